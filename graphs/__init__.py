@@ -1,0 +1,1 @@
+"""graphs: vfa guard nodes in LangGraph graphs you already have, and ready-made guarded shapes."""

@@ -1,0 +1,28 @@
+"""guards: the vfa guard library. Names resolve lazily, so z3 and numba load only when used."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# public name -> private module that defines it
+_EXPORTS: dict[str, str] = {
+    # --- Z3 preconditions and plans (issue 4) ---
+    # --- numba collision and state verifiers (issue 5) ---
+    # --- privacy flow (issue 6) ---
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'guards' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,0 +1,126 @@
+"""Effects: tools that change the world, and the commit context without which they refuse to run."""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import inspect
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ._exceptions import UnmediatedEffectError
+
+__all__ = ["Effect", "annotate", "effect", "in_commit"]
+
+_ACTIVE: contextvars.ContextVar[_Commit | None] = contextvars.ContextVar("vfa_commit", default=None)
+_KEY = object()
+
+
+class _Commit:
+    """Proof that a guard node verified this call and is committing it; not constructible outside vfa."""
+
+    __slots__ = ("tool", "call_id", "entered")
+
+    def __init__(self, key: object, tool: str, call_id: str) -> None:
+        if key is not _KEY:
+            raise TypeError("a commit is opened by a guard node, not constructed")
+        self.tool = tool
+        self.call_id = call_id
+        self.entered = False
+
+
+@contextmanager
+def _open_commit(tool: str, call_id: str) -> Iterator[_Commit]:
+    """Authorise exactly one call of `tool` for the length of the block (used by the journal only)."""
+    token = _ACTIVE.set(_Commit(_KEY, tool, call_id))
+    try:
+        yield _ACTIVE.get()  # type: ignore[misc]
+    finally:
+        _ACTIVE.reset(token)
+
+
+def in_commit() -> bool:
+    """True inside a guard node's commit of some effect."""
+    return _ACTIVE.get() is not None
+
+
+def annotate(fn: Any, *, guards: Sequence[Any] = (), **meta: Any) -> Any:
+    """Attach tool-level guards and metadata to a tool function or effect; returns it unchanged.
+
+    Guard libraries use this (`@requires(...)` adds a precondition guard), in either decorator order.
+    """
+    target = fn.__wrapped__ if isinstance(fn, Effect) else fn
+    target.__dict__.setdefault("__vfa_guards__", [])
+    target.__dict__["__vfa_guards__"].extend(guards)
+    target.__dict__.setdefault("__vfa_meta__", {}).update(meta)
+    if isinstance(fn, Effect):
+        fn.guards = tuple(target.__vfa_guards__)
+        fn.meta = dict(target.__vfa_meta__)
+    return fn
+
+
+class Effect:
+    """A tool whose call changes the world; it runs only inside a guard node's commit.
+
+    Calling it directly raises `UnmediatedEffectError`: the only way to run it is to propose it
+    through an agent (or `GuardNode`), which verifies it and commits it once through the journal.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        idempotent: bool = False,
+    ) -> None:
+        self.__wrapped__ = fn
+        self.name = name or fn.__name__
+        self.description = description or inspect.getdoc(fn) or self.name
+        self.idempotent = idempotent
+        """True if running it twice is the same as once, so a crash mid-commit may simply re-run it."""
+        self.guards: tuple[Any, ...] = tuple(getattr(fn, "__vfa_guards__", ()))
+        self.meta: dict[str, Any] = dict(getattr(fn, "__vfa_meta__", {}))
+        self.is_async = inspect.iscoroutinefunction(fn)
+        functools.update_wrapper(self, fn, updated=())
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        commit = _ACTIVE.get()
+        if commit is None or commit.tool != self.name or commit.entered:
+            where = "outside any commit" if commit is None else f"inside the commit of {commit.tool!r}"
+            raise UnmediatedEffectError(
+                f"effect {self.name!r} was called directly ({where}); effects run only when a guard "
+                f"node commits them: give the tool to an Agent or GuardNode and let the model propose it"
+            )
+        commit.entered = True  # one commit authorises one call: an effect cannot re-enter itself
+        return self.__wrapped__(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Effect({self.name!r})"
+
+
+def effect(
+    fn: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    idempotent: bool = False,
+    guards: Sequence[Any] = (),
+) -> Any:
+    """Decorator: declare a tool as an effect, so it runs only when a guard node commits it.
+
+    Args:
+        name: the tool name the model sees (default: the function name).
+        description: what the model is told (default: the docstring).
+        idempotent: running it twice equals running it once; a commit interrupted by a crash is
+            then re-run on resume instead of being escalated to a person.
+        guards: guards that apply to this tool only, run after the agent's own guards.
+    """
+
+    def wrap(f: Callable[..., Any]) -> Effect:
+        if guards:
+            annotate(f, guards=guards)
+        return Effect(f, name=name, description=description, idempotent=idempotent)
+
+    return wrap(fn) if fn is not None else wrap

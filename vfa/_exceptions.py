@@ -1,0 +1,69 @@
+"""The one exception tree of vfa.
+
+    VfaError
+    ├── ConfigError              a developer's mistake, found when an agent is built or compiled
+    │   ├── PolicyError          a policy that cannot hold, checks nothing, or names what does not exist
+    │   └── CoverageError        a node that can execute an effect without passing the guards
+    ├── UnmediatedEffectError    an effect called outside a guard node's commit
+    └── JournalError             the effect journal could not record or read (wraps sqlite3.Error)
+
+A denial is a `Deny` verdict, never an exception: guards return values, and the guard node turns
+them into messages for the model.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "CoverageError",
+    "JournalError",
+    "PolicyError",
+    "UnmediatedEffectError",
+    "VfaError",
+]
+
+
+class VfaError(Exception):
+    """Base class of every error vfa raises."""
+
+
+class ConfigError(VfaError):
+    """An agent, tool or guard is declared in a way that cannot work; raised before anything runs."""
+
+
+class PolicyError(ConfigError):
+    """A policy is unsatisfiable, vacuous, contradictory, or refers to something that does not exist."""
+
+    def __init__(self, message: str, *, clauses: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.clauses = tuple(clauses)
+
+    def __reduce__(self):  # keep the clauses when pickled across processes
+        return (_rebuild_policy_error, (self.args[0], self.clauses))
+
+
+def _rebuild_policy_error(message: str, clauses: tuple[str, ...]) -> PolicyError:
+    return PolicyError(message, clauses=clauses)
+
+
+class CoverageError(ConfigError):
+    """A graph node can execute an effect without mediation by a guard node."""
+
+    def __init__(self, message: str, *, nodes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.nodes = tuple(nodes)
+
+    def __reduce__(self):
+        return (_rebuild_coverage_error, (self.args[0], self.nodes))
+
+
+def _rebuild_coverage_error(message: str, nodes: tuple[str, ...]) -> CoverageError:
+    return CoverageError(message, nodes=nodes)
+
+
+class UnmediatedEffectError(VfaError):
+    """An effect was called directly instead of being committed by a guard node."""
+
+
+class JournalError(VfaError):
+    """The effect journal failed to record or read; nothing was committed by the failing call."""

@@ -1,0 +1,113 @@
+"""The guard protocol, the context a guard sees, and guards made from plain functions."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from ._proposal import CommitRecord, Proposal
+from ._verdict import Allow, Deny, Escalate, Repair
+
+if TYPE_CHECKING:
+    from ._tools import ToolSpec
+
+__all__ = ["FunctionGuard", "Guard", "GuardContext", "guard"]
+
+AnyVerdict = Allow | Deny | Escalate | Repair
+
+
+@runtime_checkable
+class Guard(Protocol):
+    """Anything with a `name` and a `check(proposal, context) -> verdict` method.
+
+    Optional members, read with `getattr` so a guard declares only what it needs:
+
+    - `async acheck(proposal, context)`: used instead of `check` by async callers (or alone);
+    - `timeout_s: float | None`: this guard's time budget, overriding the chain's default;
+    - `tools: frozenset[str] | None`: the tools it applies to (None: every tool);
+    - `lint(tools: Mapping[str, ToolSpec]) -> None`: called when an agent is compiled; raises
+      `PolicyError` for a policy that can never hold, checks nothing, or names unknown things.
+    """
+
+    name: str
+
+    def check(self, proposal: Proposal, context: GuardContext) -> AnyVerdict:
+        """Judge one proposal; raising or overrunning the time budget counts as a deny."""
+        ...
+
+
+class GuardContext:
+    """What a guard may look at besides the proposal: graph state, world state and history."""
+
+    __slots__ = ("state", "world", "tool", "thread_id", "_history", "_load_history")
+
+    def __init__(
+        self,
+        *,
+        state: Mapping[str, Any] | None = None,
+        world: Any = None,
+        tool: ToolSpec | None = None,
+        thread_id: str = "",
+        history: Sequence[CommitRecord] | None = None,
+        load_history: Callable[[], Sequence[CommitRecord]] | None = None,
+    ) -> None:
+        self.state = state if state is not None else {}
+        """The LangGraph state the guard node received (messages and any other channels)."""
+        self.world = world
+        """The application's world state (balances, a scene), from the agent's `world` provider."""
+        self.tool = tool
+        """The spec of the proposed tool, or None when the tool is unknown."""
+        self.thread_id = thread_id
+        self._history = history
+        self._load_history = load_history
+
+    @property
+    def history(self) -> Sequence[CommitRecord]:
+        """Effects already committed on this thread, oldest first; read from the journal on first use."""
+        if self._history is None:
+            self._history = tuple(self._load_history()) if self._load_history else ()
+        return self._history
+
+
+class FunctionGuard:
+    """A guard whose `check` is a plain function `(proposal, context) -> verdict` (sync or async)."""
+
+    def __init__(
+        self,
+        fn: Callable[[Proposal, GuardContext], Any],
+        *,
+        name: str | None = None,
+        timeout_s: float | None = None,
+        tools: Sequence[str] | None = None,
+    ) -> None:
+        self.fn = fn
+        self.name = name or getattr(fn, "__name__", "guard")
+        self.timeout_s = timeout_s
+        self.tools = frozenset(tools) if tools is not None else None
+        if inspect.iscoroutinefunction(fn):
+            self.acheck = fn  # the chain runs coroutines to completion inside its worker
+        self.is_async = inspect.iscoroutinefunction(fn)
+
+    def check(self, proposal: Proposal, context: GuardContext) -> AnyVerdict:
+        """Call the wrapped function."""
+        return self.fn(proposal, context)
+
+    def __repr__(self) -> str:
+        return f"FunctionGuard({self.name!r})"
+
+
+def guard(
+    fn: Callable[[Proposal, GuardContext], Any] | None = None,
+    *,
+    name: str | None = None,
+    timeout_s: float | None = None,
+    tools: Sequence[str] | None = None,
+) -> Any:
+    """Decorator: turn `def check(proposal, context) -> verdict` into a guard.
+
+    Usable bare (`@guard`) or with options (`@guard(tools=["transfer"], timeout_s=0.5)`).
+    """
+    if fn is not None:
+        return FunctionGuard(fn, name=name, timeout_s=timeout_s, tools=tools)
+    return lambda f: FunctionGuard(f, name=name, timeout_s=timeout_s, tools=tools)

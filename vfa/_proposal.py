@@ -1,0 +1,45 @@
+"""Proposals: an action the model wants taken, not yet verified or committed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._labels import Label
+
+__all__ = ["CommitRecord", "Proposal"]
+
+
+class Proposal(BaseModel):
+    """One tool call proposed by the model, with validated arguments and the labels of its inputs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    call_id: str
+    """The model's tool-call id; with the thread id it is the commit's idempotency key."""
+    tool: str
+    """Name of the tool the model asked for."""
+    args: dict[str, Any]
+    """Arguments after validation against the tool's schema (coerced to the declared types)."""
+    labels: dict[str, Label] = Field(default_factory=dict)
+    """Label of each argument, by argument name; an argument without one is unlabelled (public)."""
+    thread_id: str = ""
+    """The LangGraph thread the proposal belongs to."""
+
+    def label(self, arg: str) -> Label | None:
+        """The label of one argument, or None when it carries none."""
+        return self.labels.get(arg)
+
+
+class CommitRecord(BaseModel):
+    """An effect committed on a thread, as the journal recorded it; guards see these as history."""
+
+    model_config = ConfigDict(frozen=True)
+
+    thread_id: str
+    call_id: str
+    tool: str
+    args: dict[str, Any]
+    result: Any = None
+    committed_at: float = 0.0

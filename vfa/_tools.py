@@ -1,0 +1,129 @@
+"""Tool specs: one description of any tool an agent may propose (an effect or a read-only tool)."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from ._effects import Effect
+from ._exceptions import ConfigError
+
+__all__ = ["ToolSpec", "ArgumentError"]
+
+
+class ArgumentError(ValueError):
+    """A proposal's arguments do not fit the tool's schema; becomes a deny, never a crash."""
+
+
+class ToolSpec:
+    """Name, schema and callable of one tool, plus whether it is an effect and its own guards."""
+
+    __slots__ = ("name", "description", "args_model", "fn", "is_effect", "idempotent", "guards", "meta",
+                 "is_async", "source", "_fields")
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        description: str,
+        args_model: type[BaseModel],
+        fn: Callable[..., Any],
+        is_effect: bool,
+        idempotent: bool = False,
+        guards: tuple[Any, ...] = (),
+        meta: Mapping[str, Any] | None = None,
+        is_async: bool = False,
+        source: Any = None,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.args_model = args_model
+        self.fn = fn
+        self.is_effect = is_effect
+        self.idempotent = idempotent
+        self.guards = guards
+        self.meta = dict(meta or {})
+        self.is_async = is_async
+        self.source = source
+        """The object the spec was made from (an Effect, a function or a LangChain tool)."""
+        self._fields = tuple(args_model.model_fields)
+
+    @classmethod
+    def of(cls, obj: Any) -> ToolSpec:
+        """Describe an `Effect`, a plain function (read-only tool) or a LangChain `BaseTool`."""
+        if isinstance(obj, ToolSpec):
+            return obj
+        if isinstance(obj, Effect):
+            return cls(
+                name=obj.name, description=obj.description, args_model=_model_from_signature(obj.name, obj.__wrapped__),
+                fn=obj, is_effect=True, idempotent=obj.idempotent, guards=obj.guards, meta=obj.meta,
+                is_async=obj.is_async, source=obj,
+            )
+        if hasattr(obj, "args_schema") and hasattr(obj, "invoke") and hasattr(obj, "name"):
+            return _from_langchain_tool(obj)
+        if callable(obj):
+            name = getattr(obj, "__name__", None)
+            if not name or name == "<lambda>":
+                raise ConfigError(f"tool {obj!r} needs a name: use a named function")
+            return cls(
+                name=name, description=inspect.getdoc(obj) or name, args_model=_model_from_signature(name, obj),
+                fn=obj, is_effect=False, guards=tuple(getattr(obj, "__vfa_guards__", ())),
+                meta=getattr(obj, "__vfa_meta__", {}), is_async=inspect.iscoroutinefunction(obj), source=obj,
+            )
+        raise ConfigError(f"cannot use {obj!r} as a tool: give an @effect, a function or a LangChain tool")
+
+    def validate(self, raw: Any) -> dict[str, Any]:
+        """Check raw model arguments against the schema; returns the coerced values by name."""
+        if not isinstance(raw, Mapping):
+            raise ArgumentError(f"arguments of {self.name!r} must be an object, got {type(raw).__name__}")
+        try:
+            model = self.args_model.model_validate(raw)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or '(arguments)'}: {e['msg']}" for e in exc.errors()[:5]
+            )
+            raise ArgumentError(f"invalid arguments for {self.name!r}: {problems}") from None
+        return {f: getattr(model, f) for f in self._fields}
+
+    def json_schema(self) -> dict[str, Any]:
+        """The tool in the OpenAI function format that `bind_tools` accepts from any chat model."""
+        params = self.args_model.model_json_schema()
+        params.pop("title", None)
+        return {"type": "function", "function": {"name": self.name, "description": self.description, "parameters": params}}
+
+    def __repr__(self) -> str:
+        return f"ToolSpec({self.name!r}, effect={self.is_effect})"
+
+
+def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception as exc:  # an unresolvable annotation is the developer's to fix, named here
+        raise ConfigError(f"cannot read the argument types of tool {name!r}: {exc}") from exc
+    fields: dict[str, Any] = {}
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise ConfigError(f"tool {name!r} takes *{p.name}: declare every argument so it can be validated")
+        ann = hints.get(p.name, Any)
+        fields[p.name] = (ann, ... if p.default is p.empty else p.default)
+    # extra="forbid": an argument the tool does not declare is a mistake or an attack, not noise
+    return create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def _from_langchain_tool(tool: Any) -> ToolSpec:
+    schema = tool.args_schema
+    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
+        schema = create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
+    inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
+    is_effect = isinstance(inner, Effect)
+    return ToolSpec(
+        name=tool.name, description=tool.description or tool.name, args_model=schema,
+        fn=lambda **kw: tool.invoke(kw), is_effect=is_effect,
+        idempotent=bool(getattr(inner, "idempotent", False)),
+        guards=tuple(getattr(inner, "guards", ()) or getattr(inner, "__vfa_guards__", ())),
+        meta=getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}), source=tool,
+    )
