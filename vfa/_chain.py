@@ -1,0 +1,201 @@
+"""The guard chain: every guard judges a proposal in order; errors and time-outs deny (fail closed)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import inspect
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from ._guard import GuardContext
+from ._proposal import Proposal
+from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
+
+__all__ = ["ChainResult", "GuardChain"]
+
+AnyVerdict = Allow | Deny | Escalate | Repair
+_VERDICT_TYPES = (Allow, Deny, Escalate, Repair)
+
+# Guards run on these workers so that a hung guard can be abandoned: its thread cannot be killed,
+# but the proposal is denied at the deadline. If every worker is stuck, later checks queue, time out
+# and deny too, which is the fail-closed outcome.
+_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="vfa-guard")
+_LOCAL = threading.local()
+
+
+class ChainResult:
+    """The chain's outcome: the deciding verdict and every guard's decision, in order."""
+
+    __slots__ = ("verdict", "decisions")
+
+    def __init__(self, verdict: AnyVerdict, decisions: list[Decision]) -> None:
+        self.verdict = verdict
+        """Deny or Repair from the first guard that gave one; else the first Escalate; else Allow."""
+        self.decisions = decisions
+        """One decision per guard that ran, with its latency; a timed-out guard is recorded as a deny."""
+
+    @property
+    def allowed(self) -> bool:
+        """True when no guard objected."""
+        return self.verdict.kind == "allow"
+
+
+def _is_bubble_up(exc: BaseException) -> bool:
+    # LangGraph's interrupt() raises GraphBubbleUp; it must pass through a guard untouched. Matched by
+    # name so that the kernel's chain does not import langgraph.
+    return any(c.__name__ == "GraphBubbleUp" for c in type(exc).__mro__)
+
+
+def _guard_name(g: Any) -> str:
+    return getattr(g, "name", None) or type(g).__name__
+
+
+class _Run:
+    """Progress of one chain run, shared between the caller and the worker that runs the guards."""
+
+    __slots__ = ("position", "decisions", "cancelled", "done", "error", "cond")
+
+    def __init__(self) -> None:
+        self.position: tuple[int, float] = (0, time.perf_counter())
+        self.decisions: list[Decision] = []
+        self.cancelled = False
+        self.done = False
+        self.error: BaseException | None = None
+        self.cond = threading.Condition(threading.Lock())
+
+    def move(self, index: int, started: float) -> None:
+        with self.cond:
+            self.position = (index, started)
+            self.cond.notify()
+
+    def finish(self, error: BaseException | None = None) -> None:
+        with self.cond:
+            self.done = True
+            self.error = error
+            self.cond.notify()
+
+
+class GuardChain:
+    """An ordered list of guards with a default per-guard time budget.
+
+    Args:
+        guards: run in this order; a Deny or Repair stops the chain, an Escalate does not (a later
+            guard may still deny, and a denial must win over a question to a person).
+        timeout_s: each guard's budget unless it sets its own `timeout_s`; overrunning it is a deny.
+    """
+
+    def __init__(self, guards: Sequence[Any] = (), *, timeout_s: float = 1.0) -> None:
+        self.guards = tuple(guards)
+        self.timeout_s = timeout_s
+
+    def applicable(self, tool: str, extra: Sequence[Any] = ()) -> list[Any]:
+        """The guards that judge a proposal of `tool`: the chain's own, then the tool's own."""
+        out = []
+        for g in (*self.guards, *extra):
+            tools = getattr(g, "tools", None)
+            if tools is None or tool in tools:
+                out.append(g)
+        return out
+
+    def verify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = ()) -> ChainResult:
+        """Run the applicable guards on one proposal and return the deciding verdict and all decisions."""
+        guards = self.applicable(proposal.tool, extra)
+        if not guards:
+            return ChainResult(ALLOW, [])
+        run = _Run()
+        ctx = contextvars.copy_context()  # guards see the caller's context (LangGraph config, spans)
+        _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run)
+        with run.cond:
+            while not run.done:
+                index, started = run.position
+                budget = self._budget(guards[index])
+                remaining = started + budget - time.perf_counter()
+                if remaining > 0:
+                    run.cond.wait(remaining)  # woken when the worker moves on or finishes
+                    continue
+                run.cancelled = True
+                g = guards[index]
+                verdict = Deny(
+                    guard=_guard_name(g),
+                    reason=f"guard {_guard_name(g)!r} did not decide within {budget:g} s",
+                    evidence={"timeout_s": budget},
+                )
+                decisions = list(run.decisions)
+                decisions.append(Decision(guard=_guard_name(g), verdict=verdict, latency_s=budget))
+                return ChainResult(verdict, decisions)
+        if run.error is not None:  # only a bubble-up (an interrupt) or a BaseException escapes the guards
+            raise run.error
+        return self._outcome(run.decisions)
+
+    async def averify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = ()) -> ChainResult:
+        """Async twin of `verify`: the same chain, awaited without blocking the event loop."""
+        return await asyncio.to_thread(self.verify, proposal, context, extra)
+
+    def _budget(self, g: Any) -> float:
+        t = getattr(g, "timeout_s", None)
+        return self.timeout_s if t is None else t
+
+    def _run_guards(self, guards: list[Any], proposal: Proposal, context: GuardContext, run: _Run) -> None:
+        try:
+            self._run_each(guards, proposal, context, run)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, re-raised there
+            run.finish(exc)
+        else:
+            run.finish()
+
+    def _run_each(self, guards: list[Any], proposal: Proposal, context: GuardContext, run: _Run) -> None:
+        for i, g in enumerate(guards):
+            if run.cancelled:
+                return
+            t0 = time.perf_counter()
+            if i:
+                run.move(i, t0)
+            name = _guard_name(g)
+            try:
+                verdict = _call_guard(g, proposal, context)
+                if not isinstance(verdict, _VERDICT_TYPES):
+                    verdict = Deny(reason=f"guard {name!r} returned {type(verdict).__name__}, not a verdict",
+                                   evidence={"returned": repr(verdict)[:200]})
+            except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
+                if _is_bubble_up(exc) or not isinstance(exc, Exception):
+                    raise
+                verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {exc}",
+                               evidence={"error": type(exc).__name__, "message": str(exc)[:500]})
+            if verdict.kind != "allow" and not verdict.guard:
+                verdict = verdict.model_copy(update={"guard": name})
+            run.decisions.append(Decision(guard=name, verdict=verdict, latency_s=time.perf_counter() - t0))
+            if verdict.kind in ("deny", "repair"):
+                return
+
+    @staticmethod
+    def _outcome(decisions: list[Decision]) -> ChainResult:
+        best: AnyVerdict = ALLOW
+        for d in decisions:
+            if severity(d.verdict) > severity(best):
+                best = d.verdict
+        return ChainResult(best, decisions)
+
+
+def _call_guard(g: Any, proposal: Proposal, context: GuardContext) -> Any:
+    check = getattr(g, "check", None)
+    if check is None:
+        acheck = getattr(g, "acheck", None)
+        if acheck is None:
+            raise TypeError(f"{g!r} has neither check() nor acheck()")
+        result = acheck(proposal, context)
+    else:
+        result = check(proposal, context)
+    if inspect.isawaitable(result):
+        loop = getattr(_LOCAL, "loop", None)
+        if loop is None:  # one loop per worker thread, reused: creating a loop per check is costly
+            loop = _LOCAL.loop = asyncio.new_event_loop()
+        result = loop.run_until_complete(_awaited(result))
+    return result
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable

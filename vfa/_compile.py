@@ -1,0 +1,150 @@
+"""The agent compiler: an agent becomes a LangGraph graph whose tool-executing node is the guard node."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, SystemMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from . import _tracing
+from ._coverage import check_coverage
+from ._exceptions import ConfigError
+from ._guard_node import GuardNode, Labeler
+from ._journal import EffectJournal
+
+__all__ = ["Agent", "GuardedGraph"]
+
+
+class Agent:
+    """A model that proposes tool calls, tools, and the guards every call must pass.
+
+    `compile()` returns a LangGraph `CompiledStateGraph`: node "agent" calls the model and node
+    "tools" is a `GuardNode`, the only place tools run.
+
+    Args:
+        model: any LangChain chat model that supports `bind_tools` (a real LLM, or
+            `vfa.testing.ScriptedModel` for deterministic runs).
+        tools: effects (`@effect`), read-only functions, or LangChain tools.
+        guards: agent-level guards, run in order on every proposal.
+        name: the agent's name in traces (`invoke_agent {name}`).
+        instructions: a system message put before the conversation on every model call.
+        world: the application's world state for guards: an object, or a callable returning it.
+        journal: an `EffectJournal` or a path; None keeps an in-memory journal.
+        labeler: `(tool_call, state) -> {arg: Label}`, labels of each proposal's arguments.
+        guard_timeout_s: each guard's default time budget.
+        max_arg_bytes: the largest JSON size a proposal's arguments may have.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        tools: Sequence[Any] = (),
+        guards: Sequence[Any] = (),
+        *,
+        name: str = "agent",
+        instructions: str | None = None,
+        world: Any = None,
+        journal: EffectJournal | str | None = None,
+        labeler: Labeler | None = None,
+        guard_timeout_s: float = 1.0,
+        max_arg_bytes: int = 64 * 1024,
+    ) -> None:
+        self.model = model
+        self.name = name
+        self.instructions = instructions
+        self.guard_node = GuardNode(tools, guards, journal=journal, world=world, labeler=labeler,
+                                    timeout_s=guard_timeout_s, max_arg_bytes=max_arg_bytes)
+        if len(self.guard_node.specs) != len(tools):
+            raise ConfigError("two tools share a name; tool names must be unique")
+
+    @property
+    def journal(self) -> EffectJournal:
+        """The effect journal this agent's guard node records into."""
+        return self.guard_node.journal
+
+    def lint(self) -> None:
+        """Run every guard's compile-time policy check (`guard.lint(tools)`); raises `PolicyError`."""
+        specs = self.guard_node.specs
+        seen: set[int] = set()
+        for g in (*self.guard_node.chain.guards, *(g for s in specs.values() for g in s.guards)):
+            lint = getattr(g, "lint", None)
+            if lint is not None and id(g) not in seen:
+                seen.add(id(g))
+                lint(specs)
+
+    def builder(self) -> StateGraph:
+        """The uncompiled graph, for adding nodes of your own before compiling it yourself."""
+        specs = list(self.guard_node.specs.values())
+        bound = self.model.bind_tools([s.json_schema() for s in specs]) if specs else self.model
+        system = [SystemMessage(self.instructions)] if self.instructions else []
+
+        def agent(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+            return {"messages": [bound.invoke(system + list(state["messages"]), config)]}
+
+        async def aagent(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+            return {"messages": [await bound.ainvoke(system + list(state["messages"]), config)]}
+
+        from langchain_core.runnables import RunnableLambda
+
+        builder = StateGraph(MessagesState)
+        builder.add_node("agent", RunnableLambda(agent, afunc=aagent, name="agent"))
+        builder.add_node("tools", self.guard_node)
+        builder.add_edge(START, "agent")
+        builder.add_conditional_edges("agent", _route, {"tools": "tools", END: END})
+        builder.add_edge("tools", "agent")
+        return builder
+
+    def compile(self, checkpointer: Any = None, *, store: Any = None, interrupt_before: Any = None,
+                interrupt_after: Any = None, debug: bool = False) -> CompiledStateGraph:
+        """Lint the policies, build the graph, check its coverage and compile it.
+
+        Raises:
+            PolicyError: a guard's policy can never hold, checks nothing, or names unknown things.
+            CoverageError: a node could execute an effect without the guard node.
+        """
+        self.lint()
+        builder = self.builder()
+        check_coverage(builder)
+        graph = builder.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
+                                interrupt_after=interrupt_after, debug=debug, name=self.name)
+        graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
+        return graph
+
+
+def _route(state: MessagesState) -> str:
+    messages = state["messages"]
+    last = messages[-1] if messages else None
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+
+
+class GuardedGraph(CompiledStateGraph):
+    """A compiled vfa graph: a `CompiledStateGraph` whose runs are traced as `invoke_agent {name}`."""
+
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        """`CompiledStateGraph.stream`, inside an `invoke_agent` span when tracing is on."""
+        if not _tracing.tracing_enabled():
+            yield from super().stream(*args, **kwargs)
+            return
+        with _tracing.span(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs)):
+            yield from super().stream(*args, **kwargs)
+
+    async def astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        """`CompiledStateGraph.astream`, inside an `invoke_agent` span when tracing is on."""
+        if not _tracing.tracing_enabled():
+            async for chunk in super().astream(*args, **kwargs):
+                yield chunk
+            return
+        with _tracing.span(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs)):
+            async for chunk in super().astream(*args, **kwargs):
+                yield chunk
+
+
+def _agent_attributes(graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    config = kwargs.get("config") or (args[1] if len(args) > 1 else None) or {}
+    thread = (config.get("configurable") or {}).get("thread_id")
+    return {"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": graph.name,
+            "gen_ai.conversation.id": str(thread) if thread is not None else None}

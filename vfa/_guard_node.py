@@ -1,0 +1,345 @@
+"""The guard node: the one place where tools run. It verifies each proposal, then commits it.
+
+Verification and commit happen in the same node step, so no route into the node (a static edge,
+`Command(goto=...)` or `Send`) can reach an effect without the guards, and there is no gap between
+the check and the use (no TOCTOU window).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph._internal._runnable import RunnableCallable
+from langgraph.types import interrupt
+
+from . import _tracing
+from ._chain import ChainResult, GuardChain
+from ._guard import GuardContext
+from ._journal import TERMINAL, EffectJournal, JournalEntry, dumps
+from ._labels import Label
+from ._proposal import Proposal
+from ._tools import ArgumentError, ToolSpec
+from ._verdict import Deny, Escalate
+
+__all__ = ["GuardNode"]
+
+Labeler = Callable[[dict[str, Any], Any], Mapping[str, Label]]
+_LOCAL = threading.local()
+
+
+class GuardNode(RunnableCallable):
+    """A LangGraph node that verifies every proposed tool call with a guard chain, then commits it.
+
+    Use it wherever a `ToolNode` would go; `Agent.compile` puts one in every agent it builds.
+
+    Args:
+        tools: effects (`@effect`), plain functions (read-only tools) or LangChain tools.
+        guards: the chain's guards, in order; tools' own guards run after them.
+        journal: an `EffectJournal`, a path for one, or None for an in-memory journal.
+        world: the application's world state given to guards: an object, or a callable taking the
+            graph state (or nothing) and returning it, called once per proposal.
+        labeler: `(tool_call, state) -> {arg: Label}`, the labels of a proposal's arguments.
+        timeout_s: each guard's default time budget; overrunning it is a deny.
+        max_arg_bytes: the largest a proposal's arguments may be, as JSON; larger is a deny.
+    """
+
+    def __init__(
+        self,
+        tools: Sequence[Any],
+        guards: Sequence[Any] = (),
+        *,
+        journal: EffectJournal | str | None = None,
+        world: Any = None,
+        labeler: Labeler | None = None,
+        timeout_s: float = 1.0,
+        max_arg_bytes: int = 64 * 1024,
+        messages_key: str = "messages",
+        name: str = "tools",
+        max_edit_rounds: int = 3,
+    ) -> None:
+        super().__init__(self._func, self._afunc, name=name, trace=False)
+        self.specs: dict[str, ToolSpec] = {}
+        for t in tools:
+            spec = ToolSpec.of(t)
+            self.specs[spec.name] = spec
+        self.chain = GuardChain(guards, timeout_s=timeout_s)
+        self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(journal or ":memory:")
+        self.labeler = labeler
+        self.max_arg_bytes = max_arg_bytes
+        self.messages_key = messages_key
+        self.max_edit_rounds = max_edit_rounds
+        self._world = _world_provider(world)
+
+    # -- LangGraph entry points ------------------------------------------------------------------
+
+    def _func(self, input: Any, config: RunnableConfig) -> Any:
+        calls, state, as_list = self._parse(input)
+        thread_id = str((config.get("configurable") or {}).get("thread_id", ""))
+        messages = [self.handle(call, state, thread_id) for call in calls]
+        return messages if as_list else {self.messages_key: messages}
+
+    async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
+        # One implementation: the sync path runs in a worker thread (guards may block); async
+        # effects are sent back to this loop to run, so they keep using the caller's resources.
+        loop = asyncio.get_running_loop()
+
+        def run() -> Any:
+            _LOCAL.loop = loop
+            try:
+                return self._func(input, config)
+            finally:
+                _LOCAL.loop = None
+
+        return await asyncio.to_thread(run)
+
+    def _parse(self, input: Any) -> tuple[list[dict[str, Any]], Any, bool]:
+        if isinstance(input, dict) and input.get("__type") == "tool_call_with_context":
+            return [input["tool_call"]], input.get("state") or {}, False  # a Send from create_agent
+        if isinstance(input, dict) and input.get("type") == "tool_call":
+            return [input], {}, False  # a Send of one bare tool call
+        if isinstance(input, list) and input and isinstance(input[-1], dict) and input[-1].get("type") == "tool_call":
+            return list(input), {}, False
+        as_list = isinstance(input, list)
+        messages = input if as_list else (
+            input.get(self.messages_key, []) if isinstance(input, dict) else getattr(input, self.messages_key, []))
+        last = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+        if last is None:
+            raise ValueError(f"guard node {self.name!r} got no AIMessage with tool calls in {self.messages_key!r}")
+        state = {self.messages_key: messages} if as_list else input
+        return list(last.tool_calls), state, as_list
+
+    # -- one proposal ----------------------------------------------------------------------------
+
+    def handle(self, call: Mapping[str, Any], state: Any, thread_id: str) -> ToolMessage:
+        """Verify one tool call and commit it if allowed; always returns the call's own tool message."""
+        call_id = str(call.get("id") or "")
+        raw_name = call.get("name")
+        tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= 128 else repr(raw_name)[:64]
+        with _tracing.span(f"execute_tool {tool}", {
+            "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
+        }) as span:
+            message = self._handle(call_id, tool, call.get("args"), state, thread_id)
+            if span is not None:
+                span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
+            return message
+
+    def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str) -> ToolMessage:
+        last = self.journal.last(thread_id, call_id) if call_id else None
+        if last is not None and last.kind in TERMINAL:
+            return _replayed(last)  # a replayed node: answer as before, act never again
+        spec = self.specs.get(tool)
+        if spec is None:
+            known = ", ".join(sorted(self.specs)) or "none"
+            return self._refuse(thread_id, call_id, tool, raw_args,
+                                Deny(guard="schema", reason=f"unknown tool {tool!r}; the tools are: {known}"))
+        if last is not None and last.kind in ("started", "restarted"):
+            return self._recover(spec, last, state, thread_id)
+        try:
+            size = len(dumps(raw_args))
+        except (TypeError, ValueError, RecursionError) as exc:
+            size, raw_args = -1, f"<unserialisable: {exc}>"
+        if size > self.max_arg_bytes:
+            return self._refuse(thread_id, call_id, tool, f"<{size} bytes>", Deny(
+                guard="schema", reason=f"arguments of {tool!r} are {size} bytes, over the limit of {self.max_arg_bytes}",
+                evidence={"bytes": size, "limit": self.max_arg_bytes}))
+        try:
+            args = spec.validate(raw_args)
+        except ArgumentError as exc:
+            return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)))
+        call = {"name": tool, "args": args, "id": call_id}
+        labels = dict(self.labeler(call, state)) if self.labeler else {}
+        proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
+        return self._decide(spec, proposal, state, resumed=last is not None and last.kind == "escalated")
+
+    def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, *, resumed: bool = False) -> ToolMessage:
+        pending = [] if resumed else [_entry(proposal, "proposed", {"args": proposal.args})]
+        for _round in range(self.max_edit_rounds + 1):
+            result = self.verify(proposal, state, spec)
+            pending += [_entry(proposal, "verdict", d.model_dump(mode="json")) for d in result.decisions]
+            verdict = result.verdict
+            if verdict.kind in ("deny", "repair"):
+                self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
+                return _denial(proposal, verdict)
+            if verdict.kind == "allow":
+                return self._commit(spec, proposal, pending)
+            self.journal.append(pending + [_entry(proposal, "escalated", verdict.model_dump(mode="json"))])
+            pending = []
+            decision = _ask(proposal, verdict)
+            if decision["type"] == "approve":
+                pending.append(_entry(proposal, "approved", decision))
+                return self._commit(spec, proposal, pending)
+            if decision["type"] == "reject":
+                self.journal.append([_entry(proposal, "rejected", decision)])
+                return _message(proposal, "rejected", f"{proposal.tool} was rejected by a person"
+                                + (f": {decision['message']}" if decision.get("message") else ""), status="error")
+            try:  # edit: the person's arguments are validated and verified again like the model's
+                args = spec.validate(decision.get("args") or {})
+            except ArgumentError as exc:
+                self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
+                return _message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error")
+            pending.append(_entry(proposal, "edited", {"args": args}))
+            proposal = proposal.model_copy(update={"args": args})
+        self.journal.append(pending + [_entry(proposal, "rejected", {"reason": "too many edit rounds"})])
+        return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
+                        f"{self.max_edit_rounds} edits", status="error")
+
+    def verify(self, proposal: Proposal, state: Any, spec: ToolSpec | None = None) -> ChainResult:
+        """Run the guard chain on a proposal in the given graph state, without committing anything."""
+        spec = spec or self.specs[proposal.tool]
+        context = GuardContext(
+            state=state if isinstance(state, Mapping) else {"state": state},
+            world=self._world(state), tool=spec, thread_id=proposal.thread_id,
+            load_history=lambda: self.journal.committed(proposal.thread_id))
+        result = self.chain.verify(proposal, context, spec.guards)
+        _tracing.record_decisions(result.decisions, proposal.tool, proposal.call_id)
+        return result
+
+    def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], *, restart: bool = False) -> ToolMessage:
+        args = proposal.args
+        if spec.is_effect:
+            ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, args,
+                                             lambda: _run(spec, args), pending=pending, restart=restart)
+        else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
+            try:
+                ok, result = True, _run(spec, args)
+            except Exception as exc:  # the tool's own failure goes back to the model as an error
+                ok, result = False, f"{type(exc).__name__}: {exc}"
+            self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
+                                                  {"result": result} if ok else {"error": result})])
+        if ok:
+            return _message(proposal, "committed" if spec.is_effect else "ran", _content(result))
+        return _message(proposal, "failed", f"{spec.name} failed: {result}", status="error")
+
+    def _recover(self, spec: ToolSpec, last: JournalEntry, state: Any, thread_id: str) -> ToolMessage:
+        """A commit began but its result was never recorded: the process stopped during the effect."""
+        args = last.data["args"]
+        proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=thread_id)
+        if spec.idempotent:
+            return self._commit(spec, proposal, [], restart=True)
+        verdict = Escalate(guard="journal", question=(
+            f"{spec.name}({json.dumps(args, default=repr)}) started but its result was never recorded: it may "
+            f"or may not have happened. Approve to run it again, or reject to leave it as it is."),
+            evidence={"started_at": last.ts, "idempotent": False})
+        decision = _ask(proposal, verdict)
+        if decision["type"] == "approve":
+            return self._commit(spec, proposal, [_entry(proposal, "approved", decision)], restart=True)
+        self.journal.append([_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})])
+        return _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again", status="error")
+
+    def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny) -> ToolMessage:
+        proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
+        args = raw_args if isinstance(raw_args, dict) else {"raw": repr(raw_args)[:200]}
+        self.journal.append([_entry(proposal, "proposed", {"args": args}),
+                             _entry(proposal, "denied", verdict.model_dump(mode="json"))])
+        _tracing.record_decisions([_decision(verdict)], tool, call_id)
+        return _denial(proposal, verdict)
+
+
+def _decision(verdict: Any) -> Any:
+    from ._verdict import Decision
+
+    return Decision(guard=verdict.guard, verdict=verdict, latency_s=0.0)
+
+
+def _world_provider(world: Any) -> Callable[[Any], Any]:
+    if not callable(world) or isinstance(world, type):
+        return lambda state: world
+    try:
+        n = len(inspect.signature(world).parameters)
+    except (TypeError, ValueError):
+        n = 0
+    return world if n >= 1 else (lambda state: world())
+
+
+def _entry(proposal: Proposal, kind: str, data: Any) -> tuple[str, str, str, str, Any]:
+    return (proposal.thread_id, proposal.call_id, proposal.tool, kind, data)
+
+
+def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
+    result = spec.fn(**args)
+    if inspect.isawaitable(result):
+        loop = getattr(_LOCAL, "loop", None)
+        if loop is not None:  # called from _afunc's worker: run on the caller's event loop
+            return asyncio.run_coroutine_threadsafe(_awaited(result), loop).result()
+        return asyncio.run(_awaited(result))
+    return result
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _ask(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
+    """Pause the thread for a person; returns their decision as {"type": approve|edit|reject, ...}."""
+    answer = interrupt({
+        "vfa": "escalation", "tool": proposal.tool, "call_id": proposal.call_id, "args": proposal.args,
+        "guard": verdict.guard, "question": verdict.question, "evidence": verdict.evidence,
+        "options": ["approve", "edit", "reject"],
+    })
+    return _decision_of(answer)
+
+
+def _decision_of(answer: Any) -> dict[str, Any]:
+    """Read a person's answer; anything unrecognised is a rejection (fail closed)."""
+    if isinstance(answer, Mapping) and isinstance(answer.get("decisions"), list) and answer["decisions"]:
+        answer = answer["decisions"][0]  # HumanInTheLoopMiddleware's shape
+    if isinstance(answer, str):
+        answer = {"type": answer}
+    if not isinstance(answer, Mapping):
+        return {"type": "reject", "message": f"unrecognised answer {answer!r:.100}"}
+    kind = answer.get("type") or answer.get("decision") or answer.get("action")
+    if kind in ("approve", "accept", "approved"):
+        return {"type": "approve", **({"message": answer["message"]} if answer.get("message") else {})}
+    if kind == "edit":
+        args = answer.get("args")
+        if args is None and isinstance(answer.get("edited_action"), Mapping):
+            args = answer["edited_action"].get("args")
+        if isinstance(args, Mapping):
+            return {"type": "edit", "args": dict(args)}
+        return {"type": "reject", "message": "an edit without new arguments"}
+    message = answer.get("message") if kind in ("reject", "rejected", "deny") else f"unrecognised answer {kind!r}"
+    return {"type": "reject", "message": message}
+
+
+def _content(result: Any) -> str:
+    return result if isinstance(result, str) else json.dumps(result, default=repr)
+
+
+def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "success",
+             verdict: Any = None) -> ToolMessage:
+    info: dict[str, Any] = {"outcome": outcome}
+    if verdict is not None:
+        info["verdict"] = verdict.model_dump(mode="json")
+    return ToolMessage(content=content, tool_call_id=proposal.call_id, name=proposal.tool, status=status,
+                       artifact={"vfa": info})
+
+
+def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
+    text = f"{proposal.tool} denied by guard {verdict.guard!r}: {verdict.reason}"
+    if verdict.kind == "repair":
+        text += f". To repair: {verdict.hint}"
+    if verdict.evidence:
+        text += f". Evidence: {json.dumps(verdict.evidence, default=repr)}"
+    return _message(proposal, "denied", text, status="error", verdict=verdict)
+
+
+def _replayed(entry: JournalEntry) -> ToolMessage:
+    data = entry.data
+    proposal = Proposal(call_id=entry.call_id, tool=entry.tool, args={}, thread_id=entry.thread_id)
+    if entry.kind in ("committed", "ran"):
+        return _message(proposal, entry.kind, _content(data.get("result")))
+    if entry.kind == "denied":
+        from ._verdict import Deny, Repair
+
+        verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
+        return _denial(proposal, verdict)
+    if entry.kind == "rejected":
+        return _message(proposal, "rejected", f"{entry.tool} was rejected by a person", status="error")
+    return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")

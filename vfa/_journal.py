@@ -1,0 +1,217 @@
+"""The effect journal: an append-only SQLite record of proposals, verdicts, commits and denials.
+
+A commit is exactly once per (thread id, call id). The write-ahead record `started` is durable before
+the effect runs and `committed` (with the result) after, so a replayed node returns the recorded
+result instead of running the effect again, and a crash between the two is visible on resume.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ._effects import _open_commit
+from ._exceptions import JournalError
+from ._proposal import CommitRecord
+
+__all__ = ["EffectJournal", "JournalEntry", "TERMINAL"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS journal (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts        REAL    NOT NULL,
+    thread_id TEXT    NOT NULL,
+    call_id   TEXT    NOT NULL,
+    tool      TEXT    NOT NULL,
+    kind      TEXT    NOT NULL,
+    data      TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS journal_call ON journal (thread_id, call_id, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS journal_committed_once ON journal (thread_id, call_id) WHERE kind = 'committed';
+CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only'); END;
+"""
+
+TERMINAL = frozenset({"committed", "failed", "denied", "rejected", "ran"})
+"""Kinds that end a call: replaying the node returns what they recorded instead of acting again."""
+
+# What the guard node records, in the order a call lives through them.
+KINDS = ("proposed", "verdict", "escalated", "approved", "edited", "rejected", "denied",
+         "started", "restarted", "committed", "failed", "ran")
+
+
+class JournalEntry(tuple):
+    """One journal row: (seq, ts, thread_id, call_id, tool, kind, data)."""
+
+    __slots__ = ()
+
+    seq = property(lambda self: self[0])
+    ts = property(lambda self: self[1])
+    thread_id = property(lambda self: self[2])
+    call_id = property(lambda self: self[3])
+    tool = property(lambda self: self[4])
+    kind = property(lambda self: self[5])
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The entry's JSON payload, decoded."""
+        return json.loads(self[6])
+
+
+def dumps(value: Any) -> str:
+    """JSON for the journal; values JSON cannot carry are recorded by their repr, never dropped."""
+    return json.dumps(value, default=repr, separators=(",", ":"))
+
+
+class EffectJournal:
+    """Append-only SQLite journal of every proposal, verdict, commit and denial.
+
+    Args:
+        path: a file path, or ":memory:" (the default) for a journal that lives as long as the object.
+            Use a file wherever the checkpointer is durable, or exactly-once cannot survive a crash.
+        synchronous: SQLite's `synchronous` pragma. "NORMAL" with WAL survives a process crash;
+            "FULL" also survives power loss, at an fsync per commit.
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, synchronous: str = "NORMAL") -> None:
+        self.path = str(path)
+        if synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+        self._lock = threading.RLock()
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot open the journal at {self.path!r}: {exc}") from exc
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+
+    def append(self, entries: Sequence[tuple[str, str, str, str, Any]]) -> None:
+        """Append (thread_id, call_id, tool, kind, data) entries in one transaction."""
+        now = time.time()
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
+                [(now, t, c, tool, kind, dumps(data)) for t, c, tool, kind, data in entries],
+            )
+
+    def commit(
+        self,
+        thread_id: str,
+        call_id: str,
+        tool: str,
+        args: dict[str, Any],
+        run: Callable[[], Any],
+        *,
+        pending: Sequence[tuple[str, str, str, str, Any]] = (),
+        restart: bool = False,
+    ) -> tuple[bool, Any]:
+        """Run an effect exactly once for (thread_id, call_id) and record its result.
+
+        `pending` entries (the proposal and its verdicts) go in with the write-ahead record, so the
+        record of why an effect ran is never behind the effect. Returns (ok, result or error text).
+        """
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT kind, data FROM journal WHERE thread_id=? AND call_id=? AND kind IN "
+                "('committed','failed') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
+            if row is not None:  # another replica of this node got here first: return its outcome
+                data = json.loads(row[1])
+                return (row[0] == "committed", data.get("result") if row[0] == "committed" else data.get("error"))
+            now = time.time()
+            rows = [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in pending]
+            rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started", dumps({"args": args})))
+            db.executemany(
+                "INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        with _open_commit(tool, call_id):
+            try:
+                result = run()
+            except Exception as exc:  # the effect's own failure is recorded and reported, not retried
+                error = f"{type(exc).__name__}: {exc}"
+                self.append([(thread_id, call_id, tool, "failed", {"error": error})])
+                return False, error
+        self._record_result(thread_id, call_id, tool, result)
+        return True, result
+
+    def _record_result(self, thread_id: str, call_id: str, tool: str, result: Any) -> None:
+        self.append([(thread_id, call_id, tool, "committed", {"result": result})])
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def last(self, thread_id: str, call_id: str) -> JournalEntry | None:
+        """The latest entry of one call, or None if the journal has never seen it."""
+        with self._lock:
+            try:
+                row = self._db.execute(
+                    "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal "
+                    "WHERE thread_id=? AND call_id=? ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+        return JournalEntry(row) if row else None
+
+    def entries(self, thread_id: str | None = None, *, call_id: str | None = None) -> list[JournalEntry]:
+        """Every entry, oldest first, optionally of one thread (and one call)."""
+        sql = "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal"
+        params: list[Any] = []
+        if thread_id is not None:
+            sql += " WHERE thread_id=?"
+            params.append(thread_id)
+            if call_id is not None:
+                sql += " AND call_id=?"
+                params.append(call_id)
+        with self._lock:
+            try:
+                rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+        return [JournalEntry(r) for r in rows]
+
+    def committed(self, thread_id: str) -> list[CommitRecord]:
+        """Effects committed on a thread, oldest first: the history guards see."""
+        with self._lock:
+            try:
+                rows = self._db.execute(
+                    "SELECT c.thread_id, c.call_id, c.tool, s.data, c.data, c.ts FROM journal c "
+                    "JOIN journal s ON s.thread_id=c.thread_id AND s.call_id=c.call_id "
+                    "AND s.kind IN ('started','restarted') "
+                    "WHERE c.thread_id=? AND c.kind='committed' GROUP BY c.seq ORDER BY c.seq",
+                    (thread_id,)).fetchall()
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+        return [CommitRecord(thread_id=t, call_id=c, tool=tool, args=json.loads(a)["args"],
+                             result=json.loads(r).get("result"), committed_at=ts) for t, c, tool, a, r, ts in rows]
+
+    def close(self) -> None:
+        """Close the database; the journal cannot be used afterwards."""
+        with self._lock:
+            self._db.close()
+
+    def __repr__(self) -> str:
+        return f"EffectJournal({self.path!r})"

@@ -1,0 +1,176 @@
+"""OpenTelemetry for vfa: the only module that touches OTel.
+
+Spans follow the OpenTelemetry GenAI semantic conventions (`invoke_agent {name}`,
+`execute_tool {tool}`, with `gen_ai.*` attributes) and add one `run_guardrail {guard}` span per
+guard decision; vfa's own attributes live under `vfa.*`. `import vfa` loads only the OTel API; the
+SDK is imported by `configure_tracing`, which sets up the embedded default (spans to a JSONL file)
+or OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from opentelemetry import metrics, trace
+
+__all__ = ["configure_tracing", "tracing_enabled", "use_tracer_provider"]
+
+_SCOPE = "vfa"
+
+
+class _State:
+    provider: Any = None  # a vfa-local override (tests, benchmarks); None: the global provider
+    tracer: Any = None
+    verdicts: Any = None
+    latency: Any = None
+
+
+_state = _State()
+
+
+def use_tracer_provider(provider: Any, meter_provider: Any = None) -> None:
+    """Send vfa's spans (and metrics) to these providers instead of the global ones; None restores."""
+    _state.provider = provider
+    _state.tracer = provider.get_tracer(_SCOPE) if provider is not None else None
+    mp = meter_provider if meter_provider is not None else metrics.get_meter_provider()
+    meter = mp.get_meter(_SCOPE)
+    _state.verdicts = meter.create_counter(
+        "vfa.guard.verdicts", unit="{verdict}", description="Guard verdicts by guard and outcome")
+    _state.latency = meter.create_histogram(
+        "vfa.guard.duration", unit="s", description="Time a guard took to decide")
+
+
+def _tracer() -> Any:
+    if _state.tracer is not None:
+        return _state.tracer
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
+        return None
+    use_tracer_provider(provider)
+    _state.provider = None  # follow the global provider, but cache its tracer
+    return _state.tracer
+
+
+def tracing_enabled() -> bool:
+    """True when spans go somewhere; with no provider set, vfa skips building them at all."""
+    return _tracer() is not None
+
+
+@contextmanager
+def span(name: str, attributes: dict[str, Any]) -> Iterator[Any]:
+    """A current span, or nothing when tracing is off."""
+    tracer = _tracer()
+    if tracer is None:
+        yield None
+        return
+    with tracer.start_as_current_span(name, attributes=_clean(attributes)) as s:
+        yield s
+
+
+def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
+    """One `run_guardrail {guard}` span per decision, under the current span, plus the metrics."""
+    tracer = _tracer()
+    if tracer is None:
+        return
+    for d in decisions:
+        v = d.verdict
+        attrs = {
+            "gen_ai.operation.name": "run_guardrail",
+            "gen_ai.tool.name": tool,
+            "gen_ai.tool.call.id": call_id,
+            "vfa.guard": d.guard,
+            "vfa.verdict": v.kind,
+            "vfa.latency_s": d.latency_s,
+        }
+        reason = getattr(v, "reason", None) or getattr(v, "question", None)
+        if reason:
+            attrs["vfa.reason"] = reason
+        if getattr(v, "hint", None):
+            attrs["vfa.hint"] = v.hint
+        evidence = getattr(v, "evidence", None)
+        if evidence:
+            attrs["vfa.evidence"] = json.dumps(evidence, default=repr)
+        with tracer.start_as_current_span(f"run_guardrail {d.guard}", attributes=attrs) as s:
+            if v.kind in ("deny", "repair"):
+                s.set_status(trace.Status(trace.StatusCode.ERROR, reason or v.kind))
+        _state.verdicts.add(1, {"vfa.guard": d.guard, "vfa.verdict": v.kind})
+        _state.latency.record(d.latency_s, {"vfa.guard": d.guard})
+
+
+def _clean(attributes: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in attributes.items():
+        if v is None:
+            continue
+        out[k] = v if isinstance(v, (str, bool, int, float)) else json.dumps(v, default=repr)
+    return out
+
+
+class _JsonlSpanExporter:
+    """Writes each finished span as one JSON line: the embedded default, readable without a collector."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def export(self, spans: Sequence[Any]) -> Any:
+        from opentelemetry.sdk.trace.export import SpanExportResult
+
+        lines = []
+        for s in spans:
+            ctx = s.get_span_context()
+            lines.append(json.dumps({
+                "name": s.name,
+                "trace_id": format(ctx.trace_id, "032x"),
+                "span_id": format(ctx.span_id, "016x"),
+                "parent_id": format(s.parent.span_id, "016x") if s.parent else None,
+                "start_ns": s.start_time,
+                "end_ns": s.end_time,
+                "status": s.status.status_code.name,
+                "attributes": dict(s.attributes or {}),
+                "service": (s.resource.attributes or {}).get("service.name"),
+            }, default=repr))
+        with self._lock, self.path.open("a", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        """Nothing to release: each export opens and closes the file."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Exports are written synchronously, so there is nothing to flush."""
+        return True
+
+
+def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_name: str | None = None,
+                      set_global: bool = True) -> Any:
+    """Set up the OTel SDK the standard way and return the tracer provider.
+
+    With `OTEL_EXPORTER_OTLP_ENDPOINT` set (and the `otlp` extra installed), spans go over OTLP;
+    otherwise to the JSONL file at `path`. `OTEL_SERVICE_NAME` names the service (default "vfa").
+    """
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
+
+    resource = Resource.create({SERVICE_NAME: service_name or os.environ.get("OTEL_SERVICE_NAME", "vfa")})
+    provider = TracerProvider(resource=resource)
+    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+        try:
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        except ImportError as exc:
+            raise ImportError("OTEL_EXPORTER_OTLP_ENDPOINT is set: install the extra `vfa[otlp]`") from exc
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    if path is not None:
+        provider.add_span_processor(SimpleSpanProcessor(_JsonlSpanExporter(Path(path))))
+    if set_global:
+        trace.set_tracer_provider(provider)
+    use_tracer_provider(provider)
+    return provider
