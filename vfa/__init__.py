@@ -16,7 +16,7 @@ from ._exceptions import (
     VfaError as VfaError,
 )
 from ._guard import FunctionGuard as FunctionGuard, Guard as Guard, GuardContext as GuardContext, guard as guard
-from ._guard_node import GuardNode as GuardNode
+from ._guard_node import Flow as Flow, GuardNode as GuardNode
 from ._journal import EffectJournal as EffectJournal, JournalEntry as JournalEntry
 from ._labels import PUBLIC as PUBLIC, USER as USER, Label as Label
 from ._proposal import CommitRecord as CommitRecord, Proposal as Proposal
@@ -34,7 +34,7 @@ from ._verdict import (
 
 __all__ = [
     "ALLOW", "Agent", "Allow", "ArgumentError", "ChainResult", "CommitRecord", "ConfigError",
-    "CoverageError", "Decision", "Deny", "Effect", "EffectJournal", "Escalate", "FunctionGuard", "Guard",
+    "CoverageError", "Decision", "Deny", "Effect", "EffectJournal", "Escalate", "Flow", "FunctionGuard", "Guard",
     "GuardChain", "GuardContext", "GuardNode", "GuardedGraph", "JournalEntry", "JournalError", "Label",
     "PUBLIC", "PolicyError", "Proposal", "Repair", "ToolSpec", "USER", "UnmediatedEffectError", "Verdict",
     "VfaError", "annotate", "check_coverage", "configure_tracing", "effect", "guard", "in_commit",

@@ -13,7 +13,7 @@ from langgraph.graph.state import CompiledStateGraph
 from . import _tracing
 from ._coverage import check_coverage
 from ._exceptions import ConfigError
-from ._guard_node import GuardNode, Labeler
+from ._guard_node import Flow, GuardNode
 from ._journal import EffectJournal
 
 __all__ = ["Agent", "GuardedGraph"]
@@ -34,7 +34,7 @@ class Agent:
         instructions: a system message put before the conversation on every model call.
         world: the application's world state for guards: an object, or a callable returning it.
         journal: an `EffectJournal` or a path; None keeps an in-memory journal.
-        labeler: `(tool_call, state) -> {arg: Label}`, labels of each proposal's arguments.
+        flow: information-flow hooks (`vfa.Flow`), e.g. the privacy guard's labels and handles.
         guard_timeout_s: each guard's default time budget.
         max_arg_bytes: the largest JSON size a proposal's arguments may have.
     """
@@ -49,14 +49,14 @@ class Agent:
         instructions: str | None = None,
         world: Any = None,
         journal: EffectJournal | str | None = None,
-        labeler: Labeler | None = None,
+        flow: Flow | None = None,
         guard_timeout_s: float = 1.0,
         max_arg_bytes: int = 64 * 1024,
     ) -> None:
         self.model = model
         self.name = name
         self.instructions = instructions
-        self.guard_node = GuardNode(tools, guards, journal=journal, world=world, labeler=labeler,
+        self.guard_node = GuardNode(tools, guards, journal=journal, world=world, flow=flow,
                                     timeout_s=guard_timeout_s, max_arg_bytes=max_arg_bytes)
         if len(self.guard_node.specs) != len(tools):
             raise ConfigError("two tools share a name; tool names must be unique")

@@ -12,7 +12,7 @@ import inspect
 import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
@@ -26,11 +26,27 @@ from ._journal import TERMINAL, EffectJournal, JournalEntry, dumps
 from ._labels import Label
 from ._proposal import Proposal
 from ._tools import ArgumentError, ToolSpec
-from ._verdict import Deny, Escalate
+from ._verdict import Decision, Deny, Escalate, Repair
 
-__all__ = ["GuardNode"]
+__all__ = ["Flow", "GuardNode"]
 
-Labeler = Callable[[dict[str, Any], Any], Mapping[str, Label]]
+
+
+class Flow(Protocol):
+    """Information-flow hooks of a guard node (the privacy guards implement it).
+
+    `label` gives the labels of a proposal's arguments; `resolve` returns the arguments the effect
+    really receives (e.g. opaque handles swapped for the values they stand for), called only after
+    the guards allowed the proposal; `observe` turns a tool's result into the text the model sees
+    (e.g. private values replaced by handles). `observe` runs again on replay, so it must be
+    deterministic in (thread id, call id, result).
+    """
+
+    def label(self, call: Mapping[str, Any], state: Any) -> Mapping[str, Label]: ...
+
+    def resolve(self, proposal: Proposal) -> dict[str, Any]: ...
+
+    def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str: ...
 _LOCAL = threading.local()
 
 
@@ -45,7 +61,8 @@ class GuardNode(RunnableCallable):
         journal: an `EffectJournal`, a path for one, or None for an in-memory journal.
         world: the application's world state given to guards: an object, or a callable taking the
             graph state (or nothing) and returning it, called once per proposal.
-        labeler: `(tool_call, state) -> {arg: Label}`, the labels of a proposal's arguments.
+        flow: information-flow hooks (`Flow`): labels arguments, resolves them at commit time and
+            turns results into what the model sees.
         timeout_s: each guard's default time budget; overrunning it is a deny.
         max_arg_bytes: the largest a proposal's arguments may be, as JSON; larger is a deny.
     """
@@ -57,7 +74,7 @@ class GuardNode(RunnableCallable):
         *,
         journal: EffectJournal | str | None = None,
         world: Any = None,
-        labeler: Labeler | None = None,
+        flow: Flow | None = None,
         timeout_s: float = 1.0,
         max_arg_bytes: int = 64 * 1024,
         messages_key: str = "messages",
@@ -71,7 +88,7 @@ class GuardNode(RunnableCallable):
             self.specs[spec.name] = spec
         self.chain = GuardChain(guards, timeout_s=timeout_s)
         self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(journal or ":memory:")
-        self.labeler = labeler
+        self.flow = flow
         self.max_arg_bytes = max_arg_bytes
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds
@@ -133,7 +150,7 @@ class GuardNode(RunnableCallable):
     def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str) -> ToolMessage:
         last = self.journal.last(thread_id, call_id) if call_id else None
         if last is not None and last.kind in TERMINAL:
-            return _replayed(last)  # a replayed node: answer as before, act never again
+            return self._replayed(last)  # a replayed node: answer as before, act never again
         spec = self.specs.get(tool)
         if spec is None:
             known = ", ".join(sorted(self.specs)) or "none"
@@ -154,7 +171,7 @@ class GuardNode(RunnableCallable):
         except ArgumentError as exc:
             return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)))
         call = {"name": tool, "args": args, "id": call_id}
-        labels = dict(self.labeler(call, state)) if self.labeler else {}
+        labels = dict(self.flow.label(call, state)) if self.flow is not None else {}
         proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
         return self._decide(spec, proposal, state, resumed=last is not None and last.kind == "escalated")
 
@@ -202,7 +219,8 @@ class GuardNode(RunnableCallable):
         return result
 
     def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], *, restart: bool = False) -> ToolMessage:
-        args = proposal.args
+        # The journal keeps the arguments as proposed (handles, not the private values they stand for).
+        args = self.flow.resolve(proposal) if self.flow is not None else proposal.args
         if spec.is_effect:
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, args,
                                              lambda: _run(spec, args), pending=pending, restart=restart)
@@ -214,7 +232,7 @@ class GuardNode(RunnableCallable):
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
                                                   {"result": result} if ok else {"error": result})])
         if ok:
-            return _message(proposal, "committed" if spec.is_effect else "ran", _content(result))
+            return _message(proposal, "committed" if spec.is_effect else "ran", self._observe(proposal, spec, result))
         return _message(proposal, "failed", f"{spec.name} failed: {result}", status="error")
 
     def _recover(self, spec: ToolSpec, last: JournalEntry, state: Any, thread_id: str) -> ToolMessage:
@@ -242,9 +260,23 @@ class GuardNode(RunnableCallable):
         return _denial(proposal, verdict)
 
 
-def _decision(verdict: Any) -> Any:
-    from ._verdict import Decision
+    def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
+        return self.flow.observe(proposal, spec, result) if self.flow is not None else _content(result)
 
+    def _replayed(self, entry: JournalEntry) -> ToolMessage:
+        data = entry.data
+        proposal = Proposal(call_id=entry.call_id, tool=entry.tool, args={}, thread_id=entry.thread_id)
+        if entry.kind in ("committed", "ran"):
+            return _message(proposal, entry.kind, self._observe(proposal, self.specs.get(entry.tool), data.get("result")))
+        if entry.kind == "denied":
+            verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
+            return _denial(proposal, verdict)
+        if entry.kind == "rejected":
+            return _message(proposal, "rejected", f"{entry.tool} was rejected by a person", status="error")
+        return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
+
+
+def _decision(verdict: Any) -> Decision:
     return Decision(guard=verdict.guard, verdict=verdict, latency_s=0.0)
 
 
@@ -328,18 +360,3 @@ def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
     if verdict.evidence:
         text += f". Evidence: {json.dumps(verdict.evidence, default=repr)}"
     return _message(proposal, "denied", text, status="error", verdict=verdict)
-
-
-def _replayed(entry: JournalEntry) -> ToolMessage:
-    data = entry.data
-    proposal = Proposal(call_id=entry.call_id, tool=entry.tool, args={}, thread_id=entry.thread_id)
-    if entry.kind in ("committed", "ran"):
-        return _message(proposal, entry.kind, _content(data.get("result")))
-    if entry.kind == "denied":
-        from ._verdict import Deny, Repair
-
-        verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
-        return _denial(proposal, verdict)
-    if entry.kind == "rejected":
-        return _message(proposal, "rejected", f"{entry.tool} was rejected by a person", status="error")
-    return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")

@@ -1,0 +1,266 @@
+"""The only module that imports z3: terms to Z3 expressions, solving, models, unsat cores.
+
+Other modules hold Z3 expressions as opaque handles and call the `Z3` session below. Every
+`z3.Z3Exception` is translated into `SolverError` (a `VfaError`). Z3's default context is not
+thread-safe and guards run on the chain's worker threads, so every call into Z3 holds one lock.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterator
+
+import z3
+
+from vfa import VfaError
+
+from ._expr import Term, display
+from ._schema import Sort
+
+__all__ = ["Outcome", "SolverError", "Z3", "z3_version"]
+
+LOCK = threading.RLock()
+_ENUM_SORTS: dict[type[enum.Enum], tuple[Any, dict[Any, Any]]] = {}
+
+
+class SolverError(VfaError):
+    """Z3 failed on a query (a translated `z3.Z3Exception`); a guard that meets it denies."""
+
+
+@contextmanager
+def _translated(what: str) -> Iterator[None]:
+    with LOCK:
+        try:
+            yield
+        except z3.Z3Exception as exc:
+            raise SolverError(f"Z3 failed while {what}: {exc}") from None
+
+
+def z3_version() -> str:
+    """The z3-solver version in use (recorded by the benchmark)."""
+    return z3.get_version_string()
+
+
+@dataclass
+class Outcome:
+    """A solver answer: "sat" with a model, "unsat" with the core's labels, or "unknown" with a reason."""
+
+    status: str
+    core: list[str] = field(default_factory=list)
+    model: Any = None
+    reason: str = ""
+
+
+def _enum_sort(cls: type[enum.Enum]) -> tuple[Any, dict[Any, Any]]:
+    # EnumSort names are global in Z3's context; declare each Enum class once, under a unique name.
+    if cls not in _ENUM_SORTS:
+        srt, consts = z3.EnumSort(f"{cls.__qualname__}#{id(cls):x}", [m.name for m in cls])
+        _ENUM_SORTS[cls] = (srt, dict(zip(cls, consts)))
+    return _ENUM_SORTS[cls]
+
+
+class Z3:
+    """One solver session: declares variables, translates terms, asserts, checks, reads models."""
+
+    def __init__(self, timeout_ms: int | None = None, *, incremental: bool = True) -> None:
+        with _translated("creating a solver"):
+            self.solver = z3.Solver()
+            if timeout_ms is not None:
+                self.solver.set("timeout", max(1, int(timeout_ms)))
+        self._tracked: dict[str, Any] = {}
+
+    # -- sorts, variables, values -------------------------------------------------------------
+    @staticmethod
+    def sort(s: Sort) -> Any:
+        """The Z3 sort of a term sort."""
+        if s.kind == "int":
+            return z3.IntSort()
+        if s.kind == "real":
+            return z3.RealSort()
+        if s.kind == "bool":
+            return z3.BoolSort()
+        if s.kind == "str":
+            return z3.StringSort()
+        if s.kind == "enum":
+            return _enum_sort(s.enum)[0]  # type: ignore[arg-type]
+        return z3.SetSort(Z3.sort(s.elem))  # type: ignore[arg-type]
+
+    def var(self, path: tuple[str, ...], s: Sort, tag: str = "") -> Any:
+        """A fresh Z3 constant for a variable (tag distinguishes the same field at different plan steps)."""
+        with _translated(f"declaring {display(path)}"):
+            return z3.Const(display(path) + tag, self.sort(s))
+
+    def domain(self, handle: Any, s: Sort, bounds: Iterable[tuple[str, Any]] = ()) -> list[Any]:
+        """Constraints every value of the sort satisfies: a Literal's values, declared bounds."""
+        out = []
+        with _translated("stating a domain"):
+            if s.domain is not None:
+                out.append(z3.Or([handle == self.value(s, v) for v in s.domain]))
+            for op, v in bounds:
+                c = self.value(Sort("real"), v)
+                out.append({"gt": handle > c, "ge": handle >= c, "lt": handle < c, "le": handle <= c}[op])
+        return out
+
+    def value(self, s: Sort, v: Any) -> Any:
+        """A concrete Python value as a Z3 value of sort `s` (floats exactly, as rationals)."""
+        with _translated(f"converting {v!r}"):
+            if s.kind == "int":
+                return z3.IntVal(int(v))
+            if s.kind == "real":
+                f = Fraction(v)
+                return z3.RealVal(f.numerator) / z3.RealVal(f.denominator) if f.denominator != 1 else z3.RealVal(
+                    f.numerator)
+            if s.kind == "bool":
+                return z3.BoolVal(bool(v))
+            if s.kind == "str":
+                return z3.StringVal(v)
+            if s.kind == "enum":
+                return _enum_sort(s.enum)[1][s.enum(v)]  # type: ignore[index,misc]
+            result = z3.EmptySet(self.sort(s.elem))  # type: ignore[arg-type]
+            for x in v:
+                result = z3.SetAdd(result, self.value(s.elem, x))  # type: ignore[arg-type]
+            return result
+
+    # -- terms --------------------------------------------------------------------------------
+    def term(self, t: Term, env: Mapping[tuple[str, ...], Any]) -> Any:
+        """Translate a term; `env` maps each variable path to its Z3 expression."""
+        with _translated(f"translating `{t.text}`"):
+            return self._term(t, env)
+
+    def _term(self, t: Term, env: Mapping[tuple[str, ...], Any]) -> Any:
+        op, a = t.op, t.args
+        if op == "const":
+            return self.value(t.sort, t.value)
+        if op == "var":
+            return env[t.value]
+        xs = [self._term(x, env) for x in a]
+        if op in ("add", "sub", "mul"):
+            x, y = self._num(xs[0], t.sort), self._num(xs[1], t.sort)
+            return x + y if op == "add" else x - y if op == "sub" else x * y
+        if op == "neg":
+            return -xs[0]
+        if op in ("lt", "le", "gt", "ge", "eq", "ne"):
+            x, y = xs
+            if a[0].sort.numeric and a[1].sort.numeric and a[0].sort.kind != a[1].sort.kind:
+                x, y = self._num(x, Sort("real")), self._num(y, Sort("real"))
+            return {"lt": lambda: x < y, "le": lambda: x <= y, "gt": lambda: x > y, "ge": lambda: x >= y,
+                    "eq": lambda: x == y, "ne": lambda: x != y}[op]()
+        if op == "and":
+            return z3.And(xs)
+        if op == "or":
+            return z3.Or(xs)
+        if op == "not":
+            return z3.Not(xs[0])
+        if op == "implies":
+            return z3.Implies(xs[0], xs[1])
+        if op == "ite":
+            return z3.If(xs[0], self._num(xs[1], t.sort) if t.sort.numeric else xs[1],
+                         self._num(xs[2], t.sort) if t.sort.numeric else xs[2])
+        if op == "in":
+            return z3.Or([self._eq(xs[0], e, a[0].sort, a[i + 1].sort) for i, e in enumerate(xs[1:])])
+        if op == "member":
+            return z3.IsMember(xs[0], xs[1])
+        if op == "abs":
+            return z3.If(xs[0] >= 0, xs[0], -xs[0])
+        if op in ("min", "max"):
+            acc = self._num(xs[0], t.sort)
+            for x in xs[1:]:
+                x = self._num(x, t.sort)
+                acc = z3.If(x < acc, x, acc) if op == "min" else z3.If(x > acc, x, acc)
+            return acc
+        if op == "len":
+            return z3.Length(xs[0])
+        if op in ("setadd", "setdel"):
+            acc = xs[0]
+            for e in xs[1:]:
+                acc = z3.SetAdd(acc, e) if op == "setadd" else z3.SetDel(acc, e)
+            return acc
+        raise AssertionError(f"unknown operator {op}")
+
+    @staticmethod
+    def _num(x: Any, s: Sort) -> Any:
+        return z3.ToReal(x) if s.kind == "real" and z3.is_int(x) else x
+
+    def _eq(self, x: Any, y: Any, sx: Sort, sy: Sort) -> Any:
+        if sx.numeric and sy.numeric and sx.kind != sy.kind:
+            return self._num(x, Sort("real")) == self._num(y, Sort("real"))
+        return x == y
+
+    # -- solving ------------------------------------------------------------------------------
+    def add(self, *constraints: Any, label: str | None = None) -> None:
+        """Assert constraints; with a label, they are tracked so an unsat core can name them."""
+        with _translated("asserting a constraint"):
+            if label is None:
+                self.solver.add(*constraints)
+            else:
+                flag = z3.Bool(f"{label}#{len(self._tracked)}")
+                self._tracked[str(flag)] = label
+                self.solver.assert_and_track(z3.And(*constraints) if len(constraints) != 1 else constraints[0],
+                                             flag)
+
+    def push(self) -> None:
+        """Open a scope whose assertions `pop` removes."""
+        with _translated("pushing"):
+            self.solver.push()
+
+    def pop(self) -> None:
+        """Drop the assertions of the innermost scope."""
+        with _translated("popping"):
+            self.solver.pop()
+
+    def check(self, *assumptions: Any) -> Outcome:
+        """Decide the assertions: sat (with a model), unsat (with the labels of a core) or unknown."""
+        with _translated("checking"):
+            r = self.solver.check(*assumptions)
+            if r == z3.sat:
+                return Outcome("sat", model=self.solver.model())
+            if r == z3.unsat:
+                core = [self._tracked.get(str(c), str(c)) for c in self.solver.unsat_core()]
+                return Outcome("unsat", core=list(dict.fromkeys(core)))
+            return Outcome("unknown", reason=self.solver.reason_unknown() or "unknown")
+
+    @staticmethod
+    def negate(x: Any) -> Any:
+        """The negation of a condition."""
+        with _translated("negating"):
+            return z3.Not(x)
+
+    @staticmethod
+    def conj(xs: Sequence[Any]) -> Any:
+        """The conjunction of conditions."""
+        with _translated("conjoining"):
+            return z3.And(list(xs)) if xs else z3.BoolVal(True)
+
+    @staticmethod
+    def equal(x: Any, y: Any) -> Any:
+        """x == y as a constraint."""
+        with _translated("equating"):
+            return x == y
+
+    # -- models -------------------------------------------------------------------------------
+    def read(self, model: Any, handle: Any, s: Sort, candidates: Sequence[Any] = ()) -> Any:
+        """The Python value a model gives a variable: ints, exact reals, strs, enum members, sets."""
+        with _translated("reading a model"):
+            v = model.eval(handle, model_completion=True)
+            if s.kind == "int":
+                return v.as_long()
+            if s.kind == "real":
+                f = Fraction(v.numerator_as_long(), v.denominator_as_long())
+                return int(f) if f.denominator == 1 else float(f)
+            if s.kind == "bool":
+                return z3.is_true(v)
+            if s.kind == "str":
+                return v.as_string()
+            if s.kind == "enum":
+                return s.enum[str(v)]  # type: ignore[index]
+            members = []
+            for c in candidates:  # sets are arrays in Z3: report the elements the policy mentions
+                cv = self.value(s.elem, c) if not z3.is_expr(c) else c  # type: ignore[arg-type]
+                if z3.is_true(model.eval(z3.IsMember(cv, handle), model_completion=True)):
+                    members.append(self.read(model, cv, s.elem))  # type: ignore[arg-type]
+            return members
