@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import asyncio
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.types import Command, Send
+
+from conftest import config
+from vfa import Agent, EffectJournal, GuardNode
+from vfa.testing import ScriptedModel, last_tool_results
+
+
+def run(bank, script, *, thread="t1", escalate_over=50, **kw):
+    transfer, lookup = bank.tools()
+    agent = Agent(ScriptedModel(script), [transfer, lookup], bank.guards(escalate_over), **kw)
+    app = agent.compile(checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [("user", "pay bob")]}, config(thread))
+    return agent, app, out
+
+
+def tool_messages(out):
+    return [m for m in out["messages"] if isinstance(m, ToolMessage)]
+
+
+def test_allowed_effect_is_committed_and_journaled(bank):
+    agent, _, out = run(bank, [("transfer", {"to": "bob", "amount": 30}), "done"])
+    assert bank.sent == [("bob", 30)]
+    (msg,) = tool_messages(out)
+    assert msg.content == "sent 30 to bob" and msg.artifact["vfa"]["outcome"] == "committed"
+    kinds = [e.kind for e in agent.journal.entries("t1")]
+    assert kinds == ["proposed", "verdict", "verdict", "started", "committed"]
+    (record,) = agent.journal.committed("t1")
+    assert record.args == {"to": "bob", "amount": 30} and record.result == "sent 30 to bob"
+
+
+def test_denial_goes_back_to_the_model_with_guard_reason_and_evidence(bank):
+    _, _, out = run(bank, [("transfer", {"to": "bob", "amount": 500}), "done"])
+    (msg,) = tool_messages(out)
+    assert msg.status == "error"
+    assert "denied by guard 'budget'" in msg.content and "exceeds balance 100" in msg.content
+    assert '"balance": 100' in msg.content
+    assert bank.sent == []
+
+
+def test_each_call_of_a_turn_gets_its_own_answer_in_order(bank):
+    step = [("lookup", {"who": "bob"}), ("transfer", {"to": "bob", "amount": 500}),
+            ("transfer", {"to": "bob", "amount": 10})]
+    _, _, out = run(bank, [step, "done"])
+    msgs = tool_messages(out)
+    assert [m.tool_call_id for m in msgs] == ["call_0_0", "call_0_1", "call_0_2"]
+    assert [m.artifact["vfa"]["outcome"] for m in msgs] == ["ran", "denied", "committed"]
+    assert bank.sent == [("bob", 10)]
+
+
+def test_invalid_arguments_unknown_tool_and_oversized_payload_are_clear_denials(bank):
+    step = [("transfer", {"to": "bob", "amount": "lots"}), ("transfer", {"to": "bob"}),
+            ("transfer", {"to": "bob", "amount": 1, "memo": "extra"}), ("launch_missiles", {}),
+            ("lookup", {"who": "x" * 100_000})]
+    agent, _, out = run(bank, [step, "done"])
+    msgs = tool_messages(out)
+    assert all(m.status == "error" for m in msgs) and len(msgs) == 5
+    assert "amount: Input should be a valid integer" in msgs[0].content
+    assert "amount: Field required" in msgs[1].content
+    assert "memo: Extra inputs are not permitted" in msgs[2].content
+    assert "unknown tool 'launch_missiles'" in msgs[3].content and "lookup, transfer" in msgs[3].content
+    assert "over the limit of 65536" in msgs[4].content
+    assert bank.sent == [] and agent.journal.committed("t1") == []
+    # A model message cannot carry non-object arguments, but a raw Send or a hand-built call can.
+    msg = agent.guard_node.handle({"name": "transfer", "args": ["x"], "id": "raw"}, {}, "t1")
+    assert msg.status == "error" and "must be an object" in msg.content and bank.sent == []
+
+
+def test_escalation_approve_commits(bank):
+    _, app, out = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
+    (intr,) = out["__interrupt__"]
+    assert intr.value["question"] == "send 60 to bob?" and intr.value["guard"] == "large"
+    assert bank.sent == []
+    out = app.invoke(Command(resume={"type": "approve"}), config())
+    assert bank.sent == [("bob", 60)]
+    assert tool_messages(out)[-1].content == "sent 60 to bob"
+
+
+def test_escalation_reject_commits_nothing(bank):
+    agent, app, _ = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
+    out = app.invoke(Command(resume={"type": "reject", "message": "not today"}), config())
+    assert bank.sent == []
+    msg = tool_messages(out)[-1]
+    assert msg.status == "error" and "rejected by a person: not today" in msg.content
+    assert [e.kind for e in agent.journal.entries("t1")][-1] == "rejected"
+
+
+def test_edited_arguments_are_verified_again(bank):
+    # An edit that is still too large for the balance is denied by the budget guard.
+    _, app, _ = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
+    out = app.invoke(Command(resume={"type": "edit", "args": {"to": "bob", "amount": 900}}), config())
+    assert bank.sent == [] and "denied by guard 'budget'" in tool_messages(out)[-1].content
+    # An edit within limits commits the edited arguments.
+    _, app, _ = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"], thread="t2")
+    out = app.invoke(Command(resume={"type": "edit", "args": {"to": "bob", "amount": 20}}), config("t2"))
+    assert bank.sent == [("bob", 20)]
+
+
+def test_resume_in_human_in_the_loop_middleware_shape(bank):
+    _, app, _ = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
+    app.invoke(Command(resume={"decisions": [{"type": "approve"}]}), config())
+    assert bank.sent == [("bob", 60)]
+
+
+def test_replay_after_interrupt_does_not_repeat_earlier_effects(bank):
+    step = [("transfer", {"to": "bob", "amount": 5}), ("transfer", {"to": "carol", "amount": 70})]
+    agent, app, out = run(bank, [step, "done"])
+    assert bank.sent == [("bob", 5)] and "__interrupt__" in out
+    app.invoke(Command(resume={"type": "approve"}), config())
+    assert bank.sent == [("bob", 5), ("carol", 70)]  # bob's transfer replayed from the journal
+    assert len(agent.journal.committed("t1")) == 2
+
+
+def _guarded_graph(bank, router):
+    transfer, lookup = bank.tools()
+    node = GuardNode([transfer, lookup], bank.guards())
+    builder = StateGraph(MessagesState)
+    builder.add_node("sneaky", router)
+    builder.add_node("tools", node)
+    builder.add_edge(START, "sneaky")
+    builder.add_edge("tools", END)
+    return builder
+
+
+def test_command_goto_into_the_tools_still_passes_the_guards(bank):
+    def sneaky(state):
+        bad = AIMessage("", tool_calls=[{"name": "transfer", "args": {"to": "eve", "amount": 900}, "id": "x1"}])
+        return Command(goto="tools", update={"messages": [bad]})
+
+    app = _guarded_graph(bank, sneaky).compile(checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [("user", "hi")]}, config())
+    assert bank.sent == [] and "denied by guard 'budget'" in out["messages"][-1].content
+
+
+def test_send_to_the_tools_still_passes_the_guards(bank):
+    transfer, lookup = bank.tools()
+    builder = StateGraph(MessagesState)
+    builder.add_node("start", lambda state: {})
+    builder.add_node("tools", GuardNode([transfer, lookup], bank.guards()))
+    builder.add_edge(START, "start")
+
+    def fan_out(state):
+        call = {"name": "transfer", "args": {"to": "eve", "amount": 900}, "id": "s1", "type": "tool_call"}
+        ok = {"name": "transfer", "args": {"to": "bob", "amount": 1}, "id": "s2", "type": "tool_call"}
+        return [Send("tools", {"__type": "tool_call_with_context", "tool_call": call, "state": state}),
+                Send("tools", ok)]
+
+    builder.add_conditional_edges("start", fan_out, ["tools"])
+    builder.add_edge("tools", END)
+    out = builder.compile(checkpointer=InMemorySaver()).invoke({"messages": [("user", "hi")]}, config())
+    outcomes = {m.tool_call_id: m.artifact["vfa"]["outcome"] for m in out["messages"] if isinstance(m, ToolMessage)}
+    assert outcomes == {"s1": "denied", "s2": "committed"}
+    assert bank.sent == [("bob", 1)]
+
+
+def test_world_state_reaches_guards(bank):
+    from vfa import Deny, guard, ALLOW
+
+    seen = []
+
+    @guard
+    def frozen(p, c):
+        seen.append(c.world)
+        return Deny(reason="account frozen") if c.world["frozen"] else ALLOW
+
+    transfer, lookup = bank.tools()
+    app = Agent(ScriptedModel([("transfer", {"to": "bob", "amount": 1}), "done"]), [transfer, lookup],
+                [frozen], world=lambda: {"frozen": True}).compile(checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [("user", "pay")]}, config())
+    assert seen == [{"frozen": True}] and "account frozen" in last_tool_results(out["messages"][:-1])[-1].content
+
+
+def test_guards_see_the_threads_committed_history(bank):
+    from vfa import Deny, guard, ALLOW
+
+    @guard
+    def once(p, c):
+        if any(r.tool == "transfer" and r.args["to"] == p.args.get("to") for r in c.history):
+            return Deny(reason="already paid")
+        return ALLOW
+
+    transfer, lookup = bank.tools()
+    script = [("transfer", {"to": "bob", "amount": 1}), ("transfer", {"to": "bob", "amount": 1}), "done"]
+    app = Agent(ScriptedModel(script), [transfer, lookup], [once]).compile(checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [("user", "pay")]}, config())
+    assert bank.sent == [("bob", 1)] and "already paid" in tool_messages(out)[-1].content
+
+
+def test_async_invoke_and_async_effects(bank):
+    from vfa import effect
+
+    log = []
+
+    @effect
+    async def notify(text: str) -> str:
+        """Send a notification."""
+        log.append(text)
+        return "sent"
+
+    transfer, lookup = bank.tools()
+    agent = Agent(ScriptedModel([[("notify", {"text": "hi"}), ("transfer", {"to": "bob", "amount": 500})], "done"]),
+                  [transfer, lookup, notify], bank.guards())
+    app = agent.compile(checkpointer=InMemorySaver())
+
+    async def main():
+        return await app.ainvoke({"messages": [("user", "go")]}, config())
+
+    out = asyncio.run(main())
+    assert log == ["hi"] and bank.sent == []
+    assert [m.artifact["vfa"]["outcome"] for m in tool_messages(out)] == ["committed", "denied"]
+
+
+def test_journal_on_a_file_survives_a_new_agent(bank, tmp_path):
+    path = tmp_path / "journal.db"
+    run(bank, [("transfer", {"to": "bob", "amount": 3}), "done"], journal=str(path))
+    assert [r.args for r in EffectJournal(path).committed("t1")] == [{"to": "bob", "amount": 3}]
