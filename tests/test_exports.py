@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import vfa
+
+
+def test_public_names_are_exported_once_and_documented():
+    assert vfa.__all__ == sorted(vfa.__all__, key=str) or sorted(vfa.__all__) == sorted(set(vfa.__all__))
+    assert len(vfa.__all__) == len(set(vfa.__all__))
+    for name in vfa.__all__:
+        obj = getattr(vfa, name)
+        if isinstance(obj, type) or callable(obj):
+            assert (obj.__doc__ or "").strip(), f"vfa.{name} has no docstring"
+
+
+def test_classes_present_themselves_as_vfa():
+    assert vfa.Deny.__module__ == "vfa" and vfa.Agent.__module__ == "vfa"
+
+
+def test_exceptions_share_one_root():
+    for exc in (vfa.ConfigError, vfa.PolicyError, vfa.CoverageError, vfa.UnmediatedEffectError, vfa.JournalError):
+        assert issubclass(exc, vfa.VfaError)
+    import pickle
+
+    err = pickle.loads(pickle.dumps(vfa.CoverageError("x", nodes=("tools",))))
+    assert err.nodes == ("tools",)
+
+
+def test_import_vfa_loads_neither_z3_nor_numba_nor_the_guard_library():
+    code = "import sys, vfa; print([m for m in ('z3', 'numba', 'guards', 'graphs') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_kernel_modules_import_no_heavy_or_upper_layer_at_module_level():
+    # (langsmith, a langchain-core dependency, loads the OTel SDK itself; vfa's own modules must not.)
+    banned = ("z3", "numba", "opentelemetry.sdk", "guards", "graphs")
+    for path in Path(vfa.__file__).parent.glob("*.py"):
+        for node in ast.parse(path.read_text()).body:
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            for name in names:
+                assert not name.startswith(banned), f"{path.name} imports {name} at module level"

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+
+from langgraph.checkpoint.memory import InMemorySaver
+
+from conftest import config
+from vfa import Agent, configure_tracing
+from vfa.testing import ScriptedModel, capture_spans
+
+
+def test_span_tree_of_a_run(bank):
+    transfer, lookup = bank.tools()
+    agent = Agent(ScriptedModel([[("transfer", {"to": "bob", "amount": 500}), ("lookup", {"who": "bob"})], "done"]),
+                  [transfer, lookup], bank.guards(), name="payments")
+    app = agent.compile(checkpointer=InMemorySaver())
+    with capture_spans() as spans:
+        app.invoke({"messages": [("user", "pay")]}, config())
+        finished = spans.get_finished_spans()
+        metrics = spans.metric_reader.get_metrics_data()
+    by_name = {s.name: s for s in finished}
+    root = by_name["invoke_agent payments"]
+    assert root.attributes["gen_ai.agent.name"] == "payments"
+    assert root.attributes["gen_ai.operation.name"] == "invoke_agent"
+    tool = by_name["execute_tool transfer"]
+    assert tool.parent.span_id == root.context.span_id
+    assert tool.attributes["gen_ai.tool.call.id"] == "call_0_0" and tool.attributes["vfa.outcome"] == "denied"
+    guard_spans = [s for s in finished if s.name.startswith("run_guardrail") and s.parent.span_id == tool.context.span_id]
+    assert [s.name for s in guard_spans] == ["run_guardrail budget"]  # the chain stopped at the deny
+    deny = guard_spans[0]
+    assert deny.attributes["vfa.verdict"] == "deny" and "exceeds balance" in deny.attributes["vfa.reason"]
+    assert json.loads(deny.attributes["vfa.evidence"]) == {"amount": 500, "balance": 100}
+    assert deny.attributes["vfa.latency_s"] >= 0
+    lookup_span = by_name["execute_tool lookup"]
+    assert sorted(s.name for s in finished if s.parent and s.parent.span_id == lookup_span.context.span_id) == [
+        "run_guardrail budget", "run_guardrail large"]
+    names = {m.name for rm in metrics.resource_metrics for sm in rm.scope_metrics for m in sm.metrics}
+    assert {"vfa.guard.verdicts", "vfa.guard.duration"} <= names
+
+
+def test_no_spans_when_tracing_is_off(bank):
+    from vfa import tracing_enabled
+
+    assert not tracing_enabled()
+
+
+def test_jsonl_file_exporter(tmp_path, bank, monkeypatch):
+    from vfa import _tracing
+
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "vfa-test")
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    path = tmp_path / "trace.jsonl"
+    provider = configure_tracing(path, set_global=False)
+    try:
+        transfer, lookup = bank.tools()
+        app = Agent(ScriptedModel([("lookup", {"who": "bob"}), "done"]), [transfer, lookup], bank.guards()).compile()
+        app.invoke({"messages": [("user", "hi")]})
+        provider.force_flush()
+    finally:
+        _tracing.use_tracer_provider(None)
+        _tracing._state.tracer = None
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    names = [r["name"] for r in rows]
+    assert "invoke_agent agent" in names and "execute_tool lookup" in names
+    assert {r["service"] for r in rows} == {"vfa-test"}
