@@ -19,8 +19,8 @@ import z3
 
 from vfa import VfaError
 
-from ._expr import Term, display
-from ._schema import Sort
+from ._clauses import Term, display
+from ._sorts import Sort
 
 __all__ = ["Outcome", "SolverError", "Z3", "z3_version"]
 
@@ -251,7 +251,7 @@ class Z3:
                 return v.as_long()
             if s.kind == "real":
                 f = Fraction(v.numerator_as_long(), v.denominator_as_long())
-                return int(f) if f.denominator == 1 else float(f)
+                return int(f) if f.denominator == 1 else f  # exact: a counterexample may sit on a boundary
             if s.kind == "bool":
                 return z3.is_true(v)
             if s.kind == "str":
@@ -263,4 +263,4 @@ class Z3:
                 cv = self.value(s.elem, c) if not z3.is_expr(c) else c  # type: ignore[arg-type]
                 if z3.is_true(model.eval(z3.IsMember(cv, handle), model_completion=True)):
                     members.append(self.read(model, cv, s.elem))  # type: ignore[arg-type]
-            return members
+            return list(dict.fromkeys(members))

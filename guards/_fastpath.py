@@ -1,0 +1,262 @@
+"""The fast path: parsed clauses compiled once into one Python function over concrete values.
+
+Z3 is the reference semantics; this module must agree with it on every concrete input (the
+differential test in tests/test_preconditions.py checks thousands). What makes the two agree:
+
+- ints are Python ints (unbounded, like Z3's Int);
+- real arithmetic runs on `fractions.Fraction` (exact, like Z3's Real); comparisons of ints and
+  floats are already exact in Python, so they need no conversion;
+- every value read from the arguments or the world is checked against its declared sort (a NaN, a
+  str where an int was declared) and raises `BadValue`, which the guard turns into a deny.
+
+Code is generated only from our own validated `Term` tree: identifiers are our `v0, v1, ...` and
+field names the schema declared; constants are either `repr` of ints, bools and strs or objects
+bound in the function's namespace. No user string reaches `exec`.
+"""
+
+from __future__ import annotations
+
+import enum
+import keyword
+import math
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from ._clauses import Term, display, leaves
+from ._sorts import Schema, Sort, read_path
+
+__all__ = ["BadValue", "compile_check", "evaluate", "explain", "jsonable"]
+
+_CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_ARITH = {"add": "+", "sub": "-", "mul": "*"}
+
+
+class BadValue(ValueError):
+    """A value read for a precondition does not fit its declared sort (or is missing)."""
+
+
+def _check_sort(path: tuple[str, ...], sort: Sort, v: Any) -> Any:
+    ok = {
+        "int": lambda: isinstance(v, int),
+        "bool": lambda: isinstance(v, bool),
+        "str": lambda: isinstance(v, str),
+        "real": lambda: isinstance(v, (int, float, Fraction)) and not isinstance(v, bool) and math.isfinite(v),
+        "enum": lambda: True,
+        "set": lambda: isinstance(v, (set, frozenset, list, tuple)),
+    }[sort.kind]()
+    if not ok:
+        raise BadValue(f"{display(path)} = {v!r} is not a valid {sort}")
+    return v
+
+
+def _enum_value(cls: type[enum.Enum], path: tuple[str, ...]) -> Callable[[Any], enum.Enum]:
+    def convert(v: Any) -> enum.Enum:
+        try:
+            return cls(v)  # a member maps to itself; a raw value (use_enum_values) to its member
+        except ValueError:
+            raise BadValue(f"{display(path)} = {v!r} is not a member of {cls.__name__}") from None
+
+    return convert
+
+
+class _Gen:
+    def __init__(self) -> None:
+        self.ns: dict[str, Any] = {"_F": Fraction, "_abs": abs, "_min": min, "_max": max, "_len": len,
+                                   "_fs": frozenset}
+        self.names: dict[tuple[str, ...], str] = {}
+
+    def bind(self, obj: Any) -> str:
+        name = f"_k{len(self.ns)}"
+        self.ns[name] = obj
+        return name
+
+    def emit(self, t: Term) -> str:
+        op, a = t.op, t.args
+        if op == "const":
+            if isinstance(t.value, (bool, int, str)) and not isinstance(t.value, enum.Enum):
+                return repr(t.value)
+            return self.bind(t.value)  # floats keep their exact binary value; enum members by identity
+        if op == "var":
+            return self.names[t.value]
+        if op in _ARITH:
+            x, y = self.emit(a[0]), self.emit(a[1])
+            if t.sort.kind == "real":  # exact rational arithmetic, as in Z3
+                return f"(_F({x}) {_ARITH[op]} _F({y}))"
+            return f"({x} {_ARITH[op]} {y})"
+        if op == "neg":
+            return f"(-{self.emit(a[0])})"
+        if op in _CMP:
+            return f"({self.emit(a[0])} {_CMP[op]} {self.emit(a[1])})"
+        if op in ("and", "or"):
+            return "(" + f" {op} ".join(self.emit(x) for x in a) + ")"
+        if op == "not":
+            return f"(not {self.emit(a[0])})"
+        if op == "implies":
+            return f"(not {self.emit(a[0])} or {self.emit(a[1])})"
+        if op == "ite":
+            return f"({self.emit(a[1])} if {self.emit(a[0])} else {self.emit(a[2])})"
+        if op == "in":
+            if all(e.op == "const" for e in a[1:]):
+                return f"({self.emit(a[0])} in {self.bind(frozenset(e.value for e in a[1:]))})"
+            x = self.emit(a[0])
+            return "(" + " or ".join(f"{x} == {self.emit(e)}" for e in a[1:]) + ")"
+        if op == "member":
+            return f"({self.emit(a[0])} in {self.emit(a[1])})"
+        if op in ("abs", "len"):
+            return f"_{op}({self.emit(a[0])})"
+        if op in ("min", "max"):
+            return f"_{op}(" + ", ".join(self.emit(x) for x in a) + ")"
+        if op in ("setadd", "setdel"):
+            sign = "|" if op == "setadd" else "-"
+            return f"(_fs({self.emit(a[0])}) {sign} _fs(({''.join(self.emit(e) + ', ' for e in a[1:])})))"
+        raise AssertionError(f"unknown operator {op}")  # the parser produces no other
+
+
+def _reader(schema: Schema | None, path: tuple[str, ...], mapping: bool) -> str:
+    expr = "w"
+    for i, key in enumerate(path):
+        if not key.isidentifier() or keyword.iskeyword(key):
+            raise AssertionError(f"field name {key!r} is not an identifier")  # the parser admits none
+        by_item = mapping or (schema is not None and path[:i] in schema.item_access)
+        expr += f"[{key!r}]" if by_item else f".{key}"
+    return expr
+
+
+def compile_check(
+    terms: Sequence[Term], schema: Schema | None, *, mapping: bool = False, name: str = "check"
+) -> Callable[[Mapping[str, Any], Any], bool]:
+    """One function `(args, world) -> bool`: true when every term holds. Raises `BadValue` on bad input.
+
+    `mapping=True` reads every state level with `[...]` (a world given as plain dicts); otherwise
+    each level is read as the state type declares it (attributes for models and dataclasses).
+    """
+    gen = _Gen()
+    used: dict[tuple[str, ...], Sort] = {}
+    for t in terms:
+        leaves(t, used)
+    lines = [f"def {name}(a, w):"]
+    for i, (path, sort) in enumerate(used.items()):
+        v = gen.names[path] = f"v{i}"
+        src = f"a[{path[1]!r}]" if path[0] != "state" else _reader(schema, path[1:], mapping)
+        lines.append(f"    {v} = {src}")
+        if sort.kind == "enum":
+            lines.append(f"    {v} = {gen.bind(_enum_value(sort.enum, path))}({v})")  # type: ignore[arg-type]
+        elif sort.kind != "set":
+            ok = {"int": f"isinstance({v}, int)", "bool": f"{v}.__class__ is bool",
+                  "str": f"isinstance({v}, str)",
+                  "real": f"{v}.__class__ in _REAL and _fin({v}) and {v}.__class__ is not bool"}[sort.kind]
+            lines.append(f"    if not ({ok}): {gen.bind(_check_sort)}({path!r}, {gen.bind(sort)}, {v})")
+    lines.append("    return " + (" and ".join(gen.emit(t) for t in terms) if terms else "True"))
+    gen.ns.update(_REAL=(int, float, Fraction), _fin=math.isfinite)
+    code = compile("\n".join(lines), f"<vfa precondition {name}>", "exec")
+    exec(code, gen.ns)  # noqa: S102 - source generated from a validated term tree only (see module doc)
+    return gen.ns[name]
+
+
+def read_values(
+    terms: Sequence[Term], args: Mapping[str, Any], world: Any, symbols: Mapping[str, Any] | None = None
+) -> dict[tuple[str, ...], Any]:
+    """The concrete value of every variable the terms read, by path (the slow reader, for evidence)."""
+    env: dict[tuple[str, ...], Any] = {}
+    for t in terms:
+        for path, sort in leaves(t).items():
+            try:
+                if path[0] == "state":
+                    v = read_path(world, path[1:])
+                elif path[0] == "sym":
+                    v = (symbols or {})[path[1]]
+                else:
+                    v = args[path[1]]
+            except (KeyError, AttributeError, TypeError, IndexError):
+                raise BadValue(f"{display(path)} is missing") from None
+            if sort.kind == "enum":
+                v = _enum_value(sort.enum, path)(v)  # type: ignore[arg-type]
+            env[path] = _check_sort(path, sort, v)
+    return env
+
+
+def evaluate(t: Term, env: Mapping[tuple[str, ...], Any]) -> Any:
+    """Interpret a term over concrete values (used for explanations; same semantics as the compiled check)."""
+    op, a = t.op, t.args
+    if op == "const":
+        return t.value
+    if op == "var":
+        return env[t.value]
+    if op in _ARITH:
+        x, y = evaluate(a[0], env), evaluate(a[1], env)
+        if t.sort.kind == "real":
+            x, y = Fraction(x), Fraction(y)
+        return x + y if op == "add" else x - y if op == "sub" else x * y
+    if op == "neg":
+        return -evaluate(a[0], env)
+    if op in _CMP:
+        x, y = evaluate(a[0], env), evaluate(a[1], env)
+        return {"eq": x == y, "ne": x != y, "lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[op]
+    if op == "and":
+        return all(evaluate(x, env) for x in a)
+    if op == "or":
+        return any(evaluate(x, env) for x in a)
+    if op == "not":
+        return not evaluate(a[0], env)
+    if op == "implies":
+        return (not evaluate(a[0], env)) or evaluate(a[1], env)
+    if op == "ite":
+        return evaluate(a[1], env) if evaluate(a[0], env) else evaluate(a[2], env)
+    if op == "in":
+        x = evaluate(a[0], env)
+        return any(x == evaluate(e, env) for e in a[1:])
+    if op == "member":
+        return evaluate(a[0], env) in evaluate(a[1], env)
+    if op in ("abs", "len"):
+        return (abs if op == "abs" else len)(evaluate(a[0], env))
+    if op in ("min", "max"):
+        return (min if op == "min" else max)(evaluate(x, env) for x in a)
+    if op in ("setadd", "setdel"):
+        base, elems = frozenset(evaluate(a[0], env)), frozenset(evaluate(e, env) for e in a[1:])
+        return base | elems if op == "setadd" else base - elems
+    raise AssertionError(f"unknown operator {op}")
+
+
+def jsonable(v: Any) -> Any:
+    """A value as it goes into evidence: enums by value, sets as sorted lists, exact reals as floats."""
+    if isinstance(v, enum.Enum):
+        return jsonable(v.value)
+    if isinstance(v, (set, frozenset, list, tuple)):
+        return sorted((jsonable(x) for x in v), key=repr)
+    if isinstance(v, Fraction):
+        return int(v) if v.denominator == 1 else float(v)
+    return v
+
+
+def _show(t: Term, env: Mapping[tuple[str, ...], Any]) -> str:
+    v = jsonable(evaluate(t, env))
+    return f"{t.text} is {v!r}" if t.op != "const" else repr(v)
+
+
+_NEGATED = {"eq": "differs from", "ne": "equals", "lt": "is not less than", "le": "is greater than",
+            "gt": "is not greater than", "ge": "is less than"}
+
+
+def explain(t: Term, env: Mapping[tuple[str, ...], Any]) -> str:
+    """Say in words why a false clause is false, naming the sub-clause and the values that decide it."""
+    op, a = t.op, t.args
+    if op in _CMP:
+        x, y = jsonable(evaluate(a[0], env)), jsonable(evaluate(a[1], env))
+        return f"`{t.text}` does not hold: {x!r} {_NEGATED[op]} {y!r} ({_values(t, env)})"
+    if op == "and":
+        return "; ".join(explain(x, env) for x in a if not evaluate(x, env))
+    if op == "or":
+        return "none of the alternatives holds: " + "; ".join(explain(x, env) for x in a)
+    if op == "implies":
+        return f"`{a[0].text}` holds but {explain(a[1], env)}"
+    if op == "not":
+        return f"`{a[0].text}` holds, which `{t.text}` forbids ({_values(t, env)})"
+    if op in ("in", "member"):
+        where = a[1].text if op == "member" else "{" + ", ".join(e.text for e in a[1:]) + "}"
+        return f"`{t.text}` does not hold: {jsonable(evaluate(a[0], env))!r} is not in {where} ({_values(t, env)})"
+    return f"`{t.text}` is false ({_values(t, env)})"
+
+
+def _values(t: Term, env: Mapping[tuple[str, ...], Any]) -> str:
+    return ", ".join(f"{display(p)}={jsonable(env[p])!r}" for p in leaves(t)) or "no variables"

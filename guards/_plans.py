@@ -1,0 +1,283 @@
+"""Plans verified before step one: every step's precondition, for every initial state the assumption admits.
+
+    plan = [Step("transfer", to="alice", amount=Sym("x")), Step("transfer", to="bob", amount=300)]
+    result = verify_plan(plan, [transfer], assume=["state.balance >= 1000", "0 < x <= 500"])
+    if not result.ok:
+        result.failed_step, result.clause, result.counterexample   # an initial state where it fails
+
+Each tool's postconditions carry the state from one step to the next (a tool that declares none
+changes no field: the frame rule). Step i is checked by asking Z3 for an initial state satisfying the
+assumption under which steps 0..i-1 hold and step i's precondition does not; the first such step is
+reported with the initial state, the plan's symbolic values, and the concrete state trace up to it.
+A query Z3 cannot decide in its budget makes the plan unverified (`ok=False, undecided=True`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from vfa import ALLOW, Allow, Deny, PolicyError, ToolSpec
+
+from ._clauses import Scope, display, parse_clause
+from ._fastpath import BadValue, _check_sort, _enum_value, evaluate, explain, jsonable
+from ._sorts import Schema, Sort, schema_of
+from ._symbolic import LazyVars, Overlay, jsonable_tree, model_state, state_bounds, state_sorts
+from ._z3 import Z3
+
+__all__ = ["PlanResult", "Step", "Sym", "verify_plan"]
+
+
+@dataclass(frozen=True)
+class Sym:
+    """A symbolic plan value: the plan is verified for every value the assumption allows it."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One proposed call of a plan: a tool name and its arguments (concrete values or `Sym`s)."""
+
+    tool: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, tool: str, args: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        object.__setattr__(self, "tool", tool)
+        object.__setattr__(self, "args", {**(args or {}), **kwargs})
+
+
+@dataclass
+class PlanResult:
+    """The outcome of `verify_plan`: ok, or the first failing step with a counterexample initial state."""
+
+    ok: bool
+    failed_step: int | None = None
+    """Index (0-based) of the first step whose precondition can fail; None when ok or not checkable."""
+    tool: str | None = None
+    clause: str | None = None
+    """The precondition clause that fails at that step."""
+    counterexample: dict[str, Any] | None = None
+    """{"state": an initial state satisfying the assumption, "symbols": values of the plan's Syms}."""
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    """The concrete state before each step, from the initial state up to the failing step."""
+    explanation: str = ""
+    undecided: bool = False
+    """True when Z3 could not decide within its budget: the plan is not verified."""
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """The result as JSON-ready evidence for a verdict or span."""
+        return {"ok": self.ok, "failed_step": self.failed_step, "tool": self.tool, "clause": self.clause,
+                "counterexample": self.counterexample, "trace": self.trace, "explanation": self.explanation,
+                "undecided": self.undecided}
+
+    def verdict(self) -> Allow | Deny:
+        """Allow a verified plan; deny any other, naming the step, the clause and the counterexample."""
+        if self.ok:
+            return ALLOW
+        return Deny(reason=f"plan rejected before its first step: {self.explanation}", evidence=self.evidence)
+
+
+def _specs(tools: Mapping[str, Any] | Iterable[Any]) -> dict[str, ToolSpec]:
+    items = tools.values() if isinstance(tools, Mapping) else tools
+    return {s.name: s for s in (ToolSpec.of(t) for t in items)}
+
+
+def _schema(specs: Mapping[str, ToolSpec], state: Any) -> Schema:
+    if state is not None:
+        return schema_of(state)
+    for spec in specs.values():
+        for key in ("preconditions", "postconditions"):
+            for p in spec.meta.get(key, ()):
+                if p.schema.root is not None:
+                    return p.schema
+    return Schema(None)
+
+
+def _step(raw: Any) -> Step:
+    if isinstance(raw, Step):
+        return raw
+    if isinstance(raw, Mapping):
+        return Step(str(raw.get("tool", "")), dict(raw.get("args", {})))
+    tool, args = raw
+    return Step(tool, dict(args))
+
+
+def _arg_sorts(spec: ToolSpec) -> dict[str, Sort]:
+    for key in ("preconditions", "postconditions"):
+        for p in spec.meta.get(key, ()):
+            return dict(p.arg_sorts)
+    return {}
+
+
+def verify_plan(
+    plan: Sequence[Any],
+    tools: Mapping[str, Any] | Iterable[Any],
+    *,
+    assume: str | Sequence[str] = (),
+    state: Any = None,
+    timeout_ms: int = 5000,
+) -> PlanResult:
+    """Prove every step's precondition holds for every initial state satisfying `assume`, or find where not.
+
+    Args:
+        plan: steps (`Step`, `{"tool": ..., "args": {...}}` or `(tool, args)`); arguments may be `Sym`s.
+        tools: the agent's tools (objects or a name -> tool mapping); their `@requires`/`@ensures` are used.
+        assume: clauses over `state.*` and the plan's symbols that the initial state is known to satisfy.
+        state: the state type, when no tool declares one.
+        timeout_ms: Z3's budget per step; a step it cannot decide leaves the plan unverified.
+
+    Raises:
+        PolicyError: for a malformed assumption (the developer's); a malformed plan (the model's) is a
+            result with `ok=False`.
+    """
+    specs, steps = _specs(tools), [_step(s) for s in plan]
+    schema = _schema(specs, state)
+    symbols: dict[str, Sort] = {}
+    concrete: list[dict[tuple[str, ...], Any]] = []
+    for i, step in enumerate(steps):
+        spec = specs.get(step.tool)
+        if spec is None:
+            return _bad(i, step, f"step {i + 1} proposes unknown tool {step.tool!r}")
+        sorts, values = _arg_sorts(spec), {}
+        fields = spec.args_model.model_fields
+        for name, v in step.args.items():
+            if name not in fields:
+                return _bad(i, step, f"step {i + 1} gives {step.tool!r} an unknown argument {name!r}")
+        for name, sort in sorts.items():
+            v = step.args.get(name, fields[name].default if not fields[name].is_required() else None)
+            if name not in step.args and fields[name].is_required():
+                return _bad(i, step, f"step {i + 1} omits argument {name!r} of {step.tool!r}")
+            if isinstance(v, Sym):
+                if symbols.setdefault(v.name, sort) != sort and not symbols[v.name].same(sort):
+                    return _bad(i, step, f"symbol {v.name!r} is used as {symbols[v.name]} and as {sort}")
+            else:
+                try:
+                    v = _enum_value(sort.enum, ("arg", name))(v) if sort.kind == "enum" else v
+                    _check_sort(("arg", name), sort, v)
+                except BadValue as exc:
+                    return _bad(i, step, f"step {i + 1}: {exc}")
+            values[("arg", name)] = v
+        concrete.append(values)
+
+    assumptions = [assume] if isinstance(assume, str) else list(assume)
+    scope = Scope("plan assumption", symbols, schema, kind="sym")
+    assumed = [parse_clause(a, scope) for a in assumptions]
+
+    s = Z3(timeout_ms)
+    sorts = {**state_sorts(schema), **{("sym", n): srt for n, srt in symbols.items()}}
+    init = LazyVars(s, sorts, state_bounds(schema), tag="@0")
+    for path in sorts:
+        init[path]  # declare every field, so the counterexample is a whole initial state
+    for term in assumed:
+        s.add(s.term(term, init))
+    current: Mapping[tuple[str, ...], Any] = init
+    all_terms = [*assumed]
+    for spec in specs.values():
+        for pre in spec.meta.get("preconditions", ()):
+            all_terms.extend(pre.terms)
+    extra = _element_candidates(s, concrete, init, sorts)
+
+    for i, step in enumerate(steps):
+        spec = specs[step.tool]
+        view = Overlay(current, {p: (init[("sym", v.name)] if isinstance(v, Sym) else s.value(_sort(spec, p), v))
+                                 for p, v in concrete[i].items()})
+        clauses = [(t, c) for pre in spec.meta.get("preconditions", ()) for t, c in zip(pre.texts, pre.terms)]
+        holds = [s.term(c, view) for _, c in clauses]
+        if holds:
+            s.push()
+            s.add(s.negate(s.conj(holds)))
+            out = s.check()
+            s.pop()
+            if out.status == "unknown":
+                return PlanResult(False, i, step.tool, undecided=True, explanation=(
+                    f"Z3 could not decide step {i + 1} ({step.tool}) within {timeout_ms} ms ({out.reason}); "
+                    f"the plan is not verified"))
+            if out.status == "sat":
+                raw = model_state(s, out.model, init, all_terms, sorts, extra)
+                return _counterexample(i, steps, specs, concrete, raw, clauses)
+            s.add(*holds)  # proven for this step; it stays assumed for the next ones
+        after: dict[tuple[str, ...], Any] = {}
+        for post in spec.meta.get("postconditions", ()):
+            for u in post.updates:
+                after[u.path] = s.term(u.term, view)
+        current = Overlay(current, after)
+        post_view = Overlay(current, dict(view))
+        for post in spec.meta.get("postconditions", ()):
+            for c in post.clauses:
+                s.add(s.term(c, post_view))
+    return PlanResult(True, explanation=f"all {len(steps)} step(s) verified for every initial state assumed")
+
+
+def _sort(spec: ToolSpec, path: tuple[str, ...]) -> Sort:
+    return _arg_sorts(spec)[path[1]]
+
+
+def _element_candidates(s: Z3, concrete: list[dict], init: Mapping, sorts: Mapping) -> dict[str, list[Any]]:
+    """Concrete argument values and symbols, by sort, to report which of them a set in a model holds."""
+    out: dict[str, list[Any]] = {}
+    for values in concrete:
+        for path, v in values.items():
+            if isinstance(v, Sym):
+                out.setdefault(str(sorts[("sym", v.name)]), []).append(init[("sym", v.name)])
+            elif not isinstance(v, (set, frozenset, list, tuple)):
+                sort = Sort("str") if isinstance(v, str) else None
+                if sort is not None:
+                    out.setdefault("str", []).append(s.value(sort, v))
+    return out
+
+
+def _counterexample(i: int, steps: list[Step], specs: Mapping[str, ToolSpec], concrete: list[dict],
+                    raw: dict[str, Any], clauses: list) -> PlanResult:
+    """Replay the plan on the model's initial state, so the report shows concrete states and words."""
+    env: dict[tuple[str, ...], Any] = {}
+    for ns, tree in raw.items():
+        _flatten(tree, (ns,), env)
+    syms = {p[1]: v for p, v in env.items() if p[0] == "sym"}
+    state = {p: (frozenset(v) if isinstance(v, list) else v) for p, v in env.items() if p[0] == "state"}
+    trace = []
+    for j in range(i + 1):
+        trace.append(_nest({display(p)[len("state."):]: jsonable(v) for p, v in state.items()}))
+        spec = specs[steps[j].tool]
+        args = {p: (syms[v.name] if isinstance(v, Sym) else v) for p, v in concrete[j].items()}
+        if j == i:
+            break
+        view = {**state, **args}
+        for post in spec.meta.get("postconditions", ()):
+            state.update({u.path: evaluate(u.term, view) for u in post.updates})
+    view = {**state, **args}
+    failing = [(t, c) for t, c in clauses if not evaluate(c, view)] or clauses[:1]
+    text, term = failing[0]
+    why = explain(term, view) if not evaluate(term, view) else "(Z3 model)"
+    step = steps[i]
+    cex = {"state": jsonable_tree(raw.get("state", {})), "symbols": jsonable_tree(raw.get("sym", {}))}
+    return PlanResult(
+        False, i, step.tool, text, cex, trace,
+        explanation=f"step {i + 1} of {len(steps)} ({step.tool}) can fail its precondition `{text}`: "
+                    f"from the initial state {cex['state']}" + (f" with {cex['symbols']}" if syms else "") +
+                    f", {why}")
+
+
+def _flatten(tree: Any, prefix: tuple[str, ...], out: dict) -> None:
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            _flatten(v, prefix + (k,), out)
+    else:
+        out[prefix] = tree
+
+
+def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, v in flat.items():
+        node = out
+        *inner, last = key.split(".")
+        for k in inner:
+            node = node.setdefault(k, {})
+        node[last] = v
+    return out
+
+
+def _bad(i: int, step: Step, message: str) -> PlanResult:
+    return PlanResult(False, i, step.tool, explanation=message)

@@ -1,0 +1,255 @@
+"""Preconditions and postconditions on tools, and the guard that checks a proposal against them.
+
+    bank = Policy(state=Bank)
+
+    @effect
+    @bank.requires("0 < amount <= state.balance", "to in state.payees or amount <= 100")
+    @bank.ensures("state.balance -= amount")
+    def transfer(to: str, amount: int) -> str: ...
+
+Clauses are parsed and type-checked when the decorator runs (a malformed clause fails at import);
+Z3 lints them when the agent is compiled (`PreconditionGuard.lint`); each proposal is checked by a
+function compiled once from the same terms, with Z3 as the reference semantics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+from vfa import ALLOW, ConfigError, Deny, Escalate, GuardContext, PolicyError, Proposal, ToolSpec, VfaError, annotate
+
+from ._fastpath import BadValue, compile_check, evaluate, explain, jsonable, read_values
+from ._clauses import Scope, Term, Update, display, leaves, parse_clause, parse_postcondition
+from ._sorts import Schema, Sort, arg_sorts, schema_of
+
+__all__ = ["Policy", "Postcondition", "Precondition", "PreconditionGuard", "ensures", "requires"]
+
+
+def _tool_types(fn: Any) -> tuple[str, dict[str, Sort], dict[str, list[tuple[str, Any]]]]:
+    spec = ToolSpec.of(fn)
+    sorts, bounds = arg_sorts(spec.args_model, spec.name)
+    return spec.name, sorts, bounds
+
+
+class Precondition:
+    """The clauses of one tool's precondition, parsed, typed and compiled once.
+
+    Args:
+        clauses: clause strings; each must hold for the call to be allowed.
+        tool: the tool's name (for messages).
+        args: the sort of each argument; bounds: numeric bounds the argument types declare.
+        state: the world state's type (a pydantic model, dataclass or TypedDict) or its `Schema`.
+    """
+
+    def __init__(
+        self,
+        clauses: Sequence[str],
+        *,
+        tool: str,
+        args: Mapping[str, Sort],
+        state: Any = None,
+        bounds: Mapping[str, list[tuple[str, Any]]] | None = None,
+    ) -> None:
+        if not clauses:
+            raise PolicyError(f"{tool}: a precondition needs at least one clause")
+        self.tool = tool
+        self.schema: Schema = schema_of(state)
+        self.arg_sorts = dict(args)
+        self.arg_bounds = dict(bounds or {})
+        scope = Scope(f"tool {tool!r}", self.arg_sorts, self.schema)
+        self.texts = tuple(c.strip() if isinstance(c, str) else c for c in clauses)
+        self.terms: tuple[Term, ...] = tuple(parse_clause(c, scope) for c in clauses)
+        self.reads_state = any(p[0] == "state" for t in self.terms for p in leaves(t))
+        self._declared = compile_check(self.terms, self.schema, name=f"requires_{tool}")
+        self._mapping = compile_check(self.terms, self.schema, mapping=True, name=f"requires_{tool}")
+        # a world given as plain dicts is read with [...] at every level, whatever the declared type
+        self._root_is_dict = isinstance(self.schema.root, type) and issubclass(self.schema.root, dict)
+
+    def holds(self, args: Mapping[str, Any], world: Any) -> bool:
+        """True when every clause holds on these concrete values; raises `BadValue` on a missing or bad value."""
+        fn = self._mapping if (isinstance(world, dict) and not self._root_is_dict) else self._declared
+        try:
+            return fn(args, world)
+        except (KeyError, AttributeError, TypeError, IndexError) as exc:
+            raise BadValue(f"could not read a value the precondition needs: {exc!r}") from None
+
+    def violations(self, args: Mapping[str, Any], world: Any) -> list[dict[str, Any]]:
+        """Each violated clause with its explanation in words and the concrete values it read."""
+        out = []
+        for text, term in zip(self.texts, self.terms):
+            env = read_values([term], args, world)
+            if not evaluate(term, env):
+                out.append({"clause": text, "explanation": explain(term, env),
+                            "values": {display(p): jsonable(v) for p, v in env.items()}})
+        return out
+
+    def __repr__(self) -> str:
+        return f"Precondition({self.tool!r}, {list(self.texts)!r})"
+
+
+class Postcondition:
+    """How a tool changes the state: simultaneous updates (`state.balance -= amount`) and clauses on the result."""
+
+    def __init__(self, posts: Sequence[str], *, tool: str, args: Mapping[str, Sort], state: Any) -> None:
+        self.tool = tool
+        self.schema = schema_of(state)
+        self.arg_sorts = dict(args)
+        scope = Scope(f"tool {tool!r} (postcondition)", dict(args), self.schema)
+        parsed = [parse_postcondition(p, scope) for p in posts]
+        self.updates: tuple[Update, ...] = tuple(p for p in parsed if isinstance(p, Update))
+        self.clauses: tuple[Term, ...] = tuple(p for p in parsed if isinstance(p, Term))
+        seen: set[tuple[str, ...]] = set()
+        for u in self.updates:
+            if u.path in seen:
+                raise PolicyError(f"tool {tool!r}: {display(u.path)} is assigned twice", clauses=(u.text,))
+            seen.add(u.path)
+
+    def __repr__(self) -> str:
+        return f"Postcondition({self.tool!r}, {[u.text for u in self.updates] + [c.text for c in self.clauses]!r})"
+
+
+class PreconditionGuard:
+    """A guard that allows a call only when its tool's precondition holds on the concrete values.
+
+    Args:
+        precondition: the compiled clauses.
+        backend: "fast" (the compiled function; the default) or "z3" (ask Z3 on every call, the slow
+            reference).
+        on_unknown: the verdict when Z3 cannot decide within `timeout_ms`: "deny" or "escalate".
+        tool: for an agent-level guard, the tool it applies to (None when attached to the tool).
+    """
+
+    def __init__(
+        self,
+        precondition: Precondition,
+        *,
+        backend: Literal["fast", "z3"] = "fast",
+        on_unknown: Literal["deny", "escalate"] = "deny",
+        timeout_ms: int = 2000,
+        tool: str | None = None,
+    ) -> None:
+        if backend not in ("fast", "z3") or on_unknown not in ("deny", "escalate"):
+            raise ConfigError(f"backend must be 'fast' or 'z3' and on_unknown 'deny' or 'escalate'")
+        self.precondition = precondition
+        self.name = f"requires:{precondition.tool}"
+        self.backend = backend
+        self.on_unknown = on_unknown
+        self.timeout_ms = timeout_ms
+        self.timeout_s = None if backend == "fast" else timeout_ms / 1000 + 1.0
+        self.tools = frozenset({tool}) if tool else None
+        self._z3: Any = None
+
+    def check(self, proposal: Proposal, context: GuardContext) -> Any:
+        """Allow, or deny naming the violated clauses with their values and a counterexample."""
+        pre = self.precondition
+        try:
+            if self.backend == "z3":
+                status, detail = self._reference().decide(proposal.args, context.world)
+                if status == "unknown":
+                    return self._undecided(proposal, detail)
+                ok = status == "sat"
+            else:
+                ok = pre.holds(proposal.args, context.world)
+            if ok:
+                return ALLOW
+            violations = pre.violations(proposal.args, context.world)
+        except (BadValue, VfaError) as exc:
+            return Deny(reason=f"{proposal.tool} denied: its precondition could not be evaluated: {exc}",
+                        evidence={"tool": proposal.tool, "error": str(exc), "precondition": list(pre.texts)})
+        first = violations[0] if violations else {"clause": " and ".join(pre.texts), "values": {}, "explanation": ""}
+        shown = ", ".join(f"{k}={v!r}" for k, v in first["values"].items())
+        more = f" (and {len(violations) - 1} more clause(s))" if len(violations) > 1 else ""
+        counterexample: dict[str, Any] = {}
+        for v in violations:
+            counterexample.update(v["values"])
+        return Deny(
+            reason=f"{proposal.tool} denied by `{first['clause']}`: {shown}{more}. {first['explanation']}",
+            evidence={"tool": proposal.tool, "clauses": [v["clause"] for v in violations],
+                      "violations": violations, "counterexample": counterexample,
+                      "precondition": list(pre.texts)},
+        )
+
+    def _undecided(self, proposal: Proposal, reason: str) -> Any:
+        evidence = {"tool": proposal.tool, "undecided": reason, "precondition": list(self.precondition.texts)}
+        msg = f"Z3 could not decide the precondition of {proposal.tool} within {self.timeout_ms} ms ({reason})"
+        if self.on_unknown == "escalate":
+            return Escalate(question=f"{msg}; allow this call?", evidence=evidence)
+        return Deny(reason=f"{proposal.tool} denied: {msg}", evidence=evidence)
+
+    def _reference(self) -> Any:
+        if self._z3 is None:
+            from ._reference import ReferenceCheck
+
+            self._z3 = ReferenceCheck(self.precondition, timeout_ms=self.timeout_ms)
+        return self._z3
+
+    def lint(self, tools: Mapping[str, ToolSpec]) -> None:
+        """At compile time: unsatisfiable, vacuous or contradictory clauses are `PolicyError`s (with unsat cores)."""
+        from ._policy_lint import lint_tool
+
+        for spec in tools.values():
+            if self in spec.guards or (self.tools and spec.name in self.tools):
+                lint_tool(spec, extra=() if self in spec.guards else (self.precondition,))
+                return
+        if self.tools:
+            raise PolicyError(f"{self.name}: the agent has no tool {sorted(self.tools)[0]!r}")
+
+    def __repr__(self) -> str:
+        return f"PreconditionGuard({self.precondition.tool!r}, backend={self.backend!r})"
+
+
+def _existing(fn: Any, key: str) -> tuple[Any, ...]:
+    meta = fn.meta if hasattr(fn, "meta") and isinstance(getattr(fn, "meta"), dict) else getattr(fn, "__vfa_meta__", {})
+    return tuple(meta.get(key, ()))
+
+
+def requires(
+    *clauses: str, state: Any = None, backend: Literal["fast", "z3"] = "fast",
+    on_unknown: Literal["deny", "escalate"] = "deny", timeout_ms: int = 2000,
+) -> Callable[[Any], Any]:
+    """Decorator: declare a tool's precondition; adds a `PreconditionGuard` to the tool (either decorator order).
+
+    Raises:
+        PolicyError: at decoration, for a clause that is malformed or names an unknown argument or field.
+    """
+
+    def decorate(fn: Any) -> Any:
+        name, sorts, bounds = _tool_types(fn)
+        pre = Precondition(clauses, tool=name, args=sorts, state=state, bounds=bounds)
+        guard = PreconditionGuard(pre, backend=backend, on_unknown=on_unknown, timeout_ms=timeout_ms)
+        return annotate(fn, guards=[guard], preconditions=_existing(fn, "preconditions") + (pre,))
+
+    return decorate
+
+
+def ensures(*posts: str, state: Any = None) -> Callable[[Any], Any]:
+    """Decorator: declare how a tool changes the state (`state.balance -= amount`), for lint and plan checks."""
+
+    def decorate(fn: Any) -> Any:
+        name, sorts, _ = _tool_types(fn)
+        post = Postcondition(posts, tool=name, args=sorts, state=state)
+        return annotate(fn, postconditions=_existing(fn, "postconditions") + (post,))
+
+    return decorate
+
+
+class Policy:
+    """Preconditions, postconditions and invariants over one state type, so it is named once."""
+
+    def __init__(self, state: Any) -> None:
+        self.state = schema_of(state)
+
+    def requires(self, *clauses: str, **options: Any) -> Callable[[Any], Any]:
+        """`requires(...)` over this policy's state type."""
+        return requires(*clauses, state=self.state, **options)
+
+    def ensures(self, *posts: str) -> Callable[[Any], Any]:
+        """`ensures(...)` over this policy's state type."""
+        return ensures(*posts, state=self.state)
+
+    def invariant(self, *clauses: str, name: str = "invariant") -> Any:
+        """An agent-level guard: no tool call may leave the state violating these clauses."""
+        from ._policy_lint import PolicyInvariant
+
+        return PolicyInvariant(*clauses, state=self.state, name=name)

@@ -1,0 +1,65 @@
+"""Z3 as the reference semantics of a precondition on concrete values (slow; for tests, benchmarks, backend="z3").
+
+The precondition is translated once over symbolic variables; a check binds each variable to its
+concrete value (`x == 5`) and asks Z3 whether the clauses are satisfiable: "sat" allows, "unsat"
+denies, "unknown" (a time-out) is neither and the guard fails closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._fastpath import BadValue, _check_sort, _enum_value
+from ._clauses import leaves
+from ._sorts import read_path
+from ._z3 import Z3
+
+__all__ = ["ReferenceCheck"]
+
+
+class ReferenceCheck:
+    """Decide a `Precondition` on concrete values with Z3: one solver reused with push/pop, or a fresh one."""
+
+    def __init__(self, precondition: Any, *, timeout_ms: int | None = None) -> None:
+        self.precondition = precondition
+        self.timeout_ms = timeout_ms
+        self.paths: dict[tuple[str, ...], Any] = {}
+        for t in precondition.terms:
+            leaves(t, self.paths)
+        self.session = Z3(timeout_ms)
+        self.handles = {p: self.session.var(p, s) for p, s in self.paths.items()}
+        self.formula = self.session.conj([self.session.term(t, self.handles) for t in precondition.terms])
+        self.session.add(self.formula)
+
+    def _bindings(self, session: Z3, args: Mapping[str, Any], world: Any) -> list[Any]:
+        out = []
+        for path, sort in self.paths.items():
+            try:
+                v = read_path(world, path[1:]) if path[0] == "state" else args[path[1]]
+            except (KeyError, AttributeError, TypeError, IndexError):
+                raise BadValue(f"{'.'.join(path)} is missing") from None
+            if sort.kind == "enum":
+                v = _enum_value(sort.enum, path)(v)
+            _check_sort(path, sort, v)
+            out.append(session.equal(self.handles[path], session.value(sort, v)))
+        return out
+
+    def decide(self, args: Mapping[str, Any], world: Any) -> tuple[str, str]:
+        """("sat" | "unsat" | "unknown", reason) using the one solver, scoped with push/pop."""
+        s = self.session
+        bindings = self._bindings(s, args, world)
+        s.push()
+        try:
+            s.add(*bindings)
+            out = s.check()
+        finally:
+            s.pop()
+        return out.status, out.reason
+
+    def decide_fresh(self, args: Mapping[str, Any], world: Any) -> tuple[str, str]:
+        """The same decision with a new `z3.Solver()` for this check alone (the naive way)."""
+        s = Z3(self.timeout_ms)
+        s.add(self.formula, *self._bindings(s, args, world))
+        out = s.check()
+        return out.status, out.reason
