@@ -1,0 +1,146 @@
+"""Overhead of the guard node: a 200-step tool loop, plain LangGraph vs vfa, in one process.
+
+(a) plain: model node, LangGraph's ToolNode, tools_condition, SqliteSaver on a temporary file.
+(b) vfa: the same model and tools as a vfa Agent with three cheap deterministic guards, the same
+    checkpointer, and its effect journal on a temporary SQLite file.
+(c) as (b) with spans written to a local JSONL file.
+
+Prints per-action time for each and the ratios; `--json PATH` writes the headline figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+
+from vfa import ALLOW, Agent, Deny, EffectJournal, effect, guard
+from vfa import _tracing
+from vfa.testing import ScriptedModel
+
+
+def make_model(steps: int) -> ScriptedModel:
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        return ("bump", {"n": turn % 7 + 1}) if turn < steps else "done"
+
+    return ScriptedModel(rule=rule)
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def bump(self, n: int) -> str:
+        """Add n to the counter."""
+        self.value += n
+        return str(self.value)
+
+
+def plain_graph(steps: int, saver: SqliteSaver, counter: Counter) -> Any:
+    tools = [counter.bump]
+    model = make_model(steps).bind_tools(tools)
+    builder = StateGraph(MessagesState)
+    builder.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
+    builder.add_node("tools", ToolNode(tools))
+    builder.add_edge(START, "agent")
+    builder.add_conditional_edges("agent", tools_condition)
+    builder.add_edge("tools", "agent")
+    return builder.compile(checkpointer=saver)
+
+
+def cheap_guards() -> list[Any]:
+    @guard
+    def allowlist(p, c):
+        return ALLOW if p.tool in ("bump",) else Deny(reason=f"{p.tool} is not allowed")
+
+    @guard
+    def bounded(p, c):
+        return ALLOW if 0 < p.args["n"] <= 10 else Deny(reason="n out of range")
+
+    @guard
+    def budget(p, c):
+        return ALLOW if c.world["spent"] < 10**9 else Deny(reason="budget exhausted")
+
+    return [allowlist, bounded, budget]
+
+
+def vfa_graph(steps: int, saver: SqliteSaver, counter: Counter, journal: EffectJournal) -> Any:
+    bump = effect(counter.bump)
+    agent = Agent(make_model(steps), [bump], cheap_guards(), journal=journal, world=lambda: {"spent": counter.value})
+    return agent.compile(checkpointer=saver)
+
+
+def run_once(kind: str, steps: int, workdir: Path, rep: int) -> float:
+    counter = Counter()
+    with SqliteSaver.from_conn_string(str(workdir / f"{kind}-{rep}.db")) as saver:
+        if kind == "plain":
+            app = plain_graph(steps, saver, counter)
+        else:
+            app = vfa_graph(steps, saver, counter, EffectJournal(workdir / f"{kind}-{rep}-journal.db"))
+        config = {"configurable": {"thread_id": f"{kind}-{rep}"}, "recursion_limit": 4 * steps + 10}
+        t0 = time.perf_counter()
+        out = app.invoke({"messages": [("user", "count")]}, config)
+        elapsed = time.perf_counter() - t0
+    actions = sum(1 for m in out["messages"] if m.type == "tool")
+    if actions != steps or out["messages"][-1].content != "done":
+        raise RuntimeError(f"{kind}: ran {actions} actions, expected {steps}")
+    return elapsed / steps
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=200)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="a few steps, for the smoke test")
+    ap.add_argument("--json", type=Path, help="write the headline figures here")
+    args = ap.parse_args(argv)
+    steps, reps = (10, 1) if args.quick else (args.steps, args.reps)
+    times: dict[str, list[float]] = {"plain": [], "vfa": [], "vfa+trace": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        provider = _tracing.configure_tracing(workdir / "trace.jsonl", set_global=False)
+        run_once("plain", 5, workdir, -1)  # warm imports and caches on both paths
+        _tracing.use_tracer_provider(None)
+        _tracing._state.tracer = None
+        run_once("vfa", 5, workdir, -1)
+        for rep in range(reps):  # interleaved, so drift in the machine hits all three alike
+            times["plain"].append(run_once("plain", steps, workdir, rep))
+            times["vfa"].append(run_once("vfa", steps, workdir, rep))
+            _tracing.use_tracer_provider(provider)
+            times["vfa+trace"].append(run_once("vfa+trace", steps, workdir, rep))
+            _tracing.use_tracer_provider(None)
+            _tracing._state.tracer = None
+        spans = sum(1 for _ in (workdir / "trace.jsonl").open())
+    med = {k: statistics.median(v) for k, v in times.items()}
+    guarded, traced = med["vfa"] / med["plain"], med["vfa+trace"] / med["plain"]
+    print(f"{steps}-step tool loop, median of {reps} runs (per action, model + tool + checkpoint)")
+    print(f"{'graph':<34}{'per action':>12}{'ratio':>8}")
+    print(f"{'(a) LangGraph ToolNode':<34}{med['plain'] * 1e3:>10.3f}ms{1.0:>8.2f}")
+    print(f"{'(b) vfa, 3 guards + journal':<34}{med['vfa'] * 1e3:>10.3f}ms{guarded:>8.2f}")
+    print(f"{'(c) vfa, + spans to a JSONL file':<34}{med['vfa+trace'] * 1e3:>10.3f}ms{traced:>8.2f}")
+    print(f"spans written in (c): {spans}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "ratio_guarded_over_unguarded": round(guarded, 4),
+            "ratio_traced_over_unguarded": round(traced, 4),
+            "per_action_unguarded_s": med["plain"],
+            "per_action_guarded_s": med["vfa"],
+            "per_action_traced_s": med["vfa+trace"],
+            "steps": steps,
+            "reps": reps,
+        }, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
