@@ -9,6 +9,28 @@ from typing import Any
 _EXPORTS: dict[str, str] = {
     # --- Z3 preconditions and plans (issue 4) ---
     # --- numba collision and state verifiers (issue 5) ---
+    "After": "._invariants",
+    "Always": "._invariants",
+    "Bounds": "._invariants",
+    "CollisionGuard": "._collision",
+    "Conserved": "._invariants",
+    "Contact": "._scene",
+    "Expr": "._trace_expr",
+    "FrameContacts": "._scene",
+    "Invariant": "._invariants",
+    "Monotonic": "._invariants",
+    "NoContact": "._invariants",
+    "SceneError": "._scene",
+    "Trace": "._trace",
+    "TraceVerifier": "._trace",
+    "Violation": "._invariants",
+    "While": "._invariants",
+    "check_trace": "._trace",
+    "contact": "._trace_expr",
+    "contact_frames": "._scene",
+    "first_contact": "._scene",
+    "path_shapes": "._collision",
+    "state": "._trace_expr",
     # --- privacy flow (issue 6) ---
 }
 

@@ -496,7 +496,8 @@ def first_deadline_miss(trigger, goal, within, mask, open_end_fails):
         next_goal[f] = nxt
     for f in range(frames):
         if mask[f] and trigger[f] != 0.0 and trigger[f] == trigger[f]:
-            if next_goal[f] > f + within:
-                if f + within < frames or open_end_fails:
-                    return f
+            if next_goal[f] <= f + within and next_goal[f] < frames:
+                continue  # met in time
+            if f + within < frames or open_end_fails:
+                return f
     return -1

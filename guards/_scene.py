@@ -110,8 +110,8 @@ def as_group(shapes: Any, what: str = "shapes") -> tuple[np.ndarray, int]:
     if bad.any():
         f, e, c = np.argwhere(bad)[0]
         raise SceneError(f"{what}: non-finite coordinate {arr[f, e, c]!r} at frame {f}, entity {e}, column {c}")
-    big = np.abs(arr) > _MAX_COORD
-    if big.any():
+    big = np.abs(arr) > _MAX_COORD if arr.dtype == np.float64 else None  # float32 cannot get there
+    if big is not None and big.any():
         f, e, c = np.argwhere(big)[0]
         raise SceneError(f"{what}: coordinate {float(arr[f, e, c])!r} at frame {f}, entity {e} exceeds {_MAX_COORD:g}")
     if kind == BOX:

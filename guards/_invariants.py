@@ -1,0 +1,243 @@
+"""Invariants over state traces: bounds, monotonicity, conservation, contacts and conditional ones.
+
+    from guards import After, Always, Bounds, Monotonic, NoContact, While, contact, state
+
+    invariants = [
+        Monotonic("score"),                                    # a score never decreases
+        Bounds("lives", lo=0, hi=3),
+        Conserved("coins_held", "coins_on_map"),
+        Always(state("alive") | state("game_over")),
+        While(state("alive"), NoContact("player", "obstacles")),
+        After(contact("player", "obstacles"), state("game_over"), within=5),
+    ]
+
+Each invariant runs as a compiled kernel over the whole trace and reports its first violation:
+the frame, the entities and the values. NaN values violate (fail closed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._trace_expr import Expr, _Program
+from ._scene import SceneError, _contact_point, _shape_at, contact_frames
+
+if TYPE_CHECKING:
+    from ._trace import Trace
+
+__all__ = ["After", "Always", "Bounds", "Conserved", "Invariant", "Monotonic", "NoContact", "Violation", "While"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """The first frame at which an invariant fails, with the entities and values involved."""
+
+    invariant: str
+    """The invariant, as declared."""
+    frame: int
+    message: str
+    entities: tuple[int, ...] = ()
+    """Indices of the entities involved (columns of a vector channel, or the two shapes)."""
+    values: dict[str, Any] = field(default_factory=dict)
+    """The values that break the invariant at that frame."""
+    time: float | None = None
+    """Frame plus time of impact, for swept contacts."""
+
+    def to_evidence(self) -> dict[str, Any]:
+        """Plain JSON-serialisable form, for a Deny's evidence."""
+        out = asdict(self)
+        out["entities"] = list(self.entities)
+        return out
+
+
+def _num(x: Any) -> float | str:
+    """A plain float, or "nan" / "inf" / "-inf", which strict JSON cannot carry as numbers."""
+    v = float(x)
+    return v if np.isfinite(v) else str(v)
+
+
+class Invariant:
+    """Base class: something that holds at every frame of a trace (where its mask allows)."""
+
+    name: str = "invariant"
+
+    def first_violation(self, trace: Trace, mask: np.ndarray | None = None) -> Violation | None:
+        """The first frame (within `mask`, if given) where this invariant fails, or None."""
+        if mask is None:
+            mask = np.ones(trace.frames, np.bool_)
+        return self._check(trace, np.ascontiguousarray(mask, dtype=np.bool_))
+
+    def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Always(Invariant):
+    """`expr` holds (is non-zero and not NaN) at every frame."""
+
+    def __init__(self, expr: Expr, *, name: str | None = None) -> None:
+        if not isinstance(expr, Expr):
+            raise TypeError(f"Always needs an expression built from state(...) or contact(...), got {expr!r}")
+        self.expr = expr
+        self.name = name or f"Always({expr!r})"
+
+    def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
+        from ._numba import first_false
+
+        p = _Program(trace)
+        self.expr._emit(p)
+        values, X = p.run()
+        f = int(first_false(values, mask))
+        if f < 0:
+            return None
+        seen = {label: _num(X[max(f - 1, 0) if prev else f, col]) for label, (col, prev) in p.refs.items()}
+        shown = ", ".join(f"{k}={v}" for k, v in seen.items())
+        return Violation(self.name, f, f"{self.expr!r} is false at frame {f}: {shown}", values=seen)
+
+
+class Bounds(Invariant):
+    """Every entity of a channel stays within [lo, hi] at every frame."""
+
+    def __init__(self, channel: str, lo: float = -np.inf, hi: float = np.inf, *, name: str | None = None) -> None:
+        if not lo <= hi:
+            raise SceneError(f"Bounds({channel!r}): lo={lo} is above hi={hi}")
+        self.channel, self.lo, self.hi = channel, float(lo), float(hi)
+        self.name = name or f"Bounds({channel!r}, lo={lo}, hi={hi})"
+
+    def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
+        from ._numba import first_out_of_bounds
+
+        c0, c1 = trace.span(self.channel)
+        f, c = (int(v) for v in first_out_of_bounds(trace.matrix, c0, c1, self.lo, self.hi, mask))
+        if f < 0:
+            return None
+        e, v = c - c0, _num(trace.matrix[f, c])
+        msg = f"{self.channel}[{e}]={v} is outside [{self.lo}, {self.hi}] at frame {f}"
+        return Violation(self.name, f, msg, (e,), {"value": v, "lo": _num(self.lo), "hi": _num(self.hi)})
+
+
+class Monotonic(Invariant):
+    """Every entity of a channel never decreases (or never increases, or strictly) from frame to frame."""
+
+    def __init__(self, channel: str, *, decreasing: bool = False, strict: bool = False, tol: float = 0.0,
+                 name: str | None = None) -> None:
+        self.channel, self.decreasing, self.strict, self.tol = channel, decreasing, strict, float(tol)
+        self.name = name or f"Monotonic({channel!r}{', decreasing' if decreasing else ''}{', strict' if strict else ''})"
+
+    def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
+        from ._numba import first_non_monotonic
+
+        c0, c1 = trace.span(self.channel)
+        sign = -1.0 if self.decreasing else 1.0
+        f, c = (int(v) for v in first_non_monotonic(trace.matrix, c0, c1, sign, self.strict, self.tol, mask))
+        if f < 0:
+            return None
+        e, before, after = c - c0, _num(trace.matrix[f - 1, c]), _num(trace.matrix[f, c])
+        verb = ("increases" if self.decreasing else "decreases") if not self.strict else "does not change strictly"
+        msg = f"{self.channel}[{e}] {verb} from {before} to {after} at frame {f}"
+        return Violation(self.name, f, msg, (e,), {"previous": before, "value": after})
+
+
+class Conserved(Invariant):
+    """The total over the given channels' entities stays equal to its first value, within `tol`."""
+
+    def __init__(self, *channels: str, tol: float = 1e-9, name: str | None = None) -> None:
+        if not channels:
+            raise SceneError("Conserved needs at least one channel")
+        self.channels, self.tol = channels, float(tol)
+        self.name = name or f"Conserved({', '.join(map(repr, channels))})"
+
+    def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
+        from ._numba import first_drift
+
+        cols = np.concatenate([np.arange(*trace.span(c)) for c in self.channels])
+        X = np.ascontiguousarray(trace.matrix[:, cols])
+        f = int(first_drift(X, 0, X.shape[1], self.tol, mask))
+        if f < 0:
+            return None
+        start = int(np.flatnonzero(mask)[0])
+        total, initial = _num(X[f].sum()), _num(X[start].sum())
+        msg = f"total of {', '.join(self.channels)} is {total} at frame {f}, was {initial} at frame {start}"
+        return Violation(self.name, f, msg, values={"total": total, "initial": initial, "tol": self.tol})
+
+
+class NoContact(Invariant):
+    """Shape channel `a` never touches `b` (or two entities of `a` never touch); swept by default."""
+
+    def __init__(self, a: str, b: str | None = None, *, swept: bool = True, touching: bool = True,
+                 name: str | None = None) -> None:
+        self.a, self.b, self.swept, self.touching = a, b, swept, touching
+        self.name = name or f"NoContact({a!r}{'' if b is None else f', {b!r}'})"
+
+    def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
+        A = trace.group(self.a)
+        B = A if self.b is None else trace.group(self.b)
+        fc = contact_frames(A, None if self.b is None else B, swept=self.swept, touching=self.touching)
+        hits = np.flatnonzero((fc.count > 0) & mask[: len(fc.count)])
+        if len(hits) == 0:
+            return None
+        f = int(hits[0])
+        i, j, toi = int(fc.a[f]), int(fc.b[f]), float(fc.toi[f])
+        swept = self.swept and len(fc.count) < trace.frames
+        t = toi if swept else 0.0
+        sa, sb = _shape_at(A, f, i, t), _shape_at(B, f, j, t)
+        ka, kb = trace.shapes[self.a][1], trace.shapes[self.b or self.a][1]
+        point = _contact_point(sa, ka, sb, kb)
+        other = self.b or self.a
+        when = f"between frames {f} and {f + 1} at time of impact {toi:.3f}" if swept else f"at frame {f}"
+        msg = f"{self.a}[{i}] touches {other}[{j}] {when}, at ({point[0]:.3f}, {point[1]:.3f})"
+        values = {"a": list(sa), "b": list(sb), "point": list(point), "pairs_in_contact": int(fc.count[f]), "toi": t}
+        return Violation(self.name, f, msg, (i, j), values, time=f + t)
+
+
+class After(Invariant):
+    """Whenever `trigger` holds at frame f, `goal` holds at some frame in [f, f + within].
+
+    A deadline that falls after the end of the trace is not judged, unless `open_end_fails`.
+    """
+
+    def __init__(self, trigger: Expr, goal: Expr, *, within: int, open_end_fails: bool = False,
+                 name: str | None = None) -> None:
+        if not (isinstance(trigger, Expr) and isinstance(goal, Expr)):
+            raise TypeError("After needs expressions built from state(...) or contact(...)")
+        if int(within) != within or within < 0:
+            raise SceneError(f"After: within must be a whole number of frames >= 0, got {within!r}")
+        self.trigger, self.goal, self.within, self.open_end_fails = trigger, goal, int(within), open_end_fails
+        self.name = name or f"After({trigger!r}, {goal!r}, within={within})"
+
+    def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
+        from ._numba import first_deadline_miss
+
+        trig, goal = self.trigger.evaluate(trace), self.goal.evaluate(trace)
+        f = int(first_deadline_miss(trig, goal, self.within, mask, self.open_end_fails))
+        if f < 0:
+            return None
+        deadline = f + self.within
+        msg = f"{self.trigger!r} at frame {f}, but {self.goal!r} did not hold by frame {deadline}"
+        return Violation(self.name, f, msg, values={"deadline": deadline, "frames": trace.frames})
+
+
+class While(Invariant):
+    """A conditional invariant: `invariant` is checked only at frames where `condition` holds.
+
+    A NaN condition counts as holding, so a corrupt flag cannot switch a check off.
+    """
+
+    def __init__(self, condition: Expr, invariant: Invariant, *, name: str | None = None) -> None:
+        if not isinstance(condition, Expr) or not isinstance(invariant, Invariant):
+            raise TypeError("While(condition, invariant): an expression and an invariant")
+        self.condition, self.invariant = condition, invariant
+        self.name = name or f"While({condition!r}, {invariant!r})"
+
+    def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
+        active = mask & (self.condition.evaluate(trace) != 0.0)  # NaN != 0 is True: fail closed
+        found = self.invariant._check(trace, np.ascontiguousarray(active))
+        if found is None:
+            return None
+        return Violation(self.name, found.frame, f"while {self.condition!r}: {found.message}",
+                         found.entities, found.values, found.time)

@@ -1,0 +1,171 @@
+"""Traces of recorded runs, and the trace verifier: the guard that judges a run against invariants.
+
+A `Trace` holds named channels, each with one row per frame:
+
+- a scalar `(frames,)` (score, alive, game_over) or a vector `(frames, entities)` (hit points
+  of each enemy); booleans are stored as 0.0 / 1.0. NaN is allowed: an invariant over a NaN
+  value is violated (fail closed), never silently satisfied;
+- shapes, always 3-D: `(frames, entities, 4)` boxes or `(frames, entities, 3)` circles, or
+  `(1, entities, 4|3)` for static ones, for contact invariants; these must be finite
+  (`SceneError` otherwise). A 2-D array is always a vector channel, never guessed to be shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from vfa import ALLOW, Deny, GuardContext, Proposal
+
+from ._scene import SceneError, as_group
+
+if TYPE_CHECKING:
+    from ._invariants import Invariant, Violation
+
+__all__ = ["Trace", "TraceVerifier", "check_trace"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+
+
+class Trace:
+    """A recorded run: named per-frame channels of state, and shapes for contact checks."""
+
+    def __init__(self, channels: Mapping[str, Any] | None = None, /, **more: Any) -> None:
+        data = dict(channels or {}, **more)
+        if not data:
+            raise SceneError("trace: no channels")
+        frames: int | None = None
+        blocks: list[np.ndarray] = []
+        self.columns: dict[str, tuple[int, int]] = {}
+        """Scalar and vector channels: name -> (first, last + 1) column of `matrix`."""
+        self.shapes: dict[str, tuple[np.ndarray, int]] = {}
+        """Shape channels: name -> ((frames|1, entities, 4|3) array, kind)."""
+        width = 0
+        for name, value in data.items():
+            if not isinstance(name, str) or not _NAME.match(name):
+                raise SceneError(f"trace: channel names must be identifiers, got {name!r}")
+            arr = np.asarray(value)
+            if arr.ndim == 3:
+                group, kind = as_group(arr, f"trace channel {name!r}")
+                self.shapes[name] = (group, kind)
+                n = group.shape[0]
+                if n > 1:
+                    frames = _same_frames(frames, n, name)
+                continue
+            if arr.ndim not in (1, 2):
+                raise SceneError(f"trace channel {name!r}: expected (frames,), (frames, entities) or shapes, got {arr.shape}")
+            if not (arr.dtype == np.bool_ or np.issubdtype(arr.dtype, np.number)) or np.iscomplexobj(arr):
+                raise SceneError(f"trace channel {name!r}: expected numbers or booleans, got dtype {arr.dtype}")
+            frames = _same_frames(frames, arr.shape[0], name)
+            block = arr.astype(np.float64).reshape(arr.shape[0], -1)
+            self.columns[name] = (width, width + block.shape[1])
+            width += block.shape[1]
+            blocks.append(block)
+        self.frames: int = frames if frames is not None else 1
+        """Number of frames in the run."""
+        self.matrix: np.ndarray = (
+            np.ascontiguousarray(np.concatenate(blocks, axis=1)) if blocks else np.zeros((self.frames, 0))
+        )
+        """All scalar and vector channels side by side, (frames, columns) float64."""
+
+    @classmethod
+    def from_frames(cls, frames: Iterable[Mapping[str, Any]]) -> Trace:
+        """Build a trace from one state dict per frame, as a play-test records them."""
+        rows = list(frames)
+        if not rows:
+            raise SceneError("trace: no frames")
+        keys = list(rows[0])
+        for k, row in enumerate(rows):
+            if list(row) != keys:
+                raise SceneError(f"trace: frame {k} has keys {sorted(row)}, frame 0 has {sorted(keys)}")
+        return cls({key: np.stack([np.asarray(row[key]) for row in rows]) for key in keys})
+
+    def channel(self, name: str) -> np.ndarray:
+        """The (frames, entities) values of a scalar or vector channel."""
+        lo, hi = self.span(name)
+        return self.matrix[:, lo:hi]
+
+    def span(self, name: str) -> tuple[int, int]:
+        """The columns of a scalar or vector channel; a clear error for unknown names."""
+        if name not in self.columns:
+            kind = "a shape channel, usable in contact()" if name in self.shapes else "not in the trace"
+            raise SceneError(f"trace: {name!r} is {kind}; value channels: {sorted(self.columns)}")
+        return self.columns[name]
+
+    def group(self, name: str) -> np.ndarray:
+        """The shapes of a shape channel."""
+        if name not in self.shapes:
+            raise SceneError(f"trace: {name!r} is not a shape channel; shape channels: {sorted(self.shapes)}")
+        return self.shapes[name][0]
+
+    def __repr__(self) -> str:
+        return f"Trace(frames={self.frames}, values={sorted(self.columns)}, shapes={sorted(self.shapes)})"
+
+
+def _same_frames(frames: int | None, n: int, name: str) -> int:
+    if frames is not None and n != frames:
+        raise SceneError(f"trace channel {name!r} has {n} frames, earlier channels have {frames}")
+    if n == 0:
+        raise SceneError(f"trace channel {name!r} has no frames")
+    return n
+
+
+def check_trace(trace: Trace | Mapping[str, Any], invariants: Sequence[Invariant]) -> list[Violation]:
+    """The first violation of each invariant over a recorded run, earliest frame first.
+
+    Raises:
+        SceneError: a malformed trace or an invariant naming channels the trace lacks.
+    """
+    if not isinstance(trace, Trace):
+        trace = Trace(trace)
+    found = [v for inv in invariants if (v := inv.first_violation(trace)) is not None]
+    return sorted(found, key=lambda v: (v.frame, v.time if v.time is not None else v.frame))
+
+
+class TraceVerifier:
+    """A guard that judges a recorded run of a program against invariants; a violation is a Deny.
+
+    Args:
+        invariants: the invariants the run must satisfy.
+        trace: `(proposal, context) -> Trace | mapping of channels`, where the recorded run is;
+            default `proposal.args["trace"]`.
+        tools: the tools it applies to (None: every tool).
+        name: the guard's name in verdicts and spans.
+        timeout_s: this guard's time budget.
+    """
+
+    def __init__(
+        self,
+        invariants: Sequence[Invariant],
+        *,
+        trace: Callable[[Proposal, GuardContext], Any] | None = None,
+        tools: Sequence[str] | None = None,
+        name: str = "trace_verifier",
+        timeout_s: float | None = None,
+    ) -> None:
+        self.invariants = tuple(invariants)
+        self.name = name
+        self.tools = frozenset(tools) if tools is not None else None
+        self.timeout_s = timeout_s
+        self._trace = trace or (lambda proposal, context: proposal.args["trace"])
+
+    def verify(self, trace: Trace | Mapping[str, Any]) -> list[Violation]:
+        """The first violation of each invariant, earliest first; empty when the run is correct."""
+        return check_trace(trace, self.invariants)
+
+    def check(self, proposal: Proposal, context: GuardContext) -> Deny | Any:
+        """Deny with the earliest violation (all first violations in the evidence), else allow."""
+        violations = self.verify(self._trace(proposal, context))
+        if not violations:
+            return ALLOW
+        first = violations[0]
+        return Deny(
+            reason=f"{proposal.tool} denied by {self.name}: {first.message}",
+            evidence={"violation": first.to_evidence(), "violations": [v.to_evidence() for v in violations]},
+        )
+
+    def __repr__(self) -> str:
+        return f"TraceVerifier({len(self.invariants)} invariants, name={self.name!r})"
