@@ -186,8 +186,9 @@ class GuardNode(RunnableCallable):
                 return _denial(proposal, verdict)
             if verdict.kind == "allow":
                 return self._commit(spec, proposal, pending)
-            self.journal.append(pending + [_entry(proposal, "escalated", verdict.model_dump(mode="json"))])
-            pending = []
+            if not (resumed and _round == 0):  # on resume the question was already journaled
+                self.journal.append(pending + [_entry(proposal, "escalated", verdict.model_dump(mode="json"))])
+                pending = []
             decision = _ask(proposal, verdict)
             if decision["type"] == "approve":
                 pending.append(_entry(proposal, "approved", decision))

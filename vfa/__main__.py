@@ -1,0 +1,3 @@
+from vfa.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""The `vfa demo` scenario: a payments agent whose model overspends, repairs, and needs a person once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+
+from ._compile import Agent
+from ._effects import effect
+from ._guard import guard
+from ._journal import EffectJournal, JournalEntry
+from ._verdict import ALLOW, Deny, Escalate, Repair
+
+__all__ = ["Ledger", "build_demo_agent"]
+
+
+class Ledger:
+    """The demo's world: a balance, known payees and a per-transfer limit."""
+
+    def __init__(self) -> None:
+        self.balance = 300
+        self.payees = {"landlord", "alice"}
+        self.limit = 100
+
+    def snapshot(self) -> dict[str, Any]:
+        """What guards see of the world."""
+        return {"balance": self.balance, "payees": sorted(self.payees), "limit": self.limit}
+
+
+def _policy_model(messages: list[Any]) -> Any:
+    """A rule-based stand-in for an LLM: pays the bills, and repairs a plan when a guard says why."""
+    turn = sum(isinstance(m, AIMessage) for m in messages)
+    last = messages[-1]
+    if isinstance(last, ToolMessage) and last.status == "error":
+        verdict = (last.artifact or {}).get("vfa", {}).get("verdict", {})
+        room = verdict.get("evidence", {}).get("limit")
+        denied = next(m for m in reversed(messages) if isinstance(m, AIMessage)).tool_calls[0]
+        if room:  # follow the guard's evidence: propose the same payment, cut to the limit
+            return ("transfer", {**denied["args"], "amount": room, "memo": denied["args"]["memo"] + ", first part"})
+    plan = [
+        ("get_balance", {}),
+        ("transfer", {"to": "landlord", "amount": 100, "memo": "rent"}),
+        ("transfer", {"to": "alice", "amount": 150, "memo": "dinner"}),
+        None,  # the repair turn, handled above
+        ("transfer", {"to": "bob", "amount": 10, "memo": "coffee"}),
+    ]
+    if turn < len(plan) and plan[turn] is not None:
+        return plan[turn]
+    return "Done: rent paid; alice paid up to the per-transfer limit; bob paid after your approval."
+
+
+def build_demo_agent(workdir: Path) -> tuple[Agent, Ledger]:
+    """The agent `vfa demo` runs, with its journal in `workdir`."""
+    ledger = Ledger()
+
+    def get_balance() -> dict[str, Any]:
+        """Read the current balance and known payees."""
+        return ledger.snapshot()
+
+    @effect
+    def transfer(to: str, amount: int, memo: str = "") -> str:
+        """Send `amount` to payee `to`."""
+        ledger.balance -= amount
+        ledger.payees.add(to)
+        return f"sent {amount} to {to} ({memo}); balance {ledger.balance}"
+
+    @guard
+    def positive_amount(p, c):
+        if p.tool == "transfer" and p.args["amount"] <= 0:
+            return Deny(reason=f"amount must be positive, got {p.args['amount']}")
+        return ALLOW
+
+    @guard
+    def within_balance(p, c):
+        if p.tool == "transfer" and p.args["amount"] > c.world["balance"]:
+            return Deny(reason=f"amount {p.args['amount']} exceeds balance {c.world['balance']}",
+                        evidence={"amount": p.args["amount"], "balance": c.world["balance"]})
+        return ALLOW
+
+    @guard
+    def within_limit(p, c):
+        if p.tool == "transfer" and p.args["amount"] > c.world["limit"]:
+            return Repair(reason=f"amount {p.args['amount']} exceeds the per-transfer limit {c.world['limit']}",
+                          hint=f"send at most {c.world['limit']} now",
+                          evidence={"amount": p.args["amount"], "limit": c.world["limit"]})
+        return ALLOW
+
+    @guard
+    def new_payee(p, c):
+        if p.tool == "transfer" and p.args["to"] not in c.world["payees"]:
+            return Escalate(question=f"{p.args['to']!r} is a new payee: send {p.args['amount']}?",
+                            evidence={"known_payees": c.world["payees"]})
+        return ALLOW
+
+    from .testing import ScriptedModel
+
+    agent = Agent(ScriptedModel(rule=_policy_model), [get_balance, transfer],
+                  [positive_amount, within_balance, within_limit, new_payee], name="payments",
+                  world=ledger.snapshot, journal=EffectJournal(workdir / "journal.db"))
+    return agent, ledger
+
+
+def describe(entry: JournalEntry) -> str:
+    """One journal entry as a line of the demo's (and `vfa journal`'s) output."""
+    data = entry.data
+    kind = entry.kind
+    if kind == "proposed":
+        return f"propose   {entry.tool}({_args(data.get('args'))})  [{entry.call_id}]"
+    if kind == "verdict":
+        v = data["verdict"]
+        detail = v.get("reason") or v.get("question") or ""
+        return f"  verdict   {data['guard']:<16} {v['kind']:<8} {detail}".rstrip() + f"  ({data['latency_s'] * 1e6:.0f} µs)"
+    if kind in ("started", "restarted"):
+        return f"  {kind:<10}{entry.tool}  (write-ahead record)"
+    if kind in ("committed", "ran"):
+        return f"  {kind:<10}{entry.tool} -> {json.dumps(data.get('result'), default=repr)[:100]}"
+    if kind in ("denied", "escalated"):
+        extra = data.get("hint") and f"; hint: {data['hint']}" or ""
+        return f"  {kind:<10}by {data.get('guard')!r}: {data.get('reason') or data.get('question')}{extra}"
+    return f"  {kind:<10}{json.dumps(data, default=repr)[:120]}"
+
+
+def _args(args: Any) -> str:
+    if not isinstance(args, dict):
+        return repr(args)[:80]
+    return ", ".join(f"{k}={v!r}" for k, v in args.items())
+
+
+def print_new(journal: EffectJournal, thread_id: str, seen: int, out: Callable[[str], None]) -> int:
+    """Print the journal entries after `seen`; returns the new count."""
+    entries = journal.entries(thread_id)
+    for e in entries[seen:]:
+        out(describe(e))
+    return len(entries)
