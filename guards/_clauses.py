@@ -160,6 +160,8 @@ class _Parser:
             raise self.fail(node, "this policy declares no state type: pass state=YourWorldModel")
         if path in schema.leaves:
             return Term("var", schema.leaves[path], value=("state", *path), text=text)
+        if path in schema.unsupported:
+            raise self.fail(node, schema.unsupported[path])
         for i in range(1, len(path) + 1):
             if path[:i] not in schema.records and path[:i] not in schema.leaves:
                 known = ", ".join(schema.field_names(path[: i - 1])) or "none"
@@ -183,6 +185,8 @@ class _Parser:
         parts: list[Term] = []
         left_node, left = node.left, self.expr(node.left)
         for op, right_node in zip(node.ops, node.comparators):
+            if left is None:
+                raise self.fail(node, "a membership test cannot be chained; use `and`")
             seg = f"{self.text(left_node)} {_OPTEXT[type(op)]} {self.text(right_node)}"
             if isinstance(op, (ast.In, ast.NotIn)):
                 right = self.member(left, right_node, seg, node, isinstance(op, ast.NotIn))
@@ -197,7 +201,7 @@ class _Parser:
                 right = Term(kind, BOOL, (l2, r2), text=seg)
             parts.append(right)
             left_node = right_node
-            left = right_term if right_term is not None else self.expr(right_node)
+            left = right_term  # None after `in`: a membership test ends a chain
         return parts[0] if len(parts) == 1 else Term("and", BOOL, tuple(parts), text=text)
 
     def member(self, left: Term, right_node: ast.AST, seg: str, node: ast.AST, negate: bool) -> Term:

@@ -125,7 +125,7 @@ class Schema:
     paths ("account",); `item_access` holds the inner paths read with `[...]` (TypedDicts).
     """
 
-    __slots__ = ("root", "leaves", "records", "item_access", "bounds")
+    __slots__ = ("root", "leaves", "records", "item_access", "bounds", "unsupported")
 
     def __init__(self, root: Any) -> None:
         self.root = root
@@ -133,6 +133,7 @@ class Schema:
         self.records: set[tuple[str, ...]] = {()}
         self.item_access: set[tuple[str, ...]] = set()
         self.bounds: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
+        self.unsupported: dict[tuple[str, ...], str] = {}
         if root is not None:
             self._walk(root, ())
 
@@ -149,7 +150,11 @@ class Schema:
                 self.records.add(path)
                 self._walk(inner, path)
             else:
-                self.leaves[path] = sort_of(ann, "state." + ".".join(path))
+                try:
+                    self.leaves[path] = sort_of(ann, "state." + ".".join(path))
+                except PolicyError as exc:  # fine until a clause mentions it
+                    self.unsupported[path] = str(exc)
+                    continue
                 if b := _bounds(tp, name):
                     self.bounds[path] = b
 
