@@ -1,0 +1,85 @@
+"""`GuardMiddleware`: vfa's guard chain and journal as a `create_agent` middleware.
+
+Where it goes in the list: **last** among the middlewares that wrap tool calls. `create_agent` makes
+the first middleware the outermost, so the last one sees the call as it will run: after a
+reviewer's edit (`HumanInTheLoopMiddleware`), after any rewrite, and inside any retry (a retried
+call is answered from the journal instead of running the effect twice).
+
+It is safe in any other position too, because it does not verify where it sits: it hands the call
+on with its tool (and the runtime's tool list) replaced by gated tools, so verification and the
+commit happen where the `ToolNode` finally invokes the tool, on the arguments that really run.
+Listed first, it still verifies a reviewer's edit; what changes with position is only which
+middlewares see the denial message instead of a tool result.
+
+Escalations use LangGraph's `interrupt()` with options approve / edit / reject, and a resume may
+use `HumanInTheLoopMiddleware`'s shape (`{"decisions": [{"type": "approve"}]}`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from langchain.agents.middleware import AgentMiddleware
+from langchain_core.messages import ToolMessage
+from langgraph.types import Command
+
+from vfa import EffectJournal
+from vfa._guard_node import Flow
+
+from ._gate import ToolGate
+
+__all__ = ["GuardMiddleware"]
+
+
+class GuardMiddleware(AgentMiddleware):
+    """Verify every tool call of a `create_agent` agent with a guard chain, then commit it once.
+
+    A denied call gets its own error `ToolMessage` (naming the guard, reason and evidence); the
+    model sees it and the other calls of the same turn run as usual.
+
+    Args:
+        guards: the guard chain, in order; tools' own guards run after them.
+        journal: an `EffectJournal` or a path; None keeps an in-memory journal.
+        world: the world state given to guards (an object, or a callable of the agent state).
+        flow: information-flow hooks (`vfa.Flow`).
+        read_only: names of tools that change nothing (verified, not write-ahead journaled).
+        timeout_s: each guard's default time budget; overrunning it is a deny.
+        gate: an existing `ToolGate` to share (its journal and guards) instead of the above.
+    """
+
+    def __init__(
+        self,
+        guards: Sequence[Any] = (),
+        *,
+        journal: EffectJournal | str | None = None,
+        world: Any = None,
+        flow: Flow | None = None,
+        read_only: Sequence[str] = (),
+        timeout_s: float = 1.0,
+        gate: ToolGate | None = None,
+    ) -> None:
+        super().__init__()
+        self.gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
+                                     timeout_s=timeout_s)
+        self.tools = []
+
+    @property
+    def name(self) -> str:
+        """The middleware's name in traces."""
+        return "vfa"
+
+    @property
+    def journal(self) -> EffectJournal:
+        """The journal every commit of this agent is recorded in."""
+        return self.gate.journal
+
+    def wrap_tool_call(self, request: Any, handler: Callable[[Any], ToolMessage | Command]) -> ToolMessage | Command:
+        """Hand the call on with gated tools; the gate verifies and commits where the tool runs."""
+        return self.gate.wrap_tool_call(request, handler)
+
+    async def awrap_tool_call(
+        self, request: Any, handler: Callable[[Any], Awaitable[ToolMessage | Command]],
+    ) -> ToolMessage | Command:
+        """Async twin of `wrap_tool_call`."""
+        return await self.gate.awrap_tool_call(request, handler)

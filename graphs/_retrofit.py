@@ -1,0 +1,251 @@
+"""Retrofit: guard a LangGraph graph you already have, without changing its shape or its tools.
+
+`guard_graph(builder_or_compiled, guards)` returns a new compiled graph in which every `ToolNode`
+(also inside `.with_fallbacks(...)`, `.with_retry()`, sequences and compiled subgraphs, and the
+one `create_react_agent` / `create_agent` build) runs its tools through a `ToolGate`, and every node
+named in `effect_nodes` is verified and committed as one effect. Node names, edges, conditional
+routes, checkpointer, store, interrupts and compile options are kept; the user's graph is not
+modified.
+
+Why the gate goes inside the user's `ToolNode` (as the innermost `wrap_tool_call`) instead of
+replacing it with a `GuardNode`: the `ToolNode` is what injects `InjectedState`, `InjectedStore`,
+`InjectedToolCallId`, `ToolRuntime` and the run config, handles `Command` results and applies the
+user's own `wrap_tool_call`; keeping it keeps all of that byte for byte. The gate verifies each
+call where the tool is invoked and answers a denial with its own message, so a denial never raises
+into the node, where a fallback would turn one denial into "every call failed" while the allowed
+calls of the same step had in fact committed.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import types
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph._internal._runnable import RunnableCallable
+from langchain_core.runnables import RunnableBinding, RunnableSequence, RunnableWithFallbacks
+from langgraph.graph import StateGraph
+from langgraph.prebuilt import ToolNode
+from langgraph.pregel import Pregel
+
+from vfa import ConfigError, EffectJournal
+from vfa._guard_node import Flow
+
+from ._coverage import check_coverage
+from ._gate import ToolGate, _thread_id, _Work
+
+__all__ = ["EffectNode", "guard_graph", "guard_tool_node"]
+
+ArgsOf = Callable[[Any], Mapping[str, Any]]
+
+# Compile options a compiled graph carries and a recompiled one must keep.
+_KEPT = ("config", "step_timeout", "retry_policy", "cache_policy", "stream_mode", "stream_eager", "stream_transformers")
+
+
+def guard_graph(
+    graph: Any,
+    guards: Sequence[Any] = (),
+    *,
+    effect_nodes: Sequence[str] | Mapping[str, ArgsOf | None] = (),
+    read_only: Sequence[str] = (),
+    journal: EffectJournal | str | None = None,
+    world: Any = None,
+    flow: Flow | None = None,
+    timeout_s: float = 1.0,
+    gate: ToolGate | None = None,
+    check: bool = True,
+    **compile_options: Any,
+) -> Any:
+    """Return `graph` compiled with vfa guards at every point where it runs a tool or an effect.
+
+    Args:
+        graph: a `StateGraph` builder or a compiled graph (`create_agent`, `create_react_agent`,
+            `builder.compile(...)`); it is left unchanged.
+        guards: the guard chain, run on every tool call (and every effect node's run), in order.
+        effect_nodes: names of your own nodes that act on the world; each run of one is verified
+            (as a proposal named after the node) and committed once. A mapping gives, per node, a
+            function of the node's input that returns the proposal's arguments (default: none).
+        read_only: tools that change nothing: verified, but not write-ahead journaled.
+        journal, world, flow, timeout_s: as for `vfa.GuardNode`.
+        gate: a `ToolGate` to share with other graphs (overrides the four above).
+        check: run `graphs.check_coverage` on the result (raises `CoverageError`).
+        **compile_options: `checkpointer`, `store`, `interrupt_before`, ... for `compile()`;
+            for a compiled graph they default to the graph's own.
+
+    Raises:
+        CoverageError: a node can still run an effect outside the guards (named, with the fix).
+        ConfigError: an `effect_nodes` name is not a node of the graph.
+    """
+    gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
+                            timeout_s=timeout_s)
+    extractors = dict(effect_nodes) if isinstance(effect_nodes, Mapping) else dict.fromkeys(effect_nodes)
+    guarded = _guard(graph, gate, extractors, compile_options)
+    if check:
+        check_coverage(guarded, read_only=gate.read_only)
+    return guarded
+
+
+def guard_tool_node(node: Any, gate: ToolGate) -> Any:
+    """A copy of a `ToolNode` whose tools run through `gate`, innermost under its own `wrap_tool_call`."""
+    if node.__dict__.get("__vfa_mediated__"):
+        return node
+    new = copy.copy(node)
+    for attr in ("func", "afunc"):  # RunnableCallable keeps bound methods: rebind them to the copy
+        fn = getattr(node, attr, None)
+        if isinstance(fn, types.MethodType) and fn.__self__ is node:
+            setattr(new, attr, types.MethodType(fn.__func__, new))
+    for tool in node.tools_by_name.values():
+        gate.register(tool)
+    sync_user, async_user = node._wrap_tool_call, node._awrap_tool_call
+    new._wrap_tool_call = _inside(sync_user, gate.wrap_tool_call)
+    if async_user is not None:
+        new._awrap_tool_call = _ainside(async_user, gate.awrap_tool_call)
+    elif sync_user is None:
+        new._awrap_tool_call = gate.awrap_tool_call
+    else:
+        new._awrap_tool_call = None  # a sync-only user wrapper: the ToolNode runs it with sync execution
+    new.__vfa_mediated__ = True
+    return new
+
+
+def _inside(user: Any, gate_wrap: Any) -> Any:
+    if user is None:
+        return gate_wrap
+
+    def wrapped(request: Any, execute: Any) -> Any:
+        return user(request, lambda req: gate_wrap(req, execute))
+
+    return wrapped
+
+
+def _ainside(user: Any, gate_awrap: Any) -> Any:
+    async def wrapped(request: Any, execute: Any) -> Any:
+        async def inner(req: Any) -> Any:
+            return await gate_awrap(req, execute)
+
+        return await user(request, inner)
+
+    return wrapped
+
+
+# -- walking the graph ----------------------------------------------------------------------------
+
+
+def _guard(graph: Any, gate: ToolGate, extractors: dict[str, ArgsOf | None], options: dict[str, Any]) -> Any:
+    compiled = graph if not isinstance(graph, StateGraph) else None
+    builder = graph if compiled is None else getattr(graph, "builder", None)
+    if not isinstance(builder, StateGraph):
+        raise ConfigError(f"guard_graph needs a StateGraph or a compiled graph, got {type(graph).__name__}")
+    unknown = sorted(set(extractors) - set(builder.nodes))
+    if unknown:
+        raise ConfigError(f"effect_nodes names {unknown} that are not nodes; the nodes are {sorted(builder.nodes)}")
+    new = copy.copy(builder)
+    new.nodes = {}
+    new.compiled = False
+    for name, spec in builder.nodes.items():
+        if compiled is not None and spec.is_error_handler and name.startswith("__"):
+            continue  # the default error handler compile() inserted; compile() inserts it again
+        runnable = _guard_runnable(spec.runnable, gate)
+        metadata = dict(spec.metadata or {})
+        if name in extractors:
+            runnable = EffectNode(name, runnable, gate, args_of=extractors[name])
+        if runnable is not spec.runnable:
+            metadata["vfa"] = "guard"  # shown by the drawing; also marks the node for readers
+        new.nodes[name] = dataclasses.replace(spec, runnable=runnable, metadata=metadata or spec.metadata)
+    if compiled is None:
+        return new.compile(**options)
+    kwargs = {
+        "checkpointer": compiled.checkpointer, "store": compiled.store, "cache": compiled.cache,
+        "interrupt_before": _names(compiled.interrupt_before_nodes),
+        "interrupt_after": _names(compiled.interrupt_after_nodes),
+        "debug": compiled.debug, "name": compiled.name, **options,
+    }
+    out = new.compile(**kwargs)
+    for attr in _KEPT:
+        if attr not in options and hasattr(compiled, attr):
+            setattr(out, attr, getattr(compiled, attr))
+    if type(compiled) is not type(out):
+        out.__class__ = type(compiled)  # e.g. vfa.GuardedGraph: same object, the user's subclass
+    return out
+
+
+def _names(value: Any) -> Any:
+    return value if value == "*" else list(value or [])
+
+
+def _guard_runnable(obj: Any, gate: ToolGate, depth: int = 0) -> Any:
+    """The same runnable with every ToolNode in it gated; unchanged (the same object) if none."""
+    if depth > 8 or obj is None:
+        return obj
+    # isinstance, not hasattr: RunnableWithFallbacks forwards unknown attributes to its runnable
+    if isinstance(obj, ToolNode):
+        return guard_tool_node(obj, gate)
+    if isinstance(obj, Pregel) and isinstance(getattr(obj, "builder", None), StateGraph):
+        return _guard(obj, gate, {}, {})  # a compiled subgraph used as a node
+    update: dict[str, Any] = {}
+    if isinstance(obj, RunnableWithFallbacks):
+        update["runnable"] = _guard_runnable(obj.runnable, gate, depth + 1)
+        update["fallbacks"] = [_guard_runnable(f, gate, depth + 1) for f in obj.fallbacks]
+    elif isinstance(obj, RunnableBinding):
+        update["bound"] = _guard_runnable(obj.bound, gate, depth + 1)
+    elif isinstance(obj, RunnableSequence):
+        update["first"] = _guard_runnable(obj.first, gate, depth + 1)
+        update["middle"] = [_guard_runnable(s, gate, depth + 1) for s in obj.middle]
+        update["last"] = _guard_runnable(obj.last, gate, depth + 1)
+    if not any(_differs(v, getattr(obj, k)) for k, v in update.items()):
+        return obj
+    return obj.model_copy(update=update)
+
+
+def _differs(new: Any, old: Any) -> bool:
+    if isinstance(new, list):
+        return any(a is not b for a, b in zip(new, old, strict=True))
+    return new is not old
+
+
+# -- a node of the user's own, committed as one effect --------------------------------------------
+
+
+class EffectNode(RunnableCallable):
+    """A user's node that acts on the world, run as one proposal: verified, then committed once.
+
+    The proposal is named after the node; its arguments come from `args_of(input)` (default none),
+    and guards see the graph state in their context. Its call id is the LangGraph task id, so a
+    replayed or resumed task is answered from the journal instead of acting twice. When the
+    proposal is not committed the node writes nothing, or what `on_deny(input, message)` returns.
+    """
+
+    def __init__(self, name: str, inner: Any, gate: ToolGate, *, args_of: ArgsOf | None = None,
+                 on_deny: Callable[[Any, ToolMessage], Any] | None = None) -> None:
+        super().__init__(self._func, self._afunc, name=name, trace=False)
+        self.inner = inner
+        self.gate = gate
+        self.args_of = args_of
+        self.on_deny = on_deny
+        self.__vfa_mediated__ = True
+        gate.register_node(name)
+
+    def _call(self, input: Any, config: RunnableConfig) -> dict[str, Any]:
+        meta = config.get("metadata") or {}
+        task = str(meta.get("langgraph_checkpoint_ns") or "").rsplit("|", 1)[-1] or f"{self.name}:{meta.get('langgraph_step')}"
+        return {"name": self.name, "args": dict(self.args_of(input)) if self.args_of else {}, "id": task}
+
+    def _func(self, input: Any, config: RunnableConfig) -> Any:
+        work = _Work(lambda args: self.inner.invoke(input, config))
+        return self._result(input, self.gate.settle(self._call(input, config), input, _thread_id(config), work))
+
+    async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
+        work = _Work(lambda args: self.inner.invoke(input, config), lambda args: self.inner.ainvoke(input, config))
+        return self._result(input, await self.gate.asettle(self._call(input, config), input, _thread_id(config), work))
+
+    def _result(self, input: Any, out: Any) -> Any:
+        if not isinstance(out, ToolMessage) or not isinstance(out.artifact, dict) or "vfa" not in out.artifact:
+            return out  # the node ran: its own update, untouched
+        if out.artifact["vfa"]["outcome"] in ("committed", "ran"):
+            return None  # replayed after a crash: the effect happened, its update was not kept
+        return self.on_deny(input, out) if self.on_deny is not None else None
+

@@ -1,0 +1,77 @@
+"""Tool-level guarding: LangChain tools as vfa effects, for code that calls tools from its own nodes.
+
+`as_effect(tool)` declares a tool an effect: its function refuses to run outside a commit, and the
+coverage checks (the kernel's and `graphs.check_coverage`) flag any node that could call it
+directly. `guard_tool(tool, guards)` gives the mediated way to call it from your own code: a
+`GatedTool` whose `invoke` verifies the call and commits it once through the journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.tools import BaseTool, StructuredTool, Tool
+
+from vfa import ConfigError, Effect, EffectJournal
+from vfa._guard_node import Flow
+
+from ._gate import GatedTool, ToolGate
+
+__all__ = ["as_effect", "guard_tool"]
+
+
+def as_effect(tool: Any, *, idempotent: bool = False) -> BaseTool:
+    """A copy of a LangChain tool (`@tool`, `StructuredTool`, `Tool`) that runs only inside a commit.
+
+    The copy keeps the tool's name, schema and injected arguments; calling it outside a vfa commit
+    raises `UnmediatedEffectError`. Give it to a `ToolNode` in a graph you `guard_graph`, to an
+    agent with `GuardMiddleware`, or call it through `guard_tool`.
+
+    Args:
+        idempotent: running it twice equals running it once, so a commit interrupted by a crash is
+            run again on resume instead of being escalated to a person.
+
+    Raises:
+        ConfigError: the tool is a `BaseTool` subclass with its own `_run`; check `vfa.in_commit()`
+            there instead.
+    """
+    if not isinstance(tool, (StructuredTool, Tool)):
+        raise ConfigError(
+            f"as_effect needs a tool made with @tool, StructuredTool or Tool, not {type(tool).__name__}: "
+            f"in a BaseTool subclass, raise unless vfa.in_commit() at the top of _run")
+    update: dict[str, Any] = {}
+    for attr in ("func", "coroutine"):
+        fn = getattr(tool, attr, None)
+        if fn is not None and not isinstance(fn, Effect):
+            update[attr] = Effect(fn, name=tool.name, description=tool.description, idempotent=idempotent)
+    return tool.model_copy(update=update) if update else tool
+
+
+def guard_tool(
+    tool: Any,
+    guards: Sequence[Any] = (),
+    *,
+    gate: ToolGate | None = None,
+    journal: EffectJournal | str | None = None,
+    world: Any = None,
+    flow: Flow | None = None,
+    read_only: bool = False,
+    timeout_s: float = 1.0,
+) -> GatedTool:
+    """The mediated way to call a tool from your own node: `invoke` verifies, then commits once.
+
+    Invoke it with a tool call (`{"name", "args", "id", "type": "tool_call"}`) to get a
+    `ToolMessage` whose call id is the commit's idempotency key (with the run's thread id), or with
+    plain arguments to get the tool's result (a fresh call id each time). A denial is a value: the
+    error `ToolMessage` naming the guard, the reason and the evidence.
+
+    Args:
+        gate: share a `ToolGate` (its guards and journal), e.g. the one a guarded graph uses;
+            otherwise one is made from `guards`, `journal`, `world`, `flow` and `timeout_s`.
+        read_only: the tool changes nothing: verified, but not write-ahead journaled.
+    """
+    if gate is None:
+        gate = ToolGate(guards, journal=journal, world=world, flow=flow, timeout_s=timeout_s,
+                        read_only=[tool.name] if read_only else [])
+    return GatedTool(tool, gate)
