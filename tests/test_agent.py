@@ -220,3 +220,27 @@ def test_journal_on_a_file_survives_a_new_agent(bank, tmp_path):
     path = tmp_path / "journal.db"
     run(bank, [("transfer", {"to": "bob", "amount": 3}), "done"], journal=str(path))
     assert [r.args for r in EffectJournal(path).committed("t1")] == [{"to": "bob", "amount": 3}]
+
+
+def test_a_raising_or_hanging_guard_commits_nothing(bank):
+    import time
+
+    from vfa import ALLOW, guard
+
+    @guard
+    def crashes(p, c):
+        raise KeyError("no such account")
+
+    @guard(timeout_s=0.05)
+    def hangs(p, c):
+        time.sleep(1)
+        return ALLOW
+
+    transfer, lookup = bank.tools()
+    for g, expected in ((crashes, "raised KeyError"), (hangs, "did not decide within 0.05 s")):
+        agent = Agent(ScriptedModel([("transfer", {"to": "bob", "amount": 1}), "done"]), [transfer, lookup], [g])
+        out = agent.compile(checkpointer=InMemorySaver()).invoke({"messages": [("user", "pay")]}, config())
+        (msg,) = tool_messages(out)
+        assert msg.status == "error" and expected in msg.content
+        assert bank.sent == [] and agent.journal.committed("t1") == []
+        assert "started" not in [e.kind for e in agent.journal.entries("t1")]

@@ -9,7 +9,7 @@ import vfa
 
 
 def test_public_names_are_exported_once_and_documented():
-    assert vfa.__all__ == sorted(vfa.__all__, key=str) or sorted(vfa.__all__) == sorted(set(vfa.__all__))
+    assert vfa.__all__ == sorted(vfa.__all__)
     assert len(vfa.__all__) == len(set(vfa.__all__))
     for name in vfa.__all__:
         obj = getattr(vfa, name)
