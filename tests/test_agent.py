@@ -244,3 +244,18 @@ def test_a_raising_or_hanging_guard_commits_nothing(bank):
         assert msg.status == "error" and expected in msg.content
         assert bank.sent == [] and agent.journal.committed("t1") == []
         assert "started" not in [e.kind for e in agent.journal.entries("t1")]
+
+
+def test_async_escalation_and_astream_resume(bank):
+    transfer, lookup = bank.tools()
+    app = Agent(ScriptedModel([("transfer", {"to": "bob", "amount": 60}), "done"]), [transfer, lookup],
+                bank.guards()).compile(checkpointer=InMemorySaver())
+
+    async def main():
+        out = await app.ainvoke({"messages": [("user", "pay")]}, config())
+        assert out["__interrupt__"][0].value["guard"] == "large" and bank.sent == []
+        return [c async for c in app.astream(Command(resume={"type": "approve"}), config(), stream_mode="updates")]
+
+    chunks = asyncio.run(main())
+    assert bank.sent == [("bob", 60)]
+    assert [next(iter(c)) for c in chunks] == ["tools", "agent"]
