@@ -259,34 +259,46 @@ def _swept_pair(A, fa0, fa1, i, ka, B, fb0, fb1, j, kb, strict):
 
 
 @_jit
+def _count_row(ax0, ay0, ax1, ay1, bx0, by0, bx1, by1, strict):
+    # non-short-circuit & over contiguous columns from index 0: LLVM vectorises this loop (SIMD
+    # compares); a loop starting at a run-time offset measured 6x slower, so callers slice instead
+    n = 0
+    if strict:
+        for j in range(bx0.shape[0]):
+            n += (ax0 < bx1[j]) & (bx0[j] < ax1) & (ay0 < by1[j]) & (by0[j] < ay1)
+    else:
+        for j in range(bx0.shape[0]):
+            n += (ax0 <= bx1[j]) & (bx0[j] <= ax1) & (ay0 <= by1[j]) & (by0[j] <= ay1)
+    return n
+
+
+@_jit
 def _frames_box_box_discrete(A, B, self_pairs, strict, stop_first, out_n, out_i, out_j, out_toi):
-    # the hot path: every time of impact is 0, so the earliest pair is the first one found, and
-    # each row is counted with non-short-circuit & so LLVM can vectorise the inner loop
+    # the hot path: every time of impact is 0, so the earliest pair is the first one found. Each
+    # frame of B is copied once to columns (x0, y0, x1, y1), so every row is a SIMD loop
     sa = 1 if A.shape[0] > 1 else 0
     sb = 1 if B.shape[0] > 1 else 0
     frames = max(A.shape[0], B.shape[0])
+    nb_ = B.shape[1]
+    cols = np.empty((4, nb_), dtype=B.dtype)
+    bx0, by0, bx1, by1 = cols[0], cols[1], cols[2], cols[3]
     first = -1
     for f in range(frames):
         fa = f * sa
         fb = f * sb
+        if f == 0 or sb == 1:
+            for j in range(nb_):
+                for k in range(4):
+                    cols[k, j] = B[fb, j, k]
         count = 0
         bi = -1
         bj = -1
         for i in range(A.shape[1]):
-            ax0 = A[fa, i, 0]
-            ay0 = A[fa, i, 1]
-            ax1 = A[fa, i, 2]
-            ay1 = A[fa, i, 3]
             j0 = i + 1 if self_pairs else 0
-            row = 0
-            if strict:
-                for j in range(j0, B.shape[1]):
-                    row += (ax0 < B[fb, j, 2]) & (B[fb, j, 0] < ax1) & (ay0 < B[fb, j, 3]) & (B[fb, j, 1] < ay1)
-            else:
-                for j in range(j0, B.shape[1]):
-                    row += (ax0 <= B[fb, j, 2]) & (B[fb, j, 0] <= ax1) & (ay0 <= B[fb, j, 3]) & (B[fb, j, 1] <= ay1)
+            row = _count_row(A[fa, i, 0], A[fa, i, 1], A[fa, i, 2], A[fa, i, 3],
+                             bx0[j0:], by0[j0:], bx1[j0:], by1[j0:], strict)
             if row > 0 and bi < 0:
-                for j in range(j0, B.shape[1]):
+                for j in range(j0, nb_):
                     if _discrete_pair(A, fa, i, BOX, B, fb, j, BOX, strict) >= 0.0:
                         bi = i
                         bj = j
