@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import keyword
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -30,6 +31,11 @@ __all__ = ["BadValue", "compile_check", "evaluate", "explain", "jsonable"]
 
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ARITH = {"add": "+", "sub": "-", "mul": "*"}
+_OPS = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+
+
+def _is_real_arith(t: Term) -> bool:
+    return t.sort.kind == "real" and t.op in ("add", "sub", "mul", "neg")
 
 
 class BadValue(ValueError):
@@ -65,11 +71,54 @@ class _Gen:
         self.ns: dict[str, Any] = {"_F": Fraction, "_abs": abs, "_min": min, "_max": max, "_len": len,
                                    "_fs": frozenset}
         self.names: dict[tuple[str, ...], str] = {}
+        self.helpers: list[str] = []
 
     def bind(self, obj: Any) -> str:
         name = f"_k{len(self.ns)}"
         self.ns[name] = obj
         return name
+
+    def filtered(self, t: Term) -> str:
+        """A comparison over real arithmetic: decided in floats when the error bound allows, else exactly.
+
+        Float evaluation of a tree with n roundings is within gamma_n * M of the exact value, where M
+        is the tree evaluated on absolute values (Higham, Accuracy and Stability, ch. 3). When the
+        float difference of the two sides exceeds twice that bound (plus an underflow allowance), its
+        sign is the exact sign; otherwise, or on overflow, the comparison falls back to Fractions.
+        """
+        leaves: list[str] = []
+        count = [1]  # the final subtraction
+
+        def walk(x: Term) -> tuple[str, str]:
+            if _is_real_arith(x):
+                count[0] += 1
+                if x.op == "neg":
+                    f, m = walk(x.args[0])
+                    return f"(-{f})", m
+                (f1, m1), (f2, m2) = walk(x.args[0]), walk(x.args[1])
+                sym = _ARITH[x.op]
+                return f"({f1} {sym} {f2})", (f"({m1} * {m2})" if x.op == "mul" else f"({m1} + {m2})")
+            count[0] += 1  # converting a leaf to float may round too
+            i = len(leaves)
+            leaves.append(self.emit(x))
+            return f"l{i}", f"_abs(l{i})"
+
+        (fa, ma), (fb, mb) = walk(t.args[0]), walk(t.args[1])
+        n = count[0]
+        unit = 2.0 ** -53
+        gamma = 2 * n * unit / (1 - n * unit)
+        exact = f"(_F({self.emit(t.args[0])}) {_CMP[t.op]} _F({self.emit(t.args[1])}))"
+        pos = {"eq": False, "ne": True, "lt": False, "le": False, "gt": True, "ge": True}[t.op]
+        name = f"_r{len(self.helpers)}"
+        params = sorted(set(self.names.values()))
+        body = [f"def {name}({', '.join(params)}):", "    try:"]
+        body += [f"        l{i} = float({src})" for i, src in enumerate(leaves)]
+        body += [f"        d = {fa} - {fb}", f"        e = {gamma!r} * ({ma} + {mb}) + {n * 2.0 ** -1070!r}",
+                 "    except OverflowError:", f"        return {exact}",
+                 f"    if d > e: return {pos}", f"    if d < -e: return {not pos if t.op not in ('eq', 'ne') else pos}",
+                 f"    return {exact}"]
+        self.helpers.append("\n".join(body))
+        return f"{name}({', '.join(params)})"
 
     def emit(self, t: Term) -> str:
         op, a = t.op, t.args
@@ -87,6 +136,8 @@ class _Gen:
         if op == "neg":
             return f"(-{self.emit(a[0])})"
         if op in _CMP:
+            if any(_is_real_arith(x) for x in a):
+                return self.filtered(t)
             return f"({self.emit(a[0])} {_CMP[op]} {self.emit(a[1])})"
         if op in ("and", "or"):
             return "(" + f" {op} ".join(self.emit(x) for x in a) + ")"
@@ -148,6 +199,7 @@ def compile_check(
                   "real": f"{v}.__class__ in _REAL and _fin({v}) and {v}.__class__ is not bool"}[sort.kind]
             lines.append(f"    if not ({ok}): {gen.bind(_check_sort)}({path!r}, {gen.bind(sort)}, {v})")
     lines.append("    return " + (" and ".join(gen.emit(t) for t in terms) if terms else "True"))
+    lines = [*gen.helpers, *lines]
     gen.ns.update(_REAL=(int, float, Fraction), _fin=math.isfinite)
     code = compile("\n".join(lines), f"<vfa precondition {name}>", "exec")
     exec(code, gen.ns)  # noqa: S102 - source generated from a validated term tree only (see module doc)
@@ -192,7 +244,7 @@ def evaluate(t: Term, env: Mapping[tuple[str, ...], Any]) -> Any:
         return -evaluate(a[0], env)
     if op in _CMP:
         x, y = evaluate(a[0], env), evaluate(a[1], env)
-        return {"eq": x == y, "ne": x != y, "lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[op]
+        return _OPS[op](x, y)
     if op == "and":
         return all(evaluate(x, env) for x in a)
     if op == "or":
