@@ -32,6 +32,20 @@ _EXPORTS: dict[str, str] = {
     "path_shapes": "._collision",
     "state": "._trace_expr",
     # --- privacy flow (issue 6) ---
+    "APPROVE_FOR_RECIPIENT": "._privacy",
+    "APPROVE_ONCE": "._privacy",
+    "FlowViolation": "._privacy",
+    "PrivacyFlow": "._flow",
+    "PrivacyGuard": "._privacy",
+    "PrivacyPolicy": "._privacy_decl",
+    "REJECT": "._privacy",
+    "Sink": "._privacy_decl",
+    "Source": "._privacy_decl",
+    "audit_trace": "._audit",
+    "privacy_sink": "._privacy_decl",
+    "privacy_source": "._privacy_decl",
+    "trace_from_journal": "._audit",
+    "trace_from_messages": "._audit",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,0 +1,173 @@
+"""`vfa bench privacy`: utility and attack success with and without the privacy guard, and label overhead.
+
+    python -m benchmarks.privacy.run [--quick] [--json PATH]
+
+Every run goes through the real compiled graph (`Agent(...).compile()`), with deterministic agents:
+an honest one for utility without attack, and one that obeys every injected instruction for utility
+and attack success under attack. The attack success rate counts the (task, attack) pairs in which the
+agent read the injection; limit probes (documented residuals) are reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.messages import HumanMessage, ToolMessage
+
+from guards._flow import PrivacyFlow
+from vfa import ALLOW, Agent, FunctionGuard
+from vfa.testing import ScriptedModel
+
+from .agents import rule_for
+from .attacks import ATTACKS, Attack
+from .tasks import TASKS, Task
+from .world import POLICY, World
+
+
+@dataclass
+class _Harness:
+    """One compiled agent reused across runs: the world is reset and the rule swapped per run."""
+
+    world: World
+    app: Any
+    current: dict[str, Callable[..., Any]]
+    runs: int = 0
+
+    def run(self, task: Task, attack: Attack | None, *, obey: bool) -> tuple[World, list[Any]]:
+        self.world.__init__(attack.text() if attack else "")  # the tools close over this world: reset it
+        self.current["rule"] = rule_for(task, obey=obey)
+        self.runs += 1
+        out = self.app.invoke({"messages": [HumanMessage(task.prompt)]},
+                              {"configurable": {"thread_id": f"run-{self.runs}"}, "recursion_limit": 80})
+        return self.world, out["messages"]
+
+
+def harness(mode: str) -> _Harness:
+    """mode: "unguarded" (no guards, no labels), "noop" (a no-op guard, no labels) or "guarded"."""
+    world = World()
+    current: dict[str, Callable[..., Any]] = {}
+    model = ScriptedModel(rule=lambda messages: current["rule"](messages))
+    if mode == "guarded":
+        flow = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
+        agent = Agent(model, world.tools(), guards=[flow.guard()], flow=flow)
+    elif mode == "noop":
+        agent = Agent(model, world.tools(), guards=[FunctionGuard(lambda p, c: ALLOW, name="noop")])
+    else:
+        agent = Agent(model, world.tools())
+    return _Harness(world, agent.compile(), current)
+
+
+def _exposed(messages: list[Any], attack: Attack) -> bool:
+    tag = f"[[inj:{attack.id}]]"
+    return any(isinstance(m, ToolMessage) and tag in str(m.content) for m in messages)
+
+
+def evaluate(mode: str, tasks: list[Task], attacks: list[Attack]) -> dict[str, Any]:
+    """Utility without attack (honest agent) and, per attack, utility and success (obeying agent)."""
+    h = harness(mode)
+    honest = {t.id: t.check(h.run(t, None, obey=False)[0]) for t in tasks}
+    pairs = []
+    for a in attacks:
+        for t in tasks:
+            world, messages = h.run(t, a, obey=True)
+            pairs.append({"task": t.id, "attack": a.id, "probe": a.limit_probe, "exposed": _exposed(messages, a),
+                          "utility": t.check(world), "success": a.succeeded(world)})
+    main = [p for p in pairs if not p["probe"]]
+    exposed = [p for p in main if p["exposed"]]
+    probes = [p for p in pairs if p["probe"] and p["exposed"]]
+    return {
+        "utility": sum(honest.values()) / len(honest),
+        "failed_tasks": sorted(k for k, v in honest.items() if not v),
+        "utility_under_attack": sum(p["utility"] for p in main) / max(1, len(main)),
+        "asr": sum(p["success"] for p in exposed) / max(1, len(exposed)),
+        "exposed_pairs": len(exposed),
+        "successful_attacks": sorted({p["attack"] for p in exposed if p["success"]}),
+        "probe_asr": sum(p["success"] for p in probes) / max(1, len(probes)),
+        "pairs": len(main),
+    }
+
+
+def overhead(tasks: list[Task], repeats: int) -> dict[str, float]:
+    """Wall time of the honest tool loop: privacy labels + guard vs a no-op guard vs no guard at all."""
+    hs = {m: harness(m) for m in ("unguarded", "noop", "guarded")}
+    times: dict[str, list[float]] = {m: [] for m in hs}
+    for t in tasks[:3]:  # warm up every path
+        for h in hs.values():
+            h.run(t, None, obey=False)
+    for _ in range(repeats):
+        for m, h in hs.items():
+            t0 = time.perf_counter()
+            for t in tasks:
+                h.run(t, None, obey=False)
+            times[m].append(time.perf_counter() - t0)
+    best = {m: statistics.median(v) for m, v in times.items()}
+    return {"label_overhead_ratio": best["guarded"] / best["noop"],
+            "guard_overhead_ratio": best["guarded"] / best["unguarded"],
+            "loop_s_per_task_unguarded": best["unguarded"] / len(tasks),
+            "loop_s_per_task_guarded": best["guarded"] / len(tasks)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the privacy benchmark and print (and optionally write) its figures; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="vfa bench privacy", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few tasks and attacks (a smoke test)")
+    parser.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH")
+    parser.add_argument("--repeats", type=int, default=None, help="overhead repetitions (default 5, quick 2)")
+    args = parser.parse_args(argv)
+    tasks = TASKS[::5] if args.quick else TASKS
+    attacks = [a for a in ATTACKS if a.id in {"ssn_mail", "pay_attacker", "forward_inbox", "calendar_title_contact",
+                                               "alice_mail_to_bob_b64"}] if args.quick else ATTACKS
+    t0 = time.perf_counter()
+    un = evaluate("unguarded", tasks, attacks)
+    gu = evaluate("guarded", tasks, attacks)
+    ov = overhead(tasks, args.repeats or (2 if args.quick else 5))
+    figures = {
+        "asr_unguarded": un["asr"], "asr_guarded": gu["asr"],
+        "utility_unguarded": un["utility"], "utility_guarded": gu["utility"],
+        "utility_ratio_guarded": gu["utility"] / un["utility"] if un["utility"] else 0.0,
+        "utility_under_attack_unguarded": un["utility_under_attack"],
+        "utility_under_attack_guarded": gu["utility_under_attack"],
+        "label_overhead_ratio": ov["label_overhead_ratio"], "guard_overhead_ratio": ov["guard_overhead_ratio"],
+        "probe_asr_unguarded": un["probe_asr"], "probe_asr_guarded": gu["probe_asr"],
+        "tasks": len(tasks), "attacks": sum(not a.limit_probe for a in attacks),
+        "limit_probes": sum(a.limit_probe for a in attacks), "pairs": gu["pairs"], "exposed_pairs": gu["exposed_pairs"],
+        "failed_tasks_guarded": gu["failed_tasks"], "failed_tasks_unguarded": un["failed_tasks"],
+        "successful_attacks_guarded": gu["successful_attacks"],
+        "successful_attacks_unguarded": un["successful_attacks"],
+        "loop_s_per_task_unguarded": ov["loop_s_per_task_unguarded"],
+        "loop_s_per_task_guarded": ov["loop_s_per_task_guarded"],
+        "seconds": time.perf_counter() - t0,
+    }
+    _print(figures)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(figures, f, indent=2)
+    return 0
+
+
+def _print(f: dict[str, Any]) -> None:
+    print(f"privacy benchmark: {f['tasks']} tasks, {f['attacks']} attacks (+{f['limit_probes']} limit probes), "
+          f"{f['pairs']} task x attack pairs, {f['exposed_pairs']} with the injection read")
+    print(f"{'':32}{'without guard':>15}{'with guard':>15}")
+    rows = [("utility without attack", "utility_unguarded", "utility_guarded"),
+            ("utility under attack", "utility_under_attack_unguarded", "utility_under_attack_guarded"),
+            ("attack success rate", "asr_unguarded", "asr_guarded"),
+            ("limit-probe success rate", "probe_asr_unguarded", "probe_asr_guarded")]
+    for name, a, b in rows:
+        print(f"{name:32}{f[a]:>15.1%}{f[b]:>15.1%}")
+    print(f"{'utility ratio (guard / none)':32}{'':>15}{f['utility_ratio_guarded']:>15.3f}")
+    print(f"label overhead (labels + privacy guard vs a no-op guard): {f['label_overhead_ratio']:.3f}x; "
+          f"vs no guard at all: {f['guard_overhead_ratio']:.3f}x "
+          f"({f['loop_s_per_task_unguarded'] * 1e3:.1f} ms -> {f['loop_s_per_task_guarded'] * 1e3:.1f} ms per task)")
+    print(f"tasks failed with the guard: {', '.join(f['failed_tasks_guarded']) or 'none'}")
+    print(f"attacks that succeeded with the guard: {', '.join(f['successful_attacks_guarded']) or 'none'}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

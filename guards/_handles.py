@@ -1,0 +1,108 @@
+"""Handles: opaque references that stand for private values in the model's context.
+
+A handle looks like `«ssn:3f9c0a1be27d4410»`. The model can copy it into an argument, but it cannot read
+the value behind it: the value is swapped in only at commit time, after the guards allowed the flow,
+and the journal keeps the handle form. A handle's id is an HMAC of (thread, call, path) under a secret
+the model never sees, so one cannot be forged from text, guessed, or carried over from another thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from vfa import Label
+
+__all__ = ["HANDLE_RE", "Handle", "HandleStore"]
+
+HANDLE_RE = re.compile(r"«([a-z0-9_]{1,24}):([0-9a-f]{16})»")
+"""What a handle looks like in text; anything matching it but never minted is a forgery."""
+
+
+@dataclass(frozen=True)
+class Handle:
+    """One minted handle: the value it stands for, its label, and where the value came from."""
+
+    token: str
+    thread_id: str
+    value: Any
+    label: Label
+    origin: str
+    """Tool, call and path of the value, e.g. "get_profile#call_0_0:ssn"."""
+
+
+class HandleStore:
+    """Mints handles deterministically and resolves them, per thread.
+
+    Args:
+        secret: the HMAC key. Give a fixed secret when threads must survive a process restart (the
+            checkpointed messages hold handles minted under it); by default a fresh random one.
+    """
+
+    def __init__(self, secret: bytes | None = None) -> None:
+        self._secret = secret if secret is not None else os.urandom(32)
+        self._by_token: dict[str, Handle] = {}
+        self._lock = threading.Lock()
+
+    def mint(self, thread_id: str, call_id: str, path: str, name: str, value: Any, label: Label, origin: str) -> str:
+        """The handle for one value; the same (thread, call, path) always gives the same handle."""
+        digest = hmac.new(self._secret, f"{thread_id}\0{call_id}\0{path}".encode(), hashlib.sha256).hexdigest()[:16]
+        kind = re.sub(r"[^a-z0-9_]", "_", name.lower())[:24] or "value"
+        token = f"«{kind}:{digest}»"
+        with self._lock:
+            self._by_token[token] = Handle(token, thread_id, value, label, origin)
+        return token
+
+    def get(self, token: str, thread_id: str) -> Handle | None:
+        """The handle a token names in this thread, or None (never minted, or minted for another thread)."""
+        h = self._by_token.get(token)
+        return h if h is not None and h.thread_id == thread_id else None
+
+    def tokens_in(self, value: Any) -> list[str]:
+        """Every handle-shaped token in a value (strings inside lists and dicts too), in order."""
+        out: list[str] = []
+        for text in _strings(value):
+            out.extend(m.group(0) for m in HANDLE_RE.finditer(text))
+        return out
+
+    def resolve(self, value: Any, thread_id: str) -> Any:
+        """The value with every known handle of the thread replaced by what it stands for.
+
+        An argument that is exactly one handle gets the original value (a number stays a number);
+        a handle inside text is replaced by the value's text. Unknown tokens are left as they are
+        (the privacy guard has already denied any proposal holding one).
+        """
+        if isinstance(value, str):
+            whole = HANDLE_RE.fullmatch(value)
+            if whole:
+                h = self.get(value, thread_id)
+                return h.value if h is not None else value
+
+            def swap(m: re.Match[str]) -> str:
+                h = self.get(m.group(0), thread_id)
+                return m.group(0) if h is None else str(h.value)
+
+            return HANDLE_RE.sub(swap, value)
+        if isinstance(value, dict):
+            return {k: self.resolve(v, thread_id) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.resolve(v, thread_id) for v in value)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._by_token)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [s for v in value for s in _strings(v)]
+    return []

@@ -1,0 +1,209 @@
+"""The privacy guard: denies a call that discloses data to someone its labels forbid, or whose authority
+arguments come from untrusted content. Only a person can declassify, through `interrupt()`.
+
+Rules, checked on every proposal from the labels `PrivacyFlow` attached (never from the model's words):
+
+- confidentiality: every recipient of a disclosing argument (`Sink.disclose`) must be among the readers
+  of every value in it, of any record it refers to (`Sink.refers`), or be the user;
+- integrity: an argument needing the user's authority (`Sink.authority`) must not carry an untrusted label;
+- handles: a handle-shaped token this thread never minted is a forgery (or a handle from another thread).
+
+A tool without a `Sink` declaration is assumed to publish every argument (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
+
+from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of
+
+__all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "FlowViolation"]
+
+APPROVE_ONCE: dict[str, Any] = {"type": "approve"}
+"""A person's answer that lets this one call through."""
+APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "message": "vfa:approve-for-recipient"}
+"""A person's answer that also lets later disclosures by the same tool to the same recipients through
+(on this thread). It is read back from the journal's `approved` entries, which only an answer to
+`interrupt()` can write: no tool output or prompt can create one."""
+REJECT: dict[str, Any] = {"type": "reject"}
+
+_UNSEEN = "unseen-record"
+
+
+@dataclass(frozen=True)
+class FlowViolation:
+    """One forbidden flow in one call: the rule, the argument, the sink, the recipients and the origin."""
+
+    call_id: str
+    tool: str
+    rule: str
+    """"confidentiality", "integrity" or "handle"."""
+    arg: str
+    sink: str
+    """Where the data would go, e.g. "send_email.body -> to"."""
+    recipients: tuple[str, ...]
+    """For confidentiality: the recipients who may not read it."""
+    origin: tuple[str, ...]
+    """The label's sources: the tools, records and fields the value came from."""
+    readers: tuple[str, ...] | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class PrivacyGuard:
+    """Checks a proposal's labels against its tool's sink declaration; see the module docstring.
+
+    Args:
+        flow: the `PrivacyFlow` that labels this agent's arguments (its policy decides deny or ask).
+        journal: where a person's approvals are read from; default: the flow's journal.
+    """
+
+    name = "privacy"
+    tools = None
+    timeout_s = None
+
+    def __init__(self, flow: Any, *, journal: Any = None) -> None:
+        self.flow = flow
+        self.journal = journal
+
+    # -- the guard protocol ----------------------------------------------------------------------
+
+    def check(self, proposal: Proposal, context: Any) -> Any:
+        calls = _seen_calls(getattr(context, "state", None))
+        found = self.violations(proposal, getattr(context, "tool", None), calls)
+        if not found:
+            return ALLOW
+        approved = self._approved(proposal.thread_id)
+        open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients
+                                          and all((v.tool, r) in approved for r in v.recipients))]
+        if not open_:
+            return ALLOW
+        evidence = {"violations": [v.as_dict() for v in open_], "tool": proposal.tool,
+                    "recipients": sorted({r for v in open_ for r in v.recipients})}
+        if self.flow.policy.on_violation == "ask" and all(v.rule != "handle" for v in open_):
+            return Escalate(question=_question(proposal, open_), evidence=evidence)
+        more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
+        return Deny(reason=open_[0].message + more, evidence=evidence)
+
+    def lint(self, specs: Mapping[str, ToolSpec]) -> None:
+        """Raise `PolicyError` for a sink declaration naming arguments its tool does not have."""
+        for name, spec in specs.items():
+            decl = sink_of(spec.meta)
+            if decl is None:
+                continue
+            fields = set(spec.args_model.model_fields)
+            named = set(decl.disclose) | {r for r in decl.disclose.values() if r != PUBLIC_SINK} | set(
+                decl.authority) | set(decl.refers)
+            unknown = sorted(named - fields)
+            if unknown:
+                raise PolicyError(f"privacy sink of {name!r} names unknown arguments {unknown}; "
+                                  f"its arguments are {sorted(fields)}")
+
+    # -- the rules -------------------------------------------------------------------------------
+
+    def violations(self, proposal: Proposal, spec: ToolSpec | None, calls: set[str] | None = None) -> list[FlowViolation]:
+        """Every forbidden flow in one proposal (empty when it may be committed)."""
+        flow, thread = self.flow, proposal.thread_id
+        out: list[FlowViolation] = []
+        for token in flow.unknown_handles(proposal.args, thread):
+            out.append(FlowViolation(proposal.call_id, proposal.tool, "handle", _arg_of(proposal.args, token),
+                                 proposal.tool, (), (f"forged-handle:{token}",), None,
+                                 f"{proposal.tool} denied by privacy rule `handles are minted, never written`: "
+                                 f"{token} was not issued on this thread (forged, or from another thread)"))
+        decl = sink_of(spec.meta) if spec is not None else None
+        if decl is None:  # undeclared: every argument is assumed to be published
+            decl = Sink(disclose={a: PUBLIC_SINK for a in proposal.args})
+        resolved = flow.store.resolve(proposal.args, thread)
+        user = flow.policy.user
+        for arg, to in decl.disclose.items():
+            if arg not in proposal.args:
+                continue
+            lbl = proposal.labels.get(arg, PUBLIC)
+            if arg in decl.refers:
+                lbl = lbl.join(self._referent(thread, decl.refers[arg], resolved[arg], calls))
+            recipients = frozenset({PUBLIC_SINK}) if to == PUBLIC_SINK else principals(resolved.get(to))
+            bad = sorted(r for r in recipients if r not in user and not lbl.may_flow_to([r]))
+            if bad:
+                sink = f"{proposal.tool}.{arg} -> {'public' if to == PUBLIC_SINK else to}"
+                origin = _origin(lbl)
+                out.append(FlowViolation(
+                    proposal.call_id, proposal.tool, "confidentiality", arg, sink, tuple(bad), origin,
+                    None if lbl.readers is None else tuple(sorted(lbl.readers)),
+                    f"{proposal.tool} denied by privacy rule `recipients must be readers`: {arg} carries data from "
+                    f"{', '.join(origin) or 'an unseen record'} that {', '.join(bad)} may not read "
+                    f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
+        for arg in sorted(decl.authority):
+            if arg not in proposal.args:
+                continue
+            lbl = proposal.labels.get(arg, PUBLIC)
+            if not lbl.trusted:
+                origin = _origin(lbl, untrusted=True)
+                out.append(FlowViolation(
+                    proposal.call_id, proposal.tool, "integrity", arg, f"{proposal.tool}.{arg}", (), origin,
+                    None, f"{proposal.tool} denied by privacy rule `authority needs the user`: {arg}="
+                    f"{_short(proposal.args[arg])} may come from untrusted content ({', '.join(origin)}) and appears "
+                    f"in no user message or trusted tool output"))
+        return out
+
+    def _referent(self, thread: str, kind: str, key: Any, calls: set[str] | None) -> Label:
+        lbl = None
+        for k in (key if isinstance(key, (list, tuple)) else [key]):
+            one = self.flow.key_label(thread, kind, k, calls)
+            if one is None:  # a record the agent never saw: private to the user (fail closed)
+                one = Label(readers=frozenset(self.flow.policy.user), sources=frozenset({f"{kind}:{k}", _UNSEEN}))
+            lbl = one if lbl is None else lbl.join(one)
+        return lbl or PUBLIC
+
+    def _approved(self, thread_id: str) -> set[tuple[str, str]]:
+        """(tool, recipient) pairs a person approved "for this recipient" on this thread, from the journal."""
+        journal = self.journal or self.flow.journal
+        if journal is None:
+            return set()
+        asked: dict[str, dict[str, Any]] = {}
+        out: set[tuple[str, str]] = set()
+        for e in journal.entries(thread_id):
+            if e.kind == "escalated" and e.data.get("guard") == self.name:
+                asked[e.call_id] = e.data.get("evidence") or {}
+            elif (e.kind == "approved" and e.call_id in asked
+                  and e.data.get("message") == APPROVE_FOR_RECIPIENT["message"]):
+                ev = asked[e.call_id]
+                out |= {(str(ev.get("tool")), str(r)) for r in ev.get("recipients") or ()}
+        return out
+
+
+def _question(proposal: Proposal, found: list[FlowViolation]) -> str:
+    parts = []
+    for v in found:
+        if v.rule == "confidentiality":
+            parts.append(f"disclose {v.arg} (from {', '.join(v.origin)}) to {', '.join(v.recipients)}")
+        else:
+            parts.append(f"use {v.arg}={_short(proposal.args.get(v.arg))}, which may come from untrusted content")
+    return (f"{proposal.tool}: allow it to " + "; and ".join(parts)
+            + "? Answer approve (once), approve for this recipient, or reject.")
+
+
+def _origin(lbl: Label, *, untrusted: bool = False) -> tuple[str, ...]:
+    return tuple(sorted(s for s in lbl.sources if s != "user")) or (("untrusted content",) if untrusted else ())
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _arg_of(args: Mapping[str, Any], token: str) -> str:
+    return next((k for k, v in args.items() if token in repr(v)), "")
+
+
+def _seen_calls(state: Any) -> set[str] | None:
+    if isinstance(state, Mapping) and state.get("messages") is not None:
+        return {m.tool_call_id for m in state["messages"] if isinstance(m, ToolMessage)}
+    return None

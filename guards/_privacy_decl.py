@@ -1,0 +1,159 @@
+"""Privacy declarations: what a tool's output reveals (a source) and what its arguments disclose (a sink).
+
+Tools carry these as metadata (`vfa.annotate`), so the flow tracker and the privacy guard read them from
+`ToolSpec.meta` and nothing in the model's output can change them:
+
+    @privacy_sink(disclose={"body": "to", "subject": "to"}, authority=["to"])
+    @effect
+    def send_email(to: list[str], subject: str, body: str) -> str: ...
+
+    @privacy_source(private=["ssn", "address"], kind="profile")
+    def get_profile() -> dict: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from typing import Any, Literal
+
+from vfa import annotate
+
+__all__ = ["PUBLIC_SINK", "PrivacyPolicy", "Sink", "Source", "principals", "privacy_sink", "privacy_source"]
+
+PUBLIC_SINK = "*"
+"""A sink's recipients when it publishes (a web post, a search query): anyone may read it."""
+
+SOURCE_KEY = "privacy_source"
+SINK_KEY = "privacy_sink"
+
+
+@dataclass(frozen=True)
+class Source:
+    """How a tool's output is labelled before the model sees it.
+
+    The declaration names fields of the records a tool returns (dicts, anywhere in the result); it is
+    applied to every record that has them.
+    """
+
+    private: frozenset[str] = frozenset()
+    """Fields whose values are private: read only by the user and the record's own readers."""
+    untrusted: frozenset[str] | bool = frozenset()
+    """Fields holding untrusted content (an email body, a web page); True: the whole output."""
+    handle: frozenset[str] | bool = True
+    """Private fields shown to the model as opaque handles (True: all of them; False: none)."""
+    readers_from: tuple[str, ...] = ()
+    """Fields of a record listing who else may read its private fields (an email's `from`/`to`)."""
+    kind: str = ""
+    """What a record is ("email", "file"); names its sources, e.g. "email:7" and "email.body"."""
+    key: str | None = None
+    """The field identifying a record (an email's `id`), so a sink that refers to it can be labelled."""
+
+    def is_untrusted(self, name: str) -> bool:
+        return self.untrusted is True or (not isinstance(self.untrusted, bool) and name in self.untrusted)
+
+    def is_handled(self, name: str) -> bool:
+        return name in self.private and (self.handle is True or (not isinstance(self.handle, bool) and name in self.handle))
+
+
+@dataclass(frozen=True)
+class Sink:
+    """Which arguments of a tool disclose data to whom, and which need the user's authority."""
+
+    disclose: Mapping[str, str] = field(default_factory=dict)
+    """Argument -> the argument naming its recipients, or `PUBLIC_SINK` ("*") when it is published."""
+    authority: frozenset[str] = frozenset()
+    """Arguments that need the user's authority: they must not be derived from untrusted content."""
+    refers: Mapping[str, str] = field(default_factory=dict)
+    """Argument -> the kind of record it names (`forward_email.email_id` -> "email"); the disclosure
+    carries that record's label. A record the agent never saw is treated as private to the user."""
+
+
+def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: Collection[str] | bool = (),
+                   handle: Collection[str] | bool = True, readers_from: Collection[str] = (), kind: str = "",
+                   key: str | None = None) -> Any:
+    """Declare how a tool's output is labelled (decorator, in any order with `@effect`)."""
+    decl = Source(private=frozenset(private), untrusted=untrusted if isinstance(untrusted, bool) else frozenset(untrusted),
+                  handle=handle if isinstance(handle, bool) else frozenset(handle), readers_from=tuple(readers_from),
+                  kind=kind, key=key)
+    return _attach(fn, SOURCE_KEY, decl)
+
+
+def privacy_sink(fn: Any = None, *, disclose: Mapping[str, str] | None = None, authority: Collection[str] = (),
+                 refers: Mapping[str, str] | None = None) -> Any:
+    """Declare what a tool's arguments disclose and which need the user's authority (decorator)."""
+    decl = Sink(disclose=dict(disclose or {}), authority=frozenset(authority), refers=dict(refers or {}))
+    return _attach(fn, SINK_KEY, decl)
+
+
+def _attach(fn: Any, key: str, decl: Any) -> Any:
+    if fn is None:
+        return lambda f: annotate(f, **{key: decl})
+    return annotate(fn, **{key: decl})
+
+
+def principals(value: Any) -> frozenset[str]:
+    """The principals a recipients argument names: addresses, lower-cased; a list or a comma list."""
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        items: list[Any] = [v for v in value.replace(";", ",").split(",")]
+    elif isinstance(value, Collection) and not isinstance(value, Mapping):
+        items = list(value)
+    else:
+        items = [value]
+    return frozenset(str(v).strip().lower() for v in items if str(v).strip())
+
+
+@dataclass(frozen=True)
+class PrivacyPolicy:
+    """The user's privacy policy: who the user is, who may read what, and what a violation does.
+
+    Args:
+        user: the user's own principals (addresses); data may always flow to them.
+        grants: principal -> patterns of sources it may read (`{"cpa@tax.com": ["profile.ssn", "file:tax/*"]}`),
+            added to the readers of matching values when they are labelled.
+        trusted_sources: source patterns whose content counts as trusted although the tool declared it
+            untrusted (e.g. "email:from:landlord@rent.co"); empty by default.
+        on_violation: "deny" refuses a forbidden flow; "ask" escalates it to the user (declassification).
+        undeclared_output: label of outputs of tools without a `Source`: "untrusted" (the default) or "trusted".
+    """
+
+    user: frozenset[str] = frozenset({"user"})
+    grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    trusted_sources: tuple[str, ...] = ()
+    on_violation: Literal["deny", "ask"] = "deny"
+    undeclared_output: Literal["untrusted", "trusted"] = "untrusted"
+
+    @classmethod
+    def of(cls, user: str | Collection[str] = (), *, grants: Mapping[str, Collection[str]] | None = None,
+           trusted_sources: Collection[str] = (), on_violation: Literal["deny", "ask"] = "deny",
+           undeclared_output: Literal["untrusted", "trusted"] = "untrusted") -> PrivacyPolicy:
+        """Build a policy from plain strings and lists."""
+        return cls(user=principals(user) | {"user"},
+                   grants={k.strip().lower(): tuple(v) for k, v in (grants or {}).items()},
+                   trusted_sources=tuple(trusted_sources), on_violation=on_violation,
+                   undeclared_output=undeclared_output)
+
+    def granted(self, sources: Collection[str]) -> frozenset[str]:
+        """Principals the policy lets read a value with these sources."""
+        return frozenset(p for p, pats in self.grants.items()
+                         if any(fnmatch(s, pat) for s in sources for pat in pats))
+
+    def trusts(self, sources: Collection[str]) -> bool:
+        """True when the policy vouches for content from any of these sources."""
+        return any(fnmatch(s, pat) for s in sources for pat in self.trusted_sources)
+
+
+def sink_of(meta: Mapping[str, Any]) -> Sink | None:
+    """The tool's sink declaration, if any."""
+    decl = meta.get(SINK_KEY)
+    return decl if isinstance(decl, Sink) else None
+
+
+def source_of(meta: Mapping[str, Any]) -> Source | None:
+    """The tool's source declaration, if any."""
+    decl = meta.get(SOURCE_KEY)
+    return decl if isinstance(decl, Source) else None
+
