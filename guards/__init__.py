@@ -8,6 +8,19 @@ from typing import Any
 # public name -> private module that defines it
 _EXPORTS: dict[str, str] = {
     # --- Z3 preconditions and plans (issue 4) ---
+    "PlanResult": "._plans",
+    "Policy": "._preconditions",
+    "PolicyInvariant": "._policy_lint",
+    "PolicyLintWarning": "._policy_lint",
+    "Postcondition": "._preconditions",
+    "Precondition": "._preconditions",
+    "PreconditionGuard": "._preconditions",
+    "SolverError": "._z3",
+    "Step": "._plans",
+    "Sym": "._plans",
+    "ensures": "._preconditions",
+    "requires": "._preconditions",
+    "verify_plan": "._plans",
     # --- numba collision and state verifiers (issue 5) ---
     "After": "._invariants",
     "Always": "._invariants",
