@@ -158,13 +158,13 @@ class PreconditionGuard:
             return Deny(reason=f"{proposal.tool} denied: its precondition could not be evaluated: {exc}",
                         evidence={"tool": proposal.tool, "error": str(exc), "precondition": list(pre.texts)})
         first = violations[0] if violations else {"clause": " and ".join(pre.texts), "values": {}, "explanation": ""}
-        shown = ", ".join(f"{k}={v!r}" for k, v in first["values"].items())
-        more = f" (and {len(violations) - 1} more clause(s))" if len(violations) > 1 else ""
+        more = f"; {len(violations) - 1} more clause(s) fail" if len(violations) > 1 else ""
         counterexample: dict[str, Any] = {}
         for v in violations:
             counterexample.update(v["values"])
         return Deny(
-            reason=f"{proposal.tool} denied by `{first['clause']}`: {shown}{more}. {first['explanation']}",
+            # the guard node prefixes "<tool> denied by guard <name>:", so the reason starts at the clause
+            reason=f"precondition `{first['clause']}` fails: {first['explanation']}{more}",
             evidence={"tool": proposal.tool, "clauses": [v["clause"] for v in violations],
                       "violations": violations, "counterexample": counterexample,
                       "precondition": list(pre.texts)},

@@ -142,3 +142,17 @@ def test_z3_time_out_leaves_the_plan_unverified() -> None:
                     timeout_ms=50)
     assert not r.ok and r.undecided and r.failed_step == 0
     assert r.verdict().kind == "deny" and "could not decide" in r.verdict().reason
+
+
+def test_payments_example_shows_denial_lint_error_and_rejected_plan() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "examples" / "payments.py")], capture_output=True, text=True,
+                         timeout=60, cwd=root)
+    assert out.returncode == 0, out.stderr
+    assert "precondition `0 < amount <= state.balance` fails" in out.stdout and '"counterexample"' in out.stdout
+    assert "PolicyError: the precondition of 'refund' can never hold" in out.stdout
+    assert "ok=False, first failing step=2 (transfer)" in out.stdout and "ok=True" in out.stdout

@@ -71,7 +71,8 @@ def test_allow_and_deny_name_clause_values_and_reason() -> None:
     assert v.evidence["clauses"] == ["0 < amount <= state.account.balance", "to in state.payees or amount <= 100"]
     assert v.evidence["counterexample"] == {"amount": 500, "state.account.balance": 120, "to": "bob",
                                             "state.payees": ["alice"]}
-    assert v.reason.startswith("transfer denied by `0 < amount <= state.account.balance`: amount=500")
+    assert v.reason.startswith("precondition `0 < amount <= state.account.balance` fails: `amount <= state.account"
+                               ".balance` does not hold: 500 is greater than 120 (amount=500, state.account.balance=120)")
     assert "500 is greater than 120" in v.evidence["violations"][0]["explanation"]
     assert "none of the alternatives holds" in v.evidence["violations"][1]["explanation"]
     json.dumps(v.evidence)
