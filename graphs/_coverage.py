@@ -27,6 +27,8 @@ from vfa import CoverageError
 
 __all__ = ["check_coverage", "unmediated_nodes"]
 
+_TRUSTED = frozenset({"langchain", "langgraph", "langchain_core"})
+
 _FIX = (
     "fix: let the model propose the call so a ToolNode runs it (graphs.guard_graph gates every ToolNode); "
     "or name the node in guard_graph(..., effect_nodes=[...]) so each of its runs is verified and committed; "
@@ -98,6 +100,8 @@ class _Walker:
         fn = getattr(fn, "__func__", fn)
         if id(fn) in seen or not isinstance(fn, types.FunctionType) or _mediated(fn):
             return
+        if (fn.__module__ or "").split(".")[0] in _TRUSTED:
+            return  # LangChain's own nodes hold tools to bind them to the model, and are trusted like ToolNode
         seen.add(id(fn))
         names = set(_code_names(fn.__code__))
         values = [fn.__globals__[n] for n in names if n in fn.__globals__]

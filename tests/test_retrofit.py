@@ -301,3 +301,14 @@ def test_a_tool_that_interrupts_itself_resumes_and_runs_once():
     out = g.invoke(Command(resume="yes"), CFG)
     assert runs == ["started", "started", "yes"]
     assert out["messages"][2].content == "yes" and out["messages"][-1].content == "done"
+
+
+def test_create_agent_graphs_can_be_retrofitted_too():
+    from langchain.agents import create_agent
+
+    pay = Payments()
+    app = create_agent(ScriptedModel(TWO_CALLS), [pay.tool()], checkpointer=InMemorySaver())
+    g = graphs.guard_graph(app, [limit])
+    out = g.invoke({"messages": [("user", "go")]}, CFG)
+    assert pay.sent == [("bob", 5)] and g.stream_transformers == app.stream_transformers
+    assert [m.status for m in out["messages"] if isinstance(m, ToolMessage)] == ["success", "error"]
