@@ -6,8 +6,7 @@ import asyncio
 import warnings
 from typing import Annotated, Any
 
-import pytest
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import ToolMessage
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
@@ -16,7 +15,7 @@ from langgraph.prebuilt import InjectedState, ToolNode, ToolRuntime, tools_condi
 from langgraph.types import Command, interrupt
 
 import graphs
-from vfa import ALLOW, CoverageError, Deny, Escalate, guard
+from vfa import ALLOW, Deny, Escalate, guard
 from vfa.testing import ScriptedModel
 
 
