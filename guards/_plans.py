@@ -22,7 +22,7 @@ from vfa import ALLOW, Allow, Deny, PolicyError, ToolSpec
 
 from ._clauses import Scope, display, parse_clause
 from ._fastpath import BadValue, _check_sort, _enum_value, evaluate, explain, jsonable
-from ._sorts import Schema, Sort, schema_of
+from ._sorts import Schema, Sort, read_path, schema_of
 from ._symbolic import LazyVars, Overlay, jsonable_tree, model_state, state_bounds, state_sorts
 from ._z3 import Z3
 
@@ -118,6 +118,7 @@ def verify_plan(
     *,
     assume: str | Sequence[str] = (),
     state: Any = None,
+    initial: Any = None,
     timeout_ms: int = 5000,
 ) -> PlanResult:
     """Prove every step's precondition holds for every initial state satisfying `assume`, or find where not.
@@ -127,6 +128,8 @@ def verify_plan(
         tools: the agent's tools (objects or a name -> tool mapping); their `@requires`/`@ensures` are used.
         assume: clauses over `state.*` and the plan's symbols that the initial state is known to satisfy.
         state: the state type, when no tool declares one.
+        initial: the concrete current world (a model, dataclass or dict): every field it has is pinned
+            to its value, so the plan is verified for this very state (fields it lacks stay symbolic).
         timeout_ms: Z3's budget per step; a step it cannot decide leaves the plan unverified.
 
     Raises:
@@ -173,6 +176,8 @@ def verify_plan(
         init[path]  # declare every field, so the counterexample is a whole initial state
     for term in assumed:
         s.add(s.term(term, init))
+    if initial is not None:
+        _pin(s, init, schema, initial)
     current: Mapping[tuple[str, ...], Any] = init
     all_terms = [*assumed]
     for spec in specs.values():
@@ -209,6 +214,21 @@ def verify_plan(
             for c in post.clauses:
                 s.add(s.term(c, post_view))
     return PlanResult(True, explanation=f"all {len(steps)} step(s) verified for every initial state assumed")
+
+
+def _pin(s: Z3, init: Mapping, schema: Schema, world: Any) -> None:
+    """Constrain the initial state to a concrete world's values (a field it lacks stays symbolic)."""
+    for path, sort in state_sorts(schema).items():
+        try:
+            v = read_path(world, path[1:])
+        except (KeyError, AttributeError, TypeError, IndexError):
+            continue
+        try:
+            v = _enum_value(sort.enum, path)(v) if sort.kind == "enum" else v
+            _check_sort(path, sort, v)
+        except BadValue as exc:
+            raise PolicyError(f"the world given as the plan's initial state is invalid: {exc}") from None
+        s.add(s.equal(init[path], s.value(sort, v)))
 
 
 def _sort(spec: ToolSpec, path: tuple[str, ...]) -> Sort:

@@ -156,3 +156,13 @@ def test_payments_example_shows_denial_lint_error_and_rejected_plan() -> None:
     assert "precondition `0 < amount <= state.balance` fails" in out.stdout and '"counterexample"' in out.stdout
     assert "PolicyError: the precondition of 'refund' can never hold" in out.stdout
     assert "ok=False, first failing step=2 (transfer)" in out.stdout and "ok=True" in out.stdout
+
+
+def test_plan_verified_against_the_concrete_current_world() -> None:
+    world = Bank(balance=500, daily_limit=400, payees={"alice"})
+    plan = [Step("transfer", to="alice", amount=300), Step("transfer", to="alice", amount=Sym("x"))]
+    r = verify_plan(plan, TOOLS, initial=world, assume="0 < x <= 150")
+    assert (r.ok, r.failed_step, r.clause) == (False, 1, "amount <= state.daily_limit - state.spent_today")
+    assert r.counterexample["state"] == {"balance": 500, "daily_limit": 400, "payees": ["alice"], "spent_today": 0}
+    assert 100 < r.counterexample["symbols"]["x"] <= 150
+    assert verify_plan(plan, TOOLS, initial=world, assume="0 < x <= 100").ok

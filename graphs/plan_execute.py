@@ -1,0 +1,123 @@
+"""Plan-then-execute: the model proposes a whole plan, Z3 verifies it, then the guard node runs it step by step.
+
+    from graphs.plan_execute import plan_execute
+
+    agent = Agent(model, tools=[transfer, add_payee], world=lambda: bank)
+    app = plan_execute(agent, assume=["state.limits.daily >= 500"]).compile(checkpointer=InMemorySaver())
+
+The model's reply with tool calls is the plan. Before any of it runs, `guards.verify_plan` checks
+every step's precondition from the current world (pinned field by field) under the declared
+postconditions. A plan that can fail is rejected as a whole: each of its calls gets a tool message
+with the failing step, clause and counterexample, and the model may re-plan (`max_replans` times).
+A verified plan then runs one call at a time through the agent's own `GuardNode`, so every step is
+still checked on the concrete state and committed through the journal; a step denied there stops
+the plan and goes back to the model.
+
+Graph: START -> planner -> verify_plan -> tools (one step per visit) -> ... -> planner -> END.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig, RunnableLambda
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.types import Send
+
+from guards import verify_plan
+from vfa import Agent, check_coverage
+
+__all__ = ["plan_execute"]
+
+REJECTED = "plan rejected before its first step"
+
+
+def _plan_message(messages: Sequence[Any]) -> AIMessage | None:
+    """The latest model reply that proposed tool calls: the plan being verified or executed."""
+    return next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+
+
+def _results(messages: Sequence[Any], plan: AIMessage) -> dict[str, ToolMessage]:
+    after = messages[messages.index(plan) + 1:] if plan in messages else []
+    return {m.tool_call_id: m for m in after if isinstance(m, ToolMessage)}
+
+
+def plan_execute(
+    agent: Agent,
+    *,
+    assume: str | Sequence[str] = (),
+    world: Any = None,
+    pin_world: bool = True,
+    max_replans: int = 2,
+    timeout_ms: int = 5000,
+) -> StateGraph:
+    """Build the plan-then-execute graph around an agent's model, tools and guard node (uncompiled).
+
+    Args:
+        agent: supplies the model, the tools, the guards and the `GuardNode` every step runs through.
+        assume: clauses over `state.*` and the plan's symbols assumed of the initial state.
+        world: the world the plan starts from (an object, or a callable returning it); default: the
+            one the agent was given.
+        pin_world: verify from the concrete current world (True), or for every state `assume` admits.
+        max_replans: how many rejected plans the model may replace before the run ends.
+    """
+    agent.lint()  # policy errors surface before any graph exists, as in Agent.compile
+    node = agent.guard_node
+    specs = dict(node.specs)
+    bound = agent.model.bind_tools([s.json_schema() for s in specs.values()]) if specs else agent.model
+    system = [SystemMessage(agent.instructions)] if agent.instructions else []
+    current_world: Callable[[], Any] = (
+        (world if callable(world) and not isinstance(world, type) else (lambda: world)) if world is not None
+        else (lambda: getattr(node, "_world")({}))
+    )
+
+    def planner(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+        return {"messages": [bound.invoke(system + list(state["messages"]), config)]}
+
+    def check_plan(state: MessagesState) -> dict[str, Any]:
+        plan = _plan_message(state["messages"])
+        calls = list(plan.tool_calls) if plan is not None else []
+        steps = [{"tool": c["name"], "args": c.get("args") or {}} for c in calls]
+        result = verify_plan(steps, specs, assume=assume, initial=current_world() if pin_world else None,
+                             timeout_ms=timeout_ms)
+        if result.ok:
+            return {}
+        verdict = result.verdict()
+        text = f"{verdict.reason}. Evidence: {json.dumps(verdict.evidence, default=str)}"
+        return {"messages": [ToolMessage(content=text, tool_call_id=c["id"], name=c["name"], status="error",
+                                         artifact={"verdict": verdict.model_dump(), "stage": "plan"})
+                             for c in calls]}
+
+    def after_planner(state: MessagesState) -> str:
+        plan = _plan_message(state["messages"])
+        return "verify_plan" if plan is not None and plan.tool_calls else END
+
+    def next_step(state: MessagesState) -> Any:
+        messages = state["messages"]
+        plan = _plan_message(messages)
+        done = _results(messages, plan)
+        if any(m.status == "error" for m in done.values()):
+            return _replan_or_end(messages)
+        pending = [c for c in plan.tool_calls if c["id"] not in done]
+        if not pending:
+            return "planner"  # the model sees every result and answers (or plans again)
+        return [Send("tools", {**pending[0], "type": "tool_call"})]  # one step at a time, in plan order
+
+    def _replan_or_end(messages: Sequence[Any]) -> str:
+        since_user = messages[max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0):]
+        rejected = sum(isinstance(m, AIMessage) and bool(m.tool_calls) for m in since_user)
+        return "planner" if rejected <= max_replans else END
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("planner", RunnableLambda(planner, name="planner"))
+    builder.add_node("verify_plan", RunnableLambda(check_plan, name="verify_plan"))
+    builder.add_node("tools", node)
+    builder.add_edge(START, "planner")
+    builder.add_conditional_edges("planner", after_planner, ["verify_plan", END])
+    builder.add_conditional_edges("verify_plan", next_step, ["tools", "planner", END])
+    builder.add_conditional_edges("tools", next_step, ["tools", "planner", END])
+    check_coverage(builder)
+    return builder
