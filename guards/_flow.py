@@ -85,13 +85,22 @@ class Observation:
     """Six-word runs of private text and their labels."""
     trusted_text: str = ""
     """Normalised trusted content, "|"-separated: what grounds an authority argument."""
-    trusted_words: frozenset[str] = frozenset()
+    trusted_parts: list[str] = field(default_factory=list)
     untrusted: Label | None = None
     """The label of the untrusted content it held, if any (trusted=False)."""
     keys: dict[tuple[str, str], Label] = field(default_factory=dict)
     """(kind, key) of each record it showed -> the record's label, for sinks that refer to records."""
     text: str = ""
     """What the model saw."""
+    _words: frozenset[str] | None = None
+    parts: set[Label] = field(default_factory=set)
+
+    @property
+    def trusted_words(self) -> frozenset[str]:
+        """Words and numbers of the trusted content (computed on first use: most results never need it)."""
+        if self._words is None:
+            self._words = frozenset(w for t in self.trusted_parts for w in (*_words(t), *_numbers(t)))
+        return self._words
 
 
 class PrivacyFlow:
@@ -115,6 +124,11 @@ class PrivacyFlow:
         self.journal = journal
         self._obs: dict[tuple[str, str], Observation] = {}
         self._thread_calls: dict[str, list[str]] = {}
+        self._grants: dict[frozenset[str], frozenset[str]] = {}
+        self._leaf_cache: dict[Any, tuple[Label, Label | None, bool]] = {}
+        self.relevant: dict[str, frozenset[str] | None] | None = None
+        """Tool -> the arguments a privacy rule reads (None: all); set by the guard when the agent compiles.
+        Other arguments are left unlabelled (public): no rule looks at them."""
         self._lock = threading.Lock()
 
     def guard(self, **kwargs: Any) -> Any:
@@ -129,8 +143,14 @@ class PrivacyFlow:
         """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`)."""
         messages = _messages(state)
         seen = None if messages is None else {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
+        args = call.get("args") or {}
+        wanted = self.relevant.get(str(call.get("name"))) if self.relevant is not None else None
+        if wanted is not None:
+            args = {k: v for k, v in args.items() if k in wanted}
+            if not args:
+                return {}
         users = [] if messages is None else [_text(m.content) for m in messages if isinstance(m, HumanMessage)]
-        return self.label_args(call.get("args") or {}, _current_thread(), users, seen)
+        return self.label_args(args, _current_thread(), users, seen)
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
@@ -163,10 +183,11 @@ class PrivacyFlow:
             obs.label = obs.label.join(lbl)
         else:
             shown = self._walk(result, decl, thread_id, call_id, tool, "", obs, trusted, None)
-        obs.text = shown if isinstance(shown, str) else json.dumps(shown, default=repr)
+        obs.label = Label.join_all((obs.label, *obs.parts))
+        obs.parts = set()
+        obs.text = shown if isinstance(shown, str) else json.dumps(shown, default=repr, ensure_ascii=False)
         obs.trusted_text = "|".join(_norm(t) for t in trusted)
-        obs.trusted_words = frozenset(w for t in trusted for w in _words(t)) | frozenset(
-            n for t in trusted for n in _numbers(t))
+        obs.trusted_parts = trusted
         with self._lock:
             self._obs[(thread_id, call_id)] = obs
             self._thread_calls.setdefault(thread_id, []).append(call_id)
@@ -207,19 +228,18 @@ class PrivacyFlow:
 
     def _leaf(self, value: Any, name: str, decl: Source, thread_id: str, call_id: str, tool: str, path: str,
               obs: Observation, trusted: list[str], record: tuple[Label, frozenset[str]] | None, kind: str) -> Any:
-        if isinstance(value, str) and HANDLE_RE.search(value):
+        if isinstance(value, str) and "«" in value and HANDLE_RE.search(value):
             return value  # already a handle (re-handled input): its label was joined by _rehandle
-        base, tags = record if record is not None else (Label(readers=frozenset(self.policy.user),
-                                                              sources=frozenset({f"tool:{tool}"})), frozenset())
-        untrusted = (decl.is_untrusted(name) or (decl.untrusted is True)) and not self.policy.trusts(tags | base.sources)
-        private = name in decl.private
-        lbl = Label(sources=base.sources | {f"{kind}.{name}"} if name else base.sources, trusted=not untrusted)
-        if private:
-            readers = None if base.readers is None else base.readers | self.policy.granted(lbl.sources | tags)
-            lbl = Label(readers=readers, sources=lbl.sources, trusted=lbl.trusted)
-        obs.label = obs.label.join(lbl)
-        if untrusted:
-            obs.untrusted = (obs.untrusted or Label(trusted=False)).join(Label(sources=lbl.sources, trusted=False))
+        key = (id(decl), tool, kind, name, record)
+        cached = self._leaf_cache.get(key)
+        if cached is None:
+            cached = self._leaf_cache[key] = self._leaf_label_of(name, decl, tool, kind, record)
+            if len(self._leaf_cache) > 4096:
+                self._leaf_cache.clear()
+        lbl, taint, private = cached
+        obs.parts.add(lbl)
+        if taint is not None:  # the taint carries where the content came from, not who may read it
+            obs.untrusted = taint if obs.untrusted is None else obs.untrusted.join(taint)
         elif value is not None:
             trusted.append(_text(value))
         if private and value is not None:
@@ -227,6 +247,25 @@ class PrivacyFlow:
             if self.handles and decl.is_handled(name):
                 return self.store.mint(thread_id, call_id, path, name or kind, value, lbl, f"{tool}#{call_id}:{path}")
         return value
+
+    def _leaf_label_of(self, name: str, decl: Source, tool: str, kind: str,
+                       record: tuple[Label, frozenset[str]] | None) -> tuple[Label, Label | None, bool]:
+        base, tags = record if record is not None else (Label(readers=frozenset(self.policy.user),
+                                                              sources=frozenset({f"tool:{tool}"})), frozenset())
+        untrusted = decl.is_untrusted(name) and not self.policy.trusts(tags | base.sources)
+        private = name in decl.private
+        sources = base.sources | {f"{kind}.{name}"} if name else base.sources
+        readers = None
+        if private and base.readers is not None:
+            readers = base.readers | self._granted(sources | tags)
+        taint = Label(sources=sources, trusted=False) if untrusted else None
+        return Label(readers=readers, sources=sources, trusted=not untrusted), taint, private
+
+    def _granted(self, sources: frozenset[str]) -> frozenset[str]:
+        got = self._grants.get(sources)
+        if got is None:
+            got = self._grants[sources] = self.policy.granted(sources)
+        return got
 
     def _track(self, text: str, lbl: Label, obs: Observation) -> None:
         n = _norm(text)
@@ -239,9 +278,7 @@ class PrivacyFlow:
 
     def _rehandle(self, result: Any, thread_id: str, obs: Observation) -> Any:
         """Put handles back where a tool echoed a value it received through one (no dereferencing)."""
-        with self._lock:
-            known = [h for h in self.store._by_token.values() if h.thread_id == thread_id]
-        known = [h for h in known if len(_text(h.value)) >= 3]
+        known = [h for h in self.store.of_thread(thread_id) if len(_text(h.value)) >= 3]
         if not known:
             return result
 

@@ -47,6 +47,7 @@ class HandleStore:
     def __init__(self, secret: bytes | None = None) -> None:
         self._secret = secret if secret is not None else os.urandom(32)
         self._by_token: dict[str, Handle] = {}
+        self._by_thread: dict[str, dict[str, Handle]] = {}
         self._lock = threading.Lock()
 
     def mint(self, thread_id: str, call_id: str, path: str, name: str, value: Any, label: Label, origin: str) -> str:
@@ -54,9 +55,16 @@ class HandleStore:
         digest = hmac.new(self._secret, f"{thread_id}\0{call_id}\0{path}".encode(), hashlib.sha256).hexdigest()[:16]
         kind = re.sub(r"[^a-z0-9_]", "_", name.lower())[:24] or "value"
         token = f"«{kind}:{digest}»"
+        h = Handle(token, thread_id, value, label, origin)
         with self._lock:
-            self._by_token[token] = Handle(token, thread_id, value, label, origin)
+            self._by_token[token] = h
+            self._by_thread.setdefault(thread_id, {})[token] = h
         return token
+
+    def of_thread(self, thread_id: str) -> list[Handle]:
+        """Every handle minted on a thread, oldest first."""
+        with self._lock:
+            return list(self._by_thread.get(thread_id, {}).values())
 
     def get(self, token: str, thread_id: str) -> Handle | None:
         """The handle a token names in this thread, or None (never minted, or minted for another thread)."""

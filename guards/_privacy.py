@@ -94,11 +94,17 @@ class PrivacyGuard:
         return Deny(reason=open_[0].message + more, evidence=evidence)
 
     def lint(self, specs: Mapping[str, ToolSpec]) -> None:
-        """Raise `PolicyError` for a sink declaration naming arguments its tool does not have."""
+        """Raise `PolicyError` for a sink declaration naming arguments its tool does not have.
+
+        Also tells the flow which arguments the rules read, so it labels only those.
+        """
+        relevant: dict[str, frozenset[str] | None] = {}
         for name, spec in specs.items():
             decl = sink_of(spec.meta)
             if decl is None:
+                relevant[name] = None  # undeclared: every argument is published, so every one is read
                 continue
+            relevant[name] = frozenset(decl.disclose) | decl.authority
             fields = set(spec.args_model.model_fields)
             named = set(decl.disclose) | {r for r in decl.disclose.values() if r != PUBLIC_SINK} | set(
                 decl.authority) | set(decl.refers)
@@ -106,6 +112,7 @@ class PrivacyGuard:
             if unknown:
                 raise PolicyError(f"privacy sink of {name!r} names unknown arguments {unknown}; "
                                   f"its arguments are {sorted(fields)}")
+        self.flow.relevant = relevant
 
     # -- the rules -------------------------------------------------------------------------------
 

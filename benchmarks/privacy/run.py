@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ def overhead(tasks: list[Task], repeats: int) -> dict[str, float]:
             for t in tasks:
                 h.run(t, None, obey=False)
             times[m].append(time.perf_counter() - t0)
-    best = {m: statistics.median(v) for m, v in times.items()}
+    best = {m: min(v) for m, v in times.items()}  # the least disturbed run of each (others share the machine)
     return {"label_overhead_ratio": best["guarded"] / best["noop"],
             "guard_overhead_ratio": best["guarded"] / best["unguarded"],
             "loop_s_per_task_unguarded": best["unguarded"] / len(tasks),
@@ -118,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vfa bench privacy", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few tasks and attacks (a smoke test)")
     parser.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH")
-    parser.add_argument("--repeats", type=int, default=None, help="overhead repetitions (default 5, quick 2)")
+    parser.add_argument("--repeats", type=int, default=None, help="overhead repetitions (default 7, quick 3)")
     args = parser.parse_args(argv)
     tasks = TASKS[::5] if args.quick else TASKS
     attacks = [a for a in ATTACKS if a.id in {"ssn_mail", "pay_attacker", "forward_inbox", "calendar_title_contact",
@@ -126,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     un = evaluate("unguarded", tasks, attacks)
     gu = evaluate("guarded", tasks, attacks)
-    ov = overhead(tasks, args.repeats or (2 if args.quick else 5))
+    ov = overhead(tasks, args.repeats or (3 if args.quick else 7))
     figures = {
         "asr_unguarded": un["asr"], "asr_guarded": gu["asr"],
         "utility_unguarded": un["utility"], "utility_guarded": gu["utility"],
