@@ -140,6 +140,13 @@ class PreconditionGuard:
         self.tools = frozenset({tool}) if tool else None
         self._z3: Any = None
 
+    @classmethod
+    def for_tool(cls, tool: Any, *clauses: str, state: Any = None, **options: Any) -> PreconditionGuard:
+        """An agent-level precondition on one tool (the tool's own `@requires` clauses are linted with it)."""
+        name, sorts, bounds = _tool_types(tool)
+        pre = Precondition(clauses, tool=name, args=sorts, state=state, bounds=bounds)
+        return cls(pre, tool=name, **options)
+
     def check(self, proposal: Proposal, context: GuardContext) -> Any:
         """Allow, or deny naming the violated clauses with their values and a counterexample."""
         pre = self.precondition

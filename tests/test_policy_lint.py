@@ -7,8 +7,8 @@ import warnings
 import pytest
 from pydantic import BaseModel, Field
 
-from guards import Policy, PolicyLintWarning, Precondition, PreconditionGuard
-from vfa import Agent, PolicyError, ToolSpec, effect
+from guards import Policy, PolicyLintWarning, PreconditionGuard
+from vfa import Agent, PolicyError, effect
 from vfa.testing import ScriptedModel
 
 
@@ -90,10 +90,7 @@ def test_invariant_guard_contradicting_a_precondition() -> None:
 
 def test_two_guards_preconditions_contradicting_each_other() -> None:
     t = tool("0 < amount <= 500")
-    spec = ToolSpec.of(t)
-    base = spec.meta["preconditions"][0]
-    agent_level = PreconditionGuard(
-        Precondition(["amount >= 1000"], tool="transfer", args=base.arg_sorts, state=Ledger), tool="transfer")
+    agent_level = PreconditionGuard.for_tool(t, "amount >= 1000", state=Ledger)
     with pytest.raises(PolicyError, match="can never hold") as info:
         lint(t, agent_level)
     assert set(info.value.clauses) == {"0 < amount <= 500", "amount >= 1000"}

@@ -302,3 +302,23 @@ def test_real_arithmetic_fast_path_is_exact(a: float, b: float, c: float, d: flo
     fast = REAL_PRE.holds(args, state)
     assert fast == (not REAL_PRE.violations(args, state))  # Fractions all the way
     assert fast == (REAL_REF.decide(args, state)[0] == "sat")
+
+
+def test_denial_evidence_reaches_the_guardrail_span_and_the_guard_is_deterministic() -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from vfa import Agent
+    from vfa.testing import ScriptedModel, capture_spans, check_guard
+
+    spec = ToolSpec.of(transfer)
+    verdict = check_guard(spec.guards[0], Proposal(call_id="c", tool="transfer", args={"to": "bob", "amount": 500}),
+                          GuardContext(world=world(), tool=spec))
+    assert verdict.kind == "deny"
+    app = Agent(ScriptedModel([("transfer", {"to": "bob", "amount": 500}), "ok"]), [transfer],
+                world=lambda: world()).compile(checkpointer=InMemorySaver())
+    with capture_spans() as spans:
+        app.invoke({"messages": [("user", "pay")]}, {"configurable": {"thread_id": "s"}})
+    rail = [s for s in spans.get_finished_spans() if s.name == "run_guardrail requires:transfer"]
+    evidence = json.loads(rail[0].attributes["vfa.evidence"])
+    assert evidence["clauses"][0] == "0 < amount <= state.account.balance"
+    assert evidence["counterexample"]["amount"] == 500
