@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._guard import GuardContext
+from ._journal import _is_bubble_up  # interrupts pass through guards untouched
 from ._proposal import Proposal
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
 
@@ -42,12 +43,6 @@ class ChainResult:
     def allowed(self) -> bool:
         """True when no guard objected."""
         return self.verdict.kind == "allow"
-
-
-def _is_bubble_up(exc: BaseException) -> bool:
-    # LangGraph's interrupt() raises GraphBubbleUp; it must pass through a guard untouched. Matched by
-    # name so that the kernel's chain does not import langgraph.
-    return any(c.__name__ == "GraphBubbleUp" for c in type(exc).__mro__)
 
 
 def _guard_name(g: Any) -> str:

@@ -45,7 +45,7 @@ def unmediated_nodes(graph: Any, prefix: str = "") -> list[tuple[str, str]]:
 def _reasons(obj: Any, path: str, out: list[tuple[str, str]], depth: int) -> Iterator[str]:
     if depth > 8 or obj is None:
         return
-    if isinstance(obj, GuardNode) or getattr(obj, "__vfa_mediated__", False):
+    if isinstance(obj, GuardNode) or _marked(obj):
         return
     if getattr(obj, "builder", None) is not None and isinstance(getattr(obj.builder, "nodes", None), dict):
         out.extend(unmediated_nodes(obj, prefix=path + "/"))  # a compiled subgraph used as a node
@@ -72,6 +72,12 @@ def _reasons(obj: Any, path: str, out: list[tuple[str, str]], depth: int) -> Ite
         yield from _function_reasons(obj, set())
 
 
+def _marked(obj: Any) -> bool:
+    # read the object's own __dict__: RunnableWithFallbacks forwards getattr to the runnable it wraps,
+    # which would let a mediated primary vouch for an unmediated fallback
+    return bool(getattr(obj, "__dict__", {}).get("__vfa_mediated__", False))
+
+
 def _effect_of(tool: Any) -> Effect | None:
     if isinstance(tool, Effect):
         return tool
@@ -85,7 +91,7 @@ def _effect_of(tool: Any) -> Effect | None:
 def _function_reasons(fn: Any, seen: set[int]) -> Iterator[str]:
     """Effects a node function can reach: through its globals, its closure, or functions it calls."""
     fn = getattr(fn, "__func__", fn)
-    if id(fn) in seen or not isinstance(fn, types.FunctionType) or getattr(fn, "__vfa_mediated__", False):
+    if id(fn) in seen or not isinstance(fn, types.FunctionType) or _marked(fn):
         return
     seen.add(id(fn))
     code = fn.__code__

@@ -11,6 +11,7 @@ import asyncio
 import inspect
 import json
 import threading
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -48,6 +49,7 @@ class Flow(Protocol):
 
     def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str: ...
 _LOCAL = threading.local()
+Execute = Callable[[ToolSpec, dict[str, Any]], Any]
 
 
 class GuardNode(RunnableCallable):
@@ -98,7 +100,10 @@ class GuardNode(RunnableCallable):
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         calls, state, as_list = self._parse(input)
-        thread_id = str((config.get("configurable") or {}).get("thread_id", ""))
+        thread = (config.get("configurable") or {}).get("thread_id")
+        # Without a thread there is no resume, so nothing to deduplicate against: a fresh key per node
+        # run keeps one run's call ids (scripted models reuse them) from answering another's.
+        thread_id = str(thread) if thread is not None else f"unthreaded-{uuid.uuid4().hex}"
         messages = [self.handle(call, state, thread_id) for call in calls]
         return messages if as_list else {self.messages_key: messages}
 
@@ -134,20 +139,27 @@ class GuardNode(RunnableCallable):
 
     # -- one proposal ----------------------------------------------------------------------------
 
-    def handle(self, call: Mapping[str, Any], state: Any, thread_id: str) -> ToolMessage:
-        """Verify one tool call and commit it if allowed; always returns the call's own tool message."""
+    def handle(self, call: Mapping[str, Any], state: Any, thread_id: str,
+               execute: Execute | None = None) -> ToolMessage:
+        """Verify one tool call and commit it if allowed; always returns the call's own tool message.
+
+        Args:
+            execute: `(spec, args) -> result`, how to run the tool once it is allowed (default: call
+                its function); the retrofit layer passes the user's own ToolNode execution here.
+        """
         call_id = str(call.get("id") or "")
         raw_name = call.get("name")
         tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= 128 else repr(raw_name)[:64]
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
         }) as span:
-            message = self._handle(call_id, tool, call.get("args"), state, thread_id)
+            message = self._handle(call_id, tool, call.get("args"), state, thread_id, execute or _run)
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
             return message
 
-    def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str) -> ToolMessage:
+    def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str,
+                execute: Execute) -> ToolMessage:
         last = self.journal.last(thread_id, call_id) if call_id else None
         if last is not None and last.kind in TERMINAL:
             return self._replayed(last)  # a replayed node: answer as before, act never again
@@ -157,7 +169,7 @@ class GuardNode(RunnableCallable):
             return self._refuse(thread_id, call_id, tool, raw_args,
                                 Deny(guard="schema", reason=f"unknown tool {tool!r}; the tools are: {known}"))
         if last is not None and last.kind in ("started", "restarted"):
-            return self._recover(spec, last, state, thread_id)
+            return self._recover(spec, last, thread_id, execute)
         try:
             size = len(dumps(raw_args))
         except (TypeError, ValueError, RecursionError) as exc:
@@ -173,9 +185,11 @@ class GuardNode(RunnableCallable):
         call = {"name": tool, "args": args, "id": call_id}
         labels = dict(self.flow.label(call, state)) if self.flow is not None else {}
         proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
-        return self._decide(spec, proposal, state, resumed=last is not None and last.kind == "escalated")
+        resumed = last is not None and last.kind in ("escalated", "paused")
+        return self._decide(spec, proposal, state, execute, resumed=resumed)
 
-    def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, *, resumed: bool = False) -> ToolMessage:
+    def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, execute: Execute, *,
+                resumed: bool = False) -> ToolMessage:
         pending = [] if resumed else [_entry(proposal, "proposed", {"args": proposal.args})]
         for _round in range(self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
@@ -185,14 +199,14 @@ class GuardNode(RunnableCallable):
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
                 return _denial(proposal, verdict)
             if verdict.kind == "allow":
-                return self._commit(spec, proposal, pending)
+                return self._commit(spec, proposal, pending, execute)
             if not (resumed and _round == 0):  # on resume the question was already journaled
                 self.journal.append(pending + [_entry(proposal, "escalated", verdict.model_dump(mode="json"))])
                 pending = []
             decision = _ask(proposal, verdict)
             if decision["type"] == "approve":
                 pending.append(_entry(proposal, "approved", decision))
-                return self._commit(spec, proposal, pending)
+                return self._commit(spec, proposal, pending, execute)
             if decision["type"] == "reject":
                 self.journal.append([_entry(proposal, "rejected", decision)])
                 return _message(proposal, "rejected", f"{proposal.tool} was rejected by a person"
@@ -219,15 +233,16 @@ class GuardNode(RunnableCallable):
         _tracing.record_decisions(result.decisions, proposal.tool, proposal.call_id)
         return result
 
-    def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], *, restart: bool = False) -> ToolMessage:
+    def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], execute: Execute, *,
+                restart: bool = False) -> ToolMessage:
         # The journal keeps the arguments as proposed (handles, not the private values they stand for).
         args = self.flow.resolve(proposal) if self.flow is not None else proposal.args
         if spec.is_effect:
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, args,
-                                             lambda: _run(spec, args), pending=pending, restart=restart)
+                                             lambda: execute(spec, args), pending=pending, restart=restart)
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
             try:
-                ok, result = True, _run(spec, args)
+                ok, result = True, execute(spec, args)
             except Exception as exc:  # the tool's own failure goes back to the model as an error
                 ok, result = False, f"{type(exc).__name__}: {exc}"
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
@@ -236,19 +251,19 @@ class GuardNode(RunnableCallable):
             return _message(proposal, "committed" if spec.is_effect else "ran", self._observe(proposal, spec, result))
         return _message(proposal, "failed", f"{spec.name} failed: {result}", status="error")
 
-    def _recover(self, spec: ToolSpec, last: JournalEntry, state: Any, thread_id: str) -> ToolMessage:
+    def _recover(self, spec: ToolSpec, last: JournalEntry, thread_id: str, execute: Execute) -> ToolMessage:
         """A commit began but its result was never recorded: the process stopped during the effect."""
         args = last.data["args"]
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=thread_id)
         if spec.idempotent:
-            return self._commit(spec, proposal, [], restart=True)
+            return self._commit(spec, proposal, [], execute, restart=True)
         verdict = Escalate(guard="journal", question=(
             f"{spec.name}({json.dumps(args, default=repr)}) started but its result was never recorded: it may "
             f"or may not have happened. Approve to run it again, or reject to leave it as it is."),
             evidence={"started_at": last.ts, "idempotent": False})
         decision = _ask(proposal, verdict)
         if decision["type"] == "approve":
-            return self._commit(spec, proposal, [_entry(proposal, "approved", decision)], restart=True)
+            return self._commit(spec, proposal, [_entry(proposal, "approved", decision)], execute, restart=True)
         self.journal.append([_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})])
         return _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again", status="error")
 

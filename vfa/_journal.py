@@ -45,7 +45,12 @@ TERMINAL = frozenset({"committed", "failed", "denied", "rejected", "ran"})
 
 # What the guard node records, in the order a call lives through them.
 KINDS = ("proposed", "verdict", "escalated", "approved", "edited", "rejected", "denied",
-         "started", "restarted", "committed", "failed", "ran")
+         "started", "restarted", "paused", "committed", "failed", "ran")
+
+
+def _is_bubble_up(exc: BaseException) -> bool:
+    # matched by name so that the journal does not import langgraph
+    return any(c.__name__ == "GraphBubbleUp" for c in type(exc).__mro__)
 
 
 class JournalEntry(tuple):
@@ -153,8 +158,13 @@ class EffectJournal:
         with _open_commit(tool, call_id):
             try:
                 result = run()
-            except Exception as exc:  # the effect's own failure is recorded and reported, not retried
-                error = f"{type(exc).__name__}: {exc}"
+            except Exception as exc:
+                if _is_bubble_up(exc):
+                    # The tool called LangGraph's interrupt(): a pause, not a failure. Resuming the
+                    # thread verifies the call again and re-enters the tool with the answer.
+                    self.append([(thread_id, call_id, tool, "paused", {"by": "tool"})])
+                    raise
+                error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
                 self.append([(thread_id, call_id, tool, "failed", {"error": error})])
                 return False, error
         self._record_result(thread_id, call_id, tool, result)

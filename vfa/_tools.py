@@ -115,7 +115,9 @@ def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
 
 
 def _from_langchain_tool(tool: Any) -> ToolSpec:
-    schema = tool.args_schema
+    # tool_call_schema is what the model sees: injected arguments (state, config, call id) are not
+    # the model's to give, so they are not validated as if they were.
+    schema = getattr(tool, "tool_call_schema", None) or tool.args_schema
     if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         schema = create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
     inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
