@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ _CMP = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt"
 _ARITH = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul"}
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Term:
     """A node of a parsed clause: an operator, its typed operands, and the source text it came from.
 
@@ -53,14 +54,22 @@ class Update:
     text: str
 
 
+# terms compare by identity and live as long as their precondition: a weak map keeps the cache small
+_LEAVES: weakref.WeakKeyDictionary[Term, dict[tuple[str, ...], Sort]] = weakref.WeakKeyDictionary()
+
+
 def display(path: tuple[str, ...]) -> str:
     """How a variable path is written in clauses: `amount`, `state.account.balance`, `x`."""
     return ".".join(path) if path[0] == "state" else path[-1]
 
 
 def leaves(term: Term, out: dict[tuple[str, ...], Sort] | None = None) -> dict[tuple[str, ...], Sort]:
-    """The variables a term reads, in order of first appearance."""
-    out = {} if out is None else out
+    """The variables a term reads, in order of first appearance (cached per term; do not mutate)."""
+    if out is None:
+        cached = _LEAVES.get(term)
+        if cached is None:
+            cached = _LEAVES[term] = leaves(term, {})
+        return cached
     if term.op == "var":
         out.setdefault(term.value, term.sort)
     for a in term.args:

@@ -65,6 +65,7 @@ class Precondition:
         self._mapping = compile_check(self.terms, self.schema, mapping=True, name=f"requires_{tool}")
         # a world given as plain dicts is read with [...] at every level, whatever the declared type
         self._root_is_dict = isinstance(self.schema.root, type) and issubclass(self.schema.root, dict)
+        self._clauses: list[tuple[Any, Any]] | None = None
 
     def holds(self, args: Mapping[str, Any], world: Any) -> bool:
         """True when every clause holds on these concrete values; raises `BadValue` on a missing or bad value."""
@@ -76,10 +77,19 @@ class Precondition:
 
     def violations(self, args: Mapping[str, Any], world: Any) -> list[dict[str, Any]]:
         """Each violated clause with its explanation in words and the concrete values it read."""
+        if self._clauses is None:  # compiled on the first deny: only the deny path needs clause by clause
+            self._clauses = [(compile_check([t], self.schema, name=f"clause_{self.tool}"),
+                              compile_check([t], self.schema, mapping=True, name=f"clause_{self.tool}"))
+                             for t in self.terms]
+        mapping = isinstance(world, dict) and not self._root_is_dict
         out = []
-        for text, term in zip(self.texts, self.terms):
-            env = read_values([term], args, world)
-            if not evaluate(term, env):
+        for text, term, fns in zip(self.texts, self.terms, self._clauses):
+            try:
+                holds = fns[mapping](args, world)
+            except (KeyError, AttributeError, TypeError, IndexError) as exc:
+                raise BadValue(f"could not read a value the precondition needs: {exc!r}") from None
+            if not holds:
+                env = read_values([term], args, world)
                 out.append({"clause": text, "explanation": explain(term, env),
                             "values": {display(p): jsonable(v) for p, v in env.items()}})
         return out
