@@ -139,7 +139,7 @@ class PrivacyFlow:
 
     # -- Flow hooks ------------------------------------------------------------------------------
 
-    def label(self, call: Mapping[str, Any], state: Any) -> dict[str, Label]:
+    def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
         """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`)."""
         messages = _messages(state)
         seen = None if messages is None else {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
@@ -150,7 +150,7 @@ class PrivacyFlow:
             if not args:
                 return {}
         users = [] if messages is None else [_text(m.content) for m in messages if isinstance(m, HumanMessage)]
-        return self.label_args(args, _current_thread(), users, seen)
+        return self.label_args(args, thread_id, users, seen)
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
@@ -386,14 +386,3 @@ def _messages(state: Any) -> list[Any] | None:
         msgs = state.get("messages")
         return list(msgs) if msgs is not None else None
     return None
-
-
-def _current_thread() -> str:
-    # The kernel's `label(call, state)` does not pass the thread id; inside a graph node LangGraph's
-    # config (a contextvar) has it. See the issue note: the kernel should pass it explicitly.
-    try:
-        from langgraph.config import get_config
-
-        return str((get_config().get("configurable") or {}).get("thread_id", ""))
-    except Exception:  # outside a graph run: the default thread
-        return ""

@@ -27,7 +27,7 @@ __all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "F
 
 APPROVE_ONCE: dict[str, Any] = {"type": "approve"}
 """A person's answer that lets this one call through."""
-APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "message": "vfa:approve-for-recipient"}
+APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "scope": "recipient"}
 """A person's answer that also lets later disclosures by the same tool to the same recipients through
 (on this thread). It is read back from the journal's `approved` entries, which only an answer to
 `interrupt()` can write: no tool output or prompt can create one."""
@@ -81,7 +81,7 @@ class PrivacyGuard:
         found = self.violations(proposal, getattr(context, "tool", None), calls)
         if not found:
             return ALLOW
-        approved = self._approved(proposal.thread_id)
+        approved = self._approved(proposal.thread_id, context.journal)
         open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients
                                           and all((v.tool, r) in approved for r in v.recipients))]
         if not open_:
@@ -169,9 +169,9 @@ class PrivacyGuard:
             lbl = one if lbl is None else lbl.join(one)
         return lbl or PUBLIC
 
-    def _approved(self, thread_id: str) -> set[tuple[str, str]]:
+    def _approved(self, thread_id: str, context_journal: Any = None) -> set[tuple[str, str]]:
         """(tool, recipient) pairs a person approved "for this recipient" on this thread, from the journal."""
-        journal = self.journal or self.flow.journal
+        journal = self.journal or self.flow.journal or context_journal
         if journal is None:
             return set()
         asked: dict[str, dict[str, Any]] = {}
@@ -180,7 +180,7 @@ class PrivacyGuard:
             if e.kind == "escalated" and e.data.get("guard") == self.name:
                 asked[e.call_id] = e.data.get("evidence") or {}
             elif (e.kind == "approved" and e.call_id in asked
-                  and e.data.get("message") == APPROVE_FOR_RECIPIENT["message"]):
+                  and e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]):
                 ev = asked[e.call_id]
                 out |= {(str(ev.get("tool")), str(r)) for r in ev.get("recipients") or ()}
         return out

@@ -40,7 +40,7 @@ class Guard(Protocol):
 class GuardContext:
     """What a guard may look at besides the proposal: graph state, world state and history."""
 
-    __slots__ = ("state", "world", "tool", "thread_id", "_history", "_load_history")
+    __slots__ = ("state", "world", "tool", "thread_id", "journal", "_history", "_load_history")
 
     def __init__(
         self,
@@ -51,6 +51,7 @@ class GuardContext:
         thread_id: str = "",
         history: Sequence[CommitRecord] | None = None,
         load_history: Callable[[], Sequence[CommitRecord]] | None = None,
+        journal: Any = None,
     ) -> None:
         self.state = state if state is not None else {}
         """The LangGraph state the guard node received (messages and any other channels)."""
@@ -59,6 +60,8 @@ class GuardContext:
         self.tool = tool
         """The spec of the proposed tool, or None when the tool is unknown."""
         self.thread_id = thread_id
+        self.journal = journal
+        """The guard node's `EffectJournal` (read it; only the guard node writes), or None outside one."""
         self._history = history
         self._load_history = load_history
 

@@ -43,7 +43,7 @@ class Flow(Protocol):
     deterministic in (thread id, call id, result).
     """
 
-    def label(self, call: Mapping[str, Any], state: Any) -> Mapping[str, Label]: ...
+    def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]: ...
 
@@ -183,7 +183,7 @@ class GuardNode(RunnableCallable):
         except ArgumentError as exc:
             return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)))
         call = {"name": tool, "args": args, "id": call_id}
-        labels = dict(self.flow.label(call, state)) if self.flow is not None else {}
+        labels = dict(self.flow.label(call, state, thread_id)) if self.flow is not None else {}
         proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
         resumed = last is not None and last.kind in ("escalated", "paused")
         return self._decide(spec, proposal, state, execute, resumed=resumed)
@@ -227,7 +227,7 @@ class GuardNode(RunnableCallable):
         spec = spec or self.specs[proposal.tool]
         context = GuardContext(
             state=state if isinstance(state, Mapping) else {"state": state},
-            world=self._world(state), tool=spec, thread_id=proposal.thread_id,
+            world=self._world(state), tool=spec, thread_id=proposal.thread_id, journal=self.journal,
             load_history=lambda: self.journal.committed(proposal.thread_id))
         result = self.chain.verify(proposal, context, spec.guards)
         _tracing.record_decisions(result.decisions, proposal.tool, proposal.call_id)
@@ -283,6 +283,11 @@ class GuardNode(RunnableCallable):
         data = entry.data
         proposal = Proposal(call_id=entry.call_id, tool=entry.tool, args={}, thread_id=entry.thread_id)
         if entry.kind in ("committed", "ran"):
+            # observe() sees the call as it was proposed (or edited), as on the first run
+            args = next((e.data.get("args") for e in reversed(self.journal.entries(entry.thread_id, call_id=entry.call_id))
+                         if e.kind in ("edited", "proposed")), None)
+            if isinstance(args, dict):
+                proposal = proposal.model_copy(update={"args": args})
             return _message(proposal, entry.kind, self._observe(proposal, self.specs.get(entry.tool), data.get("result")))
         if entry.kind == "denied":
             verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
@@ -344,7 +349,10 @@ def _decision_of(answer: Any) -> dict[str, Any]:
         return {"type": "reject", "message": f"unrecognised answer {answer!r:.100}"}
     kind = answer.get("type") or answer.get("decision") or answer.get("action")
     if kind in ("approve", "accept", "approved"):
-        return {"type": "approve", **({"message": answer["message"]} if answer.get("message") else {})}
+        # "scope" lets a guard offer more than once-only approval (e.g. "recipient"); guards read it
+        # back from the journal's `approved` entry, which only a person's answer can create
+        extra = {k: answer[k] for k in ("message", "scope") if isinstance(answer.get(k), str) and answer[k]}
+        return {"type": "approve", **extra}
     if kind == "edit":
         args = answer.get("args")
         if args is None and isinstance(answer.get("edited_action"), Mapping):
