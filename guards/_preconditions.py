@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from vfa import ALLOW, ConfigError, Deny, Escalate, GuardContext, PolicyError, Proposal, ToolSpec, VfaError, annotate
 
-from ._fastpath import BadValue, compile_check, evaluate, explain, jsonable, read_values
+from ._fastpath import BadValue, compile_check, explain, jsonable, read_values
 from ._clauses import Scope, Term, Update, display, leaves, parse_clause, parse_postcondition
 from ._sorts import Schema, Sort, arg_sorts, schema_of
 

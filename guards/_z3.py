@@ -67,7 +67,7 @@ def _enum_sort(cls: type[enum.Enum]) -> tuple[Any, dict[Any, Any]]:
 class Z3:
     """One solver session: declares variables, translates terms, asserts, checks, reads models."""
 
-    def __init__(self, timeout_ms: int | None = None, *, incremental: bool = True) -> None:
+    def __init__(self, timeout_ms: int | None = None) -> None:
         with _translated("creating a solver"):
             self.solver = z3.Solver()
             if timeout_ms is not None:
