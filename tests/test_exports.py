@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,33 @@ def test_kernel_modules_import_no_heavy_or_upper_layer_at_module_level():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
             for name in names:
                 assert not name.startswith(banned), f"{path.name} imports {name} at module level"
+
+
+def test_guards_and_graphs_export_documented_names_without_loading_z3_or_numba():
+    code = (
+        "import sys, guards, graphs\n"
+        "assert guards.__all__ == sorted(guards.__all__), 'guards.__all__ unsorted'\n"
+        "assert graphs.__all__ == sorted(graphs.__all__), 'graphs.__all__ unsorted'\n"
+        "for pkg in (guards, graphs):\n"
+        "    for name in pkg.__all__:\n"
+        "        obj = getattr(pkg, name)\n"
+        "        if isinstance(obj, type) or callable(obj):\n"
+        "            assert (obj.__doc__ or '').strip(), f'{pkg.__name__}.{name} has no docstring'\n"
+        "print(sorted(m for m in ('z3', 'numba') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    # resolving every name loads z3 and numba, but only guards' own modules import them
+    for path in (Path(vfa.__file__).parents[1] / "graphs").glob("*.py"):
+        assert not re.search(r"^\s*(import|from)\s+(z3|numba)\b", path.read_text(), re.M), path.name
+    for path in (Path(vfa.__file__).parents[1] / "guards").glob("*.py"):
+        if re.search(r"^\s*(import|from)\s+z3\b", path.read_text(), re.M):
+            assert path.name == "_z3.py", f"{path.name} imports z3"
+        if re.search(r"^\s*(import|from)\s+numba\b", path.read_text(), re.M):
+            assert path.name == "_numba.py", f"{path.name} imports numba"
+
+
+def test_import_guards_is_lazy():
+    code = "import sys, guards; print(sorted(m for m in ('z3', 'numba') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
