@@ -24,6 +24,7 @@ from langgraph.pregel import Pregel
 
 import vfa
 from vfa import CoverageError
+from vfa._coverage import _code_names, _has_contents  # one walker of code objects and closures
 
 __all__ = ["check_coverage", "unmediated_nodes"]
 
@@ -173,18 +174,3 @@ def _tool_functions(graph: Any) -> dict[int, str]:
 
     visit(graph, 0)
     return out
-
-
-def _code_names(code: types.CodeType) -> Iterator[str]:
-    yield from code.co_names
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            yield from _code_names(const)
-
-
-def _has_contents(cell: Any) -> bool:
-    try:
-        cell.cell_contents
-    except ValueError:
-        return False
-    return True
