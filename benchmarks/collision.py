@@ -58,12 +58,15 @@ def python_discrete(A: list, B: list) -> list[tuple[int, int, int]]:
     return out
 
 
-def python_swept(A: list, B: list) -> list[int]:
+def python_swept(A: list, B: list) -> list[tuple[int, int, int, float]]:
     out = []
     for f in range(len(A) - 1):
-        count = 0
-        for a0, a1 in zip(A[f], A[f + 1]):
-            for b0, b1 in zip(B[f], B[f + 1]):
+        boxes_a, boxes_b = _swept_rows(A[f], A[f + 1]), _swept_rows(B[f], B[f + 1])
+        count, best = 0, (2.0, -1, -1)
+        for i, (a0, a1, ax0, ay0, ax1, ay1) in enumerate(boxes_a):
+            for j, (b0, b1, bx0, by0, bx1, by1) in enumerate(boxes_b):
+                if not (ax0 <= bx1 and bx0 <= ax1 and ay0 <= by1 and by0 <= ay1):
+                    continue  # broad phase: the swept boxes do not meet
                 lo, hi = 0.0, 1.0
                 for g0, g1 in ((b0[2] - a0[0], b1[2] - a1[0]), (b0[3] - a0[1], b1[3] - a1[1]),
                                (a0[2] - b0[0], a1[2] - b1[0]), (a0[3] - b0[1], a1[3] - b1[1])):
@@ -79,8 +82,16 @@ def python_swept(A: list, B: list) -> list[int]:
                         break
                 if lo <= hi:
                     count += 1
-        out.append(count)
+                    if lo < best[0]:
+                        best = (lo, i, j)
+        out.append((count, best[1], best[2], best[0] if count else -1.0))
     return out
+
+
+def _swept_rows(frame0: list, frame1: list) -> list[tuple]:
+    """Per entity, once per interval: both boxes and the box bounding its motion (swept AABB)."""
+    return [(b0, b1, min(b0[0], b1[0]), min(b0[1], b1[1]), max(b0[2], b1[2]), max(b0[3], b1[3]))
+            for b0, b1 in zip(frame0, frame1)]
 
 
 # -- vectorised NumPy --------------------------------------------------------------------------
@@ -93,32 +104,47 @@ def numpy_discrete(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return flat.sum(axis=1), flat.argmax(axis=1)
 
 
-def numpy_swept(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    a0, a1 = A[:-1, :, None, :], A[1:, :, None, :]
-    b0, b1 = B[:-1, None, :, :], B[1:, None, :, :]
-    lo = np.zeros(np.broadcast_shapes(a0.shape, b0.shape)[:3])
+def numpy_swept(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    frames = len(A) - 1
+    sa = np.concatenate([np.minimum(A[:-1, :, :2], A[1:, :, :2]), np.maximum(A[:-1, :, 2:], A[1:, :, 2:])], axis=2)
+    sb = np.concatenate([np.minimum(B[:-1, :, :2], B[1:, :, :2]), np.maximum(B[:-1, :, 2:], B[1:, :, 2:])], axis=2)
+    a, b = sa[:, :, None, :], sb[:, None, :, :]
+    # broad phase over all pairs, then the exact time of impact for the candidates only
+    cand = (a[..., 0] <= b[..., 2]) & (b[..., 0] <= a[..., 2]) & (a[..., 1] <= b[..., 3]) & (b[..., 1] <= a[..., 3])
+    f, i, j = np.nonzero(cand)
+    a0, a1, b0, b1 = A[f, i], A[f + 1, i], B[f, j], B[f + 1, j]
+    lo = np.zeros(len(f))
     hi = np.ones_like(lo)
     with np.errstate(divide="ignore", invalid="ignore"):
-        for g0, g1 in ((b0[..., 2] - a0[..., 0], b1[..., 2] - a1[..., 0]), (b0[..., 3] - a0[..., 1], b1[..., 3] - a1[..., 1]),
-                       (a0[..., 2] - b0[..., 0], a1[..., 2] - b1[..., 0]), (a0[..., 3] - b0[..., 1], a1[..., 3] - b1[..., 1])):
+        for g0, g1 in ((b0[:, 2] - a0[:, 0], b1[:, 2] - a1[:, 0]), (b0[:, 3] - a0[:, 1], b1[:, 3] - a1[:, 1]),
+                       (a0[:, 2] - b0[:, 0], a1[:, 2] - b1[:, 0]), (a0[:, 3] - b0[:, 1], a1[:, 3] - b1[:, 1])):
             d = g1 - g0
             tc = -g0 / d
             lo = np.where(d > 0, np.maximum(lo, tc), lo)
             hi = np.where(d < 0, np.minimum(hi, tc), hi)
             hi = np.where((d == 0) & (g0 < 0), -1.0, hi)
-    return (lo <= hi).sum(axis=(1, 2))
+    hit = lo <= hi
+    f, i, j, t = f[hit], i[hit], j[hit], lo[hit]
+    count = np.bincount(f, minlength=frames)
+    # the earliest pair per interval: smallest time, then the first (i, j) in row order
+    order = np.lexsort((j, i, t, f))
+    firsts = order[np.unique(f[order], return_index=True)[1]]
+    ia, ib, toi = np.full(frames, -1), np.full(frames, -1), np.full(frames, -1.0)
+    ia[f[firsts]], ib[f[firsts]], toi[f[firsts]] = i[firsts], j[firsts], t[firsts]
+    return count, ia, ib, toi
 
 
 # -- numba -------------------------------------------------------------------------------------
 
 
-def numba_frames(A: np.ndarray, B: np.ndarray, swept: bool) -> np.ndarray:
+def numba_frames(A: np.ndarray, B: np.ndarray, swept: bool, pairs: bool = False):
+    """Contact counts per frame (and with `pairs`, the earliest pair and its time of impact)."""
     from guards._numba import BOX, contact_frames
 
     steps = len(A) - 1 if swept else len(A)
     n, i, j, t = (np.zeros(steps, np.int64), np.zeros(steps, np.int64), np.zeros(steps, np.int64), np.zeros(steps))
     contact_frames(A, BOX, B, BOX, False, swept, False, False, n, i, j, t)
-    return n
+    return (n, i, j, t) if pairs else n
 
 
 def best_time(fn, repeats: int) -> float:
@@ -173,8 +199,11 @@ def main(argv: list[str] | None = None) -> dict:
 
     numba_frames(A[:3], B[:3], False), numba_frames(A[:3], B[:3], True)  # compile or load from cache
     assert np.array_equal(numba_frames(A, B, False), numpy_discrete(A, B)[0])
-    assert numba_frames(A[:py_frames], B[:py_frames], True).tolist() == python_swept(A[:py_frames].tolist(), B[:py_frames].tolist())
-    assert np.array_equal(numba_frames(A, B, True), numpy_swept(A, B))
+    # swept: the same counts, earliest pairs and times of impact from all three
+    nb_swept = numba_frames(A, B, True, pairs=True)
+    py_swept = python_swept(A[:py_frames].tolist(), B[:py_frames].tolist())
+    assert [tuple(v) for v in zip(*(x[: py_frames - 1].tolist() for x in nb_swept))] == py_swept
+    assert all(np.array_equal(x, y) for x, y in zip(nb_swept, numpy_swept(A, B)))
 
     pairs = movers * obstacles
     Al, Bl = A[:py_frames].tolist(), B[:py_frames].tolist()

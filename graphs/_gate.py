@@ -23,7 +23,7 @@ from langgraph.errors import GraphBubbleUp
 from pydantic import BaseModel, ConfigDict, create_model
 
 from vfa import Effect, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
-from vfa._guard_node import Flow
+from vfa import Flow
 
 __all__ = ["GatedTool", "ToolGate"]
 

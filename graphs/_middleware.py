@@ -25,7 +25,7 @@ from langchain_core.messages import ToolMessage
 from langgraph.types import Command
 
 from vfa import EffectJournal
-from vfa._guard_node import Flow
+from vfa import Flow
 
 from ._gate import ToolGate
 

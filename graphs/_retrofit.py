@@ -33,7 +33,7 @@ from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
 
 from vfa import ConfigError, EffectJournal
-from vfa._guard_node import Flow
+from vfa import Flow
 
 from ._coverage import check_coverage
 from ._gate import ToolGate, _thread_id, _Work

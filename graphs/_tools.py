@@ -14,7 +14,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, StructuredTool, Tool
 
 from vfa import ConfigError, Effect, EffectJournal
-from vfa._guard_node import Flow
+from vfa import Flow
 
 from ._gate import GatedTool, ToolGate
 

@@ -139,6 +139,31 @@ def _linear_window(g0, g1, lo, hi, strict):
 
 
 @_jit
+def _box_toi(a0x0, a0y0, a0x1, a0y1, a1x0, a1y0, a1x1, a1y1,
+             b0x0, b0y0, b0x1, b0y1, b1x0, b1y0, b1x1, b1y1, strict):
+    """Earliest t in [0, 1] where two linearly moving boxes touch (overlap when strict), or -1."""
+    lo = 0.0
+    hi = 1.0
+    # the four separating-axis conditions; each is linear in t because every coordinate is:
+    # b.max - a.min >= 0 along x and y, then a.max - b.min >= 0
+    lo, hi = _linear_window(b0x1 - a0x0, b1x1 - a1x0, lo, hi, strict)
+    if lo > hi:
+        return NO_CONTACT
+    lo, hi = _linear_window(b0y1 - a0y0, b1y1 - a1y0, lo, hi, strict)
+    if lo > hi:
+        return NO_CONTACT
+    lo, hi = _linear_window(a0x1 - b0x0, a1x1 - b1x0, lo, hi, strict)
+    if lo > hi:
+        return NO_CONTACT
+    lo, hi = _linear_window(a0y1 - b0y0, a1y1 - b1y0, lo, hi, strict)
+    if lo > hi:
+        return NO_CONTACT
+    if lo < hi or (lo == hi and not strict):
+        return lo
+    return NO_CONTACT
+
+
+@_jit
 def _swept_box_box(A, fa0, fa1, i, B, fb0, fb1, j, strict):
     # cheap reject: the boxes bounding each swept volume do not meet (most pairs in sparse scenes)
     if not _box_box(
@@ -149,22 +174,13 @@ def _swept_box_box(A, fa0, fa1, i, B, fb0, fb1, j, strict):
         strict,
     ):
         return NO_CONTACT
-    lo = 0.0
-    hi = 1.0
-    # the four separating-axis conditions; each is linear in t because every coordinate is
-    for k in range(4):
-        if k < 2:  # b.max - a.min >= 0 along x (k=0) and y (k=1)
-            g0 = np.float64(B[fb0, j, k + 2]) - np.float64(A[fa0, i, k])
-            g1 = np.float64(B[fb1, j, k + 2]) - np.float64(A[fa1, i, k])
-        else:  # a.max - b.min >= 0
-            g0 = np.float64(A[fa0, i, k]) - np.float64(B[fb0, j, k - 2])
-            g1 = np.float64(A[fa1, i, k]) - np.float64(B[fb1, j, k - 2])
-        lo, hi = _linear_window(g0, g1, lo, hi, strict)
-        if lo > hi:
-            return NO_CONTACT
-    if lo < hi or (lo == hi and not strict):
-        return lo
-    return NO_CONTACT
+    return _box_toi(
+        np.float64(A[fa0, i, 0]), np.float64(A[fa0, i, 1]), np.float64(A[fa0, i, 2]), np.float64(A[fa0, i, 3]),
+        np.float64(A[fa1, i, 0]), np.float64(A[fa1, i, 1]), np.float64(A[fa1, i, 2]), np.float64(A[fa1, i, 3]),
+        np.float64(B[fb0, j, 0]), np.float64(B[fb0, j, 1]), np.float64(B[fb0, j, 2]), np.float64(B[fb0, j, 3]),
+        np.float64(B[fb1, j, 0]), np.float64(B[fb1, j, 1]), np.float64(B[fb1, j, 2]), np.float64(B[fb1, j, 3]),
+        strict,
+    )
 
 
 @_jit
@@ -189,6 +205,27 @@ def _lerp_gap(p0, p1, q0, q1):
 
 
 @_jit
+def _gap_quadratic(g0, s0, g1, s1, tm):
+    """(a, b, c) of the squared positive gap on one axis over a piece, picked at its midpoint tm."""
+    # at most one of the two gaps on an axis is positive, since min <= max
+    if g0 + s0 * tm > 0.0:
+        return s0 * s0, 2.0 * g0 * s0, g0 * g0
+    if g1 + s1 * tm > 0.0:
+        return s1 * s1, 2.0 * g1 * s1, g1 * g1
+    return 0.0, 0.0, 0.0
+
+
+@_jit
+def _cut(g, s, lo, n):
+    """Where a gap g + s t changes sign inside (0, 1), or lo (a sentinel) when it does not; n counts cuts."""
+    if s != 0.0:
+        t = -g / s
+        if 0.0 < t < 1.0:
+            return t, n + 1
+    return lo, n
+
+
+@_jit
 def _swept_box_circle(X, fx0, fx1, i, C, fc0, fc1, j, strict):
     """Box X[., i] against circle C[., j]; the squared distance is piecewise quadratic in t."""
     cx0 = np.float64(C[fc0, j, 0])
@@ -197,49 +234,46 @@ def _swept_box_circle(X, fx0, fx1, i, C, fc0, fc1, j, strict):
     cy1 = np.float64(C[fc1, j, 1])
     r0 = np.float64(C[fc0, j, 2])
     rs = np.float64(C[fc1, j, 2]) - r0
-    # gaps: left (xmin - cx), right (cx - xmax), bottom, top; each linear in t
-    gv = np.empty(4)
-    gs = np.empty(4)
-    gv[0], gs[0] = _lerp_gap(np.float64(X[fx0, i, 0]), np.float64(X[fx1, i, 0]), cx0, cx1)
-    gv[1], gs[1] = _lerp_gap(cx0, cx1, np.float64(X[fx0, i, 2]), np.float64(X[fx1, i, 2]))
-    gv[2], gs[2] = _lerp_gap(np.float64(X[fx0, i, 1]), np.float64(X[fx1, i, 1]), cy0, cy1)
-    gv[3], gs[3] = _lerp_gap(cy0, cy1, np.float64(X[fx0, i, 3]), np.float64(X[fx1, i, 3]))
-    # breakpoints where a gap changes sign split [0, 1] into pieces with one quadratic each
-    cuts = np.empty(6)
-    cuts[0] = 0.0
-    n = 1
-    for k in range(4):
-        if gs[k] != 0.0:
-            t = -gv[k] / gs[k]
-            if 0.0 < t < 1.0:
-                cuts[n] = t
-                n += 1
-    cuts[n] = 1.0
-    n += 1
-    cuts[:n].sort()
-    for p in range(n - 1):
-        ta = cuts[p]
-        tb = cuts[p + 1]
-        if tb < ta:
-            continue
+    # gaps (value at t=0, slope): left (xmin - cx), right (cx - xmax), bottom, top; each linear in t
+    lv, ls = _lerp_gap(np.float64(X[fx0, i, 0]), np.float64(X[fx1, i, 0]), cx0, cx1)
+    rv, rsl = _lerp_gap(cx0, cx1, np.float64(X[fx0, i, 2]), np.float64(X[fx1, i, 2]))
+    bv, bs = _lerp_gap(np.float64(X[fx0, i, 1]), np.float64(X[fx1, i, 1]), cy0, cy1)
+    tv, ts = _lerp_gap(cy0, cy1, np.float64(X[fx0, i, 3]), np.float64(X[fx1, i, 3]))
+    # breakpoints where a gap changes sign split [0, 1] into pieces with one quadratic each; the
+    # (at most four) cuts live in registers, unused ones hold 2.0 and sort last (no allocation)
+    n = 0
+    c0, n = _cut(lv, ls, 2.0, n)
+    c1, n = _cut(rv, rsl, 2.0, n)
+    c2, n = _cut(bv, bs, 2.0, n)
+    c3, n = _cut(tv, ts, 2.0, n)
+    # sorting network for four values
+    c0, c1 = min(c0, c1), max(c0, c1)
+    c2, c3 = min(c2, c3), max(c2, c3)
+    c0, c2 = min(c0, c2), max(c0, c2)
+    c1, c3 = min(c1, c3), max(c1, c3)
+    c1, c2 = min(c1, c2), max(c1, c2)
+    ta = 0.0
+    for p in range(n + 1):
+        if p == n:
+            tb = 1.0
+        elif p == 0:
+            tb = c0
+        elif p == 1:
+            tb = c1
+        elif p == 2:
+            tb = c2
+        else:
+            tb = c3
         tm = 0.5 * (ta + tb)
-        a = 0.0
-        b = 0.0
-        c = 0.0
-        for axis in range(2):
-            # at most one of the two gaps on an axis is positive, since min <= max
-            for k in range(2 * axis, 2 * axis + 2):
-                if gv[k] + gs[k] * tm > 0.0:
-                    a += gs[k] * gs[k]
-                    b += 2.0 * gv[k] * gs[k]
-                    c += gv[k] * gv[k]
-                    break
-        a -= rs * rs
-        b -= 2.0 * r0 * rs
-        c -= r0 * r0
+        ax, bx, cx = _gap_quadratic(lv, ls, rv, rsl, tm)
+        ay, by, cy = _gap_quadratic(bv, bs, tv, ts, tm)
+        a = 0.0 + ax + ay - rs * rs
+        b = 0.0 + bx + by - 2.0 * r0 * rs
+        c = 0.0 + cx + cy - r0 * r0
         t = _first_nonpositive(a, b, c, ta, tb, strict)
         if t >= 0.0:
             return t
+        ta = tb
     return NO_CONTACT
 
 
@@ -299,7 +333,7 @@ def _frames_box_box_discrete(A, B, self_pairs, strict, stop_first, out_n, out_i,
                              bx0[j0:], by0[j0:], bx1[j0:], by1[j0:], strict)
             if row > 0 and bi < 0:
                 for j in range(j0, nb_):
-                    if _discrete_pair(A, fa, i, BOX, B, fb, j, BOX, strict) >= 0.0:
+                    if _box_box(A[fa, i, 0], A[fa, i, 1], A[fa, i, 2], A[fa, i, 3], bx0[j], by0[j], bx1[j], by1[j], strict):
                         bi = i
                         bj = j
                         break
@@ -315,20 +349,116 @@ def _frames_box_box_discrete(A, B, self_pairs, strict, stop_first, out_n, out_i,
     return first
 
 
+_CHUNK = 64  # obstacles per SIMD block in the swept broad phase
+
+
 @_jit
+def _frames_box_box_swept(A, B, self_pairs, strict, stop_first, out_n, out_i, out_j, out_toi):
+    # The swept hot path. Per interval each obstacle's swept AABB (its box over the whole interval)
+    # is computed once into columns, and each mover's once per row. A SIMD count over the row (the
+    # broad-phase reject of `_swept_box_box`, on the same numbers) ends most rows; a row with
+    # candidates is searched in blocks of _CHUNK (SIMD counts again) until all are found, and only
+    # the candidates get the exact time of impact. Same pairs, same float operations and the same
+    # (i, j) order as `_swept_box_box` pair by pair, so the same results, bit for bit.
+    sa = 1 if A.shape[0] > 1 else 0
+    sb = 1 if B.shape[0] > 1 else 0
+    steps = max(A.shape[0], B.shape[0]) - 1
+    nb_ = B.shape[1]
+    cols = np.empty((4, nb_), dtype=B.dtype)
+    sx0, sy0, sx1, sy1 = cols[0], cols[1], cols[2], cols[3]
+    first = -1
+    for f in range(steps):
+        fa0 = f * sa
+        fa1 = (f + 1) * sa
+        fb0 = f * sb
+        fb1 = (f + 1) * sb
+        if f == 0 or sb == 1:
+            for j in range(nb_):
+                sx0[j] = min(B[fb0, j, 0], B[fb1, j, 0])
+                sy0[j] = min(B[fb0, j, 1], B[fb1, j, 1])
+                sx1[j] = max(B[fb0, j, 2], B[fb1, j, 2])
+                sy1[j] = max(B[fb0, j, 3], B[fb1, j, 3])
+        best = np.inf
+        bi = -1
+        bj = -1
+        count = 0
+        for i in range(A.shape[1]):
+            ax0 = min(A[fa0, i, 0], A[fa1, i, 0])
+            ay0 = min(A[fa0, i, 1], A[fa1, i, 1])
+            ax1 = max(A[fa0, i, 2], A[fa1, i, 2])
+            ay1 = max(A[fa0, i, 3], A[fa1, i, 3])
+            a0x0 = np.float64(A[fa0, i, 0])
+            a0y0 = np.float64(A[fa0, i, 1])
+            a0x1 = np.float64(A[fa0, i, 2])
+            a0y1 = np.float64(A[fa0, i, 3])
+            a1x0 = np.float64(A[fa1, i, 0])
+            a1y0 = np.float64(A[fa1, i, 1])
+            a1x1 = np.float64(A[fa1, i, 2])
+            a1y1 = np.float64(A[fa1, i, 3])
+            j0 = i + 1 if self_pairs else 0
+            left = _count_row(ax0, ay0, ax1, ay1, sx0[j0:], sy0[j0:], sx1[j0:], sy1[j0:], strict)
+            # most rows stop here; the rest find their few candidates block by block
+            c0 = 0
+            while left > 0 and c0 < nb_:
+                c1 = min(c0 + _CHUNK, nb_)
+                k = _count_row(ax0, ay0, ax1, ay1, sx0[c0:c1], sy0[c0:c1], sx1[c0:c1], sy1[c0:c1], strict)
+                lo = c0
+                c0 = c1
+                if k == 0:
+                    continue
+                left -= k
+                for j in range(lo, c1):
+                    if not _box_box(ax0, ay0, ax1, ay1, sx0[j], sy0[j], sx1[j], sy1[j], strict):
+                        continue
+                    t = _box_toi(
+                        a0x0, a0y0, a0x1, a0y1, a1x0, a1y0, a1x1, a1y1,
+                        np.float64(B[fb0, j, 0]), np.float64(B[fb0, j, 1]),
+                        np.float64(B[fb0, j, 2]), np.float64(B[fb0, j, 3]),
+                        np.float64(B[fb1, j, 0]), np.float64(B[fb1, j, 1]),
+                        np.float64(B[fb1, j, 2]), np.float64(B[fb1, j, 3]),
+                        strict,
+                    )
+                    if t >= 0.0:
+                        count += 1
+                        if t < best:
+                            best = t
+                            bi = i
+                            bj = j
+        out_n[f] = count
+        out_i[f] = bi
+        out_j[f] = bj
+        out_toi[f] = best if count > 0 else NO_CONTACT
+        if count > 0 and first < 0:
+            first = f
+            if stop_first:
+                return first
+    return first
+
+
 def contact_frames(A, ka, B, kb, self_pairs, swept, strict, stop_first, out_n, out_i, out_j, out_toi):
     """Per frame (or per interval between frames, when swept): contact count and earliest pair.
 
     Fills out_n[f] (pairs in contact), out_i/out_j/out_toi (the earliest one; -1 when none) and
     returns the first frame with a contact, or -1. With stop_first it returns at that frame and
     leaves the later entries untouched. self_pairs: A is B, so only pairs i < j are checked.
+
+    A plain-Python switch over compiled kernels, one per pair kind and mode, so a process only
+    compiles (or loads from the cache) the kernels its scenes need.
     """
+    swept = bool(swept) and max(A.shape[0], B.shape[0]) > 1
+    args = (bool(self_pairs), bool(strict), bool(stop_first), out_n, out_i, out_j, out_toi)
+    if ka == BOX and kb == BOX:
+        kernel = _frames_box_box_swept if swept else _frames_box_box_discrete
+        return kernel(A, B, *args)
+    return _frames_pairs(A, int(ka), B, int(kb), swept, *args)
+
+
+@_jit
+def _frames_pairs(A, ka, B, kb, swept, self_pairs, strict, stop_first, out_n, out_i, out_j, out_toi):
+    """`contact_frames` for pairs with a circle: every pair gets the exact test (no broad phase)."""
     nfa = A.shape[0]
     nfb = B.shape[0]
     frames = max(nfa, nfb)
-    swept = swept and frames > 1
-    if not swept and ka == BOX and kb == BOX:
-        return _frames_box_box_discrete(A, B, self_pairs, strict, stop_first, out_n, out_i, out_j, out_toi)
     sa = 1 if nfa > 1 else 0  # stride 0 broadcasts a static group over frames
     sb = 1 if nfb > 1 else 0
     steps = frames - 1 if swept else frames

@@ -13,7 +13,7 @@ from typing import Any
 from ._fastpath import BadValue, _check_sort, _enum_value
 from ._clauses import leaves
 from ._sorts import read_path
-from ._z3 import Z3
+from ._z3 import LOCK, Z3
 
 __all__ = ["ReferenceCheck"]
 
@@ -48,13 +48,14 @@ class ReferenceCheck:
     def decide(self, args: Mapping[str, Any], world: Any) -> tuple[str, str]:
         """("sat" | "unsat" | "unknown", reason) using the one solver, scoped with push/pop."""
         s = self.session
-        bindings = self._bindings(s, args, world)
-        s.push()
-        try:
-            s.add(*bindings)
-            out = s.check()
-        finally:
-            s.pop()
+        with LOCK:  # the scope must not interleave with another thread's check on this solver
+            bindings = self._bindings(s, args, world)
+            s.push()
+            try:
+                s.add(*bindings)
+                out = s.check()
+            finally:
+                s.pop()
         return out.status, out.reason
 
     def decide_fresh(self, args: Mapping[str, Any], world: Any) -> tuple[str, str]:

@@ -191,6 +191,95 @@ def test_scene_counts_and_earliest_pair(frames, na, nb, swept, data):
     assert fc.first == expected_first
 
 
+# -- the swept box-box scene kernel: broad phase over blocks of obstacles, exact test after ----------
+
+
+def ref_swept_box_box_strict(a0, a1, b0, b1, strict):
+    """`ref_swept_box_box`, or with strict the infimum of the times the boxes overlap (open sets)."""
+    if not strict:
+        return ref_swept_box_box(a0, a1, b0, b1)
+    lo, hi = Fraction(0), Fraction(1)
+    pairs = [(b0[2] - a0[0], b1[2] - a1[0]), (b0[3] - a0[1], b1[3] - a1[1]),
+             (a0[2] - b0[0], a1[2] - b1[0]), (a0[3] - b0[1], a1[3] - b1[1])]
+    for g0, g1 in pairs:
+        g0, d = Fraction(g0), Fraction(g1) - Fraction(g0)
+        if d == 0:
+            if g0 <= 0:
+                return None
+        elif d > 0:
+            lo = max(lo, -g0 / d)
+        else:
+            hi = min(hi, -g0 / d)
+    return lo if lo < hi else None
+
+
+def box_scene(rng, frames, n, spread, fast_share=0.3):
+    """Half-integer boxes (exact in float32 too); a share of them fast enough to tunnel."""
+    if frames == 1:
+        xy = rng.integers(-2 * spread, 2 * spread, (1, n, 2)) / 2
+    else:
+        start = rng.integers(-2 * spread, 2 * spread, (1, n, 2)) / 2
+        speed = np.where(rng.random((1, n, 1)) < fast_share, 40, 2)
+        step = rng.integers(-2 * speed, 2 * speed + 1, (frames - 1, n, 2)) / 2
+        xy = np.concatenate([start, start + np.cumsum(step, axis=0)])
+    wh = rng.choice([0.0, 0.5, 1.0, 2.0, 5.0], (1, n, 2))
+    return np.concatenate([xy, xy + wh], axis=2)
+
+
+def check_swept_boxes_against_reference(A, B, strict, self_pairs=False):
+    fc = contact_frames(A, None if self_pairs else B, swept=True, touching=not strict)
+    frames = max(len(A), len(B))
+    for f in range(frames - 1):
+        a0, a1 = A[min(f, len(A) - 1)], A[min(f + 1, len(A) - 1)]
+        b0, b1 = B[min(f, len(B) - 1)], B[min(f + 1, len(B) - 1)]
+        hits = []
+        for i in range(A.shape[1]):
+            for j in range(i + 1 if self_pairs else 0, B.shape[1]):
+                t = ref_swept_box_box_strict(a0[i].tolist(), a1[i].tolist(), b0[j].tolist(), b1[j].tolist(), strict)
+                if t is not None:
+                    hits.append((float(t), i, j))
+        assert fc.count[f] == len(hits), (f, strict)
+        if hits:
+            assert (float(fc.toi[f]), int(fc.a[f]), int(fc.b[f])) == min(hits), (f, strict)
+        else:
+            assert (fc.toi[f], fc.a[f], fc.b[f]) == (-1.0, -1, -1)
+    first = next((f for f in range(frames - 1) if fc.count[f]), -1)
+    assert fc.first == first
+    c = first_contact(A, None if self_pairs else B, touching=not strict)
+    if first < 0:
+        assert c is None
+    else:
+        assert (c.frame, c.toi, c.a, c.b) == (first, float(fc.toi[first]), int(fc.a[first]), int(fc.b[first]))
+    return int(fc.count.sum())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("layout", ["both move", "static obstacles", "static movers"])
+def test_swept_box_scene_kernel_matches_exact_reference(layout, dtype):
+    # more obstacles than one SIMD block (64), dense enough that rows have candidates in several
+    # blocks, some rejected only by the exact test, and touching-only contacts that strict drops
+    rng = np.random.default_rng(["both move", "static obstacles", "static movers"].index(layout))
+    A = box_scene(rng, 1 if layout == "static movers" else 4, 9, 30)
+    B = box_scene(rng, 1 if layout == "static obstacles" else 4, 150, 30)
+    A, B = A.astype(dtype), B.astype(dtype)
+    counts = [check_swept_boxes_against_reference(A, B, strict) for strict in (False, True)]
+    assert counts[0] > counts[1] > 0  # both modes see contacts, and some are touches only
+
+
+def test_swept_box_scene_kernel_self_pairs_match_exact_reference():
+    # self pairs start each row at j = i + 1, so rows begin inside a block, not at its edge
+    boxes = box_scene(np.random.default_rng(7), 3, 110, 25)
+    counts = [check_swept_boxes_against_reference(boxes, boxes, strict, self_pairs=True) for strict in (False, True)]
+    assert counts[0] > counts[1] > 0
+
+
+def test_swept_box_scene_without_contacts_and_empty_groups():
+    far = box_scene(np.random.default_rng(3), 3, 100, 20)
+    assert check_swept_boxes_against_reference(far[:, :5] + 1000.0, far, strict=False) == 0
+    fc = contact_frames(far, np.zeros((3, 0, 4)), swept=True)
+    assert fc.first == -1 and fc.count.tolist() == [0, 0]
+
+
 # -- edge cases -----------------------------------------------------------------------------------
 
 
