@@ -398,7 +398,7 @@ def _frames_box_box_swept(A, B, self_pairs, strict, stop_first, out_n, out_i, ou
             j0 = i + 1 if self_pairs else 0
             left = _count_row(ax0, ay0, ax1, ay1, sx0[j0:], sy0[j0:], sx1[j0:], sy1[j0:], strict)
             # most rows stop here; the rest find their few candidates block by block
-            c0 = 0
+            c0 = j0
             while left > 0 and c0 < nb_:
                 c1 = min(c0 + _CHUNK, nb_)
                 k = _count_row(ax0, ay0, ax1, ay1, sx0[c0:c1], sy0[c0:c1], sx1[c0:c1], sy1[c0:c1], strict)
