@@ -6,8 +6,9 @@ from ._gate import GatedTool as GatedTool, ToolGate as ToolGate
 from ._middleware import GuardMiddleware as GuardMiddleware
 from ._retrofit import EffectNode as EffectNode, guard_graph as guard_graph, guard_tool_node as guard_tool_node
 from ._tools import as_effect as as_effect, guard_tool as guard_tool
+from .plan_execute import plan_execute as plan_execute
 
 __all__ = [
     "EffectNode", "GatedTool", "GuardMiddleware", "ToolGate", "as_effect", "check_coverage", "draw_mermaid",
-    "draw_png", "guard_graph", "guard_node_ids", "guard_tool", "guard_tool_node", "unmediated_nodes",
+    "draw_png", "guard_graph", "guard_node_ids", "guard_tool", "guard_tool_node", "plan_execute", "unmediated_nodes",
 ]
