@@ -17,6 +17,8 @@ the frame, the entities and the values. NaN values violate (fail closed).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +61,7 @@ def _num(x: Any) -> float | str:
     return v if np.isfinite(v) else str(v)
 
 
-class Invariant:
+class Invariant(ABC):
     """Base class: something that holds at every frame of a trace (where its mask allows)."""
 
     name: str = "invariant"
@@ -70,8 +72,9 @@ class Invariant:
             mask = np.ones(trace.frames, np.bool_)
         return self._check(trace, np.ascontiguousarray(mask, dtype=np.bool_))
 
+    @abstractmethod
     def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
-        raise NotImplementedError
+        """Implemented by each concrete kind."""
 
     def __repr__(self) -> str:
         return self.name

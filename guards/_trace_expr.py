@@ -17,6 +17,8 @@ violation reports the first frame, the entities and the values.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -66,11 +68,12 @@ class _Program:
         return out, X
 
 
-class Expr:
+class Expr(ABC):
     """A per-frame value built from `state(...)`, `contact(...)`, numbers and operators."""
 
+    @abstractmethod
     def _emit(self, p: _Program) -> None:
-        raise NotImplementedError
+        """Implemented by each concrete kind."""
 
     def _bin(self, op: str, other: Any, swap: bool = False) -> Expr:
         other = _lift(other)
