@@ -1,9 +1,10 @@
 """Compiled kernels for collision and state-trace verification; the only module that imports numba.
 
 Everything here takes and returns NumPy arrays and plain scalars (no Python objects inside a
-kernel), is compiled lazily on first use with `cache=True`, and does its arithmetic in float64
-whatever the input dtype, so float32 scenes get the same answers as float64 ones up to input
-rounding. Inputs are validated by the callers (`_scene.py`, `_invariants.py`): kernels assume
+kernel), is compiled lazily on first use with `cache=True` (one kernel per pair kind and mode,
+picked by `contact_frames`, so a process compiles only what it uses), and does its arithmetic
+in float64 whatever the input dtype, so float32 scenes get the same answers as float64 ones up
+to input rounding. Inputs are validated by the callers (`_scene.py`, `_invariants.py`): kernels assume
 finite coordinates, boxes with min <= max and radii >= 0.
 
 Shape layouts: a box row is (xmin, ymin, xmax, ymax); a circle row is (cx, cy, r).
@@ -333,7 +334,8 @@ def _frames_box_box_discrete(A, B, self_pairs, strict, stop_first, out_n, out_i,
                              bx0[j0:], by0[j0:], bx1[j0:], by1[j0:], strict)
             if row > 0 and bi < 0:
                 for j in range(j0, nb_):
-                    if _box_box(A[fa, i, 0], A[fa, i, 1], A[fa, i, 2], A[fa, i, 3], bx0[j], by0[j], bx1[j], by1[j], strict):
+                    if _box_box(A[fa, i, 0], A[fa, i, 1], A[fa, i, 2], A[fa, i, 3],
+                                bx0[j], by0[j], bx1[j], by1[j], strict):
                         bi = i
                         bj = j
                         break
