@@ -65,11 +65,11 @@ def test_guards_and_graphs_export_documented_names_without_loading_z3_or_numba()
     # resolving every name loads z3 and numba, but only guards' own modules import them
     for path in (Path(vfa.__file__).parents[1] / "graphs").glob("*.py"):
         assert not re.search(r"^\s*(import|from)\s+(z3|numba)\b", path.read_text(), re.M), path.name
-    for path in (Path(vfa.__file__).parents[1] / "guards").glob("*.py"):
+    for path in (Path(vfa.__file__).parents[1] / "guards").rglob("*.py"):
         if re.search(r"^\s*(import|from)\s+z3\b", path.read_text(), re.M):
             assert path.name == "_z3.py", f"{path.name} imports z3"
         if re.search(r"^\s*(import|from)\s+numba\b", path.read_text(), re.M):
-            assert path.name == "_numba.py", f"{path.name} imports numba"
+            assert path.parent.name == "_numba", f"{path.name} imports numba"
 
 
 def test_import_guards_is_lazy():

@@ -1,0 +1,36 @@
+"""Compiled kernels for collision and state-trace verification: the only package that imports numba."""
+
+from .collision import (
+    BOX as BOX,
+    CIRCLE as CIRCLE,
+    NO_CONTACT as NO_CONTACT,
+    contact_frames as contact_frames,
+)
+from .trace import (
+    OP_ABS as OP_ABS,
+    OP_ADD as OP_ADD,
+    OP_AND as OP_AND,
+    OP_CONST as OP_CONST,
+    OP_DIV as OP_DIV,
+    OP_EQ as OP_EQ,
+    OP_GE as OP_GE,
+    OP_GT as OP_GT,
+    OP_LE as OP_LE,
+    OP_LOAD as OP_LOAD,
+    OP_LT as OP_LT,
+    OP_MAX as OP_MAX,
+    OP_MIN as OP_MIN,
+    OP_MUL as OP_MUL,
+    OP_NE as OP_NE,
+    OP_NEG as OP_NEG,
+    OP_NOT as OP_NOT,
+    OP_OR as OP_OR,
+    OP_PREV as OP_PREV,
+    OP_SUB as OP_SUB,
+    eval_program as eval_program,
+    first_deadline_miss as first_deadline_miss,
+    first_drift as first_drift,
+    first_false as first_false,
+    first_non_monotonic as first_non_monotonic,
+    first_out_of_bounds as first_out_of_bounds,
+)

@@ -1,0 +1,159 @@
+"""Compiled state-trace kernels: an expression stack machine and first-violation searches.
+
+A trace is a (frames, columns) float64 matrix; a mask (frames,) bool says where an invariant
+applies (all true when unconditional). Kernels return the first violating frame (and column).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import jit as _jit
+
+# opcodes of the expression stack machine; `_invariants.py` compiles declarations to these
+OP_LOAD, OP_PREV, OP_CONST = 0, 1, 2
+OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_ABS = 3, 4, 5, 6, 7, 8
+OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE = 9, 10, 11, 12, 13, 14
+OP_AND, OP_OR, OP_NOT, OP_MIN, OP_MAX = 15, 16, 17, 18, 19
+
+
+@_jit
+def eval_program(ops, args, consts, X, depth):
+    """Evaluate a postfix program at every frame; booleans are 1.0 / 0.0. PREV at frame 0 is frame 0."""
+    frames = X.shape[0]
+    out = np.empty(frames)
+    stack = np.empty(max(depth, 1))
+    for f in range(frames):
+        sp = 0
+        for k in range(ops.shape[0]):
+            op = ops[k]
+            if op == OP_LOAD:
+                stack[sp] = X[f, args[k]]
+                sp += 1
+                continue
+            if op == OP_PREV:
+                stack[sp] = X[max(f - 1, 0), args[k]]
+                sp += 1
+                continue
+            if op == OP_CONST:
+                stack[sp] = consts[args[k]]
+                sp += 1
+                continue
+            if op == OP_NEG:
+                stack[sp - 1] = -stack[sp - 1]
+                continue
+            if op == OP_ABS:
+                stack[sp - 1] = abs(stack[sp - 1])
+                continue
+            if op == OP_NOT:
+                stack[sp - 1] = 0.0 if stack[sp - 1] != 0.0 else 1.0
+                continue
+            x = stack[sp - 2]
+            y = stack[sp - 1]
+            sp -= 1
+            if op == OP_ADD:
+                r = x + y
+            elif op == OP_SUB:
+                r = x - y
+            elif op == OP_MUL:
+                r = x * y
+            elif op == OP_DIV:
+                r = x / y if y != 0.0 else np.nan  # NaN makes a comparison fail: fail closed
+            elif op == OP_LT:
+                r = 1.0 if x < y else 0.0
+            elif op == OP_LE:
+                r = 1.0 if x <= y else 0.0
+            elif op == OP_GT:
+                r = 1.0 if x > y else 0.0
+            elif op == OP_GE:
+                r = 1.0 if x >= y else 0.0
+            elif op == OP_EQ:
+                r = 1.0 if x == y else 0.0
+            elif op == OP_NE:
+                r = 1.0 if x != y else 0.0
+            elif op == OP_AND:
+                r = 1.0 if (x != 0.0 and y != 0.0) else 0.0
+            elif op == OP_OR:
+                r = 1.0 if (x != 0.0 or y != 0.0) else 0.0
+            elif op == OP_MIN:
+                r = min(x, y)
+            else:
+                r = max(x, y)
+            stack[sp - 1] = r
+        out[f] = stack[0]
+    return out
+
+
+@_jit
+def first_false(values, mask):
+    """First frame where the mask holds and the value is 0 or NaN, or -1."""
+    for f in range(values.shape[0]):
+        if mask[f] and not (values[f] != 0.0 and values[f] == values[f]):
+            return f
+    return -1
+
+
+@_jit
+def first_out_of_bounds(X, c0, c1, lo, hi, mask):
+    """First (frame, column) in columns [c0, c1) outside [lo, hi]; NaN is outside. (-1, -1) if none."""
+    for f in range(X.shape[0]):
+        if mask[f]:
+            for c in range(c0, c1):
+                v = X[f, c]
+                if not (lo <= v <= hi):
+                    return f, c
+    return -1, -1
+
+
+@_jit
+def first_non_monotonic(X, c0, c1, sign, strict, tol, mask):
+    """First (frame, column) where sign * (x[f] - x[f-1]) < -tol (<= 0 when strict); both frames masked."""
+    for f in range(1, X.shape[0]):
+        if mask[f] and mask[f - 1]:
+            for c in range(c0, c1):
+                step = sign * (X[f, c] - X[f - 1, c])
+                ok = step > tol if strict else step >= -tol
+                if not ok:  # NaN is never ok
+                    return f, c
+    return -1, -1
+
+
+@_jit
+def first_drift(X, c0, c1, tol, mask):
+    """First masked frame whose column total differs from the first masked frame's by more than tol."""
+    ref = np.nan
+    for f in range(X.shape[0]):
+        if mask[f]:
+            total = 0.0
+            for c in range(c0, c1):
+                total += X[f, c]
+            if ref != ref:
+                ref = total
+                if total != total:
+                    return f
+            elif not (abs(total - ref) <= tol):
+                return f
+    return -1
+
+
+@_jit
+def first_deadline_miss(trigger, goal, within, mask, open_end_fails):
+    """First masked trigger frame f with no goal frame in [f, f + within], or -1.
+
+    A deadline past the end of the trace is a miss only when open_end_fails.
+    """
+    frames = trigger.shape[0]
+    # next_goal[f]: the first frame >= f where the goal holds (frames if never), built backwards
+    next_goal = np.empty(frames, np.int64)
+    nxt = frames
+    for f in range(frames - 1, -1, -1):
+        if goal[f] != 0.0 and goal[f] == goal[f]:
+            nxt = f
+        next_goal[f] = nxt
+    for f in range(frames):
+        if mask[f] and trigger[f] != 0.0 and trigger[f] == trigger[f]:
+            if next_goal[f] <= f + within and next_goal[f] < frames:
+                continue  # met in time
+            if f + within < frames or open_end_fails:
+                return f
+    return -1
