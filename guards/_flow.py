@@ -24,6 +24,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.messages import HumanMessage, ToolMessage
@@ -41,14 +42,67 @@ SHINGLE = 6
 """Copying this many consecutive words of a private text carries its label."""
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+_WORD = re.compile(r"[0-9a-z]+")
+_INDICES = re.compile(r"(\[\d+\])+$")
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[0-9a-z]+", text.lower())
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=4096)
+def _user_forms(text: str) -> tuple[str, frozenset[str]]:
+    """A user message's normalised text and its words and numbers (messages recur on every call)."""
+    return _norm(text), frozenset((*_words(text), *_numbers(text)))
+
+
+@lru_cache(maxsize=1024)
+def _field_name(key: str) -> str:
+    """The field name a result path ending in `.key` (and any list indices) gives its leaves."""
+    return _INDICES.sub("", key.rsplit(".", 1)[-1])
+
+
+@lru_cache(maxsize=256)
+def _users_forms(texts: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    """The user messages' normalised texts joined by "|", and all their words and numbers."""
+    forms = [_user_forms(t) for t in texts]
+    return "|".join(f[0] for f in forms), frozenset().union(*(f[1] for f in forms))
+
+
+_JOINS: dict[tuple[int, int], tuple[Label, Label, Label]] = {}
+"""Recent joins by identity: the same few labels meet again and again (a label's parts are shared)."""
+
+
+def _join(a: Label, b: Label) -> Label:
+    """`a.join(b)`, without building a new label when one side already absorbs the other (the usual case)."""
+    if a is b:
+        return a
+    ar, br = a.readers, b.readers
+    if (br is None or (ar is not None and ar <= br)) and (b.trusted or not a.trusted) and b.sources <= a.sources:
+        return a
+    if (ar is None or (br is not None and br <= ar)) and (a.trusted or not b.trusted) and a.sources <= b.sources:
+        return b
+    key = (id(a), id(b))
+    hit = _JOINS.get(key)
+    if hit is not None and hit[0] is a and hit[1] is b:  # the entry keeps a and b alive: ids not reused
+        return hit[2]
+    out = a.join(b)
+    if len(_JOINS) >= 4096:
+        _JOINS.clear()
+    _JOINS[key] = (a, b, out)
+    return out
+
+
+def _join_all(labels: Iterable[Label]) -> Label:
+    out = PUBLIC
+    for lbl in labels:
+        out = _join(out, lbl)
+    return out
 
 
 def _numbers(text: str) -> set[str]:
@@ -81,11 +135,11 @@ class Observation:
     """Join of every part's label: the result as a whole."""
     tracked: list[tuple[str, Label]] = field(default_factory=list)
     """Normalised private values and their labels (value tracking)."""
-    shingles: dict[str, Label] = field(default_factory=dict)
-    """Six-word runs of private text and their labels."""
-    trusted_text: str = ""
-    """Normalised trusted content, "|"-separated: what grounds an authority argument."""
+    texts: list[tuple[str, Label]] = field(default_factory=list)
+    """Private texts of at least six words, as " word word ... " (words space-separated and padded), with
+    their labels: a six-word run of one is in it, padded, exactly when it is one of its shingles."""
     trusted_parts: list[str] = field(default_factory=list)
+    """The trusted content, as the model saw it."""
     untrusted: Label | None = None
     """The label of the untrusted content it held, if any (trusted=False)."""
     keys: dict[tuple[str, str], Label] = field(default_factory=dict)
@@ -93,7 +147,24 @@ class Observation:
     text: str = ""
     """What the model saw."""
     _words: frozenset[str] | None = None
-    parts: set[Label] = field(default_factory=set)
+    _trusted_text: str | None = None
+    _shingles: dict[str, Label] | None = None
+    parts: dict[int, Label] = field(default_factory=dict)
+    """Scratch while labelling: the distinct labels of its parts, by identity."""
+
+    @property
+    def shingles(self) -> dict[str, Label]:
+        """Six-word runs of private text and their labels (computed on first use)."""
+        if self._shingles is None:
+            self._shingles = _shingles_of(self.texts)
+        return self._shingles
+
+    @property
+    def trusted_text(self) -> str:
+        """Normalised trusted content, "|"-separated: what grounds an authority argument (computed on first use)."""
+        if self._trusted_text is None:
+            self._trusted_text = "|".join(_norm(t) for t in self.trusted_parts)
+        return self._trusted_text
 
     @property
     def trusted_words(self) -> frozenset[str]:
@@ -101,6 +172,102 @@ class Observation:
         if self._words is None:
             self._words = frozenset(w for t in self.trusted_parts for w in (*_words(t), *_numbers(t)))
         return self._words
+
+
+def _shingles_of(texts: Iterable[tuple[str, Label]], into: dict[str, Label] | None = None) -> dict[str, Label]:
+    out = {} if into is None else into
+    for text, lbl in texts:
+        words = text.split()
+        for i in range(len(words) - SHINGLE + 1):
+            run = " ".join(words[i:i + SHINGLE])
+            old = out.get(run)
+            out[run] = lbl if old is None else _join(old, lbl)
+    return out
+
+
+_SCAN = 256
+"""Up to this many (argument run, private text) pairs, runs are looked up by substring search in the
+private texts; beyond it, in a shingle table built once for the thread. Both give the same labels."""
+
+
+class _Index:
+    """What argument labelling needs from a thread's observations, merged: built once per observation.
+
+    Joins are order-free, so merging the observations' tracked values, private texts, record keys and
+    taints gives the labels the per-observation scans gave. Trusted texts are normalised
+    letters and digits joined by "|", so a normalised argument is in the joined text exactly when it
+    is in one observation's text.
+    """
+
+    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "_text", "_words", "_shingles")
+
+    def __init__(self, obs: tuple[Observation, ...] = (), tracked: dict[str, Label] | None = None,
+                 texts: dict[str, Label] | None = None, keys: dict[tuple[str, str], Label] | None = None,
+                 taint: Label | None = None) -> None:
+        self.obs = obs
+        self.tracked: dict[str, Label] = tracked if tracked is not None else {}
+        self.texts: dict[str, Label] = texts if texts is not None else {}
+        self.keys: dict[tuple[str, str], Label] = keys if keys is not None else {}
+        self.taint = taint
+        self._text: str | None = None
+        self._words: frozenset[str] | None = None
+        self._shingles: dict[str, Label] | None = None
+
+    def extended(self, more: list[Observation]) -> _Index:
+        if not more:
+            return self
+        tracked, texts, keys, taint = dict(self.tracked), dict(self.texts), dict(self.keys), self.taint
+        for o in more:
+            for value, lbl in o.tracked:
+                old = tracked.get(value)
+                tracked[value] = lbl if old is None else _join(old, lbl)
+            for text, lbl in o.texts:
+                old = texts.get(text)
+                texts[text] = lbl if old is None else _join(old, lbl)
+            for k, lbl in o.keys.items():
+                old = keys.get(k)
+                keys[k] = lbl if old is None else _join(old, lbl)
+            if o.untrusted is not None:
+                taint = o.untrusted if taint is None else _join(taint, o.untrusted)
+        out = _Index((*self.obs, *more), tracked, texts, keys, taint)
+        if self._shingles is not None:
+            out._shingles = _shingles_of((t for o in more for t in o.texts), dict(self._shingles))
+        if self._text is not None:
+            out._text = "|".join((self._text, *(o.trusted_text for o in more))) if self.obs else None
+        if self._words is not None:
+            out._words = self._words.union(*(o.trusted_words for o in more))
+        return out
+
+    @property
+    def shingles(self) -> dict[str, Label]:
+        if self._shingles is None:
+            self._shingles = _shingles_of(self.texts.items())
+        return self._shingles
+
+    @property
+    def trusted_text(self) -> str:
+        if self._text is None:
+            self._text = "|".join(o.trusted_text for o in self.obs)
+        return self._text
+
+    @property
+    def trusted_words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset().union(*(o.trusted_words for o in self.obs))
+        return self._words
+
+
+_EMPTY_INDEX = _Index()
+
+
+class _Record:
+    """A record's label and tags, with the labels of its fields (cached by field name)."""
+
+    __slots__ = ("label", "tags", "leaves")
+
+    def __init__(self, label: Label, tags: frozenset[str]) -> None:
+        self.label, self.tags = label, tags
+        self.leaves: dict[str, tuple[Label, Label | None, bool]] = {}
 
 
 class PrivacyFlow:
@@ -126,6 +293,9 @@ class PrivacyFlow:
         self._thread_calls: dict[str, list[str]] = {}
         self._grants: dict[frozenset[str], frozenset[str]] = {}
         self._leaf_cache: dict[Any, tuple[Label, Label | None, bool]] = {}
+        self._records: dict[Any, _Record] = {}
+        self._record_fields: dict[int, tuple[Source, frozenset[str]]] = {}
+        self._indexes: dict[str, _Index] = {}
         self.relevant: dict[str, frozenset[str] | None] | None = None
         """Tool -> the arguments a privacy rule reads (None: all); set by the guard when the agent compiles.
         Other arguments are left unlabelled (public): no rule looks at them."""
@@ -141,15 +311,22 @@ class PrivacyFlow:
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
         """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`)."""
-        messages = _messages(state)
-        seen = None if messages is None else {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
         args = call.get("args") or {}
         wanted = self.relevant.get(str(call.get("name"))) if self.relevant is not None else None
         if wanted is not None:
             args = {k: v for k, v in args.items() if k in wanted}
             if not args:
                 return {}
-        users = [] if messages is None else [_text(m.content) for m in messages if isinstance(m, HumanMessage)]
+        messages = state.get("messages") if isinstance(state, Mapping) else None
+        seen: set[str] | None = None
+        users: list[str] = []
+        if messages is not None:
+            seen = set()
+            for m in messages:
+                if isinstance(m, ToolMessage):
+                    seen.add(m.tool_call_id)
+                elif isinstance(m, HumanMessage):
+                    users.append(_text(m.content))
         return self.label_args(args, thread_id, users, seen)
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
@@ -180,35 +357,83 @@ class PrivacyFlow:
             (trusted if lbl.trusted else []).extend(_all_strings(result))
             if not lbl.trusted:
                 obs.untrusted = lbl
-            obs.label = obs.label.join(lbl)
+            obs.label = _join(obs.label, lbl)
         else:
-            shown = self._walk(result, decl, thread_id, call_id, tool, "", obs, trusted, None)
-        obs.label = Label.join_all((obs.label, *obs.parts))
-        obs.parts = set()
+            shown = self._walk(result, decl, thread_id, call_id, tool, obs, trusted)
+        obs.label = _join_all((obs.label, *obs.parts.values()))
+        obs.parts = {}
         obs.text = shown if isinstance(shown, str) else json.dumps(shown, default=repr, ensure_ascii=False)
-        obs.trusted_text = "|".join(_norm(t) for t in trusted)
         obs.trusted_parts = trusted
         with self._lock:
             self._obs[(thread_id, call_id)] = obs
             self._thread_calls.setdefault(thread_id, []).append(call_id)
         return obs
 
-    def _walk(self, node: Any, decl: Source, thread_id: str, call_id: str, tool: str, path: str,
-              obs: Observation, trusted: list[str], record: tuple[Label, frozenset[str]] | None) -> Any:
+    def _walk(self, result: Any, decl: Source, thread_id: str, call_id: str, tool: str, obs: Observation,
+              trusted: list[str]) -> Any:
+        """What the model sees of a declared result: every part labelled, private fields handled or tracked."""
         kind = decl.kind or tool
-        if isinstance(node, list):
-            return [self._walk(v, decl, thread_id, call_id, tool, f"{path}[{i}]", obs, trusted, record)
-                    for i, v in enumerate(node)]
-        if not isinstance(node, dict):
-            name = re.sub(r"(\[\d+\])+$", "", path.rsplit(".", 1)[-1]) if "." in path else ""
-            return self._leaf(node, name, decl, thread_id, call_id, tool, path, obs, trusted, record, kind)
-        if any(f in node for f in (*decl.private, *decl.readers_from)) or (decl.key and decl.key in node):
-            record = self._record_label(node, decl, tool, kind)
-            if decl.key and decl.key in node:
-                key = (kind, str(node[decl.key]))
-                obs.keys[key] = obs.keys.get(key, PUBLIC).join(record[0])
-        return {k: self._walk(v, decl, thread_id, call_id, tool, f"{path}.{k}", obs, trusted, record)
-                for k, v in node.items()}
+        fields = self._record_fields.get(id(decl))
+        if fields is None or fields[0] is not decl:
+            fields = self._record_fields[id(decl)] = (decl, frozenset(decl.private) | frozenset(decl.readers_from))
+        watched = fields[1]
+        key_field = decl.key or None
+        parts = obs.parts
+        plain = self._leaf_cache
+
+        def leaf(value: Any, path: str, record: _Record | None, name: str) -> Any:
+            if isinstance(value, str) and "«" in value and HANDLE_RE.search(value):
+                return value  # already a handle (re-handled input): its label was joined by _rehandle
+            if record is not None:
+                cached = record.leaves.get(name)
+                if cached is None:
+                    cached = record.leaves[name] = self._leaf_label_of(name, decl, tool, kind, record)
+            else:
+                key = (id(decl), tool, kind, name)
+                cached = plain.get(key)
+                if cached is None:
+                    if len(plain) > 4096:
+                        plain.clear()
+                    cached = plain[key] = self._leaf_label_of(name, decl, tool, kind, None)
+            lbl, taint, private = cached
+            parts[id(lbl)] = lbl
+            if taint is not None:  # the taint carries where the content came from, not who may read it
+                obs.untrusted = taint if obs.untrusted is None else _join(obs.untrusted, taint)
+            elif value is not None:
+                trusted.append(_text(value))
+            if private and value is not None:
+                self._track(_text(value), lbl, obs)
+                if self.handles and decl.is_handled(name):
+                    return self.store.mint(thread_id, call_id, path, name or kind, value, lbl, f"{tool}#{call_id}:{path}")
+            return value
+
+        def walk(node: Any, path: str, record: _Record | None, name: str) -> Any:
+            # name: the field a leaf belongs to (the last dict key on its path, list indices dropped)
+            if isinstance(node, list):
+                return [walk(v, f"{path}[{i}]", record, name) for i, v in enumerate(node)]
+            if not isinstance(node, dict):
+                return leaf(node, path, record, name)
+            keyed = key_field is not None and key_field in node
+            if keyed or not watched.isdisjoint(node):
+                record = self._record_of(node, decl, tool, kind)
+                if keyed:
+                    key = (kind, str(node[key_field]))
+                    obs.keys[key] = _join(obs.keys.get(key, PUBLIC), record.label)
+            return {k: walk(v, f"{path}.{k}", record, _field_name(k if isinstance(k, str) else f"{k}"))
+                    for k, v in node.items()}
+
+        return walk(result, "", None, "")
+
+    def _record_of(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> _Record:
+        """The record's label and tags, shared by every record with the same key and readers."""
+        who = tuple(principals(node.get(f)) for f in decl.readers_from)
+        memo = (id(decl), tool, kind, str(node[decl.key]) if decl.key and decl.key in node else None, who)
+        rec = self._records.get(memo)
+        if rec is None:
+            if len(self._records) > 4096:
+                self._records.clear()
+            rec = self._records[memo] = _Record(*self._record_label(node, decl, tool, kind))
+        return rec
 
     def _record_label(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> tuple[Label, frozenset[str]]:
         sources = {f"tool:{tool}"}
@@ -226,31 +451,9 @@ class PrivacyFlow:
         lbl = Label(readers=None if readers is None else frozenset(readers), sources=frozenset(sources))
         return lbl, frozenset(tags)
 
-    def _leaf(self, value: Any, name: str, decl: Source, thread_id: str, call_id: str, tool: str, path: str,
-              obs: Observation, trusted: list[str], record: tuple[Label, frozenset[str]] | None, kind: str) -> Any:
-        if isinstance(value, str) and "«" in value and HANDLE_RE.search(value):
-            return value  # already a handle (re-handled input): its label was joined by _rehandle
-        key = (id(decl), tool, kind, name, record)
-        cached = self._leaf_cache.get(key)
-        if cached is None:
-            cached = self._leaf_cache[key] = self._leaf_label_of(name, decl, tool, kind, record)
-            if len(self._leaf_cache) > 4096:
-                self._leaf_cache.clear()
-        lbl, taint, private = cached
-        obs.parts.add(lbl)
-        if taint is not None:  # the taint carries where the content came from, not who may read it
-            obs.untrusted = taint if obs.untrusted is None else obs.untrusted.join(taint)
-        elif value is not None:
-            trusted.append(_text(value))
-        if private and value is not None:
-            self._track(_text(value), lbl, obs)
-            if self.handles and decl.is_handled(name):
-                return self.store.mint(thread_id, call_id, path, name or kind, value, lbl, f"{tool}#{call_id}:{path}")
-        return value
-
     def _leaf_label_of(self, name: str, decl: Source, tool: str, kind: str,
-                       record: tuple[Label, frozenset[str]] | None) -> tuple[Label, Label | None, bool]:
-        base, tags = record if record is not None else (Label(readers=frozenset(self.policy.user),
+                       record: _Record | None) -> tuple[Label, Label | None, bool]:
+        base, tags = (record.label, record.tags) if record is not None else (Label(readers=frozenset(self.policy.user),
                                                               sources=frozenset({f"tool:{tool}"})), frozenset())
         untrusted = decl.is_untrusted(name) and not self.policy.trusts(tags | base.sources)
         private = name in decl.private
@@ -272,27 +475,26 @@ class PrivacyFlow:
         if len(n) >= MIN_TRACKED:
             obs.tracked.append((n, lbl))
         words = _words(text)
-        for i in range(len(words) - SHINGLE + 1):
-            run = " ".join(words[i:i + SHINGLE])
-            obs.shingles[run] = obs.shingles.get(run, PUBLIC).join(lbl)
+        if len(words) >= SHINGLE:
+            obs.texts.append((f" {' '.join(words)} ", lbl))
 
     def _rehandle(self, result: Any, thread_id: str, obs: Observation) -> Any:
         """Put handles back where a tool echoed a value it received through one (no dereferencing)."""
-        known = [h for h in self.store.of_thread(thread_id) if len(_text(h.value)) >= 3]
+        known = [(h, t) for h in self.store.of_thread(thread_id) if len(t := _text(h.value)) >= 3]
         if not known:
             return result
 
         def swap(node: Any) -> Any:
             if isinstance(node, str):
-                for h in known:
-                    if _text(h.value) in node:
-                        node = node.replace(_text(h.value), h.token)
-                        obs.label = obs.label.join(h.label)
+                for h, t in known:
+                    if t in node:
+                        node = node.replace(t, h.token)
+                        obs.label = _join(obs.label, h.label)
                 return node
             if isinstance(node, (int, float)) and not isinstance(node, bool):
-                for h in known:
+                for h, _t in known:
                     if h.value == node:
-                        obs.label = obs.label.join(h.label)
+                        obs.label = _join(obs.label, h.label)
                         return h.token
                 return node
             if isinstance(node, dict):
@@ -314,55 +516,73 @@ class PrivacyFlow:
     def label_args(self, args: Mapping[str, Any], thread_id: str, user_texts: Iterable[str] = (),
                    calls: set[str] | None = None) -> dict[str, Label]:
         """Label each argument from what the model saw on this thread (see the module docstring)."""
-        seen = self.seen(thread_id, calls)
-        users = [_norm(t) for t in user_texts]
-        user_words = frozenset(w for t in user_texts for w in (*_words(t), *_numbers(t)))
-        taint = Label.join_all(o.untrusted for o in seen if o.untrusted is not None)
-        tainted = any(o.untrusted is not None for o in seen)
+        idx = self._index(thread_id, calls)
+        users, user_words = _users_forms(tuple(user_texts))
         out: dict[str, Label] = {}
         for name, value in args.items():
-            out[name] = Label.join_all(self._leaf_label(leaf, thread_id, seen, users, user_words, taint if tainted else None)
-                                       for leaf in _leaves(value))
+            out[name] = _join_all(self._leaf_label(leaf, thread_id, idx, users, user_words) for leaf in _leaves(value))
         return out
 
-    def _leaf_label(self, leaf: Any, thread_id: str, seen: list[Observation], users: list[str],
-                    user_words: frozenset[str], taint: Label | None) -> Label:
+    def _index(self, thread_id: str, calls: set[str] | None) -> _Index:
+        """The thread's observations (those in `calls` if given), indexed; extended as results arrive."""
+        seen = self.seen(thread_id, calls)
+        with self._lock:
+            idx = self._indexes.get(thread_id)
+        if idx is not None and len(idx.obs) == len(seen) and all(a is b for a, b in zip(idx.obs, seen)):
+            return idx
+        if idx is None or len(idx.obs) > len(seen) or not all(a is b for a, b in zip(idx.obs, seen)):
+            idx = _EMPTY_INDEX  # not a prefix (a filtered or rewritten history): index from scratch
+        idx = idx.extended(seen[len(idx.obs):])
+        with self._lock:
+            self._indexes[thread_id] = idx
+        return idx
+
+    def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_words: frozenset[str]) -> Label:
         text = _text(leaf)
         out = PUBLIC
-        for m in HANDLE_RE.finditer(text):
-            h = self.store.get(m.group(0), thread_id)
-            out = out.join(h.label if h is not None else Label(
-                readers=frozenset(), sources=frozenset({f"forged-handle:{m.group(0)}"}), trusted=False))
-        rest = HANDLE_RE.sub(" ", text)
+        if "«" in text:
+            for m in HANDLE_RE.finditer(text):
+                h = self.store.get(m.group(0), thread_id)
+                out = _join(out, h.label if h is not None else Label(
+                    readers=frozenset(), sources=frozenset({f"forged-handle:{m.group(0)}"}), trusted=False))
+            rest = HANDLE_RE.sub(" ", text)
+        else:
+            rest = text
         n = _norm(rest)
         if not n:
-            return out
-        words = _words(rest)
-        runs = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-        for o in seen:
-            for value, lbl in o.tracked:
-                if value in n:
-                    out = out.join(lbl)
-            for run in runs & o.shingles.keys():
-                out = out.join(o.shingles[run])
-        short = len(n) < MIN_TRACKED or isinstance(leaf, (int, float))
-        key = _num(text) if isinstance(leaf, (int, float)) else n
-        in_user = (key in user_words) if short else any(n in u for u in users)
+            return out  # empty, or nothing but handles
+        for value, lbl in idx.tracked.items():
+            if value in n:
+                out = _join(out, lbl)
+        if idx.texts:
+            words = _words(rest)
+            runs = len(words) - SHINGLE + 1
+            if 0 < runs and runs * len(idx.texts) <= _SCAN:
+                padded = [f" {' '.join(words[i:i + SHINGLE])} " for i in range(runs)]
+                for private, lbl in idx.texts.items():
+                    if _join(out, lbl) is not out and any(run in private for run in padded):
+                        out = _join(out, lbl)
+            elif 0 < runs:
+                shingles = idx.shingles
+                for i in range(runs):
+                    lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
+                    if lbl is not None:
+                        out = _join(out, lbl)
+        number = isinstance(leaf, (int, float))
+        short = number or len(n) < MIN_TRACKED
+        key = _num(text) if number else n
+        in_user = (key in user_words) if short else (n in users)
         if in_user or text.strip().lower() in self.policy.user:  # the user's own address is the user's word
-            return out.join(USER)
-        grounded = any((key in o.trusted_words) if short else (n in o.trusted_text) for o in seen)
-        if not grounded and taint is not None:
-            out = out.join(taint)
+            return _join(out, USER)
+        if idx.taint is not None:
+            grounded = (key in idx.trusted_words) if short else (n in idx.trusted_text)
+            if not grounded:
+                out = _join(out, idx.taint)
         return out
 
     def key_label(self, thread_id: str, kind: str, key: Any, calls: set[str] | None = None) -> Label | None:
         """The label of a record (kind, key) the model saw on this thread, or None if it never saw it."""
-        found = None
-        for o in self.seen(thread_id, calls):
-            lbl = o.keys.get((kind, str(key)))
-            if lbl is not None:
-                found = lbl if found is None else found.join(lbl)
-        return found
+        return self._index(thread_id, calls).keys.get((kind, str(key)))
 
     def unknown_handles(self, args: Any, thread_id: str) -> list[str]:
         """Handle-shaped tokens in the arguments that this thread never minted (forged or foreign)."""
@@ -380,9 +600,3 @@ def _leaves(value: Any) -> list[Any]:
 def _all_strings(value: Any) -> list[str]:
     return [_text(v) for v in _leaves(value) if v is not None]
 
-
-def _messages(state: Any) -> list[Any] | None:
-    if isinstance(state, Mapping):
-        msgs = state.get("messages")
-        return list(msgs) if msgs is not None else None
-    return None

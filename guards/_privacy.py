@@ -77,8 +77,11 @@ class PrivacyGuard:
     # -- the guard protocol ----------------------------------------------------------------------
 
     def check(self, proposal: Proposal, context: Any) -> Any:
-        calls = _seen_calls(getattr(context, "state", None))
-        found = self.violations(proposal, getattr(context, "tool", None), calls)
+        spec = getattr(context, "tool", None)
+        decl = sink_of(spec.meta) if spec is not None else None
+        # the calls the model saw matter only to sinks that refer to records
+        calls = _seen_calls(getattr(context, "state", None)) if decl is not None and decl.refers else None
+        found = self.violations(proposal, spec, calls)
         if not found:
             return ALLOW
         approved = self._approved(proposal.thread_id, context.journal)
@@ -120,7 +123,8 @@ class PrivacyGuard:
         """Every forbidden flow in one proposal (empty when it may be committed)."""
         flow, thread = self.flow, proposal.thread_id
         out: list[FlowViolation] = []
-        for token in flow.unknown_handles(proposal.args, thread):
+        tokens = flow.store.tokens_in(proposal.args)
+        for token in (t for t in tokens if flow.store.get(t, thread) is None):  # forged or foreign
             out.append(FlowViolation(proposal.call_id, proposal.tool, "handle", _arg_of(proposal.args, token),
                                  proposal.tool, (), (f"forged-handle:{token}",), None,
                                  f"{proposal.tool} denied by privacy rule `handles are minted, never written`: "
@@ -128,7 +132,7 @@ class PrivacyGuard:
         decl = sink_of(spec.meta) if spec is not None else None
         if decl is None:  # undeclared: every argument is assumed to be published
             decl = Sink(disclose={a: PUBLIC_SINK for a in proposal.args})
-        resolved = flow.store.resolve(proposal.args, thread)
+        resolved = flow.store.resolve(proposal.args, thread) if tokens else proposal.args
         user = flow.policy.user
         for arg, to in decl.disclose.items():
             if arg not in proposal.args:

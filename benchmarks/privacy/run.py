@@ -11,7 +11,9 @@ agent read the injection; limit probes (documented residuals) are reported apart
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,23 +95,38 @@ def evaluate(mode: str, tasks: list[Task], attacks: list[Attack]) -> dict[str, A
 
 
 def overhead(tasks: list[Task], repeats: int) -> dict[str, float]:
-    """Wall time of the honest tool loop: privacy labels + guard vs a no-op guard vs no guard at all."""
-    hs = {m: harness(m) for m in ("unguarded", "noop", "guarded")}
+    """Wall time of the honest tool loop: privacy labels + guard vs a no-op guard vs no guard at all.
+
+    The three agents share the scripted model, the tools and the tasks; they differ only in the guard
+    node's hooks: "guarded" labels every argument, labels and handles every result and runs the privacy
+    guard; "noop" runs a guard that allows everything (same guard chain, same worker thread, no labels);
+    "unguarded" has no guard. Each repetition runs every task once per agent, in a rotated order after a
+    garbage collection, and the ratios are the medians over repetitions of the ratios within one
+    repetition (so drift in the machine's load cancels); best-of ratios are reported beside them.
+    """
+    modes = ("unguarded", "noop", "guarded")
+    hs = {m: harness(m) for m in modes}
     times: dict[str, list[float]] = {m: [] for m in hs}
-    for t in tasks[:3]:  # warm up every path
+    for t in tasks:  # warm up every path (and every cache) once
         for h in hs.values():
             h.run(t, None, obey=False)
-    for _ in range(repeats):
-        for m, h in hs.items():
+    for r in range(repeats):
+        for m in modes[r % 3:] + modes[:r % 3]:
+            h = hs[m]
+            gc.collect()
             t0 = time.perf_counter()
             for t in tasks:
                 h.run(t, None, obey=False)
             times[m].append(time.perf_counter() - t0)
-    best = {m: min(v) for m, v in times.items()}  # the least disturbed run of each (others share the machine)
-    return {"label_overhead_ratio": best["guarded"] / best["noop"],
-            "guard_overhead_ratio": best["guarded"] / best["unguarded"],
-            "loop_s_per_task_unguarded": best["unguarded"] / len(tasks),
-            "loop_s_per_task_guarded": best["guarded"] / len(tasks)}
+    med = {m: statistics.median(v) for m, v in times.items()}
+    best = {m: min(v) for m, v in times.items()}
+    return {"label_overhead_ratio": statistics.median(g / n for g, n in zip(times["guarded"], times["noop"])),
+            "guard_overhead_ratio": statistics.median(g / u for g, u in zip(times["guarded"], times["unguarded"])),
+            "label_overhead_ratio_best": best["guarded"] / best["noop"],
+            "guard_overhead_ratio_best": best["guarded"] / best["unguarded"],
+            "loop_s_per_task_unguarded": med["unguarded"] / len(tasks),
+            "loop_s_per_task_noop": med["noop"] / len(tasks),
+            "loop_s_per_task_guarded": med["guarded"] / len(tasks)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vfa bench privacy", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few tasks and attacks (a smoke test)")
     parser.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH")
-    parser.add_argument("--repeats", type=int, default=None, help="overhead repetitions (default 7, quick 3)")
+    parser.add_argument("--repeats", type=int, default=None, help="overhead repetitions (default 9, quick 3)")
     args = parser.parse_args(argv)
     tasks = TASKS[::5] if args.quick else TASKS
     attacks = [a for a in ATTACKS if a.id in {"ssn_mail", "pay_attacker", "forward_inbox", "calendar_title_contact",
@@ -125,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     un = evaluate("unguarded", tasks, attacks)
     gu = evaluate("guarded", tasks, attacks)
-    ov = overhead(tasks, args.repeats or (3 if args.quick else 7))
+    ov = overhead(tasks, args.repeats or (3 if args.quick else 9))
     figures = {
         "asr_unguarded": un["asr"], "asr_guarded": gu["asr"],
         "utility_unguarded": un["utility"], "utility_guarded": gu["utility"],
@@ -133,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         "utility_under_attack_unguarded": un["utility_under_attack"],
         "utility_under_attack_guarded": gu["utility_under_attack"],
         "label_overhead_ratio": ov["label_overhead_ratio"], "guard_overhead_ratio": ov["guard_overhead_ratio"],
+        "label_overhead_ratio_best": ov["label_overhead_ratio_best"],
+        "guard_overhead_ratio_best": ov["guard_overhead_ratio_best"],
         "probe_asr_unguarded": un["probe_asr"], "probe_asr_guarded": gu["probe_asr"],
         "tasks": len(tasks), "attacks": sum(not a.limit_probe for a in attacks),
         "limit_probes": sum(a.limit_probe for a in attacks), "pairs": gu["pairs"], "exposed_pairs": gu["exposed_pairs"],
@@ -140,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         "successful_attacks_guarded": gu["successful_attacks"],
         "successful_attacks_unguarded": un["successful_attacks"],
         "loop_s_per_task_unguarded": ov["loop_s_per_task_unguarded"],
+        "loop_s_per_task_noop": ov["loop_s_per_task_noop"],
         "loop_s_per_task_guarded": ov["loop_s_per_task_guarded"],
         "seconds": time.perf_counter() - t0,
     }
@@ -161,9 +181,11 @@ def _print(f: dict[str, Any]) -> None:
     for name, a, b in rows:
         print(f"{name:32}{f[a]:>15.1%}{f[b]:>15.1%}")
     print(f"{'utility ratio (guard / none)':32}{'':>15}{f['utility_ratio_guarded']:>15.3f}")
-    print(f"label overhead (labels + privacy guard vs a no-op guard): {f['label_overhead_ratio']:.3f}x; "
-          f"vs no guard at all: {f['guard_overhead_ratio']:.3f}x "
-          f"({f['loop_s_per_task_unguarded'] * 1e3:.1f} ms -> {f['loop_s_per_task_guarded'] * 1e3:.1f} ms per task)")
+    print(f"label overhead (labels + privacy guard vs a no-op guard): {f['label_overhead_ratio']:.3f}x "
+          f"(best-of {f['label_overhead_ratio_best']:.3f}x); vs no guard at all: {f['guard_overhead_ratio']:.3f}x "
+          f"(best-of {f['guard_overhead_ratio_best']:.3f}x); median ms per task: "
+          f"{f['loop_s_per_task_unguarded'] * 1e3:.2f} none, {f['loop_s_per_task_noop'] * 1e3:.2f} no-op guard, "
+          f"{f['loop_s_per_task_guarded'] * 1e3:.2f} privacy guard")
     print(f"tasks failed with the guard: {', '.join(f['failed_tasks_guarded']) or 'none'}")
     print(f"attacks that succeeded with the guard: {', '.join(f['successful_attacks_guarded']) or 'none'}")
 
