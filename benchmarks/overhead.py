@@ -4,6 +4,7 @@
 (b) vfa: the same model and tools as a vfa Agent with three cheap deterministic guards, the same
     checkpointer, and its effect journal on a temporary SQLite file.
 (c) as (b) with spans written to a local JSONL file.
+(d) as (b) with the three guards declared `inline=True` (no thread handoff, no deadline).
 
 Prints per-action time for each and the ratios; `--json PATH` writes the headline figures.
 """
@@ -58,25 +59,26 @@ def plain_graph(steps: int, saver: SqliteSaver, counter: Counter) -> Any:
     return builder.compile(checkpointer=saver)
 
 
-def cheap_guards() -> list[Any]:
-    @guard
+def cheap_guards(inline: bool = False) -> list[Any]:
+    @guard(inline=inline)
     def allowlist(p, c):
         return ALLOW if p.tool in ("bump",) else Deny(reason=f"{p.tool} is not allowed")
 
-    @guard
+    @guard(inline=inline)
     def bounded(p, c):
         return ALLOW if 0 < p.args["n"] <= 10 else Deny(reason="n out of range")
 
-    @guard
+    @guard(inline=inline)
     def budget(p, c):
         return ALLOW if c.world["spent"] < 10**9 else Deny(reason="budget exhausted")
 
     return [allowlist, bounded, budget]
 
 
-def vfa_graph(steps: int, saver: SqliteSaver, counter: Counter, journal: EffectJournal) -> Any:
+def vfa_graph(steps: int, saver: SqliteSaver, counter: Counter, journal: EffectJournal, inline: bool = False) -> Any:
     bump = effect(counter.bump)
-    agent = Agent(make_model(steps), [bump], cheap_guards(), journal=journal, world=lambda: {"spent": counter.value})
+    agent = Agent(make_model(steps), [bump], cheap_guards(inline), journal=journal,
+                  world=lambda: {"spent": counter.value})
     return agent.compile(checkpointer=saver)
 
 
@@ -86,7 +88,8 @@ def run_once(kind: str, steps: int, workdir: Path, rep: int) -> float:
         if kind == "plain":
             app = plain_graph(steps, saver, counter)
         else:
-            app = vfa_graph(steps, saver, counter, EffectJournal(workdir / f"{kind}-{rep}-journal.db"))
+            app = vfa_graph(steps, saver, counter, EffectJournal(workdir / f"{kind}-{rep}-journal.db"),
+                            inline=kind == "vfa-inline")
         config = {"configurable": {"thread_id": f"{kind}-{rep}"}, "recursion_limit": 4 * steps + 10}
         t0 = time.perf_counter()
         out = app.invoke({"messages": [("user", "count")]}, config)
@@ -105,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the headline figures here")
     args = ap.parse_args(argv)
     steps, reps = (10, 1) if args.quick else (args.steps, args.reps)
-    times: dict[str, list[float]] = {"plain": [], "vfa": [], "vfa+trace": []}
+    times: dict[str, list[float]] = {"plain": [], "vfa": [], "vfa+trace": [], "vfa-inline": []}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         provider = _tracing.configure_tracing(workdir / "trace.jsonl", set_global=False)
@@ -120,22 +123,27 @@ def main(argv: list[str] | None = None) -> int:
             times["vfa+trace"].append(run_once("vfa+trace", steps, workdir, rep))
             _tracing.use_tracer_provider(None)
             _tracing._state.tracer = None
+            times["vfa-inline"].append(run_once("vfa-inline", steps, workdir, rep))
         spans = sum(1 for _ in (workdir / "trace.jsonl").open())
     med = {k: statistics.median(v) for k, v in times.items()}
     guarded, traced = med["vfa"] / med["plain"], med["vfa+trace"] / med["plain"]
+    inline = med["vfa-inline"] / med["plain"]
     print(f"{steps}-step tool loop, median of {reps} runs (per action, model + tool + checkpoint)")
     print(f"{'graph':<34}{'per action':>12}{'ratio':>8}")
     print(f"{'(a) LangGraph ToolNode':<34}{med['plain'] * 1e3:>10.3f}ms{1.0:>8.2f}")
     print(f"{'(b) vfa, 3 guards + journal':<34}{med['vfa'] * 1e3:>10.3f}ms{guarded:>8.2f}")
     print(f"{'(c) vfa, + spans to a JSONL file':<34}{med['vfa+trace'] * 1e3:>10.3f}ms{traced:>8.2f}")
+    print(f"{'(d) vfa, the 3 guards inline':<34}{med['vfa-inline'] * 1e3:>10.3f}ms{inline:>8.2f}")
     print(f"spans written in (c): {spans}")
     if args.json:
         args.json.write_text(json.dumps({
             "ratio_guarded_over_unguarded": round(guarded, 4),
             "ratio_traced_over_unguarded": round(traced, 4),
+            "ratio_inline_guards_over_unguarded": round(inline, 4),
             "per_action_unguarded_s": med["plain"],
             "per_action_guarded_s": med["vfa"],
             "per_action_traced_s": med["vfa+trace"],
+            "per_action_inline_guards_s": med["vfa-inline"],
             "steps": steps,
             "reps": reps,
         }, indent=2))

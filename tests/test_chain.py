@@ -107,3 +107,60 @@ def test_guards_scoped_to_tools():
 
 def test_check_guard_accepts_a_deterministic_guard():
     assert check_guard(allow, P).kind == "allow"
+
+
+def test_inline_guards_run_in_the_callers_thread_and_still_deny_on_a_raise():
+    import threading
+
+    seen = []
+
+    @guard(inline=True)
+    def here(p, c):
+        seen.append(threading.get_ident())
+        return ALLOW
+
+    @guard(inline=True)
+    def broken(p, c):
+        raise ValueError("bad state")
+
+    assert GuardChain([here]).verify(P, CTX).allowed and seen == [threading.get_ident()]
+    r = GuardChain([here, broken]).verify(P, CTX)
+    assert r.verdict.kind == "deny" and "ValueError: bad state" in r.verdict.reason
+
+
+def test_mixed_inline_and_budgeted_guards_keep_their_order_and_deadlines():
+    order = []
+
+    @guard(inline=True)
+    def first(p, c):
+        order.append("first")
+        return ALLOW
+
+    @guard(timeout_s=0.05)
+    def slow(p, c):
+        order.append("slow")
+        time.sleep(1)
+        return ALLOW
+
+    @guard(inline=True)
+    def never(p, c):
+        order.append("never")
+        return ALLOW
+
+    r = GuardChain([first, allow, slow, never]).verify(P, CTX)
+    assert r.verdict.kind == "deny" and r.verdict.guard == "slow"
+    assert order == ["first", "slow"] and [d.guard for d in r.decisions] == ["first", "allow", "slow"]
+
+
+def test_a_chain_without_a_default_budget_runs_unbudgeted_guards_inline():
+    import threading
+
+    ident = []
+
+    @guard
+    def where(p, c):
+        ident.append(threading.get_ident())
+        return ALLOW
+
+    assert GuardChain([where], timeout_s=None).verify(P, CTX).allowed
+    assert ident == [threading.get_ident()]

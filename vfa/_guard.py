@@ -25,6 +25,7 @@ class Guard(Protocol):
 
     - `async acheck(proposal, context)`: used instead of `check` by async callers (or alone);
     - `timeout_s: float | None`: this guard's time budget, overriding the chain's default;
+    - `inline: bool`: a pure, bounded check run in the caller's thread with no deadline;
     - `tools: frozenset[str] | None`: the tools it applies to (None: every tool);
     - `lint(tools: Mapping[str, ToolSpec]) -> None`: called when an agent is compiled; raises
       `PolicyError` for a policy that can never hold, checks nothing, or names unknown things.
@@ -83,8 +84,10 @@ class FunctionGuard:
         name: str | None = None,
         timeout_s: float | None = None,
         tools: Sequence[str] | None = None,
+        inline: bool = False,
     ) -> None:
         self.fn = fn
+        self.inline = inline
         self.name = name or getattr(fn, "__name__", "guard")
         self.timeout_s = timeout_s
         self.tools = frozenset(tools) if tools is not None else None
@@ -106,11 +109,13 @@ def guard(
     name: str | None = None,
     timeout_s: float | None = None,
     tools: Sequence[str] | None = None,
+    inline: bool = False,
 ) -> Any:
     """Decorator: turn `def check(proposal, context) -> verdict` into a guard.
 
-    Usable bare (`@guard`) or with options (`@guard(tools=["transfer"], timeout_s=0.5)`).
+    Usable bare (`@guard`) or with options (`@guard(tools=["transfer"], timeout_s=0.5)`);
+    `inline=True` declares a pure, bounded check that runs without a thread handoff or deadline.
     """
     if fn is not None:
-        return FunctionGuard(fn, name=name, timeout_s=timeout_s, tools=tools)
-    return lambda f: FunctionGuard(f, name=name, timeout_s=timeout_s, tools=tools)
+        return FunctionGuard(fn, name=name, timeout_s=timeout_s, tools=tools, inline=inline)
+    return lambda f: FunctionGuard(f, name=name, timeout_s=timeout_s, tools=tools, inline=inline)
