@@ -1,0 +1,179 @@
+"""Time the privacy hooks in isolation: record every hook call of one honest pass, then replay them.
+
+    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile]
+
+One pass of the honest agent over every task records the calls the guard node makes to the flow
+(`label`, `resolve`, `observe`) and to the privacy guard (`check`), with their arguments. Each repeat
+replays them, in order, against a fresh `PrivacyFlow` (same policy and secret, so the same handles),
+and times each hook. Prints microseconds per task per hook (median over repeats) and, with
+`--cprofile`, a profile of one replay. A fingerprint of every hook's output checks that an
+optimisation left the results unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import pstats
+import statistics
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from guards._flow import PrivacyFlow
+
+from .run import harness
+from .tasks import TASKS
+from .world import POLICY
+
+
+def record() -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
+    """The hook calls of one honest pass over every task, in order."""
+    h = harness("guarded")
+    calls: list[tuple[str, tuple[Any, ...]]] = []
+    # the guarded harness holds one PrivacyFlow; find it through its guard node's closure-free attributes
+    flow = _find_flow(h.app)
+    guard = _find_guard(h.app)
+    orig = {n: getattr(flow, n) for n in ("label", "resolve", "observe")}
+    check = guard.check
+
+    def wrap(name: str, fn: Any) -> Any:
+        def inner(*args: Any) -> Any:
+            calls.append((name, args))
+            return fn(*args)
+        return inner
+
+    for n, fn in orig.items():
+        setattr(flow, n, wrap(n, fn))
+    guard.check = wrap("check", check)
+    for t in TASKS:
+        h.run(t, None, obey=False)
+    return calls, len(TASKS)
+
+
+def _find(obj: Any, pred: Any, depth: int = 0, seen: set[int] | None = None) -> Any:
+    seen = set() if seen is None else seen
+    if id(obj) in seen or depth > 6:
+        return None
+    seen.add(id(obj))
+    if pred(obj):
+        return obj
+    attrs = getattr(obj, "__dict__", None)
+    children: list[Any] = list(attrs.values()) if isinstance(attrs, dict) else []
+    if isinstance(obj, dict):
+        children += list(obj.values())
+    elif isinstance(obj, (list, tuple)):
+        children += list(obj)
+    for c in children:
+        if isinstance(c, (str, bytes, int, float)) or c is None:
+            continue
+        got = _find(c, pred, depth + 1, seen)
+        if got is not None:
+            return got
+    return None
+
+
+def _find_flow(app: Any) -> PrivacyFlow:
+    got = _find(app, lambda o: isinstance(o, PrivacyFlow))
+    assert got is not None, "no PrivacyFlow in the compiled graph"
+    return got
+
+
+def _find_guard(app: Any) -> Any:
+    from guards._privacy import PrivacyGuard
+
+    got = _find(app, lambda o: isinstance(o, PrivacyGuard))
+    assert got is not None, "no PrivacyGuard in the compiled graph"
+    return got
+
+
+def replay(calls: list[tuple[str, tuple[Any, ...]]], flow: PrivacyFlow | None = None) -> tuple[dict[str, float], str]:
+    """Replay the calls; seconds per hook and a fingerprint of every output.
+
+    With `flow`, its threads are forgotten first but its caches kept (as in the benchmark, where one
+    flow serves every run on a new thread); without, a fresh flow (cold caches).
+    """
+    if flow is None:
+        flow = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
+        flow.relevant = _relevant
+    else:
+        _forget_threads(flow)
+    guard = flow.guard()
+    fns = {"label": flow.label, "resolve": flow.resolve, "observe": flow.observe, "check": guard.check}
+    spent = dict.fromkeys(fns, 0.0)
+    digest = hashlib.sha256()
+    clock = time.perf_counter
+    for name, args in calls:
+        fn = fns[name]
+        t0 = clock()
+        out = fn(*args)
+        spent[name] += clock() - t0
+        digest.update(name.encode())
+        digest.update(repr(_canon(out)).encode())
+    return spent, digest.hexdigest()[:16]
+
+
+_relevant: Any = None
+
+
+def _canon(value: Any) -> Any:
+    """A value with sets sorted and models dumped: equal values give equal reprs (set order varies)."""
+    if hasattr(value, "model_dump"):
+        return (type(value).__name__, _canon(value.model_dump()))
+    if isinstance(value, Mapping):
+        return sorted((repr(k), _canon(v)) for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(_canon(v)) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_canon(v) for v in value]
+    return value
+
+
+def _forget_threads(flow: PrivacyFlow) -> None:
+    for d in (flow._obs, flow._thread_calls, flow._indexes, flow.store._by_token, flow.store._by_thread):
+        d.clear()
+
+
+def main(argv: list[str] | None = None) -> int:
+    global _relevant
+    parser = argparse.ArgumentParser(prog="profile_hooks", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--cold", action="store_true", help="a fresh flow per replay (cold caches)")
+    args = parser.parse_args(argv)
+    calls, tasks = record()
+    h = harness("guarded")
+    _relevant = _find_flow(h.app).relevant
+    counts = {n: sum(1 for c, _ in calls if c == n) for n in ("label", "resolve", "observe", "check")}
+    runs: dict[str, list[float]] = {n: [] for n in counts}
+    fingerprints = set()
+    warm = None
+    if not args.cold:
+        warm = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
+        warm.relevant = _relevant
+        replay(calls, warm)
+    for _ in range(args.repeats):
+        spent, fp = replay(calls, warm)
+        fingerprints.add(fp)
+        for n, s in spent.items():
+            runs[n].append(s)
+    total = 0.0
+    print(f"{len(calls)} hook calls over {tasks} tasks; fingerprint {', '.join(sorted(fingerprints))}")
+    for n, v in runs.items():
+        med = statistics.median(v)
+        total += med
+        print(f"{n:8} {counts[n]:5} calls {med / tasks * 1e6:8.1f} us/task {med / max(1, counts[n]) * 1e6:8.1f} us/call")
+    print(f"{'total':8} {'':11} {total / tasks * 1e6:8.1f} us/task")
+    if args.cprofile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(10):
+            replay(calls, warm)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
