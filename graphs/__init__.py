@@ -12,3 +12,12 @@ __all__ = [
     "EffectNode", "GatedTool", "GuardMiddleware", "ToolGate", "as_effect", "check_coverage", "draw_mermaid",
     "draw_png", "guard_graph", "guard_node_ids", "guard_tool", "guard_tool_node", "plan_execute", "unmediated_nodes",
 ]
+
+for _name in __all__:  # tracebacks and reprs say graphs.X, not graphs._module.X
+    _obj = globals()[_name]
+    if isinstance(_obj, type) or callable(_obj):
+        try:
+            _obj.__module__ = __name__
+        except (AttributeError, TypeError):
+            pass
+del _name, _obj

@@ -69,6 +69,11 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'guards' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
+    if isinstance(value, type) or callable(value):
+        try:  # tracebacks and reprs say guards.X, not guards._module.X
+            value.__module__ = __name__
+        except (AttributeError, TypeError):
+            pass
     globals()[name] = value
     return value
 
