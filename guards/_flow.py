@@ -61,10 +61,23 @@ def _user_forms(text: str) -> tuple[str, frozenset[str]]:
     return _norm(text), frozenset((*_words(text), *_numbers(text)))
 
 
+@lru_cache(maxsize=4096)
+def _track_forms(text: str) -> tuple[str | None, str | None]:
+    """A private text's normalised form if long enough to track, and its words padded if long enough to
+    shingle (a thread reads the same record again and again)."""
+    n = _norm(text)
+    words = _words(text)
+    return (n if len(n) >= MIN_TRACKED else None), (f" {' '.join(words)} " if len(words) >= SHINGLE else None)
+
+
 @lru_cache(maxsize=1024)
 def _field_name(key: str) -> str:
     """The field name a result path ending in `.key` (and any list indices) gives its leaves."""
     return _INDICES.sub("", key.rsplit(".", 1)[-1])
+
+
+_FIELD_NAMES: dict[str, str] = {}
+"""String dict keys -> their field names (`_field_name`), for the result walk."""
 
 
 @lru_cache(maxsize=256)
@@ -371,7 +384,10 @@ class PrivacyFlow:
 
     def _walk(self, result: Any, decl: Source, thread_id: str, call_id: str, tool: str, obs: Observation,
               trusted: list[str]) -> Any:
-        """What the model sees of a declared result: every part labelled, private fields handled or tracked."""
+        """What the model sees of a declared result: every part labelled, private fields handled or tracked.
+
+        One recursive pass; a leaf's path (for its handle) is built only when a handle is minted.
+        """
         kind = decl.kind or tool
         fields = self._record_fields.get(id(decl))
         if fields is None or fields[0] is not decl:
@@ -380,6 +396,14 @@ class PrivacyFlow:
         key_field = decl.key or None
         parts = obs.parts
         plain = self._leaf_cache
+        handles = self.handles
+        track = self._track
+        record_of = self._record_of
+        leaf_label_of = self._leaf_label_of
+        store = self.store
+        trusted_append = trusted.append
+        names = _FIELD_NAMES
+        taints: dict[int, Label] = {}  # distinct taints by identity, joined once at the end
 
         def leaf(value: Any, path: str, record: _Record | None, name: str) -> Any:
             if isinstance(value, str) and "«" in value and HANDLE_RE.search(value):
@@ -387,42 +411,81 @@ class PrivacyFlow:
             if record is not None:
                 cached = record.leaves.get(name)
                 if cached is None:
-                    cached = record.leaves[name] = self._leaf_label_of(name, decl, tool, kind, record)
+                    cached = record.leaves[name] = leaf_label_of(name, decl, tool, kind, record)
             else:
                 key = (id(decl), tool, kind, name)
                 cached = plain.get(key)
                 if cached is None:
                     if len(plain) > 4096:
                         plain.clear()
-                    cached = plain[key] = self._leaf_label_of(name, decl, tool, kind, None)
+                    cached = plain[key] = leaf_label_of(name, decl, tool, kind, None)
             lbl, taint, private = cached
             parts[id(lbl)] = lbl
+            if value is None:
+                if taint is not None:
+                    taints[id(taint)] = taint
+                return value
+            text = value if isinstance(value, str) else _text(value)
             if taint is not None:  # the taint carries where the content came from, not who may read it
-                obs.untrusted = taint if obs.untrusted is None else _join(obs.untrusted, taint)
-            elif value is not None:
-                trusted.append(_text(value))
-            if private and value is not None:
-                self._track(_text(value), lbl, obs)
-                if self.handles and decl.is_handled(name):
-                    return self.store.mint(thread_id, call_id, path, name or kind, value, lbl, f"{tool}#{call_id}:{path}")
+                taints[id(taint)] = taint
+            else:
+                trusted_append(text)
+            if private:
+                track(text, lbl, obs)
+                if handles and decl.is_handled(name):
+                    return store.mint(thread_id, call_id, path, name or kind, value, lbl, f"{tool}#{call_id}:{path}")
             return value
 
-        def walk(node: Any, path: str, record: _Record | None, name: str) -> Any:
-            # name: the field a leaf belongs to (the last dict key on its path, list indices dropped)
-            if isinstance(node, list):
-                return [walk(v, f"{path}[{i}]", record, name) for i, v in enumerate(node)]
-            if not isinstance(node, dict):
-                return leaf(node, path, record, name)
+        def walk_list(node: list[Any], path: str, record: _Record | None, name: str) -> list[Any]:
+            out = []
+            for i, v in enumerate(node):
+                cls = v.__class__
+                if cls is dict:
+                    out.append(walk_dict(v, f"{path}[{i}]", record))
+                elif cls is list:
+                    out.append(walk_list(v, f"{path}[{i}]", record, name))
+                elif isinstance(v, dict):
+                    out.append(walk_dict(v, f"{path}[{i}]", record))
+                elif isinstance(v, list):
+                    out.append(walk_list(v, f"{path}[{i}]", record, name))
+                else:
+                    out.append(leaf(v, f"{path}[{i}]", record, name))
+            return out
+
+        def walk_dict(node: dict[Any, Any], path: str, record: _Record | None) -> dict[Any, Any]:
             keyed = key_field is not None and key_field in node
             if keyed or not watched.isdisjoint(node):
-                record = self._record_of(node, decl, tool, kind)
+                record = record_of(node, decl, tool, kind)
                 if keyed:
                     key = (kind, str(node[key_field]))
                     obs.keys[key] = _join(obs.keys.get(key, PUBLIC), record.label)
-            return {k: walk(v, f"{path}.{k}", record, _field_name(k if isinstance(k, str) else f"{k}"))
-                    for k, v in node.items()}
+            out = {}
+            for k, v in node.items():
+                # a leaf's field: the last dict key on its path, list indices dropped
+                name = names.get(k) if k.__class__ is str else None
+                if name is None:
+                    name = _field_name(k if isinstance(k, str) else f"{k}")
+                    if k.__class__ is str and len(names) < 4096:
+                        names[k] = name
+                cls = v.__class__
+                if cls is dict or (cls is not list and isinstance(v, dict)):
+                    out[k] = walk_dict(v, f"{path}.{k}", record)
+                elif cls is list or isinstance(v, list):
+                    out[k] = walk_list(v, f"{path}.{k}", record, name)
+                else:
+                    out[k] = leaf(v, f"{path}.{k}" if handles and name in decl.private else "", record, name)
+            return out
 
-        return walk(result, "", None, "")
+        if isinstance(result, dict):
+            shown = walk_dict(result, "", None)
+        elif isinstance(result, list):
+            shown = walk_list(result, "", None, "")
+        else:
+            shown = leaf(result, "", None, "")
+        if taints:
+            obs.untrusted = _join_all(taints.values()) if obs.untrusted is None else _join_all(
+                (obs.untrusted, *taints.values()))
+        return shown
 
     def _record_of(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> _Record:
         """The record's label and tags, shared by every record with the same key and readers."""
@@ -471,12 +534,11 @@ class PrivacyFlow:
         return got
 
     def _track(self, text: str, lbl: Label, obs: Observation) -> None:
-        n = _norm(text)
-        if len(n) >= MIN_TRACKED:
+        n, padded = _track_forms(text)
+        if n is not None:
             obs.tracked.append((n, lbl))
-        words = _words(text)
-        if len(words) >= SHINGLE:
-            obs.texts.append((f" {' '.join(words)} ", lbl))
+        if padded is not None:
+            obs.texts.append((padded, lbl))
 
     def _rehandle(self, result: Any, thread_id: str, obs: Observation) -> Any:
         """Put handles back where a tool echoed a value it received through one (no dereferencing)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from functools import lru_cache
 from typing import Any, Literal
 
 from vfa import annotate
@@ -95,6 +96,24 @@ def _attach(fn: Any, key: str, decl: Any) -> Any:
 
 def principals(value: Any) -> frozenset[str]:
     """The principals a recipients argument names: addresses, lower-cased; a list or a comma list."""
+    if value.__class__ is str:
+        return _principals_of_str(value)
+    if value.__class__ is list and all(v.__class__ is str for v in value):
+        return _principals_of_strs(tuple(value))
+    return _principals(value)
+
+
+@lru_cache(maxsize=4096)
+def _principals_of_str(value: str) -> frozenset[str]:
+    return _principals(value)
+
+
+@lru_cache(maxsize=4096)
+def _principals_of_strs(value: tuple[str, ...]) -> frozenset[str]:
+    return _principals(list(value))
+
+
+def _principals(value: Any) -> frozenset[str]:
     if value is None:
         return frozenset()
     if isinstance(value, str):
