@@ -75,7 +75,8 @@ class HandleStore:
         """Every handle-shaped token in a value (strings inside lists and dicts too), in order."""
         out: list[str] = []
         for text in _strings(value):
-            out.extend(m.group(0) for m in HANDLE_RE.finditer(text))
+            if "«" in text:
+                out.extend(m.group(0) for m in HANDLE_RE.finditer(text))
         return out
 
     def resolve(self, value: Any, thread_id: str) -> Any:
@@ -106,11 +107,17 @@ class HandleStore:
         return len(self._by_token)
 
 
-def _strings(value: Any) -> list[str]:
+def _strings(value: Any, out: list[str] | None = None) -> list[str]:
+    """Every string in a value (dict keys too), in order."""
+    if out is None:
+        out = []
     if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [s for v in value for s in _strings(v)]
-    return []
+        out.append(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _strings(k, out)
+            _strings(v, out)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            _strings(v, out)
+    return out

@@ -14,7 +14,7 @@ A tool without a `Sink` declaration is assumed to publish every argument (fail c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from langchain_core.messages import ToolMessage
@@ -55,7 +55,8 @@ class FlowViolation:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # what dataclasses.asdict gives (the fields are strings and tuples of strings), without its deep copy
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 class PrivacyGuard:
@@ -84,7 +85,9 @@ class PrivacyGuard:
         found = self.violations(proposal, spec, calls)
         if not found:
             return ALLOW
-        approved = self._approved(proposal.thread_id, context.journal)
+        # only a disclosure to named recipients can have been approved: read the journal only then
+        approvable = any(v.rule == "confidentiality" and v.recipients for v in found)
+        approved = self._approved(proposal.thread_id, context.journal) if approvable else set()
         open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients
                                           and all((v.tool, r) in approved for r in v.recipients))]
         if not open_:
