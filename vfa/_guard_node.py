@@ -29,7 +29,7 @@ from ._proposal import Proposal
 from ._tools import ArgumentError, ToolSpec
 from ._verdict import Decision, Deny, Escalate, Repair
 
-__all__ = ["Flow", "GuardNode"]
+__all__ = ["Flow", "GuardNode", "thread_key"]
 
 
 
@@ -100,10 +100,7 @@ class GuardNode(RunnableCallable):
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         calls, state, as_list = self._parse(input)
-        thread = (config.get("configurable") or {}).get("thread_id")
-        # Without a thread there is no resume, so nothing to deduplicate against: a fresh key per node
-        # run keeps one run's call ids (scripted models reuse them) from answering another's.
-        thread_id = str(thread) if thread is not None else f"unthreaded-{uuid.uuid4().hex}"
+        thread_id = thread_key(config)
         messages = [self.handle(call, state, thread_id) for call in calls]
         return messages if as_list else {self.messages_key: messages}
 
@@ -295,6 +292,16 @@ class GuardNode(RunnableCallable):
         if entry.kind == "rejected":
             return _message(proposal, "rejected", f"{entry.tool} was rejected by a person", status="error")
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
+
+
+def thread_key(config: Mapping[str, Any] | None) -> str:
+    """The journal's thread key for a LangGraph run config: its thread id, or a fresh key per node run.
+
+    Without a thread there is no resume, so nothing to deduplicate against: a fresh key keeps one
+    run's call ids (scripted models reuse them) from answering another run's calls.
+    """
+    thread = ((config or {}).get("configurable") or {}).get("thread_id")
+    return str(thread) if thread is not None else f"unthreaded-{uuid.uuid4().hex}"
 
 
 def _decision(verdict: Any) -> Decision:
