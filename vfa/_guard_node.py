@@ -8,6 +8,7 @@ the check and the use (no TOCTOU window).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import json
 import threading
@@ -18,12 +19,12 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph._internal._runnable import RunnableCallable
-from langgraph.types import interrupt
 
 from . import _tracing
 from ._chain import ChainResult, GuardChain
+from ._escalation import Questions, current_task
 from ._guard import GuardContext
-from ._journal import TERMINAL, EffectJournal, JournalEntry, dumps
+from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps
 from ._labels import Label
 from ._proposal import Proposal
 from ._tools import ArgumentError, ToolSpec
@@ -101,7 +102,12 @@ class GuardNode(RunnableCallable):
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         calls, state, as_list = self._parse(input)
         thread_id = thread_key(config)
-        messages = [self.handle(call, state, thread_id) for call in calls]
+        ids = [str(c.get("id") or "") for c in calls]
+        messages = [self.handle(call, state, thread_id) if not (i and ids[i] in ids[:i]) else
+                    self._refuse(thread_id, f"{ids[i]}#duplicate-{i}", str(call.get("name")), call.get("args"), Deny(
+                        guard="schema", reason=f"call id {ids[i]!r} appears twice in one model turn; each call "
+                        "needs its own id"), reply_to=ids[i])
+                    for i, call in enumerate(calls)]
         return messages if as_list else {self.messages_key: messages}
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
@@ -157,16 +163,29 @@ class GuardNode(RunnableCallable):
 
     def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str,
                 execute: Execute) -> ToolMessage:
-        last = self.journal.last(thread_id, call_id) if call_id else None
+        if not call_id or len(call_id) > 256:
+            why = "has no id" if not call_id else f"has an id of {len(call_id)} characters (at most 256)"
+            return self._refuse(thread_id, f"vfa-invalid-{uuid.uuid4().hex}", tool, raw_args, Deny(
+                guard="schema", reason=f"the call of {tool!r} {why}; each tool call needs its own id so that "
+                "it is committed exactly once"), reply_to=call_id)
+        fingerprint = _fingerprint(tool, raw_args)
+        history = self.journal.entries(thread_id, call_id=call_id)
+        if history and history[0].data.get("call") not in (None, fingerprint):
+            # The model reused an id for a different call: answering from the journal would report
+            # the old call's outcome, so the new one is refused, journaled apart from the old one.
+            return self._refuse(thread_id, f"{call_id}#reused-{uuid.uuid4().hex[:8]}", tool, raw_args, Deny(
+                guard="schema", reason=f"call id {call_id!r} was already used on this thread for another call; "
+                "propose it again with a new id"), reply_to=call_id)
+        last = history[-1] if history else None
+        questions = Questions(self.journal, history, current_task()) if history else None
         if last is not None and last.kind in TERMINAL:
-            return self._replayed(last)  # a replayed node: answer as before, act never again
+            questions.replay((thread_id, call_id, last.tool), finished=True)
+            return self._replayed(last, history)  # a replayed node: answer as before, act never again
         spec = self.specs.get(tool)
         if spec is None:
             known = ", ".join(sorted(self.specs)) or "none"
             return self._refuse(thread_id, call_id, tool, raw_args,
                                 Deny(guard="schema", reason=f"unknown tool {tool!r}; the tools are: {known}"))
-        if last is not None and last.kind in ("started", "restarted"):
-            return self._recover(spec, last, thread_id, execute)
         try:
             size = len(dumps(raw_args))
         except (TypeError, ValueError, RecursionError) as exc:
@@ -179,15 +198,23 @@ class GuardNode(RunnableCallable):
             args = spec.validate(raw_args)
         except ArgumentError as exc:
             return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)))
+        if questions is not None:
+            questions.replay((thread_id, call_id, tool), finished=False)
+        else:
+            questions = Questions(self.journal, (), current_task())
+        # A call whose effect started and neither finished nor paused was cut off by a crash.
+        flight = next((e for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
+        if flight is not None and flight.kind != "paused":
+            return self._recover(spec, flight, state, questions, execute)
         call = {"name": tool, "args": args, "id": call_id}
         labels = dict(self.flow.label(call, state, thread_id)) if self.flow is not None else {}
         proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
-        resumed = last is not None and last.kind in ("escalated", "paused")
-        return self._decide(spec, proposal, state, execute, resumed=resumed)
+        pending = [] if history else [_entry(proposal, "proposed", {"args": args, "call": fingerprint})]
+        # a tool that paused itself with interrupt() runs again on resume, to receive its answer
+        return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None)
 
-    def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, execute: Execute, *,
-                resumed: bool = False) -> ToolMessage:
-        pending = [] if resumed else [_entry(proposal, "proposed", {"args": proposal.args})]
+    def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
+                execute: Execute, *, restart: bool = False) -> ToolMessage:
         for _round in range(self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
             pending += [_entry(proposal, "verdict", d.model_dump(mode="json")) for d in result.decisions]
@@ -196,16 +223,11 @@ class GuardNode(RunnableCallable):
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
                 return _denial(proposal, verdict)
             if verdict.kind == "allow":
-                return self._commit(spec, proposal, pending, execute)
-            if not (resumed and _round == 0):  # on resume the question was already journaled
-                self.journal.append(pending + [_entry(proposal, "escalated", verdict.model_dump(mode="json"))])
-                pending = []
-            decision = _ask(proposal, verdict)
+                return self._commit(spec, proposal, pending, execute, restart=restart)
+            decision = questions.ask(proposal, verdict, pending)  # journals the question and the answer
             if decision["type"] == "approve":
-                pending.append(_entry(proposal, "approved", decision))
-                return self._commit(spec, proposal, pending, execute)
+                return self._commit(spec, proposal, pending, execute, restart=restart)
             if decision["type"] == "reject":
-                self.journal.append([_entry(proposal, "rejected", decision)])
                 return _message(proposal, "rejected", f"{proposal.tool} was rejected by a person"
                                 + (f": {decision['message']}" if decision.get("message") else ""), status="error")
             try:  # edit: the person's arguments are validated and verified again like the model's
@@ -213,7 +235,6 @@ class GuardNode(RunnableCallable):
             except ArgumentError as exc:
                 self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
                 return _message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error")
-            pending.append(_entry(proposal, "edited", {"args": args}))
             proposal = proposal.model_copy(update={"args": args})
         self.journal.append(pending + [_entry(proposal, "rejected", {"reason": "too many edit rounds"})])
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
@@ -232,15 +253,19 @@ class GuardNode(RunnableCallable):
 
     def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], execute: Execute, *,
                 restart: bool = False) -> ToolMessage:
-        # The journal keeps the arguments as proposed (handles, not the private values they stand for).
-        args = self.flow.resolve(proposal) if self.flow is not None else proposal.args
+        # The journal keeps the arguments as proposed (handles, not the private values they stand
+        # for); only the effect itself receives the resolved ones.
+        resolved = self.flow.resolve(proposal) if self.flow is not None else proposal.args
         if spec.is_effect:
-            ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, args,
-                                             lambda: execute(spec, args), pending=pending, restart=restart)
+            ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, proposal.args,
+                                             lambda: execute(spec, resolved), pending=pending, restart=restart,
+                                             tag={"task": current_task()})
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
             try:
-                ok, result = True, execute(spec, args)
+                ok, result = True, execute(spec, resolved)
             except Exception as exc:  # the tool's own failure goes back to the model as an error
+                if _is_bubble_up(exc):
+                    raise
                 ok, result = False, f"{type(exc).__name__}: {exc}"
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
                                                   {"result": result} if ok else {"error": result})])
@@ -248,41 +273,56 @@ class GuardNode(RunnableCallable):
             return _message(proposal, "committed" if spec.is_effect else "ran", self._observe(proposal, spec, result))
         return _message(proposal, "failed", f"{spec.name} failed: {result}", status="error")
 
-    def _recover(self, spec: ToolSpec, last: JournalEntry, thread_id: str, execute: Execute) -> ToolMessage:
-        """A commit began but its result was never recorded: the process stopped during the effect."""
+    def _recover(self, spec: ToolSpec, last: JournalEntry, state: Any, questions: Questions,
+                 execute: Execute) -> ToolMessage:
+        """A commit began but its result was never recorded: the process stopped during the effect.
+
+        The call is verified again (the world may have changed); an idempotent effect then runs
+        again, any other only if a person says so, since it may or may not have happened.
+        """
         args = last.data["args"]
-        proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=thread_id)
-        if spec.idempotent:
-            return self._commit(spec, proposal, [], execute, restart=True)
-        verdict = Escalate(guard="journal", question=(
-            f"{spec.name}({json.dumps(args, default=repr)}) started but its result was never recorded: it may "
-            f"or may not have happened. Approve to run it again, or reject to leave it as it is."),
-            evidence={"started_at": last.ts, "idempotent": False})
-        decision = _ask(proposal, verdict)
+        proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id)
+        result = self.verify(proposal, state, spec)
+        pending = [_entry(proposal, "verdict", d.model_dump(mode="json")) for d in result.decisions]
+        if result.verdict.kind in ("deny", "repair"):
+            self.journal.append(pending + [_entry(proposal, "failed", {
+                "error": f"interrupted by a crash and not run again: {result.verdict.reason}"})])
+            return _denial(proposal, result.verdict)
+        if spec.idempotent and result.allowed:
+            return self._commit(spec, proposal, pending, execute, restart=True)
+        question = (f"{spec.name}({json.dumps(args, default=repr)}) started but its result was never recorded: "
+                    "it may or may not have happened. Approve to run it again, or reject to leave it as it is.")
+        if result.verdict.kind == "escalate":
+            question += f" ({result.verdict.guard} also asks: {result.verdict.question})"
+        verdict = Escalate(guard="journal", question=question, evidence={"started_at": last.ts, "idempotent": spec.idempotent})
+        decision = questions.ask(proposal, verdict, pending)
         if decision["type"] == "approve":
-            return self._commit(spec, proposal, [_entry(proposal, "approved", decision)], execute, restart=True)
+            return self._commit(spec, proposal, pending, execute, restart=True)
         self.journal.append([_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})])
         return _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again", status="error")
 
-    def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny) -> ToolMessage:
+    def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny, *,
+                reply_to: str | None = None) -> ToolMessage:
+        """Deny a call before any guard runs; journaled under `call_id`, answered to `reply_to`."""
         proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
         args = raw_args if isinstance(raw_args, dict) else {"raw": repr(raw_args)[:200]}
-        self.journal.append([_entry(proposal, "proposed", {"args": args}),
+        self.journal.append([_entry(proposal, "proposed", {"args": args, "call": _fingerprint(tool, raw_args)}),
                              _entry(proposal, "denied", verdict.model_dump(mode="json"))])
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
-        return _denial(proposal, verdict)
-
+        message = _denial(proposal, verdict)
+        if reply_to is not None:
+            message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
+        return message
 
     def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         return self.flow.observe(proposal, spec, result) if self.flow is not None else _content(result)
 
-    def _replayed(self, entry: JournalEntry) -> ToolMessage:
+    def _replayed(self, entry: JournalEntry, history: Sequence[JournalEntry]) -> ToolMessage:
         data = entry.data
         proposal = Proposal(call_id=entry.call_id, tool=entry.tool, args={}, thread_id=entry.thread_id)
         if entry.kind in ("committed", "ran"):
             # observe() sees the call as it was proposed (or edited), as on the first run
-            args = next((e.data.get("args") for e in reversed(self.journal.entries(entry.thread_id, call_id=entry.call_id))
-                         if e.kind in ("edited", "proposed")), None)
+            args = next((e.data.get("args") for e in reversed(history) if e.kind in ("edited", "proposed")), None)
             if isinstance(args, dict):
                 proposal = proposal.model_copy(update={"args": args})
             return _message(proposal, entry.kind, self._observe(proposal, self.specs.get(entry.tool), data.get("result")))
@@ -336,39 +376,10 @@ async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
-def _ask(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
-    """Pause the thread for a person; returns their decision as {"type": approve|edit|reject, ...}."""
-    answer = interrupt({
-        "vfa": "escalation", "tool": proposal.tool, "call_id": proposal.call_id, "args": proposal.args,
-        "guard": verdict.guard, "question": verdict.question, "evidence": verdict.evidence,
-        "options": ["approve", "edit", "reject"],
-    })
-    return _decision_of(answer)
-
-
-def _decision_of(answer: Any) -> dict[str, Any]:
-    """Read a person's answer; anything unrecognised is a rejection (fail closed)."""
-    if isinstance(answer, Mapping) and isinstance(answer.get("decisions"), list) and answer["decisions"]:
-        answer = answer["decisions"][0]  # HumanInTheLoopMiddleware's shape
-    if isinstance(answer, str):
-        answer = {"type": answer}
-    if not isinstance(answer, Mapping):
-        return {"type": "reject", "message": f"unrecognised answer {answer!r:.100}"}
-    kind = answer.get("type") or answer.get("decision") or answer.get("action")
-    if kind in ("approve", "accept", "approved"):
-        # "scope" lets a guard offer more than once-only approval (e.g. "recipient"); guards read it
-        # back from the journal's `approved` entry, which only a person's answer can create
-        extra = {k: answer[k] for k in ("message", "scope") if isinstance(answer.get(k), str) and answer[k]}
-        return {"type": "approve", **extra}
-    if kind == "edit":
-        args = answer.get("args")
-        if args is None and isinstance(answer.get("edited_action"), Mapping):
-            args = answer["edited_action"].get("args")
-        if isinstance(args, Mapping):
-            return {"type": "edit", "args": dict(args)}
-        return {"type": "reject", "message": "an edit without new arguments"}
-    message = answer.get("message") if kind in ("reject", "rejected", "deny") else f"unrecognised answer {kind!r}"
-    return {"type": "reject", "message": message}
+def _fingerprint(tool: str, raw_args: Any) -> str:
+    """What identifies a call apart from its id: its tool and its arguments as the model gave them."""
+    text = json.dumps({"tool": tool, "args": raw_args}, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _content(result: Any) -> str:

@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS journal (
 );
 CREATE INDEX IF NOT EXISTS journal_call ON journal (thread_id, call_id, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS journal_committed_once ON journal (thread_id, call_id) WHERE kind = 'committed';
+CREATE UNIQUE INDEX IF NOT EXISTS journal_started_once ON journal (thread_id, call_id) WHERE kind = 'started';
 CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal
     BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
@@ -42,11 +43,6 @@ CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
 
 TERMINAL = frozenset({"committed", "failed", "denied", "rejected", "ran"})
 """Kinds that end a call: replaying the node returns what they recorded instead of acting again."""
-
-# What the guard node records, in the order a call lives through them.
-KINDS = ("proposed", "verdict", "escalated", "approved", "edited", "rejected", "denied",
-         "started", "restarted", "paused", "committed", "failed", "ran")
-
 
 def _is_bubble_up(exc: BaseException) -> bool:
     # matched by name so that the journal does not import langgraph
@@ -137,11 +133,15 @@ class EffectJournal:
         *,
         pending: Sequence[tuple[str, str, str, str, Any]] = (),
         restart: bool = False,
+        tag: Mapping[str, Any] | None = None,
     ) -> tuple[bool, Any]:
         """Run an effect exactly once for (thread_id, call_id) and record its result.
 
         `pending` entries (the proposal and its verdicts) go in with the write-ahead record, so the
-        record of why an effect ran is never behind the effect. Returns (ok, result or error text).
+        record of why an effect ran is never behind the effect. Only one run may hold a call's
+        write-ahead record: a second one (a concurrent replica, a repeated id) is refused, and only a
+        `restart` after a crash may start the call again. `tag` is added to the start and pause
+        records. Returns (ok, result or error text).
         """
         with self._transaction() as db:
             row = db.execute(
@@ -150,9 +150,14 @@ class EffectJournal:
             if row is not None:  # another replica of this node got here first: return its outcome
                 data = json.loads(row[1])
                 return (row[0] == "committed", data.get("result") if row[0] == "committed" else data.get("error"))
+            if not restart and db.execute(
+                    "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind='started' LIMIT 1",
+                    (thread_id, call_id)).fetchone():
+                return False, f"call {call_id!r} is already being committed by another run; it was not run again"
             now = time.time()
             rows = [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in pending]
-            rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started", dumps({"args": args})))
+            rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started",
+                         dumps({"args": args, **(tag or {})})))
             db.executemany(
                 "INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
         with _open_commit(tool, call_id):
@@ -162,7 +167,7 @@ class EffectJournal:
                 if _is_bubble_up(exc):
                     # The tool called LangGraph's interrupt(): a pause, not a failure. Resuming the
                     # thread verifies the call again and re-enters the tool with the answer.
-                    self.append([(thread_id, call_id, tool, "paused", {"by": "tool"})])
+                    self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **(tag or {})})])
                     raise
                 error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
                 self.append([(thread_id, call_id, tool, "failed", {"error": error})])

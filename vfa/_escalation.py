@@ -1,0 +1,131 @@
+"""Escalation: asking a person about a proposal through LangGraph's `interrupt()`, once per question.
+
+LangGraph hands a resumed task its answers by position: the n-th `interrupt()` call of the task
+gets the n-th answer. A guard node handles a turn's calls in order and replays finished calls
+from the journal without acting again, which would shift those positions and give one call's
+answer to another. So every question (and every pause of a tool that called `interrupt()`
+itself) is journaled with its task, and a replayed call first re-asks its journaled questions in
+order: the positions stay where they were, and the journal stays the record of what was decided.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langgraph.config import get_config
+from langgraph.types import interrupt
+
+from ._journal import EffectJournal, JournalEntry
+from ._proposal import Proposal
+from ._verdict import Escalate
+
+__all__ = ["Questions", "current_task", "decision_of"]
+
+_ANSWER_KIND = {"approve": "approved", "edit": "edited", "reject": "rejected"}
+_TASK_KEY = "__pregel_task_id"  # LangGraph's config key for the running task (stable across resumes)
+
+
+def current_task() -> str:
+    """The id of the LangGraph task running this code; "" outside a graph."""
+    try:
+        config = get_config()
+    except RuntimeError:
+        return ""
+    return str((config.get("configurable") or {}).get(_TASK_KEY, ""))
+
+
+def payload(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
+    """What `interrupt()` shows the person: the call, the guard, its question and evidence."""
+    return {
+        "vfa": "escalation", "tool": proposal.tool, "call_id": proposal.call_id, "args": proposal.args,
+        "guard": verdict.guard, "question": verdict.question, "evidence": verdict.evidence,
+        "options": ["approve", "edit", "reject"],
+    }
+
+
+class Questions:
+    """The questions asked about one call in the current task and the answers given, from the journal."""
+
+    def __init__(self, journal: EffectJournal, entries: Sequence[JournalEntry], task: str) -> None:
+        self.journal = journal
+        self.task = task
+        mine = [e for e in entries if e.data.get("task") == task] if task else []
+        self.asked = [e.data["payload"] for e in mine if e.kind == "escalated" and "payload" in e.data]
+        self.answers = [_strip(e.data) for e in mine if e.kind in _ANSWER_KIND.values() and "ask" in e.data]
+        self.tool_pauses = sum(1 for e in mine if e.kind == "paused")
+        self._next = 0
+
+    def replay(self, call: tuple[str, str, str], *, finished: bool) -> None:
+        """Re-ask the journaled questions of this task in order, journaling answers not yet recorded.
+
+        A finished call also re-consumes the positions its tool's own `interrupt()` calls took;
+        an unfinished one re-runs its tool, which asks them again itself.
+        """
+        for k, question in enumerate(self.asked):
+            answer = interrupt(question)  # returns the stored answer; raises while there is none
+            if k >= len(self.answers):
+                self._record(call, k, decision_of(answer))
+        if finished:
+            for _ in range(self.tool_pauses):
+                interrupt({"vfa": "tool-pause", "call_id": call[1]})
+
+    def ask(self, proposal: Proposal, verdict: Escalate, pending: list[Any]) -> dict[str, Any]:
+        """The person's decision on this escalation: from the journal if already given, else asked now.
+
+        `pending` journal entries go in before the question; the list is emptied.
+        """
+        question = payload(proposal, verdict)
+        k = self._next
+        if k < len(self.asked) and _same(self.asked[k], question):
+            self._next += 1
+            return self.answers[k]  # replay() made sure every asked question has its answer
+        k = len(self.asked)  # a new question (the world may have changed since the last one)
+        call = (proposal.thread_id, proposal.call_id, proposal.tool)
+        self.journal.append([*pending, (*call, "escalated", {
+            **verdict.model_dump(mode="json"), "task": self.task, "ask": k, "payload": question})])
+        pending.clear()
+        self.asked.append(question)
+        self._next = k + 1
+        decision = decision_of(interrupt(question))
+        self._record(call, k, decision)
+        return decision
+
+    def _record(self, call: tuple[str, str, str], k: int, decision: dict[str, Any]) -> None:
+        self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])
+        self.answers.append(decision)
+
+
+def _strip(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("task", "ask")}
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    keys = ("tool", "args", "guard", "question")
+    return json.dumps([a.get(k) for k in keys], default=repr) == json.dumps([b.get(k) for k in keys], default=repr)
+
+
+def decision_of(answer: Any) -> dict[str, Any]:
+    """Read a person's answer as {"type": approve|edit|reject, ...}; anything unrecognised rejects."""
+    if isinstance(answer, Mapping) and isinstance(answer.get("decisions"), list) and answer["decisions"]:
+        answer = answer["decisions"][0]  # HumanInTheLoopMiddleware's shape
+    if isinstance(answer, str):
+        answer = {"type": answer}
+    if not isinstance(answer, Mapping):
+        return {"type": "reject", "message": f"unrecognised answer {answer!r:.100}"}
+    kind = answer.get("type") or answer.get("decision") or answer.get("action")
+    if kind in ("approve", "accept", "approved"):
+        # "scope" lets a guard offer more than once-only approval (e.g. "recipient"); guards read it
+        # back from the journal's `approved` entry, which only a person's answer can create
+        extra = {k: answer[k] for k in ("message", "scope") if isinstance(answer.get(k), str) and answer[k]}
+        return {"type": "approve", **extra}
+    if kind == "edit":
+        args = answer.get("args")
+        if args is None and isinstance(answer.get("edited_action"), Mapping):
+            args = answer["edited_action"].get("args")
+        if isinstance(args, Mapping):
+            return {"type": "edit", "args": dict(args)}
+        return {"type": "reject", "message": "an edit without new arguments"}
+    message = answer.get("message") if kind in ("reject", "rejected", "deny") else f"unrecognised answer {kind!r}"
+    return {"type": "reject", "message": message}
