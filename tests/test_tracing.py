@@ -63,3 +63,28 @@ def test_jsonl_file_exporter(tmp_path, bank, monkeypatch):
     names = [r["name"] for r in rows]
     assert "invoke_agent agent" in names and "execute_tool lookup" in names
     assert {r["service"] for r in rows} == {"vfa-test"}
+
+
+def test_the_agent_span_is_not_left_current_between_stream_chunks(bank):
+    from opentelemetry import trace
+
+    transfer, lookup = bank.tools()
+    app = Agent(ScriptedModel([("lookup", {"who": "bob"}), "done"]), [transfer, lookup], bank.guards()).compile()
+    with capture_spans() as spans:
+        seen = []
+        for _ in app.stream({"messages": [("user", "hi")]}, stream_mode="updates"):
+            seen.append(trace.get_current_span().get_span_context().span_id)
+        finished = spans.get_finished_spans()
+    assert seen and set(seen) == {0}  # the consumer's code runs outside the agent's span
+    root = next(s for s in finished if s.name == "invoke_agent agent")
+    assert all(s.context.trace_id == root.context.trace_id for s in finished)
+
+
+def test_a_huge_time_budget_is_clamped_not_an_error():
+    from vfa import ALLOW, GuardChain, GuardContext, Proposal, guard
+
+    @guard(timeout_s=1e12)
+    def patient(p, c):
+        return ALLOW
+
+    assert GuardChain([patient]).verify(Proposal(call_id="c", tool="t", args={}), GuardContext()).allowed

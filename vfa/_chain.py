@@ -55,7 +55,9 @@ class _Run:
     __slots__ = ("position", "decisions", "cancelled", "done", "error", "cond")
 
     def __init__(self) -> None:
-        self.position: tuple[int, float] = (0, time.perf_counter())
+        # index -1: queued, waiting for a free worker (charged to the first guard's budget, and
+        # reported as such, not as that guard's slowness)
+        self.position: tuple[int, float] = (-1, time.perf_counter())
         self.decisions: list[Decision] = []
         self.cancelled = False
         self.done = False
@@ -125,6 +127,7 @@ class GuardChain:
 
     def _run_inline(self, guards: list[Any], proposal: Proposal, context: GuardContext,
                     decisions: list[Decision]) -> bool:
+        """Run guards in this thread; never times out (inline guards have no budget)."""
         run = _Run()
         self._run_each(guards, proposal, context, run)
         decisions += run.decisions
@@ -139,18 +142,16 @@ class GuardChain:
         with run.cond:
             while not run.done:
                 index, started = run.position
-                budget = self._budget(guards[index])
+                budget = self._budget(guards[max(index, 0)])
                 remaining = started + budget - time.perf_counter()
                 if remaining > 0:
-                    run.cond.wait(remaining)  # woken when the worker moves on or finishes
+                    run.cond.wait(min(remaining, threading.TIMEOUT_MAX))  # woken when the worker moves on
                     continue
                 run.cancelled = True
-                g = guards[index]
-                verdict = Deny(
-                    guard=_guard_name(g),
-                    reason=f"guard {_guard_name(g)!r} did not decide within {budget:g} s",
-                    evidence={"timeout_s": budget},
-                )
+                g = guards[max(index, 0)]
+                reason = (f"guard {_guard_name(g)!r} did not decide within {budget:g} s" if index >= 0 else
+                          f"no guard worker became free within {budget:g} s (all are busy with earlier checks)")
+                verdict = Deny(guard=_guard_name(g), reason=reason, evidence={"timeout_s": budget})
                 decisions += run.decisions
                 decisions.append(Decision(guard=_guard_name(g), verdict=verdict, latency_s=budget))
                 return True
@@ -183,8 +184,7 @@ class GuardChain:
             if run.cancelled:
                 return
             t0 = time.perf_counter()
-            if i:
-                run.move(i, t0)
+            run.move(i, t0)
             name = _guard_name(g)
             try:
                 verdict = _call_guard(g, proposal, context)

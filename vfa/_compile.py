@@ -126,21 +126,52 @@ class GuardedGraph(CompiledStateGraph):
 
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         """`CompiledStateGraph.stream`, inside an `invoke_agent` span when tracing is on."""
-        if not _tracing.tracing_enabled():
+        started = _tracing.start_detached(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs))
+        if started is None:
             yield from super().stream(*args, **kwargs)
             return
-        with _tracing.span(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs)):
-            yield from super().stream(*args, **kwargs)
+        span, ctx = started
+        inner = super().stream(*args, **kwargs)
+        error: BaseException | None = None
+        try:
+            while True:
+                with _tracing.attached(ctx):  # current only while the graph runs, not in the consumer
+                    try:
+                        chunk = next(inner)
+                    except StopIteration:
+                        return
+                yield chunk
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            inner.close()
+            _tracing.end_span(span, error)
 
     async def astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         """`CompiledStateGraph.astream`, inside an `invoke_agent` span when tracing is on."""
-        if not _tracing.tracing_enabled():
+        started = _tracing.start_detached(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs))
+        if started is None:
             async for chunk in super().astream(*args, **kwargs):
                 yield chunk
             return
-        with _tracing.span(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs)):
-            async for chunk in super().astream(*args, **kwargs):
+        span, ctx = started
+        inner = super().astream(*args, **kwargs)
+        error: BaseException | None = None
+        try:
+            while True:
+                with _tracing.attached(ctx):
+                    try:
+                        chunk = await inner.__anext__()
+                    except StopAsyncIteration:
+                        return
                 yield chunk
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            await inner.aclose()
+            _tracing.end_span(span, error)
 
 
 def _agent_attributes(graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,39 @@ def span(name: str, attributes: dict[str, Any]) -> Iterator[Any]:
         yield s
 
 
+def start_detached(name: str, attributes: dict[str, Any]) -> tuple[Any, Any] | None:
+    """Start a span without making it current: (span, context to attach), or None when tracing is off.
+
+    For spans that outlive a `yield`: the caller attaches the context around each step it runs,
+    so the span is never left current in its consumer's code between steps.
+    """
+    tracer = _tracer()
+    if tracer is None:
+        return None
+    span = tracer.start_span(name, attributes=_clean(attributes))
+    return span, trace.set_span_in_context(span)
+
+
+@contextmanager
+def attached(ctx: Any) -> Iterator[None]:
+    """Make `ctx` current for the block."""
+    from opentelemetry import context
+
+    token = context.attach(ctx)
+    try:
+        yield
+    finally:
+        context.detach(token)
+
+
+def end_span(span: Any, error: BaseException | None = None) -> None:
+    """End a detached span, marking it failed when the run raised."""
+    if error is not None and not isinstance(error, GeneratorExit):
+        span.record_exception(error)
+        span.set_status(trace.Status(trace.StatusCode.ERROR, type(error).__name__))
+    span.end()
+
+
 def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
     """One `run_guardrail {guard}` span per decision, under the current span, plus the metrics."""
     tracer = _tracer()
