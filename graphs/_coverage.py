@@ -12,12 +12,13 @@ is listed `read_only`, and reports, by node name:
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from langchain_core.tools import BaseTool
-from langchain_core.runnables import RunnableBinding, RunnableSequence, RunnableWithFallbacks
+from langchain_core.runnables import Runnable, RunnableBinding, RunnableSequence, RunnableWithFallbacks
 from langgraph.graph import StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
@@ -89,33 +90,90 @@ class _Walker:
             if names:
                 yield f"a ToolNode that runs the tools {', '.join(names)} with no vfa gate"
             return
+        seen: set[int] = set()
         for attr in ("func", "afunc"):
             fn = getattr(obj, attr, None)
-            if fn is not None and not isinstance(fn, types.MethodType):
-                yield from self.function(fn, set())
+            if fn is not None:
+                yield from self.callable(fn, path, seen, depth)
         if isinstance(obj, types.FunctionType):
-            yield from self.function(obj, set())
+            yield from self.function(obj, seen)
 
-    def function(self, fn: Any, seen: set[int]) -> Iterator[str]:
-        """What a node function can reach through its globals, closure and same-module helpers."""
+    def callable(self, fn: Any, path: str, seen: set[int], depth: int) -> Iterator[str]:
+        """What a node's callable can reach: a function, a bound method, a partial or a callable object."""
+        if depth > 8 or _mediated(fn):
+            return
+        if isinstance(fn, functools.partial):
+            inner = _innermost(fn)
+            if _trusted(inner):
+                return  # LangChain's own wrappers (e.g. running a sync node in an executor)
+            where = f"(partial of {getattr(inner, '__qualname__', type(inner).__name__)})"
+            for v in (*fn.args, *fn.keywords.values()):
+                yield from self.held(v, where, seen)
+            yield from self.callable(fn.func, path, seen, depth + 1)
+        elif isinstance(fn, types.MethodType):
+            why = self.value(fn.__self__, f"(method {fn.__func__.__qualname__} of it)")
+            if why:
+                yield why  # e.g. a node that is `tool.invoke` itself
+            yield from self.function(fn.__func__, seen, owner=fn.__self__)
+        elif isinstance(fn, types.FunctionType):
+            yield from self.function(fn, seen)
+        elif isinstance(fn, types.BuiltinFunctionType):
+            owner = getattr(fn, "__self__", None)
+            if owner is not None and not isinstance(owner, types.ModuleType):
+                yield from self.held(owner, f"(bound to {fn.__qualname__})", seen)
+        elif isinstance(fn, Runnable):
+            yield from self.reasons(fn, path, depth + 1)
+        elif isinstance(getattr(type(fn), "__call__", None), types.FunctionType):
+            yield from self.function(type(fn).__call__, seen, owner=fn)  # a callable object
+        elif not _trusted(fn):
+            yield (f"cannot inspect node {path!r}: it runs {type(fn).__name__} {fn!r:.60}, which is not Python "
+                   f"code, so what it calls cannot be checked; wrap it in a function of your own, or name the "
+                   f"node in effect_nodes")
+
+    def function(self, fn: Any, seen: set[int], owner: Any = None) -> Iterator[str]:
+        """What a node function can reach through its globals, closure and same-module helpers.
+
+        For a method, also the attributes of its instance (`owner`) that it names, and the
+        methods of the instance's class that it calls.
+        """
         fn = getattr(fn, "__func__", fn)
         if id(fn) in seen or not isinstance(fn, types.FunctionType) or _mediated(fn):
             return
-        if (fn.__module__ or "").split(".")[0] in _TRUSTED:
+        if _trusted(fn):
             return  # LangChain's own nodes hold tools to bind them to the model, and are trusted like ToolNode
         seen.add(id(fn))
         names = set(_code_names(fn.__code__))
         values = [fn.__globals__[n] for n in names if n in fn.__globals__]
         values += [c.cell_contents for c in fn.__closure__ or () if _has_contents(c)]
-        where = f"(function {fn.__qualname__})"
+        methods: list[Any] = []
+        if owner is not None:
+            attrs = _attributes(owner, names)
+            values += attrs.values()
+            for n in names - set(attrs):
+                m = _class_attribute(type(owner), n)
+                if isinstance(m, (staticmethod, classmethod)):
+                    m = m.__func__
+                if isinstance(m, types.FunctionType):
+                    methods.append(m)
+        yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__)
+        for m in methods:
+            yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
+
+    def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None) -> Iterator[str]:
         for v in values:
             items = list(v.values() if isinstance(v, dict) else v)[:64] if isinstance(v, (list, tuple, dict)) else [v]
             for item in items:
                 why = self.value(item, where)
                 if why:
                     yield why
-            if isinstance(v, types.FunctionType) and v.__module__ == fn.__module__ and id(v) not in self.functions:
+            if isinstance(v, types.FunctionType) and v.__module__ == module and id(v) not in self.functions:
                 yield from self.function(v, seen)  # a helper in the same module may call the tool
+
+    def held(self, v: Any, where: str, seen: set[int]) -> Iterator[str]:
+        """A value bound into a partial (or a builtin method): a tool, or a function that may call one."""
+        yield from self.held_all([v], where, seen, None)
+        if isinstance(v, types.FunctionType) and id(v) not in self.functions:
+            yield from self.function(v, seen)
 
     def value(self, v: Any, where: str) -> str | None:
         if _mediated(v):
@@ -138,6 +196,36 @@ def _mediated(obj: Any) -> bool:
     # read the instance's own dict: wrappers like RunnableWithFallbacks forward unknown attributes
     own = getattr(obj, "__dict__", None)
     return bool(isinstance(own, dict) and own.get("__vfa_mediated__")) or isinstance(obj, vfa.GuardNode)
+
+
+def _trusted(obj: Any) -> bool:
+    module = getattr(obj, "__module__", None) if isinstance(obj, (types.FunctionType, type)) else type(obj).__module__
+    return (module or "").split(".")[0] in _TRUSTED
+
+
+def _innermost(fn: functools.partial) -> Any:
+    while isinstance(fn, functools.partial):
+        fn = fn.func
+    return fn
+
+
+def _attributes(owner: Any, names: set[str]) -> dict[str, Any]:
+    """The instance attributes among `names` (its __dict__ and __slots__), read without running properties."""
+    own = getattr(owner, "__dict__", None)
+    out = {n: own[n] for n in names if n in own} if isinstance(own, dict) else {}
+    for klass in type(owner).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for n in (slots,) if isinstance(slots, str) else slots:
+            if n in names and n not in out and hasattr(owner, n):
+                out[n] = getattr(owner, n)
+    return out
+
+
+def _class_attribute(klass: type, name: str) -> Any:
+    for k in klass.__mro__:
+        if name in k.__dict__:
+            return k.__dict__[name]
+    return None
 
 
 def _parts(obj: Any) -> list[Any] | None:

@@ -19,28 +19,19 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import ToolMessage
-from langgraph.errors import GraphBubbleUp
+from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from pydantic import BaseModel, ConfigDict, create_model
 
-from vfa import Effect, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
+from vfa import ConfigError, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
 from vfa import Flow
+from vfa._guard_node import thread_key
 
 __all__ = ["GatedTool", "ToolGate"]
 
 _WORK: contextvars.ContextVar[_Work | None] = contextvars.ContextVar("vfa_gate_work", default=None)
+# the graph state of the tool call being handed on by `wrap_tool_call`: what the guards see
+_STATE: contextvars.ContextVar[Any] = contextvars.ContextVar("vfa_gate_state", default=None)
 _OPEN: Any = object()  # marks "the tool has not run"
-
-
-class _Bubble(BaseException):
-    """Carries a LangGraph interrupt raised inside a tool past the journal's `except Exception`.
-
-    The journal records any Exception from an effect as a failure; an interrupt is a pause, not a
-    failure, so it travels as a BaseException until the gate re-raises the original.
-    """
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(error)
-        self.error = error
 
 
 class _ToolError(Exception):
@@ -58,14 +49,11 @@ class _Work:
         self.output: Any = _OPEN
 
     def __call__(self, args: dict[str, Any]) -> Any:
-        try:
-            if self.loop is not None and self.arun is not None:
-                # async callers: the gate decides in a worker thread; the tool runs on the caller's loop
-                out = asyncio.run_coroutine_threadsafe(self.arun(args), self.loop).result()
-            else:
-                out = self.run(args)
-        except GraphBubbleUp as exc:
-            raise _Bubble(exc) from None
+        if self.loop is not None and self.arun is not None:
+            # async callers: the gate decides in a worker thread; the tool runs on the caller's loop
+            out = asyncio.run_coroutine_threadsafe(self.arun(args), self.loop).result()
+        else:
+            out = self.run(args)
         self.output = out
         return _record(out)
 
@@ -118,8 +106,9 @@ class ToolGate:
         self.node = GuardNode([], guards, journal=journal, world=world, flow=flow, timeout_s=timeout_s,
                               max_arg_bytes=max_arg_bytes, name="vfa_gate")
         self.read_only = frozenset(read_only)
-        self._lock = threading.Lock()
-        self._tools: dict[str, Any] = {}
+        self._lock = threading.RLock()
+        self._tools: dict[str, Any] = {}  # name -> the one tool object registered under it
+        self._gated: dict[int, GatedTool] = {}  # id(tool) -> its wrapper (which keeps the tool alive)
 
     @property
     def journal(self) -> EffectJournal:
@@ -129,46 +118,83 @@ class ToolGate:
     # -- registration ----------------------------------------------------------------------------
 
     def register(self, tool: Any) -> ToolSpec:
-        """Describe a LangChain tool to the guards (by its model-visible schema); idempotent."""
+        """Describe a LangChain tool to the guards (by its model-visible schema); idempotent.
+
+        Raises:
+            ConfigError: a different tool (or an effect node) is already registered under its name:
+                guards and the journal know a tool by its name, so one name is one tool per gate.
+        """
         with self._lock:
-            if self._tools.get(tool.name) is tool:
+            known = self._tools.get(tool.name)
+            if known is tool:
                 return self.node.specs[tool.name]
+            if known is not None or tool.name in self.node.specs:
+                what = "an effect node" if known is None else f"another tool ({_about(known)})"
+                raise ConfigError(
+                    f"tool {tool.name!r} ({_about(tool)}) has the name of {what} in this gate: guards and "
+                    f"the journal tell tools apart by name, so rename one or give each its own ToolGate")
             spec = _spec_of(tool, self.read_only)
             self.node.specs[spec.name] = spec
             self._tools[spec.name] = tool
             return spec
 
     def register_node(self, name: str) -> ToolSpec:
-        """Describe a graph node committed as one effect; its proposal's args are free-form."""
+        """Describe a graph node committed as one effect; its proposal's args are free-form.
+
+        Raises:
+            ConfigError: a tool is already registered under that name.
+        """
         with self._lock:
             spec = self.node.specs.get(name)
-            if not isinstance(spec, _NodeSpec):
+            if spec is None:
                 spec = _NodeSpec(name=name, description=f"graph node {name!r}", args_model=_FreeArgs,
                                  fn=_dispatch, is_effect=True)
                 self.node.specs[name] = spec
+            elif not isinstance(spec, _NodeSpec):
+                raise ConfigError(f"effect node {name!r} has the name of a tool in this gate: rename one of them")
             return spec
+
+    def gated(self, tool: Any) -> GatedTool:
+        """The gate's one `GatedTool` for a tool (registering the tool the first time)."""
+        gated = self._gated.get(id(tool))
+        if gated is None:
+            with self._lock:
+                gated = self._gated.get(id(tool))
+                if gated is None:
+                    gated = self._gated[id(tool)] = GatedTool(tool, self)
+        return gated
 
     # -- the tool-call wrapper (ToolNode's and AgentMiddleware's extension point) ------------------
 
     def wrap_tool_call(self, request: Any, execute: Callable[[Any], Any]) -> Any:
         """`wrap_tool_call` hook: hand the request on with its tools replaced by gated ones."""
-        return execute(self._gated_request(request))
+        gated = self._gated_request(request)
+        token = _STATE.set(request.state)
+        try:
+            return execute(gated)
+        finally:
+            _STATE.reset(token)
 
     async def awrap_tool_call(self, request: Any, execute: Callable[[Any], Awaitable[Any]]) -> Any:
         """`awrap_tool_call` hook: the async twin of `wrap_tool_call`."""
-        return await execute(self._gated_request(request))
+        gated = self._gated_request(request)
+        token = _STATE.set(request.state)
+        try:
+            return await execute(gated)
+        finally:
+            _STATE.reset(token)
 
     def _gated_request(self, request: Any) -> Any:
         tool = request.tool
         if tool is None or isinstance(tool, GatedTool):
             return request  # unknown tool: the ToolNode answers with its own error, nothing runs
-        request = request.override(tool=GatedTool(tool, self, state=request.state))
+        request = request.override(tool=self.gated(tool))
         runtime = request.runtime
         tools = getattr(runtime, "tools", None)
         if dataclasses.is_dataclass(runtime) and tools:
             # a middleware that redirects a call to another tool (a reviewer's edit) picks it from
             # runtime.tools: those must be gated too, or the redirected call would run unverified
-            gated = [t if isinstance(t, GatedTool) else GatedTool(t, self, state=request.state) for t in tools]
+            gated = [t if isinstance(t, GatedTool) else self.gated(t) for t in tools]
             request = dataclasses.replace(request, runtime=dataclasses.replace(runtime, tools=gated))
         return request
 
@@ -178,10 +204,9 @@ class ToolGate:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
         token = _WORK.set(work)
         try:
+            # a tool that calls interrupt() raises GraphBubbleUp through here: the journal records
+            # the commit as paused, so resuming verifies the call again and re-enters the tool
             message = self.node.handle(call, state, thread_id)
-        except _Bubble as bubble:
-            self._paused(call, thread_id)
-            raise bubble.error from None
         finally:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
@@ -193,14 +218,6 @@ class ToolGate:
         """Async twin of `settle`: the guards run in a worker thread, the tool on this event loop."""
         work.loop = asyncio.get_running_loop()
         return await asyncio.to_thread(self.settle, call, state, thread_id, work)
-
-    def _paused(self, call: Mapping[str, Any], thread_id: str) -> None:
-        # The tool itself called interrupt(). Its write-ahead record says "started", which on resume
-        # would read as a crash mid-effect; record the pause so resume verifies and runs it again.
-        call_id = str(call.get("id") or "")
-        last = self.journal.last(thread_id, call_id)
-        if last is not None and last.kind in ("started", "restarted"):
-            self.journal.append([(thread_id, call_id, last.tool, "escalated", {"by": "tool", "reason": "interrupt"})])
 
 
 class GatedTool:
@@ -214,8 +231,10 @@ class GatedTool:
     def __init__(self, tool: Any, gate: ToolGate, *, state: Any = None) -> None:
         self.tool = tool
         self.gate = gate
-        self.state = state if state is not None else {}
+        self.state = state  # None: the state of the tool call the gate is handing on, if any
         self.spec = gate.register(tool)
+        # injected values (state, store, runtime, call id) are the ToolNode's, not the model's
+        self.hidden_keys = _injected_keys(tool)
         self.__vfa_mediated__ = True
 
     def __getattr__(self, name: str) -> Any:
@@ -228,14 +247,20 @@ class GatedTool:
         """Verify, then run the tool as `tool.invoke` would, inside the journal's commit."""
         call, rebuild = self._split(input)
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs))
-        return self.gate.settle(call, self.state, _thread_id(config), work)
+        return self.gate.settle(call, self._state(), _thread_id(config), work)
 
     async def ainvoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Async twin of `invoke`."""
         call, rebuild = self._split(input)
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs),
                      lambda args: self.tool.ainvoke(rebuild(args), config, **kwargs))
-        return await self.gate.asettle(call, self.state, _thread_id(config), work)
+        return await self.gate.asettle(call, self._state(), _thread_id(config), work)
+
+    def _state(self) -> Any:
+        if self.state is not None:
+            return self.state
+        state = _STATE.get()
+        return state if state is not None else {}
 
     def _split(self, input: Any) -> tuple[dict[str, Any], Callable[[dict[str, Any]], Any]]:
         """The proposal the model made, and how to rebuild the tool's input from verified args."""
@@ -243,11 +268,9 @@ class GatedTool:
         raw = dict(input.get("args") or {}) if is_call else dict(input) if isinstance(input, Mapping) else input
         if not isinstance(raw, dict):
             raw = {"input": raw}
-        hidden_keys = _injected_keys(self.tool)
-        # injected values (state, store, runtime, call id) are the ToolNode's, not the model's:
         # guards judge the model's arguments; the tool gets the injected ones back untouched
-        hidden = {k: v for k, v in raw.items() if k in hidden_keys}
-        visible = {k: v for k, v in raw.items() if k not in hidden_keys}
+        hidden = {k: v for k, v in raw.items() if k in self.hidden_keys}
+        visible = {k: v for k, v in raw.items() if k not in self.hidden_keys}
         call_id = str(input.get("id") or "") if is_call else f"vfa-{uuid.uuid4().hex}"
         call = {"name": self.tool.name, "args": visible, "id": call_id}
 
@@ -275,17 +298,19 @@ _FreeArgs = create_model("node_args", __config__=ConfigDict(extra="allow"))
 
 
 def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
-    inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
-    eff = inner if isinstance(inner, Effect) else None
-    schema = getattr(tool, "tool_call_schema", None)
-    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
-        schema = create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
-    guards = eff.guards if eff is not None else tuple(getattr(inner, "__vfa_guards__", ()))
-    meta = eff.meta if eff is not None else dict(getattr(inner, "__vfa_meta__", {}))
-    return ToolSpec(
-        name=tool.name, description=getattr(tool, "description", None) or tool.name, args_model=schema,
-        fn=_dispatch, is_effect=eff is not None or tool.name not in read_only,
-        idempotent=bool(getattr(eff, "idempotent", False)), guards=tuple(guards), meta=meta, source=tool)
+    # The kernel's description of a LangChain tool (its model-visible schema, its own guards, meta
+    # and idempotence), with two retrofit rules: every tool not listed read-only is an effect (the
+    # kernel counts only `vfa.Effect`s), and it runs through the gate's `_dispatch`, i.e. as the
+    # ToolNode invokes it (injected arguments, config, the caller's event loop), not as `tool.invoke(args)`.
+    spec = ToolSpec.of(tool)
+    spec.fn = _dispatch
+    spec.is_effect = spec.is_effect or tool.name not in read_only
+    return spec
+
+
+def _about(tool: Any) -> str:
+    text = " ".join(str(getattr(tool, "description", "") or "").split())
+    return f"{type(tool).__name__} at {id(tool):#x}" + (f": {text[:60]!r}" if text else "")
 
 
 def _injected_keys(tool: Any) -> frozenset[str]:
@@ -298,12 +323,22 @@ def _injected_keys(tool: Any) -> frozenset[str]:
 
 
 def _thread_id(config: Any) -> str:
-    if not config:
+    """The journal's thread key for a call: the kernel's `thread_key`, made stable per LangGraph task.
+
+    With a thread id it is the thread id. Without one there is no resume, so each node run gets a
+    key of its own; the gate is entered once per tool call (a ToolNode runs calls in parallel), so
+    the key is the node run's task id, the same for all its calls and never shared with another run.
+    Outside any graph run the caller's call ids are the idempotency keys, on one thread "".
+    """
+    configurable = (config or {}).get("configurable") or {}
+    if "thread_id" not in configurable and _TASK_ID not in configurable:
         try:
             from langgraph.config import get_config
 
-            config = get_config()
-        except RuntimeError:  # outside a graph run: no thread
+            configurable = get_config().get("configurable") or {}
+        except RuntimeError:  # outside a graph run
             return ""
-    thread = (config.get("configurable") or {}).get("thread_id")
-    return "" if thread is None else str(thread)
+    task = configurable.get(_TASK_ID)
+    if configurable.get("thread_id") is None and task:
+        return f"unthreaded-{task}"
+    return thread_key({"configurable": configurable})

@@ -99,7 +99,7 @@ def guard_tool_node(node: Any, gate: ToolGate) -> Any:
         if isinstance(fn, types.MethodType) and fn.__self__ is node:
             setattr(new, attr, types.MethodType(fn.__func__, new))
     for tool in node.tools_by_name.values():
-        gate.register(tool)
+        gate.gated(tool)  # registers it now: a name taken by another tool is a ConfigError here
     sync_user, async_user = node._wrap_tool_call, node._awrap_tool_call
     new._wrap_tool_call = _inside(sync_user, gate.wrap_tool_call)
     if async_user is not None:

@@ -70,8 +70,11 @@ def guard_tool(
         gate: share a `ToolGate` (its guards and journal), e.g. the one a guarded graph uses;
             otherwise one is made from `guards`, `journal`, `world`, `flow` and `timeout_s`.
         read_only: the tool changes nothing: verified, but not write-ahead journaled.
+
+    Raises:
+        ConfigError: `gate` already has a different tool of the same name.
     """
     if gate is None:
         gate = ToolGate(guards, journal=journal, world=world, flow=flow, timeout_s=timeout_s,
                         read_only=[tool.name] if read_only else [])
-    return GatedTool(tool, gate)
+    return gate.gated(tool)
