@@ -335,13 +335,17 @@ class GuardNode(RunnableCallable):
 
 
 def thread_key(config: Mapping[str, Any] | None) -> str:
-    """The journal's thread key for a LangGraph run config: its thread id, or a fresh key per node run.
+    """The journal's thread key for a LangGraph run config: its thread id, or else its task's.
 
-    Without a thread there is no resume, so nothing to deduplicate against: a fresh key keeps one
-    run's call ids (scripted models reuse them) from answering another run's calls.
+    Without a thread there is no resume across runs, so each task gets its own key: one run's call
+    ids (scripted models reuse them) never answer another run's calls, while a retried task (a
+    RetryPolicy) keeps its key and does not commit again what it already committed.
     """
-    thread = ((config or {}).get("configurable") or {}).get("thread_id")
-    return str(thread) if thread is not None else f"unthreaded-{uuid.uuid4().hex}"
+    configurable = (config or {}).get("configurable") or {}
+    thread = configurable.get("thread_id")
+    if thread is not None:
+        return str(thread)
+    return f"unthreaded-{configurable.get('__pregel_task_id') or uuid.uuid4().hex}"
 
 
 def _decision(verdict: Any) -> Decision:
