@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             _tracing.use_tracer_provider(None)
             _tracing._state.tracer = None
             times["vfa-inline"].append(run_once("vfa-inline", steps, workdir, rep))
+        provider.force_flush()
         spans = sum(1 for _ in (workdir / "trace.jsonl").open())
     med = {k: statistics.median(v) for k, v in times.items()}
     guarded, traced = med["vfa"] / med["plain"], med["vfa+trace"] / med["plain"]

@@ -152,6 +152,7 @@ class _JsonlSpanExporter:
         self.path = path
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = path.open("a", encoding="utf-8")  # one handle for the run; flushed per batch
 
     def export(self, spans: Sequence[Any]) -> Any:
         from opentelemetry.sdk.trace.export import SpanExportResult
@@ -170,15 +171,20 @@ class _JsonlSpanExporter:
                 "attributes": dict(s.attributes or {}),
                 "service": (s.resource.attributes or {}).get("service.name"),
             }, default=repr))
-        with self._lock, self.path.open("a", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
+        with self._lock:
+            if self._file.closed:
+                return SpanExportResult.FAILURE
+            self._file.write("\n".join(lines) + "\n")
+            self._file.flush()
         return SpanExportResult.SUCCESS
 
     def shutdown(self) -> None:
-        """Nothing to release: each export opens and closes the file."""
+        """Close the file."""
+        with self._lock:
+            self._file.close()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
-        """Exports are written synchronously, so there is nothing to flush."""
+        """Each export is flushed as it is written, so there is nothing left to flush."""
         return True
 
 
@@ -191,7 +197,7 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
     """
     from opentelemetry.sdk.resources import SERVICE_NAME, Resource
     from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     resource = Resource.create({SERVICE_NAME: service_name or os.environ.get("OTEL_SERVICE_NAME", "vfa")})
     provider = TracerProvider(resource=resource)
@@ -202,7 +208,9 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
             raise ImportError("OTEL_EXPORTER_OTLP_ENDPOINT is set: install the extra `vfa[otlp]`") from exc
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     if path is not None:
-        provider.add_span_processor(SimpleSpanProcessor(_JsonlSpanExporter(Path(path))))
+        # batched: spans are written by the SDK's worker, off the agent's path (flushed at exit and
+        # on force_flush); the journal, not the trace, is the durable record of what happened
+        provider.add_span_processor(BatchSpanProcessor(_JsonlSpanExporter(Path(path))))
     if set_global:
         trace.set_tracer_provider(provider)
     use_tracer_provider(provider)
