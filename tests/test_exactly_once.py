@@ -174,3 +174,16 @@ def test_the_journal_keeps_handles_and_only_the_effect_sees_resolved_values():
     assert sent == ["SSN 078-05-1120"]
     assert "078-05-1120" not in str([e.data for e in node.journal.entries("t")])
     assert node.journal.committed("t")[0].args == {"body": "SSN «ssn»"}
+
+
+def test_a_refused_call_replays_as_the_same_refusal():
+    paid: list = []
+    node = GuardNode([_payments(paid)], max_arg_bytes=64)
+    call = {"name": "transfer", "args": {"to": "x" * 100, "amount": 1}, "id": "big"}
+    first, again = node.handle(call, {}, "t"), node.handle(call, {}, "t")
+    assert "over the limit of 64" in first.content and again.content == first.content
+    circular: dict = {}
+    circular["self"] = circular
+    msg = node.handle({"name": "transfer", "args": circular, "id": "loop"}, {}, "t")
+    assert msg.status == "error" and "cannot be serialised" in msg.content
+    assert paid == []

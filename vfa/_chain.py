@@ -93,15 +93,18 @@ class GuardChain:
     def __init__(self, guards: Sequence[Any] = (), *, timeout_s: float | None = 1.0) -> None:
         self.guards = tuple(guards)
         self.timeout_s = timeout_s
+        self._applicable: dict[tuple[str, tuple[int, ...]], list[Any]] = {}
 
     def applicable(self, tool: str, extra: Sequence[Any] = ()) -> list[Any]:
         """The guards that judge a proposal of `tool`: the chain's own, then the tool's own."""
-        out = []
-        for g in (*self.guards, *extra):
-            tools = getattr(g, "tools", None)
-            if tools is None or tool in tools:
-                out.append(g)
-        return out
+        key = (tool, tuple(map(id, extra)))
+        cached = self._applicable.get(key)
+        if cached is None:  # guards are fixed once the chain is built: work this out once per tool
+            cached = [g for g in (*self.guards, *extra)
+                      if getattr(g, "tools", None) is None or tool in g.tools]
+            if len(self._applicable) < 4096:
+                self._applicable[key] = cached
+        return cached
 
     def verify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = ()) -> ChainResult:
         """Run the applicable guards on one proposal and return the deciding verdict and all decisions."""

@@ -21,7 +21,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph._internal._runnable import RunnableCallable
 
 from . import _tracing
-from ._chain import ChainResult, GuardChain
+from ._chain import ChainResult, GuardChain, _awaited
 from ._escalation import Questions, current_task
 from ._guard import GuardContext
 from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps
@@ -168,7 +168,8 @@ class GuardNode(RunnableCallable):
             return self._refuse(thread_id, f"vfa-invalid-{uuid.uuid4().hex}", tool, raw_args, Deny(
                 guard="schema", reason=f"the call of {tool!r} {why}; each tool call needs its own id so that "
                 "it is committed exactly once"), reply_to=call_id)
-        fingerprint = _fingerprint(tool, raw_args)
+        raw_json = _json_or_none(raw_args)  # serialised once: for the size check and the fingerprint
+        fingerprint = _fingerprint(tool, raw_json if raw_json is not None else repr(raw_args)[:4096])
         history = self.journal.entries(thread_id, call_id=call_id)
         if history and history[0].data.get("call") not in (None, fingerprint):
             # The model reused an id for a different call: answering from the journal would report
@@ -184,20 +185,21 @@ class GuardNode(RunnableCallable):
         spec = self.specs.get(tool)
         if spec is None:
             known = ", ".join(sorted(self.specs)) or "none"
-            return self._refuse(thread_id, call_id, tool, raw_args,
-                                Deny(guard="schema", reason=f"unknown tool {tool!r}; the tools are: {known}"))
-        try:
-            size = len(dumps(raw_args))
-        except (TypeError, ValueError, RecursionError) as exc:
-            size, raw_args = -1, f"<unserialisable: {exc}>"
-        if size > self.max_arg_bytes:
+            return self._refuse(thread_id, call_id, tool, raw_args, Deny(
+                guard="schema", reason=f"unknown tool {tool!r}; the tools are: {known}"), fingerprint=fingerprint)
+        if raw_json is None:
+            return self._refuse(thread_id, call_id, tool, raw_args, Deny(
+                guard="schema", reason=f"arguments of {tool!r} cannot be serialised as JSON"), fingerprint=fingerprint)
+        if len(raw_json) > self.max_arg_bytes:
+            size = len(raw_json)
             return self._refuse(thread_id, call_id, tool, f"<{size} bytes>", Deny(
                 guard="schema", reason=f"arguments of {tool!r} are {size} bytes, over the limit of {self.max_arg_bytes}",
-                evidence={"bytes": size, "limit": self.max_arg_bytes}))
+                evidence={"bytes": size, "limit": self.max_arg_bytes}), fingerprint=fingerprint)
         try:
             args = spec.validate(raw_args)
         except ArgumentError as exc:
-            return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)))
+            return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)),
+                                fingerprint=fingerprint)
         if questions is not None:
             questions.replay((thread_id, call_id, tool), finished=False)
         else:
@@ -302,11 +304,14 @@ class GuardNode(RunnableCallable):
         return _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again", status="error")
 
     def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny, *,
-                reply_to: str | None = None) -> ToolMessage:
+                reply_to: str | None = None, fingerprint: str | None = None) -> ToolMessage:
         """Deny a call before any guard runs; journaled under `call_id`, answered to `reply_to`."""
         proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
-        args = raw_args if isinstance(raw_args, dict) else {"raw": repr(raw_args)[:200]}
-        self.journal.append([_entry(proposal, "proposed", {"args": args, "call": _fingerprint(tool, raw_args)}),
+        raw_json = _json_or_none(raw_args)
+        args = raw_args if isinstance(raw_args, dict) and raw_json is not None else {"raw": repr(raw_args)[:200]}
+        if fingerprint is None:
+            fingerprint = _fingerprint(tool, raw_json if raw_json is not None else repr(raw_args)[:4096])
+        self.journal.append([_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                              _entry(proposal, "denied", verdict.model_dump(mode="json"))])
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
         message = _denial(proposal, verdict)
@@ -376,14 +381,16 @@ def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
     return result
 
 
-async def _awaited(awaitable: Any) -> Any:
-    return await awaitable
-
-
-def _fingerprint(tool: str, raw_args: Any) -> str:
+def _fingerprint(tool: str, raw_json: str) -> str:
     """What identifies a call apart from its id: its tool and its arguments as the model gave them."""
-    text = json.dumps({"tool": tool, "args": raw_args}, sort_keys=True, default=repr)
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    return hashlib.sha256(f"{tool}\0{raw_json}".encode()).hexdigest()[:24]
+
+
+def _json_or_none(value: Any) -> str | None:
+    try:
+        return dumps(value)
+    except (TypeError, ValueError, RecursionError):  # circular or too deep: refused, never crashed on
+        return None
 
 
 def _content(result: Any) -> str:
