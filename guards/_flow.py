@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -49,6 +49,22 @@ _INDICES = re.compile(r"(\[\d+\])+$")
 
 def _norm(text: str) -> str:
     return _NOT_ALNUM.sub("", text.lower())
+
+
+_NORMS: dict[str, str] = {}
+"""Normal forms of texts that recur (trusted parts, argument leaves), bounded."""
+
+
+def _norm_of(text: str) -> str:
+    """`_norm(text)`, cached: the same contact names, subjects and bodies are normalised again and again."""
+    n = _NORMS.get(text)
+    if n is None:
+        n = _NOT_ALNUM.sub("", text.lower())
+        if len(text) <= 4096:
+            if len(_NORMS) >= 8192:
+                _NORMS.clear()
+            _NORMS[text] = n
+    return n
 
 
 def _words(text: str) -> list[str]:
@@ -176,7 +192,7 @@ class Observation:
     def trusted_text(self) -> str:
         """Normalised trusted content, "|"-separated: what grounds an authority argument (computed on first use)."""
         if self._trusted_text is None:
-            self._trusted_text = "|".join(_norm(t) for t in self.trusted_parts)
+            self._trusted_text = "|".join(map(_norm_of, self.trusted_parts))
         return self._trusted_text
 
     @property
@@ -283,6 +299,16 @@ class _Record:
         self.leaves: dict[str, tuple[Label, Label | None, bool]] = {}
 
 
+class _Scan:
+    """What argument labelling reads from a thread's messages (see `PrivacyFlow.scan`)."""
+
+    __slots__ = ("messages", "seen", "texts", "users")
+
+    def __init__(self, messages: list[Any], seen: frozenset[str], texts: tuple[str, ...],
+                 users: tuple[str, frozenset[str]]) -> None:
+        self.messages, self.seen, self.texts, self.users = messages, seen, texts, users
+
+
 class PrivacyFlow:
     """Information-flow hooks for a guard node: labels, handles, value tracking and context taint.
 
@@ -309,6 +335,8 @@ class PrivacyFlow:
         self._records: dict[Any, _Record] = {}
         self._record_fields: dict[int, tuple[Source, frozenset[str]]] = {}
         self._indexes: dict[str, _Index] = {}
+        self._scans: dict[str, _Scan] = {}
+        self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
         self.relevant: dict[str, frozenset[str] | None] | None = None
         """Tool -> the arguments a privacy rule reads (None: all); set by the guard when the agent compiles.
         Other arguments are left unlabelled (public): no rule looks at them."""
@@ -330,17 +358,45 @@ class PrivacyFlow:
             args = {k: v for k, v in args.items() if k in wanted}
             if not args:
                 return {}
+        scan = self.scan(state, thread_id)
+        if scan is None:
+            return self._label_args(args, thread_id, _users_forms(()), None)
+        return self._label_args(args, thread_id, scan.users, scan.seen)
+
+    def scan(self, state: Any, thread_id: str) -> _Scan | None:
+        """The call ids of the state's tool messages and its user texts' forms (None: no messages).
+
+        Kept per thread and extended by the messages appended since the last call: the history only
+        grows between calls, and is read again from scratch when its known prefix changed.
+        """
         messages = state.get("messages") if isinstance(state, Mapping) else None
-        seen: set[str] | None = None
-        users: list[str] = []
-        if messages is not None:
-            seen = set()
-            for m in messages:
-                if isinstance(m, ToolMessage):
-                    seen.add(m.tool_call_id)
-                elif isinstance(m, HumanMessage):
-                    users.append(_text(m.content))
-        return self.label_args(args, thread_id, users, seen)
+        if messages is None:
+            return None
+        old = self._scans.get(thread_id)
+        if old is not None:
+            n = len(old.messages)
+            if len(messages) == n and messages == old.messages:  # identity first: C speed
+                return old
+            if len(messages) < n or messages[:n] != old.messages:
+                old = None
+        if old is None:
+            seen: set[str] = set()
+            users: list[str] = []
+            start = 0
+        else:
+            seen, users, start = set(old.seen), list(old.texts), len(old.messages)
+        grew = False
+        for m in messages[start:]:
+            if isinstance(m, ToolMessage):
+                seen.add(m.tool_call_id)
+            elif isinstance(m, HumanMessage):
+                users.append(_text(m.content))
+                grew = True
+        texts = tuple(users)
+        scan = _Scan(list(messages), frozenset(seen) if old is None or len(seen) != len(old.seen) else old.seen,
+                     texts, _users_forms(texts) if old is None or grew else old.users)
+        self._scans[thread_id] = scan
+        return scan
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
@@ -569,7 +625,7 @@ class PrivacyFlow:
 
     # -- labelling arguments ---------------------------------------------------------------------
 
-    def seen(self, thread_id: str, calls: set[str] | None = None) -> list[Observation]:
+    def seen(self, thread_id: str, calls: Collection[str] | None = None) -> list[Observation]:
         """The thread's observations, oldest first; only those whose call ids are in `calls` if given."""
         with self._lock:
             ids = list(self._thread_calls.get(thread_id, ()))
@@ -578,15 +634,32 @@ class PrivacyFlow:
     def label_args(self, args: Mapping[str, Any], thread_id: str, user_texts: Iterable[str] = (),
                    calls: set[str] | None = None) -> dict[str, Label]:
         """Label each argument from what the model saw on this thread (see the module docstring)."""
+        return self._label_args(args, thread_id, _users_forms(tuple(user_texts)), calls)
+
+    def _label_args(self, args: Mapping[str, Any], thread_id: str, users_forms: tuple[str, frozenset[str]],
+                    calls: Collection[str] | None) -> dict[str, Label]:
         idx = self._index(thread_id, calls)
-        users, user_words = _users_forms(tuple(user_texts))
+        users, user_words = users_forms
         out: dict[str, Label] = {}
         for name, value in args.items():
             out[name] = _join_all(self._leaf_label(leaf, thread_id, idx, users, user_words) for leaf in _leaves(value))
         return out
 
-    def _index(self, thread_id: str, calls: set[str] | None) -> _Index:
+    def _index(self, thread_id: str, calls: Collection[str] | None) -> _Index:
         """The thread's observations (those in `calls` if given), indexed; extended as results arrive."""
+        if calls is not None:
+            # the same call set (a frozenset from `scan`) and no new observation: the same index
+            hit = self._calls_index.get(thread_id)
+            if hit is not None and hit[0] is calls and hit[1] == len(self._thread_calls.get(thread_id, ())):
+                return hit[2]
+            idx = self._index_of(thread_id, calls)
+            if isinstance(calls, frozenset):
+                self._calls_index[thread_id] = (calls, len(idx.obs) if len(idx.obs) == len(
+                    self._thread_calls.get(thread_id, ())) else -1, idx)
+            return idx
+        return self._index_of(thread_id, None)
+
+    def _index_of(self, thread_id: str, calls: Collection[str] | None) -> _Index:
         seen = self.seen(thread_id, calls)
         with self._lock:
             idx = self._indexes.get(thread_id)
@@ -610,7 +683,7 @@ class PrivacyFlow:
             rest = HANDLE_RE.sub(" ", text)
         else:
             rest = text
-        n = _norm(rest)
+        n = _norm_of(rest)
         if not n:
             return out  # empty, or nothing but handles
         for value, lbl in idx.tracked.items():
@@ -642,7 +715,7 @@ class PrivacyFlow:
                 out = _join(out, idx.taint)
         return out
 
-    def key_label(self, thread_id: str, kind: str, key: Any, calls: set[str] | None = None) -> Label | None:
+    def key_label(self, thread_id: str, kind: str, key: Any, calls: Collection[str] | None = None) -> Label | None:
         """The label of a record (kind, key) the model saw on this thread, or None if it never saw it."""
         return self._index(thread_id, calls).keys.get((kind, str(key)))
 

@@ -81,7 +81,15 @@ class PrivacyGuard:
         spec = getattr(context, "tool", None)
         decl = sink_of(spec.meta) if spec is not None else None
         # the calls the model saw matter only to sinks that refer to records
-        calls = _seen_calls(getattr(context, "state", None)) if decl is not None and decl.refers else None
+        calls = None
+        if decl is not None and decl.refers:  # the thread's scan, shared with the flow's `label` of this proposal
+            scan = getattr(self.flow, "scan", None)
+            state = getattr(context, "state", None)
+            if scan is not None:
+                got = scan(state, proposal.thread_id)
+                calls = got.seen if got is not None else None
+            else:
+                calls = _seen_calls(state)
         found = self.violations(proposal, spec, calls)
         if not found:
             return ALLOW
