@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import functools
+import operator
+from typing import Any
+
 import pytest
 from langchain_core.tools import StructuredTool
+from langchain_core.runnables import Runnable
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 
@@ -74,3 +79,99 @@ def test_agents_compile_only_when_covered(bank):
     transfer, lookup = bank.tools()
     agent = Agent(ScriptedModel(["done"]), [transfer, lookup])
     check_coverage(agent.compile())
+
+
+# -- the shapes a node's code can take: methods, partials, callable objects, runnables of your own ------
+
+
+class Payer:
+    def __init__(self, transfer: Any) -> None:
+        self.transfer = transfer
+        self.note = "unused"
+
+    def run(self, state: MessagesState) -> dict[str, Any]:
+        return self._pay()
+
+    def _pay(self) -> dict[str, Any]:
+        self.transfer(to="eve", amount=1)
+        return {}
+
+    def __call__(self, state: MessagesState) -> dict[str, Any]:
+        return self.run(state)
+
+
+class Idle:
+    def __init__(self, transfer: Any) -> None:
+        self.transfer = transfer  # held, but the node's code never names it
+
+    def run(self, state: MessagesState) -> dict[str, Any]:
+        return {}
+
+
+class PayRunnable(Runnable):
+    def __init__(self, transfer: Any) -> None:
+        self.transfer = transfer
+
+    def invoke(self, state: Any, config: Any = None, **kwargs: Any) -> dict[str, Any]:
+        self.transfer(to="eve", amount=1)
+        return {}
+
+
+def _pay_with(transfer: Any, state: MessagesState) -> dict[str, Any]:
+    transfer(to="eve", amount=1)
+    return {}
+
+
+def _one_node(node: Any) -> StateGraph:
+    builder = StateGraph(MessagesState)
+    builder.add_node("n", node)
+    builder.add_edge(START, "n")
+    builder.add_edge("n", END)
+    return builder
+
+
+@pytest.mark.parametrize("shape", ["bound method", "callable object", "partial", "partial keyword",
+                                   "partial of a method", "runnable of your own"])
+def test_an_effect_reached_through_a_method_a_partial_or_an_object_is_found(bank, shape):
+    transfer, _ = bank.tools()
+    node = {
+        "bound method": Payer(transfer).run,
+        "callable object": Payer(transfer),
+        "partial": functools.partial(_pay_with, transfer),
+        "partial keyword": functools.partial(_pay_with, transfer=transfer),
+        "partial of a method": functools.partial(Payer(transfer).run),
+        "runnable of your own": PayRunnable(transfer),
+    }[shape]
+    found = unmediated_nodes(_one_node(node))
+    assert [n for n, _ in found] == ["n"] and "'transfer'" in found[0][1]
+    with pytest.raises(CoverageError) as info:
+        check_coverage(_one_node(node))
+    assert info.value.nodes == ("n",)
+    assert bank.sent == []
+
+
+def test_a_method_that_never_names_the_effect_it_holds_passes(bank):
+    transfer, _ = bank.tools()
+    check_coverage(_one_node(Idle(transfer).run))
+    check_coverage(_one_node(functools.partial(Idle.run, Idle(transfer))))
+
+
+def test_a_node_holding_a_graph_with_an_unguarded_effect_is_found(bank):
+    transfer, _ = bank.tools()
+    as_tool = StructuredTool.from_function(transfer, name="transfer", description="send")
+    inner = _react(ToolNode([as_tool])).compile(name="inner")
+
+    def delegate(state: MessagesState) -> dict[str, Any]:
+        return inner.invoke(state)
+
+    found = unmediated_nodes(_one_node(delegate))
+    assert [n for n, _ in found] == ["n"] and "graph 'inner'" in found[0][1] and "effects" in found[0][1]
+
+
+def test_a_node_whose_code_cannot_be_read_is_reported(bank):
+    from langgraph._internal._runnable import RunnableCallable
+
+    node = RunnableCallable(lambda state: {}, name="n")
+    node.func = operator.methodcaller("invoke", {"to": "d"})  # C code: what it calls cannot be read
+    found = unmediated_nodes(_one_node(node))
+    assert [n for n, _ in found] == ["n"] and found[0][1].startswith("cannot inspect node 'n'")

@@ -1,7 +1,21 @@
-"""The coverage check: no node of a graph may execute an effect without a guard node's mediation."""
+"""The coverage check: no node of a graph may execute an effect without a guard node's mediation.
+
+One walker serves both layers. It reads each node of a graph (a `StateGraph` builder or a compiled
+graph) and everything the node's code can reach: `ToolNode`s, fallbacks, bindings, sequences and
+parallels, compiled subgraphs, and the callables inside nodes — functions (their globals, closure and
+same-module helpers), bound methods (the attributes of the instance that the code names, and the
+instance's methods it calls), `functools.partial`s (their bound arguments) and callable objects.
+LangChain's and LangGraph's own code is trusted; a node whose code cannot be read is reported.
+
+What it looks for is a `Policy`: the kernel's finds `vfa.Effect`s, directly or inside LangChain
+tools; `graphs` finds every tool not listed read-only. A `GuardNode`, or any object with
+`__vfa_mediated__` in its own `__dict__`, mediates what it holds and is not walked into.
+LangChain and LangGraph are recognised by duck-typing (class names and modules): no import here.
+"""
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -10,7 +24,12 @@ from ._effects import Effect
 from ._exceptions import CoverageError
 from ._guard_node import GuardNode
 
-__all__ = ["check_coverage", "unmediated_nodes"]
+__all__ = ["Policy", "check_coverage", "effect_of", "tool_nodes", "unmediated_nodes", "walk"]
+
+_TRUSTED = frozenset({"langchain", "langgraph", "langchain_core"})
+_DEPTH = 8
+
+Found = list[tuple[str, str]]
 
 
 def check_coverage(graph: Any) -> None:
@@ -25,91 +44,294 @@ def check_coverage(graph: Any) -> None:
             "these nodes can execute an effect without the guards:\n" + "\n".join(lines)
             + "\nfix: run tools through a vfa GuardNode (or guard the graph with graphs.guard_graph), and "
               "never call an effect's function from a node of your own",
-            nodes=tuple(node for node, _ in found))
+            nodes=tuple(dict.fromkeys(node for node, _ in found)))
 
 
-def unmediated_nodes(graph: Any, prefix: str = "") -> list[tuple[str, str]]:
+def unmediated_nodes(graph: Any, prefix: str = "") -> Found:
     """(node name, reason) for every node that reaches an effect outside a guard node."""
-    builder = getattr(graph, "builder", graph)
-    nodes = getattr(builder, "nodes", None)
-    if not isinstance(nodes, dict):
-        raise TypeError(f"expected a StateGraph or a compiled graph, got {type(graph).__name__}")
-    out: list[tuple[str, str]] = []
-    for name, spec in nodes.items():
-        runnable = getattr(spec, "runnable", spec)
-        for why in _reasons(runnable, prefix + name, out, depth=0):
-            out.append((prefix + name, why))
-    return out
+    return walk(graph, Policy(), prefix)
 
 
-def _reasons(obj: Any, path: str, out: list[tuple[str, str]], depth: int) -> Iterator[str]:
-    if depth > 8 or obj is None:
-        return
-    if isinstance(obj, GuardNode) or _marked(obj):
-        return
-    if getattr(obj, "builder", None) is not None and isinstance(getattr(obj.builder, "nodes", None), dict):
-        out.extend(unmediated_nodes(obj, prefix=path + "/"))  # a compiled subgraph used as a node
-        return
-    tools_by_name = getattr(obj, "tools_by_name", None)
-    if isinstance(tools_by_name, dict):  # a ToolNode (or look-alike) executes its tools directly
-        effects = sorted(n for n, t in tools_by_name.items() if _effect_of(t) is not None)
-        if effects:
-            yield f"a tool node that executes the effects {', '.join(effects)} without guards"
-        return
-    for attr in ("runnable", "bound"):
-        inner = getattr(obj, attr, None)
-        if inner is not None and inner is not obj:
-            yield from _reasons(inner, path, out, depth + 1)
-    for inner in getattr(obj, "fallbacks", None) or ():
-        yield from _reasons(inner, path, out, depth + 1)
-    for inner in getattr(obj, "steps", None) or ():
-        yield from _reasons(inner, path, out, depth + 1)
-    for attr in ("func", "afunc"):
-        fn = getattr(obj, attr, None)
-        if fn is not None:
-            yield from _function_reasons(fn, set())
-    if isinstance(obj, types.FunctionType):
-        yield from _function_reasons(obj, set())
+def walk(graph: Any, policy: Policy, prefix: str = "") -> Found:
+    """(node path, reason) for every node of `graph` that reaches what `policy` looks for, unmediated."""
+    walker = _Walker(policy, set())
+    walker.graph(graph, prefix)
+    return list(dict.fromkeys(walker.found))
 
 
-def _marked(obj: Any) -> bool:
-    # read the object's own __dict__: RunnableWithFallbacks forwards getattr to the runnable it wraps,
-    # which would let a mediated primary vouch for an unmediated fallback
-    return bool(getattr(obj, "__dict__", {}).get("__vfa_mediated__", False))
+class Policy:
+    """What the walker looks for, and what stops it. This one finds `vfa.Effect`s.
+
+    Override `value` (a value a node's code holds) and `tool_node` (the tools of a `ToolNode`) to
+    look for something else; `mediated` to change what the walk does not enter.
+    """
+
+    noun = "effects"  # "the graph ..., whose nodes a, b run {noun} without guards"
+
+    def mediated(self, obj: Any) -> bool:
+        """A guard node, or an object marked `__vfa_mediated__` in its own `__dict__`."""
+        # the instance's own dict: RunnableWithFallbacks forwards unknown attributes to the runnable
+        # it wraps, which would let a mediated primary vouch for an unmediated fallback
+        own = getattr(obj, "__dict__", None)
+        return isinstance(obj, GuardNode) or bool(isinstance(own, dict) and own.get("__vfa_mediated__"))
+
+    def value(self, v: Any, where: str) -> str | None:
+        """Why a node holding `v` (in a global, a closure cell, an attribute, a partial) is unmediated."""
+        eff = effect_of(v)
+        return None if eff is None else f"calls the effect {eff.name!r} directly {where}"
+
+    def tool_node(self, tools: dict[str, Any]) -> str | None:
+        """Why a tool node with these tools (name -> tool), which runs them directly, is unmediated."""
+        names = sorted(n for n, t in tools.items() if effect_of(t) is not None)
+        return f"a tool node that executes the effects {', '.join(names)} without guards" if names else None
+
+    def known(self, fn: Any) -> bool:
+        """A function `value` answers for, so the walk does not read its code."""
+        return False
+
+    def for_graph(self, graph: Any) -> Policy:
+        """The policy for a compiled graph that a node's code holds (and may invoke)."""
+        return self
+
+    def unreadable(self, path: str, fn: Any) -> str:
+        return (f"cannot inspect node {path!r}: it runs {type(fn).__name__} {fn!r:.60}, which is not Python "
+                f"code, so what it calls cannot be checked; wrap it in a function of your own")
 
 
-def _effect_of(tool: Any) -> Effect | None:
-    if isinstance(tool, Effect):
-        return tool
+def effect_of(v: Any) -> Effect | None:
+    """`v` itself if it is an `Effect`, or the effect a LangChain tool runs (`tool.func`, `tool.coroutine`)."""
+    if isinstance(v, Effect):
+        return v
     for attr in ("func", "coroutine"):
-        inner = getattr(tool, attr, None)
+        inner = getattr(v, attr, None)
         if isinstance(inner, Effect):
             return inner
     return None
 
 
-def _function_reasons(fn: Any, seen: set[int]) -> Iterator[str]:
-    """Effects a node function can reach: through its globals, its closure, or functions it calls."""
-    fn = getattr(fn, "__func__", fn)
-    if id(fn) in seen or not isinstance(fn, types.FunctionType) or _marked(fn):
-        return
-    seen.add(id(fn))
-    code = fn.__code__
-    names = set(_code_names(code))
-    values = [fn.__globals__[n] for n in names if n in fn.__globals__]
-    values += [c.cell_contents for c in fn.__closure__ or () if _has_contents(c)]
-    for v in values:
-        eff = _effect_of(v)
-        if eff is not None:
-            yield f"calls the effect {eff.name!r} directly (function {fn.__qualname__})"
-        elif isinstance(v, types.FunctionType) and v.__module__ == fn.__module__:
-            yield from _function_reasons(v, seen)  # a helper in the same module may call the effect
-        elif isinstance(v, (list, tuple, dict)):
-            items = v.values() if isinstance(v, dict) else v
-            for item in list(items)[:64]:
-                eff = _effect_of(item)
-                if eff is not None:
-                    yield f"holds the effect {eff.name!r} and may call it (function {fn.__qualname__})"
+def tool_nodes(graph: Any) -> Iterator[dict[str, Any]]:
+    """The tools (name -> tool) of every tool node in `graph`, its fallbacks and compiled subgraphs."""
+
+    def visit(obj: Any, depth: int) -> Iterator[dict[str, Any]]:
+        if depth > 12 or obj is None:
+            return
+        nodes = _nodes(obj) if depth == 0 or _is_graph(obj) else None
+        if nodes is not None:
+            for spec in nodes.values():
+                yield from visit(getattr(spec, "runnable", spec), depth + 1)
+        elif (tools := _tools(obj)) is not None:
+            yield tools
+        else:
+            for part in _parts(obj) or ():
+                yield from visit(part, depth + 1)
+
+    yield from visit(graph, 0)
+
+
+class _Walker:
+    def __init__(self, policy: Policy, active: set[int]) -> None:
+        self.policy = policy
+        self.active = active  # ids of the graphs being walked: a node may hold its own graph
+        self.found: Found = []
+
+    def graph(self, graph: Any, prefix: str) -> None:
+        nodes = _nodes(graph)
+        if nodes is None:
+            raise TypeError(f"expected a StateGraph or a compiled graph, got {type(graph).__name__}")
+        if id(graph) in self.active:
+            return
+        self.active.add(id(graph))
+        try:
+            for name, spec in nodes.items():
+                for why in self.node(getattr(spec, "runnable", spec), prefix + name, 0):
+                    self.found.append((prefix + name, why))
+        finally:
+            self.active.discard(id(graph))
+
+    def node(self, obj: Any, path: str, depth: int) -> Iterator[str]:
+        """What a node's runnable can reach."""
+        if depth > _DEPTH or obj is None or self.policy.mediated(obj):
+            return
+        parts = _parts(obj)
+        if parts is not None:  # fallbacks, bindings (.with_retry, .with_config), sequences, parallels
+            for part in parts:
+                yield from self.node(part, path, depth + 1)
+            return
+        if _is_graph(obj):
+            self.graph(obj, path + "/")  # a compiled subgraph used as a node
+            return
+        tools = _tools(obj)
+        if tools is not None:  # a ToolNode (or look-alike) runs its tools directly
+            why = self.policy.tool_node(tools)
+            if why:
+                yield why
+            return
+        why = self.value(obj, "(it is the node)")  # e.g. a tool added as a node
+        if why:
+            yield why
+            return
+        seen: set[int] = set()
+        fns = [fn for fn in (getattr(obj, "func", None), getattr(obj, "afunc", None)) if fn is not None]
+        for fn in fns:
+            yield from self.callable(fn, path, seen, depth)
+        if isinstance(obj, types.FunctionType):
+            yield from self.function(obj, seen)
+        elif not fns and _lc(obj, "Runnable") and not _trusted(obj):  # a Runnable of your own
+            for attr in ("invoke", "ainvoke"):
+                yield from self.function(_class_attribute(type(obj), attr), seen, owner=obj)
+
+    def callable(self, fn: Any, path: str, seen: set[int], depth: int) -> Iterator[str]:
+        """What a node's callable can reach: a function, a bound method, a partial or a callable object."""
+        if depth > _DEPTH or self.policy.mediated(fn):
+            return
+        why = self.value(fn, "(it is the node's function)")
+        if why:
+            yield why
+            return
+        if isinstance(fn, functools.partial):
+            inner = _innermost(fn)
+            if _trusted(inner):
+                return  # LangChain's own wrappers (e.g. running a sync node in an executor)
+            where = f"(partial of {getattr(inner, '__qualname__', type(inner).__name__)})"
+            for v in (*fn.args, *fn.keywords.values()):
+                yield from self.held(v, where, seen)
+            yield from self.callable(fn.func, path, seen, depth + 1)
+        elif isinstance(fn, types.MethodType):
+            why = self.value(fn.__self__, f"(method {fn.__func__.__qualname__} of it)")
+            if why:
+                yield why  # e.g. a node that is `tool.invoke` itself
+            yield from self.function(fn.__func__, seen, owner=fn.__self__)
+        elif isinstance(fn, types.FunctionType):
+            yield from self.function(fn, seen)
+        elif isinstance(fn, types.BuiltinFunctionType):
+            owner = getattr(fn, "__self__", None)
+            if owner is not None and not isinstance(owner, types.ModuleType):
+                yield from self.held(owner, f"(bound to {fn.__qualname__})", seen)
+        elif _lc(fn, "Runnable"):
+            yield from self.node(fn, path, depth + 1)
+        elif isinstance(getattr(type(fn), "__call__", None), types.FunctionType):
+            yield from self.function(type(fn).__call__, seen, owner=fn)  # a callable object
+        elif not _trusted(fn):
+            yield self.policy.unreadable(path, fn)
+
+    def function(self, fn: Any, seen: set[int], owner: Any = None) -> Iterator[str]:
+        """What a function can reach through its globals, closure and same-module helpers.
+
+        For a method, also the attributes of its instance (`owner`) that its code names, and the
+        methods of the instance's class that it calls.
+        """
+        fn = getattr(fn, "__func__", fn)
+        if id(fn) in seen or not isinstance(fn, types.FunctionType) or self.policy.mediated(fn):
+            return
+        if _trusted(fn):
+            return  # LangChain's own nodes hold tools to bind them to the model, and are trusted like ToolNode
+        seen.add(id(fn))
+        names = set(_code_names(fn.__code__))
+        values = [fn.__globals__[n] for n in names if n in fn.__globals__]
+        values += [c.cell_contents for c in fn.__closure__ or () if _has_contents(c)]
+        methods: list[Any] = []
+        if owner is not None:
+            attrs = _attributes(owner, names)
+            values += attrs.values()
+            for n in names - set(attrs):
+                m = _class_attribute(type(owner), n)
+                m = m.__func__ if isinstance(m, (staticmethod, classmethod)) else m
+                if isinstance(m, types.FunctionType):
+                    methods.append(m)
+        yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__)
+        for m in methods:
+            yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
+
+    def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None) -> Iterator[str]:
+        for v in values:
+            items = list(v.values() if isinstance(v, dict) else v)[:64] if isinstance(v, (list, tuple, dict)) else [v]
+            for item in items:
+                why = self.value(item, where)
+                if why:
+                    yield why
+            if isinstance(v, types.FunctionType) and v.__module__ == module and not self.policy.known(v):
+                yield from self.function(v, seen)  # a helper in the same module may call the effect
+
+    def held(self, v: Any, where: str, seen: set[int]) -> Iterator[str]:
+        """A value bound into a partial (or a builtin method): a tool, or a function that may call one."""
+        yield from self.held_all([v], where, seen, None)
+        if isinstance(v, types.FunctionType) and not self.policy.known(v):
+            yield from self.function(v, seen)
+
+    def value(self, v: Any, where: str) -> str | None:
+        if self.policy.mediated(v):
+            return None
+        why = self.policy.value(v, where)
+        if why is None and _is_graph(v) and id(v) not in self.active:
+            inner = _Walker(self.policy.for_graph(v), self.active)
+            inner.graph(v, "")
+            if inner.found:
+                why = (f"runs the graph {getattr(v, 'name', '?')!r} {where}, whose nodes "
+                       f"{', '.join(sorted({n for n, _ in inner.found}))} run {self.policy.noun} without guards")
+        return why
+
+
+def _trusted(obj: Any) -> bool:
+    module = getattr(obj, "__module__", None) if isinstance(obj, (types.FunctionType, type)) else type(obj).__module__
+    return (module or "").split(".")[0] in _TRUSTED
+
+
+def _lc(obj: Any, name: str) -> bool:
+    """`obj` is an instance of the LangChain or LangGraph class `name` (duck-typed: nothing is imported)."""
+    return any(k.__name__ == name and _trusted(k) for k in type(obj).__mro__)
+
+
+def _nodes(graph: Any) -> dict[str, Any] | None:
+    nodes = getattr(getattr(graph, "builder", graph), "nodes", None)
+    return nodes if isinstance(nodes, dict) else None
+
+
+def _is_graph(obj: Any) -> bool:
+    """A compiled graph (a LangGraph `Pregel`) with the builder its nodes come from."""
+    return _lc(obj, "Pregel") and isinstance(getattr(getattr(obj, "builder", None), "nodes", None), dict)
+
+
+def _tools(obj: Any) -> dict[str, Any] | None:
+    tools = getattr(obj, "tools_by_name", None)
+    return tools if isinstance(tools, dict) else None
+
+
+def _parts(obj: Any) -> list[Any] | None:
+    """The runnables a LangChain composite runs (checked first: RunnableWithFallbacks forwards getattr)."""
+    if _lc(obj, "RunnableWithFallbacks"):
+        return [obj.runnable, *obj.fallbacks]
+    if _lc(obj, "RunnableBinding"):
+        return [obj.bound]
+    if _lc(obj, "RunnableSequence"):
+        return list(obj.steps)
+    if _lc(obj, "RunnableParallel"):
+        return list(obj.steps__.values())
+    return None
+
+
+def _innermost(fn: functools.partial) -> Any:
+    while isinstance(fn, functools.partial):
+        fn = fn.func
+    return fn
+
+
+def _attributes(owner: Any, names: set[str]) -> dict[str, Any]:
+    """The instance attributes among `names` (its __dict__ and __slots__), read without running properties."""
+    own = getattr(owner, "__dict__", None)
+    out = {n: own[n] for n in names if n in own} if isinstance(own, dict) else {}
+    for klass in type(owner).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for n in (slots,) if isinstance(slots, str) else slots:
+            if n in names and n not in out and hasattr(owner, n):
+                out[n] = getattr(owner, n)
+    return out
+
+
+def _class_attribute(klass: type, name: str) -> Any:
+    for k in klass.__mro__:
+        if name in k.__dict__:
+            return k.__dict__[name]
+    return None
 
 
 def _code_names(code: types.CodeType) -> Iterator[str]:
