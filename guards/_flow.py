@@ -24,6 +24,7 @@ import re
 import threading
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 from functools import lru_cache
 from typing import Any
 
@@ -94,6 +95,18 @@ def _field_name(key: str) -> str:
 
 _FIELD_NAMES: dict[str, str] = {}
 """String dict keys -> their field names (`_field_name`), for the result walk."""
+
+
+def _name_of(k: Any) -> str:
+    """The field name of a dict key (`_field_name` of its text)."""
+    if k.__class__ is str:
+        name = _FIELD_NAMES.get(k)
+        if name is None:
+            name = _field_name(k)
+            if len(_FIELD_NAMES) < 4096:
+                _FIELD_NAMES[k] = name
+        return name
+    return _field_name(k if isinstance(k, str) else f"{k}")
 
 
 @lru_cache(maxsize=256)
@@ -167,8 +180,8 @@ class Observation:
     texts: list[tuple[str, Label]] = field(default_factory=list)
     """Private texts of at least six words, as " word word ... " (words space-separated and padded), with
     their labels: a six-word run of one is in it, padded, exactly when it is one of its shingles."""
-    trusted_parts: list[str] = field(default_factory=list)
-    """The trusted content, as the model saw it."""
+    trusted_parts: list[Any] = field(default_factory=list)
+    """The trusted content, as the model saw it (leaves as they are: `_text` gives their text)."""
     untrusted: Label | None = None
     """The label of the untrusted content it held, if any (trusted=False)."""
     keys: dict[tuple[str, str], Label] = field(default_factory=dict)
@@ -192,14 +205,15 @@ class Observation:
     def trusted_text(self) -> str:
         """Normalised trusted content, "|"-separated: what grounds an authority argument (computed on first use)."""
         if self._trusted_text is None:
-            self._trusted_text = "|".join(map(_norm_of, self.trusted_parts))
+            self._trusted_text = "|".join(_norm_of(t if t.__class__ is str else _text(t)) for t in self.trusted_parts)
         return self._trusted_text
 
     @property
     def trusted_words(self) -> frozenset[str]:
         """Words and numbers of the trusted content (computed on first use: most results never need it)."""
         if self._words is None:
-            self._words = frozenset(w for t in self.trusted_parts for w in (*_words(t), *_numbers(t)))
+            texts = [t if t.__class__ is str else _text(t) for t in self.trusted_parts]
+            self._words = frozenset(w for t in texts for w in (*_words(t), *_numbers(t)))
         return self._words
 
 
@@ -292,11 +306,169 @@ _EMPTY_INDEX = _Index()
 class _Record:
     """A record's label and tags, with the labels of its fields (cached by field name)."""
 
-    __slots__ = ("label", "tags", "leaves")
+    __slots__ = ("label", "tags", "leaves", "plans")
 
     def __init__(self, label: Label, tags: frozenset[str]) -> None:
         self.label, self.tags = label, tags
         self.leaves: dict[str, tuple[Label, Label | None, bool]] = {}
+        self.plans: dict[Any, Any] = {}
+        """Field names of a record -> their plan entries (see `PrivacyFlow._walk`)."""
+
+
+class _Plan:
+    """How the fields of a record (one set of field names) are labelled: one entry per field, in order,
+    (name, label, taint, private, handled); and, for records whose fields all hold strings, the labels,
+    taints, trusted fields and tracked fields at once."""
+
+    __slots__ = ("entries", "flat", "taints", "trusted", "private", "handled")
+
+    def __init__(self, entries: tuple[tuple[Any, ...], ...]) -> None:
+        self.entries = entries
+        self.flat: dict[int, Label] | None = {id(e[1]): e[1] for e in entries}
+        self.taints = {id(e[2]): e[2] for e in entries if e[2] is not None}
+        mask = tuple(e[2] is None for e in entries)
+        self.trusted: tuple[bool, ...] | None = None if all(mask) else (mask if any(mask) else ())
+        self.private = tuple(i for i, e in enumerate(entries) if e[3])
+        self.handled = any(e[4] for e in entries)
+
+
+class _WalkContext:
+    """What walking one tool's results needs from its declaration, made once per (declaration, tool)."""
+
+    __slots__ = ("decl", "tool", "kind", "watched", "key_field", "handled", "plans", "root")
+
+    def __init__(self, flow: PrivacyFlow, decl: Source, tool: str) -> None:
+        self.decl, self.tool, self.kind = decl, tool, decl.kind or tool
+        self.watched = frozenset(decl.private) | frozenset(decl.readers_from)
+        self.key_field = decl.key or None
+        self.handled = any(decl.is_handled(n) for n in decl.private)
+        self.plans: dict[tuple[Any, ...], _Plan] = {}
+        """Field names -> plan, for fields outside any record."""
+        self.root = flow._entry_of("", decl, tool, self.kind, None)
+
+
+class _Walk:
+    """One walk over one result (see `PrivacyFlow._walk`): the distinct labels of its leaves, their
+    taints (by identity, joined once at the end) and its trusted leaves."""
+
+    __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles")
+
+    def __init__(self, ctx: _WalkContext, flow: PrivacyFlow, thread_id: str, call_id: str, obs: Observation,
+                 trusted: list[Any]) -> None:
+        self.ctx, self.flow, self.thread_id, self.call_id, self.obs = ctx, flow, thread_id, call_id, obs
+        self.parts = obs.parts
+        self.taints: dict[int, Label] = {}
+        self.trusted = trusted
+        self.handles = flow.handles
+        self.paths = flow.handles and ctx.handled
+
+    def plan_of(self, keys: tuple[Any, ...], record: _Record | None) -> _Plan:
+        plans = record.plans if record is not None else self.ctx.plans
+        plan = plans.get(keys)
+        if plan is None:
+            ctx = self.ctx
+            plan = _Plan(tuple(self.flow._entry_of(_name_of(k), ctx.decl, ctx.tool, ctx.kind, record) for k in keys))
+            if all(k.__class__ is str for k in keys):  # other keys may compare equal and name differently
+                if len(plans) > 4096:
+                    plans.clear()
+                plans[keys] = plan
+        return plan
+
+    def private_leaf(self, v: Any, e: tuple[Any, ...], path: str) -> Any:
+        text = _text(v)
+        self.flow._track(text, e[1], self.obs)
+        if self.handles and e[4]:
+            ctx = self.ctx
+            return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, e[1],
+                                        f"{ctx.tool}#{self.call_id}:{path}")
+        return v
+
+    def walk_list(self, node: list[Any], path: str, record: _Record | None, e: tuple[Any, ...]) -> list[Any]:
+        out: list[Any] = []
+        append = out.append
+        lbl, taint, private = e[1], e[2], e[3]
+        paths, parts, taints = self.paths, self.parts, self.taints
+        for i, v in enumerate(node):
+            cls = v.__class__
+            if cls is dict:
+                append(self.walk_dict(v, f"{path}[{i}]" if paths else "", record))
+            elif cls is list:
+                append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
+            elif cls is not str and isinstance(v, dict):
+                append(self.walk_dict(v, f"{path}[{i}]" if paths else "", record))
+            elif cls is not str and isinstance(v, list):
+                append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
+            elif (cls is str or isinstance(v, str)) and "«" in v and HANDLE_RE.search(v):
+                append(v)  # already a handle (re-handled input): its label was joined by _rehandle
+            else:
+                parts[id(lbl)] = lbl
+                if taint is not None:  # the taint carries where the content came from, not who may read it
+                    taints[id(taint)] = taint
+                elif v is not None:
+                    self.trusted.append(v)
+                append(self.private_leaf(v, e, f"{path}[{i}]") if private and v is not None else v)
+        return out
+
+    def walk_dict(self, node: dict[Any, Any], path: str, record: _Record | None) -> dict[Any, Any]:
+        ctx = self.ctx
+        key_field = ctx.key_field
+        keyed = key_field is not None and key_field in node
+        if keyed or not ctx.watched.isdisjoint(node):
+            record = self.flow._record_of(node, ctx.decl, ctx.tool, ctx.kind)
+            if keyed:
+                keys_ = self.obs.keys
+                key = (ctx.kind, str(node[key_field]))
+                keys_[key] = _join(keys_.get(key, PUBLIC), record.label)
+        if node.__class__ is dict:
+            keys, values = tuple(node), node.values()
+        else:
+            items = list(node.items())
+            keys, values = tuple(k for k, _ in items), [v for _, v in items]
+        plan = self.plan_of(keys, record)
+        parts, taints = self.parts, self.taints
+        if not (self.handles and plan.handled):
+            # every field a string, none a handle: labels, taints and trusted parts as planned
+            try:
+                joined = "".join(values)
+            except TypeError:
+                joined = None
+            if joined is not None and "«" not in joined:
+                parts.update(plan.flat)
+                if plan.taints:
+                    taints.update(plan.taints)
+                if plan.trusted is None:
+                    self.trusted.extend(values)
+                elif plan.trusted:
+                    self.trusted.extend(compress(values, plan.trusted))
+                if plan.private:
+                    values = tuple(values)
+                    track, obs, entries = self.flow._track, self.obs, plan.entries
+                    for i in plan.private:
+                        track(values[i], entries[i][1], obs)
+                return node  # shown as it is: nothing in it changes
+        paths = self.paths
+        out = {}
+        for k, v, e in zip(keys, values, plan.entries):
+            cls = v.__class__
+            if cls is dict:
+                out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
+            elif cls is list:
+                out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
+            elif cls is not str and isinstance(v, dict):
+                out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
+            elif cls is not str and isinstance(v, list):
+                out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
+            elif (cls is str or isinstance(v, str)) and "«" in v and HANDLE_RE.search(v):
+                out[k] = v  # already a handle (re-handled input): its label was joined by _rehandle
+            else:
+                lbl, taint = e[1], e[2]
+                parts[id(lbl)] = lbl
+                if taint is not None:
+                    taints[id(taint)] = taint
+                elif v is not None:
+                    self.trusted.append(v)
+                out[k] = self.private_leaf(v, e, f"{path}.{k}") if e[3] and v is not None else v
+        return out
 
 
 class _Scan:
@@ -331,9 +503,9 @@ class PrivacyFlow:
         self._obs: dict[tuple[str, str], Observation] = {}
         self._thread_calls: dict[str, list[str]] = {}
         self._grants: dict[frozenset[str], frozenset[str]] = {}
-        self._leaf_cache: dict[Any, tuple[Label, Label | None, bool]] = {}
+        self._leaf_cache: dict[Any, tuple[Source, tuple[Label, Label | None, bool]]] = {}
+        self._contexts: dict[tuple[int, str], _WalkContext] = {}
         self._records: dict[Any, _Record] = {}
-        self._record_fields: dict[int, tuple[Source, frozenset[str]]] = {}
         self._indexes: dict[str, _Index] = {}
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
@@ -439,109 +611,57 @@ class PrivacyFlow:
         return obs
 
     def _walk(self, result: Any, decl: Source, thread_id: str, call_id: str, tool: str, obs: Observation,
-              trusted: list[str]) -> Any:
+              trusted: list[Any]) -> Any:
         """What the model sees of a declared result: every part labelled, private fields handled or tracked.
 
-        One recursive pass; a leaf's path (for its handle) is built only when a handle is minted.
+        One recursive pass (`_Walk`). A record's fields are labelled by a plan made once per (record,
+        field names): each field's name, labels and whether it is private or handled. A leaf's path (for
+        its handle) is built only when the declaration hands out handles. Trusted leaves are kept as they
+        are and turned into text only when grounding needs it.
         """
-        kind = decl.kind or tool
-        fields = self._record_fields.get(id(decl))
-        if fields is None or fields[0] is not decl:
-            fields = self._record_fields[id(decl)] = (decl, frozenset(decl.private) | frozenset(decl.readers_from))
-        watched = fields[1]
-        key_field = decl.key or None
-        parts = obs.parts
-        plain = self._leaf_cache
-        handles = self.handles
-        track = self._track
-        record_of = self._record_of
-        leaf_label_of = self._leaf_label_of
-        store = self.store
-        trusted_append = trusted.append
-        names = _FIELD_NAMES
-        taints: dict[int, Label] = {}  # distinct taints by identity, joined once at the end
-
-        def leaf(value: Any, path: str, record: _Record | None, name: str) -> Any:
-            if isinstance(value, str) and "«" in value and HANDLE_RE.search(value):
-                return value  # already a handle (re-handled input): its label was joined by _rehandle
-            if record is not None:
-                cached = record.leaves.get(name)
-                if cached is None:
-                    cached = record.leaves[name] = leaf_label_of(name, decl, tool, kind, record)
-            else:
-                key = (id(decl), tool, kind, name)
-                cached = plain.get(key)
-                if cached is None:
-                    if len(plain) > 4096:
-                        plain.clear()
-                    cached = plain[key] = leaf_label_of(name, decl, tool, kind, None)
-            lbl, taint, private = cached
-            parts[id(lbl)] = lbl
-            if value is None:
-                if taint is not None:
-                    taints[id(taint)] = taint
-                return value
-            text = value if isinstance(value, str) else _text(value)
-            if taint is not None:  # the taint carries where the content came from, not who may read it
-                taints[id(taint)] = taint
-            else:
-                trusted_append(text)
-            if private:
-                track(text, lbl, obs)
-                if handles and decl.is_handled(name):
-                    return store.mint(thread_id, call_id, path, name or kind, value, lbl, f"{tool}#{call_id}:{path}")
-            return value
-
-        def walk_list(node: list[Any], path: str, record: _Record | None, name: str) -> list[Any]:
-            out = []
-            for i, v in enumerate(node):
-                cls = v.__class__
-                if cls is dict:
-                    out.append(walk_dict(v, f"{path}[{i}]", record))
-                elif cls is list:
-                    out.append(walk_list(v, f"{path}[{i}]", record, name))
-                elif isinstance(v, dict):
-                    out.append(walk_dict(v, f"{path}[{i}]", record))
-                elif isinstance(v, list):
-                    out.append(walk_list(v, f"{path}[{i}]", record, name))
-                else:
-                    out.append(leaf(v, f"{path}[{i}]", record, name))
-            return out
-
-        def walk_dict(node: dict[Any, Any], path: str, record: _Record | None) -> dict[Any, Any]:
-            keyed = key_field is not None and key_field in node
-            if keyed or not watched.isdisjoint(node):
-                record = record_of(node, decl, tool, kind)
-                if keyed:
-                    key = (kind, str(node[key_field]))
-                    obs.keys[key] = _join(obs.keys.get(key, PUBLIC), record.label)
-            out = {}
-            for k, v in node.items():
-                # a leaf's field: the last dict key on its path, list indices dropped
-                name = names.get(k) if k.__class__ is str else None
-                if name is None:
-                    name = _field_name(k if isinstance(k, str) else f"{k}")
-                    if k.__class__ is str and len(names) < 4096:
-                        names[k] = name
-                cls = v.__class__
-                if cls is dict or (cls is not list and isinstance(v, dict)):
-                    out[k] = walk_dict(v, f"{path}.{k}", record)
-                elif cls is list or isinstance(v, list):
-                    out[k] = walk_list(v, f"{path}.{k}", record, name)
-                else:
-                    out[k] = leaf(v, f"{path}.{k}" if handles and name in decl.private else "", record, name)
-            return out
-
+        ctx = self._contexts.get((id(decl), tool))
+        if ctx is None or ctx.decl is not decl:
+            if len(self._contexts) > 1024:
+                self._contexts.clear()
+            ctx = self._contexts[(id(decl), tool)] = _WalkContext(self, decl, tool)
+        w = _Walk(ctx, self, thread_id, call_id, obs, trusted)
         if isinstance(result, dict):
-            shown = walk_dict(result, "", None)
+            shown = w.walk_dict(result, "", None)
         elif isinstance(result, list):
-            shown = walk_list(result, "", None, "")
+            shown = w.walk_list(result, "", None, ctx.root)
+        elif isinstance(result, str) and "«" in result and HANDLE_RE.search(result):
+            shown = result
         else:
-            shown = leaf(result, "", None, "")
+            e = ctx.root
+            w.parts[id(e[1])] = e[1]
+            if e[2] is not None:
+                w.taints[id(e[2])] = e[2]
+            elif result is not None:
+                trusted.append(result)
+            shown = w.private_leaf(result, e, "") if e[3] and result is not None else result
+        taints = w.taints
         if taints:
             obs.untrusted = _join_all(taints.values()) if obs.untrusted is None else _join_all(
                 (obs.untrusted, *taints.values()))
         return shown
+
+    def _entry_of(self, name: str, decl: Source, tool: str, kind: str,
+                  record: _Record | None) -> tuple[str, Label, Label | None, bool, bool]:
+        """A field's plan entry: (name, label, taint, private, handled)."""
+        if record is not None:
+            cached = record.leaves.get(name)
+            if cached is None:
+                cached = record.leaves[name] = self._leaf_label_of(name, decl, tool, kind, record)
+        else:
+            key = (id(decl), tool, kind, name)
+            hit = self._leaf_cache.get(key)
+            if hit is None or hit[0] is not decl:
+                if len(self._leaf_cache) > 4096:
+                    self._leaf_cache.clear()
+                hit = self._leaf_cache[key] = (decl, self._leaf_label_of(name, decl, tool, kind, None))
+            cached = hit[1]
+        lbl, taint, private = cached
+        return name, lbl, taint, private, private and decl.is_handled(name)
 
     def _record_of(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> _Record:
         """The record's label and tags, shared by every record with the same key and readers."""
