@@ -52,6 +52,9 @@ def _norm(text: str) -> str:
     return _NOT_ALNUM.sub("", text.lower())
 
 
+_SHOWN = json.JSONEncoder(ensure_ascii=False, default=repr)
+"""What `json.dumps(value, default=repr, ensure_ascii=False)` uses, built once: the text the model sees."""
+
 _NORMS: dict[str, str] = {}
 """Normal forms of texts that recur (trusted parts, argument leaves), bounded."""
 
@@ -603,7 +606,7 @@ class PrivacyFlow:
             shown = self._walk(result, decl, thread_id, call_id, tool, obs, trusted)
         obs.label = _join_all((obs.label, *obs.parts.values()))
         obs.parts = {}
-        obs.text = shown if isinstance(shown, str) else json.dumps(shown, default=repr, ensure_ascii=False)
+        obs.text = shown if isinstance(shown, str) else _SHOWN.encode(shown)
         obs.trusted_parts = trusted
         with self._lock:
             self._obs[(thread_id, call_id)] = obs

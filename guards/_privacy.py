@@ -13,7 +13,7 @@ A tool without a `Sink` declaration is assumed to publish every argument (fail c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -34,6 +34,25 @@ APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "scope": "recipient"
 REJECT: dict[str, Any] = {"type": "reject"}
 
 _UNSEEN = "unseen-record"
+_PUBLIC_RECIPIENTS = frozenset({PUBLIC_SINK})
+
+
+def _marked(value: Any) -> bool:
+    """Whether any string in a value (dict keys too) holds "«", the first character of a handle."""
+    cls = value.__class__
+    if cls is str:
+        return "«" in value
+    if cls is dict:
+        return any(_marked(k) or _marked(v) for k, v in value.items())
+    if cls is list or cls is tuple:
+        return any(_marked(v) for v in value)
+    if isinstance(value, str):
+        return "«" in value
+    if isinstance(value, dict):
+        return any(_marked(k) or _marked(v) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_marked(v) for v in value)
+    return False
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,7 @@ class PrivacyGuard:
                 calls = got.seen if got is not None else None
             else:
                 calls = _seen_calls(state)
-        found = self.violations(proposal, spec, calls)
+        found = self._violations(proposal, decl, calls)
         if not found:
             return ALLOW
         # only a disclosure to named recipients can have been approved: read the journal only then
@@ -132,15 +151,20 @@ class PrivacyGuard:
 
     def violations(self, proposal: Proposal, spec: ToolSpec | None, calls: set[str] | None = None) -> list[FlowViolation]:
         """Every forbidden flow in one proposal (empty when it may be committed)."""
+        return self._violations(proposal, sink_of(spec.meta) if spec is not None else None, calls)
+
+    def _violations(self, proposal: Proposal, decl: Sink | None, calls: Collection[str] | None) -> list[FlowViolation]:
         flow, thread = self.flow, proposal.thread_id
         out: list[FlowViolation] = []
-        tokens = flow.store.tokens_in(proposal.args)
+        args = proposal.args
+        if not args:
+            return out  # no argument: nothing disclosed, nothing that needs authority, no handle
+        tokens = flow.store.tokens_in(args) if _marked(args) else []
         for token in (t for t in tokens if flow.store.get(t, thread) is None):  # forged or foreign
             out.append(FlowViolation(proposal.call_id, proposal.tool, "handle", _arg_of(proposal.args, token),
                                  proposal.tool, (), (f"forged-handle:{token}",), None,
                                  f"{proposal.tool} denied by privacy rule `handles are minted, never written`: "
                                  f"{token} was not issued on this thread (forged, or from another thread)"))
-        decl = sink_of(spec.meta) if spec is not None else None
         if decl is None:  # undeclared: every argument is assumed to be published
             decl = Sink(disclose={a: PUBLIC_SINK for a in proposal.args})
         resolved = flow.store.resolve(proposal.args, thread) if tokens else proposal.args
@@ -151,8 +175,11 @@ class PrivacyGuard:
             lbl = proposal.labels.get(arg, PUBLIC)
             if arg in decl.refers:
                 lbl = lbl.join(self._referent(thread, decl.refers[arg], resolved[arg], calls))
-            recipients = frozenset({PUBLIC_SINK}) if to == PUBLIC_SINK else principals(resolved.get(to))
-            bad = sorted(r for r in recipients if r not in user and not lbl.may_flow_to([r]))
+            if lbl.readers is None:
+                continue  # public: it may flow to anyone
+            recipients = _PUBLIC_RECIPIENTS if to == PUBLIC_SINK else principals(resolved.get(to))
+            readers = lbl.readers
+            bad = sorted(r for r in recipients if r not in user and r not in readers)
             if bad:
                 sink = f"{proposal.tool}.{arg} -> {'public' if to == PUBLIC_SINK else to}"
                 origin = _origin(lbl)
