@@ -170,32 +170,45 @@ def _text(value: Any) -> str:
     return json.dumps(value, default=repr) if isinstance(value, (dict, list, tuple)) else str(value)
 
 
-@dataclass
-class Observation:
-    """What one tool result showed the model, with the labels of its parts."""
+_NO_KEYS: Mapping[tuple[str, str], Label] = {}
+"""The keys of an observation that showed no record (shared, never written)."""
 
-    call_id: str
-    tool: str
-    label: Label = PUBLIC
-    """Join of every part's label: the result as a whole."""
-    tracked: list[tuple[str, Label]] = field(default_factory=list)
-    """Normalised private values and their labels (value tracking)."""
-    texts: list[tuple[str, Label]] = field(default_factory=list)
-    """Private texts of at least six words, as " word word ... " (words space-separated and padded), with
-    their labels: a six-word run of one is in it, padded, exactly when it is one of its shingles."""
-    trusted_parts: list[Any] = field(default_factory=list)
-    """The trusted content, as the model saw it (leaves as they are: `_text` gives their text)."""
-    untrusted: Label | None = None
-    """The label of the untrusted content it held, if any (trusted=False)."""
-    keys: dict[tuple[str, str], Label] = field(default_factory=dict)
-    """(kind, key) of each record it showed -> the record's label, for sinks that refer to records."""
-    text: str = ""
-    """What the model saw."""
-    _words: frozenset[str] | None = None
-    _trusted_text: str | None = None
-    _shingles: dict[str, Label] | None = None
-    parts: dict[int, Label] = field(default_factory=dict)
-    """Scratch while labelling: the distinct labels of its parts, by identity."""
+
+class Observation:
+    """What one tool result showed the model, with the labels of its parts.
+
+    Attributes:
+        label: join of every part's label: the result as a whole.
+        tracked: normalised private values and their labels (value tracking).
+        texts: private texts of at least six words, as " word word ... " (words space-separated and
+            padded), with their labels: a six-word run of one is in it, padded, exactly when it is one of
+            its shingles.
+        trusted_parts: the trusted content, as the model saw it (leaves as they are: `_text` gives their text).
+        untrusted: the label of the untrusted content it held, if any (trusted=False).
+        keys: (kind, key) of each record it showed -> the record's label, for sinks that refer to records.
+        text: what the model saw.
+
+    `tracked`, `texts` and `keys` start as shared empty tuples / None-free empties and become lists and
+    a dict when the first entry arrives (most results have none).
+    """
+
+    __slots__ = ("call_id", "tool", "label", "tracked", "texts", "trusted_parts", "untrusted", "keys", "text",
+                 "_words", "_trusted_text", "_shingles")
+
+    def __init__(self, call_id: str, tool: str, label: Label = PUBLIC, tracked: Any = (), texts: Any = (),
+                 trusted_parts: Any = (), untrusted: Label | None = None, keys: Any = _NO_KEYS,
+                 text: str = "") -> None:
+        self.call_id, self.tool, self.label, self.untrusted, self.text = call_id, tool, label, untrusted, text
+        self.tracked: list[tuple[str, Label]] | tuple[()] = tracked
+        self.texts: list[tuple[str, Label]] | tuple[()] = texts
+        self.trusted_parts: list[Any] | tuple[()] = trusted_parts
+        self.keys: Mapping[tuple[str, str], Label] = keys
+        self._words: frozenset[str] | None = None
+        self._trusted_text: str | None = None
+        self._shingles: dict[str, Label] | None = None
+
+    def __repr__(self) -> str:
+        return f"Observation(call_id={self.call_id!r}, tool={self.tool!r}, label={self.label!r})"
 
     @property
     def shingles(self) -> dict[str, Label]:
@@ -359,7 +372,7 @@ class _Walk:
     def __init__(self, ctx: _WalkContext, flow: PrivacyFlow, thread_id: str, call_id: str, obs: Observation,
                  trusted: list[Any]) -> None:
         self.ctx, self.flow, self.thread_id, self.call_id, self.obs = ctx, flow, thread_id, call_id, obs
-        self.parts = obs.parts
+        self.parts: dict[int, Label] = {}
         self.taints: dict[int, Label] = {}
         self.trusted = trusted
         self.handles = flow.handles
@@ -420,6 +433,8 @@ class _Walk:
             record = self.flow._record_of(node, ctx.decl, ctx.tool, ctx.kind)
             if keyed:
                 keys_ = self.obs.keys
+                if keys_ is _NO_KEYS:
+                    keys_ = self.obs.keys = {}
                 key = (ctx.kind, str(node[key_field]))
                 keys_[key] = _join(keys_.get(key, PUBLIC), record.label)
         if node.__class__ is dict:
@@ -592,9 +607,10 @@ class PrivacyFlow:
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation."""
-        obs = Observation(call_id=call_id, tool=tool)
-        trusted: list[str] = []
-        result = self._rehandle(result, thread_id, obs)
+        obs = Observation(call_id, tool)
+        trusted: list[Any] = []
+        if self.store.has_thread(thread_id):
+            result = self._rehandle(result, thread_id, obs)
         if decl is None:
             lbl = Label(sources=frozenset({f"tool:{tool}"}), trusted=self.policy.undeclared_output == "trusted")
             shown = result
@@ -604,13 +620,15 @@ class PrivacyFlow:
             obs.label = _join(obs.label, lbl)
         else:
             shown = self._walk(result, decl, thread_id, call_id, tool, obs, trusted)
-        obs.label = _join_all((obs.label, *obs.parts.values()))
-        obs.parts = {}
         obs.text = shown if isinstance(shown, str) else _SHOWN.encode(shown)
         obs.trusted_parts = trusted
         with self._lock:
             self._obs[(thread_id, call_id)] = obs
-            self._thread_calls.setdefault(thread_id, []).append(call_id)
+            calls = self._thread_calls.get(thread_id)
+            if calls is None:
+                self._thread_calls[thread_id] = [call_id]
+            else:
+                calls.append(call_id)
         return obs
 
     def _walk(self, result: Any, decl: Source, thread_id: str, call_id: str, tool: str, obs: Observation,
@@ -642,6 +660,8 @@ class PrivacyFlow:
             elif result is not None:
                 trusted.append(result)
             shown = w.private_leaf(result, e, "") if e[3] and result is not None else result
+        parts = w.parts
+        obs.label = _join_all((obs.label, *parts.values())) if len(parts) != 1 else _join(obs.label, *parts.values())
         taints = w.taints
         if taints:
             obs.untrusted = _join_all(taints.values()) if obs.untrusted is None else _join_all(
@@ -715,8 +735,12 @@ class PrivacyFlow:
     def _track(self, text: str, lbl: Label, obs: Observation) -> None:
         n, padded = _track_forms(text)
         if n is not None:
+            if obs.tracked.__class__ is tuple:
+                obs.tracked = []
             obs.tracked.append((n, lbl))
         if padded is not None:
+            if obs.texts.__class__ is tuple:
+                obs.texts = []
             obs.texts.append((padded, lbl))
 
     def _rehandle(self, result: Any, thread_id: str, obs: Observation) -> Any:

@@ -66,6 +66,10 @@ class HandleStore:
         with self._lock:
             return list(self._by_thread.get(thread_id, {}).values())
 
+    def has_thread(self, thread_id: str) -> bool:
+        """Whether any handle was minted on a thread."""
+        return bool(self._by_thread.get(thread_id))
+
     def get(self, token: str, thread_id: str) -> Handle | None:
         """The handle a token names in this thread, or None (never minted, or minted for another thread)."""
         h = self._by_token.get(token)
