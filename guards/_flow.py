@@ -32,7 +32,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 
 from vfa import PUBLIC, USER, Label, Proposal, ToolSpec
 
-from ._handles import HANDLE_RE, HandleStore
+from ._handles import HANDLE_RE, HandleStore, has_marks
 from ._privacy_decl import PrivacyPolicy, Source, principals, source_of
 
 __all__ = ["Observation", "PrivacyFlow"]
@@ -559,7 +559,7 @@ class PrivacyFlow:
         Kept per thread and extended by the messages appended since the last call: the history only
         grows between calls, and is read again from scratch when its known prefix changed.
         """
-        messages = state.get("messages") if isinstance(state, Mapping) else None
+        messages = state.get("messages") if state.__class__ is dict or isinstance(state, Mapping) else None
         if messages is None:
             return None
         old = self._scans.get(thread_id)
@@ -590,7 +590,10 @@ class PrivacyFlow:
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
-        return self.store.resolve(proposal.args, proposal.thread_id)
+        args = proposal.args
+        if not has_marks(args):  # no handle in it: the arguments as they are (a fresh top-level dict)
+            return dict(args) if args.__class__ is dict else self.store.resolve(args, proposal.thread_id)
+        return self.store.resolve(args, proposal.thread_id)
 
     def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         """Label a tool result, put handles in place of its private values, and return what the model sees."""
@@ -787,9 +790,13 @@ class PrivacyFlow:
                     calls: Collection[str] | None) -> dict[str, Label]:
         idx = self._index(thread_id, calls)
         users, user_words = users_forms
+        leaf_label = self._leaf_label
         out: dict[str, Label] = {}
         for name, value in args.items():
-            out[name] = _join_all(self._leaf_label(leaf, thread_id, idx, users, user_words) for leaf in _leaves(value))
+            if value.__class__ is str:  # one leaf: its label (joining it with PUBLIC gives an equal label)
+                out[name] = _join(PUBLIC, leaf_label(value, thread_id, idx, users, user_words))
+            else:
+                out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_words) for leaf in _leaves(value)])
         return out
 
     def _index(self, thread_id: str, calls: Collection[str] | None) -> _Index:
@@ -833,8 +840,8 @@ class PrivacyFlow:
         n = _norm_of(rest)
         if not n:
             return out  # empty, or nothing but handles
-        for value, lbl in idx.tracked.items():
-            if value in n:
+        if idx.tracked:
+            for lbl in [lbl for value, lbl in idx.tracked.items() if value in n]:
                 out = _join(out, lbl)
         if idx.texts:
             words = _words(rest)

@@ -18,7 +18,7 @@ from typing import Any
 
 from vfa import Label
 
-__all__ = ["HANDLE_RE", "Handle", "HandleStore"]
+__all__ = ["HANDLE_RE", "Handle", "HandleStore", "has_marks"]
 
 HANDLE_RE = re.compile(r"«([a-z0-9_]{1,24}):([0-9a-f]{16})»")
 """What a handle looks like in text; anything matching it but never minted is a forgery."""
@@ -125,3 +125,21 @@ def _strings(value: Any, out: list[str] | None = None) -> list[str]:
         for v in value:
             _strings(v, out)
     return out
+
+
+def has_marks(value: Any) -> bool:
+    """Whether any string in a value (dict keys too) holds "«", the first character of every handle."""
+    cls = value.__class__
+    if cls is str:
+        return "«" in value
+    if cls is dict:
+        return any(has_marks(k) or has_marks(v) for k, v in value.items())
+    if cls is list or cls is tuple:
+        return any(has_marks(v) for v in value)
+    if isinstance(value, str):
+        return "«" in value
+    if isinstance(value, dict):
+        return any(has_marks(k) or has_marks(v) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(has_marks(v) for v in value)
+    return False

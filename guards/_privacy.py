@@ -21,6 +21,7 @@ from langchain_core.messages import ToolMessage
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 
+from ._handles import has_marks
 from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of
 
 __all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "FlowViolation"]
@@ -36,23 +37,6 @@ REJECT: dict[str, Any] = {"type": "reject"}
 _UNSEEN = "unseen-record"
 _PUBLIC_RECIPIENTS = frozenset({PUBLIC_SINK})
 
-
-def _marked(value: Any) -> bool:
-    """Whether any string in a value (dict keys too) holds "«", the first character of a handle."""
-    cls = value.__class__
-    if cls is str:
-        return "«" in value
-    if cls is dict:
-        return any(_marked(k) or _marked(v) for k, v in value.items())
-    if cls is list or cls is tuple:
-        return any(_marked(v) for v in value)
-    if isinstance(value, str):
-        return "«" in value
-    if isinstance(value, dict):
-        return any(_marked(k) or _marked(v) for k, v in value.items())
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return any(_marked(v) for v in value)
-    return False
 
 
 @dataclass(frozen=True)
@@ -159,7 +143,7 @@ class PrivacyGuard:
         args = proposal.args
         if not args:
             return out  # no argument: nothing disclosed, nothing that needs authority, no handle
-        tokens = flow.store.tokens_in(args) if _marked(args) else []
+        tokens = flow.store.tokens_in(args) if has_marks(args) else []
         for token in (t for t in tokens if flow.store.get(t, thread) is None):  # forged or foreign
             out.append(FlowViolation(proposal.call_id, proposal.tool, "handle", _arg_of(proposal.args, token),
                                  proposal.tool, (), (f"forged-handle:{token}",), None,
