@@ -244,6 +244,9 @@ def _shingles_of(texts: Iterable[tuple[str, Label]], into: dict[str, Label] | No
     return out
 
 
+_RECENT = 64
+"""Message scans (and call-set indexes) are kept for this many most recently active threads."""
+
 _SCAN = 256
 """Up to this many (argument run, private text) pairs, runs are looked up by substring search in the
 private texts; beyond it, in a shingle table built once for the thread. Both give the same labels."""
@@ -585,7 +588,11 @@ class PrivacyFlow:
         texts = tuple(users)
         scan = _Scan(list(messages), frozenset(seen) if old is None or len(seen) != len(old.seen) else old.seen,
                      texts, _users_forms(texts) if old is None or grew else old.users)
-        self._scans[thread_id] = scan
+        scans = self._scans
+        with self._lock:  # the scans of the most recently active threads only: a scan holds its messages
+            if scans.pop(thread_id, None) is None and len(scans) >= _RECENT:
+                del scans[next(iter(scans))]
+            scans[thread_id] = scan
         return scan
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
@@ -808,8 +815,12 @@ class PrivacyFlow:
                 return hit[2]
             idx = self._index_of(thread_id, calls)
             if isinstance(calls, frozenset):
-                self._calls_index[thread_id] = (calls, len(idx.obs) if len(idx.obs) == len(
-                    self._thread_calls.get(thread_id, ())) else -1, idx)
+                memo = self._calls_index
+                entry = (calls, len(idx.obs) if len(idx.obs) == len(self._thread_calls.get(thread_id, ())) else -1, idx)
+                with self._lock:
+                    if memo.pop(thread_id, None) is None and len(memo) >= _RECENT:
+                        del memo[next(iter(memo))]
+                    memo[thread_id] = entry
             return idx
         return self._index_of(thread_id, None)
 
