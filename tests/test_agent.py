@@ -259,3 +259,23 @@ def test_async_escalation_and_astream_resume(bank):
     chunks = asyncio.run(main())
     assert bank.sent == [("bob", 60)]
     assert [next(iter(c)) for c in chunks] == ["tools", "agent"]
+
+
+def test_annotated_argument_constraints_are_enforced(bank):
+    from typing import Annotated
+
+    from pydantic import Field
+
+    from vfa import effect
+
+    paid = []
+
+    @effect
+    def pay(amount: Annotated[int, Field(gt=0, le=100)]) -> str:
+        """Pay a bounded amount."""
+        paid.append(amount)
+        return "paid"
+
+    node = GuardNode([pay])
+    msg = node.handle({"name": "pay", "args": {"amount": -5}, "id": "c1"}, {}, "t")
+    assert msg.status == "error" and "greater than 0" in msg.content and paid == []

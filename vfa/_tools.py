@@ -101,7 +101,7 @@ class ToolSpec:
 
 def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
     try:
-        hints = typing.get_type_hints(fn)
+        hints = typing.get_type_hints(fn, include_extras=True)  # keep Annotated[..., Field(...)] constraints
     except Exception as exc:  # an unresolvable annotation is the developer's to fix, named here
         raise ConfigError(f"cannot read the argument types of tool {name!r}: {exc}") from exc
     fields: dict[str, Any] = {}
