@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.types import Command, Send
+from pydantic import Field
 
 from conftest import config
 from vfa import Agent, EffectJournal, GuardNode
@@ -262,10 +264,6 @@ def test_async_escalation_and_astream_resume(bank):
 
 
 def test_annotated_argument_constraints_are_enforced(bank):
-    from typing import Annotated
-
-    from pydantic import Field
-
     from vfa import effect
 
     paid = []
