@@ -187,3 +187,25 @@ def test_a_refused_call_replays_as_the_same_refusal():
     msg = node.handle({"name": "transfer", "args": circular, "id": "loop"}, {}, "t")
     assert msg.status == "error" and "cannot be serialised" in msg.content
     assert paid == []
+
+
+def test_an_error_quoting_a_resolved_value_goes_through_the_flow():
+    @effect
+    def lookup_record(key: str) -> str:
+        """Fails, quoting its argument."""
+        raise KeyError(key)
+
+    class Handles:
+        def label(self, call, state, thread_id):
+            return {}
+
+        def resolve(self, proposal):
+            return {k: v.replace("«ssn»", "078-05-1120") for k, v in proposal.args.items()}
+
+        def observe(self, proposal, spec, result):
+            return str(result).replace("078-05-1120", "«ssn»")
+
+    node = GuardNode([lookup_record], flow=Handles())
+    msg = node.handle({"name": "lookup_record", "args": {"key": "«ssn»"}, "id": "c1"}, {}, "t")
+    assert msg.status == "error" and "«ssn»" in msg.content and "078-05-1120" not in msg.content
+    assert "078-05-1120" not in str([e.data for e in node.journal.entries("t")])

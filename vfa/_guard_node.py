@@ -258,10 +258,12 @@ class GuardNode(RunnableCallable):
         # The journal keeps the arguments as proposed (handles, not the private values they stand
         # for); only the effect itself receives the resolved ones.
         resolved = self.flow.resolve(proposal) if self.flow is not None else proposal.args
+        # An error message may quote the resolved (private) values: the flow rewrites it like a result.
+        redact = (lambda text: self._observe(proposal, spec, text)) if self.flow is not None else None
         if spec.is_effect:
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, proposal.args,
                                              lambda: execute(spec, resolved), pending=pending, restart=restart,
-                                             tag={"task": current_task()})
+                                             tag={"task": current_task()}, redact=redact)
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
             try:
                 ok, result = True, execute(spec, resolved)
@@ -269,6 +271,8 @@ class GuardNode(RunnableCallable):
                 if _is_bubble_up(exc):
                     raise
                 ok, result = False, f"{type(exc).__name__}: {exc}"
+                if redact is not None:
+                    result = redact(result)
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
                                                   {"result": result} if ok else {"error": result})])
         if ok:

@@ -134,6 +134,7 @@ class EffectJournal:
         pending: Sequence[tuple[str, str, str, str, Any]] = (),
         restart: bool = False,
         tag: Mapping[str, Any] | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> tuple[bool, Any]:
         """Run an effect exactly once for (thread_id, call_id) and record its result.
 
@@ -141,7 +142,9 @@ class EffectJournal:
         record of why an effect ran is never behind the effect. Only one run may hold a call's
         write-ahead record: a second one (a concurrent replica, a repeated id) is refused, and only a
         `restart` after a crash may start the call again. `tag` is added to the start and pause
-        records. Returns (ok, result or error text).
+        records; `redact` rewrites an effect's error text before it is recorded or returned (an
+        exception message may quote the private values the effect was given). Returns (ok, result
+        or error text).
         """
         with self._transaction() as db:
             row = db.execute(
@@ -170,6 +173,8 @@ class EffectJournal:
                     self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **(tag or {})})])
                     raise
                 error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
+                if redact is not None:
+                    error = redact(error)
                 self.append([(thread_id, call_id, tool, "failed", {"error": error})])
                 return False, error
         self._record_result(thread_id, call_id, tool, result)
