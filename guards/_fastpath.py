@@ -42,28 +42,94 @@ class BadValue(ValueError):
     """A value read for a precondition does not fit its declared sort (or is missing)."""
 
 
-def _check_sort(path: tuple[str, ...], sort: Sort, v: Any) -> Any:
-    ok = {
-        "int": lambda: isinstance(v, int),
-        "bool": lambda: isinstance(v, bool),
-        "str": lambda: isinstance(v, str),
-        "real": lambda: isinstance(v, (int, float, Fraction)) and not isinstance(v, bool) and math.isfinite(v),
-        "enum": lambda: True,
-        "set": lambda: isinstance(v, (set, frozenset, list, tuple)),
-    }[sort.kind]()
-    if not ok:
-        raise BadValue(f"{display(path)} = {v!r} is not a valid {sort}")
+_MAX_CHAR = "\U0002ffff"  # Z3's largest character (its unicode encoding has 18 bits)
+_BOUND_OPS = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
+
+
+def _bad(path: tuple[str, ...], sort: Sort, v: Any, why: str = "") -> BadValue:
+    return BadValue(f"{display(path)} = {v!r} is not a valid {sort}{why}")
+
+
+def _scalar(path: tuple[str, ...], sort: Sort, v: Any) -> Any:
+    """The canonical value of a scalar of this sort (exact int/str, enum member), or `BadValue`."""
+    kind = sort.kind
+    if kind == "enum":
+        try:
+            return sort.enum(v)  # type: ignore[misc]  # a member maps to itself; a raw value (use_enum_values) to its member
+        except (ValueError, TypeError):
+            raise BadValue(f"{display(path)} = {v!r} is not a member of {sort.enum.__name__}") from None  # type: ignore[union-attr]
+    if kind == "bool":
+        if v.__class__ is bool:
+            return v
+    elif kind == "int":
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = v if v.__class__ is int else int.__int__(v)
+            if sort.domain is None or v in sort.domain:
+                return v
+            raise _bad(path, sort, v, f" (one of {list(sort.domain)!r})")
+    elif kind == "str":
+        if isinstance(v, str):
+            v = v if v.__class__ is str else str.__str__(v)
+            if not v.isascii() and max(v) > _MAX_CHAR:
+                raise _bad(path, sort, v, " (it holds a character beyond U+2FFFF, which Z3 cannot represent)")
+            if sort.domain is None or v in sort.domain:
+                return v
+            raise _bad(path, sort, v, f" (one of {list(sort.domain)!r})")
+    elif kind == "real":
+        if isinstance(v, (int, float, Fraction)) and not isinstance(v, bool):
+            if isinstance(v, int):
+                return v if v.__class__ is int else int.__int__(v)
+            if isinstance(v, float):
+                v = v if v.__class__ is float else float.__float__(v)
+                if math.isfinite(v):
+                    return v
+            else:
+                return v if v.__class__ is Fraction else Fraction(v.numerator, v.denominator)
+    raise _bad(path, sort, v)
+
+
+def convert(path: tuple[str, ...], sort: Sort, v: Any, bounds: Sequence[tuple[str, Any]] = ()) -> Any:
+    """Check a value read for a precondition against its declared sort, domain and bounds; return it canonical.
+
+    One definition for the fast path, the Z3 reference, plan pins and evidence, so they agree: ints are
+    exact ints (a bool, a str "5" or a float 5.5 is not an int), strs exact strs, enums members (a raw
+    value, as `use_enum_values` stores it, becomes its member), a set is a set, frozenset, list or
+    tuple whose every element is converted the same way (a str or a dict is not a set). A value
+    outside a `Literal`'s values or a declared bound (`Field(ge=0)`) is a `BadValue` too: lint and plan
+    checks take those declarations as facts, so the run time makes them true.
+    """
+    if sort.kind == "set":
+        if not isinstance(v, (set, frozenset, list, tuple)):
+            raise _bad(path, sort, v)
+        return frozenset([_scalar(path, sort.elem, x) for x in v])  # type: ignore[arg-type]
+    v = _scalar(path, sort, v)
+    for op, b in bounds:
+        if not _BOUND_OPS[op](v, b):
+            raise _bad(path, sort, v, f" (its declared bound is {op} {b!r})")
     return v
 
 
-def _enum_value(cls: type[enum.Enum], path: tuple[str, ...]) -> Callable[[Any], enum.Enum]:
-    def convert(v: Any) -> enum.Enum:
-        try:
-            return cls(v)  # a member maps to itself; a raw value (use_enum_values) to its member
-        except ValueError:
-            raise BadValue(f"{display(path)} = {v!r} is not a member of {cls.__name__}") from None
+def _check_sort(path: tuple[str, ...], sort: Sort, v: Any) -> Any:
+    """Compatibility name: `convert` without bounds."""
+    return convert(path, sort, v)
 
-    return convert
+
+def _enum_value(cls: type[enum.Enum], path: tuple[str, ...]) -> Callable[[Any], enum.Enum]:
+    sort = Sort("enum", enum=cls)
+    return lambda v: _scalar(path, sort, v)
+
+
+def _converter(path: tuple[str, ...], sort: Sort, bounds: Sequence[tuple[str, Any]]) -> Callable[[Any], Any]:
+    return lambda v: convert(path, sort, v, bounds)
+
+
+def bounds_of(path: tuple[str, ...], schema: Schema | None, arg_bounds: Mapping[str, Any] | None) -> list:
+    """The bounds declared for a variable path: the state schema's, or the tool argument's."""
+    if path[0] == "state":
+        return list((schema.bounds if schema is not None else {}).get(path[1:], ()))
+    if path[0] == "arg":
+        return list((arg_bounds or {}).get(path[1], ()))
+    return []
 
 
 class _Gen:
@@ -175,12 +241,14 @@ def _reader(schema: Schema | None, path: tuple[str, ...], mapping: bool) -> str:
 
 
 def compile_check(
-    terms: Sequence[Term], schema: Schema | None, *, mapping: bool = False, name: str = "check"
+    terms: Sequence[Term], schema: Schema | None, *, mapping: bool = False, name: str = "check",
+    arg_bounds: Mapping[str, Any] | None = None,
 ) -> Callable[[Mapping[str, Any], Any], bool]:
     """One function `(args, world) -> bool`: true when every term holds. Raises `BadValue` on bad input.
 
     `mapping=True` reads every state level with `[...]` (a world given as plain dicts); otherwise
     each level is read as the state type declares it (attributes for models and dataclasses).
+    Every value read is checked as `convert` checks it (inline for the common exact case).
     """
     gen = _Gen()
     used: dict[tuple[str, ...], Sort] = {}
@@ -191,25 +259,37 @@ def compile_check(
         v = gen.names[path] = f"v{i}"
         src = f"a[{path[1]!r}]" if path[0] != "state" else _reader(schema, path[1:], mapping)
         lines.append(f"    {v} = {src}")
+        bounds = bounds_of(path, schema, arg_bounds)
+        conv = gen.bind(_converter(path, sort, bounds))
+        if sort.kind == "set":
+            lines.append(f"    {v} = {conv}({v})")
+            continue
         if sort.kind == "enum":
-            lines.append(f"    {v} = {gen.bind(_enum_value(sort.enum, path))}({v})")  # type: ignore[arg-type]
-        elif sort.kind != "set":
-            ok = {"int": f"isinstance({v}, int)", "bool": f"{v}.__class__ is bool",
-                  "str": f"isinstance({v}, str)",
-                  "real": f"{v}.__class__ in _REAL and _fin({v}) and {v}.__class__ is not bool"}[sort.kind]
-            lines.append(f"    if not ({ok}): {gen.bind(_check_sort)}({path!r}, {gen.bind(sort)}, {v})")
+            ok = f"{v}.__class__ is {gen.bind(sort.enum)}"
+        else:
+            ok = {"int": f"{v}.__class__ is int", "bool": f"{v}.__class__ is bool",
+                  "str": f"{v}.__class__ is str and {v}.isascii()",
+                  "real": f"({v}.__class__ is float and {v} - {v} == 0.0 or {v}.__class__ in _EXACT)"}[sort.kind]
+        if sort.domain is not None:
+            ok += f" and {v} in {gen.bind(frozenset(sort.domain))}"
+        for op, bound in bounds:
+            ok += f" and {v} {_CMP[op]} {gen.bind(bound)}"
+        lines.append(f"    if not ({ok}): {v} = {conv}({v})")
     lines.append("    return " + (" and ".join(gen.emit(t) for t in terms) if terms else "True"))
     lines = [*gen.helpers, *lines]
-    gen.ns.update(_REAL=(int, float, Fraction), _fin=math.isfinite)
+    gen.ns.update(_EXACT=(int, Fraction))
     code = compile("\n".join(lines), f"<vfa precondition {name}>", "exec")
     exec(code, gen.ns)  # noqa: S102 - source generated from a validated term tree only (see module doc)
     return gen.ns[name]
 
 
 def read_values(
-    terms: Sequence[Term], args: Mapping[str, Any], world: Any, symbols: Mapping[str, Any] | None = None
+    terms: Sequence[Term], args: Mapping[str, Any], world: Any, symbols: Mapping[str, Any] | None = None,
+    bounds: Mapping[tuple[str, ...], Any] | None = None,
 ) -> dict[tuple[str, ...], Any]:
-    """The concrete value of every variable the terms read, by path (the slow reader, for evidence)."""
+    """The concrete value of every variable the terms read, by path (the slow reader, for evidence).
+
+    Values are checked and made canonical by `convert` (with `bounds`, by full path, when given)."""
     env: dict[tuple[str, ...], Any] = {}
     for t in terms:
         for path, sort in leaves(t).items():
@@ -222,9 +302,7 @@ def read_values(
                     v = args[path[1]]
             except (KeyError, AttributeError, TypeError, IndexError):
                 raise BadValue(f"{display(path)} is missing") from None
-            if sort.kind == "enum":
-                v = _enum_value(sort.enum, path)(v)  # type: ignore[arg-type]
-            env[path] = _check_sort(path, sort, v)
+            env[path] = convert(path, sort, v, (bounds or {}).get(path, ()))
     return env
 
 

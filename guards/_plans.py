@@ -21,7 +21,7 @@ from typing import Any
 from vfa import ALLOW, Allow, Deny, PolicyError, ToolSpec
 
 from ._clauses import Scope, display, parse_clause
-from ._fastpath import BadValue, _check_sort, _enum_value, evaluate, explain, jsonable
+from ._fastpath import BadValue, convert, evaluate, explain, jsonable
 from ._sorts import Schema, Sort, read_path, schema_of
 from ._symbolic import LazyVars, Overlay, jsonable_tree, model_state, state_bounds, state_sorts
 from ._z3 import Z3
@@ -158,8 +158,7 @@ def verify_plan(
                     return _bad(i, step, f"symbol {v.name!r} is used as {symbols[v.name]} and as {sort}")
             else:
                 try:
-                    v = _enum_value(sort.enum, ("arg", name))(v) if sort.kind == "enum" else v
-                    _check_sort(("arg", name), sort, v)
+                    v = convert(("arg", name), sort, v)
                 except BadValue as exc:
                     return _bad(i, step, f"step {i + 1}: {exc}")
             values[("arg", name)] = v
@@ -224,8 +223,7 @@ def _pin(s: Z3, init: Mapping, schema: Schema, world: Any) -> None:
         except (KeyError, AttributeError, TypeError, IndexError):
             continue
         try:
-            v = _enum_value(sort.enum, path)(v) if sort.kind == "enum" else v
-            _check_sort(path, sort, v)
+            v = convert(path, Sort(sort.kind, sort.enum, sort.elem), v)  # a Literal's domain: asserted below
         except BadValue as exc:
             raise PolicyError(f"the world given as the plan's initial state is invalid: {exc}") from None
         s.add(s.equal(init[path], s.value(sort, v)))

@@ -61,8 +61,9 @@ class Precondition:
         self.texts = tuple(c.strip() if isinstance(c, str) else c for c in clauses)
         self.terms: tuple[Term, ...] = tuple(parse_clause(c, scope) for c in clauses)
         self.reads_state = any(p[0] == "state" for t in self.terms for p in leaves(t))
-        self._declared = compile_check(self.terms, self.schema, name=f"requires_{tool}")
-        self._mapping = compile_check(self.terms, self.schema, mapping=True, name=f"requires_{tool}")
+        self._declared = compile_check(self.terms, self.schema, name=f"requires_{tool}", arg_bounds=self.arg_bounds)
+        self._mapping = compile_check(self.terms, self.schema, mapping=True, name=f"requires_{tool}",
+                                      arg_bounds=self.arg_bounds)
         # a world given as plain dicts is read with [...] at every level, whatever the declared type
         self._root_is_dict = isinstance(self.schema.root, type) and issubclass(self.schema.root, dict)
         self._clauses: list[tuple[Any, Any]] | None = None
@@ -78,8 +79,9 @@ class Precondition:
     def violations(self, args: Mapping[str, Any], world: Any) -> list[dict[str, Any]]:
         """Each violated clause with its explanation in words and the concrete values it read."""
         if self._clauses is None:  # compiled on the first deny: only the deny path needs clause by clause
-            self._clauses = [(compile_check([t], self.schema, name=f"clause_{self.tool}"),
-                              compile_check([t], self.schema, mapping=True, name=f"clause_{self.tool}"))
+            self._clauses = [(compile_check([t], self.schema, name=f"clause_{self.tool}", arg_bounds=self.arg_bounds),
+                              compile_check([t], self.schema, mapping=True, name=f"clause_{self.tool}",
+                                            arg_bounds=self.arg_bounds))
                              for t in self.terms]
         mapping = isinstance(world, dict) and not self._root_is_dict
         out = []

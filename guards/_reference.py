@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._fastpath import BadValue, _check_sort, _enum_value
+from ._fastpath import BadValue, bounds_of, convert
 from ._clauses import leaves
 from ._sorts import read_path
 from ._z3 import LOCK, Z3
@@ -39,9 +39,8 @@ class ReferenceCheck:
                 v = read_path(world, path[1:]) if path[0] == "state" else args[path[1]]
             except (KeyError, AttributeError, TypeError, IndexError):
                 raise BadValue(f"{'.'.join(path)} is missing") from None
-            if sort.kind == "enum":
-                v = _enum_value(sort.enum, path)(v)
-            _check_sort(path, sort, v)
+            pre = self.precondition
+            v = convert(path, sort, v, bounds_of(path, pre.schema, getattr(pre, "arg_bounds", None)))
             out.append(session.equal(self.handles[path], session.value(sort, v)))
         return out
 

@@ -20,6 +20,7 @@ import z3
 from vfa import VfaError
 
 from ._clauses import Term, display
+from ._fastpath import convert
 from ._sorts import Sort
 
 __all__ = ["Outcome", "SolverError", "Z3", "z3_version"]
@@ -62,6 +63,13 @@ def _enum_sort(cls: type[enum.Enum]) -> tuple[Any, dict[Any, Any]]:
         srt, consts = z3.EnumSort(f"{cls.__qualname__}#{id(cls):x}", [m.name for m in cls])
         _ENUM_SORTS[cls] = (srt, dict(zip(cls, consts)))
     return _ENUM_SORTS[cls]
+
+
+def _plain(s: Sort) -> Sort:
+    """The sort without Literal domains (of itself or its elements)."""
+    if s.domain is None and (s.elem is None or s.elem.domain is None):
+        return s
+    return Sort(s.kind, s.enum, _plain(s.elem) if s.elem is not None else None)
 
 
 class Z3:
@@ -107,10 +115,15 @@ class Z3:
         return out
 
     def value(self, s: Sort, v: Any) -> Any:
-        """A concrete Python value as a Z3 value of sort `s` (floats exactly, as rationals)."""
+        """A concrete Python value as a Z3 value of sort `s` (floats exactly, as rationals).
+
+        The value is checked as the fast path checks it (`convert`: no "5" or 5.5 for an int, no str
+        for a set); a value that does not fit raises `BadValue`. A Literal's domain is not checked
+        here (a pinned world outside it makes the constraints unsatisfiable instead)."""
+        v = convert(("value",), _plain(s), v)
         with _translated(f"converting {v!r}"):
             if s.kind == "int":
-                return z3.IntVal(int(v))
+                return z3.IntVal(v)
             if s.kind == "real":
                 f = Fraction(v)
                 return z3.RealVal(f.numerator) / z3.RealVal(f.denominator) if f.denominator != 1 else z3.RealVal(
@@ -120,7 +133,7 @@ class Z3:
             if s.kind == "str":
                 return z3.StringVal(v)
             if s.kind == "enum":
-                return _enum_sort(s.enum)[1][s.enum(v)]  # type: ignore[index,misc]
+                return _enum_sort(s.enum)[1][v]  # type: ignore[index,misc]
             result = z3.EmptySet(self.sort(s.elem))  # type: ignore[arg-type]
             for x in v:
                 result = z3.SetAdd(result, self.value(s.elem, x))  # type: ignore[arg-type]

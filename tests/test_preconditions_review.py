@@ -1,0 +1,92 @@
+"""Regression tests for the reviewed soundness bugs of the Z3 precondition guards (fast path vs Z3 reference)."""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
+from guards._preconditions import Precondition, PreconditionGuard
+from guards._reference import ReferenceCheck
+from guards._sorts import INT, REAL, STR, Sort
+from vfa import GuardContext, Proposal
+
+
+class Tier(enum.Enum):
+    GOLD = "gold"
+    BASIC = "basic"
+
+
+class W(BaseModel):
+    model_config = ConfigDict(use_enum_values=True)
+    payees: set[str]
+    blocked: set[Tier]
+    ids: list[int]
+    tier: Tier
+
+
+def verdicts(clauses, arg_sorts, args, world=None, state=None, bounds=None):
+    """(fast guard, z3 guard) verdict kinds, after checking fast path and reference agree."""
+    pre = Precondition(clauses, tool="t", args=arg_sorts, state=state, bounds=bounds)
+    out = []
+    for backend in ("fast", "z3"):
+        v = PreconditionGuard(pre, backend=backend).check(Proposal(call_id="c", tool="t", args=args),
+                                                          GuardContext(world=world))
+        out.append(v.kind)
+    return tuple(out)
+
+
+DICT_W = {"payees": [], "blocked": [], "ids": [], "tier": "gold"}
+
+
+@pytest.mark.parametrize("clause,args,world", [
+    ("to in state.payees", {"to": "ali"}, {**DICT_W, "payees": "alice,bob"}),  # a str is not a set
+    ("to not in state.payees", {"to": "x"}, {**DICT_W, "payees": {"y": "x"}}),  # nor a dict
+    ("to not in state.payees", {"to": "x"}, {**DICT_W, "payees": None}),
+    ("n not in state.ids", {"n": 5}, {**DICT_W, "ids": ["5"]}),  # elements checked
+    ("n not in state.ids", {"n": 5}, {**DICT_W, "ids": [5.5]}),
+    ("n not in state.ids", {"n": 1}, {**DICT_W, "ids": [True]}),  # a bool is not an int
+])
+def test_bad_set_fields_deny_in_both_backends(clause, args, world) -> None:
+    sorts = {"to": STR, "n": INT}
+    assert verdicts([clause], {k: sorts[k] for k in args}, args, world, W) == ("deny", "deny")
+
+
+def test_enum_sets_with_use_enum_values_hold_members() -> None:
+    w = W(payees=set(), blocked={Tier.GOLD}, ids=[], tier=Tier.GOLD)
+    assert w.blocked == {"gold"}  # raw values, as pydantic stores them
+    E = Sort("enum", enum=Tier)
+    assert verdicts(["t not in state.blocked"], {"t": E}, {"t": Tier.GOLD}, w, W) == ("deny", "deny")
+    assert verdicts(["state.tier not in state.blocked"], {}, {}, w, W) == ("deny", "deny")
+    assert verdicts(["t not in state.blocked"], {"t": E}, {"t": Tier.BASIC}, w, W) == ("allow", "allow")
+    assert verdicts(["t not in state.blocked"], {"t": E}, {"t": "gold"}, w, W) == ("deny", "deny")
+
+
+@pytest.mark.parametrize("value", ["5", 5.5, True, None])
+def test_reference_does_not_coerce_scalars(value) -> None:
+    pre = Precondition(["n <= 10"], tool="t", args={"n": INT})
+    assert ReferenceCheck(pre)  # builds
+    assert verdicts(["n <= 10"], {"n": INT}, {"n": value}) == ("deny", "deny")
+    assert verdicts(["x <= 10"], {"x": REAL}, {"x": "5"}) == ("deny", "deny")
+
+
+class Bounded(BaseModel):
+    balance: int = Field(ge=0)
+    tier: Literal["basic", "gold"] = "basic"
+
+
+def test_declared_state_bounds_and_literal_domains_are_enforced_at_run_time() -> None:
+    # lint treats them as facts, so a world breaking them is a deny, not a pass
+    assert verdicts(["amount <= state.balance + 100"], {"amount": INT}, {"amount": 1}, {"balance": -30, "tier": "basic"},
+                    Bounded) == ("deny", "deny")
+    assert verdicts(["state.tier != 'gold'"], {}, {}, {"balance": 3, "tier": "platinum"}, Bounded) == ("deny", "deny")
+    assert verdicts(["amount <= state.balance + 100"], {"amount": INT}, {"amount": 1}, {"balance": 0, "tier": "basic"},
+                    Bounded) == ("allow", "allow")
+    w = Bounded(balance=50)
+    w.balance -= 80  # no validate_assignment: the model now breaks its own bound
+    assert verdicts(["amount <= state.balance + 100"], {"amount": INT}, {"amount": 1}, w, Bounded) == ("deny", "deny")
+    # argument bounds too
+    assert verdicts(["amount <= 1000"], {"amount": INT}, {"amount": 200}, bounds={"amount": [("le", 100)]}) == (
+        "deny", "deny")
