@@ -132,10 +132,21 @@ def bounds_of(path: tuple[str, ...], schema: Schema | None, arg_bounds: Mapping[
     return []
 
 
+_MIN_NORMAL = 2.0 ** -1022
+
+
+def _fl(x: Any) -> float:
+    """A leaf as a float for the filter; OverflowError (the exact fallback) when the conversion underflows."""
+    f = float(x)
+    if -_MIN_NORMAL < f < _MIN_NORMAL and x != 0 and f != x:
+        raise OverflowError("underflow")
+    return f
+
+
 class _Gen:
     def __init__(self) -> None:
         self.ns: dict[str, Any] = {"_F": Fraction, "_abs": abs, "_min": min, "_max": max, "_len": len,
-                                   "_fs": frozenset}
+                                   "_fs": frozenset, "_fl": _fl}
         self.names: dict[tuple[str, ...], str] = {}
         self.helpers: list[str] = []
 
@@ -148,37 +159,50 @@ class _Gen:
         """A comparison over real arithmetic: decided in floats when the error bound allows, else exactly.
 
         Float evaluation of a tree with n roundings is within gamma_n * M of the exact value, where M
-        is the tree evaluated on absolute values (Higham, Accuracy and Stability, ch. 3). When the
-        float difference of the two sides exceeds twice that bound (plus an underflow allowance), its
-        sign is the exact sign; otherwise, or on overflow, the comparison falls back to Fractions.
+        is the tree evaluated on absolute values (Higham, Accuracy and Stability, ch. 3). That model
+        holds only without underflow and overflow, so the helper falls back to Fractions when a
+        product of non-zero factors lands below the smallest normal float (its error is then absolute
+        and a later factor can magnify it), when a leaf is not exactly a float and converts to a tiny
+        one, and on overflow (an inf or nan makes both tests below false). Sums and negations of
+        floats are exact in the subnormal range. When the float difference of the two sides exceeds
+        twice the bound (plus an allowance), its sign is the exact sign; otherwise it falls back too.
         """
-        leaves: list[str] = []
+        stmts: list[str] = []
         count = [1]  # the final subtraction
+        tiny = repr(_MIN_NORMAL)
+        exact = f"(_F({self.emit(t.args[0])}) {_CMP[t.op]} _F({self.emit(t.args[1])}))"
 
         def walk(x: Term) -> tuple[str, str]:
+            k = count[0]
+            count[0] += 1
             if _is_real_arith(x):
-                count[0] += 1
                 if x.op == "neg":
                     f, m = walk(x.args[0])
-                    return f"(-{f})", m
+                    stmts.append(f"f{k} = -{f}")
+                    return f"f{k}", m
                 (f1, m1), (f2, m2) = walk(x.args[0]), walk(x.args[1])
-                sym = _ARITH[x.op]
-                return f"({f1} {sym} {f2})", (f"({m1} * {m2})" if x.op == "mul" else f"({m1} + {m2})")
-            count[0] += 1  # converting a leaf to float may round too
-            i = len(leaves)
-            leaves.append(self.emit(x))
-            return f"l{i}", f"_abs(l{i})"
+                stmts.append(f"f{k} = {f1} {_ARITH[x.op]} {f2}")
+                if x.op == "mul":
+                    stmts.append(f"if -{tiny} < f{k} < {tiny} and {f1} and {f2}: return {exact}")  # underflow
+                    stmts.append(f"m{k} = {m1} * {m2}")
+                else:
+                    stmts.append(f"m{k} = {m1} + {m2}")
+                return f"f{k}", f"m{k}"
+            # a leaf: floats are exact; ints convert with a relative rounding; a Fraction may underflow
+            stmts.append(f"x{k} = {self.emit(x)}")
+            stmts.append(f"f{k} = x{k} if x{k}.__class__ is float else _fl(x{k})")
+            stmts.append(f"m{k} = _abs(f{k})")
+            return f"f{k}", f"m{k}"
 
         (fa, ma), (fb, mb) = walk(t.args[0]), walk(t.args[1])
         n = count[0]
         unit = 2.0 ** -53
         gamma = 2 * n * unit / (1 - n * unit)
-        exact = f"(_F({self.emit(t.args[0])}) {_CMP[t.op]} _F({self.emit(t.args[1])}))"
         pos = {"eq": False, "ne": True, "lt": False, "le": False, "gt": True, "ge": True}[t.op]
         name = f"_r{len(self.helpers)}"
         params = sorted(set(self.names.values()))
         body = [f"def {name}({', '.join(params)}):", "    try:"]
-        body += [f"        l{i} = float({src})" for i, src in enumerate(leaves)]
+        body += [f"        {line}" for line in stmts]
         body += [f"        d = {fa} - {fb}", f"        e = {gamma!r} * ({ma} + {mb}) + {n * 2.0 ** -1070!r}",
                  "    except OverflowError:", f"        return {exact}",
                  f"    if d > e: return {pos}", f"    if d < -e: return {not pos if t.op not in ('eq', 'ne') else pos}",

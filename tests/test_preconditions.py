@@ -283,27 +283,56 @@ def real_tool(a: float, b: float, c: float) -> str:
     return ""
 
 
+@effect
+@requires("a * b * c < state.d", "a * b * state.d - c * state.k <= a", state=Reals)
+def tiny_tool(a: float, b: float, c: float) -> str:
+    return ""
+
+
 REAL_PRE = ToolSpec.of(real_tool).guards[0].precondition
 REAL_REF = ReferenceCheck(REAL_PRE)
-base = st.sampled_from([0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 3.0, 1e16, 1e-300, 2.0 ** 53, -0.1, -2.5])
+TINY_PRE = ToolSpec.of(tiny_tool).guards[0].precondition  # products that underflow, then grow again
+TINY_REF = ReferenceCheck(TINY_PRE)
+base = st.sampled_from([0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 3.0, 1e16, 1e-300, 2.0 ** 53, -0.1, -2.5,
+                        1e-200, 1e-160, 1e-150, 5e-324, 1e-310, 2.2250738585072014e-308, 1e154, 1e300])
+# magnitudes across the whole float range, subnormals included, where products underflow or overflow
+scaled = st.builds(lambda m, e, s: s * m * 10.0 ** e if -300 <= e <= 300 else s * m * 10.0 ** (e // 2) * 10.0 ** (e - e // 2),
+                   st.floats(1, 10), st.sampled_from([-320, -310, -300, -200, -160, -150, -100, -20, 0, 20, 100,
+                                                     150, 154, 160, 200, 300, 307]), st.sampled_from([1, -1]))
 
 
 @st.composite
 def near_floats(draw: st.DrawFn) -> float:
-    x = draw(st.one_of(base, st.floats(-1e6, 1e6, allow_nan=False)))
+    x = draw(st.one_of(base, st.floats(-1e6, 1e6, allow_nan=False), scaled))
     for _ in range(draw(st.integers(0, 2))):  # step to neighbouring floats, where rounding decides
         x = math.nextafter(x, draw(st.sampled_from([math.inf, -math.inf])))
     return x
 
 
+@pytest.mark.parametrize("pre,ref", [(REAL_PRE, REAL_REF), (TINY_PRE, TINY_REF)], ids=["mixed", "underflow"])
 @settings(max_examples=1200, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(near_floats(), near_floats(), near_floats(), near_floats(), st.integers(-3, 2 ** 60))
-def test_real_arithmetic_fast_path_is_exact(a: float, b: float, c: float, d: float, k: int) -> None:
+def test_real_arithmetic_fast_path_is_exact(pre, ref, a: float, b: float, c: float, d: float, k: int) -> None:
+    if not math.isfinite(d):
+        d = 1.0
     args, state = {"a": a, "b": b, "c": c}, Reals(d=d, k=k)
-    fast = REAL_PRE.holds(args, state)
-    assert fast == all(evaluate(t, read_values([t], args, state)) for t in REAL_PRE.terms)  # Fractions throughout
-    assert fast == (REAL_REF.decide(args, state)[0] == "sat")
+    fast = pre.holds(args, state)
+    assert fast == all(evaluate(t, read_values([t], args, state)) for t in pre.terms)  # Fractions throughout
+    for t in pre.terms:  # clause by clause too: a conjunction can hide a wrong clause
+        assert evaluate(t, read_values([t], args, state)) == _one(t)(args, state)
+    assert fast == (ref.decide(args, state)[0] == "sat")
+
+
+_ONE: dict[int, object] = {}
+
+
+def _one(term):
+    from guards._fastpath import compile_check
+
+    if id(term) not in _ONE:
+        _ONE[id(term)] = compile_check([term], REAL_PRE.schema)
+    return _ONE[id(term)]
 
 
 def test_denial_evidence_reaches_the_guardrail_span_and_the_guard_is_deterministic() -> None:
