@@ -393,10 +393,30 @@ class _Walk:
                 plans[keys] = plan
         return plan
 
+    def echoed(self, v: str) -> bool:
+        """True when a leaf is nothing but handles this thread minted (a tool echoed values it received
+        through them, re-handled by `_rehandle`): their labels are joined and the leaf is shown as it is.
+
+        A handle-shaped token this thread never minted (text an attacker wrote to look like a handle), or
+        a minted handle next to other text, does not exempt the leaf: it is labelled like any leaf (the
+        labels of the minted handles in it joined too).
+        """
+        store, thread, parts = self.flow.store, self.thread_id, self.parts
+        minted = True
+        for m in HANDLE_RE.finditer(v):
+            h = store.get(m.group(0), thread)
+            if h is None:
+                minted = False
+            else:
+                parts[id(h.label)] = h.label
+        return minted and not HANDLE_RE.sub("", v).strip() and HANDLE_RE.search(v) is not None
+
     def private_leaf(self, v: Any, e: tuple[Any, ...], path: str) -> Any:
         text = _text(v)
         self.flow._track(text, e[1], self.obs)
         if self.handles and e[4]:
+            if isinstance(v, str) and "«" in v:  # a value holding minted handles: the handle stands for it resolved
+                v = self.flow.store.resolve(v, self.thread_id)
             ctx = self.ctx
             return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, e[1],
                                         f"{ctx.tool}#{self.call_id}:{path}")
@@ -417,8 +437,8 @@ class _Walk:
                 append(self.walk_dict(v, f"{path}[{i}]" if paths else "", record))
             elif cls is not str and isinstance(v, list):
                 append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
-            elif (cls is str or isinstance(v, str)) and "«" in v and HANDLE_RE.search(v):
-                append(v)  # already a handle (re-handled input): its label was joined by _rehandle
+            elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
+                append(v)  # nothing but handles this thread minted (re-handled input): their labels joined
             else:
                 parts[id(lbl)] = lbl
                 if taint is not None:  # the taint carries where the content came from, not who may read it
@@ -479,8 +499,8 @@ class _Walk:
                 out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
             elif cls is not str and isinstance(v, list):
                 out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
-            elif (cls is str or isinstance(v, str)) and "«" in v and HANDLE_RE.search(v):
-                out[k] = v  # already a handle (re-handled input): its label was joined by _rehandle
+            elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
+                out[k] = v  # nothing but handles this thread minted (re-handled input): their labels joined
             else:
                 lbl, taint = e[1], e[2]
                 parts[id(lbl)] = lbl
@@ -660,7 +680,7 @@ class PrivacyFlow:
             shown = w.walk_dict(result, "", None)
         elif isinstance(result, list):
             shown = w.walk_list(result, "", None, ctx.root)
-        elif isinstance(result, str) and "«" in result and HANDLE_RE.search(result):
+        elif isinstance(result, str) and "«" in result and w.echoed(result):
             shown = result
         else:
             e = ctx.root
