@@ -9,9 +9,12 @@ differential test in tests/test_preconditions.py checks thousands). What makes t
 - every value read from the arguments or the world is checked against its declared sort (a NaN, a
   str where an int was declared) and raises `BadValue`, which the guard turns into a deny.
 
-Code is generated only from our own validated `Term` tree: identifiers are our `v0, v1, ...` and
-field names the schema declared; constants are either `repr` of ints, bools and strs or objects
-bound in the function's namespace. No user string reaches `exec`.
+Code is generated only from our own validated `Term` tree. The generated source holds our own
+identifiers (`check`, `v0`, `_k3`, ...), operators, and `repr` of exact `int`, `bool` and `str`
+values (constants, argument names and field names, the latter checked to be identifiers); every
+other object (floats, enum members, sets, converters) is bound in the function's namespace. The
+tool's name never enters the source: it is only set on the compiled function's `__name__` and
+`__qualname__` and, sanitised, in the code object's file name.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import enum
 import keyword
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -213,8 +217,8 @@ class _Gen:
     def emit(self, t: Term) -> str:
         op, a = t.op, t.args
         if op == "const":
-            if isinstance(t.value, (bool, int, str)) and not isinstance(t.value, enum.Enum):
-                return repr(t.value)
+            if t.value.__class__ in (bool, int, str):
+                return _lit(t.value)
             return self.bind(t.value)  # floats keep their exact binary value; enum members by identity
         if op == "var":
             return self.names[t.value]
@@ -254,13 +258,25 @@ class _Gen:
         raise AssertionError(f"unknown operator {op}")  # the parser produces no other
 
 
+def _lit(v: Any) -> str:
+    """The source of an exact int, bool or str: its repr, a literal Python reads back as the same value."""
+    if v.__class__ not in (bool, int, str):
+        raise AssertionError(f"only exact ints, bools and strs are written into generated code, not {v!r}")
+    return repr(v)
+
+
+def _safe_name(name: Any) -> str:
+    """A tool name fit for a code object's file name and a function's name (never for the source)."""
+    return re.sub(r"[^A-Za-z0-9_.:-]", "_", str(name))[:80]
+
+
 def _reader(schema: Schema | None, path: tuple[str, ...], mapping: bool) -> str:
     expr = "w"
     for i, key in enumerate(path):
-        if not key.isidentifier() or keyword.iskeyword(key):
+        if key.__class__ is not str or not key.isidentifier() or keyword.iskeyword(key):
             raise AssertionError(f"field name {key!r} is not an identifier")  # the parser admits none
         by_item = mapping or (schema is not None and path[:i] in schema.item_access)
-        expr += f"[{key!r}]" if by_item else f".{key}"
+        expr += f"[{_lit(key)}]" if by_item else f".{key}"
     return expr
 
 
@@ -278,10 +294,12 @@ def compile_check(
     used: dict[tuple[str, ...], Sort] = {}
     for t in terms:
         leaves(t, used)
-    lines = [f"def {name}(a, w):"]
+    lines = ["def check(a, w):"]  # a fixed name: the tool's name never enters the source
     for i, (path, sort) in enumerate(used.items()):
         v = gen.names[path] = f"v{i}"
-        src = f"a[{path[1]!r}]" if path[0] != "state" else _reader(schema, path[1:], mapping)
+        if path[0] != "state" and not (path[1].__class__ is str and path[1].isidentifier()):
+            raise AssertionError(f"argument name {path[1]!r} is not an identifier")  # the parser admits none
+        src = f"a[{_lit(path[1])}]" if path[0] != "state" else _reader(schema, path[1:], mapping)
         lines.append(f"    {v} = {src}")
         bounds = bounds_of(path, schema, arg_bounds)
         conv = gen.bind(_converter(path, sort, bounds))
@@ -302,9 +320,11 @@ def compile_check(
     lines.append("    return " + (" and ".join(gen.emit(t) for t in terms) if terms else "True"))
     lines = [*gen.helpers, *lines]
     gen.ns.update(_EXACT=(int, Fraction))
-    code = compile("\n".join(lines), f"<vfa precondition {name}>", "exec")
+    code = compile("\n".join(lines), f"<vfa precondition {_safe_name(name)}>", "exec")
     exec(code, gen.ns)  # noqa: S102 - source generated from a validated term tree only (see module doc)
-    return gen.ns[name]
+    fn = gen.ns["check"]
+    fn.__name__ = fn.__qualname__ = _safe_name(name)
+    return fn
 
 
 def read_values(

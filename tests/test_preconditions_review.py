@@ -90,3 +90,40 @@ def test_declared_state_bounds_and_literal_domains_are_enforced_at_run_time() ->
     # argument bounds too
     assert verdicts(["amount <= 1000"], {"amount": INT}, {"amount": 200}, bounds={"amount": [("le", 100)]}) == (
         "deny", "deny")
+
+
+@pytest.mark.parametrize("name", [
+    "x(a, w):\n    return True\nimport os; os.environ['VFA_INJECTED'] = '1'\ndef y",
+    "send-email", "tool with spaces", "ü\u2028'\"\\",
+])
+def test_tool_names_never_reach_generated_code(name, monkeypatch) -> None:
+    import os
+
+    from vfa import ToolSpec, effect
+
+    from guards import requires
+
+    monkeypatch.delenv("VFA_INJECTED", raising=False)
+
+    @requires("amount <= 100")
+    @effect(name=name)
+    def pay(amount: int) -> str:
+        return "ok"
+
+    guard = ToolSpec.of(pay).guards[0]
+    assert "VFA_INJECTED" not in os.environ
+    for amount, kind in ((10**9, "deny"), (5, "allow")):
+        assert guard.check(Proposal(call_id="c", tool=name, args={"amount": amount}), GuardContext()).kind == kind
+    assert guard.precondition._declared.__code__.co_name == "check"
+    assert "\n" not in guard.precondition._declared.__code__.co_filename
+
+
+def test_langchain_tool_name_is_not_code() -> None:
+    from langchain_core.tools import StructuredTool
+
+    def f(amount: int) -> str:
+        return "ok"
+
+    t = StructuredTool.from_function(f, name="send(a, w):\n    return True\ndef z", description="d")
+    g = PreconditionGuard.for_tool(t, "amount <= 100")
+    assert g.check(Proposal(call_id="c", tool=t.name, args={"amount": 10**9}), GuardContext()).kind == "deny"
