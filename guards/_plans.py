@@ -177,6 +177,16 @@ def verify_plan(
         s.add(s.term(term, init))
     if initial is not None:
         _pin(s, init, schema, initial)
+    out = s.check()  # the facts every step relies on must have a model, or every plan would verify vacuously
+    if out.status != "sat":
+        what = ("the assumptions are inconsistent with the world: the assumed clauses, the declared types "
+                "and bounds of the state" + (" and the pinned current world" if initial is not None else "") +
+                " cannot all hold, so no plan can be verified against them")
+        if out.status == "unknown":
+            return PlanResult(False, undecided=True, explanation=(
+                f"Z3 could not decide whether the assumptions are consistent within {timeout_ms} ms "
+                f"({out.reason}); the plan is not verified"))
+        return PlanResult(False, explanation=what)
     current: Mapping[tuple[str, ...], Any] = init
     all_terms = [*assumed]
     for spec in specs.values():
@@ -210,8 +220,20 @@ def verify_plan(
         current = Overlay(current, after)
         post_view = Overlay(current, dict(view))
         for post in spec.meta.get("postconditions", ()):
-            for c in post.clauses:
-                s.add(s.term(c, post_view))
+            for c in post.clauses:  # a claimed guarantee is proven from the updates, never assumed
+                claim = s.term(c, post_view)
+                s.push()
+                s.add(s.negate(claim))
+                out = s.check()
+                s.pop()
+                if out.status != "unsat":
+                    undecided = out.status == "unknown"
+                    return PlanResult(False, i, step.tool, c.text, undecided=undecided, explanation=(
+                        f"step {i + 1} of {len(steps)} ({step.tool}): its postcondition `{c.text}` "
+                        + (f"could not be decided by Z3 within {timeout_ms} ms ({out.reason})" if undecided else
+                           "is not guaranteed by its updates from the states this plan can reach")
+                        + "; the plan is not verified"))
+                s.add(claim)
     return PlanResult(True, explanation=f"all {len(steps)} step(s) verified for every initial state assumed")
 
 

@@ -127,3 +127,120 @@ def test_langchain_tool_name_is_not_code() -> None:
     t = StructuredTool.from_function(f, name="send(a, w):\n    return True\ndef z", description="d")
     g = PreconditionGuard.for_tool(t, "amount <= 100")
     assert g.check(Proposal(call_id="c", tool=t.name, args={"amount": 10**9}), GuardContext()).kind == "deny"
+
+
+# -- verify_plan: assumptions must be satisfiable, postcondition clauses are proven ---------------------------------
+
+class Bank8(BaseModel):
+    balance: int = Field(ge=0)
+    tier: Literal["basic", "gold"] = "basic"
+
+
+def _withdraw8():
+    from guards import Policy
+    from vfa import effect
+
+    bank = Policy(Bank8)
+
+    @effect
+    @bank.requires("0 < amount <= state.balance")
+    @bank.ensures("state.balance -= amount")
+    def withdraw(amount: int) -> str:
+        return "ok"
+
+    return withdraw
+
+
+@pytest.mark.parametrize("initial,assume", [
+    ({"balance": -30, "tier": "basic"}, ()),  # a pinned world breaking Field(ge=0)
+    ({"balance": 10, "tier": "platinum"}, ()),  # outside the Literal's values
+    (Bank8(balance=10), ["state.balance >= 5000000"]),  # an assumption the pinned world contradicts
+    (None, ["state.balance > 5 and state.balance < 3"]),  # a contradictory assumption
+])
+def test_inconsistent_assumptions_never_verify_a_plan(initial, assume) -> None:
+    from guards import Step, verify_plan
+
+    plan = [Step("withdraw", amount=10**6), Step("withdraw", amount=10**6)]
+    r = verify_plan(plan, [_withdraw8()], initial=initial, assume=assume)
+    assert not r.ok and "inconsistent" in r.explanation
+
+
+def test_contradictory_symbol_assumption_never_verifies() -> None:
+    from guards import Step, Sym, verify_plan
+
+    r = verify_plan([Step("withdraw", amount=Sym("x"))], [_withdraw8()], assume=["x > 5 and x < 3"])
+    assert not r.ok and "inconsistent" in r.explanation
+    assert verify_plan([Step("withdraw", amount=Sym("x"))], [_withdraw8()],
+                       assume=["0 < x <= 5", "state.balance >= 5"]).ok
+
+
+def test_postcondition_clauses_are_proven_not_assumed() -> None:
+    from guards import Policy, Step, verify_plan
+    from vfa import effect
+
+    class Bank(BaseModel):
+        balance: int
+        overdraft: int
+
+    bank = Policy(Bank)
+
+    @effect
+    @bank.requires("0 < amount <= state.balance + state.overdraft")
+    @bank.ensures("state.balance -= amount", "state.balance >= 0")  # a wrong guarantee
+    def withdraw(amount: int) -> str:
+        return "ok"
+
+    r = verify_plan([Step("withdraw", amount=150), Step("withdraw", amount=10**9)], [withdraw],
+                    initial=Bank(balance=100, overdraft=100))
+    assert not r.ok and r.failed_step == 0 and r.clause == "state.balance >= 0"
+
+    @effect
+    @bank.requires("0 < amount <= state.balance")
+    @bank.ensures("state.balance -= amount", "state.balance >= 0")  # a true guarantee
+    def pay(amount: int) -> str:
+        return "ok"
+
+    assert verify_plan([Step("pay", amount=50)], [pay], initial=Bank(balance=100, overdraft=0)).ok
+
+
+def _bank_agent(script, world, extra_guards=(), **plan_options):
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from graphs.plan_execute import plan_execute
+    from guards import Policy
+    from vfa import Agent, effect
+    from vfa.testing import ScriptedModel
+
+    bank = Policy(PBank)
+    committed = []
+
+    @effect
+    @bank.requires("0 < amount <= state.balance", "amount <= state.daily_limit - state.spent_today")
+    @bank.ensures("state.balance -= amount", "state.spent_today += amount")
+    def transfer(to: str, amount: int) -> str:
+        """Send money."""
+        world.balance -= amount
+        world.spent_today += amount
+        committed.append((to, amount))
+        return "sent"
+
+    guards = [g(transfer) for g in extra_guards]
+    agent = Agent(ScriptedModel(script), [transfer], guards, world=lambda: world)
+    app = plan_execute(agent, max_replans=0, **plan_options).compile(checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [("user", "go")]}, {"configurable": {"thread_id": "t"}})
+    return out, committed
+
+
+class PBank(BaseModel):
+    balance: int
+    daily_limit: int
+    spent_today: int = 0
+    payees: set[str] = set()
+
+
+def test_plan_execute_rejects_a_plan_whose_assumption_the_world_contradicts() -> None:
+    world = PBank(balance=1000, daily_limit=400, payees={"alice"})  # today's limit is below the assumed one
+    out, committed = _bank_agent([[("transfer", {"to": "alice", "amount": 300}),
+                                   ("transfer", {"to": "bob", "amount": 300})], "done"], world,
+                                 assume=["state.daily_limit >= 500"])
+    assert committed == []  # rejected before step one, not half-run
