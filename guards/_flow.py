@@ -892,7 +892,7 @@ class PrivacyFlow:
         short = number or len(n) < MIN_TRACKED
         key = _num(text) if number else n
         in_user = (key in user_words) if short else (n in users)
-        if in_user or text.strip().lower() in self.policy.user:  # the user's own address is the user's word
+        if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _join(out, USER)
         if idx.taint is not None:
             grounded = (key in idx.trusted_words) if short else (n in idx.trusted_text)

@@ -35,6 +35,8 @@ APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "scope": "recipient"
 REJECT: dict[str, Any] = {"type": "reject"}
 
 _UNSEEN = "unseen-record"
+ABSTRACT_PRINCIPALS = frozenset({"user"})
+"""Principals that stand for the user in labels but are no address: an argument naming one names nobody."""
 _PUBLIC_RECIPIENTS = frozenset({PUBLIC_SINK})
 
 
@@ -121,10 +123,11 @@ class PrivacyGuard:
             if decl is None:
                 relevant[name] = None  # undeclared: every argument is published, so every one is read
                 continue
-            relevant[name] = frozenset(decl.disclose) | decl.authority
             fields = set(spec.args_model.model_fields)
+            # every argument but the internal ones is disclosed somewhere (undeclared: to the most public audience)
+            relevant[name] = frozenset(fields) - decl.internal
             named = set(decl.disclose) | {r for r in decl.disclose.values() if r != PUBLIC_SINK} | set(
-                decl.authority) | set(decl.refers)
+                decl.authority) | set(decl.refers) | set(decl.internal)
             unknown = sorted(named - fields)
             if unknown:
                 raise PolicyError(f"privacy sink of {name!r} names unknown arguments {unknown}; "
@@ -151,18 +154,36 @@ class PrivacyGuard:
                                  f"{token} was not issued on this thread (forged, or from another thread)"))
         if decl is None:  # undeclared: every argument is assumed to be published
             decl = Sink(disclose={a: PUBLIC_SINK for a in proposal.args})
-        resolved = flow.store.resolve(proposal.args, thread) if tokens else proposal.args
-        user = flow.policy.user
-        for arg, to in decl.disclose.items():
-            if arg not in proposal.args:
-                continue
+        targets = {to for to in decl.disclose.values() if to != PUBLIC_SINK}
+        if tokens:  # a recipients argument names people: a handle there would be read back in a denial
+            for to in sorted(targets):
+                held = flow.store.tokens_in(args[to]) if to in args else ()
+                if held:
+                    out.append(FlowViolation(
+                        proposal.call_id, proposal.tool, "handle", to, proposal.tool, (), tuple(held), None,
+                        f"{proposal.tool} denied by privacy rule `recipients are written, never handles`: {to} "
+                        f"holds {', '.join(held)}; name recipients by their addresses"))
+        resolved = flow.store.resolve(args, thread) if tokens else args
+        # recipients as the model wrote them (handle form): a denial never reads a handle's value back
+        audiences: list[tuple[str, str, frozenset[str]]] = [
+            (arg, to, _PUBLIC_RECIPIENTS if to == PUBLIC_SINK else principals(args.get(to)))
+            for arg, to in decl.disclose.items() if arg in args]
+        undeclared = [a for a in args if a not in decl.disclose and a not in decl.internal]
+        if undeclared:  # fail closed: disclosed to the sink's most public audience
+            if not targets or PUBLIC_SINK in decl.disclose.values():
+                most: frozenset[str] = _PUBLIC_RECIPIENTS
+            else:
+                most = frozenset().union(*(principals(args.get(t)) for t in targets))
+            audiences += [(a, PUBLIC_SINK if most is _PUBLIC_RECIPIENTS else "+".join(sorted(targets)), most)
+                          for a in undeclared]
+        user = flow.policy.addresses
+        for arg, to, recipients in audiences:
             lbl = proposal.labels.get(arg, PUBLIC)
             if arg in decl.refers:
-                lbl = lbl.join(self._referent(thread, decl.refers[arg], resolved[arg], calls))
+                lbl = lbl.join(self._referent(thread, decl.refers[arg], resolved[arg], calls, args[arg]))
             if lbl.readers is None:
                 continue  # public: it may flow to anyone
-            recipients = _PUBLIC_RECIPIENTS if to == PUBLIC_SINK else principals(resolved.get(to))
-            readers = lbl.readers
+            readers = lbl.readers - ABSTRACT_PRINCIPALS  # "user" is no address: an argument "user" reads nothing
             bad = sorted(r for r in recipients if r not in user and r not in readers)
             if bad:
                 sink = f"{proposal.tool}.{arg} -> {'public' if to == PUBLIC_SINK else to}"
@@ -186,12 +207,17 @@ class PrivacyGuard:
                     f"in no user message or trusted tool output"))
         return out
 
-    def _referent(self, thread: str, kind: str, key: Any, calls: set[str] | None) -> Label:
+    def _referent(self, thread: str, kind: str, key: Any, calls: set[str] | None, shown: Any = None) -> Label:
+        """The label of the records an argument refers to; `shown` is the argument as the model wrote it
+        (handle form), named in the label's sources instead of a resolved value."""
         lbl = None
-        for k in (key if isinstance(key, (list, tuple)) else [key]):
+        keys = key if isinstance(key, (list, tuple)) else [key]
+        names = shown if isinstance(shown, (list, tuple)) and len(shown) == len(keys) else (
+            [shown] * len(keys) if shown is not None else keys)
+        for k, name in zip(keys, names):
             one = self.flow.key_label(thread, kind, k, calls)
             if one is None:  # a record the agent never saw: private to the user (fail closed)
-                one = Label(readers=frozenset(self.flow.policy.user), sources=frozenset({f"{kind}:{k}", _UNSEEN}))
+                one = Label(readers=frozenset(self.flow.policy.user), sources=frozenset({f"{kind}:{name}", _UNSEEN}))
             lbl = one if lbl is None else lbl.join(one)
         return lbl or PUBLIC
 

@@ -69,6 +69,10 @@ class Sink:
     refers: Mapping[str, str] = field(default_factory=dict)
     """Argument -> the kind of record it names (`forward_email.email_id` -> "email"); the disclosure
     carries that record's label. A record the agent never saw is treated as private to the user."""
+    internal: frozenset[str] = frozenset()
+    """Arguments the tool keeps to itself (disclosed to nobody). Any other argument the sink does not name
+    in `disclose` is treated as disclosed to its most public audience (fail closed): to anyone when one
+    of its disclosures is public or it names none, else to every recipient it names."""
 
 
 def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: Collection[str] | bool = (),
@@ -82,9 +86,13 @@ def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: 
 
 
 def privacy_sink(fn: Any = None, *, disclose: Mapping[str, str] | None = None, authority: Collection[str] = (),
-                 refers: Mapping[str, str] | None = None) -> Any:
-    """Declare what a tool's arguments disclose and which need the user's authority (decorator)."""
-    decl = Sink(disclose=dict(disclose or {}), authority=frozenset(authority), refers=dict(refers or {}))
+                 refers: Mapping[str, str] | None = None, internal: Collection[str] = ()) -> Any:
+    """Declare what a tool's arguments disclose and which need the user's authority (decorator).
+
+    An argument not named in `disclose` (nor `internal`) counts as disclosed to the sink's most public audience.
+    """
+    decl = Sink(disclose=dict(disclose or {}), authority=frozenset(authority), refers=dict(refers or {}),
+                internal=frozenset(internal))
     return _attach(fn, SINK_KEY, decl)
 
 
@@ -154,6 +162,12 @@ class PrivacyPolicy:
                    grants={k.strip().lower(): tuple(v) for k, v in (grants or {}).items()},
                    trusted_sources=tuple(trusted_sources), on_violation=on_violation,
                    undeclared_output=undeclared_output)
+
+    @property
+    def addresses(self) -> frozenset[str]:
+        """The user's configured addresses: `user` without the abstract principal "user", which stands for
+        the user in labels but is matched against no argument (an argument "user" names nobody)."""
+        return self.user - {"user"}
 
     def granted(self, sources: Collection[str]) -> frozenset[str]:
         """Principals the policy lets read a value with these sources."""

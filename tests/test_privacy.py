@@ -135,7 +135,7 @@ def _mini_agent(script, policy=None, journal=None, flow=None):
         """Profile."""
         return {"name": "Emma", "ssn": SSN}
 
-    @privacy_sink()
+    @privacy_sink(internal=["text"])  # kept by the tool: an undeclared argument would count as published
     @privacy_source()
     def echo(text: str) -> str:
         """Return the text as it is."""
