@@ -8,6 +8,7 @@ thread-safe and guards run on the chain's worker threads, so every call into Z3 
 from __future__ import annotations
 
 import enum
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -63,6 +64,22 @@ def _enum_sort(cls: type[enum.Enum]) -> tuple[Any, dict[Any, Any]]:
         srt, consts = z3.EnumSort(f"{cls.__qualname__}#{id(cls):x}", [m.name for m in cls])
         _ENUM_SORTS[cls] = (srt, dict(zip(cls, consts)))
     return _ENUM_SORTS[cls]
+
+
+def _escape(text: str) -> str:
+    """A str as Z3 string-literal source: Z3 decodes `\\u{..}` escapes in `StringVal`, so every character
+    other than printable ASCII (the backslash included) is written as its code point, `\\u{5c}`."""
+    if text.isascii() and text.isprintable() and "\\" not in text:
+        return text
+    return "".join(c if " " <= c <= "~" and c != "\\" else f"\\u{{{ord(c):x}}}" for c in text)
+
+
+_ESCAPED = re.compile(r"\\u\{([0-9a-fA-F]{1,5})\}")
+
+
+def _unescape(text: str) -> str:
+    """A model's string from Z3's printed form (`\\u{..}` escapes; a backslash printed alone is itself)."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _plain(s: Sort) -> Sort:
@@ -131,7 +148,7 @@ class Z3:
             if s.kind == "bool":
                 return z3.BoolVal(bool(v))
             if s.kind == "str":
-                return z3.StringVal(v)
+                return z3.StringVal(_escape(v))
             if s.kind == "enum":
                 return _enum_sort(s.enum)[1][v]  # type: ignore[index,misc]
             result = z3.EmptySet(self.sort(s.elem))  # type: ignore[arg-type]
@@ -268,7 +285,7 @@ class Z3:
             if s.kind == "bool":
                 return z3.is_true(v)
             if s.kind == "str":
-                return v.as_string()
+                return _unescape(v.as_string())
             if s.kind == "enum":
                 return s.enum[str(v)]  # type: ignore[index]
             members = []

@@ -244,3 +244,48 @@ def test_plan_execute_rejects_a_plan_whose_assumption_the_world_contradicts() ->
                                    ("transfer", {"to": "bob", "amount": 300})], "done"], world,
                                  assume=["state.daily_limit >= 500"])
     assert committed == []  # rejected before step one, not half-run
+
+
+# -- strings reach Z3 as code points, never as escape sequences ---------------------------------------------------------
+
+@pytest.mark.parametrize("clause,value", [
+    ("name != 'alice'", "\\u{61}lice"), ("len(name) <= 6", "\\u{61}lice"), ("name != 'A'", "\\u{41}"),
+    ("len(name) <= 1", "\U0001F600"), ("name == 'a\\\\b'", "a\\b"), ("len(name) == 2", "\\\\"),
+    ("name != 'x'", "\ud800"), ("len(name) >= 2", "\\x41"),
+])
+def test_string_escapes_mean_the_same_to_z3_and_python(clause, value) -> None:
+    kinds = verdicts([clause], {"name": STR}, {"name": value})
+    assert kinds[0] == kinds[1]
+
+
+def test_strings_z3_cannot_represent_are_denied_by_both() -> None:
+    assert verdicts(["name != 'x'"], {"name": STR}, {"name": "\U000E0001"}) == ("deny", "deny")
+
+
+def test_z3_backend_does_not_decode_escapes_in_set_membership() -> None:
+    class Bank(BaseModel):
+        balance: int
+        payees: set[str] = set()
+
+    args = {"to": "\\u{61}lice", "amount": 5000}
+    kinds = verdicts(["to in state.payees or amount <= 100"], {"to": STR, "amount": INT}, args,
+                     Bank(balance=10**6, payees={"alice"}), Bank)
+    assert kinds == ("deny", "deny")
+
+
+def test_plan_args_reach_z3_as_code_points() -> None:
+    from guards import Policy, Step, verify_plan
+    from vfa import effect
+
+    bank = Policy(PBank)
+
+    @effect
+    @bank.requires("to in state.payees or amount <= 100")
+    @bank.ensures("state.balance -= amount")
+    def transfer(to: str, amount: int) -> str:
+        return "sent"
+
+    w = PBank(balance=1000, daily_limit=1000, payees={"alice"})
+    assert verify_plan([Step("transfer", to="alice", amount=300)], [transfer], initial=w).ok
+    r = verify_plan([Step("transfer", to="\\u{61}lice", amount=300)], [transfer], initial=w)
+    assert not r.ok and r.failed_step == 0
