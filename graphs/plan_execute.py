@@ -6,7 +6,7 @@
     app = plan_execute(agent, assume=["state.limits.daily >= 500"]).compile(checkpointer=InMemorySaver())
 
 The model's reply with tool calls is the plan. Before any of it runs, `guards.verify_plan` checks
-every step's precondition from the current world (pinned field by field) under the declared
+every step's precondition (the tool's own and the agent's `PreconditionGuard`s) from the current world (pinned field by field) under the declared
 postconditions. A plan that can fail is rejected as a whole: each of its calls gets a tool message
 with the failing step, clause and counterexample, and the model may re-plan (`max_replans` times).
 A verified plan then runs one call at a time through the agent's own `GuardNode`, so every step is
@@ -82,7 +82,7 @@ def plan_execute(
         calls = list(plan.tool_calls) if plan is not None else []
         steps = [{"tool": c["name"], "args": c.get("args") or {}} for c in calls]
         result = verify_plan(steps, specs, assume=assume, initial=current_world() if pin_world else None,
-                             timeout_ms=timeout_ms)
+                             timeout_ms=timeout_ms, guards=node.chain.guards)
         if result.ok:
             return {}
         verdict = result.verdict()

@@ -105,11 +105,25 @@ def _step(raw: Any) -> Step:
     return Step(tool, dict(args))
 
 
-def _arg_sorts(spec: ToolSpec) -> dict[str, Sort]:
-    for key in ("preconditions", "postconditions"):
-        for p in spec.meta.get(key, ()):
-            return dict(p.arg_sorts)
+def _arg_sorts(spec: ToolSpec, extra: Sequence[Any] = ()) -> dict[str, Sort]:
+    for p in (*spec.meta.get("preconditions", ()), *spec.meta.get("postconditions", ()), *extra):
+        return dict(p.arg_sorts)
     return {}
+
+
+def _agent_preconditions(guards: Iterable[Any], specs: Mapping[str, ToolSpec]) -> dict[str, list[Any]]:
+    """Preconditions of agent-level `PreconditionGuard`s, by tool (those a tool carries itself are in its meta)."""
+    out: dict[str, list[Any]] = {}
+    for g in guards:
+        pre = getattr(g, "precondition", None)
+        if pre is None or not hasattr(pre, "terms"):
+            continue
+        for name in (getattr(g, "tools", None) or {pre.tool}):
+            spec = specs.get(name)
+            if spec is not None and not any(p is pre for p in spec.meta.get("preconditions", ())):
+                if not any(p is pre for p in out.get(name, ())):
+                    out.setdefault(name, []).append(pre)
+    return out
 
 
 def verify_plan(
@@ -120,6 +134,7 @@ def verify_plan(
     state: Any = None,
     initial: Any = None,
     timeout_ms: int = 5000,
+    guards: Iterable[Any] = (),
 ) -> PlanResult:
     """Prove every step's precondition holds for every initial state satisfying `assume`, or find where not.
 
@@ -131,20 +146,29 @@ def verify_plan(
         initial: the concrete current world (a model, dataclass or dict): every field it has is pinned
             to its value, so the plan is verified for this very state (fields it lacks stay symbolic).
         timeout_ms: Z3's budget per step; a step it cannot decide leaves the plan unverified.
+        guards: the agent's own guards: the preconditions of its `PreconditionGuard`s (e.g.
+            `PreconditionGuard.for_tool(...)`) are checked at every step of their tool too.
 
     Raises:
         PolicyError: for a malformed assumption (the developer's); a malformed plan (the model's) is a
             result with `ok=False`.
     """
     specs, steps = _specs(tools), [_step(s) for s in plan]
+    agent_pres = _agent_preconditions(guards, specs)
     schema = _schema(specs, state)
+    if schema.root is None:  # only agent-level guards declare the state type
+        schema = next((p.schema for ps in agent_pres.values() for p in ps if p.schema.root is not None), schema)
+
+    def pres_of(spec: ToolSpec) -> tuple[Any, ...]:
+        return (*spec.meta.get("preconditions", ()), *agent_pres.get(spec.name, ()))
+
     symbols: dict[str, Sort] = {}
     concrete: list[dict[tuple[str, ...], Any]] = []
     for i, step in enumerate(steps):
         spec = specs.get(step.tool)
         if spec is None:
             return _bad(i, step, f"step {i + 1} proposes unknown tool {step.tool!r}")
-        sorts, values = _arg_sorts(spec), {}
+        sorts, values = _arg_sorts(spec, agent_pres.get(spec.name, ())), {}
         fields = spec.args_model.model_fields
         for name, v in step.args.items():
             if name not in fields:
@@ -190,15 +214,16 @@ def verify_plan(
     current: Mapping[tuple[str, ...], Any] = init
     all_terms = [*assumed]
     for spec in specs.values():
-        for pre in spec.meta.get("preconditions", ()):
+        for pre in pres_of(spec):
             all_terms.extend(pre.terms)
     extra = _element_candidates(s, concrete, init, sorts)
 
     for i, step in enumerate(steps):
         spec = specs[step.tool]
-        view = Overlay(current, {p: (init[("sym", v.name)] if isinstance(v, Sym) else s.value(_sort(spec, p), v))
+        arg_sorts = _arg_sorts(spec, agent_pres.get(spec.name, ()))
+        view = Overlay(current, {p: (init[("sym", v.name)] if isinstance(v, Sym) else s.value(arg_sorts[p[1]], v))
                                  for p, v in concrete[i].items()})
-        clauses = [(t, c) for pre in spec.meta.get("preconditions", ()) for t, c in zip(pre.texts, pre.terms)]
+        clauses = [(t, c) for pre in pres_of(spec) for t, c in zip(pre.texts, pre.terms)]
         holds = [s.term(c, view) for _, c in clauses]
         if holds:
             s.push()

@@ -289,3 +289,34 @@ def test_plan_args_reach_z3_as_code_points() -> None:
     assert verify_plan([Step("transfer", to="alice", amount=300)], [transfer], initial=w).ok
     r = verify_plan([Step("transfer", to="\\u{61}lice", amount=300)], [transfer], initial=w)
     assert not r.ok and r.failed_step == 0
+
+
+# -- agent-level precondition guards take part in plan verification ----------------------------------------------------
+
+def test_verify_plan_checks_agent_level_precondition_guards() -> None:
+    from guards import Policy, Step, verify_plan
+    from vfa import effect
+
+    bank = Policy(PBank)
+
+    @effect
+    @bank.requires("0 < amount <= state.balance")
+    @bank.ensures("state.balance -= amount")
+    def transfer(to: str, amount: int) -> str:
+        return "sent"
+
+    g = PreconditionGuard.for_tool(transfer, "state.balance - amount >= 500", state=PBank)
+    plan = [Step("transfer", to="alice", amount=300), Step("transfer", to="alice", amount=300)]
+    w = PBank(balance=1000, daily_limit=1000)
+    assert verify_plan(plan, [transfer], initial=w).ok
+    r = verify_plan(plan, [transfer], initial=w, guards=[g])
+    assert not r.ok and r.failed_step == 1 and r.clause == "state.balance - amount >= 500"
+    assert verify_plan(plan[:1], [transfer], initial=w, guards=[g]).ok
+
+
+def test_plan_execute_passes_the_agents_precondition_guards() -> None:
+    world = PBank(balance=1000, daily_limit=1000, payees={"alice"})
+    out, committed = _bank_agent(
+        [[("transfer", {"to": "alice", "amount": 300}), ("transfer", {"to": "alice", "amount": 300})], "done"], world,
+        extra_guards=[lambda t: PreconditionGuard.for_tool(t, "state.balance - amount >= 500", state=PBank)])
+    assert committed == [] and world.balance == 1000  # the plan is rejected whole, not stopped after step one
