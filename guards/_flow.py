@@ -11,7 +11,8 @@ three mechanisms combine, each closing what the one before leaves open:
    consecutive words of one inherits its label. It misses a paraphrase, a translation or an encoding
    (base64, spelled-out digits) of a value the model did read.
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any
-   argument value that appears in no user message and no trusted tool output is labelled untrusted:
+   argument value that appears in no user message and is no whole trusted tool output value (after
+   normalisation; never a word or a substring of one, nor a private value shown as a handle) is labelled untrusted:
    the model may have got it from the injection. An attacker's address, IBAN, amount or password then
    cannot become an authority argument however it was phrased. It cannot see an injection that only
    recombines values the user or a trusted tool supplied (pay a known payee an amount the user named).
@@ -226,10 +227,18 @@ class Observation:
 
     @property
     def trusted_words(self) -> frozenset[str]:
-        """Words and numbers of the trusted content (computed on first use: most results never need it)."""
+        """The trusted values, whole: each leaf normalised (and a number also in its `_num` form). An
+        authority argument is grounded only by one of these exactly, never by a substring or a word of
+        one (computed on first use: most results never need it)."""
         if self._words is None:
-            texts = [t if t.__class__ is str else _text(t) for t in self.trusted_parts]
-            self._words = frozenset(w for t in texts for w in (*_words(t), *_numbers(t)))
+            out: set[str] = set()
+            for t in self.trusted_parts:
+                text = t if t.__class__ is str else _text(t)
+                out.add(_norm_of(text))
+                if isinstance(t, (int, float)) and not isinstance(t, bool):
+                    out.add(_num(text))
+            out.discard("")
+            self._words = frozenset(out)
         return self._words
 
 
@@ -443,7 +452,7 @@ class _Walk:
                 parts[id(lbl)] = lbl
                 if taint is not None:  # the taint carries where the content came from, not who may read it
                     taints[id(taint)] = taint
-                elif v is not None:
+                elif v is not None and not (self.handles and e[4]):  # a handled value grounds nothing
                     self.trusted.append(v)
                 append(self.private_leaf(v, e, f"{path}[{i}]") if private and v is not None else v)
         return out
@@ -506,7 +515,7 @@ class _Walk:
                 parts[id(lbl)] = lbl
                 if taint is not None:
                     taints[id(taint)] = taint
-                elif v is not None:
+                elif v is not None and not (self.handles and e[4]):  # a handled value grounds nothing
                     self.trusted.append(v)
                 out[k] = self.private_leaf(v, e, f"{path}.{k}") if e[3] and v is not None else v
         return out
@@ -687,7 +696,7 @@ class PrivacyFlow:
             w.parts[id(e[1])] = e[1]
             if e[2] is not None:
                 w.taints[id(e[2])] = e[2]
-            elif result is not None:
+            elif result is not None and not (self.handles and e[4]):
                 trusted.append(result)
             shown = w.private_leaf(result, e, "") if e[3] and result is not None else result
         parts = w.parts
@@ -895,7 +904,8 @@ class PrivacyFlow:
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _join(out, USER)
         if idx.taint is not None:
-            grounded = (key in idx.trusted_words) if short else (n in idx.trusted_text)
+            trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
+            grounded = n in trusted or (number and key in trusted)
             if not grounded:
                 out = _join(out, idx.taint)
         return out

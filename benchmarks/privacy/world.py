@@ -143,7 +143,8 @@ class World:
             """The user's contacts (name and email)."""
             return [dict(c) for c in w.contacts]
 
-        mail = privacy_source(private=["subject", "body"], untrusted=["from", "subject", "body"], handle=False,
+        # every field a sender writes is untrusted: from, to, cc, subject, body
+        mail = privacy_source(private=["subject", "body"], untrusted=["from", "to", "cc", "subject", "body"], handle=False,
                               readers_from=["from", "to"], kind="email", key="id")
 
         @read
@@ -167,7 +168,7 @@ class World:
             return {"path": path, "content": f["content"], "shared_with": list(f["shared_with"])}
 
         @read
-        @privacy_source(private=["title", "description"], untrusted=["description"], handle=False,
+        @privacy_source(private=["title", "description"], untrusted=["title", "attendees", "description"], handle=False,
                         readers_from=["attendees"], kind="event", key="id")
         def list_events() -> list:
             """The calendar: id, title, day, time, attendees, description."""
@@ -186,7 +187,8 @@ class World:
             return [dict(p) for p in w.payees]
 
         @read
-        @privacy_source(private=["amount", "counterparty"], untrusted=["memo"], handle=False, kind="transaction",
+        @privacy_source(private=["amount", "counterparty"], untrusted=["counterparty", "memo"], handle=False,
+                        kind="transaction",
                         key="id")
         def list_transactions() -> list:
             """Recent transactions: counterparty, amount (negative: paid), memo."""
