@@ -16,13 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from vfa import ALLOW, Allow, Deny, PolicyError, ToolSpec
+from vfa._tools import ArgumentError
 
 from ._clauses import Scope, display, parse_clause
 from ._fastpath import BadValue, convert, evaluate, explain, jsonable
 from ._sorts import Schema, Sort, read_path, schema_of
+from ._sorts import arg_sorts as _declared_args
 from ._symbolic import LazyVars, Overlay, jsonable_tree, model_state, state_bounds, state_sorts
 from ._z3 import Z3
 
@@ -111,6 +115,28 @@ def _arg_sorts(spec: ToolSpec, extra: Sequence[Any] = ()) -> dict[str, Sort]:
     return {}
 
 
+def _validated(spec: ToolSpec, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Arguments as the run time sees them: validated by the tool's schema (symbols stand for themselves and
+    their fields are left out; each concrete field is validated against its own annotation)."""
+    if not any(isinstance(v, Sym) for v in args.values()):
+        return spec.validate(args)
+    out: dict[str, Any] = {}
+    for name, v in args.items():
+        if isinstance(v, Sym):
+            out[name] = v
+            continue
+        info = spec.args_model.model_fields[name]
+        ann = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        out[name] = TypeAdapter(ann).validate_python(v)
+    return out
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(e["msg"] for e in exc.errors()[:3])
+    return str(exc)
+
+
 def _agent_preconditions(guards: Iterable[Any], specs: Mapping[str, ToolSpec]) -> dict[str, list[Any]]:
     """Preconditions of agent-level `PreconditionGuard`s, by tool (those a tool carries itself are in its meta)."""
     out: dict[str, list[Any]] = {}
@@ -164,6 +190,7 @@ def verify_plan(
 
     symbols: dict[str, Sort] = {}
     concrete: list[dict[tuple[str, ...], Any]] = []
+    sym_bounds: list[tuple[int, Step, str, str, Sort, list]] = []
     for i, step in enumerate(steps):
         spec = specs.get(step.tool)
         if spec is None:
@@ -173,11 +200,14 @@ def verify_plan(
         for name, v in step.args.items():
             if name not in fields:
                 return _bad(i, step, f"step {i + 1} gives {step.tool!r} an unknown argument {name!r}")
+        bounds = _declared_args(spec.args_model, spec.name)[1]
         for name, sort in sorts.items():
             v = step.args.get(name, fields[name].default if not fields[name].is_required() else None)
             if name not in step.args and fields[name].is_required():
                 return _bad(i, step, f"step {i + 1} omits argument {name!r} of {step.tool!r}")
             if isinstance(v, Sym):
+                if bounds.get(name):
+                    sym_bounds.append((i, step, name, v.name, sort, bounds[name]))
                 if symbols.setdefault(v.name, sort) != sort and not symbols[v.name].same(sort):
                     return _bad(i, step, f"symbol {v.name!r} is used as {symbols[v.name]} and as {sort}")
             else:
@@ -186,6 +216,13 @@ def verify_plan(
                 except BadValue as exc:
                     return _bad(i, step, f"step {i + 1}: {exc}")
             values[("arg", name)] = v
+        try:  # the run time checks pydantic-validated arguments: a step its schema rejects cannot run
+            checked = _validated(spec, step.args)
+            for path in values:
+                if not isinstance(values[path], Sym) and path[1] in checked:  # the values the run time's guards see
+                    values[path] = convert(path, sorts[path[1]], checked[path[1]])
+        except (ArgumentError, ValidationError, BadValue) as exc:
+            return _bad(i, step, f"step {i + 1} ({step.tool}) has invalid arguments: {_why(exc)}")
         concrete.append(values)
 
     assumptions = [assume] if isinstance(assume, str) else list(assume)
@@ -211,6 +248,16 @@ def verify_plan(
                 f"Z3 could not decide whether the assumptions are consistent within {timeout_ms} ms "
                 f"({out.reason}); the plan is not verified"))
         return PlanResult(False, explanation=what)
+    for i, step, name, sym, sort, bounds in sym_bounds:  # a symbol must satisfy its argument's declared bounds
+        s.push()
+        s.add(s.negate(s.conj(s.domain(init[("sym", sym)], Sort(sort.kind, sort.enum), bounds))))
+        out = s.check()
+        s.pop()
+        if out.status != "unsat":
+            return PlanResult(False, i, step.tool, undecided=out.status == "unknown", explanation=(
+                f"step {i + 1} ({step.tool}): argument {name!r} is the symbol {sym!r}, which the assumptions do "
+                f"not keep within the argument's declared bounds "
+                f"({', '.join(f'{op} {b!r}' for op, b in bounds)}); the plan is not verified"))
     current: Mapping[tuple[str, ...], Any] = init
     all_terms = [*assumed]
     for spec in specs.values():

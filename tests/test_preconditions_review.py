@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from typing import Annotated, Literal
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
@@ -320,3 +320,31 @@ def test_plan_execute_passes_the_agents_precondition_guards() -> None:
         [[("transfer", {"to": "alice", "amount": 300}), ("transfer", {"to": "alice", "amount": 300})], "done"], world,
         extra_guards=[lambda t: PreconditionGuard.for_tool(t, "state.balance - amount >= 500", state=PBank)])
     assert committed == [] and world.balance == 1000  # the plan is rejected whole, not stopped after step one
+
+
+# -- plans check the arguments the run time will see: validated by the tool's schema ---------------------------------
+
+def test_verify_plan_validates_step_arguments_like_the_run_time() -> None:
+
+    from guards import Policy, Step, Sym, verify_plan
+    from vfa import effect
+
+    class Acc(BaseModel):
+        balance: int
+
+    bank = Policy(Acc)
+
+    @effect
+    @bank.requires("0 < amount <= state.balance")
+    @bank.ensures("state.balance -= amount")
+    def transfer(amount: Annotated[int, Field(le=100)], currency: Literal["EUR", "USD"] = "EUR") -> str:
+        return "ok"
+
+    w = Acc(balance=10**6)
+    assert verify_plan([Step("transfer", amount=50)], [transfer], initial=w).ok
+    r = verify_plan([Step("transfer", amount=50), Step("transfer", amount=500)], [transfer], initial=w)
+    assert not r.ok and r.failed_step == 1
+    r = verify_plan([Step("transfer", amount=10, currency="BTC")], [transfer], initial=w)
+    assert not r.ok and r.failed_step == 0
+    assert not verify_plan([Step("transfer", amount=Sym("x"))], [transfer], initial=w, assume=["0 < x"]).ok
+    assert verify_plan([Step("transfer", amount=Sym("x"))], [transfer], initial=w, assume=["0 < x <= 100"]).ok
