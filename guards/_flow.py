@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import compress
@@ -49,8 +50,37 @@ _WORD = re.compile(r"[0-9a-z]+")
 _INDICES = re.compile(r"(\[\d+\])+$")
 
 
+_CONFUSABLES = str.maketrans({
+    # Cyrillic letters that look like Latin ones
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b",
+    "һ": "h", "ү": "y", "г": "r", "п": "n", "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o",
+    "Р": "p", "С": "c", "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i", "Ј": "j", "Ү": "y", "Һ": "h",
+    # Greek letters that look like Latin ones
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "ω": "w", "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
+    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    # dotless i, long s, script letters NFKC keeps apart
+    "ı": "i", "ſ": "s", "ℓ": "l",
+})
+
+
+@lru_cache(maxsize=8192)
+def _fold_slow(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
+    t = unicodedata.normalize("NFKD", t)
+    return "".join(c for c in t if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+
+
+def _fold(text: str) -> str:
+    """Text with look-alikes folded to ASCII before value tracking: NFKC (fullwidth digits and letters,
+    ligatures), common Cyrillic and Greek look-alikes of Latin letters, accents dropped and invisible
+    format characters (zero-width spaces and joiners) removed. ASCII text is returned as it is."""
+    return text if text.isascii() else _fold_slow(text)
+
+
 def _norm(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.lower())
+    return _NOT_ALNUM.sub("", _fold(text).lower())
 
 
 _SHOWN = json.JSONEncoder(ensure_ascii=False, default=repr)
@@ -64,7 +94,7 @@ def _norm_of(text: str) -> str:
     """`_norm(text)`, cached: the same contact names, subjects and bodies are normalised again and again."""
     n = _NORMS.get(text)
     if n is None:
-        n = _NOT_ALNUM.sub("", text.lower())
+        n = _NOT_ALNUM.sub("", _fold(text).lower())
         if len(text) <= 4096:
             if len(_NORMS) >= 8192:
                 _NORMS.clear()
@@ -73,7 +103,7 @@ def _norm_of(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return _WORD.findall(_fold(text).lower())
 
 
 @lru_cache(maxsize=4096)
@@ -152,7 +182,7 @@ def _join_all(labels: Iterable[Label]) -> Label:
 
 
 def _numbers(text: str) -> set[str]:
-    return {_num(m) for m in _NUMBER.findall(text.replace(",", ""))}
+    return {_num(m) for m in _NUMBER.findall(_fold(text).replace(",", ""))}
 
 
 def _num(text: str) -> str:
@@ -908,6 +938,27 @@ class PrivacyFlow:
             grounded = n in trusted or (number and key in trusted)
             if not grounded:
                 out = _join(out, idx.taint)
+        return out
+
+    def content_label(self, texts: Iterable[str], thread_id: str, calls: Collection[str] | None = None) -> Label:
+        """The label value tracking gives texts joined together (forward and in reverse order): a private
+        value split across two arguments of one call is caught (no taint: only what it carries)."""
+        parts = [HANDLE_RE.sub(" ", t) for t in texts if t]
+        if len(parts) < 2:
+            return PUBLIC
+        idx = self._index(thread_id, calls)
+        out = PUBLIC
+        for joined in (" ".join(parts), " ".join(reversed(parts))):
+            n = _norm_of(joined)
+            for lbl in [lbl for value, lbl in idx.tracked.items() if value in n]:
+                out = _join(out, lbl)
+            if idx.texts:
+                words = _words(joined)
+                shingles = idx.shingles
+                for i in range(len(words) - SHINGLE + 1):
+                    lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
+                    if lbl is not None:
+                        out = _join(out, lbl)
         return out
 
     def key_label(self, thread_id: str, kind: str, key: Any, calls: Collection[str] | None = None) -> Label | None:

@@ -194,6 +194,30 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {arg} carries data from "
                     f"{', '.join(origin) or 'an unseen record'} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
+        # a value split across arguments disclosed to the same audience: their texts joined
+        groups: dict[frozenset[str], list[str]] = {}
+        for arg, _to, recipients in audiences:
+            groups.setdefault(recipients, []).append(arg)
+        for recipients, names in groups.items():
+            texts = [t for a in names for t in _strings_of(args[a])]
+            if len(texts) < 2 or not hasattr(flow, "content_label"):
+                continue
+            lbl = flow.content_label(texts, thread)
+            if lbl.readers is None:
+                continue
+            readers = lbl.readers - ABSTRACT_PRINCIPALS
+            bad = sorted(r for r in recipients if r not in user and r not in readers)
+            if bad and not any(v.rule == "confidentiality" and set(bad) <= set(v.recipients) and v.arg in names
+                               for v in out):
+                arg = "+".join(names)
+                sink = f"{proposal.tool}.{arg} -> {'public' if recipients is _PUBLIC_RECIPIENTS else ', '.join(sorted(recipients))}"
+                origin = _origin(lbl)
+                out.append(FlowViolation(
+                    proposal.call_id, proposal.tool, "confidentiality", arg, sink, tuple(bad), origin,
+                    tuple(sorted(lbl.readers)),
+                    f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)} together "
+                    f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
+                    f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
         for arg in sorted(decl.authority):
             if arg not in proposal.args:
                 continue
@@ -260,6 +284,19 @@ def _short(value: Any) -> str:
 
 def _arg_of(args: Mapping[str, Any], token: str) -> str:
     return next((k for k, v in args.items() if token in repr(v)), "")
+
+
+def _strings_of(value: Any) -> list[str]:
+    """The text leaves of an argument (numbers as text), in order."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if isinstance(value, Mapping):
+        return [t for k, v in value.items() for t in (*_strings_of(k), *_strings_of(v))]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [t for v in value for t in _strings_of(v)]
+    return []
 
 
 def _seen_calls(state: Any) -> set[str] | None:
