@@ -30,7 +30,7 @@ APPROVE_ONCE: dict[str, Any] = {"type": "approve"}
 """A person's answer that lets this one call through."""
 APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "scope": "recipient"}
 """A person's answer that also lets later disclosures by the same tool to the same recipients through
-(on this thread). It is read back from the journal's `approved` entries, which only an answer to
+(on this thread), of data from the origins (sources) approved: data from another origin asks again. It is read back from the journal's `approved` entries, which only an answer to
 `interrupt()` can write: no tool output or prompt can create one."""
 REJECT: dict[str, Any] = {"type": "reject"}
 
@@ -100,9 +100,10 @@ class PrivacyGuard:
             return ALLOW
         # only a disclosure to named recipients can have been approved: read the journal only then
         approvable = any(v.rule == "confidentiality" and v.recipients for v in found)
-        approved = self._approved(proposal.thread_id, context.journal) if approvable else set()
-        open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients
-                                          and all((v.tool, r) in approved for r in v.recipients))]
+        approved = self._approved(proposal.thread_id, context.journal) if approvable else {}
+        # covered only when every recipient was approved for this tool and for every origin of this data
+        open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients and all(
+            set(v.origin) <= approved.get((v.tool, r), frozenset()) for r in v.recipients))]
         if not open_:
             return ALLOW
         evidence = {"violations": [v.as_dict() for v in open_], "tool": proposal.tool,
@@ -245,20 +246,27 @@ class PrivacyGuard:
             lbl = one if lbl is None else lbl.join(one)
         return lbl or PUBLIC
 
-    def _approved(self, thread_id: str, context_journal: Any = None) -> set[tuple[str, str]]:
-        """(tool, recipient) pairs a person approved "for this recipient" on this thread, from the journal."""
+    def _approved(self, thread_id: str, context_journal: Any = None) -> dict[tuple[str, str], frozenset[str]]:
+        """(tool, recipient) -> the origins (sources) a person approved "for this recipient" on this thread,
+        from the journal: a later disclosure is covered only when its origins are among them."""
         journal = self.journal or self.flow.journal or context_journal
         if journal is None:
-            return set()
+            return {}
         asked: dict[str, dict[str, Any]] = {}
-        out: set[tuple[str, str]] = set()
+        out: dict[tuple[str, str], frozenset[str]] = {}
         for e in journal.entries(thread_id):
             if e.kind == "escalated" and e.data.get("guard") == self.name:
                 asked[e.call_id] = e.data.get("evidence") or {}
             elif (e.kind == "approved" and e.call_id in asked
                   and e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]):
                 ev = asked[e.call_id]
-                out |= {(str(ev.get("tool")), str(r)) for r in ev.get("recipients") or ()}
+                tool = str(ev.get("tool"))
+                for v in ev.get("violations") or ():
+                    if v.get("rule") != "confidentiality":
+                        continue
+                    origins = frozenset(str(o) for o in v.get("origin") or ())
+                    for r in v.get("recipients") or ():
+                        out[(tool, str(r))] = out.get((tool, str(r)), frozenset()) | origins
         return out
 
 
