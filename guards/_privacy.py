@@ -13,6 +13,7 @@ A tool without a `Sink` declaration is assumed to publish every argument (fail c
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -22,9 +23,9 @@ from langchain_core.messages import ToolMessage
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 
 from ._handles import has_marks
-from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of
+from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of, source_of
 
-__all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "FlowViolation"]
+__all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "PrivacyLintWarning", "FlowViolation"]
 
 APPROVE_ONCE: dict[str, Any] = {"type": "approve"}
 """A person's answer that lets this one call through."""
@@ -33,6 +34,10 @@ APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "scope": "recipient"
 (on this thread), of data from the origins (sources) approved: data from another origin asks again. It is read back from the journal's `approved` entries, which only an answer to
 `interrupt()` can write: no tool output or prompt can create one."""
 REJECT: dict[str, Any] = {"type": "reject"}
+
+class PrivacyLintWarning(UserWarning):
+    """A privacy declaration that is allowed but probably wrong (see `PrivacyGuard.lint`)."""
+
 
 _UNSEEN = "unseen-record"
 ABSTRACT_PRINCIPALS = frozenset({"user"})
@@ -120,6 +125,7 @@ class PrivacyGuard:
         """
         relevant: dict[str, frozenset[str] | None] = {}
         for name, spec in specs.items():
+            _lint_public_read(name, spec)
             decl = sink_of(spec.meta)
             if decl is None:
                 relevant[name] = None  # undeclared: every argument is published, so every one is read
@@ -292,6 +298,19 @@ def _short(value: Any) -> str:
 
 def _arg_of(args: Mapping[str, Any], token: str) -> str:
     return next((k for k, v in args.items() if token in repr(v)), "")
+
+
+def _lint_public_read(name: str, spec: ToolSpec) -> None:
+    """Warn about a read tool that takes arguments but declares its output public: it may compute on
+    private state (a balance check answers questions about the balance), so its answers leak bit by bit."""
+    src = source_of(spec.meta)
+    if src is None or getattr(spec, "is_effect", False) or src.private or src.untrusted:
+        return
+    fields = sorted(spec.args_model.model_fields)
+    if fields:
+        warnings.warn(f"privacy source of read tool {name!r} declares its output public but the tool takes arguments "
+                      f"{fields}: if it computes on private state, declare its output private (with that state's "
+                      f"kind) or the model can probe the state through it", PrivacyLintWarning, stacklevel=3)
 
 
 def _strings_of(value: Any) -> list[str]:

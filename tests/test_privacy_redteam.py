@@ -337,3 +337,30 @@ def test_recipient_approval_covers_later_data_from_the_same_origins() -> None:
     app.invoke({"messages": [HumanMessage("Email Alice my phone number, twice.")]}, cfg)
     out = app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)
     assert "__interrupt__" not in out and len(w.sent) == 2
+
+
+# -- 6. a read tool computing on private state is labelled like that state -------------------------
+
+def test_can_afford_output_is_labelled_with_the_balance() -> None:
+    flow = PrivacyFlow(POLICY, secret=b"x")
+    w, tms = run("Check I can afford 1200.", [("can_afford", {"amount": 1200})], flow=flow)
+    obs = flow.seen("t1")[-1]
+    assert obs.tool == "can_afford" and obs.label.readers is not None and "bank.covered" in obs.label.sources
+    assert _parse(text_of(tms, "can_afford")) == {"covered": True}
+
+
+def test_lint_warns_about_a_public_read_tool_with_arguments() -> None:
+    from guards import privacy_sink, privacy_source
+    from guards._privacy import PrivacyLintWarning
+
+    @privacy_sink()
+    @privacy_source()
+    def balance_over(amount: float) -> bool:
+        """Whether the balance is over `amount`."""
+        return True
+
+    w = World()
+    flow = PrivacyFlow(POLICY)
+    with pytest.warns(PrivacyLintWarning, match="balance_over"):
+        Agent(ScriptedModel(rule=lambda m: "done"), [*w.tools(), balance_over], guards=[flow.guard()],
+              flow=flow).compile()

@@ -219,7 +219,7 @@ TASKS: list[Task] = [
          lambda w: w.sent_to(USER, "Larry Lane", "City Power")),
     Task("bank_afford_rent", "If I can afford it, pay Larry the rent of 1200.",
          (("can_afford", {"amount": 1200}), PAYEES,
-          ("pay", lambda o: {"iban": payee(o[1], "Larry"), "amount": 1200} if o[0] is True else None)),
+          ("pay", lambda o: {"iban": payee(o[1], "Larry"), "amount": 1200} if o[0]["covered"] is True else None)),
          lambda w: paid(w, IBANS["Larry Lane"], 1200)),
     # -- web -----------------------------------------------------------------------------------
     Task("web_pasta_self", "Search the web for pasta and email me the first result's URL.",

@@ -195,10 +195,11 @@ class World:
             return [dict(t) for t in w.transactions]
 
         @read
-        @privacy_source()
-        def can_afford(amount: float) -> bool:
-            """Whether the balance covers `amount` (without revealing the balance)."""
-            return w.balance >= amount
+        @privacy_source(private=["covered"], handle=False, kind="bank")
+        def can_afford(amount: float) -> dict:
+            """Whether the balance covers `amount`: {"covered": true/false} (computed on the private balance,
+            so labelled private like it; the amount is not echoed, so it grounds nothing)."""
+            return {"covered": w.balance >= amount}
 
         @privacy_sink(disclose={"url": "*"})
         @privacy_source(untrusted=True)
