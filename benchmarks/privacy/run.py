@@ -42,6 +42,8 @@ class _Harness:
 
     def run(self, task: Task, attack: Attack | None, *, obey: bool) -> tuple[World, list[Any]]:
         self.world.__init__(attack.text() if attack else "")  # the tools close over this world: reset it
+        if attack and attack.plant:
+            attack.plant(self.world)
         self.current["rule"] = rule_for(task, obey=obey)
         self.runs += 1
         out = self.app.invoke({"messages": [HumanMessage(task.prompt)]},
