@@ -67,10 +67,14 @@ class CollisionGuard:
 
     Args:
         tools: the tools whose proposals are motions (default `("move",)`; None: every tool).
-        path: `(proposal, context) -> waypoints (k, 2)` or shapes `(k, n, 4|3)`; default
-            `proposal.args["waypoints"]`.
+        path: `(proposal, context) -> waypoints (k, 2)` (or shapes `(k, n, 4|3)` with
+            `shape_paths=True`); default `proposal.args["waypoints"]`.
         body: the agent's size, `(width, height)` for a box or a radius for a circle, or
             `(proposal, context) -> size`; needed when `path` gives centres.
+        shape_paths: accept full shape paths `(k, n, 4|3)` from `path` (default False). Off by
+            default because the path usually comes from the proposal: an agent sending shapes
+            would describe its own size (a point, say) and bypass the configured `body`. Cannot
+            be combined with `body`.
         start: `(proposal, context) -> (x, y)`, the current position, prepended to the path so
             the first leg is checked too; default none.
         obstacles: `context -> array or list of arrays`: boxes `(n, 4)` / circles `(n, 3)`, static,
@@ -90,12 +94,16 @@ class CollisionGuard:
         start: Callable[[Proposal, GuardContext], Any] | None = None,
         obstacles: Callable[[GuardContext], Any] | None = None,
         touching: bool = True,
+        shape_paths: bool = False,
         name: str = "collision",
         timeout_s: float | None = None,
     ) -> None:
         if isinstance(tools, str):
             raise ConfigError(f"CollisionGuard: tools must be a list of tool names, got the string {tools!r}")
+        if shape_paths and body is not None:
+            raise ConfigError(f"CollisionGuard: shape_paths=True takes the agent's size from the path; drop body=")
         self.name = name
+        self.shape_paths = bool(shape_paths)
         self.tools = frozenset(tools) if tools is not None else None
         self.timeout_s = timeout_s
         self._path = path or _default_path
@@ -117,6 +125,12 @@ class CollisionGuard:
             return path_shapes(arr, body)
         if arr.ndim != 3:
             raise SceneError(f"{self.name}: path must be waypoints (k, 2) or shapes (k, n, 4|3), got shape {arr.shape}")
+        if not self.shape_paths:
+            # a proposal must not pick its own size: shapes from the path would bypass body=
+            raise SceneError(
+                f"{self.name}: the path gives shapes {arr.shape}, but this guard takes waypoints (k, 2) and "
+                "the configured body; pass shape_paths=True to accept shape paths"
+            )
         if self._start is not None:
             raise ConfigError(f"{self.name}: start= needs a path of centres (k, 2), not shapes")
         return arr

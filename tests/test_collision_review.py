@@ -1,0 +1,36 @@
+"""Regression tests for the review of the collision guard and the trace verifier (issue 5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from guards import CollisionGuard, SceneError
+from vfa import ConfigError, Deny, GuardContext, Proposal
+
+
+def _move(waypoints):
+    return Proposal(call_id="c", tool="move", args={"waypoints": waypoints})
+
+
+_ORIGIN = {"start": lambda p, c: (0.0, 0.0)}
+
+
+# -- 1. a shape path from the proposal must not bypass the configured body ------------------------
+
+
+def test_shape_path_cannot_bypass_body():
+    guard = CollisionGuard(body=(4.0, 4.0), **_ORIGIN)
+    world = GuardContext(world={"obstacles": np.array([[-10.0, 1.0, 10.0, 2.0]])})
+    assert isinstance(guard.check(_move([[-5.0, 0.0], [5.0, 0.0]]), world), Deny)
+    # the same motion, described by the agent as a point: refused, not allowed
+    with pytest.raises(SceneError, match="shape_paths"):
+        guard.check(_move([[[-5.0, 0.0, 0.0]], [[5.0, 0.0, 0.0]]]), world)
+
+
+def test_shape_paths_are_an_explicit_opt_in():
+    with pytest.raises(ConfigError, match="body"):
+        CollisionGuard(body=1.0, shape_paths=True, **_ORIGIN)
+    guard = CollisionGuard(shape_paths=True)
+    world = GuardContext(world={"obstacles": np.array([[0.0, 0.0, 1.0]])})
+    assert isinstance(guard.check(_move([[[-5.0, 0.0, 0.5]], [[5.0, 0.0, 0.5]]]), world), Deny)
