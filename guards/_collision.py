@@ -76,7 +76,11 @@ class CollisionGuard:
             would describe its own size (a point, say) and bypass the configured `body`. Cannot
             be combined with `body`.
         start: `(proposal, context) -> (x, y)`, the current position, prepended to the path so
-            the first leg is checked too; default none.
+            the leg from where the agent is to the first waypoint is checked too. Required,
+            unless `allow_no_start=True`.
+        allow_no_start: declare that the path's first waypoint (or first frame of a shape path)
+            is the current position, so no start is needed; a path of one waypoint is then
+            refused (there is no motion to sweep, and the way there is unknown).
         obstacles: `context -> array or list of arrays`: boxes `(n, 4)` / circles `(n, 3)`, static,
             or `(k, n, 4|3)` moving in step with the path; default `context.world["obstacles"]`
             or `context.world.obstacles`.
@@ -95,6 +99,7 @@ class CollisionGuard:
         obstacles: Callable[[GuardContext], Any] | None = None,
         touching: bool = True,
         shape_paths: bool = False,
+        allow_no_start: bool = False,
         name: str = "collision",
         timeout_s: float | None = None,
     ) -> None:
@@ -102,6 +107,13 @@ class CollisionGuard:
             raise ConfigError(f"CollisionGuard: tools must be a list of tool names, got the string {tools!r}")
         if shape_paths and body is not None:
             raise ConfigError(f"CollisionGuard: shape_paths=True takes the agent's size from the path; drop body=")
+        if start is None and not allow_no_start:
+            raise ConfigError(
+                "CollisionGuard: pass start= (the current position, so the first leg is checked), or "
+                "allow_no_start=True if the path's first waypoint is always the current position"
+            )
+        if start is not None and shape_paths:
+            raise ConfigError("CollisionGuard: start= needs a path of centres; a shape path starts at its first frame")
         self.name = name
         self.shape_paths = bool(shape_paths)
         self.tools = frozenset(tools) if tools is not None else None
@@ -122,7 +134,7 @@ class CollisionGuard:
                 raise ConfigError(f"{self.name}: the path gives centres but no body size was declared (body=)")
             if self._start is not None:
                 arr = np.concatenate([np.asarray(self._start(proposal, context), dtype=np.float64).reshape(1, 2), arr])
-            return path_shapes(arr, body)
+            return self._swept(path_shapes(arr, body))
         if arr.ndim != 3:
             raise SceneError(f"{self.name}: path must be waypoints (k, 2) or shapes (k, n, 4|3), got shape {arr.shape}")
         if not self.shape_paths:
@@ -131,8 +143,15 @@ class CollisionGuard:
                 f"{self.name}: the path gives shapes {arr.shape}, but this guard takes waypoints (k, 2) and "
                 "the configured body; pass shape_paths=True to accept shape paths"
             )
-        if self._start is not None:
-            raise ConfigError(f"{self.name}: start= needs a path of centres (k, 2), not shapes")
+        return self._swept(arr)
+
+    def _swept(self, arr: np.ndarray) -> np.ndarray:
+        # one frame is a discrete check of where the agent ends, not of how it gets there
+        if arr.shape[0] < 2:
+            raise SceneError(
+                f"{self.name}: a path of {arr.shape[0]} waypoint(s) and no start: the motion to it cannot be "
+                "checked; pass start= (the current position)"
+            )
         return arr
 
     def first_contact(self, proposal: Proposal, context: GuardContext) -> tuple[Contact, int] | None:

@@ -370,14 +370,14 @@ def test_guard_denies_path_through_wall_with_first_contact():
 
 def test_guard_allows_clear_path_and_picks_earliest_group():
     world = {"obstacles": {"walls": np.array([[10.0, 5.0, 11.0, 6.0]]), "posts": np.array([[3.0, 0.0, 0.5]])}}
-    guard = CollisionGuard(body=0.5)
+    guard = CollisionGuard(body=0.5, allow_no_start=True)
     assert guard.check(_move([[0.0, -3.0], [20.0, -3.0]]), GuardContext(world=world)).kind == "allow"
     verdict = guard.check(_move([[0.0, 0.0], [20.0, 5.5]]), GuardContext(world=world))
     assert verdict.evidence["obstacle_group"] == 1 and verdict.evidence["obstacle_kind"] == "circle"
 
 
 def test_guard_bad_input_raises_clearly():
-    guard = CollisionGuard(body=(1.0, 1.0))
+    guard = CollisionGuard(body=(1.0, 1.0), allow_no_start=True)
     with pytest.raises(SceneError, match="non-finite"):
         guard.check(_move([[0.0, 0.0], [float("nan"), 1.0]]), GuardContext(world={"obstacles": np.zeros((1, 4))}))
     with pytest.raises(SceneError, match="obstacles"):

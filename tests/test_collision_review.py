@@ -31,6 +31,30 @@ def test_shape_path_cannot_bypass_body():
 def test_shape_paths_are_an_explicit_opt_in():
     with pytest.raises(ConfigError, match="body"):
         CollisionGuard(body=1.0, shape_paths=True, **_ORIGIN)
-    guard = CollisionGuard(shape_paths=True)
+    guard = CollisionGuard(shape_paths=True, allow_no_start=True)
     world = GuardContext(world={"obstacles": np.array([[0.0, 0.0, 1.0]])})
     assert isinstance(guard.check(_move([[[-5.0, 0.0, 0.5]], [[5.0, 0.0, 0.5]]]), world), Deny)
+
+
+# -- 2. the leg from the current position to the first waypoint is always checked ----------------
+
+_WALL = GuardContext(world={"obstacles": np.array([[5.0, -10.0, 6.0, 10.0]])})
+
+
+def test_start_is_required():
+    with pytest.raises(ConfigError, match="start="):
+        CollisionGuard(body=(1.0, 1.0))
+    with pytest.raises(ConfigError, match="start="):
+        CollisionGuard(shape_paths=True, start=lambda p, c: (0.0, 0.0))
+    guard = CollisionGuard(body=(1.0, 1.0), **_ORIGIN)
+    # the agent at the origin jumps over the wall: the first leg is checked
+    assert isinstance(guard.check(_move([[10.0, 0.0]]), _WALL), Deny)
+    assert isinstance(guard.check(_move([[10.0, 0.0], [20.0, 0.0]]), _WALL), Deny)
+    assert guard.check(_move([[3.0, 0.0], [3.0, 5.0]]), _WALL).kind == "allow"
+
+
+def test_single_waypoint_without_start_is_refused():
+    guard = CollisionGuard(body=(1.0, 1.0), allow_no_start=True)
+    with pytest.raises(SceneError, match="start"):
+        guard.check(_move([[10.0, 0.0]]), _WALL)
+    assert isinstance(guard.check(_move([[0.0, 0.0], [10.0, 0.0]]), _WALL), Deny)
