@@ -81,9 +81,12 @@ class CollisionGuard:
         allow_no_start: declare that the path's first waypoint (or first frame of a shape path)
             is the current position, so no start is needed; a path of one waypoint is then
             refused (there is no motion to sweep, and the way there is unknown).
-        obstacles: `context -> array or list of arrays`: boxes `(n, 4)` / circles `(n, 3)`, static,
-            or `(k, n, 4|3)` moving in step with the path; default `context.world["obstacles"]`
-            or `context.world.obstacles`.
+        obstacles: `context -> obstacles`: a group of boxes `(n, 4)` / circles `(n, 3)`, or a
+            list or mapping of groups (nested lists are static groups side by side); a group
+            moving in step with the path, `(k, n, 4|3)`, must be an ndarray (or, with
+            `moving=True`, a plain list of frames). None is an error. Default
+            `context.world["obstacles"]` or `context.world.obstacles`.
+        moving: read a plain list of frames of rows as one moving obstacle group (default False).
         touching: an exact touch counts as a contact (default True: fail closed).
         name: the guard's name in verdicts and spans.
         timeout_s: this guard's time budget.
@@ -100,6 +103,7 @@ class CollisionGuard:
         touching: bool = True,
         shape_paths: bool = False,
         allow_no_start: bool = False,
+        moving: bool = False,
         name: str = "collision",
         timeout_s: float | None = None,
     ) -> None:
@@ -116,6 +120,7 @@ class CollisionGuard:
             raise ConfigError("CollisionGuard: start= needs a path of centres; a shape path starts at its first frame")
         self.name = name
         self.shape_paths = bool(shape_paths)
+        self.moving = bool(moving)
         self.tools = frozenset(tools) if tools is not None else None
         self.timeout_s = timeout_s
         self._path = path or _default_path
@@ -157,11 +162,9 @@ class CollisionGuard:
     def first_contact(self, proposal: Proposal, context: GuardContext) -> tuple[Contact, int] | None:
         """The earliest contact of the proposed motion with any obstacle group, and that group's index."""
         moving = self.shapes(proposal, context)
-        groups = _obstacle_groups(self._obstacles(context))
+        groups = _obstacle_groups(self._obstacles(context), self.moving)
         best: tuple[Contact, int] | None = None
         for g, obstacles in enumerate(groups):
-            if obstacles is None or np.size(obstacles) == 0:
-                continue
             contact = first_contact(moving, obstacles, swept=True, touching=self.touching)
             if contact is not None and (best is None or contact.time < best[0].time):
                 best = (contact, g)
@@ -188,15 +191,54 @@ class CollisionGuard:
         return f"CollisionGuard(name={self.name!r}, tools={sorted(self.tools) if self.tools else None})"
 
 
-def _obstacle_groups(value: Any) -> list[Any]:
-    """One group (an array or nested list of numbers) or several: a mapping, or a list of arrays."""
+def _is_row(value: Any) -> bool:
+    """One shape row: a flat sequence of numbers (a box or a circle)."""
+    if isinstance(value, np.ndarray):
+        return value.ndim == 1
+    return isinstance(value, (list, tuple)) and all(isinstance(v, (int, float, np.number)) for v in value)
+
+
+def _obstacle_groups(value: Any, moving: bool = False) -> list[np.ndarray]:
+    """The obstacle groups in `value`, each an array for `as_group`.
+
+    A 2-D array (or a list of rows) is a static group; a mapping or a list of groups holds
+    several, nested as deep as they like. A 3-D (moving) group is accepted only as an explicit
+    ndarray, or, with `moving=True`, as a plain list of frames of rows: a plain nested list is
+    otherwise read as static groups side by side, never as one obstacle moving across them.
+
+    Raises:
+        SceneError: None, or something that is neither an array, a list nor a mapping.
+    """
+    out: list[np.ndarray] = []
+    _collect_groups(value, moving, out, "obstacles")
+    return out
+
+
+def _collect_groups(value: Any, moving: bool, out: list[np.ndarray], where: str) -> None:
+    if value is None:
+        raise SceneError(f"{where}: None is not a set of obstacles (use an empty list for none)")
     if isinstance(value, Mapping):
-        return list(value.values())
-    if isinstance(value, (list, tuple)) and value:
-        if all(isinstance(v, np.ndarray) for v in value):
-            return list(value)
-        try:
-            np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):  # ragged: boxes and circles side by side
-            return list(value)
-    return [value]
+        for key, v in value.items():
+            _collect_groups(v, moving, out, f"{where}[{key!r}]")
+        return
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            _collect_groups(list(value), moving, out, where)
+        elif value.size:
+            out.append(value)  # as_group validates the shape: 2-D static, 3-D moving
+        elif value.ndim not in (2, 3) or value.shape[-1] not in (3, 4):
+            raise SceneError(f"{where}: empty array of shape {value.shape} is not a group of boxes or circles")
+        return
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return
+        if _is_row(value[0]):  # a list of rows: one static group
+            out.append(np.asarray(value))
+            return
+        if moving and all(isinstance(v, (list, tuple)) and v and all(_is_row(r) for r in v) for v in value):
+            out.append(np.asarray(value))  # frames of rows: one moving group, declared by moving=True
+            return
+        for k, v in enumerate(value):
+            _collect_groups(v, moving, out, f"{where}[{k}]")
+        return
+    raise SceneError(f"{where}: expected an array of boxes (n, 4) or circles (n, 3), a list or a mapping, got {type(value).__name__}")

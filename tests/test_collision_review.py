@@ -58,3 +58,43 @@ def test_single_waypoint_without_start_is_refused():
     with pytest.raises(SceneError, match="start"):
         guard.check(_move([[10.0, 0.0]]), _WALL)
     assert isinstance(guard.check(_move([[0.0, 0.0], [10.0, 0.0]]), _WALL), Deny)
+
+
+# -- 3. obstacle containers: nested lists are static groups, None is an error -------------------
+
+_NEAR = [[-100.0, -10.0, -99.0, 10.0]]
+_FAR = [[5.0, -10.0, 6.0, 10.0]]
+
+
+@pytest.mark.parametrize("obstacles", [
+    [_NEAR, _FAR],
+    {"walls": [_NEAR, _FAR]},
+    [np.array(_NEAR), np.array(_FAR)],
+    {"a": {"b": [_NEAR, [_FAR]]}},
+    (_NEAR, _FAR),
+    [_FAR, [[0.0, 50.0, 1.0]]],
+])
+def test_nested_obstacle_lists_are_static_groups(obstacles):
+    guard = CollisionGuard(body=(1.0, 1.0), **_ORIGIN)
+    assert isinstance(guard.check(_move([[10.0, 0.0]]), GuardContext(world={"obstacles": obstacles})), Deny)
+
+
+def test_obstacles_none_is_an_error():
+    guard = CollisionGuard(body=(1.0, 1.0), **_ORIGIN)
+    with pytest.raises(SceneError, match="None"):
+        guard.check(_move([[10.0, 0.0]]), GuardContext(world={"obstacles": None}))
+    with pytest.raises(SceneError, match="None"):
+        guard.check(_move([[10.0, 0.0]]), GuardContext(world={"obstacles": {"walls": None}}))
+    assert guard.check(_move([[10.0, 0.0]]), GuardContext(world={"obstacles": []})).kind == "allow"
+
+
+def test_moving_obstacles_need_an_array_or_the_flag():
+    # a wall that moves from x=50 to x=5 while the agent goes from 0 to 10: they meet
+    frames = [[[50.0, -10.0, 51.0, 10.0]], [[5.0, -10.0, 6.0, 10.0]]]
+    ctx = GuardContext(world={"obstacles": np.array(frames)})
+    assert isinstance(CollisionGuard(body=(1.0, 1.0), **_ORIGIN).check(_move([[10.0, 0.0]]), ctx), Deny)
+    ctx = GuardContext(world={"obstacles": frames})
+    guard = CollisionGuard(body=(1.0, 1.0), moving=True, **_ORIGIN)
+    assert isinstance(guard.check(_move([[10.0, 0.0]]), ctx), Deny)
+    # without the flag the same lists are two static walls: still denied (the x=5 one)
+    assert isinstance(CollisionGuard(body=(1.0, 1.0), **_ORIGIN).check(_move([[10.0, 0.0]]), ctx), Deny)
