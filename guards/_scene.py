@@ -21,8 +21,12 @@ __all__ = ["Contact", "FrameContacts", "SceneError", "as_group", "contact_frames
 
 BOX, CIRCLE = 0, 1
 _KIND_NAMES = {BOX: "box", CIRCLE: "circle"}
-# beyond this the float64 differences in the swept kernels could overflow; no scene needs it
-_MAX_COORD = 1e150
+# The largest coordinate the kernels handle without overflow. With |x| <= M, a difference of two
+# coordinates is <= 2M and a difference of differences (the motion of one shape relative to
+# another over a leg) <= 4M, so the swept kernels' quadratic coefficients are <= ~50 M^2 and the
+# discriminant b^2 - 4ac <= ~1e4 M^4. That must stay below the float64 maximum (1.8e308):
+# M <= (1.8e304)^(1/4) ~ 1.1e76. 1e75 leaves a margin (1e4 M^4 <= 1e304); no scene needs more.
+_MAX_COORD = 1e75
 
 
 class SceneError(VfaError, ValueError):

@@ -98,3 +98,63 @@ def test_moving_obstacles_need_an_array_or_the_flag():
     assert isinstance(guard.check(_move([[10.0, 0.0]]), ctx), Deny)
     # without the flag the same lists are two static walls: still denied (the x=5 one)
     assert isinstance(CollisionGuard(body=(1.0, 1.0), **_ORIGIN).check(_move([[10.0, 0.0]]), ctx), Deny)
+
+
+# -- 4. swept circle-circle keeps its precision on long legs and at large scales ----------------
+
+
+@pytest.mark.parametrize("leg", [1e3, 1e6, 1e8, 1e9, 1e12])
+@pytest.mark.parametrize("y", [0.0, 0.3, 0.6, 0.9, 0.99])
+@pytest.mark.parametrize("touching", [True, False])
+def test_swept_circle_through_post_on_long_legs(leg, y, touching):
+    from guards import first_contact
+
+    path = np.array([[[-leg, y, 0.5]], [[leg, y, 0.5]]])
+    for obstacle in (np.array([[0.0, 0.0, 0.5]]), np.array([[-0.5, -0.5, 0.5, 0.5]])):
+        contact = first_contact(path, obstacle, touching=touching)
+        assert contact is not None, (leg, y, obstacle)
+        # the entry time: the centres are sqrt(1 - y^2) apart along the leg (circle obstacle)
+        assert abs(contact.toi - 0.5) <= 1.0 / leg + 1e-12
+
+
+def test_swept_circle_circle_random_high_speed_legs():
+    from guards import first_contact
+
+    rng = np.random.default_rng(0)
+    obstacle = np.array([[0.0, 0.0, 0.5]])
+    for _ in range(3000):
+        leg, y, x0 = 10 ** rng.uniform(6, 12), rng.uniform(0, 0.999), rng.uniform(-1, 1)
+        path = np.array([[[-leg + x0, y, 0.5]], [[leg + x0, y, 0.5]]])
+        assert first_contact(path, obstacle, touching=True) is not None, (leg, y, x0)
+        assert first_contact(path, obstacle, touching=False) is not None, (leg, y, x0)
+        # a clear miss stays a miss
+        path[:, 0, 1] = 1.001 + y
+        assert first_contact(path, obstacle) is None, (leg, y, x0)
+
+
+@pytest.mark.parametrize("scale", [1e10, 1e40, 1e60, 1e70, 1e74])
+def test_swept_circle_circle_at_large_scales(scale):
+    from guards import first_contact
+
+    path = np.array([[[-3 * scale, 0.0, scale]], [[3 * scale, 0.0, scale]]])
+    contact = first_contact(path, np.array([[0.0, 0.0, scale]]))
+    assert contact is not None and contact.toi == pytest.approx(1 / 6)
+    boxes = np.array([[[-4 * scale, -scale, -2 * scale, scale]], [[2 * scale, -scale, 4 * scale, scale]]])
+    assert first_contact(boxes, np.array([[0.0, 0.0, scale]])) is not None
+
+
+def test_coordinates_beyond_the_safe_bound_are_refused():
+    from guards import first_contact
+
+    with pytest.raises(SceneError, match="exceeds"):
+        first_contact(np.array([[[-2e80, 0.0, 1e80]], [[2e80, 0.0, 1e80]]]), np.array([[0.0, 0.0, 1e80]]))
+
+
+def test_guard_circle_body_through_post_on_long_leg():
+    guard = CollisionGuard(body=0.5, allow_no_start=True)
+    world = GuardContext(world={"obstacles": np.array([[0.0, 0.0, 0.5]])})
+    for leg in (1e6, 1e9, 1e12):
+        for x0 in np.linspace(-1, 1, 9):
+            assert isinstance(guard.check(_move([[-leg + x0, 0.0], [leg + x0, 0.0]]), world), Deny)
+    guard = CollisionGuard(body=0.5, allow_no_start=True, touching=False)
+    assert isinstance(guard.check(_move([[-1e8, 0.0], [1e8, 0.0]]), world), Deny)

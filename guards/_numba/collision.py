@@ -89,17 +89,26 @@ def _first_nonpositive(a, b, c, ta, tb, strict):
     h = (a * ta + b) * ta + c
     if h < 0.0 or (h == 0.0 and not strict):
         return ta
-    # h(ta) > 0 (or == 0 under strict): look for the first crossing after ta
+    hit, t = _first_crossing(a, b, c, ta, tb, strict)
+    return t if hit else NO_CONTACT
+
+
+@_jit
+def _first_crossing(a, b, c, ta, tb, strict):
+    """`_first_nonpositive` once h(ta) > 0 (or == 0 under strict) is known: (found, first crossing after ta).
+
+    A flag, not a sentinel, since the window may be anywhere on the line (negative too).
+    """
     if a == 0.0:
         if b >= 0.0:
-            return NO_CONTACT  # non-decreasing from h(ta) >= 0: never (strictly) below zero
+            return False, 0.0  # non-decreasing from h(ta) >= 0: never (strictly) below zero
         t = max(-c / b, ta)
         if t < tb or (t == tb and not strict):
-            return t
-        return NO_CONTACT
+            return True, t
+        return False, 0.0
     disc = b * b - 4.0 * a * c
     if disc < 0.0:
-        return NO_CONTACT  # a > 0: never below zero; a < 0 would contradict h(ta) >= 0
+        return False, 0.0  # a > 0: never below zero; a < 0 would contradict h(ta) >= 0
     sq = math.sqrt(disc)
     q = -0.5 * (b + math.copysign(sq, b))  # stable form: no cancellation between b and sq
     if q == 0.0:
@@ -115,13 +124,13 @@ def _first_nonpositive(a, b, c, ta, tb, strict):
         t = max(lo, ta)
         end = min(hi, tb)
         if t < end or (t == end and not strict):
-            return t
-        return NO_CONTACT
+            return True, t
+        return False, 0.0
     # a < 0: h <= 0 outside (lo, hi); h(ta) >= 0 puts ta inside, so the next contact is at hi
     t = max(hi, ta)
     if t < tb or (t == tb and not strict):
-        return t
-    return NO_CONTACT
+        return True, t
+    return False, 0.0
 
 
 @_jit
@@ -185,16 +194,53 @@ def _swept_box_box(A, fa0, fa1, i, B, fb0, fb1, j, strict):
 
 @_jit
 def _swept_circle_circle(A, fa0, fa1, i, B, fb0, fb1, j, strict):
+    # relative motion: centre offset d(t) = d0 + e t, radius sum r(t) = r0 + er t; contact when
+    # |d(t)|^2 <= r(t)^2. Expanded in t (a t^2 + b t + c) the coefficients of a long leg are huge
+    # (|e|^2 ~ leg^2) and b^2 - 4ac cancels to nothing: a 1e9 leg through a post was missed. So
+    # the quadratic is solved in the leg's own frame instead: s, the distance along the relative
+    # motion from the closest approach of the centres (t* = -d0.e / |e|^2, where s = 0), and q,
+    # the miss distance there. Then |d|^2 = s^2 + q^2 and r = R + k s (R: radius sum at t*), so
+    # (1 - k^2) s^2 - 2 R k s + (|q| - R)(|q| + R) <= 0: coefficients of the size of the shapes,
+    # not of the leg, and for equal radii (k = 0) the entry is s = -sqrt(R^2 - q^2) exactly.
     dx0 = np.float64(A[fa0, i, 0]) - np.float64(B[fb0, j, 0])
     dy0 = np.float64(A[fa0, i, 1]) - np.float64(B[fb0, j, 1])
     r0 = np.float64(A[fa0, i, 2]) + np.float64(B[fb0, j, 2])
     ex = np.float64(A[fa1, i, 0]) - np.float64(B[fb1, j, 0]) - dx0
     ey = np.float64(A[fa1, i, 1]) - np.float64(B[fb1, j, 1]) - dy0
     er = np.float64(A[fa1, i, 2]) + np.float64(B[fb1, j, 2]) - r0
-    a = ex * ex + ey * ey - er * er
-    b = 2.0 * (dx0 * ex + dy0 * ey - r0 * er)
-    c = dx0 * dx0 + dy0 * dy0 - r0 * r0
-    return _first_nonpositive(a, b, c, 0.0, 1.0, strict)
+    c = dx0 * dx0 + dy0 * dy0 - r0 * r0  # the discrete test at t = 0, as `_circle_circle`
+    if c < 0.0 or (c == 0.0 and not strict):
+        return 0.0
+    el = math.hypot(ex, ey)
+    if el == 0.0 or abs(er) > 0.5 * el:
+        # no relative motion, or radii changing about as fast as the centres move: the leg is
+        # short next to the shapes, so the expansion in t keeps its precision
+        a = ex * ex + ey * ey - er * er
+        b = 2.0 * (dx0 * ex + dy0 * ey - r0 * er)
+        hit, t = _first_crossing(a, b, c, 0.0, 1.0, strict)
+        return t if hit else NO_CONTACT
+    ux = ex / el
+    uy = ey / el
+    p = dx0 * ux + dy0 * uy  # s at t = 0 (negative while approaching)
+    q = abs(dx0 * uy - dy0 * ux)  # miss distance at the closest approach
+    k = er / el  # |k| <= 0.5
+    big_r = r0 - k * p
+    t_star = min(max(-p / el, 0.0), 1.0)
+    # quick reject at the closest approach when the radii are fixed: the gap there is q - R
+    if er == 0.0 and (q > r0 or (q == r0 and strict)):
+        return NO_CONTACT
+    a = 1.0 - k * k
+    b = -2.0 * big_r * k
+    cs = (q - big_r) * (q + big_r)
+    hit, s = _first_crossing(a, b, cs, p, p + el, strict)
+    if not hit:
+        return NO_CONTACT
+    t = (s - p) / el
+    if t < 0.0:
+        return 0.0
+    if t > t_star and er == 0.0:
+        return t_star  # rounding past the closest approach: that instant is a contact
+    return min(t, 1.0)
 
 
 @_jit
