@@ -159,3 +159,26 @@ def test_kernels_match_reference(rows, within, strict):
     got = expr.evaluate(trace)
     prev0 = np.r_[x[:1, 0], x[:-1, 0]]
     assert got.tolist() == (((x[:, 0] + 2 * x[:, 1]) > prev0) | ~alive).astype(float).tolist()
+
+
+# -- review (issue 5): NaN fails closed through every operation ----------------------------------
+
+_NAN = float("nan")
+
+
+@pytest.mark.parametrize("expr, channels", [
+    (lambda: state("alive") | state("game_over"), {"alive": [1, _NAN, 1], "game_over": [0, 0, 0]}),
+    (lambda: state("game_over") | state("alive"), {"alive": [1, _NAN, 1], "game_over": [0, 0, 0]}),
+    (lambda: state("alive") & state("ok"), {"alive": [1, _NAN, 1], "ok": [1, 1, 1]}),
+    (lambda: ~(state("hp") < 0), {"hp": [1, _NAN, 1]}),
+    (lambda: state("hp") != 0, {"hp": [1, _NAN, 1]}),
+    (lambda: state("hp") == state("hp"), {"hp": [1, _NAN, 1]}),
+    (lambda: (state("hp") > 0).implies(state("alive") > 0), {"hp": [1, _NAN, 1], "alive": [1, 0, 1]}),
+    (lambda: state("x").min(state("y")) <= 10, {"x": [5, 5, 5], "y": [1, _NAN, 1]}),
+    (lambda: state("x").max(state("y")) <= 10, {"x": [5, 5, 5], "y": [1, _NAN, 1]}),
+    (lambda: state("y").max(state("x")) <= 10, {"x": [5, 5, 5], "y": [1, _NAN, 1]}),
+    (lambda: state("y").min(100) >= 0, {"y": [1, _NAN, 1]}),
+])
+def test_nan_propagates_through_expressions(expr, channels):
+    violations = check_trace(Trace(channels), [Always(expr())])
+    assert len(violations) == 1 and violations[0].frame == 1, violations

@@ -19,7 +19,11 @@ OP_AND, OP_OR, OP_NOT, OP_MIN, OP_MAX = 15, 16, 17, 18, 19
 
 @_jit
 def eval_program(ops, args, consts, X, depth):
-    """Evaluate a postfix program at every frame; booleans are 1.0 / 0.0. PREV at frame 0 is frame 0."""
+    """Evaluate a postfix program at every frame; booleans are 1.0 / 0.0. PREV at frame 0 is frame 0.
+
+    NaN propagates through every operation (a comparison, NOT, AND, OR, min or max with a NaN
+    operand is NaN), so an expression over a NaN value is never true: `first_false` fails it.
+    """
     frames = X.shape[0]
     out = np.empty(frames)
     stack = np.empty(max(depth, 1))
@@ -46,12 +50,15 @@ def eval_program(ops, args, consts, X, depth):
                 stack[sp - 1] = abs(stack[sp - 1])
                 continue
             if op == OP_NOT:
-                stack[sp - 1] = 0.0 if stack[sp - 1] != 0.0 else 1.0
+                v = stack[sp - 1]
+                stack[sp - 1] = v if v != v else (0.0 if v != 0.0 else 1.0)
                 continue
             x = stack[sp - 2]
             y = stack[sp - 1]
             sp -= 1
-            if op == OP_ADD:
+            if op >= OP_LT and (x != x or y != y):
+                r = np.nan  # fail closed: (NaN != 0), (NaN | 1), max(NaN, 5) are not true or a number
+            elif op == OP_ADD:
                 r = x + y
             elif op == OP_SUB:
                 r = x - y
