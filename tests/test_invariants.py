@@ -182,3 +182,13 @@ _NAN = float("nan")
 def test_nan_propagates_through_expressions(expr, channels):
     violations = check_trace(Trace(channels), [Always(expr())])
     assert len(violations) == 1 and violations[0].frame == 1, violations
+
+
+def test_after_nan_trigger_fires():
+    inv = After(state("hit"), state("over"), within=1)
+    found = check_trace(Trace({"hit": [0, _NAN, 0, 0], "over": [0, 0, 0, 0]}), [inv])
+    assert [v.frame for v in found] == [1]
+    # a NaN goal does not meet the deadline either
+    found = check_trace(Trace({"hit": [0, 1, 0, 0], "over": [0, _NAN, _NAN, 0]}), [inv])
+    assert [v.frame for v in found] == [1]
+    assert check_trace(Trace({"hit": [0, _NAN, 0, 0], "over": [0, 0, 1, 0]}), [inv]) == []

@@ -147,7 +147,8 @@ def first_drift(X, c0, c1, tol, mask):
 def first_deadline_miss(trigger, goal, within, mask, open_end_fails):
     """First masked trigger frame f with no goal frame in [f, f + within], or -1.
 
-    A deadline past the end of the trace is a miss only when open_end_fails.
+    A deadline past the end of the trace is a miss only when open_end_fails. A NaN trigger
+    fires; a NaN goal does not hold (both fail closed).
     """
     frames = trigger.shape[0]
     # next_goal[f]: the first frame >= f where the goal holds (frames if never), built backwards
@@ -158,7 +159,8 @@ def first_deadline_miss(trigger, goal, within, mask, open_end_fails):
             nxt = f
         next_goal[f] = nxt
     for f in range(frames):
-        if mask[f] and trigger[f] != 0.0 and trigger[f] == trigger[f]:
+        # a NaN trigger fires (NaN != 0): a corrupt trigger cannot switch the deadline off
+        if mask[f] and trigger[f] != 0.0:
             if next_goal[f] <= f + within and next_goal[f] < frames:
                 continue  # met in time
             if f + within < frames or open_end_fails:
