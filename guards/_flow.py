@@ -8,8 +8,16 @@ three mechanisms combine, each closing what the one before leaves open:
    so it cannot paraphrase, encode or summarise it: whatever carries a handle carries its label.
 2. Value tracking (`label`). Private values the model must read (an email body) are indexed: an
    argument containing one of them (after case, spacing and punctuation are ignored) or six
-   consecutive words of one inherits its label. It misses a paraphrase, a translation or an encoding
-   (base64, spelled-out digits) of a value the model did read.
+   consecutive words of one inherits its label. Identifier-like tokens inside a private text are
+   tracked as values of their own, with the text's label (`_tokens`): every run of digits of six or
+   more (separators such as spaces, dashes, dots and brackets dropped: an SSN, an account, card or
+   phone number), IBAN-like and other mixed letter-digit tokens, and e-mail addresses. A digit token
+   is found in an argument's digits taken in order with everything else dropped, so "078-05 then 1120"
+   carries the SSN 078-05-1120, and so do the joined disclosed arguments of one call ("078-05" in a
+   subject, "1120" in a body). Ordinary numbers (years, amounts of fewer than six digits) are not
+   tracked. It misses a paraphrase, a translation or an encoding (base64, spelled-out or reversed
+   digits, arithmetic on them), a part of a token (its last four digits), and a private text cut into
+   pieces smaller than a token and six words spread over separate calls.
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any
    argument value that appears in no user message and is no whole trusted tool output value (after
    normalisation; never a word or a substring of one, nor a private value shown as a handle) is labelled untrusted:
@@ -112,13 +120,70 @@ def _user_forms(text: str) -> tuple[str, frozenset[str]]:
     return _norm(text), frozenset((*_words(text), *_numbers(text)))
 
 
+MIN_DIGITS = 6
+"""Runs of digits in a private text at least this long are tracked as tokens of their own."""
+
+_DIGIT_RUN = re.compile(r"\d(?:[ \t\-./()+]{1,3}\d|\d)*")
+"""Digits joined by separators (spaces, dashes, dots, slashes, brackets, plus): "+1 (555) 123-4567"."""
+_NOT_DIGIT = re.compile(r"\D")
+_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
+_IBAN = re.compile(r"\b[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]{4}){2,7}(?:[ \-]?[a-z0-9]{1,3})?\b")
+_ALNUM_TOKEN = re.compile(r"[a-z0-9]+(?:[\-_/.][a-z0-9]+)*")
+
+
+def _is_mixed(t: str) -> bool:
+    """A letters-and-digits token that looks like an identifier (an account id, a password): eight or
+    more characters with at least two letters and two digits."""
+    digits = sum(c.isdigit() for c in t)
+    return len(t) >= 8 and digits >= 2 and len(t) - digits >= 2
+
+
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Identifier-like tokens of a private text: (normalised letter-digit tokens, digit tokens).
+
+    Digit tokens: every maximal run of digits joined by separators, its separators dropped, if it has
+    at least `MIN_DIGITS` digits; also each whitespace-free piece of it (two numbers a space apart are
+    one run, but a copy of one of them must still be found). Letter tokens: e-mail addresses, IBAN-like
+    tokens and mixed letter-digit tokens (`_is_mixed`), normalised as `_norm` does.
+    """
+    low = _fold(text).lower()
+    digits: set[str] = set()
+    for m in _DIGIT_RUN.finditer(low):
+        run = m.group(0)
+        d = _NOT_DIGIT.sub("", run)
+        if len(d) >= MIN_DIGITS:
+            digits.add(d)
+            if len(d) > MIN_DIGITS and (" " in run or "\t" in run):
+                for piece in run.split():
+                    p = _NOT_DIGIT.sub("", piece)
+                    if len(p) >= MIN_DIGITS:
+                        digits.add(p)
+    alnum: set[str] = set()
+    for rx in (_EMAIL, _IBAN):
+        for m in rx.finditer(low):
+            alnum.add(_NOT_ALNUM.sub("", m.group(0)))
+    for m in _ALNUM_TOKEN.finditer(low):
+        t = _NOT_ALNUM.sub("", m.group(0))
+        if _is_mixed(t):
+            alnum.add(t)
+    return tuple(sorted(alnum)), tuple(sorted(digits))
+
+
 @lru_cache(maxsize=4096)
-def _track_forms(text: str) -> tuple[str | None, str | None]:
-    """A private text's normalised form if long enough to track, and its words padded if long enough to
-    shingle (a thread reads the same record again and again)."""
+def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]:
+    """A private text's normalised form if long enough to track, its words padded if long enough to
+    shingle, and its identifier-like tokens (`_tokens`), the normalised form itself left out (a thread
+    reads the same record again and again)."""
     n = _norm(text)
     words = _words(text)
-    return (n if len(n) >= MIN_TRACKED else None), (f" {' '.join(words)} " if len(words) >= SHINGLE else None)
+    alnum, digits = _tokens(text) if len(n) >= MIN_DIGITS else ((), ())
+    return ((n if len(n) >= MIN_TRACKED else None), (f" {' '.join(words)} " if len(words) >= SHINGLE else None),
+            tuple(t for t in alnum if t != n), digits)
+
+
+def _digits_of(text: str) -> str:
+    """The digits of a text in order, everything else dropped: what a digit token is looked up in."""
+    return _NOT_DIGIT.sub("", _fold(text))
 
 
 @lru_cache(maxsize=1024)
@@ -210,7 +275,9 @@ class Observation:
 
     Attributes:
         label: join of every part's label: the result as a whole.
-        tracked: normalised private values and their labels (value tracking).
+        tracked: normalised private values and their labels (value tracking), with the identifier-like
+            letter-digit tokens of private texts.
+        digits: digit tokens of private texts (runs of six or more digits) and their labels.
         texts: private texts of at least six words, as " word word ... " (words space-separated and
             padded), with their labels: a six-word run of one is in it, padded, exactly when it is one of
             its shingles.
@@ -224,14 +291,15 @@ class Observation:
     """
 
     __slots__ = ("call_id", "tool", "label", "tracked", "texts", "trusted_parts", "untrusted", "keys", "text",
-                 "_words", "_trusted_text", "_shingles")
+                 "digits", "_words", "_trusted_text", "_shingles")
 
     def __init__(self, call_id: str, tool: str, label: Label = PUBLIC, tracked: Any = (), texts: Any = (),
                  trusted_parts: Any = (), untrusted: Label | None = None, keys: Any = _NO_KEYS,
-                 text: str = "") -> None:
+                 text: str = "", digits: Any = ()) -> None:
         self.call_id, self.tool, self.label, self.untrusted, self.text = call_id, tool, label, untrusted, text
         self.tracked: list[tuple[str, Label]] | tuple[()] = tracked
         self.texts: list[tuple[str, Label]] | tuple[()] = texts
+        self.digits: list[tuple[str, Label]] | tuple[()] = digits
         self.trusted_parts: list[Any] | tuple[()] = trusted_parts
         self.keys: Mapping[tuple[str, str], Label] = keys
         self._words: frozenset[str] | None = None
@@ -300,16 +368,17 @@ class _Index:
     is in one observation's text.
     """
 
-    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "_text", "_words", "_shingles")
+    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles")
 
     def __init__(self, obs: tuple[Observation, ...] = (), tracked: dict[str, Label] | None = None,
                  texts: dict[str, Label] | None = None, keys: dict[tuple[str, str], Label] | None = None,
-                 taint: Label | None = None) -> None:
+                 taint: Label | None = None, digits: dict[str, Label] | None = None) -> None:
         self.obs = obs
         self.tracked: dict[str, Label] = tracked if tracked is not None else {}
         self.texts: dict[str, Label] = texts if texts is not None else {}
         self.keys: dict[tuple[str, str], Label] = keys if keys is not None else {}
         self.taint = taint
+        self.digits: dict[str, Label] = digits if digits is not None else {}
         self._text: str | None = None
         self._words: frozenset[str] | None = None
         self._shingles: dict[str, Label] | None = None
@@ -318,7 +387,11 @@ class _Index:
         if not more:
             return self
         tracked, texts, keys, taint = dict(self.tracked), dict(self.texts), dict(self.keys), self.taint
+        digits = dict(self.digits)
         for o in more:
+            for value, lbl in o.digits:
+                old = digits.get(value)
+                digits[value] = lbl if old is None else _join(old, lbl)
             for value, lbl in o.tracked:
                 old = tracked.get(value)
                 tracked[value] = lbl if old is None else _join(old, lbl)
@@ -330,7 +403,7 @@ class _Index:
                 keys[k] = lbl if old is None else _join(old, lbl)
             if o.untrusted is not None:
                 taint = o.untrusted if taint is None else _join(taint, o.untrusted)
-        out = _Index((*self.obs, *more), tracked, texts, keys, taint)
+        out = _Index((*self.obs, *more), tracked, texts, keys, taint, digits)
         if self._shingles is not None:
             out._shingles = _shingles_of((t for o in more for t in o.texts), dict(self._shingles))
         if self._text is not None:
@@ -802,11 +875,17 @@ class PrivacyFlow:
         return got
 
     def _track(self, text: str, lbl: Label, obs: Observation) -> None:
-        n, padded = _track_forms(text)
-        if n is not None:
+        n, padded, alnum, digits = _track_forms(text)
+        if n is not None or alnum:
             if obs.tracked.__class__ is tuple:
                 obs.tracked = []
-            obs.tracked.append((n, lbl))
+            if n is not None:
+                obs.tracked.append((n, lbl))
+            obs.tracked.extend((t, lbl) for t in alnum)
+        if digits:
+            if obs.digits.__class__ is tuple:
+                obs.digits = []
+            obs.digits.extend((d, lbl) for d in digits)
         if padded is not None:
             if obs.texts.__class__ is tuple:
                 obs.texts = []
@@ -913,6 +992,8 @@ class PrivacyFlow:
         if idx.tracked:
             for lbl in [lbl for value, lbl in idx.tracked.items() if value in n]:
                 out = _join(out, lbl)
+        if idx.digits:
+            out = _digit_label(out, _digits_of(rest), idx.digits)
         if idx.texts:
             words = _words(rest)
             runs = len(words) - SHINGLE + 1
@@ -952,6 +1033,8 @@ class PrivacyFlow:
             n = _norm_of(joined)
             for lbl in [lbl for value, lbl in idx.tracked.items() if value in n]:
                 out = _join(out, lbl)
+            if idx.digits:
+                out = _digit_label(out, _digits_of(joined), idx.digits)
             if idx.texts:
                 words = _words(joined)
                 shingles = idx.shingles
@@ -968,6 +1051,14 @@ class PrivacyFlow:
     def unknown_handles(self, args: Any, thread_id: str) -> list[str]:
         """Handle-shaped tokens in the arguments that this thread never minted (forged or foreign)."""
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
+
+
+def _digit_label(out: Label, digits: str, tracked: dict[str, Label]) -> Label:
+    """`out` joined with the label of every digit token found in `digits` (an argument's digits in order)."""
+    if len(digits) >= MIN_DIGITS:
+        for lbl in [lbl for d, lbl in tracked.items() if d in digits]:
+            out = _join(out, lbl)
+    return out
 
 
 def _leaves(value: Any) -> list[Any]:
