@@ -17,6 +17,7 @@ the frame, the entities and the values. NaN values violate (fail closed).
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 
 from dataclasses import asdict, dataclass, field
@@ -53,6 +54,11 @@ class Violation:
         out = asdict(self)
         out["entities"] = list(self.entities)
         return out
+
+
+def _fsum(row: np.ndarray) -> float:
+    """An exactly rounded sum (NaN or inf as they come)."""
+    return math.fsum(row.tolist()) if np.isfinite(row).all() else float(row.sum())
 
 
 def _num(x: Any) -> float | str:
@@ -125,7 +131,12 @@ class Bounds(Invariant):
 
 
 class Monotonic(Invariant):
-    """Every entity of a channel never decreases (or never increases, or strictly) from frame to frame."""
+    """Every entity of a channel never decreases (or never increases, or strictly) from frame to frame.
+
+    Over the frames where it applies (a `While` mask skips frames, it does not restart the
+    check), each value is compared with the largest (smallest, when decreasing) earlier one, so
+    `tol` is the total slack allowed, not a slack per step that could add up.
+    """
 
     def __init__(self, channel: str, *, decreasing: bool = False, strict: bool = False, tol: float = 0.0,
                  name: str | None = None) -> None:
@@ -140,14 +151,26 @@ class Monotonic(Invariant):
         f, c = (int(v) for v in first_non_monotonic(trace.matrix, c0, c1, sign, self.strict, self.tol, mask))
         if f < 0:
             return None
-        e, before, after = c - c0, _num(trace.matrix[f - 1, c]), _num(trace.matrix[f, c])
+        # the reference: the extreme of the earlier masked frames (the kernel's running max / min)
+        earlier = np.flatnonzero(mask[:f])
+        if len(earlier):
+            k = int(earlier[np.argmax(sign * trace.matrix[earlier, c])])
+            where = f"{_num(trace.matrix[k, c])} (frame {k})"
+            before = _num(trace.matrix[k, c])
+        else:
+            k, before, where = f, _num(trace.matrix[f, c]), "the start"
+        e, after = c - c0, _num(trace.matrix[f, c])
         verb = ("increases" if self.decreasing else "decreases") if not self.strict else "does not change strictly"
-        msg = f"{self.channel}[{e}] {verb} from {before} to {after} at frame {f}"
-        return Violation(self.name, f, msg, (e,), {"previous": before, "value": after})
+        msg = f"{self.channel}[{e}] {verb} from {where} to {after} at frame {f}"
+        return Violation(self.name, f, msg, (e,), {"previous": before, "previous_frame": k, "value": after, "tol": self.tol})
 
 
 class Conserved(Invariant):
-    """The total over the given channels' entities stays equal to its first value, within `tol`."""
+    """The total over the given channels' entities stays equal to its first value, within `tol`.
+
+    Totals are compensated sums; on top of the absolute `tol`, only their rounding bound
+    (relative to the magnitude of the terms, at the level of the unit roundoff squared) is allowed.
+    """
 
     def __init__(self, *channels: str, tol: float = 1e-9, name: str | None = None) -> None:
         if not channels:
@@ -164,7 +187,7 @@ class Conserved(Invariant):
         if f < 0:
             return None
         start = int(np.flatnonzero(mask)[0])
-        total, initial = _num(X[f].sum()), _num(X[start].sum())
+        total, initial = _num(_fsum(X[f])), _num(_fsum(X[start]))
         msg = f"total of {', '.join(self.channels)} is {total} at frame {f}, was {initial} at frame {start}"
         return Violation(self.name, f, msg, values={"total": total, "initial": initial, "tol": self.tol})
 

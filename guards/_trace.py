@@ -59,6 +59,14 @@ class Trace:
                 raise SceneError(f"trace channel {name!r}: expected (frames,), (frames, entities) or shapes, got {arr.shape}")
             if not (arr.dtype == np.bool_ or np.issubdtype(arr.dtype, np.number)) or np.iscomplexobj(arr):
                 raise SceneError(f"trace channel {name!r}: expected numbers or booleans, got dtype {arr.dtype}")
+            if np.issubdtype(arr.dtype, np.integer) and arr.size and (arr.max() > 2**53 or arr.min() < -(2**53)):
+                # float64 holds integers exactly only up to 2**53: beyond, 2**53 + 1 reads as 2**53
+                # and a minted or lost unit could vanish from a check
+                k = int(np.argmax((arr > 2**53) | (arr < -(2**53))))
+                raise SceneError(
+                    f"trace channel {name!r}: integer {arr.reshape(-1)[k]} is beyond 2**53, which float64 cannot "
+                    "hold exactly; rescale it (or split it into high and low parts)"
+                )
             frames = _same_frames(frames, arr.shape[0], name)
             block = arr.astype(np.float64).reshape(arr.shape[0], -1)
             self.columns[name] = (width, width + block.shape[1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -43,7 +44,7 @@ def test_monotonic_reports_first_frame_entity_and_values():
     hp[7:, 2] = 2.0
     hp[9:, 1] = 0.5
     v = Monotonic("hp").first_violation(game_trace(hp=hp))
-    assert (v.frame, v.entities, v.values) == (9, (1,), {"previous": 1.0, "value": 0.5})
+    assert (v.frame, v.entities, v.values) == (9, (1,), {"previous": 1.0, "previous_frame": 0, "value": 0.5, "tol": 0.0})
     assert Monotonic("hp", decreasing=True).first_violation(game_trace(hp=hp)).frame == 7
 
 
@@ -119,12 +120,19 @@ def test_from_frames_and_trace_verifier_guard():
 
 
 def ref_first_decrease(x, strict, mask):
-    for f in range(1, len(x)):
-        if mask[f] and mask[f - 1]:
+    """Each masked frame against the running max of the earlier masked frames (skipped frames skipped)."""
+    best = None
+    for f in range(len(x)):
+        if not mask[f]:
+            continue
+        if best is not None:
             for c in range(x.shape[1]):
-                d = x[f, c] - x[f - 1, c]
+                d = x[f, c] - best[c]
                 if not (d > 0 if strict else d >= 0):
                     return f, c
+            best = np.maximum(best, x[f])
+        else:
+            best = x[f].copy()
     return None
 
 
@@ -192,3 +200,42 @@ def test_after_nan_trigger_fires():
     found = check_trace(Trace({"hit": [0, 1, 0, 0], "over": [0, _NAN, _NAN, 0]}), [inv])
     assert [v.frame for v in found] == [1]
     assert check_trace(Trace({"hit": [0, _NAN, 0, 0], "over": [0, 0, 1, 0]}), [inv]) == []
+
+
+# -- review (issue 5): precision and masks ------------------------------------------------------
+
+
+def test_integers_beyond_2_53_are_refused():
+    for bad in ([2**53 + 1, 2**53], [-(2**53) - 1], [10**18, 10**18 + 100]):
+        with pytest.raises(SceneError, match="2\\*\\*53"):
+            Trace(x=np.array(bad, dtype=np.int64))
+    Trace(x=np.array([2**53, -(2**53)], dtype=np.int64))  # exactly representable
+
+
+def test_conserved_compensated_sum():
+    # a unit lost next to two huge opposite terms: a plain float sum cannot see it
+    trace = Trace(a=[1e20, 1e20], b=[1.0, 0.0], c=[-1e20, -1e20])
+    v = Conserved("a", "b", "c").first_violation(trace)
+    assert v is not None and v.frame == 1 and (v.values["total"], v.values["initial"]) == (0.0, 1.0)
+    # moving value between large terms keeps the total: no violation from rounding
+    trace = Trace(a=[1e20, 1e20 - 2**20], b=[0.1, 0.1], c=[-1e20, -1e20 + 2**20])
+    assert Conserved("a", "b", "c").first_violation(trace) is None
+    rng = np.random.default_rng(1)
+    coins = rng.normal(0, 1e6, (50, 40))
+    coins -= coins.sum(axis=1, keepdims=True) / 40  # each row sums to about 0
+    coins[:, 0] -= [math.fsum(r) for r in coins]  # ... and now to 0 within rounding
+    assert Conserved("x").first_violation(Trace(x=coins)) is None
+
+
+def test_monotonic_tolerance_is_total_not_per_step():
+    score = 100 - 0.01 * np.arange(1101)
+    v = Monotonic("score", tol=0.011).first_violation(Trace(score=score))
+    assert v is not None and v.frame == 2
+    assert Monotonic("score", tol=0.5).first_violation(Trace(score=100 - 0.01 * np.arange(40))) is None
+    assert Monotonic("score", tol=0.5).first_violation(Trace(score=100 - 0.01 * np.arange(60))).frame == 51
+
+
+def test_monotonic_compares_with_previous_masked_frame():
+    trace = Trace(alive=[1, 0, 1, 0, 1], score=[10, 10, 5, 5, 1])
+    v = While(state("alive") > 0, Monotonic("score")).first_violation(trace)
+    assert v is not None and v.frame == 2 and v.values["previous_frame"] == 0

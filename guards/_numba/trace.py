@@ -114,31 +114,76 @@ def first_out_of_bounds(X, c0, c1, lo, hi, mask):
 
 @_jit
 def first_non_monotonic(X, c0, c1, sign, strict, tol, mask):
-    """First (frame, column) where sign * (x[f] - x[f-1]) < -tol (<= 0 when strict); both frames masked."""
-    for f in range(1, X.shape[0]):
-        if mask[f] and mask[f - 1]:
-            for c in range(c0, c1):
-                step = sign * (X[f, c] - X[f - 1, c])
-                ok = step > tol if strict else step >= -tol
-                if not ok:  # NaN is never ok
+    """First (frame, column) that breaks monotonicity over the masked frames, or (-1, -1).
+
+    Each masked frame is compared with the running extreme (max of sign * x) of the earlier
+    masked frames, not with frame f - 1: frames outside the mask are skipped, not a reset, and
+    `tol` bounds the total slack, so many small steps back (each within tol) cannot add up.
+    Non-strict: sign * (x[f] - extreme) >= -tol; strict: > tol. NaN is never ok.
+    """
+    n = c1 - c0
+    best = np.empty(max(n, 1))
+    seen = False
+    for f in range(X.shape[0]):
+        if not mask[f]:
+            continue
+        for c in range(c0, c1):
+            v = sign * X[f, c]
+            if not seen:
+                if v != v:
                     return f, c
+                best[c - c0] = v
+                continue
+            step = v - best[c - c0]
+            ok = step > tol if strict else step >= -tol
+            if not ok:  # NaN is never ok
+                return f, c
+            if v > best[c - c0]:
+                best[c - c0] = v
+        seen = True
     return -1, -1
 
 
 @_jit
+def _neumaier(X, f, c0, c1):
+    """Compensated (Neumaier) sum of X[f, c0:c1], and the sum of the magnitudes."""
+    total = 0.0
+    comp = 0.0
+    mag = 0.0
+    for c in range(c0, c1):
+        x = X[f, c]
+        t = total + x
+        if abs(total) >= abs(x):
+            comp += (total - t) + x
+        else:
+            comp += (x - t) + total
+        total = t
+        mag += abs(x)
+    return total + comp, mag
+
+
+@_jit
 def first_drift(X, c0, c1, tol, mask):
-    """First masked frame whose column total differs from the first masked frame's by more than tol."""
+    """First masked frame whose column total differs from the first masked frame's by more than the tolerance.
+
+    Totals are compensated sums, so large terms of opposite sign cannot hide a small loss. The
+    tolerance is `tol` plus the rounding bound of each compensated sum, relative to the magnitude
+    of its terms: 2u|S| + 2(n u)^2 sum|x| (u the unit roundoff; Higham, Accuracy and Stability, 4.3).
+    """
+    u = 1.1102230246251565e-16
+    n = c1 - c0
     ref = np.nan
+    ref_err = 0.0
     for f in range(X.shape[0]):
         if mask[f]:
-            total = 0.0
-            for c in range(c0, c1):
-                total += X[f, c]
+            total, mag = _neumaier(X, f, c0, c1)
+            err = 2.0 * u * abs(total) + 2.0 * (n * u) * (n * u) * mag
             if ref != ref:
                 ref = total
+                ref_err = err
                 if total != total:
                     return f
-            elif not (abs(total - ref) <= tol):
+            elif not (abs(total - ref) <= tol + err + ref_err):
                 return f
     return -1
 
