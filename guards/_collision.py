@@ -178,13 +178,30 @@ class CollisionGuard:
         contact, group = found
         kind = "box" if len(contact.b_shape) == 4 else "circle"
         x, y = contact.point
+        # scene frame f -> the proposal's waypoints: with a start, frame 0 is the start and frame
+        # f is waypoint f - 1; without one, frame f is waypoint f
+        offset = 1 if self._start is not None else 0
+
+        def waypoint(f: int) -> int | str:
+            return "start" if f < offset else f - offset
+
+        def named(w: int | str) -> str:
+            return "the start" if w == "start" else f"waypoint {w}"
+
+        evidence = contact.to_evidence()
+        if contact.swept:
+            leg = [waypoint(contact.frame), waypoint(contact.frame + 1)]
+            where = (f"on the leg from {named(leg[0])} to {named(leg[1])} at time of impact {contact.toi:.3f}")
+            evidence.update(leg=leg)
+        else:
+            at = waypoint(contact.frame)
+            where = f"at {named(at)}"
+            evidence.update(leg=None, waypoint=at)
         reason = (
             f"{proposal.tool} denied by {self.name}: the path touches {kind} obstacle {contact.b} "
-            f"on the leg from waypoint {contact.frame} to {contact.frame + 1} at time of impact "
-            f"{contact.toi:.3f}, at point ({x:.3f}, {y:.3f})"
+            f"{where}, at point ({x:.3f}, {y:.3f})"
         )
-        evidence = contact.to_evidence()
-        evidence.update(obstacle_group=group, obstacle_kind=kind, leg=[contact.frame, contact.frame + 1])
+        evidence.update(obstacle_group=group, obstacle_kind=kind)
         return Deny(reason=reason, evidence=evidence)
 
     def __repr__(self) -> str:

@@ -361,11 +361,12 @@ def test_guard_denies_path_through_wall_with_first_contact():
     verdict = guard.check(_move([[5.0, 0.0], [50.0, 0.0]]), GuardContext(world=world))
     assert isinstance(verdict, Deny)
     ev = verdict.evidence
-    assert (ev["frame"], ev["b"], ev["obstacle_kind"], ev["leg"]) == (1, 0, "box", [1, 2])
+    # frame 1 of the scene (the start is frame 0) is the leg from waypoint 0 to waypoint 1
+    assert (ev["frame"], ev["b"], ev["obstacle_kind"], ev["leg"]) == (1, 0, "box", [0, 1])
     assert ev["toi"] == pytest.approx((9.5 - 5.0) / 45.0)
     assert ev["point"][0] == pytest.approx(10.0)
     json.dumps(ev)  # plain JSON, no numpy types
-    assert "waypoint 1 to 2" in verdict.reason
+    assert "waypoint 0 to waypoint 1" in verdict.reason
 
 
 def test_guard_allows_clear_path_and_picks_earliest_group():

@@ -158,3 +158,29 @@ def test_guard_circle_body_through_post_on_long_leg():
             assert isinstance(guard.check(_move([[-leg + x0, 0.0], [leg + x0, 0.0]]), world), Deny)
     guard = CollisionGuard(body=0.5, allow_no_start=True, touching=False)
     assert isinstance(guard.check(_move([[-1e8, 0.0], [1e8, 0.0]]), world), Deny)
+
+
+# -- 8. evidence names the proposal's waypoints ---------------------------------------------------
+
+
+def test_evidence_leg_is_relative_to_the_proposal():
+    guard = CollisionGuard(body=(1.0, 1.0), **_ORIGIN)
+    verdict = guard.check(_move([[3.0, 0.0], [10.0, 0.0]]), _WALL)
+    assert verdict.evidence["leg"] == [0, 1] and "from waypoint 0 to waypoint 1" in verdict.reason
+    verdict = guard.check(_move([[10.0, 0.0], [20.0, 0.0]]), _WALL)
+    assert verdict.evidence["leg"] == ["start", 0] and "from the start to waypoint 0" in verdict.reason
+    guard = CollisionGuard(body=(1.0, 1.0), allow_no_start=True)
+    verdict = guard.check(_move([[0.0, 0.0], [3.0, 0.0], [10.0, 0.0]]), _WALL)
+    assert verdict.evidence["leg"] == [1, 2] and "from waypoint 1 to waypoint 2" in verdict.reason
+
+
+def test_discrete_contact_reads_at_waypoint():
+    from guards._scene import Contact
+
+    guard = CollisionGuard(body=(1.0, 1.0), **_ORIGIN)
+    contact = Contact(frame=2, toi=0.0, a=0, b=0, point=(5.5, 0.0), a_shape=(5.0, -0.5, 6.0, 0.5),
+                      b_shape=(5.0, -10.0, 6.0, 10.0), swept=False)
+    guard.first_contact = lambda p, c: (contact, 0)
+    verdict = guard.check(_move([[3.0, 0.0], [5.5, 0.0]]), _WALL)
+    assert "at waypoint 1," in verdict.reason and "time of impact" not in verdict.reason
+    assert verdict.evidence["waypoint"] == 1 and verdict.evidence["leg"] is None
