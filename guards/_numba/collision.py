@@ -208,6 +208,19 @@ def _swept_circle_circle(A, fa0, fa1, i, B, fb0, fb1, j, strict):
     ex = np.float64(A[fa1, i, 0]) - np.float64(B[fb1, j, 0]) - dx0
     ey = np.float64(A[fa1, i, 1]) - np.float64(B[fb1, j, 1]) - dy0
     er = np.float64(A[fa1, i, 2]) + np.float64(B[fb1, j, 2]) - r0
+    # cheap reject (most pairs in sparse scenes): the relative centre stays on one side of the
+    # band |x| <= rmax (or |y| <= rmax) over the whole leg, so the circles never meet
+    rmax = max(r0, r0 + er)
+    dx1 = dx0 + ex
+    dy1 = dy0 + ey
+    if (min(dx0, dx1) > rmax) | (max(dx0, dx1) < -rmax) | (min(dy0, dy1) > rmax) | (max(dy0, dy1) < -rmax):
+        return NO_CONTACT
+    # ... or the line of the relative motion passes the origin farther than rmax (with a margin
+    # far above rounding): |d0 x e|^2 > rmax^2 |e|^2, no square root
+    cross = dx0 * ey - dy0 * ex
+    e2 = ex * ex + ey * ey
+    if cross * cross > (rmax * rmax) * e2 * (1.0 + 1e-9):
+        return NO_CONTACT
     c = dx0 * dx0 + dy0 * dy0 - r0 * r0  # the discrete test at t = 0, as `_circle_circle`
     if c < 0.0 or (c == 0.0 and not strict):
         return 0.0
