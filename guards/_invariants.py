@@ -193,7 +193,11 @@ class Conserved(Invariant):
 
 
 class NoContact(Invariant):
-    """Shape channel `a` never touches `b` (or two entities of `a` never touch); swept by default."""
+    """Shape channel `a` never touches `b` (or two entities of `a` never touch); swept by default.
+
+    Swept, the motion from frame f to f + 1 is checked where the mask (a `While` condition)
+    holds at frame f or at frame f + 1; a contact in it is reported at frame f with its time of impact.
+    """
 
     def __init__(self, a: str, b: str | None = None, *, swept: bool = True, touching: bool = True,
                  name: str | None = None) -> None:
@@ -204,12 +208,16 @@ class NoContact(Invariant):
         A = trace.group(self.a)
         B = A if self.b is None else trace.group(self.b)
         fc = contact_frames(A, None if self.b is None else B, swept=self.swept, touching=self.touching)
-        hits = np.flatnonzero((fc.count > 0) & mask[: len(fc.count)])
+        n = len(fc.count)
+        swept = self.swept and n < trace.frames
+        # a swept step f -> f + 1 is judged when the mask holds at either end (fail closed: a
+        # contact during a step that starts or ends while the condition holds counts)
+        steps = (mask[:n] | mask[1 : n + 1]) if swept else mask[:n]
+        hits = np.flatnonzero((fc.count > 0) & steps)
         if len(hits) == 0:
             return None
         f = int(hits[0])
         i, j, toi = int(fc.a[f]), int(fc.b[f]), float(fc.toi[f])
-        swept = self.swept and len(fc.count) < trace.frames
         t = toi if swept else 0.0
         sa, sb = _shape_at(A, f, i, t), _shape_at(B, f, j, t)
         ka, kb = trace.shapes[self.a][1], trace.shapes[self.b or self.a][1]
@@ -251,7 +259,8 @@ class After(Invariant):
 class While(Invariant):
     """A conditional invariant: `invariant` is checked only at frames where `condition` holds.
 
-    A NaN condition counts as holding, so a corrupt flag cannot switch a check off.
+    A NaN condition counts as holding, so a corrupt flag cannot switch a check off. A swept
+    `NoContact` checks each step between two frames when the condition holds at either end.
     """
 
     def __init__(self, condition: Expr, invariant: Invariant, *, name: str | None = None) -> None:

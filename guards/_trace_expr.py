@@ -176,8 +176,16 @@ class _Contact(Expr):
         t = p.trace
         fc = contact_frames(t.group(self.a), None if self.b is None else t.group(self.b),
                             swept=self.swept, touching=self.touching)
+        hit = fc.count > 0
         flags = np.zeros(t.frames)
-        flags[: len(fc.count)] = fc.count > 0  # swept: interval f is charged to frame f
+        if self.swept and len(hit) < t.frames:
+            # step f -> f + 1 is charged to frame f + 1, the first frame by which the contact has
+            # happened; frame 0 has no step before it, so it takes the overlap at frame 0
+            flags[1:] = hit
+            flags[0] = contact_frames(t.group(self.a), None if self.b is None else t.group(self.b),
+                                      swept=False, touching=self.touching).count[0] > 0
+        else:
+            flags[: len(hit)] = hit
         col = p.column(flags)
         p.refs[repr(self)] = (col, False)
         p.emit(_LOAD, col, push=1)
@@ -218,6 +226,12 @@ def state(name: str, index: int | None = None) -> Expr:
     return _State(name, index)
 
 
-def contact(a: str, b: str | None = None, *, swept: bool = False, touching: bool = True) -> Expr:
-    """1.0 at frames where shape channel `a` touches `b` (or two entities of `a` touch), else 0.0."""
+def contact(a: str, b: str | None = None, *, swept: bool = True, touching: bool = True) -> Expr:
+    """1.0 at frames where shape channel `a` touches `b` (or two entities of `a` touch), else 0.0.
+
+    Swept by default, like `NoContact`: frame f is 1.0 when the shapes touch at any time of the
+    motion from frame f - 1 to f (frame 0: when they overlap at frame 0), so a tunnel between two
+    frames sets the frame at which it has happened and `After(contact(...), ...)` fires on it.
+    A contact that ends at frame f - 1 also sets frame f. `swept=False` is the overlap at each frame.
+    """
     return _Contact(a, b, swept, touching)

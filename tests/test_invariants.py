@@ -239,3 +239,38 @@ def test_monotonic_compares_with_previous_masked_frame():
     trace = Trace(alive=[1, 0, 1, 0, 1], score=[10, 10, 5, 5, 1])
     v = While(state("alive") > 0, Monotonic("score")).first_violation(trace)
     assert v is not None and v.frame == 2 and v.values["previous_frame"] == 0
+
+
+def _tunnel_trace(**channels):
+    """A box that jumps over a thin wall between frames 1 and 2 (never overlapping it at a frame)."""
+    mover = np.array([[[0, 0, 1, 1]], [[2, 0, 3, 1]], [[20, 0, 21, 1]], [[22, 0, 23, 1]]], float)
+    wall = np.array([[[10, -5, 11, 5]]], float)
+    return Trace(dict(p=mover, w=wall, **channels))
+
+
+def test_while_swept_step_is_judged_when_condition_holds_at_either_end():
+    # alive is 0 at frame 1 but 1 at frame 2: the tunnel during step 1 -> 2 still counts
+    for alive in ([1, 0, 1, 1], [0, 1, 0, 0]):
+        v = While(state("alive") > 0, NoContact("p", "w")).first_violation(_tunnel_trace(alive=alive))
+        assert v is not None and v.frame == 1 and v.time == pytest.approx(1 + 7 / 18), alive
+    # condition false at both ends of the step: masked out
+    assert While(state("alive") > 0, NoContact("p", "w")).first_violation(
+        _tunnel_trace(alive=[1, 0, 0, 1])) is None
+    # a discrete NoContact keeps the per-frame mask (and sees no overlap at any frame anyway)
+    assert While(state("alive") > 0, NoContact("p", "w", swept=False)).first_violation(
+        _tunnel_trace(alive=[1, 0, 1, 1])) is None
+
+
+def test_expression_contact_is_swept_by_default_and_charged_to_the_later_frame():
+    trace = _tunnel_trace(over=[0, 0, 0, 0])
+    v = After(contact("p", "w"), state("over"), within=0).first_violation(trace)
+    assert v is not None and v.frame == 2  # the step 1 -> 2 is charged to frame 2
+    assert After(contact("p", "w"), state("over"), within=0).first_violation(
+        _tunnel_trace(over=[0, 0, 1, 1])) is None
+    assert After(contact("p", "w", swept=False), state("over"), within=0).first_violation(trace) is None
+    flags = [contact("p", "w").evaluate(trace), contact("p", "w", swept=False).evaluate(trace)]
+    assert [list(f) for f in flags] == [[0, 0, 1, 0], [0, 0, 0, 0]]
+    # an overlap at frame 0 is seen at frame 0 (no step precedes it)
+    still = Trace(dict(p=np.array([[[10, 0, 11, 1]], [[30, 0, 31, 1]]], float), w=np.array([[[10, -5, 11, 5]]], float)))
+    assert list(contact("p", "w").evaluate(still)) == [1, 1]
+    assert list(contact("p", "w", swept=False).evaluate(still)) == [1, 0]
