@@ -7,27 +7,18 @@ per turn), so a thread replayed after an interrupt gets the same replies.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
+from guards._audit import _parse  # one reader of tool-message text, shared with the audit
 from vfa.testing import ScriptedModel
 
 from .attacks import BY_ID
 from .tasks import Task
 
 _TAG = re.compile(r"\[\[inj:([a-z0-9_]+)\]\]")
-
-
-def _parse(content: Any) -> Any:
-    if not isinstance(content, str):
-        return content
-    try:
-        return json.loads(content)
-    except ValueError:
-        return content
 
 
 def _build(step: tuple[str, Any], obs: dict[int, Any]) -> tuple[str, dict[str, Any]] | None:
