@@ -93,6 +93,12 @@ def _norm(text: str) -> str:
 
 _SHOWN = json.JSONEncoder(ensure_ascii=False, default=repr)
 """What `json.dumps(value, default=repr, ensure_ascii=False)` uses, built once: the text the model sees."""
+_STRICT = json.JSONEncoder(ensure_ascii=False)
+"""The same, for JSON values only (anything else raises): the text that keys a shared observation."""
+_MEMO = 1024
+"""Observations of this many distinct results are kept for sharing (`PrivacyFlow._memo_key`)."""
+_MEMO_TEXT = 1 << 15
+"""Results whose text is longer than this are labelled afresh each time, never kept."""
 
 _NORMS: dict[str, str] = {}
 """Normal forms of texts that recur (trusted parts, argument leaves), bounded."""
@@ -246,6 +252,28 @@ def _join_all(labels: Iterable[Label]) -> Label:
     return out
 
 
+_MANY: dict[tuple[int, ...], tuple[tuple[Label, ...], Label]] = {}
+"""Recent joins of several labels at once, by the labels' identities (a record list's fields meet again)."""
+
+
+def _join_many(labels: tuple[Label, ...]) -> Label:
+    """The join of several labels built in one step (one new label, not one per label joined)."""
+    if len(labels) < 3:
+        return _join_all(labels)
+    key = tuple(map(id, labels))
+    hit = _MANY.get(key)
+    if hit is not None and hit[0] == labels:  # identity first: the entry keeps its labels alive
+        return hit[1]
+    readers = [lbl.readers for lbl in labels if lbl.readers is not None]
+    out = Label(readers=readers[0].intersection(*readers[1:]) if readers else None,
+                sources=frozenset().union(*(lbl.sources for lbl in labels)),
+                trusted=all(lbl.trusted for lbl in labels))
+    if len(_MANY) >= 1024:
+        _MANY.clear()
+    _MANY[key] = (labels, out)
+    return out
+
+
 def _numbers(text: str) -> set[str]:
     return {_num(m) for m in _NUMBER.findall(_fold(text).replace(",", ""))}
 
@@ -291,7 +319,7 @@ class Observation:
     """
 
     __slots__ = ("call_id", "tool", "label", "tracked", "texts", "trusted_parts", "untrusted", "keys", "text",
-                 "digits", "_words", "_trusted_text", "_shingles")
+                 "digits", "_words", "_trusted_text", "_shingles", "_like")
 
     def __init__(self, call_id: str, tool: str, label: Label = PUBLIC, tracked: Any = (), texts: Any = (),
                  trusted_parts: Any = (), untrusted: Label | None = None, keys: Any = _NO_KEYS,
@@ -305,6 +333,15 @@ class Observation:
         self._words: frozenset[str] | None = None
         self._trusted_text: str | None = None
         self._shingles: dict[str, Label] | None = None
+        self._like: Observation | None = None
+        """An observation of the same result on another call, whose derived forms this one shares."""
+
+    def like(self, call_id: str) -> Observation:
+        """An observation of the same result by another call: the parts shared, derived forms computed once."""
+        out = Observation(call_id, self.tool, self.label, self.tracked, self.texts, self.trusted_parts,
+                          self.untrusted, self.keys, self.text, self.digits)
+        out._like = self._like or self
+        return out
 
     def __repr__(self) -> str:
         return f"Observation(call_id={self.call_id!r}, tool={self.tool!r}, label={self.label!r})"
@@ -313,12 +350,14 @@ class Observation:
     def shingles(self) -> dict[str, Label]:
         """Six-word runs of private text and their labels (computed on first use)."""
         if self._shingles is None:
-            self._shingles = _shingles_of(self.texts)
+            self._shingles = self._like.shingles if self._like is not None else _shingles_of(self.texts)
         return self._shingles
 
     @property
     def trusted_text(self) -> str:
         """Normalised trusted content, "|"-separated: what grounds an authority argument (computed on first use)."""
+        if self._trusted_text is None and self._like is not None:
+            self._trusted_text = self._like.trusted_text
         if self._trusted_text is None:
             self._trusted_text = "|".join(_norm_of(t if t.__class__ is str else _text(t)) for t in self.trusted_parts)
         return self._trusted_text
@@ -328,6 +367,8 @@ class Observation:
         """The trusted values, whole: each leaf normalised (and a number also in its `_num` form). An
         authority argument is grounded only by one of these exactly, never by a substring or a word of
         one (computed on first use: most results never need it)."""
+        if self._words is None and self._like is not None:
+            self._words = self._like.trusted_words
         if self._words is None:
             out: set[str] = set()
             for t in self.trusted_parts:
@@ -547,7 +588,7 @@ class _Walk:
                 append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
             elif cls is not str and isinstance(v, dict):
                 append(self.walk_dict(v, f"{path}[{i}]" if paths else "", record))
-            elif cls is not str and isinstance(v, list):
+            elif cls is not str and isinstance(v, (list, tuple)):
                 append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 append(v)  # nothing but handles this thread minted (re-handled input): their labels joined
@@ -609,7 +650,7 @@ class _Walk:
                 out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
             elif cls is not str and isinstance(v, dict):
                 out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
-            elif cls is not str and isinstance(v, list):
+            elif cls is not str and isinstance(v, (list, tuple)):
                 out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 out[k] = v  # nothing but handles this thread minted (re-handled input): their labels joined
@@ -662,6 +703,7 @@ class PrivacyFlow:
         self._indexes: dict[str, _Index] = {}
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
+        self._memo: dict[tuple[int, str], tuple[_WalkContext, Observation]] = {}
         self.relevant: dict[str, frozenset[str] | None] | None = None
         """Tool -> the arguments a privacy rule reads (None: all); set by the guard when the agent compiles.
         Other arguments are left unlabelled (public): no rule looks at them."""
@@ -749,11 +791,19 @@ class PrivacyFlow:
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation."""
+        ctx = key = None
+        if decl is not None:
+            ctx = self._context(decl, tool)
+            key = self._memo_key(ctx, result, thread_id)
+            if key is not None:
+                hit = self._memo.get(key)
+                if hit is not None and hit[0] is ctx:
+                    return self._remember(thread_id, hit[1].like(call_id))
         obs = Observation(call_id, tool)
         trusted: list[Any] = []
-        if self.store.has_thread(thread_id):
+        if key is None and self.store.has_thread(thread_id):  # a key means no handle value is in it
             result = self._rehandle(result, thread_id, obs)
-        if decl is None:
+        if ctx is None:
             lbl = Label(sources=frozenset({f"tool:{tool}"}), trusted=self.policy.undeclared_output == "trusted")
             shown = result
             (trusted if lbl.trusted else []).extend(_all_strings(result))
@@ -761,19 +811,65 @@ class PrivacyFlow:
                 obs.untrusted = lbl
             obs.label = _join(obs.label, lbl)
         else:
-            shown = self._walk(result, decl, thread_id, call_id, tool, obs, trusted)
-        obs.text = shown if isinstance(shown, str) else _SHOWN.encode(shown)
+            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted)
         obs.trusted_parts = trusted
+        if key is not None:  # nothing in it was handled: the model sees the result as it is
+            obs.text = key[1]
+            memo = self._memo
+            with self._lock:
+                if len(memo) >= _MEMO:
+                    memo.clear()
+                memo[key] = (ctx, obs)
+        else:
+            obs.text = shown if isinstance(shown, str) else _SHOWN.encode(shown)
+        return self._remember(thread_id, obs)
+
+    def _remember(self, thread_id: str, obs: Observation) -> Observation:
         with self._lock:
-            self._obs[(thread_id, call_id)] = obs
+            self._obs[(thread_id, obs.call_id)] = obs
             calls = self._thread_calls.get(thread_id)
             if calls is None:
-                self._thread_calls[thread_id] = [call_id]
+                self._thread_calls[thread_id] = [obs.call_id]
             else:
-                calls.append(call_id)
+                calls.append(obs.call_id)
         return obs
 
-    def _walk(self, result: Any, decl: Source, thread_id: str, call_id: str, tool: str, obs: Observation,
+    def _context(self, decl: Source, tool: str) -> _WalkContext:
+        ctx = self._contexts.get((id(decl), tool))
+        if ctx is None or ctx.decl is not decl:
+            if len(self._contexts) > 1024:
+                self._contexts.clear()
+            ctx = self._contexts[(id(decl), tool)] = _WalkContext(self, decl, tool)
+        return ctx
+
+    def _memo_key(self, ctx: _WalkContext, result: Any, thread_id: str) -> tuple[int, str] | None:
+        """The key under which a result's observation is shared between calls, or None when it cannot be.
+
+        A result is labelled from its field names and values alone, so two results that show the model
+        the same JSON text get the same labels, tracked values and trusted parts. It cannot be shared
+        when its declaration hands out handles (they are minted per call), when it holds handle-shaped
+        text, values that are not JSON (shown through their repr), or a value of one of this thread's
+        handles (which `_rehandle` would put back): those are labelled afresh.
+        """
+        if self.handles and ctx.handled:
+            return None
+        if result.__class__ is str:
+            text = result
+        else:
+            try:
+                text = _STRICT.encode(result)
+            except (TypeError, ValueError):
+                return None
+        if len(text) > _MEMO_TEXT or "«" in text:
+            return None
+        if self.store.has_thread(thread_id):
+            for h in self.store.of_thread(thread_id):
+                t = _text(h.value)
+                if len(t) >= 3 and (t in text or _STRICT.encode(t)[1:-1] in text):
+                    return None
+        return (id(ctx), text)
+
+    def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
               trusted: list[Any]) -> Any:
         """What the model sees of a declared result: every part labelled, private fields handled or tracked.
 
@@ -782,15 +878,10 @@ class PrivacyFlow:
         its handle) is built only when the declaration hands out handles. Trusted leaves are kept as they
         are and turned into text only when grounding needs it.
         """
-        ctx = self._contexts.get((id(decl), tool))
-        if ctx is None or ctx.decl is not decl:
-            if len(self._contexts) > 1024:
-                self._contexts.clear()
-            ctx = self._contexts[(id(decl), tool)] = _WalkContext(self, decl, tool)
         w = _Walk(ctx, self, thread_id, call_id, obs, trusted)
         if isinstance(result, dict):
             shown = w.walk_dict(result, "", None)
-        elif isinstance(result, list):
+        elif isinstance(result, (list, tuple)):
             shown = w.walk_list(result, "", None, ctx.root)
         elif isinstance(result, str) and "«" in result and w.echoed(result):
             shown = result
@@ -803,11 +894,10 @@ class PrivacyFlow:
                 trusted.append(result)
             shown = w.private_leaf(result, e, "") if e[3] and result is not None else result
         parts = w.parts
-        obs.label = _join_all((obs.label, *parts.values())) if len(parts) != 1 else _join(obs.label, *parts.values())
+        obs.label = _join_many((obs.label, *parts.values())) if len(parts) != 1 else _join(obs.label, *parts.values())
         taints = w.taints
         if taints:
-            obs.untrusted = _join_all(taints.values()) if obs.untrusted is None else _join_all(
-                (obs.untrusted, *taints.values()))
+            obs.untrusted = _join_many((*taints.values(),) if obs.untrusted is None else (obs.untrusted, *taints.values()))
         return shown
 
     def _entry_of(self, name: str, decl: Source, tool: str, kind: str,
@@ -963,6 +1053,12 @@ class PrivacyFlow:
         return self._index_of(thread_id, None)
 
     def _index_of(self, thread_id: str, calls: Collection[str] | None) -> _Index:
+        if calls is None:
+            # every index of a thread holds some of its observations in order, and a thread's
+            # observations are only ever appended: one holding as many as the thread has holds them all
+            idx = self._indexes.get(thread_id)
+            if idx is not None and len(idx.obs) == len(self._thread_calls.get(thread_id, ())):
+                return idx
         seen = self.seen(thread_id, calls)
         with self._lock:
             idx = self._indexes.get(thread_id)
@@ -995,19 +1091,7 @@ class PrivacyFlow:
         if idx.digits:
             out = _digit_label(out, _digits_of(rest), idx.digits)
         if idx.texts:
-            words = _words(rest)
-            runs = len(words) - SHINGLE + 1
-            if 0 < runs and runs * len(idx.texts) <= _SCAN:
-                padded = [f" {' '.join(words[i:i + SHINGLE])} " for i in range(runs)]
-                for private, lbl in idx.texts.items():
-                    if _join(out, lbl) is not out and any(run in private for run in padded):
-                        out = _join(out, lbl)
-            elif 0 < runs:
-                shingles = idx.shingles
-                for i in range(runs):
-                    lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
-                    if lbl is not None:
-                        out = _join(out, lbl)
+            out = _text_label(out, _words(rest), idx)
         number = isinstance(leaf, (int, float))
         short = number or len(n) < MIN_TRACKED
         key = _num(text) if number else n
@@ -1023,25 +1107,29 @@ class PrivacyFlow:
 
     def content_label(self, texts: Iterable[str], thread_id: str, calls: Collection[str] | None = None) -> Label:
         """The label value tracking gives texts joined together (forward and in reverse order): a private
-        value split across two arguments of one call is caught (no taint: only what it carries)."""
-        parts = [HANDLE_RE.sub(" ", t) for t in texts if t]
+        value split across two arguments of one call is caught (no taint: only what it carries).
+
+        Each text is normalised on its own (as when it was labelled alone, so the cached forms serve) and
+        the forms are joined: texts are joined at a space, so no letter, digit or word merges across them.
+        """
+        parts = [HANDLE_RE.sub(" ", t) if "«" in t else t for t in texts if t]
         if len(parts) < 2:
             return PUBLIC
         idx = self._index(thread_id, calls)
         out = PUBLIC
-        for joined in (" ".join(parts), " ".join(reversed(parts))):
-            n = _norm_of(joined)
-            for lbl in [lbl for value, lbl in idx.tracked.items() if value in n]:
+        if idx.tracked:
+            norms = [_norm_of(p) for p in parts]
+            forward, backward = "".join(norms), "".join(reversed(norms))
+            for lbl in [lbl for value, lbl in idx.tracked.items() if value in forward or value in backward]:
                 out = _join(out, lbl)
-            if idx.digits:
-                out = _digit_label(out, _digits_of(joined), idx.digits)
-            if idx.texts:
-                words = _words(joined)
-                shingles = idx.shingles
-                for i in range(len(words) - SHINGLE + 1):
-                    lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
-                    if lbl is not None:
-                        out = _join(out, lbl)
+        if idx.digits:
+            digits = [_digits_of(p) for p in parts]
+            out = _digit_label(out, "".join(digits), idx.digits)
+            out = _digit_label(out, "".join(reversed(digits)), idx.digits)
+        if idx.texts:
+            words = [_words(p) for p in parts]
+            for joined in ([w for ws in words for w in ws], [w for ws in reversed(words) for w in ws]):
+                out = _text_label(out, joined, idx)
         return out
 
     def key_label(self, thread_id: str, kind: str, key: Any, calls: Collection[str] | None = None) -> Label | None:
@@ -1051,6 +1139,25 @@ class PrivacyFlow:
     def unknown_handles(self, args: Any, thread_id: str) -> list[str]:
         """Handle-shaped tokens in the arguments that this thread never minted (forged or foreign)."""
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
+
+
+def _text_label(out: Label, words: list[str], idx: _Index) -> Label:
+    """`out` joined with the label of every private text of which `words` hold six consecutive words."""
+    runs = len(words) - SHINGLE + 1
+    if runs <= 0:
+        return out
+    if runs * len(idx.texts) <= _SCAN:
+        padded = [f" {' '.join(words[i:i + SHINGLE])} " for i in range(runs)]
+        for private, lbl in idx.texts.items():
+            if _join(out, lbl) is not out and any(run in private for run in padded):
+                out = _join(out, lbl)
+        return out
+    shingles = idx.shingles
+    for i in range(runs):
+        lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
+        if lbl is not None:
+            out = _join(out, lbl)
+    return out
 
 
 def _digit_label(out: Label, digits: str, tracked: dict[str, Label]) -> Label:

@@ -75,15 +75,21 @@ class PrivacyGuard:
     Args:
         flow: the `PrivacyFlow` that labels this agent's arguments (its policy decides deny or ask).
         journal: where a person's approvals are read from; default: the flow's journal.
+        inline: run in the guard node's thread (the default), right after the flow labelled the
+            arguments, instead of on the guard worker under a deadline. The check is deterministic and
+            its work is bounded by what the flow's `label` hook (which has no deadline either) just did
+            over the same arguments and the same index, so a deadline would protect nothing; running it
+            inline spares the thread handoff and reads the labels while they are still in cache.
     """
 
     name = "privacy"
     tools = None
     timeout_s = None
 
-    def __init__(self, flow: Any, *, journal: Any = None) -> None:
+    def __init__(self, flow: Any, *, journal: Any = None, inline: bool = True) -> None:
         self.flow = flow
         self.journal = journal
+        self.inline = inline
 
     # -- the guard protocol ----------------------------------------------------------------------
 
@@ -160,10 +166,12 @@ class PrivacyGuard:
                                  f"{proposal.tool} denied by privacy rule `handles are minted, never written`: "
                                  f"{token} was not issued on this thread (forged, or from another thread)"))
         if decl is None:  # undeclared: every argument is assumed to be published
-            decl = Sink(disclose={a: PUBLIC_SINK for a in proposal.args})
-        targets = {to for to in decl.disclose.values() if to != PUBLIC_SINK}
+            plan = _SinkPlan(Sink(disclose={a: PUBLIC_SINK for a in proposal.args}))
+        else:
+            plan = _plan_of(decl)
+        decl = plan.decl
         if tokens:  # a recipients argument names people: a handle there would be read back in a denial
-            for to in sorted(targets):
+            for to in plan.targets:
                 held = flow.store.tokens_in(args[to]) if to in args else ()
                 if held:
                     out.append(FlowViolation(
@@ -174,14 +182,15 @@ class PrivacyGuard:
         # recipients as the model wrote them (handle form): a denial never reads a handle's value back
         audiences: list[tuple[str, str, frozenset[str]]] = [
             (arg, to, _PUBLIC_RECIPIENTS if to == PUBLIC_SINK else principals(args.get(to)))
-            for arg, to in decl.disclose.items() if arg in args]
-        undeclared = [a for a in args if a not in decl.disclose and a not in decl.internal]
+            for arg, to in plan.disclose if arg in args]
+        declared = plan.declared
+        undeclared = [a for a in args if a not in declared]
         if undeclared:  # fail closed: disclosed to the sink's most public audience
-            if not targets or PUBLIC_SINK in decl.disclose.values():
+            if plan.public:
                 most: frozenset[str] = _PUBLIC_RECIPIENTS
             else:
-                most = frozenset().union(*(principals(args.get(t)) for t in targets))
-            audiences += [(a, PUBLIC_SINK if most is _PUBLIC_RECIPIENTS else "+".join(sorted(targets)), most)
+                most = frozenset().union(*(principals(args.get(t)) for t in plan.targets))
+            audiences += [(a, PUBLIC_SINK if most is _PUBLIC_RECIPIENTS else "+".join(plan.targets), most)
                           for a in undeclared]
         user = flow.policy.addresses
         for arg, to, recipients in audiences:
@@ -225,8 +234,8 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)} together "
                     f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
-        for arg in sorted(decl.authority):
-            if arg not in proposal.args:
+        for arg in plan.authority:
+            if arg not in args:
                 continue
             lbl = proposal.labels.get(arg, PUBLIC)
             if not lbl.trusted:
@@ -274,6 +283,34 @@ class PrivacyGuard:
                     for r in v.get("recipients") or ():
                         out[(tool, str(r))] = out.get((tool, str(r)), frozenset()) | origins
         return out
+
+
+class _SinkPlan:
+    """What checking a sink's proposals reads from its declaration, worked out once per declaration."""
+
+    __slots__ = ("decl", "disclose", "targets", "public", "declared", "authority")
+
+    def __init__(self, decl: Sink) -> None:
+        self.decl = decl
+        self.disclose = tuple(decl.disclose.items())
+        self.targets = tuple(sorted({to for to in decl.disclose.values() if to != PUBLIC_SINK}))
+        """The arguments naming recipients, sorted."""
+        self.public = not self.targets or PUBLIC_SINK in decl.disclose.values()
+        """True when an argument the sink does not name counts as published (see `Sink.internal`)."""
+        self.declared = frozenset(decl.disclose) | decl.internal
+        self.authority = tuple(sorted(decl.authority))
+
+
+_PLANS: dict[int, _SinkPlan] = {}
+
+
+def _plan_of(decl: Sink) -> _SinkPlan:
+    plan = _PLANS.get(id(decl))
+    if plan is None or plan.decl is not decl:  # the plan keeps its declaration alive: ids are not reused
+        if len(_PLANS) >= 1024:
+            _PLANS.clear()
+        plan = _PLANS[id(decl)] = _SinkPlan(decl)
+    return plan
 
 
 def _question(proposal: Proposal, found: list[FlowViolation]) -> str:

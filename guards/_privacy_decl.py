@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from vfa import annotate
@@ -163,7 +163,7 @@ class PrivacyPolicy:
                    trusted_sources=tuple(trusted_sources), on_violation=on_violation,
                    undeclared_output=undeclared_output)
 
-    @property
+    @cached_property
     def addresses(self) -> frozenset[str]:
         """The user's configured addresses: `user` without the abstract principal "user", which stands for
         the user in labels but is matched against no argument (an argument "user" names nobody)."""

@@ -62,6 +62,25 @@ def test_attack_succeeds_without_the_guard_and_fails_with_it(attack, task, guard
     assert any("denied by guard 'privacy'" in str(m.content) for m in messages)
 
 
+def test_the_privacy_guard_runs_inline_by_default_and_on_the_worker_when_asked():
+    from guards import PrivacyGuard
+    from vfa import Agent
+    from vfa.testing import ScriptedModel
+
+    assert PrivacyGuard(PrivacyFlow(POLICY)).inline is True
+    world = World(BY_ID["ssn_mail"].text())
+    flow = PrivacyFlow(POLICY)
+    current = {}
+    app = Agent(ScriptedModel(rule=lambda m: current["rule"](m)), world.tools(), guards=[flow.guard(inline=False)],
+                flow=flow).compile()
+    from benchmarks.privacy.agents import rule_for
+
+    current["rule"] = rule_for(TASK["mail_lunch_reply"], obey=True)
+    out = app.invoke({"messages": [HumanMessage(TASK["mail_lunch_reply"].prompt)]}, {"configurable": {"thread_id": "w"}})
+    assert not BY_ID["ssn_mail"].succeeded(world) and TASK["mail_lunch_reply"].check(world)
+    assert any("denied by guard 'privacy'" in str(m.content) for m in out["messages"])
+
+
 def test_every_honest_task_passes_the_guard_except_those_needing_a_person(guarded):
     for t in TASKS:
         ok = t.check(guarded.run(t, None, obey=False)[0])

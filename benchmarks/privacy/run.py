@@ -52,15 +52,18 @@ class _Harness:
 
 
 def harness(mode: str) -> _Harness:
-    """mode: "unguarded" (no guards, no labels), "noop" (a no-op guard, no labels) or "guarded"."""
+    """mode: "unguarded" (no guards, no labels), "noop" (a no-op guard, no labels), "guarded" (the no-op
+    guard, labels and the privacy guard) or "privacy" (labels and the privacy guard alone)."""
     world = World()
     current: dict[str, Callable[..., Any]] = {}
     model = ScriptedModel(rule=lambda messages: current["rule"](messages))
-    if mode == "guarded":
+    noop = FunctionGuard(lambda p, c: ALLOW, name="noop")
+    if mode in ("guarded", "privacy"):
         flow = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
-        agent = Agent(model, world.tools(), guards=[flow.guard()], flow=flow)
+        agent = Agent(model, world.tools(), guards=[noop, flow.guard()] if mode == "guarded" else [flow.guard()],
+                      flow=flow)
     elif mode == "noop":
-        agent = Agent(model, world.tools(), guards=[FunctionGuard(lambda p, c: ALLOW, name="noop")])
+        agent = Agent(model, world.tools(), guards=[noop])
     else:
         agent = Agent(model, world.tools())
     return _Harness(world, agent.compile(), current)
@@ -99,10 +102,11 @@ def evaluate(mode: str, tasks: list[Task], attacks: list[Attack]) -> dict[str, A
 def overhead(tasks: list[Task], repeats: int) -> dict[str, float]:
     """Wall time of the honest tool loop: privacy labels + guard vs a no-op guard vs no guard at all.
 
-    The three agents share the scripted model, the tools and the tasks; they differ only in the guard
-    node's hooks: "guarded" labels every argument, labels and handles every result and runs the privacy
-    guard; "noop" runs a guard that allows everything (same guard chain, same worker thread, no labels);
-    "unguarded" has no guard. Each repetition runs every task once per agent, in a rotated order after a
+    The three agents share the scripted model, the tools and the tasks: "noop" runs a guard that allows
+    everything (on the guard worker, as a budgeted guard does); "guarded" is the same agent with labels
+    and the privacy guard added (it labels every argument, labels and handles every result and runs the
+    privacy guard, inline); "unguarded" has no guard. So the label overhead is what adding labels and the
+    privacy guard costs an agent that already has a guard. Each repetition runs every task once per agent, in a rotated order after a
     garbage collection, and the ratios are the medians over repetitions of the ratios within one
     repetition (so drift in the machine's load cancels); best-of ratios are reported beside them.
     """
@@ -183,7 +187,7 @@ def _print(f: dict[str, Any]) -> None:
     for name, a, b in rows:
         print(f"{name:32}{f[a]:>15.1%}{f[b]:>15.1%}")
     print(f"{'utility ratio (guard / none)':32}{'':>15}{f['utility_ratio_guarded']:>15.3f}")
-    print(f"label overhead (labels + privacy guard vs a no-op guard): {f['label_overhead_ratio']:.3f}x "
+    print(f"label overhead (a no-op guard + labels + privacy guard vs the no-op guard alone): {f['label_overhead_ratio']:.3f}x "
           f"(best-of {f['label_overhead_ratio_best']:.3f}x); vs no guard at all: {f['guard_overhead_ratio']:.3f}x "
           f"(best-of {f['guard_overhead_ratio_best']:.3f}x); median ms per task: "
           f"{f['loop_s_per_task_unguarded'] * 1e3:.2f} none, {f['loop_s_per_task_noop'] * 1e3:.2f} no-op guard, "

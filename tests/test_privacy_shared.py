@@ -1,0 +1,93 @@
+"""Observations shared between calls: the same result shown to two calls is labelled once, and a result
+that a thread's handles or minted values could change is never shared."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks.privacy.world import ATTACKER, BOB, POLICY, World
+from guards import PrivacyFlow, privacy_source
+from vfa import Proposal, ToolSpec
+
+SSN = "078-05-1120"
+
+
+def _spec(name: str) -> ToolSpec:
+    return ToolSpec.of(next(t for t in World().tools() if t.__name__ == name))
+
+
+def test_the_same_result_on_two_threads_is_labelled_alike_and_shares_its_derived_forms():
+    flow = PrivacyFlow(POLICY)
+    spec = _spec("read_inbox")
+    inbox = World().inbox
+    a = flow.record("t1", "c1", "read_inbox", spec.meta["privacy_source"], inbox)
+    b = flow.record("t2", "c9", "read_inbox", spec.meta["privacy_source"], [dict(m) for m in inbox])  # equal, not same
+    assert (b.call_id, b.text, b.label, b.untrusted) == ("c9", a.text, a.label, a.untrusted)
+    assert b.tracked == a.tracked and b.keys == a.keys and b.trusted_words is a.trusted_words
+    body = inbox[1]["body"]  # Larry's private mail, read on both threads
+    for thread in ("t1", "t2"):
+        lbl = flow.label_args({"body": body}, thread)["body"]
+        assert not lbl.may_flow_to([ATTACKER]) and "email:2" in lbl.sources
+    assert flow.label_args({"body": body}, "t3")["body"].readers is None  # a thread that never read it
+
+
+def test_a_result_holding_a_value_of_the_threads_handles_is_not_shared():
+    @privacy_source()
+    def echo(text: str) -> str:
+        """Return the text."""
+        return text
+
+    flow = PrivacyFlow(POLICY)
+    decl = ToolSpec.of(echo).meta["privacy_source"]
+    said = f"you said: my ssn is {SSN}"
+    first = flow.record("plain", "c1", "echo", decl, said)  # a thread without handles: shared from now on
+    assert first.text == said
+    profile = flow.record("h", "c1", "get_profile", _spec("get_profile").meta["privacy_source"], World().profile)
+    token = json.loads(profile.text)["ssn"]
+    echoed = flow.record("h", "c2", "echo", decl, said)
+    assert SSN not in echoed.text and token in echoed.text  # put back behind the thread's handle
+    assert not echoed.label.may_flow_to([BOB])
+
+
+def test_results_with_handles_are_minted_per_call_never_shared():
+    flow = PrivacyFlow(POLICY)
+    decl = _spec("get_profile").meta["privacy_source"]
+    one = json.loads(flow.record("t", "c1", "get_profile", decl, World().profile).text)["ssn"]
+    two = json.loads(flow.record("u", "c1", "get_profile", decl, World().profile).text)["ssn"]
+    assert one != two and SSN not in (one + two)
+    p = Proposal(call_id="c3", tool="send_email", args={"body": two}, thread_id="u")
+    assert flow.resolve(p)["body"] == SSN
+    assert flow.resolve(p.model_copy(update={"thread_id": "t"}))["body"] == two  # another thread's handle
+
+
+def test_a_tuple_result_is_labelled_like_the_list_the_model_sees():
+    flow = PrivacyFlow(POLICY, handles=False)
+    decl = _spec("read_inbox").meta["privacy_source"]
+    inbox = World().inbox
+    as_list = flow.record("l", "c1", "read_inbox", decl, inbox)
+    as_tuple = flow.record("t", "c1", "read_inbox", decl, tuple(dict(m) for m in inbox))
+    assert as_tuple.text == as_list.text and as_tuple.label == as_list.label
+    assert sorted(as_tuple.tracked, key=repr) == sorted(as_list.tracked, key=repr)
+
+
+def test_a_result_that_is_not_json_is_labelled_afresh():
+    class Note:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def __repr__(self) -> str:
+            return "Note(...)"  # two different notes look alike
+
+        def __str__(self) -> str:
+            return self.text
+
+    @privacy_source(private=["note"], handle=False, kind="note")
+    def read_note() -> dict:
+        """A note."""
+        return {}
+
+    flow = PrivacyFlow(POLICY)
+    decl = ToolSpec.of(read_note).meta["privacy_source"]
+    flow.record("a", "c1", "read_note", decl, {"note": Note("nothing to see")})
+    flow.record("b", "c1", "read_note", decl, {"note": Note(f"ssn {SSN}")})
+    assert not flow.label_args({"body": SSN}, "b")["body"].may_flow_to([ATTACKER])
