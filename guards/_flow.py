@@ -187,9 +187,20 @@ def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tu
             tuple(t for t in alnum if t != n), digits)
 
 
+_DIGITS: dict[str, str] = {}
+"""Digits of texts that recur (an argument is read by `label` and again by the guard's joined check), bounded."""
+
+
 def _digits_of(text: str) -> str:
     """The digits of a text in order, everything else dropped: what a digit token is looked up in."""
-    return _NOT_DIGIT.sub("", _fold(text))
+    d = _DIGITS.get(text)
+    if d is None:
+        d = _NOT_DIGIT.sub("", _fold(text))
+        if len(text) <= 4096:
+            if len(_DIGITS) >= 8192:
+                _DIGITS.clear()
+            _DIGITS[text] = d
+    return d
 
 
 @lru_cache(maxsize=1024)

@@ -77,11 +77,7 @@ class HandleStore:
 
     def tokens_in(self, value: Any) -> list[str]:
         """Every handle-shaped token in a value (strings inside lists and dicts too), in order."""
-        out: list[str] = []
-        for text in _strings(value):
-            if "«" in text:
-                out.extend(m.group(0) for m in HANDLE_RE.finditer(text))
-        return out
+        return [m.group(0) for text in _marked(value, []) for m in HANDLE_RE.finditer(text)]
 
     def resolve(self, value: Any, thread_id: str) -> Any:
         """The value with every known handle of the thread replaced by what it stands for.
@@ -111,19 +107,22 @@ class HandleStore:
         return len(self._by_token)
 
 
-def _strings(value: Any, out: list[str] | None = None) -> list[str]:
-    """Every string in a value (dict keys too), in order."""
-    if out is None:
-        out = []
-    if isinstance(value, str):
-        out.append(value)
-    elif isinstance(value, dict):
+def _marked(value: Any, out: list[str]) -> list[str]:
+    """Every string in a value (dict keys too) that holds "«", in order, appended to `out`."""
+    cls = value.__class__
+    if cls is str or isinstance(value, str):
+        if "«" in value:
+            out.append(value)
+    elif cls is dict or isinstance(value, dict):
         for k, v in value.items():
-            _strings(k, out)
-            _strings(v, out)
-    elif isinstance(value, (list, tuple, set, frozenset)):
+            if k.__class__ is not str or "«" in k:
+                _marked(k, out)
+            if v.__class__ is not str or "«" in v:
+                _marked(v, out)
+    elif cls is list or isinstance(value, (list, tuple, set, frozenset)):
         for v in value:
-            _strings(v, out)
+            if v.__class__ is not str or "«" in v:
+                _marked(v, out)
     return out
 
 

@@ -22,7 +22,6 @@ from langchain_core.messages import ToolMessage
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 
-from ._handles import has_marks
 from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of, source_of
 
 __all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "PrivacyLintWarning", "FlowViolation"]
@@ -159,7 +158,7 @@ class PrivacyGuard:
         args = proposal.args
         if not args:
             return out  # no argument: nothing disclosed, nothing that needs authority, no handle
-        tokens = flow.store.tokens_in(args) if has_marks(args) else []
+        tokens = flow.store.tokens_in(args)
         for token in (t for t in tokens if flow.store.get(t, thread) is None):  # forged or foreign
             out.append(FlowViolation(proposal.call_id, proposal.tool, "handle", _arg_of(proposal.args, token),
                                  proposal.tool, (), (f"forged-handle:{token}",), None,
@@ -178,7 +177,6 @@ class PrivacyGuard:
                         proposal.call_id, proposal.tool, "handle", to, proposal.tool, (), tuple(held), None,
                         f"{proposal.tool} denied by privacy rule `recipients are written, never handles`: {to} "
                         f"holds {', '.join(held)}; name recipients by their addresses"))
-        resolved = flow.store.resolve(args, thread) if tokens else args
         # recipients as the model wrote them (handle form): a denial never reads a handle's value back
         audiences: list[tuple[str, str, frozenset[str]]] = [
             (arg, to, _PUBLIC_RECIPIENTS if to == PUBLIC_SINK else principals(args.get(to)))
@@ -195,8 +193,9 @@ class PrivacyGuard:
         user = flow.policy.addresses
         for arg, to, recipients in audiences:
             lbl = proposal.labels.get(arg, PUBLIC)
-            if arg in decl.refers:
-                lbl = lbl.join(self._referent(thread, decl.refers[arg], resolved[arg], calls, args[arg]))
+            if arg in decl.refers:  # the record is named by the value the handle stands for
+                key = flow.store.resolve(args[arg], thread) if tokens else args[arg]
+                lbl = lbl.join(self._referent(thread, decl.refers[arg], key, calls, args[arg]))
             if lbl.readers is None:
                 continue  # public: it may flow to anyone
             readers = lbl.readers - ABSTRACT_PRINCIPALS  # "user" is no address: an argument "user" reads nothing

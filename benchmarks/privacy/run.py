@@ -106,24 +106,33 @@ def overhead(tasks: list[Task], repeats: int) -> dict[str, float]:
     everything (on the guard worker, as a budgeted guard does); "guarded" is the same agent with labels
     and the privacy guard added (it labels every argument, labels and handles every result and runs the
     privacy guard, inline); "unguarded" has no guard. So the label overhead is what adding labels and the
-    privacy guard costs an agent that already has a guard. Each repetition runs every task once per agent, in a rotated order after a
-    garbage collection, and the ratios are the medians over repetitions of the ratios within one
-    repetition (so drift in the machine's load cancels); best-of ratios are reported beside them.
+    privacy guard costs an agent that already has a guard.
+
+    Each repetition runs every task once per agent, the three runs of a task back to back in an order
+    rotated from task to task, with the garbage collector paused (collected between repetitions); the
+    ratios are the medians over repetitions of the ratios of the repetition's totals (so drift in the
+    machine's load cancels); best-of ratios are reported beside them.
     """
     modes = ("unguarded", "noop", "guarded")
     hs = {m: harness(m) for m in modes}
-    times: dict[str, list[float]] = {m: [] for m in hs}
+    times: dict[str, list[float]] = {m: [0.0] * repeats for m in hs}
     for t in tasks:  # warm up every path (and every cache) once
         for h in hs.values():
             h.run(t, None, obey=False)
+    clock = time.perf_counter
     for r in range(repeats):
-        for m in modes[r % 3:] + modes[:r % 3]:
-            h = hs[m]
-            gc.collect()
-            t0 = time.perf_counter()
-            for t in tasks:
-                h.run(t, None, obey=False)
-            times[m].append(time.perf_counter() - t0)
+        gc.collect()
+        gc.disable()  # as timeit does: a collection would land on whichever agent happened to run
+        try:
+            for i, t in enumerate(tasks):
+                k = (r + i) % 3
+                for m in modes[k:] + modes[:k]:
+                    h = hs[m]
+                    t0 = clock()
+                    h.run(t, None, obey=False)
+                    times[m][r] += clock() - t0
+        finally:
+            gc.enable()
     med = {m: statistics.median(v) for m, v in times.items()}
     best = {m: min(v) for m, v in times.items()}
     return {"label_overhead_ratio": statistics.median(g / n for g, n in zip(times["guarded"], times["noop"])),
