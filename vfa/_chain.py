@@ -54,7 +54,7 @@ class _Run:
 
     __slots__ = ("position", "decisions", "cancelled", "done", "error", "cond")
 
-    def __init__(self) -> None:
+    def __init__(self, watched: bool = True) -> None:
         # index -1: queued, waiting for a free worker (charged to the first guard's budget, and
         # reported as such, not as that guard's slowness)
         self.position: tuple[int, float] = (-1, time.perf_counter())
@@ -62,9 +62,13 @@ class _Run:
         self.cancelled = False
         self.done = False
         self.error: BaseException | None = None
-        self.cond = threading.Condition(threading.Lock())
+        # only a run on the worker has a caller watching its deadlines (inline runs have none)
+        self.cond = threading.Condition(threading.Lock()) if watched else None
 
     def move(self, index: int, started: float) -> None:
+        if self.cond is None:
+            self.position = (index, started)
+            return
         with self.cond:
             self.position = (index, started)
             self.cond.notify()
@@ -131,7 +135,7 @@ class GuardChain:
     def _run_inline(self, guards: list[Any], proposal: Proposal, context: GuardContext,
                     decisions: list[Decision]) -> bool:
         """Run guards in this thread; never times out (inline guards have no budget)."""
-        run = _Run()
+        run = _Run(watched=False)
         self._run_each(guards, proposal, context, run)
         decisions += run.decisions
         return False

@@ -397,8 +397,12 @@ def _json_or_none(value: Any) -> str | None:
         return None
 
 
+_SHOWN = json.JSONEncoder(default=repr)
+"""What `json.dumps(value, default=repr)` uses, built once: a tool result as the model reads it."""
+
+
 def _content(result: Any) -> str:
-    return result if isinstance(result, str) else json.dumps(result, default=repr)
+    return result if isinstance(result, str) else _SHOWN.encode(result)
 
 
 def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "success",

@@ -67,9 +67,13 @@ class JournalEntry(tuple):
         return json.loads(self[6])
 
 
+_ENCODER = json.JSONEncoder(default=repr, separators=(",", ":"))
+"""Built once: `json.dumps` with options builds an encoder per call, and every entry is encoded."""
+
+
 def dumps(value: Any) -> str:
     """JSON for the journal; values JSON cannot carry are recorded by their repr, never dropped."""
-    return json.dumps(value, default=repr, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 class EffectJournal:
