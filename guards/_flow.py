@@ -330,7 +330,7 @@ class Observation:
     """
 
     __slots__ = ("call_id", "tool", "label", "tracked", "texts", "trusted_parts", "untrusted", "keys", "text",
-                 "digits", "_words", "_trusted_text", "_shingles", "_like")
+                 "digits", "_words", "_trusted_text", "_shingles", "_like", "_maps")
 
     def __init__(self, call_id: str, tool: str, label: Label = PUBLIC, tracked: Any = (), texts: Any = (),
                  trusted_parts: Any = (), untrusted: Label | None = None, keys: Any = _NO_KEYS,
@@ -346,6 +346,7 @@ class Observation:
         self._shingles: dict[str, Label] | None = None
         self._like: Observation | None = None
         """An observation of the same result on another call, whose derived forms this one shares."""
+        self._maps: tuple[dict[str, Label], dict[str, Label], dict[str, Label]] | None = None
 
     def like(self, call_id: str) -> Observation:
         """An observation of the same result by another call: the parts shared, derived forms computed once."""
@@ -356,6 +357,15 @@ class Observation:
 
     def __repr__(self) -> str:
         return f"Observation(call_id={self.call_id!r}, tool={self.tool!r}, label={self.label!r})"
+
+    @property
+    def maps(self) -> tuple[dict[str, Label], dict[str, Label], dict[str, Label]]:
+        """`tracked`, `digits` and `texts` as dicts, a value seen twice with its labels joined (computed
+        on first use, shared by observations of the same result; never written to)."""
+        if self._maps is None:
+            self._maps = self._like.maps if self._like is not None else (
+                _map_of(self.tracked), _map_of(self.digits), _map_of(self.texts))
+        return self._maps
 
     @property
     def shingles(self) -> dict[str, Label]:
@@ -441,18 +451,11 @@ class _Index:
         tracked, texts, keys, taint = dict(self.tracked), dict(self.texts), dict(self.keys), self.taint
         digits = dict(self.digits)
         for o in more:
-            for value, lbl in o.digits:
-                old = digits.get(value)
-                digits[value] = lbl if old is None else _join(old, lbl)
-            for value, lbl in o.tracked:
-                old = tracked.get(value)
-                tracked[value] = lbl if old is None else _join(old, lbl)
-            for text, lbl in o.texts:
-                old = texts.get(text)
-                texts[text] = lbl if old is None else _join(old, lbl)
-            for k, lbl in o.keys.items():
-                old = keys.get(k)
-                keys[k] = lbl if old is None else _join(old, lbl)
+            o_tracked, o_digits, o_texts = o.maps
+            _merge(digits, o_digits)
+            _merge(tracked, o_tracked)
+            _merge(texts, o_texts)
+            _merge(keys, o.keys)
             if o.untrusted is not None:
                 taint = o.untrusted if taint is None else _join(taint, o.untrusted)
         out = _Index((*self.obs, *more), tracked, texts, keys, taint, digits)
@@ -484,6 +487,26 @@ class _Index:
 
 
 _EMPTY_INDEX = _Index()
+
+
+def _merge(into: dict[Any, Label], more: Mapping[Any, Label]) -> None:
+    """Join `more`'s labels into `into`, key by key (a plain update when no key is in both)."""
+    if not more:
+        return
+    if into.keys().isdisjoint(more):
+        into.update(more)
+        return
+    for k, lbl in more.items():
+        old = into.get(k)
+        into[k] = lbl if old is None else _join(old, lbl)
+
+
+def _map_of(pairs: Iterable[tuple[str, Label]]) -> dict[str, Label]:
+    out: dict[str, Label] = {}
+    for k, lbl in pairs:
+        old = out.get(k)
+        out[k] = lbl if old is None else _join(old, lbl)
+    return out
 
 
 class _Record:
@@ -1048,6 +1071,10 @@ class PrivacyFlow:
     def _index(self, thread_id: str, calls: Collection[str] | None) -> _Index:
         """The thread's observations (those in `calls` if given), indexed; extended as results arrive."""
         if calls is not None:
+            ids = self._thread_calls.get(thread_id, ())
+            if len(calls) >= len(ids) and (calls.issuperset(ids) if isinstance(calls, (set, frozenset))
+                                           else all(c in calls for c in ids)):
+                return self._index_of(thread_id, None)  # the model saw every result: nothing to leave out
             # the same call set (a frozenset from `scan`) and no new observation: the same index
             hit = self._calls_index.get(thread_id)
             if hit is not None and hit[0] is calls and hit[1] == len(self._thread_calls.get(thread_id, ())):

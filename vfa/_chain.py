@@ -20,6 +20,7 @@ __all__ = ["ChainResult", "GuardChain"]
 
 AnyVerdict = Allow | Deny | Escalate | Repair
 _VERDICT_TYPES = (Allow, Deny, Escalate, Repair)
+_VERDICT_CLASSES = frozenset(_VERDICT_TYPES)
 
 # Guards run on these workers so that a hung guard can be abandoned: its thread cannot be killed,
 # but the proposal is denied at the deadline. If every worker is stuck, later checks queue, time out
@@ -97,39 +98,43 @@ class GuardChain:
     def __init__(self, guards: Sequence[Any] = (), *, timeout_s: float | None = 1.0) -> None:
         self.guards = tuple(guards)
         self.timeout_s = timeout_s
-        self._applicable: dict[tuple[str, tuple[int, ...]], list[Any]] = {}
+        self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[bool, list[Any]]]]] = {}
 
     def applicable(self, tool: str, extra: Sequence[Any] = ()) -> list[Any]:
         """The guards that judge a proposal of `tool`: the chain's own, then the tool's own."""
+        return self._plan(tool, extra)[0]
+
+    def _plan(self, tool: str, extra: Sequence[Any]) -> tuple[list[Any], list[tuple[bool, list[Any]]]]:
+        """The applicable guards and their segments: consecutive guards of one kind, (inline, guards)."""
         key = (tool, tuple(map(id, extra)))
         cached = self._applicable.get(key)
         if cached is None:  # guards are fixed once the chain is built: work this out once per tool
-            cached = [g for g in (*self.guards, *extra)
-                      if getattr(g, "tools", None) is None or tool in g.tools]
+            guards = [g for g in (*self.guards, *extra) if getattr(g, "tools", None) is None or tool in g.tools]
+            segments: list[tuple[bool, list[Any]]] = []
+            for g in guards:
+                inline = self._budget(g) is None
+                if segments and segments[-1][0] == inline:
+                    segments[-1][1].append(g)
+                else:
+                    segments.append((inline, [g]))
+            cached = (guards, segments)
             if len(self._applicable) < 4096:
                 self._applicable[key] = cached
         return cached
 
     def verify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = ()) -> ChainResult:
         """Run the applicable guards on one proposal and return the deciding verdict and all decisions."""
-        guards = self.applicable(proposal.tool, extra)
-        if not guards:
+        segments = self._plan(proposal.tool, extra)[1]
+        if not segments:
             return ChainResult(ALLOW, [])
         decisions: list[Decision] = []
-        i = 0
-        while i < len(guards):
-            # Consecutive guards of one kind run together: inline ones in this thread, budgeted ones
-            # on one worker, so a chain costs at most one thread handoff per run of budgeted guards.
-            inline = self._budget(guards[i]) is None
-            j = i + 1
-            while j < len(guards) and (self._budget(guards[j]) is None) == inline:
-                j += 1
-            segment = guards[i:j]
+        # Consecutive guards of one kind run together: inline ones in this thread, budgeted ones
+        # on one worker, so a chain costs at most one thread handoff per run of budgeted guards.
+        for inline, segment in segments:
             timed_out = self._run_inline(segment, proposal, context, decisions) if inline else \
                 self._run_isolated(segment, proposal, context, decisions)
             if timed_out or decisions[-1].verdict.kind in ("deny", "repair"):
                 break
-            i = j
         return self._outcome(decisions)
 
     def _run_inline(self, guards: list[Any], proposal: Proposal, context: GuardContext,
@@ -228,6 +233,8 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext) -> Any:
         result = acheck(proposal, context)
     else:
         result = check(proposal, context)
+    if result.__class__ in _VERDICT_CLASSES:  # the usual case, without isawaitable's ABC check
+        return result
     if inspect.isawaitable(result):
         loop = getattr(_LOCAL, "loop", None)
         if loop is None:  # one loop per worker thread, reused: creating a loop per check is costly
