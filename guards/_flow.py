@@ -738,6 +738,8 @@ class PrivacyFlow:
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
         self._memo: dict[tuple[int, str], tuple[_WalkContext, Observation]] = {}
+        self._handle_forms: dict[str, tuple[str, str] | tuple[()]] = {}
+        """Handle token -> its value's text as `_rehandle` looks for it, raw and JSON-escaped (() if too short)."""
         self.relevant: dict[str, frozenset[str] | None] | None = None
         """Tool -> the arguments a privacy rule reads (None: all); set by the guard when the agent compiles.
         Other arguments are left unlabelled (public): no rule looks at them."""
@@ -897,9 +899,13 @@ class PrivacyFlow:
         if len(text) > _MEMO_TEXT or "«" in text:
             return None
         if self.store.has_thread(thread_id):
+            forms = self._handle_forms
             for h in self.store.of_thread(thread_id):
-                t = _text(h.value)
-                if len(t) >= 3 and (t in text or _STRICT.encode(t)[1:-1] in text):
+                f = forms.get(h.token)
+                if f is None:
+                    t = _text(h.value)
+                    f = forms[h.token] = (t, _STRICT.encode(t)[1:-1]) if len(t) >= 3 else ()
+                if f and (f[0] in text or f[1] in text):
                     return None
         return (id(ctx), text)
 

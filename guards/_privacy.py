@@ -178,16 +178,18 @@ class PrivacyGuard:
                         f"{proposal.tool} denied by privacy rule `recipients are written, never handles`: {to} "
                         f"holds {', '.join(held)}; name recipients by their addresses"))
         # recipients as the model wrote them (handle form): a denial never reads a handle's value back
-        audiences: list[tuple[str, str, frozenset[str]]] = [
-            (arg, to, _PUBLIC_RECIPIENTS if to == PUBLIC_SINK else principals(args.get(to)))
-            for arg, to in plan.disclose if arg in args]
+        who = {to: principals(args.get(to)) for to in plan.targets}
+        who[PUBLIC_SINK] = _PUBLIC_RECIPIENTS
+        audiences: list[tuple[str, str, frozenset[str]]] = [(arg, to, who[to]) for arg, to in plan.disclose if arg in args]
         declared = plan.declared
         undeclared = [a for a in args if a not in declared]
         if undeclared:  # fail closed: disclosed to the sink's most public audience
             if plan.public:
                 most: frozenset[str] = _PUBLIC_RECIPIENTS
+            elif len(plan.targets) == 1:
+                most = who[plan.targets[0]]
             else:
-                most = frozenset().union(*(principals(args.get(t)) for t in plan.targets))
+                most = frozenset().union(*(who[t] for t in plan.targets))
             audiences += [(a, PUBLIC_SINK if most is _PUBLIC_RECIPIENTS else "+".join(plan.targets), most)
                           for a in undeclared]
         user = flow.policy.addresses
@@ -351,7 +353,7 @@ def _lint_public_read(name: str, spec: ToolSpec) -> None:
 
 def _strings_of(value: Any) -> list[str]:
     """The text leaves of an argument (numbers as text), in order."""
-    if isinstance(value, str):
+    if value.__class__ is str or isinstance(value, str):
         return [value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return [str(value)]
