@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.messages import HumanMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
 
 from guards._flow import PrivacyFlow
 from vfa import ALLOW, Agent, FunctionGuard
@@ -51,9 +52,10 @@ class _Harness:
         return self.world, out["messages"]
 
 
-def harness(mode: str) -> _Harness:
+def harness(mode: str, *, checkpointer: bool = False) -> _Harness:
     """mode: "unguarded" (no guards, no labels), "noop" (a no-op guard, no labels), "guarded" (the no-op
-    guard, labels and the privacy guard) or "privacy" (labels and the privacy guard alone)."""
+    guard, labels and the privacy guard) or "privacy" (labels and the privacy guard alone); with
+    `checkpointer`, the graph keeps its state in an `InMemorySaver`."""
     world = World()
     current: dict[str, Callable[..., Any]] = {}
     model = ScriptedModel(rule=lambda messages: current["rule"](messages))
@@ -66,7 +68,7 @@ def harness(mode: str) -> _Harness:
         agent = Agent(model, world.tools(), guards=[noop])
     else:
         agent = Agent(model, world.tools())
-    return _Harness(world, agent.compile(), current)
+    return _Harness(world, agent.compile(checkpointer=InMemorySaver() if checkpointer else None), current)
 
 
 def _exposed(messages: list[Any], attack: Attack) -> bool:
@@ -99,14 +101,16 @@ def evaluate(mode: str, tasks: list[Task], attacks: list[Attack]) -> dict[str, A
     }
 
 
-def overhead(tasks: list[Task], repeats: int) -> dict[str, float]:
+def overhead(tasks: list[Task], repeats: int, *, checkpointer: bool = False) -> dict[str, float]:
     """Wall time of the honest tool loop: privacy labels + guard vs a no-op guard vs no guard at all.
 
     The three agents share the scripted model, the tools and the tasks: "noop" runs a guard that allows
     everything (on the guard worker, as a budgeted guard does); "guarded" is the same agent with labels
     and the privacy guard added (it labels every argument, labels and handles every result and runs the
     privacy guard, inline); "unguarded" has no guard. So the label overhead is what adding labels and the
-    privacy guard costs an agent that already has a guard.
+    privacy guard costs an agent that already has a guard. The headline runs without a checkpointer
+    (the strictest loop: nothing else to share the cost with); with `checkpointer`, every graph keeps its
+    state in an `InMemorySaver`, as an agent must for the privacy guard to ask a person.
 
     Each repetition runs every task once per agent, the three runs of a task back to back in an order
     rotated from task to task, with the garbage collector paused (collected between repetitions); the
@@ -114,7 +118,7 @@ def overhead(tasks: list[Task], repeats: int) -> dict[str, float]:
     machine's load cancels); best-of ratios are reported beside them.
     """
     modes = ("unguarded", "noop", "guarded")
-    hs = {m: harness(m) for m in modes}
+    hs = {m: harness(m, checkpointer=checkpointer) for m in modes}
     times: dict[str, list[float]] = {m: [0.0] * repeats for m in hs}
     for t in tasks:  # warm up every path (and every cache) once
         for h in hs.values():
@@ -157,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     un = evaluate("unguarded", tasks, attacks)
     gu = evaluate("guarded", tasks, attacks)
-    ov = overhead(tasks, args.repeats or (3 if args.quick else 9))
+    repeats = args.repeats or (3 if args.quick else 9)
+    ov = overhead(tasks, repeats)
+    ck = overhead(tasks, repeats, checkpointer=True)
     figures = {
         "asr_unguarded": un["asr"], "asr_guarded": gu["asr"],
         "utility_unguarded": un["utility"], "utility_guarded": gu["utility"],
@@ -166,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         "utility_under_attack_guarded": gu["utility_under_attack"],
         "label_overhead_ratio": ov["label_overhead_ratio"], "guard_overhead_ratio": ov["guard_overhead_ratio"],
         "label_overhead_ratio_best": ov["label_overhead_ratio_best"],
+        "label_overhead_ratio_checkpointed": ck["label_overhead_ratio"],
+        "guard_overhead_ratio_checkpointed": ck["guard_overhead_ratio"],
         "guard_overhead_ratio_best": ov["guard_overhead_ratio_best"],
         "probe_asr_unguarded": un["probe_asr"], "probe_asr_guarded": gu["probe_asr"],
         "tasks": len(tasks), "attacks": sum(not a.limit_probe for a in attacks),
@@ -201,6 +209,8 @@ def _print(f: dict[str, Any]) -> None:
           f"(best-of {f['guard_overhead_ratio_best']:.3f}x); median ms per task: "
           f"{f['loop_s_per_task_unguarded'] * 1e3:.2f} none, {f['loop_s_per_task_noop'] * 1e3:.2f} no-op guard, "
           f"{f['loop_s_per_task_guarded'] * 1e3:.2f} privacy guard")
+    print(f"the same loop with an in-memory checkpointer (needed to ask a person): label overhead "
+          f"{f['label_overhead_ratio_checkpointed']:.3f}x, vs no guard at all {f['guard_overhead_ratio_checkpointed']:.3f}x")
     print(f"tasks failed with the guard: {', '.join(f['failed_tasks_guarded']) or 'none'}")
     print(f"attacks that succeeded with the guard: {', '.join(f['successful_attacks_guarded']) or 'none'}")
 
