@@ -702,11 +702,17 @@ class _Walk:
 class _Scan:
     """What argument labelling reads from a thread's messages (see `PrivacyFlow.scan`)."""
 
-    __slots__ = ("messages", "seen", "texts", "users")
+    __slots__ = ("messages", "seen", "texts", "users", "carrying")
 
     def __init__(self, messages: list[Any], seen: frozenset[str], texts: tuple[str, ...],
-                 users: tuple[str, frozenset[str]]) -> None:
+                 users: tuple[str, frozenset[str]], carrying: frozenset[str] = frozenset()) -> None:
         self.messages, self.seen, self.texts, self.users = messages, seen, texts, users
+        self.carrying = carrying
+        """The call ids of tool messages that show the model a result (not a denial, rejection or pause)."""
+
+
+_NO_RESULT = frozenset({"denied", "rejected", "paused"})
+"""Outcomes (in a guard node's tool message artifact) whose message shows no tool result."""
 
 
 class PrivacyFlow:
@@ -723,13 +729,20 @@ class PrivacyFlow:
     """
 
     def __init__(self, policy: PrivacyPolicy | None = None, *, handles: bool = True, secret: bytes | None = None,
-                 journal: Any = None) -> None:
+                 journal: Any = None, max_threads: int = 4096) -> None:
+        if max_threads < 1:
+            raise ValueError(f"max_threads must be at least 1, got {max_threads}")
         self.policy = policy or PrivacyPolicy()
         self.handles = handles
         self.store = HandleStore(secret)
         self.journal = journal
+        self.max_threads = max_threads
+        self._sources: dict[str, Source | None] = {}
+        """Tool name -> its source declaration, from the guard nodes this flow serves (`bind`)."""
         self._obs: dict[tuple[str, str], Observation] = {}
         self._thread_calls: dict[str, list[str]] = {}
+        """Thread -> the call ids of its observations, oldest first; ordered by the thread's last result."""
+        self._thread_seen: dict[str, set[str]] = {}
         self._grants: dict[frozenset[str], frozenset[str]] = {}
         self._leaf_cache: dict[Any, tuple[Source, tuple[Label, Label | None, bool]]] = {}
         self._contexts: dict[tuple[int, str], _WalkContext] = {}
@@ -764,7 +777,56 @@ class PrivacyFlow:
         scan = self.scan(state, thread_id)
         if scan is None:
             return self._label_args(args, thread_id, _users_forms(()), None)
+        known = self._thread_seen.get(thread_id)
+        if scan.carrying and (known is None or not scan.carrying <= known):
+            unseen = self._restore(thread_id, scan.carrying)
+            if unseen:  # results this flow never labelled: what the model knows is unknown (fail closed)
+                blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
+                    f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
+                return {name: _join(lbl, blind) for name, lbl in self._label_args(
+                    args, thread_id, scan.users, scan.seen).items()}
         return self._label_args(args, thread_id, scan.users, scan.seen)
+
+    def bind(self, specs: Mapping[str, ToolSpec], journal: Any) -> None:
+        """Called by each guard node this flow serves: its tools' declarations and its journal, from
+        which a thread's observations are rebuilt when this flow no longer holds them (`_restore`)."""
+        self._sources.update((name, source_of(spec.meta)) for name, spec in specs.items())
+        if self.journal is None:
+            self.journal = journal
+
+    def forget(self, thread_id: str) -> None:
+        """Drop what this flow holds for a thread (its observations, index and handles). Should the
+        thread go on, it is rebuilt from the journal, or its arguments are labelled fail-closed."""
+        with self._lock:
+            for call in self._thread_calls.pop(thread_id, ()):
+                self._obs.pop((thread_id, call), None)
+            self._thread_seen.pop(thread_id, None)
+            self._indexes.pop(thread_id, None)
+            self._scans.pop(thread_id, None)
+            self._calls_index.pop(thread_id, None)
+        for token in self.store.forget(thread_id):
+            self._handle_forms.pop(token, None)
+
+    def _restore(self, thread_id: str, carrying: frozenset[str]) -> set[str]:
+        """Rebuild the observations of results the model saw on a thread but this flow does not hold
+        (the process restarted, or the thread was forgotten), from the journal's records of them, in
+        the order they were made; returns the call ids still unknown.
+
+        With the same handle secret the rebuilt handles are the ones in the model's context; with
+        another, those handles read as forgeries and are denied.
+        """
+        known = self._thread_seen.get(thread_id, set())
+        missing = set(carrying) - known
+        if not missing or self.journal is None:
+            return missing
+        for e in self.journal.entries(thread_id):
+            if e.call_id in missing and e.kind in ("ran", "committed", "failed") and e.tool in self._sources:
+                with self._lock:
+                    done = (thread_id, e.call_id) in self._obs
+                if not done:
+                    result = e.data.get("result") if e.kind != "failed" else e.data.get("error")
+                    self.record(thread_id, e.call_id, e.tool, self._sources[e.tool], result)
+        return missing - self._thread_seen.get(thread_id, set())
 
     def scan(self, state: Any, thread_id: str) -> _Scan | None:
         """The call ids of the state's tool messages and its user texts' forms (None: no messages).
@@ -784,20 +846,25 @@ class PrivacyFlow:
                 old = None
         if old is None:
             seen: set[str] = set()
+            carrying: set[str] = set()
             users: list[str] = []
             start = 0
         else:
-            seen, users, start = set(old.seen), list(old.texts), len(old.messages)
+            seen, carrying, users, start = set(old.seen), set(old.carrying), list(old.texts), len(old.messages)
         grew = False
         for m in messages[start:]:
             if isinstance(m, ToolMessage):
                 seen.add(m.tool_call_id)
+                info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+                if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT):
+                    carrying.add(m.tool_call_id)
             elif isinstance(m, HumanMessage):
                 users.append(_text(m.content))
                 grew = True
         texts = tuple(users)
         scan = _Scan(list(messages), frozenset(seen) if old is None or len(seen) != len(old.seen) else old.seen,
-                     texts, _users_forms(texts) if old is None or grew else old.users)
+                     texts, _users_forms(texts) if old is None or grew else old.users,
+                     frozenset(carrying) if old is None or len(carrying) != len(old.carrying) else old.carrying)
         scans = self._scans
         with self._lock:  # the scans of the most recently active threads only: a scan holds its messages
             if scans.pop(thread_id, None) is None and len(scans) >= _RECENT:
@@ -861,13 +928,22 @@ class PrivacyFlow:
         return self._remember(thread_id, obs)
 
     def _remember(self, thread_id: str, obs: Observation) -> Observation:
+        evict = None
         with self._lock:
             self._obs[(thread_id, obs.call_id)] = obs
-            calls = self._thread_calls.get(thread_id)
+            threads = self._thread_calls
+            calls = threads.pop(thread_id, None)  # re-inserted last: threads stay ordered by activity
             if calls is None:
-                self._thread_calls[thread_id] = [obs.call_id]
+                threads[thread_id] = [obs.call_id]
+                self._thread_seen[thread_id] = {obs.call_id}
+                if len(threads) > self.max_threads:
+                    evict = next(iter(threads))
             else:
                 calls.append(obs.call_id)
+                threads[thread_id] = calls
+                self._thread_seen[thread_id].add(obs.call_id)
+        if evict is not None:
+            self.forget(evict)
         return obs
 
     def _context(self, decl: Source, tool: str) -> _WalkContext:

@@ -66,6 +66,14 @@ class HandleStore:
         with self._lock:
             return list(self._by_thread.get(thread_id, {}).values())
 
+    def forget(self, thread_id: str) -> list[str]:
+        """Drop every handle minted on a thread; returns their tokens."""
+        with self._lock:
+            gone = list(self._by_thread.pop(thread_id, {}))
+            for token in gone:
+                self._by_token.pop(token, None)
+        return gone
+
     def has_thread(self, thread_id: str) -> bool:
         """Whether any handle was minted on a thread."""
         return bool(self._by_thread.get(thread_id))

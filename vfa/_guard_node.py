@@ -41,7 +41,9 @@ class Flow(Protocol):
     really receives (e.g. opaque handles swapped for the values they stand for), called only after
     the guards allowed the proposal; `observe` turns a tool's result into the text the model sees
     (e.g. private values replaced by handles). `observe` runs again on replay, so it must be
-    deterministic in (thread id, call id, result).
+    deterministic in (thread id, call id, result). A flow may also define `bind(specs, journal)`,
+    called once by each guard node it serves with that node's tool specs and journal (so it can
+    rebuild what it observed on a thread from the journal after a restart).
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
@@ -92,6 +94,9 @@ class GuardNode(RunnableCallable):
         self.chain = GuardChain(guards, timeout_s=timeout_s)
         self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(journal or ":memory:")
         self.flow = flow
+        bind = getattr(flow, "bind", None)
+        if bind is not None:  # the flow learns the tools it labels and the journal it can restore from
+            bind(self.specs, self.journal)
         self.max_arg_bytes = max_arg_bytes
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds

@@ -1,0 +1,106 @@
+"""A thread's labels survive a restart and a forgotten thread: the flow rebuilds what the model saw from
+the journal, and labels fail closed when it cannot."""
+
+from __future__ import annotations
+
+import json
+
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+
+from benchmarks.privacy.world import ATTACKER, CAROL, POLICY, USER, World
+from guards import PrivacyFlow
+from vfa import Agent, EffectJournal
+from vfa.testing import ScriptedModel
+
+LARRY_BODY = World().inbox[1]["body"]  # private to the user and Larry: read in clear (mail is not handled)
+SSN = "078-05-1120"
+
+
+def _rule(plan):
+    """Read first, then after the second user message make the call `plan` gives for what was read."""
+    def rule(messages):
+        users = [m for m in messages if m.type == "human"]
+        tools = [m for m in messages if m.type == "tool"]
+        if len(users) == 1:
+            return ("read_inbox", {}) if not tools else "read it"
+        if messages[-1].type == "tool":
+            return "done"
+        return plan(tools)
+    return rule
+
+
+def _app(world, flow, journal, checkpointer, plan):
+    agent = Agent(ScriptedModel(rule=_rule(plan)), world.tools(), guards=[flow.guard()], flow=flow, journal=journal)
+    return agent.compile(checkpointer=checkpointer)
+
+
+def _send(to):
+    return lambda tools: ("send_email", {"to": [to], "subject": "fyi", "body": LARRY_BODY})
+
+
+def _run(app, thread, text):
+    return app.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": thread}})["messages"]
+
+
+def test_after_a_restart_the_journal_restores_the_labels_of_what_the_model_read():
+    world, journal, saver = World(), EffectJournal(), InMemorySaver()
+    _run(_app(world, PrivacyFlow(POLICY, secret=b"k"), journal, saver, _send(ATTACKER)), "t", "read my inbox")
+    # a new process: a fresh flow, the same journal and checkpointer
+    app = _app(world, PrivacyFlow(POLICY, secret=b"k"), journal, saver, _send(ATTACKER))
+    out = _run(app, "t", "now send Larry's mail on")
+    assert not world.sent and "denied by guard 'privacy'" in out[-2].content and "email:2" in out[-2].content
+
+
+def test_the_restored_labels_still_let_the_user_have_their_own_data():
+    world, journal, saver = World(), EffectJournal(), InMemorySaver()
+    _run(_app(world, PrivacyFlow(POLICY), journal, saver, _send(USER)), "t", "read my inbox")
+    _run(_app(world, PrivacyFlow(POLICY), journal, saver, _send(USER)), "t", "mail Larry's note to me")
+    assert world.sent == [{"to": [USER], "subject": "fyi", "body": LARRY_BODY}]
+
+
+def test_without_a_record_of_what_the_model_read_every_disclosure_is_denied():
+    world, saver = World(), InMemorySaver()
+    _run(_app(world, PrivacyFlow(POLICY), EffectJournal(), saver, _send(ATTACKER)), "t", "read my inbox")
+    # restarted with a journal that lost the thread: the flow cannot know what the model saw
+    out = _run(_app(world, PrivacyFlow(POLICY), EffectJournal(), saver, _send(CAROL)), "t", "send it on")
+    assert not world.sent and "unobserved-result:" in out[-2].content
+
+
+def test_denials_in_the_history_show_no_result_and_need_no_record():
+    world, saver = World(), InMemorySaver()
+    flow = PrivacyFlow(POLICY)
+    app = _app(world, flow, EffectJournal(), saver, _send(ATTACKER))
+    _run(app, "t", "read my inbox")
+    _run(app, "t", "send it on")  # denied: the denial's tool message carries no result
+    flow.forget("t")
+    assert flow.label({"name": "send_email", "args": {"to": [USER], "subject": "hi", "body": "hello"}},
+                      app.get_state({"configurable": {"thread_id": "t"}}).values, "t")["body"].readers is None
+
+
+def test_a_forgotten_thread_gets_its_handles_back_from_the_journal():
+    world, journal, saver = World(), EffectJournal(), InMemorySaver()
+    flow = PrivacyFlow(POLICY, max_threads=1)
+
+    def rule(messages):
+        tools = [m for m in messages if m.type == "tool"]
+        users = [m for m in messages if m.type == "human"]
+        if not tools:
+            return ("get_profile", {})
+        if len(users) == 1:
+            return "got it"
+        if messages[-1].type == "tool":
+            return "done"
+        ssn = json.loads(tools[0].content)["ssn"]  # the handle, not the value
+        to = CAROL if "accountant" in users[-1].content else ATTACKER
+        return ("send_email", {"to": [to], "subject": "ssn", "body": f"SSN {ssn}"})
+
+    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow,
+                journal=journal).compile(checkpointer=saver)
+    _run(app, "a", "show my profile")
+    _run(app, "b", "show my profile")  # a second thread: the first is forgotten (max_threads=1)
+    assert not flow.store.has_thread("a")
+    out = _run(app, "a", "send my SSN to a stranger")
+    assert not world.sent and "denied by guard 'privacy'" in out[-2].content
+    _run(app, "a", "send my SSN to my accountant")
+    assert world.sent == [{"to": [CAROL], "subject": "ssn", "body": f"SSN {SSN}"}]  # the handle resolved again
