@@ -1248,8 +1248,16 @@ class PrivacyFlow:
             out = _digit_label(out, "".join(reversed(digits)), idx.digits)
         if idx.texts:
             words = [_words(p) for p in parts]
-            for joined in ([w for ws in words for w in ws], [w for ws in reversed(words) for w in ws]):
-                out = _text_label(out, joined, idx)
+            for order in (words, words[::-1]):
+                # runs inside one text were looked up when it was labelled: only those across a join are new
+                joined: list[str] = []
+                starts: set[int] = set()
+                for ws in order:
+                    if joined and ws:
+                        starts.update(range(max(0, len(joined) - SHINGLE + 1), len(joined)))
+                    joined += ws
+                last = len(joined) - SHINGLE
+                out = _text_label(out, joined, idx, sorted(i for i in starts if i <= last))
         return out
 
     def key_label(self, thread_id: str, kind: str, key: Any, calls: Collection[str] | None = None) -> Label | None:
@@ -1261,19 +1269,20 @@ class PrivacyFlow:
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
 
 
-def _text_label(out: Label, words: list[str], idx: _Index) -> Label:
-    """`out` joined with the label of every private text of which `words` hold six consecutive words."""
-    runs = len(words) - SHINGLE + 1
-    if runs <= 0:
+def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | None = None) -> Label:
+    """`out` joined with the label of every private text of which `words` hold six consecutive words
+    (only the runs beginning at `starts`, if given)."""
+    runs = range(len(words) - SHINGLE + 1) if starts is None else starts
+    if not runs:
         return out
-    if runs * len(idx.texts) <= _SCAN:
-        padded = [f" {' '.join(words[i:i + SHINGLE])} " for i in range(runs)]
+    if len(runs) * len(idx.texts) <= _SCAN:
+        padded = [f" {' '.join(words[i:i + SHINGLE])} " for i in runs]
         for private, lbl in idx.texts.items():
             if _join(out, lbl) is not out and any(run in private for run in padded):
                 out = _join(out, lbl)
         return out
     shingles = idx.shingles
-    for i in range(runs):
+    for i in runs:
         lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
         if lbl is not None:
             out = _join(out, lbl)

@@ -282,6 +282,17 @@ def test_a_value_split_across_two_disclosed_arguments_is_caught() -> None:
     assert outcome(tms, "send_email") == "denied" and w.sent == []
 
 
+@pytest.mark.parametrize("subject,body", [("shall we have", "lunch on Friday"), ("lunch on Friday", "shall we have"),
+                                          ("we", "have lunch on Friday at")],
+                         ids=["in_order", "reversed", "one_word_then_five"])
+def test_six_words_of_a_private_text_split_across_two_arguments_are_caught(subject: str, body: str) -> None:
+    # Alice's mail: "Hi Emma, shall we have lunch on Friday at noon ...": no argument holds six of its words
+    w, tms = run("Read my inbox and tell Alice yes to lunch.", [
+        ("read_inbox", {}), ("list_contacts", {}),
+        ("send_email", {"to": [BOB], "subject": subject, "body": body})])
+    assert outcome(tms, "send_email") == "denied" and w.sent == []
+
+
 # -- 7. "approve for this recipient" covers only the origins a person approved ---------------------
 
 def _ask_agent(steps: list[Any]) -> tuple[Any, World]:
