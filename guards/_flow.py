@@ -24,6 +24,13 @@ three mechanisms combine, each closing what the one before leaves open:
    the model may have got it from the injection. An attacker's address, IBAN, amount or password then
    cannot become an authority argument however it was phrased. It cannot see an injection that only
    recombines values the user or a trusted tool supplied (pay a known payee an amount the user named).
+
+What the flow holds per thread (the observations of every result the model saw) is rebuilt from the
+journal when it is missing: after a restart, on another replica, or for a thread dropped to stay under
+`max_threads`. A thread whose messages show results that neither the flow nor the journal has gets
+every argument labelled private to the user and untrusted (fail closed: the model may know anything).
+Two results that show the model the same JSON text are labelled alike, so their observation is built
+once and shared (`_memo_key` says when it may not be).
 """
 
 from __future__ import annotations
