@@ -22,8 +22,15 @@ three mechanisms combine, each closing what the one before leaves open:
    argument value that appears in no user message and is no whole trusted tool output value (after
    normalisation; never a word or a substring of one, nor a private value shown as a handle) is labelled untrusted:
    the model may have got it from the injection. An attacker's address, IBAN, amount or password then
-   cannot become an authority argument however it was phrased. It cannot see an injection that only
-   recombines values the user or a trusted tool supplied (pay a known payee an amount the user named).
+   cannot become an authority argument however it was phrased. A value the user typed, or a trusted
+   tool output gave whole, is trusted even where an untrusted text holds it too (a contact's address
+   that an email also mentions): the user's authority stands behind it. So this cannot see an
+   injection that only recombines values the user or a trusted tool supplied (pay a known payee an
+   amount the user named).
+
+An e-mail address or IBAN tracked inside a private text may go to its owner: writing to someone, or
+paying into their account, discloses their own identifier to them and nothing else (the rest of the
+text keeps its readers).
 
 What the flow holds per thread (the observations of every result the model saw) is rebuilt from the
 journal when it is missing: after a restart, on another replica, or for a thread dropped to stay under
@@ -151,8 +158,10 @@ def _is_mixed(t: str) -> bool:
     return len(t) >= 8 and digits >= 2 and len(t) - digits >= 2
 
 
-def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Identifier-like tokens of a private text: (normalised letter-digit tokens, digit tokens).
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Identifier-like tokens of a private text: (normalised letter-digit tokens, digit tokens, and
+    (token, its owner's principals) for each e-mail address and IBAN among them and for the digit
+    token of each).
 
     Digit tokens: every maximal run of digits joined by separators, its separators dropped, if it has
     at least `MIN_DIGITS` digits; also each whitespace-free piece of it (two numbers a space apart are
@@ -172,26 +181,74 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                     if len(p) >= MIN_DIGITS:
                         digits.add(p)
     alnum: set[str] = set()
-    for rx in (_EMAIL, _IBAN):
-        for m in rx.finditer(low):
-            alnum.add(_NOT_ALNUM.sub("", m.group(0)))
+    owners: dict[str, tuple[str, ...]] = {}
+    for m in _EMAIL.finditer(low):  # an address is its owner's principal
+        owners[_NOT_ALNUM.sub("", m.group(0))] = (m.group(0),)
+    for m in _IBAN.finditer(low):  # an account number is its holder's, as written or run together
+        t = _NOT_ALNUM.sub("", m.group(0))
+        owners[t] = tuple(dict.fromkeys((m.group(0), t)))
+    alnum.update(owners)
+    for t, who in list(owners.items()):  # the identifier's digits, tracked as a digit token, are its owner's too
+        d = _NOT_DIGIT.sub("", t)
+        if d in digits:
+            owners[d] = who
     for m in _ALNUM_TOKEN.finditer(low):
         t = _NOT_ALNUM.sub("", m.group(0))
         if _is_mixed(t):
             alnum.add(t)
-    return tuple(sorted(alnum)), tuple(sorted(digits))
+    return tuple(sorted(alnum)), tuple(sorted(digits)), tuple(sorted(owners.items()))
 
 
 @lru_cache(maxsize=4096)
-def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]:
+def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tuple[str, ...],
+                                     tuple[tuple[str, tuple[str, ...]], ...]]:
     """A private text's normalised form if long enough to track, its words padded if long enough to
-    shingle, and its identifier-like tokens (`_tokens`), the normalised form itself left out (a thread
-    reads the same record again and again)."""
+    shingle, its identifier-like tokens (`_tokens`, the normalised form itself left out) and the
+    owners of the addresses and account numbers among them (a thread reads the same record again
+    and again)."""
     n = _norm(text)
     words = _words(text)
-    alnum, digits = _tokens(text) if len(n) >= MIN_DIGITS else ((), ())
+    alnum, digits, owners = _tokens(text) if len(n) >= MIN_DIGITS else ((), (), ())
     return ((n if len(n) >= MIN_TRACKED else None), (f" {' '.join(words)} " if len(words) >= SHINGLE else None),
-            tuple(t for t in alnum if t != n), digits)
+            tuple(t for t in alnum if t != n), digits, owners)
+
+
+_OWNED: dict[tuple[int, tuple[str, ...]], tuple[Label, Label]] = {}
+"""Labels widened to an address's or account's owner, by (label identity, owner); each entry keeps its label alive."""
+
+
+_VOUCHED: dict[int, tuple[Label, Label]] = {}
+
+
+def _vouched(lbl: Label) -> Label:
+    """`lbl`, trusted: for a value the user or a trusted tool supplied whole (its readers and sources stay)."""
+    if lbl.trusted:
+        return lbl
+    hit = _VOUCHED.get(id(lbl))
+    if hit is not None and hit[0] is lbl:
+        return hit[1]
+    out = Label(readers=lbl.readers, sources=lbl.sources, trusted=True)
+    if len(_VOUCHED) >= 4096:
+        _VOUCHED.clear()
+    _VOUCHED[id(lbl)] = (lbl, out)
+    return out
+
+
+def _readable_by(lbl: Label, owner: tuple[str, ...]) -> Label:
+    """`lbl` with an address's or account's owner (`owner`: its principals) among its readers: an
+    address or IBAN tracked inside a private text may go to the one it belongs to (writing to someone,
+    or paying into their account, discloses their own identifier to them, nothing more)."""
+    if lbl.readers is None or lbl.readers.issuperset(owner):
+        return lbl
+    key = (id(lbl), owner)
+    hit = _OWNED.get(key)
+    if hit is not None and hit[0] is lbl:
+        return hit[1]
+    out = Label(readers=lbl.readers.union(owner), sources=lbl.sources, trusted=lbl.trusted)
+    if len(_OWNED) >= 4096:
+        _OWNED.clear()
+    _OWNED[key] = (lbl, out)
+    return out
 
 
 _DIGITS: dict[str, str] = {}
@@ -1088,17 +1145,25 @@ class PrivacyFlow:
         return got
 
     def _track(self, text: str, lbl: Label, obs: Observation) -> None:
-        n, padded, alnum, digits = _track_forms(text)
+        n, padded, alnum, digits, owners = _track_forms(text)
         if n is not None or alnum:
             if obs.tracked.__class__ is tuple:
                 obs.tracked = []
+            owner = dict(owners) if owners else None
             if n is not None:
-                obs.tracked.append((n, lbl))
-            obs.tracked.extend((t, lbl) for t in alnum)
+                obs.tracked.append((n, lbl if owner is None or n not in owner else _readable_by(lbl, owner[n])))
+            if owner is None:
+                obs.tracked.extend((t, lbl) for t in alnum)
+            else:
+                obs.tracked.extend((t, lbl if t not in owner else _readable_by(lbl, owner[t])) for t in alnum)
         if digits:
             if obs.digits.__class__ is tuple:
                 obs.digits = []
-            obs.digits.extend((d, lbl) for d in digits)
+            if owners:
+                owner = dict(owners)
+                obs.digits.extend((d, lbl if d not in owner else _readable_by(lbl, owner[d])) for d in digits)
+            else:
+                obs.digits.extend((d, lbl) for d in digits)
         if padded is not None:
             if obs.texts.__class__ is tuple:
                 obs.texts = []
@@ -1224,11 +1289,12 @@ class PrivacyFlow:
         key = _num(text) if number else n
         in_user = (key in user_words) if short else (n in users)
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
-            return _join(out, USER)
-        if idx.taint is not None:
+            return _vouched(_join(out, USER))
+        if idx.taint is not None or not out.trusted:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
-            grounded = n in trusted or (number and key in trusted)
-            if not grounded:
+            if n in trusted or (number and key in trusted):
+                return _vouched(out)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
+            if idx.taint is not None:
                 out = _join(out, idx.taint)
         return out
 
