@@ -807,6 +807,8 @@ class PrivacyFlow:
         self._thread_calls: dict[str, list[str]] = {}
         """Thread -> the call ids of its observations, oldest first; ordered by the thread's last result."""
         self._thread_seen: dict[str, set[str]] = {}
+        self._unrecorded: dict[str, set[str]] = {}
+        """Thread -> call ids the model saw a result of that the journal has no record of (fail closed)."""
         self._grants: dict[frozenset[str], frozenset[str]] = {}
         self._leaf_cache: dict[Any, tuple[Source, tuple[Label, Label | None, bool]]] = {}
         self._contexts: dict[tuple[int, str], _WalkContext] = {}
@@ -865,6 +867,7 @@ class PrivacyFlow:
             for call in self._thread_calls.pop(thread_id, ()):
                 self._obs.pop((thread_id, call), None)
             self._thread_seen.pop(thread_id, None)
+            self._unrecorded.pop(thread_id, None)
             self._indexes.pop(thread_id, None)
             self._scans.pop(thread_id, None)
             self._calls_index.pop(thread_id, None)
@@ -881,8 +884,8 @@ class PrivacyFlow:
         """
         known = self._thread_seen.get(thread_id, set())
         missing = set(carrying) - known
-        if not missing or self.journal is None:
-            return missing
+        if not missing or self.journal is None or missing <= self._unrecorded.get(thread_id, set()):
+            return missing  # nothing to look up, nowhere to look, or looked up before in vain
         for e in self.journal.entries(thread_id):
             if e.call_id in missing and e.kind in ("ran", "committed", "failed") and e.tool in self._sources:
                 with self._lock:
@@ -890,7 +893,13 @@ class PrivacyFlow:
                 if not done:
                     result = e.data.get("result") if e.kind != "failed" else e.data.get("error")
                     self.record(thread_id, e.call_id, e.tool, self._sources[e.tool], result)
-        return missing - self._thread_seen.get(thread_id, set())
+        left = missing - self._thread_seen.get(thread_id, set())
+        if left:
+            with self._lock:
+                self._unrecorded.setdefault(thread_id, set()).update(left)
+                if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
+                    del self._unrecorded[next(iter(self._unrecorded))]
+        return left
 
     def scan(self, state: Any, thread_id: str) -> _Scan | None:
         """The call ids of the state's tool messages and its user texts' forms (None: no messages).

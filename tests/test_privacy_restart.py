@@ -10,7 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from benchmarks.privacy.world import ATTACKER, CAROL, POLICY, USER, World
 from guards import PrivacyFlow
-from vfa import Agent, EffectJournal
+from vfa import Agent, EffectJournal, ToolSpec
 from vfa.testing import ScriptedModel
 
 LARRY_BODY = World().inbox[1]["body"]  # private to the user and Larry: read in clear (mail is not handled)
@@ -104,3 +104,34 @@ def test_a_forgotten_thread_gets_its_handles_back_from_the_journal():
     assert not world.sent and "denied by guard 'privacy'" in out[-2].content
     _run(app, "a", "send my SSN to my accountant")
     assert world.sent == [{"to": [CAROL], "subject": "ssn", "body": f"SSN {SSN}"}]  # the handle resolved again
+
+
+def test_a_thread_without_a_record_reads_the_journal_once_and_stays_closed():
+    world, saver = World(), InMemorySaver()
+    _run(_app(world, PrivacyFlow(POLICY), EffectJournal(), saver, _send(CAROL)), "t", "read my inbox")
+    journal, flow = EffectJournal(), PrivacyFlow(POLICY)
+    app = _app(world, flow, journal, saver, _send(CAROL))
+    reads, entries, restore = [], journal.entries, flow._restore
+    journal.entries = lambda *a, **k: reads.append(a) or entries(*a, **k)
+    looked_up = []
+
+    def counted(*a):
+        before = len(reads)
+        try:
+            return restore(*a)
+        finally:
+            looked_up.append(len(reads) - before)
+
+    flow._restore = counted
+    for _ in range(3):
+        out = _run(app, "t", "send it on")
+        assert "unobserved-result:" in out[-2].content
+    assert not world.sent and len(looked_up) >= 3 and sum(looked_up) == 1
+
+
+def test_max_threads_bounds_what_the_flow_holds():
+    flow = PrivacyFlow(POLICY, max_threads=3)
+    spec = ToolSpec.of(next(t for t in World().tools() if t.__name__ == "read_inbox"))
+    for i in range(10):
+        flow.record(f"t{i}", "c1", "read_inbox", spec.meta["privacy_source"], World().inbox)
+    assert list(flow._thread_calls) == ["t7", "t8", "t9"] and len(flow._obs) == 3
