@@ -78,7 +78,7 @@ class PrivacyGuard:
             arguments, instead of on the guard worker under a deadline. The check is deterministic and
             its work is bounded by what the flow's `label` hook (which has no deadline either) just did
             over the same arguments and the same index, so a deadline would protect nothing; running it
-            inline spares the thread handoff and reads the labels while they are still in cache.
+            inline spares a thread handoff per proposal. A raise still denies.
     """
 
     name = "privacy"

@@ -98,25 +98,27 @@ class GuardChain:
     def __init__(self, guards: Sequence[Any] = (), *, timeout_s: float | None = 1.0) -> None:
         self.guards = tuple(guards)
         self.timeout_s = timeout_s
-        self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[bool, list[Any]]]]] = {}
+        self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}
 
     def applicable(self, tool: str, extra: Sequence[Any] = ()) -> list[Any]:
         """The guards that judge a proposal of `tool`: the chain's own, then the tool's own."""
         return self._plan(tool, extra)[0]
 
-    def _plan(self, tool: str, extra: Sequence[Any]) -> tuple[list[Any], list[tuple[bool, list[Any]]]]:
-        """The applicable guards and their segments: consecutive guards of one kind, (inline, guards)."""
+    def _plan(self, tool: str, extra: Sequence[Any]) -> tuple[list[Any], list[tuple[list[Any], list[Any]]]]:
+        """The applicable guards and their segments: consecutive guards of one kind, as (guards, their
+        budgets), a budget of None meaning inline; read once, so a guard's budget is fixed when first used."""
         key = (tool, tuple(map(id, extra)))
         cached = self._applicable.get(key)
         if cached is None:  # guards are fixed once the chain is built: work this out once per tool
             guards = [g for g in (*self.guards, *extra) if getattr(g, "tools", None) is None or tool in g.tools]
-            segments: list[tuple[bool, list[Any]]] = []
+            segments: list[tuple[list[Any], list[Any]]] = []
             for g in guards:
-                inline = self._budget(g) is None
-                if segments and segments[-1][0] == inline:
-                    segments[-1][1].append(g)
+                budget = self._budget(g)
+                if segments and (segments[-1][1][0] is None) == (budget is None):
+                    segments[-1][0].append(g)
+                    segments[-1][1].append(budget)
                 else:
-                    segments.append((inline, [g]))
+                    segments.append(([g], [budget]))
             cached = (guards, segments)
             if len(self._applicable) < 4096:
                 self._applicable[key] = cached
@@ -130,9 +132,9 @@ class GuardChain:
         decisions: list[Decision] = []
         # Consecutive guards of one kind run together: inline ones in this thread, budgeted ones
         # on one worker, so a chain costs at most one thread handoff per run of budgeted guards.
-        for inline, segment in segments:
-            timed_out = self._run_inline(segment, proposal, context, decisions) if inline else \
-                self._run_isolated(segment, proposal, context, decisions)
+        for segment, budgets in segments:
+            timed_out = self._run_inline(segment, proposal, context, decisions) if budgets[0] is None else \
+                self._run_isolated(segment, budgets, proposal, context, decisions)
             if timed_out or decisions[-1].verdict.kind in ("deny", "repair"):
                 break
         return self._outcome(decisions)
@@ -145,7 +147,7 @@ class GuardChain:
         decisions += run.decisions
         return False
 
-    def _run_isolated(self, guards: list[Any], proposal: Proposal, context: GuardContext,
+    def _run_isolated(self, guards: list[Any], budgets: list[float], proposal: Proposal, context: GuardContext,
                       decisions: list[Decision]) -> bool:
         """Run guards on a worker with a deadline each; True if one overran (its deny is appended)."""
         run = _Run()
@@ -154,7 +156,7 @@ class GuardChain:
         with run.cond:
             while not run.done:
                 index, started = run.position
-                budget = self._budget(guards[max(index, 0)])
+                budget = budgets[max(index, 0)]
                 remaining = started + budget - time.perf_counter()
                 if remaining > 0:
                     run.cond.wait(min(remaining, threading.TIMEOUT_MAX))  # woken when the worker moves on
