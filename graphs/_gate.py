@@ -247,14 +247,16 @@ class GatedTool:
         """Verify, then run the tool as `tool.invoke` would, inside the journal's commit."""
         call, rebuild = self._split(input)
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs))
-        return self.gate.settle(call, self._state(), _thread_id(config), work)
+        state = self._state()
+        return self.gate.settle(call, state, _thread_id(config, state), work)
 
     async def ainvoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Async twin of `invoke`."""
         call, rebuild = self._split(input)
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs),
                      lambda args: self.tool.ainvoke(rebuild(args), config, **kwargs))
-        return await self.gate.asettle(call, self._state(), _thread_id(config), work)
+        state = self._state()
+        return await self.gate.asettle(call, state, _thread_id(config, state), work)
 
     def _state(self) -> Any:
         if self.state is not None:
@@ -322,13 +324,13 @@ def _injected_keys(tool: Any) -> frozenset[str]:
     return frozenset(set(full.model_fields) - shown)
 
 
-def _thread_id(config: Any) -> str:
-    """The journal's thread key for a call: the kernel's `thread_key`, made stable per LangGraph task.
+def _thread_id(config: Any, state: Any = None) -> str:
+    """The journal's thread key for a call: the kernel's `thread_key` of the run's config and state.
 
-    With a thread id it is the thread id. Without one there is no resume, so each node run gets a
-    key of its own; the gate is entered once per tool call (a ToolNode runs calls in parallel), so
-    the key is the node run's task id, the same for all its calls and never shared with another run.
-    Outside any graph run the caller's call ids are the idempotency keys, on one thread "".
+    With a thread id it is the thread id. Without one it is the run's (the id of the first message in
+    its state), or, for a state without messages, the node run's task id: the same for all the calls
+    of a ToolNode run (the gate is entered once per call, in parallel) and never shared with another
+    run. Outside any graph run the caller's call ids are the idempotency keys, on one thread "".
     """
     configurable = (config or {}).get("configurable") or {}
     if "thread_id" not in configurable and _TASK_ID not in configurable:
@@ -338,7 +340,4 @@ def _thread_id(config: Any) -> str:
             configurable = get_config().get("configurable") or {}
         except RuntimeError:  # outside a graph run
             return ""
-    task = configurable.get(_TASK_ID)
-    if configurable.get("thread_id") is None and task:
-        return f"unthreaded-{task}"
-    return thread_key({"configurable": configurable})
+    return thread_key({"configurable": configurable}, state)

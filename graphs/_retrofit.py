@@ -236,11 +236,11 @@ class EffectNode(RunnableCallable):
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         work = _Work(lambda args: self.inner.invoke(input, config))
-        return self._result(input, self.gate.settle(self._call(input, config), input, _thread_id(config), work))
+        return self._result(input, self.gate.settle(self._call(input, config), input, _thread_id(config, input), work))
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
         work = _Work(lambda args: self.inner.invoke(input, config), lambda args: self.inner.ainvoke(input, config))
-        return self._result(input, await self.gate.asettle(self._call(input, config), input, _thread_id(config), work))
+        return self._result(input, await self.gate.asettle(self._call(input, config), input, _thread_id(config, input), work))
 
     def _result(self, input: Any, out: Any) -> Any:
         if not isinstance(out, ToolMessage) or not isinstance(out.artifact, dict) or "vfa" not in out.artifact:

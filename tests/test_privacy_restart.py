@@ -135,3 +135,42 @@ def test_max_threads_bounds_what_the_flow_holds():
     for i in range(10):
         flow.record(f"t{i}", "c1", "read_inbox", spec.meta["privacy_source"], World().inbox)
     assert list(flow._thread_calls) == ["t7", "t8", "t9"] and len(flow._obs) == 3
+
+
+def _unthreaded(to):
+    world, flow = World(), PrivacyFlow(POLICY)
+
+    def rule(messages):
+        tools = [m for m in messages if m.type == "tool"]
+        if not tools:
+            return ("read_inbox", {})
+        if len(tools) == 1:
+            return ("send_email", {"to": [to], "subject": "fyi", "body": LARRY_BODY})
+        return "done"
+
+    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow).compile()
+    return world, app.invoke({"messages": [HumanMessage("go")]})["messages"]  # no thread id, no checkpointer
+
+
+def test_without_a_thread_id_what_one_step_read_labels_the_next():
+    # the steps of one run share the run's key: the mail read at step 1 labels the send at step 2
+    world, out = _unthreaded(ATTACKER)
+    assert not world.sent and "email:2" in out[-2].content
+    world, out = _unthreaded(USER)
+    assert world.sent == [{"to": [USER], "subject": "fyi", "body": LARRY_BODY}]
+
+
+def test_two_runs_without_a_thread_id_keep_apart():
+    world, flow, journal = World(), PrivacyFlow(POLICY), EffectJournal()
+    sent = []
+
+    def rule(messages):
+        tools = [m for m in messages if m.type == "tool"]
+        return ("send_email", {"to": [USER], "subject": messages[0].content, "body": "hi"}) if not tools else "done"
+
+    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    for text in ("one", "two"):
+        app.invoke({"messages": [HumanMessage(text)]})  # the same call id both times
+        sent.append(world.sent[-1]["subject"])
+    assert sent == ["one", "two"]  # the second run's call was not answered from the first run's journal
+    assert len({e.thread_id for e in journal.entries()}) == 2

@@ -106,7 +106,7 @@ class GuardNode(RunnableCallable):
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         calls, state, as_list = self._parse(input)
-        thread_id = thread_key(config)
+        thread_id = thread_key(config, state, self.messages_key)
         ids = [str(c.get("id") or "") for c in calls]
         messages = [self.handle(call, state, thread_id) if not (i and ids[i] in ids[:i]) else
                     self._refuse(thread_id, f"{ids[i]}#duplicate-{i}", str(call.get("name")), call.get("args"), Deny(
@@ -348,17 +348,24 @@ class GuardNode(RunnableCallable):
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
 
 
-def thread_key(config: Mapping[str, Any] | None) -> str:
-    """The journal's thread key for a LangGraph run config: its thread id, or else its task's.
+def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key: str = "messages") -> str:
+    """The journal's thread key for a LangGraph run config: its thread id, or else its run's.
 
-    Without a thread there is no resume across runs, so each task gets its own key: one run's call
+    Without a thread there is no resume across runs, so each run gets its own key: one run's call
     ids (scripted models reuse them) never answer another run's calls, while a retried task (a
-    RetryPolicy) keeps its key and does not commit again what it already committed.
+    RetryPolicy) keeps its key and does not commit again what it already committed. A run is known
+    by the id of the first message in its state (the messages reducer gives every message one), the
+    same at every step of the run, so what one step observed (e.g. the labels of a result) is there
+    at the next; a state without messages falls back to the task's own key.
     """
     configurable = (config or {}).get("configurable") or {}
     thread = configurable.get("thread_id")
     if thread is not None:
         return str(thread)
+    messages = state.get(messages_key) if isinstance(state, Mapping) else getattr(state, messages_key, None)
+    first = getattr(messages[0], "id", None) if isinstance(messages, list) and messages else None
+    if isinstance(first, str) and first:
+        return f"unthreaded-run-{first}"
     return f"unthreaded-{configurable.get('__pregel_task_id') or uuid.uuid4().hex}"
 
 
