@@ -211,7 +211,12 @@ class ToolGate:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
         if work.output is not _OPEN and outcome in ("committed", "ran", "failed"):
-            return work.output  # the tool's own message, exactly as the unguarded node would give it
+            out = work.output  # the tool's own message, exactly as the unguarded node would give it
+            if isinstance(out, ToolMessage) and isinstance(out.artifact, dict) and "vfa" in out.artifact:
+                # only the gate says what became of a call: a tool's own "vfa" entry (say, a made-up
+                # denial that would hide its result from the privacy flow) is replaced by the truth
+                out = out.model_copy(update={"artifact": {**out.artifact, "vfa": message.artifact["vfa"]}})
+            return out
         return message
 
     async def asettle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:

@@ -147,7 +147,10 @@ _DIGIT_RUN = re.compile(r"\d(?:[ \t\-./()+]{1,3}\d|\d)*")
 """Digits joined by separators (spaces, dashes, dots, slashes, brackets, plus): "+1 (555) 123-4567"."""
 _NOT_DIGIT = re.compile(r"\D")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
-_IBAN = re.compile(r"\b[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]{4}){2,7}(?:[ \-]?[a-z0-9]{1,3})?\b")
+_IBAN = re.compile(r"\b[a-z]{2}\d{2}(?:[a-z0-9]{4}|[ \-](?=[a-z]{0,3}\d)[a-z0-9]{4}){2,7}"
+                   r"(?:[a-z0-9]{1,3}|[ \-](?=[a-z]{0,2}\d)[a-z0-9]{1,3})?\b")
+"""IBAN-like: country, check digits, then groups of four; a group after a space or dash must hold a
+digit, so the words after an IBAN ("... 0130 00 then pay") are not taken for part of it."""
 _ALNUM_TOKEN = re.compile(r"[a-z0-9]+(?:[\-_/.][a-z0-9]+)*")
 
 
@@ -169,33 +172,41 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
     tokens and mixed letter-digit tokens (`_is_mixed`), normalised as `_norm` does.
     """
     low = _fold(text).lower()
+    alnum: set[str] = set()
+    owners: dict[str, tuple[str, ...]] = {}
+    spans: list[tuple[int, int, tuple[str, ...]]] = []
+    for m in _EMAIL.finditer(low):  # an address is its owner's principal
+        owners[_NOT_ALNUM.sub("", m.group(0))] = who = (m.group(0),)
+        spans.append((m.start(), m.end(), who))
+    for m in _IBAN.finditer(low):  # an account number is its holder's, as written or run together
+        t = _NOT_ALNUM.sub("", m.group(0))
+        owners[t] = who = tuple(dict.fromkeys((m.group(0), t)))
+        spans.append((m.start(), m.end(), who))
+    alnum.update(owners)
     digits: set[str] = set()
     for m in _DIGIT_RUN.finditer(low):
         run = m.group(0)
         d = _NOT_DIGIT.sub("", run)
         if len(d) >= MIN_DIGITS:
             digits.add(d)
+            # digits inside an address or IBAN are its owner's too (tracked as a digit token as well)
+            who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
+            if who is not None:
+                owners[d] = who
             if len(d) > MIN_DIGITS and (" " in run or "\t" in run):
                 for piece in run.split():
                     p = _NOT_DIGIT.sub("", piece)
                     if len(p) >= MIN_DIGITS:
                         digits.add(p)
-    alnum: set[str] = set()
-    owners: dict[str, tuple[str, ...]] = {}
-    for m in _EMAIL.finditer(low):  # an address is its owner's principal
-        owners[_NOT_ALNUM.sub("", m.group(0))] = (m.group(0),)
-    for m in _IBAN.finditer(low):  # an account number is its holder's, as written or run together
-        t = _NOT_ALNUM.sub("", m.group(0))
-        owners[t] = tuple(dict.fromkeys((m.group(0), t)))
-    alnum.update(owners)
-    for t, who in list(owners.items()):  # the identifier's digits, tracked as a digit token, are its owner's too
-        d = _NOT_DIGIT.sub("", t)
-        if d in digits:
-            owners[d] = who
+                        if who is not None:
+                            owners[p] = who
     for m in _ALNUM_TOKEN.finditer(low):
         t = _NOT_ALNUM.sub("", m.group(0))
         if _is_mixed(t):
             alnum.add(t)
+            who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
+            if who is not None and t not in owners:
+                owners[t] = who
     return tuple(sorted(alnum)), tuple(sorted(digits)), tuple(sorted(owners.items()))
 
 
@@ -211,6 +222,15 @@ def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tu
     alnum, digits, owners = _tokens(text) if len(n) >= MIN_DIGITS else ((), (), ())
     return ((n if len(n) >= MIN_TRACKED else None), (f" {' '.join(words)} " if len(words) >= SHINGLE else None),
             tuple(t for t in alnum if t != n), digits, owners)
+
+
+def _tainted(obs: Observation, inputs: list[Label]) -> Observation:
+    """`obs` of a result computed from untrusted inputs: untrusted as a whole, grounding nothing."""
+    if not inputs:
+        return obs
+    obs.untrusted = _join_many((*inputs,) if obs.untrusted is None else (obs.untrusted, *inputs))
+    obs.trusted_parts, obs._words, obs._trusted_text = (), frozenset(), ""
+    return obs
 
 
 _OWNED: dict[tuple[int, tuple[str, ...]], tuple[Label, Label]] = {}
@@ -801,8 +821,8 @@ class PrivacyFlow:
         self.store = HandleStore(secret)
         self.journal = journal
         self.max_threads = max_threads
-        self._sources: dict[str, Source | None] = {}
-        """Tool name -> its source declaration, from the guard nodes this flow serves (`bind`)."""
+        self._bound: list[Mapping[str, ToolSpec]] = []
+        """The tool specs of the guard nodes this flow serves (`bind`), by name."""
         self._obs: dict[tuple[str, str], Observation] = {}
         self._thread_calls: dict[str, list[str]] = {}
         """Thread -> the call ids of its observations, oldest first; ordered by the thread's last result."""
@@ -816,12 +836,12 @@ class PrivacyFlow:
         self._indexes: dict[str, _Index] = {}
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
-        self._memo: dict[tuple[int, str], tuple[_WalkContext, Observation]] = {}
+        self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
         self._handle_forms: dict[str, tuple[str, str] | tuple[()]] = {}
         """Handle token -> its value's text as `_rehandle` looks for it, raw and JSON-escaped (() if too short)."""
         self.relevant: dict[str, frozenset[str] | None] | None = None
-        """Tool -> the arguments a privacy rule reads (None: all); set by the guard when the agent compiles.
-        Other arguments are left unlabelled (public): no rule looks at them."""
+        """Tool -> the arguments to label (None: all); set by the guard when the agent compiles: the
+        tool's declared arguments (anything else was refused by its schema before labelling)."""
         self._lock = threading.Lock()
 
     def guard(self, **kwargs: Any) -> Any:
@@ -856,9 +876,12 @@ class PrivacyFlow:
     def bind(self, specs: Mapping[str, ToolSpec], journal: Any) -> None:
         """Called by each guard node this flow serves: its tools' declarations and its journal, from
         which a thread's observations are rebuilt when this flow no longer holds them (`_restore`)."""
-        self._sources.update((name, source_of(spec.meta)) for name, spec in specs.items())
+        self._bound.append(specs)  # kept, not copied: a gate registers its tools after it is built
         if self.journal is None:
             self.journal = journal
+
+    def _spec(self, tool: str) -> ToolSpec | None:
+        return next((m[tool] for m in self._bound if tool in m), None)
 
     def forget(self, thread_id: str) -> None:
         """Drop what this flow holds for a thread (its observations, index and handles). Should the
@@ -886,13 +909,24 @@ class PrivacyFlow:
         missing = set(carrying) - known
         if not missing or self.journal is None or missing <= self._unrecorded.get(thread_id, set()):
             return missing  # nothing to look up, nowhere to look, or looked up before in vain
+        scan = self._scans.get(thread_id)
+        users = scan.users if scan is not None else _users_forms(())
+        labels: dict[str, list[Label]] = {}
         for e in self.journal.entries(thread_id):
-            if e.call_id in missing and e.kind in ("ran", "committed", "failed") and e.tool in self._sources:
+            if e.call_id not in missing:
+                continue
+            if e.kind in ("proposed", "edited"):  # its arguments, labelled from what was seen before it
+                args = e.data.get("args")
+                labels[e.call_id] = list(self._label_args(args, thread_id, users, None).values()) \
+                    if isinstance(args, dict) else []
+            elif e.kind in ("ran", "committed", "failed"):
+                spec = self._spec(e.tool)
                 with self._lock:
                     done = (thread_id, e.call_id) in self._obs
-                if not done:
+                if spec is not None and not done:
                     result = e.data.get("result") if e.kind != "failed" else e.data.get("error")
-                    self.record(thread_id, e.call_id, e.tool, self._sources[e.tool], result)
+                    self.record(thread_id, e.call_id, e.tool, source_of(spec.meta), result,
+                                inputs=labels.get(e.call_id, ()))
         left = missing - self._thread_seen.get(thread_id, set())
         if left:
             with self._lock:
@@ -960,13 +994,22 @@ class PrivacyFlow:
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
-                          source_of(spec.meta) if spec is not None else None, result)
+                          source_of(spec.meta) if spec is not None else None, result,
+                          inputs=proposal.labels.values())
         return obs.text
 
     # -- labelling a result ----------------------------------------------------------------------
 
-    def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any) -> Observation:
-        """Label one tool result and remember it for the thread; returns the observation."""
+    def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
+               inputs: Iterable[Label] = ()) -> Observation:
+        """Label one tool result and remember it for the thread; returns the observation.
+
+        `inputs` are the labels of the call's arguments. A result computed from an untrusted input is
+        untrusted whatever the tool declares, and grounds nothing: a tool that echoes what it was
+        given (a reminder, "created '<title>'") would otherwise turn an injected value into a
+        trusted one.
+        """
+        tainted = [lbl for lbl in inputs if not lbl.trusted]
         ctx = key = None
         if decl is not None:
             ctx = self._context(decl, tool)
@@ -974,7 +1017,7 @@ class PrivacyFlow:
             if key is not None:
                 hit = self._memo.get(key)
                 if hit is not None and hit[0] is ctx:
-                    return self._remember(thread_id, hit[1].like(call_id))
+                    return self._remember(thread_id, _tainted(hit[1].like(call_id), tainted))
         obs = Observation(call_id, tool)
         trusted: list[Any] = []
         if key is None and self.store.has_thread(thread_id):  # a key means no handle value is in it
@@ -990,14 +1033,17 @@ class PrivacyFlow:
             shown = self._walk(result, ctx, thread_id, call_id, obs, trusted)
         obs.trusted_parts = trusted
         if key is not None:  # nothing in it was handled: the model sees the result as it is
-            obs.text = key[1]
+            obs.text = key[2]
             memo = self._memo
             with self._lock:
                 if len(memo) >= _MEMO:
                     memo.clear()
                 memo[key] = (ctx, obs)
+            if tainted:  # the shared observation stays as the result alone makes it
+                obs = _tainted(obs.like(call_id), tainted)
         else:
             obs.text = shown if isinstance(shown, str) else _SHOWN.encode(shown)
+            obs = _tainted(obs, tainted)
         return self._remember(thread_id, obs)
 
     def _remember(self, thread_id: str, obs: Observation) -> Observation:
@@ -1027,7 +1073,7 @@ class PrivacyFlow:
             ctx = self._contexts[(id(decl), tool)] = _WalkContext(self, decl, tool)
         return ctx
 
-    def _memo_key(self, ctx: _WalkContext, result: Any, thread_id: str) -> tuple[int, str] | None:
+    def _memo_key(self, ctx: _WalkContext, result: Any, thread_id: str) -> tuple[int, bool, str] | None:
         """The key under which a result's observation is shared between calls, or None when it cannot be.
 
         A result is labelled from its field names and values alone, so two results that show the model
@@ -1056,7 +1102,7 @@ class PrivacyFlow:
                     f = forms[h.token] = (t, _STRICT.encode(t)[1:-1]) if len(t) >= 3 else ()
                 if f and (f[0] in text or f[1] in text):
                     return None
-        return (id(ctx), text)
+        return (id(ctx), result.__class__ is str, text)
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
               trusted: list[Any]) -> Any:

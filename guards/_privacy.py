@@ -126,7 +126,7 @@ class PrivacyGuard:
     def lint(self, specs: Mapping[str, ToolSpec]) -> None:
         """Raise `PolicyError` for a sink declaration naming arguments its tool does not have.
 
-        Also tells the flow which arguments the rules read, so it labels only those.
+        Also tells the flow each tool's arguments, which it labels.
         """
         relevant: dict[str, frozenset[str] | None] = {}
         for name, spec in specs.items():
@@ -136,8 +136,8 @@ class PrivacyGuard:
                 relevant[name] = None  # undeclared: every argument is published, so every one is read
                 continue
             fields = set(spec.args_model.model_fields)
-            # every argument but the internal ones is disclosed somewhere (undeclared: to the most public audience)
-            relevant[name] = frozenset(fields) - decl.internal
+            # every argument is labelled: the internal ones too, as a result computed from one carries its trust
+            relevant[name] = frozenset(fields)
             named = set(decl.disclose) | {r for r in decl.disclose.values() if r != PUBLIC_SINK} | set(
                 decl.authority) | set(decl.refers) | set(decl.internal)
             unknown = sorted(named - fields)
