@@ -870,8 +870,11 @@ class PrivacyFlow:
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
                     f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, scan.users, scan.seen).items()}
-        return self._label_args(args, thread_id, scan.users, scan.seen)
+                    args, thread_id, scan.users, None).items()}
+        # every result the thread ever showed the model counts, even one whose message has since been
+        # trimmed from the state: the model may still carry what it read (a fork of the history may
+        # then see more labels than it earned: false denials, never leaks)
+        return self._label_args(args, thread_id, scan.users, None)
 
     def bind(self, specs: Mapping[str, ToolSpec], journal: Any) -> None:
         """Called by each guard node this flow serves: its tools' declarations and its journal, from

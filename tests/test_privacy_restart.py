@@ -174,3 +174,18 @@ def test_two_runs_without_a_thread_id_keep_apart():
         sent.append(world.sent[-1]["subject"])
     assert sent == ["one", "two"]  # the second run's call was not answered from the first run's journal
     assert len({e.thread_id for e in journal.entries()}) == 2
+
+
+def test_what_the_model_read_still_counts_after_its_message_is_trimmed():
+    from langchain_core.messages import RemoveMessage
+
+    world, saver = World(), InMemorySaver()
+    six_words = lambda tools: ("send_email", {"to": [ATTACKER], "subject": "fyi",  # noqa: E731
+                                              "body": "Note: is 1200. Please pay to IBAN soon"})
+    app = _app(world, PrivacyFlow(POLICY), EffectJournal(), saver, six_words)
+    _run(app, "t", "read my inbox")
+    cfg = {"configurable": {"thread_id": "t"}}
+    tool_msgs = [m for m in app.get_state(cfg).values["messages"] if m.type == "tool"]
+    app.update_state(cfg, {"messages": [RemoveMessage(id=m.id) for m in tool_msgs]})  # e.g. a summariser
+    out = _run(app, "t", "now send Larry's mail on")
+    assert not world.sent and "denied by guard 'privacy'" in out[-2].content
