@@ -11,6 +11,7 @@ kernel's `GuardNode.handle`: validate, verify, escalate, commit once through the
 from __future__ import annotations
 
 import asyncio
+import json
 import contextvars
 import dataclasses
 import threading
@@ -47,6 +48,8 @@ class _Work:
         self.arun = arun
         self.loop: asyncio.AbstractEventLoop | None = None
         self.output: Any = _OPEN
+        self.structured = False
+        """Record a message's JSON text as the value it encodes (set when a flow labels results by field)."""
 
     def __call__(self, args: dict[str, Any]) -> Any:
         if self.loop is not None and self.arun is not None:
@@ -55,14 +58,21 @@ class _Work:
         else:
             out = self.run(args)
         self.output = out
-        return _record(out)
+        return _record(out, self.structured)
 
 
-def _record(out: Any) -> Any:
-    """The value the journal keeps for a tool's output (its text, not the message object)."""
+def _record(out: Any, structured: bool = False) -> Any:
+    """The value the journal keeps for a tool's output (its text, not the message object); with
+    `structured`, a text that is a JSON object or array is kept as the value it encodes, so a flow
+    sees the record's fields (a ToolNode has already turned the tool's dict into text)."""
     if isinstance(out, ToolMessage):
         if out.status == "error":
             raise _ToolError(out.content if isinstance(out.content, str) else repr(out.content))
+        if structured and isinstance(out.content, str) and out.content[:1] in ("{", "["):
+            try:
+                return json.loads(out.content)
+            except ValueError:
+                pass
         return out.content
     if isinstance(out, BaseModel) or dataclasses.is_dataclass(out):
         return repr(out)[:2000]  # a Command or a model: what happened, for the record
@@ -202,6 +212,7 @@ class ToolGate:
 
     def settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
+        work.structured = self.node.flow is not None
         token = _WORK.set(work)
         try:
             # a tool that calls interrupt() raises GraphBubbleUp through here: the journal records
@@ -211,11 +222,17 @@ class ToolGate:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
         if work.output is not _OPEN and outcome in ("committed", "ran", "failed"):
-            out = work.output  # the tool's own message, exactly as the unguarded node would give it
-            if isinstance(out, ToolMessage) and isinstance(out.artifact, dict) and "vfa" in out.artifact:
-                # only the gate says what became of a call: a tool's own "vfa" entry (say, a made-up
-                # denial that would hide its result from the privacy flow) is replaced by the truth
-                out = out.model_copy(update={"artifact": {**out.artifact, "vfa": message.artifact["vfa"]}})
+            out = work.output  # the tool's own message, as the unguarded node would give it
+            if isinstance(out, ToolMessage):
+                update: dict[str, Any] = {}
+                if isinstance(out.artifact, dict) and "vfa" in out.artifact:
+                    # only the gate says what became of a call: a tool's own "vfa" entry (say, a made-up
+                    # denial that would hide its result from the privacy flow) is replaced by the truth
+                    update["artifact"] = {**out.artifact, "vfa": message.artifact["vfa"]}
+                if self.node.flow is not None and isinstance(out.content, str) and out.content != message.content:
+                    update["content"] = message.content  # what the flow shows the model (handles, not values)
+                if update:
+                    out = out.model_copy(update=update)
             return out
         return message
 

@@ -138,3 +138,49 @@ def test_an_iban_followed_by_a_short_word_in_a_private_mail_may_still_be_paid():
         ("read_inbox", {}), ("list_payees", {}),
         ("pay", {"iban": iban, "amount": 1200, "note": "Rent May"})], world=w)
     assert outcome(tms, "pay") == "committed" and [p["iban"] for p in w.payments] == [iban]
+
+
+def _retrofit_profile(to: str, sent: list[Any]) -> StateGraph:
+    @tool
+    @privacy_source(private=["ssn"], kind="profile")
+    def get_profile() -> dict:
+        """The user's profile."""
+        return {"name": "Emma", "ssn": SSN}
+
+    @tool
+    @privacy_sink(disclose={"body": "to"}, authority=["to"])
+    @privacy_source()
+    def send_email(to: list[str], body: str) -> str:
+        """Send an e-mail."""
+        sent.append({"to": to, "body": body})
+        return "sent"
+
+    def rule(messages: list[Any]) -> Any:
+        tools = [m for m in messages if m.type == "tool"]
+        if not tools:
+            return ("get_profile", {})
+        if len(tools) == 1:
+            return ("send_email", {"to": [to], "body": f"SSN {json.loads(tools[0].content)['ssn']}"})
+        return "done"
+
+    model = ScriptedModel(rule=rule)
+    b = StateGraph(MessagesState)
+    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
+    b.add_node("tools", ToolNode([get_profile, send_email]))
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", tools_condition)
+    b.add_edge("tools", "agent")
+    return b
+
+
+def test_a_retrofitted_tool_node_shows_handles_and_labels_fields():
+    from benchmarks.privacy.world import ATTACKER, CAROL
+
+    for to, allowed in ((ATTACKER, False), (CAROL, True)):
+        sent: list[Any] = []
+        flow = PrivacyFlow(PrivacyPolicy.of(USER, grants={CAROL: ["profile.ssn"]}))
+        app = graphs.guard_graph(_retrofit_profile(to, sent), [flow.guard()], flow=flow, read_only=["get_profile"])
+        out = app.invoke({"messages": [HumanMessage("send my SSN")]}, {"configurable": {"thread_id": "t"}})
+        shown = next(m for m in out["messages"] if m.type == "tool").content
+        assert SSN not in shown and "«ssn:" in shown  # the model sees a handle, as on the Agent path
+        assert sent == ([{"to": [CAROL], "body": f"SSN {SSN}"}] if allowed else [])  # resolved only once allowed
