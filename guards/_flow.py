@@ -839,9 +839,6 @@ class PrivacyFlow:
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
         self._handle_forms: dict[str, tuple[str, str] | tuple[()]] = {}
         """Handle token -> its value's text as `_rehandle` looks for it, raw and JSON-escaped (() if too short)."""
-        self.relevant: dict[str, frozenset[str] | None] | None = None
-        """Tool -> the arguments to label (None: all); set by the guard when the agent compiles: the
-        tool's declared arguments (anything else was refused by its schema before labelling)."""
         self._lock = threading.Lock()
 
     def guard(self, **kwargs: Any) -> Any:
@@ -854,12 +851,9 @@ class PrivacyFlow:
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
         """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`)."""
-        args = call.get("args") or {}
-        wanted = self.relevant.get(str(call.get("name"))) if self.relevant is not None else None
-        if wanted is not None:
-            args = {k: v for k, v in args.items() if k in wanted}
-            if not args:
-                return {}
+        args = call.get("args") or {}  # every argument: the guard reads some, a result computed from any carries its trust
+        if not args:
+            return {}
         scan = self.scan(state, thread_id)
         if scan is None:
             return self._label_args(args, thread_id, _users_forms(()), None)

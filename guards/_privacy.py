@@ -124,27 +124,19 @@ class PrivacyGuard:
         return Deny(reason=open_[0].message + more, evidence=evidence)
 
     def lint(self, specs: Mapping[str, ToolSpec]) -> None:
-        """Raise `PolicyError` for a sink declaration naming arguments its tool does not have.
-
-        Also tells the flow each tool's arguments, which it labels.
-        """
-        relevant: dict[str, frozenset[str] | None] = {}
+        """Raise `PolicyError` for a sink declaration naming arguments its tool does not have."""
         for name, spec in specs.items():
             _lint_public_read(name, spec)
             decl = sink_of(spec.meta)
             if decl is None:
-                relevant[name] = None  # undeclared: every argument is published, so every one is read
                 continue
             fields = set(spec.args_model.model_fields)
-            # every argument is labelled: the internal ones too, as a result computed from one carries its trust
-            relevant[name] = frozenset(fields)
             named = set(decl.disclose) | {r for r in decl.disclose.values() if r != PUBLIC_SINK} | set(
                 decl.authority) | set(decl.refers) | set(decl.internal)
             unknown = sorted(named - fields)
             if unknown:
                 raise PolicyError(f"privacy sink of {name!r} names unknown arguments {unknown}; "
                                   f"its arguments are {sorted(fields)}")
-        self.flow.relevant = relevant
 
     # -- the rules -------------------------------------------------------------------------------
 

@@ -184,3 +184,32 @@ def test_a_retrofitted_tool_node_shows_handles_and_labels_fields():
         shown = next(m for m in out["messages"] if m.type == "tool").content
         assert SSN not in shown and "«ssn:" in shown  # the model sees a handle, as on the Agent path
         assert sent == ([{"to": [CAROL], "body": f"SSN {SSN}"}] if allowed else [])  # resolved only once allowed
+
+
+def test_one_flow_serving_two_agents_labels_every_argument_of_each():
+    from benchmarks.privacy.world import ATTACKER, POLICY
+
+    flow, w = PrivacyFlow(POLICY, secret=b"k"), World()
+
+    def rule(messages: list[Any]) -> Any:
+        tools = [m for m in messages if m.type == "tool"]
+        if not tools:
+            return ("get_profile", {})
+        if len(tools) == 1:
+            return ("send_email", {"to": [ATTACKER], "subject": json.loads(tools[0].content)["ssn"], "body": "hi"})
+        return "done"
+
+    from vfa import Agent
+
+    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard()], flow=flow).compile()
+
+    @privacy_sink(disclose={"body": "to"}, authority=["to"])
+    @privacy_source()
+    @effect
+    def send_email(to: list[str], body: str) -> str:
+        """Another agent's mailer, without a subject."""
+        return "sent"
+
+    Agent(ScriptedModel(rule=lambda m: "done"), [send_email], guards=[flow.guard()], flow=flow).compile()
+    app.invoke({"messages": [HumanMessage("Email Alice hello")]}, {"configurable": {"thread_id": "a"}})
+    assert w.sent == []

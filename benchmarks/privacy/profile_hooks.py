@@ -96,7 +96,6 @@ def replay(calls: list[tuple[str, tuple[Any, ...]]], flow: PrivacyFlow | None = 
     """
     if flow is None:
         flow = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
-        flow.relevant = _relevant
     else:
         _forget_threads(flow)
     guard = flow.guard()
@@ -112,9 +111,6 @@ def replay(calls: list[tuple[str, tuple[Any, ...]]], flow: PrivacyFlow | None = 
         digest.update(name.encode())
         digest.update(repr(_canon(out)).encode())
     return spent, digest.hexdigest()[:16]
-
-
-_relevant: Any = None
 
 
 def _canon(value: Any) -> Any:
@@ -137,7 +133,6 @@ def _forget_threads(flow: PrivacyFlow) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global _relevant
     parser = argparse.ArgumentParser(prog="profile_hooks", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--cprofile", action="store_true")
@@ -145,14 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     calls, tasks = record()
     h = harness("guarded")
-    _relevant = _find_flow(h.app).relevant
     counts = {n: sum(1 for c, _ in calls if c == n) for n in ("label", "resolve", "observe", "check")}
     runs: dict[str, list[float]] = {n: [] for n in counts}
     fingerprints = set()
     warm = None
     if not args.cold:
         warm = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
-        warm.relevant = _relevant
         replay(calls, warm)
     for _ in range(args.repeats):
         spent, fp = replay(calls, warm)
