@@ -856,6 +856,13 @@ class PrivacyFlow:
             return {}
         scan = self.scan(state, thread_id)
         if scan is None:
+            if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
+                # no thread, no messages (a Send of a bare call): nothing ties this call to what the
+                # model read at the run's other steps, so it may carry anything (fail closed)
+                blind = Label(readers=frozenset(self.policy.user), sources=frozenset({"unrelated-step"}),
+                              trusted=False)
+                return {name: _join(lbl, blind) for name, lbl in self._label_args(
+                    args, thread_id, _users_forms(()), None).items()}
             return self._label_args(args, thread_id, _users_forms(()), None)
         known = self._thread_seen.get(thread_id)
         if scan.carrying and (known is None or not scan.carrying <= known):

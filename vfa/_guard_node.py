@@ -354,18 +354,28 @@ def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key
     Without a thread there is no resume across runs, so each run gets its own key: one run's call
     ids (scripted models reuse them) never answer another run's calls, while a retried task (a
     RetryPolicy) keeps its key and does not commit again what it already committed. A run is known
-    by the id of the first message in its state (the messages reducer gives every message one), the
-    same at every step of the run, so what one step observed (e.g. the labels of a result) is there
-    at the next; a state without messages falls back to the task's own key.
+    by the ids of the messages it was given (those before the first AI message; the messages reducer
+    gives every message one), the same at every step of the run, so what one step observed (e.g. the
+    labels of a result) is there at the next. All of them, not the first alone: an app may open every
+    run with one shared system message, whose id the reducer stamps once. A state without messages
+    falls back to the task's own key.
     """
     configurable = (config or {}).get("configurable") or {}
     thread = configurable.get("thread_id")
     if thread is not None:
         return str(thread)
     messages = state.get(messages_key) if isinstance(state, Mapping) else getattr(state, messages_key, None)
-    first = getattr(messages[0], "id", None) if isinstance(messages, list) and messages else None
-    if isinstance(first, str) and first:
-        return f"unthreaded-run-{first}"
+    ids: list[str] = []
+    for m in messages if isinstance(messages, list) else ():
+        if isinstance(m, AIMessage) and ids:
+            break
+        mid = getattr(m, "id", None)
+        if not (isinstance(mid, str) and mid):
+            ids = []
+            break  # a message without an id: no key the next step would give again
+        ids.append(mid)
+    if ids:
+        return "unthreaded-run-" + hashlib.sha256("\0".join(ids).encode()).hexdigest()[:32]
     return f"unthreaded-{configurable.get('__pregel_task_id') or uuid.uuid4().hex}"
 
 
