@@ -186,7 +186,7 @@ class GuardNode(RunnableCallable):
         questions = Questions(self.journal, history, current_task()) if history else None
         if last is not None and last.kind in TERMINAL:
             questions.replay((thread_id, call_id, last.tool), finished=True)
-            return self._replayed(last, history)  # a replayed node: answer as before, act never again
+            return self._replayed(last, history, state)  # a replayed node: answer as before, act never again
         spec = self.specs.get(tool)
         if spec is None:
             known = ", ".join(sorted(self.specs)) or "none"
@@ -213,9 +213,8 @@ class GuardNode(RunnableCallable):
         flight = next((e for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
         if flight is not None and flight.kind != "paused":
             return self._recover(spec, flight, state, questions, execute)
-        call = {"name": tool, "args": args, "id": call_id}
-        labels = dict(self.flow.label(call, state, thread_id)) if self.flow is not None else {}
-        proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
+        proposal = Proposal(call_id=call_id, tool=tool, args=args, thread_id=thread_id,
+                            labels=self._labels(call_id, tool, args, state, thread_id))
         pending = [] if history else [_entry(proposal, "proposed", {"args": args, "call": fingerprint})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None)
@@ -292,7 +291,8 @@ class GuardNode(RunnableCallable):
         again, any other only if a person says so, since it may or may not have happened.
         """
         args = last.data["args"]
-        proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id)
+        proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
+                            labels=self._labels(last.call_id, spec.name, args, state, last.thread_id))
         result = self.verify(proposal, state, spec)
         pending = [_entry(proposal, "verdict", d.model_dump(mode="json")) for d in result.decisions]
         if result.verdict.kind in ("deny", "repair"):
@@ -328,17 +328,24 @@ class GuardNode(RunnableCallable):
             message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
         return message
 
+    def _labels(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
+        """The flow's labels of a call's arguments (none without a flow)."""
+        if self.flow is None:
+            return {}
+        return dict(self.flow.label({"name": tool, "args": args, "id": call_id}, state, thread_id))
+
     def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         return self.flow.observe(proposal, spec, result) if self.flow is not None else _content(result)
 
-    def _replayed(self, entry: JournalEntry, history: Sequence[JournalEntry]) -> ToolMessage:
+    def _replayed(self, entry: JournalEntry, history: Sequence[JournalEntry], state: Any = None) -> ToolMessage:
         data = entry.data
         proposal = Proposal(call_id=entry.call_id, tool=entry.tool, args={}, thread_id=entry.thread_id)
         if entry.kind in ("committed", "ran"):
-            # observe() sees the call as it was proposed (or edited), as on the first run
+            # observe() sees the call as it was proposed (or edited), labelled, as on the first run
             args = next((e.data.get("args") for e in reversed(history) if e.kind in ("edited", "proposed")), None)
             if isinstance(args, dict):
-                proposal = proposal.model_copy(update={"args": args})
+                proposal = proposal.model_copy(update={"args": args, "labels": self._labels(
+                    entry.call_id, entry.tool, args, state, entry.thread_id)})
             return _message(proposal, entry.kind, self._observe(proposal, self.specs.get(entry.tool), data.get("result")))
         if entry.kind == "denied":
             verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
