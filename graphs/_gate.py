@@ -21,6 +21,7 @@ from typing import Any
 
 from langchain_core.messages import ToolMessage
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
+from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
 
 from vfa import ConfigError, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
@@ -74,9 +75,37 @@ def _record(out: Any, structured: bool = False) -> Any:
             except ValueError:
                 pass
         return out.content
+    if structured and isinstance(out, Command) and (said := _said(out)) is not None:
+        return _record(said, structured)  # what the model will read of the Command: its tool message
     if isinstance(out, BaseModel) or dataclasses.is_dataclass(out):
         return repr(out)[:2000]  # a Command or a model: what happened, for the record
     return out
+
+
+def _said(command: Command) -> ToolMessage | None:
+    """The one tool message a Command writes into the state's messages, if it writes exactly one."""
+    update = command.update
+    messages = update.get("messages") if isinstance(update, dict) else None
+    said = [m for m in messages if isinstance(m, ToolMessage)] if isinstance(messages, list) else []
+    return said[0] if len(said) == 1 else None
+
+
+def _shown(out: Any, text: str) -> Any:
+    """`out` (a tool message, or a Command writing one) showing the model `text`, the flow's view of it."""
+    if isinstance(out, Command):
+        said = _said(out)
+        if said is None:
+            return out
+        swapped = _shown(said, text)
+        messages = [swapped if m is said else m for m in out.update["messages"]]
+        return dataclasses.replace(out, update={**out.update, "messages": messages})
+    if isinstance(out.content, str):
+        return out.model_copy(update={"content": text}) if out.content != text else out
+    try:  # content blocks: the flow walked them as a list, so its text is the same list, handled
+        blocks = json.loads(text)
+    except ValueError:
+        return out
+    return out.model_copy(update={"content": blocks}) if isinstance(blocks, list) else out
 
 
 def _dispatch(**args: Any) -> Any:
@@ -223,16 +252,12 @@ class ToolGate:
         outcome = message.artifact["vfa"]["outcome"]
         if work.output is not _OPEN and outcome in ("committed", "ran", "failed"):
             out = work.output  # the tool's own message, as the unguarded node would give it
-            if isinstance(out, ToolMessage):
-                update: dict[str, Any] = {}
-                if isinstance(out.artifact, dict) and "vfa" in out.artifact:
-                    # only the gate says what became of a call: a tool's own "vfa" entry (say, a made-up
-                    # denial that would hide its result from the privacy flow) is replaced by the truth
-                    update["artifact"] = {**out.artifact, "vfa": message.artifact["vfa"]}
-                if self.node.flow is not None and isinstance(out.content, str) and out.content != message.content:
-                    update["content"] = message.content  # what the flow shows the model (handles, not values)
-                if update:
-                    out = out.model_copy(update=update)
+            if isinstance(out, ToolMessage) and isinstance(out.artifact, dict) and "vfa" in out.artifact:
+                # only the gate says what became of a call: a tool's own "vfa" entry (say, a made-up
+                # denial that would hide its result from the privacy flow) is replaced by the truth
+                out = out.model_copy(update={"artifact": {**out.artifact, "vfa": message.artifact["vfa"]}})
+            if self.node.flow is not None and isinstance(out, (ToolMessage, Command)):
+                out = _shown(out, message.content)  # what the flow shows the model (handles, not values)
             return out
         return message
 

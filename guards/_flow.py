@@ -224,6 +224,12 @@ def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tu
             tuple(t for t in alnum if t != n), digits, owners)
 
 
+@lru_cache(maxsize=256)
+def _error_source(kind: str) -> Source:
+    """How a tool's error text is labelled: the whole text private and untrusted, never handled."""
+    return Source(private=frozenset({""}), untrusted=True, handle=False, kind=kind)
+
+
 def _tainted(obs: Observation, inputs: list[Label]) -> Observation:
     """`obs` of a result computed from untrusted inputs: untrusted as a whole, grounding nothing."""
     if not inputs:
@@ -928,9 +934,12 @@ class PrivacyFlow:
                 with self._lock:
                     done = (thread_id, e.call_id) in self._obs
                 if spec is not None and not done:
-                    result = e.data.get("result") if e.kind != "failed" else e.data.get("error")
-                    self.record(thread_id, e.call_id, e.tool, source_of(spec.meta), result,
-                                inputs=labels.get(e.call_id, ()))
+                    decl = source_of(spec.meta)
+                    if e.kind == "failed":  # labelled as `observe_error` labels it
+                        decl, result = _error_source((decl.kind if decl is not None else "") or e.tool), e.data.get("error")
+                    else:
+                        result = e.data.get("result")
+                    self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()))
         left = missing - self._thread_seen.get(thread_id, set())
         if left:
             with self._lock:
@@ -1001,6 +1010,18 @@ class PrivacyFlow:
                           source_of(spec.meta) if spec is not None else None, result,
                           inputs=proposal.labels.values())
         return obs.text
+
+    def observe_error(self, proposal: Proposal, spec: ToolSpec | None, text: str) -> str:
+        """Label a tool's error text: it may quote anything the tool held, so it is private to the
+        user and untrusted as a whole, and tracked by value (the model reads it, to recover)."""
+        with self._lock:
+            cached = self._obs.get((proposal.thread_id, proposal.call_id))
+        if cached is not None:
+            return cached.text
+        decl = source_of(spec.meta) if spec is not None else None
+        kind = (decl.kind if decl is not None else "") or proposal.tool
+        return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
+                           inputs=proposal.labels.values()).text
 
     # -- labelling a result ----------------------------------------------------------------------
 

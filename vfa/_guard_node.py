@@ -43,7 +43,9 @@ class Flow(Protocol):
     (e.g. private values replaced by handles). `observe` runs again on replay, so it must be
     deterministic in (thread id, call id, result). A flow may also define `bind(specs, journal)`,
     called once by each guard node it serves with that node's tool specs and journal (so it can
-    rebuild what it observed on a thread from the journal after a restart).
+    rebuild what it observed on a thread from the journal after a restart), and
+    `observe_error(proposal, spec, text)` for a tool's error text (which may quote anything the tool
+    held); without it errors go through `observe`.
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
@@ -263,7 +265,7 @@ class GuardNode(RunnableCallable):
         # for); only the effect itself receives the resolved ones.
         resolved = self.flow.resolve(proposal) if self.flow is not None else proposal.args
         # An error message may quote the resolved (private) values: the flow rewrites it like a result.
-        redact = (lambda text: self._observe(proposal, spec, text)) if self.flow is not None else None
+        redact = (lambda text: self._observe_error(proposal, spec, text)) if self.flow is not None else None
         if spec.is_effect:
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, proposal.args,
                                              lambda: execute(spec, resolved), pending=pending, restart=restart,
@@ -333,6 +335,10 @@ class GuardNode(RunnableCallable):
         if self.flow is None:
             return {}
         return dict(self.flow.label({"name": tool, "args": args, "id": call_id}, state, thread_id))
+
+    def _observe_error(self, proposal: Proposal, spec: ToolSpec | None, text: str) -> str:
+        observe = getattr(self.flow, "observe_error", None)
+        return observe(proposal, spec, text) if observe is not None else self._observe(proposal, spec, text)
 
     def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         return self.flow.observe(proposal, spec, result) if self.flow is not None else _content(result)
