@@ -19,9 +19,11 @@ three mechanisms combine, each closing what the one before leaves open:
    digits, arithmetic on them), a part of a token (its last four digits), and a private text cut into
    pieces smaller than a token and six words spread over separate calls.
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any
-   argument value that appears in no user message and is no whole trusted tool output value (after
-   normalisation; never a word or a substring of one, nor a private value shown as a handle) is labelled untrusted:
-   the model may have got it from the injection. An attacker's address, IBAN, amount or password then
+   argument value that is not whole tokens of a user message and is no whole trusted tool output value
+   (case, white space and the punctuation around it aside; never a word, a piece of a token or a
+   look-alike differing in punctuation, nor a private value shown as a handle) is labelled untrusted:
+   the model may have got it from the injection. A result computed from an untrusted argument is
+   untrusted too. An attacker's address, IBAN, amount or password then
    cannot become an authority argument however it was phrased. A value the user typed, or a trusted
    tool output gave whole, is trusted even where an untrusted text holds it too (a contact's address
    that an email also mentions): the user's authority stands behind it. So this cannot see an
@@ -134,10 +136,37 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_fold(text).lower())
 
 
+_EDGE = "\"'`()[]{}<>.,;:!?"
+"""Punctuation that ends a sentence or wraps a value, stripped from the ends of a whitespace token."""
+
+_PHRASES: dict[str, str] = {}
+
+
+def _phrase(text: str) -> str:
+    """A text as whole tokens, for grounding in what the user typed: folded, lower-cased, split at
+    white space, each token stripped of the punctuation around it (not inside it), space-joined."""
+    p = _PHRASES.get(text)
+    if p is None:
+        p = " ".join(filter(None, (t.strip(_EDGE) for t in _fold(text).lower().split())))
+        if len(text) <= 4096:
+            if len(_PHRASES) >= 8192:
+                _PHRASES.clear()
+            _PHRASES[text] = p
+    return p
+
+
+def _value_form(text: str) -> str:
+    """A whole value as grounding compares it with a trusted value: folded, lower-cased, without white
+    space or the punctuation around it; punctuation inside stays (bob@family.example is not
+    bo@bfamily.example, while an IBAN matches written in groups or run together)."""
+    return "".join(_fold(text).lower().split()).strip(_EDGE)
+
+
 @lru_cache(maxsize=4096)
 def _user_forms(text: str) -> tuple[str, frozenset[str]]:
-    """A user message's normalised text and its words and numbers (messages recur on every call)."""
-    return _norm(text), frozenset((*_words(text), *_numbers(text)))
+    """A user message as whole tokens, padded (`_phrase`), and its words and numbers (messages recur
+    on every call)."""
+    return f" {_phrase(text)} ", frozenset((*_words(text), *_numbers(text)))
 
 
 MIN_DIGITS = 6
@@ -317,7 +346,7 @@ def _name_of(k: Any) -> str:
 
 @lru_cache(maxsize=256)
 def _users_forms(texts: tuple[str, ...]) -> tuple[str, frozenset[str]]:
-    """The user messages' normalised texts joined by "|", and all their words and numbers."""
+    """The user messages as padded whole tokens joined by "|", and all their words and numbers."""
     forms = [_user_forms(t) for t in texts]
     return "|".join(f[0] for f in forms), frozenset().union(*(f[1] for f in forms))
 
@@ -484,7 +513,7 @@ class Observation:
             out: set[str] = set()
             for t in self.trusted_parts:
                 text = t if t.__class__ is str else _text(t)
-                out.add(_norm_of(text))
+                out.add(_value_form(text))
                 if isinstance(t, (int, float)) and not isinstance(t, bool):
                     out.add(_num(text))
             out.discard("")
@@ -1367,12 +1396,14 @@ class PrivacyFlow:
         number = isinstance(leaf, (int, float))
         short = number or len(n) < MIN_TRACKED
         key = _num(text) if number else n
-        in_user = (key in user_words) if short else (n in users)
+        # grounded in what the user typed: whole tokens of it (never a piece of one, nor a look-alike
+        # that differs only in punctuation: bob@fami.ly.example is not bob@family.example)
+        in_user = (key in user_words) if short else (f" {_phrase(rest)} " in users)
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _vouched(_join(out, USER))
         if idx.taint is not None or not out.trusted:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
-            if n in trusted or (number and key in trusted):
+            if _value_form(rest) in trusted or (number and key in trusted):
                 return _vouched(out)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
             if idx.taint is not None:
                 out = _join(out, idx.taint)
