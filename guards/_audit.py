@@ -46,6 +46,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
     specs = {s.name: s for s in map(ToolSpec.of, tools)}
     users: list[str] = []
     seen: set[str] = set()
+    inputs: dict[str, list[Any]] = {}  # call id -> its arguments' labels: a result carries their trust
     found: list[FlowViolation] = []
     for event in trace:
         kind = event.get("type")
@@ -54,12 +55,15 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
         elif kind == "call":
             tool, args = str(event.get("tool")), dict(event.get("args") or {})
             labels = flow.label_args(args, thread_id, users, set(seen))
-            proposal = Proposal(call_id=str(event.get("id")), tool=tool, args=args, labels=labels, thread_id=thread_id)
+            call_id = str(event.get("id"))
+            inputs[call_id] = list(labels.values())
+            proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
             found.extend(guard.violations(proposal, specs.get(tool), set(seen)))
         elif kind == "result":
             call_id, tool = str(event.get("id")), str(event.get("tool"))
             spec = specs.get(tool)
-            flow.record(thread_id, call_id, tool, source_of(spec.meta) if spec else None, event.get("result"))
+            flow.record(thread_id, call_id, tool, source_of(spec.meta) if spec else None, event.get("result"),
+                        inputs=inputs.get(call_id, ()))
             seen.add(call_id)
     return found
 
