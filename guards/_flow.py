@@ -260,10 +260,12 @@ def _error_source(kind: str) -> Source:
 
 
 def _tainted(obs: Observation, inputs: list[Label]) -> Observation:
-    """`obs` of a result computed from untrusted inputs: untrusted as a whole, grounding nothing."""
+    """`obs` of a result computed from untrusted inputs: untrusted as a whole, grounding nothing. Only
+    their trust carries over (their readers stay with the values, which value tracking follows)."""
     if not inputs:
         return obs
-    obs.untrusted = _join_many((*inputs,) if obs.untrusted is None else (obs.untrusted, *inputs))
+    taint = Label(sources=frozenset().union(*(lbl.sources for lbl in inputs)), trusted=False)
+    obs.untrusted = taint if obs.untrusted is None else _join(obs.untrusted, taint)
     obs.trusted_parts, obs._words, obs._trusted_text = (), frozenset(), ""
     return obs
 
