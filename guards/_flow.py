@@ -69,8 +69,9 @@ SHINGLE = 6
 """Copying this many consecutive words of a private text carries its label."""
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]")
-_WORD = re.compile(r"[0-9a-z]+")
+_NOT_ALNUM = re.compile(r"[\W_]")
+"""Anything but a letter or digit, of any script (after folding, Latin look-alikes are ASCII)."""
+_WORD = re.compile(r"[^\W_]+")
 _INDICES = re.compile(r"(\[\d+\])+$")
 
 
@@ -143,11 +144,12 @@ _PHRASES: dict[str, str] = {}
 
 
 def _phrase(text: str) -> str:
-    """A text as whole tokens, for grounding in what the user typed: folded, lower-cased, split at
-    white space, each token stripped of the punctuation around it (not inside it), space-joined."""
+    """A text as whole tokens, for grounding in what the user typed: lower-cased, split at white
+    space, each token stripped of the punctuation around it (not inside it), space-joined. Never
+    folded: grounding is exact, a look-alike (Cyrillic a, an accent, a zero-width space) is another value."""
     p = _PHRASES.get(text)
     if p is None:
-        p = " ".join(filter(None, (t.strip(_EDGE) for t in _fold(text).lower().split())))
+        p = " ".join(filter(None, (t.strip(_EDGE) for t in text.casefold().split())))
         if len(text) <= 4096:
             if len(_PHRASES) >= 8192:
                 _PHRASES.clear()
@@ -156,17 +158,17 @@ def _phrase(text: str) -> str:
 
 
 def _value_form(text: str) -> str:
-    """A whole value as grounding compares it with a trusted value: folded, lower-cased, without white
-    space or the punctuation around it; punctuation inside stays (bob@family.example is not
-    bo@bfamily.example, while an IBAN matches written in groups or run together)."""
-    return "".join(_fold(text).lower().split()).strip(_EDGE)
+    """A whole value as grounding compares it with a trusted value: lower-cased, without white space
+    or the punctuation around it; punctuation inside stays (bob@family.example is not
+    bo@bfamily.example, while an IBAN matches written in groups or run together). Never folded."""
+    return "".join(text.casefold().split()).strip(_EDGE)
 
 
 @lru_cache(maxsize=4096)
 def _user_forms(text: str) -> tuple[str, frozenset[str]]:
-    """A user message as whole tokens, padded (`_phrase`), and its words and numbers (messages recur
-    on every call)."""
-    return f" {_phrase(text)} ", frozenset((*_words(text), *_numbers(text)))
+    """A user message as whole tokens, padded (`_phrase`), and its words and, marked "#", the numbers
+    that are whole tokens of it (messages recur on every call)."""
+    return f" {_phrase(text)} ", frozenset((*_words(text), *("#" + n for n in _token_numbers(text))))
 
 
 MIN_DIGITS = 6
@@ -406,8 +408,15 @@ def _join_many(labels: tuple[Label, ...]) -> Label:
     return out
 
 
-def _numbers(text: str) -> set[str]:
-    return {_num(m) for m in _NUMBER.findall(_fold(text).replace(",", ""))}
+def _token_numbers(text: str) -> set[str]:
+    """The numbers a text holds as whole tokens ("1,200.00", "$950"), in `_num` form; never a piece
+    of a token (the 2026 of a date 2026-06-01)."""
+    out = set()
+    for tok in text.split():
+        t = tok.strip(_EDGE + "$€£¥%").replace(",", "")
+        if _NUMBER.fullmatch(t):
+            out.add(_num(t))
+    return out
 
 
 def _num(text: str) -> str:
@@ -858,6 +867,8 @@ class PrivacyFlow:
         self.store = HandleStore(secret)
         self.journal = journal
         self.max_threads = max_threads
+        self._message_keys: tuple[str, ...] = ("messages",)
+        """Where the guard nodes this flow serves keep their messages in the graph state."""
         self._bound: list[Mapping[str, ToolSpec]] = []
         """The tool specs of the guard nodes this flow serves (`bind`), by name."""
         self._obs: dict[tuple[str, str], Observation] = {}
@@ -893,6 +904,8 @@ class PrivacyFlow:
             return {}
         scan = self.scan(state, thread_id)
         if scan is None:
+            if thread_id not in self._thread_seen:  # holding nothing of the thread: take all the journal has
+                self._restore(thread_id, None)
             if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
                 # no thread, no messages (a Send of a bare call): nothing ties this call to what the
                 # model read at the run's other steps, so it may carry anything (fail closed)
@@ -914,12 +927,15 @@ class PrivacyFlow:
         # then see more labels than it earned: false denials, never leaks)
         return self._label_args(args, thread_id, scan.users, None)
 
-    def bind(self, specs: Mapping[str, ToolSpec], journal: Any) -> None:
-        """Called by each guard node this flow serves: its tools' declarations and its journal, from
-        which a thread's observations are rebuilt when this flow no longer holds them (`_restore`)."""
+    def bind(self, specs: Mapping[str, ToolSpec], journal: Any, messages_key: str = "messages") -> None:
+        """Called by each guard node this flow serves: its tools' declarations, its journal (from
+        which a thread's observations are rebuilt when this flow no longer holds them, `_restore`)
+        and the state key of its messages."""
         self._bound.append(specs)  # kept, not copied: a gate registers its tools after it is built
         if self.journal is None:
             self.journal = journal
+        if messages_key not in self._message_keys:
+            self._message_keys = (*self._message_keys, messages_key)
 
     def _spec(self, tool: str) -> ToolSpec | None:
         return next((m[tool] for m in self._bound if tool in m), None)
@@ -938,7 +954,7 @@ class PrivacyFlow:
         for token in self.store.forget(thread_id):
             self._handle_forms.pop(token, None)
 
-    def _restore(self, thread_id: str, carrying: frozenset[str]) -> set[str]:
+    def _restore(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
         """Rebuild the observations of results the model saw on a thread but this flow does not hold
         (the process restarted, or the thread was forgotten), from the journal's records of them, in
         the order they were made; returns the call ids still unknown.
@@ -947,7 +963,15 @@ class PrivacyFlow:
         another, those handles read as forgeries and are denied.
         """
         known = self._thread_seen.get(thread_id, set())
-        missing = set(carrying) - known
+        if carrying is None:  # no messages to tell what the model saw: every result on record counts
+            if self.journal is None or thread_id in self._unrecorded:
+                return set()
+            with self._lock:
+                self._unrecorded.setdefault(thread_id, set())  # looked up once
+            missing = {e.call_id for e in self.journal.entries(thread_id) if e.kind in ("ran", "committed", "failed")}
+            missing -= known
+        else:
+            missing = set(carrying) - known
         if not missing or self.journal is None or missing <= self._unrecorded.get(thread_id, set()):
             return missing  # nothing to look up, nowhere to look, or looked up before in vain
         scan = self._scans.get(thread_id)
@@ -985,8 +1009,13 @@ class PrivacyFlow:
         Kept per thread and extended by the messages appended since the last call: the history only
         grows between calls, and is read again from scratch when its known prefix changed.
         """
-        messages = state.get("messages") if state.__class__ is dict or isinstance(state, Mapping) else None
-        if messages is None:
+        messages = None
+        if state.__class__ is dict or isinstance(state, Mapping):
+            for key in self._message_keys:
+                messages = state.get(key)
+                if messages is not None:
+                    break
+        if not isinstance(messages, list):
             return None
         old = self._scans.get(thread_id)
         if old is not None:
@@ -1385,10 +1414,10 @@ class PrivacyFlow:
             rest = HANDLE_RE.sub(" ", text)
         else:
             rest = text
-        n = _norm_of(rest)
-        if not n:
+        if not rest.strip():
             return out  # empty, or nothing but handles
-        if idx.tracked:
+        n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
+        if n and idx.tracked:
             for lbl in [lbl for value, lbl in idx.tracked.items() if value in n]:
                 out = _join(out, lbl)
         if idx.digits:
@@ -1400,7 +1429,8 @@ class PrivacyFlow:
         key = _num(text) if number else n
         # grounded in what the user typed: whole tokens of it (never a piece of one, nor a look-alike
         # that differs only in punctuation: bob@fami.ly.example is not bob@family.example)
-        in_user = (key in user_words) if short else (f" {_phrase(rest)} " in users)
+        # a number only as a whole token of it ("#": see `_user_forms`), a short text as a word of it
+        in_user = ("#" + key in user_words) if number else (key in user_words) if short else (f" {_phrase(rest)} " in users)
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _vouched(_join(out, USER))
         if idx.taint is not None or not out.trusted:

@@ -41,9 +41,10 @@ class Flow(Protocol):
     really receives (e.g. opaque handles swapped for the values they stand for), called only after
     the guards allowed the proposal; `observe` turns a tool's result into the text the model sees
     (e.g. private values replaced by handles). `observe` runs again on replay, so it must be
-    deterministic in (thread id, call id, result). A flow may also define `bind(specs, journal)`,
-    called once by each guard node it serves with that node's tool specs and journal (so it can
-    rebuild what it observed on a thread from the journal after a restart), and
+    deterministic in (thread id, call id, result). A flow may also define `bind(specs, journal,
+    messages_key)`, called once by each guard node it serves with that node's tool specs, journal and
+    state key of its messages (so it can rebuild what it observed on a thread from the journal after
+    a restart), and
     `observe_error(proposal, spec, text)` for a tool's error text (which may quote anything the tool
     held); without it errors go through `observe`.
     """
@@ -98,7 +99,7 @@ class GuardNode(RunnableCallable):
         self.flow = flow
         bind = getattr(flow, "bind", None)
         if bind is not None:  # the flow learns the tools it labels and the journal it can restore from
-            bind(self.specs, self.journal)
+            bind(self.specs, self.journal, messages_key)
         self.max_arg_bytes = max_arg_bytes
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds
