@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import BaseMessage, ToolMessage
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
@@ -69,14 +69,25 @@ def _record(out: Any, structured: bool = False) -> Any:
     if isinstance(out, ToolMessage):
         if out.status == "error":
             raise _ToolError(out.content if isinstance(out.content, str) else repr(out.content))
-        if structured and isinstance(out.content, str) and out.content[:1] in ("{", "["):
+        content = out.content
+        text = content
+        if structured and isinstance(content, list) and content and all(
+                isinstance(b, dict) and b.get("type") == "text" for b in content):
+            text = "".join(str(b.get("text", "")) for b in content)  # text blocks holding JSON: its records
+        if structured and isinstance(text, str) and text.lstrip()[:1] in ("{", "["):
             try:
-                return json.loads(out.content)
+                return json.loads(text)
             except ValueError:
                 pass
-        return out.content
-    if structured and isinstance(out, Command) and (said := _said(out)) is not None:
-        return _record(said, structured)  # what the model will read of the Command: its tool message
+        return content
+    if structured and isinstance(out, Command):
+        said = _said(out)
+        if said is not None:
+            return _record(said, structured)  # what the model will read of the Command: its tool message
+        written = out.update.get("messages") if isinstance(out.update, dict) else None
+        if isinstance(written, list):  # several messages: labelled together, as one text
+            return "\n".join(m.content if isinstance(m.content, str) else json.dumps(m.content, default=repr)
+                             for m in written if hasattr(m, "content"))
     if isinstance(out, BaseModel) or dataclasses.is_dataclass(out):
         return repr(out)[:2000]  # a Command or a model: what happened, for the record
     return out
@@ -90,22 +101,34 @@ def _said(command: Command) -> ToolMessage | None:
     return said[0] if len(said) == 1 else None
 
 
-def _shown(out: Any, text: str) -> Any:
-    """`out` (a tool message, or a Command writing one) showing the model `text`, the flow's view of it."""
+def _shown(out: Any, text: str, call_id: str) -> Any:
+    """`out` (a tool message, or a Command writing messages) showing the model `text`, the flow's
+    view of it. Other messages a Command writes are marked as the tool's, so they never pass for
+    the user's words."""
     if isinstance(out, Command):
-        said = _said(out)
-        if said is None:
+        written = out.update.get("messages") if isinstance(out.update, dict) else None
+        if not isinstance(written, list):
             return out
-        swapped = _shown(said, text)
-        messages = [swapped if m is said else m for m in out.update["messages"]]
+        said = _said(out)
+        messages = [_shown(m, text, call_id) if m is said else _marked(m, call_id) for m in written]
         return dataclasses.replace(out, update={**out.update, "messages": messages})
     if isinstance(out.content, str):
         return out.model_copy(update={"content": text}) if out.content != text else out
     try:  # content blocks: the flow walked them as a list, so its text is the same list, handled
         blocks = json.loads(text)
     except ValueError:
-        return out
-    return out.model_copy(update={"content": blocks}) if isinstance(blocks, list) else out
+        blocks = None
+    if isinstance(blocks, list) and all(isinstance(b, dict) and "type" in b for b in blocks):
+        return out.model_copy(update={"content": blocks})
+    return out.model_copy(update={"content": [{"type": "text", "text": text}]})
+
+
+def _marked(message: Any, call_id: str) -> Any:
+    """A message a tool's Command writes, marked as written by that call (not typed by the user)."""
+    if not isinstance(message, BaseMessage) or isinstance(message, ToolMessage):
+        return message
+    return message.model_copy(update={"additional_kwargs": {**message.additional_kwargs,
+                                                            "vfa": {"written_by": call_id}}})
 
 
 def _dispatch(**args: Any) -> Any:
@@ -257,7 +280,7 @@ class ToolGate:
                 # denial that would hide its result from the privacy flow) is replaced by the truth
                 out = out.model_copy(update={"artifact": {**out.artifact, "vfa": message.artifact["vfa"]}})
             if self.node.flow is not None and isinstance(out, (ToolMessage, Command)):
-                out = _shown(out, message.content)  # what the flow shows the model (handles, not values)
+                out = _shown(out, message.content, message.tool_call_id)  # the flow's view: handles, not values
             return out
         return message
 

@@ -255,6 +255,37 @@ def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tu
             tuple(t for t in alnum if t != n), digits, owners)
 
 
+def _declares_fields(decl: Source) -> bool:
+    """Whether a declaration names fields of records (private, untrusted or reader fields)."""
+    return bool(decl.private) or bool(decl.readers_from) or (decl.untrusted is not True and bool(decl.untrusted))
+
+
+def _names(decl: Source, field: str) -> bool:
+    """Whether a declaration names a field (private, untrusted or readers)."""
+    return field in decl.private or field in decl.readers_from or (
+        not isinstance(decl.untrusted, bool) and field in decl.untrusted)
+
+
+def _is_text_blocks(value: Any) -> bool:
+    """Whether a value is a list of text content blocks ({"type": "text", "text": ...})."""
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(b, dict) and b.get("type") == "text" for b in value)
+
+
+_BLOBS: dict[int, tuple[Source, Source]] = {}
+
+
+def _blob_source(decl: Source) -> Source:
+    """How a text is labelled when its tool declares record fields: as a whole, private to the user if
+    any field is private, untrusted if any is (a record turned into text by a ToolNode, say as a repr)."""
+    hit = _BLOBS.get(id(decl))
+    if hit is None or hit[0] is not decl:
+        blob = Source(private=frozenset({""}) if decl.private else frozenset(),
+                      untrusted=True if decl.untrusted else frozenset(), handle=False, kind=decl.kind)
+        hit = _BLOBS[id(decl)] = (decl, blob)
+    return hit[1]
+
+
 @lru_cache(maxsize=256)
 def _error_source(kind: str) -> Source:
     """How a tool's error text is labelled: the whole text private and untrusted, never handled."""
@@ -1038,7 +1069,7 @@ class PrivacyFlow:
                 info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
                 if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT):
                     carrying.add(m.tool_call_id)
-            elif isinstance(m, HumanMessage):
+            elif isinstance(m, HumanMessage) and not m.additional_kwargs.get("vfa"):  # not one a tool wrote
                 users.append(_text(m.content))
                 grew = True
         texts = tuple(users)
@@ -1095,6 +1126,18 @@ class PrivacyFlow:
         trusted one.
         """
         tainted = [lbl for lbl in inputs if not lbl.trusted]
+        blocks = None
+        if decl is not None and _declares_fields(decl):
+            # text where records were declared: their fields cannot be told apart, so it is labelled as
+            # a whole (text blocks too, unless their `text` field is itself declared)
+            if isinstance(result, str):
+                decl = _blob_source(decl)
+            elif _is_text_blocks(result) and not _names(decl, "text"):
+                decl, blocks, result = _blob_source(decl), result, "".join(str(b.get("text", "")) for b in result)
+        if blocks is not None:
+            obs = self.record(thread_id, call_id, tool, decl, result, inputs)
+            obs.text = _SHOWN.encode(blocks)  # the blocks are shown as they are (a blob hands out no handles)
+            return obs
         ctx = key = None
         if decl is not None:
             ctx = self._context(decl, tool)
