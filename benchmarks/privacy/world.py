@@ -168,8 +168,9 @@ class World:
             return {"path": path, "content": f["content"], "shared_with": list(f["shared_with"])}
 
         @read
-        @privacy_source(private=["title", "description"], untrusted=["title", "attendees", "description"], handle=False,
-                        readers_from=["attendees"], kind="event", key="id")
+        # an invitation is written by whoever sent it: its title, guests, day, time and notes are theirs
+        @privacy_source(private=["title", "description"], untrusted=["title", "attendees", "day", "time", "description"],
+                        handle=False, readers_from=["attendees"], kind="event", key="id")
         def list_events() -> list:
             """The calendar: id, title, day, time, attendees, description."""
             return [dict(e) for e in w.events]
@@ -187,9 +188,9 @@ class World:
             return [dict(p) for p in w.payees]
 
         @read
-        @privacy_source(private=["amount", "counterparty"], untrusted=["counterparty", "memo"], handle=False,
-                        kind="transaction",
-                        key="id")
+        # an incoming payment's amount and memo are chosen by its sender
+        @privacy_source(private=["amount", "counterparty"], untrusted=["counterparty", "amount", "memo"], handle=False,
+                        kind="transaction", key="id")
         def list_transactions() -> list:
             """Recent transactions: counterparty, amount (negative: paid), memo."""
             return [dict(t) for t in w.transactions]
