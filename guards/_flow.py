@@ -292,12 +292,21 @@ def _error_source(kind: str) -> Source:
     return Source(private=frozenset({""}), untrusted=True, handle=False, kind=kind)
 
 
+_TAINTS: dict[frozenset[str], Label] = {}
+"""Taint labels by their sources (results of the same tainted inputs recur)."""
+
+
 def _tainted(obs: Observation, inputs: list[Label]) -> Observation:
     """`obs` of a result computed from untrusted inputs: untrusted as a whole, grounding nothing. Only
     their trust carries over (their readers stay with the values, which value tracking follows)."""
     if not inputs:
         return obs
-    taint = Label(sources=frozenset().union(*(lbl.sources for lbl in inputs)), trusted=False)
+    sources = frozenset().union(*(lbl.sources for lbl in inputs))
+    taint = _TAINTS.get(sources)
+    if taint is None:
+        if len(_TAINTS) >= 4096:
+            _TAINTS.clear()
+        taint = _TAINTS[sources] = Label(sources=sources, trusted=False)
     obs.untrusted = taint if obs.untrusted is None else _join(obs.untrusted, taint)
     obs.trusted_parts, obs._words, obs._trusted_text = (), frozenset(), ""
     return obs
