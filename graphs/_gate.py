@@ -80,38 +80,45 @@ def _record(out: Any, structured: bool = False) -> Any:
             except ValueError:
                 pass
         return content
-    if structured and isinstance(out, Command):
-        said = _said(out)
-        if said is not None:
-            return _record(said, structured)  # what the model will read of the Command: its tool message
-        written = out.update.get("messages") if isinstance(out.update, dict) else None
-        if isinstance(written, list):  # several messages: labelled together, as one text
-            return "\n".join(m.content if isinstance(m.content, str) else json.dumps(m.content, default=repr)
-                             for m in written if hasattr(m, "content"))
+    if structured and isinstance(out, Command) and (said := _said(out)) is not None:
+        return _record(said, structured)  # all the model will read of the Command: its tool message
+    if structured and isinstance(out, (Command, list, tuple)):
+        # anything else a tool writes into the state (other messages, in any form, under any key) is
+        # labelled as one text, and the model is shown that text instead (see `ToolGate.settle`)
+        return json.dumps(out, default=_content_of, ensure_ascii=False)
     if isinstance(out, BaseModel) or dataclasses.is_dataclass(out):
         return repr(out)[:2000]  # a Command or a model: what happened, for the record
     return out
 
 
 def _said(command: Command) -> ToolMessage | None:
-    """The one tool message a Command writes into the state's messages, if it writes exactly one."""
+    """The tool message a Command writes, if that is all it writes into the state's "messages" and no
+    other key holds a list (where messages could hide)."""
     update = command.update
-    messages = update.get("messages") if isinstance(update, dict) else None
-    said = [m for m in messages if isinstance(m, ToolMessage)] if isinstance(messages, list) else []
-    return said[0] if len(said) == 1 else None
+    if not isinstance(update, dict) or command.graph is not None:
+        return None
+    messages = update.get("messages")
+    if not (isinstance(messages, list) and len(messages) == 1 and isinstance(messages[0], ToolMessage)):
+        return None
+    if any(isinstance(v, (list, tuple)) for k, v in update.items() if k != "messages"):
+        return None
+    return messages[0]
 
 
-def _shown(out: Any, text: str, call_id: str) -> Any:
-    """`out` (a tool message, or a Command writing messages) showing the model `text`, the flow's
-    view of it. Other messages a Command writes are marked as the tool's, so they never pass for
-    the user's words."""
+def _content_of(value: Any) -> Any:
+    """What a tool's output shows of a message or a Command, for labelling it as text."""
+    if isinstance(value, BaseMessage):
+        return {"type": value.type, "content": value.content}
+    if isinstance(value, Command):
+        return {"update": value.update, "goto": repr(value.goto)}
+    return repr(value)
+
+
+def _shown(out: Any, text: str) -> Any:
+    """`out` (a tool message, or a Command writing only one) showing the model `text`, the flow's view of it."""
     if isinstance(out, Command):
-        written = out.update.get("messages") if isinstance(out.update, dict) else None
-        if not isinstance(written, list):
-            return out
         said = _said(out)
-        messages = [_shown(m, text, call_id) if m is said else _marked(m, call_id) for m in written]
-        return dataclasses.replace(out, update={**out.update, "messages": messages})
+        return dataclasses.replace(out, update={**out.update, "messages": [_shown(said, text)]}) if said else out
     if isinstance(out.content, str):
         return out.model_copy(update={"content": text}) if out.content != text else out
     try:  # content blocks: the flow walked them as a list, so its text is the same list, handled
@@ -123,12 +130,6 @@ def _shown(out: Any, text: str, call_id: str) -> Any:
     return out.model_copy(update={"content": [{"type": "text", "text": text}]})
 
 
-def _marked(message: Any, call_id: str) -> Any:
-    """A message a tool's Command writes, marked as written by that call (not typed by the user)."""
-    if not isinstance(message, BaseMessage) or isinstance(message, ToolMessage):
-        return message
-    return message.model_copy(update={"additional_kwargs": {**message.additional_kwargs,
-                                                            "vfa": {"written_by": call_id}}})
 
 
 def _dispatch(**args: Any) -> Any:
@@ -279,8 +280,13 @@ class ToolGate:
                 # only the gate says what became of a call: a tool's own "vfa" entry (say, a made-up
                 # denial that would hide its result from the privacy flow) is replaced by the truth
                 out = out.model_copy(update={"artifact": {**out.artifact, "vfa": message.artifact["vfa"]}})
-            if self.node.flow is not None and isinstance(out, (ToolMessage, Command)):
-                out = _shown(out, message.content, message.tool_call_id)  # the flow's view: handles, not values
+            if self.node.flow is not None:
+                if isinstance(out, ToolMessage) or (isinstance(out, Command) and _said(out) is not None):
+                    return _shown(out, message.content)  # the flow's view: handles, not values
+                if isinstance(out, (Command, list, tuple)):
+                    # it would write more than its tool message (messages the flow cannot show as it
+                    # labelled them, user-looking ones among them): the model gets the flow's text instead
+                    return message
             return out
         return message
 

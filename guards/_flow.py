@@ -940,12 +940,13 @@ class PrivacyFlow:
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
         """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`)."""
         args = call.get("args") or {}  # every argument: the guard reads some, a result computed from any carries its trust
-        if not args:
-            return {}
         scan = self.scan(state, thread_id)
         if scan is None:
+            # (before anything is recorded live: a call without arguments too, or the restore would be skipped)
             if thread_id not in self._thread_seen:  # holding nothing of the thread: take all the journal has
                 self._restore(thread_id, None)
+            if not args:
+                return {}
             if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
                 # no thread, no messages (a Send of a bare call): nothing ties this call to what the
                 # model read at the run's other steps, so it may carry anything (fail closed)
@@ -957,11 +958,13 @@ class PrivacyFlow:
         known = self._thread_seen.get(thread_id)
         if scan.carrying and (known is None or not scan.carrying <= known):
             unseen = self._restore(thread_id, scan.carrying)
-            if unseen:  # results this flow never labelled: what the model knows is unknown (fail closed)
+            if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
                     f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
                     args, thread_id, scan.users, None).items()}
+        if not args:
+            return {}
         # every result the thread ever showed the model counts, even one whose message has since been
         # trimmed from the state: the model may still carry what it read (a fork of the history may
         # then see more labels than it earned: false denials, never leaks)
@@ -1078,7 +1081,7 @@ class PrivacyFlow:
                 info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
                 if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT):
                     carrying.add(m.tool_call_id)
-            elif isinstance(m, HumanMessage) and not m.additional_kwargs.get("vfa"):  # not one a tool wrote
+            elif isinstance(m, HumanMessage):
                 users.append(_text(m.content))
                 grew = True
         texts = tuple(users)
