@@ -1053,11 +1053,11 @@ class PrivacyFlow:
         grows between calls, and is read again from scratch when its known prefix changed.
         """
         messages = None
-        if state.__class__ is dict or isinstance(state, Mapping):
-            for key in self._message_keys:
-                messages = state.get(key)
-                if messages is not None:
-                    break
+        mapping = state.__class__ is dict or isinstance(state, Mapping)
+        for key in self._message_keys:  # a dict state, or a pydantic / dataclass one
+            messages = state.get(key) if mapping else getattr(state, key, None)
+            if messages is not None:
+                break
         if not isinstance(messages, list):
             return None
         old = self._scans.get(thread_id)
