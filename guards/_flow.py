@@ -390,9 +390,10 @@ def _name_of(k: Any) -> str:
 
 @lru_cache(maxsize=256)
 def _users_forms(texts: tuple[str, ...]) -> tuple[str, frozenset[str]]:
-    """The user messages as padded whole tokens joined by "|", and all their words and numbers."""
+    """The user messages as padded whole tokens joined by a newline (which no phrase holds, so none
+    matches across two messages), and all their words and numbers."""
     forms = [_user_forms(t) for t in texts]
-    return "|".join(f[0] for f in forms), frozenset().union(*(f[1] for f in forms))
+    return "\n".join(f[0] for f in forms), frozenset().union(*(f[1] for f in forms))
 
 
 _JOINS: dict[tuple[int, int], tuple[Label, Label, Label]] = {}
