@@ -92,15 +92,15 @@ def _record(out: Any, structured: bool = False) -> Any:
 
 
 def _said(command: Command) -> ToolMessage | None:
-    """The tool message a Command writes, if that is all it writes into the state's "messages" and no
-    other key holds a list (where messages could hide)."""
+    """The tool message a Command writes, if that is all it does: one tool message under "messages",
+    nothing else in the state, no `goto` (a `Send` could carry anything to another node), no `graph`
+    and no `resume`. Only such a Command can be shown to the model as the flow labelled it."""
     update = command.update
-    if not isinstance(update, dict) or command.graph is not None:
+    if not isinstance(update, dict) or set(update) != {"messages"} or command.graph is not None \
+            or command.goto or command.resume is not None:
         return None
-    messages = update.get("messages")
+    messages = update["messages"]
     if not (isinstance(messages, list) and len(messages) == 1 and isinstance(messages[0], ToolMessage)):
-        return None
-    if any(isinstance(v, (list, tuple)) for k, v in update.items() if k != "messages"):
         return None
     return messages[0]
 

@@ -512,3 +512,46 @@ def test_what_a_retrofitted_tool_writes_besides_its_message_is_labelled_or_not_w
     assert [m for m in out["messages"] if m.type == "human"] == out["messages"][:1]  # nor does any message
     if fetch is _fetch_extra_private:
         assert searched == []  # the private mail it wrote is labelled
+
+
+@tool
+@privacy_source(untrusted=True)
+def _fetch_to_summarizer(url: str, tool_call_id: Annotated[str, InjectedToolCallId]) -> Any:
+    """Fetch a page; a summarizer sub-agent reads it (sent there with the Command)."""
+    from langgraph.types import Send
+
+    return Command(update={"messages": [ToolMessage("page sent to the summarizer", tool_call_id=tool_call_id)]},
+                   goto=Send("summarize", {"messages": [HumanMessage(f"Summarize: {_PAGE}")]}))
+
+
+def test_a_retrofitted_tool_cannot_send_what_it_read_past_the_flow():
+    # the Send would run a sub-agent whose state (the page, as a "user" message) merges into the parent
+    from langchain_core.messages import AIMessage
+
+    payments: list[Any] = []
+
+    @tool
+    @privacy_sink(disclose={"amount": "iban"}, authority=["iban", "amount"])
+    @privacy_source()
+    def pay(iban: str, amount: float) -> str:
+        """Pay."""
+        payments.append((iban, amount))
+        return "paid"
+
+    def rule(messages: list[Any]) -> Any:
+        names = [m.name for m in messages if m.type == "tool"]
+        if not names:
+            return ("fetch", {"url": "https://news.example"})
+        return ("pay", {"iban": ATTACKER_IBAN, "amount": 950}) if "pay" not in names else "done"
+
+    _fetch_to_summarizer.name = "fetch"
+    b = _react_graph(rule, [_fetch_to_summarizer, pay])
+    sub = StateGraph(MessagesState)
+    sub.add_node("s", lambda state: {"messages": [AIMessage("summary: sunny")]})
+    sub.add_edge(START, "s")
+    b.add_node("summarize", sub.compile())
+    b.add_edge("summarize", "agent")
+    flow = PrivacyFlow(PrivacyPolicy.of(USER))
+    app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["fetch"])
+    out = app.invoke({"messages": [HumanMessage("what's new?")]}, {"configurable": {"thread_id": "t"}})
+    assert payments == [] and [m for m in out["messages"] if m.type == "human"] == out["messages"][:1]
