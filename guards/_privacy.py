@@ -18,8 +18,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from langchain_core.messages import ToolMessage
-
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 
 from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of, source_of
@@ -95,17 +93,9 @@ class PrivacyGuard:
     def check(self, proposal: Proposal, context: Any) -> Any:
         spec = getattr(context, "tool", None)
         decl = sink_of(spec.meta) if spec is not None else None
-        # the calls the model saw matter only to sinks that refer to records
-        calls = None
-        if decl is not None and decl.refers:  # the thread's scan, shared with the flow's `label` of this proposal
-            scan = getattr(self.flow, "scan", None)
-            state = getattr(context, "state", None)
-            if scan is not None:
-                got = scan(state, proposal.thread_id)
-                calls = got.seen if got is not None else None
-            else:
-                calls = _seen_calls(state)
-        found = self._violations(proposal, decl, calls)
+        # a record referred to carries the labels of every result that showed it on the thread, as the
+        # flow's `label` counts every result (one whose message was trimmed from the state too)
+        found = self._violations(proposal, decl, None)
         if not found:
             return ALLOW
         # only a disclosure to named recipients can have been approved: read the journal only then
@@ -354,9 +344,3 @@ def _strings_of(value: Any) -> list[str]:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [t for v in value for t in _strings_of(v)]
     return []
-
-
-def _seen_calls(state: Any) -> set[str] | None:
-    if isinstance(state, Mapping) and state.get("messages") is not None:
-        return {m.tool_call_id for m in state["messages"] if isinstance(m, ToolMessage)}
-    return None
