@@ -290,7 +290,8 @@ def test_a_pydantic_state_after_a_restart_keeps_what_the_model_read_even_after_a
 
     import graphs
     from benchmarks.privacy.world import ATTACKER_IBAN
-    from guards import PrivacyPolicy, privacy_sink, privacy_source
+    from guards import PrivacyPolicy, privacy_source
+    from test_privacy_echo import _pay_tool
 
     payments = []
 
@@ -306,13 +307,7 @@ def test_a_pydantic_state_after_a_restart_keeps_what_the_model_read_even_after_a
         """The time."""
         return "12:00"
 
-    @tool
-    @privacy_sink(disclose={"amount": "iban"}, authority=["iban", "amount"])
-    @privacy_source()
-    def pay(iban: str, amount: float) -> str:
-        """Pay."""
-        payments.append((iban, amount))
-        return "paid"
+    pay = _pay_tool(payments)
 
     def rule(messages):
         humans = sum(m.type == "human" for m in messages)
