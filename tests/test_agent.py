@@ -10,7 +10,7 @@ from langgraph.types import Command, Send
 from pydantic import Field
 
 from conftest import config
-from vfa import Agent, EffectJournal, GuardNode
+from vfa import Agent, Decision, EffectJournal, GuardNode
 from vfa.testing import ScriptedModel, last_tool_results
 
 
@@ -35,6 +35,11 @@ def test_allowed_effect_is_committed_and_journaled(bank):
     assert kinds == ["proposed", "verdict", "verdict", "started", "committed"]
     (record,) = agent.journal.committed("t1")
     assert record.args == {"to": "bob", "amount": 30} and record.result == "sent 30 to bob"
+    # an allow is journaled as its decision's JSON form, written without pydantic on the hot path
+    for e in agent.journal.entries("t1"):
+        if e.kind == "verdict":
+            assert e.data == Decision.model_validate(e.data).model_dump(mode="json")
+            assert e.data["verdict"] == {"guard": "", "kind": "allow"}
 
 
 def test_denial_goes_back_to_the_model_with_guard_reason_and_evidence(bank):

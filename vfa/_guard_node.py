@@ -28,7 +28,7 @@ from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dump
 from ._labels import Label
 from ._proposal import Proposal
 from ._tools import ArgumentError, ToolSpec
-from ._verdict import Decision, Deny, Escalate, Repair
+from ._verdict import Allow, Decision, Deny, Escalate, Repair
 
 __all__ = ["Flow", "GuardNode", "thread_key"]
 
@@ -226,7 +226,7 @@ class GuardNode(RunnableCallable):
                 execute: Execute, *, restart: bool = False) -> ToolMessage:
         for _round in range(self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
-            pending += [_entry(proposal, "verdict", d.model_dump(mode="json")) for d in result.decisions]
+            pending += [_entry(proposal, "verdict", _decision_data(d)) for d in result.decisions]
             verdict = result.verdict
             if verdict.kind in ("deny", "repair"):
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
@@ -297,7 +297,7 @@ class GuardNode(RunnableCallable):
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             labels=self._labels(last.call_id, spec.name, args, state, last.thread_id))
         result = self.verify(proposal, state, spec)
-        pending = [_entry(proposal, "verdict", d.model_dump(mode="json")) for d in result.decisions]
+        pending = [_entry(proposal, "verdict", _decision_data(d)) for d in result.decisions]
         if result.verdict.kind in ("deny", "repair"):
             self.journal.append(pending + [_entry(proposal, "failed", {
                 "error": f"interrupted by a crash and not run again: {result.verdict.reason}"})])
@@ -405,6 +405,14 @@ def _world_provider(world: Any) -> Callable[[Any], Any]:
     except (TypeError, ValueError):
         n = 0
     return world if n >= 1 else (lambda state: world())
+
+
+def _decision_data(d: Decision) -> dict[str, Any]:
+    """A decision as its journal record holds it (`model_dump(mode="json")`)."""
+    v = d.verdict
+    if v.__class__ is Allow:  # most decisions: the same dict without a pydantic round trip per guard
+        return {"guard": d.guard, "verdict": {"guard": v.guard, "kind": "allow"}, "latency_s": d.latency_s}
+    return d.model_dump(mode="json")
 
 
 def _entry(proposal: Proposal, kind: str, data: Any) -> tuple[str, str, str, str, Any]:
