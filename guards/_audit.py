@@ -47,6 +47,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
     users: list[str] = []
     seen: set[str] = set()
     inputs: dict[str, list[Any]] = {}  # call id -> its arguments' labels: a result carries their trust
+    secrets: dict[str, list[Any]] = {}  # call id -> the labels of the handles it was given
     found: list[FlowViolation] = []
     for event in trace:
         kind = event.get("type")
@@ -57,13 +58,14 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
             labels = flow.label_args(args, thread_id, users, set(seen))
             call_id = str(event.get("id"))
             inputs[call_id] = list(labels.values())
+            secrets[call_id] = flow.secrets_in(args, thread_id)
             proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
             found.extend(guard.violations(proposal, specs.get(tool), set(seen)))
         elif kind == "result":
             call_id, tool = str(event.get("id")), str(event.get("tool"))
             spec = specs.get(tool)
             flow.record(thread_id, call_id, tool, source_of(spec.meta) if spec else None, event.get("result"),
-                        inputs=inputs.get(call_id, ()))
+                        inputs=inputs.get(call_id, ()), secrets=secrets.get(call_id, ()))
             seen.add(call_id)
     return found
 

@@ -5,7 +5,10 @@ three mechanisms combine, each closing what the one before leaves open:
 
 1. Handles (`observe`/`resolve`). Private fields a tool declares are shown to the model as handles and
    swapped back only at commit time, after the guard allowed the flow. The model never reads the value,
-   so it cannot paraphrase, encode or summarise it: whatever carries a handle carries its label.
+   so it cannot paraphrase, encode or summarise it: whatever carries a handle carries its label. A
+   tool given a handle does read the value: what it returns is private to that value's readers and
+   tracked, whatever the tool declares (`record`'s `secrets`), so a tool that reverses, encodes or
+   formats its input cannot hand the model the value in a form nothing tracks.
 2. Value tracking (`label`). Private values the model must read (an email body) are indexed: an
    argument containing one of them (after case, spacing and punctuation are ignored) or six
    consecutive words of one inherits its label. Identifier-like tokens inside a private text are
@@ -1021,6 +1024,7 @@ class PrivacyFlow:
         scan = self._scans.get(thread_id)
         users = scan.users if scan is not None else _users_forms(())
         labels: dict[str, list[Label]] = {}
+        secrets: dict[str, list[Label]] = {}
         for e in self.journal.entries(thread_id):
             if e.call_id not in missing:
                 continue
@@ -1028,6 +1032,7 @@ class PrivacyFlow:
                 args = e.data.get("args")
                 labels[e.call_id] = list(self._label_args(args, thread_id, users, None).values()) \
                     if isinstance(args, dict) else []
+                secrets[e.call_id] = self.secrets_in(args, thread_id)
             elif e.kind in ("ran", "committed", "failed"):
                 spec = self._spec(e.tool)
                 with self._lock:
@@ -1038,7 +1043,8 @@ class PrivacyFlow:
                         decl, result = _error_source((decl.kind if decl is not None else "") or e.tool), e.data.get("error")
                     else:
                         result = e.data.get("result")
-                    self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()))
+                    self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
+                                secrets=secrets.get(e.call_id, ()))
         left = missing - self._thread_seen.get(thread_id, set())
         if left:
             with self._lock:
@@ -1112,7 +1118,7 @@ class PrivacyFlow:
             return cached.text
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
                           source_of(spec.meta) if spec is not None else None, result,
-                          inputs=proposal.labels.values())
+                          inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id))
         return obs.text
 
     def observe_error(self, proposal: Proposal, spec: ToolSpec | None, text: str) -> str:
@@ -1125,19 +1131,56 @@ class PrivacyFlow:
         decl = source_of(spec.meta) if spec is not None else None
         kind = (decl.kind if decl is not None else "") or proposal.tool
         return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
-                           inputs=proposal.labels.values()).text
+                           inputs=proposal.labels.values(),
+                           secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
 
     # -- labelling a result ----------------------------------------------------------------------
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
-               inputs: Iterable[Label] = ()) -> Observation:
+               inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation.
 
         `inputs` are the labels of the call's arguments. A result computed from an untrusted input is
         untrusted whatever the tool declares, and grounds nothing: a tool that echoes what it was
         given (a reminder, "created '<title>'") would otherwise turn an injected value into a
         trusted one.
+
+        `secrets` are the labels of the handles among the arguments: values the model could not read
+        but the tool could. A result computed from one is private to its readers, whatever the tool
+        declares, and tracked: a tool that transforms what it was given (reverses, encodes, formats
+        it) would otherwise hand the model a private value in a form nothing tracks.
         """
+        if secrets:
+            return self._remember(thread_id, self._derived(
+                self._observation(thread_id, call_id, tool, decl, result, inputs, share=False), secrets))
+        return self._remember(thread_id, self._observation(thread_id, call_id, tool, decl, result, inputs))
+
+    def _derived(self, obs: Observation, secrets: list[Label]) -> Observation:
+        """`obs` of a result computed from handled values: private to their readers, every text tracked."""
+        lbl = _join_all(Label(readers=s.readers, sources=s.sources) for s in secrets)  # trust is the inputs' concern
+        obs.label = _join(obs.label, lbl)
+        shown = obs.text
+        try:
+            value = json.loads(shown)
+        except ValueError:
+            value = shown
+        for text in _value_strings(value):  # field names are the tool's, not computed from the secret
+            rest = HANDLE_RE.sub(" ", text) if "«" in text else text  # a handle carries its own label
+            if rest.strip():
+                self._track(rest, lbl, obs)
+        return obs
+
+    def secrets_in(self, args: Any, thread_id: str) -> list[Label]:
+        """The labels of this thread's handles in a call's arguments (forged ones are the guard's concern)."""
+        if not has_marks(args):
+            return []
+        store = self.store
+        return [h.label for t in store.tokens_in(args) if (h := store.get(t, thread_id)) is not None]
+
+    def _observation(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
+                     inputs: Iterable[Label], *, share: bool = True) -> Observation:
+        """The observation of one result (not yet remembered); `share`: it may come from, and go to,
+        the memo of results shown alike."""
         tainted = [lbl for lbl in inputs if not lbl.trusted]
         blocks = None
         if decl is not None and _declares_fields(decl):
@@ -1148,17 +1191,17 @@ class PrivacyFlow:
             elif _is_text_blocks(result) and not _names(decl, "text"):
                 decl, blocks, result = _blob_source(decl), result, "".join(str(b.get("text", "")) for b in result)
         if blocks is not None:
-            obs = self.record(thread_id, call_id, tool, decl, result, inputs)
+            obs = self._observation(thread_id, call_id, tool, decl, result, tainted, share=share)
             obs.text = _SHOWN.encode(blocks)  # the blocks are shown as they are (a blob hands out no handles)
             return obs
         ctx = key = None
         if decl is not None:
             ctx = self._context(decl, tool)
             key = self._memo_key(ctx, result, thread_id)
-            if key is not None:
+            if key is not None and share:
                 hit = self._memo.get(key)
                 if hit is not None and hit[0] is ctx:
-                    return self._remember(thread_id, _tainted(hit[1].like(call_id), tainted))
+                    return _tainted(hit[1].like(call_id), tainted)
         obs = Observation(call_id, tool)
         trusted: list[Any] = []
         if key is None and self.store.has_thread(thread_id):  # a key means no handle value is in it
@@ -1175,17 +1218,20 @@ class PrivacyFlow:
         obs.trusted_parts = trusted
         if key is not None:  # nothing in it was handled: the model sees the result as it is
             obs.text = key[2]
-            memo = self._memo
-            with self._lock:
-                if len(memo) >= _MEMO:
-                    memo.clear()
-                memo[key] = (ctx, obs)
-            if tainted:  # the shared observation stays as the result alone makes it
-                obs = _tainted(obs.like(call_id), tainted)
+            if share:
+                memo = self._memo
+                with self._lock:
+                    if len(memo) >= _MEMO:
+                        memo.clear()
+                    memo[key] = (ctx, obs)
+                if tainted:  # the shared observation stays as the result alone makes it
+                    obs = _tainted(obs.like(call_id), tainted)
+            else:
+                obs = _tainted(obs, tainted)
         else:
             obs.text = shown if isinstance(shown, str) else _SHOWN.encode(shown)
             obs = _tainted(obs, tainted)
-        return self._remember(thread_id, obs)
+        return obs
 
     def _remember(self, thread_id: str, obs: Observation) -> Observation:
         evict = None
@@ -1575,6 +1621,15 @@ def _leaves(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [x for v in value for x in _leaves(v)]
     return [value]
+
+
+def _value_strings(value: Any) -> list[str]:
+    """The texts of a value's leaves, dict keys left out."""
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _value_strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _value_strings(v)]
+    return [] if value is None else [_text(value)]
 
 
 def _all_strings(value: Any) -> list[str]:
