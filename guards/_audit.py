@@ -9,6 +9,7 @@ A trace is a list of events, oldest first:
     {"type": "user", "content": "..."}
     {"type": "call", "id": "c1", "tool": "send_email", "args": {...}}
     {"type": "result", "id": "c1", "tool": "send_email", "result": ...}
+    {"type": "error", "id": "c1", "tool": "send_email", "error": "..."}   (a tool's failure, as the model read it)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from vfa import Proposal, ToolSpec
 
 from ._flow import PrivacyFlow
 from ._privacy import PrivacyGuard, FlowViolation
-from ._privacy_decl import PrivacyPolicy, source_of
+from ._privacy_decl import PrivacyPolicy
 
 __all__ = ["audit_trace", "trace_from_journal", "trace_from_messages"]
 
@@ -46,8 +47,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
     specs = {s.name: s for s in map(ToolSpec.of, tools)}
     users: list[str] = []
     seen: set[str] = set()
-    inputs: dict[str, list[Any]] = {}  # call id -> its arguments' labels: a result carries their trust
-    secrets: dict[str, list[Any]] = {}  # call id -> the labels of the handles it was given
+    calls: dict[str, Proposal] = {}  # a result is labelled with its call's argument labels, as live
     found: list[FlowViolation] = []
     for event in trace:
         kind = event.get("type")
@@ -57,15 +57,17 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
             tool, args = str(event.get("tool")), dict(event.get("args") or {})
             labels = flow.label_args(args, thread_id, users, set(seen))
             call_id = str(event.get("id"))
-            inputs[call_id] = list(labels.values())
-            secrets[call_id] = flow.secrets_in(args, thread_id)
-            proposal = Proposal(call_id=call_id, tool=tool, args=args, labels=labels, thread_id=thread_id)
+            proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, labels=labels,
+                                                 thread_id=thread_id)
             found.extend(guard.violations(proposal, specs.get(tool), set(seen)))
-        elif kind == "result":
+        elif kind in ("result", "error"):
             call_id, tool = str(event.get("id")), str(event.get("tool"))
             spec = specs.get(tool)
-            flow.record(thread_id, call_id, tool, source_of(spec.meta) if spec else None, event.get("result"),
-                        inputs=inputs.get(call_id, ()), secrets=secrets.get(call_id, ()))
+            proposal = calls.get(call_id) or Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
+            if kind == "result":
+                flow.observe(proposal, spec, event.get("result"))
+            else:
+                flow.observe_error(proposal, spec, str(event.get("error", "")))
             seen.add(call_id)
     return found
 
@@ -82,10 +84,14 @@ def trace_from_messages(messages: Iterable[BaseMessage]) -> list[dict[str, Any]]
                 names[c["id"]] = c["name"]
                 out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})
         elif isinstance(m, ToolMessage):
+            tool = m.name or names.get(m.tool_call_id, "")
             if m.status == "error":
-                continue  # a refused or failed call returned nothing the agent could use
-            out.append({"type": "result", "id": m.tool_call_id, "tool": m.name or names.get(m.tool_call_id, ""),
-                        "result": _parse(m.content)})
+                info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+                if isinstance(info, dict) and info.get("outcome") in ("denied", "rejected", "paused"):
+                    continue  # a refused call: the tool never ran
+                out.append({"type": "error", "id": m.tool_call_id, "tool": tool, "error": _text_of(m.content)})
+                continue
+            out.append({"type": "result", "id": m.tool_call_id, "tool": tool, "result": _parse(m.content)})
     return out
 
 
@@ -97,7 +103,13 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {}})
         elif e.kind in ("ran", "committed"):
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result")})
+        elif e.kind == "failed":
+            out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("error")})
     return out
+
+
+def _text_of(content: Any) -> str:
+    return content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, default=repr)
 
 
 def _parse(content: Any) -> Any:

@@ -6,9 +6,9 @@ three mechanisms combine, each closing what the one before leaves open:
 1. Handles (`observe`/`resolve`). Private fields a tool declares are shown to the model as handles and
    swapped back only at commit time, after the guard allowed the flow. The model never reads the value,
    so it cannot paraphrase, encode or summarise it: whatever carries a handle carries its label. A
-   tool given a handle does read the value: what it returns is private to that value's readers and
-   tracked, whatever the tool declares (`record`'s `secrets`), so a tool that reverses, encodes or
-   formats its input cannot hand the model the value in a form nothing tracks.
+   tool given a handle does read the value, so what it returns is shown as a handle too, private to
+   that value's readers whatever the tool declares (`record`'s `secrets`): a tool that reverses,
+   encodes, slices or tests a value cannot hand the model any of it, not even a yes/no.
 2. Value tracking (`label`). Private values the model must read (an email body) are indexed: an
    argument containing one of them (after case, spacing and punctuation are ignored) or six
    consecutive words of one inherits its label. Identifier-like tokens inside a private text are
@@ -20,7 +20,9 @@ three mechanisms combine, each closing what the one before leaves open:
    subject, "1120" in a body). Ordinary numbers (years, amounts of fewer than six digits) are not
    tracked. It misses a paraphrase, a translation or an encoding (base64, spelled-out or reversed
    digits, arithmetic on them), a part of a token (its last four digits), and a private text cut into
-   pieces smaller than a token and six words spread over separate calls.
+   pieces smaller than a token and six words spread over separate calls. Nor does it follow data
+   through the world: what an effect stores comes back labelled by the declaration of the tool that
+   reads it (a handle is put back only where the value returns verbatim).
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any
    argument value that is not whole tokens of a user message and is no whole trusted tool output value
    (case, white space and the punctuation around it aside; never a word, a piece of a token or a
@@ -474,7 +476,7 @@ def _num(text: str) -> str:
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:  # 1200.0 reads as 1200
         return str(int(value))
     return json.dumps(value, default=repr) if isinstance(value, (dict, list, tuple)) else str(value)
 
@@ -734,13 +736,13 @@ class _Walk:
     __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles")
 
     def __init__(self, ctx: _WalkContext, flow: PrivacyFlow, thread_id: str, call_id: str, obs: Observation,
-                 trusted: list[Any]) -> None:
+                 trusted: list[Any], mint: bool = True) -> None:
         self.ctx, self.flow, self.thread_id, self.call_id, self.obs = ctx, flow, thread_id, call_id, obs
         self.parts: dict[int, Label] = {}
         self.taints: dict[int, Label] = {}
         self.trusted = trusted
-        self.handles = flow.handles
-        self.paths = flow.handles and ctx.handled
+        self.handles = flow.handles and mint
+        self.paths = self.handles and ctx.handled
 
     def plan_of(self, keys: tuple[Any, ...], record: _Record | None) -> _Plan:
         plans = record.plans if record is not None else self.ctx.plans
@@ -1044,7 +1046,7 @@ class PrivacyFlow:
                     else:
                         result = e.data.get("result")
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
-                                secrets=secrets.get(e.call_id, ()))
+                                secrets=secrets.get(e.call_id, ()), hide=e.kind != "failed")
         left = missing - self._thread_seen.get(thread_id, set())
         if left:
             with self._lock:
@@ -1132,12 +1134,13 @@ class PrivacyFlow:
         kind = (decl.kind if decl is not None else "") or proposal.tool
         return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
                            inputs=proposal.labels.values(),
-                           secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
+                           secrets=self.secrets_in(proposal.args, proposal.thread_id), hide=False).text
 
     # -- labelling a result ----------------------------------------------------------------------
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
-               inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:
+               inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = (), *,
+               hide: bool = True) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation.
 
         `inputs` are the labels of the call's arguments. A result computed from an untrusted input is
@@ -1146,41 +1149,61 @@ class PrivacyFlow:
         trusted one.
 
         `secrets` are the labels of the handles among the arguments: values the model could not read
-        but the tool could. A result computed from one is private to its readers, whatever the tool
-        declares, and tracked: a tool that transforms what it was given (reverses, encodes, formats
-        it) would otherwise hand the model a private value in a form nothing tracks.
+        but the tool could. A result computed from one is shown to the model as one handle, private to
+        their readers, whatever the tool declares: whatever a tool makes of a value (reverses,
+        encodes, slices, tests it) would otherwise reach the model in a form no tracking can follow,
+        down to a single character or a yes/no. With `hide` False (an error text, which the model
+        needs to recover) or a flow without handles, it is shown, private to their readers, tracked.
         """
         if secrets:
-            return self._remember(thread_id, self._derived(
-                self._observation(thread_id, call_id, tool, decl, result, inputs, share=False), secrets))
+            obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
+            return self._remember(thread_id, self._derived(obs, result, secrets, thread_id, tool,
+                                                           hide=hide and self.handles))
         return self._remember(thread_id, self._observation(thread_id, call_id, tool, decl, result, inputs))
 
-    def _derived(self, obs: Observation, secrets: list[Label]) -> Observation:
-        """`obs` of a result computed from handled values: private to their readers, every text tracked."""
+    def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
+                 hide: bool) -> Observation:
+        """`obs` of a result computed from handled values (see `record`)."""
         lbl = _join_all(Label(readers=s.readers, sources=s.sources) for s in secrets)  # trust is the inputs' concern
         obs.label = _join(obs.label, lbl)
-        shown = obs.text
+        if hide:
+            whole = _join(obs.label, obs.untrusted) if obs.untrusted is not None else obs.label
+            value = result if isinstance(result, str) else _SHOWN.encode(result)  # it stands in text anywhere
+            obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, value, whole, f"{tool}#{obs.call_id}")
+            # the model saw a handle: nothing of the result grounds an argument or is copied in clear
+            obs.tracked, obs.texts, obs.digits, obs.trusted_parts = (), (), (), ()
+            obs._words, obs._trusted_text = frozenset(), ""
+            return obs
         try:
-            value = json.loads(shown)
+            value = json.loads(obs.text) if not isinstance(result, str) else obs.text
         except ValueError:
-            value = shown
-        for text in _value_strings(value):  # field names are the tool's, not computed from the secret
+            value = obs.text
+        for text in _all_strings(value):  # keys too: a tool may key a record by what it computed
             rest = HANDLE_RE.sub(" ", text) if "«" in text else text  # a handle carries its own label
             if rest.strip():
-                self._track(rest, lbl, obs)
+                self._track(rest, lbl, obs, owners=False)  # an address computed from a secret is nobody's own
         return obs
 
     def secrets_in(self, args: Any, thread_id: str) -> list[Label]:
-        """The labels of this thread's handles in a call's arguments (forged ones are the guard's concern)."""
+        """The labels of the handles in a call's arguments. A token this thread's store does not hold
+        counts as private to the user: the guard denies a call holding one, so a call that ran with one
+        was checked against handles this flow has since lost (a restart, a trimmed history)."""
         if not has_marks(args):
             return []
-        store = self.store
-        return [h.label for t in store.tokens_in(args) if (h := store.get(t, thread_id)) is not None]
+        store, out = self.store, []
+        for t in store.tokens_in(args):
+            h = store.get(t, thread_id)
+            out.append(h.label if h is not None else self._lost(t))
+        return out
+
+    def _lost(self, token: str) -> Label:
+        return Label(readers=frozenset(self.policy.user), sources=frozenset({f"lost-handle:{token}"}))
 
     def _observation(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
-                     inputs: Iterable[Label], *, share: bool = True) -> Observation:
+                     inputs: Iterable[Label], *, share: bool = True, mint: bool = True) -> Observation:
         """The observation of one result (not yet remembered); `share`: it may come from, and go to,
-        the memo of results shown alike."""
+        the memo of results shown alike; `mint`: its private fields are shown as handles of their own
+        (not for a result shown as one handle: a field's handle would carry only its declared label)."""
         tainted = [lbl for lbl in inputs if not lbl.trusted]
         blocks = None
         if decl is not None and _declares_fields(decl):
@@ -1191,7 +1214,7 @@ class PrivacyFlow:
             elif _is_text_blocks(result) and not _names(decl, "text"):
                 decl, blocks, result = _blob_source(decl), result, "".join(str(b.get("text", "")) for b in result)
         if blocks is not None:
-            obs = self._observation(thread_id, call_id, tool, decl, result, tainted, share=share)
+            obs = self._observation(thread_id, call_id, tool, decl, result, tainted, share=share, mint=mint)
             obs.text = _SHOWN.encode(blocks)  # the blocks are shown as they are (a blob hands out no handles)
             return obs
         ctx = key = None
@@ -1214,7 +1237,7 @@ class PrivacyFlow:
                 obs.untrusted = lbl
             obs.label = _join(obs.label, lbl)
         else:
-            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted)
+            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint)
         obs.trusted_parts = trusted
         if key is not None:  # nothing in it was handled: the model sees the result as it is
             obs.text = key[2]
@@ -1292,7 +1315,7 @@ class PrivacyFlow:
         return (id(ctx), result.__class__ is str, text)
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
-              trusted: list[Any]) -> Any:
+              trusted: list[Any], mint: bool = True) -> Any:
         """What the model sees of a declared result: every part labelled, private fields handled or tracked.
 
         One recursive pass (`_Walk`). A record's fields are labelled by a plan made once per (record,
@@ -1300,7 +1323,7 @@ class PrivacyFlow:
         its handle) is built only when the declaration hands out handles. Trusted leaves are kept as they
         are and turned into text only when grounding needs it.
         """
-        w = _Walk(ctx, self, thread_id, call_id, obs, trusted)
+        w = _Walk(ctx, self, thread_id, call_id, obs, trusted, mint)
         if isinstance(result, dict):
             shown = w.walk_dict(result, "", None)
         elif isinstance(result, (list, tuple)):
@@ -1386,8 +1409,9 @@ class PrivacyFlow:
             got = self._grants[sources] = self.policy.granted(sources)
         return got
 
-    def _track(self, text: str, lbl: Label, obs: Observation) -> None:
-        n, padded, alnum, digits, owners = _track_forms(text)
+    def _track(self, text: str, lbl: Label, obs: Observation, *, owners: bool = True) -> None:
+        n, padded, alnum, digits, owned = _track_forms(text)
+        owners = owned if owners else ()
         if n is not None or alnum:
             if obs.tracked.__class__ is tuple:
                 obs.tracked = []
@@ -1621,15 +1645,6 @@ def _leaves(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [x for v in value for x in _leaves(v)]
     return [value]
-
-
-def _value_strings(value: Any) -> list[str]:
-    """The texts of a value's leaves, dict keys left out."""
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _value_strings(v)]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _value_strings(v)]
-    return [] if value is None else [_text(value)]
 
 
 def _all_strings(value: Any) -> list[str]:

@@ -203,7 +203,8 @@ def test_a_tool_that_echoes_a_handle_does_not_dereference_it():
                       guards=[flow.guard()], flow=flow).compile()
     out = model_app.invoke({"messages": [HumanMessage("echo my ssn")]}, {"configurable": {"thread_id": "e"}})
     echoed = [m for m in out["messages"] if m.type == "tool"][-1].content
-    assert SSN not in echoed and "«ssn:" in echoed
+    # what a tool computes from a handle is shown as a handle of its own (see test_privacy_derived.py)
+    assert SSN not in echoed and echoed.startswith("«echo:")
 
 
 def test_a_forged_or_foreign_handle_is_denied():
