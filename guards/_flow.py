@@ -62,6 +62,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from vfa import PUBLIC, USER, Label, Proposal, ToolSpec
+from vfa._jsontext import json_text
 
 from ._handles import HANDLE_RE, HandleStore, has_marks
 from ._privacy_decl import PrivacyPolicy, Source, principals, source_of
@@ -113,9 +114,9 @@ def _norm(text: str) -> str:
     return _NOT_ALNUM.sub("", _fold(text).lower())
 
 
-_SHOWN = json.JSONEncoder(ensure_ascii=False, default=repr)
+_SHOWN = json_text(ensure_ascii=False, default=repr)
 """What `json.dumps(value, default=repr, ensure_ascii=False)` uses, built once: the text the model sees."""
-_STRICT = json.JSONEncoder(ensure_ascii=False)
+_STRICT = json_text(ensure_ascii=False)
 """The same, for JSON values only (anything else raises): the text that keys a shared observation."""
 _MEMO = 1024
 """Observations of this many distinct results are kept for sharing (`PrivacyFlow._memo_key`)."""
@@ -876,15 +877,33 @@ class _Walk:
 
 
 class _Scan:
-    """What argument labelling reads from a thread's messages (see `PrivacyFlow.scan`)."""
+    """What argument labelling reads from a thread's messages (see `PrivacyFlow.scan`), extended in
+    place as messages are appended."""
 
-    __slots__ = ("messages", "seen", "texts", "users", "carrying")
+    __slots__ = ("messages", "texts", "users", "carrying")
 
-    def __init__(self, messages: list[Any], seen: frozenset[str], texts: tuple[str, ...],
-                 users: tuple[str, frozenset[str]], carrying: frozenset[str] = frozenset()) -> None:
-        self.messages, self.seen, self.texts, self.users = messages, seen, texts, users
-        self.carrying = carrying
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        """A copy of the messages read so far (compared with the state's to see what was appended)."""
+        self.texts: list[str] = []
+        """The user messages' texts."""
+        self.users: tuple[str, frozenset[str]] = _users_forms(())
+        self.carrying: set[str] = set()
         """The call ids of tool messages that show the model a result (not a denial, rejection or pause)."""
+
+    def extend(self, messages: list[Any]) -> None:
+        grew = False
+        for m in messages[len(self.messages):]:
+            if isinstance(m, ToolMessage):
+                info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+                if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT):
+                    self.carrying.add(m.tool_call_id)
+            elif isinstance(m, HumanMessage):
+                self.texts.append(_text(m.content))
+                grew = True
+        self.messages = list(messages)
+        if grew:
+            self.users = _users_forms(tuple(self.texts))
 
 
 _NO_RESULT = frozenset({"denied", "rejected", "paused"})
@@ -1056,7 +1075,8 @@ class PrivacyFlow:
         return left
 
     def scan(self, state: Any, thread_id: str) -> _Scan | None:
-        """The call ids of the state's tool messages and its user texts' forms (None: no messages).
+        """The call ids of the state's tool messages that showed results, and its user texts' forms
+        (None: no messages).
 
         Kept per thread and extended by the messages appended since the last call: the history only
         grows between calls, and is read again from scratch when its known prefix changed.
@@ -1069,40 +1089,22 @@ class PrivacyFlow:
                 break
         if not isinstance(messages, list):
             return None
-        old = self._scans.get(thread_id)
-        if old is not None:
-            n = len(old.messages)
-            if len(messages) == n and messages == old.messages:  # identity first: C speed
-                return old
-            if len(messages) < n or messages[:n] != old.messages:
-                old = None
-        if old is None:
-            seen: set[str] = set()
-            carrying: set[str] = set()
-            users: list[str] = []
-            start = 0
-        else:
-            seen, carrying, users, start = set(old.seen), set(old.carrying), list(old.texts), len(old.messages)
-        grew = False
-        for m in messages[start:]:
-            if isinstance(m, ToolMessage):
-                seen.add(m.tool_call_id)
-                info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
-                if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT):
-                    carrying.add(m.tool_call_id)
-            elif isinstance(m, HumanMessage):
-                users.append(_text(m.content))
-                grew = True
-        texts = tuple(users)
-        scan = _Scan(list(messages), frozenset(seen) if old is None or len(seen) != len(old.seen) else old.seen,
-                     texts, _users_forms(texts) if old is None or grew else old.users,
-                     frozenset(carrying) if old is None or len(carrying) != len(old.carrying) else old.carrying)
         scans = self._scans
-        with self._lock:  # the scans of the most recently active threads only: a scan holds its messages
-            if scans.pop(thread_id, None) is None and len(scans) >= _RECENT:
+        with self._lock:
+            scan = scans.get(thread_id)
+            if scan is not None:
+                known = scan.messages
+                n = len(known)
+                if len(messages) == n and messages == known:  # identity first: C speed
+                    return scan
+                if len(messages) > n and messages[:n] == known:
+                    scan.extend(messages)
+                    return scan
+            elif len(scans) >= _RECENT:  # the scans of the most recently begun threads only: a scan holds its messages
                 del scans[next(iter(scans))]
-            scans[thread_id] = scan
-        return scan
+            scan = scans[thread_id] = _Scan()
+            scan.extend(messages)
+            return scan
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
@@ -1168,7 +1170,7 @@ class PrivacyFlow:
         obs.label = _join(obs.label, lbl)
         if hide:
             whole = _join(obs.label, obs.untrusted) if obs.untrusted is not None else obs.label
-            value = result if isinstance(result, str) else _SHOWN.encode(result)  # it stands in text anywhere
+            value = result if isinstance(result, str) else _SHOWN(result)  # it stands in text anywhere
             obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, value, whole, f"{tool}#{obs.call_id}")
             # the model saw a handle: nothing of the result grounds an argument or is copied in clear
             obs.tracked, obs.texts, obs.digits, obs.trusted_parts = (), (), (), ()
@@ -1215,7 +1217,7 @@ class PrivacyFlow:
                 decl, blocks, result = _blob_source(decl), result, "".join(str(b.get("text", "")) for b in result)
         if blocks is not None:
             obs = self._observation(thread_id, call_id, tool, decl, result, tainted, share=share, mint=mint)
-            obs.text = _SHOWN.encode(blocks)  # the blocks are shown as they are (a blob hands out no handles)
+            obs.text = _SHOWN(blocks)  # the blocks are shown as they are (a blob hands out no handles)
             return obs
         ctx = key = None
         if decl is not None:
@@ -1252,7 +1254,7 @@ class PrivacyFlow:
             else:
                 obs = _tainted(obs, tainted)
         else:
-            obs.text = shown if isinstance(shown, str) else _SHOWN.encode(shown)
+            obs.text = shown if isinstance(shown, str) else _SHOWN(shown)
             obs = _tainted(obs, tainted)
         return obs
 
@@ -1298,7 +1300,7 @@ class PrivacyFlow:
             text = result
         else:
             try:
-                text = _STRICT.encode(result)
+                text = _STRICT(result)
             except (TypeError, ValueError):
                 return None
         if len(text) > _MEMO_TEXT or "«" in text:
@@ -1309,7 +1311,7 @@ class PrivacyFlow:
                 f = forms.get(h.token)
                 if f is None:
                     t = _text(h.value)
-                    f = forms[h.token] = (t, _STRICT.encode(t)[1:-1]) if len(t) >= 3 else ()
+                    f = forms[h.token] = (t, _STRICT(t)[1:-1]) if len(t) >= 3 else ()
                 if f and (f[0] in text or f[1] in text):
                     return None
         return (id(ctx), result.__class__ is str, text)
@@ -1544,8 +1546,9 @@ class PrivacyFlow:
             return out  # empty, or nothing but handles
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
         if n and idx.tracked:
-            for lbl in [lbl for value, lbl in idx.tracked.items() if value in n]:
-                out = _join(out, lbl)
+            tracked = idx.tracked
+            for value in [*filter(n.__contains__, tracked)]:  # the substring tests run in C, one per value
+                out = _join(out, tracked[value])
         if idx.digits:
             out = _digit_label(out, _digits_of(rest), idx.digits)
         if idx.texts:
@@ -1582,8 +1585,9 @@ class PrivacyFlow:
         if idx.tracked:
             norms = [_norm_of(p) for p in parts]
             forward, backward = "".join(norms), "".join(reversed(norms))
-            for lbl in [lbl for value, lbl in idx.tracked.items() if value in forward or value in backward]:
-                out = _join(out, lbl)
+            tracked = idx.tracked
+            for value in {*filter(forward.__contains__, tracked), *filter(backward.__contains__, tracked)}:
+                out = _join(out, tracked[value])
         if idx.digits:
             digits = [_digits_of(p) for p in parts]
             out = _digit_label(out, "".join(digits), idx.digits)
@@ -1620,7 +1624,7 @@ def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | N
     if len(runs) * len(idx.texts) <= _SCAN:
         padded = [f" {' '.join(words[i:i + SHINGLE])} " for i in runs]
         for private, lbl in idx.texts.items():
-            if _join(out, lbl) is not out and any(run in private for run in padded):
+            if _join(out, lbl) is not out and any(map(private.__contains__, padded)):
                 out = _join(out, lbl)
         return out
     shingles = idx.shingles
@@ -1634,8 +1638,8 @@ def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | N
 def _digit_label(out: Label, digits: str, tracked: dict[str, Label]) -> Label:
     """`out` joined with the label of every digit token found in `digits` (an argument's digits in order)."""
     if len(digits) >= MIN_DIGITS:
-        for lbl in [lbl for d, lbl in tracked.items() if d in digits]:
-            out = _join(out, lbl)
+        for d in [*filter(digits.__contains__, tracked)]:
+            out = _join(out, tracked[d])
     return out
 
 

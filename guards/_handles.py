@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vfa import Label
+from vfa._jsontext import json_text
 
 __all__ = ["HANDLE_RE", "Handle", "HandleStore", "has_marks"]
 
@@ -85,6 +86,8 @@ class HandleStore:
 
     def tokens_in(self, value: Any) -> list[str]:
         """Every handle-shaped token in a value (strings inside lists and dicts too), in order."""
+        if not has_marks(value):
+            return []
         return [m.group(0) for text in _marked(value, []) for m in HANDLE_RE.finditer(text)]
 
     def resolve(self, value: Any, thread_id: str) -> Any:
@@ -134,19 +137,35 @@ def _marked(value: Any, out: list[str]) -> list[str]:
     return out
 
 
+_JSON_TEXT = json_text(ensure_ascii=False, separators=(",", ":"))
+"""Non-ASCII kept, so a "«" in any string or key shows in the text."""
+
+
 def has_marks(value: Any) -> bool:
     """Whether any string in a value (dict keys too) holds "«", the first character of every handle."""
     cls = value.__class__
     if cls is str:
         return "«" in value
+    if cls is dict or cls is list:
+        try:
+            return "«" in _JSON_TEXT(value)  # one pass in C over plain JSON values
+        except (TypeError, ValueError, RecursionError):
+            pass  # a value JSON cannot hold (a set, a model): walk it
+    return _has_marks(value)
+
+
+def _has_marks(value: Any) -> bool:
+    cls = value.__class__
+    if cls is str:
+        return "«" in value
     if cls is dict:
-        return any(has_marks(k) or has_marks(v) for k, v in value.items())
+        return any(_has_marks(k) or _has_marks(v) for k, v in value.items())
     if cls is list or cls is tuple:
-        return any(has_marks(v) for v in value)
+        return any(_has_marks(v) for v in value)
     if isinstance(value, str):
         return "«" in value
     if isinstance(value, dict):
-        return any(has_marks(k) or has_marks(v) for k, v in value.items())
+        return any(_has_marks(k) or _has_marks(v) for k, v in value.items())
     if isinstance(value, (list, tuple, set, frozenset)):
-        return any(has_marks(v) for v in value)
+        return any(_has_marks(v) for v in value)
     return False

@@ -24,6 +24,7 @@ from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._escalation import Questions, current_task
 from ._guard import GuardContext
+from ._jsontext import json_text
 from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps
 from ._labels import Label
 from ._proposal import Proposal
@@ -441,12 +442,12 @@ def _json_or_none(value: Any) -> str | None:
         return None
 
 
-_SHOWN = json.JSONEncoder(default=repr)
+_SHOWN = json_text(default=repr)
 """What `json.dumps(value, default=repr)` uses, built once: a tool result as the model reads it."""
 
 
 def _content(result: Any) -> str:
-    return result if isinstance(result, str) else _SHOWN.encode(result)
+    return result if isinstance(result, str) else _SHOWN(result)
 
 
 def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "success",

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ._jsontext import json_text
 from ._effects import _open_commit
 from ._exceptions import JournalError
 from ._proposal import CommitRecord
@@ -67,13 +68,13 @@ class JournalEntry(tuple):
         return json.loads(self[6])
 
 
-_ENCODER = json.JSONEncoder(default=repr, separators=(",", ":"))
+_ENCODE = json_text(default=repr, separators=(",", ":"))
 """Built once: `json.dumps` with options builds an encoder per call, and every entry is encoded."""
 
 
 def dumps(value: Any) -> str:
     """JSON for the journal; values JSON cannot carry are recorded by their repr, never dropped."""
-    return _ENCODER.encode(value)
+    return _ENCODE(value)
 
 
 class EffectJournal:
