@@ -408,8 +408,10 @@ _JOINS: dict[tuple[int, int], tuple[Label, Label, Label]] = {}
 
 def _join(a: Label, b: Label) -> Label:
     """`a.join(b)`, without building a new label when one side already absorbs the other (the usual case)."""
-    if a is b:
+    if a is b or b is PUBLIC:
         return a
+    if a is PUBLIC:
+        return b
     ar, br = a.readers, b.readers
     if (br is None or (ar is not None and ar <= br)) and (b.trusted or not a.trusted) and b.sources <= a.sources:
         return a
@@ -488,6 +490,9 @@ _NO_KEYS: Mapping[tuple[str, str], Label] = {}
 
 class Observation:
     """What one tool result showed the model, with the labels of its parts.
+
+    Results that show the model the same JSON text share one observation (`PrivacyFlow._memo_key`):
+    its `call_id` is the call it was first built for; a thread's records say which calls it answers.
 
     Attributes:
         label: join of every part's label: the result as a whole.
@@ -718,10 +723,14 @@ class _Plan:
 class _WalkContext:
     """What walking one tool's results needs from its declaration, made once per (declaration, tool)."""
 
-    __slots__ = ("decl", "tool", "kind", "watched", "key_field", "handled", "plans", "root")
+    __slots__ = ("decl", "tool", "kind", "watched", "key_field", "handled", "plans", "root", "fields", "text")
 
     def __init__(self, flow: PrivacyFlow, decl: Source, tool: str) -> None:
         self.decl, self.tool, self.kind = decl, tool, decl.kind or tool
+        self.fields = _declares_fields(decl)
+        """Whether the declaration names record fields (a text result is then labelled as a whole)."""
+        self.text = _names(decl, "text")
+        """Whether it names a field "text" (text blocks are then walked as records)."""
         self.watched = frozenset(decl.private) | frozenset(decl.readers_from)
         self.key_field = decl.key or None
         self.handled = any(decl.is_handled(n) for n in decl.private)
@@ -950,8 +959,8 @@ class PrivacyFlow:
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
-        self._handle_forms: dict[str, tuple[str, str] | tuple[()]] = {}
-        """Handle token -> its value's text as `_rehandle` looks for it, raw and JSON-escaped (() if too short)."""
+        self._handle_forms: dict[str, tuple[int, tuple[str, ...]]] = {}
+        """Thread -> (its handle count, the texts of its handle values, see `_values_of`)."""
         self._lock = threading.Lock()
 
     def guard(self, **kwargs: Any) -> Any:
@@ -1019,8 +1028,8 @@ class PrivacyFlow:
             self._indexes.pop(thread_id, None)
             self._scans.pop(thread_id, None)
             self._calls_index.pop(thread_id, None)
-        for token in self.store.forget(thread_id):
-            self._handle_forms.pop(token, None)
+        self.store.forget(thread_id)
+        self._handle_forms.pop(thread_id, None)
 
     def _restore(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
         """Rebuild the observations of results the model saw on a thread but this flow does not hold
@@ -1115,9 +1124,7 @@ class PrivacyFlow:
 
     def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         """Label a tool result, put handles in place of its private values, and return what the model sees."""
-        key = (proposal.thread_id, proposal.call_id)
-        with self._lock:
-            cached = self._obs.get(key)
+        cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
@@ -1159,9 +1166,9 @@ class PrivacyFlow:
         """
         if secrets:
             obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
-            return self._remember(thread_id, self._derived(obs, result, secrets, thread_id, tool,
+            return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
                                                            hide=hide and self.handles))
-        return self._remember(thread_id, self._observation(thread_id, call_id, tool, decl, result, inputs))
+        return self._remember(thread_id, call_id, self._observation(thread_id, call_id, tool, decl, result, inputs))
 
     def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
                  hide: bool) -> Observation:
@@ -1207,26 +1214,26 @@ class PrivacyFlow:
         the memo of results shown alike; `mint`: its private fields are shown as handles of their own
         (not for a result shown as one handle: a field's handle would carry only its declared label)."""
         tainted = [lbl for lbl in inputs if not lbl.trusted]
-        blocks = None
-        if decl is not None and _declares_fields(decl):
-            # text where records were declared: their fields cannot be told apart, so it is labelled as
-            # a whole (text blocks too, unless their `text` field is itself declared)
-            if isinstance(result, str):
-                decl = _blob_source(decl)
-            elif _is_text_blocks(result) and not _names(decl, "text"):
-                decl, blocks, result = _blob_source(decl), result, "".join(str(b.get("text", "")) for b in result)
-        if blocks is not None:
-            obs = self._observation(thread_id, call_id, tool, decl, result, tainted, share=share, mint=mint)
-            obs.text = _SHOWN(blocks)  # the blocks are shown as they are (a blob hands out no handles)
-            return obs
         ctx = key = None
         if decl is not None:
             ctx = self._context(decl, tool)
+            if ctx.fields:
+                # text where records were declared: their fields cannot be told apart, so it is labelled
+                # as a whole (text blocks too, unless their `text` field is itself declared)
+                if isinstance(result, str):
+                    ctx = self._context(_blob_source(decl), tool)
+                elif not ctx.text and _is_text_blocks(result):
+                    text = "".join(str(b.get("text", "")) for b in result)
+                    # not shared: its text is set below, and an observation from the memo is everyone's
+                    obs = self._observation(thread_id, call_id, tool, _blob_source(decl), text, tainted,
+                                            share=False, mint=mint)
+                    obs.text = _SHOWN(result)  # the blocks are shown as they are (a blob hands out no handles)
+                    return obs
             key = self._memo_key(ctx, result, thread_id)
             if key is not None and share:
                 hit = self._memo.get(key)
-                if hit is not None and hit[0] is ctx:
-                    return _tainted(hit[1].like(call_id), tainted)
+                if hit is not None and hit[0] is ctx:  # the same observation serves every call alike
+                    return _tainted(hit[1].like(call_id), tainted) if tainted else hit[1]
         obs = Observation(call_id, tool)
         trusted: list[Any] = []
         if key is None and self.store.has_thread(thread_id):  # a key means no handle value is in it
@@ -1258,21 +1265,23 @@ class PrivacyFlow:
             obs = _tainted(obs, tainted)
         return obs
 
-    def _remember(self, thread_id: str, obs: Observation) -> Observation:
+    def _remember(self, thread_id: str, call_id: str, obs: Observation) -> Observation:
+        """Keep `obs` as what the call showed on the thread (an observation shared between calls, see
+        `_memo_key`, carries the first call's id: the thread's records say which call it answers)."""
         evict = None
         with self._lock:
-            self._obs[(thread_id, obs.call_id)] = obs
+            self._obs[(thread_id, call_id)] = obs
             threads = self._thread_calls
             calls = threads.pop(thread_id, None)  # re-inserted last: threads stay ordered by activity
             if calls is None:
-                threads[thread_id] = [obs.call_id]
-                self._thread_seen[thread_id] = {obs.call_id}
+                threads[thread_id] = [call_id]
+                self._thread_seen[thread_id] = {call_id}
                 if len(threads) > self.max_threads:
                     evict = next(iter(threads))
             else:
-                calls.append(obs.call_id)
+                calls.append(call_id)
                 threads[thread_id] = calls
-                self._thread_seen[thread_id].add(obs.call_id)
+                self._thread_seen[thread_id].add(call_id)
         if evict is not None:
             self.forget(evict)
         return obs
@@ -1305,16 +1314,26 @@ class PrivacyFlow:
                 return None
         if len(text) > _MEMO_TEXT or "«" in text:
             return None
-        if self.store.has_thread(thread_id):
-            forms = self._handle_forms
-            for h in self.store.of_thread(thread_id):
-                f = forms.get(h.token)
-                if f is None:
-                    t = _text(h.value)
-                    f = forms[h.token] = (t, _STRICT(t)[1:-1]) if len(t) >= 3 else ()
-                if f and (f[0] in text or f[1] in text):
-                    return None
+        if self.store.has_thread(thread_id) and any(map(text.__contains__, self._values_of(thread_id))):
+            return None
         return (id(ctx), result.__class__ is str, text)
+
+    def _values_of(self, thread_id: str) -> tuple[str, ...]:
+        """The texts of a thread's handle values as `_rehandle` looks for them, raw and JSON-escaped
+        (values of fewer than three characters left out); rebuilt when the thread minted more."""
+        handles = self.store.of_thread(thread_id)
+        hit = self._handle_forms.get(thread_id)
+        if hit is not None and hit[0] == len(handles):
+            return hit[1]
+        forms: list[str] = []
+        for h in handles:
+            t = _text(h.value)
+            if len(t) >= 3:
+                forms += (t, _STRICT(t)[1:-1])
+        out = tuple(forms)
+        with self._lock:
+            self._handle_forms[thread_id] = (len(handles), out)
+        return out
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
               trusted: list[Any], mint: bool = True) -> Any:
@@ -1484,8 +1503,8 @@ class PrivacyFlow:
         leaf_label = self._leaf_label
         out: dict[str, Label] = {}
         for name, value in args.items():
-            if value.__class__ is str:  # one leaf: its label (joining it with PUBLIC gives an equal label)
-                out[name] = _join(PUBLIC, leaf_label(value, thread_id, idx, users, user_words))
+            if value.__class__ is str:  # one leaf: its label
+                out[name] = leaf_label(value, thread_id, idx, users, user_words)
             else:
                 out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_words) for leaf in _leaves(value)])
         return out

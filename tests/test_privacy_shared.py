@@ -22,8 +22,8 @@ def test_the_same_result_on_two_threads_is_labelled_alike_and_shares_its_derived
     inbox = World().inbox
     a = flow.record("t1", "c1", "read_inbox", spec.meta["privacy_source"], inbox)
     b = flow.record("t2", "c9", "read_inbox", spec.meta["privacy_source"], [dict(m) for m in inbox])  # equal, not same
-    assert (b.call_id, b.text, b.label, b.untrusted) == ("c9", a.text, a.label, a.untrusted)
-    assert b.tracked == a.tracked and b.keys == a.keys and b.trusted_words is a.trusted_words
+    assert b is a  # one observation serves both calls (it names the call it was first built for)
+    assert flow.seen("t2") == [a] and flow.seen("t1") == [a]
     body = inbox[1]["body"]  # Larry's private mail, read on both threads
     for thread in ("t1", "t2"):
         lbl = flow.label_args({"body": body}, thread)["body"]
