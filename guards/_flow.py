@@ -8,7 +8,7 @@ three mechanisms combine, each closing what the one before leaves open:
    so it cannot paraphrase, encode or summarise it: whatever carries a handle carries its label. A
    tool given a handle does read the value, so what it returns is shown as a handle too, private to
    that value's readers whatever the tool declares (`record`'s `secrets`): a tool that reverses,
-   encodes, slices or tests a value cannot hand the model any of it, not even a yes/no.
+   encodes, slices or tests a value hands the model nothing of it but whether the call failed.
 2. Value tracking (`label`). Private values the model must read (an email body) are indexed: an
    argument containing one of them (after case, spacing and punctuation are ignored) or six
    consecutive words of one inherits its label. Identifier-like tokens inside a private text are
@@ -479,7 +479,7 @@ def _num(text: str) -> str:
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:  # 1200.0 reads as 1200
+    if isinstance(value, float) and value.is_integer():  # 1200.0 reads as 1200 (NaN and infinities are no integers)
         return str(int(value))
     return json.dumps(value, default=repr) if isinstance(value, (dict, list, tuple)) else str(value)
 
@@ -886,33 +886,39 @@ class _Walk:
 
 
 class _Scan:
-    """What argument labelling reads from a thread's messages (see `PrivacyFlow.scan`), extended in
-    place as messages are appended."""
+    """What argument labelling reads from a thread's messages (see `PrivacyFlow.scan`): a snapshot of
+    one state's messages, never changed once made (a call labelling from it must not see the user
+    messages of another state on the same thread)."""
 
     __slots__ = ("messages", "texts", "users", "carrying")
 
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-        """A copy of the messages read so far (compared with the state's to see what was appended)."""
-        self.texts: list[str] = []
+    def __init__(self, messages: list[Any], texts: tuple[str, ...], users: tuple[str, frozenset[str]],
+                 carrying: frozenset[str]) -> None:
+        self.messages = messages
+        """A copy of the messages read (compared with a state's to see what was appended)."""
+        self.texts = texts
         """The user messages' texts."""
-        self.users: tuple[str, frozenset[str]] = _users_forms(())
-        self.carrying: set[str] = set()
+        self.users = users
+        self.carrying = carrying
         """The call ids of tool messages that show the model a result (not a denial, rejection or pause)."""
 
-    def extend(self, messages: list[Any]) -> None:
-        grew = False
+    def extended(self, messages: list[Any]) -> _Scan:
+        """The scan of `messages`, which begin with this scan's."""
+        texts, carrying = self.texts, None
         for m in messages[len(self.messages):]:
             if isinstance(m, ToolMessage):
                 info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
                 if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT):
-                    self.carrying.add(m.tool_call_id)
+                    if carrying is None:
+                        carrying = set(self.carrying)
+                    carrying.add(m.tool_call_id)
             elif isinstance(m, HumanMessage):
-                self.texts.append(_text(m.content))
-                grew = True
-        self.messages = list(messages)
-        if grew:
-            self.users = _users_forms(tuple(self.texts))
+                texts = (*texts, _text(m.content))
+        return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
+                     self.carrying if carrying is None else frozenset(carrying))
+
+
+_NO_SCAN = _Scan([], (), _users_forms(()), frozenset())
 
 
 _NO_RESULT = frozenset({"denied", "rejected", "paused"})
@@ -1074,7 +1080,7 @@ class PrivacyFlow:
                     else:
                         result = e.data.get("result")
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
-                                secrets=secrets.get(e.call_id, ()), hide=e.kind != "failed")
+                                secrets=secrets.get(e.call_id, ()))
         left = missing - self._thread_seen.get(thread_id, set())
         if left:
             with self._lock:
@@ -1099,21 +1105,20 @@ class PrivacyFlow:
         if not isinstance(messages, list):
             return None
         scans = self._scans
+        old = scans.get(thread_id)
+        if old is not None:
+            known = old.messages
+            n = len(known)
+            if len(messages) == n and messages == known:  # identity first: C speed
+                return old
+            if len(messages) < n or messages[:n] != known:
+                old = None  # not a continuation: read from the start
+        scan = (old or _NO_SCAN).extended(messages)
         with self._lock:
-            scan = scans.get(thread_id)
-            if scan is not None:
-                known = scan.messages
-                n = len(known)
-                if len(messages) == n and messages == known:  # identity first: C speed
-                    return scan
-                if len(messages) > n and messages[:n] == known:
-                    scan.extend(messages)
-                    return scan
-            elif len(scans) >= _RECENT:  # the scans of the most recently begun threads only: a scan holds its messages
+            if thread_id not in scans and len(scans) >= _RECENT:  # the most recently begun threads only
                 del scans[next(iter(scans))]
-            scan = scans[thread_id] = _Scan()
-            scan.extend(messages)
-            return scan
+            scans[thread_id] = scan
+        return scan
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
@@ -1143,13 +1148,12 @@ class PrivacyFlow:
         kind = (decl.kind if decl is not None else "") or proposal.tool
         return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
                            inputs=proposal.labels.values(),
-                           secrets=self.secrets_in(proposal.args, proposal.thread_id), hide=False).text
+                           secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
 
     # -- labelling a result ----------------------------------------------------------------------
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
-               inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = (), *,
-               hide: bool = True) -> Observation:
+               inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation.
 
         `inputs` are the labels of the call's arguments. A result computed from an untrusted input is
@@ -1158,16 +1162,17 @@ class PrivacyFlow:
         trusted one.
 
         `secrets` are the labels of the handles among the arguments: values the model could not read
-        but the tool could. A result computed from one is shown to the model as one handle, private to
-        their readers, whatever the tool declares: whatever a tool makes of a value (reverses,
-        encodes, slices, tests it) would otherwise reach the model in a form no tracking can follow,
-        down to a single character or a yes/no. With `hide` False (an error text, which the model
-        needs to recover) or a flow without handles, it is shown, private to their readers, tracked.
+        but the tool could. A result computed from one, or its error text, is shown to the model as
+        one handle, private to their readers, whatever the tool declares: whatever a tool makes of a
+        value (reverses, encodes, slices, tests it) would otherwise reach the model in a form no
+        tracking can follow. What the model still learns is whether the call failed: one bit per
+        call. In a flow without handles (an audit of values read in clear), the result is shown,
+        private to their readers, and tracked.
         """
         if secrets:
             obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
             return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
-                                                           hide=hide and self.handles))
+                                                           hide=self.handles))
         return self._remember(thread_id, call_id, self._observation(thread_id, call_id, tool, decl, result, inputs))
 
     def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
@@ -1177,8 +1182,7 @@ class PrivacyFlow:
         obs.label = _join(obs.label, lbl)
         if hide:
             whole = _join(obs.label, obs.untrusted) if obs.untrusted is not None else obs.label
-            value = result if isinstance(result, str) else _SHOWN(result)  # it stands in text anywhere
-            obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, value, whole, f"{tool}#{obs.call_id}")
+            obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, result, whole, f"{tool}#{obs.call_id}")
             # the model saw a handle: nothing of the result grounds an argument or is copied in clear
             obs.tracked, obs.texts, obs.digits, obs.trusted_parts = (), (), (), ()
             obs._words, obs._trusted_text = frozenset(), ""
@@ -1330,6 +1334,8 @@ class PrivacyFlow:
             t = _text(h.value)
             if len(t) >= 3:
                 forms += (t, _STRICT(t)[1:-1])
+            if isinstance(h.value, float):  # also as JSON writes it (1e+16, 4.2e-07)
+                forms.append(_STRICT(h.value))
         out = tuple(forms)
         with self._lock:
             self._handle_forms[thread_id] = (len(handles), out)

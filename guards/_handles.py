@@ -105,7 +105,7 @@ class HandleStore:
 
             def swap(m: re.Match[str]) -> str:
                 h = self.get(m.group(0), thread_id)
-                return m.group(0) if h is None else str(h.value)
+                return m.group(0) if h is None else _value_text(h.value)
 
             return HANDLE_RE.sub(swap, value)
         if isinstance(value, dict):
@@ -116,6 +116,14 @@ class HandleStore:
 
     def __len__(self) -> int:
         return len(self._by_token)
+
+
+_VALUE_TEXT = json_text(ensure_ascii=False, default=repr)
+
+
+def _value_text(value: Any) -> str:
+    """A handle's value as it reads inside text: a record or a list as its JSON."""
+    return value if isinstance(value, str) else _VALUE_TEXT(value) if isinstance(value, (dict, list, tuple)) else str(value)
 
 
 def _marked(value: Any, out: list[str]) -> list[str]:

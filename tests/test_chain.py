@@ -164,3 +164,14 @@ def test_a_chain_without_a_default_budget_runs_unbudgeted_guards_inline():
 
     assert GuardChain([where], timeout_s=None).verify(P, CTX).allowed
     assert ident == [threading.get_ident()]
+
+
+def test_a_guard_whose_name_is_not_text_is_recorded_by_its_text():
+    class Numbered:
+        name = 42
+
+        def check(self, p, c):
+            return Deny(reason="no")
+
+    result = GuardChain([Numbered()]).verify(P, CTX)
+    assert result.verdict.kind == "deny" and result.decisions[0].guard == "42"

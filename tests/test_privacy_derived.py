@@ -16,7 +16,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from benchmarks.privacy.world import ALICE, ATTACKER, CAROL, POLICY, World
 from guards import PrivacyFlow, audit_trace, privacy_sink, privacy_source, trace_from_journal
 from guards._handles import HANDLE_RE
-from vfa import Agent, EffectJournal
+from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
 
 from test_privacy_redteam import outcome, run, text_of
@@ -239,7 +239,7 @@ def checksum(text: str) -> str:
     raise ValueError(f"bad checksum for {text[::-1]}")
 
 
-def test_a_tool_error_computed_from_a_handle_is_private_live_and_in_the_audit():
+def test_a_tool_error_computed_from_a_handle_is_a_handle_live_and_in_the_audit():
     w = World()
     steps = [("get_profile", {}), "check", "post"]
 
@@ -259,11 +259,73 @@ def test_a_tool_error_computed_from_a_handle_is_private_live_and_in_the_audit():
     prompt = "Check my SSN."
     out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
-    assert "0211-50-870" in text_of(tms, "checksum")  # an error is shown (the model must recover) ...
-    assert outcome(tms, "post_webpage") == "denied" and w.posts == []  # ... but goes nowhere
+    shown = text_of(tms, "checksum")  # the model learns that it failed, not what the error said
+    assert shown.startswith("checksum failed: «") and "0211" not in shown
+    assert outcome(tms, "post_webpage") == "denied" and w.posts == []
     journal = app.nodes["tools"].bound.journal
     live = {(e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
             for v in e.data["evidence"]["violations"]}
     found = audit_trace(trace_from_journal(journal, "t", [prompt]), [*World().tools(), checksum],
                         flow=PrivacyFlow(POLICY, secret=b"k"), thread_id="t")
     assert live and {(v.call_id, v.rule, v.arg) for v in found} == live
+
+
+@privacy_sink(internal=["text"])
+@privacy_source()
+def stats(text: str) -> dict:
+    """Digit statistics of a text."""
+    return {"digits": sum(c.isdigit() for c in text), "sum": sum(int(c) for c in text if c.isdigit())}
+
+
+def test_a_derived_handle_stands_for_the_value_the_tool_returned():
+    got: list[Any] = []
+
+    @privacy_sink(disclose={"data": "to", "note": "to"}, authority=["to"])
+    @privacy_source()
+    @effect
+    def send_record(to: str, data: Any, note: str) -> str:
+        """Send a record."""
+        got.append((data, note))
+        return "ok"
+
+    w = World()
+    run("Send my SSN stats to Carol.", [
+        ("get_profile", {}),
+        lambda o: ("stats", {"text": _ssn(o)}),
+        lambda o: ("send_record", {"to": CAROL, "data": o[-1], "note": f"stats: {o[-1]}"})],
+        world=w, tools=[*w.tools(), stats, send_record])
+    # the whole argument gets the record itself; inside text it reads as the record's JSON
+    assert got == [({"digits": 9, "sum": 24}, 'stats: {"digits": 9, "sum": 24}')]
+
+
+def test_a_handled_float_that_comes_back_as_an_integer_is_handled_again():
+    card = 4111111111111111.0
+    vault: dict[str, int] = {}
+
+    @privacy_sink()
+    @privacy_source(private=["card"], kind="wallet")
+    def get_wallet() -> dict:
+        """The user's wallet."""
+        return {"owner": "Emma", "card": card}
+
+    @privacy_sink(internal=["merchant", "card"])
+    @privacy_source()
+    @effect
+    def register_card(merchant: str, card: Any) -> str:
+        """Register a card with a merchant (the vault keeps it as an integer)."""
+        vault[merchant] = int(card)
+        return "registered"
+
+    @privacy_sink()
+    @privacy_source()
+    def list_registrations() -> list:
+        """The registered cards."""
+        return [{"merchant": m, "ref": c} for m, c in vault.items()]
+
+    w = World()
+    _, tms = run("Register my card with shop.example, then list the registrations.", [
+        ("get_wallet", {}),
+        lambda o: ("register_card", {"merchant": "shop.example", "card": o[0]["card"]}),
+        ("list_registrations", {})], world=w, tools=[*w.tools(), get_wallet, register_card, list_registrations])
+    shown = text_of(tms, "list_registrations")
+    assert "4111111111111111" not in shown and "«card:" in shown

@@ -47,7 +47,8 @@ class ChainResult:
 
 
 def _guard_name(g: Any) -> str:
-    return getattr(g, "name", None) or type(g).__name__
+    name = getattr(g, "name", None) or type(g).__name__
+    return name if name.__class__ is str else str(name)
 
 
 class _Run:
