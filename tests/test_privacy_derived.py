@@ -329,3 +329,28 @@ def test_a_handled_float_that_comes_back_as_an_integer_is_handled_again():
         ("list_registrations", {})], world=w, tools=[*w.tools(), get_wallet, register_card, list_registrations])
     shown = text_of(tms, "list_registrations")
     assert "4111111111111111" not in shown and "«card:" in shown
+
+
+def test_a_handled_number_can_be_passed_where_a_number_belongs():
+    paid: list[Any] = []
+
+    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])  # between the user's own accounts
+    @privacy_source()
+    @effect
+    def move_savings(iban: str, amount: float) -> str:
+        """Move money to the user's own savings account."""
+        paid.append((iban, amount))
+        return "moved"
+
+    w = World()
+    savings = "DE44500105175407324931"  # the user's own account, which get_balance also shows
+    w2, tms = run(f"Move my whole balance to {savings}.", [
+        ("get_balance", {}),
+        lambda o: ("move_savings", {"iban": savings, "amount": o[0]["balance"]})],
+        world=w, tools=[*w.tools(), move_savings])
+    assert outcome(tms, "move_savings") == "committed" and paid == [(savings, w.balance)]
+    # a handle of text where a number belongs is still a schema error
+    _, tms = run("Move it.", [("get_profile", {}),
+                              lambda o: ("move_savings", {"iban": savings, "amount": _ssn(o)})],
+                 world=World(), tools=[*World().tools(), move_savings])
+    assert outcome(tms, "move_savings") == "denied" and "amount" in text_of(tms, "move_savings")
