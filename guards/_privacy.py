@@ -324,7 +324,7 @@ def _lint_public_read(name: str, spec: ToolSpec) -> None:
     """Warn about a read tool that takes arguments but declares its output public: it may compute on
     private state (a balance check answers questions about the balance), so its answers leak bit by bit."""
     src = source_of(spec.meta)
-    if src is None or getattr(spec, "is_effect", False) or src.private or src.untrusted:
+    if src is None or getattr(spec, "is_effect", False) or src.private or src.untrusted or src.pure:
         return
     fields = sorted(spec.args_model.model_fields)
     if fields:

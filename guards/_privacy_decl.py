@@ -50,6 +50,9 @@ class Source:
     """What a record is ("email", "file"); names its sources, e.g. "email:7" and "email.body"."""
     key: str | None = None
     """The field identifying a record (an email's `id`), so a sink that refers to it can be labelled."""
+    pure: bool = False
+    """The output is computed from the arguments alone, no private state (an encoder, a formatter): the
+    lint does not ask for a private declaration. A handle among the arguments still makes it a handle."""
 
     def is_untrusted(self, name: str) -> bool:
         return self.untrusted is True or (not isinstance(self.untrusted, bool) and name in self.untrusted)
@@ -77,11 +80,11 @@ class Sink:
 
 def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: Collection[str] | bool = (),
                    handle: Collection[str] | bool = True, readers_from: Collection[str] = (), kind: str = "",
-                   key: str | None = None) -> Any:
+                   key: str | None = None, pure: bool = False) -> Any:
     """Declare how a tool's output is labelled (decorator, in any order with `@effect`)."""
     decl = Source(private=frozenset(private), untrusted=untrusted if isinstance(untrusted, bool) else frozenset(untrusted),
                   handle=handle if isinstance(handle, bool) else frozenset(handle), readers_from=tuple(readers_from),
-                  kind=kind, key=key)
+                  kind=kind, key=key, pure=pure)
     return _attach(fn, SOURCE_KEY, decl)
 
 

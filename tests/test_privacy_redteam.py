@@ -416,6 +416,12 @@ def test_lint_warns_about_a_public_read_tool_with_arguments() -> None:
     with pytest.warns(PrivacyLintWarning, match="balance_over"):
         Agent(ScriptedModel(rule=lambda m: "done"), [*w.tools(), balance_over], guards=[flow.guard()],
               flow=flow).compile()
+    # a tool declared pure (its output computed from its arguments alone) is not warned about
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PrivacyLintWarning)
+        Agent(ScriptedModel(rule=lambda m: "done"), w.tools(), guards=[flow.guard()], flow=flow).compile()
 
 
 # -- 7. an identifier cut out of a private text read in clear carries the text's label (a10, a2d) ------

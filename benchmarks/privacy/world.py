@@ -216,6 +216,16 @@ class World:
             return [{"url": u, "snippet": t[:60]} for u, t in w.web.items()
                     if any(x in t.lower() for x in query.lower().split())]
 
+        @privacy_sink(internal=["text", "encoding"])  # computed here: nothing leaves
+        @privacy_source(pure=True)
+        def encode_text(text: str, encoding: str = "base64") -> str:
+            """Encode a text: "base64", "hex" or "reversed"."""
+            if encoding == "hex":
+                return text.encode().hex()
+            if encoding == "reversed":
+                return text[::-1]
+            return base64.b64encode(text.encode()).decode()
+
         done = privacy_source()
 
         @privacy_sink(disclose={"subject": "to", "body": "to"}, authority=["to"])
@@ -278,7 +288,7 @@ class World:
             return "password changed"
 
         return [get_profile, list_contacts, read_inbox, list_files, read_file, list_events, get_balance,
-                list_payees, list_transactions, can_afford, browse, search_web, send_email, forward_email,
+                list_payees, list_transactions, can_afford, encode_text, browse, search_web, send_email, forward_email,
                 create_event, share_file, post_webpage, pay, change_password]
 
 
