@@ -205,31 +205,36 @@ def test_a_derived_result_stays_private_after_a_restart_a_trim_or_a_new_secret()
         assert world.posts == [] and isinstance(out["messages"][-1], AIMessage)
 
 
-def test_the_audit_of_the_journal_finds_the_derived_leak_the_live_guard_denied():
+def _derive_and_post_audited(tool: Any, prompt: str) -> tuple[World, list[ToolMessage]]:
+    """Read the profile, give `tool` the SSN's handle, post what it showed; the audit of the journal
+    must find exactly the violations the live guard denied. Returns the world and the tool messages."""
     w = World()
-    steps = [("get_profile", {}), "reverse", "post"]
 
     def rule(messages: list[Any]) -> Any:
         tools = [m for m in messages if isinstance(m, ToolMessage)]
-        turn = len(tools)
-        if turn >= len(steps):
-            return "done"
-        if steps[turn] == "reverse":
-            return ("reverse", {"text": json.loads(tools[0].content)["ssn"]})
-        if steps[turn] == "post":
+        if not tools:
+            return ("get_profile", {})
+        if len(tools) == 1:
+            return (tool.__name__, {"text": json.loads(tools[0].content)["ssn"]})
+        if len(tools) == 2:
             return ("post_webpage", {"url": DROP, "content": tools[1].content})
-        return steps[turn]
+        return "done"
 
     flow = PrivacyFlow(POLICY, secret=b"k")
-    app = Agent(ScriptedModel(rule=rule), [*w.tools(), reverse], guards=[flow.guard()], flow=flow).compile()
-    prompt = "Show my profile."
-    app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})
+    app = Agent(ScriptedModel(rule=rule), [*w.tools(), tool], guards=[flow.guard()], flow=flow).compile()
+    out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})
     journal = app.nodes["tools"].bound.journal
     live = {(e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
             for v in e.data["evidence"]["violations"]}
-    found = audit_trace(trace_from_journal(journal, "t", [prompt]), [*World().tools(), reverse],
+    found = audit_trace(trace_from_journal(journal, "t", [prompt]), [*World().tools(), tool],
                         flow=PrivacyFlow(POLICY, secret=b"k"), thread_id="t")
     assert live and {(v.call_id, v.rule, v.arg) for v in found} == live
+    return w, [m for m in out["messages"] if isinstance(m, ToolMessage)]
+
+
+def test_the_audit_of_the_journal_finds_the_derived_leak_the_live_guard_denied():
+    w, tms = _derive_and_post_audited(reverse, "Show my profile.")
+    assert outcome(tms, "post_webpage") == "denied" and w.posts == []
 
 
 @privacy_sink(internal=["text"])
@@ -240,34 +245,10 @@ def checksum(text: str) -> str:
 
 
 def test_a_tool_error_computed_from_a_handle_is_a_handle_live_and_in_the_audit():
-    w = World()
-    steps = [("get_profile", {}), "check", "post"]
-
-    def rule(messages: list[Any]) -> Any:
-        tools = [m for m in messages if isinstance(m, ToolMessage)]
-        if len(tools) >= len(steps):
-            return "done"
-        step = steps[len(tools)]
-        if step == "check":
-            return ("checksum", {"text": json.loads(tools[0].content)["ssn"]})
-        if step == "post":
-            return ("post_webpage", {"url": DROP, "content": tools[1].content})
-        return step
-
-    flow = PrivacyFlow(POLICY, secret=b"k")
-    app = Agent(ScriptedModel(rule=rule), [*w.tools(), checksum], guards=[flow.guard()], flow=flow).compile()
-    prompt = "Check my SSN."
-    out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})
-    tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
+    w, tms = _derive_and_post_audited(checksum, "Check my SSN.")
     shown = text_of(tms, "checksum")  # the model learns that it failed, not what the error said
     assert shown.startswith("checksum failed: «") and "0211" not in shown
     assert outcome(tms, "post_webpage") == "denied" and w.posts == []
-    journal = app.nodes["tools"].bound.journal
-    live = {(e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
-            for v in e.data["evidence"]["violations"]}
-    found = audit_trace(trace_from_journal(journal, "t", [prompt]), [*World().tools(), checksum],
-                        flow=PrivacyFlow(POLICY, secret=b"k"), thread_id="t")
-    assert live and {(v.call_id, v.rule, v.arg) for v in found} == live
 
 
 @privacy_sink(internal=["text"])
