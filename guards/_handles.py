@@ -123,7 +123,9 @@ _VALUE_TEXT = json_text(ensure_ascii=False, default=repr)
 
 def _value_text(value: Any) -> str:
     """A handle's value as it reads inside text: a record or a list as its JSON."""
-    return value if isinstance(value, str) else _VALUE_TEXT(value) if isinstance(value, (dict, list, tuple)) else str(value)
+    if isinstance(value, str):
+        return value
+    return _VALUE_TEXT(value) if isinstance(value, (dict, list, tuple)) else str(value)
 
 
 def _marked(value: Any, out: list[str]) -> list[str]:

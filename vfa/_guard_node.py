@@ -41,14 +41,14 @@ class Flow(Protocol):
     `label` gives the labels of a proposal's arguments; `resolve` returns the arguments the effect
     really receives (e.g. opaque handles swapped for the values they stand for), called only after
     the guards allowed the proposal, and before them only to check against the tool's schema
-    arguments that failed it as written (a handle standing where a number belongs); `observe` turns a tool's result into the text the model sees
-    (e.g. private values replaced by handles). `observe` runs again on replay, so it must be
-    deterministic in (thread id, call id, result). A flow may also define `bind(specs, journal,
-    messages_key)`, called once by each guard node it serves with that node's tool specs, journal and
-    state key of its messages (so it can rebuild what it observed on a thread from the journal after
-    a restart), and
-    `observe_error(proposal, spec, text)` for a tool's error text (which may quote anything the tool
-    held); without it errors go through `observe`.
+    arguments that failed it as written (a handle standing where a number belongs); `observe` turns
+    a tool's result into the text the model sees (e.g. private values replaced by handles).
+    `observe` runs again on replay, so it must be deterministic in (thread id, call id, result). A
+    flow may also define `bind(specs, journal, messages_key)`, called once by each guard node it
+    serves with that node's tool specs, journal and state key of its messages (so it can rebuild what
+    it observed on a thread from the journal after a restart), and `observe_error(proposal, spec,
+    text)` for a tool's error text (which may quote anything the tool held); without it errors go
+    through `observe`.
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
