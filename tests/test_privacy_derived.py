@@ -312,26 +312,24 @@ def test_a_handled_float_that_comes_back_as_an_integer_is_handled_again():
     assert "4111111111111111" not in shown and "«card:" in shown
 
 
-def test_a_handled_number_can_be_passed_where_a_number_belongs():
-    paid: list[Any] = []
+def test_a_handle_where_a_number_belongs_is_a_schema_error():
+    # checking a handle's value against a parameter's type and limits before the guards ran would tell
+    # the model something of the value (a length, a magnitude) and hand the effect unconverted text:
+    # the argument is refused as written
+    moved: list[Any] = []
 
-    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])  # between the user's own accounts
+    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
     @privacy_source()
     @effect
     def move_savings(iban: str, amount: float) -> str:
         """Move money to the user's own savings account."""
-        paid.append((iban, amount))
+        moved.append(amount)
         return "moved"
 
     w = World()
-    savings = "DE44500105175407324931"  # the user's own account, which get_balance also shows
-    w2, tms = run(f"Move my whole balance to {savings}.", [
+    _, tms = run("Move my whole balance to my savings.", [
         ("get_balance", {}),
-        lambda o: ("move_savings", {"iban": savings, "amount": o[0]["balance"]})],
+        lambda o: ("move_savings", {"iban": "DE44500105175407324931", "amount": o[0]["balance"]})],
         world=w, tools=[*w.tools(), move_savings])
-    assert outcome(tms, "move_savings") == "committed" and paid == [(savings, w.balance)]
-    # a handle of text where a number belongs is still a schema error
-    _, tms = run("Move it.", [("get_profile", {}),
-                              lambda o: ("move_savings", {"iban": savings, "amount": _ssn(o)})],
-                 world=World(), tools=[*World().tools(), move_savings])
-    assert outcome(tms, "move_savings") == "denied" and "amount" in text_of(tms, "move_savings")
+    assert outcome(tms, "move_savings") == "denied" and moved == []
+    assert "guard 'schema'" in text_of(tms, "move_savings")

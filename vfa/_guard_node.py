@@ -40,15 +40,13 @@ class Flow(Protocol):
 
     `label` gives the labels of a proposal's arguments; `resolve` returns the arguments the effect
     really receives (e.g. opaque handles swapped for the values they stand for), called only after
-    the guards allowed the proposal, and before them only to check against the tool's schema
-    arguments that failed it as written (a handle standing where a number belongs); `observe` turns
-    a tool's result into the text the model sees (e.g. private values replaced by handles).
-    `observe` runs again on replay, so it must be deterministic in (thread id, call id, result). A
-    flow may also define `bind(specs, journal, messages_key)`, called once by each guard node it
-    serves with that node's tool specs, journal and state key of its messages (so it can rebuild what
-    it observed on a thread from the journal after a restart), and `observe_error(proposal, spec,
-    text)` for a tool's error text (which may quote anything the tool held); without it errors go
-    through `observe`.
+    the guards allowed the proposal; `observe` turns a tool's result into the text the model sees
+    (e.g. private values replaced by handles). `observe` runs again on replay, so it must be
+    deterministic in (thread id, call id, result). A flow may also define `bind(specs, journal,
+    messages_key)`, called once by each guard node it serves with that node's tool specs, journal and
+    state key of its messages (so it can rebuild what it observed on a thread from the journal after
+    a restart), and `observe_error(proposal, spec, text)` for a tool's error text (which may quote
+    anything the tool held); without it errors go through `observe`.
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
@@ -208,10 +206,8 @@ class GuardNode(RunnableCallable):
         try:
             args = spec.validate(raw_args)
         except ArgumentError as exc:
-            args = self._validate_through_handles(spec, raw_args, call_id, thread_id)
-            if args is None:
-                return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)),
-                                    fingerprint=fingerprint)
+            return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)),
+                                fingerprint=fingerprint)
         if questions is not None:
             questions.replay((thread_id, call_id, tool), finished=False)
         else:
@@ -334,22 +330,6 @@ class GuardNode(RunnableCallable):
         if reply_to is not None:
             message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
         return message
-
-    def _validate_through_handles(self, spec: ToolSpec, raw_args: Any, call_id: str,
-                                  thread_id: str) -> dict[str, Any] | None:
-        """Arguments that failed the schema only because a handle stands where a value of another type
-        belongs (a handled balance passed as an amount): checked with the values the flow resolves
-        them to, and kept in handle form (resolved only at commit). None when they stay invalid."""
-        if self.flow is None or not isinstance(raw_args, dict):
-            return None
-        resolved = self.flow.resolve(Proposal(call_id=call_id, tool=spec.name, args=raw_args, thread_id=thread_id))
-        if resolved == raw_args:
-            return None  # no handle in them: the schema's verdict stands
-        try:
-            checked = spec.validate(resolved)
-        except ArgumentError:
-            return None
-        return {k: raw_args[k] if k in raw_args and resolved.get(k) != raw_args[k] else v for k, v in checked.items()}
 
     def _labels(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
         """The flow's labels of a call's arguments (none without a flow)."""
