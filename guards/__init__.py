@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "APPROVE_FOR_RECIPIENT": "._privacy",
     "APPROVE_ONCE": "._privacy",
     "FlowViolation": "._privacy",
+    "HandleError": "._handles",
     "PrivacyFlow": "._flow",
     "PrivacyGuard": "._privacy",
     "PrivacyPolicy": "._privacy_decl",

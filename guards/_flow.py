@@ -64,7 +64,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 from vfa import PUBLIC, USER, Label, Proposal, ToolSpec
 from vfa._jsontext import json_text
 
-from ._handles import HANDLE_RE, HandleStore, has_marks
+from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._privacy_decl import PrivacyPolicy, Source, principals, source_of
 
 __all__ = ["Observation", "PrivacyFlow"]
@@ -1125,7 +1125,12 @@ class PrivacyFlow:
         args = proposal.args
         if not has_marks(args):  # no handle in it: the arguments as they are (a fresh top-level dict)
             return dict(args) if args.__class__ is dict else self.store.resolve(args, proposal.thread_id)
-        return self.store.resolve(args, proposal.thread_id)
+        store, thread = self.store, proposal.thread_id
+        lost = [t for t in store.tokens_in(args) if store.get(t, thread) is None]
+        if lost:  # the guard denies forged tokens: one unknown now was dropped since (`max_threads`)
+            raise HandleError(f"{lost[0]} stands for no value on this thread any more (the flow dropped the "
+                              f"thread after the check); nothing was run")
+        return store.resolve(args, thread)
 
     def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         """Label a tool result, put handles in place of its private values, and return what the model sees."""

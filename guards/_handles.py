@@ -16,13 +16,18 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from vfa import Label
+from vfa import Label, VfaError
 from vfa._jsontext import json_text
 
-__all__ = ["HANDLE_RE", "Handle", "HandleStore", "has_marks"]
+__all__ = ["HANDLE_RE", "Handle", "HandleError", "HandleStore", "has_marks"]
 
 HANDLE_RE = re.compile(r"«([a-z0-9_]{1,24}):([0-9a-f]{16})»")
 """What a handle looks like in text; anything matching it but never minted is a forgery."""
+
+
+class HandleError(VfaError):
+    """A handle in a call's arguments stands for no value at commit time (its thread was dropped after
+    the check): the call fails instead of handing the effect the token's text."""
 
 
 @dataclass(frozen=True)

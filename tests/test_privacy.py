@@ -12,6 +12,7 @@ from benchmarks.privacy.attacks import BY_ID
 from benchmarks.privacy.run import harness
 from benchmarks.privacy.tasks import TASKS
 from benchmarks.privacy.world import ATTACKER, BOB, CAROL, POLICY, USER, World
+from guards import HandleError
 from guards import (
     APPROVE_FOR_RECIPIENT,
     APPROVE_ONCE,
@@ -142,7 +143,9 @@ def test_private_values_never_reach_the_model_and_resolve_only_at_commit():
     token = json.loads(text)["ssn"]
     p = Proposal(call_id="c1", tool="send_email", args={"to": [CAROL], "body": f"SSN {token}"}, thread_id="t")
     assert flow.resolve(p)["body"] == f"SSN {SSN}"
-    assert flow.resolve(p.model_copy(update={"thread_id": "other"}))["body"] == f"SSN {token}"
+    with pytest.raises(HandleError) as foreign:  # another thread's handle stands for nothing here
+        flow.resolve(p.model_copy(update={"thread_id": "other"}))
+    assert SSN not in str(foreign.value)
 
 
 def _mini_agent(script, policy=None, journal=None, flow=None):

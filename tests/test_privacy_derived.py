@@ -333,3 +333,32 @@ def test_a_handle_where_a_number_belongs_is_a_schema_error():
         world=w, tools=[*w.tools(), move_savings])
     assert outcome(tms, "move_savings") == "denied" and moved == []
     assert "guard 'schema'" in text_of(tms, "move_savings")
+
+
+def test_a_handle_dropped_between_the_check_and_the_commit_fails_the_call():
+    # a thread evicted (max_threads) after the guards allowed the call: the effect must not get the
+    # token's text in place of the value
+    from vfa import ALLOW, guard as as_guard
+
+    w = World()
+    flow = PrivacyFlow(POLICY, secret=b"k")
+
+    @as_guard(inline=True)
+    def evict(proposal, context):
+        if proposal.tool == "send_email":
+            flow.forget(proposal.thread_id)
+        return ALLOW
+
+    def rule(messages: list[Any]) -> Any:
+        tools = [m for m in messages if isinstance(m, ToolMessage)]
+        if not tools:
+            return ("get_profile", {})
+        if len(tools) == 1:
+            ssn = json.loads(tools[0].content)["ssn"]
+            return ("send_email", {"to": [CAROL], "subject": "ssn", "body": f"SSN {ssn}"})
+        return "done"
+
+    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard(), evict], flow=flow).compile()
+    out = app.invoke({"messages": [HumanMessage("Send Carol my SSN.")]}, {"configurable": {"thread_id": "t"}})
+    tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
+    assert outcome(tms, "send_email") == "failed" and w.sent == []

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from benchmarks.privacy.world import ATTACKER, BOB, POLICY, World
 from guards import PrivacyFlow, privacy_source
+from guards import HandleError
 from vfa import Proposal, ToolSpec
 
 SSN = "078-05-1120"
@@ -57,7 +60,8 @@ def test_results_with_handles_are_minted_per_call_never_shared():
     assert one != two and SSN not in (one + two)
     p = Proposal(call_id="c3", tool="send_email", args={"body": two}, thread_id="u")
     assert flow.resolve(p)["body"] == SSN
-    assert flow.resolve(p.model_copy(update={"thread_id": "t"}))["body"] == two  # another thread's handle
+    with pytest.raises(HandleError):  # another thread's handle stands for nothing on this one
+        flow.resolve(p.model_copy(update={"thread_id": "t"}))
 
 
 def test_a_tuple_result_is_labelled_like_the_list_the_model_sees():

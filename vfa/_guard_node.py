@@ -263,17 +263,19 @@ class GuardNode(RunnableCallable):
     def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], execute: Execute, *,
                 restart: bool = False) -> ToolMessage:
         # The journal keeps the arguments as proposed (handles, not the private values they stand
-        # for); only the effect itself receives the resolved ones.
-        resolved = self.flow.resolve(proposal) if self.flow is not None else proposal.args
+        # for); only the effect itself receives the resolved ones, resolved as it runs: a handle that
+        # no longer resolves fails the call like any error of the tool, before anything is done.
+        flow = self.flow
+        run = (lambda: execute(spec, flow.resolve(proposal))) if flow is not None else (lambda: execute(spec, proposal.args))
         # An error message may quote the resolved (private) values: the flow rewrites it like a result.
-        redact = (lambda text: self._observe_error(proposal, spec, text)) if self.flow is not None else None
+        redact = (lambda text: self._observe_error(proposal, spec, text)) if flow is not None else None
         if spec.is_effect:
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, proposal.args,
-                                             lambda: execute(spec, resolved), pending=pending, restart=restart,
+                                             run, pending=pending, restart=restart,
                                              tag={"task": current_task()}, redact=redact)
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
             try:
-                ok, result = True, execute(spec, resolved)
+                ok, result = True, run()
             except Exception as exc:  # the tool's own failure goes back to the model as an error
                 if _is_bubble_up(exc):
                     raise
