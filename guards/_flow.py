@@ -1184,14 +1184,25 @@ class PrivacyFlow:
                  hide: bool) -> Observation:
         """`obs` of a result computed from handled values (see `record`)."""
         lbl = _join_all(Label(readers=s.readers, sources=s.sources) for s in secrets)  # trust is the inputs' concern
-        obs.label = _join(obs.label, lbl)
         if hide:
-            whole = _join(obs.label, obs.untrusted) if obs.untrusted is not None else obs.label
+            # Its own label: the secrets' readers (and any the tool declared), and sources that name it
+            # apart, never the result's field names or record keys (they may be computed from the
+            # secret: a denial would read them out). Its origins are not the secrets' own, so a
+            # person's approval of one never covers the other.
+            readers = lbl.readers if obs.label.readers is None else (
+                obs.label.readers if lbl.readers is None else lbl.readers & obs.label.readers)
+            sources = {f"tool:{tool}", f"derived:{tool}#{obs.call_id}"}
+            sources.update(f"derived-from:{s}" for s in lbl.sources if not s.startswith("tool:"))
+            whole = Label(readers=readers, sources=frozenset(sources),
+                          trusted=obs.label.trusted and obs.untrusted is None)
+            obs.label = whole
             obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, result, whole, f"{tool}#{obs.call_id}")
-            # the model saw a handle: nothing of the result grounds an argument or is copied in clear
-            obs.tracked, obs.texts, obs.digits, obs.trusted_parts = (), (), (), ()
+            # the model saw a handle: nothing of the result grounds an argument, is copied in clear or
+            # names a record
+            obs.tracked, obs.texts, obs.digits, obs.trusted_parts, obs.keys = (), (), (), (), _NO_KEYS
             obs._words, obs._trusted_text = frozenset(), ""
             return obs
+        obs.label = _join(obs.label, lbl)
         try:
             value = json.loads(obs.text) if not isinstance(result, str) else obs.text
         except ValueError:
@@ -1222,6 +1233,7 @@ class PrivacyFlow:
         """The observation of one result (not yet remembered); `share`: it may come from, and go to,
         the memo of results shown alike; `mint`: its private fields are shown as handles of their own
         (not for a result shown as one handle: a field's handle would carry only its declared label)."""
+        inputs = inputs if isinstance(inputs, (list, tuple)) else list(inputs)
         tainted = [lbl for lbl in inputs if not lbl.trusted]
         ctx = key = None
         if decl is not None:
@@ -1234,7 +1246,7 @@ class PrivacyFlow:
                 elif not ctx.text and _is_text_blocks(result):
                     text = "".join(str(b.get("text", "")) for b in result)
                     # not shared: its text is set below, and an observation from the memo is everyone's
-                    obs = self._observation(thread_id, call_id, tool, _blob_source(decl), text, tainted,
+                    obs = self._observation(thread_id, call_id, tool, _blob_source(decl), text, inputs,
                                             share=False, mint=mint)
                     obs.text = _SHOWN(result)  # the blocks are shown as they are (a blob hands out no handles)
                     return obs
@@ -1245,7 +1257,11 @@ class PrivacyFlow:
                     return _tainted(hit[1].like(call_id), tainted) if tainted else hit[1]
         obs = Observation(call_id, tool)
         trusted: list[Any] = []
-        if key is None and self.store.has_thread(thread_id):  # a key means no handle value is in it
+        # A key means no handle value is in it. Only a call without arguments gets handles put back:
+        # a call's arguments could carry guesses (a list of dates echoed back), and a guess shown as a
+        # handle would tell the model it was right; elsewhere the value is labelled as the tool
+        # declares (value tracking follows it)
+        if key is None and not inputs and self.store.has_thread(thread_id):
             result = self._rehandle(result, thread_id, obs)
         if ctx is None:
             lbl = Label(sources=frozenset({f"tool:{tool}"}), trusted=self.policy.undeclared_output == "trusted")
@@ -1563,17 +1579,17 @@ class PrivacyFlow:
 
     def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_words: frozenset[str]) -> Label:
         text = _text(leaf)
-        out = PUBLIC
+        out = held = PUBLIC  # the labels of the text around the handles, and of the handles in it
         if "«" in text:
             for m in HANDLE_RE.finditer(text):
                 h = self.store.get(m.group(0), thread_id)
-                out = _join(out, h.label if h is not None else Label(
+                held = _join(held, h.label if h is not None else Label(
                     readers=frozenset(), sources=frozenset({f"forged-handle:{m.group(0)}"}), trusted=False))
             rest = HANDLE_RE.sub(" ", text)
         else:
             rest = text
         if not rest.strip():
-            return out  # empty, or nothing but handles
+            return held  # empty, or nothing but handles
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
         if n and idx.tracked:
             tracked = idx.tracked
@@ -1590,15 +1606,16 @@ class PrivacyFlow:
         # that differs only in punctuation: bob@fami.ly.example is not bob@family.example)
         # a number only as a whole token of it ("#": see `_user_forms`), a short text as a word of it
         in_user = ("#" + key in user_words) if number else (key in user_words) if short else (f" {_phrase(rest)} " in users)
+        # what vouches for the words around handles never vouches for the handles: each keeps its label
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
-            return _vouched(_join(out, USER))
+            return _join(_vouched(_join(out, USER)), held)
         if idx.taint is not None or not out.trusted:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
             if _value_form(rest) in trusted or (number and key in trusted):
-                return _vouched(out)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
+                return _join(_vouched(out), held)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
             if idx.taint is not None:
                 out = _join(out, idx.taint)
-        return out
+        return _join(out, held)
 
     def content_label(self, texts: Iterable[str], thread_id: str, calls: Collection[str] | None = None) -> Label:
         """The label value tracking gives texts joined together (forward and in reverse order): a private

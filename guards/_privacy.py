@@ -177,9 +177,11 @@ class PrivacyGuard:
         user = flow.policy.addresses
         for arg, to, recipients in audiences:
             lbl = proposal.labels.get(arg, PUBLIC)
-            if arg in decl.refers:  # the record is named by the value the handle stands for
-                key = flow.store.resolve(args[arg], thread) if tokens else args[arg]
-                lbl = lbl.join(self._referent(thread, decl.refers[arg], key, calls, args[arg]))
+            if arg in decl.refers:
+                # a record named through a handle is looked up by the handle, so as one never seen
+                # (private to the user): resolving it would let a denial name the record whose key
+                # equals a value the model may not read
+                lbl = lbl.join(self._referent(thread, decl.refers[arg], args[arg], calls, args[arg]))
             if lbl.readers is None:
                 continue  # public: it may flow to anyone
             readers = lbl.readers - ABSTRACT_PRINCIPALS  # "user" is no address: an argument "user" reads nothing
