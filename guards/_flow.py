@@ -955,6 +955,10 @@ class PrivacyFlow:
         self._thread_calls: dict[str, list[str]] = {}
         """Thread -> the call ids of its observations, oldest first; ordered by the thread's last result."""
         self._thread_seen: dict[str, set[str]] = {}
+        self._passed: dict[str, set[str]] = {}
+        """Thread -> handles given to a tool as arguments: the world may hold their values now."""
+        self._guessed: dict[str, set[str]] = {}
+        """Thread -> handles whose value an argument held in clear (a guess, or a copy from elsewhere)."""
         self._unrecorded: dict[str, set[str]] = {}
         """Thread -> call ids the model saw a result of that the journal has no record of (fail closed)."""
         self._grants: dict[frozenset[str], frozenset[str]] = {}
@@ -1030,6 +1034,8 @@ class PrivacyFlow:
             for call in self._thread_calls.pop(thread_id, ()):
                 self._obs.pop((thread_id, call), None)
             self._thread_seen.pop(thread_id, None)
+            self._passed.pop(thread_id, None)
+            self._guessed.pop(thread_id, None)
             self._unrecorded.pop(thread_id, None)
             self._indexes.pop(thread_id, None)
             self._scans.pop(thread_id, None)
@@ -1069,6 +1075,7 @@ class PrivacyFlow:
                 labels[e.call_id] = list(self._label_args(args, thread_id, users, None).values()) \
                     if isinstance(args, dict) else []
                 secrets[e.call_id] = self.secrets_in(args, thread_id)
+                self._note_args(args, thread_id)
             elif e.kind in ("ran", "committed", "failed"):
                 spec = self._spec(e.tool)
                 with self._lock:
@@ -1137,6 +1144,7 @@ class PrivacyFlow:
         cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
+        self._note_args(proposal.args, proposal.thread_id)
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
                           source_of(spec.meta) if spec is not None else None, result,
                           inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id))
@@ -1151,6 +1159,7 @@ class PrivacyFlow:
             return cached.text
         decl = source_of(spec.meta) if spec is not None else None
         kind = (decl.kind if decl is not None else "") or proposal.tool
+        self._note_args(proposal.args, proposal.thread_id)
         return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
                            inputs=proposal.labels.values(),
                            secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
@@ -1196,7 +1205,8 @@ class PrivacyFlow:
             whole = Label(readers=readers, sources=frozenset(sources),
                           trusted=obs.label.trusted and obs.untrusted is None)
             obs.label = whole
-            obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, result, whole, f"{tool}#{obs.call_id}")
+            obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, result, whole, f"{tool}#{obs.call_id}",
+                                       derived=True)
             # the model saw a handle: nothing of the result grounds an argument, is copied in clear or
             # names a record
             obs.tracked, obs.texts, obs.digits, obs.trusted_parts, obs.keys = (), (), (), (), _NO_KEYS
@@ -1224,6 +1234,27 @@ class PrivacyFlow:
             h = store.get(t, thread_id)
             out.append(h.label if h is not None else self._lost(t))
         return out
+
+    def _note_args(self, args: Any, thread_id: str) -> None:
+        """Which of the thread's handles a call's arguments passed to its tool, and whose values they
+        held in clear: `_rehandle` puts back only the first kind, never the second (a value that came
+        back because the model wrote it into an argument would, as a handle, confirm the guess)."""
+        store = self.store
+        if not store.has_thread(thread_id) or not args:
+            return
+        given = [t for t in store.tokens_in(args) if store.get(t, thread_id) is not None]
+        try:
+            text = _STRICT(args)
+        except (TypeError, ValueError):
+            text = repr(args)
+        guessed = [h.token for h in store.of_thread(thread_id)
+                   if len(t := _text(h.value)) >= 3 and (t in text or _STRICT(t)[1:-1] in text)]
+        if given or guessed:
+            with self._lock:
+                if given:
+                    self._passed.setdefault(thread_id, set()).update(given)
+                if guessed:
+                    self._guessed.setdefault(thread_id, set()).update(guessed)
 
     def _lost(self, token: str) -> Label:
         return Label(readers=frozenset(self.policy.user), sources=frozenset({f"lost-handle:{token}"}))
@@ -1425,7 +1456,8 @@ class PrivacyFlow:
     def _record_label(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> tuple[Label, frozenset[str]]:
         sources = {f"tool:{tool}"}
         if decl.key and decl.key in node:
-            sources.add(f"{kind}:{node[decl.key]}")
+            key = str(node[decl.key])  # a private key goes by a digest: a denial reads its sources out
+            sources.add(f"{kind}:{self.store.digest(key) if decl.key in decl.private else key}")
         tags = set(sources)
         readers: set[str] | None = set(self.policy.user)
         for f in decl.readers_from:
@@ -1484,8 +1516,11 @@ class PrivacyFlow:
             obs.texts.append((padded, lbl))
 
     def _rehandle(self, result: Any, thread_id: str, obs: Observation) -> Any:
-        """Put handles back where a tool echoed a value it received through one (no dereferencing)."""
-        known = [(h, t) for h in self.store.of_thread(thread_id) if len(t := _text(h.value)) >= 3]
+        """Put handles back where a tool echoed a value it received through one (no dereferencing):
+        only handles a tool was given, and whose value no argument held in clear (see `_note_args`)."""
+        passed, guessed = self._passed.get(thread_id, ()), self._guessed.get(thread_id, ())
+        known = [(h, t) for h in self.store.of_thread(thread_id)
+                 if h.token in passed and h.token not in guessed and len(t := _text(h.value)) >= 3]
         if not known:
             return result
 

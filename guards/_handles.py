@@ -40,6 +40,8 @@ class Handle:
     label: Label
     origin: str
     """Tool, call and path of the value, e.g. "get_profile#call_0_0:ssn"."""
+    derived: bool = False
+    """A value a tool computed from handles it was given (not a field it read)."""
 
 
 class HandleStore:
@@ -56,12 +58,17 @@ class HandleStore:
         self._by_thread: dict[str, dict[str, Handle]] = {}
         self._lock = threading.Lock()
 
-    def mint(self, thread_id: str, call_id: str, path: str, name: str, value: Any, label: Label, origin: str) -> str:
+    def digest(self, text: str) -> str:
+        """A keyed digest naming a private value where its name is shown (a private record key)."""
+        return "#" + hmac.new(self._secret, f"name\0{text}".encode(), hashlib.sha256).hexdigest()[:16]
+
+    def mint(self, thread_id: str, call_id: str, path: str, name: str, value: Any, label: Label, origin: str,
+             *, derived: bool = False) -> str:
         """The handle for one value; the same (thread, call, path) always gives the same handle."""
         digest = hmac.new(self._secret, f"{thread_id}\0{call_id}\0{path}".encode(), hashlib.sha256).hexdigest()[:16]
         kind = re.sub(r"[^a-z0-9_]", "_", name.lower())[:24] or "value"
         token = f"«{kind}:{digest}»"
-        h = Handle(token, thread_id, value, label, origin)
+        h = Handle(token, thread_id, value, label, origin, derived)
         with self._lock:
             self._by_token[token] = h
             self._by_thread.setdefault(thread_id, {})[token] = h

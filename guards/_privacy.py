@@ -178,10 +178,13 @@ class PrivacyGuard:
         for arg, to, recipients in audiences:
             lbl = proposal.labels.get(arg, PUBLIC)
             if arg in decl.refers:
-                # a record named through a handle is looked up by the handle, so as one never seen
-                # (private to the user): resolving it would let a denial name the record whose key
-                # equals a value the model may not read
-                lbl = lbl.join(self._referent(thread, decl.refers[arg], args[arg], calls, args[arg]))
+                # a handle of a field names the record it was read from; a derived one (a value a
+                # tool computed) is looked up as itself, an unseen record: resolving it would let a
+                # denial name the record whose key equals a value the model may not read
+                value = args[arg]
+                h = flow.store.get(value, thread) if tokens and isinstance(value, str) else None
+                key = h.value if h is not None and not h.derived else value
+                lbl = lbl.join(self._referent(thread, decl.refers[arg], key, calls, value))
             if lbl.readers is None:
                 continue  # public: it may flow to anyone
             readers = lbl.readers - ABSTRACT_PRINCIPALS  # "user" is no address: an argument "user" reads nothing

@@ -439,3 +439,54 @@ def test_a_guess_echoed_back_by_a_tool_is_not_turned_into_a_handle():
     _, tms = run("Echo some dates.", [
         ("get_profile", {}), ("encode_text", {"text": guesses[::-1], "encoding": "reversed"})], world=w)
     assert "«" not in text_of(tms, "encode_text")
+
+
+def test_a_guess_stored_then_read_back_is_not_turned_into_a_handle():
+    notes: list[str] = []
+
+    @privacy_sink(internal=["text"])
+    @privacy_source(pure=True)
+    @effect
+    def add_note(text: str) -> str:
+        """Keep a note."""
+        notes.append(text)
+        return "noted"
+
+    @privacy_sink()
+    @privacy_source(pure=True)
+    def list_notes() -> list:
+        """The notes kept."""
+        return [{"text": t} for t in notes]
+
+    w = World()
+    guesses = " ".join(f"1990-04-{d:02d}" for d in range(1, 31))
+    _, tms = run("Note some dates.", [("get_profile", {}), ("add_note", {"text": guesses}), ("list_notes", {})],
+                 world=w, tools=[*w.tools(), add_note, list_notes])
+    assert "«" not in text_of(tms, "list_notes")
+
+
+def test_records_keyed_by_a_private_field_are_named_by_their_handle_and_a_digest():
+    sent: list[Any] = []
+
+    @privacy_sink()
+    @privacy_source(private=["iban"], readers_from=["holders"], kind="account", key="iban")
+    def list_accounts() -> list:
+        """The user's accounts and who holds each."""
+        return [{"iban": "DE44500105175407324931", "holders": ["me@home.example", CAROL]}]
+
+    @privacy_sink(disclose={"account": "to"}, refers={"account": "account"}, authority=["to"])
+    @privacy_source()
+    @effect
+    def send_statement(account: str, to: str) -> str:
+        """Send an account's statement to someone."""
+        sent.append((account, to))
+        return "sent"
+
+    for to, expected in ((CAROL, "committed"), ("bob@family.example", "denied")):
+        w = World()
+        _, tms = run(f"Send the statement of our joint account to {to}.", [
+            ("list_accounts", {}), lambda o, to=to: ("send_statement", {"account": o[0][0]["iban"], "to": to})],
+            world=w, tools=[*w.tools(), list_accounts, send_statement])
+        assert outcome(tms, "send_statement") == expected, to
+        assert "DE4450010517" not in text_of(tms, "send_statement")  # the key is named by a digest
+    assert sent == [("DE44500105175407324931", CAROL)]
