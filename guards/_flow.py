@@ -768,7 +768,7 @@ class _Walk:
 
     def echoed(self, v: str) -> bool:
         """True when a leaf is nothing but handles this thread minted (a tool echoed values it received
-        through them, re-handled by `_rehandle`): their labels are joined and the leaf is shown as it is.
+        through them, or text holding minted tokens): their labels are joined and the leaf is shown as it is.
 
         A handle-shaped token this thread never minted (text an attacker wrote to look like a handle), or
         a minted handle next to other text, does not exempt the leaf: it is labelled like any leaf (the
@@ -955,10 +955,8 @@ class PrivacyFlow:
         self._thread_calls: dict[str, list[str]] = {}
         """Thread -> the call ids of its observations, oldest first; ordered by the thread's last result."""
         self._thread_seen: dict[str, set[str]] = {}
-        self._passed: dict[str, set[str]] = {}
-        """Thread -> handles given to a tool as arguments: the world may hold their values now."""
-        self._guessed: dict[str, set[str]] = {}
-        """Thread -> handles whose value an argument held in clear (a guess, or a copy from elsewhere)."""
+        self.private_keys: set[str] = set()
+        """Record kinds whose key field is private: named in a `refers` argument only by a handle."""
         self._unrecorded: dict[str, set[str]] = {}
         """Thread -> call ids the model saw a result of that the journal has no record of (fail closed)."""
         self._grants: dict[frozenset[str], frozenset[str]] = {}
@@ -969,8 +967,8 @@ class PrivacyFlow:
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
-        self._handle_forms: dict[str, tuple[int, tuple[str, ...]]] = {}
-        """Thread -> (its handle count, the texts of its handle values, see `_values_of`)."""
+        self._handle_forms: dict[str, tuple[int, tuple[tuple[str, ...], tuple[Label, ...]]]] = {}
+        """Thread -> (its handle count, the texts of its handle values and their labels, see `_values_of`)."""
         self._lock = threading.Lock()
 
     def guard(self, **kwargs: Any) -> Any:
@@ -1034,8 +1032,6 @@ class PrivacyFlow:
             for call in self._thread_calls.pop(thread_id, ()):
                 self._obs.pop((thread_id, call), None)
             self._thread_seen.pop(thread_id, None)
-            self._passed.pop(thread_id, None)
-            self._guessed.pop(thread_id, None)
             self._unrecorded.pop(thread_id, None)
             self._indexes.pop(thread_id, None)
             self._scans.pop(thread_id, None)
@@ -1075,7 +1071,6 @@ class PrivacyFlow:
                 labels[e.call_id] = list(self._label_args(args, thread_id, users, None).values()) \
                     if isinstance(args, dict) else []
                 secrets[e.call_id] = self.secrets_in(args, thread_id)
-                self._note_args(args, thread_id)
             elif e.kind in ("ran", "committed", "failed"):
                 spec = self._spec(e.tool)
                 with self._lock:
@@ -1144,7 +1139,6 @@ class PrivacyFlow:
         cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
-        self._note_args(proposal.args, proposal.thread_id)
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
                           source_of(spec.meta) if spec is not None else None, result,
                           inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id))
@@ -1159,7 +1153,6 @@ class PrivacyFlow:
             return cached.text
         decl = source_of(spec.meta) if spec is not None else None
         kind = (decl.kind if decl is not None else "") or proposal.tool
-        self._note_args(proposal.args, proposal.thread_id)
         return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
                            inputs=proposal.labels.values(),
                            secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
@@ -1176,13 +1169,17 @@ class PrivacyFlow:
         trusted one.
 
         `secrets` are the labels of the handles among the arguments: values the model could not read
-        but the tool could. A result computed from one, or its error text, is shown to the model as
+        but the tool could (and of any handle whose value the result shows). A result computed from one, or its error text, is shown to the model as
         one handle, private to their readers, whatever the tool declares: whatever a tool makes of a
         value (reverses, encodes, slices, tests it) would otherwise reach the model in a form no
         tracking can follow. What the model still learns is whether the call failed: one bit per
         call. In a flow without handles (an audit of values read in clear), the result is shown,
         private to their readers, and tracked.
         """
+        if not secrets and self.store.has_thread(thread_id):
+            # it shows a value the model may only see as a handle (the world held it): all of it is
+            # hidden, not the value alone, or a list of guesses would come back with the right one marked
+            secrets = self._shown_secrets(thread_id, result)
         if secrets:
             obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
             return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
@@ -1235,27 +1232,6 @@ class PrivacyFlow:
             out.append(h.label if h is not None else self._lost(t))
         return out
 
-    def _note_args(self, args: Any, thread_id: str) -> None:
-        """Which of the thread's handles a call's arguments passed to its tool, and whose values they
-        held in clear: `_rehandle` puts back only the first kind, never the second (a value that came
-        back because the model wrote it into an argument would, as a handle, confirm the guess)."""
-        store = self.store
-        if not store.has_thread(thread_id) or not args:
-            return
-        given = [t for t in store.tokens_in(args) if store.get(t, thread_id) is not None]
-        try:
-            text = _STRICT(args)
-        except (TypeError, ValueError):
-            text = repr(args)
-        guessed = [h.token for h in store.of_thread(thread_id)
-                   if len(t := _text(h.value)) >= 3 and (t in text or _STRICT(t)[1:-1] in text)]
-        if given or guessed:
-            with self._lock:
-                if given:
-                    self._passed.setdefault(thread_id, set()).update(given)
-                if guessed:
-                    self._guessed.setdefault(thread_id, set()).update(guessed)
-
     def _lost(self, token: str) -> Label:
         return Label(readers=frozenset(self.policy.user), sources=frozenset({f"lost-handle:{token}"}))
 
@@ -1288,12 +1264,6 @@ class PrivacyFlow:
                     return _tainted(hit[1].like(call_id), tainted) if tainted else hit[1]
         obs = Observation(call_id, tool)
         trusted: list[Any] = []
-        # A key means no handle value is in it. Only a call without arguments gets handles put back:
-        # a call's arguments could carry guesses (a list of dates echoed back), and a guess shown as a
-        # handle would tell the model it was right; elsewhere the value is labelled as the tool
-        # declares (value tracking follows it)
-        if key is None and not inputs and self.store.has_thread(thread_id):
-            result = self._rehandle(result, thread_id, obs)
         if ctx is None:
             lbl = Label(sources=frozenset({f"tool:{tool}"}), trusted=self.policy.undeclared_output == "trusted")
             shown = result
@@ -1357,7 +1327,7 @@ class PrivacyFlow:
         the same JSON text get the same labels, tracked values and trusted parts. It cannot be shared
         when its declaration hands out handles (they are minted per call), when it holds handle-shaped
         text, values that are not JSON (shown through their repr), or a value of one of this thread's
-        handles (which `_rehandle` would put back): those are labelled afresh.
+        handles (whose result is then shown as a handle): those are labelled afresh.
         """
         if self.handles and ctx.handled:
             return None
@@ -1370,28 +1340,39 @@ class PrivacyFlow:
                 return None
         if len(text) > _MEMO_TEXT or "«" in text:
             return None
-        if self.store.has_thread(thread_id) and any(map(text.__contains__, self._values_of(thread_id))):
+        if self.store.has_thread(thread_id) and any(map(text.__contains__, self._values_of(thread_id)[0])):
             return None
         return (id(ctx), result.__class__ is str, text)
 
-    def _values_of(self, thread_id: str) -> tuple[str, ...]:
-        """The texts of a thread's handle values as `_rehandle` looks for them, raw and JSON-escaped
-        (values of fewer than three characters left out); rebuilt when the thread minted more."""
+    def _values_of(self, thread_id: str) -> tuple[tuple[str, ...], tuple[Label, ...]]:
+        """The texts of a thread's handle values as a result would show them, raw and JSON-escaped
+        (values of fewer than three characters left out), and each text's handle label; rebuilt
+        when the thread minted more."""
         handles = self.store.of_thread(thread_id)
         hit = self._handle_forms.get(thread_id)
         if hit is not None and hit[0] == len(handles):
             return hit[1]
         forms: list[str] = []
+        labels: list[Label] = []
         for h in handles:
             t = _text(h.value)
-            if len(t) >= 3:
-                forms += (t, _STRICT(t)[1:-1])
+            more = [t, _STRICT(t)[1:-1]] if len(t) >= 3 else []
             if isinstance(h.value, float):  # also as JSON writes it (1e+16, 4.2e-07)
-                forms.append(_STRICT(h.value))
-        out = tuple(forms)
+                more.append(_STRICT(h.value))
+            forms += more
+            labels += [h.label] * len(more)
+        out = (tuple(forms), tuple(labels))
         with self._lock:
             self._handle_forms[thread_id] = (len(handles), out)
         return out
+
+    def _shown_secrets(self, thread_id: str, result: Any) -> list[Label]:
+        """The labels of the thread's handles whose value a result shows."""
+        forms, labels = self._values_of(thread_id)
+        if not forms:
+            return []
+        text = result if isinstance(result, str) else _SHOWN(result)
+        return [lbl for form, lbl in zip(forms, labels) if form in text]
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
               trusted: list[Any], mint: bool = True) -> Any:
@@ -1457,7 +1438,11 @@ class PrivacyFlow:
         sources = {f"tool:{tool}"}
         if decl.key and decl.key in node:
             key = str(node[decl.key])  # a private key goes by a digest: a denial reads its sources out
-            sources.add(f"{kind}:{self.store.digest(key) if decl.key in decl.private else key}")
+            if decl.key in decl.private:
+                self.private_keys.add(kind)
+                sources.add(f"{kind}:{self.store.digest(key)}")
+            else:
+                sources.add(f"{kind}:{key}")
         tags = set(sources)
         readers: set[str] | None = set(self.policy.user)
         for f in decl.readers_from:
@@ -1514,36 +1499,6 @@ class PrivacyFlow:
             if obs.texts.__class__ is tuple:
                 obs.texts = []
             obs.texts.append((padded, lbl))
-
-    def _rehandle(self, result: Any, thread_id: str, obs: Observation) -> Any:
-        """Put handles back where a tool echoed a value it received through one (no dereferencing):
-        only handles a tool was given, and whose value no argument held in clear (see `_note_args`)."""
-        passed, guessed = self._passed.get(thread_id, ()), self._guessed.get(thread_id, ())
-        known = [(h, t) for h in self.store.of_thread(thread_id)
-                 if h.token in passed and h.token not in guessed and len(t := _text(h.value)) >= 3]
-        if not known:
-            return result
-
-        def swap(node: Any) -> Any:
-            if isinstance(node, str):
-                for h, t in known:
-                    if t in node:
-                        node = node.replace(t, h.token)
-                        obs.label = _join(obs.label, h.label)
-                return node
-            if isinstance(node, (int, float)) and not isinstance(node, bool):
-                for h, _t in known:
-                    if h.value == node:
-                        obs.label = _join(obs.label, h.label)
-                        return h.token
-                return node
-            if isinstance(node, dict):
-                return {k: swap(v) for k, v in node.items()}
-            if isinstance(node, list):
-                return [swap(v) for v in node]
-            return node
-
-        return swap(result)
 
     # -- labelling arguments ---------------------------------------------------------------------
 

@@ -182,8 +182,7 @@ class PrivacyGuard:
                 # tool computed) is looked up as itself, an unseen record: resolving it would let a
                 # denial name the record whose key equals a value the model may not read
                 value = args[arg]
-                h = flow.store.get(value, thread) if tokens and isinstance(value, str) else None
-                key = h.value if h is not None and not h.derived else value
+                key = _lookup_keys(flow, thread, value, decl.refers[arg] in getattr(flow, "private_keys", ()))
                 lbl = lbl.join(self._referent(thread, decl.refers[arg], key, calls, value))
             if lbl.readers is None:
                 continue  # public: it may flow to anyone
@@ -271,6 +270,27 @@ class PrivacyGuard:
                     for r in v.get("recipients") or ():
                         out[(tool, str(r))] = out.get((tool, str(r)), frozenset()) | origins
         return out
+
+
+_NO_RECORD = object()
+"""A lookup key that matches no record (`str` of it is unique to this process)."""
+
+
+def _lookup_keys(flow: Any, thread: str, value: Any, private: bool) -> Any:
+    """The keys a `refers` argument names its records by: a field's own handle stands for its value; a
+    derived handle, and any text naming a record whose key is private (a guess), match nothing (an
+    unseen record): a match would tell the model which guess, or which computed value, was a key."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    keys = []
+    for v in items:
+        h = flow.store.get(v, thread) if isinstance(v, str) and "«" in v else None
+        if h is not None and not h.derived:
+            keys.append(h.value)
+        elif h is not None or private:
+            keys.append(_NO_RECORD)
+        else:
+            keys.append(v)
+    return keys if isinstance(value, (list, tuple)) else keys[0]
 
 
 class _SinkPlan:

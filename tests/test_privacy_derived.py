@@ -309,7 +309,7 @@ def test_a_handled_float_that_comes_back_as_an_integer_is_handled_again():
         lambda o: ("register_card", {"merchant": "shop.example", "card": o[0]["card"]}),
         ("list_registrations", {})], world=w, tools=[*w.tools(), get_wallet, register_card, list_registrations])
     shown = text_of(tms, "list_registrations")
-    assert "4111111111111111" not in shown and "«card:" in shown
+    assert "4111111111111111" not in shown and _is_handle(shown)  # the whole result hidden, as derived
 
 
 def test_a_handle_where_a_number_belongs_is_a_schema_error():
@@ -432,16 +432,19 @@ def test_a_record_named_through_a_handle_is_looked_up_by_the_handle():
     assert "unseen-record" in denial and not any(f"room:{d}" in denial for d in range(10))
 
 
-def test_a_guess_echoed_back_by_a_tool_is_not_turned_into_a_handle():
-    # a handle put back in place would tell the model which of its guesses was the private value
+def test_a_result_showing_a_handled_value_is_hidden_whole():
+    # a handle put back in place would tell the model which of its guesses was the private value:
+    # the whole result is one handle (the model learns only that some guess matched)
     w = World()
-    guesses = " ".join(f"1990-04-{d:02d}" for d in range(1, 31))
+    guesses = [f"1990-04-{d:02d}" for d in range(1, 31)]
     _, tms = run("Echo some dates.", [
-        ("get_profile", {}), ("encode_text", {"text": guesses[::-1], "encoding": "reversed"})], world=w)
-    assert "«" not in text_of(tms, "encode_text")
+        ("get_profile", {}), ("encode_text", {"text": " ".join(guesses)[::-1], "encoding": "reversed"}),
+        ("encode_text", {"text": " ".join(guesses[:5])[::-1], "encoding": "reversed"})], world=w)
+    first, second = [str(m.content) for m in tms if m.name == "encode_text"]
+    assert _is_handle(first) and second == " ".join(guesses[:5])  # no match among the first five: in clear
 
 
-def test_a_guess_stored_then_read_back_is_not_turned_into_a_handle():
+def test_a_guess_stored_then_read_back_is_hidden_whole():
     notes: list[str] = []
 
     @privacy_sink(internal=["text"])
@@ -460,9 +463,9 @@ def test_a_guess_stored_then_read_back_is_not_turned_into_a_handle():
 
     w = World()
     guesses = " ".join(f"1990-04-{d:02d}" for d in range(1, 31))
-    _, tms = run("Note some dates.", [("get_profile", {}), ("add_note", {"text": guesses}), ("list_notes", {})],
+    _, tms = run("Note some dates.", [("add_note", {"text": guesses}), ("get_profile", {}), ("list_notes", {})],
                  world=w, tools=[*w.tools(), add_note, list_notes])
-    assert "«" not in text_of(tms, "list_notes")
+    assert _is_handle(text_of(tms, "list_notes"))  # the notes hold the date of birth: hidden whole
 
 
 def test_records_keyed_by_a_private_field_are_named_by_their_handle_and_a_digest():
@@ -490,3 +493,29 @@ def test_records_keyed_by_a_private_field_are_named_by_their_handle_and_a_digest
         assert outcome(tms, "send_statement") == expected, to
         assert "DE4450010517" not in text_of(tms, "send_statement")  # the key is named by a digest
     assert sent == [("DE44500105175407324931", CAROL)]
+
+
+def test_guesses_at_a_private_record_key_are_all_unseen_records():
+    @privacy_sink()
+    @privacy_source(private=["iban"], readers_from=["holders"], kind="account", key="iban")
+    def list_accounts() -> list:
+        """The user's accounts and who holds each."""
+        return [{"iban": "DE44500105175407324931", "holders": ["me@home.example", CAROL]}]
+
+    @privacy_sink(disclose={"accounts": "to"}, refers={"accounts": "account"}, authority=["to"])
+    @privacy_source()
+    @effect
+    def send_statements(accounts: list[str], to: str) -> str:
+        """Send statements of accounts to someone."""
+        return "sent"
+
+    guesses = [f"DE4450010517540732{n:04d}" for n in range(4920, 4940)]  # the real key among them
+    w = World()
+    _, tms = run("Send statements to Bob.", [
+        ("list_accounts", {}), ("send_statements", {"accounts": guesses, "to": "bob@family.example"})],
+        world=w, tools=[*w.tools(), list_accounts, send_statements])
+    denial = text_of(tms, "send_statements")
+    assert outcome(tms, "send_statements") == "denied"
+    # the right guess is named like every other (value tracking still tells that one of them is a
+    # private value: one bit per call, not which)
+    assert all(f"account:{g}" in denial for g in guesses)

@@ -47,15 +47,10 @@ def test_a_result_holding_a_value_of_the_threads_handles_is_not_shared():
     assert first.text == said
     profile = flow.record("h", "c1", "get_profile", _spec("get_profile").meta["privacy_source"], World().profile)
     token = json.loads(profile.text)["ssn"]
-    # the handle given to a tool (which may keep the value), then a result without arguments shows it
-    flow.observe(Proposal(call_id="c2", tool="echo", args={"text": token}, thread_id="h"), ToolSpec.of(echo), "ok")
-    echoed = flow.record("h", "c3", "echo", decl, said)
-    assert SSN not in echoed.text and token in echoed.text  # put back behind the thread's handle
+    echoed = flow.record("h", "c2", "echo", decl, said)
+    # shown as one handle of its own (the value never in clear, nor marked where it stood)
+    assert SSN not in echoed.text and echoed.text.startswith("«echo:") and token not in echoed.text
     assert not echoed.label.may_flow_to([BOB])
-    # a value the model wrote into an argument itself (a guess) is never put back: it would confirm it
-    flow.observe(Proposal(call_id="c4", tool="echo", args={"text": f"is it {SSN}?"}, thread_id="h"),
-                 ToolSpec.of(echo), "ok")
-    assert token not in flow.record("h", "c5", "echo", decl, said).text
 
 
 def test_results_with_handles_are_minted_per_call_never_shared():
