@@ -468,14 +468,15 @@ def test_a_guess_stored_then_read_back_is_hidden_whole():
     assert _is_handle(text_of(tms, "list_notes"))  # the notes hold the date of birth: hidden whole
 
 
+@privacy_sink()
+@privacy_source(private=["iban"], readers_from=["holders"], kind="account", key="iban")
+def list_accounts() -> list:
+    """The user's accounts (keyed by a private IBAN) and who holds each."""
+    return [{"iban": "DE44500105175407324931", "holders": ["me@home.example", CAROL]}]
+
+
 def test_records_keyed_by_a_private_field_are_named_by_their_handle_and_a_digest():
     sent: list[Any] = []
-
-    @privacy_sink()
-    @privacy_source(private=["iban"], readers_from=["holders"], kind="account", key="iban")
-    def list_accounts() -> list:
-        """The user's accounts and who holds each."""
-        return [{"iban": "DE44500105175407324931", "holders": ["me@home.example", CAROL]}]
 
     @privacy_sink(disclose={"account": "to"}, refers={"account": "account"}, authority=["to"])
     @privacy_source()
@@ -496,12 +497,6 @@ def test_records_keyed_by_a_private_field_are_named_by_their_handle_and_a_digest
 
 
 def test_guesses_at_a_private_record_key_are_all_unseen_records():
-    @privacy_sink()
-    @privacy_source(private=["iban"], readers_from=["holders"], kind="account", key="iban")
-    def list_accounts() -> list:
-        """The user's accounts and who holds each."""
-        return [{"iban": "DE44500105175407324931", "holders": ["me@home.example", CAROL]}]
-
     @privacy_sink(disclose={"accounts": "to"}, refers={"accounts": "account"}, authority=["to"])
     @privacy_source()
     @effect
