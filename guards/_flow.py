@@ -595,6 +595,9 @@ def _shingles_of(texts: Iterable[tuple[str, Label]], into: dict[str, Label] | No
     return out
 
 
+MIN_NORMED = 6
+"""Handle values of at least this many letters and digits are found in a result in any spacing."""
+
 _RECENT = 64
 """Message scans (and call-set indexes) are kept for this many most recently active threads."""
 
@@ -1017,6 +1020,10 @@ class PrivacyFlow:
         which a thread's observations are rebuilt when this flow no longer holds them, `_restore`)
         and the state key of its messages."""
         self._bound.append(specs)  # kept, not copied: a gate registers its tools after it is built
+        for spec in specs.values():  # kinds whose records are keyed by a private field (see `private_keys`)
+            src = source_of(spec.meta)
+            if src is not None and src.key and src.key in src.private:
+                self.private_keys.add(src.kind or spec.name)
         if self.journal is None:
             self.journal = journal
         if messages_key not in self._message_keys:
@@ -1176,6 +1183,7 @@ class PrivacyFlow:
         call. In a flow without handles (an audit of values read in clear), the result is shown,
         private to their readers, and tracked.
         """
+        computed = bool(secrets)
         if not secrets and self.store.has_thread(thread_id):
             # it shows a value the model may only see as a handle (the world held it): all of it is
             # hidden, not the value alone, or a list of guesses would come back with the right one marked
@@ -1183,11 +1191,11 @@ class PrivacyFlow:
         if secrets:
             obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
             return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
-                                                           hide=self.handles))
+                                                           hide=self.handles, computed=computed))
         return self._remember(thread_id, call_id, self._observation(thread_id, call_id, tool, decl, result, inputs))
 
     def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
-                 hide: bool) -> Observation:
+                 hide: bool, computed: bool = True) -> Observation:
         """`obs` of a result computed from handled values (see `record`)."""
         lbl = _join_all(Label(readers=s.readers, sources=s.sources) for s in secrets)  # trust is the inputs' concern
         if hide:
@@ -1204,9 +1212,12 @@ class PrivacyFlow:
             obs.label = whole
             obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, result, whole, f"{tool}#{obs.call_id}",
                                        derived=True)
-            # the model saw a handle: nothing of the result grounds an argument, is copied in clear or
-            # names a record
-            obs.tracked, obs.texts, obs.digits, obs.trusted_parts, obs.keys = (), (), (), (), _NO_KEYS
+            # the model saw a handle: nothing of the result grounds an argument or is copied in clear;
+            # records a tool read from the world stay known to sinks that refer to them (a file shared
+            # by its path), but not those of a result computed from a secret (their keys may encode it)
+            obs.tracked, obs.texts, obs.digits, obs.trusted_parts = (), (), (), ()
+            if computed:
+                obs.keys = _NO_KEYS
             obs._words, obs._trusted_text = frozenset(), ""
             return obs
         obs.label = _join(obs.label, lbl)
@@ -1372,7 +1383,13 @@ class PrivacyFlow:
         if not forms:
             return []
         text = result if isinstance(result, str) else _SHOWN(result)
-        return [lbl for form, lbl in zip(forms, labels) if form in text]
+        found = [lbl for form, lbl in zip(forms, labels) if form in text]
+        # also with separators, case and punctuation ignored, for values long enough to mean something
+        # (a stored SSN written 078051120, a salary 84,300.75)
+        norm = _norm_of(text)
+        found += [h.label for h in self.store.of_thread(thread_id)
+                  if len(n := _norm_of(_text(h.value))) >= MIN_NORMED and n in norm]
+        return found
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
               trusted: list[Any], mint: bool = True) -> Any:

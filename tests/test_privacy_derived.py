@@ -514,3 +514,36 @@ def test_guesses_at_a_private_record_key_are_all_unseen_records():
     # the right guess is named like every other (value tracking still tells that one of them is a
     # private value: one bit per call, not which)
     assert all(f"account:{g}" in denial for g in guesses)
+
+
+def test_a_file_hidden_for_quoting_a_handled_value_can_still_be_shared_with_its_readers():
+    # the W-2 quotes the SSN the profile showed as a handle: it is read back as one handle, yet the
+    # file stays a record the model saw, so sharing it with Carol (one of its readers) needs no one
+    w = World()
+    _, tms = run(f"Share tax/w2-2025.txt with {CAROL}.", [
+        ("get_profile", {}), ("read_file", {"path": "tax/w2-2025.txt"}),
+        ("share_file", {"path": "tax/w2-2025.txt", "email": CAROL})], world=w)
+    assert _is_handle(text_of(tms, "read_file")) and outcome(tms, "share_file") == "committed"
+
+
+def test_a_handled_value_read_back_in_another_spelling_is_hidden():
+    vault: dict[str, Any] = {}
+
+    @privacy_sink(internal=["name", "value"])
+    @privacy_source()
+    @effect
+    def keep(name: str, value: Any) -> str:
+        """Keep a value."""
+        vault[name] = value
+        return "kept"
+
+    @privacy_sink()
+    @privacy_source()
+    def list_kept() -> list:
+        """What is kept, formatted."""
+        return [{"ssn": str(vault.get("ssn", "")).replace("-", "")}]
+
+    w = World()
+    _, tms = run("Keep my SSN.", [("get_profile", {}), lambda o: ("keep", {"name": "ssn", "value": _ssn(o)}),
+                                   ("list_kept", {})], world=w, tools=[*w.tools(), keep, list_kept])
+    assert _is_handle(text_of(tms, "list_kept"))  # 078051120 is the SSN without its dashes
