@@ -127,6 +127,14 @@ _NORMS: dict[str, str] = {}
 """Normal forms of texts that recur (trusted parts, argument leaves), bounded."""
 
 
+_NOT_ALNUM_SPACE = re.compile(r"[^\w\s]|_")
+
+
+def _word_norms(text: str) -> str:
+    """Each word of a text normalised (`_norm`), joined by NUL: a normal form found in it lies in one word."""
+    return "\0".join(_NOT_ALNUM_SPACE.sub("", _fold(text).lower()).split())
+
+
 def _norm_of(text: str) -> str:
     """`_norm(text)`, cached: the same contact names, subjects and bodies are normalised again and again."""
     n = _NORMS.get(text)
@@ -1218,6 +1226,8 @@ class PrivacyFlow:
             obs.tracked, obs.texts, obs.digits, obs.trusted_parts = (), (), (), ()
             if computed:
                 obs.keys = _NO_KEYS
+            elif obs.keys:  # not a record named by the value the result was hidden for (a guess would find it)
+                obs.keys = {k: v for k, v in obs.keys.items() if not self._shows_secret(thread_id, str(k[1]))}
             obs._words, obs._trusted_text = frozenset(), ""
             return obs
         obs.label = _join(obs.label, lbl)
@@ -1384,12 +1394,22 @@ class PrivacyFlow:
             return []
         text = result if isinstance(result, str) else _SHOWN(result)
         found = [lbl for form, lbl in zip(forms, labels) if form in text]
-        # also with separators, case and punctuation ignored, for values long enough to mean something
-        # (a stored SSN written 078051120, a salary 84,300.75)
-        norm = _norm_of(text)
+        # also with case and punctuation ignored inside one word, for values long enough to mean
+        # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
+        # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth
+        words = _word_norms(text)
         found += [h.label for h in self.store.of_thread(thread_id)
-                  if len(n := _norm_of(_text(h.value))) >= MIN_NORMED and n in norm]
+                  if len(n := _norm_of(_text(h.value))) >= MIN_NORMED and n in words]
         return found
+
+    def _shows_secret(self, thread_id: str, text: str) -> bool:
+        """Whether a text holds a value of the thread's handles (as `_shown_secrets` finds them)."""
+        forms = self._values_of(thread_id)[0]
+        if any(map(text.__contains__, forms)):
+            return True
+        words = _word_norms(text)
+        return any(len(n := _norm_of(_text(h.value))) >= MIN_NORMED and n in words
+                   for h in self.store.of_thread(thread_id))
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
               trusted: list[Any], mint: bool = True) -> Any:

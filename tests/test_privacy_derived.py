@@ -547,3 +547,32 @@ def test_a_handled_value_read_back_in_another_spelling_is_hidden():
     _, tms = run("Keep my SSN.", [("get_profile", {}), lambda o: ("keep", {"name": "ssn", "value": _ssn(o)}),
                                    ("list_kept", {})], world=w, tools=[*w.tools(), keep, list_kept])
     assert _is_handle(text_of(tms, "list_kept"))  # 078051120 is the SSN without its dashes
+
+
+def test_unrelated_numbers_side_by_side_do_not_spell_a_handled_value():
+    @privacy_sink()
+    @privacy_source(pure=True)
+    def price_list() -> str:
+        """Today's totals."""
+        return "Totals: 11.99, 0.04, 12.50"  # without separators: 11990041250, holding 19900412
+
+    w = World()
+    _, tms = run("Show the totals.", [("get_profile", {}), ("price_list", {})], world=w, tools=[*w.tools(), price_list])
+    assert text_of(tms, "price_list") == "Totals: 11.99, 0.04, 12.50"
+
+
+def test_a_hidden_result_forgets_the_records_named_by_a_handled_value():
+    @privacy_sink()
+    @privacy_source(kind="doc", key="name")
+    def list_docs() -> list:
+        """The user's documents."""
+        return [{"name": "w2_078-05-1120.pdf"}, {"name": "lease.pdf"}]
+
+    w = World()
+    flow = PrivacyFlow(POLICY, secret=b"k")
+    _, tms = run("List my documents.", [("get_profile", {}), ("list_docs", {})], world=w, flow=flow,
+                 tools=[*w.tools(), list_docs])
+    assert _is_handle(text_of(tms, "list_docs"))
+    # a guess at the name would find the record, one bit a call: it is not kept; the other record is
+    assert flow.key_label("t1", "doc", "w2_078-05-1120.pdf") is None
+    assert flow.key_label("t1", "doc", "lease.pdf") is not None
