@@ -127,12 +127,31 @@ _NORMS: dict[str, str] = {}
 """Normal forms of texts that recur (trusted parts, argument leaves), bounded."""
 
 
-_NOT_ALNUM_SPACE = re.compile(r"[^\w\s]|_")
+_EDGES = "\"'()[]{}:;,"
 
 
 def _word_norms(text: str) -> str:
-    """Each word of a text normalised (`_norm`), joined by NUL: a normal form found in it lies in one word."""
-    return "\0".join(_NOT_ALNUM_SPACE.sub("", _fold(text).lower()).split())
+    """Each word of a text normalised (`_norm`), joined by NUL, so that a normal form found in it lies
+    in one word; a run of short digit groups (a formatted number: 4111 1111 1111 1111, 078 05 1120)
+    counts as one word, ended by a comma or anything that is not such a group (11.99, 0.04, 12.50
+    stay apart)."""
+    out: list[str] = []
+    run: list[str] = []
+    for w in _fold(text).lower().split():
+        group = w.strip(_EDGES)
+        if group.isdigit() and len(group) <= 4:
+            run.append(group)
+            if "," in w[len(w.rstrip(_EDGES)):]:  # a comma after it ends the number
+                out.append("".join(run))
+                run = []
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(_NOT_ALNUM.sub("", w))
+    if run:
+        out.append("".join(run))
+    return "\0".join(out)
 
 
 def _norm_of(text: str) -> str:

@@ -576,3 +576,26 @@ def test_a_hidden_result_forgets_the_records_named_by_a_handled_value():
     # a guess at the name would find the record, one bit a call: it is not kept; the other record is
     assert flow.key_label("t1", "doc", "w2_078-05-1120.pdf") is None
     assert flow.key_label("t1", "doc", "lease.pdf") is not None
+
+
+def test_a_handled_value_read_back_in_spaced_groups_is_hidden():
+    vault: dict[str, Any] = {}
+
+    @privacy_sink(internal=["name", "value"])
+    @privacy_source()
+    @effect
+    def keep(name: str, value: Any) -> str:
+        """Keep a value."""
+        vault[name] = value
+        return "kept"
+
+    @privacy_sink()
+    @privacy_source()
+    def list_kept() -> list:
+        """What is kept, in groups."""
+        return [{"ssn": str(vault.get("ssn", "")).replace("-", " ")}]
+
+    w = World()
+    _, tms = run("Keep my SSN.", [("get_profile", {}), lambda o: ("keep", {"name": "ssn", "value": _ssn(o)}),
+                                   ("list_kept", {})], world=w, tools=[*w.tools(), keep, list_kept])
+    assert _is_handle(text_of(tms, "list_kept"))  # 078 05 1120: one number in groups
