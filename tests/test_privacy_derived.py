@@ -10,6 +10,7 @@ import json
 import math
 from typing import Any
 
+import pytest
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -526,29 +527,6 @@ def test_a_file_hidden_for_quoting_a_handled_value_can_still_be_shared_with_its_
     assert _is_handle(text_of(tms, "read_file")) and outcome(tms, "share_file") == "committed"
 
 
-def test_a_handled_value_read_back_in_another_spelling_is_hidden():
-    vault: dict[str, Any] = {}
-
-    @privacy_sink(internal=["name", "value"])
-    @privacy_source()
-    @effect
-    def keep(name: str, value: Any) -> str:
-        """Keep a value."""
-        vault[name] = value
-        return "kept"
-
-    @privacy_sink()
-    @privacy_source()
-    def list_kept() -> list:
-        """What is kept, formatted."""
-        return [{"ssn": str(vault.get("ssn", "")).replace("-", "")}]
-
-    w = World()
-    _, tms = run("Keep my SSN.", [("get_profile", {}), lambda o: ("keep", {"name": "ssn", "value": _ssn(o)}),
-                                   ("list_kept", {})], world=w, tools=[*w.tools(), keep, list_kept])
-    assert _is_handle(text_of(tms, "list_kept"))  # 078051120 is the SSN without its dashes
-
-
 def test_unrelated_numbers_side_by_side_do_not_spell_a_handled_value():
     @privacy_sink()
     @privacy_source(pure=True)
@@ -578,7 +556,8 @@ def test_a_hidden_result_forgets_the_records_named_by_a_handled_value():
     assert flow.key_label("t1", "doc", "lease.pdf") is not None
 
 
-def test_a_handled_value_read_back_in_spaced_groups_is_hidden():
+@pytest.mark.parametrize("joint", ["", " "])  # 078051120, and 078 05 1120 (one number in groups)
+def test_a_handled_value_read_back_in_another_spelling_is_hidden(joint: str):
     vault: dict[str, Any] = {}
 
     @privacy_sink(internal=["name", "value"])
@@ -592,10 +571,10 @@ def test_a_handled_value_read_back_in_spaced_groups_is_hidden():
     @privacy_sink()
     @privacy_source()
     def list_kept() -> list:
-        """What is kept, in groups."""
-        return [{"ssn": str(vault.get("ssn", "")).replace("-", " ")}]
+        """What is kept, formatted."""
+        return [{"ssn": str(vault.get("ssn", "")).replace("-", joint)}]
 
     w = World()
     _, tms = run("Keep my SSN.", [("get_profile", {}), lambda o: ("keep", {"name": "ssn", "value": _ssn(o)}),
                                    ("list_kept", {})], world=w, tools=[*w.tools(), keep, list_kept])
-    assert _is_handle(text_of(tms, "list_kept"))  # 078 05 1120: one number in groups
+    assert _is_handle(text_of(tms, "list_kept"))
