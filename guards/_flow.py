@@ -1246,7 +1246,7 @@ class PrivacyFlow:
             if computed:
                 obs.keys = _NO_KEYS
             elif obs.keys:  # not a record named by the value the result was hidden for (a guess would find it)
-                obs.keys = {k: v for k, v in obs.keys.items() if not self._shows_secret(thread_id, str(k[1]))}
+                obs.keys = {k: v for k, v in obs.keys.items() if not self._shown_secrets(thread_id, str(k[1]))}
             obs._words, obs._trusted_text = frozenset(), ""
             return obs
         obs.label = _join(obs.label, lbl)
@@ -1420,15 +1420,6 @@ class PrivacyFlow:
         found += [h.label for h in self.store.of_thread(thread_id)
                   if len(n := _norm_of(_text(h.value))) >= MIN_NORMED and n in words]
         return found
-
-    def _shows_secret(self, thread_id: str, text: str) -> bool:
-        """Whether a text holds a value of the thread's handles (as `_shown_secrets` finds them)."""
-        forms = self._values_of(thread_id)[0]
-        if any(map(text.__contains__, forms)):
-            return True
-        words = _word_norms(text)
-        return any(len(n := _norm_of(_text(h.value))) >= MIN_NORMED and n in words
-                   for h in self.store.of_thread(thread_id))
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
               trusted: list[Any], mint: bool = True) -> Any:
