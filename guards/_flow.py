@@ -1677,7 +1677,12 @@ class PrivacyFlow:
             out = _digit_label(out, "".join(digits), idx.digits)
             out = _digit_label(out, "".join(reversed(digits)), idx.digits)
         if idx.texts:
-            words = [_words(p) for p in parts]
+            words = [ws for ws in (_words(p) for p in parts) if ws]
+            # a run across a join holds the last word before it and the first after it, side by side:
+            # when no private text holds any such pair, no run across a join can be in one
+            pairs = {f" {a[-1]} {b[0]} " for x, y in zip(words, words[1:]) for a, b in ((x, y), (y, x))}
+            if not any(p in private for private in idx.texts for p in pairs):
+                return out
             for order in (words, words[::-1]):
                 # runs inside one text were looked up when it was labelled: only those across a join are new
                 joined: list[str] = []
