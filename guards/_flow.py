@@ -1695,6 +1695,36 @@ class PrivacyFlow:
                 out = _text_label(out, joined, idx, sorted(i for i in starts if i <= last))
         return out
 
+    def values_in(self, texts: Iterable[str], thread_id: str) -> frozenset[str]:
+        """Keyed digests of the private values that texts carry, one per value however it is written
+        (by its handle, in clear, in another spelling, split across the texts): what a person's approval
+        "for this recipient" covers. Found as labelling finds them; a handle this thread does not hold
+        is a value of its own."""
+        store, idx = self.store, self._index(thread_id, None)
+        found: set[str] = set()
+        parts: list[str] = []
+        for t in texts:
+            if "«" in t:
+                for m in HANDLE_RE.finditer(t):
+                    h = store.get(m.group(0), thread_id)
+                    found.add(f"value\0{_norm_of(_text(h.value))}" if h is not None else f"handle\0{m.group(0)}")
+                t = HANDLE_RE.sub(" ", t)
+            parts.append(t)
+        # the texts joined both ways hold every run of each text and every run across a join
+        norms = [_norm_of(p) for p in parts]
+        digits = [_digits_of(p) for p in parts]
+        words = [_words(p) for p in parts]
+        for order in (slice(None), slice(None, None, -1)):
+            n = "".join(norms[order])
+            found.update(f"value\0{v}" for v in filter(n.__contains__, idx.tracked))
+            d = "".join(digits[order])
+            if len(d) >= MIN_DIGITS:
+                found.update(f"value\0{v}" for v in filter(d.__contains__, idx.digits))
+            ws = [w for x in words[order] for w in x]
+            runs = [f" {' '.join(ws[i:i + SHINGLE])} " for i in range(len(ws) - SHINGLE + 1)]
+            found.update(f"text\0{p}" for p in idx.texts if any(map(p.__contains__, runs)))
+        return frozenset(store.digest(v) for v in found)
+
     def key_label(self, thread_id: str, kind: str, key: Any, calls: Collection[str] | None = None) -> Label | None:
         """The label of a record (kind, key) the model saw on this thread, or None if it never saw it."""
         return self._index(thread_id, calls).keys.get((kind, str(key)))

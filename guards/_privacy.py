@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
@@ -28,7 +28,8 @@ APPROVE_ONCE: dict[str, Any] = {"type": "approve"}
 """A person's answer that lets this one call through."""
 APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "scope": "recipient"}
 """A person's answer that also lets later disclosures by the same tool to the same recipients through
-(on this thread), of data from the origins (sources) approved: data from another origin asks again. It is read back from the journal's `approved` entries, which only an answer to
+(on this thread), of data from the origins (sources) and of the private values approved: data from
+another origin, or another value of the same field (another card's number), asks again. It is read back from the journal's `approved` entries, which only an answer to
 `interrupt()` can write: no tool output or prompt can create one."""
 REJECT: dict[str, Any] = {"type": "reject"}
 
@@ -60,6 +61,10 @@ class FlowViolation:
     """The label's sources: the tools, records and fields the value came from."""
     readers: tuple[str, ...] | None
     message: str
+    values: tuple[str, ...] = ()
+    """For confidentiality, once a person may be asked: keyed digests of the private values the argument
+    carries (one per value, however it is written), so that an approval for a recipient covers those
+    values and not every value of their field. Never shown to the model."""
 
     def as_dict(self) -> dict[str, Any]:
         # what dataclasses.asdict gives (the fields are strings and tuples of strings), without its deep copy
@@ -99,19 +104,43 @@ class PrivacyGuard:
         if not found:
             return ALLOW
         # only a disclosure to named recipients can have been approved: read the journal only then
+        asks = self.flow.policy.on_violation == "ask"
         approvable = any(v.rule == "confidentiality" and v.recipients for v in found)
         approved = self._approved(proposal.thread_id, context.journal) if approvable else {}
-        # covered only when every recipient was approved for this tool and for every origin of this data
+        if approvable and (asks or approved):  # what a question records and an approval covers: these very values
+            found = [replace(v, values=self._values(proposal, decl, v)) if v.rule == "confidentiality"
+                     and v.recipients else v for v in found]
+        # covered only when every recipient was approved for this tool, for every origin of this data
+        # and for every private value in it
         open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients and all(
-            set(v.origin) <= approved.get((v.tool, r), frozenset()) for r in v.recipients))]
+            set(v.origin) <= approved.get((v.tool, r), _NOTHING)[0]
+            and set(v.values) <= approved.get((v.tool, r), _NOTHING)[1] for r in v.recipients))]
         if not open_:
             return ALLOW
-        evidence = {"violations": [v.as_dict() for v in open_], "tool": proposal.tool,
-                    "recipients": sorted({r for v in open_ for r in v.recipients})}
-        if self.flow.policy.on_violation == "ask" and all(v.rule != "handle" for v in open_):
-            return Escalate(question=_question(proposal, open_), evidence=evidence)
+        recipients = sorted({r for v in open_ for r in v.recipients})
+        if asks and all(v.rule != "handle" for v in open_):
+            return Escalate(question=_question(proposal, open_), evidence={
+                "violations": [v.as_dict() for v in open_], "tool": proposal.tool, "recipients": recipients})
+        # the model reads a denial: the values' digests stay out of it
+        evidence = {"violations": [{k: x for k, x in v.as_dict().items() if k != "values"} for v in open_],
+                    "tool": proposal.tool, "recipients": recipients}
         more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
         return Deny(reason=open_[0].message + more, evidence=evidence)
+
+    def _values(self, proposal: Proposal, decl: Sink | None, v: FlowViolation) -> tuple[str, ...]:
+        """The digests of the private values a violation's arguments carry, and of the records they refer to."""
+        flow, thread, args = self.flow, proposal.thread_id, proposal.args
+        names = [a for a in v.arg.split("+") if a in args]  # "a+b": a value split across arguments
+        found = set(flow.values_in([t for a in names for t in _strings_of(args[a])], thread)) \
+            if hasattr(flow, "values_in") else set()
+        refers = decl.refers if decl is not None else {}
+        for a in names:
+            if a in refers:
+                kind = refers[a]
+                keys = _lookup_keys(flow, thread, args[a], kind in getattr(flow, "private_keys", ()))
+                found.update(flow.store.digest(f"record\0{kind}\0{k}") for k in (
+                    keys if isinstance(keys, list) else [keys]))
+        return tuple(sorted(found))
 
     def lint(self, specs: Mapping[str, ToolSpec]) -> None:
         """Raise `PolicyError` for a sink declaration naming arguments its tool does not have."""
@@ -248,14 +277,15 @@ class PrivacyGuard:
             lbl = one if lbl is None else lbl.join(one)
         return lbl or PUBLIC
 
-    def _approved(self, thread_id: str, context_journal: Any = None) -> dict[tuple[str, str], frozenset[str]]:
-        """(tool, recipient) -> the origins (sources) a person approved "for this recipient" on this thread,
-        from the journal: a later disclosure is covered only when its origins are among them."""
+    def _approved(self, thread_id: str, context_journal: Any = None) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
+        """(tool, recipient) -> the origins (sources) and the values (digests) a person approved "for this
+        recipient" on this thread, from the journal: a later disclosure is covered only when its origins
+        and its values are among them (an approval journaled without values covers none)."""
         journal = self.journal or self.flow.journal or context_journal
         if journal is None:
             return {}
         asked: dict[str, dict[str, Any]] = {}
-        out: dict[tuple[str, str], frozenset[str]] = {}
+        out: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         for e in journal.entries(thread_id):
             if e.kind == "escalated" and e.data.get("guard") == self.name:
                 asked[e.call_id] = e.data.get("evidence") or {}
@@ -267,9 +297,15 @@ class PrivacyGuard:
                     if v.get("rule") != "confidentiality":
                         continue
                     origins = frozenset(str(o) for o in v.get("origin") or ())
+                    values = frozenset(str(x) for x in v.get("values") or ())
                     for r in v.get("recipients") or ():
-                        out[(tool, str(r))] = out.get((tool, str(r)), frozenset()) | origins
+                        had = out.get((tool, str(r)), _NOTHING)
+                        out[(tool, str(r))] = (had[0] | origins, had[1] | values)
         return out
+
+
+_NOTHING: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+"""No approval: no origin and no value covered."""
 
 
 _NO_RECORD = object()

@@ -336,7 +336,7 @@ def test_an_amount_only_the_mail_names_still_needs_the_user() -> None:
 
 # -- 7. "approve for this recipient" covers only the origins a person approved ---------------------
 
-def _ask_agent(steps: list[Any]) -> tuple[Any, World]:
+def _ask_agent(steps: list[Any], tools: tuple[Any, ...] = ()) -> tuple[Any, World]:
     from langgraph.checkpoint.memory import InMemorySaver
 
     from guards import PrivacyPolicy
@@ -353,7 +353,7 @@ def _ask_agent(steps: list[Any]) -> tuple[Any, World]:
             return "done"
         return steps[turn](obs) if callable(steps[turn]) else steps[turn]
 
-    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(rule=rule), [*w.tools(), *tools], guards=[flow.guard()], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     return app, w
 
@@ -390,6 +390,54 @@ def test_recipient_approval_covers_later_data_from_the_same_origins() -> None:
     out = app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)
     assert "__interrupt__" not in out and len(w.sent) == 2
 
+
+
+def _cards() -> Any:
+    from guards import privacy_source
+
+    @privacy_source(private=["number"], kind="card")  # records without a key: one origin for every number
+    def list_cards() -> list:
+        """The user's cards."""
+        return [{"name": "visa", "number": "4111 1111 1111 1111"}, {"name": "amex", "number": "3782 822463 10005"}]
+
+    return list_cards
+
+
+@pytest.mark.parametrize("second", [1, 0], ids=["another_card", "the_same_card"])
+def test_recipient_approval_covers_the_values_approved_not_every_value_of_their_field(second: int) -> None:
+    from langgraph.types import Command
+
+    from guards import APPROVE_FOR_RECIPIENT
+
+    app, w = _ask_agent([
+        ("list_cards", {}), ("list_contacts", {}),
+        lambda o: ("send_email", {"to": [BOB], "subject": "card", "body": "visa: " + o[0][0]["number"]}),
+        lambda o: ("send_email", {"to": [BOB], "subject": "card", "body": "and: " + o[0][second]["number"]})],
+        tools=(_cards(),))
+    cfg = {"configurable": {"thread_id": "d"}}
+    out = app.invoke({"messages": [HumanMessage("Send Bob my visa number.")]}, cfg)
+    assert "__interrupt__" in out and "card.number" in out["__interrupt__"][0].value["question"]
+    out = app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)
+    bodies = [m["body"] for m in w.sent]
+    if second:  # the amex number is other data than the person approved for Bob: asked again
+        assert "__interrupt__" in out and bodies == ["visa: 4111 1111 1111 1111"]
+    else:  # the same number again, in other words: covered
+        assert "__interrupt__" not in out and bodies == ["visa: 4111 1111 1111 1111", "and: 4111 1111 1111 1111"]
+
+
+def test_the_values_a_person_is_asked_about_are_journaled_and_never_shown_to_the_model() -> None:
+    app, w = _ask_agent([("list_cards", {}), ("list_contacts", {}),
+                         lambda o: ("send_email", {"to": [BOB], "subject": "c", "body": o[0][0]["number"]})],
+                        tools=(_cards(),))
+    out = app.invoke({"messages": [HumanMessage("Send Bob my visa number.")]}, {"configurable": {"thread_id": "d"}})
+    (v,) = out["__interrupt__"][0].value["evidence"]["violations"]
+    assert len(v["values"]) == 1 and v["values"][0].startswith("#") and "4111" not in v["values"][0]
+    world = World()
+    denied = run("Send Bob my visa number.", [("list_cards", {}), ("list_contacts", {}),
+                 lambda o: ("send_email", {"to": [BOB], "subject": "c", "body": o[0][0]["number"]})],
+                 world=world, tools=[*world.tools(), _cards()])[1]
+    text = text_of(denied, "send_email")
+    assert outcome(denied, "send_email") == "denied" and "card.number" in text and '"values"' not in text
 
 # -- 6. a read tool computing on private state is labelled like that state -------------------------
 
