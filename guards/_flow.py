@@ -997,7 +997,7 @@ class PrivacyFlow:
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
-        self._handle_forms: dict[str, tuple[int, tuple[tuple[str, ...], tuple[Label, ...]]]] = {}
+        self._handle_forms: dict[str, tuple[int, tuple[tuple[str, ...], tuple[Label, ...], tuple[tuple[str, Label], ...]]]] = {}
         """Thread -> (its handle count, the texts of its handle values and their labels, see `_values_of`)."""
         self._lock = threading.Lock()
 
@@ -1384,10 +1384,11 @@ class PrivacyFlow:
             return None
         return (id(ctx), result.__class__ is str, text)
 
-    def _values_of(self, thread_id: str) -> tuple[tuple[str, ...], tuple[Label, ...]]:
+    def _values_of(self, thread_id: str) -> tuple[tuple[str, ...], tuple[Label, ...], tuple[tuple[str, Label], ...]]:
         """The texts of a thread's handle values as a result would show them, raw and JSON-escaped
-        (values of fewer than three characters left out), and each text's handle label; rebuilt
-        when the thread minted more."""
+        (values of fewer than three characters left out), and each text's handle label; and the
+        normal forms of those of at least `MIN_NORMED` letters and digits with theirs; rebuilt when
+        the thread minted more."""
         handles = self.store.of_thread(thread_id)
         hit = self._handle_forms.get(thread_id)
         if hit is not None and hit[0] == len(handles):
@@ -1401,24 +1402,29 @@ class PrivacyFlow:
                 more.append(_STRICT(h.value))
             forms += more
             labels += [h.label] * len(more)
-        out = (tuple(forms), tuple(labels))
+        normed = tuple((n, h.label) for h in handles if len(n := _norm_of(_text(h.value))) >= MIN_NORMED)
+        out = (tuple(forms), tuple(labels), normed)
         with self._lock:
             self._handle_forms[thread_id] = (len(handles), out)
         return out
 
     def _shown_secrets(self, thread_id: str, result: Any) -> list[Label]:
         """The labels of the thread's handles whose value a result shows."""
-        forms, labels = self._values_of(thread_id)
+        forms, labels, normed = self._values_of(thread_id)
         if not forms:
             return []
         text = result if isinstance(result, str) else _SHOWN(result)
         found = [lbl for form, lbl in zip(forms, labels) if form in text]
         # also with case and punctuation ignored inside one word, for values long enough to mean
         # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
-        # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth
-        words = _word_norms(text)
-        found += [h.label for h in self.store.of_thread(thread_id)
-                  if len(n := _norm_of(_text(h.value))) >= MIN_NORMED and n in words]
+        # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth. The words'
+        # normal forms run together are the text's: a value in none of them needs no word split.
+        if normed:
+            flat = _norm(text)
+            maybe = [(n, lbl) for n, lbl in normed if n in flat]
+            if maybe:
+                words = _word_norms(text)
+                found += [lbl for n, lbl in maybe if n in words]
         return found
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
