@@ -32,14 +32,16 @@ def test_allowed_effect_is_committed_and_journaled(bank):
     (msg,) = tool_messages(out)
     assert msg.content == "sent 30 to bob" and msg.artifact["vfa"]["outcome"] == "committed"
     kinds = [e.kind for e in agent.journal.entries("t1")]
-    assert kinds == ["proposed", "verdict", "verdict", "started", "committed"]
+    assert kinds == ["proposed", "verdicts", "started", "committed"]
     (record,) = agent.journal.committed("t1")
     assert record.args == {"to": "bob", "amount": 30} and record.result == "sent 30 to bob"
-    # an allow is journaled as its decision's JSON form, written without pydantic on the hot path
-    for e in agent.journal.entries("t1"):
-        if e.kind == "verdict":
-            assert e.data == Decision.model_validate(e.data).model_dump(mode="json")
-            assert e.data["verdict"] == {"guard": "", "kind": "allow"}
+    # one entry for the round, every guard's decision in it, in order; an allow is journaled as its
+    # decision's JSON form, written without pydantic on the hot path
+    (round_,) = [e for e in agent.journal.entries("t1") if e.kind == "verdicts"]
+    assert round_.data["verdict"] == "allow" and len(round_.data["decisions"]) == 2
+    for d in round_.data["decisions"]:
+        assert d == Decision.model_validate(d).model_dump(mode="json")
+        assert d["verdict"] == {"guard": "", "kind": "allow"}
 
 
 def test_denial_goes_back_to_the_model_with_guard_reason_and_evidence(bank):

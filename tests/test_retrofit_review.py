@@ -205,7 +205,7 @@ def test_a_tool_that_interrupts_itself_resumes_once_effect_or_read_only(read_onl
     assert g.invoke({"messages": [("user", "go")]}, cfg)["__interrupt__"][0].value == {"question": "ok?"}
     out = g.invoke(Command(resume="yes"), cfg)
     assert runs == ["started", "started", "yes"] and out["messages"][-1].content == "yes"
-    kinds = [e.kind for e in gate.journal.entries() if e.kind != "verdict"]
+    kinds = [e.kind for e in gate.journal.entries() if e.kind != "verdicts"]
     assert kinds == (["proposed", "ran"] if read_only else ["proposed", "started", "paused", "restarted", "committed"])
 
 

@@ -104,16 +104,20 @@ def build_demo_agent(workdir: Path) -> tuple[Agent, Ledger]:
     return agent, ledger
 
 
+def _decision_line(d: dict[str, Any]) -> str:
+    v = d["verdict"]
+    detail = v.get("reason") or v.get("question") or ""
+    return f"  verdict   {d['guard']:<16} {v['kind']:<8} {detail}".rstrip() + f"  ({d['latency_s'] * 1e6:.0f} µs)"
+
+
 def describe(entry: JournalEntry) -> str:
     """One journal entry as a line of the demo's (and `vfa journal`'s) output."""
     data = entry.data
     kind = entry.kind
     if kind == "proposed":
         return f"propose   {entry.tool}({_args(data.get('args'))})  [{entry.call_id}]"
-    if kind == "verdict":
-        v = data["verdict"]
-        detail = v.get("reason") or v.get("question") or ""
-        return f"  verdict   {data['guard']:<16} {v['kind']:<8} {detail}".rstrip() + f"  ({data['latency_s'] * 1e6:.0f} µs)"
+    if kind == "verdicts":
+        return "\n".join(_decision_line(d) for d in data["decisions"])
     if kind in ("started", "restarted"):
         return f"  {kind:<10}{entry.tool}  (write-ahead record)"
     if kind in ("committed", "ran"):

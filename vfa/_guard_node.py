@@ -226,7 +226,8 @@ class GuardNode(RunnableCallable):
                 execute: Execute, *, restart: bool = False) -> ToolMessage:
         for _round in range(self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
-            pending += [_entry(proposal, "verdict", _decision_data(d)) for d in result.decisions]
+            if result.decisions:
+                pending.append(_verdicts(proposal, result))
             verdict = result.verdict
             if verdict.kind in ("deny", "repair"):
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
@@ -299,7 +300,7 @@ class GuardNode(RunnableCallable):
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             labels=self._labels(last.call_id, spec.name, args, state, last.thread_id))
         result = self.verify(proposal, state, spec)
-        pending = [_entry(proposal, "verdict", _decision_data(d)) for d in result.decisions]
+        pending = [_verdicts(proposal, result)] if result.decisions else []
         if result.verdict.kind in ("deny", "repair"):
             self.journal.append(pending + [_entry(proposal, "failed", {
                 "error": f"interrupted by a crash and not run again: {result.verdict.reason}"})])
@@ -407,6 +408,12 @@ def _world_provider(world: Any) -> Callable[[Any], Any]:
     except (TypeError, ValueError):
         n = 0
     return world if n >= 1 else (lambda state: world())
+
+
+def _verdicts(proposal: Proposal, result: ChainResult) -> tuple[str, str, str, str, Any]:
+    """The journal entry of one verification round: the chain's verdict and every guard's decision, in order."""
+    return _entry(proposal, "verdicts", {"verdict": result.verdict.kind,
+                                         "decisions": [_decision_data(d) for d in result.decisions]})
 
 
 def _decision_data(d: Decision) -> dict[str, Any]:
