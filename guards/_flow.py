@@ -100,13 +100,16 @@ _CONFUSABLES = str.maketrans({
 def _fold_slow(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
     t = unicodedata.normalize("NFKD", t)
-    return "".join(c for c in t if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+    # decimal digits of any script as ASCII (NFKC keeps Arabic-Indic and Devanagari digits as they are)
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c
+                   for c in t if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
 
 
 def _fold(text: str) -> str:
     """Text with look-alikes folded to ASCII before value tracking: NFKC (fullwidth digits and letters,
-    ligatures), common Cyrillic and Greek look-alikes of Latin letters, accents dropped and invisible
-    format characters (zero-width spaces and joiners) removed. ASCII text is returned as it is."""
+    ligatures), common Cyrillic and Greek look-alikes of Latin letters, decimal digits of every script,
+    accents dropped and invisible format characters (zero-width spaces and joiners) removed. ASCII text
+    is returned as it is."""
     return text if text.isascii() else _fold_slow(text)
 
 
@@ -1701,34 +1704,35 @@ class PrivacyFlow:
                 out = _text_label(out, joined, idx, sorted(i for i in starts if i <= last))
         return out
 
-    def values_in(self, texts: Iterable[str], thread_id: str) -> frozenset[str]:
-        """Keyed digests of the private values that texts carry, one per value however it is written
-        (by its handle, in clear, in another spelling, split across the texts): what a person's approval
-        "for this recipient" covers. Found as labelling finds them; a handle this thread does not hold
-        is a value of its own."""
+    def values_in(self, values: Iterable[Any], thread_id: str) -> frozenset[str]:
+        """Keyed digests of the private values that arguments carry: what a person's approval "for this
+        recipient" covers. Found as labelling finds them (by handle, in clear, split across the
+        arguments); each value by the way it is written there (white space aside), so another value
+        of the same normal form (4210.75 and 42107.5), or digits scattered through a text, is not the
+        value approved; a private text by each six-word run of it shown. A handle this thread does not
+        hold is a value of its own."""
         store, idx = self.store, self._index(thread_id, None)
         found: set[str] = set()
         parts: list[str] = []
-        for t in texts:
+        for t in (x for v in values for x in _all_strings(v)):
             if "«" in t:
                 for m in HANDLE_RE.finditer(t):
                     h = store.get(m.group(0), thread_id)
-                    found.add(f"value\0{_norm_of(_text(h.value))}" if h is not None else f"handle\0{m.group(0)}")
+                    found.add(f"value\0{_spelling(_text(h.value))}" if h is not None else f"handle\0{m.group(0)}")
                 t = HANDLE_RE.sub(" ", t)
-            parts.append(t)
-        # the texts joined both ways hold every run of each text and every run across a join
-        norms = [_norm_of(p) for p in parts]
-        digits = [_digits_of(p) for p in parts]
-        words = [_words(p) for p in parts]
-        for order in (slice(None), slice(None, None, -1)):
-            n = "".join(norms[order])
-            found.update(f"value\0{v}" for v in filter(n.__contains__, idx.tracked))
-            d = "".join(digits[order])
+            parts.append(_fold(t).lower())
+        for joined in (" ".join(parts), " ".join(reversed(parts))):  # every run of a text, and across joins
+            alnum = [m.start() for m in _ALNUM_CHAR.finditer(joined)]
+            n = "".join(joined[i] for i in alnum)
+            found.update(f"value\0{w}" for w in _spans(joined, alnum, n, idx.tracked))
+            digits = [i for i in alnum if joined[i].isdecimal()]
+            d = "".join(joined[i] for i in digits)
             if len(d) >= MIN_DIGITS:
-                found.update(f"value\0{v}" for v in filter(d.__contains__, idx.digits))
-            ws = [w for x in words[order] for w in x]
-            runs = [f" {' '.join(ws[i:i + SHINGLE])} " for i in range(len(ws) - SHINGLE + 1)]
-            found.update(f"text\0{p}" for p in idx.texts if any(map(p.__contains__, runs)))
+                found.update(f"value\0{w}" for w in _spans(joined, digits, d, idx.digits))
+            if idx.texts:
+                words, shingles = _WORD.findall(joined), idx.shingles
+                found.update(f"run\0{r}" for r in (" ".join(words[i:i + SHINGLE]) for i in range(
+                    len(words) - SHINGLE + 1)) if r in shingles)
         return frozenset(store.digest(v) for v in found)
 
     def key_label(self, thread_id: str, kind: str, key: Any, calls: Collection[str] | None = None) -> Label | None:
@@ -1765,6 +1769,26 @@ def _digit_label(out: Label, digits: str, tracked: dict[str, Label]) -> Label:
     if len(digits) >= MIN_DIGITS:
         for d in [*filter(digits.__contains__, tracked)]:
             out = _join(out, tracked[d])
+    return out
+
+
+_ALNUM_CHAR = re.compile(r"[^\W_]")
+
+
+def _spelling(text: str) -> str:
+    """A value as it is written, for telling values apart: folded, lower-cased, white space removed."""
+    return "".join(_fold(text).lower().split())
+
+
+def _spans(text: str, at: list[int], flat: str, tracked: Mapping[str, Any]) -> list[str]:
+    """How each occurrence of a tracked value in `flat` (the characters of `text` at the positions `at`)
+    is written in `text`, from its first character to its last (white space removed)."""
+    out = []
+    for value in filter(flat.__contains__, tracked):
+        i = flat.find(value)
+        while i >= 0:
+            out.append("".join(text[at[i]:at[i + len(value) - 1] + 1].split()))
+            i = flat.find(value, i + 1)
     return out
 
 

@@ -112,7 +112,7 @@ class PrivacyGuard:
                      and v.recipients else v for v in found]
         # covered only when every recipient was approved for this tool, for every origin of this data
         # and for every private value in it
-        open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients and all(
+        open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients and not _blind(v) and all(
             set(v.origin) <= approved.get((v.tool, r), _NOTHING)[0]
             and set(v.values) <= approved.get((v.tool, r), _NOTHING)[1] for r in v.recipients))]
         if not open_:
@@ -128,12 +128,16 @@ class PrivacyGuard:
         return Deny(reason=open_[0].message + more, evidence=evidence)
 
     def _values(self, proposal: Proposal, decl: Sink | None, v: FlowViolation) -> tuple[str, ...]:
-        """The digests of the private values a violation's arguments carry, and of the records they refer to."""
+        """The digests of the private values disclosed to a violation's recipients by the whole call (every
+        argument any of them receives, joined both ways: a value split across arguments is one value),
+        and of the records those arguments refer to."""
         flow, thread, args = self.flow, proposal.thread_id, proposal.args
-        names = [a for a in v.arg.split("+") if a in args]  # "a+b": a value split across arguments
-        found = set(flow.values_in([t for a in names for t in _strings_of(args[a])], thread)) \
-            if hasattr(flow, "values_in") else set()
-        refers = decl.refers if decl is not None else {}
+        plan = _plan_for(decl, args)
+        decl = plan.decl
+        bad = set(v.recipients)
+        names = [a for a, _to, recipients in _audiences(plan, args) if not bad.isdisjoint(recipients)]
+        found = set(flow.values_in([args[a] for a in names], thread)) if hasattr(flow, "values_in") else set()
+        refers = decl.refers
         for a in names:
             if a in refers:
                 kind = refers[a]
@@ -175,10 +179,7 @@ class PrivacyGuard:
                                  proposal.tool, (), (f"forged-handle:{token}",), None,
                                  f"{proposal.tool} denied by privacy rule `handles are minted, never written`: "
                                  f"{token} was not issued on this thread (forged, or from another thread)"))
-        if decl is None:  # undeclared: every argument is assumed to be published
-            plan = _SinkPlan(Sink(disclose={a: PUBLIC_SINK for a in proposal.args}))
-        else:
-            plan = _plan_of(decl)
+        plan = _plan_for(decl, args)
         decl = plan.decl
         if tokens:  # a recipients argument names people: a handle there would be read back in a denial
             for to in plan.targets:
@@ -188,21 +189,7 @@ class PrivacyGuard:
                         proposal.call_id, proposal.tool, "handle", to, proposal.tool, (), tuple(held), None,
                         f"{proposal.tool} denied by privacy rule `recipients are written, never handles`: {to} "
                         f"holds {', '.join(held)}; name recipients by their addresses"))
-        # recipients as the model wrote them (handle form): a denial never reads a handle's value back
-        who = {to: principals(args.get(to)) for to in plan.targets}
-        who[PUBLIC_SINK] = _PUBLIC_RECIPIENTS
-        audiences: list[tuple[str, str, frozenset[str]]] = [(arg, to, who[to]) for arg, to in plan.disclose if arg in args]
-        declared = plan.declared
-        undeclared = [a for a in args if a not in declared]
-        if undeclared:  # fail closed: disclosed to the sink's most public audience
-            if plan.public:
-                most: frozenset[str] = _PUBLIC_RECIPIENTS
-            elif len(plan.targets) == 1:
-                most = who[plan.targets[0]]
-            else:
-                most = frozenset().union(*(who[t] for t in plan.targets))
-            audiences += [(a, PUBLIC_SINK if most is _PUBLIC_RECIPIENTS else "+".join(plan.targets), most)
-                          for a in undeclared]
+        audiences = _audiences(plan, args)
         user = flow.policy.addresses
         for arg, to, recipients in audiences:
             lbl = proposal.labels.get(arg, PUBLIC)
@@ -304,6 +291,14 @@ class PrivacyGuard:
         return out
 
 
+_BLIND = ("unrelated-step", "unobserved-result:", "lost-handle:", "forged-handle:")
+"""Sources of labels given for want of knowing what a value is (fail closed): no approval covers them."""
+
+
+def _blind(v: FlowViolation) -> bool:
+    return any(o.startswith(_BLIND) for o in v.origin)
+
+
 _NOTHING: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 """No approval: no origin and no value covered."""
 
@@ -346,6 +341,32 @@ class _SinkPlan:
 
 
 _PLANS: dict[int, _SinkPlan] = {}
+
+
+def _plan_for(decl: Sink | None, args: Mapping[str, Any]) -> _SinkPlan:
+    """The plan of a tool's sink; a tool without a declaration publishes every argument (fail closed)."""
+    return _SinkPlan(Sink(disclose={a: PUBLIC_SINK for a in args})) if decl is None else _plan_of(decl)
+
+
+def _audiences(plan: _SinkPlan, args: Mapping[str, Any]) -> list[tuple[str, str, frozenset[str]]]:
+    """(argument, the argument naming its recipients or "*", those recipients) for every disclosed argument;
+    an argument the sink does not name goes to its most public audience (fail closed)."""
+    # recipients as the model wrote them (handle form): a denial never reads a handle's value back
+    who = {to: principals(args.get(to)) for to in plan.targets}
+    who[PUBLIC_SINK] = _PUBLIC_RECIPIENTS
+    audiences = [(arg, to, who[to]) for arg, to in plan.disclose if arg in args]
+    declared = plan.declared
+    undeclared = [a for a in args if a not in declared]
+    if undeclared:
+        if plan.public:
+            most: frozenset[str] = _PUBLIC_RECIPIENTS
+        elif len(plan.targets) == 1:
+            most = who[plan.targets[0]]
+        else:
+            most = frozenset().union(*(who[t] for t in plan.targets))
+        audiences += [(a, PUBLIC_SINK if most is _PUBLIC_RECIPIENTS else "+".join(plan.targets), most)
+                      for a in undeclared]
+    return audiences
 
 
 def _plan_of(decl: Sink) -> _SinkPlan:

@@ -439,6 +439,78 @@ def test_the_values_a_person_is_asked_about_are_journaled_and_never_shown_to_the
     text = text_of(denied, "send_email")
     assert outcome(denied, "send_email") == "denied" and "card.number" in text and '"values"' not in text
 
+
+def _approve_then(first: Any, second: Any, tools: tuple[Any, ...]) -> tuple[bool, World]:
+    """Ask, approve the first mail to Bob "for this recipient", then propose the second: asked again?"""
+    from langgraph.types import Command
+
+    from guards import APPROVE_FOR_RECIPIENT
+
+    app, w = _ask_agent([(tools[0].__name__, {}), ("list_contacts", {}), first, second],
+                        tools=tools)
+    cfg = {"configurable": {"thread_id": "d"}}
+    assert "__interrupt__" in app.invoke({"messages": [HumanMessage("Mail Bob.")]}, cfg)
+    return "__interrupt__" in app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg), w
+
+
+def _mail(subject: Any, body: Any) -> Any:
+    return lambda o: ("send_email", {"to": [BOB], "subject": subject(o) if callable(subject) else subject,
+                                     "body": body(o) if callable(body) else body})
+
+
+def test_an_approval_does_not_cover_another_value_split_beside_the_approved_one() -> None:
+    # the amex number split over subject and body, next to the visa number the person approved
+    asked, w = _approve_then(_mail("card", lambda o: "visa: " + o[0][0]["number"]),
+                             _mail(lambda o: "visa " + o[0][0]["number"] + " ref 3782 82", "2463 10005"), (_cards(),))
+    assert asked and len(w.sent) == 1
+
+
+def test_an_approval_of_a_text_does_not_cover_another_text_sharing_six_words_with_it() -> None:
+    from guards import privacy_source
+
+    sig = "Sent from the desk of Emma Stone"
+
+    @privacy_source(private=["text"], kind="note", handle=False)
+    def list_notes() -> list:
+        """The user's notes."""
+        return [{"text": f"Lunch with Alice moved to Friday noon at the usual place. {sig}"},
+                {"text": f"Biopsy result came back positive, appointment next Tuesday. {sig}"}]
+
+    asked, w = _approve_then(_mail("note", f"Lunch with Alice moved to Friday noon at the usual place. {sig}"),
+                             _mail("fyi", "Biopsy result came back positive, appointment next Tuesday."), (list_notes,))
+    assert asked and len(w.sent) == 1
+
+
+@pytest.mark.parametrize("field", ["password", "amount"])
+def test_an_approval_does_not_cover_another_value_of_the_same_normal_form(field: str) -> None:
+    from guards import privacy_source
+
+    @privacy_source(private=["password", "amount"], kind="vault")
+    def list_secrets() -> list:
+        """Saved secrets."""
+        return [{"password": "Summer-2024!", "amount": 4210.75}, {"password": "summer2024", "amount": 42107.5}]
+
+    asked, w = _approve_then(_mail("x", lambda o: f"it is {o[0][0][field]}"),
+                             _mail("y", lambda o: f"it is {o[0][1][field]}"), (list_secrets,))
+    assert asked and len(w.sent) == 1
+
+
+def test_digits_scattered_through_an_approved_text_approve_no_value_they_spell() -> None:
+    asked, w = _approve_then(
+        _mail("card", lambda o: "visa: " + o[0][0]["number"] + ". Party at 3 on the 7th, 8 chairs, 2 tables, "
+              "822 cups, 4 pies, 6 forks, table 3, room 10, 005 guests"),
+        _mail("amex", lambda o: "amex: " + o[0][1]["number"]), (_cards(),))
+    assert asked and len(w.sent) == 1
+
+
+def test_a_number_in_arabic_indic_digits_is_tracked() -> None:
+    world = World()
+    digits = "".join(chr(0x660 + int(c)) if c.isdigit() else c for c in "3782 822463 10005")
+    _w, tms = run("Send Bob my amex number.", [
+        ("list_cards", {}), ("list_contacts", {}), ("send_email", {"to": [BOB], "subject": "c", "body": digits})],
+        world=world, tools=[*world.tools(), _cards()])
+    assert outcome(tms, "send_email") == "denied" and world.sent == []
+
 # -- 6. a read tool computing on private state is labelled like that state -------------------------
 
 def test_can_afford_output_is_labelled_with_the_balance() -> None:
