@@ -81,6 +81,53 @@ def test_invalid_arguments_unknown_tool_and_oversized_payload_are_clear_denials(
     assert msg.status == "error" and "must be an object" in msg.content and bank.sent == []
 
 
+def _nested(depth: int) -> list:
+    x: list = []
+    for _ in range(depth):
+        x = [x]
+    return x
+
+
+class _Flow:
+    """A flow whose hooks raise: the kernel must deny or hide, never crash or show."""
+
+    def __init__(self, fail: str) -> None:
+        self.fail = fail
+
+    def label(self, call, state, thread_id):
+        if self.fail == "label":
+            raise RuntimeError("label broke")
+        return {}
+
+    def resolve(self, proposal):
+        return dict(proposal.args)
+
+    def observe(self, proposal, spec, result):
+        raise RuntimeError(f"observe broke on {result!r}")
+
+
+def test_arguments_nested_too_deep_or_a_flow_that_raises_deny_or_hide_never_crash():
+    runs = []
+
+    def stash(items: list) -> str:
+        """Store items."""
+        runs.append(1)
+        return "secret 4111"
+
+    def agent_out(args, flow=None):
+        app = Agent(ScriptedModel([[("stash", args)], "done"]), [stash], flow=flow).compile()
+        (msg,) = tool_messages(app.invoke({"messages": [("user", "go")]}))
+        return msg
+
+    msg = agent_out({"items": _nested(5000)})  # deeper than repr or JSON can go
+    assert msg.status == "error" and "cannot be serialised as JSON" in msg.content and runs == []
+    msg = agent_out({"items": [1]}, flow=_Flow("label"))
+    assert msg.artifact["vfa"]["outcome"] == "denied" and "could not be labelled (RuntimeError)" in msg.content
+    assert "label broke" not in msg.content and runs == []
+    msg = agent_out({"items": [1]}, flow=_Flow("observe"))  # ran, but what the flow cannot label is not shown
+    assert runs == [1] and "4111" not in msg.content and "could not be labelled (RuntimeError)" in msg.content
+
+
 def test_escalation_approve_commits(bank):
     _, app, out = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
     (intr,) = out["__interrupt__"]

@@ -177,7 +177,7 @@ class GuardNode(RunnableCallable):
                 guard="schema", reason=f"the call of {tool!r} {why}; each tool call needs its own id so that "
                 "it is committed exactly once"), reply_to=call_id)
         raw_json = _json_or_none(raw_args)  # serialised once: for the size check and the fingerprint
-        fingerprint = _fingerprint(tool, raw_json if raw_json is not None else repr(raw_args)[:4096])
+        fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
         history = self.journal.entries(thread_id, call_id=call_id)
         if history and history[0].data.get("call") not in (None, fingerprint):
             # The model reused an id for a different call: answering from the journal would report
@@ -216,8 +216,15 @@ class GuardNode(RunnableCallable):
         flight = next((e for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
         if flight is not None and flight.kind != "paused":
             return self._recover(spec, flight, state, questions, execute)
-        proposal = Proposal(call_id=call_id, tool=tool, args=args, thread_id=thread_id,
-                            labels=self._labels(call_id, tool, args, state, thread_id))
+        try:
+            labels = self._labels(call_id, tool, args, state, thread_id)
+        except Exception as exc:  # a flow that cannot label the arguments denies (fail closed)
+            if _is_bubble_up(exc):
+                raise
+            return self._refuse(thread_id, call_id, tool, raw_args, Deny(
+                guard="flow", reason=f"the arguments of {tool!r} could not be labelled ({type(exc).__name__}); "
+                "nothing was run"), fingerprint=fingerprint)
+        proposal = Proposal(call_id=call_id, tool=tool, args=args, thread_id=thread_id, labels=labels)
         pending = [] if history else [_entry(proposal, "proposed", {"args": args, "call": fingerprint})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None)
@@ -323,9 +330,9 @@ class GuardNode(RunnableCallable):
         """Deny a call before any guard runs; journaled under `call_id`, answered to `reply_to`."""
         proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
         raw_json = _json_or_none(raw_args)
-        args = raw_args if isinstance(raw_args, dict) and raw_json is not None else {"raw": repr(raw_args)[:200]}
+        args = raw_args if isinstance(raw_args, dict) and raw_json is not None else {"raw": _repr(raw_args, 200)}
         if fingerprint is None:
-            fingerprint = _fingerprint(tool, raw_json if raw_json is not None else repr(raw_args)[:4096])
+            fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
         self.journal.append([_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                              _entry(proposal, "denied", verdict.model_dump(mode="json"))])
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
@@ -342,10 +349,24 @@ class GuardNode(RunnableCallable):
 
     def _observe_error(self, proposal: Proposal, spec: ToolSpec | None, text: str) -> str:
         observe = getattr(self.flow, "observe_error", None)
-        return observe(proposal, spec, text) if observe is not None else self._observe(proposal, spec, text)
+        if observe is None:
+            return self._observe(proposal, spec, text)
+        try:
+            return observe(proposal, spec, text)
+        except Exception as exc:  # as `_observe`: not shown
+            if _is_bubble_up(exc):
+                raise
+            return f"the error could not be labelled ({type(exc).__name__}); it is not shown"
 
     def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
-        return self.flow.observe(proposal, spec, result) if self.flow is not None else _content(result)
+        if self.flow is None:
+            return _content(result)
+        try:
+            return self.flow.observe(proposal, spec, result)
+        except Exception as exc:  # what the flow cannot label is not shown (fail closed); the journal keeps it
+            if _is_bubble_up(exc):
+                raise
+            return f"{proposal.tool} ran, but its result could not be labelled ({type(exc).__name__}); it is not shown"
 
     def _replayed(self, entry: JournalEntry, history: Sequence[JournalEntry], state: Any = None) -> ToolMessage:
         data = entry.data
@@ -441,6 +462,15 @@ def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
 def _fingerprint(tool: str, raw_json: str) -> str:
     """What identifies a call apart from its id: its tool and its arguments as the model gave them."""
     return hashlib.sha256(f"{tool}\0{raw_json}".encode()).hexdigest()[:24]
+
+
+def _repr(value: Any, limit: int) -> str:
+    """`repr(value)` cut to `limit` characters; a value nested too deep for it, or whose `__repr__`
+    raises, gets a placeholder instead of crashing the node."""
+    try:
+        return repr(value)[:limit]
+    except Exception:  # noqa: BLE001 - RecursionError, or anything a hostile __repr__ raises
+        return f"<a {type(value).__name__} that cannot be shown>"
 
 
 def _json_or_none(value: Any) -> str | None:
