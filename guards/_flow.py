@@ -53,8 +53,10 @@ import json
 import re
 import threading
 import unicodedata
+import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from bisect import bisect_right
 from itertools import compress
 from functools import lru_cache
 from typing import Any
@@ -1707,32 +1709,50 @@ class PrivacyFlow:
     def values_in(self, values: Iterable[Any], thread_id: str) -> frozenset[str]:
         """Keyed digests of the private values that arguments carry: what a person's approval "for this
         recipient" covers. Found as labelling finds them (by handle, in clear, split across the
-        arguments); each value by the way it is written there (white space aside), so another value
-        of the same normal form (4210.75 and 42107.5), or digits scattered through a text, is not the
-        value approved; a private text by each six-word run of it shown. A handle this thread does not
-        hold is a value of its own."""
+        arguments), each known by how it is written: the whole words it lies in, case kept, runs of
+        white space as one space. So another value of the same normal form (4210.75 and 42107.5; a
+        password in another case), a value inside a longer one, or digits scattered through a text
+        is not the value approved. A text that folding changed (look-alikes, other scripts' digits)
+        is known by its exact text as well; a private text by each six-word run of it shown; a handle
+        by its value. A handle this thread does not hold is a value of its own, and so is a call with
+        more matches than `_MAX_VALUES` (no approval covers it: the question is asked each time)."""
         store, idx = self.store, self._index(thread_id, None)
         found: set[str] = set()
         parts: list[str] = []
+        changed: list[tuple[str, str]] = []
         for t in (x for v in values for x in _all_strings(v)):
             if "«" in t:
                 for m in HANDLE_RE.finditer(t):
                     h = store.get(m.group(0), thread_id)
                     found.add(f"value\0{_spelling(_text(h.value))}" if h is not None else f"handle\0{m.group(0)}")
                 t = HANDLE_RE.sub(" ", t)
-            parts.append(_fold(t).lower())
-        for joined in (" ".join(parts), " ".join(reversed(parts))):  # every run of a text, and across joins
-            alnum = [m.start() for m in _ALNUM_CHAR.finditer(joined)]
-            n = "".join(joined[i] for i in alnum)
-            found.update(f"value\0{w}" for w in _spans(joined, alnum, n, idx.tracked))
-            digits = [i for i in alnum if joined[i].isdecimal()]
-            d = "".join(joined[i] for i in digits)
-            if len(d) >= MIN_DIGITS:
-                found.update(f"value\0{w}" for w in _spans(joined, digits, d, idx.digits))
-            if idx.texts:
-                words, shingles = _WORD.findall(joined), idx.shingles
-                found.update(f"run\0{r}" for r in (" ".join(words[i:i + SHINGLE]) for i in range(
-                    len(words) - SHINGLE + 1)) if r in shingles)
+            folded = _fold(t)
+            if folded != t:  # the words folding changed, as written: a value in one is known by them too
+                changed += [(f, w) for w in t.split() if (f := _fold(w)) != w and f]
+            parts.append(folded if len(folded.lower()) == len(folded) else folded.lower())
+        seen = [0]
+        try:
+            for joined in (" ".join(parts), " ".join(reversed(parts))):  # every run of a text, and across joins
+                low = joined.lower()
+                alnum = [m.start() for m in _ALNUM_CHAR.finditer(low)]
+                n = "".join(low[i] for i in alnum)
+                runs = [m.span() for m in _WORD.finditer(low)]
+                words = ([a for a, _b in runs], [b for _a, b in runs])
+                _spans(joined, alnum, n, idx.tracked, found, words, seen, changed)
+                digits = [i for i in alnum if low[i].isdecimal()]
+                d = "".join(low[i] for i in digits)
+                if len(d) >= MIN_DIGITS:
+                    _spans(joined, digits, d, idx.digits, found, words, seen, changed)
+                if idx.texts:
+                    words, shingles = _WORD.findall(low), idx.shingles
+                    for r in (" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)):
+                        if r in shingles:
+                            found.add("\0".join(("run", r, *_written(r, changed))))
+                            seen[0] += 1
+                            if seen[0] > _MAX_VALUES:
+                                raise _TooMany
+        except _TooMany:
+            found.add(f"unbounded\0{uuid.uuid4().hex}")
         return frozenset(store.digest(v) for v in found)
 
     def key_label(self, thread_id: str, kind: str, key: Any, calls: Collection[str] | None = None) -> Label | None:
@@ -1776,20 +1796,45 @@ _ALNUM_CHAR = re.compile(r"[^\W_]")
 
 
 def _spelling(text: str) -> str:
-    """A value as it is written, for telling values apart: folded, lower-cased, white space removed."""
-    return "".join(_fold(text).lower().split())
+    """A handle's value as `_spans` knows one written in clear: case kept, runs of white space as one
+    space; a value that folding changes, with its words as written (a look-alike is another value)."""
+    folded = " ".join(_fold(text).split())
+    written = " ".join(text.split())
+    return folded if folded == written else f"{folded}\0{written}"
 
 
-def _spans(text: str, at: list[int], flat: str, tracked: Mapping[str, Any]) -> list[str]:
-    """How each occurrence of a tracked value in `flat` (the characters of `text` at the positions `at`)
-    is written in `text`, from its first character to its last (white space removed)."""
-    out = []
+def _written(span: str, changed: list[tuple[str, str]]) -> list[str]:
+    """The words folding changed (folded, as written) whose folded form lies in `span`, as written, sorted."""
+    low = span.lower()
+    return sorted({w for f, w in changed if f.lower() in low})
+
+
+class _TooMany(Exception):
+    """More values in one call than an approval is worked out for (`_MAX_VALUES`)."""
+
+
+_MAX_VALUES = 256
+"""The most matches worked out for one call's approval; past it, the call is asked about each time."""
+
+
+def _spans(text: str, at: list[int], flat: str, tracked: Mapping[str, Any], into: set[str],
+           words: tuple[list[int], list[int]], seen: list[int], changed: list[tuple[str, str]]) -> None:
+    """Add to `into` how each occurrence of a tracked value in `flat` (the characters of `text` at the
+    positions `at`) is written in `text`: the whole words it lies in (`words`: their starts and ends),
+    runs of white space as one space, and the words folding changed in it as they were written
+    (`changed`). `seen` counts the occurrences worked out for the call."""
+    starts, ends = words
     for value in filter(flat.__contains__, tracked):
         i = flat.find(value)
         while i >= 0:
-            out.append("".join(text[at[i]:at[i + len(value) - 1] + 1].split()))
+            seen[0] += 1
+            if seen[0] > _MAX_VALUES:
+                raise _TooMany
+            first = bisect_right(starts, at[i]) - 1  # the word holding the value's first character
+            last = bisect_right(starts, at[i + len(value) - 1]) - 1
+            span = " ".join(text[starts[first]:ends[last]].split())
+            into.add("\0".join(("value", span, *_written(span, changed))) if changed else "value\0" + span)
             i = flat.find(value, i + 1)
-    return out
 
 
 def _leaves(value: Any) -> list[Any]:

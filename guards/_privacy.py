@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
@@ -61,10 +61,6 @@ class FlowViolation:
     """The label's sources: the tools, records and fields the value came from."""
     readers: tuple[str, ...] | None
     message: str
-    values: tuple[str, ...] = ()
-    """For confidentiality, once a person may be asked: keyed digests of the private values the argument
-    carries (one per value, however it is written), so that an approval for a recipient covers those
-    values and not every value of their field. Never shown to the model."""
 
     def as_dict(self) -> dict[str, Any]:
         # what dataclasses.asdict gives (the fields are strings and tuples of strings), without its deep copy
@@ -107,44 +103,50 @@ class PrivacyGuard:
         asks = self.flow.policy.on_violation == "ask"
         approvable = any(v.rule == "confidentiality" and v.recipients for v in found)
         approved = self._approved(proposal.thread_id, context.journal) if approvable else {}
-        if approvable and (asks or approved):  # what a question records and an approval covers: these very values
-            found = [replace(v, values=self._values(proposal, decl, v)) if v.rule == "confidentiality"
-                     and v.recipients else v for v in found]
+        # what a question records and an approval covers: the private values each recipient would
+        # receive from this call (computed once a person may be asked, or may have approved)
+        values = self._values(proposal, decl, found) if approvable and (asks or approved) else {}
         # covered only when every recipient was approved for this tool, for every origin of this data
-        # and for every private value in it
+        # and for every private value the call discloses to them
         open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients and not _blind(v) and all(
             set(v.origin) <= approved.get((v.tool, r), _NOTHING)[0]
-            and set(v.values) <= approved.get((v.tool, r), _NOTHING)[1] for r in v.recipients))]
+            and values.get(r, _UNKNOWN) <= approved.get((v.tool, r), _NOTHING)[1] for r in v.recipients))]
         if not open_:
             return ALLOW
-        recipients = sorted({r for v in open_ for r in v.recipients})
+        evidence = {"violations": [v.as_dict() for v in open_], "tool": proposal.tool,
+                    "recipients": sorted({r for v in open_ for r in v.recipients})}
         if asks and all(v.rule != "handle" for v in open_):
+            # the digests are journaled with the question, for the approval to cover; never shown to the model
             return Escalate(question=_question(proposal, open_), evidence={
-                "violations": [v.as_dict() for v in open_], "tool": proposal.tool, "recipients": recipients})
-        # the model reads a denial: the values' digests stay out of it
-        evidence = {"violations": [{k: x for k, x in v.as_dict().items() if k != "values"} for v in open_],
-                    "tool": proposal.tool, "recipients": recipients}
+                **evidence, "values": {r: sorted(x) for r, x in values.items() if r in evidence["recipients"]}})
         more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
         return Deny(reason=open_[0].message + more, evidence=evidence)
 
-    def _values(self, proposal: Proposal, decl: Sink | None, v: FlowViolation) -> tuple[str, ...]:
-        """The digests of the private values disclosed to a violation's recipients by the whole call (every
-        argument any of them receives, joined both ways: a value split across arguments is one value),
-        and of the records those arguments refer to."""
+    def _values(self, proposal: Proposal, decl: Sink | None, found: list[FlowViolation]) -> dict[str, frozenset[str]]:
+        """Recipient -> the digests of the private values this call discloses to them: every argument the
+        recipient receives, joined both ways (a value split across arguments is one value), and the
+        records those arguments refer to; for the recipients of the confidentiality violations found."""
         flow, thread, args = self.flow, proposal.thread_id, proposal.args
         plan = _plan_for(decl, args)
-        decl = plan.decl
-        bad = set(v.recipients)
-        names = [a for a, _to, recipients in _audiences(plan, args) if not bad.isdisjoint(recipients)]
-        found = set(flow.values_in([args[a] for a in names], thread)) if hasattr(flow, "values_in") else set()
-        refers = decl.refers
-        for a in names:
-            if a in refers:
-                kind = refers[a]
-                keys = _lookup_keys(flow, thread, args[a], kind in getattr(flow, "private_keys", ()))
-                found.update(flow.store.digest(f"record\0{kind}\0{k}") for k in (
-                    keys if isinstance(keys, list) else [keys]))
-        return tuple(sorted(found))
+        refers = plan.decl.refers
+        audiences = _audiences(plan, args)
+        wanted = {r for v in found if v.rule == "confidentiality" for r in v.recipients}
+        by_args: dict[tuple[str, ...], frozenset[str]] = {}  # recipients who receive the same arguments share them
+        out: dict[str, frozenset[str]] = {}
+        for r in sorted(wanted):
+            names = tuple(a for a, _to, recipients in audiences if r in recipients)
+            got = by_args.get(names)
+            if got is None:
+                more = set(flow.values_in([args[a] for a in names], thread)) if hasattr(flow, "values_in") else set()
+                for a in names:
+                    if a in refers:
+                        kind = refers[a]
+                        keys = _lookup_keys(flow, thread, args[a], kind in getattr(flow, "private_keys", ()))
+                        more.update(flow.store.digest(f"record\0{kind}\0{k}") for k in (
+                            keys if isinstance(keys, list) else [keys]))
+                got = by_args[names] = frozenset(more)
+            out[r] = got
+        return out
 
     def lint(self, specs: Mapping[str, ToolSpec]) -> None:
         """Raise `PolicyError` for a sink declaration naming arguments its tool does not have."""
@@ -280,14 +282,15 @@ class PrivacyGuard:
                   and e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]):
                 ev = asked[e.call_id]
                 tool = str(ev.get("tool"))
+                values = ev.get("values") if isinstance(ev.get("values"), dict) else {}
                 for v in ev.get("violations") or ():
                     if v.get("rule") != "confidentiality":
                         continue
                     origins = frozenset(str(o) for o in v.get("origin") or ())
-                    values = frozenset(str(x) for x in v.get("values") or ())
                     for r in v.get("recipients") or ():
                         had = out.get((tool, str(r)), _NOTHING)
-                        out[(tool, str(r))] = (had[0] | origins, had[1] | values)
+                        out[(tool, str(r))] = (had[0] | origins, had[1] | frozenset(
+                            str(x) for x in values.get(str(r)) or ()))
         return out
 
 
@@ -301,6 +304,8 @@ def _blind(v: FlowViolation) -> bool:
 
 _NOTHING: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 """No approval: no origin and no value covered."""
+_UNKNOWN = frozenset({"values not worked out"})
+"""A recipient's values when they were not worked out: covered by no approval."""
 
 
 _NO_RECORD = object()

@@ -430,8 +430,10 @@ def test_the_values_a_person_is_asked_about_are_journaled_and_never_shown_to_the
                          lambda o: ("send_email", {"to": [BOB], "subject": "c", "body": o[0][0]["number"]})],
                         tools=(_cards(),))
     out = app.invoke({"messages": [HumanMessage("Send Bob my visa number.")]}, {"configurable": {"thread_id": "d"}})
-    (v,) = out["__interrupt__"][0].value["evidence"]["violations"]
-    assert len(v["values"]) == 1 and v["values"][0].startswith("#") and "4111" not in v["values"][0]
+    evidence = out["__interrupt__"][0].value["evidence"]
+    assert list(evidence["values"]) == [BOB] and "values" not in evidence["violations"][0]
+    (digest,) = evidence["values"][BOB]  # the one card number Bob would receive
+    assert digest.startswith("#") and "4111" not in digest
     world = World()
     denied = run("Send Bob my visa number.", [("list_cards", {}), ("list_contacts", {}),
                  lambda o: ("send_email", {"to": [BOB], "subject": "c", "body": o[0][0]["number"]})],
@@ -502,6 +504,58 @@ def test_digits_scattered_through_an_approved_text_approve_no_value_they_spell()
         _mail("amex", lambda o: "amex: " + o[0][1]["number"]), (_cards(),))
     assert asked and len(w.sent) == 1
 
+
+
+def test_a_value_approved_for_one_recipient_is_not_approved_for_another_of_the_same_call() -> None:
+    from guards import privacy_sink, privacy_source
+    from vfa import effect
+
+    sent: list[Any] = []
+
+    @privacy_sink(disclose={"body": "to", "note": "cc"}, authority=["to", "cc"])
+    @privacy_source()
+    @effect
+    def mail_cc(to: list[str], cc: list[str], body: str, note: str = "") -> str:
+        """Send the body to `to` and `cc`, the note to `cc` only."""
+        sent.append((to, cc, body, note))
+        return "sent"
+
+    # Bob and Carol get the visa number; only Carol gets the amex number. Then the amex number to Bob.
+    asked, _w = _approve_then(
+        lambda o: ("mail_cc", {"to": [BOB, CAROL], "cc": [CAROL], "body": "visa " + o[0][0]["number"],
+                               "note": "amex " + o[0][1]["number"]}),
+        lambda o: ("mail_cc", {"to": [BOB], "cc": [], "body": "amex " + o[0][1]["number"]}), (_cards(), mail_cc))
+    assert asked and len(sent) == 1
+
+
+@pytest.mark.parametrize("handle", [True, False], ids=["as_handles", "in_clear"])
+@pytest.mark.parametrize("pair", [("Tr0ub4dor&3x", "tR0UB4DOR&3X"), ("p\u0430ssw0rd77", "passw0rd77"),
+                                  ("XK42PLM9QQ77", "PLM9QQ77"), ("ab12 cd34 ef", "ab12cd34ef")],
+                         ids=["case", "look_alike", "inside_a_longer_one", "white_space"])
+def test_an_approval_does_not_cover_another_value_written_alike(pair: tuple[str, str], handle: bool) -> None:
+    from guards import privacy_source
+
+    @privacy_source(private=["secret"], kind="vault", handle=handle)
+    def list_secrets() -> list:
+        """Saved secrets."""
+        return [{"secret": pair[0]}, {"secret": pair[1]}]
+
+    asked, w = _approve_then(_mail("x", lambda o: f"it is {o[0][0]['secret']}"),
+                             _mail("y", lambda o: f"it is {o[0][1]['secret']}"), (list_secrets,))
+    assert asked and len(w.sent) == 1
+
+
+def test_a_call_with_more_value_matches_than_are_worked_out_is_asked_about_each_time() -> None:
+    from guards import privacy_source
+
+    @privacy_source(private=["text"], kind="note", handle=False)
+    def list_notes() -> list:
+        """The user's notes."""
+        return [{"text": " ".join(f"code{i:04d}x" for i in range(400))}]
+
+    every = " ".join(f"code{i:04d}x" for i in range(400))
+    asked, w = _approve_then(_mail("x", every), _mail("x", every), (list_notes,))
+    assert asked and len(w.sent) == 1
 
 def test_a_number_in_arabic_indic_digits_is_tracked() -> None:
     world = World()
