@@ -56,7 +56,7 @@ import unicodedata
 import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import compress
 from functools import lru_cache
 from typing import Any
@@ -1710,44 +1710,54 @@ class PrivacyFlow:
         """Keyed digests of the private values that arguments carry: what a person's approval "for this
         recipient" covers. Found as labelling finds them (by handle, in clear, split across the
         arguments), each known by how it is written: the whole words it lies in, case kept, runs of
-        white space as one space. So another value of the same normal form (4210.75 and 42107.5; a
-        password in another case), a value inside a longer one, or digits scattered through a text
-        is not the value approved. A text that folding changed (look-alikes, other scripts' digits)
-        is known by its exact text as well; a private text by each six-word run of it shown; a handle
-        by its value. A handle this thread does not hold is a value of its own, and so is a call with
-        more matches than `_MAX_VALUES` (no approval covers it: the question is asked each time)."""
+        white space as one space, and those of its words that folding changed as they were written. So
+        another value of the same normal form (4210.75 and 42107.5; a password in another case; a
+        look-alike), a value inside a longer one, or digits scattered through a text is not the value
+        approved; a private text is known by each six-word run of it shown, a handle by its value. A
+        handle this thread does not hold is a value of its own, and so is a call with more matches
+        than `_MAX_VALUES` (no approval covers it: the question is asked each time)."""
         store, idx = self.store, self._index(thread_id, None)
         found: set[str] = set()
-        parts: list[str] = []
-        changed: list[tuple[str, str]] = []
-        for t in (x for v in values for x in _all_strings(v)):
+        texts: list[list[tuple[str, str | None]]] = []  # per leaf: its words folded, and as written if folding changed them
+        for t in (_text(x) for v in values for x in _leaves(v)):
             if "«" in t:
                 for m in HANDLE_RE.finditer(t):
                     h = store.get(m.group(0), thread_id)
                     found.add(f"value\0{_spelling(_text(h.value))}" if h is not None else f"handle\0{m.group(0)}")
                 t = HANDLE_RE.sub(" ", t)
-            folded = _fold(t)
-            if folded != t:  # the words folding changed, as written: a value in one is known by them too
-                changed += [(f, w) for w in t.split() if (f := _fold(w)) != w and f]
-            parts.append(folded if len(folded.lower()) == len(folded) else folded.lower())
+            words = []
+            for w in t.split():
+                f = _fold(w)
+                if len(f.lower()) != len(f):  # keep positions: lower-casing must not change lengths
+                    f = f.lower()
+                words.append((f, None if f == w else w))
+            texts.append(words)
         seen = [0]
         try:
-            for joined in (" ".join(parts), " ".join(reversed(parts))):  # every run of a text, and across joins
+            for order in (texts, texts[::-1]):  # every run of a text, and across joins
+                pieces = [w for ws in order for w in ws]
+                joined = " ".join(f for f, _w in pieces)
+                at, k = [], 0  # where each piece begins in `joined`
+                for f, _w in pieces:
+                    at.append(k)
+                    k += len(f) + 1
+                written = (at, [w for _f, w in pieces]) if any(w for _f, w in pieces) else None
                 low = joined.lower()
                 alnum = [m.start() for m in _ALNUM_CHAR.finditer(low)]
                 n = "".join(low[i] for i in alnum)
                 runs = [m.span() for m in _WORD.finditer(low)]
-                words = ([a for a, _b in runs], [b for _a, b in runs])
-                _spans(joined, alnum, n, idx.tracked, found, words, seen, changed)
+                bounds = ([a for a, _b in runs], [b for _a, b in runs])
+                _spans(joined, alnum, n, idx.tracked, found, bounds, seen, written)
                 digits = [i for i in alnum if low[i].isdecimal()]
                 d = "".join(low[i] for i in digits)
                 if len(d) >= MIN_DIGITS:
-                    _spans(joined, digits, d, idx.digits, found, words, seen, changed)
+                    _spans(joined, digits, d, idx.digits, found, bounds, seen, written)
                 if idx.texts:
-                    words, shingles = _WORD.findall(low), idx.shingles
-                    for r in (" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)):
-                        if r in shingles:
-                            found.add("\0".join(("run", r, *_written(r, changed))))
+                    shingles = idx.shingles
+                    for i in range(len(runs) - SHINGLE + 1):
+                        if " ".join(low[a:b] for a, b in runs[i:i + SHINGLE]) in shingles:
+                            a, b = runs[i][0], runs[i + SHINGLE - 1][1]
+                            found.add("\0".join(("run", " ".join(joined[a:b].split()), *_written(a, b, written))))
                             seen[0] += 1
                             if seen[0] > _MAX_VALUES:
                                 raise _TooMany
@@ -1803,10 +1813,13 @@ def _spelling(text: str) -> str:
     return folded if folded == written else f"{folded}\0{written}"
 
 
-def _written(span: str, changed: list[tuple[str, str]]) -> list[str]:
-    """The words folding changed (folded, as written) whose folded form lies in `span`, as written, sorted."""
-    low = span.lower()
-    return sorted({w for f, w in changed if f.lower() in low})
+def _written(start: int, end: int, written: tuple[list[int], list[str | None]] | None) -> list[str]:
+    """The words folding changed that lie in `text[start:end]`, as they were written (`written`: where
+    each word begins, and how it was written if folding changed it)."""
+    if written is None:
+        return []
+    at, words = written
+    return [w for w in words[max(0, bisect_right(at, start) - 1):bisect_left(at, end)] if w]
 
 
 class _TooMany(Exception):
@@ -1818,11 +1831,12 @@ _MAX_VALUES = 256
 
 
 def _spans(text: str, at: list[int], flat: str, tracked: Mapping[str, Any], into: set[str],
-           words: tuple[list[int], list[int]], seen: list[int], changed: list[tuple[str, str]]) -> None:
+           words: tuple[list[int], list[int]], seen: list[int],
+           written: tuple[list[int], list[str | None]] | None) -> None:
     """Add to `into` how each occurrence of a tracked value in `flat` (the characters of `text` at the
     positions `at`) is written in `text`: the whole words it lies in (`words`: their starts and ends),
-    runs of white space as one space, and the words folding changed in it as they were written
-    (`changed`). `seen` counts the occurrences worked out for the call."""
+    runs of white space as one space, and those words as written where folding changed them
+    (`written`, see `_written`). `seen` counts the occurrences worked out for the call."""
     starts, ends = words
     for value in filter(flat.__contains__, tracked):
         i = flat.find(value)
@@ -1832,8 +1846,8 @@ def _spans(text: str, at: list[int], flat: str, tracked: Mapping[str, Any], into
                 raise _TooMany
             first = bisect_right(starts, at[i]) - 1  # the word holding the value's first character
             last = bisect_right(starts, at[i + len(value) - 1]) - 1
-            span = " ".join(text[starts[first]:ends[last]].split())
-            into.add("\0".join(("value", span, *_written(span, changed))) if changed else "value\0" + span)
+            a, b = starts[first], ends[last]
+            into.add("\0".join(("value", " ".join(text[a:b].split()), *_written(a, b, written))))
             i = flat.find(value, i + 1)
 
 

@@ -102,7 +102,7 @@ class PrivacyGuard:
         # only a disclosure to named recipients can have been approved: read the journal only then
         asks = self.flow.policy.on_violation == "ask"
         approvable = any(v.rule == "confidentiality" and v.recipients for v in found)
-        approved = self._approved(proposal.thread_id, context.journal) if approvable else {}
+        approved = self._approved(proposal.thread_id, context.journal, proposal.call_id) if approvable else {}
         # what a question records and an approval covers: the private values each recipient would
         # receive from this call (computed once a person may be asked, or may have approved)
         values = self._values(proposal, decl, found) if approvable and (asks or approved) else {}
@@ -266,21 +266,27 @@ class PrivacyGuard:
             lbl = one if lbl is None else lbl.join(one)
         return lbl or PUBLIC
 
-    def _approved(self, thread_id: str, context_journal: Any = None) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
+    def _approved(self, thread_id: str, context_journal: Any = None,
+                  call_id: str = "") -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
         """(tool, recipient) -> the origins (sources) and the values (digests) a person approved "for this
-        recipient" on this thread, from the journal: a later disclosure is covered only when its origins
-        and its values are among them (an approval journaled without values covers none)."""
+        recipient" on this thread, in answer to this guard's questions about calls other than `call_id`,
+        from the journal: a later disclosure is covered only when its origins and its values are among
+        them (an approval journaled without values covers none)."""
         journal = self.journal or self.flow.journal or context_journal
         if journal is None:
             return {}
-        asked: dict[str, dict[str, Any]] = {}
+        asked: dict[tuple[str, Any, Any], dict[str, Any]] = {}
         out: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         for e in journal.entries(thread_id):
-            if e.kind == "escalated" and e.data.get("guard") == self.name:
-                asked[e.call_id] = e.data.get("evidence") or {}
-            elif (e.kind == "approved" and e.call_id in asked
-                  and e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]):
-                ev = asked[e.call_id]
+            if e.call_id == call_id:
+                continue  # a call's own answers are replayed to it in order: they cover later calls only
+            # an answer answers the question of its call, task and place among that task's questions
+            key = (e.call_id, e.data.get("task"), e.data.get("ask"))
+            if e.kind == "escalated":
+                asked[key] = e.data
+            elif (e.kind == "approved" and e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]
+                  and asked.get(key, {}).get("guard") == self.name):  # an answer to this guard's question
+                ev = asked[key].get("evidence") or {}
                 tool = str(ev.get("tool"))
                 values = ev.get("values") if isinstance(ev.get("values"), dict) else {}
                 for v in ev.get("violations") or ():

@@ -128,6 +128,33 @@ def test_arguments_nested_too_deep_or_a_flow_that_raises_deny_or_hide_never_cras
     assert runs == [1] and "4111" not in msg.content and "could not be labelled (RuntimeError)" in msg.content
 
 
+def test_every_guard_that_asks_is_asked_in_turn():
+    from vfa import Escalate, guard
+
+    done = []
+
+    @guard
+    def first(proposal, context):
+        return Escalate(question="first?")
+
+    @guard
+    def second(proposal, context):
+        return Escalate(question="second?")
+
+    def act() -> str:
+        """Act."""
+        done.append(1)
+        return "done"
+
+    app = Agent(ScriptedModel([[("act", {})], "end"]), [act], [first, second]).compile(checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [("user", "go")]}, config("q"))
+    assert out["__interrupt__"][0].value["question"] == "first?"
+    out = app.invoke(Command(resume={"type": "approve"}), config("q"))
+    assert out["__interrupt__"][0].value["question"] == "second?" and done == []  # one answer, one question
+    app.invoke(Command(resume={"type": "approve"}), config("q"))
+    assert done == [1]
+
+
 def test_escalation_approve_commits(bank):
     _, app, out = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
     (intr,) = out["__interrupt__"]

@@ -336,7 +336,7 @@ def test_an_amount_only_the_mail_names_still_needs_the_user() -> None:
 
 # -- 7. "approve for this recipient" covers only the origins a person approved ---------------------
 
-def _ask_agent(steps: list[Any], tools: tuple[Any, ...] = ()) -> tuple[Any, World]:
+def _ask_agent(steps: list[Any], tools: tuple[Any, ...] = (), before: tuple[Any, ...] = ()) -> tuple[Any, World]:
     from langgraph.checkpoint.memory import InMemorySaver
 
     from guards import PrivacyPolicy
@@ -353,7 +353,7 @@ def _ask_agent(steps: list[Any], tools: tuple[Any, ...] = ()) -> tuple[Any, Worl
             return "done"
         return steps[turn](obs) if callable(steps[turn]) else steps[turn]
 
-    app = Agent(ScriptedModel(rule=rule), [*w.tools(), *tools], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(rule=rule), [*w.tools(), *tools], guards=[*before, flow.guard()], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     return app, w
 
@@ -555,6 +555,67 @@ def test_a_call_with_more_value_matches_than_are_worked_out_is_asked_about_each_
 
     every = " ".join(f"code{i:04d}x" for i in range(400))
     asked, w = _approve_then(_mail("x", every), _mail("x", every), (list_notes,))
+    assert asked and len(w.sent) == 1
+
+
+def test_an_edited_call_commits_the_edit_after_an_approval_for_its_recipient() -> None:
+    # the person lowers the amount, then approves the edited call "for this recipient": on resume the
+    # call's own approval must not let the model's original arguments through
+    from langgraph.types import Command
+
+    from guards import APPROVE_FOR_RECIPIENT
+
+    app, w = _ask_agent([("get_profile", {}), ("list_payees", {}),
+                         lambda o: ("pay", {"iban": o[1][1]["iban"], "amount": 5000, "note": "dob " + o[0]["dob"]})])
+    cfg = {"configurable": {"thread_id": "d"}}
+    out = app.invoke({"messages": [HumanMessage("Pay Bob.")]}, cfg)
+    edited = {**out["__interrupt__"][0].value["args"], "amount": 50}
+    out = app.invoke(Command(resume={"type": "edit", "args": edited}), cfg)
+    assert "__interrupt__" in out  # the edited call still discloses the date of birth: asked again
+    app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)
+    assert [p["amount"] for p in w.payments] == [50]
+
+
+class _Confirm:
+    """A guard that asks before any mail marked URGENT."""
+
+    name, tools, timeout_s, inline = "confirm", None, None, True
+
+    def check(self, proposal: Any, context: Any) -> Any:
+        from vfa import ALLOW, Escalate
+
+        urgent = proposal.tool == "send_email" and "URGENT" in str(proposal.args.get("body"))
+        return Escalate(question="send an URGENT mail?") if urgent else ALLOW
+
+
+def test_each_guard_that_asks_is_asked_and_only_its_own_answer_approves_for_a_recipient() -> None:
+    from langgraph.types import Command
+
+    from guards import APPROVE_FOR_RECIPIENT
+
+    app, w = _ask_agent([("get_profile", {}), ("list_contacts", {}),
+                         lambda o: ("send_email", {"to": [BOB], "subject": "s", "body": "URGENT SSN " + o[0]["ssn"]}),
+                         lambda o: ("send_email", {"to": [BOB], "subject": "s", "body": "SSN " + o[0]["ssn"]})],
+                        before=(_Confirm(),))
+    cfg = {"configurable": {"thread_id": "d"}}
+    out = app.invoke({"messages": [HumanMessage("Mail Bob my SSN, urgently.")]}, cfg)
+    assert out["__interrupt__"][0].value["guard"] == "confirm"
+    out = app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)  # answers the confirmation, not privacy
+    assert out["__interrupt__"][0].value["guard"] == "privacy" and w.sent == []
+    out = app.invoke(Command(resume={"type": "reject"}), cfg)
+    assert out["__interrupt__"][0].value["guard"] == "privacy" and w.sent == []  # the next mail: asked again
+
+
+def test_a_look_alike_approved_does_not_approve_the_real_value_beside_it() -> None:
+    from guards import privacy_source
+
+    @privacy_source(private=["pin"], kind="vault", handle=False)
+    def list_secrets() -> list:
+        """Saved secrets."""
+        return [{"pin": "Hunter2024x"}, {"pin": "Hunte\u0433" + "2024x"}]
+
+    asked, w = _approve_then(_mail("x", lambda o: f"pin {o[0][1]['pin']}"),
+                             _mail("y", lambda o: f"pins {o[0][0]['pin']} {o[0][1]['pin']}"), (list_secrets,))
     assert asked and len(w.sent) == 1
 
 def test_a_number_in_arabic_indic_digits_is_tracked() -> None:

@@ -241,7 +241,12 @@ class GuardNode(RunnableCallable):
                 return _denial(proposal, verdict)
             if verdict.kind == "allow":
                 return self._commit(spec, proposal, pending, execute, restart=restart)
-            decision = questions.ask(proposal, verdict, pending)  # journals the question and the answer
+            # every guard that asked is asked in turn, in chain order: approving one question must not
+            # answer another guard's (a privacy question behind a confirmation)
+            for asked in [d.verdict for d in result.decisions if d.verdict.kind == "escalate"] or [verdict]:
+                decision = questions.ask(proposal, asked, pending)  # journals the question and the answer
+                if decision["type"] != "approve":
+                    break
             if decision["type"] == "approve":
                 return self._commit(spec, proposal, pending, execute, restart=restart)
             if decision["type"] == "reject":
