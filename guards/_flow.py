@@ -54,10 +54,10 @@ import re
 import threading
 import unicodedata
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from bisect import bisect_left, bisect_right
-from itertools import compress
+from itertools import chain, compress
 from functools import lru_cache
 from typing import Any
 
@@ -1718,42 +1718,30 @@ class PrivacyFlow:
         than `_MAX_VALUES` (no approval covers it: the question is asked each time)."""
         store, idx = self.store, self._index(thread_id, None)
         found: set[str] = set()
-        texts: list[list[tuple[str, str | None]]] = []  # per leaf: its words folded, and as written if folding changed them
+        texts: list[str] = []
         for t in (_text(x) for v in values for x in _leaves(v)):
             if "«" in t:
                 for m in HANDLE_RE.finditer(t):
                     h = store.get(m.group(0), thread_id)
                     found.add(f"value\0{_spelling(_text(h.value))}" if h is not None else f"handle\0{m.group(0)}")
                 t = HANDLE_RE.sub(" ", t)
-            words = []
-            for w in t.split():
-                f = _fold(w)
-                if len(f.lower()) != len(f):  # keep positions: lower-casing must not change lengths
-                    f = f.lower()
-                words.append((f, None if f == w else w))
-            texts.append(words)
+            texts.append(t)
         seen = [0]
+        plain = all(t.isascii() for t in texts)  # folding changes no word: no word to tie to its place
         try:
             for order in (texts, texts[::-1]):  # every run of a text, and across joins
-                pieces = [w for ws in order for w in ws]
-                joined = " ".join(f for f, _w in pieces)
-                at, k = [], 0  # where each piece begins in `joined`
-                for f, _w in pieces:
-                    at.append(k)
-                    k += len(f) + 1
-                written = (at, [w for _f, w in pieces]) if any(w for _f, w in pieces) else None
+                if plain:
+                    joined, written = " ".join(order), None
+                else:
+                    joined, written = _folded_words(order)
                 low = joined.lower()
-                alnum = [m.start() for m in _ALNUM_CHAR.finditer(low)]
-                n = "".join(low[i] for i in alnum)
-                runs = [m.span() for m in _WORD.finditer(low)]
-                bounds = ([a for a, _b in runs], [b for _a, b in runs])
-                _spans(joined, alnum, n, idx.tracked, found, bounds, seen, written)
-                digits = [i for i in alnum if low[i].isdecimal()]
-                d = "".join(low[i] for i in digits)
+                at = _Places(low)
+                _spans(joined, _NOT_ALNUM.sub("", low), at.alnum, idx.tracked, found, at, seen, written)
+                d = _NOT_DIGIT.sub("", low)
                 if len(d) >= MIN_DIGITS:
-                    _spans(joined, digits, d, idx.digits, found, bounds, seen, written)
+                    _spans(joined, d, at.digits, idx.digits, found, at, seen, written)
                 if idx.texts:
-                    shingles = idx.shingles
+                    shingles, runs = idx.shingles, at.runs
                     for i in range(len(runs) - SHINGLE + 1):
                         if " ".join(low[a:b] for a, b in runs[i:i + SHINGLE]) in shingles:
                             a, b = runs[i][0], runs[i + SHINGLE - 1][1]
@@ -1802,15 +1790,30 @@ def _digit_label(out: Label, digits: str, tracked: dict[str, Label]) -> Label:
     return out
 
 
-_ALNUM_CHAR = re.compile(r"[^\W_]")
-
-
 def _spelling(text: str) -> str:
     """A handle's value as `_spans` knows one written in clear: case kept, runs of white space as one
     space; a value that folding changes, with its words as written (a look-alike is another value)."""
     folded = " ".join(_fold(text).split())
     written = " ".join(text.split())
     return folded if folded == written else f"{folded}\0{written}"
+
+
+def _folded_words(texts: list[str]) -> tuple[str, tuple[list[int], list[str | None]]]:
+    """The texts joined by a space, each word folded (`_fold`), and where each word begins in that text
+    with how it was written where folding changed it (see `_written`)."""
+    folded: list[str] = []
+    at: list[int] = []
+    written: list[str | None] = []
+    k = 0
+    for w in (w for t in texts for w in t.split()):
+        f = _fold(w)
+        if len(f.lower()) != len(f):  # keep positions: lower-casing must not change lengths
+            f = f.lower()
+        folded.append(f)
+        at.append(k)
+        written.append(None if f == w else w)
+        k += len(f) + 1
+    return " ".join(folded), (at, written)
 
 
 def _written(start: int, end: int, written: tuple[list[int], list[str | None]] | None) -> list[str]:
@@ -1830,15 +1833,49 @@ _MAX_VALUES = 256
 """The most matches worked out for one call's approval; past it, the call is asked about each time."""
 
 
-def _spans(text: str, at: list[int], flat: str, tracked: Mapping[str, Any], into: set[str],
-           words: tuple[list[int], list[int]], seen: list[int],
-           written: tuple[list[int], list[str | None]] | None) -> None:
+class _Places:
+    """Where the words, letters and digits of a lower-cased text are, worked out when first asked for."""
+
+    def __init__(self, low: str) -> None:
+        self.low = low
+        self._runs: list[tuple[int, int]] | None = None
+
+    @property
+    def runs(self) -> list[tuple[int, int]]:
+        """(start, end) of each word: a run of letters and digits."""
+        if self._runs is None:
+            self._runs = [m.span() for m in _WORD.finditer(self.low)]
+        return self._runs
+
+    def starts(self) -> list[int]:
+        return [a for a, _b in self.runs]
+
+    def ends(self) -> list[int]:
+        return [b for _a, b in self.runs]
+
+    def alnum(self) -> list[int]:
+        """The place of each letter or digit, in order."""
+        return list(chain.from_iterable(range(a, b) for a, b in self.runs))
+
+    def digits(self) -> list[int]:
+        """The place of each digit, in order."""
+        return [m.start() for m in _DIGIT_CHAR.finditer(self.low)]
+
+
+_DIGIT_CHAR = re.compile(r"\d")
+
+
+def _spans(text: str, flat: str, places: Callable[[], list[int]], tracked: Mapping[str, Any], into: set[str],
+           words: _Places, seen: list[int], written: tuple[list[int], list[str | None]] | None) -> None:
     """Add to `into` how each occurrence of a tracked value in `flat` (the characters of `text` at the
-    positions `at`) is written in `text`: the whole words it lies in (`words`: their starts and ends),
-    runs of white space as one space, and those words as written where folding changed them
-    (`written`, see `_written`). `seen` counts the occurrences worked out for the call."""
-    starts, ends = words
-    for value in filter(flat.__contains__, tracked):
+    positions `places()` gives) is written in `text`: the whole words it lies in (`words`), runs of
+    white space as one space, and those words as written where folding changed them (`written`, see
+    `_written`). `seen` counts the occurrences worked out for the call."""
+    found = [*filter(flat.__contains__, tracked)]
+    if not found:
+        return
+    at, starts, ends = places(), words.starts(), words.ends()
+    for value in found:
         i = flat.find(value)
         while i >= 0:
             seen[0] += 1
