@@ -278,13 +278,14 @@ class PrivacyGuard:
         asked: dict[tuple[str, Any, Any], dict[str, Any]] = {}
         out: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         for e in journal.entries(thread_id):
-            if e.call_id == call_id:
+            kind = e.kind
+            if (kind != "escalated" and kind != "approved") or e.call_id == call_id:
                 continue  # a call's own answers are replayed to it in order: they cover later calls only
             # an answer answers the question of its call, task and place among that task's questions
             key = (e.call_id, e.data.get("task"), e.data.get("ask"))
-            if e.kind == "escalated":
+            if kind == "escalated":
                 asked[key] = e.data
-            elif (e.kind == "approved" and e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]
+            elif (e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]
                   and asked.get(key, {}).get("guard") == self.name):  # an answer to this guard's question
                 ev = asked[key].get("evidence") or {}
                 tool = str(ev.get("tool"))
