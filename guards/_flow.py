@@ -1706,7 +1706,7 @@ class PrivacyFlow:
                 out = _text_label(out, joined, idx, sorted(i for i in starts if i <= last))
         return out
 
-    def values_in(self, values: Iterable[Any], thread_id: str) -> frozenset[str]:
+    def values_in(self, values: Iterable[Any], thread_id: str, texts: Iterable[str] | None = None) -> frozenset[str]:
         """Keyed digests of the private values that arguments carry: what a person's approval "for this
         recipient" covers. Found as labelling finds them (by handle, in clear, split across the
         arguments), each known by how it is written: the whole words it lies in, case kept, runs of
@@ -1715,21 +1715,22 @@ class PrivacyFlow:
         look-alike), a value inside a longer one, or digits scattered through a text is not the value
         approved; a private text is known by each six-word run of it shown, a handle by its value. A
         handle this thread does not hold is a value of its own, and so is a call with more matches
-        than `_MAX_VALUES` (no approval covers it: the question is asked each time)."""
+        than `_MAX_VALUES` (no approval covers it: the question is asked each time). `texts`: the
+        leaves as text, if not every leaf of `values` as labelling reads it (`_text`)."""
         store, idx = self.store, self._index(thread_id, None)
         found: set[str] = set()
-        texts: list[str] = []
-        for t in (_text(x) for v in values for x in _leaves(v)):
+        parts: list[str] = []
+        for t in (texts if texts is not None else (_text(x) for v in values for x in _leaves(v))):
             if "«" in t:
                 for m in HANDLE_RE.finditer(t):
                     h = store.get(m.group(0), thread_id)
                     found.add(f"value\0{_spelling(_text(h.value))}" if h is not None else f"handle\0{m.group(0)}")
                 t = HANDLE_RE.sub(" ", t)
-            texts.append(t)
+            parts.append(t)
         seen = [0]
-        plain = all(t.isascii() for t in texts)  # folding changes no word: no word to tie to its place
+        plain = all(t.isascii() for t in parts)  # folding changes no word: no word to tie to its place
         try:
-            for order in (texts, texts[::-1]):  # every run of a text, and across joins
+            for order in (parts, parts[::-1]):  # every run of a text, and across joins
                 if plain:
                     joined, written = " ".join(order), None
                 else:

@@ -133,11 +133,22 @@ class PrivacyGuard:
         wanted = {r for v in found if v.rule == "confidentiality" for r in v.recipients}
         by_args: dict[tuple[str, ...], frozenset[str]] = {}  # recipients who receive the same arguments share them
         out: dict[str, frozenset[str]] = {}
+        values_in = getattr(flow, "values_in", None)
         for r in sorted(wanted):
             names = tuple(a for a, _to, recipients in audiences if r in recipients)
             got = by_args.get(names)
             if got is None:
-                more = set(flow.values_in([args[a] for a in names], thread)) if hasattr(flow, "values_in") else set()
+                more: set[str] = set()
+                if values_in is not None:
+                    # read as labelling reads them (every leaf), and joined as the check joins them (the
+                    # texts of the arguments going to one audience, in order): a value found either way counts
+                    more.update(values_in([args[a] for a in names], thread))
+                    groups: dict[frozenset[str], list[str]] = {}
+                    for a, _to, recipients in audiences:
+                        if r in recipients:
+                            groups.setdefault(recipients, []).append(a)
+                    for group in groups.values():
+                        more.update(values_in((), thread, [t for a in group for t in _strings_of(args[a])]))
                 for a in names:
                     if a in refers:
                         kind = refers[a]

@@ -10,7 +10,7 @@ from langgraph.types import Command, Send
 from pydantic import Field
 
 from conftest import config
-from vfa import Agent, Decision, EffectJournal, GuardNode
+from vfa import Agent, Decision, EffectJournal, GuardNode, effect
 from vfa.testing import ScriptedModel, last_tool_results
 
 
@@ -153,6 +153,60 @@ def test_every_guard_that_asks_is_asked_in_turn():
     assert out["__interrupt__"][0].value["question"] == "second?" and done == []  # one answer, one question
     app.invoke(Command(resume={"type": "approve"}), config("q"))
     assert done == [1]
+
+
+class _Asks:
+    """An inline guard that asks while `world[flag]` is set; its question may quote `world["text"]`."""
+
+    inline, tools, timeout_s = True, None, None
+
+    def __init__(self, name, flag):
+        self.name, self.flag = name, flag
+
+    def check(self, proposal, context):
+        from vfa import ALLOW, Escalate
+
+        world = context.world
+        return Escalate(question=f"{self.name}? {world.get('text', '')}") if world[self.flag] else ALLOW
+
+
+def _asking_app(world, guards):
+    paid = []
+
+    @effect
+    def pay(to: str, amount: int) -> str:
+        """Pay."""
+        paid.append((to, amount))
+        return "paid"
+
+    app = Agent(ScriptedModel([[("pay", {"to": "bob", "amount": 5})], "end"]), [pay], guards,
+                world=lambda: world).compile(checkpointer=InMemorySaver())
+    return app, paid
+
+
+def test_a_reject_stands_when_the_guards_no_longer_ask_on_resume():
+    for two in (False, True):
+        world = {"a": True, "b": True}
+        app, paid = _asking_app(world, [_Asks("a", "a"), *([_Asks("b", "b")] if two else [])])
+        out = app.invoke({"messages": [("user", "pay")]}, config("r"))
+        if two:
+            out = app.invoke(Command(resume={"type": "approve"}), config("r"))  # a: yes; then b asks
+            assert out["__interrupt__"][0].value["question"].startswith("b?")
+        world["a" if not two else "b"] = False  # the world changed: that guard would no longer ask
+        out = app.invoke(Command(resume={"type": "reject"}), config("r"))
+        assert paid == [] and tool_messages(out)[-1].artifact["vfa"]["outcome"] == "rejected"
+
+
+def test_a_question_that_changed_once_is_answered_once():
+    world = {"a": True, "text": "balance 100"}
+    app, paid = _asking_app(world, [_Asks("a", "a")])
+    app.invoke({"messages": [("user", "pay")]}, config("c"))
+    world["text"] = "balance 90"  # asked again, once, in its new words
+    out = app.invoke(Command(resume={"type": "approve"}), config("c"))
+    assert out["__interrupt__"][0].value["question"] == "a? balance 90"
+    app.invoke(Command(resume={"type": "approve"}), config("c"))
+    assert paid == [("bob", 5)]
+
 
 
 def test_escalation_approve_commits(bank):

@@ -618,6 +618,39 @@ def test_a_look_alike_approved_does_not_approve_the_real_value_beside_it() -> No
                              _mail("y", lambda o: f"pins {o[0][0]['pin']} {o[0][1]['pin']}"), (list_secrets,))
     assert asked and len(w.sent) == 1
 
+
+@pytest.mark.parametrize("split", ["null_between", "another_audience_between"])
+def test_an_approval_does_not_cover_another_value_split_around_what_the_check_skips(split: str) -> None:
+    from guards import privacy_sink, privacy_source
+    from vfa import effect
+
+    sent: list[Any] = []
+
+    @privacy_source(private=["password"], kind="vault", handle=False)
+    def list_secrets() -> list:
+        """Saved passwords."""
+        return [{"password": "Hunter2024x"}, {"password": "Sunny7788q"}]
+
+    @privacy_sink(disclose={"subject": "to", "note": "cc", "lines": "to"}, authority=["to", "cc"])
+    @privacy_source()
+    @effect
+    def mail(to: list[str], cc: list[str], subject: str, note: str, lines: list[Any]) -> str:
+        """Mail `to` the subject and lines, `cc` the note."""
+        sent.append((subject, note, lines))
+        return "sent"
+
+    def second(o: Any) -> Any:
+        y = o[0][1]["password"]
+        if split == "null_between":  # the check joins the texts (a null is no text); labelling reads "None"
+            return ("mail", {"to": [BOB], "cc": [], "subject": "bank", "note": "", "lines": [y[:5], None, y[5:]]})
+        # the note goes to another audience (cc: Bob and Carol) between the two halves
+        return ("mail", {"to": [BOB], "cc": [BOB, CAROL], "subject": "bank " + y[:5], "note": "fyi", "lines": [y[5:]]})
+
+    asked, _w = _approve_then(
+        lambda o: ("mail", {"to": [BOB], "cc": [], "subject": "shop", "note": "", "lines": [o[0][0]["password"]]}),
+        second, (list_secrets, mail))
+    assert asked and len(sent) == 1
+
 def test_a_number_in_arabic_indic_digits_is_tracked() -> None:
     world = World()
     digits = "".join(chr(0x660 + int(c)) if c.isdigit() else c for c in "3782 822463 10005")

@@ -118,6 +118,8 @@ def describe(entry: JournalEntry) -> str:
         return f"propose   {entry.tool}({_args(data.get('args'))})  [{entry.call_id}]"
     if kind == "verdicts":
         return "\n".join(_decision_line(d) for d in data["decisions"])
+    if kind == "verdict":  # journals written before a round's decisions shared one entry
+        return _decision_line(data)
     if kind in ("started", "restarted"):
         return f"  {kind:<10}{entry.tool}  (write-ahead record)"
     if kind in ("committed", "ran"):

@@ -77,9 +77,11 @@ class Questions:
         `pending` journal entries go in before the question; the list is emptied.
         """
         question = payload(proposal, verdict)
-        k = self._next
-        if k < len(self.asked) and _same(self.asked[k], question):
-            self._next += 1
+        # the same question asked before, at this place or later (a question that changed once, or one
+        # asked after a crash, is found again: a new one each resume would be asked for ever)
+        k = next((j for j in range(self._next, len(self.asked)) if _same(self.asked[j], question)), None)
+        if k is not None:
+            self._next = k + 1
             return self.answers[k]  # replay() made sure every asked question has its answer
         k = len(self.asked)  # a new question (the world may have changed since the last one)
         call = (proposal.thread_id, proposal.call_id, proposal.tool)
@@ -91,6 +93,15 @@ class Questions:
         decision = decision_of(interrupt(question))
         self._record(call, k, decision)
         return decision
+
+    def overruling(self) -> dict[str, Any] | None:
+        """The first recorded answer not yet given back that rejects or edits the call, if any: a person's
+        reject or edit stands even when the guards, checking again on resume, no longer ask."""
+        for k in range(self._next, len(self.answers)):
+            if self.answers[k]["type"] != "approve":
+                self._next = k + 1
+                return self.answers[k]
+        return None
 
     def _record(self, call: tuple[str, str, str], k: int, decision: dict[str, Any]) -> None:
         self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])

@@ -240,13 +240,18 @@ class GuardNode(RunnableCallable):
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
                 return _denial(proposal, verdict)
             if verdict.kind == "allow":
-                return self._commit(spec, proposal, pending, execute, restart=restart)
-            # every guard that asked is asked in turn, in chain order: approving one question must not
-            # answer another guard's (a privacy question behind a confirmation)
-            for asked in [d.verdict for d in result.decisions if d.verdict.kind == "escalate"] or [verdict]:
-                decision = questions.ask(proposal, asked, pending)  # journals the question and the answer
-                if decision["type"] != "approve":
-                    break
+                decision = questions.overruling()
+                if decision is None:
+                    return self._commit(spec, proposal, pending, execute, restart=restart)
+            else:
+                # every guard that asked is asked in turn, in chain order: approving one question must not
+                # answer another guard's (a privacy question behind a confirmation)
+                for asked in [d.verdict for d in result.decisions if d.verdict.kind == "escalate"] or [verdict]:
+                    decision = questions.ask(proposal, asked, pending)  # journals the question and the answer
+                    if decision["type"] != "approve":
+                        break
+                else:  # a guard that asked before and no longer asks: its answer, if a reject or edit, stands
+                    decision = questions.overruling() or decision
             if decision["type"] == "approve":
                 return self._commit(spec, proposal, pending, execute, restart=restart)
             if decision["type"] == "reject":
@@ -321,8 +326,9 @@ class GuardNode(RunnableCallable):
             return self._commit(spec, proposal, pending, execute, restart=True)
         question = (f"{spec.name}({json.dumps(args, default=repr)}) started but its result was never recorded: "
                     "it may or may not have happened. Approve to run it again, or reject to leave it as it is.")
-        if result.verdict.kind == "escalate":
-            question += f" ({result.verdict.guard} also asks: {result.verdict.question})"
+        for d in result.decisions:
+            if d.verdict.kind == "escalate":
+                question += f" ({d.verdict.guard} also asks: {d.verdict.question})"
         verdict = Escalate(guard="journal", question=question, evidence={"started_at": last.ts, "idempotent": spec.idempotent})
         decision = questions.ask(proposal, verdict, pending)
         if decision["type"] == "approve":
