@@ -209,6 +209,61 @@ def test_a_question_that_changed_once_is_answered_once():
 
 
 
+def test_an_edit_stands_when_the_question_changes_on_resume():
+    world = {"a": True, "text": "balance 1000"}
+    app, paid = _asking_app(world, [_Asks("a", "a")])
+    app.invoke({"messages": [("user", "pay")]}, config("e"))
+    app.invoke(Command(resume={"type": "edit", "args": {"to": "bob", "amount": 1}}), config("e"))
+    world["text"] = "balance 995"  # the question about the edited call changes before it is answered
+    out = app.invoke(Command(resume={"type": "approve"}), config("e"))
+    while "__interrupt__" in out:  # asked again, about the edited call
+        out = app.invoke(Command(resume={"type": "approve"}), config("e"))
+    assert paid == [("bob", 1)]  # never the model's 5
+
+
+def test_a_new_question_while_a_tool_waits_for_its_answer_fails_the_call_and_takes_no_other_answer():
+    from langgraph.types import interrupt
+
+    world = {"a": True, "text": "balance 100"}
+    ran = []
+
+    @effect
+    def wire(to: str, amount: int) -> str:
+        """Wire money, once the person types CONFIRM."""
+        ran.append(("wire", interrupt("type CONFIRM")))
+        return "wired"
+
+    @effect
+    def pay(to: str, amount: int) -> str:
+        """Pay."""
+        ran.append(("pay", to))
+        return "paid"
+
+    app = Agent(ScriptedModel([[("wire", {"to": "bob", "amount": 5}), ("pay", {"to": "eve", "amount": 9})], "end"]),
+                [wire, pay], [_Asks("a", "a")], world=lambda: world).compile(checkpointer=InMemorySaver())
+    app.invoke({"messages": [("user", "go")]}, config("w"))
+    out = app.invoke(Command(resume={"type": "approve"}), config("w"))  # the guard's question about wire
+    assert out["__interrupt__"][0].value == "type CONFIRM"
+    world["text"] = "balance 90"  # the guard would now ask a new question about wire
+    out = app.invoke(Command(resume="CONFIRM"), config("w"))
+    assert ran == [] and out["__interrupt__"][0].value["args"] == {"to": "eve", "amount": 9}  # pay's own question
+    out = app.invoke(Command(resume={"type": "reject"}), config("w"))
+    assert ran == [] and [m.artifact["vfa"]["outcome"] for m in tool_messages(out)] == ["failed", "rejected"]
+
+
+def test_a_guard_whose_question_always_changes_is_not_asked_for_ever():
+    world = {"a": True, "text": "0"}
+    app, paid = _asking_app(world, [_Asks("a", "a")])
+    out = app.invoke({"messages": [("user", "pay")]}, config("l"))
+    for i in range(40):
+        if "__interrupt__" not in out:
+            break
+        world["text"] = str(i + 1)
+        out = app.invoke(Command(resume={"type": "approve"}), config("l"))
+    assert "__interrupt__" not in out and paid == []
+    assert "questions were asked about this call" in tool_messages(out)[-1].content
+
+
 def test_escalation_approve_commits(bank):
     _, app, out = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
     (intr,) = out["__interrupt__"]

@@ -45,6 +45,10 @@ def payload(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
     }
 
 
+MAX_QUESTIONS = 16
+"""The most questions asked about one call; past it the call is rejected (a guard's question keeps changing)."""
+
+
 class Questions:
     """The questions asked about one call in the current task and the answers given, from the journal."""
 
@@ -68,8 +72,13 @@ class Questions:
             if k >= len(self.answers):
                 self._record(call, k, decision_of(answer))
         if finished:
-            for _ in range(self.tool_pauses):
-                interrupt({"vfa": "tool-pause", "call_id": call[1]})
+            self.skip_tool_pauses(call[1])
+
+    def skip_tool_pauses(self, call_id: str) -> None:
+        """Take the answers the call's tool got to its own `interrupt()` calls, without running the tool:
+        answers are matched to questions by place in the task, so the next call's questions get theirs."""
+        for _ in range(self.tool_pauses):
+            interrupt({"vfa": "tool-pause", "call_id": call_id})
 
     def ask(self, proposal: Proposal, verdict: Escalate, pending: list[Any]) -> dict[str, Any]:
         """The person's decision on this escalation: from the journal if already given, else asked now.
@@ -77,14 +86,18 @@ class Questions:
         `pending` journal entries go in before the question; the list is emptied.
         """
         question = payload(proposal, verdict)
-        # the same question asked before, at this place or later (a question that changed once, or one
-        # asked after a crash, is found again: a new one each resume would be asked for ever)
-        k = next((j for j in range(self._next, len(self.asked)) if _same(self.asked[j], question)), None)
+        k = self._find(question)
         if k is not None:
             self._next = k + 1
             return self.answers[k]  # replay() made sure every asked question has its answer
         k = len(self.asked)  # a new question (the world may have changed since the last one)
         call = (proposal.thread_id, proposal.call_id, proposal.tool)
+        if k >= MAX_QUESTIONS:  # a guard whose question changes at every resume would be asked for ever
+            decision = {"type": "reject", "message": f"{k} questions were asked about this call and a guard "
+                        "asks a new one each time"}
+            self.journal.append([*pending, (*call, "rejected", {**decision, "task": self.task})])
+            pending.clear()
+            return decision
         self.journal.append([*pending, (*call, "escalated", {
             **verdict.model_dump(mode="json"), "task": self.task, "ask": k, "payload": question})])
         pending.clear()
@@ -94,14 +107,23 @@ class Questions:
         self._record(call, k, decision)
         return decision
 
-    def overruling(self) -> dict[str, Any] | None:
-        """The first recorded answer not yet given back that rejects or edits the call, if any: a person's
-        reject or edit stands even when the guards, checking again on resume, no longer ask."""
-        for k in range(self._next, len(self.answers)):
-            if self.answers[k]["type"] != "approve":
-                self._next = k + 1
-                return self.answers[k]
-        return None
+    def rejection(self) -> dict[str, Any] | None:
+        """A reject among the answers given about this call, if any: it ends the call whatever the guards
+        say when they check again on resume."""
+        return next((a for a in self.answers if a["type"] == "reject"), None)
+
+    def last_edit(self) -> dict[str, Any] | None:
+        """The last edit among the answers given about this call: the arguments the call goes on with."""
+        return next((a for a in reversed(self.answers) if a["type"] == "edit"), None)
+
+    def answered(self, proposal: Proposal, verdict: Escalate) -> bool:
+        """Whether this very question was asked about this call before (at the current place or later)."""
+        return self._find(payload(proposal, verdict)) is not None
+
+    def _find(self, question: dict[str, Any]) -> int | None:
+        # at this place or later: a question that changed once, or one asked after a crash, is found
+        # again (a new one each resume would be asked for ever)
+        return next((j for j in range(self._next, len(self.asked)) if _same(self.asked[j], question)), None)
 
     def _record(self, call: tuple[str, str, str], k: int, decision: dict[str, Any]) -> None:
         self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])

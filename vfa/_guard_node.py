@@ -210,6 +210,19 @@ class GuardNode(RunnableCallable):
                                 fingerprint=fingerprint)
         if questions is not None:
             questions.replay((thread_id, call_id, tool), finished=False)
+            # a person's answers stand whatever the guards say when they check again: a reject ends the
+            # call, and the call goes on with the arguments of the last edit
+            rejected = questions.rejection()
+            if rejected is not None:
+                return _rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), rejected)
+            edit = questions.last_edit()
+            if edit is not None:
+                try:
+                    args = spec.validate(edit.get("args") or {})
+                except ArgumentError as exc:  # an edit first given on this resume: refused as `_decide` refuses it
+                    proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
+                    self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
+                    return _message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error")
         else:
             questions = Questions(self.journal, (), current_task())
         # A call whose effect started and neither finished nor paused was cut off by a crash.
@@ -240,23 +253,25 @@ class GuardNode(RunnableCallable):
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
                 return _denial(proposal, verdict)
             if verdict.kind == "allow":
-                decision = questions.overruling()
-                if decision is None:
-                    return self._commit(spec, proposal, pending, execute, restart=restart)
-            else:
-                # every guard that asked is asked in turn, in chain order: approving one question must not
-                # answer another guard's (a privacy question behind a confirmation)
-                for asked in [d.verdict for d in result.decisions if d.verdict.kind == "escalate"] or [verdict]:
-                    decision = questions.ask(proposal, asked, pending)  # journals the question and the answer
-                    if decision["type"] != "approve":
-                        break
-                else:  # a guard that asked before and no longer asks: its answer, if a reject or edit, stands
-                    decision = questions.overruling() or decision
+                return self._commit(spec, proposal, pending, execute, restart=restart)
+            # every guard that asked is asked in turn, in chain order: approving one question must not
+            # answer another guard's (a privacy question behind a confirmation)
+            for asked in [d.verdict for d in result.decisions if d.verdict.kind == "escalate"] or [verdict]:
+                if restart and not questions.answered(proposal, asked):
+                    # the tool paused on its own question: a new question now would take the answer meant for
+                    # it, so the call ends here, its tool's answers taken (and dropped) where they stand
+                    questions.skip_tool_pauses(proposal.call_id)
+                    self.journal.append(pending + [_entry(proposal, "failed", {
+                        "error": f"guard {asked.guard!r} asked a new question while the tool waited for its answer"})])
+                    return _message(proposal, "failed", f"{proposal.tool} was not run again: guard {asked.guard!r} "
+                                    "asked a new question while the tool waited for its own answer", status="error")
+                decision = questions.ask(proposal, asked, pending)  # journals the question and the answer
+                if decision["type"] != "approve":
+                    break
             if decision["type"] == "approve":
                 return self._commit(spec, proposal, pending, execute, restart=restart)
             if decision["type"] == "reject":
-                return _message(proposal, "rejected", f"{proposal.tool} was rejected by a person"
-                                + (f": {decision['message']}" if decision.get("message") else ""), status="error")
+                return _rejected(proposal, decision)
             try:  # edit: the person's arguments are validated and verified again like the model's
                 args = spec.validate(decision.get("args") or {})
             except ArgumentError as exc:
@@ -506,6 +521,11 @@ def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "s
         info["verdict"] = verdict.model_dump(mode="json")
     return ToolMessage(content=content, tool_call_id=proposal.call_id, name=proposal.tool, status=status,
                        artifact={"vfa": info})
+
+
+def _rejected(proposal: Proposal, decision: Mapping[str, Any]) -> ToolMessage:
+    return _message(proposal, "rejected", f"{proposal.tool} was rejected by a person"
+                    + (f": {decision['message']}" if decision.get("message") else ""), status="error")
 
 
 def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
