@@ -264,6 +264,51 @@ def test_a_guard_whose_question_always_changes_is_not_asked_for_ever():
     assert "questions were asked about this call" in tool_messages(out)[-1].content
 
 
+def test_a_tools_own_answer_never_answers_the_next_calls_question():
+    from langgraph.types import interrupt
+
+    from vfa import ALLOW, Deny
+
+    ran = []
+
+    def lookup(item: str) -> str:
+        """A read-only tool that asks the person itself."""
+        return f"looked up {item}: {interrupt('may I look it up?')}"
+
+    @effect
+    def wire(to: str, amount: int) -> str:
+        """An effect that asks the person itself."""
+        ran.append(("wire", interrupt("wire it?")))
+        return "wired"
+
+    @effect
+    def pay(to: str, amount: int) -> str:
+        """Pay."""
+        ran.append(("pay", to))
+        return "paid"
+
+    class Frozen:
+        name, inline, tools, timeout_s = "frozen", True, None, None
+
+        def check(self, proposal, context):
+            return Deny(reason="account frozen") if context.world["frozen"] and proposal.tool == "wire" else ALLOW
+
+    for first in ("lookup", "wire"):  # a read-only tool's pause; an effect denied while its tool waits
+        world = {"a": True, "frozen": False}
+        asks_pay = _Asks("a", "a")
+        asks_pay.check = lambda p, c, g=asks_pay: _Asks.check(g, p, c) if p.tool == "pay" else ALLOW
+        args = {"item": "x"} if first == "lookup" else {"to": "bob", "amount": 5}
+        app = Agent(ScriptedModel([[(first, args), ("pay", {"to": "eve", "amount": 9})], "end"]),
+                    [lookup, wire, pay], [Frozen(), asks_pay], world=lambda: world).compile(checkpointer=InMemorySaver())
+        ran.clear()
+        app.invoke({"messages": [("user", "go")]}, config(first))
+        world["frozen"] = True
+        out = app.invoke(Command(resume={"type": "approve"}), config(first))  # the tool's answer
+        assert out["__interrupt__"][0].value["tool"] == "pay" and ran == []  # pay's question is put
+        out = app.invoke(Command(resume={"type": "reject"}), config(first))
+        assert ("pay", "eve") not in ran and tool_messages(out)[-1].artifact["vfa"]["outcome"] == "rejected"
+
+
 def test_escalation_approve_commits(bank):
     _, app, out = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
     (intr,) = out["__interrupt__"]

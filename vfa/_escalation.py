@@ -58,7 +58,8 @@ class Questions:
         mine = [e for e in entries if e.data.get("task") == task] if task else []
         self.asked = [e.data["payload"] for e in mine if e.kind == "escalated" and "payload" in e.data]
         self.answers = [_strip(e.data) for e in mine if e.kind in _ANSWER_KIND.values() and "ask" in e.data]
-        self.tool_pauses = sum(1 for e in mine if e.kind == "paused")
+        # a pause journaled again when its task re-ran before the tool's answer came is one pause
+        self.tool_pauses = len({e.data.get("interrupt") or e.seq for e in mine if e.kind == "paused"})
         self._next = 0
 
     def replay(self, call: tuple[str, str, str], *, finished: bool) -> None:

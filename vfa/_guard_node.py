@@ -25,7 +25,7 @@ from ._chain import ChainResult, GuardChain, _awaited
 from ._escalation import Questions, current_task
 from ._guard import GuardContext
 from ._jsontext import json_text
-from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps
+from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps, pause_of
 from ._labels import Label
 from ._proposal import Proposal
 from ._tools import ArgumentError, ToolSpec
@@ -234,6 +234,8 @@ class GuardNode(RunnableCallable):
         except Exception as exc:  # a flow that cannot label the arguments denies (fail closed)
             if _is_bubble_up(exc):
                 raise
+            if flight is not None:  # a tool waiting for its answer will not run again
+                questions.skip_tool_pauses(call_id)
             return self._refuse(thread_id, call_id, tool, raw_args, Deny(
                 guard="flow", reason=f"the arguments of {tool!r} could not be labelled ({type(exc).__name__}); "
                 "nothing was run"), fingerprint=fingerprint)
@@ -250,6 +252,8 @@ class GuardNode(RunnableCallable):
                 pending.append(_verdicts(proposal, result))
             verdict = result.verdict
             if verdict.kind in ("deny", "repair"):
+                if restart:  # its tool will not run again: its answers are taken where they stand
+                    questions.skip_tool_pauses(proposal.call_id)
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
                 return _denial(proposal, verdict)
             if verdict.kind == "allow":
@@ -311,6 +315,11 @@ class GuardNode(RunnableCallable):
                 ok, result = True, run()
             except Exception as exc:  # the tool's own failure goes back to the model as an error
                 if _is_bubble_up(exc):
+                    # the tool called interrupt(): journaled as an effect's pause is, so that a replay
+                    # takes its answer where it stands and the next call's questions get theirs
+                    self.journal.append(pending + [_entry(proposal, "paused", {
+                        "by": "tool", **pause_of(exc), "task": current_task()})])
+                    pending.clear()
                     raise
                 ok, result = False, f"{type(exc).__name__}: {exc}"
                 if redact is not None:
@@ -329,6 +338,7 @@ class GuardNode(RunnableCallable):
         again, any other only if a person says so, since it may or may not have happened.
         """
         args = last.data["args"]
+        questions.skip_tool_pauses(last.call_id)  # its tool's answers before the crash stand where they are
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             labels=self._labels(last.call_id, spec.name, args, state, last.thread_id))
         result = self.verify(proposal, state, spec)
@@ -339,8 +349,10 @@ class GuardNode(RunnableCallable):
             return _denial(proposal, result.verdict)
         if spec.idempotent and result.allowed:
             return self._commit(spec, proposal, pending, execute, restart=True)
-        question = (f"{spec.name}({json.dumps(args, default=repr)}) started but its result was never recorded: "
-                    "it may or may not have happened. Approve to run it again, or reject to leave it as it is.")
+        # the attempt is named in the question: an approval to run again after one crash is no answer after the next
+        question = (f"{spec.name}({json.dumps(args, default=repr)}) started (journal entry {last.seq}) but its result "
+                    "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
+                    "leave it as it is.")
         for d in result.decisions:
             if d.verdict.kind == "escalate":
                 question += f" ({d.verdict.guard} also asks: {d.verdict.question})"

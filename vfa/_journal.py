@@ -50,6 +50,14 @@ def _is_bubble_up(exc: BaseException) -> bool:
     return any(c.__name__ == "GraphBubbleUp" for c in type(exc).__mro__)
 
 
+def pause_of(exc: BaseException) -> dict[str, Any]:
+    """What a "paused" entry records of a tool's interrupt: its LangGraph interrupt id, the same each
+    time the task reaches that interrupt again, so that a pause journaled twice counts once."""
+    found = exc.args[0] if exc.args and isinstance(exc.args[0], (list, tuple)) else ()
+    ids = [i.id for i in found if isinstance(getattr(i, "id", None), str)]
+    return {"interrupt": ids[0]} if ids else {}
+
+
 class JournalEntry(tuple):
     """One journal row: (seq, ts, thread_id, call_id, tool, kind, data)."""
 
@@ -175,7 +183,7 @@ class EffectJournal:
                 if _is_bubble_up(exc):
                     # The tool called LangGraph's interrupt(): a pause, not a failure. Resuming the
                     # thread verifies the call again and re-enters the tool with the answer.
-                    self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **(tag or {})})])
+                    self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **pause_of(exc), **(tag or {})})])
                     raise
                 error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
                 if redact is not None:
