@@ -349,6 +349,13 @@ class GuardNode(RunnableCallable):
             return _denial(proposal, result.verdict)
         if spec.idempotent and result.allowed:
             return self._commit(spec, proposal, pending, execute, restart=True)
+        if questions.tool_pauses:
+            # its tool had asked the person before the crash: a question now would come after the tool's
+            # answers, where a replay (questions first, then the tool's pauses) would not find it
+            self.journal.append(pending + [_entry(proposal, "failed", {
+                "error": "interrupted by a crash after its tool asked the person; not run again"})])
+            return _message(proposal, "failed", f"{spec.name} was interrupted by a crash after it asked you, and "
+                            "was not run again: it may or may not have happened", status="error")
         # the attempt is named in the question: an approval to run again after one crash is no answer after the next
         question = (f"{spec.name}({json.dumps(args, default=repr)}) started (journal entry {last.seq}) but its result "
                     "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
