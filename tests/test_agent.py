@@ -309,6 +309,44 @@ def test_a_tools_own_answer_never_answers_the_next_calls_question():
         assert ("pay", "eve") not in ran and tool_messages(out)[-1].artifact["vfa"]["outcome"] == "rejected"
 
 
+def test_an_idempotent_effect_that_asked_the_person_runs_again_after_a_crash_with_its_answer():
+    from langgraph.types import interrupt
+
+    crash, ran = [True], []
+
+    @effect(idempotent=True)
+    def wire(to: str, amount: int) -> str:
+        """Wire money, once the person says so."""
+        answer = interrupt("wire it?")
+        if crash[0]:
+            crash[0] = False
+            raise KeyboardInterrupt("power cut")  # the process stops during the effect
+        ran.append(("wire", answer))
+        return "wired"
+
+    @effect
+    def pay(to: str, amount: int) -> str:
+        """Pay."""
+        ran.append(("pay", to))
+        return "paid"
+
+    from vfa import ALLOW
+
+    asks = _Asks("a", "a")
+    asks.check = lambda p, c, g=asks: _Asks.check(g, p, c) if p.tool == "pay" else ALLOW
+    app = Agent(ScriptedModel([[("wire", {"to": "bob", "amount": 5}), ("pay", {"to": "eve", "amount": 9})], "end"]),
+                [wire, pay], [asks], world=lambda: {"a": True}).compile(checkpointer=InMemorySaver())
+    assert app.invoke({"messages": [("user", "go")]}, config("k"))["__interrupt__"][0].value == "wire it?"
+    try:
+        app.invoke(Command(resume="yes"), config("k"))
+    except KeyboardInterrupt:
+        pass
+    out = app.invoke(None, config("k"))  # recovery: the tool takes its own answer; pay's question is put
+    assert ran == [("wire", "yes")] and out["__interrupt__"][0].value["tool"] == "pay"
+    out = app.invoke(Command(resume={"type": "reject"}), config("k"))
+    assert ran == [("wire", "yes")] and tool_messages(out)[-1].artifact["vfa"]["outcome"] == "rejected"
+
+
 def test_escalation_approve_commits(bank):
     _, app, out = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
     (intr,) = out["__interrupt__"]

@@ -59,7 +59,9 @@ class Questions:
         self.asked = [e.data["payload"] for e in mine if e.kind == "escalated" and "payload" in e.data]
         self.answers = [_strip(e.data) for e in mine if e.kind in _ANSWER_KIND.values() and "ask" in e.data]
         # a pause journaled again when its task re-ran before the tool's answer came is one pause
-        self.tool_pauses = len({e.data.get("interrupt") or e.seq for e in mine if e.kind == "paused"})
+        pauses = {e.data.get("interrupt") or e.seq: e.data.get("value") for e in mine if e.kind == "paused"}
+        self.tool_pauses = len(pauses)
+        self._pause_values = list(pauses.values())  # what the tool asked, in order
         self._next = 0
 
     def replay(self, call: tuple[str, str, str], *, finished: bool) -> None:
@@ -78,8 +80,8 @@ class Questions:
     def skip_tool_pauses(self, call_id: str) -> None:
         """Take the answers the call's tool got to its own `interrupt()` calls, without running the tool:
         answers are matched to questions by place in the task, so the next call's questions get theirs."""
-        for _ in range(self.tool_pauses):
-            interrupt({"vfa": "tool-pause", "call_id": call_id})
+        for value in self._pause_values:  # one still unanswered is asked as the tool asked it
+            interrupt(value if value is not None else {"vfa": "tool-pause", "call_id": call_id})
 
     def ask(self, proposal: Proposal, verdict: Escalate, pending: list[Any]) -> dict[str, Any]:
         """The person's decision on this escalation: from the journal if already given, else asked now.

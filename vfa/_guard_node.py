@@ -338,20 +338,21 @@ class GuardNode(RunnableCallable):
         again, any other only if a person says so, since it may or may not have happened.
         """
         args = last.data["args"]
-        questions.skip_tool_pauses(last.call_id)  # its tool's answers before the crash stand where they are
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             labels=self._labels(last.call_id, spec.name, args, state, last.thread_id))
         result = self.verify(proposal, state, spec)
         pending = [_verdicts(proposal, result)] if result.decisions else []
         if result.verdict.kind in ("deny", "repair"):
+            questions.skip_tool_pauses(last.call_id)  # its tool will not run again: its answers are taken
             self.journal.append(pending + [_entry(proposal, "failed", {
                 "error": f"interrupted by a crash and not run again: {result.verdict.reason}"})])
             return _denial(proposal, result.verdict)
-        if spec.idempotent and result.allowed:
+        if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
             return self._commit(spec, proposal, pending, execute, restart=True)
         if questions.tool_pauses:
             # its tool had asked the person before the crash: a question now would come after the tool's
             # answers, where a replay (questions first, then the tool's pauses) would not find it
+            questions.skip_tool_pauses(last.call_id)
             self.journal.append(pending + [_entry(proposal, "failed", {
                 "error": "interrupted by a crash after its tool asked the person; not run again"})])
             return _message(proposal, "failed", f"{spec.name} was interrupted by a crash after it asked you, and "

@@ -52,10 +52,11 @@ def _is_bubble_up(exc: BaseException) -> bool:
 
 def pause_of(exc: BaseException) -> dict[str, Any]:
     """What a "paused" entry records of a tool's interrupt: its LangGraph interrupt id, the same each
-    time the task reaches that interrupt again, so that a pause journaled twice counts once."""
-    found = exc.args[0] if exc.args and isinstance(exc.args[0], (list, tuple)) else ()
-    ids = [i.id for i in found if isinstance(getattr(i, "id", None), str)]
-    return {"interrupt": ids[0]} if ids else {}
+    time the task reaches that interrupt again (a pause journaled twice counts once), and its value."""
+    found = [i for i in (exc.args[0] if exc.args and isinstance(exc.args[0], (list, tuple)) else ())
+             if isinstance(getattr(i, "id", None), str)]
+    # and what the tool asked, to be asked again as it was if its answer is still to come
+    return {"interrupt": found[0].id, "value": getattr(found[0], "value", None)} if found else {}
 
 
 class JournalEntry(tuple):
