@@ -221,16 +221,18 @@ def test_an_edit_stands_when_the_question_changes_on_resume():
     assert paid == [("bob", 1)]  # never the model's 5
 
 
-def test_a_new_question_while_a_tool_waits_for_its_answer_fails_the_call_and_takes_no_other_answer():
+def _tools_that_ask(ran):
+    """A read-only tool and an effect that ask the person themselves (`interrupt()`), and a payment."""
     from langgraph.types import interrupt
 
-    world = {"a": True, "text": "balance 100"}
-    ran = []
+    def lookup(item: str) -> str:
+        """Look something up, once the person says so."""
+        return f"looked up {item}: {interrupt('may I look it up?')}"
 
     @effect
     def wire(to: str, amount: int) -> str:
-        """Wire money, once the person types CONFIRM."""
-        ran.append(("wire", interrupt("type CONFIRM")))
+        """Wire money, once the person says so."""
+        ran.append(("wire", interrupt("wire it?")))
         return "wired"
 
     @effect
@@ -239,13 +241,20 @@ def test_a_new_question_while_a_tool_waits_for_its_answer_fails_the_call_and_tak
         ran.append(("pay", to))
         return "paid"
 
+    return lookup, wire, pay
+
+
+def test_a_new_question_while_a_tool_waits_for_its_answer_fails_the_call_and_takes_no_other_answer():
+    world = {"a": True, "text": "balance 100"}
+    ran = []
+    _lookup, wire, pay = _tools_that_ask(ran)
     app = Agent(ScriptedModel([[("wire", {"to": "bob", "amount": 5}), ("pay", {"to": "eve", "amount": 9})], "end"]),
                 [wire, pay], [_Asks("a", "a")], world=lambda: world).compile(checkpointer=InMemorySaver())
     app.invoke({"messages": [("user", "go")]}, config("w"))
     out = app.invoke(Command(resume={"type": "approve"}), config("w"))  # the guard's question about wire
-    assert out["__interrupt__"][0].value == "type CONFIRM"
+    assert out["__interrupt__"][0].value == "wire it?"
     world["text"] = "balance 90"  # the guard would now ask a new question about wire
-    out = app.invoke(Command(resume="CONFIRM"), config("w"))
+    out = app.invoke(Command(resume="yes"), config("w"))
     assert ran == [] and out["__interrupt__"][0].value["args"] == {"to": "eve", "amount": 9}  # pay's own question
     out = app.invoke(Command(resume={"type": "reject"}), config("w"))
     assert ran == [] and [m.artifact["vfa"]["outcome"] for m in tool_messages(out)] == ["failed", "rejected"]
@@ -265,27 +274,10 @@ def test_a_guard_whose_question_always_changes_is_not_asked_for_ever():
 
 
 def test_a_tools_own_answer_never_answers_the_next_calls_question():
-    from langgraph.types import interrupt
-
     from vfa import ALLOW, Deny
 
     ran = []
-
-    def lookup(item: str) -> str:
-        """A read-only tool that asks the person itself."""
-        return f"looked up {item}: {interrupt('may I look it up?')}"
-
-    @effect
-    def wire(to: str, amount: int) -> str:
-        """An effect that asks the person itself."""
-        ran.append(("wire", interrupt("wire it?")))
-        return "wired"
-
-    @effect
-    def pay(to: str, amount: int) -> str:
-        """Pay."""
-        ran.append(("pay", to))
-        return "paid"
+    lookup, wire, pay = _tools_that_ask(ran)
 
     class Frozen:
         name, inline, tools, timeout_s = "frozen", True, None, None
