@@ -339,6 +339,47 @@ def test_an_idempotent_effect_that_asked_the_person_runs_again_after_a_crash_wit
     assert ran == [("wire", "yes")] and tool_messages(out)[-1].artifact["vfa"]["outcome"] == "rejected"
 
 
+def test_a_tools_question_still_to_be_answered_is_asked_as_the_tool_asked_it():
+    # the tool waits for its answer while the person answers another node; meanwhile a guard denies the
+    # call: the tool's question stays what the person sees, never a bare placeholder
+    from langgraph.types import interrupt
+
+    from vfa import ALLOW, Deny
+
+    world = {"deny": False}
+    ran = []
+    _lookup, wire, _pay = _tools_that_ask(ran)
+
+    class Limit:
+        name, inline, tools, timeout_s = "limit", True, None, None
+
+        def check(self, proposal, context):
+            return Deny(reason="over the limit") if context.world["deny"] else ALLOW
+
+    def model(state):
+        return {"messages": [AIMessage("", tool_calls=[{"name": "wire", "args": {"to": "bob", "amount": 5}, "id": "c1"}])]}
+
+    def review(state):
+        interrupt("is the plan fine?")
+        return {}
+
+    g = StateGraph(MessagesState)
+    g.add_node("model", model)
+    g.add_node("tools", GuardNode([wire], [Limit()], world=lambda: world))
+    g.add_node("review", review)
+    g.add_edge(START, "model")
+    g.add_edge("model", "tools")
+    g.add_edge("model", "review")
+    g.add_edge("tools", END)
+    g.add_edge("review", END)
+    app = g.compile(checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [("user", "go")]}, config("p"))
+    review_id = next(i.id for i in out["__interrupt__"] if i.value == "is the plan fine?")
+    world["deny"] = True
+    out = app.invoke(Command(resume={review_id: "fine"}), config("p"))
+    assert [i.value for i in out["__interrupt__"]] == ["wire it?"] and ran == []
+
+
 def test_escalation_approve_commits(bank):
     _, app, out = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
     (intr,) = out["__interrupt__"]
