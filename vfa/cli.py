@@ -64,7 +64,7 @@ def _journal(args: argparse.Namespace) -> int:
         if e.thread_id != thread:
             thread = e.thread_id
             print(f"thread {thread}")
-        print(f"{e.seq:>5}  {describe(e)}")
+        print(f"{e.seq:>5}  " + describe(e).replace("\n", "\n       "))  # a round's decisions under its number
     return 0
 
 
