@@ -380,6 +380,38 @@ def test_a_tools_question_still_to_be_answered_is_asked_as_the_tool_asked_it():
     assert [i.value for i in out["__interrupt__"]] == ["wire it?"] and ran == []
 
 
+def test_after_a_crash_each_guard_that_asks_is_asked_after_the_recovery_question():
+    from langgraph.types import interrupt
+
+    crash, ran = [True], []
+
+    @effect
+    def wire(to: str, amount: int) -> str:
+        """Wire money, once the person says so."""
+        if crash[0]:
+            crash[0] = False
+            raise KeyboardInterrupt("power cut")  # the process stops during the effect
+        ran.append(("wire", interrupt("wire it?")))
+        return "wired"
+
+    world = {"b": False}
+    app = Agent(ScriptedModel([[("wire", {"to": "bob", "amount": 7})], "end"]), [wire], [_Asks("b", "b")],
+                world=lambda: world).compile(checkpointer=InMemorySaver())
+    try:
+        app.invoke({"messages": [("user", "go")]}, config("x"))
+    except KeyboardInterrupt:
+        pass
+    world["b"] = True  # after the crash, a guard asks about the call too
+    out = app.invoke(None, config("x"))
+    assert "started (journal entry" in out["__interrupt__"][0].value["question"]
+    out = app.invoke(Command(resume={"type": "approve"}), config("x"))
+    assert out["__interrupt__"][0].value["question"].startswith("b?")  # its own question, its own answer
+    out = app.invoke(Command(resume={"type": "approve"}), config("x"))
+    assert out["__interrupt__"][0].value == "wire it?" and ran == []
+    app.invoke(Command(resume="yes"), config("x"))
+    assert ran == [("wire", "yes")]
+
+
 def test_escalation_approve_commits(bank):
     _, app, out = run(bank, [("transfer", {"to": "bob", "amount": 60}), "done"])
     (intr,) = out["__interrupt__"]

@@ -361,11 +361,12 @@ class GuardNode(RunnableCallable):
         question = (f"{spec.name}({json.dumps(args, default=repr)}) started (journal entry {last.seq}) but its result "
                     "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
                     "leave it as it is.")
-        for d in result.decisions:
-            if d.verdict.kind == "escalate":
-                question += f" ({d.verdict.guard} also asks: {d.verdict.question})"
         verdict = Escalate(guard="journal", question=question, evidence={"started_at": last.ts, "idempotent": spec.idempotent})
-        decision = questions.ask(proposal, verdict, pending)
+        # then every guard that asks, each in turn, as `_decide` asks them: each answer is its question's own
+        for asked in [verdict, *(d.verdict for d in result.decisions if d.verdict.kind == "escalate")]:
+            decision = questions.ask(proposal, asked, pending)
+            if decision["type"] != "approve":
+                break
         if decision["type"] == "approve":
             return self._commit(spec, proposal, pending, execute, restart=True)
         self.journal.append([_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})])
