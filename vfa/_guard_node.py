@@ -220,9 +220,7 @@ class GuardNode(RunnableCallable):
                 try:
                     args = spec.validate(edit.get("args") or {})
                 except ArgumentError as exc:  # an edit first given on this resume: refused as `_decide` refuses it
-                    proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
-                    self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
-                    return _message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error")
+                    return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc)
         else:
             questions = Questions(self.journal, (), current_task())
         # A call whose effect started and neither finished nor paused was cut off by a crash.
@@ -260,7 +258,7 @@ class GuardNode(RunnableCallable):
                 return self._commit(spec, proposal, pending, execute, restart=restart)
             # every guard that asked is asked in turn, in chain order: approving one question must not
             # answer another guard's (a privacy question behind a confirmation)
-            for asked in [d.verdict for d in result.decisions if d.verdict.kind == "escalate"] or [verdict]:
+            for asked in _questions_of(result) or [verdict]:
                 if restart and not questions.answered(proposal, asked):
                     # the tool paused on its own question: a new question now would take the answer meant for
                     # it, so the call ends here, its tool's answers taken (and dropped) where they stand
@@ -279,12 +277,16 @@ class GuardNode(RunnableCallable):
             try:  # edit: the person's arguments are validated and verified again like the model's
                 args = spec.validate(decision.get("args") or {})
             except ArgumentError as exc:
-                self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
-                return _message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error")
+                return self._invalid_edit(proposal, exc)
             proposal = proposal.model_copy(update={"args": args})
         self.journal.append(pending + [_entry(proposal, "rejected", {"reason": "too many edit rounds"})])
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
                         f"{self.max_edit_rounds} edits", status="error")
+
+    def _invalid_edit(self, proposal: Proposal, exc: ArgumentError) -> ToolMessage:
+        """A person's edit whose arguments the tool's schema refuses: the call ends rejected."""
+        self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
+        return _message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error")
 
     def verify(self, proposal: Proposal, state: Any, spec: ToolSpec | None = None) -> ChainResult:
         """Run the guard chain on a proposal in the given graph state, without committing anything."""
@@ -363,7 +365,7 @@ class GuardNode(RunnableCallable):
                     "leave it as it is.")
         verdict = Escalate(guard="journal", question=question, evidence={"started_at": last.ts, "idempotent": spec.idempotent})
         # then every guard that asks, each in turn, as `_decide` asks them: each answer is its question's own
-        for asked in [verdict, *(d.verdict for d in result.decisions if d.verdict.kind == "escalate")]:
+        for asked in [verdict, *_questions_of(result)]:
             decision = questions.ask(proposal, asked, pending)
             if decision["type"] != "approve":
                 break
@@ -398,22 +400,12 @@ class GuardNode(RunnableCallable):
         observe = getattr(self.flow, "observe_error", None)
         if observe is None:
             return self._observe(proposal, spec, text)
-        try:
-            return observe(proposal, spec, text)
-        except Exception as exc:  # as `_observe`: not shown
-            if _is_bubble_up(exc):
-                raise
-            return f"the error could not be labelled ({type(exc).__name__}); it is not shown"
+        return _shown(lambda: observe(proposal, spec, text), "the error")
 
     def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         if self.flow is None:
             return _content(result)
-        try:
-            return self.flow.observe(proposal, spec, result)
-        except Exception as exc:  # what the flow cannot label is not shown (fail closed); the journal keeps it
-            if _is_bubble_up(exc):
-                raise
-            return f"{proposal.tool} ran, but its result could not be labelled ({type(exc).__name__}); it is not shown"
+        return _shown(lambda: self.flow.observe(proposal, spec, result), f"{proposal.tool} ran, but its result")
 
     def _replayed(self, entry: JournalEntry, history: Sequence[JournalEntry], state: Any = None) -> ToolMessage:
         data = entry.data
@@ -509,6 +501,21 @@ def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
 def _fingerprint(tool: str, raw_json: str) -> str:
     """What identifies a call apart from its id: its tool and its arguments as the model gave them."""
     return hashlib.sha256(f"{tool}\0{raw_json}".encode()).hexdigest()[:24]
+
+
+def _questions_of(result: ChainResult) -> list[Escalate]:
+    """The escalations of a chain run, in chain order: each is a question of its own."""
+    return [d.verdict for d in result.decisions if d.verdict.kind == "escalate"]
+
+
+def _shown(observe: Callable[[], str], what: str) -> str:
+    """What the flow shows the model; what it cannot label is not shown (fail closed; the journal keeps it)."""
+    try:
+        return observe()
+    except Exception as exc:
+        if _is_bubble_up(exc):
+            raise
+        return f"{what} could not be labelled ({type(exc).__name__}); it is not shown"
 
 
 def _repr(value: Any, limit: int) -> str:
