@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from benchmarks.privacy.run import main
 
@@ -17,3 +18,16 @@ def test_quick_privacy_benchmark(tmp_path, capsys):
     assert figures["asr_unguarded"] == 1.0 and figures["asr_guarded"] == 0.0
     assert figures["utility_unguarded"] == 1.0 and figures["utility_guarded"] > 0.5
     assert "attack success rate" in capsys.readouterr().out
+
+
+def test_profile_hooks_replays_and_times_the_hooks_in_the_loop(capsys):
+    from benchmarks.privacy.profile_hooks import main as profile
+
+    assert profile(["--repeats", "3", "--in-loop"]) == 0
+    out = capsys.readouterr().out
+    assert "fingerprint" in out and "in the loop" in out
+    # every hook ran in the loop (a wrapper that missed one would report 0.0 for it)
+    line = next(l for l in out.splitlines() if l.startswith("in the loop"))
+    times = dict(re.findall(r"(label|resolve|observe|check) ([\d.]+)", line))
+    assert set(times) == {"label", "resolve", "observe", "check"}
+    assert all(float(t) > 0 for t in times.values()), times

@@ -1,12 +1,13 @@
 """Time the privacy hooks in isolation: record every hook call of one honest pass, then replay them.
 
-    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile]
+    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile] [--in-loop]
 
 One pass of the honest agent over every task records the calls the guard node makes to the flow
 (`label`, `resolve`, `observe`) and to the privacy guard (`check`), with their arguments. Each repeat
 replays them, in order, against a fresh `PrivacyFlow` (same policy and secret, so the same handles),
 and times each hook. Prints microseconds per task per hook (median over repeats) and, with
-`--cprofile`, a profile of one replay. A fingerprint of every hook's output checks that an
+`--cprofile`, a profile of one replay; with `--in-loop`, the same hooks timed inside the
+benchmark's loop, where they run with their code and data cold after the graph's own steps. A fingerprint of every hook's output checks that an
 optimisation left the results unchanged.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import pstats
 import statistics
@@ -132,11 +134,53 @@ def _forget_threads(flow: PrivacyFlow) -> None:
         d.clear()
 
 
+def in_loop(repeats: int) -> tuple[dict[str, float], float]:
+    """Seconds per task spent in each hook inside the benchmark's own loop (the honest agent over every
+    task, a new thread per run), and the loop's seconds per task: the hooks as the label overhead pays
+    for them, their code and data cold after the graph's own steps between them."""
+    h = harness("guarded")
+    flow, guard = _find_flow(h.app), _find_guard(h.app)
+    spent: dict[str, float] = dict.fromkeys(("label", "resolve", "observe", "check"), 0.0)
+    clock = time.perf_counter
+
+    def timed(name: str, fn: Any) -> Any:
+        def inner(*args: Any) -> Any:
+            t0 = clock()
+            try:
+                return fn(*args)
+            finally:
+                spent[name] += clock() - t0
+        return inner
+
+    for n in ("label", "resolve", "observe"):
+        setattr(flow, n, timed(n, getattr(flow, n)))
+    guard.check = timed("check", guard.check)
+    for t in TASKS:  # warm up, as the benchmark does
+        h.run(t, None, obey=False)
+    for n in spent:
+        spent[n] = 0.0
+    loop = 0.0
+    for _ in range(repeats):
+        gc.collect()
+        gc.disable()
+        try:
+            t0 = clock()
+            for t in TASKS:
+                h.run(t, None, obey=False)
+            loop += clock() - t0
+        finally:
+            gc.enable()
+    runs = repeats * len(TASKS)
+    return {n: s / runs for n, s in spent.items()}, loop / runs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="profile_hooks", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--cold", action="store_true", help="a fresh flow per replay (cold caches)")
+    parser.add_argument("--in-loop", action="store_true",
+                        help="also time the hooks inside the benchmark's loop, beside the replay")
     args = parser.parse_args(argv)
     calls, tasks = record()
     h = harness("guarded")
@@ -159,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
         total += med
         print(f"{n:8} {counts[n]:5} calls {med / tasks * 1e6:8.1f} us/task {med / max(1, counts[n]) * 1e6:8.1f} us/call")
     print(f"{'total':8} {'':11} {total / tasks * 1e6:8.1f} us/task")
+    if args.in_loop:
+        per_task, loop = in_loop(max(1, args.repeats // 3))
+        print(f"in the loop ({loop * 1e6:.0f} us/task): " + ", ".join(
+            f"{n} {s * 1e6:.1f}" for n, s in per_task.items()) + f"; total {sum(per_task.values()) * 1e6:.1f} us/task "
+              f"({sum(per_task.values()) / max(total / tasks, 1e-12):.1f}x the replay: the hooks run cold between graph steps)")
     if args.cprofile:
         prof = cProfile.Profile()
         prof.enable()
