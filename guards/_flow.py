@@ -41,7 +41,8 @@ text keeps its readers).
 
 What the flow holds per thread (the observations of every result the model saw) is rebuilt from the
 journal when it is missing: after a restart, on another replica, or for a thread dropped to stay under
-`max_threads`. A thread whose messages show results that neither the flow nor the journal has gets
+`max_threads`. A thread is never dropped while a call on it runs (the guard node holds it from the
+call's labels to its result), so conversations served at once end as they would alone. A thread whose messages show results that neither the flow nor the journal has gets
 every argument labelled private to the user and untrusted (fail closed: the model may know anything).
 Two results that show the model the same JSON text are labelled alike, so their observation is built
 once and shared (`_memo_key` says when it may not be).
@@ -49,6 +50,7 @@ once and shared (`_memo_key` says when it may not be).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -971,6 +973,9 @@ class PrivacyFlow:
             what an audit of an agent that ran without vfa sees).
         secret: the handle HMAC key (fixed when threads must survive a restart).
         journal: the agent's `EffectJournal`; the guard reads a person's approvals from it.
+        max_threads: how many threads' observations and handles are kept, the least recently shown a
+            result dropped first (rebuilt from the journal if the thread goes on); a thread with a
+            call running is never dropped, so the bound may be exceeded by the calls in flight.
     """
 
     def __init__(self, policy: PrivacyPolicy | None = None, *, handles: bool = True, secret: bytes | None = None,
@@ -1004,6 +1009,8 @@ class PrivacyFlow:
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
         self._handle_forms: dict[str, tuple[int, tuple[tuple[str, ...], tuple[Label, ...], tuple[tuple[str, Label], ...]]]] = {}
         """Thread -> (its handle count, the texts of its handle values and their labels, see `_values_of`)."""
+        self._held: dict[str, int] = {}
+        """Thread -> how many calls on it are running (`hold`): a thread is never dropped while held."""
         self._lock = threading.Lock()
 
     def guard(self, **kwargs: Any) -> Any:
@@ -1068,13 +1075,43 @@ class PrivacyFlow:
         """Drop what this flow holds for a thread (its observations, index and handles). Should the
         thread go on, it is rebuilt from the journal, or its arguments are labelled fail-closed."""
         with self._lock:
-            for call in self._thread_calls.pop(thread_id, ()):
-                self._obs.pop((thread_id, call), None)
-            self._thread_seen.pop(thread_id, None)
-            self._unrecorded.pop(thread_id, None)
-            self._indexes.pop(thread_id, None)
-            self._scans.pop(thread_id, None)
-            self._calls_index.pop(thread_id, None)
+            self._drop(thread_id)
+
+    def hold(self, thread_id: str) -> None:
+        """Keep a thread's state while a call on it runs: the guard node holds the thread from a call's
+        labels to its result, so staying under `max_threads` never drops what a running call reads
+        (its handles, its index) between one hook and the next."""
+        with self._lock:
+            self._held[thread_id] = self._held.get(thread_id, 0) + 1
+
+    def release(self, thread_id: str) -> None:
+        """End a `hold`; threads over `max_threads` that were held are dropped now."""
+        with self._lock:
+            n = self._held.pop(thread_id, 0) - 1
+            if n > 0:
+                self._held[thread_id] = n
+            self._trim()
+
+    def _trim(self) -> None:
+        """Drop the threads least recently shown a result while over `max_threads`, skipping those a
+        running call holds (with the lock held: a thread cannot be held and dropped at once)."""
+        threads = self._thread_calls
+        excess = len(threads) - self.max_threads
+        if excess <= 0:
+            return
+        held = self._held
+        for thread_id in [t for t in itertools.islice((t for t in threads if t not in held), excess)]:
+            self._drop(thread_id)
+
+    def _drop(self, thread_id: str) -> None:
+        """`forget`, with the lock held."""
+        for call in self._thread_calls.pop(thread_id, ()):
+            self._obs.pop((thread_id, call), None)
+        self._thread_seen.pop(thread_id, None)
+        self._unrecorded.pop(thread_id, None)
+        self._indexes.pop(thread_id, None)
+        self._scans.pop(thread_id, None)
+        self._calls_index.pop(thread_id, None)
         self.store.forget(thread_id)
         self._handle_forms.pop(thread_id, None)
 
@@ -1339,7 +1376,6 @@ class PrivacyFlow:
     def _remember(self, thread_id: str, call_id: str, obs: Observation) -> Observation:
         """Keep `obs` as what the call showed on the thread (an observation shared between calls, see
         `_memo_key`, carries the first call's id: the thread's records say which call it answers)."""
-        evict = None
         with self._lock:
             self._obs[(thread_id, call_id)] = obs
             threads = self._thread_calls
@@ -1348,13 +1384,11 @@ class PrivacyFlow:
                 threads[thread_id] = [call_id]
                 self._thread_seen[thread_id] = {call_id}
                 if len(threads) > self.max_threads:
-                    evict = next(iter(threads))
+                    self._trim()
             else:
                 calls.append(call_id)
                 threads[thread_id] = calls
                 self._thread_seen[thread_id].add(call_id)
-        if evict is not None:
-            self.forget(evict)
         return obs
 
     def _context(self, decl: Source, tool: str) -> _WalkContext:

@@ -46,7 +46,9 @@ class Flow(Protocol):
     messages_key)`, called once by each guard node it serves with that node's tool specs, journal and
     state key of its messages (so it can rebuild what it observed on a thread from the journal after
     a restart), and `observe_error(proposal, spec, text)` for a tool's error text (which may quote
-    anything the tool held); without it errors go through `observe`.
+    anything the tool held); without it errors go through `observe`. A flow that keeps per-thread
+    state within bounds may define `hold(thread_id)` and `release(thread_id)`: the node holds the
+    thread around each call, so what the call's hooks read is not dropped between them.
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
@@ -164,7 +166,15 @@ class GuardNode(RunnableCallable):
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
         }) as span:
-            message = self._handle(call_id, tool, call.get("args"), state, thread_id, execute or _run)
+            hold = getattr(self.flow, "hold", None)
+            if hold is None:
+                message = self._handle(call_id, tool, call.get("args"), state, thread_id, execute or _run)
+            else:
+                hold(thread_id)  # what the flow knows of the thread stays until the call is done
+                try:
+                    message = self._handle(call_id, tool, call.get("args"), state, thread_id, execute or _run)
+                finally:
+                    self.flow.release(thread_id)
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
             return message
