@@ -147,3 +147,30 @@ def test_the_guard_node_holds_the_thread_around_every_call_however_it_ends():
     assert flow.log == [("hold", "t"), ("release", "t")] * 4 and not flow._held
     app.invoke(Command(resume={"type": "approve"}), cfg)
     assert flow.log[-2:] == [("hold", "t"), ("release", "t")] and not flow._held
+
+
+async def _arun(app: Any, run_id: str, task: Task, attack: Attack | None) -> tuple[bool, bool, bool]:
+    world = World(attack.text() if attack else "")
+    if attack and attack.plant:
+        attack.plant(world)
+    _WORLD.set(world)  # each asyncio task runs in a copy of the context: its own world and rule
+    _RULE.set(rule_for(task, obey=attack is not None))
+    out = await app.ainvoke({"messages": [HumanMessage(task.prompt)]},
+                            {"configurable": {"thread_id": run_id}, "recursion_limit": 80})
+    exposed = attack is not None and _exposed(out["messages"], attack)
+    return task.check(world), bool(attack and attack.succeeded(world)), exposed
+
+
+def test_conversations_awaited_at_once_end_as_they_do_alone(alone):
+    import asyncio
+
+    runs = _runs()
+    flow = PrivacyFlow(POLICY, secret=b"vfa-concurrent", max_threads=1)
+    app = _agent(flow)
+
+    async def main() -> list[tuple[bool, bool, bool]]:
+        return await asyncio.gather(*(_arun(app, rid, t, a) for rid, t, a in runs))
+
+    together = dict(zip((rid for rid, _, _ in runs), asyncio.run(main())))
+    assert together == alone
+    assert not flow._held and len(flow._thread_calls) <= 1
