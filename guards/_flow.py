@@ -1007,8 +1007,8 @@ class PrivacyFlow:
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
-        self._handle_forms: dict[str, tuple[int, tuple[tuple[str, ...], tuple[Label, ...], tuple[tuple[str, Label], ...]]]] = {}
-        """Thread -> (its handle count, the texts of its handle values and their labels, see `_values_of`)."""
+        self._handle_forms: dict[str, tuple[int, Any, tuple[tuple[str, ...], tuple[Label, ...], tuple[tuple[str, Label], ...]]]] = {}
+        """Thread -> (its handle count, its last handle, the texts of its handle values and their labels, see `_values_of`)."""
         self._held: dict[str, int] = {}
         """Thread -> how many calls on it are running (`hold`): a thread is never dropped while held."""
         self._lock = threading.Lock()
@@ -1426,25 +1426,33 @@ class PrivacyFlow:
     def _values_of(self, thread_id: str) -> tuple[tuple[str, ...], tuple[Label, ...], tuple[tuple[str, Label], ...]]:
         """The texts of a thread's handle values as a result would show them, raw and JSON-escaped
         (values of fewer than three characters left out), and each text's handle label; and the
-        normal forms of those of at least `MIN_NORMED` letters and digits with theirs; rebuilt when
-        the thread minted more."""
+        normal forms of those of at least `MIN_NORMED` letters and digits with theirs; extended when
+        the thread minted more (a long thread's handles are read once each, not on every result)."""
         handles = self.store.of_thread(thread_id)
         hit = self._handle_forms.get(thread_id)
-        if hit is not None and hit[0] == len(handles):
-            return hit[1]
-        forms: list[str] = []
-        labels: list[Label] = []
-        for h in handles:
+        start = 0
+        if hit is not None:
+            count, last, out = hit
+            # a thread's handles are only ever appended, unless the store dropped the thread since
+            if count <= len(handles) and (count == 0 or handles[count - 1] is last):
+                if count == len(handles):
+                    return out
+                start = count
+        forms: list[str] = list(out[0]) if start else []
+        labels: list[Label] = list(out[1]) if start else []
+        normed: list[tuple[str, Label]] = list(out[2]) if start else []
+        for h in handles[start:]:
             t = _text(h.value)
             more = [t, _STRICT(t)[1:-1]] if len(t) >= 3 else []
             if isinstance(h.value, float):  # also as JSON writes it (1e+16, 4.2e-07)
                 more.append(_STRICT(h.value))
             forms += more
             labels += [h.label] * len(more)
-        normed = tuple((n, h.label) for h in handles if len(n := _norm_of(_text(h.value))) >= MIN_NORMED)
-        out = (tuple(forms), tuple(labels), normed)
+            if len(n := _norm_of(t)) >= MIN_NORMED:
+                normed.append((n, h.label))
+        out = (tuple(forms), tuple(labels), tuple(normed))
         with self._lock:
-            self._handle_forms[thread_id] = (len(handles), out)
+            self._handle_forms[thread_id] = (len(handles), handles[-1] if handles else None, out)
         return out
 
     def _shown_secrets(self, thread_id: str, result: Any) -> list[Label]:
@@ -1453,14 +1461,15 @@ class PrivacyFlow:
         if not forms:
             return []
         text = result if isinstance(result, str) else _SHOWN(result)
-        found = [lbl for form, lbl in zip(forms, labels) if form in text]
+        # the substring tests run in C, one per form (a long thread holds thousands)
+        found = [labels[i] for i in itertools.compress(range(len(forms)), map(text.__contains__, forms))]
         # also with case and punctuation ignored inside one word, for values long enough to mean
         # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
         # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth. The words'
         # normal forms run together are the text's: a value in none of them needs no word split.
         if normed:
             flat = _norm(text)
-            maybe = [(n, lbl) for n, lbl in normed if n in flat]
+            maybe = [*itertools.compress(normed, map(flat.__contains__, (n for n, _ in normed)))]
             if maybe:
                 words = _word_norms(text)
                 found += [lbl for n, lbl in maybe if n in words]
@@ -1647,6 +1656,21 @@ class PrivacyFlow:
             idx = self._indexes.get(thread_id)
             if idx is not None and len(idx.obs) == len(self._thread_calls.get(thread_id, ())):
                 return idx
+            if idx is not None:
+                with self._lock:
+                    ids = self._thread_calls.get(thread_id, ())
+                    n = len(idx.obs)
+                    # observations are only appended, unless the thread was dropped since: the index
+                    # is a prefix when its last observation is still the thread's at that place
+                    if 0 < n <= len(ids) and self._obs.get((thread_id, ids[n - 1])) is idx.obs[-1]:
+                        more = [self._obs[(thread_id, c)] for c in ids[n:]]
+                    else:
+                        more = None
+                if more is not None:
+                    idx = idx.extended(more)
+                    with self._lock:
+                        self._indexes[thread_id] = idx
+                    return idx
         seen = self.seen(thread_id, calls)
         with self._lock:
             idx = self._indexes.get(thread_id)

@@ -31,3 +31,14 @@ def test_profile_hooks_replays_and_times_the_hooks_in_the_loop(capsys):
     times = dict(re.findall(r"(label|resolve|observe|check) ([\d.]+)", line))
     assert set(times) == {"label", "resolve", "observe", "check"}
     assert all(float(t) > 0 for t in times.values()), times
+
+
+def test_long_thread_benchmark_runs_and_writes_its_json(tmp_path, capsys):
+    from benchmarks.privacy.long_thread import main as long_thread
+
+    path = tmp_path / "long.json"
+    assert long_thread(["--results", "120", "--json", str(path)]) == 0
+    figures = json.loads(path.read_text())
+    assert figures["results"] == 120 and figures["us_per_step_start"] > 0
+    assert set(figures["us_per_step"]) == {"60", "100", "120"} and figures["growth_ratio"] > 0
+    assert "us per step" in capsys.readouterr().out
