@@ -56,7 +56,7 @@ import re
 import threading
 import unicodedata
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from bisect import bisect_left, bisect_right
 from itertools import chain, compress
@@ -640,6 +640,64 @@ _SCAN = 256
 private texts; beyond it, in a shingle table built once for the thread. Both give the same labels."""
 
 
+_GRAMMED = 256
+"""Past this many strings (and more than a text has characters), `_Needles` looks them up by place."""
+
+
+class _Needles:
+    """Strings to look for in texts, many at once (the values of a thread's handles). While few, each
+    is tested in C; past `_GRAMMED` each is indexed under the rarest three characters it holds (values
+    often share a prefix: every SSN of one office, every note "private note ..."), and each place in
+    a text looks up the strings holding the three characters there: a long thread holds thousands of
+    values, a result is a few hundred characters. Extended, never changed: a snapshot serves a reader
+    while the thread mints more."""
+
+    __slots__ = ("items", "_grams")
+
+    def __init__(self, items: tuple[str, ...] = (), grams: dict[str, tuple[tuple[int, int], ...]] | None = None) -> None:
+        self.items = items
+        self._grams = grams
+
+    def extended(self, more: Sequence[str]) -> _Needles:
+        if not more:
+            return self
+        grams = self._grams
+        if grams is not None:
+            grams = dict(grams)
+            _gram_index(grams, more, len(self.items))
+        return _Needles((*self.items, *more), grams)
+
+    def found_in(self, text: str) -> list[int]:
+        """The places in `items` of the strings that occur in `text`, in order."""
+        items = self.items
+        if len(items) <= _GRAMMED or len(items) <= len(text):
+            return [*itertools.compress(range(len(items)), map(text.__contains__, items))]
+        grams = self._grams
+        if grams is None:
+            grams = {}
+            _gram_index(grams, items, 0)
+            self._grams = grams  # the same for every thread that builds it: a race only builds it twice
+        found = {i for i, _ in grams.get("", ()) if items[i] in text}  # shorter than three characters
+        get, starts = grams.get, text.startswith
+        for p in range(len(text) - 2):
+            for i, at in get(text[p:p + 3], ()):
+                if p >= at and starts(items[i], p - at):
+                    found.add(i)
+        return sorted(found)
+
+
+def _gram_index(grams: dict[str, tuple[tuple[int, int], ...]], items: Sequence[str], first: int) -> None:
+    """Add `items`, numbered from `first`, to `grams`: each under the three characters it holds that
+    fewest others are under yet, with their place in it ("" for strings shorter than three)."""
+    for i, item in enumerate(items, first):
+        if len(item) < 3:
+            g, at = "", 0
+        else:
+            at = min(range(len(item) - 2), key=lambda j: len(grams.get(item[j:j + 3], ())))
+            g = item[at:at + 3]
+        grams[g] = (*grams.get(g, ()), (i, at))
+
+
 class _Index:
     """What argument labelling needs from a thread's observations, merged: built once per observation.
 
@@ -1007,7 +1065,7 @@ class PrivacyFlow:
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
-        self._handle_forms: dict[str, tuple[int, Any, tuple[tuple[str, ...], tuple[Label, ...], tuple[tuple[str, Label], ...]]]] = {}
+        self._handle_forms: dict[str, tuple[int, Any, tuple[_Needles, tuple[Label, ...], _Needles, tuple[Label, ...]]]] = {}
         """Thread -> (its handle count, its last handle, the texts of its handle values and their labels, see `_values_of`)."""
         self._held: dict[str, int] = {}
         """Thread -> how many calls on it are running (`hold`): a thread is never dropped while held."""
@@ -1419,11 +1477,11 @@ class PrivacyFlow:
                 return None
         if len(text) > _MEMO_TEXT or "«" in text:
             return None
-        if self.store.has_thread(thread_id) and any(map(text.__contains__, self._values_of(thread_id)[0])):
+        if self.store.has_thread(thread_id) and self._values_of(thread_id)[0].found_in(text):
             return None
         return (id(ctx), result.__class__ is str, text)
 
-    def _values_of(self, thread_id: str) -> tuple[tuple[str, ...], tuple[Label, ...], tuple[tuple[str, Label], ...]]:
+    def _values_of(self, thread_id: str) -> tuple[_Needles, tuple[Label, ...], _Needles, tuple[Label, ...]]:
         """The texts of a thread's handle values as a result would show them, raw and JSON-escaped
         (values of fewer than three characters left out), and each text's handle label; and the
         normal forms of those of at least `MIN_NORMED` letters and digits with theirs; extended when
@@ -1438,9 +1496,10 @@ class PrivacyFlow:
                 if count == len(handles):
                     return out
                 start = count
-        forms: list[str] = list(out[0]) if start else []
-        labels: list[Label] = list(out[1]) if start else []
-        normed: list[tuple[str, Label]] = list(out[2]) if start else []
+        forms: list[str] = []
+        labels: list[Label] = []
+        normed: list[str] = []
+        normed_labels: list[Label] = []
         for h in handles[start:]:
             t = _text(h.value)
             more = [t, _STRICT(t)[1:-1]] if len(t) >= 3 else []
@@ -1449,30 +1508,32 @@ class PrivacyFlow:
             forms += more
             labels += [h.label] * len(more)
             if len(n := _norm_of(t)) >= MIN_NORMED:
-                normed.append((n, h.label))
-        out = (tuple(forms), tuple(labels), tuple(normed))
+                normed.append(n)
+                normed_labels.append(h.label)
+        if start:
+            out = (out[0].extended(forms), (*out[1], *labels), out[2].extended(normed), (*out[3], *normed_labels))
+        else:
+            out = (_Needles(tuple(forms)), tuple(labels), _Needles(tuple(normed)), tuple(normed_labels))
         with self._lock:
             self._handle_forms[thread_id] = (len(handles), handles[-1] if handles else None, out)
         return out
 
     def _shown_secrets(self, thread_id: str, result: Any) -> list[Label]:
         """The labels of the thread's handles whose value a result shows."""
-        forms, labels, normed = self._values_of(thread_id)
-        if not forms:
+        forms, labels, normed, normed_labels = self._values_of(thread_id)
+        if not forms.items:
             return []
         text = result if isinstance(result, str) else _SHOWN(result)
-        # the substring tests run in C, one per form (a long thread holds thousands)
-        found = [labels[i] for i in itertools.compress(range(len(forms)), map(text.__contains__, forms))]
+        found = [labels[i] for i in forms.found_in(text)]
         # also with case and punctuation ignored inside one word, for values long enough to mean
         # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
         # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth. The words'
         # normal forms run together are the text's: a value in none of them needs no word split.
-        if normed:
-            flat = _norm(text)
-            maybe = [*itertools.compress(normed, map(flat.__contains__, (n for n, _ in normed)))]
+        if normed.items:
+            maybe = normed.found_in(_norm(text))
             if maybe:
                 words = _word_norms(text)
-                found += [lbl for n, lbl in maybe if n in words]
+                found += [normed_labels[i] for i in maybe if normed.items[i] in words]
         return found
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,

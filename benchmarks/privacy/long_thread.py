@@ -35,7 +35,7 @@ def _step(flow: PrivacyFlow, decl: Any, k: int) -> float:
     t0 = time.perf_counter()
     flow.record("long", f"call_{k}", "read_client", decl, {
         "name": f"Client {k}", "ssn": f"{100000000 + k * 7919}",
-        "note": f"private note number {k} about the case of client {k * 31}"})
+        "note": f"private note {k:05d} on the case of client {k * 31}"})  # no note holds another
     flow.label({"name": "send_email", "args": {"to": ["bob@family.example"], "body": f"status update {k}"}},
                {}, "long")
     return time.perf_counter() - t0

@@ -1,0 +1,51 @@
+"""A long thread: the values of thousands of handles are still found in every result that shows one."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guards import PrivacyFlow
+from guards._flow import _GRAMMED, _Needles
+from guards._privacy_decl import source_of
+from benchmarks.privacy.long_thread import read_client
+from benchmarks.privacy.world import POLICY
+from vfa import ToolSpec
+
+_CHARS = st.sampled_from("ab1 ·«é0")
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=st.lists(st.text(_CHARS, max_size=6), min_size=1, max_size=40),
+       text=st.text(_CHARS, max_size=30), split=st.integers(0, 40))
+def test_needles_find_exactly_the_strings_a_text_holds(items, text, split):
+    # every string at once, and the same strings added in two steps, looked up by place
+    import guards._flow as flow_module
+
+    want = [i for i, s in enumerate(items) if s in text]
+    saved = flow_module._GRAMMED
+    flow_module._GRAMMED = 0  # look up by place whatever the count (past `_GRAMMED` in real use)
+    try:
+        whole = _Needles(tuple(items))
+        grown = _Needles(tuple(items[:split]))
+        grown.found_in("x" * (len(items) + 1))  # build its index before it grows
+        grown = grown.extended(items[split:])
+        assert whole.found_in(text) == want
+        assert grown.found_in(text) == want
+    finally:
+        flow_module._GRAMMED = saved
+    assert _Needles(tuple(items)).found_in(text) == want  # tested one by one
+
+
+def test_a_result_showing_one_of_thousands_of_handled_values_is_hidden():
+    flow = PrivacyFlow(POLICY, secret=b"vfa-long")
+    decl = source_of(ToolSpec.of(read_client).meta)
+    for k in range(1, 400):  # 798 handled values: looked up by place
+        flow.record("t", f"c{k}", "read_client", decl, {
+            "name": f"Client {k}", "ssn": f"{100000000 + k * 7919}", "note": f"private note {k:05d}"})
+    assert len(flow._values_of("t")[0].items) > _GRAMMED
+    ssn = str(100000000 + 123 * 7919)
+    shown = flow.record("t", "echo", "echo", None, f"the number was {ssn}, as asked")
+    assert "«" in shown.text and ssn not in shown.text  # shown as one handle: the value stays hidden
+    plain = flow.record("t", "other", "echo", None, "nothing private here")
+    assert plain.text == "nothing private here"
