@@ -707,7 +707,7 @@ class _Index:
     is in one observation's text.
     """
 
-    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles")
+    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles", "_needles")
 
     def __init__(self, obs: tuple[Observation, ...] = (), tracked: dict[str, Label] | None = None,
                  texts: dict[str, Label] | None = None, keys: dict[tuple[str, str], Label] | None = None,
@@ -721,6 +721,26 @@ class _Index:
         self._text: str | None = None
         self._words: frozenset[str] | None = None
         self._shingles: dict[str, Label] | None = None
+        self._needles: dict[str, _Needles] = {}
+        """"tracked" / "digits" -> their values as `_Needles` (built once there are many)."""
+
+    def tracked_in(self, text: str) -> list[str]:
+        """The tracked values that occur in `text`, in order."""
+        return self._found("tracked", text)
+
+    def digits_in(self, text: str) -> list[str]:
+        """The tracked digit tokens that occur in `text` (an argument's digits), in order."""
+        return self._found("digits", text)
+
+    def _found(self, kind: str, text: str) -> list[str]:
+        values: dict[str, Label] = getattr(self, kind)
+        if len(values) <= _GRAMMED:  # the substring tests run in C, one per value
+            return [*filter(text.__contains__, values)]
+        needles = self._needles.get(kind)
+        if needles is None:  # a race only builds it twice
+            needles = self._needles[kind] = _Needles(tuple(values))
+        items = needles.items
+        return [items[i] for i in needles.found_in(text)]
 
     def extended(self, more: list[Observation]) -> _Index:
         if not more:
@@ -742,6 +762,8 @@ class _Index:
             out._text = "|".join((self._text, *(o.trusted_text for o in more))) if self.obs else None
         if self._words is not None:
             out._words = self._words.union(*(o.trusted_words for o in more))
+        for kind, needles in list(self._needles.items()):  # a merge joins labels in place: new keys come last
+            out._needles[kind] = needles.extended([*itertools.islice(getattr(out, kind), len(needles.items), None)])
         return out
 
     @property
@@ -1760,10 +1782,10 @@ class PrivacyFlow:
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
         if n and idx.tracked:
             tracked = idx.tracked
-            for value in [*filter(n.__contains__, tracked)]:  # the substring tests run in C, one per value
+            for value in idx.tracked_in(n):
                 out = _join(out, tracked[value])
         if idx.digits:
-            out = _digit_label(out, _digits_of(rest), idx.digits)
+            out = _digit_label(out, _digits_of(rest), idx)
         if idx.texts:
             out = _text_label(out, _words(rest), idx)
         number = isinstance(leaf, (int, float))
@@ -1800,12 +1822,12 @@ class PrivacyFlow:
             norms = [_norm_of(p) for p in parts]
             forward, backward = "".join(norms), "".join(reversed(norms))
             tracked = idx.tracked
-            for value in {*filter(forward.__contains__, tracked), *filter(backward.__contains__, tracked)}:
+            for value in {*idx.tracked_in(forward), *idx.tracked_in(backward)}:
                 out = _join(out, tracked[value])
         if idx.digits:
             digits = [_digits_of(p) for p in parts]
-            out = _digit_label(out, "".join(digits), idx.digits)
-            out = _digit_label(out, "".join(reversed(digits)), idx.digits)
+            out = _digit_label(out, "".join(digits), idx)
+            out = _digit_label(out, "".join(reversed(digits)), idx)
         if idx.texts:
             words = [ws for ws in (_words(p) for p in parts) if ws]
             # a run across a join holds the last word before it and the first after it, side by side:
@@ -1902,10 +1924,11 @@ def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | N
     return out
 
 
-def _digit_label(out: Label, digits: str, tracked: dict[str, Label]) -> Label:
+def _digit_label(out: Label, digits: str, idx: _Index) -> Label:
     """`out` joined with the label of every digit token found in `digits` (an argument's digits in order)."""
     if len(digits) >= MIN_DIGITS:
-        for d in [*filter(digits.__contains__, tracked)]:
+        tracked = idx.digits
+        for d in idx.digits_in(digits):
             out = _join(out, tracked[d])
     return out
 

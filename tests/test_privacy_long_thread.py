@@ -49,3 +49,22 @@ def test_a_result_showing_one_of_thousands_of_handled_values_is_hidden():
     assert "«" in shown.text and ssn not in shown.text  # shown as one handle: the value stays hidden
     plain = flow.record("t", "other", "echo", None, "nothing private here")
     assert plain.text == "nothing private here"
+
+
+def test_values_read_in_clear_are_still_tracked_among_thousands():
+    flow = PrivacyFlow(POLICY, secret=b"vfa-long", handles=False)  # as an audit reads them: in clear
+    decl = source_of(ToolSpec.of(read_client).meta)
+    for k in range(1, 300):
+        flow.record("t", f"c{k}", "read_client", decl, {
+            "name": f"Client {k}", "ssn": f"{100000000 + k * 7919}", "note": f"private note {k:05d}"})
+    idx = flow._index("t", None)
+    assert len(idx.tracked) > _GRAMMED and len(idx.digits) > _GRAMMED  # looked up by place
+    ssn = str(100000000 + 77 * 7919)
+    labels = flow.label_args({"body": f"his number is {ssn[:3]}-{ssn[3:5]}-{ssn[5:]}", "subject": "hello",
+                              "to": f"x{ssn}"}, "t")
+    assert labels["body"].readers is not None and "client" not in str(labels["subject"].sources)
+    assert labels["body"].sources == labels["to"].sources  # the digits, and the value inside a word
+    assert labels["subject"].readers is None  # nothing private in it
+    # split across two arguments to one audience: found in their joined texts
+    joined = flow.content_label([f"note {ssn[:4]}", f"{ssn[4:]} end"], "t")
+    assert joined.readers is not None
