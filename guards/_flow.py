@@ -1083,14 +1083,18 @@ class PrivacyFlow:
         self._leaf_cache: dict[Any, tuple[Source, tuple[Label, Label | None, bool]]] = {}
         self._contexts: dict[tuple[int, str], _WalkContext] = {}
         self._records: dict[Any, _Record] = {}
-        self._indexes: dict[str, _Index] = {}
+        self._indexes: dict[str, tuple[list[str], _Index]] = {}
+        """Thread -> (its call-id list when indexed, the index of all its observations): a thread dropped
+        and begun again has a new list, so an index of the old one is never extended or served."""
         self._scans: dict[str, _Scan] = {}
-        self._calls_index: dict[str, tuple[Any, int, _Index]] = {}
+        self._calls_index: dict[str, tuple[Any, list[str], int, _Index]] = {}
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
         self._handle_forms: dict[str, tuple[int, Any, tuple[_Needles, tuple[Label, ...], _Needles, tuple[Label, ...]]]] = {}
         """Thread -> (its handle count, its last handle, the texts of its handle values and their labels, see `_values_of`)."""
         self._held: dict[str, int] = {}
         """Thread -> how many calls on it are running (`hold`): a thread is never dropped while held."""
+        self._forgotten: set[str] = set()
+        """Held threads `forget` was called for: dropped at their last `release`."""
         self._lock = threading.Lock()
 
     def guard(self, **kwargs: Any) -> Any:
@@ -1120,6 +1124,13 @@ class PrivacyFlow:
                     args, thread_id, _users_forms(()), None).items()}
             return self._label_args(args, thread_id, _users_forms(()), None)
         known = self._thread_seen.get(thread_id)
+        if known is None and thread_id not in self._unrecorded:
+            # not in memory (never seen, dropped, or a restart): every result on record counts, as it
+            # would had the thread been kept, those trimmed from the messages too
+            self._restore(thread_id, None)
+            known = self._thread_seen.get(thread_id)
+            if scan.carrying and self.journal is not None:  # the journal was read whole: what it lacks, it lacks
+                self._unrecord(thread_id, scan.carrying - (known or frozenset()))
         if scan.carrying and (known is None or not scan.carrying <= known):
             unseen = self._restore(thread_id, scan.carrying)
             if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
@@ -1152,10 +1163,14 @@ class PrivacyFlow:
         return next((m[tool] for m in self._bound if tool in m), None)
 
     def forget(self, thread_id: str) -> None:
-        """Drop what this flow holds for a thread (its observations, index and handles). Should the
-        thread go on, it is rebuilt from the journal, or its arguments are labelled fail-closed."""
+        """Drop what this flow holds for a thread (its observations, index and handles); while a call
+        on it runs, once that call is done. Should the thread go on, it is rebuilt from the journal,
+        or its arguments are labelled fail-closed."""
         with self._lock:
-            self._drop(thread_id)
+            if thread_id in self._held:  # a call on it runs: dropped when the last one is done
+                self._forgotten.add(thread_id)
+            else:
+                self._drop(thread_id)
 
     def hold(self, thread_id: str) -> None:
         """Keep a thread's state while a call on it runs: the guard node holds the thread from a call's
@@ -1170,6 +1185,9 @@ class PrivacyFlow:
             n = self._held.pop(thread_id, 0) - 1
             if n > 0:
                 self._held[thread_id] = n
+            elif thread_id in self._forgotten:
+                self._forgotten.discard(thread_id)
+                self._drop(thread_id)
             self._trim()
 
     def _trim(self) -> None:
@@ -1209,6 +1227,8 @@ class PrivacyFlow:
                 return set()
             with self._lock:
                 self._unrecorded.setdefault(thread_id, set())  # looked up once
+                if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
+                    del self._unrecorded[next(iter(self._unrecorded))]
             missing = {e.call_id for e in self.journal.entries(thread_id) if e.kind in ("ran", "committed", "failed")}
             missing -= known
         else:
@@ -1240,12 +1260,16 @@ class PrivacyFlow:
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
                                 secrets=secrets.get(e.call_id, ()))
         left = missing - self._thread_seen.get(thread_id, set())
-        if left:
+        self._unrecord(thread_id, left)
+        return left
+
+    def _unrecord(self, thread_id: str, calls: Collection[str]) -> None:
+        """Note calls the journal was read for in vain (not read again for them)."""
+        if calls:
             with self._lock:
-                self._unrecorded.setdefault(thread_id, set()).update(left)
+                self._unrecorded.setdefault(thread_id, set()).update(calls)
                 if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
                     del self._unrecorded[next(iter(self._unrecorded))]
-        return left
 
     def scan(self, state: Any, thread_id: str) -> _Scan | None:
         """The call ids of the state's tool messages that showed results, and its user texts' forms
@@ -1355,7 +1379,9 @@ class PrivacyFlow:
             readers = lbl.readers if obs.label.readers is None else (
                 obs.label.readers if lbl.readers is None else lbl.readers & obs.label.readers)
             sources = {f"tool:{tool}", f"derived:{tool}#{obs.call_id}"}
-            sources.update(f"derived-from:{s}" for s in lbl.sources if not s.startswith("tool:"))
+            # a source already derived from stays as it is: re-reading a record would nest it again
+            sources.update(s if s.startswith("derived-from:") else f"derived-from:{s}"
+                           for s in lbl.sources if not s.startswith("tool:"))
             whole = Label(readers=readers, sources=frozenset(sources),
                           trusted=obs.label.trusted and obs.untrusted is None)
             obs.label = whole
@@ -1719,51 +1745,43 @@ class PrivacyFlow:
                 return self._index_of(thread_id, None)  # the model saw every result: nothing to leave out
             # the same call set (a frozenset from `scan`) and no new observation: the same index
             hit = self._calls_index.get(thread_id)
-            if hit is not None and hit[0] is calls and hit[1] == len(self._thread_calls.get(thread_id, ())):
-                return hit[2]
+            if hit is not None and hit[0] is calls and hit[1] is ids and hit[2] == len(ids):
+                return hit[3]
             idx = self._index_of(thread_id, calls)
-            if isinstance(calls, frozenset):
+            if isinstance(calls, frozenset) and isinstance(ids, list):
                 memo = self._calls_index
-                entry = (calls, len(idx.obs) if len(idx.obs) == len(self._thread_calls.get(thread_id, ())) else -1, idx)
                 with self._lock:
                     if memo.pop(thread_id, None) is None and len(memo) >= _RECENT:
                         del memo[next(iter(memo))]
-                    memo[thread_id] = entry
+                    memo[thread_id] = (calls, ids, len(ids), idx)
             return idx
         return self._index_of(thread_id, None)
 
     def _index_of(self, thread_id: str, calls: Collection[str] | None) -> _Index:
-        if calls is None:
-            # every index of a thread holds some of its observations in order, and a thread's
-            # observations are only ever appended: one holding as many as the thread has holds them all
-            idx = self._indexes.get(thread_id)
-            if idx is not None and len(idx.obs) == len(self._thread_calls.get(thread_id, ())):
-                return idx
-            if idx is not None:
-                with self._lock:
-                    ids = self._thread_calls.get(thread_id, ())
-                    n = len(idx.obs)
-                    # observations are only appended, unless the thread was dropped since: the index
-                    # is a prefix when its last observation is still the thread's at that place
-                    if 0 < n <= len(ids) and self._obs.get((thread_id, ids[n - 1])) is idx.obs[-1]:
-                        more = [self._obs[(thread_id, c)] for c in ids[n:]]
-                    else:
-                        more = None
-                if more is not None:
-                    idx = idx.extended(more)
-                    with self._lock:
-                        self._indexes[thread_id] = idx
+        if calls is not None:  # a filtered history: indexed apart, never kept as the thread's index
+            return _EMPTY_INDEX.extended(self.seen(thread_id, calls))
+        # a thread's observations are only ever appended to its list of calls: its index is extended
+        # with those it does not hold yet, while the list is the one it was built from
+        hit = self._indexes.get(thread_id)
+        with self._lock:
+            ids = self._thread_calls.get(thread_id)
+            if ids is None:
+                return _EMPTY_INDEX  # nothing observed: nothing kept either
+            if hit is not None and hit[0] is ids:
+                idx = hit[1]
+                n = len(idx.obs)
+                if n == len(ids):
                     return idx
-        seen = self.seen(thread_id, calls)
+                more = [self._obs[(thread_id, c)] for c in ids[n:]]
+            else:
+                idx = _EMPTY_INDEX
+                more = [self._obs[(thread_id, c)] for c in ids]
+        idx = idx.extended(more)
         with self._lock:
-            idx = self._indexes.get(thread_id)
-        if idx is not None and len(idx.obs) == len(seen) and all(a is b for a, b in zip(idx.obs, seen)):
-            return idx
-        if idx is None or len(idx.obs) > len(seen) or not all(a is b for a, b in zip(idx.obs, seen)):
-            idx = _EMPTY_INDEX  # not a prefix (a filtered or rewritten history): index from scratch
-        idx = idx.extended(seen[len(idx.obs):])
-        with self._lock:
-            self._indexes[thread_id] = idx
+            if self._thread_calls.get(thread_id) is ids:  # not dropped meanwhile
+                current = self._indexes.get(thread_id)
+                if current is None or current[0] is not ids or len(current[1].obs) < len(idx.obs):
+                    self._indexes[thread_id] = (ids, idx)
         return idx
 
     def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_words: frozenset[str]) -> Label:

@@ -337,8 +337,8 @@ def test_a_handle_where_a_number_belongs_is_a_schema_error():
 
 
 def test_a_handle_dropped_between_the_check_and_the_commit_fails_the_call():
-    # a thread evicted (max_threads) after the guards allowed the call: the effect must not get the
-    # token's text in place of the value
+    # the handles lost after the guards allowed the call (the flow never drops a thread a call holds:
+    # here the store loses them): the effect must not get the token's text in place of the value
     from vfa import ALLOW, guard as as_guard
 
     w = World()
@@ -347,7 +347,7 @@ def test_a_handle_dropped_between_the_check_and_the_commit_fails_the_call():
     @as_guard(inline=True)
     def evict(proposal, context):
         if proposal.tool == "send_email":
-            flow.forget(proposal.thread_id)
+            flow.store.forget(proposal.thread_id)
         return ALLOW
 
     def rule(messages: list[Any]) -> Any:

@@ -113,11 +113,18 @@ class GuardNode(RunnableCallable):
         calls, state, as_list = self._parse(input)
         thread_id = thread_key(config, state, self.messages_key)
         ids = [str(c.get("id") or "") for c in calls]
-        messages = [self.handle(call, state, thread_id) if not (i and ids[i] in ids[:i]) else
-                    self._refuse(thread_id, f"{ids[i]}#duplicate-{i}", str(call.get("name")), call.get("args"), Deny(
-                        guard="schema", reason=f"call id {ids[i]!r} appears twice in one model turn; each call "
-                        "needs its own id"), reply_to=ids[i])
-                    for i, call in enumerate(calls)]
+        hold = getattr(self.flow, "hold", None) if len(calls) > 1 else None
+        if hold is not None:  # the turn's calls read what the earlier ones showed: kept until the last is done
+            hold(thread_id)
+        try:
+            messages = [self.handle(call, state, thread_id) if not (i and ids[i] in ids[:i]) else
+                        self._refuse(thread_id, f"{ids[i]}#duplicate-{i}", str(call.get("name")), call.get("args"),
+                                     Deny(guard="schema", reason=f"call id {ids[i]!r} appears twice in one model "
+                                          "turn; each call needs its own id"), reply_to=ids[i])
+                        for i, call in enumerate(calls)]
+        finally:
+            if hold is not None:
+                self.flow.release(thread_id)
         return messages if as_list else {self.messages_key: messages}
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:

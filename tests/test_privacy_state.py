@@ -1,0 +1,128 @@
+"""What a privacy flow keeps per thread, and what it drops: never a label the thread earned (a dropped
+thread is rebuilt from everything the journal has), never a thread a call or a turn is using, and no
+state that grows without bound."""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from benchmarks.privacy.world import POLICY, World
+from guards import PrivacyFlow, privacy_source
+from guards._privacy_decl import source_of
+from vfa import ALLOW, Agent, EffectJournal, ToolSpec, guard
+from vfa.testing import ScriptedModel
+
+SSN = "078-05-1120"
+
+
+@privacy_source(private=["ssn"], handle=False, kind="profile")  # read in clear, tracked by value
+def get_tax_id() -> dict:
+    """The user's SSN."""
+    return {"ssn": SSN}
+
+
+@privacy_source()
+def weather() -> str:
+    """Today's weather."""
+    return "sunny"
+
+
+def _decl(fn):
+    return source_of(ToolSpec.of(fn).meta)
+
+
+def test_a_filtered_index_never_stands_for_the_whole_thread():
+    # two calls showing the same text share one observation: an index of them alone must not be
+    # taken for the start of the thread's (which begins with the SSN)
+    flow = PrivacyFlow(POLICY, handles=False)
+    flow.record("t", "c1", "get_tax_id", _decl(get_tax_id), {"ssn": SSN})
+    flow.record("t", "c2", "weather", _decl(weather), "sunny, 21 degrees")
+    flow.record("t", "c3", "weather", _decl(weather), "sunny, 21 degrees")
+    assert flow._obs[("t", "c2")] is flow._obs[("t", "c3")]
+    assert flow.label_args({"body": "hello"}, "t", calls={"c2", "c3"})["body"].readers is None
+    assert flow.label_args({"body": f"her SSN is {SSN}"}, "t")["body"].readers is not None
+
+
+def test_a_dropped_thread_is_rebuilt_from_every_result_on_record_trimmed_ones_too():
+    def label_after(dropped: bool):
+        journal = EffectJournal()
+        flow = PrivacyFlow(POLICY, journal=journal, max_threads=1)
+        spec = ToolSpec.of(get_tax_id)
+        flow.bind({spec.name: spec}, journal)
+        journal.append([("T", "c1", "get_tax_id", "proposed", {"args": {}}),
+                        ("T", "c1", "get_tax_id", "ran", {"result": {"ssn": SSN}})])
+        flow.record("T", "c1", "get_tax_id", _decl(get_tax_id), {"ssn": SSN})
+        if dropped:  # another conversation shows a result: T, idle, is dropped
+            flow.record("U", "u1", "weather", _decl(weather), "rain")
+            assert "T" not in flow._thread_calls
+        # T goes on with its history trimmed: the message of c1 is gone from the state
+        state = {"messages": [HumanMessage("mail my brother"),
+                              AIMessage("", tool_calls=[{"id": "c2", "name": "send_email", "args": {}}])]}
+        return flow.label({"name": "send_email", "args": {"body": f"SSN {SSN}"}, "id": "c2"}, state, "T")["body"]
+
+    kept, rebuilt = label_after(False), label_after(True)
+    assert kept.readers is not None and rebuilt.readers == kept.readers and rebuilt.sources == kept.sources
+
+
+def test_a_turn_keeps_its_thread_between_its_calls():
+    # the turn's second call shows the value the first one handed out as a handle: hidden as one handle
+    # even when another conversation's running call pushes the flow over max_threads meanwhile
+    def read_w2(other_call_running: bool) -> str:
+        flow = PrivacyFlow(POLICY, secret=b"k", max_threads=1)
+        model = ScriptedModel([[("get_profile", {}), ("read_file", {"path": "tax/w2-2025.txt"})], "done"])
+        app = Agent(model, World.tools(World()), guards=[flow.guard()], flow=flow).compile()
+        if other_call_running:
+            flow.hold("other")
+            flow.record("other", "o1", "list_contacts", None, [])
+        out = app.invoke({"messages": [HumanMessage("my tax data")]}, {"configurable": {"thread_id": "T"}})
+        if other_call_running:
+            flow.release("other")
+        return next(m.content for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "read_file")
+
+    alone, together = read_w2(False), read_w2(True)
+    assert SSN not in alone and SSN not in together and together.startswith("«read_file:")
+
+
+def test_forget_during_a_call_waits_for_it():
+    # a value split across subject and body is found in their joined texts: the thread's index must
+    # still be there when the guard joins them, whatever forgets the thread meanwhile
+    flow = PrivacyFlow(POLICY, secret=b"k")
+
+    @guard(inline=True)
+    def forget_now(proposal, context):
+        if proposal.tool == "send_email":
+            flow.forget(proposal.thread_id)  # an admin's "forget this conversation", racing the call
+        return ALLOW
+
+    world = World()
+    script = [("get_tax_id", {}), ("send_email", {"to": ["bob@family.example"], "subject": "id 078-05",
+                                                  "body": "1120 thanks"}), "done"]
+    app = Agent(ScriptedModel(script), [get_tax_id, *World.tools(world)], guards=[forget_now, flow.guard()],
+                flow=flow).compile()
+    out = app.invoke({"messages": [HumanMessage("send bob my id")]}, {"configurable": {"thread_id": "T"}})
+    sent = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "send_email")
+    assert sent.artifact["vfa"]["outcome"] == "denied" and world.sent == []
+    assert "T" not in flow._thread_calls and not flow._held  # forgotten once the call was done
+
+
+def test_threads_that_never_show_a_result_leave_nothing_behind():
+    flow = PrivacyFlow(POLICY, journal=EffectJournal(), max_threads=8)
+    for k in range(2000):  # one-shot conversations whose only call is denied
+        flow.label({"name": "send_email", "args": {"to": ["x@y.example"], "body": "hi"}, "id": "c"}, {}, f"t{k}")
+        flow.label({"name": "send_email", "args": {"body": "hi"}, "id": "c"},
+                   {"messages": [HumanMessage("hi")]}, f"u{k}")
+    assert not flow._indexes and len(flow._unrecorded) <= 8 and len(flow._scans) <= 64
+
+
+@privacy_source(private=["ssn"], kind="client")
+def read_client() -> dict:
+    """A client's record."""
+    return {}
+
+
+def test_reading_one_record_again_and_again_grows_its_label_by_a_source_a_read():
+    flow = PrivacyFlow(POLICY, secret=b"k")
+    for k in range(1, 61):  # from the second read on the result shows an earlier handle's value: derived
+        flow.record("t", f"c{k}", "read_client", _decl(read_client), {"name": "Client", "ssn": "000-00-0000"})
+    sources = flow.store.of_thread("t")[-1].label.sources
+    assert len(sources) <= 62 and max(map(len, sources)) < 60
