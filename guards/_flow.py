@@ -39,9 +39,9 @@ An e-mail address or IBAN tracked inside a private text may go to its owner: wri
 paying into their account, discloses their own identifier to them and nothing else (the rest of the
 text keeps its readers).
 
-What the flow holds per thread (the observations of every result the model saw) is rebuilt from the
-journal when it is missing: after a restart, on another replica, or for a thread dropped to stay under
-`max_threads`. A thread is never dropped while a call on it runs (the guard node holds it from the
+What the flow holds per thread (the observations of every result the model saw) is rebuilt from every
+result the journal holds for the thread when it is missing: after a restart, on another replica, or
+for a thread dropped to stay under `max_threads`. A thread is never dropped while a call on it runs (the guard node holds it from the
 call's labels to its result), so conversations served at once end as they would alone. A thread whose messages show results that neither the flow nor the journal has gets
 every argument labelled private to the user and untrusted (fail closed: the model may know anything).
 Two results that show the model the same JSON text are labelled alike, so their observation is built
