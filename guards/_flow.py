@@ -1370,7 +1370,15 @@ class PrivacyFlow:
     def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
                  hide: bool, computed: bool = True) -> Observation:
         """`obs` of a result computed from handled values (see `record`)."""
-        lbl = _join_all(Label(readers=s.readers, sources=s.sources) for s in secrets)  # trust is the inputs' concern
+        # their join, trust aside (the inputs' concern), as sets: a result showing a value read again
+        # and again shows every earlier handle of it, and label by label the joins would grow with each
+        readers: frozenset[str] | None = None
+        sources: set[str] = set()
+        for s in secrets:
+            if s.readers is not None:
+                readers = s.readers if readers is None else readers & s.readers
+            sources |= s.sources
+        lbl = Label(readers=readers, sources=frozenset(sources))
         if hide:
             # Its own label: the secrets' readers (and any the tool declared), and sources that name it
             # apart, never the result's field names or record keys (they may be computed from the
@@ -1379,9 +1387,11 @@ class PrivacyFlow:
             readers = lbl.readers if obs.label.readers is None else (
                 obs.label.readers if lbl.readers is None else lbl.readers & obs.label.readers)
             sources = {f"tool:{tool}", f"derived:{tool}#{obs.call_id}"}
-            # a source already derived from stays as it is: re-reading a record would nest it again
+            # what the secrets were derived from, not the secrets' own derived names: those stand for
+            # nothing but their call, and a record read again and again would pile them up (a poll of
+            # the balance would carry every earlier poll)
             sources.update(s if s.startswith("derived-from:") else f"derived-from:{s}"
-                           for s in lbl.sources if not s.startswith("tool:"))
+                           for s in lbl.sources if not s.startswith(("tool:", "derived:")))
             whole = Label(readers=readers, sources=frozenset(sources),
                           trusted=obs.label.trusted and obs.untrusted is None)
             obs.label = whole
