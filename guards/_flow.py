@@ -1096,6 +1096,10 @@ class PrivacyFlow:
         self._forgotten: set[str] = set()
         """Held threads `forget` was called for: dropped at their last `release`."""
         self._lock = threading.Lock()
+        self._restoring = threading.Lock()
+        """Held while a thread is rebuilt from the journal (`_rebuild`)."""
+        self._rebuilding: set[str] = set()
+        """Threads being rebuilt: a call labelled on one waits for the rebuild."""
 
     def guard(self, **kwargs: Any) -> Any:
         """The privacy guard that reads this flow's labels."""
@@ -1111,8 +1115,8 @@ class PrivacyFlow:
         scan = self.scan(state, thread_id)
         if scan is None:
             # (before anything is recorded live: a call without arguments too, or the restore would be skipped)
-            if thread_id not in self._thread_seen:  # holding nothing of the thread: take all the journal has
-                self._restore(thread_id, None)
+            if thread_id not in self._thread_seen or thread_id in self._rebuilding:
+                self._rebuild(thread_id, None)  # holding nothing of the thread: take all the journal has
             if not args:
                 return {}
             if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
@@ -1124,15 +1128,9 @@ class PrivacyFlow:
                     args, thread_id, _users_forms(()), None).items()}
             return self._label_args(args, thread_id, _users_forms(()), None)
         known = self._thread_seen.get(thread_id)
-        if known is None and thread_id not in self._unrecorded:
-            # not in memory (never seen, dropped, or a restart): every result on record counts, as it
-            # would had the thread been kept, those trimmed from the messages too
-            self._restore(thread_id, None)
-            known = self._thread_seen.get(thread_id)
-            if scan.carrying and self.journal is not None:  # the journal was read whole: what it lacks, it lacks
-                self._unrecord(thread_id, scan.carrying - (known or frozenset()))
-        if scan.carrying and (known is None or not scan.carrying <= known):
-            unseen = self._restore(thread_id, scan.carrying)
+        if (thread_id in self._rebuilding or (known is None and thread_id not in self._unrecorded)
+                or (scan.carrying and (known is None or not scan.carrying <= known))):
+            unseen = self._rebuild(thread_id, scan.carrying)
             if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
                     f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
@@ -1213,6 +1211,26 @@ class PrivacyFlow:
         self.store.forget(thread_id)
         self._handle_forms.pop(thread_id, None)
 
+    def _rebuild(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
+        """Restore what the flow lacks of a thread, one rebuild at a time: a call labelled on the thread
+        meanwhile waits for the whole of it. A thread not in memory (never seen, dropped, a restart)
+        takes every result on record, as it would have had it been kept (those trimmed from the
+        messages too); then the results the messages show that the journal lacks are returned."""
+        with self._restoring:
+            self._rebuilding.add(thread_id)
+            try:
+                known = self._thread_seen.get(thread_id)
+                if known is None and thread_id not in self._unrecorded:
+                    self._restore(thread_id, None)
+                    known = self._thread_seen.get(thread_id)
+                    if carrying and self.journal is not None:  # the journal was read whole: what it lacks, it lacks
+                        self._unrecord(thread_id, carrying - (known or frozenset()))
+                if carrying and (known is None or not carrying <= known):
+                    return self._restore(thread_id, carrying)
+                return set()
+            finally:
+                self._rebuilding.discard(thread_id)
+
     def _restore(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
         """Rebuild the observations of results the model saw on a thread but this flow does not hold
         (the process restarted, or the thread was forgotten), from the journal's records of them, in
@@ -1225,22 +1243,26 @@ class PrivacyFlow:
         if carrying is None:  # no messages to tell what the model saw: every result on record counts
             if self.journal is None or thread_id in self._unrecorded:
                 return set()
-            with self._lock:
-                self._unrecorded.setdefault(thread_id, set())  # looked up once
-                if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
-                    del self._unrecorded[next(iter(self._unrecorded))]
-            missing = {e.call_id for e in self.journal.entries(thread_id) if e.kind in ("ran", "committed", "failed")}
-            missing -= known
         else:
             missing = set(carrying) - known
-        if not missing or self.journal is None or missing <= self._unrecorded.get(thread_id, set()):
-            return missing  # nothing to look up, nowhere to look, or looked up before in vain
+            if not missing or self.journal is None or missing <= self._unrecorded.get(thread_id, set()):
+                return missing  # nothing to look up, nowhere to look, or looked up before in vain
+        entries = self.journal.entries(thread_id)
+        # read anyway: every result on record the flow lacks counts (trimmed from the messages, or
+        # shown by another replica), not only those the messages show
+        wanted = {e.call_id for e in entries if e.kind in ("ran", "committed", "failed")} - known
+        if carrying is None:
+            missing = wanted
+            with self._lock:
+                self._unrecorded.setdefault(thread_id, set())  # looked up once (a read that failed raised)
+                if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
+                    del self._unrecorded[next(iter(self._unrecorded))]
         scan = self._scans.get(thread_id)
         users = scan.users if scan is not None else _users_forms(())
         labels: dict[str, list[Label]] = {}
         secrets: dict[str, list[Label]] = {}
-        for e in self.journal.entries(thread_id):
-            if e.call_id not in missing:
+        for e in entries:
+            if e.call_id not in wanted:
                 continue
             if e.kind in ("proposed", "edited"):  # its arguments, labelled from what was seen before it
                 args = e.data.get("args")
@@ -1757,13 +1779,14 @@ class PrivacyFlow:
             hit = self._calls_index.get(thread_id)
             if hit is not None and hit[0] is calls and hit[1] is ids and hit[2] == len(ids):
                 return hit[3]
+            n = len(ids)  # counted before indexing: a result landing meanwhile makes the entry miss
             idx = self._index_of(thread_id, calls)
             if isinstance(calls, frozenset) and isinstance(ids, list):
                 memo = self._calls_index
                 with self._lock:
                     if memo.pop(thread_id, None) is None and len(memo) >= _RECENT:
                         del memo[next(iter(memo))]
-                    memo[thread_id] = (calls, ids, len(ids), idx)
+                    memo[thread_id] = (calls, ids, n, idx)
             return idx
         return self._index_of(thread_id, None)
 

@@ -130,3 +130,94 @@ def test_a_record_read_again_and_again_keeps_a_label_of_its_own_size():
     last = flow.store.of_thread("t")[-1].label
     assert last.sources == {"tool:read_client", "derived:read_client#c300", "derived-from:client.ssn"}
     assert last.readers == flow.store.of_thread("t")[0].label.readers  # the record's readers, kept
+
+
+# -- rebuilding a thread from the journal -------------------------------------------------------
+
+_RESULTS = [("T", "c1", "get_tax_id", "proposed", {"args": {}}), ("T", "c1", "get_tax_id", "ran", {"result": {"ssn": SSN}}),
+            ("T", "c2", "get_tax_id", "proposed", {"args": {}}), ("T", "c2", "get_tax_id", "ran", {"result": {}})]
+# c1's message (the SSN, in clear) was trimmed from the state; c2's is still there
+_TRIMMED = {"messages": [HumanMessage("mail my brother"),
+                         AIMessage("", tool_calls=[{"id": "c2", "name": "get_tax_id", "args": {}}]),
+                         ToolMessage("{}", tool_call_id="c2", name="get_tax_id"),
+                         AIMessage("", tool_calls=[{"id": "c3", "name": "send_email", "args": {}}])]}
+_SEND = {"name": "send_email", "args": {"body": f"SSN {SSN}"}, "id": "c3"}
+
+
+def _flow_on(journal) -> PrivacyFlow:
+    flow = PrivacyFlow(POLICY, journal=journal)
+    spec = ToolSpec.of(get_tax_id)
+    flow.bind({spec.name: spec}, journal)
+    return flow
+
+
+def test_a_thread_first_labelled_before_anything_was_on_record_takes_what_is_recorded_later():
+    # another replica served the thread meanwhile (on the shared journal): its results count here too
+    journal = EffectJournal()
+    flow = _flow_on(journal)
+    early = {"messages": [HumanMessage("hi"), AIMessage("", tool_calls=[{"id": "c0", "name": "get_tax_id", "args": {}}])]}
+    flow.label({"name": "get_tax_id", "args": {"x": "1"}, "id": "c0"}, early, "T")
+    journal.append(_RESULTS)
+    assert flow.label(_SEND, _TRIMMED, "T")["body"].readers is not None
+
+
+class _FailsOnce:
+    """A journal whose first read fails (a locked database)."""
+
+    def __init__(self, journal: EffectJournal) -> None:
+        self.journal, self.failed = journal, False
+
+    def entries(self, *args, **kwargs):
+        if not self.failed:
+            self.failed = True
+            raise OSError("database is locked")
+        return self.journal.entries(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.journal, name)
+
+
+def test_a_failed_journal_read_is_read_again():
+    journal = EffectJournal()
+    journal.append(_RESULTS)
+    flow = _flow_on(_FailsOnce(journal))
+    try:
+        flow.label(_SEND, _TRIMMED, "T")  # the guard node denies this call (fail closed)
+    except OSError:
+        pass
+    assert flow.label(_SEND, _TRIMMED, "T")["body"].readers is not None
+
+
+def test_a_call_labelled_while_its_thread_is_rebuilt_waits_for_the_rebuild():
+    import threading
+    import time
+
+    class Slow:
+        """The first read of the journal waits until the second call is being labelled."""
+
+        def __init__(self, journal: EffectJournal) -> None:
+            self.journal, self.second, self.first = journal, threading.Event(), True
+
+        def entries(self, *args, **kwargs):
+            if self.first:
+                self.first = False
+                self.second.wait(5)
+                time.sleep(0.05)  # the second call reaches the rebuild
+            return self.journal.entries(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self.journal, name)
+
+    journal = EffectJournal()
+    journal.append(_RESULTS)
+    slow = Slow(journal)
+    flow = _flow_on(slow)
+    labels = {}
+    first = threading.Thread(target=lambda: labels.__setitem__("first", flow.label(_SEND, _TRIMMED, "T")))
+    first.start()
+    time.sleep(0.05)  # the first call is rebuilding the thread
+    slow.second.set()
+    labels["second"] = flow.label(dict(_SEND, id="c4"), _TRIMMED, "T")  # the turn's other call (a Send)
+    first.join()
+    assert labels["first"]["body"].readers is not None and labels["second"]["body"].readers is not None
+    assert flow._thread_calls["T"] == ["c1", "c2"]  # rebuilt once, in the order of the journal
