@@ -1096,8 +1096,8 @@ class PrivacyFlow:
         self._forgotten: set[str] = set()
         """Held threads `forget` was called for: dropped at their last `release`."""
         self._lock = threading.Lock()
-        self._restoring = threading.Lock()
-        """Held while a thread is rebuilt from the journal (`_rebuild`)."""
+        self._restoring: dict[str, list[Any]] = {}
+        """Thread -> [the lock held while it is rebuilt from the journal, how many wait for it] (`_rebuild`)."""
         self._rebuilding: set[str] = set()
         """Threads being rebuilt: a call labelled on one waits for the rebuild."""
 
@@ -1216,20 +1216,31 @@ class PrivacyFlow:
         meanwhile waits for the whole of it. A thread not in memory (never seen, dropped, a restart)
         takes every result on record, as it would have had it been kept (those trimmed from the
         messages too); then the results the messages show that the journal lacks are returned."""
-        with self._restoring:
-            self._rebuilding.add(thread_id)
-            try:
-                known = self._thread_seen.get(thread_id)
-                if known is None and thread_id not in self._unrecorded:
-                    self._restore(thread_id, None)
+        with self._lock:  # one lock a thread: other conversations' rebuilds go on meanwhile
+            entry = self._restoring.setdefault(thread_id, [threading.Lock(), 0])
+            entry[1] += 1
+            self._held[thread_id] = self._held.get(thread_id, 0) + 1  # never dropped mid-rebuild
+        try:
+            with entry[0]:
+                self._rebuilding.add(thread_id)
+                try:
                     known = self._thread_seen.get(thread_id)
-                    if carrying and self.journal is not None:  # the journal was read whole: what it lacks, it lacks
-                        self._unrecord(thread_id, carrying - (known or frozenset()))
-                if carrying and (known is None or not carrying <= known):
-                    return self._restore(thread_id, carrying)
-                return set()
-            finally:
-                self._rebuilding.discard(thread_id)
+                    if known is None and thread_id not in self._unrecorded:
+                        self._restore(thread_id, None)
+                        known = self._thread_seen.get(thread_id)
+                        if carrying and self.journal is not None:  # the journal was read whole: what it lacks, it lacks
+                            self._unrecord(thread_id, carrying - (known or frozenset()))
+                    if carrying and (known is None or not carrying <= known):
+                        return self._restore(thread_id, carrying)
+                    return set()
+                finally:
+                    self._rebuilding.discard(thread_id)
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if not entry[1]:
+                    del self._restoring[thread_id]
+            self.release(thread_id)
 
     def _restore(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
         """Rebuild the observations of results the model saw on a thread but this flow does not hold

@@ -221,3 +221,76 @@ def test_a_call_labelled_while_its_thread_is_rebuilt_waits_for_the_rebuild():
     first.join()
     assert labels["first"]["body"].readers is not None and labels["second"]["body"].readers is not None
     assert flow._thread_calls["T"] == ["c1", "c2"]  # rebuilt once, in the order of the journal
+
+
+def test_a_thread_is_not_dropped_during_its_own_rebuild():
+    # label called directly (no guard node holding the thread): another conversation showing a result
+    # while the thread is rebuilt must not push it out half rebuilt
+    journal = EffectJournal()
+    journal.append(_RESULTS)
+
+    class Busy:
+        """Another conversation shows a result once this thread's first result is restored."""
+
+        def __init__(self) -> None:
+            self.flow: PrivacyFlow | None = None
+
+        def entries(self, *args, **kwargs):
+            got = journal.entries(*args, **kwargs)
+            flow = self.flow
+
+            class Entries(list):
+                def __iter__(self):
+                    for e in list.__iter__(self):
+                        yield e
+                        if e.call_id == "c2" and e.kind == "proposed":  # c1 is restored by now
+                            flow.record("U", "u1", "weather", _decl(weather), "rain")
+
+            return Entries(got) if args and args[0] == "T" else got
+
+        def __getattr__(self, name):
+            return getattr(journal, name)
+
+    busy = Busy()
+    flow = PrivacyFlow(POLICY, journal=busy, max_threads=1)
+    busy.flow = flow
+    spec = ToolSpec.of(get_tax_id)
+    flow.bind({spec.name: spec}, busy)
+    assert flow.label(_SEND, _TRIMMED, "T")["body"].readers is not None
+    assert flow._thread_calls.get("T") == ["c1", "c2"] and not flow._held
+
+
+def test_conversations_are_rebuilt_side_by_side():
+    # a slow journal read for one conversation does not hold up another's rebuild
+    import threading
+
+    journal = EffectJournal()
+    first_reading, second_read = threading.Event(), threading.Event()
+
+    class Slow:
+        def entries(self, *args, **kwargs):
+            if args and args[0] == "A":
+                first_reading.set()
+                assert second_read.wait(5), "the second conversation's rebuild waited for the first's"
+            elif args and args[0] == "B":
+                second_read.set()
+            return journal.entries(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(journal, name)
+
+    flow = PrivacyFlow(POLICY, journal=Slow())
+    errors: list[BaseException] = []
+
+    def label_a() -> None:
+        try:
+            flow.label(_SEND, _TRIMMED, "A")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    a = threading.Thread(target=label_a)
+    a.start()
+    assert first_reading.wait(5)
+    flow.label(_SEND, _TRIMMED, "B")
+    a.join()
+    assert not errors and second_read.is_set() and not flow._restoring
