@@ -1180,13 +1180,17 @@ class PrivacyFlow:
     def release(self, thread_id: str) -> None:
         """End a `hold`; threads over `max_threads` that were held are dropped now."""
         with self._lock:
-            n = self._held.pop(thread_id, 0) - 1
-            if n > 0:
-                self._held[thread_id] = n
-            elif thread_id in self._forgotten:
-                self._forgotten.discard(thread_id)
-                self._drop(thread_id)
-            self._trim()
+            self._unhold(thread_id)
+
+    def _unhold(self, thread_id: str) -> None:
+        """`release`, with the lock held."""
+        n = self._held.pop(thread_id, 0) - 1
+        if n > 0:
+            self._held[thread_id] = n
+        elif thread_id in self._forgotten:
+            self._forgotten.discard(thread_id)
+            self._drop(thread_id)
+        self._trim()
 
     def _trim(self) -> None:
         """Drop the threads least recently shown a result while over `max_threads`, skipping those a
@@ -1240,7 +1244,7 @@ class PrivacyFlow:
                 entry[1] -= 1
                 if not entry[1]:
                     del self._restoring[thread_id]
-            self.release(thread_id)
+                self._unhold(thread_id)
 
     def _restore(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
         """Rebuild the observations of results the model saw on a thread but this flow does not hold
