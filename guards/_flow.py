@@ -1096,8 +1096,8 @@ class PrivacyFlow:
         self._forgotten: set[str] = set()
         """Held threads `forget` was called for: dropped at their last `release`."""
         self._lock = threading.Lock()
-        self._restoring: dict[str, list[Any]] = {}
-        """Thread -> [the lock held while it is rebuilt from the journal, how many wait for it] (`_rebuild`)."""
+        self._restoring = [threading.Lock() for _ in range(64)]
+        """Held while a thread is rebuilt from the journal (`_rebuild`), the thread's by its hash."""
         self._rebuilding: set[str] = set()
         """Threads being rebuilt: a call labelled on one waits for the rebuild."""
 
@@ -1220,12 +1220,11 @@ class PrivacyFlow:
         meanwhile waits for the whole of it. A thread not in memory (never seen, dropped, a restart)
         takes every result on record, as it would have had it been kept (those trimmed from the
         messages too); then the results the messages show that the journal lacks are returned."""
-        with self._lock:  # one lock a thread: other conversations' rebuilds go on meanwhile
-            entry = self._restoring.setdefault(thread_id, [threading.Lock(), 0])
-            entry[1] += 1
+        with self._lock:
             self._held[thread_id] = self._held.get(thread_id, 0) + 1  # never dropped mid-rebuild
         try:
-            with entry[0]:
+            # a lock of its own stripe: other conversations' rebuilds go on meanwhile
+            with self._restoring[hash(thread_id) % len(self._restoring)]:
                 self._rebuilding.add(thread_id)
                 try:
                     known = self._thread_seen.get(thread_id)
@@ -1241,9 +1240,6 @@ class PrivacyFlow:
                     self._rebuilding.discard(thread_id)
         finally:
             with self._lock:
-                entry[1] -= 1
-                if not entry[1]:
-                    del self._restoring[thread_id]
                 self._unhold(thread_id)
 
     def _restore(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
