@@ -57,6 +57,19 @@ class Flow(Protocol):
 
     def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str: ...
 _LOCAL = threading.local()
+
+
+def _holding(flow: Any, thread_id: str, run: Callable[[], Any]) -> Any:
+    """`run()` with the thread held by a flow that keeps per-thread state (`Flow.hold`), so nothing
+    its hooks read is dropped until it returns."""
+    hold = getattr(flow, "hold", None)
+    if hold is None:
+        return run()
+    hold(thread_id)
+    try:
+        return run()
+    finally:
+        flow.release(thread_id)
 Execute = Callable[[ToolSpec, dict[str, Any]], Any]
 
 
@@ -113,18 +126,15 @@ class GuardNode(RunnableCallable):
         calls, state, as_list = self._parse(input)
         thread_id = thread_key(config, state, self.messages_key)
         ids = [str(c.get("id") or "") for c in calls]
-        hold = getattr(self.flow, "hold", None) if len(calls) > 1 else None
-        if hold is not None:  # the turn's calls read what the earlier ones showed: kept until the last is done
-            hold(thread_id)
-        try:
-            messages = [self.handle(call, state, thread_id) if not (i and ids[i] in ids[:i]) else
-                        self._refuse(thread_id, f"{ids[i]}#duplicate-{i}", str(call.get("name")), call.get("args"),
-                                     Deny(guard="schema", reason=f"call id {ids[i]!r} appears twice in one model "
-                                          "turn; each call needs its own id"), reply_to=ids[i])
-                        for i, call in enumerate(calls)]
-        finally:
-            if hold is not None:
-                self.flow.release(thread_id)
+        def turn() -> list[ToolMessage]:
+            return [self.handle(call, state, thread_id) if not (i and ids[i] in ids[:i]) else
+                    self._refuse(thread_id, f"{ids[i]}#duplicate-{i}", str(call.get("name")), call.get("args"), Deny(
+                        guard="schema", reason=f"call id {ids[i]!r} appears twice in one model turn; each call "
+                        "needs its own id"), reply_to=ids[i])
+                    for i, call in enumerate(calls)]
+
+        # a turn's calls read what the earlier ones showed: the thread is kept until the last is done
+        messages = _holding(self.flow, thread_id, turn) if len(calls) > 1 else turn()
         return messages if as_list else {self.messages_key: messages}
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
@@ -173,15 +183,8 @@ class GuardNode(RunnableCallable):
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
         }) as span:
-            hold = getattr(self.flow, "hold", None)
-            if hold is None:
-                message = self._handle(call_id, tool, call.get("args"), state, thread_id, execute or _run)
-            else:
-                hold(thread_id)  # what the flow knows of the thread stays until the call is done
-                try:
-                    message = self._handle(call_id, tool, call.get("args"), state, thread_id, execute or _run)
-                finally:
-                    self.flow.release(thread_id)
+            message = _holding(self.flow, thread_id, lambda: self._handle(
+                call_id, tool, call.get("args"), state, thread_id, execute or _run))
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
             return message
