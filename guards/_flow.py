@@ -1115,7 +1115,7 @@ class PrivacyFlow:
         scan = self.scan(state, thread_id)
         if scan is None:
             # (before anything is recorded live: a call without arguments too, or the restore would be skipped)
-            if thread_id not in self._thread_seen or thread_id in self._rebuilding:
+            if (thread_id not in self._thread_seen and not self._unheard(thread_id)) or thread_id in self._rebuilding:
                 self._rebuild(thread_id, None)  # holding nothing of the thread: take all the journal has
             if not args:
                 return {}
@@ -1128,7 +1128,8 @@ class PrivacyFlow:
                     args, thread_id, _users_forms(()), None).items()}
             return self._label_args(args, thread_id, _users_forms(()), None)
         known = self._thread_seen.get(thread_id)
-        if (thread_id in self._rebuilding or (known is None and thread_id not in self._unrecorded)
+        if (thread_id in self._rebuilding
+                or (known is None and thread_id not in self._unrecorded and (scan.carrying or not self._unheard(thread_id)))
                 or (scan.carrying and (known is None or not scan.carrying <= known))):
             unseen = self._rebuild(thread_id, scan.carrying)
             if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
@@ -1215,6 +1216,12 @@ class PrivacyFlow:
         self.store.forget(thread_id)
         self._handle_forms.pop(thread_id, None)
 
+    def _unheard(self, thread_id: str) -> bool:
+        """True when the journal certainly holds nothing of the thread (a new conversation): nothing to
+        rebuild. Asked of a thread the flow holds nothing of, no rebuild of it running."""
+        may_hold = getattr(self.journal, "may_hold", None)
+        return self.journal is None or (may_hold is not None and not may_hold(thread_id))
+
     def _rebuild(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
         """Restore what the flow lacks of a thread, one rebuild at a time: a call labelled on the thread
         meanwhile waits for the whole of it. A thread not in memory (never seen, dropped, a restart)
@@ -1258,7 +1265,10 @@ class PrivacyFlow:
             missing = set(carrying) - known
             if not missing or self.journal is None or missing <= self._unrecorded.get(thread_id, set()):
                 return missing  # nothing to look up, nowhere to look, or looked up before in vain
-        entries = self.journal.entries(thread_id)
+        may_hold = getattr(self.journal, "may_hold", None)
+        # a conversation the journal never saw (most first labels) has nothing on record: no query
+        entries = () if carrying is None and may_hold is not None and not may_hold(thread_id) \
+            else self.journal.entries(thread_id)
         # read anyway: every result on record the flow lacks counts (trimmed from the messages, or
         # shown by another replica), not only those the messages show
         wanted = {e.call_id for e in entries if e.kind in ("ran", "committed", "failed")} - known

@@ -161,6 +161,19 @@ def test_a_thread_first_labelled_before_anything_was_on_record_takes_what_is_rec
     assert flow.label(_SEND, _TRIMMED, "T")["body"].readers is not None
 
 
+def test_a_replica_s_results_count_on_a_thread_this_flow_saw_nothing_of(tmp_path):
+    # another replica (its own connection to the journal file) served the thread, and the messages
+    # that showed its results were trimmed: the journal, asked again, has them
+    here, replica = EffectJournal(tmp_path / "j.db"), EffectJournal(tmp_path / "j.db")
+    flow = _flow_on(here)
+    early = {"messages": [HumanMessage("hi"), AIMessage("", tool_calls=[{"id": "c0", "name": "get_tax_id", "args": {}}])]}
+    assert flow.label({"name": "get_tax_id", "args": {"x": "1"}, "id": "c0"}, early, "T")["x"].readers is None
+    replica.append(_RESULTS)
+    none_shown = {"messages": [HumanMessage("mail my brother"),
+                               AIMessage("", tool_calls=[{"id": "c3", "name": "send_email", "args": {}}])]}
+    assert flow.label(_SEND, none_shown, "T")["body"].readers is not None
+
+
 class _FailsOnce:
     """A journal whose first read fails (a locked database)."""
 
@@ -269,6 +282,8 @@ def test_conversations_are_rebuilt_side_by_side():
     stripes = len(PrivacyFlow(POLICY)._restoring)
     a = "A"  # and a conversation whose rebuilds do not share A's lock
     b = next(t for t in (f"B{i}" for i in range(1000)) if hash(t) % stripes != hash(a) % stripes)
+    # both on record (a journal that never saw a conversation is not read for it)
+    journal.append([(t, "earlier", "note", "denied", {"reason": "x"}) for t in (a, b)])
 
     class Slow:
         def entries(self, *args, **kwargs):

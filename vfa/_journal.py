@@ -77,6 +77,9 @@ class JournalEntry(tuple):
         return json.loads(self[6])
 
 
+_MAX_THREADS_KEPT = 200_000
+"""`may_hold` answers from memory for journals of up to this many threads (about 20 MB of ids)."""
+
 _ENCODE = json_text(default=repr, separators=(",", ":"))
 """Built once: `json.dumps` with options builds an encoder per call, and every entry is encoded."""
 
@@ -111,6 +114,11 @@ class EffectJournal:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the journal at {self.path!r}: {exc}") from exc
+        self._threads: set[str] | None = None
+        """Every thread with an entry, once read (`may_hold`); None: not read, or too many to keep."""
+        self._threads_off = False
+        self._synced: tuple[int, int] = (0, 0)
+        """(data_version, highest seq) when `_threads` was last brought up to date with other connections."""
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -136,6 +144,8 @@ class EffectJournal:
                 "INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
                 [(now, t, c, tool, kind, dumps(data)) for t, c, tool, kind, data in entries],
             )
+            if self._threads is not None:
+                self._threads.update(e[0] for e in entries)
 
     def commit(
         self,
@@ -177,6 +187,8 @@ class EffectJournal:
                          dumps({"args": args, **(tag or {})})))
             db.executemany(
                 "INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            if self._threads is not None:
+                self._threads.update(r[1] for r in rows)
         with _open_commit(tool, call_id):
             try:
                 result = run()
@@ -198,6 +210,39 @@ class EffectJournal:
         self.append([(thread_id, call_id, tool, "committed", {"result": result})])
 
     # -- reading ---------------------------------------------------------------------------------
+
+    def may_hold(self, thread_id: str) -> bool:
+        """False only when the journal certainly holds no entry of the thread (a conversation it never
+        saw), so a reader may skip the query; answered from memory while no other connection wrote."""
+        with self._lock:
+            if self._threads_off:
+                return True
+            try:
+                if self._threads is None:
+                    self._read_threads()
+                elif self.path != ":memory:":  # a private in-memory database has no other writer
+                    (version,) = self._db.execute("PRAGMA data_version").fetchone()
+                    if version != self._synced[0]:  # another connection committed since: read what it wrote
+                        self._read_threads(self._synced[1], version)
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+            threads = self._threads
+            return threads is None or thread_id in threads
+
+    def _read_threads(self, after: int = -1, version: int | None = None) -> None:
+        """Bring `_threads` up to date with the entries after seq `after` (all of them if -1)."""
+        db = self._db
+        if version is None:
+            (version,) = db.execute("PRAGMA data_version").fetchone()
+        # in this order: a commit landing after the version was read changes the version again
+        (top,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM journal").fetchone()
+        more = [t for (t,) in db.execute("SELECT DISTINCT thread_id FROM journal WHERE seq > ?", (after,))]
+        threads = self._threads if after >= 0 and self._threads is not None else set()
+        threads.update(more)
+        if len(threads) > _MAX_THREADS_KEPT:  # too many to keep: every thread may have entries
+            self._threads, self._threads_off = None, True
+            return
+        self._threads, self._synced = threads, (version, top)
 
     def last(self, thread_id: str, call_id: str) -> JournalEntry | None:
         """The latest entry of one call, or None if the journal has never seen it."""
