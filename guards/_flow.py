@@ -1100,6 +1100,9 @@ class PrivacyFlow:
         """Held while a thread is rebuilt from the journal (`_rebuild`), the thread's by its hash."""
         self._rebuilding: set[str] = set()
         """Threads being rebuilt: a call labelled on one waits for the rebuild."""
+        self._marks: dict[str, int] = {}
+        """Thread -> entries other connections had written on it when it was last read whole
+        (`EffectJournal.elsewhere`; 0, the usual case, is not kept)."""
 
     def guard(self, **kwargs: Any) -> Any:
         """The privacy guard that reads this flow's labels."""
@@ -1115,8 +1118,12 @@ class PrivacyFlow:
         scan = self.scan(state, thread_id)
         if scan is None:
             # (before anything is recorded live: a call without arguments too, or the restore would be skipped)
-            if (thread_id not in self._thread_seen and not self._unheard(thread_id)) or thread_id in self._rebuilding:
-                self._rebuild(thread_id, None)  # holding nothing of the thread: take all the journal has
+            if thread_id not in self._thread_seen and thread_id not in self._unrecorded:
+                moved = not self._unheard(thread_id)  # holding nothing of the thread: take all the journal has
+            else:
+                moved = self._moved(thread_id)
+            if moved or thread_id in self._rebuilding:
+                self._rebuild(thread_id, None, whole=moved)
             if not args:
                 return {}
             if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
@@ -1128,10 +1135,13 @@ class PrivacyFlow:
                     args, thread_id, _users_forms(()), None).items()}
             return self._label_args(args, thread_id, _users_forms(()), None)
         known = self._thread_seen.get(thread_id)
-        if (thread_id in self._rebuilding
-                or (known is None and thread_id not in self._unrecorded and (scan.carrying or not self._unheard(thread_id)))
+        if known is None and thread_id not in self._unrecorded:
+            moved = bool(scan.carrying) or not self._unheard(thread_id)
+        else:  # another replica wrote on the thread since it was read: read it again
+            moved = self._moved(thread_id)
+        if (moved or thread_id in self._rebuilding
                 or (scan.carrying and (known is None or not scan.carrying <= known))):
-            unseen = self._rebuild(thread_id, scan.carrying)
+            unseen = self._rebuild(thread_id, scan.carrying, whole=moved)
             if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
                     f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
@@ -1210,6 +1220,7 @@ class PrivacyFlow:
             self._obs.pop((thread_id, call), None)
         self._thread_seen.pop(thread_id, None)
         self._unrecorded.pop(thread_id, None)
+        self._marks.pop(thread_id, None)
         self._indexes.pop(thread_id, None)
         self._scans.pop(thread_id, None)
         self._calls_index.pop(thread_id, None)
@@ -1222,11 +1233,18 @@ class PrivacyFlow:
         may_hold = getattr(self.journal, "may_hold", None)
         return self.journal is None or (may_hold is not None and not may_hold(thread_id))
 
-    def _rebuild(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
+    def _moved(self, thread_id: str) -> bool:
+        """True when other connections to the journal (another replica) wrote on the thread since this
+        flow last read it whole: what they recorded may be missing here."""
+        elsewhere = getattr(self.journal, "elsewhere", None)
+        return elsewhere is not None and elsewhere(thread_id) != self._marks.get(thread_id, 0)
+
+    def _rebuild(self, thread_id: str, carrying: frozenset[str] | None, *, whole: bool = False) -> set[str]:
         """Restore what the flow lacks of a thread, one rebuild at a time: a call labelled on the thread
-        meanwhile waits for the whole of it. A thread not in memory (never seen, dropped, a restart)
-        takes every result on record, as it would have had it been kept (those trimmed from the
-        messages too); then the results the messages show that the journal lacks are returned."""
+        meanwhile waits for the whole of it. A thread not in memory (never seen, dropped, a restart),
+        or one another replica wrote on (`whole`), takes every result on record it lacks, as it would
+        have had it been kept (those trimmed from the messages too); then the results the messages
+        show that the journal lacks are returned."""
         with self._lock:
             self._held[thread_id] = self._held.get(thread_id, 0) + 1  # never dropped mid-rebuild
         try:
@@ -1235,8 +1253,11 @@ class PrivacyFlow:
                 self._rebuilding.add(thread_id)
                 try:
                     known = self._thread_seen.get(thread_id)
-                    if known is None and thread_id not in self._unrecorded:
-                        self._restore(thread_id, None)
+                    if (whole and self._moved(thread_id)) or (known is None and thread_id not in self._unrecorded):
+                        elsewhere = getattr(self.journal, "elsewhere", None)
+                        mark = elsewhere(thread_id) if elsewhere is not None else 0  # before the read: a write after it is read next time
+                        self._restore(thread_id, None, whole=True)
+                        self._mark(thread_id, mark)
                         known = self._thread_seen.get(thread_id)
                         if carrying and self.journal is not None:  # the journal was read whole: what it lacks, it lacks
                             self._unrecord(thread_id, carrying - (known or frozenset()))
@@ -1249,7 +1270,7 @@ class PrivacyFlow:
             with self._lock:
                 self._unhold(thread_id)
 
-    def _restore(self, thread_id: str, carrying: frozenset[str] | None) -> set[str]:
+    def _restore(self, thread_id: str, carrying: frozenset[str] | None, *, whole: bool = False) -> set[str]:
         """Rebuild the observations of results the model saw on a thread but this flow does not hold
         (the process restarted, or the thread was forgotten), from the journal's records of them, in
         the order they were made; returns the call ids still unknown.
@@ -1259,7 +1280,7 @@ class PrivacyFlow:
         """
         known = self._thread_seen.get(thread_id, set())
         if carrying is None:  # no messages to tell what the model saw: every result on record counts
-            if self.journal is None or thread_id in self._unrecorded:
+            if self.journal is None or (thread_id in self._unrecorded and not whole):
                 return set()
         else:
             missing = set(carrying) - known
@@ -1305,6 +1326,17 @@ class PrivacyFlow:
         left = missing - self._thread_seen.get(thread_id, set())
         self._unrecord(thread_id, left)
         return left
+
+    def _mark(self, thread_id: str, mark: int) -> None:
+        """Note how many entries other connections had written on the thread when it was read whole."""
+        with self._lock:
+            if mark:
+                self._marks.pop(thread_id, None)
+                self._marks[thread_id] = mark
+                if len(self._marks) > self.max_threads:  # bounded like the threads themselves
+                    del self._marks[next(iter(self._marks))]
+            else:
+                self._marks.pop(thread_id, None)
 
     def _unrecord(self, thread_id: str, calls: Collection[str]) -> None:
         """Note calls the journal was read for in vain (not read again for them)."""

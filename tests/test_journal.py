@@ -33,3 +33,28 @@ def test_a_journal_of_too_many_threads_answers_maybe(monkeypatch):
     journal.append([(f"t{i}", "c1", "read", "proposed", {}) for i in range(5)])
     assert journal.may_hold("never-written")  # not kept: every thread may have entries (the reader queries)
     assert journal.entries("never-written") == []
+
+
+def test_elsewhere_counts_other_connections_entries_not_its_own(tmp_path):
+    path = tmp_path / "journal.db"
+    here, replica = EffectJournal(path), EffectJournal(path)
+    assert here.elsewhere("t") == 0 and replica.elsewhere("t") == 0  # both have read the (empty) journal
+    here.append([("t", "c1", "read", "proposed", {})])
+    here.commit("t", "c1", "read", {}, lambda: "mine")
+    assert here.elsewhere("t") == 0  # its own writes are not news to it
+    replica.commit("t", "c2", "read", {}, lambda: "theirs")  # started + committed
+    here.append([("t", "c3", "read", "proposed", {})])  # interleaved with the replica's
+    assert here.elsewhere("t") == 2 and here.elsewhere("u") == 0
+    assert replica.elsewhere("t") == 4  # here's c1 (proposed, started, committed) and c3
+    assert EffectJournal().elsewhere("t") == 0  # a private in-memory journal has no other writer
+
+
+def test_once_threads_are_not_kept_any_write_elsewhere_is_news(tmp_path, monkeypatch):
+    monkeypatch.setattr(journal_module, "_MAX_THREADS_KEPT", 2)
+    path = tmp_path / "journal.db"
+    here, replica = EffectJournal(path), EffectJournal(path)
+    here.append([(f"t{i}", "c1", "read", "proposed", {}) for i in range(3)])
+    before = here.elsewhere("t0")
+    assert here.elsewhere("t0") == before  # nothing written elsewhere: the same number
+    replica.append([("t9", "c1", "read", "proposed", {})])
+    assert here.elsewhere("t0") != before  # some write elsewhere: every thread may have news

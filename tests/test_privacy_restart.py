@@ -130,10 +130,10 @@ def test_a_thread_without_a_record_reads_the_journal_once_and_stays_closed(on_re
     journal.entries = lambda *a, **k: reads.append(a) or entries(*a, **k)
     looked_up = []
 
-    def counted(*a):
+    def counted(*a, **k):
         before = len(reads)
         try:
-            return restore(*a)
+            return restore(*a, **k)
         finally:
             looked_up.append(len(reads) - before)
 

@@ -174,6 +174,23 @@ def test_a_replica_s_results_count_on_a_thread_this_flow_saw_nothing_of(tmp_path
     assert flow.label(_SEND, none_shown, "T")["body"].readers is not None
 
 
+def test_a_replica_s_later_result_counts_though_its_message_was_trimmed(tmp_path):
+    # this replica serves T and shows a harmless result; another replica serves T's next turn, reads
+    # the SSN; its message is trimmed before T comes back here: the journal says T moved elsewhere
+    here, replica = EffectJournal(tmp_path / "j.db"), EffectJournal(tmp_path / "j.db")
+    flow = _flow_on(here)
+    spec = ToolSpec.of(weather)
+    flow.bind({spec.name: spec}, here)
+    here.append([("T", "c0", "weather", "proposed", {"args": {}}), ("T", "c0", "weather", "ran", {"result": "rain"})])
+    flow.record("T", "c0", "weather", _decl(weather), "rain")
+    shown = {"messages": [HumanMessage("hi"), AIMessage("", tool_calls=[{"id": "c0", "name": "weather", "args": {}}]),
+                          ToolMessage("rain", tool_call_id="c0", name="weather"),
+                          AIMessage("", tool_calls=[{"id": "c3", "name": "send_email", "args": {}}])]}
+    assert flow.label(_SEND, shown, "T")["body"].readers is None  # nothing private read yet
+    replica.append(_RESULTS)
+    assert flow.label(_SEND, shown, "T")["body"].readers is not None
+
+
 class _FailsOnce:
     """A journal whose first read fails (a locked database)."""
 

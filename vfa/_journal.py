@@ -114,11 +114,18 @@ class EffectJournal:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the journal at {self.path!r}: {exc}") from exc
-        self._threads: set[str] | None = None
-        """Every thread with an entry, once read (`may_hold`); None: not read, or too many to keep."""
+        self._threads: dict[str, int] | None = None
+        """Every thread with an entry -> how many entries other connections wrote for it since it was
+        first read (`may_hold`, `elsewhere`); None: not read yet, or too many threads to keep."""
         self._threads_off = False
         self._synced: tuple[int, int] = (0, 0)
         """(data_version, highest seq) when `_threads` was last brought up to date with other connections."""
+        self._own: list[list[int]] = []
+        """Seq ranges [first, last] this connection wrote since then: its rows, told from other connections'."""
+        self._epoch = 0
+        """Once threads are too many to keep: how many times other connections were seen to write."""
+        self._writing: tuple[list[str], int] | None = None
+        """The threads and row count of the transaction under way (kept once it commits)."""
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -129,23 +136,47 @@ class EffectJournal:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     yield self._db
+                    wrote = self._writing
+                    if wrote is not None and self._threads is not None and self.path != ":memory:":
+                        # the rows of one write transaction have consecutive seqs (it holds the write lock)
+                        (last,) = self._db.execute("SELECT last_insert_rowid()").fetchone()
+                        wrote = (wrote[0], last - wrote[1] + 1, last)
                 except BaseException:
+                    self._writing = None
                     self._db.execute("ROLLBACK")
                     raise
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
+                self._writing = None
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
+            self._writing = None
+            if wrote is not None:
+                self._wrote(*wrote)
+
+    def _insert(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Insert journal rows (ts, thread_id, call_id, tool, kind, data) in the transaction under way."""
+        db.executemany("INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self._writing = ([r[1] for r in rows], len(rows))
+
+    def _wrote(self, threads: list[str], first: int = 0, last: int = 0) -> None:
+        """Note a committed write of this connection: its threads, and its seqs if others may write."""
+        known = self._threads
+        if known is None:
+            return
+        for t in threads:
+            known.setdefault(t, 0)
+        if last:
+            own = self._own
+            if own and own[-1][1] == first - 1:  # no other connection wrote in between: one range
+                own[-1][1] = last
+            else:
+                own.append([first, last])
 
     def append(self, entries: Sequence[tuple[str, str, str, str, Any]]) -> None:
         """Append (thread_id, call_id, tool, kind, data) entries in one transaction."""
         now = time.time()
         with self._transaction() as db:
-            db.executemany(
-                "INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)",
-                [(now, t, c, tool, kind, dumps(data)) for t, c, tool, kind, data in entries],
-            )
-            if self._threads is not None:
-                self._threads.update(e[0] for e in entries)
+            self._insert(db, [(now, t, c, tool, kind, dumps(data)) for t, c, tool, kind, data in entries])
 
     def commit(
         self,
@@ -185,10 +216,7 @@ class EffectJournal:
             rows = [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in pending]
             rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started",
                          dumps({"args": args, **(tag or {})})))
-            db.executemany(
-                "INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
-            if self._threads is not None:
-                self._threads.update(r[1] for r in rows)
+            self._insert(db, rows)
         with _open_commit(tool, call_id):
             try:
                 result = run()
@@ -214,35 +242,59 @@ class EffectJournal:
     def may_hold(self, thread_id: str) -> bool:
         """False only when the journal certainly holds no entry of the thread (a conversation it never
         saw), so a reader may skip the query; answered from memory while no other connection wrote."""
+        threads = self._synced_threads()
+        return threads is None or thread_id in threads
+
+    def elsewhere(self, thread_id: str) -> int:
+        """How many entries other connections (another replica, another process) wrote for the thread
+        since this journal first read it: a reader that noted the number knows when to read again."""
+        if self.path == ":memory:":  # a private database: nobody else writes
+            return 0
+        threads = self._synced_threads()
+        # threads not kept: a number of its own each time another connection wrote anything at all
+        return -1 - self._epoch if threads is None else threads.get(thread_id, 0)
+
+    def _synced_threads(self) -> dict[str, int] | None:
+        """`_threads`, up to date with every connection's writes (None: too many threads to keep)."""
         with self._lock:
-            if self._threads_off:
-                return True
             try:
+                if self._threads_off:
+                    if self.path != ":memory:":
+                        (version,) = self._db.execute("PRAGMA data_version").fetchone()
+                        if version != self._synced[0]:
+                            self._synced, self._epoch = (version, 0), self._epoch + 1
+                    return None
                 if self._threads is None:
                     self._read_threads()
                 elif self.path != ":memory:":  # a private in-memory database has no other writer
                     (version,) = self._db.execute("PRAGMA data_version").fetchone()
                     if version != self._synced[0]:  # another connection committed since: read what it wrote
-                        self._read_threads(self._synced[1], version)
+                        self._read_threads(version)
             except sqlite3.Error as exc:
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
-            threads = self._threads
-            return threads is None or thread_id in threads
+            return self._threads
 
-    def _read_threads(self, after: int = -1, version: int | None = None) -> None:
-        """Bring `_threads` up to date with the entries after seq `after` (all of them if -1)."""
+    def _read_threads(self, version: int | None = None) -> None:
+        """Read every thread (first time, `version` None), or the entries written since the last read."""
         db = self._db
-        if version is None:
+        first = version is None
+        if first:
             (version,) = db.execute("PRAGMA data_version").fetchone()
         # in this order: a commit landing after the version was read changes the version again
         (top,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM journal").fetchone()
-        more = [t for (t,) in db.execute("SELECT DISTINCT thread_id FROM journal WHERE seq > ?", (after,))]
-        threads = self._threads if after >= 0 and self._threads is not None else set()
-        threads.update(more)
+        if first:
+            threads = dict.fromkeys((t for (t,) in db.execute("SELECT DISTINCT thread_id FROM journal")), 0)
+        else:
+            threads, own = self._threads or {}, self._own
+            for seq, t in db.execute("SELECT seq, thread_id FROM journal WHERE seq > ?", (self._synced[1],)):
+                mine = any(a <= seq <= b for a, b in own)
+                threads[t] = threads.get(t, 0) + (not mine)
+            self._own = [r for r in own if r[1] > top]
+        self._synced = (version, top)
         if len(threads) > _MAX_THREADS_KEPT:  # too many to keep: every thread may have entries
-            self._threads, self._threads_off = None, True
+            self._threads, self._threads_off, self._own = None, True, []
             return
-        self._threads, self._synced = threads, (version, top)
+        self._threads = threads
 
     def last(self, thread_id: str, call_id: str) -> JournalEntry | None:
         """The latest entry of one call, or None if the journal has never seen it."""
