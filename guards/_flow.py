@@ -17,7 +17,8 @@ three mechanisms combine, each closing what the one before leaves open:
    phone number), IBAN-like and other mixed letter-digit tokens, and e-mail addresses. A digit token
    is found in an argument's digits taken in order with everything else dropped, so "078-05 then 1120"
    carries the SSN 078-05-1120, and so do the joined disclosed arguments of one call ("078-05" in a
-   subject, "1120" in a body). Ordinary numbers (years, amounts of fewer than six digits) are not
+   subject, "1120" in a body), whichever arguments stand between the two pieces (`Cuts`, in time
+   linear in the arguments). Ordinary numbers (years, amounts of fewer than six digits) are not
    tracked. It misses a paraphrase, a translation or an encoding (base64, spelled-out or reversed
    digits, arithmetic on them), a part of a token (its last four digits), and a private text cut into
    pieces smaller than a token and six words spread over separate calls. Nor does it follow data
@@ -68,6 +69,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 from vfa import PUBLIC, USER, Label, Proposal, ToolSpec
 from vfa._jsontext import json_text
 
+from ._cuts import Cuts
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._privacy_decl import PrivacyPolicy, Source, principals, source_of
 
@@ -707,7 +709,7 @@ class _Index:
     is in one observation's text.
     """
 
-    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles", "_needles")
+    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles", "_needles", "_cuts")
 
     def __init__(self, obs: tuple[Observation, ...] = (), tracked: dict[str, Label] | None = None,
                  texts: dict[str, Label] | None = None, keys: dict[tuple[str, str], Label] | None = None,
@@ -723,6 +725,8 @@ class _Index:
         self._shingles: dict[str, Label] | None = None
         self._needles: dict[str, _Needles] = {}
         """"tracked" / "digits" -> their values as `_Needles` (built once there are many)."""
+        self._cuts: dict[str, Cuts] = {}
+        """"tracked" / "digits" / "shingles" -> where their values can be cut in two (built on first use)."""
 
     def tracked_in(self, text: str) -> list[str]:
         """The tracked values that occur in `text`, in order."""
@@ -731,6 +735,23 @@ class _Index:
     def digits_in(self, text: str) -> list[str]:
         """The tracked digit tokens that occur in `text` (an argument's digits), in order."""
         return self._found("digits", text)
+
+    def cut_across(self, kind: str, forms: Sequence[Any]) -> dict[str, tuple[int, int]]:
+        """The values of `kind` ("tracked", "digits", "shingles") cut in two across two of the texts'
+        forms, each with the two texts holding it (`Cuts.across`)."""
+        cuts = self._cuts.get(kind)
+        if cuts is None:  # a race only builds it twice
+            values = tuple(getattr(self, "texts" if kind == "shingles" else kind))
+            key = (kind, values) if len(values) <= _CUTS_SHARED else None
+            cuts = _CUTS.get(key) if key is not None else None
+            if cuts is None:
+                cuts = Cuts(words=kind == "shingles").extended(_runs(values) if kind == "shingles" else values)
+                if key is not None:
+                    if len(_CUTS) >= 256:
+                        del _CUTS[next(iter(_CUTS))]
+                    _CUTS[key] = cuts
+            self._cuts[kind] = cuts
+        return cuts.across(forms)
 
     def _found(self, kind: str, text: str) -> list[str]:
         values: dict[str, Label] = getattr(self, kind)
@@ -764,6 +785,10 @@ class _Index:
             out._words = self._words.union(*(o.trusted_words for o in more))
         for kind, needles in list(self._needles.items()):  # a merge joins labels in place: new keys come last
             out._needles[kind] = needles.extended([*itertools.islice(getattr(out, kind), len(needles.items), None)])
+        for kind, cuts in list(self._cuts.items()):
+            values = "texts" if kind == "shingles" else kind
+            more = itertools.islice(getattr(out, values), len(getattr(self, values)), None)
+            out._cuts[kind] = cuts.extended(_runs(more) if kind == "shingles" else more)
         return out
 
     @property
@@ -786,6 +811,20 @@ class _Index:
 
 
 _EMPTY_INDEX = _Index()
+
+_CUTS: dict[tuple[str, tuple[str, ...]], Cuts] = {}
+"""Recently built `Cuts` by their values: threads that read the same records (a user's contacts in
+every conversation) share them (never changed: `Cuts.extended` makes a new one)."""
+_CUTS_SHARED = 1024
+"""Sets of at most this many values are shared; a longer thread builds its own and extends it."""
+
+
+def _runs(texts: Iterable[str]) -> Iterable[str]:
+    """The six-word runs of private texts, as `shingles` keys them."""
+    for text in texts:
+        words = text.split()
+        for i in range(len(words) - SHINGLE + 1):
+            yield " ".join(words[i:i + SHINGLE])
 
 
 def _merge(into: dict[Any, Label], more: Mapping[Any, Label]) -> None:
@@ -1066,6 +1105,8 @@ class PrivacyFlow:
         self.handles = handles
         self.store = HandleStore(secret)
         self.journal = journal
+        if journal is not None:
+            self._read_from(journal)
         self.max_threads = max_threads
         self._message_keys: tuple[str, ...] = ("messages",)
         """Where the guard nodes this flow serves keep their messages in the graph state."""
@@ -1165,8 +1206,15 @@ class PrivacyFlow:
                 self.private_keys.add(src.kind or spec.name)
         if self.journal is None:
             self.journal = journal
+            self._read_from(journal)
         if messages_key not in self._message_keys:
             self._message_keys = (*self._message_keys, messages_key)
+
+    def _read_from(self, journal: Any) -> None:
+        """Tell the journal this flow keeps what it reads of threads (`EffectJournal.add_reader`)."""
+        add_reader = getattr(journal, "add_reader", None)
+        if add_reader is not None:
+            add_reader(self)
 
     def _spec(self, tool: str) -> ToolSpec | None:
         return next((m[tool] for m in self._bound if tool in m), None)
@@ -1234,10 +1282,14 @@ class PrivacyFlow:
         return self.journal is None or (may_hold is not None and not may_hold(thread_id))
 
     def _moved(self, thread_id: str) -> bool:
-        """True when other connections to the journal (another replica) wrote on the thread since this
-        flow last read it whole: what they recorded may be missing here."""
-        elsewhere = getattr(self.journal, "elsewhere", None)
-        return elsewhere is not None and elsewhere(thread_id) != self._marks.get(thread_id, 0)
+        """True when others (another replica, another flow on the journal) wrote on the thread since
+        this flow last read it whole: what they recorded may be missing here. A journal that cannot
+        tell (no `elsewhere`) is read again at every label (fail closed)."""
+        journal = self.journal
+        if journal is None:
+            return False
+        elsewhere = getattr(journal, "elsewhere", None)
+        return elsewhere is None or elsewhere(thread_id) != self._marks.get(thread_id, 0)
 
     def _rebuild(self, thread_id: str, carrying: frozenset[str] | None, *, whole: bool = False) -> set[str]:
         """Restore what the flow lacks of a thread, one rebuild at a time: a call labelled on the thread
@@ -1911,8 +1963,9 @@ class PrivacyFlow:
         return _join(out, held)
 
     def content_label(self, texts: Iterable[str], thread_id: str, calls: Collection[str] | None = None) -> Label:
-        """The label value tracking gives texts joined together (forward and in reverse order): a private
-        value split across two arguments of one call is caught (no taint: only what it carries).
+        """The label value tracking gives texts joined together (all of them forward and in reverse, and
+        any two of them either way, `Cuts`): a private value split across two arguments of one call is
+        caught, other arguments between them or not (no taint: only what it carries).
 
         Each text is normalised on its own (as when it was labelled alone, so the cached forms serve) and
         the forms are joined: texts are joined at a space, so no letter, digit or word merges across them.
@@ -1922,29 +1975,30 @@ class PrivacyFlow:
             return PUBLIC
         idx = self._index(thread_id, calls)
         out = PUBLIC
+        orders = _orders(parts, idx)
         if idx.tracked:
             norms = [_norm_of(p) for p in parts]
-            forward, backward = "".join(norms), "".join(reversed(norms))
             tracked = idx.tracked
-            for value in {*idx.tracked_in(forward), *idx.tracked_in(backward)}:
+            for value in {v for order in orders for v in idx.tracked_in("".join([norms[i] for i in order]))}:
                 out = _join(out, tracked[value])
         if idx.digits:
             digits = [_digits_of(p) for p in parts]
-            out = _digit_label(out, "".join(digits), idx)
-            out = _digit_label(out, "".join(reversed(digits)), idx)
+            for order in orders:
+                out = _digit_label(out, "".join([digits[i] for i in order]), idx)
         if idx.texts:
-            words = [ws for ws in (_words(p) for p in parts) if ws]
+            words = [_words(p) for p in parts]
             # a run across a join holds the last word before it and the first after it, side by side:
             # when no private text holds any such pair, no run across a join can be in one
-            pairs = {f" {a[-1]} {b[0]} " for x, y in zip(words, words[1:]) for a, b in ((x, y), (y, x))}
+            sides = [[words[i] for i in order if words[i]] for order in orders]
+            pairs = {f" {x[-1]} {y[0]} " for side in sides for x, y in zip(side, side[1:])}
             if not any(p in private for private in idx.texts for p in pairs):
                 return out
-            for order in (words, words[::-1]):
+            for side in sides:
                 # runs inside one text were looked up when it was labelled: only those across a join are new
                 joined: list[str] = []
                 starts: set[int] = set()
-                for ws in order:
-                    if joined and ws:
+                for ws in side:
+                    if joined:
                         starts.update(range(max(0, len(joined) - SHINGLE + 1), len(joined)))
                     joined += ws
                 last = len(joined) - SHINGLE
@@ -1975,11 +2029,12 @@ class PrivacyFlow:
         seen = [0]
         plain = all(t.isascii() for t in parts)  # folding changes no word: no word to tie to its place
         try:
-            for order in (parts, parts[::-1]):  # every run of a text, and across joins
+            for order in _orders(parts, idx):  # every run of a text, and across joins (as `content_label` joins)
+                texts_ = [parts[i] for i in order]
                 if plain:
-                    joined, written = " ".join(order), None
+                    joined, written = " ".join(texts_), None
                 else:
-                    joined, written = _folded_words(order)
+                    joined, written = _folded_words(texts_)
                 low = joined.lower()
                 at = _Places(low)
                 _spans(joined, _NOT_ALNUM.sub("", low), at.alnum, idx.tracked, found, at, seen, written)
@@ -2006,6 +2061,34 @@ class PrivacyFlow:
     def unknown_handles(self, args: Any, thread_id: str) -> list[str]:
         """Handle-shaped tokens in the arguments that this thread never minted (forged or foreign)."""
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
+
+
+def _orders(parts: list[str], idx: _Index) -> list[tuple[int, ...]]:
+    """The orders in which texts (a call's arguments to one audience) are joined to find the values
+    split across them: all of them forward and backward, and each two not side by side, both ways
+    (side by side, those two joins hold them). Past `_PAIRED` texts, only the two that a value is cut
+    across (`Cuts`): every two would be n² joins."""
+    n = len(parts)
+    forward = tuple(range(n))
+    orders = [forward, forward[::-1]]
+    if n <= 2:
+        return orders
+    if n <= _PAIRED:
+        return orders + [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1]
+    pairs: set[tuple[int, int]] = set()
+    if idx.tracked:
+        pairs.update(idx.cut_across("tracked", [_norm_of(p) for p in parts]).values())
+    if idx.digits:
+        pairs.update(idx.cut_across("digits", [_digits_of(p) for p in parts]).values())
+    if idx.texts:
+        words = [_words(p) for p in parts]
+        places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
+        pairs.update((places[i], places[j]) for i, j in idx.cut_across("shingles", [words[k] for k in places]).values())
+    return orders + sorted(p for p in pairs if abs(p[0] - p[1]) > 1)
+
+
+_PAIRED = 4
+"""Up to this many texts to one audience, every two are joined (at most six joins more)."""
 
 
 def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | None = None) -> Label:

@@ -58,3 +58,32 @@ def test_once_threads_are_not_kept_any_write_elsewhere_is_news(tmp_path, monkeyp
     assert here.elsewhere("t0") == before  # nothing written elsewhere: the same number
     replica.append([("t9", "c1", "read", "proposed", {})])
     assert here.elsewhere("t0") != before  # some write elsewhere: every thread may have news
+
+
+def test_threads_written_after_the_first_read_are_bounded_too(monkeypatch):
+    monkeypatch.setattr(journal_module, "_MAX_THREADS_KEPT", 3)
+    journal = EffectJournal()
+    assert not journal.may_hold("t0")  # read: nothing there
+    for i in range(5):
+        journal.append([(f"t{i}", "c1", "read", "proposed", {})])
+    assert journal._threads is None and journal.may_hold("never-written")  # not kept past the bound
+
+
+def test_with_two_readers_writes_through_the_same_object_are_news(tmp_path):
+    class Reader:
+        """Stands for a privacy flow."""
+
+    journal = EffectJournal()
+    one, two = Reader(), Reader()
+    journal.add_reader(one)
+    journal.append([("t", "c1", "read", "proposed", {})])
+    assert journal.elsewhere("t") == 0  # one reader: its own node's writes are no news
+    journal.add_reader(two)
+    journal.append([("t", "c2", "read", "proposed", {}), ("t", "c2", "read", "ran", {})])
+    assert journal.elsewhere("t") == 2  # either reader's node may have written them
+    del two  # readers are held weakly: a flow that is gone reads nothing
+    import gc
+
+    gc.collect()
+    journal.append([("t", "c3", "read", "proposed", {})])
+    assert journal.elsewhere("t") == 2

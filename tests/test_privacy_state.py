@@ -4,6 +4,7 @@ state that grows without bound."""
 
 from __future__ import annotations
 
+import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import POLICY, World
@@ -174,21 +175,63 @@ def test_a_replica_s_results_count_on_a_thread_this_flow_saw_nothing_of(tmp_path
     assert flow.label(_SEND, none_shown, "T")["body"].readers is not None
 
 
-def test_a_replica_s_later_result_counts_though_its_message_was_trimmed(tmp_path):
-    # this replica serves T and shows a harmless result; another replica serves T's next turn, reads
-    # the SSN; its message is trimmed before T comes back here: the journal says T moved elsewhere
-    here, replica = EffectJournal(tmp_path / "j.db"), EffectJournal(tmp_path / "j.db")
-    flow = _flow_on(here)
+_SHOWN = {"messages": [HumanMessage("hi"), AIMessage("", tool_calls=[{"id": "c0", "name": "weather", "args": {}}]),
+                       ToolMessage("rain", tool_call_id="c0", name="weather"),
+                       AIMessage("", tool_calls=[{"id": "c3", "name": "send_email", "args": {}}])]}
+# T showed a harmless result here; the SSN another writer recorded later is in no message
+
+
+def _serving_t(journal, raw=None) -> PrivacyFlow:
+    """A flow that showed T's harmless result and labelled a call after it (nothing private yet)."""
+    flow = _flow_on(journal)
     spec = ToolSpec.of(weather)
-    flow.bind({spec.name: spec}, here)
-    here.append([("T", "c0", "weather", "proposed", {"args": {}}), ("T", "c0", "weather", "ran", {"result": "rain"})])
+    flow.bind({spec.name: spec}, journal)
+    (raw or journal).append([("T", "c0", "weather", "proposed", {"args": {}}),
+                             ("T", "c0", "weather", "ran", {"result": "rain"})])
     flow.record("T", "c0", "weather", _decl(weather), "rain")
-    shown = {"messages": [HumanMessage("hi"), AIMessage("", tool_calls=[{"id": "c0", "name": "weather", "args": {}}]),
-                          ToolMessage("rain", tool_call_id="c0", name="weather"),
-                          AIMessage("", tool_calls=[{"id": "c3", "name": "send_email", "args": {}}])]}
-    assert flow.label(_SEND, shown, "T")["body"].readers is None  # nothing private read yet
+    assert flow.label(_SEND, _SHOWN, "T")["body"].readers is None
+    return flow
+
+
+def test_a_replica_s_later_result_counts_though_its_message_was_trimmed(tmp_path):
+    # another replica serves T's next turn and reads the SSN; its message is trimmed before T comes
+    # back here: the journal says T moved elsewhere, and the thread is read again, once
+    here, replica = EffectJournal(tmp_path / "j.db"), EffectJournal(tmp_path / "j.db")
+    flow = _serving_t(here)
     replica.append(_RESULTS)
-    assert flow.label(_SEND, shown, "T")["body"].readers is not None
+    reads, entries = [], here.entries
+    here.entries = lambda *a, **k: reads.append(a) or entries(*a, **k)
+    for _ in range(3):
+        assert flow.label(_SEND, _SHOWN, "T")["body"].readers is not None
+    assert len(reads) == 1  # read again once, not at every label
+
+
+@pytest.mark.parametrize("where", ["file", "memory"])
+def test_two_flows_on_one_journal_object_see_each_other_s_results(tmp_path, where):
+    # two agents in one process, each with its own flow, one journal object: the other flow's guard
+    # node records the SSN through the same connection
+    journal = EffectJournal(tmp_path / "j.db" if where == "file" else ":memory:")
+    flow = _serving_t(journal)
+    other = _flow_on(journal)  # the other agent's flow
+    journal.append(_RESULTS)
+    assert flow.label(_SEND, _SHOWN, "T")["body"].readers is not None and other.journal is journal
+
+
+class _Wrapped:
+    """A journal wrapper that shows entries only: it cannot tell whether others wrote."""
+
+    def __init__(self, journal: EffectJournal) -> None:
+        self.journal = journal
+
+    def entries(self, *args, **kwargs):
+        return self.journal.entries(*args, **kwargs)
+
+
+def test_a_journal_that_cannot_tell_of_other_writers_is_read_at_every_label(tmp_path):
+    here, replica = EffectJournal(tmp_path / "j.db"), EffectJournal(tmp_path / "j.db")
+    flow = _serving_t(_Wrapped(here), here)
+    replica.append(_RESULTS)
+    assert flow.label(_SEND, _SHOWN, "T")["body"].readers is not None
 
 
 class _FailsOnce:

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -124,8 +125,13 @@ class EffectJournal:
         """Seq ranges [first, last] this connection wrote since then: its rows, told from other connections'."""
         self._epoch = 0
         """Once threads are too many to keep: how many times other connections were seen to write."""
-        self._writing: tuple[list[str], int] | None = None
-        """The threads and row count of the transaction under way (kept once it commits)."""
+        self._writing: list[tuple[Any, ...]] | None = None
+        """The rows of the transaction under way (noted once it commits)."""
+        self._readers: weakref.WeakSet[Any] = weakref.WeakSet()
+        """Readers that keep what they read of threads (`add_reader`): with two, each one's writes
+        are news to the other, though made through this connection."""
+        self._shared = False
+        """Whether it ever had two readers (from then on, `elsewhere` counts its own writes too)."""
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -140,7 +146,9 @@ class EffectJournal:
                     if wrote is not None and self._threads is not None and self.path != ":memory:":
                         # the rows of one write transaction have consecutive seqs (it holds the write lock)
                         (last,) = self._db.execute("SELECT last_insert_rowid()").fetchone()
-                        wrote = (wrote[0], last - wrote[1] + 1, last)
+                        wrote = (wrote, last - len(wrote) + 1, last)
+                    elif wrote is not None:
+                        wrote = (wrote,)
                 except BaseException:
                     self._writing = None
                     self._db.execute("ROLLBACK")
@@ -156,15 +164,24 @@ class EffectJournal:
     def _insert(self, db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
         """Insert journal rows (ts, thread_id, call_id, tool, kind, data) in the transaction under way."""
         db.executemany("INSERT INTO journal (ts, thread_id, call_id, tool, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
-        self._writing = ([r[1] for r in rows], len(rows))
+        self._writing = rows
 
-    def _wrote(self, threads: list[str], first: int = 0, last: int = 0) -> None:
+    def _wrote(self, rows: list[tuple[Any, ...]], first: int = 0, last: int = 0) -> None:
         """Note a committed write of this connection: its threads, and its seqs if others may write."""
         known = self._threads
         if known is None:
+            if self._threads_off and len(self._readers) > 1:  # news to the other readers, thread unknown
+                self._epoch += 1
             return
-        for t in threads:
-            known.setdefault(t, 0)
+        if len(self._readers) > 1:  # news to every reader but the writer, which the journal cannot tell
+            for r in rows:
+                known[r[1]] = known.get(r[1], 0) + 1
+        else:
+            for t in {r[1] for r in rows}:  # a call's entries: one thread, as a rule
+                known.setdefault(t, 0)
+        if len(known) > _MAX_THREADS_KEPT:
+            self._stop_keeping()
+            return
         if last:
             own = self._own
             if own and own[-1][1] == first - 1:  # no other connection wrote in between: one range
@@ -245,10 +262,23 @@ class EffectJournal:
         threads = self._synced_threads()
         return threads is None or thread_id in threads
 
+    def add_reader(self, reader: Any) -> None:
+        """Note a reader that keeps what it read of threads (a privacy flow): while there is more
+        than one, `elsewhere` counts the entries written through this object too."""
+        with self._lock:
+            self._readers.add(reader)
+            self._shared = self._shared or len(self._readers) > 1
+            if self._shared and self._threads is None and not self._threads_off:
+                try:  # count from now: every write since a reader's last read is then news to it
+                    self._read_threads()
+                except sqlite3.Error as exc:
+                    raise JournalError(f"journal {self.path!r}: {exc}") from exc
+
     def elsewhere(self, thread_id: str) -> int:
-        """How many entries other connections (another replica, another process) wrote for the thread
-        since this journal first read it: a reader that noted the number knows when to read again."""
-        if self.path == ":memory:":  # a private database: nobody else writes
+        """How many entries other connections (another replica, another process), or while it has
+        several readers any writer, wrote for the thread since this journal first read it: a reader
+        that noted the number knows when to read again."""
+        if self.path == ":memory:" and not self._shared:  # a private database, one reader: nobody else writes
             return 0
         threads = self._synced_threads()
         # threads not kept: a number of its own each time another connection wrote anything at all
@@ -282,19 +312,25 @@ class EffectJournal:
             (version,) = db.execute("PRAGMA data_version").fetchone()
         # in this order: a commit landing after the version was read changes the version again
         (top,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM journal").fetchone()
-        if first:
-            threads = dict.fromkeys((t for (t,) in db.execute("SELECT DISTINCT thread_id FROM journal")), 0)
-        else:
+        if first:  # no more than can be kept: past that, none is
+            threads = dict.fromkeys((t for (t,) in db.execute(
+                "SELECT DISTINCT thread_id FROM journal LIMIT ?", (_MAX_THREADS_KEPT + 1,))), 0)
+        else:  # up to `top` only: a row committed since is read next time, and counted once
             threads, own = self._threads or {}, self._own
-            for seq, t in db.execute("SELECT seq, thread_id FROM journal WHERE seq > ?", (self._synced[1],)):
+            for seq, t in db.execute("SELECT seq, thread_id FROM journal WHERE seq > ? AND seq <= ?",
+                                     (self._synced[1], top)):
                 mine = any(a <= seq <= b for a, b in own)
                 threads[t] = threads.get(t, 0) + (not mine)
             self._own = [r for r in own if r[1] > top]
         self._synced = (version, top)
         if len(threads) > _MAX_THREADS_KEPT:  # too many to keep: every thread may have entries
-            self._threads, self._threads_off, self._own = None, True, []
+            self._stop_keeping()
             return
         self._threads = threads
+
+    def _stop_keeping(self) -> None:
+        """Too many threads to keep: `may_hold` says yes to all, `elsewhere` changes with any write elsewhere."""
+        self._threads, self._threads_off, self._own = None, True, []
 
     def last(self, thread_id: str, call_id: str) -> JournalEntry | None:
         """The latest entry of one call, or None if the journal has never seen it."""
