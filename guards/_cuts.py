@@ -27,7 +27,7 @@ class Cuts:
     string cut between characters, or (`words`) words joined by single spaces, cut between words.
     Extended, never changed: a snapshot serves a reader while its thread grows."""
 
-    __slots__ = ("heads", "tails", "words")
+    __slots__ = ("heads", "tails", "words", "size")
 
     def __init__(self, words: bool = False) -> None:
         self.heads: dict[str, tuple[_Entry, ...]] = {}
@@ -35,12 +35,14 @@ class Cuts:
         self.tails: dict[str, tuple[_Entry, ...]] = {}
         """The first (up to) two characters, or the first word, of a value's last piece -> its entries."""
         self.words = words
+        self.size = 0
+        """How many cuts are indexed."""
 
     def extended(self, values: Iterable[str]) -> Cuts:
         """These cuts and those of `values`."""
-        out = Cuts(self.words)
-        out.heads, out.tails = dict(self.heads), dict(self.tails)  # entries are tuples: shared, never changed
-        heads, tails = out.heads, out.tails
+        more_heads: dict[str, list[_Entry]] = {}
+        more_tails: dict[str, list[_Entry]] = {}
+        size = self.size
         for value in values:
             tokens: Sequence[str] = value.split(" ") if self.words else value
             n = len(tokens)
@@ -51,8 +53,14 @@ class Cuts:
                 else:
                     head, tail = value[:cut], value[cut:]
                     end, start = head[-2:], tail[:2]
-                heads[end] = (*heads.get(end, ()), (value, cut, head))
-                tails[start] = (*tails.get(start, ()), (value, cut, tail))
+                more_heads.setdefault(end, []).append((value, cut, head))
+                more_tails.setdefault(start, []).append((value, cut, tail))
+                size += 1
+        out = Cuts(self.words)
+        out.heads, out.tails, out.size = dict(self.heads), dict(self.tails), size  # entries are tuples: shared
+        for index, more in ((out.heads, more_heads), (out.tails, more_tails)):
+            for key, entries in more.items():
+                index[key] = (*index.get(key, ()), *entries)
         return out
 
     def across(self, forms: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:

@@ -747,9 +747,7 @@ class _Index:
             if cuts is None:
                 cuts = Cuts(words=kind == "shingles").extended(_runs(values) if kind == "shingles" else values)
                 if key is not None:
-                    if len(_CUTS) >= 256:
-                        del _CUTS[next(iter(_CUTS))]
-                    _CUTS[key] = cuts
+                    _share_cuts(key, cuts)
             self._cuts[kind] = cuts
         return cuts.across(forms)
 
@@ -817,6 +815,24 @@ _CUTS: dict[tuple[str, tuple[str, ...]], Cuts] = {}
 every conversation) share them (never changed: `Cuts.extended` makes a new one)."""
 _CUTS_SHARED = 1024
 """Sets of at most this many values are shared; a longer thread builds its own and extends it."""
+_CUTS_KEPT = 200_000
+"""How many cuts the shared `Cuts` hold together at most (the oldest go first)."""
+_cuts_held = [0]
+_cuts_lock = threading.Lock()
+
+
+def _share_cuts(key: tuple[str, tuple[str, ...]], cuts: Cuts) -> None:
+    """Keep `cuts` for other threads with the same values, within `_CUTS_KEPT` cuts in all."""
+    size = cuts.size
+    if size > _CUTS_KEPT:
+        return
+    with _cuts_lock:
+        if key in _CUTS:
+            return
+        while _CUTS and _cuts_held[0] + size > _CUTS_KEPT:
+            _cuts_held[0] -= _CUTS.pop(next(iter(_CUTS))).size
+        _CUTS[key] = cuts
+        _cuts_held[0] += size
 
 
 def _runs(texts: Iterable[str]) -> Iterable[str]:
