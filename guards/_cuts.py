@@ -8,95 +8,131 @@ value is indexed by where it can be cut, and each text is looked up by its ends.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
-__all__ = ["PIECE", "Cuts"]
+__all__ = ["PIECE", "WHOLE", "Cuts", "TooManyCuts"]
 
 PIECE = 64
-"""The longest piece either side of a cut that is indexed (characters, or words). A longer value is
-found cut in two only where both pieces are this short; a private text's long pieces are found by
-their six-word runs."""
+"""A piece is indexed by its outer characters (or words), this many at most: a text's end or start is
+looked up this many ways, whatever the values."""
 
-_Entry = tuple[str, int, str]
-"""(the value, where it is cut, the piece): a piece is matched whole against a text's end or start."""
+WHOLE = 512
+"""Values up to this long are indexed at every cut; a longer one (a whole private text, as a rule)
+where one of its pieces is at most `PIECE` long. A longer value cut into two longer pieces is found
+by its six-word runs, if it has words."""
+
+PAIRS = 16
+"""The pairs of texts reported per value at most (a value cut the same way across many is one value)."""
+
+VISITS = 1_000_000
+"""The index entries one `across` may test: texts crafted to end as thousands of values begin would
+otherwise cost seconds. Past it, `TooManyCuts` (the caller fails closed)."""
+
+
+class TooManyCuts(Exception):
+    """`across` tested more than `VISITS` entries: what the texts hold between them is not known."""
 
 
 class Cuts:
-    """The ways a set of values can be cut in two, indexed by the pieces' outer ends: `across` finds
-    the values that the end of one text and the start of another hold between them. A value is a
-    string cut between characters, or (`words`) words joined by single spaces, cut between words.
-    Extended, never changed: a snapshot serves a reader while its thread grows."""
+    """The ways a set of values can be cut in two, indexed by the pieces: `across` finds the values
+    that the end of one text and the start of another hold between them. A value is a string cut
+    between characters, or (`words`) words joined by single spaces, cut between words. Extended,
+    never changed: a snapshot serves a reader while its thread grows."""
 
     __slots__ = ("heads", "tails", "words", "size")
 
     def __init__(self, words: bool = False) -> None:
-        self.heads: dict[str, tuple[_Entry, ...]] = {}
-        """The last (up to) two characters, or the last word, of a value's first piece -> its entries."""
-        self.tails: dict[str, tuple[_Entry, ...]] = {}
-        """The first (up to) two characters, or the first word, of a value's last piece -> its entries."""
+        self.heads: dict[str, tuple[tuple[str, int], ...]] = {}
+        """A value's first piece (its last `PIECE` characters or words) -> (the value, the cut)."""
+        self.tails: dict[str, tuple[tuple[str, int], ...]] = {}
+        """A value's last piece (its first `PIECE` characters or words) -> (the value, the cut)."""
         self.words = words
         self.size = 0
         """How many cuts are indexed."""
 
     def extended(self, values: Iterable[str]) -> Cuts:
         """These cuts and those of `values`."""
-        more_heads: dict[str, list[_Entry]] = {}
-        more_tails: dict[str, list[_Entry]] = {}
+        more_heads: dict[str, list[tuple[str, int]]] = {}
+        more_tails: dict[str, list[tuple[str, int]]] = {}
         size = self.size
         for value in values:
             tokens: Sequence[str] = value.split(" ") if self.words else value
             n = len(tokens)
-            for cut in range(max(1, n - PIECE), min(PIECE, n - 1) + 1):
+            cuts: Iterable[int] = range(1, n) if n <= WHOLE else itertools.chain(
+                range(1, PIECE + 1), range(n - PIECE, n))
+            for cut in cuts:
+                head, tail = tokens[max(0, cut - PIECE):cut], tokens[cut:cut + PIECE]
                 if self.words:
-                    head, tail = " ".join(tokens[:cut]), " ".join(tokens[cut:])
-                    end, start = tokens[cut - 1], tokens[cut]
-                else:
-                    head, tail = value[:cut], value[cut:]
-                    end, start = head[-2:], tail[:2]
-                more_heads.setdefault(end, []).append((value, cut, head))
-                more_tails.setdefault(start, []).append((value, cut, tail))
+                    head, tail = " ".join(head), " ".join(tail)
+                more_heads.setdefault(head, []).append((value, cut))
+                more_tails.setdefault(tail, []).append((value, cut))
                 size += 1
         out = Cuts(self.words)
         out.heads, out.tails, out.size = dict(self.heads), dict(self.tails), size  # entries are tuples: shared
         for index, more in ((out.heads, more_heads), (out.tails, more_tails)):
-            for key, entries in more.items():
+            for key, entries in more.items():  # one new tuple per key touched
                 index[key] = (*index.get(key, ()), *entries)
         return out
 
-    def across(self, forms: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:
-        """The values cut in two across two of the texts: value -> (i, j), the text whose end holds its
-        first piece and the text whose start holds the rest (i != j). Texts are strings, or lists of
-        words (`words`)."""
+    def across(self, forms: Sequence[Sequence[str]]) -> dict[str, list[tuple[int, int]]]:
+        """The values cut in two across two of the texts: value -> the pairs (i, j), i != j, of a text
+        whose end holds its first piece and a text whose start holds the rest (`PAIRS` at most).
+        Texts are strings, or lists of words (`words`)."""
         if not self.heads or len(forms) < 2:
             return {}
-        heads, tails = self.heads, self.tails
-        if self.words:  # padded, so a piece matches whole words only
-            texts = [f" {' '.join(f)} " for f in forms]
-            ends = [(f[-1],) if f else () for f in forms]
-            starts = [(f[0],) if f else () for f in forms]
-            pad = " "
-        else:
-            texts = list(forms)
-            ends = [(f[-2:], f[-1:]) if len(f) > 1 else (f,) for f in texts]
-            starts = [(f[:2], f[:1]) if len(f) > 1 else (f,) for f in texts]
-            pad = ""
-        left: dict[tuple[str, int], tuple[int, ...]] = {}  # (value, cut) -> up to two texts ending in its head
-        for i, text in enumerate(texts):
-            for key in ends[i]:
-                for value, cut, piece in heads.get(key, ()):
-                    if text.endswith(f"{pad}{piece}{pad}" if pad else piece):
-                        had = left.get((value, cut), ())
-                        if len(had) < 2 and i not in had:
-                            left[(value, cut)] = (*had, i)
+        words = self.words
+        key = " ".join if words else None
+        left: dict[tuple[str, int], list[int]] = {}  # (value, cut) -> texts ending in its first piece
+        budget = VISITS
+        for i, form in enumerate(forms):
+            for k in range(1, min(PIECE, len(form)) + 1):
+                piece = form[-k:]
+                entries = self.heads.get(key(piece) if key else piece, ())
+                budget -= len(entries)
+                if budget < 0:
+                    raise TooManyCuts(f"more than {VISITS} ways to cut values across {len(forms)} texts")
+                for value, cut in entries:
+                    if cut > PIECE and not _ends(form, value, cut, words):
+                        continue  # only its last PIECE were matched: the rest must be there too
+                    ends = left.setdefault((value, cut), [])
+                    if len(ends) < PAIRS:
+                        ends.append(i)
         if not left:
             return {}
-        found: dict[str, tuple[int, int]] = {}
-        for j, text in enumerate(texts):
-            for key in starts[j]:
-                for value, cut, piece in tails.get(key, ()):
-                    if value in found or not text.startswith(f"{pad}{piece}{pad}" if pad else piece):
+        found: dict[str, list[tuple[int, int]]] = {}
+        for j, form in enumerate(forms):
+            for k in range(1, min(PIECE, len(form)) + 1):
+                piece = form[:k]
+                entries = self.tails.get(key(piece) if key else piece, ())
+                budget -= len(entries)
+                if budget < 0:
+                    raise TooManyCuts(f"more than {VISITS} ways to cut values across {len(forms)} texts")
+                for value, cut in entries:
+                    ends = left.get((value, cut))
+                    if not ends or (_length(value, words) - cut > PIECE and not _starts(form, value, cut, words)):
                         continue
-                    i = next((x for x in left.get((value, cut), ()) if x != j), None)
-                    if i is not None:
-                        found[value] = (i, j)
+                    pairs = found.setdefault(value, [])
+                    pairs.extend((i, j) for i in ends if i != j and len(pairs) < PAIRS and (i, j) not in pairs)
+                    if not pairs:
+                        del found[value]
         return found
+
+
+def _length(value: str, words: bool) -> int:
+    return value.count(" ") + 1 if words else len(value)
+
+
+def _ends(form: Sequence[str], value: str, cut: int, words: bool) -> bool:
+    """Whether the text ends with the value's first `cut` characters (or words)."""
+    if words:
+        return list(form[-cut:]) == value.split(" ")[:cut] if len(form) >= cut else False
+    return form.endswith(value[:cut])  # type: ignore[union-attr]
+
+
+def _starts(form: Sequence[str], value: str, cut: int, words: bool) -> bool:
+    """Whether the text starts with the value's characters (or words) from `cut` on."""
+    if words:
+        rest = value.split(" ")[cut:]
+        return list(form[:len(rest)]) == rest
+    return form.startswith(value[cut:])  # type: ignore[union-attr]

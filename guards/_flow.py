@@ -69,7 +69,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 from vfa import PUBLIC, USER, Label, Proposal, ToolSpec
 from vfa._jsontext import json_text
 
-from ._cuts import Cuts
+from ._cuts import Cuts, TooManyCuts
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._privacy_decl import PrivacyPolicy, Source, principals, source_of
 
@@ -736,9 +736,9 @@ class _Index:
         """The tracked digit tokens that occur in `text` (an argument's digits), in order."""
         return self._found("digits", text)
 
-    def cut_across(self, kind: str, forms: Sequence[Any]) -> dict[str, tuple[int, int]]:
+    def cut_across(self, kind: str, forms: Sequence[Any]) -> dict[str, list[tuple[int, int]]]:
         """The values of `kind` ("tracked", "digits", "shingles") cut in two across two of the texts'
-        forms, each with the two texts holding it (`Cuts.across`)."""
+        forms, each with the pairs of texts holding it between them (`Cuts.across`)."""
         cuts = self._cuts.get(kind)
         if cuts is None:  # a race only builds it twice
             values = tuple(getattr(self, "texts" if kind == "shingles" else kind))
@@ -1991,7 +1991,9 @@ class PrivacyFlow:
             return PUBLIC
         idx = self._index(thread_id, calls)
         out = PUBLIC
-        orders = _orders(parts, idx)
+        orders, cut, _more = _orders(parts, idx)
+        for lbl in cut:  # values cut across two texts apart (every one of them: the orders keep some pairs)
+            out = _join(out, lbl)
         if idx.tracked:
             norms = [_norm_of(p) for p in parts]
             tracked = idx.tracked
@@ -2036,6 +2038,8 @@ class PrivacyFlow:
         found: set[str] = set()
         parts: list[str] = []
         for t in (texts if texts is not None else (_text(x) for v in values for x in _leaves(v))):
+            if not t:
+                continue  # nothing in it, and no place among the texts joined (as `content_label` joins them)
             if "«" in t:
                 for m in HANDLE_RE.finditer(t):
                     h = store.get(m.group(0), thread_id)
@@ -2045,7 +2049,10 @@ class PrivacyFlow:
         seen = [0]
         plain = all(t.isascii() for t in parts)  # folding changes no word: no word to tie to its place
         try:
-            for order in _orders(parts, idx):  # every run of a text, and across joins (as `content_label` joins)
+            orders, _cut, more = _orders(parts, idx)
+            if more:  # values cut across more pairs of texts than are joined: not all of them are named
+                raise _TooMany
+            for order in orders:  # every run of a text, and across joins (as `content_label` joins)
                 texts_ = [parts[i] for i in order]
                 if plain:
                     joined, written = " ".join(texts_), None
@@ -2079,32 +2086,52 @@ class PrivacyFlow:
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
 
 
-def _orders(parts: list[str], idx: _Index) -> list[tuple[int, ...]]:
-    """The orders in which texts (a call's arguments to one audience) are joined to find the values
-    split across them: all of them forward and backward, and each two not side by side, both ways
-    (side by side, those two joins hold them). Past `_PAIRED` texts, only the two that a value is cut
-    across (`Cuts`): every two would be n² joins."""
+def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[Label], bool]:
+    """How texts (a call's arguments to one audience) are joined to find the values split across them:
+    all of them forward and backward, and each two not side by side, both ways (side by side, those
+    two joins hold them). Past `_PAIRED` texts, only the two that a value is cut across (`Cuts`):
+    every two would be n² joins. Returns the orders, the labels of the values found cut across two
+    texts, and whether there were more such pairs than `_MAX_PAIRS` (not all of them are in the orders)."""
     n = len(parts)
     forward = tuple(range(n))
-    orders = [forward, forward[::-1]]
+    orders: list[tuple[int, ...]] = [forward, forward[::-1]]
     if n <= 2:
-        return orders
+        return orders, [], False
     if n <= _PAIRED:
-        return orders + [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1]
+        return orders + [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1], [], False
     pairs: set[tuple[int, int]] = set()
-    if idx.tracked:
-        pairs.update(idx.cut_across("tracked", [_norm_of(p) for p in parts]).values())
-    if idx.digits:
-        pairs.update(idx.cut_across("digits", [_digits_of(p) for p in parts]).values())
-    if idx.texts:
-        words = [_words(p) for p in parts]
-        places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
-        pairs.update((places[i], places[j]) for i, j in idx.cut_across("shingles", [words[k] for k in places]).values())
-    return orders + sorted(p for p in pairs if abs(p[0] - p[1]) > 1)
+    labels: list[Label] = []
+    found: list[tuple[dict[str, Label], dict[str, list[tuple[int, int]]], list[int] | None]] = []
+    try:
+        if idx.tracked:
+            found.append((idx.tracked, idx.cut_across("tracked", [_norm_of(p) for p in parts]), None))
+        if idx.digits:
+            found.append((idx.digits, idx.cut_across("digits", [_digits_of(p) for p in parts]), None))
+        if idx.texts:
+            words = [_words(p) for p in parts]
+            places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
+            found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places]), places))
+    except TooManyCuts:
+        found.append(({}, None, None))
+    for values, cut, places in found:
+        if cut is None:  # past what may be tested: anything may be cut across the texts (fail closed)
+            labels.append(_UNCUT)
+            return orders, labels, True
+        for value, where in cut.items():
+            labels.append(values[value])
+            pairs.update(where if places is None else ((places[i], places[j]) for i, j in where))
+    apart = sorted(p for p in pairs if abs(p[0] - p[1]) > 1)
+    return orders + apart[:_MAX_PAIRS], labels, len(apart) > _MAX_PAIRS
 
 
 _PAIRED = 4
 """Up to this many texts to one audience, every two are joined (at most six joins more)."""
+_UNCUT = Label(readers=frozenset(), sources=frozenset({"values-cut-past-bound"}), trusted=False)
+"""The label of texts too many values could be cut across to test them all: readable by the user
+alone, and what they disclose unknown (`values_in` counts it unbounded: a person is asked each time)."""
+_MAX_PAIRS = 64
+"""Past this many pairs of texts with a value cut across them, `values_in` counts the call's values as
+unbounded (no approval covers them)."""
 
 
 def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | None = None) -> Label:

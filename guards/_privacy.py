@@ -118,7 +118,7 @@ class PrivacyGuard:
         if asks and all(v.rule != "handle" for v in open_):
             # the digests are journaled with the question, for the approval to cover; never shown to the model
             return Escalate(question=_question(proposal, open_), evidence={
-                **evidence, "values": {r: sorted(x) for r, x in values.items() if r in evidence["recipients"]}})
+                **evidence, "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
         more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
         return Deny(reason=open_[0].message + more, evidence=evidence)
 
@@ -155,7 +155,9 @@ class PrivacyGuard:
                         keys = _lookup_keys(flow, thread, args[a], kind in getattr(flow, "private_keys", ()))
                         more.update(flow.store.digest(f"record\0{kind}\0{k}") for k in (
                             keys if isinstance(keys, list) else [keys]))
-                got = by_args[names] = frozenset(more)
+                # a confidentiality violation with no value named: what it discloses is not known,
+                # so no approval covers it (fail closed)
+                got = by_args[names] = frozenset(more) or _UNKNOWN
             out[r] = got
         return out
 
@@ -307,8 +309,8 @@ class PrivacyGuard:
                     origins = frozenset(str(o) for o in v.get("origin") or ())
                     for r in v.get("recipients") or ():
                         had = out.get((tool, str(r)), _NOTHING)
-                        out[(tool, str(r))] = (had[0] | origins, had[1] | frozenset(
-                            str(x) for x in values.get(str(r)) or ()))
+                        out[(tool, str(r))] = (had[0] | origins, had[1] | (frozenset(
+                            str(x) for x in values.get(str(r)) or ()) - _UNKNOWN))  # what was not known, nobody approved
         return out
 
 

@@ -619,7 +619,12 @@ def test_a_look_alike_approved_does_not_approve_the_real_value_beside_it() -> No
     assert asked and len(w.sent) == 1
 
 
-@pytest.mark.parametrize("split", ["null_between", "another_audience_between", "a_text_between"])
+_LONG_KEY = "sk" + "QmVyZWFsbHlsb25nYXBpa2V5dGhhdHNob3VsZG5vdGxlYWs" * 2 + "ZZ"
+"""A one-word secret longer than a piece of a cut (`guards._cuts.PIECE`): no six-word run to find it by."""
+
+
+@pytest.mark.parametrize("split", ["null_between", "another_audience_between", "a_text_between",
+                                   "a_long_key_around_many", "a_long_key_around_empties"])
 def test_an_approval_does_not_cover_another_value_split_around_what_the_check_skips(split: str) -> None:
     from guards import privacy_sink, privacy_source
     from vfa import effect
@@ -629,7 +634,7 @@ def test_an_approval_does_not_cover_another_value_split_around_what_the_check_sk
     @privacy_source(private=["password"], kind="vault", handle=False)
     def list_secrets() -> list:
         """Saved passwords."""
-        return [{"password": "Hunter2024x"}, {"password": "Sunny7788q"}]
+        return [{"password": "Hunter2024x"}, {"password": "Sunny7788q"}, {"password": _LONG_KEY}]
 
     @privacy_sink(disclose={"subject": "to", "note": "cc", "lines": "to"}, authority=["to", "cc"])
     @privacy_source()
@@ -645,6 +650,11 @@ def test_an_approval_does_not_cover_another_value_split_around_what_the_check_sk
             return ("mail", {"to": [BOB], "cc": [], "subject": "bank", "note": "", "lines": [y[:5], None, y[5:]]})
         if split == "a_text_between":  # in no join of the texts in their order, either way
             return ("mail", {"to": [BOB], "cc": [], "subject": "bank", "note": "", "lines": [y[:5], "and", y[5:]]})
+        key = o[0][2]["password"]
+        if split == "a_long_key_around_many":  # more texts than are joined every two: found by its cuts
+            return ("mail", {"to": [BOB], "cc": [], "subject": "bank", "note": "", "lines": [key[:5], "and", "so", "on", key[5:]]})
+        if split == "a_long_key_around_empties":  # empty texts and a null count for neither check nor approval
+            return ("mail", {"to": [BOB], "cc": [], "subject": "", "note": "", "lines": ["", key[:5], None, "and", key[5:]]})
         # the note goes to another audience (cc: Bob and Carol) between the two halves
         return ("mail", {"to": [BOB], "cc": [BOB, CAROL], "subject": "bank " + y[:5], "note": "fyi", "lines": [y[5:]]})
 
