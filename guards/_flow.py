@@ -736,7 +736,7 @@ class _Index:
         """The tracked digit tokens that occur in `text` (an argument's digits), in order."""
         return self._found("digits", text)
 
-    def cut_across(self, kind: str, forms: Sequence[Any]) -> dict[str, list[tuple[int, int]]]:
+    def cut_across(self, kind: str, forms: Sequence[Any]) -> tuple[dict[str, list[tuple[int, int]]], bool]:
         """The values of `kind` ("tracked", "digits", "shingles") cut in two across two of the texts'
         forms, each with the pairs of texts holding it between them (`Cuts.across`)."""
         cuts = self._cuts.get(kind)
@@ -2091,18 +2091,21 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
     all of them forward and backward, and each two not side by side, both ways (side by side, those
     two joins hold them). Past `_PAIRED` texts, only the two that a value is cut across (`Cuts`):
     every two would be n² joins. Returns the orders, the labels of the values found cut across two
-    texts, and whether there were more such pairs than `_MAX_PAIRS` (not all of them are in the orders)."""
+    texts, and whether not every pair holding such a value is among the orders (`values_in` then
+    cannot name them all)."""
     n = len(parts)
     forward = tuple(range(n))
     orders: list[tuple[int, ...]] = [forward, forward[::-1]]
+    every = [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1] if n <= _ALL_PAIRS else None
     if n <= 2:
         return orders, [], False
     if n <= _PAIRED:
-        return orders + [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1], [], False
+        return orders + (every or []), [], False
     pairs: set[tuple[int, int]] = set()
     labels: list[Label] = []
-    found: list[tuple[dict[str, Label], dict[str, list[tuple[int, int]]], list[int] | None]] = []
+    more = False
     try:
+        found = []
         if idx.tracked:
             found.append((idx.tracked, idx.cut_across("tracked", [_norm_of(p) for p in parts]), None))
         if idx.digits:
@@ -2111,17 +2114,15 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
             words = [_words(p) for p in parts]
             places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
             found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places]), places))
-    except TooManyCuts:
-        found.append(({}, None, None))
-    for values, cut, places in found:
-        if cut is None:  # past what may be tested: anything may be cut across the texts (fail closed)
-            labels.append(_UNCUT)
-            return orders, labels, True
+    except TooManyCuts:  # more ways to cut than may be tested: join every two while few, else fail closed
+        return (orders + every, [], False) if every is not None else (orders, [_UNCUT], True)
+    for values, (cut, capped), places in found:
+        more = more or capped
         for value, where in cut.items():
             labels.append(values[value])
             pairs.update(where if places is None else ((places[i], places[j]) for i, j in where))
     apart = sorted(p for p in pairs if abs(p[0] - p[1]) > 1)
-    return orders + apart[:_MAX_PAIRS], labels, len(apart) > _MAX_PAIRS
+    return orders + apart[:_MAX_PAIRS], labels, more or len(apart) > _MAX_PAIRS
 
 
 _PAIRED = 4
@@ -2132,6 +2133,8 @@ alone, and what they disclose unknown (`values_in` counts it unbounded: a person
 _MAX_PAIRS = 64
 """Past this many pairs of texts with a value cut across them, `values_in` counts the call's values as
 unbounded (no approval covers them)."""
+_ALL_PAIRS = 32
+"""Up to this many texts, every two are joined when too many values could be cut across them to test."""
 
 
 def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | None = None) -> Label:

@@ -31,35 +31,36 @@ def test_cuts_find_exactly_the_values_cut_across_two_texts(values, forms, split)
     grown = Cuts().extended(values[:split]).extended(values[split:])  # added in two steps: the same
     want = _pairs_across(values, forms)
     for cuts in (Cuts().extended(values), grown):
-        found = cuts.across(forms)
+        found, capped = cuts.across(forms)
         assert set(found) == set(want)
-        for value, pairs in found.items():  # every pair, up to PAIRS of them
+        for value, pairs in found.items():  # every pair, up to PAIRS of them (and said so past that)
             assert set(pairs) <= want[value] and len(pairs) == min(PAIRS, len(want[value]))
+        assert capped == any(len(p) > PAIRS for p in want.values())
 
 
 def test_cuts_of_words_fall_between_words():
     cuts = Cuts(words=True).extended(["shall we have lunch on friday"])
-    assert cuts.across([["so", "shall", "we"], ["and", "then"], ["have", "lunch", "on", "friday", "ok"]]) == {
+    assert cuts.across([["so", "shall", "we"], ["and", "then"], ["have", "lunch", "on", "friday", "ok"]])[0] == {
         "shall we have lunch on friday": [(0, 2)]}
-    assert cuts.across([["so", "shall", "we", "ha"], ["ve", "lunch", "on", "friday"]]) == {}
+    assert cuts.across([["so", "shall", "we", "ha"], ["ve", "lunch", "on", "friday"]])[0] == {}
 
 
 def test_a_snapshot_is_not_changed_by_what_extends_it():
     first = Cuts().extended(["abcd"])
     first.extended(["wxyz"])
-    assert first.across(["wx", "yz"]) == {} and first.across(["ab", "cd"]) == {"abcd": [(0, 1)]}
+    assert first.across(["wx", "yz"])[0] == {} and first.across(["ab", "cd"])[0] == {"abcd": [(0, 1)]}
 
 
 @pytest.mark.parametrize("length,cut,found", [
     (100, 20, True), (100, 50, True), (100, 99, True),  # every cut of a value up to WHOLE long
     (WHOLE, PIECE + 1, True),
-    (600, 30, True), (600, 570, True),  # longer: where one piece is at most PIECE long
-    (600, 300, False),  # both pieces longer: left to its six-word runs (a one-word value: not found)
+    (600, 30, True), (600, 570, True),  # longer: the cuts with a short piece are indexed
+    (600, 300, True), (2000, 999, True),  # the others found by looking the texts' ends up in it
 ], ids=lambda x: str(x))
-def test_a_long_one_word_value_is_found_cut_anywhere_one_piece_is_short(length, cut, found):
+def test_a_long_one_word_value_is_found_cut_anywhere(length, cut, found):
     value = "".join(chr(ord("a") + (i * 7) % 26) for i in range(length))  # an API key, say
     forms = ["note", value[:cut], "x", "y", "z", value[cut:]]
-    assert (value in Cuts().extended([value]).across(forms)) is found
+    assert (value in Cuts().extended([value]).across(forms)[0]) is found
 def _flow_that_read_the_w2_and_inbox():
     from benchmarks.privacy.world import POLICY, World
     from guards import PrivacyFlow
@@ -137,13 +138,14 @@ def test_a_value_recorded_after_the_cuts_were_built_is_cut_too():
     assert flow.content_label(["Sun", *between, "ny7788q"], "T").readers is not None
 
 
-def test_up_to_four_texts_every_two_are_joined_whatever_the_value():
-    key = "".join(chr(ord("a") + (i * 7) % 26) for i in range(2 * WHOLE))  # too long to index every cut
+def test_a_long_one_word_secret_cut_in_the_middle_is_found_around_few_or_many_texts():
+    key = "".join(chr(ord("a") + (i * 7) % 26) for i in range(2 * WHOLE))  # a session token, say
     flow, _ = _vault_flow(key)
     half = len(key) // 2
-    assert flow.content_label([key[:half], "and", key[half:]], "T").readers is not None
-    # past four texts, found by its cuts only: two pieces this long, of a one-word value, are not (documented)
-    assert flow.content_label([key[:half], "and", "so", "on", key[half:]], "T").readers is None
+    for between in (["and"], ["and", "so", "on"]):  # every two joined / found by its cuts
+        texts = [key[:half], *between, key[half:]]
+        assert flow.content_label(texts, "T").readers is not None
+        assert flow.values_in((), "T", texts)  # and named, for what an approval covers
 
 
 def test_each_spelling_of_a_value_cut_across_texts_is_counted():
@@ -153,14 +155,56 @@ def test_each_spelling_of_a_value_cut_across_texts_is_counted():
     assert len(again) == 2 and not again <= approved  # the other spelling is another value: not covered
 
 
-def test_past_the_bound_on_tests_the_texts_count_as_private_and_unnamed(monkeypatch):
+def test_past_the_bound_on_tests_few_texts_are_joined_every_two_and_many_fail_closed(monkeypatch):
     import guards._cuts as cuts_module
 
     flow, _ = _vault_flow("Hunter2024x")
-    texts = ["Hun", "and", "so", "on", "ter2024x"]
-    assert flow.values_in((), "T", texts)  # the cut value, named
+    few, many = ["Hun", "and", "so", "on", "ter2024x"], ["Hun", *(["and"] * 40), "ter2024x"]
     monkeypatch.setattr(cuts_module, "VISITS", 0)  # the first entry tested is one too many
-    lbl = flow.content_label(texts, "T")
+    lbl = flow.content_label(few, "T")
+    assert lbl.readers is not None and "values-cut-past-bound" not in lbl.sources  # found by joining every two
+    assert flow.values_in((), "T", few) == flow.values_in((), "T", few)  # named: an approval may cover it
+    lbl = flow.content_label(many, "T")
     assert lbl.readers == frozenset() and "values-cut-past-bound" in lbl.sources  # the user's alone
-    first, again = flow.values_in((), "T", texts), flow.values_in((), "T", texts)
-    assert not again <= first  # unbounded: no approval covers it, a person is asked each time
+    assert not flow.values_in((), "T", many) <= flow.values_in((), "T", many)  # unbounded: asked each time
+
+
+def test_a_run_many_private_texts_repeat_is_found_cut_across_texts():
+    from benchmarks.privacy.world import POLICY
+    from guards import PrivacyFlow, privacy_source
+    from guards._privacy_decl import source_of
+    from vfa import ToolSpec
+
+    @privacy_source(private=["body"], handle=False, kind="mail")
+    def read_mail() -> dict:
+        """A mail."""
+        return {}
+
+    flow = PrivacyFlow(POLICY, handles=False)
+    for i in range(20):  # a quoted reply chain: every mail repeats the same sentence
+        flow.record("T", f"c{i}", "read_mail", source_of(ToolSpec.of(read_mail).meta),
+                    {"body": f"reply {i}: the merger closes on friday quietly and the merger"})
+    texts = ["hello", "closes on friday quietly and the merger", "x", "y", "see you the merger"]
+    assert flow.content_label(texts, "T").readers is not None
+
+
+def test_a_value_cut_across_more_pairs_than_are_listed_is_unbounded():
+    flow, _ = _vault_flow("Hunter2024x")
+    texts = [t for _ in range(PAIRS + 1) for t in ("Hun", "z", "ter2024x", "z")]
+    assert not flow.values_in((), "T", texts) <= flow.values_in((), "T", texts)  # asked each time
+
+
+def test_a_violation_that_names_no_value_is_covered_by_no_approval():
+    from guards._privacy import _UNKNOWN, PrivacyGuard
+
+    assert not _UNKNOWN <= frozenset() and not _UNKNOWN <= frozenset({"#0123456789abcdef"})
+    flow, _ = _vault_flow("Hunter2024x")
+    guard = PrivacyGuard(flow)
+    from vfa import Proposal
+
+    from guards._privacy_decl import Sink
+
+    proposal = Proposal(call_id="c", tool="t", args={"body": "nothing named"}, thread_id="T")
+    found = [type("V", (), {"rule": "confidentiality", "recipients": ("bob@x.example",)})()]
+    values = guard._values(proposal, Sink(disclose={"body": "*"}), found)
+    assert values["bob@x.example"] == _UNKNOWN  # not an empty set, which every approval would cover
