@@ -20,8 +20,8 @@ looked up this many ways, whatever the values."""
 
 WHOLE = 512
 """Values up to this long are indexed at every cut; a longer one (a whole private text, as a rule)
-where one of its pieces is at most `PIECE` long. A longer value cut into two longer pieces is found
-by its six-word runs, if it has words."""
+where one of its pieces is at most `PIECE` long, and at its other cuts by looking each text's outer
+`PIECE` characters up in it (`_middles`)."""
 
 PAIRS = 16
 """The pairs of texts reported per value at most (a value cut the same way across many is one value)."""
