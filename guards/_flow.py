@@ -2096,11 +2096,10 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
     n = len(parts)
     forward = tuple(range(n))
     orders: list[tuple[int, ...]] = [forward, forward[::-1]]
-    every = [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1] if n <= _ALL_PAIRS else None
     if n <= 2:
         return orders, [], False
     if n <= _PAIRED:
-        return orders + (every or []), [], False
+        return orders + _apart(n), [], False
     pairs: set[tuple[int, int]] = set()
     labels: list[Label] = []
     more = False
@@ -2115,7 +2114,7 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
             places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
             found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places]), places))
     except TooManyCuts:  # more ways to cut than may be tested: join every two while few, else fail closed
-        return (orders + every, [], False) if every is not None else (orders, [_UNCUT], True)
+        return (orders + _apart(n), [], False) if n <= _ALL_PAIRS else (orders, [_UNCUT], True)
     for values, (cut, capped), places in found:
         more = more or capped
         for value, where in cut.items():
@@ -2123,6 +2122,11 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
             pairs.update(where if places is None else ((places[i], places[j]) for i, j in where))
     apart = sorted(p for p in pairs if abs(p[0] - p[1]) > 1)
     return orders + apart[:_MAX_PAIRS], labels, more or len(apart) > _MAX_PAIRS
+
+
+def _apart(n: int) -> list[tuple[int, ...]]:
+    """Every two of n texts that are not side by side, both ways."""
+    return [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1]
 
 
 _PAIRED = 4
