@@ -755,3 +755,12 @@ def test_a_value_split_around_a_third_argument_is_caught(title: str, day: str, d
         ("read_file", {"path": W2}), ("read_inbox", {}), ("list_contacts", {}),
         ("create_event", {"title": title, "day": day, "attendees": [BOB], "description": description})])
     assert outcome(tms, "create_event") == "denied" and w.created == []
+
+
+def test_an_approval_of_values_not_worked_out_covers_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a violation whose values the guard cannot name (here: none found) is asked about each time; the
+    # "not worked out" marker is neither shown in the question nor read back as an approved value
+    monkeypatch.setattr(PrivacyFlow, "values_in", lambda self, values, thread_id, texts=None: frozenset())
+    same_card = lambda o: ("send_email", {"to": [BOB], "subject": "card", "body": "visa: " + o[0][0]["number"]})  # noqa: E731
+    asked, w = _approve_then(same_card, same_card, (_cards(),))
+    assert asked and len(w.sent) == 1
