@@ -160,3 +160,35 @@ def test_the_guarded_graph_is_drawn_with_its_guard_nodes_marked():
     text = graphs.draw_mermaid(g)
     assert "class tools vfaGuard" in text and "classDef vfaGuard" in text and "agent -.-> tools" in text
     assert "vfaGuard" not in graphs.draw_mermaid(b.compile())
+
+
+def _guarded_react_graph() -> Any:
+    pay, _ = payments()
+    model = ScriptedModel(["ok"])
+    b = StateGraph(MessagesState)
+    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
+    b.add_node("tools", ToolNode([pay]))
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", tools_condition)
+    b.add_edge("tools", "agent")
+    return graphs.guard_graph(b, [limit])
+
+
+def test_a_png_is_drawn_locally_with_the_guard_nodes_named(tmp_path, monkeypatch):
+    # the renderer (pygraphviz) stands in for itself: what vfa hands it and what it writes are vfa's
+    from langchain_core.runnables.graph import Graph
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(Graph, "draw_png", lambda self, *a, **k: seen.append(
+        [n.name for n in self.nodes.values()]) or b"\x89PNG fake")
+    out = tmp_path / "graph.png"
+    assert graphs.draw_png(_guarded_react_graph(), out) == b"\x89PNG fake" == out.read_bytes()
+    assert "tools [vfa guard]" in seen[0] and "agent" in seen[0]
+
+
+def test_without_pygraphviz_drawing_a_png_names_the_alternatives(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pygraphviz", None)  # not installed: importing it fails
+    with pytest.raises(vfa.ConfigError, match="pygraphviz.*draw_mermaid"):
+        graphs.draw_png(_guarded_react_graph())
