@@ -163,6 +163,7 @@ def _middles(values: Sequence[str], probe: str, offset: int, spend: Any) -> Iter
     """(value, cut) for each place `probe` occurs in a long value, the cut `offset` after it begins,
     where both pieces are longer than `PIECE` (the cuts `Cuts` does not index)."""
     for value in values:
+        spend(1 + len(value) // 1024)  # each look-up reads the value: long ones count more
         at = value.find(probe)
         while at >= 0:
             spend(1)

@@ -208,3 +208,14 @@ def test_a_violation_that_names_no_value_is_covered_by_no_approval():
     found = [type("V", (), {"rule": "confidentiality", "recipients": ("bob@x.example",)})()]
     values = guard._values(proposal, Sink(disclose={"body": "*"}), found)
     assert values["bob@x.example"] == _UNKNOWN  # not an empty set, which every approval would cover
+
+
+def test_looking_texts_up_in_long_values_counts_toward_the_bound(monkeypatch):
+    import guards._cuts as cuts_module
+
+    key = "".join(chr(ord("a") + (i * 7) % 26) for i in range(2 * WHOLE))
+    flow, _ = _vault_flow(key)
+    texts = [f"a harmless line of text number {i} " * 3 for i in range(40)]  # longer than a piece: looked up
+    assert flow.content_label(texts, "T").readers is None
+    monkeypatch.setattr(cuts_module, "VISITS", 10)
+    assert "values-cut-past-bound" in flow.content_label(texts, "T").sources
