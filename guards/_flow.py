@@ -20,8 +20,9 @@ three mechanisms combine, each closing what the one before leaves open:
    subject, "1120" in a body), whichever arguments stand between the two pieces (`Cuts`, in time
    linear in the arguments). Ordinary numbers (years, amounts of fewer than six digits) are not
    tracked. It misses a paraphrase, a translation or an encoding (base64, spelled-out or reversed
-   digits, arithmetic on them), a part of a token (its last four digits), and a private text cut into
-   pieces smaller than a token and six words spread over separate calls. Nor does it follow data
+   digits, arithmetic on them), a part of a token (its last four digits), a token cut into three or
+   more pieces with other arguments between them, and a private text cut into pieces smaller than a
+   token and six words spread over separate calls. Nor does it follow data
    through the world: what an effect stores comes back labelled by the declaration of the tool that
    reads it (a handle is put back only where the value returns verbatim).
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any
@@ -1363,10 +1364,6 @@ class PrivacyFlow:
         wanted = {e.call_id for e in entries if e.kind in ("ran", "committed", "failed")} - known
         if carrying is None:
             missing = wanted
-            with self._lock:
-                self._unrecorded.setdefault(thread_id, set())  # looked up once (a read that failed raised)
-                if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
-                    del self._unrecorded[next(iter(self._unrecorded))]
         scan = self._scans.get(thread_id)
         users = scan.users if scan is not None else _users_forms(())
         labels: dict[str, list[Label]] = {}
@@ -1391,6 +1388,11 @@ class PrivacyFlow:
                         result = e.data.get("result")
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
                                 secrets=secrets.get(e.call_id, ()))
+        if carrying is None:  # read whole, and every result restored: not read again (a read or a restore that failed raised)
+            with self._lock:
+                self._unrecorded.setdefault(thread_id, set())
+                if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
+                    del self._unrecorded[next(iter(self._unrecorded))]
         left = missing - self._thread_seen.get(thread_id, set())
         self._unrecord(thread_id, left)
         return left

@@ -234,6 +234,30 @@ def test_a_journal_that_cannot_tell_of_other_writers_is_read_at_every_label(tmp_
     assert flow.label(_SEND, _SHOWN, "T")["body"].readers is not None
 
 
+def test_a_rebuild_that_failed_part_way_is_done_again(tmp_path, monkeypatch):
+    # another replica served T (a harmless result, then the SSN), every message was trimmed, and this
+    # flow's first restore fails on its first result: the next label must read the thread again
+    replica = EffectJournal(tmp_path / "j.db")
+    replica.append([("T", "c0", "get_tax_id", "proposed", {"args": {}}), ("T", "c0", "get_tax_id", "ran", {"result": {}}),
+                    ("T", "c1", "get_tax_id", "proposed", {"args": {}}),
+                    ("T", "c1", "get_tax_id", "ran", {"result": {"ssn": SSN}})])
+    flow = _flow_on(EffectJournal(tmp_path / "j.db"))  # this process restarted
+    record, calls = PrivacyFlow.record, []
+
+    def fails_once(self, *args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("transient failure")
+        return record(self, *args, **kwargs)
+
+    monkeypatch.setattr(PrivacyFlow, "record", fails_once)
+    trimmed = {"messages": [HumanMessage("mail my brother"),
+                            AIMessage("", tool_calls=[{"id": "c3", "name": "send_email", "args": {}}])]}
+    with pytest.raises(RuntimeError):
+        flow.label(_SEND, trimmed, "T")  # the guard node denies this call (fail closed)
+    assert flow.label(_SEND, trimmed, "T")["body"].readers is not None
+
+
 class _FailsOnce:
     """A journal whose first read fails (a locked database)."""
 
