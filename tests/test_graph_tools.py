@@ -146,7 +146,8 @@ def test_effect_nodes_must_name_nodes():
 # -- drawing ---------------------------------------------------------------------------------------
 
 
-def test_the_guarded_graph_is_drawn_with_its_guard_nodes_marked():
+def _react_builder() -> StateGraph:
+    """A ReAct graph (a scripted agent, a ToolNode paying), not yet guarded."""
     pay, _ = payments()
     model = ScriptedModel(["ok"])
     b = StateGraph(MessagesState)
@@ -155,23 +156,20 @@ def test_the_guarded_graph_is_drawn_with_its_guard_nodes_marked():
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
+    return b
+
+
+def _guarded_react_graph() -> Any:
+    return graphs.guard_graph(_react_builder(), [limit])
+
+
+def test_the_guarded_graph_is_drawn_with_its_guard_nodes_marked():
+    b = _react_builder()
     g = graphs.guard_graph(b, [limit])
     assert graphs.guard_node_ids(g) == ["tools"]
     text = graphs.draw_mermaid(g)
     assert "class tools vfaGuard" in text and "classDef vfaGuard" in text and "agent -.-> tools" in text
     assert "vfaGuard" not in graphs.draw_mermaid(b.compile())
-
-
-def _guarded_react_graph() -> Any:
-    pay, _ = payments()
-    model = ScriptedModel(["ok"])
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode([pay]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    return graphs.guard_graph(b, [limit])
 
 
 def test_a_png_is_drawn_locally_with_the_guard_nodes_named(tmp_path, monkeypatch):
