@@ -1992,6 +1992,8 @@ class PrivacyFlow:
         if len(parts) < 2:
             return PUBLIC
         idx = self._index(thread_id, calls)
+        if not (idx.tracked or idx.digits or idx.texts):
+            return PUBLIC  # nothing tracked: nothing to find, joined or not
         out = PUBLIC
         orders, cut, _more = _orders(parts, idx)
         for lbl in cut:  # values cut across two texts apart (every one of them: the orders keep some pairs)
@@ -2078,6 +2080,12 @@ class PrivacyFlow:
         except _TooMany:
             found.add(f"unbounded\0{uuid.uuid4().hex}")
         return frozenset(store.digest(v) for v in found)
+
+    def holds_values(self, thread_id: str) -> bool:
+        """Whether value tracking can find anything in this thread's arguments: a private value, digit
+        token or text was shown on it (else an argument's label is its own, alone or joined)."""
+        idx = self._index(thread_id, None)
+        return bool(idx.tracked or idx.digits or idx.texts)
 
     def key_label(self, thread_id: str, kind: str, key: Any, calls: Collection[str] | None = None) -> Label | None:
         """The label of a record (kind, key) the model saw on this thread, or None if it never saw it."""

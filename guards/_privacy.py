@@ -20,6 +20,7 @@ from typing import Any
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 
+from ._handles import has_marks
 from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of, source_of
 
 __all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "PrivacyLintWarning", "FlowViolation"]
@@ -188,6 +189,8 @@ class PrivacyGuard:
         args = proposal.args
         if not args:
             return out  # no argument: nothing disclosed, nothing that needs authority, no handle
+        if calls is None and _plain(proposal, decl, flow):
+            return out
         tokens = flow.store.tokens_in(args)
         for token in (t for t in tokens if flow.store.get(t, thread) is None):  # forged or foreign
             out.append(FlowViolation(proposal.call_id, proposal.tool, "handle", _arg_of(proposal.args, token),
@@ -330,6 +333,16 @@ _UNKNOWN = frozenset({"values not worked out"})
 
 _NO_RECORD = object()
 """A lookup key that matches no record (`str` of it is unique to this process)."""
+
+
+def _plain(proposal: Proposal, decl: Sink | None, flow: Any) -> bool:
+    """Whether no rule can find anything in a call: every argument public and trusted, no handle, no
+    record referred to, and nothing tracked on the thread that arguments joined could carry."""
+    holds = getattr(flow, "holds_values", None)
+    return (holds is not None
+            and all(lbl.readers is None and lbl.trusted for lbl in proposal.labels.values())
+            and (decl is None or not any(a in decl.refers for a in proposal.args))
+            and not has_marks(proposal.args) and not holds(proposal.thread_id))
 
 
 def _lookup_keys(flow: Any, thread: str, value: Any, private: bool) -> Any:

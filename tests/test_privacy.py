@@ -221,6 +221,9 @@ def test_a_forged_or_foreign_handle_is_denied():
     token = _handle_of(app, "a")
     p = Proposal(call_id="x", tool="send_email", args={"to": [CAROL], "body": token}, thread_id="b")
     assert flow.unknown_handles(p.args, "b") == [token] and flow.unknown_handles(p.args, "a") == []
+    # the guard reads the token itself, whatever labels the proposal carries (here none)
+    spec = app.nodes["tools"].bound.specs["send_email"]
+    assert [v.rule for v in flow.guard().violations(p, spec)] == ["handle"]
 
 
 # -- declassification only by a person -----------------------------------------------------------

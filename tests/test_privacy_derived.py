@@ -433,6 +433,21 @@ def test_a_record_named_through_a_handle_is_looked_up_by_the_handle():
     assert "unseen-record" in denial and not any(f"room:{d}" in denial for d in range(10))
 
 
+def test_a_record_named_before_anything_was_shown_is_an_unseen_record():
+    # the thread's first call, every argument public and trusted and nothing tracked yet: the record it
+    # names is still looked up (a record the model never saw is private to the user)
+
+    @privacy_sink(disclose={"room": "email"}, refers={"room": "room"})
+    @privacy_source()
+    @effect
+    def invite(room: str, email: str) -> str:
+        """Invite someone to a room."""
+        return "invited"
+
+    _, tms = run("Invite someone to room 3.", [("invite", {"room": "3", "email": ATTACKER})], tools=[invite])
+    assert outcome(tms, "invite") == "denied" and "unseen-record" in text_of(tms, "invite")
+
+
 def test_a_result_showing_a_handled_value_is_hidden_whole():
     # a handle put back in place would tell the model which of its guesses was the private value:
     # the whole result is one handle (the model learns only that some guess matched)
