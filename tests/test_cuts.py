@@ -100,17 +100,17 @@ def test_a_value_cut_across_many_texts_is_labelled_and_counted(texts):
 
 
 def test_the_cuts_threads_share_are_bounded(monkeypatch):
-    import guards._flow as flow_module
+    import guards._index as index_module
 
-    monkeypatch.setattr(flow_module, "_CUTS", {})
-    monkeypatch.setattr(flow_module, "_cuts_held", [0])
-    monkeypatch.setattr(flow_module, "_CUTS_KEPT", 10)
+    monkeypatch.setattr(index_module, "_CUTS", {})
+    monkeypatch.setattr(index_module, "_cuts_held", [0])
+    monkeypatch.setattr(index_module, "_CUTS_KEPT", 10)
     for i, value in enumerate(["abcdef", "ghijkl", "mnopqr"]):  # five cuts each
-        flow_module._share_cuts(("tracked", (value,)), Cuts().extended([value]))
-    assert list(flow_module._CUTS) == [("tracked", ("ghijkl",)), ("tracked", ("mnopqr",))]
-    assert flow_module._cuts_held[0] == 10
-    flow_module._share_cuts(("tracked", ("x" * 20,)), Cuts().extended(["x" * 20]))  # larger than the bound
-    assert len(flow_module._CUTS) == 2
+        index_module._share_cuts(("tracked", (value,)), Cuts().extended([value]))
+    assert list(index_module._CUTS) == [("tracked", ("ghijkl",)), ("tracked", ("mnopqr",))]
+    assert index_module._cuts_held[0] == 10
+    index_module._share_cuts(("tracked", ("x" * 20,)), Cuts().extended(["x" * 20]))  # larger than the bound
+    assert len(index_module._CUTS) == 2
 
 
 def _vault_flow(*secrets: str):

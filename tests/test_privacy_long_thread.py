@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guards import PrivacyFlow
-from guards._flow import _GRAMMED, _Needles
+from guards._index import _GRAMMED, _Needles
 from guards._privacy_decl import source_of
 from benchmarks.privacy.long_thread import read_client
 from benchmarks.privacy.world import POLICY
@@ -20,11 +20,11 @@ _CHARS = st.sampled_from("ab1 ·«é0")
        text=st.text(_CHARS, max_size=30), split=st.integers(0, 40))
 def test_needles_find_exactly_the_strings_a_text_holds(items, text, split):
     # every string at once, and the same strings added in two steps, looked up by place
-    import guards._flow as flow_module
+    import guards._index as index_module
 
     want = [i for i, s in enumerate(items) if s in text]
-    saved = flow_module._GRAMMED
-    flow_module._GRAMMED = 0  # look up by place whatever the count (past `_GRAMMED` in real use)
+    saved = index_module._GRAMMED
+    index_module._GRAMMED = 0  # look up by place whatever the count (past `_GRAMMED` in real use)
     try:
         whole = _Needles(tuple(items))
         grown = _Needles(tuple(items[:split]))
@@ -33,7 +33,7 @@ def test_needles_find_exactly_the_strings_a_text_holds(items, text, split):
         assert whole.found_in(text) == want
         assert grown.found_in(text) == want
     finally:
-        flow_module._GRAMMED = saved
+        index_module._GRAMMED = saved
     assert _Needles(tuple(items)).found_in(text) == want  # tested one by one
 
 

@@ -1,0 +1,319 @@
+"""How the privacy flow reads a text: folded to ASCII look-alikes, normalised, cut into words, tokens and
+digits, and the texts of a value (numbers as written, the leaves of lists and dicts)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from typing import Any
+
+MIN_TRACKED = 4
+"""Private values shorter than this (letters and digits) are not tracked: they would match everywhere."""
+SHINGLE = 6
+"""Copying this many consecutive words of a private text carries its label."""
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NOT_ALNUM = re.compile(r"[\W_]")
+"""Anything but a letter or digit, of any script (after folding, Latin look-alikes are ASCII)."""
+_WORD = re.compile(r"[^\W_]+")
+
+
+_CONFUSABLES = str.maketrans({
+    # Cyrillic letters that look like Latin ones
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b",
+    "һ": "h", "ү": "y", "г": "r", "п": "n", "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o",
+    "Р": "p", "С": "c", "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i", "Ј": "j", "Ү": "y", "Һ": "h",
+    # Greek letters that look like Latin ones
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "ω": "w", "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
+    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    # dotless i, long s, script letters NFKC keeps apart
+    "ı": "i", "ſ": "s", "ℓ": "l",
+})
+
+
+@lru_cache(maxsize=8192)
+def _fold_slow(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
+    t = unicodedata.normalize("NFKD", t)
+    # decimal digits of any script as ASCII (NFKC keeps Arabic-Indic and Devanagari digits as they are)
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c
+                   for c in t if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+
+
+def _fold(text: str) -> str:
+    """Text with look-alikes folded to ASCII before value tracking: NFKC (fullwidth digits and letters,
+    ligatures), common Cyrillic and Greek look-alikes of Latin letters, decimal digits of every script,
+    accents dropped and invisible format characters (zero-width spaces and joiners) removed. ASCII text
+    is returned as it is."""
+    return text if text.isascii() else _fold_slow(text)
+
+
+def _norm(text: str) -> str:
+    return _NOT_ALNUM.sub("", _fold(text).lower())
+
+_NORMS: dict[str, str] = {}
+"""Normal forms of texts that recur (trusted parts, argument leaves), bounded."""
+
+
+_EDGES = "\"'()[]{}:;,"
+
+
+def _word_norms(text: str) -> str:
+    """Each word of a text normalised (`_norm`), joined by NUL, so that a normal form found in it lies
+    in one word; a run of short digit groups (a formatted number: 4111 1111 1111 1111, 078 05 1120)
+    counts as one word, ended by a comma or anything that is not such a group (11.99, 0.04, 12.50
+    stay apart)."""
+    out: list[str] = []
+    run: list[str] = []
+    for w in _fold(text).lower().split():
+        group = w.strip(_EDGES)
+        if group.isdigit() and len(group) <= 4:
+            run.append(group)
+            if "," in w[len(w.rstrip(_EDGES)):]:  # a comma after it ends the number
+                out.append("".join(run))
+                run = []
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(_NOT_ALNUM.sub("", w))
+    if run:
+        out.append("".join(run))
+    return "\0".join(out)
+
+
+def _norm_of(text: str) -> str:
+    """`_norm(text)`, cached: the same contact names, subjects and bodies are normalised again and again."""
+    n = _NORMS.get(text)
+    if n is None:
+        n = _NOT_ALNUM.sub("", _fold(text).lower())
+        if len(text) <= 4096:
+            if len(_NORMS) >= 8192:
+                _NORMS.clear()
+            _NORMS[text] = n
+    return n
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_fold(text).lower())
+
+
+_EDGE = "\"'`()[]{}<>.,;:!?"
+"""Punctuation that ends a sentence or wraps a value, stripped from the ends of a whitespace token."""
+
+_PHRASES: dict[str, str] = {}
+
+
+def _phrase(text: str) -> str:
+    """A text as whole tokens, for grounding in what the user typed: lower-cased, split at white
+    space, each token stripped of the punctuation around it (not inside it), space-joined. Never
+    folded: grounding is exact, a look-alike (Cyrillic a, an accent, a zero-width space) is another value."""
+    p = _PHRASES.get(text)
+    if p is None:
+        p = " ".join(filter(None, (t.strip(_EDGE) for t in text.casefold().split())))
+        if len(text) <= 4096:
+            if len(_PHRASES) >= 8192:
+                _PHRASES.clear()
+            _PHRASES[text] = p
+    return p
+
+
+def _value_form(text: str) -> str:
+    """A whole value as grounding compares it with a trusted value: lower-cased, without white space
+    or the punctuation around it; punctuation inside stays (bob@family.example is not
+    bo@bfamily.example, while an IBAN matches written in groups or run together). Never folded."""
+    return "".join(text.casefold().split()).strip(_EDGE)
+
+
+@lru_cache(maxsize=4096)
+def _user_forms(text: str) -> tuple[str, frozenset[str]]:
+    """A user message as whole tokens, padded (`_phrase`), and its words and, marked "#", the numbers
+    that are whole tokens of it (messages recur on every call)."""
+    return f" {_phrase(text)} ", frozenset((*_words(text), *("#" + n for n in _token_numbers(text))))
+
+
+MIN_DIGITS = 6
+"""Runs of digits in a private text at least this long are tracked as tokens of their own."""
+
+_DIGIT_RUN = re.compile(r"\d(?:[ \t\-./()+]{1,3}\d|\d)*")
+"""Digits joined by separators (spaces, dashes, dots, slashes, brackets, plus): "+1 (555) 123-4567"."""
+_NOT_DIGIT = re.compile(r"\D")
+_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
+_IBAN = re.compile(r"\b[a-z]{2}\d{2}(?:[a-z0-9]{4}|[ \-](?=[a-z]{0,3}\d)[a-z0-9]{4}){2,7}"
+                   r"(?:[a-z0-9]{1,3}|[ \-](?=[a-z]{0,2}\d)[a-z0-9]{1,3})?\b")
+"""IBAN-like: country, check digits, then groups of four; a group after a space or dash must hold a
+digit, so the words after an IBAN ("... 0130 00 then pay") are not taken for part of it."""
+_ALNUM_TOKEN = re.compile(r"[a-z0-9]+(?:[\-_/.][a-z0-9]+)*")
+
+
+def _is_mixed(t: str) -> bool:
+    """A letters-and-digits token that looks like an identifier (an account id, a password): eight or
+    more characters with at least two letters and two digits."""
+    digits = sum(c.isdigit() for c in t)
+    return len(t) >= 8 and digits >= 2 and len(t) - digits >= 2
+
+
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Identifier-like tokens of a private text: (normalised letter-digit tokens, digit tokens, and
+    (token, its owner's principals) for each e-mail address and IBAN among them and for the digit
+    token of each).
+
+    Digit tokens: every maximal run of digits joined by separators, its separators dropped, if it has
+    at least `MIN_DIGITS` digits; also each whitespace-free piece of it (two numbers a space apart are
+    one run, but a copy of one of them must still be found). Letter tokens: e-mail addresses, IBAN-like
+    tokens and mixed letter-digit tokens (`_is_mixed`), normalised as `_norm` does.
+    """
+    low = _fold(text).lower()
+    alnum: set[str] = set()
+    owners: dict[str, tuple[str, ...]] = {}
+    spans: list[tuple[int, int, tuple[str, ...]]] = []
+    for m in _EMAIL.finditer(low):  # an address is its owner's principal
+        owners[_NOT_ALNUM.sub("", m.group(0))] = who = (m.group(0),)
+        spans.append((m.start(), m.end(), who))
+    for m in _IBAN.finditer(low):  # an account number is its holder's, as written or run together
+        t = _NOT_ALNUM.sub("", m.group(0))
+        owners[t] = who = tuple(dict.fromkeys((m.group(0), t)))
+        spans.append((m.start(), m.end(), who))
+    alnum.update(owners)
+    digits: set[str] = set()
+    for m in _DIGIT_RUN.finditer(low):
+        run = m.group(0)
+        d = _NOT_DIGIT.sub("", run)
+        if len(d) >= MIN_DIGITS:
+            digits.add(d)
+            # digits inside an address or IBAN are its owner's too (tracked as a digit token as well)
+            who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
+            if who is not None:
+                owners[d] = who
+            if len(d) > MIN_DIGITS and (" " in run or "\t" in run):
+                for piece in run.split():
+                    p = _NOT_DIGIT.sub("", piece)
+                    if len(p) >= MIN_DIGITS:
+                        digits.add(p)
+                        if who is not None:
+                            owners[p] = who
+    for m in _ALNUM_TOKEN.finditer(low):
+        t = _NOT_ALNUM.sub("", m.group(0))
+        if _is_mixed(t):
+            alnum.add(t)
+            who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
+            if who is not None and t not in owners:
+                owners[t] = who
+    return tuple(sorted(alnum)), tuple(sorted(digits)), tuple(sorted(owners.items()))
+
+
+@lru_cache(maxsize=4096)
+def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tuple[str, ...],
+                                     tuple[tuple[str, tuple[str, ...]], ...]]:
+    """A private text's normalised form if long enough to track, its words padded if long enough to
+    shingle, its identifier-like tokens (`_tokens`, the normalised form itself left out) and the
+    owners of the addresses and account numbers among them (a thread reads the same record again
+    and again)."""
+    n = _norm(text)
+    words = _words(text)
+    alnum, digits, owners = _tokens(text) if len(n) >= MIN_DIGITS else ((), (), ())
+    return ((n if len(n) >= MIN_TRACKED else None), (f" {' '.join(words)} " if len(words) >= SHINGLE else None),
+            tuple(t for t in alnum if t != n), digits, owners)
+
+
+_DIGITS: dict[str, str] = {}
+"""Digits of texts that recur (an argument is read by `label` and again by the guard's joined check), bounded."""
+
+
+def _digits_of(text: str) -> str:
+    """The digits of a text in order, everything else dropped: what a digit token is looked up in."""
+    d = _DIGITS.get(text)
+    if d is None:
+        d = _NOT_DIGIT.sub("", _fold(text))
+        if len(text) <= 4096:
+            if len(_DIGITS) >= 8192:
+                _DIGITS.clear()
+            _DIGITS[text] = d
+    return d
+
+
+@lru_cache(maxsize=256)
+def _users_forms(texts: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    """The user messages as padded whole tokens joined by a newline (which no phrase holds, so none
+    matches across two messages), and all their words and numbers."""
+    forms = [_user_forms(t) for t in texts]
+    return "\n".join(f[0] for f in forms), frozenset().union(*(f[1] for f in forms))
+
+
+def _token_numbers(text: str) -> set[str]:
+    """The numbers a text holds as whole tokens ("1,200.00", "$950"), in `_num` form; never a piece
+    of a token (the 2026 of a date 2026-06-01)."""
+    out = set()
+    for tok in text.split():
+        t = tok.strip(_EDGE + "$€£¥%").replace(",", "")
+        if _NUMBER.fullmatch(t):
+            out.add(_num(t))
+    return out
+
+
+def _num(text: str) -> str:
+    try:
+        x = float(text)
+    except ValueError:
+        return text
+    return str(int(x)) if x == int(x) else repr(x)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():  # 1200.0 reads as 1200 (NaN and infinities are no integers)
+        return str(int(value))
+    return json.dumps(value, default=repr) if isinstance(value, (dict, list, tuple)) else str(value)
+
+
+def _spelling(text: str) -> str:
+    """A handle's value as `_spans` knows one written in clear: case kept, runs of white space as one
+    space; a value that folding changes, with its words as written (a look-alike is another value)."""
+    folded = " ".join(_fold(text).split())
+    written = " ".join(text.split())
+    return folded if folded == written else f"{folded}\0{written}"
+
+
+def _folded_words(texts: list[str]) -> tuple[str, tuple[list[int], list[str | None]]]:
+    """The texts joined by a space, each word folded (`_fold`), and where each word begins in that text
+    with how it was written where folding changed it (see `_written`)."""
+    folded: list[str] = []
+    at: list[int] = []
+    written: list[str | None] = []
+    k = 0
+    for w in (w for t in texts for w in t.split()):
+        f = _fold(w)
+        if len(f.lower()) != len(f):  # keep positions: lower-casing must not change lengths
+            f = f.lower()
+        folded.append(f)
+        at.append(k)
+        written.append(None if f == w else w)
+        k += len(f) + 1
+    return " ".join(folded), (at, written)
+
+
+def _written(start: int, end: int, written: tuple[list[int], list[str | None]] | None) -> list[str]:
+    """The words folding changed that lie in `text[start:end]`, as they were written (`written`: where
+    each word begins, and how it was written if folding changed it)."""
+    if written is None:
+        return []
+    at, words = written
+    return [w for w in words[max(0, bisect_right(at, start) - 1):bisect_left(at, end)] if w]
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [x for k, v in value.items() for x in (k, *_leaves(v))]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [x for v in value for x in _leaves(v)]
+    return [value]
+
+
+def _all_strings(value: Any) -> list[str]:
+    return [_text(v) for v in _leaves(value) if v is not None]

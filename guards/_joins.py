@@ -1,0 +1,169 @@
+"""Where a thread's values lie in the arguments of a call: the labels of the values found in a text,
+the orders in which arguments are joined to find a value split across them, and the spans of the
+values an approval covers."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
+from itertools import chain
+from typing import Any
+
+from vfa import Label
+
+from ._cuts import TooManyCuts
+from ._forms import _WORD, MIN_DIGITS, SHINGLE, _digits_of, _norm_of, _words, _written
+from ._index import _Index
+from ._observation import _join
+
+_SCAN = 256
+"""Up to this many (argument run, private text) pairs, runs are looked up by substring search in the
+private texts; beyond it, in a shingle table built once for the thread. Both give the same labels."""
+
+
+def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[Label], bool]:
+    """How texts (a call's arguments to one audience) are joined to find the values split across them:
+    all of them forward and backward, and each two not side by side, both ways (side by side, those
+    two joins hold them). Past `_PAIRED` texts, only the two that a value is cut across (`Cuts`):
+    every two would be n² joins. Returns the orders, the labels of the values found cut across two
+    texts, and whether not every pair holding such a value is among the orders (`values_in` then
+    cannot name them all)."""
+    n = len(parts)
+    forward = tuple(range(n))
+    orders: list[tuple[int, ...]] = [forward, forward[::-1]]
+    if n <= 2:
+        return orders, [], False
+    if n <= _PAIRED:
+        return orders + _apart(n), [], False
+    pairs: set[tuple[int, int]] = set()
+    labels: list[Label] = []
+    more = False
+    try:
+        found = []
+        if idx.tracked:
+            found.append((idx.tracked, idx.cut_across("tracked", [_norm_of(p) for p in parts]), None))
+        if idx.digits:
+            found.append((idx.digits, idx.cut_across("digits", [_digits_of(p) for p in parts]), None))
+        if idx.texts:
+            words = [_words(p) for p in parts]
+            places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
+            found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places]), places))
+    except TooManyCuts:  # more ways to cut than may be tested: join every two while few, else fail closed
+        return (orders + _apart(n), [], False) if n <= _ALL_PAIRS else (orders, [_UNCUT], True)
+    for values, (cut, capped), places in found:
+        more = more or capped
+        for value, where in cut.items():
+            labels.append(values[value])
+            pairs.update(where if places is None else ((places[i], places[j]) for i, j in where))
+    apart = sorted(p for p in pairs if abs(p[0] - p[1]) > 1)
+    return orders + apart[:_MAX_PAIRS], labels, more or len(apart) > _MAX_PAIRS
+
+
+def _apart(n: int) -> list[tuple[int, ...]]:
+    """Every two of n texts that are not side by side, both ways."""
+    return [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1]
+
+
+_PAIRED = 4
+"""Up to this many texts to one audience, every two are joined (at most six joins more)."""
+_UNCUT = Label(readers=frozenset(), sources=frozenset({"values-cut-past-bound"}), trusted=False)
+"""The label of texts too many values could be cut across to test them all: readable by the user
+alone, and what they disclose unknown (`values_in` counts it unbounded: a person is asked each time)."""
+_MAX_PAIRS = 64
+"""Past this many pairs of texts with a value cut across them, `values_in` counts the call's values as
+unbounded (no approval covers them)."""
+_ALL_PAIRS = 32
+"""Up to this many texts, every two are joined when too many values could be cut across them to test."""
+
+
+def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | None = None) -> Label:
+    """`out` joined with the label of every private text of which `words` hold six consecutive words
+    (only the runs beginning at `starts`, if given)."""
+    runs = range(len(words) - SHINGLE + 1) if starts is None else starts
+    if not runs:
+        return out
+    if len(runs) * len(idx.texts) <= _SCAN:
+        padded = [f" {' '.join(words[i:i + SHINGLE])} " for i in runs]
+        for private, lbl in idx.texts.items():
+            if _join(out, lbl) is not out and any(map(private.__contains__, padded)):
+                out = _join(out, lbl)
+        return out
+    shingles = idx.shingles
+    for i in runs:
+        lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
+        if lbl is not None:
+            out = _join(out, lbl)
+    return out
+
+
+def _digit_label(out: Label, digits: str, idx: _Index) -> Label:
+    """`out` joined with the label of every digit token found in `digits` (an argument's digits in order)."""
+    if len(digits) >= MIN_DIGITS:
+        tracked = idx.digits
+        for d in idx.digits_in(digits):
+            out = _join(out, tracked[d])
+    return out
+
+
+class _TooMany(Exception):
+    """More values in one call than an approval is worked out for (`_MAX_VALUES`)."""
+
+
+_MAX_VALUES = 256
+"""The most matches worked out for one call's approval; past it, the call is asked about each time."""
+
+
+class _Places:
+    """Where the words, letters and digits of a lower-cased text are, worked out when first asked for."""
+
+    def __init__(self, low: str) -> None:
+        self.low = low
+        self._runs: list[tuple[int, int]] | None = None
+
+    @property
+    def runs(self) -> list[tuple[int, int]]:
+        """(start, end) of each word: a run of letters and digits."""
+        if self._runs is None:
+            self._runs = [m.span() for m in _WORD.finditer(self.low)]
+        return self._runs
+
+    def starts(self) -> list[int]:
+        return [a for a, _b in self.runs]
+
+    def ends(self) -> list[int]:
+        return [b for _a, b in self.runs]
+
+    def alnum(self) -> list[int]:
+        """The place of each letter or digit, in order."""
+        return list(chain.from_iterable(range(a, b) for a, b in self.runs))
+
+    def digits(self) -> list[int]:
+        """The place of each digit, in order."""
+        return [m.start() for m in _DIGIT_CHAR.finditer(self.low)]
+
+
+_DIGIT_CHAR = re.compile(r"\d")
+
+
+def _spans(text: str, flat: str, places: Callable[[], list[int]], tracked: Mapping[str, Any], into: set[str],
+           words: _Places, seen: list[int], written: tuple[list[int], list[str | None]] | None) -> None:
+    """Add to `into` how each occurrence of a tracked value in `flat` (the characters of `text` at the
+    positions `places()` gives) is written in `text`: the whole words it lies in (`words`), runs of
+    white space as one space, and those words as written where folding changed them (`written`, see
+    `_written`). `seen` counts the occurrences worked out for the call."""
+    found = [*filter(flat.__contains__, tracked)]
+    if not found:
+        return
+    at, starts, ends = places(), words.starts(), words.ends()
+    for value in found:
+        i = flat.find(value)
+        while i >= 0:
+            seen[0] += 1
+            if seen[0] > _MAX_VALUES:
+                raise _TooMany
+            first = bisect_right(starts, at[i]) - 1  # the word holding the value's first character
+            last = bisect_right(starts, at[i + len(value) - 1]) - 1
+            a, b = starts[first], ends[last]
+            into.add("\0".join(("value", " ".join(text[a:b].split()), *_written(a, b, written))))
+            i = flat.find(value, i + 1)

@@ -1,0 +1,253 @@
+"""What the privacy flow keeps of one tool result (`Observation`), and the label joins it is built with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from vfa import PUBLIC, Label
+
+from ._forms import SHINGLE, _norm_of, _num, _text, _value_form
+
+_TAINTS: dict[frozenset[str], Label] = {}
+"""Taint labels by their sources (results of the same tainted inputs recur)."""
+
+
+def _tainted(obs: Observation, inputs: list[Label]) -> Observation:
+    """`obs` of a result computed from untrusted inputs: untrusted as a whole, grounding nothing. Only
+    their trust carries over (their readers stay with the values, which value tracking follows)."""
+    if not inputs:
+        return obs
+    sources = frozenset().union(*(lbl.sources for lbl in inputs))
+    taint = _TAINTS.get(sources)
+    if taint is None:
+        if len(_TAINTS) >= 4096:
+            _TAINTS.clear()
+        taint = _TAINTS[sources] = Label(sources=sources, trusted=False)
+    obs.untrusted = taint if obs.untrusted is None else _join(obs.untrusted, taint)
+    obs.trusted_parts, obs._words, obs._trusted_text = (), frozenset(), ""
+    return obs
+
+
+_OWNED: dict[tuple[int, tuple[str, ...]], tuple[Label, Label]] = {}
+"""Labels widened to an address's or account's owner, by (label identity, owner); each entry keeps its label alive."""
+
+
+_VOUCHED: dict[int, tuple[Label, Label]] = {}
+
+
+def _vouched(lbl: Label) -> Label:
+    """`lbl`, trusted: for a value the user or a trusted tool supplied whole (its readers and sources stay)."""
+    if lbl.trusted:
+        return lbl
+    hit = _VOUCHED.get(id(lbl))
+    if hit is not None and hit[0] is lbl:
+        return hit[1]
+    out = Label(readers=lbl.readers, sources=lbl.sources, trusted=True)
+    if len(_VOUCHED) >= 4096:
+        _VOUCHED.clear()
+    _VOUCHED[id(lbl)] = (lbl, out)
+    return out
+
+
+def _readable_by(lbl: Label, owner: tuple[str, ...]) -> Label:
+    """`lbl` with an address's or account's owner (`owner`: its principals) among its readers: an
+    address or IBAN tracked inside a private text may go to the one it belongs to (writing to someone,
+    or paying into their account, discloses their own identifier to them, nothing more)."""
+    if lbl.readers is None or lbl.readers.issuperset(owner):
+        return lbl
+    key = (id(lbl), owner)
+    hit = _OWNED.get(key)
+    if hit is not None and hit[0] is lbl:
+        return hit[1]
+    out = Label(readers=lbl.readers.union(owner), sources=lbl.sources, trusted=lbl.trusted)
+    if len(_OWNED) >= 4096:
+        _OWNED.clear()
+    _OWNED[key] = (lbl, out)
+    return out
+
+
+_JOINS: dict[tuple[int, int], tuple[Label, Label, Label]] = {}
+"""Recent joins by identity: the same few labels meet again and again (a label's parts are shared)."""
+
+
+def _join(a: Label, b: Label) -> Label:
+    """`a.join(b)`, without building a new label when one side already absorbs the other (the usual case)."""
+    if a is b or b is PUBLIC:
+        return a
+    if a is PUBLIC:
+        return b
+    ar, br = a.readers, b.readers
+    if (br is None or (ar is not None and ar <= br)) and (b.trusted or not a.trusted) and b.sources <= a.sources:
+        return a
+    if (ar is None or (br is not None and br <= ar)) and (a.trusted or not b.trusted) and a.sources <= b.sources:
+        return b
+    key = (id(a), id(b))
+    hit = _JOINS.get(key)
+    if hit is not None and hit[0] is a and hit[1] is b:  # the entry keeps a and b alive: ids not reused
+        return hit[2]
+    out = a.join(b)
+    if len(_JOINS) >= 4096:
+        _JOINS.clear()
+    _JOINS[key] = (a, b, out)
+    return out
+
+
+def _join_all(labels: Iterable[Label]) -> Label:
+    out = PUBLIC
+    for lbl in labels:
+        out = _join(out, lbl)
+    return out
+
+
+_MANY: dict[tuple[int, ...], tuple[tuple[Label, ...], Label]] = {}
+"""Recent joins of several labels at once, by the labels' identities (a record list's fields meet again)."""
+
+
+def _join_many(labels: tuple[Label, ...]) -> Label:
+    """The join of several labels built in one step (one new label, not one per label joined)."""
+    if len(labels) < 3:
+        return _join_all(labels)
+    key = tuple(map(id, labels))
+    hit = _MANY.get(key)
+    if hit is not None and hit[0] == labels:  # identity first: the entry keeps its labels alive
+        return hit[1]
+    readers = [lbl.readers for lbl in labels if lbl.readers is not None]
+    out = Label(readers=readers[0].intersection(*readers[1:]) if readers else None,
+                sources=frozenset().union(*(lbl.sources for lbl in labels)),
+                trusted=all(lbl.trusted for lbl in labels))
+    if len(_MANY) >= 1024:
+        _MANY.clear()
+    _MANY[key] = (labels, out)
+    return out
+
+
+_NO_KEYS: Mapping[tuple[str, str], Label] = {}
+"""The keys of an observation that showed no record (shared, never written)."""
+
+
+class Observation:
+    """What one tool result showed the model, with the labels of its parts.
+
+    Results that show the model the same JSON text share one observation (`PrivacyFlow._memo_key`):
+    its `call_id` is the call it was first built for; a thread's records say which calls it answers.
+
+    Attributes:
+        label: join of every part's label: the result as a whole.
+        tracked: normalised private values and their labels (value tracking), with the identifier-like
+            letter-digit tokens of private texts.
+        digits: digit tokens of private texts (runs of six or more digits) and their labels.
+        texts: private texts of at least six words, as " word word ... " (words space-separated and
+            padded), with their labels: a six-word run of one is in it, padded, exactly when it is one of
+            its shingles.
+        trusted_parts: the trusted content, as the model saw it (leaves as they are: `_text` gives their text).
+        untrusted: the label of the untrusted content it held, if any (trusted=False).
+        keys: (kind, key) of each record it showed -> the record's label, for sinks that refer to records.
+        text: what the model saw.
+
+    `tracked`, `texts` and `keys` start as shared empty tuples / None-free empties and become lists and
+    a dict when the first entry arrives (most results have none).
+    """
+
+    __slots__ = ("call_id", "tool", "label", "tracked", "texts", "trusted_parts", "untrusted", "keys", "text",
+                 "digits", "_words", "_trusted_text", "_shingles", "_like", "_maps")
+
+    def __init__(self, call_id: str, tool: str, label: Label = PUBLIC, tracked: Any = (), texts: Any = (),
+                 trusted_parts: Any = (), untrusted: Label | None = None, keys: Any = _NO_KEYS,
+                 text: str = "", digits: Any = ()) -> None:
+        self.call_id, self.tool, self.label, self.untrusted, self.text = call_id, tool, label, untrusted, text
+        self.tracked: list[tuple[str, Label]] | tuple[()] = tracked
+        self.texts: list[tuple[str, Label]] | tuple[()] = texts
+        self.digits: list[tuple[str, Label]] | tuple[()] = digits
+        self.trusted_parts: list[Any] | tuple[()] = trusted_parts
+        self.keys: Mapping[tuple[str, str], Label] = keys
+        self._words: frozenset[str] | None = None
+        self._trusted_text: str | None = None
+        self._shingles: dict[str, Label] | None = None
+        self._like: Observation | None = None
+        """An observation of the same result on another call, whose derived forms this one shares."""
+        self._maps: tuple[dict[str, Label], dict[str, Label], dict[str, Label]] | None = None
+
+    def like(self, call_id: str) -> Observation:
+        """An observation of the same result by another call: the parts shared, derived forms computed once."""
+        out = Observation(call_id, self.tool, self.label, self.tracked, self.texts, self.trusted_parts,
+                          self.untrusted, self.keys, self.text, self.digits)
+        out._like = self._like or self
+        return out
+
+    def __repr__(self) -> str:
+        return f"Observation(call_id={self.call_id!r}, tool={self.tool!r}, label={self.label!r})"
+
+    @property
+    def maps(self) -> tuple[dict[str, Label], dict[str, Label], dict[str, Label]]:
+        """`tracked`, `digits` and `texts` as dicts, a value seen twice with its labels joined (computed
+        on first use, shared by observations of the same result; never written to)."""
+        if self._maps is None:
+            self._maps = self._like.maps if self._like is not None else (
+                _map_of(self.tracked), _map_of(self.digits), _map_of(self.texts))
+        return self._maps
+
+    @property
+    def shingles(self) -> dict[str, Label]:
+        """Six-word runs of private text and their labels (computed on first use)."""
+        if self._shingles is None:
+            self._shingles = self._like.shingles if self._like is not None else _shingles_of(self.texts)
+        return self._shingles
+
+    @property
+    def trusted_text(self) -> str:
+        """Normalised trusted content, "|"-separated: what grounds an authority argument (computed on first use)."""
+        if self._trusted_text is None and self._like is not None:
+            self._trusted_text = self._like.trusted_text
+        if self._trusted_text is None:
+            self._trusted_text = "|".join(_norm_of(t if t.__class__ is str else _text(t)) for t in self.trusted_parts)
+        return self._trusted_text
+
+    @property
+    def trusted_words(self) -> frozenset[str]:
+        """The trusted values, whole: each leaf normalised (and a number also in its `_num` form). An
+        authority argument is grounded only by one of these exactly, never by a substring or a word of
+        one (computed on first use: most results never need it)."""
+        if self._words is None and self._like is not None:
+            self._words = self._like.trusted_words
+        if self._words is None:
+            out: set[str] = set()
+            for t in self.trusted_parts:
+                text = t if t.__class__ is str else _text(t)
+                out.add(_value_form(text))
+                if isinstance(t, (int, float)) and not isinstance(t, bool):
+                    out.add(_num(text))
+            out.discard("")
+            self._words = frozenset(out)
+        return self._words
+
+
+def _shingles_of(texts: Iterable[tuple[str, Label]], into: dict[str, Label] | None = None) -> dict[str, Label]:
+    out = {} if into is None else into
+    for text, lbl in texts:
+        words = text.split()
+        for i in range(len(words) - SHINGLE + 1):
+            run = " ".join(words[i:i + SHINGLE])
+            old = out.get(run)
+            out[run] = lbl if old is None else _join(old, lbl)
+    return out
+
+
+def _merge(into: dict[Any, Label], more: Mapping[Any, Label]) -> None:
+    """Join `more`'s labels into `into`, key by key (a plain update when no key is in both)."""
+    if not more:
+        return
+    if into.keys().isdisjoint(more):
+        into.update(more)
+        return
+    for k, lbl in more.items():
+        old = into.get(k)
+        into[k] = lbl if old is None else _join(old, lbl)
+
+
+def _map_of(pairs: Iterable[tuple[str, Label]]) -> dict[str, Label]:
+    out: dict[str, Label] = {}
+    for k, lbl in pairs:
+        old = out.get(k)
+        out[k] = lbl if old is None else _join(old, lbl)
+    return out

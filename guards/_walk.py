@@ -1,0 +1,274 @@
+"""Labelling one declared tool result, field by field (`_Walk`): which fields are private, whose they are,
+which are handled and which tracked."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import compress
+from typing import TYPE_CHECKING, Any
+
+from vfa import PUBLIC, Label
+
+from ._forms import _text
+from ._handles import HANDLE_RE
+from ._observation import _NO_KEYS, Observation, _join
+from ._privacy_decl import Source
+
+if TYPE_CHECKING:
+    from ._flow import PrivacyFlow
+
+_INDICES = re.compile(r"(\[\d+\])+$")
+
+
+def _declares_fields(decl: Source) -> bool:
+    """Whether a declaration names fields of records (private, untrusted or reader fields)."""
+    return bool(decl.private) or bool(decl.readers_from) or (decl.untrusted is not True and bool(decl.untrusted))
+
+
+def _names(decl: Source, field: str) -> bool:
+    """Whether a declaration names a field (private, untrusted or readers)."""
+    return field in decl.private or field in decl.readers_from or (
+        not isinstance(decl.untrusted, bool) and field in decl.untrusted)
+
+
+def _is_text_blocks(value: Any) -> bool:
+    """Whether a value is a list of text content blocks ({"type": "text", "text": ...})."""
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(b, dict) and b.get("type") == "text" for b in value)
+
+
+_BLOBS: dict[int, tuple[Source, Source]] = {}
+
+
+def _blob_source(decl: Source) -> Source:
+    """How a text is labelled when its tool declares record fields: as a whole, private to the user if
+    any field is private, untrusted if any is (a record turned into text by a ToolNode, say as a repr)."""
+    hit = _BLOBS.get(id(decl))
+    if hit is None or hit[0] is not decl:
+        blob = Source(private=frozenset({""}) if decl.private else frozenset(),
+                      untrusted=True if decl.untrusted else frozenset(), handle=False, kind=decl.kind)
+        hit = _BLOBS[id(decl)] = (decl, blob)
+    return hit[1]
+
+
+@lru_cache(maxsize=256)
+def _error_source(kind: str) -> Source:
+    """How a tool's error text is labelled: the whole text private and untrusted, never handled."""
+    return Source(private=frozenset({""}), untrusted=True, handle=False, kind=kind)
+
+
+@lru_cache(maxsize=1024)
+def _field_name(key: str) -> str:
+    """The field name a result path ending in `.key` (and any list indices) gives its leaves."""
+    return _INDICES.sub("", key.rsplit(".", 1)[-1])
+
+
+_FIELD_NAMES: dict[str, str] = {}
+"""String dict keys -> their field names (`_field_name`), for the result walk."""
+
+
+def _name_of(k: Any) -> str:
+    """The field name of a dict key (`_field_name` of its text)."""
+    if k.__class__ is str:
+        name = _FIELD_NAMES.get(k)
+        if name is None:
+            name = _field_name(k)
+            if len(_FIELD_NAMES) < 4096:
+                _FIELD_NAMES[k] = name
+        return name
+    return _field_name(k if isinstance(k, str) else f"{k}")
+
+
+class _Record:
+    """A record's label and tags, with the labels of its fields (cached by field name)."""
+
+    __slots__ = ("label", "tags", "leaves", "plans")
+
+    def __init__(self, label: Label, tags: frozenset[str]) -> None:
+        self.label, self.tags = label, tags
+        self.leaves: dict[str, tuple[Label, Label | None, bool]] = {}
+        self.plans: dict[Any, Any] = {}
+        """Field names of a record -> their plan entries (see `PrivacyFlow._walk`)."""
+
+
+class _Plan:
+    """How the fields of a record (one set of field names) are labelled: one entry per field, in order,
+    (name, label, taint, private, handled); and, for records whose fields all hold strings, the labels,
+    taints, trusted fields and tracked fields at once."""
+
+    __slots__ = ("entries", "flat", "taints", "trusted", "private", "handled")
+
+    def __init__(self, entries: tuple[tuple[Any, ...], ...]) -> None:
+        self.entries = entries
+        self.flat: dict[int, Label] | None = {id(e[1]): e[1] for e in entries}
+        self.taints = {id(e[2]): e[2] for e in entries if e[2] is not None}
+        mask = tuple(e[2] is None for e in entries)
+        self.trusted: tuple[bool, ...] | None = None if all(mask) else (mask if any(mask) else ())
+        self.private = tuple(i for i, e in enumerate(entries) if e[3])
+        self.handled = any(e[4] for e in entries)
+
+
+class _WalkContext:
+    """What walking one tool's results needs from its declaration, made once per (declaration, tool)."""
+
+    __slots__ = ("decl", "tool", "kind", "watched", "key_field", "handled", "plans", "root", "fields", "text")
+
+    def __init__(self, flow: PrivacyFlow, decl: Source, tool: str) -> None:
+        self.decl, self.tool, self.kind = decl, tool, decl.kind or tool
+        self.fields = _declares_fields(decl)
+        """Whether the declaration names record fields (a text result is then labelled as a whole)."""
+        self.text = _names(decl, "text")
+        """Whether it names a field "text" (text blocks are then walked as records)."""
+        self.watched = frozenset(decl.private) | frozenset(decl.readers_from)
+        self.key_field = decl.key or None
+        self.handled = any(decl.is_handled(n) for n in decl.private)
+        self.plans: dict[tuple[Any, ...], _Plan] = {}
+        """Field names -> plan, for fields outside any record."""
+        self.root = flow._entry_of("", decl, tool, self.kind, None)
+
+
+class _Walk:
+    """One walk over one result (see `PrivacyFlow._walk`): the distinct labels of its leaves, their
+    taints (by identity, joined once at the end) and its trusted leaves."""
+
+    __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles")
+
+    def __init__(self, ctx: _WalkContext, flow: PrivacyFlow, thread_id: str, call_id: str, obs: Observation,
+                 trusted: list[Any], mint: bool = True) -> None:
+        self.ctx, self.flow, self.thread_id, self.call_id, self.obs = ctx, flow, thread_id, call_id, obs
+        self.parts: dict[int, Label] = {}
+        self.taints: dict[int, Label] = {}
+        self.trusted = trusted
+        self.handles = flow.handles and mint
+        self.paths = self.handles and ctx.handled
+
+    def plan_of(self, keys: tuple[Any, ...], record: _Record | None) -> _Plan:
+        plans = record.plans if record is not None else self.ctx.plans
+        plan = plans.get(keys)
+        if plan is None:
+            ctx = self.ctx
+            plan = _Plan(tuple(self.flow._entry_of(_name_of(k), ctx.decl, ctx.tool, ctx.kind, record) for k in keys))
+            if all(k.__class__ is str for k in keys):  # other keys may compare equal and name differently
+                if len(plans) > 4096:
+                    plans.clear()
+                plans[keys] = plan
+        return plan
+
+    def echoed(self, v: str) -> bool:
+        """True when a leaf is nothing but handles this thread minted (a tool echoed values it received
+        through them, or text holding minted tokens): their labels are joined and the leaf is shown as it is.
+
+        A handle-shaped token this thread never minted (text an attacker wrote to look like a handle), or
+        a minted handle next to other text, does not exempt the leaf: it is labelled like any leaf (the
+        labels of the minted handles in it joined too).
+        """
+        store, thread, parts = self.flow.store, self.thread_id, self.parts
+        minted = True
+        for m in HANDLE_RE.finditer(v):
+            h = store.get(m.group(0), thread)
+            if h is None:
+                minted = False
+            else:
+                parts[id(h.label)] = h.label
+        return minted and not HANDLE_RE.sub("", v).strip() and HANDLE_RE.search(v) is not None
+
+    def private_leaf(self, v: Any, e: tuple[Any, ...], path: str) -> Any:
+        text = _text(v)
+        self.flow._track(text, e[1], self.obs)
+        if self.handles and e[4]:
+            if isinstance(v, str) and "«" in v:  # a value holding minted handles: the handle stands for it resolved
+                v = self.flow.store.resolve(v, self.thread_id)
+            ctx = self.ctx
+            return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, e[1],
+                                        f"{ctx.tool}#{self.call_id}:{path}")
+        return v
+
+    def walk_list(self, node: list[Any], path: str, record: _Record | None, e: tuple[Any, ...]) -> list[Any]:
+        out: list[Any] = []
+        append = out.append
+        lbl, taint, private = e[1], e[2], e[3]
+        paths, parts, taints = self.paths, self.parts, self.taints
+        for i, v in enumerate(node):
+            cls = v.__class__
+            if cls is dict:
+                append(self.walk_dict(v, f"{path}[{i}]" if paths else "", record))
+            elif cls is list:
+                append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
+            elif cls is not str and isinstance(v, dict):
+                append(self.walk_dict(v, f"{path}[{i}]" if paths else "", record))
+            elif cls is not str and isinstance(v, (list, tuple)):
+                append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
+            elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
+                append(v)  # nothing but handles this thread minted (re-handled input): their labels joined
+            else:
+                parts[id(lbl)] = lbl
+                if taint is not None:  # the taint carries where the content came from, not who may read it
+                    taints[id(taint)] = taint
+                elif v is not None and not (self.handles and e[4]):  # a handled value grounds nothing
+                    self.trusted.append(v)
+                append(self.private_leaf(v, e, f"{path}[{i}]") if private and v is not None else v)
+        return out
+
+    def walk_dict(self, node: dict[Any, Any], path: str, record: _Record | None) -> dict[Any, Any]:
+        ctx = self.ctx
+        key_field = ctx.key_field
+        keyed = key_field is not None and key_field in node
+        if keyed or not ctx.watched.isdisjoint(node):
+            record = self.flow._record_of(node, ctx.decl, ctx.tool, ctx.kind)
+            if keyed:
+                keys_ = self.obs.keys
+                if keys_ is _NO_KEYS:
+                    keys_ = self.obs.keys = {}
+                key = (ctx.kind, str(node[key_field]))
+                keys_[key] = _join(keys_.get(key, PUBLIC), record.label)
+        if node.__class__ is dict:
+            keys, values = tuple(node), node.values()
+        else:
+            items = list(node.items())
+            keys, values = tuple(k for k, _ in items), [v for _, v in items]
+        plan = self.plan_of(keys, record)
+        parts, taints = self.parts, self.taints
+        if not (self.handles and plan.handled):
+            # every field a string, none a handle: labels, taints and trusted parts as planned
+            try:
+                joined = "".join(values)
+            except TypeError:
+                joined = None
+            if joined is not None and "«" not in joined:
+                parts.update(plan.flat)
+                if plan.taints:
+                    taints.update(plan.taints)
+                if plan.trusted is None:
+                    self.trusted.extend(values)
+                elif plan.trusted:
+                    self.trusted.extend(compress(values, plan.trusted))
+                if plan.private:
+                    values = tuple(values)
+                    track, obs, entries = self.flow._track, self.obs, plan.entries
+                    for i in plan.private:
+                        track(values[i], entries[i][1], obs)
+                return node  # shown as it is: nothing in it changes
+        paths = self.paths
+        out = {}
+        for k, v, e in zip(keys, values, plan.entries):
+            cls = v.__class__
+            if cls is dict:
+                out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
+            elif cls is list:
+                out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
+            elif cls is not str and isinstance(v, dict):
+                out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
+            elif cls is not str and isinstance(v, (list, tuple)):
+                out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
+            elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
+                out[k] = v  # nothing but handles this thread minted (re-handled input): their labels joined
+            else:
+                lbl, taint = e[1], e[2]
+                parts[id(lbl)] = lbl
+                if taint is not None:
+                    taints[id(taint)] = taint
+                elif v is not None and not (self.handles and e[4]):  # a handled value grounds nothing
+                    self.trusted.append(v)
+                out[k] = self.private_leaf(v, e, f"{path}.{k}") if e[3] and v is not None else v
+        return out
