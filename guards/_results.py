@@ -1,0 +1,416 @@
+"""Labelling a tool result: `PrivacyFlow.record` and what it builds on (observations shared between
+equal results, handles minted for private fields, values tracked, results computed from handles)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from vfa import Label
+from vfa._jsontext import json_text
+
+from ._forms import _all_strings, _norm, _norm_of, _text, _track_forms, _word_norms
+from ._handles import HANDLE_RE, has_marks
+from ._index import _Needles
+from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _tainted
+from ._privacy_decl import Source, principals
+from ._walk import _blob_source, _is_text_blocks, _Record, _Walk, _WalkContext
+
+_SHOWN = json_text(ensure_ascii=False, default=repr)
+"""What `json.dumps(value, default=repr, ensure_ascii=False)` uses, built once: the text the model sees."""
+_STRICT = json_text(ensure_ascii=False)
+"""The same, for JSON values only (anything else raises): the text that keys a shared observation."""
+_MEMO = 1024
+"""Observations of this many distinct results are kept for sharing (`PrivacyFlow._memo_key`)."""
+_MEMO_TEXT = 1 << 15
+"""Results whose text is longer than this are labelled afresh each time, never kept."""
+
+
+MIN_NORMED = 6
+"""Handle values of at least this many letters and digits are found in a result in any spacing."""
+
+
+class _Results:
+    """`PrivacyFlow`'s labelling of results (its state is set up in `PrivacyFlow.__init__`)."""
+
+    def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
+               inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:
+        """Label one tool result and remember it for the thread; returns the observation.
+
+        `inputs` are the labels of the call's arguments. A result computed from an untrusted input is
+        untrusted whatever the tool declares, and grounds nothing: a tool that echoes what it was
+        given (a reminder, "created '<title>'") would otherwise turn an injected value into a
+        trusted one.
+
+        `secrets` are the labels of the handles among the arguments: values the model could not read
+        but the tool could (and of any handle whose value the result shows). A result computed from one, or its error text, is shown to the model as
+        one handle, private to their readers, whatever the tool declares: whatever a tool makes of a
+        value (reverses, encodes, slices, tests it) would otherwise reach the model in a form no
+        tracking can follow. What the model still learns is whether the call failed: one bit per
+        call. In a flow without handles (an audit of values read in clear), the result is shown,
+        private to their readers, and tracked.
+        """
+        computed = bool(secrets)
+        if not secrets and self.store.has_thread(thread_id):
+            # it shows a value the model may only see as a handle (the world held it): all of it is
+            # hidden, not the value alone, or a list of guesses would come back with the right one marked
+            secrets = self._shown_secrets(thread_id, result)
+        if secrets:
+            obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
+            return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
+                                                           hide=self.handles, computed=computed))
+        return self._remember(thread_id, call_id, self._observation(thread_id, call_id, tool, decl, result, inputs))
+
+    def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
+                 hide: bool, computed: bool = True) -> Observation:
+        """`obs` of a result computed from handled values (see `record`)."""
+        # their join, trust aside (the inputs' concern), as sets: a result showing a value read again
+        # and again shows every earlier handle of it, and label by label the joins would grow with each
+        readers: frozenset[str] | None = None
+        sources: set[str] = set()
+        for s in secrets:
+            if s.readers is not None:
+                readers = s.readers if readers is None else readers & s.readers
+            sources |= s.sources
+        lbl = Label(readers=readers, sources=frozenset(sources))
+        if hide:
+            # Its own label: the secrets' readers (and any the tool declared), and sources that name it
+            # apart, never the result's field names or record keys (they may be computed from the
+            # secret: a denial would read them out). Its origins are not the secrets' own, so a
+            # person's approval of one never covers the other.
+            readers = lbl.readers if obs.label.readers is None else (
+                obs.label.readers if lbl.readers is None else lbl.readers & obs.label.readers)
+            sources = {f"tool:{tool}", f"derived:{tool}#{obs.call_id}"}
+            # what the secrets were derived from, not the secrets' own derived names: those stand for
+            # nothing but their call, and a record read again and again would pile them up (a poll of
+            # the balance would carry every earlier poll)
+            sources.update(s if s.startswith("derived-from:") else f"derived-from:{s}"
+                           for s in lbl.sources if not s.startswith(("tool:", "derived:")))
+            whole = Label(readers=readers, sources=frozenset(sources),
+                          trusted=obs.label.trusted and obs.untrusted is None)
+            obs.label = whole
+            obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, result, whole, f"{tool}#{obs.call_id}",
+                                       derived=True)
+            # the model saw a handle: nothing of the result grounds an argument or is copied in clear;
+            # records a tool read from the world stay known to sinks that refer to them (a file shared
+            # by its path), but not those of a result computed from a secret (their keys may encode it)
+            obs.tracked, obs.texts, obs.digits, obs.trusted_parts = (), (), (), ()
+            if computed:
+                obs.keys = _NO_KEYS
+            elif obs.keys:  # not a record named by the value the result was hidden for (a guess would find it)
+                obs.keys = {k: v for k, v in obs.keys.items() if not self._shown_secrets(thread_id, str(k[1]))}
+            obs._words, obs._trusted_text = frozenset(), ""
+            return obs
+        obs.label = _join(obs.label, lbl)
+        try:
+            value = json.loads(obs.text) if not isinstance(result, str) else obs.text
+        except ValueError:
+            value = obs.text
+        for text in _all_strings(value):  # keys too: a tool may key a record by what it computed
+            rest = HANDLE_RE.sub(" ", text) if "«" in text else text  # a handle carries its own label
+            if rest.strip():
+                self._track(rest, lbl, obs, owners=False)  # an address computed from a secret is nobody's own
+        return obs
+
+    def secrets_in(self, args: Any, thread_id: str) -> list[Label]:
+        """The labels of the handles in a call's arguments. A token this thread's store does not hold
+        counts as private to the user: the guard denies a call holding one, so a call that ran with one
+        was checked against handles this flow has since lost (a restart, a trimmed history)."""
+        if not has_marks(args):
+            return []
+        store, out = self.store, []
+        for t in store.tokens_in(args):
+            h = store.get(t, thread_id)
+            out.append(h.label if h is not None else self._lost(t))
+        return out
+
+    def _lost(self, token: str) -> Label:
+        return Label(readers=frozenset(self.policy.user), sources=frozenset({f"lost-handle:{token}"}))
+
+    def _observation(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
+                     inputs: Iterable[Label], *, share: bool = True, mint: bool = True) -> Observation:
+        """The observation of one result (not yet remembered); `share`: it may come from, and go to,
+        the memo of results shown alike; `mint`: its private fields are shown as handles of their own
+        (not for a result shown as one handle: a field's handle would carry only its declared label)."""
+        inputs = inputs if isinstance(inputs, (list, tuple)) else list(inputs)
+        tainted = [lbl for lbl in inputs if not lbl.trusted]
+        ctx = key = None
+        if decl is not None:
+            ctx = self._context(decl, tool)
+            if ctx.fields:
+                # text where records were declared: their fields cannot be told apart, so it is labelled
+                # as a whole (text blocks too, unless their `text` field is itself declared)
+                if isinstance(result, str):
+                    ctx = self._context(_blob_source(decl), tool)
+                elif not ctx.text and _is_text_blocks(result):
+                    text = "".join(str(b.get("text", "")) for b in result)
+                    # not shared: its text is set below, and an observation from the memo is everyone's
+                    obs = self._observation(thread_id, call_id, tool, _blob_source(decl), text, inputs,
+                                            share=False, mint=mint)
+                    obs.text = _SHOWN(result)  # the blocks are shown as they are (a blob hands out no handles)
+                    return obs
+            key = self._memo_key(ctx, result, thread_id)
+            if key is not None and share:
+                hit = self._memo.get(key)
+                if hit is not None and hit[0] is ctx:  # the same observation serves every call alike
+                    return _tainted(hit[1].like(call_id), tainted) if tainted else hit[1]
+        obs = Observation(call_id, tool)
+        trusted: list[Any] = []
+        if ctx is None:
+            lbl = Label(sources=frozenset({f"tool:{tool}"}), trusted=self.policy.undeclared_output == "trusted")
+            shown = result
+            (trusted if lbl.trusted else []).extend(_all_strings(result))
+            if not lbl.trusted:
+                obs.untrusted = lbl
+            obs.label = _join(obs.label, lbl)
+        else:
+            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint)
+        obs.trusted_parts = trusted
+        if key is not None:  # nothing in it was handled: the model sees the result as it is
+            obs.text = key[2]
+            if share:
+                memo = self._memo
+                with self._lock:
+                    if len(memo) >= _MEMO:
+                        memo.clear()
+                    memo[key] = (ctx, obs)
+                if tainted:  # the shared observation stays as the result alone makes it
+                    obs = _tainted(obs.like(call_id), tainted)
+            else:
+                obs = _tainted(obs, tainted)
+        else:
+            obs.text = shown if isinstance(shown, str) else _SHOWN(shown)
+            obs = _tainted(obs, tainted)
+        return obs
+
+    def _remember(self, thread_id: str, call_id: str, obs: Observation) -> Observation:
+        """Keep `obs` as what the call showed on the thread (an observation shared between calls, see
+        `_memo_key`, carries the first call's id: the thread's records say which call it answers)."""
+        with self._lock:
+            self._obs[(thread_id, call_id)] = obs
+            threads = self._thread_calls
+            calls = threads.pop(thread_id, None)  # re-inserted last: threads stay ordered by activity
+            if calls is None:
+                threads[thread_id] = [call_id]
+                self._thread_seen[thread_id] = {call_id}
+                if len(threads) > self.max_threads:
+                    self._trim()
+            else:
+                calls.append(call_id)
+                threads[thread_id] = calls
+                self._thread_seen[thread_id].add(call_id)
+        return obs
+
+    def _context(self, decl: Source, tool: str) -> _WalkContext:
+        ctx = self._contexts.get((id(decl), tool))
+        if ctx is None or ctx.decl is not decl:
+            if len(self._contexts) > 1024:
+                self._contexts.clear()
+            ctx = self._contexts[(id(decl), tool)] = _WalkContext(self, decl, tool)
+        return ctx
+
+    def _memo_key(self, ctx: _WalkContext, result: Any, thread_id: str) -> tuple[int, bool, str] | None:
+        """The key under which a result's observation is shared between calls, or None when it cannot be.
+
+        A result is labelled from its field names and values alone, so two results that show the model
+        the same JSON text get the same labels, tracked values and trusted parts. It cannot be shared
+        when its declaration hands out handles (they are minted per call), when it holds handle-shaped
+        text, values that are not JSON (shown through their repr), or a value of one of this thread's
+        handles (whose result is then shown as a handle): those are labelled afresh.
+        """
+        if self.handles and ctx.handled:
+            return None
+        if result.__class__ is str:
+            text = result
+        else:
+            try:
+                text = _STRICT(result)
+            except (TypeError, ValueError):
+                return None
+        if len(text) > _MEMO_TEXT or "«" in text:
+            return None
+        if self.store.has_thread(thread_id) and self._values_of(thread_id)[0].found_in(text):
+            return None
+        return (id(ctx), result.__class__ is str, text)
+
+    def _values_of(self, thread_id: str) -> tuple[_Needles, tuple[Label, ...], _Needles, tuple[Label, ...]]:
+        """The texts of a thread's handle values as a result would show them, raw and JSON-escaped
+        (values of fewer than three characters left out), and each text's handle label; and the
+        normal forms of those of at least `MIN_NORMED` letters and digits with theirs; extended when
+        the thread minted more (a long thread's handles are read once each, not on every result)."""
+        handles = self.store.of_thread(thread_id)
+        hit = self._handle_forms.get(thread_id)
+        start = 0
+        if hit is not None:
+            count, last, out = hit
+            # a thread's handles are only ever appended, unless the store dropped the thread since
+            if count <= len(handles) and (count == 0 or handles[count - 1] is last):
+                if count == len(handles):
+                    return out
+                start = count
+        forms: list[str] = []
+        labels: list[Label] = []
+        normed: list[str] = []
+        normed_labels: list[Label] = []
+        for h in handles[start:]:
+            t = _text(h.value)
+            more = [t, _STRICT(t)[1:-1]] if len(t) >= 3 else []
+            if isinstance(h.value, float):  # also as JSON writes it (1e+16, 4.2e-07)
+                more.append(_STRICT(h.value))
+            forms += more
+            labels += [h.label] * len(more)
+            if len(n := _norm_of(t)) >= MIN_NORMED:
+                normed.append(n)
+                normed_labels.append(h.label)
+        if start:
+            out = (out[0].extended(forms), (*out[1], *labels), out[2].extended(normed), (*out[3], *normed_labels))
+        else:
+            out = (_Needles(tuple(forms)), tuple(labels), _Needles(tuple(normed)), tuple(normed_labels))
+        with self._lock:
+            self._handle_forms[thread_id] = (len(handles), handles[-1] if handles else None, out)
+        return out
+
+    def _shown_secrets(self, thread_id: str, result: Any) -> list[Label]:
+        """The labels of the thread's handles whose value a result shows."""
+        forms, labels, normed, normed_labels = self._values_of(thread_id)
+        if not forms.items:
+            return []
+        text = result if isinstance(result, str) else _SHOWN(result)
+        found = [labels[i] for i in forms.found_in(text)]
+        # also with case and punctuation ignored inside one word, for values long enough to mean
+        # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
+        # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth. The words'
+        # normal forms run together are the text's: a value in none of them needs no word split.
+        if normed.items:
+            maybe = normed.found_in(_norm(text))
+            if maybe:
+                words = _word_norms(text)
+                found += [normed_labels[i] for i in maybe if normed.items[i] in words]
+        return found
+
+    def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
+              trusted: list[Any], mint: bool = True) -> Any:
+        """What the model sees of a declared result: every part labelled, private fields handled or tracked.
+
+        One recursive pass (`_Walk`). A record's fields are labelled by a plan made once per (record,
+        field names): each field's name, labels and whether it is private or handled. A leaf's path (for
+        its handle) is built only when the declaration hands out handles. Trusted leaves are kept as they
+        are and turned into text only when grounding needs it.
+        """
+        w = _Walk(ctx, self, thread_id, call_id, obs, trusted, mint)
+        if isinstance(result, dict):
+            shown = w.walk_dict(result, "", None)
+        elif isinstance(result, (list, tuple)):
+            shown = w.walk_list(result, "", None, ctx.root)
+        elif isinstance(result, str) and "«" in result and w.echoed(result):
+            shown = result
+        else:
+            e = ctx.root
+            w.parts[id(e[1])] = e[1]
+            if e[2] is not None:
+                w.taints[id(e[2])] = e[2]
+            elif result is not None and not (self.handles and e[4]):
+                trusted.append(result)
+            shown = w.private_leaf(result, e, "") if e[3] and result is not None else result
+        parts = w.parts
+        obs.label = _join_many((obs.label, *parts.values())) if len(parts) != 1 else _join(obs.label, *parts.values())
+        taints = w.taints
+        if taints:
+            obs.untrusted = _join_many((*taints.values(),) if obs.untrusted is None else (obs.untrusted, *taints.values()))
+        return shown
+
+    def _entry_of(self, name: str, decl: Source, tool: str, kind: str,
+                  record: _Record | None) -> tuple[str, Label, Label | None, bool, bool]:
+        """A field's plan entry: (name, label, taint, private, handled)."""
+        if record is not None:
+            cached = record.leaves.get(name)
+            if cached is None:
+                cached = record.leaves[name] = self._leaf_label_of(name, decl, tool, kind, record)
+        else:
+            key = (id(decl), tool, kind, name)
+            hit = self._leaf_cache.get(key)
+            if hit is None or hit[0] is not decl:
+                if len(self._leaf_cache) > 4096:
+                    self._leaf_cache.clear()
+                hit = self._leaf_cache[key] = (decl, self._leaf_label_of(name, decl, tool, kind, None))
+            cached = hit[1]
+        lbl, taint, private = cached
+        return name, lbl, taint, private, private and decl.is_handled(name)
+
+    def _record_of(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> _Record:
+        """The record's label and tags, shared by every record with the same key and readers."""
+        who = tuple(principals(node.get(f)) for f in decl.readers_from)
+        memo = (id(decl), tool, kind, str(node[decl.key]) if decl.key and decl.key in node else None, who)
+        rec = self._records.get(memo)
+        if rec is None:
+            if len(self._records) > 4096:
+                self._records.clear()
+            rec = self._records[memo] = _Record(*self._record_label(node, decl, tool, kind))
+        return rec
+
+    def _record_label(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> tuple[Label, frozenset[str]]:
+        sources = {f"tool:{tool}"}
+        if decl.key and decl.key in node:
+            key = str(node[decl.key])  # a private key goes by a digest: a denial reads its sources out
+            if decl.key in decl.private:
+                self.private_keys.add(kind)
+                sources.add(f"{kind}:{self.store.digest(key)}")
+            else:
+                sources.add(f"{kind}:{key}")
+        tags = set(sources)
+        readers: set[str] | None = set(self.policy.user)
+        for f in decl.readers_from:
+            who = principals(node.get(f))
+            tags |= {f"{kind}:{f}:{p}" for p in who}
+            if "*" in who:
+                readers = None
+            elif readers is not None:
+                readers |= who
+        lbl = Label(readers=None if readers is None else frozenset(readers), sources=frozenset(sources))
+        return lbl, frozenset(tags)
+
+    def _leaf_label_of(self, name: str, decl: Source, tool: str, kind: str,
+                       record: _Record | None) -> tuple[Label, Label | None, bool]:
+        base, tags = (record.label, record.tags) if record is not None else (Label(readers=frozenset(self.policy.user),
+                                                              sources=frozenset({f"tool:{tool}"})), frozenset())
+        untrusted = decl.is_untrusted(name) and not self.policy.trusts(tags | base.sources)
+        private = name in decl.private
+        sources = base.sources | {f"{kind}.{name}"} if name else base.sources
+        readers = None
+        if private and base.readers is not None:
+            readers = base.readers | self._granted(sources | tags)
+        taint = Label(sources=sources, trusted=False) if untrusted else None
+        return Label(readers=readers, sources=sources, trusted=not untrusted), taint, private
+
+    def _granted(self, sources: frozenset[str]) -> frozenset[str]:
+        got = self._grants.get(sources)
+        if got is None:
+            got = self._grants[sources] = self.policy.granted(sources)
+        return got
+
+    def _track(self, text: str, lbl: Label, obs: Observation, *, owners: bool = True) -> None:
+        n, padded, alnum, digits, owned = _track_forms(text)
+        owners = owned if owners else ()
+        if n is not None or alnum:
+            if obs.tracked.__class__ is tuple:
+                obs.tracked = []
+            owner = dict(owners) if owners else None
+            if n is not None:
+                obs.tracked.append((n, lbl if owner is None or n not in owner else _readable_by(lbl, owner[n])))
+            if owner is None:
+                obs.tracked.extend((t, lbl) for t in alnum)
+            else:
+                obs.tracked.extend((t, lbl if t not in owner else _readable_by(lbl, owner[t])) for t in alnum)
+        if digits:
+            if obs.digits.__class__ is tuple:
+                obs.digits = []
+            if owners:
+                owner = dict(owners)
+                obs.digits.extend((d, lbl if d not in owner else _readable_by(lbl, owner[d])) for d in digits)
+            else:
+                obs.digits.extend((d, lbl) for d in digits)
+        if padded is not None:
+            if obs.texts.__class__ is tuple:
+                obs.texts = []
+            obs.texts.append((padded, lbl))

@@ -1,0 +1,274 @@
+"""What the privacy flow holds per thread: kept while a call runs, dropped past `max_threads`, rebuilt
+from the journal, and what the graph state's messages show (`scan`)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from langchain_core.messages import HumanMessage, ToolMessage
+
+from vfa import Label
+
+from ._forms import _text, _users_forms
+from ._privacy_decl import source_of
+from ._walk import _error_source
+
+_RECENT = 64
+"""Message scans (and call-set indexes) are kept for this many most recently active threads."""
+
+
+class _Scan:
+    """What argument labelling reads from a thread's messages (see `PrivacyFlow.scan`): a snapshot of
+    one state's messages, never changed once made (a call labelling from it must not see the user
+    messages of another state on the same thread)."""
+
+    __slots__ = ("messages", "texts", "users", "carrying")
+
+    def __init__(self, messages: list[Any], texts: tuple[str, ...], users: tuple[str, frozenset[str]],
+                 carrying: frozenset[str]) -> None:
+        self.messages = messages
+        """A copy of the messages read (compared with a state's to see what was appended)."""
+        self.texts = texts
+        """The user messages' texts."""
+        self.users = users
+        self.carrying = carrying
+        """The call ids of tool messages that show the model a result (not a denial, rejection or pause)."""
+
+    def extended(self, messages: list[Any]) -> _Scan:
+        """The scan of `messages`, which begin with this scan's."""
+        texts, carrying = self.texts, None
+        for m in messages[len(self.messages):]:
+            if isinstance(m, ToolMessage):
+                info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+                if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT):
+                    if carrying is None:
+                        carrying = set(self.carrying)
+                    carrying.add(m.tool_call_id)
+            elif isinstance(m, HumanMessage):
+                texts = (*texts, _text(m.content))
+        return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
+                     self.carrying if carrying is None else frozenset(carrying))
+
+
+_NO_SCAN = _Scan([], (), _users_forms(()), frozenset())
+
+
+_NO_RESULT = frozenset({"denied", "rejected", "paused"})
+"""Outcomes (in a guard node's tool message artifact) whose message shows no tool result."""
+
+
+class _Threads:
+    """`PrivacyFlow`'s keeping of threads (its state is set up in `PrivacyFlow.__init__`)."""
+
+    def forget(self, thread_id: str) -> None:
+        """Drop what this flow holds for a thread (its observations, index and handles); while a call
+        on it runs, once that call is done. Should the thread go on, it is rebuilt from the journal,
+        or its arguments are labelled fail-closed."""
+        with self._lock:
+            if thread_id in self._held:  # a call on it runs: dropped when the last one is done
+                self._forgotten.add(thread_id)
+            else:
+                self._drop(thread_id)
+
+    def hold(self, thread_id: str) -> None:
+        """Keep a thread's state while a call on it runs: the guard node holds the thread from a call's
+        labels to its result, so staying under `max_threads` never drops what a running call reads
+        (its handles, its index) between one hook and the next."""
+        with self._lock:
+            self._held[thread_id] = self._held.get(thread_id, 0) + 1
+
+    def release(self, thread_id: str) -> None:
+        """End a `hold`; threads over `max_threads` that were held are dropped now."""
+        with self._lock:
+            self._unhold(thread_id)
+
+    def _unhold(self, thread_id: str) -> None:
+        """`release`, with the lock held."""
+        n = self._held.pop(thread_id, 0) - 1
+        if n > 0:
+            self._held[thread_id] = n
+        elif thread_id in self._forgotten:
+            self._forgotten.discard(thread_id)
+            self._drop(thread_id)
+        self._trim()
+
+    def _trim(self) -> None:
+        """Drop the threads least recently shown a result while over `max_threads`, skipping those a
+        running call holds (with the lock held: a thread cannot be held and dropped at once)."""
+        threads = self._thread_calls
+        excess = len(threads) - self.max_threads
+        if excess <= 0:
+            return
+        held = self._held
+        for thread_id in [t for t in itertools.islice((t for t in threads if t not in held), excess)]:
+            self._drop(thread_id)
+
+    def _drop(self, thread_id: str) -> None:
+        """`forget`, with the lock held."""
+        for call in self._thread_calls.pop(thread_id, ()):
+            self._obs.pop((thread_id, call), None)
+        self._thread_seen.pop(thread_id, None)
+        self._unrecorded.pop(thread_id, None)
+        self._marks.pop(thread_id, None)
+        self._indexes.pop(thread_id, None)
+        self._scans.pop(thread_id, None)
+        self._calls_index.pop(thread_id, None)
+        self.store.forget(thread_id)
+        self._handle_forms.pop(thread_id, None)
+
+    def _unheard(self, thread_id: str) -> bool:
+        """True when the journal certainly holds nothing of the thread (a new conversation): nothing to
+        rebuild. Asked of a thread the flow holds nothing of, no rebuild of it running."""
+        may_hold = getattr(self.journal, "may_hold", None)
+        return self.journal is None or (may_hold is not None and not may_hold(thread_id))
+
+    def _moved(self, thread_id: str) -> bool:
+        """True when others (another replica, another flow on the journal) wrote on the thread since
+        this flow last read it whole: what they recorded may be missing here. A journal that cannot
+        tell (no `elsewhere`) is read again at every label (fail closed)."""
+        journal = self.journal
+        if journal is None:
+            return False
+        elsewhere = getattr(journal, "elsewhere", None)
+        return elsewhere is None or elsewhere(thread_id) != self._marks.get(thread_id, 0)
+
+    def _rebuild(self, thread_id: str, carrying: frozenset[str] | None, *, whole: bool = False) -> set[str]:
+        """Restore what the flow lacks of a thread, one rebuild at a time: a call labelled on the thread
+        meanwhile waits for the whole of it. A thread not in memory (never seen, dropped, a restart),
+        or one another replica wrote on (`whole`), takes every result on record it lacks, as it would
+        have had it been kept (those trimmed from the messages too); then the results the messages
+        show that the journal lacks are returned."""
+        with self._lock:
+            self._held[thread_id] = self._held.get(thread_id, 0) + 1  # never dropped mid-rebuild
+        try:
+            # a lock of its own stripe: other conversations' rebuilds go on meanwhile
+            with self._restoring[hash(thread_id) % len(self._restoring)]:
+                self._rebuilding.add(thread_id)
+                try:
+                    known = self._thread_seen.get(thread_id)
+                    if (whole and self._moved(thread_id)) or (known is None and thread_id not in self._unrecorded):
+                        elsewhere = getattr(self.journal, "elsewhere", None)
+                        mark = elsewhere(thread_id) if elsewhere is not None else 0  # before the read: a write after it is read next time
+                        self._restore(thread_id, None, whole=True)
+                        self._mark(thread_id, mark)
+                        known = self._thread_seen.get(thread_id)
+                        if carrying and self.journal is not None:  # the journal was read whole: what it lacks, it lacks
+                            self._unrecord(thread_id, carrying - (known or frozenset()))
+                    if carrying and (known is None or not carrying <= known):
+                        return self._restore(thread_id, carrying)
+                    return set()
+                finally:
+                    self._rebuilding.discard(thread_id)
+        finally:
+            with self._lock:
+                self._unhold(thread_id)
+
+    def _restore(self, thread_id: str, carrying: frozenset[str] | None, *, whole: bool = False) -> set[str]:
+        """Rebuild the observations of results the model saw on a thread but this flow does not hold
+        (the process restarted, or the thread was forgotten), from the journal's records of them, in
+        the order they were made; returns the call ids still unknown.
+
+        With the same handle secret the rebuilt handles are the ones in the model's context; with
+        another, those handles read as forgeries and are denied.
+        """
+        known = self._thread_seen.get(thread_id, set())
+        if carrying is None:  # no messages to tell what the model saw: every result on record counts
+            if self.journal is None or (thread_id in self._unrecorded and not whole):
+                return set()
+        else:
+            missing = set(carrying) - known
+            if not missing or self.journal is None or missing <= self._unrecorded.get(thread_id, set()):
+                return missing  # nothing to look up, nowhere to look, or looked up before in vain
+        may_hold = getattr(self.journal, "may_hold", None)
+        # a conversation the journal never saw (most first labels) has nothing on record: no query
+        entries = () if carrying is None and may_hold is not None and not may_hold(thread_id) \
+            else self.journal.entries(thread_id)
+        # read anyway: every result on record the flow lacks counts (trimmed from the messages, or
+        # shown by another replica), not only those the messages show
+        wanted = {e.call_id for e in entries if e.kind in ("ran", "committed", "failed")} - known
+        if carrying is None:
+            missing = wanted
+        scan = self._scans.get(thread_id)
+        users = scan.users if scan is not None else _users_forms(())
+        labels: dict[str, list[Label]] = {}
+        secrets: dict[str, list[Label]] = {}
+        for e in entries:
+            if e.call_id not in wanted:
+                continue
+            if e.kind in ("proposed", "edited"):  # its arguments, labelled from what was seen before it
+                args = e.data.get("args")
+                labels[e.call_id] = list(self._label_args(args, thread_id, users, None).values()) \
+                    if isinstance(args, dict) else []
+                secrets[e.call_id] = self.secrets_in(args, thread_id)
+            elif e.kind in ("ran", "committed", "failed"):
+                spec = self._spec(e.tool)
+                with self._lock:
+                    done = (thread_id, e.call_id) in self._obs
+                if spec is not None and not done:
+                    decl = source_of(spec.meta)
+                    if e.kind == "failed":  # labelled as `observe_error` labels it
+                        decl, result = _error_source((decl.kind if decl is not None else "") or e.tool), e.data.get("error")
+                    else:
+                        result = e.data.get("result")
+                    self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
+                                secrets=secrets.get(e.call_id, ()))
+        if carrying is None:  # read whole, and every result restored: not read again (a read or a restore that failed raised)
+            with self._lock:
+                self._unrecorded.setdefault(thread_id, set())
+                if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
+                    del self._unrecorded[next(iter(self._unrecorded))]
+        left = missing - self._thread_seen.get(thread_id, set())
+        self._unrecord(thread_id, left)
+        return left
+
+    def _mark(self, thread_id: str, mark: int) -> None:
+        """Note how many entries other connections had written on the thread when it was read whole."""
+        with self._lock:
+            if mark:
+                self._marks.pop(thread_id, None)
+                self._marks[thread_id] = mark
+                if len(self._marks) > self.max_threads:  # bounded like the threads themselves
+                    del self._marks[next(iter(self._marks))]
+            else:
+                self._marks.pop(thread_id, None)
+
+    def _unrecord(self, thread_id: str, calls: Collection[str]) -> None:
+        """Note calls the journal was read for in vain (not read again for them)."""
+        if calls:
+            with self._lock:
+                self._unrecorded.setdefault(thread_id, set()).update(calls)
+                if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
+                    del self._unrecorded[next(iter(self._unrecorded))]
+
+    def scan(self, state: Any, thread_id: str) -> _Scan | None:
+        """The call ids of the state's tool messages that showed results, and its user texts' forms
+        (None: no messages).
+
+        Kept per thread and extended by the messages appended since the last call: the history only
+        grows between calls, and is read again from scratch when its known prefix changed.
+        """
+        messages = None
+        mapping = state.__class__ is dict or isinstance(state, Mapping)
+        for key in self._message_keys:  # a dict state, or a pydantic / dataclass one
+            messages = state.get(key) if mapping else getattr(state, key, None)
+            if messages is not None:
+                break
+        if not isinstance(messages, list):
+            return None
+        scans = self._scans
+        old = scans.get(thread_id)
+        if old is not None:
+            known = old.messages
+            n = len(known)
+            if len(messages) == n and messages == known:  # identity first: C speed
+                return old
+            if len(messages) < n or messages[:n] != known:
+                old = None  # not a continuation: read from the start
+        scan = (old or _NO_SCAN).extended(messages)
+        with self._lock:
+            if thread_id not in scans and len(scans) >= _RECENT:  # the most recently begun threads only
+                del scans[next(iter(scans))]
+            scans[thread_id] = scan
+        return scan
