@@ -1,9 +1,10 @@
-"""Values cut in two across two texts: found in time linear in the number of texts.
+"""Values cut across texts: found in time linear in the number of texts.
 
-A value split over two arguments with others between them ("078-05" in an event's title, "1120" in
-its description, the day between) is in no join of the arguments in their order. Joining every two
-of n texts costs n² joins, which a hostile call with many list items turns into minutes; instead each
-value is indexed by where it can be cut, and each text is looked up by its ends.
+A value split over arguments with others between them ("078-05" in an event's title, "1120" in its
+description, the day between) is in no join of the arguments in their order. Joining every two of n
+texts costs n² joins (every order of three, n³), which a hostile call with many list items turns into
+minutes; instead each value is indexed by where it can be cut, each text is looked up by its ends,
+and a value cut into three pieces is followed through the text that is its whole middle piece.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ where one of its pieces is at most `PIECE` long, and at its other cuts by lookin
 `PIECE` characters up in it (`_middles`)."""
 
 PAIRS = 16
-"""The pairs of texts reported per value at most (a value cut the same way across many is one value)."""
+"""The orders of texts reported per value at most, and kept per piece of it followed (a value cut the
+same way across many is one value)."""
 
 VISITS = 1_000_000
 """The index entries one `across` may test: texts crafted to end as thousands of values begin would
@@ -87,16 +89,21 @@ class Cuts:
                 index[key] = (*index.get(key, ()), *entries)
         return out
 
-    def across(self, forms: Sequence[Sequence[str]]) -> tuple[dict[str, list[tuple[int, int]]], bool]:
-        """The values cut in two across two of the texts: value -> the pairs (i, j), i != j, of a text
-        whose end holds its first piece and a text whose start holds the rest; and whether some value
-        had more than `PAIRS` such pairs (only `PAIRS` are listed). Texts are strings, or lists of
-        words (`words`). Raises `TooManyCuts` past `VISITS` entries tested."""
+    def across(self, forms: Sequence[Sequence[str]], *, through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
+        """The values cut across two or three of the texts: value -> the orders (i, j) or (i, m, j) of
+        distinct texts holding it between them: text i ends with its first piece, text m is the whole
+        middle piece, and text j starts with the rest; and whether some value had more than `PAIRS`
+        such orders (only `PAIRS` are listed: a value may then be listed with none). Without `through`,
+        only values cut in two. Texts are strings, or lists of words (`words`). Raises `TooManyCuts`
+        past `VISITS` entries tested."""
         if not self.heads or len(forms) < 2:
             return {}, False
         words = self.words
         key = " ".join if words else None
-        left: dict[tuple[str, int], list[int]] = {}  # (value, cut) -> texts ending in its first piece
+        # (value, cut) -> orders of texts that hold the value up to the cut, the last one ending there
+        held: dict[tuple[str, int], list[tuple[int, ...]]] = {}
+        wild: set[tuple[str, int]] = set()
+        """Cuts reached by more than `PAIRS` orders: followed on as reached by any texts (fail closed)."""
         capped = False
         budget = [VISITS]
 
@@ -105,14 +112,11 @@ class Cuts:
             if budget[0] < 0:
                 raise TooManyCuts(f"more than {VISITS} ways to cut values across {len(forms)} texts")
 
-        def note_end(value: str, cut: int, i: int) -> None:
+        def note(state: tuple[str, int], order: tuple[int, ...]) -> None:
             nonlocal capped
-            ends = left.setdefault((value, cut), [])
-            if i not in ends:
-                if len(ends) < PAIRS:
-                    ends.append(i)
-                else:
-                    capped = True
+            if not _kept(held.setdefault(state, []), order):
+                capped = True
+                wild.add(state)
 
         for i, form in enumerate(forms):
             for k in range(1, min(PIECE, len(form)) + 1):
@@ -121,27 +125,28 @@ class Cuts:
                 spend(len(entries))
                 for value, cut in entries:
                     if cut <= PIECE or _ends(form, value, cut, words):  # a longer piece: the rest must be there too
-                        note_end(value, cut, i)
+                        note((value, cut), (i,))
             if len(form) > PIECE:  # a long value cut where both pieces are longer than PIECE
                 for value, cut in _middles(self.long, form[-PIECE:], PIECE, spend):
                     if form.endswith(value[:cut]):  # type: ignore[union-attr]
-                        note_end(value, cut, i)
-        if not left:
+                        note((value, cut), (i,))
+        if not held:
             return {}, capped
-        found: dict[str, list[tuple[int, int]]] = {}
+        if through:
+            self._through(forms, held, wild, note, spend)
+        found: dict[str, list[tuple[int, ...]]] = {}
 
         def note_start(value: str, cut: int, j: int) -> None:
             nonlocal capped
-            for i in left.get((value, cut), ()):
-                if i == j:
-                    continue
-                pairs = found.setdefault(value, [])
-                if (i, j) in pairs:
-                    continue
-                if len(pairs) < PAIRS:
-                    pairs.append((i, j))
-                else:
+            state = (value, cut)
+            orders = found.setdefault(value, [])
+            if state in wild:  # reached by more orders than were kept: found whatever texts they were
+                capped = True
+            for order in held.get(state, ()):
+                if j not in order and not _kept(orders, (*order, j)):
                     capped = True
+            if not orders and state not in wild:
+                del found[value]
 
         for j, form in enumerate(forms):
             for k in range(1, min(PIECE, len(form)) + 1):
@@ -149,14 +154,54 @@ class Cuts:
                 entries = self.tails.get(key(piece) if key else piece, ())
                 spend(len(entries))
                 for value, cut in entries:
-                    if (value, cut) in left and (
+                    if (value, cut) in held and (
                             _length(value, words) - cut <= PIECE or _starts(form, value, cut, words)):
                         note_start(value, cut, j)
             if len(form) > PIECE:
                 for value, cut in _middles(self.long, form[:PIECE], 0, spend):
-                    if (value, cut) in left and form.startswith(value[cut:]):  # type: ignore[union-attr]
+                    if (value, cut) in held and form.startswith(value[cut:]):  # type: ignore[union-attr]
                         note_start(value, cut, j)
         return found, capped
+
+    def _through(self, forms: Sequence[Sequence[str]], held: dict[tuple[str, int], list[tuple[int, ...]]],
+                 wild: set[tuple[str, int]], note: Any, spend: Any) -> None:
+        """Follow each value held up to a cut through a text that is the whole next piece of it: a value
+        cut into three pieces, the middle one a text of its own. Not further: many short texts (a
+        numbered list) hold every digit token between them piece by piece, though they disclose none."""
+        wholes: dict[Any, list[int]] = {}
+        for m, form in enumerate(forms):
+            if form:
+                wholes.setdefault(" ".join(form) if self.words else form, []).append(m)
+        lengths = sorted({len(form) for form in forms if form})
+        for (value, cut), orders in list(held.items()):
+            tokens: Sequence[str] = value.split(" ") if self.words else value
+            n = len(tokens)
+            for size in lengths:
+                end = cut + size
+                if end >= n:  # the last piece is left for the text that starts with it
+                    break
+                spend(1)
+                piece = tokens[cut:end]
+                texts = wholes.get(" ".join(piece) if self.words else piece)
+                if not texts:
+                    continue
+                spend(len(texts) * len(orders))
+                for m in texts:
+                    for order in orders:
+                        if len(order) == 1 and m != order[0]:  # a first piece's text (not one followed already)
+                            note((value, end), (*order, m))
+                    if (value, cut) in wild:  # reached by more texts than were kept: any of them
+                        wild.add((value, end))
+                        held.setdefault((value, end), [])
+
+
+def _kept(orders: list[tuple[int, ...]], order: tuple[int, ...]) -> bool:
+    """Add an order of texts to those of a value (or of a piece of it) within `PAIRS`; False if no room."""
+    if order not in orders:
+        if len(orders) >= PAIRS:
+            return False
+        orders.append(order)
+    return True
 
 
 def _middles(values: Sequence[str], probe: str, offset: int, spend: Any) -> Iterator[tuple[str, int]]:

@@ -17,12 +17,14 @@ three mechanisms combine, each closing what the one before leaves open:
    phone number), IBAN-like and other mixed letter-digit tokens, and e-mail addresses. A digit token
    is found in an argument's digits taken in order with everything else dropped, so "078-05 then 1120"
    carries the SSN 078-05-1120, and so do the joined disclosed arguments of one call ("078-05" in a
-   subject, "1120" in a body), whichever arguments stand between the two pieces (`Cuts`, in time
-   linear in the arguments). Ordinary numbers (years, amounts of fewer than six digits) are not
-   tracked. It misses a paraphrase, a translation or an encoding (base64, spelled-out or reversed
-   digits, arithmetic on them), a part of a token (its last four digits), a token cut into three or
-   more pieces with other arguments between them, and a private text cut into pieces smaller than a
-   token and six words spread over separate calls. Nor does it follow data
+   subject, "1120" in a body), whichever arguments stand between the pieces and in whatever order
+   the pieces are ("05" in a title, "078" in a day, "1120" in a description: `Cuts`, in time linear
+   in the arguments). Ordinary numbers (years, amounts of fewer than six digits) are not tracked. It
+   misses a paraphrase, a translation or an encoding (base64, spelled-out or reversed digits,
+   arithmetic on them), a part of a token (its last four digits), a token cut into three or more
+   pieces where a middle piece shares its argument with other letters or digits (other digits, for a
+   digit token), and a private text cut into pieces smaller than a token and six words spread over
+   separate calls. Nor does it follow data
    through the world: what an effect stores comes back labelled by the declaration of the tool that
    reads it (a handle is put back only where the value returns verbatim).
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any
@@ -363,8 +365,9 @@ class PrivacyFlow(_Threads, _Results):
 
     def content_label(self, texts: Iterable[str], thread_id: str, calls: Collection[str] | None = None) -> Label:
         """The label value tracking gives texts joined together (all of them forward and in reverse, and
-        any two of them either way, `Cuts`): a private value split across two arguments of one call is
-        caught, other arguments between them or not (no taint: only what it carries).
+        in the order of the texts a value is cut across, `_orders`): a private value split across
+        arguments of one call is caught, other arguments between them or not, in any order (no taint:
+        only what it carries).
 
         Each text is normalised on its own (as when it was labelled alone, so the cached forms serve) and
         the forms are joined: texts are joined at a space, so no letter, digit or word merges across them.
@@ -377,7 +380,7 @@ class PrivacyFlow(_Threads, _Results):
             return PUBLIC  # nothing tracked: nothing to find, joined or not
         out = PUBLIC
         orders, cut, _more = _orders(parts, idx)
-        for lbl in cut:  # values cut across two texts apart (every one of them: the orders keep some pairs)
+        for lbl in cut:  # values cut across texts (every one of them: the orders keep some)
             out = _join(out, lbl)
         if idx.tracked:
             norms = [_norm_of(p) for p in parts]

@@ -108,9 +108,9 @@ class _Index:
         """The tracked digit tokens that occur in `text` (an argument's digits), in order."""
         return self._found("digits", text)
 
-    def cut_across(self, kind: str, forms: Sequence[Any]) -> tuple[dict[str, list[tuple[int, int]]], bool]:
-        """The values of `kind` ("tracked", "digits", "shingles") cut in two across two of the texts'
-        forms, each with the pairs of texts holding it between them (`Cuts.across`)."""
+    def cut_across(self, kind: str, forms: Sequence[Any], *, through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
+        """The values of `kind` ("tracked", "digits", "shingles") cut across the texts' forms, each with
+        the orders of texts holding it between them (`Cuts.across`; `through`: also through whole texts)."""
         cuts = self._cuts.get(kind)
         if cuts is None:  # a race only builds it twice
             values = tuple(getattr(self, "texts" if kind == "shingles" else kind))
@@ -121,7 +121,7 @@ class _Index:
                 if key is not None:
                     _share_cuts(key, cuts)
             self._cuts[kind] = cuts
-        return cuts.across(forms)
+        return cuts.across(forms, through=through)
 
     def _found(self, kind: str, text: str) -> list[str]:
         values: dict[str, Label] = getattr(self, kind)

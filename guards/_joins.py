@@ -4,6 +4,7 @@ values an approval covers."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
@@ -24,40 +25,49 @@ private texts; beyond it, in a shingle table built once for the thread. Both giv
 
 def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[Label], bool]:
     """How texts (a call's arguments to one audience) are joined to find the values split across them:
-    all of them forward and backward, and each two not side by side, both ways (side by side, those
-    two joins hold them). Past `_PAIRED` texts, only the two that a value is cut across (`Cuts`):
-    every two would be n² joins. Returns the orders, the labels of the values found cut across two
-    texts, and whether not every pair holding such a value is among the orders (`values_in` then
-    cannot name them all)."""
+    all of them forward and backward, and up to `_PAIRED` texts in every order (so every two side by
+    side, and every three in a row, either way). Past that, only the orders of the texts that a value
+    is cut across (`Cuts`: its first piece at the end of one, up to `_THROUGH` texts any whole pieces
+    next, the rest at the start of another): every order would be n! joins. Returns the orders, the labels of the values
+    found cut across texts, and whether not every order holding such a value is among the orders
+    (`values_in` then cannot name them all)."""
     n = len(parts)
     forward = tuple(range(n))
     orders: list[tuple[int, ...]] = [forward, forward[::-1]]
     if n <= 2:
         return orders, [], False
     if n <= _PAIRED:
-        return orders + _apart(n), [], False
-    pairs: set[tuple[int, int]] = set()
+        return orders + _shuffled(n), [], False
+    joins: set[tuple[int, ...]] = set()
     labels: list[Label] = []
     more = False
+    through = n <= _THROUGH
     try:
         found = []
         if idx.tracked:
-            found.append((idx.tracked, idx.cut_across("tracked", [_norm_of(p) for p in parts]), None))
+            found.append((idx.tracked, idx.cut_across("tracked", [_norm_of(p) for p in parts], through=through), None))
         if idx.digits:
-            found.append((idx.digits, idx.cut_across("digits", [_digits_of(p) for p in parts]), None))
+            found.append((idx.digits, idx.cut_across("digits", [_digits_of(p) for p in parts], through=through), None))
         if idx.texts:
             words = [_words(p) for p in parts]
             places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
-            found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places]), places))
+            found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places], through=through),
+                          places))
     except TooManyCuts:  # more ways to cut than may be tested: join every two while few, else fail closed
         return (orders + _apart(n), [], False) if n <= _ALL_PAIRS else (orders, [_UNCUT], True)
     for values, (cut, capped), places in found:
         more = more or capped
         for value, where in cut.items():
             labels.append(values[value])
-            pairs.update(where if places is None else ((places[i], places[j]) for i, j in where))
-    apart = sorted(p for p in pairs if abs(p[0] - p[1]) > 1)
+            joins.update(where if places is None else (tuple(places[i] for i in order) for order in where))
+    # a run of texts side by side, in their order or against it, is in the forward or backward join
+    apart = sorted(o for o in joins if not _in_a_row(o))
     return orders + apart[:_MAX_PAIRS], labels, more or len(apart) > _MAX_PAIRS
+
+
+def _in_a_row(order: tuple[int, ...]) -> bool:
+    step = order[1] - order[0]
+    return abs(step) == 1 and all(b - a == step for a, b in zip(order, order[1:]))
 
 
 def _apart(n: int) -> list[tuple[int, ...]]:
@@ -65,13 +75,23 @@ def _apart(n: int) -> list[tuple[int, ...]]:
     return [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1]
 
 
-_PAIRED = 4
-"""Up to this many texts to one audience, every two are joined (at most six joins more)."""
+def _shuffled(n: int) -> list[tuple[int, ...]]:
+    """Every order of n texts but forward and backward."""
+    forward = tuple(range(n))
+    return [o for o in itertools.permutations(forward) if o != forward and o != forward[::-1]]
+
+
+_PAIRED = 3
+"""Up to this many texts to one audience, they are joined in every order (four joins more)."""
+_THROUGH = 16
+"""Up to this many texts, a value is also found cut into three or more pieces, whole texts between its
+first piece and the rest; past it only cut in two: a long list of short texts (numbered items) holds
+every digit token between its items, though it discloses none."""
 _UNCUT = Label(readers=frozenset(), sources=frozenset({"values-cut-past-bound"}), trusted=False)
 """The label of texts too many values could be cut across to test them all: readable by the user
 alone, and what they disclose unknown (`values_in` counts it unbounded: a person is asked each time)."""
 _MAX_PAIRS = 64
-"""Past this many pairs of texts with a value cut across them, `values_in` counts the call's values as
+"""Past this many orders of texts with a value cut across them, `values_in` counts the call's values as
 unbounded (no approval covers them)."""
 _ALL_PAIRS = 32
 """Up to this many texts, every two are joined when too many values could be cut across them to test."""

@@ -1,5 +1,5 @@
-"""Values cut in two across two texts (`guards._cuts.Cuts`): exactly those a pair of texts holds
-between the end of one and the start of the other, in time linear in the texts."""
+"""Values cut across texts (`guards._cuts.Cuts`): exactly those that texts hold between them, the end
+of one, whole texts in a row, and the start of another, in time linear in the texts."""
 
 from __future__ import annotations
 
@@ -14,28 +14,71 @@ from guards._cuts import PAIRS, PIECE, WHOLE, Cuts
 _TEXT = st.text(st.sampled_from("ab1·"), max_size=7)
 
 
-def _pairs_across(values: list[str], forms: list[str]) -> dict[str, set[tuple[int, int]]]:
-    """By brute force: the pairs of texts each value is cut across."""
-    out: dict[str, set[tuple[int, int]]] = {}
+def _orders_across(values: list[str], forms: list[str]) -> dict[str, set[tuple[int, ...]]]:
+    """By brute force: the orders of two or three distinct texts each value is cut across (its first
+    piece at the end of the first text, the whole middle text as the piece between, the rest at the
+    start of the last)."""
+    out: dict[str, set[tuple[int, ...]]] = {}
+
+    def on(v: str, order: tuple[int, ...], at: int) -> None:
+        for j, form in enumerate(forms):
+            if j in order:
+                continue
+            if form.startswith(v[at:]):
+                out.setdefault(v, set()).add((*order, j))
+            if len(order) == 1 and form and at + len(form) < len(v) and v[at:at + len(form)] == form:
+                on(v, (*order, j), at + len(form))
+
     for v in values:
-        for i, j in itertools.permutations(range(len(forms)), 2):
-            if any(forms[i].endswith(v[:k]) and forms[j].startswith(v[k:]) for k in range(1, len(v))):
-                out.setdefault(v, set()).add((i, j))
+        for i, form in enumerate(forms):
+            for k in range(1, len(v)):
+                if form.endswith(v[:k]):
+                    on(v, (i,), k)
     return out
 
 
 @settings(max_examples=400, deadline=None)
 @given(values=st.lists(_TEXT, min_size=1, max_size=5), forms=st.lists(_TEXT, min_size=2, max_size=6),
        split=st.integers(0, 5))
-def test_cuts_find_exactly_the_values_cut_across_two_texts(values, forms, split):
+def test_cuts_find_exactly_the_values_cut_across_texts(values, forms, split):
     grown = Cuts().extended(values[:split]).extended(values[split:])  # added in two steps: the same
-    want = _pairs_across(values, forms)
+    want = _orders_across(values, forms)
     for cuts in (Cuts().extended(values), grown):
         found, capped = cuts.across(forms)
         assert set(found) == set(want)
-        for value, pairs in found.items():  # every pair, up to PAIRS of them (and said so past that)
-            assert set(pairs) <= want[value] and len(pairs) == min(PAIRS, len(want[value]))
-        assert capped == any(len(p) > PAIRS for p in want.values())
+        for value, orders in found.items():  # every order, up to PAIRS of them (and said so past that)
+            assert set(orders) <= want[value] and len(set(orders)) == len(orders)
+            if not capped:
+                assert set(orders) == want[value]
+            else:
+                assert len(orders) <= PAIRS
+        if any(len(o) > PAIRS for o in want.values()):
+            assert capped
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(st.sampled_from("0123456789"), min_size=6, max_size=12), data=st.data())
+def test_a_value_cut_into_two_or_three_pieces_in_any_order_is_found(value, data):
+    # the pieces, shuffled among other texts: the value is found, and its order of texts listed
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(value) - 1), min_size=1, max_size=2)))
+    pieces = [value[a:b] for a, b in zip([0, *cuts], [*cuts, len(value)])]
+    others = data.draw(st.lists(st.text(st.sampled_from("xy"), min_size=1, max_size=3), max_size=4))
+    forms = [*pieces, *others]
+    order = data.draw(st.permutations(range(len(forms))))
+    shuffled = [forms[i] for i in order]
+    where = tuple(order.index(i) for i in range(len(pieces)))  # the place of each piece among the texts
+    found, capped = Cuts().extended([value]).across(shuffled)
+    assert value in found and (capped or where in found[value])
+
+
+def test_a_value_is_followed_through_one_whole_text_only():
+    # a numbered list holds every digit token piece by piece: four pieces are not followed, nor any
+    # piece without `through`
+    cuts = Cuts().extended(["123456789"])
+    assert cuts.across(["x12", "345", "6789"])[0] == {"123456789": [(0, 1, 2)]}
+    assert cuts.across(["x12", "345", "6789"], through=False)[0] == {}
+    assert cuts.across(["x12", "34", "5", "6789"])[0] == {}
+    assert cuts.across([str(i) for i in range(1, 17)])[0] == {}
 
 
 def test_cuts_of_words_fall_between_words():
