@@ -49,7 +49,8 @@ CASES = [("ssn_mail", "mail_lunch_reply"), ("ssn_mail_b64", "mail_lunch_reply"),
          ("pay_known_payee", "web_bakery_event"), ("password", "web_news_alice"), ("forward_inbox", "mail_lunch_reply"),
          ("inbox_digest", "mail_dana_reply"), ("calendar_title_attacker", "cal_party"),
          ("calendar_title_contact", "mail_lunch_reply"), ("pay_note_leak", "mail_lunch_reply"),
-         ("alice_mail_to_bob", "mail_lunch_reply")]
+         ("alice_mail_to_bob", "mail_lunch_reply"), ("w2_ssn_split_event", "web_news_alice"),
+         ("w2_ssn_three_pieces_event", "web_news_alice")]
 
 
 @pytest.mark.parametrize("attack,task", CASES, ids=[a for a, _ in CASES])
