@@ -382,15 +382,16 @@ class PrivacyFlow(_Threads, _Results):
         orders, cut, _more = _orders(parts, idx)
         for lbl in cut:  # values cut across texts (every one of them: the orders keep some)
             out = _join(out, lbl)
+        # every order's join looked up at once: a separator no value holds (values are letters and
+        # digits, or digits) keeps each value within one join
         if idx.tracked:
             norms = [_norm_of(p) for p in parts]
             tracked = idx.tracked
-            for value in {v for order in orders for v in idx.tracked_in("".join([norms[i] for i in order]))}:
+            for value in idx.tracked_in("|".join(["".join([norms[i] for i in order]) for order in orders])):
                 out = _join(out, tracked[value])
         if idx.digits:
             digits = [_digits_of(p) for p in parts]
-            for order in orders:
-                out = _digit_label(out, "".join([digits[i] for i in order]), idx)
+            out = _digit_label(out, "|".join(["".join([digits[i] for i in order]) for order in orders]), idx)
         if idx.texts:
             words = [_words(p) for p in parts]
             # a run across a join holds the last word before it and the first after it, side by side:
