@@ -39,7 +39,8 @@ class TooManyCuts(Exception):
 
 class Cuts:
     """The ways a set of values can be cut in two, indexed by the pieces: `across` finds the values
-    that the end of one text and the start of another hold between them. A value is a string cut
+    that the end of one text and the start of another hold between them (and a whole text between
+    the two, a value cut in three). A value is a string cut
     between characters, or (`words`) words joined by single spaces, cut between words. Extended,
     never changed: a snapshot serves a reader while its thread grows."""
 
@@ -139,13 +140,14 @@ class Cuts:
         def note_start(value: str, cut: int, j: int) -> None:
             nonlocal capped
             state = (value, cut)
+            new = value not in found
             orders = found.setdefault(value, [])
             if state in wild:  # reached by more orders than were kept: found whatever texts they were
                 capped = True
             for order in held.get(state, ()):
                 if j not in order and not _kept(orders, (*order, j)):
                     capped = True
-            if not orders and state not in wild:
+            if new and not orders and state not in wild:
                 del found[value]
 
         for j, form in enumerate(forms):
@@ -180,7 +182,7 @@ class Cuts:
                 end = cut + size
                 if end >= n:  # the last piece is left for the text that starts with it
                     break
-                spend(1)
+                spend(1 + size // 1024)  # the piece is read to be looked up: long ones count more
                 piece = tokens[cut:end]
                 texts = wholes.get(" ".join(piece) if self.words else piece)
                 if not texts:

@@ -18,13 +18,14 @@ three mechanisms combine, each closing what the one before leaves open:
    is found in an argument's digits taken in order with everything else dropped, so "078-05 then 1120"
    carries the SSN 078-05-1120, and so do the joined disclosed arguments of one call ("078-05" in a
    subject, "1120" in a body), whichever arguments stand between the pieces and in whatever order
-   the pieces are ("05" in a title, "078" in a day, "1120" in a description: `Cuts`, in time linear
-   in the arguments). Ordinary numbers (years, amounts of fewer than six digits) are not tracked. It
-   misses a paraphrase, a translation or an encoding (base64, spelled-out or reversed digits,
-   arithmetic on them), a part of a token (its last four digits), a token cut into three or more
-   pieces where a middle piece shares its argument with other letters or digits (other digits, for a
-   digit token), and a private text cut into pieces smaller than a token and six words spread over
-   separate calls. Nor does it follow data
+   the pieces are, cut in two or in three ("05" in a title, "078" in a day, "1120" in a description:
+   `Cuts`, in time linear in the arguments). Ordinary numbers (years, amounts of fewer than six
+   digits) are not tracked. It misses a paraphrase, a translation or an encoding (base64, spelled-out
+   or reversed digits, arithmetic on them), a part of a token (its last four digits), a token cut into
+   four or more pieces, or into three where the middle piece shares its argument with other letters
+   or digits (other digits, for a digit token) or where the call has more than sixteen such arguments
+   for one audience (`_THROUGH`), and a private text cut into pieces smaller than a token and six
+   words spread over separate calls. Nor does it follow data
    through the world: what an effect stores comes back labelled by the declaration of the tool that
    reads it (a handle is put back only where the value returns verbatim).
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any

@@ -98,7 +98,7 @@ class _Index:
         self._needles: dict[str, _Needles] = {}
         """"tracked" / "digits" -> their values as `_Needles` (built once there are many)."""
         self._cuts: dict[str, Cuts] = {}
-        """"tracked" / "digits" / "shingles" -> where their values can be cut in two (built on first use)."""
+        """"tracked" / "digits" / "shingles" -> where their values can be cut (built on first use)."""
 
     def tracked_in(self, text: str) -> list[str]:
         """The tracked values that occur in `text`, in order."""

@@ -4,6 +4,7 @@ values an approval covers."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from bisect import bisect_right
@@ -27,8 +28,9 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
     """How texts (a call's arguments to one audience) are joined to find the values split across them:
     all of them forward and backward, and up to `_PAIRED` texts in every order (so every two side by
     side, and every three in a row, either way). Past that, only the orders of the texts that a value
-    is cut across (`Cuts`: its first piece at the end of one, up to `_THROUGH` texts any whole pieces
-    next, the rest at the start of another): every order would be n! joins. Returns the orders, the labels of the values
+    is cut across (`Cuts`: its first piece at the end of one, the rest at the start of another, and
+    with at most `_THROUGH` texts, a whole text between them as its middle piece): every order would
+    be n! joins. Returns the orders, the labels of the values
     found cut across texts, and whether not every order holding such a value is among the orders
     (`values_in` then cannot name them all)."""
     n = len(parts)
@@ -41,18 +43,19 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
     joins: set[tuple[int, ...]] = set()
     labels: list[Label] = []
     more = False
-    through = n <= _THROUGH
     try:
         found = []
         if idx.tracked:
-            found.append((idx.tracked, idx.cut_across("tracked", [_norm_of(p) for p in parts], through=through), None))
+            norms = [_norm_of(p) for p in parts]
+            found.append((idx.tracked, idx.cut_across("tracked", norms, through=_few(norms)), None))
         if idx.digits:
-            found.append((idx.digits, idx.cut_across("digits", [_digits_of(p) for p in parts], through=through), None))
+            digits = [_digits_of(p) for p in parts]
+            found.append((idx.digits, idx.cut_across("digits", digits, through=_few(digits)), None))
         if idx.texts:
             words = [_words(p) for p in parts]
             places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
-            found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places], through=through),
-                          places))
+            found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places],
+                                                       through=len(places) <= _THROUGH), places))
     except TooManyCuts:  # more ways to cut than may be tested: join every two while few, else fail closed
         return (orders + _apart(n), [], False) if n <= _ALL_PAIRS else (orders, [_UNCUT], True)
     for values, (cut, capped), places in found:
@@ -65,6 +68,11 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
     return orders + apart[:_MAX_PAIRS], labels, more or len(apart) > _MAX_PAIRS
 
 
+def _few(forms: list[str]) -> bool:
+    """Whether at most `_THROUGH` of the texts' forms hold anything (a value cut in three is then sought)."""
+    return sum(1 for f in forms if f) <= _THROUGH
+
+
 def _in_a_row(order: tuple[int, ...]) -> bool:
     step = order[1] - order[0]
     return abs(step) == 1 and all(b - a == step for a, b in zip(order, order[1:]))
@@ -75,18 +83,22 @@ def _apart(n: int) -> list[tuple[int, ...]]:
     return [(i, j) for i in range(n) for j in range(n) if abs(i - j) > 1]
 
 
+@functools.cache
 def _shuffled(n: int) -> list[tuple[int, ...]]:
     """Every order of n texts but forward and backward."""
     forward = tuple(range(n))
     return [o for o in itertools.permutations(forward) if o != forward and o != forward[::-1]]
 
 
+
 _PAIRED = 3
 """Up to this many texts to one audience, they are joined in every order (four joins more)."""
 _THROUGH = 16
-"""Up to this many texts, a value is also found cut into three or more pieces, whole texts between its
-first piece and the rest; past it only cut in two: a long list of short texts (numbered items) holds
-every digit token between its items, though it discloses none."""
+"""Up to this many texts holding letters or digits (digits, for digit tokens; words, for private
+texts), a value is also found cut in three, a whole text its middle piece; past it only cut in two: a
+long list of short texts (numbered items) holds every digit token between its items, piece by piece,
+though it discloses none. The call's author sets how many texts there are: a value cut in three
+among more is missed."""
 _UNCUT = Label(readers=frozenset(), sources=frozenset({"values-cut-past-bound"}), trusted=False)
 """The label of texts too many values could be cut across to test them all: readable by the user
 alone, and what they disclose unknown (`values_in` counts it unbounded: a person is asked each time)."""

@@ -142,6 +142,20 @@ def test_a_value_cut_across_many_texts_is_labelled_and_counted(texts):
     assert flow.values_in((), "T", parts) - one_by_one
 
 
+@pytest.mark.parametrize("junk,found", [
+    (["-"] * 40, True),  # texts with no letter or digit count toward no bound
+    ([f"room {n}" for n in range(13)], True),  # sixteen texts with digits: the middle piece is followed
+    ([f"room {n}" for n in range(14)], False),  # seventeen: a value cut in three among them is missed
+], ids=["punctuation", "sixteen", "seventeen"])
+def test_a_value_cut_in_three_is_sought_among_at_most_sixteen_texts(junk, found):
+    import re
+
+    flow, world = _flow_that_read_the_w2_and_inbox()
+    ssn = re.search(r"\d{3}-\d{2}-\d{4}", world.files["tax/w2-2025.txt"]["content"]).group()
+    parts = [f"x {ssn[4:6]}", *junk, f"part {ssn[:3]}", f"then {ssn[7:]}"]  # the middle first
+    assert (flow.content_label(parts, "T").readers is not None) == found
+
+
 def test_the_cuts_threads_share_are_bounded(monkeypatch):
     import guards._index as index_module
 
