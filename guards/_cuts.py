@@ -90,7 +90,8 @@ class Cuts:
                 index[key] = (*index.get(key, ()), *entries)
         return out
 
-    def across(self, forms: Sequence[Sequence[str]], *, through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
+    def across(self, forms: Sequence[Sequence[str]], *,
+               through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
         """The values cut across two or three of the texts: value -> the orders (i, j) or (i, m, j) of
         distinct texts holding it between them: text i ends with its first piece, text m is the whole
         middle piece, and text j starts with the rest; and whether some value had more than `PAIRS`
@@ -175,8 +176,9 @@ class Cuts:
             if form:
                 wholes.setdefault(" ".join(form) if self.words else form, []).append(m)
         lengths = sorted({len(form) for form in forms if form})
+        split: dict[str, Sequence[str]] = {}
         for (value, cut), orders in list(held.items()):
-            tokens: Sequence[str] = value.split(" ") if self.words else value
+            tokens = (split.get(value) or split.setdefault(value, value.split(" "))) if self.words else value
             n = len(tokens)
             for size in lengths:
                 end = cut + size

@@ -108,7 +108,8 @@ class _Index:
         """The tracked digit tokens that occur in `text` (an argument's digits), in order."""
         return self._found("digits", text)
 
-    def cut_across(self, kind: str, forms: Sequence[Any], *, through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
+    def cut_across(self, kind: str, forms: Sequence[Any], *,
+                   through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
         """The values of `kind` ("tracked", "digits", "shingles") cut across the texts' forms, each with
         the orders of texts holding it between them (`Cuts.across`; `through`: also through whole texts)."""
         cuts = self._cuts.get(kind)

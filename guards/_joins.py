@@ -30,9 +30,8 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
     side, and every three in a row, either way). Past that, only the orders of the texts that a value
     is cut across (`Cuts`: its first piece at the end of one, the rest at the start of another, and
     with at most `_THROUGH` texts, a whole text between them as its middle piece): every order would
-    be n! joins. Returns the orders, the labels of the values
-    found cut across texts, and whether not every order holding such a value is among the orders
-    (`values_in` then cannot name them all)."""
+    be n! joins. Returns the orders, the labels of the values found cut across texts, and whether not
+    every order holding such a value is among the orders (`values_in` then cannot name them all)."""
     n = len(parts)
     forward = tuple(range(n))
     orders: list[tuple[int, ...]] = [forward, forward[::-1]]
@@ -74,6 +73,7 @@ def _few(forms: list[str]) -> bool:
 
 
 def _in_a_row(order: tuple[int, ...]) -> bool:
+    """Whether an order is of texts side by side, in their order or against it."""
     step = order[1] - order[0]
     return abs(step) == 1 and all(b - a == step for a, b in zip(order, order[1:]))
 
@@ -88,7 +88,6 @@ def _shuffled(n: int) -> list[tuple[int, ...]]:
     """Every order of n texts but forward and backward."""
     forward = tuple(range(n))
     return [o for o in itertools.permutations(forward) if o != forward and o != forward[::-1]]
-
 
 
 _PAIRED = 3
