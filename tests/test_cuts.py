@@ -134,7 +134,7 @@ def test_a_value_cut_across_many_texts_is_labelled_and_counted(texts):
     ssn = re.search(r"\d{3}-\d{2}-\d{4}", world.files["tax/w2-2025.txt"]["content"]).group()
     mail = world.inbox[0]["body"].split()
     parts = texts(ssn, mail)
-    assert len(parts) > 4  # past the texts joined every two: found by their cuts
+    assert len(parts) > 3  # past the texts joined in every order: found by their cuts
     assert flow.content_label(parts, "T").readers is not None
     assert flow.content_label(["see", *_FILLER, "end"], "T").readers is None
     # what an approval covers counts the cut value too: more than the texts hold one by one
@@ -199,7 +199,7 @@ def test_a_long_one_word_secret_cut_in_the_middle_is_found_around_few_or_many_te
     key = "".join(chr(ord("a") + (i * 7) % 26) for i in range(2 * WHOLE))  # a session token, say
     flow, _ = _vault_flow(key)
     half = len(key) // 2
-    for between in (["and"], ["and", "so", "on"]):  # every two joined / found by its cuts
+    for between in (["and"], ["and", "so", "on"]):  # joined in every order / found by its cuts
         texts = [key[:half], *between, key[half:]]
         assert flow.content_label(texts, "T").readers is not None
         assert flow.values_in((), "T", texts)  # and named, for what an approval covers

@@ -651,7 +651,7 @@ def test_an_approval_does_not_cover_another_value_split_around_what_the_check_sk
         if split == "a_text_between":  # in no join of the texts in their order, either way
             return ("mail", {"to": [BOB], "cc": [], "subject": "bank", "note": "", "lines": [y[:5], "and", y[5:]]})
         key = o[0][2]["password"]
-        if split == "a_long_key_around_many":  # more texts than are joined every two: found by its cuts
+        if split == "a_long_key_around_many":  # more texts than are joined in every order: found by its cuts
             return ("mail", {"to": [BOB], "cc": [], "subject": "bank", "note": "", "lines": [key[:5], "and", "so", "on", key[5:]]})
         if split == "a_long_key_around_empties":  # empty texts and a null count for neither check nor approval
             return ("mail", {"to": [BOB], "cc": [], "subject": "", "note": "", "lines": ["", key[:5], None, "and", key[5:]]})
