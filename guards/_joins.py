@@ -55,7 +55,9 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
             places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
             found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places],
                                                        through=len(places) <= _THROUGH), places))
-    except TooManyCuts:  # more ways to cut than may be tested: join every two while few, else fail closed
+    except TooManyCuts:  # more ways to cut than may be tested: join every two (or three) while few, else fail closed
+        if n <= _THROUGH:
+            return orders + _threes(n), [], False
         return (orders + _apart(n), [], False) if n <= _ALL_PAIRS else (orders, [_UNCUT], True)
     for values, (cut, capped), places in found:
         more = more or capped
@@ -90,6 +92,12 @@ def _shuffled(n: int) -> list[tuple[int, ...]]:
     return [o for o in itertools.permutations(forward) if o != forward and o != forward[::-1]]
 
 
+@functools.cache
+def _threes(n: int) -> list[tuple[int, ...]]:
+    """Every three of n texts, in every order (so every two side by side, too)."""
+    return list(itertools.permutations(range(n), 3))
+
+
 _PAIRED = 3
 """Up to this many texts to one audience, they are joined in every order (four joins more)."""
 _THROUGH = 16
@@ -105,7 +113,8 @@ _MAX_PAIRS = 64
 """Past this many orders of texts with a value cut across them, `values_in` counts the call's values as
 unbounded (no approval covers them)."""
 _ALL_PAIRS = 32
-"""Up to this many texts, every two are joined when too many values could be cut across them to test."""
+"""Up to this many texts, every two are joined when too many values could be cut across them to test
+(up to `_THROUGH`, every three)."""
 
 
 def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | None = None) -> Label:

@@ -212,15 +212,18 @@ def test_each_spelling_of_a_value_cut_across_texts_is_counted():
     assert len(again) == 2 and not again <= approved  # the other spelling is another value: not covered
 
 
-def test_past_the_bound_on_tests_few_texts_are_joined_every_two_and_many_fail_closed(monkeypatch):
+def test_past_the_bound_on_tests_few_texts_are_joined_in_twos_and_threes_and_many_fail_closed(monkeypatch):
     import guards._cuts as cuts_module
 
     flow, _ = _vault_flow("Hunter2024x")
     few, many = ["Hun", "and", "so", "on", "ter2024x"], ["Hun", *(["and"] * 40), "ter2024x"]
+    three = ["2024x", *(["and"] * 20), "Hun", "ter"]  # cut in three among more texts than are joined in threes
     monkeypatch.setattr(cuts_module, "VISITS", 0)  # the first entry tested is one too many
-    lbl = flow.content_label(few, "T")
-    assert lbl.readers is not None and "values-cut-past-bound" not in lbl.sources  # found by joining every two
-    assert flow.values_in((), "T", few) == flow.values_in((), "T", few)  # named: an approval may cover it
+    for texts in (few, ["2024x", "and", "Hun", "so", "ter"]):  # every two, and every three, are joined
+        lbl = flow.content_label(texts, "T")
+        assert lbl.readers is not None and "values-cut-past-bound" not in lbl.sources
+        assert flow.values_in((), "T", texts) == flow.values_in((), "T", texts)  # named: an approval may cover it
+    assert flow.content_label(three, "T").readers is None  # missed (documented)
     lbl = flow.content_label(many, "T")
     assert lbl.readers == frozenset() and "values-cut-past-bound" in lbl.sources  # the user's alone
     assert not flow.values_in((), "T", many) <= flow.values_in((), "T", many)  # unbounded: asked each time
