@@ -94,6 +94,10 @@ class PrivacyGuard:
 
     def check(self, proposal: Proposal, context: Any) -> Any:
         spec = getattr(context, "tool", None)
+        if spec is not None and not self._labels(spec):
+            return Deny(reason=f"the privacy guard's flow does not label the calls of {proposal.tool!r}, so it "
+                        "cannot tell what they carry; give the agent the guard's own flow (`Agent(model, tools, "
+                        "guards=[flow.guard()], flow=flow)`); nothing was run")
         decl = sink_of(spec.meta) if spec is not None else None
         # a record referred to carries the labels of every result that showed it on the thread, as the
         # flow's `label` counts every result (one whose message was trimmed from the state too)
@@ -122,6 +126,12 @@ class PrivacyGuard:
                 **evidence, "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
         more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
         return Deny(reason=open_[0].message + more, evidence=evidence)
+
+    def _labels(self, spec: ToolSpec) -> bool:
+        """Whether this guard's flow labels the calls of a tool (it was bound to the tool's guard node);
+        a flow that does not say which tools it serves is taken at its word."""
+        bound = getattr(self.flow, "_bound", None)
+        return bound is None or any(tools.get(spec.name) is spec for tools in bound)
 
     def _values(self, proposal: Proposal, decl: Sink | None, found: list[FlowViolation]) -> dict[str, frozenset[str]]:
         """Recipient -> the digests of the private values this call discloses to them: every argument the
@@ -163,7 +173,11 @@ class PrivacyGuard:
         return out
 
     def lint(self, specs: Mapping[str, ToolSpec]) -> None:
-        """Raise `PolicyError` for a sink declaration naming arguments its tool does not have."""
+        """Raise `PolicyError` for an agent whose flow is not this guard's (its labels would all be
+        missing: nothing denied) and for a sink declaration naming arguments its tool does not have."""
+        if any(not self._labels(spec) for spec in specs.values()):
+            raise PolicyError("the privacy guard's flow is not the agent's flow, so no call it checks is labelled; "
+                              "pass the same flow to both: `Agent(model, tools, guards=[flow.guard()], flow=flow)`")
         for name, spec in specs.items():
             _lint_public_read(name, spec)
             decl = sink_of(spec.meta)

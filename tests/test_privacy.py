@@ -4,7 +4,7 @@ person declassifies, and the audit agrees with the live guard."""
 from __future__ import annotations
 
 import pytest
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
@@ -24,7 +24,7 @@ from guards import (
     trace_from_journal,
     trace_from_messages,
 )
-from vfa import Agent, EffectJournal, PolicyError, Proposal, ToolSpec, effect
+from vfa import Agent, EffectJournal, GuardNode, PolicyError, Proposal, ToolSpec, effect
 from vfa.testing import ScriptedModel
 
 TASK = {t.id: t for t in TASKS}
@@ -312,6 +312,20 @@ def test_a_sink_naming_an_unknown_argument_fails_at_compile_time():
     flow = PrivacyFlow()
     with pytest.raises(PolicyError, match="recipients"):
         Agent(ScriptedModel([]), [send], guards=[flow.guard()], flow=flow).compile()
+
+
+def test_a_guard_whose_flow_is_not_the_agents_fails_at_compile_time_and_denies_at_run_time():
+    # without its flow, no call the guard checks is labelled: it would let everything through
+    world, flow = World(), PrivacyFlow(POLICY)
+    for other in ({}, {"flow": PrivacyFlow(POLICY)}):
+        with pytest.raises(PolicyError, match="flow=flow"):
+            Agent(ScriptedModel([]), world.tools(), guards=[flow.guard()], **other).compile()
+    # a guard node built by hand is not linted: its calls are denied instead
+    node = GuardNode(world.tools(), [flow.guard()], flow=PrivacyFlow(POLICY))
+    out = node.invoke({"messages": [HumanMessage("go"), AIMessage("", tool_calls=[
+        {"name": "send_email", "args": {"to": [CAROL], "subject": "hi", "body": "hello"}, "id": "c1"}])]},
+        {"configurable": {"thread_id": "t"}})
+    assert world.sent == [] and "does not label the calls of 'send_email'" in out["messages"][0].content
 
 
 # -- audit ---------------------------------------------------------------------------------------
