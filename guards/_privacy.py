@@ -353,10 +353,11 @@ def _plain(proposal: Proposal, decl: Sink | None, flow: Any) -> bool:
     """Whether no rule can find anything in a call: every argument public and trusted, no handle, no
     record referred to, and nothing tracked on the thread that arguments joined could carry."""
     holds = getattr(flow, "holds_values", None)
+    # the marks last: a call that is not plain reads them again (`tokens_in`)
     return (holds is not None
             and all(lbl.readers is None and lbl.trusted for lbl in proposal.labels.values())
             and (decl is None or not any(a in decl.refers for a in proposal.args))
-            and not has_marks(proposal.args) and not holds(proposal.thread_id))
+            and not holds(proposal.thread_id) and not has_marks(proposal.args))
 
 
 def _lookup_keys(flow: Any, thread: str, value: Any, private: bool) -> Any:
