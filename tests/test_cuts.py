@@ -1,5 +1,5 @@
 """Values cut across texts (`guards._cuts.Cuts`): exactly those that texts hold between them, the end
-of one, whole texts in a row, and the start of another, in time linear in the texts."""
+of one, a whole text or none, and the start of another, in time linear in the texts."""
 
 from __future__ import annotations
 
