@@ -62,7 +62,7 @@ from typing import Any
 
 from vfa import PUBLIC, USER, Label, Proposal, ToolSpec
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, MIN_TRACKED, SHINGLE, _digits_of, _folded_words, _leaves,
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, SHINGLE, _digits_of, _folded_words, _leaves,
                      _norm_of, _num, _phrase, _spelling, _text, _users_forms, _value_form, _words, _written)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _Index, _Needles
@@ -265,14 +265,14 @@ class PrivacyFlow(_Threads, _Results):
     def _label_args(self, args: Mapping[str, Any], thread_id: str, users_forms: tuple[str, frozenset[str]],
                     calls: Collection[str] | None) -> dict[str, Label]:
         idx = self._index(thread_id, calls)
-        users, user_words = users_forms
+        users, user_numbers = users_forms
         leaf_label = self._leaf_label
         out: dict[str, Label] = {}
         for name, value in args.items():
             if value.__class__ is str:  # one leaf: its label
-                out[name] = leaf_label(value, thread_id, idx, users, user_words)
+                out[name] = leaf_label(value, thread_id, idx, users, user_numbers)
             else:
-                out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_words) for leaf in _leaves(value)])
+                out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for leaf in _leaves(value)])
         return out
 
     def _index(self, thread_id: str, calls: Collection[str] | None) -> _Index:
@@ -324,7 +324,7 @@ class PrivacyFlow(_Threads, _Results):
                     self._indexes[thread_id] = (ids, idx)
         return idx
 
-    def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_words: frozenset[str]) -> Label:
+    def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_numbers: frozenset[str]) -> Label:
         text = _text(leaf)
         out = held = PUBLIC  # the labels of the text around the handles, and of the handles in it
         if "«" in text:
@@ -347,12 +347,16 @@ class PrivacyFlow(_Threads, _Results):
         if idx.texts:
             out = _text_label(out, _words(rest), idx)
         number = isinstance(leaf, (int, float))
-        short = number or len(n) < MIN_TRACKED
         key = _num(text) if number else n
         # grounded in what the user typed: whole tokens of it (never a piece of one, nor a look-alike
-        # that differs only in punctuation: bob@fami.ly.example is not bob@family.example)
-        # a number only as a whole token of it ("#": see `_user_forms`), a short text as a word of it
-        in_user = ("#" + key in user_words) if number else (key in user_words) if short else (f" {_phrase(rest)} " in users)
+        # that differs only in punctuation: bob@fami.ly.example is not bob@family.example, "20" is no
+        # token of 2026-06-20, "!!!#the" is not "the"), a number as a whole number of it ("#": see
+        # `_user_forms`)
+        if number:
+            in_user = "#" + key in user_numbers
+        else:
+            phrase = _phrase(rest)
+            in_user = bool(phrase) and f" {phrase} " in users
         # what vouches for the words around handles never vouches for the handles: each keeps its label
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _join(_vouched(_join(out, USER)), held)

@@ -115,7 +115,8 @@ def _phrase(text: str) -> str:
     folded: grounding is exact, a look-alike (Cyrillic a, an accent, a zero-width space) is another value."""
     p = _PHRASES.get(text)
     if p is None:
-        p = " ".join(filter(None, (t.strip(_EDGE) for t in text.casefold().split())))
+        # lower(), not casefold(): casefold makes ß "ss" and ς "σ", another domain name under IDNA2008
+        p = " ".join(filter(None, (t.strip(_EDGE) for t in text.lower().split())))
         if len(text) <= 4096:
             if len(_PHRASES) >= 8192:
                 _PHRASES.clear()
@@ -127,14 +128,14 @@ def _value_form(text: str) -> str:
     """A whole value as grounding compares it with a trusted value: lower-cased, without white space
     or the punctuation around it; punctuation inside stays (bob@family.example is not
     bo@bfamily.example, while an IBAN matches written in groups or run together). Never folded."""
-    return "".join(text.casefold().split()).strip(_EDGE)
+    return "".join(text.lower().split()).strip(_EDGE)  # lower(), not casefold(): see `_phrase`
 
 
 @lru_cache(maxsize=4096)
 def _user_forms(text: str) -> tuple[str, frozenset[str]]:
-    """A user message as whole tokens, padded (`_phrase`), and its words and, marked "#", the numbers
-    that are whole tokens of it (messages recur on every call)."""
-    return f" {_phrase(text)} ", frozenset((*_words(text), *("#" + n for n in _token_numbers(text))))
+    """A user message as whole tokens, padded (`_phrase`), and, marked "#", the numbers that are whole
+    tokens of it (messages recur on every call)."""
+    return f" {_phrase(text)} ", frozenset("#" + n for n in _token_numbers(text))
 
 
 MIN_DIGITS = 6
@@ -246,14 +247,19 @@ def _users_forms(texts: tuple[str, ...]) -> tuple[str, frozenset[str]]:
 
 
 def _token_numbers(text: str) -> set[str]:
-    """The numbers a text holds as whole tokens ("1,200.00", "$950"), in `_num` form; never a piece
-    of a token (the 2026 of a date 2026-06-01)."""
+    """The numbers a text holds as whole tokens ("1,200.00", "$950", "12,50"), in `_num` form; never a
+    piece of a token (the 2026 of a date 2026-06-01)."""
     out = set()
     for tok in text.split():
-        t = tok.strip(_EDGE + "$€£¥%").replace(",", "")
+        t = tok.strip(_EDGE + "$€£¥%")
+        if "," in t:  # a thousands separator (1,200.50), else a decimal comma (12,50 is 12.5, never 1250)
+            t = t.replace(",", "") if _THOUSANDS.fullmatch(t) else t.replace(",", ".", 1)
         if _NUMBER.fullmatch(t):
             out.add(_num(t))
     return out
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _num(text: str) -> str:
