@@ -20,14 +20,15 @@ three mechanisms combine, each closing what the one before leaves open:
    subject, "1120" in a body), whichever arguments stand between the pieces and in whatever order
    the pieces are, cut in two or in three ("05" in a title, "078" in a day, "1120" in a description:
    `Cuts`, in time linear in the arguments). Ordinary numbers (years, amounts of fewer than six
-   digits) are not tracked. It misses a paraphrase, a translation or an encoding (base64, spelled-out
-   or reversed digits, arithmetic on them), a part of a token (its last four digits), a token cut into
-   four or more pieces, or into three where the middle piece shares its argument with other letters
-   or digits (other digits, for a digit token) or where the call has more than sixteen such arguments
-   for one audience (`_THROUGH`), and a private text cut into pieces smaller than a token and six
-   words spread over separate calls. Nor does it follow data
-   through the world: what an effect stores comes back labelled by the declaration of the tool that
-   reads it (a handle is put back only where the value returns verbatim).
+   digits) are not tracked. Look-alike characters are folded first (`_fold`). It misses a paraphrase,
+   a translation or an encoding (base64, spelled-out or reversed digits, letters for digits such as O
+   for 0, arithmetic on them, look-alikes outside the folding table), a part of a token (its last
+   four digits), a token cut into four or more pieces, or into three where the middle piece shares
+   its argument with other letters or digits (other digits, for a digit token) or where the call has
+   more than sixteen such arguments for one audience (`_THROUGH`), and a private text cut into pieces
+   smaller than a token and six words spread over separate calls. Nor does it follow data through
+   the world: what an effect stores comes back labelled by the declaration of the tool that reads it
+   (a handle is put back only where the value returns verbatim).
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any
    argument value that is not whole tokens of a user message and is no whole trusted tool output value
    (case, white space and the punctuation around it aside; never a word, a piece of a token or a

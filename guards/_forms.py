@@ -33,6 +33,14 @@ _CONFUSABLES = str.maketrans({
     "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
     # dotless i, long s, script letters NFKC keeps apart
     "ı": "i", "ſ": "s", "ℓ": "l",
+    # Latin letters of other alphabets (IPA, small capitals) that look like plain ones
+    "ɑ": "a", "ɡ": "g", "ɩ": "i", "ɪ": "i", "ʏ": "y", "ɴ": "n", "ʀ": "r", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d",
+    "ᴇ": "e", "ɢ": "g", "ʜ": "h", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s", "ᴛ": "t",
+    "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+    # Armenian letters that look like Latin ones
+    "օ": "o", "Օ": "o", "ս": "u", "Ս": "u", "ո": "n", "հ": "h", "ց": "g", "զ": "q",
+    # blank letters (not format characters, so not dropped below): fillers that show as nothing
+    "\u115f": None, "\u1160": None, "\u3164": None, "\uffa0": None, "\u2800": None,
 })
 
 
@@ -40,16 +48,31 @@ _CONFUSABLES = str.maketrans({
 def _fold_slow(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
     t = unicodedata.normalize("NFKD", t)
-    # decimal digits of any script as ASCII (NFKC keeps Arabic-Indic and Devanagari digits as they are)
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c
+    # digits of any script or style as ASCII (NFKC keeps Arabic-Indic and Devanagari digits, and dingbat
+    # circled digits such as ❶, as they are)
+    return "".join(_DIGIT_OF[c] if c.isdigit() and not c.isascii() else c
                    for c in t if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+
+
+class _Digits(dict):  # type: ignore[type-arg]
+    """A character -> its digit as ASCII (`unicodedata.digit`), worked out once per character."""
+
+    def __missing__(self, c: str) -> str:
+        d = unicodedata.digit(c, None)
+        out = self[c] = c if d is None else str(d)
+        return out
+
+
+_DIGIT_OF = _Digits()
 
 
 def _fold(text: str) -> str:
     """Text with look-alikes folded to ASCII before value tracking: NFKC (fullwidth digits and letters,
-    ligatures), common Cyrillic and Greek look-alikes of Latin letters, decimal digits of every script,
-    accents dropped and invisible format characters (zero-width spaces and joiners) removed. ASCII text
-    is returned as it is."""
+    ligatures), common Cyrillic, Greek, Armenian, IPA and small-capital look-alikes of Latin letters
+    (`_CONFUSABLES`: a table, not Unicode's whole list), digits of every script and style (circled
+    ones too), accents dropped, and invisible format characters (zero-width spaces and joiners) and
+    blank fillers removed. ASCII text is returned as it is: letters written for digits (O for 0, l
+    for 1) are an encoding, which value tracking does not see through."""
     return text if text.isascii() else _fold_slow(text)
 
 
