@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from vfa import PUBLIC, Label
 
-from ._forms import _text
+from ._forms import _all_strings, _text
 from ._handles import HANDLE_RE
-from ._observation import _NO_KEYS, Observation, _join
+from ._observation import _NO_KEYS, Observation, _join, _join_many
 from ._privacy_decl import Source
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class _Plan:
 class _WalkContext:
     """What walking one tool's results needs from its declaration, made once per (declaration, tool)."""
 
-    __slots__ = ("decl", "tool", "kind", "watched", "key_field", "handled", "plans", "root", "fields", "text")
+    __slots__ = ("decl", "tool", "kind", "watched", "key_field", "handled", "plans", "root", "opaque", "fields", "text")
 
     def __init__(self, flow: PrivacyFlow, decl: Source, tool: str) -> None:
         self.decl, self.tool, self.kind = decl, tool, decl.kind or tool
@@ -126,6 +126,14 @@ class _WalkContext:
         self.plans: dict[tuple[Any, ...], _Plan] = {}
         """Field names -> plan, for fields outside any record."""
         self.root = flow._entry_of("", decl, tool, self.kind, None)
+        self.opaque = flow._entry_of("", _blob_source(decl), tool, self.kind, None)
+        """What a value that is no JSON value (an object, shown by its repr) adds to its field's entry:
+        its fields cannot be told apart, so it is private to the user if any field is private, and
+        untrusted if any is."""
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""The classes of JSON's leaf values (a subclass goes by its text, as an object does)."""
 
 
 class _Walk:
@@ -184,14 +192,55 @@ class _Walk:
                                         f"{ctx.tool}#{self.call_id}:{path}")
         return v
 
+    def under(self, v: Any, e: tuple[Any, ...], path: str, record: _Record | None) -> Any:
+        """A record (or a list) held by a private or untrusted field: labelled by its own field names as
+        any record is, and every value and key in it also as the field is: private with the field's
+        readers, untrusted (grounding nothing) if the field is. A handled field shows it as one handle,
+        labelled with every label inside it."""
+        lbl, taint = e[1], e[2]
+        if taint is not None:
+            self.taints[id(taint)] = taint
+        if self.handles and e[4]:
+            inside = _Walk(self.ctx, self.flow, self.thread_id, self.call_id, self.obs, [], mint=False)
+            inside.walk(v, "", record, e)
+            self.taints.update(inside.taints)
+            lbl = _join_many((lbl, *inside.parts.values()))
+            self.parts[id(lbl)] = lbl
+            return self.private_leaf(v, (e[0], lbl, taint, True, True), path)
+        self.parts[id(lbl)] = lbl
+        trusted = self.trusted
+        if taint is not None:
+            self.trusted = []  # nothing under an untrusted field grounds anything
+        try:
+            shown = self.walk(v, path, record, e)
+        finally:
+            self.trusted = trusted
+        if e[3]:
+            for text in _all_strings(v):
+                self.flow._track(text, lbl, self.obs)
+        return shown
+
+    def walk(self, v: Any, path: str, record: _Record | None, e: tuple[Any, ...]) -> Any:
+        """A record or a list, walked as its kind is."""
+        return self.walk_dict(v, path, record) if isinstance(v, dict) else self.walk_list(v, path, record, e)
+
+    def opaque(self, e: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The entry of a value that is no JSON value under a field of entry `e` (see `_WalkContext.opaque`)."""
+        o = self.ctx.opaque
+        taint = e[2] if o[2] is None else o[2] if e[2] is None else _join(e[2], o[2])
+        return e[0], _join(e[1], o[1]), taint, e[3] or o[3], e[4]
+
     def walk_list(self, node: list[Any], path: str, record: _Record | None, e: tuple[Any, ...]) -> list[Any]:
         out: list[Any] = []
         append = out.append
         lbl, taint, private = e[1], e[2], e[3]
         paths, parts, taints = self.paths, self.parts, self.taints
+        whole = bool(e[0]) and (private or taint is not None)  # a named private or untrusted field's list
         for i, v in enumerate(node):
             cls = v.__class__
-            if cls is dict:
+            if whole and (cls is dict or (cls is not str and isinstance(v, dict))):
+                append(self.under(v, e, f"{path}[{i}]", record))
+            elif cls is dict:
                 append(self.walk_dict(v, f"{path}[{i}]" if paths else "", record))
             elif cls is list:
                 append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
@@ -201,6 +250,12 @@ class _Walk:
                 append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 append(v)  # nothing but handles this thread minted (re-handled input): their labels joined
+            elif cls not in _SCALARS:  # no JSON value: labelled as its whole text
+                o = self.opaque(e)
+                parts[id(o[1])] = o[1]
+                if o[2] is not None:
+                    taints[id(o[2])] = o[2]
+                append(self.private_leaf(v, o, f"{path}[{i}]") if o[3] else v)
             else:
                 parts[id(lbl)] = lbl
                 if taint is not None:  # the taint carries where the content came from, not who may read it
@@ -253,7 +308,9 @@ class _Walk:
         out = {}
         for k, v, e in zip(keys, values, plan.entries):
             cls = v.__class__
-            if cls is dict:
+            if (e[3] or e[2] is not None) and (cls is dict or (cls is not str and isinstance(v, dict))):
+                out[k] = self.under(v, e, f"{path}.{k}", record)
+            elif cls is dict:
                 out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
             elif cls is list:
                 out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
@@ -263,6 +320,12 @@ class _Walk:
                 out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 out[k] = v  # nothing but handles this thread minted (re-handled input): their labels joined
+            elif cls not in _SCALARS:  # no JSON value: labelled as its whole text
+                o = self.opaque(e)
+                parts[id(o[1])] = o[1]
+                if o[2] is not None:
+                    taints[id(o[2])] = o[2]
+                out[k] = self.private_leaf(v, o, f"{path}.{k}") if o[3] else v
             else:
                 lbl, taint = e[1], e[2]
                 parts[id(lbl)] = lbl
