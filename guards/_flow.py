@@ -355,8 +355,8 @@ class PrivacyFlow(_Threads, _Results):
         # `_user_forms`)
         if number:
             in_user = "#" + key in user_numbers
-        else:
-            phrase = _phrase(rest)
+        else:  # a text with no letter or digit is no token of anything (a "-" the user typed grounds no password)
+            phrase = _phrase(rest) if n else ""
             in_user = bool(phrase) and f" {phrase} " in users
         # what vouches for the words around handles never vouches for the handles: each keeps its label
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word

@@ -282,7 +282,8 @@ def _token_numbers(text: str) -> set[str]:
     return out
 
 
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d+)?")
+"""Groups of thousands (1,200,000) or Indian groups (12,00,000), with decimals or not."""
 
 
 def _num(text: str) -> str:

@@ -15,7 +15,7 @@ from ._handles import HANDLE_RE, has_marks
 from ._index import _Needles
 from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _tainted
 from ._privacy_decl import Source, principals
-from ._walk import _SCALARS, _blob_source, _is_text_blocks, _Record, _Walk, _WalkContext
+from ._walk import _blob_source, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
 _SHOWN = json_text(ensure_ascii=False, default=repr)
 """What `json.dumps(value, default=repr, ensure_ascii=False)` uses, built once: the text the model sees."""
@@ -306,7 +306,7 @@ class _Results:
         elif isinstance(result, str) and "«" in result and w.echoed(result):
             shown = result
         else:
-            e = ctx.root if result.__class__ in _SCALARS else w.opaque(ctx.root)  # an object: as its whole text
+            e = w.opaque(ctx.root) if _opaque(result) else ctx.root  # an object: as its whole text
             w.parts[id(e[1])] = e[1]
             if e[2] is not None:
                 w.taints[id(e[2])] = e[2]

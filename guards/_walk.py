@@ -133,7 +133,13 @@ class _WalkContext:
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-"""The classes of JSON's leaf values (a subclass goes by its text, as an object does)."""
+"""The classes of JSON's leaf values (checked first: the usual case)."""
+
+
+def _opaque(v: Any) -> bool:
+    """Whether a value is no JSON value (an object, shown to the model by its repr): not None, a string,
+    a number or a subclass of one (a str enum, numpy's float64), nor a dict or a list."""
+    return v.__class__ not in _SCALARS and not isinstance(v, (str, int, float, dict, list, tuple))
 
 
 class _Walk:
@@ -184,6 +190,8 @@ class _Walk:
     def private_leaf(self, v: Any, e: tuple[Any, ...], path: str) -> Any:
         text = _text(v)
         self.flow._track(text, e[1], self.obs)
+        if _opaque(v) and repr(v) != text:  # the model is shown its repr (an enum's, a date's differs)
+            self.flow._track(repr(v), e[1], self.obs)
         if self.handles and e[4]:
             if isinstance(v, str) and "«" in v:  # a value holding minted handles: the handle stands for it resolved
                 v = self.flow.store.resolve(v, self.thread_id)
@@ -250,7 +258,7 @@ class _Walk:
                 append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 append(v)  # nothing but handles this thread minted (re-handled input): their labels joined
-            elif cls not in _SCALARS:  # no JSON value: labelled as its whole text
+            elif _opaque(v):  # no JSON value: labelled as its whole text
                 o = self.opaque(e)
                 parts[id(o[1])] = o[1]
                 if o[2] is not None:
@@ -320,7 +328,7 @@ class _Walk:
                 out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 out[k] = v  # nothing but handles this thread minted (re-handled input): their labels joined
-            elif cls not in _SCALARS:  # no JSON value: labelled as its whole text
+            elif _opaque(v):  # no JSON value: labelled as its whole text
                 o = self.opaque(e)
                 parts[id(o[1])] = o[1]
                 if o[2] is not None:
