@@ -39,6 +39,14 @@ _CONFUSABLES = str.maketrans({
     "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
     # Armenian letters that look like Latin ones
     "օ": "o", "Օ": "o", "ս": "u", "Ս": "u", "ո": "n", "հ": "h", "ց": "g", "զ": "q",
+    # Lisu (Fraser) letters, which are Latin capitals in shape
+    "ꓐ": "b", "ꓑ": "p", "ꓓ": "d", "ꓔ": "t", "ꓖ": "g", "ꓗ": "k", "ꓙ": "j", "ꓚ": "c", "ꓜ": "z", "ꓝ": "f", "ꓟ": "m",
+    "ꓠ": "n", "ꓡ": "l", "ꓢ": "s", "ꓣ": "r", "ꓦ": "v", "ꓧ": "h", "ꓪ": "w", "ꓫ": "x", "ꓬ": "y", "ꓮ": "a", "ꓰ": "e",
+    "ꓲ": "i", "ꓳ": "o", "ꓴ": "u",
+    # Cherokee letters that look like Latin ones
+    "Ꭰ": "d", "Ꭱ": "r", "Ꭲ": "t", "Ꭵ": "i", "Ꭹ": "y", "Ꭺ": "a", "Ꭻ": "j", "Ꭼ": "e", "Ꮃ": "w", "Ꮇ": "m", "Ꮋ": "h",
+    "Ꮐ": "g", "Ꮒ": "h", "Ꮓ": "z", "Ꮟ": "b", "Ꮢ": "r", "Ꮤ": "w", "Ꮩ": "v", "Ꮪ": "s", "Ꮮ": "l", "Ꮯ": "c", "Ꮲ": "p",
+    "Ꮶ": "k", "Ᏼ": "b",
     # blank letters (not format characters, so not dropped below): fillers that show as nothing
     "\u115f": None, "\u1160": None, "\u3164": None, "\uffa0": None, "\u2800": None,
 })
@@ -68,11 +76,11 @@ _DIGIT_OF = _Digits()
 
 def _fold(text: str) -> str:
     """Text with look-alikes folded to ASCII before value tracking: NFKC (fullwidth digits and letters,
-    ligatures), common Cyrillic, Greek, Armenian, IPA and small-capital look-alikes of Latin letters
-    (`_CONFUSABLES`: a table, not Unicode's whole list), digits of every script and style (circled
-    ones too), accents dropped, and invisible format characters (zero-width spaces and joiners) and
-    blank fillers removed. ASCII text is returned as it is: letters written for digits (O for 0, l
-    for 1) are an encoding, which value tracking does not see through."""
+    ligatures), common Cyrillic, Greek, Armenian, Lisu, Cherokee, IPA and small-capital look-alikes of
+    Latin letters (`_CONFUSABLES`: a table, not Unicode's whole list), digits of every script and
+    style (circled ones too), accents dropped, and invisible format characters (zero-width spaces and
+    joiners) and blank fillers removed. ASCII text is returned as it is: letters written for digits
+    (O for 0, l for 1) are an encoding, which value tracking does not see through."""
     return text if text.isascii() else _fold_slow(text)
 
 

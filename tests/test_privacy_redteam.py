@@ -308,7 +308,8 @@ def test_dingbat_digits_do_not_hide_a_tracked_value() -> None:
 @pytest.mark.parametrize("disguise", [
     str.maketrans({"a": "\u0251", "o": "\u0585", "u": "\u057d", "n": "\u0578", "h": "\u0570", "g": "\u0261"}),
     "filler",  # a blank Hangul letter inside each word
-], ids=["latin-alpha-and-armenian", "hangul-filler"])
+    str.maketrans({"a": "ꓮ", "e": "ꓰ", "o": "ꓳ", "u": "ꓴ", "l": "ꓡ", "s": "Ꮪ", "h": "Ꮋ", "c": "Ꮯ"}),
+], ids=["latin-alpha-and-armenian", "hangul-filler", "lisu-and-cherokee"])
 def test_other_look_alikes_and_blank_letters_do_not_hide_a_tracked_text(disguise: Any) -> None:
     def body(o: list[Any]) -> str:
         text = _alice_body(o)
