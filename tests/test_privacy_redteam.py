@@ -763,7 +763,8 @@ def test_lint_warns_about_a_public_read_tool_with_arguments() -> None:
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", PrivacyLintWarning)
-        Agent(ScriptedModel(rule=lambda m: "done"), w.tools(), guards=[flow.guard()], flow=flow).compile()
+        other = PrivacyFlow(POLICY)  # a flow serves agents of one journal: another agent, another flow
+        Agent(ScriptedModel(rule=lambda m: "done"), w.tools(), guards=[other.guard()], flow=other).compile()
 
 
 # -- 7. an identifier cut out of a private text read in clear carries the text's label (a10, a2d) ------
