@@ -337,12 +337,14 @@ def _folded_words(texts: list[str]) -> tuple[str, tuple[list[int], list[str | No
 
 
 def _written(start: int, end: int, written: tuple[list[int], list[str | None]] | None) -> list[str]:
-    """The words folding changed that lie in `text[start:end]`, as they were written (`written`: where
-    each word begins, and how it was written if folding changed it)."""
+    """The words folding changed that lie in `text[start:end]`, each with its place among the span's
+    words and as it was written (`written`: where each word begins, and how it was written if folding
+    changed it): "Moоn Moon" and "Moon Moоn" are two values."""
     if written is None:
         return []
     at, words = written
-    return [w for w in words[max(0, bisect_right(at, start) - 1):bisect_left(at, end)] if w]
+    first = max(0, bisect_right(at, start) - 1)
+    return [f"{i}:{w}" for i, w in enumerate(words[first:bisect_left(at, end)]) if w]
 
 
 def _leaves(value: Any) -> list[Any]:

@@ -529,6 +529,20 @@ def test_an_approval_does_not_cover_another_value_split_beside_the_approved_one(
     assert asked and len(w.sent) == 1
 
 
+def test_an_approval_does_not_cover_a_value_with_its_look_alike_in_another_word() -> None:
+    # both fold to "Moon Moon 77" with one word changed; which word it is tells them apart (review 30)
+    from guards import privacy_source
+
+    @privacy_source(private=["secret"], kind="vault", handle=False)
+    def list_secrets() -> list:
+        """Saved secrets."""
+        return [{"secret": "Mo\u043en Moon 77"}, {"secret": "Moon Mo\u043en 77"}]
+
+    asked, w = _approve_then(_mail("x", lambda o: "it is " + o[0][0]["secret"]),
+                             _mail("y", lambda o: "it is " + o[0][1]["secret"]), (list_secrets,))
+    assert asked and len(w.sent) == 1
+
+
 def test_an_approval_of_a_text_does_not_cover_another_text_sharing_six_words_with_it() -> None:
     from guards import privacy_source
 
