@@ -15,7 +15,7 @@ from ._handles import HANDLE_RE, has_marks
 from ._index import _Needles
 from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _tainted
 from ._privacy_decl import Source, principals
-from ._walk import _blob_source, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
+from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
 _SHOWN = json_text(ensure_ascii=False, default=repr)
 """What `json.dumps(value, default=repr, ensure_ascii=False)` uses, built once: the text the model sees."""
@@ -140,11 +140,13 @@ class _Results:
             ctx = self._context(decl, tool)
             if ctx.fields:
                 # text where records were declared: their fields cannot be told apart, so it is labelled
-                # as a whole (text blocks too, unless their `text` field is itself declared)
+                # as a whole (content blocks too, unless all are text blocks and `text` is itself declared)
                 if isinstance(result, str):
                     ctx = self._context(_blob_source(decl), tool)
-                elif not ctx.text and _is_text_blocks(result):
-                    text = "".join(str(b.get("text", "")) for b in result)
+                elif _is_blocks(result) and not (ctx.text and _is_text_blocks(result)):
+                    # text blocks by their text; blocks of other kinds (an image, reasoning) whole
+                    text = ("".join(str(b.get("text", "")) for b in result) if _is_text_blocks(result)
+                            else _SHOWN(result))
                     # not shared: its text is set below, and an observation from the memo is everyone's
                     obs = self._observation(thread_id, call_id, tool, _blob_source(decl), text, inputs,
                                             share=False, mint=mint)

@@ -46,10 +46,18 @@ class _Scan:
                     if carrying is None:
                         carrying = set(self.carrying)
                     carrying.add(m.tool_call_id)
-            elif isinstance(m, HumanMessage):
+            elif isinstance(m, HumanMessage) and not _written_by_a_node(m):
                 texts = (*texts, _text(m.content))
         return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
                      self.carrying if carrying is None else frozenset(carrying))
+
+
+def _written_by_a_node(m: HumanMessage) -> bool:
+    """Whether a human message was written by a node, not typed by the user: LangChain marks those it
+    makes from the conversation (a summary of it) with `lc_source`, and such text may quote anything
+    the model read, an injection too. It grounds nothing."""
+    kwargs = m.additional_kwargs
+    return bool(kwargs.get("lc_source")) if isinstance(kwargs, dict) else False
 
 
 _NO_SCAN = _Scan([], (), _users_forms(()), frozenset())

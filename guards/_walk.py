@@ -38,6 +38,19 @@ def _is_text_blocks(value: Any) -> bool:
         isinstance(b, dict) and b.get("type") == "text" for b in value)
 
 
+_BLOCK_TYPES = frozenset({
+    "text", "image", "image_url", "audio", "input_audio", "video", "file", "document", "resource", "resource_link",
+    "json", "reasoning", "thinking", "redacted_thinking", "tool_use", "tool_call", "tool_result", "citation",
+    "non_standard", "server_tool_call", "server_tool_result"})
+"""The `type`s of message content blocks (LangChain's, MCP's and the model providers')."""
+
+
+def _is_blocks(value: Any) -> bool:
+    """Whether a value is a list of message content blocks of any kind (text, images, reasoning...)."""
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(b, dict) and b.get("type") in _BLOCK_TYPES for b in value)
+
+
 _BLOBS: dict[int, tuple[Source, Source]] = {}
 
 
@@ -239,6 +252,10 @@ class _Walk:
         return e[0], _join(e[1], o[1]), taint, e[3] or o[3], e[4]
 
     def walk_list(self, node: list[Any], path: str, record: _Record | None, e: tuple[Any, ...]) -> list[Any]:
+        if not e[0] and self.ctx.fields:
+            # values outside any record where records were declared (a bare list, rows of values): no
+            # field names them, so they are labelled as the whole result would be (`_WalkContext.opaque`)
+            e = self.opaque(e)
         out: list[Any] = []
         append = out.append
         lbl, taint, private = e[1], e[2], e[3]
