@@ -453,10 +453,10 @@ def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key
     RetryPolicy) keeps its key and does not commit again what it already committed. A run is known
     by the ids of the messages it was given (those before the first AI message; the messages reducer
     gives every message one), the same at every step of the run, so what one step observed (e.g. the
-    labels of a result) is there at the next, as long as those messages stay: a step that removes
-    them all gives the run a new key, with nothing observed under it (give such a run a thread id). All of them, not the first alone: an app may open every
-    run with one shared system message, whose id the reducer stamps once. A state without messages
-    falls back to the task's own key.
+    labels of a result) is there at the next. All of them, not the first alone: an app may open every
+    run with one shared system message, whose id the reducer stamps once. That holds as long as those
+    messages stay: a step that removes them all gives the run a new key, with nothing observed under
+    it (give such a run a thread id). A state without messages falls back to the task's own key.
     """
     configurable = (config or {}).get("configurable") or {}
     thread = configurable.get("thread_id")
