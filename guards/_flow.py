@@ -126,8 +126,8 @@ class PrivacyFlow(_Threads, _Results):
         self._scans: dict[str, _Scan] = {}
         self._calls_index: dict[str, tuple[Any, list[str], int, _Index]] = {}
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
-        self._handle_forms: dict[str, tuple[int, Any, tuple[_Needles, tuple[Label, ...], _Needles, tuple[Label, ...]]]] = {}
-        """Thread -> (its handle count, its last handle, the texts of its handle values and their labels, see `_values_of`)."""
+        self._handle_forms: dict[str, tuple[int, Any, tuple[_Needles, _Needles]]] = {}
+        """Thread -> (its handle count, its last handle, the texts of its handle values, labelled, see `_values_of`)."""
         self._held: dict[str, int] = {}
         """Thread -> how many calls on it are running (`hold`): a thread is never dropped while held."""
         self._forgotten: set[str] = set()

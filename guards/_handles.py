@@ -56,6 +56,10 @@ class HandleStore:
         self._secret = secret if secret is not None else os.urandom(32)
         self._by_token: dict[str, Handle] = {}
         self._by_thread: dict[str, dict[str, Handle]] = {}
+        self._order: dict[str, list[Handle]] = {}
+        """Thread -> its handles in the order they were first minted (`_by_thread`'s values, as a list)."""
+        self._place: dict[str, int] = {}
+        """Token -> its place in its thread's `_order`."""
         self._lock = threading.Lock()
 
     def digest(self, text: str) -> str:
@@ -71,20 +75,37 @@ class HandleStore:
         h = Handle(token, thread_id, value, label, origin, derived)
         with self._lock:
             self._by_token[token] = h
-            self._by_thread.setdefault(thread_id, {})[token] = h
+            minted = self._by_thread.setdefault(thread_id, {})
+            order = self._order.setdefault(thread_id, [])
+            if token in minted:  # minted again (a call recorded again): it keeps its place
+                order[self._place[token]] = h
+            else:
+                self._place[token] = len(order)
+                order.append(h)
+            minted[token] = h
         return token
 
-    def of_thread(self, thread_id: str) -> list[Handle]:
-        """Every handle minted on a thread, oldest first."""
+    def of_thread(self, thread_id: str, start: int = 0) -> list[Handle]:
+        """Every handle minted on a thread, oldest first; from the `start`th on, if given (a reader
+        that holds the first ones takes only the rest, however long the thread)."""
         with self._lock:
-            return list(self._by_thread.get(thread_id, {}).values())
+            return self._order.get(thread_id, [])[start:]
+
+    def tail(self, thread_id: str, start: int) -> tuple[int, Handle | None, list[Handle]]:
+        """How many handles a thread has, the one just before the `start`th (None at 0 or past the
+        end) and those from the `start`th on: what a reader holding the first `start` needs."""
+        with self._lock:
+            order = self._order.get(thread_id, [])
+            return len(order), order[start - 1] if 0 < start <= len(order) else None, order[start:]
 
     def forget(self, thread_id: str) -> list[str]:
         """Drop every handle minted on a thread; returns their tokens."""
         with self._lock:
             gone = list(self._by_thread.pop(thread_id, {}))
+            self._order.pop(thread_id, None)
             for token in gone:
                 self._by_token.pop(token, None)
+                self._place.pop(token, None)
         return gone
 
     def has_thread(self, thread_id: str) -> bool:

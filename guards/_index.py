@@ -18,44 +18,102 @@ _GRAMMED = 256
 """Past this many strings (and more than a text has characters), `_Needles` looks them up by place."""
 
 
+class _Line:
+    """The strings of one line of `_Needles` snapshots, each made by extending the one before, and
+    their three-character index (None until first needed): shared by the snapshots, each of which
+    reads only the first strings, as many as it holds. Extending the newest snapshot appends here in
+    place, so a long thread that mints a value per step pays for that value alone, not the whole list."""
+
+    __slots__ = ("grams", "items", "labels", "lock")
+
+    def __init__(self, items: list[str], labels: list[Label] | None = None,
+                 grams: dict[str, tuple[tuple[int, int], ...]] | None = None) -> None:
+        self.items = items
+        self.labels = labels
+        """The label of each string, if the snapshots were made with labels."""
+        self.grams = grams
+        self.lock = threading.Lock()
+
+
 class _Needles:
     """Strings to look for in texts, many at once (the values of a thread's handles). While few, each
     is tested in C; past `_GRAMMED` each is indexed under the rarest three characters it holds (values
     often share a prefix: every SSN of one office, every note "private note ..."), and each place in
     a text looks up the strings holding the three characters there: a long thread holds thousands of
     values, a result is a few hundred characters. Extended, never changed: a snapshot serves a reader
-    while the thread mints more."""
+    while the thread mints more (`_Line`)."""
 
-    __slots__ = ("items", "_grams")
+    __slots__ = ("_line", "_n")
 
-    def __init__(self, items: tuple[str, ...] = (), grams: dict[str, tuple[tuple[int, int], ...]] | None = None) -> None:
-        self.items = items
-        self._grams = grams
+    def __init__(self, items: Iterable[str] = (), labels: Iterable[Label] | None = None, *,
+                 line: _Line | None = None, n: int = 0) -> None:
+        if line is None:
+            line = _Line(list(items), None if labels is None else list(labels))
+            n = len(line.items)
+        self._line = line
+        self._n = n
 
-    def extended(self, more: Sequence[str]) -> _Needles:
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> str:
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return self._line.items[i]
+
+    def label(self, i: int) -> Label:
+        """The label of the `i`th string (a snapshot made with labels)."""
+        if not 0 <= i < self._n or self._line.labels is None:
+            raise IndexError(i)
+        return self._line.labels[i]
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The strings, in order (a copy: for tests and small lists)."""
+        return tuple(self._line.items[:self._n])
+
+    def extended(self, more: Sequence[str], labels: Sequence[Label] | None = None) -> _Needles:
+        """This snapshot and `more` (with their `labels`, in a snapshot made with labels)."""
         if not more:
             return self
-        grams = self._grams
+        line, n = self._line, self._n
+        if (line.labels is None) != (labels is None) or (labels is not None and len(labels) != len(more)):
+            raise ValueError("labels are given for every string of a line of snapshots, or for none")
+        with line.lock:
+            if len(line.items) == n:  # the newest snapshot: the line grows in place
+                if line.grams is not None:
+                    _gram_index(line.grams, more, n)
+                line.items.extend(more)
+                if labels is not None:
+                    line.labels.extend(labels)
+                return _Needles(line=line, n=len(line.items))
+        # a snapshot was made from this one already: the line branches here, with an index of its own
+        grams = line.grams
         if grams is not None:
-            grams = dict(grams)
-            _gram_index(grams, more, len(self.items))
-        return _Needles((*self.items, *more), grams)
+            grams = {g: kept for g, entries in list(grams.items()) if (kept := tuple(e for e in entries if e[0] < n))}
+            _gram_index(grams, more, n)
+        branch = _Line([*line.items[:n], *more], None if labels is None else [*line.labels[:n], *labels], grams)
+        return _Needles(line=branch, n=len(branch.items))
 
     def found_in(self, text: str) -> list[int]:
-        """The places in `items` of the strings that occur in `text`, in order."""
-        items = self.items
-        if len(items) <= _GRAMMED or len(items) <= len(text):
-            return [*itertools.compress(range(len(items)), map(text.__contains__, items))]
-        grams = self._grams
+        """The places of the strings that occur in `text`, in order."""
+        line, n = self._line, self._n
+        items = line.items
+        if n <= _GRAMMED or n <= len(text):
+            return [*itertools.compress(range(n), map(text.__contains__, itertools.islice(items, n)))]
+        grams = line.grams
         if grams is None:
-            grams = {}
-            _gram_index(grams, items, 0)
-            self._grams = grams  # the same for every thread that builds it: a race only builds it twice
-        found = {i for i, _ in grams.get("", ()) if items[i] in text}  # shorter than three characters
-        get, starts = grams.get, text.startswith
+            with line.lock:
+                if line.grams is None:
+                    line.grams = {}
+                    _gram_index(line.grams, items, 0)
+                grams = line.grams
+        get = grams.get  # entries a newer snapshot added (numbered n and up) are not this one's
+        found = {i for i, _ in get("", ()) if i < n and items[i] in text}  # shorter than three characters
+        starts = text.startswith
         for p in range(len(text) - 2):
             for i, at in get(text[p:p + 3], ()):
-                if p >= at and starts(items[i], p - at):
+                if i < n and p >= at and starts(items[i], p - at):
                     found.add(i)
         return sorted(found)
 
@@ -130,9 +188,8 @@ class _Index:
             return [*filter(text.__contains__, values)]
         needles = self._needles.get(kind)
         if needles is None:  # a race only builds it twice
-            needles = self._needles[kind] = _Needles(tuple(values))
-        items = needles.items
-        return [items[i] for i in needles.found_in(text)]
+            needles = self._needles[kind] = _Needles(values)
+        return [needles[i] for i in needles.found_in(text)]
 
     def extended(self, more: list[Observation]) -> _Index:
         if not more:
@@ -155,7 +212,7 @@ class _Index:
         if self._words is not None:
             out._words = self._words.union(*(o.trusted_words for o in more))
         for kind, needles in list(self._needles.items()):  # a merge joins labels in place: new keys come last
-            out._needles[kind] = needles.extended([*itertools.islice(getattr(out, kind), len(needles.items), None)])
+            out._needles[kind] = needles.extended([*itertools.islice(getattr(out, kind), len(needles), None)])
         for kind, cuts in list(self._cuts.items()):
             values = "texts" if kind == "shingles" else kind
             more = itertools.islice(getattr(out, values), len(getattr(self, values)), None)

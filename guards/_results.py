@@ -236,26 +236,30 @@ class _Results:
             return None
         return (id(ctx), result.__class__ is str, text)
 
-    def _values_of(self, thread_id: str) -> tuple[_Needles, tuple[Label, ...], _Needles, tuple[Label, ...]]:
+    def _values_of(self, thread_id: str) -> tuple[_Needles, _Needles]:
         """The texts of a thread's handle values as a result would show them, raw and JSON-escaped
         (values of fewer than three characters left out), and each text's handle label; and the
         normal forms of those of at least `MIN_NORMED` letters and digits with theirs; extended when
         the thread minted more (a long thread's handles are read once each, not on every result)."""
-        handles = self.store.of_thread(thread_id)
         hit = self._handle_forms.get(thread_id)
         start = 0
         if hit is not None:
             count, last, out = hit
+            total, before, handles = self.store.tail(thread_id, count)
             # a thread's handles are only ever appended, unless the store dropped the thread since
-            if count <= len(handles) and (count == 0 or handles[count - 1] is last):
-                if count == len(handles):
+            if count <= total and (count == 0 or before is last):
+                if count == total:
                     return out
                 start = count
+            else:
+                handles = self.store.of_thread(thread_id)
+        else:
+            handles = self.store.of_thread(thread_id)
         forms: list[str] = []
         labels: list[Label] = []
         normed: list[str] = []
         normed_labels: list[Label] = []
-        for h in handles[start:]:
+        for h in handles:
             t = _text(h.value)
             more = [t, _STRICT(t)[1:-1]] if len(t) >= 3 else []
             if isinstance(h.value, float):  # also as JSON writes it (1e+16, 4.2e-07)
@@ -266,29 +270,29 @@ class _Results:
                 normed.append(n)
                 normed_labels.append(h.label)
         if start:
-            out = (out[0].extended(forms), (*out[1], *labels), out[2].extended(normed), (*out[3], *normed_labels))
+            out = (out[0].extended(forms, labels), out[1].extended(normed, normed_labels))
         else:
-            out = (_Needles(tuple(forms)), tuple(labels), _Needles(tuple(normed)), tuple(normed_labels))
+            out = (_Needles(forms, labels), _Needles(normed, normed_labels))
         with self._lock:
-            self._handle_forms[thread_id] = (len(handles), handles[-1] if handles else None, out)
+            self._handle_forms[thread_id] = (start + len(handles), handles[-1] if handles else last if start else None, out)
         return out
 
     def _shown_secrets(self, thread_id: str, result: Any) -> list[Label]:
         """The labels of the thread's handles whose value a result shows."""
-        forms, labels, normed, normed_labels = self._values_of(thread_id)
-        if not forms.items:
+        forms, normed = self._values_of(thread_id)
+        if not len(forms):
             return []
         text = result if isinstance(result, str) else _SHOWN(result)
-        found = [labels[i] for i in forms.found_in(text)]
+        found = [forms.label(i) for i in forms.found_in(text)]
         # also with case and punctuation ignored inside one word, for values long enough to mean
         # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
         # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth. The words'
         # normal forms run together are the text's: a value in none of them needs no word split.
-        if normed.items:
+        if len(normed):
             maybe = normed.found_in(_norm(text))
             if maybe:
                 words = _word_norms(text)
-                found += [normed_labels[i] for i in maybe if normed.items[i] in words]
+                found += [normed.label(i) for i in maybe if normed[i] in words]
         return found
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,

@@ -37,6 +37,38 @@ def test_needles_find_exactly_the_strings_a_text_holds(items, text, split):
     assert _Needles(tuple(items)).found_in(text) == want  # tested one by one
 
 
+@settings(max_examples=200, deadline=None)
+@given(items=st.lists(st.text(_CHARS, max_size=6), min_size=1, max_size=30),
+       other=st.lists(st.text(_CHARS, max_size=6), min_size=1, max_size=10),
+       text=st.text(_CHARS, max_size=30), split=st.integers(0, 30), indexed=st.booleans())
+def test_snapshots_of_one_line_each_find_their_own_strings(items, other, text, split, indexed):
+    # a snapshot extended in place (the newest) and again from an older one (a branch): each finds
+    # its own strings only, with their labels, whatever the others added to the shared line
+    import guards._index as index_module
+
+    from vfa import Label
+
+    split = min(split, len(items))
+    saved = index_module._GRAMMED
+    index_module._GRAMMED = 0
+    try:
+        labels = [Label(sources=frozenset({f"s{i}"})) for i in range(len(items) + len(other))]
+        base = _Needles(items[:split], labels[:split])
+        if indexed:
+            base.found_in("x" * (len(items) + len(other) + 1))  # its index exists before it grows
+        newest = base.extended(items[split:], labels[split:len(items)])
+        branch = base.extended(other, labels[len(items):])
+        branch_labels = labels[:split] + labels[len(items):]
+        for needles, strings, want in ((base, items[:split], labels), (newest, items, labels),
+                                       (branch, items[:split] + other, branch_labels)):
+            got = needles.found_in(text)
+            assert got == [i for i, s in enumerate(strings) if s in text]
+            assert len(needles) == len(strings) and list(needles.items) == strings
+            assert [needles.label(i) for i in got] == [want[i] for i in got]
+    finally:
+        index_module._GRAMMED = saved
+
+
 def test_a_result_showing_one_of_thousands_of_handled_values_is_hidden():
     flow = PrivacyFlow(POLICY, secret=b"vfa-long")
     decl = source_of(ToolSpec.of(read_client).meta)
