@@ -114,20 +114,24 @@ def _content_of(value: Any) -> Any:
     return repr(value)
 
 
-def _shown(out: Any, text: str) -> Any:
-    """`out` (a tool message, or a Command writing only one) showing the model `text`, the flow's view of it."""
+def _shown(out: Any, text: str, artifact: Any) -> Any:
+    """`out` (a tool message, or a Command writing only one) showing the model `text`, the flow's view of it,
+    with `artifact` (the gate's record of the call) for its own: the flow never labelled what a tool put
+    in its artifact (a `content_and_artifact` tool's raw record), and the graph's messages are read by
+    the model, middleware and summaries alike, so it is not kept."""
     if isinstance(out, Command):
         said = _said(out)
-        return dataclasses.replace(out, update={**out.update, "messages": [_shown(said, text)]}) if said else out
+        return dataclasses.replace(out, update={**out.update, "messages": [_shown(said, text, artifact)]}) if said else out
     if isinstance(out.content, str):
-        return out.model_copy(update={"content": text}) if out.content != text else out
+        return out.model_copy(update={"content": text, "artifact": artifact}) \
+            if out.content != text or out.artifact != artifact else out
     try:  # content blocks: the flow walked them as a list, so its text is the same list, handled
         blocks = json.loads(text)
     except ValueError:
         blocks = None
     if isinstance(blocks, list) and all(isinstance(b, dict) and "type" in b for b in blocks):
-        return out.model_copy(update={"content": blocks})
-    return out.model_copy(update={"content": [{"type": "text", "text": text}]})
+        return out.model_copy(update={"content": blocks, "artifact": artifact})
+    return out.model_copy(update={"content": [{"type": "text", "text": text}], "artifact": artifact})
 
 
 
@@ -282,7 +286,7 @@ class ToolGate:
                 out = out.model_copy(update={"artifact": {**out.artifact, "vfa": message.artifact["vfa"]}})
             if self.node.flow is not None:
                 if isinstance(out, ToolMessage) or (isinstance(out, Command) and _said(out) is not None):
-                    return _shown(out, message.content)  # the flow's view: handles, not values
+                    return _shown(out, message.content, message.artifact)  # the flow's view: handles, not values
                 if isinstance(out, (Command, list, tuple)):
                     # it would write more than its tool message (messages the flow cannot show as it
                     # labelled them, user-looking ones among them): the model gets the flow's text instead

@@ -28,7 +28,7 @@ three mechanisms combine, each closing what the one before leaves open:
    more than sixteen such arguments for one audience (`_THROUGH`), and a private text cut into pieces
    smaller than a token and six words spread over separate calls. Nor does it follow data through
    the world: what an effect stores comes back labelled by the declaration of the tool that reads it
-   (a handle is put back only where the value returns verbatim).
+   (a result showing a value of one of the thread's handles is hidden, but only on that thread).
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any
    argument value that is not whole tokens of a user message and is no whole trusted tool output value
    (case, white space and the punctuation around it aside; never a word, a piece of a token or a
@@ -56,6 +56,8 @@ once and shared (`_memo_key` says when it may not be).
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import uuid
 from collections.abc import Collection, Iterable, Mapping
@@ -75,6 +77,13 @@ from ._threads import _RECENT, _Scan, _Threads
 from ._walk import _error_source, _Record, _WalkContext
 
 __all__ = ["Observation", "PrivacyFlow"]
+
+_TOKEN = re.compile(r"[^\s\"'`(),;:#=<>\[\]{}]*[\d@][^\s\"'`(),;:#=<>\[\]{}]*")
+"""A token of a denial's text with a digit or an "@" in it (an amount, an id, a date, an account, an
+address): between white space, quotes, brackets and the punctuation that separates values or names
+their kinds."""
+_WITHHELD = "‹withheld›"
+"""What a denial shows in place of a token the model did not already know."""
 
 
 class PrivacyFlow(_Threads, _Results):
@@ -258,6 +267,32 @@ class PrivacyFlow(_Threads, _Results):
         return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
                            inputs=proposal.labels.values(),
                            secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
+
+    def observe_denial(self, proposal: Proposal, text: str) -> str:
+        """The text of a denial as the model reads it. A guard's reason may quote the world (a balance a
+        precondition compared, a record's readers): every token with a digit or an "@" in it (an amount,
+        an id, a date, an address) that the model has not written or read on the thread is withheld.
+        Whether a token is shown never depends on its being private, only on the model's knowing it, so
+        the model learns nothing from which of its own guesses a denial quotes. Kept for the call, so a
+        replay shows the same text; it carries no label (what it shows, the model already knew)."""
+        with self._lock:
+            cached = self._obs.get((proposal.thread_id, proposal.call_id))
+        if cached is not None:
+            return cached.text
+        thread = proposal.thread_id
+        known = self._known_tokens(thread, proposal)
+        # (one character tells little, and a policy's constants are often one: "0 < amount")
+        shown = _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 or m.group(0) in known else _WITHHELD, text)
+        return self._remember(thread, proposal.call_id, Observation(proposal.call_id, proposal.tool, text=shown)).text
+
+    def _known_tokens(self, thread_id: str, proposal: Proposal) -> set[str]:
+        """The tokens with a digit or an "@" in them that the model wrote or read on a thread: in the call's own
+        arguments and id, the user's messages and every result, error or denial it was shown."""
+        scan = self._scans.get(thread_id)
+        texts = [proposal.call_id, _text(proposal.args), json.dumps(proposal.args, default=repr), *(scan.texts if scan else ())]
+        texts += [o.text for o in self.seen(thread_id)]
+        texts += self._thread_calls.get(thread_id, ())
+        return {m.group(0) for t in texts for m in _TOKEN.finditer(t)}
 
     # -- labelling arguments ---------------------------------------------------------------------
 

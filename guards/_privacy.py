@@ -125,6 +125,8 @@ class PrivacyGuard:
             return Escalate(question=_question(proposal, open_), evidence={
                 **evidence, "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
         more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
+        # the model reads a denial: its records are named by kind (`_named`), as in the messages
+        evidence["violations"] = [{**v, "origin": _named(v["origin"])} for v in evidence["violations"]]
         return Deny(reason=open_[0].message + more, evidence=evidence)
 
     def _labels(self, spec: ToolSpec) -> bool:
@@ -243,7 +245,7 @@ class PrivacyGuard:
                     proposal.call_id, proposal.tool, "confidentiality", arg, sink, tuple(bad), origin,
                     None if lbl.readers is None else tuple(sorted(lbl.readers)),
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {arg} carries data from "
-                    f"{', '.join(origin) or 'an unseen record'} that {', '.join(bad)} may not read "
+                    f"{', '.join(_named(origin)) or 'an unseen record'} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
         # a value split across arguments disclosed to the same audience: their texts joined
         groups: dict[frozenset[str], list[str]] = {}
@@ -267,7 +269,7 @@ class PrivacyGuard:
                     proposal.call_id, proposal.tool, "confidentiality", arg, sink, tuple(bad), origin,
                     tuple(sorted(lbl.readers)),
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)} together "
-                    f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
+                    f"carry data from {', '.join(_named(origin))} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
         for arg in plan.authority:
             if arg not in args:
@@ -278,7 +280,7 @@ class PrivacyGuard:
                 out.append(FlowViolation(
                     proposal.call_id, proposal.tool, "integrity", arg, f"{proposal.tool}.{arg}", (), origin,
                     None, f"{proposal.tool} denied by privacy rule `authority needs the user`: {arg}="
-                    f"{_short(proposal.args[arg])} may come from untrusted content ({', '.join(origin)}) and appears "
+                    f"{_short(proposal.args[arg])} may come from untrusted content ({', '.join(_named(origin))}) and appears "
                     f"in no user message or trusted tool output"))
         return out
 
@@ -440,6 +442,26 @@ def _question(proposal: Proposal, found: list[FlowViolation]) -> str:
             parts.append(f"use {v.arg}={_short(proposal.args.get(v.arg))}, which may come from untrusted content")
     return (f"{proposal.tool}: allow it to " + "; and ".join(parts)
             + "? Answer approve (once), approve for this recipient, or reject.")
+
+
+_NOT_RECORDS = ("tool:", "derived:", "forged-handle:", "lost-handle:", "unobserved-result:")
+"""Prefixes of sources that name no record (a tool, a call, a token)."""
+
+
+def _named(origin: tuple[str, ...]) -> tuple[str, ...]:
+    """An origin as a denial names it to the model: a record by its kind alone ("employee:ann" as
+    "employee records"). Which record a value came from is what a model guessing at private values
+    would learn from a denial (each guess that matched named by its record); the kind, field and tool
+    still say where the data came from. A violation keeps its whole origin (for a person's question,
+    approvals and the audit)."""
+    out: dict[str, None] = {}
+    for s in origin:
+        prefix = "derived-from:" if s.startswith("derived-from:") else ""
+        rest = s[len(prefix):]
+        if ":" in rest and not rest.startswith(_NOT_RECORDS):
+            rest = rest.split(":", 1)[0] + " records"
+        out[prefix + rest] = None
+    return tuple(out)
 
 
 def _origin(lbl: Label, *, untrusted: bool = False) -> tuple[str, ...]:

@@ -9,7 +9,8 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, ToolMessage
 
-from vfa import Label
+from vfa import Deny, Label, Proposal, Repair
+from vfa._guard_node import denial_text
 
 from ._forms import _text, _users_forms
 from ._privacy_decl import source_of
@@ -195,13 +196,14 @@ class _Threads:
             else self.journal.entries(thread_id)
         # read anyway: every result on record the flow lacks counts (trimmed from the messages, or
         # shown by another replica), not only those the messages show
-        wanted = {e.call_id for e in entries if e.kind in ("ran", "committed", "failed")} - known
+        wanted = {e.call_id for e in entries if e.kind in ("ran", "committed", "failed", "denied")} - known
         if carrying is None:
             missing = wanted
         scan = self._scans.get(thread_id)
         users = scan.users if scan is not None else _users_forms(())
         labels: dict[str, list[Label]] = {}
         secrets: dict[str, list[Label]] = {}
+        proposed: dict[str, dict[str, Any]] = {}
         for e in entries:
             if e.call_id not in wanted:
                 continue
@@ -210,6 +212,14 @@ class _Threads:
                 labels[e.call_id] = list(self._label_args(args, thread_id, users, None).values()) \
                     if isinstance(args, dict) else []
                 secrets[e.call_id] = self.secrets_in(args, thread_id)
+                proposed[e.call_id] = args if isinstance(args, dict) else {}
+            elif e.kind == "denied":  # the denial's text, labelled as `observe_denial` labels it
+                with self._lock:
+                    done = (thread_id, e.call_id) in self._obs
+                if not done:
+                    verdict = (Repair if e.data.get("kind") == "repair" else Deny).model_validate(e.data)
+                    self.observe_denial(Proposal(call_id=e.call_id, tool=e.tool, args=proposed.get(e.call_id, {}),
+                                                 thread_id=thread_id), denial_text(e.tool, verdict))
             elif e.kind in ("ran", "committed", "failed"):
                 spec = self._spec(e.tool)
                 with self._lock:

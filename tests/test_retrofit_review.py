@@ -303,3 +303,38 @@ def test_a_node_whose_code_cannot_be_read_is_reported_not_passed():
     b.add_edge("n", END)
     found = graphs.unmediated_nodes(b)
     assert [n for n, _ in found] == ["n"] and found[0][1].startswith("cannot inspect node 'n'")
+
+
+def test_a_tools_own_artifact_does_not_reach_the_messages_beside_the_flows_text():
+    # a content_and_artifact tool returns its raw record as the artifact: the flow labelled only the
+    # content, so the gate keeps its own record of the call instead
+    import json
+
+    from langchain_core.messages import HumanMessage
+    from langgraph.prebuilt import tools_condition
+
+    from guards import PrivacyFlow, PrivacyPolicy, privacy_source
+    from vfa.testing import ScriptedModel
+
+    ssn = "078-05-1120"
+
+    @tool(response_format="content_and_artifact")
+    @privacy_source(private=["ssn"], kind="profile")
+    def get_profile() -> tuple:
+        """The user's profile."""
+        rec = {"name": "Emma", "ssn": ssn}
+        return json.dumps(rec), rec
+
+    model = ScriptedModel(rule=lambda ms: "done" if any(m.type == "tool" for m in ms) else ("get_profile", {}))
+    b = StateGraph(MessagesState)
+    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
+    b.add_node("tools", ToolNode([get_profile]))
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", tools_condition)
+    b.add_edge("tools", "agent")
+    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"))
+    app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"])
+    out = app.invoke({"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": "t"}})
+    shown = [m for m in out["messages"] if m.type == "tool"]
+    assert len(shown) == 1 and "«ssn:" in shown[0].content
+    assert ssn not in repr(shown[0]) and shown[0].artifact == {"vfa": {"outcome": "ran"}}

@@ -46,7 +46,9 @@ class Flow(Protocol):
     messages_key)`, called once by each guard node it serves with that node's tool specs, journal and
     state key of its messages (so it can rebuild what it observed on a thread from the journal after
     a restart), and `observe_error(proposal, spec, text)` for a tool's error text (which may quote
-    anything the tool held); without it errors go through `observe`. A flow that keeps per-thread
+    anything the tool held); without it errors go through `observe`; and `observe_denial(proposal,
+    text)` for the text of a denial the model reads (a guard's reason may quote the world, such as a
+    balance a precondition compared). A flow that keeps per-thread
     state within bounds may define `hold(thread_id)` and `release(thread_id)`: the node holds the
     thread around each call, so what the call's hooks read is not dropped between them.
     """
@@ -273,7 +275,7 @@ class GuardNode(RunnableCallable):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
-                return _denial(proposal, verdict)
+                return self._denial(proposal, verdict)
             if verdict.kind == "allow":
                 return self._commit(spec, proposal, pending, execute, restart=restart)
             # every guard that asked is asked in turn, in chain order: approving one question must not
@@ -368,7 +370,7 @@ class GuardNode(RunnableCallable):
             questions.skip_tool_pauses(last.call_id)  # its tool will not run again: its answers are taken
             self.journal.append(pending + [_entry(proposal, "failed", {
                 "error": f"interrupted by a crash and not run again: {result.verdict.reason}"})])
-            return _denial(proposal, result.verdict)
+            return self._denial(proposal, result.verdict)
         if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
             return self._commit(spec, proposal, pending, execute, restart=True)
         if questions.tool_pauses:
@@ -405,7 +407,7 @@ class GuardNode(RunnableCallable):
         self.journal.append([_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                              _entry(proposal, "denied", verdict.model_dump(mode="json"))])
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
-        message = _denial(proposal, verdict)
+        message = self._denial(proposal, verdict)
         if reply_to is not None:
             message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
         return message
@@ -421,6 +423,24 @@ class GuardNode(RunnableCallable):
         if observe is None:
             return self._observe(proposal, spec, text)
         return _shown(lambda: observe(proposal, spec, text), "the error")
+
+    def _denial(self, proposal: Proposal, verdict: Any) -> ToolMessage:
+        """The denial's message, its text as the flow shows it: a guard's reason may quote what the
+        model may not read (a private world value), and the artifact then holds no more than the text."""
+        message = _denial(proposal, verdict)
+        observe = getattr(self.flow, "observe_denial", None)
+        if observe is not None:
+            try:
+                text = observe(proposal, message.content)
+            except Exception as exc:
+                if _is_bubble_up(exc):
+                    raise
+                text = (f"{proposal.tool} denied by guard {verdict.guard!r}; its reason could not be labelled "
+                        f"({type(exc).__name__}), so it is not shown")
+            if text != message.content:
+                message.content = text
+                message.artifact["vfa"]["verdict"] = {"guard": verdict.guard, "kind": verdict.kind, "reason": text}
+        return message
 
     def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         if self.flow is None:
@@ -439,7 +459,7 @@ class GuardNode(RunnableCallable):
             return _message(proposal, entry.kind, self._observe(proposal, self.specs.get(entry.tool), data.get("result")))
         if entry.kind == "denied":
             verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
-            return _denial(proposal, verdict)
+            return self._denial(proposal, verdict)
         if entry.kind == "rejected":
             return _message(proposal, "rejected", f"{entry.tool} was rejected by a person", status="error")
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
@@ -577,10 +597,15 @@ def _rejected(proposal: Proposal, decision: Mapping[str, Any]) -> ToolMessage:
                     + (f": {decision['message']}" if decision.get("message") else ""), status="error")
 
 
-def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
-    text = f"{proposal.tool} denied by guard {verdict.guard!r}: {verdict.reason}"
+def denial_text(tool: str, verdict: Any) -> str:
+    """What the model reads of a denial (or a repair): the guard, its reason, its hint and its evidence."""
+    text = f"{tool} denied by guard {verdict.guard!r}: {verdict.reason}"
     if verdict.kind == "repair":
         text += f". To repair: {verdict.hint}"
     if verdict.evidence:
         text += f". Evidence: {json.dumps(verdict.evidence, default=repr)}"
-    return _message(proposal, "denied", text, status="error", verdict=verdict)
+    return text
+
+
+def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
+    return _message(proposal, "denied", denial_text(proposal.tool, verdict), status="error", verdict=verdict)

@@ -1,0 +1,145 @@
+"""What a denial tells the model: never a private value it did not already know, nor which guess matched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from pydantic import BaseModel
+
+from guards import Policy, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from vfa import Agent, EffectJournal, effect
+from vfa.testing import ScriptedModel
+
+ME = "me@home.example"
+
+
+class Bank(BaseModel):
+    balance: int
+
+
+def _run(tools: list[Any], steps: list[Any], *, world: Any = None, journal: Any = None,
+         flow: PrivacyFlow | None = None) -> tuple[PrivacyFlow, list[Any]]:
+    """Run a scripted model through `steps` (a call, or a function of the tool messages so far giving one)."""
+    flow = flow or PrivacyFlow(PrivacyPolicy.of(ME), secret=b"vfa-denials")
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn >= len(steps):
+            return "done"
+        step = steps[turn]
+        return step([m for m in messages if isinstance(m, ToolMessage)]) if callable(step) else step
+
+    app = Agent(ScriptedModel(rule=rule), tools, guards=[flow.guard()], flow=flow, world=world,
+                journal=journal).compile()
+    out = app.invoke({"messages": [HumanMessage("pay my rent")]}, {"configurable": {"thread_id": "t"}})
+    return flow, [m for m in out["messages"] if isinstance(m, ToolMessage)]
+
+
+def _bank_tools(state: Bank, posted: list[str]) -> list[Any]:
+    bank = Policy(Bank)
+
+    @privacy_sink()
+    @privacy_source(private=["balance"], kind="bank")
+    def get_balance() -> dict:
+        """The balance."""
+        return {"balance": state.balance}
+
+    @privacy_sink(disclose={"amount": "iban"}, authority=["iban", "amount"])
+    @privacy_source()
+    @effect
+    @bank.requires("0 < amount <= state.balance")
+    def pay(iban: str, amount: int) -> str:
+        """Pay."""
+        return "paid"
+
+    @privacy_sink(disclose={"content": "*"})
+    @privacy_source()
+    @effect
+    def post(content: str) -> str:
+        """Publish a text."""
+        posted.append(content)
+        return "posted"
+
+    return [get_balance, pay, post]
+
+
+def test_a_guards_denial_withholds_a_private_world_value_the_model_never_read():
+    # the precondition compares the amount with the balance: its reason would read the balance out
+    posted: list[str] = []
+    _, tms = _run(_bank_tools(Bank(balance=48213), posted), [("pay", {"iban": "DE44", "amount": 10**12})],
+                  world=lambda: Bank(balance=48213))
+    denial = tms[-1]
+    assert denial.artifact["vfa"]["outcome"] == "denied" and "requires:pay" in denial.content
+    assert "48213" not in denial.content and "48213" not in str(denial.artifact)
+    assert "‹withheld›" in denial.content and str(10**12) in denial.content  # its own amount is still quoted
+
+
+def test_a_value_the_model_read_is_quoted_and_the_value_it_did_not_is_withheld():
+    posted: list[str] = []
+    world = lambda: Bank(balance=48213)  # noqa: E731
+    _, tms = _run(_bank_tools(Bank(balance=48213), posted), [
+        ("pay", {"iban": "DE44", "amount": 123456}),  # the model wrote 123456 itself: quoted back
+        ("pay", {"iban": "DE44", "amount": 10**12})], world=world)
+    assert all("48213" not in m.content for m in tms)
+    assert "123456" in tms[0].content
+
+
+def test_a_denials_text_is_the_same_on_replay_and_after_a_restart(tmp_path):
+    journal = EffectJournal(tmp_path / "journal.db")
+    posted: list[str] = []
+    flow, tms = _run(_bank_tools(Bank(balance=48213), posted), [("pay", {"iban": "DE44", "amount": 10**12})],
+                     world=lambda: Bank(balance=48213), journal=journal)
+    shown = tms[-1].content
+    assert flow._obs[("t", tms[-1].tool_call_id)].text == shown
+    again = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"vfa-denials", journal=journal)
+    again._rebuild("t", None)  # a new process: rebuilt from the journal
+    assert again._obs[("t", tms[-1].tool_call_id)].text == shown
+
+
+def test_a_private_reader_is_not_named_by_a_denial():
+    # the bcc of a sent mail read the mail, so it is among the readers; the model only saw its handle
+    secret = "secret.lover@hidden.example"
+
+    @privacy_sink()
+    @privacy_source(private=["bcc", "body"], readers_from=["from", "bcc"], kind="email", key="id")
+    def read_sent_mail() -> list:
+        """Mail I sent."""
+        return [{"id": 7, "from": ME, "bcc": [secret], "body": "see you tonight"}]
+
+    @privacy_sink(disclose={"content": "*"})
+    @privacy_source()
+    @effect
+    def post(content: str) -> str:
+        """Publish a text."""
+        return "posted"
+
+    import json
+
+    _, tms = _run([read_sent_mail, post], [
+        ("read_sent_mail", {}), lambda t: ("post", {"content": json.loads(t[0].content)[0]["body"]})])
+    assert tms[-1].artifact["vfa"]["outcome"] == "denied" and "readers:" in tms[-1].content
+    assert all(secret not in str(m.content) and secret not in str(m.artifact) for m in tms)
+
+
+def test_guesses_at_handled_values_learn_no_record_from_a_denial():
+    salary = {"ann": 104200, "bob": 97300}
+
+    @privacy_sink()
+    @privacy_source(private=["salary"], kind="employee", key="name")
+    def list_staff() -> list:
+        """Staff and salaries."""
+        return [{"name": n, "salary": s} for n, s in salary.items()]
+
+    @privacy_sink(disclose={"content": "*"})
+    @privacy_source()
+    @effect
+    def post(content: str) -> str:
+        """Publish a text."""
+        return "posted"
+
+    # one guess is ann's salary, the other nobody's: the denial must not say whose matched
+    _, tms = _run([list_staff, post], [("list_staff", {}), ("post", {"content": "104200 x 97301"})])
+    denial = tms[-1].content
+    assert tms[-1].artifact["vfa"]["outcome"] == "denied"
+    assert "employee records" in denial and "employee:" not in denial
