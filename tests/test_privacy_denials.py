@@ -77,7 +77,7 @@ def test_a_guards_denial_withholds_a_private_world_value_the_model_never_read():
 
 def test_a_value_the_model_read_is_quoted_and_the_value_it_did_not_is_withheld():
     posted: list[str] = []
-    world = lambda: Bank(balance=48213)  # noqa: E731
+    world = lambda: Bank(balance=48213)
     _, tms = _run(_bank_tools(Bank(balance=48213), posted), [
         ("pay", {"iban": "DE44", "amount": 123456}),  # the model wrote 123456 itself: quoted back
         ("pay", {"iban": "DE44", "amount": 10**12})], world=world)
