@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "REJECT": "._privacy",
     "Sink": "._privacy_decl",
     "Source": "._privacy_decl",
+    "TraceError": "._audit",
     "audit_trace": "._audit",
     "privacy_sink": "._privacy_decl",
     "privacy_source": "._privacy_decl",

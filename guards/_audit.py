@@ -18,20 +18,44 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    HumanMessage,
+    ToolMessage,
+    convert_to_messages,
+)
 
-from vfa import Proposal, ToolSpec
+from vfa import Proposal, ToolSpec, VfaError
 
 from ._flow import PrivacyFlow
-from ._privacy import PrivacyGuard, FlowViolation
+from ._forms import _text
+from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PrivacyPolicy
+from ._threads import _written_by_a_node
 
-__all__ = ["audit_trace", "trace_from_journal", "trace_from_messages"]
+__all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
+
+
+class TraceError(VfaError, ValueError):
+    """A recorded trace the audit cannot read: the error names the event (by its place) and what is wrong."""
+
+
+_KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args"},
+         "result": {"type", "id", "tool", "result"}, "error": {"type", "id", "tool", "error"}}
+"""The keys each kind of event may have."""
+_KINDS = tuple(_KEYS)
 
 
 def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy: PrivacyPolicy | None = None, *,
                 flow: PrivacyFlow | None = None, thread_id: str = "audit") -> list[FlowViolation]:
     """Every flow violation in a recorded trace, in the order the calls were made.
+
+    Every flow the policy forbids is reported, also one a person approved when the agent ran (an
+    approval declassifies a flow for that user; the audit says what flowed where): read the journal's
+    `approved` entries beside it. Raises `TraceError` for an event it cannot read (an unknown type, a
+    call without an id or tool, arguments that are no object, a result for no call, a result naming
+    another tool than its call, a value nested too deep or that is no JSON value): an audit that
+    skipped what it could not read would report a clean trace.
 
     Args:
         trace: user messages, tool calls and tool results (see the module docstring).
@@ -42,49 +66,112 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
             secret and `thread_id` to audit a vfa journal whose arguments hold handles.
         thread_id: the thread the trace belongs to.
     """
+    if isinstance(trace, (str, bytes, Mapping)):
+        raise TraceError(f"a trace is a list of events, not a {type(trace).__name__}")
     flow = flow or PrivacyFlow(policy, handles=False)
     guard = PrivacyGuard(flow)
     specs = {s.name: s for s in map(ToolSpec.of, tools)}
     users: list[str] = []
     seen: set[str] = set()
     calls: dict[str, Proposal] = {}  # a result is labelled with its call's argument labels, as live
+    open_: dict[str, str] = {}  # an id as the trace gives it -> the call awaiting its result under it
     found: list[FlowViolation] = []
-    for event in trace:
-        kind = event.get("type")
-        if kind == "user":
-            users.append(str(event.get("content", "")))
-        elif kind == "call":
-            tool, args = str(event.get("tool")), dict(event.get("args") or {})
-            labels = flow.label_args(args, thread_id, users, set(seen))
-            call_id = str(event.get("id"))
-            proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, labels=labels,
-                                                 thread_id=thread_id)
-            found.extend(guard.violations(proposal, specs.get(tool), set(seen)))
-        elif kind in ("result", "error"):
-            call_id, tool = str(event.get("id")), str(event.get("tool"))
-            spec = specs.get(tool)
-            proposal = calls.get(call_id) or Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
-            if kind == "result":
-                flow.observe(proposal, spec, event.get("result"))
+    for at, event in enumerate(trace):
+        kind = event.get("type") if isinstance(event, Mapping) else None
+        if kind not in _KINDS:
+            what = f"type {kind!r}" if isinstance(event, Mapping) else f"a {type(event).__name__}"
+            raise TraceError(f"event {at}: {what} is no event (an event is a mapping whose type is one of "
+                             f"{', '.join(_KINDS)})")
+        unknown = sorted(map(str, set(event) - _KEYS[kind]))
+        if unknown:
+            raise TraceError(f"event {at}: a {kind} event has no {', '.join(map(repr, unknown))} (its keys are "
+                             f"{', '.join(sorted(_KEYS[kind]))})")
+        try:
+            if kind == "user":
+                users.append(_text_of(event.get("content", "")))
+            elif kind == "call":
+                raw_id, tool, args = _call_of(at, event)
+                # an id used again (some providers number calls per turn) names a call of its own
+                call_id = raw_id if raw_id not in calls else f"{raw_id}#{at}"
+                open_[raw_id] = call_id
+                labels = flow.label_args(args, thread_id, users, set(seen))
+                proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, labels=labels,
+                                                     thread_id=thread_id)
+                found.extend(guard.violations(proposal, specs.get(tool), set(seen)))
             else:
-                flow.observe_error(proposal, spec, str(event.get("error", "")))
-            seen.add(call_id)
+                raw_id = event.get("id")
+                call_id = open_.pop(str(raw_id), None) if isinstance(raw_id, (str, int)) else None
+                if call_id is None:
+                    raise TraceError(f"event {at}: a {kind} for call id {raw_id!r}, which no call before it "
+                                     "made (or whose result came already)")
+                proposal = calls[call_id]
+                named = event.get("tool")
+                if named is not None and named != proposal.tool:
+                    raise TraceError(f"event {at}: the {kind} of call {raw_id!r} names tool {named!r}, but the "
+                                     f"call was to {proposal.tool!r}")
+                spec = specs.get(proposal.tool)
+                if kind == "result":
+                    if "result" not in event:
+                        raise TraceError(f"event {at}: a result without its \"result\"")
+                    flow.observe(proposal, spec, _json_value(at, event["result"]))
+                else:
+                    flow.observe_error(proposal, spec, _text_of(event.get("error", "")))
+                seen.add(call_id)
+        except RecursionError:
+            raise TraceError(f"event {at}: a value nested too deep to read") from None
     return found
 
 
-def trace_from_messages(messages: Iterable[BaseMessage]) -> list[dict[str, Any]]:
-    """A trace from a LangChain conversation (what an agent without vfa leaves behind)."""
+def _call_of(at: int, event: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """A call event's id, tool and arguments, or `TraceError`."""
+    call_id, tool, args = event.get("id"), event.get("tool"), event.get("args", {})
+    if not isinstance(call_id, (str, int)) or str(call_id) == "":
+        raise TraceError(f"event {at}: a call without an id")
+    if not isinstance(tool, str) or not tool:
+        raise TraceError(f"event {at}: call {call_id!r} names no tool")
+    if isinstance(args, str):  # arguments as JSON text, as some providers give them
+        try:
+            args = json.loads(args)
+        except ValueError:
+            raise TraceError(f"event {at}: the arguments of call {call_id!r} are text that is no JSON") from None
+    if args is None:
+        args = {}
+    if not isinstance(args, Mapping) or not all(isinstance(k, str) for k in args):
+        raise TraceError(f"event {at}: the arguments of call {call_id!r} are no object "
+                         f"({type(args).__name__}); give them as a mapping of names to values")
+    _json_value(at, args)
+    return str(call_id), tool, dict(args)
+
+
+def _json_value(at: int, value: Any) -> Any:
+    """`value` if JSON can hold it (as a recorded trace's values are), else `TraceError`."""
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise TraceError(f"event {at}: a value that is no JSON value ({exc})") from None
+    return value
+
+
+def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
+    """A trace from a LangChain conversation (what an agent without vfa leaves behind): messages, or
+    anything `convert_to_messages` reads (role dicts, tuples). A human message a node wrote from the
+    conversation (LangChain marks its summaries `lc_source`) is no user message, as live."""
+    try:
+        messages = convert_to_messages(list(messages))
+    except (ValueError, TypeError, NotImplementedError) as exc:
+        raise TraceError(f"messages that are no LangChain messages: {exc}") from None
     out: list[dict[str, Any]] = []
     names: dict[str, str] = {}
     for m in messages:
         if isinstance(m, HumanMessage):
-            out.append({"type": "user", "content": m.content if isinstance(m.content, str) else json.dumps(m.content)})
+            if not _written_by_a_node(m):
+                out.append({"type": "user", "content": _text(m.content)})
         elif isinstance(m, AIMessage):
             for c in m.tool_calls:
                 names[c["id"]] = c["name"]
                 out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})
         elif isinstance(m, ToolMessage):
-            tool = m.name or names.get(m.tool_call_id, "")
+            tool = names.get(m.tool_call_id) or m.name or ""
             if m.status == "error":
                 info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
                 if isinstance(info, dict) and info.get("outcome") in ("denied", "rejected", "paused"):
@@ -95,16 +182,37 @@ def trace_from_messages(messages: Iterable[BaseMessage]) -> list[dict[str, Any]]
     return out
 
 
-def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """A trace from a vfa journal: each proposal as proposed (handles and all) and each raw result."""
+def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = (),
+                       messages: Iterable[Any] | None = None) -> list[dict[str, Any]]:
+    """A trace from a vfa journal: each proposal as proposed (handles and all) and each raw result.
+
+    The journal holds no user messages. `user_messages` are placed first (a value the user typed
+    late then counts for calls made before it: give `messages` instead where order matters);
+    `messages`, the thread's conversation (the graph state's messages), places each user message
+    before the calls of the first model turn after it.
+    """
     out: list[dict[str, Any]] = [{"type": "user", "content": u} for u in user_messages]
+    before: dict[str, list[str]] = {}  # a call id -> the user messages that came just before its turn
+    if messages is not None:
+        pending: list[str] = []
+        for m in convert_to_messages(list(messages)):
+            if isinstance(m, HumanMessage) and not _written_by_a_node(m):
+                pending.append(_text(m.content))
+            elif isinstance(m, AIMessage) and m.tool_calls and pending:
+                before[str(m.tool_calls[0]["id"])] = pending
+                pending = []
+        trailing = pending
     for e in journal.entries(thread_id):
         if e.kind == "proposed":
+            out += [{"type": "user", "content": u} for u in before.pop(e.call_id, ())]
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {}})
         elif e.kind in ("ran", "committed"):
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result")})
         elif e.kind == "failed":
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("error")})
+    if messages is not None:
+        out += [{"type": "user", "content": u} for us in before.values() for u in us]
+        out += [{"type": "user", "content": u} for u in trailing]
     return out
 
 
