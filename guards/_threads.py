@@ -10,7 +10,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from vfa import Deny, Label, Proposal, Repair
-from vfa._guard_node import denial_text
+from vfa._guard_node import OWN_REFUSALS, denial_text
 
 from ._forms import _text, _users_forms
 from ._privacy_decl import source_of
@@ -213,10 +213,10 @@ class _Threads:
                     if isinstance(args, dict) else []
                 secrets[e.call_id] = self.secrets_in(args, thread_id)
                 proposed[e.call_id] = args if isinstance(args, dict) else {}
-            elif e.kind == "denied":  # the denial's text, labelled as `observe_denial` labels it
+            elif e.kind == "denied":  # the denial's text, as `observe_denial` showed it
                 with self._lock:
                     done = (thread_id, e.call_id) in self._obs
-                if not done:
+                if not done and e.data.get("guard") not in OWN_REFUSALS:
                     verdict = (Repair if e.data.get("kind") == "repair" else Deny).model_validate(e.data)
                     self.observe_denial(Proposal(call_id=e.call_id, tool=e.tool, args=proposed.get(e.call_id, {}),
                                                  thread_id=thread_id), denial_text(e.tool, verdict))

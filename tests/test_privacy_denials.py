@@ -143,3 +143,10 @@ def test_guesses_at_handled_values_learn_no_record_from_a_denial():
     denial = tms[-1].content
     assert tms[-1].artifact["vfa"]["outcome"] == "denied"
     assert "employee records" in denial and "employee:" not in denial
+
+
+def test_the_nodes_own_refusals_are_shown_as_they_are():
+    # a malformed call is refused before any guard: its reason quotes only the call and the node's limits
+    posted: list[str] = []
+    _, tms = _run(_bank_tools(Bank(balance=48213), posted), [("pay2", {"amount": 5})], world=lambda: Bank(balance=48213))
+    assert tms[-1].artifact["vfa"]["outcome"] == "denied" and "unknown tool 'pay2'" in tms[-1].content

@@ -407,7 +407,8 @@ class GuardNode(RunnableCallable):
         self.journal.append([_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                              _entry(proposal, "denied", verdict.model_dump(mode="json"))])
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
-        message = self._denial(proposal, verdict)
+        # the flow reads the arguments the model wrote as its own words (a denial may quote them back)
+        message = self._denial(proposal.model_copy(update={"args": args}), verdict)
         if reply_to is not None:
             message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
         return message
@@ -429,7 +430,7 @@ class GuardNode(RunnableCallable):
         model may not read (a private world value), and the artifact then holds no more than the text."""
         message = _denial(proposal, verdict)
         observe = getattr(self.flow, "observe_denial", None)
-        if observe is not None:
+        if observe is not None and verdict.guard not in OWN_REFUSALS:
             try:
                 text = observe(proposal, message.content)
             except Exception as exc:
@@ -595,6 +596,11 @@ def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "s
 def _rejected(proposal: Proposal, decision: Mapping[str, Any]) -> ToolMessage:
     return _message(proposal, "rejected", f"{proposal.tool} was rejected by a person"
                     + (f": {decision['message']}" if decision.get("message") else ""), status="error")
+
+
+OWN_REFUSALS = frozenset({"schema", "flow"})
+"""The guard names of the node's own refusals (a malformed call, arguments the flow could not label):
+their reasons quote only the call and the node's limits, never the world, so a flow leaves them be."""
 
 
 def denial_text(tool: str, verdict: Any) -> str:
