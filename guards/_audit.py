@@ -14,6 +14,7 @@ A trace is a list of events, oldest first:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -66,7 +67,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
             secret and `thread_id` to audit a vfa journal whose arguments hold handles.
         thread_id: the thread the trace belongs to.
     """
-    if isinstance(trace, (str, bytes, Mapping)):
+    if isinstance(trace, (str, bytes, Mapping)) or not isinstance(trace, Iterable):
         raise TraceError(f"a trace is a list of events, not a {type(trace).__name__}")
     flow = flow or PrivacyFlow(policy, handles=False)
     guard = PrivacyGuard(flow)
@@ -97,7 +98,8 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 labels = flow.label_args(args, thread_id, users, set(seen))
                 proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, labels=labels,
                                                      thread_id=thread_id)
-                found.extend(guard.violations(proposal, specs.get(tool), set(seen)))
+                found.extend(v if v.call_id == raw_id else dataclasses.replace(v, call_id=raw_id)  # as the trace names it
+                             for v in guard.violations(proposal, specs.get(tool), set(seen)))
             else:
                 raw_id = event.get("id")
                 call_id = open_.pop(str(raw_id), None) if isinstance(raw_id, (str, int)) else None
@@ -117,8 +119,12 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 else:
                     flow.observe_error(proposal, spec, _text_of(event.get("error", "")))
                 seen.add(call_id)
+        except TraceError:
+            raise
         except RecursionError:
             raise TraceError(f"event {at}: a value nested too deep to read") from None
+        except (TypeError, ValueError) as exc:  # a circular value, say
+            raise TraceError(f"event {at}: {type(exc).__name__}: {exc}") from None
     return found
 
 
@@ -184,35 +190,53 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
 
 def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = (),
                        messages: Iterable[Any] | None = None) -> list[dict[str, Any]]:
-    """A trace from a vfa journal: each proposal as proposed (handles and all) and each raw result.
+    """A trace from a vfa journal: each proposal as proposed (handles and all), each call again as a
+    person edited it (the arguments that then ran, or were denied), and each raw result.
 
     The journal holds no user messages. `user_messages` are placed first (a value the user typed
     late then counts for calls made before it: give `messages` instead where order matters);
     `messages`, the thread's conversation (the graph state's messages), places each user message
-    before the calls of the first model turn after it.
+    before the first call after it, the calls matched to the journal's in order.
     """
     out: list[dict[str, Any]] = [{"type": "user", "content": u} for u in user_messages]
-    before: dict[str, list[str]] = {}  # a call id -> the user messages that came just before its turn
+    slots: list[tuple[str, list[str]]] = []  # every call of the conversation, in order, with the user messages before it
+    trailing: list[str] = []
     if messages is not None:
-        pending: list[str] = []
-        for m in convert_to_messages(list(messages)):
+        try:
+            conversation = convert_to_messages(list(messages))
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            raise TraceError(f"messages that are no LangChain messages: {exc}") from None
+        for m in conversation:
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
-                pending.append(_text(m.content))
-            elif isinstance(m, AIMessage) and m.tool_calls and pending:
-                before[str(m.tool_calls[0]["id"])] = pending
-                pending = []
-        trailing = pending
-    for e in journal.entries(thread_id):
+                trailing.append(_text(m.content))
+            elif isinstance(m, AIMessage):
+                for c in m.tool_calls:
+                    slots.append((str(c["id"]), trailing))
+                    trailing = []
+    at = 0
+    entries = list(journal.entries(thread_id))
+    # a call the node refused before any guard judged it (a malformed or reused id) never ran and was
+    # never checked live: left out, as the live guard left it
+    refused = {e.call_id for e in entries if e.kind == "denied"} - {e.call_id for e in entries if e.kind == "verdicts"}
+    for e in entries:
+        if e.call_id in refused:
+            continue
         if e.kind == "proposed":
-            out += [{"type": "user", "content": u} for u in before.pop(e.call_id, ())]
+            # the next call of the conversation with this id (ids may repeat from turn to turn); the user
+            # messages before it, and before calls the journal has no record of, come first
+            match = next((k for k in range(at, len(slots)) if slots[k][0] == e.call_id), None)
+            if match is not None:
+                out += [{"type": "user", "content": u} for _id, us in slots[at:match + 1] for u in us]
+                at = match + 1
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {}})
+        elif e.kind == "edited" and isinstance(e.data.get("args"), dict):
+            out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})
         elif e.kind in ("ran", "committed"):
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result")})
         elif e.kind == "failed":
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("error")})
-    if messages is not None:
-        out += [{"type": "user", "content": u} for us in before.values() for u in us]
-        out += [{"type": "user", "content": u} for u in trailing]
+    out += [{"type": "user", "content": u} for _id, us in slots[at:] for u in us]
+    out += [{"type": "user", "content": u} for u in trailing]
     return out
 
 

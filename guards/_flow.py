@@ -83,7 +83,7 @@ _TOKEN = re.compile(r"[^\s\"'`(),;:#=<>\[\]{}]*[\d@][^\s\"'`(),;:#=<>\[\]{}]*")
 address): between white space, quotes, brackets and the punctuation that separates values or names
 their kinds."""
 _WITHHELD = "‹withheld›"
-"""What a denial shows in place of a token the model did not already know."""
+"""What a denial shows in place of a token with a digit or an "@" in it."""
 
 
 class PrivacyFlow(_Threads, _Results):
@@ -269,30 +269,19 @@ class PrivacyFlow(_Threads, _Results):
                            secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
 
     def observe_denial(self, proposal: Proposal, text: str) -> str:
-        """The text of a denial as the model reads it. A guard's reason may quote the world (a balance a
-        precondition compared, a record's readers): every token with a digit or an "@" in it (an amount,
-        an id, a date, an address) that the model has not written or read on the thread is withheld.
-        Whether a token is shown never depends on its being private, only on the model's knowing it, so
-        the model learns nothing from which of its own guesses a denial quotes. Kept for the call, so a
-        replay shows the same text; it carries no label (what it shows, the model already knew)."""
+        """The text of a guard's denial as the model reads it: a guard's reason may quote the world (a
+        balance a precondition compared), so every token with a digit or an "@" in it (an amount, an id,
+        a date, an address) is withheld, whatever it is: whether a token is shown never depends on its
+        value, so a denial confirms none of the model's guesses (its own arguments quoted back are
+        withheld too). Kept for the call, as a result is: a replay shows the same text."""
         with self._lock:
             cached = self._obs.get((proposal.thread_id, proposal.call_id))
         if cached is not None:
             return cached.text
-        thread = proposal.thread_id
-        known = self._known_tokens(thread, proposal)
         # (one character tells little, and a policy's constants are often one: "0 < amount")
-        shown = _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 or m.group(0) in known else _WITHHELD, text)
-        return self._remember(thread, proposal.call_id, Observation(proposal.call_id, proposal.tool, text=shown)).text
-
-    def _known_tokens(self, thread_id: str, proposal: Proposal) -> set[str]:
-        """The tokens with a digit or an "@" in them that the model wrote or read on a thread: in the call's own
-        arguments and id, the user's messages and every result, error or denial it was shown."""
-        scan = self._scans.get(thread_id)
-        texts = [proposal.call_id, _text(proposal.args), json.dumps(proposal.args, default=repr), *(scan.texts if scan else ())]
-        texts += [o.text for o in self.seen(thread_id)]
-        texts += self._thread_calls.get(thread_id, ())
-        return {m.group(0) for t in texts for m in _TOKEN.finditer(t)}
+        shown = _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 else _WITHHELD, text)
+        return self._remember(proposal.thread_id, proposal.call_id,
+                              Observation(proposal.call_id, proposal.tool, text=shown)).text
 
     # -- labelling arguments ---------------------------------------------------------------------
 

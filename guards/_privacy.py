@@ -125,9 +125,12 @@ class PrivacyGuard:
             return Escalate(question=_question(proposal, open_), evidence={
                 **evidence, "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
         more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
-        # the model reads a denial: its records are named by kind (`_named`), as in the messages
-        evidence["violations"] = [{**v, "origin": _named(v["origin"])} for v in evidence["violations"]]
-        return Deny(reason=open_[0].message + more, evidence=evidence)
+        # the model reads a denial: it is told the rule, the argument, the sink and where the data came
+        # from (`_told`); the whole violations (readers, recipients, records) are kept for the journal
+        told = [_told(v) for v in open_]
+        return Deny(reason=told[0]["message"] + more, evidence={
+            "violations": told, "tool": proposal.tool,
+            "_violations": evidence["violations"], "_recipients": evidence["recipients"]})
 
     def _labels(self, spec: ToolSpec) -> bool:
         """Whether this guard's flow labels the calls of a tool (it was bound to the tool's guard node);
@@ -245,7 +248,7 @@ class PrivacyGuard:
                     proposal.call_id, proposal.tool, "confidentiality", arg, sink, tuple(bad), origin,
                     None if lbl.readers is None else tuple(sorted(lbl.readers)),
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {arg} carries data from "
-                    f"{', '.join(_named(origin)) or 'an unseen record'} that {', '.join(bad)} may not read "
+                    f"{', '.join(origin) or 'an unseen record'} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
         # a value split across arguments disclosed to the same audience: their texts joined
         groups: dict[frozenset[str], list[str]] = {}
@@ -263,13 +266,14 @@ class PrivacyGuard:
             if bad and not any(v.rule == "confidentiality" and set(bad) <= set(v.recipients) and v.arg in names
                                for v in out):
                 arg = "+".join(names)
-                sink = f"{proposal.tool}.{arg} -> {'public' if recipients is _PUBLIC_RECIPIENTS else ', '.join(sorted(recipients))}"
+                # named by the arguments that name the recipients (the model's own words), as one argument's sink is
+                sink = f"{proposal.tool}.{arg} -> {'public' if recipients is _PUBLIC_RECIPIENTS else '+'.join(sorted({to for a, to, _r in audiences if a in names}))}"
                 origin = _origin(lbl)
                 out.append(FlowViolation(
                     proposal.call_id, proposal.tool, "confidentiality", arg, sink, tuple(bad), origin,
                     tuple(sorted(lbl.readers)),
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)} together "
-                    f"carry data from {', '.join(_named(origin))} that {', '.join(bad)} may not read "
+                    f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
         for arg in plan.authority:
             if arg not in args:
@@ -280,7 +284,7 @@ class PrivacyGuard:
                 out.append(FlowViolation(
                     proposal.call_id, proposal.tool, "integrity", arg, f"{proposal.tool}.{arg}", (), origin,
                     None, f"{proposal.tool} denied by privacy rule `authority needs the user`: {arg}="
-                    f"{_short(proposal.args[arg])} may come from untrusted content ({', '.join(_named(origin))}) and appears "
+                    f"{_short(proposal.args[arg])} may come from untrusted content ({', '.join(origin)}) and appears "
                     f"in no user message or trusted tool output"))
         return out
 
@@ -446,6 +450,28 @@ def _question(proposal: Proposal, found: list[FlowViolation]) -> str:
 
 _NOT_RECORDS = ("tool:", "derived:", "forged-handle:", "lost-handle:", "unobserved-result:")
 """Prefixes of sources that name no record (a tool, a call, a token)."""
+
+
+def _told(v: FlowViolation) -> dict[str, Any]:
+    """A violation as a denial tells the model of it: the rule, the argument, the sink and the origin
+    named by kinds (`_named`), never the readers, which recipients may not read, a record or a value.
+    What it is told then depends on its own arguments and on whether they carry private data, never
+    on which of its guesses matched: a list of readers or of the recipients outside it would confirm
+    a guessed reader (a private bcc), and a record's name which guess was its value."""
+    origin = _named(v.origin)
+    if v.rule == "confidentiality":
+        message = (f"{v.tool} denied by privacy rule `recipients must be readers`: {v.arg} carries data from "
+                   f"{', '.join(origin) or 'an unseen record'} that not every recipient may read (sink: {v.sink})")
+    elif v.rule == "integrity":
+        message = (f"{v.tool} denied by privacy rule `authority needs the user`: {v.arg} may come from untrusted "
+                   f"content ({', '.join(origin)}) and appears in no user message or trusted tool output")
+    elif v.sink == v.tool and v.origin and v.origin[0].startswith("forged-handle:"):
+        message = (f"{v.tool} denied by privacy rule `handles are minted, never written`: {v.arg or 'an argument'} "
+                   "holds a handle that was not issued on this thread (forged, or from another thread)")
+    else:
+        message = (f"{v.tool} denied by privacy rule `recipients are written, never handles`: {v.arg} holds a "
+                   "handle; name recipients by their addresses")
+    return {"rule": v.rule, "arg": v.arg, "sink": v.sink, "origin": origin if v.rule != "handle" else (), "message": message}
 
 
 def _named(origin: tuple[str, ...]) -> tuple[str, ...]:

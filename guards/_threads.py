@@ -10,7 +10,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from vfa import Deny, Label, Proposal, Repair
-from vfa._guard_node import OWN_REFUSALS, denial_text
+from vfa._guard_node import denial_text
 
 from ._forms import _text, _users_forms
 from ._privacy_decl import source_of
@@ -204,6 +204,7 @@ class _Threads:
         labels: dict[str, list[Label]] = {}
         secrets: dict[str, list[Label]] = {}
         proposed: dict[str, dict[str, Any]] = {}
+        judged = {e.call_id for e in entries if e.kind == "verdicts"}  # see `refused_by_node`
         for e in entries:
             if e.call_id not in wanted:
                 continue
@@ -216,7 +217,7 @@ class _Threads:
             elif e.kind == "denied":  # the denial's text, as `observe_denial` showed it
                 with self._lock:
                     done = (thread_id, e.call_id) in self._obs
-                if not done and e.data.get("guard") not in OWN_REFUSALS:
+                if not done and e.call_id in judged:  # a guard's denial, not the node's own refusal
                     verdict = (Repair if e.data.get("kind") == "repair" else Deny).model_validate(e.data)
                     self.observe_denial(Proposal(call_id=e.call_id, tool=e.tool, args=proposed.get(e.call_id, {}),
                                                  thread_id=thread_id), denial_text(e.tool, verdict))

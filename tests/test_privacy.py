@@ -300,7 +300,9 @@ def test_a_denial_names_origin_sink_and_rule(guarded):
     _, messages = guarded.run(TASK["mail_lunch_reply"], BY_ID["calendar_title_contact"], obey=True)
     text = next(str(m.content) for m in messages if "denied by guard 'privacy'" in str(m.content))
     assert "recipients must be readers" in text and "profile.ssn" in text
-    assert "create_event.title -> attendees" in text and "alice@work.example" in text
+    assert "create_event.title -> attendees" in text and "not every recipient may read" in text
+    # which recipients may not read, and who may, stay in the journal (a list would confirm a guessed reader)
+    assert "alice@work.example" not in text
 
 
 def test_a_sink_naming_an_unknown_argument_fails_at_compile_time():

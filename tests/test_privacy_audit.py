@@ -105,13 +105,53 @@ def test_messages_as_role_dicts_are_read_and_a_summary_is_no_user_message():
 
 def test_the_journals_trace_places_each_user_message_where_it_came(tmp_path):
     journal = EffectJournal(tmp_path / "j.db")
+    judged = {"verdict": "deny", "decisions": []}
+    # a call of the conversation the journal has no record of (c9): the user message before it comes next
     journal.append([("t", "c1", "change_password", "proposed", {"args": {"new_password": "hunter2-Xy9"}, "call": "f1"}),
+                    ("t", "c1", "change_password", "verdicts", judged),
                     ("t", "c1", "change_password", "denied", {"kind": "deny", "guard": "privacy", "reason": "r"}),
-                    ("t", "c2", "list_contacts", "proposed", {"args": {}, "call": "f2"})])
+                    ("t", "c2", "list_contacts", "proposed", {"args": {}, "call": "f2"}),
+                    ("t", "c2", "list_contacts", "verdicts", {"verdict": "allow", "decisions": []})])
     messages = [HumanMessage("Change my password, please."),
                 AIMessage("", tool_calls=[{"name": "change_password", "args": {"new_password": "hunter2-Xy9"}, "id": "c1"}]),
                 HumanMessage("Make it hunter2-Xy9."),  # typed after the first call: it grounds the later ones only
-                AIMessage("", tool_calls=[{"name": "list_contacts", "args": {}, "id": "c2"}])]
+                AIMessage("", tool_calls=[{"name": "list_files", "args": {}, "id": "c9"}]),
+                AIMessage("", tool_calls=[{"name": "list_contacts", "args": {}, "id": "c2"}]),
+                HumanMessage("Thanks.")]
     trace = trace_from_journal(journal, "t", messages=messages)
     assert [(e["type"], e.get("id") or e.get("content")) for e in trace] == [
-        ("user", "Change my password, please."), ("call", "c1"), ("user", "Make it hunter2-Xy9."), ("call", "c2")]
+        ("user", "Change my password, please."), ("call", "c1"), ("user", "Make it hunter2-Xy9."), ("call", "c2"),
+        ("user", "Thanks.")]
+
+
+def test_the_journals_trace_audits_a_call_as_a_person_edited_it_and_leaves_out_the_nodes_refusals(tmp_path):
+    journal = EffectJournal(tmp_path / "j.db")
+    w = World()
+    send = {"to": ["bob@family.example"], "subject": "hi", "body": f"SSN {_SSN}"}
+    judged = {"verdict": "escalate", "decisions": []}
+    journal.append([
+        ("t", "c1", "get_profile", "proposed", {"args": {}, "call": "f1"}),
+        ("t", "c1", "get_profile", "verdicts", {"verdict": "allow", "decisions": []}),
+        ("t", "c1", "get_profile", "ran", {"result": w.profile}),
+        ("t", "c2", "send_email", "proposed", {"args": send, "call": "f2"}),
+        ("t", "c2", "send_email", "verdicts", judged),
+        ("t", "c2", "send_email", "edited", {"type": "edit", "args": {**send, "to": [ATTACKER]}, "task": "x", "ask": 0}),
+        ("t", "c2", "send_email", "verdicts", judged),
+        ("t", "c2", "send_email", "denied", {"kind": "deny", "guard": "privacy", "reason": "r"}),
+        # refused by the node before any guard (a malformed call): never checked live, left out
+        ("t", "c3", "send_email", "proposed", {"args": {**send, "to": [ATTACKER]}, "call": "f3"}),
+        ("t", "c3", "send_email", "denied", {"kind": "deny", "guard": "schema", "reason": "r"})])
+    found = audit_trace(trace_from_journal(journal, "t", ["Mail my SSN to Bob."]), w.tools(), POLICY)
+    # the call as the model proposed it (to bob, who may not read the SSN: the live guard asked), then as
+    # the person edited it (to the attacker: denied), both under the call's own id
+    assert [(v.call_id, v.rule, v.recipients) for v in found] == [
+        ("c2", "confidentiality", ("bob@family.example",)), ("c2", "confidentiality", (ATTACKER,))]
+
+
+def test_a_circular_value_is_an_error_naming_the_event():
+    content: list[Any] = []
+    content.append(content)
+    with pytest.raises(TraceError, match="event 0"):
+        audit_trace([{"type": "user", "content": content}], World().tools(), POLICY)
+    with pytest.raises(TraceError, match="not a int"):
+        audit_trace(5, World().tools(), POLICY)  # type: ignore[arg-type]

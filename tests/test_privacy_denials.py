@@ -72,17 +72,20 @@ def test_a_guards_denial_withholds_a_private_world_value_the_model_never_read():
     denial = tms[-1]
     assert denial.artifact["vfa"]["outcome"] == "denied" and "requires:pay" in denial.content
     assert "48213" not in denial.content and "48213" not in str(denial.artifact)
-    assert "‹withheld›" in denial.content and str(10**12) in denial.content  # its own amount is still quoted
+    # every number is withheld, its own amount too: which are shown never depends on their values
+    assert "‹withheld›" in denial.content and str(10**12) not in denial.content
+    assert "precondition `0 < amount <= state.balance`" in denial.content  # the rule that failed is shown
 
 
-def test_a_value_the_model_read_is_quoted_and_the_value_it_did_not_is_withheld():
+def test_a_guess_equal_to_the_hidden_value_is_withheld_like_any_other():
+    # the model writes guesses of the balance into the call: the one that matches must not show
     posted: list[str] = []
-    world = lambda: Bank(balance=48213)
-    _, tms = _run(_bank_tools(Bank(balance=48213), posted), [
-        ("pay", {"iban": "DE44", "amount": 123456}),  # the model wrote 123456 itself: quoted back
-        ("pay", {"iban": "DE44", "amount": 10**12})], world=world)
-    assert all("48213" not in m.content for m in tms)
-    assert "123456" in tms[0].content
+    world = lambda: Bank(balance=48213)  # noqa: E731
+    memo = " ".join(str(g) for g in range(48200, 48230))
+    tools = _bank_tools(Bank(balance=48213), posted)
+
+    _, tms = _run(tools, [("pay", {"iban": f"DE44 {memo}", "amount": 10**12})], world=world)
+    assert all("48213" not in m.content and "48213" not in str(m.artifact) for m in tms)
 
 
 def test_a_denials_text_is_the_same_on_replay_and_after_a_restart(tmp_path):
@@ -118,7 +121,7 @@ def test_a_private_reader_is_not_named_by_a_denial():
 
     _, tms = _run([read_sent_mail, post], [
         ("read_sent_mail", {}), lambda t: ("post", {"content": json.loads(t[0].content)[0]["body"]})])
-    assert tms[-1].artifact["vfa"]["outcome"] == "denied" and "readers:" in tms[-1].content
+    assert tms[-1].artifact["vfa"]["outcome"] == "denied" and "not every recipient may read" in tms[-1].content
     assert all(secret not in str(m.content) and secret not in str(m.artifact) for m in tms)
 
 

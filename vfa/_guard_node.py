@@ -407,8 +407,7 @@ class GuardNode(RunnableCallable):
         self.journal.append([_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                              _entry(proposal, "denied", verdict.model_dump(mode="json"))])
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
-        # the flow reads the arguments the model wrote as its own words (a denial may quote them back)
-        message = self._denial(proposal.model_copy(update={"args": args}), verdict)
+        message = self._denial(proposal, verdict, own=True)
         if reply_to is not None:
             message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
         return message
@@ -425,12 +424,14 @@ class GuardNode(RunnableCallable):
             return self._observe(proposal, spec, text)
         return _shown(lambda: observe(proposal, spec, text), "the error")
 
-    def _denial(self, proposal: Proposal, verdict: Any) -> ToolMessage:
+    def _denial(self, proposal: Proposal, verdict: Any, *, own: bool = False) -> ToolMessage:
         """The denial's message, its text as the flow shows it: a guard's reason may quote what the
-        model may not read (a private world value), and the artifact then holds no more than the text."""
+        model may not read (a private world value), and the artifact then holds no more than the text.
+        `own`: the node's own refusal of a malformed call, before any guard (its reason quotes only the
+        call and the node's limits): shown as it is."""
         message = _denial(proposal, verdict)
         observe = getattr(self.flow, "observe_denial", None)
-        if observe is not None and verdict.guard not in OWN_REFUSALS:
+        if observe is not None and not own:
             try:
                 text = observe(proposal, message.content)
             except Exception as exc:
@@ -438,9 +439,8 @@ class GuardNode(RunnableCallable):
                     raise
                 text = (f"{proposal.tool} denied by guard {verdict.guard!r}; its reason could not be labelled "
                         f"({type(exc).__name__}), so it is not shown")
-            if text != message.content:
-                message.content = text
-                message.artifact["vfa"]["verdict"] = {"guard": verdict.guard, "kind": verdict.kind, "reason": text}
+            message.content = text
+            message.artifact["vfa"]["verdict"] = {"guard": verdict.guard, "kind": verdict.kind, "reason": text}
         return message
 
     def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
@@ -460,7 +460,7 @@ class GuardNode(RunnableCallable):
             return _message(proposal, entry.kind, self._observe(proposal, self.specs.get(entry.tool), data.get("result")))
         if entry.kind == "denied":
             verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
-            return self._denial(proposal, verdict)
+            return self._denial(proposal, verdict, own=refused_by_node(history))
         if entry.kind == "rejected":
             return _message(proposal, "rejected", f"{entry.tool} was rejected by a person", status="error")
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
@@ -496,6 +496,12 @@ def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key
     if ids:
         return "unthreaded-run-" + hashlib.sha256("\0".join(ids).encode()).hexdigest()[:32]
     return f"unthreaded-{configurable.get('__pregel_task_id') or uuid.uuid4().hex}"
+
+
+def refused_by_node(history: Sequence[JournalEntry]) -> bool:
+    """Whether a denied call's journal entries are those of the node's own refusal (no guard judged it):
+    known from what the node wrote, never from a name a guard could give itself."""
+    return not any(e.kind == "verdicts" for e in history)
 
 
 def _decision(verdict: Any) -> Decision:
@@ -587,8 +593,11 @@ def _content(result: Any) -> str:
 def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "success",
              verdict: Any = None) -> ToolMessage:
     info: dict[str, Any] = {"outcome": outcome}
-    if verdict is not None:
+    if verdict is not None:  # as the model reads it: evidence kept for the journal alone ("_" keys) left out
         info["verdict"] = verdict.model_dump(mode="json")
+        evidence = info["verdict"].get("evidence")
+        if isinstance(evidence, dict) and any(isinstance(k, str) and k.startswith("_") for k in evidence):
+            info["verdict"]["evidence"] = {k: v for k, v in evidence.items() if not (isinstance(k, str) and k.startswith("_"))}
     return ToolMessage(content=content, tool_call_id=proposal.call_id, name=proposal.tool, status=status,
                        artifact={"vfa": info})
 
@@ -598,18 +607,15 @@ def _rejected(proposal: Proposal, decision: Mapping[str, Any]) -> ToolMessage:
                     + (f": {decision['message']}" if decision.get("message") else ""), status="error")
 
 
-OWN_REFUSALS = frozenset({"schema", "flow"})
-"""The guard names of the node's own refusals (a malformed call, arguments the flow could not label):
-their reasons quote only the call and the node's limits, never the world, so a flow leaves them be."""
-
-
 def denial_text(tool: str, verdict: Any) -> str:
-    """What the model reads of a denial (or a repair): the guard, its reason, its hint and its evidence."""
+    """What the model reads of a denial (or a repair): the guard, its reason, its hint and its evidence
+    (but for the keys beginning with "_": kept in the journal, for a person and an audit)."""
     text = f"{tool} denied by guard {verdict.guard!r}: {verdict.reason}"
     if verdict.kind == "repair":
         text += f". To repair: {verdict.hint}"
-    if verdict.evidence:
-        text += f". Evidence: {json.dumps(verdict.evidence, default=repr)}"
+    shown = {k: v for k, v in verdict.evidence.items() if not (isinstance(k, str) and k.startswith("_"))}
+    if shown:
+        text += f". Evidence: {json.dumps(shown, default=repr)}"
     return text
 
 
