@@ -74,7 +74,7 @@ def test_a_trace_it_cannot_read_is_an_error_naming_the_event(trace, message):
 def test_arguments_given_as_json_text_are_read():
     w = World()
     trace = _leak(w)
-    trace[3] = {**trace[3], "args": '{"to": ["%s"], "subject": "hi", "body": "SSN %s"}' % (ATTACKER, _SSN)}
+    trace[3] = {**trace[3], "args": json.dumps({"to": [ATTACKER], "subject": "hi", "body": f"SSN {_SSN}"})}
     assert _rules(audit_trace(trace, w.tools(), POLICY)) == [("c2", "confidentiality", "body")]
 
 

@@ -80,7 +80,7 @@ def test_a_guards_denial_withholds_a_private_world_value_the_model_never_read():
 def test_a_guess_equal_to_the_hidden_value_is_withheld_like_any_other():
     # the model writes guesses of the balance into the call: the one that matches must not show
     posted: list[str] = []
-    world = lambda: Bank(balance=48213)  # noqa: E731
+    world = lambda: Bank(balance=48213)
     memo = " ".join(str(g) for g in range(48200, 48230))
     tools = _bank_tools(Bank(balance=48213), posted)
 
