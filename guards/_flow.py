@@ -64,35 +64,11 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
 
-from ._forms import (
-    _NOT_ALNUM,
-    _NOT_DIGIT,
-    MIN_DIGITS,
-    SHINGLE,
-    _digits_of,
-    _folded_words,
-    _leaves,
-    _norm_of,
-    _num,
-    _phrase,
-    _spelling,
-    _text,
-    _users_forms,
-    _value_form,
-    _words,
-    _written,
-)
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, SHINGLE, _digits_of, _folded_words, _leaves,
+                     _norm_of, _num, _phrase, _spelling, _text, _users_forms, _value_form, _words, _written)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _Index, _Needles
-from ._joins import (
-    _MAX_VALUES,
-    _digit_label,
-    _orders,
-    _Places,
-    _spans,
-    _text_label,
-    _TooMany,
-)
+from ._joins import _MAX_VALUES, _digit_label, _orders, _Places, _spans, _text_label, _TooMany
 from ._observation import Observation, _join, _join_all, _vouched
 from ._privacy_decl import PrivacyPolicy, Source, source_of
 from ._results import _Results
