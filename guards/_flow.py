@@ -277,8 +277,11 @@ class PrivacyFlow(_Threads, _Results):
             cached = self._obs.get((proposal.thread_id, proposal.call_id))
         if cached is not None:
             return cached.text
-        # (one character tells little, and a policy's constants are often one: "0 < amount")
-        shown = _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 else _WITHHELD, text)
+        # the node's opening names the tool and the guard, never the world; one character tells little,
+        # and a policy's constants are often one ("0 < amount")
+        opening = f"{proposal.tool} denied by guard "
+        head, sep, rest = text.partition(": ") if text.startswith(opening) else ("", "", text)
+        shown = head + sep + _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 else _WITHHELD, rest)
         return self._remember(proposal.thread_id, proposal.call_id,
                               Observation(proposal.call_id, proposal.tool, text=shown)).text
 

@@ -153,3 +153,22 @@ def test_the_nodes_own_refusals_are_shown_as_they_are():
     posted: list[str] = []
     _, tms = _run(_bank_tools(Bank(balance=48213), posted), [("pay2", {"amount": 5})], world=lambda: Bank(balance=48213))
     assert tms[-1].artifact["vfa"]["outcome"] == "denied" and "unknown tool 'pay2'" in tms[-1].content
+
+
+def test_the_opening_naming_the_tool_and_the_guard_is_shown_as_it_is():
+    from vfa import Deny, FunctionGuard
+
+    @privacy_sink(disclose={"content": "*"})
+    @privacy_source()
+    @effect
+    def post2(content: str) -> str:
+        """Publish a text."""
+        return "posted"
+
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"vfa-denials")
+    limit = FunctionGuard(lambda p, c: Deny(reason="over the limit of 280 characters"), name="limit2")
+    model = ScriptedModel(rule=lambda ms: "done" if any(isinstance(m, ToolMessage) for m in ms) else ("post2", {"content": "hi"}))
+    app = Agent(model, [post2], guards=[limit, flow.guard()], flow=flow).compile()
+    out = app.invoke({"messages": [HumanMessage("post hi")]}, {"configurable": {"thread_id": "t"}})
+    denial = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1].content
+    assert denial.startswith("post2 denied by guard 'limit2': over the limit of ‹withheld› characters")
