@@ -83,6 +83,9 @@ address): between white space, quotes, brackets and the punctuation that separat
 their kinds."""
 _WITHHELD = "‹withheld›"
 """What a denial shows in place of a token with a digit or an "@" in it."""
+_WITHHELD_RUN = re.compile(r"‹withheld›(?:[\s\"'`(),;:#=<>\[\]{}.+*/-]*‹withheld›)+")
+"""Withheld tokens with nothing but separators between them: shown as one, so a denial tells neither
+how many items a hidden list has nor into how many groups a hidden value is written (an IBAN in fours)."""
 
 
 class PrivacyFlow(_Threads, _Results):
@@ -281,7 +284,8 @@ class PrivacyFlow(_Threads, _Results):
         # and a policy's constants are often one ("0 < amount")
         opening = f"{proposal.tool} denied by guard "
         head, sep, rest = text.partition(": ") if text.startswith(opening) else ("", "", text)
-        shown = head + sep + _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 else _WITHHELD, rest)
+        shown = _WITHHELD_RUN.sub(_WITHHELD, _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 else _WITHHELD, rest))
+        shown = head + sep + shown
         return self._remember(proposal.thread_id, proposal.call_id,
                               Observation(proposal.call_id, proposal.tool, text=shown)).text
 

@@ -615,3 +615,26 @@ def test_annotated_argument_constraints_are_enforced(bank):
     node = GuardNode([pay])
     msg = node.handle({"name": "pay", "args": {"amount": -5}, "id": "c1"}, {}, "t")
     assert msg.status == "error" and "greater than 0" in msg.content and paid == []
+
+
+def test_a_replayed_rejection_reads_as_it_was_first_answered():
+    # an invalid edit, then the model proposing the same call id again: the replay says the same
+    from vfa import Escalate, FunctionGuard
+
+    @effect
+    def post(content: str) -> str:
+        """Publish."""
+        return "posted"
+
+    def call() -> AIMessage:
+        return AIMessage("", tool_calls=[{"name": "post", "args": {"content": "hi"}, "id": "c1"}])
+
+    ask = FunctionGuard(lambda p, c: Escalate(question="post it?"), name="ask")
+    model = ScriptedModel(rule=lambda ms: call() if sum(isinstance(m, AIMessage) for m in ms) < 2 else "done")
+    app = Agent(model, [post], guards=[ask]).compile(checkpointer=InMemorySaver())
+    cfg = {"configurable": {"thread_id": "t"}}
+    app.invoke({"messages": [("user", "post hi")]}, cfg)
+    out = app.invoke(Command(resume={"type": "edit", "args": {"content": {"not": "a string"}}}), cfg)
+    tms = tool_messages(out)
+    assert len(tms) == 2 and tms[0].content == tms[1].content
+    assert tms[0].content.startswith("the edited arguments were invalid")

@@ -172,3 +172,61 @@ def test_the_opening_naming_the_tool_and_the_guard_is_shown_as_it_is():
     out = app.invoke({"messages": [HumanMessage("post hi")]}, {"configurable": {"thread_id": "t"}})
     denial = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1].content
     assert denial.startswith("post2 denied by guard 'limit2': over the limit of ‹withheld› characters")
+
+
+def test_a_call_cut_off_by_a_crash_and_denied_on_recovery_reads_alike_when_replayed(tmp_path):
+    # the effect started and the process died; after the restart the precondition denies the call,
+    # and the model's proposing it again (a replay) must read the same withheld text, not the reason
+    crash = {"on": True}
+    world = {"bank": Bank(balance=90000)}
+    bank = Policy(Bank)
+
+    @privacy_sink(disclose={"amount": "iban"}, authority=["iban", "amount"])
+    @privacy_source()
+    @effect
+    @bank.requires("0 < amount <= state.balance")
+    def pay(iban: str, amount: int) -> str:
+        """Pay."""
+        if crash["on"]:
+            raise KeyboardInterrupt("power cut")
+        return "paid"
+
+    def call() -> AIMessage:  # a new message each turn (one message object is added to the state once)
+        return AIMessage("", tool_calls=[{"name": "pay", "args": {"iban": "DE44", "amount": 50000}, "id": "c1"}])
+
+    def app() -> Any:
+        flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"vfa-denials")
+        model = ScriptedModel(rule=lambda ms: call() if sum(isinstance(m, AIMessage) for m in ms) < 2 else "done")
+        return Agent(model, [pay], guards=[flow.guard()], flow=flow, world=lambda: world["bank"],
+                     journal=EffectJournal(tmp_path / "journal.db")).compile()
+
+    try:
+        app().invoke({"messages": [HumanMessage("pay 50000 to DE44")]}, {"configurable": {"thread_id": "t"}})
+    except KeyboardInterrupt:
+        pass
+    crash["on"], world["bank"] = False, Bank(balance=48213)
+    out = app().invoke({"messages": [HumanMessage("pay 50000 to DE44")]}, {"configurable": {"thread_id": "t"}})
+    tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
+    assert len(tms) == 2 and tms[0].content == tms[1].content and "interrupted by a crash" in tms[0].content
+    assert all("48213" not in m.content and "48213" not in str(m.artifact) for m in tms)
+
+
+def test_how_many_values_a_denial_withholds_is_not_told():
+    from vfa import Deny, FunctionGuard
+
+    @privacy_sink(disclose={"content": "*"})
+    @privacy_source()
+    @effect
+    def post(content: str) -> str:
+        """Publish a text."""
+        return "posted"
+
+    texts = []
+    for blocked in (["DE11 2222", "DE33 4444"], ["DE11", "DE22", "DE33", "DE44", "DE55"]):
+        flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"vfa-denials")
+        guard = FunctionGuard(lambda p, c, b=blocked: Deny(reason=f"blocked accounts: {b}"), name="blocklist")
+        model = ScriptedModel(rule=lambda ms: "done" if any(isinstance(m, ToolMessage) for m in ms) else ("post", {"content": "x"}))
+        out = Agent(model, [post], guards=[guard, flow.guard()], flow=flow).compile().invoke(
+            {"messages": [HumanMessage("post")]}, {"configurable": {"thread_id": "t"}})
+        texts.append([m for m in out["messages"] if isinstance(m, ToolMessage)][-1].content)
+    assert texts[0] == texts[1] == "post denied by guard 'blocklist': blocked accounts: ['‹withheld›']"

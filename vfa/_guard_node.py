@@ -301,7 +301,7 @@ class GuardNode(RunnableCallable):
             except ArgumentError as exc:
                 return self._invalid_edit(proposal, exc)
             proposal = proposal.model_copy(update={"args": args})
-        self.journal.append(pending + [_entry(proposal, "rejected", {"reason": "too many edit rounds"})])
+        self.journal.append(pending + [_entry(proposal, "rejected", {"reason": _TOO_MANY_EDITS})])
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
                         f"{self.max_edit_rounds} edits", status="error")
 
@@ -368,9 +368,12 @@ class GuardNode(RunnableCallable):
         pending = [_verdicts(proposal, result)] if result.decisions else []
         if result.verdict.kind in ("deny", "repair"):
             questions.skip_tool_pauses(last.call_id)  # its tool will not run again: its answers are taken
-            self.journal.append(pending + [_entry(proposal, "failed", {
-                "error": f"interrupted by a crash and not run again: {result.verdict.reason}"})])
-            return self._denial(proposal, result.verdict)
+            # journaled as the denial it is, so a replay shows the text the flow showed (a guard's reason
+            # may quote the world), not the reason in clear
+            verdict = result.verdict.model_copy(update={
+                "reason": f"interrupted by a crash and not run again: {result.verdict.reason}"})
+            self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
+            return self._denial(proposal, verdict)
         if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
             return self._commit(spec, proposal, pending, execute, restart=True)
         if questions.tool_pauses:
@@ -461,8 +464,13 @@ class GuardNode(RunnableCallable):
         if entry.kind == "denied":
             verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
             return self._denial(proposal, verdict, own=refused_by_node(history))
-        if entry.kind == "rejected":
-            return _message(proposal, "rejected", f"{entry.tool} was rejected by a person", status="error")
+        if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
+            if data.get("type") == "edit" and "error" in data:
+                return _message(proposal, "rejected", f"the edited arguments were invalid: {data['error']}", status="error")
+            if data.get("reason") == _TOO_MANY_EDITS:
+                return _message(proposal, "rejected", f"{entry.tool} was not committed after {self.max_edit_rounds} edits",
+                                status="error")
+            return _rejected(proposal, data)
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
 
 
@@ -496,6 +504,10 @@ def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key
     if ids:
         return "unthreaded-run-" + hashlib.sha256("\0".join(ids).encode()).hexdigest()[:32]
     return f"unthreaded-{configurable.get('__pregel_task_id') or uuid.uuid4().hex}"
+
+
+_TOO_MANY_EDITS = "too many edit rounds"
+"""The reason journaled for a call a person edited more often than `max_edit_rounds`."""
 
 
 def refused_by_node(history: Sequence[JournalEntry]) -> bool:
