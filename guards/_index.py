@@ -103,10 +103,11 @@ class _Needles:
             return [*itertools.compress(range(n), map(text.__contains__, itertools.islice(items, n)))]
         grams = line.grams
         if grams is None:
-            with line.lock:
+            with line.lock:  # the line does not grow meanwhile (`extended` holds the lock)
                 if line.grams is None:
-                    line.grams = {}
-                    _gram_index(line.grams, items, 0)
+                    built: dict[str, tuple[tuple[int, int], ...]] = {}
+                    _gram_index(built, items, 0)
+                    line.grams = built  # published whole: a reader never sees it half built
                 grams = line.grams
         get = grams.get  # entries a newer snapshot added (numbered n and up) are not this one's
         found = {i for i, _ in get("", ()) if i < n and items[i] in text}  # shorter than three characters

@@ -204,8 +204,10 @@ class _Threads:
         labels: dict[str, list[Label]] = {}
         secrets: dict[str, list[Label]] = {}
         proposed: dict[str, dict[str, Any]] = {}
-        judged = {e.call_id for e in entries if e.kind == "verdicts"}  # see `refused_by_node`
+        before: dict[str, str] = {}  # call id -> the kind of its entry before this one (see `refused_by_node`)
         for e in entries:
+            previous = before.get(e.call_id)
+            before[e.call_id] = e.kind
             if e.call_id not in wanted:
                 continue
             if e.kind in ("proposed", "edited"):  # its arguments, labelled from what was seen before it
@@ -217,8 +219,16 @@ class _Threads:
             elif e.kind == "denied":  # the denial's text, as `observe_denial` showed it
                 with self._lock:
                     done = (thread_id, e.call_id) in self._obs
-                if not done and e.call_id in judged:  # a guard's denial, not the node's own refusal
+                if not done and previous != "proposed":  # a guard's denial, not the node's own refusal
                     verdict = (Repair if e.data.get("kind") == "repair" else Deny).model_validate(e.data)
+                    self.observe_denial(Proposal(call_id=e.call_id, tool=e.tool, args=proposed.get(e.call_id, {}),
+                                                 thread_id=thread_id), denial_text(e.tool, verdict))
+            elif e.kind == "failed" and isinstance(e.data.get("verdict"), dict):  # denied when recovered from a crash
+                with self._lock:
+                    done = (thread_id, e.call_id) in self._obs
+                if not done:
+                    data = e.data["verdict"]
+                    verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
                     self.observe_denial(Proposal(call_id=e.call_id, tool=e.tool, args=proposed.get(e.call_id, {}),
                                                  thread_id=thread_id), denial_text(e.tool, verdict))
             elif e.kind in ("ran", "committed", "failed"):

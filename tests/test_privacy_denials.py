@@ -209,6 +209,9 @@ def test_a_call_cut_off_by_a_crash_and_denied_on_recovery_reads_alike_when_repla
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
     assert len(tms) == 2 and tms[0].content == tms[1].content and "interrupted by a crash" in tms[0].content
     assert all("48213" not in m.content and "48213" not in str(m.artifact) for m in tms)
+    # the started effect ends failed, as the journal's exactly-once commit knows an outcome: nothing runs it again
+    kinds = [e.kind for e in EffectJournal(tmp_path / "journal.db").entries("t", call_id="c1")]
+    assert kinds[-1] == "failed" and "denied" not in kinds
 
 
 def test_how_many_values_a_denial_withholds_is_not_told():
@@ -230,3 +233,18 @@ def test_how_many_values_a_denial_withholds_is_not_told():
             {"messages": [HumanMessage("post")]}, {"configurable": {"thread_id": "t"}})
         texts.append([m for m in out["messages"] if isinstance(m, ToolMessage)][-1].content)
     assert texts[0] == texts[1] == "post denied by guard 'blocklist': blocked accounts: ['‹withheld›']"
+
+
+def test_the_nodes_own_refusal_is_known_by_the_entries_the_node_wrote():
+    from types import SimpleNamespace
+
+    from vfa._guard_node import refused_by_node
+
+    def history(*kinds: str) -> list[Any]:
+        return [SimpleNamespace(kind=k) for k in kinds]
+
+    assert refused_by_node(history("proposed", "denied"))  # refused before any guard
+    assert not refused_by_node(history("proposed", "verdicts", "denied"))  # a guard's denial
+    # judged once, paused, then refused by the node on resume: a refusal, whatever came before
+    assert refused_by_node(history("proposed", "verdicts", "escalated", "proposed", "denied"))
+    assert not refused_by_node(history("proposed", "verdicts", "ran"))

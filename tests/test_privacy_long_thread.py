@@ -100,3 +100,37 @@ def test_values_read_in_clear_are_still_tracked_among_thousands():
     # split across two arguments to one audience: found in their joined texts
     joined = flow.content_label([f"note {ssn[:4]}", f"{ssn[4:]} end"], "t")
     assert joined.readers is not None
+
+
+def test_readers_racing_the_first_build_of_the_index_each_find_every_string():
+    # the first reader to need the index builds it; readers meanwhile must never see it half built
+    import sys
+    import threading
+
+    import guards._index as index_module
+
+    items = [f"{100000000 + k * 7919}" for k in range(4000)]
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
+    try:
+        missed = 0
+        for _ in range(5):
+            needles = index_module._Needles(items)
+            wanted = [7, 1999, 3998]
+            texts = [f"the number was {items[i]}, as asked" for i in wanted]
+            gate = threading.Barrier(6)
+            found: list[list[int]] = []
+
+            def read(text: str) -> None:
+                gate.wait()
+                found.append(needles.found_in(text))
+
+            threads = [threading.Thread(target=read, args=(texts[k % 3],)) for k in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            missed += sum(1 for hits in found if not any(items[i] in t for i in hits for t in texts))
+        assert missed == 0
+    finally:
+        sys.setswitchinterval(old)

@@ -368,11 +368,12 @@ class GuardNode(RunnableCallable):
         pending = [_verdicts(proposal, result)] if result.decisions else []
         if result.verdict.kind in ("deny", "repair"):
             questions.skip_tool_pauses(last.call_id)  # its tool will not run again: its answers are taken
-            # journaled as the denial it is, so a replay shows the text the flow showed (a guard's reason
-            # may quote the world), not the reason in clear
+            # the started effect ends `failed` (what `commit` knows: nothing runs it again), with the
+            # denial beside it, so a replay shows the text the flow showed, not the reason in clear
             verdict = result.verdict.model_copy(update={
                 "reason": f"interrupted by a crash and not run again: {result.verdict.reason}"})
-            self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
+            self.journal.append(pending + [_entry(proposal, "failed", {
+                "error": verdict.reason, "verdict": verdict.model_dump(mode="json")})])
             return self._denial(proposal, verdict)
         if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
             return self._commit(spec, proposal, pending, execute, restart=True)
@@ -471,6 +472,9 @@ class GuardNode(RunnableCallable):
                 return _message(proposal, "rejected", f"{entry.tool} was not committed after {self.max_edit_rounds} edits",
                                 status="error")
             return _rejected(proposal, data)
+        if isinstance(data.get("verdict"), dict):  # denied when recovered from a crash: as first shown
+            verdict = (Repair if data["verdict"].get("kind") == "repair" else Deny).model_validate(data["verdict"])
+            return self._denial(proposal, verdict)
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
 
 
@@ -511,9 +515,12 @@ _TOO_MANY_EDITS = "too many edit rounds"
 
 
 def refused_by_node(history: Sequence[JournalEntry]) -> bool:
-    """Whether a denied call's journal entries are those of the node's own refusal (no guard judged it):
-    known from what the node wrote, never from a name a guard could give itself."""
-    return not any(e.kind == "verdicts" for e in history)
+    """Whether a call's denial is the node's own refusal, not a guard's: the node journals a refusal
+    right after the proposal it refuses, a guard's denial comes after the round's verdicts. Known from
+    what the node wrote, never from a name a guard could give itself."""
+    kinds = [e.kind for e in history]
+    last = len(kinds) - 1 - kinds[::-1].index("denied") if "denied" in kinds else -1
+    return last > 0 and kinds[last - 1] == "proposed"
 
 
 def _decision(verdict: Any) -> Decision:
