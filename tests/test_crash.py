@@ -59,3 +59,49 @@ def test_crash_mid_effect_reruns_an_idempotent_effect(tmp_path):
     out = json.loads(resumed.stdout.strip().splitlines()[-1])
     assert out["interrupt"] == [] and out["tools"] == ["sent 7 to bob"]
     assert ledger(tmp_path) == ["bob 7", "bob 7"]
+
+
+def test_a_call_one_replica_recovers_and_commits_is_not_then_ended_failed_by_another(tmp_path):
+    # both replicas find the call cut off by a crash; B runs it again (idempotent) and commits while A
+    # is still checking it, and A's check denies: A must answer with B's outcome, not end it twice
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from vfa import ALLOW, Deny, EffectJournal, GuardNode, effect, guard
+
+    crash = {"on": True}
+    ran: list[int] = []
+
+    @effect(idempotent=True)
+    def pay(iban: str, amount: int) -> str:
+        """Pay."""
+        ran.append(amount)
+        if crash["on"]:
+            raise KeyboardInterrupt("power cut")
+        return "paid"
+
+    @guard
+    def limit(p, c):
+        return Deny(reason="over the limit") if p.args["amount"] > c.world["limit"] else ALLOW
+
+    call = {"name": "pay", "args": {"iban": "DE44", "amount": 500}, "id": "c1", "type": "tool_call"}
+    state = {"messages": [HumanMessage("pay 500 to DE44", id="h1"), AIMessage("", tool_calls=[call], id="a1")]}
+
+    def node(world):
+        return GuardNode([pay], [limit], world=world, journal=EffectJournal(tmp_path / "journal.db"))
+
+    try:
+        node({"limit": 1000}).handle(call, state, "t")
+    except KeyboardInterrupt:
+        pass
+    crash["on"] = False
+    replica_b, seen = node({"limit": 1000}), []
+
+    def world_a():
+        if not seen:  # while A checks the call again, B recovers it
+            seen.append(replica_b.handle(call, state, "t"))
+        return {"limit": 100}  # A's check denies it
+
+    answer = node(world_a).handle(call, state, "t")
+    kinds = [e.kind for e in EffectJournal(tmp_path / "journal.db").entries("t", call_id="c1")]
+    assert seen[0].content == "paid" and answer.content == "paid" and answer.artifact["vfa"]["outcome"] == "committed"
+    assert kinds.count("committed") == 1 and "failed" not in kinds and ran == [500, 500]

@@ -248,3 +248,46 @@ def test_the_nodes_own_refusal_is_known_by_the_entries_the_node_wrote():
     # judged once, paused, then refused by the node on resume: a refusal, whatever came before
     assert refused_by_node(history("proposed", "verdicts", "escalated", "proposed", "denied"))
     assert not refused_by_node(history("proposed", "verdicts", "ran"))
+
+
+def test_a_replica_reading_anothers_recovery_denial_shows_it_as_the_denial_it_is(tmp_path):
+    # a call cut off by a crash: A's check denies it (the precondition quotes the balance) while B,
+    # checking it a moment earlier, allowed it; B's commit then finds A's outcome and must not read
+    # the reason out in clear
+    from vfa import GuardNode
+
+    bank = Policy(Bank)
+    crash = {"on": True}
+
+    @privacy_sink(disclose={"amount": "iban"}, authority=["iban", "amount"])
+    @privacy_source()
+    @effect(idempotent=True)
+    @bank.requires("0 < amount <= state.balance")
+    def pay(iban: str, amount: int) -> str:
+        """Pay."""
+        if crash["on"]:
+            raise KeyboardInterrupt("power cut")
+        return "paid"
+
+    call = {"name": "pay", "args": {"iban": "DE44", "amount": 50000}, "id": "c1", "type": "tool_call"}
+    state = {"messages": [HumanMessage("pay 50000 to DE44", id="h1"), AIMessage("", tool_calls=[call], id="a1")]}
+
+    def node(world: Any) -> GuardNode:
+        flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"vfa-denials")
+        return GuardNode([pay], [flow.guard()], flow=flow, world=world, journal=EffectJournal(tmp_path / "j.db"))
+
+    try:
+        node(lambda: Bank(balance=90000)).handle(call, state, "t")
+    except KeyboardInterrupt:
+        pass
+    crash["on"] = False
+    replica_a, seen = node(lambda: Bank(balance=48213)), []
+
+    def world_b() -> Bank:
+        if not seen:
+            seen.append(replica_a.handle(call, state, "t"))
+        return Bank(balance=90000)
+
+    shown_b = node(world_b).handle(call, state, "t")
+    assert "48213" not in shown_b.content and shown_b.content == seen[0].content
+    assert shown_b.artifact["vfa"]["outcome"] == "denied"

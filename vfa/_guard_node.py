@@ -352,6 +352,11 @@ class GuardNode(RunnableCallable):
                                                   {"result": result} if ok else {"error": result})])
         if ok:
             return _message(proposal, "committed" if spec.is_effect else "ran", self._observe(proposal, spec, result))
+        if spec.is_effect:
+            last = self.journal.last(proposal.thread_id, proposal.call_id)
+            if last is not None and last.kind == "failed" and isinstance(last.data.get("verdict"), dict):
+                # another replica denied it on recovery from a crash: its reason reads as the denial it is
+                return self._replayed(last, (), None)
         return _message(proposal, "failed", f"{spec.name} failed: {result}", status="error")
 
     def _recover(self, spec: ToolSpec, last: JournalEntry, state: Any, questions: Questions,
@@ -372,19 +377,18 @@ class GuardNode(RunnableCallable):
             # denial beside it, so a replay shows the text the flow showed, not the reason in clear
             verdict = result.verdict.model_copy(update={
                 "reason": f"interrupted by a crash and not run again: {result.verdict.reason}"})
-            self.journal.append(pending + [_entry(proposal, "failed", {
-                "error": verdict.reason, "verdict": verdict.model_dump(mode="json")})])
-            return self._denial(proposal, verdict)
+            return self._end(proposal, state, pending + [_entry(proposal, "failed", {
+                "error": verdict.reason, "verdict": verdict.model_dump(mode="json")})], lambda: self._denial(proposal, verdict))
         if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
             return self._commit(spec, proposal, pending, execute, restart=True)
         if questions.tool_pauses:
             # its tool had asked the person before the crash: a question now would come after the tool's
             # answers, where a replay (questions first, then the tool's pauses) would not find it
             questions.skip_tool_pauses(last.call_id)
-            self.journal.append(pending + [_entry(proposal, "failed", {
-                "error": "interrupted by a crash after its tool asked the person; not run again"})])
-            return _message(proposal, "failed", f"{spec.name} was interrupted by a crash after it asked you, and "
-                            "was not run again: it may or may not have happened", status="error")
+            return self._end(proposal, state, pending + [_entry(proposal, "failed", {
+                "error": "interrupted by a crash after its tool asked the person; not run again"})],
+                lambda: _message(proposal, "failed", f"{spec.name} was interrupted by a crash after it asked you, and "
+                                 "was not run again: it may or may not have happened", status="error"))
         # the attempt is named in the question: an approval to run again after one crash is no answer after the next
         question = (f"{spec.name}({json.dumps(args, default=repr)}) started (journal entry {last.seq}) but its result "
                     "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
@@ -397,8 +401,17 @@ class GuardNode(RunnableCallable):
                 break
         if decision["type"] == "approve":
             return self._commit(spec, proposal, pending, execute, restart=True)
-        self.journal.append([_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})])
-        return _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again", status="error")
+        return self._end(proposal, state, [_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})],
+                         lambda: _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again",
+                                          status="error"))
+
+    def _end(self, proposal: Proposal, state: Any, entries: list[Any], answer: Callable[[], ToolMessage]) -> ToolMessage:
+        """Journal `entries`, which end a call that a crash cut off, and give `answer()`; or, when another
+        replica ended the call first (it ran it again, or ended it otherwise), answer as a replay would."""
+        earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries)
+        if earlier is None:
+            return answer()
+        return self._replayed(earlier, self.journal.entries(proposal.thread_id, call_id=proposal.call_id), state)
 
     def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny, *,
                 reply_to: str | None = None, fingerprint: str | None = None) -> ToolMessage:

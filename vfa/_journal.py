@@ -251,6 +251,20 @@ class EffectJournal:
         self._record_result(thread_id, call_id, tool, result)
         return True, result
 
+    def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]]) -> JournalEntry | None:
+        """Append `entries`, the last of which ends a call, unless the call already has an outcome
+        (committed or failed: another replica got there first); then nothing is written and that
+        outcome is returned. One transaction, as `commit` checks, so a call never gets two outcomes."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal WHERE thread_id=? AND call_id=? "
+                "AND kind IN ('committed','failed') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
+            if row is not None:
+                return JournalEntry(row)
+            now = time.time()
+            self._insert(db, [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in entries])
+        return None
+
     def _record_result(self, thread_id: str, call_id: str, tool: str, result: Any) -> None:
         self.append([(thread_id, call_id, tool, "committed", {"result": result})])
 
