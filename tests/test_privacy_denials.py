@@ -36,6 +36,14 @@ def _run(tools: list[Any], steps: list[Any], *, world: Any = None, journal: Any 
     return flow, [m for m in out["messages"] if isinstance(m, ToolMessage)]
 
 
+@privacy_sink(disclose={"content": "*"})
+@privacy_source()
+@effect
+def post(content: str) -> str:
+    """Publish a text (a public sink)."""
+    return "posted"
+
+
 def _bank_tools(state: Bank, posted: list[str]) -> list[Any]:
     bank = Policy(Bank)
 
@@ -110,13 +118,6 @@ def test_a_private_reader_is_not_named_by_a_denial():
         """Mail I sent."""
         return [{"id": 7, "from": ME, "bcc": [secret], "body": "see you tonight"}]
 
-    @privacy_sink(disclose={"content": "*"})
-    @privacy_source()
-    @effect
-    def post(content: str) -> str:
-        """Publish a text."""
-        return "posted"
-
     import json
 
     _, tms = _run([read_sent_mail, post], [
@@ -133,13 +134,6 @@ def test_guesses_at_handled_values_learn_no_record_from_a_denial():
     def list_staff() -> list:
         """Staff and salaries."""
         return [{"name": n, "salary": s} for n, s in salary.items()]
-
-    @privacy_sink(disclose={"content": "*"})
-    @privacy_source()
-    @effect
-    def post(content: str) -> str:
-        """Publish a text."""
-        return "posted"
 
     # one guess is ann's salary, the other nobody's: the denial must not say whose matched
     _, tms = _run([list_staff, post], [("list_staff", {}), ("post", {"content": "104200 x 97301"})])
@@ -216,13 +210,6 @@ def test_a_call_cut_off_by_a_crash_and_denied_on_recovery_reads_alike_when_repla
 
 def test_how_many_values_a_denial_withholds_is_not_told():
     from vfa import Deny, FunctionGuard
-
-    @privacy_sink(disclose={"content": "*"})
-    @privacy_source()
-    @effect
-    def post(content: str) -> str:
-        """Publish a text."""
-        return "posted"
 
     texts = []
     for blocked in (["DE11 2222", "DE33 4444"], ["DE11", "DE22", "DE33", "DE44", "DE55"]):
