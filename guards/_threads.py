@@ -9,8 +9,8 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, ToolMessage
 
-from vfa import Deny, Label, Proposal, Repair
-from vfa._guard_node import denial_text
+from vfa import Label, Proposal
+from vfa._guard_node import denial_text, denied_verdict
 
 from ._forms import _text, _users_forms
 from ._privacy_decl import source_of
@@ -220,17 +220,14 @@ class _Threads:
                 with self._lock:
                     done = (thread_id, e.call_id) in self._obs
                 if not done and previous != "proposed":  # a guard's denial, not the node's own refusal
-                    verdict = (Repair if e.data.get("kind") == "repair" else Deny).model_validate(e.data)
                     self.observe_denial(Proposal(call_id=e.call_id, tool=e.tool, args=proposed.get(e.call_id, {}),
-                                                 thread_id=thread_id), denial_text(e.tool, verdict))
+                                                 thread_id=thread_id), denial_text(e.tool, denied_verdict(e.data)))
             elif e.kind == "failed" and isinstance(e.data.get("verdict"), dict):  # denied when recovered from a crash
                 with self._lock:
                     done = (thread_id, e.call_id) in self._obs
                 if not done:
-                    data = e.data["verdict"]
-                    verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
                     self.observe_denial(Proposal(call_id=e.call_id, tool=e.tool, args=proposed.get(e.call_id, {}),
-                                                 thread_id=thread_id), denial_text(e.tool, verdict))
+                                                 thread_id=thread_id), denial_text(e.tool, denied_verdict(e.data["verdict"])))
             elif e.kind in ("ran", "committed", "failed"):
                 spec = self._spec(e.tool)
                 with self._lock:

@@ -476,8 +476,7 @@ class GuardNode(RunnableCallable):
                     entry.call_id, entry.tool, args, state, entry.thread_id)})
             return _message(proposal, entry.kind, self._observe(proposal, self.specs.get(entry.tool), data.get("result")))
         if entry.kind == "denied":
-            verdict = (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
-            return self._denial(proposal, verdict, own=refused_by_node(history))
+            return self._denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
             if data.get("type") == "edit" and "error" in data:
                 return _message(proposal, "rejected", f"the edited arguments were invalid: {data['error']}", status="error")
@@ -486,8 +485,7 @@ class GuardNode(RunnableCallable):
                                 status="error")
             return _rejected(proposal, data)
         if isinstance(data.get("verdict"), dict):  # denied when recovered from a crash: as first shown
-            verdict = (Repair if data["verdict"].get("kind") == "repair" else Deny).model_validate(data["verdict"])
-            return self._denial(proposal, verdict)
+            return self._denial(proposal, denied_verdict(data["verdict"]))
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
 
 
@@ -628,8 +626,8 @@ def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "s
     if verdict is not None:  # as the model reads it: evidence kept for the journal alone ("_" keys) left out
         info["verdict"] = verdict.model_dump(mode="json")
         evidence = info["verdict"].get("evidence")
-        if isinstance(evidence, dict) and any(isinstance(k, str) and k.startswith("_") for k in evidence):
-            info["verdict"]["evidence"] = {k: v for k, v in evidence.items() if not (isinstance(k, str) and k.startswith("_"))}
+        if isinstance(evidence, dict):
+            info["verdict"]["evidence"] = _shown_evidence(evidence)
     return ToolMessage(content=content, tool_call_id=proposal.call_id, name=proposal.tool, status=status,
                        artifact={"vfa": info})
 
@@ -645,10 +643,20 @@ def denial_text(tool: str, verdict: Any) -> str:
     text = f"{tool} denied by guard {verdict.guard!r}: {verdict.reason}"
     if verdict.kind == "repair":
         text += f". To repair: {verdict.hint}"
-    shown = {k: v for k, v in verdict.evidence.items() if not (isinstance(k, str) and k.startswith("_"))}
+    shown = _shown_evidence(verdict.evidence)
     if shown:
         text += f". Evidence: {json.dumps(shown, default=repr)}"
     return text
+
+
+def _shown_evidence(evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """A verdict's evidence as the model reads it: keys beginning with "_" are for the journal alone."""
+    return {k: v for k, v in evidence.items() if not (isinstance(k, str) and k.startswith("_"))}
+
+
+def denied_verdict(data: Mapping[str, Any]) -> Deny | Repair:
+    """The denial (or repair) a journal entry's data holds."""
+    return (Repair if data.get("kind") == "repair" else Deny).model_validate(data)
 
 
 def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
