@@ -24,10 +24,9 @@ from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
 
-from vfa import ConfigError, Deny, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
+from vfa import ConfigError, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
 from vfa import Flow
 from vfa._guard_node import thread_key
-from vfa._journal import _is_bubble_up
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -145,54 +144,6 @@ def _dispatch(**args: Any) -> Any:
     return work(args)
 
 
-_TURN_WAIT_S = 5.0
-"""How long a call waits for a call before it in its model turn that has not reached the gate: one
-that never does (a wrapper outside the gate answered for it) holds the ones after it no longer."""
-
-
-class _Turn:
-    """The calls of one model turn, decided one after another in the order the model made them.
-
-    A `ToolNode` runs a turn's calls at once, but LangGraph numbers the interrupts of one node run in
-    the order they are raised, and a resumed run matches a person's answers to them in that order:
-    calls asking at once could take each other's answers (an approval of one call committing another).
-    So the calls of a turn go through the gate one after another in the order the model made them, as
-    the kernel's node runs a turn (a tool may ask a person itself, while its effect runs); once one
-    waits for a person, the calls after it wait for the resumed run."""
-
-    def __init__(self, ids: list[str]) -> None:
-        self.ids = ids
-        self.decided: set[int] = set()
-        self.claimed: set[int] = set()
-        self.paused = False
-        self.cond = threading.Condition()
-
-    def claim(self, call_id: str) -> tuple[int, bool]:
-        """This call's place in the turn (the first place of its id not yet claimed), and whether it is
-        the first call with that id (a second one is refused, as the kernel's node refuses it)."""
-        with self.cond:
-            places = [i for i, c in enumerate(self.ids) if c == call_id]
-            i = next((j for j in places if j not in self.claimed), places[-1] if places else -1)
-            self.claimed.add(i)
-            return i, bool(places) and i == places[0]
-
-    def wait(self, i: int) -> bool:
-        """Wait until every call before the `i`th is done; False when one of them waits for a person. A
-        call before it that has not reached the gate within `_TURN_WAIT_S` is taken as never coming."""
-        with self.cond:
-            while not (self.paused or all(j in self.decided for j in range(i))):
-                if not self.cond.wait(timeout=_TURN_WAIT_S):
-                    self.decided.update(j for j in range(i) if j not in self.claimed)
-            return not self.paused
-
-    def decide(self, i: int, *, paused: bool = False) -> None:
-        """The `i`th call is done, or waits for a person (`paused`)."""
-        with self.cond:
-            self.decided.add(i)
-            self.paused = self.paused or paused
-            self.cond.notify_all()
-
-
 class ToolGate:
     """Verify and commit LangChain tool calls where they run: one guard chain and one journal.
 
@@ -225,9 +176,6 @@ class ToolGate:
         self._lock = threading.RLock()
         self._tools: dict[str, Any] = {}  # name -> the one tool object registered under it
         self._gated: dict[int, GatedTool] = {}  # id(tool) -> its wrapper (which keeps the tool alive)
-        self._turns: dict[tuple[int, str], tuple[Any, _Turn, list[int]]] = {}
-        """(id of the node run's state, the turn's message id) -> (the state, kept alive while its id is
-        a key; the turn; how many of its calls are in the gate)."""
 
     @property
     def journal(self) -> EffectJournal:
@@ -322,43 +270,13 @@ class ToolGate:
     def settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
         work.structured = self.node.flow is not None
-        call_id = str(call.get("id") or "")
-        turn, key = self._turn(state, call_id)
-        if turn is None:
-            return self._decided(call, state, thread_id, work, None, -1)
-        try:
-            i, first = turn.claim(call_id)
-            if not first:  # a second call with this id in one turn: refused, as the kernel's node refuses it
-                try:
-                    return self.node._refuse(thread_id, f"{call_id}#duplicate-{i}", str(call.get("name")),
-                                             call.get("args"), Deny(guard="schema", reason=f"call id {call_id!r} "
-                                             "appears twice in one model turn; each call needs its own id"), reply_to=call_id)
-                finally:
-                    turn.decide(i)
-            if not turn.wait(i):
-                turn.decide(i, paused=True)
-                return ToolMessage(content=f"{call.get('name')} was not run yet: an earlier call of this turn waits "
-                                   "for a person's answer", tool_call_id=call_id, name=str(call.get("name")),
-                                   status="error", artifact={"vfa": {"outcome": "waiting"}})
-            return self._decided(call, state, thread_id, work, turn, i)
-        finally:
-            self._leave(key)
-
-    def _decided(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work, turn: _Turn | None,
-                 i: int) -> Any:
         token = _WORK.set(work)
         try:
             # a tool that calls interrupt() raises GraphBubbleUp through here: the journal records
             # the commit as paused, so resuming verifies the call again and re-enters the tool
             message = self.node.handle(call, state, thread_id)
-        except BaseException as exc:
-            if turn is not None:
-                turn.decide(i, paused=_is_bubble_up(exc))
-            raise
         finally:
             _WORK.reset(token)
-        if turn is not None:
-            turn.decide(i)
         outcome = message.artifact["vfa"]["outcome"]
         if work.output is not _OPEN and outcome in ("committed", "ran", "failed"):
             out = work.output  # the tool's own message, as the unguarded node would give it
@@ -380,35 +298,6 @@ class ToolGate:
         """Async twin of `settle`: the guards run in a worker thread, the tool on this event loop."""
         work.loop = asyncio.get_running_loop()
         return await asyncio.to_thread(self.settle, call, state, thread_id, work)
-
-    def _turn(self, state: Any, call_id: str) -> tuple[_Turn | None, tuple[int, str] | None]:
-        """The turn of a call with others beside it, entered (see `_Turn`); None for a call alone."""
-        messages = state.get(self.node.messages_key) if isinstance(state, Mapping) else \
-            getattr(state, self.node.messages_key, None)
-        ai = next((m for m in reversed(messages) if getattr(m, "tool_calls", None)
-                   and any(str(c.get("id") or "") == call_id for c in m.tool_calls)), None) \
-            if isinstance(messages, list) and call_id else None
-        if ai is None or len(ai.tool_calls) < 2:
-            return None, None
-        key = (id(state), str(ai.id or id(ai)))
-        with self._lock:
-            entry = self._turns.get(key)
-            if entry is None:
-                entry = self._turns[key] = (state, _Turn([str(c.get("id") or "") for c in ai.tool_calls]), [0])
-            entry[2][0] += 1
-        return entry[1], key
-
-    def _leave(self, key: tuple[int, str] | None) -> None:
-        """A call of the turn is done with the gate: the turn is forgotten with its last call (a resumed
-        run, with its own state, decides the turn anew)."""
-        if key is None:
-            return
-        with self._lock:
-            entry = self._turns.get(key)
-            if entry is not None:
-                entry[2][0] -= 1
-                if entry[2][0] <= 0:
-                    del self._turns[key]
 
 
 class GatedTool:
