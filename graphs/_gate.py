@@ -24,7 +24,7 @@ from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
 
-from vfa import ConfigError, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
+from vfa import ConfigError, Deny, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
 from vfa import Flow
 from vfa._guard_node import thread_key
 
@@ -270,6 +270,13 @@ class ToolGate:
     def settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
         work.structured = self.node.flow is not None
+        call_id = str(call.get("id") or "")
+        if call_id and self._twice_in_turn(state, call_id):
+            # a ToolNode runs a turn's calls at once, so which of the two came first is not known: both are
+            # refused (the kernel's node, running them in order, refuses the second), and nothing runs
+            return self.node._refuse(thread_id, f"{call_id}#duplicate", str(call.get("name")), call.get("args"), Deny(
+                guard="schema", reason=f"call id {call_id!r} appears more than once in one model turn; each call "
+                "needs its own id"), reply_to=call_id)
         token = _WORK.set(work)
         try:
             # a tool that calls interrupt() raises GraphBubbleUp through here: the journal records
@@ -293,6 +300,18 @@ class ToolGate:
                     return message
             return out
         return message
+
+    def _twice_in_turn(self, state: Any, call_id: str) -> bool:
+        """Whether the model turn that made this call made another call with the same id."""
+        messages = state.get(self.node.messages_key) if isinstance(state, Mapping) else \
+            getattr(state, self.node.messages_key, None)
+        for m in reversed(messages) if isinstance(messages, list) else ():
+            calls = getattr(m, "tool_calls", None)
+            if calls:
+                ids = [str(c.get("id") or "") for c in calls]
+                if call_id in ids:
+                    return ids.count(call_id) > 1
+        return False
 
     async def asettle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Async twin of `settle`: the guards run in a worker thread, the tool on this event loop."""

@@ -381,3 +381,25 @@ def test_with_one_call_at_a_time_an_approval_answers_the_call_it_was_asked_about
         app.invoke({"messages": [HumanMessage(f"Send my phone number to {alice}")]}, cfg)
         app.invoke(Command(resume={"type": "approve"}), cfg)  # the person approves the call about alice
         assert [to for to, _body in sent] == [alice]
+
+
+def test_two_calls_with_one_id_in_a_turn_are_both_refused_by_the_gate():
+    # the ToolNode runs them at once, so which came first is not known: neither runs, and the model
+    # is told to give each call its own id (no "started but never recorded" question to a person)
+    from test_privacy_echo import _react_graph
+
+    paid: list[int] = []
+
+    @tool
+    def pay(amount: int) -> str:
+        """Pay."""
+        paid.append(amount)
+        return "paid"
+
+    calls = [{"name": "pay", "id": "x", "args": {"amount": 5}}, {"name": "pay", "id": "x", "args": {"amount": 5}}]
+    app = graphs.guard_graph(_react_graph(
+        lambda ms: AIMessage("", tool_calls=calls) if not any(m.type == "tool" for m in ms) else "done", [pay]), [allow_all])
+    out = app.invoke({"messages": [("user", "pay 5")]}, {"configurable": {"thread_id": "t"}})
+    shown = [m for m in out["messages"] if m.type == "tool"]
+    assert paid == [] and len(shown) == 2
+    assert all(m.artifact["vfa"]["outcome"] == "denied" and "appears more than once" in m.content for m in shown)
