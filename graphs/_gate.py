@@ -272,8 +272,8 @@ class ToolGate:
         work.structured = self.node.flow is not None
         call_id = str(call.get("id") or "")
         if call_id and self._twice_in_turn(state, call_id):
-            # a ToolNode runs a turn's calls at once, so which of the two came first is not known: both are
-            # refused (the kernel's node, running them in order, refuses the second), and nothing runs
+            # a turn's calls may run at once (`create_agent` sends each to the tool node as its own task),
+            # so which of the two came first is not known: both are refused, and nothing runs
             return self.node._refuse(thread_id, f"{call_id}#duplicate", str(call.get("name")), call.get("args"), Deny(
                 guard="schema", reason=f"call id {call_id!r} appears more than once in one model turn; each call "
                 "needs its own id"), reply_to=call_id)

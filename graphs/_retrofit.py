@@ -25,18 +25,22 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import ToolMessage
-from langchain_core.runnables import RunnableConfig
+from langchain_core.runnables import (
+    RunnableBinding,
+    RunnableConfig,
+    RunnableSequence,
+    RunnableWithFallbacks,
+)
 from langgraph._internal._runnable import RunnableCallable
-from langchain_core.runnables import RunnableBinding, RunnableSequence, RunnableWithFallbacks
 from langgraph.graph import StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
 
-from vfa import ConfigError, EffectJournal
-from vfa import Flow
+from vfa import ConfigError, EffectJournal, Flow
 
 from ._coverage import check_coverage
 from ._gate import ToolGate, _thread_id, _Work
+from ._turn import in_order
 
 __all__ = ["EffectNode", "guard_graph", "guard_tool_node"]
 
@@ -98,6 +102,7 @@ def guard_tool_node(node: Any, gate: ToolGate) -> Any:
         fn = getattr(node, attr, None)
         if isinstance(fn, types.MethodType) and fn.__self__ is node:
             setattr(new, attr, types.MethodType(fn.__func__, new))
+    in_order(new)  # a turn's calls (and their questions) come in the model's order
     for tool in node.tools_by_name.values():
         gate.gated(tool)  # registers it now: a name taken by another tool is a ConfigError here
     sync_user, async_user = node._wrap_tool_call, node._awrap_tool_call

