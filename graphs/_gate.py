@@ -11,9 +11,9 @@ kernel's `GuardNode.handle`: validate, verify, escalate, commit once through the
 from __future__ import annotations
 
 import asyncio
-import json
 import contextvars
 import dataclasses
+import json
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -21,11 +21,19 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
+from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
 
-from vfa import ConfigError, Deny, EffectJournal, GuardNode, ToolSpec, UnmediatedEffectError
-from vfa import Flow
+from vfa import (
+    ConfigError,
+    Deny,
+    EffectJournal,
+    Flow,
+    GuardNode,
+    ToolSpec,
+    UnmediatedEffectError,
+)
 from vfa._guard_node import thread_key
 
 __all__ = ["GatedTool", "ToolGate"]
@@ -252,18 +260,34 @@ class ToolGate:
             _STATE.reset(token)
 
     def _gated_request(self, request: Any) -> Any:
-        tool = request.tool
-        if tool is None or isinstance(tool, GatedTool):
-            return request  # unknown tool: the ToolNode answers with its own error, nothing runs
-        request = request.override(tool=self.gated(tool))
-        runtime = request.runtime
+        """The request handed on: its tool gated (None, an unknown tool, stays None: the ToolNode answers
+        with its own error), and any tool a later middleware puts in its place gated too (`_GatedRequest`)."""
+        if isinstance(request, _GatedRequest) and request.gate is self:
+            return request
+        fields = {f.name: getattr(request, f.name) for f in dataclasses.fields(request) if f.init}
+        runtime = fields.get("runtime")
         tools = getattr(runtime, "tools", None)
         if dataclasses.is_dataclass(runtime) and tools:
             # a middleware that redirects a call to another tool (a reviewer's edit) picks it from
             # runtime.tools: those must be gated too, or the redirected call would run unverified
-            gated = [t if isinstance(t, GatedTool) else self.gated(t) for t in tools]
-            request = dataclasses.replace(request, runtime=dataclasses.replace(runtime, tools=gated))
-        return request
+            fields["runtime"] = dataclasses.replace(runtime, tools=[self.own(t) for t in tools])
+        return _GatedRequest(**fields, gate=self)
+
+    def own(self, tool: Any) -> GatedTool:
+        """`tool` as this gate runs it: its `GatedTool`.
+
+        Raises:
+            ConfigError: the tool is already gated by another gate (a `GuardMiddleware` in an agent
+                that `guard_graph` guards as well): one of the two would decide for both, so nothing runs.
+        """
+        if isinstance(tool, GatedTool):
+            if tool.gate is self:
+                return tool
+            raise ConfigError(
+                f"tool {tool.name!r} is already gated by another vfa gate (a GuardMiddleware in an agent that "
+                "guard_graph guards too?); calls would be verified by one of them only, so none is run: give "
+                "all the guards to one of them (`guard_graph(agent, guards)` or `GuardMiddleware(guards)`)")
+        return self.gated(tool)
 
     # -- deciding one call -----------------------------------------------------------------------
 
@@ -317,6 +341,19 @@ class ToolGate:
         """Async twin of `settle`: the guards run in a worker thread, the tool on this event loop."""
         work.loop = asyncio.get_running_loop()
         return await asyncio.to_thread(self.settle, call, state, thread_id, work)
+
+
+@dataclasses.dataclass
+class _GatedRequest(ToolCallRequest):
+    """A tool call request whose tool is always one of `gate`'s: a middleware that hands on another
+    tool (`request.override(tool=...)`, LangChain's way to run a tool registered at run time) hands
+    on its gated form, so the gate verifies whatever the ToolNode finally runs."""
+
+    gate: Any = None
+
+    def __post_init__(self) -> None:
+        if self.gate is not None and self.tool is not None:
+            object.__setattr__(self, "tool", self.gate.own(self.tool))
 
 
 class GatedTool:
@@ -428,7 +465,7 @@ def _thread_id(config: Any, state: Any = None) -> str:
 
     With a thread id it is the thread id. Without one it is the run's (the id of the first message in
     its state), or, for a state without messages, the node run's task id: the same for all the calls
-    of a ToolNode run (the gate is entered once per call, in parallel) and never shared with another
+    of a ToolNode run (the gate is entered once per call) and never shared with another
     run. Outside any graph run the caller's call ids are the idempotency keys, on one thread "".
     """
     configurable = (config or {}).get("configurable") or {}

@@ -5,11 +5,18 @@ the first middleware the outermost, so the last one sees the call as it will run
 reviewer's edit (`HumanInTheLoopMiddleware`), after any rewrite, and inside any retry (a retried
 call is answered from the journal instead of running the effect twice).
 
-It is safe in any other position too, because it does not verify where it sits: it hands the call
-on with its tool (and the runtime's tool list) replaced by gated tools, so verification and the
-commit happen where the `ToolNode` finally invokes the tool, on the arguments that really run.
-Listed first, it still verifies a reviewer's edit; what changes with position is only which
-middlewares see the denial message instead of a tool result.
+Listed earlier it still verifies every call, because it does not verify where it sits: it hands the
+call on with its tool (and the runtime's tool list) replaced by gated tools, and a request on which a
+later middleware puts another tool (`request.override(tool=...)`, LangChain's way to run a tool
+registered at run time) gates that tool too; so verification and the commit happen where the
+`ToolNode` finally invokes the tool, on the arguments that really run. What changes with position is
+which middlewares see the denial message instead of a tool result. Only a middleware that builds a
+new `ToolCallRequest` of its own, instead of deriving it from the one it was given, hands on a tool
+the gate never saw: keep such a middleware before this one.
+
+An agent guarded by `GuardMiddleware` and by `guard_graph` as well runs no call (`ConfigError`), unless
+both share one `ToolGate` (`guard_graph(agent, gate=middleware.gate)`): two gates would each take the
+other's gated tool for its own, and one chain would decide alone.
 
 Escalations use LangGraph's `interrupt()` with options approve / edit / reject, and a resume may
 use `HumanInTheLoopMiddleware`'s shape (`{"decisions": [{"type": "approve"}]}`).
