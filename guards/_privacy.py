@@ -312,17 +312,21 @@ class PrivacyGuard:
         if journal is None:
             return {}
         asked: dict[tuple[str, Any, Any], dict[str, Any]] = {}
+        answered: dict[tuple[str, Any, Any], Any] = {}
         out: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         for e in journal.entries(thread_id):
             kind = e.kind
-            if (kind != "escalated" and kind != "approved") or e.call_id == call_id:
+            if kind not in _ANSWERS or e.call_id == call_id:
                 continue  # a call's own answers are replayed to it in order: they cover later calls only
             # an answer answers the question of its call, task and place among that task's questions
             key = (e.call_id, e.data.get("task"), e.data.get("ask"))
             if kind == "escalated":
                 asked[key] = e.data
-            elif (e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]
-                  and asked.get(key, {}).get("guard") == self.name):  # an answer to this guard's question
+            elif key in asked and getattr(answered.get(key), "kind", None) != "rejected":
+                answered[key] = e  # a question asked again after a crash: the later answer, a reject for good
+        for key, e in answered.items():
+            if (e.kind == "approved" and e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]
+                    and asked[key].get("guard") == self.name):  # an answer to this guard's question
                 ev = asked[key].get("evidence") or {}
                 tool = str(ev.get("tool"))
                 values = ev.get("values") if isinstance(ev.get("values"), dict) else {}
@@ -336,6 +340,9 @@ class PrivacyGuard:
                             str(x) for x in values.get(str(r)) or ()) - _UNKNOWN))  # what was not known, nobody approved
         return out
 
+
+_ANSWERS = frozenset({"escalated", "approved", "edited", "rejected"})
+"""Journal kinds of a question and its answers."""
 
 _BLIND = ("unrelated-step", "unobserved-result:", "lost-handle:", "forged-handle:")
 """Sources of labels given for want of knowing what a value is (fail closed): no approval covers them."""

@@ -17,9 +17,21 @@ from typing import Any
 from langgraph.config import get_config
 from langgraph.types import interrupt
 
+from ._exceptions import AnswerError
 from ._journal import EffectJournal, JournalEntry
 from ._proposal import Proposal
 from ._verdict import Escalate
+
+try:  # LangGraph 1.2+: each question of a task has an id of its own, the slot its answer fills
+    from langgraph._internal._constants import (
+        CONFIG_KEY_CHECKPOINT_NS,
+        CONFIG_KEY_RESUME_MAP,
+        CONFIG_KEY_SCRATCHPAD,
+    )
+    from langgraph.errors import _INVALID_RESUME
+    from langgraph.types import _interrupt_id
+except ImportError:  # older: every question of a task has the task's id, so an answer cannot name its question
+    _interrupt_id = None
 
 __all__ = ["Questions", "current_task", "decision_of"]
 
@@ -57,7 +69,15 @@ class Questions:
         self.task = task
         mine = [e for e in entries if e.data.get("task") == task] if task else []
         self.asked = [e.data["payload"] for e in mine if e.kind == "escalated" and "payload" in e.data]
-        self.answers = [_strip(e.data) for e in mine if e.kind in _ANSWER_KIND.values() and "ask" in e.data]
+        # by place among the call's questions; a later answer to the same question (asked again after a
+        # crash, see `replay`) replaces the first, but nothing replaces a reject
+        answers: dict[int, dict[str, Any]] = {}
+        for e in mine:
+            if e.kind in _ANSWER_KIND.values() and isinstance(e.data.get("ask"), int):
+                had = answers.get(e.data["ask"])
+                if had is None or had["type"] != "reject":
+                    answers[e.data["ask"]] = _strip(e.data)
+        self.answers = [answers[k] for k in sorted(answers)]
         # a pause journaled again when its task re-ran before the tool's answer came is one pause
         pauses = {e.data.get("interrupt") or e.seq: e.data.get("value") for e in mine if e.kind == "paused"}
         self.tool_pauses = len(pauses)
@@ -71,9 +91,15 @@ class Questions:
         an unfinished one re-runs its tool, which asks them again itself.
         """
         for k, question in enumerate(self.asked):
-            answer = interrupt(question)  # returns the stored answer; raises while there is none
+            decision = decision_of(_interrupt(question))  # the stored answer; raises while there is none
             if k >= len(self.answers):
-                self._record(call, k, decision_of(answer))
+                self._record(call, k, decision)
+            elif decision != self.answers[k] and self.answers[k]["type"] != "reject":
+                # asked again and answered otherwise: LangGraph lost the answer it had (a crash before it
+                # saved the task), and the person was shown the question anew; the new answer stands
+                # (a reject for good), or the person would have been asked for nothing
+                self._record(call, k, decision)
+                self.answers[k] = decision
         if finished:
             self.skip_tool_pauses(call[1])
 
@@ -81,7 +107,7 @@ class Questions:
         """Take the answers the call's tool got to its own `interrupt()` calls, without running the tool:
         answers are matched to questions by place in the task, so the next call's questions get theirs."""
         for value in self._pause_values:  # one still unanswered is asked as the tool asked it
-            interrupt(value if value is not None else {"vfa": "tool-pause", "call_id": call_id})
+            _interrupt(value if value is not None else {"vfa": "tool-pause", "call_id": call_id})
 
     def ask(self, proposal: Proposal, verdict: Escalate, pending: list[Any]) -> dict[str, Any]:
         """The person's decision on this escalation: from the journal if already given, else asked now.
@@ -106,7 +132,7 @@ class Questions:
         pending.clear()
         self.asked.append(question)
         self._next = k + 1
-        decision = decision_of(interrupt(question))
+        decision = decision_of(_interrupt(question))
         self._record(call, k, decision)
         return decision
 
@@ -131,6 +157,33 @@ class Questions:
     def _record(self, call: tuple[str, str, str], k: int, decision: dict[str, Any]) -> None:
         self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])
         self.answers.append(decision)
+
+
+def _interrupt(question: Any) -> Any:
+    """`interrupt(question)`, refusing an answer LangGraph hands on that was sent to another question.
+
+    An answer is sent to a question by its interrupt id (`Command(resume={id: answer})`). LangGraph
+    also takes an answer sent to a task's first question as the answer to the question pending after
+    it (a fallback for clients of versions that gave all of a task's questions the first id): a
+    client re-sending the answers it holds, or retrying a resume, would approve a question nobody
+    answered. Such a run stops with `AnswerError` before any question is asked, and nothing is saved.
+    """
+    if _interrupt_id is not None:
+        try:
+            conf = get_config().get("configurable") or {}
+        except RuntimeError:
+            conf = {}
+        answers, pad, ns = conf.get(CONFIG_KEY_RESUME_MAP), conf.get(CONFIG_KEY_SCRATCHPAD), conf.get(CONFIG_KEY_CHECKPOINT_NS)
+        taken = len(getattr(pad, "resume", None) or ())  # saved answers, and the one this run brought, if any
+        if answers and ns is not None and taken >= 2:
+            first = _interrupt_id(ns, 0)
+            if first in answers and _interrupt_id(ns, taken - 1) not in answers:
+                error = AnswerError(
+                    f"an answer was sent to interrupt {first}, which is answered already; the question "
+                    f"pending is interrupt {_interrupt_id(ns, taken - 1)}: send its answer under that id")
+                setattr(error, _INVALID_RESUME, True)  # a ToolNode re-raises it instead of telling the model
+                raise error
+    return interrupt(question)
 
 
 def _strip(data: Mapping[str, Any]) -> dict[str, Any]:

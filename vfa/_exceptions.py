@@ -5,6 +5,7 @@
     │   ├── PolicyError          a policy that cannot hold, checks nothing, or names what does not exist
     │   └── CoverageError        a node that can execute an effect without passing the guards
     ├── UnmediatedEffectError    an effect called outside a guard node's commit
+    ├── AnswerError              a person's answer sent to a question answered already
     └── JournalError             the effect journal could not record or read (wraps sqlite3.Error)
 
 A denial is a `Deny` verdict, never an exception: guards return values, and the guard node turns
@@ -14,6 +15,7 @@ them into messages for the model.
 from __future__ import annotations
 
 __all__ = [
+    "AnswerError",
     "ConfigError",
     "CoverageError",
     "JournalError",
@@ -63,6 +65,11 @@ def _rebuild_coverage_error(message: str, nodes: tuple[str, ...]) -> CoverageErr
 
 class UnmediatedEffectError(VfaError):
     """An effect was called directly instead of being committed by a guard node."""
+
+
+class AnswerError(VfaError):
+    """A person's answer was sent to a question answered already, and LangGraph would hand it to the
+    question now pending; nothing is saved, and the pending question waits for an answer of its own."""
 
 
 class JournalError(VfaError):
