@@ -26,12 +26,14 @@ from typing import Any
 
 from langchain_core.messages import ToolMessage
 from langchain_core.runnables import (
-    RunnableBinding,
     RunnableConfig,
     RunnableSequence,
     RunnableWithFallbacks,
 )
+from langchain_core.runnables.base import RunnableBindingBase
+from langchain_core.runnables.retry import RunnableRetry
 from langgraph._internal._runnable import RunnableCallable
+from langgraph.errors import GraphBubbleUp
 from langgraph.graph import StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
@@ -195,8 +197,16 @@ def _guard_runnable(obj: Any, gate: ToolGate, depth: int = 0) -> Any:
     if isinstance(obj, RunnableWithFallbacks):
         update["runnable"] = _guard_runnable(obj.runnable, gate, depth + 1)
         update["fallbacks"] = [_guard_runnable(f, gate, depth + 1) for f in obj.fallbacks]
-    elif isinstance(obj, RunnableBinding):
+    elif isinstance(obj, RunnableBindingBase):  # RunnableBinding, and RunnableRetry (`.with_retry()`)
         update["bound"] = _guard_runnable(obj.bound, gate, depth + 1)
+        if (isinstance(obj, RunnableRetry) and update["bound"] is not obj.bound
+                and any(issubclass(GraphBubbleUp, t) for t in obj.retry_exception_types)):
+            # an interrupt is an Exception: retried, the node would ask the person again in the same task,
+            # and the answers would shift to other questions
+            raise ConfigError(
+                "a ToolNode behind .with_retry() that retries every Exception would retry LangGraph's interrupts "
+                "too (a person asked twice, an answer taken by another call); retry only the errors you mean "
+                "(`.with_retry(retry_if_exception_type=(TimeoutError,))`) or give the node a `retry_policy`")
     elif isinstance(obj, RunnableSequence):
         update["first"] = _guard_runnable(obj.first, gate, depth + 1)
         update["middle"] = [_guard_runnable(s, gate, depth + 1) for s in obj.middle]

@@ -21,7 +21,7 @@ from test_privacy_echo import _react_graph
 
 import graphs
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import ALLOW, Escalate, guard
+from vfa import ALLOW, ConfigError, Escalate, guard
 from vfa.testing import ScriptedModel
 
 ME, ALICE, MALLORY = "me@home.example", "alice@work.example", "mallory@evil.example"
@@ -205,3 +205,184 @@ def test_a_send_of_one_call_is_a_turn_of_its_own():
     out = app.invoke({"messages": [("user", "pay")]}, cfg)
     assert time.perf_counter() - t0 < 5
     assert sorted(_asked(out)) == ["pay 1?", "pay 2?"]
+
+
+def _question(out: dict[str, Any]) -> list[str]:
+    return [i.value.get("question", "") for i in out.get("__interrupt__", [])]
+
+
+def _graph(agent: Any, node: Any, *, guards: list[Any], route: Any = tools_condition, **options: Any) -> Any:
+    b = StateGraph(MessagesState)
+    b.add_node("agent", agent)
+    b.add_node("tools", node)
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", route)
+    b.add_edge("tools", "agent")
+    return graphs.guard_graph(b, guards, checkpointer=InMemorySaver(), **options)
+
+
+def _scripted(calls: list[dict[str, Any]]) -> Any:
+    model = ScriptedModel(rule=lambda ms: AIMessage("", tool_calls=calls) if not any(m.type == "tool" for m in ms) else "done")
+    return lambda state: {"messages": [model.invoke(state["messages"])]}
+
+
+@guard
+def ask_pay_and_mail(p, c):
+    return Escalate(question=f"{p.tool}?") if p.tool in ("pay", "mail", "transfer") else ALLOW
+
+
+def test_the_calls_after_one_that_asks_wait_for_the_answer():
+    # as in vfa's own Agent: nothing after the asking call runs before the person answers, so a tool that
+    # asks itself in between keeps its place, and each answer reaches its own call
+    log: list[Any] = []
+
+    @tool
+    def pay(amount: int) -> str:
+        """Pay."""
+        log.append("pay")
+        return "paid"
+
+    @tool
+    def delete(path: str) -> str:
+        """Delete; asks the person itself."""
+        log.append(("delete", interrupt({"question": f"delete {path}?"})))
+        return "deleted"
+
+    @tool
+    def mail(to: str) -> str:
+        """Mail."""
+        log.append("mail")
+        return "sent"
+
+    calls = [{"name": "pay", "id": "p", "args": {"amount": 5}}, {"name": "delete", "id": "d", "args": {"path": "/x"}},
+             {"name": "mail", "id": "m", "args": {"to": MALLORY}}]
+    app = _graph(_scripted(calls), ToolNode([pay, delete, mail]), guards=[ask_pay_and_mail])
+    cfg = {"configurable": {"thread_id": "t"}}
+    out = app.invoke({"messages": [("user", "go")]}, cfg)
+    assert _question(out) == ["pay?"] and log == []
+    out = app.invoke(Command(resume={"type": "approve"}), cfg)
+    assert _question(out) == ["delete /x?"] and log == ["pay"]
+    out = app.invoke(Command(resume="yes"), cfg)
+    assert _question(out) == ["mail?"]
+    out = app.invoke(Command(resume={"type": "reject"}), cfg)
+    assert "__interrupt__" not in out and log == ["pay", ("delete", "yes")]
+
+
+def test_async_the_calls_after_one_that_asks_do_not_run_in_the_background():
+    # asyncio.gather returns at the first interrupt without cancelling the others: they must not go on
+    # after the run, where a prompt answer would meet a half-done write-ahead record
+    paid: list[int] = []
+
+    @tool
+    async def transfer(amount: int) -> str:
+        """Transfer."""
+        return "moved"
+
+    @tool
+    async def pay(amount: int) -> str:
+        """Pay."""
+        await asyncio.sleep(0.3)
+        paid.append(amount)
+        return "paid"
+
+    calls = [{"name": "transfer", "id": "t", "args": {"amount": 1}}, {"name": "pay", "id": "p", "args": {"amount": 2}}]
+    app = _graph(_scripted(calls), ToolNode([transfer, pay]), guards=[ask_pay_and_mail])
+
+    async def go() -> list[list[str]]:
+        cfg = {"configurable": {"thread_id": "t"}}
+        first = await app.ainvoke({"messages": [("user", "go")]}, cfg)
+        await asyncio.sleep(0.5)  # a background run of pay would be done by now
+        assert paid == []
+        second = await app.ainvoke(Command(resume={"type": "approve"}), cfg)
+        return [_question(first), _question(second)]
+
+    assert asyncio.run(go()) == [["transfer?"], ["pay?"]]
+    assert paid == []
+
+
+def _within(fn: Any, seconds: float = 10) -> list[Any]:
+    done: list[Any] = []
+    runner = threading.Thread(target=lambda: done.append(fn()), daemon=True)
+    runner.start()
+    runner.join(seconds)
+    return done
+
+
+def test_one_call_object_twice_in_a_turn_is_refused_not_waited_for():
+    @tool
+    def pay(amount: int) -> str:
+        """Pay."""
+        return "paid"
+
+    call = {"name": "pay", "args": {"amount": 1}, "id": "p1", "type": "tool_call"}
+
+    def agent(state: Any) -> Any:
+        if any(m.type == "tool" for m in state["messages"]):
+            return {"messages": [AIMessage("done")]}
+        message = AIMessage("", tool_calls=[call])
+        message.tool_calls = [call, call]  # one object in two places
+        return {"messages": [message]}
+
+    app = _graph(agent, ToolNode([pay]), guards=[])
+    done = _within(lambda: app.invoke({"messages": [("user", "go")]}, {"configurable": {"thread_id": "t"}}))
+    assert done, "the second place waited for the first"
+    assert all("more than once" in m.content for m in done[0]["messages"] if m.type == "tool")
+
+
+def test_a_tool_node_that_runs_only_some_of_the_turns_calls_is_not_held_up():
+    from langchain_core.messages import ToolMessage
+
+    class SkipAnswered(ToolNode):
+        def _func(self, input, config, runtime):  # type: ignore[override]
+            answered = {m.tool_call_id for m in input["messages"] if isinstance(m, ToolMessage)}
+            last = next(m for m in reversed(input["messages"]) if isinstance(m, AIMessage))
+            rest = last.model_copy(update={"tool_calls": [c for c in last.tool_calls if c["id"] not in answered]})
+            return super()._func({**input, "messages": [*input["messages"], rest]}, config, runtime)
+
+    @tool
+    def pay(amount: int) -> str:
+        """Pay."""
+        return "paid"
+
+    calls = [{"name": "pay", "id": "a", "args": {"amount": 1}}, {"name": "pay", "id": "b", "args": {"amount": 2}}]
+
+    def agent(state: Any) -> Any:
+        if any(m.type == "tool" for m in state["messages"][1:] if getattr(m, "tool_call_id", "") == "b"):
+            return {"messages": [AIMessage("done")]}
+        return {"messages": [AIMessage("", tool_calls=calls), ToolMessage("cached", tool_call_id="a", name="pay")]}
+
+    app = _graph(agent, SkipAnswered([pay]), guards=[],
+                 route=lambda s: "tools" if s["messages"][-1].type == "tool" else "__end__")
+    done = _within(lambda: app.invoke({"messages": [("user", "go")]}, {"configurable": {"thread_id": "t"}}))
+    assert done, "call b waited for call a, which this node never runs"
+
+
+def test_a_tool_node_behind_with_retry_is_guarded_and_never_retries_an_interrupt():
+    ran: list[int] = []
+
+    @tool
+    def wire(amount: int) -> str:
+        """Wire money."""
+        ran.append(amount)
+        return "wired"
+
+    calls = [{"name": "wire", "id": "w", "args": {"amount": 1}}]
+
+    @guard
+    def ask(p, c):
+        return Escalate(question="wire?")
+
+    with pytest.raises(ConfigError, match="retries every Exception"):  # it would retry the interrupt itself
+        _graph(_scripted(calls), ToolNode([wire]).with_retry(), guards=[ask])
+    app = _graph(_scripted(calls), ToolNode([wire]).with_retry(retry_if_exception_type=(TimeoutError,)), guards=[ask])
+    out = app.invoke({"messages": [("user", "go")]}, {"configurable": {"thread_id": "t"}})
+    assert ran == [] and _question(out) == ["wire?"]
+    assert graphs.unmediated_nodes(_graph_builder_with(ToolNode([wire]).with_retry())) == [
+        ("tools", graphs.unmediated_nodes(_graph_builder_with(ToolNode([wire])))[0][1])]
+
+
+def _graph_builder_with(node: Any) -> StateGraph:
+    b = StateGraph(MessagesState)
+    b.add_node("tools", node)
+    b.add_edge(START, "tools")
+    return b

@@ -300,7 +300,7 @@ def _parts(obj: Any) -> list[Any] | None:
     """The runnables a LangChain composite runs (checked first: RunnableWithFallbacks forwards getattr)."""
     if _lc(obj, "RunnableWithFallbacks"):
         return [obj.runnable, *obj.fallbacks]
-    if _lc(obj, "RunnableBinding"):
+    if _lc(obj, "RunnableBindingBase"):  # RunnableBinding, and RunnableRetry (`.with_retry()`)
         return [obj.bound]
     if _lc(obj, "RunnableSequence"):
         return list(obj.steps)
