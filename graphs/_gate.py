@@ -15,6 +15,8 @@ import contextvars
 import dataclasses
 import json
 import threading
+import types
+import typing
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -35,6 +37,7 @@ from vfa import (
     UnmediatedEffectError,
 )
 from vfa._guard_node import thread_key
+from vfa._tools import RESULT_SHAPE
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -58,7 +61,10 @@ class _Work:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.output: Any = _OPEN
         self.structured = False
-        """Record a message's JSON text as the value it encodes (set when a flow labels results by field)."""
+        """Record what the model will read as a flow labels it (set when the gate has a flow)."""
+        self.records = True
+        """A message's JSON text may be the tool's records: kept as the value it encodes and labelled
+        field by field (False for a tool that returns text: labelled whole, see `result_shape`)."""
 
     def __call__(self, args: dict[str, Any]) -> Any:
         if self.loop is not None and self.arun is not None:
@@ -67,29 +73,31 @@ class _Work:
         else:
             out = self.run(args)
         self.output = out
-        return _record(out, self.structured)
+        return _record(out, self.structured, self.records)
 
 
-def _record(out: Any, structured: bool = False) -> Any:
+def _record(out: Any, structured: bool = False, records: bool = True) -> Any:
     """The value the journal keeps for a tool's output (its text, not the message object); with
-    `structured`, a text that is a JSON object or array is kept as the value it encodes, so a flow
-    sees the record's fields (a ToolNode has already turned the tool's dict into text)."""
+    `structured` and `records`, a text that is a JSON object or array is kept as the value it encodes,
+    so a flow sees the record's fields (a ToolNode has already turned the tool's dict into text). A
+    tool that returns text is labelled whole, as vfa's Agent labels it: text that merely looks like
+    JSON (an attachment, a page) would otherwise pass its author's field names off as the tool's."""
     if isinstance(out, ToolMessage):
         if out.status == "error":
             raise _ToolError(out.content if isinstance(out.content, str) else repr(out.content))
         content = out.content
         text = content
-        if structured and isinstance(content, list) and content and all(
+        if structured and records and isinstance(content, list) and content and all(
                 isinstance(b, dict) and b.get("type") == "text" for b in content):
             text = "".join(str(b.get("text", "")) for b in content)  # text blocks holding JSON: its records
-        if structured and isinstance(text, str) and text.lstrip()[:1] in ("{", "["):
+        if structured and records and isinstance(text, str) and text.lstrip()[:1] in ("{", "["):
             try:
                 return json.loads(text)
             except ValueError:
                 pass
         return content
     if structured and isinstance(out, Command) and (said := _said(out)) is not None:
-        return _record(said, structured)  # all the model will read of the Command: its tool message
+        return _record(said, structured, records)  # all the model will read of the Command: its tool message
     if structured and isinstance(out, (Command, list, tuple)):
         # anything else a tool writes into the state (other messages, in any form, under any key) is
         # labelled as one text, and the model is shown that text instead (see `ToolGate.settle`)
@@ -371,6 +379,7 @@ class GatedTool:
         self.spec = gate.register(tool)
         # injected values (state, store, runtime, call id) are the ToolNode's, not the model's
         self.hidden_keys = _injected_keys(tool)
+        self.records = self.spec.meta.get(RESULT_SHAPE) != "text"
         self.__vfa_mediated__ = True
 
     def __getattr__(self, name: str) -> Any:
@@ -383,6 +392,7 @@ class GatedTool:
         """Verify, then run the tool as `tool.invoke` would, inside the journal's commit."""
         call, rebuild = self._split(input)
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs))
+        work.records = self.records
         state = self._state()
         return self.gate.settle(call, state, _thread_id(config, state), work)
 
@@ -391,6 +401,7 @@ class GatedTool:
         call, rebuild = self._split(input)
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs),
                      lambda args: self.tool.ainvoke(rebuild(args), config, **kwargs))
+        work.records = self.records
         state = self._state()
         return await self.gate.asettle(call, state, _thread_id(config, state), work)
 
@@ -441,6 +452,7 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
     # kernel counts only `vfa.Effect`s), and it runs through the gate's `_dispatch`, i.e. as the
     # ToolNode invokes it (injected arguments, config, the caller's event loop), not as `tool.invoke(args)`.
     spec = ToolSpec.of(tool)
+    spec.meta[RESULT_SHAPE] = result_shape(tool)  # a ToolNode hands on text: what it is made of
     spec.fn = _dispatch
     spec.is_effect = spec.is_effect or tool.name not in read_only
     return spec
@@ -449,6 +461,36 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
 def _about(tool: Any) -> str:
     text = " ".join(str(getattr(tool, "description", "") or "").split())
     return f"{type(tool).__name__} at {id(tool):#x}" + (f": {text[:60]!r}" if text else "")
+
+
+def result_shape(tool: Any) -> str:
+    """What the text a ToolNode makes of a LangChain tool's result is (`vfa._tools.RESULT_SHAPE`), from
+    the return annotation of the tool's function: "records" for a dict or mapping, a list or tuple, a
+    TypedDict, a pydantic model or a dataclass (or None or a union of them); "text" for `str`;
+    "unknown" when unannotated or anything else (a `Command`, `Any`)."""
+    fn = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
+    if fn is None:
+        fn = getattr(type(tool), "_run", None)
+    try:
+        hint = typing.get_type_hints(fn).get("return") if fn is not None else None
+    except Exception:  # noqa: BLE001 - an annotation that cannot be resolved says nothing
+        hint = None
+    if hint is str:
+        return "text"
+    return "records" if hint is not None and _is_record_type(hint) else "unknown"
+
+
+def _is_record_type(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return bool(args) and all(_is_record_type(a) for a in args)
+    if origin is typing.Annotated:
+        return _is_record_type(typing.get_args(hint)[0])
+    kind = origin if isinstance(origin, type) else hint
+    if typing.is_typeddict(hint) or dataclasses.is_dataclass(kind):
+        return True
+    return isinstance(kind, type) and issubclass(kind, (Mapping, list, tuple, BaseModel)) and not issubclass(kind, str)
 
 
 def _injected_keys(tool: Any) -> frozenset[str]:

@@ -375,8 +375,8 @@ class PrivacyFlow(_Threads, _Results):
             rest = HANDLE_RE.sub(" ", text)
         else:
             rest = text
-        if not rest.strip():
-            return held  # empty, or nothing but handles
+        if rest is not text and not rest.strip():
+            return held  # nothing but handles
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
         if n and idx.tracked:
             tracked = idx.tracked
@@ -402,7 +402,8 @@ class PrivacyFlow(_Threads, _Results):
             return _join(_vouched(_join(out, USER)), held)
         if idx.taint is not None or not out.trusted:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
-            if _value_form(rest) in trusted or (number and key in trusted):
+            form = _value_form(rest)  # empty (blank, or nothing but punctuation): the form of no value
+            if (form and form in trusted) or (number and key in trusted):
                 return _join(_vouched(out), held)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
             if idx.taint is not None:
                 out = _join(out, idx.taint)

@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -295,11 +296,24 @@ _THOUSANDS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d
 
 
 def _num(text: str) -> str:
+    """A number's one form, exact: a whole number as its digits ("1e3", "1000.00" and "1000" alike),
+    else its shortest decimal; never through a float, which would make two account numbers past 2**53
+    that round alike one number. Text that is no finite number is returned as it is."""
     try:
-        x = float(text)
-    except ValueError:
+        d = Decimal(text)
+    except (InvalidOperation, ValueError):
         return text
-    return str(int(x)) if x == int(x) else repr(x)
+    if not d.is_finite():
+        return text
+    if abs(d.adjusted()) > _MAX_DIGITS:  # written with a huge exponent: not spelled out (a guard of its cost)
+        return str(d)
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f")
+
+
+_MAX_DIGITS = 400
+"""Numbers with more digits than this keep their exponent form in `_num`."""
 
 
 def _text(value: Any) -> str:

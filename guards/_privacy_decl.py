@@ -13,6 +13,7 @@ Tools carry these as metadata (`vfa.annotate`), so the flow tracker and the priv
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -20,6 +21,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from vfa import annotate
+from vfa._tools import RESULT_SHAPE
 
 __all__ = ["PUBLIC_SINK", "PrivacyPolicy", "Sink", "Source", "principals", "privacy_sink", "privacy_source"]
 
@@ -53,6 +55,10 @@ class Source:
     pure: bool = False
     """The output is computed from the arguments alone, no private state (an encoder, a formatter): the
     lint does not ask for a private declaration. A handle among the arguments still makes it a handle."""
+    shaped: bool = False
+    """Records read from text that may have been shaped like them by whoever wrote it (an attachment
+    that looks like JSON): every field also carries the label of the whole output (private to the user
+    if any field is private, untrusted if any is); private fields are still shown as handles."""
 
     def is_untrusted(self, name: str) -> bool:
         return self.untrusted is True or (not isinstance(self.untrusted, bool) and name in self.untrusted)
@@ -189,7 +195,21 @@ def sink_of(meta: Mapping[str, Any]) -> Sink | None:
 
 
 def source_of(meta: Mapping[str, Any]) -> Source | None:
-    """The tool's source declaration, if any."""
+    """The tool's source declaration, if any; `shaped` when its result may be text shaped like records
+    by whoever wrote it (`vfa._tools.RESULT_SHAPE` "unknown")."""
     decl = meta.get(SOURCE_KEY)
-    return decl if isinstance(decl, Source) else None
+    if not isinstance(decl, Source):
+        return None
+    if meta.get(RESULT_SHAPE) == "unknown" and not decl.shaped:
+        hit = _SHAPED.get(id(decl))
+        if hit is None or hit[0] is not decl:
+            if len(_SHAPED) > 1024:
+                _SHAPED.clear()
+            hit = _SHAPED[id(decl)] = (decl, dataclasses.replace(decl, shaped=True))
+        return hit[1]
+    return decl
+
+
+_SHAPED: dict[int, tuple[Source, Source]] = {}
+"""Declarations -> their `shaped` form (made once: a walk's plans are kept per declaration)."""
 

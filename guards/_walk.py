@@ -125,7 +125,8 @@ class _Plan:
 class _WalkContext:
     """What walking one tool's results needs from its declaration, made once per (declaration, tool)."""
 
-    __slots__ = ("decl", "tool", "kind", "watched", "key_field", "handled", "plans", "root", "opaque", "fields", "text")
+    __slots__ = ("decl", "tool", "kind", "watched", "key_field", "handled", "plans", "root", "opaque", "fields", "text",
+                 "shaped")
 
     def __init__(self, flow: PrivacyFlow, decl: Source, tool: str) -> None:
         self.decl, self.tool, self.kind = decl, tool, decl.kind or tool
@@ -143,6 +144,8 @@ class _WalkContext:
         """What a value that is no JSON value (an object, shown by its repr) adds to its field's entry:
         its fields cannot be told apart, so it is private to the user if any field is private, and
         untrusted if any is."""
+        self.shaped = decl.shaped
+        """Every field's entry also carries `opaque` (records read from text anyone may have shaped)."""
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -175,7 +178,10 @@ class _Walk:
         plan = plans.get(keys)
         if plan is None:
             ctx = self.ctx
-            plan = _Plan(tuple(self.flow._entry_of(_name_of(k), ctx.decl, ctx.tool, ctx.kind, record) for k in keys))
+            entries = tuple(self.flow._entry_of(_name_of(k), ctx.decl, ctx.tool, ctx.kind, record) for k in keys)
+            if ctx.shaped:  # whoever wrote the text chose the field names: each is also what the whole is
+                entries = tuple(self.opaque(e) for e in entries)
+            plan = _Plan(entries)
             if all(k.__class__ is str for k in keys):  # other keys may compare equal and name differently
                 if len(plans) > 4096:
                     plans.clear()

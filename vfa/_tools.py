@@ -15,6 +15,13 @@ from ._exceptions import ConfigError
 __all__ = ["ToolSpec", "ArgumentError"]
 
 
+RESULT_SHAPE = "vfa.result_shape"
+"""`ToolSpec.meta` key, set where a tool's result reaches vfa already turned into text (a retrofitted
+`ToolNode`): "records" (the text is the JSON of the records the tool returned), "text" (the tool
+returned text), or "unknown" (either: the tool does not say, so text that merely looks like JSON may
+be anyone's)."""
+
+
 class ArgumentError(ValueError):
     """A proposal's arguments do not fit the tool's schema; becomes a deny, never a crash."""
 
