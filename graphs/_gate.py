@@ -86,13 +86,11 @@ def _record(out: Any, structured: bool = False, records: bool = True) -> Any:
         if out.status == "error":
             raise _ToolError(out.content if isinstance(out.content, str) else repr(out.content))
         content = out.content
-        text = content
-        if structured and records and isinstance(content, list) and content and all(
-                isinstance(b, dict) and b.get("type") == "text" for b in content):
-            text = "".join(str(b.get("text", "")) for b in content)  # text blocks holding JSON: its records
-        if structured and records and isinstance(text, str) and text.lstrip()[:1] in ("{", "["):
+        # content blocks are text the tool put in blocks, whatever it is annotated to return: labelled
+        # as blocks, never read as records (a block's JSON text has field names its author chose)
+        if structured and records and isinstance(content, str) and content.lstrip()[:1] in ("{", "["):
             try:
-                return json.loads(text)
+                return json.loads(content)
             except ValueError:
                 pass
         return content
@@ -363,6 +361,12 @@ class _GatedRequest(ToolCallRequest):
         if self.gate is not None and self.tool is not None:
             object.__setattr__(self, "tool", self.gate.own(self.tool))
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # `request.tool = other` (deprecated, yet it works) is gated as `override(tool=other)` is
+        if name == "tool" and value is not None and getattr(self, "gate", None) is not None:
+            value = self.gate.own(value)
+        super().__setattr__(name, value)
+
 
 class GatedTool:
     """A LangChain tool seen through a gate: `invoke` verifies the call, then commits it once.
@@ -475,6 +479,10 @@ def result_shape(tool: Any) -> str:
         hint = typing.get_type_hints(fn).get("return") if fn is not None else None
     except Exception:  # noqa: BLE001 - an annotation that cannot be resolved says nothing
         hint = None
+    if getattr(tool, "response_format", "content") == "content_and_artifact":
+        # the message holds the first of the (content, artifact) pair the function returns
+        args = typing.get_args(hint) if typing.get_origin(hint) is tuple else ()
+        hint = args[0] if args and args[-1] is not Ellipsis else None
     if hint is str:
         return "text"
     return "records" if hint is not None and _is_record_type(hint) else "unknown"

@@ -307,9 +307,10 @@ def _num(text: str) -> str:
         return text
     if abs(d.adjusted()) > _MAX_DIGITS:  # written with a huge exponent: not spelled out (a guard of its cost)
         return str(d)
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f")
+    text = format(d, "f")  # every digit, never rounded to a context's precision
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 _MAX_DIGITS = 400

@@ -101,7 +101,7 @@ class PrivacyGuard:
         decl = sink_of(spec.meta) if spec is not None else None
         # a record referred to carries the labels of every result that showed it on the thread, as the
         # flow's `label` counts every result (one whose message was trimmed from the state too)
-        found = self._violations(proposal, decl, None)
+        found = self._violations(proposal, decl, None, spec)
         if not found:
             return ALLOW
         # only a disclosure to named recipients can have been approved: read the journal only then
@@ -200,9 +200,10 @@ class PrivacyGuard:
 
     def violations(self, proposal: Proposal, spec: ToolSpec | None, calls: set[str] | None = None) -> list[FlowViolation]:
         """Every forbidden flow in one proposal (empty when it may be committed)."""
-        return self._violations(proposal, sink_of(spec.meta) if spec is not None else None, calls)
+        return self._violations(proposal, sink_of(spec.meta) if spec is not None else None, calls, spec)
 
-    def _violations(self, proposal: Proposal, decl: Sink | None, calls: Collection[str] | None) -> list[FlowViolation]:
+    def _violations(self, proposal: Proposal, decl: Sink | None, calls: Collection[str] | None,
+                    spec: ToolSpec | None = None) -> list[FlowViolation]:
         flow, thread = self.flow, proposal.thread_id
         out: list[FlowViolation] = []
         args = proposal.args
@@ -279,7 +280,7 @@ class PrivacyGuard:
             if arg not in args:
                 continue
             lbl = proposal.labels.get(arg, PUBLIC)
-            if not lbl.trusted:
+            if not lbl.trusted and not _is_default(spec, arg, args[arg]):
                 origin = _origin(lbl, untrusted=True)
                 out.append(FlowViolation(
                     proposal.call_id, proposal.tool, "integrity", arg, f"{proposal.tool}.{arg}", (), origin,
@@ -339,6 +340,23 @@ class PrivacyGuard:
                         out[(tool, str(r))] = (had[0] | origins, had[1] | (frozenset(
                             str(x) for x in values.get(str(r)) or ()) - _UNKNOWN))  # what was not known, nobody approved
         return out
+
+
+def _is_default(spec: ToolSpec | None, arg: str, value: Any) -> bool:
+    """Whether an optional argument is left as its tool leaves it when not given, and that is empty (a
+    copy recipient ""): nothing given carries nobody's authority. A default that says something (a
+    password "changeme") still needs the user's: an injection could pick it."""
+    if not (value is None or (isinstance(value, (str, list, tuple, dict)) and not (value.strip() if isinstance(value, str) else value))):
+        return False
+    fields = getattr(getattr(spec, "args_model", None), "model_fields", None)
+    f = fields.get(arg) if isinstance(fields, dict) else None
+    if f is None or f.is_required():
+        return False
+    try:
+        default = f.get_default(call_default_factory=True)
+    except Exception:  # noqa: BLE001 - a default that cannot be made: not one
+        return False
+    return type(default) is type(value) and default == value
 
 
 _ANSWERS = frozenset({"escalated", "approved", "edited", "rejected"})

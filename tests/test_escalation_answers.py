@@ -78,18 +78,22 @@ def test_an_approval_re_sent_about_one_call_of_a_turn_does_not_approve_the_next(
     assert sent == [ALICE]
 
 
-class _PowerCut(BaseException):
+class PowerCut(BaseException):
     """The process dies: no handler catches it, and LangGraph keeps none of the task's writes."""
 
 
-class _DiesAfterAnApproval(EffectJournal):
-    armed = True
+class DiesAfter(EffectJournal):
+    """A journal whose process dies right after it first journals an entry of `kind`."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(":memory:")
+        self.kind, self.armed = kind, True
 
     def append(self, entries):
         out = super().append(entries)
-        if self.armed and any(e[3] == "approved" for e in entries):
+        if self.armed and any(e[3] == self.kind for e in entries):
             self.armed = False
-            raise _PowerCut
+            raise PowerCut
         return out
 
 
@@ -98,10 +102,10 @@ def test_an_answer_given_to_a_question_shown_again_after_a_crash_stands(again: s
     # the answer was sent by id (LangGraph does not save it before the task ends) and journaled, then the
     # process died: LangGraph shows the question again, and what the person answers now is what counts
     paid: list[int] = []
-    app, mw = _payments(paid, [confirm], journal=_DiesAfterAnApproval(":memory:"))
+    app, mw = _payments(paid, [confirm], journal=DiesAfter("approved"))
     cfg = {"configurable": {"thread_id": "t"}}
     asked = app.invoke({"messages": [("user", "pay bob")]}, cfg)["__interrupt__"][0]
-    with pytest.raises(_PowerCut):
+    with pytest.raises(PowerCut):
         app.invoke(Command(resume={asked.id: {"type": "approve"}}), cfg)
     out = app.invoke(None, cfg)  # the restart
     assert _questions(out) == ["pay 900 to bob?"]

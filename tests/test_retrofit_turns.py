@@ -99,7 +99,15 @@ def test_an_approval_answers_the_call_it_was_asked_about_in_an_async_tool_node()
         assert sent == [ALICE]
 
 
-def test_a_tools_own_question_and_a_guards_question_in_one_turn_keep_their_answers():
+class _DelegatingToolNode(ToolNode):
+    """An app's own ToolNode that runs its turns as the ToolNode does (a subclass's `_func`)."""
+
+    def _func(self, input, config, runtime):  # type: ignore[override]
+        return super()._func(input, config, runtime)
+
+
+@pytest.mark.parametrize("node", [ToolNode, _DelegatingToolNode])
+def test_a_tools_own_question_and_a_guards_question_in_one_turn_keep_their_answers(node: type):
     deleted: list[str] = []
     paid: list[int] = []
 
@@ -124,8 +132,7 @@ def test_a_tools_own_question_and_a_guards_question_in_one_turn_keep_their_answe
 
     calls = [{"name": "delete_file", "id": "d", "args": {"path": "/tmp/x"}},
              {"name": "pay", "id": "p", "args": {"amount": 900}}]
-    rule = (lambda ms: AIMessage("", tool_calls=calls) if not any(m.type == "tool" for m in ms) else "done")
-    app = graphs.guard_graph(_react_graph(rule, [delete_file, pay]), [confirm_payments], checkpointer=InMemorySaver())
+    app = _graph(_scripted(calls), node([delete_file, pay]), guards=[confirm_payments])
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [("user", "clean up and pay")]}, cfg)
     assert _asked(out) == ["really delete /tmp/x?"]

@@ -94,11 +94,11 @@ class Questions:
             decision = decision_of(_interrupt(question))  # the stored answer; raises while there is none
             if k >= len(self.answers):
                 self._record(call, k, decision)
-            elif decision != self.answers[k] and self.answers[k]["type"] != "reject":
+            elif not finished and decision != self.answers[k] and self.answers[k]["type"] != "reject":
                 # asked again and answered otherwise: LangGraph lost the answer it had (a crash before it
                 # saved the task), and the person was shown the question anew; the new answer stands
-                # (a reject for good), or the person would have been asked for nothing
-                self._record(call, k, decision)
+                # (a reject for good). A call that has ended keeps its record: its effect ran, or not.
+                self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])
                 self.answers[k] = decision
         if finished:
             self.skip_tool_pauses(call[1])

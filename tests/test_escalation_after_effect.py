@@ -1,0 +1,51 @@
+"""A call that committed keeps its record when its question is shown again after a crash and rejected (red team 42)."""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage
+from langchain_core.tools import tool
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+from test_escalation_answers import DiesAfter, PowerCut
+from test_privacy_echo import _react_graph
+
+import graphs
+from vfa import Escalate, guard
+
+
+@guard
+def confirm(p, c):
+    return Escalate(question=f"pay {p.args['amount']} to {p.args['to']}?")
+
+
+def test_a_committed_payment_is_never_reported_rejected():
+    paid: list[int] = []
+
+    @tool
+    def pay(to: str, amount: int) -> str:
+        """Pay."""
+        paid.append(amount)
+        return "paid"
+
+    calls = [{"name": "pay", "id": "a", "args": {"to": "bob", "amount": 900}},
+             {"name": "pay", "id": "b", "args": {"to": "carol", "amount": 50}}]
+    rule = lambda ms: AIMessage("", tool_calls=calls) if not any(m.type == "tool" for m in ms) else "done"
+    journal = DiesAfter("committed")
+    app = graphs.guard_graph(_react_graph(rule, [pay]), [confirm], journal=journal, checkpointer=InMemorySaver())
+    cfg = {"configurable": {"thread_id": "t"}}
+    asked = app.invoke({"messages": [("user", "pay bob and carol")]}, cfg)["__interrupt__"][0]
+    try:
+        app.invoke(Command(resume={asked.id: {"type": "approve"}}), cfg)  # bob is paid, then the power goes
+    except PowerCut:
+        pass
+    assert paid == [900]
+    out = app.invoke(None, cfg)  # the restart: LangGraph shows the question about bob again
+    again = out["__interrupt__"][0]
+    assert again.value["args"]["to"] == "bob"
+    out = app.invoke(Command(resume={again.id: {"type": "reject"}}), cfg)  # too late: bob was paid
+    about_carol = out["__interrupt__"][0]
+    out = app.invoke(Command(resume={about_carol.id: {"type": "approve"}}), cfg)
+    assert paid == [900, 50]
+    said = {m.tool_call_id: m.content for m in out["messages"] if m.type == "tool"}
+    assert said["a"] == "paid"  # the model (and the user) must hear that bob WAS paid, not "rejected"
+    assert [e.kind for e in journal.entries("t", call_id="a")][-1] == "committed"
