@@ -16,7 +16,7 @@ MIN_TRACKED = 4
 SHINGLE = 6
 """Copying this many consecutive words of a private text carries its label."""
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _NOT_ALNUM = re.compile(r"[\W_]")
 """Anything but a letter or digit, of any script (after folding, Latin look-alikes are ASCII)."""
 _WORD = re.compile(r"[^\W_]+")
@@ -305,8 +305,13 @@ def _num(text: str) -> str:
         return text
     if not d.is_finite():
         return text
-    if abs(d.adjusted()) > _MAX_DIGITS:  # written with a huge exponent: not spelled out (a guard of its cost)
-        return str(d)
+    if d.is_zero():
+        return "0"
+    if abs(d.adjusted()) > _MAX_DIGITS:  # not spelled out (a guard of its cost): digits, zeros struck, and exponent
+        sign, digits, exp = d.as_tuple()
+        coefficient = "".join(map(str, digits)).rstrip("0")
+        exp += len(digits) - len(coefficient)
+        return f"{'-' if sign and coefficient else ''}{coefficient or '0'}e{exp if coefficient else 0}"
     text = format(d, "f")  # every digit, never rounded to a context's precision
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -321,7 +326,7 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, float) and value.is_integer():  # 1200.0 reads as 1200 (NaN and infinities are no integers)
-        return str(int(value))
+        return _num(repr(value))  # its shortest form: 1e23 is 1 and 23 zeros, as a person writes it
     return json.dumps(value, default=repr) if isinstance(value, (dict, list, tuple)) else str(value)
 
 

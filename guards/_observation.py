@@ -7,7 +7,7 @@ from typing import Any
 
 from vfa import PUBLIC, Label
 
-from ._forms import SHINGLE, _norm_of, _num, _text, _value_form
+from ._forms import SHINGLE, _norm_of, _num, _text, _token_numbers, _value_form
 
 _TAINTS: dict[frozenset[str], Label] = {}
 """Taint labels by their sources (results of the same tainted inputs recur)."""
@@ -217,6 +217,8 @@ class Observation:
                 out.add(_value_form(text))
                 if isinstance(t, (int, float)) and not isinstance(t, bool):
                     out.add(_num(text))
+                elif t.__class__ is str and len(text.split()) == 1:  # an amount written as text ("1,200.00")
+                    out.update(_token_numbers(text))
             out.discard("")
             self._words = frozenset(out)
         return self._words

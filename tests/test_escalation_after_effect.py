@@ -1,4 +1,5 @@
-"""A call that committed keeps its record when its question is shown again after a crash and rejected (red team 42)."""
+"""A call whose effect began (committed, or cut off mid-effect) keeps its record when its question is
+shown again after a crash and rejected (red teams 42, 43)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from test_escalation_answers import DiesAfter, PowerCut
 from test_privacy_echo import _react_graph
 
 import graphs
-from vfa import Escalate, guard
+from vfa import EffectJournal, Escalate, guard
 
 
 @guard
@@ -49,3 +50,36 @@ def test_a_committed_payment_is_never_reported_rejected():
     said = {m.tool_call_id: m.content for m in out["messages"] if m.type == "tool"}
     assert said["a"] == "paid"  # the model (and the user) must hear that bob WAS paid, not "rejected"
     assert [e.kind for e in journal.entries("t", call_id="a")][-1] == "committed"
+
+
+def test_a_payment_cut_off_mid_effect_is_not_reported_rejected():
+    paid: list[int] = []
+    armed = [True]
+
+    @tool
+    def pay(to: str, amount: int) -> str:
+        """Pay."""
+        paid.append(amount)
+        if armed[0]:
+            armed[0] = False
+            raise PowerCut  # the money moved, then the power went before the result was journaled
+        return "paid"
+
+    calls = [{"name": "pay", "id": "a", "args": {"to": "bob", "amount": 900}}]
+    rule = lambda ms: AIMessage("", tool_calls=calls) if not any(m.type == "tool" for m in ms) else "done"
+    journal = EffectJournal()
+    app = graphs.guard_graph(_react_graph(rule, [pay]), [confirm], journal=journal, checkpointer=InMemorySaver())
+    cfg = {"configurable": {"thread_id": "t"}}
+    asked = app.invoke({"messages": [("user", "pay bob")]}, cfg)["__interrupt__"][0]
+    try:
+        app.invoke(Command(resume={asked.id: {"type": "approve"}}), cfg)
+    except PowerCut:
+        pass
+    assert paid == [900]
+    out = app.invoke(None, cfg)  # restart: LangGraph shows the question about bob again
+    again = out["__interrupt__"][0]
+    out = app.invoke(Command(resume={again.id: {"type": "reject"}}), cfg)
+    said = {m.tool_call_id: m.content for m in out.get("messages", []) if m.type == "tool"}
+    kinds = [e.kind for e in journal.entries("t", call_id="a")]
+    # the payment may have happened: it must not be reported (and journaled) as a plain rejection
+    assert "rejected" not in kinds[kinds.index("started"):], (kinds, said, out.get("__interrupt__"))

@@ -84,7 +84,7 @@ class Questions:
         self._pause_values = list(pauses.values())  # what the tool asked, in order
         self._next = 0
 
-    def replay(self, call: tuple[str, str, str], *, finished: bool) -> None:
+    def replay(self, call: tuple[str, str, str], *, finished: bool, started: bool = False) -> None:
         """Re-ask the journaled questions of this task in order, journaling answers not yet recorded.
 
         A finished call also re-consumes the positions its tool's own `interrupt()` calls took;
@@ -94,10 +94,11 @@ class Questions:
             decision = decision_of(_interrupt(question))  # the stored answer; raises while there is none
             if k >= len(self.answers):
                 self._record(call, k, decision)
-            elif not finished and decision != self.answers[k] and self.answers[k]["type"] != "reject":
+            elif not (finished or started) and decision != self.answers[k] and self.answers[k]["type"] != "reject":
                 # asked again and answered otherwise: LangGraph lost the answer it had (a crash before it
                 # saved the task), and the person was shown the question anew; the new answer stands
-                # (a reject for good). A call that has ended keeps its record: its effect ran, or not.
+                # (a reject for good). A call whose effect has begun keeps the answer it acted on: it
+                # ran, or may have (its recovery asks about that), whatever is answered now.
                 self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])
                 self.answers[k] = decision
         if finished:

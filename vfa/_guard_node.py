@@ -231,7 +231,8 @@ class GuardNode(RunnableCallable):
             return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)),
                                 fingerprint=fingerprint)
         if questions is not None:
-            questions.replay((thread_id, call_id, tool), finished=False)
+            questions.replay((thread_id, call_id, tool), finished=False,
+                             started=any(e.kind in ("started", "restarted", "paused") for e in history))
             # a person's answers stand whatever the guards say when they check again: a reject ends the
             # call, and the call goes on with the arguments of the last edit
             rejected = questions.rejection()
