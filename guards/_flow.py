@@ -403,7 +403,7 @@ class PrivacyFlow(_Threads, _Results):
         if idx.taint is not None or not out.trusted:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
             form = _value_form(rest)  # empty (blank, or nothing but punctuation): the form of no value
-            if (form and form in trusted) or (number and key in trusted):
+            if (form and form in trusted) or (number and (key in trusted or "#" + key in trusted)):
                 return _join(_vouched(out), held)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
             if idx.taint is not None:
                 out = _join(out, idx.taint)

@@ -217,8 +217,10 @@ class Observation:
                 out.add(_value_form(text))
                 if isinstance(t, (int, float)) and not isinstance(t, bool):
                     out.add(_num(text))
-                elif t.__class__ is str and len(text.split()) == 1:  # an amount written as text ("1,200.00")
-                    out.update(_token_numbers(text))
+                elif t.__class__ is str and len(text.split()) == 1:
+                    # an amount written as text ("1,200.00") grounds that number, marked "#": for numbers
+                    # only (the text "00123456" grounds no text "123456")
+                    out.update("#" + n for n in _token_numbers(text))
             out.discard("")
             self._words = frozenset(out)
         return self._words

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
+from vfa._escalation import LATE_ANSWER
 
 from ._handles import has_marks
 from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of, source_of
@@ -317,16 +318,21 @@ class PrivacyGuard:
         out: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         for e in journal.entries(thread_id):
             kind = e.kind
-            if kind not in _ANSWERS or e.call_id == call_id:
+            if kind not in _ANSWERS:
+                continue
+            call = e.call_id
+            if kind == LATE_ANSWER:  # given to a question shown again once the call's effect had begun
+                call, kind = str(e.data.get("late_for")), _KIND_OF.get(e.data.get("type"), "rejected")
+            if call == call_id:
                 continue  # a call's own answers are replayed to it in order: they cover later calls only
             # an answer answers the question of its call, task and place among that task's questions
-            key = (e.call_id, e.data.get("task"), e.data.get("ask"))
+            key = (call, e.data.get("task"), e.data.get("ask"))
             if kind == "escalated":
                 asked[key] = e.data
-            elif key in asked and getattr(answered.get(key), "kind", None) != "rejected":
-                answered[key] = e  # a question asked again after a crash: the later answer, a reject for good
-        for key, e in answered.items():
-            if (e.kind == "approved" and e.data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]
+            elif key in asked and answered.get(key, ("",))[0] != "rejected":
+                answered[key] = (kind, e.data)  # a question asked again after a crash: the later answer, a reject for good
+        for key, (kind, data) in answered.items():
+            if (kind == "approved" and data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]
                     and asked[key].get("guard") == self.name):  # an answer to this guard's question
                 ev = asked[key].get("evidence") or {}
                 tool = str(ev.get("tool"))
@@ -359,8 +365,9 @@ def _is_default(spec: ToolSpec | None, arg: str, value: Any) -> bool:
     return type(default) is type(value) and default == value
 
 
-_ANSWERS = frozenset({"escalated", "approved", "edited", "rejected"})
+_ANSWERS = frozenset({"escalated", "approved", "edited", "rejected", LATE_ANSWER})
 """Journal kinds of a question and its answers."""
+_KIND_OF = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 
 _BLIND = ("unrelated-step", "unobserved-result:", "lost-handle:", "forged-handle:")
 """Sources of labels given for want of knowing what a value is (fail closed): no approval covers them."""

@@ -230,7 +230,8 @@ def test_a_forged_or_foreign_handle_is_denied():
 
 # -- declassification only by a person -----------------------------------------------------------
 
-def _ask_agent():
+def _ask_agent(journal: EffectJournal | None = None, mails: int = 3):
+    """An agent that reads the profile, then mails Bob the SSN `mails` times; its flow asks a person."""
     def rule(messages):
         import json
         tools = [m for m in messages if m.type == "tool"]
@@ -238,9 +239,9 @@ def _ask_agent():
             return ("get_profile", {})
         token = json.loads(tools[0].content)["ssn"]
         n = len(tools)
-        return ("send_email", {"to": [BOB], "body": f"SSN {token} ({n})"}) if n <= 3 else "done"
+        return ("send_email", {"to": [BOB], "body": f"SSN {token} ({n})"}) if n <= mails else "done"
 
-    journal = EffectJournal()
+    journal = journal if journal is not None else EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
     app, sent, _ = _mini_agent([], journal=journal, flow=flow)
     specs = list(app.nodes["tools"].bound.specs.values())

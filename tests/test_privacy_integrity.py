@@ -41,7 +41,7 @@ def _outcome(tms: list[ToolMessage], name: str) -> str:
 
 # -- 1. an integer authority argument is grounded through float(): a nearby number passes ----------
 
-def _bank(injection: str, paid: list[Any], payees: list[Any]) -> list[Any]:
+def _bank(injection: str, paid: list[Any], payees: list[Any], account_type: type = int) -> list[Any]:
     @privacy_sink()
     @privacy_source(untrusted=["body"], kind="email", key="id")
     def read_inbox() -> list:
@@ -54,14 +54,13 @@ def _bank(injection: str, paid: list[Any], payees: list[Any]) -> list[Any]:
         """Saved payees (trusted)."""
         return payees
 
-    @privacy_sink(disclose={"amount": "account"}, authority=["account", "amount"])
-    @privacy_source()
-    @effect
-    def pay(account: int, amount: float) -> str:
-        """Pay `amount` to an account number."""
+    def pay(account, amount: float) -> str:
+        """Pay `amount` to an account (its number, or its identifier as the bank writes it)."""
         paid.append((account, amount))
         return "paid"
 
+    pay.__annotations__["account"] = account_type
+    pay = privacy_sink(disclose={"amount": "account"}, authority=["account", "amount"])(privacy_source()(effect(pay)))
     return [read_inbox, list_payees, pay]
 
 

@@ -33,7 +33,7 @@ try:  # LangGraph 1.2+: each question of a task has an id of its own, the slot i
 except ImportError:  # older: every question of a task has the task's id, so an answer cannot name its question
     _interrupt_id = None
 
-__all__ = ["Questions", "current_task", "decision_of"]
+__all__ = ["LATE_ANSWER", "Questions", "current_task", "decision_of"]
 
 _ANSWER_KIND = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 _TASK_KEY = "__pregel_task_id"  # LangGraph's config key for the running task (stable across resumes)
@@ -56,6 +56,11 @@ def payload(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
         "options": ["approve", "edit", "reject"],
     }
 
+
+LATE_ANSWER = "answered-late"
+"""Journal kind of an answer given to a question shown again after a crash, once its call's effect had
+begun: journaled under "<call id>#late" (the call keeps its record), read by what later calls are
+covered by (an approval for a recipient)."""
 
 MAX_QUESTIONS = 16
 """The most questions asked about one call; past it the call is rejected (a guard's question keeps changing)."""
@@ -94,15 +99,28 @@ class Questions:
             decision = decision_of(_interrupt(question))  # the stored answer; raises while there is none
             if k >= len(self.answers):
                 self._record(call, k, decision)
-            elif not (finished or started) and decision != self.answers[k] and self.answers[k]["type"] != "reject":
+            elif decision != self.answers[k] and self.answers[k]["type"] != "reject":
                 # asked again and answered otherwise: LangGraph lost the answer it had (a crash before it
                 # saved the task), and the person was shown the question anew; the new answer stands
                 # (a reject for good). A call whose effect has begun keeps the answer it acted on: it
-                # ran, or may have (its recovery asks about that), whatever is answered now.
-                self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])
-                self.answers[k] = decision
+                # ran, or may have (its recovery asks about that), whatever is answered now; the new
+                # answer is journaled apart, for what it says of later calls (an approval for a recipient)
+                data = {**decision, "task": self.task, "ask": k}
+                if finished or started:
+                    self._late(call, data)
+                else:
+                    self.journal.append([(*call, _ANSWER_KIND[decision["type"]], data)])
+                    self.answers[k] = decision
         if finished:
             self.skip_tool_pauses(call[1])
+
+    def _late(self, call: tuple[str, str, str], data: dict[str, Any]) -> None:
+        """Journal an answer given once the call's effect had begun, apart from the call's own record
+        (once: every replay of the task hands it back)."""
+        thread, call_id, tool = call
+        late = f"{call_id}#late"
+        if not any(e.data == {**data, "late_for": call_id} for e in self.journal.entries(thread, call_id=late)):
+            self.journal.append([(thread, late, tool, LATE_ANSWER, {**data, "late_for": call_id})])
 
     def skip_tool_pauses(self, call_id: str) -> None:
         """Take the answers the call's tool got to its own `interrupt()` calls, without running the tool:

@@ -231,12 +231,15 @@ class GuardNode(RunnableCallable):
             return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)),
                                 fingerprint=fingerprint)
         if questions is not None:
-            questions.replay((thread_id, call_id, tool), finished=False,
-                             started=any(e.kind in ("started", "restarted", "paused") for e in history))
+            # begun: its effect started (a tool that only paused to ask re-runs from its start: not begun)
+            last_flight = next((e.kind for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
+            questions.replay((thread_id, call_id, tool), finished=False, started=last_flight in ("started", "restarted"))
             # a person's answers stand whatever the guards say when they check again: a reject ends the
             # call, and the call goes on with the arguments of the last edit
             rejected = questions.rejection()
             if rejected is not None:
+                if last_flight == "paused":  # its tool will not run again: its answers are taken where they stand
+                    questions.skip_tool_pauses(call_id)
                 return _rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), rejected)
             edit = questions.last_edit()
             if edit is not None:
