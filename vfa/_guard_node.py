@@ -230,15 +230,17 @@ class GuardNode(RunnableCallable):
         except ArgumentError as exc:
             return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)),
                                 fingerprint=fingerprint)
+        # A call whose effect started and neither finished nor paused was cut off by a crash; a tool that
+        # only paused to ask re-runs from its start: its effect has not begun.
+        flight = next((e for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
         if questions is not None:
-            # begun: its effect started (a tool that only paused to ask re-runs from its start: not begun)
-            last_flight = next((e.kind for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
-            questions.replay((thread_id, call_id, tool), finished=False, started=last_flight in ("started", "restarted"))
+            questions.replay((thread_id, call_id, tool), finished=False,
+                             started=flight is not None and flight.kind != "paused")
             # a person's answers stand whatever the guards say when they check again: a reject ends the
             # call, and the call goes on with the arguments of the last edit
             rejected = questions.rejection()
             if rejected is not None:
-                if last_flight == "paused":  # its tool will not run again: its answers are taken where they stand
+                if flight is not None:  # paused: its tool will not run again, its answers are taken where they stand
                     questions.skip_tool_pauses(call_id)
                 return _rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), rejected)
             edit = questions.last_edit()
@@ -249,8 +251,6 @@ class GuardNode(RunnableCallable):
                     return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc)
         else:
             questions = Questions(self.journal, (), current_task())
-        # A call whose effect started and neither finished nor paused was cut off by a crash.
-        flight = next((e for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
         if flight is not None and flight.kind != "paused":
             return self._recover(spec, flight, state, questions, execute)
         try:
