@@ -350,7 +350,7 @@ class PrivacyGuard:
 
 def _is_default(spec: ToolSpec | None, arg: str, value: Any) -> bool:
     """Whether an optional argument is left as its tool leaves it when not given, and that is empty (a
-    copy recipient ""): nothing given carries nobody's authority. A default that says something (a
+    copy recipient ""): an argument not given needs nobody's authority. A default that says something (a
     password "changeme") still needs the user's: an injection could pick it."""
     if not (value is None or (isinstance(value, (str, list, tuple, dict)) and not (value.strip() if isinstance(value, str) else value))):
         return False
