@@ -64,7 +64,7 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, SHINGLE, _digits_of, _folded_words, _leaves,
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digits_of, _folded_words, _leaves,
                      _norm_of, _num, _phrase, _spelling, _text, _users_forms, _value_form, _words, _written)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _Index, _Needles
@@ -403,7 +403,7 @@ class PrivacyFlow(_Threads, _Results):
         if idx.taint is not None or not out.trusted:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
             form = _value_form(rest)  # empty (blank, or nothing but punctuation): the form of no value
-            if (form and form in trusted) or (number and (key in trusted or "#" + key in trusted)):
+            if (form and form in trusted) or (number and (key in trusted or NUMBER_MARK + key in trusted)):
                 return _join(_vouched(out), held)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
             if idx.taint is not None:
                 out = _join(out, idx.taint)

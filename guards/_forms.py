@@ -318,6 +318,10 @@ def _num(text: str) -> str:
     return "0" if text in ("-0", "") else text
 
 
+NUMBER_MARK = "# "
+"""Marks a trusted text's number form among trusted value forms: `_value_form` removes all white
+space, so no text's form can begin with it ("#123456" is a text, "# 123456" the number)."""
+
 _MAX_DIGITS = 400
 """Numbers with more digits than this keep their exponent form in `_num`."""
 

@@ -7,7 +7,7 @@ from langchain_core.messages import AIMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
-from test_escalation_answers import DiesAfter, PowerCut
+from test_escalation_answers import DiesAfter, PowerCut, approved_then_cut
 from test_privacy_echo import _react_graph
 
 import graphs
@@ -34,14 +34,8 @@ def test_a_committed_payment_is_never_reported_rejected():
     journal = DiesAfter("committed")
     app = graphs.guard_graph(_react_graph(rule, [pay]), [confirm], journal=journal, checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}
-    asked = app.invoke({"messages": [("user", "pay bob and carol")]}, cfg)["__interrupt__"][0]
-    try:
-        app.invoke(Command(resume={asked.id: {"type": "approve"}}), cfg)  # bob is paid, then the power goes
-    except PowerCut:
-        pass
+    _asked, again = approved_then_cut(app, ("user", "pay bob and carol"))  # bob is paid, then the power goes
     assert paid == [900]
-    out = app.invoke(None, cfg)  # the restart: LangGraph shows the question about bob again
-    again = out["__interrupt__"][0]
     assert again.value["args"]["to"] == "bob"
     out = app.invoke(Command(resume={again.id: {"type": "reject"}}), cfg)  # too late: bob was paid
     about_carol = out["__interrupt__"][0]
@@ -70,14 +64,8 @@ def test_a_payment_cut_off_mid_effect_is_not_reported_rejected():
     journal = EffectJournal()
     app = graphs.guard_graph(_react_graph(rule, [pay]), [confirm], journal=journal, checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}
-    asked = app.invoke({"messages": [("user", "pay bob")]}, cfg)["__interrupt__"][0]
-    try:
-        app.invoke(Command(resume={asked.id: {"type": "approve"}}), cfg)
-    except PowerCut:
-        pass
+    _asked, again = approved_then_cut(app, ("user", "pay bob"))
     assert paid == [900]
-    out = app.invoke(None, cfg)  # restart: LangGraph shows the question about bob again
-    again = out["__interrupt__"][0]
     out = app.invoke(Command(resume={again.id: {"type": "reject"}}), cfg)
     said = {m.tool_call_id: m.content for m in out.get("messages", []) if m.type == "tool"}
     kinds = [e.kind for e in journal.entries("t", call_id="a")]

@@ -133,3 +133,13 @@ def test_an_approval_for_a_recipient_answered_again_with_a_reject_covers_no_late
     journal.append(entries)
     covered = guard_._approved("t", call_id="c2")
     assert covered == ({} if then else {("send_email", "bob@b.example"): (frozenset({"profile.ssn"}), frozenset({"d1"}))})
+
+
+def approved_then_cut(app: Any, prompt: Any, answer: Any = None) -> tuple[Any, Any]:
+    """Ask the first question, answer it (approve) by id, let the power go, restart: the question asked
+    and the one LangGraph shows again (it had not saved the answer)."""
+    cfg = {"configurable": {"thread_id": "t"}}
+    asked = app.invoke({"messages": [prompt]}, cfg)["__interrupt__"][0]
+    with pytest.raises(PowerCut):
+        app.invoke(Command(resume={asked.id: answer or {"type": "approve"}}), cfg)
+    return asked, app.invoke(None, cfg)["__interrupt__"][0]

@@ -22,7 +22,7 @@ from langgraph._internal._runnable import RunnableCallable
 
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
-from ._escalation import Questions, current_task
+from ._escalation import LATE_ANSWER, Questions, current_task
 from ._guard import GuardContext
 from ._jsontext import json_text
 from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps, pause_of
@@ -200,7 +200,7 @@ class GuardNode(RunnableCallable):
                 "it is committed exactly once"), reply_to=call_id)
         raw_json = _json_or_none(raw_args)  # serialised once: for the size check and the fingerprint
         fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
-        history = self.journal.entries(thread_id, call_id=call_id)
+        history = _own(self.journal.entries(thread_id, call_id=call_id))
         if history and history[0].data.get("call") not in (None, fingerprint):
             # The model reused an id for a different call: answering from the journal would report
             # the old call's outcome, so the new one is refused, journaled apart from the old one.
@@ -415,7 +415,7 @@ class GuardNode(RunnableCallable):
         earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries)
         if earlier is None:
             return answer()
-        return self._replayed(earlier, self.journal.entries(proposal.thread_id, call_id=proposal.call_id), state)
+        return self._replayed(earlier, _own(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)), state)
 
     def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny, *,
                 reply_to: str | None = None, fingerprint: str | None = None) -> ToolMessage:
@@ -578,6 +578,12 @@ def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
             return asyncio.run_coroutine_threadsafe(_awaited(result), loop).result()
         return asyncio.run(_awaited(result))
     return result
+
+
+def _own(entries: list[JournalEntry]) -> list[JournalEntry]:
+    """A call's own entries: not the late answers journaled under an id a model may also choose
+    ("<call id>#late", see `Questions._late`), which belong to another call."""
+    return [e for e in entries if e.kind != LATE_ANSWER] if any(e.kind == LATE_ANSWER for e in entries) else entries
 
 
 def _fingerprint(tool: str, raw_json: str) -> str:
