@@ -291,6 +291,18 @@ def _token_numbers(text: str) -> set[str]:
     return out
 
 
+def _amount_forms(text: str) -> set[str]:
+    """The numbers a one-token text writes as an amount ("1,200.00", "$950", "-12.5"), in `_num` form:
+    formatting dropped, never a digit or sign of the whole part. "00123456" and "+15551234567" are
+    identifiers as written, and give none (their numbers would name other identifiers)."""
+    out = set()
+    for n in _token_numbers(text):
+        written = text.strip(_EDGE + "$€£¥%").replace(",", "")
+        if written.split(".")[0] == n.split(".")[0]:
+            out.add(n)
+    return out
+
+
 _THOUSANDS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d+)?")
 """Groups of thousands (1,200,000) or Indian groups (12,00,000), with decimals or not."""
 

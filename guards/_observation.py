@@ -7,7 +7,7 @@ from typing import Any
 
 from vfa import PUBLIC, Label
 
-from ._forms import NUMBER_MARK, SHINGLE, _norm_of, _num, _text, _token_numbers, _value_form
+from ._forms import NUMBER_MARK, SHINGLE, _amount_forms, _norm_of, _num, _text, _value_form
 
 _TAINTS: dict[frozenset[str], Label] = {}
 """Taint labels by their sources (results of the same tainted inputs recur)."""
@@ -219,8 +219,8 @@ class Observation:
                     out.add(_num(text))
                 elif t.__class__ is str and len(text.split()) == 1:
                     # an amount written as text ("1,200.00") grounds that number, for numbers only (the text
-                    # "00123456" grounds no text "123456"): marked by a space, which no value form holds
-                    out.update(NUMBER_MARK + n for n in _token_numbers(text))
+                    # "1200" is grounded by its own form): marked by a space, which no value form holds
+                    out.update(NUMBER_MARK + n for n in _amount_forms(text))
             out.discard("")
             self._words = frozenset(out)
         return self._words
