@@ -92,8 +92,11 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 users.append(_text_of(event.get("content", "")))
             elif kind == "call":
                 raw_id, tool, args = _call_of(at, event)
-                # an id used again (some providers number calls per turn) names a call of its own
-                call_id = raw_id if raw_id not in calls else f"{raw_id}#{at}"
+                # an id used again (some providers number calls per turn) names a call of its own, under a
+                # name no call before it has (the trace may give "a#5" itself)
+                call_id, n = raw_id, at
+                while call_id in calls:
+                    call_id, n = f"{raw_id}#{n}", n + 1
                 open_[raw_id] = call_id
                 labels = flow.label_args(args, thread_id, users, set(seen))
                 proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, labels=labels,
@@ -233,7 +236,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})
         elif e.kind in ("ran", "committed"):
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result")})
-        elif e.kind == "failed":
+        elif e.kind == "failed" and "verdict" not in e.data:  # with a verdict: denied on recovery, shown as a denial
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("error")})
     out += [{"type": "user", "content": u} for _id, us in slots[at:] for u in us]
     out += [{"type": "user", "content": u} for u in trailing]
