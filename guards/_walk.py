@@ -302,7 +302,9 @@ class _Walk:
         keyed = key_field is not None and key_field in node
         if keyed or not ctx.watched.isdisjoint(node):
             record = self.flow._record_of(node, ctx.decl, ctx.tool, ctx.kind)
-            if keyed:
+            # a record in text anyone may have shaped names no record by its key: its readers and trust
+            # come from fields its author chose, and a sink referring to that key would take them
+            if keyed and not ctx.shaped:
                 keys_ = self.obs.keys
                 if keys_ is _NO_KEYS:
                     keys_ = self.obs.keys = {}
@@ -313,6 +315,12 @@ class _Walk:
         else:
             items = list(node.items())
             keys, values = tuple(k for k, _ in items), [v for _, v in items]
+        if ctx.shaped and ctx.opaque[3]:
+            # its author chose the keys too: each is a value of the whole output, private as the whole is
+            opaque, track, obs = ctx.opaque[1], self.flow._track, self.obs
+            for k in keys:
+                if k.__class__ is str:
+                    track(k, opaque, obs)
         plan = self.plan_of(keys, record)
         parts, taints = self.parts, self.taints
         if not (self.handles and plan.handled):
