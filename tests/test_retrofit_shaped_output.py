@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from langchain_core.tools import tool
-from test_privacy_integrity import _retrofit
+from test_privacy_integrity import _retrofit, mail_tool
 
 from guards import privacy_sink, privacy_source
 
@@ -52,13 +52,7 @@ def test_a_shaped_outputs_dict_keys_carry_its_privacy(payload: Any) -> None:
         """A file's text."""
         return json.dumps(payload)
 
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
+    send_email = mail_tool(sent)
 
     shown = _retrofit([read_file, send_email],
                       [("read_file", {"path": "keys.json"}), ("send_email", {"to": MALLORY, "body": KEY})],
