@@ -64,11 +64,11 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digits_of, _folded_words, _leaves,
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
                      _norm_of, _num, _phrase, _spelling, _text, _users_forms, _value_form, _words, _written)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _Index, _Needles
-from ._joins import _MAX_VALUES, _digit_label, _orders, _Places, _spans, _text_label, _TooMany
+from ._joins import _MAX_VALUES, _digit_label, _orders, _Places, _spans, _text_label, _TooMany, _unit_cuts
 from ._observation import Observation, _join, _join_all, _vouched
 from ._privacy_decl import PrivacyPolicy, Source, source_of
 from ._results import _Results
@@ -419,12 +419,19 @@ class PrivacyFlow(_Threads, _Results):
         the forms are joined: texts are joined at a space, so no letter, digit or word merges across them.
         """
         parts = [HANDLE_RE.sub(" ", t) if "«" in t else t for t in texts if t]
-        if len(parts) < 2:
-            return PUBLIC
-        idx = self._index(thread_id, calls)
-        if not (idx.tracked or idx.digits or idx.texts):
-            return PUBLIC  # nothing tracked: nothing to find, joined or not
         out = PUBLIC
+        idx = None
+        units = [u for p in parts for u in _digit_units(p)]
+        if len(units) >= 2:  # digits cut within a text, or across texts whatever else they hold
+            idx = self._index(thread_id, calls)
+            for lbl in _unit_cuts(units, idx):
+                out = _join(out, lbl)
+        if len(parts) < 2:
+            return out
+        if idx is None:
+            idx = self._index(thread_id, calls)
+        if not (idx.tracked or idx.digits or idx.texts):
+            return out  # nothing tracked: nothing to find, joined or not
         orders, cut, _more = _orders(parts, idx)
         for lbl in cut:  # values cut across texts (every one of them: the orders keep some)
             out = _join(out, lbl)
@@ -484,6 +491,8 @@ class PrivacyFlow(_Threads, _Results):
         seen = [0]
         plain = all(t.isascii() for t in parts)  # folding changes no word: no word to tie to its place
         try:
+            if _unit_cuts([u for p in parts for u in _digit_units(p)], idx):
+                raise _TooMany  # digits cut within the texts: which value, as written, is not worked out
             orders, _cut, more = _orders(parts, idx)
             if more:  # values cut across more pairs of texts than are joined: not all of them are named
                 raise _TooMany

@@ -223,6 +223,11 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
             who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
             if who is not None:
                 owners[d] = who
+            bare = d.lstrip("0")  # written as a number, its leading zeros go: 078051120 as 78051120
+            if bare != d and len(bare) >= MIN_DIGITS:
+                digits.add(bare)
+                if who is not None:
+                    owners[bare] = who
             if len(d) > MIN_DIGITS and (" " in run or "\t" in run):
                 for piece in run.split():
                     p = _NOT_DIGIT.sub("", piece)
@@ -258,16 +263,61 @@ _DIGITS: dict[str, str] = {}
 """Digits of texts that recur (an argument is read by `label` and again by the guard's joined check), bounded."""
 
 
+_EXPONENT = re.compile(r"(\d+)(?:\.(\d*))?[eE]\+?(\d{1,3})(?!\d)")
+"""A number written with a positive exponent: 89370400440532013e3, 8.9370400440532013e19."""
+_MAX_EXPONENT = 64
+
+
+def _expanded(m: re.Match[str]) -> str:
+    """The digits of a number in exponent form as written out in full (its trailing zeros moved back
+    out of the exponent), or as written when the exponent is larger than `_MAX_EXPONENT`."""
+    whole, fraction, exponent = m.group(1), m.group(2) or "", int(m.group(3))
+    if exponent > _MAX_EXPONENT:
+        return m.group(0)
+    return whole + fraction + "0" * max(0, exponent - len(fraction))
+
+
 def _digits_of(text: str) -> str:
-    """The digits of a text in order, everything else dropped: what a digit token is looked up in."""
+    """The digits of a text in order, everything else dropped: what a digit token is looked up in. A
+    number in exponent form counts by its digits written out (its exponent is no digit of it)."""
     d = _DIGITS.get(text)
     if d is None:
-        d = _NOT_DIGIT.sub("", _fold(text))
+        folded = _fold(text)
+        if "e" in folded or "E" in folded:
+            folded = _EXPONENT.sub(_expanded, folded)
+        d = _NOT_DIGIT.sub("", folded)
         if len(text) <= 4096:
             if len(_DIGITS) >= 8192:
                 _DIGITS.clear()
             _DIGITS[text] = d
     return d
+
+
+_UNITS: dict[str, tuple[str, ...]] = {}
+"""Digit units of texts that recur, bounded."""
+
+
+def _digit_units(text: str) -> tuple[str, ...]:
+    """Where a text's digits may hold the pieces of a value cut within it: its digit runs (`_DIGIT_RUN`,
+    separators dropped) and each whitespace-free piece of a run with white space in it, in order, as
+    the pieces of a value split across texts are looked up ("1120 then 078-05", "078-05 (page 2) 1120")."""
+    units = _UNITS.get(text)
+    if units is None:
+        folded = _fold(text)
+        if "e" in folded or "E" in folded:
+            folded = _EXPONENT.sub(_expanded, folded)
+        out: list[str] = []
+        for m in _DIGIT_RUN.finditer(folded):
+            run = m.group(0)
+            out.append(_NOT_DIGIT.sub("", run))
+            if " " in run or "\t" in run:
+                out.extend(p for p in (_NOT_DIGIT.sub("", piece) for piece in run.split()) if p)
+        units = tuple(out)
+        if len(text) <= 4096:
+            if len(_UNITS) >= 8192:
+                _UNITS.clear()
+            _UNITS[text] = units
+    return units
 
 
 @lru_cache(maxsize=256)

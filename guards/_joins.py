@@ -69,6 +69,21 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
     return orders + apart[:_MAX_PAIRS], labels, more or len(apart) > _MAX_PAIRS
 
 
+def _unit_cuts(units: list[str], idx: _Index) -> list[Label]:
+    """The labels of the digit tokens cut across the digit units of texts (`_digit_units`): a value cut
+    in two within one argument or across several, in either order, whatever stands between the pieces,
+    and in three with a whole unit as its middle piece while at most `_THROUGH` units hold digits.
+    Past the bound on cut tests, the texts are labelled the user's alone (fail closed)."""
+    if len(units) < 2 or not idx.digits:
+        return []
+    try:
+        cut, _capped = idx.cut_across("digits", units, through=len(units) <= _THROUGH)
+    except TooManyCuts:
+        return [_UNCUT]
+    digits = idx.digits
+    return [digits[value] for value in cut]
+
+
 def _few(forms: list[str]) -> bool:
     """Whether at most `_THROUGH` of the texts' forms hold anything (a value cut in three is then sought)."""
     return sum(1 for f in forms if f) <= _THROUGH

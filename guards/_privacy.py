@@ -21,6 +21,7 @@ from typing import Any
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
 
+from ._forms import _digit_units
 from ._handles import has_marks
 from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of, source_of
 
@@ -258,7 +259,8 @@ class PrivacyGuard:
             groups.setdefault(recipients, []).append(arg)
         for recipients, names in groups.items():
             texts = [t for a in names for t in _strings_of(args[a])]
-            if len(texts) < 2 or not hasattr(flow, "content_label"):
+            # one text is read for digits cut within it (two texts are joined besides)
+            if not hasattr(flow, "content_label") or (len(texts) < 2 and not (texts and len(_digit_units(texts[0])) > 1)):
                 continue
             lbl = flow.content_label(texts, thread)
             if lbl.readers is None:

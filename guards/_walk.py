@@ -212,10 +212,18 @@ class _Walk:
         if _opaque(v) and repr(v) != text:  # the model is shown its repr (an enum's, a date's differs)
             self.flow._track(repr(v), e[1], self.obs)
         if self.handles and e[4]:
+            lbl = e[1]
             if isinstance(v, str) and "«" in v:  # a value holding minted handles: the handle stands for it resolved
-                v = self.flow.store.resolve(v, self.thread_id)
+                store = self.flow.store
+                # so it carries their labels too: a token written into the world (in pieces, never
+                # resolved there) and read back under a field of wider readers stays its value's
+                held = [h.label for m in HANDLE_RE.finditer(v) if (h := store.get(m.group(0), self.thread_id)) is not None]
+                if held:
+                    lbl = _join_many((lbl, *held))
+                    self.parts[id(lbl)] = lbl
+                v = store.resolve(v, self.thread_id)
             ctx = self.ctx
-            return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, e[1],
+            return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, lbl,
                                         f"{ctx.tool}#{self.call_id}:{path}")
         return v
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ._effects import Effect
@@ -150,7 +150,10 @@ class _Walker:
 
     def node(self, obj: Any, path: str, depth: int) -> Iterator[str]:
         """What a node's runnable can reach."""
-        if depth > _DEPTH or obj is None or self.policy.mediated(obj):
+        if depth > _DEPTH or obj is None:
+            return
+        if self.policy.mediated(obj):
+            yield from self.agents_in_tools(_tools(obj) or {})
             return
         parts = _parts(obj)
         if parts is not None:  # fallbacks, bindings (.with_retry, .with_config), sequences, parallels
@@ -242,6 +245,24 @@ class _Walker:
         for m in methods:
             yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
 
+    def agents_in_tools(self, tools: Mapping[str, Any]) -> Iterator[str]:
+        """The graphs that the functions of a gated tool node's tools hold (an agent run as a tool): its
+        own model proposes calls that no gate of this graph sees. What else a tool's function calls is
+        the tool's own effect, verified as its call."""
+        for name, t in tools.items():
+            for fn in (getattr(t, "func", None), getattr(t, "coroutine", None)):
+                fn = getattr(fn, "__func__", fn)
+                if not isinstance(fn, types.FunctionType):
+                    continue
+                names = set(_code_names(fn.__code__))
+                values = [fn.__globals__[n] for n in names if n in fn.__globals__]
+                values += [c.cell_contents for c in fn.__closure__ or () if _has_contents(c)]
+                for v in values:
+                    if _is_graph(v):
+                        why = self.value(v, f"(inside the tool {name!r})")
+                        if why:
+                            yield why
+
     def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None) -> Iterator[str]:
         for v in values:
             items = list(v.values() if isinstance(v, dict) else v)[:64] if isinstance(v, (list, tuple, dict)) else [v]
@@ -262,6 +283,11 @@ class _Walker:
         if self.policy.mediated(v):
             return None
         why = self.policy.value(v, where)
+        if why is None and _parts(v) is None and not _is_graph(v):
+            tools = _tools(v)  # a tool node the node's code holds and runs itself (a wrapper that logs)
+            if tools is not None:
+                why = self.policy.tool_node(tools)
+                why = why and f"holds {why} {where}"
         if why is None and _is_graph(v) and id(v) not in self.active:
             inner = _Walker(self.policy.for_graph(v), self.active)
             inner.graph(v, "")
