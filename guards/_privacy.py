@@ -109,7 +109,9 @@ class PrivacyGuard:
         # only a disclosure to named recipients can have been approved: read the journal only then
         asks = self.flow.policy.on_violation == "ask"
         approvable = any(v.rule == "confidentiality" and v.recipients for v in found)
-        approved = self._approved(proposal.thread_id, context.journal, proposal.call_id) if approvable else {}
+        approved = self._approved(proposal.thread_id, context.journal, proposal.call_id,
+                                  _lineage(getattr(context, "state", None), getattr(self.flow, "_message_keys", ("messages",)))
+                                  ) if approvable else {}
         # what a question records and an approval covers: the private values each recipient would
         # receive from this call (computed once a person may be asked, or may have approved)
         values = self._values(proposal, decl, found) if approvable and (asks or approved) else {}
@@ -306,8 +308,8 @@ class PrivacyGuard:
             lbl = one if lbl is None else lbl.join(one)
         return lbl or PUBLIC
 
-    def _approved(self, thread_id: str, context_journal: Any = None,
-                  call_id: str = "") -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
+    def _approved(self, thread_id: str, context_journal: Any = None, call_id: str = "",
+                  lineage: frozenset[str] | None = None) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
         """(tool, recipient) -> the origins (sources) and the values (digests) a person approved "for this
         recipient" on this thread, in answer to this guard's questions about calls other than `call_id`,
         from the journal: a later disclosure is covered only when its origins and its values are among
@@ -327,6 +329,8 @@ class PrivacyGuard:
                 call, kind = str(e.data.get("late_for")), _KIND_OF.get(e.data.get("type"), "rejected")
             if call == call_id:
                 continue  # a call's own answers are replayed to it in order: they cover later calls only
+            if lineage is not None and call not in lineage:
+                continue  # given on a branch this conversation is not on (rewound, or begun anew under its id)
             # an answer answers the question of its call, task and place among that task's questions
             key = (call, e.data.get("task"), e.data.get("ask"))
             if kind == "escalated":
@@ -348,6 +352,28 @@ class PrivacyGuard:
                         out[(tool, str(r))] = (had[0] | origins, had[1] | (frozenset(
                             str(x) for x in values.get(str(r)) or ()) - _UNKNOWN))  # what was not known, nobody approved
         return out
+
+
+def _lineage(state: Any, keys: Collection[str]) -> frozenset[str]:
+    """The ids of the calls in the conversation a proposal is made in (its state's messages): an answer
+    counts for later calls only while the call it was given for is among them, so a thread rewound to
+    before the question (a fork of an earlier checkpoint), or begun anew under the same id, holds no
+    approval it was not given. No messages: no call, so no approval (fail closed)."""
+    ids: set[str] = set()
+    for key in keys:
+        messages = state.get(key) if isinstance(state, Mapping) else None
+        if not isinstance(messages, list):
+            continue
+        for m in messages:
+            get = m.get if isinstance(m, Mapping) else lambda name, m=m: getattr(m, name, None)
+            for c in get("tool_calls") or ():
+                cid = c.get("id") if isinstance(c, Mapping) else getattr(c, "id", None)
+                if isinstance(cid, str):
+                    ids.add(cid)
+            tid = get("tool_call_id")
+            if isinstance(tid, str):
+                ids.add(tid)
+    return frozenset(ids)
 
 
 def _is_default(spec: ToolSpec | None, arg: str, value: Any) -> bool:

@@ -214,15 +214,26 @@ def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return json.dumps([a.get(k) for k in keys], default=repr) == json.dumps([b.get(k) for k in keys], default=repr)
 
 
+_KINDS = ("type", "decision", "action")
+"""The keys an answer may name its decision by."""
+
+
 def decision_of(answer: Any) -> dict[str, Any]:
-    """Read a person's answer as {"type": approve|edit|reject, ...}; anything unrecognised rejects."""
-    if isinstance(answer, Mapping) and isinstance(answer.get("decisions"), list) and answer["decisions"]:
-        answer = answer["decisions"][0]  # HumanInTheLoopMiddleware's shape
+    """Read a person's answer as {"type": approve|edit|reject, ...}; anything unrecognised or ambiguous
+    rejects (two decisions for one question, or a decision beside a list of them)."""
+    if isinstance(answer, Mapping) and "decisions" in answer:  # HumanInTheLoopMiddleware's shape
+        decisions = answer["decisions"]
+        if not (isinstance(decisions, list) and len(decisions) == 1) or any(answer.get(k) for k in _KINDS):
+            return {"type": "reject", "message": "an ambiguous answer: one decision is needed for one question"}
+        answer = decisions[0]
     if isinstance(answer, str):
         answer = {"type": answer}
     if not isinstance(answer, Mapping):
         return {"type": "reject", "message": f"unrecognised answer {answer!r:.100}"}
-    kind = answer.get("type") or answer.get("decision") or answer.get("action")
+    kinds = {answer[k] for k in _KINDS if answer.get(k)}
+    if len(kinds) > 1:
+        return {"type": "reject", "message": f"an ambiguous answer: {sorted(map(str, kinds))}"}
+    kind = next(iter(kinds), None)
     if kind in ("approve", "accept", "approved"):
         # "scope" lets a guard offer more than once-only approval (e.g. "recipient"); guards read it
         # back from the journal's `approved` entry, which only a person's answer can create

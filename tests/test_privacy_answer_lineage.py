@@ -1,0 +1,98 @@
+"""A person's answer counts only in the conversation it was given in, and only when it is one decision:
+a thread rewound to before the question, or begun anew under the same id, holds no approval "for this
+recipient" it was not given; an answer holding two decisions rejects (red team 49)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+
+from guards import APPROVE_FOR_RECIPIENT, REJECT, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from vfa import Agent, EffectJournal, effect
+from vfa.testing import ScriptedModel
+
+USER, BOB, SSN = "me@home.example", "bob@family.example", "123-45-6789"
+CFG = {"configurable": {"thread_id": "t"}}
+
+
+def _agent(mails: int = 1) -> tuple[Any, list[dict[str, Any]]]:
+    """Reads a person's SSN in clear, then mails it to bob `mails` times; each call gets a fresh id, as a
+    model's do."""
+    sent: list[dict[str, Any]] = []
+    ids = itertools.count()
+
+    @privacy_sink()
+    @privacy_source(private=["ssn"], kind="person", handle=False)
+    def get_people() -> list:
+        """People."""
+        return [{"name": "Ann", "ssn": SSN}]
+
+    @privacy_sink(disclose={"body": "to"}, authority=["to"])
+    @privacy_source()
+    @effect
+    def send_email(to: list[str], body: str) -> str:
+        """Send a mail."""
+        sent.append({"to": to, "body": body})
+        return "sent"
+
+    def rule(messages: list[Any]) -> Any:
+        results = sum(m.type == "tool" for m in messages)
+        call = [("get_people", {})] + [("send_email", {"to": [BOB], "body": f"ssn {SSN}"})] * mails
+        if results < len(call):
+            name, args = call[results]
+            return AIMessage("", tool_calls=[{"name": name, "args": args, "id": f"c{next(ids)}"}])
+        return "done"
+
+    journal = EffectJournal()
+    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
+    app = Agent(ScriptedModel(rule=rule), [get_people, send_email], guards=[flow.guard()], flow=flow,
+                journal=journal).compile(checkpointer=InMemorySaver())
+    return app, sent
+
+
+def test_a_thread_rewound_to_before_the_question_is_asked_again() -> None:
+    app, sent = _agent()
+    out = app.invoke({"messages": [HumanMessage("mail bob")]}, CFG)
+    before = next(s.config for s in app.get_state_history(CFG)
+                  if s.next == ("agent",) and len(s.values["messages"]) == 3)  # after the read, before the mail
+    out = app.invoke(Command(resume={out["__interrupt__"][0].id: APPROVE_FOR_RECIPIENT}), CFG)
+    assert len(sent) == 1 and not out.get("__interrupt__")
+    out = app.invoke(None, before)  # the operator goes back to undo it: the model proposes the mail again
+    assert out.get("__interrupt__") and len(sent) == 1
+
+
+def test_a_thread_begun_anew_under_its_id_is_asked_again() -> None:
+    app, sent = _agent()
+    out = app.invoke({"messages": [HumanMessage("mail bob")]}, CFG)
+    app.invoke(Command(resume={out["__interrupt__"][0].id: APPROVE_FOR_RECIPIENT}), CFG)
+    assert len(sent) == 1
+    app.checkpointer.delete_thread("t")  # "new chat" on a per-user thread id
+    out = app.invoke({"messages": [HumanMessage("mail bob")]}, CFG)
+    assert out.get("__interrupt__") and len(sent) == 1
+
+
+def test_the_same_conversation_keeps_its_approval() -> None:
+    app, sent = _agent(mails=2)
+    out = app.invoke({"messages": [HumanMessage("mail bob twice")]}, CFG)
+    out = app.invoke(Command(resume={out["__interrupt__"][0].id: APPROVE_FOR_RECIPIENT}), CFG)
+    assert len(sent) == 2 and not out.get("__interrupt__")  # the second mail is covered: no question
+
+
+@pytest.mark.parametrize("answer", [
+    {"type": "reject", "message": "no", "decisions": [{"type": "approve"}]},
+    {"decisions": [{"type": "approve"}, {"type": "reject"}]},
+    {"decision": "approve", "action": "reject"},
+    {"decisions": []},
+])
+def test_an_answer_with_two_decisions_or_none_rejects(answer: Any) -> None:
+    app, sent = _agent()
+    out = app.invoke({"messages": [HumanMessage("mail bob")]}, CFG)
+    out = app.invoke(Command(resume={out["__interrupt__"][0].id: answer}), CFG)
+    while out.get("__interrupt__"):
+        out = app.invoke(Command(resume={out["__interrupt__"][0].id: REJECT}), CFG)
+    assert sent == []
