@@ -421,7 +421,7 @@ class PrivacyFlow(_Threads, _Results):
         parts = [HANDLE_RE.sub(" ", t) if "«" in t else t for t in texts if t]
         out = PUBLIC
         idx = None
-        units = [u for p in parts for u in _digit_units(p)]
+        units = _units_of(parts)
         if len(units) >= 2:  # digits cut within a text, or across texts whatever else they hold
             idx = self._index(thread_id, calls)
             for lbl in _unit_cuts(units, idx):
@@ -491,7 +491,7 @@ class PrivacyFlow(_Threads, _Results):
         seen = [0]
         plain = all(t.isascii() for t in parts)  # folding changes no word: no word to tie to its place
         try:
-            if _unit_cuts([u for p in parts for u in _digit_units(p)], idx):
+            if _unit_cuts(_units_of(parts), idx, apart=True):
                 raise _TooMany  # digits cut within the texts: which value, as written, is not worked out
             orders, _cut, more = _orders(parts, idx)
             if more:  # values cut across more pairs of texts than are joined: not all of them are named
@@ -534,3 +534,8 @@ class PrivacyFlow(_Threads, _Results):
     def unknown_handles(self, args: Any, thread_id: str) -> list[str]:
         """Handle-shaped tokens in the arguments that this thread never minted (forged or foreign)."""
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
+
+
+def _units_of(texts: list[str]) -> list[tuple[str, tuple[int, int], int]]:
+    """The digit units of several texts, each group made unique to its text."""
+    return [(d, (i, g), k) for i, t in enumerate(texts) for d, g, k in _digit_units(t)]

@@ -3,6 +3,7 @@ digits, and the texts of a value (numbers as written, the leaves of lists and di
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -263,8 +264,9 @@ _DIGITS: dict[str, str] = {}
 """Digits of texts that recur (an argument is read by `label` and again by the guard's joined check), bounded."""
 
 
-_EXPONENT = re.compile(r"(\d+)(?:\.(\d*))?[eE]\+?(\d{1,3})(?!\d)")
-"""A number written with a positive exponent: 89370400440532013e3, 8.9370400440532013e19."""
+_EXPONENT = re.compile(r"(\d+)(?:\.(\d*))?\s?(?:[eE]|\s?[x×*·]\s?10\s?(?:\^|\*\*))\s?\+?(\d{1,3})(?!\d)")
+"""A number written with a positive exponent: 89370400440532013e3, 8.9370400440532013e19, 7.805112 E7,
+7.805112×10^7, 7.805112*10**7."""
 _MAX_EXPONENT = 64
 
 
@@ -277,15 +279,27 @@ def _expanded(m: re.Match[str]) -> str:
     return whole + fraction + "0" * max(0, exponent - len(fraction))
 
 
+def _written_out(text: str) -> str | None:
+    """The text with its numbers in exponent form written out in full; None if it holds none (the
+    exponent's digits would otherwise hide the digits of a value: 0780511 E 20)."""
+    if "e" in text or "E" in text or "10" in text:
+        out = _EXPONENT.sub(_expanded, text)
+        if out != text:
+            return out
+    return None
+
+
 def _digits_of(text: str) -> str:
     """The digits of a text in order, everything else dropped: what a digit token is looked up in. A
-    number in exponent form counts by its digits written out (its exponent is no digit of it)."""
+    text with a number in exponent form has its digits as written, then (after a "|", which no digit
+    token holds) with the number's digits written out."""
     d = _DIGITS.get(text)
     if d is None:
         folded = _fold(text)
-        if "e" in folded or "E" in folded:
-            folded = _EXPONENT.sub(_expanded, folded)
         d = _NOT_DIGIT.sub("", folded)
+        out = _written_out(folded)
+        if out is not None:
+            d = f"{d}|{_NOT_DIGIT.sub('', out)}"
         if len(text) <= 4096:
             if len(_DIGITS) >= 8192:
                 _DIGITS.clear()
@@ -293,25 +307,35 @@ def _digits_of(text: str) -> str:
     return d
 
 
-_UNITS: dict[str, tuple[str, ...]] = {}
+_DIGITS_RE = re.compile(r"\d+")
+_UNITS: dict[str, tuple[tuple[str, int, int], ...]] = {}
 """Digit units of texts that recur, bounded."""
 
 
-def _digit_units(text: str) -> tuple[str, ...]:
-    """Where a text's digits may hold the pieces of a value cut within it: its digit runs (`_DIGIT_RUN`,
-    separators dropped) and each whitespace-free piece of a run with white space in it, in order, as
-    the pieces of a value split across texts are looked up ("1120 then 078-05", "078-05 (page 2) 1120")."""
+def _digit_units(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Where a text's digits may hold the pieces of a value cut within it, as (digits, group, place):
+    its digit runs (`_DIGIT_RUN`, separators dropped), the pieces of a run between its spaces and
+    those between any of its separators ("1120 then 078-05", "078-05 (page 2) 1120", "1120-07805"),
+    in order; the pieces of one run at one split share a group, numbered by place (so a value cut
+    only where it is written whole, at a dash, is told apart)."""
     units = _UNITS.get(text)
     if units is None:
         folded = _fold(text)
-        if "e" in folded or "E" in folded:
-            folded = _EXPONENT.sub(_expanded, folded)
-        out: list[str] = []
-        for m in _DIGIT_RUN.finditer(folded):
+        out: list[tuple[str, int, int]] = []
+        written = _written_out(folded)
+        group = 0
+        for m in itertools.chain(_DIGIT_RUN.finditer(folded), _DIGIT_RUN.finditer(written or "")):
             run = m.group(0)
-            out.append(_NOT_DIGIT.sub("", run))
-            if " " in run or "\t" in run:
-                out.extend(p for p in (_NOT_DIGIT.sub("", piece) for piece in run.split()) if p)
+            whole = _NOT_DIGIT.sub("", run)
+            out.append((whole, group, 0))
+            group += 1
+            if whole != run:  # separators in it: its pieces between spaces, and between any separators
+                spaced = [p for p in (_NOT_DIGIT.sub("", piece) for piece in run.split()) if p]
+                apart = _DIGITS_RE.findall(run)
+                for pieces in ((spaced if len(spaced) > 1 else ()), (apart if len(apart) > len(spaced) else ())):
+                    if pieces:
+                        out.extend((p, group, i) for i, p in enumerate(pieces))
+                        group += 1
         units = tuple(out)
         if len(text) <= 4096:
             if len(_UNITS) >= 8192:

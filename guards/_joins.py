@@ -8,7 +8,7 @@ import functools
 import itertools
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -69,19 +69,29 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
     return orders + apart[:_MAX_PAIRS], labels, more or len(apart) > _MAX_PAIRS
 
 
-def _unit_cuts(units: list[str], idx: _Index) -> list[Label]:
-    """The labels of the digit tokens cut across the digit units of texts (`_digit_units`): a value cut
-    in two within one argument or across several, in either order, whatever stands between the pieces,
-    and in three with a whole unit as its middle piece while at most `_THROUGH` units hold digits.
-    Past the bound on cut tests, the texts are labelled the user's alone (fail closed)."""
+def _unit_cuts(units: Sequence[tuple[str, Any, int]], idx: _Index, *, apart: bool = False) -> list[Label]:
+    """The labels of the digit tokens cut across the digit units of texts (`_digit_units`, each group
+    made unique to its text): a value cut in two within one argument or across several, in either
+    order, whatever stands between the pieces, and in three with a whole unit as its middle piece
+    while at most `_THROUGH` units hold digits. With `apart`, not a value found only as it is written
+    whole (its pieces side by side, in order, within one run). Past the bound on cut tests, the
+    texts are labelled the user's alone (fail closed)."""
     if len(units) < 2 or not idx.digits:
         return []
     try:
-        cut, _capped = idx.cut_across("digits", units, through=len(units) <= _THROUGH)
+        cut, _capped = idx.cut_across("digits", [u[0] for u in units], through=len(units) <= _THROUGH)
     except TooManyCuts:
         return [_UNCUT]
     digits = idx.digits
-    return [digits[value] for value in cut]
+    return [digits[value] for value, orders in cut.items()
+            if not (apart and orders and all(_written_whole(units, o) for o in orders))]
+
+
+def _written_whole(units: Sequence[tuple[str, Any, int]], order: tuple[int, ...]) -> bool:
+    """Whether an order of units is pieces of one run side by side, in their order (the value as written)."""
+    group = units[order[0]][1]
+    return all(units[k][1] == group for k in order) and all(
+        units[b][2] == units[a][2] + 1 for a, b in zip(order, order[1:]))
 
 
 def _few(forms: list[str]) -> bool:

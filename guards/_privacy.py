@@ -309,7 +309,7 @@ class PrivacyGuard:
         return lbl or PUBLIC
 
     def _approved(self, thread_id: str, context_journal: Any = None, call_id: str = "",
-                  lineage: frozenset[str] | None = None) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
+                  lineage: Mapping[str, str] | None = None) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
         """(tool, recipient) -> the origins (sources) and the values (digests) a person approved "for this
         recipient" on this thread, in answer to this guard's questions about calls other than `call_id`,
         from the journal: a later disclosure is covered only when its origins and its values are among
@@ -329,7 +329,7 @@ class PrivacyGuard:
                 call, kind = str(e.data.get("late_for")), _KIND_OF.get(e.data.get("type"), "rejected")
             if call == call_id:
                 continue  # a call's own answers are replayed to it in order: they cover later calls only
-            if lineage is not None and call not in lineage:
+            if lineage is not None and lineage.get(call) != e.tool:
                 continue  # given on a branch this conversation is not on (rewound, or begun anew under its id)
             # an answer answers the question of its call, task and place among that task's questions
             key = (call, e.data.get("task"), e.data.get("ask"))
@@ -354,26 +354,34 @@ class PrivacyGuard:
         return out
 
 
-def _lineage(state: Any, keys: Collection[str]) -> frozenset[str]:
-    """The ids of the calls in the conversation a proposal is made in (its state's messages): an answer
-    counts for later calls only while the call it was given for is among them, so a thread rewound to
-    before the question (a fork of an earlier checkpoint), or begun anew under the same id, holds no
-    approval it was not given. No messages: no call, so no approval (fail closed)."""
-    ids: set[str] = set()
+def _lineage(state: Any, keys: Collection[str]) -> dict[str, str] | None:
+    """The calls a guard node ran in the conversation a proposal is made in: call id -> tool, from the
+    tool messages in its state that a node wrote for a call it ran (committed, ran or failed: not a
+    refusal, which a model can provoke by writing an old call's id again). An answer counts for later
+    calls only while the call it was given for is among them, so a thread rewound to before the
+    question (a fork of an earlier checkpoint), or begun anew under the same id, holds no approval
+    it was not given. None when the state holds no messages (nothing to tell branches apart by)."""
+    if isinstance(state, Mapping) and len(state) == 1 and "state" in state:
+        state = state["state"]  # a node's state that is no mapping, as the guard node hands it on
+    mapping = isinstance(state, Mapping)
+    found: dict[str, str] | None = None
     for key in keys:
-        messages = state.get(key) if isinstance(state, Mapping) else None
+        messages = state.get(key) if mapping else getattr(state, key, None)
         if not isinstance(messages, list):
             continue
+        found = {} if found is None else found
         for m in messages:
-            get = m.get if isinstance(m, Mapping) else lambda name, m=m: getattr(m, name, None)
-            for c in get("tool_calls") or ():
-                cid = c.get("id") if isinstance(c, Mapping) else getattr(c, "id", None)
-                if isinstance(cid, str):
-                    ids.add(cid)
-            tid = get("tool_call_id")
-            if isinstance(tid, str):
-                ids.add(tid)
-    return frozenset(ids)
+            artifact = getattr(m, "artifact", None)
+            info = artifact.get("vfa") if isinstance(artifact, Mapping) else None
+            cid, name = getattr(m, "tool_call_id", None), getattr(m, "name", None)
+            if (isinstance(info, Mapping) and info.get("outcome") in _RAN and isinstance(cid, str)
+                    and isinstance(name, str)):
+                found[cid] = name
+    return found
+
+
+_RAN = frozenset({"committed", "ran", "failed"})
+"""Outcomes of a call a guard node let through (a denial or a rejection stopped it)."""
 
 
 def _is_default(spec: ToolSpec | None, arg: str, value: Any) -> bool:

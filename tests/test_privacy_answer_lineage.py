@@ -12,15 +12,23 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from guards import APPROVE_FOR_RECIPIENT, REJECT, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from guards import (
+    APPROVE_FOR_RECIPIENT,
+    REJECT,
+    PrivacyFlow,
+    PrivacyPolicy,
+    privacy_sink,
+    privacy_source,
+)
 from vfa import Agent, EffectJournal, effect
+from vfa._escalation import decision_of
 from vfa.testing import ScriptedModel
 
 USER, BOB, SSN = "me@home.example", "bob@family.example", "123-45-6789"
 CFG = {"configurable": {"thread_id": "t"}}
 
 
-def _agent(mails: int = 1) -> tuple[Any, list[dict[str, Any]]]:
+def _agent(mails: int = 1, rule: Any = None) -> tuple[Any, list[dict[str, Any]]]:
     """Reads a person's SSN in clear, then mails it to bob `mails` times; each call gets a fresh id, as a
     model's do."""
     sent: list[dict[str, Any]] = []
@@ -40,7 +48,7 @@ def _agent(mails: int = 1) -> tuple[Any, list[dict[str, Any]]]:
         sent.append({"to": to, "body": body})
         return "sent"
 
-    def rule(messages: list[Any]) -> Any:
+    def scripted(messages: list[Any]) -> Any:
         results = sum(m.type == "tool" for m in messages)
         call = [("get_people", {})] + [("send_email", {"to": [BOB], "body": f"ssn {SSN}"})] * mails
         if results < len(call):
@@ -50,7 +58,7 @@ def _agent(mails: int = 1) -> tuple[Any, list[dict[str, Any]]]:
 
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
-    app = Agent(ScriptedModel(rule=rule), [get_people, send_email], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(rule=rule or scripted), [get_people, send_email], guards=[flow.guard()], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     return app, sent
 
@@ -77,6 +85,7 @@ def test_a_thread_begun_anew_under_its_id_is_asked_again() -> None:
 
 
 def test_the_same_conversation_keeps_its_approval() -> None:
+    """Its SSN written whole with dashes, the pieces between them side by side: no cut, an approvable value."""
     app, sent = _agent(mails=2)
     out = app.invoke({"messages": [HumanMessage("mail bob twice")]}, CFG)
     out = app.invoke(Command(resume={out["__interrupt__"][0].id: APPROVE_FOR_RECIPIENT}), CFG)
@@ -88,6 +97,9 @@ def test_the_same_conversation_keeps_its_approval() -> None:
     {"decisions": [{"type": "approve"}, {"type": "reject"}]},
     {"decision": "approve", "action": "reject"},
     {"decisions": []},
+    {"decisions": [{"type": "approve", "decisions": [{"type": "reject"}]}]},
+    {"type": ["approve", "reject"]},  # no string: unrecognised (it crashed the node once)
+    {"decisions": [{"type": {"approve": True}}]},
 ])
 def test_an_answer_with_two_decisions_or_none_rejects(answer: Any) -> None:
     app, sent = _agent()
@@ -96,3 +108,32 @@ def test_an_answer_with_two_decisions_or_none_rejects(answer: Any) -> None:
     while out.get("__interrupt__"):
         out = app.invoke(Command(resume={out["__interrupt__"][0].id: REJECT}), CFG)
     assert sent == []
+
+
+def test_two_words_for_one_decision_are_one_decision() -> None:
+    assert decision_of({"type": "approve", "decision": "approved"})["type"] == "approve"
+    assert decision_of({"type": "reject", "action": "deny"})["type"] == "reject"
+
+
+def test_an_old_call_id_written_again_by_the_model_holds_no_approval() -> None:
+    """After a new chat under the thread id, the model reuses the approved call's id on a call of its
+    own: the node refuses that call (the id was another call's), and a refusal is no call that ran."""
+    script: list[list[Any]] = []
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        return script[turn] if turn < len(script) else "done"
+
+    app, sent = _agent(rule=rule)
+    mail = {"name": "send_email", "args": {"to": [BOB], "body": f"ssn {SSN}"}}
+    script[:] = [AIMessage("", tool_calls=[{"name": "get_people", "args": {}, "id": "c0"}]),
+                 AIMessage("", tool_calls=[{**mail, "id": "c1"}])]
+    out = app.invoke({"messages": [HumanMessage("mail bob")]}, CFG)
+    app.invoke(Command(resume={out["__interrupt__"][0].id: APPROVE_FOR_RECIPIENT}), CFG)
+    assert len(sent) == 1
+    app.checkpointer.delete_thread("t")
+    script[:] = [AIMessage("", tool_calls=[{"name": "get_people", "args": {}, "id": "c7"},
+                                           {"name": "get_people", "args": {}, "id": "c1"}]),
+                 AIMessage("", tool_calls=[{**mail, "id": "c8"}])]
+    out = app.invoke({"messages": [HumanMessage("hello")]}, CFG)
+    assert out.get("__interrupt__") and len(sent) == 1

@@ -40,6 +40,13 @@ def _send(read: tuple[str, dict[str, Any]], subject: str, body: str) -> tuple[Wo
     ("notes", "0780 and 7 then 51120"),  # three pieces, the middle one a token of its own
     ("05", "078 - 1120"),  # the middle piece in the subject, the outer pieces in the body
     ("1120", "078-05"),  # across the two arguments (found before too)
+    ("notes", "1120-07805"),  # swapped within one run of digits and separators
+    ("notes", "total 1120.07805"),
+    ("notes", "1120/078/05"),
+    ("notes", "1120(07805)"),
+    ("id", "7.805112×10^7"),  # exponent notations, its leading zero dropped
+    ("id", "7.805112*10**7"),
+    ("id", "7805112 E1"),
 ])
 def test_an_ssn_cut_within_arguments_is_denied(subject: str, body: str) -> None:
     world, outcome = _send(W2, subject, body)
@@ -48,6 +55,7 @@ def test_an_ssn_cut_within_arguments_is_denied(subject: str, body: str) -> None:
 
 @pytest.mark.parametrize(("subject", "body"), [
     ("note", "0532013000 DE8937040044"),  # two pieces swapped within one argument
+    ("note", "0532013000-8937040044"),  # within one run
     ("0532", "DE89 3704 0044 and 0130 00"),  # the middle piece alone in the subject
     ("note", "account 89370400440532013e3"),  # trailing zeros moved into an exponent
     ("note", "DE89 3704 0044 0532 013e3"),
@@ -69,6 +77,13 @@ def test_digits_that_spell_no_value_still_go() -> None:
 
 
 def test_the_forms_digits_are_read_in() -> None:
-    assert _digits_of("a 12e3 b") == "12000" and _digits_of("1.25e1") == "125"
+    assert _digits_of("a 12e3 b") == "123|12000" and _digits_of("1.25e1") == "1251|125"
     assert _digits_of("9e999") == "9999"  # an exponent past the bound is read as written
-    assert _digit_units("078-05 (page 2) 1120") == ("07805", "21120", "2", "1120")
+    assert [d for d, _group, _place in _digit_units("078-05 (page 2) 1120")] == ["07805", "078", "05", "21120", "2", "1120"]
+    assert _digit_units("1120-07805") == (("112007805", 0, 0), ("1120", 1, 0), ("07805", 1, 1))
+    assert _digits_of("7.805112*10**7").endswith("|78051120") and _digits_of("7805112 E1") == "78051121|78051120"
+
+
+def test_an_exponent_hides_no_digits_written_before_it() -> None:
+    world, outcome = _send(W2, "id", "0780511 E 20")  # as written it holds the SSN: not read as 078051100...0 alone
+    assert outcome == "denied" and world.sent == []

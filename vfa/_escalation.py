@@ -216,6 +216,8 @@ def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 _KINDS = ("type", "decision", "action")
 """The keys an answer may name its decision by."""
+_SAME = {"accept": "approve", "approved": "approve", "rejected": "reject", "deny": "reject"}
+"""Other words for a decision."""
 
 
 def decision_of(answer: Any) -> dict[str, Any]:
@@ -226,15 +228,20 @@ def decision_of(answer: Any) -> dict[str, Any]:
         if not (isinstance(decisions, list) and len(decisions) == 1) or any(answer.get(k) for k in _KINDS):
             return {"type": "reject", "message": "an ambiguous answer: one decision is needed for one question"}
         answer = decisions[0]
+        if isinstance(answer, Mapping) and "decisions" in answer:
+            return {"type": "reject", "message": "an ambiguous answer: a list of decisions inside a decision"}
     if isinstance(answer, str):
         answer = {"type": answer}
     if not isinstance(answer, Mapping):
         return {"type": "reject", "message": f"unrecognised answer {answer!r:.100}"}
-    kinds = {answer[k] for k in _KINDS if answer.get(k)}
+    named = [answer[k] for k in _KINDS if answer.get(k)]
+    if any(not isinstance(k, str) for k in named):
+        return {"type": "reject", "message": f"unrecognised answer {named!r:.100}"}
+    kinds = {_SAME.get(k, k) for k in named}  # synonyms name one decision
     if len(kinds) > 1:
-        return {"type": "reject", "message": f"an ambiguous answer: {sorted(map(str, kinds))}"}
+        return {"type": "reject", "message": f"an ambiguous answer: {sorted(kinds)}"}
     kind = next(iter(kinds), None)
-    if kind in ("approve", "accept", "approved"):
+    if kind == "approve":
         # "scope" lets a guard offer more than once-only approval (e.g. "recipient"); guards read it
         # back from the journal's `approved` entry, which only a person's answer can create
         extra = {k: answer[k] for k in ("message", "scope") if isinstance(answer.get(k), str) and answer[k]}
@@ -246,5 +253,5 @@ def decision_of(answer: Any) -> dict[str, Any]:
         if isinstance(args, Mapping):
             return {"type": "edit", "args": dict(args)}
         return {"type": "reject", "message": "an edit without new arguments"}
-    message = answer.get("message") if kind in ("reject", "rejected", "deny") else f"unrecognised answer {kind!r}"
+    message = answer.get("message") if kind == "reject" else f"unrecognised answer {kind!r}"
     return {"type": "reject", "message": message}
