@@ -67,6 +67,7 @@ class GuardMiddleware(AgentMiddleware):
         gate: ToolGate | None = None,
     ) -> None:
         super().__init__()
+        self.__vfa_mediated__ = True  # the coverage check: a ToolNode whose wrapper reaches it is gated
         self.gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
                                      timeout_s=timeout_s)
         self.tools = []

@@ -164,6 +164,9 @@ class _Walker:
             self.graph(obj, path + "/")  # a compiled subgraph used as a node
             return
         tools = _tools(obj)
+        if tools is not None and _gated_by_wrapper(obj, self.policy):  # create_agent's, with a GuardMiddleware
+            yield from self.agents_in_tools(tools)
+            return
         if tools is not None:  # a ToolNode (or look-alike) runs its tools directly
             why = self.policy.tool_node(tools)
             if why:
@@ -246,22 +249,24 @@ class _Walker:
             yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
 
     def agents_in_tools(self, tools: Mapping[str, Any]) -> Iterator[str]:
-        """The graphs that the functions of a gated tool node's tools hold (an agent run as a tool): its
-        own model proposes calls that no gate of this graph sees. What else a tool's function calls is
-        the tool's own effect, verified as its call."""
+        """What the code of a gated tool node's tools reaches that no gate of this graph sees: a compiled
+        graph with unguarded nodes (an agent run as a tool: its own model proposes the calls) or a
+        tool node it runs itself. What else a tool's code calls is the tool's own effect, verified as
+        its call."""
+        inside = _Walker(_InTools(self.policy), self.active)
         for name, t in tools.items():
-            for fn in (getattr(t, "func", None), getattr(t, "coroutine", None)):
-                fn = getattr(fn, "__func__", fn)
-                if not isinstance(fn, types.FunctionType):
+            seen: set[int] = set()
+            fns = [getattr(t, "func", None), getattr(t, "coroutine", None)]
+            for attr in ("_run", "_arun"):  # a BaseTool subclass of the app's own
+                m = getattr(type(t), attr, None)
+                if isinstance(m, types.FunctionType) and not _trusted(m):
+                    fns.append(types.MethodType(m, t))
+            for fn in fns:
+                if fn is None:
                     continue
-                names = set(_code_names(fn.__code__))
-                values = [fn.__globals__[n] for n in names if n in fn.__globals__]
-                values += [c.cell_contents for c in fn.__closure__ or () if _has_contents(c)]
-                for v in values:
-                    if _is_graph(v):
-                        why = self.value(v, f"(inside the tool {name!r})")
-                        if why:
-                            yield why
+                owner = getattr(fn, "__self__", None)
+                for why in inside.function(fn, seen, owner=owner if owner is t else None):
+                    yield f"{why} (inside the tool {name!r})"
 
     def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None) -> Iterator[str]:
         for v in values:
@@ -285,7 +290,9 @@ class _Walker:
         why = self.policy.value(v, where)
         if why is None and _parts(v) is None and not _is_graph(v):
             tools = _tools(v)  # a tool node the node's code holds and runs itself (a wrapper that logs)
-            if tools is not None:
+            own = getattr(v, "__dict__", None)
+            if tools is not None and not (isinstance(own, dict) and own.get("__vfa_gated_as_node__")) \
+                    and not _gated_by_wrapper(v, self.policy):
                 why = self.policy.tool_node(tools)
                 why = why and f"holds {why} {where}"
         if why is None and _is_graph(v) and id(v) not in self.active:
@@ -373,3 +380,41 @@ def _has_contents(cell: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+class _InTools(Policy):
+    """What a gated tool's own code may reach past its gate: graphs and tool nodes, as `policy` judges
+    them; not the effects and tools it calls (its own work, verified as its call)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.outer = policy
+        self.noun = policy.noun
+
+    def mediated(self, obj: Any) -> bool:
+        return self.outer.mediated(obj)
+
+    def value(self, v: Any, where: str) -> str | None:
+        return None
+
+    def tool_node(self, tools: dict[str, Any]) -> str | None:
+        return self.outer.tool_node(tools)
+
+    def for_graph(self, graph: Any) -> Policy:
+        return self.outer.for_graph(graph)
+
+
+def _gated_by_wrapper(obj: Any, policy: Policy, depth: int = 0) -> bool:
+    """Whether a tool node's tool-call wrapper (create_agent's chain of middlewares) reaches a gate: a
+    bound method of a mediated object (a `GuardMiddleware`), through closures and partials."""
+    if depth == 0:
+        return any(_gated_by_wrapper(getattr(obj, a, None), policy, 1) for a in ("_wrap_tool_call", "_awrap_tool_call"))
+    if obj is None or depth > 8:
+        return False
+    owner = getattr(obj, "__self__", None)
+    if owner is not None and policy.mediated(owner):
+        return True
+    if isinstance(obj, functools.partial):
+        return _gated_by_wrapper(obj.func, policy, depth + 1)
+    fn = getattr(obj, "__func__", obj)
+    return any(_gated_by_wrapper(c.cell_contents, policy, depth + 1)
+               for c in getattr(fn, "__closure__", None) or () if _has_contents(c) and callable(c.cell_contents))
