@@ -10,6 +10,10 @@ A trace is a list of events, oldest first:
     {"type": "call", "id": "c1", "tool": "send_email", "args": {...}}
     {"type": "result", "id": "c1", "tool": "send_email", "result": ...}
     {"type": "error", "id": "c1", "tool": "send_email", "error": "..."}   (a tool's failure, as the model read it)
+    {"type": "unobserved", "id": "c0", "tool": "read_file"}   (a result the model read that no record holds)
+
+After an "unobserved" result, what the model knows is unknown: every later argument is labelled
+private to the user and untrusted, as the live guard labels it (it denies rather than guess).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from langchain_core.messages import (
     convert_to_messages,
 )
 
-from vfa import Proposal, ToolSpec, VfaError
+from vfa import Label, Proposal, ToolSpec, VfaError
 
 from ._flow import PrivacyFlow
 from ._forms import _text
@@ -42,7 +46,8 @@ class TraceError(VfaError, ValueError):
 
 
 _KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args"},
-         "result": {"type", "id", "tool", "result"}, "error": {"type", "id", "tool", "error"}}
+         "result": {"type", "id", "tool", "result"}, "error": {"type", "id", "tool", "error"},
+         "unobserved": {"type", "id", "tool"}}
 """The keys each kind of event may have."""
 _KINDS = tuple(_KEYS)
 
@@ -77,6 +82,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
     calls: dict[str, Proposal] = {}  # a result is labelled with its call's argument labels, as live
     open_: dict[str, str] = {}  # an id as the trace gives it -> the call awaiting its result under it
     found: list[FlowViolation] = []
+    unobserved: list[str] = []  # results no record holds: every later argument may carry anything
     for at, event in enumerate(trace):
         kind = event.get("type") if isinstance(event, Mapping) else None
         if kind not in _KINDS:
@@ -90,15 +96,25 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
         try:
             if kind == "user":
                 users.append(_text_of(event.get("content", "")))
+            elif kind == "unobserved":
+                raw_id = event.get("id")
+                if not isinstance(raw_id, (str, int)):
+                    raise TraceError(f"event {at}: an unobserved result without the id of its call")
+                unobserved.append(str(raw_id))
             elif kind == "call":
                 raw_id, tool, args = _call_of(at, event)
                 # an id used again (some providers number calls per turn) names a call of its own, under a
-                # name no call before it has (the trace may give "a#5" itself)
-                call_id, n = raw_id, at
-                while call_id in calls:
+                # name no call before it has (the trace may give "a#5" itself); again before its result, it
+                # is the call as a person edited it: the same call (its handles are minted under its id)
+                call_id, n = open_.get(raw_id, raw_id), at
+                while call_id in calls and raw_id not in open_:
                     call_id, n = f"{raw_id}#{n}", n + 1
                 open_[raw_id] = call_id
                 labels = flow.label_args(args, thread_id, users, set(seen))
+                if unobserved:  # as the live flow labels a call after results it never labelled
+                    blind = Label(readers=frozenset(flow.policy.user), trusted=False, sources=frozenset(
+                        f"unobserved-result:{c}" for c in sorted(set(unobserved))[:3]))
+                    labels = {name: lbl.join(blind) for name, lbl in labels.items()}
                 proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, labels=labels,
                                                      thread_id=thread_id)
                 found.extend(v if v.call_id == raw_id else dataclasses.replace(v, call_id=raw_id)  # as the trace names it
@@ -199,25 +215,33 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     The journal holds no user messages. `user_messages` are placed first (a value the user typed
     late then counts for calls made before it: give `messages` instead where order matters);
     `messages`, the thread's conversation (the graph state's messages), places each user message
-    before the first call after it, the calls matched to the journal's in order.
+    before the first call after it, the calls matched to the journal's in order, and marks a result
+    it shows that the journal never recorded ("unobserved"), where it came.
     """
     out: list[dict[str, Any]] = [{"type": "user", "content": u} for u in user_messages]
-    slots: list[tuple[str, list[str]]] = []  # every call of the conversation, in order, with the user messages before it
-    trailing: list[str] = []
+    # every call of the conversation, in order, with the user messages (and results no record holds) before it
+    slots: list[tuple[str, list[dict[str, Any]]]] = []
+    trailing: list[dict[str, Any]] = []
     if messages is not None:
         try:
             conversation = convert_to_messages(list(messages))
         except (ValueError, TypeError, NotImplementedError) as exc:
             raise TraceError(f"messages that are no LangChain messages: {exc}") from None
+    entries = list(journal.entries(thread_id))
+    recorded = {e.call_id for e in entries}
+    if messages is not None:
         for m in conversation:
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
-                trailing.append(_text(m.content))
+                trailing.append({"type": "user", "content": _text(m.content)})
+            elif isinstance(m, ToolMessage) and str(m.tool_call_id) not in recorded:
+                # a result the journal never recorded (another node's, or a history carried over): the live
+                # guard labelled every later argument for want of knowing it
+                trailing.append({"type": "unobserved", "id": str(m.tool_call_id), "tool": str(m.name or "")})
             elif isinstance(m, AIMessage):
                 for c in m.tool_calls:
                     slots.append((str(c["id"]), trailing))
                     trailing = []
     at = 0
-    entries = list(journal.entries(thread_id))
     # a call the node refused before any guard judged it (a malformed or reused id) never ran and was
     # never checked live: left out, as the live guard left it
     refused = {e.call_id for e in entries if e.kind == "denied"} - {e.call_id for e in entries if e.kind == "verdicts"}
@@ -229,7 +253,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             # messages before it, and before calls the journal has no record of, come first
             match = next((k for k in range(at, len(slots)) if slots[k][0] == e.call_id), None)
             if match is not None:
-                out += [{"type": "user", "content": u} for _id, us in slots[at:match + 1] for u in us]
+                out += [u for _id, us in slots[at:match + 1] for u in us]
                 at = match + 1
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {}})
         elif e.kind == "edited" and isinstance(e.data.get("args"), dict):
@@ -237,9 +261,10 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
         elif e.kind in ("ran", "committed"):
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result")})
         elif e.kind == "failed" and "verdict" not in e.data:  # with a verdict: denied on recovery, shown as a denial
-            out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("error")})
-    out += [{"type": "user", "content": u} for _id, us in slots[at:] for u in us]
-    out += [{"type": "user", "content": u} for u in trailing]
+            # as the tool raised it: its text is labelled again as live (the same handles minted)
+            out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("cause", e.data.get("error"))})
+    out += [u for _id, us in slots[at:] for u in us]
+    out += trailing
     return out
 
 

@@ -235,7 +235,8 @@ class _Threads:
                 if spec is not None and not done:
                     decl = source_of(spec.meta)
                     if e.kind == "failed":  # labelled as `observe_error` labels it
-                        decl, result = _error_source((decl.kind if decl is not None else "") or e.tool), e.data.get("error")
+                        decl = _error_source((decl.kind if decl is not None else "") or e.tool)
+                        result = e.data.get("cause", e.data.get("error"))  # as the tool raised it
                     else:
                         result = e.data.get("result")
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),

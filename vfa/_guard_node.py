@@ -25,7 +25,7 @@ from ._chain import ChainResult, GuardChain, _awaited
 from ._escalation import LATE_ANSWER, Questions, current_task
 from ._guard import GuardContext
 from ._jsontext import json_text
-from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps, pause_of
+from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps, failure, pause_of
 from ._labels import Label
 from ._proposal import Proposal
 from ._tools import ArgumentError, ToolSpec
@@ -331,13 +331,23 @@ class GuardNode(RunnableCallable):
         # for); only the effect itself receives the resolved ones, resolved as it runs: a handle that
         # no longer resolves fails the call like any error of the tool, before anything is done.
         flow = self.flow
-        run = (lambda: execute(spec, flow.resolve(proposal))) if flow is not None else (lambda: execute(spec, proposal.args))
-        # An error message may quote the resolved (private) values: the flow rewrites it like a result.
+        resolved: list[dict[str, Any]] = []
+
+        def run() -> Any:
+            if flow is None:
+                return execute(spec, proposal.args)
+            args = flow.resolve(proposal)
+            resolved.append(args)
+            return execute(spec, args)
+
+        # An error message may quote the resolved (private) values: the flow rewrites it like a result,
+        # and its cause is recorded with those values written back as the handles the model gave
         redact = (lambda text: self._observe_error(proposal, spec, text)) if flow is not None else None
+        cause = (lambda text: _unresolved(text, proposal.args, resolved[-1] if resolved else None)) if flow is not None else None
         if spec.is_effect:
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, proposal.args,
                                              run, pending=pending, restart=restart,
-                                             tag={"task": current_task()}, redact=redact)
+                                             tag={"task": current_task()}, redact=redact, cause=cause)
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
             try:
                 ok, result = True, run()
@@ -349,11 +359,10 @@ class GuardNode(RunnableCallable):
                         "by": "tool", **pause_of(exc), "task": current_task()})])
                     pending.clear()
                     raise
-                ok, result = False, f"{type(exc).__name__}: {exc}"
-                if redact is not None:
-                    result = redact(result)
+                failed = failure(f"{type(exc).__name__}: {exc}", redact, cause)
+                ok, result = False, failed["error"]
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
-                                                  {"result": result} if ok else {"error": result})])
+                                                  {"result": result} if ok else failed)])
         if ok:
             return _message(proposal, "committed" if spec.is_effect else "ran", self._observe(proposal, spec, result))
         if spec.is_effect:
@@ -594,6 +603,31 @@ def _fingerprint(tool: str, raw_json: str) -> str:
 def _questions_of(result: ChainResult) -> list[Escalate]:
     """The escalations of a chain run, in chain order: each is a question of its own."""
     return [d.verdict for d in result.decisions if d.verdict.kind == "escalate"]
+
+
+def _unresolved(text: str, proposed: Any, resolved: Any) -> str:
+    """`text` with each value the flow resolved for the effect written back as the argument the model
+    gave (its handle): an error's cause keeps no private value the journal would not hold otherwise."""
+    swaps: dict[str, str] = {}
+
+    def pair(p: Any, r: Any) -> None:
+        if isinstance(p, Mapping) and isinstance(r, Mapping):
+            for k in p:
+                if k in r:
+                    pair(p[k], r[k])
+        elif isinstance(p, (list, tuple)) and isinstance(r, (list, tuple)) and len(p) == len(r):
+            for a, b in zip(p, r):
+                pair(a, b)
+        elif isinstance(p, str) and p != r:
+            value = r if isinstance(r, str) else _repr(r, 4096)
+            if value:
+                swaps[value] = p
+
+    if resolved is not None:
+        pair(proposed, resolved)
+    for value in sorted(swaps, key=len, reverse=True):  # a longer value first: one holding another stays whole
+        text = text.replace(value, swaps[value])
+    return text
 
 
 def _shown(observe: Callable[[], str], what: str) -> str:

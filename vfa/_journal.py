@@ -207,6 +207,7 @@ class EffectJournal:
         restart: bool = False,
         tag: Mapping[str, Any] | None = None,
         redact: Callable[[str], str] | None = None,
+        cause: Callable[[str], str] | None = None,
     ) -> tuple[bool, Any]:
         """Run an effect exactly once for (thread_id, call_id) and record its result.
 
@@ -215,8 +216,9 @@ class EffectJournal:
         write-ahead record: a second one (a concurrent replica, a repeated id) is refused, and only a
         `restart` after a crash may start the call again. `tag` is added to the start and pause
         records; `redact` rewrites an effect's error text before it is recorded or returned (an
-        exception message may quote the private values the effect was given). Returns (ok, result
-        or error text).
+        exception message may quote the private values the effect was given); `cause` gives the
+        text recorded beside it as the error's cause (`failure`), for a flow or an audit to label
+        again. Returns (ok, result or error text).
         """
         with self._transaction() as db:
             row = db.execute(
@@ -244,10 +246,9 @@ class EffectJournal:
                     self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **pause_of(exc), **(tag or {})})])
                     raise
                 error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
-                if redact is not None:
-                    error = redact(error)
-                self.append([(thread_id, call_id, tool, "failed", {"error": error})])
-                return False, error
+                data = failure(error, redact, cause)
+                self.append([(thread_id, call_id, tool, "failed", data)])
+                return False, data["error"]
         self._record_result(thread_id, call_id, tool, result)
         return True, result
 
@@ -396,3 +397,15 @@ class EffectJournal:
 
     def __repr__(self) -> str:
         return f"EffectJournal({self.path!r})"
+
+
+def failure(error: str, redact: Callable[[str], str] | None, cause: Callable[[str], str] | None) -> dict[str, str]:
+    """A failed call's record: its error as shown (`redact`), and its cause (`cause`, the error as the
+    tool raised it with the private values it was given written back as their handles) where that
+    differs: what a flow rebuilding the thread, or an audit, labels again (a value the tool read from
+    the world, quoted in its error, is recorded as its results are)."""
+    shown = redact(error) if redact is not None else error
+    if cause is None:
+        return {"error": shown}
+    why = cause(error)
+    return {"error": shown} if why == shown else {"error": shown, "cause": why}
