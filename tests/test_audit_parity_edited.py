@@ -9,6 +9,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
+from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,
@@ -18,7 +19,7 @@ from guards import (
     privacy_source,
     trace_from_journal,
 )
-from vfa import ALLOW, Agent, EffectJournal, Escalate, effect
+from vfa import ALLOW, Agent, EffectJournal, Escalate
 from vfa.testing import ScriptedModel
 
 USER = "me@home.example"
@@ -38,13 +39,7 @@ def _tools(sent: list) -> list:
         """A person's record."""
         return {"name": name, "ssn": "123-45-6789"}
 
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], body: str) -> str:
-        """Send a mail."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send_email = mail_effect(sent)
 
     return [lookup, send_email]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,
@@ -16,7 +17,7 @@ from guards import (
     privacy_source,
     trace_from_journal,
 )
-from vfa import Agent, EffectJournal, effect
+from vfa import Agent, EffectJournal
 from vfa.testing import ScriptedModel
 
 USER = "me@home.example"
@@ -36,13 +37,7 @@ def _tools(sent: list) -> list:
         """Checks a person; fails quoting the SSN."""
         raise ValueError(f"no tax record for SSN {SSN}")
 
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], body: str) -> str:
-        """Send a mail."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send_email = mail_effect(sent)
 
     return [lookup, check, send_email]
 

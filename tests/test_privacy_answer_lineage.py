@@ -11,6 +11,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
+from test_privacy_integrity import mail_effect
 
 from guards import (
     APPROVE_FOR_RECIPIENT,
@@ -20,7 +21,7 @@ from guards import (
     privacy_sink,
     privacy_source,
 )
-from vfa import Agent, EffectJournal, effect
+from vfa import Agent, EffectJournal
 from vfa._escalation import decision_of
 from vfa.testing import ScriptedModel
 
@@ -40,13 +41,7 @@ def _agent(mails: int = 1, rule: Any = None) -> tuple[Any, list[dict[str, Any]]]
         """People."""
         return [{"name": "Ann", "ssn": SSN}]
 
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], body: str) -> str:
-        """Send a mail."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send_email = mail_effect(sent)
 
     def scripted(messages: list[Any]) -> Any:
         results = sum(m.type == "tool" for m in messages)
