@@ -159,3 +159,23 @@ def _pay_tool(paid: list[Any]) -> Any:
         return "paid"
 
     return pay_in
+
+
+def test_an_agent_whose_effect_runs_an_unguarded_agent_does_not_compile() -> None:
+    """vfa's own `Agent` too: its effects' code is walked for agents whose effects run unguarded."""
+    from vfa import Agent, effect
+
+    @effect
+    def transfer(to: str, amount: int) -> str:
+        """Move money."""
+        return "moved"
+
+    inner = _react(ScriptedModel(script=["done"]), [transfer]).compile()
+
+    @effect
+    def delegate(task: str) -> str:
+        """Hand a task to the payments agent."""
+        return str(inner.invoke({"messages": [HumanMessage(task)]}))
+
+    with pytest.raises(CoverageError, match="inside the tool 'delegate'"):
+        Agent(ScriptedModel(script=["done"]), [delegate], guards=[budget]).compile()

@@ -153,7 +153,7 @@ class _Walker:
         if depth > _DEPTH or obj is None:
             return
         if self.policy.mediated(obj):
-            yield from self.agents_in_tools(_tools(obj) or {})
+            yield from self.agents_in_tools(_tools(obj) or _spec_tools(obj))
             return
         parts = _parts(obj)
         if parts is not None:  # fallbacks, bindings (.with_retry, .with_config), sequences, parallels
@@ -256,7 +256,8 @@ class _Walker:
         inside = _Walker(_InTools(self.policy), self.active)
         for name, t in tools.items():
             seen: set[int] = set()
-            fns = [getattr(t, "func", None), getattr(t, "coroutine", None)]
+            fns = [t if isinstance(t, types.FunctionType) else None, getattr(t, "func", None),
+                   getattr(t, "coroutine", None), getattr(t, "__wrapped__", None)]  # a function, a tool, an effect
             for attr in ("_run", "_arun"):  # a BaseTool subclass of the app's own
                 m = getattr(type(t), attr, None)
                 if isinstance(m, types.FunctionType) and not _trusted(m):
@@ -418,3 +419,9 @@ def _gated_by_wrapper(obj: Any, policy: Policy, depth: int = 0) -> bool:
     fn = getattr(obj, "__func__", obj)
     return any(_gated_by_wrapper(c.cell_contents, policy, depth + 1)
                for c in getattr(fn, "__closure__", None) or () if _has_contents(c) and callable(c.cell_contents))
+
+
+def _spec_tools(obj: Any) -> dict[str, Any]:
+    """The tools a guard node runs (what each was made from: an effect, a function, a tool)."""
+    specs = getattr(obj, "specs", None) if isinstance(obj, GuardNode) else None
+    return {name: spec.source or spec.fn for name, spec in specs.items()} if isinstance(specs, dict) else {}
