@@ -179,3 +179,20 @@ def test_an_agent_whose_effect_runs_an_unguarded_agent_does_not_compile() -> Non
 
     with pytest.raises(CoverageError, match="inside the tool 'delegate'"):
         Agent(ScriptedModel(script=["done"]), [delegate], guards=[budget]).compile()
+
+
+def test_a_tool_holding_an_object_whose_attributes_raise_is_walked() -> None:
+    """The walk reads what tools hold whatever it is: a proxy whose `__getattr__` raises is no tool."""
+
+    class Proxy:
+        def __getattr__(self, name: str) -> Any:
+            raise LookupError(name)
+
+    world = Proxy()
+
+    @tool
+    def look(q: str) -> str:
+        """Look something up."""
+        return str(world)
+
+    graphs.guard_graph(_react(ScriptedModel(script=["done"]), [look]), [budget])

@@ -103,7 +103,7 @@ def effect_of(v: Any) -> Effect | None:
     if isinstance(v, Effect):
         return v
     for attr in ("func", "coroutine"):
-        inner = getattr(v, attr, None)
+        inner = _attr(v, attr)
         if isinstance(inner, Effect):
             return inner
     return None
@@ -256,8 +256,8 @@ class _Walker:
         inside = _Walker(_InTools(self.policy), self.active)
         for name, t in tools.items():
             seen: set[int] = set()
-            fns = [t if isinstance(t, types.FunctionType) else None, getattr(t, "func", None),
-                   getattr(t, "coroutine", None), getattr(t, "__wrapped__", None)]  # a function, a tool, an effect
+            fns = [t if isinstance(t, types.FunctionType) else None, _attr(t, "func"),
+                   _attr(t, "coroutine"), _attr(t, "__wrapped__")]  # a function, a tool, an effect
             for attr in ("_run", "_arun"):  # a BaseTool subclass of the app's own
                 m = getattr(type(t), attr, None)
                 if isinstance(m, types.FunctionType) and not _trusted(m):
@@ -265,7 +265,7 @@ class _Walker:
             for fn in fns:
                 if fn is None:
                     continue
-                owner = getattr(fn, "__self__", None)
+                owner = _attr(fn, "__self__")
                 for why in inside.function(fn, seen, owner=owner if owner is t else None):
                     yield f"{why} (inside the tool {name!r})"
 
@@ -325,8 +325,17 @@ def _is_graph(obj: Any) -> bool:
     return _lc(obj, "Pregel") and isinstance(getattr(getattr(obj, "builder", None), "nodes", None), dict)
 
 
+def _attr(obj: Any, name: str) -> Any:
+    """`getattr(obj, name, None)`, also for an object whose `__getattr__` raises something else (a proxy
+    of a context variable, say): the walk reads what nodes hold, whatever it is."""
+    try:
+        return getattr(obj, name, None)
+    except Exception:  # noqa: BLE001 - an attribute that cannot be read is not there
+        return None
+
+
 def _tools(obj: Any) -> dict[str, Any] | None:
-    tools = getattr(obj, "tools_by_name", None)
+    tools = _attr(obj, "tools_by_name")
     return tools if isinstance(tools, dict) else None
 
 
@@ -408,10 +417,10 @@ def _gated_by_wrapper(obj: Any, policy: Policy, depth: int = 0) -> bool:
     """Whether a tool node's tool-call wrapper (create_agent's chain of middlewares) reaches a gate: a
     bound method of a mediated object (a `GuardMiddleware`), through closures and partials."""
     if depth == 0:
-        return any(_gated_by_wrapper(getattr(obj, a, None), policy, 1) for a in ("_wrap_tool_call", "_awrap_tool_call"))
+        return any(_gated_by_wrapper(_attr(obj, a), policy, 1) for a in ("_wrap_tool_call", "_awrap_tool_call"))
     if obj is None or depth > 8:
         return False
-    owner = getattr(obj, "__self__", None)
+    owner = _attr(obj, "__self__")
     if owner is not None and policy.mediated(owner):
         return True
     if isinstance(obj, functools.partial):
