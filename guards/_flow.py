@@ -65,7 +65,7 @@ from typing import Any
 from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
-                     _norm_of, _num, _phrase, _spelling, _text, _users_forms, _value_form, _words, _written)
+                     _norm_of, _num, _phrase, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _Index, _Needles
 from ._joins import _MAX_VALUES, _digit_label, _orders, _Places, _spans, _text_label, _TooMany, _unit_cuts
@@ -491,8 +491,10 @@ class PrivacyFlow(_Threads, _Results):
         seen = [0]
         plain = all(t.isascii() for t in parts)  # folding changes no word: no word to tie to its place
         try:
-            if _unit_cuts(_units_of(parts), idx, apart=True):
-                raise _TooMany  # digits cut within the texts: which value, as written, is not worked out
+            if _unit_cuts(_units_of(parts), idx, apart=True) or any(_written_out(p) for p in parts):
+                # digits cut within the texts, or a number in exponent form: which value, as written, is
+                # not worked out (the question is asked each time)
+                raise _TooMany
             orders, _cut, more = _orders(parts, idx)
             if more:  # values cut across more pairs of texts than are joined: not all of them are named
                 raise _TooMany

@@ -224,11 +224,6 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
             who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
             if who is not None:
                 owners[d] = who
-            bare = d.lstrip("0")  # written as a number, its leading zeros go: 078051120 as 78051120
-            if bare != d and len(bare) >= MIN_DIGITS:
-                digits.add(bare)
-                if who is not None:
-                    owners[bare] = who
             if len(d) > MIN_DIGITS and (" " in run or "\t" in run):
                 for piece in run.split():
                     p = _NOT_DIGIT.sub("", piece)
@@ -260,13 +255,18 @@ def _track_forms(text: str) -> tuple[str | None, str | None, tuple[str, ...], tu
             tuple(t for t in alnum if t != n), digits, owners)
 
 
+_DIGITS_RE = re.compile(r"\d+")
 _DIGITS: dict[str, str] = {}
 """Digits of texts that recur (an argument is read by `label` and again by the guard's joined check), bounded."""
 
 
-_EXPONENT = re.compile(r"(\d+)(?:\.(\d*))?\s?(?:[eE]|\s?[x×*·]\s?10\s?(?:\^|\*\*))\s?\+?(\d{1,3})(?!\d)")
+_EXPONENT = re.compile(r"(\d+)(?:\.(\d*))?\s*(?:[eE]|(?:[xX×*·⋅]|\\times|\\cdot)\s*10\s*(?:\^|\*\*)\s*[({]?)"
+                       r"\s*\+?(\d{1,3})[)}]?(?!\d)")
 """A number written with a positive exponent: 89370400440532013e3, 8.9370400440532013e19, 7.805112 E7,
-7.805112×10^7, 7.805112*10**7."""
+7.805112×10^7, 7.805112*10**7, 7.805112 x 10^(7), 7.805112\\times10^{7} (and 10⁷: `_SUPERSCRIPT`)."""
+_SUPERSCRIPT = re.compile(r"(?<=10)\s?([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+"""An exponent written in superscript digits after a 10, which folding would make ordinary digits."""
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _MAX_EXPONENT = 64
 
 
@@ -280,11 +280,13 @@ def _expanded(m: re.Match[str]) -> str:
 
 
 def _written_out(text: str) -> str | None:
-    """The text with its numbers in exponent form written out in full; None if it holds none (the
-    exponent's digits would otherwise hide the digits of a value: 0780511 E 20)."""
+    """The text (as written, before folding) with its numbers in exponent form written out in full,
+    folded; None if it holds none (the exponent's digits would otherwise hide the digits of a value:
+    0780511 E 20)."""
     if "e" in text or "E" in text or "10" in text:
-        out = _EXPONENT.sub(_expanded, text)
-        if out != text:
+        raised = _SUPERSCRIPT.sub(lambda m: "^" + m.group(1).translate(_SUPERSCRIPTS), text) if not text.isascii() else text
+        out = _EXPONENT.sub(_expanded, _fold(raised))
+        if out != _fold(text):
             return out
     return None
 
@@ -292,14 +294,19 @@ def _written_out(text: str) -> str | None:
 def _digits_of(text: str) -> str:
     """The digits of a text in order, everything else dropped: what a digit token is looked up in. A
     text with a number in exponent form has its digits as written, then (after a "|", which no digit
-    token holds) with the number's digits written out."""
+    token holds) with the number's digits written out; and each whole number of five digits or more
+    with a leading zero put back (a value written as a number loses it: 078051120 as 78051120)."""
     d = _DIGITS.get(text)
     if d is None:
         folded = _fold(text)
         d = _NOT_DIGIT.sub("", folded)
-        out = _written_out(folded)
+        out = _written_out(text)
         if out is not None:
             d = f"{d}|{_NOT_DIGIT.sub('', out)}"
+        padded = [n for n in _DIGITS_RE.findall(folded if out is None else f"{folded} {out}")
+                  if len(n) >= MIN_DIGITS - 1 and n[0] != "0"]
+        if padded:
+            d = "|0".join((d, *padded))
         if len(text) <= 4096:
             if len(_DIGITS) >= 8192:
                 _DIGITS.clear()
@@ -307,7 +314,6 @@ def _digits_of(text: str) -> str:
     return d
 
 
-_DIGITS_RE = re.compile(r"\d+")
 _UNITS: dict[str, tuple[tuple[str, int, int], ...]] = {}
 """Digit units of texts that recur, bounded."""
 
@@ -322,7 +328,7 @@ def _digit_units(text: str) -> tuple[tuple[str, int, int], ...]:
     if units is None:
         folded = _fold(text)
         out: list[tuple[str, int, int]] = []
-        written = _written_out(folded)
+        written = _written_out(text)
         group = 0
         for m in itertools.chain(_DIGIT_RUN.finditer(folded), _DIGIT_RUN.finditer(written or "")):
             run = m.group(0)

@@ -73,18 +73,49 @@ def _unit_cuts(units: Sequence[tuple[str, Any, int]], idx: _Index, *, apart: boo
     """The labels of the digit tokens cut across the digit units of texts (`_digit_units`, each group
     made unique to its text): a value cut in two within one argument or across several, in either
     order, whatever stands between the pieces, and in three with a whole unit as its middle piece
-    while at most `_THROUGH` units hold digits. With `apart`, not a value found only as it is written
-    whole (its pieces side by side, in order, within one run). Past the bound on cut tests, the
-    texts are labelled the user's alone (fail closed)."""
-    if len(units) < 2 or not idx.digits:
+    while at most `_THROUGH` runs hold digits; the outer pieces `_MIN_PIECE` digits or more (shorter
+    ones meet everywhere: "Paid $278 on 05/11/20" is no SSN). With `apart`, not a value found only as
+    it is written whole (its pieces side by side, in order, within one run). Texts with more than
+    `_MAX_UNITS` units are not read for such cuts (a bound the call's author can pass by padding);
+    past the bound on cut tests, they are labelled the user's alone (fail closed)."""
+    if len(units) < 2 or len(units) > _MAX_UNITS or not idx.digits:
         return []
+    groups: dict[Any, int] = {}
+    for _d, group, _place in units:
+        groups[group] = groups.get(group, 0) + 1
+    runs = sum(1 for n in groups.values() if n == 1)  # a run is a group of its own; its pieces share one
+    forms = [u[0] for u in units]
     try:
-        cut, _capped = idx.cut_across("digits", [u[0] for u in units], through=len(units) <= _THROUGH)
+        cut, _capped = idx.cut_across("digits", forms, through=runs <= _THROUGH)
     except TooManyCuts:
         return [_UNCUT]
     digits = idx.digits
-    return [digits[value] for value, orders in cut.items()
-            if not (apart and orders and all(_written_whole(units, o) for o in orders))]
+    out = []
+    for value, orders in cut.items():
+        kept = [o for o in orders if _long_pieces(value, [forms[k] for k in o])]
+        if orders and not kept:
+            continue
+        if apart and kept and all(_written_whole(units, o) for o in kept):
+            continue
+        out.append(digits[value])
+    return out
+
+
+_MIN_PIECE = 3
+"""The fewest digits an outer piece of a value cut within texts has to be found."""
+_MAX_UNITS = 64
+"""The most digit units of one audience's texts read for values cut within them."""
+
+
+def _long_pieces(value: str, forms: list[str]) -> bool:
+    """Whether `value` is cut across `forms` (the first ending with its first piece, a whole middle
+    form, the last starting with the rest) with outer pieces of at least `_MIN_PIECE` digits."""
+    middle = forms[1] if len(forms) == 3 else ""
+    for k in range(_MIN_PIECE, len(value) - len(middle) - _MIN_PIECE + 1):
+        if (forms[0].endswith(value[:k]) and value[k:k + len(middle)] == middle
+                and forms[-1].startswith(value[k + len(middle):])):
+            return True
+    return False
 
 
 def _written_whole(units: Sequence[tuple[str, Any, int]], order: tuple[int, ...]) -> bool:

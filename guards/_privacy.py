@@ -309,7 +309,7 @@ class PrivacyGuard:
         return lbl or PUBLIC
 
     def _approved(self, thread_id: str, context_journal: Any = None, call_id: str = "",
-                  lineage: Mapping[str, str] | None = None) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
+                  lineage: Mapping[str, tuple[str, str]] | None = None) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
         """(tool, recipient) -> the origins (sources) and the values (digests) a person approved "for this
         recipient" on this thread, in answer to this guard's questions about calls other than `call_id`,
         from the journal: a later disclosure is covered only when its origins and its values are among
@@ -329,7 +329,7 @@ class PrivacyGuard:
                 call, kind = str(e.data.get("late_for")), _KIND_OF.get(e.data.get("type"), "rejected")
             if call == call_id:
                 continue  # a call's own answers are replayed to it in order: they cover later calls only
-            if lineage is not None and lineage.get(call) != e.tool:
+            if lineage is not None and lineage.get(call) != (e.tool, str(e.data.get("task", ""))):
                 continue  # given on a branch this conversation is not on (rewound, or begun anew under its id)
             # an answer answers the question of its call, task and place among that task's questions
             key = (call, e.data.get("task"), e.data.get("ask"))
@@ -354,29 +354,30 @@ class PrivacyGuard:
         return out
 
 
-def _lineage(state: Any, keys: Collection[str]) -> dict[str, str] | None:
-    """The calls a guard node ran in the conversation a proposal is made in: call id -> tool, from the
-    tool messages in its state that a node wrote for a call it ran (committed, ran or failed: not a
-    refusal, which a model can provoke by writing an old call's id again). An answer counts for later
-    calls only while the call it was given for is among them, so a thread rewound to before the
-    question (a fork of an earlier checkpoint), or begun anew under the same id, holds no approval
-    it was not given. None when the state holds no messages (nothing to tell branches apart by)."""
+def _lineage(state: Any, keys: Collection[str]) -> dict[str, tuple[str, str]]:
+    """The calls a guard node ran in the conversation a proposal is made in: call id -> (tool, the
+    LangGraph task that ran it), from the tool messages in its state that a node wrote for a call it
+    let through (committed, ran or failed: not a refusal, which a model can provoke by writing an old
+    call's id again). An answer counts for later calls only while the call it was given for ran in
+    the task that asked, in this conversation: a thread rewound to before the question (a fork of an
+    earlier checkpoint: new tasks), or begun anew under the same id, holds no approval it was not
+    given, even where the model writes the old call again word for word (the node replays it in a new
+    task). No messages: no call, so no approval (fail closed)."""
     if isinstance(state, Mapping) and len(state) == 1 and "state" in state:
         state = state["state"]  # a node's state that is no mapping, as the guard node hands it on
     mapping = isinstance(state, Mapping)
-    found: dict[str, str] | None = None
+    found: dict[str, tuple[str, str]] = {}
     for key in keys:
         messages = state.get(key) if mapping else getattr(state, key, None)
         if not isinstance(messages, list):
             continue
-        found = {} if found is None else found
         for m in messages:
             artifact = getattr(m, "artifact", None)
             info = artifact.get("vfa") if isinstance(artifact, Mapping) else None
             cid, name = getattr(m, "tool_call_id", None), getattr(m, "name", None)
             if (isinstance(info, Mapping) and info.get("outcome") in _RAN and isinstance(cid, str)
                     and isinstance(name, str)):
-                found[cid] = name
+                found[cid] = (name, str(info.get("task", "")))
     return found
 
 

@@ -47,6 +47,10 @@ def _send(read: tuple[str, dict[str, Any]], subject: str, body: str) -> tuple[Wo
     ("id", "7.805112×10^7"),  # exponent notations, its leading zero dropped
     ("id", "7.805112*10**7"),
     ("id", "7805112 E1"),
+    ("id", "7.805112×10⁷"),  # a superscript exponent, which folding makes ordinary digits
+    ("id", "7.805112\\times10^{7}"),
+    ("id", "7.805112 x 10^(7)"),
+    ("ids", "1120 x 05 x 078, call 555-123-4567 or 555-123-4568, on 2026-06-20 or 2026-06-21"),  # runs, not units, bound a cut in three
 ])
 def test_an_ssn_cut_within_arguments_is_denied(subject: str, body: str) -> None:
     world, outcome = _send(W2, subject, body)
@@ -71,17 +75,24 @@ def test_an_ssn_written_as_a_number_without_its_leading_zero_is_denied() -> None
     assert outcome == "denied" and world.sent == []
 
 
-def test_digits_that_spell_no_value_still_go() -> None:
-    world, outcome = _send(W2, "Taxes", "Meet on 2026-06-20 at 10:30, room 4, about 1200 dollars")
+@pytest.mark.parametrize("body", [
+    "Meet on 2026-06-20 at 10:30, room 4, about 1200 dollars",
+    "Paid $278 on 05/11/20.",  # 78 and 051120 side by side spell the SSN without its zero: no piece of three
+    "Room 78 is booked for the 05/11/20 review",
+])
+def test_digits_that_spell_no_value_still_go(body: str) -> None:
+    world, outcome = _send(W2, "Taxes", body)
     assert outcome == "committed" and len(world.sent) == 1
 
 
 def test_the_forms_digits_are_read_in() -> None:
-    assert _digits_of("a 12e3 b") == "123|12000" and _digits_of("1.25e1") == "1251|125"
+    assert _digits_of("a 12e3 b") == "123|12000|012000" and _digits_of("1.25e1") == "1251|125"
     assert _digits_of("9e999") == "9999"  # an exponent past the bound is read as written
     assert [d for d, _group, _place in _digit_units("078-05 (page 2) 1120")] == ["07805", "078", "05", "21120", "2", "1120"]
     assert _digit_units("1120-07805") == (("112007805", 0, 0), ("1120", 1, 0), ("07805", 1, 1))
-    assert _digits_of("7.805112*10**7").endswith("|78051120") and _digits_of("7805112 E1") == "78051121|78051120"
+    # as written | written out | each whole number of five digits or more with a leading zero put back
+    assert _digits_of("7805112 E1") == "78051121|78051120|07805112|078051120"
+    assert _digits_of("7.805112×10⁷").split("|")[1] == "78051120"
 
 
 def test_an_exponent_hides_no_digits_written_before_it() -> None:

@@ -667,6 +667,9 @@ def _content(result: Any) -> str:
 def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "success",
              verdict: Any = None) -> ToolMessage:
     info: dict[str, Any] = {"outcome": outcome}
+    task = current_task()
+    if task:  # the run that wrote it: a question's answer counts for later calls of the same conversation only
+        info["task"] = task
     if verdict is not None:  # as the model reads it: evidence kept for the journal alone ("_" keys) left out
         info["verdict"] = verdict.model_dump(mode="json")
         evidence = info["verdict"].get("evidence")
