@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from test_privacy_integrity import mail_effect
 
@@ -77,3 +78,17 @@ def test_a_cause_keeps_no_resolved_value() -> None:
     text = "KeyError: 078-05-1120 (tags a, 4711) for ann"
     assert _unresolved(text, proposed, resolved) == "KeyError: «ssn:0123456789abcdef» (tags a, «n:fedcba9876543210») for ann"
     assert _unresolved(text, proposed, None) == text  # nothing resolved: nothing to write back
+
+
+@pytest.mark.parametrize(("proposed", "resolved", "text", "private"), [
+    ({"body": "ssn «ssn:fedcbafedcbafedc» please"}, {"body": "ssn 078-05-1120 please"},
+     "ValueError: invalid SSN 078-05-1120", "078-05-1120"),  # a handle inside longer text, quoted alone
+    ({"note": "«n:fedcbafedcbafedc»"}, {"note": "ann\nSSN 078-05-1120"},
+     "ValueError: bad note 'ann\\nSSN 078-05-1120'", "078-05-1120"),  # quoted by its repr
+    ({"amount": "«a:fedcbafedcbafedc»"}, {"amount": 1234567}, "ValueError: amount 1,234,567 over", "234"),
+    ({"amount": "«a:fedcbafedcbafedc»"}, {"amount": 1234567}, "ValueError: amount 1234567.0 over", "234"),
+])
+def test_a_cause_keeps_no_resolved_value_however_quoted(proposed: Any, resolved: Any, text: str, private: str) -> None:
+    from vfa._guard_node import _unresolved
+
+    assert private not in _unresolved(text, proposed, resolved)

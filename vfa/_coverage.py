@@ -244,7 +244,9 @@ class _Walker:
                 m = m.__func__ if isinstance(m, (staticmethod, classmethod)) else m
                 if isinstance(m, types.FunctionType):
                     methods.append(m)
-        yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__)
+        # a tool node the code only reads (its tools, to list or bind them), never runs nor hands on
+        read = frozenset(id(v) for v in values if _tools(v) is not None and _only_read(fn, v))
+        yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__, read)
         for m in methods:
             yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
 
@@ -265,15 +267,16 @@ class _Walker:
             for fn in fns:
                 if fn is None:
                     continue
-                owner = _attr(fn, "__self__")
-                for why in inside.function(fn, seen, owner=owner if owner is t else None):
+                owner = _attr(fn, "__self__")  # a bound method's instance: the attributes its code names
+                for why in inside.function(fn, seen, owner=None if isinstance(owner, types.ModuleType) else owner):
                     yield f"{why} (inside the tool {name!r})"
 
-    def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None) -> Iterator[str]:
+    def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None,
+                 read: frozenset[int] = frozenset()) -> Iterator[str]:
         for v in values:
             items = list(v.values() if isinstance(v, dict) else v)[:64] if isinstance(v, (list, tuple, dict)) else [v]
             for item in items:
-                why = self.value(item, where)
+                why = self.value(item, where, read)
                 if why:
                     yield why
             if isinstance(v, types.FunctionType) and v.__module__ == module and not self.policy.known(v):
@@ -285,15 +288,13 @@ class _Walker:
         if isinstance(v, types.FunctionType) and not self.policy.known(v):
             yield from self.function(v, seen)
 
-    def value(self, v: Any, where: str) -> str | None:
+    def value(self, v: Any, where: str, read: frozenset[int] = frozenset()) -> str | None:
         if self.policy.mediated(v):
             return None
         why = self.policy.value(v, where)
         if why is None and _parts(v) is None and not _is_graph(v):
             tools = _tools(v)  # a tool node the node's code holds and runs itself (a wrapper that logs)
-            own = getattr(v, "__dict__", None)
-            if tools is not None and not (isinstance(own, dict) and own.get("__vfa_gated_as_node__")) \
-                    and not _gated_by_wrapper(v, self.policy):
+            if tools is not None and id(v) not in read and not _gated_by_wrapper(v, self.policy):
                 why = self.policy.tool_node(tools)
                 why = why and f"holds {why} {where}"
         if why is None and _is_graph(v) and id(v) not in self.active:
@@ -377,6 +378,38 @@ def _class_attribute(klass: type, name: str) -> Any:
     return None
 
 
+_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_NAME", "LOAD_FAST", "LOAD_CLASSDEREF"})
+_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "transform", "atransform",
+                   "func", "afunc", "_func", "_afunc", "pipe", "with_config", "with_retry", "with_fallbacks",
+                   "__call__", "bind", "_run_one", "_arun_one"})
+"""Attributes of a runnable that run it, or make another runnable that does."""
+
+
+def _only_read(fn: types.FunctionType, v: Any) -> bool:
+    """Whether `fn`'s code uses `v` (a global or a closure cell of it) only to read an attribute other
+    than one that runs it (`tools_by_name`, to list the node's tools): never calls, runs or hands it on."""
+    code = fn.__code__
+    names = {n for n, x in fn.__globals__.items() if x is v} if any(
+        fn.__globals__.get(n) is v for n in code.co_names) else set()
+    cells = fn.__closure__ or ()
+    names |= {code.co_freevars[i] for i, c in enumerate(cells) if _has_contents(c) and c.cell_contents is v}
+    if not names:
+        return False
+    try:
+        import dis
+
+        ops = list(dis.get_instructions(fn))
+    except Exception:  # noqa: BLE001 - code that cannot be read is not known to only read
+        return False
+    if any(isinstance(c, types.CodeType) for c in code.co_consts):
+        return False  # nested code (a lambda, a comprehension) may use it: not read here
+    for op, nxt in zip(ops, ops[1:]):
+        if op.opname in _LOADS and op.argval in names:
+            if nxt.opname not in ("LOAD_ATTR", "LOAD_METHOD") or nxt.argval in _RUNS:
+                return False
+    return True
+
+
 def _code_names(code: types.CodeType) -> Iterator[str]:
     yield from code.co_names
     for const in code.co_consts:
@@ -413,21 +446,37 @@ class _InTools(Policy):
         return self.outer.for_graph(graph)
 
 
-def _gated_by_wrapper(obj: Any, policy: Policy, depth: int = 0) -> bool:
-    """Whether a tool node's tool-call wrapper (create_agent's chain of middlewares) reaches a gate: a
-    bound method of a mediated object (a `GuardMiddleware`), through closures and partials."""
-    if depth == 0:
-        return any(_gated_by_wrapper(_attr(obj, a), policy, 1) for a in ("_wrap_tool_call", "_awrap_tool_call"))
-    if obj is None or depth > 8:
+def _gated_by_wrapper(obj: Any, policy: Policy) -> bool:
+    """Whether a tool node's tool-call wrappers (create_agent's chain of middlewares) each reach a gate
+    (a bound method of a mediated object: a `GuardMiddleware`) and no middleware of the app's own, which
+    could run a tool itself before the gate sees the call (only LangChain's own may stand beside it)."""
+    wrappers = [w for w in (_attr(obj, "_wrap_tool_call"), _attr(obj, "_awrap_tool_call")) if w is not None]
+    if not wrappers:
         return False
-    owner = _attr(obj, "__self__")
-    if owner is not None and policy.mediated(owner):
-        return True
-    if isinstance(obj, functools.partial):
-        return _gated_by_wrapper(obj.func, policy, depth + 1)
-    fn = getattr(obj, "__func__", obj)
-    return any(_gated_by_wrapper(c.cell_contents, policy, depth + 1)
-               for c in getattr(fn, "__closure__", None) or () if _has_contents(c) and callable(c.cell_contents))
+    for w in wrappers:
+        owners: list[Any] = []
+        _owners(w, owners, 0)
+        if not any(policy.mediated(o) for o in owners) or any(
+                not policy.mediated(o) and not _trusted(o) for o in owners):
+            return False
+    return True
+
+
+def _owners(fn: Any, out: list[Any], depth: int) -> None:
+    """The objects whose bound methods a wrapper reaches through closures and partials."""
+    if fn is None or depth > 8:
+        return
+    owner = _attr(fn, "__self__")
+    if owner is not None and not isinstance(owner, types.ModuleType):
+        out.append(owner)
+        return
+    if isinstance(fn, functools.partial):
+        _owners(fn.func, out, depth + 1)
+        return
+    f = _attr(fn, "__func__") or fn
+    for c in _attr(f, "__closure__") or ():
+        if _has_contents(c) and callable(c.cell_contents):
+            _owners(c.cell_contents, out, depth + 1)
 
 
 def _spec_tools(obj: Any) -> dict[str, Any]:

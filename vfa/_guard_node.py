@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import inspect
 import json
+import re
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -607,8 +608,15 @@ def _questions_of(result: ChainResult) -> list[Escalate]:
 
 def _unresolved(text: str, proposed: Any, resolved: Any) -> str:
     """`text` with each value the flow resolved for the effect written back as the argument the model
-    gave (its handle): an error's cause keeps no private value the journal would not hold otherwise."""
+    gave (its handle): an error's cause keeps no private value the journal would not hold otherwise. A
+    handle inside longer text is matched to its value by the text around it; a value is looked for as
+    its text, its repr, and a number also grouped by thousands and as a float."""
     swaps: dict[str, str] = {}
+
+    def swap(value: Any, token: str) -> None:
+        for form in _forms_of(value):
+            if form and form != token:
+                swaps.setdefault(form, token)
 
     def pair(p: Any, r: Any) -> None:
         if isinstance(p, Mapping) and isinstance(r, Mapping):
@@ -619,15 +627,37 @@ def _unresolved(text: str, proposed: Any, resolved: Any) -> str:
             for a, b in zip(p, r):
                 pair(a, b)
         elif isinstance(p, str) and p != r:
-            value = r if isinstance(r, str) else _repr(r, 4096)
-            if value:
-                swaps[value] = p
+            tokens = _TOKEN.findall(p)
+            if tokens and isinstance(r, str) and _TOKEN.sub("", p).strip():  # handles inside longer text
+                pattern = "".join(re.escape(part) if k % 2 == 0 else "(.*?)" for k, part in enumerate(_TOKEN.split(p)))
+                m = re.fullmatch(pattern, r, re.S)
+                if m is not None:
+                    for token, value in zip(tokens, m.groups()):
+                        swap(value, token)
+                    return
+            swap(r, p)
 
     if resolved is not None:
         pair(proposed, resolved)
     for value in sorted(swaps, key=len, reverse=True):  # a longer value first: one holding another stays whole
         text = text.replace(value, swaps[value])
     return text
+
+
+_TOKEN = re.compile(r"(«[^«»\s]{1,64}»)")
+"""A handle-shaped token (the flow's own are checked by the flow; this only finds where values stood)."""
+
+
+def _forms_of(value: Any) -> list[str]:
+    """How an error may quote a value: its text, its repr, a number grouped by thousands or as a float."""
+    if isinstance(value, str):
+        return [value, repr(value)[1:-1]]
+    forms = [str(value), _repr(value, 4096)]
+    if isinstance(value, int) and not isinstance(value, bool):
+        forms += [f"{value:,}", f"{value:_}", str(float(value)) if abs(value) < 2**53 else ""]
+    elif isinstance(value, float):
+        forms += [f"{value:,}"]
+    return forms
 
 
 def _shown(observe: Callable[[], str], what: str) -> str:

@@ -1,0 +1,54 @@
+"""A create_agent whose tool calls pass a middleware of the app's own beside its GuardMiddleware (one that
+may run a tool itself, a cache or a fast path) is not taken for guarded by the coverage check: only
+LangChain's own middlewares may stand beside the gate (red team 51)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain.agents import create_agent
+from langchain.agents.middleware import AgentMiddleware
+from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.tools import tool
+
+import graphs
+from graphs import GuardMiddleware
+from vfa import ALLOW, CoverageError, Deny, guard
+from vfa.testing import ScriptedModel
+
+PAID: list[Any] = []
+
+
+@guard
+def budget(p, c):
+    return ALLOW if p.args.get("amount", 0) <= 100 else Deny(reason="over 100")
+
+
+@tool
+def pay(to: str, amount: int) -> str:
+    """Pay `amount` to `to`."""
+    PAID.append((to, amount))
+    return "paid"
+
+
+class FastPath(AgentMiddleware):
+    """Runs `pay` itself (e.g. from a local queue), handing every other call on."""
+
+    def wrap_tool_call(self, request: Any, handler: Any) -> Any:
+        if request.tool_call["name"] == "pay":
+            out = request.tool.invoke(request.tool_call["args"])
+            return ToolMessage(str(out), tool_call_id=request.tool_call["id"], name="pay")
+        return handler(request)
+
+
+def test_outer_middleware_bypassing_the_gate_is_named() -> None:
+    model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
+    agent = create_agent(model, [pay], middleware=[FastPath(), GuardMiddleware([budget])])
+    PAID.clear()
+    try:
+        graphs.check_coverage(agent)
+    except CoverageError:
+        return  # intended: the gate is not on every path of the wrapper
+    agent.invoke({"messages": [HumanMessage("go")]})
+    pytest.fail(f"create_agent passed coverage, paid {PAID} past the budget guard")
