@@ -26,9 +26,14 @@ def budget(p, c):
     return ALLOW if p.args.get("amount", 0) <= 100 else Deny(reason="over 100")
 
 
+PAID: list[Any] = []
+"""What `pay` paid, for the tests that run a graph."""
+
+
 @tool
 def pay(to: str, amount: int) -> str:
     """Pay `amount` to `to`."""
+    PAID.append((to, amount))
     return "paid"
 
 

@@ -9,27 +9,13 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import HumanMessage
-from langchain_core.tools import tool
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
+from test_coverage_agents_in_tools import PAID, budget, pay
 
 import graphs
-from vfa import ALLOW, CoverageError, Deny, guard
+from vfa import CoverageError
 from vfa.testing import ScriptedModel
-
-PAID: list[Any] = []
-
-
-@guard
-def budget(p, c):
-    return ALLOW if p.args.get("amount", 0) <= 100 else Deny(reason="over 100")
-
-
-@tool
-def pay(to: str, amount: int) -> str:
-    """Pay `amount` to `to`."""
-    PAID.append((to, amount))
-    return "paid"
 
 
 def _react(tool_node: Any, script: list[Any]) -> StateGraph:

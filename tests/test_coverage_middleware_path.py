@@ -10,26 +10,12 @@ import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware
 from langchain_core.messages import HumanMessage, ToolMessage
-from langchain_core.tools import tool
+from test_coverage_agents_in_tools import PAID, budget, pay
 
 import graphs
 from graphs import GuardMiddleware
-from vfa import ALLOW, CoverageError, Deny, guard
+from vfa import CoverageError
 from vfa.testing import ScriptedModel
-
-PAID: list[Any] = []
-
-
-@guard
-def budget(p, c):
-    return ALLOW if p.args.get("amount", 0) <= 100 else Deny(reason="over 100")
-
-
-@tool
-def pay(to: str, amount: int) -> str:
-    """Pay `amount` to `to`."""
-    PAID.append((to, amount))
-    return "paid"
 
 
 class FastPath(AgentMiddleware):

@@ -8,36 +8,13 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import HumanMessage
-from langchain_core.tools import StructuredTool, tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langchain_core.tools import StructuredTool
 from pydantic import BaseModel
+from test_coverage_agents_in_tools import _react, budget, pay
 
 import graphs
-from vfa import ALLOW, CoverageError, Deny, guard
+from vfa import CoverageError
 from vfa.testing import ScriptedModel
-
-
-@guard
-def budget(p, c):
-    return ALLOW if p.args.get("amount", 0) <= 100 else Deny(reason="over 100")
-
-
-@tool
-def pay(to: str, amount: int) -> str:
-    """Pay `amount` to `to`."""
-    return "paid"
-
-
-def _react(model: Any, tools: list[Any]) -> StateGraph:
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode(tools))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    return b
-
 
 INNER = _react(ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"]), [pay]).compile()
 
