@@ -110,10 +110,13 @@ def test_two_words_for_one_decision_are_one_decision() -> None:
     assert decision_of({"type": "reject", "action": "deny"})["type"] == "reject"
 
 
-def test_an_old_call_id_written_again_by_the_model_holds_no_approval() -> None:
-    """After a new chat under the thread id, the model reuses the approved call's id on a call of its
-    own: the node refuses that call (the id was another call's), and a refusal is no call that ran."""
-    script: list[list[Any]] = []
+@pytest.mark.parametrize("again", ["another call", "the same call"])
+def test_an_old_call_id_written_again_by_the_model_holds_no_approval(again: str) -> None:
+    """After a new chat under the thread id, the model writes the approved call's id again: on a call of
+    its own (the node refuses it: the id was another call's, and a refusal is no call that ran), or on
+    the approved call word for word (the node replays it, in a task of the new conversation, not the
+    one that asked)."""
+    script: list[Any] = []
 
     def rule(messages: list[Any]) -> Any:
         turn = sum(isinstance(m, AIMessage) for m in messages)
@@ -127,8 +130,8 @@ def test_an_old_call_id_written_again_by_the_model_holds_no_approval() -> None:
     app.invoke(Command(resume={out["__interrupt__"][0].id: APPROVE_FOR_RECIPIENT}), CFG)
     assert len(sent) == 1
     app.checkpointer.delete_thread("t")
-    script[:] = [AIMessage("", tool_calls=[{"name": "get_people", "args": {}, "id": "c7"},
-                                           {"name": "get_people", "args": {}, "id": "c1"}]),
+    written = {"name": "get_people", "args": {}} if again == "another call" else mail
+    script[:] = [AIMessage("", tool_calls=[{"name": "get_people", "args": {}, "id": "c7"}, {**written, "id": "c1"}]),
                  AIMessage("", tool_calls=[{**mail, "id": "c8"}])]
     out = app.invoke({"messages": [HumanMessage("hello")]}, CFG)
     assert out.get("__interrupt__") and len(sent) == 1

@@ -9,6 +9,7 @@ from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
+from test_privacy_integrity import mail_tool
 
 import graphs
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
@@ -44,13 +45,7 @@ def test_a_token_laundered_through_a_shared_doc_does_not_take_the_docs_readers()
         """Read a shared document."""
         return dict(docs[doc_id])
 
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
+    send_email = mail_tool(sent)
 
     def rule(ms: list[Any]) -> Any:
         tools_seen = [m for m in ms if m.type == "tool"]
