@@ -294,8 +294,10 @@ def _written_out(text: str) -> str | None:
 def _digits_of(text: str) -> str:
     """The digits of a text in order, everything else dropped: what a digit token is looked up in. A
     text with a number in exponent form has its digits as written, then (after a "|", which no digit
-    token holds) with the number's digits written out; and each whole number of five digits or more
-    with a leading zero put back (a value written as a number loses it: 078051120 as 78051120)."""
+    token holds) with the number's digits written out; and the digits of each run (`_DIGIT_RUN`) of five
+    digits or more with one and with two leading zeros put back (a value written as a number loses
+    them: 078-05-1120 as 78-05-1120, 0048213977 as 48213977), each alone: a run's digits beside
+    another's ("Paid $278 on 05/11/20") are not one number."""
     d = _DIGITS.get(text)
     if d is None:
         folded = _fold(text)
@@ -303,10 +305,10 @@ def _digits_of(text: str) -> str:
         out = _written_out(text)
         if out is not None:
             d = f"{d}|{_NOT_DIGIT.sub('', out)}"
-        padded = [n for n in _DIGITS_RE.findall(folded if out is None else f"{folded} {out}")
-                  if len(n) >= MIN_DIGITS - 1 and n[0] != "0"]
+        runs = [_NOT_DIGIT.sub("", m.group(0)) for t in (folded, out) if t for m in _DIGIT_RUN.finditer(t)]
+        padded = [f"{z}{n}" for n in runs if len(n) >= MIN_DIGITS - 1 and n[0] != "0" for z in ("0", "00")]
         if padded:
-            d = "|0".join((d, *padded))
+            d = "|".join((d, *padded))
         if len(text) <= 4096:
             if len(_DIGITS) >= 8192:
                 _DIGITS.clear()

@@ -76,10 +76,12 @@ def _unit_cuts(units: Sequence[tuple[str, Any, int]], idx: _Index, *, apart: boo
     while at most `_THROUGH` runs hold digits; the outer pieces `_MIN_PIECE` digits or more (shorter
     ones meet everywhere: "Paid $278 on 05/11/20" is no SSN). With `apart`, not a value found only as
     it is written whole (its pieces side by side, in order, within one run). Texts with more than
-    `_MAX_UNITS` units are not read for such cuts (a bound the call's author can pass by padding);
-    past the bound on cut tests, they are labelled the user's alone (fail closed)."""
-    if len(units) < 2 or len(units) > _MAX_UNITS or not idx.digits:
+    `_MAX_UNITS` units, or more ways to cut than the bound on cut tests, are labelled the user's alone
+    (fail closed: padding the call hides no cut)."""
+    if len(units) < 2 or not idx.digits:
         return []
+    if len(units) > _MAX_UNITS:
+        return [_UNCUT]
     groups: dict[Any, int] = {}
     for _d, group, _place in units:
         groups[group] = groups.get(group, 0) + 1

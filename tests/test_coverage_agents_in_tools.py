@@ -1,8 +1,7 @@
 """An agent used as a tool (the supervisor shape): its model proposes calls no gate of the outer graph
 sees, so the coverage check names the tool whose code runs an agent with ungated tools, held directly,
 by a helper of the same module, in a dict of agents or by a `BaseTool` subclass's `_run`; an agent guarded
-by `guard_graph` or by its own `GuardMiddleware`, and a node function that reads the tools of the graph's
-own (gated) ToolNode, pass (red teams 49 and 50)."""
+by `guard_graph` or by its own `GuardMiddleware` passes (red teams 49 to 52)."""
 
 from __future__ import annotations
 
@@ -92,12 +91,14 @@ def test_a_tool_running_a_middleware_guarded_create_agent_passes() -> None:
     graphs.guard_graph(_react(ScriptedModel(script=["done"]), [ask_payments_agent]), [budget])
 
 
-def test_a_node_reading_the_tools_of_the_graphs_own_tool_node_passes() -> None:
+def test_a_node_holding_the_graphs_own_tool_node_is_named() -> None:
+    """Even to read its tools: `tools_by_name` hands them out ungated (`guard_graph` gates a copy of the
+    node), so the check cannot tell reading from running; a node holds the tools' names instead."""
     tool_node = ToolNode([pay])
     model = ScriptedModel(script=["done"])
 
     def agent(s: MessagesState) -> dict[str, Any]:
-        names = sorted(tool_node.tools_by_name)  # e.g. to list or bind the node's tools; never runs it
+        names = sorted(tool_node.tools_by_name)
         assert names == ["pay"]
         return {"messages": [model.invoke(s["messages"])]}
 
@@ -107,7 +108,8 @@ def test_a_node_reading_the_tools_of_the_graphs_own_tool_node_passes() -> None:
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
-    graphs.guard_graph(b, [budget])
+    with pytest.raises(CoverageError, match="hold its tools' names, not the ToolNode"):
+        graphs.guard_graph(b, [budget])
 
 
 def _apps() -> tuple[Any, list[Any]]:

@@ -1,32 +1,40 @@
-"""A node function that runs a ToolNode object itself (a fast path in the agent node, or another graph's
-node invoking a ToolNode this graph gated as a node) is named by the coverage check: `guard_graph` gates
-a copy; only a function that reads the ToolNode's attributes other than those that run it (its tools)
-passes (red team 51)."""
+"""A node function that holds an ungated ToolNode is named however it would run it: itself (a fast path
+in the agent node, or another graph's node invoking a ToolNode this graph gated as a node: `guard_graph`
+gates a copy), through its tools, `__getattribute__` or `with_listeners`; and a middleware made with
+LangChain's `@wrap_tool_call` from a function of the app's own is no LangChain middleware beside a
+GuardMiddleware (red teams 51 and 52)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage
+from langchain.agents import create_agent
+from langchain.agents.middleware import wrap_tool_call
+from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 from test_coverage_agents_in_tools import PAID, budget, pay
 
 import graphs
+from graphs import GuardMiddleware
 from vfa import CoverageError
 from vfa.testing import ScriptedModel
 
 
-def _react(tool_node: Any, script: list[Any]) -> StateGraph:
-    model = ScriptedModel(script=script)
+def _graph(agent_fn: Any, tool_node: Any) -> StateGraph:
     b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
+    b.add_node("agent", agent_fn)
     b.add_node("tools", tool_node)
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
     return b
+
+
+def _react(tool_node: Any, script: list[Any]) -> StateGraph:
+    model = ScriptedModel(script=script)
+    return _graph(lambda s: {"messages": [model.invoke(s["messages"])]}, tool_node)
 
 
 def test_second_graph_running_the_original_toolnode_is_named() -> None:
@@ -77,3 +85,75 @@ def test_same_graph_node_running_the_original_toolnode_is_named() -> None:
         return
     app.invoke({"messages": [HumanMessage("go")]})
     pytest.fail(f"passed coverage and paid {PAID} past the budget guard")
+
+
+def _run(b):
+    PAID.clear()
+    try:
+        app = graphs.guard_graph(b, [budget])
+    except CoverageError:
+        return
+    app.invoke({"messages": [HumanMessage("go")]})
+    pytest.fail(f"passed coverage and paid {PAID} past the budget guard")
+
+
+def test_tools_by_name_read_then_tool_invoked() -> None:
+    tool_node = ToolNode([pay])
+    model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
+
+    def agent(s):
+        msg = model.invoke(s["messages"])
+        out = []
+        for c in msg.tool_calls:  # fast path: runs the held node's tool itself
+            r = tool_node.tools_by_name[c["name"]].invoke(c["args"])
+            out.append(ToolMessage(str(r), tool_call_id=c["id"], name=c["name"]))
+        return {"messages": [msg, *out]}
+
+    _run(_graph(agent, tool_node))
+
+
+def test_getattribute_invoke() -> None:
+    tool_node = ToolNode([pay])
+    model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
+
+    def agent(s):
+        msg = model.invoke(s["messages"])
+        if msg.tool_calls:
+            out = tool_node.__getattribute__("invoke")({"messages": [*s["messages"], msg]})
+            return {"messages": [msg, *out["messages"]]}
+        return {"messages": [msg]}
+
+    _run(_graph(agent, tool_node))
+
+
+def test_with_listeners_invoke() -> None:
+    tool_node = ToolNode([pay])
+    model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
+
+    def agent(s):
+        msg = model.invoke(s["messages"])
+        if msg.tool_calls:
+            out = tool_node.with_listeners().invoke({"messages": [*s["messages"], msg]})
+            return {"messages": [msg, *out["messages"]]}
+        return {"messages": [msg]}
+
+    _run(_graph(agent, tool_node))
+
+
+def test_decorated_wrap_tool_call_beside_gate() -> None:
+    @wrap_tool_call
+    def fast_path(request: Any, handler: Any) -> Any:
+        if request.tool_call["name"] == "pay":
+            out = request.tool.invoke(request.tool_call["args"])
+            return ToolMessage(str(out), tool_call_id=request.tool_call["id"], name="pay")
+        return handler(request)
+
+    model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
+    agent = create_agent(model, [pay], middleware=[fast_path, GuardMiddleware([budget])])
+    PAID.clear()
+    try:
+        graphs.check_coverage(agent)
+    except CoverageError:
+        return
+    agent.invoke({"messages": [HumanMessage("go")]})
+    pytest.fail(f"create_agent passed coverage, paid {PAID} past the budget guard")

@@ -70,8 +70,16 @@ def test_an_iban_cut_or_rewritten_is_denied(subject: str, body: str) -> None:
     assert outcome == "denied" and world.sent == []
 
 
-def test_an_ssn_written_as_a_number_without_its_leading_zero_is_denied() -> None:
-    world, outcome = _send(W2, "id", "78051120")
+@pytest.mark.parametrize("body", ["78051120", "78-05-1120", "id 78 05 1120", "7805-1120"])
+def test_an_ssn_written_without_its_leading_zero_is_denied(body: str) -> None:
+    world, outcome = _send(W2, "id", body)
+    assert outcome == "denied" and world.sent == []
+
+
+def test_a_cut_padded_past_the_bound_on_units_is_denied() -> None:
+    """Past 64 digit units the texts are labelled the user's alone: padding a call hides no cut."""
+    pages = " ".join(str(n) for n in range(1, 70))
+    world, outcome = _send(W2, "notes", f"1120 then 078-05. Pages: {pages}")
     assert outcome == "denied" and world.sent == []
 
 
@@ -86,13 +94,15 @@ def test_digits_that_spell_no_value_still_go(body: str) -> None:
 
 
 def test_the_forms_digits_are_read_in() -> None:
-    assert _digits_of("a 12e3 b") == "123|12000|012000" and _digits_of("1.25e1") == "1251|125"
+    assert _digits_of("a 12e3 b") == "123|12000|012000|0012000" and _digits_of("1.25e1") == "1251|125"
     assert _digits_of("9e999") == "9999"  # an exponent past the bound is read as written
     assert [d for d, _group, _place in _digit_units("078-05 (page 2) 1120")] == ["07805", "078", "05", "21120", "2", "1120"]
     assert _digit_units("1120-07805") == (("112007805", 0, 0), ("1120", 1, 0), ("07805", 1, 1))
-    # as written | written out | each whole number of five digits or more with a leading zero put back
-    assert _digits_of("7805112 E1") == "78051121|78051120|07805112|078051120"
+    # as written | written out | each run of five digits or more with one and two leading zeros put back
+    assert _digits_of("7805112 E1") == "78051121|78051120|07805112|007805112|078051120|0078051120"
     assert _digits_of("7.805112×10⁷").split("|")[1] == "78051120"
+    assert "0048213977" in _digits_of("ref 48213977").split("|")  # an account of two leading zeros
+    assert "078051120" not in _digits_of("Paid $278 on 05/11/20.")  # each run alone
 
 
 def test_an_exponent_hides_no_digits_written_before_it() -> None:

@@ -244,9 +244,7 @@ class _Walker:
                 m = m.__func__ if isinstance(m, (staticmethod, classmethod)) else m
                 if isinstance(m, types.FunctionType):
                     methods.append(m)
-        # a tool node the code only reads (its tools, to list or bind them), never runs nor hands on
-        read = frozenset(id(v) for v in values if _tools(v) is not None and _only_read(fn, v))
-        yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__, read)
+        yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__)
         for m in methods:
             yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
 
@@ -271,12 +269,11 @@ class _Walker:
                 for why in inside.function(fn, seen, owner=None if isinstance(owner, types.ModuleType) else owner):
                     yield f"{why} (inside the tool {name!r})"
 
-    def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None,
-                 read: frozenset[int] = frozenset()) -> Iterator[str]:
+    def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None) -> Iterator[str]:
         for v in values:
             items = list(v.values() if isinstance(v, dict) else v)[:64] if isinstance(v, (list, tuple, dict)) else [v]
             for item in items:
-                why = self.value(item, where, read)
+                why = self.value(item, where)
                 if why:
                     yield why
             if isinstance(v, types.FunctionType) and v.__module__ == module and not self.policy.known(v):
@@ -288,15 +285,17 @@ class _Walker:
         if isinstance(v, types.FunctionType) and not self.policy.known(v):
             yield from self.function(v, seen)
 
-    def value(self, v: Any, where: str, read: frozenset[int] = frozenset()) -> str | None:
+    def value(self, v: Any, where: str) -> str | None:
         if self.policy.mediated(v):
             return None
         why = self.policy.value(v, where)
         if why is None and _parts(v) is None and not _is_graph(v):
-            tools = _tools(v)  # a tool node the node's code holds and runs itself (a wrapper that logs)
-            if tools is not None and id(v) not in read and not _gated_by_wrapper(v, self.policy):
+            # a tool node the node's code holds, to run it (a wrapper that logs) or to read its tools,
+            # which hands them out ungated: hold the tools' names instead
+            tools = _tools(v)
+            if tools is not None and not _gated_by_wrapper(v, self.policy):
                 why = self.policy.tool_node(tools)
-                why = why and f"holds {why} {where}"
+                why = why and f"holds {why} {where} (hold its tools' names, not the ToolNode)"
         if why is None and _is_graph(v) and id(v) not in self.active:
             inner = _Walker(self.policy.for_graph(v), self.active)
             inner.graph(v, "")
@@ -378,38 +377,6 @@ def _class_attribute(klass: type, name: str) -> Any:
     return None
 
 
-_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_NAME", "LOAD_FAST", "LOAD_CLASSDEREF"})
-_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "transform", "atransform",
-                   "func", "afunc", "_func", "_afunc", "pipe", "with_config", "with_retry", "with_fallbacks",
-                   "__call__", "bind", "_run_one", "_arun_one"})
-"""Attributes of a runnable that run it, or make another runnable that does."""
-
-
-def _only_read(fn: types.FunctionType, v: Any) -> bool:
-    """Whether `fn`'s code uses `v` (a global or a closure cell of it) only to read an attribute other
-    than one that runs it (`tools_by_name`, to list the node's tools): never calls, runs or hands it on."""
-    code = fn.__code__
-    names = {n for n, x in fn.__globals__.items() if x is v} if any(
-        fn.__globals__.get(n) is v for n in code.co_names) else set()
-    cells = fn.__closure__ or ()
-    names |= {code.co_freevars[i] for i, c in enumerate(cells) if _has_contents(c) and c.cell_contents is v}
-    if not names:
-        return False
-    try:
-        import dis
-
-        ops = list(dis.get_instructions(fn))
-    except Exception:  # noqa: BLE001 - code that cannot be read is not known to only read
-        return False
-    if any(isinstance(c, types.CodeType) for c in code.co_consts):
-        return False  # nested code (a lambda, a comprehension) may use it: not read here
-    for op, nxt in zip(ops, ops[1:]):
-        if op.opname in _LOADS and op.argval in names:
-            if nxt.opname not in ("LOAD_ATTR", "LOAD_METHOD") or nxt.argval in _RUNS:
-                return False
-    return True
-
-
 def _code_names(code: types.CodeType) -> Iterator[str]:
     yield from code.co_names
     for const in code.co_consts:
@@ -457,9 +424,30 @@ def _gated_by_wrapper(obj: Any, policy: Policy) -> bool:
         owners: list[Any] = []
         _owners(w, owners, 0)
         if not any(policy.mediated(o) for o in owners) or any(
-                not policy.mediated(o) and not _trusted(o) for o in owners):
+                not policy.mediated(o) and not _langchain_own(o) for o in owners):
             return False
     return True
+
+
+def _langchain_own(owner: Any) -> bool:
+    """Whether a middleware is LangChain's own, code and all: its class is LangChain's and no function of
+    the app's own is among its class's or its own attributes, or held in their closures (a middleware
+    `@wrap_tool_call` made from the app's function has a LangChain class, not LangChain's code)."""
+    if not _trusted(owner):
+        return False
+    attrs = [*vars(type(owner)).values(), *(getattr(owner, "__dict__", None) or {}).values()]
+    return not any(_foreign_code(a, 0) for a in attrs)
+
+
+def _foreign_code(v: Any, depth: int) -> bool:
+    v = v.__func__ if isinstance(v, (staticmethod, classmethod)) else v
+    if isinstance(v, functools.partial):
+        v = v.func
+    if not isinstance(v, types.FunctionType) or depth > 4:
+        return False
+    if not _trusted(v):
+        return True
+    return any(_foreign_code(c.cell_contents, depth + 1) for c in v.__closure__ or () if _has_contents(c))
 
 
 def _owners(fn: Any, out: list[Any], depth: int) -> None:

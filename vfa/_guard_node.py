@@ -341,10 +341,11 @@ class GuardNode(RunnableCallable):
             resolved.append(args)
             return execute(spec, args)
 
-        # An error message may quote the resolved (private) values: the flow rewrites it like a result,
-        # and its cause is recorded with those values written back as the handles the model gave
+        # An error message may quote the resolved (private) values: the flow rewrites it like a result.
+        # Its cause (as raised, for a rebuild or an audit to label again) is recorded only when the tool
+        # was given no resolved value: the journal keeps handles, never what they stand for
         redact = (lambda text: self._observe_error(proposal, spec, text)) if flow is not None else None
-        cause = (lambda text: _unresolved(text, proposal.args, resolved[-1] if resolved else None)) if flow is not None else None
+        cause = (lambda text: text if resolved and resolved[-1] == proposal.args else None) if flow is not None else None
         if spec.is_effect:
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, proposal.args,
                                              run, pending=pending, restart=restart,
@@ -604,60 +605,6 @@ def _fingerprint(tool: str, raw_json: str) -> str:
 def _questions_of(result: ChainResult) -> list[Escalate]:
     """The escalations of a chain run, in chain order: each is a question of its own."""
     return [d.verdict for d in result.decisions if d.verdict.kind == "escalate"]
-
-
-def _unresolved(text: str, proposed: Any, resolved: Any) -> str:
-    """`text` with each value the flow resolved for the effect written back as the argument the model
-    gave (its handle): an error's cause keeps no private value the journal would not hold otherwise. A
-    handle inside longer text is matched to its value by the text around it; a value is looked for as
-    its text, its repr, and a number also grouped by thousands and as a float."""
-    swaps: dict[str, str] = {}
-
-    def swap(value: Any, token: str) -> None:
-        for form in _forms_of(value):
-            if form and form != token:
-                swaps.setdefault(form, token)
-
-    def pair(p: Any, r: Any) -> None:
-        if isinstance(p, Mapping) and isinstance(r, Mapping):
-            for k in p:
-                if k in r:
-                    pair(p[k], r[k])
-        elif isinstance(p, (list, tuple)) and isinstance(r, (list, tuple)) and len(p) == len(r):
-            for a, b in zip(p, r):
-                pair(a, b)
-        elif isinstance(p, str) and p != r:
-            tokens = _TOKEN.findall(p)
-            if tokens and isinstance(r, str) and _TOKEN.sub("", p).strip():  # handles inside longer text
-                pattern = "".join(re.escape(part) if k % 2 == 0 else "(.*?)" for k, part in enumerate(_TOKEN.split(p)))
-                m = re.fullmatch(pattern, r, re.S)
-                if m is not None:
-                    for token, value in zip(tokens, m.groups()):
-                        swap(value, token)
-                    return
-            swap(r, p)
-
-    if resolved is not None:
-        pair(proposed, resolved)
-    for value in sorted(swaps, key=len, reverse=True):  # a longer value first: one holding another stays whole
-        text = text.replace(value, swaps[value])
-    return text
-
-
-_TOKEN = re.compile(r"(«[^«»\s]{1,64}»)")
-"""A handle-shaped token (the flow's own are checked by the flow; this only finds where values stood)."""
-
-
-def _forms_of(value: Any) -> list[str]:
-    """How an error may quote a value: its text, its repr, a number grouped by thousands or as a float."""
-    if isinstance(value, str):
-        return [value, repr(value)[1:-1]]
-    forms = [str(value), _repr(value, 4096)]
-    if isinstance(value, int) and not isinstance(value, bool):
-        forms += [f"{value:,}", f"{value:_}", str(float(value)) if abs(value) < 2**53 else ""]
-    elif isinstance(value, float):
-        forms += [f"{value:,}"]
-    return forms
 
 
 def _shown(observe: Callable[[], str], what: str) -> str:

@@ -207,7 +207,7 @@ class EffectJournal:
         restart: bool = False,
         tag: Mapping[str, Any] | None = None,
         redact: Callable[[str], str] | None = None,
-        cause: Callable[[str], str] | None = None,
+        cause: Callable[[str], str | None] | None = None,
     ) -> tuple[bool, Any]:
         """Run an effect exactly once for (thread_id, call_id) and record its result.
 
@@ -399,13 +399,11 @@ class EffectJournal:
         return f"EffectJournal({self.path!r})"
 
 
-def failure(error: str, redact: Callable[[str], str] | None, cause: Callable[[str], str] | None) -> dict[str, str]:
-    """A failed call's record: its error as shown (`redact`), and its cause (`cause`, the error as the
-    tool raised it with the private values it was given written back as their handles) where that
-    differs: what a flow rebuilding the thread, or an audit, labels again (a value the tool read from
-    the world, quoted in its error, is recorded as its results are)."""
+def failure(error: str, redact: Callable[[str], str] | None, cause: Callable[[str], str | None] | None) -> dict[str, str]:
+    """A failed call's record: its error as shown (`redact`), and its cause (`cause`: the error as the
+    tool raised it, where the caller may keep it, None where not) where that differs: what a flow
+    rebuilding the thread, or an audit, labels again (a value the tool read from the world, quoted
+    in its error, is recorded as its results are)."""
     shown = redact(error) if redact is not None else error
-    if cause is None:
-        return {"error": shown}
-    why = cause(error)
-    return {"error": shown} if why == shown else {"error": shown, "cause": why}
+    why = cause(error) if cause is not None else None
+    return {"error": shown} if why is None or why == shown else {"error": shown, "cause": why}
