@@ -105,8 +105,9 @@ def _unit_cuts(units: Sequence[tuple[str, Any, int]], idx: _Index, *, apart: boo
 
 _MIN_PIECE = 3
 """The fewest digits an outer piece of a value cut within texts has to be found."""
-_MAX_UNITS = 64
-"""The most digit units of one audience's texts read for values cut within them."""
+_MAX_UNITS = 1024
+"""The most digit units of one audience's texts read for values cut within them (their cost is linear in
+the units; past it, the texts are labelled the user's alone)."""
 
 
 def _long_pieces(value: str, forms: list[str]) -> bool:

@@ -76,11 +76,18 @@ def test_an_ssn_written_without_its_leading_zero_is_denied(body: str) -> None:
     assert outcome == "denied" and world.sent == []
 
 
-def test_a_cut_padded_past_the_bound_on_units_is_denied() -> None:
-    """Past 64 digit units the texts are labelled the user's alone: padding a call hides no cut."""
-    pages = " ".join(str(n) for n in range(1, 70))
-    world, outcome = _send(W2, "notes", f"1120 then 078-05. Pages: {pages}")
+@pytest.mark.parametrize("pages", [69, 1100])
+def test_a_cut_padded_with_numbers_is_denied(pages: int) -> None:
+    """Padding a call hides no cut: past 1,024 digit units the texts are labelled the user's alone."""
+    numbers = " ".join(str(n) for n in range(1, pages))
+    world, outcome = _send(W2, "notes", f"1120 then 078-05. Pages: {numbers}")
     assert outcome == "denied" and world.sent == []
+
+
+def test_a_calendar_of_many_dates_still_goes() -> None:
+    days = "; ".join(f"2026-{m:02d}-{d:02d} 10:30 room {d}" for m in range(1, 4) for d in range(1, 29))
+    world, outcome = _send(W2, "Schedule", f"My quarter: {days}")
+    assert outcome == "committed" and len(world.sent) == 1
 
 
 @pytest.mark.parametrize("body", [
