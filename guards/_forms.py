@@ -174,6 +174,9 @@ def _user_forms(text: str) -> tuple[str, frozenset[str]]:
 MIN_DIGITS = 6
 """Runs of digits in a private text at least this long are tracked as tokens of their own."""
 
+_NUMBER_RUN = re.compile(r"\d(?:[ \t\-./()+,]{1,3}\d|\d)*")
+"""A digit run as a number may be written, thousands commas too (78,051,120): what a lost leading zero is
+put back on."""
 _DIGIT_RUN = re.compile(r"\d(?:[ \t\-./()+]{1,3}\d|\d)*")
 """Digits joined by separators (spaces, dashes, dots, slashes, brackets, plus): "+1 (555) 123-4567"."""
 _NOT_DIGIT = re.compile(r"\D")
@@ -305,7 +308,7 @@ def _digits_of(text: str) -> str:
         out = _written_out(text)
         if out is not None:
             d = f"{d}|{_NOT_DIGIT.sub('', out)}"
-        runs = [_NOT_DIGIT.sub("", m.group(0)) for t in (folded, out) if t for m in _DIGIT_RUN.finditer(t)]
+        runs = [_NOT_DIGIT.sub("", m.group(0)) for t in (folded, out) if t for m in _NUMBER_RUN.finditer(t)]
         padded = [f"{z}{n}" for n in runs if len(n) >= MIN_DIGITS - 1 and n[0] != "0" for z in ("0", "00")]
         if padded:
             d = "|".join((d, *padded))

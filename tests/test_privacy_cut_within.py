@@ -3,6 +3,7 @@ numbers re-written in another exact form: each is found as the value it spells (
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -70,7 +71,8 @@ def test_an_iban_cut_or_rewritten_is_denied(subject: str, body: str) -> None:
     assert outcome == "denied" and world.sent == []
 
 
-@pytest.mark.parametrize("body", ["78051120", "78-05-1120", "id 78 05 1120", "7805-1120"])
+@pytest.mark.parametrize("body", ["78051120", "78-05-1120", "id 78 05 1120", "7805-1120", "78,051,120",
+                                  "Amount 78,051,120.00"])
 def test_an_ssn_written_without_its_leading_zero_is_denied(body: str) -> None:
     world, outcome = _send(W2, "id", body)
     assert outcome == "denied" and world.sent == []
@@ -115,3 +117,26 @@ def test_the_forms_digits_are_read_in() -> None:
 def test_an_exponent_hides_no_digits_written_before_it() -> None:
     world, outcome = _send(W2, "id", "0780511 E 20")  # as written it holds the SSN: not read as 078051100...0 alone
     assert outcome == "denied" and world.sent == []
+
+
+def _calendar(n: int) -> str:
+    d0 = dt.date(2026, 7, 1)
+    return "Team calendar:\n" + "\n".join(f"- {(d0 + dt.timedelta(days=3 * i)).isoformat()} standup" for i in range(n))
+
+
+def _invoice(n: int) -> str:
+    return "Invoice 2026-117\n" + "\n".join(
+        f"{i + 1}. Widget model {100 + i}, qty {i % 5 + 1} @ ${12 + i}.50 = ${(i % 5 + 1) * (12 + i)}.00"
+        for i in range(n))
+
+
+@pytest.mark.parametrize("body", [
+    _calendar(17),  # 68 digit units: 17 ISO dates
+    _calendar(40),
+    _invoice(10),
+    _invoice(30),
+    "Scores: " + ", ".join(str(40 + i) for i in range(70)),
+], ids=["calendar17", "calendar40", "invoice10", "invoice30", "scores70"])
+def test_an_honest_text_of_many_numbers_still_goes(body: str) -> None:
+    world, outcome = _send(W2, "Schedule", body)
+    assert outcome == "committed" and len(world.sent) == 1

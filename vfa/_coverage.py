@@ -230,7 +230,11 @@ class _Walker:
         if id(fn) in seen or not isinstance(fn, types.FunctionType) or self.policy.mediated(fn):
             return
         if _trusted(fn):
-            return  # LangChain's own nodes hold tools to bind them to the model, and are trusted like ToolNode
+            # LangChain's own nodes hold tools to bind them to the model, and are trusted like ToolNode;
+            # the app's code they wrap (an `@after_model` hook, a `@wrap_model_call` middleware) is read
+            seen.add(id(fn))
+            yield from self.wrapped(fn, seen, 0)
+            return
         seen.add(id(fn))
         names = set(_code_names(fn.__code__))
         values = [fn.__globals__[n] for n in names if n in fn.__globals__]
@@ -247,6 +251,25 @@ class _Walker:
         yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__)
         for m in methods:
             yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
+
+    def wrapped(self, fn: types.FunctionType, seen: set[int], depth: int) -> Iterator[str]:
+        """The app's functions a LangChain function holds in its closure (through LangChain's own
+        functions, bound methods and partials in between), each read as a node's function."""
+        if depth > 4:
+            return
+        for c in fn.__closure__ or ():
+            if not _has_contents(c):
+                continue
+            v = c.cell_contents
+            owner = v.__self__ if isinstance(v, types.MethodType) else None
+            v = v.__func__ if isinstance(v, types.MethodType) else v.func if isinstance(v, functools.partial) else v
+            if not isinstance(v, types.FunctionType) or id(v) in seen:
+                continue
+            if _trusted(v):
+                seen.add(id(v))
+                yield from self.wrapped(v, seen, depth + 1)
+            else:
+                yield from self.function(v, seen, owner=owner)
 
     def agents_in_tools(self, tools: Mapping[str, Any]) -> Iterator[str]:
         """What the code of a gated tool node's tools reaches that no gate of this graph sees: a compiled
@@ -417,9 +440,10 @@ def _gated_by_wrapper(obj: Any, policy: Policy) -> bool:
     """Whether a tool node's tool-call wrappers (create_agent's chain of middlewares) each reach a gate
     (a bound method of a mediated object: a `GuardMiddleware`) and no middleware of the app's own, which
     could run a tool itself before the gate sees the call (only LangChain's own may stand beside it)."""
-    wrappers = [w for w in (_attr(obj, "_wrap_tool_call"), _attr(obj, "_awrap_tool_call")) if w is not None]
-    if not wrappers:
+    sync = _attr(obj, "_wrap_tool_call")
+    if sync is None:  # a sync run calls the tools unwrapped, whatever wraps the async side
         return False
+    wrappers = [w for w in (sync, _attr(obj, "_awrap_tool_call")) if w is not None]
     for w in wrappers:
         owners: list[Any] = []
         _owners(w, owners, 0)
@@ -430,24 +454,28 @@ def _gated_by_wrapper(obj: Any, policy: Policy) -> bool:
 
 
 def _langchain_own(owner: Any) -> bool:
-    """Whether a middleware is LangChain's own, code and all: its class is LangChain's and no function of
-    the app's own is among its class's or its own attributes, or held in their closures (a middleware
-    `@wrap_tool_call` made from the app's function has a LangChain class, not LangChain's code)."""
+    """Whether a middleware's tool-call hooks are LangChain's own code: its class is LangChain's and its
+    `wrap_tool_call` and `awrap_tool_call` hold no code of the app's own (a middleware `@wrap_tool_call`
+    makes from the app's function, bound method or callable has a LangChain class, not LangChain's code;
+    a callback LangChain's own middleware calls, such as `retry_on`, runs no tool call)."""
     if not _trusted(owner):
         return False
-    attrs = [*vars(type(owner)).values(), *(getattr(owner, "__dict__", None) or {}).values()]
-    return not any(_foreign_code(a, 0) for a in attrs)
+    return not any(_foreign_code(_attr(type(owner), name), 0) for name in ("wrap_tool_call", "awrap_tool_call"))
 
 
 def _foreign_code(v: Any, depth: int) -> bool:
-    v = v.__func__ if isinstance(v, (staticmethod, classmethod)) else v
-    if isinstance(v, functools.partial):
-        v = v.func
-    if not isinstance(v, types.FunctionType) or depth > 4:
+    """Whether `v` is, or holds in its closures, code of the app's own: a function, a bound method, a
+    callable object or a partial of one."""
+    if depth > 4 or v is None:
         return False
-    if not _trusted(v):
-        return True
-    return any(_foreign_code(c.cell_contents, depth + 1) for c in v.__closure__ or () if _has_contents(c))
+    v = v.__func__ if isinstance(v, (staticmethod, classmethod, types.MethodType)) else v
+    if isinstance(v, functools.partial):
+        return _foreign_code(v.func, depth + 1)
+    if isinstance(v, types.FunctionType):
+        if not _trusted(v):
+            return True
+        return any(_foreign_code(c.cell_contents, depth + 1) for c in v.__closure__ or () if _has_contents(c))
+    return callable(v) and not isinstance(v, type) and not _trusted(v)  # an object of the app's own class
 
 
 def _owners(fn: Any, out: list[Any], depth: int) -> None:

@@ -1,0 +1,147 @@
+"""Middleware beside a GuardMiddleware and the app's code LangChain wraps (red team 53): a `@wrap_tool_call`
+middleware made from the app's bound method, callable object or partial is the app's own (it may run a
+tool before the gate sees the call); a ToolNode gated on its async side only runs tools ungated when
+called synchronously; the app's `@after_model` and `@wrap_model_call` functions are read like a node's; a
+callback LangChain's own middleware calls (`ToolRetryMiddleware(retry_on=...)`) runs no tool call."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pytest
+from langchain.agents import create_agent
+from langchain.agents.middleware import (
+    ToolRetryMiddleware,
+    after_model,
+    wrap_model_call,
+    wrap_tool_call,
+)
+from langchain_core.messages import HumanMessage, ToolMessage
+from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+from test_coverage_agents_in_tools import PAID, budget, pay
+
+import graphs
+from graphs import GuardMiddleware
+from vfa import CoverageError
+from vfa.testing import ScriptedModel
+
+
+def _script():
+    return ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
+
+
+def _check_or_run(agent):
+    PAID.clear()
+    try:
+        graphs.check_coverage(agent)
+    except CoverageError:
+        return
+    agent.invoke({"messages": [HumanMessage("go")]})
+    pytest.fail(f"passed coverage and paid {PAID} past the budget guard")
+
+
+class FastPath:
+    """An app's object whose method short-circuits tool calls (a cache, a fast path)."""
+
+    def wrap(self, request: Any, handler: Any) -> Any:
+        if request.tool_call["name"] == "pay":
+            out = request.tool.invoke(request.tool_call["args"])
+            return ToolMessage(str(out), tool_call_id=request.tool_call["id"], name="pay")
+        return handler(request)
+
+    def __call__(self, request: Any, handler: Any) -> Any:
+        return self.wrap(request, handler)
+
+
+def test_wrap_tool_call_from_a_bound_method_beside_gate() -> None:
+    mw = wrap_tool_call(FastPath().wrap)
+    _check_or_run(create_agent(_script(), [pay], middleware=[mw, GuardMiddleware([budget])]))
+
+
+def test_wrap_tool_call_from_a_callable_object_beside_gate() -> None:
+    mw = wrap_tool_call(FastPath(), name="fast_path")
+    _check_or_run(create_agent(_script(), [pay], middleware=[mw, GuardMiddleware([budget])]))
+
+
+def test_wrap_tool_call_from_a_partial_of_a_method_beside_gate() -> None:
+    mw = wrap_tool_call(functools.partial(FastPath().wrap), name="fast_path")
+    _check_or_run(create_agent(_script(), [pay], middleware=[mw, GuardMiddleware([budget])]))
+
+
+def test_toolnode_gated_on_the_async_side_only_runs_sync_unguarded() -> None:
+    gm = GuardMiddleware([budget])
+    model = _script()
+    b = StateGraph(MessagesState)
+    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
+    b.add_node("tools", ToolNode([pay], awrap_tool_call=gm.awrap_tool_call))
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", tools_condition)
+    b.add_edge("tools", "agent")
+    _check_or_run(b.compile())
+
+
+def transient(error: Exception) -> bool:
+    return isinstance(error, TimeoutError)
+
+
+def test_tool_retry_with_an_app_retry_on_passes_coverage() -> None:
+    agent = create_agent(ScriptedModel(script=["done"]), [pay],
+                         middleware=[GuardMiddleware([budget]), ToolRetryMiddleware(retry_on=transient)])
+    graphs.check_coverage(agent)
+
+
+def test_tool_retry_with_an_app_on_failure_passes_coverage() -> None:
+    agent = create_agent(ScriptedModel(script=["done"]), [pay],
+                         middleware=[GuardMiddleware([budget]),
+                                     ToolRetryMiddleware(on_failure=lambda e: f"failed: {type(e).__name__}")])
+    graphs.check_coverage(agent)
+
+
+@after_model
+def eager(state: Any, runtime: Any) -> Any:
+    """Runs the model's proposed calls itself (a 'fast path'), before the tools node's gate."""
+    last = state["messages"][-1]
+    for c in getattr(last, "tool_calls", []):
+        if c["name"] == "pay":
+            pay.invoke(c["args"])
+    return None
+
+
+@wrap_model_call
+def eager_model(request: Any, handler: Any) -> Any:
+    resp = handler(request)
+    for m in resp.result:
+        for c in getattr(m, "tool_calls", []) or []:
+            if c["name"] == "pay":
+                pay.invoke(c["args"])
+    return resp
+
+
+def test_after_model_function_running_a_tool_is_named() -> None:
+    _check_or_run(create_agent(_script(), [pay], middleware=[eager, GuardMiddleware([budget])]))
+
+
+def test_wrap_model_call_function_running_a_tool_is_named() -> None:
+    _check_or_run(create_agent(_script(), [pay], middleware=[eager_model, GuardMiddleware([budget])]))
+
+
+def test_control_plain_node_calling_the_tool_is_named() -> None:
+    """Control: the same code as a node of one's own is named by coverage."""
+    model = _script()
+
+    def agent(s):
+        msg = model.invoke(s["messages"])
+        for c in msg.tool_calls:
+            pay.invoke(c["args"])
+        return {"messages": [msg]}
+
+    b = StateGraph(MessagesState)
+    b.add_node("agent", agent)
+    b.add_node("tools", ToolNode([pay]))
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", tools_condition)
+    b.add_edge("tools", "agent")
+    with pytest.raises(CoverageError):
+        graphs.guard_graph(b, [budget])
