@@ -174,7 +174,7 @@ def _user_forms(text: str) -> tuple[str, frozenset[str]]:
 MIN_DIGITS = 6
 """Runs of digits in a private text at least this long are tracked as tokens of their own."""
 
-_NUMBER_RUN = re.compile(r"\d(?:[ \t\-./()+,]{1,3}\d|\d)*")
+_NUMBER_RUN = re.compile(r"\d(?:[ \t\-./()+,'’_\u00a0\u202f]{1,3}\d|\d)*")
 """A digit run as a number may be written, thousands commas too (78,051,120): what a lost leading zero is
 put back on."""
 _DIGIT_RUN = re.compile(r"\d(?:[ \t\-./()+]{1,3}\d|\d)*")

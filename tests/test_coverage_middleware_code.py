@@ -12,19 +12,21 @@ from typing import Any
 import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import (
+    AgentMiddleware,
     ToolRetryMiddleware,
     after_model,
     wrap_model_call,
     wrap_tool_call,
 )
 from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.tools import tool
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 from test_coverage_agents_in_tools import PAID, budget, pay
 
 import graphs
 from graphs import GuardMiddleware
-from vfa import CoverageError
+from vfa import CoverageError, effect
 from vfa.testing import ScriptedModel
 
 
@@ -99,13 +101,19 @@ def test_tool_retry_with_an_app_on_failure_passes_coverage() -> None:
     graphs.check_coverage(agent)
 
 
+@effect
+def transfer(to: str, amount: int) -> str:
+    """Move money (a vfa effect: only a guard node may run it)."""
+    PAID.append((to, amount))
+    return "moved"
+
+
 @after_model
 def eager(state: Any, runtime: Any) -> Any:
-    """Runs the model's proposed calls itself (a 'fast path'), before the tools node's gate."""
-    last = state["messages"][-1]
-    for c in getattr(last, "tool_calls", []):
+    """Runs the model's proposed payments itself (a 'fast path'), before the tools node's gate."""
+    for c in getattr(state["messages"][-1], "tool_calls", []):
         if c["name"] == "pay":
-            pay.invoke(c["args"])
+            transfer(**c["args"])
     return None
 
 
@@ -115,16 +123,51 @@ def eager_model(request: Any, handler: Any) -> Any:
     for m in resp.result:
         for c in getattr(m, "tool_calls", []) or []:
             if c["name"] == "pay":
-                pay.invoke(c["args"])
+                transfer(**c["args"])
     return resp
 
 
-def test_after_model_function_running_a_tool_is_named() -> None:
-    _check_or_run(create_agent(_script(), [pay], middleware=[eager, GuardMiddleware([budget])]))
+class EagerClass(AgentMiddleware):
+    """The same as a middleware class (create_agent wraps its method in a traceable wrapper)."""
+
+    def wrap_model_call(self, request: Any, handler: Any) -> Any:
+        resp = handler(request)
+        for m in resp.result:
+            for c in getattr(m, "tool_calls", []) or []:
+                if c["name"] == "pay":
+                    transfer(**c["args"])
+        return resp
 
 
-def test_wrap_model_call_function_running_a_tool_is_named() -> None:
-    _check_or_run(create_agent(_script(), [pay], middleware=[eager_model, GuardMiddleware([budget])]))
+@pytest.mark.parametrize("hook", [eager, eager_model, EagerClass()], ids=["after_model", "wrap_model_call", "class"])
+def test_a_model_hook_running_an_effect_is_named(hook: Any) -> None:
+    _check_or_run(create_agent(_script(), [pay], middleware=[hook, GuardMiddleware([budget])]))
+
+
+@tool
+def search(q: str) -> str:
+    """Search the web."""
+    return "results"
+
+
+@wrap_model_call
+def pick_tools(request: Any, handler: Any) -> Any:
+    """Dynamic tool selection, LangChain's documented pattern: tools handed to the model, never run."""
+    return handler(request.override(tools=[t for t in [pay, search] if t.name != "search"]))
+
+
+def test_a_model_hook_that_hands_tools_to_the_model_passes() -> None:
+    graphs.check_coverage(create_agent(_script(), [pay, search], middleware=[pick_tools, GuardMiddleware([budget])]))
+
+
+def test_a_dynamic_model_binding_tools_passes() -> None:
+    """`create_react_agent`'s dynamic model: `model.bind_tools(tools)` in a function LangGraph calls."""
+    from langgraph.prebuilt import create_react_agent
+
+    def select_model(state: Any, runtime: Any) -> Any:
+        return ScriptedModel(script=["done"]).bind_tools([pay, search])
+
+    graphs.guard_graph(create_react_agent(select_model, [pay, search]), [budget])
 
 
 def test_control_plain_node_calling_the_tool_is_named() -> None:

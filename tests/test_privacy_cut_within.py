@@ -72,7 +72,7 @@ def test_an_iban_cut_or_rewritten_is_denied(subject: str, body: str) -> None:
 
 
 @pytest.mark.parametrize("body", ["78051120", "78-05-1120", "id 78 05 1120", "7805-1120", "78,051,120",
-                                  "Amount 78,051,120.00"])
+                                  "Amount 78,051,120.00", "78'051'120", "78’051’120", "78_051_120"])
 def test_an_ssn_written_without_its_leading_zero_is_denied(body: str) -> None:
     world, outcome = _send(W2, "id", body)
     assert outcome == "denied" and world.sent == []

@@ -269,7 +269,7 @@ class _Walker:
                 seen.add(id(v))
                 yield from self.wrapped(v, seen, depth + 1)
             else:
-                yield from self.function(v, seen, owner=owner)
+                yield from _Walker(_InHooks(self.policy), self.active).function(v, seen, owner=owner)
 
     def agents_in_tools(self, tools: Mapping[str, Any]) -> Iterator[str]:
         """What the code of a gated tool node's tools reaches that no gate of this graph sees: a compiled
@@ -301,6 +301,9 @@ class _Walker:
                     yield why
             if isinstance(v, types.FunctionType) and v.__module__ == module and not self.policy.known(v):
                 yield from self.function(v, seen)  # a helper in the same module may call the effect
+            elif isinstance(v, types.MethodType) and isinstance(v.__func__, types.FunctionType) \
+                    and v.__func__.__module__ == module and not _trusted(v.__func__):
+                yield from self.function(v.__func__, seen, owner=v.__self__)  # an object's method of the same module
 
     def held(self, v: Any, where: str, seen: set[int]) -> Iterator[str]:
         """A value bound into a partial (or a builtin method): a tool, or a function that may call one."""
@@ -428,6 +431,25 @@ class _InTools(Policy):
 
     def value(self, v: Any, where: str) -> str | None:
         return None
+
+    def tool_node(self, tools: dict[str, Any]) -> str | None:
+        return self.outer.tool_node(tools)
+
+    def for_graph(self, graph: Any) -> Policy:
+        return self.outer.for_graph(graph)
+
+
+class _InHooks(Policy):
+    """What the app's code that LangChain wraps (a model hook, a model-call middleware) may reach: effects,
+    graphs and tool nodes, as `policy` judges them; not the LangChain tools it holds (a hook binds them to
+    the model, `model.bind_tools(tools)`, as a node that calls the model does)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.outer = policy
+        self.noun = policy.noun
+
+    def mediated(self, obj: Any) -> bool:
+        return self.outer.mediated(obj)
 
     def tool_node(self, tools: dict[str, Any]) -> str | None:
         return self.outer.tool_node(tools)
