@@ -269,14 +269,14 @@ class _Walker:
                 seen.add(id(v))
                 yield from self.wrapped(v, seen, depth + 1)
             else:
-                yield from _Walker(_InHooks(self.policy), self.active).function(v, seen, owner=owner)
+                yield from _Walker(_Within(self.policy, effects=True), self.active).function(v, seen, owner=owner)
 
     def agents_in_tools(self, tools: Mapping[str, Any]) -> Iterator[str]:
         """What the code of a gated tool node's tools reaches that no gate of this graph sees: a compiled
         graph with unguarded nodes (an agent run as a tool: its own model proposes the calls) or a
         tool node it runs itself. What else a tool's code calls is the tool's own effect, verified as
         its call."""
-        inside = _Walker(_InTools(self.policy), self.active)
+        inside = _Walker(_Within(self.policy, effects=False), self.active)
         for name, t in tools.items():
             seen: set[int] = set()
             fns = [t if isinstance(t, types.FunctionType) else None, _attr(t, "func"),
@@ -418,38 +418,22 @@ def _has_contents(cell: Any) -> bool:
     return True
 
 
-class _InTools(Policy):
-    """What a gated tool's own code may reach past its gate: graphs and tool nodes, as `policy` judges
-    them; not the effects and tools it calls (its own work, verified as its call)."""
+class _Within(Policy):
+    """What code behind a gate or inside LangChain may reach past the graph's gates, as `policy` judges it:
+    graphs with unguarded nodes and tool nodes it runs; with `effects`, effects too. Not the tools it
+    holds: a gated tool's own work is verified as its call, and a model hook hands its tools to the model
+    (`model.bind_tools(tools)` in a dynamic model is no call)."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, *, effects: bool) -> None:
         self.outer = policy
         self.noun = policy.noun
+        self.effects = effects
 
     def mediated(self, obj: Any) -> bool:
         return self.outer.mediated(obj)
 
     def value(self, v: Any, where: str) -> str | None:
-        return None
-
-    def tool_node(self, tools: dict[str, Any]) -> str | None:
-        return self.outer.tool_node(tools)
-
-    def for_graph(self, graph: Any) -> Policy:
-        return self.outer.for_graph(graph)
-
-
-class _InHooks(Policy):
-    """What the app's code that LangChain wraps (a model hook, a model-call middleware) may reach: effects,
-    graphs and tool nodes, as `policy` judges them; not the LangChain tools it holds (a hook binds them to
-    the model, `model.bind_tools(tools)`, as a node that calls the model does)."""
-
-    def __init__(self, policy: Policy) -> None:
-        self.outer = policy
-        self.noun = policy.noun
-
-    def mediated(self, obj: Any) -> bool:
-        return self.outer.mediated(obj)
+        return super().value(v, where) if self.effects else None
 
     def tool_node(self, tools: dict[str, Any]) -> str | None:
         return self.outer.tool_node(tools)
