@@ -191,7 +191,11 @@ def test_an_agent_whose_effect_runs_an_unguarded_agent_does_not_compile() -> Non
 def test_a_tool_holding_an_object_whose_attributes_raise_is_walked() -> None:
     """The walk reads what tools hold whatever it is: a proxy whose `__getattr__` raises is no tool."""
 
-    class Proxy:
+    class Proxy:  # a context proxy (werkzeug's LocalProxy, say) read outside its context
+        @property
+        def __dict__(self) -> Any:  # type: ignore[override]
+            raise RuntimeError("working outside of request context")
+
         def __getattr__(self, name: str) -> Any:
             raise LookupError(name)
 

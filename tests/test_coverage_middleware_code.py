@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import (
-    AgentMiddleware,
     ToolRetryMiddleware,
     after_model,
     wrap_model_call,
@@ -127,19 +126,7 @@ def eager_model(request: Any, handler: Any) -> Any:
     return resp
 
 
-class EagerClass(AgentMiddleware):
-    """The same as a middleware class (create_agent wraps its method in a traceable wrapper)."""
-
-    def wrap_model_call(self, request: Any, handler: Any) -> Any:
-        resp = handler(request)
-        for m in resp.result:
-            for c in getattr(m, "tool_calls", []) or []:
-                if c["name"] == "pay":
-                    transfer(**c["args"])
-        return resp
-
-
-@pytest.mark.parametrize("hook", [eager, eager_model, EagerClass()], ids=["after_model", "wrap_model_call", "class"])
+@pytest.mark.parametrize("hook", [eager, eager_model], ids=["after_model", "wrap_model_call"])
 def test_a_model_hook_running_an_effect_is_named(hook: Any) -> None:
     _check_or_run(create_agent(_script(), [pay], middleware=[hook, GuardMiddleware([budget])]))
 

@@ -72,8 +72,11 @@ class Policy:
         """A guard node, or an object marked `__vfa_mediated__` in its own `__dict__`."""
         # the instance's own dict: RunnableWithFallbacks forwards unknown attributes to the runnable
         # it wraps, which would let a mediated primary vouch for an unmediated fallback
-        own = getattr(obj, "__dict__", None)
-        return isinstance(obj, GuardNode) or bool(isinstance(own, dict) and own.get("__vfa_mediated__"))
+        try:
+            own = getattr(obj, "__dict__", None)
+            return isinstance(obj, GuardNode) or bool(isinstance(own, dict) and own.get("__vfa_mediated__"))
+        except Exception:  # noqa: BLE001 - an object that cannot be read (a context proxy) is no gate
+            return False
 
     def value(self, v: Any, where: str) -> str | None:
         """Why a node holding `v` (in a global, a closure cell, an attribute, a partial) is unmediated."""
@@ -294,16 +297,19 @@ class _Walker:
 
     def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None) -> Iterator[str]:
         for v in values:
-            items = list(v.values() if isinstance(v, dict) else v)[:64] if isinstance(v, (list, tuple, dict)) else [v]
+            try:
+                items = list(v.values() if isinstance(v, dict) else v)[:64] if isinstance(v, (list, tuple, dict)) else [v]
+            except Exception:  # noqa: BLE001 - a value that cannot be read (a context proxy) holds nothing readable
+                continue
             for item in items:
-                why = self.value(item, where)
+                try:
+                    why = self.value(item, where)
+                except Exception:  # noqa: BLE001 - the same, one level down
+                    continue
                 if why:
                     yield why
             if isinstance(v, types.FunctionType) and v.__module__ == module and not self.policy.known(v):
                 yield from self.function(v, seen)  # a helper in the same module may call the effect
-            elif isinstance(v, types.MethodType) and isinstance(v.__func__, types.FunctionType) \
-                    and v.__func__.__module__ == module and not _trusted(v.__func__):
-                yield from self.function(v.__func__, seen, owner=v.__self__)  # an object's method of the same module
 
     def held(self, v: Any, where: str, seen: set[int]) -> Iterator[str]:
         """A value bound into a partial (or a builtin method): a tool, or a function that may call one."""
