@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import wrap_tool_call
-from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.messages import ToolMessage
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
-from test_coverage_agents_in_tools import PAID, budget, pay
+from test_coverage_agents_in_tools import budget, pay
 
 import graphs
 from graphs import GuardMiddleware
@@ -52,13 +52,8 @@ def test_second_graph_running_the_original_toolnode_is_named() -> None:
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
-    PAID.clear()
-    try:
-        app = graphs.guard_graph(b, [budget])
-    except CoverageError:
-        return  # intended
-    app.invoke({"messages": [HumanMessage("go")]})
-    pytest.fail(f"graph B passed coverage and paid {PAID} past the budget guard")
+    with pytest.raises(CoverageError):  # else it would pay past the budget guard
+        graphs.guard_graph(b, [budget])
 
 
 def test_same_graph_node_running_the_original_toolnode_is_named() -> None:
@@ -78,23 +73,13 @@ def test_same_graph_node_running_the_original_toolnode_is_named() -> None:
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
-    PAID.clear()
-    try:
-        app = graphs.guard_graph(b, [budget])
-    except CoverageError:
-        return
-    app.invoke({"messages": [HumanMessage("go")]})
-    pytest.fail(f"passed coverage and paid {PAID} past the budget guard")
+    with pytest.raises(CoverageError):  # else it would pay past the budget guard
+        graphs.guard_graph(b, [budget])
 
 
 def _run(b):
-    PAID.clear()
-    try:
-        app = graphs.guard_graph(b, [budget])
-    except CoverageError:
-        return
-    app.invoke({"messages": [HumanMessage("go")]})
-    pytest.fail(f"passed coverage and paid {PAID} past the budget guard")
+    with pytest.raises(CoverageError):  # else it would pay past the budget guard
+        graphs.guard_graph(b, [budget])
 
 
 def test_tools_by_name_read_then_tool_invoked() -> None:
@@ -150,10 +135,5 @@ def test_decorated_wrap_tool_call_beside_gate() -> None:
 
     model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
     agent = create_agent(model, [pay], middleware=[fast_path, GuardMiddleware([budget])])
-    PAID.clear()
-    try:
+    with pytest.raises(CoverageError):  # else it would pay past the budget guard
         graphs.check_coverage(agent)
-    except CoverageError:
-        return
-    agent.invoke({"messages": [HumanMessage("go")]})
-    pytest.fail(f"create_agent passed coverage, paid {PAID} past the budget guard")

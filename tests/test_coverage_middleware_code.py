@@ -17,7 +17,7 @@ from langchain.agents.middleware import (
     wrap_model_call,
     wrap_tool_call,
 )
-from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.messages import ToolMessage
 from langchain_core.tools import tool
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
@@ -34,13 +34,8 @@ def _script():
 
 
 def _check_or_run(agent):
-    PAID.clear()
-    try:
+    with pytest.raises(CoverageError):  # else it would pay past the budget guard
         graphs.check_coverage(agent)
-    except CoverageError:
-        return
-    agent.invoke({"messages": [HumanMessage("go")]})
-    pytest.fail(f"passed coverage and paid {PAID} past the budget guard")
 
 
 class FastPath:

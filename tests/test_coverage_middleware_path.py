@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware
-from langchain_core.messages import HumanMessage, ToolMessage
-from test_coverage_agents_in_tools import PAID, budget, pay
+from langchain_core.messages import ToolMessage
+from test_coverage_agents_in_tools import budget, pay
 
 import graphs
 from graphs import GuardMiddleware
@@ -31,10 +31,5 @@ class FastPath(AgentMiddleware):
 def test_outer_middleware_bypassing_the_gate_is_named() -> None:
     model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
     agent = create_agent(model, [pay], middleware=[FastPath(), GuardMiddleware([budget])])
-    PAID.clear()
-    try:
+    with pytest.raises(CoverageError):  # else it would pay past the budget guard
         graphs.check_coverage(agent)
-    except CoverageError:
-        return  # intended: the gate is not on every path of the wrapper
-    agent.invoke({"messages": [HumanMessage("go")]})
-    pytest.fail(f"create_agent passed coverage, paid {PAID} past the budget guard")
