@@ -287,9 +287,10 @@ def _written_out(text: str) -> str | None:
     folded; None if it holds none (the exponent's digits would otherwise hide the digits of a value:
     0780511 E 20)."""
     if "e" in text or "E" in text or "10" in text:
-        raised = _SUPERSCRIPT.sub(lambda m: "^" + m.group(1).translate(_SUPERSCRIPTS), text) if not text.isascii() else text
-        out = _EXPONENT.sub(_expanded, _fold(raised))
-        if out != _fold(text):
+        raised = text if text.isascii() else _SUPERSCRIPT.sub(lambda m: "^" + m.group(1).translate(_SUPERSCRIPTS), text)
+        folded = _fold(raised)
+        out = _EXPONENT.sub(_expanded, folded)
+        if out != folded or raised != text:
             return out
     return None
 
@@ -297,7 +298,7 @@ def _written_out(text: str) -> str | None:
 def _digits_of(text: str) -> str:
     """The digits of a text in order, everything else dropped: what a digit token is looked up in. A
     text with a number in exponent form has its digits as written, then (after a "|", which no digit
-    token holds) with the number's digits written out; and the digits of each run (`_DIGIT_RUN`) of five
+    token holds) with the number's digits written out; and the digits of each run (`_NUMBER_RUN`) of five
     digits or more with one and with two leading zeros put back (a value written as a number loses
     them: 078-05-1120 as 78-05-1120, 0048213977 as 48213977), each alone: a run's digits beside
     another's ("Paid $278 on 05/11/20") are not one number."""

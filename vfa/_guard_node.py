@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import inspect
 import json
-import re
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
