@@ -142,6 +142,20 @@ def test_a_model_hook_that_hands_tools_to_the_model_passes() -> None:
     graphs.check_coverage(create_agent(_script(), [pay, search], middleware=[pick_tools, GuardMiddleware([budget])]))
 
 
+@wrap_model_call
+def pick_effect_tools(request: Any, handler: Any) -> Any:
+    """The same with a tool that runs a vfa effect (`graphs.as_effect`): handed to the model, never run."""
+    return handler(request.override(tools=[t for t in [PAY_EFFECT, search] if t.name != "search"]))
+
+
+PAY_EFFECT = graphs.as_effect(pay)
+
+
+def test_a_model_hook_that_hands_an_effects_tool_to_the_model_passes() -> None:
+    graphs.check_coverage(create_agent(_script(), [PAY_EFFECT, search],
+                                       middleware=[pick_effect_tools, GuardMiddleware([budget])]))
+
+
 def test_a_dynamic_model_binding_tools_passes() -> None:
     """`create_react_agent`'s dynamic model: `model.bind_tools(tools)` in a function LangGraph calls."""
     from langgraph.prebuilt import create_react_agent

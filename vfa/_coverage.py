@@ -426,9 +426,9 @@ def _has_contents(cell: Any) -> bool:
 
 class _Within(Policy):
     """What code behind a gate or inside LangChain may reach past the graph's gates, as `policy` judges it:
-    graphs with unguarded nodes and tool nodes it runs; with `effects`, effects too. Not the tools it
-    holds: a gated tool's own work is verified as its call, and a model hook hands its tools to the model
-    (`model.bind_tools(tools)` in a dynamic model is no call)."""
+    graphs with unguarded nodes and tool nodes it runs; with `effects`, the effects it holds too. Not the
+    tools it holds (an effect's tool among them): a gated tool's own work is verified as its call, and a
+    model hook hands its tools to the model (`model.bind_tools(tools)` in a dynamic model is no call)."""
 
     def __init__(self, policy: Policy, *, effects: bool) -> None:
         self.outer = policy
@@ -439,7 +439,8 @@ class _Within(Policy):
         return self.outer.mediated(obj)
 
     def value(self, v: Any, where: str) -> str | None:
-        return super().value(v, where) if self.effects else None
+        # an effect itself, not a tool that runs one: a hook hands such a tool to the model as any other
+        return f"calls the effect {v.name!r} directly {where}" if self.effects and isinstance(v, Effect) else None
 
     def tool_node(self, tools: dict[str, Any]) -> str | None:
         return self.outer.tool_node(tools)
