@@ -36,14 +36,19 @@ def pay(to: str, amount: int) -> str:
     return "paid"
 
 
-def _react(model: Any, tools: list[Any]) -> StateGraph:
+def _graph(agent_fn: Any, tool_node: Any) -> StateGraph:
+    """A ReAct graph: `agent_fn` proposes, `tool_node` (a ToolNode or a function) runs."""
     b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode(tools))
+    b.add_node("agent", agent_fn)
+    b.add_node("tools", tool_node)
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
     return b
+
+
+def _react(model: Any, tools: list[Any]) -> StateGraph:
+    return _graph(lambda s: {"messages": [model.invoke(s["messages"])]}, ToolNode(tools))
 
 
 INNER = _react(ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"]), [pay]).compile()
@@ -102,12 +107,7 @@ def test_a_node_holding_the_graphs_own_tool_node_is_named() -> None:
         assert names == ["pay"]
         return {"messages": [model.invoke(s["messages"])]}
 
-    b = StateGraph(MessagesState)
-    b.add_node("agent", agent)
-    b.add_node("tools", tool_node)
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = _graph(agent, tool_node)
     with pytest.raises(CoverageError, match="hold its tools' names, not the ToolNode"):
         graphs.guard_graph(b, [budget])
 

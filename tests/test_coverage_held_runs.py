@@ -12,24 +12,14 @@ import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import wrap_tool_call
 from langchain_core.messages import ToolMessage
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
-from test_coverage_agents_in_tools import budget, pay
+from langgraph.graph import MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode
+from test_coverage_agents_in_tools import _graph, budget, pay
 
 import graphs
 from graphs import GuardMiddleware
 from vfa import CoverageError
 from vfa.testing import ScriptedModel
-
-
-def _graph(agent_fn: Any, tool_node: Any) -> StateGraph:
-    b = StateGraph(MessagesState)
-    b.add_node("agent", agent_fn)
-    b.add_node("tools", tool_node)
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    return b
 
 
 def _react(tool_node: Any, script: list[Any]) -> StateGraph:
@@ -46,12 +36,7 @@ def test_second_graph_running_the_original_toolnode_is_named() -> None:
     def tools(state: MessagesState) -> dict[str, Any]:
         return shared.invoke(state)  # graph B: runs the original, ungated ToolNode
 
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", tools)
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = _graph(lambda s: {"messages": [model.invoke(s["messages"])]}, tools)
     with pytest.raises(CoverageError):  # else it would pay past the budget guard
         graphs.guard_graph(b, [budget])
 
@@ -67,12 +52,7 @@ def test_same_graph_node_running_the_original_toolnode_is_named() -> None:
             return {"messages": [msg, *out["messages"]]}
         return {"messages": [msg]}
 
-    b = StateGraph(MessagesState)
-    b.add_node("agent", agent)
-    b.add_node("tools", tool_node)
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = _graph(agent, tool_node)
     with pytest.raises(CoverageError):  # else it would pay past the budget guard
         graphs.guard_graph(b, [budget])
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from langchain_core.tools import tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.graph import MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode
+from test_coverage_agents_in_tools import _graph
 
 import graphs
 from vfa import ALLOW, CoverageError, Deny, guard
@@ -36,12 +37,7 @@ def _builder() -> tuple[StateGraph, list[Any]]:
         return out
 
     model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", tools)
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = _graph(lambda s: {"messages": [model.invoke(s["messages"])]}, tools)
     return b, paid
 
 
