@@ -77,7 +77,7 @@ from ._walk import _error_source, _Record, _WalkContext
 
 __all__ = ["Observation", "PrivacyFlow"]
 
-_TOKEN = re.compile(r"[^\s\"'`(),;:#=<>\[\]{}]*[\d@][^\s\"'`(),;:#=<>\[\]{}]*")
+_TOKEN = re.compile(r"(?<![^\s\"'`(),;:#=<>\[\]{}])[^\s\"'`(),;:#=<>\[\]{}]*[\d@][^\s\"'`(),;:#=<>\[\]{}]*")
 """A token of a denial's text with a digit or an "@" in it (an amount, an id, a date, an account, an
 address): between white space, quotes, brackets and the punctuation that separates values or names
 their kinds."""

@@ -180,7 +180,7 @@ put back on."""
 _DIGIT_RUN = re.compile(r"\d(?:[ \t\-./()+]{1,3}\d|\d)*")
 """Digits joined by separators (spaces, dashes, dots, slashes, brackets, plus): "+1 (555) 123-4567"."""
 _NOT_DIGIT = re.compile(r"\D")
-_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
+_EMAIL = re.compile(r"(?<![a-z0-9._%+\-])[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
 _IBAN = re.compile(r"\b[a-z]{2}\d{2}(?:[a-z0-9]{4}|[ \-](?=[a-z]{0,3}\d)[a-z0-9]{4}){2,7}"
                    r"(?:[a-z0-9]{1,3}|[ \-](?=[a-z]{0,2}\d)[a-z0-9]{1,3})?\b")
 """IBAN-like: country, check digits, then groups of four; a group after a space or dash must hold a
@@ -263,7 +263,7 @@ _DIGITS: dict[str, str] = {}
 """Digits of texts that recur (an argument is read by `label` and again by the guard's joined check), bounded."""
 
 
-_EXPONENT = re.compile(r"(\d+)(?:\.(\d*))?\s*(?:[eE]|(?:[xX×*·⋅]|\\times|\\cdot)\s*10\s*(?:\^|\*\*)\s*[({]?)"
+_EXPONENT = re.compile(r"(?<!\d)(\d+)(?:\.(\d*))?\s*(?:[eE]|(?:[xX×*·⋅]|\\times|\\cdot)\s*10\s*(?:\^|\*\*)\s*[({]?)"
                        r"\s*\+?(\d{1,3})[)}]?(?!\d)")
 """A number written with a positive exponent: 89370400440532013e3, 8.9370400440532013e19, 7.805112 E7,
 7.805112×10^7, 7.805112*10**7, 7.805112 x 10^(7), 7.805112\\times10^{7} (and 10⁷: `_SUPERSCRIPT`)."""
