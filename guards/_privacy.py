@@ -151,24 +151,20 @@ class PrivacyGuard:
         refers = plan.decl.refers
         audiences = _audiences(plan, args)
         wanted = {r for v in found if v.rule == "confidentiality" for r in v.recipients}
+        receives = {r: names for names, rs in _joined(audiences, flow.policy.addresses).items() for r in rs}
         by_args: dict[tuple[str, ...], frozenset[str]] = {}  # recipients who receive the same arguments share them
         out: dict[str, frozenset[str]] = {}
         values_in = getattr(flow, "values_in", None)
         for r in sorted(wanted):
-            names = tuple(a for a, _to, recipients in audiences if r in recipients)
+            names = receives.get(r, ())
             got = by_args.get(names)
             if got is None:
                 more: set[str] = set()
                 if values_in is not None:
                     # read as labelling reads them (every leaf), and joined as the check joins them (the
-                    # texts of the arguments going to one audience, in order): a value found either way counts
+                    # texts of every argument the recipient receives, in order): a value found either way counts
                     more.update(values_in([args[a] for a in names], thread))
-                    groups: dict[frozenset[str], list[str]] = {}
-                    for a, _to, recipients in audiences:
-                        if r in recipients:
-                            groups.setdefault(recipients, []).append(a)
-                    for group in groups.values():
-                        more.update(values_in((), thread, [t for a in group for t in _strings_of(args[a])]))
+                    more.update(values_in((), thread, [t for a in names for t in _strings_of(args[a])]))
                 for a in names:
                     if a in refers:
                         kind = refers[a]
@@ -255,11 +251,8 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {arg} carries data from "
                     f"{', '.join(origin) or 'an unseen record'} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
-        # a value split across arguments disclosed to the same audience: their texts joined
-        groups: dict[frozenset[str], list[str]] = {}
-        for arg, _to, recipients in audiences:
-            groups.setdefault(recipients, []).append(arg)
-        for recipients, names in groups.items():
+        # a value split across the arguments one recipient receives: their texts joined
+        for names, recipients in _joined(audiences, user).items():
             texts = [t for a in names for t in _strings_of(args[a])]
             # one text is read for digits cut within it (two texts are joined besides)
             if not hasattr(flow, "content_label") or (len(texts) < 2 and not (texts and len(_digit_units(texts[0])) > 1)):
@@ -268,12 +261,13 @@ class PrivacyGuard:
             if lbl.readers is None:
                 continue
             readers = lbl.readers - ABSTRACT_PRINCIPALS
-            bad = sorted(r for r in recipients if r not in user and r not in readers)
+            bad = sorted(r for r in recipients if r not in readers)
             if bad and not any(v.rule == "confidentiality" and set(bad) <= set(v.recipients) and v.arg in names
                                for v in out):
                 arg = "+".join(names)
                 # named by the arguments that name the recipients (the model's own words), as one argument's sink is
-                sink = f"{proposal.tool}.{arg} -> {'public' if recipients is _PUBLIC_RECIPIENTS else '+'.join(sorted({to for a, to, _r in audiences if a in names}))}"
+                sink = f"{proposal.tool}.{arg} -> " + "+".join(sorted({"public" if to == PUBLIC_SINK else to
+                                                                     for a, to, _r in audiences if a in names}))
                 origin = _origin(lbl)
                 out.append(FlowViolation(
                     proposal.call_id, proposal.tool, "confidentiality", arg, sink, tuple(bad), origin,
@@ -495,6 +489,17 @@ def _audiences(plan: _SinkPlan, args: Mapping[str, Any]) -> list[tuple[str, str,
         audiences += [(a, PUBLIC_SINK if most is _PUBLIC_RECIPIENTS else "+".join(plan.targets), most)
                       for a in undeclared]
     return audiences
+
+
+def _joined(audiences: list[tuple[str, str, frozenset[str]]], user: Collection[str]) -> dict[tuple[str, ...], frozenset[str]]:
+    """The arguments one recipient receives, in the sink's order (a published one reaches everyone) ->
+    every recipient (the user aside) who receives just those: a value split over them is whole to each."""
+    everyone = sorted({r for _a, _to, rs in audiences for r in rs if r not in user})
+    out: dict[tuple[str, ...], set[str]] = {}
+    for r in everyone:
+        names = tuple(a for a, _to, rs in audiences if r in rs or rs is _PUBLIC_RECIPIENTS)
+        out.setdefault(names, set()).add(r)
+    return {names: frozenset(rs) for names, rs in out.items()}
 
 
 def _plan_of(decl: Sink) -> _SinkPlan:
