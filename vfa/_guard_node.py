@@ -28,7 +28,7 @@ from ._jsontext import json_text
 from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps, failure, pause_of
 from ._labels import Label
 from ._proposal import Proposal
-from ._tools import ArgumentError, ToolSpec
+from ._tools import RESULT_SHAPE, ArgumentError, ToolSpec
 from ._verdict import Allow, Decision, Deny, Escalate, Repair
 
 __all__ = ["Flow", "GuardNode", "thread_key"]
@@ -253,18 +253,15 @@ class GuardNode(RunnableCallable):
             questions = Questions(self.journal, (), current_task())
         if flight is not None and flight.kind != "paused":
             return self._recover(spec, flight, state, questions, execute)
-        try:
-            labels = self._labels(call_id, tool, args, state, thread_id)
-        except Exception as exc:  # a flow that cannot label the arguments denies (fail closed)
-            if _is_bubble_up(exc):
-                raise
+        labels = self._labelled(call_id, tool, args, state, thread_id)
+        if isinstance(labels, Deny):  # a flow that cannot label the arguments denies (fail closed)
             if flight is not None:  # a tool waiting for its answer will not run again
                 questions.skip_tool_pauses(call_id)
-            return self._refuse(thread_id, call_id, tool, raw_args, Deny(
-                guard="flow", reason=f"the arguments of {tool!r} could not be labelled ({type(exc).__name__}); "
-                "nothing was run"), fingerprint=fingerprint)
+            return self._refuse(thread_id, call_id, tool, raw_args, labels, fingerprint=fingerprint)
         proposal = Proposal(call_id=call_id, tool=tool, args=args, thread_id=thread_id, labels=labels)
-        pending = [] if history else [_entry(proposal, "proposed", {"args": args, "call": fingerprint})]
+        shape = spec.meta.get(RESULT_SHAPE)  # how the flow read its result (text from a ToolNode): for an audit to read it alike
+        pending = [] if history else [_entry(proposal, "proposed", {"args": args, "call": fingerprint,
+                                                                     **({"shape": shape} if shape else {})})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None)
 
@@ -300,11 +297,18 @@ class GuardNode(RunnableCallable):
                 return self._commit(spec, proposal, pending, execute, restart=restart)
             if decision["type"] == "reject":
                 return _rejected(proposal, decision)
-            try:  # edit: the person's arguments are validated and verified again like the model's
+            try:  # edit: the person's arguments are validated, labelled and verified again like the model's
                 args = spec.validate(decision.get("args") or {})
             except ArgumentError as exc:
                 return self._invalid_edit(proposal, exc)
-            proposal = proposal.model_copy(update={"args": args})
+            # checked with the edit's own labels: the call's would let an edit move data past the guard
+            labels = self._labelled(proposal.call_id, proposal.tool, args, state, proposal.thread_id)
+            if isinstance(labels, Deny):
+                if restart:  # its tool will not run again: its answers are taken where they stand
+                    questions.skip_tool_pauses(proposal.call_id)
+                self.journal.append(pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))])
+                return self._denial(proposal, labels)
+            proposal = proposal.model_copy(update={"args": args, "labels": labels})
         self.journal.append(pending + [_entry(proposal, "rejected", {"reason": _TOO_MANY_EDITS})])
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
                         f"{self.max_edit_rounds} edits", status="error")
@@ -381,9 +385,13 @@ class GuardNode(RunnableCallable):
         again, any other only if a person says so, since it may or may not have happened.
         """
         args = last.data["args"]
+        labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id)
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
-                            labels=self._labels(last.call_id, spec.name, args, state, last.thread_id))
-        result = self.verify(proposal, state, spec)
+                            labels=labels if not isinstance(labels, Deny) else {})
+        if isinstance(labels, Deny):
+            result = ChainResult(labels, [])
+        else:
+            result = self.verify(proposal, state, spec)
         pending = [_verdicts(proposal, result)] if result.decisions else []
         if result.verdict.kind in ("deny", "repair"):
             questions.skip_tool_pauses(last.call_id)  # its tool will not run again: its answers are taken
@@ -449,6 +457,16 @@ class GuardNode(RunnableCallable):
             return {}
         return dict(self.flow.label({"name": tool, "args": args, "id": call_id}, state, thread_id))
 
+    def _labelled(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str) -> dict[str, Label] | Deny:
+        """`_labels`, or the denial of a call whose arguments the flow cannot label (fail closed)."""
+        try:
+            return self._labels(call_id, tool, args, state, thread_id)
+        except Exception as exc:
+            if _is_bubble_up(exc):
+                raise
+            return Deny(guard="flow", reason=f"the arguments of {tool!r} could not be labelled "
+                        f"({type(exc).__name__}); nothing was run")
+
     def _observe_error(self, proposal: Proposal, spec: ToolSpec | None, text: str) -> str:
         observe = getattr(self.flow, "observe_error", None)
         if observe is None:
@@ -461,6 +479,8 @@ class GuardNode(RunnableCallable):
         `own`: the node's own refusal of a malformed call, before any guard (its reason quotes only the
         call and the node's limits): shown as it is."""
         message = _denial(proposal, verdict)
+        if own:  # told apart from a guard's denial (an audit of the messages leaves the call out, as live)
+            message.artifact["vfa"]["by"] = "node"
         observe = getattr(self.flow, "observe_denial", None)
         if observe is not None and not own:
             try:
@@ -485,10 +505,15 @@ class GuardNode(RunnableCallable):
         if entry.kind in ("committed", "ran"):
             # observe() sees the call as it was proposed (or edited), labelled, as on the first run
             args = next((e.data.get("args") for e in reversed(history) if e.kind in ("edited", "proposed")), None)
-            if isinstance(args, dict):
-                proposal = proposal.model_copy(update={"args": args, "labels": self._labels(
-                    entry.call_id, entry.tool, args, state, entry.thread_id)})
-            return _message(proposal, entry.kind, self._observe(proposal, self.specs.get(entry.tool), data.get("result")))
+            if self.flow is None:
+                return _message(proposal, entry.kind, _content(data.get("result")))
+
+            def shown() -> str:  # labelling that fails shows nothing, as on the first run
+                call = proposal if not isinstance(args, dict) else proposal.model_copy(update={
+                    "args": args, "labels": self._labels(entry.call_id, entry.tool, args, state, entry.thread_id)})
+                return self.flow.observe(call, self.specs.get(entry.tool), data.get("result"))
+
+            return _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
         if entry.kind == "denied":
             return self._denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
