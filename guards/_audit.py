@@ -9,6 +9,8 @@ A trace is a list of events, oldest first:
     {"type": "user", "content": "..."}
     {"type": "call", "id": "c1", "tool": "send_email", "args": {...}}
     {"type": "result", "id": "c1", "tool": "send_email", "result": ...}
+        (optionally "shape": "records", "text" or "unknown": a result a `ToolNode` turned into text,
+        read as the live flow read it; `trace_from_journal` gives it for a retrofitted graph's calls)
     {"type": "error", "id": "c1", "tool": "send_email", "error": "..."}   (a tool's failure, as the model read it)
     {"type": "unobserved", "id": "c0", "tool": "read_file"}   (a result the model read that no record holds)
 
@@ -18,6 +20,7 @@ private to the user and untrusted, as the live guard labels it (it denies rather
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,12 +34,13 @@ from langchain_core.messages import (
 )
 
 from vfa import Label, Proposal, ToolSpec, VfaError
+from vfa._tools import RESULT_SHAPE
 
 from ._flow import PrivacyFlow
 from ._forms import _text
 from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PrivacyPolicy
-from ._threads import _written_by_a_node
+from ._threads import _NO_RESULT, _written_by_a_node
 
 __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
 
@@ -46,7 +50,7 @@ class TraceError(VfaError, ValueError):
 
 
 _KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args"},
-         "result": {"type", "id", "tool", "result"}, "error": {"type", "id", "tool", "error"},
+         "result": {"type", "id", "tool", "result", "shape"}, "error": {"type", "id", "tool", "error"},
          "unobserved": {"type", "id", "tool"}}
 """The keys each kind of event may have."""
 _KINDS = tuple(_KEYS)
@@ -77,6 +81,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
     flow = flow or PrivacyFlow(policy, handles=False)
     guard = PrivacyGuard(flow)
     specs = {s.name: s for s in map(ToolSpec.of, tools)}
+    shaped: dict[tuple[str, str], ToolSpec] = {}
     users: list[str] = []
     seen: set[str] = set()
     calls: dict[str, Proposal] = {}  # a result is labelled with its call's argument labels, as live
@@ -134,6 +139,8 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 if kind == "result":
                     if "result" not in event:
                         raise TraceError(f"event {at}: a result without its \"result\"")
+                    if "shape" in event:
+                        spec = _shaped(at, spec, event["shape"], shaped)
                     flow.observe(proposal, spec, _json_value(at, event["result"]))
                 else:
                     flow.observe_error(proposal, spec, _text_of(event.get("error", "")))
@@ -145,6 +152,23 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
         except (TypeError, ValueError) as exc:  # a circular value, say
             raise TraceError(f"event {at}: {type(exc).__name__}: {exc}") from None
     return found
+
+
+def _shaped(at: int, spec: ToolSpec | None, shape: Any, made: dict[tuple[str, str], ToolSpec]) -> ToolSpec | None:
+    """The spec of a tool whose result reached the flow as text of the given shape (`RESULT_SHAPE`), as a
+    retrofitted `ToolNode`'s tool is read live; made once per tool and shape."""
+    if shape not in _SHAPES:
+        raise TraceError(f"event {at}: a result's shape is one of {', '.join(_SHAPES)}, not {shape!r}")
+    if spec is None:
+        return None
+    key = (spec.name, shape)
+    if key not in made:
+        made[key] = copy.copy(spec)
+        made[key].meta = {**spec.meta, RESULT_SHAPE: shape}
+    return made[key]
+
+
+_SHAPES = ("records", "text", "unknown")
 
 
 def _call_of(at: int, event: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
@@ -187,24 +211,52 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
         raise TraceError(f"messages that are no LangChain messages: {exc}") from None
     out: list[dict[str, Any]] = []
     names: dict[str, str] = {}
-    for m in messages:
+    placed: set[int] = set()  # tool messages already placed after their call
+    for i, m in enumerate(messages):
         if isinstance(m, HumanMessage):
             if not _written_by_a_node(m):
                 out.append({"type": "user", "content": _text(m.content)})
         elif isinstance(m, AIMessage):
+            # the results of a turn come before the next turn: each is placed right after its call, as a
+            # guard node labels a turn's calls one after the other, each after the results before it
+            answers: dict[str, int] = {}
+            for k in range(i + 1, len(messages)):
+                later = messages[k]
+                if isinstance(later, AIMessage):
+                    break
+                if isinstance(later, ToolMessage):
+                    answers.setdefault(str(later.tool_call_id), k)
             for c in m.tool_calls:
+                k = answers.pop(str(c["id"]), None)
+                if k is not None and _outcome(messages[k])[1]:
+                    placed.add(k)  # refused by the node before any guard: never checked live, never ran
+                    continue
                 names[c["id"]] = c["name"]
                 out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})
-        elif isinstance(m, ToolMessage):
-            tool = names.get(m.tool_call_id) or m.name or ""
-            if m.status == "error":
-                info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
-                if isinstance(info, dict) and info.get("outcome") in ("denied", "rejected", "paused"):
-                    continue  # a refused call: the tool never ran
-                out.append({"type": "error", "id": m.tool_call_id, "tool": tool, "error": _text_of(m.content)})
-                continue
-            out.append({"type": "result", "id": m.tool_call_id, "tool": tool, "result": _parse(m.content)})
+                if k is not None:
+                    placed.add(k)
+                    out += _result_of(messages[k], c["name"])
+        elif isinstance(m, ToolMessage) and i not in placed:
+            out += _result_of(m, names.get(m.tool_call_id) or m.name or "")
     return out
+
+
+def _outcome(m: ToolMessage) -> tuple[str | None, bool]:
+    """A guard node's outcome of a call (None for a tool message no guard node wrote), and whether the
+    node refused the call itself, before any guard (a malformed call)."""
+    info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+    if not isinstance(info, dict):
+        return None, False
+    return info.get("outcome"), info.get("by") == "node"
+
+
+def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
+    """The result or error event of a tool message; none for a call that was refused (it never ran)."""
+    if _outcome(m)[0] in _NO_RESULT:
+        return []
+    if m.status == "error":
+        return [{"type": "error", "id": m.tool_call_id, "tool": tool, "error": _text_of(m.content)}]
+    return [{"type": "result", "id": m.tool_call_id, "tool": tool, "result": _parse(m.content)}]
 
 
 def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = (),
@@ -233,7 +285,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
         for m in conversation:
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
                 trailing.append({"type": "user", "content": _text(m.content)})
-            elif isinstance(m, ToolMessage) and str(m.tool_call_id) not in recorded:
+            elif isinstance(m, ToolMessage) and str(m.tool_call_id) not in recorded and _outcome(m)[0] not in _NO_RESULT:
                 # a result the journal never recorded (another node's, or a history carried over): the live
                 # guard labelled every later argument for want of knowing it
                 trailing.append({"type": "unobserved", "id": str(m.tool_call_id), "tool": str(m.name or "")})
@@ -245,10 +297,13 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     # a call the node refused before any guard judged it (a malformed or reused id) never ran and was
     # never checked live: left out, as the live guard left it
     refused = {e.call_id for e in entries if e.kind == "denied"} - {e.call_id for e in entries if e.kind == "verdicts"}
+    shapes: dict[str, Any] = {}  # how the live flow read a call's result (a ToolNode's text), from its proposal
     for e in entries:
         if e.call_id in refused:
             continue
         if e.kind == "proposed":
+            if "shape" in e.data:
+                shapes[e.call_id] = e.data["shape"]
             # the next call of the conversation with this id (ids may repeat from turn to turn); the user
             # messages before it, and before calls the journal has no record of, come first
             match = next((k for k in range(at, len(slots)) if slots[k][0] == e.call_id), None)
@@ -259,7 +314,8 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
         elif e.kind == "edited" and isinstance(e.data.get("args"), dict):
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})
         elif e.kind in ("ran", "committed"):
-            out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result")})
+            out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result"),
+                        **({"shape": shapes[e.call_id]} if e.call_id in shapes else {})})
         elif e.kind == "failed" and "verdict" not in e.data:  # with a verdict: denied on recovery, shown as a denial
             # as the tool raised it: its text is labelled again as live (the same handles minted)
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("cause", e.data.get("error"))})
