@@ -20,7 +20,7 @@ from typing import Any
 
 from langchain_core.tools import BaseTool
 
-from vfa import CoverageError
+from vfa import CoverageError, ToolSpec
 from vfa._coverage import Policy, effect_of, tool_nodes, walk  # the one walker, the kernel's
 
 __all__ = ["check_coverage", "unmediated_nodes"]
@@ -33,56 +33,79 @@ _FIX = (
 )
 
 
-def check_coverage(graph: Any, *, read_only: Sequence[str] = ()) -> None:
-    """Raise `vfa.CoverageError` naming every node that can run a tool or effect without the guards."""
-    found = unmediated_nodes(graph, read_only=read_only)
+def check_coverage(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None) -> None:
+    """Raise `vfa.CoverageError` naming every node that can run a tool or effect without the guards.
+
+    With the gate's `flow`, a read-only tool whose results the flow labels (private or untrusted) counts
+    as a tool too: read outside the gate, its result would reach the model unlabelled."""
+    found = unmediated_nodes(graph, read_only=read_only, flow=flow)
     if found:
         lines = [f"  - node {node!r}: {why}" for node, why in found]
         raise CoverageError("these nodes can run a tool or an effect without the guards:\n" + "\n".join(lines)
                             + "\n" + _FIX, nodes=tuple(dict.fromkeys(node for node, _ in found)))
 
 
-def unmediated_nodes(graph: Any, *, read_only: Sequence[str] = ()) -> list[tuple[str, str]]:
+def unmediated_nodes(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None) -> list[tuple[str, str]]:
     """(node path, reason) for every node that reaches a tool or an effect outside a gate or guard node."""
-    return walk(graph, _Tools(frozenset(read_only), graph))
+    return walk(graph, _Tools(frozenset(read_only), graph, flow))
 
 
 class _Tools(Policy):
-    """The kernel's policy (every `vfa.Effect`), plus every LangChain tool not listed read-only."""
+    """The kernel's policy (every `vfa.Effect`), plus every LangChain tool not listed read-only (or whose
+    results the flow labels)."""
 
     noun = "tools"
 
-    def __init__(self, read_only: frozenset[str], graph: Any) -> None:
+    def __init__(self, read_only: frozenset[str], graph: Any, flow: Any = None) -> None:
         self.read_only = read_only
-        self.functions: dict[int, str] = {}  # id(function behind a tool in a ToolNode) -> tool name
+        self.flow = flow
+        self.functions: dict[int, Any] = {}  # id(function behind a tool in a ToolNode) -> the tool
         for tools in tool_nodes(graph):
             for t in tools.values():
                 for f in (getattr(t, "func", None), getattr(t, "coroutine", None)):
                     if f is not None:
-                        self.functions[id(getattr(f, "__wrapped__", f))] = t.name
-                        self.functions[id(f)] = t.name
+                        self.functions[id(getattr(f, "__wrapped__", f))] = t
+                        self.functions[id(f)] = t
+
+    def _free(self, tool: Any) -> bool:
+        """Whether a node may run the tool itself: it changes nothing, and no flow labels its results (a
+        flow that cannot say labels them all: fail closed)."""
+        if tool.name not in self.read_only:
+            return False
+        if self.flow is None:
+            return True
+        labels = getattr(self.flow, "labels_output", None)
+        try:
+            return labels is not None and not labels(ToolSpec.of(tool))
+        except Exception:  # noqa: BLE001 - a tool the flow cannot read is labelled: gated
+            return False
+
+    def _why(self, tool: Any, what: str, where: str) -> str:
+        if tool.name in self.read_only:  # read-only, but its results are labelled: read outside the gate, they are not
+            return (f"calls {what} {tool.name!r} directly {where}: it is read-only, but the flow labels its results, "
+                    "and one read outside the gate reaches the model unlabelled")
+        return f"calls {what} {tool.name!r} directly {where}, outside any ToolNode, with no verification"
 
     def value(self, v: Any, where: str) -> str | None:
         why = super().value(v, where)  # an effect, read-only or not
         if why is not None:
             return why
         if isinstance(v, BaseTool):
-            if v.name in self.read_only:
-                return None
-            return f"calls the tool {v.name!r} directly {where}, outside any ToolNode, with no verification"
-        if id(v) in self.functions and self.functions[id(v)] not in self.read_only:
-            return f"calls the function of tool {self.functions[id(v)]!r} directly {where}, with no verification"
+            return None if self._free(v) else self._why(v, "the tool", where)
+        tool = self.functions.get(id(v))
+        if tool is not None and not self._free(tool):
+            return self._why(tool, "the function of tool", where)
         return None
 
     def tool_node(self, tools: dict[str, Any]) -> str | None:
-        names = sorted(n for n, t in tools.items() if n not in self.read_only or effect_of(t) is not None)
+        names = sorted(n for n, t in tools.items() if not self._free(t) or effect_of(t) is not None)
         return f"a ToolNode that runs the tools {', '.join(names)} with no vfa gate" if names else None
 
     def known(self, fn: Any) -> bool:
         return id(fn) in self.functions  # a tool's own function: `value` answers for it
 
     def for_graph(self, graph: Any) -> Policy:
-        return _Tools(self.read_only, graph)
+        return _Tools(self.read_only, graph, self.flow)
 
     def unreadable(self, path: str, fn: Any) -> str:
         return super().unreadable(path, fn) + ", or name the node in effect_nodes"

@@ -91,7 +91,7 @@ def guard_graph(
     extractors = dict(effect_nodes) if isinstance(effect_nodes, Mapping) else dict.fromkeys(effect_nodes)
     guarded = _guard(graph, gate, extractors, compile_options)
     if check:
-        check_coverage(guarded, read_only=gate.read_only)
+        check_coverage(guarded, read_only=gate.read_only, flow=gate.node.flow)
     return guarded
 
 

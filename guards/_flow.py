@@ -158,6 +158,14 @@ class PrivacyFlow(_Threads, _Results):
 
         return PrivacyGuard(self, **kwargs)
 
+    def labels_output(self, spec: ToolSpec) -> bool:
+        """Whether this flow labels a tool's results (any field private or untrusted, or undeclared and
+        the policy does not trust undeclared outputs): such a result must reach the model through it."""
+        decl = source_of(spec.meta)
+        if decl is None:
+            return self.policy.undeclared_output != "trusted"
+        return bool(decl.private) or bool(decl.untrusted)
+
     # -- Flow hooks ------------------------------------------------------------------------------
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
