@@ -16,6 +16,9 @@ from ._observation import Observation, _join, _merge, _shingles_of
 
 _GRAMMED = 256
 """Past this many strings (and more than a text has characters), `_Needles` looks them up by place."""
+_SEARCH_BUDGET = 500_000_000
+"""Strings times characters past which `_Needles.found_in` takes every string to occur in a text (a
+quarter of a second of substring tests: a 1 MB result on a thread holding 500 values)."""
 
 
 class _Line:
@@ -100,6 +103,10 @@ class _Needles:
         line, n = self._line, self._n
         items = line.items
         if n <= _GRAMMED or n <= len(text):
+            if n * len(text) > _SEARCH_BUDGET:
+                # a long text and many strings: looking each up would hold the caller for seconds, so
+                # every one is taken to occur (fail closed: a result shown as one handle, labelled with all)
+                return list(range(n))
             return [*itertools.compress(range(n), map(text.__contains__, itertools.islice(items, n)))]
         grams = line.grams
         if grams is None:

@@ -12,7 +12,7 @@ from vfa._jsontext import json_text
 
 from ._forms import _all_strings, _norm, _norm_of, _text, _track_forms, _word_norms
 from ._handles import HANDLE_RE, has_marks
-from ._index import _Needles
+from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _tainted
 from ._privacy_decl import Source, principals
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
@@ -292,7 +292,10 @@ class _Results:
             maybe = normed.found_in(_norm(text))
             if maybe:
                 words = _word_norms(text)
-                found += [normed.label(i) for i in maybe if normed[i] in words]
+                if len(maybe) * len(words) > _SEARCH_BUDGET:  # every one taken to occur, as `found_in` takes them
+                    found += [normed.label(i) for i in maybe]
+                else:
+                    found += [normed.label(i) for i in maybe if normed[i] in words]
         return found
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
