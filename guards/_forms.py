@@ -8,6 +8,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -180,7 +181,12 @@ put back on."""
 _DIGIT_RUN = re.compile(r"\d(?:[ \t\-./()+]{1,3}\d|\d)*")
 """Digits joined by separators (spaces, dashes, dots, slashes, brackets, plus): "+1 (555) 123-4567"."""
 _NOT_DIGIT = re.compile(r"\D")
-_EMAIL = re.compile(r"(?<![a-z0-9._%+\-])[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
+_ADDRESS = r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"
+_EMAIL = re.compile(r"(?<![a-z0-9._%+\-])" + _ADDRESS)
+"""An e-mail address starting where a run of its characters starts: tried from inside a run, the local
+part would run to the run's end and back at every place (quadratic in a long word)."""
+_EMAIL_AT = re.compile(_ADDRESS)
+_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 _IBAN = re.compile(r"\b[a-z]{2}\d{2}(?:[a-z0-9]{4}|[ \-](?=[a-z]{0,3}\d)[a-z0-9]{4}){2,7}"
                    r"(?:[a-z0-9]{1,3}|[ \-](?=[a-z]{0,2}\d)[a-z0-9]{1,3})?\b")
 """IBAN-like: country, check digits, then groups of four; a group after a space or dash must hold a
@@ -193,6 +199,21 @@ def _is_mixed(t: str) -> bool:
     more characters with at least two letters and two digits."""
     digits = sum(c.isdigit() for c in t)
     return len(t) >= 8 and digits >= 2 and len(t) - digits >= 2
+
+
+def _addresses(low: str) -> Iterator[re.Match[str]]:
+    """The e-mail addresses in a lower-cased text, as a left-to-right scan finds them, in linear time: a
+    match starts where a run of address characters starts (`_EMAIL`), or right where the last one ended
+    (an address written on after another's domain: "a@b.example+c@d.example")."""
+    pos = 0
+    while True:
+        m = _EMAIL_AT.match(low, pos) if 0 < pos < len(low) and low[pos - 1] in _LOCAL else None
+        if m is None:
+            m = _EMAIL.search(low, pos)
+            if m is None:
+                return
+        yield m
+        pos = m.end()
 
 
 def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
@@ -209,7 +230,7 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
     alnum: set[str] = set()
     owners: dict[str, tuple[str, ...]] = {}
     spans: list[tuple[int, int, tuple[str, ...]]] = []
-    for m in _EMAIL.finditer(low):  # an address is its owner's principal
+    for m in _addresses(low):  # an address is its owner's principal
         owners[_NOT_ALNUM.sub("", m.group(0))] = who = (m.group(0),)
         spans.append((m.start(), m.end(), who))
     for m in _IBAN.finditer(low):  # an account number is its holder's, as written or run together

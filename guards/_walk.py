@@ -18,8 +18,6 @@ from ._privacy_decl import Source
 if TYPE_CHECKING:
     from ._flow import PrivacyFlow
 
-_INDICES = re.compile(r"(\[\d+\])+$")
-
 
 def _declares_fields(decl: Source) -> bool:
     """Whether a declaration names fields of records (private, untrusted or reader fields)."""
@@ -74,7 +72,15 @@ def _error_source(kind: str) -> Source:
 @lru_cache(maxsize=1024)
 def _field_name(key: str) -> str:
     """The field name a result path ending in `.key` (and any list indices) gives its leaves."""
-    return _INDICES.sub("", key.rsplit(".", 1)[-1])
+    name = key.rsplit(".", 1)[-1]
+    # the trailing "[0][1]" dropped from the right (a pattern tried at every "[" of a key of thousands of
+    # them would be quadratic: the key of a result is its author's)
+    while name.endswith("]"):
+        i = name.rfind("[")
+        if i < 0 or not name[i + 1:-1].isdecimal():  # as `\d+` reads them
+            break
+        name = name[:i]
+    return name
 
 
 _FIELD_NAMES: dict[str, str] = {}

@@ -75,3 +75,20 @@ def test_a_denial_quoting_a_long_argument() -> None:
     assert time.perf_counter() - t0 < BOUND_S
     denied = [m for m in messages if isinstance(m, ToolMessage)]
     assert denied[0].artifact["vfa"]["outcome"] == "denied" and "‹withheld›" in denied[0].content
+
+
+@privacy_sink(disclose={"url": "*"})
+@privacy_source(untrusted=True)
+def fetch_json(url: str) -> dict:
+    """A web API's JSON document, whose keys its author chose."""
+    return {"status": "ok", "[1]" * 20000 + "x": "attacker's value"}
+
+
+def test_a_long_key_in_a_result() -> None:
+    # a key's trailing list indices are dropped from the right (`_walk._field_name`), not by a pattern
+    # tried at each of its 20,000 "["
+    t0 = time.perf_counter()
+    messages = _run([fetch_json], [("fetch_json", {"url": "https://api.example/items"})],
+                    PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"bounded"))
+    assert time.perf_counter() - t0 < BOUND_S
+    assert any(isinstance(m, ToolMessage) and m.artifact["vfa"]["outcome"] == "ran" for m in messages)
