@@ -23,7 +23,7 @@ from vfa._escalation import LATE_ANSWER
 
 from ._forms import _digit_units
 from ._handles import has_marks
-from ._privacy_decl import PUBLIC_SINK, Sink, principals, sink_of, source_of
+from ._privacy_decl import PUBLIC_SINK, Sink, recipients_of, sink_of, source_of
 
 __all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "PrivacyLintWarning", "FlowViolation"]
 
@@ -474,7 +474,7 @@ def _audiences(plan: _SinkPlan, args: Mapping[str, Any]) -> list[tuple[str, str,
     """(argument, the argument naming its recipients or "*", those recipients) for every disclosed argument;
     an argument the sink does not name goes to its most public audience (fail closed)."""
     # recipients as the model wrote them (handle form): a denial never reads a handle's value back
-    who = {to: principals(args.get(to)) for to in plan.targets}
+    who = {to: recipients_of(args.get(to)) for to in plan.targets}
     who[PUBLIC_SINK] = _PUBLIC_RECIPIENTS
     audiences = [(arg, to, who[to]) for arg, to in plan.disclose if arg in args]
     declared = plan.declared

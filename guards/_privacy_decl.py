@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from email.utils import getaddresses
 from fnmatch import fnmatch
 from functools import cached_property, lru_cache
 from typing import Any, Literal
@@ -118,6 +119,17 @@ def principals(value: Any) -> frozenset[str]:
     if value.__class__ is list and all(v.__class__ is str for v in value):
         return _principals_of_strs(tuple(value))
     return _principals(value)
+
+
+def recipients_of(value: Any) -> frozenset[str]:
+    """The principals a recipients argument names (`principals`), and the address in each one written
+    with a display name or a comment ("Bob <bob@x.example>" names bob@x.example too, as a mail tool
+    delivers it): one person written two ways is one recipient of everything sent to either."""
+    named = principals(value)
+    if not any(c in p for p in named for c in "<(\""):
+        return named
+    return named | frozenset(a.strip().lower() for p in named if any(c in p for c in "<(\"")
+                             for _name, a in getaddresses([p]) if a.strip())
 
 
 @lru_cache(maxsize=4096)
