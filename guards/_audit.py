@@ -106,6 +106,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 if not isinstance(raw_id, (str, int)):
                     raise TraceError(f"event {at}: an unobserved result without the id of its call")
                 unobserved.append(str(raw_id))
+                open_.pop(str(raw_id), None)  # its call (if any) gets no result after this
             elif kind == "call":
                 raw_id, tool, args = _call_of(at, event)
                 # an id used again (some providers number calls per turn) names a call of its own, under a
@@ -212,6 +213,7 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     names: dict[str, str] = {}
     placed: set[int] = set()  # tool messages already placed after their call
+    answered: set[tuple[str, str, str]] = set()  # calls with a result: made again, a guard node replays them
     for i, m in enumerate(messages):
         if isinstance(m, HumanMessage):
             if not _written_by_a_node(m):
@@ -219,26 +221,49 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
         elif isinstance(m, AIMessage):
             # the results of a turn come before the next turn: each is placed right after its call, as a
             # guard node labels a turn's calls one after the other, each after the results before it
-            answers: dict[str, int] = {}
+            answers: dict[str, list[int]] = {}
+            more = False  # whether the conversation goes on past this turn
             for k in range(i + 1, len(messages)):
                 later = messages[k]
                 if isinstance(later, AIMessage):
+                    more = True
                     break
                 if isinstance(later, ToolMessage):
-                    answers.setdefault(str(later.tool_call_id), k)
+                    answers.setdefault(str(later.tool_call_id), []).append(k)
             for c in m.tool_calls:
-                k = answers.pop(str(c["id"]), None)
+                ks = answers.get(str(c["id"]))
+                k = ks.pop(0) if ks else None  # one id twice in a turn: each call its own message, in order
                 if k is not None and _outcome(messages[k])[1]:
                     placed.add(k)  # refused by the node before any guard: never checked live, never ran
                     continue
+                key = (str(c["id"]), str(c["name"]), json.dumps(c["args"], sort_keys=True, default=repr))
+                if key in answered:  # the same call again: answered from the journal, never judged again
+                    if k is not None:
+                        placed.add(k)
+                    continue
                 names[c["id"]] = c["name"]
                 out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})
-                if k is not None:
-                    placed.add(k)
-                    out += _result_of(messages[k], c["name"])
+                if k is None:
+                    if more:  # no result, yet the conversation went on (a question left unanswered): whether it
+                        # ran and what it showed is not known here (the journal knows), so later calls may carry anything
+                        out.append({"type": "unobserved", "id": c["id"], "tool": c["name"]})
+                    continue
+                placed.add(k)
+                answered.add(key)
+                edited = _edited(messages[k])
+                if edited is not None:  # checked again as a person edited it, as the journal's audit checks it
+                    out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": edited})
+                out += _result_of(messages[k], c["name"])
         elif isinstance(m, ToolMessage) and i not in placed:
             out += _result_of(m, names.get(m.tool_call_id) or m.name or "")
     return out
+
+
+def _edited(m: ToolMessage) -> dict[str, Any] | None:
+    """The arguments a person's edit gave a call, as its guard node's message records them."""
+    info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+    args = info.get("args") if isinstance(info, dict) else None
+    return args if isinstance(args, dict) else None
 
 
 def _outcome(m: ToolMessage) -> tuple[str | None, bool]:
@@ -256,7 +281,10 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
         return []
     if m.status == "error":
         return [{"type": "error", "id": m.tool_call_id, "tool": tool, "error": _text_of(m.content)}]
-    return [{"type": "result", "id": m.tool_call_id, "tool": tool, "result": _parse(m.content)}]
+    info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+    shape = info.get("shape") if isinstance(info, dict) else None  # a ToolNode's text, read as the flow read it
+    return [{"type": "result", "id": m.tool_call_id, "tool": tool, "result": _parse(m.content),
+             **({"shape": shape} if shape in _SHAPES else {})}]
 
 
 def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = (),

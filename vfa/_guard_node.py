@@ -233,6 +233,7 @@ class GuardNode(RunnableCallable):
         # A call whose effect started and neither finished nor paused was cut off by a crash; a tool that
         # only paused to ask re-runs from its start: its effect has not begun.
         flight = next((e for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
+        edit = None
         if questions is not None:
             questions.replay((thread_id, call_id, tool), finished=False,
                              started=flight is not None and flight.kind != "paused")
@@ -263,10 +264,22 @@ class GuardNode(RunnableCallable):
         pending = [] if history else [_entry(proposal, "proposed", {"args": args, "call": fingerprint,
                                                                      **({"shape": shape} if shape else {})})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
-        return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None)
+        return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None,
+                            edited=args if edit is not None else None)
 
     def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
-                execute: Execute, *, restart: bool = False) -> ToolMessage:
+                execute: Execute, *, restart: bool = False, edited: dict[str, Any] | None = None) -> ToolMessage:
+        """Verify, ask and commit a call; its message records the arguments of a person's edit (`args`),
+        for an audit of the messages to check the call as it was edited, as the journal's does."""
+        last = [edited]
+        message = self._rounds(spec, proposal, state, questions, pending, execute, restart, last)
+        info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
+        if last[0] is not None and isinstance(info, dict):
+            info["args"] = last[0]
+        return message
+
+    def _rounds(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
+                execute: Execute, restart: bool, edited: list[dict[str, Any] | None]) -> ToolMessage:
         for _round in range(self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
             if result.decisions:
@@ -309,6 +322,7 @@ class GuardNode(RunnableCallable):
                 self.journal.append(pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))])
                 return self._denial(proposal, labels)
             proposal = proposal.model_copy(update={"args": args, "labels": labels})
+            edited[0] = args
         self.journal.append(pending + [_entry(proposal, "rejected", {"reason": _TOO_MANY_EDITS})])
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
                         f"{self.max_edit_rounds} edits", status="error")
@@ -369,7 +383,11 @@ class GuardNode(RunnableCallable):
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
                                                   {"result": result} if ok else failed)])
         if ok:
-            return _message(proposal, "committed" if spec.is_effect else "ran", self._observe(proposal, spec, result))
+            message = _message(proposal, "committed" if spec.is_effect else "ran", self._observe(proposal, spec, result))
+            shape = spec.meta.get(RESULT_SHAPE)
+            if shape:  # how the flow read it (a ToolNode's text): an audit of the messages reads it alike
+                message.artifact["vfa"]["shape"] = shape
+            return message
         if spec.is_effect:
             last = self.journal.last(proposal.thread_id, proposal.call_id)
             if last is not None and last.kind == "failed" and isinstance(last.data.get("verdict"), dict):
