@@ -23,6 +23,8 @@ from langchain_core.tools import BaseTool
 from vfa import CoverageError, ToolSpec
 from vfa._coverage import Policy, effect_of, tool_nodes, walk  # the one walker, the kernel's
 
+from ._gate import GatedTool
+
 __all__ = ["check_coverage", "unmediated_nodes"]
 
 _FIX = (
@@ -63,22 +65,34 @@ class _Tools(Policy):
         for tools in tool_nodes(graph):
             for t in tools.values():
                 for f in (getattr(t, "func", None), getattr(t, "coroutine", None)):
-                    if f is not None:
-                        self.functions[id(getattr(f, "__wrapped__", f))] = t
+                    for _ in range(8):  # the function under each of its decorators
+                        if f is None:
+                            break
                         self.functions[id(f)] = t
+                        f = getattr(f, "__wrapped__", None)
+
+    def mediated(self, obj: Any) -> bool:
+        if not super().mediated(obj):
+            return False
+        # a tool gated by a gate that lacks the graph's flow: what it shows the model is not labelled
+        if self.flow is not None and isinstance(obj, GatedTool) and obj.gate.node.flow is not self.flow:
+            return not self.labelled(obj.tool)
+        return True
+
+    def labelled(self, tool: Any) -> bool:
+        """Whether the flow labels the tool's results (a flow that cannot say labels them all)."""
+        labels = getattr(self.flow, "labels_output", None)
+        try:
+            return labels is None or bool(labels(ToolSpec.of(tool)))
+        except Exception:  # noqa: BLE001 - a tool the flow cannot read is labelled
+            return True
 
     def _free(self, tool: Any) -> bool:
         """Whether a node may run the tool itself: it changes nothing, and no flow labels its results (a
         flow that cannot say labels them all: fail closed)."""
         if tool.name not in self.read_only:
             return False
-        if self.flow is None:
-            return True
-        labels = getattr(self.flow, "labels_output", None)
-        try:
-            return labels is not None and not labels(ToolSpec.of(tool))
-        except Exception:  # noqa: BLE001 - a tool the flow cannot read is labelled: gated
-            return False
+        return self.flow is None or not self.labelled(tool)
 
     def _why(self, tool: Any, what: str, where: str) -> str:
         if tool.name in self.read_only:  # read-only, but its results are labelled: read outside the gate, they are not
@@ -90,6 +104,8 @@ class _Tools(Policy):
         why = super().value(v, where)  # an effect, read-only or not
         if why is not None:
             return why
+        if isinstance(v, GatedTool):  # gated by another flow's gate (`mediated`): the tool itself
+            v = v.tool
         if isinstance(v, BaseTool):
             return None if self._free(v) else self._why(v, "the tool", where)
         tool = self.functions.get(id(v))

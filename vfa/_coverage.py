@@ -16,6 +16,7 @@ LangChain and LangGraph are recognised by duck-typing (class names and modules):
 from __future__ import annotations
 
 import functools
+import sysconfig
 import types
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -242,6 +243,8 @@ class _Walker:
         names = set(_code_names(fn.__code__))
         values = [fn.__globals__[n] for n in names if n in fn.__globals__]
         values += [c.cell_contents for c in fn.__closure__ or () if _has_contents(c)]
+        # `module.tool`, `Tools.tool`, `settings.tool`: what the code names on a held module, class or namespace
+        values += [a for v in values if _namespace(v) for n in names if (a := _named(v, n)) is not None]
         methods: list[Any] = []
         if owner is not None:
             attrs = _attributes(owner, names)
@@ -251,6 +254,8 @@ class _Walker:
                 m = m.__func__ if isinstance(m, (staticmethod, classmethod)) else m
                 if isinstance(m, types.FunctionType):
                     methods.append(m)
+                elif m is not None and not isinstance(m, property) and not _trusted(type(owner)):
+                    values.append(m)  # a class attribute read through the instance (`self.tool`)
         yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__)
         for m in methods:
             yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
@@ -297,19 +302,20 @@ class _Walker:
 
     def held_all(self, values: list[Any], where: str, seen: set[int], module: str | None) -> Iterator[str]:
         for v in values:
-            try:
-                items = list(v.values() if isinstance(v, dict) else v)[:64] if isinstance(v, (list, tuple, dict)) else [v]
-            except Exception:  # noqa: BLE001 - a value that cannot be read (a context proxy) holds nothing readable
-                continue
-            for item in items:
+            for item in _contents(v):
                 try:
                     why = self.value(item, where)
-                except Exception:  # noqa: BLE001 - the same, one level down
+                except Exception:  # noqa: BLE001 - a value that cannot be read (a context proxy) holds nothing readable
                     continue
                 if why:
                     yield why
-            if isinstance(v, types.FunctionType) and v.__module__ == module and not self.policy.known(v):
-                yield from self.function(v, seen)  # a helper in the same module may call the effect
+                    break
+                if (isinstance(item, types.FunctionType) and item is not v and _app_code(item)
+                        and not self.policy.mediated(item) and not self.policy.known(item)):
+                    yield from self.function(item, seen)  # behind a wrapper (a cache, a partial): the app's own
+            if (isinstance(v, types.FunctionType) and (v.__module__ == module or _app_code(v))
+                    and not self.policy.known(v)):
+                yield from self.function(v, seen)  # a helper of the app's (this module's or another) may call it
 
     def held(self, v: Any, where: str, seen: set[int]) -> Iterator[str]:
         """A value bound into a partial (or a builtin method): a tool, or a function that may call one."""
@@ -328,7 +334,8 @@ class _Walker:
             if tools is not None and not _gated_by_wrapper(v, self.policy):
                 why = self.policy.tool_node(tools)
                 why = why and f"holds {why} {where} (hold its tools' names, not the ToolNode)"
-        if why is None and _is_graph(v) and id(v) not in self.active:
+        if why is None and (_is_graph(v) or _lc(v, "StateGraph")) and id(v) not in self.active:
+            # a compiled graph, or a builder the code compiles and runs itself
             inner = _Walker(self.policy.for_graph(v), self.active)
             inner.graph(v, "")
             if inner.found:
@@ -381,7 +388,77 @@ def _parts(obj: Any) -> list[Any] | None:
         return list(obj.steps)
     if _lc(obj, "RunnableParallel"):
         return list(obj.steps__.values())
+    if _lc(obj, "RunnableBranch"):  # its conditions are the app's code too
+        return [*(r for branch in obj.branches for r in branch), obj.default]
+    if _lc(obj, "RunnableAssign"):
+        return [obj.mapper]
+    if _lc(obj, "RunnableEachBase"):  # `.map()`
+        return [obj.bound]
+    if _lc(obj, "RouterRunnable"):
+        return list(obj.runnables.values())
+    if _lc(obj, "RunnableConfigurableAlternatives"):  # an alternative may be a factory: read as a function
+        return [obj.default, *obj.alternatives.values()]
+    if _lc(obj, "DynamicRunnable"):  # `.configurable_fields()`
+        return [obj.default]
     return None
+
+
+def _contents(v: Any, depth: int = 0) -> list[Any]:
+    """`v` and what stands behind it: a container's items (nested up to three deep, 64 a level), a bound
+    method's instance, a partial's function and arguments, a wrapper's `__wrapped__` chain."""
+    out = [v]
+    if depth > 3:
+        return out
+    try:
+        if isinstance(v, (list, tuple, set, frozenset, dict)):
+            items = list(v.values() if isinstance(v, dict) else v)[:64]
+        elif isinstance(v, types.MethodType):
+            items = [v.__self__, v.__func__]
+        elif isinstance(v, functools.partial):
+            items = [v.func, *v.args, *v.keywords.values()]
+        else:
+            inner = _attr(v, "__wrapped__") if not isinstance(v, type) else None
+            items = [inner] if inner is not None and inner is not v else []
+    except Exception:  # noqa: BLE001 - a value that cannot be read (a context proxy) holds nothing readable
+        return out
+    for item in items:
+        out += _contents(item, depth + 1)
+    return out
+
+
+_LIBRARY = ("site-packages", "dist-packages", "<frozen", sysconfig.get_paths()["stdlib"])
+
+
+def _app_code(fn: types.FunctionType) -> bool:
+    """Whether a function is the app's own code (followed wherever it lives), not a library's or vfa's."""
+    top = (fn.__module__ or "").split(".")[0]
+    if top in _TRUSTED or top in ("vfa", "guards", "graphs"):
+        return False
+    path = fn.__code__.co_filename
+    return not any(mark in path for mark in _LIBRARY)
+
+
+def _namespace(v: Any) -> bool:
+    """A held module, class or plain namespace of the app's, whose attributes its code may name."""
+    if isinstance(v, types.ModuleType):  # one made at run time has no file
+        path = getattr(v, "__file__", None) or ""
+        return not any(mark in path for mark in _LIBRARY) and not _trusted_module(v.__name__)
+    if isinstance(v, type):
+        return not _trusted(v) and not _trusted_module(v.__module__)
+    return isinstance(v, types.SimpleNamespace)
+
+
+def _trusted_module(name: str) -> bool:
+    return (name or "").split(".")[0] in (*_TRUSTED, "vfa", "guards", "graphs", "builtins")
+
+
+def _named(v: Any, name: str) -> Any:
+    """An attribute of a held namespace, read without running a property (a class's own dict first)."""
+    if isinstance(v, type):
+        found = _class_attribute(v, name)
+        return found.__func__ if isinstance(found, (staticmethod, classmethod)) else found
+    own = getattr(v, "__dict__", None)
+    return own.get(name) if isinstance(own, dict) else None
 
 
 def _innermost(fn: functools.partial) -> Any:
