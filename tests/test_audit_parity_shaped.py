@@ -23,6 +23,7 @@ from guards import (
     privacy_sink,
     privacy_source,
     trace_from_journal,
+    trace_from_messages,
 )
 from vfa import EffectJournal
 from vfa.testing import ScriptedModel
@@ -50,7 +51,7 @@ def _tools(paid: list[Any]) -> list[Any]:
     return [get_attachment, pay]
 
 
-def _live(paid: list[Any], journal: EffectJournal) -> list[Any]:
+def _live(paid: list[Any], journal: EffectJournal, *, handles: bool = True) -> list[Any]:
     steps = [("get_attachment", {"email_id": 4}), ("pay", {"iban": ATTACKER_IBAN, "amount": 1200})]
     model = ScriptedModel(rule=lambda ms: steps[sum(m.type == "tool" for m in ms)]
                           if sum(m.type == "tool" for m in ms) < len(steps) else "done")
@@ -60,7 +61,7 @@ def _live(paid: list[Any], journal: EffectJournal) -> list[Any]:
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
-    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
+    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal, handles=handles)
     app = graphs.guard_graph(b, [flow.guard()], flow=flow, journal=journal, read_only=["get_attachment"])
     out = app.invoke({"messages": [HumanMessage("Pay the rent of 1200 from Larry's mail.")]},
                      {"configurable": {"thread_id": "t"}})
@@ -76,4 +77,16 @@ def test_audit_of_a_retrofitted_journal_reports_the_integrity_denial_of_a_shaped
     assert paid == [] and live, live  # live: the attacker's IBAN (a field of a shaped record) is denied
     found = audit_trace(trace_from_journal(journal, "t", messages=messages), _tools([]),
                         flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
+    assert sorted((v.call_id, v.rule, v.arg) for v in found) == live, ([v.message for v in found], live)
+
+
+def test_audit_of_a_retrofitted_conversation_reads_a_toolnode_result_in_its_shape() -> None:
+    # the messages audit reads the shape the gate's message records (values in clear: the messages hold what ran)
+    paid: list[Any] = []
+    journal = EffectJournal()
+    messages = _live(paid, journal, handles=False)
+    live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
+                  for v in e.data["evidence"]["_violations"])
+    assert paid == [] and live == [("call_1_0", "integrity", "iban")], live
+    found = audit_trace(trace_from_messages(messages), _tools([]), POLICY)
     assert sorted((v.call_id, v.rule, v.arg) for v in found) == live, ([v.message for v in found], live)
