@@ -237,9 +237,8 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                     placed.add(k)  # refused by the node before any guard: never checked live, never ran
                     continue
                 key = (str(c["id"]), str(c["name"]), json.dumps(c["args"], sort_keys=True, default=repr))
-                if key in answered:  # the same call again: answered from the journal, never judged again
-                    if k is not None:
-                        placed.add(k)
+                if key in answered and k is not None and _outcome(messages[k])[0] is not None:
+                    placed.add(k)  # the same call again, answered by a guard node from its journal: never judged again
                     continue
                 names[c["id"]] = c["name"]
                 out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})

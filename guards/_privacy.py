@@ -23,7 +23,7 @@ from vfa._escalation import LATE_ANSWER
 
 from ._forms import _digit_units
 from ._handles import has_marks
-from ._privacy_decl import PUBLIC_SINK, Sink, recipients_of, sink_of, source_of
+from ._privacy_decl import PUBLIC_SINK, Sink, recipients_of, sink_of, source_of, unreadable_recipients
 
 __all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "PrivacyLintWarning", "FlowViolation"]
 
@@ -54,7 +54,7 @@ class FlowViolation:
     call_id: str
     tool: str
     rule: str
-    """"confidentiality", "integrity" or "handle"."""
+    """"confidentiality", "integrity", "handle" or "recipient"."""
     arg: str
     sink: str
     """Where the data would go, e.g. "send_email.body -> to"."""
@@ -124,7 +124,7 @@ class PrivacyGuard:
             return ALLOW
         evidence = {"violations": [v.as_dict() for v in open_], "tool": proposal.tool,
                     "recipients": sorted({r for v in open_ for r in v.recipients})}
-        if asks and all(v.rule != "handle" for v in open_):
+        if asks and all(v.rule not in ("handle", "recipient") for v in open_):
             # the digests are journaled with the question, for the approval to cover; never shown to the model
             return Escalate(question=_question(proposal, open_), evidence={
                 **evidence, "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
@@ -227,6 +227,13 @@ class PrivacyGuard:
                         proposal.call_id, proposal.tool, "handle", to, proposal.tool, (), tuple(held), None,
                         f"{proposal.tool} denied by privacy rule `recipients are written, never handles`: {to} "
                         f"holds {', '.join(held)}; name recipients by their addresses"))
+        for to in plan.targets:  # whom a recipient reaches must be known, or no join per recipient holds
+            odd = unreadable_recipients(args[to]) if to in args else ()
+            if odd:
+                out.append(FlowViolation(
+                    proposal.call_id, proposal.tool, "recipient", to, proposal.tool, (), (), None,
+                    f"{proposal.tool} denied by privacy rule `recipients are addresses`: {to} names a recipient "
+                    "whose address cannot be read; write an address, or a name and <address>"))
         audiences = _audiences(plan, args)
         user = flow.policy.addresses
         for arg, to, recipients in audiences:
@@ -542,10 +549,13 @@ def _told(v: FlowViolation) -> dict[str, Any]:
     elif v.sink == v.tool and v.origin and v.origin[0].startswith("forged-handle:"):
         message = (f"{v.tool} denied by privacy rule `handles are minted, never written`: {v.arg or 'an argument'} "
                    "holds a handle that was not issued on this thread (forged, or from another thread)")
+    elif v.rule == "recipient":
+        message = v.message  # names the argument only, never the recipient as written
     else:
         message = (f"{v.tool} denied by privacy rule `recipients are written, never handles`: {v.arg} holds a "
                    "handle; name recipients by their addresses")
-    return {"rule": v.rule, "arg": v.arg, "sink": v.sink, "origin": origin if v.rule != "handle" else (), "message": message}
+    return {"rule": v.rule, "arg": v.arg, "sink": v.sink, "origin": origin if v.rule not in ("handle", "recipient") else (),
+            "message": message}
 
 
 def _named(origin: tuple[str, ...]) -> tuple[str, ...]:

@@ -126,10 +126,32 @@ def recipients_of(value: Any) -> frozenset[str]:
     with a display name or a comment ("Bob <bob@x.example>" names bob@x.example too, as a mail tool
     delivers it): one person written two ways is one recipient of everything sent to either."""
     named = principals(value)
-    if not any(c in p for p in named for c in "<(\""):
+    if not any(c in p for p in named for c in _DISPLAY):
         return named
-    return named | frozenset(a.strip().lower() for p in named if any(c in p for c in "<(\"")
-                             for _name, a in getaddresses([p]) if a.strip())
+    return named | frozenset(a for p in named if any(c in p for c in _DISPLAY) for a in _addresses_in(p) or ())
+
+
+def unreadable_recipients(value: Any) -> list[str]:
+    """The recipients written in a form whose address cannot be read (who they reach is not known: the
+    privacy guard denies them)."""
+    return sorted(p for p in principals(value) if any(c in p for c in _DISPLAY) and _addresses_in(p) is None)
+
+
+_DISPLAY = "<(\""
+"""The characters of a recipient written with a display name, a comment or a quoted name."""
+
+
+@lru_cache(maxsize=4096)
+def _addresses_in(recipient: str) -> tuple[str, ...] | None:
+    """The addresses in one recipient written with a display name or a comment; None when it cannot be
+    read: more than 16 brackets, quotes and parentheses (no address needs them; the parser recurses
+    into each), or a form the parser fails on."""
+    if sum(recipient.count(c) for c in _DISPLAY) > 16:
+        return None
+    try:
+        return tuple(a.strip().lower() for _name, a in getaddresses([recipient]) if a.strip())
+    except Exception:  # noqa: BLE001 - the parser's own failure: unreadable
+        return None
 
 
 @lru_cache(maxsize=4096)

@@ -21,8 +21,9 @@ from vfa import Agent, effect
 from vfa.testing import ScriptedModel
 
 
-@pytest.mark.parametrize("cc", [f"Bob Stone <{BOB}>", f"<{BOB}>", BOB.upper()],
-                         ids=["display_name", "angle_brackets", "upper_case_control"])
+@pytest.mark.parametrize("cc", [f"Bob Stone <{BOB}>", f"<{BOB}>", BOB.upper(),
+                                f"{'(' * 17}x{')' * 17} <{BOB}>"],  # past the bound on brackets: unreadable, denied
+                         ids=["display_name", "angle_brackets", "upper_case_control", "padded_with_comments"])
 def test_an_ssn_split_between_to_and_cc_naming_bob_two_ways_is_denied(cc: str) -> None:
     delivered: list[tuple[str, str]] = []  # (mailbox, text) as a mail server delivers them
 
@@ -52,3 +53,11 @@ def test_an_ssn_split_between_to_and_cc_naming_bob_two_ways_is_denied(cc: str) -
     bob_got = " ".join(text for who, text in delivered if who == BOB)
     assert not ("078-05" in bob_got and "1120" in bob_got), f"Bob received the whole SSN: {delivered}"
     assert tm.artifact["vfa"]["outcome"] == "denied", tm.content
+
+
+def test_a_recipient_too_odd_to_read_is_denied_by_its_own_rule() -> None:
+    from guards._privacy_decl import recipients_of, unreadable_recipients
+
+    odd = "(" * 3000 + "x@evil.example"  # the address parser recurses into each parenthesis
+    assert unreadable_recipients([odd, BOB]) == [odd.lower()]
+    assert recipients_of([odd, BOB]) == {odd.lower(), BOB}  # as written only: no reader, and no crash

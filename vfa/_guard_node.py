@@ -524,14 +524,16 @@ class GuardNode(RunnableCallable):
             # observe() sees the call as it was proposed (or edited), labelled, as on the first run
             args = next((e.data.get("args") for e in reversed(history) if e.kind in ("edited", "proposed")), None)
             if self.flow is None:
-                return _message(proposal, entry.kind, _content(data.get("result")))
+                return _as_ran(_message(proposal, entry.kind, _content(data.get("result"))), history,
+                               self.specs.get(entry.tool))
 
             def shown() -> str:  # labelling that fails shows nothing, as on the first run
                 call = proposal if not isinstance(args, dict) else proposal.model_copy(update={
                     "args": args, "labels": self._labels(entry.call_id, entry.tool, args, state, entry.thread_id)})
                 return self.flow.observe(call, self.specs.get(entry.tool), data.get("result"))
 
-            return _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
+            message = _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
+            return _as_ran(message, history, self.specs.get(entry.tool))
         if entry.kind == "denied":
             return self._denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
@@ -642,6 +644,19 @@ def _own(entries: list[JournalEntry]) -> list[JournalEntry]:
 def _fingerprint(tool: str, raw_json: str) -> str:
     """What identifies a call apart from its id: its tool and its arguments as the model gave them."""
     return hashlib.sha256(f"{tool}\0{raw_json}".encode()).hexdigest()[:24]
+
+
+def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpec | None) -> ToolMessage:
+    """A replayed result's message recording what the first one did: a person's edit (`args`) and how
+    the flow read the result (`shape`), for an audit of the messages."""
+    info = message.artifact["vfa"]
+    edit = next((e for e in reversed(history) if e.kind == "edited" and isinstance(e.data.get("args"), dict)), None)
+    if edit is not None:
+        info["args"] = edit.data["args"]
+    shape = spec.meta.get(RESULT_SHAPE) if spec is not None else None
+    if shape:
+        info["shape"] = shape
+    return message
 
 
 def _questions_of(result: ChainResult) -> list[Escalate]:
