@@ -15,6 +15,8 @@ LangChain and LangGraph are recognised by duck-typing (class names and modules):
 
 from __future__ import annotations
 
+import collections
+import dis
 import functools
 import sysconfig
 import types
@@ -133,10 +135,12 @@ def tool_nodes(graph: Any) -> Iterator[dict[str, Any]]:
 
 
 class _Walker:
-    def __init__(self, policy: Policy, active: set[int]) -> None:
+    def __init__(self, policy: Policy, active: set[int], graphs: dict[int, Found] | None = None) -> None:
         self.policy = policy
         self.active = active  # ids of the graphs being walked: a node may hold its own graph
+        self.graphs = graphs if graphs is not None else {}  # id(held graph) -> its findings, once a check
         self.found: Found = []
+        self._queue: collections.deque[tuple[Any, Any]] | None = None  # functions still to read, in turn
 
     def graph(self, graph: Any, prefix: str) -> None:
         nodes = _nodes(graph)
@@ -225,11 +229,24 @@ class _Walker:
             yield self.policy.unreadable(path, fn)
 
     def function(self, fn: Any, seen: set[int], owner: Any = None) -> Iterator[str]:
-        """What a function can reach through its globals, closure and same-module helpers.
+        """What a function can reach through its globals, closure, defaults and the app's helpers.
 
         For a method, also the attributes of its instance (`owner`) that its code names, and the
-        methods of the instance's class that it calls.
+        methods of the instance's class that it calls. The helpers a function reaches are read in turn
+        from a queue, not by recursion: an app's call graph may be thousands of functions deep.
         """
+        if self._queue is not None:  # inside a reading: this one is read in its turn
+            self._queue.append((fn, owner))
+            return
+        self._queue = queue = collections.deque([(fn, owner)])
+        try:
+            while queue:
+                f, o = queue.popleft()
+                yield from self._read(f, seen, o)
+        finally:
+            self._queue = None
+
+    def _read(self, fn: Any, seen: set[int], owner: Any = None) -> Iterator[str]:
         fn = getattr(fn, "__func__", fn)
         if id(fn) in seen or not isinstance(fn, types.FunctionType) or self.policy.mediated(fn):
             return
@@ -241,24 +258,46 @@ class _Walker:
             return
         seen.add(id(fn))
         names = set(_code_names(fn.__code__))
-        values = [fn.__globals__[n] for n in names if n in fn.__globals__]
-        values += [c.cell_contents for c in fn.__closure__ or () if _has_contents(c)]
-        # `module.tool`, `Tools.tool`, `settings.tool`: what the code names on a held module, class or namespace
-        values += [a for v in values if _namespace(v) for n in names if (a := _named(v, n)) is not None]
-        methods: list[Any] = []
+        bound = _bound_only(fn.__code__)  # handed to `bind_tools` only: a model bound to tools runs none of them
+        values = [fn.__globals__[n] for n in names if n in fn.__globals__ and n not in bound]
+        values += [c.cell_contents for n, c in zip(fn.__code__.co_freevars, fn.__closure__ or ())
+                   if n not in bound and _has_contents(c)]
+        values += [*(fn.__defaults__ or ()), *(fn.__kwdefaults__ or {}).values()]  # `t=send_email`
+        methods: list[tuple[Any, Any]] = []  # (a method the code names, the instance or class it is read with)
         if owner is not None:
-            attrs = _attributes(owner, names)
+            attrs = {n: a for n in names - bound if (a := _named(owner, n)) is not None} if isinstance(owner, type) \
+                else _attributes(owner, names - bound)
             values += attrs.values()
             for n in names - set(attrs):
-                m = _class_attribute(type(owner), n)
+                m = _class_attribute(owner if isinstance(owner, type) else type(owner), n)
                 m = m.__func__ if isinstance(m, (staticmethod, classmethod)) else m
                 if isinstance(m, types.FunctionType):
-                    methods.append(m)
+                    methods.append((m, owner))
                 elif m is not None and not isinstance(m, property) and not _trusted(type(owner)):
                     values.append(m)  # a class attribute read through the instance (`self.tool`)
+        # `module.tool`, `Tools.tool`, `settings.tool`, `app.tools.tool`, `mailer.notify`: what the code names
+        # on a module, class, namespace or app object it holds (reached through others too, a few levels)
+        reached = [item for v in values for item in _contents(v)]
+        for _level in range(3):
+            more = [a for v in reached if _namespace(v) or _app_object(v) for n in names
+                    if (a := _named(v, n)) is not None
+                    and not (isinstance(v, type) and isinstance(a, types.FunctionType))]  # a method: below
+            more = [a for a in more if all(a is not r for r in reached)]
+            if not more:
+                break
+            values += more
+            reached += [item for v in more for item in _contents(v)]
+        for v in reached:  # an app object's (or class's) methods the code names, read with it as their owner
+            if _app_object(v) or (isinstance(v, type) and _namespace(v)):
+                klass = v if isinstance(v, type) else type(v)
+                for n in (*names, "__call__"):  # a held object may be called
+                    m = _class_attribute(klass, n)
+                    m = m.__func__ if isinstance(m, (staticmethod, classmethod)) else m
+                    if isinstance(m, types.FunctionType) and not _trusted(m):
+                        methods.append((m, v))
         yield from self.held_all(values, f"(function {fn.__qualname__})", seen, fn.__module__)
-        for m in methods:
-            yield from self.function(m, seen, owner=owner)  # self.helper(): the same instance's method
+        for m, o in methods:
+            yield from self.function(m, seen, owner=o)  # self.helper(), mailer.notify(): with their instance
 
     def wrapped(self, fn: types.FunctionType, seen: set[int], depth: int) -> Iterator[str]:
         """The app's functions a LangChain function holds in its closure (through LangChain's own
@@ -335,12 +374,17 @@ class _Walker:
                 why = self.policy.tool_node(tools)
                 why = why and f"holds {why} {where} (hold its tools' names, not the ToolNode)"
         if why is None and (_is_graph(v) or _lc(v, "StateGraph")) and id(v) not in self.active:
-            # a compiled graph, or a builder the code compiles and runs itself
-            inner = _Walker(self.policy.for_graph(v), self.active)
-            inner.graph(v, "")
-            if inner.found:
+            # a compiled graph, or a builder the code compiles and runs itself: walked once a check (agents
+            # that hand off to each other through a registry would be walked once per ordering)
+            found = self.graphs.get(id(v))
+            if found is None:
+                self.graphs[id(v)] = []  # reached again inside itself: nothing more than this walk finds
+                inner = _Walker(self.policy.for_graph(v), self.active, self.graphs)
+                inner.graph(v, "")
+                found = self.graphs[id(v)] = inner.found
+            if found:
                 why = (f"runs the graph {getattr(v, 'name', '?')!r} {where}, whose nodes "
-                       f"{', '.join(sorted({n for n, _ in inner.found}))} run {self.policy.noun} without guards")
+                       f"{', '.join(sorted({n for n, _ in found}))} run {self.policy.noun} without guards")
         return why
 
 
@@ -448,17 +492,39 @@ def _namespace(v: Any) -> bool:
     return isinstance(v, types.SimpleNamespace)
 
 
+def _app_object(v: Any) -> bool:
+    """An instance of a class of the app's (a service, a config): the attributes its code names are read."""
+    klass = type(v)
+    if isinstance(v, (type, types.ModuleType, types.FunctionType, types.MethodType, functools.partial)):
+        return False
+    return klass.__module__ not in ("builtins", "types") and not _trusted(klass) and not _trusted_module(klass.__module__)
+
+
 def _trusted_module(name: str) -> bool:
     return (name or "").split(".")[0] in (*_TRUSTED, "vfa", "guards", "graphs", "builtins")
 
 
 def _named(v: Any, name: str) -> Any:
-    """An attribute of a held namespace, read without running a property (a class's own dict first)."""
+    """An attribute of a held namespace or object, read without running a property (its own dict and
+    slots, then its class's non-function attributes)."""
+    try:
+        return _named_attribute(v, name)
+    except Exception:  # noqa: BLE001 - an object that cannot be read (a context proxy) names nothing readable
+        return None
+
+
+def _named_attribute(v: Any, name: str) -> Any:
     if isinstance(v, type):
         found = _class_attribute(v, name)
         return found.__func__ if isinstance(found, (staticmethod, classmethod)) else found
-    own = getattr(v, "__dict__", None)
-    return own.get(name) if isinstance(own, dict) else None
+    own = _attributes(v, {name}) if not isinstance(v, types.ModuleType) else {}
+    if name in own:
+        return own[name]
+    d = getattr(v, "__dict__", None)
+    if isinstance(d, dict) and name in d:
+        return d[name]
+    found = _class_attribute(type(v), name) if not isinstance(v, types.ModuleType) else None
+    return None if isinstance(found, (types.FunctionType, property, staticmethod, classmethod)) else found
 
 
 def _innermost(fn: functools.partial) -> Any:
@@ -484,6 +550,42 @@ def _class_attribute(klass: type, name: str) -> Any:
         if name in k.__dict__:
             return k.__dict__[name]
     return None
+
+
+_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDEREF"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _bound_only(code: types.CodeType) -> frozenset[str]:
+    """The names (globals, closure cells, `self.` attributes) a function's code loads only to hand them
+    straight to a `.bind_tools(...)` call: binding tools to a model hands the model their schemas and
+    runs none of them (`model.bind_tools(TOOLS).invoke(...)`, `self.model.bind_tools(self.tools)`)."""
+    loads: collections.Counter[str] = collections.Counter()
+    bound: collections.Counter[str] = collections.Counter()
+    for c in _codes(code):
+        ins = list(dis.get_instructions(c))
+        for k, i in enumerate(ins):
+            if not isinstance(i.argval, str):
+                continue
+            if i.opname in _LOADS:
+                before = k - 1
+            elif i.opname in ("LOAD_ATTR", "LOAD_METHOD") and k and ins[k - 1].opname == "LOAD_FAST" and ins[k - 1].argval == "self":
+                before = k - 2
+            else:
+                continue
+            loads[i.argval] += 1
+            after = ins[k + 1].opname if k + 1 < len(ins) else ""
+            if (before >= 0 and ins[before].argval == "bind_tools" and ins[before].opname in ("LOAD_METHOD", "LOAD_ATTR")
+                    and after in ("PRECALL", "CALL")):
+                bound[i.argval] += 1
+    return frozenset(n for n, count in bound.items() if count == loads[n])
+
+
+def _codes(code: types.CodeType) -> Iterator[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _codes(const)
 
 
 def _code_names(code: types.CodeType) -> Iterator[str]:
