@@ -3,7 +3,6 @@ which are handled and which tracked."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from itertools import compress
 from typing import TYPE_CHECKING, Any

@@ -101,3 +101,16 @@ def test_a_tool_handed_to_bind_tools_and_run_besides_is_named() -> None:
 
     with pytest.raises(CoverageError, match="calls the tool"):
         graphs.guard_graph(_app(binds_and_runs), [ok])
+
+
+def test_what_bind_tools_is_handed_after_a_call_is_read() -> None:
+    # bind_tools(make_tools()) calls make_tools: its code is the app's, read like any helper's
+    def make_tools() -> list[Any]:
+        TOOLS[1].invoke({"to": "eve@example.com", "body": "hi"})
+        return TOOLS
+
+    def binds_a_call(state: Any) -> dict[str, Any]:
+        return {"messages": [_MODEL.bind_tools(make_tools()).invoke(state["messages"])]}
+
+    with pytest.raises(CoverageError, match="calls the tool"):
+        graphs.guard_graph(_app(binds_a_call), [ok])

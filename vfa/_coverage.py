@@ -574,9 +574,10 @@ def _bound_only(code: types.CodeType) -> frozenset[str]:
             else:
                 continue
             loads[i.argval] += 1
-            after = ins[k + 1].opname if k + 1 < len(ins) else ""
+            after = ins[k + 1] if k + 1 < len(ins) else None
+            # the sole argument of the call: not itself called (`bind_tools(make_tools())` runs make_tools)
             if (before >= 0 and ins[before].argval == "bind_tools" and ins[before].opname in ("LOAD_METHOD", "LOAD_ATTR")
-                    and after in ("PRECALL", "CALL")):
+                    and after is not None and after.opname in ("PRECALL", "CALL") and after.arg == 1):
                 bound[i.argval] += 1
     return frozenset(n for n, count in bound.items() if count == loads[n])
 
