@@ -383,11 +383,9 @@ class GuardNode(RunnableCallable):
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
                                                   {"result": result} if ok else failed)])
         if ok:
-            message = _message(proposal, "committed" if spec.is_effect else "ran", self._observe(proposal, spec, result))
-            shape = spec.meta.get(RESULT_SHAPE)
-            if shape:  # how the flow read it (a ToolNode's text): an audit of the messages reads it alike
-                message.artifact["vfa"]["shape"] = shape
-            return message
+            # with how the flow read it (a ToolNode's text): an audit of the messages reads it alike
+            return _as_ran(_message(proposal, "committed" if spec.is_effect else "ran",
+                                    self._observe(proposal, spec, result)), (), spec)
         if spec.is_effect:
             last = self.journal.last(proposal.thread_id, proposal.call_id)
             if last is not None and last.kind == "failed" and isinstance(last.data.get("verdict"), dict):
@@ -647,8 +645,8 @@ def _fingerprint(tool: str, raw_json: str) -> str:
 
 
 def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpec | None) -> ToolMessage:
-    """A replayed result's message recording what the first one did: a person's edit (`args`) and how
-    the flow read the result (`shape`), for an audit of the messages."""
+    """A result's message recording, for an audit of the messages, how the flow read the result (`shape`)
+    and, replayed, the arguments of the person's edit the call ran with (`args`, from `history`)."""
     info = message.artifact["vfa"]
     edit = next((e for e in reversed(history) if e.kind == "edited" and isinstance(e.data.get("args"), dict)), None)
     if edit is not None:
