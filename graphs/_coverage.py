@@ -96,9 +96,9 @@ class _Tools(Policy):
 
     def _why(self, tool: Any, what: str, where: str) -> str:
         if tool.name in self.read_only:  # read-only, but its results are labelled: read outside the gate, they are not
-            return (f"calls {what} {tool.name!r} directly {where}: it is read-only, but the flow labels its results, "
-                    "and one read outside the gate reaches the model unlabelled")
-        return f"calls {what} {tool.name!r} directly {where}, outside any ToolNode, with no verification"
+            return (f"holds {what} {tool.name!r} {where}, so it can run it outside the gate: it is read-only, but the "
+                    "flow labels its results, and one read outside the gate reaches the model unlabelled")
+        return f"holds {what} {tool.name!r} {where}, so it can run it outside any ToolNode, with no verification"
 
     def value(self, v: Any, where: str) -> str | None:
         why = super().value(v, where)  # an effect, read-only or not

@@ -99,7 +99,7 @@ def test_a_tool_handed_to_bind_tools_and_run_besides_is_named() -> None:
         TOOLS[1].invoke({"to": "eve@example.com", "body": "hi"})
         return {"messages": [_MODEL.bind_tools(TOOLS).invoke(state["messages"])]}
 
-    with pytest.raises(CoverageError, match="calls the tool"):
+    with pytest.raises(CoverageError, match="holds the tool"):
         graphs.guard_graph(_app(binds_and_runs), [ok])
 
 
@@ -112,5 +112,5 @@ def test_what_bind_tools_is_handed_after_a_call_is_read() -> None:
     def binds_a_call(state: Any) -> dict[str, Any]:
         return {"messages": [_MODEL.bind_tools(make_tools()).invoke(state["messages"])]}
 
-    with pytest.raises(CoverageError, match="calls the tool"):
+    with pytest.raises(CoverageError, match="holds the tool"):
         graphs.guard_graph(_app(binds_a_call), [ok])

@@ -92,7 +92,7 @@ def test_a_custom_node_calling_a_raw_tool_is_reported_by_name_with_the_fix():
     pay, sent = payments()
     builder = custom_graph(pay)
     found = graphs.unmediated_nodes(builder)
-    assert [n for n, _ in found] == ["settle"] and "calls the tool 'pay' directly" in found[0][1]
+    assert [n for n, _ in found] == ["settle"] and "holds the tool 'pay'" in found[0][1]
     with pytest.raises(CoverageError) as info:
         graphs.guard_graph(builder, [limit])
     assert info.value.nodes == ("settle",) and "effect_nodes" in str(info.value)
@@ -121,7 +121,7 @@ def test_a_custom_node_calling_a_tools_function_is_reported():
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
     reasons = dict(graphs.unmediated_nodes(b))
-    assert "calls the function of tool 'pay_fn' directly" in reasons["agent"]
+    assert "holds the function of tool 'pay_fn'" in reasons["agent"]
     assert "tools" in reasons
 
 
