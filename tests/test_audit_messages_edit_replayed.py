@@ -16,22 +16,17 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
+from test_audit_messages_edit import CFG, POLICY, SSN
 
-from benchmarks.privacy.world import ATTACKER, BOB, CAROL, USER, World
+from benchmarks.privacy.world import ATTACKER, BOB, World
 from guards import (
     PrivacyFlow,
-    PrivacyPolicy,
     audit_trace,
     trace_from_journal,
     trace_from_messages,
 )
 from vfa import Agent, EffectJournal
 from vfa.testing import ScriptedModel
-
-SSN = "078-05-1120"
-POLICY = PrivacyPolicy.of(USER, grants={CAROL: ["profile.ssn"], BOB: ["profile.address", "profile.phone"]},
-                          on_violation="ask")
-CFG = {"configurable": {"thread_id": "t"}}
 
 
 def test_messages_audit_sees_an_edit_of_a_call_replayed_after_another_calls_question() -> None:
