@@ -110,7 +110,7 @@ class CollisionGuard:
         if isinstance(tools, str):
             raise ConfigError(f"CollisionGuard: tools must be a list of tool names, got the string {tools!r}")
         if shape_paths and body is not None:
-            raise ConfigError(f"CollisionGuard: shape_paths=True takes the agent's size from the path; drop body=")
+            raise ConfigError("CollisionGuard: shape_paths=True takes the agent's size from the path; drop body=")
         if start is None and not allow_no_start:
             raise ConfigError(
                 "CollisionGuard: pass start= (the current position, so the first leg is checked), or "

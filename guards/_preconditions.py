@@ -142,7 +142,8 @@ class PreconditionGuard:
         tool: str | None = None,
     ) -> None:
         if backend not in ("fast", "z3") or on_unknown not in ("deny", "escalate"):
-            raise ConfigError(f"backend must be 'fast' or 'z3' and on_unknown 'deny' or 'escalate'")
+            raise ConfigError(f"backend must be 'fast' or 'z3' (got {backend!r}) and on_unknown 'deny' or 'escalate' "
+                              f"(got {on_unknown!r})")
         self.precondition = precondition
         self.name = f"requires:{precondition.tool}"
         self.backend = backend

@@ -3,7 +3,6 @@ of one, a whole text or none, and the start of another, in time linear in the te
 
 from __future__ import annotations
 
-import itertools
 
 import pytest
 from hypothesis import given, settings
