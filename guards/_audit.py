@@ -33,7 +33,7 @@ from langchain_core.messages import (
     convert_to_messages,
 )
 
-from vfa import Label, Proposal, ToolSpec, VfaError
+from vfa import ArgumentError, Label, Proposal, ToolSpec, VfaError
 from vfa._tools import RESULT_SHAPE
 
 from ._flow import PrivacyFlow
@@ -116,6 +116,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 while call_id in calls and raw_id not in open_:
                     call_id, n = f"{raw_id}#{n}", n + 1
                 open_[raw_id] = call_id
+                args = _as_validated(specs.get(tool), args)
                 labels = flow.label_args(args, thread_id, users, set(seen))
                 if unobserved:  # as the live flow labels a call after results it never labelled
                     blind = Label(readers=frozenset(flow.policy.user), trusted=False, sources=frozenset(
@@ -153,6 +154,18 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
         except (TypeError, ValueError) as exc:  # a circular value, say
             raise TraceError(f"event {at}: {type(exc).__name__}: {exc}") from None
     return found
+
+
+def _as_validated(spec: ToolSpec | None, args: dict[str, Any]) -> dict[str, Any]:
+    """A call's arguments as the live guard node checks them: validated by the tool's signature, its
+    defaults filled in (a default recipient receives what the call discloses); as recorded when they do
+    not validate (the node refuses such a call, but an agent without vfa may have run it)."""
+    if spec is None:
+        return args
+    try:
+        return spec.validate(args)
+    except ArgumentError:
+        return args
 
 
 def _shaped(at: int, spec: ToolSpec | None, shape: Any, made: dict[tuple[str, str], ToolSpec]) -> ToolSpec | None:
@@ -208,7 +221,7 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
     conversation (LangChain marks its summaries `lc_source`) is no user message, as live."""
     try:
         messages = convert_to_messages(list(messages))
-    except (ValueError, TypeError, NotImplementedError) as exc:
+    except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
         raise TraceError(f"messages that are no LangChain messages: {exc}") from None
     out: list[dict[str, Any]] = []
     names: dict[str, str] = {}
@@ -236,7 +249,10 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                 if k is not None and _outcome(messages[k])[1]:
                     placed.add(k)  # refused by the node before any guard: never checked live, never ran
                     continue
-                key = (str(c["id"]), str(c["name"]), json.dumps(c["args"], sort_keys=True, default=repr))
+                try:
+                    key = (str(c["id"]), str(c["name"]), json.dumps(c["args"], sort_keys=True, default=repr))
+                except RecursionError:
+                    raise TraceError(f"the arguments of call {c['id']!r} are nested too deep to read") from None
                 if key in answered and k is not None and _outcome(messages[k])[0] is not None:
                     placed.add(k)  # the same call again, answered by a guard node from its journal: never judged again
                     continue
@@ -282,7 +298,9 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
         return [{"type": "error", "id": m.tool_call_id, "tool": tool, "error": _text_of(m.content)}]
     info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
     shape = info.get("shape") if isinstance(info, dict) else None  # a ToolNode's text, read as the flow read it
-    return [{"type": "result", "id": m.tool_call_id, "tool": tool, "result": _parse(m.content),
+    # text the flow read as text stays text, whatever it looks like (a note that happens to be JSON)
+    return [{"type": "result", "id": m.tool_call_id, "tool": tool,
+             "result": _text_of(m.content) if shape == "text" else _parse(m.content),
              **({"shape": shape} if shape in _SHAPES else {})}]
 
 
@@ -304,7 +322,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     if messages is not None:
         try:
             conversation = convert_to_messages(list(messages))
-        except (ValueError, TypeError, NotImplementedError) as exc:
+        except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
             raise TraceError(f"messages that are no LangChain messages: {exc}") from None
     entries = list(journal.entries(thread_id))
     recorded = {e.call_id for e in entries}
@@ -360,5 +378,5 @@ def _parse(content: Any) -> Any:
         return content
     try:
         return json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past what the parser reads: the text as it is
         return content

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+
 MIN_TRACKED = 4
 """Private values shorter than this (letters and digits) are not tracked: they would match everywhere."""
 SHINGLE = 6
@@ -180,6 +182,11 @@ _NUMBER_RUN = re.compile(r"\d(?:[ \t\-./()+,'’_\u00a0\u202f]{1,3}\d|\d)*")
 put back on."""
 _DIGIT_RUN = re.compile(r"\d(?:[ \t\-./()+]{1,3}\d|\d)*")
 """Digits joined by separators (spaces, dashes, dots, slashes, brackets, plus): "+1 (555) 123-4567"."""
+_TOKEN_RUN = re.compile(r"\d(?:[\W_]{1,3}\d|\d)*")
+"""Digits joined by any separators but letters (dashes of every kind, underscores, commas, line breaks): how a
+private text may write an identifier ("078–05–1120", "1,284,300"); a copy is found by its digits alone
+(`_digits_of`), whatever it is written with."""
+_SPACE = re.compile(r"\s")
 _NOT_DIGIT = re.compile(r"\D")
 _ADDRESS = r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"
 _EMAIL = re.compile(r"(?<![a-z0-9._%+\-])" + _ADDRESS)
@@ -239,7 +246,7 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
         spans.append((m.start(), m.end(), who))
     alnum.update(owners)
     digits: set[str] = set()
-    for m in _DIGIT_RUN.finditer(low):
+    for m in _TOKEN_RUN.finditer(low):
         run = m.group(0)
         d = _NOT_DIGIT.sub("", run)
         if len(d) >= MIN_DIGITS:
@@ -248,7 +255,7 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
             who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
             if who is not None:
                 owners[d] = who
-            if len(d) > MIN_DIGITS and (" " in run or "\t" in run):
+            if len(d) > MIN_DIGITS and _SPACE.search(run):
                 for piece in run.split():
                     p = _NOT_DIGIT.sub("", piece)
                     if len(p) >= MIN_DIGITS:
@@ -495,7 +502,19 @@ def _leaves(value: Any) -> list[Any]:
         return [x for k, v in value.items() for x in (k, *_leaves(v))]
     if isinstance(value, (list, tuple, set, frozenset)):
         return [x for v in value for x in _leaves(v)]
-    return [value]
+    if value is None or isinstance(value, (str, int, float)):
+        return [value]
+    plain = _jsonable(value)
+    return [plain] if isinstance(plain, str) else _leaves(plain)
+
+
+def _jsonable(value: Any) -> Any:
+    """A validated argument that is no JSON value (a pydantic model, a dataclass, bytes) as the JSON the
+    model wrote for it: its fields, its text; what cannot be converted, as its `str`."""
+    try:
+        return to_jsonable_python(value, fallback=str)
+    except Exception:  # noqa: BLE001 - bytes that are no UTF-8, a model whose serialiser fails
+        return str(value)
 
 
 def _all_strings(value: Any) -> list[str]:

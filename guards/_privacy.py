@@ -21,7 +21,7 @@ from typing import Any
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
 
-from ._forms import _digit_units
+from ._forms import _digit_units, _jsonable
 from ._handles import has_marks
 from ._privacy_decl import PUBLIC_SINK, Sink, recipients_of, sink_of, source_of, unreadable_recipients
 
@@ -433,7 +433,10 @@ def _plain(proposal: Proposal, decl: Sink | None, flow: Any) -> bool:
     return (holds is not None
             and all(lbl.readers is None and lbl.trusted for lbl in proposal.labels.values())
             and (decl is None or not any(a in decl.refers for a in proposal.args))
-            and not holds(proposal.thread_id) and not has_marks(proposal.args))
+            and not holds(proposal.thread_id) and not has_marks(proposal.args)
+            # a recipient whose address cannot be read is denied whatever the call carries
+            and (decl is None or not any(unreadable_recipients(proposal.args[to])
+                                         for to in _plan_for(decl, proposal.args).targets if to in proposal.args)))
 
 
 def _lookup_keys(flow: Any, thread: str, value: Any, private: bool) -> Any:
@@ -610,4 +613,7 @@ def _strings_of(value: Any) -> list[str]:
         return [t for k, v in value.items() for t in (*_strings_of(k), *_strings_of(v))]
     if isinstance(value, (list, tuple, set, frozenset)):
         return [t for v in value for t in _strings_of(v)]
-    return []
+    if value is None or isinstance(value, bool):
+        return []
+    plain = _jsonable(value)  # a model, a dataclass, bytes: what the tool reads of it, as labelling reads it
+    return [plain] if isinstance(plain, str) else _strings_of(plain)

@@ -14,6 +14,7 @@ Tools carry these as metadata (`vfa.annotate`), so the flow tracker and the priv
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
@@ -122,19 +123,39 @@ def principals(value: Any) -> frozenset[str]:
 
 
 def recipients_of(value: Any) -> frozenset[str]:
-    """The principals a recipients argument names (`principals`), and the address in each one written
-    with a display name or a comment ("Bob <bob@x.example>" names bob@x.example too, as a mail tool
-    delivers it): one person written two ways is one recipient of everything sent to either."""
+    """The principals a recipients argument names (`principals`), and every address a mail parser reads
+    in each one that is not a bare address ("Bob <bob@x.example>", "mailto:bob@x.example", "friends:
+    bob@x.example;", "bob @ x.example" all name bob@x.example too, as a mail tool delivers them), and in
+    a text argument whole (a quoted name may hold the commas the list is split at): one person written
+    two ways is one recipient of everything sent to either."""
     named = principals(value)
-    if not any(c in p for p in named for c in _DISPLAY):
+    odd = [p for p in named if not _BARE.fullmatch(p)]
+    whole = _whole_text(value)
+    if whole is not None:
+        odd.append(whole)
+    if not odd:
         return named
-    return named | frozenset(a for p in named if any(c in p for c in _DISPLAY) for a in _addresses_in(p) or ())
+    return named | frozenset(a for p in odd for a in _addresses_in(p) or ())
 
 
 def unreadable_recipients(value: Any) -> list[str]:
     """The recipients written in a form whose address cannot be read (who they reach is not known: the
     privacy guard denies them)."""
-    return sorted(p for p in principals(value) if any(c in p for c in _DISPLAY) and _addresses_in(p) is None)
+    whole = _whole_text(value)
+    odd = [p for p in principals(value) if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
+    return sorted({p for p in odd if _addresses_in(p) is None})
+
+
+_BARE = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
+"""A recipient written as a bare address (lower-cased): it names no one else."""
+
+
+def _whole_text(value: Any) -> str | None:
+    """A text recipients argument with a display name, comment or quote in it, whole and lower-cased: the
+    list split at its commas may cut a quoted name ('"Stone, Bob" <bob@x.example>') in two."""
+    if value.__class__ is str and any(c in value for c in _DISPLAY):
+        return value.strip().lower()
+    return None
 
 
 _DISPLAY = "<(\""

@@ -4,13 +4,14 @@ equal results, handles minted for private fields, values tracked, results comput
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from vfa import Label
 from vfa._jsontext import json_text
 
-from ._forms import _all_strings, _norm, _norm_of, _text, _track_forms, _word_norms
+from ._forms import MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _norm, _norm_of, _text, _track_forms, _word_norms
 from ._handles import HANDLE_RE, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _tainted
@@ -29,6 +30,25 @@ _MEMO_TEXT = 1 << 15
 
 MIN_NORMED = 6
 """Handle values of at least this many letters and digits are found in a result in any spacing."""
+
+
+_SHOWN_DIGITS = re.compile(r"\d(?:[\s\-\u2010-\u2015\u2212./()+_]{1,3}\d|\d)*")
+"""Digits as a result may group one number (spaces, dashes of any kind, dots, slashes, brackets, plus,
+underscores; never commas, which part numbers in a list)."""
+
+
+def _loose(text: str) -> str:
+    """A text folded to lower case with its runs of white space as one space."""
+    return " ".join(_fold(text).lower().split())
+
+
+def _record_values(value: Any) -> list[str]:
+    """The texts of a record's values, its field names left out (a result naming a field shows no value)."""
+    if not isinstance(value, (dict, list, tuple)):
+        return []
+    leaves = value.values() if isinstance(value, dict) else value
+    return [t for v in leaves for t in ([_text(v)] if not isinstance(v, (dict, list, tuple)) else _record_values(v))
+            if v is not None]
 
 
 class _Results:
@@ -236,11 +256,14 @@ class _Results:
             return None
         return (id(ctx), result.__class__ is str, text)
 
-    def _values_of(self, thread_id: str) -> tuple[_Needles, _Needles]:
+    def _values_of(self, thread_id: str) -> tuple[_Needles, _Needles, _Needles, _Needles]:
         """The texts of a thread's handle values as a result would show them, raw and JSON-escaped
-        (values of fewer than three characters left out), and each text's handle label; and the
-        normal forms of those of at least `MIN_NORMED` letters and digits with theirs; extended when
-        the thread minted more (a long thread's handles are read once each, not on every result)."""
+        (values of fewer than three characters left out), and each text's handle label; the normal
+        forms of those of at least `MIN_NORMED` letters and digits with theirs; the digits of those
+        with at least `MIN_DIGITS` (also without leading zeros: a column of integers drops them); and
+        the words of those of several words, folded to lower case and one space (an address in
+        capitals, over two lines); extended when the thread minted more (a long thread's handles are
+        read once each, not on every result)."""
         hit = self._handle_forms.get(thread_id)
         start = 0
         if hit is not None:
@@ -259,31 +282,55 @@ class _Results:
         labels: list[Label] = []
         normed: list[str] = []
         normed_labels: list[Label] = []
+        digits: list[str] = []
+        digit_labels: list[Label] = []
+        phrases: list[str] = []
+        phrase_labels: list[Label] = []
         for h in handles:
-            t = _text(h.value)
-            more = [t, _STRICT(t)[1:-1]] if len(t) >= 3 else []
-            if isinstance(h.value, float):  # also as JSON writes it (1e+16, 4.2e-07)
-                more.append(_STRICT(h.value))
-            forms += more
-            labels += [h.label] * len(more)
-            if len(n := _norm_of(t)) >= MIN_NORMED:
-                normed.append(n)
-                normed_labels.append(h.label)
+            # a handle of a record (a private field holding one) stands for each of its values too; not a
+            # result hidden whole (derived): its other values are no secret of their own (a file's path)
+            for t in [_text(h.value), *(_record_values(h.value) if not h.derived else ())]:
+                more = [t, _STRICT(t)[1:-1]] if len(t) >= 3 else []
+                if isinstance(h.value, float):  # also as JSON writes it (1e+16, 4.2e-07)
+                    more.append(_STRICT(h.value))
+                forms += more
+                labels += [h.label] * len(more)
+                if len(n := _norm_of(t)) >= MIN_NORMED:
+                    normed.append(n)
+                    normed_labels.append(h.label)
+                d = _NOT_DIGIT.sub("", _fold(t))
+                if len(d) >= MIN_DIGITS:
+                    ds = {d, d.lstrip("0")} if len(d.lstrip("0")) >= MIN_DIGITS - 1 else {d}
+                    digits += ds
+                    digit_labels += [h.label] * len(ds)
+                p = _loose(t)
+                if " " in p and len(n) >= MIN_NORMED and not p.replace(" ", "").isdigit():
+                    phrases.append(p)
+                    phrase_labels.append(h.label)
         if start:
-            out = (out[0].extended(forms, labels), out[1].extended(normed, normed_labels))
+            out = (out[0].extended(forms, labels), out[1].extended(normed, normed_labels),
+                   out[2].extended(digits, digit_labels), out[3].extended(phrases, phrase_labels))
         else:
-            out = (_Needles(forms, labels), _Needles(normed, normed_labels))
+            out = (_Needles(forms, labels), _Needles(normed, normed_labels), _Needles(digits, digit_labels),
+                   _Needles(phrases, phrase_labels))
         with self._lock:
             self._handle_forms[thread_id] = (start + len(handles), handles[-1] if handles else last if start else None, out)
         return out
 
     def _shown_secrets(self, thread_id: str, result: Any) -> list[Label]:
         """The labels of the thread's handles whose value a result shows."""
-        forms, normed = self._values_of(thread_id)
+        forms, normed, digits, phrases = self._values_of(thread_id)
         if not len(forms):
             return []
         text = result if isinstance(result, str) else _SHOWN(result)
         found = [forms.label(i) for i in forms.found_in(text)]
+        # a value written as another system writes it: its digits grouped otherwise or without their
+        # leading zeros (078 05-1120, 78051120, +1 555-0142), its words in other case or over lines
+        if len(digits):
+            runs = "|".join(_NOT_DIGIT.sub("", m.group(0)) for m in _SHOWN_DIGITS.finditer(_fold(text)))
+            found += [digits.label(i) for i in digits.found_in(runs)]
+        if len(phrases):
+            found += [phrases.label(i) for i in phrases.found_in(_loose(text.replace("\\n", " ").replace("\\t", " ")))]
         # also with case and punctuation ignored inside one word, for values long enough to mean
         # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
         # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth. The words'

@@ -22,12 +22,15 @@ from vfa.testing import ScriptedModel
 
 
 @pytest.mark.parametrize("cc", [f"Bob Stone <{BOB}>", f"<{BOB}>", BOB.upper(),
-                                f"{'(' * 17}x{')' * 17} <{BOB}>"],  # past the bound on brackets: unreadable, denied
-                         ids=["display_name", "angle_brackets", "upper_case_control", "padded_with_comments"])
+                                f"{'(' * 17}x{')' * 17} <{BOB}>",  # past the bound on brackets: unreadable, denied
+                                # forms a mail parser reads as Bob's address too (red team 60)
+                                f"{BOB})", f"{BOB}>", f"friends: {BOB};", f"mailto:{BOB}", "bob @ family.example"],
+                         ids=["display_name", "angle_brackets", "upper_case_control", "padded_with_comments",
+                              "trailing_paren", "trailing_angle", "group_syntax", "mailto", "spaced_at"])
 def test_an_ssn_split_between_to_and_cc_naming_bob_two_ways_is_denied(cc: str) -> None:
     delivered: list[tuple[str, str]] = []  # (mailbox, text) as a mail server delivers them
 
-    @privacy_sink(disclose={"body": "to", "note": "cc"}, authority=["to", "cc"])
+    @privacy_sink(disclose={"body": "to", "note": "cc"}, authority=["to"])
     @privacy_source()
     @effect
     def mail_cc(to: list[str], cc: list[str], body: str, note: str = "") -> str:

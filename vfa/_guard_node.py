@@ -385,7 +385,7 @@ class GuardNode(RunnableCallable):
         if ok:
             # with how the flow read it (a ToolNode's text): an audit of the messages reads it alike
             return _as_ran(_message(proposal, "committed" if spec.is_effect else "ran",
-                                    self._observe(proposal, spec, result)), (), spec)
+                                    self._observe(proposal, spec, result)), (), spec, result)
         if spec.is_effect:
             last = self.journal.last(proposal.thread_id, proposal.call_id)
             if last is not None and last.kind == "failed" and isinstance(last.data.get("verdict"), dict):
@@ -523,7 +523,7 @@ class GuardNode(RunnableCallable):
             args = next((e.data.get("args") for e in reversed(history) if e.kind in ("edited", "proposed")), None)
             if self.flow is None:
                 return _as_ran(_message(proposal, entry.kind, _content(data.get("result"))), history,
-                               self.specs.get(entry.tool))
+                               self.specs.get(entry.tool), data.get("result"))
 
             def shown() -> str:  # labelling that fails shows nothing, as on the first run
                 call = proposal if not isinstance(args, dict) else proposal.model_copy(update={
@@ -531,7 +531,7 @@ class GuardNode(RunnableCallable):
                 return self.flow.observe(call, self.specs.get(entry.tool), data.get("result"))
 
             message = _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
-            return _as_ran(message, history, self.specs.get(entry.tool))
+            return _as_ran(message, history, self.specs.get(entry.tool), data.get("result"))
         if entry.kind == "denied":
             return self._denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
@@ -644,14 +644,18 @@ def _fingerprint(tool: str, raw_json: str) -> str:
     return hashlib.sha256(f"{tool}\0{raw_json}".encode()).hexdigest()[:24]
 
 
-def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpec | None) -> ToolMessage:
-    """A result's message recording, for an audit of the messages, how the flow read the result (`shape`)
-    and, replayed, the arguments of the person's edit the call ran with (`args`, from `history`)."""
+def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpec | None,
+            result: Any = None) -> ToolMessage:
+    """A result's message recording, for an audit of the messages, how the flow read the result (`shape`:
+    a tool's own text is text, even when it reads as JSON) and, replayed, the arguments of the person's
+    edit the call ran with (`args`, from `history`)."""
     info = message.artifact["vfa"]
     edit = next((e for e in reversed(history) if e.kind == "edited" and isinstance(e.data.get("args"), dict)), None)
     if edit is not None:
         info["args"] = edit.data["args"]
     shape = spec.meta.get(RESULT_SHAPE) if spec is not None else None
+    if shape is None and isinstance(result, str):
+        shape = "text"
     if shape:
         info["shape"] = shape
     return message
