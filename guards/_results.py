@@ -326,11 +326,14 @@ class _Results:
         found = [forms.label(i) for i in forms.found_in(text)]
         # a value written as another system writes it: its digits grouped otherwise or without their
         # leading zeros (078 05-1120, 78051120, +1 555-0142), its words in other case or over lines
-        if len(digits):
-            runs = "|".join(_NOT_DIGIT.sub("", m.group(0)) for m in _SHOWN_DIGITS.finditer(_fold(text)))
-            found += [digits.label(i) for i in digits.found_in(runs)]
-        if len(phrases):
-            found += [phrases.label(i) for i in phrases.found_in(_loose(text.replace("\\n", " ").replace("\\t", " ")))]
+        if len(digits) or len(phrases):
+            folded = _fold(text)  # once for both searches
+            if len(digits):
+                runs = "|".join(_NOT_DIGIT.sub("", m.group(0)) for m in _SHOWN_DIGITS.finditer(folded))
+                found += [digits.label(i) for i in digits.found_in(runs)]
+            if len(phrases):  # JSON's escaped line breaks and tabs read as the white space they stand for
+                loose = " ".join(folded.lower().replace("\\n", " ").replace("\\t", " ").split())
+                found += [phrases.label(i) for i in phrases.found_in(loose)]
         # also with case and punctuation ignored inside one word, for values long enough to mean
         # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
         # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth. The words'
