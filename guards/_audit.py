@@ -10,7 +10,9 @@ A trace is a list of events, oldest first:
     {"type": "call", "id": "c1", "tool": "send_email", "args": {...}}
     {"type": "result", "id": "c1", "tool": "send_email", "result": ...}
         (optionally "shape": "records", "text" or "unknown": a result a `ToolNode` turned into text,
-        read as the live flow read it; `trace_from_journal` gives it for a retrofitted graph's calls)
+        read as the live flow read it; `trace_from_journal` gives it for a retrofitted graph's calls;
+        and "reprs": {repr: str}, the strings that stood for values JSON cannot carry, a `Decimal`, a
+        date, an object, labelled whole as live: both `trace_from_*` give it as the run recorded it)
     {"type": "error", "id": "c1", "tool": "send_email", "error": "..."}   (a tool's failure, as the model read it)
     {"type": "unobserved", "id": "c0", "tool": "read_file"}   (a result the model read that no record holds)
 
@@ -34,6 +36,7 @@ from langchain_core.messages import (
 )
 
 from vfa import ArgumentError, Label, Proposal, ToolSpec, VfaError
+from vfa._journal import with_reprs
 from vfa._tools import RESULT_SHAPE
 
 from ._flow import PrivacyFlow
@@ -50,7 +53,7 @@ class TraceError(VfaError, ValueError):
 
 
 _KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args"},
-         "result": {"type", "id", "tool", "result", "shape"}, "error": {"type", "id", "tool", "error"},
+         "result": {"type", "id", "tool", "result", "shape", "reprs"}, "error": {"type", "id", "tool", "error"},
          "unobserved": {"type", "id", "tool"}}
 """The keys each kind of event may have."""
 _KINDS = tuple(_KEYS)
@@ -143,7 +146,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                         raise TraceError(f"event {at}: a result without its \"result\"")
                     if "shape" in event:
                         spec = _shaped(at, spec, event["shape"], shaped)
-                    flow.observe(proposal, spec, _json_value(at, event["result"]))
+                    flow.observe(proposal, spec, with_reprs(_json_value(at, event["result"]), _reprs(at, event)))
                 else:
                     flow.observe_error(proposal, spec, _text_of(event.get("error", "")))
                 seen.add(call_id)
@@ -204,6 +207,16 @@ def _call_of(at: int, event: Mapping[str, Any]) -> tuple[str, str, dict[str, Any
                          f"({type(args).__name__}); give them as a mapping of names to values")
     _json_value(at, args)
     return str(call_id), tool, dict(args)
+
+
+def _reprs(at: int, event: Mapping[str, Any]) -> dict[str, str] | None:
+    """A result's "reprs" (the strings that stood for values JSON cannot carry, each with its `str`), checked."""
+    reprs = event.get("reprs")
+    if reprs is None:
+        return None
+    if not isinstance(reprs, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in reprs.items()):
+        raise TraceError(f"event {at}: a result's \"reprs\" maps each repr to its text (strings to strings)")
+    return dict(reprs)
 
 
 def _json_value(at: int, value: Any) -> Any:
@@ -301,7 +314,8 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
     # text the flow read as text stays text, whatever it looks like (a note that happens to be JSON)
     return [{"type": "result", "id": m.tool_call_id, "tool": tool,
              "result": _text_of(m.content) if shape == "text" else _parse(m.content),
-             **({"shape": shape} if shape in _SHAPES else {})}]
+             **({"shape": shape} if shape in _SHAPES else {}),
+             **({"reprs": info["reprs"]} if isinstance(info, dict) and isinstance(info.get("reprs"), dict) else {})}]
 
 
 def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = (),
@@ -360,7 +374,8 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})
         elif e.kind in ("ran", "committed"):
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result"),
-                        **({"shape": shapes[e.call_id]} if e.call_id in shapes else {})})
+                        **({"shape": shapes[e.call_id]} if e.call_id in shapes else {}),
+                        **({"reprs": e.data["reprs"]} if isinstance(e.data.get("reprs"), dict) else {})})
         elif e.kind == "failed" and "verdict" not in e.data:  # with a verdict: denied on recovery, shown as a denial
             # as the tool raised it: its text is labelled again as live (the same handles minted)
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("cause", e.data.get("error"))})

@@ -11,6 +11,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 
 from vfa import Label, Proposal
 from vfa._guard_node import denial_text, denied_verdict
+from vfa._journal import recorded_result
 
 from ._forms import _text, _users_forms
 from ._privacy_decl import source_of
@@ -237,8 +238,8 @@ class _Threads:
                     if e.kind == "failed":  # labelled as `observe_error` labels it
                         decl = _error_source((decl.kind if decl is not None else "") or e.tool)
                         result = e.data.get("cause", e.data.get("error"))  # as the tool raised it
-                    else:
-                        result = e.data.get("result")
+                    else:  # the values JSON could not carry, objects again (labelled whole, as live)
+                        result = recorded_result(e.data)
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
                                 secrets=secrets.get(e.call_id, ()))
         if carrying is None:  # read whole, and every result restored: not read again (a read or a restore that failed raised)

@@ -25,7 +25,18 @@ from ._chain import ChainResult, GuardChain, _awaited
 from ._escalation import LATE_ANSWER, Questions, current_task
 from ._guard import GuardContext
 from ._jsontext import json_text
-from ._journal import TERMINAL, EffectJournal, JournalEntry, _is_bubble_up, dumps, failure, pause_of
+from ._journal import (
+    TERMINAL,
+    EffectJournal,
+    JournalEntry,
+    _is_bubble_up,
+    dumps,
+    failure,
+    pause_of,
+    recorded_result,
+    reprs_in,
+    result_data,
+)
 from ._labels import Label
 from ._proposal import Proposal
 from ._tools import RESULT_SHAPE, ArgumentError, ToolSpec
@@ -363,6 +374,7 @@ class GuardNode(RunnableCallable):
         # was given no resolved value: the journal keeps handles, never what they stand for
         redact = (lambda text: self._observe_error(proposal, spec, text)) if flow is not None else None
         cause = (lambda text: text if resolved and resolved[-1] == proposal.args else None) if flow is not None else None
+        reprs: dict[str, str] | None = None  # an effect's: worked out by the journal, and again below
         if spec.is_effect:
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, proposal.args,
                                              run, pending=pending, restart=restart,
@@ -380,12 +392,13 @@ class GuardNode(RunnableCallable):
                     raise
                 failed = failure(f"{type(exc).__name__}: {exc}", redact, cause)
                 ok, result = False, failed["error"]
+            reprs = reprs_in(result) if ok else {}
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
-                                                  {"result": result} if ok else failed)])
+                                                  result_data(result, reprs) if ok else failed)])
         if ok:
             # with how the flow read it (a ToolNode's text): an audit of the messages reads it alike
             return _as_ran(_message(proposal, "committed" if spec.is_effect else "ran",
-                                    self._observe(proposal, spec, result)), (), spec, result)
+                                    self._observe(proposal, spec, result)), (), spec, result, reprs)
         if spec.is_effect:
             last = self.journal.last(proposal.thread_id, proposal.call_id)
             if last is not None and last.kind == "failed" and isinstance(last.data.get("verdict"), dict):
@@ -519,19 +532,21 @@ class GuardNode(RunnableCallable):
         data = entry.data
         proposal = Proposal(call_id=entry.call_id, tool=entry.tool, args={}, thread_id=entry.thread_id)
         if entry.kind in ("committed", "ran"):
-            # observe() sees the call as it was proposed (or edited), labelled, as on the first run
+            # observe() sees the call as it was proposed (or edited), labelled, as on the first run;
+            # the values JSON could not carry are objects again, as they were then
             args = next((e.data.get("args") for e in reversed(history) if e.kind in ("edited", "proposed")), None)
+            result = recorded_result(data)
             if self.flow is None:
-                return _as_ran(_message(proposal, entry.kind, _content(data.get("result"))), history,
-                               self.specs.get(entry.tool), data.get("result"))
+                return _as_ran(_message(proposal, entry.kind, _content(result)), history,
+                               self.specs.get(entry.tool), result)
 
             def shown() -> str:  # labelling that fails shows nothing, as on the first run
                 call = proposal if not isinstance(args, dict) else proposal.model_copy(update={
                     "args": args, "labels": self._labels(entry.call_id, entry.tool, args, state, entry.thread_id)})
-                return self.flow.observe(call, self.specs.get(entry.tool), data.get("result"))
+                return self.flow.observe(call, self.specs.get(entry.tool), result)
 
             message = _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
-            return _as_ran(message, history, self.specs.get(entry.tool), data.get("result"))
+            return _as_ran(message, history, self.specs.get(entry.tool), result)
         if entry.kind == "denied":
             return self._denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
@@ -645,11 +660,15 @@ def _fingerprint(tool: str, raw_json: str) -> str:
 
 
 def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpec | None,
-            result: Any = None) -> ToolMessage:
+            result: Any = None, reprs: Mapping[str, str] | None = None) -> ToolMessage:
     """A result's message recording, for an audit of the messages, how the flow read the result (`shape`:
-    a tool's own text is text, even when it reads as JSON) and, replayed, the arguments of the person's
-    edit the call ran with (`args`, from `history`)."""
+    a tool's own text is text, even when it reads as JSON; `reprs`: the strings that stood for values JSON
+    cannot carry, as the journal records them) and, replayed, the arguments of the person's edit the call
+    ran with (`args`, from `history`)."""
     info = message.artifact["vfa"]
+    reprs = reprs_in(result) if reprs is None else reprs
+    if reprs:
+        info["reprs"] = dict(reprs)
     edit = next((e for e in reversed(history) if e.kind == "edited" and isinstance(e.data.get("args"), dict)), None)
     if edit is not None:
         info["args"] = edit.data["args"]

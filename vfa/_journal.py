@@ -90,6 +90,86 @@ def dumps(value: Any) -> str:
     return _ENCODE(value)
 
 
+_STRICT = json_text(separators=(",", ":"))
+"""The journal's encoder without `default`: raises on a value JSON cannot carry."""
+
+
+def reprs_in(value: Any) -> dict[str, str]:
+    """The values in `value` that JSON cannot carry (a `Decimal`, a date, an object): each one's repr,
+    which is what the journal records in its place, mapped to its `str`. A result entry keeps them under
+    "reprs", so a reader of the journal (a rebuilt privacy flow, an audit) knows those strings were
+    objects, as the live run did (`recorded_result`)."""
+    if value is None or value.__class__ in (str, int, float, bool):
+        return {}
+    try:
+        _STRICT(value)
+        return {}
+    except RecursionError:
+        return {}  # too deep to encode: the journal's own write reports it
+    except (TypeError, ValueError):
+        pass
+    found: dict[str, str] = {}
+
+    def note(v: Any) -> str:
+        text = repr(v)
+        found.setdefault(text, str(v))
+        return text
+
+    try:
+        json_text(default=note, separators=(",", ":"))(value)
+    except (RecursionError, ValueError):
+        pass
+    return found
+
+
+def result_data(result: Any, reprs: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A "ran" or "committed" entry's data: the result, and the reprs of its values JSON cannot carry."""
+    reprs = reprs_in(result) if reprs is None else reprs
+    return {"result": result, "reprs": dict(reprs)} if reprs else {"result": result}
+
+
+class Opaque:
+    """A value JSON could not carry, as the journal recorded it: its repr and its `str` (see `reprs_in`)."""
+
+    __slots__ = ("_repr", "_str")
+
+    def __init__(self, text: str, as_str: str) -> None:
+        self._repr, self._str = text, as_str
+
+    def __repr__(self) -> str:
+        return self._repr
+
+    def __str__(self) -> str:
+        return self._str
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Opaque) and (self._repr, self._str) == (other._repr, other._str)
+
+    def __hash__(self) -> int:
+        return hash(self._repr)
+
+
+def recorded_result(data: Mapping[str, Any]) -> Any:
+    """The result a "ran" or "committed" entry recorded, each string that stood for a value JSON could
+    not carry (listed under "reprs") an `Opaque` again."""
+    return with_reprs(data.get("result"), data.get("reprs"))
+
+
+def with_reprs(value: Any, reprs: Any) -> Any:
+    """`value` with each string leaf that is a key of `reprs` made an `Opaque` (keys are left as they are:
+    JSON writes no object as a key)."""
+    if not reprs or not isinstance(reprs, Mapping):
+        return value
+    if isinstance(value, str):
+        shown = reprs.get(value)
+        return Opaque(value, shown if isinstance(shown, str) else value) if shown is not None else value
+    if isinstance(value, dict):
+        return {k: with_reprs(v, reprs) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_reprs(v, reprs) for v in value]
+    return value
+
+
 class EffectJournal:
     """Append-only SQLite journal of every proposal, verdict, commit and denial.
 
@@ -226,7 +306,7 @@ class EffectJournal:
                 "('committed','failed') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
             if row is not None:  # another replica of this node got here first: return its outcome
                 data = json.loads(row[1])
-                return (row[0] == "committed", data.get("result") if row[0] == "committed" else data.get("error"))
+                return (row[0] == "committed", recorded_result(data) if row[0] == "committed" else data.get("error"))
             if not restart and db.execute(
                     "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind='started' LIMIT 1",
                     (thread_id, call_id)).fetchone():
@@ -267,7 +347,7 @@ class EffectJournal:
         return None
 
     def _record_result(self, thread_id: str, call_id: str, tool: str, result: Any) -> None:
-        self.append([(thread_id, call_id, tool, "committed", {"result": result})])
+        self.append([(thread_id, call_id, tool, "committed", result_data(result))])
 
     # -- reading ---------------------------------------------------------------------------------
 

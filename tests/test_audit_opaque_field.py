@@ -1,9 +1,9 @@
 """Red team 60b: a result field holding no JSON value (a `Decimal`, a date, a model object) is labelled
 whole live ("a value that is no JSON value (an object, shown by its repr) is labelled as its whole text:
-private to the user if any field is declared private"), but the journal records the result with that
-value as its repr, a plain string, and the messages show the same string: both audits then label it by
-its field's declaration (none: public). A card number held as a `Decimal` and mailed to an outsider is
-denied live and reported clean by `audit_trace` over the journal and over the messages."""
+private to the user if any field is declared private"). The journal and the message record it by its
+repr, and list that repr under "reprs", so both audits label it whole too: a card number held as a
+`Decimal` and mailed to an outsider is denied live and reported by `audit_trace` over the journal and
+over the messages."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from test_privacy_integrity import mail_effect
 from guards import (
     PrivacyFlow,
     PrivacyPolicy,
+    TraceError,
     audit_trace,
     privacy_sink,
     privacy_source,
@@ -30,7 +31,6 @@ USER = "me@home.example"
 ATTACKER = "mallory@evil.example"
 POLICY = PrivacyPolicy.of(USER)
 
-
 def _tools(sent: list) -> list:
     @privacy_sink()
     @privacy_source(private=["iban"], kind="bank")
@@ -40,8 +40,6 @@ def _tools(sent: list) -> list:
 
     return [get_account, mail_effect(sent)]
 
-
-@pytest.mark.xfail(strict=True, reason="open (red team 60): a result's non-JSON value is journaled as its repr, which the audit labels by its field's declaration, not whole as live")
 def test_audit_labels_a_value_that_is_no_json_value_as_the_live_flow_did() -> None:
     def rule(messages: list[Any]) -> Any:
         turn = sum(isinstance(m, AIMessage) for m in messages)
@@ -68,3 +66,10 @@ def test_audit_labels_a_value_that_is_no_json_value_as_the_live_flow_did() -> No
                               flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
     assert sorted((v.call_id, v.rule, v.arg) for v in by_journal) == live, "journal audit: clean"
     assert sorted((v.call_id, v.rule, v.arg) for v in by_messages) == live, "messages audit: clean"
+
+
+def test_a_trace_whose_reprs_are_not_strings_to_strings_is_refused() -> None:
+    trace = [{"type": "call", "id": "c1", "tool": "get_account", "args": {}},
+             {"type": "result", "id": "c1", "tool": "get_account", "result": {"card": "x"}, "reprs": ["x"]}]
+    with pytest.raises(TraceError, match="reprs"):
+        audit_trace(trace, _tools([]), POLICY)

@@ -1,15 +1,14 @@
-"""Red team 60b: what the journal records of a result field holding no JSON value (its repr, a plain
-string) is what a flow rebuilding the thread labels, too. Live, the `Decimal` card number is labelled
-whole (private to the user: its field's name cannot be trusted); after a restart (a new flow over the same
-journal and secret, as README's "Restarts" asks) the rebuilt observation reads the repr string under an
-undeclared field, public, and the same card number mailed to an outsider is sent."""
+"""Red team 60b: a result field holding no JSON value is labelled after a restart as it was live. Live,
+the `Decimal` card number is labelled whole (private to the user: its field's name cannot be trusted).
+The journal records it by its repr, and lists that repr under the entry's "reprs": a new flow over the
+same journal and secret (as README's "Restarts" asks) reads it as an object again, labels it whole, and
+the same card number mailed to an outsider is denied, as it was before the restart."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from test_privacy_integrity import mail_effect
@@ -49,7 +48,7 @@ def _app(sent: list, journal: EffectJournal, saver: InMemorySaver) -> Any:
                  journal=journal).compile(checkpointer=saver)
 
 
-@pytest.mark.xfail(strict=True, reason="open (red team 60): a rebuilt thread reads a non-JSON value from its journaled repr, labelled by its field's declaration, not whole as live")
+
 def test_a_rebuilt_thread_keeps_a_non_json_field_private() -> None:
     sent: list = []
     journal, saver = EffectJournal(), InMemorySaver()
@@ -57,4 +56,4 @@ def test_a_rebuilt_thread_keeps_a_non_json_field_private() -> None:
     _app(sent, journal, saver).invoke({"messages": [HumanMessage("Check my account.")]}, cfg)
     # the process restarts: a new flow, the same journal, secret and checkpoints
     _app(sent, journal, saver).invoke({"messages": [HumanMessage("Thanks. Anything else?")]}, cfg)
-    assert sent == [], sent  # sent to mallory: the card number counts as public once rebuilt
+    assert sent == [], sent  # denied: the card number is private to the user once rebuilt too
