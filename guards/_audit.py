@@ -36,6 +36,7 @@ from langchain_core.messages import (
 )
 
 from vfa import ArgumentError, Label, Proposal, ToolSpec, VfaError
+from vfa._guard_node import refused_edit
 from vfa._journal import with_reprs
 from vfa._tools import RESULT_SHAPE
 
@@ -278,8 +279,7 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                     continue
                 placed.add(k)
                 answered.add(key)
-                edited = _edited(messages[k])
-                if edited is not None:  # checked again as a person edited it, as the journal's audit checks it
+                for edited in _edited(messages[k]):  # checked again as a person edited it, each round, as live
                     out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": edited})
                 out += _result_of(messages[k], c["name"])
         elif isinstance(m, ToolMessage) and i not in placed:
@@ -287,11 +287,17 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _edited(m: ToolMessage) -> dict[str, Any] | None:
-    """The arguments a person's edit gave a call, as its guard node's message records them."""
+def _edited(m: ToolMessage) -> list[dict[str, Any]]:
+    """The arguments of each edit a person gave a call that its guards checked, as its guard node's
+    message records them ("edits" when there were several, else the last edit's "args")."""
     info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
-    args = info.get("args") if isinstance(info, dict) else None
-    return args if isinstance(args, dict) else None
+    if not isinstance(info, dict):
+        return []
+    edits = info.get("edits")
+    if isinstance(edits, list) and edits and all(isinstance(a, dict) for a in edits):
+        return edits
+    args = info.get("args")
+    return [args] if isinstance(args, dict) else []
 
 
 def _outcome(m: ToolMessage) -> tuple[str | None, bool]:
@@ -357,7 +363,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     # never checked live: left out, as the live guard left it
     refused = {e.call_id for e in entries if e.kind == "denied"} - {e.call_id for e in entries if e.kind == "verdicts"}
     shapes: dict[str, Any] = {}  # how the live flow read a call's result (a ToolNode's text), from its proposal
-    for e in entries:
+    for i, e in enumerate(entries):
         if e.call_id in refused:
             continue
         if e.kind == "proposed":
@@ -370,7 +376,8 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
                 out += [u for _id, us in slots[at:match + 1] for u in us]
                 at = match + 1
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {}})
-        elif e.kind == "edited" and isinstance(e.data.get("args"), dict):
+        elif e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(entries, i):
+            # (an edit the tool's schema refused ended the call: no guard checked it, live)
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})
         elif e.kind in ("ran", "committed"):
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result"),

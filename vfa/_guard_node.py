@@ -272,8 +272,10 @@ class GuardNode(RunnableCallable):
             return self._refuse(thread_id, call_id, tool, raw_args, labels, fingerprint=fingerprint)
         proposal = Proposal(call_id=call_id, tool=tool, args=args, thread_id=thread_id, labels=labels)
         shape = spec.meta.get(RESULT_SHAPE)  # how the flow read its result (text from a ToolNode): for an audit to read it alike
-        pending = [] if history else [_entry(proposal, "proposed", {"args": args, "call": fingerprint,
-                                                                     **({"shape": shape} if shape else {})})]
+        # journaled once per run that proposes the call: a call left with a question unanswered and
+        # proposed again in a later run is checked again there, from what the model has read since
+        pending = [] if history and not _proposed_again(history, questions.task) else [_entry(
+            proposal, "proposed", {"args": args, "call": fingerprint, **({"shape": shape} if shape else {})})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None,
                             edited=args if edit is not None else None)
@@ -287,6 +289,9 @@ class GuardNode(RunnableCallable):
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
         if last[0] is not None and isinstance(info, dict):
             info["args"] = last[0]
+            rounds = _edit_rounds(_own(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
+            if len(rounds) > 1:  # every edit a guard checked, for an audit of the messages to check each
+                info["edits"] = rounds
         return message
 
     def _rounds(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
@@ -620,6 +625,12 @@ def _world_provider(world: Any) -> Callable[[Any], Any]:
     return world if n >= 1 else (lambda state: world())
 
 
+def _proposed_again(history: Sequence[JournalEntry], task: str) -> bool:
+    """Whether a call with a history is proposed by a run that never handled it before (the entries of
+    every run that asked, paused or started it name that run's task); a run resumed with an answer did."""
+    return bool(task) and not any(e.data.get("task") == task for e in history)
+
+
 def _verdicts(proposal: Proposal, result: ChainResult) -> tuple[str, str, str, str, Any]:
     """The journal entry of one verification round: the chain's verdict and every guard's decision, in order."""
     return _entry(proposal, "verdicts", {"verdict": result.verdict.kind,
@@ -648,6 +659,21 @@ def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
     return result
 
 
+def _edit_rounds(history: Sequence[JournalEntry]) -> list[dict[str, Any]]:
+    """The arguments of each edit a person gave a call that its guards then checked, in order: an edit
+    the tool's schema refused ended the call unchecked (`refused_edit`)."""
+    return [e.data["args"] for i, e in enumerate(history)
+            if e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(history, i)]
+
+
+def refused_edit(history: Sequence[JournalEntry], i: int) -> bool:
+    """Whether the edit at `history[i]` was refused by its tool's schema: the call's next entry ends it
+    rejected with the schema's error (`GuardNode._invalid_edit`)."""
+    e = history[i]
+    later = next((x for x in history[i + 1:] if x.call_id == e.call_id and x.thread_id == e.thread_id), None)
+    return later is not None and later.kind == "rejected" and later.data.get("type") == "edit" and "error" in later.data
+
+
 def _own(entries: list[JournalEntry]) -> list[JournalEntry]:
     """A call's own entries: not the late answers journaled under an id a model may also choose
     ("<call id>#late", see `Questions._late`), which belong to another call."""
@@ -669,9 +695,11 @@ def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpe
     reprs = reprs_in(result) if reprs is None else reprs
     if reprs:
         info["reprs"] = dict(reprs)
-    edit = next((e for e in reversed(history) if e.kind == "edited" and isinstance(e.data.get("args"), dict)), None)
-    if edit is not None:
-        info["args"] = edit.data["args"]
+    rounds = _edit_rounds(history)
+    if rounds:
+        info["args"] = rounds[-1]
+        if len(rounds) > 1:
+            info["edits"] = rounds
     shape = spec.meta.get(RESULT_SHAPE) if spec is not None else None
     if shape is None and isinstance(result, str):
         shape = "text"

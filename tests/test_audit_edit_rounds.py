@@ -1,19 +1,17 @@
-"""Red team 60b: a person's edits are audited differently from how the live guard judged them.
+"""Red team 60b: a person's edits are audited as the live guard judged them.
 
 1. Two rounds of edits: the first edit (the SSN to mallory) is checked live and asked about again; the
-   person edits a second time. The tool message records only the last edit's arguments (`args`), so the
-   audit of the messages never sees the first edit: the live guard's second question (disclosing the
-   SSN to mallory) is missing from it (the journal's audit has it).
+   person edits a second time. The tool message records every edit round a guard checked ("edits"),
+   not only the last one's arguments, so the audit of the messages checks the first edit too.
 2. An edit the tool's schema refuses (a required argument left out): live, the call ends rejected before
-   any guard checks the edit. The journal holds the answer's `edited` entry with those arguments, which
-   `trace_from_journal` hands on as a call: the journal's audit reports a disclosure to mallory that was
-   never judged live, never ran, and that the messages' audit does not report."""
+   any guard checks the edit. The journal holds the answer's `edited` entry with those arguments;
+   `trace_from_journal` leaves it out (the call's next entry is the schema's rejection), as the live
+   guard and the messages' audit do."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
@@ -67,7 +65,7 @@ def _audits(app: Any, journal: EffectJournal, cfg: dict[str, Any]) -> tuple[list
     return live, by_journal, by_messages
 
 
-@pytest.mark.xfail(strict=True, reason="open (red team 60): a message records only the last edit's arguments")
+
 def test_audit_of_the_messages_checks_every_edit_round() -> None:
     app, journal, world, cfg, ssn = _start()
     app.invoke(Command(resume={"type": "edit", "args": {"to": [ATTACKER], "subject": "y", "body": "SSN " + ssn}}), cfg)
@@ -78,7 +76,7 @@ def test_audit_of_the_messages_checks_every_edit_round() -> None:
     assert by_messages == live, by_messages
 
 
-@pytest.mark.xfail(strict=True, reason="open (red team 60): the journal's audit checks an edit the schema refused")
+
 def test_audit_of_the_journal_leaves_out_an_edit_the_node_refused() -> None:
     app, journal, world, cfg, ssn = _start()
     # no "subject": the schema refuses the edit, the call ends rejected, no guard ever checks it

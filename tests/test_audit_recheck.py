@@ -1,17 +1,15 @@
-"""Red team 60b: a call checked again later in the conversation is audited only as first proposed.
+"""Red team 60b: a call checked again later in the conversation is audited as checked again.
 
 A call left with a question unanswered (the user moved on) is checked again when the model proposes it
 again, with its id, after reading an injection: the live guard then finds that its recipient may come
-from untrusted content and asks; a person approves and the mail is sent. The journal holds no new
-"proposed" entry for the second check (only its verdicts and question), so `trace_from_journal` gives
-the call once, before the untrusted read, and the audit reports the trace clean: a flow a person
-approved live (the audit must report those too) is missing from the audit."""
+from untrusted content and asks; a person approves and the mail is sent. The run that proposes it again
+journals a "proposed" entry of its own, so `trace_from_journal` gives the call twice, the second time
+after the untrusted read, and the audit reports the flow the person approved, as the live guard asked."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
@@ -32,7 +30,7 @@ class _Confirm:
         return Escalate(question="send this mail?") if proposal.tool == "send_email" else ALLOW
 
 
-@pytest.mark.xfail(strict=True, reason="open (red team 60): a call checked again under its old id journals no new proposal, so the journal's audit judges it once")
+
 def test_audit_of_the_journal_reports_what_a_second_check_of_a_call_asked() -> None:
     def rule(messages: list[Any]) -> Any:
         turn = sum(isinstance(m, AIMessage) for m in messages)
