@@ -117,9 +117,10 @@ class HandleStore:
         h = self._by_token.get(token)
         return h if h is not None and h.thread_id == thread_id else None
 
-    def tokens_in(self, value: Any) -> list[str]:
-        """Every handle-shaped token in a value (strings inside lists and dicts too), in order."""
-        if not has_marks(value):
+    def tokens_in(self, value: Any, marked: bool | None = None) -> list[str]:
+        """Every handle-shaped token in a value (strings inside lists and dicts too), in order; `marked`:
+        `has_marks(value)`, if the caller knows it."""
+        if not (has_marks(value) if marked is None else marked):
             return []
         return [m.group(0) for text in _marked(value, []) for m in HANDLE_RE.finditer(text)]
 

@@ -209,9 +209,10 @@ class PrivacyGuard:
         args = proposal.args
         if not args:
             return out  # no argument: nothing disclosed, nothing that needs authority, no handle
-        if calls is None and _plain(proposal, decl, flow):
+        marked = has_marks(args)
+        if calls is None and _plain(proposal, decl, flow, marked):
             return out
-        tokens = flow.store.tokens_in(args)
+        tokens = flow.store.tokens_in(args, marked)
         for token in (t for t in tokens if flow.store.get(t, thread) is None):  # forged or foreign
             out.append(FlowViolation(proposal.call_id, proposal.tool, "handle", _arg_of(proposal.args, token),
                                  proposal.tool, (), (f"forged-handle:{token}",), None,
@@ -425,15 +426,14 @@ _NO_RECORD = object()
 """A lookup key that matches no record (`str` of it is unique to this process)."""
 
 
-def _plain(proposal: Proposal, decl: Sink | None, flow: Any) -> bool:
+def _plain(proposal: Proposal, decl: Sink | None, flow: Any, marked: bool) -> bool:
     """Whether no rule can find anything in a call: every argument public and trusted, no handle, no
     record referred to, and nothing tracked on the thread that arguments joined could carry."""
     holds = getattr(flow, "holds_values", None)
-    # the marks last: a call that is not plain reads them again (`tokens_in`)
     return (holds is not None
             and all(lbl.readers is None and lbl.trusted for lbl in proposal.labels.values())
             and (decl is None or not any(a in decl.refers for a in proposal.args))
-            and not holds(proposal.thread_id) and not has_marks(proposal.args)
+            and not holds(proposal.thread_id) and not marked
             # a recipient whose address cannot be read is denied whatever the call carries
             and (decl is None or not any(unreadable_recipients(proposal.args[to])
                                          for to in _plan_for(decl, proposal.args).targets if to in proposal.args)))

@@ -128,22 +128,44 @@ def recipients_of(value: Any) -> frozenset[str]:
     bob@x.example;", "bob @ x.example" all name bob@x.example too, as a mail tool delivers them), and in
     a text argument whole (a quoted name may hold the commas the list is split at): one person written
     two ways is one recipient of everything sent to either."""
-    named = principals(value)
-    odd = [p for p in named if not _BARE.fullmatch(p)]
-    whole = _whole_text(value)
-    if whole is not None:
-        odd.append(whole)
-    if not odd:
-        return named
-    return named | frozenset(a for p in odd for a in _addresses_in(p) or ())
+    return _recipients(value)[0]
 
 
 def unreadable_recipients(value: Any) -> list[str]:
     """The recipients written in a form whose address cannot be read (who they reach is not known: the
     privacy guard denies them)."""
+    return list(_recipients(value)[1])
+
+
+def _recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(`recipients_of`, `unreadable_recipients`) of a recipients argument; worked out once per text or
+    list of texts (the guard reads both of every recipients argument, and the same ones recur)."""
+    if value.__class__ is str:
+        return _recipients_of_str(value)
+    if value.__class__ is list and all(v.__class__ is str for v in value):
+        return _recipients_of_strs(tuple(value))
+    return _read_recipients(value)
+
+
+@lru_cache(maxsize=4096)
+def _recipients_of_str(value: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    return _read_recipients(value)
+
+
+@lru_cache(maxsize=4096)
+def _recipients_of_strs(value: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    return _read_recipients(list(value))
+
+
+def _read_recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
+    named = principals(value)
     whole = _whole_text(value)
-    odd = [p for p in principals(value) if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
-    return sorted({p for p in odd if _addresses_in(p) is None})
+    odd = [p for p in named if not _BARE.fullmatch(p)]
+    if whole is not None:
+        odd.append(whole)
+    recipients = named | frozenset(a for p in odd for a in _addresses_in(p) or ()) if odd else named
+    shown = [p for p in named if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
+    return recipients, tuple(sorted({p for p in shown if _addresses_in(p) is None}))
 
 
 _BARE = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
