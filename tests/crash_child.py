@@ -28,9 +28,10 @@ idempotent = os.environ.get("IDEMPOTENT") == "1"
 
 class CrashingJournal(EffectJournal):
     def _record_result(self, thread_id, call_id, tool, result):
-        super()._record_result(thread_id, call_id, tool, result)
+        out = super()._record_result(thread_id, call_id, tool, result)
         if mode == "after-commit":
             os.kill(os.getpid(), signal.SIGKILL)
+        return out
 
 
 @effect(idempotent=idempotent)

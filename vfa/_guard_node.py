@@ -33,9 +33,10 @@ from ._journal import (
     dumps,
     failure,
     pause_of,
+    recorded,
     recorded_result,
-    reprs_in,
     result_data,
+    with_reprs,
 )
 from ._labels import Label
 from ._proposal import Proposal
@@ -397,9 +398,11 @@ class GuardNode(RunnableCallable):
                     raise
                 failed = failure(f"{type(exc).__name__}: {exc}", redact, cause)
                 ok, result = False, failed["error"]
-            reprs = reprs_in(result) if ok else {}
+            value, reprs = recorded(result) if ok else (result, {})
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
-                                                  result_data(result, reprs) if ok else failed)])
+                                                  result_data(value, reprs) if ok else failed)])
+            if value is not result:  # shown and labelled as recorded: a replay, a rebuild and an audit read the same
+                result = with_reprs(value, reprs)
         if ok:
             # with how the flow read it (a ToolNode's text): an audit of the messages reads it alike
             return _as_ran(_message(proposal, "committed" if spec.is_effect else "ran",
@@ -692,7 +695,7 @@ def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpe
     cannot carry, as the journal records them) and, replayed, the arguments of the person's edit the call
     ran with (`args`, from `history`)."""
     info = message.artifact["vfa"]
-    reprs = reprs_in(result) if reprs is None else reprs
+    reprs = recorded(result)[1] if reprs is None else reprs
     if reprs:
         info["reprs"] = dict(reprs)
     rounds = _edit_rounds(history)

@@ -94,42 +94,102 @@ _STRICT = json_text(separators=(",", ":"))
 """The journal's encoder without `default`: raises on a value JSON cannot carry."""
 
 
-def reprs_in(value: Any) -> dict[str, str]:
-    """The values in `value` that JSON cannot carry (a `Decimal`, a date, an object): each one's repr,
-    which is what the journal records in its place, mapped to its `str`. A result entry keeps them under
-    "reprs", so a reader of the journal (a rebuilt privacy flow, an audit) knows those strings were
-    objects, as the live run did (`recorded_result`)."""
+def recorded(value: Any) -> tuple[Any, dict[str, str]]:
+    """A tool's result as the journal records it (the result itself when it is plain JSON, else a copy),
+    and the reprs that stand in it for values JSON cannot carry (each mapped to the value's `str`).
+
+    Plain JSON is recorded as it is. A set is recorded as a list (sorted where its members sort). Any
+    other value JSON cannot carry (a `Decimal`, a date, an object) is recorded by its repr, taken once,
+    in the one pass that writes the record: the strings recorded are the reprs listed, whatever a
+    later `repr` of the same object would say. A value that cannot be written at all (keys JSON cannot
+    carry) is recorded with those keys as their reprs; one that cannot be written at all (a cycle, too
+    deep) whole as its repr. A repr or `str` that raises gives a
+    placeholder naming the type. The node shows and labels the result as recorded (`with_reprs`), so
+    the live run, a replay, a rebuilt flow and an audit all read the same values."""
     if value is None or value.__class__ in (str, int, float, bool):
-        return {}
+        return value, {}
     try:
         _STRICT(value)
-        return {}
-    except RecursionError:
-        return {}  # too deep to encode: the journal's own write reports it
-    except (TypeError, ValueError):
+        return value, {}
+    except (TypeError, ValueError, RecursionError):
         pass
     found: dict[str, str] = {}
 
-    def note(v: Any) -> str:
-        text = repr(v)
-        found.setdefault(text, str(v))
+    def note(v: Any) -> Any:
+        if isinstance(v, (set, frozenset)):
+            try:
+                return sorted(v)
+            except TypeError:  # members of several types: in the order of their reprs
+                return sorted(v, key=_repr_of)
+        text = _repr_of(v)
+        try:
+            shown = str(v)
+        except Exception:  # noqa: BLE001 - a str that raises: the repr stands for it too
+            shown = text
+        found.setdefault(text, shown if isinstance(shown, str) else text)
         return text
 
+    encode = json_text(default=note, separators=(",", ":"))
     try:
-        json_text(default=note, separators=(",", ":"))(value)
-    except (RecursionError, ValueError):
+        return json.loads(encode(value)), found
+    except (TypeError, ValueError, RecursionError):
         pass
-    return found
+    try:  # keys JSON cannot carry (a date): each written as its repr, the records kept as records
+        found.clear()
+        return json.loads(encode(_keyed(value))), found
+    except (TypeError, ValueError, RecursionError):  # a cycle, or too deep: the whole value by its repr
+        text = _repr_of(value)
+        return text, {text: text}
 
 
-def result_data(result: Any, reprs: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """A "ran" or "committed" entry's data: the result, and the reprs of its values JSON cannot carry."""
-    reprs = reprs_in(result) if reprs is None else reprs
+_KEYS = (str, int, float, bool, type(None))
+"""The classes of keys JSON writes."""
+
+
+def _keyed(value: Any) -> Any:
+    """`value` with every dict key JSON cannot carry written as its repr (a copy, walked with a stack);
+    raises RecursionError on a cycle, as the encoder would."""
+    if not isinstance(value, (dict, list, tuple)):
+        return value
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    seen = 0
+    while stack:
+        seen += 1
+        if seen > 1_000_000:
+            raise RecursionError("a result too large or circular to record")
+        node, parent, at = stack.pop()
+        if isinstance(node, dict):
+            out: Any = {}
+            for k, v in node.items():
+                key = k if isinstance(k, _KEYS) else _repr_of(k)
+                out[key] = None
+                stack.append((v, out, key))
+        elif isinstance(node, (list, tuple)):
+            out = [None] * len(node)
+            for i, v in enumerate(node):
+                stack.append((v, out, i))
+        else:
+            out = node
+        parent[at] = out
+    return root[0]
+
+
+def _repr_of(v: Any) -> str:
+    try:
+        text = repr(v)
+    except Exception:  # noqa: BLE001 - a repr that raises: the type is all that is known
+        return f"<{type(v).__module__}.{type(v).__qualname__} object: repr failed>"
+    return text if isinstance(text, str) else f"<{type(v).__qualname__} object>"
+
+
+def result_data(result: Any, reprs: Mapping[str, str]) -> dict[str, Any]:
+    """A "ran" or "committed" entry's data: the result as recorded (`recorded`) and its reprs."""
     return {"result": result, "reprs": dict(reprs)} if reprs else {"result": result}
 
 
 class Opaque:
-    """A value JSON could not carry, as the journal recorded it: its repr and its `str` (see `reprs_in`)."""
+    """A value JSON could not carry, as the journal recorded it: its repr and its `str` (see `recorded`)."""
 
     __slots__ = ("_repr", "_str")
 
@@ -156,18 +216,38 @@ def recorded_result(data: Mapping[str, Any]) -> Any:
 
 
 def with_reprs(value: Any, reprs: Any) -> Any:
-    """`value` with each string leaf that is a key of `reprs` made an `Opaque` (keys are left as they are:
-    JSON writes no object as a key)."""
+    """`value` (JSON values) with each string that is a key of `reprs` made an `Opaque`; object keys are
+    left as they are (JSON writes no object as a key). Walked with a stack, not recursion: a result
+    may be nested as deep as the JSON decoder reads."""
     if not reprs or not isinstance(reprs, Mapping):
         return value
-    if isinstance(value, str):
-        shown = reprs.get(value)
-        return Opaque(value, shown if isinstance(shown, str) else value) if shown is not None else value
-    if isinstance(value, dict):
-        return {k: with_reprs(v, reprs) for k, v in value.items()}
-    if isinstance(value, list):
-        return [with_reprs(v, reprs) for v in value]
-    return value
+
+    def leaf(v: Any) -> Any:
+        shown = reprs.get(v) if isinstance(v, str) else None
+        return Opaque(v, shown if isinstance(shown, str) else v) if shown is not None else v
+
+    if not isinstance(value, (dict, list)):
+        return leaf(value)
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while stack:
+        node, parent, at = stack.pop()
+        if isinstance(node, dict):
+            out: Any = dict.fromkeys(node)
+            for k, v in node.items():
+                if isinstance(v, (dict, list)):
+                    stack.append((v, out, k))
+                else:
+                    out[k] = leaf(v)
+        else:
+            out = [None] * len(node)
+            for i, v in enumerate(node):
+                if isinstance(v, (dict, list)):
+                    stack.append((v, out, i))
+                else:
+                    out[i] = leaf(v)
+        parent[at] = out
+    return root[0]
 
 
 class EffectJournal:
@@ -329,8 +409,7 @@ class EffectJournal:
                 data = failure(error, redact, cause)
                 self.append([(thread_id, call_id, tool, "failed", data)])
                 return False, data["error"]
-        self._record_result(thread_id, call_id, tool, result)
-        return True, result
+        return True, self._record_result(thread_id, call_id, tool, result)
 
     def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]]) -> JournalEntry | None:
         """Append `entries`, the last of which ends a call, unless the call already has an outcome
@@ -346,8 +425,12 @@ class EffectJournal:
             self._insert(db, [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in entries])
         return None
 
-    def _record_result(self, thread_id: str, call_id: str, tool: str, result: Any) -> None:
-        self.append([(thread_id, call_id, tool, "committed", result_data(result))])
+    def _record_result(self, thread_id: str, call_id: str, tool: str, result: Any) -> Any:
+        """Record an effect's result; returns it as recorded, as the node shows it (values JSON cannot
+        carry by the reprs the record holds, `recorded`)."""
+        value, reprs = recorded(result)
+        self.append([(thread_id, call_id, tool, "committed", result_data(value, reprs))])
+        return result if value is result else with_reprs(value, reprs)
 
     # -- reading ---------------------------------------------------------------------------------
 

@@ -1,0 +1,64 @@
+"""Red team 61: a readers field holding a set is read as its members live and by both audits.
+
+The journal records a set as the list of its members (`_journal.recorded`), and the node shows and
+labels the result as recorded, so live, a rebuilt flow and both audits read the record as readable by
+each member: mailing its private field to one of them is allowed live and reported by no audit (before,
+the audits read the set's repr as one principal and reported a violation live never saw)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from test_privacy_integrity import mail_effect
+
+from guards import (
+    PrivacyFlow,
+    PrivacyPolicy,
+    audit_trace,
+    privacy_sink,
+    privacy_source,
+    trace_from_journal,
+    trace_from_messages,
+)
+from vfa import Agent, EffectJournal
+from vfa.testing import ScriptedModel
+
+USER = "me@home.example"
+BOB = "bob@corp.example"
+POLICY = PrivacyPolicy.of(USER)
+
+
+def _tools(sent: list) -> list:
+    @privacy_sink()
+    @privacy_source(private=["salary"], readers_from=["shared_with"], kind="doc", handle=False)
+    def read_doc() -> dict:
+        """A shared document, as the storage client returns it (its readers as a set)."""
+        return {"title": "Offer", "salary": "84300 EUR", "shared_with": {BOB}}
+
+    return [read_doc, mail_effect(sent)]
+
+
+def test_both_audits_agree_with_the_live_guard_on_a_set_of_readers() -> None:
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn == 0:
+            return AIMessage("", tool_calls=[{"name": "read_doc", "args": {}, "id": "c1"}])
+        if turn == 1:
+            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
+                                              "args": {"to": [BOB], "body": "the offer: 84300 EUR"}}])
+        return "done"
+
+    sent: list = []
+    journal = EffectJournal()
+    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
+    app = Agent(ScriptedModel(rule=rule), _tools(sent), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    out = app.invoke({"messages": [HumanMessage("Send Bob the offer.")]}, {"configurable": {"thread_id": "t"}})
+    last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
+    assert last.artifact["vfa"]["outcome"] == "committed" and len(sent) == 1  # live: bob may read it
+    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), _tools([]),
+                             flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
+    by_messages = audit_trace(trace_from_messages(out["messages"]), _tools([]),
+                              flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
+    assert [(v.call_id, v.rule, v.arg) for v in by_journal] == [], by_journal
+    assert [(v.call_id, v.rule, v.arg) for v in by_messages] == [], by_messages
