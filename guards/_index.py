@@ -202,19 +202,25 @@ class _Index:
     def extended(self, more: list[Observation]) -> _Index:
         if not more:
             return self
-        tracked, texts, keys, taint = dict(self.tracked), dict(self.texts), dict(self.keys), self.taint
-        digits = dict(self.digits)
+        # a map is copied only when a new observation adds to it (most add nothing): an index never
+        # writes to a map it shares with the index it was extended from
+        tracked, texts, keys, digits, taint = self.tracked, self.texts, self.keys, self.digits, self.taint
         for o in more:
             o_tracked, o_digits, o_texts = o.maps
-            _merge(digits, o_digits)
-            _merge(tracked, o_tracked)
-            _merge(texts, o_texts)
-            _merge(keys, o.keys)
+            if o_digits:
+                digits = _merged(digits, self.digits, o_digits)
+            if o_tracked:
+                tracked = _merged(tracked, self.tracked, o_tracked)
+            if o_texts:
+                texts = _merged(texts, self.texts, o_texts)
+            if o.keys:
+                keys = _merged(keys, self.keys, o.keys)
             if o.untrusted is not None:
                 taint = o.untrusted if taint is None else _join(taint, o.untrusted)
         out = _Index((*self.obs, *more), tracked, texts, keys, taint, digits)
         if self._shingles is not None:
-            out._shingles = _shingles_of((t for o in more for t in o.texts), dict(self._shingles))
+            out._shingles = self._shingles if texts is self.texts else _shingles_of(
+                (t for o in more for t in o.texts), dict(self._shingles))
         if self._text is not None:
             out._text = "|".join((self._text, *(o.trusted_text for o in more))) if self.obs else None
         if self._words is not None:
@@ -271,6 +277,15 @@ def _share_cuts(key: tuple[str, tuple[str, ...]], cuts: Cuts) -> None:
             _cuts_held[0] -= _CUTS.pop(next(iter(_CUTS))).size
         _CUTS[key] = cuts
         _cuts_held[0] += size
+
+
+def _merged(current: dict[Any, Label], base: dict[Any, Label], more: Any) -> dict[Any, Label]:
+    """`current` with `more`'s labels joined in; `current` is copied first while it is still `base`
+    (the map the extended index holds, never written to)."""
+    if current is base:
+        current = dict(base)
+    _merge(current, more)
+    return current
 
 
 def _runs(texts: Iterable[str]) -> Iterable[str]:
