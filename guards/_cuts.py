@@ -10,10 +10,10 @@ and a value cut into three pieces is followed through the text that is its whole
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-__all__ = ["PIECE", "WHOLE", "Cuts", "TooManyCuts"]
+__all__ = ["PIECE", "WHOLE", "Cuts", "TooManyCuts", "runs_across"]
 
 PIECE = 64
 """A piece is indexed by its outer characters (or words), this many at most: a text's end or start is
@@ -82,6 +82,8 @@ class Cuts:
                 more_heads.setdefault(head, []).append((value, cut))
                 more_tails.setdefault(tail, []).append((value, cut))
                 size += 1
+        if not new:  # nothing to add: these cuts serve as they are (never changed)
+            return self
         out = Cuts(self.words)
         out.heads, out.tails, out.size = dict(self.heads), dict(self.tails), size  # entries are tuples: shared
         out.values, out.long = self.values.union(new), (*self.long, *long)
@@ -239,3 +241,67 @@ def _starts(form: Sequence[str], value: str, cut: int, words: bool) -> bool:
         rest = value.split(" ")[cut:]
         return list(form[:len(rest)]) == rest
     return form.startswith(value[cut:])  # type: ignore[union-attr]
+
+
+def runs_across(forms: Sequence[Sequence[str]], runs: Container[str], follows: Mapping[str, Collection[str]],
+                size: int, *, through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
+    """`Cuts.across` for the runs of `size` words of private texts (`runs`: each run's words joined by
+    single spaces), without an index of every cut of every run (five entries a word of private text,
+    which a long private text makes cost seconds): a run cut between two texts has the last word of
+    the one and the first word of the next side by side, so only texts whose ends meet as two words of
+    a private text do (`follows`: a word -> the words after it in some private text) are joined and
+    looked up. The same results as `Cuts(words=True)` over the runs; `TooManyCuts` past `VISITS` joins
+    and look-ups."""
+    firsts: dict[str, list[int]] = {}
+    for j, form in enumerate(forms):
+        if form:
+            firsts.setdefault(form[0], []).append(j)
+    found: dict[str, list[tuple[int, ...]]] = {}
+    capped = False
+    budget = [VISITS]
+
+    def spend(n: int) -> None:
+        budget[0] -= n
+        if budget[0] < 0:
+            raise TooManyCuts(f"more than {VISITS} ways to cut runs of words across {len(forms)} texts")
+
+    def after(form: Sequence[str], taken: tuple[int, ...]) -> list[int]:
+        """The texts (not those `taken`) whose first word follows this text's last in a private text."""
+        nexts = follows.get(form[-1])
+        if not nexts:
+            return []
+        spend(min(len(nexts), len(firsts)))
+        words = [w for w in firsts if w in nexts] if len(firsts) <= len(nexts) else [w for w in nexts if w in firsts]
+        out = [j for w in words for j in firsts[w] if j not in taken]
+        spend(len(out))
+        return out
+
+    def note(run: str, order: tuple[int, ...]) -> None:
+        nonlocal capped
+        if not _kept(found.setdefault(run, []), order):
+            capped = True
+
+    for i, first in enumerate(forms):
+        if not first:
+            continue
+        for m in after(first, (i,)):
+            middle = forms[m]
+            # in two: k words at the end of text i, the rest at the start of text m
+            ks = range(max(1, size - len(middle)), min(size - 1, len(first)) + 1)
+            spend(len(ks))
+            for k in ks:
+                run = " ".join([*first[-k:], *middle[:size - k]])
+                if run in runs:
+                    note(run, (i, m))
+            if not through or len(middle) > size - 2:
+                continue
+            # in three: text m whole as the middle piece, the rest at the start of text j
+            for j in after(middle, (i, m)):
+                last = forms[j]
+                ks = range(max(1, size - len(middle) - len(last)), min(len(first), size - 1 - len(middle)) + 1)
+                spend(len(ks))
+                for k in ks:
+                    run = " ".join([*first[-k:], *middle, *last[:size - k - len(middle)]])
+                    if run in runs:
+                        note(run, (i, m, j))
+    return found, capped

@@ -236,15 +236,27 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
     low = _fold(text).lower()
     alnum: set[str] = set()
     owners: dict[str, tuple[str, ...]] = {}
-    spans: list[tuple[int, int, tuple[str, ...]]] = []
+    mails: list[tuple[int, int, tuple[str, ...]]] = []
     for m in _addresses(low):  # an address is its owner's principal
         owners[_NOT_ALNUM.sub("", m.group(0))] = who = (m.group(0),)
-        spans.append((m.start(), m.end(), who))
+        mails.append((m.start(), m.end(), who))
+    accounts: list[tuple[int, int, tuple[str, ...]]] = []
     for m in _IBAN.finditer(low):  # an account number is its holder's, as written or run together
         t = _NOT_ALNUM.sub("", m.group(0))
         owners[t] = who = tuple(dict.fromkeys((m.group(0), t)))
-        spans.append((m.start(), m.end(), who))
+        accounts.append((m.start(), m.end(), who))
     alnum.update(owners)
+    # each kind's spans come left to right and never overlap: the one holding a token is found by
+    # bisection (a text of many addresses or accounts costs no scan of them all per token)
+    mail_at, account_at = [a for a, _b, _w in mails], [a for a, _b, _w in accounts]
+
+    def owner_of(m: re.Match[str]) -> tuple[str, ...] | None:
+        for at, spans in ((mail_at, mails), (account_at, accounts)):  # an address's before an account's
+            k = bisect_right(at, m.start()) - 1
+            if k >= 0 and m.end() <= spans[k][1]:
+                return spans[k][2]
+        return None
+
     digits: set[str] = set()
     for m in _TOKEN_RUN.finditer(low):
         run = m.group(0)
@@ -252,7 +264,7 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
         if len(d) >= MIN_DIGITS:
             digits.add(d)
             # digits inside an address or IBAN are its owner's too (tracked as a digit token as well)
-            who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
+            who = owner_of(m)
             if who is not None:
                 owners[d] = who
             if len(d) > MIN_DIGITS and _SPACE.search(run):
@@ -266,7 +278,7 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
         t = _NOT_ALNUM.sub("", m.group(0))
         if _is_mixed(t):
             alnum.add(t)
-            who = next((w for a, b, w in spans if a <= m.start() and m.end() <= b), None)
+            who = owner_of(m)
             if who is not None and t not in owners:
                 owners[t] = who
     return tuple(sorted(alnum)), tuple(sorted(digits)), tuple(sorted(owners.items()))

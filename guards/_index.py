@@ -10,7 +10,7 @@ from typing import Any
 
 from vfa import Label
 
-from ._cuts import Cuts
+from ._cuts import Cuts, runs_across
 from ._forms import SHINGLE
 from ._observation import Observation, _join, _merge, _shingles_of
 
@@ -147,7 +147,8 @@ class _Index:
     is in one observation's text.
     """
 
-    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles", "_needles", "_cuts")
+    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles", "_follows",
+                 "_needles", "_cuts")
 
     def __init__(self, obs: tuple[Observation, ...] = (), tracked: dict[str, Label] | None = None,
                  texts: dict[str, Label] | None = None, keys: dict[tuple[str, str], Label] | None = None,
@@ -161,6 +162,7 @@ class _Index:
         self._text: str | None = None
         self._words: frozenset[str] | None = None
         self._shingles: dict[str, Label] | None = None
+        self._follows: dict[str, frozenset[str]] | None = None
         self._needles: dict[str, _Needles] = {}
         """"tracked" / "digits" -> their values as `_Needles` (built once there are many)."""
         self._cuts: dict[str, Cuts] = {}
@@ -178,13 +180,15 @@ class _Index:
                    through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
         """The values of `kind` ("tracked", "digits", "shingles") cut across the texts' forms, each with
         the orders of texts holding it between them (`Cuts.across`; `through`: also through whole texts)."""
+        if kind == "shingles":  # runs of words: found from the words side by side (`runs_across`)
+            return runs_across(forms, self.shingles, self.follows, SHINGLE, through=through)
         cuts = self._cuts.get(kind)
         if cuts is None:  # a race only builds it twice
-            values = tuple(getattr(self, "texts" if kind == "shingles" else kind))
+            values = tuple(getattr(self, kind))
             key = (kind, values) if len(values) <= _CUTS_SHARED else None
             cuts = _CUTS.get(key) if key is not None else None
             if cuts is None:
-                cuts = Cuts(words=kind == "shingles").extended(_runs(values) if kind == "shingles" else values)
+                cuts = Cuts().extended(values)
                 if key is not None:
                     _share_cuts(key, cuts)
             self._cuts[kind] = cuts
@@ -227,10 +231,11 @@ class _Index:
             out._words = self._words.union(*(o.trusted_words for o in more))
         for kind, needles in list(self._needles.items()):  # a merge joins labels in place: new keys come last
             out._needles[kind] = needles.extended([*itertools.islice(getattr(out, kind), len(needles), None)])
+        if self._follows is not None:
+            out._follows = self._follows if texts is self.texts else _follows_of(
+                (t for o in more for t, _lbl in o.texts), self._follows)
         for kind, cuts in list(self._cuts.items()):
-            values = "texts" if kind == "shingles" else kind
-            more = itertools.islice(getattr(out, values), len(getattr(self, values)), None)
-            out._cuts[kind] = cuts.extended(_runs(more) if kind == "shingles" else more)
+            out._cuts[kind] = cuts.extended(itertools.islice(getattr(out, kind), len(getattr(self, kind)), None))
         return out
 
     @property
@@ -238,6 +243,14 @@ class _Index:
         if self._shingles is None:
             self._shingles = _shingles_of(self.texts.items())
         return self._shingles
+
+    @property
+    def follows(self) -> dict[str, frozenset[str]]:
+        """A word of a private text -> the words that follow it there: whether two words stand side by
+        side in some private text (a run of six across a join holds the two words at the join)."""
+        if self._follows is None:
+            self._follows = _follows_of(self.texts)
+        return self._follows
 
     @property
     def trusted_text(self) -> str:
@@ -288,9 +301,20 @@ def _merged(current: dict[Any, Label], base: dict[Any, Label], more: Any) -> dic
     return current
 
 
-def _runs(texts: Iterable[str]) -> Iterable[str]:
-    """The six-word runs of private texts, as `shingles` keys them."""
+def _follows_of(texts: Iterable[str], base: dict[str, frozenset[str]] | None = None) -> dict[str, frozenset[str]]:
+    """`_Index.follows` of private texts (padded, their words space-separated), added to `base`'s
+    (never changed: a word given more followers gets a new set)."""
+    more: dict[str, set[str]] = {}
     for text in texts:
         words = text.split()
-        for i in range(len(words) - SHINGLE + 1):
-            yield " ".join(words[i:i + SHINGLE])
+        for a, b in zip(words, words[1:]):
+            after = more.get(a)
+            if after is None:
+                more[a] = {b}
+            else:
+                after.add(b)
+    out = dict(base) if base else {}
+    for a, after in more.items():
+        old = out.get(a)
+        out[a] = frozenset(after) if old is None else old.union(after)
+    return out
