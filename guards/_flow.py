@@ -65,7 +65,7 @@ from typing import Any
 from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
-                     _norm_of, _num, _phrase, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
+                     _norm_of, _num, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _Index, _Needles
 from ._joins import _MAX_VALUES, _digit_label, _orders, _Places, _spans, _text_label, _TooMany, _unit_cuts
@@ -396,15 +396,17 @@ class PrivacyFlow(_Threads, _Results):
             out = _text_label(out, _words(rest), idx)
         number = isinstance(leaf, (int, float))
         key = _num(text) if number else n
-        # grounded in what the user typed: whole tokens of it (never a piece of one, nor a look-alike
-        # that differs only in punctuation: bob@fami.ly.example is not bob@family.example, "20" is no
-        # token of 2026-06-20, "!!!#the" is not "the"), a number as a whole number of it ("#": see
-        # `_user_forms`)
+        # grounded in what the user typed: whole tokens of it as written, case and punctuation kept
+        # (never a piece of one, nor a variant an injection could ask for: BLUE-HARBOR-77!! is not
+        # Blue-Harbor-77, bob@fami.ly.example is not bob@family.example, "20" is no token of
+        # 2026-06-20, "!!!#the" is not "the"; an e-mail address without case), a number as a whole
+        # number of it ("#": see `_user_forms`)
         if number:
             in_user = "#" + key in user_numbers
         else:  # a text with no letter or digit is no token of anything (a "-" the user typed grounds no password)
-            phrase = _phrase(rest) if n else ""
-            in_user = bool(phrase) and f" {phrase} " in users
+            said = " ".join(rest.split()) if n else ""
+            in_user = bool(said) and (f" {said} " in users or (
+                "@" in said and " " not in said and f" {said.lower()} " in users))
         # what vouches for the words around handles never vouches for the handles: each keeps its label
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _join(_vouched(_join(out, USER)), held)

@@ -142,36 +142,30 @@ def _words(text: str) -> list[str]:
 _EDGE = "\"'`()[]{}<>.,;:!?"
 """Punctuation that ends a sentence or wraps a value, stripped from the ends of a whitespace token."""
 
-_PHRASES: dict[str, str] = {}
-
-
-def _phrase(text: str) -> str:
-    """A text as whole tokens, for grounding in what the user typed: lower-cased, split at white
-    space, each token stripped of the punctuation around it (not inside it), space-joined. Never
-    folded: grounding is exact, a look-alike (Cyrillic a, an accent, a zero-width space) is another value."""
-    p = _PHRASES.get(text)
-    if p is None:
-        # lower(), not casefold(): casefold makes ß "ss" and ς "σ", another domain name under IDNA2008
-        p = " ".join(filter(None, (t.strip(_EDGE) for t in text.lower().split())))
-        if len(text) <= 4096:
-            if len(_PHRASES) >= 8192:
-                _PHRASES.clear()
-            _PHRASES[text] = p
-    return p
+def _said(text: str) -> str:
+    """A user's text as whole tokens, for grounding: split at white space, each token stripped of the
+    punctuation around it (not inside it: a sentence's full stop is no part of a password), space-joined,
+    case kept. Never folded: grounding is exact, a look-alike (Cyrillic a, an accent, a zero-width
+    space) is another value."""
+    return " ".join(filter(None, (t.strip(_EDGE) for t in text.split())))
 
 
 def _value_form(text: str) -> str:
-    """A whole value as grounding compares it with a trusted value: lower-cased, without white space
-    or the punctuation around it; punctuation inside stays (bob@family.example is not
-    bo@bfamily.example, while an IBAN matches written in groups or run together). Never folded."""
-    return "".join(text.lower().split()).strip(_EDGE)  # lower(), not casefold(): see `_phrase`
+    """A whole value as grounding compares it: without white space (an IBAN matches written in groups or
+    run together), punctuation and case kept (BLUE-HARBOR-77!! is not Blue-Harbor-77), but for an
+    e-mail address, compared without case. Never folded."""
+    v = "".join(text.split())
+    return v.lower() if "@" in v else v  # lower(), not casefold(): casefold makes ß "ss", another domain under IDNA2008
 
 
 @lru_cache(maxsize=4096)
 def _user_forms(text: str) -> tuple[str, frozenset[str]]:
-    """A user message as whole tokens, padded (`_phrase`), and, marked "#", the numbers that are whole
-    tokens of it (messages recur on every call)."""
-    return f" {_phrase(text)} ", frozenset("#" + n for n in _token_numbers(text))
+    """A user message as whole tokens, padded: as `_said` reads it, as written (white space aside), and
+    its e-mail addresses lower-cased, on three lines (no phrase holds a line break, so none matches
+    across them); and, marked "#", the numbers that are whole tokens of it (messages recur on every call)."""
+    said = _said(text)
+    addresses = " ".join(t.lower() for t in said.split() if "@" in t)
+    return f" {said} \n {' '.join(text.split())} \n {addresses} ", frozenset("#" + n for n in _token_numbers(text))
 
 
 MIN_DIGITS = 6
