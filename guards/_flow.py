@@ -399,14 +399,12 @@ class PrivacyFlow(_Threads, _Results):
         # grounded in what the user typed: whole tokens of it as written, case and punctuation kept
         # (never a piece of one, nor a variant an injection could ask for: BLUE-HARBOR-77!! is not
         # Blue-Harbor-77, bob@fami.ly.example is not bob@family.example, "20" is no token of
-        # 2026-06-20, "!!!#the" is not "the"; an e-mail address without case), a number as a whole
-        # number of it ("#": see `_user_forms`)
+        # 2026-06-20, "!!!#the" is not "the"), a number as a whole number of it ("#": see `_user_forms`)
         if number:
             in_user = "#" + key in user_numbers
         else:  # a text with no letter or digit is no token of anything (a "-" the user typed grounds no password)
             said = " ".join(rest.split()) if n else ""
-            in_user = bool(said) and (f" {said} " in users or (
-                "@" in said and " " not in said and f" {said.lower()} " in users))
+            in_user = bool(said) and f" {said} " in users
         # what vouches for the words around handles never vouches for the handles: each keeps its label
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _join(_vouched(_join(out, USER)), held)

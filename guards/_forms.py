@@ -152,20 +152,18 @@ def _said(text: str) -> str:
 
 def _value_form(text: str) -> str:
     """A whole value as grounding compares it: without white space (an IBAN matches written in groups or
-    run together), punctuation and case kept (BLUE-HARBOR-77!! is not Blue-Harbor-77), but for an
-    e-mail address, compared without case. Never folded."""
-    v = "".join(text.split())
-    return v.lower() if "@" in v else v  # lower(), not casefold(): casefold makes ß "ss", another domain under IDNA2008
+    run together), punctuation and case kept (BLUE-HARBOR-77!! is not Blue-Harbor-77, nor an
+    address's local part in other case; lower-casing is no exact comparison either: it makes the Kelvin
+    sign a "k"). Never folded."""
+    return "".join(text.split())
 
 
 @lru_cache(maxsize=4096)
 def _user_forms(text: str) -> tuple[str, frozenset[str]]:
-    """A user message as whole tokens, padded: as `_said` reads it, as written (white space aside), and
-    its e-mail addresses lower-cased, on three lines (no phrase holds a line break, so none matches
-    across them); and, marked "#", the numbers that are whole tokens of it (messages recur on every call)."""
-    said = _said(text)
-    addresses = " ".join(t.lower() for t in said.split() if "@" in t)
-    return f" {said} \n {' '.join(text.split())} \n {addresses} ", frozenset("#" + n for n in _token_numbers(text))
+    """A user message as whole tokens, padded: as `_said` reads it and as written (white space aside),
+    on two lines (no phrase holds a line break, so none matches across them); and, marked "#", the
+    numbers that are whole tokens of it (messages recur on every call)."""
+    return f" {_said(text)} \n {' '.join(text.split())} ", frozenset("#" + n for n in _token_numbers(text))
 
 
 MIN_DIGITS = 6

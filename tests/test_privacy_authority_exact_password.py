@@ -62,11 +62,11 @@ def _outcome(prompt: str, tool: str, args: dict) -> str:
     return next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.name == tool).artifact["vfa"]["outcome"]
 
 
-def test_an_address_the_user_typed_counts_in_any_case() -> None:
+def test_an_address_the_user_typed_counts_as_typed() -> None:
     prompt = f"Read {NEWS}, then mail a summary to Bob@Family.Example."
-    for to in ("bob@family.example", "BOB@family.EXAMPLE"):
+    for to, want in (("Bob@Family.Example", "committed"), ("bob@family.example", "denied")):
         args = {"subject": "News", "body": "A summary.", "to": [to]}
-        assert _outcome(prompt, "send_email", args) == "committed"
+        assert _outcome(prompt, "send_email", args) == want, to
 
 
 def test_a_password_typed_with_its_own_punctuation_counts_as_typed() -> None:
@@ -94,3 +94,9 @@ def test_a_trusted_value_grounds_only_itself_as_given() -> None:
         out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})
         tm = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "pay")
         assert tm.artifact["vfa"]["outcome"] == want, given
+
+
+def test_a_password_holding_an_at_sign_keeps_its_case() -> None:
+    prompt = f"Read {NEWS}, then change my password to Blue@Harbor77"
+    assert _outcome(prompt, "change_password", {"new_password": "Blue@Harbor77"}) == "committed"
+    assert _outcome(prompt, "change_password", {"new_password": "blue@harbor77"}) == "denied"

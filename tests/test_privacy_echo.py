@@ -322,8 +322,13 @@ def test_grounding_takes_whole_tokens_and_keeps_punctuation():
 def test_what_the_user_typed_still_grounds_as_typed():
     w, tms = run("Read https://news.example/today and email bob@family.example: 'Lunch on Friday?'", [
         ("browse", {"url": "https://news.example/today"}),
-        ("send_email", {"to": ["Bob@Family.example"], "subject": "Lunch on Friday?", "body": "hi"})])
+        ("send_email", {"to": ["bob@family.example"], "subject": "Lunch on Friday?", "body": "hi"})])
     assert outcome(tms, "send_email") == "committed"
+    # exactly as typed: an address in another case is another value (an injection could pick its case)
+    w, tms = run("Read https://news.example/today and email bob@family.example: 'Lunch on Friday?'", [
+        ("browse", {"url": "https://news.example/today"}),
+        ("send_email", {"to": ["Bob@Family.example"], "subject": "Lunch on Friday?", "body": "hi"})])
+    assert outcome(tms, "send_email") == "denied" and w.sent == []
 
 
 def test_the_audit_sees_an_echoed_injection_as_the_live_guard_does():
