@@ -96,7 +96,9 @@ def test_a_trusted_value_grounds_only_itself_as_given() -> None:
         assert tm.artifact["vfa"]["outcome"] == want, given
 
 
-def test_a_password_holding_an_at_sign_keeps_its_case() -> None:
-    prompt = f"Read {NEWS}, then change my password to Blue@Harbor77"
-    assert _outcome(prompt, "change_password", {"new_password": "Blue@Harbor77"}) == "committed"
-    assert _outcome(prompt, "change_password", {"new_password": "blue@harbor77"}) == "denied"
+@pytest.mark.parametrize("password", ["BLUE@HARBOR-K7", "blue@harbor-k7", "bLUE@hARBOR-k7", "Blue@Harbor-\u212a7"])
+def test_a_password_holding_an_at_sign_keeps_its_case_and_characters(password: str) -> None:
+    # no lower-casing, addresses included: it would let the page pick the case, and makes the Kelvin sign a "k"
+    prompt = f"Read {NEWS}, then change my password to Blue@Harbor-K7."
+    assert _outcome(prompt, "change_password", {"new_password": "Blue@Harbor-K7"}) == "committed"
+    assert _outcome(prompt, "change_password", {"new_password": password}) == "denied"
