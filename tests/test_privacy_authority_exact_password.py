@@ -7,7 +7,6 @@ punctuation kept (a sentence's full stop aside), so BLUE-HARBOR-77!! is untruste
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
