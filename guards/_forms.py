@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from pydantic_core import to_jsonable_python
+from vfa._tools import json_value
 
 MIN_TRACKED = 4
 """Private values shorter than this (letters and digits) are not tracked: they would match everywhere."""
@@ -508,17 +508,10 @@ def _leaves(value: Any) -> list[Any]:
         return [x for v in value for x in _leaves(v)]
     if value is None or isinstance(value, (str, int, float)):
         return [value]
-    plain = _jsonable(value)
+    plain = json_value(value)
     return [plain] if isinstance(plain, str) else _leaves(plain)
 
 
-def _jsonable(value: Any) -> Any:
-    """A validated argument that is no JSON value (a pydantic model, a dataclass, bytes) as the JSON the
-    model wrote for it: its fields, its text; what cannot be converted, as its `str`."""
-    try:
-        return to_jsonable_python(value, fallback=str)
-    except Exception:  # noqa: BLE001 - bytes that are no UTF-8, a model whose serialiser fails
-        return str(value)
 
 
 def _all_strings(value: Any) -> list[str]:

@@ -20,8 +20,9 @@ from typing import Any
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
+from vfa._tools import json_value
 
-from ._forms import _digit_units, _jsonable
+from ._forms import _digit_units
 from ._handles import has_marks
 from ._privacy_decl import PUBLIC_SINK, Sink, recipients_of, sink_of, source_of, unreadable_recipients
 
@@ -615,5 +616,5 @@ def _strings_of(value: Any) -> list[str]:
         return [t for v in value for t in _strings_of(v)]
     if value is None or isinstance(value, bool):
         return []
-    plain = _jsonable(value)  # a model, a dataclass, bytes: what the tool reads of it, as labelling reads it
+    plain = json_value(value)  # a model, a dataclass, bytes: what the tool reads of it, as labelling reads it
     return [plain] if isinstance(plain, str) else _strings_of(plain)

@@ -276,7 +276,7 @@ class GuardNode(RunnableCallable):
         # journaled once per run that proposes the call: a call left with a question unanswered and
         # proposed again in a later run is checked again there, from what the model has read since
         pending = [] if history and not _proposed_again(history, questions.task) else [_entry(
-            proposal, "proposed", {"args": args, "call": fingerprint, **({"shape": shape} if shape else {})})]
+            proposal, "proposed", {"args": spec.dump(args), "call": fingerprint, **({"shape": shape} if shape else {})})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None,
                             edited=args if edit is not None else None)
@@ -289,7 +289,7 @@ class GuardNode(RunnableCallable):
         message = self._rounds(spec, proposal, state, questions, pending, execute, restart, last)
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
         if last[0] is not None and isinstance(info, dict):
-            info["args"] = last[0]
+            info["args"] = spec.dump(last[0])
             rounds = _edit_rounds(_own(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
             if len(rounds) > 1:  # every edit a guard checked, for an audit of the messages to check each
                 info["edits"] = rounds
@@ -382,7 +382,7 @@ class GuardNode(RunnableCallable):
         cause = (lambda text: text if resolved and resolved[-1] == proposal.args else None) if flow is not None else None
         reprs: dict[str, str] | None = None  # an effect's: worked out by the journal, and again below
         if spec.is_effect:
-            ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, proposal.args,
+            ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, spec.dump(proposal.args),
                                              run, pending=pending, restart=restart,
                                              tag={"task": current_task()}, redact=redact, cause=cause)
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
@@ -421,8 +421,12 @@ class GuardNode(RunnableCallable):
         The call is verified again (the world may have changed); an idempotent effect then runs
         again, any other only if a person says so, since it may or may not have happened.
         """
-        args = last.data["args"]
-        labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id)
+        try:  # journaled as JSON: validated again, the tool gets the values it was first given
+            args = spec.validate(last.data.get("args"))
+        except ArgumentError as exc:
+            args, labels = {}, Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
+        else:
+            labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id)
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             labels=labels if not isinstance(labels, Deny) else {})
         if isinstance(labels, Deny):

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic_core import to_jsonable_python
 
 from ._effects import Effect
 from ._exceptions import ConfigError
@@ -20,6 +21,18 @@ RESULT_SHAPE = "vfa.result_shape"
 `ToolNode`): "records" (the text is the JSON of the records the tool returned), "text" (the tool
 returned text), or "unknown" (either: the tool does not say, so text that merely looks like JSON may
 be anyone's)."""
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def json_value(value: Any) -> Any:
+    """A validated value as the JSON the model wrote for it (a model's fields, a `Decimal`'s digits,
+    bytes' text); what cannot be converted (bytes that are no UTF-8), as its `str`."""
+    try:
+        return to_jsonable_python(value, fallback=str)
+    except Exception:  # noqa: BLE001 - bytes that are no UTF-8, a model whose serialiser fails
+        return str(value)
 
 
 class ArgumentError(ValueError):
@@ -95,6 +108,13 @@ class ToolSpec:
             )
             raise ArgumentError(f"invalid arguments for {self.name!r}: {problems}") from None
         return {f: getattr(model, f) for f in self._fields}
+
+    def dump(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """Validated arguments as JSON values, as the model writes them: what the journal keeps, and
+        what `validate` turns back into the same values (a `Decimal` as its digits, bytes as their text)."""
+        if all(v.__class__ in _PLAIN for v in args.values()):
+            return dict(args)
+        return {k: json_value(v) for k, v in args.items()}
 
     def json_schema(self) -> dict[str, Any]:
         """The tool in the OpenAI function format that `bind_tools` accepts from any chat model."""
