@@ -131,7 +131,9 @@ class Cuts:
                     if cut <= PIECE or _ends(form, value, cut, words):  # a longer piece: the rest must be there too
                         note((value, cut), (i,))
             if len(form) > PIECE:  # a long value cut where both pieces are longer than PIECE
-                for value, cut in _middles(self.long, form[-PIECE:], PIECE, spend):
+                # only where its first piece fits in the text; each test copies the piece: counted by length
+                for value, cut in _middles(self.long, form[-PIECE:], PIECE, spend, len(form), first=True):
+                    spend(cut // 1024)
                     if form.endswith(value[:cut]):  # type: ignore[union-attr]
                         note((value, cut), (i,))
         if not held:
@@ -162,10 +164,12 @@ class Cuts:
                     if (value, cut) in held and (
                             _length(value, words) - cut <= PIECE or _starts(form, value, cut, words)):
                         note_start(value, cut, j)
-            if len(form) > PIECE:
-                for value, cut in _middles(self.long, form[:PIECE], 0, spend):
-                    if (value, cut) in held and form.startswith(value[cut:]):  # type: ignore[union-attr]
-                        note_start(value, cut, j)
+            if len(form) > PIECE:  # where the rest of the value fits in the text
+                for value, cut in _middles(self.long, form[:PIECE], 0, spend, len(form), first=False):
+                    if (value, cut) in held:
+                        spend((len(value) - cut) // 1024)
+                        if form.startswith(value[cut:]):  # type: ignore[union-attr]
+                            note_start(value, cut, j)
         return found, capped
 
     def _through(self, forms: Sequence[Sequence[str]], held: dict[tuple[str, int], list[tuple[int, ...]]],
@@ -210,18 +214,21 @@ def _kept(orders: list[tuple[int, ...]], order: tuple[int, ...]) -> bool:
     return True
 
 
-def _middles(values: Sequence[str], probe: str, offset: int, spend: Any) -> Iterator[tuple[str, int]]:
+def _middles(values: Sequence[str], probe: str, offset: int, spend: Any, room: int, *,
+             first: bool) -> Iterator[tuple[str, int]]:
     """(value, cut) for each place `probe` occurs in a long value, the cut `offset` after it begins,
-    where both pieces are longer than `PIECE` (the cuts `Cuts` does not index)."""
+    where both pieces are longer than `PIECE` (the cuts `Cuts` does not index), and the `first` piece
+    (else the last) is at most `room` long: a text that long can end (start) with it."""
     for value in values:
-        spend(1 + len(value) // 1024)  # each look-up reads the value: long ones count more
-        at = value.find(probe)
+        start, end = (0, room) if first else (max(0, len(value) - room), len(value))
+        spend(1 + (end - start) // 1024)  # each look-up reads the value: long ones count more
+        at = value.find(probe, start, end)
         while at >= 0:
             spend(1)
             cut = at + offset
             if PIECE < cut < len(value) - PIECE:
                 yield value, cut
-            at = value.find(probe, at + 1)
+            at = value.find(probe, at + 1, end)
 
 
 def _length(value: str, words: bool) -> int:

@@ -64,11 +64,42 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
-                     _norm_of, _num, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
+from ._forms import (
+    _NOT_ALNUM,
+    _NOT_DIGIT,
+    MIN_DIGITS,
+    NUMBER_MARK,
+    SHINGLE,
+    _digit_units,
+    _digits_of,
+    _folded_words,
+    _leaves,
+    _norm_of,
+    _num,
+    _spelling,
+    _text,
+    _users_forms,
+    _value_form,
+    _words,
+    _written,
+    _written_out,
+)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
-from ._index import _EMPTY_INDEX, _Index, _Needles
-from ._joins import _MAX_VALUES, _digit_label, _orders, _Places, _spans, _text_label, _TooMany, _unit_cuts
+from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
+from ._joins import (
+    _JOINED,
+    _JOINED_NAMED,
+    _MAX_VALUES,
+    _UNCUT,
+    _digit_label,
+    _joined_size,
+    _orders,
+    _Places,
+    _spans,
+    _text_label,
+    _TooMany,
+    _unit_cuts,
+)
 from ._observation import Observation, _join, _join_all, _vouched
 from ._privacy_decl import PrivacyPolicy, Source, source_of
 from ._results import _Results
@@ -443,6 +474,8 @@ class PrivacyFlow(_Threads, _Results):
         orders, cut, _more = _orders(parts, idx)
         for lbl in cut:  # values cut across texts (every one of them: the orders keep some)
             out = _join(out, lbl)
+        if _joined_size(parts, orders) > _JOINED:
+            return _join(out, _UNCUT)
         # every order's join looked up at once: a separator no value holds (values are letters and
         # digits, or digits) keeps each value within one join
         if idx.tracked:
@@ -506,6 +539,9 @@ class PrivacyFlow(_Threads, _Results):
             orders, _cut, more = _orders(parts, idx)
             if more:  # values cut across more pairs of texts than are joined: not all of them are named
                 raise _TooMany
+            size = _joined_size(parts, orders)
+            if size > _JOINED_NAMED or size * (len(idx.tracked) + len(idx.digits)) > _SEARCH_BUDGET:
+                raise _TooMany  # more to read than a check may take
             for order in orders:  # every run of a text, and across joins (as `content_label` joins)
                 texts_ = [parts[i] for i in order]
                 if plain:

@@ -10,12 +10,14 @@ from typing import Any
 
 from vfa import Label
 
-from ._cuts import Cuts, runs_across
+from ._cuts import Cuts, TooManyCuts, runs_across
 from ._forms import SHINGLE
 from ._observation import Observation, _join, _merge, _shingles_of
 
 _GRAMMED = 256
 """Past this many strings (and more than a text has characters), `_Needles` looks them up by place."""
+_ACROSS_KEPT = 4
+"""`_Index.cut_across` answers kept per index."""
 _SEARCH_BUDGET = 500_000_000
 """Strings times characters past which `_Needles.found_in` takes every string to occur in a text (a
 quarter of a second of substring tests: a 1 MB result on a thread holding 500 values)."""
@@ -148,7 +150,7 @@ class _Index:
     """
 
     __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles", "_follows",
-                 "_needles", "_cuts")
+                 "_needles", "_cuts", "_across")
 
     def __init__(self, obs: tuple[Observation, ...] = (), tracked: dict[str, Label] | None = None,
                  texts: dict[str, Label] | None = None, keys: dict[tuple[str, str], Label] | None = None,
@@ -167,6 +169,8 @@ class _Index:
         """"tracked" / "digits" -> their values as `_Needles` (built once there are many)."""
         self._cuts: dict[str, Cuts] = {}
         """"tracked" / "digits" / "shingles" -> where their values can be cut (built on first use)."""
+        self._across: dict[Any, Any] = {}
+        """Recent answers of `cut_across`, by kind, `through` and forms."""
 
     def tracked_in(self, text: str) -> list[str]:
         """The tracked values that occur in `text`, in order."""
@@ -179,7 +183,26 @@ class _Index:
     def cut_across(self, kind: str, forms: Sequence[Any], *,
                    through: bool = True) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
         """The values of `kind` ("tracked", "digits", "shingles") cut across the texts' forms, each with
-        the orders of texts holding it between them (`Cuts.across`; `through`: also through whole texts)."""
+        the orders of texts holding it between them (`Cuts.across`; `through`: also through whole texts).
+
+        The last few answers are kept (a `TooManyCuts` too): one check asks again for the same texts
+        (labelling, then what an approval covers), and a bound reached once costs its time once."""
+        key = (kind, through, tuple(f if f.__class__ is str else tuple(f) for f in forms))
+        memo = self._across
+        hit = memo.get(key)
+        if hit is None:
+            try:
+                hit = self._cut_across(kind, forms, through)
+            except TooManyCuts as exc:
+                hit = exc
+            if len(memo) >= _ACROSS_KEPT:
+                memo.clear()
+            memo[key] = hit
+        if isinstance(hit, TooManyCuts):
+            raise TooManyCuts(*hit.args)  # a new one: raising one kept would grow its traceback each time
+        return hit
+
+    def _cut_across(self, kind: str, forms: Sequence[Any], through: bool) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
         if kind == "shingles":  # runs of words: found from the words side by side (`runs_across`)
             return runs_across(forms, self.shingles, self.follows, SHINGLE, through=through)
         cuts = self._cuts.get(kind)
@@ -197,6 +220,8 @@ class _Index:
     def _found(self, kind: str, text: str) -> list[str]:
         values: dict[str, Label] = getattr(self, kind)
         if len(values) <= _GRAMMED:  # the substring tests run in C, one per value
+            if len(values) * len(text) > _SEARCH_BUDGET:  # as `_Needles.found_in`: every one (fail closed)
+                return list(values)
             return [*filter(text.__contains__, values)]
         needles = self._needles.get(kind)
         if needles is None:  # a race only builds it twice

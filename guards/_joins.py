@@ -168,6 +168,21 @@ among more is missed."""
 _UNCUT = Label(readers=frozenset(), sources=frozenset({"values-cut-past-bound"}), trusted=False)
 """The label of texts too many values could be cut across to test them all: readable by the user
 alone, and what they disclose unknown (`values_in` counts it unbounded: a person is asked each time)."""
+_JOINED = 8_000_000
+"""The most characters the joins of one audience's texts may hold (every order's, in all); past it, the
+texts are labelled `_UNCUT` (fail closed): a few long texts joined three by three in every order
+would be tens of megabytes to search."""
+_JOINED_NAMED = 1_000_000
+"""The most characters of joins `values_in` reads word by word; past it (or past `_SEARCH_BUDGET`
+values times characters), the call's values are unbounded: no approval covers them."""
+
+
+def _joined_size(parts: Sequence[str], orders: Sequence[tuple[int, ...]]) -> int:
+    """How many characters the joins of `parts` in `orders` hold, in all."""
+    sizes = [len(p) for p in parts]
+    return sum(sizes[i] for order in orders for i in order)
+
+
 _MAX_PAIRS = 64
 """Past this many orders of texts with a value cut across them, `values_in` counts the call's values as
 unbounded (no approval covers them)."""
