@@ -64,42 +64,12 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
 
-from ._forms import (
-    _NOT_ALNUM,
-    _NOT_DIGIT,
-    MIN_DIGITS,
-    NUMBER_MARK,
-    SHINGLE,
-    _digit_units,
-    _digits_of,
-    _folded_words,
-    _leaves,
-    _norm_of,
-    _num,
-    _spelling,
-    _text,
-    _users_forms,
-    _value_form,
-    _words,
-    _written,
-    _written_out,
-)
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
+                     _norm_of, _num, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
-from ._joins import (
-    _JOINED,
-    _JOINED_NAMED,
-    _MAX_VALUES,
-    _UNCUT,
-    _digit_label,
-    _joined_size,
-    _orders,
-    _Places,
-    _spans,
-    _text_label,
-    _TooMany,
-    _unit_cuts,
-)
+from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _joined_size, _orders, _Places, _spans,
+                     _text_label, _TooMany, _unit_cuts)
 from ._observation import Observation, _join, _join_all, _vouched
 from ._privacy_decl import PrivacyPolicy, Source, source_of
 from ._results import _Results
