@@ -512,7 +512,5 @@ def _leaves(value: Any) -> list[Any]:
     return [plain] if isinstance(plain, str) else _leaves(plain)
 
 
-
-
 def _all_strings(value: Any) -> list[str]:
     return [_text(v) for v in _leaves(value) if v is not None]

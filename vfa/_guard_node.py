@@ -453,7 +453,7 @@ class GuardNode(RunnableCallable):
                 lambda: _message(proposal, "failed", f"{spec.name} was interrupted by a crash after it asked you, and "
                                  "was not run again: it may or may not have happened", status="error"))
         # the attempt is named in the question: an approval to run again after one crash is no answer after the next
-        question = (f"{spec.name}({json.dumps(args, default=repr)}) started (journal entry {last.seq}) but its result "
+        question = (f"{spec.name}({json.dumps(spec.dump(args), default=repr)}) started (journal entry {last.seq}) but its result "
                     "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
                     "leave it as it is.")
         verdict = Escalate(guard="journal", question=question, evidence={"started_at": last.ts, "idempotent": spec.idempotent})
