@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import inspect
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, SecretBytes, SecretStr, ValidationError, create_model
 from pydantic_core import to_jsonable_python
 
 from ._effects import Effect
@@ -27,12 +29,43 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def json_value(value: Any) -> Any:
-    """A validated value as the JSON the model wrote for it (a model's fields, a `Decimal`'s digits,
-    bytes' text); what cannot be converted (bytes that are no UTF-8), as its `str`."""
-    try:
+    """A validated value as the JSON the model wrote for it, holding all the tool can read of it: every
+    field of a model (those kept out of its dumps too, never through its serialisers), a secret's value,
+    bytes' text, an enum's value, a `Decimal`'s digits; what cannot be converted, as its `str`."""
+    cls = value.__class__
+    if cls in _PLAIN:
+        return value
+    if isinstance(value, BaseModel):  # not `model_dump`: a serialiser or `exclude` may hide what the tool reads
+        fields = type(value).model_fields
+        out = {_key(fields[k].alias if k in fields and isinstance(fields[k].alias, str) else k): json_value(v)
+               for k, v in value.__dict__.items()}
+        out.update((_key(k), json_value(v)) for k, v in (value.__pydantic_extra__ or {}).items())
+        return out
+    if isinstance(value, (SecretStr, SecretBytes)):
+        return json_value(value.get_secret_value())
+    if isinstance(value, Mapping):
+        return {_key(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((json_value(v) for v in value), key=repr)  # in one order, whatever the hash seed
+    if isinstance(value, (bytes, bytearray)):
+        # not UTF-8: its bytes kept as escapes, which no validation turns back into other bytes
+        return bytes(value).decode("utf-8", "surrogateescape")
+    if isinstance(value, enum.Enum):
+        return json_value(value.value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    try:  # the standard library's values (a date, a Decimal, a UUID): as pydantic writes them
         return to_jsonable_python(value, fallback=str)
-    except Exception:  # noqa: BLE001 - bytes that are no UTF-8, a model whose serialiser fails
+    except Exception:  # noqa: BLE001 - a value whose serialiser fails
         return str(value)
+
+
+def _key(key: Any) -> str:
+    """A key as JSON holds it."""
+    plain = json_value(key)
+    return plain if isinstance(plain, str) else str(plain)
 
 
 class ArgumentError(ValueError):
