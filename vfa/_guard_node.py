@@ -265,7 +265,7 @@ class GuardNode(RunnableCallable):
         else:
             questions = Questions(self.journal, (), current_task())
         if flight is not None and flight.kind != "paused":
-            return self._recover(spec, flight, state, questions, execute)
+            return self._recover(spec, flight, args, state, questions, execute)
         labels = self._labelled(call_id, tool, args, state, thread_id)
         if isinstance(labels, Deny):  # a flow that cannot label the arguments denies (fail closed)
             if flight is not None:  # a tool waiting for its answer will not run again
@@ -414,18 +414,23 @@ class GuardNode(RunnableCallable):
                 return self._replayed(last, (), None)
         return _message(proposal, "failed", f"{spec.name} failed: {result}", status="error")
 
-    def _recover(self, spec: ToolSpec, last: JournalEntry, state: Any, questions: Questions,
+    def _recover(self, spec: ToolSpec, last: JournalEntry, args: dict[str, Any], state: Any, questions: Questions,
                  execute: Execute) -> ToolMessage:
         """A commit began but its result was never recorded: the process stopped during the effect.
 
         The call is verified again (the world may have changed); an idempotent effect then runs
         again, any other only if a person says so, since it may or may not have happened.
         """
-        try:  # journaled as JSON: validated again, the tool gets the values it was first given
-            args = spec.validate(last.data.get("args"))
-        except ArgumentError as exc:
-            args, labels = {}, Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
-        else:
+        journaled = last.data.get("args")
+        labels: dict[str, Label] | Deny | None = None
+        # the call as proposed (or last edited) is what started when its JSON is the journal's: its values are
+        # taken as they are, since not every type comes back from its JSON (a `Json` field, a decoding validator)
+        if spec.dump(args) != journaled:  # else what started differs (a guard's repair): read back from the journal
+            try:
+                args = spec.validate(journaled)
+            except ArgumentError as exc:
+                args, labels = {}, Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
+        if labels is None:
             labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id)
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             labels=labels if not isinstance(labels, Deny) else {})
