@@ -20,6 +20,7 @@ from langgraph.types import interrupt
 from ._exceptions import AnswerError
 from ._journal import EffectJournal, JournalEntry
 from ._proposal import Proposal
+from ._tools import json_value
 from ._verdict import Escalate
 
 try:  # LangGraph 1.2+: each question of a task has an id of its own, the slot its answer fills
@@ -49,9 +50,12 @@ def current_task() -> str:
 
 
 def payload(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
-    """What `interrupt()` shows the person: the call, the guard, its question and evidence."""
+    """What `interrupt()` shows the person: the call (its arguments as the JSON an edit answers with), the
+    guard, its question and evidence."""
+    # as JSON, not the tool's types: a client reads the question as JSON, and a checkpointer keeps it as
+    # plain values (a `SecretStr` in a checkpoint is a type LangGraph's serialiser will refuse to load)
     return {
-        "vfa": "escalation", "tool": proposal.tool, "call_id": proposal.call_id, "args": proposal.args,
+        "vfa": "escalation", "tool": proposal.tool, "call_id": proposal.call_id, "args": json_value(proposal.args),
         "guard": verdict.guard, "question": verdict.question, "evidence": verdict.evidence,
         "options": ["approve", "edit", "reject"],
     }
