@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from vfa import annotate
-from vfa._tools import RESULT_SHAPE
+from vfa._tools import RESULT_SHAPE, json_value
 
 __all__ = ["PUBLIC_SINK", "PrivacyPolicy", "Sink", "Source", "principals", "privacy_sink", "privacy_source"]
 
@@ -158,14 +158,15 @@ def _recipients_of_strs(value: tuple[str, ...]) -> tuple[frozenset[str], tuple[s
 
 
 def _read_recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
-    named = principals(value)
+    texts, blank = _recipient_texts(value)
+    named = frozenset(texts)
     whole = _whole_text(value)
     odd = [p for p in named if not _BARE.fullmatch(p)]
     if whole is not None:
         odd.append(whole)
     recipients = named | frozenset(a for p in odd for a in _addresses_in(p) or ()) if odd else named
     shown = [p for p in named if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
-    return recipients, tuple(sorted({p for p in shown if _addresses_in(p) is None}))
+    return recipients, tuple(sorted({*(p for p in shown if _addresses_in(p) is None), *blank}))
 
 
 _BARE = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
@@ -208,15 +209,48 @@ def _principals_of_strs(value: tuple[str, ...]) -> frozenset[str]:
 
 
 def _principals(value: Any) -> frozenset[str]:
+    return frozenset(_recipient_texts(value)[0])
+
+
+def _recipient_texts(value: Any) -> tuple[list[str], list[str]]:
+    """The recipients written in a recipients argument, stripped and lower-cased, and those of its typed
+    recipients in which no text can be read (whom they reach is not known)."""
     if value is None:
-        return frozenset()
+        return [], []
     if isinstance(value, str):
         items: list[Any] = [v for v in value.replace(";", ",").split(",")]
     elif isinstance(value, Collection) and not isinstance(value, Mapping):
         items = list(value)
     else:
         items = [value]
-    return frozenset(str(v).strip().lower() for v in items if str(v).strip())
+    texts: list[str] = []
+    blank: list[str] = []
+    for v in items:
+        if isinstance(v, str):
+            texts.append(v)
+            continue
+        # a typed recipient (a contact model, a dict): every text the tool can read of it is one, never its
+        # `str`, which may show a display name or nothing (a field kept out of its repr)
+        plain = json_value(v)
+        # a model's (or a dataclass's) fields are named by its schema, not written by the model: their
+        # names aside, every key of a mapping counts (a mail tool may read its keys as the addresses)
+        found = [t for x in plain.values() for t in _texts_in(x)] if isinstance(plain, dict) and not isinstance(
+            v, Mapping) else _texts_in(plain)
+        texts += found
+        if not any(t.strip() for t in found):
+            blank.append(f"a {type(v).__name__} with no address")
+    return [t.strip().lower() for t in texts if t.strip()], blank
+
+
+def _texts_in(value: Any) -> list[str]:
+    """The texts (numbers as text) of a JSON value, its objects' keys among them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (k, *_texts_in(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts_in(v)]
+    return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
 @dataclass(frozen=True)
