@@ -31,7 +31,8 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 def json_value(value: Any) -> Any:
     """A validated value as the JSON the model wrote for it, holding all the tool can read of it: every
     field of a model (those kept out of its dumps too, never through its serialisers), a secret's value,
-    bytes' text, an enum's value, a `Decimal`'s digits; what cannot be converted, as its `str`."""
+    bytes' text, an enum's value, a `Decimal`'s digits, the attributes of an object of another type;
+    one with none, as its `str`."""
     cls = value.__class__
     if cls in _PLAIN:
         return value
@@ -57,9 +58,23 @@ def json_value(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     try:  # the standard library's values (a date, a Decimal, a UUID): as pydantic writes them
-        return to_jsonable_python(value, fallback=str)
-    except Exception:  # noqa: BLE001 - a value whose serialiser fails
-        return str(value)
+        return to_jsonable_python(value)
+    except Exception:  # noqa: BLE001 - a type pydantic cannot write, or whose serialiser fails
+        pass
+    # a type of the tool's own (a wrapper that redacts its str): read by its attributes, what the tool reads
+    attrs = _attributes(value)
+    return {name: json_value(v) for name, v in attrs.items()} if attrs else str(value)
+
+
+def _attributes(value: Any) -> dict[str, Any]:
+    """An object's own attributes: its `__dict__` and the `__slots__` of its classes that are set."""
+    found = dict(getattr(value, "__dict__", None) or {})
+    for cls in type(value).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name not in ("__dict__", "__weakref__") and name not in found and hasattr(value, name):
+                found[name] = getattr(value, name)
+    return found
 
 
 def _key(key: Any) -> str:
