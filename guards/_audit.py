@@ -35,10 +35,10 @@ from langchain_core.messages import (
     convert_to_messages,
 )
 
-from vfa import ArgumentError, Label, Proposal, ToolSpec, VfaError
+from vfa import Label, Proposal, ToolSpec, VfaError
 from vfa._guard_node import refused_edit
 from vfa._journal import with_reprs
-from vfa._tools import RESULT_SHAPE
+from vfa._tools import RESULT_SHAPE, as_validated
 
 from ._flow import PrivacyFlow
 from ._forms import _text
@@ -120,14 +120,14 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 while call_id in calls and raw_id not in open_:
                     call_id, n = f"{raw_id}#{n}", n + 1
                 open_[raw_id] = call_id
-                args = _as_validated(specs.get(tool), args)
-                labels = flow.label_args(args, thread_id, users, set(seen))
+                raw_args, args = args, as_validated(specs.get(tool), args)
+                labels = flow.label_args(args, thread_id, users, set(seen), raw_args)
                 if unobserved:  # as the live flow labels a call after results it never labelled
                     blind = Label(readers=frozenset(flow.policy.user), trusted=False, sources=frozenset(
                         f"unobserved-result:{c}" for c in sorted(set(unobserved))[:3]))
                     labels = {name: lbl.join(blind) for name, lbl in labels.items()}
-                proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, labels=labels,
-                                                     thread_id=thread_id)
+                proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, raw_args=raw_args,
+                                                     labels=labels, thread_id=thread_id)
                 found.extend(v if v.call_id == raw_id else dataclasses.replace(v, call_id=raw_id)  # as the trace names it
                              for v in guard.violations(proposal, specs.get(tool), set(seen)))
             else:
@@ -158,18 +158,6 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
         except (TypeError, ValueError) as exc:  # a circular value, say
             raise TraceError(f"event {at}: {type(exc).__name__}: {exc}") from None
     return found
-
-
-def _as_validated(spec: ToolSpec | None, args: dict[str, Any]) -> dict[str, Any]:
-    """A call's arguments as the live guard node checks them: validated by the tool's signature, its
-    defaults filled in (a default recipient receives what the call discloses); as recorded when they do
-    not validate (the node refuses such a call, but an agent without vfa may have run it)."""
-    if spec is None:
-        return args
-    try:
-        return spec.validate(args)
-    except ArgumentError:
-        return args
 
 
 def _shaped(at: int, spec: ToolSpec | None, shape: Any, made: dict[tuple[str, str], ToolSpec]) -> ToolSpec | None:

@@ -172,6 +172,7 @@ class PrivacyFlow(_Threads, _Results):
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
         """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`)."""
         args = call.get("args") or {}  # every argument: the guard reads some, a result computed from any carries its trust
+        raw = call.get("raw_args")
         scan = self.scan(state, thread_id)
         if scan is None:
             # (before anything is recorded live: a call without arguments too, or the restore would be skipped)
@@ -189,8 +190,8 @@ class PrivacyFlow(_Threads, _Results):
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset({"unrelated-step"}),
                               trusted=False)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, _users_forms(()), None).items()}
-            return self._label_args(args, thread_id, _users_forms(()), None)
+                    args, thread_id, _users_forms(()), None, raw).items()}
+            return self._label_args(args, thread_id, _users_forms(()), None, raw)
         known = self._thread_seen.get(thread_id)
         if known is None and thread_id not in self._unrecorded:
             moved = bool(scan.carrying) or not self._unheard(thread_id)
@@ -203,13 +204,13 @@ class PrivacyFlow(_Threads, _Results):
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
                     f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, scan.users, None).items()}
+                    args, thread_id, scan.users, None, raw).items()}
         if not args:
             return {}
         # every result the thread ever showed the model counts, even one whose message has since been
         # trimmed from the state: the model may still carry what it read (a fork of the history may
         # then see more labels than it earned: false denials, never leaks)
-        return self._label_args(args, thread_id, scan.users, None)
+        return self._label_args(args, thread_id, scan.users, None, raw)
 
     def bind(self, specs: Mapping[str, ToolSpec], journal: Any, messages_key: str = "messages") -> None:
         """Called by each guard node this flow serves: its tools' declarations, its journal (from
@@ -307,12 +308,13 @@ class PrivacyFlow(_Threads, _Results):
             return [self._obs[(thread_id, c)] for c in ids if calls is None or c in calls]
 
     def label_args(self, args: Mapping[str, Any], thread_id: str, user_texts: Iterable[str] = (),
-                   calls: set[str] | None = None) -> dict[str, Label]:
-        """Label each argument from what the model saw on this thread (see the module docstring)."""
-        return self._label_args(args, thread_id, _users_forms(tuple(user_texts)), calls)
+                   calls: set[str] | None = None, raw_args: Mapping[str, Any] | None = None) -> dict[str, Label]:
+        """Label each argument from what the model saw on this thread (see the module docstring);
+        `raw_args`: the arguments as written, before validation, labelled too where they differ."""
+        return self._label_args(args, thread_id, _users_forms(tuple(user_texts)), calls, raw_args)
 
     def _label_args(self, args: Mapping[str, Any], thread_id: str, users_forms: tuple[str, frozenset[str]],
-                    calls: Collection[str] | None) -> dict[str, Label]:
+                    calls: Collection[str] | None, raw: Any = None) -> dict[str, Label]:
         idx = self._index(thread_id, calls)
         users, user_numbers = users_forms
         leaf_label = self._leaf_label
@@ -322,6 +324,13 @@ class PrivacyFlow(_Threads, _Results):
                 out[name] = leaf_label(value, thread_id, idx, users, user_numbers)
             else:
                 out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for leaf in _leaves(value)])
+            if raw is not None:
+                written = raw.get(name, value) if isinstance(raw, Mapping) else value
+                # validation may rewrite what the model wrote (a URL percent-encoded, seconds as a
+                # duration) into a form that hides it, which the tool reads back: both forms are labelled
+                if written is not value and written != value:
+                    out[name] = _join(out[name], _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers)
+                                                            for leaf in _leaves(written)]))
         return out
 
     def _index(self, thread_id: str, calls: Collection[str] | None) -> _Index:
@@ -505,6 +514,10 @@ class PrivacyFlow(_Threads, _Results):
             if _unit_cuts(_units_of(parts), idx, apart=True) or any(_written_out(p) for p in parts):
                 # digits cut within the texts, or a number in exponent form: which value, as written, is
                 # not worked out (the question is asked each time)
+                raise _TooMany
+            if idx.digits and any(idx.digits_in(_digits_of(p).partition("|")[2]) for p in parts):
+                # a tracked number written without its leading zeros (labelling puts them back): which
+                # value it is, as written, is not worked out either (78-05-1120 beside an approved one)
                 raise _TooMany
             orders, _cut, more = _orders(parts, idx)
             if more:  # values cut across more pairs of texts than are joined: not all of them are named

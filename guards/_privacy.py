@@ -164,8 +164,9 @@ class PrivacyGuard:
                 if values_in is not None:
                     # read as labelling reads them (every leaf), and joined as the check joins them (the
                     # texts of every argument the recipient receives, in order): a value found either way counts
-                    more.update(values_in([args[a] for a in names], thread))
-                    more.update(values_in((), thread, [t for a in names for t in _strings_of(args[a])]))
+                    read = [v for a in names for v in _readings(proposal, a)]
+                    more.update(values_in(read, thread))
+                    more.update(values_in((), thread, [t for v in read for t in _strings_of(v)]))
                 for a in names:
                     if a in refers:
                         kind = refers[a]
@@ -262,7 +263,7 @@ class PrivacyGuard:
                     f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
         # a value split across the arguments one recipient receives: their texts joined
         for names, recipients in _joined(audiences, user).items():
-            texts = [t for a in names for t in _strings_of(args[a])]
+            texts = [t for a in names for v in _readings(proposal, a) for t in _strings_of(v)]
             # one text is read for digits cut within it (two texts are joined besides)
             if not hasattr(flow, "content_label") or (len(texts) < 2 and not (texts and len(_digit_units(texts[0])) > 1)):
                 continue
@@ -602,6 +603,14 @@ def _lint_public_read(name: str, spec: ToolSpec) -> None:
         warnings.warn(f"privacy source of read tool {name!r} declares its output public but the tool takes arguments "
                       f"{fields}: if it computes on private state, declare its output private (with that state's "
                       f"kind) or the model can probe the state through it", PrivacyLintWarning, stacklevel=3)
+
+
+def _readings(proposal: Proposal, arg: str) -> list[Any]:
+    """An argument as the tool reads it and, where validation rewrote it, as written (as labelled)."""
+    value = proposal.args[arg]
+    raw = proposal.raw_args
+    written = raw.get(arg, value) if raw is not None else value
+    return [value] if written is value or written == value else [value, written]
 
 
 def _strings_of(value: Any) -> list[str]:

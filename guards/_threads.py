@@ -12,6 +12,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 from vfa import Label, Proposal
 from vfa._guard_node import denial_text, denied_verdict
 from vfa._journal import recorded_result
+from vfa._tools import as_validated
 
 from ._forms import _text, _users_forms
 from ._privacy_decl import source_of
@@ -212,8 +213,9 @@ class _Threads:
             if e.call_id not in wanted:
                 continue
             if e.kind in ("proposed", "edited"):  # its arguments, labelled from what was seen before it
-                args = e.data.get("args")
-                labels[e.call_id] = list(self._label_args(args, thread_id, users, None).values()) \
+                raw = e.data.get("args")  # journaled as written: validated as on the first run
+                args = as_validated(self._spec(e.tool), raw) if isinstance(raw, dict) else raw
+                labels[e.call_id] = list(self._label_args(args, thread_id, users, None, raw).values()) \
                     if isinstance(args, dict) else []
                 secrets[e.call_id] = self.secrets_in(args, thread_id)
                 proposed[e.call_id] = args if isinstance(args, dict) else {}

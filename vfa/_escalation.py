@@ -118,6 +118,27 @@ class Questions:
         if finished:
             self.skip_tool_pauses(call[1])
 
+    def tool_start(self) -> int | None:
+        """Where this call's tool, run again to take its answers, makes its first `interrupt()` in the task
+        (None: it paused for none, or where is unknown); see `take_tool_answers_left`."""
+        if not self._pause_values:
+            return None
+        pad = _scratchpad()
+        return _made(pad) if pad is not None else None
+
+    def take_tool_answers_left(self, start: int | None) -> None:
+        """After a tool run again ended without pausing: take the answers given to pauses it did not make
+        this time (the world changed: it asked less), or the next call's question would get one of them."""
+        pad = _scratchpad() if start is not None else None
+        made = _made(pad) if pad is not None else None
+        if made is None:
+            return
+        for value in self._pause_values[max(0, made - start):]:
+            if made >= len(pad.resume) and pad.get_null_resume(False) is None:
+                break  # nobody answered it: nothing to take
+            _interrupt(value)
+            made += 1
+
     def _late(self, call: tuple[str, str, str], data: dict[str, Any]) -> None:
         """Journal an answer given once the call's effect had begun, apart from the call's own record
         (once: every replay of the task hands it back)."""
@@ -207,6 +228,29 @@ def _interrupt(question: Any) -> Any:
                 setattr(error, _INVALID_RESUME, True)  # a ToolNode re-raises it instead of telling the model
                 raise error
     return interrupt(question)
+
+
+def _scratchpad() -> Any:
+    """The running task's LangGraph scratchpad (its answers and its count of questions), if it has one."""
+    if _interrupt_id is None:
+        return None
+    try:
+        return (get_config().get("configurable") or {}).get(CONFIG_KEY_SCRATCHPAD)
+    except RuntimeError:
+        return None
+
+
+def _made(pad: Any) -> int | None:
+    """How many `interrupt()` calls the task made so far, read without making one (its counter counts
+    from 0 once used); None where the counter cannot be read."""
+    try:
+        counter = pad.interrupt_counter._counter  # LangGraph's lazy counter: None until first used
+        if counter is None:
+            return 0
+        text = repr(counter.__self__)  # "count(3)"
+        return int(text[text.index("(") + 1:-1])
+    except Exception:  # noqa: BLE001 - another LangGraph: where a tool stopped asking is not known
+        return None
 
 
 def _strip(data: Mapping[str, Any]) -> dict[str, Any]:

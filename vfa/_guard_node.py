@@ -40,7 +40,7 @@ from ._journal import (
 )
 from ._labels import Label
 from ._proposal import Proposal
-from ._tools import RESULT_SHAPE, ArgumentError, ToolSpec
+from ._tools import RESULT_SHAPE, ArgumentError, ToolSpec, as_validated
 from ._verdict import Allow, Decision, Deny, Escalate, Repair
 
 __all__ = ["Flow", "GuardNode", "thread_key"]
@@ -224,31 +224,38 @@ class GuardNode(RunnableCallable):
         if last is not None and last.kind in TERMINAL:
             questions.replay((thread_id, call_id, last.tool), finished=True)
             return self._replayed(last, history, state)  # a replayed node: answer as before, act never again
-        spec = self.specs.get(tool)
-        if spec is None:
-            known = ", ".join(sorted(self.specs)) or "none"
-            return self._refuse(thread_id, call_id, tool, raw_args, Deny(
-                guard="schema", reason=f"unknown tool {tool!r}; the tools are: {known}"), fingerprint=fingerprint)
-        if raw_json is None:
-            return self._refuse(thread_id, call_id, tool, raw_args, Deny(
-                guard="schema", reason=f"arguments of {tool!r} cannot be serialised as JSON"), fingerprint=fingerprint)
-        if len(raw_json) > self.max_arg_bytes:
-            size = len(raw_json)
-            return self._refuse(thread_id, call_id, tool, f"<{size} bytes>", Deny(
-                guard="schema", reason=f"arguments of {tool!r} are {size} bytes, over the limit of {self.max_arg_bytes}",
-                evidence={"bytes": size, "limit": self.max_arg_bytes}), fingerprint=fingerprint)
-        try:
-            args = spec.validate(raw_args)
-        except ArgumentError as exc:
-            return self._refuse(thread_id, call_id, tool, raw_args, Deny(guard="schema", reason=str(exc)),
-                                fingerprint=fingerprint)
         # A call whose effect started and neither finished nor paused was cut off by a crash; a tool that
         # only paused to ask re-runs from its start: its effect has not begun.
         flight = next((e for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
-        edit = None
         if questions is not None:
+            # its questions take their answers before anything can refuse the call (an argument valid when
+            # it was asked about may be no longer: a time now past): answers go by place in the task, and
+            # one left untaken would answer the next call's question
             questions.replay((thread_id, call_id, tool), finished=False,
                              started=flight is not None and flight.kind != "paused")
+
+        def refuse(shown: Any, verdict: Deny) -> ToolMessage:
+            if questions is not None:  # its tool will not run again: its answers are taken where they stand
+                questions.skip_tool_pauses(call_id)
+            return self._refuse(thread_id, call_id, tool, shown, verdict, fingerprint=fingerprint)
+
+        spec = self.specs.get(tool)
+        if spec is None:
+            known = ", ".join(sorted(self.specs)) or "none"
+            return refuse(raw_args, Deny(guard="schema", reason=f"unknown tool {tool!r}; the tools are: {known}"))
+        if raw_json is None:
+            return refuse(raw_args, Deny(guard="schema", reason=f"arguments of {tool!r} cannot be serialised as JSON"))
+        if len(raw_json) > self.max_arg_bytes:
+            size = len(raw_json)
+            return refuse(f"<{size} bytes>", Deny(
+                guard="schema", reason=f"arguments of {tool!r} are {size} bytes, over the limit of {self.max_arg_bytes}",
+                evidence={"bytes": size, "limit": self.max_arg_bytes}))
+        try:
+            args = spec.validate(raw_args)
+        except ArgumentError as exc:
+            return refuse(raw_args, Deny(guard="schema", reason=str(exc)))
+        edit = None
+        if questions is not None:
             # a person's answers stand whatever the guards say when they check again: a reject ends the
             # call, and the call goes on with the arguments of the last edit
             rejected = questions.rejection()
@@ -258,38 +265,39 @@ class GuardNode(RunnableCallable):
                 return _rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), rejected)
             edit = questions.last_edit()
             if edit is not None:
+                raw_args = edit.get("args") or {}
                 try:
-                    args = spec.validate(edit.get("args") or {})
+                    args = spec.validate(raw_args)
                 except ArgumentError as exc:  # an edit first given on this resume: refused as `_decide` refuses it
                     return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc)
         else:
             questions = Questions(self.journal, (), current_task())
         if flight is not None and flight.kind != "paused":
-            return self._recover(spec, flight, args, state, questions, execute)
-        labels = self._labelled(call_id, tool, args, state, thread_id)
+            return self._recover(spec, flight, state, questions, execute)
+        labels = self._labelled(call_id, tool, args, state, thread_id, raw_args)
         if isinstance(labels, Deny):  # a flow that cannot label the arguments denies (fail closed)
             if flight is not None:  # a tool waiting for its answer will not run again
                 questions.skip_tool_pauses(call_id)
             return self._refuse(thread_id, call_id, tool, raw_args, labels, fingerprint=fingerprint)
-        proposal = Proposal(call_id=call_id, tool=tool, args=args, thread_id=thread_id, labels=labels)
+        proposal = Proposal(call_id=call_id, tool=tool, args=args, raw_args=raw_args, thread_id=thread_id, labels=labels)
         shape = spec.meta.get(RESULT_SHAPE)  # how the flow read its result (text from a ToolNode): for an audit to read it alike
         # journaled once per run that proposes the call: a call left with a question unanswered and
         # proposed again in a later run is checked again there, from what the model has read since
         pending = [] if history and not _proposed_again(history, questions.task) else [_entry(
-            proposal, "proposed", {"args": spec.dump(args), "call": fingerprint, **({"shape": shape} if shape else {})})]
+            proposal, "proposed", {"args": raw_args, "call": fingerprint, **({"shape": shape} if shape else {})})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None,
-                            edited=args if edit is not None else None)
+                            edited=raw_args if edit is not None else None)
 
     def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
                 execute: Execute, *, restart: bool = False, edited: dict[str, Any] | None = None) -> ToolMessage:
-        """Verify, ask and commit a call; its message records the arguments of a person's edit (`args`),
-        for an audit of the messages to check the call as it was edited, as the journal's does."""
+        """Verify, ask and commit a call; its message records the arguments of a person's edit (`args`, as
+        written), for an audit of the messages to check the call as it was edited, as the journal's does."""
         last = [edited]
         message = self._rounds(spec, proposal, state, questions, pending, execute, restart, last)
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
         if last[0] is not None and isinstance(info, dict):
-            info["args"] = spec.dump(last[0])
+            info["args"] = last[0]
             rounds = _edit_rounds(_own(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
             if len(rounds) > 1:  # every edit a guard checked, for an audit of the messages to check each
                 info["edits"] = rounds
@@ -308,7 +316,7 @@ class GuardNode(RunnableCallable):
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
                 return self._denial(proposal, verdict)
             if verdict.kind == "allow":
-                return self._commit(spec, proposal, pending, execute, restart=restart)
+                return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions)
             # every guard that asked is asked in turn, in chain order: approving one question must not
             # answer another guard's (a privacy question behind a confirmation)
             for asked in _questions_of(result) or [verdict]:
@@ -324,22 +332,23 @@ class GuardNode(RunnableCallable):
                 if decision["type"] != "approve":
                     break
             if decision["type"] == "approve":
-                return self._commit(spec, proposal, pending, execute, restart=restart)
+                return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions)
             if decision["type"] == "reject":
                 return _rejected(proposal, decision)
+            raw_args = decision.get("args") or {}
             try:  # edit: the person's arguments are validated, labelled and verified again like the model's
-                args = spec.validate(decision.get("args") or {})
+                args = spec.validate(raw_args)
             except ArgumentError as exc:
                 return self._invalid_edit(proposal, exc)
             # checked with the edit's own labels: the call's would let an edit move data past the guard
-            labels = self._labelled(proposal.call_id, proposal.tool, args, state, proposal.thread_id)
+            labels = self._labelled(proposal.call_id, proposal.tool, args, state, proposal.thread_id, raw_args)
             if isinstance(labels, Deny):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
                 self.journal.append(pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))])
                 return self._denial(proposal, labels)
-            proposal = proposal.model_copy(update={"args": args, "labels": labels})
-            edited[0] = args
+            proposal = proposal.model_copy(update={"args": args, "raw_args": raw_args, "labels": labels})
+            edited[0] = raw_args
         self.journal.append(pending + [_entry(proposal, "rejected", {"reason": _TOO_MANY_EDITS})])
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
                         f"{self.max_edit_rounds} edits", status="error")
@@ -361,7 +370,7 @@ class GuardNode(RunnableCallable):
         return result
 
     def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], execute: Execute, *,
-                restart: bool = False) -> ToolMessage:
+                restart: bool = False, questions: Questions | None = None) -> ToolMessage:
         # The journal keeps the arguments as proposed (handles, not the private values they stand
         # for); only the effect itself receives the resolved ones, resolved as it runs: a handle that
         # no longer resolves fails the call like any error of the tool, before anything is done.
@@ -370,10 +379,24 @@ class GuardNode(RunnableCallable):
 
         def run() -> Any:
             if flow is None:
-                return execute(spec, proposal.args)
+                return act(proposal.args)
             args = flow.resolve(proposal)
             resolved.append(args)
-            return execute(spec, args)
+            return act(args)
+
+        start = questions.tool_start() if restart and questions is not None else None
+
+        def act(args: dict[str, Any]) -> Any:
+            if start is None:
+                return execute(spec, args)
+            try:  # a tool run again to take its answers may ask less this time: the rest are taken
+                result = execute(spec, args)
+            except BaseException as exc:
+                if not _is_bubble_up(exc):
+                    questions.take_tool_answers_left(start)
+                raise
+            questions.take_tool_answers_left(start)
+            return result
 
         # An error message may quote the resolved (private) values: the flow rewrites it like a result.
         # Its cause (as raised, for a rebuild or an audit to label again) is recorded only when the tool
@@ -382,7 +405,8 @@ class GuardNode(RunnableCallable):
         cause = (lambda text: text if resolved and resolved[-1] == proposal.args else None) if flow is not None else None
         reprs: dict[str, str] | None = None  # an effect's: worked out by the journal, and again below
         if spec.is_effect:
-            ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, spec.dump(proposal.args),
+            written = proposal.raw_args if proposal.raw_args is not None else spec.dump(proposal.args)
+            ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, written,
                                              run, pending=pending, restart=restart,
                                              tag={"task": current_task()}, redact=redact, cause=cause)
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
@@ -414,25 +438,22 @@ class GuardNode(RunnableCallable):
                 return self._replayed(last, (), None)
         return _message(proposal, "failed", f"{spec.name} failed: {result}", status="error")
 
-    def _recover(self, spec: ToolSpec, last: JournalEntry, args: dict[str, Any], state: Any, questions: Questions,
+    def _recover(self, spec: ToolSpec, last: JournalEntry, state: Any, questions: Questions,
                  execute: Execute) -> ToolMessage:
         """A commit began but its result was never recorded: the process stopped during the effect.
 
         The call is verified again (the world may have changed); an idempotent effect then runs
         again, any other only if a person says so, since it may or may not have happened.
         """
-        journaled = last.data.get("args")
-        labels: dict[str, Label] | Deny | None = None
-        # the call as proposed (or last edited) is what started when its JSON is the journal's: its values are
-        # taken as they are, since not every type comes back from its JSON (a `Json` field, a decoding validator)
-        if spec.dump(args) != journaled:  # else what started differs (a guard's repair): read back from the journal
-            try:
-                args = spec.validate(journaled)
-            except ArgumentError as exc:
-                args, labels = {}, Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
-        if labels is None:
-            labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id)
+        written = last.data.get("args")
+        try:  # journaled as written: validated again, the tool gets the values it was first given
+            args = spec.validate(written)
+        except ArgumentError as exc:
+            args, labels = {}, Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
+        else:
+            labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id, written)
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
+                            raw_args=written if isinstance(written, dict) else None,
                             labels=labels if not isinstance(labels, Deny) else {})
         if isinstance(labels, Deny):
             result = ChainResult(labels, [])
@@ -448,7 +469,7 @@ class GuardNode(RunnableCallable):
             return self._end(proposal, state, pending + [_entry(proposal, "failed", {
                 "error": verdict.reason, "verdict": verdict.model_dump(mode="json")})], lambda: self._denial(proposal, verdict))
         if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
-            return self._commit(spec, proposal, pending, execute, restart=True)
+            return self._commit(spec, proposal, pending, execute, restart=True, questions=questions)
         if questions.tool_pauses:
             # its tool had asked the person before the crash: a question now would come after the tool's
             # answers, where a replay (questions first, then the tool's pauses) would not find it
@@ -468,7 +489,7 @@ class GuardNode(RunnableCallable):
             if decision["type"] != "approve":
                 break
         if decision["type"] == "approve":
-            return self._commit(spec, proposal, pending, execute, restart=True)
+            return self._commit(spec, proposal, pending, execute, restart=True, questions=questions)
         return self._end(proposal, state, [_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})],
                          lambda: _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again",
                                           status="error"))
@@ -497,16 +518,18 @@ class GuardNode(RunnableCallable):
             message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
         return message
 
-    def _labels(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
-        """The flow's labels of a call's arguments (none without a flow)."""
+    def _labels(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str,
+                raw_args: Any = None) -> dict[str, Label]:
+        """The flow's labels of a call's arguments (none without a flow); `raw_args`: as written."""
         if self.flow is None:
             return {}
-        return dict(self.flow.label({"name": tool, "args": args, "id": call_id}, state, thread_id))
+        return dict(self.flow.label({"name": tool, "args": args, "id": call_id, "raw_args": raw_args}, state, thread_id))
 
-    def _labelled(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str) -> dict[str, Label] | Deny:
+    def _labelled(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str,
+                  raw_args: Any = None) -> dict[str, Label] | Deny:
         """`_labels`, or the denial of a call whose arguments the flow cannot label (fail closed)."""
         try:
-            return self._labels(call_id, tool, args, state, thread_id)
+            return self._labels(call_id, tool, args, state, thread_id, raw_args)
         except Exception as exc:
             if _is_bubble_up(exc):
                 raise
@@ -558,8 +581,12 @@ class GuardNode(RunnableCallable):
                                self.specs.get(entry.tool), result)
 
             def shown() -> str:  # labelling that fails shows nothing, as on the first run
-                call = proposal if not isinstance(args, dict) else proposal.model_copy(update={
-                    "args": args, "labels": self._labels(entry.call_id, entry.tool, args, state, entry.thread_id)})
+                if not isinstance(args, dict):
+                    call = proposal
+                else:  # journaled as written: validated as on the first run
+                    valid = as_validated(self.specs.get(entry.tool), args)
+                    call = proposal.model_copy(update={"args": valid, "raw_args": args, "labels": self._labels(
+                        entry.call_id, entry.tool, valid, state, entry.thread_id, args)})
                 return self.flow.observe(call, self.specs.get(entry.tool), result)
 
             message = _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))

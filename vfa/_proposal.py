@@ -22,6 +22,10 @@ class Proposal(BaseModel):
     """Name of the tool the model asked for."""
     args: dict[str, Any]
     """Arguments after validation against the tool's schema (coerced to the declared types)."""
+    raw_args: dict[str, Any] | None = None
+    """The arguments as written (the model's JSON, or a person's edit), before validation; None when not
+    known. What the journal keeps; a guard that reads values reads these too, since validation may
+    rewrite a value (a URL percent-encoded, seconds as a duration) that the tool reads back."""
     labels: dict[str, Label] = Field(default_factory=dict)
     """Label of each argument, by argument name; an argument without one is unlabelled (public)."""
     thread_id: str = ""

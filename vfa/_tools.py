@@ -83,6 +83,18 @@ def _key(key: Any) -> str:
     return plain if isinstance(plain, str) else str(plain)
 
 
+def as_validated(spec: ToolSpec | None, args: dict[str, Any]) -> dict[str, Any]:
+    """Recorded arguments as a guard node checks them: validated by the tool's signature, its defaults
+    filled in; as recorded when they do not validate (a call the node refuses, or one an agent without
+    vfa ran)."""
+    if spec is None:
+        return args
+    try:
+        return spec.validate(args)
+    except ArgumentError:
+        return args
+
+
 class ArgumentError(ValueError):
     """A proposal's arguments do not fit the tool's schema; becomes a deny, never a crash."""
 
