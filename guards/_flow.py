@@ -515,7 +515,7 @@ class PrivacyFlow(_Threads, _Results):
                 # digits cut within the texts, or a number in exponent form: which value, as written, is
                 # not worked out (the question is asked each time)
                 raise _TooMany
-            if idx.digits and any(idx.digits_in(_digits_of(p).partition("|")[2]) for p in parts):
+            if idx.digits and any(_zeros_lost(p, idx) for p in parts):
                 # a tracked number written without its leading zeros (labelling puts them back): which
                 # value it is, as written, is not worked out either (78-05-1120 beside an approved one)
                 raise _TooMany
@@ -563,6 +563,12 @@ class PrivacyFlow(_Threads, _Results):
     def unknown_handles(self, args: Any, thread_id: str) -> list[str]:
         """Handle-shaped tokens in the arguments that this thread never minted (forged or foreign)."""
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
+
+
+def _zeros_lost(text: str, idx: _Index) -> bool:
+    """Whether a tracked digit token is in the text only with leading zeros put back (`_digits_of`)."""
+    digits, _, padded = _digits_of(text).partition("|")
+    return bool(padded) and any(t not in digits for t in idx.digits_in(padded))
 
 
 def _units_of(texts: list[str]) -> list[tuple[str, tuple[int, int], int]]:
