@@ -319,18 +319,26 @@ class PrivacyFlow(_Threads, _Results):
         users, user_numbers = users_forms
         leaf_label = self._leaf_label
         out: dict[str, Label] = {}
+        stray = None
+        if raw is not None:
+            raw = raw if isinstance(raw, Mapping) else {}
+            held = [v for k, v in raw.items() if k not in args]
+            if held:  # written under a name no argument has (an alias): what it holds may be in any of them
+                stray = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for v in held for leaf in _leaves(v)])
         for name, value in args.items():
             if value.__class__ is str:  # one leaf: its label
                 out[name] = leaf_label(value, thread_id, idx, users, user_numbers)
             else:
                 out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for leaf in _leaves(value)])
             if raw is not None:
-                written = raw.get(name, value) if isinstance(raw, Mapping) else value
+                written = raw.get(name, value)
                 # validation may rewrite what the model wrote (a URL percent-encoded, seconds as a
                 # duration) into a form that hides it, which the tool reads back: both forms are labelled
                 if written is not value and written != value:
                     out[name] = _join(out[name], _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers)
                                                             for leaf in _leaves(written)]))
+                if stray is not None:
+                    out[name] = _join(out[name], stray)
         return out
 
     def _index(self, thread_id: str, calls: Collection[str] | None) -> _Index:

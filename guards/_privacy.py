@@ -14,7 +14,7 @@ A tool without a `Sink` declaration is assumed to publish every argument (fail c
 from __future__ import annotations
 
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -164,7 +164,7 @@ class PrivacyGuard:
                 if values_in is not None:
                     # read as labelling reads them (every leaf), and joined as the check joins them (the
                     # texts of every argument the recipient receives, in order): a value found either way counts
-                    read = [v for a in names for v in _readings(proposal, a)]
+                    read = _readings(proposal, names)
                     more.update(values_in(read, thread))
                     more.update(values_in((), thread, [t for v in read for t in _strings_of(v)]))
                 for a in names:
@@ -263,7 +263,7 @@ class PrivacyGuard:
                     f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
         # a value split across the arguments one recipient receives: their texts joined
         for names, recipients in _joined(audiences, user).items():
-            texts = [t for a in names for v in _readings(proposal, a) for t in _strings_of(v)]
+            texts = [t for v in _readings(proposal, names) for t in _strings_of(v)]
             # one text is read for digits cut within it (two texts are joined besides)
             if not hasattr(flow, "content_label") or (len(texts) < 2 and not (texts and len(_digit_units(texts[0])) > 1)):
                 continue
@@ -605,12 +605,18 @@ def _lint_public_read(name: str, spec: ToolSpec) -> None:
                       f"kind) or the model can probe the state through it", PrivacyLintWarning, stacklevel=3)
 
 
-def _readings(proposal: Proposal, arg: str) -> list[Any]:
-    """An argument as the tool reads it and, where validation rewrote it, as written (as labelled)."""
-    value = proposal.args[arg]
-    raw = proposal.raw_args
-    written = raw.get(arg, value) if raw is not None else value
-    return [value] if written is value or written == value else [value, written]
+def _readings(proposal: Proposal, names: Iterable[str]) -> list[Any]:
+    """Arguments as the tool reads them and, where validation rewrote one, as written; and what was written
+    under a name no argument has (an alias), which may be in any of them (as labelled)."""
+    args, raw = proposal.args, proposal.raw_args
+    if raw is None:
+        return [args[a] for a in names]
+    out = []
+    for a in names:
+        value = args[a]
+        written = raw.get(a, value)
+        out += [value] if written is value or written == value else [value, written]
+    return out + [v for k, v in raw.items() if k not in args]
 
 
 def _strings_of(value: Any) -> list[str]:

@@ -11,6 +11,7 @@ order: the positions stay where they were, and the journal stays the record of w
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,11 +55,22 @@ def payload(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
     guard, its question and evidence."""
     # as JSON, not the tool's types: a client reads the question as JSON, and a checkpointer keeps it as
     # plain values (a `SecretStr` in a checkpoint is a type LangGraph's serialiser will refuse to load)
+    try:
+        args = json_value(proposal.args)
+    except (ValueError, RecursionError):  # a value too large or too deep to write: each argument by its repr
+        args = {k: _short_repr(v) for k, v in proposal.args.items()}
     return {
-        "vfa": "escalation", "tool": proposal.tool, "call_id": proposal.call_id, "args": json_value(proposal.args),
+        "vfa": "escalation", "tool": proposal.tool, "call_id": proposal.call_id, "args": args,
         "guard": verdict.guard, "question": verdict.question, "evidence": verdict.evidence,
         "options": ["approve", "edit", "reject"],
     }
+
+
+def _short_repr(value: Any) -> str:
+    try:
+        return reprlib.repr(value)
+    except Exception:  # noqa: BLE001 - a repr that raises
+        return f"<a {type(value).__name__}>"
 
 
 LATE_ANSWER = "answered-late"

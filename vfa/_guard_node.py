@@ -269,7 +269,8 @@ class GuardNode(RunnableCallable):
                 try:
                     args = spec.validate(raw_args)
                 except ArgumentError as exc:  # an edit first given on this resume: refused as `_decide` refuses it
-                    return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc)
+                    return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc,
+                                              questions)
         else:
             questions = Questions(self.journal, (), current_task())
         if flight is not None and flight.kind != "paused":
@@ -339,7 +340,7 @@ class GuardNode(RunnableCallable):
             try:  # edit: the person's arguments are validated, labelled and verified again like the model's
                 args = spec.validate(raw_args)
             except ArgumentError as exc:
-                return self._invalid_edit(proposal, exc)
+                return self._invalid_edit(proposal, exc, questions)
             # checked with the edit's own labels: the call's would let an edit move data past the guard
             labels = self._labelled(proposal.call_id, proposal.tool, args, state, proposal.thread_id, raw_args)
             if isinstance(labels, Deny):
@@ -353,8 +354,9 @@ class GuardNode(RunnableCallable):
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
                         f"{self.max_edit_rounds} edits", status="error")
 
-    def _invalid_edit(self, proposal: Proposal, exc: ArgumentError) -> ToolMessage:
+    def _invalid_edit(self, proposal: Proposal, exc: ArgumentError, questions: Questions) -> ToolMessage:
         """A person's edit whose arguments the tool's schema refuses: the call ends rejected."""
+        questions.skip_tool_pauses(proposal.call_id)  # its tool will not run again: its answers are taken
         self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
         return _message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error")
 

@@ -32,38 +32,52 @@ def json_value(value: Any) -> Any:
     """A validated value as the JSON the model wrote for it, holding all the tool can read of it: every
     field of a model (those kept out of its dumps too, never through its serialisers), a secret's value,
     bytes' text, an enum's value, a `Decimal`'s digits, the attributes of an object of another type;
-    one with none, as its `str`."""
+    one with none, as its `str`. Raises `ValueError` past `MAX_JSON_NODES` values read (objects that
+    share parts are read once per path: a graph of them may hold more paths than any argument)."""
+    if value.__class__ in _PLAIN:
+        return value
+    return _json(value, [MAX_JSON_NODES])
+
+
+MAX_JSON_NODES = 100_000
+"""The most values `json_value` reads of one value; past it the value is refused, never read for ever."""
+
+
+def _json(value: Any, left: list[int]) -> Any:
+    left[0] -= 1
+    if left[0] < 0:
+        raise ValueError(f"a value holding more than {MAX_JSON_NODES} values (or one part shared many times over)")
     cls = value.__class__
     if cls in _PLAIN:
         return value
     if isinstance(value, BaseModel):  # not `model_dump`: a serialiser or `exclude` may hide what the tool reads
         fields = type(value).model_fields
-        out = {_key(fields[k].alias if k in fields and isinstance(fields[k].alias, str) else k): json_value(v)
+        out = {_key(fields[k].alias if k in fields and isinstance(fields[k].alias, str) else k, left): _json(v, left)
                for k, v in value.__dict__.items()}
-        out.update((_key(k), json_value(v)) for k, v in (value.__pydantic_extra__ or {}).items())
+        out.update((_key(k, left), _json(v, left)) for k, v in (value.__pydantic_extra__ or {}).items())
         return out
     if isinstance(value, (SecretStr, SecretBytes)):
-        return json_value(value.get_secret_value())
+        return _json(value.get_secret_value(), left)
     if isinstance(value, Mapping):
-        return {_key(k): json_value(v) for k, v in value.items()}
+        return {_key(k, left): _json(v, left) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [json_value(v) for v in value]
+        return [_json(v, left) for v in value]
     if isinstance(value, (set, frozenset)):
-        return sorted((json_value(v) for v in value), key=repr)  # in one order, whatever the hash seed
+        return sorted((_json(v, left) for v in value), key=repr)  # in one order, whatever the hash seed
     if isinstance(value, (bytes, bytearray)):
         # not UTF-8: its bytes kept as escapes, which no validation turns back into other bytes
         return bytes(value).decode("utf-8", "surrogateescape")
     if isinstance(value, enum.Enum):
-        return json_value(value.value)
+        return _json(value.value, left)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: _json(getattr(value, f.name), left) for f in dataclasses.fields(value)}
     try:  # the standard library's values (a date, a Decimal, a UUID): as pydantic writes them
         return to_jsonable_python(value)
     except Exception:  # noqa: BLE001 - a type pydantic cannot write, or whose serialiser fails
         pass
     # a type of the tool's own (a wrapper that redacts its str): read by its attributes, what the tool reads
     attrs = _attributes(value)
-    return {name: json_value(v) for name, v in attrs.items()} if attrs else str(value)
+    return {name: _json(v, left) for name, v in attrs.items()} if attrs else str(value)
 
 
 def _attributes(value: Any) -> dict[str, Any]:
@@ -77,9 +91,9 @@ def _attributes(value: Any) -> dict[str, Any]:
     return found
 
 
-def _key(key: Any) -> str:
+def _key(key: Any, left: list[int]) -> str:
     """A key as JSON holds it."""
-    plain = json_value(key)
+    plain = _json(key, left)
     return plain if isinstance(plain, str) else str(plain)
 
 
