@@ -184,8 +184,8 @@ class ToolSpec:
         return {f: getattr(model, f) for f in self._fields}
 
     def dump(self, args: Mapping[str, Any]) -> dict[str, Any]:
-        """Validated arguments as JSON values, as the model writes them: what the journal keeps, and
-        what `validate` turns back into the same values (a `Decimal` as its digits, bytes as their text)."""
+        """Validated arguments as JSON values holding all the tool can read of them (`json_value`): what a
+        guard reads, and what the journal keeps of a call whose written arguments are not known."""
         if all(v.__class__ in _PLAIN for v in args.values()):
             return dict(args)
         return {k: json_value(v) for k, v in args.items()}
