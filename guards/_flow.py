@@ -478,8 +478,7 @@ class PrivacyFlow(_Threads, _Results):
             # a run across a join holds the last word before it and the first after it, side by side:
             # when no private text holds any such pair, no run across a join can be in one
             sides = [[words[i] for i in order if words[i]] for order in orders]
-            follows = idx.follows
-            if not any(y[0] in follows.get(x[-1], ()) for side in sides for x, y in zip(side, side[1:])):
+            if not idx.side_by_side([(x[-1], y[0]) for side in sides for x, y in zip(side, side[1:])]):
                 return out
             for side in sides:
                 # runs inside one text were looked up when it was labelled: only those across a join are new

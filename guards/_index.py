@@ -150,6 +150,7 @@ class _Index:
     """
 
     __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles", "_follows",
+                 "_joined",
                  "_needles", "_cuts", "_across")
 
     def __init__(self, obs: tuple[Observation, ...] = (), tracked: dict[str, Label] | None = None,
@@ -165,6 +166,7 @@ class _Index:
         self._words: frozenset[str] | None = None
         self._shingles: dict[str, Label] | None = None
         self._follows: dict[str, frozenset[str]] | None = None
+        self._joined: str | None = None
         self._needles: dict[str, _Needles] = {}
         """"tracked" / "digits" -> their values as `_Needles` (built once there are many)."""
         self._cuts: dict[str, Cuts] = {}
@@ -277,6 +279,18 @@ class _Index:
             self._follows = _follows_of(self.texts)
         return self._follows
 
+    def side_by_side(self, pairs: Sequence[tuple[str, str]]) -> bool:
+        """Whether some two words stand side by side in a private text. A few pairs are sought in the
+        texts joined (each " word word ... " on a line of its own), which a thread's first check would
+        otherwise pay to index word by word (`follows`); many, in that index."""
+        if self._follows is not None or len(pairs) > _SOUGHT:
+            follows = self.follows
+            return any(b in follows.get(a, ()) for a, b in pairs)
+        joined = self._joined
+        if joined is None:
+            joined = self._joined = "\n".join(self.texts)
+        return any(f" {a} {b} " in joined for a, b in pairs)
+
     @property
     def trusted_text(self) -> str:
         if self._text is None:
@@ -291,6 +305,9 @@ class _Index:
 
 
 _EMPTY_INDEX = _Index()
+
+_SOUGHT = 4
+"""`_Index.side_by_side` seeks up to this many pairs of words by substring search, more in `follows`."""
 
 _CUTS: dict[tuple[str, tuple[str, ...]], Cuts] = {}
 """Recently built `Cuts` by their values: threads that read the same records (a user's contacts in
