@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -510,6 +510,24 @@ def _leaves(value: Any) -> list[Any]:
         return [value]
     plain = json_value(value)
     return [plain] if isinstance(plain, str) else _leaves(plain)
+
+
+def _strings_of(value: Any) -> list[str]:
+    """The text leaves of a value, its mappings' keys among them (numbers as their `str`; None and booleans
+    hold no text), in order; not a JSON value (a model, a dataclass, bytes) is read as `json_value`
+    reads it, as the tool reads it (unlike `_leaves`, which keeps each leaf as it is, for labelling)."""
+    if value.__class__ is str or isinstance(value, str):
+        return [value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if isinstance(value, Mapping):
+        return [t for k, v in value.items() for t in (*_strings_of(k), *_strings_of(v))]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [t for v in value for t in _strings_of(v)]
+    if value is None or isinstance(value, bool):
+        return []
+    plain = json_value(value)  # a model, a dataclass, bytes: what the tool reads of it, as labelling reads it
+    return [plain] if isinstance(plain, str) else _strings_of(plain)
 
 
 def _all_strings(value: Any) -> list[str]:

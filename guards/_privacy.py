@@ -20,9 +20,8 @@ from typing import Any
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
-from vfa._tools import json_value
 
-from ._forms import _digit_units
+from ._forms import _digit_units, _strings_of
 from ._handles import has_marks
 from ._privacy_decl import PUBLIC_SINK, Sink, recipients_of, sink_of, source_of, unreadable_recipients
 
@@ -617,19 +616,3 @@ def _readings(proposal: Proposal, names: Iterable[str]) -> list[Any]:
         written = raw.get(a, value)
         out += [value] if written is value or written == value else [value, written]
     return out + [v for k, v in raw.items() if k not in args]
-
-
-def _strings_of(value: Any) -> list[str]:
-    """The text leaves of an argument (numbers as text), in order."""
-    if value.__class__ is str or isinstance(value, str):
-        return [value]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return [str(value)]
-    if isinstance(value, Mapping):
-        return [t for k, v in value.items() for t in (*_strings_of(k), *_strings_of(v))]
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [t for v in value for t in _strings_of(v)]
-    if value is None or isinstance(value, bool):
-        return []
-    plain = json_value(value)  # a model, a dataclass, bytes: what the tool reads of it, as labelling reads it
-    return [plain] if isinstance(plain, str) else _strings_of(plain)

@@ -25,6 +25,8 @@ from typing import Any, Literal
 from vfa import annotate
 from vfa._tools import RESULT_SHAPE, json_value
 
+from ._forms import _strings_of
+
 __all__ = ["PUBLIC_SINK", "PrivacyPolicy", "Sink", "Source", "principals", "privacy_sink", "privacy_source"]
 
 PUBLIC_SINK = "*"
@@ -234,23 +236,12 @@ def _recipient_texts(value: Any) -> tuple[list[str], list[str]]:
         plain = json_value(v)
         # a model's (or a dataclass's) fields are named by its schema, not written by the model: their
         # names aside, every key of a mapping counts (a mail tool may read its keys as the addresses)
-        found = [t for x in plain.values() for t in _texts_in(x)] if isinstance(plain, dict) and not isinstance(
-            v, Mapping) else _texts_in(plain)
+        found = [t for x in plain.values() for t in _strings_of(x)] if isinstance(plain, dict) and not isinstance(
+            v, Mapping) else _strings_of(plain)
         texts += found
         if not any(t.strip() for t in found):
             blank.append(f"a {type(v).__name__} with no address")
     return [t.strip().lower() for t in texts if t.strip()], blank
-
-
-def _texts_in(value: Any) -> list[str]:
-    """The texts (numbers as text) of a JSON value, its objects' keys among them."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [t for k, v in value.items() for t in (k, *_texts_in(v))]
-    if isinstance(value, list):
-        return [t for v in value for t in _texts_in(v)]
-    return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ that one recipient receives is never joined.
 A proposal's arguments reach the guard validated by the tool's signature: an `attachments:
 list[Attachment]` argument holds `Attachment` instances, a `data: bytes` argument bytes. Each argument
 alone is labelled through `_forms._leaves`/`_text` (a model by its `str`), but the per-recipient join
-in `PrivacyGuard._violations` reads an argument's texts with `_privacy._strings_of`, which knows
+in `PrivacyGuard._violations` reads an argument's texts with `_forms._strings_of`, which knows
 str, numbers, mappings and sequences only: a model or bytes yields no text. So the body
 "Ref 078-05" and an attachment "and 1120" (both to Bob, who may not read the SSN) are each checked
 alone and Bob receives the whole SSN. The same split with the attachment as a plain dict is denied
