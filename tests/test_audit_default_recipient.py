@@ -11,9 +11,8 @@ the SSN did reach Bob.
 
 from __future__ import annotations
 
-from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import BOB, POLICY, World
 from guards import PrivacyFlow, audit_trace, privacy_sink, privacy_source, trace_from_messages
@@ -37,11 +36,7 @@ def test_the_audit_reports_the_denial_the_live_guard_made_for_a_default_recipien
     flow = PrivacyFlow(POLICY, secret=b"rt60a")
     steps = [("read_file", {"path": "tax/w2-2025.txt"}), ("send_note", {"body": "SSN 078-05-1120"})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
-    app = Agent(ScriptedModel(rule=rule), [*world.tools(), send_note], guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(steps), [*world.tools(), send_note], guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage("Send Bob a note.")]}, {"configurable": {"thread_id": "t"}})
     tm = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "send_note")
     assert tm.artifact["vfa"]["outcome"] == "denied"  # live: the SSN to Bob (the default) is refused

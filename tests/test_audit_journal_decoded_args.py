@@ -15,9 +15,8 @@ the model wrote (or `dump` should refuse arguments that do not survive `validate
 from __future__ import annotations
 
 import base64
-from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import Base64Bytes
 
 from benchmarks.privacy.world import BOB, POLICY, World
@@ -45,12 +44,8 @@ def test_the_journal_audit_reports_the_denial_the_live_guard_made() -> None:
     steps = [("read_file", {"path": "tax/w2-2025.txt"}),
              ("send_file", {"to": [BOB], "body": "attached", "attachment": base64.b64encode(b"SSN078051120").decode()})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
     tools = [*World().tools(), send_file]
-    app = Agent(ScriptedModel(rule=rule), tools, guards=[flow.guard()], flow=flow, journal=journal).compile()
+    app = Agent(ScriptedModel(steps), tools, guards=[flow.guard()], flow=flow, journal=journal).compile()
     out = app.invoke({"messages": [HumanMessage(said)]}, {"configurable": {"thread_id": "t"}})
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
     assert tms[-1].artifact["vfa"]["outcome"] == "denied" and not SENT  # live: the SSN to Bob is refused

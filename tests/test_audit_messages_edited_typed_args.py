@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
@@ -50,13 +50,9 @@ def test_the_messages_audit_reads_an_edited_call_with_a_typed_argument() -> None
     flow = PrivacyFlow(POLICY, handles=False, journal=journal)
     steps = [("read_inbox", {}), ("pay_exact", {"iban": ATTACKER_IBAN, "amount": "1200.00"})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
     paid: list = []
     cfg = {"configurable": {"thread_id": "t"}}
-    app = Agent(ScriptedModel(rule=rule), _tools(paid), guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(steps), _tools(paid), guards=[flow.guard()], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     out = app.invoke({"messages": [HumanMessage(f"Read my inbox and pay the rent, 1200.00, to {LARRY_IBAN}.")]}, cfg)
     q = out["__interrupt__"][0]  # the attacker's IBAN: asked

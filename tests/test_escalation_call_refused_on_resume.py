@@ -63,13 +63,9 @@ def test_an_answer_about_a_call_refused_on_resume_never_answers_the_next_call() 
                  {"name": "invite", "args": {"to": BOB, "at": "10:00", "note": f"bring Ann's ssn {SSN}"}, "id": "c1"},
                  {"name": "send_email", "args": {"to": [EVE], "body": f"ssn {SSN}"}, "id": "c2"}])]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return turns[turn] if turn < len(turns) else "done"
-
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
-    app = Agent(ScriptedModel(rule=rule), [get_people, invite, send_email], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(turns), [get_people, invite, send_email], guards=[flow.guard()], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("invite bob")]}, cfg)

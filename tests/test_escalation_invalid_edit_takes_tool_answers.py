@@ -71,13 +71,9 @@ def test_an_invalid_edit_on_resume_takes_its_tool_s_answer() -> None:
              AIMessage("", tool_calls=[{"name": "book", "args": {"slot": "9am"}, "id": "c1"},
                                        {"name": "send_email", "args": {"to": [EVE], "body": f"ssn {SSN}"}, "id": "c2"}])]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return turns[turn] if turn < len(turns) else "done"
-
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
-    app = Agent(ScriptedModel(rule=rule), [get_people, book, send_email], guards=[confirm_booking, flow.guard()],
+    app = Agent(ScriptedModel(turns), [get_people, book, send_email], guards=[confirm_booking, flow.guard()],
                 flow=flow, journal=journal).compile(checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("book me a slot")]}, cfg)

@@ -57,13 +57,9 @@ def test_a_tool_s_answer_never_answers_the_privacy_question_of_the_next_call(by_
              AIMessage("", tool_calls=[{"name": "book", "args": {"item": "seat"}, "id": "c1"},
                                        {"name": "send_email", "args": {"to": [EVE], "body": f"ssn {SSN}"}, "id": "c2"}])]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return turns[turn] if turn < len(turns) else "done"
-
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
-    app = Agent(ScriptedModel(rule=rule), [get_people, book, send_email], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(turns), [get_people, book, send_email], guards=[flow.guard()], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("book me a seat")]}, cfg)

@@ -4,9 +4,8 @@ in exponent form: the person is asked each time) (red team 51)."""
 
 from __future__ import annotations
 
-from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
@@ -33,11 +32,7 @@ def _run(second_body: str) -> tuple[bool, World]:
              ("send_email", {"to": [BOB], "subject": "acct", "body": f"account: {A}"}),
              ("send_email", {"to": [BOB], "subject": "acct", "body": second_body})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
-    app = Agent(ScriptedModel(rule=rule), [*w.tools(), list_accounts], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(steps), [*w.tools(), list_accounts], guards=[flow.guard()], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "d"}}
     assert "__interrupt__" in app.invoke({"messages": [HumanMessage("Mail Bob account a.")]}, cfg)

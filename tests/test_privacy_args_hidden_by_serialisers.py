@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import BaseModel, Field, SecretStr, field_serializer
 
 from benchmarks.privacy.world import BOB, POLICY, World
@@ -81,12 +81,8 @@ def test_private_data_in_an_argument_whose_json_hides_it_is_not_sent(kind: str) 
     flow = PrivacyFlow(POLICY, secret=b"rt68", journal=journal, handles=False)
     steps = [("read_file", {"path": "tax/w2-2025.txt"}), ("send_note", ARGS[kind])]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
     sent: list = []
-    app = Agent(ScriptedModel(rule=rule), [*World().tools(), _sender(kind, sent)], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(steps), [*World().tools(), _sender(kind, sent)], guards=[flow.guard()], flow=flow,
                 journal=journal).compile()
     out = app.invoke({"messages": [HumanMessage(f"Send {BOB} a note.")]}, {"configurable": {"thread_id": "t"}})
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]

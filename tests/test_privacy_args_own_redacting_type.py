@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic_core import core_schema
 
 from benchmarks.privacy.world import BOB, POLICY, World
@@ -57,11 +57,7 @@ def test_a_value_in_a_tools_own_redacting_type_is_checked() -> None:
     steps = [("read_file", {"path": "tax/w2-2025.txt"}),
              ("send_note", {"to": [BOB], "body": "see the note", "note": "SSN 078-05-1120"})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
-    app = Agent(ScriptedModel(rule=rule), [*World().tools(), send_note], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(steps), [*World().tools(), send_note], guards=[flow.guard()], flow=flow,
                 journal=journal).compile()
     out = app.invoke({"messages": [HumanMessage(f"Send {BOB} a note.")]}, {"configurable": {"thread_id": "t"}})
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic_core import core_schema
 
 from benchmarks.privacy.world import BOB, POLICY, World
@@ -67,11 +67,7 @@ def _run() -> None:
     flow = PrivacyFlow(POLICY, secret=b"rt71", journal=journal, handles=False)
     steps = [("share_plan", {"to": [BOB], "plan": spec})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
-    app = Agent(ScriptedModel(rule=rule), [*World().tools(), share_plan], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(steps), [*World().tools(), share_plan], guards=[flow.guard()], flow=flow,
                 journal=journal).compile()
     out = app.invoke({"messages": [HumanMessage(f"Share the plan with {BOB}.")]}, {"configurable": {"thread_id": "t"}})
     assert [m for m in out["messages"] if isinstance(m, ToolMessage)]

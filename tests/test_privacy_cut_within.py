@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import BOB, POLICY, World
 from guards import PrivacyFlow
@@ -25,11 +25,7 @@ def _send(read: tuple[str, dict[str, Any]], subject: str, body: str) -> tuple[Wo
     flow = PrivacyFlow(POLICY, secret=b"cut-within")
     steps = [read, ("send_email", {"to": [BOB], "subject": subject, "body": body})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(steps), world.tools(), guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage(f"Send {BOB} a short note.")]}, {"configurable": {"thread_id": "t"}})
     sent = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "send_email")
     return world, sent.artifact["vfa"]["outcome"]

@@ -14,10 +14,9 @@ Bob's mailbox receives the whole of it, though Bob is no reader of the SSN.
 from __future__ import annotations
 
 from email.utils import getaddresses
-from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import BOB, POLICY, World
 from guards import PrivacyFlow, privacy_sink, privacy_source
@@ -59,11 +58,7 @@ def test_a_display_name_with_a_comma_in_a_text_recipients_argument_still_names_b
     steps = [("read_file", {"path": "tax/w2-2025.txt"}),
              ("mail_text", {"to": BOB, "cc": cc, "body": "Ref 078-05", "note": "and 1120"})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
-    app = Agent(ScriptedModel(rule=rule), [*world.tools(), mail_text], guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(steps), [*world.tools(), mail_text], guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage(f"Send {BOB} a note, cc {cc}")]}, {"configurable": {"thread_id": "t"}})
     tm = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "mail_text")
     bob_got = " ".join(text for who, text in delivered if who == BOB)

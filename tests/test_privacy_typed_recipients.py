@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import BaseModel, Field
 
 from benchmarks.privacy.world import BOB, CAROL, POLICY, World
@@ -69,12 +69,8 @@ def test_a_typed_recipient_is_read_by_what_the_tool_reads(kind: str) -> None:
     flow = PrivacyFlow(POLICY, secret=b"rt70", journal=journal, handles=False)
     steps = [("read_file", {"path": "tax/w2-2025.txt"}), ("send_mail", {"to": to, "body": "SSN 078-05-1120"})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
     sent: list = []
-    app = Agent(ScriptedModel(rule=rule), [*World().tools(), _mailer(model, sent)], guards=[flow.guard()], flow=flow,
+    app = Agent(ScriptedModel(steps), [*World().tools(), _mailer(model, sent)], guards=[flow.guard()], flow=flow,
                 journal=journal).compile()
     out = app.invoke({"messages": [HumanMessage(said)]},
                      {"configurable": {"thread_id": "t"}})
