@@ -387,7 +387,12 @@ class PrivacyFlow(_Threads, _Results):
             if self._thread_calls.get(thread_id) is ids:  # not dropped meanwhile
                 current = self._indexes.get(thread_id)
                 if current is None or current[0] is not ids or len(current[1].obs) < len(idx.obs):
-                    self._indexes[thread_id] = (ids, idx)
+                    # kept for the most recently extended threads only (a thread's next call
+                    # extends it; one that went quiet is indexed again from its observations)
+                    indexes = self._indexes
+                    if indexes.pop(thread_id, None) is None and len(indexes) >= _RECENT:
+                        del indexes[next(iter(indexes))]
+                    indexes[thread_id] = (ids, idx)
         return idx
 
     def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_numbers: frozenset[str]) -> Label:

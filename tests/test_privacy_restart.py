@@ -153,6 +153,21 @@ def test_max_threads_bounds_what_the_flow_holds():
     assert list(flow._thread_calls) == ["t7", "t8", "t9"] and len(flow._obs) == 3
 
 
+def test_indexes_are_kept_for_recent_threads_only_and_rebuilt_for_the_others():
+    # an index merges a thread's observations: kept for the threads most recently extended, rebuilt from
+    # the observations (kept for `max_threads`) when a quiet thread goes on, with the same labels
+    from guards._threads import _RECENT
+    flow = PrivacyFlow(POLICY)
+    spec = ToolSpec.of(next(t for t in World().tools() if t.__name__ == "read_inbox"))
+    threads = [f"t{i}" for i in range(_RECENT + 6)]
+    for t in threads:
+        flow.record(t, "c1", "read_inbox", spec.meta["privacy_source"], World().inbox)
+        first = flow.label_args({"body": LARRY_BODY}, t)["body"]
+    assert len(flow._indexes) == _RECENT and "t0" not in flow._indexes and len(flow._obs) == len(threads)
+    again = flow.label_args({"body": LARRY_BODY}, "t0")["body"]  # indexed again from its observation
+    assert again == first and again.readers is not None and ATTACKER not in again.readers
+    assert "t0" in flow._indexes and len(flow._indexes) == _RECENT
+
 def _unthreaded(to):
     world, flow = World(), PrivacyFlow(POLICY)
 
