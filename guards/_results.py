@@ -42,6 +42,15 @@ def _loose(text: str) -> str:
     return " ".join(_fold(text).lower().split())
 
 
+def _block_text(blocks: list[dict[str, Any]]) -> str:
+    """Text blocks as the model may read them, a line each: their texts run together (a word may be cut
+    between two blocks), their texts a line each (so may a run of words), then every other text they
+    hold (a citation's quoted text, keys too)."""
+    texts = [str(b.get("text", "")) for b in blocks]
+    rest = [t for b in blocks for t in _all_strings({k: v for k, v in b.items() if k not in ("type", "text")})]
+    return "\n".join(["".join(texts), *(texts if len(texts) > 1 else ()), *rest])
+
+
 def _record_values(value: Any) -> list[str]:
     """The texts of a record's values, its field names left out (a result naming a field shows no value)."""
     if not isinstance(value, (dict, list, tuple)):
@@ -164,9 +173,9 @@ class _Results:
                 if isinstance(result, str):
                     ctx = self._context(_blob_source(decl), tool)
                 elif _is_blocks(result) and not (ctx.text and _is_text_blocks(result)):
-                    # text blocks by their text; blocks of other kinds (an image, reasoning) whole
-                    text = ("".join(str(b.get("text", "")) for b in result) if _is_text_blocks(result)
-                            else _SHOWN(result))
+                    # text blocks by what the model reads of them (`_block_text`); blocks of other
+                    # kinds (an image, reasoning) whole
+                    text = _block_text(result) if _is_text_blocks(result) else _SHOWN(result)
                     # not shared: its text is set below, and an observation from the memo is everyone's
                     obs = self._observation(thread_id, call_id, tool, _blob_source(decl), text, inputs,
                                             share=False, mint=mint)
