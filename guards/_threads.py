@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from vfa import Label, Proposal
 from vfa._guard_node import denial_text, denied_verdict
@@ -63,7 +63,26 @@ def _written_by_a_node(m: HumanMessage) -> bool:
     return bool(kwargs.get("lc_source")) if isinstance(kwargs, dict) else False
 
 
-_NO_SCAN = _Scan([], (), _users_forms(()), frozenset())
+_NO_USERS = _users_forms(())
+_NO_SCAN = _Scan([], (), _NO_USERS, frozenset())
+
+
+def _users_before_calls(messages: list[Any]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Call id -> the forms of the user messages before the model turn that proposed it (what its
+    arguments were labelled with when it was proposed)."""
+    texts: tuple[str, ...] = ()
+    forms = _NO_USERS
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    for m in messages:
+        if isinstance(m, HumanMessage) and not _written_by_a_node(m):
+            texts = (*texts, _text(m.content))
+            forms = None
+        elif isinstance(m, AIMessage) and m.tool_calls:
+            if forms is None:
+                forms = _users_forms(texts)
+            for call in m.tool_calls:
+                out.setdefault(str(call.get("id") or ""), forms)
+    return out
 
 
 _NO_RESULT = frozenset({"denied", "rejected", "paused"})
@@ -202,7 +221,9 @@ class _Threads:
         if carrying is None:
             missing = wanted
         scan = self._scans.get(thread_id)
-        users = scan.users if scan is not None else _users_forms(())
+        # each call labelled with the user messages before it, as it was live (a later one may hold an
+        # argument an injection wrote); one no longer in the messages, with none (fail closed)
+        users_at = _users_before_calls(scan.messages) if scan is not None else {}
         labels: dict[str, list[Label]] = {}
         secrets: dict[str, list[Label]] = {}
         proposed: dict[str, dict[str, Any]] = {}
@@ -215,6 +236,7 @@ class _Threads:
             if e.kind in ("proposed", "edited"):  # its arguments, labelled from what was seen before it
                 raw = e.data.get("args")  # journaled as written: validated as on the first run
                 args = as_validated(self._spec(e.tool), raw) if isinstance(raw, dict) else raw
+                users = users_at.get(e.call_id, _NO_USERS)
                 labels[e.call_id] = list(self._label_args(args, thread_id, users, None, raw).values()) \
                     if isinstance(args, dict) else []
                 secrets[e.call_id] = self.secrets_in(args, thread_id)
