@@ -44,7 +44,7 @@ from ._flow import PrivacyFlow
 from ._forms import _text
 from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PrivacyPolicy
-from ._threads import _NO_RESULT, _written_by_a_node
+from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node
 
 __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
 
@@ -333,7 +333,9 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
         except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
             raise TraceError(f"messages that are no LangChain messages: {exc}") from None
     entries = list(journal.entries(thread_id))
-    recorded = {e.call_id for e in entries}
+    # results the live flow found shown but never recorded, journaled where it found them (`UNOBSERVED`)
+    unseen = {str(e.data.get("id")) for e in entries if e.kind == UNOBSERVED}
+    recorded = {e.call_id for e in entries} | unseen
     if messages is not None:
         for m in conversation:
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
@@ -371,6 +373,9 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result"),
                         **({"shape": shapes[e.call_id]} if e.call_id in shapes else {}),
                         **({"reprs": e.data["reprs"]} if isinstance(e.data.get("reprs"), dict) else {})})
+        elif e.kind == UNOBSERVED and str(e.data.get("id")) in unseen:
+            unseen.discard(str(e.data.get("id")))  # once (a flow restarted may journal it again)
+            out.append({"type": "unobserved", "id": str(e.data.get("id")), "tool": e.tool})
         elif e.kind == "failed" and "verdict" not in e.data:  # with a verdict: denied on recovery, shown as a denial
             # as the tool raised it: its text is labelled again as live (the same handles minted)
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("cause", e.data.get("error"))})

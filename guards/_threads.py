@@ -63,6 +63,9 @@ def _written_by_a_node(m: HumanMessage) -> bool:
     return bool(kwargs.get("lc_source")) if isinstance(kwargs, dict) else False
 
 
+UNOBSERVED = "unobserved"
+"""Journal kind of a result the messages showed that no record holds (see `_Threads._unseen`)."""
+
 _NO_USERS = _users_forms(())
 _NO_SCAN = _Scan([], (), _NO_USERS, frozenset())
 
@@ -185,7 +188,7 @@ class _Threads:
                         self._mark(thread_id, mark)
                         known = self._thread_seen.get(thread_id)
                         if carrying and self.journal is not None:  # the journal was read whole: what it lacks, it lacks
-                            self._unrecord(thread_id, carrying - (known or frozenset()))
+                            self._unseen(thread_id, carrying - (known or frozenset()))
                     if carrying and (known is None or not carrying <= known):
                         return self._restore(thread_id, carrying)
                     return set()
@@ -272,8 +275,25 @@ class _Threads:
                 if len(self._unrecorded) > self.max_threads:  # bounded like the threads themselves
                     del self._unrecorded[next(iter(self._unrecorded))]
         left = missing - self._thread_seen.get(thread_id, set())
-        self._unrecord(thread_id, left)
+        if carrying is None:
+            self._unrecord(thread_id, left)
+        else:
+            self._unseen(thread_id, left)
         return left
+
+    def _unseen(self, thread_id: str, calls: Collection[str]) -> None:
+        """Note results the messages show that the journal holds no record of (`_unrecord`), and journal
+        each the first time (an "unobserved" entry under "<call id>#unobserved"): every later argument
+        on the thread is labelled for want of knowing it, and an audit of the journal must know that
+        too once the messages showing it are trimmed."""
+        with self._lock:
+            new = sorted(set(calls) - self._unrecorded.get(thread_id, set()))
+        if new and self.journal is not None:
+            scan = self._scans.get(thread_id)
+            names = {str(m.tool_call_id): str(m.name or "") for m in (scan.messages if scan is not None else ())
+                     if isinstance(m, ToolMessage)}
+            self.journal.append([(thread_id, f"{c}#unobserved", names.get(c, ""), UNOBSERVED, {"id": c}) for c in new])
+        self._unrecord(thread_id, calls)
 
     def _mark(self, thread_id: str, mark: int) -> None:
         """Note how many entries other connections had written on the thread when it was read whole."""
