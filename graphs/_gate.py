@@ -44,6 +44,8 @@ __all__ = ["GatedTool", "ToolGate"]
 _WORK: contextvars.ContextVar[_Work | None] = contextvars.ContextVar("vfa_gate_work", default=None)
 # the graph state of the tool call being handed on by `wrap_tool_call`: what the guards see
 _STATE: contextvars.ContextVar[Any] = contextvars.ContextVar("vfa_gate_state", default=None)
+# the id of the tool call `wrap_tool_call` is handing on: the ToolNode injected its hidden arguments
+_INJECTED: contextvars.ContextVar[str | None] = contextvars.ContextVar("vfa_gate_injected", default=None)
 _OPEN: Any = object()  # marks "the tool has not run"
 
 
@@ -216,8 +218,21 @@ class ToolGate:
                     f"the journal tell tools apart by name, so rename one or give each its own ToolGate")
             spec = _spec_of(tool, self.read_only)
             self.node.specs[spec.name] = spec
+            try:
+                self._lint(spec)
+            except BaseException:
+                del self.node.specs[spec.name]  # a tool its guards refuse is never registered, never run
+                raise
             self._tools[spec.name] = tool
             return spec
+
+    def _lint(self, spec: ToolSpec) -> None:
+        """Every guard's policy check (`guard.lint`) of a tool, as `Agent.compile` runs it: a declaration
+        naming an argument the model does not write (one the ToolNode injects) fails here, not silently."""
+        for g in (*self.node.chain.guards, *spec.guards):
+            lint = getattr(g, "lint", None)
+            if lint is not None:
+                lint({spec.name: spec})
 
     def register_node(self, name: str) -> ToolSpec:
         """Describe a graph node committed as one effect; its proposal's args are free-form.
@@ -251,18 +266,22 @@ class ToolGate:
         """`wrap_tool_call` hook: hand the request on with its tools replaced by gated ones."""
         gated = self._gated_request(request)
         token = _STATE.set(request.state)
+        injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
         try:
             return execute(gated)
         finally:
+            _INJECTED.reset(injected)
             _STATE.reset(token)
 
     async def awrap_tool_call(self, request: Any, execute: Callable[[Any], Awaitable[Any]]) -> Any:
         """`awrap_tool_call` hook: the async twin of `wrap_tool_call`."""
         gated = self._gated_request(request)
         token = _STATE.set(request.state)
+        injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
         try:
             return await execute(gated)
         finally:
+            _INJECTED.reset(injected)
             _STATE.reset(token)
 
     def _gated_request(self, request: Any) -> Any:
@@ -425,6 +444,11 @@ class GatedTool:
         hidden = {k: v for k, v in raw.items() if k in self.hidden_keys}
         visible = {k: v for k, v in raw.items() if k not in self.hidden_keys}
         call_id = str(input.get("id") or "") if is_call else f"vfa-{uuid.uuid4().hex}"
+        if hidden and _INJECTED.get() != call_id:
+            # arguments no ToolNode injected (the app's own node ran the model's call): their values for
+            # injected arguments may be the model's, written past the schema, so the guards and the
+            # labels see them (the tool still gets them as written)
+            visible = raw
         call = {"name": self.tool.name, "args": visible, "id": call_id}
 
         def rebuild(args: dict[str, Any]) -> Any:
