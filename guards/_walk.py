@@ -3,6 +3,8 @@ which are handled and which tracked."""
 
 from __future__ import annotations
 
+import json
+
 from functools import lru_cache
 from itertools import compress
 from typing import TYPE_CHECKING, Any
@@ -163,6 +165,20 @@ def _opaque(v: Any) -> bool:
     return v.__class__ not in _SCALARS and not isinstance(v, (str, int, float, dict, list, tuple))
 
 
+def _json_text(v: Any) -> bool:
+    """Whether a string is JSON text of an object or an array (a payload held in one field): the model
+    reads the records in it, which no field name of the result declares."""
+    if not isinstance(v, str):
+        return False
+    t = v.strip()
+    if not (t[:1] == "{" and t[-1:] == "}" or t[:1] == "[" and t[-1:] == "]"):
+        return False
+    try:
+        return isinstance(json.loads(t), (dict, list))
+    except (ValueError, RecursionError):
+        return False
+
+
 class _Walk:
     """One walk over one result (see `PrivacyFlow._walk`): the distinct labels of its leaves, their
     taints (by identity, joined once at the end) and its trusted leaves."""
@@ -294,7 +310,7 @@ class _Walk:
                 append(self.walk_list(v, f"{path}[{i}]" if paths else "", record, e))
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 append(v)  # nothing but handles this thread minted (re-handled input): their labels joined
-            elif _opaque(v):  # no JSON value: labelled as its whole text
+            elif _opaque(v) or (self.ctx.fields and _json_text(v)):  # no JSON value, or JSON text: labelled as its whole text
                 o = self.opaque(e)
                 parts[id(o[1])] = o[1]
                 if o[2] is not None:
@@ -342,7 +358,8 @@ class _Walk:
                 joined = "".join(values)
             except TypeError:
                 joined = None
-            if joined is not None and "«" not in joined:
+            if joined is not None and "«" not in joined and not (
+                    ctx.fields and ("{" in joined or "[" in joined) and any(map(_json_text, values))):
                 parts.update(plan.flat)
                 if plan.taints:
                     taints.update(plan.taints)
@@ -372,7 +389,7 @@ class _Walk:
                 out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 out[k] = v  # nothing but handles this thread minted (re-handled input): their labels joined
-            elif _opaque(v):  # no JSON value: labelled as its whole text
+            elif _opaque(v) or (ctx.fields and _json_text(v)):  # no JSON value, or JSON text: labelled as its whole text
                 o = self.opaque(e)
                 parts[id(o[1])] = o[1]
                 if o[2] is not None:
