@@ -13,15 +13,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from langchain_core.messages import AIMessage, HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 from pydantic import AfterValidator
 
-from guards import APPROVE_ONCE, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
-from vfa.testing import ScriptedModel
+from guards import APPROVE_ONCE, privacy_sink, privacy_source
+from vfa import effect
 
-USER, BOB, EVE, SSN = "me@home.example", "bob@family.example", "eve@evil.example", "123-45-6789"
+from _asking import BOB, EVE, SSN, asking_agent, people_and_mail
+
 FREE = {"10:00"}
 
 
@@ -36,12 +35,6 @@ def test_an_answer_about_a_call_refused_on_resume_never_answers_the_next_call() 
     FREE.clear()
     FREE.add("10:00")
 
-    @privacy_sink()
-    @privacy_source(private=["ssn"], kind="person", handle=False)
-    def get_people() -> list:
-        """People."""
-        return [{"name": "Ann", "ssn": SSN}]
-
     @privacy_sink(disclose={"note": "to"}, authority=["to"], internal=["at"])
     @privacy_source()
     @effect
@@ -50,23 +43,12 @@ def test_an_answer_about_a_call_refused_on_resume_never_answers_the_next_call() 
         sent.append({"to": to, "note": note})
         return "invited"
 
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], body: str) -> str:
-        """Send a mail."""
-        sent.append({"to": to, "body": body})
-        return "sent"
-
     turns = [AIMessage("", tool_calls=[{"name": "get_people", "args": {}, "id": "c0"}]),
              AIMessage("", tool_calls=[
                  {"name": "invite", "args": {"to": BOB, "at": "10:00", "note": f"bring Ann's ssn {SSN}"}, "id": "c1"},
                  {"name": "send_email", "args": {"to": [EVE], "body": f"ssn {SSN}"}, "id": "c2"}])]
 
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
-    app = Agent(ScriptedModel(turns), [get_people, invite, send_email], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = asking_agent(turns, [*people_and_mail(sent), invite])
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("invite bob")]}, cfg)
     (question,) = out["__interrupt__"]

