@@ -34,6 +34,7 @@ USER = "me@home.example"
 ATTACKER = "mallory@evil.example"
 POLICY = PrivacyPolicy.of(USER)
 
+
 def _tools(sent: list) -> list:
     @privacy_sink()
     @privacy_source(private=["iban"], kind="bank")
@@ -42,6 +43,7 @@ def _tools(sent: list) -> list:
         return {"iban": "DE44500105175407324931", "card": Decimal("4111111111111111")}
 
     return [get_account, mail_effect(sent)]
+
 
 def test_audit_labels_a_value_that_is_no_json_value_as_the_live_flow_did() -> None:
     def rule(messages: list[Any]) -> Any:
@@ -92,7 +94,6 @@ def _app(sent: list, journal: EffectJournal, saver: InMemorySaver) -> Any:
     flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
     return Agent(ScriptedModel(rule=_restart_rule), _tools(sent), guards=[flow.guard()], flow=flow,
                  journal=journal).compile(checkpointer=saver)
-
 
 
 def test_a_rebuilt_thread_keeps_a_non_json_field_private() -> None:
