@@ -250,6 +250,10 @@ class GuardNode(RunnableCallable):
             return refuse(f"<{size} bytes>", Deny(
                 guard="schema", reason=f"arguments of {tool!r} are {size} bytes, over the limit of {self.max_arg_bytes}",
                 evidence={"bytes": size, "limit": self.max_arg_bytes}))
+        if _nested_over(raw_args, raw_json, MAX_ARG_DEPTH):
+            return refuse(f"<nested over {MAX_ARG_DEPTH} levels>", Deny(
+                guard="schema", reason=f"arguments of {tool!r} are nested over {MAX_ARG_DEPTH} levels deep",
+                evidence={"limit": MAX_ARG_DEPTH}))
         try:
             args = spec.validate(raw_args)
         except ArgumentError as exc:
@@ -771,6 +775,28 @@ def _repr(value: Any, limit: int) -> str:
         return repr(value)[:limit]
     except Exception:  # noqa: BLE001 - RecursionError, or anything a hostile __repr__ raises
         return f"<a {type(value).__name__} that cannot be shown>"
+
+
+MAX_ARG_DEPTH = 64
+"""How deeply a proposal's arguments may nest (lists and objects); deeper is a deny. A fixed bound:
+whether the journal's encoder, a few frames further down, could write them would otherwise depend on
+how deep the stack already was."""
+
+
+def _nested_over(value: Any, text: str, limit: int) -> bool:
+    """Whether `value` (whose JSON is `text`) nests lists and objects more than `limit` levels deep."""
+    if text.count("[") + text.count("{") <= limit:  # fewer brackets than levels: no walk needed
+        return False
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, (list, tuple)) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list, tuple)))
+    return False
 
 
 def _json_or_none(value: Any) -> str | None:
