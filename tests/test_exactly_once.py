@@ -104,10 +104,13 @@ def test_concurrent_runs_of_one_call_commit_it_once():
         gate.wait(timeout=5)  # both runs pass the guards before either commits
         return ALLOW
 
-    node = GuardNode([_payments(paid)], [slow])
+    # two replicas of the node (one node orders a thread's calls itself) sharing one journal
+    journal = EffectJournal()
+    nodes = [GuardNode([_payments(paid)], [slow], journal=journal) for _ in range(2)]
+    node = nodes[0]
     call = {"name": "transfer", "args": {"to": "a", "amount": 1}, "id": "c1"}
     out: list = []
-    threads = [threading.Thread(target=lambda: out.append(node.handle(call, {}, "t"))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda n=n: out.append(n.handle(call, {}, "t"))) for n in nodes]
     for t in threads:
         t.start()
     for t in threads:

@@ -13,7 +13,8 @@ import inspect
 import json
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from langchain_core.messages import AIMessage, ToolMessage
@@ -73,6 +74,34 @@ class Flow(Protocol):
 _LOCAL = threading.local()
 
 
+class _OneAtATime:
+    """One lock per conversation thread, held from a call's check to the end of its commit: calls of
+    one thread that run at once (`create_agent` sends each call of a turn as a task of its own) are
+    verified and committed one after another, so no guard reads a world another call is changing. A
+    lock of its own per thread, so an agent run inside a tool, on another thread, never waits for it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._locks: dict[str, list[Any]] = {}
+        """Thread -> [its lock, how many calls hold or wait for it]: dropped when none does."""
+
+    @contextmanager
+    def of(self, thread_id: str) -> Iterator[None]:
+        with self._lock:
+            entry = self._locks.get(thread_id)
+            if entry is None:
+                entry = self._locks[thread_id] = [threading.RLock(), 0]  # re-entrant: a tool may call another
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if not entry[1]:
+                    del self._locks[thread_id]
+
+
 def _holding(flow: Any, thread_id: str, run: Callable[[], Any]) -> Any:
     """`run()` with the thread held by a flow that keeps per-thread state (`Flow.hold`), so nothing
     its hooks read is dropped until it returns."""
@@ -130,6 +159,7 @@ class GuardNode(RunnableCallable):
         if bind is not None:  # the flow learns the tools it labels and the journal it can restore from
             bind(self.specs, self.journal, messages_key)
         self.max_arg_bytes = max_arg_bytes
+        self._turns = _OneAtATime()
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds
         self._world = _world_provider(world)
@@ -197,8 +227,9 @@ class GuardNode(RunnableCallable):
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
         }) as span:
-            message = _holding(self.flow, thread_id, lambda: self._handle(
-                call_id, tool, call.get("args"), state, thread_id, execute or _run))
+            with self._turns.of(thread_id):  # checked against the world the thread's last commit left
+                message = _holding(self.flow, thread_id, lambda: self._handle(
+                    call_id, tool, call.get("args"), state, thread_id, execute or _run))
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
             return message
