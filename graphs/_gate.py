@@ -11,6 +11,7 @@ kernel's `GuardNode.handle`: validate, verify, escalate, commit once through the
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextvars
 import dataclasses
 import json
@@ -23,6 +24,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
@@ -102,9 +104,31 @@ def _record(out: Any, structured: bool = False, records: bool = True) -> Any:
         # anything else a tool writes into the state (other messages, in any form, under any key) is
         # labelled as one text, and the model is shown that text instead (see `ToolGate.settle`)
         return json.dumps(out, default=_content_of, ensure_ascii=False)
+    if isinstance(out, Command):
+        # kept whole, so a node replayed after an interrupt returns it again: its state update and its
+        # goto land as they did when the tool ran (`_replayed_command`)
+        kind, data = _SERDE.dumps_typed(out)
+        return {_COMMAND: base64.b64encode(data).decode(), "serde": kind, "repr": repr(out)[:2000]}
     if isinstance(out, BaseModel) or dataclasses.is_dataclass(out):
-        return repr(out)[:2000]  # a Command or a model: what happened, for the record
+        return repr(out)[:2000]  # a model: what happened, for the record
+    if isinstance(out, dict) and _COMMAND in out:
+        return repr(out)[:2000]  # no tool output may pass for a recorded Command
     return out
+
+
+_COMMAND = "vfa_command"
+"""The key under which a tool's `Command` is recorded (as LangGraph's checkpoint serialiser writes it)."""
+_SERDE = JsonPlusSerializer()
+
+
+def _replayed_command(journal: Any, thread_id: str, call_id: str) -> Command | None:
+    """The `Command` a committed call's tool returned, as the gate recorded it; None if it returned none."""
+    last = journal.last(thread_id, call_id)
+    result = last.data.get("result") if last is not None and last.kind == "committed" else None
+    if not (isinstance(result, dict) and isinstance(result.get(_COMMAND), str) and isinstance(result.get("serde"), str)):
+        return None
+    command = _SERDE.loads_typed((result["serde"], base64.b64decode(result[_COMMAND])))
+    return command if isinstance(command, Command) else None
 
 
 def _said(command: Command) -> ToolMessage | None:
@@ -334,6 +358,11 @@ class ToolGate:
         finally:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
+        if work.output is _OPEN and outcome == "committed" and self.node.flow is None:
+            # a replayed node (after an interrupt, a crash): a tool's Command comes back as it ran
+            command = _replayed_command(self.node.journal, thread_id, str(call.get("id") or ""))
+            if command is not None:
+                return command
         if work.output is not _OPEN and outcome in ("committed", "ran", "failed"):
             out = work.output  # the tool's own message, as the unguarded node would give it
             if isinstance(out, ToolMessage) and isinstance(out.artifact, dict) and "vfa" in out.artifact:
