@@ -190,12 +190,39 @@ def has_marks(value: Any) -> bool:
     cls = value.__class__
     if cls is str:
         return "«" in value
+    if cls is dict:  # arguments are mostly a flat dict of strings and numbers: read without encoding
+        flat = _flat_marks(value)
+        if flat is not None:
+            return flat
     if cls is dict or cls is list:
         try:
             return "«" in _JSON_TEXT(value)  # one pass in C over plain JSON values
         except (TypeError, ValueError, RecursionError):
             pass  # a value JSON cannot hold (a set, a model): walk it
     return _has_marks(value)
+
+
+def _flat_marks(args: dict[Any, Any]) -> bool | None:
+    """`has_marks` of a dict whose keys are strings and whose values are strings, numbers, None or
+    lists of strings; None for any other dict."""
+    for k, v in args.items():
+        c = v.__class__
+        if c is str:
+            if "«" in v:
+                return True
+        elif c is list:
+            try:
+                if "«" in " ".join(v):  # raises for any item that is no string
+                    return True
+            except TypeError:
+                return None
+        elif not (c is int or c is float or c is bool or v is None):
+            return None
+        if k.__class__ is not str:
+            return None
+        if "«" in k:
+            return True
+    return False
 
 
 def _has_marks(value: Any) -> bool:

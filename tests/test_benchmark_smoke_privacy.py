@@ -13,11 +13,12 @@ def test_quick_privacy_benchmark(tmp_path, capsys):
     assert main(["--quick", "--json", str(path), "--repeats", "1"]) == 0
     figures = json.loads(path.read_text())
     for key in ("asr_unguarded", "asr_guarded", "utility_unguarded", "utility_guarded", "utility_ratio_guarded",
-                "label_overhead_ratio", "label_overhead_ratio_checkpointed"):
+                "label_overhead_ratio", "label_overhead_ratio_checkpointed", "label_overhead_ratio_files"):
         assert isinstance(figures[key], float), key
     assert figures["asr_unguarded"] == 1.0 and figures["asr_guarded"] == 0.0
     assert figures["utility_unguarded"] == 1.0 and figures["utility_guarded"] > 0.5
-    assert "attack success rate" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "attack success rate" in out and "journal and checkpoints in SQLite files" in out
 
 
 def test_profile_hooks_replays_and_times_the_hooks_in_the_loop(capsys):

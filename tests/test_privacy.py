@@ -232,6 +232,22 @@ def test_a_forged_or_foreign_handle_is_denied():
     assert [v.rule for v in flow.guard().violations(p, spec)] == ["handle"]
 
 
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize("args", [
+    {}, {"to": ["a@x.example"], "body": "hi"}, {"body": "SSN «ssn:0123456789abcdef»"},
+    {"to": ["a@x.example", "«to:0123456789abcdef»"]}, {"«key": 1}, {1: "«"}, {"n": 2, "x": None, "ok": True},
+    {"l": ["a", 1, "«"]}, {"l": [_Text("«")]}, {"d": {"e": ["«"]}}, {"s": {"«"}}, {"t": ("«",)},
+])
+def test_a_handle_mark_is_found_wherever_the_arguments_hold_it(args):
+    from guards._handles import _has_marks, has_marks
+
+    # the fast read of flat arguments agrees with the full walk, and both find every mark
+    assert has_marks(args) == _has_marks(args) == ("«" in repr(args))
+
+
 # -- declassification only by a person -----------------------------------------------------------
 
 def _ask_agent(journal: EffectJournal | None = None, mails: int = 3):

@@ -13,17 +13,22 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import sqlite3
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.sqlite import SqliteSaver
 
 from guards._flow import PrivacyFlow
-from vfa import ALLOW, Agent, FunctionGuard
+from vfa import ALLOW, Agent, EffectJournal, FunctionGuard
 from vfa.testing import ScriptedModel
 
 from .agents import rule_for
@@ -52,23 +57,32 @@ class _Harness:
         return self.world, out["messages"]
 
 
-def harness(mode: str, *, checkpointer: bool = False) -> _Harness:
+def harness(mode: str, *, checkpointer: bool = False, files: ExitStack | None = None) -> _Harness:
     """mode: "unguarded" (no guards, no labels), "noop" (a no-op guard, no labels), "guarded" (the no-op
     guard, labels and the privacy guard) or "privacy" (labels and the privacy guard alone); with
-    `checkpointer`, the graph keeps its state in an `InMemorySaver`."""
+    `checkpointer`, the graph keeps its state in an `InMemorySaver`; with `files`, the agent runs on the
+    embedded defaults of `vfa demo` instead: its journal and its checkpoints in SQLite files (in a
+    temporary folder the stack removes, with their connections, when it closes)."""
     world = World()
     current: dict[str, Callable[..., Any]] = {}
     model = ScriptedModel(rule=lambda messages: current["rule"](messages))
     noop = FunctionGuard(lambda p, c: ALLOW, name="noop")
+    journal, saver = None, InMemorySaver() if checkpointer else None
+    if files is not None:
+        folder = Path(files.enter_context(tempfile.TemporaryDirectory(prefix="vfa-bench-")))
+        journal = EffectJournal(folder / "journal.db")
+        files.callback(journal.close)
+        saver = SqliteSaver(files.enter_context(closing(sqlite3.connect(folder / "checkpoints.db",
+                                                                        check_same_thread=False))))
     if mode in ("guarded", "privacy"):
         flow = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
         agent = Agent(model, world.tools(), guards=[noop, flow.guard()] if mode == "guarded" else [flow.guard()],
-                      flow=flow)
+                      flow=flow, journal=journal)
     elif mode == "noop":
-        agent = Agent(model, world.tools(), guards=[noop])
+        agent = Agent(model, world.tools(), guards=[noop], journal=journal)
     else:
-        agent = Agent(model, world.tools())
-    return _Harness(world, agent.compile(checkpointer=InMemorySaver() if checkpointer else None), current)
+        agent = Agent(model, world.tools(), journal=journal)
+    return _Harness(world, agent.compile(checkpointer=saver), current)
 
 
 def _exposed(messages: list[Any], attack: Attack) -> bool:
@@ -101,7 +115,7 @@ def evaluate(mode: str, tasks: list[Task], attacks: list[Attack]) -> dict[str, A
     }
 
 
-def overhead(tasks: list[Task], repeats: int, *, checkpointer: bool = False) -> dict[str, float]:
+def overhead(tasks: list[Task], repeats: int, *, checkpointer: bool = False, files: bool = False) -> dict[str, float]:
     """Wall time of the honest tool loop: privacy labels + guard vs a no-op guard vs no guard at all.
 
     The three agents share the scripted model, the tools and the tasks: "noop" runs a guard that allows
@@ -110,7 +124,9 @@ def overhead(tasks: list[Task], repeats: int, *, checkpointer: bool = False) -> 
     privacy guard, inline); "unguarded" has no guard. So the label overhead is what adding labels and the
     privacy guard costs an agent that already has a guard. The headline runs without a checkpointer
     (the strictest loop: nothing else to share the cost with); with `checkpointer`, every graph keeps its
-    state in an `InMemorySaver`, as an agent must for the privacy guard to ask a person.
+    state in an `InMemorySaver`, as an agent must for the privacy guard to ask a person; with `files`,
+    each agent keeps its journal and its checkpoints in SQLite files, as `vfa demo` does (the durable
+    state exactly-once needs to survive a crash).
 
     Each repetition runs every task once per agent, the three runs of a task back to back in an order
     rotated from task to task, with the garbage collector paused (collected between repetitions); the
@@ -118,7 +134,13 @@ def overhead(tasks: list[Task], repeats: int, *, checkpointer: bool = False) -> 
     machine's load cancels); best-of ratios are reported beside them.
     """
     modes = ("unguarded", "noop", "guarded")
-    hs = {m: harness(m, checkpointer=checkpointer) for m in modes}
+    with ExitStack() as stack:
+        hs = {m: harness(m, checkpointer=checkpointer, files=stack if files else None) for m in modes}
+        return _timed(hs, modes, tasks, repeats)
+
+
+def _timed(hs: dict[str, _Harness], modes: tuple[str, ...], tasks: list[Task], repeats: int) -> dict[str, float]:
+    """The timings `overhead` describes, of harnesses already built."""
     times: dict[str, list[float]] = {m: [0.0] * repeats for m in hs}
     for t in tasks:  # warm up every path (and every cache) once
         for h in hs.values():
@@ -164,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     repeats = args.repeats or (3 if args.quick else 9)
     ov = overhead(tasks, repeats)
     ck = overhead(tasks, repeats, checkpointer=True)
+    fs = overhead(tasks, repeats, files=True)
     figures = {
         "asr_unguarded": un["asr"], "asr_guarded": gu["asr"],
         "utility_unguarded": un["utility"], "utility_guarded": gu["utility"],
@@ -174,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         "label_overhead_ratio_best": ov["label_overhead_ratio_best"],
         "label_overhead_ratio_checkpointed": ck["label_overhead_ratio"],
         "guard_overhead_ratio_checkpointed": ck["guard_overhead_ratio"],
+        "label_overhead_ratio_files": fs["label_overhead_ratio"],
+        "guard_overhead_ratio_files": fs["guard_overhead_ratio"],
+        "loop_s_per_task_noop_files": fs["loop_s_per_task_noop"],
         "guard_overhead_ratio_best": ov["guard_overhead_ratio_best"],
         "probe_asr_unguarded": un["probe_asr"], "probe_asr_guarded": gu["probe_asr"],
         "tasks": len(tasks), "attacks": sum(not a.limit_probe for a in attacks),
@@ -211,6 +237,9 @@ def _print(f: dict[str, Any]) -> None:
           f"{f['loop_s_per_task_guarded'] * 1e3:.2f} privacy guard")
     print(f"the same loop with an in-memory checkpointer (needed to ask a person): label overhead "
           f"{f['label_overhead_ratio_checkpointed']:.3f}x, vs no guard at all {f['guard_overhead_ratio_checkpointed']:.3f}x")
+    print(f"the same loop on vfa demo's embedded defaults (journal and checkpoints in SQLite files): label overhead "
+          f"{f['label_overhead_ratio_files']:.3f}x, vs no guard at all {f['guard_overhead_ratio_files']:.3f}x "
+          f"({f['loop_s_per_task_noop_files'] * 1e3:.2f} ms per task with the no-op guard)")
     print(f"tasks failed with the guard: {', '.join(f['failed_tasks_guarded']) or 'none'}")
     print(f"attacks that succeeded with the guard: {', '.join(f['successful_attacks_guarded']) or 'none'}")
 
