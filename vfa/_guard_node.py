@@ -223,7 +223,8 @@ class GuardNode(RunnableCallable):
         """
         call_id = str(call.get("id") or "")
         raw_name = call.get("name")
-        tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= 128 else repr(raw_name)[:64]
+        # a name the journal cannot store as text (a lone surrogate) is shown by its repr, as a non-string is
+        tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= 128 and _storable(raw_name) else repr(raw_name)[:64]
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
         }) as span:
@@ -236,8 +237,9 @@ class GuardNode(RunnableCallable):
 
     def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str,
                 execute: Execute) -> ToolMessage:
-        if not call_id or len(call_id) > 256:
-            why = "has no id" if not call_id else f"has an id of {len(call_id)} characters (at most 256)"
+        if not call_id or len(call_id) > 256 or not _storable(call_id):
+            why = ("has no id" if not call_id else f"has an id of {len(call_id)} characters (at most 256)"
+                   if len(call_id) > 256 else f"has an id that is not valid Unicode text ({_repr(call_id, 80)})")
             return self._refuse(thread_id, f"vfa-invalid-{uuid.uuid4().hex}", tool, raw_args, Deny(
                 guard="schema", reason=f"the call of {tool!r} {why}; each tool call needs its own id so that "
                 "it is committed exactly once"), reply_to=call_id)
@@ -797,6 +799,17 @@ def _shown(observe: Callable[[], str], what: str) -> str:
         if _is_bubble_up(exc):
             raise
         return f"{what} could not be labelled ({type(exc).__name__}); it is not shown"
+
+
+def _storable(text: str) -> bool:
+    """Whether a string encodes as UTF-8 (holds no lone surrogate), as the journal stores its text."""
+    if text.isascii():
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _repr(value: Any, limit: int) -> str:
