@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,23 +112,38 @@ def _decision_line(d: dict[str, Any]) -> str:
 
 
 def describe(entry: JournalEntry) -> str:
-    """One journal entry as a line of the demo's (and `vfa journal`'s) output."""
+    """One journal entry as a line of the demo's (and `vfa journal`'s) output (a round's verdicts, a
+    line each), control and format characters escaped: the journal holds what a model wrote (a tool
+    name, a call id), which must not print as lines or terminal escapes of its own."""
+    return "\n".join(printable(line) for line in _described(entry))
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control and format character (line breaks, terminal escapes, bidi overrides)
+    written as its escape."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def _described(entry: JournalEntry) -> list[str]:
     data = entry.data
     kind = entry.kind
     if kind == "proposed":
-        return f"propose   {entry.tool}({_args(data.get('args'))})  [{entry.call_id}]"
+        return [f"propose   {entry.tool}({_args(data.get('args'))})  [{entry.call_id}]"]
     if kind == "verdicts":
-        return "\n".join(_decision_line(d) for d in data["decisions"])
+        return [_decision_line(d) for d in data["decisions"]]
     if kind == "verdict":  # journals written before a round's decisions shared one entry
-        return _decision_line(data)
+        return [_decision_line(data)]
     if kind in ("started", "restarted"):
-        return f"  {kind:<10}{entry.tool}  (write-ahead record)"
+        return [f"  {kind:<10}{entry.tool}  (write-ahead record)"]
     if kind in ("committed", "ran"):
-        return f"  {kind:<10}{entry.tool} -> {json.dumps(data.get('result'), default=repr)[:100]}"
+        return [f"  {kind:<10}{entry.tool} -> {json.dumps(data.get('result'), default=repr)[:100]}"]
     if kind in ("denied", "escalated"):
         extra = data.get("hint") and f"; hint: {data['hint']}" or ""
-        return f"  {kind:<10}by {data.get('guard')!r}: {data.get('reason') or data.get('question')}{extra}"
-    return f"  {kind:<10}{json.dumps(data, default=repr)[:120]}"
+        return [f"  {kind:<10}by {data.get('guard')!r}: {data.get('reason') or data.get('question')}{extra}"]
+    return [f"  {kind:<10}{json.dumps(data, default=repr)[:120]}"]
 
 
 def _args(args: Any) -> str:

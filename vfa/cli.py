@@ -51,7 +51,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _journal(args: argparse.Namespace) -> int:
-    from ._demo import describe
+    from ._demo import describe, printable
     from ._journal import EffectJournal
 
     path = Path(args.path)
@@ -63,7 +63,7 @@ def _journal(args: argparse.Namespace) -> int:
     for e in journal.entries(args.thread):
         if e.thread_id != thread:
             thread = e.thread_id
-            print(f"thread {thread}")
+            print(f"thread {printable(thread)}")
         print(f"{e.seq:>5}  " + describe(e).replace("\n", "\n       "))  # a round's decisions under its number
     return 0
 
