@@ -257,6 +257,23 @@ class PrivacyFlow(_Threads, _Results):
                               f"thread after the check); nothing was run")
         return store.resolve(args, thread)
 
+    def values(self, proposal: Proposal) -> dict[str, Any] | None:
+        """The arguments as the effect would receive them (`resolve`), for the guards that judge values
+        rather than labels; None when they hold no handle of the thread (the guards read them as they
+        are: a forged one is the privacy guard's to deny)."""
+        args = proposal.args
+        if not has_marks(args):
+            return None
+        store, thread = self.store, proposal.thread_id
+        if not any(store.get(t, thread) is not None for t in store.tokens_in(args, True)):
+            return None
+        return store.resolve(args, thread)
+
+    def withhold(self, value: Any, proposal: Proposal) -> Any:
+        """`value` (what a guard said of `values`) with every value of the call's handles written as its
+        handle again: journaled, traced and shown as the model wrote the call."""
+        return self.store.withheld(value, self.store.tokens_in(proposal.args), proposal.thread_id)
+
     def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         """Label a tool result, put handles in place of its private values, and return what the model sees."""
         cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic

@@ -13,6 +13,7 @@ import hmac
 import os
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,8 +149,56 @@ class HandleStore:
             return type(value)(self.resolve(v, thread_id) for v in value)
         return value
 
+    def withheld(self, value: Any, tokens: Iterable[str], thread_id: str) -> Any:
+        """`value` (a guard's verdict as JSON) with every value the tokens' handles stand for written as
+        its token again: what a guard that judged the values says of them, in the form the model
+        wrote. Text is replaced wherever it holds a value's text (a number only where it stands as a
+        whole number, not inside another); a record's or a list's values one by one too."""
+        forms: dict[str, str] = {}
+        whole: list[tuple[Any, str]] = []
+        for t in dict.fromkeys(tokens):
+            h = self.get(t, thread_id)
+            if h is None:
+                continue
+            whole.append((h.value, t))
+            for v in [h.value, *_parts(h.value)]:
+                text = _value_text(v)
+                if text.strip():
+                    forms.setdefault(text, t)
+        if not forms:
+            return value
+        # longest first: a value holding another is replaced whole
+        pattern = re.compile("|".join(rf"(?<![0-9.]){re.escape(f)}(?![0-9]|\.[0-9])" if _NUMBER.fullmatch(f) else re.escape(f)
+                                      for f in sorted(forms, key=len, reverse=True)))
+
+        def walk(x: Any) -> Any:
+            for v, t in whole:
+                if x.__class__ is v.__class__ and x == v:
+                    return t
+            if isinstance(x, str):
+                return pattern.sub(lambda m: forms[m.group(0)], x)
+            if isinstance(x, dict):
+                return {walk(k): walk(v) for k, v in x.items()}
+            if isinstance(x, (list, tuple)):
+                return [walk(v) for v in x]
+            return x
+
+        return walk(value)
+
     def __len__(self) -> int:
         return len(self._by_token)
+
+
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _parts(value: Any) -> list[Any]:
+    """The scalar values inside a record or a list (a handle of a record stands for each of them)."""
+    if isinstance(value, dict):
+        return [p for v in value.values() for p in (_parts(v) if isinstance(v, (dict, list, tuple)) else [v])]
+    if isinstance(value, (list, tuple)):
+        return [p for v in value for p in (_parts(v) if isinstance(v, (dict, list, tuple)) else [v])]
+    return []
 
 
 _VALUE_TEXT = json_text(ensure_ascii=False, default=repr)

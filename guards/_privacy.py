@@ -86,6 +86,9 @@ class PrivacyGuard:
     name = "privacy"
     tools = None
     timeout_s = None
+    reads_handles = True
+    """It judges the call as the model wrote it (its handles and their labels), where every other guard
+    judges the values the effect would receive (`GuardChain.verify`)."""
 
     def __init__(self, flow: Any, *, journal: Any = None, inline: bool = True) -> None:
         self.flow = flow

@@ -121,8 +121,14 @@ class GuardChain:
                 self._applicable[key] = cached
         return cached
 
-    def verify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = ()) -> ChainResult:
-        """Run the applicable guards on one proposal and return the deciding verdict and all decisions."""
+    def verify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = (), *,
+               values: Proposal | None = None) -> ChainResult:
+        """Run the applicable guards on one proposal and return the deciding verdict and all decisions.
+
+        `values`: the proposal with its handles swapped for what they stand for (what the effect would
+        receive), judged by every guard but those that read handles (`reads_handles = True`: a privacy
+        guard); None when it holds no handle.
+        """
         segments = self._plan(proposal.tool, extra)[1]
         if not segments:
             return ChainResult(ALLOW, [])
@@ -130,24 +136,24 @@ class GuardChain:
         # Consecutive guards of one kind run together: inline ones in this thread, budgeted ones
         # on one worker, so a chain costs at most one thread handoff per run of budgeted guards.
         for segment, budgets in segments:
-            timed_out = self._run_inline(segment, proposal, context, decisions) if budgets[0] is None else \
-                self._run_isolated(segment, budgets, proposal, context, decisions)
+            timed_out = self._run_inline(segment, proposal, context, decisions, values) if budgets[0] is None else \
+                self._run_isolated(segment, budgets, proposal, context, decisions, values)
             if timed_out or decisions[-1].verdict.kind in ("deny", "repair"):
                 break
         return self._outcome(decisions)
 
     def _run_inline(self, guards: list[Any], proposal: Proposal, context: GuardContext,
-                    decisions: list[Decision]) -> bool:
+                    decisions: list[Decision], values: Proposal | None = None) -> bool:
         """Run guards in this thread; never times out (inline guards have no budget)."""
-        self._run_each(guards, proposal, context, decisions)
+        self._run_each(guards, proposal, context, decisions, None, values)
         return False
 
     def _run_isolated(self, guards: list[Any], budgets: list[float], proposal: Proposal, context: GuardContext,
-                      decisions: list[Decision]) -> bool:
+                      decisions: list[Decision], values: Proposal | None = None) -> bool:
         """Run guards on a worker with a deadline each; True if one overran (its deny is appended)."""
         run = _Run()
         ctx = contextvars.copy_context()  # guards see the caller's context (LangGraph config, spans)
-        _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run)
+        _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run, values)
         with run.cond:
             while not run.done:
                 index, started = run.position
@@ -169,9 +175,10 @@ class GuardChain:
         decisions += run.decisions
         return False
 
-    async def averify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = ()) -> ChainResult:
+    async def averify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = (), *,
+                      values: Proposal | None = None) -> ChainResult:
         """Async twin of `verify`: the same chain, awaited without blocking the event loop."""
-        return await asyncio.to_thread(self.verify, proposal, context, extra)
+        return await asyncio.to_thread(self.verify, proposal, context, extra, values=values)
 
     def _budget(self, g: Any) -> float | None:
         """A guard's time budget; None means it runs inline, in the caller's thread, without one."""
@@ -180,17 +187,19 @@ class GuardChain:
         t = getattr(g, "timeout_s", None)
         return self.timeout_s if t is None else t
 
-    def _run_guards(self, guards: list[Any], proposal: Proposal, context: GuardContext, run: _Run) -> None:
+    def _run_guards(self, guards: list[Any], proposal: Proposal, context: GuardContext, run: _Run,
+                    values: Proposal | None) -> None:
         try:
-            self._run_each(guards, proposal, context, run.decisions, run)
+            self._run_each(guards, proposal, context, run.decisions, run, values)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, re-raised there
             run.finish(exc)
         else:
             run.finish()
 
     def _run_each(self, guards: list[Any], proposal: Proposal, context: GuardContext, decisions: list[Decision],
-                  run: _Run | None = None) -> None:
-        """Run guards in order into `decisions`; `run`: the worker's progress, watched by the caller."""
+                  run: _Run | None = None, values: Proposal | None = None) -> None:
+        """Run guards in order into `decisions`; `run`: the worker's progress, watched by the caller;
+        `values`: see `verify`."""
         clock = time.perf_counter
         for i, g in enumerate(guards):
             t0 = clock()
@@ -200,7 +209,8 @@ class GuardChain:
                 run.move(i, t0)
             name = _guard_name(g)
             try:
-                verdict = _call_guard(g, proposal, context)
+                verdict = _call_guard(g, proposal if values is None or getattr(g, "reads_handles", False) else values,
+                                      context)
                 if not isinstance(verdict, _VERDICT_TYPES):
                     verdict = Deny(reason=f"guard {name!r} returned {type(verdict).__name__}, not a verdict",
                                    evidence={"returned": repr(verdict)[:200]})

@@ -1,0 +1,157 @@
+"""Red team 75: a Z3 precondition judges a handle's text, while the effect receives the value it stands for.
+
+With a privacy flow, a private field (a contact's IBAN) reaches the model as a handle `«iban:…»`, and
+the model pays by copying the handle into `pay(iban=...)`. The guard chain then checks the proposal's
+arguments as written: `PreconditionGuard` evaluates `not (iban in state.blocked)` on the string
+`"«iban:a1305cfa5583b977»"`, which is in no block list, so the clause holds and the call is allowed.
+Only at commit does `PrivacyFlow.resolve` swap the handle for the IBAN, so the effect pays a blocked
+account: the precondition is false for the arguments the effect ran with.
+
+This breaks the kernel's first promise (README, "Proposal -> verdict -> commit": an action is verified,
+"only then is the effect committed"; Quickstart: "A precondition, checked by Z3's semantics before the
+effect may run"; `vfa/_guard_node.py`: "no gap between the check and the use"). Any negative clause
+(`not in`, `!=`, `len(x) <= n`) over a str argument passes on the 24-character handle whatever the
+value. Nothing in the README says other guards see handles in place of values.
+
+Cause: `GuardNode._commit` resolves handles (`flow.resolve`) only after `verify` ran the chain on
+`proposal.args` (handle form); `PreconditionGuard.check` reads `proposal.args` as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from pydantic import BaseModel
+
+from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source, requires
+from vfa import ALLOW, Agent, EffectJournal, FunctionGuard, effect
+from vfa.testing import ScriptedModel, capture_spans
+
+ME = "me@home.example"
+BLOCKED = "DE89370400440532013000"  # the landlord's account, which the bank has since blocked
+
+
+class Bank(BaseModel):
+    blocked: set[str]
+
+
+def test_a_precondition_is_not_passed_by_a_handle_standing_for_a_value_it_forbids():
+    paid: list[Any] = []
+
+    @privacy_source(private=["iban"], kind="contact")
+    def get_contacts() -> list:
+        """The user's contacts."""
+        return [{"name": "Landlord", "iban": BLOCKED}]
+
+    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
+    @privacy_source()
+    @effect
+    @requires("not (iban in state.blocked)", state=Bank)
+    def pay(iban: str, amount: int) -> str:
+        """Pay an account."""
+        paid.append(iban)
+        return "paid"
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn == 0:
+            return ("get_contacts", {})
+        if turn == 1:  # the model pays the contact it read, by the handle it was shown
+            return ("pay", {"iban": json.loads(messages[-1].content)[0]["iban"], "amount": 10})
+        return "done"
+
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt75")
+    app = Agent(ScriptedModel(rule=rule), [get_contacts, pay], guards=[flow.guard()], flow=flow,
+                world=lambda: Bank(blocked={BLOCKED})).compile()
+    out = app.invoke({"messages": [HumanMessage("pay the landlord 10")]}, {"configurable": {"thread_id": "t"}})
+    tms = {m.name: m for m in out["messages"] if isinstance(m, ToolMessage)}
+    assert "«iban:" in tms["get_contacts"].content  # the model only ever held a handle
+
+    # the world forbids paying BLOCKED: the effect must never receive it
+    assert paid == [], f"pay ran with the blocked account {paid} although its precondition forbids it"
+    # denied, or held for a person (a fix may ask instead): never committed
+    assert "pay" not in tms or tms["pay"].artifact["vfa"]["outcome"] != "committed"
+
+
+def _pay_agent(allowed: set[str], seen: list[Any], paid: list[Any]):
+    @privacy_source(private=["iban"], kind="contact")
+    def get_contacts() -> list:
+        """The user's contacts."""
+        return [{"name": "Landlord", "iban": BLOCKED}]
+
+    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
+    @privacy_source()
+    @effect
+    @requires("iban in state.payees", state=Payees)
+    def pay(iban: str, amount: int) -> str:
+        """Pay an account."""
+        paid.append(iban)
+        return "paid"
+
+    def looks(p: Any, c: Any) -> Any:
+        if p.tool == "pay":
+            seen.append(p.args["iban"])
+        return ALLOW
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn == 0:
+            return ("get_contacts", {})
+        if turn == 1:
+            return ("pay", {"iban": json.loads(messages[-1].content)[0]["iban"], "amount": 10})
+        return "done"
+
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt75")
+    journal = EffectJournal()
+    app = Agent(ScriptedModel(rule=rule), [get_contacts, pay], guards=[flow.guard(), FunctionGuard(looks, name="looks")],
+                flow=flow, world=lambda: Payees(payees=allowed), journal=journal).compile()
+    out = app.invoke({"messages": [HumanMessage("pay the landlord 10")]}, {"configurable": {"thread_id": "t"}})
+    return {m.name: m for m in out["messages"] if isinstance(m, ToolMessage)}, journal
+
+
+class Payees(BaseModel):
+    payees: set[str]
+
+
+def test_every_guard_but_the_privacy_guard_judges_the_value_the_effect_receives():
+    seen: list[Any] = []
+    paid: list[Any] = []
+    tms, _ = _pay_agent({BLOCKED}, seen, paid)
+    # a precondition over the value holds for it (the handle's text is no payee), and a guard of the
+    # developer's own reads the value too: the effect receives what they judged
+    assert tms["pay"].artifact["vfa"]["outcome"] == "committed" and paid == [BLOCKED] and seen == [BLOCKED]
+
+
+def test_what_a_guard_says_of_a_value_is_journaled_and_shown_as_its_handle():
+    seen: list[Any] = []
+    paid: list[Any] = []
+    with capture_spans() as spans:
+        tms, journal = _pay_agent({"DE00000000000000000000"}, seen, paid)
+    assert paid == [] and tms["pay"].artifact["vfa"]["outcome"] == "denied"
+    token = json.loads(tms["get_contacts"].content)[0]["iban"]
+    entries = [e for e in journal.entries("t") if e.call_id == tms["pay"].tool_call_id]
+    written = json.dumps([e.data for e in entries]) + tms["pay"].content + json.dumps(tms["pay"].artifact)
+    written += json.dumps([dict(s.attributes or {}) for s in spans.get_finished_spans()], default=str)
+    assert BLOCKED not in written and BLOCKED.lower() not in written.lower()
+    # the precondition's counterexample names the call's handle where it read the value
+    denied = next(e for e in entries if e.kind == "denied")
+    assert token in json.dumps(denied.data, ensure_ascii=False), denied.data
+
+
+def test_values_are_withheld_wherever_a_verdict_holds_them_and_nowhere_else():
+    from guards._handles import HandleStore
+    from vfa import Label
+
+    store = HandleStore(b"k")
+    lbl = Label(readers=frozenset({ME}), sources=frozenset({"contact"}))
+    amount = store.mint("t", "c", "$.amount", "amount", 10, lbl, "bank#c:amount")
+    record = store.mint("t", "c", "$.who", "who", {"name": "Ann Lee", "iban": BLOCKED}, lbl, "bank#c:who")
+    verdict = {"reason": f"amount 10 over 100 (1.10, 10.5) to Ann Lee at {BLOCKED}", "evidence": {
+        "amount": 10, "limit": 100, "flag": True, "who": {"name": "Ann Lee", "iban": BLOCKED}, "n": 10.0}}
+    out = store.withheld(verdict, [amount, record, "«x:0000000000000000»"], "t")
+    assert out["reason"] == f"amount {amount} over 100 (1.10, 10.5) to {record} at {record}"
+    # a whole value is its handle, a record's too; other numbers (10.0 is no int 10) stay as they are
+    assert out["evidence"] == {"amount": amount, "limit": 100, "flag": True, "who": record, "n": 10.0}
+    assert store.withheld(verdict, [amount], "other-thread") == verdict  # another thread's handles stand for nothing
