@@ -257,22 +257,26 @@ class PrivacyFlow(_Threads, _Results):
                               f"thread after the check); nothing was run")
         return store.resolve(args, thread)
 
-    def values(self, proposal: Proposal) -> dict[str, Any] | None:
-        """The arguments as the effect would receive them (`resolve`), for the guards that judge values
-        rather than labels; None when they hold no handle of the thread (the guards read them as they
-        are: a forged one is the privacy guard's to deny)."""
-        args = proposal.args
+    def values(self, args: Mapping[str, Any], thread_id: str) -> dict[str, Any] | None:
+        """Arguments as the effect would receive them (handles swapped for what they stand for), for the
+        guards that judge values rather than labels (a call's, and those of the thread's commits);
+        None when they hold no handle of the thread (read as they are: a forged one is the privacy
+        guard's to deny)."""
         if not has_marks(args):
             return None
-        store, thread = self.store, proposal.thread_id
-        if not any(store.get(t, thread) is not None for t in store.tokens_in(args, True)):
+        store = self.store
+        if not any(store.get(t, thread_id) is not None for t in store.tokens_in(args, True)):
             return None
-        return store.resolve(args, thread)
+        return store.resolve(args, thread_id)
 
-    def withhold(self, value: Any, proposal: Proposal) -> Any:
-        """`value` (what a guard said of `values`) with every value of the call's handles written as its
-        handle again: journaled, traced and shown as the model wrote the call."""
-        return self.store.withheld(value, self.store.tokens_in(proposal.args), proposal.thread_id)
+    def holds_handles(self, thread_id: str) -> bool:
+        """Whether any handle was minted on the thread (a guard judging values may then quote one)."""
+        return self.store.has_thread(thread_id)
+
+    def withhold(self, value: Any, thread_id: str) -> Any:
+        """`value` (what a guard that judged values said) with every value of the thread's handles
+        written as its handle: journaled, traced and shown as the model holds them."""
+        return self.store.withheld(value, thread_id)
 
     def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         """Label a tool result, put handles in place of its private values, and return what the model sees."""

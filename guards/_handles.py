@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +61,8 @@ class HandleStore:
         """Thread -> its handles in the order they were first minted (`_by_thread`'s values, as a list)."""
         self._place: dict[str, int] = {}
         """Token -> its place in its thread's `_order`."""
+        self._tellings: dict[str, tuple[int, Handle, Any]] = {}
+        """Thread -> (its handle count, its last handle, what `withheld` looks for)."""
         self._lock = threading.Lock()
 
     def digest(self, text: str) -> str:
@@ -104,6 +106,7 @@ class HandleStore:
         with self._lock:
             gone = list(self._by_thread.pop(thread_id, {}))
             self._order.pop(thread_id, None)
+            self._tellings.pop(thread_id, None)
             for token in gone:
                 self._by_token.pop(token, None)
                 self._place.pop(token, None)
@@ -149,32 +152,24 @@ class HandleStore:
             return type(value)(self.resolve(v, thread_id) for v in value)
         return value
 
-    def withheld(self, value: Any, tokens: Iterable[str], thread_id: str) -> Any:
-        """`value` (a guard's verdict as JSON) with every value the tokens' handles stand for written as
-        its token again: what a guard that judged the values says of them, in the form the model
-        wrote. Text is replaced wherever it holds a value's text (a number only where it stands as a
-        whole number, not inside another); a record's or a list's values one by one too."""
-        forms: dict[str, str] = {}
-        whole: list[tuple[Any, str]] = []
-        for t in dict.fromkeys(tokens):
-            h = self.get(t, thread_id)
-            if h is None:
-                continue
-            whole.append((h.value, t))
-            for v in [h.value, *_parts(h.value)]:
-                text = _value_text(v)
-                if text.strip():
-                    forms.setdefault(text, t)
-        if not forms:
+    def withheld(self, value: Any, thread_id: str) -> Any:
+        """`value` (a guard's verdict as JSON, or a text) with every value a handle of the thread stands
+        for written as its token: what a guard that judged values says of them, in the form the model
+        holds them. Text is replaced wherever it holds a value's text (as written, or escaped as a repr
+        or JSON writes it; a number only where it stands whole, not inside another number or a word);
+        a record's or a list's values one by one too."""
+        told = self._telling(thread_id)
+        if told is None:
             return value
-        # longest first: a value holding another is replaced whole
-        pattern = re.compile("|".join(rf"(?<![0-9.]){re.escape(f)}(?![0-9]|\.[0-9])" if _NUMBER.fullmatch(f) else re.escape(f)
-                                      for f in sorted(forms, key=len, reverse=True)))
+        whole, records, pattern, forms = told
 
         def walk(x: Any) -> Any:
-            for v, t in whole:
-                if x.__class__ is v.__class__ and x == v:
-                    return t
+            try:
+                t = whole.get((x.__class__, x))
+            except TypeError:  # unhashable: a record or a list
+                t = next((t for v, t in records if x.__class__ is v.__class__ and x == v), None)
+            if t is not None:
+                return t
             if isinstance(x, str):
                 return pattern.sub(lambda m: forms[m.group(0)], x)
             if isinstance(x, dict):
@@ -184,6 +179,41 @@ class HandleStore:
             return x
 
         return walk(value)
+
+    def _telling(self, thread_id: str) -> tuple[dict[Any, str], list[tuple[Any, str]], re.Pattern[str], dict[str, str]] | None:
+        """What `withheld` looks for on a thread, worked out once per handle count."""
+        with self._lock:
+            order = list(self._order.get(thread_id, ()))
+            kept = self._tellings.get(thread_id)
+        if not order:
+            return None
+        if kept is not None and kept[0] == len(order) and kept[1] is order[-1]:
+            return kept[2]
+        whole: dict[Any, str] = {}
+        records: list[tuple[Any, str]] = []
+        forms: dict[str, str] = {}
+        for h in order:
+            try:
+                whole.setdefault((h.value.__class__, h.value), h.token)
+            except TypeError:
+                records.append((h.value, h.token))
+            for v in [h.value, *_parts(h.value)]:
+                text = _value_text(v)
+                written = [text, repr(text)[1:-1], json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]] \
+                    if isinstance(v, str) else [text]
+                for f in written:
+                    if f.strip():
+                        forms.setdefault(f, h.token)
+        if not forms and not whole and not records:
+            return None
+        # longest first: a value holding another is replaced whole
+        pattern = re.compile("|".join(rf"(?<![\w.]){re.escape(f)}(?!\w|\.[0-9])" if _NUMBER.fullmatch(f) else re.escape(f)
+                                      for f in sorted(forms, key=len, reverse=True)) or "(?!)")
+        told = (whole, records, pattern, forms)
+        with self._lock:
+            if thread_id in self._by_thread:  # not forgotten meanwhile
+                self._tellings[thread_id] = (len(order), order[-1], told)
+        return told
 
     def __len__(self) -> int:
         return len(self._by_token)

@@ -150,8 +150,8 @@ def test_values_are_withheld_wherever_a_verdict_holds_them_and_nowhere_else():
     record = store.mint("t", "c", "$.who", "who", {"name": "Ann Lee", "iban": BLOCKED}, lbl, "bank#c:who")
     verdict = {"reason": f"amount 10 over 100 (1.10, 10.5) to Ann Lee at {BLOCKED}", "evidence": {
         "amount": 10, "limit": 100, "flag": True, "who": {"name": "Ann Lee", "iban": BLOCKED}, "n": 10.0}}
-    out = store.withheld(verdict, [amount, record, "«x:0000000000000000»"], "t")
+    out = store.withheld(verdict, "t")
     assert out["reason"] == f"amount {amount} over 100 (1.10, 10.5) to {record} at {record}"
     # a whole value is its handle, a record's too; other numbers (10.0 is no int 10) stay as they are
     assert out["evidence"] == {"amount": amount, "limit": 100, "flag": True, "who": record, "n": 10.0}
-    assert store.withheld(verdict, [amount], "other-thread") == verdict  # another thread's handles stand for nothing
+    assert store.withheld(verdict, "other-thread") == verdict  # another thread's handles stand for nothing

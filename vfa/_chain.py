@@ -8,8 +8,8 @@ import contextvars
 import inspect
 import threading
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from ._guard import GuardContext
 from ._journal import _is_bubble_up  # interrupts pass through guards untouched
@@ -122,13 +122,16 @@ class GuardChain:
         return cached
 
     def verify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = (), *,
-               values: Proposal | None = None) -> ChainResult:
+               values: Proposal | None = None, withhold: Callable[[Any], Any] | None = None) -> ChainResult:
         """Run the applicable guards on one proposal and return the deciding verdict and all decisions.
 
         `values`: the proposal with its handles swapped for what they stand for (what the effect would
         receive), judged by every guard but those that read handles (`reads_handles = True`: a privacy
-        guard); None when it holds no handle.
+        guard); None when it holds no handle. `withhold`: what such a guard says (its verdict as JSON,
+        or a text) with those values written as their handles again, applied before anything is cut
+        or kept.
         """
+        judged = None if values is None else _Judged(values, withhold or (lambda data: data))
         segments = self._plan(proposal.tool, extra)[1]
         if not segments:
             return ChainResult(ALLOW, [])
@@ -136,24 +139,24 @@ class GuardChain:
         # Consecutive guards of one kind run together: inline ones in this thread, budgeted ones
         # on one worker, so a chain costs at most one thread handoff per run of budgeted guards.
         for segment, budgets in segments:
-            timed_out = self._run_inline(segment, proposal, context, decisions, values) if budgets[0] is None else \
-                self._run_isolated(segment, budgets, proposal, context, decisions, values)
+            timed_out = self._run_inline(segment, proposal, context, decisions, judged) if budgets[0] is None else \
+                self._run_isolated(segment, budgets, proposal, context, decisions, judged)
             if timed_out or decisions[-1].verdict.kind in ("deny", "repair"):
                 break
         return self._outcome(decisions)
 
     def _run_inline(self, guards: list[Any], proposal: Proposal, context: GuardContext,
-                    decisions: list[Decision], values: Proposal | None = None) -> bool:
+                    decisions: list[Decision], judged: _Judged | None = None) -> bool:
         """Run guards in this thread; never times out (inline guards have no budget)."""
-        self._run_each(guards, proposal, context, decisions, None, values)
+        self._run_each(guards, proposal, context, decisions, None, judged)
         return False
 
     def _run_isolated(self, guards: list[Any], budgets: list[float], proposal: Proposal, context: GuardContext,
-                      decisions: list[Decision], values: Proposal | None = None) -> bool:
+                      decisions: list[Decision], judged: _Judged | None = None) -> bool:
         """Run guards on a worker with a deadline each; True if one overran (its deny is appended)."""
         run = _Run()
         ctx = contextvars.copy_context()  # guards see the caller's context (LangGraph config, spans)
-        _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run, values)
+        _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run, judged)
         with run.cond:
             while not run.done:
                 index, started = run.position
@@ -176,9 +179,9 @@ class GuardChain:
         return False
 
     async def averify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = (), *,
-                      values: Proposal | None = None) -> ChainResult:
+                      values: Proposal | None = None, withhold: Callable[[Any], Any] | None = None) -> ChainResult:
         """Async twin of `verify`: the same chain, awaited without blocking the event loop."""
-        return await asyncio.to_thread(self.verify, proposal, context, extra, values=values)
+        return await asyncio.to_thread(self.verify, proposal, context, extra, values=values, withhold=withhold)
 
     def _budget(self, g: Any) -> float | None:
         """A guard's time budget; None means it runs inline, in the caller's thread, without one."""
@@ -188,18 +191,18 @@ class GuardChain:
         return self.timeout_s if t is None else t
 
     def _run_guards(self, guards: list[Any], proposal: Proposal, context: GuardContext, run: _Run,
-                    values: Proposal | None) -> None:
+                    judged: _Judged | None) -> None:
         try:
-            self._run_each(guards, proposal, context, run.decisions, run, values)
+            self._run_each(guards, proposal, context, run.decisions, run, judged)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, re-raised there
             run.finish(exc)
         else:
             run.finish()
 
     def _run_each(self, guards: list[Any], proposal: Proposal, context: GuardContext, decisions: list[Decision],
-                  run: _Run | None = None, values: Proposal | None = None) -> None:
+                  run: _Run | None = None, judged: _Judged | None = None) -> None:
         """Run guards in order into `decisions`; `run`: the worker's progress, watched by the caller;
-        `values`: see `verify`."""
+        `judged`: see `verify`."""
         clock = time.perf_counter
         for i, g in enumerate(guards):
             t0 = clock()
@@ -208,19 +211,26 @@ class GuardChain:
                     return
                 run.move(i, t0)
             name = _guard_name(g)
+            told = None if judged is None or getattr(g, "reads_handles", False) else judged.withhold
+            built = True  # a denial made here from what the guard gave: its text is withheld as it is made
             try:
-                verdict = _call_guard(g, proposal if values is None or getattr(g, "reads_handles", False) else values,
-                                      context)
-                if not isinstance(verdict, _VERDICT_TYPES):
+                verdict = _call_guard(g, proposal if told is None else judged.proposal, context)
+                built = not isinstance(verdict, _VERDICT_TYPES)
+                if built:
+                    shown = repr(verdict) if told is None else _told(told, repr(verdict))  # withheld whole, then cut
                     verdict = Deny(reason=f"guard {name!r} returned {type(verdict).__name__}, not a verdict",
-                                   evidence={"returned": repr(verdict)[:200]})
+                                   evidence={"returned": shown[:200]})
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
                 if _is_bubble_up(exc) or not isinstance(exc, Exception):
                     raise
-                verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {exc}",
-                               evidence={"error": type(exc).__name__, "message": str(exc)[:500]})
-            if verdict.kind != "allow" and not verdict.guard:
-                verdict = verdict.model_copy(update={"guard": name})
+                message = str(exc) if told is None else _told(told, str(exc))
+                verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {message}",
+                               evidence={"error": type(exc).__name__, "message": message[:500]})
+            if verdict.kind != "allow":
+                if not verdict.guard:
+                    verdict = verdict.model_copy(update={"guard": name})
+                if told is not None and not built:
+                    verdict = _withheld(verdict, told)
             # validated in C (a verdict instance is taken as it is): fewer interpreter steps than model_construct
             decisions.append(Decision(guard=name, verdict=verdict, latency_s=clock() - t0))
             if verdict.kind in ("deny", "repair"):
@@ -233,6 +243,44 @@ class GuardChain:
             if d.verdict.kind != "allow" and severity(d.verdict) > severity(best):
                 best = d.verdict
         return ChainResult(best, decisions)
+
+
+class _Judged(NamedTuple):
+    """A proposal as its effect would receive it, and how what a guard says of it is told (`verify`)."""
+
+    proposal: Proposal
+    withhold: Callable[[Any], Any]
+
+
+def _withheld(verdict: Any, withhold: Callable[[Any], Any]) -> Any:
+    """A verdict given on values, told with them withheld (its evidence read as JSON, anything JSON
+    cannot hold by its repr, so that no object carries a value past `withhold`); a denial when it
+    cannot be told so (fail closed)."""
+    try:
+        return type(verdict).model_validate(withhold(_jsonable(verdict.model_dump())))
+    except Exception as exc:  # noqa: BLE001 - withheld whole rather than told in clear
+        return Deny(guard=verdict.guard, reason=f"guard {verdict.guard!r} gave a verdict ({verdict.kind}) on the values "
+                    f"of the call's handles that could not be told without them ({type(exc).__name__}); it is withheld")
+
+
+def _told(withhold: Callable[[Any], Any], text: str) -> str:
+    try:
+        return withhold(text)
+    except Exception as exc:  # noqa: BLE001 - withheld whole rather than told in clear
+        return f"<withheld: it could not be told without the values the guard judged ({type(exc).__name__})>"
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or value.__class__ in (str, int, float, bool):
+        return value
+    if isinstance(value, dict):
+        return {k if k.__class__ is str else repr(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    try:
+        return repr(value)
+    except Exception:  # noqa: BLE001 - a hostile __repr__: shown as its type
+        return f"<a {type(value).__name__} that cannot be shown>"
 
 
 def _call_guard(g: Any, proposal: Proposal, context: GuardContext) -> Any:

@@ -40,7 +40,7 @@ from ._journal import (
     with_reprs,
 )
 from ._labels import Label
-from ._proposal import Proposal
+from ._proposal import CommitRecord, Proposal
 from ._tools import RESULT_SHAPE, ArgumentError, ToolSpec, as_validated
 from ._verdict import Allow, Decision, Deny, Escalate, Repair
 
@@ -403,49 +403,52 @@ class GuardNode(RunnableCallable):
         context = GuardContext(
             state=state if isinstance(state, Mapping) else {"state": state},
             world=self._world(state), tool=spec, thread_id=proposal.thread_id, journal=self.journal,
-            load_history=lambda: self.journal.committed(proposal.thread_id))
+            load_history=lambda: self._history(proposal.thread_id))
         values = self._values(proposal)
         if isinstance(values, Deny):
             result = ChainResult(values, [Decision(guard=values.guard, verdict=values, latency_s=0.0)])
         elif values is None:
             result = self.chain.verify(proposal, context, spec.guards)
-        else:  # judged on what the effect would receive; told as the model wrote it
-            result = self._withheld(proposal, self.chain.verify(proposal, context, spec.guards, values=values))
+        else:  # judged on what the effect would receive (the history too); told as the model holds it
+            thread = proposal.thread_id
+            result = self.chain.verify(proposal, context, spec.guards, values=values,
+                                       withhold=lambda data: self.flow.withhold(data, thread))
         _tracing.record_decisions(result.decisions, proposal.tool, proposal.call_id)
         return result
 
     def _values(self, proposal: Proposal) -> Proposal | Deny | None:
         """The proposal as its effect would receive it, handles swapped for what they stand for, for the
         guards that judge values (a precondition must hold for the value the effect is given, not for
-        a handle's text); None without a handle; a denial when the flow cannot say (fail closed)."""
-        values = getattr(self.flow, "values", None)
+        a handle's text); the proposal itself when it holds none but the thread has some (a guard may
+        quote one from the history); None when the thread has none; a denial when the flow cannot say
+        (fail closed)."""
+        flow = self.flow
+        values = getattr(flow, "values", None)
         if values is None:
             return None
         try:
-            args = values(proposal)
+            args = values(proposal.args, proposal.thread_id)
+            if args is None:  # judged as written; told without the values of the thread's handles
+                return proposal if flow.holds_handles(proposal.thread_id) else None
         except Exception as exc:
             if _is_bubble_up(exc):
                 raise
             return Deny(guard="flow", reason=f"the values of {proposal.tool}'s handles could not be read for its "
                         f"guards ({type(exc).__name__}); nothing was run")
-        return None if args is None else proposal.model_copy(update={"args": args})
+        return proposal.model_copy(update={"args": args})
 
-    def _withheld(self, proposal: Proposal, result: ChainResult) -> ChainResult:
-        """`result` with what its guards said of the values written as the call's handles again: the
-        journal, the spans and the model read the call's handles, never what they stand for."""
-        decisions: list[Decision] = []
-        verdicts: dict[int, Any] = {}
-        for d in result.decisions:
-            v = d.verdict
-            if v.kind != "allow":
-                try:
-                    data = v.model_dump(mode="json")
-                except Exception:  # noqa: BLE001 - evidence JSON cannot hold: read as it is
-                    data = v.model_dump()
-                v = verdicts[id(d.verdict)] = type(v).model_validate(self.flow.withhold(data, proposal))
-                d = Decision(guard=d.guard, verdict=v, latency_s=d.latency_s)
-            decisions.append(d)
-        return ChainResult(verdicts.get(id(result.verdict), result.verdict), decisions)
+    def _history(self, thread_id: str) -> list[CommitRecord]:
+        """The thread's commits, for guards; with a flow, their arguments as the effects received them
+        (a guard comparing a call's values with earlier ones must read both alike)."""
+        records = self.journal.committed(thread_id)
+        values = getattr(self.flow, "values", None)
+        if values is None:
+            return records
+        out = []
+        for r in records:
+            args = values(r.args, thread_id)
+            out.append(r if args is None else r.model_copy(update={"args": args}))
+        return out
 
     def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], execute: Execute, *,
                 restart: bool = False, questions: Questions | None = None) -> ToolMessage:
