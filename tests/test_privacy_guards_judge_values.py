@@ -34,12 +34,13 @@ BLOCKED = "DE89370400440532013000"  # the landlord's account, which the bank has
 
 
 class Bank(BaseModel):
-    blocked: set[str]
+    blocked: set[str] = set()
+    payees: set[str] = set()
 
 
-def test_a_precondition_is_not_passed_by_a_handle_standing_for_a_value_it_forbids():
-    paid: list[Any] = []
-
+def _pay_agent(precondition: str, bank: Bank, seen: list[Any], paid: list[Any]):
+    """An agent that reads a contact (its IBAN handled) and pays it by the handle it was shown; `pay`
+    holds `precondition` over `bank`, and a guard of the developer's own notes the IBAN it reads."""
     @privacy_source(private=["iban"], kind="contact")
     def get_contacts() -> list:
         """The user's contacts."""
@@ -48,43 +49,7 @@ def test_a_precondition_is_not_passed_by_a_handle_standing_for_a_value_it_forbid
     @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
     @privacy_source()
     @effect
-    @requires("not (iban in state.blocked)", state=Bank)
-    def pay(iban: str, amount: int) -> str:
-        """Pay an account."""
-        paid.append(iban)
-        return "paid"
-
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_contacts", {})
-        if turn == 1:  # the model pays the contact it read, by the handle it was shown
-            return ("pay", {"iban": json.loads(messages[-1].content)[0]["iban"], "amount": 10})
-        return "done"
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt75")
-    app = Agent(ScriptedModel(rule=rule), [get_contacts, pay], guards=[flow.guard()], flow=flow,
-                world=lambda: Bank(blocked={BLOCKED})).compile()
-    out = app.invoke({"messages": [HumanMessage("pay the landlord 10")]}, {"configurable": {"thread_id": "t"}})
-    tms = {m.name: m for m in out["messages"] if isinstance(m, ToolMessage)}
-    assert "«iban:" in tms["get_contacts"].content  # the model only ever held a handle
-
-    # the world forbids paying BLOCKED: the effect must never receive it
-    assert paid == [], f"pay ran with the blocked account {paid} although its precondition forbids it"
-    # denied, or held for a person (a fix may ask instead): never committed
-    assert "pay" not in tms or tms["pay"].artifact["vfa"]["outcome"] != "committed"
-
-
-def _pay_agent(allowed: set[str], seen: list[Any], paid: list[Any]):
-    @privacy_source(private=["iban"], kind="contact")
-    def get_contacts() -> list:
-        """The user's contacts."""
-        return [{"name": "Landlord", "iban": BLOCKED}]
-
-    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
-    @privacy_source()
-    @effect
-    @requires("iban in state.payees", state=Payees)
+    @requires(precondition, state=Bank)
     def pay(iban: str, amount: int) -> str:
         """Pay an account."""
         paid.append(iban)
@@ -99,26 +64,33 @@ def _pay_agent(allowed: set[str], seen: list[Any], paid: list[Any]):
         turn = sum(isinstance(m, AIMessage) for m in messages)
         if turn == 0:
             return ("get_contacts", {})
-        if turn == 1:
+        if turn == 1:  # the model pays the contact it read, by the handle it was shown
             return ("pay", {"iban": json.loads(messages[-1].content)[0]["iban"], "amount": 10})
         return "done"
 
     flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt75")
     journal = EffectJournal()
     app = Agent(ScriptedModel(rule=rule), [get_contacts, pay], guards=[flow.guard(), FunctionGuard(looks, name="looks")],
-                flow=flow, world=lambda: Payees(payees=allowed), journal=journal).compile()
+                flow=flow, world=lambda: bank, journal=journal).compile()
     out = app.invoke({"messages": [HumanMessage("pay the landlord 10")]}, {"configurable": {"thread_id": "t"}})
     return {m.name: m for m in out["messages"] if isinstance(m, ToolMessage)}, journal
 
 
-class Payees(BaseModel):
-    payees: set[str]
+def test_a_precondition_is_not_passed_by_a_handle_standing_for_a_value_it_forbids():
+    paid: list[Any] = []
+    tms, _ = _pay_agent("not (iban in state.blocked)", Bank(blocked={BLOCKED}), [], paid)
+    assert "«iban:" in tms["get_contacts"].content  # the model only ever held a handle
+
+    # the world forbids paying BLOCKED: the effect must never receive it
+    assert paid == [], f"pay ran with the blocked account {paid} although its precondition forbids it"
+    # denied, or held for a person (a fix may ask instead): never committed
+    assert "pay" not in tms or tms["pay"].artifact["vfa"]["outcome"] != "committed"
 
 
 def test_every_guard_but_the_privacy_guard_judges_the_value_the_effect_receives():
     seen: list[Any] = []
     paid: list[Any] = []
-    tms, _ = _pay_agent({BLOCKED}, seen, paid)
+    tms, _ = _pay_agent("iban in state.payees", Bank(payees={BLOCKED}), seen, paid)
     # a precondition over the value holds for it (the handle's text is no payee), and a guard of the
     # developer's own reads the value too: the effect receives what they judged
     assert tms["pay"].artifact["vfa"]["outcome"] == "committed" and paid == [BLOCKED] and seen == [BLOCKED]
@@ -128,7 +100,7 @@ def test_what_a_guard_says_of_a_value_is_journaled_and_shown_as_its_handle():
     seen: list[Any] = []
     paid: list[Any] = []
     with capture_spans() as spans:
-        tms, journal = _pay_agent({"DE00000000000000000000"}, seen, paid)
+        tms, journal = _pay_agent("iban in state.payees", Bank(payees={"DE00000000000000000000"}), seen, paid)
     assert paid == [] and tms["pay"].artifact["vfa"]["outcome"] == "denied"
     token = json.loads(tms["get_contacts"].content)[0]["iban"]
     entries = [e for e in journal.entries("t") if e.call_id == tms["pay"].tool_call_id]
