@@ -231,6 +231,8 @@ class GuardChain:
                     verdict = verdict.model_copy(update={"guard": name})
                 if told is not None and not built:
                     verdict = _withheld(verdict, told)
+                elif verdict.evidence:
+                    verdict = _plain_evidence(verdict)
             # validated in C (a verdict instance is taken as it is): fewer interpreter steps than model_construct
             decisions.append(Decision(guard=name, verdict=verdict, latency_s=clock() - t0))
             if verdict.kind in ("deny", "repair"):
@@ -261,6 +263,27 @@ def _withheld(verdict: Any, withhold: Callable[[Any], Any]) -> Any:
     except Exception as exc:  # noqa: BLE001 - withheld whole rather than told in clear
         return Deny(guard=verdict.guard, reason=f"guard {verdict.guard!r} gave a verdict ({verdict.kind}) on the values "
                     f"of the call's handles that could not be told without them ({type(exc).__name__}); it is withheld")
+
+
+def _plain_evidence(verdict: Any) -> Any:
+    """A verdict whose evidence JSON can hold: anything else in it is written as its repr, so a guard
+    that puts an object in its evidence still denies (or asks) instead of failing the journal's write."""
+    evidence = verdict.evidence
+    if _is_plain(evidence):  # the usual case: kept as it is
+        return verdict
+    return verdict.model_copy(update={"evidence": _jsonable(evidence)})
+
+
+def _is_plain(value: Any) -> bool:
+    """Whether JSON holds `value` as it is (exact types only: a subclass may serialise otherwise)."""
+    cls = value.__class__
+    if value is None or cls in (str, int, float, bool):
+        return True
+    if cls is dict:
+        return all(k.__class__ is str and _is_plain(v) for k, v in value.items())
+    if cls is list:
+        return all(_is_plain(v) for v in value)
+    return False
 
 
 def _told(withhold: Callable[[Any], Any], text: str) -> str:
