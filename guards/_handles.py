@@ -171,7 +171,7 @@ class HandleStore:
             if t is not None:
                 return t
             if isinstance(x, str):
-                return pattern.sub(lambda m: forms[m.group(0)], x)
+                return _written_over(x, pattern, forms)
             if isinstance(x, dict):
                 return {walk(k): walk(v) for k, v in x.items()}
             if isinstance(x, (list, tuple)):
@@ -207,8 +207,10 @@ class HandleStore:
         if not forms and not whole and not records:
             return None
         # longest first: a value holding another is replaced whole
-        pattern = re.compile("|".join(rf"(?<![\w.]){re.escape(f)}(?!\w|\.[0-9])" if _NUMBER.fullmatch(f) else re.escape(f)
-                                      for f in sorted(forms, key=len, reverse=True)) or "(?!)")
+        # found at every place one begins (a lookahead), so that values overlapping in a text are all covered
+        pattern = re.compile("(?=(" + "|".join(rf"(?<![\w.]){re.escape(f)}(?!\w|\.[0-9])" if _NUMBER.fullmatch(f)
+                                               else re.escape(f) for f in sorted(forms, key=len, reverse=True)) + "))"
+                             if forms else "(?!)")
         told = (whole, records, pattern, forms)
         with self._lock:
             if thread_id in self._by_thread:  # not forgotten meanwhile
@@ -319,3 +321,32 @@ def _has_marks(value: Any) -> bool:
     if isinstance(value, (list, tuple, set, frozenset)):
         return any(_has_marks(v) for v in value)
     return False
+
+
+def _written_over(text: str, pattern: re.Pattern[str], forms: dict[str, str]) -> str:
+    """`text` with each stretch that holds a value's form written as its token; values that overlap
+    (``AB12`` and ``12CD`` in ``AB12CD``) make one stretch, written as both tokens, so that no part of
+    either is left in clear; a form inside a stretch already covered adds nothing."""
+    out: list[str] = []
+    at = 0  # end of what is written
+    end = -1  # end of the stretch being covered
+    tokens: list[str] = []
+    for m in pattern.finditer(text):
+        found = m.group(1)
+        start, stop = m.start(), m.start() + len(found)
+        if start < end:  # within or over the stretch: it grows, and names this value too if it goes past it
+            if stop > end:
+                end = stop
+                if forms[found] not in tokens:
+                    tokens.append(forms[found])
+            continue
+        if tokens:
+            out.append("".join(tokens))
+            at = end
+        out.append(text[at:start])
+        tokens, end = [forms[found]], stop
+    if not tokens:
+        return text
+    out.append("".join(tokens))
+    out.append(text[end:])
+    return "".join(out)

@@ -127,3 +127,20 @@ def test_values_are_withheld_wherever_a_verdict_holds_them_and_nowhere_else():
     # a whole value is its handle, a record's too; other numbers (10.0 is no int 10) stay as they are
     assert out["evidence"] == {"amount": amount, "limit": 100, "flag": True, "who": record, "n": 10.0}
     assert store.withheld(verdict, "other-thread") == verdict  # another thread's handles stand for nothing
+
+
+def test_values_overlapping_in_a_text_are_withheld_with_no_part_left_in_clear():
+    """Red team 76: `AB12` and `12CD` both private, a guard writes `AB12CD`: each part is withheld."""
+    from guards._handles import HandleStore
+    from vfa import Label
+
+    store = HandleStore(b"k")
+    lbl = Label(readers=frozenset({ME}), sources=frozenset({"contact"}))
+    first = store.mint("t", "c", "$.a", "code", "AB12", lbl, "bank#c:a")
+    second = store.mint("t", "c", "$.b", "code", "12CD", lbl, "bank#c:b")
+    inner = store.mint("t", "c", "$.c", "code", "B1", lbl, "bank#c:c")
+    out = store.withheld({"reason": "codes AB12CD, then 12CD and AB12 apart; xB1x"}, "t")
+    assert out == {"reason": f"codes {first}{second}, then {second} and {first} apart; x{inner}x"}
+    # a value inside one already covered adds nothing: the whole is one handle, as before
+    assert store.withheld("AB12 paid", "t") == f"{first} paid"
+    assert store.withheld("nothing private here", "t") == "nothing private here"
