@@ -34,3 +34,41 @@ def test_demo_runs_offline_and_shows_allow_repair_escalation(tmp_path):
 def test_journal_of_a_missing_file_is_a_clear_error(tmp_path):
     proc = vfa("journal", "nope.db", cwd=tmp_path)
     assert proc.returncode == 2 and "no journal at nope.db" in proc.stderr
+
+
+def test_a_second_demo_keeps_the_ledger_its_commits_left_and_does_not_run_a_finished_thread_again(tmp_path):
+    first = vfa("demo", "--dir", "out", "--yes", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "model: Done: sent 100 to landlord (rent); sent 100 to alice" in first.stdout
+    again = vfa("demo", "--dir", "out", "--yes", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "already ran on thread 'demo'" in again.stdout and "balance is 90" in again.stdout
+    assert "propose" not in again.stdout
+    # a new thread runs on the world the first one left: 90 cannot pay the rent of 100
+    other = vfa("demo", "--dir", "out", "--yes", "--thread", "two", cwd=tmp_path)
+    assert other.returncode == 0, other.stderr
+    assert "(balance 90)" in other.stdout and "amount 100 exceeds balance 90" in other.stdout
+    assert "model: Stopped: transfer denied by guard 'within_balance'" in other.stdout
+    journal = EffectJournal(tmp_path / "out" / "journal.db")
+    assert [r.args["to"] for r in journal.committed("demo")] == ["landlord", "alice", "bob"]
+    assert journal.committed("two") == []
+    assert json.loads((tmp_path / "out" / "ledger.json").read_text())["balance"] == 90
+
+
+def test_a_demo_stopped_at_its_question_goes_on_from_there(tmp_path):
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from vfa._demo import build_demo_agent
+
+    workdir = tmp_path / "out"
+    workdir.mkdir()
+    agent, ledger = build_demo_agent(workdir)
+    with SqliteSaver.from_conn_string(str(workdir / "checkpoints.db")) as saver:
+        out = agent.compile(checkpointer=saver).invoke(
+            {"messages": [("user", "pay the bills")]}, {"configurable": {"thread_id": "demo"}})
+    assert "'bob' is a new payee" in out["__interrupt__"][0].value["question"] and ledger.balance == 100
+    proc = vfa("demo", "--dir", "out", "--yes", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "waits for an answer" in proc.stdout and "! person answers: approve" in proc.stdout
+    assert "committed transfer -> \"sent 10 to bob (coffee); balance 90\"" in proc.stdout
+    assert [r.args["to"] for r in EffectJournal(workdir / "journal.db").committed("demo")] == ["landlord", "alice", "bob"]

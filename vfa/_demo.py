@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,12 +21,24 @@ __all__ = ["Ledger", "build_demo_agent"]
 
 
 class Ledger:
-    """The demo's world: a balance, known payees and a per-transfer limit."""
+    """The demo's world: a balance, known payees and a per-transfer limit; kept in `path` if given, so
+    that a later run sees what earlier runs' commits did, as the journal does."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
         self.balance = 300
         self.payees = {"landlord", "alice"}
         self.limit = 100
+        if path is not None and path.exists():
+            kept = json.loads(path.read_text())
+            self.balance, self.payees, self.limit = int(kept["balance"]), set(kept["payees"]), int(kept["limit"])
+
+    def save(self) -> None:
+        """Write the ledger to its file (whole or not at all: a crash leaves the last saved one)."""
+        if self.path is not None:
+            partial = self.path.with_name(self.path.name + ".partial")
+            partial.write_text(json.dumps(self.snapshot()))
+            os.replace(partial, self.path)
 
     def snapshot(self) -> dict[str, Any]:
         """What guards see of the world."""
@@ -42,6 +55,7 @@ def _policy_model(messages: list[Any]) -> Any:
         denied = next(m for m in reversed(messages) if isinstance(m, AIMessage)).tool_calls[0]
         if room:  # follow the guard's evidence: propose the same payment, cut to the limit
             return ("transfer", {**denied["args"], "amount": room, "memo": denied["args"]["memo"] + ", first part"})
+        return f"Stopped: {last.content}"  # a denial with nothing to repair ends the plan; the person is told why
     plan = [
         ("get_balance", {}),
         ("transfer", {"to": "landlord", "amount": 100, "memo": "rent"}),
@@ -51,12 +65,14 @@ def _policy_model(messages: list[Any]) -> Any:
     ]
     if turn < len(plan) and plan[turn] is not None:
         return plan[turn]
-    return "Done: rent paid; alice paid up to the per-transfer limit; bob paid after your approval."
+    sent = [str(m.content).split(";")[0] for m in messages if isinstance(m, ToolMessage) and m.name == "transfer"
+            and m.status != "error"]
+    return "Done: " + ("; ".join(sent) if sent else "nothing was sent") + "."
 
 
 def build_demo_agent(workdir: Path) -> tuple[Agent, Ledger]:
     """The agent `vfa demo` runs, with its journal in `workdir`."""
-    ledger = Ledger()
+    ledger = Ledger(workdir / "ledger.json")
 
     def get_balance() -> dict[str, Any]:
         """Read the current balance and known payees."""
@@ -67,6 +83,7 @@ def build_demo_agent(workdir: Path) -> tuple[Agent, Ledger]:
         """Send `amount` to payee `to`."""
         ledger.balance -= amount
         ledger.payees.add(to)
+        ledger.save()
         return f"sent {amount} to {to} ({memo}); balance {ledger.balance}"
 
     @guard

@@ -27,12 +27,24 @@ def _demo(args: argparse.Namespace) -> int:
     with SqliteSaver.from_conn_string(str(workdir / "checkpoints.db")) as saver:
         app = agent.compile(checkpointer=saver)
         config = {"configurable": {"thread_id": thread}}
+        state = app.get_state(config)
+        if state.values.get("messages") and not state.interrupts:
+            print(f"the demo already ran on thread {thread!r} in {workdir}; the ledger's balance is {ledger.balance}.\n"
+                  f"See what it did with `vfa journal {workdir / 'journal.db'}`; run it again on a new thread with "
+                  f"`vfa demo --dir {workdir} --thread NAME`, or remove {workdir} to start over.")
+            return 0
         payload: object = {"messages": [("user", "Pay the rent (100) and alice for dinner (80), then bob 10 for coffee.")]}
+        if state.interrupts:  # a run stopped at a question: it is asked again, and the run goes on from there
+            print(f"thread {thread!r} waits for an answer; going on from there\n")
+            for question in state.interrupts:
+                print(f"  ? person asked: {question.value['question']}")
+            payload = None
         while True:
-            for update in app.stream(payload, config, stream_mode="updates"):
-                seen = print_new(agent.journal, thread, seen, print)
-                for question in update.get("__interrupt__", ()):
-                    print(f"  ? person asked: {question.value['question']}")
+            if payload is not None:
+                for update in app.stream(payload, config, stream_mode="updates"):
+                    seen = print_new(agent.journal, thread, seen, print)
+                    for question in update.get("__interrupt__", ()):
+                        print(f"  ? person asked: {question.value['question']}")
             state = app.get_state(config)
             if not state.interrupts:
                 break
