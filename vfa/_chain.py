@@ -223,7 +223,7 @@ class GuardChain:
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
                 if _is_bubble_up(exc) or not isinstance(exc, Exception):
                     raise
-                message = str(exc) if told is None else _told(told, str(exc))
+                message = _message_of(exc) if told is None else _told(told, _message_of(exc))
                 verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {message}",
                                evidence={"error": type(exc).__name__, "message": message[:500]})
             if verdict.kind != "allow":
@@ -284,6 +284,14 @@ def _is_plain(value: Any) -> bool:
     if cls is list:
         return all(_is_plain(v) for v in value)
     return False
+
+
+def _message_of(exc: Exception) -> str:
+    """An exception's text; its type's name when its `__str__` itself raises (a guard's own error class)."""
+    try:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - the guard still denies, by what it raised
+        return f"<a {type(exc).__name__} whose text cannot be read>"
 
 
 def _told(withhold: Callable[[Any], Any], text: str) -> str:

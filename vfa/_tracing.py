@@ -69,8 +69,15 @@ def span(name: str, attributes: dict[str, Any]) -> Iterator[Any]:
     if tracer is None:
         yield None
         return
-    with tracer.start_as_current_span(name, attributes=_clean(attributes)) as s:
-        yield s
+    # an exception's message and stack may quote what a tool was given (the values behind handles, a
+    # tool's own question): a span records an exception by its type only
+    with tracer.start_as_current_span(name, attributes=_clean(attributes), record_exception=False,
+                                      set_status_on_exception=False) as s:
+        try:
+            yield s
+        except BaseException as exc:
+            _record_failure(s, exc)
+            raise
 
 
 def start_detached(name: str, attributes: dict[str, Any]) -> tuple[Any, Any] | None:
@@ -101,9 +108,19 @@ def attached(ctx: Any) -> Iterator[None]:
 def end_span(span: Any, error: BaseException | None = None) -> None:
     """End a detached span, marking it failed when the run raised."""
     if error is not None and not isinstance(error, GeneratorExit):
-        span.record_exception(error)
-        span.set_status(trace.Status(trace.StatusCode.ERROR, type(error).__name__))
+        _record_failure(span, error)
     span.end()
+
+
+def _record_failure(span: Any, exc: BaseException) -> None:
+    """Mark a span failed by the exception's type, never its message; a pause (LangGraph's interrupt,
+    raised through the span to reach the graph) is no failure."""
+    kind = type(exc)
+    if any(c.__name__ == "GraphBubbleUp" for c in kind.__mro__):
+        span.set_attribute("vfa.paused", True)
+        return
+    span.add_event("exception", {"exception.type": f"{kind.__module__}.{kind.__qualname__}"})
+    span.set_status(trace.Status(trace.StatusCode.ERROR, kind.__name__))
 
 
 def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
