@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
+import math
 import typing
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretBytes, SecretStr, ValidationError, create_model
@@ -181,7 +183,13 @@ class ToolSpec:
                 f"{'.'.join(map(str, e['loc'])) or '(arguments)'}: {e['msg']}" for e in exc.errors()[:5]
             )
             raise ArgumentError(f"invalid arguments for {self.name!r}: {problems}") from None
-        return {f: getattr(model, f) for f in self._fields}
+        args = {f: getattr(model, f) for f in self._fields}
+        for name, value in args.items():
+            where = _nonfinite(value, name)
+            if where is not None:  # a NaN passes every `>` check a guard makes: no tool is given one
+                raise ArgumentError(f"invalid arguments for {self.name!r}: {where}: a number must be finite "
+                                    "(not NaN or infinite)")
+        return args
 
     def dump(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """Validated arguments as JSON values holding all the tool can read of them (`json_value`): what a
@@ -198,6 +206,33 @@ class ToolSpec:
 
     def __repr__(self) -> str:
         return f"ToolSpec({self.name!r}, effect={self.is_effect})"
+
+
+def _nonfinite(value: Any, where: str, depth: int = 0) -> str | None:
+    """Where a NaN or an infinity lies in a validated argument (a float, a Decimal, in a list, a
+    mapping or a model), or None."""
+    cls = value.__class__
+    if cls is str or cls is int or cls is bool or value is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else where
+    if isinstance(value, Decimal):
+        return None if value.is_finite() else where
+    if depth > 64:  # deeper than the node lets arguments nest: not a number
+        return None
+    if isinstance(value, Mapping):
+        items: Any = value.items()
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = enumerate(value)
+    elif isinstance(value, BaseModel):
+        items = value.__dict__.items()
+    else:
+        return None
+    for key, item in items:
+        found = _nonfinite(item, f"{where}.{key}", depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
