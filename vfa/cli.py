@@ -62,6 +62,21 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_a_journal(path: Path) -> str:
+    """Why the file at `path` is no vfa journal ("" if it is one), read without writing to it."""
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        return f"cannot be read as a SQLite database ({exc})"
+    return "" if found else "is a SQLite database without a vfa journal in it"
+
+
 def _journal(args: argparse.Namespace) -> int:
     from ._demo import describe, printable
     from ._journal import EffectJournal
@@ -69,6 +84,10 @@ def _journal(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
         print(f"vfa journal: no journal at {path}", file=sys.stderr)
+        return 2
+    problem = _not_a_journal(path)
+    if problem:  # checked read-only: opening an EffectJournal on another database would add its tables
+        print(f"vfa journal: {path} {problem}", file=sys.stderr)
         return 2
     journal = EffectJournal(path)
     thread = None
