@@ -438,16 +438,16 @@ class GuardNode(RunnableCallable):
         return proposal.model_copy(update={"args": args})
 
     def _history(self, thread_id: str) -> list[CommitRecord]:
-        """The thread's commits, for guards; with a flow, their arguments as the effects received them
-        (a guard comparing a call's values with earlier ones must read both alike)."""
-        records = self.journal.committed(thread_id)
+        """The thread's commits, for guards, their arguments as the effects received them: validated by
+        the tool's schema (the journal keeps them as written), and with a flow, handles swapped for their
+        values (a guard comparing a call's arguments with earlier ones must read both alike)."""
         values = getattr(self.flow, "values", None)
-        if values is None:
-            return records
         out = []
-        for r in records:
-            args = values(r.args, thread_id)
-            out.append(r if args is None else r.model_copy(update={"args": args}))
+        for r in self.journal.committed(thread_id):
+            args = as_validated(self.specs.get(r.tool), r.args)
+            if values is not None:
+                args = values(args, thread_id) or args
+            out.append(r.model_copy(update={"args": args}))
         return out
 
     def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], execute: Execute, *,
