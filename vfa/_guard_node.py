@@ -324,11 +324,11 @@ class GuardNode(RunnableCallable):
         pending = [] if history and not _proposed_again(history, questions.task) else [_entry(
             proposal, "proposed", {"args": raw_args, "call": fingerprint, **({"shape": shape} if shape else {})})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
-        return self._decide(spec, proposal, state, questions, pending, execute, restart=flight is not None,
+        return self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
                             edited=raw_args if edit is not None else None)
 
     def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
-                execute: Execute, *, restart: bool = False, edited: dict[str, Any] | None = None) -> ToolMessage:
+                execute: Execute, *, restart: int = 0, edited: dict[str, Any] | None = None) -> ToolMessage:
         """Verify, ask and commit a call; its message records the arguments of a person's edit (`args`, as
         written), for an audit of the messages to check the call as it was edited, as the journal's does."""
         last = [edited]
@@ -342,7 +342,7 @@ class GuardNode(RunnableCallable):
         return message
 
     def _rounds(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
-                execute: Execute, restart: bool, edited: list[dict[str, Any] | None]) -> ToolMessage:
+                execute: Execute, restart: int, edited: list[dict[str, Any] | None]) -> ToolMessage:
         for _round in range(self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
             if result.decisions:
@@ -451,7 +451,7 @@ class GuardNode(RunnableCallable):
         return out
 
     def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], execute: Execute, *,
-                restart: bool = False, questions: Questions | None = None) -> ToolMessage:
+                restart: int = 0, questions: Questions | None = None) -> ToolMessage:
         # The journal keeps the arguments as proposed (handles, not the private values they stand
         # for); only the effect itself receives the resolved ones, resolved as it runs: a handle that
         # no longer resolves fails the call like any error of the tool, before anything is done.
@@ -550,7 +550,7 @@ class GuardNode(RunnableCallable):
             return self._end(proposal, state, pending + [_entry(proposal, "failed", {
                 "error": verdict.reason, "verdict": verdict.model_dump(mode="json")})], lambda: self._denial(proposal, verdict))
         if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
-            return self._commit(spec, proposal, pending, execute, restart=True, questions=questions)
+            return self._commit(spec, proposal, pending, execute, restart=last.seq, questions=questions)
         if questions.tool_pauses:
             # its tool had asked the person before the crash: a question now would come after the tool's
             # answers, where a replay (questions first, then the tool's pauses) would not find it
@@ -570,7 +570,7 @@ class GuardNode(RunnableCallable):
             if decision["type"] != "approve":
                 break
         if decision["type"] == "approve":
-            return self._commit(spec, proposal, pending, execute, restart=True, questions=questions)
+            return self._commit(spec, proposal, pending, execute, restart=last.seq, questions=questions)
         return self._end(proposal, state, [_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})],
                          lambda: _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again",
                                           status="error"))

@@ -364,7 +364,7 @@ class EffectJournal:
         run: Callable[[], Any],
         *,
         pending: Sequence[tuple[str, str, str, str, Any]] = (),
-        restart: bool = False,
+        restart: int = 0,
         tag: Mapping[str, Any] | None = None,
         redact: Callable[[str], str] | None = None,
         cause: Callable[[str], str | None] | None = None,
@@ -374,7 +374,8 @@ class EffectJournal:
         `pending` entries (the proposal and its verdicts) go in with the write-ahead record, so the
         record of why an effect ran is never behind the effect. Only one run may hold a call's
         write-ahead record: a second one (a concurrent replica, a repeated id) is refused, and only a
-        `restart` after a crash may start the call again. `tag` is added to the start and pause
+        `restart` may start the call again: the seq of the entry it goes on from (the start a crash cut
+        off, or the tool's pause), refused when another run has started it again since. `tag` is added to the start and pause
         records; `redact` rewrites an effect's error text before it is recorded or returned (an
         exception message may quote the private values the effect was given); `cause` gives the
         text recorded beside it as the error's cause (`failure`), for a flow or an audit to label
@@ -391,6 +392,10 @@ class EffectJournal:
                     "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind='started' LIMIT 1",
                     (thread_id, call_id)).fetchone():
                 return False, f"call {call_id!r} is already being committed by another run; it was not run again"
+            if restart and db.execute(  # two replicas going on from one pause or crash: the first runs it
+                    "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind IN ('started','restarted') "
+                    "AND seq > ? LIMIT 1", (thread_id, call_id, int(restart))).fetchone():
+                return False, f"call {call_id!r} was already started again by another run; it was not run again"
             now = time.time()
             rows = [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in pending]
             rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started",
