@@ -19,9 +19,9 @@ from langgraph.config import get_config
 from langgraph.types import interrupt
 
 from ._exceptions import AnswerError
-from ._journal import EffectJournal, JournalEntry
+from ._journal import EffectJournal, JournalEntry, dumps
 from ._proposal import Proposal
-from ._tools import json_value
+from ._tools import MAX_ARG_DEPTH, json_value, nested_over
 from ._verdict import Escalate
 
 try:  # LangGraph 1.2+: each question of a task has an id of its own, the slot its answer fills
@@ -85,8 +85,11 @@ MAX_QUESTIONS = 16
 class Questions:
     """The questions asked about one call in the current task and the answers given, from the journal."""
 
-    def __init__(self, journal: EffectJournal, entries: Sequence[JournalEntry], task: str) -> None:
+    def __init__(self, journal: EffectJournal, entries: Sequence[JournalEntry], task: str, *,
+                 max_arg_bytes: int = 64 * 1024) -> None:
         self.journal = journal
+        self.max_arg_bytes = max_arg_bytes
+        """The largest an edit's arguments may be as JSON (the node's limit for a model's call)."""
         self.task = task
         mine = [e for e in entries if e.data.get("task") == task] if task else []
         self.asked = [e.data["payload"] for e in mine if e.kind == "escalated" and "payload" in e.data]
@@ -112,7 +115,7 @@ class Questions:
         an unfinished one re-runs its tool, which asks them again itself.
         """
         for k, question in enumerate(self.asked):
-            decision = decision_of(_interrupt(question))  # the stored answer; raises while there is none
+            decision = decision_of(_interrupt(question), self.max_arg_bytes)  # the stored answer; raises while there is none
             if k >= len(self.answers):
                 self._record(call, k, decision)
             elif decision != self.answers[k] and self.answers[k]["type"] != "reject":
@@ -188,7 +191,7 @@ class Questions:
         pending.clear()
         self.asked.append(question)
         self._next = k + 1
-        decision = decision_of(_interrupt(question))
+        decision = decision_of(_interrupt(question), self.max_arg_bytes)
         self._record(call, k, decision)
         return decision
 
@@ -280,9 +283,10 @@ _SAME = {"accept": "approve", "approved": "approve", "rejected": "reject", "deny
 """Other words for a decision."""
 
 
-def decision_of(answer: Any) -> dict[str, Any]:
+def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024) -> dict[str, Any]:
     """Read a person's answer as {"type": approve|edit|reject, ...}; anything unrecognised or ambiguous
-    rejects (two decisions for one question, or a decision beside a list of them)."""
+    rejects (two decisions for one question, or a decision beside a list of them), and so does an edit
+    whose arguments a model's call could not have (not JSON, over `max_arg_bytes`, or nested too deep)."""
     if isinstance(answer, Mapping) and "decisions" in answer:  # HumanInTheLoopMiddleware's shape
         decisions = answer["decisions"]
         if not (isinstance(decisions, list) and len(decisions) == 1) or any(answer.get(k) for k in _KINDS):
@@ -311,7 +315,23 @@ def decision_of(answer: Any) -> dict[str, Any]:
         if args is None and isinstance(answer.get("edited_action"), Mapping):
             args = answer["edited_action"].get("args")
         if isinstance(args, Mapping):
+            problem = _unfit(args, max_arg_bytes)
+            if problem:  # refused as a model's call is, before it is journaled or checked
+                return {"type": "reject", "message": f"an edit whose arguments {problem}"}
             return {"type": "edit", "args": dict(args)}
         return {"type": "reject", "message": "an edit without new arguments"}
     message = answer.get("message") if kind == "reject" else f"unrecognised answer {kind!r}"
     return {"type": "reject", "message": message}
+
+
+def _unfit(args: Mapping[str, Any], max_bytes: int) -> str:
+    """Why an edit's arguments could not be a model's call ("" when they could)."""
+    try:
+        text = dumps(args)
+    except (TypeError, ValueError, RecursionError):
+        return "cannot be written as JSON"
+    if len(text) > max_bytes:
+        return f"are {len(text)} bytes, over the limit of {max_bytes}"
+    if nested_over(args, text, MAX_ARG_DEPTH):
+        return f"are nested over {MAX_ARG_DEPTH} levels deep"
+    return ""

@@ -41,7 +41,7 @@ from ._journal import (
 )
 from ._labels import Label
 from ._proposal import CommitRecord, Proposal
-from ._tools import RESULT_SHAPE, ArgumentError, ToolSpec, as_validated
+from ._tools import MAX_ARG_DEPTH, RESULT_SHAPE, ArgumentError, ToolSpec, as_validated, nested_over
 from ._verdict import Allow, Decision, Deny, Escalate, Repair
 
 __all__ = ["Flow", "GuardNode", "thread_key"]
@@ -253,7 +253,7 @@ class GuardNode(RunnableCallable):
                 guard="schema", reason=f"call id {call_id!r} was already used on this thread for another call; "
                 "propose it again with a new id"), reply_to=call_id)
         last = history[-1] if history else None
-        questions = Questions(self.journal, history, current_task()) if history else None
+        questions = Questions(self.journal, history, current_task(), max_arg_bytes=self.max_arg_bytes) if history else None
         if last is not None and last.kind in TERMINAL:
             questions.replay((thread_id, call_id, last.tool), finished=True)
             return self._replayed(last, history, state)  # a replayed node: answer as before, act never again
@@ -283,7 +283,7 @@ class GuardNode(RunnableCallable):
             return refuse(f"<{size} bytes>", Deny(
                 guard="schema", reason=f"arguments of {tool!r} are {size} bytes, over the limit of {self.max_arg_bytes}",
                 evidence={"bytes": size, "limit": self.max_arg_bytes}))
-        if _nested_over(raw_args, raw_json, MAX_ARG_DEPTH):
+        if nested_over(raw_args, raw_json, MAX_ARG_DEPTH):
             return refuse(f"<nested over {MAX_ARG_DEPTH} levels>", Deny(
                 guard="schema", reason=f"arguments of {tool!r} are nested over {MAX_ARG_DEPTH} levels deep",
                 evidence={"limit": MAX_ARG_DEPTH}))
@@ -309,7 +309,7 @@ class GuardNode(RunnableCallable):
                     return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc,
                                               questions)
         else:
-            questions = Questions(self.journal, (), current_task())
+            questions = Questions(self.journal, (), current_task(), max_arg_bytes=self.max_arg_bytes)
         if flight is not None and flight.kind != "paused":
             return self._recover(spec, flight, state, questions, execute)
         labels = self._labelled(call_id, tool, args, state, thread_id, raw_args)
@@ -861,28 +861,6 @@ def _repr(value: Any, limit: int) -> str:
         return repr(value)[:limit]
     except Exception:  # noqa: BLE001 - RecursionError, or anything a hostile __repr__ raises
         return f"<a {type(value).__name__} that cannot be shown>"
-
-
-MAX_ARG_DEPTH = 64
-"""How deeply a proposal's arguments may nest (lists and objects); deeper is a deny. A fixed bound:
-whether the journal's encoder, a few frames further down, could write them would otherwise depend on
-how deep the stack already was."""
-
-
-def _nested_over(value: Any, text: str, limit: int) -> bool:
-    """Whether `value` (whose JSON is `text`) nests lists and objects more than `limit` levels deep."""
-    if text.count("[") + text.count("{") <= limit:  # fewer brackets than levels: no walk needed
-        return False
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, (list, tuple)) else None
-        if children is None:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list, tuple)))
-    return False
 
 
 def _json_or_none(value: Any) -> str | None:

@@ -99,6 +99,28 @@ def _key(key: Any, left: list[int]) -> str:
     return plain if isinstance(plain, str) else str(plain)
 
 
+MAX_ARG_DEPTH = 64
+"""How deeply a proposal's arguments may nest (lists and objects); deeper is a deny. A fixed bound:
+whether the journal's encoder, a few frames further down, could write them would otherwise depend on
+how deep the stack already was."""
+
+
+def nested_over(value: Any, text: str, limit: int) -> bool:
+    """Whether `value` (whose JSON is `text`) nests lists and objects more than `limit` levels deep."""
+    if text.count("[") + text.count("{") <= limit:  # fewer brackets than levels: no walk needed
+        return False
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, (list, tuple)) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list, tuple)))
+    return False
+
+
 def as_validated(spec: ToolSpec | None, args: dict[str, Any]) -> dict[str, Any]:
     """Recorded arguments as a guard node checks them: validated by the tool's signature, its defaults
     filled in; as recorded when they do not validate (a call the node refuses, or one an agent without
