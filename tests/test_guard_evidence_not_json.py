@@ -68,3 +68,26 @@ def test_a_question_whose_evidence_json_cannot_hold_is_asked(tmp_path):
     assert question["question"] == "pay bob?" and question["evidence"] == {"reading": "Reading(42)"}
     app.invoke(Command(resume={"type": "approve"}), cfg)
     assert sent == ["bob"]
+
+
+@pytest.mark.parametrize("case", ["numpy", "cycle", "huge_int", "surrogate"])
+def test_red_team_78_a_verdict_the_journal_could_not_write_is_still_a_denial(tmp_path, case):
+    """Red team 78: numpy's ints (what `argmax` returns), a cycle, an int past 4,300 digits and a lone
+    surrogate in the reason each failed the journal's write."""
+    import numpy as np
+
+    cycle: dict = {}
+    cycle["self"] = cycle
+    verdicts = {
+        "numpy": Deny(reason="out of reach", evidence={"first_bad_step": np.argmax(np.arange(10) > 3)}),
+        "cycle": Deny(reason="out of reach", evidence={"loop": cycle}),
+        "huge_int": Deny(reason="out of reach", evidence={"n": 10 ** 5000}),
+        "surrogate": Deny(reason="out of reach \ud800", evidence={}),
+    }
+    sent: list[str] = []
+    journal = EffectJournal(str(tmp_path / "j.db"))
+    node = GuardNode([_transfer(sent)], guards=[FunctionGuard(lambda p, c: verdicts[case], name="odd")], journal=journal)
+    message = node.handle({"name": "transfer", "args": {"to": "bob", "amount": 5}, "id": "c1"}, {"messages": []}, "t")
+    assert message.artifact["vfa"]["outcome"] == "denied" and sent == []
+    assert "out of reach" in message.content
+    assert [e.kind for e in journal.entries("t")][-1] == "denied"

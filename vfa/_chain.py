@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ._guard import GuardContext
-from ._journal import _is_bubble_up  # interrupts pass through guards untouched
+from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
 from ._proposal import Proposal
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
 
@@ -231,8 +231,8 @@ class GuardChain:
                     verdict = verdict.model_copy(update={"guard": name})
                 if told is not None and not built:
                     verdict = _withheld(verdict, told)
-                elif verdict.evidence:
-                    verdict = _plain_evidence(verdict)
+                else:
+                    verdict = _storable(verdict)
             # validated in C (a verdict instance is taken as it is): fewer interpreter steps than model_construct
             decisions.append(Decision(guard=name, verdict=verdict, latency_s=clock() - t0))
             if verdict.kind in ("deny", "repair"):
@@ -265,25 +265,37 @@ def _withheld(verdict: Any, withhold: Callable[[Any], Any]) -> Any:
                     f"of the call's handles that could not be told without them ({type(exc).__name__}); it is withheld")
 
 
-def _plain_evidence(verdict: Any) -> Any:
-    """A verdict whose evidence JSON can hold: anything else in it is written as its repr, so a guard
-    that puts an object in its evidence still denies (or asks) instead of failing the journal's write."""
-    evidence = verdict.evidence
-    if _is_plain(evidence):  # the usual case: kept as it is
+def _storable(verdict: Any) -> Any:
+    """A verdict the journal can write: evidence JSON cannot hold written by its repr (a set as a list,
+    an object by its repr, a cycle cut), text that UTF-8 cannot hold (a lone surrogate) escaped, so a
+    guard that puts such a thing in its verdict still denies (or asks) instead of failing the write; a
+    denial naming the guard when even that cannot be written (fail closed)."""
+    if _writable(verdict):  # the usual case: kept as it is
         return verdict
-    return verdict.model_copy(update={"evidence": _jsonable(evidence)})
+    try:
+        update: dict[str, Any] = {k: _utf8(v) for k, v in verdict.__dict__.items() if v.__class__ is str}
+        update["evidence"] = _jsonable(verdict.evidence)
+        fixed = verdict.model_copy(update=update)
+        if _writable(fixed):
+            return fixed
+        problem = "it cannot be written as JSON"
+    except Exception as exc:  # noqa: BLE001 - denied by the guard's name, below
+        problem = type(exc).__name__
+    return Deny(guard=_utf8(verdict.guard), reason=f"guard {_utf8(verdict.guard)!r} gave a verdict ({verdict.kind}) "
+                f"the journal cannot write ({problem}); it is withheld")
 
 
-def _is_plain(value: Any) -> bool:
-    """Whether JSON holds `value` as it is (exact types only: a subclass may serialise otherwise)."""
-    cls = value.__class__
-    if value is None or cls in (str, int, float, bool):
-        return True
-    if cls is dict:
-        return all(k.__class__ is str and _is_plain(v) for k, v in value.items())
-    if cls is list:
-        return all(_is_plain(v) for v in value)
-    return False
+def _writable(verdict: Any) -> bool:
+    try:
+        dumps(verdict.model_dump(mode="json")).encode("utf-8")
+    except Exception:  # noqa: BLE001 - not writable, whatever the reason
+        return False
+    return True
+
+
+def _utf8(text: str) -> str:
+    """`text` with what UTF-8 cannot encode (a lone surrogate) written as its escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _message_of(exc: Exception) -> str:
@@ -301,15 +313,25 @@ def _told(withhold: Callable[[Any], Any], text: str) -> str:
         return f"<withheld: it could not be told without the values the guard judged ({type(exc).__name__})>"
 
 
-def _jsonable(value: Any) -> Any:
-    if value is None or value.__class__ in (str, int, float, bool):
+def _jsonable(value: Any, depth: int = 0) -> Any:
+    if value is None or value.__class__ in (float, bool):
         return value
+    if value.__class__ is str:
+        return _utf8(value)
+    if value.__class__ is int:  # past 4,300 digits an int has no decimal text Python will write
+        return value if value.bit_length() < 8192 else f"<an int of {value.bit_length()} bits>"
+    if depth > 64:  # deeper than arguments may nest (a cycle, say): cut
+        return "<nested too deep>"
     if isinstance(value, dict):
-        return {k if k.__class__ is str else repr(k): _jsonable(v) for k, v in value.items()}
+        return {_utf8(k) if k.__class__ is str else _shown(k): _jsonable(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, depth + 1) for v in value]
+    return _shown(value)
+
+
+def _shown(value: Any) -> str:
     try:
-        return repr(value)
+        return _utf8(repr(value))
     except Exception:  # noqa: BLE001 - a hostile __repr__: shown as its type
         return f"<a {type(value).__name__} that cannot be shown>"
 
