@@ -315,6 +315,12 @@ class PrivacyFlow(_Threads, _Results):
         # and a policy's constants are often one ("0 < amount")
         opening = f"{proposal.tool} denied by guard "
         head, sep, rest = text.partition(": ") if text.startswith(opening) else ("", "", text)
+        # a handle is withheld whole, and so is every word of the call's own arguments: a guard judging
+        # values wrote a right guess as its handle and a wrong one as written, so both read alike only so
+        rest = HANDLE_RE.sub(_WITHHELD, rest)
+        words = _words_of(proposal.raw_args if proposal.raw_args is not None else proposal.args, set())
+        if words:
+            rest = _WORD.sub(lambda m: _WITHHELD if m.group(0) in words else m.group(0), rest)
         shown = _WITHHELD_RUN.sub(_WITHHELD, _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 else _WITHHELD, rest))
         shown = head + sep + shown
         return self._remember(proposal.thread_id, proposal.call_id,
@@ -596,6 +602,22 @@ class PrivacyFlow(_Threads, _Results):
     def unknown_handles(self, args: Any, thread_id: str) -> list[str]:
         """Handle-shaped tokens in the arguments that this thread never minted (forged or foreign)."""
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words_of(value: Any, out: set[str], depth: int = 0) -> set[str]:
+    """The words (two characters or more) of the texts in a call's arguments, handles left out."""
+    if isinstance(value, str):
+        out.update(w for w in _WORD.findall(HANDLE_RE.sub(" ", value)) if len(w) > 1)
+    elif depth < 64 and isinstance(value, Mapping):
+        for v in value.values():
+            _words_of(v, out, depth + 1)
+    elif depth < 64 and isinstance(value, (list, tuple)):
+        for v in value:
+            _words_of(v, out, depth + 1)
+    return out
 
 
 def _zeros_lost(text: str, idx: _Index) -> bool:

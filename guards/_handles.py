@@ -164,6 +164,8 @@ class HandleStore:
         whole, records, pattern, forms = told
 
         def walk(x: Any) -> Any:
+            if x.__class__ is bool:  # with a private yes/no on the thread, every one is (never by value)
+                return WITHHELD if (bool, True) in whole else x
             try:
                 t = whole.get((x.__class__, x))
             except TypeError:  # unhashable: a record or a list
@@ -193,11 +195,20 @@ class HandleStore:
         records: list[tuple[Any, str]] = []
         forms: dict[str, str] = {}
         for h in order:
+            if h.value is None:  # no value: like every null a guard writes, nothing to withhold
+                continue
+            if h.value.__class__ is bool:  # one of two: told by every yes and no alike, never by value
+                whole[(bool, True)] = WITHHELD
+                for f in ("True", "False", "true", "false"):
+                    forms[f] = WITHHELD
+                continue
             try:
                 whole.setdefault((h.value.__class__, h.value), h.token)
             except TypeError:
                 records.append((h.value, h.token))
             for v in [h.value, *_parts(h.value)]:
+                if v is None or v.__class__ is bool:
+                    continue
                 text = _value_text(v)
                 written = [text, repr(text)[1:-1], json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]] \
                     if isinstance(v, str) else [text]
@@ -208,9 +219,12 @@ class HandleStore:
             return None
         # longest first: a value holding another is replaced whole
         # found at every place one begins (a lookahead), so that values overlapping in a text are all covered
-        pattern = re.compile("(?=(" + "|".join(rf"(?<![\w.]){re.escape(f)}(?!\w|\.[0-9])" if _NUMBER.fullmatch(f)
-                                               else re.escape(f) for f in sorted(forms, key=len, reverse=True)) + "))"
-                             if forms else "(?!)")
+        # a number, and any text shorter than _SHORT, only where it stands whole: a one-letter value
+        # ("S") found inside a guard's own words would tell which letter it is
+        pattern = re.compile("(?=(" + "|".join(
+            rf"(?<![\w.]){re.escape(f)}(?!\w|\.[0-9])" if _NUMBER.fullmatch(f) else
+            rf"(?<!\w){re.escape(f)}(?!\w)" if len(f) < _SHORT else re.escape(f)
+            for f in sorted(forms, key=len, reverse=True)) + "))" if forms else "(?!)")
         told = (whole, records, pattern, forms)
         with self._lock:
             if thread_id in self._by_thread:  # not forgotten meanwhile
@@ -222,6 +236,12 @@ class HandleStore:
 
 
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+_SHORT = 4
+"""Text values shorter than this are withheld only where they stand whole (`HandleStore.withheld`)."""
+
+WITHHELD = "‹withheld›"
+"""What `HandleStore.withheld` writes for a value it cannot write as one handle (a private yes/no)."""
 
 
 def _parts(value: Any) -> list[Any]:

@@ -138,9 +138,39 @@ def test_values_overlapping_in_a_text_are_withheld_with_no_part_left_in_clear():
     lbl = Label(readers=frozenset({ME}), sources=frozenset({"contact"}))
     first = store.mint("t", "c", "$.a", "code", "AB12", lbl, "bank#c:a")
     second = store.mint("t", "c", "$.b", "code", "12CD", lbl, "bank#c:b")
-    inner = store.mint("t", "c", "$.c", "code", "B1", lbl, "bank#c:c")
-    out = store.withheld({"reason": "codes AB12CD, then 12CD and AB12 apart; xB1x"}, "t")
+    inner = store.mint("t", "c", "$.c", "code", "Q7ZZ", lbl, "bank#c:c")
+    out = store.withheld({"reason": "codes AB12CD, then 12CD and AB12 apart; xQ7ZZx"}, "t")
     assert out == {"reason": f"codes {first}{second}, then {second} and {first} apart; x{inner}x"}
     # a value inside one already covered adds nothing: the whole is one handle, as before
     assert store.withheld("AB12 paid", "t") == f"{first} paid"
     assert store.withheld("nothing private here", "t") == "nothing private here"
+
+
+def test_a_short_value_is_withheld_where_it_stands_whole_not_inside_words():
+    """Red team 77: a one-letter private value ("S") written as its handle inside a guard's own words
+    ("Sundays") told the model which letter it was."""
+    from guards._handles import HandleStore
+    from vfa import Label
+
+    store = HandleStore(b"k")
+    lbl = Label(readers=frozenset({ME}), sources=frozenset({"patient"}))
+    sex = store.mint("t", "c", "$.sex", "sex", "S", lbl, "clinic#c:sex")
+    assert store.withheld("Notes are closed on Sundays", "t") == "Notes are closed on Sundays"
+    assert store.withheld("sex S, size M", "t") == f"sex {sex}, size M"
+
+
+def test_with_a_private_yes_or_no_on_the_thread_every_yes_and_no_is_withheld():
+    """Red team 77: a private boolean was written as its handle wherever a guard wrote the same
+    boolean, so any unrelated `true` told the model the private one."""
+    from guards._handles import WITHHELD, HandleStore
+    from vfa import Label
+
+    lbl = Label(readers=frozenset({ME}), sources=frozenset({"patient"}))
+    said = {"reason": "frozen is True, open is false", "evidence": {"frozen": True, "open": False, "n": 1}}
+    told = []
+    for value in (True, False):
+        store = HandleStore(b"k")
+        store.mint("t", "c", "$.positive", "positive", value, lbl, "clinic#c:positive")
+        told.append(store.withheld(said, "t"))
+    assert told[0] == told[1] == {"reason": f"frozen is {WITHHELD}, open is {WITHHELD}",
+                                  "evidence": {"frozen": WITHHELD, "open": WITHHELD, "n": 1}}
