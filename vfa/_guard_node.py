@@ -404,7 +404,7 @@ class GuardNode(RunnableCallable):
             state=state if isinstance(state, Mapping) else {"state": state},
             world=self._world(state), tool=spec, thread_id=proposal.thread_id, journal=self.journal,
             load_history=lambda: self._history(proposal.thread_id))
-        values = self._values(proposal)
+        values = self._values(proposal, spec)
         if isinstance(values, Deny):
             result = ChainResult(values, [Decision(guard=values.guard, verdict=values, latency_s=0.0)])
         elif values is None:
@@ -416,7 +416,7 @@ class GuardNode(RunnableCallable):
         _tracing.record_decisions(result.decisions, proposal.tool, proposal.call_id)
         return result
 
-    def _values(self, proposal: Proposal) -> Proposal | Deny | None:
+    def _values(self, proposal: Proposal, spec: ToolSpec) -> Proposal | Deny | None:
         """The proposal as its effect would receive it, handles swapped for what they stand for, for the
         guards that judge values (a precondition must hold for the value the effect is given, not for
         a handle's text); the proposal itself when it holds none but the thread has some (a guard may
@@ -435,6 +435,15 @@ class GuardNode(RunnableCallable):
                 raise
             return Deny(guard="flow", reason=f"the values of {proposal.tool}'s handles could not be read for its "
                         f"guards ({type(exc).__name__}); nothing was run")
+        try:  # the tool's own schema holds for what it will receive too, not only for the handles' text
+            spec.validate(args)
+        except ArgumentError as exc:
+            try:
+                told = str(flow.withhold(str(exc), proposal.thread_id))
+            except Exception:  # noqa: BLE001 - withheld whole rather than told in clear
+                told = "(withheld)"
+            return Deny(guard="schema", reason=f"the values behind the handles in the arguments do not fit the tool's "
+                        f"schema: {told}")
         return proposal.model_copy(update={"args": args})
 
     def _history(self, thread_id: str) -> list[CommitRecord]:
