@@ -404,7 +404,7 @@ class GuardNode(RunnableCallable):
             state=state if isinstance(state, Mapping) else {"state": state},
             world=self._world(state), tool=spec, thread_id=proposal.thread_id, journal=self.journal,
             load_history=lambda: self._history(proposal.thread_id))
-        values = self._values(proposal, spec)
+        values = self._values(proposal)
         if isinstance(values, Deny):
             result = ChainResult(values, [Decision(guard=values.guard, verdict=values, latency_s=0.0)])
         elif values is None:
@@ -413,10 +413,14 @@ class GuardNode(RunnableCallable):
             thread = proposal.thread_id
             result = self.chain.verify(proposal, context, spec.guards, values=values,
                                        withhold=lambda data: self.flow.withhold(data, thread))
+            unfit = None if values is proposal else self._unfit(values, spec)  # a proposal as written was validated
+            if unfit is not None and result.verdict.kind not in ("deny", "repair"):
+                # after the chain: a flow the privacy guard refuses is the denial that says most
+                result = ChainResult(unfit, [*result.decisions, Decision(guard="schema", verdict=unfit, latency_s=0.0)])
         _tracing.record_decisions(result.decisions, proposal.tool, proposal.call_id)
         return result
 
-    def _values(self, proposal: Proposal, spec: ToolSpec) -> Proposal | Deny | None:
+    def _values(self, proposal: Proposal) -> Proposal | Deny | None:
         """The proposal as its effect would receive it, handles swapped for what they stand for, for the
         guards that judge values (a precondition must hold for the value the effect is given, not for
         a handle's text); the proposal itself when it holds none but the thread has some (a guard may
@@ -435,16 +439,21 @@ class GuardNode(RunnableCallable):
                 raise
             return Deny(guard="flow", reason=f"the values of {proposal.tool}'s handles could not be read for its "
                         f"guards ({type(exc).__name__}); nothing was run")
-        try:  # the tool's own schema holds for what it will receive too, not only for the handles' text
-            spec.validate(args)
+        return proposal.model_copy(update={"args": args})
+
+    def _unfit(self, values: Proposal, spec: ToolSpec) -> Deny | None:
+        """A denial when the values behind a call's handles do not fit its tool's own schema (it holds
+        for what the tool receives, not only for the handles' text), what it said told with the handles."""
+        try:
+            spec.validate(values.args)
         except ArgumentError as exc:
             try:
-                told = str(flow.withhold(str(exc), proposal.thread_id))
+                told = str(self.flow.withhold(str(exc), values.thread_id))
             except Exception:  # noqa: BLE001 - withheld whole rather than told in clear
                 told = "(withheld)"
             return Deny(guard="schema", reason=f"the values behind the handles in the arguments do not fit the tool's "
                         f"schema: {told}")
-        return proposal.model_copy(update={"args": args})
+        return None
 
     def _history(self, thread_id: str) -> list[CommitRecord]:
         """The thread's commits, for guards, their arguments as the effects received them: validated by
