@@ -28,7 +28,7 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.types import Send
 
 from guards import verify_plan
-from vfa import Agent, check_coverage
+from vfa import Agent, Proposal, check_coverage
 
 __all__ = ["plan_execute"]
 
@@ -77,7 +77,7 @@ def plan_execute(
     def planner(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
         return {"messages": [bound.invoke(system + list(state["messages"]), config)]}
 
-    def check_plan(state: MessagesState) -> dict[str, Any]:
+    def check_plan(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
         plan = _plan_message(state["messages"])
         calls = list(plan.tool_calls) if plan is not None else []
         steps = [{"tool": c["name"], "args": c.get("args") or {}} for c in calls]
@@ -86,6 +86,15 @@ def plan_execute(
         if result.ok:
             return {}
         verdict = result.verdict()
+        if node.flow is not None:  # the model reads the rejection as the node shows a denial: through the flow
+            thread = str((config.get("configurable") or {}).get("thread_id") or "")
+            messages = []
+            for c in calls:
+                message = node.denial(Proposal(call_id=str(c["id"]), tool=str(c["name"]), args=dict(c.get("args") or {}),
+                                               thread_id=thread), verdict)
+                message.artifact["stage"] = "plan"
+                messages.append(message)
+            return {"messages": messages}
         text = f"{verdict.reason}. Evidence: {json.dumps(verdict.evidence, default=str)}"
         return {"messages": [ToolMessage(content=text, tool_call_id=c["id"], name=c["name"], status="error",
                                          artifact={"verdict": verdict.model_dump(), "stage": "plan"})

@@ -352,7 +352,7 @@ class GuardNode(RunnableCallable):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
-                return self._denial(proposal, verdict)
+                return self.denial(proposal, verdict)
             if verdict.kind == "allow":
                 return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions)
             # every guard that asked is asked in turn, in chain order: approving one question must not
@@ -384,7 +384,7 @@ class GuardNode(RunnableCallable):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
                 self.journal.append(pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))])
-                return self._denial(proposal, labels)
+                return self.denial(proposal, labels)
             proposal = proposal.model_copy(update={"args": args, "raw_args": raw_args, "labels": labels})
             edited[0] = raw_args
         self.journal.append(pending + [_entry(proposal, "rejected", {"reason": _TOO_MANY_EDITS})])
@@ -566,7 +566,7 @@ class GuardNode(RunnableCallable):
             verdict = result.verdict.model_copy(update={
                 "reason": f"interrupted by a crash and not run again: {result.verdict.reason}"})
             return self._end(proposal, state, pending + [_entry(proposal, "failed", {
-                "error": verdict.reason, "verdict": verdict.model_dump(mode="json")})], lambda: self._denial(proposal, verdict))
+                "error": verdict.reason, "verdict": verdict.model_dump(mode="json")})], lambda: self.denial(proposal, verdict))
         if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
             return self._commit(spec, proposal, pending, execute, restart=last.seq, questions=questions)
         if questions.tool_pauses:
@@ -612,7 +612,7 @@ class GuardNode(RunnableCallable):
         self.journal.append([_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                              _entry(proposal, "denied", verdict.model_dump(mode="json"))])
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
-        message = self._denial(proposal, verdict, own=True)
+        message = self.denial(proposal, verdict, own=True)
         if reply_to is not None:
             message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
         return message
@@ -641,7 +641,7 @@ class GuardNode(RunnableCallable):
             return self._observe(proposal, spec, text)
         return _shown(lambda: observe(proposal, spec, text), "the error")
 
-    def _denial(self, proposal: Proposal, verdict: Any, *, own: bool = False) -> ToolMessage:
+    def denial(self, proposal: Proposal, verdict: Any, *, own: bool = False) -> ToolMessage:
         """The denial's message, its text as the flow shows it: a guard's reason may quote what the
         model may not read (a private world value), and the artifact then holds no more than the text.
         `own`: the node's own refusal of a malformed call, before any guard (its reason quotes only the
@@ -691,7 +691,7 @@ class GuardNode(RunnableCallable):
             message = _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
             return _as_ran(message, history, self.specs.get(entry.tool), result)
         if entry.kind == "denied":
-            return self._denial(proposal, denied_verdict(data), own=refused_by_node(history))
+            return self.denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
             if data.get("type") == "edit" and "error" in data:
                 return _message(proposal, "rejected", f"the edited arguments were invalid: {data['error']}", status="error")
@@ -700,7 +700,7 @@ class GuardNode(RunnableCallable):
                                 status="error")
             return _rejected(proposal, data)
         if isinstance(data.get("verdict"), dict):  # denied when recovered from a crash: as first shown
-            return self._denial(proposal, denied_verdict(data["verdict"]))
+            return self.denial(proposal, denied_verdict(data["verdict"]))
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
 
 
