@@ -9,6 +9,7 @@ from ._coverage import check_coverage as check_coverage, unmediated_nodes as unm
 from ._effects import Effect as Effect, annotate as annotate, effect as effect, in_commit as in_commit
 from ._exceptions import (
     AnswerError as AnswerError,
+    CallInFlightError as CallInFlightError,
     ConfigError as ConfigError,
     CoverageError as CoverageError,
     JournalError as JournalError,
@@ -34,7 +35,7 @@ from ._verdict import (
 )
 
 __all__ = [
-    "ALLOW", "Agent", "Allow", "AnswerError", "ArgumentError", "ChainResult", "CommitRecord", "ConfigError",
+    "ALLOW", "Agent", "Allow", "AnswerError", "ArgumentError", "CallInFlightError", "ChainResult", "CommitRecord", "ConfigError",
     "CoverageError", "Decision", "Deny", "Effect", "EffectJournal", "Escalate", "Flow", "FunctionGuard", "Guard",
     "GuardChain", "GuardContext", "GuardNode", "GuardedGraph", "JournalEntry", "JournalError", "Label",
     "PUBLIC", "PolicyError", "Proposal", "Repair", "ToolSpec", "USER", "UnmediatedEffectError", "Verdict",

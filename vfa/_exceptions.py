@@ -74,3 +74,8 @@ class AnswerError(VfaError):
 
 class JournalError(VfaError):
     """The effect journal failed to record or read; nothing was committed by the failing call."""
+
+
+class CallInFlightError(JournalError):
+    """A call's effect is under way in another run that is still alive (another replica resuming the
+    same thread); nothing was done: resume the thread once that run has finished."""

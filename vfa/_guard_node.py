@@ -24,6 +24,7 @@ from langgraph._internal._runnable import RunnableCallable
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._escalation import LATE_ANSWER, Questions, current_task
+from ._exceptions import CallInFlightError
 from ._guard import GuardContext
 from ._jsontext import json_text
 from ._journal import (
@@ -33,6 +34,7 @@ from ._journal import (
     _is_bubble_up,
     dumps,
     failure,
+    in_flight,
     pause_of,
     recorded,
     recorded_result,
@@ -260,6 +262,10 @@ class GuardNode(RunnableCallable):
         # A call whose effect started and neither finished nor paused was cut off by a crash; a tool that
         # only paused to ask re-runs from its start: its effect has not begun.
         flight = next((e for e in reversed(history) if e.kind in ("started", "restarted", "paused")), None)
+        if flight is not None and self.journal.running(flight):
+            # not cut off by a crash: another replica is inside the effect now; going on here would
+            # give the call a second outcome (or run it twice)
+            raise CallInFlightError(in_flight(flight))
         if questions is not None:
             # its questions take their answers before anything can refuse the call (an argument valid when
             # it was asked about may be no longer: a time now past): answers go by place in the task, and

@@ -8,6 +8,7 @@ result instead of running the effect again, and a crash between the two is visib
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -19,7 +20,8 @@ from typing import Any
 
 from ._jsontext import json_text
 from ._effects import _open_commit
-from ._exceptions import JournalError
+from ._exceptions import CallInFlightError, JournalError
+from ._owners import Running, alive, owner
 from ._proposal import CommitRecord
 
 __all__ = ["EffectJournal", "JournalEntry", "TERMINAL"]
@@ -262,6 +264,9 @@ class EffectJournal:
 
     def __init__(self, path: str | Path = ":memory:", *, synchronous: str = "NORMAL") -> None:
         self.path = str(path)
+        self._key = f"memory:{id(self)}" if self.path == ":memory:" else os.path.realpath(self.path)
+        """Names this journal's calls under way in this process (`_owners`): one name for every
+        connection to one file."""
         if synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self._lock = threading.RLock()
@@ -375,46 +380,85 @@ class EffectJournal:
         record of why an effect ran is never behind the effect. Only one run may hold a call's
         write-ahead record: a second one (a concurrent replica, a repeated id) is refused, and only a
         `restart` may start the call again: the seq of the entry it goes on from (the start a crash cut
-        off, or the tool's pause), refused when another run has started it again since. `tag` is added to the start and pause
+        off, or the tool's pause), refused when another run has started it again since. A refusal
+        because the run holding the record is still alive raises `CallInFlightError`, nothing
+        written. The record names its run (`_owners`). `tag` is added to the start and pause
         records; `redact` rewrites an effect's error text before it is recorded or returned (an
         exception message may quote the private values the effect was given); `cause` gives the
         text recorded beside it as the error's cause (`failure`), for a flow or an audit to label
         again. Returns (ok, result or error text).
         """
-        with self._transaction() as db:
-            row = db.execute(
-                "SELECT kind, data FROM journal WHERE thread_id=? AND call_id=? AND kind IN "
-                "('committed','failed') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
-            if row is not None:  # another replica of this node got here first: return its outcome
-                data = json.loads(row[1])
-                return (row[0] == "committed", recorded_result(data) if row[0] == "committed" else data.get("error"))
-            if not restart and db.execute(
-                    "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind='started' LIMIT 1",
-                    (thread_id, call_id)).fetchone():
-                return False, f"call {call_id!r} is already being committed by another run; it was not run again"
-            if restart and db.execute(  # two replicas going on from one pause or crash: the first runs it
-                    "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind IN ('started','restarted') "
-                    "AND seq > ? LIMIT 1", (thread_id, call_id, int(restart))).fetchone():
-                return False, f"call {call_id!r} was already started again by another run; it was not run again"
-            now = time.time()
-            rows = [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in pending]
-            rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started",
-                         dumps({"args": args, **(tag or {})})))
-            self._insert(db, rows)
-        with _open_commit(tool, call_id):
-            try:
-                result = run()
-            except Exception as exc:
-                if _is_bubble_up(exc):
-                    # The tool called LangGraph's interrupt(): a pause, not a failure. Resuming the
-                    # thread verifies the call again and re-enters the tool with the answer.
-                    self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **pause_of(exc), **(tag or {})})])
-                    raise
-                error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
-                data = failure(error, redact, cause)
-                self.append([(thread_id, call_id, tool, "failed", data)])
-                return False, data["error"]
-        return True, self._record_result(thread_id, call_id, tool, result)
+        under_way = Running(self._key, thread_id, call_id)
+        try:
+            with self._transaction() as db:
+                row = db.execute(
+                    "SELECT kind, data FROM journal WHERE thread_id=? AND call_id=? AND kind IN "
+                    "('committed','failed') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
+                if row is not None:  # another replica of this node got here first: return its outcome
+                    data = json.loads(row[1])
+                    return (row[0] == "committed", recorded_result(data) if row[0] == "committed" else data.get("error"))
+                if not restart:
+                    if self._open_start(db, thread_id, call_id, 0) is not None:
+                        return False, f"call {call_id!r} is already being committed by another run; it was not run again"
+                elif self._open_start(db, thread_id, call_id, int(restart)) is not None:
+                    # two replicas going on from one pause or crash: the first runs it
+                    return False, f"call {call_id!r} was already started again by another run; it was not run again"
+                else:
+                    self._refuse_in_flight(db, "SELECT seq, ts, thread_id, call_id, tool, "
+                                           "kind, data FROM journal WHERE seq=? AND kind IN ('started','restarted')",
+                                           (int(restart),))
+                now = time.time()
+                rows = [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in pending]
+                rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started",
+                             dumps({"args": args, **(tag or {}), "owner": owner()})))
+                # held from before its record can be read (the transaction commits) until its outcome
+                # is written: meanwhile another run reads the call as under way, not as cut off by a crash
+                under_way.hold()
+                self._insert(db, rows)
+            with _open_commit(tool, call_id):
+                try:
+                    result = run()
+                except Exception as exc:
+                    if _is_bubble_up(exc):
+                        # The tool called LangGraph's interrupt(): a pause, not a failure. Resuming the
+                        # thread verifies the call again and re-enters the tool with the answer.
+                        self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **pause_of(exc), **(tag or {})})])
+                        raise
+                    error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
+                    data = failure(error, redact, cause)
+                    self.append([(thread_id, call_id, tool, "failed", data)])
+                    return False, data["error"]
+            return True, self._record_result(thread_id, call_id, tool, result)
+        finally:
+            under_way.release()
+
+    def _open_start(self, db: sqlite3.Connection, thread_id: str, call_id: str, after: int) -> int | None:
+        """The seq of a start of the call after `after` (any start, for 0); raises `CallInFlightError`
+        when the newest one's run is still alive."""
+        sql = ("SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal WHERE thread_id=? AND call_id=? "
+               "AND kind IN ('started','restarted') AND seq > ? ORDER BY seq DESC LIMIT 1")
+        return self._refuse_in_flight(db, sql, (thread_id, call_id, after))
+
+    def _refuse_in_flight(self, db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int | None:
+        """The seq of the start `sql` reads, if any; raises `CallInFlightError` when its run is alive."""
+        row = db.execute(sql, params).fetchone()
+        if row is None:
+            return None
+        entry = JournalEntry(row)
+        if self.running(entry):
+            raise CallInFlightError(in_flight(entry))
+        return entry.seq
+
+    def running(self, entry: JournalEntry) -> bool:
+        """Whether a `started` or `restarted` entry's effect is under way in a run still alive (in this
+        process or another on this host); False for one a crash cut off, and for any other entry."""
+        if entry.kind not in ("started", "restarted"):
+            return False
+        try:
+            by = entry.data.get("owner")
+        except ValueError:
+            return False
+        return alive(self._key, entry.thread_id, entry.call_id, by)
 
     def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]]) -> JournalEntry | None:
         """Append `entries`, the last of which ends a call, unless the call already has an outcome
@@ -426,6 +470,9 @@ class EffectJournal:
                 "AND kind IN ('committed','failed') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
             if row is not None:
                 return JournalEntry(row)
+            self._refuse_in_flight(db, (
+                "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal WHERE thread_id=? AND call_id=? "
+                "AND kind IN ('started','restarted','paused') ORDER BY seq DESC LIMIT 1"), (thread_id, call_id))
             now = time.time()
             self._insert(db, [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in entries])
         return None
@@ -565,6 +612,14 @@ class EffectJournal:
 
     def __repr__(self) -> str:
         return f"EffectJournal({self.path!r})"
+
+
+def in_flight(entry: JournalEntry) -> str:
+    """What `CallInFlightError` says of a start whose run is still alive."""
+    by = entry.data.get("owner") or {}
+    return (f"call {entry.call_id!r} of {entry.tool!r} on thread {entry.thread_id!r} is being run by another run "
+            f"(process {by.get('pid')} on {by.get('host')!r}, {entry.kind} as journal entry {entry.seq}); nothing "
+            "was done: resume the thread once that run has finished")
 
 
 def failure(error: str, redact: Callable[[str], str] | None, cause: Callable[[str], str | None] | None) -> dict[str, str]:
