@@ -21,6 +21,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command, interrupt
 
 from vfa import Agent, CallInFlightError, EffectJournal, JournalError, effect
+from vfa._owners import owner
 from vfa.testing import ScriptedModel
 
 
@@ -144,5 +145,8 @@ def test_a_start_that_names_no_run_or_another_host_reads_as_crashed(tmp_path):
     journal = EffectJournal(tmp_path / "journal.db")
     journal.append([("t", "c1", "pay", "started", {"args": {}}),
                     ("t", "c2", "pay", "started", {"args": {}, "owner": {"host": "elsewhere", "pid": os.getpid()}}),
-                    ("t", "c3", "pay", "started", {"args": {}, "owner": "hostile"})])
+                    ("t", "c3", "pay", "started", {"args": {}, "owner": "hostile"}),
+                    ("t", "c4", "pay", "started", {"args": {}, "owner": {**owner(), "pid": 0}}),
+                    ("t", "c5", "pay", "started", {"args": {}, "owner": {**owner(), "pid": -1}}),
+                    ("t", "c6", "pay", "started", {"args": {}, "owner": {**owner(), "pid": True}})])
     assert not any(journal.running(e) for e in journal.entries("t"))

@@ -77,14 +77,18 @@ class Running:
 def alive(journal: str, thread_id: str, call_id: str, by: Any) -> bool:
     """Whether the run a write-ahead record names (`by`, its "owner") is still alive: in this process,
     if it holds the call; in another process of this host, if that process has not exited (the same
-    pid with another start time is a new process that reused it). False when the record names no run
-    or one on another host."""
-    if not isinstance(by, dict) or by.get("host") != owner()["host"] or not isinstance(by.get("pid"), int):
+    pid with another start time is a new process that reused it). False when the record names no run,
+    one on another host, or one of another process where processes cannot be probed (not POSIX)."""
+    if not isinstance(by, dict) or by.get("host") != owner()["host"]:
         return False
-    pid = by["pid"]
+    pid = by.get("pid")
+    if pid.__class__ is not int or pid <= 0:  # 0 and -1 would probe a whole group of processes
+        return False
     if pid == os.getpid() and by.get("since") == owner()["since"]:
         with _LOCK:
             return (journal, thread_id, call_id) in _UNDER_WAY
+    if os.name != "posix":  # signal 0 probes a process on POSIX only (on Windows, os.kill ends it)
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
