@@ -38,6 +38,7 @@ from vfa import (
     ToolSpec,
     UnmediatedEffectError,
 )
+from vfa._effects import on_loop
 from vfa._guard_node import thread_key
 from vfa._tools import RESULT_SHAPE
 
@@ -73,7 +74,7 @@ class _Work:
     def __call__(self, args: dict[str, Any]) -> Any:
         if self.loop is not None and self.arun is not None:
             # async callers: the gate decides in a worker thread; the tool runs on the caller's loop
-            out = asyncio.run_coroutine_threadsafe(self.arun(args), self.loop).result()
+            out = on_loop(self.arun(args), self.loop)
         else:
             out = self.run(args)
         self.output = out

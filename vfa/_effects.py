@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextvars
 import functools
 import inspect
@@ -38,6 +40,20 @@ def _open_commit(tool: str, call_id: str) -> Iterator[_Commit]:
         yield _ACTIVE.get()  # type: ignore[misc]
     finally:
         _ACTIVE.reset(token)
+
+
+def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
+    """Await an effect on `loop` from another thread and return its result. An effect cut off there
+    (its loop shut down, its task cancelled) raises `asyncio.CancelledError`, which is no `Exception`:
+    it may have happened, so the journal must read it as a run cut off, never as the effect's failure."""
+
+    async def awaited() -> Any:
+        return await awaitable
+
+    try:
+        return asyncio.run_coroutine_threadsafe(awaited(), loop).result()
+    except concurrent.futures.CancelledError as exc:  # an Exception, unlike asyncio's: it would be recorded as a failure
+        raise asyncio.CancelledError(f"the effect was cut off on its event loop: {exc}") from exc
 
 
 def in_commit() -> bool:

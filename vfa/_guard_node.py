@@ -23,6 +23,7 @@ from langgraph._internal._runnable import RunnableCallable
 
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
+from ._effects import on_loop
 from ._escalation import LATE_ANSWER, Questions, current_task
 from ._exceptions import CallInFlightError
 from ._guard import GuardContext
@@ -798,7 +799,7 @@ def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
     if inspect.isawaitable(result):
         loop = getattr(_LOCAL, "loop", None)
         if loop is not None:  # called from _afunc's worker: run on the caller's event loop
-            return asyncio.run_coroutine_threadsafe(_awaited(result), loop).result()
+            return on_loop(result, loop)
         return asyncio.run(_awaited(result))
     return result
 

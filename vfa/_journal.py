@@ -389,6 +389,7 @@ class EffectJournal:
         again. Returns (ok, result or error text).
         """
         under_way = Running(self._key, thread_id, call_id)
+        started = ended = False
         try:
             with self._transaction() as db:
                 row = db.execute(
@@ -415,6 +416,7 @@ class EffectJournal:
                 # is written: meanwhile another run reads the call as under way, not as cut off by a crash
                 under_way.hold()
                 self._insert(db, rows)
+            started = True
             with _open_commit(tool, call_id):
                 try:
                     result = run()
@@ -423,14 +425,31 @@ class EffectJournal:
                         # The tool called LangGraph's interrupt(): a pause, not a failure. Resuming the
                         # thread verifies the call again and re-enters the tool with the answer.
                         self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **pause_of(exc), **(tag or {})})])
+                        ended = True
                         raise
                     error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
                     data = failure(error, redact, cause)
                     self.append([(thread_id, call_id, tool, "failed", data)])
+                    ended = True
                     return False, data["error"]
-            return True, self._record_result(thread_id, call_id, tool, result)
+            shown = self._record_result(thread_id, call_id, tool, result)
+            ended = True
+            return True, shown
+        except BaseException as exc:
+            if started and not ended:  # cut off (a KeyboardInterrupt, a cancelled task, a failed write)
+                self._abandon(thread_id, call_id, tool, exc)
+            raise
         finally:
             under_way.release()
+
+    def _abandon(self, thread_id: str, call_id: str, tool: str, exc: BaseException) -> None:
+        """Mark a start this run left without an outcome while its process goes on: other processes
+        read it as a crash from now on, as this one does (`running`). It may or may not have happened,
+        so it stays open, for recovery to verify again and ask."""
+        try:
+            self.append([(thread_id, call_id, tool, "abandoned", {"error": type(exc).__name__})])
+        except Exception:  # noqa: BLE001 - the journal itself may be what failed; the original error is raised
+            pass
 
     def _open_start(self, db: sqlite3.Connection, thread_id: str, call_id: str, after: int) -> int | None:
         """The seq of a start of the call after `after` (any start, for 0); raises `CallInFlightError`
@@ -458,7 +477,12 @@ class EffectJournal:
             by = entry.data.get("owner")
         except ValueError:
             return False
-        return alive(self._key, entry.thread_id, entry.call_id, by)
+        if not alive(self._key, entry.thread_id, entry.call_id, by):
+            return False
+        with self._lock:  # its process lives on: the run is under way unless it marked the start abandoned
+            return self._db.execute(
+                "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind='abandoned' AND seq > ? LIMIT 1",
+                (entry.thread_id, entry.call_id, entry.seq)).fetchone() is None
 
     def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]]) -> JournalEntry | None:
         """Append `entries`, the last of which ends a call, unless the call already has an outcome
