@@ -38,7 +38,7 @@ from langgraph.graph import StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
 
-from vfa import ConfigError, EffectJournal, Flow
+from vfa import ConfigError, EffectJournal, Flow, VfaError
 
 from ._coverage import check_coverage
 from ._gate import ToolGate, _thread_id, _Work
@@ -47,6 +47,7 @@ from ._turn import in_order
 __all__ = ["EffectNode", "guard_graph", "guard_tool_node"]
 
 ArgsOf = Callable[[Any], Mapping[str, Any]]
+WithArgs = Callable[[Any, dict[str, Any]], Any]
 
 # Compile options a compiled graph carries and a recompiled one must keep.
 _KEPT = ("config", "step_timeout", "retry_policy", "cache_policy", "stream_mode", "stream_eager", "stream_transformers")
@@ -56,7 +57,7 @@ def guard_graph(
     graph: Any,
     guards: Sequence[Any] = (),
     *,
-    effect_nodes: Sequence[str] | Mapping[str, ArgsOf | None] = (),
+    effect_nodes: Sequence[str] | Mapping[str, ArgsOf | tuple[ArgsOf, WithArgs] | None] = (),
     read_only: Sequence[str] = (),
     journal: EffectJournal | str | None = None,
     world: Any = None,
@@ -74,7 +75,10 @@ def guard_graph(
         guards: the guard chain, run on every tool call (and every effect node's run), in order.
         effect_nodes: names of your own nodes that act on the world; each run of one is verified
             (as a proposal named after the node) and committed once. A mapping gives, per node, a
-            function of the node's input that returns the proposal's arguments (default: none).
+            function of the node's input that returns the proposal's arguments (default: none), or a
+            pair of it and `with_args(input, args)`, which returns the node's input with the
+            arguments a person's edit or a guard's repair gave instead; without it, such a call
+            fails unrun (the node acts on its input, which holds the arguments first proposed).
         read_only: tools that change nothing: verified, but not write-ahead journaled.
         journal, world, flow, timeout_s: as for `vfa.GuardNode`.
         gate: a `ToolGate` to share with other graphs (overrides the four above).
@@ -142,7 +146,7 @@ def _ainside(user: Any, gate_awrap: Any) -> Any:
 # -- walking the graph ----------------------------------------------------------------------------
 
 
-def _guard(graph: Any, gate: ToolGate, extractors: dict[str, ArgsOf | None], options: dict[str, Any]) -> Any:
+def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict[str, Any]) -> Any:
     compiled = graph if not isinstance(graph, StateGraph) else None
     builder = graph if compiled is None else getattr(graph, "builder", None)
     if not isinstance(builder, StateGraph):
@@ -159,7 +163,9 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, ArgsOf | None], opt
         runnable = _guard_runnable(spec.runnable, gate)
         metadata = dict(spec.metadata or {})
         if name in extractors:
-            runnable = EffectNode(name, runnable, gate, args_of=extractors[name])
+            given = extractors[name]
+            args_of, with_args = given if isinstance(given, tuple) else (given, None)
+            runnable = EffectNode(name, runnable, gate, args_of=args_of, with_args=with_args)
         if runnable is not spec.runnable:
             metadata["vfa"] = "guard"  # shown by the drawing; also marks the node for readers
         new.nodes[name] = dataclasses.replace(spec, runnable=runnable, metadata=metadata or spec.metadata)
@@ -225,6 +231,10 @@ def _differs(new: Any, old: Any) -> bool:
 # -- a node of the user's own, committed as one effect --------------------------------------------
 
 
+class ArgumentsNotApplied(VfaError):
+    """An effect node's call was committed with arguments its node cannot take (no `with_args`)."""
+
+
 class EffectNode(RunnableCallable):
     """A user's node that acts on the world, run as one proposal: verified, then committed once.
 
@@ -232,14 +242,17 @@ class EffectNode(RunnableCallable):
     and guards see the graph state in their context. Its call id is the LangGraph task id, so a
     replayed or resumed task is answered from the journal instead of acting twice. When the
     proposal is not committed the node writes nothing, or what `on_deny(input, message)` returns.
+    A call committed with other arguments than proposed (a person's edit, a guard's repair) runs the
+    node on `with_args(input, args)`; without `with_args` it fails unrun.
     """
 
     def __init__(self, name: str, inner: Any, gate: ToolGate, *, args_of: ArgsOf | None = None,
-                 on_deny: Callable[[Any, ToolMessage], Any] | None = None) -> None:
+                 on_deny: Callable[[Any, ToolMessage], Any] | None = None, with_args: WithArgs | None = None) -> None:
         super().__init__(self._func, self._afunc, name=name, trace=False)
         self.inner = inner
         self.gate = gate
         self.args_of = args_of
+        self.with_args = with_args
         self.on_deny = on_deny
         self.__vfa_mediated__ = True
         gate.register_node(name)
@@ -249,13 +262,27 @@ class EffectNode(RunnableCallable):
         task = str(meta.get("langgraph_checkpoint_ns") or "").rsplit("|", 1)[-1] or f"{self.name}:{meta.get('langgraph_step')}"
         return {"name": self.name, "args": dict(self.args_of(input)) if self.args_of else {}, "id": task}
 
+    def _input(self, input: Any, proposed: dict[str, Any], args: dict[str, Any]) -> Any:
+        """The node's input for the arguments the commit runs with: its own, unless they were changed."""
+        if args == proposed:
+            return input
+        if self.with_args is None:
+            raise ArgumentsNotApplied(
+                f"effect node {self.name!r} was committed with other arguments than it proposed (a person's edit "
+                "or a guard's repair), and it acts on its input, which holds the first ones; it was not run (give "
+                f"guard_graph(effect_nodes={{{self.name!r}: (args_of, with_args)}}) to run it on the new ones)")
+        return self.with_args(input, dict(args))
+
     def _func(self, input: Any, config: RunnableConfig) -> Any:
-        work = _Work(lambda args: self.inner.invoke(input, config))
-        return self._result(input, self.gate.settle(self._call(input, config), input, _thread_id(config, input), work))
+        call = self._call(input, config)
+        work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config))
+        return self._result(input, self.gate.settle(call, input, _thread_id(config, input), work))
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
-        work = _Work(lambda args: self.inner.invoke(input, config), lambda args: self.inner.ainvoke(input, config))
-        return self._result(input, await self.gate.asettle(self._call(input, config), input, _thread_id(config, input), work))
+        call = self._call(input, config)
+        work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config),
+                     lambda args: self.inner.ainvoke(self._input(input, call["args"], args), config))
+        return self._result(input, await self.gate.asettle(call, input, _thread_id(config, input), work))
 
     def _result(self, input: Any, out: Any) -> Any:
         if not isinstance(out, ToolMessage) or not isinstance(out.artifact, dict) or "vfa" not in out.artifact:
