@@ -40,7 +40,7 @@ from vfa import (
 )
 from vfa._effects import on_loop
 from vfa._guard_node import thread_key
-from vfa._tools import RESULT_SHAPE
+from vfa._tools import RESULT_SHAPE, _nonfinite
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -498,6 +498,13 @@ class _NodeSpec(ToolSpec):
             from vfa import ArgumentError
 
             raise ArgumentError(f"arguments of node {self.name!r} must be an object, got {type(raw).__name__}")
+        for name, value in raw.items():
+            where = _nonfinite(value, str(name))
+            if where is not None:  # as a tool's: a NaN passes every `>` check a guard makes
+                from vfa import ArgumentError
+
+                raise ArgumentError(f"invalid arguments for node {self.name!r}: {where}: a number must be finite "
+                                    "(not NaN or infinite)")
         return dict(raw)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cmath
 import dataclasses
 import enum
 import inspect
@@ -230,9 +231,9 @@ class ToolSpec:
         return f"ToolSpec({self.name!r}, effect={self.is_effect})"
 
 
-def _nonfinite(value: Any, where: str, depth: int = 0) -> str | None:
-    """Where a NaN or an infinity lies in a validated argument (a float, a Decimal, in a list, a
-    mapping or a model), or None."""
+def _nonfinite(value: Any, where: str, depth: int = 0, seen: set[int] | None = None) -> str | None:
+    """Where a NaN or an infinity lies in a validated argument (a float, a Decimal or a complex, in a
+    list, a mapping, a model, a dataclass or any object's attributes), or None."""
     cls = value.__class__
     if cls is str or cls is int or cls is bool or value is None:
         return None
@@ -240,18 +241,28 @@ def _nonfinite(value: Any, where: str, depth: int = 0) -> str | None:
         return None if math.isfinite(value) else where
     if isinstance(value, Decimal):
         return None if value.is_finite() else where
-    if depth > 64:  # deeper than the node lets arguments nest: not a number
+    if isinstance(value, complex):
+        return None if cmath.isfinite(value) else where
+    if depth > 64 or isinstance(value, (str, bytes, bytearray, int, type)):  # deeper than arguments nest
         return None
+    seen = set() if seen is None else seen
+    if id(value) in seen:  # shared or cyclic: walked once
+        return None
+    seen.add(id(value))
     if isinstance(value, Mapping):
         items: Any = value.items()
     elif isinstance(value, (list, tuple, set, frozenset)):
         items = enumerate(value)
     elif isinstance(value, BaseModel):
-        items = value.__dict__.items()
+        items = [*value.__dict__.items(), *(value.__pydantic_extra__ or {}).items()]
+    elif dataclasses.is_dataclass(value):  # a slotted one has no __dict__
+        items = [(f.name, getattr(value, f.name, None)) for f in dataclasses.fields(value)]
+    elif isinstance(getattr(value, "__dict__", None), dict):  # an object of the tool's own type, by its attributes
+        items = list(vars(value).items())
     else:
         return None
     for key, item in items:
-        found = _nonfinite(item, f"{where}.{key}", depth + 1)
+        found = _nonfinite(item, f"{where}.{key}", depth + 1, seen)
         if found is not None:
             return found
     return None
