@@ -260,9 +260,11 @@ class EffectJournal:
             Use a file wherever the checkpointer is durable, or exactly-once cannot survive a crash.
         synchronous: SQLite's `synchronous` pragma. "NORMAL" with WAL survives a process crash;
             "FULL" also survives power loss, at an fsync per commit.
+        read_only: read an existing journal file without writing to it (no schema, no WAL switch),
+            for an audit; raises `JournalError` when the file holds no vfa journal, and on any write.
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, synchronous: str = "NORMAL") -> None:
+    def __init__(self, path: str | Path = ":memory:", *, synchronous: str = "NORMAL", read_only: bool = False) -> None:
         self.path = str(path)
         self._key = f"memory:{id(self)}" if self.path == ":memory:" else os.path.realpath(self.path)
         """Names this journal's calls under way in this process (`_owners`): one name for every
@@ -270,6 +272,13 @@ class EffectJournal:
         if synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self._lock = threading.RLock()
+        if read_only:
+            self._db = _read_only(self.path)
+        else:
+            self._open(synchronous)
+        self._init_state()
+
+    def _open(self, synchronous: str) -> None:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -280,6 +289,8 @@ class EffectJournal:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the journal at {self.path!r}: {exc}") from exc
+
+    def _init_state(self) -> None:
         self._threads: dict[str, int] | None = None
         """Every thread with an entry -> how many entries other connections wrote for it since it was
         first read (`may_hold`, `elsewhere`); None: not read yet, or too many threads to keep."""
@@ -636,6 +647,31 @@ class EffectJournal:
 
     def __repr__(self) -> str:
         return f"EffectJournal({self.path!r})"
+
+
+_COLUMNS = ("seq", "ts", "thread_id", "call_id", "tool", "kind", "data")
+
+
+def _read_only(path: str) -> sqlite3.Connection:
+    """A connection that cannot write to the file at `path`, once it is known to hold a vfa journal."""
+    if path == ":memory:" or not Path(path).is_file():
+        raise JournalError(f"no journal file at {path!r} to read")
+    try:
+        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+                             isolation_level=None)
+    except sqlite3.Error as exc:
+        raise JournalError(f"{path!r} cannot be read as a SQLite database ({exc})") from exc
+    try:
+        columns = tuple(r[1] for r in db.execute("PRAGMA table_info(journal)"))
+        guarded = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'journal_no_update'").fetchone()
+    except sqlite3.Error as exc:
+        db.close()
+        raise JournalError(f"{path!r} cannot be read as a SQLite database ({exc})") from exc
+    if columns != _COLUMNS or guarded is None:  # another app's table of that name is none of vfa's
+        db.close()
+        raise JournalError(f"{path!r} is a SQLite database without a vfa journal in it" +
+                           (f" (its table 'journal' has the columns {', '.join(columns)})" if columns and columns != _COLUMNS else ""))
+    return db
 
 
 def in_flight(entry: JournalEntry) -> str:

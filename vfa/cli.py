@@ -62,34 +62,20 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _not_a_journal(path: Path) -> str:
-    """Why the file at `path` is no vfa journal ("" if it is one), read without writing to it."""
-    import sqlite3
-
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'").fetchone()
-        finally:
-            db.close()
-    except sqlite3.Error as exc:
-        return f"cannot be read as a SQLite database ({exc})"
-    return "" if found else "is a SQLite database without a vfa journal in it"
-
-
 def _journal(args: argparse.Namespace) -> int:
     from ._demo import describe, printable
+    from ._exceptions import JournalError
     from ._journal import EffectJournal
 
     path = Path(args.path)
     if not path.exists():
         print(f"vfa journal: no journal at {path}", file=sys.stderr)
         return 2
-    problem = _not_a_journal(path)
-    if problem:  # checked read-only: opening an EffectJournal on another database would add its tables
-        print(f"vfa journal: {path} {problem}", file=sys.stderr)
+    try:  # read-only: a command that prints changes nothing, in a vfa journal or any other database
+        journal = EffectJournal(path, read_only=True)
+    except JournalError as exc:
+        print(f"vfa journal: {exc}", file=sys.stderr)
         return 2
-    journal = EffectJournal(path)
     thread = None
     for e in journal.entries(args.thread):
         if e.thread_id != thread:
