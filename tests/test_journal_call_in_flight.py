@@ -150,3 +150,34 @@ def test_a_start_that_names_no_run_or_another_host_reads_as_crashed(tmp_path):
                     ("t", "c5", "pay", "started", {"args": {}, "owner": {**owner(), "pid": -1}}),
                     ("t", "c6", "pay", "started", {"args": {}, "owner": {**owner(), "pid": True}})])
     assert not any(journal.running(e) for e in journal.entries("t"))
+
+
+def test_a_start_of_another_boot_or_pid_namespace_reads_as_crashed(tmp_path):
+    me = owner()
+    journal = EffectJournal(tmp_path / "journal.db")
+    journal.append([("t", "c1", "pay", "started", {"args": {}, "owner": {**me, "boot": "an-earlier-boot"}}),
+                    ("t", "c2", "pay", "started", {"args": {}, "owner": {**me, "ns": -1}})])
+    assert not any(journal.running(e) for e in journal.entries("t"))
+
+
+def test_one_file_opened_by_two_paths_is_one_journal_for_calls_under_way(tmp_path):
+    (tmp_path / "data").mkdir()
+    os.symlink(tmp_path / "data", tmp_path / "link")
+    journal = EffectJournal(tmp_path / "data" / "journal.db")
+    inside, release = threading.Event(), threading.Event()
+
+    def run():
+        inside.set()
+        release.wait(timeout=10)
+        return "done"
+
+    t = threading.Thread(target=lambda: journal.commit("t", "c1", "pay", {}, run))
+    t.start()
+    try:
+        assert inside.wait(timeout=10)
+        other = EffectJournal(tmp_path / "link" / "journal.db")  # a bind mount reads alike
+        (start,) = [e for e in other.entries("t") if e.kind == "started"]
+        assert other.running(start)
+    finally:
+        release.set()
+        t.join()

@@ -266,9 +266,7 @@ class EffectJournal:
 
     def __init__(self, path: str | Path = ":memory:", *, synchronous: str = "NORMAL", read_only: bool = False) -> None:
         self.path = str(path)
-        self._key = f"memory:{id(self)}" if self.path == ":memory:" else os.path.realpath(self.path)
-        """Names this journal's calls under way in this process (`_owners`): one name for every
-        connection to one file."""
+
         if synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self._lock = threading.RLock()
@@ -276,6 +274,9 @@ class EffectJournal:
             self._db = _read_only(self.path)
         else:
             self._open(synchronous)
+        self._key = f"memory:{id(self)}" if self.path == ":memory:" else _file_key(self.path)
+        """Names this journal's calls under way in this process (`_owners`): one name for every
+        connection to one file, by whatever path (a link, a bind mount) it was opened."""
         self._init_state()
 
     def _open(self, synchronous: str) -> None:
@@ -647,6 +648,14 @@ class EffectJournal:
 
     def __repr__(self) -> str:
         return f"EffectJournal({self.path!r})"
+
+
+def _file_key(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:  # opened, yet gone (removed meanwhile): its path still names it here
+        return os.path.realpath(path)
+    return f"file:{st.st_dev}:{st.st_ino}"
 
 
 _COLUMNS = ("seq", "ts", "thread_id", "call_id", "tool", "kind", "data")

@@ -4,8 +4,8 @@ a commit that another replica has under way.
 A SQLite journal in WAL mode is shared only by processes of one host (WAL needs shared memory), so
 a record names the host, the process id and the process's start time, and a reader checks that
 process as the operating system sees it; within one process, the runs under way are kept here.
-A record written on another host (a container with a host name of its own) cannot be checked and is
-read as it was before records named their run: cut off by a crash.
+A record written on another host, in another boot of this one or in another PID namespace (a
+container) cannot be checked and is read as it was before records named their run: cut off by a crash.
 """
 
 from __future__ import annotations
@@ -43,8 +43,27 @@ def owner() -> dict[str, Any]:
     global _SELF
     pid = os.getpid()
     if _SELF is None or _SELF[0] != pid:  # worked out again in a forked child
-        _SELF = (pid, {"host": socket.gethostname(), "pid": pid, "since": _started(pid)})
+        _SELF = (pid, {"host": socket.gethostname(), "boot": _boot(), "ns": _pid_namespace(), "pid": pid,
+                       "since": _started(pid)})
     return _SELF[1]
+
+
+def _boot() -> str | None:
+    """This boot of the machine (Linux): a record of an earlier boot names a process that is gone."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
+            return f.read().strip() or None
+    except (OSError, ValueError):
+        return None
+
+
+def _pid_namespace() -> int | None:
+    """The PID namespace this process sees (Linux): containers sharing a host name may each have their
+    own, where one pid names different processes."""
+    try:
+        return os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return None
 
 
 class Running:
@@ -79,12 +98,13 @@ def alive(journal: str, thread_id: str, call_id: str, by: Any) -> bool:
     if it holds the call; in another process of this host, if that process has not exited (the same
     pid with another start time is a new process that reused it). False when the record names no run,
     one on another host, or one of another process where processes cannot be probed (not POSIX)."""
-    if not isinstance(by, dict) or by.get("host") != owner()["host"]:
-        return False
+    me = owner()
+    if not isinstance(by, dict) or any(by.get(k) != me[k] for k in ("host", "boot", "ns")):
+        return False  # another host, boot or PID namespace: its pid cannot be probed from here
     pid = by.get("pid")
     if pid.__class__ is not int or pid <= 0:  # 0 and -1 would probe a whole group of processes
         return False
-    if pid == os.getpid() and by.get("since") == owner()["since"]:
+    if pid == os.getpid() and by.get("since") == me["since"]:
         with _LOCK:
             return (journal, thread_id, call_id) in _UNDER_WAY
     if os.name != "posix":  # signal 0 probes a process on POSIX only (on Windows, os.kill ends it)
