@@ -73,3 +73,21 @@ def test_a_run_that_ended_without_an_outcome_in_a_live_process_reads_as_crashed_
         child.stdin.write("\n")
         child.stdin.flush()
         child.wait(timeout=60)
+
+
+def test_a_run_cut_off_after_its_outcome_was_written_is_not_marked_abandoned(tmp_path):
+    class Cut(BaseException):
+        pass
+
+    class DiesAfterCommitted(EffectJournal):
+        def append(self, entries):
+            super().append(entries)
+            if any(e[3] == "committed" for e in entries):
+                raise Cut  # the process is stopped right after the outcome is durable
+
+    journal = DiesAfterCommitted(tmp_path / "journal.db")
+    try:
+        journal.commit("t", "c1", "pay", {"to": "a"}, lambda: "paid")
+    except Cut:
+        pass
+    assert [e.kind for e in journal.entries("t")] == ["started", "committed"]

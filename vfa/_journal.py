@@ -459,7 +459,13 @@ class EffectJournal:
         read it as a crash from now on, as this one does (`running`). It may or may not have happened,
         so it stays open, for recovery to verify again and ask."""
         try:
-            self.append([(thread_id, call_id, tool, "abandoned", {"error": type(exc).__name__})])
+            with self._transaction() as db:
+                if db.execute(  # its outcome or pause was written before the run was cut off: it ended
+                        "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind IN ('committed','failed','paused') "
+                        "AND seq > (SELECT MAX(seq) FROM journal WHERE thread_id=? AND call_id=? "
+                        "AND kind IN ('started','restarted')) LIMIT 1", (thread_id, call_id, thread_id, call_id)).fetchone():
+                    return
+                self._insert(db, [(time.time(), thread_id, call_id, tool, "abandoned", dumps({"error": type(exc).__name__}))])
         except Exception:  # noqa: BLE001 - the journal itself may be what failed; the original error is raised
             pass
 
