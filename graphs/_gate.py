@@ -258,6 +258,9 @@ class ToolGate:
             lint = getattr(g, "lint", None)
             if lint is not None:
                 lint({spec.name: spec})
+        flow_lint = getattr(self.node.flow, "lint", None)
+        if flow_lint is not None:
+            flow_lint(self.node.chain.guards, {spec.name: spec})
 
     def register_node(self, name: str) -> ToolSpec:
         """Describe a graph node committed as one effect; its proposal's args are free-form.

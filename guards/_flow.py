@@ -59,10 +59,10 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from vfa import PUBLIC, USER, ConfigError, Label, Proposal, ToolSpec
+from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
                      _norm_of, _num, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
@@ -158,6 +158,19 @@ class PrivacyFlow(_Threads, _Results):
         from ._privacy import PrivacyGuard
 
         return PrivacyGuard(self, **kwargs)
+
+    def lint(self, guards: Sequence[Any], specs: Mapping[str, ToolSpec]) -> None:
+        """Raise `PolicyError` for tools that no privacy guard of this flow judges: the model's handles
+        would be resolved for them unchecked (to any recipient), and no label would ever deny."""
+        mine = [g for g in guards if getattr(g, "flow", None) is self and getattr(g, "reads_handles", False)]
+        unjudged = sorted(name for name, spec in specs.items()
+                          if not any(getattr(g, "tools", None) is None or name in g.tools
+                                     for g in (*mine, *(g for g in spec.guards if getattr(g, "flow", None) is self
+                                                        and getattr(g, "reads_handles", False)))))
+        if unjudged:
+            raise PolicyError(f"no privacy guard of this flow judges the calls of {', '.join(map(repr, unjudged[:5]))}: "
+                              "the handles the model passes them would be resolved unchecked; add the flow's guard: "
+                              "`Agent(model, tools, guards=[flow.guard()], flow=flow)`")
 
     def labels_output(self, spec: ToolSpec) -> bool:
         """Whether this flow labels a tool's results (any field private or untrusted, or undeclared and

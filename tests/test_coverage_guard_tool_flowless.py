@@ -31,7 +31,8 @@ def _run(which: str) -> list[Any]:
     elif which == "own gate, no flow":
         web = graphs.guard_tool(browse, read_only=True)
     else:  # another flow's gate
-        web = graphs.guard_tool(browse, read_only=True, flow=PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s"))
+        other = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s")  # with its guard: a flow without one is refused
+        web = graphs.guard_tool(browse, [other.guard()], read_only=True, flow=other)
     model = ScriptedModel(rule=_rule)
     b = StateGraph(MessagesState)
     b.add_node("research", lambda s: _context(str(web.invoke({"url": "https://bakery.example"}))))

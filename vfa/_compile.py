@@ -67,7 +67,8 @@ class Agent:
         return self.guard_node.journal
 
     def lint(self) -> None:
-        """Run every guard's compile-time policy check (`guard.lint(tools)`); raises `PolicyError`."""
+        """Run every guard's compile-time policy check (`guard.lint(tools)`), and the flow's
+        (`flow.lint(guards, tools)`); raises `PolicyError`."""
         specs = self.guard_node.specs
         seen: set[int] = set()
         for g in (*self.guard_node.chain.guards, *(g for s in specs.values() for g in s.guards)):
@@ -75,6 +76,9 @@ class Agent:
             if lint is not None and id(g) not in seen:
                 seen.add(id(g))
                 lint(specs)
+        flow_lint = getattr(self.guard_node.flow, "lint", None)
+        if flow_lint is not None:  # a flow checks that its guard judges every tool (`Flow`)
+            flow_lint(self.guard_node.chain.guards, specs)
 
     def builder(self) -> StateGraph:
         """The uncompiled graph, for adding nodes of your own before compiling it yourself."""

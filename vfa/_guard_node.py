@@ -66,7 +66,10 @@ class Flow(Protocol):
     text)` for the text of a denial the model reads (a guard's reason may quote the world, such as a
     balance a precondition compared). A flow that keeps per-thread
     state within bounds may define `hold(thread_id)` and `release(thread_id)`: the node holds the
-    thread around each call, so what the call's hooks read is not dropped between them.
+    thread around each call, so what the call's hooks read is not dropped between them. A flow may
+    define `lint(guards, specs)`, run where the guards' `lint` runs (`Agent.compile`, a gate's tools),
+    to raise `PolicyError` when those guards do not enforce it (a flow without its guard would hand
+    any handle's value to any call).
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
