@@ -260,7 +260,10 @@ class _Walk:
             inside = _Walk(self.ctx, self.flow, self.thread_id, self.call_id, self.obs, [], mint=False)
             inside.walk(v, "", record, e)
             self.taints.update(inside.taints)
-            lbl = _join_many((lbl, *inside.parts.values()))
+            # its readers and trust are those of everything inside it; its sources the field's own: the
+            # keys inside a record (diagnoses, payees) name its inner sources, and a denial names sources
+            joined = _join_many((lbl, *inside.parts.values()))
+            lbl = Label(readers=joined.readers, sources=lbl.sources, trusted=joined.trusted)
             self.parts[id(lbl)] = lbl
             return self.private_leaf(v, (e[0], lbl, taint, True, True), path)
         self.parts[id(lbl)] = lbl
