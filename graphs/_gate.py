@@ -70,6 +70,9 @@ class _Work:
         self.records = True
         """A message's JSON text may be the tool's records: kept as the value it encodes and labelled
         field by field (False for a tool that returns text: labelled whole, see `result_shape`)."""
+        self.plain = False
+        """Invoked with plain arguments by the app's own code, not with a tool call: with a flow, what
+        it gets back is the flow's view of the result (the caller may hand it to the model)."""
 
     def __call__(self, args: dict[str, Any]) -> Any:
         if self.loop is not None and self.arun is not None:
@@ -374,6 +377,8 @@ class ToolGate:
                 # denial that would hide its result from the privacy flow) is replaced by the truth
                 out = out.model_copy(update={"artifact": {**out.artifact, "vfa": message.artifact["vfa"]}})
             if self.node.flow is not None:
+                if work.plain and not isinstance(out, (ToolMessage, Command)):
+                    return _view(out, message.content)
                 if isinstance(out, ToolMessage) or (isinstance(out, Command) and _said(out) is not None):
                     return _shown(out, message.content, message.artifact)  # the flow's view: handles, not values
                 if isinstance(out, (Command, list, tuple)):
@@ -420,12 +425,25 @@ class _GatedRequest(ToolCallRequest):
         super().__setattr__(name, value)
 
 
+def _view(out: Any, shown: Any) -> Any:
+    """The flow's view of a result in the result's own kind: its text for a text, else the value that
+    text encodes (records with handles in place of private values), or the text when it encodes none."""
+    if isinstance(out, str) or not isinstance(shown, str):
+        return shown
+    try:
+        return json.loads(shown)
+    except ValueError:
+        return shown
+
+
 class GatedTool:
     """A LangChain tool seen through a gate: `invoke` verifies the call, then commits it once.
 
     Everything else (name, schemas, description) is the wrapped tool's. Invoked with a tool call it
     answers with a `ToolMessage`, as a tool does; invoked with plain arguments it returns the tool's
-    result when committed, and the denial's `ToolMessage` (status "error") when not.
+    result when committed (with a flow, as the model would be shown it: handles, not private values,
+    and a result computed from a handle as its handle), and the denial's `ToolMessage` (status
+    "error") when not.
     """
 
     def __init__(self, tool: Any, gate: ToolGate, *, state: Any = None) -> None:
@@ -449,6 +467,7 @@ class GatedTool:
         call, rebuild = self._split(input)
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs))
         work.records = self.records
+        work.plain = not _is_call(input)
         state = self._state()
         return self.gate.settle(call, state, _thread_id(config, state), work)
 
@@ -458,6 +477,7 @@ class GatedTool:
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs),
                      lambda args: self.tool.ainvoke(rebuild(args), config, **kwargs))
         work.records = self.records
+        work.plain = not _is_call(input)
         state = self._state()
         return await self.gate.asettle(call, state, _thread_id(config, state), work)
 
@@ -469,7 +489,7 @@ class GatedTool:
 
     def _split(self, input: Any) -> tuple[dict[str, Any], Callable[[dict[str, Any]], Any]]:
         """The proposal the model made, and how to rebuild the tool's input from verified args."""
-        is_call = isinstance(input, Mapping) and input.get("type") == "tool_call"
+        is_call = _is_call(input)
         raw = dict(input.get("args") or {}) if is_call else dict(input) if isinstance(input, Mapping) else input
         if not isinstance(raw, dict):
             raw = {"input": raw}
@@ -489,6 +509,10 @@ class GatedTool:
             return {**input, "args": merged} if is_call else merged
 
         return call, rebuild
+
+
+def _is_call(input: Any) -> bool:
+    return isinstance(input, Mapping) and input.get("type") == "tool_call"
 
 
 class _NodeSpec(ToolSpec):
