@@ -44,7 +44,7 @@ from ._coverage import check_coverage
 from ._gate import ToolGate, _thread_id, _Work
 from ._turn import in_order
 
-__all__ = ["EffectNode", "guard_graph", "guard_tool_node"]
+__all__ = ["ArgumentsNotApplied", "EffectNode", "guard_graph", "guard_tool_node"]
 
 ArgsOf = Callable[[Any], Mapping[str, Any]]
 WithArgs = Callable[[Any, dict[str, Any]], Any]

@@ -162,11 +162,11 @@ class PrivacyFlow(_Threads, _Results):
     def lint(self, guards: Sequence[Any], specs: Mapping[str, ToolSpec]) -> None:
         """Raise `PolicyError` for tools that no privacy guard of this flow judges: the model's handles
         would be resolved for them unchecked (to any recipient), and no label would ever deny."""
-        mine = [g for g in guards if getattr(g, "flow", None) is self and getattr(g, "reads_handles", False)]
-        unjudged = sorted(name for name, spec in specs.items()
-                          if not any(getattr(g, "tools", None) is None or name in g.tools
-                                     for g in (*mine, *(g for g in spec.guards if getattr(g, "flow", None) is self
-                                                        and getattr(g, "reads_handles", False)))))
+        def judges(g: Any, tool: str) -> bool:
+            return (getattr(g, "flow", None) is self and getattr(g, "reads_handles", False)
+                    and (getattr(g, "tools", None) is None or tool in g.tools))
+
+        unjudged = sorted(name for name, spec in specs.items() if not any(judges(g, name) for g in (*guards, *spec.guards)))
         if unjudged:
             raise PolicyError(f"no privacy guard of this flow judges the calls of {', '.join(map(repr, unjudged[:5]))}: "
                               "the handles the model passes them would be resolved unchecked; add the flow's guard: "
