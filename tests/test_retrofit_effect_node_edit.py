@@ -42,23 +42,7 @@ class State(TypedDict, total=False):
 
 def test_an_edited_effect_node_call_does_not_run_with_the_refused_arguments():
     paid: list[tuple[str, int]] = []
-
-    def pay(state: State) -> dict[str, Any]:
-        paid.append((state["to"], state["amount"]))
-        return {"note": f"paid {state['amount']} to {state['to']}"}
-
-    @guard
-    def big_payments_asked(p, c):
-        return Escalate(question=f"pay {p.args['amount']}?") if p.args.get("amount", 0) > 100 else ALLOW
-
-    b = StateGraph(State)
-    b.add_node("pay", pay)
-    b.add_edge(START, "pay")
-    b.add_edge("pay", END)
-    gate = graphs.ToolGate([big_payments_asked])
-    g = graphs.guard_graph(b, gate=gate,
-                           effect_nodes={"pay": lambda s: {"to": s["to"], "amount": s["amount"]}},
-                           checkpointer=InMemorySaver())
+    gate, g = _payments(paid, pay=lambda s: {"to": s["to"], "amount": s["amount"]})
     cfg = {"configurable": {"thread_id": "t"}}
     first = g.invoke({"to": "bob", "amount": 5000}, cfg)
     assert first["__interrupt__"][0].value["question"] == "pay 5000?"
