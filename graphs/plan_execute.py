@@ -28,11 +28,13 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.types import Send
 
 from guards import verify_plan
-from vfa import Agent, Proposal, check_coverage
+from vfa import Agent, ArgumentError, Deny, Proposal, check_coverage
 
 __all__ = ["plan_execute"]
 
 REJECTED = "plan rejected before its first step"
+PLAN_GUARD = "verify_plan"
+"""The name a plan's rejection is given as its guard."""
 
 
 def _plan_message(messages: Sequence[Any]) -> AIMessage | None:
@@ -80,18 +82,16 @@ def plan_execute(
     def check_plan(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
         plan = _plan_message(state["messages"])
         calls = list(plan.tool_calls) if plan is not None else []
-        steps = [{"tool": c["name"], "args": c.get("args") or {}} for c in calls]
-        result = verify_plan(steps, specs, assume=assume, initial=current_world() if pin_world else None,
-                             timeout_ms=timeout_ms, guards=node.chain.guards)
-        if result.ok:
+        thread = str((config.get("configurable") or {}).get("thread_id") or "")
+        proposals = [Proposal(call_id=str(c["id"]), tool=str(c["name"]), args=dict(c.get("args") or {}),
+                              thread_id=thread) for c in calls]
+        verdict = _verdict(proposals)
+        if verdict is None:
             return {}
-        verdict = result.verdict()
         if node.flow is not None:  # the model reads the rejection as the node shows a denial: through the flow
-            thread = str((config.get("configurable") or {}).get("thread_id") or "")
             messages = []
-            for c in calls:
-                message = node.denial(Proposal(call_id=str(c["id"]), tool=str(c["name"]), args=dict(c.get("args") or {}),
-                                               thread_id=thread), verdict)
+            for p in proposals:
+                message = node.denial(p, verdict)
                 message.artifact["stage"] = "plan"
                 messages.append(message)
             return {"messages": messages}
@@ -99,6 +99,26 @@ def plan_execute(
         return {"messages": [ToolMessage(content=text, tool_call_id=c["id"], name=c["name"], status="error",
                                          artifact={"verdict": verdict.model_dump(), "stage": "plan"})
                              for c in calls]}
+
+    def _verdict(proposals: list[Proposal]) -> Any:
+        """None for a plan that verifies, else the denial every one of its calls is answered with."""
+        steps = []
+        for p in proposals:
+            # judged as the guard node judges each step: on what the effect would receive, each
+            # handle swapped for its value (a handle's text is no amount), validated by the tool
+            values = node.values(p) if node.flow is not None else None
+            if isinstance(values, Deny):
+                return values.model_copy(update={"guard": PLAN_GUARD})
+            args = (values or p).args
+            if p.tool in specs:
+                try:
+                    args = specs[p.tool].validate(args)
+                except ArgumentError:
+                    pass  # judged as written: the plan check names what does not fit, as the node would
+            steps.append({"tool": p.tool, "args": args})
+        result = verify_plan(steps, specs, assume=assume, initial=current_world() if pin_world else None,
+                             timeout_ms=timeout_ms, guards=node.chain.guards)
+        return None if result.ok else result.verdict().model_copy(update={"guard": PLAN_GUARD})
 
     def after_planner(state: MessagesState) -> str:
         plan = _plan_message(state["messages"])

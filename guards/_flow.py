@@ -65,7 +65,7 @@ from typing import Any
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
-                     _norm_of, _num, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
+                     _grouped_in, _norm_of, _num, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _joined_size, _orders, _Places, _spans,
@@ -282,6 +282,13 @@ class PrivacyFlow(_Threads, _Results):
             return None
         return store.resolve(args, thread_id)
 
+    def marked(self, args: Mapping[str, Any]) -> frozenset[str]:
+        """The arguments, as written, that hold a handle's text (the kernel validates them on the values
+        behind their handles where the text does not fit the tool's schema: an amount's handle)."""
+        if not has_marks(args):
+            return frozenset()
+        return frozenset(k for k, v in args.items() if self.store.tokens_in(v))
+
     def holds_handles(self, thread_id: str) -> bool:
         """Whether any handle was minted on the thread (a guard judging values may then quote one)."""
         return self.store.has_thread(thread_id)
@@ -467,7 +474,7 @@ class PrivacyFlow(_Threads, _Results):
             in_user = "#" + key in user_numbers
         else:  # a text with no letter or digit is no token of anything (a "-" the user typed grounds no password)
             said = " ".join(rest.split()) if n else ""
-            in_user = bool(said) and f" {said} " in users
+            in_user = bool(said) and (f" {said} " in users or (" " in said and _grouped_in(said, users)))
         # what vouches for the words around handles never vouches for the handles: each keeps its label
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _join(_vouched(_join(out, USER)), held)

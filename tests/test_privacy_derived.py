@@ -313,10 +313,9 @@ def test_a_handled_float_that_comes_back_as_an_integer_is_handled_again():
     assert "4111111111111111" not in shown and _is_handle(shown)  # the whole result hidden, as derived
 
 
-def test_a_handle_where_a_number_belongs_is_a_schema_error():
-    # checking a handle's value against a parameter's type and limits before the guards ran would tell
-    # the model something of the value (a length, a magnitude) and hand the effect unconverted text:
-    # the argument is refused as written
+def test_a_handle_where_a_number_belongs_is_given_as_its_value():
+    # a handle stands wherever its value fits (`Proposal.by_value`): validated on the value, after the
+    # thread's handles are known, and the effect gets it converted (the schema's float), never the token
     moved: list[Any] = []
 
     @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
@@ -332,8 +331,8 @@ def test_a_handle_where_a_number_belongs_is_a_schema_error():
         ("get_balance", {}),
         lambda o: ("move_savings", {"iban": "DE44500105175407324931", "amount": o[0]["balance"]})],
         world=w, tools=[*w.tools(), move_savings])
-    assert outcome(tms, "move_savings") == "denied" and moved == []
-    assert "guard 'schema'" in text_of(tms, "move_savings")
+    assert outcome(tms, "move_savings") == "committed", text_of(tms, "move_savings")
+    assert moved == [float(w.balance)] and type(moved[0]) is float
 
 
 def test_a_handle_dropped_between_the_check_and_the_commit_fails_the_call():

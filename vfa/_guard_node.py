@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph._internal._runnable import RunnableCallable
+from pydantic import ValidationError
 
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
@@ -69,7 +70,9 @@ class Flow(Protocol):
     thread around each call, so what the call's hooks read is not dropped between them. A flow may
     define `lint(guards, specs)`, run where the guards' `lint` runs (`Agent.compile`, a gate's tools),
     to raise `PolicyError` when those guards do not enforce it (a flow without its guard would hand
-    any handle's value to any call).
+    any handle's value to any call). A flow whose arguments may hold references (handles) may define
+    `marked(args)`: the names of the arguments as written that hold one, validated by the tool's schema
+    on the values they stand for (`Proposal.by_value`) where the reference's text does not fit.
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
@@ -298,7 +301,7 @@ class GuardNode(RunnableCallable):
                 guard="schema", reason=f"arguments of {tool!r} are nested over {MAX_ARG_DEPTH} levels deep",
                 evidence={"limit": MAX_ARG_DEPTH}))
         try:
-            args = spec.validate(raw_args)
+            args, by_value = self._validate(spec, raw_args)
         except ArgumentError as exc:
             return refuse(raw_args, Deny(guard="schema", reason=str(exc)))
         edit = None
@@ -314,7 +317,7 @@ class GuardNode(RunnableCallable):
             if edit is not None:
                 raw_args = edit.get("args") or {}
                 try:
-                    args = spec.validate(raw_args)
+                    args, by_value = self._validate(spec, raw_args)
                 except ArgumentError as exc:  # an edit first given on this resume: refused as `_decide` refuses it
                     return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc,
                                               questions)
@@ -327,7 +330,8 @@ class GuardNode(RunnableCallable):
             if flight is not None:  # a tool waiting for its answer will not run again
                 questions.skip_tool_pauses(call_id)
             return self._refuse(thread_id, call_id, tool, raw_args, labels, fingerprint=fingerprint)
-        proposal = Proposal(call_id=call_id, tool=tool, args=args, raw_args=raw_args, thread_id=thread_id, labels=labels)
+        proposal = Proposal(call_id=call_id, tool=tool, args=args, raw_args=raw_args, thread_id=thread_id, labels=labels,
+                            by_value=by_value)
         shape = spec.meta.get(RESULT_SHAPE)  # how the flow read its result (text from a ToolNode): for an audit to read it alike
         # journaled once per run that proposes the call: a call left with a question unanswered and
         # proposed again in a later run is checked again there, from what the model has read since
@@ -385,7 +389,7 @@ class GuardNode(RunnableCallable):
                 return _rejected(proposal, decision)
             raw_args = decision.get("args") or {}
             try:  # edit: the person's arguments are validated, labelled and verified again like the model's
-                args = spec.validate(raw_args)
+                args, by_value = self._validate(spec, raw_args)
             except ArgumentError as exc:
                 return self._invalid_edit(proposal, exc, questions)
             # checked with the edit's own labels: the call's would let an edit move data past the guard
@@ -395,7 +399,7 @@ class GuardNode(RunnableCallable):
                     questions.skip_tool_pauses(proposal.call_id)
                 self.journal.append(pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))])
                 return self.denial(proposal, labels)
-            proposal = proposal.model_copy(update={"args": args, "raw_args": raw_args, "labels": labels})
+            proposal = proposal.model_copy(update={"args": args, "raw_args": raw_args, "labels": labels, "by_value": by_value})
             edited[0] = raw_args
         self.journal.append(pending + [_entry(proposal, "rejected", {"reason": _TOO_MANY_EDITS})])
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
@@ -414,7 +418,7 @@ class GuardNode(RunnableCallable):
             state=state if isinstance(state, Mapping) else {"state": state},
             world=self._world(state), tool=spec, thread_id=proposal.thread_id, journal=self.journal,
             load_history=lambda: self._history(proposal.thread_id))
-        values = self._values(proposal)
+        values = self.values(proposal)
         if isinstance(values, Deny):
             result = ChainResult(values, [Decision(guard=values.guard, verdict=values, latency_s=0.0)])
         elif values is None:
@@ -430,7 +434,34 @@ class GuardNode(RunnableCallable):
         _tracing.record_decisions(result.decisions, proposal.tool, proposal.call_id)
         return result
 
-    def _values(self, proposal: Proposal) -> Proposal | Deny | None:
+    def _validate(self, spec: ToolSpec, raw: Any) -> tuple[dict[str, Any], frozenset[str]]:
+        """A call's arguments validated by its tool's schema, and those validated on the values behind
+        their handles instead (`Proposal.by_value`): a handle stands wherever its value fits, where the
+        tool wants a number or a type of its own (a `SecretStr`, a model) too. Raises `ArgumentError`
+        for a call that does not fit but where handles stand."""
+        try:
+            args, error = spec.validate(raw), None
+        except ArgumentError as exc:
+            args, error = None, exc
+        marked = getattr(self.flow, "marked", None)
+        held = marked(raw) if marked is not None and isinstance(raw, Mapping) else frozenset()
+        if not held:
+            if error is not None:
+                raise error
+            return args, frozenset()
+        if args is not None:
+            # a handle inside a value of the tool's own type is out of the flow's reach: the argument is
+            # kept as written and validated again once its handles are swapped (`_by_value`)
+            typed = frozenset(k for k in held if k in args and not _plain(args[k]))
+            return ({**args, **{k: raw[k] for k in typed}}, typed) if typed else (args, frozenset())
+        if not _fails_only_in(spec, raw, held):
+            raise error
+        # it fits only by the values behind its handles: judged as written, validated on its values
+        # (the guards that judge values get them validated; the effect too), refused by `_unfit` when
+        # they do not fit, after the guards, so that a call the privacy guard denies tells nothing
+        return dict(raw), frozenset(raw)
+
+    def values(self, proposal: Proposal) -> Proposal | Deny | None:
         """The proposal as its effect would receive it, handles swapped for what they stand for, for the
         guards that judge values (a precondition must hold for the value the effect is given, not for
         a handle's text); the proposal itself when it holds none but the thread has some (a guard may
@@ -444,12 +475,27 @@ class GuardNode(RunnableCallable):
             args = values(proposal.args, proposal.thread_id)
             if args is None:  # judged as written; told without the values of the thread's handles
                 return proposal if flow.holds_handles(proposal.thread_id) else None
+            args = self._by_value(proposal, args)
         except Exception as exc:
             if _is_bubble_up(exc):
                 raise
             return Deny(guard="flow", reason=f"the values of {proposal.tool}'s handles could not be read for its "
                         f"guards ({type(exc).__name__}); nothing was run")
         return proposal.model_copy(update={"args": args})
+
+    def _by_value(self, proposal: Proposal, args: dict[str, Any], *, strict: bool = False) -> dict[str, Any]:
+        """Resolved arguments with those validated on their values (`Proposal.by_value`) as the schema
+        reads them (an amount's handle resolves to the tool's text "120"; the effect is given 120); as
+        resolved when they do not fit, for the guards (`_unfit` then refuses the call), unless `strict`."""
+        if not proposal.by_value:
+            return args
+        try:
+            checked = self.specs[proposal.tool].validate(args)
+        except ArgumentError:
+            if strict:
+                raise
+            return args
+        return {**args, **{k: checked[k] for k in proposal.by_value if k in checked}}
 
     def _unfit(self, values: Proposal, spec: ToolSpec) -> Deny | None:
         """A denial when the values behind a call's handles do not fit its tool's own schema (it holds
@@ -489,7 +535,7 @@ class GuardNode(RunnableCallable):
         def run() -> Any:
             if flow is None:
                 return act(proposal.args)
-            args = flow.resolve(proposal)
+            args = self._by_value(proposal, flow.resolve(proposal), strict=True)
             resolved.append(args)
             return act(args)
 
@@ -556,14 +602,14 @@ class GuardNode(RunnableCallable):
         """
         written = last.data.get("args")
         try:  # journaled as written: validated again, the tool gets the values it was first given
-            args = spec.validate(written)
+            args, by_value = self._validate(spec, written)
         except ArgumentError as exc:
-            args, labels = {}, Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
+            args, by_value, labels = {}, frozenset(), Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
         else:
             labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id, written)
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             raw_args=written if isinstance(written, dict) else None,
-                            labels=labels if not isinstance(labels, Deny) else {})
+                            labels=labels if not isinstance(labels, Deny) else {}, by_value=by_value)
         if isinstance(labels, Deny):
             result = ChainResult(labels, [])
         else:
@@ -791,6 +837,30 @@ def _decision_data(d: Decision) -> dict[str, Any]:
     if v.__class__ is Allow:  # most decisions: the same dict without a pydantic round trip per guard
         return {"guard": d.guard, "verdict": {"guard": v.guard, "kind": "allow"}, "latency_s": d.latency_s}
     return d.model_dump(mode="json")
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> bool:
+    """Whether a validated value is plain JSON (text, numbers, lists and dicts of them): a flow swaps
+    the handles inside it; inside any other type (a `SecretStr`, a model) it cannot."""
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _fails_only_in(spec: ToolSpec, raw: Mapping[str, Any], names: frozenset[str]) -> bool:
+    """Whether every error of validating `raw` is in one of the arguments `names` (those holding handles)."""
+    try:
+        spec.args_model.model_validate(raw)
+    except ValidationError as exc:
+        return all(e["loc"] and e["loc"][0] in names for e in exc.errors())
+    return False  # the model takes it: what failed was a check of the values (a number not finite)
 
 
 def _entry(proposal: Proposal, kind: str, data: Any) -> tuple[str, str, str, str, Any]:

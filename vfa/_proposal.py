@@ -30,6 +30,10 @@ class Proposal(BaseModel):
     """Label of each argument, by argument name; an argument without one is unlabelled (public)."""
     thread_id: str = ""
     """The LangGraph thread the proposal belongs to."""
+    by_value: frozenset[str] = frozenset()
+    """Arguments that hold a handle where the tool wants a value the handle's text is not (an amount):
+    validated on the value behind it, kept as written in `args` (labels, the journal and the privacy
+    guard read the handle); the effect and the guards that judge values receive them validated."""
 
     def label(self, arg: str) -> Label | None:
         """The label of one argument, or None when it carries none."""
