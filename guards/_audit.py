@@ -41,7 +41,7 @@ from vfa._journal import with_reprs
 from vfa._tools import RESULT_SHAPE, as_validated
 
 from ._flow import PrivacyFlow
-from ._forms import _text
+from ._forms import _message_text
 from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PrivacyPolicy
 from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node
@@ -232,7 +232,7 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
     for i, m in enumerate(messages):
         if isinstance(m, HumanMessage):
             if not _written_by_a_node(m):
-                out.append({"type": "user", "content": _text(m.content)})
+                out.append({"type": "user", "content": _message_text(m.content)})
         elif isinstance(m, AIMessage):
             # the results of a turn come before the next turn: each is placed right after its call, as a
             # guard node labels a turn's calls one after the other, each after the results before it
@@ -299,10 +299,15 @@ def _outcome(m: ToolMessage) -> tuple[str | None, bool]:
 
 def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
     """The result or error event of a tool message; none for a call that was refused (it never ran)."""
-    if _outcome(m)[0] in _NO_RESULT:
+    outcome = _outcome(m)[0]
+    if outcome in _NO_RESULT:
         return []
     if m.status == "error":
-        return [{"type": "error", "id": m.tool_call_id, "tool": tool, "error": _text_of(m.content)}]
+        error = _text_of(m.content)
+        said = f"{tool} failed: "
+        if outcome == "failed" and error.startswith(said):  # the node's words before the error the flow labelled
+            error = error[len(said):]
+        return [{"type": "error", "id": m.tool_call_id, "tool": tool, "error": error}]
     info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
     shape = info.get("shape") if isinstance(info, dict) else None  # a ToolNode's text, read as the flow read it
     # text the flow read as text stays text, whatever it looks like (a note that happens to be JSON)
@@ -339,7 +344,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     if messages is not None:
         for m in conversation:
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
-                trailing.append({"type": "user", "content": _text(m.content)})
+                trailing.append({"type": "user", "content": _message_text(m.content)})
             elif isinstance(m, ToolMessage) and str(m.tool_call_id) not in recorded and _outcome(m)[0] not in _NO_RESULT:
                 # a result the journal never recorded (another node's, or a history carried over): the live
                 # guard labelled every later argument for want of knowing it

@@ -163,7 +163,15 @@ def _user_forms(text: str) -> tuple[str, frozenset[str]]:
     """A user message as whole tokens, padded: as `_said` reads it and as written (white space aside),
     on two lines (no phrase holds a line break, so none matches across them); and, marked "#", the
     numbers that are whole tokens of it (messages recur on every call)."""
-    return f" {_said(text)} \n {' '.join(text.split())} ", frozenset("#" + n for n in _token_numbers(text))
+    grouped = " ".join("".join(m.group(0).split()) for m in _IBAN_ANY_CASE.finditer(text))
+    return (f" {_said(text)} \n {' '.join(text.split())} \n {grouped} ",
+            frozenset("#" + n for n in _token_numbers(text)))
+
+
+def _grouped_in(said: str, users: str) -> bool:
+    """Whether `said`, an account number written in groups ("DE02 1203 0000 ..."), is one the user typed,
+    white space aside (`_user_forms` holds the user's own, run together): as a bank reads it."""
+    return _IBAN_ANY_CASE.fullmatch(said) is not None and f" {''.join(said.split())} " in users
 
 
 MIN_DIGITS = 6
@@ -190,6 +198,8 @@ _IBAN = re.compile(r"\b[a-z]{2}\d{2}(?:[a-z0-9]{4}|[ \-](?=[a-z]{0,3}\d)[a-z0-9]
                    r"(?:[a-z0-9]{1,3}|[ \-](?=[a-z]{0,2}\d)[a-z0-9]{1,3})?\b")
 """IBAN-like: country, check digits, then groups of four; a group after a space or dash must hold a
 digit, so the words after an IBAN ("... 0130 00 then pay") are not taken for part of it."""
+_IBAN_ANY_CASE = re.compile(_IBAN.pattern, re.IGNORECASE)
+"""`_IBAN` in a text as written (a user's message: its account numbers are read case kept)."""
 _ALNUM_TOKEN = re.compile(r"[a-z0-9]+(?:[\-_/.][a-z0-9]+)*")
 
 
@@ -462,6 +472,18 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():  # 1200.0 reads as 1200 (NaN and infinities are no integers)
         return _num(repr(value))  # its shortest form: 1e23 is 1 and 23 zeros, as a person writes it
     return json.dumps(value, default=repr) if isinstance(value, (dict, list, tuple)) else str(value)
+
+
+def _message_text(content: Any) -> str:
+    """What a person wrote in a message: its text, or its content blocks' texts a line each (a block
+    other than text as its JSON, characters as written: "€1200" stays a token the user typed)."""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return _text(content)
+    return "\n".join(b if isinstance(b, str) else b["text"] if isinstance(b, dict) and b.get("type") == "text"
+                     and isinstance(b.get("text"), str) else json.dumps(b, default=repr, ensure_ascii=False)
+                     for b in content)
 
 
 def _spelling(text: str) -> str:

@@ -15,7 +15,7 @@ from ._forms import MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _norm, _norm_of
 from ._handles import HANDLE_RE, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _tainted
-from ._privacy_decl import Source, principals
+from ._privacy_decl import Source, recipients_of
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
 _SHOWN = json_text(ensure_ascii=False, default=repr)
@@ -408,7 +408,7 @@ class _Results:
 
     def _record_of(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> _Record:
         """The record's label and tags, shared by every record with the same key and readers."""
-        who = tuple(principals(node.get(f)) for f in decl.readers_from)
+        who = tuple(recipients_of(node.get(f)) for f in decl.readers_from)
         memo = (id(decl), tool, kind, str(node[decl.key]) if decl.key and decl.key in node else None, who)
         rec = self._records.get(memo)
         if rec is None:
@@ -429,7 +429,7 @@ class _Results:
         tags = set(sources)
         readers: set[str] | None = set(self.policy.user)
         for f in decl.readers_from:
-            who = principals(node.get(f))
+            who = recipients_of(node.get(f))
             tags |= {f"{kind}:{f}:{p}" for p in who}
             if "*" in who:
                 readers = None

@@ -14,7 +14,7 @@ from vfa._guard_node import denial_text, denied_verdict
 from vfa._journal import recorded_result
 from vfa._tools import as_validated
 
-from ._forms import _text, _users_forms
+from ._forms import _message_text, _users_forms
 from ._privacy_decl import source_of
 from ._walk import _error_source
 
@@ -50,7 +50,7 @@ class _Scan:
                         carrying = set(self.carrying)
                     carrying.add(m.tool_call_id)
             elif isinstance(m, HumanMessage) and not _written_by_a_node(m):
-                texts = (*texts, _text(m.content))
+                texts = (*texts, _message_text(m.content))
         return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
                      self.carrying if carrying is None else frozenset(carrying))
 
@@ -78,7 +78,7 @@ def _users_before_calls(messages: list[Any]) -> dict[str, tuple[str, frozenset[s
     out: dict[str, tuple[str, frozenset[str]]] = {}
     for m in messages:
         if isinstance(m, HumanMessage) and not _written_by_a_node(m):
-            texts = (*texts, _text(m.content))
+            texts = (*texts, _message_text(m.content))
             forms = None
         elif isinstance(m, AIMessage) and m.tool_calls:
             if forms is None:
