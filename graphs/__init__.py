@@ -7,13 +7,14 @@ from ._middleware import GuardMiddleware as GuardMiddleware
 from ._retrofit import (
     ArgumentsNotApplied as ArgumentsNotApplied,
     EffectNode as EffectNode,
+    EffectNodeFailed as EffectNodeFailed,
     guard_graph as guard_graph, guard_tool_node as guard_tool_node,
 )
 from ._tools import as_effect as as_effect, guard_tool as guard_tool
 from .plan_execute import plan_execute as plan_execute
 
 __all__ = [
-    "ArgumentsNotApplied", "EffectNode", "GatedTool", "GuardMiddleware", "ToolGate", "as_effect", "check_coverage", "draw_mermaid",
+    "ArgumentsNotApplied", "EffectNode", "EffectNodeFailed", "GatedTool", "GuardMiddleware", "ToolGate", "as_effect", "check_coverage", "draw_mermaid",
     "draw_png", "guard_graph", "guard_node_ids", "guard_tool", "guard_tool_node", "plan_execute", "unmediated_nodes",
 ]
 

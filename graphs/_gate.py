@@ -38,7 +38,7 @@ from vfa import (
     ToolSpec,
     UnmediatedEffectError,
 )
-from vfa._effects import on_loop
+from vfa._effects import off_loop, on_loop
 from vfa._guard_node import thread_key
 from vfa._tools import RESULT_SHAPE, _nonfinite
 
@@ -73,13 +73,19 @@ class _Work:
         self.plain = False
         """Invoked with plain arguments by the app's own code, not with a tool call: with a flow, what
         it gets back is the flow's view of the result (the caller may hand it to the model)."""
+        self.error: Exception | None = None
+        """What the run raised (the journal keeps its text): an effect node raises it again."""
 
     def __call__(self, args: dict[str, Any]) -> Any:
-        if self.loop is not None and self.arun is not None:
-            # async callers: the gate decides in a worker thread; the tool runs on the caller's loop
-            out = on_loop(self.arun(args), self.loop)
-        else:
-            out = self.run(args)
+        try:
+            if self.loop is not None and self.arun is not None:
+                # async callers: the gate decides in a worker thread; the tool runs on the caller's loop
+                out = on_loop(self.arun(args), self.loop)
+            else:
+                out = self.run(args)
+        except Exception as exc:
+            self.error = exc
+            raise
         self.output = out
         return _record(out, self.structured, self.records)
 
@@ -126,9 +132,10 @@ _SERDE = JsonPlusSerializer()
 
 
 def _replayed_command(journal: Any, thread_id: str, call_id: str) -> Command | None:
-    """The `Command` a committed call's tool returned, as the gate recorded it; None if it returned none."""
+    """The `Command` a call's tool returned (an effect's or a read-only tool's), as the gate recorded it;
+    None if it returned none."""
     last = journal.last(thread_id, call_id)
-    result = last.data.get("result") if last is not None and last.kind == "committed" else None
+    result = last.data.get("result") if last is not None and last.kind in ("committed", "ran") else None
     if not (isinstance(result, dict) and isinstance(result.get(_COMMAND), str) and isinstance(result.get("serde"), str)):
         return None
     command = _SERDE.loads_typed((result["serde"], base64.b64decode(result[_COMMAND])))
@@ -365,7 +372,7 @@ class ToolGate:
         finally:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
-        if work.output is _OPEN and outcome == "committed" and self.node.flow is None:
+        if work.output is _OPEN and outcome in ("committed", "ran") and self.node.flow is None:
             # a replayed node (after an interrupt, a crash): a tool's Command comes back as it ran
             command = _replayed_command(self.node.journal, thread_id, str(call.get("id") or ""))
             if command is not None:
@@ -403,7 +410,7 @@ class ToolGate:
     async def asettle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Async twin of `settle`: the guards run in a worker thread, the tool on this event loop."""
         work.loop = asyncio.get_running_loop()
-        return await asyncio.to_thread(self.settle, call, state, thread_id, work)
+        return await off_loop(self.settle, call, state, thread_id, work)
 
 
 @dataclasses.dataclass

@@ -235,6 +235,11 @@ class ArgumentsNotApplied(VfaError):
     """An effect node's call was committed with arguments its node cannot take (no `with_args`)."""
 
 
+class EffectNodeFailed(VfaError):
+    """An effect node failed in a run the journal recorded, answered again from the journal (a replayed
+    or resumed task): its error, as recorded."""
+
+
 class EffectNode(RunnableCallable):
     """A user's node that acts on the world, run as one proposal: verified, then committed once.
 
@@ -276,18 +281,23 @@ class EffectNode(RunnableCallable):
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         call = self._call(input, config)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config))
-        return self._result(input, self.gate.settle(call, input, _thread_id(config, input), work))
+        return self._result(input, self.gate.settle(call, input, _thread_id(config, input), work), work)
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
         call = self._call(input, config)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config),
                      lambda args: self.inner.ainvoke(self._input(input, call["args"], args), config))
-        return self._result(input, await self.gate.asettle(call, input, _thread_id(config, input), work))
+        return self._result(input, await self.gate.asettle(call, input, _thread_id(config, input), work), work)
 
-    def _result(self, input: Any, out: Any) -> Any:
+    def _result(self, input: Any, out: Any, work: _Work) -> Any:
         if not isinstance(out, ToolMessage) or not isinstance(out.artifact, dict) or "vfa" not in out.artifact:
             return out  # the node ran: its own update, untouched
-        if out.artifact["vfa"]["outcome"] in ("committed", "ran"):
+        outcome = out.artifact["vfa"]["outcome"]
+        if outcome in ("committed", "ran"):
             return None  # replayed after a crash: the effect happened, its update was not kept
+        if outcome == "failed":  # the node's error fails the run as it would unguarded (a retry policy sees it)
+            if work.error is not None:
+                raise work.error
+            raise EffectNodeFailed(str(out.content))
         return self.on_deny(input, out) if self.on_deny is not None else None
 

@@ -24,6 +24,8 @@ without it, a call committed with other arguments than proposed fails unrun (`Ar
 
 from __future__ import annotations
 
+import pytest
+
 from typing import Any, TypedDict
 
 from langgraph.checkpoint.memory import InMemorySaver
@@ -47,7 +49,8 @@ def test_an_edited_effect_node_call_does_not_run_with_the_refused_arguments():
     first = g.invoke({"to": "bob", "amount": 5000}, cfg)
     assert first["__interrupt__"][0].value["question"] == "pay 5000?"
 
-    g.invoke(Command(resume={"type": "edit", "args": {"to": "bob", "amount": 50}}), cfg)
+    with pytest.raises(graphs.ArgumentsNotApplied):  # no `with_args`: the call fails unrun, and so does the run
+        g.invoke(Command(resume={"type": "edit", "args": {"to": "bob", "amount": 50}}), cfg)
 
     kinds = [e.kind for e in gate.journal.entries("t") if e.kind in ("edited", "committed")]
     assert paid != [("bob", 5000)], (
@@ -77,7 +80,8 @@ def test_an_edit_the_node_cannot_take_fails_the_call_unrun_and_says_why():
     gate, g = _payments(paid, pay=lambda s: {"to": s["to"], "amount": s["amount"]})
     cfg = {"configurable": {"thread_id": "t"}}
     g.invoke({"to": "bob", "amount": 5000}, cfg)
-    g.invoke(Command(resume={"type": "edit", "args": {"to": "bob", "amount": 50}}), cfg)
+    with pytest.raises(graphs.ArgumentsNotApplied, match="with_args"):  # the run fails, as the node's own error would
+        g.invoke(Command(resume={"type": "edit", "args": {"to": "bob", "amount": 50}}), cfg)
     assert paid == []
     (failed,) = [e for e in gate.journal.entries("t") if e.kind == "failed"]
     assert "ArgumentsNotApplied" in failed.data["error"] and "with_args" in failed.data["error"]

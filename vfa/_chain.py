@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from ._effects import off_loop
 from ._guard import GuardContext
 from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
 from ._proposal import Proposal
@@ -181,7 +182,7 @@ class GuardChain:
     async def averify(self, proposal: Proposal, context: GuardContext, extra: Sequence[Any] = (), *,
                       values: Proposal | None = None, withhold: Callable[[Any], Any] | None = None) -> ChainResult:
         """Async twin of `verify`: the same chain, awaited without blocking the event loop."""
-        return await asyncio.to_thread(self.verify, proposal, context, extra, values=values, withhold=withhold)
+        return await off_loop(lambda: self.verify(proposal, context, extra, values=values, withhold=withhold))
 
     def _budget(self, g: Any) -> float | None:
         """A guard's time budget; None means it runs inline, in the caller's thread, without one."""

@@ -42,6 +42,18 @@ def _open_commit(tool: str, call_id: str) -> Iterator[_Commit]:
         _ACTIVE.reset(token)
 
 
+_CALLS = concurrent.futures.ThreadPoolExecutor(max_workers=256, thread_name_prefix="vfa-call")
+"""Where async callers run a call's blocking half (its checks, its journal): threads of vfa's own. On
+the loop's default executor, calls waiting for their effects would hold the threads those effects
+need (`asyncio.to_thread`, a sync LangChain tool's `ainvoke`): a few calls at once would hang for good."""
+
+
+async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
+    """`await asyncio.to_thread(fn, *args)`, on vfa's own threads (`_CALLS`)."""
+    ctx = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(_CALLS, functools.partial(ctx.run, fn, *args))
+
+
 def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
     """Await an effect on `loop` from another thread and return its result. An effect cut off there
     (its loop shut down, its task cancelled) raises `asyncio.CancelledError`, which is no `Exception`:

@@ -8,6 +8,7 @@ the check and the use (no TOCTOU window).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import inspect
 import json
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
-from ._effects import on_loop
+from ._effects import off_loop, on_loop
 from ._escalation import LATE_ANSWER, Questions, current_task
 from ._exceptions import CallInFlightError
 from ._guard import GuardContext
@@ -83,6 +84,11 @@ class Flow(Protocol):
 _LOCAL = threading.local()
 
 
+_HELD: contextvars.ContextVar[frozenset[tuple[int, str]]] = contextvars.ContextVar("vfa_held_threads", default=frozenset())
+"""The thread locks the current call holds (`_OneAtATime`): a context variable, since what a call runs
+(a tool's own agent) may run on another OS thread, in a copy of its context."""
+
+
 class _OneAtATime:
     """One lock per conversation thread, held from a call's check to the end of its commit: calls of
     one thread that run at once (`create_agent` sends each call of a turn as a task of its own) are
@@ -96,6 +102,12 @@ class _OneAtATime:
 
     @contextmanager
     def of(self, thread_id: str) -> Iterator[None]:
+        key = (id(self), thread_id)
+        if key in _HELD.get():
+            # a call made from inside a call this thread's lock is held for (an agent used as a tool, run
+            # by LangGraph on a pool thread, or awaited): waiting for the lock would wait for itself
+            yield
+            return
         with self._lock:
             entry = self._locks.get(thread_id)
             if entry is None:
@@ -103,7 +115,11 @@ class _OneAtATime:
             entry[1] += 1
         try:
             with entry[0]:
-                yield
+                token = _HELD.set(_HELD.get() | {key})  # seen by what the call runs, on any OS thread
+                try:
+                    yield
+                finally:
+                    _HELD.reset(token)
         finally:
             with self._lock:
                 entry[1] -= 1
@@ -202,7 +218,7 @@ class GuardNode(RunnableCallable):
             finally:
                 _LOCAL.loop = None
 
-        return await asyncio.to_thread(run)
+        return await off_loop(run)
 
     def _parse(self, input: Any) -> tuple[list[dict[str, Any]], Any, bool]:
         if isinstance(input, dict) and input.get("__type") == "tool_call_with_context":

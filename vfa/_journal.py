@@ -671,8 +671,12 @@ def _read_only(path: str) -> sqlite3.Connection:
     """A connection that cannot write to the file at `path`, once it is known to hold a vfa journal."""
     if path == ":memory:" or not Path(path).is_file():
         raise JournalError(f"no journal file at {path!r} to read")
+    # with no write-ahead log beside it, no writer has it open: read as immutable, since a read-only
+    # connection to a WAL database would create the log and its index (and leave them behind, or fail
+    # in a folder it may not write to)
+    quiet = "" if Path(f"{path}-wal").exists() else "&immutable=1"
     try:
-        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro{quiet}", uri=True, check_same_thread=False,
                              isolation_level=None)
     except sqlite3.Error as exc:
         raise JournalError(f"{path!r} cannot be read as a SQLite database ({exc})") from exc

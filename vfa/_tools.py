@@ -291,9 +291,12 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
         schema = create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
     inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
     is_effect = isinstance(inner, Effect)
+    # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
+    only_async = getattr(tool, "func", None) is None and getattr(tool, "coroutine", None) is not None
     return ToolSpec(
         name=tool.name, description=tool.description or tool.name, args_model=schema,
-        fn=lambda **kw: tool.invoke(kw), is_effect=is_effect,
+        fn=(lambda **kw: tool.ainvoke(kw)) if only_async else (lambda **kw: tool.invoke(kw)), is_effect=is_effect,
+        is_async=only_async,
         idempotent=bool(getattr(inner, "idempotent", False)),
         guards=tuple(getattr(inner, "guards", ()) or getattr(inner, "__vfa_guards__", ())),
         meta=getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}), source=tool,

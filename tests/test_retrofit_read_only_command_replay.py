@@ -1,0 +1,67 @@
+"""Red team 82: a read-only tool's `Command` is lost when its ToolNode is replayed after an interrupt.
+
+Red team 74 made the gate record a tool's `Command` whole so that a node replayed after an interrupt
+returns it again. Only a committed effect is replayed that way: `ToolGate.settle` and
+`_replayed_command` look for the outcome "committed", while a tool listed `read_only` ends "ran". So
+when a turn runs a read-only lookup that returns `Command(update={"messages": [...], "user": ...})`
+and then a call a guard asks a person about, the resumed node answers the lookup from the journal as
+a plain tool message: the model reads the recorded Command's base64 blob as the tool's result, and
+the lookup's state update never lands.
+
+Fixed: a read-only call (`ran`) has its recorded `Command` replayed as an effect's (`committed`) has.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from langchain_core.messages import ToolMessage
+from langchain_core.tools import InjectedToolCallId, tool
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.types import Command
+
+import graphs
+from vfa import ALLOW, Escalate, guard
+from vfa.testing import ScriptedModel
+
+
+class State(MessagesState):
+    user: str
+
+
+def test_a_read_only_tools_command_survives_the_replay_after_an_interrupt() -> None:
+    lookups: list[int] = []
+
+    @tool
+    def lookup_user(tool_call_id: Annotated[str, InjectedToolCallId]) -> Command:
+        """Find who the user is."""
+        lookups.append(1)
+        return Command(update={"messages": [ToolMessage("found alice", tool_call_id=tool_call_id)], "user": "alice"})
+
+    @tool
+    def pay(to: str, amount: int) -> str:
+        """Pay `amount` to `to`."""
+        return f"paid {amount} to {to}"
+
+    @guard
+    def confirm(p, c):
+        return Escalate(question=f"pay {p.args['amount']}?") if p.tool == "pay" else ALLOW
+
+    model = ScriptedModel([[("lookup_user", {}), ("pay", {"to": "bob", "amount": 5})], "ok"])
+    b = StateGraph(State)
+    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
+    b.add_node("tools", ToolNode([lookup_user, pay]))
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", tools_condition)
+    b.add_edge("tools", "agent")
+    app = graphs.guard_graph(b, [confirm], read_only=["lookup_user"], checkpointer=InMemorySaver())
+    cfg = {"configurable": {"thread_id": "t"}}
+    assert "__interrupt__" in app.invoke({"messages": [("user", "go")], "user": ""}, cfg)
+    out = app.invoke(Command(resume={"type": "approve"}), cfg)
+
+    assert lookups == [1]  # ran once (holds)
+    shown = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.tool_call_id == "call_0_0")
+    assert shown.content == "found alice", f"the model reads the recorded Command: {shown.content[:80]!r}"
+    assert out["user"] == "alice", "the read-only tool's state update was lost on replay"
