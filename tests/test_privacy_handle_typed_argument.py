@@ -136,3 +136,34 @@ def test_a_restarted_flow_takes_up_the_threads_handles_before_validating_on_them
     again = _agent(paid, journal=journal, flow=PrivacyFlow(PrivacyPolicy.of(ME), secret=b"typed-handles"))
     again.compile(checkpointer=saver).invoke(None, config)
     assert paid == [120]
+
+
+def test_the_history_holds_a_payment_by_handle_as_the_value_it_paid():
+    # a pay-once guard compares values with values (README): the history validates a commit's
+    # arguments as the call was validated, on the values behind its handles
+    from vfa import ALLOW, Deny, guard
+
+    paid: list[Any] = []
+
+    @guard
+    def once(p: Any, c: Any) -> Any:
+        if p.tool == "transfer" and any(r.tool == "transfer" and r.args == p.args for r in c.history):
+            return Deny(reason="this amount was already paid on this thread")
+        return ALLOW
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn == 0:
+            return ("get_invoice", {})
+        if turn == 1:
+            handle = re.search(r'"amount": "(«[^»]+»)"', [m for m in messages if isinstance(m, ToolMessage)][0].content)
+            return ("transfer", {"amount": handle.group(1)})
+        if turn == 2:
+            return ("transfer", {"amount": 120})  # the same amount written out: the same payment
+        return "done"
+
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"typed-handles")
+    agent = Agent(ScriptedModel(rule=rule), _tools(paid), guards=[flow.guard(), once], flow=flow,
+                  world=lambda: Bank(), journal=EffectJournal())
+    _run(agent.compile())
+    assert paid == [120]

@@ -454,7 +454,7 @@ class GuardNode(RunnableCallable):
         """A call's arguments validated by its tool's schema, and those validated on the values behind
         their handles instead (`Proposal.by_value`): a handle stands wherever its value fits, where the
         tool wants a number or a type of its own (a `SecretStr`, a model) too. Raises `ArgumentError`
-        for a call that does not fit but where handles stand."""
+        for a call that does not fit, other than where its handles stand."""
         try:
             args, error = spec.validate(raw), None
         except ArgumentError as exc:
@@ -534,9 +534,16 @@ class GuardNode(RunnableCallable):
         values = getattr(self.flow, "values", None)
         out = []
         for r in self.journal.committed(thread_id):
-            args = as_validated(self.specs.get(r.tool), r.args)
+            spec = self.specs.get(r.tool)
+            try:  # as the call was validated: on the values behind its handles where their text does not fit
+                args, by_value = self._validate(spec, r.args) if spec is not None else (r.args, frozenset())
+            except ArgumentError:
+                args, by_value = r.args, frozenset()
             if values is not None:
-                args = values(args, thread_id) or args
+                resolved = values(args, thread_id)
+                if resolved is not None:
+                    args = self._by_value(Proposal(call_id=r.call_id, tool=r.tool, args=args, by_value=by_value),
+                                          resolved)
             out.append(r.model_copy(update={"args": args}))
         return out
 
