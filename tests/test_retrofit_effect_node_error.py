@@ -44,6 +44,18 @@ def _graph(pay: Any, reached: list[str]) -> Any:
     return b
 
 
+def _failing(tried: list[int]) -> Any:
+    """A payment node whose API is down."""
+    def pay(state: MessagesState) -> dict[str, Any]:
+        tried.append(1)
+        raise ConnectionError("payment API unreachable")
+    return pay
+
+
+def _guarded(pay: Any, reached: list[str]) -> Any:
+    return graphs.guard_graph(_graph(pay, reached), [allow_all], effect_nodes=["pay"], checkpointer=InMemorySaver())
+
+
 def test_the_unguarded_graph_raises_the_nodes_error():  # the behaviour the guard must keep (holds)
     def pay(state: MessagesState) -> dict[str, Any]:
         raise ConnectionError("payment API unreachable")
@@ -57,12 +69,8 @@ def test_the_unguarded_graph_raises_the_nodes_error():  # the behaviour the guar
 def test_an_effect_node_that_raises_fails_the_run_instead_of_passing_for_done():
     tried: list[int] = []
 
-    def pay(state: MessagesState) -> dict[str, Any]:
-        tried.append(1)
-        raise ConnectionError("payment API unreachable")
-
     reached: list[str] = []
-    g = graphs.guard_graph(_graph(pay, reached), [allow_all], effect_nodes=["pay"], checkpointer=InMemorySaver())
+    g = _guarded(_failing(tried), reached)
     cfg = {"configurable": {"thread_id": "t"}}
     try:
         out = g.invoke({"messages": [("user", "pay rent")]}, cfg)
@@ -80,7 +88,7 @@ def test_an_async_effect_node_that_raises_fails_the_run_too():
         raise ConnectionError("payment API unreachable")
 
     reached: list[str] = []
-    g = graphs.guard_graph(_graph(pay, reached), [allow_all], effect_nodes=["pay"], checkpointer=InMemorySaver())
+    g = _guarded(pay, reached)
     cfg = {"configurable": {"thread_id": "t"}}
     try:
         asyncio.run(g.ainvoke({"messages": [("user", "pay rent")]}, cfg))
@@ -92,12 +100,8 @@ def test_an_async_effect_node_that_raises_fails_the_run_too():
 def test_a_failed_effect_node_answered_again_from_the_journal_fails_the_run_again_unrun():
     tried: list[int] = []
 
-    def pay(state: MessagesState) -> dict[str, Any]:
-        tried.append(1)
-        raise ConnectionError("payment API unreachable")
-
     reached: list[str] = []
-    g = graphs.guard_graph(_graph(pay, reached), [allow_all], effect_nodes=["pay"], checkpointer=InMemorySaver())
+    g = _guarded(_failing(tried), reached)
     cfg = {"configurable": {"thread_id": "t"}}
     with pytest.raises(ConnectionError):
         g.invoke({"messages": [("user", "pay rent")]}, cfg)
