@@ -89,6 +89,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
     users: list[str] = []
     seen: set[str] = set()
     calls: dict[str, Proposal] = {}  # a result is labelled with its call's argument labels, as live
+    written: dict[str, Any] = {}  # call -> its arguments as the model wrote them, which a person's edit is told from
     open_: dict[str, str] = {}  # an id as the trace gives it -> the call awaiting its result under it
     found: list[FlowViolation] = []
     unobserved: list[str] = []  # results no record holds: every later argument may carry anything
@@ -119,9 +120,13 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 call_id, n = open_.get(raw_id, raw_id), at
                 while call_id in calls and raw_id not in open_:
                     call_id, n = f"{raw_id}#{n}", n + 1
+                edit = raw_id in open_
                 open_[raw_id] = call_id
                 raw_args, args = args, as_validated(specs.get(tool), args)
-                labels = flow.label_args(args, thread_id, users, set(seen), raw_args)
+                if not edit:
+                    written[call_id] = raw_args
+                labels = flow.label_args(args, thread_id, users, set(seen), raw_args,
+                                         edited_from=written.get(call_id) if edit else None)
                 if unobserved:  # as the live flow labels a call after results it never labelled
                     blind = Label(readers=frozenset(flow.policy.user), trusted=False, sources=frozenset(
                         f"unobserved-result:{c}" for c in sorted(set(unobserved))[:3]))

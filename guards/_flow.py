@@ -65,7 +65,8 @@ from typing import Any
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
-                     _grouped_in, _norm_of, _num, _spelling, _text, _users_forms, _value_form, _words, _written, _written_out)
+                     _grouped_in, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
+                     _words, _written, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _joined_size, _orders, _Places, _spans,
@@ -183,9 +184,12 @@ class PrivacyFlow(_Threads, _Results):
     # -- Flow hooks ------------------------------------------------------------------------------
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
-        """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`)."""
+        """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`); what a person
+        typed into an edit of the call (its values the model's call, "edited_from", does not hold) is the
+        user's word, as a message of theirs is."""
         args = call.get("args") or {}  # every argument: the guard reads some, a result computed from any carries its trust
         raw = call.get("raw_args")
+        typed = _typed_by_person(raw, call["edited_from"]) if "edited_from" in call else ()
         scan = self.scan(state, thread_id)
         if scan is None:
             # (before anything is recorded live: a call without arguments too, or the restore would be skipped)
@@ -203,8 +207,8 @@ class PrivacyFlow(_Threads, _Results):
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset({"unrelated-step"}),
                               trusted=False)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, _users_forms(()), None, raw).items()}
-            return self._label_args(args, thread_id, _users_forms(()), None, raw)
+                    args, thread_id, _users_forms(typed), None, raw).items()}
+            return self._label_args(args, thread_id, _users_forms(typed), None, raw)
         known = self._thread_seen.get(thread_id)
         if known is None and thread_id not in self._unrecorded:
             moved = bool(scan.carrying) or not self._unheard(thread_id)
@@ -217,13 +221,13 @@ class PrivacyFlow(_Threads, _Results):
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
                     f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, scan.users, None, raw).items()}
+                    args, thread_id, _with_users(scan.users, typed), None, raw).items()}
         if not args:
             return {}
         # every result the thread ever showed the model counts, even one whose message has since been
         # trimmed from the state: the model may still carry what it read (a fork of the history may
         # then see more labels than it earned: false denials, never leaks)
-        return self._label_args(args, thread_id, scan.users, None, raw)
+        return self._label_args(args, thread_id, _with_users(scan.users, typed), None, raw)
 
     def bind(self, specs: Mapping[str, ToolSpec], journal: Any, messages_key: str = "messages") -> None:
         """Called by each guard node this flow serves: its tools' declarations, its journal (from
@@ -355,10 +359,13 @@ class PrivacyFlow(_Threads, _Results):
             return [self._obs[(thread_id, c)] for c in ids if calls is None or c in calls]
 
     def label_args(self, args: Mapping[str, Any], thread_id: str, user_texts: Iterable[str] = (),
-                   calls: set[str] | None = None, raw_args: Mapping[str, Any] | None = None) -> dict[str, Label]:
+                   calls: set[str] | None = None, raw_args: Mapping[str, Any] | None = None, *,
+                   edited_from: Any = None) -> dict[str, Label]:
         """Label each argument from what the model saw on this thread (see the module docstring);
-        `raw_args`: the arguments as written, before validation, labelled too where they differ."""
-        return self._label_args(args, thread_id, _users_forms(tuple(user_texts)), calls, raw_args)
+        `raw_args`: the arguments as written, before validation, labelled too where they differ;
+        `edited_from`: for a person's edit (`raw_args`), the model's call as written (see `label`)."""
+        typed = _typed_by_person(raw_args if raw_args is not None else args, edited_from) if edited_from is not None else ()
+        return self._label_args(args, thread_id, _users_forms((*user_texts, *typed)), calls, raw_args)
 
     def _label_args(self, args: Mapping[str, Any], thread_id: str, users_forms: tuple[str, frozenset[str]],
                     calls: Collection[str] | None, raw: Any = None) -> dict[str, Label]:

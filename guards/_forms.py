@@ -406,6 +406,22 @@ def _users_forms(texts: tuple[str, ...]) -> tuple[str, frozenset[str]]:
     return "\n".join(f[0] for f in forms), frozenset().union(*(f[1] for f in forms))
 
 
+def _with_users(forms: tuple[str, frozenset[str]], texts: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    """User forms (`_users_forms`) with more of the user's words: `texts` as messages of their own."""
+    if not texts:
+        return forms
+    more = _users_forms(texts)
+    return f"{forms[0]}\n{more[0]}", forms[1] | more[1]
+
+
+def _typed_by_person(edit: Any, written: Any) -> tuple[str, ...]:
+    """What a person typed into an edit of a call: the texts of the edit's leaves that the call as the
+    model wrote it (`written`) does not hold. A value the model wrote stays the model's, wherever the
+    person moved it."""
+    model = {_text(x) for x in _leaves(written) if x is not None}
+    return tuple(t for t in (_text(x) for x in _leaves(edit) if x is not None) if t and t not in model)
+
+
 def _token_numbers(text: str) -> set[str]:
     """The numbers a text holds as whole tokens ("1,200.00", "$950", "12,50"), in `_num` form; never a
     piece of a token (the 2026 of a date 2026-06-01)."""

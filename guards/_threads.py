@@ -14,7 +14,7 @@ from vfa._guard_node import denial_text, denied_verdict
 from vfa._journal import recorded_result
 from vfa._tools import as_validated
 
-from ._forms import _message_text, _users_forms
+from ._forms import _message_text, _typed_by_person, _users_forms, _with_users
 from ._privacy_decl import source_of
 from ._walk import _error_source
 
@@ -230,6 +230,7 @@ class _Threads:
         labels: dict[str, list[Label]] = {}
         secrets: dict[str, list[Label]] = {}
         proposed: dict[str, dict[str, Any]] = {}
+        written: dict[str, Any] = {}  # call id -> the model's call as written, which a person's edit is told from
         before: dict[str, str] = {}  # call id -> the kind of its entry before this one (see `refused_by_node`)
         for e in entries:
             previous = before.get(e.call_id)
@@ -240,6 +241,10 @@ class _Threads:
                 raw = e.data.get("args")  # journaled as written: validated as on the first run
                 args = as_validated(self._spec(e.tool), raw) if isinstance(raw, dict) else raw
                 users = users_at.get(e.call_id, _NO_USERS)
+                if e.kind == "proposed":
+                    written.setdefault(e.call_id, raw)
+                elif e.call_id in written:  # what the person typed into it is their word, as it was live
+                    users = _with_users(users, _typed_by_person(raw, written[e.call_id]))
                 labels[e.call_id] = list(self._label_args(args, thread_id, users, None, raw).values()) \
                     if isinstance(args, dict) else []
                 secrets[e.call_id] = self.secrets_in(args, thread_id)

@@ -74,6 +74,9 @@ class Flow(Protocol):
     any handle's value to any call). A flow whose arguments may hold references (handles) may define
     `marked(args)`: the names of the arguments as written that hold one, validated by the tool's schema
     on the values they stand for (`Proposal.by_value`) where the reference's text does not fit.
+    The call `label` is given holds "name", "args", "id" and "raw_args" (as written); for a person's
+    edit of a call, also "edited_from": the model's call as written, so that what the person typed
+    (the values it does not hold) can be told from what the model wrote.
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
@@ -320,7 +323,7 @@ class GuardNode(RunnableCallable):
             args, by_value = self._validate(spec, raw_args)
         except ArgumentError as exc:
             return refuse(raw_args, Deny(guard="schema", reason=str(exc)))
-        edit = None
+        edit, written = None, raw_args  # the model's call as written: what a person's edit is told apart from
         if questions is not None:
             # a person's answers stand whatever the guards say when they check again: a reject ends the
             # call, and the call goes on with the arguments of the last edit
@@ -340,8 +343,9 @@ class GuardNode(RunnableCallable):
         else:
             questions = Questions(self.journal, (), current_task(), max_arg_bytes=self.max_arg_bytes)
         if flight is not None and flight.kind != "paused":
-            return self._recover(spec, flight, state, questions, execute)
-        labels = self._labelled(call_id, tool, args, state, thread_id, raw_args)
+            return self._recover(spec, flight, state, questions, execute, history)
+        labels = self._labelled(call_id, tool, args, state, thread_id, raw_args,
+                                edited_from=written if edit is not None else None)
         if isinstance(labels, Deny):  # a flow that cannot label the arguments denies (fail closed)
             if flight is not None:  # a tool waiting for its answer will not run again
                 questions.skip_tool_pauses(call_id)
@@ -355,14 +359,16 @@ class GuardNode(RunnableCallable):
             proposal, "proposed", {"args": raw_args, "call": fingerprint, **({"shape": shape} if shape else {})})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
-                            edited=raw_args if edit is not None else None)
+                            edited=raw_args if edit is not None else None, written=written)
 
     def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
-                execute: Execute, *, restart: int = 0, edited: dict[str, Any] | None = None) -> ToolMessage:
+                execute: Execute, *, restart: int = 0, edited: dict[str, Any] | None = None,
+                written: Any = None) -> ToolMessage:
         """Verify, ask and commit a call; its message records the arguments of a person's edit (`args`, as
-        written), for an audit of the messages to check the call as it was edited, as the journal's does."""
+        written), for an audit of the messages to check the call as it was edited, as the journal's does.
+        `written`: the model's call as written, which a person's edit is labelled against."""
         last = [edited]
-        message = self._rounds(spec, proposal, state, questions, pending, execute, restart, last)
+        message = self._rounds(spec, proposal, state, questions, pending, execute, restart, last, written)
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
         if last[0] is not None and isinstance(info, dict):
             info["args"] = last[0]
@@ -372,7 +378,7 @@ class GuardNode(RunnableCallable):
         return message
 
     def _rounds(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
-                execute: Execute, restart: int, edited: list[dict[str, Any] | None]) -> ToolMessage:
+                execute: Execute, restart: int, edited: list[dict[str, Any] | None], written: Any) -> ToolMessage:
         for _round in range(self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
             if result.decisions:
@@ -409,7 +415,8 @@ class GuardNode(RunnableCallable):
             except ArgumentError as exc:
                 return self._invalid_edit(proposal, exc, questions)
             # checked with the edit's own labels: the call's would let an edit move data past the guard
-            labels = self._labelled(proposal.call_id, proposal.tool, args, state, proposal.thread_id, raw_args)
+            labels = self._labelled(proposal.call_id, proposal.tool, args, state, proposal.thread_id, raw_args,
+                                    edited_from=written)
             if isinstance(labels, Deny):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
@@ -617,7 +624,7 @@ class GuardNode(RunnableCallable):
         return _message(proposal, "failed", f"{spec.name} failed: {result}", status="error")
 
     def _recover(self, spec: ToolSpec, last: JournalEntry, state: Any, questions: Questions,
-                 execute: Execute) -> ToolMessage:
+                 execute: Execute, history: Sequence[JournalEntry]) -> ToolMessage:
         """A commit began but its result was never recorded: the process stopped during the effect.
 
         The call is verified again (the world may have changed); an idempotent effect then runs
@@ -629,7 +636,8 @@ class GuardNode(RunnableCallable):
         except ArgumentError as exc:
             args, by_value, labels = {}, frozenset(), Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
         else:
-            labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id, written)
+            labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id, written,
+                                    edited_from=_model_call(history))
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             raw_args=written if isinstance(written, dict) else None,
                             labels=labels if not isinstance(labels, Deny) else {}, by_value=by_value)
@@ -697,17 +705,21 @@ class GuardNode(RunnableCallable):
         return message
 
     def _labels(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str,
-                raw_args: Any = None) -> dict[str, Label]:
-        """The flow's labels of a call's arguments (none without a flow); `raw_args`: as written."""
+                raw_args: Any = None, edited_from: Any = None) -> dict[str, Label]:
+        """The flow's labels of a call's arguments (none without a flow); `raw_args`: as written;
+        `edited_from`: for a person's edit, the model's call as written (see `Flow`)."""
         if self.flow is None:
             return {}
-        return dict(self.flow.label({"name": tool, "args": args, "id": call_id, "raw_args": raw_args}, state, thread_id))
+        call = {"name": tool, "args": args, "id": call_id, "raw_args": raw_args}
+        if edited_from is not None:
+            call["edited_from"] = edited_from
+        return dict(self.flow.label(call, state, thread_id))
 
     def _labelled(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str,
-                  raw_args: Any = None) -> dict[str, Label] | Deny:
+                  raw_args: Any = None, *, edited_from: Any = None) -> dict[str, Label] | Deny:
         """`_labels`, or the denial of a call whose arguments the flow cannot label (fail closed)."""
         try:
-            return self._labels(call_id, tool, args, state, thread_id, raw_args)
+            return self._labels(call_id, tool, args, state, thread_id, raw_args, edited_from)
         except Exception as exc:
             if _is_bubble_up(exc):
                 raise
@@ -752,7 +764,8 @@ class GuardNode(RunnableCallable):
         if entry.kind in ("committed", "ran"):
             # observe() sees the call as it was proposed (or edited), labelled, as on the first run;
             # the values JSON could not carry are objects again, as they were then
-            args = next((e.data.get("args") for e in reversed(history) if e.kind in ("edited", "proposed")), None)
+            made = next((e for e in reversed(history) if e.kind in ("edited", "proposed")), None)
+            args = made.data.get("args") if made is not None else None
             result = recorded_result(data)
             if self.flow is None:
                 return _as_ran(_message(proposal, entry.kind, _content(result)), history,
@@ -764,7 +777,8 @@ class GuardNode(RunnableCallable):
                 else:  # journaled as written: validated as on the first run
                     valid = as_validated(self.specs.get(entry.tool), args)
                     call = proposal.model_copy(update={"args": valid, "raw_args": args, "labels": self._labels(
-                        entry.call_id, entry.tool, valid, state, entry.thread_id, args)})
+                        entry.call_id, entry.tool, valid, state, entry.thread_id, args,
+                        _model_call(history) if made.kind == "edited" else None)})
                 return self.flow.observe(call, self.specs.get(entry.tool), result)
 
             message = _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
@@ -913,6 +927,14 @@ def refused_edit(history: Sequence[JournalEntry], i: int) -> bool:
     e = history[i]
     later = next((x for x in history[i + 1:] if x.call_id == e.call_id and x.thread_id == e.thread_id), None)
     return later is not None and later.kind == "rejected" and later.data.get("type") == "edit" and "error" in later.data
+
+
+def _model_call(history: Sequence[JournalEntry]) -> Any:
+    """The model's call as written (its proposal's arguments) when a person edited it, else None: what a
+    flow tells the person's own words in the edit apart from (`Flow.label`)."""
+    if not any(e.kind == "edited" for e in history):
+        return None
+    return next((e.data.get("args") for e in history if e.kind == "proposed"), None)
 
 
 def _own(entries: list[JournalEntry]) -> list[JournalEntry]:
