@@ -464,7 +464,13 @@ class GatedTool:
         self.__vfa_mediated__ = True
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.tool, name)
+        value = getattr(self.tool, name)
+        if isinstance(value, types.MethodType) and not name.startswith("get_") and name not in _READS:
+            # the tool's own ways of running it (`with_config`, `bind`, `with_retry`, `pipe`...) would
+            # call the raw tool: refused, so that nothing reaches the tool past the gate
+            raise UnmediatedEffectError(f"{self!r}.{name} would run the tool past its guards; call the gated "
+                                        "tool's invoke, ainvoke, batch, abatch, stream, astream, run or arun")
+        return value
 
     def __repr__(self) -> str:
         return f"GatedTool({self.tool.name!r})"
@@ -487,6 +493,53 @@ class GatedTool:
         work.plain = not _is_call(input)
         state = self._state()
         return await self.gate.asettle(call, state, _thread_id(config, state), work)
+
+    def batch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
+        """`invoke` of each input, one after another (calls of one thread are verified in turn anyway)."""
+        configs = config if isinstance(config, list) else [config] * len(inputs)
+        if len(configs) != len(inputs):
+            raise ValueError(f"batch got {len(inputs)} inputs but {len(configs)} configs")
+        out = []
+        for item, cfg in zip(inputs, configs):
+            try:
+                out.append(self.invoke(item, cfg, **kwargs))
+            except Exception as exc:
+                if not return_exceptions:
+                    raise
+                out.append(exc)
+        return out
+
+    async def abatch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False,
+                     **kwargs: Any) -> list[Any]:
+        """Async twin of `batch`."""
+        configs = config if isinstance(config, list) else [config] * len(inputs)
+        if len(configs) != len(inputs):
+            raise ValueError(f"abatch got {len(inputs)} inputs but {len(configs)} configs")
+        out = []
+        for item, cfg in zip(inputs, configs):
+            try:
+                out.append(await self.ainvoke(item, cfg, **kwargs))
+            except Exception as exc:
+                if not return_exceptions:
+                    raise
+                out.append(exc)
+        return out
+
+    def stream(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
+        """`invoke`, as one chunk (a tool's output is one value)."""
+        yield self.invoke(input, config, **kwargs)
+
+    async def astream(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
+        """Async twin of `stream`."""
+        yield await self.ainvoke(input, config, **kwargs)
+
+    def run(self, tool_input: Any, *args: Any, config: Any = None, **kwargs: Any) -> Any:
+        """`invoke` of the tool's input (LangChain's older entry point; its callback options are not taken)."""
+        return self.invoke(tool_input, config)
+
+    async def arun(self, tool_input: Any, *args: Any, config: Any = None, **kwargs: Any) -> Any:
+        """Async twin of `run`."""
+        return await self.ainvoke(tool_input, config)
 
     def _state(self) -> Any:
         if self.state is not None:
@@ -516,6 +569,11 @@ class GatedTool:
             return {**input, "args": merged} if is_call else merged
 
         return call, rebuild
+
+
+_READS = frozenset({"dict", "json", "model_dump", "model_dump_json", "to_json", "to_json_not_implemented",
+                    "is_lc_serializable", "lc_id", "get_name", "tool_call_schema", "args", "is_single_input"})
+"""Methods of a LangChain tool a `GatedTool` hands on as they are: they describe the tool, never run it."""
 
 
 def _is_call(input: Any) -> bool:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from ._effects import off_loop
+from ._effects import AWAITED, off_loop
 from ._guard import GuardContext
 from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
 from ._proposal import Proposal
@@ -339,7 +339,7 @@ def _shown(value: Any) -> str:
 
 def _call_guard(g: Any, proposal: Proposal, context: GuardContext) -> Any:
     check = getattr(g, "check", None)
-    if check is None:
+    if check is None or (AWAITED.get() and getattr(g, "acheck", None) is not None):  # as the `Guard` protocol says
         acheck = getattr(g, "acheck", None)
         if acheck is None:
             raise TypeError(f"{g!r} has neither check() nor acheck()")

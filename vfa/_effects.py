@@ -48,9 +48,14 @@ the loop's default executor, calls waiting for their effects would hold the thre
 need (`asyncio.to_thread`, a sync LangChain tool's `ainvoke`): a few calls at once would hang for good."""
 
 
+AWAITED: contextvars.ContextVar[bool] = contextvars.ContextVar("vfa_awaited", default=False)
+"""True in what `off_loop` runs for an async caller: a guard with `acheck` is judged by it there."""
+
+
 async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
-    """`await asyncio.to_thread(fn, *args)`, on vfa's own threads (`_CALLS`)."""
+    """`await asyncio.to_thread(fn, *args)`, on vfa's own threads (`_CALLS`), with `AWAITED` set."""
     ctx = contextvars.copy_context()
+    ctx.run(AWAITED.set, True)
     return await asyncio.get_running_loop().run_in_executor(_CALLS, functools.partial(ctx.run, fn, *args))
 
 

@@ -115,7 +115,7 @@ class Questions:
         an unfinished one re-runs its tool, which asks them again itself.
         """
         for k, question in enumerate(self.asked):
-            decision = decision_of(_interrupt(question), self.max_arg_bytes)  # the stored answer; raises while there is none
+            decision = decision_of(_interrupt(question), self.max_arg_bytes, call[2])  # the stored answer; raises while there is none
             if k >= len(self.answers):
                 self._record(call, k, decision)
             elif decision != self.answers[k] and self.answers[k]["type"] != "reject":
@@ -191,7 +191,7 @@ class Questions:
         pending.clear()
         self.asked.append(question)
         self._next = k + 1
-        decision = decision_of(_interrupt(question), self.max_arg_bytes)
+        decision = decision_of(_interrupt(question), self.max_arg_bytes, proposal.tool)
         self._record(call, k, decision)
         return decision
 
@@ -283,10 +283,12 @@ _SAME = {"accept": "approve", "approved": "approve", "rejected": "reject", "deny
 """Other words for a decision."""
 
 
-def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024) -> dict[str, Any]:
+def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024, tool: str | None = None) -> dict[str, Any]:
     """Read a person's answer as {"type": approve|edit|reject, ...}; anything unrecognised or ambiguous
     rejects (two decisions for one question, or a decision beside a list of them), and so does an edit
-    whose arguments a model's call could not have (not JSON, over `max_arg_bytes`, or nested too deep)."""
+    whose arguments a model's call could not have (not JSON, over `max_arg_bytes`, or nested too deep)
+    or that names a tool other than `tool`, the one asked about (an edit changes a call's arguments:
+    another effect is the model's to propose, and its guards' to judge as that tool)."""
     if isinstance(answer, Mapping) and "decisions" in answer:  # HumanInTheLoopMiddleware's shape
         decisions = answer["decisions"]
         if not (isinstance(decisions, list) and len(decisions) == 1) or any(answer.get(k) for k in _KINDS):
@@ -312,8 +314,14 @@ def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024) -> dict[str, Any]:
         return {"type": "approve", **extra}
     if kind == "edit":
         args = answer.get("args")
-        if args is None and isinstance(answer.get("edited_action"), Mapping):
-            args = answer["edited_action"].get("args")
+        action = answer.get("edited_action")
+        if isinstance(action, Mapping):
+            name = action.get("name")
+            if name is not None and (not isinstance(name, str) or (tool is not None and name != tool)):
+                return {"type": "reject", "message": f"an edit naming another tool ({name!r:.80}) than the one asked "
+                        f"about ({tool!r}); nothing was run: ask for that call instead"}
+            if args is None:
+                args = action.get("args")
         if isinstance(args, Mapping):
             problem = _unfit(args, max_arg_bytes)
             if problem:  # refused as a model's call is, before it is journaled or checked

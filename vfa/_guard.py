@@ -41,7 +41,7 @@ class Guard(Protocol):
 class GuardContext:
     """What a guard may look at besides the proposal: graph state, world state and history."""
 
-    __slots__ = ("state", "world", "tool", "thread_id", "journal", "_history", "_load_history")
+    __slots__ = ("state", "tool", "thread_id", "journal", "_world", "_load_world", "_history", "_load_history")
 
     def __init__(
         self,
@@ -53,11 +53,12 @@ class GuardContext:
         history: Sequence[CommitRecord] | None = None,
         load_history: Callable[[], Sequence[CommitRecord]] | None = None,
         journal: Any = None,
+        load_world: Callable[[], Any] | None = None,
     ) -> None:
         self.state = state if state is not None else {}
         """The LangGraph state the guard node received (messages and any other channels)."""
-        self.world = world
-        """The application's world state (balances, a scene), from the agent's `world` provider."""
+        self._world = world
+        self._load_world = load_world
         self.tool = tool
         """The spec of the proposed tool, or None when the tool is unknown."""
         self.thread_id = thread_id
@@ -65,6 +66,17 @@ class GuardContext:
         """The guard node's `EffectJournal` (read it; only the guard node writes), or None outside one."""
         self._history = history
         self._load_history = load_history
+
+    @property
+    def world(self) -> Any:
+        """The application's world state (balances, a scene), from the agent's `world` provider: read
+        when a guard first asks for it, within that guard's time budget (a provider that raises or
+        hangs denies the call, as the guard would), and kept for the proposal's other guards."""
+        load = self._load_world
+        if load is not None:
+            self._world = load()  # a raise leaves it unread: the next guard that asks reads it again
+            self._load_world = None
+        return self._world
 
     @property
     def history(self) -> Sequence[CommitRecord]:

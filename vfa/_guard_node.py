@@ -154,7 +154,9 @@ class GuardNode(RunnableCallable):
         guards: the chain's guards, in order; tools' own guards run after them.
         journal: an `EffectJournal`, a path for one, or None for an in-memory journal.
         world: the application's world state given to guards: an object, or a callable taking the
-            graph state (or nothing) and returning it, called once per proposal.
+            graph state (or nothing) and returning it, called at most once per verification, when a
+            guard first reads `GuardContext.world` (within that guard's budget: one that raises or
+            hangs denies the call).
         flow: information-flow hooks (`Flow`): labels arguments, resolves them at commit time and
             turns results into what the model sees.
         timeout_s: each guard's default time budget; overrunning it is a deny.
@@ -439,7 +441,7 @@ class GuardNode(RunnableCallable):
         spec = spec or self.specs[proposal.tool]
         context = GuardContext(
             state=state if isinstance(state, Mapping) else {"state": state},
-            world=self._world(state), tool=spec, thread_id=proposal.thread_id, journal=self.journal,
+            load_world=lambda: self._world(state), tool=spec, thread_id=proposal.thread_id, journal=self.journal,
             load_history=lambda: self._history(proposal.thread_id))
         values = self.values(proposal)
         if isinstance(values, Deny):
