@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ._jsontext import json_text
 from ._effects import _open_commit
@@ -261,17 +261,22 @@ class EffectJournal:
         synchronous: SQLite's `synchronous` pragma. "NORMAL" with WAL survives a process crash;
             "FULL" also survives power loss, at an fsync per commit.
         read_only: read an existing journal file without writing to it (no schema, no WAL switch),
-            for an audit; raises `JournalError` when the file holds no vfa journal, and on any write.
+            for an audit or a monitor: entries a writer appends later are read too; raises
+            `JournalError` when the file holds no vfa journal, and on any write. "snapshot": read it
+            as it is now, for one read (`vfa journal`): when no writer has it open (no `-wal` beside
+            it) it is read as immutable, so no `-wal` or `-shm` file is left beside it, and what is
+            written after it was opened is not seen.
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, synchronous: str = "NORMAL", read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = ":memory:", *, synchronous: str = "NORMAL",
+                 read_only: bool | Literal["snapshot"] = False) -> None:
         self.path = str(path)
 
         if synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self._lock = threading.RLock()
         if read_only:
-            self._db = _read_only(self.path)
+            self._db = _read_only(self.path, snapshot=read_only == "snapshot")
         else:
             self._open(synchronous)
         self._key = f"memory:{id(self)}" if self.path == ":memory:" else _file_key(self.path)
@@ -667,14 +672,16 @@ def _file_key(path: str) -> str:
 _COLUMNS = ("seq", "ts", "thread_id", "call_id", "tool", "kind", "data")
 
 
-def _read_only(path: str) -> sqlite3.Connection:
-    """A connection that cannot write to the file at `path`, once it is known to hold a vfa journal."""
+def _read_only(path: str, *, snapshot: bool = False) -> sqlite3.Connection:
+    """A connection that cannot write to the file at `path`, once it is known to hold a vfa journal;
+    `snapshot`: for one read of the file as it is (see `EffectJournal`)."""
     if path == ":memory:" or not Path(path).is_file():
         raise JournalError(f"no journal file at {path!r} to read")
-    # with no write-ahead log beside it, no writer has it open: read as immutable, since a read-only
-    # connection to a WAL database would create the log and its index (and leave them behind, or fail
-    # in a folder it may not write to)
-    quiet = "" if Path(f"{path}-wal").exists() else "&immutable=1"
+    # with no write-ahead log beside it, no writer has it open: a snapshot is read as immutable, since a
+    # read-only connection to a WAL database would create the log and its index (and leave them behind,
+    # or fail in a folder it may not write to); never a reader that goes on reading (immutable, it would
+    # never see what a writer appends later)
+    quiet = "&immutable=1" if snapshot and not Path(f"{path}-wal").exists() else ""
     try:
         db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro{quiet}", uri=True, check_same_thread=False,
                              isolation_level=None)

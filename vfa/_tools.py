@@ -207,6 +207,9 @@ class ToolSpec:
             )
             raise ArgumentError(f"invalid arguments for {self.name!r}: {problems}") from None
         args = {f: getattr(model, f) for f in self._fields}
+        extra = model.__pydantic_extra__
+        if extra:  # a schema that allows more (a JSON schema's `additionalProperties`): judged and given as written
+            args.update(extra)
         for name, value in args.items():
             where = _nonfinite(value, name)
             if where is not None:  # a NaN passes every `>` check a guard makes: no tool is given one
@@ -283,11 +286,54 @@ def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
     return create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
 
 
+_JSON_TYPES: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool, "null": type(None)}
+
+
+def _model_of_json_schema(name: str, schema: Mapping[str, Any]) -> type[BaseModel]:
+    """A pydantic model of an object's JSON schema: its properties by type (strings, numbers, booleans,
+    arrays of them, objects as mappings; enums as their values), required or with their defaults; what it
+    does not say or this reading does not know (`anyOf`, `$ref`, an object's own properties) is any JSON value. More properties are allowed
+    unless `additionalProperties` is false, and are judged and given as written (`ToolSpec.validate`)."""
+    props = schema.get("properties")
+    props = props if isinstance(props, Mapping) else {}
+    required = schema.get("required")
+    required = set(required) if isinstance(required, list) else set()
+    fields: dict[str, Any] = {}
+    for key, prop in props.items():
+        if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
+            continue  # no field can bear it: taken as one more property, as written
+        kind = _json_type(f"{name}_{key}", prop if isinstance(prop, Mapping) else {})
+        if key in required:
+            fields[key] = (kind, ...)
+        else:
+            fields[key] = (kind | None, prop.get("default") if isinstance(prop, Mapping) else None)
+    extra = "forbid" if schema.get("additionalProperties") is False else "allow"
+    return create_model(name, __config__=ConfigDict(extra=extra), **fields)
+
+
+def _json_type(name: str, prop: Mapping[str, Any]) -> Any:
+    enum_ = prop.get("enum")
+    if isinstance(enum_, list) and enum_ and all(isinstance(v, (str, int, float, bool)) for v in enum_):
+        return typing.Literal[tuple(enum_)]
+    kind = prop.get("type")
+    if isinstance(kind, list):  # ["string", "null"]: any of them
+        kinds = [_json_type(name, {**prop, "type": k}) for k in kind if isinstance(k, str)]
+        return typing.Union[tuple(kinds)] if kinds else Any
+    if kind == "array":
+        items = prop.get("items")
+        return list[_json_type(f"{name}_item", items if isinstance(items, Mapping) else {})]
+    if kind == "object":  # a mapping, as the tool reads it (a model of its own would reach the tool as one)
+        return dict[str, Any]
+    return _JSON_TYPES.get(kind, Any) if isinstance(kind, str) else Any
+
+
 def _from_langchain_tool(tool: Any) -> ToolSpec:
     # tool_call_schema is what the model sees: injected arguments (state, config, call id) are not
     # the model's to give, so they are not validated as if they were.
     schema = getattr(tool, "tool_call_schema", None) or tool.args_schema
-    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
+    if isinstance(schema, Mapping):  # a JSON schema (an MCP tool's): its arguments validated as it says
+        schema = _model_of_json_schema(f"{tool.name}_args", schema)
+    elif not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         schema = create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
     inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
     is_effect = isinstance(inner, Effect)

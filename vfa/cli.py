@@ -72,7 +72,7 @@ def _journal(args: argparse.Namespace) -> int:
         print(f"vfa journal: no journal at {path}", file=sys.stderr)
         return 2
     try:  # read-only: a command that prints changes nothing, in a vfa journal or any other database
-        journal = EffectJournal(path, read_only=True)
+        journal = EffectJournal(path, read_only="snapshot")
     except JournalError as exc:
         print(f"vfa journal: {exc}", file=sys.stderr)
         return 2
