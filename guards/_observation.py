@@ -18,15 +18,21 @@ def _tainted(obs: Observation, inputs: list[Label]) -> Observation:
     their trust carries over (their readers stay with the values, which value tracking follows)."""
     if not inputs:
         return obs
+    taint = _taint_of(inputs)
+    obs.untrusted = taint if obs.untrusted is None else _join(obs.untrusted, taint)
+    obs.trusted_parts, obs._words, obs._trusted_text = (), frozenset(), ""
+    return obs
+
+
+def _taint_of(inputs: list[Label]) -> Label:
+    """What untrusted inputs give a result computed from them: their sources, untrusted (shared)."""
     sources = frozenset().union(*(lbl.sources for lbl in inputs))
     taint = _TAINTS.get(sources)
     if taint is None:
         if len(_TAINTS) >= 4096:
             _TAINTS.clear()
         taint = _TAINTS[sources] = Label(sources=sources, trusted=False)
-    obs.untrusted = taint if obs.untrusted is None else _join(obs.untrusted, taint)
-    obs.trusted_parts, obs._words, obs._trusted_text = (), frozenset(), ""
-    return obs
+    return taint
 
 
 _OWNED: dict[tuple[int, tuple[str, ...]], tuple[Label, Label]] = {}

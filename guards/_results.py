@@ -14,7 +14,7 @@ from vfa._jsontext import json_text
 from ._forms import MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _norm, _norm_of, _text, _track_forms, _word_norms
 from ._handles import HANDLE_RE, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
-from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _tainted
+from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _taint_of, _tainted
 from ._privacy_decl import Source, recipients_of
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
@@ -196,7 +196,7 @@ class _Results:
                 obs.untrusted = lbl
             obs.label = _join(obs.label, lbl)
         else:
-            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint)
+            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint, _taint_of(tainted) if tainted else None)
         obs.trusted_parts = trusted
         if key is not None:  # nothing in it was handled: the model sees the result as it is
             obs.text = key[2]
@@ -358,7 +358,7 @@ class _Results:
         return found
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
-              trusted: list[Any], mint: bool = True) -> Any:
+              trusted: list[Any], mint: bool = True, taint: Label | None = None) -> Any:
         """What the model sees of a declared result: every part labelled, private fields handled or tracked.
 
         One recursive pass (`_Walk`). A record's fields are labelled by a plan made once per (record,
@@ -366,7 +366,7 @@ class _Results:
         its handle) is built only when the declaration hands out handles. Trusted leaves are kept as they
         are and turned into text only when grounding needs it.
         """
-        w = _Walk(ctx, self, thread_id, call_id, obs, trusted, mint)
+        w = _Walk(ctx, self, thread_id, call_id, obs, trusted, mint, taint)
         if isinstance(result, dict):
             shown = w.walk_dict(result, "", None)
         elif isinstance(result, (list, tuple)):

@@ -183,11 +183,13 @@ class _Walk:
     """One walk over one result (see `PrivacyFlow._walk`): the distinct labels of its leaves, their
     taints (by identity, joined once at the end) and its trusted leaves."""
 
-    __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles")
+    __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles", "taint")
 
     def __init__(self, ctx: _WalkContext, flow: PrivacyFlow, thread_id: str, call_id: str, obs: Observation,
-                 trusted: list[Any], mint: bool = True) -> None:
+                 trusted: list[Any], mint: bool = True, taint: Label | None = None) -> None:
         self.ctx, self.flow, self.thread_id, self.call_id, self.obs = ctx, flow, thread_id, call_id, obs
+        self.taint = taint
+        """The taint of the call's untrusted inputs: a handle minted from a result computed from them carries it."""
         self.parts: dict[int, Label] = {}
         self.taints: dict[int, Label] = {}
         self.trusted = trusted
@@ -243,6 +245,8 @@ class _Walk:
                     lbl = _join_many((lbl, *held))
                     self.parts[id(lbl)] = lbl
                 v = store.resolve(v, self.thread_id)
+            if self.taint is not None:  # the value stands behind its handle, which no taint of the thread reaches
+                lbl = _join(lbl, self.taint)
             ctx = self.ctx
             return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, lbl,
                                         f"{ctx.tool}#{self.call_id}:{path}")

@@ -322,7 +322,7 @@ class GuardNode(RunnableCallable):
                 guard="schema", reason=f"arguments of {tool!r} are nested over {MAX_ARG_DEPTH} levels deep",
                 evidence={"limit": MAX_ARG_DEPTH}))
         try:
-            args, by_value = self._validate(spec, raw_args)
+            args, by_value = self._validate(spec, raw_args, thread_id)
         except ArgumentError as exc:
             return refuse(raw_args, Deny(guard="schema", reason=str(exc)))
         edit, written = None, raw_args  # the model's call as written: what a person's edit is told apart from
@@ -338,7 +338,7 @@ class GuardNode(RunnableCallable):
             if edit is not None:
                 raw_args = edit.get("args") or {}
                 try:
-                    args, by_value = self._validate(spec, raw_args)
+                    args, by_value = self._validate(spec, raw_args, thread_id)
                 except ArgumentError as exc:  # an edit first given on this resume: refused as `_decide` refuses it
                     return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc,
                                               questions)
@@ -413,7 +413,7 @@ class GuardNode(RunnableCallable):
                 return _rejected(proposal, decision)
             raw_args = decision.get("args") or {}
             try:  # edit: the person's arguments are validated, labelled and verified again like the model's
-                args, by_value = self._validate(spec, raw_args)
+                args, by_value = self._validate(spec, raw_args, proposal.thread_id)
             except ArgumentError as exc:
                 return self._invalid_edit(proposal, exc, questions)
             # checked with the edit's own labels: the call's would let an edit move data past the guard
@@ -459,7 +459,7 @@ class GuardNode(RunnableCallable):
         _tracing.record_decisions(result.decisions, proposal.tool, proposal.call_id)
         return result
 
-    def _validate(self, spec: ToolSpec, raw: Any) -> tuple[dict[str, Any], frozenset[str]]:
+    def _validate(self, spec: ToolSpec, raw: Any, thread_id: str) -> tuple[dict[str, Any], frozenset[str]]:
         """A call's arguments validated by its tool's schema, and those validated on the values behind
         their handles instead (`Proposal.by_value`): a handle stands wherever its value fits, where the
         tool wants a number or a type of its own (a `SecretStr`, a model) too. Raises `ArgumentError`
@@ -481,10 +481,22 @@ class GuardNode(RunnableCallable):
             return ({**args, **{k: raw[k] for k in typed}}, typed) if typed else (args, frozenset())
         if not _fails_only_in(spec, raw, held):
             raise error
-        # it fits only by the values behind its handles: judged as written, validated on its values
-        # (the guards that judge values get them validated; the effect too), refused by `_unfit` when
-        # they do not fit, after the guards, so that a call the privacy guard denies tells nothing
-        return dict(raw), frozenset(raw)
+        # it fits only by the values behind its handles: validated on its values, it is judged as the
+        # effect will receive it (the schema's defaults filled in: a default recipient receives what the
+        # call discloses), but for the arguments holding handles, judged as written
+        values = getattr(self.flow, "values", None)
+        try:
+            resolved = values(raw, thread_id) if values is not None else None
+            checked = spec.validate(resolved) if resolved is not None else None
+        except Exception:  # noqa: BLE001 - judged as written (a flow that cannot resolve them denies, `values`)
+            checked = None
+        if checked is not None:
+            kept = frozenset(k for k in held if k in checked)
+            return {**checked, **{k: raw[k] for k in kept}}, kept
+        # its values do not fit either (or its handles are none of the thread's): judged as written, with
+        # the schema's defaults, and refused by `_unfit` after the guards, so a call the privacy guard
+        # denies tells nothing
+        return {**_defaults(spec, raw), **raw}, frozenset(raw)
 
     def values(self, proposal: Proposal) -> Proposal | Deny | None:
         """The proposal as its effect would receive it, handles swapped for what they stand for, for the
@@ -545,7 +557,7 @@ class GuardNode(RunnableCallable):
         for r in self.journal.committed(thread_id):
             spec = self.specs.get(r.tool)
             try:  # as the call was validated: on the values behind its handles where their text does not fit
-                args, by_value = self._validate(spec, r.args) if spec is not None else (r.args, frozenset())
+                args, by_value = self._validate(spec, r.args, thread_id) if spec is not None else (r.args, frozenset())
             except ArgumentError:
                 args, by_value = r.args, frozenset()
             if values is not None:
@@ -634,7 +646,7 @@ class GuardNode(RunnableCallable):
         """
         written = last.data.get("args")
         try:  # journaled as written: validated again, the tool gets the values it was first given
-            args, by_value = self._validate(spec, written)
+            args, by_value = self._validate(spec, written, last.thread_id)
         except ArgumentError as exc:
             args, by_value, labels = {}, frozenset(), Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
         else:
@@ -891,6 +903,18 @@ def _plain(value: Any) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     return False
+
+
+def _defaults(spec: ToolSpec, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The schema's defaults of the arguments a call leaves out: what the tool will be given for them."""
+    out = {}
+    for name, field in spec.args_model.model_fields.items():
+        if name not in raw and (field.alias is None or field.alias not in raw) and not field.is_required():
+            try:
+                out[name] = field.get_default(call_default_factory=True)
+            except Exception:  # noqa: BLE001 - a factory that needs the other values: left to the tool
+                continue
+    return out
 
 
 def _fails_only_in(spec: ToolSpec, raw: Mapping[str, Any], names: frozenset[str]) -> bool:
