@@ -146,10 +146,17 @@ class HandleStore:
                 return m.group(0) if h is None else _value_text(h.value)
 
             return HANDLE_RE.sub(swap, value)
-        if isinstance(value, dict):
-            return {k: self.resolve(v, thread_id) for k, v in value.items()}
+        if isinstance(value, dict):  # keys too: labelling reads them as it reads values
+            return {self.resolve(k, thread_id) if k.__class__ is str else k: self.resolve(v, thread_id)
+                    for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return type(value)(self.resolve(v, thread_id) for v in value)
+            items = [self.resolve(v, thread_id) for v in value]
+            cls = type(value)
+            make = getattr(cls, "_make", None)  # a NamedTuple takes its fields one by one, not an iterable
+            try:
+                return make(items) if make is not None else cls(items)
+            except Exception:  # noqa: BLE001 - a subclass built otherwise: its plain kind, the values in place
+                return items if isinstance(value, list) else tuple(items)
         return value
 
     def withheld(self, value: Any, thread_id: str) -> Any:

@@ -8,7 +8,7 @@ import enum
 import inspect
 import math
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -211,6 +211,12 @@ class ToolSpec:
         if extra:  # a schema that allows more (a JSON schema's `additionalProperties`): judged and given as written
             args.update(extra)
         for name, value in args.items():
+            if isinstance(value, Iterator):  # an `Iterable[...]` field validates lazily, once: a guard or a
+                # label reading it would leave the tool nothing, so it is read here, as a list
+                try:
+                    value = args[name] = list(value)
+                except ValidationError as exc:
+                    raise ArgumentError(f"invalid arguments for {self.name!r}: {name}: {exc.errors()[0]['msg']}") from None
             where = _nonfinite(value, name)
             if where is not None:  # a NaN passes every `>` check a guard makes: no tool is given one
                 raise ArgumentError(f"invalid arguments for {self.name!r}: {where}: a number must be finite "
