@@ -66,7 +66,7 @@ from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpe
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
                      _grouped_in, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
-                     _words, _written, _written_out)
+                     _words, _written, _written_leaves, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _joined_size, _orders, _Places, _spans,
@@ -390,7 +390,7 @@ class PrivacyFlow(_Threads, _Results):
                 # duration) into a form that hides it, which the tool reads back: both forms are labelled
                 if written is not value and written != value:
                     out[name] = _join(out[name], _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers)
-                                                            for leaf in _leaves(written)]))
+                                                            for leaf in _written_leaves(written, value)]))
                 if stray is not None:
                     out[name] = _join(out[name], stray)
         return out

@@ -428,7 +428,9 @@ def _token_numbers(text: str) -> set[str]:
     out = set()
     for tok in text.split():
         t = tok.strip(_EDGE + "$€£¥%")
-        if "," in t:  # a thousands separator (1,200.50), else a decimal comma (12,50 is 12.5, never 1250)
+        if _GROUPED.fullmatch(t):  # 1.200,50 or 1'200.50: the marks of another locale, read as unambiguous
+            t = t.replace(".", "").replace(",", ".") if "," in t or t.count(".") > 1 else t.translate(_APOSTROPHES)
+        elif "," in t:  # a thousands separator (1,200.50), else a decimal comma (12,50 is 12.5, never 1250)
             t = t.replace(",", "") if _THOUSANDS.fullmatch(t) else t.replace(",", ".", 1)
         if _NUMBER.fullmatch(t):
             out.add(_num(t))
@@ -447,6 +449,10 @@ def _amount_forms(text: str) -> set[str]:
     return out
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}|\d{1,3}(?:['’]\d{3})+(?:\.\d+)?")
+"""Groups of thousands marked as another locale marks them, where no other reading exists: dots before a
+decimal comma (1.200,50), two dots or more (1.200.000), apostrophes (1'200.50, Swiss)."""
+_APOSTROPHES = str.maketrans("", "", "'’")
 _THOUSANDS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d+)?")
 """Groups of thousands (1,200,000) or Indian groups (12,00,000), with decimals or not."""
 
@@ -540,6 +546,9 @@ def _written(start: int, end: int, written: tuple[list[int], list[str | None]] |
 
 
 def _leaves(value: Any) -> list[Any]:
+    """The leaves a value holds for labelling: its texts and numbers, a mapping's keys among them; an
+    object (a model, a dataclass) read as the tool reads it, the names its schema gives its fields left
+    out (no one writes them: a call naming a payee's `iban` says nothing)."""
     if isinstance(value, dict):
         return [x for k, v in value.items() for x in (k, *_leaves(v))]
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -547,7 +556,44 @@ def _leaves(value: Any) -> list[Any]:
     if value is None or isinstance(value, (str, int, float)):
         return [value]
     plain = json_value(value)
-    return [plain] if isinstance(plain, str) else _leaves(plain)
+    return [plain] if isinstance(plain, str) else _typed_leaves(value, plain)
+
+
+def _typed_leaves(value: Any, plain: Any) -> list[Any]:
+    """The leaves of `plain`, `value` as JSON or as written for it (the model's arguments), without the
+    field names `value`'s schema declares, at every level where it is an object of its own."""
+    fields = _fields_of(value)
+    if isinstance(plain, Mapping):
+        out: list[Any] = []
+        for k, v in plain.items():
+            attr = fields.get(k) if k.__class__ is str else None
+            if attr is None:
+                out.append(k)  # a key no schema named: someone wrote it
+                out += _leaves(v)
+            else:
+                out += _typed_leaves(getattr(value, attr, None), v)
+        return out
+    if isinstance(plain, list) and isinstance(value, (list, tuple)) and len(value) == len(plain):
+        return [x for item, p in zip(value, plain) for x in _typed_leaves(item, p)]
+    return _leaves(plain)
+
+
+def _fields_of(value: Any) -> dict[str, str]:
+    """The keys under which a model's or a dataclass's fields are written (names and aliases), with the
+    attribute each names; none for anything else."""
+    cls = type(value)
+    fields = getattr(cls, "model_fields", None)
+    if isinstance(fields, dict):
+        out = {name: name for name in fields}
+        out.update({f.alias: name for name, f in fields.items() if getattr(f, "alias", None)})
+        return out
+    named = getattr(cls, "__dataclass_fields__", None)
+    return {name: name for name in named} if isinstance(named, dict) else {}
+
+
+def _written_leaves(written: Any, value: Any) -> list[Any]:
+    """The leaves of an argument as the model wrote it (JSON) for a value validated as `value`."""
+    return _typed_leaves(value, written) if _fields_of(value) else _leaves(written)
 
 
 def _strings_of(value: Any) -> list[str]:

@@ -575,11 +575,17 @@ class GuardNode(RunnableCallable):
         # no longer resolves fails the call like any error of the tool, before anything is done.
         flow = self.flow
         resolved: list[dict[str, Any]] = []
+        # a tool that validates its input itself is given the call as written: validated twice, a decoding
+        # type would decode twice (the guards judged what its validation makes of the same text)
+        given = proposal.raw_args if spec.takes_written and isinstance(proposal.raw_args, dict) else None
 
         def run() -> Any:
             if flow is None:
-                return act(proposal.args)
-            args = self._by_value(proposal, flow.resolve(proposal), strict=True)
+                return act(dict(given) if given is not None else proposal.args)
+            if given is not None:
+                args = flow.resolve(proposal.model_copy(update={"args": given}))
+            else:
+                args = self._by_value(proposal, flow.resolve(proposal), strict=True)
             resolved.append(args)
             return act(args)
 
@@ -601,7 +607,8 @@ class GuardNode(RunnableCallable):
         # Its cause (as raised, for a rebuild or an audit to label again) is recorded only when the tool
         # was given no resolved value: the journal keeps handles, never what they stand for
         redact = (lambda text: self._observe_error(proposal, spec, text)) if flow is not None else None
-        cause = (lambda text: text if resolved and resolved[-1] == proposal.args else None) if flow is not None else None
+        judged = given if given is not None else proposal.args
+        cause = (lambda text: text if resolved and resolved[-1] == judged else None) if flow is not None else None
         reprs: dict[str, str] | None = None  # an effect's: worked out by the journal, and again below
         if spec.is_effect:
             written = proposal.raw_args if proposal.raw_args is not None else spec.dump(proposal.args)

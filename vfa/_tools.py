@@ -142,7 +142,7 @@ class ToolSpec:
     """Name, schema and callable of one tool, plus whether it is an effect and its own guards."""
 
     __slots__ = ("name", "description", "args_model", "fn", "is_effect", "idempotent", "guards", "meta",
-                 "is_async", "source", "_fields")
+                 "is_async", "source", "takes_written", "_fields")
 
     def __init__(
         self,
@@ -157,6 +157,7 @@ class ToolSpec:
         meta: Mapping[str, Any] | None = None,
         is_async: bool = False,
         source: Any = None,
+        takes_written: bool = False,
     ) -> None:
         self.name = name
         self.description = description
@@ -169,6 +170,9 @@ class ToolSpec:
         self.is_async = is_async
         self.source = source
         """The object the spec was made from (an Effect, a function or a LangChain tool)."""
+        self.takes_written = takes_written
+        """The tool validates what it is given by the same schema (a LangChain tool): it is given the
+        arguments as written, handles swapped for their values, so a decoding type decodes once."""
         self._fields = tuple(args_model.model_fields)
 
     @classmethod
@@ -351,5 +355,5 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
         is_async=only_async,
         idempotent=bool(getattr(inner, "idempotent", False)),
         guards=tuple(getattr(inner, "guards", ()) or getattr(inner, "__vfa_guards__", ())),
-        meta=getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}), source=tool,
+        meta=getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}), source=tool, takes_written=True,
     )
