@@ -75,6 +75,9 @@ class _Work:
         it gets back is the flow's view of the result (the caller may hand it to the model)."""
         self.error: Exception | None = None
         """What the run raised (the journal keeps its text): an effect node raises it again."""
+        self.update = False
+        """What it returned is an effect node's state update: kept whole, as a Command is, so a node
+        answered again from the journal (a crash before its update was saved) writes it again."""
 
     def __call__(self, args: dict[str, Any]) -> Any:
         try:
@@ -87,6 +90,10 @@ class _Work:
             self.error = exc
             raise
         self.output = out
+        if self.update and not self.structured and out is not None and not isinstance(out, Command):
+            kept = _whole(out)
+            if kept is not None:
+                return kept
         return _record(out, self.structured, self.records)
 
 
@@ -126,20 +133,30 @@ def _record(out: Any, structured: bool = False, records: bool = True) -> Any:
     return out
 
 
+def _whole(out: Any) -> dict[str, Any] | None:
+    """`out` kept whole as LangGraph's checkpoint serialiser writes it (`_replayed_command` reads it
+    back); None when that serialiser cannot write it (it is then recorded as any output is)."""
+    try:
+        kind, data = _SERDE.dumps_typed(out)
+    except Exception:  # noqa: BLE001 - not kept whole: a replay writes no update, as before
+        return None
+    return {_COMMAND: base64.b64encode(data).decode(), "serde": kind, "repr": repr(out)[:2000]}
+
+
 _COMMAND = "vfa_command"
 """The key under which a tool's `Command` is recorded (as LangGraph's checkpoint serialiser writes it)."""
 _SERDE = JsonPlusSerializer()
 
 
-def _replayed_command(journal: Any, thread_id: str, call_id: str) -> Command | None:
+def _replayed_command(journal: Any, thread_id: str, call_id: str, *, update: bool = False) -> Any:
     """The `Command` a call's tool returned (an effect's or a read-only tool's), as the gate recorded it;
-    None if it returned none."""
+    with `update`, an effect node's state update too (`_Work.update`); None if it returned neither."""
     last = journal.last(thread_id, call_id)
     result = last.data.get("result") if last is not None and last.kind in ("committed", "ran") else None
     if not (isinstance(result, dict) and isinstance(result.get(_COMMAND), str) and isinstance(result.get("serde"), str)):
         return None
-    command = _SERDE.loads_typed((result["serde"], base64.b64decode(result[_COMMAND])))
-    return command if isinstance(command, Command) else None
+    kept = _SERDE.loads_typed((result["serde"], base64.b64decode(result[_COMMAND])))
+    return kept if isinstance(kept, Command) or update else None
 
 
 def _said(command: Command) -> ToolMessage | None:
@@ -374,7 +391,7 @@ class ToolGate:
         outcome = message.artifact["vfa"]["outcome"]
         if work.output is _OPEN and outcome in ("committed", "ran") and self.node.flow is None:
             # a replayed node (after an interrupt, a crash): a tool's Command comes back as it ran
-            command = _replayed_command(self.node.journal, thread_id, str(call.get("id") or ""))
+            command = _replayed_command(self.node.journal, thread_id, str(call.get("id") or ""), update=work.update)
             if command is not None:
                 return command
         if work.output is not _OPEN and outcome in ("committed", "ran", "failed"):

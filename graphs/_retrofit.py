@@ -281,12 +281,14 @@ class EffectNode(RunnableCallable):
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         call = self._call(input, config)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config))
+        work.update = True
         return self._result(input, self.gate.settle(call, input, _thread_id(config, input), work), work)
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
         call = self._call(input, config)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config),
                      lambda args: self.inner.ainvoke(self._input(input, call["args"], args), config))
+        work.update = True
         return self._result(input, await self.gate.asettle(call, input, _thread_id(config, input), work), work)
 
     def _result(self, input: Any, out: Any, work: _Work) -> Any:
@@ -294,7 +296,9 @@ class EffectNode(RunnableCallable):
             return out  # the node ran: its own update, untouched
         outcome = out.artifact["vfa"]["outcome"]
         if outcome in ("committed", "ran"):
-            return None  # replayed after a crash: the effect happened, its update was not kept
+            # answered again from the journal, its update one the checkpoint serialiser could not keep
+            # (or, with a flow, kept as the flow labelled it): the effect happened, nothing is written
+            return None
         if outcome == "failed":  # the node's error fails the run as it would unguarded (a retry policy sees it)
             if work.error is not None:
                 raise work.error
