@@ -215,7 +215,7 @@ class ToolSpec:
         if extra:  # a schema that allows more (a JSON schema's `additionalProperties`): judged and given as written
             args.update(extra)
         for name, value in args.items():
-            if isinstance(value, Iterator):  # an `Iterable[...]` field validates lazily, once: a guard or a
+            if value.__class__ not in _PLAIN and isinstance(value, Iterator):  # an `Iterable[...]` field validates lazily, once: a guard or a
                 # label reading it would leave the tool nothing, so it is read here, as a list
                 try:
                     value = args[name] = list(value)
