@@ -513,10 +513,8 @@ class GatedTool:
 
     def batch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
         """`invoke` of each input, one after another (calls of one thread are verified in turn anyway)."""
-        configs = config if isinstance(config, list) else [config] * len(inputs)
-        if len(configs) != len(inputs):
-            raise ValueError(f"batch got {len(inputs)} inputs but {len(configs)} configs")
         out = []
+        configs = _configs(inputs, config)
         for item, cfg in zip(inputs, configs):
             try:
                 out.append(self.invoke(item, cfg, **kwargs))
@@ -529,10 +527,8 @@ class GatedTool:
     async def abatch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False,
                      **kwargs: Any) -> list[Any]:
         """Async twin of `batch`."""
-        configs = config if isinstance(config, list) else [config] * len(inputs)
-        if len(configs) != len(inputs):
-            raise ValueError(f"abatch got {len(inputs)} inputs but {len(configs)} configs")
         out = []
+        configs = _configs(inputs, config)
         for item, cfg in zip(inputs, configs):
             try:
                 out.append(await self.ainvoke(item, cfg, **kwargs))
@@ -586,6 +582,14 @@ class GatedTool:
             return {**input, "args": merged} if is_call else merged
 
         return call, rebuild
+
+
+def _configs(inputs: list[Any], config: Any) -> list[Any]:
+    """A batch's config for each input: one for all, or a list of one each."""
+    configs = config if isinstance(config, list) else [config] * len(inputs)
+    if len(configs) != len(inputs):
+        raise ValueError(f"a batch of {len(inputs)} inputs got {len(configs)} configs")
+    return configs
 
 
 _READS = frozenset({"dict", "json", "model_dump", "model_dump_json", "to_json", "to_json_not_implemented",

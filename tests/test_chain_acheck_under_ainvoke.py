@@ -19,6 +19,7 @@ prefers `acheck` there.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from langchain_core.messages import ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
@@ -45,7 +46,7 @@ class LimitsGuard:
         return Deny(reason="over today's limit")
 
 
-def test_acheck_is_used_by_async_callers() -> None:
+def _pay_app(limits: LimitsGuard) -> tuple[Any, list[int]]:
     paid: list[int] = []
 
     @effect
@@ -54,9 +55,14 @@ def test_acheck_is_used_by_async_callers() -> None:
         paid.append(amount)
         return "paid"
 
-    limits = LimitsGuard()
     app = Agent(ScriptedModel([("pay", {"to": "bob", "amount": 500}), "ok"]), [pay], [limits]).compile(
         checkpointer=InMemorySaver())
+    return app, paid
+
+
+def test_acheck_is_used_by_async_callers() -> None:
+    limits = LimitsGuard()
+    app, paid = _pay_app(limits)
     out = asyncio.run(app.ainvoke({"messages": [("user", "pay bob")]}, {"configurable": {"thread_id": "a"}}))
     (msg,) = [m for m in out["messages"] if isinstance(m, ToolMessage)]
     assert limits.called == ["acheck"], f"an async caller was judged by {limits.called}"
@@ -64,16 +70,7 @@ def test_acheck_is_used_by_async_callers() -> None:
 
 
 def test_check_is_used_by_sync_callers() -> None:
-    paid: list[int] = []
-
-    @effect
-    def pay(to: str, amount: int) -> str:
-        """Pay."""
-        paid.append(amount)
-        return "paid"
-
     limits = LimitsGuard()
-    app = Agent(ScriptedModel([("pay", {"to": "bob", "amount": 500}), "ok"]), [pay], [limits]).compile(
-        checkpointer=InMemorySaver())
+    app, paid = _pay_app(limits)
     app.invoke({"messages": [("user", "pay bob")]}, {"configurable": {"thread_id": "s"}})
     assert limits.called == ["check"] and paid == [500]
