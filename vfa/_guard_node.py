@@ -526,8 +526,13 @@ class GuardNode(RunnableCallable):
         resolved when they do not fit, for the guards (`_unfit` then refuses the call), unless `strict`."""
         if not proposal.by_value:
             return args
+        written = proposal.raw_args
+        # the other arguments as written, as they were validated: validated again once decoded, a
+        # decoding type (`Json`, a before-validator) would fail or decode twice
+        given = ({**written, **{k: args[k] for k in proposal.by_value if k in args}}
+                 if isinstance(written, dict) else args)
         try:
-            checked = self.specs[proposal.tool].validate(args)
+            checked = self.specs[proposal.tool].validate(given)
         except ArgumentError:
             if strict:
                 raise
@@ -537,8 +542,17 @@ class GuardNode(RunnableCallable):
     def _unfit(self, values: Proposal, spec: ToolSpec) -> Deny | None:
         """A denial when the values behind a call's handles do not fit its tool's own schema (it holds
         for what the tool receives, not only for the handles' text), what it said told with the handles."""
+        written = values.raw_args
         try:
-            spec.validate(values.args)
+            # validated as written, handles swapped: the arguments validated once already would decode twice
+            resolved = self.flow.values(written, values.thread_id) if isinstance(written, dict) else None
+        except Exception as exc:  # the values checked at `values` no longer read: fail closed
+            if _is_bubble_up(exc):
+                raise
+            return Deny(guard="flow", reason=f"the values of {values.tool}'s handles could not be read "
+                        f"({type(exc).__name__}); nothing was run")
+        try:
+            spec.validate(resolved if resolved is not None else written if isinstance(written, dict) else values.args)
         except ArgumentError as exc:
             try:
                 told = str(self.flow.withhold(str(exc), values.thread_id))
@@ -563,8 +577,8 @@ class GuardNode(RunnableCallable):
             if values is not None:
                 resolved = values(args, thread_id)
                 if resolved is not None:
-                    args = self._by_value(Proposal(call_id=r.call_id, tool=r.tool, args=args, by_value=by_value),
-                                          resolved)
+                    args = self._by_value(Proposal(call_id=r.call_id, tool=r.tool, args=args, by_value=by_value,
+                                                   raw_args=r.args if isinstance(r.args, dict) else None), resolved)
             out.append(r.model_copy(update={"args": args}))
         return out
 
