@@ -392,6 +392,9 @@ def evaluate(t: Term, env: Mapping[tuple[str, ...], Any]) -> Any:
     raise AssertionError(f"unknown operator {op}")
 
 
+_WRITABLE_BITS = 13_000  # well inside the 4,300 digits Python writes by default
+
+
 def jsonable(v: Any) -> Any:
     """A value as it goes into evidence: enums by value, sets as sorted lists, exact reals as floats."""
     if isinstance(v, enum.Enum):
@@ -399,8 +402,23 @@ def jsonable(v: Any) -> Any:
     if isinstance(v, (set, frozenset, list, tuple)):
         return sorted((jsonable(x) for x in v), key=repr)
     if isinstance(v, Fraction):
-        return int(v) if v.denominator == 1 else float(v)
+        if v.denominator == 1:
+            return _shown_int(int(v))
+        try:
+            return float(v)
+        except OverflowError:  # beyond a float's range: its whole part says all a reader needs
+            return _shown_int(round(v))
+    if isinstance(v, int) and not isinstance(v, bool):
+        return _shown_int(v)
     return v
+
+
+def _shown_int(n: int) -> Any:
+    """An integer as evidence holds it: as it is, or, where Python would refuse to write it out
+    (`sys.get_int_max_str_digits`), its sign and size."""
+    if n.bit_length() <= _WRITABLE_BITS:
+        return n
+    return f"{'-' if n < 0 else ''}<an integer of about {int(n.bit_length() * 0.30103) + 1} digits>"
 
 
 def _show(t: Term, env: Mapping[tuple[str, ...], Any]) -> str:

@@ -28,7 +28,7 @@ from ._fastpath import BadValue, convert, evaluate, explain, jsonable
 from ._sorts import Schema, Sort, read_path, schema_of
 from ._sorts import arg_sorts as _declared_args
 from ._symbolic import LazyVars, Overlay, jsonable_tree, model_state, state_bounds, state_sorts
-from ._z3 import Z3
+from ._z3 import Z3, without_domain
 
 __all__ = ["PlanResult", "Step", "Sym", "verify_plan"]
 
@@ -164,6 +164,10 @@ def verify_plan(
 ) -> PlanResult:
     """Prove every step's precondition holds for every initial state satisfying `assume`, or find where not.
 
+    A symbol must take only its argument's declared values (Literal, bounds), and every state a step's
+    `ensures` reaches must keep the state's own, for every initial state assumed: the run time refuses
+    either, so a plan that needs one would stop halfway.
+
     Args:
         plan: steps (`Step`, `{"tool": ..., "args": {...}}` or `(tool, args)`); arguments may be `Sym`s.
         tools: the agent's tools (objects or a name -> tool mapping); their `@requires`/`@ensures` are used.
@@ -206,8 +210,8 @@ def verify_plan(
             if name not in step.args and fields[name].is_required():
                 return _bad(i, step, f"step {i + 1} omits argument {name!r} of {step.tool!r}")
             if isinstance(v, Sym):
-                if bounds.get(name):
-                    sym_bounds.append((i, step, name, v.name, sort, bounds[name]))
+                if bounds.get(name) or sort.domain is not None:
+                    sym_bounds.append((i, step, name, v.name, sort, bounds.get(name) or []))
                 if symbols.setdefault(v.name, sort) != sort and not symbols[v.name].same(sort):
                     return _bad(i, step, f"symbol {v.name!r} is used as {symbols[v.name]} and as {sort}")
             else:
@@ -230,7 +234,8 @@ def verify_plan(
     assumed = [parse_clause(a, scope) for a in assumptions]
 
     s = Z3(timeout_ms)
-    sorts = {**state_sorts(schema), **{("sym", n): srt for n, srt in symbols.items()}}
+    # a symbol's Literal values are proven from the assumptions below, never taken as facts about it
+    sorts = {**state_sorts(schema), **{("sym", n): without_domain(srt) for n, srt in symbols.items()}}
     init = LazyVars(s, sorts, state_bounds(schema), tag="@0")
     for path in sorts:
         init[path]  # declare every field, so the counterexample is a whole initial state
@@ -248,16 +253,15 @@ def verify_plan(
                 f"Z3 could not decide whether the assumptions are consistent within {timeout_ms} ms "
                 f"({out.reason}); the plan is not verified"))
         return PlanResult(False, explanation=what)
-    for i, step, name, sym, sort, bounds in sym_bounds:  # a symbol must satisfy its argument's declared bounds
+    for i, step, name, sym, sort, bounds in sym_bounds:  # a symbol must take only its argument's declared values
         s.push()
-        s.add(s.negate(s.conj(s.domain(init[("sym", sym)], Sort(sort.kind, sort.enum), bounds))))
+        s.add(s.negate(s.conj(s.domain(init[("sym", sym)], sort, bounds))))
         out = s.check()
         s.pop()
         if out.status != "unsat":
             return PlanResult(False, i, step.tool, undecided=out.status == "unknown", explanation=(
                 f"step {i + 1} ({step.tool}): argument {name!r} is the symbol {sym!r}, which the assumptions do "
-                f"not keep within the argument's declared bounds "
-                f"({', '.join(f'{op} {b!r}' for op, b in bounds)}); the plan is not verified"))
+                f"not keep within the argument's declared {_declared(sort, bounds)}; the plan is not verified"))
     current: Mapping[tuple[str, ...], Any] = init
     all_terms = [*assumed]
     for spec in specs.values():
@@ -289,6 +293,22 @@ def verify_plan(
         for post in spec.meta.get("postconditions", ()):
             for u in post.updates:
                 after[u.path] = s.term(u.term, view)
+        declared = state_bounds(schema)
+        for path, term in after.items():  # a state the tool's world could not hold: the run time refuses it
+            kept = s.domain(term, sorts[path], declared.get(path, ()))
+            if not kept:
+                continue
+            s.push()
+            s.add(s.negate(s.conj(kept)))
+            out = s.check()
+            s.pop()
+            if out.status != "unsat":
+                return PlanResult(False, i, step.tool, undecided=out.status == "unknown", explanation=(
+                    f"step {i + 1} of {len(steps)} ({step.tool}): its update of {display(path)} "
+                    + (f"could not be decided by Z3 within {timeout_ms} ms ({out.reason})" if out.status == "unknown"
+                       else "can leave it outside its declared " + _declared(sorts[path], declared.get(path, ()))
+                       + " from the states this plan can reach (the next step would find a world its type refuses)")
+                    + "; the plan is not verified"))
         current = Overlay(current, after)
         post_view = Overlay(current, dict(view))
         for post in spec.meta.get("postconditions", ()):
@@ -307,6 +327,15 @@ def verify_plan(
                         + "; the plan is not verified"))
                 s.add(claim)
     return PlanResult(True, explanation=f"all {len(steps)} step(s) verified for every initial state assumed")
+
+
+def _declared(sort: Sort, bounds: Iterable[tuple[str, Any]]) -> str:
+    """What a field or argument declares of its values, in words: its Literal values, its bounds."""
+    parts = [f"values ({', '.join(repr(v) for v in sort.domain)})"] if sort.domain is not None else []
+    bounds = list(bounds)
+    if bounds:
+        parts.append(f"bounds ({', '.join(f'{op} {b!r}' for op, b in bounds)})")
+    return " and ".join(parts)
 
 
 def _pin(s: Z3, init: Mapping, schema: Schema, world: Any) -> None:

@@ -173,10 +173,15 @@ class PreconditionGuard:
                 ok = pre.holds(proposal.args, context.world)
             if ok:
                 return ALLOW
-            violations = pre.violations(proposal.args, context.world)
         except (BadValue, VfaError) as exc:
             return Deny(reason=f"{proposal.tool} denied: its precondition could not be evaluated: {exc}",
                         evidence={"tool": proposal.tool, "error": str(exc), "precondition": list(pre.texts)})
+        try:
+            violations = pre.violations(proposal.args, context.world)
+        except Exception as exc:  # the call fails its precondition whatever its explanation does
+            return Deny(reason=f"precondition `{' and '.join(pre.texts)}` fails (its values could not be "
+                        f"written: {type(exc).__name__})",
+                        evidence={"tool": proposal.tool, "clauses": list(pre.texts), "precondition": list(pre.texts)})
         first = violations[0] if violations else {"clause": " and ".join(pre.texts), "values": {}, "explanation": ""}
         more = f"; {len(violations) - 1} more clause(s) fail" if len(violations) > 1 else ""
         counterexample: dict[str, Any] = {}
@@ -249,7 +254,14 @@ def ensures(*posts: str, state: Any = None) -> Callable[[Any], Any]:
     def decorate(fn: Any) -> Any:
         name, sorts, _ = _tool_types(fn)
         post = Postcondition(posts, tool=name, args=sorts, state=state)
-        return annotate(fn, postconditions=_existing(fn, "postconditions") + (post,))
+        earlier = _existing(fn, "postconditions")
+        # every check reads one update per field: two, stacked, would leave one of them unjudged
+        assigned = {u.path for p in earlier for u in p.updates}
+        for u in post.updates:
+            if u.path in assigned:
+                raise PolicyError(f"tool {name!r}: {display(u.path)} is assigned twice (also by another "
+                                  f"`ensures` of the tool); write both changes as one update", clauses=(u.text,))
+        return annotate(fn, postconditions=earlier + (post,))
 
     return decorate
 

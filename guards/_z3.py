@@ -82,11 +82,11 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def _plain(s: Sort) -> Sort:
+def without_domain(s: Sort) -> Sort:
     """The sort without Literal domains (of itself or its elements)."""
     if s.domain is None and (s.elem is None or s.elem.domain is None):
         return s
-    return Sort(s.kind, s.enum, _plain(s.elem) if s.elem is not None else None)
+    return Sort(s.kind, s.enum, without_domain(s.elem) if s.elem is not None else None)
 
 
 class Z3:
@@ -137,7 +137,7 @@ class Z3:
         The value is checked as the fast path checks it (`convert`: no "5" or 5.5 for an int, no str
         for a set); a value that does not fit raises `BadValue`. A Literal's domain is not checked
         here (a pinned world outside it makes the constraints unsatisfiable instead)."""
-        v = convert(("value",), _plain(s), v)
+        v = convert(("value",), without_domain(s), v)
         with _translated(f"converting {v!r}"):
             if s.kind == "int":
                 return z3.IntVal(v)
