@@ -15,7 +15,7 @@ import numpy as np
 
 from vfa import ALLOW, ConfigError, Deny, GuardContext, Proposal
 
-from ._scene import Contact, SceneError, first_contact
+from ._scene import Contact, SceneError, as_group, first_contact
 
 __all__ = ["CollisionGuard", "path_shapes"]
 
@@ -118,6 +118,11 @@ class CollisionGuard:
             )
         if start is not None and shape_paths:
             raise ConfigError("CollisionGuard: start= needs a path of centres; a shape path starts at its first frame")
+        if body is not None and not callable(body):
+            try:  # a size no path could be checked with: said now, not at the first call
+                as_group(path_shapes(np.zeros((1, 2)), body), "body")
+            except SceneError as exc:
+                raise ConfigError(f"CollisionGuard: body={body!r} cannot be checked: {exc}") from None
         self.name = name
         self.shape_paths = bool(shape_paths)
         self.moving = bool(moving)

@@ -168,8 +168,9 @@ class Monotonic(Invariant):
 class Conserved(Invariant):
     """The total over the given channels' entities stays equal to its first value, within `tol`.
 
-    Totals are compensated sums; on top of the absolute `tol`, only their rounding bound
-    (relative to the magnitude of the terms, at the level of the unit roundoff squared) is allowed.
+    Totals of whole numbers (units, coins, counts) are exact; others are compensated sums, and on
+    top of the absolute `tol` only their rounding bound (relative to the magnitude of the terms, at
+    the level of the unit roundoff squared) is allowed.
     """
 
     def __init__(self, *channels: str, tol: float = 1e-9, name: str | None = None) -> None:
@@ -183,13 +184,29 @@ class Conserved(Invariant):
 
         cols = np.concatenate([np.arange(*trace.span(c)) for c in self.channels])
         X = np.ascontiguousarray(trace.matrix[:, cols])
-        f = int(first_drift(X, 0, X.shape[1], self.tol, mask))
+        f = _first_exact_drift(X, self.tol, mask)
+        if f is None:  # values that are not all small whole numbers: compensated sums, within their bound
+            f = int(first_drift(X, 0, X.shape[1], self.tol, mask))
         if f < 0:
             return None
         start = int(np.flatnonzero(mask)[0])
         total, initial = _num(_fsum(X[f])), _num(_fsum(X[start]))
         msg = f"total of {', '.join(self.channels)} is {total} at frame {f}, was {initial} at frame {start}"
         return Violation(self.name, f, msg, values={"total": total, "initial": initial, "tol": self.tol})
+
+
+def _first_exact_drift(X: np.ndarray, tol: float, mask: np.ndarray) -> int | None:
+    """`first_drift` decided exactly where every value is a whole number whose totals int64 holds
+    (units, coins, counts: one minted unit must show, however large the totals), or None."""
+    if X.size == 0 or not mask.any() or not np.isfinite(X).all():
+        return None
+    top = float(np.abs(X).max())
+    if top * X.shape[1] >= 2.0**62 or not np.array_equal(X, np.trunc(X)):
+        return None
+    totals = X.astype(np.int64).sum(axis=1)
+    frames = np.flatnonzero(mask)
+    drift = np.abs(totals[frames] - totals[frames[0]]) > tol
+    return int(frames[np.argmax(drift)]) if drift.any() else -1
 
 
 class NoContact(Invariant):
@@ -208,16 +225,20 @@ class NoContact(Invariant):
         A = trace.group(self.a)
         B = A if self.b is None else trace.group(self.b)
         fc = contact_frames(A, None if self.b is None else B, swept=self.swept, touching=self.touching)
-        n = len(fc.count)
+        count, n = fc.count, len(fc.count)
+        still = A.shape[0] == 1 and B.shape[0] == 1 and trace.frames > 1
+        if still:  # two static groups: their one entry is how they stand at every frame
+            count, n = np.broadcast_to(fc.count, trace.frames), trace.frames
         swept = self.swept and n < trace.frames
         # a swept step f -> f + 1 is judged when the mask holds at either end (fail closed: a
         # contact during a step that starts or ends while the condition holds counts)
         steps = (mask[:n] | mask[1 : n + 1]) if swept else mask[:n]
-        hits = np.flatnonzero((fc.count > 0) & steps)
+        hits = np.flatnonzero((count > 0) & steps)
         if len(hits) == 0:
             return None
         f = int(hits[0])
-        i, j, toi = int(fc.a[f]), int(fc.b[f]), float(fc.toi[f])
+        e = 0 if still else f
+        i, j, toi = int(fc.a[e]), int(fc.b[e]), float(fc.toi[e])
         t = toi if swept else 0.0
         sa, sb = _shape_at(A, f, i, t), _shape_at(B, f, j, t)
         ka, kb = trace.shapes[self.a][1], trace.shapes[self.b or self.a][1]
@@ -225,7 +246,7 @@ class NoContact(Invariant):
         other = self.b or self.a
         when = f"between frames {f} and {f + 1} at time of impact {toi:.3f}" if swept else f"at frame {f}"
         msg = f"{self.a}[{i}] touches {other}[{j}] {when}, at ({point[0]:.3f}, {point[1]:.3f})"
-        values = {"a": list(sa), "b": list(sb), "point": list(point), "pairs_in_contact": int(fc.count[f]), "toi": t}
+        values = {"a": list(sa), "b": list(sb), "point": list(point), "pairs_in_contact": int(count[f]), "toi": t}
         return Violation(self.name, f, msg, (i, j), values, time=f + t)
 
 

@@ -27,6 +27,7 @@ _KIND_NAMES = {BOX: "box", CIRCLE: "circle"}
 # discriminant b^2 - 4ac <= ~1e4 M^4. That must stay below the float64 maximum (1.8e308):
 # M <= (1.8e304)^(1/4) ~ 1.1e76. 1e75 leaves a margin (1e4 M^4 <= 1e304); no scene needs more.
 _MAX_COORD = 1e75
+_MIN_RADIUS = 1e-150  # its square stays a normal float (above 2.2e-308)
 
 
 class SceneError(VfaError, ValueError):
@@ -90,7 +91,7 @@ def as_group(shapes: Any, what: str = "shapes") -> tuple[np.ndarray, int]:
 
     Raises:
         SceneError: wrong shape or dtype, NaN or infinite values, a box with min > max, a
-            negative radius, or coordinates too large to check safely.
+            negative radius, a radius too small or coordinates too large to check safely.
     """
     try:
         arr = np.asarray(shapes)
@@ -126,6 +127,14 @@ def as_group(shapes: Any, what: str = "shapes") -> tuple[np.ndarray, int]:
     elif (arr[..., 2] < 0).any():
         f, e = np.argwhere(arr[..., 2] < 0)[0]
         raise SceneError(f"{what}: negative radius at frame {f}, entity {e}: {arr[f, e].tolist()} (cx, cy, r)")
+    else:
+        # a circle is judged by squared distances: below this radius they underflow, and an overlap
+        # would read as a touch (or nothing)
+        tiny = (arr[..., 2] > 0) & (arr[..., 2] < _MIN_RADIUS)
+        if tiny.any():
+            f, e = np.argwhere(tiny)[0]
+            raise SceneError(f"{what}: radius {float(arr[f, e, 2])!r} at frame {f}, entity {e} is below "
+                             f"{_MIN_RADIUS:g}, too small to check safely (use 0 for a point)")
     return np.ascontiguousarray(arr), kind
 
 

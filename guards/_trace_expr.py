@@ -178,7 +178,10 @@ class _Contact(Expr):
                             swept=self.swept, touching=self.touching)
         hit = fc.count > 0
         flags = np.zeros(t.frames)
-        if self.swept and len(hit) < t.frames:
+        a, b = t.group(self.a), t.group(self.b or self.a)
+        if a.shape[0] == 1 and b.shape[0] == 1:  # two static groups: as they stand at every frame
+            flags[:] = hit[0]
+        elif self.swept and len(hit) < t.frames:
             # step f -> f + 1 is charged to frame f + 1, the first frame by which the contact has
             # happened; frame 0 has no step before it, so it takes the overlap at frame 0
             flags[1:] = hit

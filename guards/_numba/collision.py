@@ -264,14 +264,25 @@ def _lerp_gap(p0, p1, q0, q1):
 
 
 @_jit
-def _gap_quadratic(g0, s0, g1, s1, tm):
-    """(a, b, c) of the squared positive gap on one axis over a piece, picked at its midpoint tm."""
+def _active_gap(g0, s0, g1, s1, tm):
+    """(value at t=0, slope) of the positive gap on one axis over a piece, picked at its midpoint
+    tm; (0, 0) where the circle's centre is within the box's extent on that axis."""
     # at most one of the two gaps on an axis is positive, since min <= max
     if g0 + s0 * tm > 0.0:
-        return s0 * s0, 2.0 * g0 * s0, g0 * g0
+        return g0, s0
     if g1 + s1 * tm > 0.0:
-        return s1 * s1, 2.0 * g1 * s1, g1 * g1
-    return 0.0, 0.0, 0.0
+        return g1, s1
+    return 0.0, 0.0
+
+
+@_jit
+def _first_nonpositive_in(a, b, c, ua, ub, strict):
+    """`_first_nonpositive` on a window [ua, ub] that may hold negative values: the first u, or -3.0."""
+    h = (a * ua + b) * ua + c
+    if h < 0.0 or (h == 0.0 and not strict):
+        return ua
+    hit, u = _first_crossing(a, b, c, ua, ub, strict)
+    return u if hit else -3.0
 
 
 @_jit
@@ -324,14 +335,25 @@ def _swept_box_circle(X, fx0, fx1, i, C, fc0, fc1, j, strict):
         else:
             tb = c3
         tm = 0.5 * (ta + tb)
-        ax, bx, cx = _gap_quadratic(lv, ls, rv, rsl, tm)
-        ay, by, cy = _gap_quadratic(bv, bs, tv, ts, tm)
-        a = 0.0 + ax + ay - rs * rs
-        b = 0.0 + bx + by - 2.0 * r0 * rs
-        c = 0.0 + cx + cy - r0 * r0
-        t = _first_nonpositive(a, b, c, ta, tb, strict)
-        if t >= 0.0:
-            return t
+        gx, sx = _active_gap(lv, ls, rv, rsl, tm)
+        gy, sy = _active_gap(bv, bs, tv, ts, tm)
+        # Expanded about t = 0, the coefficients of a long leg are of the size of the leg squared,
+        # and the gap at the closest approach (of the size of the shapes) is lost to rounding: a
+        # corner grazed on a 1e8 leg was missed. So the piece is solved about its closest approach
+        # t0 instead, where the gaps are as small as the pass is near.
+        a = sx * sx + sy * sy - rs * rs
+        t0 = ta
+        if a > 0.0:
+            t0 = min(max(-(gx * sx + gy * sy - r0 * rs) / a, ta), tb)
+        ex = gx + sx * t0
+        ey = gy + sy * t0
+        er = r0 + rs * t0
+        gap = math.hypot(ex, ey)
+        b = 2.0 * (ex * sx + ey * sy - er * rs)
+        c = (gap - er) * (gap + er)
+        u = _first_nonpositive_in(a, b, c, ta - t0, tb - t0, strict)
+        if u > -2.0:
+            return min(max(t0 + u, ta), tb)
         ta = tb
     return NO_CONTACT
 
