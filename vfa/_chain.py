@@ -90,7 +90,9 @@ class GuardChain:
 
     A guard with `inline = True` runs in the caller's thread with no deadline: for pure, bounded
     checks whose author vouches they cannot hang, it saves the thread handoff that a hard
-    deadline needs (~80 µs alone, more when other threads hold the GIL). A raise still denies.
+    deadline needs (~80 µs alone, more when other threads hold the GIL). A raise still denies, and
+    the world (`GuardContext.world`), which the application provides, is read within `timeout_s` even
+    by an inline guard.
     """
 
     def __init__(self, guards: Sequence[Any] = (), *, timeout_s: float | None = 1.0) -> None:
@@ -149,7 +151,19 @@ class GuardChain:
     def _run_inline(self, guards: list[Any], proposal: Proposal, context: GuardContext,
                     decisions: list[Decision], judged: _Judged | None = None) -> bool:
         """Run guards in this thread; never times out (inline guards have no budget)."""
-        self._run_each(guards, proposal, context, decisions, None, judged)
+        load = context._load_world
+        if load is None or self.timeout_s is None:
+            self._run_each(guards, proposal, context, decisions, None, judged)
+            return False
+        # an inline guard's author vouches for the guard, not for the application's world provider:
+        # read by one of them, the world is read within the chain's budget (a raise denies)
+        bounded = _within(load, self.timeout_s)
+        context._load_world = bounded
+        try:
+            self._run_each(guards, proposal, context, decisions, None, judged)
+        finally:
+            if context._load_world is bounded:  # unread: a budgeted guard reads it on its own worker
+                context._load_world = load
         return False
 
     def _run_isolated(self, guards: list[Any], budgets: list[float], proposal: Proposal, context: GuardContext,
@@ -246,6 +260,19 @@ class GuardChain:
             if d.verdict.kind != "allow" and severity(d.verdict) > severity(best):
                 best = d.verdict
         return ChainResult(best, decisions)
+
+
+def _within(load: Callable[[], Any], budget: float) -> Callable[[], Any]:
+    """`load`, run on a guard worker and abandoned past `budget` seconds (`TimeoutError`)."""
+
+    def bounded() -> Any:
+        done = _EXECUTOR.submit(contextvars.copy_context().run, load)
+        try:
+            return done.result(timeout=budget)
+        except concurrent.futures.TimeoutError:
+            raise TimeoutError(f"the world provider did not answer within {budget:g} s") from None
+
+    return bounded
 
 
 class _Judged(NamedTuple):
