@@ -319,12 +319,14 @@ class PrivacyGuard:
         """(tool, recipient) -> the origins (sources) and the values (digests) a person approved "for this
         recipient" on this thread, in answer to this guard's questions about calls other than `call_id`,
         from the journal: a later disclosure is covered only when its origins and its values are among
-        them (an approval journaled without values covers none)."""
+        them (an approval journaled without values covers none, and one whose call the person edited
+        afterwards covers nothing: the call that ran is not the one approved)."""
         journal = self.journal or self.flow.journal or context_journal
         if journal is None:
             return {}
         asked: dict[tuple[str, Any, Any], dict[str, Any]] = {}
         answered: dict[tuple[str, Any, Any], Any] = {}
+        edits: dict[tuple[str, Any], int] = {}  # (call, task) -> where the person last edited it
         out: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         for e in journal.entries(thread_id):
             kind = e.kind
@@ -342,8 +344,12 @@ class PrivacyGuard:
             if kind == "escalated":
                 asked[key] = e.data
             elif key in asked and answered.get(key, ("",))[0] != "rejected":
-                answered[key] = (kind, e.data)  # a question asked again after a crash: the later answer, a reject for good
-        for key, (kind, data) in answered.items():
+                answered[key] = (kind, e.data, e.seq)  # a question asked again after a crash: the later answer, a reject for good
+                if kind == "edited":
+                    edits[key[:2]] = e.seq
+        for key, (kind, data, seq) in answered.items():
+            if edits.get(key[:2], -1) > seq:
+                continue  # the person changed the call after approving it: what ran is not what was approved
             if (kind == "approved" and data.get("scope") == APPROVE_FOR_RECIPIENT["scope"]
                     and asked[key].get("guard") == self.name):  # an answer to this guard's question
                 ev = asked[key].get("evidence") or {}

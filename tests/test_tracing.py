@@ -88,3 +88,23 @@ def test_a_huge_time_budget_is_clamped_not_an_error():
         return ALLOW
 
     assert GuardChain([patient]).verify(Proposal(call_id="c", tool="t", args={}), GuardContext()).allowed
+
+
+def test_the_jsonl_file_keeps_span_events(tmp_path, monkeypatch):
+    """Fixed: the file exporter wrote no events, so the type of an exception a span records was lost."""
+    from vfa import _tracing
+
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    path = tmp_path / "trace.jsonl"
+    provider = configure_tracing(path, set_global=False)
+    try:
+        with provider.get_tracer("test").start_as_current_span("work") as span:
+            _tracing._record_failure(span, KeyError("private detail"))
+        provider.force_flush()
+    finally:
+        _tracing.use_tracer_provider(None)
+        _tracing._state.tracer = None
+    (row,) = [json.loads(line) for line in path.read_text().splitlines()]
+    assert row["status"] == "ERROR"
+    assert [(e["name"], e["attributes"]) for e in row["events"]] == [("exception", {"exception.type": "builtins.KeyError"})]
+    assert "private detail" not in path.read_text()

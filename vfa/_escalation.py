@@ -285,7 +285,8 @@ _SAME = {"accept": "approve", "approved": "approve", "rejected": "reject", "deny
 
 def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024, tool: str | None = None) -> dict[str, Any]:
     """Read a person's answer as {"type": approve|edit|reject, ...}; anything unrecognised or ambiguous
-    rejects (two decisions for one question, or a decision beside a list of them), and so does an edit
+    rejects (two decisions for one question, a decision beside a list of them, an approval carrying
+    arguments), and so does an edit
     whose arguments a model's call could not have (not JSON, over `max_arg_bytes`, or nested too deep)
     or that names a tool other than `tool`, the one asked about (an edit changes a call's arguments:
     another effect is the model's to propose, and its guards' to judge as that tool)."""
@@ -308,6 +309,10 @@ def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024, tool: str | None = 
         return {"type": "reject", "message": f"an ambiguous answer: {sorted(kinds)}"}
     kind = next(iter(kinds), None)
     if kind == "approve":
+        if answer.get("args") is not None or answer.get("edited_action") is not None:
+            # the person approved other arguments than the call asked about: which of them is meant?
+            return {"type": "reject", "message": "an ambiguous answer: an approval carrying arguments (to change "
+                    "the call, answer with an edit; it is checked again); nothing was run"}
         # "scope" lets a guard offer more than once-only approval (e.g. "recipient"); guards read it
         # back from the journal's `approved` entry, which only a person's answer can create
         extra = {k: answer[k] for k in ("message", "scope") if isinstance(answer.get(k), str) and answer[k]}
@@ -329,6 +334,8 @@ def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024, tool: str | None = 
             return {"type": "edit", "args": dict(args)}
         return {"type": "reject", "message": "an edit without new arguments"}
     message = answer.get("message") if kind == "reject" else f"unrecognised answer {kind!r}"
+    if message is not None and not isinstance(message, str):  # what the model is told is text, as a person wrote it
+        message = _said(message)
     return {"type": "reject", "message": message}
 
 
@@ -343,3 +350,12 @@ def _unfit(args: Mapping[str, Any], max_bytes: int) -> str:
     if nested_over(args, text, MAX_ARG_DEPTH):
         return f"are nested over {MAX_ARG_DEPTH} levels deep"
     return ""
+
+
+def _said(value: Any) -> str:
+    """A person's reject message that is not text, written as text (by its repr, cut to 500 characters)."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a repr that raises (an int past the digit limit): its type says what it was
+        return f"<{type(value).__name__}>"
+    return text[:500] if isinstance(text, str) else f"<{type(value).__name__}>"

@@ -27,7 +27,7 @@ from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._effects import off_loop, on_loop
 from ._escalation import LATE_ANSWER, Questions, current_task
-from ._exceptions import CallInFlightError
+from ._exceptions import CallInFlightError, ConfigError
 from ._guard import GuardContext
 from ._jsontext import json_text
 from ._journal import (
@@ -848,7 +848,11 @@ def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key
     configurable = (config or {}).get("configurable") or {}
     thread = configurable.get("thread_id")
     if thread is not None:
-        return str(thread)
+        key = str(thread)
+        if not _storable(key):  # refused here, before any of the run's work: the journal cannot file it
+            raise ConfigError(f"thread_id {key!r} cannot be journaled: it is not valid text (it holds a lone "
+                              f"surrogate, as bytes that are not UTF-8 decode to)")
+        return key
     messages = state.get(messages_key) if isinstance(state, Mapping) else getattr(state, messages_key, None)
     ids: list[str] = []
     for m in messages if isinstance(messages, list) else ():

@@ -88,8 +88,25 @@ _ENCODE = json_text(default=repr, separators=(",", ":"))
 
 
 def dumps(value: Any) -> str:
-    """JSON for the journal; values JSON cannot carry are recorded by their repr, never dropped."""
+    """JSON for the journal; values JSON cannot carry are recorded by their repr, never dropped. Raises
+    (TypeError, ValueError, RecursionError) for what cannot be written so (keys JSON cannot carry, an
+    integer past the digits Python writes, a cycle): a call's arguments so are refused (`_written`
+    writes an entry whatever it holds)."""
     return _ENCODE(value)
+
+
+def _written(value: Any) -> str:
+    """An entry's data as the journal writes it, whatever it holds: as `dumps`, and what that cannot
+    write with its keys and huge integers by their reprs, or else whole by its repr (a question a tool
+    asks, a person's answer: an entry that fails to be written would lose the pause it records)."""
+    try:
+        return _ENCODE(value)
+    except (TypeError, ValueError, RecursionError):
+        pass
+    try:
+        return _ENCODE(_keyed(value))
+    except (TypeError, ValueError, RecursionError):
+        return _ENCODE(_repr_of(value))
 
 
 _STRICT = json_text(separators=(",", ":"))
@@ -152,7 +169,7 @@ def _keyed(value: Any) -> Any:
     """`value` with every dict key JSON cannot carry written as its repr (a copy, walked with a stack);
     raises RecursionError on a cycle, as the encoder would."""
     if not isinstance(value, (dict, list, tuple)):
-        return value
+        return _repr_of(value) if value.__class__ is int and value.bit_length() > _WRITTEN_BITS else value
     root: list[Any] = [None]
     stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
     seen = 0
@@ -171,16 +188,24 @@ def _keyed(value: Any) -> Any:
             out = [None] * len(node)
             for i, v in enumerate(node):
                 stack.append((v, out, i))
+        elif node.__class__ is int and node.bit_length() > _WRITTEN_BITS:
+            out = _repr_of(node)  # past the digits Python writes: a placeholder, not a failed record
         else:
             out = node
         parent[at] = out
     return root[0]
 
 
+_WRITTEN_BITS = 14_000
+"""Integers of more bits than this may be past the 4,300 digits Python writes by default: `_repr_of` says."""
+
+
 def _repr_of(v: Any) -> str:
     try:
         text = repr(v)
     except Exception:  # noqa: BLE001 - a repr that raises: the type is all that is known
+        if isinstance(v, int):  # past the digits Python writes: its size, at least
+            return f"<int of about {int(v.bit_length() * 0.30103) + 1} digits>"
         return f"<{type(v).__module__}.{type(v).__qualname__} object: repr failed>"
     return text if isinstance(text, str) else f"<{type(v).__qualname__} object>"
 
@@ -336,7 +361,7 @@ class EffectJournal:
                     self._db.execute("ROLLBACK")
                     raise
                 self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                 self._writing = None
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
             self._writing = None
@@ -375,7 +400,7 @@ class EffectJournal:
         """Append (thread_id, call_id, tool, kind, data) entries in one transaction."""
         now = time.time()
         with self._transaction() as db:
-            self._insert(db, [(now, t, c, tool, kind, dumps(data)) for t, c, tool, kind, data in entries])
+            self._insert(db, [(now, t, c, tool, kind, _written(data)) for t, c, tool, kind, data in entries])
 
     def commit(
         self,
@@ -426,9 +451,9 @@ class EffectJournal:
                                            "kind, data FROM journal WHERE seq=? AND kind IN ('started','restarted')",
                                            (int(restart),))
                 now = time.time()
-                rows = [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in pending]
+                rows = [(now, t, c, tl, k, _written(d)) for t, c, tl, k, d in pending]
                 rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started",
-                             dumps({"args": args, **(tag or {}), "owner": owner()})))
+                             _written({"args": args, **(tag or {}), "owner": owner()})))
                 # held from before its record can be read (the transaction commits) until its outcome
                 # is written: meanwhile another run reads the call as under way, not as cut off by a crash
                 under_way.hold()
@@ -470,7 +495,7 @@ class EffectJournal:
                         "AND seq > (SELECT MAX(seq) FROM journal WHERE thread_id=? AND call_id=? "
                         "AND kind IN ('started','restarted')) LIMIT 1", (thread_id, call_id, thread_id, call_id)).fetchone():
                     return
-                self._insert(db, [(time.time(), thread_id, call_id, tool, "abandoned", dumps({"error": type(exc).__name__}))])
+                self._insert(db, [(time.time(), thread_id, call_id, tool, "abandoned", _written({"error": type(exc).__name__}))])
         except Exception:  # noqa: BLE001 - the journal itself may be what failed; the original error is raised
             pass
 
@@ -521,7 +546,7 @@ class EffectJournal:
                 "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal WHERE thread_id=? AND call_id=? "
                 "AND kind IN ('started','restarted','paused') ORDER BY seq DESC LIMIT 1"), (thread_id, call_id))
             now = time.time()
-            self._insert(db, [(now, t, c, tl, k, dumps(d)) for t, c, tl, k, d in entries])
+            self._insert(db, [(now, t, c, tl, k, _written(d)) for t, c, tl, k, d in entries])
         return None
 
     def _record_result(self, thread_id: str, call_id: str, tool: str, result: Any) -> Any:
@@ -548,7 +573,7 @@ class EffectJournal:
             if self._shared and self._threads is None and not self._threads_off:
                 try:  # count from now: every write since a reader's last read is then news to it
                     self._read_threads()
-                except sqlite3.Error as exc:
+                except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                     raise JournalError(f"journal {self.path!r}: {exc}") from exc
 
     def elsewhere(self, thread_id: str) -> int:
@@ -577,7 +602,7 @@ class EffectJournal:
                     (version,) = self._db.execute("PRAGMA data_version").fetchone()
                     if version != self._synced[0]:  # another connection committed since: read what it wrote
                         self._read_threads(version)
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
             return self._threads
 
@@ -616,7 +641,7 @@ class EffectJournal:
                 row = self._db.execute(
                     "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal "
                     "WHERE thread_id=? AND call_id=? ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
         return JournalEntry(row) if row else None
 
@@ -633,7 +658,7 @@ class EffectJournal:
         with self._lock:
             try:
                 rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
         return [JournalEntry(r) for r in rows]
 
@@ -647,7 +672,7 @@ class EffectJournal:
                     "AND s.kind IN ('started','restarted') "
                     "WHERE c.thread_id=? AND c.kind='committed' GROUP BY c.seq ORDER BY c.seq",
                     (thread_id,)).fetchall()
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
         return [CommitRecord(thread_id=t, call_id=c, tool=tool, args=json.loads(a)["args"],
                              result=json.loads(r).get("result"), committed_at=ts) for t, c, tool, a, r, ts in rows]
@@ -681,9 +706,10 @@ def _read_only(path: str, *, snapshot: bool = False) -> sqlite3.Connection:
     # read-only connection to a WAL database would create the log and its index (and leave them behind,
     # or fail in a folder it may not write to); never a reader that goes on reading (immutable, it would
     # never see what a writer appends later)
-    quiet = "&immutable=1" if snapshot and not Path(f"{path}-wal").exists() else ""
+    real = Path(path).resolve()  # SQLite keeps the log beside the file itself, not beside a link to it
+    quiet = "&immutable=1" if snapshot and not real.with_name(f"{real.name}-wal").exists() else ""
     try:
-        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro{quiet}", uri=True, check_same_thread=False,
+        db = sqlite3.connect(f"{real.as_uri()}?mode=ro{quiet}", uri=True, check_same_thread=False,
                              isolation_level=None)
     except sqlite3.Error as exc:
         raise JournalError(f"{path!r} cannot be read as a SQLite database ({exc})") from exc

@@ -186,6 +186,8 @@ class _JsonlSpanExporter:
                 "end_ns": s.end_time,
                 "status": s.status.status_code.name,
                 "attributes": dict(s.attributes or {}),
+                **({"events": [{"name": ev.name, "time_ns": ev.timestamp, "attributes": dict(ev.attributes or {})}
+                               for ev in s.events]} if s.events else {}),
                 "service": (s.resource.attributes or {}).get("service.name"),
             }, default=repr))
         with self._lock:
@@ -206,11 +208,12 @@ class _JsonlSpanExporter:
 
 
 def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_name: str | None = None,
-                      set_global: bool = True) -> Any:
+                      set_global: bool = True, otlp: bool | None = None) -> Any:
     """Set up the OTel SDK the standard way and return the tracer provider.
 
-    With `OTEL_EXPORTER_OTLP_ENDPOINT` set (and the `otlp` extra installed), spans go over OTLP;
-    otherwise to the JSONL file at `path`. `OTEL_SERVICE_NAME` names the service (default "vfa").
+    Spans go to the JSONL file at `path` (None: no file) and, with `OTEL_EXPORTER_OTLP_ENDPOINT` set
+    (`otlp=None`, the default) or `otlp=True`, over OTLP too, which needs the `otlp` extra (else
+    `ImportError`); `otlp=False` never sends them. `OTEL_SERVICE_NAME` names the service (default "vfa").
     """
     from opentelemetry.sdk.resources import SERVICE_NAME, Resource
     from opentelemetry.sdk.trace import TracerProvider
@@ -218,7 +221,9 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
 
     resource = Resource.create({SERVICE_NAME: service_name or os.environ.get("OTEL_SERVICE_NAME", "vfa")})
     provider = TracerProvider(resource=resource)
-    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+    if otlp is None:
+        otlp = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+    if otlp:
         try:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         except ImportError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -16,12 +17,23 @@ def _demo(args: argparse.Namespace) -> int:
     from ._demo import build_demo_agent, print_new
     from ._tracing import configure_tracing
 
-    workdir = Path(args.dir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    trace_path = workdir / "trace.jsonl"
-    provider = configure_tracing(trace_path, service_name="vfa-demo")
-    agent, ledger = build_demo_agent(workdir)
     thread = args.thread
+    if not _text(thread):
+        print(f"vfa demo: --thread {thread!r} is not valid text (its bytes are not UTF-8)", file=sys.stderr)
+        return 2
+    workdir = Path(args.dir)
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"vfa demo: cannot make the folder {workdir} ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    trace_path = workdir / "trace.jsonl"
+    try:
+        provider = configure_tracing(trace_path, service_name="vfa-demo")
+    except ImportError as exc:  # an OTLP endpoint set for other apps: the demo's own trace is its file
+        print(f"vfa demo: {exc}; its spans go to {trace_path} only", file=sys.stderr)
+        provider = configure_tracing(trace_path, service_name="vfa-demo", otlp=False)
+    agent, ledger = build_demo_agent(workdir)
     print(f"vfa demo: a payments agent (balance {ledger.balance}); every tool call is verified before it commits\n")
     seen = len(agent.journal.entries(thread))
     with SqliteSaver.from_conn_string(str(workdir / "checkpoints.db")) as saver:
@@ -48,8 +60,7 @@ def _demo(args: argparse.Namespace) -> int:
             state = app.get_state(config)
             if not state.interrupts:
                 break
-            answer = "approve" if args.yes or not sys.stdin.isatty() else (
-                input("  approve / reject? ").strip() or "approve")
+            answer = _answer(args.yes)
             print(f"  ! person answers: {answer}")
             payload = Command(resume={"type": answer})
         final = app.get_state(config).values["messages"][-1].content
@@ -76,13 +87,56 @@ def _journal(args: argparse.Namespace) -> int:
     except JournalError as exc:
         print(f"vfa journal: {exc}", file=sys.stderr)
         return 2
+    if args.thread is not None and not _text(args.thread):  # no thread of the journal's can be named so
+        print(f"vfa journal: --thread {args.thread!r} is not valid text (its bytes are not UTF-8)", file=sys.stderr)
+        return 2
+    try:
+        entries = journal.entries(args.thread)
+    except JournalError as exc:  # damage past the first page shows only when the rows are read
+        print(f"vfa journal: {exc}", file=sys.stderr)
+        return 2
     thread = None
-    for e in journal.entries(args.thread):
-        if e.thread_id != thread:
-            thread = e.thread_id
-            print(f"thread {printable(thread)}")
-        print(f"{e.seq:>5}  " + describe(e).replace("\n", "\n       "))  # a round's decisions under its number
+    try:
+        for e in entries:
+            if e.thread_id != thread:
+                thread = e.thread_id
+                print(f"thread {printable(thread)}")
+            try:
+                shown = describe(e)
+            except Exception as exc:  # noqa: BLE001 - one damaged row is said, the others still printed
+                shown = f"(an entry that cannot be read: {type(exc).__name__}: {exc})"
+            print(f"{e.seq:>5}  " + shown.replace("\n", "\n       "))  # a round's decisions under its number
+        sys.stdout.flush()
+    except BrokenPipeError:  # `vfa journal ... | head`: the reader has seen enough
+        # what is still buffered goes nowhere, not into a second error at exit (the Python docs' recipe)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _answer(yes: bool) -> str:
+    """The person's answer to a question: approve with `--yes`; else asked at the terminal until it is
+    one of the two, and with no one at a terminal, reject (only a person approves)."""
+    if yes:
+        return "approve"
+    if not sys.stdin.isatty():
+        print("  (no one at a terminal to answer, and no --yes: the question is rejected)")
+        return "reject"
+    while True:
+        try:
+            said = input("  approve / reject? ").strip().lower()
+        except EOFError:
+            return "reject"
+        if said in ("approve", "reject"):
+            return said
+
+
+def _text(value: str) -> bool:
+    """Whether a command-line argument is text (bytes that are not UTF-8 decode to lone surrogates)."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -105,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="run a guarded agent end to end, offline")
     demo.add_argument("--dir", default=".vfa/demo", help="where the journal, checkpoints and trace go")
     demo.add_argument("--thread", default="demo")
-    demo.add_argument("--yes", action="store_true", help="approve escalations without asking")
+    demo.add_argument("--yes", action="store_true",
+                      help="approve escalations without asking (without it and a terminal, they are rejected)")
     journal = sub.add_parser("journal", help="print an effect journal")
     journal.add_argument("path")
     journal.add_argument("--thread", default=None)

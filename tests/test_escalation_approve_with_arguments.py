@@ -1,0 +1,61 @@
+"""An approval that carries arguments is ambiguous: it rejects, and nothing runs.
+
+Fixed: `decision_of` read `{"type": "approve", "args": ...}` (or with an `edited_action`, or inside
+`decisions`) as a plain approval and dropped the arguments, so the model's own call ran, disclosing to
+the recipient the person had meant to replace. The person approved neither call as it would run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+
+from benchmarks.privacy.world import BOB, DANA, POLICY, USER, World
+from guards import PrivacyFlow, PrivacyPolicy
+from vfa import Agent, EffectJournal
+from vfa.testing import ScriptedModel
+
+
+def _app() -> tuple[World, Any]:
+    w = World("")
+    journal = EffectJournal()
+    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants=POLICY.grants, on_violation="ask"), secret=b"x", journal=journal)
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn == 0:
+            return ("get_profile", {})
+        if turn == 1:  # dana may not read the address: the privacy guard asks
+            shown = json.loads(next(m.content for m in messages if isinstance(m, ToolMessage)))
+            return ("send_email", {"to": [DANA], "subject": "addr", "body": "addr: " + shown["address"]})
+        return "done"
+
+    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard()], flow=flow,
+                journal=journal).compile(checkpointer=InMemorySaver())
+    return w, app
+
+
+@pytest.mark.parametrize("shape", ["args", "edited_action", "decisions"])
+def test_an_approval_carrying_other_arguments_does_not_run_the_models_call(shape: str) -> None:
+    w, app = _app()
+    cfg = {"configurable": {"thread_id": "t"}}
+    out = app.invoke({"messages": [HumanMessage("send dana a note")]}, cfg)
+    asked = out["__interrupt__"][0]
+    assert asked.value["guard"] == "privacy"
+    mine = {"to": [BOB], "subject": "addr", "body": "see you soon"}  # the person's own arguments
+    answer: Any = {
+        "args": {"type": "approve", "args": mine},
+        "edited_action": {"type": "approve", "edited_action": {"name": "send_email", "args": mine}},
+        "decisions": {"decisions": [{"type": "approve", "edited_action": {"name": "send_email", "args": mine}}]},
+    }[shape]
+    out = app.invoke(Command(resume={asked.id: answer}), cfg)
+    while out.get("__interrupt__"):
+        out = app.invoke(Command(resume={out["__interrupt__"][0].id: {"type": "reject"}}), cfg)
+    leaked = [m for m in w.sent if DANA in m["to"]]
+    assert not leaked, (f"the person answered with other arguments ({mine}), but the model's call ran unchanged: "
+                        f"{leaked}")
