@@ -482,9 +482,12 @@ class GatedTool:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self.tool, name)
-        if isinstance(value, types.MethodType) and not name.startswith("get_") and name not in _READS:
-            # the tool's own ways of running it (`with_config`, `bind`, `with_retry`, `pipe`...) would
-            # call the raw tool: refused, so that nothing reaches the tool past the gate
+        if name in ("func", "coroutine") and callable(value):
+            return _Sealed(value, f"{self!r}.{name}")  # read for its annotations (LangGraph's injected arguments)
+        if callable(value) and not isinstance(value, type) and not name.startswith("get_") and name not in _READS:
+            # the tool's own ways of running it (`with_config`, `bind`, `with_retry`, `pipe`...) and what
+            # it runs (a `StructuredTool`'s `func` and `coroutine`) would reach the raw tool: refused, so
+            # that nothing reaches the tool past the gate (its schemas, classes, are handed on)
             raise UnmediatedEffectError(f"{self!r}.{name} would run the tool past its guards; call the gated "
                                         "tool's invoke, ainvoke, batch, abatch, stream, astream, run or arun")
         return value
@@ -590,6 +593,28 @@ def _configs(inputs: list[Any], config: Any) -> list[Any]:
     if len(configs) != len(inputs):
         raise ValueError(f"a batch of {len(inputs)} inputs got {len(configs)} configs")
     return configs
+
+
+class _Sealed:
+    """What a gated tool runs, as it may be read but never called: its name, doc and type hints."""
+
+    def __init__(self, fn: Any, where: str) -> None:
+        try:  # resolved here: a reader's `get_type_hints` needs no globals of the tool's module
+            hints = typing.get_type_hints(fn, include_extras=True)
+        except Exception:  # noqa: BLE001 - hints that do not resolve: as they are written
+            hints = dict(getattr(fn, "__annotations__", {}) or {})
+        self.__annotations__ = hints
+        self.__name__ = getattr(fn, "__name__", "tool")
+        self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
+        self.__doc__ = getattr(fn, "__doc__", None)
+        self._where = where
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise UnmediatedEffectError(f"{self._where} would run the tool past its guards; call the gated tool's "
+                                    "invoke, ainvoke, batch, abatch, stream, astream, run or arun")
+
+    def __repr__(self) -> str:
+        return f"<sealed {self._where}>"
 
 
 _READS = frozenset({"dict", "json", "model_dump", "model_dump_json", "to_json", "to_json_not_implemented",

@@ -33,13 +33,13 @@ def as_effect(tool: Any, *, idempotent: bool = False) -> BaseTool:
             run again on resume instead of being escalated to a person.
 
     Raises:
-        ConfigError: the tool is a `BaseTool` subclass with its own `_run`; check `vfa.in_commit()`
+        ConfigError: the tool is a `BaseTool` subclass with its own `_run`; check `vfa.in_commit(self.name)`
             there instead.
     """
     if not isinstance(tool, (StructuredTool, Tool)):
         raise ConfigError(
             f"as_effect needs a tool made with @tool, StructuredTool or Tool, not {type(tool).__name__}: "
-            f"in a BaseTool subclass, raise unless vfa.in_commit() at the top of _run")
+            f"in a BaseTool subclass, raise unless vfa.in_commit(self.name) at the top of _run")
     update: dict[str, Any] = {}
     for attr in ("func", "coroutine"):
         fn = getattr(tool, attr, None)

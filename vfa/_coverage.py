@@ -124,7 +124,7 @@ def tool_nodes(graph: Any) -> Iterator[dict[str, Any]]:
         nodes = _nodes(obj) if depth == 0 or _is_graph(obj) else None
         if nodes is not None:
             for spec in nodes.values():
-                yield from visit(getattr(spec, "runnable", spec), depth + 1)
+                yield from visit(_runnable(spec), depth + 1)
         elif (tools := _tools(obj)) is not None:
             yield tools
         else:
@@ -151,7 +151,7 @@ class _Walker:
         self.active.add(id(graph))
         try:
             for name, spec in nodes.items():
-                for why in self.node(getattr(spec, "runnable", spec), prefix + name, 0):
+                for why in self.node(_runnable(spec), prefix + name, 0):
                     self.found.append((prefix + name, why))
         finally:
             self.active.discard(id(graph))
@@ -185,7 +185,8 @@ class _Walker:
             yield why
             return
         seen: set[int] = set()
-        fns = [fn for fn in (getattr(obj, "func", None), getattr(obj, "afunc", None)) if fn is not None]
+        held = ("_transform", "_atransform") if _lc(obj, "RunnableGenerator") else ("func", "afunc")
+        fns = [fn for fn in (getattr(obj, a, None) for a in held) if fn is not None]
         for fn in fns:
             yield from self.callable(fn, path, seen, depth)
         if isinstance(obj, types.FunctionType):
@@ -204,9 +205,19 @@ class _Walker:
             return
         if isinstance(fn, functools.partial):
             inner = _innermost(fn)
-            if _trusted(inner):
-                return  # LangChain's own wrappers (e.g. running a sync node in an executor)
             where = f"(partial of {getattr(inner, '__qualname__', type(inner).__name__)})"
+            if _trusted(inner):
+                # LangChain's own function (running a sync node in an executor, whose function is read
+                # as the node's): its code is not read, but a tool or an effect bound into it is what
+                # it runs (`partial(BaseTool.invoke, tool)`)
+                part: Any = fn
+                while isinstance(part, functools.partial):
+                    for v in (*part.args, *part.keywords.values()):
+                        why = self.value(v, where)
+                        if why:
+                            yield why
+                    part = part.func
+                return
             for v in (*fn.args, *fn.keywords.values()):
                 yield from self.held(v, where, seen)
             yield from self.callable(fn.func, path, seen, depth + 1)
@@ -404,8 +415,18 @@ def _nodes(graph: Any) -> dict[str, Any] | None:
 
 
 def _is_graph(obj: Any) -> bool:
-    """A compiled graph (a LangGraph `Pregel`) with the builder its nodes come from."""
-    return _lc(obj, "Pregel") and isinstance(getattr(getattr(obj, "builder", None), "nodes", None), dict)
+    """A compiled graph (a LangGraph `Pregel`): with the builder its nodes come from, or its nodes alone
+    (a functional-API `@entrypoint`, whose one node runs the workflow's function)."""
+    return _lc(obj, "Pregel") and (isinstance(getattr(getattr(obj, "builder", None), "nodes", None), dict)
+                                   or isinstance(getattr(obj, "nodes", None), dict))
+
+
+def _runnable(spec: Any) -> Any:
+    """What a node of a graph runs: a builder's node spec's runnable, a compiled node's bound runnable."""
+    runnable = getattr(spec, "runnable", None)
+    if runnable is not None:
+        return runnable
+    return spec.bound if _lc(spec, "PregelNode") else spec
 
 
 def _attr(obj: Any, name: str) -> Any:
@@ -427,7 +448,11 @@ def _parts(obj: Any) -> list[Any] | None:
     if _lc(obj, "RunnableWithFallbacks"):
         return [obj.runnable, *obj.fallbacks]
     if _lc(obj, "RunnableBindingBase"):  # RunnableBinding, and RunnableRetry (`.with_retry()`)
-        return [obj.bound]
+        # and the app's listeners (`.with_listeners(on_start=...)`), held by its config factories
+        listeners = [c.cell_contents for f in (getattr(obj, "config_factories", None) or ())
+                     for c in (getattr(f, "__closure__", None) or ())
+                     if _has_contents(c) and isinstance(c.cell_contents, types.FunctionType)]
+        return [obj.bound, *listeners]
     if _lc(obj, "RunnableSequence"):
         return list(obj.steps)
     if _lc(obj, "RunnableParallel"):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ._exceptions import UnmediatedEffectError
+from ._exceptions import ConfigError, UnmediatedEffectError
 
 __all__ = ["Effect", "annotate", "effect", "in_commit"]
 
@@ -22,7 +22,7 @@ _KEY = object()
 class _Commit:
     """Proof that a guard node verified this call and is committing it; not constructible outside vfa."""
 
-    __slots__ = ("tool", "call_id", "entered")
+    __slots__ = ("tool", "call_id", "entered", "closed")
 
     def __init__(self, key: object, tool: str, call_id: str) -> None:
         if key is not _KEY:
@@ -30,15 +30,18 @@ class _Commit:
         self.tool = tool
         self.call_id = call_id
         self.entered = False
+        self.closed = False  # set when the block ends: a context copied during it (a task) holds it on
 
 
 @contextmanager
 def _open_commit(tool: str, call_id: str) -> Iterator[_Commit]:
     """Authorise exactly one call of `tool` for the length of the block (used by the journal only)."""
-    token = _ACTIVE.set(_Commit(_KEY, tool, call_id))
+    commit = _Commit(_KEY, tool, call_id)
+    token = _ACTIVE.set(commit)
     try:
-        yield _ACTIVE.get()  # type: ignore[misc]
+        yield commit
     finally:
+        commit.closed = True
         _ACTIVE.reset(token)
 
 
@@ -73,9 +76,11 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
         raise asyncio.CancelledError(f"the effect was cut off on its event loop: {exc}") from exc
 
 
-def in_commit() -> bool:
-    """True inside a guard node's commit of some effect."""
-    return _ACTIVE.get() is not None
+def in_commit(tool: str | None = None) -> bool:
+    """True inside a guard node's commit that is still open: of `tool` when given (what a tool that
+    checks for itself should ask, so that another tool's commit cannot run it), else of any effect."""
+    commit = _ACTIVE.get()
+    return commit is not None and not commit.closed and (tool is None or commit.tool == tool)
 
 
 def annotate(fn: Any, *, guards: Sequence[Any] = (), **meta: Any) -> Any:
@@ -108,6 +113,9 @@ class Effect:
         description: str | None = None,
         idempotent: bool = False,
     ) -> None:
+        if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+            raise ConfigError(f"effect {getattr(fn, '__name__', fn)!r} is a generator function: its body would run "
+                              "when its caller iterates it, after the commit; return the whole result instead")
         self.__wrapped__ = fn
         self.name = name or fn.__name__
         self.description = description or inspect.getdoc(fn) or self.name
@@ -120,8 +128,9 @@ class Effect:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         commit = _ACTIVE.get()
-        if commit is None or commit.tool != self.name or commit.entered:
-            where = "outside any commit" if commit is None else f"inside the commit of {commit.tool!r}"
+        if commit is None or commit.tool != self.name or commit.entered or commit.closed:
+            where = ("outside any commit" if commit is None else "after its commit ended" if commit.closed
+                     else f"inside the commit of {commit.tool!r}")
             raise UnmediatedEffectError(
                 f"effect {self.name!r} was called directly ({where}); effects run only when a guard "
                 f"node commits them: give the tool to an Agent or GuardNode and let the model propose it"

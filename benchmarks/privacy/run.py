@@ -107,9 +107,12 @@ def evaluate(mode: str, tasks: list[Task], attacks: list[Attack]) -> dict[str, A
         "utility": sum(honest.values()) / len(honest),
         "failed_tasks": sorted(k for k, v in honest.items() if not v),
         "utility_under_attack": sum(p["utility"] for p in main) / max(1, len(main)),
+        # the pairs whose task read the injection: the rest run as without an attack
+        "utility_under_attack_exposed": sum(p["utility"] for p in exposed) / max(1, len(exposed)),
         "asr": sum(p["success"] for p in exposed) / max(1, len(exposed)),
         "exposed_pairs": len(exposed),
         "successful_attacks": sorted({p["attack"] for p in exposed if p["success"]}),
+        "successful_probes": sorted({p["attack"] for p in probes if p["success"]}),
         "probe_asr": sum(p["success"] for p in probes) / max(1, len(probes)),
         "pairs": len(main),
     }
@@ -193,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         "utility_ratio_guarded": gu["utility"] / un["utility"] if un["utility"] else 0.0,
         "utility_under_attack_unguarded": un["utility_under_attack"],
         "utility_under_attack_guarded": gu["utility_under_attack"],
+        "utility_under_attack_exposed_unguarded": un["utility_under_attack_exposed"],
+        "utility_under_attack_exposed_guarded": gu["utility_under_attack_exposed"],
         "label_overhead_ratio": ov["label_overhead_ratio"], "guard_overhead_ratio": ov["guard_overhead_ratio"],
         "label_overhead_ratio_best": ov["label_overhead_ratio_best"],
         "label_overhead_ratio_checkpointed": ck["label_overhead_ratio"],
@@ -206,11 +211,13 @@ def main(argv: list[str] | None = None) -> int:
         "limit_probes": sum(a.limit_probe for a in attacks), "pairs": gu["pairs"], "exposed_pairs": gu["exposed_pairs"],
         "failed_tasks_guarded": gu["failed_tasks"], "failed_tasks_unguarded": un["failed_tasks"],
         "successful_attacks_guarded": gu["successful_attacks"],
+        "successful_probes_guarded": gu["successful_probes"],
         "successful_attacks_unguarded": un["successful_attacks"],
         "loop_s_per_task_unguarded": ov["loop_s_per_task_unguarded"],
         "loop_s_per_task_noop": ov["loop_s_per_task_noop"],
         "loop_s_per_task_guarded": ov["loop_s_per_task_guarded"],
         "seconds": time.perf_counter() - t0,
+        "quick": bool(args.quick),
     }
     _print(figures)
     if args.json:
@@ -225,11 +232,14 @@ def _print(f: dict[str, Any]) -> None:
     print(f"{'':32}{'without guard':>15}{'with guard':>15}")
     rows = [("utility without attack", "utility_unguarded", "utility_guarded"),
             ("utility under attack", "utility_under_attack_unguarded", "utility_under_attack_guarded"),
+            ("  of the pairs that read it", "utility_under_attack_exposed_unguarded", "utility_under_attack_exposed_guarded"),
             ("attack success rate", "asr_unguarded", "asr_guarded"),
             ("limit-probe success rate", "probe_asr_unguarded", "probe_asr_guarded")]
     for name, a, b in rows:
         print(f"{name:32}{f[a]:>15.1%}{f[b]:>15.1%}")
     print(f"{'utility ratio (guard / none)':32}{'':>15}{f['utility_ratio_guarded']:>15.3f}")
+    if f.get("quick"):
+        print("(--quick: a smoke test; its overhead figures, of 10 tasks and 3 repeats, are noise)")
     print(f"label overhead (a no-op guard + labels + privacy guard vs the no-op guard alone): {f['label_overhead_ratio']:.3f}x "
           f"(best-of {f['label_overhead_ratio_best']:.3f}x); vs no guard at all: {f['guard_overhead_ratio']:.3f}x "
           f"(best-of {f['guard_overhead_ratio_best']:.3f}x); median ms per task: "
@@ -241,7 +251,8 @@ def _print(f: dict[str, Any]) -> None:
           f"{f['label_overhead_ratio_files']:.3f}x, vs no guard at all {f['guard_overhead_ratio_files']:.3f}x "
           f"({f['loop_s_per_task_noop_files'] * 1e3:.2f} ms per task with the no-op guard)")
     print(f"tasks failed with the guard: {', '.join(f['failed_tasks_guarded']) or 'none'}")
-    print(f"attacks that succeeded with the guard: {', '.join(f['successful_attacks_guarded']) or 'none'}")
+    print(f"attacks that succeeded with the guard: {', '.join(f['successful_attacks_guarded']) or 'none'}; "
+          f"limit probes (documented residuals) that did: {', '.join(f['successful_probes_guarded']) or 'none'}")
 
 
 if __name__ == "__main__":
