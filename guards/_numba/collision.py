@@ -86,11 +86,17 @@ def _discrete_pair(A, fa, i, ka, B, fb, j, kb, strict):
 @_jit
 def _first_nonpositive(a, b, c, ta, tb, strict):
     """Earliest t in [ta, tb] with a t^2 + b t + c <= 0 (< 0 when strict: the infimum), or -1."""
+    hit, t = _first_in(a, b, c, ta, tb, strict)
+    return t if hit else NO_CONTACT
+
+
+@_jit
+def _first_in(a, b, c, ta, tb, strict):
+    """`_first_nonpositive` on a window anywhere on the line (negative too): (found, the first t)."""
     h = (a * ta + b) * ta + c
     if h < 0.0 or (h == 0.0 and not strict):
-        return ta
-    hit, t = _first_crossing(a, b, c, ta, tb, strict)
-    return t if hit else NO_CONTACT
+        return True, ta
+    return _first_crossing(a, b, c, ta, tb, strict)
 
 
 @_jit
@@ -275,14 +281,6 @@ def _active_gap(g0, s0, g1, s1, tm):
     return 0.0, 0.0
 
 
-@_jit
-def _first_nonpositive_in(a, b, c, ua, ub, strict):
-    """`_first_nonpositive` on a window [ua, ub] that may hold negative values: the first u, or -3.0."""
-    h = (a * ua + b) * ua + c
-    if h < 0.0 or (h == 0.0 and not strict):
-        return ua
-    hit, u = _first_crossing(a, b, c, ua, ub, strict)
-    return u if hit else -3.0
 
 
 @_jit
@@ -351,8 +349,8 @@ def _swept_box_circle(X, fx0, fx1, i, C, fc0, fc1, j, strict):
         gap = math.hypot(ex, ey)
         b = 2.0 * (ex * sx + ey * sy - er * rs)
         c = (gap - er) * (gap + er)
-        u = _first_nonpositive_in(a, b, c, ta - t0, tb - t0, strict)
-        if u > -2.0:
+        hit, u = _first_in(a, b, c, ta - t0, tb - t0, strict)
+        if hit:
             return min(max(t0 + u, ta), tb)
         ta = tb
     return NO_CONTACT
