@@ -8,26 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.tools import tool
+from _mediation import assert_refused_or_pays_nothing, one_node, pay
 from langgraph.func import entrypoint, task
-from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.graph import MessagesState
 
 import graphs
-from vfa import ALLOW, CoverageError, Deny, guard
-
-PAID: list[tuple[str, int]] = []
-
-
-@tool
-def pay(to: str, amount: int) -> str:
-    """Pay `amount` to `to`."""
-    PAID.append((to, amount))
-    return "paid"
-
-
-@guard
-def budget(p, c):
-    return ALLOW if p.args.get("amount", 0) <= 100 else Deny(reason="over 100")
 
 
 @task
@@ -41,23 +26,15 @@ def payout(state: dict) -> dict:
     return {"messages": []}
 
 
-def _as_node() -> StateGraph:
-    b = StateGraph(MessagesState)
-    b.add_node("payout", payout)
-    b.add_edge(START, "payout")
-    b.add_edge("payout", END)
-    return b
+def _as_node():
+    return one_node("payout", payout)
 
 
-def _held() -> StateGraph:
+def _held():
     def run_payout(state: MessagesState) -> dict[str, Any]:
         return payout.invoke({"messages": []})
 
-    b = StateGraph(MessagesState)
-    b.add_node("run_payout", run_payout)
-    b.add_edge(START, "run_payout")
-    b.add_edge("run_payout", END)
-    return b
+    return one_node("run_payout", run_payout)
 
 
 def test_entrypoint_node_is_named() -> None:
@@ -74,10 +51,4 @@ def test_node_running_an_entrypoint_is_named() -> None:
 def test_guard_graph_refuses_entrypoint_node() -> None:
     """Expected: `guard_graph` raises CoverageError instead of returning a graph that pays 5000 past the
     budget guard."""
-    PAID.clear()
-    try:
-        g = graphs.guard_graph(_as_node(), [budget])
-    except CoverageError:
-        return
-    g.invoke({"messages": []})
-    assert PAID == [], "guard_graph accepted the graph and the workflow paid 5000 with no verification"
+    assert_refused_or_pays_nothing(_as_node(), {"messages": []})

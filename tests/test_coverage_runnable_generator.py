@@ -9,26 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from _mediation import assert_refused_or_pays_nothing, one_node, pay
 from langchain_core.runnables import RunnableGenerator
-from langchain_core.tools import tool
-from langgraph.graph import END, START, MessagesState, StateGraph
 
 import graphs
-from vfa import ALLOW, CoverageError, Deny, guard
-
-PAID: list[tuple[str, int]] = []
-
-
-@tool
-def pay(to: str, amount: int) -> str:
-    """Pay `amount` to `to`."""
-    PAID.append((to, amount))
-    return "paid"
-
-
-@guard
-def budget(p, c):
-    return ALLOW if p.args.get("amount", 0) <= 100 else Deny(reason="over 100")
 
 
 def _streaming_payer(states: Iterator[Any]) -> Iterator[dict[str, Any]]:
@@ -37,12 +21,8 @@ def _streaming_payer(states: Iterator[Any]) -> Iterator[dict[str, Any]]:
         yield {"messages": []}
 
 
-def _builder() -> StateGraph:
-    b = StateGraph(MessagesState)
-    b.add_node("payer", RunnableGenerator(_streaming_payer))
-    b.add_edge(START, "payer")
-    b.add_edge("payer", END)
-    return b
+def _builder():
+    return one_node("payer", RunnableGenerator(_streaming_payer))
 
 
 def test_generator_node_running_a_tool_is_named() -> None:
@@ -53,10 +33,4 @@ def test_generator_node_running_a_tool_is_named() -> None:
 def test_guard_graph_refuses_generator_node() -> None:
     """Expected: `guard_graph` raises CoverageError instead of returning a graph that pays 5000 past the
     budget guard."""
-    PAID.clear()
-    try:
-        g = graphs.guard_graph(_builder(), [budget])
-    except CoverageError:
-        return
-    g.invoke({"messages": []})
-    assert PAID == [], "guard_graph accepted the graph and the node paid 5000 with no verification"
+    assert_refused_or_pays_nothing(_builder(), {"messages": []})

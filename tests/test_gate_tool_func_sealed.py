@@ -11,30 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.tools import tool
-from langgraph.graph import END, START, MessagesState, StateGraph
+from _mediation import PAID, budget, one_node, pay
+from langgraph.graph import MessagesState
 
 import graphs
-from vfa import ALLOW, CoverageError, Deny, UnmediatedEffectError, guard
-
-PAID: list[tuple[str, int]] = []
-
-
-@tool
-def pay(to: str, amount: int) -> str:
-    """Pay `amount` to `to`."""
-    PAID.append((to, amount))
-    return "paid"
-
-
-@guard
-def budget(p, c):
-    return ALLOW if p.args.get("amount", 0) <= 100 else Deny(reason="over 100")
+from vfa import CoverageError, UnmediatedEffectError
 
 
 def test_gated_tool_does_not_hand_out_the_raw_function() -> None:
     """Expected: reading `func` off a gated tool is refused like its methods are (UnmediatedEffectError),
     since calling it runs the tool past the gate."""
+    PAID.clear()  # shared with the other mediation tests
     gated = graphs.guard_tool(pay, [budget])
     with pytest.raises(UnmediatedEffectError):
         gated.func(to="mallory", amount=5000)
@@ -52,12 +39,8 @@ def test_node_calling_gated_func_is_refused_or_named() -> None:
         gated.func(to="mallory", amount=5000)  # looks like the gated tool; is the raw function
         return {"messages": []}
 
-    b = StateGraph(MessagesState)
-    b.add_node("payer", payer)
-    b.add_edge(START, "payer")
-    b.add_edge("payer", END)
     try:
-        g = graphs.guard_graph(b, gate=gate)
+        g = graphs.guard_graph(one_node("payer", payer), gate=gate)
     except CoverageError:
         return
     try:
