@@ -72,7 +72,7 @@ from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _joined_size, _orders, _Places, _spans,
                      _text_label, _TooMany, _unit_cuts)
 from ._observation import Observation, _join, _join_all, _vouched
-from ._privacy_decl import PrivacyPolicy, Source, source_of
+from ._privacy_decl import PrivacyPolicy, Source, sink_of, source_of
 from ._results import _Results
 from ._threads import _RECENT, _Scan, _Threads
 from ._walk import _error_source, _Record, _WalkContext
@@ -150,6 +150,9 @@ class PrivacyFlow(_Threads, _Results):
         """Held while a thread is rebuilt from the journal (`_rebuild`), the thread's by its hash."""
         self._rebuilding: set[str] = set()
         """Threads being rebuilt: a call labelled on one waits for the rebuild."""
+        self._disclosures: dict[str, list[tuple[ToolSpec, Mapping[str, Any]]]] = {}
+        """Thread -> the calls that ran on it and disclosed arguments (their tool, their arguments as
+        written), the last `DISCLOSURES`: a value cut across calls to one recipient (`disclosures`)."""
         self._marks: dict[str, int] = {}
         """Thread -> entries other connections had written on it when it was last read whole
         (`EffectJournal.elsewhere`; 0, the usual case, is not kept)."""
@@ -310,7 +313,26 @@ class PrivacyFlow(_Threads, _Results):
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
                           source_of(spec.meta) if spec is not None else None, result,
                           inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id))
+        self._disclosed(proposal.thread_id, spec, proposal.args)
         return obs.text
+
+    def disclosures(self, thread_id: str) -> list[tuple[ToolSpec, Mapping[str, Any]]]:
+        """The calls that ran on a thread and disclosed arguments to someone, oldest first (the last
+        `DISCLOSURES`): (the tool, its arguments as written). The privacy guard reads what each
+        recipient received from them, for a value cut across calls."""
+        with self._lock:
+            return list(self._disclosures.get(thread_id, ()))
+
+    def _disclosed(self, thread_id: str, spec: ToolSpec | None, args: Any) -> None:
+        """Keep a call that ran (or failed: it may have sent part) if its sink discloses arguments."""
+        decl = sink_of(spec.meta) if spec is not None else None
+        if decl is None or not decl.disclose or not isinstance(args, Mapping) or not args:
+            return
+        with self._lock:
+            kept = self._disclosures.setdefault(thread_id, [])
+            kept.append((spec, args))
+            if len(kept) > DISCLOSURES:
+                del kept[0]
 
     def observe_error(self, proposal: Proposal, spec: ToolSpec | None, text: str) -> str:
         """Label a tool's error text: it may quote anything the tool held, so it is private to the
@@ -321,9 +343,11 @@ class PrivacyFlow(_Threads, _Results):
             return cached.text
         decl = source_of(spec.meta) if spec is not None else None
         kind = (decl.kind if decl is not None else "") or proposal.tool
-        return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
-                           inputs=proposal.labels.values(),
-                           secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
+        shown = self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
+                            inputs=proposal.labels.values(),
+                            secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
+        self._disclosed(proposal.thread_id, spec, proposal.args)  # a tool that raised may have sent part of it
+        return shown
 
     def observe_denial(self, proposal: Proposal, text: str) -> str:
         """The text of a guard's denial as the model reads it: a guard's reason may quote the world (a
@@ -630,6 +654,10 @@ class PrivacyFlow(_Threads, _Results):
         """Handle-shaped tokens in the arguments that this thread never minted (forged or foreign)."""
         return [t for t in self.store.tokens_in(args) if self.store.get(t, thread_id) is None]
 
+
+DISCLOSURES = 32
+"""The calls that disclosed something a flow keeps per thread: a value cut over more calls to one
+recipient than this, or with more calls between its pieces, is not found (a documented residual)."""
 
 _WORD = re.compile(r"\w+")
 

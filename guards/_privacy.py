@@ -287,6 +287,8 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)} together "
                     f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
+        if calls is None and hasattr(flow, "disclosures"):
+            out += self._across_calls(proposal, audiences, user, out)
         for arg in plan.authority:
             if arg not in args:
                 continue
@@ -298,6 +300,42 @@ class PrivacyGuard:
                     None, f"{proposal.tool} denied by privacy rule `authority needs the user`: {arg}="
                     f"{_short(proposal.args[arg])} may come from untrusted content ({', '.join(origin)}) and appears "
                     f"in no user message or trusted tool output"))
+        return out
+
+    def _across_calls(self, proposal: Proposal, audiences: list[tuple[str, str, frozenset[str]]],
+                      user: Collection[str], found: list[FlowViolation]) -> list[FlowViolation]:
+        """A value cut across calls: what each recipient receives now, read after the ends of what calls
+        that ran on the thread disclosed to them (their pieces of a cut value lie at the texts' ends)."""
+        earlier = self.flow.disclosures(proposal.thread_id)
+        if not earlier:
+            return []
+        before: dict[str, list[str]] = {}  # recipient (or the public) -> the ends of what they received
+        for spec, args in earlier:
+            for names, recipients in _joined(_audiences(_plan_for(sink_of(spec.meta), args), args), user).items():
+                ends = [e for a in names for t in _strings_of(args[a]) for e in _ends(t)]
+                for r in recipients:
+                    before.setdefault(r, []).extend(ends)
+        out: list[FlowViolation] = []
+        for names, recipients in _joined(audiences, user).items():
+            texts = [t for v in _readings(proposal, names) for t in _strings_of(v)]
+            # a text published now reaches everyone: each who received pieces before, privately or not
+            for r in sorted(recipients | before.keys() if PUBLIC_SINK in recipients else recipients):
+                got = [*before.get(r, ()), *(before.get(PUBLIC_SINK, ()) if r != PUBLIC_SINK else ())]
+                if not got or any(v.rule == "confidentiality" and r in v.recipients for v in (*found, *out)):
+                    continue
+                lbl = self.flow.content_label([*got, *texts], proposal.thread_id)
+                if lbl.readers is None or r in lbl.readers - ABSTRACT_PRINCIPALS:
+                    continue
+                arg = "+".join(names)
+                sink = f"{proposal.tool}.{arg} -> {'public' if r == PUBLIC_SINK else r}"
+                origin = _origin(lbl)
+                out.append(FlowViolation(
+                    proposal.call_id, proposal.tool, "confidentiality", arg, sink, (r,), origin,
+                    tuple(sorted(lbl.readers)),
+                    f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)}, with "
+                    f"what earlier calls on this thread sent {'the public' if r == PUBLIC_SINK else r}, carry data "
+                    f"from {', '.join(origin)} that {r} may not read "
+                    f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
         return out
 
     def _referent(self, thread: str, kind: str, key: Any, calls: set[str] | None, shown: Any = None) -> Label:
@@ -611,6 +649,16 @@ def _lint_public_read(name: str, spec: ToolSpec) -> None:
         warnings.warn(f"privacy source of read tool {name!r} declares its output public but the tool takes arguments "
                       f"{fields}: if it computes on private state, declare its output private (with that state's "
                       f"kind) or the model can probe the state through it", PrivacyLintWarning, stacklevel=3)
+
+
+_END = 256
+"""The characters kept of each end of a text disclosed earlier (`_ends`)."""
+
+
+def _ends(text: str) -> tuple[str, ...]:
+    """A text disclosed earlier as a later call's check reads it: whole, or its two ends when long (a
+    value cut across calls has its pieces there; what lies inside was checked when it was sent)."""
+    return (text,) if len(text) <= 2 * _END else (text[:_END], text[-_END:])
 
 
 def _readings(proposal: Proposal, names: Iterable[str]) -> list[Any]:

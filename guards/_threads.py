@@ -150,6 +150,7 @@ class _Threads:
         self._calls_index.pop(thread_id, None)
         self.store.forget(thread_id)
         self._handle_forms.pop(thread_id, None)
+        self._disclosures.pop(thread_id, None)
 
     def _unheard(self, thread_id: str) -> bool:
         """True when the journal certainly holds nothing of the thread (a new conversation): nothing to
@@ -274,6 +275,7 @@ class _Threads:
                         result = recorded_result(e.data)
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
                                 secrets=secrets.get(e.call_id, ()))
+                    self._disclosed(thread_id, spec, proposed.get(e.call_id))
         if carrying is None:  # read whole, and every result restored: not read again (a read or a restore that failed raised)
             with self._lock:
                 self._unrecorded.setdefault(thread_id, set())
