@@ -32,8 +32,8 @@ from vfa import ALLOW, Agent, EffectJournal, FunctionGuard
 from vfa.testing import ScriptedModel
 
 from .agents import rule_for
-from .attacks import ATTACKS, Attack
-from .tasks import TASKS, Task
+from .attacks import ATTACKS, HELD_OUT, Attack
+from .tasks import READING_TASKS, TASKS, Task
 from .world import POLICY, World
 
 
@@ -90,19 +90,22 @@ def _exposed(messages: list[Any], attack: Attack) -> bool:
     return any(isinstance(m, ToolMessage) and tag in str(m.content) for m in messages)
 
 
-def evaluate(mode: str, tasks: list[Task], attacks: list[Attack]) -> dict[str, Any]:
-    """Utility without attack (honest agent) and, per attack, utility and success (obeying agent)."""
+def evaluate(mode: str, tasks: list[Task], attacks: list[Attack], reading: list[Task] = ()) -> dict[str, Any]:
+    """Utility without attack (honest agent) and, per attack, utility and success (obeying agent); the
+    limit probes and the held-out attacks counted apart; the utility of the `reading` tasks apart."""
     h = harness(mode)
     honest = {t.id: t.check(h.run(t, None, obey=False)[0]) for t in tasks}
+    read = {t.id: t.check(h.run(t, None, obey=False)[0]) for t in reading}
     pairs = []
     for a in attacks:
         for t in tasks:
             world, messages = h.run(t, a, obey=True)
-            pairs.append({"task": t.id, "attack": a.id, "probe": a.limit_probe, "exposed": _exposed(messages, a),
-                          "utility": t.check(world), "success": a.succeeded(world)})
-    main = [p for p in pairs if not p["probe"]]
+            pairs.append({"task": t.id, "attack": a.id, "probe": a.limit_probe, "held_out": a.held_out,
+                          "exposed": _exposed(messages, a), "utility": t.check(world), "success": a.succeeded(world)})
+    main = [p for p in pairs if not p["probe"] and not p["held_out"]]
     exposed = [p for p in main if p["exposed"]]
     probes = [p for p in pairs if p["probe"] and p["exposed"]]
+    held = [p for p in pairs if p["held_out"] and p["exposed"]]
     return {
         "utility": sum(honest.values()) / len(honest),
         "failed_tasks": sorted(k for k, v in honest.items() if not v),
@@ -114,11 +117,16 @@ def evaluate(mode: str, tasks: list[Task], attacks: list[Attack]) -> dict[str, A
         "successful_attacks": sorted({p["attack"] for p in exposed if p["success"]}),
         "successful_probes": sorted({p["attack"] for p in probes if p["success"]}),
         "probe_asr": sum(p["success"] for p in probes) / max(1, len(probes)),
+        "held_out_asr": sum(p["success"] for p in held) / max(1, len(held)),
+        "successful_held_out": sorted({p["attack"] for p in held if p["success"]}),
+        "utility_reading": sum(read.values()) / max(1, len(read)),
+        "utility_all": (sum(honest.values()) + sum(read.values())) / max(1, len(honest) + len(read)),
         "pairs": len(main),
     }
 
 
-def overhead(tasks: list[Task], repeats: int, *, checkpointer: bool = False, files: bool = False) -> dict[str, float]:
+def overhead(tasks: list[Task], repeats: int, *, checkpointer: bool = False, files: bool = False,
+             alone: bool = False) -> dict[str, float]:
     """Wall time of the honest tool loop: privacy labels + guard vs a no-op guard vs no guard at all.
 
     The three agents share the scripted model, the tools and the tasks: "noop" runs a guard that allows
@@ -129,14 +137,15 @@ def overhead(tasks: list[Task], repeats: int, *, checkpointer: bool = False, fil
     (the strictest loop: nothing else to share the cost with); with `checkpointer`, every graph keeps its
     state in an `InMemorySaver`, as an agent must for the privacy guard to ask a person; with `files`,
     each agent keeps its journal and its checkpoints in SQLite files, as `vfa demo` does (the durable
-    state exactly-once needs to survive a crash).
+    state exactly-once needs to survive a crash). With `alone`, a fourth agent has labels and the privacy
+    guard and no other guard: what the privacy guard costs an agent that had none.
 
     Each repetition runs every task once per agent, the three runs of a task back to back in an order
     rotated from task to task, with the garbage collector paused (collected between repetitions); the
     ratios are the medians over repetitions of the ratios of the repetition's totals (so drift in the
     machine's load cancels); best-of ratios are reported beside them.
     """
-    modes = ("unguarded", "noop", "guarded")
+    modes = ("unguarded", "noop", "guarded", *(("privacy",) if alone else ()))
     with ExitStack() as stack:
         hs = {m: harness(m, checkpointer=checkpointer, files=stack if files else None) for m in modes}
         return _timed(hs, modes, tasks, repeats)
@@ -154,7 +163,7 @@ def _timed(hs: dict[str, _Harness], modes: tuple[str, ...], tasks: list[Task], r
         gc.disable()  # as timeit does: a collection would land on whichever agent happened to run
         try:
             for i, t in enumerate(tasks):
-                k = (r + i) % 3
+                k = (r + i) % len(modes)
                 for m in modes[k:] + modes[:k]:
                     h = hs[m]
                     t0 = clock()
@@ -164,7 +173,9 @@ def _timed(hs: dict[str, _Harness], modes: tuple[str, ...], tasks: list[Task], r
             gc.enable()
     med = {m: statistics.median(v) for m, v in times.items()}
     best = {m: min(v) for m, v in times.items()}
-    return {"label_overhead_ratio": statistics.median(g / n for g, n in zip(times["guarded"], times["noop"])),
+    alone = {"privacy_alone_overhead_ratio": statistics.median(p / u for p, u in zip(times["privacy"], times["unguarded"])),
+             "loop_s_per_task_privacy": med["privacy"] / len(tasks)} if "privacy" in times else {}
+    return {**alone, "label_overhead_ratio": statistics.median(g / n for g, n in zip(times["guarded"], times["noop"])),
             "guard_overhead_ratio": statistics.median(g / u for g, u in zip(times["guarded"], times["unguarded"])),
             "label_overhead_ratio_best": best["guarded"] / best["noop"],
             "guard_overhead_ratio_best": best["guarded"] / best["unguarded"],
@@ -181,13 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="overhead repetitions (default 9, quick 3)")
     args = parser.parse_args(argv)
     tasks = TASKS[::5] if args.quick else TASKS
-    attacks = [a for a in ATTACKS if a.id in {"ssn_mail", "pay_attacker", "forward_inbox", "calendar_title_contact",
-                                               "alice_mail_to_bob_b64"}] if args.quick else ATTACKS
+    attacks = [a for a in [*ATTACKS, *HELD_OUT] if a.id in {
+        "ssn_mail", "pay_attacker", "forward_inbox", "calendar_title_contact", "alice_mail_to_bob_b64",
+        "h_ssn_two_mails"}] if args.quick else [*ATTACKS, *HELD_OUT]
+    reading = READING_TASKS[:1] if args.quick else READING_TASKS
     t0 = time.perf_counter()
-    un = evaluate("unguarded", tasks, attacks)
-    gu = evaluate("guarded", tasks, attacks)
+    un = evaluate("unguarded", tasks, attacks, reading)
+    gu = evaluate("guarded", tasks, attacks, reading)
     repeats = args.repeats or (3 if args.quick else 9)
-    ov = overhead(tasks, repeats)
+    ov = overhead(tasks, repeats, alone=True)
     ck = overhead(tasks, repeats, checkpointer=True)
     fs = overhead(tasks, repeats, files=True)
     figures = {
@@ -207,7 +220,15 @@ def main(argv: list[str] | None = None) -> int:
         "loop_s_per_task_noop_files": fs["loop_s_per_task_noop"],
         "guard_overhead_ratio_best": ov["guard_overhead_ratio_best"],
         "probe_asr_unguarded": un["probe_asr"], "probe_asr_guarded": gu["probe_asr"],
-        "tasks": len(tasks), "attacks": sum(not a.limit_probe for a in attacks),
+        "asr_held_out_unguarded": un["held_out_asr"], "asr_held_out_guarded": gu["held_out_asr"],
+        "successful_held_out_guarded": gu["successful_held_out"],
+        "utility_reading_unguarded": un["utility_reading"], "utility_reading_guarded": gu["utility_reading"],
+        "utility_all_unguarded": un["utility_all"], "utility_all_guarded": gu["utility_all"],
+        "privacy_alone_overhead_ratio": ov["privacy_alone_overhead_ratio"],
+        "loop_s_per_task_privacy": ov["loop_s_per_task_privacy"],
+        "tasks": len(tasks), "reading_tasks": len(reading),
+        "attacks": sum(not a.limit_probe and not a.held_out for a in attacks),
+        "held_out_attacks": sum(a.held_out for a in attacks),
         "limit_probes": sum(a.limit_probe for a in attacks), "pairs": gu["pairs"], "exposed_pairs": gu["exposed_pairs"],
         "failed_tasks_guarded": gu["failed_tasks"], "failed_tasks_unguarded": un["failed_tasks"],
         "successful_attacks_guarded": gu["successful_attacks"],
@@ -227,14 +248,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print(f: dict[str, Any]) -> None:
-    print(f"privacy benchmark: {f['tasks']} tasks, {f['attacks']} attacks (+{f['limit_probes']} limit probes), "
+    print(f"privacy benchmark: {f['tasks']} tasks, {f['attacks']} attacks (+{f['limit_probes']} limit probes, "
+          f"+{f['held_out_attacks']} held-out attacks, +{f['reading_tasks']} tasks that read a private value), "
           f"{f['pairs']} task x attack pairs, {f['exposed_pairs']} with the injection read")
     print(f"{'':32}{'without guard':>15}{'with guard':>15}")
     rows = [("utility without attack", "utility_unguarded", "utility_guarded"),
             ("utility under attack", "utility_under_attack_unguarded", "utility_under_attack_guarded"),
             ("  of the pairs that read it", "utility_under_attack_exposed_unguarded", "utility_under_attack_exposed_guarded"),
             ("attack success rate", "asr_unguarded", "asr_guarded"),
-            ("limit-probe success rate", "probe_asr_unguarded", "probe_asr_guarded")]
+            ("limit-probe success rate", "probe_asr_unguarded", "probe_asr_guarded"),
+            ("held-out attack success rate", "asr_held_out_unguarded", "asr_held_out_guarded"),
+            ("tasks that read a private value", "utility_reading_unguarded", "utility_reading_guarded"),
+            ("utility, all tasks together", "utility_all_unguarded", "utility_all_guarded")]
     for name, a, b in rows:
         print(f"{name:32}{f[a]:>15.1%}{f[b]:>15.1%}")
     print(f"{'utility ratio (guard / none)':32}{'':>15}{f['utility_ratio_guarded']:>15.3f}")
@@ -245,6 +270,8 @@ def _print(f: dict[str, Any]) -> None:
           f"(best-of {f['guard_overhead_ratio_best']:.3f}x); median ms per task: "
           f"{f['loop_s_per_task_unguarded'] * 1e3:.2f} none, {f['loop_s_per_task_noop'] * 1e3:.2f} no-op guard, "
           f"{f['loop_s_per_task_guarded'] * 1e3:.2f} privacy guard")
+    print(f"the privacy guard alone (labels + privacy guard, no other guard) vs no guard at all: "
+          f"{f['privacy_alone_overhead_ratio']:.3f}x ({f['loop_s_per_task_privacy'] * 1e3:.2f} ms per task)")
     print(f"the same loop with an in-memory checkpointer (needed to ask a person): label overhead "
           f"{f['label_overhead_ratio_checkpointed']:.3f}x, vs no guard at all {f['guard_overhead_ratio_checkpointed']:.3f}x")
     print(f"the same loop on vfa demo's embedded defaults (journal and checkpoints in SQLite files): label overhead "
@@ -253,6 +280,7 @@ def _print(f: dict[str, Any]) -> None:
     print(f"tasks failed with the guard: {', '.join(f['failed_tasks_guarded']) or 'none'}")
     print(f"attacks that succeeded with the guard: {', '.join(f['successful_attacks_guarded']) or 'none'}; "
           f"limit probes (documented residuals) that did: {', '.join(f['successful_probes_guarded']) or 'none'}")
+    print(f"held-out attacks that succeeded with the guard: {', '.join(f['successful_held_out_guarded']) or 'none'}")
 
 
 if __name__ == "__main__":
