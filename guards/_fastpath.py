@@ -150,7 +150,7 @@ def _fl(x: Any) -> float:
 class _Gen:
     def __init__(self) -> None:
         self.ns: dict[str, Any] = {"_F": Fraction, "_abs": abs, "_min": min, "_max": max, "_len": len,
-                                   "_fs": frozenset, "_fl": _fl}
+                                   "_fs": frozenset, "_fl": _fl, "_rd": _read_any}
         self.names: dict[tuple[str, ...], str] = {}
         self.helpers: list[str] = []
 
@@ -270,12 +270,25 @@ def _safe_name(name: Any) -> str:
     return re.sub(r"[^A-Za-z0-9_.:-]", "_", str(name))[:80]
 
 
+def _read_any(obj: Any, key: str) -> Any:
+    """One level of `read_path` (the reference's reader): by `[...]` on a Mapping (a MappingProxyType,
+    a custom Mapping), else by attribute. The generated code reads a plain dict itself."""
+    return obj[key] if isinstance(obj, Mapping) else getattr(obj, key)
+
+
 def _reader(schema: Schema | None, path: tuple[str, ...], mapping: bool) -> str:
-    expr = "w"
-    for i, key in enumerate(path):
+    for key in path:
         if key.__class__ is not str or not key.isidentifier() or keyword.iskeyword(key):
             raise AssertionError(f"field name {key!r} is not an identifier")  # the parser admits none
-        by_item = mapping or (schema is not None and path[:i] in schema.item_access)
+    if mapping:  # a world given as mappings: each level read as the reference reads it, a dict inline
+        expr = f"(w[{_lit(path[0])}] if w.__class__ is dict else _rd(w, {_lit(path[0])}))"
+        for i, key in enumerate(path[1:]):
+            t = f"_t{i}"
+            expr = f"({t}[{_lit(key)}] if ({t} := {expr}).__class__ is dict else _rd({t}, {_lit(key)}))"
+        return expr
+    expr = "w"
+    for i, key in enumerate(path):
+        by_item = schema is not None and path[:i] in schema.item_access
         expr += f"[{_lit(key)}]" if by_item else f".{key}"
     return expr
 
@@ -286,8 +299,9 @@ def compile_check(
 ) -> Callable[[Mapping[str, Any], Any], bool]:
     """One function `(args, world) -> bool`: true when every term holds. Raises `BadValue` on bad input.
 
-    `mapping=True` reads every state level with `[...]` (a world given as plain dicts); otherwise
-    each level is read as the state type declares it (attributes for models and dataclasses).
+    `mapping=True` reads each state level as `read_path` does, with `[...]` where it is a Mapping and
+    by attribute elsewhere (a world given as mappings, whatever the declared type); otherwise each
+    level is read as the state type declares it (attributes for models and dataclasses).
     Every value read is checked as `convert` checks it (inline for the common exact case).
     """
     gen = _Gen()

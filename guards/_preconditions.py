@@ -64,13 +64,15 @@ class Precondition:
         self._declared = compile_check(self.terms, self.schema, name=f"requires_{tool}", arg_bounds=self.arg_bounds)
         self._mapping = compile_check(self.terms, self.schema, mapping=True, name=f"requires_{tool}",
                                       arg_bounds=self.arg_bounds)
-        # a world given as plain dicts is read with [...] at every level, whatever the declared type
+        # a world given as a Mapping (a dict, a MappingProxyType, ...) is read as the Z3 reference reads
+        # it, with [...] at every level that is a Mapping, whatever the declared type
         self._root_is_dict = isinstance(self.schema.root, type) and issubclass(self.schema.root, dict)
         self._clauses: list[tuple[Any, Any]] | None = None
 
     def holds(self, args: Mapping[str, Any], world: Any) -> bool:
         """True when every clause holds on these concrete values; raises `BadValue` on a missing or bad value."""
-        fn = self._mapping if (isinstance(world, dict) and not self._root_is_dict) else self._declared
+        mapping = world.__class__ is dict or isinstance(world, Mapping)
+        fn = self._mapping if (mapping and not self._root_is_dict) else self._declared
         try:
             return fn(args, world)
         except (KeyError, AttributeError, TypeError, IndexError) as exc:
@@ -83,7 +85,7 @@ class Precondition:
                               compile_check([t], self.schema, mapping=True, name=f"clause_{self.tool}",
                                             arg_bounds=self.arg_bounds))
                              for t in self.terms]
-        mapping = isinstance(world, dict) and not self._root_is_dict
+        mapping = isinstance(world, Mapping) and not self._root_is_dict
         out = []
         for text, term, fns in zip(self.texts, self.terms, self._clauses):
             try:
