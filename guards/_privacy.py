@@ -31,8 +31,9 @@ APPROVE_ONCE: dict[str, Any] = {"type": "approve"}
 """A person's answer that lets this one call through."""
 APPROVE_FOR_RECIPIENT: dict[str, Any] = {"type": "approve", "scope": "recipient"}
 """A person's answer that also lets later disclosures by the same tool to the same recipients through
-(on this thread), of data from the origins (sources) and of the private values approved: data from
-another origin, or another value of the same field (another card's number), asks again. It is read back from the journal's `approved` entries, which only an answer to
+(on this thread), of data from the origins (sources) and of the private values this one approval covered
+(two approvals are not pooled): data from another origin, or another value of the same field (another
+card's number), asks again. It is read back from the journal's `approved` entries, which only an answer to
 `interrupt()` can write: no tool output or prompt can create one."""
 REJECT: dict[str, Any] = {"type": "reject"}
 
@@ -118,11 +119,17 @@ class PrivacyGuard:
         # what a question records and an approval covers: the private values each recipient would
         # receive from this call (computed once a person may be asked, or may have approved)
         values = self._values(proposal, decl, found) if approvable and (asks or approved) else {}
-        # covered only when every recipient was approved for this tool, for every origin of this data
-        # and for every private value the call discloses to them
+        # covered only when, for every recipient, one approval for this tool holds every origin of the
+        # data this call discloses to them and every private value it does: two approvals are not pooled
+        # (one field's value approved and another field approved with another value cover neither pair)
+        origins: dict[str, set[str]] = {}
+        for v in found:
+            if v.rule == "confidentiality":
+                for r in v.recipients:
+                    origins.setdefault(r, set()).update(v.origin)
         open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients and not _blind(v) and all(
-            set(v.origin) <= approved.get((v.tool, r), _NOTHING)[0]
-            and values.get(r, _UNKNOWN) <= approved.get((v.tool, r), _NOTHING)[1] for r in v.recipients))]
+            any(origins[r] <= o and values.get(r, _UNKNOWN) <= x for o, x in approved.get((v.tool, r), ()))
+            for r in v.recipients))]
         if not open_:
             return ALLOW
         evidence = {"violations": [v.as_dict() for v in open_], "tool": proposal.tool,
@@ -353,19 +360,21 @@ class PrivacyGuard:
         return lbl or PUBLIC
 
     def _approved(self, thread_id: str, context_journal: Any = None, call_id: str = "",
-                  lineage: Mapping[str, tuple[str, str]] | None = None) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
-        """(tool, recipient) -> the origins (sources) and the values (digests) a person approved "for this
-        recipient" on this thread, in answer to this guard's questions about calls other than `call_id`,
-        from the journal: a later disclosure is covered only when its origins and its values are among
-        them (an approval journaled without values covers none, and one whose call the person edited
-        afterwards covers nothing: the call that ran is not the one approved)."""
+                  lineage: Mapping[str, tuple[str, str]] | None = None,
+                  ) -> dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str]], ...]]:
+        """(tool, recipient) -> for each approval a person gave "for this recipient" on this thread, in
+        answer to this guard's questions about calls other than `call_id`, the origins (sources) and the
+        values (digests) it approved, from the journal: a later disclosure is covered only when its
+        origins and its values are all among those of one approval (an approval journaled without values
+        covers none, and one whose call the person edited afterwards covers nothing: the call that ran
+        is not the one approved)."""
         journal = self.journal or self.flow.journal or context_journal
         if journal is None:
             return {}
         asked: dict[tuple[str, Any, Any], dict[str, Any]] = {}
         answered: dict[tuple[str, Any, Any], Any] = {}
         edits: dict[tuple[str, Any], int] = {}  # (call, task) -> where the person last edited it
-        out: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
+        out: dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str]], ...]] = {}
         for e in journal.entries(thread_id):
             kind = e.kind
             if kind not in _ANSWERS:
@@ -393,14 +402,16 @@ class PrivacyGuard:
                 ev = asked[key].get("evidence") or {}
                 tool = str(ev.get("tool"))
                 values = ev.get("values") if isinstance(ev.get("values"), dict) else {}
+                this: dict[str, frozenset[str]] = {}  # recipient -> the origins this approval covers
                 for v in ev.get("violations") or ():
                     if v.get("rule") != "confidentiality":
                         continue
                     origins = frozenset(str(o) for o in v.get("origin") or ())
                     for r in v.get("recipients") or ():
-                        had = out.get((tool, str(r)), _NOTHING)
-                        out[(tool, str(r))] = (had[0] | origins, had[1] | (frozenset(
-                            str(x) for x in values.get(str(r)) or ()) - _UNKNOWN))  # what was not known, nobody approved
+                        this[str(r)] = this.get(str(r), frozenset()) | origins
+                for r, origins in this.items():
+                    out[(tool, r)] = (*out.get((tool, r), ()), (origins, frozenset(
+                        str(x) for x in values.get(r) or ()) - _UNKNOWN))  # what was not known, nobody approved
         return out
 
 
@@ -464,8 +475,6 @@ def _blind(v: FlowViolation) -> bool:
     return any(o.startswith(_BLIND) for o in v.origin)
 
 
-_NOTHING: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-"""No approval: no origin and no value covered."""
 _UNKNOWN = frozenset({"values not worked out"})
 """A recipient's values when they were not worked out: covered by no approval."""
 
