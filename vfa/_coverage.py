@@ -189,8 +189,8 @@ class _Walker:
         fns = [fn for fn in (getattr(obj, a, None) for a in held) if fn is not None]
         for fn in fns:
             yield from self.callable(fn, path, seen, depth)
-        if isinstance(obj, types.FunctionType):
-            yield from self.function(obj, seen)
+        if isinstance(obj, (types.FunctionType, types.MethodType)):  # a listener, a callback handler's method
+            yield from self.callable(obj, path, seen, depth)
         elif not fns and _lc(obj, "Runnable") and not _trusted(obj):  # a Runnable of your own
             for attr in ("invoke", "ainvoke"):
                 yield from self.function(_class_attribute(type(obj), attr), seen, owner=obj)
@@ -452,7 +452,7 @@ def _parts(obj: Any) -> list[Any] | None:
         listeners = [c.cell_contents for f in (getattr(obj, "config_factories", None) or ())
                      for c in (getattr(f, "__closure__", None) or ())
                      if _has_contents(c) and isinstance(c.cell_contents, types.FunctionType)]
-        return [obj.bound, *listeners]
+        return [obj.bound, *listeners, *_handler_methods(getattr(obj, "config", None))]
     if _lc(obj, "RunnableSequence"):
         return list(obj.steps)
     if _lc(obj, "RunnableParallel"):
@@ -470,6 +470,27 @@ def _parts(obj: Any) -> list[Any] | None:
     if _lc(obj, "DynamicRunnable"):  # `.configurable_fields()`
         return [obj.default]
     return None
+
+
+def _handler_methods(config: Any) -> list[Any]:
+    """The app's callback code a binding's config holds (`with_config(callbacks=[handler])`), which
+    LangChain runs around the node: each `on_*` method the handler's own class (not LangChain's) defines,
+    bound to it. Handlers given as a list or a callback manager (its handlers and inheritable ones)."""
+    callbacks = config.get("callbacks") if isinstance(config, Mapping) else None
+    if callbacks is None:
+        return []
+    handlers = list(callbacks) if isinstance(callbacks, (list, tuple)) else [
+        *(_attr(callbacks, "handlers") or ()), *(_attr(callbacks, "inheritable_handlers") or ())]
+    out, seen = [], set()
+    for h in handlers:
+        if id(h) in seen or _trusted(h):  # a manager holds most handlers twice (inheritable too)
+            continue
+        seen.add(id(h))
+        for name in dir(type(h)):
+            m = _class_attribute(type(h), name) if name.startswith("on_") else None
+            if isinstance(m, types.FunctionType) and not _trusted(m):
+                out.append(types.MethodType(m, h))
+    return out
 
 
 def _contents(v: Any, depth: int = 0) -> list[Any]:
