@@ -25,8 +25,10 @@ three mechanisms combine, each closing what the one before leaves open:
    for 0, arithmetic on them, look-alikes outside the folding table), a part of a token (its last
    four digits), a token cut into four or more pieces, or into three where the middle piece shares
    its argument with other letters or digits (other digits, for a digit token) or where the call has
-   more than sixteen such arguments for one audience (`_THROUGH`), and a private text cut into pieces
-   smaller than a token and six words spread over separate calls. Nor does it follow data through
+   more than sixteen such arguments for one audience (`_THROUGH`), a private text cut into pieces
+   smaller than a token, and a value cut over more than `DISCLOSURES` calls to one recipient (what
+   a call sends a recipient is read after what earlier calls on the thread sent them: the privacy
+   guard's `_across_calls`). Nor does it follow data through
    the world: what an effect stores comes back labelled by the declaration of the tool that reads it
    (a result showing a value of one of the thread's handles is hidden, but only on that thread).
 3. Context taint with trusted grounding (`label`). Once the model has read untrusted content, any

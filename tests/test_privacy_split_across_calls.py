@@ -21,7 +21,10 @@ TASK = {t.id: t for t in TASKS}
 USER, BOB_, EVE = "me@home.example", "bob@family.example", "eve@else.example"
 
 
-def _agent(calls: list[tuple[str, dict]], journal=None, checkpointer=None):
+NOTE = "Locker code 4417-2093-8861, keep it safe."
+
+
+def _agent(calls: list[tuple[str, dict]], journal=None, checkpointer=None, note: str = NOTE):
     """A one-file world: the note (private to the user) is read in clear; `calls` follow it in order."""
     sent: list[dict] = []
     posts: list[str] = []
@@ -30,7 +33,7 @@ def _agent(calls: list[tuple[str, dict]], journal=None, checkpointer=None):
     @privacy_source(private=["content"], handle=False, kind="file", key="path")
     def read_note(path: str) -> dict:
         """Read a note."""
-        return {"path": path, "content": "Locker code 4417-2093-8861, keep it safe."}
+        return {"path": path, "content": note}
 
     @privacy_sink(disclose={"body": "to"})
     @privacy_source()
@@ -71,6 +74,15 @@ def test_value_cut_over_two_messages_to_one_recipient_is_denied():
                                     ("send", {"to": [BOB_], "body": "part two -8861"})])
     assert [m["body"] for m in sent] == ["part one 4417-2093"]
     assert len(denials) == 1 and "recipients must be readers" in denials[0] and "tool:read_note" in denials[0]
+
+
+def test_six_words_of_a_private_text_over_two_messages_are_denied():
+    """Fixed: three words of a private text in one message and the next three in another reached Bob
+    as a six-word run of it; the run across the two calls is found as a run across two arguments is."""
+    words = "the quarterly plan moves the whole north team to the harbour office in early spring".split()
+    sent, _posts, denials = _agent([("send", {"to": [BOB_], "body": " ".join(words[2:5])}),
+                                    ("send", {"to": [BOB_], "body": " ".join(words[5:8])})], note=" ".join(words))
+    assert [m["body"] for m in sent] == ["plan moves the"] and len(denials) == 1
 
 
 def test_pieces_to_different_recipients_are_each_allowed():
