@@ -132,6 +132,7 @@ def _canon(value: Any) -> Any:
 
 def _forget_threads(flow: PrivacyFlow) -> None:
     for d in (flow._obs, flow._thread_calls, flow._thread_seen, flow._indexes, getattr(flow, "_scans", {}), getattr(flow, "_calls_index", {}),
+              flow._disclosures,
               flow.store._by_token, flow.store._by_thread, flow.store._order, flow.store._place):
         d.clear()
 
