@@ -17,8 +17,15 @@ def test_quick_privacy_benchmark(tmp_path, capsys):
         assert isinstance(figures[key], float), key
     assert figures["asr_unguarded"] == 1.0 and figures["asr_guarded"] == 0.0
     assert figures["utility_unguarded"] == 1.0 and figures["utility_guarded"] > 0.5
+    # the held-out attack (the SSN cut over two mails) is denied; the task that reads a handle's value fails
+    assert figures["held_out_attacks"] == 1 and figures["asr_held_out_unguarded"] == 1.0
+    assert figures["asr_held_out_guarded"] == 0.0 and figures["successful_held_out_guarded"] == []
+    assert figures["utility_reading_unguarded"] == 1.0 and figures["utility_reading_guarded"] == 0.0
+    assert figures["utility_all_guarded"] < figures["utility_guarded"]
+    assert isinstance(figures["privacy_alone_overhead_ratio"], float)
     out = capsys.readouterr().out
     assert "attack success rate" in out and "journal and checkpoints in SQLite files" in out
+    assert "held-out attack success rate" in out and "the privacy guard alone" in out
 
 
 def test_profile_hooks_replays_and_times_the_hooks_in_the_loop(capsys):
