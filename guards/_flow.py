@@ -326,9 +326,13 @@ class PrivacyFlow(_Threads, _Results):
             return list(self._disclosures.get(thread_id, ()))
 
     def _disclosed(self, thread_id: str, spec: ToolSpec | None, args: Any) -> None:
-        """Keep a call that ran (or failed: it may have sent part) if its sink discloses arguments."""
-        decl = sink_of(spec.meta) if spec is not None else None
-        if decl is None or not decl.disclose or not isinstance(args, Mapping) or not args:
+        """Keep a call that ran (or failed: it may have sent part) if it discloses an argument: one its
+        sink names, or one it does not (published, as the guard reads it: a tool without a sink
+        declaration, or a sink that names no recipient, publishes every argument not `internal`)."""
+        if spec is None or not isinstance(args, Mapping) or not args:
+            return
+        decl = sink_of(spec.meta)
+        if decl is not None and not decl.disclose and all(a in decl.internal for a in args):
             return
         with self._lock:
             kept = self._disclosures.setdefault(thread_id, [])

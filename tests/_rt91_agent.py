@@ -1,0 +1,72 @@
+"""Red team 91: a small agent for values cut across calls (see test_privacy_split_across_calls)."""
+
+from __future__ import annotations
+
+from langchain_core.messages import HumanMessage, ToolMessage
+
+from guards._flow import PrivacyFlow
+from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
+from vfa import Agent, effect
+from vfa.testing import ScriptedModel
+
+USER, BOB, EVE = "me@home.example", "bob@family.example", "eve@else.example"
+NOTE = "Locker code 4417-2093-8861, keep it safe."
+
+
+def build(calls, *, note: str = NOTE, flow: PrivacyFlow | None = None, journal=None, checkpointer=None,
+          thread: str = "t1", fail_send: bool = False, prompt: str = "go", read: bool = True):
+    """Run: read_note, then `calls` (a step may be a list: parallel calls). Returns (sent, posts, denials, flow)."""
+    sent: list[dict] = []
+    posts: list[str] = []
+
+    @privacy_sink()
+    @privacy_source(private=["content"], handle=False, kind="file", key="path")
+    def read_note(path: str) -> dict:
+        """Read a note."""
+        return {"path": path, "content": note}
+
+    @privacy_sink(disclose={"body": "to"})
+    @privacy_source()
+    @effect
+    def send(to: list[str], body: str) -> str:
+        """Send a message."""
+        sent.append({"to": to, "body": body})
+        if fail_send:
+            raise RuntimeError("smtp hiccup")
+        return "sent"
+
+    @privacy_sink(disclose={"content": "*"})
+    @privacy_source()
+    @effect
+    def post(content: str) -> str:
+        """Publish a text."""
+        posts.append(content)
+        return "posted"
+
+    @privacy_sink()
+    @privacy_source()
+    def search(query: str) -> str:
+        """Search the web (its query is published: undeclared arguments of a sink go to everyone)."""
+        posts.append(query)
+        return "no results"
+
+    @privacy_source()
+    @effect
+    def log(text: str) -> str:
+        """A tool without a sink declaration (every argument published)."""
+        posts.append(text)
+        return "logged"
+
+    script = [("read_note", {"path": "n"})] * read + [*calls]
+
+    def rule(messages):
+        last = max(i for i, m in enumerate(messages) if isinstance(m, HumanMessage))
+        done = sum(1 for m in messages[last:] if m.__class__.__name__ == "AIMessage")
+        return script[done] if done < len(script) else "done"
+
+    flow = flow or PrivacyFlow(PrivacyPolicy.of(USER), secret=b"t", journal=journal)
+    app = Agent(ScriptedModel(rule=rule), [read_note, send, post, search, log], guards=[flow.guard()], flow=flow,
+                journal=journal).compile(checkpointer=checkpointer)
+    out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": thread}})
+    denials = [str(m.content) for m in out["messages"] if isinstance(m, ToolMessage) and "denied" in str(m.content)]
+    return sent, posts, denials, flow
