@@ -66,10 +66,12 @@ class FlowViolation:
     """The label's sources: the tools, records and fields the value came from."""
     readers: tuple[str, ...] | None
     message: str
+    across: bool = False
+    """For confidentiality: found only with what earlier calls sent the recipients (`_across_calls`)."""
 
     def as_dict(self) -> dict[str, Any]:
         # what dataclasses.asdict gives (the fields are strings and tuples of strings), without its deep copy
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "across" or self.across}
 
 
 class PrivacyGuard:
@@ -156,7 +158,8 @@ class PrivacyGuard:
     def _values(self, proposal: Proposal, decl: Sink | None, found: list[FlowViolation]) -> dict[str, frozenset[str]]:
         """Recipient -> the digests of the private values this call discloses to them: every argument the
         recipient receives, joined both ways (a value split across arguments is one value), and the
-        records those arguments refer to; for the recipients of the confidentiality violations found."""
+        records those arguments refer to, and what they join with of what the recipient received before
+        (`_across_calls`); for the recipients of the confidentiality violations found."""
         flow, thread, args = self.flow, proposal.thread_id, proposal.args
         plan = _plan_for(decl, args)
         refers = plan.decl.refers
@@ -166,9 +169,15 @@ class PrivacyGuard:
         by_args: dict[tuple[str, ...], frozenset[str]] = {}  # recipients who receive the same arguments share them
         out: dict[str, frozenset[str]] = {}
         values_in = getattr(flow, "values_in", None)
+        # a recipient whose violation is a value cut across calls: what they received before counts too
+        across = {r for v in found if v.across for r in v.recipients}
+        before = self._received_before(thread, flow.policy.addresses) if across else {}
         for r in sorted(wanted):
             names = receives.get(r, ())
-            got = by_args.get(names)
+            earlier = _earlier_for(before, r) if r in across else []
+            # what a recipient received before joins what they receive now (a value cut across calls):
+            # their values are their own, not shared with those who receive the same arguments
+            got = by_args.get(names) if not earlier else None
             if got is None:
                 more: set[str] = set()
                 if values_in is not None:
@@ -177,6 +186,8 @@ class PrivacyGuard:
                     read = _readings(proposal, names)
                     more.update(values_in(read, thread))
                     more.update(values_in((), thread, [t for v in read for t in _strings_of(v)]))
+                    if earlier:
+                        more.update(values_in((), thread, [*earlier, *(t for v in read for t in _strings_of(v))]))
                 for a in names:
                     if a in refers:
                         kind = refers[a]
@@ -185,7 +196,9 @@ class PrivacyGuard:
                             keys if isinstance(keys, list) else [keys]))
                 # a confidentiality violation with no value named: what it discloses is not known,
                 # so no approval covers it (fail closed)
-                got = by_args[names] = frozenset(more) or _UNKNOWN
+                got = frozenset(more) or _UNKNOWN
+                if not earlier:
+                    by_args[names] = got
             out[r] = got
         return out
 
@@ -314,21 +327,15 @@ class PrivacyGuard:
                       user: Collection[str], found: list[FlowViolation]) -> list[FlowViolation]:
         """A value cut across calls: what each recipient receives now, read after the ends of what calls
         that ran on the thread disclosed to them (their pieces of a cut value lie at the texts' ends)."""
-        earlier = self.flow.disclosures(proposal.thread_id)
-        if not earlier:
+        before = self._received_before(proposal.thread_id, user)
+        if not before:
             return []
-        before: dict[str, list[str]] = {}  # recipient (or the public) -> the ends of what they received
-        for spec, args in earlier:
-            for names, recipients in _joined(_audiences(_plan_for(sink_of(spec.meta), args), args), user).items():
-                ends = [e for a in names for t in _strings_of(args[a]) for e in _ends(t)]
-                for r in recipients:
-                    before.setdefault(r, []).extend(ends)
         out: list[FlowViolation] = []
         for names, recipients in _joined(audiences, user).items():
             texts = [t for v in _readings(proposal, names) for t in _strings_of(v)]
             # a text published now reaches everyone: each who received pieces before, privately or not
             for r in sorted(recipients | before.keys() if PUBLIC_SINK in recipients else recipients):
-                got = [*before.get(r, ()), *(before.get(PUBLIC_SINK, ()) if r != PUBLIC_SINK else ())]
+                got = _earlier_for(before, r)
                 if not got or any(v.rule == "confidentiality" and r in v.recipients for v in (*found, *out)):
                     continue
                 lbl = self.flow.content_label([*got, *texts], proposal.thread_id)
@@ -343,8 +350,19 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)}, with "
                     f"what earlier calls on this thread sent {'the public' if r == PUBLIC_SINK else r}, carry data "
                     f"from {', '.join(origin)} that {r} may not read "
-                    f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
+                    f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})", across=True))
         return out
+
+    def _received_before(self, thread: str, user: Collection[str]) -> dict[str, list[tuple[int, str]]]:
+        """Recipient (or the public) -> the ends of what the calls that ran on the thread disclosed to
+        them, each with the place of its call (`PrivacyFlow.disclosures`, oldest first)."""
+        before: dict[str, list[tuple[int, str]]] = {}
+        for i, (spec, args) in enumerate(self.flow.disclosures(thread) if hasattr(self.flow, "disclosures") else ()):
+            for names, recipients in _joined(_audiences(_plan_for(sink_of(spec.meta), args), args), user).items():
+                ends = [(i, e) for a in names for t in _strings_of(args[a]) for e in _ends(t)]
+                for r in recipients:
+                    before.setdefault(r, []).extend(ends)
+        return before
 
     def _referent(self, thread: str, kind: str, key: Any, calls: set[str] | None, shown: Any = None) -> Label:
         """The label of the records an argument refers to; `shown` is the argument as the model wrote it
@@ -663,6 +681,25 @@ def _lint_public_read(name: str, spec: ToolSpec) -> None:
 
 _END = 256
 """The characters kept of each end of a text disclosed earlier (`_ends`)."""
+
+
+_EARLIER_UNITS = 256
+"""The digit units (`_digit_units`) of earlier disclosures a call's check reads per recipient, the most
+recent first: a long thread of mails with dates and amounts would otherwise pass the bound on units
+a check reads (`_MAX_UNITS`) and every later call be denied. A piece further back is missed."""
+
+
+def _earlier_for(before: Mapping[str, list[tuple[int, str]]], r: str) -> list[str]:
+    """The ends of what `r` received before (a published text reached everyone), oldest first, back to
+    where they hold `_EARLIER_UNITS` digit units."""
+    got = sorted([*before.get(r, ()), *(before.get(PUBLIC_SINK, ()) if r != PUBLIC_SINK else ())])
+    units, keep = 0, len(got)
+    while keep:
+        units += len(_digit_units(got[keep - 1][1]))
+        if units > _EARLIER_UNITS:
+            break
+        keep -= 1
+    return [t for _i, t in got[keep:]]
 
 
 _END_DIGITS = 32

@@ -264,7 +264,7 @@ def test_a_violation_that_names_no_value_is_covered_by_no_approval():
     from guards._privacy_decl import Sink
 
     proposal = Proposal(call_id="c", tool="t", args={"body": "nothing named"}, thread_id="T")
-    found = [type("V", (), {"rule": "confidentiality", "recipients": ("bob@x.example",)})()]
+    found = [type("V", (), {"rule": "confidentiality", "recipients": ("bob@x.example",), "across": False})()]
     values = guard._values(proposal, Sink(disclose={"body": "*"}), found)
     assert values["bob@x.example"] == _UNKNOWN  # not an empty set, which every approval would cover
 

@@ -1,4 +1,4 @@
-"""Red team 91: a small agent for values cut across calls (see test_privacy_split_across_calls)."""
+"""A small agent (red team 91) for values cut across calls (see test_privacy_split_across_calls)."""
 
 from __future__ import annotations
 

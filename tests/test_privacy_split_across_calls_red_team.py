@@ -1,4 +1,4 @@
-"""Red team 91: a private value cut across calls to one recipient (`PrivacyGuard._across_calls`)."""
+"""Values cut across calls, red team 91: a private value cut across calls to one recipient (`PrivacyGuard._across_calls`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from guards._privacy_decl import privacy_sink, privacy_source
 from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
 
-from _rt91_agent import BOB, EVE, NOTE, USER, build
+from _split_agent import BOB, EVE, NOTE, USER, build
 
 WORDS = "the quarterly plan moves the whole north team to the harbour office in early spring".split()
 
@@ -104,20 +104,20 @@ def test_a_long_thread_of_ordinary_mails_to_one_person_passes_and_is_cheap():
 
 
 def test_a_long_thread_of_mails_with_dates_to_one_person_is_not_denied():
-    """Open (false denial): 32 ordinary mails to Bob holding dates and times ("4/11 at 9:30"), after a
-    note with a locker code was read: the ends of the earlier mails, all joined with each new one, pass
-    the bound on digit units (`_MAX_UNITS`, 1,024) by the 17th mail or so, and every mail after it is
-    denied as `values-cut-past-bound` (fail closed), though nothing private is in any of them."""
+    """Fixed (a false denial): 32 ordinary mails to Bob holding dates and times ("4/11 at 9:30"), after a
+    note with a locker code was read: the ends of the earlier mails, all joined with each new one, passed
+    the bound on digit units (`_MAX_UNITS`, 1,024) by the 17th mail or so, and every mail after it was
+    denied as `values-cut-past-bound`; the check now reads the most recent `_EARLIER_UNITS` of them."""
     rng = random.Random(1)
     sent, _posts, denials, _flow = build([("send", {"to": [BOB], "body": _mail(rng, i, True)}) for i in range(32)])
     assert len(sent) == 32 and not denials, denials[:1]
 
 
 def test_ordinary_mails_after_an_approved_disclosure_are_not_asked_again():
-    """Open (false question): a person approved "for this recipient" the locker code to Bob; every
-    later ordinary mail to Bob ("see you at 7") is asked about again, since the earlier mail, which holds
-    the code whole, is joined with it and the values of such a violation are taken from the current call
-    only (none: unknown, which no approval covers)."""
+    """Fixed (a false question): a person approved "for this recipient" the locker code to Bob; every
+    later ordinary mail to Bob ("see you at 7") was asked about again, since the earlier mail, which holds
+    the code whole, is joined with it and the values were taken from the current call only (none:
+    unknown, which no approval covers). The values now read the earlier ends too."""
     sent: list[str] = []
 
     @privacy_sink()
