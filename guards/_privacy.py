@@ -24,7 +24,14 @@ from vfa._escalation import LATE_ANSWER
 
 from ._forms import _digit_units, _strings_of
 from ._handles import HANDLE_RE, has_marks
-from ._privacy_decl import PUBLIC_SINK, Sink, recipients_of, sink_of, source_of, unreadable_recipients
+from ._privacy_decl import (
+    PUBLIC_SINK,
+    Sink,
+    recipients_of,
+    sink_of,
+    source_of,
+    unreadable_recipients,
+)
 
 __all__ = ["APPROVE_FOR_RECIPIENT", "APPROVE_ONCE", "REJECT", "PrivacyGuard", "PrivacyLintWarning", "FlowViolation"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 
+from _split_agent import BOB, EVE, NOTE, USER, build
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
@@ -13,8 +14,6 @@ from guards import APPROVE_FOR_RECIPIENT, PrivacyFlow, PrivacyPolicy
 from guards._privacy_decl import privacy_sink, privacy_source
 from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
-
-from _split_agent import BOB, EVE, NOTE, USER, build
 
 WORDS = "the quarterly plan moves the whole north team to the harbour office in early spring".split()
 
