@@ -1,4 +1,4 @@
-"""A small agent (red team 91) for values cut across calls (see test_privacy_split_across_calls)."""
+"""A small agent for values cut across calls: a private note read in clear, then sends, posts, searches and logs."""
 
 from __future__ import annotations
 

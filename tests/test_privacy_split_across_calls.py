@@ -5,65 +5,23 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
-from langchain_core.messages import HumanMessage, ToolMessage
+from _split_agent import BOB as BOB_
+from _split_agent import EVE, NOTE, build
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from benchmarks.privacy.attacks import BY_ID
 from benchmarks.privacy.run import _exposed, harness
 from benchmarks.privacy.tasks import TASKS
 from benchmarks.privacy.world import BOB
-from guards._flow import DISCLOSURES, PrivacyFlow
-from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
-from vfa.testing import ScriptedModel
+from guards._flow import DISCLOSURES
+from vfa import EffectJournal
 
 TASK = {t.id: t for t in TASKS}
-USER, BOB_, EVE = "me@home.example", "bob@family.example", "eve@else.example"
 
 
-NOTE = "Locker code 4417-2093-8861, keep it safe."
-
-
-def _agent(calls: list[tuple[str, dict]], journal=None, checkpointer=None, note: str = NOTE):
-    """A one-file world: the note (private to the user) is read in clear; `calls` follow it in order."""
-    sent: list[dict] = []
-    posts: list[str] = []
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note."""
-        return {"path": path, "content": note}
-
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append({"to": to, "body": body})
-        return "sent"
-
-    @privacy_sink(disclose={"content": "*"})
-    @privacy_source()
-    @effect
-    def post(content: str) -> str:
-        """Publish a text."""
-        posts.append(content)
-        return "posted"
-
-    script = [("read_note", {"path": "n"}), *calls]
-
-    def rule(messages):
-        last = max(i for i, m in enumerate(messages) if isinstance(m, HumanMessage))
-        done = sum(1 for m in messages[last:] if isinstance(m, ToolMessage))
-        return script[done] if done < len(script) else "done"
-
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"t")
-    app = Agent(ScriptedModel(rule=rule), [read_note, send, post], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=checkpointer)
-    out = app.invoke({"messages": [HumanMessage("go")]}, {"configurable": {"thread_id": "t1"}})
-    denials = [str(m.content) for m in out["messages"] if isinstance(m, ToolMessage) and "denied" in str(m.content)]
-    _agent.flow = flow
+def _agent(calls, journal=None, checkpointer=None, note: str = NOTE):
+    """Read the note (private to the user, in clear), then make `calls`: (sent, posts, denials)."""
+    sent, posts, denials, _agent.flow = build(calls, note=note, journal=journal, checkpointer=checkpointer)
     return sent, posts, denials
 
 
