@@ -41,6 +41,15 @@ def test_profile_hooks_replays_and_times_the_hooks_in_the_loop(capsys):
     assert all(float(t) > 0 for t in times.values()), times
 
 
+def test_profile_hooks_floor_times_the_loop_with_the_hooks_stubbed_out_one_after_another():
+    from benchmarks.privacy.profile_hooks import floor
+    from benchmarks.privacy.tasks import TASKS
+
+    got = floor(1, TASKS[:4])
+    assert [name for name, _ in got] == ["nothing", "check", "check+label", "check+label+observe"]
+    assert all(ratio > 0 for _, ratio in got)
+
+
 def test_long_thread_benchmark_runs_and_writes_its_json(tmp_path, capsys):
     from benchmarks.privacy.long_thread import main as long_thread
 

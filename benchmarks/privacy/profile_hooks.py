@@ -1,6 +1,6 @@
 """Time the privacy hooks in isolation: record every hook call of one honest pass, then replay them.
 
-    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile] [--in-loop]
+    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile] [--in-loop] [--floor]
 
 One pass of the honest agent over every task records the calls the guard node makes to the flow
 (`label`, `resolve`, `observe`) and to the privacy guard (`check`), with their arguments. Each repeat
@@ -9,6 +9,12 @@ and times each hook. Prints microseconds per task per hook (median over repeats)
 `--cprofile`, a profile of one replay; with `--in-loop`, the same hooks timed inside the
 benchmark's loop, where they run with their code and data cold after the graph's own steps. A fingerprint of every hook's output checks that an
 optimisation left the results unchanged.
+
+With `--floor`, the benchmark's strict overhead loop is timed once more with the hooks (`label`,
+`observe`, the privacy guard's `check`) stubbed out on the guarded agent, cumulatively: what the
+label overhead ratio would be if those hooks cost nothing, so how much of the ratio is theirs and how
+much the kernel's flow path and a second guard in the chain. A diagnostic only: the stubbed agent
+checks nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from typing import Any
 
 from guards._flow import PrivacyFlow
 
-from .run import harness
+from .run import _timed, harness
 from .tasks import TASKS
 from .world import POLICY
 
@@ -177,6 +183,29 @@ def in_loop(repeats: int) -> tuple[dict[str, float], float]:
     return {n: s / runs for n, s in spent.items()}, loop / runs
 
 
+def floor(repeats: int, tasks: list[Any] = TASKS) -> list[tuple[str, float]]:
+    """The strict loop's label overhead ratio with the hooks stubbed out one after another (see the
+    module's docstring): (what is stubbed, ratio), the real hooks first."""
+    from vfa import ALLOW, PUBLIC
+    from vfa._guard_node import _content
+
+    out: list[tuple[str, float]] = []
+    stubs: list[tuple[str, Any]] = [
+        ("check", lambda flow, guard: setattr(guard, "check", lambda p, c: ALLOW)),
+        ("label", lambda flow, guard: setattr(flow, "label", lambda call, state, thread: dict.fromkeys(
+            call.get("args") or {}, PUBLIC))),
+        ("observe", lambda flow, guard: setattr(flow, "observe", lambda p, spec, result: _content(result))),
+    ]
+    for k in range(len(stubs) + 1):
+        hs = {m: harness(m) for m in ("unguarded", "noop", "guarded")}
+        flow, guard = _find_flow(hs["guarded"].app), _find_guard(hs["guarded"].app)
+        for _name, stub in stubs[:k]:
+            stub(flow, guard)
+        got = _timed(hs, ("unguarded", "noop", "guarded"), tasks, repeats)
+        out.append(("+".join(n for n, _ in stubs[:k]) or "nothing", got["label_overhead_ratio"]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="profile_hooks", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
@@ -184,9 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold", action="store_true", help="a fresh flow per replay (cold caches)")
     parser.add_argument("--in-loop", action="store_true",
                         help="also time the hooks inside the benchmark's loop, beside the replay")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the strict loop with the hooks stubbed out (what the ratio owes them)")
     args = parser.parse_args(argv)
     calls, tasks = record()
-    h = harness("guarded")
     counts = {n: sum(1 for c, _ in calls if c == n) for n in ("label", "resolve", "observe", "check")}
     runs: dict[str, list[float]] = {n: [] for n in counts}
     fingerprints = set()
@@ -211,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"in the loop ({loop * 1e6:.0f} us/task): " + ", ".join(
             f"{n} {s * 1e6:.1f}" for n, s in per_task.items()) + f"; total {sum(per_task.values()) * 1e6:.1f} us/task "
               f"({sum(per_task.values()) / max(total / tasks, 1e-12):.1f}x the replay: the hooks run cold between graph steps)")
+    if args.floor:
+        for stubbed, ratio in floor(max(3, args.repeats // 2)):
+            print(f"strict label overhead ratio, {stubbed} stubbed: {ratio:.3f}")
     if args.cprofile:
         prof = cProfile.Profile()
         prof.enable()
