@@ -114,6 +114,8 @@ class PrivacyFlow(_Threads, _Results):
             raise ValueError(f"max_threads must be at least 1, got {max_threads}")
         self.policy = policy or PrivacyPolicy()
         self.handles = handles
+        self.reads_taint = self.policy.context_taint == "private"
+        """Whether what the model read in clear of private values taints what it writes (`PrivacyPolicy.context_taint`)."""
         self.store = HandleStore(secret)
         self.journal = journal
         if journal is not None:
@@ -515,13 +517,16 @@ class PrivacyFlow(_Threads, _Results):
         # what vouches for the words around handles never vouches for the handles: each keeps its label
         if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
             return _join(_vouched(_join(out, USER)), held)
-        if idx.taint is not None or not out.trusted:
+        read = idx.read
+        if idx.taint is not None or not out.trusted or read is not None:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
             form = _value_form(rest)  # empty (blank, or nothing but punctuation): the form of no value
             if (form and form in trusted) or (number and (key in trusted or NUMBER_MARK + key in trusted)):
                 return _join(_vouched(out), held)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
             if idx.taint is not None:
                 out = _join(out, idx.taint)
+            if read is not None and (number or rest.strip()):  # written after reading private values in clear: it may carry them (a blank, nothing)
+                out = _join(out, read)
         return _join(out, held)
 
     def content_label(self, texts: Iterable[str], thread_id: str, calls: Collection[str] | None = None) -> Label:

@@ -149,18 +149,20 @@ class _Index:
     is in one observation's text.
     """
 
-    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "_text", "_words", "_shingles", "_follows",
+    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "read", "_text", "_words", "_shingles", "_follows",
                  "_joined",
                  "_needles", "_cuts", "_across")
 
     def __init__(self, obs: tuple[Observation, ...] = (), tracked: dict[str, Label] | None = None,
                  texts: dict[str, Label] | None = None, keys: dict[tuple[str, str], Label] | None = None,
-                 taint: Label | None = None, digits: dict[str, Label] | None = None) -> None:
+                 taint: Label | None = None, digits: dict[str, Label] | None = None, read: Label | None = None) -> None:
         self.obs = obs
         self.tracked: dict[str, Label] = tracked if tracked is not None else {}
         self.texts: dict[str, Label] = texts if texts is not None else {}
         self.keys: dict[tuple[str, str], Label] = keys if keys is not None else {}
         self.taint = taint
+        self.read = read
+        """The join of what the observations showed of private values in clear (`Observation.read`)."""
         self.digits: dict[str, Label] = digits if digits is not None else {}
         self._text: str | None = None
         self._words: frozenset[str] | None = None
@@ -235,7 +237,7 @@ class _Index:
             return self
         # a map is copied only when a new observation adds to it (most add nothing): an index never
         # writes to a map it shares with the index it was extended from
-        tracked, texts, keys, digits, taint = self.tracked, self.texts, self.keys, self.digits, self.taint
+        tracked, texts, keys, digits, taint, read = self.tracked, self.texts, self.keys, self.digits, self.taint, self.read
         for o in more:
             o_tracked, o_digits, o_texts = o.maps
             if o_digits:
@@ -248,7 +250,9 @@ class _Index:
                 keys = _merged(keys, self.keys, o.keys)
             if o.untrusted is not None:
                 taint = o.untrusted if taint is None else _join(taint, o.untrusted)
-        out = _Index((*self.obs, *more), tracked, texts, keys, taint, digits)
+            if o.read is not None:
+                read = o.read if read is None else _join(read, o.read)
+        out = _Index((*self.obs, *more), tracked, texts, keys, taint, digits, read)
         if self._shingles is not None:
             out._shingles = self._shingles if texts is self.texts else _shingles_of(
                 (t for o in more for t in o.texts), dict(self._shingles))

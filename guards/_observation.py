@@ -39,6 +39,22 @@ _OWNED: dict[tuple[int, tuple[str, ...]], tuple[Label, Label]] = {}
 """Labels widened to an address's or account's owner, by (label identity, owner); each entry keeps its label alive."""
 
 
+_READ: dict[int, tuple[Label, Label]] = {}
+"""Read labels (`_read`) by the identity of the label they were made from; each entry keeps it alive."""
+
+
+def _read(obs: Observation, lbl: Label) -> None:
+    """Note on `obs` that the model read a value of label `lbl` in clear (`context_taint="private"`): its
+    readers, with its sources marked "read:" (a denial then says the model read it, not that the
+    argument holds it), and trusted (trust is the untrusted taint's concern)."""
+    hit = _READ.get(id(lbl))
+    if hit is None or hit[0] is not lbl:
+        if len(_READ) >= 4096:
+            _READ.clear()
+        hit = _READ[id(lbl)] = (lbl, Label(readers=lbl.readers, sources=frozenset(f"read:{s}" for s in lbl.sources)))
+    obs.read = hit[1] if obs.read is None else _join(obs.read, hit[1])
+
+
 _VOUCHED: dict[int, tuple[Label, Label]] = {}
 
 
@@ -148,6 +164,8 @@ class Observation:
             its shingles.
         trusted_parts: the trusted content, as the model saw it (leaves as they are: `_text` gives their text).
         untrusted: the label of the untrusted content it held, if any (trusted=False).
+        read: the label of the private content it showed the model in clear (not behind a handle), if
+            any, its sources marked "read:"; kept only under `context_taint="private"`.
         keys: (kind, key) of each record it showed -> the record's label, for sinks that refer to records.
         text: what the model saw.
 
@@ -156,12 +174,13 @@ class Observation:
     """
 
     __slots__ = ("call_id", "tool", "label", "tracked", "texts", "trusted_parts", "untrusted", "keys", "text",
-                 "digits", "_words", "_trusted_text", "_shingles", "_like", "_maps")
+                 "digits", "read", "_words", "_trusted_text", "_shingles", "_like", "_maps")
 
     def __init__(self, call_id: str, tool: str, label: Label = PUBLIC, tracked: Any = (), texts: Any = (),
                  trusted_parts: Any = (), untrusted: Label | None = None, keys: Any = _NO_KEYS,
-                 text: str = "", digits: Any = ()) -> None:
+                 text: str = "", digits: Any = (), read: Label | None = None) -> None:
         self.call_id, self.tool, self.label, self.untrusted, self.text = call_id, tool, label, untrusted, text
+        self.read = read
         self.tracked: list[tuple[str, Label]] | tuple[()] = tracked
         self.texts: list[tuple[str, Label]] | tuple[()] = texts
         self.digits: list[tuple[str, Label]] | tuple[()] = digits
@@ -177,7 +196,7 @@ class Observation:
     def like(self, call_id: str) -> Observation:
         """An observation of the same result by another call: the parts shared, derived forms computed once."""
         out = Observation(call_id, self.tool, self.label, self.tracked, self.texts, self.trusted_parts,
-                          self.untrusted, self.keys, self.text, self.digits)
+                          self.untrusted, self.keys, self.text, self.digits, self.read)
         out._like = self._like or self
         return out
 

@@ -652,7 +652,7 @@ def _named(origin: tuple[str, ...]) -> tuple[str, ...]:
     approvals and the audit)."""
     out: dict[str, None] = {}
     for s in origin:
-        prefix = "derived-from:" if s.startswith("derived-from:") else ""
+        prefix = next((p for p in ("derived-from:", "read:") if s.startswith(p)), "")
         rest = s[len(prefix):]
         if ":" in rest and not rest.startswith(_NOT_RECORDS):
             rest = rest.split(":", 1)[0] + " records"

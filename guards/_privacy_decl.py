@@ -256,6 +256,12 @@ class PrivacyPolicy:
             untrusted (e.g. "email:from:landlord@rent.co"); empty by default.
         on_violation: "deny" refuses a forbidden flow; "ask" escalates it to the user (declassification).
         undeclared_output: label of outputs of tools without a `Source`: "untrusted" (the default) or "trusted".
+        context_taint: what the model has read that taints every argument it then writes, but for the
+            user's own words and whole values a trusted tool gave: "untrusted" content (the default:
+            such an argument loses the user's authority), or "private" content too: it also carries
+            the readers of every private value the model read in clear (not behind a handle), so
+            nothing it read reaches anyone who may not read it, paraphrased, encoded or computed
+            (at the price of the tasks that send others what was read: see the README).
     """
 
     user: frozenset[str] = frozenset({"user"})
@@ -263,16 +269,22 @@ class PrivacyPolicy:
     trusted_sources: tuple[str, ...] = ()
     on_violation: Literal["deny", "ask"] = "deny"
     undeclared_output: Literal["untrusted", "trusted"] = "untrusted"
+    context_taint: Literal["untrusted", "private"] = "untrusted"
+
+    def __post_init__(self) -> None:
+        if self.context_taint not in ("untrusted", "private"):
+            raise ValueError(f"context_taint must be 'untrusted' or 'private', not {self.context_taint!r}")
 
     @classmethod
     def of(cls, user: str | Collection[str] = (), *, grants: Mapping[str, Collection[str]] | None = None,
            trusted_sources: Collection[str] = (), on_violation: Literal["deny", "ask"] = "deny",
-           undeclared_output: Literal["untrusted", "trusted"] = "untrusted") -> PrivacyPolicy:
+           undeclared_output: Literal["untrusted", "trusted"] = "untrusted",
+           context_taint: Literal["untrusted", "private"] = "untrusted") -> PrivacyPolicy:
         """Build a policy from plain strings and lists."""
         return cls(user=principals(user) | {"user"},
                    grants={k.strip().lower(): tuple(v) for k, v in (grants or {}).items()},
                    trusted_sources=tuple(trusted_sources), on_violation=on_violation,
-                   undeclared_output=undeclared_output)
+                   undeclared_output=undeclared_output, context_taint=context_taint)
 
     @cached_property
     def addresses(self) -> frozenset[str]:

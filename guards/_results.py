@@ -14,7 +14,7 @@ from vfa._jsontext import json_text
 from ._forms import MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _norm, _norm_of, _text, _track_forms, _word_norms
 from ._handles import HANDLE_RE, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
-from ._observation import _NO_KEYS, Observation, _join, _join_many, _readable_by, _taint_of, _tainted
+from ._observation import _NO_KEYS, Observation, _join, _join_many, _read, _readable_by, _taint_of, _tainted
 from ._privacy_decl import Source, recipients_of
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
@@ -132,6 +132,8 @@ class _Results:
             obs._words, obs._trusted_text = frozenset(), ""
             return obs
         obs.label = _join(obs.label, lbl)
+        if self.reads_taint:  # shown in clear: the model read what it was computed from
+            _read(obs, lbl)
         try:
             value = json.loads(obs.text) if not isinstance(result, str) else obs.text
         except ValueError:

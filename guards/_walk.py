@@ -13,7 +13,7 @@ from vfa import PUBLIC, Label
 
 from ._forms import _all_strings, _text
 from ._handles import HANDLE_RE
-from ._observation import _NO_KEYS, Observation, _join, _join_many
+from ._observation import _NO_KEYS, Observation, _join, _join_many, _read
 from ._privacy_decl import Source
 
 if TYPE_CHECKING:
@@ -250,6 +250,8 @@ class _Walk:
             ctx = self.ctx
             return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, lbl,
                                         f"{ctx.tool}#{self.call_id}:{path}")
+        if self.flow.reads_taint:  # shown in clear: the model read it
+            _read(self.obs, e[1])
         return v
 
     def under(self, v: Any, e: tuple[Any, ...], path: str, record: _Record | None) -> Any:
@@ -281,6 +283,8 @@ class _Walk:
         if e[3]:
             for text in _all_strings(v):
                 self.flow._track(text, lbl, self.obs)
+            if self.flow.reads_taint:  # a private record or list shown in clear: the model read all of it
+                _read(self.obs, lbl)
         return shown
 
     def walk(self, v: Any, path: str, record: _Record | None, e: tuple[Any, ...]) -> Any:
@@ -357,6 +361,8 @@ class _Walk:
             for k in keys:
                 if k.__class__ is str:
                     track(k, opaque, obs)
+            if self.flow.reads_taint:  # shown in clear: the model read them
+                _read(obs, opaque)
         plan = self.plan_of(keys, record)
         parts, taints = self.parts, self.taints
         if not (self.handles and plan.handled):
@@ -379,6 +385,9 @@ class _Walk:
                     track, obs, entries = self.flow._track, self.obs, plan.entries
                     for i in plan.private:
                         track(values[i], entries[i][1], obs)
+                    if self.flow.reads_taint:  # shown in clear: the model read them
+                        for i in plan.private:
+                            _read(obs, entries[i][1])
                 return node  # shown as it is: nothing in it changes
         paths = self.paths
         out = {}

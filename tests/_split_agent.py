@@ -14,13 +14,14 @@ NOTE = "Locker code 4417-2093-8861, keep it safe."
 
 
 def build(calls, *, note: str = NOTE, flow: PrivacyFlow | None = None, journal=None, checkpointer=None,
-          thread: str = "t1", fail_send: bool = False, prompt: str = "go", read: bool = True):
-    """Run: read_note, then `calls` (a step may be a list: parallel calls). Returns (sent, posts, denials, flow)."""
+          thread: str = "t1", fail_send: bool = False, prompt: str = "go", read: bool = True, handled: bool = False):
+    """Run: read_note (its content shown in clear, or as a handle when `handled`), then `calls` (a step may
+    be a list: parallel calls). Returns (sent, posts, denials, flow)."""
     sent: list[dict] = []
     posts: list[str] = []
 
     @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
+    @privacy_source(private=["content"], handle=handled, kind="file", key="path")
     def read_note(path: str) -> dict:
         """Read a note."""
         return {"path": path, "content": note}

@@ -23,9 +23,13 @@ def test_quick_privacy_benchmark(tmp_path, capsys):
     assert figures["utility_reading_unguarded"] == 1.0 and figures["utility_reading_guarded"] == 0.0
     assert figures["utility_all_guarded"] < figures["utility_guarded"]
     assert isinstance(figures["privacy_alone_overhead_ratio"], float)
+    # the strict context (context_taint="private"): no attack, held-out attack or probe succeeds, for some utility
+    assert figures["asr_strict"] == 0.0 and figures["asr_held_out_strict"] == 0.0 and figures["probe_asr_strict"] == 0.0
+    assert 0.5 < figures["utility_strict"] <= figures["utility_guarded"]
     out = capsys.readouterr().out
     assert "attack success rate" in out and "journal and checkpoints in SQLite files" in out
     assert "held-out attack success rate" in out and "the privacy guard alone" in out
+    assert "strict context" in out
 
 
 def test_profile_hooks_replays_and_times_the_hooks_in_the_loop(capsys):

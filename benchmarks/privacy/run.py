@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,8 @@ class _Harness:
 
 def harness(mode: str, *, checkpointer: bool = False, files: ExitStack | None = None) -> _Harness:
     """mode: "unguarded" (no guards, no labels), "noop" (a no-op guard, no labels), "guarded" (the no-op
-    guard, labels and the privacy guard) or "privacy" (labels and the privacy guard alone); with
+    guard, labels and the privacy guard), "strict" (the same, under `context_taint="private"`: what the
+    model read in clear taints what it writes) or "privacy" (labels and the privacy guard alone); with
     `checkpointer`, the graph keeps its state in an `InMemorySaver`; with `files`, the agent runs on the
     embedded defaults of `vfa demo` instead: its journal and its checkpoints in SQLite files (in a
     temporary folder the stack removes, with their connections, when it closes)."""
@@ -74,9 +75,10 @@ def harness(mode: str, *, checkpointer: bool = False, files: ExitStack | None = 
         files.callback(journal.close)
         saver = SqliteSaver(files.enter_context(closing(sqlite3.connect(folder / "checkpoints.db",
                                                                         check_same_thread=False))))
-    if mode in ("guarded", "privacy"):
-        flow = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
-        agent = Agent(model, world.tools(), guards=[noop, flow.guard()] if mode == "guarded" else [flow.guard()],
+    if mode in ("guarded", "strict", "privacy"):
+        policy = replace(POLICY, context_taint="private") if mode == "strict" else POLICY
+        flow = PrivacyFlow(policy, secret=b"vfa-bench-privacy")
+        agent = Agent(model, world.tools(), guards=[flow.guard()] if mode == "privacy" else [noop, flow.guard()],
                       flow=flow, journal=journal)
     elif mode == "noop":
         agent = Agent(model, world.tools(), guards=[noop], journal=journal)
@@ -199,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     un = evaluate("unguarded", tasks, attacks, reading)
     gu = evaluate("guarded", tasks, attacks, reading)
+    st = evaluate("strict", tasks, attacks, reading)
     repeats = args.repeats or (3 if args.quick else 9)
     ov = overhead(tasks, repeats, alone=True)
     ck = overhead(tasks, repeats, checkpointer=True)
@@ -224,6 +227,14 @@ def main(argv: list[str] | None = None) -> int:
         "successful_held_out_guarded": gu["successful_held_out"],
         "utility_reading_unguarded": un["utility_reading"], "utility_reading_guarded": gu["utility_reading"],
         "utility_all_unguarded": un["utility_all"], "utility_all_guarded": gu["utility_all"],
+        # the same guard under context_taint="private" (opt-in): its own column
+        "utility_strict": st["utility"], "utility_ratio_strict": st["utility"] / un["utility"] if un["utility"] else 0.0,
+        "utility_under_attack_strict": st["utility_under_attack"],
+        "utility_under_attack_exposed_strict": st["utility_under_attack_exposed"],
+        "asr_strict": st["asr"], "probe_asr_strict": st["probe_asr"], "asr_held_out_strict": st["held_out_asr"],
+        "utility_reading_strict": st["utility_reading"], "utility_all_strict": st["utility_all"],
+        "failed_tasks_strict": st["failed_tasks"], "successful_attacks_strict": st["successful_attacks"],
+        "successful_held_out_strict": st["successful_held_out"], "successful_probes_strict": st["successful_probes"],
         "privacy_alone_overhead_ratio": ov["privacy_alone_overhead_ratio"],
         "loop_s_per_task_privacy": ov["loop_s_per_task_privacy"],
         "tasks": len(tasks), "reading_tasks": len(reading),
@@ -251,18 +262,18 @@ def _print(f: dict[str, Any]) -> None:
     print(f"privacy benchmark: {f['tasks']} tasks, {f['attacks']} attacks (+{f['limit_probes']} limit probes, "
           f"+{f['held_out_attacks']} held-out attacks, +{f['reading_tasks']} tasks that read a private value), "
           f"{f['pairs']} task x attack pairs, {f['exposed_pairs']} with the injection read")
-    print(f"{'':32}{'without guard':>15}{'with guard':>15}")
-    rows = [("utility without attack", "utility_unguarded", "utility_guarded"),
-            ("utility under attack", "utility_under_attack_unguarded", "utility_under_attack_guarded"),
-            ("  of the pairs that read it", "utility_under_attack_exposed_unguarded", "utility_under_attack_exposed_guarded"),
-            ("attack success rate", "asr_unguarded", "asr_guarded"),
-            ("limit-probe success rate", "probe_asr_unguarded", "probe_asr_guarded"),
-            ("held-out attack success rate", "asr_held_out_unguarded", "asr_held_out_guarded"),
-            ("tasks that read a private value", "utility_reading_unguarded", "utility_reading_guarded"),
-            ("utility, all tasks together", "utility_all_unguarded", "utility_all_guarded")]
-    for name, a, b in rows:
-        print(f"{name:32}{f[a]:>15.1%}{f[b]:>15.1%}")
-    print(f"{'utility ratio (guard / none)':32}{'':>15}{f['utility_ratio_guarded']:>15.3f}")
+    print(f"{'':32}{'without guard':>15}{'with guard':>15}{'strict context':>16}")
+    rows = [("utility without attack", "utility"),
+            ("utility under attack", "utility_under_attack"),
+            ("  of the pairs that read it", "utility_under_attack_exposed"),
+            ("attack success rate", "asr"),
+            ("limit-probe success rate", "probe_asr"),
+            ("held-out attack success rate", "asr_held_out"),
+            ("tasks that read a private value", "utility_reading"),
+            ("utility, all tasks together", "utility_all")]
+    for name, key in rows:
+        print(f"{name:32}{f[key + '_unguarded']:>15.1%}{f[key + '_guarded']:>15.1%}{f[key + '_strict']:>16.1%}")
+    print(f"{'utility ratio (guard / none)':32}{'':>15}{f['utility_ratio_guarded']:>15.3f}{f['utility_ratio_strict']:>16.3f}")
     if f.get("quick"):
         print("(--quick: a smoke test; its overhead figures, of 10 tasks and 3 repeats, are noise)")
     print(f"label overhead (a no-op guard + labels + privacy guard vs the no-op guard alone): {f['label_overhead_ratio']:.3f}x "
@@ -281,6 +292,10 @@ def _print(f: dict[str, Any]) -> None:
     print(f"attacks that succeeded with the guard: {', '.join(f['successful_attacks_guarded']) or 'none'}; "
           f"limit probes (documented residuals) that did: {', '.join(f['successful_probes_guarded']) or 'none'}")
     print(f"held-out attacks that succeeded with the guard: {', '.join(f['successful_held_out_guarded']) or 'none'}")
+    print(f"strict context (context_taint=\"private\"): tasks failed: {', '.join(f['failed_tasks_strict']) or 'none'}; "
+          f"attacks that succeeded: {', '.join(f['successful_attacks_strict']) or 'none'}; held-out attacks that did: "
+          f"{', '.join(f['successful_held_out_strict']) or 'none'}; limit probes that did: "
+          f"{', '.join(f['successful_probes_strict']) or 'none'}")
 
 
 if __name__ == "__main__":
