@@ -1,7 +1,7 @@
 """The privacy flow: labels every tool output, hides private values behind handles, labels every argument.
 
 `PrivacyFlow` implements the kernel's `vfa.Flow` hooks. Provenance never depends on the model's honesty;
-three mechanisms combine, each closing what the one before leaves open:
+three mechanisms combine, each closing what the one before leaves open, and a fourth may be added:
 
 1. Handles (`observe`/`resolve`). Private fields a tool declares are shown to the model as handles and
    swapped back only at commit time, after the guard allowed the flow. The model never reads the value,
@@ -42,6 +42,11 @@ three mechanisms combine, each closing what the one before leaves open:
    that an email also mentions): the user's authority stands behind it. So this cannot see an
    injection that only recombines values the user or a trusted tool supplied (pay a known payee an
    amount the user named).
+4. Context taint of what was read (opt-in: `PrivacyPolicy(context_taint="private")`). Every private
+   value the model was shown in clear (`Observation.read`) taints every argument it writes after with
+   that value's readers, but the user's own words, whole trusted values and blanks, as 3 exempts
+   them: a paraphrase, an encoding or a value computed from what it read reaches only those who may
+   read all of it (what 2 misses), and so does all else it writes on the thread (the utility cost).
 
 An e-mail address or IBAN tracked inside a private text may go to its owner: writing to someone, or
 paying into their account, discloses their own identifier to them and nothing else (the rest of the
