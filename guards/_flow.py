@@ -411,13 +411,17 @@ class PrivacyFlow(_Threads, _Results):
         leaf_label = self._leaf_label
         out: dict[str, Label] = {}
         stray = None
+        # arguments validation filled in from the tool's defaults: the model wrote none of what they hold
+        unwritten = args.keys() - raw.keys() if idx.read is not None and isinstance(raw, Mapping) else ()
         if raw is not None:
             raw = raw if isinstance(raw, Mapping) else {}
             held = [v for k, v in raw.items() if k not in args]
             if held:  # written under a name no argument has (an alias): what it holds may be in any of them
                 stray = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for v in held for leaf in _leaves(v)])
         for name, value in args.items():
-            if value.__class__ is str:  # one leaf: its label
+            if unwritten and name in unwritten:
+                out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers, False) for leaf in _leaves(value)])
+            elif value.__class__ is str:  # one leaf: its label
                 out[name] = leaf_label(value, thread_id, idx, users, user_numbers)
             else:
                 out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for leaf in _leaves(value)])
@@ -486,8 +490,12 @@ class PrivacyFlow(_Threads, _Results):
                     indexes[thread_id] = (ids, idx)
         return idx
 
-    def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_numbers: frozenset[str]) -> Label:
+    def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_numbers: frozenset[str],
+                    written: bool = True) -> Label:
+        """A leaf's label; `written`: the model wrote its argument (not a default validation filled in)."""
         text = _text(leaf)
+        # what the model read in clear (`context_taint="private"`): an argument it left out, or None, holds none of it
+        read = idx.read if written and leaf is not None else None
         out = held = PUBLIC  # the labels of the text around the handles, and of the handles in it
         if "«" in text:
             for m in HANDLE_RE.finditer(text):
@@ -497,8 +505,9 @@ class PrivacyFlow(_Threads, _Results):
             rest = HANDLE_RE.sub(" ", text)
         else:
             rest = text
-        if rest is not text and not rest.strip():
-            return held  # nothing but handles
+        if rest is not text and not rest.strip():  # nothing but handles
+            # more than one, or spaced: how they are repeated, ordered and spaced is the model's writing
+            return held if read is None or HANDLE_RE.fullmatch(text) else _join(held, read)
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
         if n and idx.tracked:
             tracked = idx.tracked
@@ -519,18 +528,24 @@ class PrivacyFlow(_Threads, _Results):
         else:  # a text with no letter or digit is no token of anything (a "-" the user typed grounds no password)
             said = " ".join(rest.split()) if n else ""
             in_user = bool(said) and (f" {said} " in users or (" " in said and _grouped_in(said, users)))
+        # under the strict context, the user's words and a trusted value are exempt as written only: white
+        # space (its runs, their characters) and case are the model's to choose, a channel for what it read
+        plain = read is None or text == " ".join(text.split())
         # what vouches for the words around handles never vouches for the handles: each keeps its label
-        if in_user or text.strip().lower() in self.policy.addresses:  # the user's own address is the user's word
-            return _join(_vouched(_join(out, USER)), held)
-        read = idx.read
+        if (in_user and plain) or (text.strip().lower() if read is None else text) in self.policy.addresses:
+            return _join(_vouched(_join(out, USER)), held)  # the user's own address is the user's word too
         if idx.taint is not None or not out.trusted or read is not None:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
             form = _value_form(rest)  # empty (blank, or nothing but punctuation): the form of no value
             if (form and form in trusted) or (number and (key in trusted or NUMBER_MARK + key in trusted)):
-                return _join(_vouched(out), held)  # a trusted tool gave this very value: untrusted text also holding it adds no authority
-            if idx.taint is not None:
+                # a trusted tool gave this very value: untrusted text also holding it adds no authority;
+                # nor does it carry what the model read, unless it is a private value read in clear
+                out = _vouched(out)
+                if read is None or (plain and not _among(idx.read_words, form, number, key)):
+                    return _join(out, held)
+            elif idx.taint is not None:
                 out = _join(out, idx.taint)
-            if read is not None and (number or rest.strip()):  # written after reading private values in clear: it may carry them (a blank, nothing)
+            if read is not None and text not in ("", " "):  # written after reading private values in clear: it may carry them
                 out = _join(out, read)
         return _join(out, held)
 
@@ -676,6 +691,11 @@ DISCLOSURES = 32
 recipient than this, or with more calls between its pieces, is not found (a documented residual)."""
 
 _WORD = re.compile(r"\w+")
+
+
+def _among(words: frozenset[str], form: str, number: bool, key: str) -> bool:
+    """Whether a value (its form; a number's `_num` key too) is among `words`, as `_leaf_label` grounds it."""
+    return bool(words) and ((bool(form) and form in words) or (number and (key in words or NUMBER_MARK + key in words)))
 
 
 def _words_of(value: Any, out: set[str], depth: int = 0) -> set[str]:

@@ -149,7 +149,7 @@ class _Index:
     is in one observation's text.
     """
 
-    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "read", "_text", "_words", "_shingles", "_follows",
+    __slots__ = ("obs", "tracked", "texts", "keys", "taint", "digits", "read", "_text", "_words", "_read_words", "_shingles", "_follows",
                  "_joined",
                  "_needles", "_cuts", "_across")
 
@@ -166,6 +166,7 @@ class _Index:
         self.digits: dict[str, Label] = digits if digits is not None else {}
         self._text: str | None = None
         self._words: frozenset[str] | None = None
+        self._read_words: frozenset[str] | None = None
         self._shingles: dict[str, Label] | None = None
         self._follows: dict[str, frozenset[str]] | None = None
         self._joined: str | None = None
@@ -260,6 +261,8 @@ class _Index:
             out._text = "|".join((self._text, *(o.trusted_text for o in more))) if self.obs else None
         if self._words is not None:
             out._words = self._words.union(*(o.trusted_words for o in more))
+        if self._read_words is not None:
+            out._read_words = self._read_words.union(*(o.read_words for o in more))
         for kind, needles in list(self._needles.items()):  # a merge joins labels in place: new keys come last
             out._needles[kind] = needles.extended([*itertools.islice(getattr(out, kind), len(needles), None)])
         if self._follows is not None:
@@ -306,6 +309,13 @@ class _Index:
         if self._words is None:
             self._words = frozenset().union(*(o.trusted_words for o in self.obs))
         return self._words
+
+    @property
+    def read_words(self) -> frozenset[str]:
+        """The private values the model read in clear, whole (`Observation.read_words`)."""
+        if self._read_words is None:
+            self._read_words = frozenset().union(*(o.read_words for o in self.obs))
+        return self._read_words
 
 
 _EMPTY_INDEX = _Index()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from vfa import PUBLIC, Label
@@ -43,16 +43,36 @@ _READ: dict[int, tuple[Label, Label]] = {}
 """Read labels (`_read`) by the identity of the label they were made from; each entry keeps it alive."""
 
 
-def _read(obs: Observation, lbl: Label) -> None:
-    """Note on `obs` that the model read a value of label `lbl` in clear (`context_taint="private"`): its
-    readers, with its sources marked "read:" (a denial then says the model read it, not that the
-    argument holds it), and trusted (trust is the untrusted taint's concern)."""
+def _read(obs: Observation, lbl: Label, values: Sequence[Any] = ()) -> None:
+    """Note on `obs` that the model read `values`, of label `lbl`, in clear (`context_taint="private"`):
+    their readers, with their sources marked "read:" (a denial then says the model read them, not that
+    the argument holds them), and trusted (trust is the untrusted taint's concern); the values kept, so
+    that none grounds an argument as a trusted value would (`Observation.read_words`)."""
     hit = _READ.get(id(lbl))
     if hit is None or hit[0] is not lbl:
         if len(_READ) >= 4096:
             _READ.clear()
         hit = _READ[id(lbl)] = (lbl, Label(readers=lbl.readers, sources=frozenset(f"read:{s}" for s in lbl.sources)))
     obs.read = hit[1] if obs.read is None else _join(obs.read, hit[1])
+    if values:
+        if obs.read_parts.__class__ is not list:
+            obs.read_parts = []
+        obs.read_parts.extend(values)
+
+
+def _read_inputs(obs: Observation, inputs: Iterable[Label]) -> Observation:
+    """`obs`, or a copy of it (it may be shared), of a result computed from arguments that carry what the
+    model read (`context_taint="private"`): it carries that too, and grounds nothing (a tool that echoes
+    or encodes what it was given would otherwise hand it back as a trusted value)."""
+    read = [lbl for lbl in inputs if any(s.startswith("read:") for s in lbl.sources)]
+    if not read:
+        return obs
+    out = obs.like(obs.call_id)
+    for lbl in read:
+        got = Label(readers=lbl.readers, sources=frozenset(s for s in lbl.sources if s.startswith("read:")))
+        out.read = got if out.read is None else _join(out.read, got)
+    out.trusted_parts, out._words, out._trusted_text = (), frozenset(), ""
+    return out
 
 
 _VOUCHED: dict[int, tuple[Label, Label]] = {}
@@ -166,6 +186,7 @@ class Observation:
         untrusted: the label of the untrusted content it held, if any (trusted=False).
         read: the label of the private content it showed the model in clear (not behind a handle), if
             any, its sources marked "read:"; kept only under `context_taint="private"`.
+        read_parts: that content, leaf by leaf (`read_words` gives their forms).
         keys: (kind, key) of each record it showed -> the record's label, for sinks that refer to records.
         text: what the model saw.
 
@@ -174,13 +195,15 @@ class Observation:
     """
 
     __slots__ = ("call_id", "tool", "label", "tracked", "texts", "trusted_parts", "untrusted", "keys", "text",
-                 "digits", "read", "_words", "_trusted_text", "_shingles", "_like", "_maps")
+                 "digits", "read", "read_parts", "_words", "_read_words", "_trusted_text", "_shingles", "_like", "_maps")
 
     def __init__(self, call_id: str, tool: str, label: Label = PUBLIC, tracked: Any = (), texts: Any = (),
                  trusted_parts: Any = (), untrusted: Label | None = None, keys: Any = _NO_KEYS,
-                 text: str = "", digits: Any = (), read: Label | None = None) -> None:
+                 text: str = "", digits: Any = (), read: Label | None = None, read_parts: Any = ()) -> None:
         self.call_id, self.tool, self.label, self.untrusted, self.text = call_id, tool, label, untrusted, text
         self.read = read
+        self.read_parts: list[Any] | tuple[()] = read_parts
+        self._read_words: frozenset[str] | None = None
         self.tracked: list[tuple[str, Label]] | tuple[()] = tracked
         self.texts: list[tuple[str, Label]] | tuple[()] = texts
         self.digits: list[tuple[str, Label]] | tuple[()] = digits
@@ -196,7 +219,7 @@ class Observation:
     def like(self, call_id: str) -> Observation:
         """An observation of the same result by another call: the parts shared, derived forms computed once."""
         out = Observation(call_id, self.tool, self.label, self.tracked, self.texts, self.trusted_parts,
-                          self.untrusted, self.keys, self.text, self.digits, self.read)
+                          self.untrusted, self.keys, self.text, self.digits, self.read, self.read_parts)
         out._like = self._like or self
         return out
 
@@ -236,19 +259,32 @@ class Observation:
         if self._words is None and self._like is not None:
             self._words = self._like.trusted_words
         if self._words is None:
-            out: set[str] = set()
-            for t in self.trusted_parts:
-                text = t if t.__class__ is str else _text(t)
-                out.add(_value_form(text))
-                if isinstance(t, (int, float)) and not isinstance(t, bool):
-                    out.add(_num(text))
-                elif t.__class__ is str and len(text.split()) == 1:
-                    # an amount written as text ("1,200.00") grounds that number, for numbers only (the text
-                    # "1200" is grounded by its own form): marked by a space, which no value form holds
-                    out.update(NUMBER_MARK + n for n in _amount_forms(text))
-            out.discard("")
-            self._words = frozenset(out)
+            self._words = _words_of(self.trusted_parts)
         return self._words
+
+    @property
+    def read_words(self) -> frozenset[str]:
+        """The private values it showed the model in clear, whole, in the forms of `trusted_words`: a
+        value the model read grounds no argument as a trusted value would (`context_taint="private"`)."""
+        if self._read_words is None:
+            self._read_words = _words_of(self.read_parts) if self.read_parts else frozenset()
+        return self._read_words
+
+
+def _words_of(parts: Iterable[Any]) -> frozenset[str]:
+    """Leaves, whole: each normalised (and a number also in its `_num` form; see `trusted_words`)."""
+    out: set[str] = set()
+    for t in parts:
+        text = t if t.__class__ is str else _text(t)
+        out.add(_value_form(text))
+        if isinstance(t, (int, float)) and not isinstance(t, bool):
+            out.add(_num(text))
+        elif t.__class__ is str and len(text.split()) == 1:
+            # an amount written as text ("1,200.00") grounds that number, for numbers only (the text
+            # "1200" is grounded by its own form): marked by a space, which no value form holds
+            out.update(NUMBER_MARK + n for n in _amount_forms(text))
+    out.discard("")
+    return frozenset(out)
 
 
 def _shingles_of(texts: Iterable[tuple[str, Label]], into: dict[str, Label] | None = None) -> dict[str, Label]:

@@ -493,8 +493,10 @@ _ANSWERS = frozenset({"escalated", "approved", "edited", "rejected", LATE_ANSWER
 """Journal kinds of a question and its answers."""
 _KIND_OF = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 
-_BLIND = ("unrelated-step", "unobserved-result:", "lost-handle:", "forged-handle:")
-"""Sources of labels given for want of knowing what a value is (fail closed): no approval covers them."""
+_BLIND = ("unrelated-step", "unobserved-result:", "lost-handle:", "forged-handle:", "read:")
+"""Sources of labels given for want of knowing what a value is (fail closed): no approval covers them.
+What the model read ("read:", `context_taint="private"`) is one: any later text may carry any of it,
+so an approval of one text says nothing of the next."""
 
 
 def _blind(v: FlowViolation) -> bool:

@@ -14,7 +14,7 @@ from vfa._jsontext import json_text
 from ._forms import MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _norm, _norm_of, _text, _track_forms, _word_norms
 from ._handles import HANDLE_RE, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
-from ._observation import _NO_KEYS, Observation, _join, _join_many, _read, _readable_by, _taint_of, _tainted
+from ._observation import _NO_KEYS, Observation, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
 from ._privacy_decl import Source, recipients_of
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
@@ -81,15 +81,20 @@ class _Results:
         private to their readers, and tracked.
         """
         computed = bool(secrets)
+        inputs = inputs if isinstance(inputs, (list, tuple)) else tuple(inputs)
         if not secrets and self.store.has_thread(thread_id):
             # it shows a value the model may only see as a handle (the world held it): all of it is
             # hidden, not the value alone, or a list of guesses would come back with the right one marked
             secrets = self._shown_secrets(thread_id, result)
         if secrets:
             obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
+            # hidden, it is out of value tracking's reach: it carries the readers of every argument it
+            # was computed from, not only of the handles (a text written beside one would go where it may)
+            secrets = [*secrets, *(lbl for lbl in inputs if lbl.readers is not None)]
             return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
                                                            hide=self.handles, computed=computed))
-        return self._remember(thread_id, call_id, self._observation(thread_id, call_id, tool, decl, result, inputs))
+        obs = self._observation(thread_id, call_id, tool, decl, result, inputs)
+        return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
 
     def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
                  hide: bool, computed: bool = True) -> Observation:
@@ -132,12 +137,12 @@ class _Results:
             obs._words, obs._trusted_text = frozenset(), ""
             return obs
         obs.label = _join(obs.label, lbl)
-        if self.reads_taint:  # shown in clear: the model read what it was computed from
-            _read(obs, lbl)
         try:
             value = json.loads(obs.text) if not isinstance(result, str) else obs.text
         except ValueError:
             value = obs.text
+        if self.reads_taint:  # shown in clear: the model read what it was computed from
+            _read(obs, lbl, list(_all_strings(value)))
         for text in _all_strings(value):  # keys too: a tool may key a record by what it computed
             rest = HANDLE_RE.sub(" ", text) if "«" in text else text  # a handle carries its own label
             if rest.strip():

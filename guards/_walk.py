@@ -251,7 +251,7 @@ class _Walk:
             return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, lbl,
                                         f"{ctx.tool}#{self.call_id}:{path}")
         if self.flow.reads_taint:  # shown in clear: the model read it
-            _read(self.obs, e[1])
+            _read(self.obs, e[1], (v,))
         return v
 
     def under(self, v: Any, e: tuple[Any, ...], path: str, record: _Record | None) -> Any:
@@ -284,7 +284,7 @@ class _Walk:
             for text in _all_strings(v):
                 self.flow._track(text, lbl, self.obs)
             if self.flow.reads_taint:  # a private record or list shown in clear: the model read all of it
-                _read(self.obs, lbl)
+                _read(self.obs, lbl, list(_all_strings(v)))
         return shown
 
     def walk(self, v: Any, path: str, record: _Record | None, e: tuple[Any, ...]) -> Any:
@@ -362,7 +362,7 @@ class _Walk:
                 if k.__class__ is str:
                     track(k, opaque, obs)
             if self.flow.reads_taint:  # shown in clear: the model read them
-                _read(obs, opaque)
+                _read(obs, opaque, [k for k in keys if k.__class__ is str])
         plan = self.plan_of(keys, record)
         parts, taints = self.parts, self.taints
         if not (self.handles and plan.handled):
@@ -387,7 +387,7 @@ class _Walk:
                         track(values[i], entries[i][1], obs)
                     if self.flow.reads_taint:  # shown in clear: the model read them
                         for i in plan.private:
-                            _read(obs, entries[i][1])
+                            _read(obs, entries[i][1], (values[i],))
                 return node  # shown as it is: nothing in it changes
         paths = self.paths
         out = {}

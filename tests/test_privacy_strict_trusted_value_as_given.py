@@ -10,6 +10,8 @@ code written as the lengths of the white-space runs around and inside it.
 Correct behaviour: a trusted value grounds an argument only as the tool gave it (white space as it
 was, or at most in the grouped forms an identifier is legitimately written in); an argument whose
 white space carries more than that is written by the model and carries the read taint.
+
+Fixed: under the strict context a trusted value is exempt only when single-spaced, as written (`_leaf_label`'s `plain`).
 """
 
 from __future__ import annotations

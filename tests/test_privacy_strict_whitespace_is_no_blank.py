@@ -8,6 +8,8 @@ runs separated by a tab) and sends it to Eve, who may not read the note: it goes
 
 Correct behaviour: only a blank that can carry (almost) nothing -- "" or one ordinary space -- is
 exempt; a longer white-space string, or one of unusual white-space characters, carries what was read.
+
+Fixed: only "" and one space are blanks (`_leaf_label`); any other white space carries the read taint.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ published, unlabelled. The same holds for a short private number.
 Correct behaviour: a private value the model read in clear never grounds an argument for someone who
 may not read it -- exemption (b) is for trusted values that are not private (or the grounded
 argument keeps the value's own label and the read taint).
+
+Fixed: a value read in clear is kept apart (`Observation.read_words`) and grounds nothing under the strict context, though it stays a trusted value for authority.
 """
 
 from __future__ import annotations

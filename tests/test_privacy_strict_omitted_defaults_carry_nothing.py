@@ -10,6 +10,8 @@ user asks to tell Bob "see you at noon", the model sends exactly that, and the p
 The integrity rule already knows an omitted argument needs nobody's authority (`_is_default`); the
 read taint should likewise skip arguments absent from what the model wrote (`raw_args`), or at least
 `None`, which carries nothing (as a blank does).
+
+Fixed: arguments absent from what the model wrote (`raw_args`), and None, carry no read taint (`_label_args`, `_leaf_label`).
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ read the note, goes through.
 The same hole was closed for untrusted inputs ("a tool that echoes what it was given would otherwise
 turn an injected value into a trusted one"); a read-tainted input needs the same: a result computed
 from it grounds nothing (or carries the inputs' read labels).
+
+Fixed: a result computed from arguments carrying "read:" sources carries them too and grounds nothing (`_read_inputs` in guards/_observation.py).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ that "another value of the same field (another card's number) asks again".
 Correct behaviour: a violation that the read taint contributes to (origins with "read:") names values
 the approval can only cover if the disclosed text is the one approved (e.g. a digest of the argument
 as written is among the values, or `_UNKNOWN` is), so the person is asked again.
+
+Fixed: a violation with "read:" origins is blind (`_BLIND` in guards/_privacy.py): no approval covers it, so the person is asked again for every such call.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ pattern that spells the code.
 
 Correct behaviour: a text of handles carries the read taint unless it is one handle alone (or
 handles joined by single spaces with no repetition): the arrangement is written by the model.
+
+Fixed: a text of handles is exempt only when it is exactly one handle (`_leaf_label`).
 """
 
 from __future__ import annotations

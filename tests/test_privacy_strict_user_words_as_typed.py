@@ -11,6 +11,8 @@ who may not read the note, receives it.
 Correct behaviour: the exemption holds for the user's words as written (white space as the user typed
 it, or at most normalised to single spaces that the argument also uses), and for the user's address
 as configured; a re-spaced or re-cased copy carries the read taint.
+
+Fixed: under the strict context the user's words are exempt only single-spaced, and the user's address only as configured (`_leaf_label`).
 """
 
 from __future__ import annotations

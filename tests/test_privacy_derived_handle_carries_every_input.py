@@ -12,6 +12,8 @@ to Eve: the code reaches Eve.
 
 Correct behaviour: a derived handle carries the labels of every argument the result was computed from
 (their readers and, under `context_taint="private"`, their read taint), not only the handles' labels.
+
+Fixed: a derived handle carries the readers of every argument it was computed from, not only of the handles among them (`_Results.record`), in both modes.
 """
 
 from __future__ import annotations
