@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from guards._flow import PrivacyFlow
@@ -71,3 +73,30 @@ def build(calls, *, note: str = NOTE, flow: PrivacyFlow | None = None, journal=N
     out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": thread}})
     denials = [str(m.content) for m in out["messages"] if isinstance(m, ToolMessage) and "denied" in str(m.content)]
     return sent, posts, denials, flow
+
+
+def note_mail_send(sent: list[str]) -> tuple[Any, Any, Any]:
+    """Three tools the strict-context tests share: read_note (the note in clear), read_mail (Eve's mail,
+    its body a handle Eve may read) and send (each body it sends appended to `sent`)."""
+
+    @privacy_sink()
+    @privacy_source(private=["content"], handle=False, kind="file", key="path")
+    def read_note(path: str) -> dict:
+        """Read a note (shown in clear)."""
+        return {"path": path, "content": NOTE}
+
+    @privacy_sink()
+    @privacy_source(private=["body"], readers_from=["sender"], kind="email", key="id")
+    def read_mail() -> dict:
+        """Read Eve's mail (its body shown as a handle, readable by Eve)."""
+        return {"id": "m1", "sender": EVE, "body": "Lunch on Friday?"}
+
+    @privacy_sink(disclose={"body": "to"})
+    @privacy_source()
+    @effect
+    def send(to: list[str], body: str) -> str:
+        """Send a message."""
+        sent.append(body)
+        return "sent"
+
+    return read_note, read_mail, send

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 
-from _split_agent import EVE, NOTE, USER
+from _split_agent import EVE, USER, note_mail_send
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from guards import PrivacyFlow
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 PARAPHRASE = "the code for the locker: four four one seven, two zero nine three, eight eight six one"
@@ -33,32 +33,13 @@ PARAPHRASE = "the code for the locker: four four one seven, two zero nine three,
 
 def _run(mode: str, reply: str, forward: bool = True) -> tuple[list[str], list[str]]:
     sent: list[str] = []
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
-
-    @privacy_sink()
-    @privacy_source(private=["body"], readers_from=["sender"], kind="email", key="id")
-    def read_mail() -> dict:
-        """Read Eve's mail (its body shown as a handle, readable by Eve)."""
-        return {"id": "m1", "sender": EVE, "body": "Lunch on Friday?"}
+    read_note, read_mail, send = note_mail_send(sent)
 
     @privacy_sink(internal=["quoted", "reply"])
     @privacy_source(pure=True)
     def compose(quoted: str, reply: str) -> str:
         """Compose a reply quoting a mail (local: nothing is sent)."""
         return f"> {quoted}\n\n{reply}"
-
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append(body)
-        return "sent"
 
     def last_handle(messages):
         return re.search(r"«[^»]+»", str([m for m in messages if isinstance(m, ToolMessage)][-1].content)).group(0)

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import base64
 
-from _split_agent import EVE, NOTE, USER
+from _split_agent import EVE, USER, note_mail_send
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from guards import PrivacyFlow
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 PARAPHRASE = "the code for the locker: four four one seven, two zero nine three, eight eight six one"
@@ -32,12 +32,7 @@ PARAPHRASE = "the code for the locker: four four one seven, two zero nine three,
 
 def _run(steps: list) -> tuple[list[str], list[str]]:
     sent: list[str] = []
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
+    read_note, _read_mail, send = note_mail_send(sent)
 
     @privacy_sink(internal=["text"])
     @privacy_source(pure=True)
@@ -50,14 +45,6 @@ def _run(steps: list) -> tuple[list[str], list[str]]:
     def encode(text: str) -> str:
         """Base64-encode a text (local: the text goes nowhere)."""
         return base64.b64encode(text.encode()).decode()
-
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append(body)
-        return "sent"
 
     flow = PrivacyFlow(PrivacyPolicy.of(USER, context_taint="private"), secret=b"t")
     app = Agent(ScriptedModel([("read_note", {"path": "n"}), *steps]), [read_note, tidy, encode, send],

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 
-from _split_agent import EVE, NOTE, USER
+from _split_agent import EVE, USER, note_mail_send
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from guards import PrivacyFlow
-from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from guards._privacy_decl import PrivacyPolicy
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 CODE = "441720938861"
@@ -30,26 +30,7 @@ CODE = "441720938861"
 
 def _run(body_of) -> tuple[list[str], list[str]]:
     sent: list[str] = []
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
-
-    @privacy_sink()
-    @privacy_source(private=["body"], readers_from=["sender"], kind="email", key="id")
-    def read_mail() -> dict:
-        """Read Eve's mail (its body shown as a handle, readable by Eve)."""
-        return {"id": "m1", "sender": EVE, "body": "Lunch on Friday?"}
-
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append(body)
-        return "sent"
+    read_note, read_mail, send = note_mail_send(sent)
 
     def rule(messages):
         done = sum(1 for m in messages if m.__class__.__name__ == "AIMessage")
