@@ -259,7 +259,7 @@ class Observation:
         if self._words is None and self._like is not None:
             self._words = self._like.trusted_words
         if self._words is None:
-            self._words = _words_of(self.trusted_parts)
+            self._words = _whole_forms(self.trusted_parts)
         return self._words
 
     @property
@@ -267,11 +267,11 @@ class Observation:
         """The private values it showed the model in clear, whole, in the forms of `trusted_words`: a
         value the model read grounds no argument as a trusted value would (`context_taint="private"`)."""
         if self._read_words is None:
-            self._read_words = _words_of(self.read_parts) if self.read_parts else frozenset()
+            self._read_words = _whole_forms(self.read_parts) if self.read_parts else frozenset()
         return self._read_words
 
 
-def _words_of(parts: Iterable[Any]) -> frozenset[str]:
+def _whole_forms(parts: Iterable[Any]) -> frozenset[str]:
     """Leaves, whole: each normalised (and a number also in its `_num` form; see `trusted_words`)."""
     out: set[str] = set()
     for t in parts:
