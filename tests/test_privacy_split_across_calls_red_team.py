@@ -5,14 +5,13 @@ from __future__ import annotations
 import random
 import time
 
-from _split_agent import BOB, EVE, NOTE, USER, build
+from _split_agent import BOB, EVE, USER, build, note_mail_send
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from guards import APPROVE_FOR_RECIPIENT, PrivacyFlow, PrivacyPolicy
-from guards._privacy_decl import privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
+from vfa import Agent, EffectJournal
 from vfa.testing import ScriptedModel
 
 WORDS = "the quarterly plan moves the whole north team to the harbour office in early spring".split()
@@ -118,21 +117,7 @@ def test_ordinary_mails_after_an_approved_disclosure_are_not_asked_again():
     the code whole, is joined with it and the values were taken from the current call only (none:
     unknown, which no approval covers). The values now read the earlier ends too."""
     sent: list[str] = []
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note."""
-        return {"path": path, "content": NOTE}
-
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append(body)
-        return "sent"
-
+    read_note, _read_mail, send = note_mail_send(sent)
     script = [("read_note", {"path": "n"}), ("send", {"to": [BOB], "body": "the code is 4417-2093-8861"}),
               ("send", {"to": [BOB], "body": "see you at 7"}), ("send", {"to": [BOB], "body": "bring chairs"})]
 
