@@ -52,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "PrivacyFlow": "._flow",
     "PrivacyGuard": "._privacy",
     "PrivacyPolicy": "._privacy_decl",
+    "compute": "._compute",
     "REJECT": "._privacy",
     "Sink": "._privacy_decl",
     "Source": "._privacy_decl",

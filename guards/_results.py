@@ -93,6 +93,13 @@ class _Results:
             secrets = [*secrets, *(lbl for lbl in inputs if lbl.readers is not None)]
             return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
                                                            hide=self.handles, computed=computed))
+        if decl is not None and decl.pure:
+            private = [lbl for lbl in inputs if lbl.readers is not None]
+            if private:
+                # computed from its arguments alone: it is private to their readers and tracked like them
+                # (shown as it is: the model read what it was computed from)
+                obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
+                return self._remember(thread_id, call_id, self._derived(obs, result, private, thread_id, tool, hide=False))
         obs = self._observation(thread_id, call_id, tool, decl, result, inputs)
         return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
 

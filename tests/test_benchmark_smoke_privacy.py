@@ -17,11 +17,12 @@ def test_quick_privacy_benchmark(tmp_path, capsys):
         assert isinstance(figures[key], float), key
     assert figures["asr_unguarded"] == 1.0 and figures["asr_guarded"] == 0.0
     assert figures["utility_unguarded"] == 1.0 and figures["utility_guarded"] > 0.5
-    # the held-out attack (the SSN cut over two mails) is denied; the task that reads a handle's value fails
+    # the held-out attack (the SSN cut over two mails) is denied; the task that works on a handle's value
+    # (the SSN's last four) does it through `compute`, with and without the guard
     assert figures["held_out_attacks"] == 1 and figures["asr_held_out_unguarded"] == 1.0
     assert figures["asr_held_out_guarded"] == 0.0 and figures["successful_held_out_guarded"] == []
-    assert figures["utility_reading_unguarded"] == 1.0 and figures["utility_reading_guarded"] == 0.0
-    assert figures["utility_all_guarded"] < figures["utility_guarded"]
+    assert figures["utility_reading_unguarded"] == 1.0 and figures["utility_reading_guarded"] == 1.0
+    assert figures["utility_reading_strict"] == 1.0
     assert isinstance(figures["privacy_alone_overhead_ratio"], float)
     # the strict context (context_taint="private"): no attack, held-out attack or probe succeeds, for some utility
     assert figures["asr_strict"] == 0.0 and figures["asr_held_out_strict"] == 0.0 and figures["probe_asr_strict"] == 0.0

@@ -11,6 +11,7 @@ import re
 from email.utils import parseaddr
 from typing import Any
 
+from guards._compute import compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
 from vfa import effect
 
@@ -308,7 +309,7 @@ class World:
             return "password changed"
 
         return [get_profile, list_contacts, read_inbox, list_files, read_file, list_events, get_balance,
-                list_payees, list_transactions, can_afford, encode_text, browse, search_web, send_email, forward_email,
+                list_payees, list_transactions, can_afford, encode_text, compute, browse, search_web, send_email, forward_email,
                 create_event, share_file, post_webpage, pay, change_password]
 
 
