@@ -4,6 +4,8 @@
    model tries; the guard denies it and says why: the value's origin, the sink and the rule.
 2. The user asks to mail their address to a friend the policy does not cover. The guard asks; the person
    approves this once (a declassification, journaled); the handle is resolved only at commit.
+3. The user asks for the last four digits of their SSN by mail. The model holds the SSN only as a handle,
+   so it asks `compute` to cut it: the cut comes back as a handle too, and the model never reads a digit.
 
 Run: python examples/email_assistant.py
 """
@@ -16,7 +18,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from guards import APPROVE_ONCE, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from guards import APPROVE_ONCE, PrivacyFlow, PrivacyPolicy, compute, privacy_sink, privacy_source
 from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
 
@@ -63,6 +65,10 @@ def model() -> ScriptedModel:
             return ("send_email", {"to": [ATTACKER], "body": f"SSN: {profile['ssn']}"})
         if len(tools) == 3:  # the user's request
             return ("send_email", {"to": [FRIEND], "body": f"My new address: {profile['address']}"})
+        if len(tools) == 4:  # the user's second request: work on the SSN without reading it
+            return ("compute", {"value": profile["ssn"], "op": "slice", "start": -4})
+        if len(tools) == 5:
+            return ("send_email", {"to": [ME], "body": f"The last four digits of your SSN: {tools[-1].content}"})
         return "All done."
 
     return ScriptedModel(rule=rule)
@@ -71,11 +77,12 @@ def model() -> ScriptedModel:
 def main() -> None:
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(ME, on_violation="ask"), journal=journal)
-    app = Agent(model(), [get_profile, read_inbox, send_email], guards=[flow.guard()], flow=flow,
+    app = Agent(model(), [get_profile, read_inbox, send_email, compute], guards=[flow.guard()], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "demo"}}
 
-    out = app.invoke({"messages": [HumanMessage(f"Check my inbox, then send my address to {FRIEND}.")]}, cfg)
+    out = app.invoke({"messages": [HumanMessage(f"Check my inbox, send my address to {FRIEND}, "
+                                                 "then mail me the last four digits of my SSN.")]}, cfg)
     print("what the model saw of the profile:",
           next(m.content for m in out["messages"] if getattr(m, "name", "") == "get_profile"))
     question = out["__interrupt__"][0].value
@@ -87,10 +94,13 @@ def main() -> None:
     question = out["__interrupt__"][0].value
     print("\n2. the user's own request, a disclosure the policy does not cover:\n  ", question["question"])
     out = app.invoke(Command(resume=APPROVE_ONCE), cfg)
+    cut = next(m.content for m in out["messages"] if getattr(m, "name", "") == "compute")
+    print("\n3. the SSN's last four, computed on its handle; the model was shown:", cut)
     print("\noutbox (values resolved at commit):", OUTBOX)
     print("journal:", [(e.call_id, e.kind) for e in journal.entries("demo") if e.kind in
                        ("escalated", "approved", "rejected", "committed")])
-    assert [m["to"] for m in OUTBOX] == [[FRIEND]] and "12 Elm Street" in OUTBOX[0]["body"]
+    assert [m["to"] for m in OUTBOX] == [[FRIEND], [ME]] and "12 Elm Street" in OUTBOX[0]["body"]
+    assert OUTBOX[1]["body"].endswith(": 1120") and "1120" not in cut
 
 
 if __name__ == "__main__":
