@@ -78,7 +78,8 @@ class _Results:
         value (reverses, encodes, slices, tests it) would otherwise reach the model in a form no
         tracking can follow. What the model still learns is whether the call failed: one bit per
         call. In a flow without handles (an audit of values read in clear), the result is shown,
-        private to their readers, and tracked.
+        private to their readers, and tracked. So is the result of a tool declared pure (computed
+        from its arguments alone) whose arguments carry private data though no handle.
         """
         computed = bool(secrets)
         inputs = inputs if isinstance(inputs, (list, tuple)) else tuple(inputs)
@@ -99,7 +100,8 @@ class _Results:
                 # computed from its arguments alone: it is private to their readers and tracked like them
                 # (shown as it is: the model read what it was computed from)
                 obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
-                return self._remember(thread_id, call_id, self._derived(obs, result, private, thread_id, tool, hide=False))
+                obs = self._derived(obs, result, private, thread_id, tool, hide=False)
+                return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
         obs = self._observation(thread_id, call_id, tool, decl, result, inputs)
         return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
 
