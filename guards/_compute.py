@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from ._forms import _token_numbers
 from ._privacy_decl import privacy_sink, privacy_source
 
 Op = Literal["slice", "digits", "replace", "lower", "upper", "strip", "length", "contains",
@@ -20,16 +21,17 @@ _TESTS = {"eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "lt": lambda a, 
 
 
 def _number(value: object) -> float | None:
-    """`value` as a finite number when it is one or a text that reads as one, else None."""
+    """`value` as a finite number when it is one, or a text of one token that writes one as an amount is
+    written ("4,210.75", "$950", "1.200,50", "1'200.50"), else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         n = float(value)
-    elif isinstance(value, str):
-        try:
-            n = float(value.strip().replace(",", ""))
-        except ValueError:
+    elif isinstance(value, str) and len(value.split()) == 1:
+        read = _token_numbers(value)
+        if len(read) != 1:
             return None
+        n = float(read.pop())
     else:
         return None
     return n if math.isfinite(n) else None
@@ -42,7 +44,7 @@ def _text(value: object) -> str:
 
 @privacy_sink(internal=["value", "op", "operand", "start", "end", "new"])  # computed here: nothing leaves
 @privacy_source(pure=True)
-def compute(value: str | float, op: Op, operand: str | float | None = None, start: int | None = None,
+def compute(value: str | int | float, op: Op, operand: str | int | float | None = None, start: int | None = None,
             end: int | None = None, new: str = "") -> str | int | bool:
     """Work on a value without reading it; pass a handle as `value` and get the result as a handle.
 

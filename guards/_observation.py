@@ -67,10 +67,16 @@ def _read_inputs(obs: Observation, inputs: Iterable[Label]) -> Observation:
     read = [lbl for lbl in inputs if any(s.startswith("read:") for s in lbl.sources)]
     if not read:
         return obs
-    out = obs.like(obs.call_id)
+    out = _grounds_nothing(obs)
     for lbl in read:
         got = Label(readers=lbl.readers, sources=frozenset(s for s in lbl.sources if s.startswith("read:")))
         out.read = got if out.read is None else _join(out.read, got)
+    return out
+
+
+def _grounds_nothing(obs: Observation) -> Observation:
+    """A copy of `obs` (it may be shared) none of whose values vouches for an argument."""
+    out = obs.like(obs.call_id)
     out.trusted_parts, out._words, out._trusted_text = (), frozenset(), ""
     return out
 

@@ -14,7 +14,7 @@ from vfa._jsontext import json_text
 from ._forms import MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _norm, _norm_of, _text, _track_forms, _word_norms
 from ._handles import HANDLE_RE, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
-from ._observation import _NO_KEYS, Observation, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
+from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
 from ._privacy_decl import Source, recipients_of
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
@@ -95,13 +95,15 @@ class _Results:
             return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
                                                            hide=self.handles, computed=computed))
         if decl is not None and decl.pure:
+            # computed from its arguments alone, so from what the model wrote: it vouches for nothing (an
+            # echo of the model's words is not a trusted tool's), and it is private to their readers and
+            # tracked like them (shown as it is: the model read what it was computed from)
             private = [lbl for lbl in inputs if lbl.readers is not None]
-            if private:
-                # computed from its arguments alone: it is private to their readers and tracked like them
-                # (shown as it is: the model read what it was computed from)
-                obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=False, mint=False)
+            obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=not private, mint=False)
+            if private and not isinstance(result, bool) and result is not None:
                 obs = self._derived(obs, result, private, thread_id, tool, hide=False)
-                return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
+            obs = _grounds_nothing(obs)
+            return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
         obs = self._observation(thread_id, call_id, tool, decl, result, inputs)
         return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
 
