@@ -5,23 +5,19 @@ import operator
 from typing import Any
 
 import pytest
+from _mediation import one_node
+from _tool_loop import tool_loop
 from langchain_core.tools import StructuredTool
 from langchain_core.runnables import Runnable
 from langgraph.graph import END, START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 
 from vfa import Agent, CoverageError, GuardNode, check_coverage, unmediated_nodes
 from vfa.testing import ScriptedModel
 
 
 def _react(tools_node):
-    builder = StateGraph(MessagesState)
-    builder.add_node("agent", lambda s: {"messages": []})
-    builder.add_node("tools", tools_node)
-    builder.add_edge(START, "agent")
-    builder.add_conditional_edges("agent", tools_condition)
-    builder.add_edge("tools", "agent")
-    return builder
+    return tool_loop(lambda s: {"messages": []}, tools_node)
 
 
 def test_a_hand_built_tool_node_with_an_effect_is_rejected(bank):
@@ -122,14 +118,6 @@ def _pay_with(transfer: Any, state: MessagesState) -> dict[str, Any]:
     return {}
 
 
-def _one_node(node: Any) -> StateGraph:
-    builder = StateGraph(MessagesState)
-    builder.add_node("n", node)
-    builder.add_edge(START, "n")
-    builder.add_edge("n", END)
-    return builder
-
-
 @pytest.mark.parametrize("shape", ["bound method", "callable object", "partial", "partial keyword",
                                    "partial of a method", "runnable of your own"])
 def test_an_effect_reached_through_a_method_a_partial_or_an_object_is_found(bank, shape):
@@ -142,18 +130,18 @@ def test_an_effect_reached_through_a_method_a_partial_or_an_object_is_found(bank
         "partial of a method": functools.partial(Payer(transfer).run),
         "runnable of your own": PayRunnable(transfer),
     }[shape]
-    found = unmediated_nodes(_one_node(node))
+    found = unmediated_nodes(one_node("n", node))
     assert [n for n, _ in found] == ["n"] and "'transfer'" in found[0][1]
     with pytest.raises(CoverageError) as info:
-        check_coverage(_one_node(node))
+        check_coverage(one_node("n", node))
     assert info.value.nodes == ("n",)
     assert bank.sent == []
 
 
 def test_a_method_that_never_names_the_effect_it_holds_passes(bank):
     transfer, _ = bank.tools()
-    check_coverage(_one_node(Idle(transfer).run))
-    check_coverage(_one_node(functools.partial(Idle.run, Idle(transfer))))
+    check_coverage(one_node("n", Idle(transfer).run))
+    check_coverage(one_node("n", functools.partial(Idle.run, Idle(transfer))))
 
 
 def test_a_node_holding_a_graph_with_an_unguarded_effect_is_found(bank):
@@ -164,7 +152,7 @@ def test_a_node_holding_a_graph_with_an_unguarded_effect_is_found(bank):
     def delegate(state: MessagesState) -> dict[str, Any]:
         return inner.invoke(state)
 
-    found = unmediated_nodes(_one_node(delegate))
+    found = unmediated_nodes(one_node("n", delegate))
     assert [n for n, _ in found] == ["n"] and "graph 'inner'" in found[0][1] and "effects" in found[0][1]
 
 
@@ -173,5 +161,5 @@ def test_a_node_whose_code_cannot_be_read_is_reported(bank):
 
     node = RunnableCallable(lambda state: {}, name="n")
     node.func = operator.methodcaller("invoke", {"to": "d"})  # C code: what it calls cannot be read
-    found = unmediated_nodes(_one_node(node))
+    found = unmediated_nodes(one_node("n", node))
     assert [n for n, _ in found] == ["n"] and found[0][1].startswith("cannot inspect node 'n'")

@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain.agents import create_agent
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import BaseTool, tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.graph import MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode
 
 import graphs
 from graphs import GuardMiddleware
@@ -36,19 +37,8 @@ def pay(to: str, amount: int) -> str:
     return "paid"
 
 
-def _graph(agent_fn: Any, tool_node: Any) -> StateGraph:
-    """A ReAct graph: `agent_fn` proposes, `tool_node` (a ToolNode or a function) runs."""
-    b = StateGraph(MessagesState)
-    b.add_node("agent", agent_fn)
-    b.add_node("tools", tool_node)
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    return b
-
-
 def _react(model: Any, tools: list[Any]) -> StateGraph:
-    return _graph(lambda s: {"messages": [model.invoke(s["messages"])]}, ToolNode(tools))
+    return tool_loop(model_node(model), ToolNode(tools))
 
 
 INNER = _react(ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"]), [pay]).compile()
@@ -107,7 +97,7 @@ def test_a_node_holding_the_graphs_own_tool_node_is_named() -> None:
         assert names == ["pay"]
         return {"messages": [model.invoke(s["messages"])]}
 
-    b = _graph(agent, tool_node)
+    b = tool_loop(agent, tool_node)
     with pytest.raises(CoverageError, match="hold its tools' names, not the ToolNode"):
         graphs.guard_graph(b, [budget])
 

@@ -19,9 +19,10 @@ import types
 from typing import Any
 
 import pytest
+from _tool_loop import tool_loop
 from langchain_core.tools import tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.graph import StateGraph
+from langgraph.prebuilt import ToolNode
 
 import graphs
 from vfa import ALLOW, CoverageError, guard
@@ -76,13 +77,7 @@ class Agent:
 
 
 def _app(agent: Any) -> StateGraph:
-    b = StateGraph(MessagesState)
-    b.add_node("agent", agent)
-    b.add_node("tools", ToolNode(TOOLS))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    return b
+    return tool_loop(agent, ToolNode(TOOLS))
 
 
 @pytest.mark.parametrize("agent", [bind_in_node, helper_in_llm_module, template_call_model, Agent()],

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain.agents import create_agent
 from langchain.agents.middleware import wrap_tool_call
 from langchain_core.messages import ToolMessage
 from langgraph.graph import MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
-from test_coverage_agents_in_tools import _graph, budget, pay
+from test_coverage_agents_in_tools import budget, pay
 
 import graphs
 from graphs import GuardMiddleware
@@ -24,7 +25,7 @@ from vfa.testing import ScriptedModel
 
 def _react(tool_node: Any, script: list[Any]) -> StateGraph:
     model = ScriptedModel(script=script)
-    return _graph(lambda s: {"messages": [model.invoke(s["messages"])]}, tool_node)
+    return tool_loop(model_node(model), tool_node)
 
 
 def test_second_graph_running_the_original_toolnode_is_named() -> None:
@@ -36,7 +37,7 @@ def test_second_graph_running_the_original_toolnode_is_named() -> None:
     def tools(state: MessagesState) -> dict[str, Any]:
         return shared.invoke(state)  # graph B: runs the original, ungated ToolNode
 
-    b = _graph(lambda s: {"messages": [model.invoke(s["messages"])]}, tools)
+    b = tool_loop(model_node(model), tools)
     with pytest.raises(CoverageError):  # else it would pay past the budget guard
         graphs.guard_graph(b, [budget])
 
@@ -52,7 +53,7 @@ def test_same_graph_node_running_the_original_toolnode_is_named() -> None:
             return {"messages": [msg, *out["messages"]]}
         return {"messages": [msg]}
 
-    b = _graph(agent, tool_node)
+    b = tool_loop(agent, tool_node)
     with pytest.raises(CoverageError):  # else it would pay past the budget guard
         graphs.guard_graph(b, [budget])
 
@@ -74,7 +75,7 @@ def test_tools_by_name_read_then_tool_invoked() -> None:
             out.append(ToolMessage(str(r), tool_call_id=c["id"], name=c["name"]))
         return {"messages": [msg, *out]}
 
-    _run(_graph(agent, tool_node))
+    _run(tool_loop(agent, tool_node))
 
 
 def test_getattribute_invoke() -> None:
@@ -88,7 +89,7 @@ def test_getattribute_invoke() -> None:
             return {"messages": [msg, *out["messages"]]}
         return {"messages": [msg]}
 
-    _run(_graph(agent, tool_node))
+    _run(tool_loop(agent, tool_node))
 
 
 def test_with_listeners_invoke() -> None:
@@ -102,7 +103,7 @@ def test_with_listeners_invoke() -> None:
             return {"messages": [msg, *out["messages"]]}
         return {"messages": [msg]}
 
-    _run(_graph(agent, tool_node))
+    _run(tool_loop(agent, tool_node))
 
 
 def test_decorated_wrap_tool_call_beside_gate() -> None:

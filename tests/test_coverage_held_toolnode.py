@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain_core.tools import tool
 from langgraph.graph import MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
-from test_coverage_agents_in_tools import _graph
 
 import graphs
 from vfa import ALLOW, CoverageError, Deny, guard
@@ -37,7 +37,7 @@ def _builder() -> tuple[StateGraph, list[Any]]:
         return out
 
     model = ScriptedModel(script=[("pay", {"to": "mallory", "amount": 5000}), "done"])
-    b = _graph(lambda s: {"messages": [model.invoke(s["messages"])]}, tools)
+    b = tool_loop(model_node(model), tools)
     return b, paid
 
 

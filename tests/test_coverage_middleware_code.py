@@ -10,6 +10,7 @@ import functools
 from typing import Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain.agents import create_agent
 from langchain.agents.middleware import (
     ToolRetryMiddleware,
@@ -19,8 +20,7 @@ from langchain.agents.middleware import (
 )
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 from test_coverage_agents_in_tools import PAID, budget, pay
 
 import graphs
@@ -69,12 +69,7 @@ def test_wrap_tool_call_from_a_partial_of_a_method_beside_gate() -> None:
 def test_toolnode_gated_on_the_async_side_only_runs_sync_unguarded() -> None:
     gm = GuardMiddleware([budget])
     model = _script()
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode([pay], awrap_tool_call=gm.awrap_tool_call))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode([pay], awrap_tool_call=gm.awrap_tool_call))
     _check_or_run(b.compile())
 
 
@@ -176,11 +171,6 @@ def test_control_plain_node_calling_the_tool_is_named() -> None:
             pay.invoke(c["args"])
         return {"messages": [msg]}
 
-    b = StateGraph(MessagesState)
-    b.add_node("agent", agent)
-    b.add_node("tools", ToolNode([pay]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(agent, ToolNode([pay]))
     with pytest.raises(CoverageError):
         graphs.guard_graph(b, [budget])

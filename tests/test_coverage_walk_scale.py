@@ -21,6 +21,7 @@ import time
 import types
 from typing import Any
 
+from _tool_loop import tool_loop
 from langchain_core.tools import tool
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
@@ -86,12 +87,7 @@ def test_a_supervisor_with_agents_that_hand_off_to_each_other_is_checked_in_time
          "    if target in registry.AGENTS:\n        return registry.AGENTS[target].invoke(state)\n"
          "    return {'messages': [model.invoke(state['messages'])]}\n", g)
     for i in range(8):
-        b = StateGraph(MessagesState)
-        b.add_node("agent", g["handoff"])
-        b.add_node("tools", ToolNode([lookup]))
-        b.add_edge(START, "agent")
-        b.add_conditional_edges("agent", tools_condition)
-        b.add_edge("tools", "agent")
+        b = tool_loop(g["handoff"], ToolNode([lookup]))
         registry.AGENTS[f"agent{i}"] = graphs.guard_graph(b, [ok], check=False)
     sup = StateGraph(MessagesState)
     sup.add_node("supervisor", g["handoff"])

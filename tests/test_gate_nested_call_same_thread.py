@@ -22,11 +22,11 @@ import sys
 from typing import Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import AIMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 
 import graphs
 from vfa import ALLOW, guard
@@ -48,12 +48,7 @@ def _calls(name: str, args: dict[str, Any], call_id: str) -> AIMessage:
 
 def _react(tools: list[Any], script: list[Any], gate: graphs.ToolGate, **options: Any) -> Any:
     model = ScriptedModel(script)
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode(tools))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode(tools))
     return graphs.guard_graph(b, gate=gate, check=False, **options)
 
 

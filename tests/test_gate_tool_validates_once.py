@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 from pydantic import Base64Str, Json
 
 import graphs
@@ -51,12 +51,7 @@ def _run(guarded: bool) -> tuple[list[Any], list[str]]:
         return "stored"
 
     model = ScriptedModel([("put", ARGS), "done"])
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
-    b.add_node("tools", ToolNode([put]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode([put]))
     if guarded:
         journal = EffectJournal()
         flow = PrivacyFlow(POLICY, secret=b"rt83-gate", journal=journal)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 
 import graphs
 import vfa
@@ -47,13 +48,8 @@ def test_an_effect_tool_refuses_to_run_outside_a_commit_and_runs_in_a_guarded_gr
     assert eff.name == "pay" and eff.tool_call_schema.model_json_schema() == pay.tool_call_schema.model_json_schema()
     with pytest.raises(UnmediatedEffectError):
         eff.invoke({"to": "bob", "amount": 5})
-    builder = StateGraph(MessagesState)
     model = ScriptedModel([("pay", {"to": "bob", "amount": 5}), "ok"])
-    builder.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    builder.add_node("tools", ToolNode([eff]))
-    builder.add_edge(START, "agent")
-    builder.add_conditional_edges("agent", tools_condition)
-    builder.add_edge("tools", "agent")
+    builder = tool_loop(model_node(model), ToolNode([eff]))
     assert [n for n, _ in vfa.unmediated_nodes(builder)] == ["tools"]  # the kernel sees it as an effect too
     out = graphs.guard_graph(builder, [limit]).invoke({"messages": [("user", "go")]}, CFG)
     assert sent == [("bob", 5)] and out["messages"][2].content == "paid 5 to bob"
@@ -114,12 +110,7 @@ def test_a_custom_node_calling_a_tools_function_is_reported():
         pay_fn(5)
         return {"messages": [model.invoke(state["messages"])]}
 
-    b = StateGraph(MessagesState)
-    b.add_node("agent", sneaky)
-    b.add_node("tools", ToolNode([pay]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(sneaky, ToolNode([pay]))
     reasons = dict(graphs.unmediated_nodes(b))
     assert "holds the function of tool 'pay_fn'" in reasons["agent"]
     assert "tools" in reasons
@@ -150,13 +141,7 @@ def _react_builder() -> StateGraph:
     """A ReAct graph (a scripted agent, a ToolNode paying), not yet guarded."""
     pay, _ = payments()
     model = ScriptedModel(["ok"])
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode([pay]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    return b
+    return tool_loop(model_node(model), ToolNode([pay]))
 
 
 def _guarded_react_graph() -> Any:

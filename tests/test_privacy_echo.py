@@ -8,11 +8,12 @@ import json
 from typing import Annotated, Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
 from test_privacy_integrity import mail_tool
 from test_privacy_redteam import outcome, run
@@ -43,13 +44,7 @@ def _pay_tool(payments: list[Any]) -> Any:
 def _react_graph(rule: Any, tools: list[Any]) -> StateGraph:
     """An app's own agent loop over a ToolNode, with a scripted model: what `guard_graph` retrofits."""
     model = ScriptedModel(rule=rule)
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
-    b.add_node("tools", ToolNode(tools))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    return b
+    return tool_loop(model_node(model), ToolNode(tools))
 
 
 def test_an_effect_that_echoes_an_injected_value_does_not_make_it_trusted():

@@ -9,10 +9,10 @@ import json
 from typing import Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 
 import graphs
 from benchmarks.privacy.world import ATTACKER_IBAN, POLICY, World
@@ -116,12 +116,7 @@ def test_numbers_have_one_exact_form() -> None:
 def _retrofit(tools: list[Any], steps: list[tuple[str, dict[str, Any]]], prompt: str, **read_only: Any) -> Any:
     model = ScriptedModel(rule=lambda ms: steps[sum(m.type == "tool" for m in ms)]
                           if sum(m.type == "tool" for m in ms) < len(steps) else "done")
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
-    b.add_node("tools", ToolNode(tools))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode(tools))
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt41")
     app = graphs.guard_graph(b, [flow.guard()], flow=flow, **read_only)
     out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.tools import tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 
 import graphs
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
@@ -66,12 +66,7 @@ def test_retrofit_nested_json_private_field_is_not_sent() -> None:
         privacy_source()(_send(sent))))
     model = ScriptedModel(rule=lambda ms: STEPS[sum(m.type == "tool" for m in ms)]
                           if sum(m.type == "tool" for m in ms) < len(STEPS) else "done")
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
-    b.add_node("tools", ToolNode([get_profile, send_email]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode([get_profile, send_email]))
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt73")
     app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"])
     app.invoke({"messages": [HumanMessage("Say hi to mallory.")]}, {"configurable": {"thread_id": "t"}})

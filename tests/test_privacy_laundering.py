@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 from test_privacy_integrity import mail_tool
 
 import graphs
@@ -67,12 +67,7 @@ def test_a_token_laundered_through_a_shared_doc_does_not_take_the_docs_readers()
         return "done"
 
     model = ScriptedModel(rule=rule)
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode([get_profile, append_to_doc, read_doc, send_email]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode([get_profile, append_to_doc, read_doc, send_email]))
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"laundering")
     app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile", "read_doc"])
     out = app.invoke({"messages": [HumanMessage(f"Tidy up the doc I share with {MALLORY} and mail them.")]},

@@ -7,11 +7,11 @@ import json
 from typing import Annotated
 
 import pytest
+from _tool_loop import tool_loop
 from langchain_core.messages import AnyMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.graph import START, StateGraph
 from langgraph.graph.message import add_messages
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolNode
 from pydantic import BaseModel
 
 from benchmarks.privacy.world import ATTACKER, CAROL, POLICY, USER, World
@@ -339,12 +339,8 @@ def test_a_pydantic_state_after_a_restart_keeps_what_the_model_read_even_after_a
 
     def app(flow, journal, saver):
         model = ScriptedModel(rule=rule)
-        b = StateGraph(PydanticMessages)
-        b.add_node("agent", lambda s: {"messages": [model.invoke(s.messages)]})
-        b.add_node("tools", ToolNode([fetch, clock, pay]))
-        b.add_edge(START, "agent")
-        b.add_conditional_edges("agent", tools_condition)
-        b.add_edge("tools", "agent")
+        b = tool_loop(lambda s: {"messages": [model.invoke(s.messages)]}, ToolNode([fetch, clock, pay]),
+                      PydanticMessages)
         return graphs.guard_graph(b, [flow.guard()], flow=flow, journal=journal, read_only=["fetch", "clock"],
                                   checkpointer=saver)
 

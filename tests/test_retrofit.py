@@ -6,12 +6,13 @@ import asyncio
 import warnings
 from typing import Annotated, Any
 
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import ToolMessage
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
-from langgraph.prebuilt import InjectedState, ToolNode, ToolRuntime, tools_condition
+from langgraph.prebuilt import InjectedState, ToolNode, ToolRuntime
 from langgraph.types import Command, interrupt
 
 import graphs
@@ -51,17 +52,7 @@ def allow_all(p, c):
 
 def react_builder(model, tool_node) -> StateGraph:
     """The LangGraph tutorial shape: agent -> tools_condition -> ToolNode -> agent."""
-
-    def agent(state: MessagesState) -> dict[str, Any]:
-        return {"messages": [model.invoke(state["messages"])]}
-
-    b = StateGraph(MessagesState)
-    b.add_node("agent", agent)
-    b.add_node("tools", tool_node)
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    return b
+    return tool_loop(model_node(model), tool_node)
 
 
 def summary(messages) -> list[tuple[Any, ...]]:

@@ -19,10 +19,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import InjectedToolArg, tool
 from langgraph.graph import END, START, MessagesState, StateGraph
-from langgraph.prebuilt import InjectedState, ToolNode, tools_condition
+from langgraph.prebuilt import InjectedState, ToolNode
 
 import graphs
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
@@ -89,12 +90,7 @@ def test_a_sink_disclosing_an_injected_argument_is_refused_at_set_up() -> None:
         return "shared"
 
     model = ScriptedModel([("get_profile", {}), ("share_chat", {"to": MALLORY})])
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
-    b.add_node("tools", ToolNode([get_profile, share_chat]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode([get_profile, share_chat]))
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt73")
     with pytest.raises(PolicyError, match=r"share_chat.*unknown arguments \['messages'\]"):
         app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"])

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.graph import MessagesState
+from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
 
 import graphs
@@ -50,12 +51,7 @@ def test_a_read_only_tools_command_survives_the_replay_after_an_interrupt() -> N
         return Escalate(question=f"pay {p.args['amount']}?") if p.tool == "pay" else ALLOW
 
     model = ScriptedModel([[("lookup_user", {}), ("pay", {"to": "bob", "amount": 5})], "ok"])
-    b = StateGraph(State)
-    b.add_node("agent", lambda s: {"messages": [model.invoke(s["messages"])]})
-    b.add_node("tools", ToolNode([lookup_user, pay]))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode([lookup_user, pay]), State)
     app = graphs.guard_graph(b, [confirm], read_only=["lookup_user"], checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}
     assert "__interrupt__" in app.invoke({"messages": [("user", "go")], "user": ""}, cfg)

@@ -8,6 +8,7 @@ import operator
 from typing import Any
 
 import pytest
+from _mediation import one_node
 from langchain_core.messages import AIMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
@@ -246,14 +247,6 @@ def _deliver_with(send: Any, state: MessagesState) -> dict[str, Any]:
     return {}
 
 
-def _node_graph(node: Any) -> StateGraph:
-    b = StateGraph(MessagesState)
-    b.add_node("n", node)
-    b.add_edge(START, "n")
-    b.add_edge("n", END)
-    return b
-
-
 def _plain_tool(sent: list[str]):
     @tool
     def send_email(to: str) -> str:
@@ -277,18 +270,18 @@ def test_nodes_that_are_methods_partials_or_callables_calling_a_raw_tool_are_rep
         "partial keyword": functools.partial(_deliver_with, send=send),
         "partial of a method": functools.partial(Mailer(send).run),
     }[shape]
-    found = graphs.unmediated_nodes(_node_graph(node))
+    found = graphs.unmediated_nodes(one_node("n", node))
     assert [n for n, _ in found] == ["n"] and "'send_email'" in found[0][1]
     with pytest.raises(CoverageError):
-        graphs.guard_graph(_node_graph(node), [never])
-    assert graphs.unmediated_nodes(_node_graph(node), read_only=["send_email"]) == []
+        graphs.guard_graph(one_node("n", node), [never])
+    assert graphs.unmediated_nodes(one_node("n", node), read_only=["send_email"]) == []
     assert sent == []
 
 
 def test_methods_and_partials_that_hold_no_tool_they_use_pass():
     send = _plain_tool([])
-    assert graphs.unmediated_nodes(_node_graph(Quiet(send).run)) == []
-    assert graphs.unmediated_nodes(_node_graph(functools.partial(Quiet.run, Quiet(send)))) == []
+    assert graphs.unmediated_nodes(one_node("n", Quiet(send).run)) == []
+    assert graphs.unmediated_nodes(one_node("n", functools.partial(Quiet.run, Quiet(send)))) == []
 
 
 def test_a_node_whose_code_cannot_be_read_is_reported_not_passed():

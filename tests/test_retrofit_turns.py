@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import pytest
+from _tool_loop import model_node, tool_loop
 from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
@@ -154,12 +155,7 @@ def _two_calls_app(first: dict[str, Any], tools: list[Any], **node_kwargs: Any) 
 
     calls = [first, {"name": "pay", "id": "p", "args": {"amount": 5}}]
     model = ScriptedModel(rule=lambda ms: AIMessage("", tool_calls=calls) if not any(m.type == "tool" for m in ms) else "done")
-    b = StateGraph(MessagesState)
-    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
-    b.add_node("tools", ToolNode([*tools, pay], **node_kwargs))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
+    b = tool_loop(model_node(model), ToolNode([*tools, pay], **node_kwargs))
     return graphs.guard_graph(b, [confirm_payments], checkpointer=InMemorySaver())
 
 
