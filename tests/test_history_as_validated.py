@@ -21,30 +21,19 @@ Fix: build each record's args as the commit did: `as_validated(self.specs.get(r.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _landlord import IBAN, landlord_agent, payment
+from langchain_core.messages import HumanMessage, ToolMessage
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import ALLOW, Agent, Deny, EffectJournal, FunctionGuard, effect
 from vfa.testing import ScriptedModel
-
-ME = "me@home.example"
-IBAN = "DE89370400440532013000"
 
 
 def test_a_pay_once_guard_sees_a_payment_written_another_way_as_the_same():
     paid: list[Any] = []
 
-    @privacy_source(private=["iban"], kind="contact")
-    def get_contacts() -> list:
-        """The user's contacts."""
-        return [{"name": "Landlord", "iban": IBAN}]
-
-    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
-    @privacy_source()
-    @effect
+    @payment
     def pay(iban: str, amount: int) -> str:
         """Pay an account."""
         paid.append((iban, amount))
@@ -55,21 +44,8 @@ def test_a_pay_once_guard_sees_a_payment_written_another_way_as_the_same():
             return Deny(reason="this payment was already made on this thread")
         return ALLOW
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_contacts", {})
-        contacts = next(m for m in messages if isinstance(m, ToolMessage) and m.name == "get_contacts")
-        token = json.loads(contacts.content)[0]["iban"]
-        if turn == 1:
-            return ("pay", {"iban": token, "amount": "10"})  # as an injection asked: the amount as text
-        if turn == 2:
-            return ("pay", {"iban": token, "amount": 10})
-        return "done"
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt77")
-    app = Agent(ScriptedModel(rule=rule), [get_contacts, pay],
-                guards=[flow.guard(), FunctionGuard(once, name="once")], flow=flow, journal=EffectJournal()).compile()
+    # the first amount as an injection asked: as text; the second as the model writes it
+    app = landlord_agent(pay, "10", 10, secret=b"rt77", guards=[FunctionGuard(once, name="once")])
     out = app.invoke({"messages": [HumanMessage("pay the landlord 10, once")]}, {"configurable": {"thread_id": "t"}})
     outcomes = [m.artifact["vfa"]["outcome"] for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "pay"]
     assert paid[:1] == [(IBAN, 10)]  # the effect received the int 10 the first time

@@ -22,15 +22,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _landlord import IBAN, ME, landlord_agent, payment
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import BaseModel
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source, requires
-from vfa import ALLOW, Agent, EffectJournal, FunctionGuard, effect
-from vfa.testing import ScriptedModel, capture_spans
+from guards import requires
+from vfa import ALLOW, EffectJournal, FunctionGuard
+from vfa.testing import capture_spans
 
-ME = "me@home.example"
-BLOCKED = "DE89370400440532013000"  # the landlord's account, which the bank has since blocked
+BLOCKED = IBAN  # the landlord's account, which the bank has since blocked
 
 
 class Bank(BaseModel):
@@ -41,14 +41,7 @@ class Bank(BaseModel):
 def _pay_agent(precondition: str, bank: Bank, seen: list[Any], paid: list[Any]):
     """An agent that reads a contact (its IBAN handled) and pays it by the handle it was shown; `pay`
     holds `precondition` over `bank`, and a guard of the developer's own notes the IBAN it reads."""
-    @privacy_source(private=["iban"], kind="contact")
-    def get_contacts() -> list:
-        """The user's contacts."""
-        return [{"name": "Landlord", "iban": BLOCKED}]
-
-    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
-    @privacy_source()
-    @effect
+    @payment
     @requires(precondition, state=Bank)
     def pay(iban: str, amount: int) -> str:
         """Pay an account."""
@@ -60,18 +53,9 @@ def _pay_agent(precondition: str, bank: Bank, seen: list[Any], paid: list[Any]):
             seen.append(p.args["iban"])
         return ALLOW
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_contacts", {})
-        if turn == 1:  # the model pays the contact it read, by the handle it was shown
-            return ("pay", {"iban": json.loads(messages[-1].content)[0]["iban"], "amount": 10})
-        return "done"
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt75")
     journal = EffectJournal()
-    app = Agent(ScriptedModel(rule=rule), [get_contacts, pay], guards=[flow.guard(), FunctionGuard(looks, name="looks")],
-                flow=flow, world=lambda: bank, journal=journal).compile()
+    app = landlord_agent(pay, 10, secret=b"rt75", iban=BLOCKED, guards=[FunctionGuard(looks, name="looks")],
+                         world=lambda: bank, journal=journal)
     out = app.invoke({"messages": [HumanMessage("pay the landlord 10")]}, {"configurable": {"thread_id": "t"}})
     return {m.name: m for m in out["messages"] if isinstance(m, ToolMessage)}, journal
 

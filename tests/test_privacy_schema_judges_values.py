@@ -22,15 +22,11 @@ with an error reported in handle form through `withhold`, or validate `flow.reso
 import json
 from typing import Annotated, Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _landlord import IBAN, landlord_agent, payment
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import AfterValidator, Field
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
-from vfa.testing import ScriptedModel
-
-ME = "me@home.example"
-BLOCKED = "DE89370400440532013000"
+BLOCKED = IBAN
 
 
 def _not_blocked(iban: str) -> str:
@@ -42,30 +38,13 @@ def _not_blocked(iban: str) -> str:
 def _pay_by_handle(iban_value: Any, iban_type: Any) -> tuple[list[Any], str]:
     paid: list[Any] = []
 
-    @privacy_source(private=["iban"], kind="contact")
-    def get_contacts() -> list:
-        """The user's contacts."""
-        return [{"name": "Landlord", "iban": iban_value}]
-
-    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
-    @privacy_source()
-    @effect
+    @payment
     def pay(iban: iban_type, amount: int) -> str:  # type: ignore[valid-type]
         """Pay an account."""
         paid.append(iban)
         return "paid"
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_contacts", {})
-        if turn == 1:
-            return ("pay", {"iban": json.loads(messages[-1].content)[0]["iban"], "amount": 10})
-        return "done"
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt77")
-    app = Agent(ScriptedModel(rule=rule), [get_contacts, pay], guards=[flow.guard()], flow=flow,
-                journal=EffectJournal()).compile()
+    app = landlord_agent(pay, 10, secret=b"rt77", iban=iban_value)
     out = app.invoke({"messages": [HumanMessage("pay the landlord 10")]}, {"configurable": {"thread_id": "t"}})
     tms = {m.name: m for m in out["messages"] if isinstance(m, ToolMessage)}
     assert "«iban:" in tms["get_contacts"].content

@@ -22,45 +22,23 @@ the SDK's default `record_exception=True`). Fix: open the node's spans with `rec
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage
+from _landlord import IBAN, landlord_agent, payment
+from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import interrupt
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
-from vfa.testing import ScriptedModel, capture_spans
-
-ME = "me@home.example"
-IBAN = "DE89370400440532013000"
+from vfa.testing import capture_spans
 
 
 def test_a_tools_question_is_not_traced_with_the_value_behind_a_handle():
-    @privacy_source(private=["iban"], kind="contact")
-    def get_contacts() -> list:
-        """The user's contacts."""
-        return [{"name": "Landlord", "iban": IBAN}]
-
-    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
-    @privacy_source()
-    @effect
+    @payment
     def pay(iban: str, amount: int) -> str:
         """Pay an account, once the person confirms."""
         interrupt(f"confirm paying {amount} to {iban}?")
         return "paid"
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_contacts", {})
-        if turn == 1:
-            return ("pay", {"iban": json.loads(messages[-1].content)[0]["iban"], "amount": 10})
-        return "done"
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt77")
-    app = Agent(ScriptedModel(rule=rule), [get_contacts, pay], guards=[flow.guard()], flow=flow,
-                journal=EffectJournal()).compile(checkpointer=InMemorySaver())
+    app = landlord_agent(pay, 10, secret=b"rt77", checkpointer=InMemorySaver())
     with capture_spans() as spans:
         out = app.invoke({"messages": [HumanMessage("pay the landlord 10")]}, {"configurable": {"thread_id": "t"}})
     assert "«iban:" in out["messages"][2].content  # the model held the IBAN as a handle only

@@ -16,30 +16,18 @@ history resolved with the same thread's handles (or to judge both sides in one f
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _landlord import IBAN, landlord_agent, payment
+from langchain_core.messages import HumanMessage, ToolMessage
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import ALLOW, Agent, Deny, EffectJournal, FunctionGuard, effect
-from vfa.testing import ScriptedModel
-
-ME = "me@home.example"
-IBAN = "DE89370400440532013000"
+from vfa import ALLOW, Deny, FunctionGuard
 
 
 def test_a_guard_over_the_history_sees_the_same_account_paid_twice():
     paid: list[Any] = []
 
-    @privacy_source(private=["iban"], kind="contact")
-    def get_contacts() -> list:
-        """The user's contacts."""
-        return [{"name": "Landlord", "iban": IBAN}]
-
-    @privacy_sink(internal=["iban", "amount"], authority=["iban", "amount"])
-    @privacy_source()
-    @effect
+    @payment
     def pay(iban: str, amount: int) -> str:
         """Pay an account."""
         paid.append(iban)
@@ -50,18 +38,8 @@ def test_a_guard_over_the_history_sees_the_same_account_paid_twice():
             return Deny(reason="this account was already paid on this thread")
         return ALLOW
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_contacts", {})
-        if turn in (1, 2):  # the model pays the same contact twice, by the handle it was shown
-            contacts = next(m for m in messages if isinstance(m, ToolMessage) and m.name == "get_contacts")
-            return ("pay", {"iban": json.loads(contacts.content)[0]["iban"], "amount": 10})
-        return "done"
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt76")
-    app = Agent(ScriptedModel(rule=rule), [get_contacts, pay],
-                guards=[flow.guard(), FunctionGuard(once, name="once")], flow=flow, journal=EffectJournal()).compile()
+    # the model pays the same contact twice, by the handle it was shown
+    app = landlord_agent(pay, 10, 10, secret=b"rt76", guards=[FunctionGuard(once, name="once")])
     out = app.invoke({"messages": [HumanMessage("pay the landlord 10, once")]}, {"configurable": {"thread_id": "t"}})
     outcomes = [m.artifact["vfa"]["outcome"] for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "pay"]
     assert paid == [IBAN], f"the 'pay once' guard let the same account be paid {len(paid)} times (outcomes {outcomes})"
