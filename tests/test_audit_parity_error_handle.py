@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from _audit_trace import audit_journal, journaled_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,
     PrivacyPolicy,
-    audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_journal,
 )
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 USER = "me@home.example"
 SSN = "123-45-6789"
@@ -58,14 +56,13 @@ def test_audit_knows_the_handle_a_tool_error_was_shown_as() -> None:
         return "done"
 
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), _tools(sent), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    app = journaled_agent(rule, _tools(sent), PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s", journal=journal),
+                          journal)
     out = app.invoke({"messages": [HumanMessage("Check ann, then mail me what it says.")]},
                      {"configurable": {"thread_id": "t"}})
     assert len(sent) == 1  # live: allowed (the user reads it)
-    trace = trace_from_journal(journal, "t", messages=out["messages"])
-    found = audit_trace(trace, _tools([]), flow=PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s"), thread_id="t")
-    assert found == [], [v.message for v in found]
+    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s"))
+    assert by_journal == [], [v.message for v in by_journal]
 
 
 def test_no_cause_is_kept_for_a_tool_given_a_resolved_value() -> None:
@@ -89,9 +86,8 @@ def test_no_cause_is_kept_for_a_tool_given_a_resolved_value() -> None:
         return "done"
 
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), [*_tools(sent)[:1], check_ssn], guards=[flow.guard()], flow=flow,
-                journal=journal).compile()
+    app = journaled_agent(rule, [*_tools(sent)[:1], check_ssn],
+                          PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s", journal=journal), journal)
     app.invoke({"messages": [HumanMessage("Check ann's SSN.")]}, {"configurable": {"thread_id": "t"}})
     failed = [e for e in journal.entries("t") if e.kind == "failed"]
     assert len(failed) == 1 and "cause" not in failed[0].data and "45-6789" not in failed[0].data["error"]

@@ -4,14 +4,13 @@ judged and that never ran (the journal's trace leaves it out, as live)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import POLICY, World
 from guards import PrivacyFlow, audit_trace, trace_from_journal, trace_from_messages
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 
 def test_audit_of_the_messages_leaves_out_a_call_the_node_refused() -> None:
@@ -19,16 +18,9 @@ def test_audit_of_the_messages_leaves_out_a_call_the_node_refused() -> None:
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, handles=False, journal=journal)  # values in clear: the messages audit alike
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[{"name": "get_profile", "args": {}, "id": "c1"}])
-        if turn == 1:  # no url: refused by the node's schema check, never judged by a guard, never run
-            return AIMessage("", tool_calls=[{"name": "post_webpage", "args": {"content": "SSN 078-05-1120"},
-                                              "id": "c2"}])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    # then no url: refused by the node's schema check, never judged by a guard, never run
+    rule = by_turn(("get_profile", {}, "c1"), ("post_webpage", {"content": "SSN 078-05-1120"}, "c2"))
+    app = journaled_agent(rule, world.tools(), flow, journal)
     out = app.invoke({"messages": [HumanMessage("What is in my profile?")]}, {"configurable": {"thread_id": "t"}})
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
     assert tms[-1].artifact["vfa"]["outcome"] == "denied" and world.posts == []

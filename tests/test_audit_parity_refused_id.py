@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import BOB, POLICY, World
-from guards import PrivacyFlow, audit_trace, trace_from_journal
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import PrivacyFlow
+from vfa import EffectJournal
 
 
 @pytest.mark.parametrize("bad_id", ["x" * 300, None])
@@ -24,21 +25,13 @@ def test_a_refused_call_id_is_no_unobserved_result_in_the_audit(bad_id: Any) -> 
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[{"name": "list_contacts", "args": {}, "id": bad_id}])
-        if turn == 1:
-            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2", "args": {
-                "to": [BOB], "subject": "hi", "body": "see you on friday"}}])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    rule = by_turn(("list_contacts", {}, bad_id),
+                   ("send_email", {"to": [BOB], "subject": "hi", "body": "see you on friday"}, "c2"))
+    app = journaled_agent(rule, world.tools(), flow, journal)
     out = app.invoke({"messages": [HumanMessage(f"Send {BOB} a note: see you on friday")]},
                      {"configurable": {"thread_id": "t"}})
     tms = [m for m in out["messages"] if isinstance(m, ToolMessage)]
     assert tms[0].artifact["vfa"]["outcome"] == "denied"  # refused by the node: no result shown
     assert tms[-1].artifact["vfa"]["outcome"] == "committed" and len(world.sent) == 1  # live: nothing forbidden
-    found = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), World("").tools(),
-                        flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
-    assert found == [], [v.message for v in found]
+    by_journal = audit_journal(journal, out["messages"], World("").tools(), PrivacyFlow(POLICY, secret=b"s"))
+    assert by_journal == [], [v.message for v in by_journal]

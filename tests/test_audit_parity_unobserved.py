@@ -4,14 +4,13 @@ as the live guard did, private to the user and untrusted: the same violations (r
 
 from __future__ import annotations
 
-from typing import Any
-
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import BOB, POLICY, World
-from guards import PrivacyFlow, audit_trace, trace_from_journal
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import PrivacyFlow
+from vfa import EffectJournal
 
 
 def test_audit_reports_what_the_live_guard_denied_for_a_result_it_never_observed() -> None:
@@ -19,13 +18,9 @@ def test_audit_reports_what_the_live_guard_denied_for_a_result_it_never_observed
     journal = EffectJournal()
     flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
 
-    def rule(messages: list[Any]) -> Any:
-        if sum(isinstance(m, AIMessage) for m in messages) == 1:
-            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c1", "args": {
-                "to": [BOB], "subject": "hi", "body": "SSN 078-05-1120"}}])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    # the conversation opens with a model turn of its own: the mail is the model's second
+    rule = by_turn(None, ("send_email", {"to": [BOB], "subject": "hi", "body": "SSN 078-05-1120"}, "c1"))
+    app = journaled_agent(rule, world.tools(), flow, journal)
     # the conversation carries a file read no vfa node journaled (another node's, or an earlier history)
     history = [HumanMessage(f"Send {BOB} a short note."),
                AIMessage("", tool_calls=[{"name": "read_file", "args": {"path": "tax/w2-2025.txt"}, "id": "c0"}]),
@@ -36,6 +31,5 @@ def test_audit_reports_what_the_live_guard_denied_for_a_result_it_never_observed
     assert sent[0].artifact["vfa"]["outcome"] == "denied" and world.sent == []  # live: denied
     live = {(e.call_id, v["rule"]) for e in journal.entries("t") if e.kind == "denied"
             for v in e.data["evidence"]["_violations"]}
-    found = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), World("").tools(),
-                        flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
-    assert {(v.call_id, v.rule) for v in found} == live, (live, found)
+    by_journal = audit_journal(journal, out["messages"], World("").tools(), PrivacyFlow(POLICY, secret=b"s"))
+    assert {(v.call_id, v.rule) for v in by_journal} == live, (live, by_journal)

@@ -11,38 +11,30 @@ knowing the results it lists, and `trace_from_journal` hand that on)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from _audit_trace import audit_journal, found, journaled_agent, live_denials
+from _turns import by_turn
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from benchmarks.privacy.world import BOB, POLICY, World
-from guards import PrivacyFlow, audit_trace, trace_from_journal
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import PrivacyFlow
+from vfa import EffectJournal
 
 
 def test_audit_reports_the_unobserved_denial_after_the_history_was_trimmed() -> None:
     world, journal = World(), EffectJournal()
     flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
 
-    def rule(messages: list[Any]) -> Any:
-        if sum(isinstance(m, AIMessage) for m in messages) == 1:
-            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c1", "args": {
-                "to": [BOB], "subject": "hi", "body": "SSN 078-05-1120"}}])
-        return "done"
-
-    app = Agent(ScriptedModel(rule=rule), world.tools(), guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    # the conversation opens with a model turn of its own: the mail is the model's second
+    rule = by_turn(None, ("send_email", {"to": [BOB], "subject": "hi", "body": "SSN 078-05-1120"}, "c1"))
+    app = journaled_agent(rule, world.tools(), flow, journal, checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}
     history = [AIMessage("", id="a0", tool_calls=[{"name": "read_file", "args": {"path": "tax/w2-2025.txt"}, "id": "old"}]),
                ToolMessage("W-2 2025 for Emma Stone, SSN 078-05-1120", tool_call_id="old", name="read_file", id="t0")]
     app.invoke({"messages": [*history, HumanMessage(f"Send {BOB} a short note.")]}, cfg)
-    live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
-                  for v in e.data["evidence"]["_violations"])
+    live = live_denials(journal)
     assert world.sent == [] and ("c1", "confidentiality", "body") in live
     # the old exchange is trimmed from the state (a summariser's RemoveMessage)
     out = app.invoke({"messages": [RemoveMessage(id="a0"), RemoveMessage(id="t0"), HumanMessage("thanks")]}, cfg)
-    found = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), world.tools(),
-                        flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
-    assert sorted((v.call_id, v.rule, v.arg) for v in found) == live, [v.message for v in found]
+    by_journal = audit_journal(journal, out["messages"], world.tools(), PrivacyFlow(POLICY, secret=b"s"))
+    assert found(by_journal) == live, [v.message for v in by_journal]

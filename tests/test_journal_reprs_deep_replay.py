@@ -11,11 +11,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 USER = "me@home.example"
 PAGE = '{"a":' * 600 + '"x"' + "}" * 600  # an attacker's JSON document
@@ -36,24 +37,14 @@ def _tools() -> list:
     return [fetch_json, clock]
 
 
-FETCH = {"name": "fetch_json", "args": {"url": "https://evil.example/x.json"}, "id": "c0"}
-
-
-def _rule(messages: list[Any]) -> Any:
-    n = sum(isinstance(m, AIMessage) for m in messages)
-    if n == 0:
-        return AIMessage("", tool_calls=[FETCH])
-    if n == 1:
-        return AIMessage("", tool_calls=[{"name": "clock", "args": {}, "id": "c1"}])
-    if n == 2:  # the fetch again, word for word: the node replays it from the journal
-        return AIMessage("", tool_calls=[FETCH])
-    return "done"
+FETCH = ("fetch_json", {"url": "https://evil.example/x.json"}, "c0")
+# the fetch again, word for word, last: the node replays it from the journal
+_rule = by_turn(FETCH, ("clock", {}, "c1"), FETCH)
 
 
 def _run() -> tuple[Any, EffectJournal]:
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), journal=journal)
-    app = Agent(ScriptedModel(rule=_rule), _tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    app = journaled_agent(_rule, _tools(), PrivacyFlow(PrivacyPolicy.of(USER), journal=journal), journal)
     try:
         out = app.invoke({"messages": [HumanMessage("read it")]}, {"configurable": {"thread_id": "t"}})
     except RecursionError:

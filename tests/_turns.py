@@ -1,0 +1,25 @@
+"""A scripted-model rule that makes the tool calls a test names, turn by turn, under the ids it names."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from langchain_core.messages import AIMessage
+
+
+def by_turn(*turns: Any, then: str = "done") -> Any:
+    """A `ScriptedModel` rule: on the model's n-th turn, the calls `turns[n]` (one `(tool, args, id)` or a
+    list of them); on a turn given as None, or past the last, the answer `then`."""
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        step = turns[turn] if turn < len(turns) else None
+        if step is None:
+            return then
+        calls = [step] if isinstance(step, tuple) else step
+        # fresh arguments each time, as a model writes them anew: a test's constant is never shared
+        return AIMessage("", tool_calls=[{"name": name, "args": copy.deepcopy(args), "id": call_id}
+                                         for name, args, call_id in calls])
+
+    return rule
