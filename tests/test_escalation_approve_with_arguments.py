@@ -11,21 +11,18 @@ import json
 from typing import Any
 
 import pytest
+from _approvals import approving_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from benchmarks.privacy.world import BOB, DANA, POLICY, USER, World
-from guards import PrivacyFlow, PrivacyPolicy
-from vfa import Agent, EffectJournal
+from benchmarks.privacy.world import BOB, DANA, World
+from vfa import EffectJournal
 from vfa.testing import ScriptedModel
 
 
 def _app() -> tuple[World, Any]:
     w = World("")
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants=POLICY.grants, on_violation="ask"), secret=b"x", journal=journal)
-
     def rule(messages: list[Any]) -> Any:
         turn = sum(isinstance(m, AIMessage) for m in messages)
         if turn == 0:
@@ -35,8 +32,7 @@ def _app() -> tuple[World, Any]:
             return ("send_email", {"to": [DANA], "subject": "addr", "body": "addr: " + shown["address"]})
         return "done"
 
-    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = approving_agent(ScriptedModel(rule=rule), w.tools(), journal)
     return w, app
 
 

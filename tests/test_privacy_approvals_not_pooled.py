@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from _approvals import approving_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from benchmarks.privacy.world import BOB, POLICY, USER, World
-from guards import APPROVE_FOR_RECIPIENT, PrivacyFlow, PrivacyPolicy, privacy_source
-from vfa import Agent, EffectJournal
+from benchmarks.privacy.world import BOB, World
+from guards import APPROVE_FOR_RECIPIENT, privacy_source
+from vfa import EffectJournal
 from vfa.testing import ScriptedModel
 
 
@@ -42,7 +42,6 @@ def _shown(messages: list[Any], name: str, field: str) -> str:
 def _run(third: bool):
     w = World("")
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants=POLICY.grants, on_violation="ask"), secret=b"x", journal=journal)
     script = [
         ("get_tax_profile", {}), ("list_contacts", {}),
         lambda m: ("send_email", {"to": [BOB], "subject": "tax", "body": f"dependents: {_shown(m, 'get_tax_profile', 'dependents')}"}),
@@ -61,8 +60,7 @@ def _run(third: bool):
         step = script[turn]
         return step(messages) if callable(step) else step
 
-    app = Agent(ScriptedModel(rule=rule), [*w.tools(), get_tax_profile, get_health], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = approving_agent(ScriptedModel(rule=rule), [*w.tools(), get_tax_profile, get_health], journal)
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("Tell Bob my dependents and my doctor visits.")]}, cfg)
     asked = 0
@@ -96,7 +94,6 @@ def test_an_approved_call_whose_other_argument_an_earlier_approval_covered_is_co
 
     w = World("")
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants=POLICY.grants, on_violation="ask"), secret=b"x", journal=journal)
     mail = lambda m, subject: ("send_email", {"to": [BOB], "subject": subject,  # noqa: E731
                                               "body": f"dependents: {_shown(m, 'get_tax_profile', 'dependents')}"})
     script = [("get_tax_profile", {}), ("list_contacts", {}), lambda m: mail(m, "tax"), ("get_health", {"year": 2025}),
@@ -108,8 +105,7 @@ def test_an_approved_call_whose_other_argument_an_earlier_approval_covered_is_co
         step = script[turn] if turn < len(script) else "done"
         return step(messages) if callable(step) else step
 
-    app = Agent(ScriptedModel(rule=rule), [*w.tools(), get_tax_profile, get_health], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = approving_agent(ScriptedModel(rule=rule), [*w.tools(), get_tax_profile, get_health], journal)
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("Tell Bob.")]}, cfg)
     asked = 0

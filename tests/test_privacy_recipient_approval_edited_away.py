@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from _approvals import approving_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from benchmarks.privacy.world import BOB, DANA, POLICY, USER, World
-from guards import APPROVE_FOR_RECIPIENT, APPROVE_ONCE, PrivacyFlow, PrivacyPolicy
-from vfa import ALLOW, Agent, EffectJournal, Escalate, guard
+from benchmarks.privacy.world import BOB, DANA, World
+from guards import APPROVE_FOR_RECIPIENT, APPROVE_ONCE
+from vfa import ALLOW, EffectJournal, Escalate, guard
 from vfa.testing import ScriptedModel
 
 
@@ -29,8 +29,6 @@ def confirm(proposal, context):
 def test_an_approval_for_a_recipient_edited_out_of_the_call_covers_nothing_later() -> None:
     w = World("")
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants=POLICY.grants, on_violation="ask"), secret=b"x", journal=journal)
-
     def rule(messages: list[Any]) -> Any:
         turn = sum(isinstance(m, AIMessage) for m in messages)
         if turn == 0:
@@ -40,8 +38,7 @@ def test_an_approval_for_a_recipient_edited_out_of_the_call_covers_nothing_later
             return ("send_email", {"to": [DANA], "subject": "addr", "body": "addr: " + shown["address"]})
         return "done"
 
-    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard(), confirm], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = approving_agent(ScriptedModel(rule=rule), w.tools(), journal, after=[confirm])
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("send my address")]}, cfg)
     q = out["__interrupt__"][0]

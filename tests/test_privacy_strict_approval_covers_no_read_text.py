@@ -20,14 +20,10 @@ from __future__ import annotations
 
 import base64
 
-from langchain_core.messages import HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.types import Command
+from _approvals import asked_again
 
-from benchmarks.privacy.world import BOB, POLICY, USER, World
-from guards import APPROVE_FOR_RECIPIENT, PrivacyFlow, PrivacyPolicy, privacy_source
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from benchmarks.privacy.world import World
+from guards import privacy_source
 
 A = "5550123478"            # approved for Bob
 B = "8800 4455 6600 0000"   # never approved
@@ -42,19 +38,7 @@ def _run(second_body: str) -> tuple[bool, World]:
         """The user's accounts (shown in clear)."""
         return [{"name": "a", "number": A}, {"name": "b", "number": B}]
 
-    w = World("")
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants=POLICY.grants, on_violation="ask", context_taint="private"),
-                       secret=b"x", journal=journal)
-    steps = [("list_accounts", {}), ("list_contacts", {}),
-             ("send_email", {"to": [BOB], "subject": "acct", "body": f"account: {A}"}),
-             ("send_email", {"to": [BOB], "subject": "acct", "body": second_body})]
-    app = Agent(ScriptedModel(steps), [*w.tools(), list_accounts], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "d"}}
-    assert "__interrupt__" in app.invoke({"messages": [HumanMessage("Mail Bob account a.")]}, cfg)
-    out = app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)
-    return "__interrupt__" in out, w
+    return asked_again(list_accounts, f"account: {A}", second_body, context_taint="private")
 
 
 def test_control_the_second_account_written_plainly_is_asked():

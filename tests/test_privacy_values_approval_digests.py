@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from _approvals import approving_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from benchmarks.privacy.world import BOB, POLICY, USER, World
-from guards import APPROVE_FOR_RECIPIENT, PrivacyFlow, PrivacyPolicy, privacy_source
-from vfa import Agent, EffectJournal
+from benchmarks.privacy.world import BOB, World
+from guards import APPROVE_FOR_RECIPIENT, privacy_source
+from vfa import EffectJournal
 from vfa.testing import ScriptedModel
 
 
@@ -39,8 +39,6 @@ def test_an_approval_for_a_recipient_covers_the_same_value_sent_again():
 
     w = World("")
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants=POLICY.grants, on_violation="ask"), secret=b"x", journal=journal)
-
     def rule(messages: list[Any]) -> Any:
         turn = sum(isinstance(m, AIMessage) for m in messages)
         if turn == 0:
@@ -52,8 +50,7 @@ def test_an_approval_for_a_recipient_covers_the_same_value_sent_again():
             return ("send_email", {"to": [BOB], "subject": "tax", "body": f"dependents: {json.loads(shown.content)['dependents']}"})
         return "done"
 
-    app = Agent(ScriptedModel(rule=rule), [*w.tools(), get_tax_profile], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = approving_agent(ScriptedModel(rule=rule), [*w.tools(), get_tax_profile], journal)
     cfg = {"configurable": {"thread_id": "d"}}
     first = app.invoke({"messages": [HumanMessage("Tell Bob how many dependents I declared.")]}, cfg)
     asked = first["__interrupt__"][0].value
