@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from _mail import mail_effect
 from langgraph.checkpoint.memory import InMemorySaver
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
+from vfa import Agent, EffectJournal
 from vfa.testing import ScriptedModel
 
 USER, BOB, EVE, SSN = "me@home.example", "bob@family.example", "eve@evil.example", "123-45-6789"
@@ -24,15 +25,7 @@ def people_and_mail(sent: list[Any]) -> list[Any]:
         """People."""
         return [{"name": "Ann", "ssn": SSN}]
 
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], body: str) -> str:
-        """Send a mail."""
-        sent.append({"to": to, "body": body})
-        return "sent"
-
-    return [get_people, send_email]
+    return [get_people, mail_effect(sent)]
 
 
 def asking_agent(turns: Sequence[Any], tools: list[Any], guards: Sequence[Any] = ()) -> Any:

@@ -6,13 +6,13 @@ audit of the conversation reads it as a record whose field names the text's auth
 field is public, so a private PIN sent to an outsider, which the live guard denied, is reported clean."""
 
 from __future__ import annotations
+from _mail import mail_effect
 
 import json
 
 from _audit_trace import audit_journal, found, journaled_agent, live_denials
 from _turns import by_turn
 from langchain_core.messages import HumanMessage, ToolMessage
-from test_privacy_integrity import mail_effect
 
 from guards import (PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_messages)
 from vfa import EffectJournal

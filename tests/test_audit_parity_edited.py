@@ -7,10 +7,10 @@ import itertools
 from typing import Any
 
 from _audit_trace import audit_journal, journaled_agent
+from _mail import mail_effect
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
-from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,

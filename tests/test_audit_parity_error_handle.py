@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from _audit_trace import audit_journal, journaled_agent
+from _mail import mail_effect
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from _mail import mail_effect
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
-from test_privacy_integrity import mail_effect
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import ALLOW, Agent, EffectJournal, Escalate

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from _audit_trace import audit_journal, found, journaled_agent, live_denials
+from _mail import mail_effect
 from _turns import by_turn
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
-from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,

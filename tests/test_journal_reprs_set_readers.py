@@ -8,9 +8,9 @@ the audits read the set's repr as one principal and reported a violation live ne
 from __future__ import annotations
 
 from _audit_trace import audit_journal, journaled_agent
+from _mail import mail_effect
 from _turns import by_turn
 from langchain_core.messages import HumanMessage, ToolMessage
-from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,

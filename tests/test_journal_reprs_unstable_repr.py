@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from _mail import mail_effect
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
-from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,

@@ -4,10 +4,10 @@ person declassifies, and the audit agrees with the live guard."""
 from __future__ import annotations
 
 import pytest
+from _mail import mail_effect
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
-from test_privacy_integrity import mail_effect
 
 from benchmarks.privacy.attacks import BY_ID
 from benchmarks.privacy.run import harness

@@ -8,10 +8,10 @@ import itertools
 from typing import Any
 
 import pytest
+from _mail import mail_effect
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
-from test_privacy_integrity import mail_effect
 
 from guards import (
     APPROVE_FOR_RECIPIENT,

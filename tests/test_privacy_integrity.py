@@ -140,20 +140,6 @@ def mail_tool(sent: list[Any]) -> Any:
     return send_email
 
 
-def mail_effect(sent: list[Any]) -> Any:
-    """An `Agent`'s `send_email(to, body)` effect: the body disclosed to `to`, which needs the user's authority."""
-
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], body: str) -> str:
-        """Send a mail."""
-        sent.append({"to": to, "body": body})
-        return "sent"
-
-    return send_email
-
-
 def _pay(paid: list[Any]) -> Any:
     @tool
     @privacy_sink(disclose={"amount": "iban"}, authority=["iban", "amount"])

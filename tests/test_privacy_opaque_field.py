@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from _audit_trace import audit_journal, found, journaled_agent, live_denials
+from _mail import mail_effect
 from _turns import by_turn
 from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
-from test_privacy_integrity import mail_effect
 
 from guards import (
     PrivacyFlow,

@@ -1,0 +1,23 @@
+"""The mail effect the privacy tests share: an `Agent`'s `send_email(to, body)`, its body disclosed to `to`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guards import privacy_sink, privacy_source
+from vfa import effect
+
+
+def mail_effect(sent: list[Any]) -> Any:
+    """An `Agent`'s `send_email(to, body)` effect: the body disclosed to `to`, which needs the user's authority;
+    each mail it sends appended to `sent` as {"to", "body"}."""
+
+    @privacy_sink(disclose={"body": "to"}, authority=["to"])
+    @privacy_source()
+    @effect
+    def send_email(to: list[str], body: str) -> str:
+        """Send a mail."""
+        sent.append({"to": to, "body": body})
+        return "sent"
+
+    return send_email
