@@ -13,13 +13,18 @@ def model_node(model: Any) -> Any:
     return lambda state: {"messages": [model.invoke(state["messages"])]}
 
 
-def tool_loop(agent: Any, tools: Any, state: Any = MessagesState) -> StateGraph:
-    """A graph builder: START -> `agent`, then `tools` (a ToolNode or a node) while the reply calls a tool,
-    back to `agent`."""
+def tool_loop(agent: Any, tools: Any, state: Any = MessagesState, *, research: Any = None) -> StateGraph:
+    """A graph builder: START -> `agent` (after `research`, a node of the app's own, when given), then
+    `tools` (a ToolNode or a node) while the reply calls a tool, back to `agent`."""
     b = StateGraph(state)
     b.add_node("agent", agent)
     b.add_node("tools", tools)
-    b.add_edge(START, "agent")
+    if research is None:
+        b.add_edge(START, "agent")
+    else:
+        b.add_node("research", research)
+        b.add_edge(START, "research")
+        b.add_edge("research", "agent")
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
     return b

@@ -11,19 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
-from test_coverage_held_wrappers import USER, _context, _rule, browse, paid, pay
+from _bakery import USER, browse, context, paid_after, pay, pay_attacker
+from _tool_loop import model_node, tool_loop
+from langgraph.prebuilt import ToolNode
 
 import graphs
 from guards import PrivacyFlow, PrivacyPolicy
-from vfa import CoverageError
 from vfa.testing import ScriptedModel
 
 
 def _run(which: str) -> list[Any]:
-    paid.clear()
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s")
     gate = graphs.ToolGate([flow.guard()], flow=flow, read_only=["browse"])
     if which == "shared gate":
@@ -33,22 +30,9 @@ def _run(which: str) -> list[Any]:
     else:  # another flow's gate
         other = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s")  # with its guard: a flow without one is refused
         web = graphs.guard_tool(browse, [other.guard()], read_only=True, flow=other)
-    model = ScriptedModel(rule=_rule)
-    b = StateGraph(MessagesState)
-    b.add_node("research", lambda s: _context(str(web.invoke({"url": "https://bakery.example"}))))
-    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
-    b.add_node("tools", ToolNode([browse, pay]))
-    b.add_edge(START, "research")
-    b.add_edge("research", "agent")
-    b.add_conditional_edges("agent", tools_condition)
-    b.add_edge("tools", "agent")
-    try:
-        app = graphs.guard_graph(b, gate=gate)
-    except CoverageError:
-        return []  # named: safe
-    app.invoke({"messages": [HumanMessage("What are the bakery's opening hours?")]},
-               {"configurable": {"thread_id": "t"}})
-    return list(paid)
+    model = ScriptedModel(rule=pay_attacker)
+    research = lambda s: context(str(web.invoke({"url": "https://bakery.example"})))  # noqa: E731
+    return paid_after(tool_loop(model_node(model), ToolNode([browse, pay]), research=research), gate=gate)
 
 
 def test_control_the_graphs_own_gate_labels_the_page_and_the_payment_is_denied() -> None:

@@ -12,7 +12,8 @@ import types
 from typing import Any
 
 import pytest
-from test_coverage_held_wrappers import _context, browse, run_research
+from _bakery import browse, context
+from test_coverage_held_wrappers import run_research
 
 # -- registries of the app's own, none naming the tool by a global of the node's module -----------------
 
@@ -29,7 +30,7 @@ class Researcher:
     source = browse  # a class attribute, read through self
 
     def __call__(self, state: Any) -> dict[str, Any]:
-        return _context(self.source.invoke({"url": "https://bakery.example"}))
+        return context(self.source.invoke({"url": "https://bakery.example"}))
 
 
 _mod = types.ModuleType("rt58c_app_tools")
@@ -39,23 +40,23 @@ import rt58c_app_tools
 
 
 def research_nested_dict(state: Any) -> dict[str, Any]:
-    return _context(REGISTRY["web"]["page"].invoke({"url": "https://bakery.example"}))
+    return context(REGISTRY["web"]["page"].invoke({"url": "https://bakery.example"}))
 
 
 def research_pairs(state: Any) -> dict[str, Any]:
-    return _context(dict(PAIRS)["page"].invoke({"url": "https://bakery.example"}))
+    return context(dict(PAIRS)["page"].invoke({"url": "https://bakery.example"}))
 
 
 def research_settings(state: Any) -> dict[str, Any]:
-    return _context(SETTINGS.page_tool.invoke({"url": "https://bakery.example"}))
+    return context(SETTINGS.page_tool.invoke({"url": "https://bakery.example"}))
 
 
 def research_class_attribute(state: Any) -> dict[str, Any]:
-    return _context(Tools.page_tool.invoke({"url": "https://bakery.example"}))
+    return context(Tools.page_tool.invoke({"url": "https://bakery.example"}))
 
 
 def research_module_attribute(state: Any) -> dict[str, Any]:
-    return _context(rt58c_app_tools.page_tool.invoke({"url": "https://bakery.example"}))
+    return context(rt58c_app_tools.page_tool.invoke({"url": "https://bakery.example"}))
 
 
 @pytest.mark.parametrize("research", [

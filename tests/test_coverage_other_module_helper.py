@@ -11,7 +11,8 @@ import sys
 import types
 from typing import Any
 
-from test_coverage_held_wrappers import _context, browse, run_research
+from _bakery import browse, context
+from test_coverage_held_wrappers import run_research
 
 _retrieval = types.ModuleType("rt58c_app_retrieval")
 exec(  # noqa: S102 - a module of the app's own, as a file would define it
@@ -23,7 +24,7 @@ from rt58c_app_retrieval import fetch_context
 
 
 def research(state: Any) -> dict[str, Any]:
-    return _context(fetch_context("https://bakery.example"))
+    return context(fetch_context("https://bakery.example"))
 
 
 def test_a_helper_in_another_module_that_reads_a_labelled_tool_is_named() -> None:

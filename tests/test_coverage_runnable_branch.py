@@ -9,26 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _bakery import browse, browse_then_pay, paid_after, pay
 from langchain_core.runnables import RunnableBranch, RunnableLambda, RunnableParallel
 from langchain_core.runnables.passthrough import RunnableAssign
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
-from test_coverage_held_wrappers import ATTACKER_IBAN, USER, browse, paid, pay
 
-import graphs
-from guards import PrivacyFlow, PrivacyPolicy
-from vfa import CoverageError
 from vfa.testing import ScriptedModel
-
-
-def _rule(messages: list[Any]) -> Any:
-    results = [m for m in messages if isinstance(m, ToolMessage)]
-    if not results:
-        return AIMessage("", tool_calls=[{"name": "browse", "id": "b1", "args": {"url": "https://bakery.example"}}])
-    if len(results) == 1:
-        return AIMessage("", tool_calls=[{"name": "pay", "id": "p1", "args": {"iban": ATTACKER_IBAN, "amount": 950}}])
-    return "done"
 
 
 def _has_calls(state: Any) -> bool:
@@ -47,22 +34,14 @@ def _tools_node(kind: str) -> Any:
 
 
 def _run(kind: str) -> list[Any]:
-    paid.clear()
-    model = ScriptedModel(rule=_rule)
+    model = ScriptedModel(rule=browse_then_pay)
     b = StateGraph(MessagesState)
     b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
     b.add_node("tools", _tools_node(kind))
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", lambda s: "tools" if _has_calls(s) else END)
     b.add_edge("tools", "agent")
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s")
-    try:
-        app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["browse"])
-    except CoverageError:
-        return []  # the ungated ToolNode is named: safe
-    app.invoke({"messages": [HumanMessage("What are the bakery's opening hours?")]},
-               {"configurable": {"thread_id": "t"}})
-    return list(paid)
+    return paid_after(b)  # [] when the ungated ToolNode is named: safe
 
 
 def test_control_a_plain_toolnode_is_gated_and_the_injected_payment_denied() -> None:

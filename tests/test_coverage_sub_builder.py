@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _bakery import browse, browse_then_pay, paid_after, pay
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
-from test_coverage_held_wrappers import ATTACKER_IBAN, USER, browse, paid, pay
 
-import graphs
-from guards import PrivacyFlow, PrivacyPolicy
-from vfa import CoverageError
 from vfa.testing import ScriptedModel
 
 SUB = StateGraph(MessagesState)
@@ -29,29 +25,13 @@ def tools(state: MessagesState) -> dict[str, Any]:
     return {"messages": SUB.compile().invoke(state)["messages"][before:]}
 
 
-def _rule(messages: list[Any]) -> Any:
-    results = [m for m in messages if isinstance(m, ToolMessage)]
-    if not results:
-        return AIMessage("", tool_calls=[{"name": "browse", "id": "b1", "args": {"url": "https://bakery.example"}}])
-    if len(results) == 1:
-        return AIMessage("", tool_calls=[{"name": "pay", "id": "p1", "args": {"iban": ATTACKER_IBAN, "amount": 950}}])
-    return "done"
-
-
 def test_a_subgraph_builder_a_node_compiles_is_gated_or_named() -> None:
-    paid.clear()
-    model = ScriptedModel(rule=_rule)
+    model = ScriptedModel(rule=browse_then_pay)
     b = StateGraph(MessagesState)
     b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
     b.add_node("tools", tools)
     b.add_edge(START, "agent")
     b.add_conditional_edges("agent", lambda s: "tools" if s["messages"][-1].tool_calls else END)
     b.add_edge("tools", "agent")
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"s")
-    try:
-        app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["browse"])
-    except CoverageError:
-        return  # named: safe
-    app.invoke({"messages": [HumanMessage("What are the bakery's opening hours?")]},
-               {"configurable": {"thread_id": "t"}})
-    assert paid == [], "the subgraph builder's ungated ToolNode paid the attacker"
+    # [] when named (safe), or what the subgraph builder's ungated ToolNode paid
+    assert paid_after(b) == [], "the subgraph builder's ungated ToolNode paid the attacker"
