@@ -58,7 +58,10 @@ class Source:
     """The field identifying a record (an email's `id`), so a sink that refers to it can be labelled."""
     pure: bool = False
     """The output is computed from the arguments alone, no private state (an encoder, a formatter): the
-    lint does not ask for a private declaration. A handle among the arguments still makes it a handle."""
+    lint does not ask for a private declaration. A handle among the arguments still makes it a handle;
+    else it is private to the arguments' readers, vouches for nothing (it echoes the model's words) and
+    is never hidden for showing a handle's value (the model could compute it). The tool author's word:
+    a tool that reads stored state is not pure."""
     shaped: bool = False
     """Records read from text that may have been shaped like them by whoever wrote it (an attachment
     that looks like JSON): every field also carries the label of the whole output (private to the user

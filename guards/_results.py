@@ -83,7 +83,9 @@ class _Results:
         """
         computed = bool(secrets)
         inputs = inputs if isinstance(inputs, (list, tuple)) else tuple(inputs)
-        if not secrets and self.store.has_thread(thread_id):
+        # a pure tool given no handle computed its result from what the model wrote: the model could
+        # compute it itself, so hiding it for showing a handle's value would only tell whether it does
+        if not secrets and self.store.has_thread(thread_id) and not (decl is not None and decl.pure and inputs):
             # it shows a value the model may only see as a handle (the world held it): all of it is
             # hidden, not the value alone, or a list of guesses would come back with the right one marked
             secrets = self._shown_secrets(thread_id, result)
@@ -314,6 +316,9 @@ class _Results:
         phrases: list[str] = []
         phrase_labels: list[Label] = []
         for h in handles:
+            if h.derived and (isinstance(h.value, bool) or h.value is None):
+                # a computed yes or no is in half of all texts: searched for, it would hide them all
+                continue
             # a handle of a record (a private field holding one) stands for each of its values too; not a
             # result hidden whole (derived): its other values are no secret of their own (a file's path)
             for t in [_text(h.value), *(_record_values(h.value) if not h.derived else ())]:

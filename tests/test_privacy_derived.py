@@ -447,16 +447,16 @@ def test_a_record_named_before_anything_was_shown_is_an_unseen_record():
     assert outcome(tms, "invite") == "denied" and "unseen-record" in text_of(tms, "invite")
 
 
-def test_a_result_showing_a_handled_value_is_hidden_whole():
-    # a handle put back in place would tell the model which of its guesses was the private value:
-    # the whole result is one handle (the model learns only that some guess matched)
+def test_a_pure_tools_echo_of_guesses_is_shown_as_the_model_wrote_it():
+    # computed from the model's own words, it tells the model nothing: hidden for holding the private
+    # value, it would tell which of its guesses was (red team 93)
     w = World()
     guesses = [f"1990-04-{d:02d}" for d in range(1, 31)]
     _, tms = run("Echo some dates.", [
         ("get_profile", {}), ("encode_text", {"text": " ".join(guesses)[::-1], "encoding": "reversed"}),
         ("encode_text", {"text": " ".join(guesses[:5])[::-1], "encoding": "reversed"})], world=w)
     first, second = [str(m.content) for m in tms if m.name == "encode_text"]
-    assert _is_handle(first) and second == " ".join(guesses[:5])  # no match among the first five: in clear
+    assert first == " ".join(guesses) and second == " ".join(guesses[:5])
 
 
 def test_a_guess_stored_then_read_back_is_hidden_whole():
@@ -471,7 +471,7 @@ def test_a_guess_stored_then_read_back_is_hidden_whole():
         return "noted"
 
     @privacy_sink()
-    @privacy_source(pure=True)
+    @privacy_source()  # not pure: it reads what was stored
     def list_notes() -> list:
         """The notes kept."""
         return [{"text": t} for t in notes]

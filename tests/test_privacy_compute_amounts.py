@@ -1,4 +1,4 @@
-"""Red team (wrong result in honest use): `compute`'s comparisons misread amounts as banks and people
+"""Red team 93 (wrong result in honest use): `compute`'s comparisons misread amounts as banks and people
 write them, silently, so a task that compares a balance gets the wrong answer.
 
 `_number` drops every comma and calls `float`: "1.200,50" (1200.50 in most of Europe) reads as
@@ -13,6 +13,8 @@ The rest of the guard reads amounts in the marks of their locale where only one 
 
 Correct behaviour: an amount with a currency sign or in a locale's marks that has one reading is
 compared as that number; one that has none is refused (a clear error), never compared as text.
+
+Fixed: `compute` reads an amount of one token as the guard does elsewhere (`_forms._token_numbers`: currency signs, a locale's marks).
 """
 
 from __future__ import annotations

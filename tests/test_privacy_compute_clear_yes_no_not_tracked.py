@@ -1,4 +1,4 @@
-"""Red team (false denial): in the default mode, a comparison computed on a value the model read in
+"""Red team 93 (false denial): in the default mode, a comparison computed on a value the model read in
 clear is tracked as a private value "true" / "false", so every later argument holding those letters
 (even across words: "it rue", "construe") is denied to anyone but the value's readers.
 
@@ -15,6 +15,8 @@ any argument's normal form. One bit is tracked as if it were the value.
 Correct behaviour: a result of a comparison (a bool) or of a length (a small int) is not tracked as
 a text any later argument may hold; the mail to Bob is sent (what the model could say about the
 balance in clear is the documented residual of the default mode, not a reason to deny "true").
+
+Fixed: a yes or no a pure tool computes is not tracked as a private value (`_Results.record`).
 """
 
 from __future__ import annotations

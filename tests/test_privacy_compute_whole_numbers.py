@@ -1,4 +1,4 @@
-"""Red team (wrong result in honest use): a number the model writes into `compute` is validated by the
+"""Red team 93 (wrong result in honest use): a number the model writes into `compute` is validated by the
 tool's schema (`str | float`) into a float, and `compute` works on its text "4000.0", so
 `contains` with operand 4000 is False on a text that holds "4000", and a slice or `digits` of a
 number written as 4210 works on "4210.0".
@@ -13,6 +13,8 @@ directly with an int, so it never sees this.
 
 Correct behaviour: a whole number is worked on as written (4000, not 4000.0): the user is told True,
 and compute(value=4210, op="slice", start=-2) is "10".
+
+Fixed: `compute` types its value and operand `str | int | float`, so a whole number stays whole.
 """
 
 from __future__ import annotations
