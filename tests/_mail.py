@@ -1,4 +1,4 @@
-"""The mail effect the privacy tests share: an `Agent`'s `send_email(to, body)`, its body disclosed to `to`."""
+"""The mail effects the privacy tests share: `send_email(to, body)` and `send(to, body)`, the body disclosed to `to`."""
 
 from __future__ import annotations
 
@@ -21,3 +21,18 @@ def mail_effect(sent: list[Any]) -> Any:
         return "sent"
 
     return send_email
+
+
+def message_send(sent: list[Any]) -> Any:
+    """An `Agent`'s `send(to, body)` effect: the body disclosed to `to` (no authority asked of `to`); each
+    message it sends appended to `sent` as {"to", "body"}."""
+
+    @privacy_sink(disclose={"body": "to"})
+    @privacy_source()
+    @effect
+    def send(to: list[str], body: str) -> str:
+        """Send a message."""
+        sent.append({"to": to, "body": body})
+        return "sent"
+
+    return send

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from _mail import message_send
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 USER, CAROL, EVE = "me@home.example", "carol@cpa.example", "eve@else.example"
@@ -57,13 +58,7 @@ def _run(steps, *, mode: str = "untrusted", handled: bool = True):
         """The user's profile."""
         return {"name": "Emma", "ssn": SSN, "balance": BALANCE}
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send = message_send(sent)
 
     script = [lambda last: ("get_profile", {}), *steps]
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import re
 
+from _mail import message_send
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 USER, BOB = "me@home.example", "bob@family.example"
@@ -42,13 +43,7 @@ def test_a_clear_comparison_does_not_make_the_word_true_private():
         """The user's balance (shown in clear)."""
         return {"balance": 4210.75}
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send = message_send(sent)
 
     def step(messages):
         done = sum(1 for m in messages if isinstance(m, AIMessage))

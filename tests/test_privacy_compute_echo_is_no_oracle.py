@@ -35,11 +35,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from _mail import message_send
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 USER, EVE = "me@home.example", "eve@else.example"
@@ -60,13 +61,7 @@ def _extract(balance: float, mode: str):
         """The user's balance."""
         return {"balance": balance}
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send = message_send(sent)
 
     st = {"lo": 0, "hi": 1 << BITS}
 
@@ -125,13 +120,7 @@ def _last_four(ssn: str, mode: str):
         """The user's profile."""
         return {"ssn": ssn}
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send = message_send(sent)
 
     st = {"lo": 0, "hi": 10000}
 

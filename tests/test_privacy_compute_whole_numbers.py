@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 
+from _mail import message_send
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 USER = "me@home.example"
@@ -41,13 +42,7 @@ def test_contains_a_number_and_slice_of_a_number_through_the_agent():
         """The user's rent note."""
         return {"text": "Rent 4000 due Friday"}
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send = message_send(sent)
 
     def step(messages):
         done = sum(1 for m in messages if isinstance(m, AIMessage))

@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from _mail import message_send
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 USER, BOB = "me@home.example", "bob@family.example"
@@ -51,13 +52,7 @@ def test_the_news_after_a_balance_check_reaches_bob(mode):
         """Today's TV news (public)."""
         return NEWS
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append({"to": to, "body": body})
-        return "sent"
+    send = message_send(sent)
 
     shown: dict[str, str] = {}
 
