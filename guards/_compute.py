@@ -11,7 +11,7 @@ from ._privacy_decl import privacy_sink, privacy_source
 
 Op = Literal["slice", "digits", "replace", "lower", "upper", "strip", "length", "contains",
              "eq", "ne", "lt", "le", "gt", "ge"]
-"""The operations `compute` offers: a closed set, each total on any value."""
+"""The operations `compute` offers: a closed set."""
 
 MAX_RESULT = 1 << 16
 """A result longer than this many characters is refused (a `replace` may grow a text)."""
@@ -53,8 +53,8 @@ def compute(value: str | int | float, op: Op, operand: str | int | float | None 
     (whether `operand` occurs in it), or a comparison with `operand`: "eq", "ne", "lt", "le", "gt", "ge"
     (as numbers when both read as numbers, else as texts).
     """
-    # Every operation but a growing `replace` is total on the value: it fails only on how the call is
-    # written, so its failure tells the model nothing it did not write (a `replace` past MAX_RESULT: one bit).
+    # Every operation is total on a value of up to MAX_RESULT characters: it fails only on how the call
+    # is written, so its failure tells the model nothing it did not write (a result past it: one bit).
     if op == "slice":
         out: str | int | bool = _text(value)[start:end]
     elif op == "digits":

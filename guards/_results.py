@@ -101,7 +101,7 @@ class _Results:
             # echo of the model's words is not a trusted tool's), and it is private to their readers and
             # tracked like them (shown as it is: the model read what it was computed from)
             private = [lbl for lbl in inputs if lbl.readers is not None]
-            obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=not private, mint=False)
+            obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=not private, mint=not private)
             if private and not isinstance(result, bool) and result is not None:
                 obs = self._derived(obs, result, private, thread_id, tool, hide=False)
             obs = _grounds_nothing(obs)
