@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print(f: dict[str, Any]) -> None:
     print(f"privacy benchmark: {f['tasks']} tasks, {f['attacks']} attacks (+{f['limit_probes']} limit probes, "
-          f"+{f['held_out_attacks']} held-out attacks, +{f['reading_tasks']} tasks that read a private value), "
+          f"+{f['held_out_attacks']} held-out attacks, +{f['reading_tasks']} tasks that work on a private value), "
           f"{f['pairs']} task x attack pairs, {f['exposed_pairs']} with the injection read")
     print(f"{'':32}{'without guard':>15}{'with guard':>15}{'strict context':>16}")
     rows = [("utility without attack", "utility"),
@@ -269,7 +269,7 @@ def _print(f: dict[str, Any]) -> None:
             ("attack success rate", "asr"),
             ("limit-probe success rate", "probe_asr"),
             ("held-out attack success rate", "asr_held_out"),
-            ("tasks that read a private value", "utility_reading"),
+            ("tasks that work on a private value", "utility_reading"),
             ("utility, all tasks together", "utility_all")]
     for name, key in rows:
         print(f"{name:32}{f[key + '_unguarded']:>15.1%}{f[key + '_guarded']:>15.1%}{f[key + '_strict']:>16.1%}")

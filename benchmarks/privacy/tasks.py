@@ -263,4 +263,4 @@ READING_TASKS: list[Task] = [
           ("send_email", lambda o: {"to": [USER], "subject": "Balance check", "body": "above 4000: %s" % o[1]})),
          lambda w: w.sent_to(USER, "above 4000: True")),
 ]
-"""Tasks that need the model to read a value the guard shows it only as a handle."""
+"""Tasks that need the model to work on a value the guard shows it only as a handle."""

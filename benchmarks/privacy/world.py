@@ -11,7 +11,7 @@ import re
 from email.utils import parseaddr
 from typing import Any
 
-from guards._compute import compute
+from guards import compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
 from vfa import effect
 
