@@ -67,7 +67,7 @@ class HandleStore:
 
     def digest(self, text: str) -> str:
         """A keyed digest naming a private value where its name is shown (a private record key)."""
-        return "#" + hmac.new(self._secret, f"name\0{text}".encode(), hashlib.sha256).hexdigest()[:16]
+        return "#" + hmac.new(self._secret, f"name\0{text}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
 
     def mint(self, thread_id: str, call_id: str, path: str, name: str, value: Any, label: Label, origin: str,
              *, derived: bool = False) -> str:
