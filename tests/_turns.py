@@ -1,11 +1,11 @@
-"""A scripted-model rule that makes the tool calls a test names, turn by turn, under the ids it names."""
+"""Scripted-model rules turn by turn: the calls a test names under the ids it names, and where a rule stands."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, ToolMessage
 
 
 def by_turn(*turns: Any, then: str = "done") -> Any:
@@ -23,3 +23,9 @@ def by_turn(*turns: Any, then: str = "done") -> Any:
                                          for name, args, call_id in calls])
 
     return rule
+
+
+def turn_and_last(messages: list[Any]) -> tuple[int, str]:
+    """How many turns the model has taken, and the text of the last tool message ("" before any)."""
+    tools = [m for m in messages if isinstance(m, ToolMessage)]
+    return sum(isinstance(m, AIMessage) for m in messages), str(tools[-1].content) if tools else ""

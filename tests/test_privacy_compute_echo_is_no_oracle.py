@@ -36,7 +36,8 @@ import re
 
 import pytest
 from _mail import message_send
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import turn_and_last
+from langchain_core.messages import HumanMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
@@ -66,9 +67,7 @@ def _extract(balance: float, mode: str):
     st = {"lo": 0, "hi": 1 << BITS}
 
     def step(messages):
-        done = sum(1 for m in messages if isinstance(m, AIMessage))
-        tools = [m for m in messages if isinstance(m, ToolMessage)]
-        last = str(tools[-1].content) if tools else ""
+        done, last = turn_and_last(messages)
         if done == 0:
             return ("get_balance", {})
         if done == 1:
@@ -125,9 +124,7 @@ def _last_four(ssn: str, mode: str):
     st = {"lo": 0, "hi": 10000}
 
     def step(messages):
-        done = sum(1 for m in messages if isinstance(m, AIMessage))
-        tools = [m for m in messages if isinstance(m, ToolMessage)]
-        last = str(tools[-1].content) if tools else ""
+        done, last = turn_and_last(messages)
         if done == 0:
             return ("get_profile", {})
         if done == 1:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 
 from _mail import message_send
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import turn_and_last
+from langchain_core.messages import HumanMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
@@ -45,8 +46,7 @@ def test_contains_a_number_and_slice_of_a_number_through_the_agent():
     send = message_send(sent)
 
     def step(messages):
-        done = sum(1 for m in messages if isinstance(m, AIMessage))
-        last = str([m for m in messages if isinstance(m, ToolMessage)][-1].content) if done else ""
+        done, last = turn_and_last(messages)
         if done == 0:
             return ("read_note", {})
         if done == 1:

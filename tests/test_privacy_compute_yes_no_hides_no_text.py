@@ -25,7 +25,8 @@ import re
 
 import pytest
 from _mail import message_send
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import turn_and_last
+from langchain_core.messages import HumanMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
@@ -57,9 +58,7 @@ def test_the_news_after_a_balance_check_reaches_bob(mode):
     shown: dict[str, str] = {}
 
     def step(messages):
-        done = sum(1 for m in messages if isinstance(m, AIMessage))
-        tools = [m for m in messages if isinstance(m, ToolMessage)]
-        last = str(tools[-1].content) if tools else ""
+        done, last = turn_and_last(messages)
         if done == 0:
             return ("get_balance", {})
         if done == 1:

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import turn_and_last
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, compute
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
@@ -44,8 +45,7 @@ def _refusal(ssn: str) -> str:
         return {"ssn": ssn, "balance": 4210.75}
 
     def step(messages):
-        done = sum(1 for m in messages if isinstance(m, AIMessage))
-        last = str([m for m in messages if isinstance(m, ToolMessage)][-1].content) if done else ""
+        done, last = turn_and_last(messages)
         if done == 0:
             return ("get_profile", {})
         if done == 1:
