@@ -16,11 +16,17 @@ from ._observation import Observation, _join, _merge, _shingles_of
 
 _GRAMMED = 256
 """Past this many strings (and more than a text has characters), `_Needles` looks them up by place."""
+_KEYED = 64
+"""The places in a string among which `_gram_index` picks its key."""
 _ACROSS_KEPT = 4
 """`_Index.cut_across` answers kept per index."""
 _SEARCH_BUDGET = 500_000_000
 """Strings times characters past which `_Needles.found_in` takes every string to occur in a text (a
 quarter of a second of substring tests: a 1 MB result on a thread holding 500 values)."""
+_GRAM_BUDGET = 3_000_000
+"""Strings tested at places past which `_Needles.found_in`, looking up by place, takes every string to
+occur (about a quarter of a second: values that share all their three-character keys, such as runs of
+one character, would otherwise have every place test every value)."""
 
 
 class _Line:
@@ -121,8 +127,13 @@ class _Needles:
         get = grams.get  # entries a newer snapshot added (numbered n and up) are not this one's
         found = {i for i, _ in get("", ()) if i < n and items[i] in text}  # shorter than three characters
         starts = text.startswith
+        budget = _GRAM_BUDGET
         for p in range(len(text) - 2):
-            for i, at in get(text[p:p + 3], ()):
+            entries = get(text[p:p + 3], ())
+            budget -= len(entries)
+            if budget < 0:
+                return list(range(n))  # fail closed, as past `_SEARCH_BUDGET` above
+            for i, at in entries:
                 if i < n and p >= at and starts(items[i], p - at):
                     found.add(i)
         return sorted(found)
@@ -130,12 +141,13 @@ class _Needles:
 
 def _gram_index(grams: dict[str, tuple[tuple[int, int], ...]], items: Sequence[str], first: int) -> None:
     """Add `items`, numbered from `first`, to `grams`: each under the three characters it holds that
-    fewest others are under yet, with their place in it ("" for strings shorter than three)."""
+    fewest others are under yet among its first `_KEYED` ones, with their place in it ("" for strings
+    shorter than three): the first ones only, so a long value costs no more to index than a short one."""
     for i, item in enumerate(items, first):
         if len(item) < 3:
             g, at = "", 0
         else:
-            at = min(range(len(item) - 2), key=lambda j: len(grams.get(item[j:j + 3], ())))
+            at = min(range(min(len(item) - 2, _KEYED)), key=lambda j: len(grams.get(item[j:j + 3], ())))
             g = item[at:at + 3]
         grams[g] = (*grams.get(g, ()), (i, at))
 
