@@ -23,10 +23,11 @@ _ACROSS_KEPT = 4
 _SEARCH_BUDGET = 500_000_000
 """Strings times characters past which `_Needles.found_in` takes every string to occur in a text (a
 quarter of a second of substring tests: a 1 MB result on a thread holding 500 values)."""
-_GRAM_BUDGET = 3_000_000
+_GRAM_BUDGET = 1_000_000
 """Strings tested at places past which `_Needles.found_in`, looking up by place, takes every string to
-occur (about a quarter of a second: values that share all their three-character keys, such as runs of
-one character, would otherwise have every place test every value)."""
+occur (about a tenth of a second; an ordinary look-up tests a few strings a place, but values written
+with few characters share all their three-character keys, and a text of them tests a share of every
+value at every place)."""
 
 
 class _Line:
