@@ -343,7 +343,8 @@ def _digits_of(text: str) -> str:
     token holds) with the number's digits written out; and the digits of each run (`_NUMBER_RUN`) of five
     digits or more with one and with two leading zeros put back (a value written as a number loses
     them: 078-05-1120 as 78-05-1120, 0048213977 as 48213977), each alone: a run's digits beside
-    another's ("Paid $278 on 05/11/20") are not one number."""
+    another's ("Paid $278 on 05/11/20") are not one number. A run may hold several numbers ("room 4,
+    78-05-1120" is one run, as 78,051,120 is): the zeros go back before each of its groups too."""
     d = _DIGITS.get(text)
     if d is None:
         folded = _fold(text)
@@ -351,7 +352,7 @@ def _digits_of(text: str) -> str:
         out = _written_out(text)
         if out is not None:
             d = f"{d}|{_NOT_DIGIT.sub('', out)}"
-        runs = [_NOT_DIGIT.sub("", m.group(0)) for t in (folded, out) if t for m in _NUMBER_RUN.finditer(t)]
+        runs = [n for t in (folded, out) if t for m in _NUMBER_RUN.finditer(t) for n in _numbers_in(m.group(0))]
         padded = [f"{z}{n}" for n in runs if len(n) >= MIN_DIGITS - 1 and n[0] != "0" for z in ("0", "00")]
         if padded:
             d = "|".join((d, *padded))
@@ -360,6 +361,22 @@ def _digits_of(text: str) -> str:
                 _DIGITS.clear()
             _DIGITS[text] = d
     return d
+
+
+_PADDED_DIGITS = 64
+"""The most digits of a run's later group a lost zero is put back on (a token is looked for from its start)."""
+
+
+def _numbers_in(run: str) -> list[str]:
+    """The digits of a number run (`_NUMBER_RUN`) whole, then from each later group on (at most
+    `_PADDED_DIGITS` of them): where a number whose leading zeros were lost may start in it."""
+    groups = _DIGITS_RE.findall(run)
+    digits = "".join(groups)
+    out, at = [digits], 0
+    for g in groups[:-1]:
+        at += len(g)
+        out.append(digits[at:at + _PADDED_DIGITS])
+    return out
 
 
 _UNITS: dict[str, tuple[tuple[str, int, int], ...]] = {}
