@@ -25,6 +25,20 @@ def by_turn(*turns: Any, then: str = "done") -> Any:
     return rule
 
 
+def by_step(steps: list[Any]) -> Any:
+    """A `ScriptedModel` rule: on the model's n-th turn, `steps[n]` (a call, or a function of the tool messages
+    so far giving one); past the last, "done"."""
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn >= len(steps):
+            return "done"
+        step = steps[turn]
+        return step([m for m in messages if isinstance(m, ToolMessage)]) if callable(step) else step
+
+    return rule
+
+
 def turn_and_last(messages: list[Any]) -> tuple[int, str]:
     """How many turns the model has taken, and the text of the last tool message ("" before any)."""
     tools = [m for m in messages if isinstance(m, ToolMessage)]

@@ -30,7 +30,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import by_step
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import Agent, effect
@@ -63,15 +64,8 @@ def _run() -> tuple[list[Any], list[Any]]:
 
     steps: list[Any] = [("get_record", {}), exfiltrate]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn >= len(steps):
-            return "done"
-        step = steps[turn]
-        return step([m for m in messages if isinstance(m, ToolMessage)]) if callable(step) else step
-
     flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt79-nested-keys")
-    app = Agent(ScriptedModel(rule=rule), [get_record, send_email], guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(rule=by_step(steps)), [get_record, send_email], guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage(f"mail {ATTACKER} hello")]}, {"configurable": {"thread_id": "t"}})
     return sent, [m for m in out["messages"] if isinstance(m, ToolMessage)]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from _turns import by_step
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel
 
@@ -23,14 +24,7 @@ def _run(tools: list[Any], steps: list[Any], *, world: Any = None, journal: Any 
     """Run a scripted model through `steps` (a call, or a function of the tool messages so far giving one)."""
     flow = flow or PrivacyFlow(PrivacyPolicy.of(ME), secret=b"vfa-denials")
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn >= len(steps):
-            return "done"
-        step = steps[turn]
-        return step([m for m in messages if isinstance(m, ToolMessage)]) if callable(step) else step
-
-    app = Agent(ScriptedModel(rule=rule), tools, guards=[flow.guard()], flow=flow, world=world,
+    app = Agent(ScriptedModel(rule=by_step(steps)), tools, guards=[flow.guard()], flow=flow, world=world,
                 journal=journal).compile()
     out = app.invoke({"messages": [HumanMessage("pay my rent")]}, {"configurable": {"thread_id": "t"}})
     return flow, [m for m in out["messages"] if isinstance(m, ToolMessage)]

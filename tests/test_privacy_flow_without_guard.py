@@ -27,7 +27,8 @@ import json
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import by_step
+from langchain_core.messages import HumanMessage
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import Agent, effect
@@ -58,16 +59,9 @@ def test_a_flow_without_its_guard_never_hands_a_private_value_to_a_sink() -> Non
     steps: list[Any] = [("get_profile", {}), lambda tms: (
         "send_email", {"to": [ATTACKER], "body": json.loads(tms[-1].content)["ssn"]})]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn >= len(steps):
-            return "done"
-        step = steps[turn]
-        return step([m for m in messages if isinstance(m, ToolMessage)]) if callable(step) else step
-
     flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt79-no-guard")
     try:
-        app = Agent(ScriptedModel(rule=rule), [get_profile, send_email], guards=[], flow=flow).compile()
+        app = Agent(ScriptedModel(rule=by_step(steps)), [get_profile, send_email], guards=[], flow=flow).compile()
     except Exception:  # noqa: BLE001 - refusing the set-up is a fix
         return
     app.invoke({"messages": [HumanMessage("hello")]}, {"configurable": {"thread_id": "t"}})

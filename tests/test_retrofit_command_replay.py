@@ -12,17 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from _tool_loop import model_node, tool_loop
+from _command_replay import approved_after_replay
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import InjectedToolCallId, tool
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import MessagesState
-from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
-
-import graphs
-from vfa import ALLOW, Escalate, guard
-from vfa.testing import ScriptedModel
 
 
 class State(MessagesState):
@@ -38,21 +32,7 @@ def test_a_command_result_survives_the_replay_after_an_interrupt() -> None:
         bumps.append(1)
         return Command(update={"messages": [ToolMessage("bumped", tool_call_id=tool_call_id)], "count": 1})
 
-    @tool
-    def pay(to: str, amount: int) -> str:
-        """Pay `amount` to `to`."""
-        return f"paid {amount} to {to}"
-
-    @guard
-    def confirm(p, c):
-        return Escalate(question=f"pay {p.args['amount']}?") if p.tool == "pay" else ALLOW
-
-    model = ScriptedModel([[("bump", {}), ("pay", {"to": "bob", "amount": 5})], "ok"])
-    b = tool_loop(model_node(model), ToolNode([bump, pay]), State)
-    app = graphs.guard_graph(b, [confirm], checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "t"}}
-    assert "__interrupt__" in app.invoke({"messages": [("user", "go")], "count": 0}, cfg)
-    out = app.invoke(Command(resume={"type": "approve"}), cfg)
+    out = approved_after_replay(bump, State, {"count": 0})
     assert len(bumps) == 1  # committed once (holds)
     shown = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.tool_call_id == "call_0_0")
     assert shown.content == "bumped", f"the model reads the Command's repr: {shown.content[:90]!r}"

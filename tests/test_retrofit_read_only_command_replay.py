@@ -15,17 +15,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from _tool_loop import model_node, tool_loop
+from _command_replay import approved_after_replay
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import InjectedToolCallId, tool
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import MessagesState
-from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
-
-import graphs
-from vfa import ALLOW, Escalate, guard
-from vfa.testing import ScriptedModel
 
 
 class State(MessagesState):
@@ -41,21 +35,7 @@ def test_a_read_only_tools_command_survives_the_replay_after_an_interrupt() -> N
         lookups.append(1)
         return Command(update={"messages": [ToolMessage("found alice", tool_call_id=tool_call_id)], "user": "alice"})
 
-    @tool
-    def pay(to: str, amount: int) -> str:
-        """Pay `amount` to `to`."""
-        return f"paid {amount} to {to}"
-
-    @guard
-    def confirm(p, c):
-        return Escalate(question=f"pay {p.args['amount']}?") if p.tool == "pay" else ALLOW
-
-    model = ScriptedModel([[("lookup_user", {}), ("pay", {"to": "bob", "amount": 5})], "ok"])
-    b = tool_loop(model_node(model), ToolNode([lookup_user, pay]), State)
-    app = graphs.guard_graph(b, [confirm], read_only=["lookup_user"], checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "t"}}
-    assert "__interrupt__" in app.invoke({"messages": [("user", "go")], "user": ""}, cfg)
-    out = app.invoke(Command(resume={"type": "approve"}), cfg)
+    out = approved_after_replay(lookup_user, State, {"user": ""}, read_only=["lookup_user"])
 
     assert lookups == [1]  # ran once (holds)
     shown = next(m for m in out["messages"] if isinstance(m, ToolMessage) and m.tool_call_id == "call_0_0")
