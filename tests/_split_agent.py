@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langchain_core.messages import HumanMessage, ToolMessage
@@ -73,6 +74,20 @@ def build(calls, *, note: str = NOTE, flow: PrivacyFlow | None = None, journal=N
     out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": thread}})
     denials = [str(m.content) for m in out["messages"] if isinstance(m, ToolMessage) and "denied" in str(m.content)]
     return sent, posts, denials, flow
+
+
+def denials_of(model: Any, tools: list[Any], *, mode: str = "private", prompt: str = f"Answer {EVE}.") -> list[str]:
+    """Run `model` with `tools` under the user's privacy guard (`context_taint=mode`), asked `prompt`: the
+    denials the model read."""
+    flow = PrivacyFlow(PrivacyPolicy.of(USER, context_taint=mode), secret=b"t")
+    app = Agent(model, tools, guards=[flow.guard()], flow=flow).compile()
+    out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})
+    return [str(m.content) for m in out["messages"] if isinstance(m, ToolMessage) and "denied" in str(m.content)]
+
+
+def last_handle(messages: list[Any]) -> str:
+    """The first handle («…») in the last tool message."""
+    return re.search(r"«[^»]+»", str([m for m in messages if isinstance(m, ToolMessage)][-1].content)).group(0)
 
 
 def note_mail_send(sent: list[str]) -> tuple[Any, Any, Any]:

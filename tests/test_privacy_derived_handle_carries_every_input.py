@@ -18,14 +18,9 @@ Fixed: a derived handle carries the readers of every argument it was computed fr
 
 from __future__ import annotations
 
-import re
+from _split_agent import EVE, denials_of, last_handle, note_mail_send
 
-from _split_agent import EVE, USER, note_mail_send
-from langchain_core.messages import HumanMessage, ToolMessage
-
-from guards import PrivacyFlow
-from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent
+from guards._privacy_decl import privacy_sink, privacy_source
 from vfa.testing import ScriptedModel
 
 PARAPHRASE = "the code for the locker: four four one seven, two zero nine three, eight eight six one"
@@ -41,9 +36,6 @@ def _run(mode: str, reply: str, forward: bool = True) -> tuple[list[str], list[s
         """Compose a reply quoting a mail (local: nothing is sent)."""
         return f"> {quoted}\n\n{reply}"
 
-    def last_handle(messages):
-        return re.search(r"«[^»]+»", str([m for m in messages if isinstance(m, ToolMessage)][-1].content)).group(0)
-
     def rule(messages):
         done = sum(1 for m in messages if m.__class__.__name__ == "AIMessage")
         if done == 0:
@@ -56,11 +48,7 @@ def _run(mode: str, reply: str, forward: bool = True) -> tuple[list[str], list[s
             return ("send", {"to": [EVE], "body": last_handle(messages)})
         return "done"
 
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, context_taint=mode), secret=b"t")
-    app = Agent(ScriptedModel(rule=rule), [read_note, read_mail, compose, send], guards=[flow.guard()],
-                flow=flow).compile()
-    out = app.invoke({"messages": [HumanMessage(f"Answer {EVE}.")]}, {"configurable": {"thread_id": "t"}})
-    denials = [str(m.content) for m in out["messages"] if isinstance(m, ToolMessage) and "denied" in str(m.content)]
+    denials = denials_of(ScriptedModel(rule=rule), [read_note, read_mail, compose, send], mode=mode)
     return sent, denials
 
 

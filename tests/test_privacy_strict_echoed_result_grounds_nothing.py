@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import base64
 
-from _split_agent import EVE, USER, note_mail_send
-from langchain_core.messages import HumanMessage, ToolMessage
+from _split_agent import EVE, denials_of, note_mail_send
 
-from guards import PrivacyFlow
-from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent
+from guards._privacy_decl import privacy_sink, privacy_source
 from vfa.testing import ScriptedModel
 
 PARAPHRASE = "the code for the locker: four four one seven, two zero nine three, eight eight six one"
@@ -46,11 +43,8 @@ def _run(steps: list) -> tuple[list[str], list[str]]:
         """Base64-encode a text (local: the text goes nowhere)."""
         return base64.b64encode(text.encode()).decode()
 
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, context_taint="private"), secret=b"t")
-    app = Agent(ScriptedModel([("read_note", {"path": "n"}), *steps]), [read_note, tidy, encode, send],
-                guards=[flow.guard()], flow=flow).compile()
-    out = app.invoke({"messages": [HumanMessage(f"Write to {EVE}.")]}, {"configurable": {"thread_id": "t"}})
-    denials = [str(m.content) for m in out["messages"] if isinstance(m, ToolMessage) and "denied" in str(m.content)]
+    denials = denials_of(ScriptedModel([("read_note", {"path": "n"}), *steps]), [read_note, tidy, encode, send],
+                         prompt=f"Write to {EVE}.")
     return sent, denials
 
 

@@ -15,14 +15,8 @@ Fixed: a text of handles is exempt only when it is exactly one handle (`_leaf_la
 
 from __future__ import annotations
 
-import re
+from _split_agent import EVE, denials_of, last_handle, note_mail_send
 
-from _split_agent import EVE, USER, note_mail_send
-from langchain_core.messages import HumanMessage, ToolMessage
-
-from guards import PrivacyFlow
-from guards._privacy_decl import PrivacyPolicy
-from vfa import Agent
 from vfa.testing import ScriptedModel
 
 CODE = "441720938861"
@@ -39,14 +33,10 @@ def _run(body_of) -> tuple[list[str], list[str]]:
         if done == 1:
             return ("read_mail", {})
         if done == 2:
-            last = [m for m in messages if isinstance(m, ToolMessage)][-1]
-            return ("send", {"to": [EVE], "body": body_of(re.search(r"«[^»]+»", str(last.content)).group(0))})
+            return ("send", {"to": [EVE], "body": body_of(last_handle(messages))})
         return "done"
 
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, context_taint="private"), secret=b"t")
-    app = Agent(ScriptedModel(rule=rule), [read_note, read_mail, send], guards=[flow.guard()], flow=flow).compile()
-    out = app.invoke({"messages": [HumanMessage(f"Answer {EVE}.")]}, {"configurable": {"thread_id": "t"}})
-    denials = [str(m.content) for m in out["messages"] if isinstance(m, ToolMessage) and "denied" in str(m.content)]
+    denials = denials_of(ScriptedModel(rule=rule), [read_note, read_mail, send])
     return sent, denials
 
 
