@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from guards import audit_trace, trace_from_journal
-from vfa import Agent
+from langchain_core.messages import HumanMessage
+
+from guards import PrivacyFlow, audit_trace, trace_from_journal, trace_from_messages
+from vfa import Agent, EffectJournal
 from vfa.testing import ScriptedModel
 
 
@@ -15,6 +17,15 @@ def journaled_agent(rule: Any, tools: list[Any], flow: Any, journal: Any, *, gua
     """The compiled agent scripted by `rule`: `guards`, then `flow`'s guard, each call journaled in `journal`."""
     return Agent(ScriptedModel(rule=rule), tools, guards=[*guards, flow.guard()], flow=flow,
                  journal=journal).compile(checkpointer=checkpointer)
+
+
+def journaled_run(rule: Any, tools: list[Any], policy: Any, prompt: str) -> tuple[list[Any], Any]:
+    """One run of the agent scripted by `rule` on thread "t", asked `prompt`, under a privacy flow over `policy`
+    (secret b"s") journaling each call in a fresh journal: the run's messages and the journal."""
+    journal = EffectJournal()
+    app = journaled_agent(rule, tools, PrivacyFlow(policy, secret=b"s", journal=journal), journal)
+    out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})
+    return out["messages"], journal
 
 
 def live_denials(journal: Any, thread: str = "t") -> list[tuple[str, str, str]]:
@@ -27,6 +38,12 @@ def audit_journal(journal: Any, messages: list[Any], tools: list[Any], flow: Any
     """What `audit_trace` finds in the journal of `thread` (read with its messages) under `flow`, a new flow
     over the live one's policy and secret."""
     return audit_trace(trace_from_journal(journal, thread, messages=messages), tools, flow=flow, thread_id=thread)
+
+
+def audit_messages(messages: list[Any], tools: list[Any], flow: Any, thread: str = "t") -> list[Any]:
+    """What `audit_trace` finds in `messages` (the conversation of `thread`) under `flow`, a new flow over the
+    live one's policy and secret."""
+    return audit_trace(trace_from_messages(messages), tools, flow=flow, thread_id=thread)
 
 
 def found(violations: list[Any]) -> list[tuple[str, str, str]]:

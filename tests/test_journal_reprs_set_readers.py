@@ -7,20 +7,17 @@ the audits read the set's repr as one principal and reported a violation live ne
 
 from __future__ import annotations
 
-from _audit_trace import audit_journal, journaled_agent
+from _audit_trace import audit_journal, audit_messages, journaled_run
 from _mail import mail_effect
 from _turns import by_turn
-from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.messages import ToolMessage
 
 from guards import (
     PrivacyFlow,
     PrivacyPolicy,
-    audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_messages,
 )
-from vfa import EffectJournal
 
 USER = "me@home.example"
 BOB = "bob@corp.example"
@@ -40,13 +37,10 @@ def _tools(sent: list) -> list:
 def test_both_audits_agree_with_the_live_guard_on_a_set_of_readers() -> None:
     rule = by_turn(("read_doc", {}, "c1"), ("send_email", {"to": [BOB], "body": "the offer: 84300 EUR"}, "c2"))
     sent: list = []
-    journal = EffectJournal()
-    app = journaled_agent(rule, _tools(sent), PrivacyFlow(POLICY, secret=b"s", journal=journal), journal)
-    out = app.invoke({"messages": [HumanMessage("Send Bob the offer.")]}, {"configurable": {"thread_id": "t"}})
-    last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
+    messages, journal = journaled_run(rule, _tools(sent), POLICY, "Send Bob the offer.")
+    last = [m for m in messages if isinstance(m, ToolMessage)][-1]
     assert last.artifact["vfa"]["outcome"] == "committed" and len(sent) == 1  # live: bob may read it
-    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(POLICY, secret=b"s"))
-    by_messages = audit_trace(trace_from_messages(out["messages"]), _tools([]),
-                              flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
+    by_journal = audit_journal(journal, messages, _tools([]), PrivacyFlow(POLICY, secret=b"s"))
+    by_messages = audit_messages(messages, _tools([]), PrivacyFlow(POLICY, secret=b"s"))
     assert [(v.call_id, v.rule, v.arg) for v in by_journal] == [], by_journal
     assert [(v.call_id, v.rule, v.arg) for v in by_messages] == [], by_messages

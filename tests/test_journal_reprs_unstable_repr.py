@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from _audit_trace import audit_messages, journaled_run
 from _mail import mail_effect
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
@@ -18,10 +19,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from guards import (
     PrivacyFlow,
     PrivacyPolicy,
-    audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_messages,
 )
 from vfa import Agent, EffectJournal
 from vfa.testing import ScriptedModel
@@ -70,10 +69,7 @@ def _rule(after: int):
 
 def test_live_denies_the_card_number() -> None:
     sent: list = []
-    journal = EffectJournal()
-    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=_rule(1)), _tools(sent), guards=[flow.guard()], flow=flow, journal=journal).compile()
-    app.invoke({"messages": [HumanMessage("Check my account.")]}, {"configurable": {"thread_id": "t"}})
+    journaled_run(_rule(1), _tools(sent), POLICY, "Check my account.")
     assert sent == []
 
 
@@ -95,12 +91,8 @@ def test_a_rebuilt_thread_keeps_the_card_number_private() -> None:
 
 def test_the_audit_of_the_messages_reports_the_live_denial() -> None:
     sent: list = []
-    journal = EffectJournal()
-    flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
-    app = Agent(ScriptedModel(rule=_rule(1)), _tools(sent), guards=[flow.guard()], flow=flow, journal=journal).compile()
-    out = app.invoke({"messages": [HumanMessage("Check my account.")]}, {"configurable": {"thread_id": "t"}})
-    last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
+    messages, _journal = journaled_run(_rule(1), _tools(sent), POLICY, "Check my account.")
+    last = [m for m in messages if isinstance(m, ToolMessage)][-1]
     assert last.artifact["vfa"]["outcome"] == "denied"
-    by_messages = audit_trace(trace_from_messages(out["messages"]), _tools([]),
-                              flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
+    by_messages = audit_messages(messages, _tools([]), PrivacyFlow(POLICY, secret=b"s"))
     assert [(v.call_id, v.rule, v.arg) for v in by_messages] == [("c2", "confidentiality", "body")], by_messages

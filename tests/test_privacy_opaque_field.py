@@ -13,7 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from _audit_trace import audit_journal, found, journaled_agent, live_denials
+from _audit_trace import (
+    audit_journal,
+    audit_messages,
+    found,
+    journaled_agent,
+    journaled_run,
+    live_denials,
+)
 from _mail import mail_effect
 from _turns import by_turn
 from langchain_core.messages import HumanMessage, ToolMessage
@@ -26,7 +33,6 @@ from guards import (
     audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_messages,
 )
 from vfa import EffectJournal
 
@@ -51,16 +57,13 @@ def test_audit_labels_a_value_that_is_no_json_value_as_the_live_flow_did() -> No
     # the model read the card number in clear (the field's repr) and sends it
     rule = by_turn(READ, MAIL)
     sent: list = []
-    journal = EffectJournal()
-    app = journaled_agent(rule, _tools(sent), PrivacyFlow(POLICY, secret=b"s", journal=journal), journal)
-    out = app.invoke({"messages": [HumanMessage("Check my account.")]}, {"configurable": {"thread_id": "t"}})
-    last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
+    messages, journal = journaled_run(rule, _tools(sent), POLICY, "Check my account.")
+    last = [m for m in messages if isinstance(m, ToolMessage)][-1]
     assert last.artifact["vfa"]["outcome"] == "denied" and sent == []  # live: denied
     live = live_denials(journal)
     assert live == [("c2", "confidentiality", "body")]
-    by_journal = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(POLICY, secret=b"s"))
-    by_messages = audit_trace(trace_from_messages(out["messages"]), _tools([]),
-                              flow=PrivacyFlow(POLICY, secret=b"s"), thread_id="t")
+    by_journal = audit_journal(journal, messages, _tools([]), PrivacyFlow(POLICY, secret=b"s"))
+    by_messages = audit_messages(messages, _tools([]), PrivacyFlow(POLICY, secret=b"s"))
     assert found(by_journal) == live, "journal audit: clean"
     assert found(by_messages) == live, "messages audit: clean"
 
