@@ -1,11 +1,14 @@
-"""The LangGraph tutorial's ReAct graph the retrofit tests hand to `guard_graph`: agent -> tools -> agent."""
+"""The LangGraph tutorial's ReAct graph the retrofit tests hand to `guard_graph` (agent -> tools -> agent),
+and a tool of theirs that asks a person itself."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from langchain_core.tools import tool
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import tools_condition
+from langgraph.types import interrupt
 
 
 def model_node(model: Any) -> Any:
@@ -28,3 +31,18 @@ def tool_loop(agent: Any, tools: Any, state: Any = MessagesState, *, research: A
     b.add_conditional_edges("agent", tools_condition)
     b.add_edge("tools", "agent")
     return b
+
+
+def ask_human_tool(runs: list[str]) -> Any:
+    """A tool `ask_human(question)` that calls `interrupt` itself: each run appends "started" to `runs`, and
+    the person's answer once given; the answer is its result."""
+
+    @tool
+    def ask_human(question: str) -> str:
+        """Ask a person."""
+        runs.append("started")
+        answer = interrupt({"question": question})
+        runs.append(answer)
+        return answer
+
+    return ask_human

@@ -165,6 +165,19 @@ def test_each_question_and_answer_is_journaled_once_across_edit_rounds():
     assert paid == [("bob", 20)]
 
 
+class _SsnHandle:
+    """A flow whose handle «ssn» the effect sees resolved to an SSN; it labels nothing and shows results as they are."""
+
+    def label(self, call, state, thread_id):
+        return {}
+
+    def resolve(self, proposal):
+        return {k: v.replace("«ssn»", "078-05-1120") for k, v in proposal.args.items()}
+
+    def observe(self, proposal, spec, result):
+        return str(result)
+
+
 def test_the_journal_keeps_handles_and_only_the_effect_sees_resolved_values():
     sent: list = []
 
@@ -174,17 +187,7 @@ def test_the_journal_keeps_handles_and_only_the_effect_sees_resolved_values():
         sent.append(body)
         return "sent"
 
-    class Handles:
-        def label(self, call, state, thread_id):
-            return {}
-
-        def resolve(self, proposal):
-            return {k: v.replace("«ssn»", "078-05-1120") for k, v in proposal.args.items()}
-
-        def observe(self, proposal, spec, result):
-            return str(result)
-
-    node = GuardNode([send], flow=Handles())
+    node = GuardNode([send], flow=_SsnHandle())
     node.handle({"name": "send", "args": {"body": "SSN «ssn»"}, "id": "c1"}, {}, "t")
     assert sent == ["SSN 078-05-1120"]
     assert "078-05-1120" not in str([e.data for e in node.journal.entries("t")])
@@ -210,13 +213,7 @@ def test_an_error_quoting_a_resolved_value_goes_through_the_flow():
         """Fails, quoting its argument."""
         raise KeyError(key)
 
-    class Handles:
-        def label(self, call, state, thread_id):
-            return {}
-
-        def resolve(self, proposal):
-            return {k: v.replace("«ssn»", "078-05-1120") for k, v in proposal.args.items()}
-
+    class Handles(_SsnHandle):
         def observe(self, proposal, spec, result):
             return str(result).replace("078-05-1120", "«ssn»")
 

@@ -6,14 +6,14 @@ import asyncio
 import warnings
 from typing import Annotated, Any
 
-from _tool_loop import model_node, tool_loop
+from _tool_loop import ask_human_tool, model_node, tool_loop
 from langchain_core.messages import ToolMessage
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.tools import InjectedToolCallId, tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import InjectedState, ToolNode, ToolRuntime
-from langgraph.types import Command, interrupt
+from langgraph.types import Command
 
 import graphs
 from vfa import ALLOW, Deny, Escalate, guard
@@ -276,13 +276,7 @@ def test_escalation_pauses_the_thread_and_a_person_decides():
 def test_a_tool_that_interrupts_itself_resumes_and_runs_once():
     runs: list[str] = []
 
-    @tool
-    def ask_human(question: str) -> str:
-        """Ask a person."""
-        runs.append("started")
-        answer = interrupt({"question": question})
-        runs.append(answer)
-        return answer
+    ask_human = ask_human_tool(runs)
 
     g = graphs.guard_graph(react_builder(ScriptedModel([("ask_human", {"question": "ok?"}), "done"]),
                                          ToolNode([ask_human])), [allow_all], checkpointer=InMemorySaver())

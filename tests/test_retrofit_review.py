@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from _mediation import one_node
+from _tool_loop import ask_human_tool
 from langchain_core.messages import AIMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
-from langgraph.types import Command, interrupt
+from langgraph.types import Command
 
 import graphs
 from vfa import ALLOW, ConfigError, CoverageError, Deny, annotate, guard
@@ -191,13 +192,7 @@ def test_an_effect_node_without_a_thread_id_runs_on_every_run():
 def test_a_tool_that_interrupts_itself_resumes_once_effect_or_read_only(read_only: bool):
     runs: list[str] = []
 
-    @tool
-    def ask_human(question: str) -> str:
-        """Ask a person."""
-        runs.append("started")
-        answer = interrupt({"question": question})
-        runs.append(answer)
-        return answer
+    ask_human = ask_human_tool(runs)
 
     calls = [{"name": "ask_human", "args": {"question": "ok?"}, "id": "c0"}]
     gate = graphs.ToolGate([allow_all], read_only=["ask_human"] if read_only else [])
