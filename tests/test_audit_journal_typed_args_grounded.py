@@ -15,6 +15,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from _audit_trace import audit_journal
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import POLICY, World
@@ -23,7 +24,6 @@ from guards import (
     audit_trace,
     privacy_sink,
     privacy_source,
-    trace_from_journal,
     trace_from_messages,
 )
 from vfa import Agent, EffectJournal, effect
@@ -64,6 +64,5 @@ def test_the_journal_audit_agrees_with_the_live_guard_on_typed_arguments() -> No
     # the conversation's audit agrees (the model's own JSON arguments)
     assert audit_trace(trace_from_messages(messages), _tools([]), POLICY) == []
     # the journal's does not: it labels "Decimal('1200.00')" and "datetime.date(2026, 7, 1)", which no user typed
-    trace = trace_from_journal(journal, "t", messages=messages)
-    found = audit_trace(trace, _tools([]), flow=PrivacyFlow(POLICY, secret=b"rt67"), thread_id="t")
-    assert [(v.call_id, v.rule, v.arg) for v in found] == [], [v.message for v in found]
+    by_journal = audit_journal(journal, messages, _tools([]), PrivacyFlow(POLICY, secret=b"rt67"))
+    assert [(v.call_id, v.rule, v.arg) for v in by_journal] == [], [v.message for v in by_journal]

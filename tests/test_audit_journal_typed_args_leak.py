@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _audit_trace import found, live_denials
 from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import BaseModel, Field
 
@@ -72,10 +73,6 @@ CASES = {
 }
 
 
-def _rules(found: list[Any]) -> list[tuple[str, str, str]]:
-    return sorted((v.call_id, v.rule, v.arg) for v in found)
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_journal_audit_reports_a_leak_the_arguments_repr_hides(case: str) -> None:
     make, args = CASES[case]
@@ -90,12 +87,11 @@ def test_the_journal_audit_reports_a_leak_the_arguments_repr_hides(case: str) ->
     out = app.invoke({"messages": [HumanMessage(f"Send {BOB} my W-2.")]}, {"configurable": {"thread_id": "t"}})
     tm = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
     assert tm.artifact["vfa"]["outcome"] == "denied" and sent == []  # live: denied
-    live = sorted((e.call_id, v["rule"], v["arg"]) for e in journal.entries("t") if e.kind == "denied"
-                  for v in e.data["evidence"]["_violations"])
+    live = live_denials(journal)
     assert live and all(r == "confidentiality" for _c, r, _a in live)
     tools = [*World().tools(), make([])]
     # the conversation's audit agrees with the live guard
-    assert _rules(audit_trace(trace_from_messages(out["messages"]), tools, POLICY)) == live
+    assert found(audit_trace(trace_from_messages(out["messages"]), tools, POLICY)) == live
     # the journal's reads the repr: no SSN in it, a clean trace
     by_journal = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), tools, POLICY)
-    assert _rules(by_journal) == live, [e.data.get("args") for e in journal.entries("t") if e.kind == "proposed"]
+    assert found(by_journal) == live, [e.data.get("args") for e in journal.entries("t") if e.kind == "proposed"]

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from _audit_trace import audit_messages, journaled_run
+from _audit_trace import audit_messages, journaled_agent, journaled_run
 from _mail import mail_effect
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from guards import (
-    PrivacyFlow,
-    PrivacyPolicy,
-    privacy_sink,
-    privacy_source,
-)
-from vfa import Agent, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from vfa import EffectJournal
 
 USER = "me@home.example"
 ATTACKER = "mallory@evil.example"
@@ -79,9 +73,8 @@ def test_a_rebuilt_thread_keeps_the_card_number_private() -> None:
     cfg = {"configurable": {"thread_id": "t"}}
 
     def app() -> Any:
-        flow = PrivacyFlow(POLICY, secret=b"s", journal=journal)
-        return Agent(ScriptedModel(rule=_rule(2)), _tools(sent), guards=[flow.guard()], flow=flow,
-                     journal=journal).compile(checkpointer=saver)
+        return journaled_agent(_rule(2), _tools(sent), PrivacyFlow(POLICY, secret=b"s", journal=journal), journal,
+                               checkpointer=saver)
 
     app().invoke({"messages": [HumanMessage("Check my account.")]}, cfg)
     # the process restarts: a new flow, the same journal, secret and checkpoints (README "Restarts")
