@@ -50,21 +50,22 @@ def lerp(s0, s1, t):
     return [x0 + (x1 - x0) * t for x0, x1 in zip(s0, s1)]
 
 
-def ref_swept_box_box(a0, a1, b0, b1):
-    """Exact earliest time of impact of two moving boxes, in rational arithmetic; None if none."""
+def ref_swept_box_box(a0, a1, b0, b1, strict=False):
+    """Exact earliest time of impact of two moving boxes, in rational arithmetic; None if none. With strict,
+    the infimum of the times the boxes overlap (open sets): touching is no contact."""
     lo, hi = Fraction(0), Fraction(1)
     pairs = [(b0[2] - a0[0], b1[2] - a1[0]), (b0[3] - a0[1], b1[3] - a1[1]),
              (a0[2] - b0[0], a1[2] - b1[0]), (a0[3] - b0[1], a1[3] - b1[1])]
     for g0, g1 in pairs:
         g0, d = Fraction(g0), Fraction(g1) - Fraction(g0)
         if d == 0:
-            if g0 < 0:
+            if g0 < 0 or (strict and g0 == 0):
                 return None
         elif d > 0:
             lo = max(lo, -g0 / d)
         else:
             hi = min(hi, -g0 / d)
-    return lo if lo <= hi else None
+    return lo if lo < hi or (lo == hi and not strict) else None
 
 
 def ref_swept_sampled(a0, a1, b0, b1, n=400):
@@ -194,25 +195,6 @@ def test_scene_counts_and_earliest_pair(frames, na, nb, swept, data):
 # -- the swept box-box scene kernel: broad phase over blocks of obstacles, exact test after ----------
 
 
-def ref_swept_box_box_strict(a0, a1, b0, b1, strict):
-    """`ref_swept_box_box`, or with strict the infimum of the times the boxes overlap (open sets)."""
-    if not strict:
-        return ref_swept_box_box(a0, a1, b0, b1)
-    lo, hi = Fraction(0), Fraction(1)
-    pairs = [(b0[2] - a0[0], b1[2] - a1[0]), (b0[3] - a0[1], b1[3] - a1[1]),
-             (a0[2] - b0[0], a1[2] - b1[0]), (a0[3] - b0[1], a1[3] - b1[1])]
-    for g0, g1 in pairs:
-        g0, d = Fraction(g0), Fraction(g1) - Fraction(g0)
-        if d == 0:
-            if g0 <= 0:
-                return None
-        elif d > 0:
-            lo = max(lo, -g0 / d)
-        else:
-            hi = min(hi, -g0 / d)
-    return lo if lo < hi else None
-
-
 def box_scene(rng, frames, n, spread, fast_share=0.3):
     """Half-integer boxes (exact in float32 too); a share of them fast enough to tunnel."""
     if frames == 1:
@@ -235,7 +217,7 @@ def check_swept_boxes_against_reference(A, B, strict, self_pairs=False):
         hits = []
         for i in range(A.shape[1]):
             for j in range(i + 1 if self_pairs else 0, B.shape[1]):
-                t = ref_swept_box_box_strict(a0[i].tolist(), a1[i].tolist(), b0[j].tolist(), b1[j].tolist(), strict)
+                t = ref_swept_box_box(a0[i].tolist(), a1[i].tolist(), b0[j].tolist(), b1[j].tolist(), strict)
                 if t is not None:
                     hits.append((float(t), i, j))
         assert fc.count[f] == len(hits), (f, strict)
