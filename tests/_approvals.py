@@ -1,11 +1,13 @@
 """What the approval tests share: an agent over the benchmark world whose privacy guard asks a person,
-under the world's grants, and the run that asks whether an approval for Bob covers a second mail."""
+under the world's grants, a model mailing the user's address, and the run that asks whether an approval
+for Bob covers a second mail."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
@@ -23,6 +25,22 @@ def approving_agent(model: Any, tools: list[Any], journal: Any, *, before: Any =
                        journal=journal)
     return Agent(model, tools, guards=[*before, flow.guard(), *after], flow=flow,
                  journal=journal).compile(checkpointer=InMemorySaver())
+
+
+def mail_address(to: str, times: int = 1) -> Any:
+    """A scripted-model rule: read the user's profile, then mail its address to `to` in `times` turns (a new
+    call each), then stop."""
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn == 0:
+            return ("get_profile", {})
+        if turn <= times:
+            shown = json.loads(next(m.content for m in messages if isinstance(m, ToolMessage)))
+            return ("send_email", {"to": [to], "subject": "addr", "body": "addr: " + shown["address"]})
+        return "done"
+
+    return rule
 
 
 def asked_again(list_accounts: Any, first_body: str, second_body: str, **policy: Any) -> tuple[bool, World]:

@@ -7,12 +7,11 @@ the recipient the person had meant to replace. The person approved neither call 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from _approvals import approving_agent
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _approvals import approving_agent, mail_address
+from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
 from benchmarks.privacy.world import BOB, DANA, World
@@ -23,16 +22,8 @@ from vfa.testing import ScriptedModel
 def _app() -> tuple[World, Any]:
     w = World("")
     journal = EffectJournal()
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_profile", {})
-        if turn == 1:  # dana may not read the address: the privacy guard asks
-            shown = json.loads(next(m.content for m in messages if isinstance(m, ToolMessage)))
-            return ("send_email", {"to": [DANA], "subject": "addr", "body": "addr: " + shown["address"]})
-        return "done"
-
-    app = approving_agent(ScriptedModel(rule=rule), w.tools(), journal)
+    # dana may not read the address: the privacy guard asks
+    app = approving_agent(ScriptedModel(rule=mail_address(DANA)), w.tools(), journal)
     return w, app
 
 

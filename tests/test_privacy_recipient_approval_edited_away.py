@@ -8,11 +8,8 @@ as a reject did.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from _approvals import approving_agent
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _approvals import approving_agent, mail_address
+from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
 from benchmarks.privacy.world import BOB, DANA, World
@@ -29,16 +26,8 @@ def confirm(proposal, context):
 def test_an_approval_for_a_recipient_edited_out_of_the_call_covers_nothing_later() -> None:
     w = World("")
     journal = EffectJournal()
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_profile", {})
-        if turn in (1, 2):  # the address to dana, proposed twice (new call ids)
-            shown = json.loads(next(m.content for m in messages if isinstance(m, ToolMessage)))
-            return ("send_email", {"to": [DANA], "subject": "addr", "body": "addr: " + shown["address"]})
-        return "done"
-
-    app = approving_agent(ScriptedModel(rule=rule), w.tools(), journal, after=[confirm])
+    # the address to dana, proposed twice (new call ids)
+    app = approving_agent(ScriptedModel(rule=mail_address(DANA, times=2)), w.tools(), journal, after=[confirm])
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("send my address")]}, cfg)
     q = out["__interrupt__"][0]
