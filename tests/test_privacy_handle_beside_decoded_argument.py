@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import by_step
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import BaseModel, Json
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source, requires
@@ -55,16 +56,10 @@ def _tools(paid: list[Any]) -> list[Any]:
 
 
 def _rule(tool: str, field: str):
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_invoice", {})
-        if turn == 1:
-            shown = [m for m in messages if isinstance(m, ToolMessage)][-1].content
-            handle = re.search(rf'"{field}": "(«[^»]+»)"', shown).group(1)
-            return (tool, {field: handle, "memo": '{"ref": 7}'})
-        return "done"
-    return rule
+    def call_with_handle(tms: list[ToolMessage]) -> Any:
+        handle = re.search(rf'"{field}": "(«[^»]+»)"', tms[-1].content).group(1)
+        return (tool, {field: handle, "memo": '{"ref": 7}'})
+    return by_step([("get_invoice", {}), call_with_handle])
 
 
 def _run(tool: str, field: str, paid: list[Any]) -> list[ToolMessage]:

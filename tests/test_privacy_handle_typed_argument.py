@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from _turns import by_step
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from pydantic import BaseModel
@@ -50,16 +51,10 @@ def _tools(paid: list[Any], amount: Any = "120", untrusted: tuple[str, ...] = ()
 
 
 def _rule(field: str = "amount"):
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        if turn == 0:
-            return ("get_invoice", {})
-        if turn == 1:
-            shown = [m for m in messages if isinstance(m, ToolMessage)][-1].content
-            handles = dict(re.findall(r'"(\w+)": "(«[^»]+»)"', shown))
-            return ("transfer", {"amount": handles[field]})
-        return "done"
-    return rule
+    def transfer_by_handle(tms: list[ToolMessage]) -> Any:
+        handles = dict(re.findall(r'"(\w+)": "(«[^»]+»)"', tms[-1].content))
+        return ("transfer", {"amount": handles[field]})
+    return by_step([("get_invoice", {}), transfer_by_handle])
 
 
 def _agent(paid: list[Any], *, field: str = "amount", amount: Any = "120", journal: Any = None,
