@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage
+from _mail import subject_mail
+from _turns import by_step
+from langchain_core.messages import HumanMessage
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 USER, BOB, SSN = "me@home.example", "bob@family.example", "078-05-1120"
@@ -30,18 +32,10 @@ def test_a_private_value_in_a_text_blocks_annotation_is_tracked() -> None:
         return [{"type": "text", "text": "Tax summary for Emma, see the citation.",
                  "annotations": [{"type": "citation", "cited_text": f"W-2: SSN {SSN}, wages 84,300 USD"}]}]
 
-    @privacy_sink(disclose={"subject": "to", "body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], subject: str, body: str) -> str:
-        """Send an email."""
-        sent.append(body)
-        return "sent"
-
     steps = [("read_doc", {"path": "w2"}), ("send_email", {"to": [BOB], "subject": "hi", "body": f"SSN {SSN}"})]
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt72")
-    model = ScriptedModel(rule=lambda ms: steps[n] if (n := sum(isinstance(m, AIMessage) for m in ms)) < 2 else "done")
-    app = Agent(model, [read_doc, send_email], guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(rule=by_step(steps)), [read_doc, subject_mail(sent)], guards=[flow.guard()],
+                flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage("Mail Bob a hello.")]}, {"configurable": {"thread_id": "t"}})
     shown = out["messages"][2].content
     assert SSN in shown  # the model was shown the SSN in clear, in the block's annotation

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage
+from _mail import subject_mail
+from _turns import by_step
+from langchain_core.messages import HumanMessage
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 USER, BOB = "me@home.example", "bob@family.example"
@@ -30,19 +32,11 @@ def _sent(first_block: str) -> list[Any]:
         return [{"type": "text", "text": first_block},
                 {"type": "text", "text": "of March and layoffs follow in the second week"}]
 
-    @privacy_sink(disclose={"subject": "to", "body": "to"}, authority=["to"])
-    @privacy_source()
-    @effect
-    def send_email(to: list[str], subject: str, body: str) -> str:
-        """Send an email."""
-        sent.append(body)
-        return "sent"
-
     steps = [("read_doc", {"path": "memo"}),
              ("send_email", {"to": [BOB], "subject": "fyi", "body": "closes on the first Monday of March and layoffs"})]
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt72")
-    model = ScriptedModel(rule=lambda ms: steps[n] if (n := sum(isinstance(m, AIMessage) for m in ms)) < 2 else "done")
-    app = Agent(model, [read_doc, send_email], guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(rule=by_step(steps)), [read_doc, subject_mail(sent)], guards=[flow.guard()],
+                flow=flow).compile()
     app.invoke({"messages": [HumanMessage("Mail Bob a hello.")]}, {"configurable": {"thread_id": "t"}})
     return sent
 
