@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from langchain_core.messages import AIMessage, ToolMessage
@@ -35,6 +36,27 @@ def by_step(steps: list[Any]) -> Any:
             return "done"
         step = steps[turn]
         return step([m for m in messages if isinstance(m, ToolMessage)]) if callable(step) else step
+
+    return rule
+
+
+def parsed(content: Any) -> Any:
+    """A tool message's content read as JSON where it is JSON, else as it is."""
+    try:
+        return json.loads(content)
+    except (TypeError, ValueError):
+        return content
+
+
+def by_observation(steps: list[Any]) -> Any:
+    """`by_step`, but a step given as a function gets what the tool messages so far said, each read by `parsed`."""
+
+    def rule(messages: list[Any]) -> Any:
+        turn = sum(isinstance(m, AIMessage) for m in messages)
+        if turn >= len(steps):
+            return "done"
+        step = steps[turn]
+        return step([parsed(m.content) for m in messages if isinstance(m, ToolMessage)]) if callable(step) else step
 
     return rule
 

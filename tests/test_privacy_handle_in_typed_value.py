@@ -13,10 +13,10 @@ validated again on the values behind its handles (`Proposal.by_value`), for the 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import by_observation
+from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import BaseModel, SecretStr
 
 from benchmarks.privacy.world import CAROL, POLICY, World
@@ -33,25 +33,10 @@ class Letter(BaseModel):
     body: str
 
 
-def _parse(content: Any) -> Any:
-    try:
-        return json.loads(content)
-    except (TypeError, ValueError):
-        return content
-
-
 def _run(prompt: str, steps: list[Any], tools: list[Any]) -> list[ToolMessage]:
     flow = PrivacyFlow(POLICY, secret=b"rt81-typed")
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        obs = [_parse(m.content) for m in messages if isinstance(m, ToolMessage)]
-        if turn >= len(steps):
-            return "done"
-        step = steps[turn]
-        return step(obs) if callable(step) else step
-
-    app = Agent(ScriptedModel(rule=rule), tools, guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(rule=by_observation(steps)), tools, guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage(prompt)]}, {"configurable": {"thread_id": "t"}})
     return [m for m in out["messages"] if isinstance(m, ToolMessage)]
 

@@ -12,11 +12,11 @@ Fixed: readers are read as recipients are (`recipients_of`): the written form an
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import by_observation
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import ALICE, POLICY, World
 from guards import PrivacyFlow
@@ -24,25 +24,11 @@ from vfa import Agent
 from vfa.testing import ScriptedModel
 
 
-def _parse(content: Any) -> Any:
-    try:
-        return json.loads(content)
-    except (TypeError, ValueError):
-        return content
-
-
 def _run(w: World, call: Any) -> str:
     flow = PrivacyFlow(POLICY, secret=b"rt81-readers")
     steps = [("read_inbox", {}), ("list_contacts", {}), call]  # Alice's address from a trusted tool
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        obs = [_parse(m.content) for m in messages if isinstance(m, ToolMessage)]
-        if turn >= len(steps):
-            return "done"
-        return steps[turn](obs) if callable(steps[turn]) else steps[turn]
-
-    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(rule=by_observation(steps)), w.tools(), guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage("Reply to Alice's lunch mail, quoting it.")]},
                      {"configurable": {"thread_id": "t"}})
     return [m for m in out["messages"] if isinstance(m, ToolMessage)][-1].artifact["vfa"]["outcome"]

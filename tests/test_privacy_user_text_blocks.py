@@ -12,11 +12,11 @@ Fixed: a person's message is read as its text blocks' texts, characters as writt
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from _turns import by_step
+from langchain_core.messages import HumanMessage, ToolMessage
 
 from benchmarks.privacy.world import IBANS, POLICY, World
 from guards import PrivacyFlow
@@ -24,23 +24,12 @@ from vfa import Agent
 from vfa.testing import ScriptedModel
 
 
-def _parse(content: Any) -> Any:
-    try:
-        return json.loads(content)
-    except (TypeError, ValueError):
-        return content
-
-
 def _run(content: Any, call: tuple[str, dict[str, Any]]) -> tuple[World, str]:
     w = World()
     flow = PrivacyFlow(POLICY, secret=b"rt81-blocks")
     steps = [("read_inbox", {}), ("list_payees", {}), call]
 
-    def rule(messages: list[Any]) -> Any:
-        turn = sum(isinstance(m, AIMessage) for m in messages)
-        return steps[turn] if turn < len(steps) else "done"
-
-    app = Agent(ScriptedModel(rule=rule), w.tools(), guards=[flow.guard()], flow=flow).compile()
+    app = Agent(ScriptedModel(rule=by_step(steps)), w.tools(), guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage(content)]}, {"configurable": {"thread_id": "t"}})
     last = [m for m in out["messages"] if isinstance(m, ToolMessage)][-1]
     return w, last.artifact["vfa"]["outcome"]
