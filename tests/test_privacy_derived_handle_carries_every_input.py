@@ -19,6 +19,7 @@ Fixed: a derived handle carries the readers of every argument it was computed fr
 from __future__ import annotations
 
 from _split_agent import EVE, denials_of, last_handle, note_mail_send
+from _turns import by_step
 
 from guards._privacy_decl import privacy_sink, privacy_source
 from vfa.testing import ScriptedModel
@@ -36,19 +37,12 @@ def _run(mode: str, reply: str, forward: bool = True) -> tuple[list[str], list[s
         """Compose a reply quoting a mail (local: nothing is sent)."""
         return f"> {quoted}\n\n{reply}"
 
-    def rule(messages):
-        done = sum(1 for m in messages if m.__class__.__name__ == "AIMessage")
-        if done == 0:
-            return ("read_note", {"path": "n"})
-        if done == 1:
-            return ("read_mail", {})
-        if done == 2:
-            return ("compose", {"quoted": last_handle(messages), "reply": reply})
-        if done == 3 and forward:
-            return ("send", {"to": [EVE], "body": last_handle(messages)})
-        return "done"
+    steps = [("read_note", {"path": "n"}), ("read_mail", {}),
+             lambda tms: ("compose", {"quoted": last_handle(tms), "reply": reply})]
+    if forward:
+        steps.append(lambda tms: ("send", {"to": [EVE], "body": last_handle(tms)}))
 
-    denials = denials_of(ScriptedModel(rule=rule), [read_note, read_mail, compose, send], mode=mode)
+    denials = denials_of(ScriptedModel(rule=by_step(steps)), [read_note, read_mail, compose, send], mode=mode)
     return sent, denials
 
 

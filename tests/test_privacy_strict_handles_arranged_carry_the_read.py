@@ -16,6 +16,7 @@ Fixed: a text of handles is exempt only when it is exactly one handle (`_leaf_la
 from __future__ import annotations
 
 from _split_agent import EVE, denials_of, last_handle, note_mail_send
+from _turns import by_step
 
 from vfa.testing import ScriptedModel
 
@@ -26,17 +27,10 @@ def _run(body_of) -> tuple[list[str], list[str]]:
     sent: list[str] = []
     read_note, read_mail, send = note_mail_send(sent)
 
-    def rule(messages):
-        done = sum(1 for m in messages if m.__class__.__name__ == "AIMessage")
-        if done == 0:
-            return ("read_note", {"path": "n"})
-        if done == 1:
-            return ("read_mail", {})
-        if done == 2:
-            return ("send", {"to": [EVE], "body": body_of(last_handle(messages))})
-        return "done"
+    steps = [("read_note", {"path": "n"}), ("read_mail", {}),
+             lambda tms: ("send", {"to": [EVE], "body": body_of(last_handle(tms))})]
 
-    denials = denials_of(ScriptedModel(rule=rule), [read_note, read_mail, send])
+    denials = denials_of(ScriptedModel(rule=by_step(steps)), [read_note, read_mail, send])
     return sent, denials
 
 
