@@ -74,8 +74,9 @@ def _unit_cuts(units: Sequence[tuple[str, Any, int]], idx: _Index, *, apart: boo
     made unique to its text): a value cut in two within one argument or across several, in either
     order, whatever stands between the pieces, and in three with a whole unit as its middle piece
     while at most `_THROUGH` runs hold digits; the outer pieces `_MIN_PIECE` digits or more (shorter
-    ones meet everywhere: "Paid $278 on 05/11/20" is no SSN). With `apart`, not a value found only as
-    it is written whole (its pieces side by side, in order, within one run). Texts with more than
+    ones meet everywhere: "Paid $278 on 05/11/20" is no SSN). With `apart`, not a value the texts also
+    hold written whole (its pieces side by side, in order, within one run): what names it names it
+    whole (one SSN in two mails is one value, not a cut). Texts with more than
     `_MAX_UNITS` units, or more ways to cut than the bound on cut tests, are labelled the user's alone
     (fail closed: padding the call hides no cut)."""
     if len(units) < 2 or not idx.digits:
@@ -97,7 +98,7 @@ def _unit_cuts(units: Sequence[tuple[str, Any, int]], idx: _Index, *, apart: boo
         kept = [o for o in orders if _long_pieces(value, [forms[k] for k in o])]
         if orders and not kept:
             continue
-        if apart and kept and all(_written_whole(units, o) for o in kept):
+        if apart and kept and any(_written_whole(units, o) for o in kept):
             continue
         out.append(digits[value])
     return out

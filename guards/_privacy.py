@@ -176,8 +176,10 @@ class PrivacyGuard:
         by_args: dict[tuple[str, ...], frozenset[str]] = {}  # recipients who receive the same arguments share them
         out: dict[str, frozenset[str]] = {}
         values_in = getattr(flow, "values_in", None)
-        # a recipient whose violation is a value cut across calls: what they received before counts too
-        across = {r for v in found if v.across for r in v.recipients}
+        # what a recipient received before counts too: for a value cut across calls, named (`across`) or
+        # from a source this call's violations name already (an approval of those covers it only when
+        # the join names no value but theirs)
+        across = {r for v in found if v.rule == "confidentiality" for r in v.recipients}
         before = self._received_before(thread, flow.policy.addresses) if across else {}
         for r in sorted(wanted):
             names = receives.get(r, ())
@@ -315,7 +317,7 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)} together "
                     f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
-        if calls is None and hasattr(flow, "disclosures"):
+        if hasattr(flow, "disclosures"):  # live and in an audit alike (an audit's flow keeps what its results disclosed)
             out += self._across_calls(proposal, audiences, user, out)
         for arg in plan.authority:
             if arg not in args:
@@ -333,7 +335,10 @@ class PrivacyGuard:
     def _across_calls(self, proposal: Proposal, audiences: list[tuple[str, str, frozenset[str]]],
                       user: Collection[str], found: list[FlowViolation]) -> list[FlowViolation]:
         """A value cut across calls: what each recipient receives now, read after the ends of what calls
-        that ran on the thread disclosed to them (their pieces of a cut value lie at the texts' ends)."""
+        that ran on the thread disclosed to them (their pieces of a cut value lie at the texts' ends).
+        Looked for whatever else the call carries to them, and named when it carries data from a source
+        the call's own violations do not name (an approval of those must not hide it; one from the same
+        source is in the values an approval is checked against, `_values`)."""
         before = self._received_before(proposal.thread_id, user)
         if not before:
             return []
@@ -343,11 +348,14 @@ class PrivacyGuard:
             # a text published now reaches everyone: each who received pieces before, privately or not
             for r in sorted(recipients | before.keys() if PUBLIC_SINK in recipients else recipients):
                 got = _earlier_for(before, r)
-                if not got or any(v.rule == "confidentiality" and r in v.recipients for v in (*found, *out)):
+                if not got or any(r in v.recipients for v in out):
                     continue
                 lbl = self.flow.content_label([*got, *texts], proposal.thread_id)
                 if lbl.readers is None or r in lbl.readers - ABSTRACT_PRINCIPALS:
                     continue
+                named = {o for v in found if v.rule == "confidentiality" and r in v.recipients for o in v.origin}
+                if named and set(_origin(lbl)) <= named:
+                    continue  # nothing this call's own violations do not already name
                 arg = "+".join(names)
                 sink = f"{proposal.tool}.{arg} -> {'public' if r == PUBLIC_SINK else r}"
                 origin = _origin(lbl)
