@@ -72,7 +72,7 @@ from typing import Any
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
-                     _grouped_in, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
+                     _grouped_in, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
@@ -517,6 +517,9 @@ class PrivacyFlow(_Threads, _Results):
             out = _digit_label(out, _digits_of(rest), idx)
         if idx.texts:
             out = _text_label(out, _words(rest), idx)
+            spaced = _marks_spaced(rest)
+            if spaced is not None:
+                out = _text_label(out, _words(spaced), idx)
         number = isinstance(leaf, (int, float))
         key = _num(text) if number else n
         # grounded in what the user typed: whole tokens of it as written, case and punctuation kept

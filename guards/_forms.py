@@ -139,6 +139,15 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_fold(text).lower())
 
 
+def _marks_spaced(text: str) -> str | None:
+    """The text with each invisible format character (a zero-width space or joiner, a soft hyphen) taken
+    for a space, or None when it has none: words a reader sees apart, joined by such marks, which
+    folding removes (`_fold`), are read apart here too."""
+    if text.isascii() or not any(unicodedata.category(c) == "Cf" for c in text):
+        return None
+    return "".join(" " if unicodedata.category(c) == "Cf" else c for c in text)
+
+
 _EDGE = "\"'`()[]{}<>.,;:!?"
 """Punctuation that ends a sentence or wraps a value, stripped from the ends of a whitespace token."""
 
