@@ -55,6 +55,18 @@ def test_profile_hooks_floor_times_the_loop_with_the_hooks_stubbed_out_one_after
     assert all(ratio > 0 for _, ratio in got)
 
 
+def test_profile_hooks_node_times_the_guard_node_of_each_agent():
+    from benchmarks.privacy.profile_hooks import node
+    from benchmarks.privacy.tasks import TASKS
+    from vfa._guard_node import GuardNode
+
+    real = GuardNode.handle
+    got = node(1, TASKS[:4])
+    assert GuardNode.handle is real  # the timing wrapper is taken off again
+    assert set(got) == {"noop", "guarded", "stubbed"}
+    assert all(0 < inside < loop for loop, inside in got.values()), got
+
+
 def test_long_thread_benchmark_runs_and_writes_its_json(tmp_path, capsys):
     from benchmarks.privacy.long_thread import main as long_thread
 

@@ -1,6 +1,6 @@
 """Time the privacy hooks in isolation: record every hook call of one honest pass, then replay them.
 
-    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile] [--in-loop] [--floor]
+    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile] [--in-loop] [--floor] [--node]
 
 One pass of the honest agent over every task records the calls the guard node makes to the flow
 (`label`, `resolve`, `observe`) and to the privacy guard (`check`), with their arguments. Each repeat
@@ -15,6 +15,10 @@ With `--floor`, the benchmark's strict overhead loop is timed once more with the
 label overhead ratio would be if those hooks cost nothing, so how much of the ratio is theirs and how
 much the kernel's flow path and a second guard in the chain. A diagnostic only: the stubbed agent
 checks nothing.
+
+With `--node`, the time spent inside the guard node (`GuardNode.handle`) is measured in the loop of
+each agent: what the labels add there, over the no-op agent's loop, is the label overhead without the
+loop's run-to-run noise (the graph's own steps, the same in both, cancel).
 """
 
 from __future__ import annotations
@@ -206,6 +210,53 @@ def floor(repeats: int, tasks: list[Any] = TASKS) -> list[tuple[str, float]]:
     return out
 
 
+def node(repeats: int, tasks: list[Any] = TASKS) -> dict[str, tuple[float, float]]:
+    """Per agent ("noop", "guarded", and "guarded" with every hook stubbed out as `floor` does): (the
+    loop's seconds per task, the seconds per task inside the guard node's `handle`), medians over
+    repeats. The node's time is the steadier figure: the label overhead is what "guarded" adds to it,
+    over the loop's time without it (the graph's own steps are the same in both)."""
+    from vfa import ALLOW, PUBLIC
+    from vfa._guard_node import GuardNode, _content
+
+    spent = [0.0]
+    clock = time.perf_counter
+    real = GuardNode.handle
+
+    def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        t0 = clock()
+        try:
+            return real(self, *args, **kwargs)
+        finally:
+            spent[0] += clock() - t0
+
+    hs = {m: harness("noop" if m == "noop" else "guarded") for m in ("noop", "guarded", "stubbed")}
+    flow, guard = _find_flow(hs["stubbed"].app), _find_guard(hs["stubbed"].app)
+    guard.check = lambda p, c: ALLOW
+    flow.label = lambda call, state, thread: dict.fromkeys(call.get("args") or {}, PUBLIC)
+    flow.observe = lambda p, spec, result: _content(result)
+    runs: dict[str, list[tuple[float, float]]] = {m: [] for m in hs}
+    GuardNode.handle = timed  # type: ignore[method-assign]
+    try:
+        for t in tasks:  # warm up
+            for h in hs.values():
+                h.run(t, None, obey=False)
+        for _ in range(repeats):
+            for m, h in hs.items():
+                gc.collect()
+                gc.disable()
+                try:
+                    spent[0] = 0.0
+                    t0 = clock()
+                    for t in tasks:
+                        h.run(t, None, obey=False)
+                    runs[m].append(((clock() - t0) / len(tasks), spent[0] / len(tasks)))
+                finally:
+                    gc.enable()
+    finally:
+        GuardNode.handle = real  # type: ignore[method-assign]
+    return {m: (statistics.median(a for a, _ in v), statistics.median(b for _, b in v)) for m, v in runs.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="profile_hooks", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
@@ -215,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time the hooks inside the benchmark's loop, beside the replay")
     parser.add_argument("--floor", action="store_true",
                         help="also time the strict loop with the hooks stubbed out (what the ratio owes them)")
+    parser.add_argument("--node", action="store_true",
+                        help="also time the guard node's handle in the loop (noop, guarded, guarded with hooks stubbed)")
     args = parser.parse_args(argv)
     calls, tasks = record()
     counts = {n: sum(1 for c, _ in calls if c == n) for n in ("label", "resolve", "observe", "check")}
@@ -244,6 +297,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.floor:
         for stubbed, ratio in floor(max(3, args.repeats // 2)):
             print(f"strict label overhead ratio, {stubbed} stubbed: {ratio:.3f}")
+    if args.node:
+        got = node(max(3, args.repeats // 3))
+        loop0, node0 = got["noop"]
+        for m, (loop, inside) in got.items():
+            print(f"{m:8} loop {loop * 1e6:7.0f} us/task, in the guard node {inside * 1e6:6.0f} us/task"
+                  + (f" (+{(inside - node0) * 1e6:.0f}: {1 + (inside - node0) / loop0:.3f}x the no-op loop)"
+                     if m != "noop" else ""))
     if args.cprofile:
         prof = cProfile.Profile()
         prof.enable()
