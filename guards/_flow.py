@@ -72,11 +72,11 @@ from typing import Any
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
-                     _grouped_in, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
+                     _grouped_in, _join_words, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
-from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _joined_size, _orders, _Places, _spans,
+from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places, _spans,
                      _text_label, _TooMany, _unit_cuts)
 from ._observation import Observation, _join, _join_all, _vouched
 from ._privacy_decl import PrivacyPolicy, Source, sink_of, source_of
@@ -519,7 +519,7 @@ class PrivacyFlow(_Threads, _Results):
             out = _text_label(out, _words(rest), idx)
             spaced = _marks_spaced(rest)
             if spaced is not None:
-                out = _text_label(out, _words(spaced), idx)
+                out = _glued_label(_text_label(out, _words(spaced), idx), rest, idx)
         number = isinstance(leaf, (int, float))
         key = _num(text) if number else n
         # grounded in what the user typed: whole tokens of it as written, case and punctuation kept
@@ -588,10 +588,10 @@ class PrivacyFlow(_Threads, _Results):
             for value in idx.tracked_in("|".join(["".join([norms[i] for i in order]) for order in orders])):
                 out = _join(out, tracked[value])
         if idx.digits:
-            digits = [_digits_of(p) for p in parts]
+            digits = [_digits_of(p).partition("|")[0] for p in parts]  # each text's padded forms were read with it alone
             out = _digit_label(out, "|".join(["".join([digits[i] for i in order]) for order in orders]), idx)
         if idx.texts:
-            words = [_words(p) for p in parts]
+            words = [_join_words(p) for p in parts]
             # a run across a join holds the last word before it and the first after it, side by side:
             # when no private text holds any such pair, no run across a join can be in one
             sides = [[words[i] for i in order if words[i]] for order in orders]

@@ -139,6 +139,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_fold(text).lower())
 
 
+def _join_words(text: str) -> list[str]:
+    """A text's words as a join of texts reads them: with invisible marks taken for spaces (words a
+    reader sees apart), as a text alone is read besides (`_marks_spaced`)."""
+    return _words(_marks_spaced(text) or text)
+
+
 def _marks_spaced(text: str) -> str | None:
     """The text with each invisible format character (a zero-width space or joiner, a soft hyphen) taken
     for a space, or None when it has none: words a reader sees apart, joined by such marks, which

@@ -15,8 +15,8 @@ from typing import Any
 from vfa import Label
 
 from ._cuts import TooManyCuts
-from ._forms import _WORD, MIN_DIGITS, SHINGLE, _digits_of, _norm_of, _words, _written
-from ._index import _Index
+from ._forms import _WORD, MIN_DIGITS, SHINGLE, _digits_of, _join_words, _norm_of, _words, _written
+from ._index import _SEARCH_BUDGET, _Index
 from ._observation import _join
 
 _SCAN = 256
@@ -48,10 +48,10 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
             norms = [_norm_of(p) for p in parts]
             found.append((idx.tracked, idx.cut_across("tracked", norms, through=_few(norms)), None))
         if idx.digits:
-            digits = [_digits_of(p) for p in parts]
+            digits = [_digits_of(p).partition("|")[0] for p in parts]  # as written: a padded form would end a text
             found.append((idx.digits, idx.cut_across("digits", digits, through=_few(digits)), None))
         if idx.texts:
-            words = [_words(p) for p in parts]
+            words = [_join_words(p) for p in parts]
             places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
             found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places],
                                                        through=len(places) <= _THROUGH), places))
@@ -190,6 +190,30 @@ unbounded (no approval covers them)."""
 _ALL_PAIRS = 32
 """Up to this many texts, every two are joined when too many values could be cut across them to test
 (up to `_THROUGH`, every three)."""
+
+
+_GLUED = 24
+"""The fewest letters and digits of words run together by invisible marks that are looked for whole in
+private texts (about six words)."""
+
+
+def _glued_label(out: Label, text: str, idx: _Index) -> Label:
+    """`out` joined with the label of every private text that holds, run together, the words one token
+    of `text` glues with invisible marks (its marks removed), when they hold `_GLUED` letters and digits
+    or more: words joined by marks with one cut by a mark too, which neither reading of the marks finds
+    (removed, or taken for spaces). Past `_SEARCH_BUDGET`, every private text's (fail closed)."""
+    glued = [g for t in text.split() if not t.isascii() and len(g := "".join(_words(t))) >= _GLUED]
+    if not glued or not idx.texts:
+        return out
+    if len(glued) * sum(map(len, idx.texts)) > _SEARCH_BUDGET:
+        for lbl in idx.texts.values():
+            out = _join(out, lbl)
+        return out
+    for private, lbl in idx.texts.items():
+        run = private.replace(" ", "")
+        if any(g in run for g in glued):
+            out = _join(out, lbl)
+    return out
 
 
 def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | None = None) -> Label:

@@ -22,7 +22,7 @@ from typing import Any
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
 
-from ._forms import _digit_units, _strings_of
+from ._forms import _digit_units, _marks_spaced, _strings_of
 from ._handles import HANDLE_RE, has_marks
 from ._privacy_decl import (
     PUBLIC_SINK,
@@ -173,16 +173,15 @@ class PrivacyGuard:
         audiences = _audiences(plan, args)
         wanted = {r for v in found if v.rule == "confidentiality" for r in v.recipients}
         receives = {r: names for names, rs in _joined(audiences, flow.policy.addresses).items() for r in rs}
+        published = receives.get(PUBLIC_SINK, ())  # what reaches everyone reaches one named only earlier too
         by_args: dict[tuple[str, ...], frozenset[str]] = {}  # recipients who receive the same arguments share them
         out: dict[str, frozenset[str]] = {}
         values_in = getattr(flow, "values_in", None)
-        # what a recipient received before counts too: for a value cut across calls, named (`across`) or
-        # from a source this call's violations name already (an approval of those covers it only when
-        # the join names no value but theirs)
-        across = {r for v in found if v.rule == "confidentiality" for r in v.recipients}
+        # a recipient whose violation is a value cut across calls: what forms with what they received before counts too
+        across = {r for v in found if v.across for r in v.recipients}
         before = self._received_before(thread, flow.policy.addresses) if across else {}
         for r in sorted(wanted):
-            names = receives.get(r, ())
+            names = receives.get(r, published)
             earlier = _earlier_for(before, r) if r in across else []
             # what a recipient received before joins what they receive now (a value cut across calls):
             # their values are their own, not shared with those who receive the same arguments
@@ -196,7 +195,7 @@ class PrivacyGuard:
                     more.update(values_in(read, thread))
                     more.update(values_in((), thread, [t for v in read for t in _strings_of(v)]))
                     if earlier:
-                        more.update(values_in((), thread, [*earlier, *(t for v in read for t in _strings_of(v))]))
+                        more.update(_formed_across(flow, thread, earlier, [t for v in read for t in _strings_of(v)]))
                 for a in names:
                     if a in refers:
                         kind = refers[a]
@@ -318,7 +317,7 @@ class PrivacyGuard:
                     f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
         if hasattr(flow, "disclosures"):  # live and in an audit alike (an audit's flow keeps what its results disclosed)
-            out += self._across_calls(proposal, audiences, user, out)
+            out += self._across_calls(proposal, audiences, user)
         for arg in plan.authority:
             if arg not in args:
                 continue
@@ -333,12 +332,12 @@ class PrivacyGuard:
         return out
 
     def _across_calls(self, proposal: Proposal, audiences: list[tuple[str, str, frozenset[str]]],
-                      user: Collection[str], found: list[FlowViolation]) -> list[FlowViolation]:
+                      user: Collection[str]) -> list[FlowViolation]:
         """A value cut across calls: what each recipient receives now, read after the ends of what calls
         that ran on the thread disclosed to them (their pieces of a cut value lie at the texts' ends).
-        Looked for whatever else the call carries to them, and named when it carries data from a source
-        the call's own violations do not name (an approval of those must not hide it; one from the same
-        source is in the values an approval is checked against, `_values`)."""
+        Looked for whatever else the call carries to them (an approval of that must not cover the cut),
+        and named only when the join forms a value neither side holds alone (`_formed_across`): a value
+        whole in an earlier text was judged when it was sent."""
         before = self._received_before(proposal.thread_id, user)
         if not before:
             return []
@@ -353,9 +352,8 @@ class PrivacyGuard:
                 lbl = self.flow.content_label([*got, *texts], proposal.thread_id)
                 if lbl.readers is None or r in lbl.readers - ABSTRACT_PRINCIPALS:
                     continue
-                named = {o for v in found if v.rule == "confidentiality" and r in v.recipients for o in v.origin}
-                if named and set(_origin(lbl)) <= named:
-                    continue  # nothing this call's own violations do not already name
+                if not _formed_across(self.flow, proposal.thread_id, got, texts):
+                    continue
                 arg = "+".join(names)
                 sink = f"{proposal.tool}.{arg} -> {'public' if r == PUBLIC_SINK else r}"
                 origin = _origin(lbl)
@@ -704,6 +702,18 @@ _EARLIER_UNITS = 256
 """The digit units (`_digit_units`) of earlier disclosures a call's check reads per recipient, the most
 recent first: a long thread of mails with dates and amounts would otherwise pass the bound on units
 a check reads (`_MAX_UNITS`) and every later call be denied. A piece further back is missed."""
+
+
+def _formed_across(flow: Any, thread: str, earlier: list[str], texts: list[str]) -> frozenset[str]:
+    """The digests of the private values the join of what a recipient received before and what a call
+    sends them holds that neither holds alone: a value cut across calls (one that cannot be worked out
+    is one, `PrivacyFlow.values_in`; so is every value, for a flow that cannot name them)."""
+    values_in = getattr(flow, "values_in", None)
+    if values_in is None:
+        return _UNKNOWN
+    # read as joins read words (`_join_words`): invisible marks taken for spaces
+    earlier, texts = [_marks_spaced(t) or t for t in earlier], [_marks_spaced(t) or t for t in texts]
+    return values_in((), thread, [*earlier, *texts]) - values_in((), thread, earlier) - values_in((), thread, texts)
 
 
 def _earlier_for(before: Mapping[str, list[tuple[int, str]]], r: str) -> list[str]:
