@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from _turns import by_turn
 from langchain_core.messages import HumanMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
 
 from guards._flow import PrivacyFlow
 from guards._privacy_decl import PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
 
 USER, BOB, EVE = "me@home.example", "bob@family.example", "eve@else.example"
 NOTE = "Locker code 4417-2093-8861, keep it safe."
+ACCOUNT = "5550123478"
 
 
 def build(calls, *, note: str = NOTE, flow: PrivacyFlow | None = None, journal=None, checkpointer=None,
@@ -93,18 +96,32 @@ def last_handle(messages: list[Any]) -> str:
 def note_mail_send(sent: list[str]) -> tuple[Any, Any, Any]:
     """Three tools the strict-context tests share: read_note (the note in clear), read_mail (Eve's mail,
     its body a handle Eve may read) and send (each body it sends appended to `sent`)."""
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
+    read_note, _accounts, send, _post = note_tools(sent)
 
     @privacy_sink()
     @privacy_source(private=["body"], readers_from=["sender"], kind="email", key="id")
     def read_mail() -> dict:
         """Read Eve's mail (its body shown as a handle, readable by Eve)."""
         return {"id": "m1", "sender": EVE, "body": "Lunch on Friday?"}
+
+    return read_note, read_mail, send
+
+
+def note_tools(sent: list[str], *, note: str = NOTE, posts: list[str] | None = None) -> list[Any]:
+    """read_note (`note` in clear), list_accounts (`ACCOUNT` in clear), send (each body appended to
+    `sent`) and post (each text appended to `posts`, when given): the approval tests' tools."""
+
+    @privacy_sink()
+    @privacy_source(private=["content"], handle=False, kind="file", key="path")
+    def read_note(path: str) -> dict:
+        """Read a note (shown in clear)."""
+        return {"path": path, "content": note}
+
+    @privacy_sink()
+    @privacy_source(private=["number"], handle=False, kind="acct")
+    def list_accounts() -> list:
+        """The user's accounts (shown in clear)."""
+        return [{"name": "a", "number": ACCOUNT}]
 
     @privacy_sink(disclose={"body": "to"})
     @privacy_source()
@@ -114,4 +131,22 @@ def note_mail_send(sent: list[str]) -> tuple[Any, Any, Any]:
         sent.append(body)
         return "sent"
 
-    return read_note, read_mail, send
+    @privacy_sink(disclose={"content": "*"})
+    @privacy_source()
+    @effect
+    def post(content: str) -> str:
+        """Publish a text."""
+        (posts if posts is not None else []).append(content)
+        return "posted"
+
+    return [read_note, list_accounts, send, post]
+
+
+def asking_agent(steps: list[tuple[str, dict, str]], tools: list[Any]) -> tuple[Any, dict]:
+    """An agent under the user's privacy guard that asks a person about a violation (journaled,
+    checkpointed), scripted one step a turn: (the compiled graph, its config)."""
+    journal = EffectJournal()
+    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), secret=b"t", journal=journal)
+    app = Agent(ScriptedModel(rule=by_turn(*steps)), tools, guards=[flow.guard()], flow=flow,
+                journal=journal).compile(checkpointer=InMemorySaver())
+    return app, {"configurable": {"thread_id": "t"}}

@@ -20,30 +20,12 @@ ran disclosed, as the live flow keeps what ran).
 from __future__ import annotations
 
 from _audit_trace import audit_journal, found, journaled_agent, live_denials
-from _split_agent import BOB, NOTE, USER
+from _split_agent import BOB, NOTE, USER, note_tools
 from _turns import by_turn
 from langchain_core.messages import HumanMessage
 
-from guards import PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source
-from vfa import EffectJournal, effect
-
-
-def _tools(sent: list[str]) -> list:
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
-
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append(body)
-        return "sent"
-
-    return [read_note, send]
+from guards import PrivacyFlow, PrivacyPolicy, audit_trace
+from vfa import EffectJournal
 
 
 STEPS = (("read_note", {"path": "n"}, "c0"),
@@ -55,12 +37,12 @@ def test_audit_of_the_journal_reports_the_value_cut_across_calls_the_live_guard_
     sent: list[str] = []
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt94", journal=journal)
-    app = journaled_agent(by_turn(*STEPS), _tools(sent), flow, journal)
+    app = journaled_agent(by_turn(*STEPS), note_tools(sent), flow, journal)
     out = app.invoke({"messages": [HumanMessage("Read my note.")]}, {"configurable": {"thread_id": "t"}})
     assert sent == ["part one 4417-2093"]  # the second piece was denied live
     live = live_denials(journal)
     assert live == [("c2", "confidentiality", "body+to")]
-    audited = audit_journal(journal, out["messages"], _tools([]), PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt94"))
+    audited = audit_journal(journal, out["messages"], note_tools([]), PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt94"))
     assert found(audited) == live, [v.message for v in audited]
 
 
@@ -72,5 +54,5 @@ def test_audit_of_a_recorded_trace_reports_the_value_cut_across_calls() -> None:
              {"type": "result", "id": "c1", "tool": "send", "result": "sent"},
              {"type": "call", "id": "c2", "tool": "send", "args": {"to": [BOB], "body": "part two -8861"}},
              {"type": "result", "id": "c2", "tool": "send", "result": "sent"}]
-    audited = audit_trace(trace, _tools([]), PrivacyPolicy.of(USER))
+    audited = audit_trace(trace, note_tools([]), PrivacyPolicy.of(USER))
     assert [(v.call_id, v.rule) for v in audited] == [("c2", "confidentiality")], [v.message for v in audited]

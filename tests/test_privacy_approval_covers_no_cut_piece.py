@@ -27,53 +27,21 @@ too; and one value written whole in two mails is not taken for a cut (`_unit_cut
 
 from __future__ import annotations
 
-from _turns import by_turn
+from _split_agent import ACCOUNT, BOB, NOTE, asking_agent, note_tools
 from langchain_core.messages import HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from guards import APPROVE_FOR_RECIPIENT, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
-from vfa.testing import ScriptedModel
-
-USER, BOB = "me@home.example", "bob@family.example"
-NOTE = "Locker code 4417-2093-8861, keep it safe."
-ACCOUNT = "5550123478"
+from guards import APPROVE_FOR_RECIPIENT
 
 
 def _run(last_body: str, note: str = NOTE) -> tuple[bool, list[str]]:
     """Account approved for Bob, the code's first piece sent, then `last_body` to Bob: (asked, bodies sent)."""
     sent: list[str] = []
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": note}
-
-    @privacy_sink()
-    @privacy_source(private=["number"], handle=False, kind="acct")
-    def list_accounts() -> list:
-        """The user's accounts (shown in clear)."""
-        return [{"name": "a", "number": ACCOUNT}]
-
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append(body)
-        return "sent"
-
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), secret=b"rt94", journal=journal)
     steps = [("read_note", {"path": "n"}, "c0"), ("list_accounts", {}, "c1"),
              ("send", {"to": [BOB], "body": f"acct {ACCOUNT}"}, "c2"),
              ("send", {"to": [BOB], "body": "part one 4417-2093"}, "c3"),
              ("send", {"to": [BOB], "body": last_body}, "c4")]
-    app = Agent(ScriptedModel(rule=by_turn(*steps)), [read_note, list_accounts, send], guards=[flow.guard()],
-                flow=flow, journal=journal).compile(checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "t"}}
+    app, cfg = asking_agent(steps, note_tools(sent, note=note))
     out = app.invoke({"messages": [HumanMessage("Mail Bob my account a.")]}, cfg)
     assert "__interrupt__" in out  # the account to Bob: the person is asked ...
     out = app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)  # ... and approves for Bob

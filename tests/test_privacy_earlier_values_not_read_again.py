@@ -23,51 +23,19 @@ in `_across_calls` and `_values`): a value whole in an earlier text was judged w
 
 from __future__ import annotations
 
-from _turns import by_turn
+from _split_agent import ACCOUNT, BOB, asking_agent, note_tools
 from langchain_core.messages import HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from guards import APPROVE_FOR_RECIPIENT, APPROVE_ONCE, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
-from vfa.testing import ScriptedModel
-
-USER, BOB = "me@home.example", "bob@family.example"
-ACCOUNT = "5550123478"
-NOTE = "Locker code 4417-2093-8861, keep it safe."
+from guards import APPROVE_FOR_RECIPIENT, APPROVE_ONCE
 
 
 def _run(bodies: list[str], answers: list[dict]) -> tuple[bool, list[str]]:
     """Mails `bodies` to Bob, answering the questions with `answers` in turn: (asked at the end, bodies sent)."""
     sent: list[str] = []
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
-
-    @privacy_sink()
-    @privacy_source(private=["number"], handle=False, kind="acct")
-    def list_accounts() -> list:
-        """The user's accounts (shown in clear)."""
-        return [{"name": "a", "number": ACCOUNT}]
-
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        sent.append(body)
-        return "sent"
-
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), secret=b"rt95", journal=journal)
     steps = [("read_note", {"path": "n"}, "c0"), ("list_accounts", {}, "c1"),
              *[("send", {"to": [BOB], "body": b}, f"m{i}") for i, b in enumerate(bodies)]]
-    app = Agent(ScriptedModel(rule=by_turn(*steps)), [read_note, list_accounts, send], guards=[flow.guard()],
-                flow=flow, journal=journal).compile(checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "t"}}
+    app, cfg = asking_agent(steps, note_tools(sent))
     out = app.invoke({"messages": [HumanMessage("Mail Bob.")]}, cfg)
     for answer in answers:
         assert "__interrupt__" in out

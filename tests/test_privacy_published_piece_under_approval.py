@@ -26,66 +26,39 @@ and since what a recipient received before counts only for what forms across the
 
 from __future__ import annotations
 
-from _turns import by_turn
+from _split_agent import ACCOUNT, BOB, asking_agent, note_tools
 from langchain_core.messages import HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from guards import APPROVE_FOR_RECIPIENT, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
-from vfa.testing import ScriptedModel
+from guards import APPROVE_FOR_RECIPIENT
 
-USER, BOB = "me@home.example", "bob@family.example"
-ACCOUNT = "5550123478"
 NOTE = f"Locker code 4417-2093-8861, account {ACCOUNT}."
 
 
 def _run(approve_hello: bool) -> tuple[bool, list[tuple[str, str]]]:
     """Returns (asked at the last post, what went out)."""
-    out_: list[tuple[str, str]] = []
+    sent: list[str] = []
+    posts: list[str] = []
 
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
+    def went() -> list[tuple[str, str]]:
+        return [(BOB, b) for b in sent] + [("public", p) for p in posts]  # every mail goes to Bob
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: list[str], body: str) -> str:
-        """Send a message."""
-        out_.append((to[0], body))
-        return "sent"
-
-    @privacy_sink(disclose={"content": "*"})
-    @privacy_source()
-    @effect
-    def post(content: str) -> str:
-        """Publish a text."""
-        out_.append(("public", content))
-        return "posted"
-
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), secret=b"rt95", journal=journal)
     steps = [("read_note", {"path": "n"}, "c0"),
              ("send", {"to": [BOB], "body": f"acct {ACCOUNT}"}, "c1"),
              ("send", {"to": [BOB], "body": "part one 4417-2093"}, "c2"),
              *([("post", {"content": "hello all"}, "c3")] if approve_hello else []),
              ("post", {"content": "part two -8861"}, "c4")]
-    app = Agent(ScriptedModel(rule=by_turn(*steps)), [read_note, send, post], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "t"}}
+    app, cfg = asking_agent(steps, note_tools(sent, note=NOTE, posts=posts))
     out = app.invoke({"messages": [HumanMessage("Mail Bob my account.")]}, cfg)
     assert "__interrupt__" in out  # the account to Bob: asked ...
     out = app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)  # ... approved for Bob
     if approve_hello:
-        if "__interrupt__" in out and ("public", "hello all") not in out_:  # asked (as when the fault was found) ...
+        if "__interrupt__" in out and ("public", "hello all") not in went():  # asked (as when the fault was found) ...
             out = app.invoke(Command(resume=APPROVE_FOR_RECIPIENT), cfg)  # ... approved for Bob
         # (since nothing forms across calls with "hello all", it goes unasked: no approval then)
-        assert ("public", "hello all") in out_
-    assert (BOB, "part one 4417-2093") in out_
-    return "__interrupt__" in out, out_
+        assert ("public", "hello all") in went()
+    assert (BOB, "part one 4417-2093") in went()
+    return "__interrupt__" in out, went()
 
 
 def test_control_without_a_post_approval_the_last_piece_is_asked() -> None:
