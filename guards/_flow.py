@@ -72,7 +72,7 @@ from typing import Any
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
-                     _grouped_in, _join_words, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
+                     _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
@@ -590,13 +590,12 @@ class PrivacyFlow(_Threads, _Results):
         if idx.digits:
             digits = [_digits_of(p).partition("|")[0] for p in parts]  # each text's padded forms were read with it alone
             out = _digit_label(out, "|".join(["".join([digits[i] for i in order]) for order in orders]), idx)
-        if idx.texts:
-            words = [_join_words(p) for p in parts]
+        for words in _join_readings(parts) if idx.texts else ():
             # a run across a join holds the last word before it and the first after it, side by side:
             # when no private text holds any such pair, no run across a join can be in one
             sides = [[words[i] for i in order if words[i]] for order in orders]
             if not idx.side_by_side([(x[-1], y[0]) for side in sides for x, y in zip(side, side[1:])]):
-                return out
+                continue
             for side in sides:
                 # runs inside one text were looked up when it was labelled: only those across a join are new
                 joined: list[str] = []
@@ -634,7 +633,14 @@ class PrivacyFlow(_Threads, _Results):
             parts.append(t)
         seen = [0]
         plain = all(t.isascii() for t in parts)  # folding changes no word: no word to tie to its place
+        spaced = None if plain else [_marks_spaced(t) or t for t in parts]
+        if spaced == parts:
+            spaced = None
         try:
+            if spaced is not None and any(_glued_label(PUBLIC, t, idx) is not PUBLIC for t in parts):
+                # words glued by marks found run together in a private text: which run, as written, is
+                # not worked out (the question is asked each time)
+                raise _TooMany
             if _unit_cuts(_units_of(parts), idx, apart=True) or any(_written_out(p) for p in parts):
                 # digits cut within the texts, or a number in exponent form: which value, as written, is
                 # not worked out (the question is asked each time)
@@ -672,7 +678,9 @@ class PrivacyFlow(_Threads, _Results):
                                 raise _TooMany
         except _TooMany:
             found.add(f"unbounded\0{uuid.uuid4().hex}")
-        return frozenset(store.digest(v) for v in found)
+        out = frozenset(store.digest(v) for v in found)
+        # words joined by invisible marks are read apart too, as labelling reads them (`_marks_spaced`)
+        return out if spaced is None else out | self.values_in((), thread_id, spaced)
 
     def holds_values(self, thread_id: str) -> bool:
         """Whether value tracking can find anything in this thread's arguments: a private value, digit

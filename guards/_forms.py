@@ -145,13 +145,31 @@ def _join_words(text: str) -> list[str]:
     return _words(_marks_spaced(text) or text)
 
 
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""The blank fillers folding removes (`_CONFUSABLES`): letters that show as empty space."""
+
+
+def _is_mark(c: str) -> bool:
+    return c in _BLANKS or unicodedata.category(c) == "Cf"
+
+
+def _join_readings(parts: list[str]) -> list[list[list[str]]]:
+    """The words of each text as joins read them (`_join_words`) and, when one holds an invisible mark,
+    with the marks removed besides (a mark inside a word at a join: "va\u200bult" is read "vault")."""
+    spaced = [_join_words(p) for p in parts]
+    if all(p.isascii() for p in parts) or not any(_marks_spaced(p) is not None for p in parts):
+        return [spaced]
+    return [spaced, [_words(p) for p in parts]]
+
+
 def _marks_spaced(text: str) -> str | None:
-    """The text with each invisible format character (a zero-width space or joiner, a soft hyphen) taken
-    for a space, or None when it has none: words a reader sees apart, joined by such marks, which
-    folding removes (`_fold`), are read apart here too."""
-    if text.isascii() or not any(unicodedata.category(c) == "Cf" for c in text):
+    """The text with each character folding removes that a reader cannot see (an invisible format
+    character: a zero-width space or joiner, a soft hyphen; a blank filler) taken for a space, or None
+    when it has none: words a reader sees apart, joined by such marks, which folding removes (`_fold`),
+    are read apart here too."""
+    if text.isascii() or not any(map(_is_mark, text)):
         return None
-    return "".join(" " if unicodedata.category(c) == "Cf" else c for c in text)
+    return "".join(" " if _is_mark(c) else c for c in text)
 
 
 _EDGE = "\"'`()[]{}<>.,;:!?"

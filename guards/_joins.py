@@ -15,7 +15,7 @@ from typing import Any
 from vfa import Label
 
 from ._cuts import TooManyCuts
-from ._forms import _WORD, MIN_DIGITS, SHINGLE, _digits_of, _join_words, _norm_of, _words, _written
+from ._forms import _WORD, MIN_DIGITS, SHINGLE, _digits_of, _join_readings, _norm_of, _words, _written
 from ._index import _SEARCH_BUDGET, _Index
 from ._observation import _join
 
@@ -50,8 +50,7 @@ def _orders(parts: list[str], idx: _Index) -> tuple[list[tuple[int, ...]], list[
         if idx.digits:
             digits = [_digits_of(p).partition("|")[0] for p in parts]  # as written: a padded form would end a text
             found.append((idx.digits, idx.cut_across("digits", digits, through=_few(digits)), None))
-        if idx.texts:
-            words = [_join_words(p) for p in parts]
+        for words in _join_readings(parts) if idx.texts else ():
             places = [i for i, ws in enumerate(words) if ws]  # texts without words are left out, as labelling does
             found.append((idx.shingles, idx.cut_across("shingles", [words[k] for k in places],
                                                        through=len(places) <= _THROUGH), places))

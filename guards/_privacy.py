@@ -22,7 +22,7 @@ from typing import Any
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
 
-from ._forms import _digit_units, _marks_spaced, _strings_of
+from ._forms import _digit_units, _strings_of
 from ._handles import HANDLE_RE, has_marks
 from ._privacy_decl import (
     PUBLIC_SINK,
@@ -711,8 +711,6 @@ def _formed_across(flow: Any, thread: str, earlier: list[str], texts: list[str])
     values_in = getattr(flow, "values_in", None)
     if values_in is None:
         return _UNKNOWN
-    # read as joins read words (`_join_words`): invisible marks taken for spaces
-    earlier, texts = [_marks_spaced(t) or t for t in earlier], [_marks_spaced(t) or t for t in texts]
     return values_in((), thread, [*earlier, *texts]) - values_in((), thread, earlier) - values_in((), thread, texts)
 
 
