@@ -74,7 +74,7 @@ from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpe
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out)
-from ._handles import HANDLE_RE, HandleError, HandleStore, has_marks
+from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places, _spans,
                      _text_label, _TooMany, _unit_cuts)
@@ -503,23 +503,18 @@ class PrivacyFlow(_Threads, _Results):
                 held = _join(held, h.label if h is not None else Label(
                     readers=frozenset(), sources=frozenset({f"forged-handle:{m.group(0)}"}), trusted=False))
             rest = HANDLE_RE.sub(" ", text)
+            if (idx.tracked or idx.digits or idx.texts) and not HANDLE_RE.fullmatch(text):
+                # as its recipient reads it: a handle's value may join the text beside it (see `handles_read`)
+                seen_as = self.handles_read(text, thread_id, idx)
+                if seen_as is not None:
+                    held = _join(held, _found_label(PUBLIC, seen_as, _norm_of(seen_as), idx))
         else:
             rest = text
         if rest is not text and not rest.strip():  # nothing but handles
             # more than one, or spaced: how they are repeated, ordered and spaced is the model's writing
             return held if read is None or HANDLE_RE.fullmatch(text) else _join(held, read)
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
-        if n and idx.tracked:
-            tracked = idx.tracked
-            for value in idx.tracked_in(n):
-                out = _join(out, tracked[value])
-        if idx.digits:
-            out = _digit_label(out, _digits_of(rest), idx)
-        if idx.texts:
-            out = _text_label(out, _words(rest), idx)
-            spaced = _marks_spaced(rest)
-            if spaced is not None:
-                out = _glued_label(_text_label(out, _words(spaced), idx), rest, idx)
+        out = _found_label(out, rest, n, idx)
         number = isinstance(leaf, (int, float))
         key = _num(text) if number else n
         # grounded in what the user typed: whole tokens of it as written, case and punctuation kept
@@ -561,7 +556,45 @@ class PrivacyFlow(_Threads, _Results):
         Each text is normalised on its own (as when it was labelled alone, so the cached forms serve) and
         the forms are joined: texts are joined at a space, so no letter, digit or word merges across them.
         """
-        parts = [HANDLE_RE.sub(" ", t) if "«" in t else t for t in texts if t]
+        texts = [t for t in texts if t]
+        parts = [HANDLE_RE.sub(" ", t) if "«" in t else t for t in texts]
+        out = self._content_label(parts, thread_id, calls)
+        if any("«" in t for t in texts):  # as their recipients read them too (see `handles_read`)
+            idx = self._index(thread_id, calls)
+            if idx.tracked or idx.digits or idx.texts:
+                read = [self.handles_read(t, thread_id, idx) if "«" in t else None for t in texts]
+                if any(r is not None for r in read):
+                    out = _join(out, self._content_label([p if r is None else r for p, r in zip(parts, read)],
+                                                         thread_id, calls))
+        return out
+
+    def handles_read(self, text: str, thread_id: str, idx: _Index | None = None) -> str | None:
+        """`text` as its recipient reads it, where that differs for value tracking: each handle whose value
+        holds no tracked value but of its own label swapped for the value's text, None when none is. A value
+        joins the text beside it (an empty one glues the words on either side, a word completes a run
+        of a private text), so a text is read so as well as with its handles taken for spaces; a value
+        holding a tracked value of another label stays a space (its handle's label carries what it
+        shows, and reading it would find that value inside it: a recipient it was shown to denied)."""
+        idx = self._index(thread_id, None) if idx is None else idx
+        store = self.store
+        swapped = False
+
+        def swap(m: re.Match[str]) -> str:
+            nonlocal swapped
+            h = store.get(m.group(0), thread_id)
+            if h is None:
+                return " "
+            value = _value_text(h.value)
+            if _join(h.label, _found_label(PUBLIC, value, _norm_of(value), idx)) != h.label:
+                return " "  # it holds a value of another origin (its own value is tracked with its label)
+            swapped = True
+            return value
+
+        out = HANDLE_RE.sub(swap, text)
+        return out if swapped else None
+
+    def _content_label(self, parts: list[str], thread_id: str, calls: Collection[str] | None) -> Label:
+        """`content_label` of texts whose handles were read (taken for spaces, or swapped for their values)."""
         out = PUBLIC
         idx = None
         units = _units_of(parts)
@@ -622,6 +655,7 @@ class PrivacyFlow(_Threads, _Results):
         store, idx = self.store, self._index(thread_id, None)
         found: set[str] = set()
         parts: list[str] = []
+        read: list[str | None] = []  # each text as its recipient reads it, where that differs (`handles_read`)
         for t in (texts if texts is not None else (_text(x) for v in values for x in _leaves(v))):
             if not t:
                 continue  # nothing in it, and no place among the texts joined (as `content_label` joins them)
@@ -629,8 +663,14 @@ class PrivacyFlow(_Threads, _Results):
                 for m in HANDLE_RE.finditer(t):
                     h = store.get(m.group(0), thread_id)
                     found.add(f"value\0{_spelling(_text(h.value))}" if h is not None else f"handle\0{m.group(0)}")
+                read.append(self.handles_read(t, thread_id, idx) if idx.tracked or idx.digits or idx.texts else None)
                 t = HANDLE_RE.sub(" ", t)
+            else:
+                read.append(None)
             parts.append(t)
+        # read so too: what a handle's value forms with the text beside it is named (as digests)
+        named = self.values_in((), thread_id, [p if r is None else HANDLE_RE.sub(" ", r) for p, r in zip(parts, read)]
+                               ) if any(r is not None for r in read) else frozenset()
         seen = [0]
         plain = all(t.isascii() for t in parts)  # folding changes no word: no word to tie to its place
         spaced = None if plain else [_marks_spaced(t) or t for t in parts]
@@ -678,7 +718,7 @@ class PrivacyFlow(_Threads, _Results):
                                 raise _TooMany
         except _TooMany:
             found.add(f"unbounded\0{uuid.uuid4().hex}")
-        out = frozenset(store.digest(v) for v in found)
+        out = frozenset(store.digest(v) for v in found) | named
         # words joined by invisible marks are read apart too, as labelling reads them (`_marks_spaced`)
         return out if spaced is None else out | self.values_in((), thread_id, spaced)
 
@@ -702,6 +742,24 @@ DISCLOSURES = 32
 recipient than this, or with more calls between its pieces, is not found (a documented residual)."""
 
 _WORD = re.compile(r"\w+")
+
+
+def _found_label(out: Label, text: str, n: str, idx: _Index) -> Label:
+    """`out` joined with the labels value tracking finds in `text` alone (`n`: its normal form): tracked
+    values, digit tokens and runs of private texts' words (also with invisible marks taken for spaces,
+    and words glued by them looked for run together)."""
+    if n and idx.tracked:
+        tracked = idx.tracked
+        for value in idx.tracked_in(n):
+            out = _join(out, tracked[value])
+    if idx.digits:
+        out = _digit_label(out, _digits_of(text), idx)
+    if idx.texts:
+        out = _text_label(out, _words(text), idx)
+        spaced = _marks_spaced(text)
+        if spaced is not None:
+            out = _glued_label(_text_label(out, _words(spaced), idx), text, idx)
+    return out
 
 
 def _among(words: frozenset[str], form: str, number: bool, key: str) -> bool:

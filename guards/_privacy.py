@@ -366,13 +366,21 @@ class PrivacyGuard:
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})", across=True))
         return out
 
+    def _handles_read(self, text: str, thread: str) -> tuple[str, ...]:
+        """`text` as its recipient read it, if that differs for value tracking (`PrivacyFlow.handles_read`)."""
+        read = getattr(self.flow, "handles_read", None)
+        got = read(text, thread) if read is not None else None
+        return () if got is None else (got,)
+
     def _received_before(self, thread: str, user: Collection[str]) -> dict[str, list[tuple[int, str]]]:
         """Recipient (or the public) -> the ends of what the calls that ran on the thread disclosed to
         them, each with the place of its call (`PrivacyFlow.disclosures`, oldest first)."""
         before: dict[str, list[tuple[int, str]]] = {}
         for i, (spec, args) in enumerate(self.flow.disclosures(thread) if hasattr(self.flow, "disclosures") else ()):
             for names, recipients in _joined(_audiences(_plan_for(sink_of(spec.meta), args), args), user).items():
-                ends = [(i, e) for a in names for t in _strings_of(args[a]) for e in _ends(t)]
+                # each text as the check reads it: its handles taken for spaces, and as its recipients read it
+                ends = [(i, e) for a in names for t in _strings_of(args[a])
+                        for r in (t, *(self._handles_read(t, thread) if "«" in t else ())) for e in _ends(r)]
                 for r in recipients:
                     before.setdefault(r, []).extend(ends)
         return before
