@@ -465,11 +465,25 @@ def _with_users(forms: tuple[str, frozenset[str]], texts: tuple[str, ...]) -> tu
 
 
 def _typed_by_person(edit: Any, written: Any) -> tuple[str, ...]:
-    """What a person typed into an edit of a call: the texts of the edit's leaves that the call as the
-    model wrote it (`written`) does not hold. A value the model wrote stays the model's, wherever the
-    person moved it."""
+    """What a person typed into an edit of a call: the runs of tokens of the edit's leaves that the call as
+    the model wrote it (`written`) holds nowhere. A value the model wrote stays the model's, wherever the
+    person moved it, and inside a text the person changed around it."""
     model = {_text(x) for x in _leaves(written) if x is not None}
-    return tuple(t for t in (_text(x) for x in _leaves(edit) if x is not None) if t and t not in model)
+    words = {w for t in model for w in _said(t).split(" ")}  # the model's tokens, wherever they stand
+    out: list[str] = []
+    for t in (_text(x) for x in _leaves(edit) if x is not None):
+        if not t or t in model:
+            continue
+        # a leaf the person changed is theirs only in the tokens they added: each run of those, apart
+        # (a fixed word beside the model's address vouches for the word, never the address)
+        run: list[str] = []
+        for w in (*_said(t).split(" "), ""):
+            if w and w not in words:
+                run.append(w)
+            elif run:
+                out.append(" ".join(run))
+                run = []
+    return tuple(out)
 
 
 def _token_numbers(text: str) -> set[str]:

@@ -816,6 +816,13 @@ class GuardNode(RunnableCallable):
 
             message = _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
             return _as_ran(message, history, self.specs.get(entry.tool), result)
+        if entry.kind == "denied" or isinstance(data.get("verdict"), dict):
+            # the call as it was written: its words are withheld from the reason as on the first run (a
+            # flow that never labelled the thread, on another replica or after a restart, has no text kept)
+            made = next((e for e in reversed(history) if e.kind in ("edited", "proposed")), None)
+            written = made.data.get("args") if made is not None else None
+            if isinstance(written, dict):
+                proposal = proposal.model_copy(update={"args": written, "raw_args": written})
         if entry.kind == "denied":
             return self.denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
