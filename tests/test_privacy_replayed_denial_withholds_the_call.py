@@ -29,7 +29,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import ALLOW, Agent, Deny, EffectJournal, Escalate, effect, guard
+from vfa import Agent, Deny, EffectJournal, Escalate, effect, guard
 from vfa.testing import ScriptedModel
 
 USER = "me@home.example"
