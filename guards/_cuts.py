@@ -44,7 +44,7 @@ class Cuts:
     between characters, or (`words`) words joined by single spaces, cut between words. Extended,
     never changed: a snapshot serves a reader while its thread grows."""
 
-    __slots__ = ("heads", "tails", "words", "size", "values", "long")
+    __slots__ = ("heads", "tails", "words", "size", "values", "long", "reach")
 
     def __init__(self, words: bool = False) -> None:
         self.heads: dict[str, tuple[tuple[str, int], ...]] = {}
@@ -59,12 +59,16 @@ class Cuts:
         self.long: tuple[str, ...] = ()
         """Values longer than `WHOLE`: their cuts with both pieces longer than `PIECE` are found by
         looking a text's outer `PIECE` characters up in them."""
+        self.reach = 0
+        """The most characters (or words) a piece in `heads` or `tails` holds: a text's longer ends are
+        no key (`across` looks up no more; a piece of k words joined holds k - 1 spaces or more, a key
+        of fewer words fewer)."""
 
     def extended(self, values: Iterable[str]) -> Cuts:
         """These cuts and those of `values`."""
         more_heads: dict[str, list[tuple[str, int]]] = {}
         more_tails: dict[str, list[tuple[str, int]]] = {}
-        size, new, long = self.size, [], []
+        size, new, long, reach = self.size, [], [], self.reach
         for value in dict.fromkeys(values):
             if value in self.values:
                 continue
@@ -73,6 +77,7 @@ class Cuts:
             n = len(tokens)
             if n > WHOLE and not self.words:
                 long.append(value)
+            reach = max(reach, min(n - 1, PIECE))  # a head holds up to n - 1 of them, a tail too
             cuts: Iterable[int] = range(1, n) if n <= WHOLE else itertools.chain(
                 range(1, PIECE + 1), range(n - PIECE, n))
             for cut in cuts:
@@ -86,7 +91,7 @@ class Cuts:
             return self
         out = Cuts(self.words)
         out.heads, out.tails, out.size = dict(self.heads), dict(self.tails), size  # entries are tuples: shared
-        out.values, out.long = self.values.union(new), (*self.long, *long)
+        out.values, out.long, out.reach = self.values.union(new), (*self.long, *long), reach
         for index, more in ((out.heads, more_heads), (out.tails, more_tails)):
             for key, entries in more.items():  # one new tuple per key touched
                 index[key] = (*index.get(key, ()), *entries)
@@ -122,10 +127,14 @@ class Cuts:
                 capped = True
                 wild.add(state)
 
+        # no piece is longer than `reach` (a longer end is no key), and a key is never given no entry
+        # (an end that is no key tests nothing: it spends nothing of the budget)
+        heads, tails, reach = self.heads, self.tails, self.reach
         for i, form in enumerate(forms):
-            for k in range(1, min(PIECE, len(form)) + 1):
-                piece = form[-k:]
-                entries = self.heads.get(key(piece) if key else piece, ())
+            for k in range(1, min(PIECE, len(form), reach) + 1):
+                entries = heads.get(key(form[-k:]) if key else form[-k:])
+                if entries is None:
+                    continue
                 spend(len(entries))
                 for value, cut in entries:
                     if cut <= PIECE or _ends(form, value, cut, words):  # a longer piece: the rest must be there too
@@ -156,9 +165,10 @@ class Cuts:
                 del found[value]
 
         for j, form in enumerate(forms):
-            for k in range(1, min(PIECE, len(form)) + 1):
-                piece = form[:k]
-                entries = self.tails.get(key(piece) if key else piece, ())
+            for k in range(1, min(PIECE, len(form), reach) + 1):
+                entries = tails.get(key(form[:k]) if key else form[:k])
+                if entries is None:
+                    continue
                 spend(len(entries))
                 for value, cut in entries:
                     if (value, cut) in held and (

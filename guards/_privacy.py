@@ -292,9 +292,18 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {arg} carries data from "
                     f"{', '.join(origin) or 'an unseen record'} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
+        # What follows (values split across the arguments one recipient receives, and cut across calls)
+        # is found by `content_label` alone, which finds only what value tracking holds on the thread:
+        # with nothing held (`holds_values` false: no private value, digit token or text shown on it,
+        # the thread's whole index, which `content_label` reads) it labels any texts, joined or not,
+        # public, so neither step can name a violation, and both are skipped (as `_plain` skips the call).
+        holds = getattr(flow, "holds_values", None)
+        tracks = holds is None or holds(thread)
+        # the arguments each recipient receives and their texts, read once for both steps
+        groups = [(names, recipients, [t for v in _readings(proposal, names) for t in _strings_of(v)])
+                  for names, recipients in _joined(audiences, user).items()] if tracks else []
         # a value split across the arguments one recipient receives: their texts joined
-        for names, recipients in _joined(audiences, user).items():
-            texts = [t for v in _readings(proposal, names) for t in _strings_of(v)]
+        for names, recipients, texts in groups:
             # one text is read for digits cut within it (two texts are joined besides)
             if not hasattr(flow, "content_label") or (len(texts) < 2 and not (texts and len(_digit_units(texts[0])) > 1)):
                 continue
@@ -316,8 +325,8 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)} together "
                     f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
-        if hasattr(flow, "disclosures"):  # live and in an audit alike (an audit's flow keeps what its results disclosed)
-            out += self._across_calls(proposal, audiences, user)
+        if tracks and hasattr(flow, "disclosures"):  # live and in an audit alike (an audit's flow keeps what its results disclosed)
+            out += self._across_calls(proposal, audiences, user, groups)
         for arg in plan.authority:
             if arg not in args:
                 continue
@@ -332,7 +341,8 @@ class PrivacyGuard:
         return out
 
     def _across_calls(self, proposal: Proposal, audiences: list[tuple[str, str, frozenset[str]]],
-                      user: Collection[str]) -> list[FlowViolation]:
+                      user: Collection[str],
+                      groups: list[tuple[tuple[str, ...], frozenset[str], list[str]]] | None = None) -> list[FlowViolation]:
         """A value cut across calls: what each recipient receives now, read after the ends of what calls
         that ran on the thread disclosed to them (their pieces of a cut value lie at the texts' ends).
         Looked for whatever else the call carries to them (an approval of that must not cover the cut),
@@ -342,8 +352,10 @@ class PrivacyGuard:
         if not before:
             return []
         out: list[FlowViolation] = []
-        for names, recipients in _joined(audiences, user).items():
-            texts = [t for v in _readings(proposal, names) for t in _strings_of(v)]
+        if groups is None:  # (names, recipients, texts) of each audience, as `_violations` read them
+            groups = [(names, recipients, [t for v in _readings(proposal, names) for t in _strings_of(v)])
+                      for names, recipients in _joined(audiences, user).items()]
+        for names, recipients, texts in groups:
             # a text published now reaches everyone: each who received pieces before, privately or not
             for r in sorted(recipients | before.keys() if PUBLIC_SINK in recipients else recipients):
                 got = _earlier_for(before, r)
