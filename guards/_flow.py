@@ -609,18 +609,18 @@ class PrivacyFlow(_Threads, _Results):
                 if not any(pair in held for pair in joins):
                     continue
                 joined: list[str] = []
-                at: list[int] = []  # where each join is: the place of the first word after it
-                for ws in side:
-                    if joined:
-                        at.append(len(joined))
+                across: set[int] = set()  # the runs across a join whose words stand side by side
+                apart: set[int] = set()  # the runs across a join whose words do not: in no private text
+                for k, ws in enumerate(side):
+                    if joined:  # a join before the word at len(joined): the runs starting up to five before it cross it
+                        (across if joins[k - 1] in held else apart).update(
+                            range(max(0, len(joined) - SHINGLE + 1), len(joined)))
                     joined += ws
                 last = len(joined) - SHINGLE
-                for i in sorted({i for p in at for i in range(max(0, p - SHINGLE + 1), p)}):
+                for i in sorted(across - apart):
                     if i > last:
                         break
-                    # the run of words i .. i + SHINGLE - 1 crosses the joins at i + 1 .. i + SHINGLE - 1
-                    if all(joins[k] in held for k, p in enumerate(at) if i < p < i + SHINGLE):
-                        runs[" ".join(joined[i:i + SHINGLE])] = None
+                    runs[" ".join(joined[i:i + SHINGLE])] = None
             out = _runs_label(out, runs, idx)
         return out
 

@@ -114,6 +114,8 @@ class PrivacyGuard:
             return Deny(reason=f"the privacy guard's flow does not label the calls of {proposal.tool!r}, so it "
                         "cannot tell what they carry; give the agent the guard's own flow (`Agent(model, tools, "
                         "guards=[flow.guard()], flow=flow)`); nothing was run")
+        if not proposal.args:
+            return ALLOW  # no argument: nothing disclosed, nothing that needs authority, no handle (`_violations`)
         decl = sink_of(spec.meta) if spec is not None else None
         # a record referred to carries the labels of every result that showed it on the thread, as the
         # flow's `label` counts every result (one whose message was trimmed from the state too)
@@ -160,7 +162,13 @@ class PrivacyGuard:
         """Whether this guard's flow labels the calls of a tool (it was bound to the tool's guard node);
         a flow that does not say which tools it serves is taken at its word."""
         bound = getattr(self.flow, "_bound", None)
-        return bound is None or any(tools.get(spec.name) is spec for tools in bound)
+        if bound is None:
+            return True
+        name = spec.name
+        for tools in bound:
+            if tools.get(name) is spec:
+                return True
+        return False
 
     def _values(self, proposal: Proposal, decl: Sink | None, found: list[FlowViolation]) -> dict[str, frozenset[str]]:
         """Recipient -> the digests of the private values this call discloses to them: every argument the
