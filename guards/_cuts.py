@@ -10,6 +10,7 @@ and a value cut into three pieces is followed through the text that is its whole
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -33,6 +34,12 @@ VISITS = 1_000_000
 otherwise cost seconds. Past it, `TooManyCuts` (the caller fails closed)."""
 
 
+_FEW = 8
+"""Up to this many lengths, `Cuts._lengths` gives them all."""
+_NOTHING = re.compile(r"(?!)")
+"""A pattern that matches nowhere."""
+
+
 class TooManyCuts(Exception):
     """`across` tested more than `VISITS` entries: what the texts hold between them is not known."""
 
@@ -44,7 +51,7 @@ class Cuts:
     between characters, or (`words`) words joined by single spaces, cut between words. Extended,
     never changed: a snapshot serves a reader while its thread grows."""
 
-    __slots__ = ("heads", "tails", "words", "size", "values", "long")
+    __slots__ = ("heads", "tails", "words", "size", "values", "long", "reach", "ends", "_probes")
 
     def __init__(self, words: bool = False) -> None:
         self.heads: dict[str, tuple[tuple[str, int], ...]] = {}
@@ -59,12 +66,20 @@ class Cuts:
         self.long: tuple[str, ...] = ()
         """Values longer than `WHOLE`: their cuts with both pieces longer than `PIECE` are found by
         looking a text's outer `PIECE` characters up in them."""
+        self.reach = 0
+        """The most characters (or words) a piece in `heads` or `tails` holds: a text's longer ends are
+        no key (`across` looks up no more; a piece of k words joined holds k - 1 spaces or more, a key
+        of fewer words fewer)."""
+        self.ends: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+        """The first characters and the last characters of the values cut (`_lengths`)."""
+        self._probes: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
     def extended(self, values: Iterable[str]) -> Cuts:
         """These cuts and those of `values`."""
         more_heads: dict[str, list[tuple[str, int]]] = {}
         more_tails: dict[str, list[tuple[str, int]]] = {}
-        size, new, long = self.size, [], []
+        size, new, long, reach = self.size, [], [], self.reach
+        firsts, lasts = set(self.ends[0]), set(self.ends[1])
         for value in dict.fromkeys(values):
             if value in self.values:
                 continue
@@ -73,6 +88,10 @@ class Cuts:
             n = len(tokens)
             if n > WHOLE and not self.words:
                 long.append(value)
+            reach = max(reach, min(n - 1, PIECE))  # a head holds up to n - 1 of them, a tail too
+            if n > 1 and not self.words:
+                firsts.add(value[0])
+                lasts.add(value[-1])
             cuts: Iterable[int] = range(1, n) if n <= WHOLE else itertools.chain(
                 range(1, PIECE + 1), range(n - PIECE, n))
             for cut in cuts:
@@ -86,7 +105,8 @@ class Cuts:
             return self
         out = Cuts(self.words)
         out.heads, out.tails, out.size = dict(self.heads), dict(self.tails), size  # entries are tuples: shared
-        out.values, out.long = self.values.union(new), (*self.long, *long)
+        out.values, out.long, out.reach = self.values.union(new), (*self.long, *long), reach
+        out.ends = (frozenset(firsts), frozenset(lasts))
         for index, more in ((out.heads, more_heads), (out.tails, more_tails)):
             for key, entries in more.items():  # one new tuple per key touched
                 index[key] = (*index.get(key, ()), *entries)
@@ -122,10 +142,14 @@ class Cuts:
                 capped = True
                 wild.add(state)
 
+        # no piece is longer than `reach` (a longer end is no key), and a key is never given no entry
+        # (an end that is no key tests nothing: it spends nothing of the budget)
+        heads, tails, reach = self.heads, self.tails, self.reach
         for i, form in enumerate(forms):
-            for k in range(1, min(PIECE, len(form)) + 1):
-                piece = form[-k:]
-                entries = self.heads.get(key(piece) if key else piece, ())
+            for k in self._lengths(form, min(PIECE, len(form), reach), True):
+                entries = heads.get(key(form[-k:]) if key else form[-k:])
+                if entries is None:
+                    continue
                 spend(len(entries))
                 for value, cut in entries:
                     if cut <= PIECE or _ends(form, value, cut, words):  # a longer piece: the rest must be there too
@@ -156,9 +180,10 @@ class Cuts:
                 del found[value]
 
         for j, form in enumerate(forms):
-            for k in range(1, min(PIECE, len(form)) + 1):
-                piece = form[:k]
-                entries = self.tails.get(key(piece) if key else piece, ())
+            for k in self._lengths(form, min(PIECE, len(form), reach), False):
+                entries = tails.get(key(form[:k]) if key else form[:k])
+                if entries is None:
+                    continue
                 spend(len(entries))
                 for value, cut in entries:
                     if (value, cut) in held and (
@@ -171,6 +196,31 @@ class Cuts:
                         if form.startswith(value[cut:]):  # type: ignore[union-attr]
                             note_start(value, cut, j)
         return found, capped
+
+    def _lengths(self, form: Sequence[str], top: int, first: bool) -> Sequence[int]:
+        """The lengths, from 1 to `top` and in that order, of the ends of a text (its last characters if
+        `first`, else its first) that may be keys of `heads` (`tails`): all of them but the ends no key
+        can be. A head shorter than `PIECE` is a value's first characters (its cut is its length), so it
+        begins as a value does; a tail shorter than `PIECE` is a value's last characters, so it ends as
+        a value does: an end of another length below `PIECE` whose character there (its first, for a
+        head; its last, for a tail) no value has there is no key. An end of `PIECE` characters may be
+        any value's piece: always looked up. Words (`words`) are looked up at every length."""
+        if top <= _FEW or self.words or form.__class__ is not str:
+            return range(1, top + 1)  # (a few lengths are looked up faster than they are sifted)
+        probes = self._probes
+        if probes is None:
+            probes = self._probes = tuple(
+                re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]") if chars else _NOTHING
+                for chars in self.ends)
+        size = len(form)
+        if first:  # the end of length k begins at size - k
+            ks = [size - m.start() for m in probes[0].finditer(form, size - top)]
+            ks.reverse()
+        else:  # the end of length k ends at k - 1
+            ks = [m.start() + 1 for m in probes[1].finditer(form, 0, top)]
+        if top == PIECE and (not ks or ks[-1] != PIECE):
+            ks.append(PIECE)
+        return ks
 
     def _through(self, forms: Sequence[Sequence[str]], held: dict[tuple[str, int], list[tuple[int, ...]]],
                  wild: set[tuple[str, int]], note: Any, spend: Any) -> None:

@@ -76,8 +76,8 @@ from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _
                      _words, _written, _written_leaves, _written_out)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
-from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places, _spans,
-                     _text_label, _TooMany, _unit_cuts)
+from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
+                     _runs_label, _spans, _text_label, _TooMany, _unit_cuts)
 from ._observation import Observation, _join, _join_all, _vouched
 from ._privacy_decl import PrivacyPolicy, Source, sink_of, source_of
 from ._results import _Results
@@ -625,20 +625,35 @@ class PrivacyFlow(_Threads, _Results):
             out = _digit_label(out, "|".join(["".join([digits[i] for i in order]) for order in orders]), idx)
         for words in _join_readings(parts) if idx.texts else ():
             # a run across a join holds the last word before it and the first after it, side by side:
-            # when no private text holds any such pair, no run across a join can be in one
+            # when no private text holds a join's pair, no run across that join can be in one (a run
+            # across several joins, none across one of them), and when none holds any pair, none at all
             sides = [[words[i] for i in order if words[i]] for order in orders]
-            if not idx.side_by_side([(x[-1], y[0]) for side in sides for x, y in zip(side, side[1:])]):
+            pairs = [[(x[-1], y[0]) for x, y in zip(side, side[1:])] for side in sides]
+            held = idx.side_by_side_of([pair for side in pairs for pair in side])
+            if not held:
                 continue
-            for side in sides:
-                # runs inside one text were looked up when it was labelled: only those across a join are new
+            # runs inside one text were looked up when it was labelled: only those across a join are new.
+            # Every order's runs are looked up at once, each once (the orders of three texts hold each
+            # join twice): the label is the join of the labels of the private texts holding any of them,
+            # whichever order they were found in.
+            runs: dict[str, None] = {}
+            for side, joins in zip(sides, pairs):
+                if not any(pair in held for pair in joins):
+                    continue
                 joined: list[str] = []
-                starts: set[int] = set()
-                for ws in side:
-                    if joined:
-                        starts.update(range(max(0, len(joined) - SHINGLE + 1), len(joined)))
+                across: set[int] = set()  # the runs across a join whose words stand side by side
+                apart: set[int] = set()  # the runs across a join whose words do not: in no private text
+                for k, ws in enumerate(side):
+                    if joined:  # a join before the word at len(joined): the runs starting up to five before it cross it
+                        (across if joins[k - 1] in held else apart).update(
+                            range(max(0, len(joined) - SHINGLE + 1), len(joined)))
                     joined += ws
                 last = len(joined) - SHINGLE
-                out = _text_label(out, joined, idx, sorted(i for i in starts if i <= last))
+                for i in sorted(across - apart):
+                    if i > last:
+                        break
+                    runs[" ".join(joined[i:i + SHINGLE])] = None
+            out = _runs_label(out, runs, idx)
         return out
 
     def values_in(self, values: Iterable[Any], thread_id: str, texts: Iterable[str] | None = None) -> frozenset[str]:

@@ -8,7 +8,7 @@ import functools
 import itertools
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -230,6 +230,26 @@ def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | N
     shingles = idx.shingles
     for i in runs:
         lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
+        if lbl is not None:
+            out = _join(out, lbl)
+    return out
+
+
+def _runs_label(out: Label, runs: Collection[str], idx: _Index) -> Label:
+    """`out` joined with the label of every private text holding one of `runs` (six words each, joined
+    by single spaces), as `_text_label` finds them: by substring search in the private texts (each
+    " word word ... ") while few, else in the shingle table (both give the same labels)."""
+    if not runs:
+        return out
+    if len(runs) * len(idx.texts) <= _SCAN:
+        padded = [f" {run} " for run in runs]
+        for private, lbl in idx.texts.items():
+            if _join(out, lbl) is not out and any(map(private.__contains__, padded)):
+                out = _join(out, lbl)
+        return out
+    shingles = idx.shingles
+    for run in runs:
+        lbl = shingles.get(run)
         if lbl is not None:
             out = _join(out, lbl)
     return out

@@ -114,6 +114,8 @@ class PrivacyGuard:
             return Deny(reason=f"the privacy guard's flow does not label the calls of {proposal.tool!r}, so it "
                         "cannot tell what they carry; give the agent the guard's own flow (`Agent(model, tools, "
                         "guards=[flow.guard()], flow=flow)`); nothing was run")
+        if not proposal.args:
+            return ALLOW  # no argument: nothing disclosed, nothing that needs authority, no handle (`_violations`)
         decl = sink_of(spec.meta) if spec is not None else None
         # a record referred to carries the labels of every result that showed it on the thread, as the
         # flow's `label` counts every result (one whose message was trimmed from the state too)
@@ -160,7 +162,13 @@ class PrivacyGuard:
         """Whether this guard's flow labels the calls of a tool (it was bound to the tool's guard node);
         a flow that does not say which tools it serves is taken at its word."""
         bound = getattr(self.flow, "_bound", None)
-        return bound is None or any(tools.get(spec.name) is spec for tools in bound)
+        if bound is None:
+            return True
+        name = spec.name
+        for tools in bound:
+            if tools.get(name) is spec:
+                return True
+        return False
 
     def _values(self, proposal: Proposal, decl: Sink | None, found: list[FlowViolation]) -> dict[str, frozenset[str]]:
         """Recipient -> the digests of the private values this call discloses to them: every argument the
@@ -292,9 +300,18 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {arg} carries data from "
                     f"{', '.join(origin) or 'an unseen record'} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers or ())) or 'nobody'}; sink: {sink})"))
+        # What follows (values split across the arguments one recipient receives, and cut across calls)
+        # is found by `content_label` alone, which finds only what value tracking holds on the thread:
+        # with nothing held (`holds_values` false: no private value, digit token or text shown on it,
+        # the thread's whole index, which `content_label` reads) it labels any texts, joined or not,
+        # public, so neither step can name a violation, and both are skipped (as `_plain` skips the call).
+        holds = getattr(flow, "holds_values", None)
+        tracks = holds is None or holds(thread)
+        # the arguments each recipient receives and their texts, read once for both steps
+        groups = [(names, recipients, [t for v in _readings(proposal, names) for t in _strings_of(v)])
+                  for names, recipients in _joined(audiences, user).items()] if tracks else []
         # a value split across the arguments one recipient receives: their texts joined
-        for names, recipients in _joined(audiences, user).items():
-            texts = [t for v in _readings(proposal, names) for t in _strings_of(v)]
+        for names, recipients, texts in groups:
             # one text is read for digits cut within it (two texts are joined besides)
             if not hasattr(flow, "content_label") or (len(texts) < 2 and not (texts and len(_digit_units(texts[0])) > 1)):
                 continue
@@ -316,8 +333,8 @@ class PrivacyGuard:
                     f"{proposal.tool} denied by privacy rule `recipients must be readers`: {', '.join(names)} together "
                     f"carry data from {', '.join(origin)} that {', '.join(bad)} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})"))
-        if hasattr(flow, "disclosures"):  # live and in an audit alike (an audit's flow keeps what its results disclosed)
-            out += self._across_calls(proposal, audiences, user)
+        if tracks and hasattr(flow, "disclosures"):  # live and in an audit alike (an audit's flow keeps what its results disclosed)
+            out += self._across_calls(proposal, audiences, user, groups)
         for arg in plan.authority:
             if arg not in args:
                 continue
@@ -332,7 +349,8 @@ class PrivacyGuard:
         return out
 
     def _across_calls(self, proposal: Proposal, audiences: list[tuple[str, str, frozenset[str]]],
-                      user: Collection[str]) -> list[FlowViolation]:
+                      user: Collection[str],
+                      groups: list[tuple[tuple[str, ...], frozenset[str], list[str]]] | None = None) -> list[FlowViolation]:
         """A value cut across calls: what each recipient receives now, read after the ends of what calls
         that ran on the thread disclosed to them (their pieces of a cut value lie at the texts' ends).
         Looked for whatever else the call carries to them (an approval of that must not cover the cut),
@@ -342,8 +360,10 @@ class PrivacyGuard:
         if not before:
             return []
         out: list[FlowViolation] = []
-        for names, recipients in _joined(audiences, user).items():
-            texts = [t for v in _readings(proposal, names) for t in _strings_of(v)]
+        if groups is None:  # (names, recipients, texts) of each audience, as `_violations` read them
+            groups = [(names, recipients, [t for v in _readings(proposal, names) for t in _strings_of(v)])
+                      for names, recipients in _joined(audiences, user).items()]
+        for names, recipients, texts in groups:
             # a text published now reaches everyone: each who received pieces before, privately or not
             for r in sorted(recipients | before.keys() if PUBLIC_SINK in recipients else recipients):
                 got = _earlier_for(before, r)
