@@ -162,6 +162,9 @@ class PrivacyFlow(_Threads, _Results):
         self._disclosures: dict[str, list[tuple[ToolSpec, Mapping[str, Any]]]] = {}
         """Thread -> the calls that ran on it and disclosed arguments (their tool, their arguments as
         written), the last `DISCLOSURES`: a value cut across calls to one recipient (`disclosures`)."""
+        self._clean: dict[tuple[str, str], tuple[_Index, bool]] = {}
+        """(thread, handle) -> (the index it was read against, whether its value holds no tracked value of
+        another label: `handles_read`)."""
         self._marks: dict[str, int] = {}
         """Thread -> entries other connections had written on it when it was last read whole
         (`EffectJournal.elsewhere`; 0, the usual case, is not kept)."""
@@ -576,16 +579,23 @@ class PrivacyFlow(_Threads, _Results):
         holding a tracked value of another label stays a space (its handle's label carries what it
         shows, and reading it would find that value inside it: a recipient it was shown to denied)."""
         idx = self._index(thread_id, None) if idx is None else idx
-        store = self.store
+        store, clean = self.store, self._clean
         swapped = False
 
         def swap(m: re.Match[str]) -> str:
             nonlocal swapped
-            h = store.get(m.group(0), thread_id)
+            token = m.group(0)
+            h = store.get(token, thread_id)
             if h is None:
                 return " "
             value = _value_text(h.value)
-            if _join(h.label, _found_label(PUBLIC, value, _norm_of(value), idx)) != h.label:
+            hit = clean.get((thread_id, token))
+            if hit is None or hit[0] is not idx:  # worked out once per index (a call's label and check share it)
+                hit = (idx, _join(h.label, _found_label(PUBLIC, value, _norm_of(value), idx)) == h.label)
+                if len(clean) >= 256:  # a few calls' worth: each entry holds an index alive
+                    clean.clear()
+                clean[(thread_id, token)] = hit
+            if not hit[1]:
                 return " "  # it holds a value of another origin (its own value is tracked with its label)
             swapped = True
             return value

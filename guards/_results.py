@@ -19,6 +19,7 @@ from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_
 from ._privacy_decl import Source, recipients_of
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
+_LETTER = re.compile(r"[^\W\d_]")
 _SHOWN = json_text(ensure_ascii=False, default=repr)
 """What `json.dumps(value, default=repr, ensure_ascii=False)` uses, built once: the text the model sees."""
 _STRICT = json_text(ensure_ascii=False)
@@ -286,14 +287,15 @@ class _Results:
             return None
         return (id(ctx), result.__class__ is str, text)
 
-    def _values_of(self, thread_id: str) -> tuple[_Needles, _Needles, _Needles, _Needles, _Needles]:
+    def _values_of(self, thread_id: str) -> tuple[_Needles, _Needles, _Needles, _Needles, _Needles, _Needles]:
         """The texts of a thread's handle values as a result would show them, raw and JSON-escaped
         (values of fewer than three characters left out), and each text's handle label; the normal
         forms of those of at least `MIN_NORMED` letters and digits with theirs; the digits of those
         with at least `MIN_DIGITS` (also without leading zeros: a column of integers drops them); and
         the words of those of several words, folded to lower case and one space (an address in
         capitals, over two lines); and the numbers of those that are one number of three characters or
-        more, in `_num` form between bars (a salary 84300 shown as "84,300" or "84300.00"); extended when
+        more, in `_num` form between bars (a salary 84300 shown as "84,300" or "84300.00"), and their digits
+        (looked for first: most results show none of them); extended when
         the thread minted more (a long thread's handles are read once each, not on every result)."""
         hit = self._handle_forms.get(thread_id)
         start = 0
@@ -319,6 +321,7 @@ class _Results:
         phrase_labels: list[Label] = []
         numbers: list[str] = []
         number_labels: list[Label] = []
+        number_digits: list[str] = []
         for h in handles:
             if h.derived and (isinstance(h.value, bool) or h.value is None):
                 # a computed yes or no is in half of all texts: searched for, it would hide them all
@@ -343,29 +346,32 @@ class _Results:
                 if " " in p and len(n) >= MIN_NORMED and not p.replace(" ", "").isdigit():
                     phrases.append(p)
                     phrase_labels.append(h.label)
-                if len(t) >= 3 and d and len(t.split()) == 1:
+                if len(t) >= 3 and d and _LETTER.search(t) is None and len(t.split()) == 1:
                     got = [f"|{x}|" for x in _token_numbers(t)]
                     numbers += got
                     number_labels += [h.label] * len(got)
+                    number_digits += [_NOT_DIGIT.sub("", x) for x in got]
         if start:
             out = (out[0].extended(forms, labels), out[1].extended(normed, normed_labels),
                    out[2].extended(digits, digit_labels), out[3].extended(phrases, phrase_labels),
-                   out[4].extended(numbers, number_labels))
+                   out[4].extended(numbers, number_labels), out[5].extended(number_digits))
         else:
             out = (_Needles(forms, labels), _Needles(normed, normed_labels), _Needles(digits, digit_labels),
-                   _Needles(phrases, phrase_labels), _Needles(numbers, number_labels))
+                   _Needles(phrases, phrase_labels), _Needles(numbers, number_labels), _Needles(number_digits))
         with self._lock:
             self._handle_forms[thread_id] = (start + len(handles), handles[-1] if handles else last if start else None, out)
         return out
 
     def _shown_secrets(self, thread_id: str, result: Any) -> list[Label]:
         """The labels of the thread's handles whose value a result shows."""
-        forms, normed, digits, phrases, numbers = self._values_of(thread_id)
+        forms, normed, digits, phrases, numbers, number_digits = self._values_of(thread_id)
         if not len(forms):
             return []
         text = result if isinstance(result, str) else _SHOWN(result)
         found = [forms.label(i) for i in forms.found_in(text)]
-        if len(numbers):  # a number written as another system writes it: grouped, with decimals (84,300.00)
+        # a number written as another system writes it: grouped, with decimals (84,300.00); read only
+        # when the text's digits hold one's
+        if len(numbers) and number_digits.found_in(_NOT_DIGIT.sub("", text)):
             shown = _token_numbers(text.replace('"', " "))
             if shown:
                 found += [numbers.label(i) for i in numbers.found_in("|" + "||".join(sorted(shown)) + "|")]
