@@ -219,20 +219,7 @@ def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | N
     """`out` joined with the label of every private text of which `words` hold six consecutive words
     (only the runs beginning at `starts`, if given)."""
     runs = range(len(words) - SHINGLE + 1) if starts is None else starts
-    if not runs:
-        return out
-    if len(runs) * len(idx.texts) <= _SCAN:
-        padded = [f" {' '.join(words[i:i + SHINGLE])} " for i in runs]
-        for private, lbl in idx.texts.items():
-            if _join(out, lbl) is not out and any(map(private.__contains__, padded)):
-                out = _join(out, lbl)
-        return out
-    shingles = idx.shingles
-    for i in runs:
-        lbl = shingles.get(" ".join(words[i:i + SHINGLE]))
-        if lbl is not None:
-            out = _join(out, lbl)
-    return out
+    return _runs_label(out, [" ".join(words[i:i + SHINGLE]) for i in runs], idx) if runs else out
 
 
 def _runs_label(out: Label, runs: Collection[str], idx: _Index) -> Label:

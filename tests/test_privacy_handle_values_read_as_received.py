@@ -42,8 +42,8 @@ def _call(name: str, args: dict[str, Any], call_id: str) -> AIMessage:
     return AIMessage("", tool_calls=[{"name": name, "args": args, "id": call_id}])
 
 
-def _run(body_of: Any, cc: str = "", more: Any = None) -> tuple[list[dict[str, Any]], list[str]]:
-    sent: list[dict[str, Any]] = []
+def _readers(cc: str) -> tuple[Any, Any]:
+    """read_note (the note in clear) and read_mail (Eve's mail, its cc `cc` shown as a handle Eve may read)."""
 
     @privacy_sink()
     @privacy_source(private=["content"], handle=False, kind="file", key="path")
@@ -54,8 +54,15 @@ def _run(body_of: Any, cc: str = "", more: Any = None) -> tuple[list[dict[str, A
     @privacy_sink()
     @privacy_source(private=["cc"], readers_from=["sender"], kind="email", key="id")
     def read_mail() -> dict:
-        """Read Eve's mail (its cc, empty, shown as a handle Eve may read)."""
+        """Read Eve's mail (its cc shown as a handle Eve may read)."""
         return {"id": "m1", "sender": EVE, "cc": cc}
+
+    return read_note, read_mail
+
+
+def _run(body_of: Any, cc: str = "", more: Any = None) -> tuple[list[dict[str, Any]], list[str]]:
+    sent: list[dict[str, Any]] = []
+    read_note, read_mail = _readers(cc)
 
     def send(tools: list[ToolMessage]) -> AIMessage:
         handle = re.search(r"«[^»]+»", str(tools[-1].content)).group(0)
@@ -119,18 +126,7 @@ def test_an_approval_does_not_cover_a_run_a_handle_completes() -> None:
     from vfa import EffectJournal
 
     sent: list[dict[str, Any]] = []
-
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
-
-    @privacy_sink()
-    @privacy_source(private=["cc"], readers_from=["sender"], kind="email", key="id")
-    def read_mail() -> dict:
-        """Read Eve's mail (its cc shown as a handle Eve may read)."""
-        return {"id": "m1", "sender": EVE, "cc": "sell"}
+    read_note, read_mail = _readers("sell")
 
     def send_with_handle(tools: list[ToolMessage]) -> AIMessage:
         handle = next(re.search(r"«[^»]+»", str(t.content)).group(0) for t in tools if "«" in str(t.content))
