@@ -157,7 +157,7 @@ def _join_readings(parts: list[str]) -> list[list[list[str]]]:
     """The words of each text as joins read them (`_join_words`) and, when one holds an invisible mark,
     with the marks removed besides (a mark inside a word at a join: "va\u200bult" is read "vault")."""
     spaced = [_join_words(p) for p in parts]
-    if all(p.isascii() for p in parts) or not any(_marks_spaced(p) is not None for p in parts):
+    if not any(_marks_spaced(p) is not None for p in parts):  # (an ASCII text is read at no cost)
         return [spaced]
     return [spaced, [_words(p) for p in parts]]
 

@@ -299,29 +299,16 @@ class _Index:
             self._follows = _follows_of(self.texts)
         return self._follows
 
-    def side_by_side(self, pairs: Sequence[tuple[str, str]]) -> bool:
-        """Whether some two words stand side by side in a private text. A few pairs are sought in the
-        texts joined (each " word word ... " on a line of its own), which a thread's first check would
-        otherwise pay to index word by word (`follows`); many, in that index."""
-        if self._follows is None:
-            # Both ways give the same answer: a private text is " word word ... " (words of letters and
-            # digits, single spaces, `_track_forms`) and so is each word sought (`_words`), so " a b " is
-            # in the texts joined at line breaks exactly when b follows a in one of them. Which way is
-            # cheaper: the index costs a dict entry per word of every private text (kept and extended
-            # with the thread's index once built), a search a scan of the texts per pair; the search
-            # serves while the pairs (each sought once) times the texts' length stay within
-            # `_SIDE_BUDGET` (a call's joins repeat the same pairs: three texts in every order, six).
-            if len(pairs) > _SOUGHT and len(pairs) <= _SIDE_BUDGET:
-                pairs = set(pairs)
-            if len(pairs) <= _SOUGHT or len(pairs) * len(self._texts_joined()) <= _SIDE_BUDGET:
-                joined = self._texts_joined()
-                return any(f" {a} {b} " in joined for a, b in pairs)
-        follows = self.follows
-        return any(b in follows.get(a, ()) for a, b in pairs)
-
     def side_by_side_of(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
-        """The pairs of words that stand side by side in a private text (looked up as `side_by_side`
-        does: each once, by substring search while `_SIDE_BUDGET` allows, else in `follows`)."""
+        """The pairs of words that stand side by side in a private text, each sought once: while few, in
+        the texts joined (each " word word ... " on a line of its own), which a thread's first check
+        would otherwise pay to index word by word; many, in that index (`follows`)."""
+        # Both ways give the same answer: a private text is " word word ... " (words of letters and digits,
+        # single spaces, `_track_forms`) and so is each word sought (`_words`), so " a b " is in the texts
+        # joined at line breaks exactly when b follows a in one of them. The index costs a dict entry per
+        # word of every private text (kept and extended with the thread's index once built), a search a
+        # scan of the texts per pair: it serves while the pairs times the texts' length stay within
+        # `_SIDE_BUDGET`.
         distinct = set(pairs)
         if self._follows is None and (len(distinct) <= _SOUGHT or (
                 len(distinct) <= _SIDE_BUDGET and len(distinct) * len(self._texts_joined()) <= _SIDE_BUDGET)):
@@ -331,7 +318,7 @@ class _Index:
         return {(a, b) for a, b in distinct if b in follows.get(a, ())}
 
     def _texts_joined(self) -> str:
-        """The private texts, each on a line of its own (`side_by_side`)."""
+        """The private texts, each on a line of its own (`side_by_side_of`)."""
         joined = self._joined
         if joined is None:
             joined = self._joined = "\n".join(self.texts)
@@ -360,7 +347,7 @@ class _Index:
 _EMPTY_INDEX = _Index()
 
 _SOUGHT = 4
-"""`_Index.side_by_side` seeks up to this many pairs of words by substring search, more in `follows`
+"""`_Index.side_by_side_of` seeks up to this many pairs of words by substring search, more in `follows`
 (but see `_SIDE_BUDGET`)."""
 _SIDE_BUDGET = 1 << 18
 """More pairs are sought by substring search too while they (each once) times the private texts'
