@@ -54,6 +54,10 @@ _CONFUSABLES = str.maketrans({
     "Ꮶ": "k", "Ᏼ": "b",
     # blank letters (not format characters, so not dropped below): fillers that show as nothing
     "\u115f": None, "\u1160": None, "\u3164": None, "\uffa0": None, "\u2800": None,
+    # invisible marks that combine with nothing (class 0, so not dropped below): variation selectors, the
+    # grapheme joiner, Mongolian free variation selectors, Khmer inherent vowels
+    **dict.fromkeys(map(ord, "\u034f\u17b4\u17b5\u180b\u180c\u180d\u180f"), None),
+    **dict.fromkeys(range(0xFE00, 0xFE10), None), **dict.fromkeys(range(0xE0100, 0xE01F0), None),
 })
 
 
@@ -145,8 +149,9 @@ def _join_words(text: str) -> list[str]:
     return _words(_marks_spaced(text) or text)
 
 
-_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-"""The blank fillers folding removes (`_CONFUSABLES`): letters that show as empty space."""
+_BLANKS = frozenset(chr(c) for c, to in _CONFUSABLES.items() if to is None)
+"""The blank fillers and invisible class-0 marks folding removes (`_CONFUSABLES`): letters that show as
+empty space, selectors and joiners that show as nothing."""
 
 
 def _is_mark(c: str) -> bool:
@@ -221,6 +226,7 @@ private text may write an identifier ("078–05–1120", "1,284,300"); a copy is
 (`_digits_of`), whatever it is written with."""
 _SPACE = re.compile(r"\s")
 _NOT_DIGIT = re.compile(r"\D")
+_HAS_DIGIT = re.compile(r"\d")
 _ADDRESS = r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"
 _EMAIL = re.compile(r"(?<![a-z0-9._%+\-])" + _ADDRESS)
 """An e-mail address starting where a run of its characters starts: tried from inside a run, the local
@@ -470,6 +476,9 @@ def _typed_by_person(edit: Any, written: Any) -> tuple[str, ...]:
     person moved it, and inside a text the person changed around it."""
     model = {_text(x) for x in _leaves(written) if x is not None}
     words = {w for t in model for w in _said(t).split(" ")}  # the model's tokens, wherever they stand
+    # and its numbers in any form: the person answers the call as the question showed it, validated
+    # (an account written 05550123478 shown as 5550123478)
+    numbers = {_num(w) for w in words if _HAS_DIGIT.search(w)}
     out: list[str] = []
     for t in (_text(x) for x in _leaves(edit) if x is not None):
         if not t or t in model:
@@ -478,7 +487,7 @@ def _typed_by_person(edit: Any, written: Any) -> tuple[str, ...]:
         # (a fixed word beside the model's address vouches for the word, never the address)
         run: list[str] = []
         for w in (*_said(t).split(" "), ""):
-            if w and w not in words:
+            if w and w not in words and not (_HAS_DIGIT.search(w) and _num(w) in numbers):
                 run.append(w)
             elif run:
                 out.append(" ".join(run))
@@ -498,6 +507,24 @@ def _token_numbers(text: str) -> set[str]:
             t = t.replace(",", "") if _THOUSANDS.fullmatch(t) else t.replace(",", ".", 1)
         if _NUMBER.fullmatch(t):
             out.add(_num(t))
+    return out
+
+
+_SPACED = re.compile(r"(?<![\w.,'’])(\d{1,3}(?:[\s.'’]\d{3})+)(?:[.,](\d+))?(?![\w'’]|[.,]\d)")
+"""A number grouped in thousands by a space of any width or a dot (84 300, 84\u202f300, 84.300), with any
+decimals after it; a text splits it at the space, and reads one dot as decimals."""
+
+
+def _grouped_numbers(text: str) -> set[str]:
+    """The numbers a text writes grouped in thousands as some locales group them (`_SPACED`), in `_num`
+    form: each whole, and with its decimals (84 300,75 is 84300.75); read besides `_token_numbers`, never
+    instead (84.300 is 84.3 there)."""
+    out = set()
+    for m in _SPACED.finditer(text):
+        whole = _NOT_DIGIT.sub("", m.group(1))
+        out.add(_num(whole))
+        if m.group(2):
+            out.add(_num(f"{whole}.{m.group(2)}"))
     return out
 
 

@@ -171,11 +171,16 @@ def _read_recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
         odd.append(whole)
     recipients = named | frozenset(a for p in odd for a in _addresses_in(p) or ()) if odd else named
     shown = [p for p in named if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
-    return recipients, tuple(sorted({*(p for p in shown if _addresses_in(p) is None), *blank}))
+    # an address written in a recipient that the parser reads out of none ("bob@x eve@y", two run together
+    # with a blank) may reach its owner all the same: whom the text reaches is not known
+    missed = [p for p in odd if not recipients.issuperset(_ADDRESS.findall(p))]
+    return recipients, tuple(sorted({*(p for p in shown if _addresses_in(p) is None), *missed, *blank}))
 
 
 _BARE = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
 """A recipient written as a bare address (lower-cased): it names no one else."""
+_ADDRESS = re.compile(r"(?<![a-z0-9._%+\-])[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
+"""A bare address anywhere in a recipient (lower-cased)."""
 
 
 def _whole_text(value: Any) -> str | None:

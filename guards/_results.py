@@ -11,7 +11,7 @@ from typing import Any
 from vfa import Label
 from vfa._jsontext import json_text
 
-from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _norm, _norm_of, _text, _token_numbers, _track_forms,
+from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _grouped_numbers, _norm, _norm_of, _text, _token_numbers, _track_forms,
                      _word_norms)
 from ._handles import HANDLE_RE, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
@@ -372,7 +372,7 @@ class _Results:
         # a number written as another system writes it: grouped, with decimals (84,300.00); read only
         # when the text's digits hold one's
         if len(numbers) and number_digits.found_in(_NOT_DIGIT.sub("", text)):
-            shown = _token_numbers(text.replace('"', " "))
+            shown = _token_numbers(text.replace('"', " ")) | _grouped_numbers(text)
             if shown:
                 found += [numbers.label(i) for i in numbers.found_in("|" + "||".join(sorted(shown)) + "|")]
         # a value written as another system writes it: its digits grouped otherwise or without their

@@ -4,6 +4,7 @@ which are handled and which tracked."""
 from __future__ import annotations
 
 import json
+import re
 
 from functools import lru_cache
 from itertools import compress
@@ -82,6 +83,25 @@ def _field_name(key: str) -> str:
             break
         name = name[:i]
     return name
+
+
+_STEP_MARKS = re.compile(r'[.\[\]"]')
+_STEPS: dict[str, str] = {}
+"""String dict keys -> how a result path writes them (`_step`), for the result walk."""
+
+
+def _step(k: Any) -> str:
+    """How a result path writes the step to a dict key: `.key`, or the key quoted in brackets where it holds
+    what separates steps or is no text, so that one path names one leaf (a key "profile.ssn" is no step
+    profile then ssn: the two would share one handle)."""
+    if k.__class__ is str:
+        step = _STEPS.get(k)
+        if step is None:
+            step = f".{k}" if _STEP_MARKS.search(k) is None else f"[{json.dumps(k)}]"
+            if len(_STEPS) < 4096:
+                _STEPS[k] = step
+        return step
+    return f"[{json.dumps(k)}]" if isinstance(k, str) else f"[{k!r}]"
 
 
 _FIELD_NAMES: dict[str, str] = {}
@@ -394,15 +414,15 @@ class _Walk:
         for k, v, e in zip(keys, values, plan.entries):
             cls = v.__class__
             if (e[3] or e[2] is not None) and (cls is dict or (cls is not str and isinstance(v, dict))):
-                out[k] = self.under(v, e, f"{path}.{k}", record)
+                out[k] = self.under(v, e, path + _step(k), record)
             elif cls is dict:
-                out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
+                out[k] = self.walk_dict(v, path + _step(k) if paths else "", record)
             elif cls is list:
-                out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
+                out[k] = self.walk_list(v, path + _step(k) if paths else "", record, e)
             elif cls is not str and isinstance(v, dict):
-                out[k] = self.walk_dict(v, f"{path}.{k}" if paths else "", record)
+                out[k] = self.walk_dict(v, path + _step(k) if paths else "", record)
             elif cls is not str and isinstance(v, (list, tuple)):
-                out[k] = self.walk_list(v, f"{path}.{k}" if paths else "", record, e)
+                out[k] = self.walk_list(v, path + _step(k) if paths else "", record, e)
             elif (cls is str or isinstance(v, str)) and "«" in v and self.echoed(v):
                 out[k] = v  # nothing but handles this thread minted (re-handled input): their labels joined
             elif _opaque(v) or (ctx.fields and _json_text(v)):  # no JSON value, or JSON text: labelled as its whole text
@@ -410,7 +430,7 @@ class _Walk:
                 parts[id(o[1])] = o[1]
                 if o[2] is not None:
                     taints[id(o[2])] = o[2]
-                out[k] = self.private_leaf(v, o, f"{path}.{k}") if o[3] else v
+                out[k] = self.private_leaf(v, o, path + _step(k)) if o[3] else v
             else:
                 lbl, taint = e[1], e[2]
                 parts[id(lbl)] = lbl
@@ -418,5 +438,5 @@ class _Walk:
                     taints[id(taint)] = taint
                 elif v is not None and not (self.handles and e[4]):  # a handled value grounds nothing
                     self.trusted.append(v)
-                out[k] = self.private_leaf(v, e, f"{path}.{k}") if e[3] and v is not None else v
+                out[k] = self.private_leaf(v, e, path + _step(k)) if e[3] and v is not None else v
         return out
