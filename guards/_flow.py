@@ -163,8 +163,8 @@ class PrivacyFlow(_Threads, _Results):
         """Thread -> the calls that ran on it and disclosed arguments (their tool, their arguments as
         written), the last `DISCLOSURES`: a value cut across calls to one recipient (`disclosures`)."""
         self._clean: dict[tuple[str, str], tuple[_Index, bool]] = {}
-        """(thread, handle) -> (the index it was read against, whether its value holds no tracked value of
-        another label: `handles_read`)."""
+        """(thread, handle) -> (the index it was read against, whether its value holds no tracked value its
+        handle's readers and trust do not already cover: `handles_read`)."""
         self._marks: dict[str, int] = {}
         """Thread -> entries other connections had written on it when it was last read whole
         (`EffectJournal.elsewhere`; 0, the usual case, is not kept)."""
@@ -573,11 +573,13 @@ class PrivacyFlow(_Threads, _Results):
 
     def handles_read(self, text: str, thread_id: str, idx: _Index | None = None) -> str | None:
         """`text` as its recipient reads it, where that differs for value tracking: each handle whose value
-        holds no tracked value but of its own label swapped for the value's text, None when none is. A value
-        joins the text beside it (an empty one glues the words on either side, a word completes a run
-        of a private text), so a text is read so as well as with its handles taken for spaces; a value
-        holding a tracked value of another label stays a space (its handle's label carries what it
-        shows, and reading it would find that value inside it: a recipient it was shown to denied)."""
+        holds no tracked value that fewer may read than its handle, or that is untrusted where the handle
+        is not, swapped for the value's text (one of another origin alone is read: its sources are all the
+        reading adds), None when none is. A value joins the text beside it (an empty one glues the words
+        on either side, a word completes a run of a private text), so a text is read so as well as with
+        its handles taken for spaces; a value holding a tracked value fewer may read stays a space (its
+        handle's label carries what it shows, and reading it would find that value inside it: a
+        recipient it was shown to denied)."""
         idx = self._index(thread_id, None) if idx is None else idx
         store, clean = self.store, self._clean
         swapped = False
@@ -591,12 +593,13 @@ class PrivacyFlow(_Threads, _Results):
             value = _value_text(h.value)
             hit = clean.get((thread_id, token))
             if hit is None or hit[0] is not idx:  # worked out once per index (a call's label and check share it)
-                hit = (idx, _join(h.label, _found_label(PUBLIC, value, _norm_of(value), idx)) == h.label)
+                joined = _join(h.label, _found_label(PUBLIC, value, _norm_of(value), idx))
+                hit = (idx, joined.readers == h.label.readers and joined.trusted == h.label.trusted)
                 if len(clean) >= 256:  # a few calls' worth: each entry holds an index alive
                     clean.clear()
                 clean[(thread_id, token)] = hit
             if not hit[1]:
-                return " "  # it holds a value of another origin (its own value is tracked with its label)
+                return " "  # it holds a value fewer may read, or untrusted (its own value is tracked with its label)
             swapped = True
             return value
 
