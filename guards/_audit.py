@@ -38,7 +38,7 @@ from langchain_core.messages import (
 from vfa import Label, Proposal, ToolSpec, VfaError
 from vfa._guard_node import refused_edit
 from vfa._journal import with_reprs
-from vfa._tools import RESULT_SHAPE, as_validated
+from vfa._tools import RESULT_SHAPE, as_asked, as_validated
 
 from ._flow import PrivacyFlow
 from ._forms import _message_text
@@ -126,7 +126,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 if not edit:
                     written[call_id] = raw_args
                 labels = flow.label_args(args, thread_id, users, set(seen), raw_args,
-                                         edited_from=written.get(call_id) if edit else None)
+                                         edited_from=as_asked(specs.get(tool), written.get(call_id)) if edit else None)
                 if unobserved:  # as the live flow labels a call after results it never labelled
                     blind = Label(readers=frozenset(flow.policy.user), trusted=False, sources=frozenset(
                         f"unobserved-result:{c}" for c in sorted(set(unobserved))[:3]))

@@ -472,7 +472,7 @@ def _with_users(forms: tuple[str, frozenset[str]], texts: tuple[str, ...]) -> tu
 
 def _typed_by_person(edit: Any, written: Any) -> tuple[str, ...]:
     """What a person typed into an edit of a call: the runs of tokens of the edit's leaves that the call as
-    the model wrote it (`written`) holds nowhere. A value the model wrote stays the model's, wherever the
+    the model wrote it (`written`, with the call as the question showed it: `as_asked`) holds nowhere. A value the model wrote stays the model's, wherever the
     person moved it, and inside a text the person changed around it."""
     model = {_text(x) for x in _leaves(written) if x is not None}
     words = {w for t in model for w in _said(t).split(" ")}  # the model's tokens, wherever they stand

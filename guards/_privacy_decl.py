@@ -170,6 +170,7 @@ def _read_recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
     if whole is not None:
         odd.append(whole)
     recipients = named | frozenset(a for p in odd for a in _addresses_in(p) or ()) if odd else named
+    recipients = _with_spellings(recipients)
     shown = [p for p in named if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
     # an address written in a recipient that the parser reads out of none ("bob@x eve@y", two run together
     # with a blank) may reach its owner all the same: whom the text reaches is not known
@@ -219,7 +220,37 @@ def _principals_of_strs(value: tuple[str, ...]) -> frozenset[str]:
 
 
 def _principals(value: Any) -> frozenset[str]:
-    return frozenset(_recipient_texts(value)[0])
+    return _with_spellings(frozenset(_recipient_texts(value)[0]))
+
+
+def _with_spellings(addresses: frozenset[str]) -> frozenset[str]:
+    """Addresses with the one spelling of each mailbox written otherwise (`_spelling`) beside them: one
+    mailbox written two ways is one recipient of what is sent to either (a value cut across two calls)."""
+    other = [s for a in addresses if ('"' in a or not a.isascii()) and (s := _spelling(a)) is not None]
+    return addresses.union(other) if other else addresses
+
+
+@lru_cache(maxsize=4096)
+def _spelling(address: str) -> str | None:
+    """A mailbox's plain spelling, where it is written otherwise: a quoted local part that needs no quotes
+    unquoted ("eve"@x.example is eve@x.example, RFC 5322 3.4.1), a domain of other scripts in its ASCII
+    form (eve@bücher.example is eve@xn--bcher-kva.example, as mail is delivered); None when it has none."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        return None
+    if len(local) > 2 and local[0] == local[-1] == '"' and _DOT_ATOM.fullmatch(local[1:-1]):
+        local = local[1:-1]
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except (UnicodeError, ValueError):  # no domain IDNA can write: the address as it is
+            pass
+    plain = f"{local}@{domain}"
+    return plain if plain != address else None
+
+
+_DOT_ATOM = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+"""A local part that needs no quotes (lower-cased)."""
 
 
 def _recipient_texts(value: Any) -> tuple[list[str], list[str]]:
@@ -290,7 +321,9 @@ class PrivacyPolicy:
            context_taint: Literal["untrusted", "private"] = "untrusted") -> PrivacyPolicy:
         """Build a policy from plain strings and lists."""
         return cls(user=principals(user) | {"user"},
-                   grants={k.strip().lower(): tuple(v) for k, v in (grants or {}).items()},
+                   # a reader granted under each spelling of its mailbox (`_with_spellings`)
+                   grants={s: tuple(v) for k, v in (grants or {}).items()
+                           for s in _with_spellings(frozenset({k.strip().lower()}))},
                    trusted_sources=tuple(trusted_sources), on_violation=on_violation,
                    undeclared_output=undeclared_output, context_taint=context_taint)
 

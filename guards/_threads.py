@@ -12,7 +12,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from vfa import Label, Proposal
 from vfa._guard_node import denial_text, denied_verdict
 from vfa._journal import recorded_result
-from vfa._tools import as_validated
+from vfa._tools import as_asked, as_validated
 
 from ._forms import _message_text, _typed_by_person, _users_forms, _with_users
 from ._privacy_decl import source_of
@@ -245,7 +245,7 @@ class _Threads:
                 if e.kind == "proposed":
                     written.setdefault(e.call_id, raw)
                 elif e.call_id in written:  # what the person typed into it is their word, as it was live
-                    users = _with_users(users, _typed_by_person(raw, written[e.call_id]))
+                    users = _with_users(users, _typed_by_person(raw, as_asked(self._spec(e.tool), written[e.call_id])))
                 labels[e.call_id] = list(self._label_args(args, thread_id, users, None, raw).values()) \
                     if isinstance(args, dict) else []
                 secrets[e.call_id] = self.secrets_in(args, thread_id)

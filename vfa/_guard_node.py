@@ -46,7 +46,7 @@ from ._journal import (
 )
 from ._labels import Label
 from ._proposal import CommitRecord, Proposal
-from ._tools import MAX_ARG_DEPTH, RESULT_SHAPE, ArgumentError, ToolSpec, as_validated, nested_over
+from ._tools import MAX_ARG_DEPTH, RESULT_SHAPE, ArgumentError, ToolSpec, as_asked, as_validated, nested_over
 from ._verdict import Allow, Decision, Deny, Escalate, Repair
 
 __all__ = ["Flow", "GuardNode", "thread_key"]
@@ -75,8 +75,9 @@ class Flow(Protocol):
     `marked(args)`: the names of the arguments as written that hold one, validated by the tool's schema
     on the values they stand for (`Proposal.by_value`) where the reference's text does not fit.
     The call `label` is given holds "name", "args", "id" and "raw_args" (as written); for a person's
-    edit of a call, also "edited_from": the model's call as written, so that what the person typed
-    (the values it does not hold) can be told from what the model wrote.
+    edit of a call, also "edited_from": the model's call as written (and as the question showed it,
+    where validation changed it: `as_asked`), so that what the person typed (the values it does not
+    hold) can be told from what the model wrote.
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
@@ -347,7 +348,7 @@ class GuardNode(RunnableCallable):
         if flight is not None and flight.kind != "paused":
             return self._recover(spec, flight, state, questions, execute, history)
         labels = self._labelled(call_id, tool, args, state, thread_id, raw_args,
-                                edited_from=written if edit is not None else None)
+                                edited_from=as_asked(spec, written) if edit is not None else None)
         if isinstance(labels, Deny):  # a flow that cannot label the arguments denies (fail closed)
             if flight is not None:  # a tool waiting for its answer will not run again
                 questions.skip_tool_pauses(call_id)
@@ -418,7 +419,7 @@ class GuardNode(RunnableCallable):
                 return self._invalid_edit(proposal, exc, questions)
             # checked with the edit's own labels: the call's would let an edit move data past the guard
             labels = self._labelled(proposal.call_id, proposal.tool, args, state, proposal.thread_id, raw_args,
-                                    edited_from=written)
+                                    edited_from=as_asked(spec, written))
             if isinstance(labels, Deny):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
@@ -670,7 +671,7 @@ class GuardNode(RunnableCallable):
             args, by_value, labels = {}, frozenset(), Deny(guard="schema", reason=f"its journaled arguments no longer fit {spec.name!r}: {exc}")
         else:
             labels = self._labelled(last.call_id, spec.name, args, state, last.thread_id, written,
-                                    edited_from=_model_call(history))
+                                    edited_from=as_asked(spec, _model_call(history)))
         proposal = Proposal(call_id=last.call_id, tool=spec.name, args=args, thread_id=last.thread_id,
                             raw_args=written if isinstance(written, dict) else None,
                             labels=labels if not isinstance(labels, Deny) else {}, by_value=by_value)

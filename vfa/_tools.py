@@ -134,6 +134,19 @@ def as_validated(spec: ToolSpec | None, args: dict[str, Any]) -> dict[str, Any]:
         return args
 
 
+def as_asked(spec: ToolSpec | None, written: Any) -> Any:
+    """The model's call as a person's edit of it is told apart from: as written and, where the tool's
+    schema changes it, as validated, in the JSON a question shows it (the person answers the call as
+    shown: an IBAN's groups run together, a URL with its slash)."""
+    if spec is None or not isinstance(written, dict):
+        return written
+    try:
+        shown = spec.dump(spec.validate(written))
+    except (ArgumentError, ValueError, TypeError, RecursionError):  # shown as written
+        return written
+    return written if shown == written else [written, shown]
+
+
 class ArgumentError(ValueError):
     """A proposal's arguments do not fit the tool's schema; becomes a deny, never a crash."""
 
