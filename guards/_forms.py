@@ -226,7 +226,6 @@ private text may write an identifier ("078–05–1120", "1,284,300"); a copy is
 (`_digits_of`), whatever it is written with."""
 _SPACE = re.compile(r"\s")
 _NOT_DIGIT = re.compile(r"\D")
-_HAS_DIGIT = re.compile(r"\d")
 _ADDRESS = r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"
 _EMAIL = re.compile(r"(?<![a-z0-9._%+\-])" + _ADDRESS)
 """An e-mail address starting where a run of its characters starts: tried from inside a run, the local
@@ -471,14 +470,12 @@ def _with_users(forms: tuple[str, frozenset[str]], texts: tuple[str, ...]) -> tu
 
 
 def _typed_by_person(edit: Any, written: Any) -> tuple[str, ...]:
-    """What a person typed into an edit of a call: the runs of tokens of the edit's leaves that the call as
-    the model wrote it (`written`, with the call as the question showed it: `as_asked`) holds nowhere. A value the model wrote stays the model's, wherever the
-    person moved it, and inside a text the person changed around it."""
+    """What a person typed into an edit of a call: the runs of tokens of the edit's leaves that the model's
+    call (`written`: as written, and as the question showed it, `as_asked`) holds nowhere. A value the
+    model wrote stays the model's, wherever the person moved it, and inside a text the person changed
+    around it."""
     model = {_text(x) for x in _leaves(written) if x is not None}
     words = {w for t in model for w in _said(t).split(" ")}  # the model's tokens, wherever they stand
-    # and its numbers in any form: the person answers the call as the question showed it, validated
-    # (an account written 05550123478 shown as 5550123478)
-    numbers = {_num(w) for w in words if _HAS_DIGIT.search(w)}
     out: list[str] = []
     for t in (_text(x) for x in _leaves(edit) if x is not None):
         if not t or t in model:
@@ -487,7 +484,7 @@ def _typed_by_person(edit: Any, written: Any) -> tuple[str, ...]:
         # (a fixed word beside the model's address vouches for the word, never the address)
         run: list[str] = []
         for w in (*_said(t).split(" "), ""):
-            if w and w not in words and not (_HAS_DIGIT.search(w) and _num(w) in numbers):
+            if w and w not in words:
                 run.append(w)
             elif run:
                 out.append(" ".join(run))

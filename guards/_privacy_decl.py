@@ -25,7 +25,7 @@ from typing import Any, Literal
 from vfa import annotate
 from vfa._tools import RESULT_SHAPE, json_value
 
-from ._forms import _strings_of
+from ._forms import _EMAIL, _strings_of
 
 __all__ = ["PUBLIC_SINK", "PrivacyPolicy", "Sink", "Source", "principals", "privacy_sink", "privacy_source"]
 
@@ -174,14 +174,12 @@ def _read_recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
     shown = [p for p in named if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
     # an address written in a recipient that the parser reads out of none ("bob@x eve@y", two run together
     # with a blank) may reach its owner all the same: whom the text reaches is not known
-    missed = [p for p in odd if not recipients.issuperset(_ADDRESS.findall(p))]
+    missed = [p for p in odd if not recipients.issuperset(_EMAIL.findall(p))]
     return recipients, tuple(sorted({*(p for p in shown if _addresses_in(p) is None), *missed, *blank}))
 
 
 _BARE = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
 """A recipient written as a bare address (lower-cased): it names no one else."""
-_ADDRESS = re.compile(r"(?<![a-z0-9._%+\-])[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
-"""A bare address anywhere in a recipient (lower-cased)."""
 
 
 def _whole_text(value: Any) -> str | None:

@@ -23,8 +23,8 @@ person rejects), as when the model wrote the account as the validated form alrea
 Observed: paid. Where: `vfa/_guard_node.py` (`edited_from=written`, the raw call, against an edit of the
 validated call) and `guards/_forms.py` `_typed_by_person`.
 
-Fixed: `_forms._typed_by_person` takes a token of the edit that is a number of the model's call, in any
-form (`_num`), for the model's.
+Fixed: an edit is told apart from the model's call as written and as the question showed it, validated
+(`vfa._tools.as_asked`).
 """
 
 from __future__ import annotations
