@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from _mail import message_send
 from _turns import by_step, parsed
 from langchain_core.messages import HumanMessage, ToolMessage
@@ -37,7 +38,7 @@ from vfa.testing import ScriptedModel
 USER, EVE = "me@home.example", "eve@else.example"
 
 
-def _run(salary: int) -> tuple[list[str], list[Any]]:
+def _run(salary: int, sep: str = ",") -> tuple[list[str], list[Any]]:
     sheet: dict[str, str] = {}
     sent: list[Any] = []
 
@@ -52,7 +53,7 @@ def _run(salary: int) -> tuple[list[str], list[Any]]:
     @effect
     def write_cell(cell: str, value: int) -> str:
         """Write a number into the user's sheet."""
-        sheet[cell] = f"{value:,}"  # shown as sheets show numbers
+        sheet[cell] = f"{value:,}".replace(",", sep)  # shown as the sheet's locale shows numbers
         return "written"
 
     @privacy_sink()
@@ -89,3 +90,12 @@ def test_a_five_digit_salary_read_back_grouped_is_hidden() -> None:
     shown, sent = _run(84300)
     assert "84,300" not in shown[2], f"the salary is shown in clear: {shown[2]}"
     assert sent == [{"to": [EVE], "body": "FYI the salary is nothing"}], f"the salary reached Eve: {sent}"
+
+
+@pytest.mark.parametrize("sep", [" ", "\u202f", "\u00a0", "."], ids=["space", "narrow-nbsp", "nbsp", "dot"])
+def test_grouped_as_another_locale_is_hidden(sep: str) -> None:
+    """Fixed (red team 98): grouped by a space of any width or a dot (84 300, 84.300), which a text splits
+    at the space or reads as decimals, the number is read so too (`_forms._grouped_numbers`)."""
+    shown, sent = _run(84300, sep)
+    assert f"84{sep}300" not in shown[2], f"the model read the handled salary in clear: {shown[2]!r}"
+    assert not any("84" in m["body"] for m in sent), f"Eve received {sent}"
