@@ -507,9 +507,10 @@ def _token_numbers(text: str) -> set[str]:
     return out
 
 
-_SPACED = re.compile(r"(?<![\w.,'’])(\d{1,3}(?:[\s.'’]\d{3})+)(?:[.,](\d+))?(?![\w'’]|[.,]\d)")
-"""A number grouped in thousands by a space of any width or a dot (84 300, 84\u202f300, 84.300), with any
-decimals after it; a text splits it at the space, and reads one dot as decimals."""
+_SPACED = re.compile(r"(?<![\w.,'’])(\d{1,3}(?:[\s.'’_\u066c]\d{3})+)(?:[.,\u066b](\d+))?(?![\w'’]|[.,\u066b]\d)")
+"""A number grouped in thousands by a space of any width, a dot, an underscore or the Arabic thousands
+mark (84 300, 84\u202f300, 84.300, 84_300, 84٬300), with any decimals after it; a text splits it at the
+space, and reads one dot as decimals."""
 
 
 def _grouped_numbers(text: str) -> set[str]:

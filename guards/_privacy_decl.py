@@ -22,6 +22,8 @@ from fnmatch import fnmatch
 from functools import cached_property, lru_cache
 from typing import Any, Literal
 
+import idna
+
 from vfa import annotate
 from vfa._tools import RESULT_SHAPE, json_value
 
@@ -224,15 +226,17 @@ def _principals(value: Any) -> frozenset[str]:
 def _with_spellings(addresses: frozenset[str]) -> frozenset[str]:
     """Addresses with the one spelling of each mailbox written otherwise (`_spelling`) beside them: one
     mailbox written two ways is one recipient of what is sent to either (a value cut across two calls)."""
-    other = [s for a in addresses if ('"' in a or not a.isascii()) and (s := _spelling(a)) is not None]
+    other = [s for a in addresses if ('"' in a or not a.isascii() or a.endswith(".")) and (s := _spelling(a)) is not None]
     return addresses.union(other) if other else addresses
 
 
 @lru_cache(maxsize=4096)
 def _spelling(address: str) -> str | None:
     """A mailbox's plain spelling, where it is written otherwise: a quoted local part that needs no quotes
-    unquoted ("eve"@x.example is eve@x.example, RFC 5322 3.4.1), a domain of other scripts in its ASCII
-    form (eve@bücher.example is eve@xn--bcher-kva.example, as mail is delivered); None when it has none."""
+    unquoted ("eve"@x.example is eve@x.example, RFC 5322 3.4.1), the root's dot after its domain dropped,
+    a domain of other scripts in its ASCII form as IDNA 2008 writes it (UTS 46, non-transitional, as mail
+    is delivered: eve@bücher.example is eve@xn--bcher-kva.example, and straße.example is not
+    strasse.example); None when it has none."""
     local, at, domain = address.rpartition("@")
     if not at or not local or not domain:
         return None
@@ -240,9 +244,11 @@ def _spelling(address: str) -> str | None:
         local = local[1:-1]
     if not domain.isascii():
         try:
-            domain = domain.encode("idna").decode("ascii")
-        except (UnicodeError, ValueError):  # no domain IDNA can write: the address as it is
+            domain = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):  # no domain IDNA can write: as written
             pass
+    if domain.endswith(".") and len(domain) > 1:  # the root: eve@x.example. is eve@x.example
+        domain = domain[:-1]
     plain = f"{local}@{domain}"
     return plain if plain != address else None
 

@@ -371,14 +371,14 @@ class _Results:
         found = [forms.label(i) for i in forms.found_in(text)]
         # a number written as another system writes it: grouped, with decimals (84,300.00); read only
         # when the text's digits hold one's
-        if len(numbers) and number_digits.found_in(_NOT_DIGIT.sub("", text)):
-            shown = _token_numbers(text.replace('"', " ")) | _grouped_numbers(text)
+        folded = _fold(text)  # digits of every script as ASCII (٨٤٬٣٠٠, ８４，３００); once for every search
+        if len(numbers) and number_digits.found_in(_NOT_DIGIT.sub("", folded)):
+            shown = _token_numbers(folded.replace('"', " ")) | _grouped_numbers(folded)
             if shown:
                 found += [numbers.label(i) for i in numbers.found_in("|" + "||".join(sorted(shown)) + "|")]
         # a value written as another system writes it: its digits grouped otherwise or without their
         # leading zeros (078 05-1120, 78051120, +1 555-0142), its words in other case or over lines
         if len(digits) or len(phrases):
-            folded = _fold(text)  # once for both searches
             if len(digits):
                 runs = "|".join(_NOT_DIGIT.sub("", m.group(0)) for m in _SHOWN_DIGITS.finditer(folded))
                 found += [digits.label(i) for i in digits.found_in(runs)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import cmath
 import dataclasses
 import enum
+import functools
 import inspect
 import math
 import typing
@@ -12,7 +13,15 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SecretBytes, SecretStr, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SecretBytes,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
 from pydantic_core import to_jsonable_python
 
 from ._effects import Effect
@@ -141,10 +150,33 @@ def as_asked(spec: ToolSpec | None, written: Any) -> Any:
     if spec is None or not isinstance(written, dict):
         return written
     try:
-        shown = spec.dump(spec.validate(written))
+        try:
+            shown = spec.dump(spec.validate(written))
+        except ArgumentError:  # it fits by the values behind its handles: each other argument shown validated
+            shown = spec.dump({k: _field_as_validated(spec.args_model, k, v) for k, v in written.items()})
     except (ArgumentError, ValueError, TypeError, RecursionError):  # shown as written
         return written
     return written if shown == written else [written, shown]
+
+
+def _field_as_validated(model: type[BaseModel], name: str, value: Any) -> Any:
+    """One argument validated by its field's type alone (its own validators too); as written where it does
+    not fit (a handle's text), or where the schema has no such field."""
+    adapter = _field_adapter(model, name)
+    if adapter is None:
+        return value
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return value
+
+
+@functools.lru_cache(maxsize=256)
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any] | None:
+    field = model.model_fields.get(name)
+    if field is None:
+        return None
+    return TypeAdapter(typing.Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation)
 
 
 class ArgumentError(ValueError):
