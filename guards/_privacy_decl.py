@@ -226,7 +226,8 @@ def _principals(value: Any) -> frozenset[str]:
 def _with_spellings(addresses: frozenset[str]) -> frozenset[str]:
     """Addresses with the one spelling of each mailbox written otherwise (`_spelling`) beside them: one
     mailbox written two ways is one recipient of what is sent to either (a value cut across two calls)."""
-    other = [s for a in addresses if ('"' in a or not a.isascii() or a.endswith(".")) and (s := _spelling(a)) is not None]
+    other = [s for a in addresses
+             if ('"' in a or not a.isascii() or a.endswith(".")) and (s := _spelling(a)) is not None]
     return addresses.union(other) if other else addresses
 
 
