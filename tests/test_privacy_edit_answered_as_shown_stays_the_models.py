@@ -30,14 +30,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pytest
+from _edits import memo_fixed
 from _turns import by_turn
-from langchain_core.messages import HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.types import Command
 from pydantic import AfterValidator, HttpUrl
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import ALLOW, Agent, EffectJournal, Escalate, effect, guard
+from guards import privacy_sink, privacy_source
+from vfa import ALLOW, Escalate, effect, guard
 from vfa.testing import ScriptedModel
 
 USER = "me@home.example"
@@ -79,25 +77,10 @@ def _run(tool: str, target: str) -> tuple[list[Any], list[str]]:
         done.append(str(url))
         return "posted"
 
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), secret=b"e", journal=journal)
     args = {"iban": target, "amount": 50, "memo": "invoice"} if tool == "pay" else {"url": target, "memo": "invoice"}
     turns = [("read_mail", {}, "r1"), (tool, args, "p1")]
-    app = Agent(ScriptedModel(rule=by_turn(*turns)), [read_mail, pay, post], guards=[confirm, flow.guard()],
-                flow=flow, journal=journal).compile(checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "t"}}
-    out = app.invoke({"messages": [HumanMessage("Deal with my latest mail.")]}, cfg)
-    q = out["__interrupt__"][0]
-    asked = [q.value["guard"]]
-    assert asked == ["confirm"]
-    # the person fixes the memo, answering with the arguments the question showed
-    edit = {"type": "edit", "args": {**q.value["args"], "memo": "invoice (checked)"}}
-    out = app.invoke(Command(resume={q.id: edit}), cfg)
-    while out.get("__interrupt__"):
-        q = out["__interrupt__"][0]
-        asked.append(q.value["guard"])
-        answer = {"type": "approve"} if q.value["guard"] == "confirm" else {"type": "reject"}
-        out = app.invoke(Command(resume={q.id: answer}), cfg)
+    asked = memo_fixed(ScriptedModel(rule=by_turn(*turns)), [read_mail, pay, post], confirm, USER)
+    assert asked[0] == "confirm"
     return done, asked
 
 

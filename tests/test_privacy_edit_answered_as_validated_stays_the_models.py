@@ -31,13 +31,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from _edits import memo_fixed
 from _turns import by_turn
-from langchain_core.messages import HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.types import Command
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import ALLOW, Agent, EffectJournal, Escalate, effect, guard
+from guards import privacy_sink, privacy_source
+from vfa import ALLOW, Escalate, effect, guard
 from vfa.testing import ScriptedModel
 
 USER = "me@home.example"
@@ -66,24 +64,9 @@ def _run(account: Any) -> tuple[list[Any], list[str]]:
         paid.append(account)
         return "paid"
 
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), secret=b"e", journal=journal)
     turns = [("read_mail", {}, "r1"), ("pay", {"account": account, "amount": 50, "memo": "invoice"}, "p1")]
-    app = Agent(ScriptedModel(rule=by_turn(*turns)), [read_mail, pay], guards=[confirm_payment, flow.guard()],
-                flow=flow, journal=journal).compile(checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "t"}}
-    out = app.invoke({"messages": [HumanMessage("Deal with my latest mail.")]}, cfg)
-    q = out["__interrupt__"][0]
-    asked = [q.value["guard"]]
-    assert asked == ["confirm_payment"]
-    # the person fixes the memo, answering with the arguments the question showed
-    edit = {"type": "edit", "args": {**q.value["args"], "memo": "invoice (checked)"}}
-    out = app.invoke(Command(resume={q.id: edit}), cfg)
-    while out.get("__interrupt__"):
-        q = out["__interrupt__"][0]
-        asked.append(q.value["guard"])
-        answer = {"type": "approve"} if q.value["guard"] == "confirm_payment" else {"type": "reject"}
-        out = app.invoke(Command(resume={q.id: answer}), cfg)
+    asked = memo_fixed(ScriptedModel(rule=by_turn(*turns)), [read_mail, pay], confirm_payment, USER)
+    assert asked[0] == "confirm_payment"
     return paid, asked
 
 

@@ -30,14 +30,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.types import Command
+from _edits import memo_fixed
+from langchain_core.messages import AIMessage, ToolMessage
 from pydantic import AfterValidator
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import ALLOW, Agent, EffectJournal, Escalate, effect, guard
+from guards import privacy_sink, privacy_source
+from vfa import ALLOW, Escalate, effect, guard
 from vfa.testing import ScriptedModel
 
 USER = "me@home.example"
@@ -82,25 +80,11 @@ def _run(by_handle: bool, edit_memo: bool = True) -> tuple[list[Any], list[str]]
                                               "args": {"iban": IBAN_GROUPED, "amount": amount, "memo": "invoice"}}])
         return "done"
 
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), secret=b"e", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), [read_mail, pay], guards=[confirm, flow.guard()],
-                flow=flow, journal=journal).compile(checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "t"}}
-    out = app.invoke({"messages": [HumanMessage("Deal with my latest mail.")]}, cfg)
-    q = out["__interrupt__"][0]
-    asked = [q.value["guard"]]
-    assert asked == ["confirm"], q.value
-    assert q.value["args"]["iban"] == IBAN_GROUPED.replace(" ", "")  # the question shows the call validated
-    # the person fixes the memo, answering with the arguments the question showed
-    edit = ({"type": "edit", "args": {**q.value["args"], "memo": "invoice (checked)"}} if edit_memo
-            else {"type": "approve"})
-    out = app.invoke(Command(resume={q.id: edit}), cfg)
-    while out.get("__interrupt__"):
-        q = out["__interrupt__"][0]
-        asked.append(q.value["guard"])
-        answer = {"type": "approve"} if q.value["guard"] == "confirm" else {"type": "reject"}
-        out = app.invoke(Command(resume={q.id: answer}), cfg)
+    def shown(question: dict[str, Any]) -> None:
+        assert question["guard"] == "confirm", question
+        assert question["args"]["iban"] == IBAN_GROUPED.replace(" ", "")  # the question shows the call validated
+
+    asked = memo_fixed(ScriptedModel(rule=rule), [read_mail, pay], confirm, USER, edit=edit_memo, shown=shown)
     return done, asked
 
 
