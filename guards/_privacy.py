@@ -150,10 +150,12 @@ class PrivacyGuard:
             # the digests are journaled with the question, for the approval to cover; never shown to the model
             return Escalate(question=_question(proposal, open_), evidence={
                 **evidence, "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
-        more = f" (and {len(open_) - 1} more)" if len(open_) > 1 else ""
+
         # the model reads a denial: it is told the rule, the argument, the sink and where the data came
         # from (`_told`); the whole violations (readers, recipients, records) are kept for the journal
-        told = [_told(v) for v in open_]
+        # told once per sink and origin: how many recipients each concerns is theirs to withhold
+        told = list({tuple(t.values()): t for t in map(_told, open_)}.values())
+        more = f" (and {len(told) - 1} more)" if len(told) > 1 else ""
         return Deny(reason=told[0]["message"] + more, evidence={
             "violations": told, "tool": proposal.tool,
             "_violations": evidence["violations"], "_recipients": evidence["recipients"]})
@@ -364,6 +366,12 @@ class PrivacyGuard:
             groups = [(names, recipients, [t for v in _readings(proposal, names) for t in _strings_of(v)])
                       for names, recipients in _joined(audiences, user).items()]
         for names, recipients, texts in groups:
+            arg = "+".join(names)
+            # named by the arguments that name the recipients, as within one call: a sink naming each
+            # recipient would make one violation a recipient, and their count tell the model how many
+            # of those it named may not read (one told denial per sink, `_told`)
+            sink = f"{proposal.tool}.{arg} -> " + "+".join(sorted({"public" if to == PUBLIC_SINK else to
+                                                                 for a, to, _r in audiences if a in names}))
             # a text published now reaches everyone: each who received pieces before, privately or not
             for r in sorted(recipients | before.keys() if PUBLIC_SINK in recipients else recipients):
                 got = _earlier_for(before, r)
@@ -374,8 +382,6 @@ class PrivacyGuard:
                     continue
                 if not _formed_across(self.flow, proposal.thread_id, got, texts):
                     continue
-                arg = "+".join(names)
-                sink = f"{proposal.tool}.{arg} -> {'public' if r == PUBLIC_SINK else r}"
                 origin = _origin(lbl)
                 out.append(FlowViolation(
                     proposal.call_id, proposal.tool, "confidentiality", arg, sink, (r,), origin,
