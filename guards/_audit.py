@@ -38,7 +38,7 @@ from langchain_core.messages import (
 from vfa import Label, Proposal, ToolSpec, VfaError
 from vfa._guard_node import refused_edit
 from vfa._journal import with_reprs
-from vfa._tools import RESULT_SHAPE, as_asked, as_validated
+from vfa._tools import RESULT_SHAPE, ArgumentError, as_asked, validated_by_value
 
 from ._flow import PrivacyFlow
 from ._forms import _message_text
@@ -122,7 +122,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                     call_id, n = f"{raw_id}#{n}", n + 1
                 edit = raw_id in open_
                 open_[raw_id] = call_id
-                raw_args, args = args, as_validated(specs.get(tool), args)
+                raw_args, args = args, _validated(specs.get(tool), args, flow, thread_id)
                 if not edit:
                     written[call_id] = raw_args
                 labels = flow.label_args(args, thread_id, users, set(seen), raw_args,
@@ -180,6 +180,18 @@ def _shaped(at: int, spec: ToolSpec | None, shape: Any, made: dict[tuple[str, st
 
 
 _SHAPES = ("records", "text", "unknown")
+
+
+def _validated(spec: ToolSpec | None, args: dict[str, Any], flow: PrivacyFlow, thread_id: str) -> dict[str, Any]:
+    """Recorded arguments as the guard node checked them (`validated_by_value`: a call that fits only by
+    the values behind its handles gets the schema's defaults, a default recipient, as live); as
+    recorded when they do not validate (a call the node refused, or one an agent without vfa ran)."""
+    if spec is None:
+        return args
+    try:
+        return validated_by_value(spec, args, flow, thread_id)[0]
+    except ArgumentError:
+        return args
 
 
 def _call_of(at: int, event: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
@@ -331,12 +343,16 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     late then counts for calls made before it: give `messages` instead where order matters);
     `messages`, the thread's conversation (the graph state's messages), places each user message
     before the first call after it, the calls matched to the journal's in order, and marks a result
-    it shows that the journal never recorded ("unobserved"), where it came.
+    it shows that the journal never recorded ("unobserved"), where it came. A call no longer in the
+    conversation (its turn cleared from the state) comes after the user message it was made in, which
+    the guard node journals with it (by the message's id), when that message is still there; else
+    before the user messages not yet placed (the user's later words ground nothing before them).
     """
     out: list[dict[str, Any]] = [{"type": "user", "content": u} for u in user_messages]
-    # every call of the conversation, in order, with the user messages (and results no record holds) before it
-    slots: list[tuple[str, list[dict[str, Any]]]] = []
-    trailing: list[dict[str, Any]] = []
+    # the conversation in order: its calls (by id), and the user messages and results no record holds
+    # between them, each placed in the trace before the call after it
+    items: list[tuple[str, dict[str, Any] | None]] = []
+    turns: dict[str, int] = {}  # a user message's id -> its place in `items`
     if messages is not None:
         try:
             conversation = convert_to_messages(list(messages))
@@ -349,15 +365,15 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     if messages is not None:
         for m in conversation:
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
-                trailing.append({"type": "user", "content": _message_text(m.content)})
+                if isinstance(m.id, str):
+                    turns.setdefault(m.id, len(items))
+                items.append(("", {"type": "user", "content": _message_text(m.content)}))
             elif isinstance(m, ToolMessage) and str(m.tool_call_id) not in recorded and _outcome(m)[0] not in _NO_RESULT:
                 # a result the journal never recorded (another node's, or a history carried over): the live
                 # guard labelled every later argument for want of knowing it
-                trailing.append({"type": "unobserved", "id": str(m.tool_call_id), "tool": str(m.name or "")})
+                items.append(("", {"type": "unobserved", "id": str(m.tool_call_id), "tool": str(m.name or "")}))
             elif isinstance(m, AIMessage):
-                for c in m.tool_calls:
-                    slots.append((str(c["id"]), trailing))
-                    trailing = []
+                items.extend((str(c["id"]), None) for c in m.tool_calls)
     at = 0
     # a call the node refused before any guard judged it (a malformed or reused id) never ran and was
     # never checked live: left out, as the live guard left it
@@ -371,9 +387,14 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
                 shapes[e.call_id] = e.data["shape"]
             # the next call of the conversation with this id (ids may repeat from turn to turn); the user
             # messages before it, and before calls the journal has no record of, come first
-            match = next((k for k in range(at, len(slots)) if slots[k][0] == e.call_id), None)
+            match = next((k for k in range(at, len(items)) if items[k][0] == e.call_id), None)
+            turn = e.data.get("turn")
+            if match is None and isinstance(turn, str) and turns.get(turn, -1) >= at:
+                # a call cleared from the conversation since (its turn's messages removed, the user's
+                # kept): after the user message it answered, as the live flow labelled it
+                match = turns[turn]
             if match is not None:
-                out += [u for _id, us in slots[at:match + 1] for u in us]
+                out += [x for _id, x in items[at:match + 1] if x is not None]
                 at = match + 1
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {}})
         elif e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(entries, i):
@@ -389,8 +410,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
         elif e.kind == "failed" and "verdict" not in e.data:  # with a verdict: denied on recovery, shown as a denial
             # as the tool raised it: its text is labelled again as live (the same handles minted)
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("cause", e.data.get("error"))})
-    out += [u for _id, us in slots[at:] for u in us]
-    out += trailing
+    out += [x for _id, x in items[at:] if x is not None]
     return out
 
 

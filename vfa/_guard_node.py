@@ -21,7 +21,6 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph._internal._runnable import RunnableCallable
-from pydantic import ValidationError
 
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
@@ -29,7 +28,6 @@ from ._effects import off_loop, on_loop
 from ._escalation import LATE_ANSWER, Questions, current_task
 from ._exceptions import CallInFlightError, ConfigError
 from ._guard import GuardContext
-from ._jsontext import json_text
 from ._journal import (
     TERMINAL,
     EffectJournal,
@@ -44,9 +42,19 @@ from ._journal import (
     result_data,
     with_reprs,
 )
+from ._jsontext import json_text
 from ._labels import Label
 from ._proposal import CommitRecord, Proposal
-from ._tools import MAX_ARG_DEPTH, RESULT_SHAPE, ArgumentError, ToolSpec, as_asked, as_validated, nested_over
+from ._tools import (
+    MAX_ARG_DEPTH,
+    RESULT_SHAPE,
+    ArgumentError,
+    ToolSpec,
+    as_asked,
+    as_validated,
+    nested_over,
+    validated_by_value,
+)
 from ._verdict import Allow, Decision, Deny, Escalate, Repair
 
 __all__ = ["Flow", "GuardNode", "thread_key"]
@@ -358,8 +366,10 @@ class GuardNode(RunnableCallable):
         shape = spec.meta.get(RESULT_SHAPE)  # how the flow read its result (text from a ToolNode): for an audit to read it alike
         # journaled once per run that proposes the call: a call left with a question unanswered and
         # proposed again in a later run is checked again there, from what the model has read since
+        turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
         pending = [] if history and not _proposed_again(history, questions.task) else [_entry(
-            proposal, "proposed", {"args": raw_args, "call": fingerprint, **({"shape": shape} if shape else {})})]
+            proposal, "proposed", {"args": raw_args, "call": fingerprint, **({"shape": shape} if shape else {}),
+                                   **({"turn": turn} if turn else {})})]
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
                             edited=raw_args if edit is not None else None, written=written)
@@ -462,42 +472,8 @@ class GuardNode(RunnableCallable):
 
     def _validate(self, spec: ToolSpec, raw: Any, thread_id: str) -> tuple[dict[str, Any], frozenset[str]]:
         """A call's arguments validated by its tool's schema, and those validated on the values behind
-        their handles instead (`Proposal.by_value`): a handle stands wherever its value fits, where the
-        tool wants a number or a type of its own (a `SecretStr`, a model) too. Raises `ArgumentError`
-        for a call that does not fit, other than where its handles stand."""
-        try:
-            args, error = spec.validate(raw), None
-        except ArgumentError as exc:
-            args, error = None, exc
-        marked = getattr(self.flow, "marked", None)
-        held = marked(raw) if marked is not None and isinstance(raw, Mapping) else frozenset()
-        if not held:
-            if error is not None:
-                raise error
-            return args, frozenset()
-        if args is not None:
-            # a handle inside a value of the tool's own type is out of the flow's reach: the argument is
-            # kept as written and validated again once its handles are swapped (`_by_value`)
-            typed = frozenset(k for k in held if k in args and not _plain(args[k]))
-            return ({**args, **{k: raw[k] for k in typed}}, typed) if typed else (args, frozenset())
-        if not _fails_only_in(spec, raw, held):
-            raise error
-        # it fits only by the values behind its handles: validated on its values, it is judged as the
-        # effect will receive it (the schema's defaults filled in: a default recipient receives what the
-        # call discloses), but for the arguments holding handles, judged as written
-        values = getattr(self.flow, "values", None)
-        try:
-            resolved = values(raw, thread_id) if values is not None else None
-            checked = spec.validate(resolved) if resolved is not None else None
-        except Exception:  # noqa: BLE001 - judged as written (a flow that cannot resolve them denies, `values`)
-            checked = None
-        if checked is not None:
-            kept = frozenset(k for k in held if k in checked)
-            return {**checked, **{k: raw[k] for k in kept}}, kept
-        # its values do not fit either (or its handles are none of the thread's): judged as written, with
-        # the schema's defaults, and refused by `_unfit` after the guards, so a call the privacy guard
-        # denies tells nothing
-        return {**_defaults(spec, raw), **raw}, frozenset(raw)
+        their handles instead (`validated_by_value`)."""
+        return validated_by_value(spec, raw, self.flow, thread_id)
 
     def values(self, proposal: Proposal) -> Proposal | Deny | None:
         """The proposal as its effect would receive it, handles swapped for what they stand for, for the
@@ -921,40 +897,9 @@ def _decision_data(d: Decision) -> dict[str, Any]:
     return d.model_dump(mode="json")
 
 
-_PLAIN = (str, int, float, bool, type(None))
 
 
-def _plain(value: Any) -> bool:
-    """Whether a validated value is plain JSON (text, numbers, lists and dicts of them): a flow swaps
-    the handles inside it; inside any other type (a `SecretStr`, a model) it cannot."""
-    if isinstance(value, _PLAIN):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
-    return False
 
-
-def _defaults(spec: ToolSpec, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The schema's defaults of the arguments a call leaves out: what the tool will be given for them."""
-    out = {}
-    for name, field in spec.args_model.model_fields.items():
-        if name not in raw and (field.alias is None or field.alias not in raw) and not field.is_required():
-            try:
-                out[name] = field.get_default(call_default_factory=True)
-            except Exception:  # noqa: BLE001 - a factory that needs the other values: left to the tool
-                continue
-    return out
-
-
-def _fails_only_in(spec: ToolSpec, raw: Mapping[str, Any], names: frozenset[str]) -> bool:
-    """Whether every error of validating `raw` is in one of the arguments `names` (those holding handles)."""
-    try:
-        spec.args_model.model_validate(raw)
-    except ValidationError as exc:
-        return all(e["loc"] and e["loc"][0] in names for e in exc.errors())
-    return False  # the model takes it: what failed was a check of the values (a number not finite)
 
 
 def _entry(proposal: Proposal, kind: str, data: Any) -> tuple[str, str, str, str, Any]:
@@ -984,6 +929,19 @@ def refused_edit(history: Sequence[JournalEntry], i: int) -> bool:
     e = history[i]
     later = next((x for x in history[i + 1:] if x.call_id == e.call_id and x.thread_id == e.thread_id), None)
     return later is not None and later.kind == "rejected" and later.data.get("type") == "edit" and "error" in later.data
+
+
+def _turn_of(state: Any, key: str) -> str | None:
+    """The id of the last user (human) message in a state's messages: the turn a call is made in, which
+    stays known when the model's turns are later cleared from the state (`trace_from_journal`)."""
+    messages = state.get(key) if isinstance(state, Mapping) else getattr(state, key, None)
+    if not isinstance(messages, list):
+        return None
+    for m in reversed(messages):
+        if getattr(m, "type", None) == "human":
+            turn = getattr(m, "id", None)
+            return turn if isinstance(turn, str) else None
+    return None
 
 
 def _model_call(history: Sequence[JournalEntry]) -> Any:

@@ -143,6 +143,81 @@ def as_validated(spec: ToolSpec | None, args: dict[str, Any]) -> dict[str, Any]:
         return args
 
 
+def validated_by_value(spec: ToolSpec, raw: Any, flow: Any, thread_id: str) -> tuple[dict[str, Any], frozenset[str]]:
+    """A call's arguments validated by its tool's schema, and the names of those validated on the values
+    behind their handles instead (`Proposal.by_value`): a handle stands wherever its value fits, where
+    the tool wants a number or a type of its own (a `SecretStr`, a model) too. `flow` (or None) gives
+    the handles (`marked`) and their values (`values`). Raises `ArgumentError` for a call that does
+    not fit, other than where its handles stand. The guard node validates so, and so does an audit of
+    its record: a default filled in only by value (a default recipient) is judged by both."""
+    try:
+        args, error = spec.validate(raw), None
+    except ArgumentError as exc:
+        args, error = None, exc
+    marked = getattr(flow, "marked", None)
+    held = marked(raw) if marked is not None and isinstance(raw, Mapping) else frozenset()
+    if not held:
+        if error is not None:
+            raise error
+        return args, frozenset()
+    if args is not None:
+        # a handle inside a value of the tool's own type is out of the flow's reach: the argument is
+        # kept as written and validated again once its handles are swapped (`GuardNode._by_value`)
+        typed = frozenset(k for k in held if k in args and not _plain_json(args[k]))
+        return ({**args, **{k: raw[k] for k in typed}}, typed) if typed else (args, frozenset())
+    if not _fails_only_in(spec, raw, held):
+        raise error
+    # it fits only by the values behind its handles: validated on its values, it is judged as the
+    # effect will receive it (the schema's defaults filled in: a default recipient receives what the
+    # call discloses), but for the arguments holding handles, judged as written
+    values = getattr(flow, "values", None)
+    try:
+        resolved = values(raw, thread_id) if values is not None else None
+        checked = spec.validate(resolved) if resolved is not None else None
+    except Exception:  # noqa: BLE001 - judged as written (a flow that cannot resolve them denies, `values`)
+        checked = None
+    if checked is not None:
+        kept = frozenset(k for k in held if k in checked)
+        return {**checked, **{k: raw[k] for k in kept}}, kept
+    # its values do not fit either (or its handles are none of the thread's): judged as written, with
+    # the schema's defaults, and refused after the guards (`GuardNode._unfit`), so a call the privacy
+    # guard denies tells nothing
+    return {**_defaults(spec, raw), **raw}, frozenset(raw)
+
+
+def _plain_json(value: Any) -> bool:
+    """Whether a validated value is plain JSON (text, numbers, lists and dicts of them): a flow swaps
+    the handles inside it; inside any other type (a `SecretStr`, a model) it cannot."""
+    if isinstance(value, (str, int, float, type(None))):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    return False
+
+
+def _defaults(spec: ToolSpec, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The schema's defaults of the arguments a call leaves out: what the tool will be given for them."""
+    out = {}
+    for name, field in spec.args_model.model_fields.items():
+        if name not in raw and (field.alias is None or field.alias not in raw) and not field.is_required():
+            try:
+                out[name] = field.get_default(call_default_factory=True)
+            except Exception:  # noqa: BLE001 - a factory that needs the other values: left to the tool
+                continue
+    return out
+
+
+def _fails_only_in(spec: ToolSpec, raw: Mapping[str, Any], names: frozenset[str]) -> bool:
+    """Whether every error of validating `raw` is in one of the arguments `names` (those holding handles)."""
+    try:
+        spec.args_model.model_validate(raw)
+    except ValidationError as exc:
+        return all(e["loc"] and e["loc"][0] in names for e in exc.errors())
+    return False  # the model takes it: what failed was a check of the values (a number not finite)
+
+
 def as_asked(spec: ToolSpec | None, written: Any) -> Any:
     """The model's call as a person's edit of it is told apart from: as written and, where the tool's
     schema changes it, as validated, in the JSON a question shows it (the person answers the call as
