@@ -344,9 +344,9 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     `messages`, the thread's conversation (the graph state's messages), places each user message
     before the first call after it, the calls matched to the journal's in order, and marks a result
     it shows that the journal never recorded ("unobserved"), where it came. A call no longer in the
-    conversation (its turn cleared from the state) comes after the user message it was made in, which
-    the guard node journals with it (by the message's id), when that message is still there; else
-    before the user messages not yet placed (the user's later words ground nothing before them).
+    conversation (its turn cleared from the state), or only in a later turn (its id used again), comes
+    after the user message it was made after, which the guard node journals with it (by the message's
+    id), when that message is still there; else before the user messages not yet placed.
     """
     out: list[dict[str, Any]] = [{"type": "user", "content": u} for u in user_messages]
     # the conversation in order: its calls (by id), and the user messages and results no record holds
@@ -389,10 +389,16 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             # messages before it, and before calls the journal has no record of, come first
             match = next((k for k in range(at, len(items)) if items[k][0] == e.call_id), None)
             turn = e.data.get("turn")
-            if match is None and isinstance(turn, str) and turns.get(turn, -1) >= at:
-                # a call cleared from the conversation since (its turn's messages removed, the user's
-                # kept): after the user message it answered, as the live flow labelled it
-                match = turns[turn]
+            if isinstance(turn, str) and turn in turns:
+                # made after that user message and before the next: a call of the conversation with its id
+                # past that is another, made again in a later turn (ids numbered per turn), and one not there
+                # was cleared since (its turn's messages removed, the user's kept): after the user message
+                # it answered, as the live flow labelled it
+                start = turns[turn]
+                end = next((k for k in range(start + 1, len(items)) if items[k][1] is not None
+                            and items[k][1]["type"] == "user"), len(items))
+                if match is None or match > end:
+                    match = start if start >= at else None  # (at its user message, or where the trace is)
             if match is not None:
                 out += [x for _id, x in items[at:match + 1] if x is not None]
                 at = match + 1
