@@ -28,6 +28,7 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
+from pydantic_core import to_jsonable_python
 
 from vfa import (
     ConfigError,
@@ -126,10 +127,17 @@ def _record(out: Any, structured: bool = False, records: bool = True) -> Any:
         # goto land as they did when the tool ran (`_replayed_command`)
         kind, data = _SERDE.dumps_typed(out)
         return {_COMMAND: base64.b64encode(data).decode(), "serde": kind, "repr": repr(out)[:2000]}
-    if isinstance(out, BaseModel) or dataclasses.is_dataclass(out):
-        return repr(out)[:2000]  # a model: what happened, for the record
     if isinstance(out, dict) and _COMMAND in out:
         return repr(out)[:2000]  # no tool output may pass for a recorded Command
+    if structured and records and (isinstance(out, (BaseModel, dict)) or dataclasses.is_dataclass(out)):
+        # invoked with plain arguments: the record itself, as JSON writes it (a model's fields, a date's
+        # ISO text), for the flow to label field by field
+        try:
+            return to_jsonable_python(out)
+        except Exception:  # noqa: BLE001 - no JSON of it: its text, labelled whole (`Source.records`)
+            return repr(out)[:2000]
+    if isinstance(out, BaseModel) or dataclasses.is_dataclass(out):
+        return repr(out)[:2000]  # a model: what happened, for the record
     return out
 
 

@@ -69,6 +69,11 @@ class Source:
     that looks like JSON): every field also carries the label of the whole output (private to the user
     if any field is private, untrusted if any is); private fields are still shown as handles."""
 
+    records: bool = False
+    """Records the tool is annotated to return, reaching the flow as text (a ToolNode's JSON): a text that
+    is no JSON is a record written by its repr (a model, a dataclass, a date JSON cannot write), whose
+    private fields cannot be told apart: shown as one handle when any private field is handled."""
+
     def is_untrusted(self, name: str) -> bool:
         return self.untrusted is True or (not isinstance(self.untrusted, bool) and name in self.untrusted)
 
@@ -356,20 +361,23 @@ def sink_of(meta: Mapping[str, Any]) -> Sink | None:
 
 def source_of(meta: Mapping[str, Any]) -> Source | None:
     """The tool's source declaration, if any; `shaped` when its result may be text shaped like records
-    by whoever wrote it (`vfa._tools.RESULT_SHAPE` "unknown")."""
+    by whoever wrote it (`vfa._tools.RESULT_SHAPE` "unknown"), `records` when it is records as text
+    ("records")."""
     decl = meta.get(SOURCE_KEY)
     if not isinstance(decl, Source):
         return None
-    if meta.get(RESULT_SHAPE) == "unknown" and not decl.shaped:
-        hit = _SHAPED.get(id(decl))
+    shape = meta.get(RESULT_SHAPE)
+    if (shape == "unknown" and not decl.shaped) or (shape == "records" and not decl.records):
+        hit = _SHAPED.get((id(decl), shape))
         if hit is None or hit[0] is not decl:
             if len(_SHAPED) > 1024:
                 _SHAPED.clear()
-            hit = _SHAPED[id(decl)] = (decl, dataclasses.replace(decl, shaped=True))
+            hit = _SHAPED[(id(decl), shape)] = (decl, dataclasses.replace(
+                decl, **({"shaped": True} if shape == "unknown" else {"records": True})))
         return hit[1]
     return decl
 
 
-_SHAPED: dict[int, tuple[Source, Source]] = {}
-"""Declarations -> their `shaped` form (made once: a walk's plans are kept per declaration)."""
+_SHAPED: dict[tuple[int, str], tuple[Source, Source]] = {}
+"""(Declaration, shape) -> its `shaped` or `records` form (made once: a walk's plans are kept per declaration)."""
 

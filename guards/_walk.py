@@ -56,11 +56,13 @@ _BLOBS: dict[int, tuple[Source, Source]] = {}
 
 def _blob_source(decl: Source) -> Source:
     """How a text is labelled when its tool declares record fields: as a whole, private to the user if
-    any field is private, untrusted if any is (a record turned into text by a ToolNode, say as a repr)."""
+    any field is private, untrusted if any is; shown as one handle when it is records written by their
+    repr (`Source.records`: a ToolNode's text of a model) and a private field is handled."""
     hit = _BLOBS.get(id(decl))
     if hit is None or hit[0] is not decl:
+        handled = decl.records and any(decl.is_handled(f) for f in decl.private)
         blob = Source(private=frozenset({""}) if decl.private else frozenset(),
-                      untrusted=True if decl.untrusted else frozenset(), handle=False, kind=decl.kind)
+                      untrusted=True if decl.untrusted else frozenset(), handle=handled, kind=decl.kind)
         hit = _BLOBS[id(decl)] = (decl, blob)
     return hit[1]
 
