@@ -109,8 +109,12 @@ def guard_tool_node(node: Any, gate: ToolGate) -> Any:
         if isinstance(fn, types.MethodType) and fn.__self__ is node:
             setattr(new, attr, types.MethodType(fn.__func__, new))
     in_order(new)  # a turn's calls (and their questions) come in the model's order
-    for tool in node.tools_by_name.values():
-        gate.gated(tool)  # registers it now: a name taken by another tool is a ConfigError here
+    gated = {name: gate.gated(tool) for name, tool in node.tools_by_name.items()}  # a name taken twice: ConfigError
+    if _run_path_overrides(type(node)):
+        # a subclass with its own way of running calls may run them from `tools_by_name`, past the
+        # `wrap_tool_call` the gate sits in: there they are the gated tools too (a plain ToolNode keeps
+        # its own, which the coverage check reads for what their functions reach)
+        new._tools_by_name = gated
     sync_user, async_user = node._wrap_tool_call, node._awrap_tool_call
     new._wrap_tool_call = _inside(sync_user, gate.wrap_tool_call)
     if async_user is not None:
@@ -121,6 +125,21 @@ def guard_tool_node(node: Any, gate: ToolGate) -> Any:
         new._awrap_tool_call = None  # a sync-only user wrapper: the ToolNode runs it with sync execution
     new.__vfa_mediated__ = True
     return new
+
+
+_RUNS = frozenset(name for cls in (ToolNode, RunnableCallable) for name in vars(cls) if name != "__init__") | {
+    "invoke", "ainvoke", "stream", "astream", "batch", "abatch", "transform", "atransform"}
+"""What a ToolNode runs its calls with (its methods and a runnable's entry points)."""
+
+
+def _run_path_overrides(cls: type) -> list[str]:
+    """The names of `_RUNS` a ToolNode subclass (or a class between it and ToolNode) defines itself."""
+    own: set[str] = set()
+    for base in cls.__mro__:
+        if base is ToolNode:
+            break
+        own.update(name for name in vars(base) if name in _RUNS)
+    return sorted(own)
 
 
 def _inside(user: Any, gate_wrap: Any) -> Any:
