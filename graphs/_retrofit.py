@@ -102,7 +102,13 @@ def guard_graph(
 def guard_tool_node(node: Any, gate: ToolGate) -> Any:
     """A copy of a `ToolNode` whose tools run through `gate`, innermost under its own `wrap_tool_call`."""
     if node.__dict__.get("__vfa_mediated__"):
-        return node
+        if node.__dict__.get("_vfa_gate") is gate:
+            return node
+        # a subgraph guarded before, by a gate of its own: its calls would pass that gate alone, never
+        # this one's guards (nor its flow's labels), though the whole app was guarded with them
+        raise ConfigError(f"a ToolNode (tools {', '.join(sorted(node.tools_by_name)) or 'none'}) is already gated by "
+                          "another gate, so this gate's guards would never judge its calls; guard the agent with one "
+                          "gate: guard the app from the unguarded subgraph, or share the gate (`guard_graph(..., gate=gate)`)")
     new = copy.copy(node)
     for attr in ("func", "afunc"):  # RunnableCallable keeps bound methods: rebind them to the copy
         fn = getattr(node, attr, None)
@@ -124,6 +130,7 @@ def guard_tool_node(node: Any, gate: ToolGate) -> Any:
     else:
         new._awrap_tool_call = None  # a sync-only user wrapper: the ToolNode runs it with sync execution
     new.__vfa_mediated__ = True
+    new._vfa_gate = gate
     return new
 
 
