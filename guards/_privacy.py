@@ -150,10 +150,9 @@ class PrivacyGuard:
             # the digests are journaled with the question, for the approval to cover; never shown to the model
             return Escalate(question=_question(proposal, open_), evidence={
                 **evidence, "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
-
         # the model reads a denial: it is told the rule, the argument, the sink and where the data came
-        # from (`_told`); the whole violations (readers, recipients, records) are kept for the journal
-        # told once per sink and origin: how many recipients each concerns is theirs to withhold
+        # from (`_told`), each once, however many recipients it concerns (how many may not read is
+        # withheld too); the whole violations (readers, recipients, records) are kept for the journal
         told = list({tuple(t.values()): t for t in map(_told, open_)}.values())
         more = f" (and {len(told) - 1} more)" if len(told) > 1 else ""
         return Deny(reason=told[0]["message"] + more, evidence={

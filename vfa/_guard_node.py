@@ -366,10 +366,11 @@ class GuardNode(RunnableCallable):
         shape = spec.meta.get(RESULT_SHAPE)  # how the flow read its result (text from a ToolNode): for an audit to read it alike
         # journaled once per run that proposes the call: a call left with a question unanswered and
         # proposed again in a later run is checked again there, from what the model has read since
-        turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
-        pending = [] if history and not _proposed_again(history, questions.task) else [_entry(
-            proposal, "proposed", {"args": raw_args, "call": fingerprint, **({"shape": shape} if shape else {}),
-                                   **({"turn": turn} if turn else {})})]
+        pending = []
+        if not history or _proposed_again(history, questions.task):
+            turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
+            pending.append(_entry(proposal, "proposed", {"args": raw_args, "call": fingerprint, **(
+                {"shape": shape} if shape else {}), **({"turn": turn} if turn else {})}))
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         return self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
                             edited=raw_args if edit is not None else None, written=written)
