@@ -23,9 +23,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
+from langchain_core.tools import InjectedToolCallId
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-from langgraph.prebuilt.tool_node import ToolCallRequest
+from langgraph.prebuilt.tool_node import InjectedState, InjectedStore, ToolCallRequest, ToolRuntime
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic_core import to_jsonable_python
@@ -41,7 +42,7 @@ from vfa import (
 )
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import thread_key
-from vfa._tools import RESULT_SHAPE, _nonfinite
+from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -484,7 +485,7 @@ class GatedTool:
         self.state = state  # None: the state of the tool call the gate is handing on, if any
         self.spec = gate.register(tool)
         # injected values (state, store, runtime, call id) are the ToolNode's, not the model's
-        self.hidden_keys = _injected_keys(tool)
+        self.hidden_keys = frozenset(self.spec.meta[INJECTED])
         self.records = self.spec.meta.get(RESULT_SHAPE) != "text"
         self.__vfa_mediated__ = True
 
@@ -664,6 +665,7 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
     # ToolNode invokes it (injected arguments, config, the caller's event loop), not as `tool.invoke(args)`.
     spec = ToolSpec.of(tool)
     spec.meta[RESULT_SHAPE] = result_shape(tool)  # a ToolNode hands on text: what it is made of
+    spec.meta[INJECTED] = injected_args(tool)
     spec.fn = _dispatch
     spec.is_effect = spec.is_effect or tool.name not in read_only
     return spec
@@ -715,6 +717,56 @@ def _injected_keys(tool: Any) -> frozenset[str]:
         return frozenset()
     shown = set(visible.model_fields) if isinstance(visible, type) and issubclass(visible, BaseModel) else set()
     return frozenset(set(full.model_fields) - shown)
+
+
+def injected_args(tool: Any) -> dict[str, str]:
+    """The arguments of a tool hidden from the model, each to what a `ToolNode` injects into it:
+    "call_id", "state", "store" or "runtime", or "arg" for a bare `InjectedToolArg`, which a ToolNode
+    leaves out and an app's own node may fill (`vfa._tools.INJECTED`)."""
+    out = {}
+    for name in _injected_keys(tool):
+        kind = _injection(_hints_of(tool, name))
+        if kind is None and name == "runtime":
+            kind = "runtime"  # a ToolNode injects its runtime into an argument of that name, as typed or not
+        out[name] = kind or "arg"
+    return out
+
+
+def _hints_of(tool: Any, name: str) -> list[Any]:
+    hints: list[Any] = []
+    full = getattr(tool, "args_schema", None)
+    field = full.model_fields.get(name) if isinstance(full, type) and issubclass(full, BaseModel) else None
+    if field is not None:
+        hints.extend((field.annotation, *field.metadata))
+    fn = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
+    try:
+        hint = typing.get_type_hints(fn, include_extras=True).get(name) if fn is not None else None
+    except Exception:  # noqa: BLE001 - hints that do not resolve: read from the schema alone
+        hint = None
+    if hint is not None:
+        hints.append(hint)
+    return hints
+
+
+_INJECTIONS = ((InjectedToolCallId, "call_id"), (InjectedState, "state"), (InjectedStore, "store"),
+               (ToolRuntime, "runtime"))
+
+
+def _injection(hints: Sequence[Any]) -> str | None:
+    """What a ToolNode injects into an argument of these annotations (as LangGraph reads them: the marker
+    as a class or an instance, anywhere in an `Annotated` or a union), or None."""
+    for hint in hints:
+        for marker, kind in _INJECTIONS:
+            if hint is marker or isinstance(hint, marker) or (isinstance(hint, type) and issubclass(hint, marker)):
+                return kind
+        origin = typing.get_origin(hint)
+        if isinstance(origin, type) and issubclass(origin, ToolRuntime):
+            return "runtime"  # ToolRuntime[Context, State]
+        inner = typing.get_args(hint) if origin in (typing.Annotated, typing.Union, types.UnionType) else ()
+        kind = _injection(inner)
+        if kind is not None:
+            return kind
+    return None
 
 
 def _thread_id(config: Any, state: Any = None) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
+from vfa._tools import INJECTED
 
 from ._forms import _digit_units, _strings_of
 from ._handles import HANDLE_RE, has_marks
@@ -228,15 +229,31 @@ class PrivacyGuard:
         for name, spec in specs.items():
             _lint_public_read(name, spec)
             decl = sink_of(spec.meta)
-            if decl is None:
-                continue
-            fields = set(spec.args_model.model_fields)
-            named = set(decl.disclose) | {r for r in decl.disclose.values() if r != PUBLIC_SINK} | set(
-                decl.authority) | set(decl.refers) | set(decl.internal)
-            unknown = sorted(named - fields)
-            if unknown:
-                raise PolicyError(f"privacy sink of {name!r} names unknown arguments {unknown}; "
-                                  f"its arguments are {sorted(fields)}")
+            injected = spec.meta.get(INJECTED) or {}
+            if decl is not None:
+                fields = set(spec.args_model.model_fields)
+                written = set(decl.disclose) | {r for r in decl.disclose.values() if r != PUBLIC_SINK} | set(
+                    decl.authority) | set(decl.refers)
+                hidden = sorted(a for a in written if injected.get(a, "arg") != "arg")
+                if hidden:
+                    raise PolicyError(
+                        f"privacy sink of {name!r} names {hidden}, which the ToolNode injects: the model does not "
+                        "write them, so the guard knows no label of theirs; what a tool discloses must reach it as "
+                        "arguments the model writes (declare an injected argument `internal` if the tool keeps it)")
+                unknown = sorted((written | decl.internal) - fields - set(injected))
+                if unknown:
+                    raise PolicyError(f"privacy sink of {name!r} names unknown arguments {unknown}; "
+                                      f"its arguments are {sorted(fields)}")
+            # state, store and runtime reach the tool past every guard; a tool that may disclose them
+            # would disclose the conversation unchecked, so it must say it keeps them (fail closed)
+            unsaid = sorted(a for a, kind in injected.items()
+                            if kind not in ("call_id", "arg") and (decl is None or a not in decl.internal))
+            if unsaid:
+                raise PolicyError(
+                    f"tool {name!r} is given {unsaid} by the ToolNode (state, store or runtime), which no guard "
+                    "sees and the privacy flow cannot label, and no privacy sink of it says the tool keeps them "
+                    f"to itself; if it discloses them to nobody, declare `privacy_sink(internal={unsaid})`, else "
+                    "have the model pass what it sends as arguments (handles), which the guard checks")
 
     # -- the rules -------------------------------------------------------------------------------
 

@@ -92,7 +92,7 @@ def test_a_sink_disclosing_an_injected_argument_is_refused_at_set_up() -> None:
     model = ScriptedModel([("get_profile", {}), ("share_chat", {"to": MALLORY})])
     b = tool_loop(model_node(model), ToolNode([get_profile, share_chat]))
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt73")
-    with pytest.raises(PolicyError, match=r"share_chat.*unknown arguments \['messages'\]"):
+    with pytest.raises(PolicyError, match=r"share_chat.*names \[.messages.\], which the ToolNode injects"):
         app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"])
         app.invoke({"messages": [HumanMessage(f"Say hi to {MALLORY}.")]}, {"configurable": {"thread_id": "t"}})
     assert sent == []

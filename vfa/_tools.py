@@ -36,6 +36,15 @@ RESULT_SHAPE = "vfa.result_shape"
 returned text), or "unknown" (either: the tool does not say, so text that merely looks like JSON may
 be anyone's)."""
 
+INJECTED = "vfa.injected"
+"""`ToolSpec.meta` key, set by a gate for a tool a `ToolNode` runs: the tool's arguments the model does
+not write, which the `ToolNode` injects (state, store, runtime, call id), each to what it injects:
+"call_id", "state", "store" or "runtime": no guard sees their values, so a guard whose rules cover
+every argument must be told what the tool does with them (the privacy guard refuses a tool that may
+disclose state, store or runtime: it cannot label them). "arg" marks one hidden from the model by a bare
+`InjectedToolArg`: a ToolNode leaves it out, and where an app's own node runs the model's call the
+guards judge the value the call holds (`GatedTool`), so a sink may name it."""
+
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
