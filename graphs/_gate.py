@@ -26,7 +26,8 @@ from langchain_core.messages import BaseMessage, ToolMessage
 from langchain_core.tools import InjectedToolCallId
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-from langgraph.prebuilt.tool_node import InjectedState, InjectedStore, ToolCallRequest, ToolRuntime
+from langgraph.prebuilt.tool_node import ToolCallRequest
+from langgraph.prebuilt.tool_node import _get_all_injected_args  # what a ToolNode injects, as it reads it
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic_core import to_jsonable_python
@@ -582,10 +583,12 @@ class GatedTool:
         hidden = {k: v for k, v in raw.items() if k in self.hidden_keys}
         visible = {k: v for k, v in raw.items() if k not in self.hidden_keys}
         call_id = str(input.get("id") or "") if is_call else f"vfa-{uuid.uuid4().hex}"
-        if hidden and _INJECTED.get() != call_id:
-            # arguments no ToolNode injected (the app's own node ran the model's call): their values for
-            # injected arguments may be the model's, written past the schema, so the guards and the
-            # labels see them (the tool still gets them as written)
+        if hidden and (_INJECTED.get() != call_id or input.get("name") != self.tool.name):
+            # arguments no ToolNode injected (the app's own node ran the model's call), or injected for
+            # another tool (a ToolNode injects by the call's name, and a middleware handed this tool on
+            # for a call of another): their values may be the model's, written past the schema, or
+            # what the other tool keeps, so the guards and the labels see them (the tool still gets
+            # them as written)
             visible = raw
         call = {"name": self.tool.name, "args": visible, "id": call_id}
 
@@ -720,15 +723,21 @@ def _injected_keys(tool: Any) -> frozenset[str]:
 
 
 def injected_args(tool: Any) -> dict[str, str]:
-    """The arguments of a tool hidden from the model, each to what a `ToolNode` injects into it:
-    "call_id", "state", "store" or "runtime", or "arg" for a bare `InjectedToolArg`, which a ToolNode
-    leaves out and an app's own node may fill (`vfa._tools.INJECTED`)."""
-    out = {}
-    for name in _injected_keys(tool):
-        kind = _injection(_hints_of(tool, name))
-        if kind is None and name == "runtime":
-            kind = "runtime"  # a ToolNode injects its runtime into an argument of that name, as typed or not
-        out[name] = kind or "arg"
+    """The arguments of a tool the model does not write, each to what a `ToolNode` injects into it:
+    "call_id", "state", "store" or "runtime", or "arg" for one hidden from the model by a bare
+    `InjectedToolArg`, which a ToolNode leaves out and an app's own node may fill (`vfa._tools.INJECTED`).
+    State, store and runtime are found as the ToolNode finds them (its own reading of the tool's
+    schema and signature), so what it injects is never taken for the model's or missed."""
+    out = dict.fromkeys(_injected_keys(tool), "arg")
+    found = _get_all_injected_args(tool)
+    out.update(dict.fromkeys(found.state, "state"))
+    if found.store:
+        out[found.store] = "store"
+    if found.runtime:
+        out[found.runtime] = "runtime"
+    for name, kind in out.items():
+        if kind == "arg" and _is_call_id(_hints_of(tool, name)):
+            out[name] = "call_id"
     return out
 
 
@@ -748,25 +757,17 @@ def _hints_of(tool: Any, name: str) -> list[Any]:
     return hints
 
 
-_INJECTIONS = ((InjectedToolCallId, "call_id"), (InjectedState, "state"), (InjectedStore, "store"),
-               (ToolRuntime, "runtime"))
-
-
-def _injection(hints: Sequence[Any]) -> str | None:
-    """What a ToolNode injects into an argument of these annotations (as LangGraph reads them: the marker
-    as a class or an instance, anywhere in an `Annotated` or a union), or None."""
+def _is_call_id(hints: Sequence[Any]) -> bool:
+    """Whether LangChain fills an argument of these annotations with the call's id (`InjectedToolCallId`,
+    as a class or an instance, anywhere in an `Annotated` or a union)."""
     for hint in hints:
-        for marker, kind in _INJECTIONS:
-            if hint is marker or isinstance(hint, marker) or (isinstance(hint, type) and issubclass(hint, marker)):
-                return kind
+        if hint is InjectedToolCallId or isinstance(hint, InjectedToolCallId) or (
+                isinstance(hint, type) and issubclass(hint, InjectedToolCallId)):
+            return True
         origin = typing.get_origin(hint)
-        if isinstance(origin, type) and issubclass(origin, ToolRuntime):
-            return "runtime"  # ToolRuntime[Context, State]
-        inner = typing.get_args(hint) if origin in (typing.Annotated, typing.Union, types.UnionType) else ()
-        kind = _injection(inner)
-        if kind is not None:
-            return kind
-    return None
+        if origin in (typing.Annotated, typing.Union, types.UnionType) and _is_call_id(typing.get_args(hint)):
+            return True
+    return False
 
 
 def _thread_id(config: Any, state: Any = None) -> str:
