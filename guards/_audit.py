@@ -44,7 +44,7 @@ from ._flow import PrivacyFlow
 from ._forms import _message_text
 from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PrivacyPolicy
-from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node
+from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node, echoes_its_call
 
 __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
 
@@ -286,10 +286,18 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                 answered.add(key)
                 for edited in _edited(messages[k]):  # checked again as a person edited it, each round, as live
                     out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": edited})
-                out += _result_of(messages[k], c["name"])
+                if not _echo(messages, k):  # as live: the agent's echo of the call shows no result
+                    out += _result_of(messages[k], c["name"])
         elif isinstance(m, ToolMessage) and i not in placed:
             out += _result_of(m, names.get(m.tool_call_id) or m.name or "")
     return out
+
+
+def _echo(messages: Sequence[Any], at: int) -> bool:
+    """Whether the tool message at `at` is no guard node's and only echoes its call (`echoes_its_call`):
+    the live flow takes it for no result."""
+    m = messages[at]
+    return not (isinstance(m.artifact, dict) and isinstance(m.artifact.get("vfa"), dict)) and echoes_its_call(messages, at)
 
 
 def _edited(m: ToolMessage) -> list[dict[str, Any]]:
@@ -363,12 +371,13 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     unseen = {str(e.data.get("id")) for e in entries if e.kind == UNOBSERVED}
     recorded = {e.call_id for e in entries} | unseen
     if messages is not None:
-        for m in conversation:
+        for at, m in enumerate(conversation):
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
                 if isinstance(m.id, str):
                     turns.setdefault(m.id, len(items))
                 items.append(("", {"type": "user", "content": _message_text(m.content)}))
-            elif isinstance(m, ToolMessage) and str(m.tool_call_id) not in recorded and _outcome(m)[0] not in _NO_RESULT:
+            elif (isinstance(m, ToolMessage) and str(m.tool_call_id) not in recorded
+                  and _outcome(m)[0] not in _NO_RESULT and not _echo(conversation, at)):
                 # a result the journal never recorded (another node's, or a history carried over): the live
                 # guard labelled every later argument for want of knowing it
                 items.append(("", {"type": "unobserved", "id": str(m.tool_call_id), "tool": str(m.name or "")}))

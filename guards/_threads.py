@@ -4,7 +4,8 @@ from the journal, and what the graph state's messages show (`scan`)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Mapping
+import json
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
@@ -14,7 +15,7 @@ from vfa._guard_node import denial_text, denied_verdict
 from vfa._journal import recorded_result
 from vfa._tools import as_asked, as_validated
 
-from ._forms import _message_text, _typed_by_person, _users_forms, _with_users
+from ._forms import _message_text, _typed_by_person, _users_forms, _with_users, _words
 from ._privacy_decl import source_of
 from ._walk import _error_source
 
@@ -42,10 +43,12 @@ class _Scan:
     def extended(self, messages: list[Any]) -> _Scan:
         """The scan of `messages`, which begin with this scan's."""
         texts, carrying = self.texts, None
-        for m in messages[len(self.messages):]:
+        for at in range(len(self.messages), len(messages)):
+            m = messages[at]
             if isinstance(m, ToolMessage):
                 info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
-                if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT):
+                if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT) and not (
+                        info is None and echoes_its_call(messages, at)):
                     if carrying is None:
                         carrying = set(self.carrying)
                     carrying.add(m.tool_call_id)
@@ -61,6 +64,47 @@ def _written_by_a_node(m: HumanMessage) -> bool:
     the model read, an injection too. It grounds nothing."""
     kwargs = m.additional_kwargs
     return bool(kwargs.get("lc_source")) if isinstance(kwargs, dict) else False
+
+
+_AGENT_WORDING = frozenset(_words(" ".join((
+    "Returning structured response:",
+    "User rejected the tool call for `name` with id. The tool was not executed. Do not retry this tool call "
+    "unless the user explicitly requests it.",
+    "Tool call limit exceeded. Do not call 'name' again. Do not make additional tool calls.",
+    "Execution stopped before this tool call could run because another tool call in the same batch exceeded "
+    "the limit."))))
+"""The words of the tool messages LangChain's agent writes with no tool run (a structured answer's echo,
+a person's rejection, a call limit), beside the words of the call each answers."""
+
+
+def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
+    """Whether the tool message at `at` holds no word but those of the call it answers, as the model
+    wrote it (name, id, arguments), and LangChain's own wording (`_AGENT_WORDING`): such a message (the
+    agent's echo of a structured answer, a rejection, a call limit) shows the model nothing it did not
+    write, so it carries no result even though no gate wrote it. Any other word (a value, a person's
+    reason) and it may carry anything: a result."""
+    m = messages[at]
+    call_id = m.tool_call_id
+    for before in reversed(messages[:at]):
+        if isinstance(before, AIMessage):
+            call = next((c for c in before.tool_calls if c.get("id") == call_id), None)
+            if call is not None:
+                break
+    else:
+        return False
+    text = _message_text(m.content)
+    if len(text) > _ECHO_CHARS:
+        return False
+    try:
+        args = json.dumps(call.get("args"), ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return False
+    own = set(_words(f"{call.get('name')} {call.get('id')} {args}"))
+    return all(w in own or w in _AGENT_WORDING for w in _words(text))
+
+
+_ECHO_CHARS = 16_384
+"""Longer tool messages than this are taken for results without being read word by word."""
 
 
 UNOBSERVED = "unobserved"
