@@ -271,7 +271,7 @@ class ToolGate:
         """
         with self._lock:
             known = self._tools.get(tool.name)
-            if known is tool:
+            if known is tool or (known is not None and _rebuilt(known, tool, self.node.specs[tool.name], self.read_only)):
                 return self.node.specs[tool.name]
             if known is not None or tool.name in self.node.specs:
                 what = "an effect node" if known is None else f"another tool ({_about(known)})"
@@ -322,7 +322,11 @@ class ToolGate:
             with self._lock:
                 gated = self._gated.get(id(tool))
                 if gated is None:
-                    gated = self._gated[id(tool)] = GatedTool(tool, self)
+                    gated = GatedTool(tool, self)
+                    if self._tools.get(tool.name) is tool:
+                        # kept while the gate lives; a rebuild of a registered tool (one built per
+                        # request) is wrapped for its call alone, so the gate does not keep every build
+                        self._gated[id(tool)] = gated
         return gated
 
     # -- the tool-call wrapper (ToolNode's and AgentMiddleware's extension point) ------------------
@@ -672,6 +676,25 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
     spec.fn = _dispatch
     spec.is_effect = spec.is_effect or tool.name not in read_only
     return spec
+
+
+def _rebuilt(known: Any, tool: Any, spec: ToolSpec, read_only: frozenset[str]) -> bool:
+    """Whether `tool` is `known` built again (a tool an app builds per request): of the same class, from
+    the same code (its function's, or its class's), with the same name, description, model-visible
+    schema, declarations and guards, so the guards and the journal may take it for the same tool."""
+    if type(tool) is not type(known) or tool.name != known.name or tool.description != known.description:
+        return False
+    for attr in ("func", "coroutine"):
+        a, b = getattr(known, attr, None), getattr(tool, attr, None)
+        if (a is None) != (b is None) or (a is not None and getattr(a, "__code__", a) is not getattr(b, "__code__", b)):
+            return False
+    try:
+        again = _spec_of(tool, read_only)
+        return (again.meta == spec.meta and again.guards == spec.guards and again.is_effect == spec.is_effect
+                and again.idempotent == spec.idempotent
+                and again.args_model.model_json_schema() == spec.args_model.model_json_schema())
+    except Exception:  # noqa: BLE001 - a tool that cannot be described alike is another tool
+        return False
 
 
 def _about(tool: Any) -> str:
