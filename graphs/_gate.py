@@ -399,7 +399,8 @@ class ToolGate:
         try:
             # a tool that calls interrupt() raises GraphBubbleUp through here: the journal records
             # the commit as paused, so resuming verifies the call again and re-enters the tool
-            message = self.node.handle(call, state, thread_id)
+            message = self.node.handle(call, state, thread_id,
+                                       reviewed_from=_reviewed_from(call, state, self.node.messages_key))
         finally:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
@@ -442,6 +443,28 @@ class ToolGate:
         """Async twin of `settle`: the guards run in a worker thread, the tool on this event loop."""
         work.loop = asyncio.get_running_loop()
         return await off_loop(self.settle, call, state, thread_id, work)
+
+
+_REVIEWED = "hitl_edited_tool_calls"
+"""State key where `HumanInTheLoopMiddleware` keeps each call a reviewer edited (call id -> the action
+that runs), for its `wrap_tool_call` to run it: written from a person's answer, never by the model."""
+
+
+def _reviewed_from(call: Mapping[str, Any], state: Any, key: str) -> Any:
+    """The model's arguments for a call a reviewer edited before it reached the gate (the edit, kept in
+    the state under `_REVIEWED`, is the call the gate got), as its turn's message shows them; else None."""
+    get = state.get if isinstance(state, Mapping) else lambda name: getattr(state, name, None)
+    edits = get(_REVIEWED)
+    call_id = call.get("id")
+    action = edits.get(call_id) if isinstance(edits, Mapping) and call_id else None
+    if not isinstance(action, Mapping) or action.get("name") != call.get("name") or action.get("args") != call.get("args"):
+        return None
+    messages = get(key)
+    for m in reversed(messages) if isinstance(messages, list) else ():
+        for c in getattr(m, "tool_calls", None) or ():
+            if c.get("id") == call_id:
+                return c.get("args") if c.get("name") == call.get("name") else None
+    return None
 
 
 @dataclasses.dataclass
@@ -752,6 +775,8 @@ def injected_args(tool: Any) -> dict[str, str]:
     State, store and runtime are found as the ToolNode finds them (its own reading of the tool's
     schema and signature), so what it injects is never taken for the model's or missed."""
     out = dict.fromkeys(_injected_keys(tool), "arg")
+    if not hasattr(tool, "get_input_schema"):
+        return out  # no LangChain tool: a ToolNode injects nothing into it
     found = _get_all_injected_args(tool)
     out.update(dict.fromkeys(found.state, "state"))
     if found.store:

@@ -8,6 +8,8 @@ A trace is a list of events, oldest first:
 
     {"type": "user", "content": "..."}
     {"type": "call", "id": "c1", "tool": "send_email", "args": {...}}
+        (optionally "written": {...}, the call as the model wrote it when a person edited it before any
+        guard saw it, a reviewer's middleware: what the edit holds that it does not is the user's word)
     {"type": "result", "id": "c1", "tool": "send_email", "result": ...}
         (optionally "shape": "records", "text" or "unknown": a result a `ToolNode` turned into text,
         read as the live flow read it; `trace_from_journal` gives it for a retrofitted graph's calls;
@@ -53,7 +55,7 @@ class TraceError(VfaError, ValueError):
     """A recorded trace the audit cannot read: the error names the event (by its place) and what is wrong."""
 
 
-_KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args"},
+_KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args", "written"},
          "result": {"type", "id", "tool", "result", "shape", "reprs"}, "error": {"type", "id", "tool", "error"},
          "unobserved": {"type", "id", "tool"}}
 """The keys each kind of event may have."""
@@ -123,10 +125,12 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 edit = raw_id in open_
                 open_[raw_id] = call_id
                 raw_args, args = args, _validated(specs.get(tool), args, flow, thread_id)
+                # "written": the model's call, when a person edited it before any guard saw it (a reviewer's middleware)
+                reviewed = not edit and isinstance(event.get("written"), Mapping)
                 if not edit:
-                    written[call_id] = raw_args
+                    written[call_id] = dict(event["written"]) if reviewed else raw_args
                 labels = flow.label_args(args, thread_id, users, set(seen), raw_args,
-                                         edited_from=as_asked(specs.get(tool), written.get(call_id)) if edit else None)
+                                         edited_from=as_asked(specs.get(tool), written.get(call_id)) if edit or reviewed else None)
                 if unobserved:  # as the live flow labels a call after results it never labelled
                     blind = Label(readers=frozenset(flow.policy.user), trusted=False, sources=frozenset(
                         f"unobserved-result:{c}" for c in sorted(set(unobserved))[:3]))
@@ -276,7 +280,11 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                     placed.add(k)  # the same call again, answered by a guard node from its journal: never judged again
                     continue
                 names[c["id"]] = c["name"]
-                out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})
+                reviewed = _reviewed(messages[k]) if k is not None else None
+                if reviewed is not None:  # a person edited it before the guards saw it: checked as edited, as live
+                    out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": reviewed, "written": c["args"]})
+                else:
+                    out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})
                 if k is None:
                     if more:  # no result, yet the conversation went on (a question left unanswered): whether it
                         # ran and what it showed is not known here (the journal knows), so later calls may carry anything
@@ -298,6 +306,15 @@ def _echo(messages: Sequence[Any], at: int) -> bool:
     the live flow takes it for no result."""
     m = messages[at]
     return not (isinstance(m.artifact, dict) and isinstance(m.artifact.get("vfa"), dict)) and echoes_its_call(messages, at)
+
+
+def _reviewed(m: ToolMessage) -> dict[str, Any] | None:
+    """The arguments of a call as a person edited it before its guards saw it (a reviewer's middleware),
+    as its guard node's message records them, or None."""
+    info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+    reviewed = info.get("reviewed") if isinstance(info, dict) else None
+    args = reviewed.get("args") if isinstance(reviewed, dict) else None
+    return args if isinstance(args, dict) else None
 
 
 def _edited(m: ToolMessage) -> list[dict[str, Any]]:
@@ -411,7 +428,8 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             if match is not None:
                 out += [x for _id, x in items[at:match + 1] if x is not None]
                 at = match + 1
-            out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {}})
+            out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {},
+                        **({"written": e.data["written"]} if isinstance(e.data.get("written"), dict) else {})})
         elif e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(entries, i):
             # (an edit the tool's schema refused ended the call: no guard checked it, live)
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})

@@ -253,12 +253,15 @@ class GuardNode(RunnableCallable):
     # -- one proposal ----------------------------------------------------------------------------
 
     def handle(self, call: Mapping[str, Any], state: Any, thread_id: str,
-               execute: Execute | None = None) -> ToolMessage:
+               execute: Execute | None = None, *, reviewed_from: Any = None) -> ToolMessage:
         """Verify one tool call and commit it if allowed; always returns the call's own tool message.
 
         Args:
             execute: `(spec, args) -> result`, how to run the tool once it is allowed (default: call
                 its function); the retrofit layer passes the user's own ToolNode execution here.
+            reviewed_from: the model's arguments as written when a person edited the call before it
+                reached this node (a reviewer's middleware): what the edit holds that they do not is
+                the user's word, as in an edit of this node's own question. Journaled with the call.
         """
         call_id = str(call.get("id") or "")
         raw_name = call.get("name")
@@ -269,13 +272,13 @@ class GuardNode(RunnableCallable):
         }) as span:
             with self._turns.of(thread_id):  # checked against the world the thread's last commit left
                 message = _holding(self.flow, thread_id, lambda: self._handle(
-                    call_id, tool, call.get("args"), state, thread_id, execute or _run))
+                    call_id, tool, call.get("args"), state, thread_id, execute or _run, reviewed_from))
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
             return message
 
     def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str,
-                execute: Execute) -> ToolMessage:
+                execute: Execute, reviewed_from: Any = None) -> ToolMessage:
         if not call_id or len(call_id) > 256 or not _storable(call_id):
             why = ("has no id" if not call_id else f"has an id of {len(call_id)} characters (at most 256)"
                    if len(call_id) > 256 else f"has an id that is not valid Unicode text ({_repr(call_id, 80)})")
@@ -335,6 +338,12 @@ class GuardNode(RunnableCallable):
         except ArgumentError as exc:
             return refuse(raw_args, Deny(guard="schema", reason=str(exc)))
         edit, written = None, raw_args  # the model's call as written: what a person's edit is told apart from
+        if isinstance(reviewed_from, Mapping) and isinstance(raw_args, Mapping) and reviewed_from != raw_args \
+                and _fits(reviewed_from, self.max_arg_bytes):
+            written = dict(reviewed_from)  # edited by a person before it came here: told apart from the model's
+        else:
+            reviewed_from = None  # (one too large to journal is judged as the model's: fail closed)
+        reviewed = raw_args
         if questions is not None:
             # a person's answers stand whatever the guards say when they check again: a reject ends the
             # call, and the call goes on with the arguments of the last edit
@@ -356,7 +365,7 @@ class GuardNode(RunnableCallable):
         if flight is not None and flight.kind != "paused":
             return self._recover(spec, flight, state, questions, execute, history)
         labels = self._labelled(call_id, tool, args, state, thread_id, raw_args,
-                                edited_from=as_asked(spec, written) if edit is not None else None)
+                                edited_from=as_asked(spec, written) if edit is not None or reviewed_from else None)
         if isinstance(labels, Deny):  # a flow that cannot label the arguments denies (fail closed)
             if flight is not None:  # a tool waiting for its answer will not run again
                 questions.skip_tool_pauses(call_id)
@@ -370,10 +379,16 @@ class GuardNode(RunnableCallable):
         if not history or _proposed_again(history, questions.task):
             turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
             pending.append(_entry(proposal, "proposed", {"args": raw_args, "call": fingerprint, **(
-                {"shape": shape} if shape else {}), **({"turn": turn} if turn else {})}))
+                {"shape": shape} if shape else {}), **({"turn": turn} if turn else {}), **(
+                {"written": written} if reviewed_from else {})}))
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
-        return self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
-                            edited=raw_args if edit is not None else None, written=written)
+        message = self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
+                               edited=raw_args if edit is not None else None, written=written)
+        info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
+        if reviewed_from and isinstance(info, dict):
+            # for an audit of the messages, which show the model's call: the call as it reached the guards
+            info["reviewed"] = {"args": reviewed, "written": written}
+        return message
 
     def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
                 execute: Execute, *, restart: int = 0, edited: dict[str, Any] | None = None,
@@ -922,6 +937,14 @@ def _edit_rounds(history: Sequence[JournalEntry]) -> list[dict[str, Any]]:
     the tool's schema refused ended the call unchecked (`refused_edit`)."""
     return [e.data["args"] for i, e in enumerate(history)
             if e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(history, i)]
+
+
+def _fits(value: Any, limit: int) -> bool:
+    """Whether a value is JSON of at most `limit` bytes (as a call's arguments must be)."""
+    try:
+        return len(json.dumps(value)) <= limit
+    except (TypeError, ValueError, RecursionError):
+        return False
 
 
 def refused_edit(history: Sequence[JournalEntry], i: int) -> bool:
