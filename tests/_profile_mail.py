@@ -1,5 +1,5 @@
-"""What the retrofit bypass tests share: a profile tool with a handled SSN, a mail tool, and a model that
-obeys an injection by mailing the SSN (as it holds it) to mallory."""
+"""What the retrofit tests share: a profile tool with a handled SSN, a mail tool, and a model that obeys an
+injection by mailing the SSN (as it holds it) to mallory; and a profile tool that shows the SSN in clear."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ from guards import privacy_sink, privacy_source
 USER = "me@home.example"
 MALLORY = "mallory@evil.example"
 SSN = "078-05-1120"
+CFG = {"configurable": {"thread_id": "t"}}
+
+
+@tool("get_profile")
+@privacy_source(private=["ssn"], handle=False, kind="profile")
+def get_profile_in_clear() -> dict:
+    """The user's profile (its SSN private, shown in clear: tracked by value)."""
+    return {"name": "Me", "ssn": SSN}
 
 
 def profile_and_mail(sent: list[Any]) -> tuple[Any, Any, Any]:

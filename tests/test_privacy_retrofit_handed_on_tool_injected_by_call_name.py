@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from _profile_mail import CFG, MALLORY, SSN, USER
+from _profile_mail import get_profile_in_clear as get_profile
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware
 from langchain_core.messages import HumanMessage
@@ -38,20 +40,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.prebuilt import InjectedState
 
 from graphs import GuardMiddleware
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from guards import PrivacyFlow, PrivacyPolicy, privacy_sink
 from vfa.testing import ScriptedModel
-
-USER = "me@home.example"
-MALLORY = "mallory@evil.example"
-SSN = "078-05-1120"
-CFG = {"configurable": {"thread_id": "t"}}
-
-
-@tool
-@privacy_source(private=["ssn"], handle=False, kind="profile")
-def get_profile() -> dict:
-    """The user's profile (its SSN private, shown in clear: tracked by value)."""
-    return {"name": "Me", "ssn": SSN}
 
 
 def test_a_handed_on_tool_does_not_get_the_conversation_past_its_own_sink() -> None:

@@ -28,6 +28,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _profile_mail import CFG, SSN, USER
+from _profile_mail import get_profile_in_clear as get_profile
 from _tool_loop import model_node, tool_loop
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import StructuredTool, tool
@@ -35,20 +37,10 @@ from langgraph.prebuilt import ToolNode, ToolRuntime
 from pydantic import BaseModel, Field
 
 import graphs
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from guards import PrivacyFlow, PrivacyPolicy, privacy_sink
 from vfa.testing import ScriptedModel
 
-USER = "me@home.example"
 BOB = "bob@friend.example"
-SSN = "078-05-1120"
-CFG = {"configurable": {"thread_id": "t"}}
-
-
-@tool
-@privacy_source(private=["ssn"], handle=False, kind="profile")
-def get_profile() -> dict:
-    """The user's profile (its SSN private, shown in clear: tracked by value)."""
-    return {"name": "Me", "ssn": SSN}
 
 
 class ShareArgs(BaseModel):

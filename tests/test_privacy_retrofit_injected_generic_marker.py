@@ -28,6 +28,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Generic, TypeVar
 
 import pytest
+from _profile_mail import CFG, MALLORY, SSN, USER
+from _profile_mail import get_profile_in_clear as get_profile
 from _tool_loop import model_node, tool_loop
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import InjectedToolArg, tool
@@ -37,14 +39,9 @@ from langgraph.store.memory import InMemoryStore
 
 import graphs
 from graphs._gate import injected_args
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from guards import PrivacyFlow, PrivacyPolicy, privacy_sink
 from vfa import PolicyError
 from vfa.testing import ScriptedModel
-
-USER = "me@home.example"
-MALLORY = "mallory@evil.example"
-SSN = "078-05-1120"
-CFG = {"configurable": {"thread_id": "t"}}
 
 T = TypeVar("T")
 
@@ -55,13 +52,6 @@ class StateOf(InjectedState, Generic[T]):
 
 class StoreOf(InjectedStore, Generic[T]):
     """`InjectedStore`, typed by the store it injects."""
-
-
-@tool
-@privacy_source(private=["ssn"], handle=False, kind="profile")
-def get_profile() -> dict:
-    """The user's profile (its SSN private, shown in clear: tracked by value)."""
-    return {"name": "Me", "ssn": SSN}
 
 
 def test_langgraph_and_vfa_disagree_on_a_generic_injected_state() -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pytest
+from _profile_mail import MALLORY, SSN, USER
+from _profile_mail import get_profile_in_clear as get_profile
 from _tool_loop import model_node, tool_loop
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import InjectedToolArg, tool
@@ -29,17 +31,6 @@ import graphs
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import PolicyError
 from vfa.testing import ScriptedModel
-
-USER = "me@home.example"
-MALLORY = "mallory@evil.example"
-SSN = "078-05-1120"
-
-
-@tool
-@privacy_source(private=["ssn"], handle=False, kind="profile")
-def get_profile() -> dict:
-    """The user's profile (its SSN private, shown in clear: tracked by value)."""
-    return {"name": "Me", "ssn": SSN}
 
 
 def test_guard_tool_does_not_pass_a_model_written_injected_arg_unchecked() -> None:
