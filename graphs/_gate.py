@@ -399,8 +399,8 @@ class ToolGate:
         try:
             # a tool that calls interrupt() raises GraphBubbleUp through here: the journal records
             # the commit as paused, so resuming verifies the call again and re-enters the tool
-            message = self.node.handle(call, state, thread_id,
-                                       reviewed_from=_reviewed_from(call, state, self.node.messages_key))
+            shown, by_person = _changed_from(call, state, self.node.messages_key)
+            message = self.node.handle(call, state, thread_id, changed_from=shown, by_person=by_person)
         finally:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
@@ -450,21 +450,25 @@ _REVIEWED = "hitl_edited_tool_calls"
 that runs), for its `wrap_tool_call` to run it: written from a person's answer, never by the model."""
 
 
-def _reviewed_from(call: Mapping[str, Any], state: Any, key: str) -> Any:
-    """The model's arguments for a call a reviewer edited before it reached the gate (the edit, kept in
-    the state under `_REVIEWED`, is the call the gate got), as its turn's message shows them; else None."""
+def _changed_from(call: Mapping[str, Any], state: Any, key: str) -> tuple[Any, bool]:
+    """The model's arguments for a call that reached the gate changed (a middleware's rewrite), as its
+    turn's message shows them, or None; and whether a person made the change: a reviewer's edit, which
+    `HumanInTheLoopMiddleware` keeps in the state under `_REVIEWED` and is the call the gate got."""
     get = state.get if isinstance(state, Mapping) else lambda name: getattr(state, name, None)
-    edits = get(_REVIEWED)
     call_id = call.get("id")
-    action = edits.get(call_id) if isinstance(edits, Mapping) and call_id else None
-    if not isinstance(action, Mapping) or action.get("name") != call.get("name") or action.get("args") != call.get("args"):
-        return None
     messages = get(key)
-    for m in reversed(messages) if isinstance(messages, list) else ():
-        for c in getattr(m, "tool_calls", None) or ():
-            if c.get("id") == call_id:
-                return c.get("args") if c.get("name") == call.get("name") else None
-    return None
+    shown = None
+    for m in reversed(messages) if isinstance(messages, list) and call_id else ():
+        found = next((c for c in getattr(m, "tool_calls", None) or () if c.get("id") == call_id), None)
+        if found is not None:
+            shown = found.get("args") if found.get("name") == call.get("name") else None
+            break
+    if not isinstance(shown, Mapping) or shown == call.get("args"):
+        return None, False
+    edits = get(_REVIEWED)
+    action = edits.get(call_id) if isinstance(edits, Mapping) else None
+    by_person = isinstance(action, Mapping) and action.get("name") == call.get("name") and action.get("args") == call.get("args")
+    return shown, by_person
 
 
 @dataclasses.dataclass
@@ -513,7 +517,9 @@ class GatedTool:
         self.state = state  # None: the state of the tool call the gate is handing on, if any
         self.spec = gate.register(tool)
         # injected values (state, store, runtime, call id) are the ToolNode's, not the model's
-        self.hidden_keys = frozenset(self.spec.meta[INJECTED])
+        # (a bare InjectedToolArg is none of them: a ToolNode strips it, so a value it holds is written
+        # past the ToolNode, the model's maybe; it is in the guards' schema, `_spec_of`)
+        self.hidden_keys = frozenset(k for k, kind in self.spec.meta[INJECTED].items() if kind != "arg")
         self.records = self.spec.meta.get(RESULT_SHAPE) != "text"
         self.__vfa_mediated__ = True
 
@@ -695,7 +701,16 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
     # ToolNode invokes it (injected arguments, config, the caller's event loop), not as `tool.invoke(args)`.
     spec = ToolSpec.of(tool)
     spec.meta[RESULT_SHAPE] = result_shape(tool)  # a ToolNode hands on text: what it is made of
-    spec.meta[INJECTED] = injected_args(tool)
+    spec.meta[INJECTED] = injected = injected_args(tool)
+    bare = [k for k, kind in injected.items() if kind == "arg"]
+    full = getattr(tool, "args_schema", None)
+    if bare and isinstance(full, type) and issubclass(full, BaseModel) and issubclass(spec.args_model, BaseModel):
+        # what a bare InjectedToolArg holds reaches the tool: the guards judge it as an argument
+        fields = {k: (full.model_fields[k].annotation, full.model_fields[k]) for k in bare}
+        spec = ToolSpec(name=spec.name, description=spec.description,
+                        args_model=create_model(f"{tool.name}_args", __base__=spec.args_model, **fields),
+                        fn=spec.fn, is_effect=spec.is_effect, idempotent=spec.idempotent, guards=spec.guards,
+                        meta=spec.meta, is_async=spec.is_async, source=spec.source, takes_written=spec.takes_written)
     spec.fn = _dispatch
     spec.is_effect = spec.is_effect or tool.name not in read_only
     return spec

@@ -280,9 +280,10 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                     placed.add(k)  # the same call again, answered by a guard node from its journal: never judged again
                     continue
                 names[c["id"]] = c["name"]
-                reviewed = _reviewed(messages[k]) if k is not None else None
-                if reviewed is not None:  # a person edited it before the guards saw it: checked as edited, as live
-                    out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": reviewed, "written": c["args"]})
+                reviewed, by_person = _reviewed(messages[k]) if k is not None else (None, False)
+                if reviewed is not None:  # changed before the guards saw it (a person's edit?): checked so, as live
+                    out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": reviewed,
+                                **({"written": c["args"]} if by_person else {})})
                 else:
                     out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})
                 if k is None:
@@ -308,13 +309,13 @@ def _echo(messages: Sequence[Any], at: int) -> bool:
     return not (isinstance(m.artifact, dict) and isinstance(m.artifact.get("vfa"), dict)) and echoes_its_call(messages, at)
 
 
-def _reviewed(m: ToolMessage) -> dict[str, Any] | None:
-    """The arguments of a call as a person edited it before its guards saw it (a reviewer's middleware),
-    as its guard node's message records them, or None."""
+def _reviewed(m: ToolMessage) -> tuple[dict[str, Any] | None, bool]:
+    """The arguments of a call as it reached its guards changed (a middleware's rewrite), as its guard
+    node's message records them, or None; and whether a person made the change (a reviewer's edit)."""
     info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
     reviewed = info.get("reviewed") if isinstance(info, dict) else None
     args = reviewed.get("args") if isinstance(reviewed, dict) else None
-    return args if isinstance(args, dict) else None
+    return (args, "written" in reviewed) if isinstance(args, dict) else (None, False)
 
 
 def _edited(m: ToolMessage) -> list[dict[str, Any]]:

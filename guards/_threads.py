@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -66,23 +67,27 @@ def _written_by_a_node(m: HumanMessage) -> bool:
     return bool(kwargs.get("lc_source")) if isinstance(kwargs, dict) else False
 
 
-_AGENT_WORDING = frozenset(_words(" ".join((
-    "Returning structured response:",
-    "User rejected the tool call for `name` with id. The tool was not executed. Do not retry this tool call "
-    "unless the user explicitly requests it.",
-    "Tool call limit exceeded. Do not call 'name' again. Do not make additional tool calls.",
-    "Execution stopped before this tool call could run because another tool call in the same batch exceeded "
-    "the limit."))))
-"""The words of the tool messages LangChain's agent writes with no tool run (a structured answer's echo,
-a person's rejection, a call limit), beside the words of the call each answers."""
+_STRUCTURED = "Returning structured response: "
+"""How LangChain's agent answers the model's structured answer (`ToolStrategy`), before the answer itself."""
+
+
+def _fixed_replies(name: str, call_id: str) -> tuple[str, ...]:
+    """The tool messages LangChain's agent writes for a call with no tool run, in its own words: a
+    person's rejection without a reason of their own, and a call limit's."""
+    return (f"User rejected the tool call for `{name}` with id {call_id}. The tool was not executed. Do not "
+            "retry this tool call unless the user explicitly requests it.",
+            f"Tool call limit exceeded. Do not call '{name}' again.",
+            "Tool call limit exceeded. Do not make additional tool calls.",
+            "Execution stopped before this tool call could run because another tool call in the same batch "
+            "exceeded the limit.")
 
 
 def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
-    """Whether the tool message at `at` holds no word but those of the call it answers, as the model
-    wrote it (name, id, arguments), and LangChain's own wording (`_AGENT_WORDING`): such a message (the
-    agent's echo of a structured answer, a rejection, a call limit) shows the model nothing it did not
-    write, so it carries no result even though no gate wrote it. Any other word (a value, a person's
-    reason) and it may carry anything: a result."""
+    """Whether the tool message at `at` is one LangChain's agent writes with no tool run, which shows the
+    model nothing it did not write: one of its fixed replies to that call (`_fixed_replies`), or its
+    echo of a structured answer (`_STRUCTURED`, then no word the call's arguments do not hold). Such a
+    message carries no result though no gate wrote it; any other text (a value, a person's reason,
+    a character no one sees) and it may carry anything: a result."""
     m = messages[at]
     call_id = m.tool_call_id
     for before in reversed(messages[:at]):
@@ -93,18 +98,22 @@ def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
     else:
         return False
     text = _message_text(m.content)
-    if len(text) > _ECHO_CHARS:
+    if len(text) > _ECHO_CHARS or any(ch not in "\n\t" and unicodedata.category(ch)[0] == "C" for ch in text):
+        return False
+    if text in _fixed_replies(str(call.get("name")), str(call.get("id"))):
+        return True
+    if not text.startswith(_STRUCTURED):
         return False
     try:
         args = json.dumps(call.get("args"), ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return False
-    own = set(_words(f"{call.get('name')} {call.get('id')} {args}"))
-    return all(w in own or w in _AGENT_WORDING for w in _words(text))
+    own = set(_words(f"{call.get('name')} {args}"))
+    return all(w in own for w in _words(text[len(_STRUCTURED):]))
 
 
 _ECHO_CHARS = 16_384
-"""Longer tool messages than this are taken for results without being read word by word."""
+"""Longer tool messages than this are taken for results without being read."""
 
 
 UNOBSERVED = "unobserved"

@@ -253,15 +253,18 @@ class GuardNode(RunnableCallable):
     # -- one proposal ----------------------------------------------------------------------------
 
     def handle(self, call: Mapping[str, Any], state: Any, thread_id: str,
-               execute: Execute | None = None, *, reviewed_from: Any = None) -> ToolMessage:
+               execute: Execute | None = None, *, changed_from: Any = None, by_person: bool = False) -> ToolMessage:
         """Verify one tool call and commit it if allowed; always returns the call's own tool message.
 
         Args:
             execute: `(spec, args) -> result`, how to run the tool once it is allowed (default: call
                 its function); the retrofit layer passes the user's own ToolNode execution here.
-            reviewed_from: the model's arguments as written when a person edited the call before it
-                reached this node (a reviewer's middleware): what the edit holds that they do not is
-                the user's word, as in an edit of this node's own question. Journaled with the call.
+            changed_from: the model's arguments as its turn's message shows them, when the call reached
+                this node changed (a middleware rewrote it): its message records the call as checked, for
+                an audit of the messages to check the same.
+            by_person: a person made that change (a reviewer's edit): what the edit holds that the
+                model's call does not is the user's word, as in an edit of this node's own question,
+                and the model's call is journaled beside it ("written").
         """
         call_id = str(call.get("id") or "")
         raw_name = call.get("name")
@@ -272,13 +275,13 @@ class GuardNode(RunnableCallable):
         }) as span:
             with self._turns.of(thread_id):  # checked against the world the thread's last commit left
                 message = _holding(self.flow, thread_id, lambda: self._handle(
-                    call_id, tool, call.get("args"), state, thread_id, execute or _run, reviewed_from))
+                    call_id, tool, call.get("args"), state, thread_id, execute or _run, changed_from, by_person))
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
             return message
 
     def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str,
-                execute: Execute, reviewed_from: Any = None) -> ToolMessage:
+                execute: Execute, changed_from: Any = None, by_person: bool = False) -> ToolMessage:
         if not call_id or len(call_id) > 256 or not _storable(call_id):
             why = ("has no id" if not call_id else f"has an id of {len(call_id)} characters (at most 256)"
                    if len(call_id) > 256 else f"has an id that is not valid Unicode text ({_repr(call_id, 80)})")
@@ -338,11 +341,11 @@ class GuardNode(RunnableCallable):
         except ArgumentError as exc:
             return refuse(raw_args, Deny(guard="schema", reason=str(exc)))
         edit, written = None, raw_args  # the model's call as written: what a person's edit is told apart from
-        if isinstance(reviewed_from, Mapping) and isinstance(raw_args, Mapping) and reviewed_from != raw_args \
-                and _fits(reviewed_from, self.max_arg_bytes):
-            written = dict(reviewed_from)  # edited by a person before it came here: told apart from the model's
-        else:
-            reviewed_from = None  # (one too large to journal is judged as the model's: fail closed)
+        if not (isinstance(changed_from, Mapping) and isinstance(raw_args, Mapping) and changed_from != raw_args):
+            changed_from = None
+        reviewed_from = None  # the model's call, when a person edited it before it came here
+        if changed_from is not None and by_person and _fits(changed_from, self.max_arg_bytes):
+            reviewed_from = written = dict(changed_from)  # (one too large to journal: judged as the model's)
         reviewed = raw_args
         if questions is not None:
             # a person's answers stand whatever the guards say when they check again: a reject ends the
@@ -385,9 +388,9 @@ class GuardNode(RunnableCallable):
         message = self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
                                edited=raw_args if edit is not None else None, written=written)
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
-        if reviewed_from and isinstance(info, dict):
+        if changed_from is not None and isinstance(info, dict):
             # for an audit of the messages, which show the model's call: the call as it reached the guards
-            info["reviewed"] = {"args": reviewed, "written": written}
+            info["reviewed"] = {"args": reviewed, **({"written": written} if reviewed_from else {})}
         return message
 
     def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
