@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage

@@ -36,7 +36,11 @@ from typing import Any
 
 import pytest
 from langchain.agents import create_agent
-from langchain.agents.middleware import AgentMiddleware, HumanInTheLoopMiddleware, ToolCallLimitMiddleware
+from langchain.agents.middleware import (
+    AgentMiddleware,
+    HumanInTheLoopMiddleware,
+    ToolCallLimitMiddleware,
+)
 from langchain.agents.structured_output import ToolStrategy
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
@@ -45,7 +49,14 @@ from langgraph.types import Command
 from pydantic import BaseModel
 
 from graphs import GuardMiddleware
-from guards import PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_journal
+from guards import (
+    PrivacyFlow,
+    PrivacyPolicy,
+    audit_trace,
+    privacy_sink,
+    privacy_source,
+    trace_from_journal,
+)
 from vfa.testing import ScriptedModel
 
 ME, ALICE = "me@home.example", "alice@work.example"

@@ -33,8 +33,15 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from graphs import GuardMiddleware
-from guards import (PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_journal,
-                    trace_from_messages)
+from guards import (
+    PrivacyFlow,
+    PrivacyPolicy,
+    audit_trace,
+    privacy_sink,
+    privacy_source,
+    trace_from_journal,
+    trace_from_messages,
+)
 from vfa.testing import ScriptedModel
 
 ME, BOB, LEAD = "me@home.example", "bob@partner.example", "lead@partner.example"
