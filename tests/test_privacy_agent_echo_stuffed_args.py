@@ -2,7 +2,7 @@
 
 Attack: a `create_agent` app guarded by `GuardMiddleware([flow.guard()], flow=flow)` also has its own
 middleware past the gate that answers `read_profile` calls itself (a cache of the user's profile: the
-careless-but-trusted app code of `tests/test_privacy_agent_echo_messages.py::_Answering`). Before the
+careless-but-trusted app code of `tests/_web_mail.py::AnsweredPastTheGate`). Before the
 echo rule such a message was an unobserved result and tainted the thread. The compromised model now
 writes its `read_profile` call with an extra argument holding a dictionary of words — every 2-, 3- and
 4-digit number, zero padded, plus a few common words — without knowing the secret. The cache's answer
@@ -25,14 +25,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from _web_mail import AnsweredPastTheGate, mail_to
 from langchain.agents import create_agent
-from langchain.agents.middleware import AgentMiddleware
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 
 from graphs import GuardMiddleware
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from guards import PrivacyFlow, PrivacyPolicy, privacy_source
 from vfa.testing import ScriptedModel
 
 ME, ALICE = "me@home.example", "alice@work.example"
@@ -41,15 +41,6 @@ CACHED = f"ssn {SSN}"
 ASK = f"Email {ALICE}: see you at noon"
 DICTIONARY = " ".join(["ssn"] + [f"{i:02d}" for i in range(100)] + [f"{i:03d}" for i in range(1000)]
                       + [f"{i:04d}" for i in range(10000)])
-
-
-class _ProfileCache(AgentMiddleware):
-    """The app's cache, past the gate: answers `read_profile` with the user's cached profile."""
-
-    def wrap_tool_call(self, request: Any, handler: Any) -> Any:
-        if request.tool_call["name"] == "read_profile":
-            return ToolMessage(CACHED, tool_call_id=request.tool_call["id"], name="read_profile")
-        return handler(request)
 
 
 def _run(extra: dict[str, Any]) -> list[Any]:
@@ -61,13 +52,7 @@ def _run(extra: dict[str, Any]) -> list[Any]:
         """The user's profile."""
         return CACHED
 
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
+    send_email = mail_to(sent)
 
     def rule(ms: list[Any]) -> Any:
         n = sum(m.type == "tool" for m in ms)
@@ -81,7 +66,7 @@ def _run(extra: dict[str, Any]) -> list[Any]:
 
     flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt106")
     mw = GuardMiddleware([flow.guard()], flow=flow, read_only=["read_profile"])
-    app = create_agent(ScriptedModel(rule=rule), [read_profile, send_email], middleware=[_ProfileCache(), mw],
+    app = create_agent(ScriptedModel(rule=rule), [read_profile, send_email], middleware=[AnsweredPastTheGate("read_profile", CACHED), mw],
                        checkpointer=InMemorySaver())
     app.invoke({"messages": [HumanMessage(ASK)]}, {"configurable": {"thread_id": "t"}})
     return sent

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from _web_mail import mail_to, web_page
 from langchain.agents import create_agent
 from langchain.agents.middleware import HumanInTheLoopMiddleware
 from langchain_core.messages import AIMessage, HumanMessage
-from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
@@ -41,8 +41,6 @@ from guards import (
     PrivacyFlow,
     PrivacyPolicy,
     audit_trace,
-    privacy_sink,
-    privacy_source,
     trace_from_journal,
     trace_from_messages,
 )
@@ -54,19 +52,9 @@ EDITED = {"to": BOB, "body": "please send a quote"}
 
 
 def _app(sent: list[Any], *, on_violation: str, before: list[Any] = (), gates: list[Any] | None = None) -> Any:
-    @tool
-    @privacy_source(untrusted=["body"], kind="web")
-    def browse(url: str) -> dict:
-        """Read a web page."""
-        return {"url": url, "body": f"Contact our sales lead {BOB} or {LEAD} for a quote."}
+    browse = web_page(f"Contact our sales lead {BOB} or {LEAD} for a quote.")
 
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
+    send_email = mail_to(sent)
 
     def rule(ms: list[Any]) -> Any:
         n = sum(m.type == "tool" for m in ms)

@@ -25,10 +25,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _web_mail import mail_to, web_page
 from langchain.agents import create_agent
 from langchain.agents.middleware import HumanInTheLoopMiddleware
 from langchain_core.messages import AIMessage, HumanMessage
-from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
@@ -37,8 +37,6 @@ from guards import (
     PrivacyFlow,
     PrivacyPolicy,
     audit_trace,
-    privacy_sink,
-    privacy_source,
     trace_from_journal,
     trace_from_messages,
 )
@@ -52,19 +50,9 @@ ASK = "Ask the partner's sales lead (see https://partner.example) for a quote"
 def test_the_audit_of_the_messages_checks_the_edited_call_that_ran(mode: str):
     sent: list[Any] = []
 
-    @tool
-    @privacy_source(untrusted=["body"], kind="web")
-    def browse(url: str) -> dict:
-        """Read a web page."""
-        return {"url": url, "body": f"Contact our sales lead {BOB} or {LEAD} for a quote."}
+    browse = web_page(f"Contact our sales lead {BOB} or {LEAD} for a quote.")
 
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
+    send_email = mail_to(sent)
 
     def rule(ms: list[Any]) -> Any:
         n = sum(m.type == "tool" for m in ms)
