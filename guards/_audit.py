@@ -279,24 +279,25 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                 if key in answered and k is not None and _outcome(messages[k])[0] is not None:
                     placed.add(k)  # the same call again, answered by a guard node from its journal: never judged again
                     continue
-                names[c["id"]] = c["name"]
-                reviewed, by_person = _reviewed(messages[k]) if k is not None else (None, False)
+                tool, reviewed, by_person = _reviewed(messages[k]) if k is not None else (None, None, False)
+                tool = tool or c["name"]
+                names[c["id"]] = tool
                 if reviewed is not None:  # changed before the guards saw it (a person's edit?): checked so, as live
-                    out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": reviewed,
+                    out.append({"type": "call", "id": c["id"], "tool": tool, "args": reviewed,
                                 **({"written": c["args"]} if by_person else {})})
                 else:
-                    out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": c["args"]})
+                    out.append({"type": "call", "id": c["id"], "tool": tool, "args": c["args"]})
                 if k is None:
                     if more:  # no result, yet the conversation went on (a question left unanswered): whether it
                         # ran and what it showed is not known here (the journal knows), so later calls may carry anything
-                        out.append({"type": "unobserved", "id": c["id"], "tool": c["name"]})
+                        out.append({"type": "unobserved", "id": c["id"], "tool": tool})
                     continue
                 placed.add(k)
                 answered.add(key)
                 for edited in _edited(messages[k]):  # checked again as a person edited it, each round, as live
-                    out.append({"type": "call", "id": c["id"], "tool": c["name"], "args": edited})
+                    out.append({"type": "call", "id": c["id"], "tool": tool, "args": edited})
                 if not _echo(messages, k):  # as live: the agent's echo of the call shows no result
-                    out += _result_of(messages[k], c["name"])
+                    out += _result_of(messages[k], tool)
         elif isinstance(m, ToolMessage) and i not in placed:
             out += _result_of(m, names.get(m.tool_call_id) or m.name or "")
     return out
@@ -309,13 +310,16 @@ def _echo(messages: Sequence[Any], at: int) -> bool:
     return not (isinstance(m.artifact, dict) and isinstance(m.artifact.get("vfa"), dict)) and echoes_its_call(messages, at)
 
 
-def _reviewed(m: ToolMessage) -> tuple[dict[str, Any] | None, bool]:
-    """The arguments of a call as it reached its guards changed (a middleware's rewrite), as its guard
-    node's message records them, or None; and whether a person made the change (a reviewer's edit)."""
+def _reviewed(m: ToolMessage) -> tuple[str | None, dict[str, Any] | None, bool]:
+    """The tool and arguments of a call as it reached its guards changed (a middleware's rewrite), as its
+    guard node's message records them, or Nones; and whether a person made the change (a reviewer's edit)."""
     info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
     reviewed = info.get("reviewed") if isinstance(info, dict) else None
     args = reviewed.get("args") if isinstance(reviewed, dict) else None
-    return (args, "written" in reviewed) if isinstance(args, dict) else (None, False)
+    if not isinstance(args, dict):
+        return None, None, False
+    tool = reviewed.get("tool")
+    return (tool if isinstance(tool, str) else None), args, "written" in reviewed
 
 
 def _edited(m: ToolMessage) -> list[dict[str, Any]]:

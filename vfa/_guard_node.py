@@ -260,8 +260,8 @@ class GuardNode(RunnableCallable):
             execute: `(spec, args) -> result`, how to run the tool once it is allowed (default: call
                 its function); the retrofit layer passes the user's own ToolNode execution here.
             changed_from: the model's arguments as its turn's message shows them, when the call reached
-                this node changed (a middleware rewrote it): its message records the call as checked, for
-                an audit of the messages to check the same.
+                this node changed (a middleware rewrote its arguments, or the tool it names): its message
+                records the call as checked, for an audit of the messages to check the same.
             by_person: a person made that change (a reviewer's edit): what the edit holds that the
                 model's call does not is the user's word, as in an edit of this node's own question,
                 and the model's call is journaled beside it ("written").
@@ -341,7 +341,7 @@ class GuardNode(RunnableCallable):
         except ArgumentError as exc:
             return refuse(raw_args, Deny(guard="schema", reason=str(exc)))
         edit, written = None, raw_args  # the model's call as written: what a person's edit is told apart from
-        if not (isinstance(changed_from, Mapping) and isinstance(raw_args, Mapping) and changed_from != raw_args):
+        if not (isinstance(changed_from, Mapping) and isinstance(raw_args, Mapping)):
             changed_from = None
         reviewed_from = None  # the model's call, when a person edited it before it came here
         if changed_from is not None and by_person and _fits(changed_from, self.max_arg_bytes):
@@ -390,7 +390,7 @@ class GuardNode(RunnableCallable):
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
         if changed_from is not None and isinstance(info, dict):
             # for an audit of the messages, which show the model's call: the call as it reached the guards
-            info["reviewed"] = {"args": reviewed, **({"written": written} if reviewed_from else {})}
+            info["reviewed"] = {"tool": tool, "args": reviewed, **({"written": written} if reviewed_from else {})}
         return message
 
     def _decide(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
