@@ -11,7 +11,6 @@ import threading
 import time
 from typing import Any
 
-import pytest
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
@@ -89,7 +88,7 @@ def test_a_commit_authorises_one_call_even_from_two_threads_of_its_context() -> 
     import contextvars
 
     world = {"n": 0}
-    started, go = threading.Event(), threading.Event()
+    started = threading.Event()
     errors: list[BaseException] = []
 
     @effect

@@ -18,7 +18,6 @@ Fixed: `ToolSpec.validate` reads a lazily validated iterable argument into a lis
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from langchain_core.messages import HumanMessage, ToolMessage
 
