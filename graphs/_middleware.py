@@ -24,15 +24,15 @@ use `HumanInTheLoopMiddleware`'s shape (`{"decisions": [{"type": "approve"}]}`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from langchain.agents.middleware import AgentMiddleware
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.types import Command
 
-from vfa import EffectJournal
-from vfa import Flow
+from vfa import EffectJournal, Flow
 
 from ._gate import ToolGate
 
@@ -91,3 +91,33 @@ class GuardMiddleware(AgentMiddleware):
     ) -> ToolMessage | Command:
         """Async twin of `wrap_tool_call`."""
         return await self.gate.awrap_tool_call(request, handler)
+
+    def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
+        """Mark the agent's replies to the model's structured answer as no tool result (see `_marked`)."""
+        return _marked(handler(request), request)
+
+    async def awrap_model_call(self, request: Any, handler: Callable[[Any], Awaitable[Any]]) -> Any:
+        """Async twin of `wrap_model_call`."""
+        return _marked(await handler(request), request)
+
+
+_STRUCTURED = "structured"
+"""The outcome in the artifact of a reply to the model's structured answer: no tool ran."""
+
+
+def _marked(response: Any, request: Any) -> Any:
+    """The model call's response with each tool message that answers a call of the same response to no
+    tool of the agent marked as no result (`{"vfa": {"outcome": "structured"}}`): such messages are the
+    agent's replies to the model's structured answer (`ToolStrategy`: the answer echoed, or why it did
+    not parse), written where the model ran, never by a tool. Without the mark the privacy flow would
+    take them for results it never labelled, and label every later argument private and untrusted."""
+    result = getattr(response, "result", None)
+    if not (dataclasses.is_dataclass(response) and isinstance(result, list)
+            and any(isinstance(m, ToolMessage) for m in result)):
+        return response
+    tools = {getattr(t, "name", None) for t in getattr(request, "tools", None) or ()}
+    calls = {c.get("id"): c.get("name") for m in result if isinstance(m, AIMessage) for c in m.tool_calls}
+    marked = [m.model_copy(update={"artifact": {"vfa": {"outcome": _STRUCTURED}}})
+              if isinstance(m, ToolMessage) and m.artifact is None and m.tool_call_id in calls
+              and calls[m.tool_call_id] not in tools else m for m in result]
+    return dataclasses.replace(response, result=marked)

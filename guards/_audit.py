@@ -272,6 +272,9 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                 if k is not None and _outcome(messages[k])[1]:
                     placed.add(k)  # refused by the node before any guard: never checked live, never ran
                     continue
+                if k is not None and _outcome(messages[k])[0] == "structured":
+                    placed.add(k)  # the model's structured answer: no tool, nothing checked live
+                    continue
                 try:
                     key = (str(c["id"]), str(c["name"]), json.dumps(c["args"], sort_keys=True, default=repr))
                 except RecursionError:

@@ -141,8 +141,9 @@ def _users_before_calls(messages: list[Any]) -> dict[str, tuple[str, frozenset[s
     return out
 
 
-_NO_RESULT = frozenset({"denied", "rejected", "paused"})
-"""Outcomes (in a guard node's tool message artifact) whose message shows no tool result."""
+_NO_RESULT = frozenset({"denied", "rejected", "paused", "structured"})
+"""Outcomes (in a guard node's tool message artifact) whose message shows no tool result; "structured"
+marks `GuardMiddleware`'s reading of the agent's reply to the model's structured answer."""
 
 
 class _Threads:
