@@ -82,6 +82,9 @@ class _Work:
         self.update = False
         """What it returned is an effect node's state update: kept whole, as a Command is, so a node
         answered again from the journal (a crash before its update was saved) writes it again."""
+        self.written: Any = None
+        """The call's arguments as the model wrote them (handles, not values): what a Command may write
+        back into the state beside its tool message (`_said`)."""
 
     def __call__(self, args: dict[str, Any]) -> Any:
         try:
@@ -98,10 +101,10 @@ class _Work:
             kept = _whole(out)
             if kept is not None:
                 return kept
-        return _record(out, self.structured, self.records)
+        return _record(out, self.structured, self.records, self.written)
 
 
-def _record(out: Any, structured: bool = False, records: bool = True) -> Any:
+def _record(out: Any, structured: bool = False, records: bool = True, written: Any = None) -> Any:
     """The value the journal keeps for a tool's output (its text, not the message object); with
     `structured` and `records`, a text that is a JSON object or array is kept as the value it encodes,
     so a flow sees the record's fields (a ToolNode has already turned the tool's dict into text). A
@@ -119,7 +122,7 @@ def _record(out: Any, structured: bool = False, records: bool = True) -> Any:
             except ValueError:
                 pass
         return content
-    if structured and isinstance(out, Command) and (said := _said(out)) is not None:
+    if structured and isinstance(out, Command) and (said := _said(out, written)) is not None:
         return _record(said, structured, records)  # all the model will read of the Command: its tool message
     if structured and isinstance(out, (Command, list, tuple)):
         # anything else a tool writes into the state (other messages, in any form, under any key) is
@@ -170,13 +173,19 @@ def _replayed_command(journal: Any, thread_id: str, call_id: str, *, update: boo
     return kept if isinstance(kept, Command) or update else None
 
 
-def _said(command: Command) -> ToolMessage | None:
+def _said(command: Command, written: Any = None) -> ToolMessage | None:
     """The tool message a Command writes, if that is all it does: one tool message under "messages",
-    nothing else in the state, no `goto` (a `Send` could carry anything to another node), no `graph`
-    and no `resume`. Only such a Command can be shown to the model as the flow labelled it."""
+    nothing else in the state but values the model wrote (`written`: each another key's value is one
+    of the call's arguments as the model wrote them, as `write_todos` keeps its list), no `goto` (a
+    `Send` could carry anything to another node), no `graph` and no `resume`. Only such a Command can
+    be shown to the model as the flow labelled it: what else it writes tells the model nothing new,
+    wherever an app shows it (a value a handle stood for is no argument as written: refused)."""
     update = command.update
-    if not isinstance(update, dict) or set(update) != {"messages"} or command.graph is not None \
+    if not isinstance(update, dict) or "messages" not in update or command.graph is not None \
             or command.goto or command.resume is not None:
+        return None
+    args = list(written.values()) if isinstance(written, Mapping) else []
+    if not all(any(type(v) is type(a) and v == a for a in args) for k, v in update.items() if k != "messages"):
         return None
     messages = update["messages"]
     if not (isinstance(messages, list) and len(messages) == 1 and isinstance(messages[0], ToolMessage)):
@@ -193,13 +202,13 @@ def _content_of(value: Any) -> Any:
     return repr(value)
 
 
-def _shown(out: Any, text: str, artifact: Any) -> Any:
+def _shown(out: Any, text: str, artifact: Any, written: Any = None) -> Any:
     """`out` (a tool message, or a Command writing only one) showing the model `text`, the flow's view of it,
     with `artifact` (the gate's record of the call) for its own: the flow never labelled what a tool put
     in its artifact (a `content_and_artifact` tool's raw record), and the graph's messages are read by
     the model, middleware and summaries alike, so it is not kept."""
     if isinstance(out, Command):
-        said = _said(out)
+        said = _said(out, written)
         return dataclasses.replace(out, update={**out.update, "messages": [_shown(said, text, artifact)]}) if said else out
     if isinstance(out.content, str):
         return out.model_copy(update={"content": text, "artifact": artifact}) \
@@ -389,6 +398,7 @@ class ToolGate:
     def settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
         work.structured = self.node.flow is not None
+        work.written = call.get("args")
         call_id = str(call.get("id") or "")
         if call_id and self._twice_in_turn(state, call_id):
             # a turn's calls may run at once (`create_agent` sends each to the tool node as its own task),
@@ -419,8 +429,9 @@ class ToolGate:
             if self.node.flow is not None:
                 if work.plain and not isinstance(out, (ToolMessage, Command)):
                     return _view(out, message.content)
-                if isinstance(out, ToolMessage) or (isinstance(out, Command) and _said(out) is not None):
-                    return _shown(out, message.content, message.artifact)  # the flow's view: handles, not values
+                if isinstance(out, ToolMessage) or (isinstance(out, Command) and _said(out, work.written) is not None):
+                    # the flow's view: handles, not values
+                    return _shown(out, message.content, message.artifact, work.written)
                 if isinstance(out, (Command, list, tuple)):
                     # it would write more than its tool message (messages the flow cannot show as it
                     # labelled them, user-looking ones among them): the model gets the flow's text instead
