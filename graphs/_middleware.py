@@ -29,6 +29,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from langchain.agents.middleware import AgentMiddleware
+from langchain.agents.structured_output import AutoStrategy, ToolStrategy
 from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.types import Command
 
@@ -106,18 +107,35 @@ _STRUCTURED = "structured"
 
 
 def _marked(response: Any, request: Any) -> Any:
-    """The model call's response with each tool message that answers a call of the same response to no
-    tool of the agent marked as no result (`{"vfa": {"outcome": "structured"}}`): such messages are the
-    agent's replies to the model's structured answer (`ToolStrategy`: the answer echoed, or why it did
+    """The model call's response with each tool message that answers a call of the same response to one
+    of the structured-answer tools of its `response_format` (`ToolStrategy`, or `AutoStrategy` as the
+    agent runs it with tools) marked as no result (`{"vfa": {"outcome": "structured"}}`): those are the
+    agent's replies to the model's structured answer (the answer echoed, the app's text, or why it did
     not parse), written where the model ran, never by a tool. Without the mark the privacy flow would
-    take them for results it never labelled, and label every later argument private and untrusted."""
+    take them for results it never labelled, and label every later argument private and untrusted. A
+    name that is also one of the agent's tools is never taken for a structured answer."""
     result = getattr(response, "result", None)
     if not (dataclasses.is_dataclass(response) and isinstance(result, list)
             and any(isinstance(m, ToolMessage) for m in result)):
         return response
-    tools = {getattr(t, "name", None) for t in getattr(request, "tools", None) or ()}
+    answers = _structured_names(getattr(request, "response_format", None))
+    if not answers:
+        return response
+    runtime = getattr(request, "runtime", None)
+    tools = {getattr(t, "name", None) for source in (getattr(request, "tools", None), getattr(runtime, "tools", None))
+             for t in source or ()}
     calls = {c.get("id"): c.get("name") for m in result if isinstance(m, AIMessage) for c in m.tool_calls}
     marked = [m.model_copy(update={"artifact": {"vfa": {"outcome": _STRUCTURED}}})
               if isinstance(m, ToolMessage) and m.artifact is None and m.tool_call_id in calls
-              and calls[m.tool_call_id] not in tools else m for m in result]
+              and calls[m.tool_call_id] in answers - tools else m for m in result]
     return dataclasses.replace(response, result=marked)
+
+
+def _structured_names(response_format: Any) -> frozenset[str]:
+    """The tool names a `response_format` has the model give its structured answer with (none for a
+    provider's native structured output, which writes no tool message)."""
+    if isinstance(response_format, AutoStrategy):
+        response_format = ToolStrategy(response_format.schema)
+    if not isinstance(response_format, ToolStrategy):
+        return frozenset()
+    return frozenset(spec.name for spec in response_format.schema_specs)
