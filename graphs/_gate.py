@@ -42,7 +42,6 @@ from vfa import (
     UnmediatedEffectError,
 )
 from vfa._effects import off_loop, on_loop
-from vfa._escalation import answers_given
 from vfa._guard_node import thread_key
 from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite
 
@@ -465,9 +464,11 @@ that runs), for its `wrap_tool_call` to run it: written from a person's answer, 
 def _changed_from(call: Mapping[str, Any], state: Any, key: str) -> tuple[Any, bool]:
     """The model's arguments for a call that reached the gate changed (a middleware's rewrite, of its
     arguments or of the tool it names), as its turn's message shows them, or None; and whether a person
-    made the change: a reviewer's edit (`HumanInTheLoopMiddleware` keeps those of its batched mode in the
-    state under `_REVIEWED`, and its per-call mode takes one as the answer to its question in this
-    task), which is the call the gate got."""
+    made the change: a reviewer's edit of the call as its turn's message shows it, which
+    `HumanInTheLoopMiddleware`'s batched mode keeps in the state under `_REVIEWED`, and is the call the
+    gate got. Its per-call mode asks about the call as it reached the middleware, which a middleware
+    before it may have rewritten, and the question is not in the task's reach: what the reviewer kept
+    of it cannot be told from what they typed, so such an edit is judged as the model's."""
     get = state.get if isinstance(state, Mapping) else lambda name: getattr(state, name, None)
     call_id = call.get("id")
     messages = get(key)
@@ -480,10 +481,8 @@ def _changed_from(call: Mapping[str, Any], state: Any, key: str) -> tuple[Any, b
     if not isinstance(shown, Mapping) or (found.get("name") == call.get("name") and shown == call.get("args")):
         return None, False
     edits = get(_REVIEWED)
-    actions = [edits.get(call_id)] if isinstance(edits, Mapping) else []
-    actions += [a.get("edited_action") for a in answers_given() if isinstance(a, Mapping) and a.get("type") == "edit"]
-    by_person = any(isinstance(a, Mapping) and a.get("name") == call.get("name") and a.get("args") == call.get("args")
-                    for a in actions)
+    action = edits.get(call_id) if isinstance(edits, Mapping) else None
+    by_person = isinstance(action, Mapping) and action.get("name") == call.get("name") and action.get("args") == call.get("args")
     return shown, by_person
 
 

@@ -5,22 +5,23 @@ Scenario (honest run): as in red team 105 (`test_privacy_hitl_middleware_edit_pe
 privacy flow. The model read a partner's web page (untrusted) naming two contacts and proposes one of
 them; the person reviewing types the other contact's address into an edit.
 
-1. `interrupt_mode="per_call"`: the reviewer's answer is the resume value of the middleware's own
-   `interrupt()` inside the tool call, never written to the state (`hitl_edited_tool_calls` is for the
-   batched mode), so the gate took the edit for a middleware's rewrite and the typed recipient for the
-   model's: "authority needs the user".
-2. An edit that redirects the call to another tool (the model drafts, the person sends: the batched
+1. An edit that redirects the call to another tool (the model drafts, the person sends: the batched
    mode allows any tool the agent has): the gate judged the call as the model's proposal of the other
    tool, its typed recipient the model's; and the audit of the messages judged the drafted call, not the
    mail that ran.
+2. `interrupt_mode="per_call"`: the reviewer's answer is the resume value of the middleware's own
+   `interrupt()` inside the tool call, never written to the state.
 
-Expected: as red team 105 fixed for the batched edit of the same tool: the person's typed recipient is
-the user's word; the mail is sent; the audits of the journal and of the messages find no violation.
+Expected: (1) as red team 105 fixed for the batched edit of the same tool: the person's typed recipient
+is the user's word; the mail is sent; the audits of the journal and of the messages find no violation.
+(2) stays judged as the model's, fail closed (red team 107,
+`test_privacy_hitl_per_call_edit_shown_call.py`): the per-call question shows the call as it reached the
+middleware, which a middleware before it may have rewritten, and the gate cannot see that question, so
+what the reviewer kept cannot be told from what they typed. The denial says why; batched review, or vfa's
+own question (`on_violation="ask"`), takes the typed recipient.
 
-Fixed: the gate reads a person's edit from the answers its tool call's task was given (the resume values
-LangGraph holds for it; only the caller of the graph gives those) as well as from the batched state key,
-and hands the guards the model's call beside an edit naming another tool too; the node records the tool
-the person named for the audit of the messages.
+Fixed (1): the gate hands the guards the model's call beside an edit naming another tool too; the node
+records the tool that ran ("reviewed") for the audit of the messages.
 
 Where: `graphs/_gate.py` `_changed_from`; `vfa/_guard_node.py` ("reviewed"); `guards/_audit.py`
 `trace_from_messages` / `_reviewed`.
@@ -82,20 +83,22 @@ def _audited_clean(made: list[Any], messages: list[Any]) -> None:
         assert audit_trace(trace, tools, policy, thread_id="t") == []  # as live: the person typed the recipient
 
 
-def test_a_recipient_typed_into_a_per_call_hitl_edit_is_the_users_word():
+def test_a_per_call_hitl_edit_is_judged_as_the_models_fail_closed():
     sent: list[Any] = []
     app, made = _app(sent, [], first="send_email", mode="per_call")
     out = app.invoke({"messages": [HumanMessage(ASK)]}, CFG)
-    assert out["__interrupt__"][0].value["args"]["to"] == LEAD  # the reviewer is asked about the model's call
+    assert out["__interrupt__"][0].value["args"]["to"] == LEAD  # the reviewer is asked about the call
     out = app.invoke(Command(resume={"type": "edit", "edited_action": {
         "name": "send_email", "args": {"to": BOB, "body": "please send a quote"}}}), CFG)
-    shown = str(out["messages"][-2].content)
-    assert "authority needs the user" not in shown, shown
-    assert sent == [(BOB, "please send a quote")]
-    _audited_clean(made, out["messages"])
+    assert sent == []
+    assert "authority needs the user" in str(out["messages"][-2].content)
+    mw, *tools = made
+    for trace in (trace_from_journal(mw.journal, "t", messages=out["messages"]), trace_from_messages(out["messages"])):
+        found = audit_trace(trace, tools, PrivacyPolicy.of(ME), thread_id="t")
+        assert [(v.call_id, v.rule, v.arg) for v in found] == [("m1", "integrity", "to")]  # as live
 
 
-def test_a_per_call_hitl_edit_is_the_persons_on_the_async_path_too():
+def test_a_per_call_hitl_edit_on_the_async_path_is_judged_alike():
     sent: list[Any] = []
     app, _ = _app(sent, [], first="send_email", mode="per_call")
 
@@ -105,7 +108,7 @@ def test_a_per_call_hitl_edit_is_the_persons_on_the_async_path_too():
             "name": "send_email", "args": {"to": BOB, "body": "please send a quote"}}}), CFG)
 
     asyncio.run(run())
-    assert sent == [(BOB, "please send a quote")]
+    assert sent == []
 
 
 def test_a_hitl_edit_redirecting_a_draft_to_the_mail_is_checked_as_the_persons_mail():

@@ -35,7 +35,7 @@ try:  # LangGraph 1.2+: each question of a task has an id of its own, the slot i
 except ImportError:  # older: every question of a task has the task's id, so an answer cannot name its question
     _interrupt_id = None
 
-__all__ = ["LATE_ANSWER", "Questions", "answers_given", "current_task", "decision_of"]
+__all__ = ["LATE_ANSWER", "Questions", "current_task", "decision_of"]
 
 _ANSWER_KIND = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 _TASK_KEY = "__pregel_task_id"  # LangGraph's config key for the running task (stable across resumes)
@@ -253,14 +253,6 @@ def _scratchpad() -> Any:
         return (get_config().get("configurable") or {}).get(CONFIG_KEY_SCRATCHPAD)
     except RuntimeError:
         return None
-
-
-def answers_given() -> list[Any]:
-    """The answers the caller of the graph gave the questions this task asked so far (LangGraph's resume
-    values for its `interrupt()` calls, in order): what a person said, which no model or tool can write."""
-    pad = _scratchpad()
-    made = _made(pad) if pad is not None else None
-    return list((getattr(pad, "resume", None) or ())[:made]) if made else []
 
 
 def _made(pad: Any) -> int | None:
