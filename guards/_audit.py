@@ -27,7 +27,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import (
@@ -238,14 +238,19 @@ def _json_value(at: int, value: Any) -> Any:
     return value
 
 
-def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
+def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] = ()) -> list[dict[str, Any]]:
     """A trace from a LangChain conversation (what an agent without vfa leaves behind): messages, or
     anything `convert_to_messages` reads (role dicts, tuples). A human message a node wrote from the
-    conversation (LangChain marks its summaries `lc_source`) is no user message, as live."""
+    conversation (LangChain marks its summaries `lc_source`) is no user message, as live.
+
+    `structured`: the names of the agent's structured-answer tools (its `ToolStrategy` schemas'), whose
+    calls are the model's answer to the user and ran no tool: left out with their replies, as a
+    `GuardMiddleware` marks them live (`{"outcome": "structured"}`, left out without being named)."""
     try:
         messages = convert_to_messages(list(messages))
     except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
         raise TraceError(f"messages that are no LangChain messages: {exc}") from None
+    structured = frozenset((structured,) if isinstance(structured, str) else structured)
     out: list[dict[str, Any]] = []
     names: dict[str, str] = {}
     placed: set[int] = set()  # tool messages already placed after their call
@@ -272,8 +277,9 @@ def trace_from_messages(messages: Iterable[Any]) -> list[dict[str, Any]]:
                 if k is not None and _outcome(messages[k])[1]:
                     placed.add(k)  # refused by the node before any guard: never checked live, never ran
                     continue
-                if k is not None and _outcome(messages[k])[0] == "structured":
-                    placed.add(k)  # the model's structured answer: no tool, nothing checked live
+                if c["name"] in structured or (k is not None and _outcome(messages[k])[0] == "structured"):
+                    if k is not None:
+                        placed.add(k)  # the model's structured answer: no tool, nothing checked live
                     continue
                 try:
                     key = (str(c["id"]), str(c["name"]), json.dumps(c["args"], sort_keys=True, default=repr))
