@@ -184,12 +184,21 @@ def _said(command: Command, written: Any = None) -> ToolMessage | None:
             or command.goto or command.resume is not None:
         return None
     args = list(written.values()) if isinstance(written, Mapping) else []
-    if not all(any(type(v) is type(a) and v == a for a in args) for k, v in update.items() if k != "messages"):
+    if not all(any(_same(v, a) for a in args) for k, v in update.items() if k != "messages"):
         return None
     messages = update["messages"]
     if not (isinstance(messages, list) and len(messages) == 1 and isinstance(messages[0], ToolMessage)):
         return None
     return messages[0]
+
+
+def _same(value: Any, arg: Any) -> bool:
+    """Whether a value a Command writes is an argument the model wrote (of its type, equal to it); a
+    comparison that raises (numpy's arrays in a list) is no (fail closed: the update is dropped)."""
+    try:
+        return type(value) is type(arg) and bool(value == arg)
+    except Exception:  # noqa: BLE001 - any value's own __eq__ may raise
+        return False
 
 
 def _content_of(value: Any) -> Any:

@@ -124,10 +124,14 @@ def _marked(response: Any, request: Any) -> Any:
     runtime = getattr(request, "runtime", None)
     tools = {getattr(t, "name", None) for source in (getattr(request, "tools", None), getattr(runtime, "tools", None))
              for t in source or ()}
-    calls = {c.get("id"): c.get("name") for m in result if isinstance(m, AIMessage) for c in m.tool_calls}
+    calls: dict[Any, set[Any]] = {}  # call id -> the names of the response's calls with that id
+    for m in result:
+        for c in m.tool_calls if isinstance(m, AIMessage) else ():
+            calls.setdefault(c.get("id"), set()).add(c.get("name"))
+    # an id that names a tool's call too may answer either (a reply of an app's cache): a result
+    answered = {i for i, names in calls.items() if names <= answers - tools}
     marked = [m.model_copy(update={"artifact": {"vfa": {"outcome": _STRUCTURED}}})
-              if isinstance(m, ToolMessage) and m.artifact is None and m.tool_call_id in calls
-              and calls[m.tool_call_id] in answers - tools else m for m in result]
+              if isinstance(m, ToolMessage) and m.artifact is None and m.tool_call_id in answered else m for m in result]
     return dataclasses.replace(response, result=marked)
 
 
