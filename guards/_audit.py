@@ -271,6 +271,10 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
                     break
                 if isinstance(later, ToolMessage):
                     answers.setdefault(str(later.tool_call_id), []).append(k)
+            for c in m.invalid_tool_calls:  # arguments that did not parse: never run, LangChain's reply no result
+                for k in answers.get(str(c.get("id")), ())[:1]:
+                    if _echo(messages, k):
+                        placed.add(k)
             for c in m.tool_calls:
                 ks = answers.get(str(c["id"]))
                 k = ks.pop(0) if ks else None  # one id twice in a turn: each call its own message, in order

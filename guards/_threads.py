@@ -71,9 +71,13 @@ _STRUCTURED = "Returning structured response: "
 """How LangChain's agent answers the model's structured answer (`ToolStrategy`), before the answer itself."""
 
 
-def _fixed_replies(name: str, call_id: str) -> tuple[str, ...]:
+def _fixed_replies(name: str, call_id: str, *, invalid: bool = False) -> tuple[str, ...]:
     """The tool messages LangChain's agent writes for a call with no tool run, in its own words: a
-    person's rejection without a reason of their own, and a call limit's."""
+    person's rejection without a reason of their own, and a call limit's; for a call whose arguments
+    did not parse (`invalid`: the model turn's `invalid_tool_calls`), the model node's reply to it."""
+    if invalid:
+        return (f"Tool call {name or 'unknown'} with id {call_id} could not be executed - arguments were "
+                "malformed or truncated.",)
     return (f"User rejected the tool call for `{name}` with id {call_id}. The tool was not executed. Do not "
             "retry this tool call unless the user explicitly requests it.",
             f"Tool call limit exceeded. Do not call '{name}' again.",
@@ -94,14 +98,22 @@ def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
         if isinstance(before, AIMessage):
             call = next((c for c in before.tool_calls if c.get("id") == call_id), None)
             if call is not None:
+                invalid = False
+                break
+            call = next((c for c in before.invalid_tool_calls if c.get("id") == call_id), None)
+            if call is not None:
+                invalid = True
                 break
     else:
         return False
     text = _message_text(m.content)
     if len(text) > _ECHO_CHARS or any(ch not in "\n\t" and unicodedata.category(ch)[0] == "C" for ch in text):
         return False
-    if text in _fixed_replies(str(call.get("name")), str(call.get("id"))):
+    if text in _fixed_replies(str(call.get("name") or "") if invalid else str(call.get("name")), str(call.get("id")),
+                              invalid=invalid):
         return True
+    if invalid:
+        return False
     if not text.startswith(_STRUCTURED):
         return False
     try:
