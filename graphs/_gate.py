@@ -84,6 +84,9 @@ class _Work:
         self.written: Any = None
         """The call's arguments as the model wrote them (handles, not values): what a Command may write
         back into the state beside its tool message (`_said`)."""
+        self.keep: Callable[[dict[str, Any]], None] | None = None
+        """Journals the rest of such a Command's update (the model's own values), for a replay to write it
+        again: the flow's record of the call holds its tool message only."""
 
     def __call__(self, args: dict[str, Any]) -> Any:
         try:
@@ -96,6 +99,10 @@ class _Work:
             self.error = exc
             raise
         self.output = out
+        if self.structured and self.keep is not None and isinstance(out, Command) and _said(out, self.written):
+            kept = {k: v for k, v in out.update.items() if k != "messages"}
+            if kept:
+                self.keep(kept)
         if self.update and not self.structured and out is not None and not isinstance(out, Command):
             kept = _whole(out)
             if kept is not None:
@@ -159,6 +166,28 @@ def _whole(out: Any) -> dict[str, Any] | None:
 _COMMAND = "vfa_command"
 """The key under which a tool's `Command` is recorded (as LangGraph's checkpoint serialiser writes it)."""
 _SERDE = JsonPlusSerializer()
+
+
+_KEPT = "kept"
+"""Journal kind of the rest of a Command's update a flow let it write (`_said`), under `<call id>#kept`."""
+
+
+def _keep(journal: Any, thread_id: str, call_id: str, tool: str, kept: dict[str, Any]) -> None:
+    """Journal the rest of a Command's update (the model's own values, as JSON) for `_kept`; one that JSON
+    cannot hold as it is is not kept: a replay then writes the flow's text alone."""
+    try:
+        same = json.loads(json.dumps(kept, allow_nan=False)) == kept
+    except (TypeError, ValueError, RecursionError):
+        same = False
+    if same:
+        journal.append([(thread_id, f"{call_id}#{_KEPT}", tool, _KEPT, {"update": kept})])
+
+
+def _kept(journal: Any, thread_id: str, call_id: str) -> dict[str, Any] | None:
+    """The rest of the update of a call's Command, as `_keep` journaled it when the tool ran, or None."""
+    last = journal.last(thread_id, f"{call_id}#{_KEPT}")
+    update = last.data.get("update") if last is not None and last.kind == _KEPT else None
+    return update if isinstance(update, dict) else None
 
 
 def _replayed_command(journal: Any, thread_id: str, call_id: str, *, update: bool = False) -> Any:
@@ -408,6 +437,7 @@ class ToolGate:
         work.structured = self.node.flow is not None
         work.written = call.get("args")
         call_id = str(call.get("id") or "")
+        work.keep = lambda kept: _keep(self.node.journal, thread_id, call_id, str(call.get("name")), kept)
         if call_id and self._twice_in_turn(state, call_id):
             # a turn's calls may run at once (`create_agent` sends each to the tool node as its own task),
             # so which of the two came first is not known: both are refused, and nothing runs
@@ -423,6 +453,10 @@ class ToolGate:
         finally:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
+        if work.output is _OPEN and outcome in ("committed", "ran") and self.node.flow is not None:
+            kept = _kept(self.node.journal, thread_id, call_id)
+            if kept is not None:  # a replay: the rest of the Command's update lands again, beside the flow's text
+                return Command(update={**kept, "messages": [message]})
         if work.output is _OPEN and outcome in ("committed", "ran") and self.node.flow is None:
             # a replayed node (after an interrupt, a crash): a tool's Command comes back as it ran
             command = _replayed_command(self.node.journal, thread_id, str(call.get("id") or ""), update=work.update)
