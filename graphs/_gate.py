@@ -203,7 +203,7 @@ def _replayed_command(journal: Any, thread_id: str, call_id: str, *, update: boo
 
 def _said(command: Command, written: Any = None) -> ToolMessage | None:
     """The tool message a Command writes, if that is all it does: one tool message under "messages",
-    nothing else in the state but values the model wrote (`written`: each another key's value is one
+    nothing else in the state but values the model wrote (`written`: each other key's value is one
     of the call's arguments as the model wrote them, as `write_todos` keeps its list), no `goto` (a
     `Send` could carry anything to another node), no `graph` and no `resume`. Only such a Command can
     be shown to the model as the flow labelled it: what else it writes tells the model nothing new,
