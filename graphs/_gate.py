@@ -43,6 +43,7 @@ from vfa import (
 )
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import thread_key
+from vfa._journal import KEPT, own_entries
 from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite
 
 __all__ = ["GatedTool", "ToolGate"]
@@ -168,8 +169,17 @@ _COMMAND = "vfa_command"
 _SERDE = JsonPlusSerializer()
 
 
-_KEPT = "kept"
-"""Journal kind of the rest of a Command's update a flow let it write (`_said`), under `<call id>#kept`."""
+def _measured(out: Any) -> Any:
+    """A middleware's result with the size of each gate message's content recorded in its artifact
+    ("chars", or "blocks" for a list): a middleware outside this one may write before it (a reviewer's
+    edit notice), and an audit of the messages reads the gate's part, as the flow labelled it."""
+    messages = [out] if isinstance(out, ToolMessage) else (
+        out.update.get("messages") if isinstance(out, Command) and isinstance(out.update, dict) else None)
+    for m in messages if isinstance(messages, list) else ():
+        info = m.artifact.get("vfa") if isinstance(m, ToolMessage) and isinstance(m.artifact, dict) else None
+        if isinstance(info, dict):
+            info["chars" if isinstance(m.content, str) else "blocks"] = len(m.content)
+    return out
 
 
 def _keep(journal: Any, thread_id: str, call_id: str, tool: str, kept: dict[str, Any]) -> None:
@@ -180,21 +190,22 @@ def _keep(journal: Any, thread_id: str, call_id: str, tool: str, kept: dict[str,
     except (TypeError, ValueError, RecursionError):
         same = False
     if same:
-        journal.append([(thread_id, f"{call_id}#{_KEPT}", tool, _KEPT, {"update": kept})])
+        journal.append([(thread_id, f"{call_id}#{KEPT}", tool, KEPT, {"update": kept})])
 
 
 def _kept(journal: Any, thread_id: str, call_id: str) -> dict[str, Any] | None:
     """The rest of the update of a call's Command, as `_keep` journaled it when the tool ran, or None."""
-    last = journal.last(thread_id, f"{call_id}#{_KEPT}")
-    update = last.data.get("update") if last is not None and last.kind == _KEPT else None
+    # the last of its kind: a model may give a call of its own the same key
+    last = next((e for e in reversed(journal.entries(thread_id, call_id=f"{call_id}#{KEPT}")) if e.kind == KEPT), None)
+    update = last.data.get("update") if last is not None else None
     return update if isinstance(update, dict) else None
 
 
 def _replayed_command(journal: Any, thread_id: str, call_id: str, *, update: bool = False) -> Any:
     """The `Command` a call's tool returned (an effect's or a read-only tool's), as the gate recorded it;
     with `update`, an effect node's state update too (`_Work.update`); None if it returned neither."""
-    last = journal.last(thread_id, call_id)
-    result = last.data.get("result") if last is not None and last.kind in ("committed", "ran") else None
+    own = own_entries(journal.entries(thread_id, call_id=call_id))
+    result = own[-1].data.get("result") if own and own[-1].kind in ("committed", "ran") else None
     if not (isinstance(result, dict) and isinstance(result.get(_COMMAND), str) and isinstance(result.get("serde"), str)):
         return None
     kept = _SERDE.loads_typed((result["serde"], base64.b64decode(result[_COMMAND])))
@@ -384,7 +395,7 @@ class ToolGate:
         token = _STATE.set(request.state)
         injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
         try:
-            return execute(gated)
+            return _measured(execute(gated))
         finally:
             _INJECTED.reset(injected)
             _STATE.reset(token)
@@ -395,7 +406,7 @@ class ToolGate:
         token = _STATE.set(request.state)
         injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
         try:
-            return await execute(gated)
+            return _measured(await execute(gated))
         finally:
             _INJECTED.reset(injected)
             _STATE.reset(token)

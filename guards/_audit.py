@@ -277,7 +277,9 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
                         placed.add(k)
             for c in m.tool_calls:
                 ks = answers.get(str(c["id"]))
-                k = ks.pop(0) if ks else None  # one id twice in a turn: each call its own message, in order
+                # one id given twice in a turn (the model chooses ids): each call the message its node named
+                # after its tool, else the first left
+                k = ks.pop(next((j for j, x in enumerate(ks) if messages[x].name == c["name"]), 0)) if ks else None
                 if k is not None and _outcome(messages[k])[1]:
                     placed.add(k)  # refused by the node before any guard: never checked live, never ran
                     continue
@@ -357,13 +359,26 @@ def _outcome(m: ToolMessage) -> tuple[str | None, bool]:
     return info.get("outcome"), info.get("by") == "node"
 
 
+def _gates_part(m: ToolMessage) -> Any:
+    """A gate message's content as the gate wrote it: without what a middleware outside the gate wrote
+    before it (a reviewer's edit notice), by the size the gate recorded (`GuardMiddleware`)."""
+    info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+    content = m.content
+    if isinstance(info, dict):
+        size = info.get("chars" if isinstance(content, str) else "blocks")
+        if isinstance(size, int) and not isinstance(size, bool) and 0 <= size < len(content):
+            return content[len(content) - size:]
+    return content
+
+
 def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
     """The result or error event of a tool message; none for a call that was refused (it never ran)."""
     outcome = _outcome(m)[0]
     if outcome in _NO_RESULT:
         return []
+    content = _gates_part(m)
     if m.status == "error":
-        error = _text_of(m.content)
+        error = _text_of(content)
         said = f"{tool} failed: "
         if outcome == "failed" and error.startswith(said):  # the node's words before the error the flow labelled
             error = error[len(said):]
@@ -372,7 +387,7 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
     shape = info.get("shape") if isinstance(info, dict) else None  # a ToolNode's text, read as the flow read it
     # text the flow read as text stays text, whatever it looks like (a note that happens to be JSON)
     return [{"type": "result", "id": m.tool_call_id, "tool": tool,
-             "result": _text_of(m.content) if shape == "text" else _parse(m.content),
+             "result": _text_of(content) if shape == "text" else _parse(content),
              **({"shape": shape} if shape in _SHAPES else {}),
              **({"reprs": info["reprs"]} if isinstance(info, dict) and isinstance(info.get("reprs"), dict) else {})}]
 

@@ -229,14 +229,16 @@ class PrivacyFlow(_Threads, _Results):
             moved = bool(scan.carrying) or not self._unheard(thread_id)
         else:  # another replica wrote on the thread since it was read: read it again
             moved = self._moved(thread_id)
-        if (moved or thread_id in self._rebuilding
-                or (scan.carrying and (known is None or not scan.carrying <= known))):
-            unseen = self._rebuild(thread_id, scan.carrying, whole=moved)
-            if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
-                blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
-                    f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
-                return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, _with_users(scan.users, typed), None, raw).items()}
+        unseen = self._rebuild(thread_id, scan.carrying, whole=moved) if (
+            moved or thread_id in self._rebuilding
+            or (scan.carrying and (known is None or not scan.carrying <= known))) else set()
+        if scan.unmarked:
+            unseen |= self._shown_otherwise(thread_id, scan.unmarked)
+        if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
+            blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
+                f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
+            return {name: _join(lbl, blind) for name, lbl in self._label_args(
+                args, thread_id, _with_users(scan.users, typed), None, raw).items()}
         if not args:
             return {}
         # every result the thread ever showed the model counts, even one whose message has since been

@@ -13,10 +13,10 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from vfa import Label, Proposal
 from vfa._guard_node import denial_text, denied_verdict
-from vfa._journal import recorded_result
+from vfa._journal import UNOBSERVED, recorded_result
 from vfa._tools import as_asked, as_validated
 
-from ._forms import _message_text, _typed_by_person, _users_forms, _with_users, _words
+from ._forms import _WORD, _message_text, _typed_by_person, _users_forms, _with_users, _words
 from ._privacy_decl import source_of
 from ._walk import _error_source
 
@@ -29,10 +29,10 @@ class _Scan:
     one state's messages, never changed once made (a call labelling from it must not see the user
     messages of another state on the same thread)."""
 
-    __slots__ = ("messages", "texts", "users", "carrying")
+    __slots__ = ("messages", "texts", "users", "carrying", "unmarked")
 
     def __init__(self, messages: list[Any], texts: tuple[str, ...], users: tuple[str, frozenset[str]],
-                 carrying: frozenset[str]) -> None:
+                 carrying: frozenset[str], unmarked: tuple[tuple[str, str], ...] = ()) -> None:
         self.messages = messages
         """A copy of the messages read (compared with a state's to see what was appended)."""
         self.texts = texts
@@ -40,10 +40,13 @@ class _Scan:
         self.users = users
         self.carrying = carrying
         """The call ids of tool messages that show the model a result (not a denial, rejection or pause)."""
+        self.unmarked = unmarked
+        """(call id, text) of those no guard node marked as its own (no vfa artifact): another node's, or
+        the node's own with its artifact lost on the way (`PrivacyFlow.label` compares the text)."""
 
     def extended(self, messages: list[Any]) -> _Scan:
         """The scan of `messages`, which begin with this scan's."""
-        texts, carrying = self.texts, None
+        texts, carrying, unmarked = self.texts, None, self.unmarked
         for at in range(len(self.messages), len(messages)):
             m = messages[at]
             if isinstance(m, ToolMessage):
@@ -53,10 +56,12 @@ class _Scan:
                     if carrying is None:
                         carrying = set(self.carrying)
                     carrying.add(m.tool_call_id)
+                    if info is None:
+                        unmarked = (*unmarked, (m.tool_call_id, _message_text(m.content)))
             elif isinstance(m, HumanMessage) and not _written_by_a_node(m):
                 texts = (*texts, _message_text(m.content))
         return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
-                     self.carrying if carrying is None else frozenset(carrying))
+                     self.carrying if carrying is None else frozenset(carrying), unmarked)
 
 
 def _written_by_a_node(m: HumanMessage) -> bool:
@@ -120,16 +125,21 @@ def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
         args = json.dumps(call.get("args"), ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return False
-    own = set(_words(f"{call.get('name')} {args}"))
-    return all(w in own for w in _words(text[len(_STRUCTURED):]))
+    written = f"{call.get('name')} {args}"
+    own = set(_words(written))
+    echo = text[len(_STRUCTURED):]
+    # and nothing between the words but what a repr writes or the call holds: a symbol is read too
+    # (regional indicators spell letters), though it makes no word
+    marks = _REPR_MARKS.union(written)
+    return all(w in own for w in _words(echo)) and all(ch in marks for ch in _WORD.sub("", echo))
 
+
+_REPR_MARKS = frozenset(" \n\t'\"=:,;{}[]()<>.-_\\/")
+"""The characters a repr of the structured answer writes around its values (`echoes_its_call`)."""
 
 _ECHO_CHARS = 16_384
 """Longer tool messages than this are taken for results without being read."""
 
-
-UNOBSERVED = "unobserved"
-"""Journal kind of a result the messages showed that no record holds (see `_Threads._unseen`)."""
 
 _NO_USERS = _users_forms(())
 _NO_SCAN = _Scan([], (), _NO_USERS, frozenset())
@@ -365,7 +375,7 @@ class _Threads:
             scan = self._scans.get(thread_id)
             names = {str(m.tool_call_id): str(m.name or "") for m in (scan.messages if scan is not None else ())
                      if isinstance(m, ToolMessage)}
-            self.journal.append([(thread_id, f"{c}#unobserved", names.get(c, ""), UNOBSERVED, {"id": c}) for c in new])
+            self.journal.append([(thread_id, f"{c}#{UNOBSERVED}", names.get(c, ""), UNOBSERVED, {"id": c}) for c in new])
         self._unrecord(thread_id, calls)
 
     def _mark(self, thread_id: str, mark: int) -> None:
@@ -378,6 +388,16 @@ class _Threads:
                     del self._marks[next(iter(self._marks))]
             else:
                 self._marks.pop(thread_id, None)
+
+    def _shown_otherwise(self, thread_id: str, unmarked: tuple[tuple[str, str], ...]) -> set[str]:
+        """The calls on record under whose id a message no guard node marked shows another text than the
+        flow gave the call: the model chooses its calls' ids, so a result another node wrote under one
+        the node used (or denied) is one this flow never labelled; journaled as such (`_unseen`)."""
+        obs = self._obs
+        found = {c for c, text in unmarked if (o := obs.get((thread_id, c))) is not None and o.text != text}
+        if found:
+            self._unseen(thread_id, found)
+        return found
 
     def _unrecord(self, thread_id: str, calls: Collection[str]) -> None:
         """Note calls the journal was read for in vain (not read again for them)."""

@@ -19,7 +19,7 @@ from langgraph.config import get_config
 from langgraph.types import interrupt
 
 from ._exceptions import AnswerError
-from ._journal import EffectJournal, JournalEntry, dumps
+from ._journal import LATE_ANSWER, EffectJournal, JournalEntry, dumps
 from ._proposal import Proposal
 from ._tools import MAX_ARG_DEPTH, json_value, nested_over
 from ._verdict import Escalate
@@ -72,11 +72,6 @@ def _short_repr(value: Any) -> str:
     except Exception:  # noqa: BLE001 - a repr that raises
         return f"<a {type(value).__name__}>"
 
-
-LATE_ANSWER = "answered-late"
-"""Journal kind of an answer given to a question shown again after a crash, once its call's effect had
-begun: journaled under "<call id>#late" (the call keeps its record), read by what later calls are
-covered by (an approval for a recipient)."""
 
 MAX_QUESTIONS = 16
 """The most questions asked about one call; past it the call is rejected (a guard's question keeps changing)."""

@@ -25,7 +25,7 @@ from langgraph._internal._runnable import RunnableCallable
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._effects import off_loop, on_loop
-from ._escalation import LATE_ANSWER, Questions, current_task
+from ._escalation import Questions, current_task
 from ._exceptions import CallInFlightError, ConfigError
 from ._guard import GuardContext
 from ._journal import (
@@ -36,6 +36,7 @@ from ._journal import (
     dumps,
     failure,
     in_flight,
+    own_entries,
     pause_of,
     recorded,
     recorded_result,
@@ -290,7 +291,7 @@ class GuardNode(RunnableCallable):
                 "it is committed exactly once"), reply_to=call_id)
         raw_json = _json_or_none(raw_args)  # serialised once: for the size check and the fingerprint
         fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
-        history = _own(self.journal.entries(thread_id, call_id=call_id))
+        history = own_entries(self.journal.entries(thread_id, call_id=call_id))
         if history and history[0].data.get("call") not in (None, fingerprint):
             # The model reused an id for a different call: answering from the journal would report
             # the old call's outcome, so the new one is refused, journaled apart from the old one.
@@ -404,7 +405,7 @@ class GuardNode(RunnableCallable):
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
         if last[0] is not None and isinstance(info, dict):
             info["args"] = last[0]
-            rounds = _edit_rounds(_own(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
+            rounds = _edit_rounds(own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
             if len(rounds) > 1:  # every edit a guard checked, for an audit of the messages to check each
                 info["edits"] = rounds
         return message
@@ -646,7 +647,8 @@ class GuardNode(RunnableCallable):
             return _as_ran(_message(proposal, "committed" if spec.is_effect else "ran",
                                     self._observe(proposal, spec, result)), (), spec, result, reprs)
         if spec.is_effect:
-            last = self.journal.last(proposal.thread_id, proposal.call_id)
+            own = own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id))
+            last = own[-1] if own else None
             if last is not None and last.kind == "failed" and isinstance(last.data.get("verdict"), dict):
                 # another replica denied it on recovery from a crash: its reason reads as the denial it is
                 return self._replayed(last, (), None)
@@ -715,7 +717,7 @@ class GuardNode(RunnableCallable):
         earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries)
         if earlier is None:
             return answer()
-        return self._replayed(earlier, _own(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)), state)
+        return self._replayed(earlier, own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)), state)
 
     def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny, *,
                 reply_to: str | None = None, fingerprint: str | None = None) -> ToolMessage:
@@ -977,12 +979,6 @@ def _model_call(history: Sequence[JournalEntry]) -> Any:
     if not any(e.kind == "edited" for e in history):
         return None
     return next((e.data.get("args") for e in history if e.kind == "proposed"), None)
-
-
-def _own(entries: list[JournalEntry]) -> list[JournalEntry]:
-    """A call's own entries: not the late answers journaled under an id a model may also choose
-    ("<call id>#late", see `Questions._late`), which belong to another call."""
-    return [e for e in entries if e.kind != LATE_ANSWER] if any(e.kind == LATE_ANSWER for e in entries) else entries
 
 
 def _fingerprint(tool: str, raw_json: str) -> str:

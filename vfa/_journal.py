@@ -80,6 +80,28 @@ class JournalEntry(tuple):
         return json.loads(self[6])
 
 
+LATE_ANSWER = "answered-late"
+"""Journal kind of an answer given to a question shown again after a crash, once its call's effect had
+begun: journaled under "<call id>#late" (the call keeps its record), read by what later calls are
+covered by (an approval for a recipient)."""
+
+KEPT = "kept"
+"""Journal kind of the rest of a Command's update a flow let its tool write, under "<call id>#kept"."""
+
+UNOBSERVED = "unobserved"
+"""Journal kind of a result the messages showed that the journal held no record of, under "<call id>#unobserved"."""
+
+SIDE_KINDS = frozenset({LATE_ANSWER, KEPT, UNOBSERVED})
+"""Kinds of the entries journaled about a call under "<call id>#<suffix>": a key a model may also give a
+call of its own, so such entries are never part of the record of the call journaled under that key."""
+
+
+def own_entries(entries: list[JournalEntry]) -> list[JournalEntry]:
+    """A call's own entries among those journaled under its id: not the side entries (`SIDE_KINDS`) of
+    another call whose id and suffix make the same key."""
+    return [e for e in entries if e.kind not in SIDE_KINDS] if any(e.kind in SIDE_KINDS for e in entries) else entries
+
+
 _MAX_THREADS_KEPT = 200_000
 """`may_hold` answers from memory for journals of up to this many threads (about 20 MB of ids)."""
 
