@@ -42,7 +42,7 @@ from vfa import (
     UnmediatedEffectError,
 )
 from vfa._effects import off_loop, on_loop
-from vfa._guard_node import thread_key
+from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
 from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite
 
@@ -170,15 +170,16 @@ _SERDE = JsonPlusSerializer()
 
 
 def _measured(out: Any) -> Any:
-    """A middleware's result with the size of each gate message's content recorded in its artifact
-    ("chars", or "blocks" for a list): a middleware outside this one may write before it (a reviewer's
-    edit notice), and an audit of the messages reads the gate's part, as the flow labelled it."""
+    """A middleware's result with the size of each gate message's content ("chars", or "blocks" for a
+    list) and its digest recorded in its artifact: a middleware outside this one may write before it (a
+    reviewer's edit notice), and an audit of the messages reads the gate's part, as the flow labelled it."""
     messages = [out] if isinstance(out, ToolMessage) else (
         out.update.get("messages") if isinstance(out, Command) and isinstance(out.update, dict) else None)
     for m in messages if isinstance(messages, list) else ():
         info = m.artifact.get("vfa") if isinstance(m, ToolMessage) and isinstance(m.artifact, dict) else None
         if isinstance(info, dict):
             info["chars" if isinstance(m.content, str) else "blocks"] = len(m.content)
+            info["digest"] = content_digest(m.content)
     return out
 
 

@@ -38,7 +38,7 @@ from langchain_core.messages import (
 )
 
 from vfa import Label, Proposal, ToolSpec, VfaError
-from vfa._guard_node import refused_edit
+from vfa._guard_node import content_digest, refused_edit
 from vfa._journal import with_reprs
 from vfa._tools import RESULT_SHAPE, ArgumentError, as_asked, validated_by_value
 
@@ -361,13 +361,16 @@ def _outcome(m: ToolMessage) -> tuple[str | None, bool]:
 
 def _gates_part(m: ToolMessage) -> Any:
     """A gate message's content as the gate wrote it: without what a middleware outside the gate wrote
-    before it (a reviewer's edit notice), by the size the gate recorded (`GuardMiddleware`)."""
+    before it (a reviewer's edit notice), by the size and digest the gate recorded (`GuardMiddleware`);
+    the whole content when its end is not that (rewritten: read as the model read it)."""
     info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
     content = m.content
     if isinstance(info, dict):
         size = info.get("chars" if isinstance(content, str) else "blocks")
         if isinstance(size, int) and not isinstance(size, bool) and 0 <= size < len(content):
-            return content[len(content) - size:]
+            part = content[len(content) - size:]
+            if info.get("digest") == content_digest(part):
+                return part
     return content
 
 

@@ -12,11 +12,11 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from vfa import Label, Proposal
-from vfa._guard_node import denial_text, denied_verdict
+from vfa._guard_node import content_digest, denial_text, denied_verdict
 from vfa._journal import UNOBSERVED, recorded_result
 from vfa._tools import as_asked, as_validated
 
-from ._forms import _WORD, _message_text, _typed_by_person, _users_forms, _with_users, _words
+from ._forms import _message_text, _typed_by_person, _users_forms, _with_users
 from ._privacy_decl import source_of
 from ._walk import _error_source
 
@@ -32,7 +32,7 @@ class _Scan:
     __slots__ = ("messages", "texts", "users", "carrying", "unmarked")
 
     def __init__(self, messages: list[Any], texts: tuple[str, ...], users: tuple[str, frozenset[str]],
-                 carrying: frozenset[str], unmarked: tuple[tuple[str, str], ...] = ()) -> None:
+                 carrying: frozenset[str], unmarked: tuple[tuple[str, Any, str | None, Any], ...] = ()) -> None:
         self.messages = messages
         """A copy of the messages read (compared with a state's to see what was appended)."""
         self.texts = texts
@@ -41,8 +41,10 @@ class _Scan:
         self.carrying = carrying
         """The call ids of tool messages that show the model a result (not a denial, rejection or pause)."""
         self.unmarked = unmarked
-        """(call id, text) of those no guard node marked as its own (no vfa artifact): another node's, or
-        the node's own with its artifact lost on the way (`PrivacyFlow.label` compares the text)."""
+        """(call id, content, tool of the call it answers, digest) of those no guard node marked as its own
+        (no vfa artifact, digest None: another node's, or the node's own with its artifact lost on the
+        way), and of those whose artifact records the digest of what the gate wrote (`GuardMiddleware`:
+        a middleware past it may hand back a gate message it kept, of another call); see `_shown_otherwise`."""
 
     def extended(self, messages: list[Any]) -> _Scan:
         """The scan of `messages`, which begin with this scan's."""
@@ -56,12 +58,25 @@ class _Scan:
                     if carrying is None:
                         carrying = set(self.carrying)
                     carrying.add(m.tool_call_id)
-                    if info is None:
-                        unmarked = (*unmarked, (m.tool_call_id, _message_text(m.content)))
+                    if info is None or "digest" in info:
+                        unmarked = (*unmarked, (m.tool_call_id, m.content, _called(messages, at),
+                                                None if info is None else info["digest"]))
             elif isinstance(m, HumanMessage) and not _written_by_a_node(m):
                 texts = (*texts, _message_text(m.content))
         return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
                      self.carrying if carrying is None else frozenset(carrying), unmarked)
+
+
+def _called(messages: list[Any], at: int) -> str | None:
+    """The tool of the call the tool message at `at` answers (the last model turn before it with a call
+    of its id), or None when no turn shows it (trimmed)."""
+    call_id = messages[at].tool_call_id
+    for before in reversed(messages[:at]):
+        if isinstance(before, AIMessage):
+            call = next((c for c in before.tool_calls if c.get("id") == call_id), None)
+            if call is not None:
+                return str(call.get("name"))
+    return None
 
 
 def _written_by_a_node(m: HumanMessage) -> bool:
@@ -94,10 +109,12 @@ def _fixed_replies(name: str, call_id: str, *, invalid: bool = False) -> tuple[s
 def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
     """Whether the tool message at `at` is one LangChain's agent writes with no tool run, which shows the
     model nothing it did not write: one of its fixed replies to that call (`_fixed_replies`), or its
-    echo of a structured answer (`_STRUCTURED`, then no word the call's arguments do not hold). Such a
-    message carries no result though no gate wrote it; any other text (a value, a person's reason,
-    a character no one sees) and it may carry anything: a result."""
+    echo of a structured answer (`_STRUCTURED`, then the answer as LangChain writes it: `_echoes`). Such
+    a message carries no result though no gate wrote it; any other text (a value, a person's reason,
+    a character no one sees, content in blocks) and it may carry anything: a result."""
     m = messages[at]
+    if not isinstance(m.content, str):  # LangChain writes these as text: blocks may carry more than their text
+        return False
     call_id = m.tool_call_id
     for before in reversed(messages[:at]):
         if isinstance(before, AIMessage):
@@ -111,31 +128,51 @@ def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
                 break
     else:
         return False
-    text = _message_text(m.content)
+    text = m.content
     if len(text) > _ECHO_CHARS or any(ch not in "\n\t" and unicodedata.category(ch)[0] == "C" for ch in text):
         return False
     if text in _fixed_replies(str(call.get("name") or "") if invalid else str(call.get("name")), str(call.get("id")),
                               invalid=invalid):
         return True
-    if invalid:
-        return False
-    if not text.startswith(_STRUCTURED):
+    return not invalid and text.startswith(_STRUCTURED) and _echoes(text[len(_STRUCTURED):], call)
+
+
+def _echoes(text: str, call: Mapping[str, Any]) -> bool:
+    """Whether `text` is what LangChain writes of a structured answer parsed from the call's arguments
+    as they are: a pydantic model's str, its (or a dataclass's) repr under the call's name, or a dict's.
+    Exactly: any other character, a mark or a word in another order, could spell what the model never
+    wrote. An answer the parse changed (a number made a float, a nested model) is none (fail closed)."""
+    args = call.get("args")
+    if not isinstance(args, dict):
         return False
     try:
-        args = json.dumps(call.get("args"), ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
+        fields = [f"{k}={v!r}" for k, v in args.items()]
+        return text in (repr(args), " ".join(fields), f"{call.get('name')}({', '.join(fields)})")
+    except Exception:  # noqa: BLE001 - a value whose repr raises or recurses: no echo (fail closed)
         return False
-    written = f"{call.get('name')} {args}"
-    own = set(_words(written))
-    echo = text[len(_STRUCTURED):]
-    # and nothing between the words but what a repr writes or the call holds: a symbol is read too
-    # (regional indicators spell letters), though it makes no word
-    marks = _REPR_MARKS.union(written)
-    return all(w in own for w in _words(echo)) and all(ch in marks for ch in _WORD.sub("", echo))
 
 
-_REPR_MARKS = frozenset(" \n\t'\"=:,;{}[]()<>.-_\\/")
-"""The characters a repr of the structured answer writes around its values (`echoes_its_call`)."""
+def _shows(content: Any, tool: str | None, o: Any, digest: Any = None) -> bool:
+    """Whether a message, answering a call of `tool`, is the node's own message of observation `o`: the
+    same call's, and, when its artifact records the `digest` of what the gate wrote, that digest is of
+    what the node writes for `o`; with none (its artifact lost), its content is: the text, an error after
+    "<tool> failed: ", content blocks as the blocks the flow's text holds, as one text block, or as their
+    texts a line each, as a conversion to text writes them."""
+    if tool is not None and tool != o.tool:
+        return False
+    blocks = None
+    if o.text.startswith("["):
+        try:
+            blocks = json.loads(o.text)
+        except ValueError:
+            pass
+    written: list[Any] = [o.text, f"{o.tool} failed: {o.text}", [{"type": "text", "text": o.text}]]
+    if isinstance(blocks, list):
+        written.append(blocks)
+    if digest is not None:
+        return any(digest == content_digest(w) for w in written)
+    return content in written or (isinstance(blocks, list) and content == _message_text(blocks))
+
 
 _ECHO_CHARS = 16_384
 """Longer tool messages than this are taken for results without being read."""
@@ -389,12 +426,14 @@ class _Threads:
             else:
                 self._marks.pop(thread_id, None)
 
-    def _shown_otherwise(self, thread_id: str, unmarked: tuple[tuple[str, str], ...]) -> set[str]:
-        """The calls on record under whose id a message no guard node marked shows another text than the
-        flow gave the call: the model chooses its calls' ids, so a result another node wrote under one
-        the node used (or denied) is one this flow never labelled; journaled as such (`_unseen`)."""
+    def _shown_otherwise(self, thread_id: str, unmarked: tuple[tuple[str, Any, str | None, Any], ...]) -> set[str]:
+        """The calls on record under whose id a message no guard node marked shows another call's result,
+        or another text than the node wrote: the model chooses its calls' ids, so a result another node
+        wrote under one the node used (or denied), or under the id of a later call that echoed it, is one
+        this flow never labelled; journaled as such (`_unseen`)."""
         obs = self._obs
-        found = {c for c, text in unmarked if (o := obs.get((thread_id, c))) is not None and o.text != text}
+        found = {c for c, content, tool, digest in unmarked
+                 if (o := obs.get((thread_id, c))) is not None and not _shows(content, tool, o, digest)}
         if found:
             self._unseen(thread_id, found)
         return found

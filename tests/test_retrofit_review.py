@@ -319,7 +319,7 @@ def test_a_tools_own_artifact_does_not_reach_the_messages_beside_the_flows_text(
     shown = [m for m in out["messages"] if m.type == "tool"]
     assert len(shown) == 1 and "«ssn:" in shown[0].content
     assert ssn not in repr(shown[0]) and set(shown[0].artifact) == {"vfa"}
-    assert shown[0].artifact["vfa"]["outcome"] == "ran" and set(shown[0].artifact["vfa"]) <= {"outcome", "task", "shape", "chars"}
+    assert shown[0].artifact["vfa"]["outcome"] == "ran" and set(shown[0].artifact["vfa"]) <= {"outcome", "task", "shape", "chars", "digest"}
 
 
 def test_two_calls_with_one_id_in_a_turn_are_both_refused_by_the_gate():

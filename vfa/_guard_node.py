@@ -1079,6 +1079,13 @@ def _rejected(proposal: Proposal, decision: Mapping[str, Any]) -> ToolMessage:
                     + (f": {decision['message']}" if decision.get("message") else ""), status="error")
 
 
+def content_digest(content: Any) -> str:
+    """A short digest of a tool message's content (text, or blocks as JSON): what a gate message's
+    artifact records of the content the gate wrote, for an audit to find it again (`GuardMiddleware`)."""
+    text = content if isinstance(content, str) else _SHOWN(content)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def denial_text(tool: str, verdict: Any) -> str:
     """What the model reads of a denial (or a repair): the guard, its reason, its hint and its evidence
     (but for the keys beginning with "_": kept in the journal, for a person and an audit)."""
