@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from _web_mail import mail_to
 from langchain.agents import create_agent
 from langchain.agents.middleware import HumanInTheLoopMiddleware
 from langchain_core.messages import AIMessage, HumanMessage
@@ -44,7 +45,6 @@ from guards import (
     PrivacyFlow,
     PrivacyPolicy,
     audit_trace,
-    privacy_sink,
     privacy_source,
     trace_from_journal,
     trace_from_messages,
@@ -65,13 +65,7 @@ def _run(decision: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any]]:
         """Read a note."""
         return {"name": name, "note": SECRET}
 
-    @tool
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @privacy_source()
-    def send_email(to: str, body: str) -> str:
-        """Send an e-mail."""
-        sent.append((to, body))
-        return "sent"
+    send_email = mail_to(sent)
 
     def rule(ms: list[Any]) -> Any:
         results = [m for m in ms if m.type == "tool"]
