@@ -26,7 +26,7 @@ from langchain_core.messages import BaseMessage, ToolMessage
 from langchain_core.tools import InjectedToolCallId
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-from langgraph.prebuilt.tool_node import ToolCallRequest
+from langgraph.prebuilt.tool_node import INVALID_TOOL_NAME_ERROR_TEMPLATE, ToolCallRequest
 from langgraph.prebuilt.tool_node import _get_all_injected_args  # what a ToolNode injects, as it reads it
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
@@ -167,6 +167,21 @@ def _whole(out: Any) -> dict[str, Any] | None:
 _COMMAND = "vfa_command"
 """The key under which a tool's `Command` is recorded (as LangGraph's checkpoint serialiser writes it)."""
 _SERDE = JsonPlusSerializer()
+
+
+def _unknown_marked(out: Any, request: Any) -> Any:
+    """The ToolNode's reply to a call of a tool it does not have, marked as a call no tool ran and no guard
+    judged: word for word its template for the call's name, listing only the request's tools (a text with
+    anything else in it, another node's, stays a result the flow never labelled)."""
+    call = request.tool_call or {}
+    if request.tool is not None or not isinstance(out, ToolMessage) or out.artifact is not None \
+            or out.tool_call_id != call.get("id") or not isinstance(out.content, str):
+        return out
+    names = [str(getattr(t, "name", "")) for t in getattr(request.runtime, "tools", None) or ()]
+    if out.content != INVALID_TOOL_NAME_ERROR_TEMPLATE.format(requested_tool=call.get("name"),
+                                                               available_tools=", ".join(names)):
+        return out
+    return out.model_copy(update={"artifact": {"vfa": {"outcome": "denied", "by": "node"}}})
 
 
 def _measured(out: Any) -> Any:
@@ -396,7 +411,7 @@ class ToolGate:
         token = _STATE.set(request.state)
         injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
         try:
-            return _measured(execute(gated))
+            return _measured(_unknown_marked(execute(gated), request))
         finally:
             _INJECTED.reset(injected)
             _STATE.reset(token)
@@ -407,7 +422,7 @@ class ToolGate:
         token = _STATE.set(request.state)
         injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
         try:
-            return _measured(await execute(gated))
+            return _measured(_unknown_marked(await execute(gated), request))
         finally:
             _INJECTED.reset(injected)
             _STATE.reset(token)

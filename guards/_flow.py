@@ -137,6 +137,7 @@ class PrivacyFlow(_Threads, _Results):
         self.private_keys: set[str] = set()
         """Record kinds whose key field is private: named in a `refers` argument only by a handle."""
         self._unrecorded: dict[str, set[str]] = {}
+        self._blind: dict[str, set[str]] = {}  # thread -> the results it showed that this flow never labelled
         """Thread -> call ids the model saw a result of that the journal has no record of (fail closed)."""
         self._grants: dict[frozenset[str], frozenset[str]] = {}
         self._leaf_cache: dict[Any, tuple[Source, tuple[Label, Label | None, bool]]] = {}
@@ -216,6 +217,12 @@ class PrivacyFlow(_Threads, _Results):
                 self._rebuild(thread_id, None, whole=moved)
             if not args:
                 return {}
+            unseen = self._blind.get(thread_id)
+            if unseen:  # (as below)
+                blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
+                    f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
+                return {name: _join(lbl, blind) for name, lbl in self._label_args(
+                    args, thread_id, _users_forms(typed), None, raw).items()}
             if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
                 # no thread, no messages (a Send of a bare call): nothing ties this call to what the
                 # model read at the run's other steps, so it may carry anything (fail closed)
@@ -234,6 +241,10 @@ class PrivacyFlow(_Threads, _Results):
             or (scan.carrying and (known is None or not scan.carrying <= known))) else set()
         if scan.unmarked:
             unseen |= self._shown_otherwise(thread_id, scan.unmarked)
+        if unseen:
+            self._blinded(thread_id, unseen)
+        else:  # a result never labelled counts for good: the model may carry it once its message is trimmed
+            unseen = self._blind.get(thread_id) or unseen
         if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
             blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
                 f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)

@@ -59,7 +59,12 @@ class _Scan:
                         carrying = set(self.carrying)
                     carrying.add(m.tool_call_id)
                     if info is None or "digest" in info:
-                        unmarked = (*unmarked, (m.tool_call_id, m.content, _called(messages, at),
+                        # the tool that ran: the one a reviewer's edit redirected the call to, as the gate
+                        # records it, else the model's call's
+                        reviewed = info.get("reviewed") if info is not None else None
+                        tool = reviewed.get("tool") if isinstance(reviewed, dict) else None
+                        unmarked = (*unmarked, (m.tool_call_id, m.content,
+                                                tool if isinstance(tool, str) else _called(messages, at),
                                                 None if info is None else info["digest"]))
             elif isinstance(m, HumanMessage) and not _written_by_a_node(m):
                 texts = (*texts, _message_text(m.content))
@@ -257,6 +262,7 @@ class _Threads:
             self._obs.pop((thread_id, call), None)
         self._thread_seen.pop(thread_id, None)
         self._unrecorded.pop(thread_id, None)
+        self._blind.pop(thread_id, None)
         self._marks.pop(thread_id, None)
         self._indexes.pop(thread_id, None)
         self._scans.pop(thread_id, None)
@@ -335,6 +341,8 @@ class _Threads:
         # read anyway: every result on record the flow lacks counts (trimmed from the messages, or
         # shown by another replica), not only those the messages show
         wanted = {e.call_id for e in entries if e.kind in ("ran", "committed", "failed", "denied")} - known
+        # results the flow found shown and never labelled (the messages showing them may be gone)
+        self._blinded(thread_id, {str(e.data.get("id")) for e in entries if e.kind == UNOBSERVED})
         if carrying is None:
             missing = wanted
         scan = self._scans.get(thread_id)
@@ -437,6 +445,15 @@ class _Threads:
         if found:
             self._unseen(thread_id, found)
         return found
+
+    def _blinded(self, thread_id: str, calls: Collection[str]) -> None:
+        """Note results shown on a thread that this flow never labelled: every later argument on it is
+        labelled for want of knowing them, whatever the messages then show (`PrivacyFlow.label`)."""
+        if calls:
+            with self._lock:
+                self._blind.setdefault(thread_id, set()).update(calls)
+                if len(self._blind) > self.max_threads:  # bounded like the threads themselves
+                    del self._blind[next(iter(self._blind))]
 
     def _unrecord(self, thread_id: str, calls: Collection[str]) -> None:
         """Note calls the journal was read for in vain (not read again for them)."""
