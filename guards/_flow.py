@@ -137,8 +137,9 @@ class PrivacyFlow(_Threads, _Results):
         self.private_keys: set[str] = set()
         """Record kinds whose key field is private: named in a `refers` argument only by a handle."""
         self._unrecorded: dict[str, set[str]] = {}
-        self._blind: dict[str, set[str]] = {}  # thread -> the results it showed that this flow never labelled
         """Thread -> call ids the model saw a result of that the journal has no record of (fail closed)."""
+        self._blind: dict[str, set[str]] = {}
+        """Thread -> the results it showed that this flow never labelled (`_Threads._blinded`)."""
         self._grants: dict[frozenset[str], frozenset[str]] = {}
         self._leaf_cache: dict[Any, tuple[Source, tuple[Label, Label | None, bool]]] = {}
         self._contexts: dict[tuple[int, str], _WalkContext] = {}
@@ -219,8 +220,7 @@ class PrivacyFlow(_Threads, _Results):
                 return {}
             unseen = self._blind.get(thread_id)
             if unseen:  # (as below)
-                blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
-                    f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
+                blind = self._unobserved(unseen)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
                     args, thread_id, _users_forms(typed), None, raw).items()}
             if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
@@ -246,8 +246,7 @@ class PrivacyFlow(_Threads, _Results):
         else:  # a result never labelled counts for good: the model may carry it once its message is trimmed
             unseen = self._blind.get(thread_id) or unseen
         if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
-            blind = Label(readers=frozenset(self.policy.user), sources=frozenset(
-                f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
+            blind = self._unobserved(unseen)
             return {name: _join(lbl, blind) for name, lbl in self._label_args(
                 args, thread_id, _with_users(scan.users, typed), None, raw).items()}
         if not args:
@@ -256,6 +255,12 @@ class PrivacyFlow(_Threads, _Results):
         # trimmed from the state: the model may still carry what it read (a fork of the history may
         # then see more labels than it earned: false denials, never leaks)
         return self._label_args(args, thread_id, _with_users(scan.users, typed), None, raw)
+
+    def _unobserved(self, unseen: Collection[str]) -> Label:
+        """The label of every argument on a thread that showed results this flow never labelled: private
+        to the user and untrusted, naming (some of) those results."""
+        return Label(readers=frozenset(self.policy.user), sources=frozenset(
+            f"unobserved-result:{c}" for c in sorted(unseen)[:3]), trusted=False)
 
     def bind(self, specs: Mapping[str, ToolSpec], journal: Any, messages_key: str = "messages") -> None:
         """Called by each guard node this flow serves: its tools' declarations, its journal (from

@@ -72,15 +72,24 @@ class _Scan:
                      self.carrying if carrying is None else frozenset(carrying), unmarked)
 
 
-def _called(messages: list[Any], at: int) -> str | None:
-    """The tool of the call the tool message at `at` answers (the last model turn before it with a call
-    of its id), or None when no turn shows it (trimmed)."""
+def _called(messages: Sequence[Any], at: int) -> str | None:
+    """The tool of the call the tool message at `at` answers, or None when no turn shows it (trimmed)."""
+    found = _call_of(messages, at)
+    return str(found[0].get("name")) if found is not None and not found[1] else None
+
+
+def _call_of(messages: Sequence[Any], at: int) -> tuple[Mapping[str, Any], bool] | None:
+    """The call the tool message at `at` answers (in the last model turn before it with a call of its
+    id), and whether it is one whose arguments did not parse (`invalid_tool_calls`); None if none."""
     call_id = messages[at].tool_call_id
     for before in reversed(messages[:at]):
         if isinstance(before, AIMessage):
             call = next((c for c in before.tool_calls if c.get("id") == call_id), None)
             if call is not None:
-                return str(call.get("name"))
+                return call, False
+            call = next((c for c in before.invalid_tool_calls if c.get("id") == call_id), None)
+            if call is not None:
+                return call, True
     return None
 
 
@@ -120,19 +129,10 @@ def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
     m = messages[at]
     if not isinstance(m.content, str):  # LangChain writes these as text: blocks may carry more than their text
         return False
-    call_id = m.tool_call_id
-    for before in reversed(messages[:at]):
-        if isinstance(before, AIMessage):
-            call = next((c for c in before.tool_calls if c.get("id") == call_id), None)
-            if call is not None:
-                invalid = False
-                break
-            call = next((c for c in before.invalid_tool_calls if c.get("id") == call_id), None)
-            if call is not None:
-                invalid = True
-                break
-    else:
+    found = _call_of(messages, at)
+    if found is None:
         return False
+    call, invalid = found
     text = m.content
     if len(text) > _ECHO_CHARS or any(ch not in "\n\t" and unicodedata.category(ch)[0] == "C" for ch in text):
         return False
