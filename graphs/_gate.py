@@ -459,6 +459,17 @@ class ToolGate:
 
     # -- deciding one call -----------------------------------------------------------------------
 
+    def read(self, request: Any) -> None:
+        """Hand the flow what a model call (LangChain's `ModelRequest`) is about to read (`GuardNode.read`)."""
+        if self.node.flow is not None:
+            state = getattr(request, "state", None)
+            self.node.read({self.node.messages_key: list(request.messages)}, _thread_id(None, state))
+
+    async def aread(self, request: Any) -> None:
+        """Async twin of `read`: the flow may read the journal, so off the event loop."""
+        if self.node.flow is not None:
+            await off_loop(self.read, request)
+
     def settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
         work.structured = self.node.flow is not None

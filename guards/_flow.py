@@ -256,6 +256,12 @@ class PrivacyFlow(_Threads, _Results):
         # then see more labels than it earned: false denials, never leaks)
         return self._label_args(args, thread_id, _with_users(scan.users, typed), None, raw)
 
+    def read(self, state: Any, thread_id: str) -> None:
+        """Note what a model call is about to read (`state`: its messages): a result no guard node wrote
+        blinds the thread now, and is journaled as unobserved, though the state drops it before the
+        model's next call (an app's trimming), when `label` would no longer see it."""
+        self.label({}, state, thread_id)
+
     def _unobserved(self, unseen: Collection[str]) -> Label:
         """The label of every argument on a thread that showed results this flow never labelled: private
         to the user and untrusted, naming (some of) those results."""

@@ -452,8 +452,13 @@ class _Threads:
         if calls:
             with self._lock:
                 self._blind.setdefault(thread_id, set()).update(calls)
-                if len(self._blind) > self.max_threads:  # bounded like the threads themselves
-                    del self._blind[next(iter(self._blind))]
+                if len(self._blind) > self.max_threads and self.journal is not None:
+                    # bounded like the threads themselves, and the oldest goes whole: what else the flow
+                    # held of it would pass for all it showed, while a thread read again from the journal
+                    # is blinded again by its unobserved entries (with no journal, none is forgotten)
+                    oldest = next((t for t in self._blind if t != thread_id and t not in self._held), None)
+                    if oldest is not None:
+                        self._drop(oldest)
 
     def _unrecord(self, thread_id: str, calls: Collection[str]) -> None:
         """Note calls the journal was read for in vain (not read again for them)."""

@@ -64,6 +64,11 @@ class AnsweredPastTheGate(AgentMiddleware):
             return ToolMessage(self.text, tool_call_id=request.tool_call["id"], name=self.tool_name)
         return handler(request)
 
+    async def awrap_tool_call(self, request: Any, handler: Any) -> Any:
+        if request.tool_call["name"] == self.tool_name:
+            return ToolMessage(self.text, tool_call_id=request.tool_call["id"], name=self.tool_name)
+        return await handler(request)
+
 
 ME, EVIL = "me@home.example", "mallory@evil.example"
 """The user (who may read and authorise anything) and the attacker the cached pages name."""

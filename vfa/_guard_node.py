@@ -86,7 +86,9 @@ class Flow(Protocol):
     The call `label` is given holds "name", "args", "id" and "raw_args" (as written); for a person's
     edit of a call, also "edited_from": the model's call as written (and as the question showed it,
     where validation changed it: `as_asked`), so that what the person typed (the values it does not
-    hold) can be told from what the model wrote.
+    hold) can be told from what the model wrote. A flow may define `read(state, thread_id)`, given
+    what a model call is about to read (a state holding its messages; `GuardMiddleware` calls it), so
+    that a result no guard node wrote counts though the state drops it before the next tool call.
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
@@ -252,6 +254,13 @@ class GuardNode(RunnableCallable):
         return list(last.tool_calls), state, as_list
 
     # -- one proposal ----------------------------------------------------------------------------
+
+    def read(self, state: Any, thread_id: str) -> None:
+        """Hand the flow what a model call on the thread is about to read (`Flow.read`, if it has one)."""
+        read = getattr(self.flow, "read", None)
+        if read is not None:
+            with self._turns.of(thread_id):
+                _holding(self.flow, thread_id, lambda: read(state, thread_id))
 
     def handle(self, call: Mapping[str, Any], state: Any, thread_id: str,
                execute: Execute | None = None, *, changed_from: Any = None, by_person: bool = False) -> ToolMessage:
