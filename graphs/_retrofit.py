@@ -88,7 +88,8 @@ def guard_graph(
 
     Raises:
         CoverageError: a node can still run an effect outside the guards (named, with the fix).
-        ConfigError: an `effect_nodes` name is not a node of the graph.
+        ConfigError: an `effect_nodes` name is not a node of the graph, or one without `args_of` in a
+            graph with an information flow (its proposal would hold nothing of what it acts on).
     """
     gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
                             timeout_s=timeout_s)
@@ -286,6 +287,12 @@ class EffectNode(RunnableCallable):
         self.with_args = with_args
         self.on_deny = on_deny
         self.__vfa_mediated__ = True
+        if args_of is None and gate.node.flow is not None:
+            # its proposal would hold nothing of the state it acts on: no label, so nothing to deny
+            raise ConfigError(f"effect node {name!r} acts on the graph state, which the information flow cannot "
+                              "label: a proposal without arguments discloses nothing its guards can judge; give it "
+                              f"the arguments it acts on (what it sends, and to whom): guard_graph(effect_nodes="
+                              f"{{{name!r}: args_of}}), `args_of(state)` returning them")
         gate.register_node(name)
 
     def _call(self, input: Any, config: RunnableConfig) -> dict[str, Any]:

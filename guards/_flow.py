@@ -189,6 +189,8 @@ class PrivacyFlow(_Threads, _Results):
             raise PolicyError(f"no privacy guard of this flow judges the calls of {', '.join(map(repr, unjudged[:5]))}: "
                               "the handles the model passes them would be resolved unchecked; add the flow's guard: "
                               "`Agent(model, tools, guards=[flow.guard()], flow=flow)`")
+        for name in specs:
+            self._spec(name)  # two tools of one name that declare different things: refused now, not at a restore
 
     def labels_output(self, spec: ToolSpec) -> bool:
         """Whether this flow labels a tool's results (any field private or untrusted, or undeclared and
@@ -281,6 +283,8 @@ class PrivacyFlow(_Threads, _Results):
                               "records into another; give every agent the flow serves the same journal "
                               "(`Agent(..., flow=flow, journal=journal)`, with `PrivacyFlow(..., journal=journal)` "
                               "or the first agent's)")
+        for name, spec in specs.items():  # before it is bound: a node refused leaves the flow as it was
+            self._spec(name, spec)
         self._bound.append(specs)  # kept, not copied: a gate registers its tools after it is built
         for spec in specs.values():  # kinds whose records are keyed by a private field (see `private_keys`)
             src = source_of(spec.meta)
@@ -298,8 +302,23 @@ class PrivacyFlow(_Threads, _Results):
         if add_reader is not None:
             add_reader(self)
 
-    def _spec(self, tool: str) -> ToolSpec | None:
-        return next((m[tool] for m in self._bound if tool in m), None)
+    def _spec(self, tool: str, joining: ToolSpec | None = None) -> ToolSpec | None:
+        """The declaration of the tool of that name among the guard nodes this flow serves (and `joining`,
+        one a node about to be bound holds).
+
+        Raises `ConfigError` when two of them declare different tools under the name: the journal knows
+        a call's tool by its name alone, so a thread rebuilt from it would label one tool's results by
+        the other's declaration (a web page as a trusted wiki's)."""
+        found = [m[tool] for m in self._bound if tool in m] + ([joining] if joining is not None else [])
+        if not found:
+            return None
+        first = found[0]
+        for other in found[1:]:
+            if other is not first and _declared(other) != _declared(first):
+                raise ConfigError(f"this PrivacyFlow serves two tools named {tool!r} that declare different "
+                                  "sources, sinks or arguments; the journal records a call's tool by its name, so "
+                                  "rename one of them, or give each agent a flow (and journal) of its own")
+        return first
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
@@ -794,6 +813,11 @@ DISCLOSURES = 32
 recipient than this, or with more calls between its pieces, is not found (a documented residual)."""
 
 _WORD = re.compile(r"\w+")
+
+
+def _declared(spec: ToolSpec) -> tuple[Any, ...]:
+    """What the flow reads of a tool's declaration: its privacy source and sink, and its arguments."""
+    return source_of(spec.meta), sink_of(spec.meta), tuple(spec.args_model.model_fields)
 
 
 def _found_label(out: Label, text: str, n: str, idx: _Index) -> Label:

@@ -21,7 +21,7 @@ from test_privacy_redteam import outcome, run
 import graphs
 from benchmarks.privacy.world import ATTACKER_IBAN, USER, World
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import EffectJournal, ToolSpec, effect
+from vfa import ConfigError, EffectJournal, ToolSpec, effect
 from vfa.testing import ScriptedModel
 
 SSN = "078-05-1120"
@@ -210,14 +210,25 @@ def test_one_flow_serving_two_agents_labels_every_argument_of_each():
     @privacy_sink(disclose={"body": "to"}, authority=["to"])
     @privacy_source()
     @effect
+    def send_note(to: list[str], body: str) -> str:
+        """Another agent's mailer, without a subject."""
+        return "sent"
+
+    Agent(ScriptedModel(rule=lambda m: "done"), [send_note], guards=[flow.guard()], flow=flow,
+          journal=journal).compile()
+    # the same mailer under the first agent's tool's name, with other arguments: refused (one name, one tool)
+    @privacy_sink(disclose={"body": "to"}, authority=["to"])
+    @privacy_source()
+    @effect
     def send_email(to: list[str], body: str) -> str:
         """Another agent's mailer, without a subject."""
         return "sent"
 
-    Agent(ScriptedModel(rule=lambda m: "done"), [send_email], guards=[flow.guard()], flow=flow,
-          journal=journal).compile()
+    with pytest.raises(ConfigError, match="two tools named 'send_email'"):
+        Agent(ScriptedModel(rule=lambda m: "done"), [send_email], guards=[flow.guard()], flow=flow,
+              journal=journal).compile()
     app.invoke({"messages": [HumanMessage("Email Alice hello")]}, {"configurable": {"thread_id": "a"}})
-    assert w.sent == []
+    assert w.sent == []  # the refused agent left the flow as it was
 
 
 def _retrofit_shape(shape: str, sent: list[Any]) -> StateGraph:
