@@ -459,21 +459,29 @@ class ToolGate:
 
     # -- deciding one call -----------------------------------------------------------------------
 
-    def read(self, request: Any) -> None:
-        """Hand the flow what a model call (LangChain's `ModelRequest`) is about to read (`GuardNode.read`),
-        its tools registered first: a thread the flow rebuilds from the journal now labels their results
-        by their declarations (a provider's tool, a dict, runs where no gate sees it: not registered)."""
-        if self.node.flow is not None:
-            for tool in getattr(request, "tools", None) or ():
-                if isinstance(tool, BaseTool):
-                    self.register(tool)
-            state = getattr(request, "state", None)
-            self.node.read({self.node.messages_key: list(request.messages)}, _thread_id(None, state))
+    def read(self, request: Any, response: Any = None) -> None:
+        """Hand the flow what a model call (LangChain's `ModelRequest`) reads (`GuardNode.read`), and with
+        its `response`, what it answered too (a tool the provider ran inside the call shows its result
+        there, which a summariser may fold away before the next call). The call's tools are registered
+        first: a thread the flow rebuilds from the journal labels their results by their declarations (a
+        provider's tool, a dict, runs where no gate sees it: not registered). A result an app cleared from
+        the request (`ContextEditingMiddleware`) is read as the state holds it: the model read less."""
+        if self.node.flow is None:
+            return
+        for tool in getattr(request, "tools", None) or ():
+            if isinstance(tool, BaseTool):
+                self.register(tool)
+        state = getattr(request, "state", None)
+        messages = _uncleared(list(request.messages), _messages_of(state, self.node.messages_key))
+        answered = [response] if isinstance(response, BaseMessage) else getattr(response, "result", None)
+        if isinstance(answered, list):
+            messages += [m for m in answered if isinstance(m, BaseMessage)]
+        self.node.read({self.node.messages_key: messages}, _thread_id(None, state))
 
-    async def aread(self, request: Any) -> None:
+    async def aread(self, request: Any, response: Any = None) -> None:
         """Async twin of `read`: the flow may read the journal, so off the event loop."""
         if self.node.flow is not None:
-            await off_loop(self.read, request)
+            await off_loop(self.read, request, response)
 
     def settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
@@ -589,6 +597,33 @@ class _GatedRequest(ToolCallRequest):
         if name == "tool" and value is not None and getattr(self, "gate", None) is not None:
             value = self.gate.own(value)
         super().__setattr__(name, value)
+
+
+def _messages_of(state: Any, key: str) -> list[Any]:
+    """The messages a graph state holds under `key` (a dict state, or a pydantic / dataclass one)."""
+    found = state.get(key) if isinstance(state, Mapping) else getattr(state, key, None)
+    return found if isinstance(found, list) else []
+
+
+def _uncleared(messages: list[Any], held: list[Any]) -> list[Any]:
+    """`messages` with each tool message an app cleared from the model's request (marked so in its metadata,
+    as `ContextEditingMiddleware` does) put back as the state holds it, where the state holds one message
+    of its id: the model read less than that message, and that message says what it was (a result, the
+    agent's reply to a structured answer, a denial)."""
+    cleared = [at for at, m in enumerate(messages) if isinstance(m, ToolMessage) and isinstance(
+        m.response_metadata.get("context_editing"), dict) and m.response_metadata["context_editing"].get("cleared")]
+    if not cleared:
+        return messages
+    by_id: dict[str, Any] = {}
+    for m in held:
+        if isinstance(m, ToolMessage):
+            by_id[m.tool_call_id] = None if m.tool_call_id in by_id else m  # an id shown twice: which one is unknown
+    out = list(messages)
+    for at in cleared:
+        kept = by_id.get(out[at].tool_call_id)
+        if kept is not None:
+            out[at] = kept
+    return out
 
 
 def _view(out: Any, shown: Any) -> Any:

@@ -94,16 +94,21 @@ class GuardMiddleware(AgentMiddleware):
         return await self.gate.awrap_tool_call(request, handler)
 
     def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
-        """Hand the flow what the model is about to read (`ToolGate.read`: a result no guard node wrote
-        counts though the state drops it before the next tool call), and mark the agent's replies to the
-        model's structured answer as no tool result (see `_marked`)."""
+        """Hand the flow what the model is about to read and, once it answered, its answer (`ToolGate.read`:
+        a result no guard node wrote, or a tool the provider ran, counts though the state drops it before
+        the next tool call), and mark the agent's replies to the model's structured answer as no tool
+        result (see `_marked`)."""
         self.gate.read(request)
-        return _marked(handler(request), request)
+        response = _marked(handler(request), request)
+        self.gate.read(request, response)
+        return response
 
     async def awrap_model_call(self, request: Any, handler: Callable[[Any], Awaitable[Any]]) -> Any:
         """Async twin of `wrap_model_call`."""
         await self.gate.aread(request)
-        return _marked(await handler(request), request)
+        response = _marked(await handler(request), request)
+        await self.gate.aread(request, response)
+        return response
 
 
 _STRUCTURED = "structured"

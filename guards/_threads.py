@@ -80,33 +80,48 @@ class _Scan:
                      self.carrying if carrying is None else frozenset(carrying), unmarked, provided)
 
 
-_PROVIDER_BLOCKS = frozenset({"server_tool_call", "server_tool_call_chunk", "server_tool_result", "server_tool_use",
-                              "mcp_tool_use", "code_execution_result"})
-"""Content blocks of a model turn that show a tool the provider ran (LangChain's standard blocks, Anthropic's and
-Google's own); so does every type ending in "_tool_result" (Anthropic's `web_fetch_tool_result`...) and every
-one ending in "_call" but the app's own calls (OpenAI's `web_search_call`, `mcp_call`...)."""
+_MODEL_BLOCKS = frozenset({"text", "output_text", "reasoning", "thinking", "redacted_thinking", "refusal",
+                           "tool_call", "tool_call_chunk", "invalid_tool_call", "tool_use", "function_call",
+                           "custom_tool_call", "image", "audio", "file", "video"})
+"""Content blocks of a model turn that show nothing a provider's tool read: the model's own text, reasoning and
+media, and the calls the app's tool node runs (through the gate). Every other block (a `server_tool_result`,
+Anthropic's `web_fetch_tool_result`, OpenAI's `web_search_call` or `mcp_list_tools`, a `non_standard` one) is
+taken for a tool the provider ran (fail closed)."""
 
-_APP_CALLS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call", "function_call", "custom_tool_call"})
-"""Call blocks of a model turn that the app's tool node runs (through the gate)."""
+_PROVIDER_KEYS = ("tool_outputs", "executed_tools", "search_results", "citations", "grounding_metadata")
+"""Where providers' messages keep what their built-in tools read outside the content (LangChain's formats:
+OpenAI's older `tool_outputs`, Groq's `executed_tools`, Perplexity's `search_results` and `citations`, Google's
+search grounding), in `additional_kwargs` or `response_metadata`."""
 
 
 def provider_ran(m: Any) -> tuple[str, ...]:
     """The ids of the tools a provider ran inside a model turn (a built-in tool such as a web search or a
     fetch, passed to the model as a dict): their results reach the model in its own response, past every
-    gate, so each is a result no node labelled. A block without an id is named by the turn and its place."""
+    gate, so each is a result no node labelled. Read from the turn's content blocks as written and as
+    LangChain's translator for the provider reads them (`content_blocks`), and from the keys providers
+    keep such results under; a block without an id is named by the turn and its place."""
     found: list[str] = []
-    content = m.content
-    for at, block in enumerate(content if isinstance(content, list) else ()):
-        kind = block.get("type") if isinstance(block, dict) else None
-        if isinstance(kind, str) and (kind in _PROVIDER_BLOCKS or kind.endswith("_tool_result") or (
-                kind.endswith("_call") and kind not in _APP_CALLS)):
-            given = block.get("id") or block.get("tool_use_id") or block.get("tool_call_id")
-            found.append(f"provider:{given if isinstance(given, str) and given else f'{m.id}:{at}'}")
     kwargs, meta = m.additional_kwargs, m.response_metadata
-    # where LangChain's older formats keep them: OpenAI's built-in tools' outputs, Google's search grounding
-    for key, where in (("tool_outputs", kwargs), ("grounding_metadata", meta)):
-        if isinstance(where, dict) and where.get(key):
-            found.append(f"provider:{m.id}:{key}")
+    content = m.content
+    views = [content] if isinstance(content, list) else []
+    if views or kwargs:  # a plain text turn, as most are, holds no block of a provider's tool
+        try:
+            views.append(m.content_blocks)
+        except Exception:  # a translator that cannot read the turn: the turn may hold anything (fail closed)
+            found.append(f"provider:{m.id}:unread")
+    for view_at, view in enumerate(views):
+        for at, block in enumerate(view if isinstance(view, list) else ()):
+            if isinstance(block, str):  # text
+                continue
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind in _MODEL_BLOCKS:
+                continue
+            given = block.get("id") or block.get("tool_use_id") or block.get("tool_call_id") if isinstance(
+                block, dict) else None
+            found.append(f"provider:{given if isinstance(given, str) and given else f'{m.id}:{view_at}:{at}'}")
+    for where in (kwargs, meta):
+        if isinstance(where, dict):
+            found.extend(f"provider:{m.id}:{key}" for key in _PROVIDER_KEYS if where.get(key))
     return tuple(dict.fromkeys(found))
 
 
