@@ -100,9 +100,10 @@ def provider_ran(m: Any) -> tuple[str, ...]:
     gate, so each is a result no node labelled. Read from the turn's content blocks as written and as
     LangChain's translator for the provider reads them (`content_blocks`), and from the keys providers
     keep such results under; a block without an id is named by the turn and its place."""
+    kwargs, meta, content = m.additional_kwargs, m.response_metadata, m.content
+    if content.__class__ is str and not kwargs and not meta:
+        return ()  # a plain text turn, as most are
     found: list[str] = []
-    kwargs, meta = m.additional_kwargs, m.response_metadata
-    content = m.content
     views = [content] if isinstance(content, list) else []
     if views or kwargs:  # a plain text turn, as most are, holds no block of a provider's tool
         try:
