@@ -81,7 +81,7 @@ from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, 
 from ._observation import Observation, _join, _join_all, _vouched
 from ._privacy_decl import PrivacyPolicy, Source, sink_of, source_of
 from ._results import _Results
-from ._threads import _RECENT, _Scan, _Threads
+from ._threads import _NO_SCAN, _NO_USERS, _RECENT, _messages_in, _Scan, _Threads
 from ._walk import _error_source, _Record, _WalkContext
 
 __all__ = ["Observation", "PrivacyFlow"]
@@ -205,7 +205,23 @@ class PrivacyFlow(_Threads, _Results):
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> dict[str, Label]:
         """Labels of a proposed call's arguments (the kernel sets them as `Proposal.labels`); what a person
         typed into an edit of the call (its values the model's call, "edited_from", does not hold) is the
-        user's word, as a message of theirs is."""
+        user's word, as a message of theirs is.
+
+        A call made from inside another call's effect (an agent a tool runs: the kernel gives "within",
+        the caller's conversation and the join of its arguments' labels) is made from those arguments:
+        each label joins theirs, and the user's words are those of the caller's conversation, never the
+        human messages of the inner agent's state (the caller's model wrote them)."""
+        within = call.get("within")
+        if within is None:
+            return self._label(call, state, thread_id, None)
+        messages = _messages_in(within.get("state"), self._message_keys)
+        users = _NO_SCAN.extended(messages).users if messages is not None else _NO_USERS
+        return self._label(call, state, thread_id, users, within.get("label") or PUBLIC)
+
+    def _label(self, call: Mapping[str, Any], state: Any, thread_id: str,
+               users: tuple[str, frozenset[str]] | None = None, made_from: Label | None = None) -> dict[str, Label]:
+        """`label`, the user's words `users` when given (else the state's), every value the user did not
+        give or a trusted tool did not give whole tainted with `made_from` as with what the thread read."""
         args = call.get("args") or {}  # every argument: the guard reads some, a result computed from any carries its trust
         raw = call.get("raw_args")
         typed = _typed_by_person(raw, call["edited_from"]) if "edited_from" in call else ()
@@ -224,15 +240,15 @@ class PrivacyFlow(_Threads, _Results):
             if unseen:  # (as below)
                 blind = self._unobserved(unseen)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, _users_forms(typed), None, raw).items()}
+                    args, thread_id, (_with_users(users, typed) if users is not None else _users_forms(typed)), None, raw, made_from).items()}
             if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
                 # no thread, no messages (a Send of a bare call): nothing ties this call to what the
                 # model read at the run's other steps, so it may carry anything (fail closed)
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset({"unrelated-step"}),
                               trusted=False)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, _users_forms(typed), None, raw).items()}
-            return self._label_args(args, thread_id, _users_forms(typed), None, raw)
+                    args, thread_id, (_with_users(users, typed) if users is not None else _users_forms(typed)), None, raw, made_from).items()}
+            return self._label_args(args, thread_id, (_with_users(users, typed) if users is not None else _users_forms(typed)), None, raw, made_from)
         known = self._thread_seen.get(thread_id)
         if known is None and thread_id not in self._unrecorded:
             moved = bool(scan.carrying) or not self._unheard(thread_id)
@@ -253,13 +269,13 @@ class PrivacyFlow(_Threads, _Results):
         if unseen and args:  # results this flow never labelled: what the model knows is unknown (fail closed)
             blind = self._unobserved(unseen)
             return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                args, thread_id, _with_users(scan.users, typed), None, raw).items()}
+                args, thread_id, _with_users(scan.users if users is None else users, typed), None, raw, made_from).items()}
         if not args:
             return {}
         # every result the thread ever showed the model counts, even one whose message has since been
         # trimmed from the state: the model may still carry what it read (a fork of the history may
         # then see more labels than it earned: false denials, never leaks)
-        return self._label_args(args, thread_id, _with_users(scan.users, typed), None, raw)
+        return self._label_args(args, thread_id, _with_users(scan.users if users is None else users, typed), None, raw, made_from)
 
     def read(self, state: Any, thread_id: str) -> None:
         """Note what a model call is about to read (`state`: its messages): a result no guard node wrote
@@ -454,8 +470,10 @@ class PrivacyFlow(_Threads, _Results):
         return self._label_args(args, thread_id, _users_forms((*user_texts, *typed)), calls, raw_args)
 
     def _label_args(self, args: Mapping[str, Any], thread_id: str, users_forms: tuple[str, frozenset[str]],
-                    calls: Collection[str] | None, raw: Any = None) -> dict[str, Label]:
+                    calls: Collection[str] | None, raw: Any = None, made_from: Label | None = None) -> dict[str, Label]:
         idx = self._index(thread_id, calls)
+        if made_from is not None:  # a call made from another call's arguments: they taint it as a read would
+            idx = idx.tainted(made_from)
         users, user_numbers = users_forms
         leaf_label = self._leaf_label
         out: dict[str, Label] = {}

@@ -3,6 +3,7 @@ record keys and taint, and the strings looked for many at once (`_Needles`)."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 from collections.abc import Iterable, Sequence
@@ -190,6 +191,13 @@ class _Index:
         self._across: dict[Any, Any] = {}
         """Recent answers of `cut_across`, by kind, `through` and forms."""
 
+
+    def tainted(self, label: Label) -> _Index:
+        """This index with `label` joined to its taint (what every written value carries unless the user or
+        a trusted tool gave it): a copy sharing its tables, which are never changed once built."""
+        out = copy.copy(self)
+        out.taint = label if self.taint is None else self.taint.join(label)
+        return out
     def tracked_in(self, text: str) -> list[str]:
         """The tracked values that occur in `text`, in order."""
         return self._found("tracked", text)

@@ -82,16 +82,19 @@ class _Scan:
 
 _MODEL_BLOCKS = frozenset({"text", "output_text", "reasoning", "thinking", "redacted_thinking", "refusal",
                            "tool_call", "tool_call_chunk", "invalid_tool_call", "tool_use", "function_call",
-                           "custom_tool_call", "image", "audio", "file", "video"})
+                           "custom_tool_call", "image", "image_url", "audio", "file", "video",
+                           "reasoning_content"})
 """Content blocks of a model turn that show nothing a provider's tool read: the model's own text, reasoning and
 media, and the calls the app's tool node runs (through the gate). Every other block (a `server_tool_result`,
 Anthropic's `web_fetch_tool_result`, OpenAI's `web_search_call` or `mcp_list_tools`, a `non_standard` one) is
 taken for a tool the provider ran (fail closed)."""
 
-_PROVIDER_KEYS = ("tool_outputs", "executed_tools", "search_results", "citations", "grounding_metadata")
-"""Where providers' messages keep what their built-in tools read outside the content (LangChain's formats:
-OpenAI's older `tool_outputs`, Groq's `executed_tools`, Perplexity's `search_results` and `citations`, Google's
-search grounding), in `additional_kwargs` or `response_metadata`."""
+_PROVIDER_KEYS = ("tool_output", "executed_tool", "search", "citation", "grounding", "url_context", "annotation",
+                  "retriev")
+"""Where providers' messages keep what their built-in tools read outside the content, in `additional_kwargs` or
+`response_metadata`: every key that names one of these (LangChain's formats: OpenAI's older `tool_outputs`,
+Groq's `executed_tools`, Perplexity's `search_results` and `citations`, Google's `grounding_metadata` and
+`url_context_metadata`), and "context" (Azure's retrieved documents)."""
 
 
 def provider_ran(m: Any) -> tuple[str, ...]:
@@ -122,7 +125,8 @@ def provider_ran(m: Any) -> tuple[str, ...]:
             found.append(f"provider:{given if isinstance(given, str) and given else f'{m.id}:{view_at}:{at}'}")
     for where in (kwargs, meta):
         if isinstance(where, dict):
-            found.extend(f"provider:{m.id}:{key}" for key in _PROVIDER_KEYS if where.get(key))
+            found.extend(f"provider:{m.id}:{key}" for key, value in where.items() if value and isinstance(key, str) and (
+                key == "context" or any(part in key.lower() for part in _PROVIDER_KEYS)))
     return tuple(dict.fromkeys(found))
 
 
@@ -254,6 +258,18 @@ _ECHO_CHARS = 16_384
 
 _NO_USERS = _users_forms(())
 _NO_SCAN = _Scan([], (), _NO_USERS, frozenset())
+
+
+def _messages_in(state: Any, keys: Sequence[str]) -> list[Any] | None:
+    """The messages a graph state holds under the first of `keys` it has (a dict state, or a pydantic /
+    dataclass one); None when it holds no list there."""
+    messages = None
+    mapping = state.__class__ is dict or isinstance(state, Mapping)
+    for key in keys:
+        messages = state.get(key) if mapping else getattr(state, key, None)
+        if messages is not None:
+            break
+    return messages if isinstance(messages, list) else None
 
 
 def _users_before_calls(messages: list[Any]) -> dict[str, tuple[str, frozenset[str]]]:
@@ -549,13 +565,8 @@ class _Threads:
         Kept per thread and extended by the messages appended since the last call: the history only
         grows between calls, and is read again from scratch when its known prefix changed.
         """
-        messages = None
-        mapping = state.__class__ is dict or isinstance(state, Mapping)
-        for key in self._message_keys:  # a dict state, or a pydantic / dataclass one
-            messages = state.get(key) if mapping else getattr(state, key, None)
-            if messages is not None:
-                break
-        if not isinstance(messages, list):
+        messages = _messages_in(state, self._message_keys)
+        if messages is None:
             return None
         scans = self._scans
         old = scans.get(thread_id)

@@ -44,7 +44,7 @@ from ._journal import (
     with_reprs,
 )
 from ._jsontext import json_text
-from ._labels import Label
+from ._labels import PUBLIC, Label
 from ._proposal import CommitRecord, Proposal
 from ._tools import (
     MAX_ARG_DEPTH,
@@ -102,6 +102,38 @@ _LOCAL = threading.local()
 _HELD: contextvars.ContextVar[frozenset[tuple[int, str]]] = contextvars.ContextVar("vfa_held_threads", default=frozenset())
 """The thread locks the current call holds (`_OneAtATime`): a context variable, since what a call runs
 (a tool's own agent) may run on another OS thread, in a copy of its context."""
+
+
+class _Within:
+    """A call whose effect runs: the conversation it was made in (an agent used as a tool is given text
+    its caller's model wrote), and its arguments' labels once labelled."""
+
+    __slots__ = ("state", "thread_id", "outer", "labels")
+
+    def __init__(self, state: Any, thread_id: str, outer: _Within | None) -> None:
+        # the conversation is the outermost call's: an inner agent's messages are text a model wrote
+        self.state, self.thread_id = (state, thread_id) if outer is None else (outer.state, outer.thread_id)
+        self.outer = outer
+        self.labels: dict[str, Label] | None = None
+
+    def made_from(self) -> Label:
+        """The join of this call's arguments' labels and of those of the calls it was made inside: what a
+        call made from inside its effect may carry (joined only when one is made: rarely)."""
+        joined = self.outer.made_from() if self.outer is not None else PUBLIC
+        if self.labels is None:  # never labelled (a node without a flow): what it carries is not known
+            return joined.join(_UNLABELLED)
+        for lbl in self.labels.values():
+            joined = joined.join(lbl)
+        return joined
+
+
+_UNLABELLED = Label(sources=frozenset({"unlabelled-caller"}), trusted=False)
+"""What a call made from inside a call no flow labelled is made from: not known, so untrusted."""
+
+_WITHIN: contextvars.ContextVar[_Within | None] = contextvars.ContextVar("vfa_within", default=None)
+"""The call of a guard node whose check or effect runs (`GuardNode.handle`): a call made from inside it (a
+tool running an agent) is labelled as made from that call's arguments, in its conversation (`Flow.label`'s
+"within"). A context variable, so what the effect runs on another OS thread, in a copy of the context, sees it."""
 
 
 class _OneAtATime:
@@ -283,9 +315,13 @@ class GuardNode(RunnableCallable):
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
         }) as span:
-            with self._turns.of(thread_id):  # checked against the world the thread's last commit left
-                message = _holding(self.flow, thread_id, lambda: self._handle(
-                    call_id, tool, call.get("args"), state, thread_id, execute or _run, changed_from, by_person))
+            token = _WITHIN.set(_Within(state, thread_id, _WITHIN.get()))
+            try:
+                with self._turns.of(thread_id):  # checked against the world the thread's last commit left
+                    message = _holding(self.flow, thread_id, lambda: self._handle(
+                        call_id, tool, call.get("args"), state, thread_id, execute or _run, changed_from, by_person))
+            finally:
+                _WITHIN.reset(token)
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
             return message
@@ -753,7 +789,14 @@ class GuardNode(RunnableCallable):
         call = {"name": tool, "args": args, "id": call_id, "raw_args": raw_args}
         if edited_from is not None:
             call["edited_from"] = edited_from
-        return dict(self.flow.label(call, state, thread_id))
+        frame = _WITHIN.get()
+        outer = frame.outer if frame is not None else None
+        if outer is not None:  # made from inside another call's effect (an agent used as a tool)
+            call["within"] = {"state": outer.state, "thread_id": outer.thread_id, "label": outer.made_from()}
+        labels = dict(self.flow.label(call, state, thread_id))
+        if frame is not None:
+            frame.labels = labels  # what a call made from inside this one's effect is made from
+        return labels
 
     def _labelled(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str,
                   raw_args: Any = None, *, edited_from: Any = None) -> dict[str, Label] | Deny:
