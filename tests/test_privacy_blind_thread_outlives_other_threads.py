@@ -11,8 +11,16 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from graphs import GuardMiddleware
 from guards import PrivacyFlow, PrivacyPolicy, privacy_source
-from tests._web_mail import EVIL, ME, PARTNER, AnsweredPastTheGate, mail_to, web_page
-from tests.test_privacy_middleware_result_trimmed_before_call import INJECTION, KeepTheConversation
+from tests._web_mail import (
+    EVIL,
+    INJECTION,
+    ME,
+    PARTNER,
+    AnsweredPastTheGate,
+    KeepTheConversation,
+    mail_to,
+    web_page,
+)
 from vfa.testing import ScriptedModel
 
 
