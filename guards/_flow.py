@@ -209,8 +209,9 @@ class PrivacyFlow(_Threads, _Results):
 
         A call made from inside another call's effect (an agent a tool runs: the kernel gives "within",
         the caller's conversation and the join of its arguments' labels) is made from those arguments:
-        each label joins theirs, and the user's words are those of the caller's conversation, never the
-        human messages of the inner agent's state (the caller's model wrote them)."""
+        what the user or a trusted tool did not give whole carries their labels (as what a thread read
+        taints what the model writes), and the user's words are those of the caller's conversation, never
+        the human messages of the inner agent's state (the caller's model wrote them)."""
         within = call.get("within")
         if within is None:
             return self._label(call, state, thread_id, None)
@@ -227,6 +228,7 @@ class PrivacyFlow(_Threads, _Results):
         typed = _typed_by_person(raw, call["edited_from"]) if "edited_from" in call else ()
         scan = self.scan(state, thread_id)
         if scan is None:
+            given = _with_users(users, typed) if users is not None else _users_forms(typed)
             # (before anything is recorded live: a call without arguments too, or the restore would be skipped)
             if thread_id not in self._thread_seen and thread_id not in self._unrecorded:
                 moved = not self._unheard(thread_id)  # holding nothing of the thread: take all the journal has
@@ -240,15 +242,15 @@ class PrivacyFlow(_Threads, _Results):
             if unseen:  # (as below)
                 blind = self._unobserved(unseen)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, (_with_users(users, typed) if users is not None else _users_forms(typed)), None, raw, made_from).items()}
+                    args, thread_id, given, None, raw, made_from).items()}
             if thread_id.startswith("unthreaded-") and not thread_id.startswith("unthreaded-run-"):
                 # no thread, no messages (a Send of a bare call): nothing ties this call to what the
                 # model read at the run's other steps, so it may carry anything (fail closed)
                 blind = Label(readers=frozenset(self.policy.user), sources=frozenset({"unrelated-step"}),
                               trusted=False)
                 return {name: _join(lbl, blind) for name, lbl in self._label_args(
-                    args, thread_id, (_with_users(users, typed) if users is not None else _users_forms(typed)), None, raw, made_from).items()}
-            return self._label_args(args, thread_id, (_with_users(users, typed) if users is not None else _users_forms(typed)), None, raw, made_from)
+                    args, thread_id, given, None, raw, made_from).items()}
+            return self._label_args(args, thread_id, given, None, raw, made_from)
         known = self._thread_seen.get(thread_id)
         if known is None and thread_id not in self._unrecorded:
             moved = bool(scan.carrying) or not self._unheard(thread_id)

@@ -88,7 +88,9 @@ class Flow(Protocol):
     where validation changed it: `as_asked`), so that what the person typed (the values it does not
     hold) can be told from what the model wrote. A flow may define `read(state, thread_id)`, given
     what a model call is about to read (a state holding its messages; `GuardMiddleware` calls it), so
-    that a result no guard node wrote counts though the state drops it before the next tool call.
+    that a result no guard node wrote counts though the state drops it before the next tool call. A call
+    made from inside another call's effect (a tool that runs an agent) also holds "within": the outermost
+    call's state and thread id, and the join of the labels of the calls it was made inside ("label").
     """
 
     def label(self, call: Mapping[str, Any], state: Any, thread_id: str) -> Mapping[str, Label]: ...
