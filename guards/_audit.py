@@ -37,7 +37,7 @@ from langchain_core.messages import (
     convert_to_messages,
 )
 
-from vfa import Label, Proposal, ToolSpec, VfaError
+from vfa import Label, Proposal, ToolSpec
 from vfa._guard_node import content_digest, refused_edit
 from vfa._journal import with_reprs
 from vfa._tools import RESULT_SHAPE, ArgumentError, as_asked, validated_by_value
@@ -46,13 +46,10 @@ from ._flow import PrivacyFlow
 from ._forms import _message_text
 from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PrivacyPolicy
+from ._recorded import TraceError, standard
 from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node, echoes_its_call, provider_ran
 
 __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
-
-
-class TraceError(VfaError, ValueError):
-    """A recorded trace the audit cannot read: the error names the event (by its place) and what is wrong."""
 
 
 _KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args", "written"},
@@ -250,6 +247,7 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
         messages = convert_to_messages(list(messages))
     except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
         raise TraceError(f"messages that are no LangChain messages: {exc}") from None
+    messages = standard(messages)
     structured = frozenset((structured,) if isinstance(structured, str) else structured)
     out: list[dict[str, Any]] = []
     names: dict[str, str] = {}

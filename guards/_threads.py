@@ -117,6 +117,8 @@ def provider_ran(m: Any) -> tuple[str, ...]:
         for at, block in enumerate(view if isinstance(view, list) else ()):
             if isinstance(block, str):  # text
                 continue
+            if isinstance(block, dict) and block.get("type") == "non_standard" and isinstance(block.get("value"), dict):
+                block = block["value"]  # a block the translator does not know, as the provider wrote it
             kind = block.get("type") if isinstance(block, dict) else None
             if kind in _MODEL_BLOCKS:
                 continue
