@@ -52,7 +52,7 @@ from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node, echoes_its_cal
 __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
 
 
-_KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args", "written"},
+_KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args", "written", "within"},
          "result": {"type", "id", "tool", "result", "shape", "reprs"}, "error": {"type", "id", "tool", "error"},
          "unobserved": {"type", "id", "tool"}}
 """The keys each kind of event may have."""
@@ -126,8 +126,10 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 reviewed = not edit and isinstance(event.get("written"), Mapping)
                 if not edit:
                     written[call_id] = dict(event["written"]) if reviewed else raw_args
-                labels = flow.label_args(args, thread_id, users, set(seen), raw_args,
-                                         edited_from=as_asked(specs.get(tool), written.get(call_id)) if edit or reviewed else None)
+                within = _made_from(at, event.get("within"))
+                labels = flow.label_args(args, thread_id, users if within is None else within[0], set(seen), raw_args,
+                                         edited_from=as_asked(specs.get(tool), written.get(call_id)) if edit or reviewed else None,
+                                         made_from=None if within is None else within[1])
                 if unobserved:  # as the live flow labels a call after results it never labelled
                     blind = Label(readers=frozenset(flow.policy.user), trusted=False, sources=frozenset(
                         f"unobserved-result:{c}" for c in sorted(set(unobserved))[:3]))
@@ -164,6 +166,20 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
         except (TypeError, ValueError) as exc:  # a circular value, say
             raise TraceError(f"event {at}: {type(exc).__name__}: {exc}") from None
     return found
+
+
+def _made_from(at: int, within: Any) -> tuple[list[str], Label] | None:
+    """A call event's "within" (a call made from inside another call's effect): the user's words of its
+    outermost conversation, and the label of what it was made from."""
+    if within is None:
+        return None
+    users = within.get("user") if isinstance(within, Mapping) else None
+    if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
+        raise TraceError(f"event {at}: a call's \"within\" holds \"user\", the user's words (a list of strings)")
+    try:
+        return users, Label.model_validate(within.get("label"))
+    except ValueError:  # pydantic's ValidationError
+        raise TraceError(f"event {at}: a call's \"within\" holds \"label\", a label (readers, sources, trusted)") from None
 
 
 def _shaped(at: int, spec: ToolSpec | None, shape: Any, made: dict[tuple[str, str], ToolSpec]) -> ToolSpec | None:
@@ -396,7 +412,8 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
 
 
 def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = (),
-                       messages: Iterable[Any] | None = None) -> list[dict[str, Any]]:
+                       messages: Iterable[Any] | None = None, *,
+                       conversations: Mapping[str, Iterable[Any]] | None = None) -> list[dict[str, Any]]:
     """A trace from a vfa journal: each proposal as proposed (handles and all), each call again as a
     person edited it (the arguments that then ran, or were denied), and each raw result.
 
@@ -408,6 +425,13 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     conversation (its turn cleared from the state), or only in a later turn (its id used again), comes
     after the user message it was made after, which the guard node journals with it (by the message's
     id), when that message is still there; else before the user messages not yet placed.
+
+    A call made from inside another call's effect (an agent a tool runs) was labelled live with the
+    user's words of the outermost conversation and the labels of the calls it was made inside, which
+    the journal keeps with it: its event carries them ("within"). `conversations` maps the threads of
+    other conversations (an outer agent's) to their messages, for those words; a call whose outermost
+    conversation is neither this one nor given is read with no word of the user's (every authority
+    argument it holds is reported unless a trusted tool gave it).
     """
     out: list[dict[str, Any]] = [{"type": "user", "content": u} for u in user_messages]
     # the conversation in order: its calls (by id), and the user messages and results no record holds
@@ -466,8 +490,10 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             if match is not None:
                 out += [x for _id, x in items[at:match + 1] if x is not None]
                 at = match + 1
+            within = e.data.get("within")
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {},
-                        **({"written": e.data["written"]} if isinstance(e.data.get("written"), dict) else {})})
+                        **({"written": e.data["written"]} if isinstance(e.data.get("written"), dict) else {}),
+                        **({"within": _within(within, thread_id, messages, conversations)} if within is not None else {})})
         elif e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(entries, i):
             # (an edit the tool's schema refused ended the call: no guard checked it, live)
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})
@@ -483,6 +509,28 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("cause", e.data.get("error"))})
     out += [x for _id, x in items[at:] if x is not None]
     return out
+
+
+def _within(within: Any, thread_id: str, messages: Iterable[Any] | None,
+            conversations: Mapping[str, Iterable[Any]] | None) -> dict[str, Any]:
+    """A nested call's "within" event key from its journaled record: the user's words of its outermost
+    conversation up to the message its call answered, and the label it was made from."""
+    if not isinstance(within, Mapping):
+        raise TraceError(f"a journaled \"within\" that is no object: {within!r}"[:200])
+    thread = within.get("thread")
+    conversation = messages if thread == thread_id else (conversations or {}).get(thread) if isinstance(thread, str) else None
+    users: list[str] = []
+    if conversation is not None:
+        try:
+            read = convert_to_messages(list(conversation))
+        except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
+            raise TraceError(f"messages of conversation {thread!r} that are no LangChain messages: {exc}") from None
+        for m in read:
+            if isinstance(m, HumanMessage) and not _written_by_a_node(m):
+                users.append(_message_text(m.content))
+                if m.id is not None and m.id == within.get("turn"):
+                    break  # the user message the outermost call answered: later words came after the call
+    return {"user": users, "label": within.get("label")}
 
 
 def _text_of(content: Any) -> str:

@@ -464,12 +464,14 @@ class PrivacyFlow(_Threads, _Results):
 
     def label_args(self, args: Mapping[str, Any], thread_id: str, user_texts: Iterable[str] = (),
                    calls: set[str] | None = None, raw_args: Mapping[str, Any] | None = None, *,
-                   edited_from: Any = None) -> dict[str, Label]:
+                   edited_from: Any = None, made_from: Label | None = None) -> dict[str, Label]:
         """Label each argument from what the model saw on this thread (see the module docstring);
         `raw_args`: the arguments as written, before validation, labelled too where they differ;
-        `edited_from`: for a person's edit (`raw_args`), the model's call as written (see `label`)."""
+        `edited_from`: for a person's edit (`raw_args`), the model's call as written (see `label`);
+        `made_from`: for a call made from inside another call's effect, the label of what it was made
+        from (see `label`'s "within")."""
         typed = _typed_by_person(raw_args if raw_args is not None else args, edited_from) if edited_from is not None else ()
-        return self._label_args(args, thread_id, _users_forms((*user_texts, *typed)), calls, raw_args)
+        return self._label_args(args, thread_id, _users_forms((*user_texts, *typed)), calls, raw_args, made_from)
 
     def _label_args(self, args: Mapping[str, Any], thread_id: str, users_forms: tuple[str, frozenset[str]],
                     calls: Collection[str] | None, raw: Any = None, made_from: Label | None = None) -> dict[str, Label]:

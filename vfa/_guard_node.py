@@ -429,9 +429,10 @@ class GuardNode(RunnableCallable):
         pending = []
         if not history or _proposed_again(history, questions.task):
             turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
+            within = self._within() if self.flow is not None else None
             pending.append(_entry(proposal, "proposed", {"args": raw_args, "call": fingerprint, **(
                 {"shape": shape} if shape else {}), **({"turn": turn} if turn else {}), **(
-                {"written": written} if reviewed_from else {})}))
+                {"written": written} if reviewed_from else {}), **({"within": within} if within else {})}))
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         message = self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
                                edited=raw_args if edit is not None else None, written=written)
@@ -799,6 +800,18 @@ class GuardNode(RunnableCallable):
         if frame is not None:
             frame.labels = labels  # what a call made from inside this one's effect is made from
         return labels
+
+    def _within(self) -> dict[str, Any] | None:
+        """For a call made from inside another call's effect, what its labels were made from, for an audit
+        of the journal to label it alike: the outermost conversation (its thread and the user message its
+        call answered) and the join of the labels of the calls it was made inside (no value)."""
+        frame = _WITHIN.get()
+        outer = frame.outer if frame is not None else None
+        if outer is None:
+            return None
+        turn = _turn_of(outer.state, self.messages_key)
+        return {"thread": outer.thread_id, **({"turn": turn} if turn else {}),
+                "label": outer.made_from().model_dump(mode="json")}
 
     def _labelled(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str,
                   raw_args: Any = None, *, edited_from: Any = None) -> dict[str, Label] | Deny:
