@@ -477,7 +477,7 @@ class PrivacyFlow(_Threads, _Results):
                     calls: Collection[str] | None, raw: Any = None, made_from: Label | None = None) -> dict[str, Label]:
         idx = self._index(thread_id, calls)
         if made_from is not None:  # a call made from another call's arguments: they taint it as a read would
-            idx = idx.tainted(made_from)
+            idx = idx.tainted(_made(made_from))
         users, user_numbers = users_forms
         leaf_label = self._leaf_label
         out: dict[str, Label] = {}
@@ -890,3 +890,16 @@ def _zeros_lost(text: str, idx: _Index) -> bool:
 def _units_of(texts: list[str]) -> list[tuple[str, tuple[int, int], int]]:
     """The digit units of several texts, each group made unique to its text."""
     return [(d, (i, g), k) for i, t in enumerate(texts) for d, g, k in _digit_units(t)]
+
+
+MADE_FROM = "made-from:"
+"""The mark of the sources a call made inside another call's effect is tainted with (`_made`): what its
+text may carry, not a value found in it, so no approval covers it (`guards._privacy._BLIND`)."""
+
+
+def _made(label: Label) -> Label:
+    """The taint of a call made from arguments of `label`: their readers and trust, their sources marked
+    `MADE_FROM` (an approval of one text the inner agent wrote says nothing of the next, as for what
+    the model read under `context_taint="private"`)."""
+    marked = frozenset(s if s == "user" or s.startswith(MADE_FROM) else MADE_FROM + s for s in label.sources)
+    return label if marked == label.sources else label.model_copy(update={"sources": marked})

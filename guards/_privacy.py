@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from vfa import ALLOW, PUBLIC, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
+from vfa import ALLOW, PUBLIC, Allow, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
 from vfa._tools import INJECTED
 
@@ -140,11 +140,18 @@ class PrivacyGuard:
             if v.rule == "confidentiality":
                 for r in v.recipients:
                     origins.setdefault(r, set()).update(v.origin)
-        open_ = [v for v in found if not (v.rule == "confidentiality" and v.recipients and not _blind(v) and all(
-            any(origins[r] <= o and values.get(r, _UNKNOWN) <= x for o, x in approved.get((v.tool, r), ()))
-            for r in v.recipients))]
+        open_: list[FlowViolation] = []
+        cited: dict[tuple[Any, ...], dict[str, Any]] = {}  # the approvals that cover what is not open
+        for v in found:
+            covers = [next((c for o, x, c in approved.get((v.tool, r), ()) if origins[r] <= o and values.get(r, _UNKNOWN) <= x),
+                           None) for r in v.recipients] if v.rule == "confidentiality" and v.recipients and not _blind(v) else [None]
+            if None in covers:
+                open_.append(v)
+            else:
+                cited.update((tuple(c.values()), c) for c in covers)
         if not open_:
-            return ALLOW
+            # the approvals it ran under, journaled with its verdict: an audit ties the flow to a person's word
+            return Allow(evidence={"approved": list(cited.values())}) if cited else ALLOW
         evidence = {"violations": [v.as_dict() for v in open_], "tool": proposal.tool,
                     "recipients": sorted({r for v in open_ for r in v.recipients})}
         if asks and all(v.rule not in ("handle", "recipient") for v in open_):
@@ -443,10 +450,11 @@ class PrivacyGuard:
 
     def _approved(self, thread_id: str, context_journal: Any = None, call_id: str = "",
                   lineage: Mapping[str, tuple[str, str]] | None = None,
-                  ) -> dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str]], ...]]:
+                  ) -> dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str], dict[str, Any]], ...]]:
         """(tool, recipient) -> for each approval a person gave "for this recipient" on this thread, in
         answer to this guard's questions about calls other than `call_id`, the origins (sources) and the
-        values (digests) it approved, from the journal: a later disclosure is covered only when its
+        values (digests) it approved, and where it was given (its call, task and question), from the
+        journal: a later disclosure is covered only when its
         origins and its values are all among those of one approval (an approval journaled without values
         covers none, and one whose call the person edited afterwards covers nothing: the call that ran
         is not the one approved)."""
@@ -456,7 +464,7 @@ class PrivacyGuard:
         asked: dict[tuple[str, Any, Any], dict[str, Any]] = {}
         answered: dict[tuple[str, Any, Any], Any] = {}
         edits: dict[tuple[str, Any], int] = {}  # (call, task) -> where the person last edited it
-        out: dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str]], ...]] = {}
+        out: dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str], dict[str, Any]], ...]] = {}
         for e in journal.entries(thread_id):
             kind = e.kind
             if kind not in _ANSWERS:
@@ -491,9 +499,10 @@ class PrivacyGuard:
                     origins = frozenset(str(o) for o in v.get("origin") or ())
                     for r in v.get("recipients") or ():
                         this[str(r)] = this.get(str(r), frozenset()) | origins
+                given = {"call": key[0], "task": key[1], "ask": key[2]}
                 for r, origins in this.items():
                     out[(tool, r)] = (*out.get((tool, r), ()), (origins, frozenset(
-                        str(x) for x in values.get(r) or ()) - _UNKNOWN))  # what was not known, nobody approved
+                        str(x) for x in values.get(r) or ()) - _UNKNOWN, given))  # what was not known, nobody approved
         return out
 
 
@@ -549,10 +558,11 @@ _ANSWERS = frozenset({"escalated", "approved", "edited", "rejected", LATE_ANSWER
 """Journal kinds of a question and its answers."""
 _KIND_OF = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 
-_BLIND = ("unrelated-step", "unobserved-result:", "lost-handle:", "forged-handle:", "read:")
+_BLIND = ("unrelated-step", "unobserved-result:", "lost-handle:", "forged-handle:", "read:", "made-from:")
 """Sources of labels given for want of knowing what a value is (fail closed): no approval covers them.
 What the model read ("read:", `context_taint="private"`) is one: any later text may carry any of it,
-so an approval of one text says nothing of the next."""
+so an approval of one text says nothing of the next; so is what an agent a tool runs was given
+("made-from:", the caller's arguments, which it read in clear)."""
 
 
 def _blind(v: FlowViolation) -> bool:
@@ -710,7 +720,7 @@ def _named(origin: tuple[str, ...]) -> tuple[str, ...]:
     approvals and the audit)."""
     out: dict[str, None] = {}
     for s in origin:
-        prefix = next((p for p in ("derived-from:", "read:") if s.startswith(p)), "")
+        prefix = next((p for p in ("derived-from:", "read:", "made-from:") if s.startswith(p)), "")
         rest = s[len(prefix):]
         if ":" in rest and not rest.startswith(_NOT_RECORDS):
             rest = rest.split(":", 1)[0] + " records"

@@ -980,7 +980,7 @@ def _verdicts(proposal: Proposal, result: ChainResult) -> tuple[str, str, str, s
 def _decision_data(d: Decision) -> dict[str, Any]:
     """A decision as its journal record holds it (`model_dump(mode="json")`)."""
     v = d.verdict
-    if v.__class__ is Allow:  # most decisions: the same dict without a pydantic round trip per guard
+    if v.__class__ is Allow and not v.evidence:  # most decisions: the same dict without a pydantic round trip per guard
         return {"guard": d.guard, "verdict": {"guard": v.guard, "kind": "allow"}, "latency_s": d.latency_s}
     return d.model_dump(mode="json")
 

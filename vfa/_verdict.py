@@ -20,6 +20,9 @@ class Allow(_VerdictBase):
     """The proposal may be committed as far as this guard is concerned."""
 
     kind: Literal["allow"] = "allow"
+    evidence: dict[str, Any] = Field(default_factory=dict, exclude_if=lambda e: not e)
+    """What the allowance rests on, when more than the rules: e.g. the approvals a person gave that cover
+    it (left out of the verdict's JSON when empty, as most are)."""
 
 
 class Deny(_VerdictBase):
