@@ -69,11 +69,11 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec
+from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
-                     _words, _written, _written_leaves, _written_out)
+                     _words, _written, _written_leaves, _written_out, text_ends)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
@@ -386,10 +386,11 @@ class PrivacyFlow(_Threads, _Results):
         cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
+        # kept first: the call ran and sent its arguments, whatever labelling its result comes to
+        self._disclosed(proposal.thread_id, spec, proposal.args)
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
                           source_of(spec.meta) if spec is not None else None, result,
                           inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id))
-        self._disclosed(proposal.thread_id, spec, proposal.args)
         return obs.text
 
     def disclosures(self, thread_id: str) -> list[tuple[ToolSpec, Mapping[str, Any]]]:
@@ -423,11 +424,9 @@ class PrivacyFlow(_Threads, _Results):
             return cached.text
         decl = source_of(spec.meta) if spec is not None else None
         kind = (decl.kind if decl is not None else "") or proposal.tool
-        shown = self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
-                            inputs=proposal.labels.values(),
-                            secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
         self._disclosed(proposal.thread_id, spec, proposal.args)  # a tool that raised may have sent part of it
-        return shown
+        return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
+                           inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
 
     def observe_denial(self, proposal: Proposal, text: str) -> str:
         """The text of a guard's denial as the model reads it: a guard's reason may quote the world (a
@@ -651,25 +650,30 @@ class PrivacyFlow(_Threads, _Results):
         idx = self._index(thread_id, None) if idx is None else idx
         store, clean = self.store, self._clean
         swapped = False
+        size = len(text)
 
         def swap(m: re.Match[str]) -> str:
-            nonlocal swapped
+            nonlocal swapped, size
             token = m.group(0)
             h = store.get(token, thread_id)
             if h is None:
                 return " "
-            value = _value_text(h.value)
             hit = clean.get((thread_id, token))
             if hit is None or hit[0] is not idx:  # worked out once per index (a call's label and check share it)
+                value = _value_text(h.value)
                 joined = _join(h.label, _found_label(PUBLIC, value, _norm_of(value), idx))
-                hit = (idx, joined.readers == h.label.readers and joined.trusted == h.label.trusted)
+                # read beside its text by its ends alone: its inside was read alone, just now
+                hit = (idx, joined.readers == h.label.readers and joined.trusted == h.label.trusted, " ".join(text_ends(value)))
                 if len(clean) >= 256:  # a few calls' worth: each entry holds an index alive
                     clean.clear()
                 clean[(thread_id, token)] = hit
             if not hit[1]:
                 return " "  # it holds a value fewer may read, or untrusted (its own value is tracked with its label)
             swapped = True
-            return value
+            size += len(hit[2])
+            if size > READ_LIMIT:  # a handle written over and over: what it stands for is not read (fail closed)
+                raise ReadTooLong(f"a text read with its handles' values is longer than {READ_LIMIT:,} characters")
+            return hit[2]
 
         out = HANDLE_RE.sub(swap, text)
         return out if swapped else None
@@ -890,6 +894,16 @@ def _zeros_lost(text: str, idx: _Index) -> bool:
 def _units_of(texts: list[str]) -> list[tuple[str, tuple[int, int], int]]:
     """The digit units of several texts, each group made unique to its text."""
     return [(d, (i, g), k) for i, t in enumerate(texts) for d, g, k in _digit_units(t)]
+
+
+READ_LIMIT = 1 << 18
+"""The characters a text is read as, with each handle's value (its ends) in its place (`handles_read`):
+a handle repeated in an argument would otherwise make kilobytes as written megabytes as read."""
+
+
+class ReadTooLong(VfaError, ValueError):
+    """An argument that, read as its recipient reads it (its handles' values in place), is longer than
+    `READ_LIMIT`: not labelled, so the call is denied."""
 
 
 MADE_FROM = "made-from:"

@@ -705,3 +705,29 @@ def _strings_of(value: Any) -> list[str]:
 
 def _all_strings(value: Any) -> list[str]:
     return [_text(v) for v in _leaves(value) if v is not None]
+
+
+_END = 256
+"""The characters kept of each end of a long text read for the values it joins (`text_ends`)."""
+_END_DIGITS = 32
+"""The digits each end holds at least (`text_ends`): more than a digit token has."""
+_ALNUM = re.compile(r"[^\W_]")
+_DIGIT = re.compile(r"\d")
+
+
+def text_ends(text: str) -> tuple[str, ...]:
+    """A text as what lies beside it reads it: whole, or its two ends when long (a value cut across it
+    and a text beside it has its piece there; what lies inside was checked alone). An end is measured
+    as value tracking reads the text: it holds `_END` characters, and at least `_END` letters and
+    digits and `_END_DIGITS` digits (a piece followed by punctuation, blanks or letters, which
+    tracking skips, is at the text's end for the words and digits it reads)."""
+    if len(text) <= 2 * _END:
+        return (text,)
+    head, tail = _END, len(text) - _END
+    for pattern, n in ((_ALNUM, _END), (_DIGIT, _END_DIGITS)):
+        places = [m.start() for m in pattern.finditer(text)]
+        if len(places) > n:
+            head, tail = max(head, places[n - 1] + 1), min(tail, places[-n])
+        elif places:
+            head, tail = max(head, places[-1] + 1), min(tail, places[0])
+    return (text,) if head >= tail else (text[:head], text[tail:])

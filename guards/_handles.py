@@ -252,12 +252,21 @@ WITHHELD = "‹withheld›"
 
 
 def _parts(value: Any) -> list[Any]:
-    """The scalar values inside a record or a list (a handle of a record stands for each of them)."""
-    if isinstance(value, dict):
-        return [p for v in value.values() for p in (_parts(v) if isinstance(v, (dict, list, tuple)) else [v])]
-    if isinstance(value, (list, tuple)):
-        return [p for v in value for p in (_parts(v) if isinstance(v, (dict, list, tuple)) else [v])]
-    return []
+    """The scalar values inside a record or a list, in order (a handle of a record stands for each of
+    them). Walked with a stack: a record may be nested as deep as the JSON decoder reads."""
+    if not isinstance(value, (dict, list, tuple)):
+        return []
+    out: list[Any] = []
+    stack = [iter(value.values() if isinstance(value, dict) else value)]
+    while stack:
+        for v in stack[-1]:
+            if isinstance(v, (dict, list, tuple)):
+                stack.append(iter(v.values() if isinstance(v, dict) else v))
+                break
+            out.append(v)
+        else:
+            stack.pop()
+    return out
 
 
 _VALUE_TEXT = json_text(ensure_ascii=False, default=repr)

@@ -13,7 +13,6 @@ A tool without a `Sink` declaration is assumed to publish every argument (fail c
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -23,7 +22,7 @@ from vfa import ALLOW, PUBLIC, Allow, Deny, Escalate, Label, PolicyError, Propos
 from vfa._escalation import LATE_ANSWER
 from vfa._tools import INJECTED
 
-from ._forms import _digit_units, _strings_of
+from ._forms import _digit_units, _strings_of, text_ends
 from ._handles import HANDLE_RE, has_marks
 from ._privacy_decl import (
     PUBLIC_SINK,
@@ -754,10 +753,6 @@ def _lint_public_read(name: str, spec: ToolSpec) -> None:
                       f"kind) or the model can probe the state through it", PrivacyLintWarning, stacklevel=3)
 
 
-_END = 256
-"""The characters kept of each end of a text disclosed earlier (`_ends`)."""
-
-
 _EARLIER_UNITS = 256
 """The digit units (`_digit_units`) of earlier disclosures a call's check reads per recipient, the most
 recent first: a long thread of mails with dates and amounts would otherwise pass the bound on units
@@ -787,30 +782,9 @@ def _earlier_for(before: Mapping[str, list[tuple[int, str]]], r: str) -> list[st
     return [t for _i, t in got[keep:]]
 
 
-_END_DIGITS = 32
-"""The digits each end of a text disclosed earlier holds at least (`_ends`): more than a digit token has."""
-_ALNUM = re.compile(r"[^\W_]")
-_DIGIT = re.compile(r"\d")
-
-
 def _ends(text: str) -> tuple[str, ...]:
-    """A text disclosed earlier as a later call's check reads it: whole, or its two ends when long (a
-    value cut across calls has its pieces there; what lies inside was checked when it was sent). An
-    end is measured as value tracking reads the text: it holds `_END` characters, and at least `_END`
-    letters and digits and `_END_DIGITS` digits (a piece followed by punctuation, blanks or letters,
-    which tracking skips, is at the text's end for the words and digits it reads)."""
-    if "«" in text:
-        text = HANDLE_RE.sub(" ", text)  # as the check reads it: handles left out
-    if len(text) <= 2 * _END:
-        return (text,)
-    head, tail = _END, len(text) - _END
-    for pattern, n in ((_ALNUM, _END), (_DIGIT, _END_DIGITS)):
-        places = [m.start() for m in pattern.finditer(text)]
-        if len(places) > n:
-            head, tail = max(head, places[n - 1] + 1), min(tail, places[-n])
-        elif places:
-            head, tail = max(head, places[-1] + 1), min(tail, places[0])
-    return (text,) if head >= tail else (text[:head], text[tail:])
+    """A text disclosed earlier as a later call's check reads it (`text_ends`), handles left out."""
+    return text_ends(HANDLE_RE.sub(" ", text) if "«" in text else text)
 
 
 def _readings(proposal: Proposal, names: Iterable[str]) -> list[Any]:

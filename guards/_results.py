@@ -13,7 +13,7 @@ from vfa._jsontext import json_text
 
 from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _grouped_numbers, _norm, _norm_of, _text, _token_numbers, _track_forms,
                      _word_norms)
-from ._handles import HANDLE_RE, has_marks
+from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
 from ._privacy_decl import Source, recipients_of
@@ -55,11 +55,7 @@ def _block_text(blocks: list[dict[str, Any]]) -> str:
 
 def _record_values(value: Any) -> list[str]:
     """The texts of a record's values, its field names left out (a result naming a field shows no value)."""
-    if not isinstance(value, (dict, list, tuple)):
-        return []
-    leaves = value.values() if isinstance(value, dict) else value
-    return [t for v in leaves for t in ([_text(v)] if not isinstance(v, (dict, list, tuple)) else _record_values(v))
-            if v is not None]
+    return [_text(v) for v in _parts(value) if v is not None]
 
 
 class _Results:
@@ -67,6 +63,20 @@ class _Results:
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
                inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:
+        """Label one tool result and remember it for the thread; returns the observation (see `_record`).
+
+        A result that cannot be labelled (one nested past what the walk reads, a value that raises when
+        read) is not shown: the model reads a placeholder naming the failure, which is remembered as
+        what the call showed, so the live run, a rebuild of the thread and an audit all read the same
+        and none of them raises again."""
+        try:
+            return self._record(thread_id, call_id, tool, decl, result, inputs, secrets)
+        except Exception as exc:  # noqa: BLE001 - fail closed: what is not labelled is not shown
+            return self._remember(thread_id, call_id, Observation(
+                call_id, tool, text=f"the result could not be labelled ({type(exc).__name__}); it is not shown"))
+
+    def _record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
+                inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation.
 
         `inputs` are the labels of the call's arguments. A result computed from an untrusted input is

@@ -132,7 +132,8 @@ def test_an_approval_for_a_recipient_answered_again_with_a_reject_covers_no_late
         entries.append(("t", "c1", "send_email", then, {"type": "reject", **place}))
     journal.append(entries)
     covered = guard_._approved("t", call_id="c2")
-    assert covered == ({} if then else {("send_email", "bob@b.example"): ((frozenset({"profile.ssn"}), frozenset({"d1"})),)})
+    assert covered == ({} if then else {("send_email", "bob@b.example"): (
+        (frozenset({"profile.ssn"}), frozenset({"d1"}), {"call": "c1", "task": "x", "ask": 0}),)})
 
 
 def approved_then_cut(app: Any, prompt: Any, answer: Any = None) -> tuple[Any, Any]:

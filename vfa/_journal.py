@@ -144,7 +144,7 @@ def recorded(value: Any) -> tuple[Any, dict[str, str]]:
     in the one pass that writes the record: the strings recorded are the reprs listed, whatever a
     later `repr` of the same object would say. A value that cannot be written at all (keys JSON cannot
     carry) is recorded with those keys as their reprs; one that cannot be written at all (a cycle, too
-    deep) whole as its repr. A repr or `str` that raises gives a
+    deep, a lazy list whose next page fails when it is iterated) whole as its repr. A repr or `str` that raises gives a
     placeholder naming the type. The node shows and labels the result as recorded (`with_reprs`), so
     the live run, a replay, a rebuilt flow and an audit all read the same values."""
     if value is None or value.__class__ in (str, int, float, bool):
@@ -152,7 +152,7 @@ def recorded(value: Any) -> tuple[Any, dict[str, str]]:
     try:
         _STRICT(value)
         return value, {}
-    except (TypeError, ValueError, RecursionError):
+    except Exception:  # noqa: BLE001 - not plain JSON, or a value that raises when read (a lazy page): written below
         pass
     found: dict[str, str] = {}
 
@@ -173,12 +173,12 @@ def recorded(value: Any) -> tuple[Any, dict[str, str]]:
     encode = json_text(default=note, separators=(",", ":"))
     try:
         return json.loads(encode(value)), found
-    except (TypeError, ValueError, RecursionError):
+    except Exception:  # noqa: BLE001 - (as above)
         pass
     try:  # keys JSON cannot carry (a date): each written as its repr, the records kept as records
         found.clear()
         return json.loads(encode(_keyed(value))), found
-    except (TypeError, ValueError, RecursionError):  # a cycle, or too deep: the whole value by its repr
+    except Exception:  # noqa: BLE001 - a cycle, too deep, or a value that raises when iterated: the whole value by its repr
         text = _repr_of(value)
         return text, {text: text}
 
