@@ -190,7 +190,8 @@ class PrivacyGuard:
         wanted = {r for v in found if v.rule == "confidentiality" for r in v.recipients}
         receives = {r: names for names, rs in _joined(audiences, flow.policy.addresses).items() for r in rs}
         published = receives.get(PUBLIC_SINK, ())  # what reaches everyone reaches one named only earlier too
-        by_args: dict[tuple[str, ...], frozenset[str]] = {}  # recipients who receive the same arguments share them
+        # recipients who receive the same arguments after the same earlier texts share their values
+        by_args: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[str]] = {}
         out: dict[str, frozenset[str]] = {}
         values_in = getattr(flow, "values_in", None)
         # a recipient whose violation is a value cut across calls: what forms with what they received before counts too
@@ -199,9 +200,9 @@ class PrivacyGuard:
         for r in sorted(wanted):
             names = receives.get(r, published)
             earlier = _earlier_for(before, r) if r in across else []
-            # what a recipient received before joins what they receive now (a value cut across calls):
-            # their values are their own, not shared with those who receive the same arguments
-            got = by_args.get(names) if not earlier else None
+            # what a recipient received before joins what they receive now (a value cut across calls)
+            key = (names, tuple(earlier))
+            got = by_args.get(key)
             if got is None:
                 more: set[str] = set()
                 if values_in is not None:
@@ -220,9 +221,7 @@ class PrivacyGuard:
                             keys if isinstance(keys, list) else [keys]))
                 # a confidentiality violation with no value named: what it discloses is not known,
                 # so no approval covers it (fail closed)
-                got = frozenset(more) or _UNKNOWN
-                if not earlier:
-                    by_args[names] = got
+                got = by_args[key] = frozenset(more) or _UNKNOWN
             out[r] = got
         return out
 
@@ -384,10 +383,12 @@ class PrivacyGuard:
         if not before:
             return []
         out: list[FlowViolation] = []
+        named: set[str] = set()  # the recipients a violation in `out` names
         if groups is None:  # (names, recipients, texts) of each audience, as `_violations` read them
             groups = [(names, recipients, [t for v in _readings(proposal, names) for t in _strings_of(v)])
                       for names, recipients in _joined(audiences, user).items()]
         for names, recipients, texts in groups:
+            read: dict[tuple[str, ...], tuple[Label, bool | None]] = {}  # the same earlier texts, read once
             arg = "+".join(names)
             # named by the arguments that name the recipients, as within one call: a sink naming each
             # recipient would make one violation a recipient, and their count tell the model how many
@@ -397,12 +398,17 @@ class PrivacyGuard:
             # a text published now reaches everyone: each who received pieces before, privately or not
             for r in sorted(recipients | before.keys() if PUBLIC_SINK in recipients else recipients):
                 got = _earlier_for(before, r)
-                if not got or any(r in v.recipients for v in out):
+                if not got or r in named:
                     continue
-                lbl = self.flow.content_label([*got, *texts], proposal.thread_id)
+                key = tuple(got)
+                lbl, formed = read.get(key) or (self.flow.content_label([*got, *texts], proposal.thread_id), None)
                 if lbl.readers is None or r in lbl.readers - ABSTRACT_PRINCIPALS:
+                    read[key] = (lbl, formed)
                     continue
-                if not _formed_across(self.flow, proposal.thread_id, got, texts):
+                if formed is None:
+                    formed = bool(_formed_across(self.flow, proposal.thread_id, got, texts))
+                read[key] = (lbl, formed)
+                if not formed:
                     continue
                 origin = _origin(lbl)
                 out.append(FlowViolation(
@@ -412,6 +418,7 @@ class PrivacyGuard:
                     f"what earlier calls on this thread sent {'the public' if r == PUBLIC_SINK else r}, carry data "
                     f"from {', '.join(origin)} that {r} may not read "
                     f"(readers: {', '.join(sorted(lbl.readers)) or 'nobody'}; sink: {sink})", across=True))
+                named.add(r)
         return out
 
     def _handles_read(self, text: str, thread: str) -> tuple[str, ...]:
