@@ -158,6 +158,9 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                     flow.observe(proposal, spec, with_reprs(_json_value(at, event["result"]), _reprs(at, event)))
                 else:
                     flow.observe_error(proposal, spec, _text_of(event.get("error", "")))
+                if not flow.labelled(thread_id, call_id):  # live, a placeholder; the model of a log read it whole
+                    raise TraceError(f"event {at}: a {kind} the flow cannot label (nested too deep, or a value "
+                                     "that cannot be read)")
                 seen.add(call_id)
         except TraceError:
             raise

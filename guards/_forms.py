@@ -711,8 +711,23 @@ _END = 256
 """The characters kept of each end of a long text read for the values it joins (`text_ends`)."""
 _END_DIGITS = 32
 """The digits each end holds at least (`text_ends`): more than a digit token has."""
-_ALNUM = re.compile(r"[^\W_]")
-_DIGIT = re.compile(r"\d")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_COUNTED: dict[str, tuple[bool, bool]] = {}
+"""A character -> whether value tracking reads a letter or digit in it, and a digit (`_counted`)."""
+
+
+def _counted(c: str) -> tuple[bool, bool]:
+    """Whether value tracking reads a letter or digit in a character, and a digit: as folded (`_fold`),
+    so a blank filler or a format character, which folding drops, counts for neither."""
+    hit = _COUNTED.get(c)
+    if hit is None:
+        f = _fold(c)
+        hit = (any(x.isalnum() for x in f), any(x.isdigit() for x in f))
+        if len(_COUNTED) >= 65536:
+            _COUNTED.clear()
+        _COUNTED[c] = hit
+    return hit
 
 
 def text_ends(text: str) -> tuple[str, ...]:
@@ -724,8 +739,18 @@ def text_ends(text: str) -> tuple[str, ...]:
     if len(text) <= 2 * _END:
         return (text,)
     head, tail = _END, len(text) - _END
-    for pattern, n in ((_ALNUM, _END), (_DIGIT, _END_DIGITS)):
-        places = [m.start() for m in pattern.finditer(text)]
+    if text.isascii():
+        alnum = [m.start() for m in _ASCII_ALNUM.finditer(text)]
+        digits = [m.start() for m in _ASCII_DIGIT.finditer(text)]
+    else:  # counted as tracking reads them: a blank filler is no letter, though Unicode calls it one
+        alnum, digits = [], []
+        for i, c in enumerate(text):
+            a, d = _counted(c)
+            if a:
+                alnum.append(i)
+                if d:
+                    digits.append(i)
+    for places, n in ((alnum, _END), (digits, _END_DIGITS)):
         if len(places) > n:
             head, tail = max(head, places[n - 1] + 1), min(tail, places[-n])
         elif places:

@@ -2,8 +2,8 @@
 
 Logs of agents that ran without vfa record a call in more places than `AIMessage.tool_calls`: OpenAI's
 function calling (`function_call`, answered by a `FunctionMessage`), Anthropic's Messages API (`tool_use`
-blocks, answered by `tool_result` blocks in a user message), the Responses API's `function_call` items and
-LangChain's own `tool_call` blocks. An audit that read only `tool_calls` would see no call in such a log
+blocks, answered by `tool_result` blocks in a user message), Bedrock's Converse API (`toolUse` and
+`toolResult` blocks), the Responses API's `function_call` items and LangChain's own `tool_call` blocks. An audit that read only `tool_calls` would see no call in such a log
 and report it clean, and would take a tool's result sent back in a user message for the user's words.
 """
 
@@ -42,16 +42,17 @@ def standard(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
             if not ids:
                 raise TraceError(f"message {at}: the result of function {m.name!r}, which no call before it made")
             out.append(ToolMessage(content=m.content, tool_call_id=ids.pop(0), name=m.name))
-        elif isinstance(m, HumanMessage) and isinstance(m.content, list) and any(map(_is_result, m.content)):
+        elif isinstance(m, HumanMessage) and isinstance(m.content, list):
             for block in filter(_is_result, m.content):
-                call_id = block.get("tool_use_id")
-                if not isinstance(call_id, str) or not call_id:
-                    raise TraceError(f"message {at}: a tool_result block without the id of its call")
-                out.append(ToolMessage(content=block.get("content", ""), tool_call_id=call_id,
-                                       status="error" if block.get("is_error") else "success"))
+                out.append(_result(at, block))
             rest = [b for b in m.content if not _is_result(b)]
+            for block in rest:  # the user's words: no block of a kind that may hold what a tool returned
+                if not _said(block):
+                    kind = block.get("type", next(iter(block), "")) if isinstance(block, dict) else type(block).__name__
+                    raise TraceError(f"message {at}: a user content block of kind {str(kind)[:40]!r}, which the "
+                                     "audit cannot read as the user's words")
             if rest:  # what the user wrote beside the results: their words
-                out.append(m.model_copy(update={"content": rest}))
+                out.append(m if len(rest) == len(m.content) else m.model_copy(update={"content": rest}))
         elif isinstance(m, ChatMessage):
             raise TraceError(f"message {at}: a message of role {m.role!r}, which the audit cannot place")
         else:
@@ -60,7 +61,36 @@ def standard(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
 
 
 def _is_result(block: Any) -> bool:
-    return isinstance(block, dict) and block.get("type") == "tool_result"
+    return isinstance(block, dict) and (block.get("type") == "tool_result" or "toolResult" in block and "type" not in block)
+
+
+def _result(at: int, block: dict[str, Any]) -> ToolMessage:
+    """The tool message a result block stands for: Anthropic's `tool_result`, Bedrock's `toolResult`."""
+    if "toolResult" in block:
+        inner = block["toolResult"]
+        if not isinstance(inner, dict):
+            raise TraceError(f"message {at}: a toolResult that is no object")
+        call_id, content, error = inner.get("toolUseId"), inner.get("content", ""), inner.get("status") == "error"
+    else:
+        call_id, content, error = block.get("tool_use_id"), block.get("content", ""), bool(block.get("is_error"))
+    if not isinstance(call_id, str) or not call_id:
+        raise TraceError(f"message {at}: a tool result block without the id of its call")
+    return ToolMessage(content=content, tool_call_id=call_id, status="error" if error else "success")
+
+
+_SAID = frozenset({"text", "image", "image_url", "file", "audio", "video", "document", "input_text", "input_image",
+                   "input_file", "input_audio"})
+"""The kinds of a user's content blocks (text and media; Bedrock's blocks name their kind by their key)."""
+
+
+def _said(block: Any) -> bool:
+    """Whether a user message's content block is the user's own (text or media)."""
+    if isinstance(block, str):
+        return True
+    if not isinstance(block, dict):
+        return False
+    kind = block.get("type")
+    return kind in _SAID if kind is not None else len(block) == 1 and next(iter(block)) in _SAID
 
 
 def _with_calls(at: int, m: AIMessage, unanswered: dict[str, list[str]]) -> AIMessage:
@@ -68,6 +98,10 @@ def _with_calls(at: int, m: AIMessage, unanswered: dict[str, list[str]]) -> AIMe
     known = {str(c.get("id")) for c in (*m.tool_calls, *m.invalid_tool_calls)}
     more: list[dict[str, Any]] = []
     for block in m.content if isinstance(m.content, list) else ():
+        if isinstance(block, dict) and "toolUse" in block and "type" not in block:  # Bedrock's Converse API
+            block = block["toolUse"] if isinstance(block["toolUse"], dict) else {}
+            block = {"type": "tool_use", "id": block.get("toolUseId"), "name": block.get("name"),
+                     "input": block.get("input", {})}
         key = _CALL_BLOCKS.get(block.get("type")) if isinstance(block, dict) else None
         if key is None:
             continue

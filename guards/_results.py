@@ -58,6 +58,12 @@ def _record_values(value: Any) -> list[str]:
     return [_text(v) for v in _parts(value) if v is not None]
 
 
+class _Unlabelled(Observation):
+    """A result the flow could not label, shown to the model as a placeholder naming the failure."""
+
+    __slots__ = ()
+
+
 class _Results:
     """`PrivacyFlow`'s labelling of results (its state is set up in `PrivacyFlow.__init__`)."""
 
@@ -72,8 +78,14 @@ class _Results:
         try:
             return self._record(thread_id, call_id, tool, decl, result, inputs, secrets)
         except Exception as exc:  # noqa: BLE001 - fail closed: what is not labelled is not shown
-            return self._remember(thread_id, call_id, Observation(
+            return self._remember(thread_id, call_id, _Unlabelled(
                 call_id, tool, text=f"the result could not be labelled ({type(exc).__name__}); it is not shown"))
+
+    def labelled(self, thread_id: str, call_id: str) -> bool:
+        """Whether the result of a call on a thread was labelled (not one shown as a placeholder, `record`):
+        an audit of an agent that ran without vfa, whose model read the whole result, cannot read it so."""
+        with self._lock:
+            return not isinstance(self._obs.get((thread_id, call_id)), _Unlabelled)
 
     def _record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
                 inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:

@@ -105,7 +105,7 @@ def test_an_honest_anthropic_conversation_is_clean_and_the_users_words_beside_a_
     ([{"role": "user", "content": ASK}, {"role": "function", "name": "read_inbox", "content": "[]"}],
      "the result of function 'read_inbox', which no call before it made"),
     ([ChatMessage(role="robot", content="hi")], "a message of role 'robot'"),
-    ([{"role": "user", "content": [{"type": "tool_result", "content": "x"}]}], "a tool_result block without the id"),
+    ([{"role": "user", "content": [{"type": "tool_result", "content": "x"}]}], "a tool result block without the id"),
     ([{"role": "assistant", "content": None, "function_call": {"name": "send_email", "arguments": "{to:"}}],
      "are text that is no JSON"),
     ([{"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "send_email", "input": [1]}]}],
