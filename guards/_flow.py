@@ -161,9 +161,10 @@ class PrivacyFlow(_Threads, _Results):
         """Held while a thread is rebuilt from the journal (`_rebuild`), the thread's by its hash."""
         self._rebuilding: set[str] = set()
         """Threads being rebuilt: a call labelled on one waits for the rebuild."""
-        self._disclosures: dict[str, list[tuple[ToolSpec, Mapping[str, Any]]]] = {}
-        """Thread -> the calls that ran on it and disclosed arguments (their tool, their arguments as
-        written), the last `DISCLOSURES`: a value cut across calls to one recipient (`disclosures`)."""
+        self._disclosures: dict[str, dict[str, tuple[ToolSpec, Mapping[str, Any]]]] = {}
+        """Thread -> the calls that ran (or began to) on it and disclosed arguments, by call id (their tool,
+        their arguments as written), the last `DISCLOSURES`: a value cut across calls to one recipient
+        (`disclosures`)."""
         self._clean: dict[tuple[str, str], tuple[_Index, bool]] = {}
         """(thread, handle) -> (the index it was read against, whether its value holds no tracked value its
         handle's readers and trust do not already cover: `handles_read`)."""
@@ -345,13 +346,20 @@ class PrivacyFlow(_Threads, _Results):
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
         args = proposal.args
         if not has_marks(args):  # no handle in it: the arguments as they are (a fresh top-level dict)
+            self._began(proposal)
             return dict(args) if args.__class__ is dict else self.store.resolve(args, proposal.thread_id)
         store, thread = self.store, proposal.thread_id
         lost = [t for t in store.tokens_in(args) if store.get(t, thread) is None]
         if lost:  # the guard denies forged tokens: one unknown now was dropped since (`max_threads`)
             raise HandleError(f"{lost[0]} stands for no value on this thread any more (the flow dropped the "
                               f"thread after the check); nothing was run")
+        self._began(proposal)
         return store.resolve(args, thread)
+
+    def _began(self, proposal: Proposal) -> None:
+        """Keep the disclosure of a call whose effect begins now (the kernel resolves its arguments as it
+        runs it): one cut off before it ends (a stream closed, a crash) may have sent its arguments."""
+        self._disclosed(proposal.thread_id, self._spec(proposal.tool), proposal.args, proposal.call_id)
 
     def values(self, args: Mapping[str, Any], thread_id: str) -> dict[str, Any] | None:
         """Arguments as the effect would receive them (handles swapped for what they stand for), for the
@@ -386,8 +394,8 @@ class PrivacyFlow(_Threads, _Results):
         cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
-        # kept first: the call ran and sent its arguments, whatever labelling its result comes to
-        self._disclosed(proposal.thread_id, spec, proposal.args)
+        # kept first (if `resolve` did not): the call ran and sent its arguments, whatever its result comes to
+        self._disclosed(proposal.thread_id, spec, proposal.args, proposal.call_id)
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
                           source_of(spec.meta) if spec is not None else None, result,
                           inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id))
@@ -398,22 +406,26 @@ class PrivacyFlow(_Threads, _Results):
         `DISCLOSURES`): (the tool, its arguments as written). The privacy guard reads what each
         recipient received from them, for a value cut across calls."""
         with self._lock:
-            return list(self._disclosures.get(thread_id, ()))
+            kept = self._disclosures.get(thread_id)
+            return list(kept.values()) if kept else []
 
-    def _disclosed(self, thread_id: str, spec: ToolSpec | None, args: Any) -> None:
-        """Keep a call that ran (or failed: it may have sent part) if it discloses an argument: one its
-        sink names, or one it does not (published, as the guard reads it: a tool without a sink
-        declaration, or a sink that names no recipient, publishes every argument not `internal`)."""
+    def _disclosed(self, thread_id: str, spec: ToolSpec | None, args: Any, call_id: str) -> None:
+        """Keep a call that began (its effect may have sent part, however it ends) if it discloses an
+        argument: one its sink names, or one it does not (published, as the guard reads it: a tool
+        without a sink declaration, or a sink that names no recipient, publishes every argument not
+        `internal`); once per call."""
         if spec is None or not isinstance(args, Mapping) or not args:
             return
         decl = sink_of(spec.meta)
         if decl is not None and not decl.disclose and all(a in decl.internal for a in args):
             return
         with self._lock:
-            kept = self._disclosures.setdefault(thread_id, [])
-            kept.append((spec, args))
+            kept = self._disclosures.setdefault(thread_id, {})
+            if call_id in kept:
+                return
+            kept[call_id] = (spec, args)
             if len(kept) > DISCLOSURES:
-                del kept[0]
+                del kept[next(iter(kept))]
 
     def observe_error(self, proposal: Proposal, spec: ToolSpec | None, text: str) -> str:
         """Label a tool's error text: it may quote anything the tool held, so it is private to the
@@ -424,7 +436,7 @@ class PrivacyFlow(_Threads, _Results):
             return cached.text
         decl = source_of(spec.meta) if spec is not None else None
         kind = (decl.kind if decl is not None else "") or proposal.tool
-        self._disclosed(proposal.thread_id, spec, proposal.args)  # a tool that raised may have sent part of it
+        self._disclosed(proposal.thread_id, spec, proposal.args, proposal.call_id)  # it may have sent part of it
         return self.record(proposal.thread_id, proposal.call_id, proposal.tool, _error_source(kind), text,
                            inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id)).text
 

@@ -430,6 +430,14 @@ class _Threads:
         wanted = {e.call_id for e in entries if e.kind in ("ran", "committed", "failed", "denied")} - known
         # results the flow found shown and never labelled (the messages showing them may be gone)
         self._blinded(thread_id, {str(e.data.get("id")) for e in entries if e.kind == UNOBSERVED})
+        # what the calls that ran disclosed, in order, and those of effects that began: one cut off (a run
+        # stopped, a crash) may have sent its arguments, though no result is on record
+        sent: dict[str, Any] = {}  # call id -> its arguments as last proposed or edited
+        for e in entries:
+            if e.kind in ("proposed", "edited") and isinstance(e.data.get("args"), dict):
+                sent[e.call_id] = e.data["args"]
+            elif e.kind in ("started", "restarted", "ran", "committed", "failed"):
+                self._disclosed(thread_id, self._spec(e.tool), sent.get(e.call_id), e.call_id)
         if carrying is None:
             missing = wanted
         scan = self._scans.get(thread_id)
@@ -484,7 +492,6 @@ class _Threads:
                         result = recorded_result(e.data)
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
                                 secrets=secrets.get(e.call_id, ()))
-                    self._disclosed(thread_id, spec, proposed.get(e.call_id))
                 elif spec is None and not done:
                     undeclared.add(e.call_id)
         # a result on record with no declaration to label it by is one this flow never labelled (fail closed)
