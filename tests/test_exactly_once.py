@@ -95,7 +95,7 @@ def test_an_id_reused_later_for_another_call_is_denied_not_answered_from_the_jou
     assert paid == [("a", 1)]
 
 
-def test_concurrent_runs_of_one_call_commit_it_once():
+def test_concurrent_runs_of_one_call_commit_it_once(tmp_path):
     paid: list = []
     gate = threading.Barrier(2)
 
@@ -104,9 +104,10 @@ def test_concurrent_runs_of_one_call_commit_it_once():
         gate.wait(timeout=5)  # both runs pass the guards before either commits
         return ALLOW
 
-    # two replicas of the node (one node orders a thread's calls itself) sharing one journal
-    journal = EffectJournal()
-    nodes = [GuardNode([_payments(paid)], [slow], journal=journal) for _ in range(2)]
+    # two replicas of the node, each with its journal on one file (the nodes of one journal order a
+    # thread's calls themselves)
+    path = tmp_path / "journal.db"
+    nodes = [GuardNode([_payments(paid)], [slow], journal=EffectJournal(path)) for _ in range(2)]
     node = nodes[0]
     call = {"name": "transfer", "args": {"to": "a", "amount": 1}, "id": "c1"}
     out: list = []

@@ -14,6 +14,7 @@ import inspect
 import json
 import threading
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -26,7 +27,7 @@ from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._effects import off_loop, on_loop
 from ._escalation import Questions, current_task
-from ._exceptions import CallInFlightError, ConfigError
+from ._exceptions import CallInFlightError, ConfigError, VfaError
 from ._guard import GuardContext
 from ._journal import (
     TERMINAL,
@@ -101,9 +102,11 @@ class Flow(Protocol):
 _LOCAL = threading.local()
 
 
-_HELD: contextvars.ContextVar[frozenset[tuple[int, str]]] = contextvars.ContextVar("vfa_held_threads", default=frozenset())
-"""The thread locks the current call holds (`_OneAtATime`): a context variable, since what a call runs
-(a tool's own agent) may run on another OS thread, in a copy of its context."""
+_HELD: contextvars.ContextVar[Mapping[tuple[int, str], threading.RLock]] = contextvars.ContextVar(
+    "vfa_held_threads", default={})
+"""The thread locks the current call holds (`_OneAtATime`), each with the lock that orders the calls made
+from inside it: a context variable, since what a call runs (a tool's own agent) may run on another OS
+thread, in a copy of its context."""
 
 
 class _Within:
@@ -141,8 +144,11 @@ tool running an agent) is labelled as made from that call's arguments, in its co
 class _OneAtATime:
     """One lock per conversation thread, held from a call's check to the end of its commit: calls of
     one thread that run at once (`create_agent` sends each call of a turn as a task of its own) are
-    verified and committed one after another, so no guard reads a world another call is changing. A
-    lock of its own per thread, so an agent run inside a tool, on another thread, never waits for it."""
+    verified and committed one after another, so no guard reads a world another call is changing.
+    Shared by the guard nodes of one journal (`_turns_of`: two agents of one graph, on one thread, run
+    as parallel branches). A call made from inside a call that holds it (an agent a tool runs, with
+    the outer thread id) does not wait for it, which would wait for itself: the calls made inside one
+    call are ordered by a lock of that call's own."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -150,12 +156,25 @@ class _OneAtATime:
         """Thread -> [its lock, how many calls hold or wait for it]: dropped when none does."""
 
     @contextmanager
-    def of(self, thread_id: str) -> Iterator[None]:
+    def of(self, thread_id: str, wait_s: float | None = None) -> Iterator[None]:
+        """Hold the thread's lock (or, made inside a call that holds it, that call's own) for the block;
+        raises `ThreadBusy` when it is not free within `wait_s` seconds (None: wait for it)."""
         key = (id(self), thread_id)
-        if key in _HELD.get():
-            # a call made from inside a call this thread's lock is held for (an agent used as a tool, run
-            # by LangGraph on a pool thread, or awaited): waiting for the lock would wait for itself
-            yield
+        held = _HELD.get()
+        inner = held.get(key)
+        if inner is not None:
+            # made from inside a call this thread's lock is held for (an agent used as a tool, run by
+            # LangGraph on a pool thread, or awaited): ordered among the calls made inside that call
+            if not inner.acquire(timeout=-1 if wait_s is None else wait_s):
+                raise ThreadBusy(thread_id, wait_s)
+            try:
+                token = _HELD.set({**held, key: threading.RLock()})
+                try:
+                    yield
+                finally:
+                    _HELD.reset(token)
+            finally:
+                inner.release()
             return
         with self._lock:
             entry = self._locks.get(thread_id)
@@ -163,17 +182,50 @@ class _OneAtATime:
                 entry = self._locks[thread_id] = [threading.RLock(), 0]  # re-entrant: a tool may call another
             entry[1] += 1
         try:
-            with entry[0]:
-                token = _HELD.set(_HELD.get() | {key})  # seen by what the call runs, on any OS thread
+            if not entry[0].acquire(timeout=-1 if wait_s is None else wait_s):
+                raise ThreadBusy(thread_id, wait_s)
+            try:
+                token = _HELD.set({**held, key: threading.RLock()})  # seen by what the call runs, on any OS thread
                 try:
                     yield
                 finally:
                     _HELD.reset(token)
+            finally:
+                entry[0].release()
         finally:
             with self._lock:
                 entry[1] -= 1
                 if not entry[1]:
                     del self._locks[thread_id]
+
+
+class ThreadBusy(VfaError):
+    """A call (or a model call's read) that waited longer than the guard node's `lock_wait_s` for its
+    conversation's lock: another call of the thread held it (one whose effect runs an agent on a thread
+    that does not carry the context, which then waits for its caller: run it in a copy of the context,
+    `contextvars.copy_context().run` or `asyncio.to_thread`)."""
+
+    def __init__(self, thread_id: str, wait_s: float | None) -> None:
+        super().__init__(f"another call of conversation {thread_id!r} held its lock for over {wait_s:g} s (an agent "
+                         "run from inside a call, on a thread that does not carry its context, waits for its caller: "
+                         "run it with the context copied, as asyncio.to_thread does); nothing was run")
+
+
+LOCK_WAIT_S = 60.0
+"""How long a call waits, by default, for the lock another call of its conversation holds (`GuardNode.lock_wait_s`)."""
+
+_TURNS: weakref.WeakKeyDictionary[Any, _OneAtATime] = weakref.WeakKeyDictionary()
+_TURNS_LOCK = threading.Lock()
+
+
+def _turns_of(journal: Any) -> _OneAtATime:
+    """The thread locks of the guard nodes that share a journal (and so a flow): their calls on one
+    thread are ordered as one node's are."""
+    with _TURNS_LOCK:
+        turns = _TURNS.get(journal)
+        if turns is None:
+            turns = _TURNS[journal] = _OneAtATime()
+        return turns
 
 
 def _holding(flow: Any, thread_id: str, run: Callable[[], Any]) -> Any:
@@ -235,7 +287,9 @@ class GuardNode(RunnableCallable):
         if bind is not None:  # the flow learns the tools it labels and the journal it can restore from
             bind(self.specs, self.journal, messages_key)
         self.max_arg_bytes = max_arg_bytes
-        self._turns = _OneAtATime()
+        self._turns = _turns_of(self.journal)
+        self.lock_wait_s: float | None = LOCK_WAIT_S
+        """How long a call waits for its conversation's lock before it is denied (`ThreadBusy`); None: no bound."""
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds
         self._world = _world_provider(world)
@@ -293,7 +347,7 @@ class GuardNode(RunnableCallable):
         """Hand the flow what a model call on the thread is about to read (`Flow.read`, if it has one)."""
         read = getattr(self.flow, "read", None)
         if read is not None:
-            with self._turns.of(thread_id):
+            with self._turns.of(thread_id, self.lock_wait_s):
                 _holding(self.flow, thread_id, lambda: read(state, thread_id))
 
     def handle(self, call: Mapping[str, Any], state: Any, thread_id: str,
@@ -319,9 +373,11 @@ class GuardNode(RunnableCallable):
         }) as span:
             token = _WITHIN.set(_Within(state, thread_id, _WITHIN.get()))
             try:
-                with self._turns.of(thread_id):  # checked against the world the thread's last commit left
+                with self._turns.of(thread_id, self.lock_wait_s):  # checked against the world the thread's last commit left
                     message = _holding(self.flow, thread_id, lambda: self._handle(
                         call_id, tool, call.get("args"), state, thread_id, execute or _run, changed_from, by_person))
+            except ThreadBusy as busy:  # denied, not hung: nothing of the call ran
+                message = self._refuse(thread_id, call_id, tool, call.get("args"), Deny(reason=str(busy)))
             finally:
                 _WITHIN.reset(token)
             if span is not None:
