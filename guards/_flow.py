@@ -416,6 +416,9 @@ class PrivacyFlow(_Threads, _Results):
         `internal`); once per call."""
         if spec is None or not isinstance(args, Mapping) or not args:
             return
+        kept = self._disclosures.get(thread_id)  # one dict read: atomic
+        if kept is not None and call_id in kept:
+            return  # kept as it began (`resolve`)
         decl = sink_of(spec.meta)
         if decl is not None and not decl.disclose and all(a in decl.internal for a in args):
             return
