@@ -14,6 +14,7 @@ from ._exceptions import (
     CoverageError as CoverageError,
     JournalError as JournalError,
     PolicyError as PolicyError,
+    ThreadBusy as ThreadBusy,
     UnmediatedEffectError as UnmediatedEffectError,
     VfaError as VfaError,
 )
@@ -38,7 +39,7 @@ __all__ = [
     "ALLOW", "Agent", "Allow", "AnswerError", "ArgumentError", "CallInFlightError", "ChainResult", "CommitRecord", "ConfigError",
     "CoverageError", "Decision", "Deny", "Effect", "EffectJournal", "Escalate", "Flow", "FunctionGuard", "Guard",
     "GuardChain", "GuardContext", "GuardNode", "GuardedGraph", "JournalEntry", "JournalError", "Label",
-    "PUBLIC", "PolicyError", "Proposal", "Repair", "ToolSpec", "USER", "UnmediatedEffectError", "Verdict",
+    "PUBLIC", "PolicyError", "Proposal", "Repair", "ThreadBusy", "ToolSpec", "USER", "UnmediatedEffectError", "Verdict",
     "VfaError", "annotate", "check_coverage", "configure_tracing", "effect", "guard", "in_commit",
     "tracing_enabled", "unmediated_nodes",
 ]

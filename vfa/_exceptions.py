@@ -20,6 +20,7 @@ __all__ = [
     "CoverageError",
     "JournalError",
     "PolicyError",
+    "ThreadBusy",
     "UnmediatedEffectError",
     "VfaError",
 ]
@@ -79,3 +80,15 @@ class JournalError(VfaError):
 class CallInFlightError(JournalError):
     """A call's effect is under way in another run that is still alive (another replica resuming the
     same thread); nothing was done: resume the thread once that run has finished."""
+
+
+class ThreadBusy(VfaError):
+    """A call (or a model call's read) that waited longer than the guard node's `lock_wait_s` for its
+    conversation's lock: another call of the thread held it (one whose effect runs an agent on a thread
+    that does not carry the context, which then waits for its caller: run it in a copy of the context,
+    `contextvars.copy_context().run` or `asyncio.to_thread`)."""
+
+    def __init__(self, thread_id: str, wait_s: float | None) -> None:
+        super().__init__(f"another call of conversation {thread_id!r} held its lock for over {wait_s:g} s (an agent "
+                         "run from inside a call, on a thread that does not carry its context, waits for its caller: "
+                         "run it with the context copied, as asyncio.to_thread does); nothing was run")

@@ -27,7 +27,7 @@ from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._effects import off_loop, on_loop
 from ._escalation import Questions, current_task
-from ._exceptions import CallInFlightError, ConfigError, VfaError
+from ._exceptions import CallInFlightError, ConfigError, ThreadBusy
 from ._guard import GuardContext
 from ._journal import (
     TERMINAL,
@@ -197,18 +197,6 @@ class _OneAtATime:
                 entry[1] -= 1
                 if not entry[1]:
                     del self._locks[thread_id]
-
-
-class ThreadBusy(VfaError):
-    """A call (or a model call's read) that waited longer than the guard node's `lock_wait_s` for its
-    conversation's lock: another call of the thread held it (one whose effect runs an agent on a thread
-    that does not carry the context, which then waits for its caller: run it in a copy of the context,
-    `contextvars.copy_context().run` or `asyncio.to_thread`)."""
-
-    def __init__(self, thread_id: str, wait_s: float | None) -> None:
-        super().__init__(f"another call of conversation {thread_id!r} held its lock for over {wait_s:g} s (an agent "
-                         "run from inside a call, on a thread that does not carry its context, waits for its caller: "
-                         "run it with the context copied, as asyncio.to_thread does); nothing was run")
 
 
 LOCK_WAIT_S = 60.0
