@@ -388,7 +388,7 @@ class PrivacyGuard:
             groups = [(names, recipients, [t for v in _readings(proposal, names) for t in _strings_of(v)])
                       for names, recipients in _joined(audiences, user).items()]
         for names, recipients, texts in groups:
-            read: dict[tuple[str, ...], tuple[Label, bool | None]] = {}  # the same earlier texts, read once
+            read: dict[tuple[str, ...], list[Any]] = {}  # the same earlier texts, read once: [label, formed or None]
             arg = "+".join(names)
             # named by the arguments that name the recipients, as within one call: a sink naming each
             # recipient would make one violation a recipient, and their count tell the model how many
@@ -400,15 +400,15 @@ class PrivacyGuard:
                 got = _earlier_for(before, r)
                 if not got or r in named:
                     continue
-                key = tuple(got)
-                lbl, formed = read.get(key) or (self.flow.content_label([*got, *texts], proposal.thread_id), None)
+                hit = read.get(tuple(got))
+                if hit is None:
+                    hit = read[tuple(got)] = [self.flow.content_label([*got, *texts], proposal.thread_id), None]
+                lbl = hit[0]
                 if lbl.readers is None or r in lbl.readers - ABSTRACT_PRINCIPALS:
-                    read[key] = (lbl, formed)
                     continue
-                if formed is None:
-                    formed = bool(_formed_across(self.flow, proposal.thread_id, got, texts))
-                read[key] = (lbl, formed)
-                if not formed:
+                if hit[1] is None:
+                    hit[1] = bool(_formed_across(self.flow, proposal.thread_id, got, texts))
+                if not hit[1]:
                     continue
                 origin = _origin(lbl)
                 out.append(FlowViolation(
