@@ -54,7 +54,7 @@ def test_an_allows_evidence_is_traced_without_the_value_behind_a_handle():
     leaked = [name for name, attrs in traced if IBAN in attrs]
     assert not leaked, f"spans {leaked} hold the private IBAN in clear"
     guardrail = [attrs for name, attrs in traced if name == "run_guardrail known_payee" and "vfa.evidence" in attrs]
-    assert guardrail and "«iban:" in guardrail[-1], traced  # still told, as the handle
+    assert guardrail and "iban:" in guardrail[-1], traced  # still told, as the handle
 
 
 def test_an_allows_evidence_is_journaled_without_the_value_behind_a_handle():
