@@ -29,6 +29,7 @@ from langgraph.types import Send
 
 from guards import verify_plan
 from vfa import Agent, ArgumentError, Deny, Proposal, check_coverage
+from vfa._chain import _withheld
 
 __all__ = ["plan_execute"]
 
@@ -85,7 +86,7 @@ def plan_execute(
         thread = str((config.get("configurable") or {}).get("thread_id") or "")
         proposals = [Proposal(call_id=str(c["id"]), tool=str(c["name"]), args=dict(c.get("args") or {}),
                               thread_id=thread) for c in calls]
-        verdict = _verdict(proposals)
+        verdict = _verdict(proposals, thread)
         if verdict is None:
             return {}
         if node.flow is not None:  # the model reads the rejection as the node shows a denial: through the flow
@@ -100,7 +101,7 @@ def plan_execute(
                                          artifact={"verdict": verdict.model_dump(), "stage": "plan"})
                              for c in calls]}
 
-    def _verdict(proposals: list[Proposal]) -> Any:
+    def _verdict(proposals: list[Proposal], thread: str) -> Any:
         """None for a plan that verifies, else the denial every one of its calls is answered with."""
         steps = []
         for p in proposals:
@@ -118,7 +119,13 @@ def plan_execute(
             steps.append({"tool": p.tool, "args": args})
         result = verify_plan(steps, specs, assume=assume, initial=current_world() if pin_world else None,
                              timeout_ms=timeout_ms, guards=node.chain.guards)
-        return None if result.ok else result.verdict().model_copy(update={"guard": PLAN_GUARD})
+        if result.ok:
+            return None
+        verdict = result.verdict().model_copy(update={"guard": PLAN_GUARD})
+        if node.flow is None:
+            return verdict
+        # judged on the values behind the handles: told with them written as their handles, as the node tells a guard's
+        return _withheld(verdict, lambda data: node.flow.withhold(data, thread))
 
     def after_planner(state: MessagesState) -> str:
         plan = _plan_message(state["messages"])
