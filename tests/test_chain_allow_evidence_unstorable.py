@@ -6,6 +6,8 @@ question storable (`_storable`), but left an `Allow` as the guard returned it: `
 object()})`, a cycle, or bytes that are no UTF-8 raise out of the guard node when its decisions are
 journaled (`_decision_data`: `PydanticSerializationError`, `ValueError: Circular reference detected`,
 `UnicodeDecodeError`), so `app.invoke` fails with a serializer's error instead of the call going on.
+
+Fixed: an allow's evidence goes through `_storable` too: what JSON cannot hold is written by its repr.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ made; `plan_execute`'s `check_plan` judged the plan on the values (`node.values`
 `«payee:…»` ("zebulon", a private field of an invoice) is read back in clear from the plan's
 counterexample: `'zebulon' is not in state.payees (to='zebulon', ...)`. The same call through the
 guard node alone is told as `to='‹withheld›'`.
+
+Fixed: `plan_execute`'s verdict is withheld through the flow (`flow.withhold`) before the node writes
+the denial, as the guard node withholds a guard's verdict.
 """
 
 from __future__ import annotations

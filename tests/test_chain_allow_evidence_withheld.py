@@ -11,6 +11,9 @@ allow-list lookup, an audit note) writes the IBAN the model only ever held as `Â
 `run_guardrail` span's `vfa.evidence` (exported to the trace file or an OTLP collector) and into the
 journal's `verdicts` entry, where the call's own arguments are kept as handles. The trace is no reader
 of the user's data (red team 77), and the journal keeps handles, never what they stand for.
+
+Fixed: an allow that carries evidence is withheld and made storable as a denial is (`GuardChain._run_each`);
+the common evidence-free `ALLOW` skips the step.
 """
 
 from __future__ import annotations
