@@ -24,6 +24,11 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool, InjectedToolCallId
+from langgraph._internal._constants import CONFIG_KEY_READ as _READ
+try:
+    from langgraph._internal._constants import CONFIG_KEY_READ_STATE as _READ_STATE
+except ImportError:  # a LangGraph before it never sets the key (as ToolNode reads it)
+    _READ_STATE = "__pregel_read_state"
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.prebuilt.tool_node import INVALID_TOOL_NAME_ERROR_TEMPLATE, ToolCallRequest
@@ -680,7 +685,7 @@ class GatedTool:
         work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs))
         work.records = self.records
         work.plain = not _is_call(input)
-        state = self._state()
+        state = self._state(config)
         return self.gate.settle(call, state, _thread_id(config, state), work)
 
     async def ainvoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
@@ -690,7 +695,7 @@ class GatedTool:
                      lambda args: self.tool.ainvoke(rebuild(args), config, **kwargs))
         work.records = self.records
         work.plain = not _is_call(input)
-        state = self._state()
+        state = self._state(config)
         return await self.gate.asettle(call, state, _thread_id(config, state), work)
 
     def batch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
@@ -736,10 +741,14 @@ class GatedTool:
         """Async twin of `run`."""
         return await self.ainvoke(tool_input, config)
 
-    def _state(self) -> Any:
+    def _state(self, config: Any = None) -> Any:
         if self.state is not None:
             return self.state
         state = _STATE.get()
+        if state is None:
+            # called by a node of the app's own: the flow must read what that node's model was given (a
+            # result no gate wrote, the user's words), so the run's state, as a ToolNode fed a Send reads it
+            state = _run_state(config)
         return state if state is not None else {}
 
     def _split(self, input: Any) -> tuple[dict[str, Any], Callable[[dict[str, Any]], Any]]:
@@ -766,6 +775,27 @@ class GatedTool:
             return {**input, "args": merged} if is_call else merged
 
         return call, rebuild
+
+
+def _run_state(config: Any) -> Any:
+    """The state of the graph run a call is made in, read as a `ToolNode` given a `Send` of bare calls reads
+    it (LangGraph's state reader in the task's config); None outside a run, or where it cannot be read."""
+    configurable = (config or {}).get("configurable") or {}
+    if _READ_STATE not in configurable and _READ not in configurable:
+        try:
+            from langgraph.config import get_config
+
+            configurable = get_config().get("configurable") or {}
+        except RuntimeError:  # outside a graph run
+            return None
+    try:
+        read_state = configurable.get(_READ_STATE)
+        if read_state is not None:
+            return read_state()
+        read = configurable.get(_READ)
+        return read(list(read.args[1]), True) if read is not None else None
+    except Exception:  # noqa: BLE001 - a reader of another LangGraph: the state stays unknown, as before
+        return None
 
 
 def _configs(inputs: list[Any], config: Any) -> list[Any]:
