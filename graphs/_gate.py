@@ -314,6 +314,8 @@ class ToolGate:
         read_only: names of tools that change nothing: verified, but run without a write-ahead
             record. Every other tool is committed as an effect, exactly once per call id.
         timeout_s: each guard's default time budget; overrunning it is a deny.
+        messages_key: the state key of the conversation (a `ToolNode`'s `messages_key`), which the
+            flow and the gate's checks read.
     """
 
     def __init__(
@@ -326,9 +328,10 @@ class ToolGate:
         read_only: Sequence[str] = (),
         timeout_s: float = 1.0,
         max_arg_bytes: int = 64 * 1024,
+        messages_key: str = "messages",
     ) -> None:
         self.node = GuardNode([], guards, journal=journal, world=world, flow=flow, timeout_s=timeout_s,
-                              max_arg_bytes=max_arg_bytes, name="vfa_gate")
+                              max_arg_bytes=max_arg_bytes, messages_key=messages_key, name="vfa_gate")
         self.read_only = frozenset(read_only)
         self._lock = threading.RLock()
         self._tools: dict[str, Any] = {}  # name -> the one tool object registered under it
@@ -481,7 +484,7 @@ class ToolGate:
         answered = [response] if isinstance(response, BaseMessage) else getattr(response, "result", None)
         if isinstance(answered, list):
             messages += [m for m in answered if isinstance(m, BaseMessage)]
-        self.node.read({self.node.messages_key: messages}, _thread_id(None, state))
+        self.node.read({self.node.messages_key: messages}, _thread_id(None, state, self.node.messages_key))
 
     async def aread(self, request: Any, response: Any = None) -> None:
         """Async twin of `read`: the flow may read the journal, so off the event loop."""
@@ -686,7 +689,7 @@ class GatedTool:
         work.records = self.records
         work.plain = not _is_call(input)
         state = self._state(config)
-        return self.gate.settle(call, state, _thread_id(config, state), work)
+        return self.gate.settle(call, state, _thread_id(config, state, self.gate.node.messages_key), work)
 
     async def ainvoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Async twin of `invoke`."""
@@ -696,7 +699,7 @@ class GatedTool:
         work.records = self.records
         work.plain = not _is_call(input)
         state = self._state(config)
-        return await self.gate.asettle(call, state, _thread_id(config, state), work)
+        return await self.gate.asettle(call, state, _thread_id(config, state, self.gate.node.messages_key), work)
 
     def batch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
         """`invoke` of each input, one after another (calls of one thread are verified in turn anyway)."""
@@ -999,7 +1002,7 @@ def _is_call_id(hints: Sequence[Any]) -> bool:
     return False
 
 
-def _thread_id(config: Any, state: Any = None) -> str:
+def _thread_id(config: Any, state: Any = None, messages_key: str = "messages") -> str:
     """The journal's thread key for a call: the kernel's `thread_key` of the run's config and state.
 
     With a thread id it is the thread id. Without one it is the run's (the id of the first message in
@@ -1015,4 +1018,4 @@ def _thread_id(config: Any, state: Any = None) -> str:
             configurable = get_config().get("configurable") or {}
         except RuntimeError:  # outside a graph run
             return ""
-    return thread_key({"configurable": configurable}, state)
+    return thread_key({"configurable": configurable}, state, messages_key)

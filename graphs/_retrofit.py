@@ -65,6 +65,7 @@ def guard_graph(
     timeout_s: float = 1.0,
     gate: ToolGate | None = None,
     check: bool = True,
+    messages_key: str = "messages",
     **compile_options: Any,
 ) -> Any:
     """Return `graph` compiled with vfa guards at every point where it runs a tool or an effect.
@@ -81,18 +82,20 @@ def guard_graph(
             fails unrun (the node acts on its input, which holds the arguments first proposed).
         read_only: tools that change nothing: verified, but not write-ahead journaled.
         journal, world, flow, timeout_s: as for `vfa.GuardNode`.
-        gate: a `ToolGate` to share with other graphs (overrides the four above).
+        gate: a `ToolGate` to share with other graphs (overrides the four above and `messages_key`).
         check: run `graphs.check_coverage` on the result (raises `CoverageError`).
+        messages_key: the state key of the conversation, as the graph's `ToolNode`s are given it.
         **compile_options: `checkpointer`, `store`, `interrupt_before`, ... for `compile()`;
             for a compiled graph they default to the graph's own.
 
     Raises:
         CoverageError: a node can still run an effect outside the guards (named, with the fix).
         ConfigError: an `effect_nodes` name is not a node of the graph, or one without `args_of` in a
-            graph with an information flow (its proposal would hold nothing of what it acts on).
+            graph with an information flow (its proposal would hold nothing of what it acts on), or a
+            `ToolNode` keeps its messages under another key than `messages_key`.
     """
     gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
-                            timeout_s=timeout_s)
+                            timeout_s=timeout_s, messages_key=messages_key)
     extractors = dict(effect_nodes) if isinstance(effect_nodes, Mapping) else dict.fromkeys(effect_nodes)
     guarded = _guard(graph, gate, extractors, compile_options)
     if check:
@@ -110,6 +113,14 @@ def guard_tool_node(node: Any, gate: ToolGate) -> Any:
         raise ConfigError(f"a ToolNode (tools {', '.join(sorted(node.tools_by_name)) or 'none'}) is already gated by "
                           "another gate, so this gate's guards would never judge its calls; guard the agent with one "
                           "gate: guard the app from the unguarded subgraph, or share the gate (`guard_graph(..., gate=gate)`)")
+    key = getattr(node, "_messages_key", "messages")
+    if key != gate.node.messages_key:
+        # the flow and the gate's checks read the conversation under the gate's key: under another, they would
+        # read none (a result no gate wrote, the user's words, a call id used twice in a turn all unseen)
+        raise ConfigError(f"a ToolNode (tools {', '.join(sorted(node.tools_by_name)) or 'none'}) keeps its messages "
+                          f"under {key!r}, but its gate reads {gate.node.messages_key!r}, so the guards would see no "
+                          f"conversation; guard it with guard_graph(..., messages_key={key!r}) (or "
+                          f"ToolGate(..., messages_key={key!r}))")
     new = copy.copy(node)
     for attr in ("func", "afunc"):  # RunnableCallable keeps bound methods: rebind them to the copy
         fn = getattr(node, attr, None)
@@ -315,14 +326,14 @@ class EffectNode(RunnableCallable):
         call = self._call(input, config)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config))
         work.update = True
-        return self._result(input, self.gate.settle(call, input, _thread_id(config, input), work), work)
+        return self._result(input, self.gate.settle(call, input, _thread_id(config, input, self.gate.node.messages_key), work), work)
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
         call = self._call(input, config)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config),
                      lambda args: self.inner.ainvoke(self._input(input, call["args"], args), config))
         work.update = True
-        return self._result(input, await self.gate.asettle(call, input, _thread_id(config, input), work), work)
+        return self._result(input, await self.gate.asettle(call, input, _thread_id(config, input, self.gate.node.messages_key), work), work)
 
     def _result(self, input: Any, out: Any, work: _Work) -> Any:
         if not isinstance(out, ToolMessage) or not isinstance(out.artifact, dict) or "vfa" not in out.artifact:

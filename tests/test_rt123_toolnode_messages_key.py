@@ -45,7 +45,8 @@ class Messages(TypedDict):
     messages: Annotated[list, add_messages]
 
 
-def _run(key: str) -> tuple[list[str], list[Any]]:
+def _run(key: str, *, told: bool = False, thread: bool = True, text: str = f"ssn {SSN}",
+         research_on: bool = True) -> tuple[list[str], list[Any]]:
     posted: list[str] = []
 
     @tool
@@ -57,10 +58,12 @@ def _run(key: str) -> tuple[list[str], list[Any]]:
         return "posted"
 
     def research(state: Any) -> Any:  # the app's own retrieval: a result no guard node wrote
+        if not research_on:
+            return {key: [AIMessage("(nothing found)")]}
         return {key: [AIMessage("", tool_calls=[{"name": "lookup", "args": {}, "id": "r0"}]),
                       ToolMessage(f"the user's SSN is {SSN}", tool_call_id="r0")]}
 
-    model = ScriptedModel(["(research)", ("post", {"text": f"ssn {SSN}"}), "done"])
+    model = ScriptedModel(["(research)", ("post", {"text": text}), "done"])
     b = StateGraph(Chat if key == "chat" else Messages)
     b.add_node("research", research)
     b.add_node("agent", lambda state: {key: [model.invoke(state[key])]})
@@ -71,10 +74,11 @@ def _run(key: str) -> tuple[list[str], list[Any]]:
     b.add_edge("tools", "agent")
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt123-key")
     try:
-        app = graphs.guard_graph(b, [flow.guard()], flow=flow, checkpointer=InMemorySaver())
+        app = graphs.guard_graph(b, [flow.guard()], flow=flow, checkpointer=InMemorySaver() if thread else None,
+                                 **({"messages_key": key} if told else {}))
     except Exception as exc:  # refused at set-up, naming the key, is a fix too
         return posted, [exc]
-    out = app.invoke({key: [HumanMessage("post something")]}, {"configurable": {"thread_id": "t"}})
+    out = app.invoke({key: [HumanMessage("post something")]}, {"configurable": {"thread_id": "t"}} if thread else {})
     return posted, out[key]
 
 
@@ -90,3 +94,15 @@ def test_under_another_key_the_ssn_is_not_published(key: str) -> None:
     assert posted == [], f"the SSN was published: {posted}"
     if out and isinstance(out[0], Exception):
         assert key in str(out[0])  # refused at set-up: the error names the key
+
+
+@pytest.mark.parametrize("thread", [True, False])
+def test_told_the_key_the_flow_reads_that_conversation(thread: bool) -> None:
+    posted, out = _run("chat", told=True, thread=thread)
+    assert posted == []
+    assert any(m.type == "tool" and m.status == "error" and "unobserved" in m.content for m in out)
+
+
+def test_told_the_key_an_honest_post_goes() -> None:
+    posted, _ = _run("chat", told=True, text="a nice day", research_on=False)
+    assert posted == ["a nice day"]
