@@ -134,9 +134,9 @@ def guard_tool_node(node: Any, gate: ToolGate) -> Any:
         # its own, which the coverage check reads for what their functions reach)
         new._tools_by_name = gated
     sync_user, async_user = node._wrap_tool_call, node._awrap_tool_call
-    new._wrap_tool_call = _inside(sync_user, gate.wrap_tool_call)
+    new._wrap_tool_call = _inside(sync_user, gate)
     if async_user is not None:
-        new._awrap_tool_call = _ainside(async_user, gate.awrap_tool_call)
+        new._awrap_tool_call = _ainside(async_user, gate)
     elif sync_user is None:
         new._awrap_tool_call = gate.awrap_tool_call
     else:
@@ -161,22 +161,24 @@ def _run_path_overrides(cls: type) -> list[str]:
     return sorted(own)
 
 
-def _inside(user: Any, gate_wrap: Any) -> Any:
+def _inside(user: Any, gate: ToolGate) -> Any:
     if user is None:
-        return gate_wrap
+        return gate.wrap_tool_call
 
     def wrapped(request: Any, execute: Any) -> Any:
-        return user(request, lambda req: gate_wrap(req, execute))
+        # the app's wrapper gets the request with its tools gated: one that runs `request.tool` itself
+        # (a timeout or retry of its own) runs it through the guards, never past them
+        return user(gate._gated_request(request), lambda req: gate.wrap_tool_call(req, execute))
 
     return wrapped
 
 
-def _ainside(user: Any, gate_awrap: Any) -> Any:
+def _ainside(user: Any, gate: ToolGate) -> Any:
     async def wrapped(request: Any, execute: Any) -> Any:
         async def inner(req: Any) -> Any:
-            return await gate_awrap(req, execute)
+            return await gate.awrap_tool_call(req, execute)
 
-        return await user(request, inner)
+        return await user(gate._gated_request(request), inner)
 
     return wrapped
 
