@@ -15,6 +15,9 @@ Why it matters: the documented mediated way to run a tool from your own node che
 ToolNode it replaces; what the model read is exactly what it was given from the graph's state.
 Expected: the gated tool reads the run's state as a ToolNode fed a `Send` of bare calls does (LangGraph's
 `CONFIG_KEY_READ_STATE` / `CONFIG_KEY_READ`), and the post is denied.
+
+Fixed: a gated tool called outside a `ToolNode` reads the run's state as a `ToolNode` given a `Send`
+reads it (`_run_state`), so the flow counts the result no gate wrote.
 """
 
 from __future__ import annotations

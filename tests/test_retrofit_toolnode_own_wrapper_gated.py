@@ -13,6 +13,9 @@ exactly this reason ("such a middleware could run a tool before the gate sees th
 
 Expected: the wrapper is handed the request with its tool (and the runtime's tools) gated, as
 `GuardMiddleware` hands it on, so whatever runs the tool runs it through the guards: the call is denied.
+
+Fixed: the app's own `wrap_tool_call` is handed the request with its tools gated (`_gated_request`), as
+`GuardMiddleware` hands it on.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ refused).
 
 Why it matters: `guard_graph` promises every `ToolNode` is guarded as it is; `messages_key` is a
 documented `ToolNode` option, and nothing at set-up says the flow cannot see that node's conversation.
+
+Fixed: `guard_graph`/`ToolGate` take `messages_key`; a `ToolNode` whose key differs from its gate's is
+refused (`ConfigError`, naming the key and the fix).
 """
 
 from __future__ import annotations
