@@ -427,7 +427,9 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     it shows that the journal never recorded ("unobserved"), where it came. A call no longer in the
     conversation (its turn cleared from the state), or only in a later turn (its id used again), comes
     after the user message it was made after, which the guard node journals with it (by the message's
-    id), when that message is still there; else before the user messages not yet placed.
+    id), when that message is still there; else before the user messages not yet placed. A call checked
+    again live after results of other calls came (its task resumed once a person answered, the rest of
+    its turn run meanwhile) comes again there, as the call as a person edited it does.
 
     A call made from inside another call's effect (an agent a tool runs) was labelled live with the
     user's words of the outermost conversation and the labels of the calls it was made inside, which
@@ -470,9 +472,18 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     # never checked live: left out, as the live guard left it
     refused = {e.call_id for e in entries if e.kind == "denied"} - {e.call_id for e in entries if e.kind == "verdicts"}
     shapes: dict[str, Any] = {}  # how the live flow read a call's result (a ToolNode's text), from its proposal
+    # call -> its last call event and its place in `out`, while it awaits its result: a call checked again
+    # after results of other calls came (its task resumed once a person answered, the rest of its turn run
+    # meanwhile) is checked there again, as live (what they disclosed may join what it sends)
+    waiting: dict[str, tuple[dict[str, Any], int]] = {}
     for i, e in enumerate(entries):
         if e.call_id in refused:
             continue
+        if e.kind == "verdicts" and e.call_id in waiting:
+            event, placed = waiting[e.call_id]
+            if any(x["type"] in ("result", "error", "unobserved") for x in out[placed + 1:]):
+                out.append(dict(event))
+                waiting[e.call_id] = (event, len(out) - 1)
         if e.kind == "proposed":
             if "shape" in e.data:
                 shapes[e.call_id] = e.data["shape"]
@@ -497,17 +508,22 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data.get("args") or {},
                         **({"written": e.data["written"]} if isinstance(e.data.get("written"), dict) else {}),
                         **({"within": _within(within, thread_id, messages, conversations)} if within is not None else {})})
+            waiting[e.call_id] = (out[-1], len(out) - 1)
         elif e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(entries, i):
             # (an edit the tool's schema refused ended the call: no guard checked it, live)
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})
+            waiting[e.call_id] = (out[-1], len(out) - 1)
         elif e.kind in ("ran", "committed"):
+            waiting.pop(e.call_id, None)
             out.append({"type": "result", "id": e.call_id, "tool": e.tool, "result": e.data.get("result"),
                         **({"shape": shapes[e.call_id]} if e.call_id in shapes else {}),
                         **({"reprs": e.data["reprs"]} if isinstance(e.data.get("reprs"), dict) else {})})
         elif e.kind == UNOBSERVED and str(e.data.get("id")) in unseen:
+            waiting.pop(str(e.data.get("id")), None)
             unseen.discard(str(e.data.get("id")))  # once (a flow restarted may journal it again)
             out.append({"type": "unobserved", "id": str(e.data.get("id")), "tool": e.tool})
         elif e.kind == "failed" and "verdict" not in e.data:  # with a verdict: denied on recovery, shown as a denial
+            waiting.pop(e.call_id, None)
             # as the tool raised it: its text is labelled again as live (the same handles minted)
             out.append({"type": "error", "id": e.call_id, "tool": e.tool, "error": e.data.get("cause", e.data.get("error"))})
     out += [x for _id, x in items[at:] if x is not None]
