@@ -8,6 +8,9 @@ When the person answers a, a is checked again: b's "1120" now sits before a's "0
 which the person approves. `trace_from_journal` places a at its proposal, before b ran, so the audit of
 the journal reports the phone alone: the SSN that reached Bob, which the live guard found and a person
 approved, is missing from the audit, which must report every flow the policy forbids, approved or not.
+
+Fixed: `trace_from_journal` gives a call again at a `verdicts` entry when results of other calls came
+since its last check, so the audit checks it where the live guard checked it again.
 """
 
 from __future__ import annotations
