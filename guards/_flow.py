@@ -71,7 +71,7 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, _digit_units, _digits_of, _folded_words, _leaves,
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _digit_units, _digits_of, _folded_words, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out, text_ends)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
@@ -509,14 +509,22 @@ class PrivacyFlow(_Threads, _Results):
             elif value.__class__ is str:  # one leaf: its label
                 out[name] = leaf_label(value, thread_id, idx, users, user_numbers)
             else:
-                out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for leaf in _leaves(value)])
+                leaves = _leaves(value)
+                out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for leaf in leaves])
+                if idx.read is not None and len(leaves) > 1:
+                    # under the strict context how many items there are, their order and repeats are
+                    # the model's writing, as the arrangement of handles in a text is: one value alone is exempt
+                    out[name] = _join(out[name], idx.read)
             if raw is not None:
                 written = raw.get(name, value)
                 # validation may rewrite what the model wrote (a URL percent-encoded, seconds as a
                 # duration) into a form that hides it, which the tool reads back: both forms are labelled
                 if written is not value and written != value:
+                    leaves = _written_leaves(written, value)
                     out[name] = _join(out[name], _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers)
-                                                            for leaf in _written_leaves(written, value)]))
+                                                            for leaf in leaves]))
+                    if idx.read is not None and len(leaves) > 1:  # (as above)
+                        out[name] = _join(out[name], idx.read)
                 if stray is not None:
                     out[name] = _join(out[name], stray)
         return out
@@ -612,11 +620,17 @@ class PrivacyFlow(_Threads, _Results):
             said = " ".join(rest.split()) if n else ""
             in_user = bool(said) and (f" {said} " in users or (" " in said and _grouped_in(said, users)))
         # under the strict context, the user's words and a trusted value are exempt as written only: white
-        # space (its runs, their characters) and case are the model's to choose, a channel for what it read
-        plain = read is None or text == " ".join(text.split())
+        # space (its runs, their characters, where they stand), case and where a handle stands among them
+        # are the model's to choose, a channel for what it read
+        plain = read is None or (text == " ".join(text.split()) and rest is text)
         # what vouches for the words around handles never vouches for the handles: each keeps its label
         if (in_user and plain) or (text.strip().lower() if read is None else text) in self.policy.addresses:
-            return _join(_vouched(_join(out, USER)), held)  # the user's own address is the user's word too
+            said_so = _join(_vouched(_join(out, USER)), held)  # the user's own address is the user's word too
+            if read is not None and in_user and not number and f" {said} " not in users:
+                # an account number the user typed, regrouped: theirs for authority, but where its spaces
+                # stand is the model's writing
+                return _join(said_so, read)
+            return said_so
         if idx.taint is not None or not out.trusted or read is not None:
             trusted = idx.trusted_words  # whole trusted values only: a word of one grounds nothing
             form = _value_form(rest)  # empty (blank, or nothing but punctuation): the form of no value
@@ -624,7 +638,8 @@ class PrivacyFlow(_Threads, _Results):
                 # a trusted tool gave this very value: untrusted text also holding it adds no authority;
                 # nor does it carry what the model read, unless it is a private value read in clear
                 out = _vouched(out)
-                if read is None or (plain and not _among(idx.read_words, form, number, key)):
+                if read is None or (plain and (number or SPELLED_MARK + text in trusted)
+                                    and not _among(idx.read_words, form, number, key)):
                     return _join(out, held)
             elif idx.taint is not None:
                 out = _join(out, idx.taint)

@@ -572,6 +572,9 @@ def _num(text: str) -> str:
 NUMBER_MARK = "# "
 """Marks a trusted text's number form among trusted value forms: `_value_form` removes all white
 space, so no text's form can begin with it ("#123456" is a text, "# 123456" the number)."""
+SPELLED_MARK = "= "
+"""Marks a value as written, single-spaced, among value forms (no form holds a space either): under the
+strict context a trusted value is exempt only spaced as it was given ("Larry Lane", not "LarryLane")."""
 
 _MAX_DIGITS = 400
 """Numbers with more digits than this keep their exponent form in `_num`."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from vfa import PUBLIC, Label
 
-from ._forms import NUMBER_MARK, SHINGLE, _amount_forms, _norm_of, _num, _text, _value_form
+from ._forms import NUMBER_MARK, SHINGLE, SPELLED_MARK, _amount_forms, _norm_of, _num, _text, _value_form
 
 _TAINTS: dict[frozenset[str], Label] = {}
 """Taint labels by their sources (results of the same tainted inputs recur)."""
@@ -283,6 +283,7 @@ def _whole_forms(parts: Iterable[Any]) -> frozenset[str]:
     for t in parts:
         text = t if t.__class__ is str else _text(t)
         out.add(_value_form(text))
+        out.add(SPELLED_MARK + " ".join(text.split()))  # where its spaces stand (`SPELLED_MARK`)
         if isinstance(t, (int, float)) and not isinstance(t, bool):
             out.add(_num(text))
         elif t.__class__ is str and len(text.split()) == 1:

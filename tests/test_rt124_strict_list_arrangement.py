@@ -103,3 +103,39 @@ def test_control_the_users_words_as_one_item_pass() -> None:
 def test_control_nothing_read_nothing_tainted() -> None:
     sent, denials = _run(ARRANGED["blanks"], read=False)
     assert len(sent) == 1 and not denials
+
+
+def test_the_audit_reports_what_the_live_guard_denied() -> None:
+    from guards import audit_trace, trace_from_journal
+    from vfa import EffectJournal
+
+    sent: list[Any] = []
+
+    @privacy_sink()
+    @privacy_source(private=["content"], handle=False, kind="file", key="path")
+    def read_note(path: str) -> dict:
+        """Read a note (shown in clear)."""
+        return {"path": path, "content": NOTE}
+
+    @privacy_sink(disclose={"items": "to"})
+    @privacy_source()
+    @effect
+    def send_list(to: list[str], items: list[str]) -> str:
+        """Send a list of items."""
+        sent.append(items)
+        return "sent"
+
+    def tools() -> list[Any]:
+        return [read_note, send_list]
+
+    journal = EffectJournal()
+    policy = PrivacyPolicy.of(USER, context_taint="private")
+    flow = PrivacyFlow(policy, secret=b"rt124", journal=journal)
+    steps = [("read_note", {"path": "n"}), ("send_list", {"to": [EVE], "items": ARRANGED["blanks"]([])})]
+    app = Agent(ScriptedModel(rule=by_step(steps)), tools(), guards=[flow.guard()], flow=flow, journal=journal).compile()
+    out = app.invoke({"messages": [HumanMessage(f"Tell {EVE}: {SAID}")]}, {"configurable": {"thread_id": "t"}})
+    assert sent == []
+    found = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), tools(),
+                        flow=PrivacyFlow(policy, secret=b"rt124"), thread_id="t")
+    assert [(v.tool, v.rule, v.arg) for v in found] == [("send_list", "confidentiality", "items")]
+    assert any(o.startswith("read:") for o in found[0].origin)

@@ -16,8 +16,6 @@ spaced as it was given (or as the user typed it); any other spacing carries what
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from _split_agent import EVE, NOTE, USER
 from _turns import by_turn
