@@ -71,7 +71,7 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _digit_units, _digits_of, _folded_words, _leaves,
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _digit_units, _digits_of, _empties, _folded_words, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out, text_ends)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
@@ -511,9 +511,9 @@ class PrivacyFlow(_Threads, _Results):
             else:
                 leaves = _leaves(value)
                 out[name] = _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers) for leaf in leaves])
-                if idx.read is not None and len(leaves) > 1:
-                    # under the strict context how many items there are, their order and repeats are
-                    # the model's writing, as the arrangement of handles in a text is: one value alone is exempt
+                if idx.read is not None and len(leaves) + _empties(value) > 1:
+                    # under the strict context how many items there are, their order, repeats and nesting
+                    # are the model's writing, as the arrangement of handles in a text is: one value alone is exempt
                     out[name] = _join(out[name], idx.read)
             if raw is not None:
                 written = raw.get(name, value)
@@ -523,7 +523,7 @@ class PrivacyFlow(_Threads, _Results):
                     leaves = _written_leaves(written, value)
                     out[name] = _join(out[name], _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers)
                                                             for leaf in leaves]))
-                    if idx.read is not None and len(leaves) > 1:  # (as above)
+                    if idx.read is not None and len(leaves) + _empties(written) > 1:  # (as above)
                         out[name] = _join(out[name], idx.read)
                 if stray is not None:
                     out[name] = _join(out[name], stray)

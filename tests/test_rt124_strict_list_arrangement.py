@@ -139,3 +139,28 @@ def test_the_audit_reports_what_the_live_guard_denied() -> None:
                         flow=PrivacyFlow(policy, secret=b"rt124"), thread_id="t")
     assert [(v.tool, v.rule, v.arg) for v in found] == [("send_list", "confidentiality", "items")]
     assert any(o.startswith("read:") for o in found[0].origin)
+
+
+def test_empty_lists_arranged_to_spell_what_was_read_carry_the_read_taint() -> None:
+    """A list of empty lists holds no leaf at all: its shape alone is what the model wrote."""
+    sent: list[Any] = []
+
+    @privacy_sink()
+    @privacy_source(private=["content"], handle=False, kind="file", key="path")
+    def read_note(path: str) -> dict:
+        """Read a note (shown in clear)."""
+        return {"path": path, "content": NOTE}
+
+    @privacy_sink(disclose={"groups": "to"})
+    @privacy_source()
+    @effect
+    def send_groups(to: list[str], groups: list[list[str]]) -> str:
+        """Send groups of items."""
+        sent.append(groups)
+        return "sent"
+
+    steps = [("read_note", {"path": "n"}), ("send_groups", {"to": [EVE], "groups": [[] for _ in BITS[:9]]})]
+    flow = PrivacyFlow(PrivacyPolicy.of(USER, context_taint="private"), secret=b"rt124")
+    app = Agent(ScriptedModel(rule=by_step(steps)), [read_note, send_groups], guards=[flow.guard()], flow=flow).compile()
+    app.invoke({"messages": [HumanMessage(f"Tell {EVE}: {SAID}")]}, {"configurable": {"thread_id": "t"}})
+    assert sent == [], f"Eve received a count of empty lists, a number the model chose: {sent}"
