@@ -16,6 +16,9 @@ written into one text are denied. "So does everything else it writes on that thr
 
 Expected: the order, repetition and number of a container's items are the model's writing: an
 argument holding more than one leaf carries what the model read, like a text of several handles.
+
+Fixed: under the strict context an argument holding more than one value (empty lists and records
+counted, `_empties`) carries what the model read, as validated and as written.
 """
 
 from __future__ import annotations

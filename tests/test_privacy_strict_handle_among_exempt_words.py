@@ -12,6 +12,8 @@ denied, one handle among words is not.
 
 Expected: under the strict context a text holding a handle is exempt only when it is that one handle
 alone; a handle among the user's words or inside a trusted value carries what the model read.
+
+Fixed: under the strict context a text holding handles is exempt only when it is one handle alone.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ it to Eve (who may not read the note) bits at a time. The same text re-cased or 
 
 Expected: under the strict context a trusted value (or the user's account number) is exempt only
 spaced as it was given (or as the user typed it); any other spacing carries what the model read.
+
+Fixed: trusted values also carry how they were spaced (`SPELLED_MARK`), and under the strict context
+one is exempt only spaced so; an account number the user typed, regrouped, carries what was read.
 """
 
 from __future__ import annotations
