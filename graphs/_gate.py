@@ -54,7 +54,8 @@ from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite
 __all__ = ["GatedTool", "ToolGate"]
 
 _WORK: contextvars.ContextVar[_Work | None] = contextvars.ContextVar("vfa_gate_work", default=None)
-# the graph state of the tool call being handed on by `wrap_tool_call`: what the guards see
+# the graph state of the tool call being handed on by `wrap_tool_call`, with the id of the ToolNode's task:
+# what the guards see
 _STATE: contextvars.ContextVar[Any] = contextvars.ContextVar("vfa_gate_state", default=None)
 # the id of the tool call `wrap_tool_call` is handing on: the ToolNode injected its hidden arguments
 _INJECTED: contextvars.ContextVar[str | None] = contextvars.ContextVar("vfa_gate_injected", default=None)
@@ -416,7 +417,7 @@ class ToolGate:
     def wrap_tool_call(self, request: Any, execute: Callable[[Any], Any]) -> Any:
         """`wrap_tool_call` hook: hand the request on with its tools replaced by gated ones."""
         gated = self._gated_request(request)
-        token = _STATE.set(request.state)
+        token = _STATE.set((request.state, _task_of(getattr(request.runtime, "config", None))))
         injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
         try:
             return _measured(_unknown_marked(execute(gated), request))
@@ -427,7 +428,7 @@ class ToolGate:
     async def awrap_tool_call(self, request: Any, execute: Callable[[Any], Awaitable[Any]]) -> Any:
         """`awrap_tool_call` hook: the async twin of `wrap_tool_call`."""
         gated = self._gated_request(request)
-        token = _STATE.set(request.state)
+        token = _STATE.set((request.state, _task_of(getattr(request.runtime, "config", None))))
         injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
         try:
             return _measured(_unknown_marked(await execute(gated), request))
@@ -747,8 +748,15 @@ class GatedTool:
     def _state(self, config: Any = None) -> Any:
         if self.state is not None:
             return self.state
-        state = _STATE.get()
-        if state is None:
+        handed = _STATE.get()
+        state = None
+        if handed is not None:
+            state, task = handed
+            # a node of a graph that a ToolNode's tool runs (an agent used as a tool) is another run: its
+            # model read that run's state, not the ToolNode's the context still carries
+            if task is not None and _task_of(config) not in (None, task):
+                state = _run_state(config) or state
+        else:
             # called by a node of the app's own: the flow must read what that node's model was given (a
             # result no gate wrote, the user's words), so the run's state, as a ToolNode fed a Send reads it
             state = _run_state(config)
@@ -799,6 +807,19 @@ def _run_state(config: Any) -> Any:
         return read(list(read.args[1]), True) if read is not None else None
     except Exception:  # noqa: BLE001 - a reader of another LangGraph: the state stays unknown, as before
         return None
+
+
+def _task_of(config: Any) -> Any:
+    """The id of the graph task a call is made in (its config's, else the context's); None outside a run."""
+    configurable = (config or {}).get("configurable") or {}
+    if _TASK_ID not in configurable:
+        try:
+            from langgraph.config import get_config
+
+            configurable = get_config().get("configurable") or {}
+        except RuntimeError:  # outside a graph run
+            return None
+    return configurable.get(_TASK_ID)
 
 
 def _configs(inputs: list[Any], config: Any) -> list[Any]:
