@@ -651,17 +651,17 @@ def _leaves(value: Any) -> list[Any]:
     return [plain] if isinstance(plain, str) else _typed_leaves(value, plain)
 
 
-def _empties(value: Any) -> int:
-    """How many empty lists and records a value holds (read as the tool reads it): each, like a leaf, is
-    something the model wrote (`[[], [[]]]` holds no leaf)."""
+def _empties(value: Any, in_list: bool = False) -> int:
+    """How many empty lists and records a value holds (read as the tool reads it), and lists directly in
+    lists: each, like a leaf, is something the model wrote (`[[], [[]]]` holds no leaf, `[[[""]]]` one)."""
     if isinstance(value, Mapping):
         return sum(_empties(v) for v in value.values()) if value else 1
     if isinstance(value, (list, tuple, set, frozenset)):
-        return sum(_empties(v) for v in value) if value else 1
+        return in_list + (sum(_empties(v, True) for v in value) if value else 1)
     if value is None or isinstance(value, (str, int, float)):
         return 0
     plain = json_value(value)
-    return 0 if isinstance(plain, str) else _empties(plain)
+    return 0 if isinstance(plain, str) else _empties(plain, in_list)
 
 
 def _typed_leaves(value: Any, plain: Any) -> list[Any]:
