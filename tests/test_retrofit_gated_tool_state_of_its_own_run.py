@@ -14,6 +14,9 @@ inner graph run on its own is denied (red team 123's test).
 Why it matters: the state a call is judged on must be the one its model read; `_STATE` is another
 run's state there (a stale one too: the outer ToolNode's, from before the helper ran).
 Expected: `_STATE` counts only for calls of the ToolNode task that set it; elsewhere the run's state.
+
+Fixed: the gate records the ToolNode's task id with the state it hands on (`_task_of`); a call made in
+another task reads its own run's state.
 """
 
 from __future__ import annotations

@@ -4,25 +4,26 @@ README ("Guard an app you already have"): "Called from a node of your own, a gat
 the run's state (as a `ToolNode` given a `Send` reads it), so a result no gate wrote that the node's
 model read counts there too." `_run_state` finds the run through LangGraph's config, in the call's
 `config` or in the context (`get_config()`). A node that runs its calls on a
-`concurrent.futures.ThreadPoolExecutor` (the usual way to run slow tools at once) hands the worker no
-context: `get_config()` raises, `_run_state` returns None, and the flow is given `{}`, an empty
-conversation. Its retrieval (a tool message no gate wrote, holding the user's SSN) is never read and the
-SSN is published; passing the thread id, as a call made outside a graph does
-(`{"configurable": {"thread_id": "t"}}`), changes nothing. The same call made in the node's own thread
-is denied.
+`concurrent.futures.ThreadPoolExecutor` hands the worker no context: `get_config()` raises, and with no
+config of the run's the flow was given `{}`, an empty conversation: its retrieval (a tool message no
+gate wrote, holding the user's SSN) was never read and the SSN was published.
 
-Why it matters: fail open. Nothing tells the app that its call was judged on no conversation.
-Expected: the post is denied (or the call refused with an error naming the fix: pass the node's config),
-never judged on an empty conversation while a run is going on.
+Fixed, as far as it can be: a call outside any run cannot be told from this one (a gated tool called
+from plain code, with a thread id, is judged on the flow's own record of the thread), so the README says
+to hand the worker the node's own config (`gated.invoke(args, config)`) or its context
+(`contextvars.copy_context().run`), and either reads the run's state: the post is denied as in the
+node's own thread.
 """
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
@@ -55,15 +56,20 @@ def _run(how: str) -> list[str]:
         return {"messages": [AIMessage("", tool_calls=[{"name": "lookup", "args": {}, "id": "r0"}]),
                              ToolMessage(f"the user's SSN is {SSN}", tool_call_id="r0")]}
 
-    def writer(state: Any) -> Any:
+    def writer(state: Any, config: RunnableConfig) -> Any:
         reply = model.invoke(state["messages"])
         args = {"text": reply.content}
         if how == "here":
             gated.invoke(args)
-        else:
-            config = {"configurable": {"thread_id": "t"}} if how == "worker, thread id" else None
+        elif how == "worker, the node's config":
             with ThreadPoolExecutor(1) as pool:
                 pool.submit(gated.invoke, args, config).result()
+        elif how == "worker, the node's context":
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(contextvars.copy_context().run, gated.invoke, args).result()
+        else:  # neither: judged on the flow's own record of the thread alone (the README's limit)
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(gated.invoke, args).result()
         return {"messages": [reply]}
 
     b = StateGraph(MessagesState)
@@ -77,7 +83,7 @@ def _run(how: str) -> list[str]:
     return posted
 
 
-@pytest.mark.parametrize("how", ["here", "worker", "worker, thread id"])
-def test_a_gated_tool_called_on_a_worker_thread_of_a_node_is_not_judged_on_no_conversation(how: str) -> None:
+@pytest.mark.parametrize("how", ["here", "worker, the node's config", "worker, the node's context"])
+def test_a_gated_tool_called_on_a_worker_thread_given_the_run_is_judged_on_its_conversation(how: str) -> None:
     posted = _run(how)
     assert posted == [], f"the SSN was published: {posted}"

@@ -13,6 +13,8 @@ read the note, call after call, where the same bits written as a count of items 
 
 Expected: a list directly inside a list is nesting the model wrote, counted as the empties are; a list
 of one value (`[EVE]`, `[SAID]`) still passes.
+
+Fixed: `_empties` counts a list directly in a list too, so one value nested carries what was read.
 """
 
 from __future__ import annotations
