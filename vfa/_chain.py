@@ -241,10 +241,11 @@ class GuardChain:
                 message = _message_of(exc) if told is None else _told(told, _message_of(exc))
                 verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {message}",
                                evidence={"error": type(exc).__name__, "message": message[:500]})
-            if verdict.kind != "allow" and not verdict.guard:
-                verdict = verdict.model_copy(update={"guard": name})
-            # an allow's evidence is journaled and traced too: told and written as a denial's is
+            # an allow's evidence is journaled and traced too: told and written as a denial's is (and a
+            # denial made of it when it cannot be names the guard)
             if verdict.kind != "allow" or verdict.evidence:
+                if not verdict.guard:
+                    verdict = verdict.model_copy(update={"guard": name})
                 if told is not None and not built:
                     verdict = _withheld(verdict, told)
                 else:
