@@ -518,6 +518,8 @@ class _Results:
     def _granted(self, sources: frozenset[str]) -> frozenset[str]:
         got = self._grants.get(sources)
         if got is None:
+            if len(self._grants) >= 4096:  # keyed by a record's key too: one entry per record ever read
+                self._grants.clear()
             got = self._grants[sources] = self.policy.granted(sources)
         return got
 
