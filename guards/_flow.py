@@ -66,7 +66,8 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
@@ -128,8 +129,9 @@ class PrivacyFlow(_Threads, _Results):
         self.max_threads = max_threads
         self._message_keys: tuple[str, ...] = ("messages",)
         """Where the guard nodes this flow serves keep their messages in the graph state."""
-        self._bound: list[Mapping[str, ToolSpec]] = []
-        """The tool specs of the guard nodes this flow serves (`bind`), by name."""
+        self._bound: list[Callable[[], Mapping[str, ToolSpec] | None]] = []
+        """The tool specs of the guard nodes this flow serves (`bind`), by name: weak references where the
+        mapping takes one (a guard node's does), so agents built and dropped per request are not kept."""
         self._obs: dict[tuple[str, str], Observation] = {}
         self._thread_calls: dict[str, list[str]] = {}
         """Thread -> the call ids of its observations, oldest first; ordered by the thread's last result."""
@@ -307,7 +309,13 @@ class PrivacyFlow(_Threads, _Results):
                               "or the first agent's)")
         for name, spec in specs.items():  # before it is bound: a node refused leaves the flow as it was
             self._spec(name, spec)
-        self._bound.append(specs)  # kept, not copied: a gate registers its tools after it is built
+        # referred to, not copied: a gate registers its tools after it is built
+        try:
+            ref: Callable[[], Mapping[str, ToolSpec] | None] = weakref.ref(specs)
+        except TypeError:  # a mapping that takes no weak reference is kept
+            ref = (lambda kept: lambda: kept)(specs)
+        with self._lock:  # those of nodes dropped since are let go (no callback: it could run under the lock)
+            self._bound = [*(r for r in self._bound if r() is not None), ref]
         for spec in specs.values():  # kinds whose records are keyed by a private field (see `private_keys`)
             src = source_of(spec.meta)
             if src is not None and src.key and src.key in src.private:
@@ -317,6 +325,10 @@ class PrivacyFlow(_Threads, _Results):
             self._read_from(journal)
         if messages_key not in self._message_keys:
             self._message_keys = (*self._message_keys, messages_key)
+
+    def bound(self) -> list[Mapping[str, ToolSpec]]:
+        """The tools of the guard nodes this flow serves that are still alive, one mapping a node, by name."""
+        return [m for ref in self._bound if (m := ref()) is not None]
 
     def _read_from(self, journal: Any) -> None:
         """Tell the journal this flow keeps what it reads of threads (`EffectJournal.add_reader`)."""
@@ -331,7 +343,7 @@ class PrivacyFlow(_Threads, _Results):
         Raises `ConfigError` when two of them declare different tools under the name: the journal knows
         a call's tool by its name alone, so a thread rebuilt from it would label one tool's results by
         the other's declaration (a web page as a trusted wiki's)."""
-        found = [m[tool] for m in self._bound if tool in m] + ([joining] if joining is not None else [])
+        found = [m[tool] for m in self.bound() if tool in m] + ([joining] if joining is not None else [])
         if not found:
             return None
         first = found[0]

@@ -169,11 +169,11 @@ class PrivacyGuard:
     def _labels(self, spec: ToolSpec) -> bool:
         """Whether this guard's flow labels the calls of a tool (it was bound to the tool's guard node);
         a flow that does not say which tools it serves is taken at its word."""
-        bound = getattr(self.flow, "_bound", None)
+        bound = getattr(self.flow, "bound", None)
         if bound is None:
             return True
         name = spec.name
-        for tools in bound:
+        for tools in bound():
             if tools.get(name) is spec:
                 return True
         return False

@@ -132,6 +132,13 @@ class _Within:
         return joined
 
 
+class _Specs(dict):
+    """A guard node's tools by name: a dict a flow can refer to weakly (`bind`), so an agent built per
+    request on one long-lived flow is not kept alive by it."""
+
+    __slots__ = ("__weakref__",)
+
+
 _UNLABELLED = Label(sources=frozenset({"unlabelled-caller"}), trusted=False)
 """What a call made from inside a call no flow labelled is made from: not known, so untrusted."""
 
@@ -264,7 +271,7 @@ class GuardNode(RunnableCallable):
         max_edit_rounds: int = 3,
     ) -> None:
         super().__init__(self._func, self._afunc, name=name, trace=False)
-        self.specs: dict[str, ToolSpec] = {}
+        self.specs: dict[str, ToolSpec] = _Specs()
         for t in tools:
             spec = ToolSpec.of(t)
             self.specs[spec.name] = spec

@@ -110,7 +110,7 @@ def replay(calls: list[tuple[str, tuple[Any, ...]]], flow: PrivacyFlow | None = 
         flow = PrivacyFlow(POLICY, secret=b"vfa-bench-privacy")
     else:
         _forget_threads(flow)
-    if not flow._bound:  # serve the recorded guard node's tools, as the agent's flow does
+    if not flow.bound():  # serve the recorded guard node's tools, as the agent's flow does
         flow.bind({a[1].tool.name: a[1].tool for n, a in calls if n == "check"}, None)
     guard = flow.guard()
     fns = {"label": flow.label, "resolve": flow.resolve, "observe": flow.observe, "check": guard.check}
