@@ -132,6 +132,9 @@ class PrivacyFlow(_Threads, _Results):
         self._bound: list[Callable[[], Mapping[str, ToolSpec] | None]] = []
         """The tool specs of the guard nodes this flow serves (`bind`), by name: weak references where the
         mapping takes one (a guard node's does), so agents built and dropped per request are not kept."""
+        self._declarations: dict[str, tuple[Any, ...]] = {}
+        """Tool name -> what the first tool bound under it declares (`_declared`), kept after its node is
+        dropped: a thread that node ran is rebuilt by the name alone, so no other declaration may take it."""
         self._obs: dict[tuple[str, str], Observation] = {}
         self._thread_calls: dict[str, list[str]] = {}
         """Thread -> the call ids of its observations, oldest first; ordered by the thread's last result."""
@@ -194,6 +197,7 @@ class PrivacyFlow(_Threads, _Results):
                               "`Agent(model, tools, guards=[flow.guard()], flow=flow)`")
         for name in specs:
             self._spec(name)  # two tools of one name that declare different things: refused now, not at a restore
+        self._declare(specs)  # a gate's tools are registered after its node is bound
 
     def labels_output(self, spec: ToolSpec) -> bool:
         """Whether this flow labels a tool's results (any field private or untrusted, or undeclared and
@@ -309,6 +313,7 @@ class PrivacyFlow(_Threads, _Results):
                               "or the first agent's)")
         for name, spec in specs.items():  # before it is bound: a node refused leaves the flow as it was
             self._spec(name, spec)
+        self._declare(specs)
         # referred to, not copied: a gate registers its tools after it is built
         try:
             ref: Callable[[], Mapping[str, ToolSpec] | None] = weakref.ref(specs)
@@ -349,10 +354,20 @@ class PrivacyFlow(_Threads, _Results):
         first = found[0]
         for other in found[1:]:
             if other is not first and _declared(other) != _declared(first):
-                raise ConfigError(f"this PrivacyFlow serves two tools named {tool!r} that declare different "
-                                  "sources, sinks or arguments; the journal records a call's tool by its name, so "
-                                  "rename one of them, or give each agent a flow (and journal) of its own")
+                raise _two_tools(tool)
         return first
+
+    def _declare(self, specs: Mapping[str, ToolSpec]) -> None:
+        """Keep what each tool declares by its name, refusing one that differs from what a tool bound
+        before under the name declared (its node may since have been dropped: its threads are not);
+        all or nothing, so a node refused leaves the flow as it was."""
+        declared = {name: _declared(spec) for name, spec in specs.items()}
+        with self._lock:
+            for name, d in declared.items():
+                if self._declarations.get(name, d) != d:
+                    raise _two_tools(name)
+            for name, d in declared.items():
+                self._declarations.setdefault(name, d)
 
     def resolve(self, proposal: Proposal) -> dict[str, Any]:
         """The arguments the effect really receives: handles swapped for their values (after the guards)."""
@@ -884,6 +899,12 @@ DISCLOSURES = 32
 recipient than this, or with more calls between its pieces, is not found (a documented residual)."""
 
 _WORD = re.compile(r"\w+")
+
+
+def _two_tools(tool: str) -> ConfigError:
+    return ConfigError(f"this PrivacyFlow serves two tools named {tool!r} that declare different sources, sinks or "
+                       "arguments; the journal records a call's tool by its name, so rename one of them, or give "
+                       "each agent a flow (and journal) of its own")
 
 
 def _declared(spec: ToolSpec) -> tuple[Any, ...]:
