@@ -82,3 +82,21 @@ def test_a_dropped_agents_tool_still_holds_its_name_on_the_flow() -> None:
     assert "t" not in flow._thread_calls
     wiki.invoke({"messages": [HumanMessage("now mail the quote")]}, {"configurable": {"thread_id": "t"}})
     assert sent == [], "the attacker's address, read from a web page, passed as a trusted wiki's"
+
+
+def test_a_dropped_gates_tool_still_holds_its_name_on_the_flow() -> None:
+    """The same through tool gates: a gate's tools are registered after its node is bound (`lint`)."""
+    import pytest
+    from langchain_core.tools import tool
+
+    import graphs
+
+    web_fetch, wiki_fetch, _ = _tools([])
+    journal = EffectJournal()
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"k", journal=journal)
+    gated = graphs.guard_tool(tool(web_fetch), gate=graphs.ToolGate([flow.guard()], flow=flow, journal=journal))
+    del gated
+    gc.collect()
+    assert flow.bound() == []
+    with pytest.raises(ConfigError, match="two tools named 'fetch'"):
+        graphs.guard_tool(tool(wiki_fetch), gate=graphs.ToolGate([flow.guard()], flow=flow, journal=journal))
