@@ -11,6 +11,9 @@ journal, which knows a call's tool by its name alone: the web page is labelled b
 declaration, trusted, and the mail the page asked for is sent to the attacker. Whether the refusal
 happens at all now depends on when the garbage collector ran.
 
+Fixed: the flow keeps what each tool name declared (`_declarations`, plain values), and refuses another
+declaration under the name in `bind` and `lint`, whether or not the first node is alive.
+
 Where: `guards/_flow.py` (`PrivacyFlow.bind`, `_spec`)."""
 
 from __future__ import annotations
