@@ -14,6 +14,8 @@ guard put to a person.
 
 Expected: a rejected call's message records the edits a guard checked (`args`, `edits`), as a committed
 or denied one does, so both audits report what the live guard asked.
+
+Fixed: a rejection records the edits a guard checked before it (`_with_edits`), first answered or replayed.
 """
 
 from __future__ import annotations

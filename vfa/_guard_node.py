@@ -453,7 +453,9 @@ class GuardNode(RunnableCallable):
             if rejected is not None:
                 if flight is not None:  # paused: its tool will not run again, its answers are taken where they stand
                     questions.skip_tool_pauses(call_id)
-                return _rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), rejected)
+                # the edits a guard checked before it, for an audit of the messages to check each, as live
+                return _with_edits(_rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), rejected),
+                                   history)
             edit = questions.last_edit()
             if edit is not None:
                 raw_args = edit.get("args") or {}
@@ -947,7 +949,7 @@ class GuardNode(RunnableCallable):
             if data.get("reason") == _TOO_MANY_EDITS:
                 return _message(proposal, "rejected", f"{entry.tool} was not committed after {self.max_edit_rounds} edits",
                                 status="error")
-            return _rejected(proposal, data)
+            return _with_edits(_rejected(proposal, data), history)
         if isinstance(data.get("verdict"), dict):  # denied when recovered from a crash: as first shown
             return self.denial(proposal, denied_verdict(data["verdict"]))
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
@@ -1055,6 +1057,18 @@ def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
     return result
 
 
+def _with_edits(message: ToolMessage, history: Sequence[JournalEntry]) -> ToolMessage:
+    """`message` recording the arguments of the edits a person gave its call that its guards checked (`args`,
+    the last; `edits`, each when several), for an audit of the messages to check the call as edited."""
+    rounds = _edit_rounds(history)
+    if rounds:
+        info = message.artifact["vfa"]
+        info["args"] = rounds[-1]
+        if len(rounds) > 1:
+            info["edits"] = rounds
+    return message
+
+
 def _edit_rounds(history: Sequence[JournalEntry]) -> list[dict[str, Any]]:
     """The arguments of each edit a person gave a call that its guards then checked, in order: an edit
     the tool's schema refused ended the call unchecked (`refused_edit`)."""
@@ -1114,11 +1128,7 @@ def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpe
     reprs = recorded(result)[1] if reprs is None else reprs
     if reprs:
         info["reprs"] = dict(reprs)
-    rounds = _edit_rounds(history)
-    if rounds:
-        info["args"] = rounds[-1]
-        if len(rounds) > 1:
-            info["edits"] = rounds
+    _with_edits(message, history)
     shape = spec.meta.get(RESULT_SHAPE) if spec is not None else None
     if shape is None and isinstance(result, str):
         shape = "text"
