@@ -45,3 +45,47 @@ def test_an_edit_asked_about_again_then_rejected_is_reported_by_both_audits(case
     assert len(r["live"]) == 2, r["live"]  # the model's call, and the person's edit, each asked about
     assert r["by_journal"] == r["live"]
     assert r["by_messages"] == r["live"], "the audit of the messages never checked the person's edit"
+
+
+@pytest.mark.parametrize("then", ["approve", "reject"])
+def test_answered_across_restarts_from_sqlite_files(then: str, tmp_path) -> None:
+    """Each answer given by a new process (a new journal, checkpointer and flow on the same files)."""
+    import sqlite3
+    from contextlib import closing
+
+    from _rt129_strict import SAID, SECRET, USER, _verdicts, found, steps, tools
+    from _turns import by_step
+    from langchain_core.messages import HumanMessage
+    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.types import Command
+
+    from guards import PrivacyFlow, PrivacyPolicy, audit_trace, trace_from_journal, trace_from_messages
+    from vfa import Agent, EffectJournal
+    from vfa.testing import ScriptedModel
+
+    policy = PrivacyPolicy.of(USER, context_taint="private", on_violation="ask")
+    cfg = {"configurable": {"thread_id": "t"}}
+    script = steps(lambda t: ("send_list", {"to": [EVE], "items": ["", " ", " "]}))
+    sent: list = []
+
+    def process(first):
+        journal = EffectJournal(tmp_path / "j.db")
+        with closing(sqlite3.connect(tmp_path / "c.db", check_same_thread=False)) as conn:
+            flow = PrivacyFlow(policy, secret=SECRET, journal=journal)
+            app = Agent(ScriptedModel(rule=by_step(script)), tools(sent), guards=[flow.guard()], flow=flow,
+                        journal=journal).compile(checkpointer=SqliteSaver(conn))
+            return app.invoke(first, cfg), journal
+
+    out, journal = process({"messages": [HumanMessage(f"Tell {EVE}: {SAID}")]})
+    for answer in (lambda q: {"type": "edit", "args": {**q["args"], "items": ["bring chairs", "and a table"]}},
+                   lambda q: {"type": then}):
+        journal.close()
+        q = out["__interrupt__"][0]
+        out, journal = process(Command(resume={q.id: answer(q.value)}))
+    live, ts = _verdicts(journal), tools([])
+    assert len(live) == 2 and bool(sent) == (then == "approve")
+    assert found(audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), ts,
+                             flow=PrivacyFlow(policy, secret=SECRET), thread_id="t")) == live
+    assert found(audit_trace(trace_from_messages(out["messages"]), ts, flow=PrivacyFlow(policy, secret=SECRET),
+                             thread_id="t")) == live
+    journal.close()
