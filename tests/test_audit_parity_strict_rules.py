@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _rt129_strict import EVE, IBAN, SAID, handle_of, run
+from _strict_parity import EVE, IBAN, SAID, handle_of, run
 from _split_agent import BOB
 
 RULES: dict[str, Any] = {

@@ -21,7 +21,7 @@ Fixed: a rejection records the edits a guard checked before it (`_with_edits`), 
 from __future__ import annotations
 
 import pytest
-from _rt129_strict import EVE, run
+from _strict_parity import EVE, run
 
 
 def _editor(args: dict) -> object:
@@ -53,7 +53,7 @@ def test_answered_across_restarts_from_sqlite_files(then: str, tmp_path) -> None
     import sqlite3
     from contextlib import closing
 
-    from _rt129_strict import SAID, SECRET, USER, _verdicts, found, steps, tools
+    from _strict_parity import SAID, SECRET, USER, _verdicts, found, steps, tools
     from _turns import by_step
     from langchain_core.messages import HumanMessage
     from langgraph.checkpoint.sqlite import SqliteSaver
