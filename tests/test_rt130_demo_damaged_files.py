@@ -107,8 +107,8 @@ def test_a_run_stopped_between_steps_goes_on_from_there(tmp_path):
         app = agent.compile(checkpointer=saver)
         config = {"configurable": {"thread_id": "demo"}}
         steps = app.stream({"messages": [("user", "pay the bills")]}, config, stream_mode="updates")
-        for i, _ in enumerate(steps):  # the person presses Ctrl-C after the model's second step
-            if i == 2:
+        for i, _ in enumerate(steps):  # the person presses Ctrl-C once the rent is paid
+            if i == 3:
                 break
         steps.close()
         assert app.get_state(config).next, "the run was meant to stop midway"
@@ -128,3 +128,18 @@ def test_a_payment_whose_ledger_cannot_be_saved_leaves_the_balance_as_the_ledger
     assert "transfer failed" in proc.stdout, proc.stdout
     assert "balance now 300" in proc.stdout, ("the payment failed, yet the demo says the balance changed: "
                                               + proc.stdout[proc.stdout.find("model:"):])
+
+
+def test_a_closed_pipe_stops_the_demo_without_a_traceback_and_the_next_run_goes_on(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "vfa", "demo", "--dir", "out", "--yes"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.readline()  # `vfa demo | head -1`
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err, err
+    again = vfa("demo", "--dir", "out", "--yes", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "balance now 90" in again.stdout, again.stdout
+    assert [r.args["to"] for r in EffectJournal(tmp_path / "out" / "journal.db").committed("demo")] == [
+        "landlord", "alice", "bob"]
