@@ -17,7 +17,11 @@ from ._guard import guard
 from ._journal import EffectJournal, JournalEntry
 from ._verdict import ALLOW, Deny, Escalate, Repair
 
-__all__ = ["Ledger", "build_demo_agent"]
+__all__ = ["Ledger", "LedgerError", "build_demo_agent"]
+
+
+class LedgerError(ValueError):
+    """The demo's ledger file cannot be read as a ledger."""
 
 
 class Ledger:
@@ -30,8 +34,11 @@ class Ledger:
         self.payees = {"landlord", "alice"}
         self.limit = 100
         if path is not None and path.exists():
-            kept = json.loads(path.read_text())
-            self.balance, self.payees, self.limit = int(kept["balance"]), set(kept["payees"]), int(kept["limit"])
+            try:
+                kept = json.loads(path.read_text(encoding="utf-8"))
+                self.balance, self.payees, self.limit = int(kept["balance"]), set(kept["payees"]), int(kept["limit"])
+            except (OSError, ValueError, KeyError, TypeError) as exc:  # said, never rewritten: it is the world
+                raise LedgerError(f"the ledger at {str(path)!r} cannot be read ({type(exc).__name__}: {exc})") from exc
 
     def save(self) -> None:
         """Write the ledger to its file (whole or not at all: a crash leaves the last saved one)."""
@@ -81,9 +88,14 @@ def build_demo_agent(workdir: Path) -> tuple[Agent, Ledger]:
     @effect
     def transfer(to: str, amount: int, memo: str = "") -> str:
         """Send `amount` to payee `to`."""
+        before = ledger.balance, set(ledger.payees)
         ledger.balance -= amount
         ledger.payees.add(to)
-        ledger.save()
+        try:
+            ledger.save()
+        except BaseException:  # not saved, not paid: the world stays as its file says, as the journal will
+            ledger.balance, ledger.payees = before
+            raise
         return f"sent {amount} to {to} ({memo}); balance {ledger.balance}"
 
     @guard

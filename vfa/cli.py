@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -11,11 +12,8 @@ __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from langgraph.checkpoint.sqlite import SqliteSaver
-    from langgraph.types import Command
-
-    from ._demo import build_demo_agent, print_new
-    from ._tracing import configure_tracing
+    from ._demo import LedgerError
+    from ._exceptions import JournalError
 
     thread = args.thread
     if not _text(thread):
@@ -29,6 +27,33 @@ def _demo(args: argparse.Namespace) -> int:
         return 2
     trace_path = workdir / "trace.jsonl"
     try:
+        return _run_demo(args, workdir, trace_path)
+    except BrokenPipeError:  # `vfa demo | head`: the run stops between steps, and the next one goes on from there
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # a file of the folder (the trace) it cannot open; others (a closed pipe) are not said so
+        if exc.filename is None:
+            raise
+        print(f"vfa demo: cannot use {exc.filename} ({exc.strerror or exc}); fix it and run the same command again",
+              file=sys.stderr)
+    except (JournalError, LedgerError) as exc:  # their messages name the file
+        print(f"vfa demo: {exc}; fix it and run the same command again to go on from where this run stopped",
+              file=sys.stderr)
+    except sqlite3.Error as exc:  # the journal wraps its own errors: this one is the checkpointer's
+        print(f"vfa demo: the checkpoints at {workdir / 'checkpoints.db'} cannot be used ({exc}); fix them and run "
+              "the same command again to go on from where this run stopped", file=sys.stderr)
+    return 2
+
+
+def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
+    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.types import Command
+
+    from ._demo import build_demo_agent, print_new
+    from ._tracing import configure_tracing
+
+    thread = args.thread
+    try:
         provider = configure_tracing(trace_path, service_name="vfa-demo")
     except ImportError as exc:  # an OTLP endpoint set for other apps: the demo's own trace is its file
         print(f"vfa demo: {exc}; its spans go to {trace_path} only", file=sys.stderr)
@@ -40,7 +65,7 @@ def _demo(args: argparse.Namespace) -> int:
         app = agent.compile(checkpointer=saver)
         config = {"configurable": {"thread_id": thread}}
         state = app.get_state(config)
-        if state.values.get("messages") and not state.interrupts:
+        if state.values.get("messages") and not state.interrupts and not state.next:
             print(f"the demo already ran on thread {thread!r} in {workdir}; the ledger's balance is {ledger.balance}.\n"
                   f"See what it did with `vfa journal {workdir / 'journal.db'}`; run it again on a new thread with "
                   f"`vfa demo --dir {workdir} --thread NAME`, or remove {workdir} to start over.")
@@ -51,8 +76,12 @@ def _demo(args: argparse.Namespace) -> int:
             for question in state.interrupts:
                 print(f"  ? person asked: {question.value['question']}")
             payload = None
+        elif state.next:  # a run stopped between its steps (Ctrl-C, a failed write): the journal runs no payment twice
+            print(f"thread {thread!r} stopped before it finished; going on from there\n")
+            payload = None
+        run = not state.interrupts  # a run stopped at a question streams once it is answered
         while True:
-            if payload is not None:
+            if run:
                 for update in app.stream(payload, config, stream_mode="updates"):
                     seen = print_new(agent.journal, thread, seen, print)
                     for question in update.get("__interrupt__", ()):
@@ -62,7 +91,7 @@ def _demo(args: argparse.Namespace) -> int:
                 break
             answer = _answer(args.yes)
             print(f"  ! person answers: {answer}")
-            payload = Command(resume={"type": answer})
+            payload, run = Command(resume={"type": answer}), True
         final = app.get_state(config).values["messages"][-1].content
     provider.force_flush()
     print(f"\nmodel: {final}")
