@@ -32,6 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import json_path  # noqa: E402
+
 BYTES_PER_CHECK = 2 * 4 * 8  # two float64 boxes, four coordinates each
 
 
@@ -198,7 +200,7 @@ def cold_start() -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
-    parser.add_argument("--json", metavar="PATH", help="write the figures as JSON")
+    parser.add_argument("--json", type=json_path, metavar="PATH", help="write the figures as JSON")
     args = parser.parse_args(argv)
     frames, movers, obstacles = (20, 16, 64) if args.quick else (200, 64, 512)
     py_frames = 3 if args.quick else 8

@@ -28,6 +28,8 @@ from vfa import ALLOW, Agent, Deny, EffectJournal, effect, guard
 from vfa import _tracing
 from vfa.testing import ScriptedModel
 
+from benchmarks import json_path
+
 
 def make_model(steps: int) -> ScriptedModel:
     def rule(messages: list[Any]) -> Any:
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=200)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="a few steps, for the smoke test")
-    ap.add_argument("--json", type=Path, help="write the headline figures here")
+    ap.add_argument("--json", type=json_path, help="write the headline figures here")
     args = ap.parse_args(argv)
     steps, reps = (10, 1) if args.quick else (args.steps, args.reps)
     times: dict[str, list[float]] = {"plain": [], "vfa": [], "vfa+trace": [], "vfa-inline": []}

@@ -178,7 +178,8 @@ def _bench(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"vfa bench: cannot load benchmark {args.name!r}: {exc}", file=sys.stderr)
         return 2
-    return int(module.main(args.rest) or 0)
+    status = module.main(args.rest)
+    return status if isinstance(status, int) else 0  # a benchmark's main may return its figures
 
 
 def main(argv: list[str] | None = None) -> int:

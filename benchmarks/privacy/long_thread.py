@@ -22,6 +22,7 @@ from guards import PrivacyFlow, privacy_source
 from guards._privacy_decl import source_of
 from vfa import ToolSpec
 
+from .. import json_path
 from .world import POLICY
 
 
@@ -59,7 +60,7 @@ def run(results: int, window: int = 20) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="long_thread", description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=int, default=3000, help="results read on the thread (default 3000)")
-    parser.add_argument("--json", metavar="PATH", help="write the figures as JSON")
+    parser.add_argument("--json", type=json_path, metavar="PATH", help="write the figures as JSON")
     args = parser.parse_args(argv)
     figures = run(args.results)
     print(f"one thread reading {args.results} private records (two handles each), record + label per step:")
