@@ -1,7 +1,8 @@
 """An email assistant under the privacy flow guard.
 
 1. An email tells the assistant to mail the user's SSN to an outsider. The (scripted, injection-obeying)
-   model tries; the guard denies it and says why: the value's origin, the sink and the rule.
+   model tries; the guard stops it and says why (the value's origin, the sink and the rule), asking the
+   person (the policy's `on_violation="ask"`), who rejects it.
 2. The user asks to mail their address to a friend the policy does not cover. The guard asks; the person
    approves this once (a declassification, journaled); the handle is resolved only at commit.
 3. The user asks for the last four digits of their SSN by mail. The model holds the SSN only as a handle,
