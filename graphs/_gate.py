@@ -791,14 +791,9 @@ class GatedTool:
 def _run_state(config: Any) -> Any:
     """The state of the graph run a call is made in, read as a `ToolNode` given a `Send` of bare calls reads
     it (LangGraph's state reader in the task's config); None outside a run, or where it cannot be read."""
-    configurable = (config or {}).get("configurable") or {}
-    if _READ_STATE not in configurable and _READ not in configurable:
-        try:
-            from langgraph.config import get_config
-
-            configurable = get_config().get("configurable") or {}
-        except RuntimeError:  # outside a graph run
-            return None
+    configurable = _configurable(config, (_READ_STATE, _READ))
+    if configurable is None:
+        return None
     try:
         read_state = configurable.get(_READ_STATE)
         if read_state is not None:
@@ -811,15 +806,22 @@ def _run_state(config: Any) -> Any:
 
 def _task_of(config: Any) -> Any:
     """The id of the graph task a call is made in (its config's, else the context's); None outside a run."""
-    configurable = (config or {}).get("configurable") or {}
-    if _TASK_ID not in configurable:
-        try:
-            from langgraph.config import get_config
+    configurable = _configurable(config, (_TASK_ID,))
+    return None if configurable is None else configurable.get(_TASK_ID)
 
-            configurable = get_config().get("configurable") or {}
-        except RuntimeError:  # outside a graph run
-            return None
-    return configurable.get(_TASK_ID)
+
+def _configurable(config: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """The call's `configurable` when it holds any of `keys`, else the run's (from the context); None
+    outside a graph run."""
+    configurable = (config or {}).get("configurable") or {}
+    if any(k in configurable for k in keys):
+        return configurable
+    try:
+        from langgraph.config import get_config
+
+        return get_config().get("configurable") or {}
+    except RuntimeError:  # outside a graph run
+        return None
 
 
 def _configs(inputs: list[Any], config: Any) -> list[Any]:
@@ -1031,12 +1033,7 @@ def _thread_id(config: Any, state: Any = None, messages_key: str = "messages") -
     of a ToolNode run (the gate is entered once per call) and never shared with another
     run. Outside any graph run the caller's call ids are the idempotency keys, on one thread "".
     """
-    configurable = (config or {}).get("configurable") or {}
-    if "thread_id" not in configurable and _TASK_ID not in configurable:
-        try:
-            from langgraph.config import get_config
-
-            configurable = get_config().get("configurable") or {}
-        except RuntimeError:  # outside a graph run
-            return ""
+    configurable = _configurable(config, ("thread_id", _TASK_ID))
+    if configurable is None:
+        return ""
     return thread_key({"configurable": configurable}, state, messages_key)
