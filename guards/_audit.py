@@ -9,7 +9,9 @@ A trace is a list of events, oldest first:
     {"type": "user", "content": "..."}
     {"type": "call", "id": "c1", "tool": "send_email", "args": {...}}
         (optionally "written": {...}, the call as the model wrote it when a person edited it before any
-        guard saw it, a reviewer's middleware: what the edit holds that it does not is the user's word)
+        guard saw it, a reviewer's middleware: what the edit holds that it does not is the user's word;
+        and "again": true, the call checked again as it was, its task resumed once a person answered:
+        a violation it found before is reported once, as found the last time)
     {"type": "result", "id": "c1", "tool": "send_email", "result": ...}
         (optionally "shape": "records", "text" or "unknown": a result a `ToolNode` turned into text,
         read as the live flow read it; `trace_from_journal` gives it for a retrofitted graph's calls;
@@ -52,7 +54,7 @@ from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node, echoes_its_cal
 __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
 
 
-_KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args", "written", "within"},
+_KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args", "written", "within", "again"},
          "result": {"type", "id", "tool", "result", "shape", "reprs"}, "error": {"type", "id", "tool", "error"},
          "unobserved": {"type", "id", "tool"}}
 """The keys each kind of event may have."""
@@ -91,6 +93,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
     written: dict[str, Any] = {}  # call -> its arguments as the model wrote them, which a person's edit is told from
     open_: dict[str, str] = {}  # an id as the trace gives it -> the call awaiting its result under it
     found: list[FlowViolation] = []
+    checked: dict[str, list[int]] = {}  # call -> where in `found` its last check (not again) put its violations
     unobserved: list[str] = []  # results no record holds: every later argument may carry anything
     for at, event in enumerate(trace):
         kind = event.get("type") if isinstance(event, Mapping) else None
@@ -120,6 +123,8 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 while call_id in calls and raw_id not in open_:
                     call_id, n = f"{raw_id}#{n}", n + 1
                 edit = raw_id in open_
+                # checked again as it was (its task resumed once a person answered): the same arguments only
+                again = edit and event.get("again") is True and calls[call_id].raw_args == args
                 open_[raw_id] = call_id
                 raw_args, args = args, _validated(specs.get(tool), args, flow, thread_id)
                 # "written": the model's call, when a person edited it before any guard saw it (a reviewer's middleware)
@@ -136,8 +141,22 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                     labels = {name: lbl.join(blind) for name, lbl in labels.items()}
                 proposal = calls[call_id] = Proposal(call_id=call_id, tool=tool, args=args, raw_args=raw_args,
                                                      labels=labels, thread_id=thread_id)
-                found.extend(v if v.call_id == raw_id else dataclasses.replace(v, call_id=raw_id)  # as the trace names it
-                             for v in guard.violations(proposal, specs.get(tool), set(seen)))
+                got = [v if v.call_id == raw_id else dataclasses.replace(v, call_id=raw_id)  # as the trace names it
+                       for v in guard.violations(proposal, specs.get(tool), set(seen))]
+                if not again:
+                    checked[call_id] = list(range(len(found), len(found) + len(got)))
+                    found.extend(got)
+                    continue
+                # checked again as it was (live, once a person answered): the same arguments, one violation
+                # of each rule and argument, as it was found the last time (what came since may join it)
+                at_ = checked.setdefault(call_id, [])
+                for v in got:
+                    k = next((k for k in at_ if (found[k].rule, found[k].arg) == (v.rule, v.arg)), None)
+                    if k is None:
+                        at_.append(len(found))
+                        found.append(v)
+                    else:
+                        found[k] = v
             else:
                 raw_id = event.get("id")
                 call_id = open_.pop(str(raw_id), None) if isinstance(raw_id, (str, int)) else None
@@ -155,7 +174,12 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                         raise TraceError(f"event {at}: a result without its \"result\"")
                     if "shape" in event:
                         spec = _shaped(at, spec, event["shape"], shaped)
-                    flow.observe(proposal, spec, with_reprs(_json_value(at, event["result"]), _reprs(at, event)))
+                    result = with_reprs(_json_value(at, event["result"]), _reprs(at, event))
+                    # the one handle the live flow showed for a result it hid whole (it showed a value the
+                    # model may see only as a handle): hidden again, never read in clear
+                    hidden = flow.handles and isinstance(result, str) and result in {
+                        flow.store.token(thread_id, c, "$", proposal.tool) for c in (call_id, str(raw_id))}
+                    flow.observe(proposal, spec, result, hidden=hidden)
                 else:
                     flow.observe_error(proposal, spec, _text_of(event.get("error", "")))
                 if not flow.labelled(thread_id, call_id):  # live, a placeholder; the model of a log read it whole
@@ -482,7 +506,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
         if e.kind == "verdicts" and e.call_id in waiting:
             event, placed = waiting[e.call_id]
             if any(x["type"] in ("result", "error", "unobserved") for x in out[placed + 1:]):
-                out.append(dict(event))
+                out.append({**event, "again": True})
                 waiting[e.call_id] = (event, len(out) - 1)
         if e.kind == "proposed":
             if "shape" in e.data:

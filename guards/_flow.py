@@ -416,8 +416,10 @@ class PrivacyFlow(_Threads, _Results):
         written as its handle: journaled, traced and shown as the model holds them."""
         return self.store.withheld(value, thread_id)
 
-    def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
-        """Label a tool result, put handles in place of its private values, and return what the model sees."""
+    def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any, *, hidden: bool = False) -> str:
+        """Label a tool result, put handles in place of its private values, and return what the model sees.
+        `hidden`: the result is the one handle this flow showed for it whole (an audit of the messages of a
+        run that hid it): labelled so again, private to the user, never read."""
         cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
@@ -425,7 +427,9 @@ class PrivacyFlow(_Threads, _Results):
         self._disclosed(proposal.thread_id, spec, proposal.args, proposal.call_id)
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
                           source_of(spec.meta) if spec is not None else None, result,
-                          inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id))
+                          inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id) or (
+                              [Label(readers=frozenset(self.policy.user), sources=frozenset({f"tool:{proposal.tool}"}))]
+                              if hidden else []))
         return obs.text
 
     def disclosures(self, thread_id: str) -> list[tuple[ToolSpec, Mapping[str, Any]]]:

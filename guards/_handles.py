@@ -69,12 +69,16 @@ class HandleStore:
         """A keyed digest naming a private value where its name is shown (a private record key)."""
         return "#" + hmac.new(self._secret, f"name\0{text}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
 
+    def token(self, thread_id: str, call_id: str, path: str, name: str) -> str:
+        """The handle `mint` gives the value at (thread, call, path), without minting it."""
+        digest = hmac.new(self._secret, f"{thread_id}\0{call_id}\0{path}".encode(), hashlib.sha256).hexdigest()[:16]
+        kind = re.sub(r"[^a-z0-9_]", "_", name.lower())[:24] or "value"
+        return f"«{kind}:{digest}»"
+
     def mint(self, thread_id: str, call_id: str, path: str, name: str, value: Any, label: Label, origin: str,
              *, derived: bool = False) -> str:
         """The handle for one value; the same (thread, call, path) always gives the same handle."""
-        digest = hmac.new(self._secret, f"{thread_id}\0{call_id}\0{path}".encode(), hashlib.sha256).hexdigest()[:16]
-        kind = re.sub(r"[^a-z0-9_]", "_", name.lower())[:24] or "value"
-        token = f"«{kind}:{digest}»"
+        token = self.token(thread_id, call_id, path, name)
         h = Handle(token, thread_id, value, label, origin, derived)
         with self._lock:
             self._by_token[token] = h

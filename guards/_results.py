@@ -172,6 +172,7 @@ class _Results:
             elif obs.keys:  # not a record named by the value the result was hidden for (a guess would find it)
                 obs.keys = {k: v for k, v in obs.keys.items() if not self._shown_secrets(thread_id, str(k[1]))}
             obs._words, obs._trusted_text = frozenset(), ""
+            obs.read, obs.read_parts, obs._read_words = None, (), None  # nor was it read (`context_taint="private"`)
             return obs
         obs.label = _join(obs.label, lbl)
         try:
