@@ -3,7 +3,7 @@ compare), so a task that needs a private value worked on can be done without the
 
 from __future__ import annotations
 
-import math
+from decimal import Decimal
 from typing import Literal
 
 from ._forms import _token_numbers
@@ -20,21 +20,22 @@ _TESTS = {"eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "lt": lambda a, 
           "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}
 
 
-def _number(value: object) -> float | None:
+def _number(value: object) -> Decimal | None:
     """`value` as a finite number when it is one, or a text of one token that writes one as an amount is
-    written ("4,210.75", "$950", "1.200,50", "1'200.50"), else None."""
+    written ("4,210.75", "$950", "1.200,50", "1'200.50"), else None; exact (never a float, which an int
+    past 1.8e308 overflows and two ints past 2**53 share)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        n = float(value)
+        n = Decimal(value)
     elif isinstance(value, str) and len(value.split()) == 1:
         read = _token_numbers(value)
         if len(read) != 1:
             return None
-        n = float(read.pop())
+        n = Decimal(read.pop())
     else:
         return None
-    return n if math.isfinite(n) else None
+    return n if n.is_finite() else None
 
 
 def _text(value: object) -> str:
