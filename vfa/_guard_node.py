@@ -1175,7 +1175,7 @@ def _repr(value: Any, limit: int) -> str:
 def _json_or_none(value: Any) -> str | None:
     try:
         return dumps(value)
-    except (TypeError, ValueError, RecursionError):  # circular or too deep: refused, never crashed on
+    except Exception:  # noqa: BLE001 - circular, too deep, or a repr that raises: refused, never crashed on
         return None
 
 
