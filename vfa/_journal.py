@@ -136,10 +136,11 @@ _STRICT = json_text(separators=(",", ":"))
 
 
 def recorded(value: Any) -> tuple[Any, dict[str, str]]:
-    """A tool's result as the journal records it (the result itself when it is plain JSON, else a copy),
+    """A tool's result as the journal records it (a copy, but a scalar of plain JSON itself),
     and the reprs that stand in it for values JSON cannot carry (each mapped to the value's `str`).
 
-    Plain JSON is recorded as it is. A set is recorded as a list (sorted where its members sort). Any
+    Plain JSON is recorded as it is (a container is handed on as read back from the record, never the
+    tool's own object, which it may change after returning it). A set is recorded as a list (sorted where its members sort). Any
     other value JSON cannot carry (a `Decimal`, a date, an object) is recorded by its repr, taken once,
     in the one pass that writes the record: the strings recorded are the reprs listed, whatever a
     later `repr` of the same object would say. A value that cannot be written at all (keys JSON cannot
@@ -150,10 +151,11 @@ def recorded(value: Any) -> tuple[Any, dict[str, str]]:
     if value is None or value.__class__ in (str, int, float, bool):
         return value, {}
     try:
-        _STRICT(value)
-        return value, {}
+        text = _STRICT(value)
     except Exception:  # noqa: BLE001 - not plain JSON, or a value that raises when read (a lazy page): written below
         pass
+    else:  # a container read back, never the tool's own: one it changes later would change what was labelled
+        return (json.loads(text) if isinstance(value, (dict, list, tuple)) else value), {}
     found: dict[str, str] = {}
 
     def note(v: Any) -> Any:
