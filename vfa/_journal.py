@@ -105,7 +105,18 @@ def own_entries(entries: list[JournalEntry]) -> list[JournalEntry]:
 _MAX_THREADS_KEPT = 200_000
 """`may_hold` answers from memory for journals of up to this many threads (about 20 MB of ids)."""
 
-_ENCODE = json_text(default=repr, separators=(",", ":"))
+def _members_or_repr(value: Any) -> Any:
+    """A set as the list of its members (as `recorded` writes one: an audit reads a call's recipients
+    from it), any other value JSON cannot carry by its repr."""
+    if isinstance(value, (set, frozenset)):
+        try:
+            return sorted(value)
+        except TypeError:  # members of several types: in the order of their reprs
+            return sorted(value, key=repr)
+    return repr(value)
+
+
+_ENCODE = json_text(default=_members_or_repr, separators=(",", ":"))
 """Built once: `json.dumps` with options builds an encoder per call, and every entry is encoded."""
 
 
