@@ -296,7 +296,27 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
     names: dict[str, str] = {}
     placed: set[int] = set()  # tool messages already placed after their call
     answered: set[tuple[str, str, str]] = set()  # calls with a result: made again, a guard node replays them
+    came: set[str] = set()  # the calls whose results are placed
+    # calls checked again live once a person answered (their task resumed after other calls of their turn
+    # ran, `"after"`): (the results still to come before, the call given again with its edits and result)
+    held: list[tuple[set[str], list[dict[str, Any]]]] = []
+
+    def place(events: list[dict[str, Any]]) -> None:
+        out.extend(events)
+        came.update(str(e["id"]) for e in events if e["type"] != "call")
+        for waits, later in list(held):
+            waits.difference_update(came)
+            if not waits and (waits, later) in held:
+                held.remove((waits, later))
+                place(later)
+
+    def release() -> None:  # what a call waited for never came: it is checked again where its turn ends
+        while held:
+            place(held.pop(0)[1])
+
     for i, m in enumerate(messages):
+        if isinstance(m, (HumanMessage, AIMessage)):
+            release()
         if isinstance(m, HumanMessage):
             if not _written_by_a_node(m):
                 out.append({"type": "user", "content": _message_text(m.content)})
@@ -348,17 +368,38 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
                 if k is None:
                     if more:  # no result, yet the conversation went on (a question left unanswered): whether it
                         # ran and what it showed is not known here (the journal knows), so later calls may carry anything
-                        out.append({"type": "unobserved", "id": c["id"], "tool": tool})
+                        place([{"type": "unobserved", "id": c["id"], "tool": tool}])
                     continue
                 placed.add(k)
                 answered.add(key)
-                for edited in _edited(messages[k]):  # checked again as a person edited it, each round, as live
-                    out.append({"type": "call", "id": c["id"], "tool": tool, "args": edited})
+                waits, again = _after(messages[k])
+                waits -= came
+                # what was checked live after the results it waited for (if any): the call as proposed again, and
+                # each edit a person gave
+                later = [{**out[-1], "again": True}] if again and waits else []
+                later += [{"type": "call", "id": c["id"], "tool": tool, "args": edited} for edited in _edited(messages[k])]
                 if not _echo(messages, k):  # as live: the agent's echo of the call shows no result
-                    out += _result_of(messages[k], tool)
+                    later += _result_of(messages[k], tool)
+                if waits:
+                    held.append((waits, later))
+                else:
+                    place(later)
         elif isinstance(m, ToolMessage) and i not in placed:
-            out += _result_of(m, names.get(m.tool_call_id) or m.name or "")
+            place(_result_of(m, names.get(m.tool_call_id) or m.name or ""))
+    release()
     return out
+
+
+def _after(m: ToolMessage) -> tuple[set[str], bool]:
+    """For a call its guard node checked again once a person answered (its task resumed after other calls
+    of its turn ran, `"after"` in the node's message): the calls whose results it had then, and whether
+    it checked the call as proposed again (else it resumed on the person's edit)."""
+    info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+    after = info.get("after") if isinstance(info, dict) else None
+    calls = after.get("calls") if isinstance(after, dict) else None
+    if not isinstance(calls, list):
+        return set(), False
+    return {str(c) for c in calls}, after.get("again") is True
 
 
 def _echo(messages: Sequence[Any], at: int) -> bool:

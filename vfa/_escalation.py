@@ -88,6 +88,8 @@ class Questions:
         self.task = task
         mine = [e for e in entries if e.data.get("task") == task] if task else []
         self.asked = [e.data["payload"] for e in mine if e.kind == "escalated" and "payload" in e.data]
+        self.since = min((e.seq for e in mine if e.kind == "escalated"), default=None)
+        """Where in the journal this task first asked about its call (None: not asked): checked again since."""
         # by place among the call's questions; a later answer to the same question (asked again after a
         # crash, see `replay`) replaces the first, but nothing replaces a reject
         answers: dict[int, dict[str, Any]] = {}

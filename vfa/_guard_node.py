@@ -454,8 +454,8 @@ class GuardNode(RunnableCallable):
                 if flight is not None:  # paused: its tool will not run again, its answers are taken where they stand
                     questions.skip_tool_pauses(call_id)
                 # the edits a guard checked before it, for an audit of the messages to check each, as live
-                return _with_edits(_rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), rejected),
-                                   history)
+                return self._after(_with_edits(_rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id),
+                                                         rejected), history), thread_id, call_id)
             edit = questions.last_edit()
             if edit is not None:
                 raw_args = edit.get("args") or {}
@@ -504,11 +504,25 @@ class GuardNode(RunnableCallable):
         last = [edited]
         message = self._rounds(spec, proposal, state, questions, pending, execute, restart, last, written)
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
+        if questions.since is not None:  # asked about, so checked again once the person answered
+            self._after(message, proposal.thread_id, proposal.call_id)
         if last[0] is not None and isinstance(info, dict):
             info["args"] = last[0]
             rounds = _edit_rounds(own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
             if len(rounds) > 1:  # every edit a guard checked, for an audit of the messages to check each
                 info["edits"] = rounds
+        return message
+
+    def _after(self, message: ToolMessage, thread_id: str, call_id: str) -> ToolMessage:
+        """`message` recording, for a call its guards checked again once a person answered (its task resumed,
+        other calls of its turn run meanwhile, as `create_agent` runs them), the calls whose results came
+        between its first check and its last, and whether it was checked as proposed again after them (not
+        only as a person edited it): for an audit of the messages to check it again where the live guard did."""
+        info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
+        if isinstance(info, dict):
+            after = checked_after(self.journal.entries(thread_id), call_id)
+            if after is not None:
+                info["after"] = after
         return message
 
     def _rounds(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
@@ -1067,6 +1081,28 @@ def _with_edits(message: ToolMessage, history: Sequence[JournalEntry]) -> ToolMe
         if len(rounds) > 1:
             info["edits"] = rounds
     return message
+
+
+def checked_after(entries: Sequence[JournalEntry], call_id: str) -> dict[str, Any] | None:
+    """For the last proposal of `call_id` in a thread's entries: the other calls whose results (or errors)
+    were journaled between its first check and its last ("calls"), and whether a check of it as proposed
+    (before a person's edit) came after one of them ("again"); None when none came between."""
+    start = next((i for i in range(len(entries) - 1, -1, -1)
+                  if entries[i].call_id == call_id and entries[i].kind == "proposed"), None)
+    if start is None:
+        return None
+    checks = [i for i in range(start, len(entries)) if entries[i].call_id == call_id and entries[i].kind == "verdicts"]
+    if len(checks) < 2:
+        return None
+    calls: list[str] = []
+    again, edited = False, False
+    for e in entries[checks[0] + 1:checks[-1] + 1]:
+        if e.call_id == call_id:
+            edited = edited or e.kind == "edited"
+            again = again or (e.kind == "verdicts" and bool(calls) and not edited)
+        elif e.call_id not in calls and (e.kind in ("ran", "committed") or (e.kind == "failed" and "verdict" not in e.data)):
+            calls.append(e.call_id)
+    return {"calls": calls, "again": again} if calls else None
 
 
 def _edit_rounds(history: Sequence[JournalEntry]) -> list[dict[str, Any]]:

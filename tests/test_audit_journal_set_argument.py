@@ -11,7 +11,7 @@ The guard node journals the arguments with `dumps`, which writes the set by its 
 violation (an address it cannot read) and a `confidentiality` one for a flow the live guard allowed:
 the two disagree, and an operator reading the audit sees a leak that never happened.
 
-Fix: the journal's encoder writes a set as the list of its members, as `recorded` writes a result's.
+Fixed: the journal's encoder writes a set as the list of its members, as `recorded` writes a result's.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ numbers when both sides read as numbers". `guards/_compute.py::_number` turns ev
 2. a numeral written as text past the float range ("1" and 400 zeros) reads as inf, is no finite
    number, and is compared as text: "1000…0" > "5" is False.
 
-Fix: compare exactly (`Decimal`), which is total on every finite number an int or a numeral writes.
+Fixed: compare exactly (`Decimal`), which is total on every finite number an int or a numeral writes.
 """
 
 from __future__ import annotations

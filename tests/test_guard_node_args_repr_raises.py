@@ -7,6 +7,9 @@ encoder writes a value JSON cannot carry by its repr, and `_json_or_none` catche
 ValueError and RecursionError: a repr that raises anything else (here RuntimeError) escapes the tools
 node and ends the run with the exception (an argument a middleware, a model integration's parser or
 an edit hands the node is not always JSON). `_repr` beside it already treats a raising repr as data.
+
+Fixed: `_json_or_none` takes any exception a repr raises for arguments that cannot be written: the
+call is refused as unserialisable and nothing starts.
 """
 
 from __future__ import annotations

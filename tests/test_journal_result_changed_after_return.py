@@ -15,6 +15,9 @@ that only the user may read. The journal holds the record as it was, so its audi
 
 Fix: `recorded` hands on a copy of a plain-JSON container (the JSON it has just written, read back), so
 what is labelled, shown and resolved is what was recorded.
+
+Fixed: `recorded` hands a plain-JSON container on as read back from its record, a copy the tool
+no longer holds.
 """
 
 from __future__ import annotations

@@ -10,10 +10,9 @@ person approved too, and the share ran. `trace_from_journal` checks the call aga
 result, and reports the `confidentiality` violation alone: two violations the live guard asked about,
 and the person approved, are missing from the audit of the conversation.
 
-Not fixed. The messages do not say that the call was asked about, nor what ran before its check again:
-`GuardMiddleware` could record in the message's artifact the ids of the calls whose results the guard
-had seen when it last checked the call (or that it was checked again after a person's answer), and
-`trace_from_messages` would then give the call again after those results, as `trace_from_journal` does.
+Fixed: the guard node records in the call's message the calls whose results came between its first
+check and its last (`"after"`, and whether it checked the call as proposed again, not only a person's
+edit), and `trace_from_messages` gives the call again after those results, as `trace_from_journal` does.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ TURNS = [[("share_file", {"path": "public/lemon-cake.txt", "email": ATTACKER}, "
 
 
 def test_the_messages_audit_reports_the_check_again_on_resume() -> None:
-    r = run({"turns": TURNS, "taint": "untrusted", "ask": True, "answers": ["approve"], "grants": False,
+    r = run({"turns": TURNS, "taint": "untrusted", "ask": True, "answers": ["approve", "approve"], "grants": False,
              "middleware": True})
     assert r["world"].shares == [("public/lemon-cake.txt", ATTACKER)]
     assert r["live"] == [("c0", "confidentiality", "path"), ("c0", "integrity", "email"), ("c0", "integrity", "path")]
