@@ -29,7 +29,7 @@ from langgraph.types import Send
 
 from guards import verify_plan
 from vfa import Agent, ArgumentError, Deny, Proposal, check_coverage
-from vfa._chain import _withheld
+from vfa._chain import _message_of, _withheld, _within
 
 __all__ = ["plan_execute"]
 
@@ -117,11 +117,19 @@ def plan_execute(
                 except ArgumentError:
                     pass  # judged as written: the plan check names what does not fit, as the node would
             steps.append({"tool": p.tool, "args": args})
-        result = verify_plan(steps, specs, assume=assume, initial=current_world() if pin_world else None,
-                             timeout_ms=timeout_ms, guards=node.chain.guards)
-        if result.ok:
-            return None
-        verdict = result.verdict().model_copy(update={"guard": PLAN_GUARD})
+        budget = node.chain.timeout_s
+        try:  # the plan's guard, so fail closed as the chain is: a world that raises or hangs rejects the plan
+            initial = (current_world() if budget is None else _within(current_world, budget)()) if pin_world else None
+            result = verify_plan(steps, specs, assume=assume, initial=initial, timeout_ms=timeout_ms,
+                                 guards=node.chain.guards)
+        except Exception as exc:  # noqa: BLE001 - denied, naming what went wrong
+            message = _message_of(exc)
+            verdict = Deny(guard=PLAN_GUARD, reason=f"{REJECTED}: it could not be verified: {type(exc).__name__}: "
+                           f"{message}", evidence={"error": type(exc).__name__, "message": message[:500]})
+        else:
+            if result.ok:
+                return None
+            verdict = result.verdict().model_copy(update={"guard": PLAN_GUARD})
         if node.flow is None:
             return verdict
         # judged on the values behind the handles: told with them written as their handles, as the node tells a guard's

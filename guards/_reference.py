@@ -52,7 +52,7 @@ class ReferenceCheck:
             s.push()
             try:
                 s.add(*bindings)
-                out = s.check()
+                out = s.check(model=False)  # only the status is read
             finally:
                 s.pop()
         return out.status, out.reason
@@ -61,5 +61,5 @@ class ReferenceCheck:
         """The same decision with a new `z3.Solver()` for this check alone (the naive way)."""
         s = Z3(self.timeout_ms)
         s.add(self.formula, *self._bindings(s, args, world))
-        out = s.check()
+        out = s.check(model=False)
         return out.status, out.reason

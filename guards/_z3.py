@@ -82,6 +82,23 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+# past this length a string constant makes a pushed solver's model slow to build (see `model_alone`)
+_LONG_STRING = 256
+_PIECE = 10 ** 4000
+
+
+def _decimal(n: int) -> str:
+    """An int's decimal text, as z3 takes numbers; past the 4,300 digits Python writes at once, in pieces."""
+    if n.bit_length() < 13_000:
+        return str(n)
+    sign, n = ("-", -n) if n < 0 else ("", n)
+    pieces: list[int] = []
+    while n:
+        n, r = divmod(n, _PIECE)
+        pieces.append(r)
+    return sign + str(pieces[-1]) + "".join(f"{p:04000d}" for p in reversed(pieces[:-1]))
+
+
 def without_domain(s: Sort) -> Sort:
     """The sort without Literal domains (of itself or its elements)."""
     if s.domain is None and (s.elem is None or s.elem.domain is None):
@@ -98,6 +115,8 @@ class Z3:
             if timeout_ms is not None:
                 self.solver.set("timeout", max(1, int(timeout_ms)))
         self._tracked: dict[str, Any] = {}
+        self.timeout_ms = timeout_ms
+        self.long_strings = False  # a string constant past _LONG_STRING characters was made (see check)
 
     # -- sorts, variables, values -------------------------------------------------------------
     @staticmethod
@@ -138,16 +157,17 @@ class Z3:
         for a set); a value that does not fit raises `BadValue`. A Literal's domain is not checked
         here (a pinned world outside it makes the constraints unsatisfiable instead)."""
         v = convert(("value",), without_domain(s), v)
-        with _translated(f"converting {v!r}"):
+        with _translated(f"converting a {s}"):
             if s.kind == "int":
-                return z3.IntVal(v)
+                return z3.IntVal(_decimal(v))
             if s.kind == "real":
                 f = Fraction(v)
-                return z3.RealVal(f.numerator) / z3.RealVal(f.denominator) if f.denominator != 1 else z3.RealVal(
-                    f.numerator)
+                num = z3.RealVal(_decimal(f.numerator))
+                return num / z3.RealVal(_decimal(f.denominator)) if f.denominator != 1 else num
             if s.kind == "bool":
                 return z3.BoolVal(bool(v))
             if s.kind == "str":
+                self.long_strings = self.long_strings or len(v) > _LONG_STRING
                 return z3.StringVal(_escape(v))
             if s.kind == "enum":
                 return _enum_sort(s.enum)[1][v]  # type: ignore[index,misc]
@@ -243,16 +263,35 @@ class Z3:
         with _translated("popping"):
             self.solver.pop()
 
-    def check(self, *assumptions: Any) -> Outcome:
-        """Decide the assertions: sat (with a model), unsat (with the labels of a core) or unknown."""
+    def check(self, *assumptions: Any, model: bool = True) -> Outcome:
+        """Decide the assertions: sat (with a model unless `model=False`), unsat (with the labels of a core)
+        or unknown."""
         with _translated("checking"):
             r = self.solver.check(*assumptions)
             if r == z3.sat:
+                if not model:  # building a model is not bound by the timeout: asked for only where it is read
+                    return Outcome("sat")
+                if self.long_strings and self.solver.num_scopes():
+                    return self.model_alone(*assumptions)
                 return Outcome("sat", model=self.solver.model())
             if r == z3.unsat:
                 core = [self._tracked.get(str(c), str(c)) for c in self.solver.unsat_core()]
                 return Outcome("unsat", core=list(dict.fromkeys(core)))
             return Outcome("unknown", reason=self.solver.reason_unknown() or "unknown")
+
+    def model_alone(self, *assumptions: Any) -> Outcome:
+        """A model of the current assertions, from a new solver: once pushed, Z3's incremental engine builds
+        the model of a string bound to a long constant in time and memory quadratic in its length (no
+        timeout bounds it); a new solver's one-shot engine does not. "unknown" unless it finds one."""
+        with _translated("checking for a model"):
+            alone = z3.Solver()
+            if self.timeout_ms is not None:
+                alone.set("timeout", max(1, int(self.timeout_ms)))
+            alone.add(self.solver.assertions())
+            r = alone.check(*assumptions)
+            if r == z3.sat:
+                return Outcome("sat", model=alone.model())
+            return Outcome("unknown", reason=alone.reason_unknown() or "no model found")
 
     @staticmethod
     def negate(x: Any) -> Any:
