@@ -137,7 +137,7 @@ class CollisionGuard:
     def shapes(self, proposal: Proposal, context: GuardContext) -> np.ndarray:
         """The proposed motion as shapes (k, n, 4|3), start included."""
         raw = self._path(proposal, context)
-        arr = np.asarray(raw)
+        arr = _array(raw, f"{self.name}: path")
         if arr.ndim == 2 and arr.shape[1] == 2:
             body = self._body(proposal, context) if callable(self._body) else self._body
             if body is None:
@@ -255,12 +255,20 @@ def _collect_groups(value: Any, moving: bool, out: list[np.ndarray], where: str)
         if not value:
             return
         if _is_row(value[0]):  # a list of rows: one static group
-            out.append(np.asarray(value))
+            out.append(_array(value, where))
             return
         if moving and all(isinstance(v, (list, tuple)) and v and all(_is_row(r) for r in v) for v in value):
-            out.append(np.asarray(value))  # frames of rows: one moving group, declared by moving=True
+            out.append(_array(value, where))  # frames of rows: one moving group, declared by moving=True
             return
         for k, v in enumerate(value):
             _collect_groups(v, moving, out, f"{where}[{k}]")
         return
     raise SceneError(f"{where}: expected an array of boxes (n, 4) or circles (n, 3), a list or a mapping, got {type(value).__name__}")
+
+
+def _array(value: Any, where: str) -> np.ndarray:
+    """`np.asarray(value)`, or a `SceneError` naming `where` (a ragged list is no array)."""
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise SceneError(f"{where}: not an array of numbers ({exc})") from None

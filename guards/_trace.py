@@ -47,7 +47,10 @@ class Trace:
         for name, value in data.items():
             if not isinstance(name, str) or not _NAME.match(name):
                 raise SceneError(f"trace: channel names must be identifiers, got {name!r}")
-            arr = np.asarray(value)
+            try:
+                arr = np.asarray(value)
+            except (TypeError, ValueError) as exc:  # a ragged list: frames or entities of unequal lengths
+                raise SceneError(f"trace channel {name!r}: not an array of numbers ({exc})") from None
             if arr.ndim == 3:
                 group, kind = as_group(arr, f"trace channel {name!r}")
                 self.shapes[name] = (group, kind)
