@@ -15,6 +15,9 @@
    (Python refuses to write it in decimal, which is how z3 takes numbers), so the call is denied
    with a message about Python's settings, naming neither the value nor the clause, where the fast
    path (and Z3 itself) decides it. Expected: the Z3 backend decides as the fast path does.
+
+Fixed: `decide` reads the status without building a model, and ints past 4,300 digits are given to Z3
+as decimal text written in pieces (`_decimal`); the error text no longer prints the value.
 """
 
 from __future__ import annotations

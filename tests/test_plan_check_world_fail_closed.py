@@ -15,6 +15,9 @@ to its calls, and a hung one holds the thread.
 
 Expected: the plan is rejected before its first step (each call answered with an error tool message
 that names the problem), promptly, and nothing runs.
+
+Fixed: the plan check reads the world within the chain's budget (`_within`) and rejects the plan,
+naming the error, when reading it or `verify_plan` raises; the rejection goes through the flow as others do.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ closed), but the reason names neither the argument, the obstacle group nor the c
 other malformed input gets a `SceneError` that does.
 
 Expected: a `SceneError` deny naming the input: the guard's path, the obstacle group, the channel.
+
+Fixed: ragged waypoints, obstacle groups and trace channels raise a `SceneError` naming the input.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ the plan unverified"); a plan check must decide or fail closed, never hang.
 
 Expected: the plan is judged (here: step 1 fails its precondition) within a few seconds. The check
 runs in a child process so a hang cannot take the test session's Z3 lock with it.
+
+Fixed: `verify_plan` opens its scope before its first check, and a counterexample's model with a long
+string pinned in a pushed solver is built on a new solver (`Z3.model_alone`).
 """
 
 from __future__ import annotations
