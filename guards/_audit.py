@@ -301,14 +301,26 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
     # ran, `"after"`): (the results still to come before, the call given again with its edits and result)
     held: list[tuple[set[str], list[dict[str, Any]]]] = []
 
-    def place(events: list[dict[str, Any]]) -> None:
-        out.extend(events)
-        came.update(str(e["id"]) for e in events if e["type"] != "call")
-        for waits, later in list(held):
-            waits.difference_update(came)
-            if not waits and (waits, later) in held:
-                held.remove((waits, later))
-                place(later)
+    def place(events: list[dict[str, Any]] | None) -> None:
+        # what each placing releases is placed at once, before the rest it releases: depth first, on a
+        # stack of our own (a log may chain its calls' "after" thousands deep)
+        stack: list[Any] = []
+        while True:
+            if events is not None:
+                out.extend(events)
+                came.update(str(e["id"]) for e in events if e["type"] != "call")
+                stack.append(iter(list(held)))
+                events = None
+            if not stack:
+                return
+            for waits, later in stack[-1]:
+                waits.difference_update(came)
+                if not waits and (waits, later) in held:
+                    held.remove((waits, later))
+                    events = later
+                    break
+            else:
+                stack.pop()
 
     def release() -> None:  # what a call waited for never came: it is checked again where its turn ends
         while held:
