@@ -147,16 +147,21 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                     checked[call_id] = list(range(len(found), len(found) + len(got)))
                     found.extend(got)
                     continue
-                # checked again as it was (live, once a person answered): the same arguments, one violation
-                # of each rule and argument, as it was found the last time (what came since may join it)
+                # checked again as it was (live, once a person answered): the same arguments, each violation
+                # found again reported once, as it was found the last time (what came since may join it:
+                # recipients added); one check may find several of a rule and argument (a cut, one per
+                # recipient), each replacing its own, never another's
                 at_ = checked.setdefault(call_id, [])
+                taken: set[int] = set()
                 for v in got:
-                    k = next((k for k in at_ if (found[k].rule, found[k].arg) == (v.rule, v.arg)), None)
+                    k = next((k for k in at_ if k not in taken and (found[k].rule, found[k].arg, found[k].sink) ==
+                              (v.rule, v.arg, v.sink) and set(found[k].recipients) <= set(v.recipients)), None)
                     if k is None:
                         at_.append(len(found))
                         found.append(v)
                     else:
                         found[k] = v
+                    taken.add(len(found) - 1 if k is None else k)
             else:
                 raw_id = event.get("id")
                 call_id = open_.pop(str(raw_id), None) if isinstance(raw_id, (str, int)) else None
