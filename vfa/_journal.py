@@ -163,10 +163,13 @@ def recorded(value: Any) -> tuple[Any, dict[str, str]]:
         return value, {}
     try:
         text = _STRICT(value)
+        # a container read back, never the tool's own: one it changes later would change what was labelled
+        # (read back within the try: the decoder gives up a frame or two before the encoder, too deep below)
+        copy = json.loads(text) if isinstance(value, (dict, list, tuple)) else value
     except Exception:  # noqa: BLE001 - not plain JSON, or a value that raises when read (a lazy page): written below
         pass
-    else:  # a container read back, never the tool's own: one it changes later would change what was labelled
-        return (json.loads(text) if isinstance(value, (dict, list, tuple)) else value), {}
+    else:
+        return copy, {}
     found: dict[str, str] = {}
 
     def note(v: Any) -> Any:
