@@ -23,11 +23,13 @@ _TESTS = {"eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "lt": lambda a, 
 def _number(value: object) -> Decimal | None:
     """`value` as a finite number when it is one, or a text of one token that writes one as an amount is
     written ("4,210.75", "$950", "1.200,50", "1'200.50"), else None; exact (never a float, which an int
-    past 1.8e308 overflows and two ints past 2**53 share)."""
+    past 1.8e308 overflows and two ints past 2**53 share; a float is the decimal it writes)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
         n = Decimal(value)
+    elif isinstance(value, float):  # the decimal it writes, as the amount it was read from: 1234.1, never 1234.0999…
+        n = Decimal(float.__repr__(value))
     elif isinstance(value, str) and len(value.split()) == 1:
         read = _token_numbers(value)
         if len(read) != 1:
