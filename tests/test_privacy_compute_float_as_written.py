@@ -7,6 +7,8 @@ So a balance a tool returns as the float 1234.1, compared with the amount "1234.
 neither equal nor at least it (`eq` and `ge` are False; before the change, both True), and "$99.99" is not
 99.99: the model is told wrong answers about the user's own values (a budget check, "can I afford it").
 A float stands for the decimal Python writes for it (its repr), as the amount it was read from.
+
+Fixed: a float compares as the decimal it prints as (`Decimal(repr(v))`); ints stay exact.
 """
 
 from __future__ import annotations

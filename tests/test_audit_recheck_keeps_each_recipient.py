@@ -12,6 +12,9 @@ and argument: a value cut across calls is reported once per recipient who receiv
 for both. Given again (as `trace_from_journal` gives a call checked again on resume), both of its
 violations overwrite the first: the audit reports Carol twice and never Bob, a disclosure the live guard
 found and the audit misses.
+
+Fixed: a violation found again replaces only an earlier one of the same rule, argument and sink whose
+recipients it holds, once; any other is added.
 """
 
 from __future__ import annotations

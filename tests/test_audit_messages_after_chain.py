@@ -10,6 +10,9 @@ names in `artifact["vfa"]["after"]["calls"]` have their results, and `place` rel
 calling itself (guards/_audit.py). One turn of 2,000 calls, each message saying it came after the next
 call's result, releases them as a chain 2,000 calls deep: `RecursionError` escapes the reader, a
 bare crash where the audit promises a trace or a `TraceError`.
+
+Fixed: what a call's `"after"` held is released from a stack of its own, in the same order, never by
+recursion.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ through more Python frames than the encoder, so a result nested at the one or tw
 of the guard node for a read-only tool (the whole graph run fails, again on every resume), and after an
 effect ran, before its result is journaled. A tool that returns parsed JSON an attacker shapes (a fetched
 page, an API's reply) picks the depth.
+
+Fixed: the read-back is inside the `try`: such a value gets the placeholder of one nested too deep.
 """
 
 from __future__ import annotations
