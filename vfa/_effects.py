@@ -55,11 +55,25 @@ AWAITED: contextvars.ContextVar[bool] = contextvars.ContextVar("vfa_awaited", de
 """True in what `off_loop` runs for an async caller: a guard with `acheck` is judged by it there."""
 
 
+_WAITED_ON: contextvars.ContextVar[bool] = contextvars.ContextVar("vfa_waited_on", default=False)
+"""True in an effect `on_loop` runs for a thread that waits for it (and in what the effect awaits)."""
+
+
 async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
-    """`await asyncio.to_thread(fn, *args)`, on vfa's own threads (`_CALLS`), with `AWAITED` set."""
+    """`await asyncio.to_thread(fn, *args)`, on vfa's own threads (`_CALLS`), with `AWAITED` set; made
+    inside an effect a thread waits for (a guarded helper agent a tool awaits), on a thread of its own:
+    every `_CALLS` thread may be waiting for such an effect, and none would be left for it."""
     ctx = contextvars.copy_context()
     ctx.run(AWAITED.set, True)
-    return await asyncio.get_running_loop().run_in_executor(_CALLS, functools.partial(ctx.run, fn, *args))
+    call = functools.partial(ctx.run, fn, *args)
+    loop = asyncio.get_running_loop()
+    if not _WAITED_ON.get():
+        return await loop.run_in_executor(_CALLS, call)
+    own = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="vfa-nested-call")
+    try:
+        return await loop.run_in_executor(own, call)
+    finally:
+        own.shutdown(wait=False)
 
 
 def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
@@ -68,6 +82,7 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
     it may have happened, so the journal must read it as a run cut off, never as the effect's failure."""
 
     async def awaited() -> Any:
+        _WAITED_ON.set(True)  # in this task's own context: what the effect awaits knows a thread waits for it
         return await awaitable
 
     try:
