@@ -12,7 +12,11 @@ process queues behind it. 255 conversations finish in about 2 s; 257 never do. T
 "never a hang" for calls that wait; the same app without vfa answers at once.
 
 Where: `vfa/_effects.py` (`off_loop` takes a `_CALLS` thread even when called from inside an effect a
-`_CALLS` thread is waiting for, `on_loop`)."""
+`_CALLS` thread is waiting for, `on_loop`).
+
+Fixed: a call made inside an effect a vfa thread waits for (`_WAITED_ON`) runs on a thread of its
+own, never one of `_CALLS`, so a nested call never waits for a pool thread.
+"""
 
 from __future__ import annotations
 
