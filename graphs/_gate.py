@@ -31,6 +31,7 @@ except ImportError:  # a LangGraph before it never sets the key (as ToolNode rea
     _READ_STATE = "__pregel_read_state"
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.errors import GraphBubbleUp
 from langgraph.prebuilt.tool_node import INVALID_TOOL_NAME_ERROR_TEMPLATE, ToolCallRequest
 from langgraph.prebuilt.tool_node import _get_all_injected_args  # what a ToolNode injects, as it reads it
 from langgraph.types import Command
@@ -38,11 +39,13 @@ from pydantic import BaseModel, ConfigDict, create_model
 from pydantic_core import to_jsonable_python
 
 from vfa import (
+    AnswerError,
     ConfigError,
     Deny,
     EffectJournal,
     Flow,
     GuardNode,
+    JournalError,
     ToolSpec,
     UnmediatedEffectError,
 )
@@ -494,6 +497,14 @@ class ToolGate:
 
     def settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
+        try:
+            return self._settle(call, state, thread_id, work)
+        except (AnswerError, JournalError) as exc:
+            # the run must stop with nothing saved (a call another run is inside, an answer sent to a question
+            # answered already): a tool error would be saved as the call's failure by LangChain's handlers
+            raise _stopping(exc) from exc.__cause__
+
+    def _settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         work.structured = self.node.flow is not None
         work.written = call.get("args")
         call_id = str(call.get("id") or "")
@@ -557,6 +568,23 @@ class ToolGate:
         """Async twin of `settle`: the guards run in a worker thread, the tool on this event loop."""
         work.loop = asyncio.get_running_loop()
         return await off_loop(self.settle, call, state, thread_id, work)
+
+
+_STOPS: dict[type, type] = {}
+
+
+def _stopping(exc: BaseException) -> BaseException:
+    """`exc` as a `GraphBubbleUp` too (its type, message and attributes kept), which LangChain's tool-error
+    handlers re-raise and LangGraph saves nothing of (a model told the call failed would make it again)."""
+    kind = type(exc)
+    stop = _STOPS.get(kind)
+    if stop is None:
+        stop = _STOPS.setdefault(kind, type(kind.__name__, (kind, GraphBubbleUp), {
+            "__module__": kind.__module__, "__qualname__": kind.__qualname__,
+            "__reduce__": lambda self: (kind, self.args)}))  # pickled as the error it is
+    out = Exception.__new__(stop, *exc.args)
+    out.__dict__.update(exc.__dict__)
+    return out.with_traceback(exc.__traceback__)
 
 
 _REVIEWED = "hitl_edited_tool_calls"

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from ._jsontext import json_text
 from ._effects import _open_commit
-from ._exceptions import CallInFlightError, JournalError
+from ._exceptions import CallInFlightError, JournalError, VfaError
 from ._owners import Running, alive, owner
 from ._proposal import CommitRecord
 
@@ -49,8 +49,9 @@ TERMINAL = frozenset({"committed", "failed", "denied", "rejected", "ran"})
 """Kinds that end a call: replaying the node returns what they recorded instead of acting again."""
 
 def _is_bubble_up(exc: BaseException) -> bool:
-    # matched by name so that the journal does not import langgraph
-    return any(c.__name__ == "GraphBubbleUp" for c in type(exc).__mro__)
+    # matched by name so that the journal does not import langgraph; vfa's own refusals raised through a
+    # tool (an agent used as a tool) fail it, as any error does, though raised as LangGraph's signals
+    return not isinstance(exc, VfaError) and any(c.__name__ == "GraphBubbleUp" for c in type(exc).__mro__)
 
 
 def pause_of(exc: BaseException) -> dict[str, Any]:

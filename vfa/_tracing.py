@@ -19,6 +19,8 @@ from typing import Any
 
 from opentelemetry import metrics, trace
 
+from ._exceptions import VfaError
+
 __all__ = ["configure_tracing", "tracing_enabled", "use_tracer_provider"]
 
 _SCOPE = "vfa"
@@ -116,7 +118,7 @@ def _record_failure(span: Any, exc: BaseException) -> None:
     """Mark a span failed by the exception's type, never its message; a pause (LangGraph's interrupt,
     raised through the span to reach the graph) is no failure."""
     kind = type(exc)
-    if any(c.__name__ == "GraphBubbleUp" for c in kind.__mro__):
+    if not issubclass(kind, VfaError) and any(c.__name__ == "GraphBubbleUp" for c in kind.__mro__):
         span.set_attribute("vfa.paused", True)
         return
     span.add_event("exception", {"exception.type": f"{kind.__module__}.{kind.__qualname__}"})
