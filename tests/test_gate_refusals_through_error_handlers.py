@@ -23,6 +23,9 @@ signals (`GraphBubbleUp`, as an interrupt), and only those.
 
 Expected: B's run stops with `CallInFlightError`, nothing saved; bob is paid once; once A has finished,
 resuming B answers from A's outcome. A re-sent answer stops with `AnswerError`, and the question waits.
+
+Fixed: the gate raises these refusals (`AnswerError`, `JournalError`) as a subclass that is also
+LangGraph's `GraphBubbleUp` (type, message and attributes kept), which the handlers re-raise.
 """
 
 from __future__ import annotations
