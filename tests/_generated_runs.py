@@ -8,14 +8,32 @@ import random
 import re
 from typing import Any
 
+from _strict_parity import (
+    _verdicts as verdicts,  # what the live guard found, as the parity suite reads it
+)
+from _strict_parity import found
 from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from benchmarks.privacy.world import ATTACKER, ATTACKER_IBAN, BOB, CAROL, GRANTS, USER, World
+from benchmarks.privacy.world import (
+    ATTACKER,
+    ATTACKER_IBAN,
+    BOB,
+    CAROL,
+    GRANTS,
+    USER,
+    World,
+)
 from graphs import GuardMiddleware
-from guards import PrivacyFlow, PrivacyPolicy, audit_trace, trace_from_journal, trace_from_messages
+from guards import (
+    PrivacyFlow,
+    PrivacyPolicy,
+    audit_trace,
+    trace_from_journal,
+    trace_from_messages,
+)
 from vfa import Agent, EffectJournal
 from vfa.testing import ScriptedModel
 
@@ -114,29 +132,6 @@ def rule_of(turns: list[list[Any]]) -> Any:
         part = [0]
         return AIMessage("", tool_calls=[{"name": t, "args": _resolve(a, tms, part), "id": i} for t, a, i in turns[turn]])
     return rule
-
-
-def verdicts(journal: Any, thread: str = "t") -> list[tuple[str, str, str]]:
-    """(call id, rule, argument) of each violation the live privacy guard denied or asked about, once for each
-    arguments it checked (the call as proposed, each edit; a check again of the same on resume, once)."""
-    out: set[tuple[str, int, str, str]] = set()
-    rounds: dict[str, int] = {}
-    for e in journal.entries(thread):
-        if e.kind in ("proposed", "edited"):
-            rounds[e.call_id] = rounds.get(e.call_id, 0) + 1
-        if e.kind != "verdicts":
-            continue
-        for d in e.data.get("decisions", ()):
-            v = d.get("verdict") or {}
-            ev = v.get("evidence") if isinstance(v.get("evidence"), dict) else {}
-            if v.get("kind") in ("deny", "escalate"):
-                for x in ev.get("_violations", ev.get("violations", ())):
-                    out.add((e.call_id, rounds.get(e.call_id, 0), x["rule"], x["arg"]))
-    return sorted((c, r, a) for c, _n, r, a in out)
-
-
-def found(violations: list[Any]) -> list[tuple[str, str, str]]:
-    return sorted((v.call_id, v.rule, v.arg) for v in violations)
 
 
 def run(p: dict[str, Any]) -> dict[str, Any]:
