@@ -8,24 +8,13 @@ import random
 import re
 from typing import Any
 
-from _strict_parity import (
-    _verdicts as verdicts,  # what the live guard found, as the parity suite reads it
-)
-from _strict_parity import found
+from _strict_parity import _verdicts as verdicts, found  # what the live guard found, as the parity suite reads it
 from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from benchmarks.privacy.world import (
-    ATTACKER,
-    ATTACKER_IBAN,
-    BOB,
-    CAROL,
-    GRANTS,
-    USER,
-    World,
-)
+from benchmarks.privacy.world import ATTACKER, ATTACKER_IBAN, BOB, CAROL, GRANTS, USER, World
 from graphs import GuardMiddleware
 from guards import (
     PrivacyFlow,
