@@ -16,13 +16,7 @@ from langgraph.types import Command
 
 from benchmarks.privacy.world import ATTACKER, ATTACKER_IBAN, BOB, CAROL, GRANTS, USER, World
 from graphs import GuardMiddleware
-from guards import (
-    PrivacyFlow,
-    PrivacyPolicy,
-    audit_trace,
-    trace_from_journal,
-    trace_from_messages,
-)
+from guards import PrivacyFlow, PrivacyPolicy, audit_trace, trace_from_journal, trace_from_messages
 from vfa import Agent, EffectJournal
 from vfa.testing import ScriptedModel
 
