@@ -626,6 +626,10 @@ class PrivacyFlow(_Threads, _Results):
                 h = self.store.get(m.group(0), thread_id)
                 held = _join(held, h.label if h is not None else Label(
                     readers=frozenset(), sources=frozenset({f"forged-handle:{m.group(0)}"}), trusted=False))
+            if idx.taint is not None and not HANDLE_RE.fullmatch(text.strip()):
+                # a handle glued to words or to other handles is a value no trusted tool gave whole (1200«75»
+                # pays 120075): after untrusted content, that arrangement may be the injection's
+                held = _join(held, idx.taint)
             rest = HANDLE_RE.sub(" ", text)
             if (idx.tracked or idx.digits or idx.texts) and not HANDLE_RE.fullmatch(text):
                 # as its recipient reads it: a handle's value may join the text beside it (see `handles_read`)
