@@ -14,6 +14,9 @@ whole values a trusted tool gave, compared exactly" ("Records and authority"); "
 vouch only for themselves, never for a handle beside them", and the strict context names "the
 arrangement of handles" a channel the model chooses. A handle alone, or the user's own amount, still
 pays as before.
+
+Fixed: after untrusted content, a text holding a handle that is not one handle alone carries the
+thread's taint (`_leaf_label`): its arrangement may be the injection's.
 """
 
 from __future__ import annotations
