@@ -15,6 +15,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from vfa import Label, VfaError
@@ -185,6 +186,13 @@ class HandleStore:
                 return t
             if isinstance(x, str):
                 return _written_over(x, pattern, forms)
+            if isinstance(x, (int, float, Decimal)):  # a number validated from a handle's text: "4817" paid as 4817
+                try:
+                    t = forms.get(str(x))
+                except ValueError:  # an int past Python's digit limit: no handle's text is that long
+                    t = None
+                if t is not None:
+                    return t
             if isinstance(x, dict):
                 return {walk(k): walk(v) for k, v in x.items()}
             if isinstance(x, (list, tuple)):
