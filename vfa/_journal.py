@@ -352,6 +352,11 @@ class EffectJournal:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                try:  # it holds what tools returned, private values in clear: its owner's alone (SQLite
+                    # gives its -wal and -shm files the same mode); an existing file keeps the mode it has
+                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                except OSError:  # there already, or not to be made: SQLite says why it cannot be opened
+                    pass
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
