@@ -1162,8 +1162,12 @@ def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpe
     ran with (`args`, from `history`)."""
     info = message.artifact["vfa"]
     reprs = recorded(result)[1] if reprs is None else reprs
+    # only the reprs its content shows: one of a value shown as a handle would keep that value in the
+    # conversation in clear, and no string of the content is that repr for an audit of the messages to read
+    shown = message.content if isinstance(message.content, str) else json.dumps(message.content, ensure_ascii=False)
+    reprs = {k: v for k, v in (reprs or {}).items() if _shows(shown, k)}
     if reprs:
-        info["reprs"] = dict(reprs)
+        info["reprs"] = reprs
     _with_edits(message, history)
     shape = spec.meta.get(RESULT_SHAPE) if spec is not None else None
     if shape is None and isinstance(result, str):
@@ -1171,6 +1175,14 @@ def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpe
     if shape:
         info["shape"] = shape
     return message
+
+
+def _shows(text: str, written: str) -> bool:
+    """Whether `text` (a message's content, or its blocks as JSON) holds the string `written`, as it is or
+    escaped as JSON writes it (once, or twice inside a block's JSON)."""
+    once = json.dumps(written)[1:-1]
+    return any(f in text for f in (written, once, json.dumps(written, ensure_ascii=False)[1:-1],
+                                   json.dumps(once)[1:-1]))
 
 
 def _questions_of(result: ChainResult) -> list[Escalate]:
