@@ -7,6 +7,8 @@ umask 022 the file and its `-wal` / `-shm` companions were mode 0644: any local 
 every private value every agent's tools returned. A file vfa creates to hold private data should be
 its owner's alone (0600), as ssh keys and password stores are; an existing file keeps the mode its
 owner gave it (replicas of other accounts sharing one journal are set up by hand).
+
+Fixed: a journal file vfa creates is made mode 0600 first; SQLite gives -wal and -shm the same mode.
 """
 
 from __future__ import annotations

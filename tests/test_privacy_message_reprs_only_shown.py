@@ -9,6 +9,8 @@ yet its message's artifact holds `{"Decimal('4817.25')": "4817.25", "datetime.da
 exported conversation). The README says "a conversation holds handles, never the values behind them";
 the repr of a value the content does not show is of no use to the audit of the messages either (no
 string of the content is that repr), so the message should list only reprs its content shows.
+
+Fixed: a result's message lists only the reprs its content shows, as written or JSON-escaped.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ journal's `verdicts`/`denied` entries and the span's `vfa.evidence` keep 4817 in
 text, does read «amount:…»): the withholding walk matched only text and values of the handle's own type,
 never the number validation made of the text. A journal or trace reader learns a value the model never
 saw, where the README says it holds the handle.
+
+Fixed: a number in a verdict whose printed form is exactly a handle's value is written as that handle
+(`HandleStore.withheld`); the printed form only, so 10.0 is still no int 10.
 """
 
 from __future__ import annotations
