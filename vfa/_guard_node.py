@@ -1164,8 +1164,9 @@ def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpe
     reprs = recorded(result)[1] if reprs is None else reprs
     # only the reprs its content shows: one of a value shown as a handle would keep that value in the
     # conversation in clear, and no string of the content is that repr for an audit of the messages to read
-    shown = message.content if isinstance(message.content, str) else json.dumps(message.content, ensure_ascii=False)
-    reprs = {k: v for k, v in (reprs or {}).items() if _shows(shown, k)}
+    if reprs:
+        shown = message.content if isinstance(message.content, str) else json.dumps(message.content, ensure_ascii=False)
+        reprs = {k: v for k, v in reprs.items() if _shows(shown, k)}
     if reprs:
         info["reprs"] = reprs
     _with_edits(message, history)
