@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from vfa import ALLOW, Deny, GuardContext, Proposal
+from vfa import ALLOW, ConfigError, Deny, GuardContext, Proposal
 
 from ._scene import SceneError, as_group
 
@@ -159,6 +159,8 @@ class TraceVerifier:
     ) -> None:
         self.invariants = tuple(invariants)
         self.name = name
+        if isinstance(tools, str):  # read as names it would be its letters: a guard that judges no call
+            raise ConfigError(f"TraceVerifier: tools must be a list of tool names, got the string {tools!r}")
         self.tools = frozenset(tools) if tools is not None else None
         self.timeout_s = timeout_s
         self._trace = trace or (lambda proposal, context: proposal.args["trace"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, SystemMessage
@@ -12,7 +12,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from . import _tracing
 from ._coverage import check_coverage
-from ._exceptions import ConfigError
+from ._exceptions import ConfigError, PolicyError
 from ._guard_node import Flow, GuardNode
 from ._journal import EffectJournal
 
@@ -76,6 +76,8 @@ class Agent:
             if lint is not None and id(g) not in seen:
                 seen.add(id(g))
                 lint(specs)
+        for g in self.guard_node.chain.guards:
+            _lint_scope(g, specs)
         flow_lint = getattr(self.guard_node.flow, "lint", None)
         if flow_lint is not None:  # a flow checks that its guard judges every tool (`Flow`)
             flow_lint(self.guard_node.chain.guards, specs)
@@ -117,6 +119,21 @@ class Agent:
                                 interrupt_after=interrupt_after, debug=debug, name=self.name)
         graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
         return graph
+
+
+def _lint_scope(g: Any, specs: Mapping[str, Any]) -> None:
+    """A `PolicyError` for a guard of the chain whose `tools` name a tool the agent does not have: it would
+    judge no call of it, silently (a typo, a default such as `CollisionGuard`'s "move")."""
+    tools = getattr(g, "tools", None)
+    if tools is None:
+        return
+    name = getattr(g, "name", None) or type(g).__name__
+    if isinstance(tools, str):
+        raise PolicyError(f"guard {name!r}: tools must be a list of tool names, got the string {tools!r}")
+    missing = sorted(str(t) for t in tools if t not in specs)
+    if missing:
+        raise PolicyError(f"guard {name!r} applies to {', '.join(map(repr, missing))}, which the agent has no tool "
+                          f"of (its tools: {', '.join(sorted(specs)) or 'none'}): it would judge no call of them")
 
 
 def _route(state: MessagesState) -> str:

@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from ._exceptions import ConfigError
 from ._proposal import CommitRecord, Proposal
 from ._verdict import Allow, Deny, Escalate, Repair
 
@@ -102,6 +103,8 @@ class FunctionGuard:
         self.inline = inline
         self.name = name or getattr(fn, "__name__", "guard")
         self.timeout_s = timeout_s
+        if isinstance(tools, str):  # read as names it would be its letters: a guard that judges no call
+            raise ConfigError(f"guard {self.name!r}: tools must be a list of tool names, got the string {tools!r}")
         self.tools = frozenset(tools) if tools is not None else None
         if inspect.iscoroutinefunction(fn):
             self.acheck = fn  # the chain runs coroutines to completion inside its worker
