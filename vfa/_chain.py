@@ -318,6 +318,10 @@ def _storable(verdict: Any) -> Any:
 def _writable(verdict: Any) -> bool:
     try:
         dumps(verdict.model_dump(mode="json")).encode("utf-8")
+        # as the denial's text and the trace write it: pydantic writes a key JSON cannot key (a tuple, a
+        # date) as text, where `json.dumps` raises
+        if verdict.evidence:
+            dumps(verdict.evidence)
     except Exception:  # noqa: BLE001 - not writable, whatever the reason
         return False
     return True
