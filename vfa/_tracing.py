@@ -145,7 +145,10 @@ def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
             attrs["vfa.reason"] = reason
         if getattr(v, "hint", None):
             attrs["vfa.hint"] = v.hint
-        evidence = getattr(v, "evidence", None)
+        # as the model reads it: keys beginning with "_" are for the journal alone (the privacy guard's
+        # whole violation names its readers, a private field's value among them)
+        evidence = {k: e for k, e in (getattr(v, "evidence", None) or {}).items()
+                    if not (isinstance(k, str) and k.startswith("_"))}
         if evidence:
             attrs["vfa.evidence"] = json.dumps(evidence, default=repr)
         with tracer.start_as_current_span(f"run_guardrail {d.guard}", attributes=attrs) as s:
