@@ -83,6 +83,17 @@ class _Digits(dict):  # type: ignore[type-arg]
 _DIGIT_OF = _Digits()
 
 
+def _low(text: str) -> str:
+    """`_fold(text)` lower-cased as value tracking compares texts, case folded first: the look-alike table
+    maps lower-case letters (Г is г before it is r), and upper case writes ß and ς as SS and Σ."""
+    return text.lower() if text.isascii() else _low_slow(text)
+
+
+@lru_cache(maxsize=8192)
+def _low_slow(text: str) -> str:
+    return _fold_slow(unicodedata.normalize("NFKC", text).casefold()).lower()
+
+
 def _fold(text: str) -> str:
     """Text with look-alikes folded to ASCII before value tracking: NFKC (fullwidth digits and letters,
     ligatures), common Cyrillic, Greek, Armenian, Lisu, Cherokee, IPA and small-capital look-alikes of
@@ -94,7 +105,7 @@ def _fold(text: str) -> str:
 
 
 def _norm(text: str) -> str:
-    return _NOT_ALNUM.sub("", _fold(text).lower())
+    return _NOT_ALNUM.sub("", _low(text))
 
 _NORMS: dict[str, str] = {}
 """Normal forms of texts that recur (trusted parts, argument leaves), bounded."""
@@ -110,7 +121,7 @@ def _word_norms(text: str) -> str:
     stay apart)."""
     out: list[str] = []
     run: list[str] = []
-    for w in _fold(text).lower().split():
+    for w in _low(text).split():
         group = w.strip(_EDGES)
         if group.isdigit() and len(group) <= 4:
             run.append(group)
@@ -131,7 +142,7 @@ def _norm_of(text: str) -> str:
     """`_norm(text)`, cached: the same contact names, subjects and bodies are normalised again and again."""
     n = _NORMS.get(text)
     if n is None:
-        n = _NOT_ALNUM.sub("", _fold(text).lower())
+        n = _NOT_ALNUM.sub("", _low(text))
         if len(text) <= 4096:
             if len(_NORMS) >= 8192:
                 _NORMS.clear()
@@ -140,7 +151,7 @@ def _norm_of(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_fold(text).lower())
+    return _WORD.findall(_low(text))
 
 
 def _join_words(text: str) -> list[str]:
@@ -273,7 +284,7 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[st
     one run, but a copy of one of them must still be found). Letter tokens: e-mail addresses, IBAN-like
     tokens and mixed letter-digit tokens (`_is_mixed`), normalised as `_norm` does.
     """
-    low = _fold(text).lower()
+    low = _low(text)
     alnum: set[str] = set()
     owners: dict[str, tuple[str, ...]] = {}
     mails: list[tuple[int, int, tuple[str, ...]]] = []
@@ -617,6 +628,8 @@ def _folded_words(texts: list[str]) -> tuple[str, tuple[list[int], list[str | No
     k = 0
     for w in (w for t in texts for w in t.split()):
         f = _fold(w)
+        if f.lower() != (low := _low(w)):  # folded in lower case, as tracking reads it (Г as г, ß as ss)
+            f = low
         if len(f.lower()) != len(f):  # keep positions: lower-casing must not change lengths
             f = f.lower()
         folded.append(f)

@@ -11,7 +11,7 @@ from typing import Any
 from vfa import Label
 from vfa._jsontext import json_text
 
-from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _grouped_numbers, _norm, _norm_of, _text, _token_numbers, _track_forms,
+from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _fold, _grouped_numbers, _low, _norm, _norm_of, _text, _token_numbers, _track_forms,
                      _word_norms)
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
@@ -41,7 +41,7 @@ underscores; never commas, which part numbers in a list)."""
 
 def _loose(text: str) -> str:
     """A text folded to lower case with its runs of white space as one space."""
-    return " ".join(_fold(text).lower().split())
+    return " ".join(_low(text).split())
 
 
 def _block_text(blocks: list[dict[str, Any]]) -> str:
@@ -406,7 +406,7 @@ class _Results:
                 runs = "|".join(_NOT_DIGIT.sub("", m.group(0)) for m in _SHOWN_DIGITS.finditer(folded))
                 found += [digits.label(i) for i in digits.found_in(runs)]
             if len(phrases):  # JSON's escaped line breaks and tabs read as the white space they stand for
-                loose = " ".join(folded.lower().replace("\\n", " ").replace("\\t", " ").split())
+                loose = " ".join(_low(text).replace("\\n", " ").replace("\\t", " ").split())
                 found += [phrases.label(i) for i in phrases.found_in(loose)]
         # also with case and punctuation ignored inside one word, for values long enough to mean
         # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
