@@ -392,6 +392,9 @@ def _nonfinite(value: Any, where: str, depth: int = 0, seen: set[int] | None = N
         return None
     seen.add(id(value))
     if isinstance(value, Mapping):
+        for key in value:  # a key is read by the tool as its values are (pydantic reads "NaN" as a float key)
+            if _nonfinite(key, where, depth + 1, seen) is not None:
+                return f"{where}[{key!r:.80}]"
         items: Any = value.items()
     elif isinstance(value, (list, tuple, set, frozenset)):
         items = enumerate(value)
