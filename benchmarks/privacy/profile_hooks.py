@@ -1,6 +1,6 @@
 """Time the privacy hooks in isolation: record every hook call of one honest pass, then replay them.
 
-    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile] [--in-loop] [--floor] [--node]
+    python -m benchmarks.privacy.profile_hooks [--repeats N] [--cprofile] [--in-loop] [--floor] [--node] [--json PATH]
 
 One pass of the honest agent over every task records the calls the guard node makes to the flow
 (`label`, `resolve`, `observe`) and to the privacy guard (`check`), with their arguments. Each repeat
@@ -27,6 +27,7 @@ import argparse
 import cProfile
 import gc
 import hashlib
+import json
 import pstats
 import statistics
 import time
@@ -35,6 +36,7 @@ from typing import Any
 
 from guards._flow import PrivacyFlow
 
+from .. import json_path
 from .run import _timed, harness
 from .tasks import TASKS
 from .world import POLICY
@@ -268,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time the strict loop with the hooks stubbed out (what the ratio owes them)")
     parser.add_argument("--node", action="store_true",
                         help="also time the guard node's handle in the loop (noop, guarded, guarded with hooks stubbed)")
+    parser.add_argument("--json", type=json_path, metavar="PATH", help="write the figures as JSON")
     args = parser.parse_args(argv)
     calls, tasks = record()
     counts = {n: sum(1 for c, _ in calls if c == n) for n in ("label", "resolve", "observe", "check")}
@@ -289,16 +292,24 @@ def main(argv: list[str] | None = None) -> int:
         total += med
         print(f"{n:8} {counts[n]:5} calls {med / tasks * 1e6:8.1f} us/task {med / max(1, counts[n]) * 1e6:8.1f} us/call")
     print(f"{'total':8} {'':11} {total / tasks * 1e6:8.1f} us/task")
+    figures: dict[str, Any] = {"tasks": tasks, "repeats": args.repeats, "fingerprints": sorted(fingerprints),
+                               "us_per_task": {n: statistics.median(v) / tasks * 1e6 for n, v in runs.items()},
+                               "total_us_per_task": total / tasks * 1e6}
     if args.in_loop:
         per_task, loop = in_loop(max(1, args.repeats // 3))
+        figures["in_loop"] = {"loop_us_per_task": loop * 1e6, "us_per_task": {n: s * 1e6 for n, s in per_task.items()}}
         print(f"in the loop ({loop * 1e6:.0f} us/task): " + ", ".join(
             f"{n} {s * 1e6:.1f}" for n, s in per_task.items()) + f"; total {sum(per_task.values()) * 1e6:.1f} us/task "
               f"({sum(per_task.values()) / max(total / tasks, 1e-12):.1f}x the replay: the hooks run cold between graph steps)")
     if args.floor:
+        figures["floor"] = {}
         for stubbed, ratio in floor(max(3, args.repeats // 2)):
             print(f"strict label overhead ratio, {stubbed} stubbed: {ratio:.3f}")
+            figures["floor"][stubbed] = ratio
     if args.node:
         got = node(max(3, args.repeats // 3))
+        figures["node"] = {m: {"loop_us_per_task": loop * 1e6, "in_node_us_per_task": inside * 1e6}
+                           for m, (loop, inside) in got.items()}
         loop0, node0 = got["noop"]
         for m, (loop, inside) in got.items():
             print(f"{m:8} loop {loop * 1e6:7.0f} us/task, in the guard node {inside * 1e6:6.0f} us/task"
@@ -311,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
             replay(calls, warm)
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
     return 0
 
 
