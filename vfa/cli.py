@@ -53,11 +53,12 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     from ._tracing import configure_tracing
 
     thread = args.thread
+    service = os.environ.get("OTEL_SERVICE_NAME") or "vfa-demo"  # a name the operator gave wins, as the README says
     try:
-        provider = configure_tracing(trace_path, service_name="vfa-demo")
+        provider = configure_tracing(trace_path, service_name=service)
     except ImportError as exc:  # an OTLP endpoint set for other apps: the demo's own trace is its file
         print(f"vfa demo: {exc}; its spans go to {trace_path} only", file=sys.stderr)
-        provider = configure_tracing(trace_path, service_name="vfa-demo", otlp=False)
+        provider = configure_tracing(trace_path, service_name=service, otlp=False)
     agent, ledger = build_demo_agent(workdir)
     print(f"vfa demo: a payments agent (balance {ledger.balance}); every tool call is verified before it commits\n")
     seen = len(agent.journal.entries(thread))
