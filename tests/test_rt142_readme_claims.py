@@ -197,3 +197,28 @@ def test_demo_keeps_its_files_in_dot_vfa_demo_by_default(tmp_path):
     assert proc.stdout.count("? person asked") == 1 and "person answers: reject" in proc.stdout
     names = {p.name for p in (tmp_path / ".vfa" / "demo").iterdir()}
     assert {"journal.db", "checkpoints.db", "ledger.json", "trace.jsonl"} <= names
+
+
+def test_otlp_false_never_sends_spans_though_an_endpoint_is_set(tmp_path, monkeypatch):
+    """"over OTLP too when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (extra `vfa[otlp]`; `otlp=False` never sends them)"."""
+    import builtins
+
+    from vfa import _tracing, configure_tracing
+
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    real_import = builtins.__import__
+
+    def no_otlp(name, *args, **kwargs):
+        if name.startswith("opentelemetry.exporter.otlp"):
+            raise AssertionError("otlp=False imported the OTLP exporter")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_otlp)
+    provider = configure_tracing(tmp_path / "t.jsonl", set_global=False, otlp=False)
+    try:
+        processors = provider._active_span_processor._span_processors
+        assert len(processors) == 1  # the file's only
+    finally:
+        _tracing.use_tracer_provider(None)
+        _tracing._state.tracer = None
+        provider.shutdown()
