@@ -155,8 +155,11 @@ class PrivacyGuard:
                     "recipients": sorted({r for v in open_ for r in v.recipients})}
         if asks and all(v.rule not in ("handle", "recipient") for v in open_):
             # the digests are journaled with the question, for the approval to cover; never shown to the model
+            # the person reads the whole violations (`_violations`); what is traced of a question holds no
+            # reader, which may be a private field's value (a bcc)
             return Escalate(question=_question(proposal, open_), evidence={
-                **evidence, "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
+                **evidence, "violations": [_asked(v) for v in open_], "_violations": evidence["violations"],
+                "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
         # the model reads a denial: it is told the rule, the argument, the sink and where the data came
         # from (`_told`), each once, however many recipients it concerns (how many may not read is
         # withheld too); the whole violations (readers, recipients, records) are kept for the journal
@@ -691,6 +694,16 @@ def _question(proposal: Proposal, found: list[FlowViolation]) -> str:
 
 _NOT_RECORDS = ("tool:", "derived:", "forged-handle:", "lost-handle:", "unobserved-result:")
 """Prefixes of sources that name no record (a tool, a call, a token)."""
+
+
+def _asked(v: FlowViolation) -> dict[str, Any]:
+    """A violation as a question's evidence keeps it outside the journal's copy: without its readers."""
+    d = v.as_dict()
+    del d["readers"]
+    cut = v.message.find(" (readers: ")  # a reader may hold any character: the message is cut, not parsed
+    if cut >= 0:
+        d["message"] = f"{v.message[:cut]} (sink: {v.sink})"
+    return d
 
 
 def _told(v: FlowViolation) -> dict[str, Any]:
