@@ -85,8 +85,23 @@ _DIGIT_OF = _Digits()
 
 def _low(text: str) -> str:
     """`_fold(text)` lower-cased as value tracking compares texts, case folded first: the look-alike table
-    maps lower-case letters (Г is г before it is r), and upper case writes ß and ς as SS and Σ."""
-    return text.lower() if text.isascii() else _low_slow(text)
+    maps lower-case letters (Г is г before it is r), and upper case writes ß and ς as SS and Σ. JSON's
+    `\\uXXXX` escapes are read as the letters they stand for: `json.dumps` writes every letter outside
+    ASCII so by default, and every JSON reader reads them back."""
+    if text.isascii():
+        return text.lower() if "\\u" not in text else _low_slow(_JSON_ESCAPE.sub(_unescape, text))
+    return _low_slow(text)
+
+
+_JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
+"""A JSON escape: a surrogate pair, or one code unit (a lone surrogate is left as written)."""
+
+
+def _unescape(m: re.Match[str]) -> str:
+    if m.group(3) is None:
+        return chr(0x10000 + ((int(m.group(1), 16) - 0xD800) << 10) + int(m.group(2), 16) - 0xDC00)
+    c = int(m.group(3), 16)
+    return m.group(0) if 0xD800 <= c <= 0xDFFF else chr(c)
 
 
 @lru_cache(maxsize=8192)
