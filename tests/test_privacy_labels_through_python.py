@@ -128,7 +128,7 @@ def _is_ascii(path: str, x: str) -> bool:
 @PROPERTY
 @given(value=TEXTS, path=st.sampled_from(sorted(TEXT_PATHS)))
 def test_a_private_text_through_python_stays_private(value: str, path: str) -> None:
-    # (case mapping of non-ASCII letters: test_rt141_case_mapping)
+    # (case mapping of non-ASCII letters: test_privacy_values_other_case)
     if not _is_ascii(path, value):
         value = value.encode("ascii", "ignore").decode() or "Blue-Harbor-77"
     assert mailed(value, TEXT_PATHS[path]) == [], f"{value!r} reached Bob through {path}"

@@ -6,6 +6,8 @@ extra is missing); `OTEL_SERVICE_NAME` names the service." The demo calls
 `configure_tracing(..., service_name="vfa-demo")`, and an explicit name wins over the environment, so
 `OTEL_SERVICE_NAME=payments-eval vfa demo` sends (and writes) its spans as "vfa-demo": a collector
 receiving several services cannot find the run under the name its operator gave it.
+
+Fixed: `vfa demo` names its service by `OTEL_SERVICE_NAME` when it is set, else "vfa-demo".
 """
 
 from __future__ import annotations

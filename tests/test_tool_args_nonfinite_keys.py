@@ -7,6 +7,9 @@ the JSON key "NaN" (or "inf") of a `dict[float, ...]` argument as a float. So a 
 `{"fees": {"NaN": 5.0}}` validates to `{nan: 5.0}`, a guard's `all(0 <= k <= 1000 for k in fees)`
 passes it (every comparison with NaN is false, so `not (k > 1000)` holds), and the effect commits it.
 The same goes for the audit, which validates a recorded call the same way.
+
+Fixed: `_nonfinite` checks each key too and names it (`fees[nan]: a number must be finite`); the audit
+validates with the same function.
 """
 
 from __future__ import annotations

@@ -6,14 +6,18 @@ way a model serialises what it read, and every JSON reader (a recipient's script
 value back in clear; the README names base64 and spelled-out digits as encodings tracking misses, not the
 JSON text the flow itself reads elsewhere (a denial's evidence is matched "as a repr or JSON writes it",
 a result's escaped line breaks are read as the white space they stand for). The same value written
-with ensure_ascii=False is denied."""
+with ensure_ascii=False is denied.
+
+Fixed: `guards._forms._low` reads JSON's `\\uXXXX` escapes (a surrogate pair as one letter; a lone
+surrogate as written) as the letters they stand for, wherever tracking reads a text.
+"""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from test_rt141_labels_through_python import mailed
+from test_privacy_labels_through_python import mailed
 
 VALUES = ["Zoë Łukasiewicz, Warszawa", "Οδός Ερμού 22, Αθήνα", "東京都港区六本木6-10-1", "Hauptstraße 5, Zürich"]
 

@@ -10,6 +10,10 @@ quietly. `CollisionGuard` already refuses a string (`ConfigError`) and `Precondi
 refuses a tool the agent lacks (`PolicyError`, "the agent has no tool"): the other guards should too,
 before anything runs (the README: "bad input gets a clear error"; a guard the author put in the chain
 must never be left out of it without a word).
+
+Fixed: `FunctionGuard` and `TraceVerifier` refuse `tools` given as one string (`ConfigError`), and
+`Agent.lint()` (run by `compile()` and `plan_execute`) refuses a chain guard whose `tools` is a string or
+names a tool the agent lacks (`PolicyError`).
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ The evidence itself keeps the tuple key, and the two places that write it with `
 evidence, so a traced allow or question too). A guard reporting, say, balances by `(account, currency)`
 takes the whole graph run down (nothing commits, but no denial is journaled or shown either), and
 turning tracing on changes an allowed call into a crash.
+
+Fixed: `_chain._writable` also writes the evidence as it is, so evidence keyed by what JSON cannot key is
+rewritten by its repr like other evidence JSON cannot hold (journaled, traced and told).
 """
 
 from __future__ import annotations

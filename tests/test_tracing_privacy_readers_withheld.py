@@ -15,6 +15,11 @@ evidence whole: a denial's `_violations` (readers and a message naming them) and
 Fix for a denial: the trace holds a verdict's evidence as the model reads it (no "_" keys). A question
 is harder: its evidence is the person's (and the journal's approvals read its `violations`), so the
 trace would need its own, reduced copy of it (see the report).
+
+Fixed: the trace holds a verdict's evidence without the keys kept for the journal alone ("_"), and a
+privacy question's `violations` leave out the readers (its message names none): the whole violations, for
+the person and the journal, are its `_violations`; approvals read rule, origin and recipients, which both
+keep.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ PATH`", and `benchmarks/__init__.py`: "each `main(argv)` prints its table and wr
 figures with `--json PATH`". `python -m benchmarks.privacy.profile_hooks --json out.json` (the tool the
 "Performance" section quotes its hook timings from) stops with "unrecognized arguments: --json", so
 its figures can only be copied from its printout.
+
+Fixed: `profile_hooks` takes `--json PATH` (checked before the run) and writes its per-hook figures and
+fingerprints.
 """
 
 from __future__ import annotations

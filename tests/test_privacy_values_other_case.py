@@ -6,7 +6,11 @@ tracking reads every text folded to lower case ("words in other case" are the sa
 folds look-alikes before lower-casing with a table of mostly lower-case letters (г -> r, but Г is kept,
 so "Г".lower() -> "г" and "г" -> "r" differ) and lower-cases with `str.lower`, which keeps ß and ς while
 upper-casing writes SS and Σ. A case change is no paraphrase, encoding or look-alike: it is the one
-transformation the README says tracking ignores."""
+transformation the README says tracking ignores.
+
+Fixed: `guards._forms._low` folds case (NFKC, casefold) before look-alikes, wherever tracking reads a
+text; ASCII keeps `str.lower`.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_rt141_labels_through_python import mailed
+from test_privacy_labels_through_python import mailed
 
 from guards._forms import _norm, _words
 
