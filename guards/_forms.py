@@ -87,10 +87,18 @@ def _low(text: str) -> str:
     """`_fold(text)` lower-cased as value tracking compares texts, case folded first: the look-alike table
     maps lower-case letters (Г is г before it is r), and upper case writes ß and ς as SS and Σ. JSON's
     `\\uXXXX` escapes are read as the letters they stand for: `json.dumps` writes every letter outside
-    ASCII so by default, and every JSON reader reads them back."""
-    if text.isascii():
-        return text.lower() if "\\u" not in text else _low_slow(_JSON_ESCAPE.sub(_unescape, text))
-    return _low_slow(text)
+    ASCII so by default, and every JSON reader reads them back (in any text: a letter outside ASCII beside
+    an escaped one reads no differently). Only so: a text is also read as written (`_as_written`)."""
+    if "\\u" in text:
+        text = _JSON_ESCAPE.sub(_unescape, text)
+    return text.lower() if text.isascii() else _low_slow(text)
+
+
+def _as_written(text: str) -> str:
+    """The text with its JSON escapes read as written, not as letters: "\\uCafe2024" holds Cafe2024 to
+    one who reads it as text (`_low` would make its first four letters one). `\\U` is no escape, and
+    reads as `\\u` in lower case."""
+    return text.replace("\\u", "\\U")
 
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
@@ -416,6 +424,8 @@ def _digits_of(text: str) -> str:
         out = _written_out(text)
         if out is not None:
             d = f"{d}|{_NOT_DIGIT.sub('', out)}"
+        if "\\u" in text and (escaped := _JSON_ESCAPE.sub(_unescape, text)) != text:
+            d = f"{d}|{_NOT_DIGIT.sub('', _fold(escaped))}"  # its JSON escapes read as the digits they stand for too
         runs = [n for t in (folded, out) if t for m in _NUMBER_RUN.finditer(t) for n in _numbers_in(m.group(0))]
         padded = [f"{z}{n}" for n in runs if len(n) >= MIN_DIGITS - 1 and n[0] != "0" for z in ("0", "00")]
         if padded:
