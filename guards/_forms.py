@@ -206,6 +206,8 @@ def _marks_spaced(text: str) -> str | None:
     character: a zero-width space or joiner, a soft hyphen; a blank filler) taken for a space, or None
     when it has none: words a reader sees apart, joined by such marks, which folding removes (`_fold`),
     are read apart here too."""
+    if "\\u" in text:  # a mark json.dumps wrote as an escape is one too ("the\\u200bspare")
+        text = _JSON_ESCAPE.sub(_unescape, text)
     if text.isascii() or not any(map(_is_mark, text)):
         return None
     return "".join(" " if _is_mark(c) else c for c in text)

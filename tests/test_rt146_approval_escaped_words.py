@@ -50,6 +50,7 @@ def test_control_new_words_as_written_are_asked(last: str) -> None:
     assert asked and sent == [A]
 
 
-def test_new_words_written_with_json_escapes_are_asked() -> None:
-    asked, sent = _run(f"{A}. Also: {json.dumps(B)[1:-1]}")
+@pytest.mark.parametrize("b", [B, B.replace(" ", "\u200b")])  # (its words joined by zero-width spaces, too)
+def test_new_words_written_with_json_escapes_are_asked(b: str) -> None:
+    asked, sent = _run(f"{A}. Also: {json.dumps(b)[1:-1]}")
     assert asked and sent == [A], f"sent to Bob unasked: {sent[1:]!r}"
