@@ -64,17 +64,25 @@ class Precondition:
         self._declared = compile_check(self.terms, self.schema, name=f"requires_{tool}", arg_bounds=self.arg_bounds)
         self._mapping = compile_check(self.terms, self.schema, mapping=True, name=f"requires_{tool}",
                                       arg_bounds=self.arg_bounds)
-        # a world given as a Mapping (a dict, a MappingProxyType, ...) is read as the Z3 reference reads
-        # it, with [...] at every level that is a Mapping, whatever the declared type
-        self._root_is_dict = isinstance(self.schema.root, type) and issubclass(self.schema.root, dict)
+        self._fns = (self._declared, self._mapping)
         self._clauses: list[tuple[Any, Any]] | None = None
 
     def holds(self, args: Mapping[str, Any], world: Any) -> bool:
         """True when every clause holds on these concrete values; raises `BadValue` on a missing or bad value."""
-        mapping = world.__class__ is dict or isinstance(world, Mapping)
-        fn = self._mapping if (mapping and not self._root_is_dict) else self._declared
+        return self._run(self._fns, args, world)
+
+    @staticmethod
+    def _run(fns: tuple[Any, Any], args: Mapping[str, Any], world: Any) -> bool:
+        """Run the declared-type reader, else the mapping one: it reads each level as the Z3 reference
+        (`read_path`) does, with [...] on a Mapping (a dict, a TypedDict state, a dict inside a model) and
+        by attribute elsewhere, so the two backends read one world alike."""
         try:
-            return fn(args, world)
+            if not (world.__class__ is dict or isinstance(world, Mapping)):
+                try:
+                    return fns[0](args, world)
+                except (KeyError, AttributeError, TypeError, IndexError):
+                    pass  # a level that is not of its declared kind (a dict where a model is declared)
+            return fns[1](args, world)
         except (KeyError, AttributeError, TypeError, IndexError) as exc:
             raise BadValue(f"could not read a value the precondition needs: {exc!r}") from None
 
@@ -85,14 +93,9 @@ class Precondition:
                               compile_check([t], self.schema, mapping=True, name=f"clause_{self.tool}",
                                             arg_bounds=self.arg_bounds))
                              for t in self.terms]
-        mapping = isinstance(world, Mapping) and not self._root_is_dict
         out = []
         for text, term, fns in zip(self.texts, self.terms, self._clauses):
-            try:
-                holds = fns[mapping](args, world)
-            except (KeyError, AttributeError, TypeError, IndexError) as exc:
-                raise BadValue(f"could not read a value the precondition needs: {exc!r}") from None
-            if not holds:
+            if not self._run(fns, args, world):
                 env = read_values([term], args, world)
                 out.append({"clause": text, "explanation": explain(term, env),
                             "values": {display(p): jsonable(v) for p, v in env.items()}})
