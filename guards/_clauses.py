@@ -9,6 +9,8 @@ proves come from one parse. Anything outside the grammar is a `PolicyError` nami
     compare := chained  == != < <= > >=,  x in {literal set},  x in state.some_set,  not in
     arith   := + - *  and unary -,  abs(x), min(a, b, ...), max(a, b, ...), len(string)
     atom    := int, float, bool or str literal, an argument name, state.field.subfield
+
+nested at most 64 levels deep; a str literal holds characters up to U+2FFFF (Z3's).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from ._sorts import BOOL, INT, REAL, Schema, Sort
 __all__ = ["Scope", "Term", "Update", "parse_clause", "parse_postcondition", "leaves", "display"]
 
 _FUNCTIONS = ("implies", "abs", "min", "max", "len")
+_MAX_CHAR = "\U0002ffff"  # Z3's largest character (its unicode encoding has 18 bits)
+_MAX_DEPTH = 64  # nesting a clause may have: the code compiled from it must stay within Python's parser limits
 _CMP = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
 _ARITH = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul"}
 
@@ -141,6 +145,8 @@ class _Parser:
                     raise self.fail(node, "only finite numbers are allowed")
                 return Term("const", REAL, value=v, text=text)
             if isinstance(v, str):
+                if not v.isascii() and max(v) > _MAX_CHAR:  # Z3 could not translate it, nor the lint read it
+                    raise self.fail(node, "a str literal may hold characters up to U+2FFFF only (Z3's)")
                 return Term("const", Sort("str"), value=v, text=text)
             raise self.fail(node, f"the literal {v!r} is not supported")
         if isinstance(node, ast.Name):
@@ -259,11 +265,12 @@ def _join(a: Sort, b: Sort) -> Sort:
 
 
 def _coerce_enum(t: Term, sort: Sort, fail: Any) -> Term:
-    """A str literal compared with an enum field names a member, by value or by name."""
+    """A str literal compared with an enum field names a member, by value, else by name."""
     cls: type[enum.Enum] = sort.enum  # type: ignore[assignment]
-    for m in cls:
-        if m.value == t.value or m.name == t.value:
-            return Term("const", sort, value=m, text=t.text)
+    # by value first, as `convert` reads a raw value (the model's argument, `use_enum_values`)
+    found = [m for m in cls if m.value == t.value] or [m for m in cls if m.name == t.value]
+    if found:
+        return Term("const", sort, value=found[0], text=t.text)
     names = ", ".join(repr(m.value) for m in cls)
     raise fail(f"{t.value!r} is not a member of {cls.__name__} ({names})")
 
@@ -283,11 +290,22 @@ def _parse(source: Any, scope: Scope, mode: str) -> ast.AST:
     if not isinstance(source, str) or not source.strip():
         raise PolicyError(f"{scope.where}: a precondition must be a non-empty string, got {source!r}",
                           clauses=(str(source),))
+    nested = PolicyError(f"{scope.where}: precondition `{source}` is nested too deeply (over {_MAX_DEPTH} levels)",
+                         clauses=(source,))
     try:
-        return ast.parse(source.strip(), mode=mode)
+        tree = ast.parse(source.strip(), mode=mode)
     except SyntaxError as exc:
         raise PolicyError(f"{scope.where}: precondition `{source}` is not valid syntax: {exc.msg}",
                           clauses=(source,)) from None
+    except (RecursionError, MemoryError):  # how Python's parser meets a clause nested thousands deep
+        raise nested from None
+    stack = [(tree, 0)]  # depth without recursion: the parser below recurses once per level
+    while stack:
+        node, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise nested
+        stack.extend((c, depth + 1) for c in ast.iter_child_nodes(node) if not isinstance(c, ast.expr_context))
+    return tree
 
 
 def parse_clause(source: str, scope: Scope) -> Term:

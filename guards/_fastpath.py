@@ -10,9 +10,10 @@ differential test in tests/test_preconditions.py checks thousands). What makes t
   str where an int was declared) and raises `BadValue`, which the guard turns into a deny.
 
 Code is generated only from our own validated `Term` tree. The generated source holds our own
-identifiers (`check`, `v0`, `_k3`, ...), operators, and `repr` of exact `int`, `bool` and `str`
-values (constants, argument names and field names, the latter checked to be identifiers); every
-other object (floats, enum members, sets, converters) is bound in the function's namespace. The
+identifiers (`check`, `v0`, `_k3`, ...), operators, and `repr` of exact `int` (within the digits
+Python writes), `bool` and `str` values (constants, argument names and field names, the latter checked
+to be identifiers); every other object (floats, enum members, sets, converters, a larger int) is bound
+in the function's namespace. The
 tool's name never enters the source: it is only set on the compiled function's `__name__` and
 `__qualname__` and, sanitised, in the code object's file name.
 """
@@ -20,6 +21,7 @@ tool's name never enters the source: it is only set on the compiled function's `
 from __future__ import annotations
 
 import enum
+import functools
 import keyword
 import math
 import operator
@@ -59,9 +61,12 @@ def _scalar(path: tuple[str, ...], sort: Sort, v: Any) -> Any:
     kind = sort.kind
     if kind == "enum":
         try:
-            return sort.enum(v)  # type: ignore[misc]  # a member maps to itself; a raw value (use_enum_values) to its member
+            m = sort.enum(v)  # type: ignore[misc]  # a member maps to itself; a raw value (use_enum_values) to its member
         except (ValueError, TypeError):
-            raise BadValue(f"{display(path)} = {v!r} is not a member of {sort.enum.__name__}") from None  # type: ignore[union-attr]
+            m = None
+        if m in _members(sort.enum):  # not a Flag's combination: Z3's enum sort and the lint know the members only
+            return m
+        raise BadValue(f"{display(path)} = {v!r} is not a member of {sort.enum.__name__}")  # type: ignore[union-attr]
     if kind == "bool":
         if v.__class__ is bool:
             return v
@@ -90,6 +95,12 @@ def _scalar(path: tuple[str, ...], sort: Sort, v: Any) -> Any:
             else:
                 return v if v.__class__ is Fraction else Fraction(v.numerator, v.denominator)
     raise _bad(path, sort, v)
+
+
+@functools.cache
+def _members(cls: type[enum.Enum]) -> frozenset[enum.Enum]:
+    """The members of an enum as Z3's enum sort declares them (a Flag's single flags, no combination)."""
+    return frozenset(cls)
 
 
 def convert(path: tuple[str, ...], sort: Sort, v: Any, bounds: Sequence[tuple[str, Any]] = ()) -> Any:
@@ -217,7 +228,7 @@ class _Gen:
     def emit(self, t: Term) -> str:
         op, a = t.op, t.args
         if op == "const":
-            if t.value.__class__ in (bool, int, str):
+            if t.value.__class__ in (bool, str) or (t.value.__class__ is int and t.value.bit_length() <= _WRITABLE_BITS):
                 return _lit(t.value)
             return self.bind(t.value)  # floats keep their exact binary value; enum members by identity
         if op == "var":
@@ -321,7 +332,7 @@ def compile_check(
             lines.append(f"    {v} = {conv}({v})")
             continue
         if sort.kind == "enum":
-            ok = f"{v}.__class__ is {gen.bind(sort.enum)}"
+            ok = f"{v}.__class__ is {gen.bind(sort.enum)} and {v} in {gen.bind(_members(sort.enum))}"
         else:
             ok = {"int": f"{v}.__class__ is int", "bool": f"{v}.__class__ is bool",
                   "str": f"{v}.__class__ is str and {v}.isascii()",
