@@ -10,6 +10,8 @@ digits as `guards._forms._digits_of` reads them, with `_fold` and no escape read
 escapes (0030 0037 0038 ...) hold no token. The README says JSON's escapes "are read as the letters they
 stand for, so they are found"; a digit token is the README's own example of what tracking finds in any
 text, and json.dumps-style escapes of it are one `"".join(f"\\\\u{ord(c):04x}" ...)` away.
+
+Fixed: `_digits_of` adds the escapes read as digits as one more reading.
 """
 
 from __future__ import annotations

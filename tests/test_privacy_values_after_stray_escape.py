@@ -10,6 +10,9 @@ The same goes for an address ("\\ubead.smith@example.org"): any value whose firs
 digits are 0-9/a-f (Cafe, Bead, Face, Dead, Fade, 1234...). The recipient of a mail reads the text as
 written, the password in clear after two stray characters: an escape is one reading of a text, never
 the only one. The README does not list this among the limits (a value written whole, in clear).
+
+Fixed: a text holding `\\u` is also labelled as written (`_forms._as_written` writes `\\U`, which is no
+escape), in `_leaf_label`, `content_label`, `values_in` and the search of results.
 """
 
 from __future__ import annotations

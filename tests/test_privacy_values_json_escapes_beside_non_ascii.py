@@ -9,6 +9,8 @@ read in clear) mailed to Bob as `json.dumps({"v": value})` is denied (the red te
 sent. The README ("What it does not stop") says JSON's escapes, "which json.dumps writes by default,
 ... are read as the letters they stand for, so they are found": nothing says only in an ASCII text, and
 a reply's prose holding one non-ASCII letter beside a serialised record is ordinary.
+
+Fixed: `_low` decodes JSON escapes in any text, not only an ASCII one.
 """
 
 from __future__ import annotations

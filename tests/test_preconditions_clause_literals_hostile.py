@@ -22,6 +22,11 @@
    world stored with `use_enum_values`), but the parser reads the literal of `m == 'A'` by name first
    (`Mode.A`): the model's `m="A"` is denied with "'A' differs from 'B' (m='A')". Expected: a literal
    names the member whose value it is, as the same string read from the world does.
+
+Fixed: the clause parser refuses a str literal holding a character beyond U+2FFFF and a clause nested past
+64 levels (`PolicyError`, also for `ast.parse`'s own RecursionError/MemoryError); an int too long to write
+is handed to the fast path's code as a value; an enum literal names the member of its value first, then of
+its name.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ one from the model's `{"p": 3}`, but they are not among the members Z3's enum so
 Expected: one meaning on every path. The lint's closed world is the documented one (a clause over an
 enum names its members), so a value that is no member (a combination) does not fit the sort: both
 backends deny it as a bad value (fail closed), and lint's claim becomes true.
+
+Fixed: `convert` and the fast path's inline check take a value that is none of the enum's listed members
+(a Flag combination, `Perm(0)`) for a bad value: both backends deny it.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ of 100 is denied by the fast path ("could not read a value ... 'dict' object has
 'balance'") and allowed by `backend="z3"`: the two backends the docs promise agree give different
 verdicts on the same call, and a satisfying call is denied. Expected: both read each level as
 `read_path` does, so both allow 50 and deny 500.
+
+Fixed: `Precondition._run` reads an object world by its declared types and, where a read fails, by the
+mapping reader `read_path` uses; a mapping world (a TypedDict root too) always by the mapping reader.
+`violations()` shares the code.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ approved, and B reaches Bob unasked. With B written as is, the person is asked (
 
 Expected (README "Approvals": an approval covers the same origins and the same private values, each
 known by how it was written; another value asks again): the second mail is asked about.
+
+Fixed: `values_in` reads a text holding JSON escapes as `_low` reads it (decoded, so words are tied to
+their places) and as written (`_as_written`); `_marks_spaced` decodes escapes first.
 """
 
 from __future__ import annotations
