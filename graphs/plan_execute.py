@@ -148,7 +148,10 @@ def plan_execute(
         pending = [c for c in plan.tool_calls if c["id"] not in done]
         if not pending:
             return "planner"  # the model sees every result and answers (or plans again)
-        return [Send("tools", {**pending[0], "type": "tool_call"})]  # one step at a time, in plan order
+        # one step at a time, in plan order, with the conversation: the node labels it as in the loop
+        # (the user's words ground its authority arguments, its turn is journaled, approvals carry)
+        return [Send("tools", {"__type": "tool_call_with_context", "tool_call": {**pending[0], "type": "tool_call"},
+                               "state": state})]
 
     def _replan_or_end(messages: Sequence[Any]) -> str:
         since_user = messages[max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0):]
