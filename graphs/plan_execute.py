@@ -56,6 +56,7 @@ def plan_execute(
     pin_world: bool = True,
     max_replans: int = 2,
     timeout_ms: int = 5000,
+    max_steps: int = 64,
 ) -> StateGraph:
     """Build the plan-then-execute graph around an agent's model, tools and guard node (uncompiled).
 
@@ -66,6 +67,8 @@ def plan_execute(
             one the agent was given.
         pin_world: verify from the concrete current world (True), or for every state `assume` admits.
         max_replans: how many rejected plans the model may replace before the run ends.
+        max_steps: the most steps a plan may have; a longer one is rejected before it is verified (Z3's
+            budget is per step, and each of its calls is answered with the whole counterexample).
     """
     agent.lint()  # policy errors surface before any graph exists, as in Agent.compile
     node = agent.guard_node
@@ -86,6 +89,9 @@ def plan_execute(
         thread = str((config.get("configurable") or {}).get("thread_id") or "")
         proposals = [Proposal(call_id=str(c["id"]), tool=str(c["name"]), args=dict(c.get("args") or {}),
                               thread_id=thread) for c in calls]
+        malformed = _malformed(calls)
+        if malformed is not None:  # it quotes only the plan's shape and ids: shown as the node shows its own refusals
+            return {"messages": [node.denial(p, malformed, own=True) for p in proposals]}
         verdict = _verdict(proposals, thread)
         if verdict is None:
             return {}
@@ -100,6 +106,20 @@ def plan_execute(
         return {"messages": [ToolMessage(content=text, tool_call_id=c["id"], name=c["name"], status="error",
                                          artifact={"verdict": verdict.model_dump(), "stage": "plan"})
                              for c in calls]}
+
+    def _malformed(calls: list[Any]) -> Deny | None:
+        """The denial of a plan the node could not run as verified: too long, or a call id missing or repeated
+        (a step's result answers every call of its id, so a later one would never run, nor be answered)."""
+        if len(calls) > max_steps:
+            return Deny(guard=PLAN_GUARD, reason=f"{REJECTED}: it has {len(calls)} steps, over the limit of "
+                        f"{max_steps}; propose a shorter plan", evidence={"steps": len(calls), "limit": max_steps})
+        ids = [c.get("id") for c in calls]
+        for i, call_id in enumerate(ids):
+            if not call_id or call_id in ids[:i]:
+                why = "has no call id" if not call_id else f"has the call id {call_id!r} of step {ids.index(call_id) + 1}"
+                return Deny(guard=PLAN_GUARD, reason=f"{REJECTED}: step {i + 1} ({calls[i]['name']}) {why}; each call "
+                            "needs its own id")
+        return None
 
     def _verdict(proposals: list[Proposal], thread: str) -> Any:
         """None for a plan that verifies, else the denial every one of its calls is answered with."""
