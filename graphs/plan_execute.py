@@ -30,6 +30,7 @@ from langgraph.types import Send
 from guards import verify_plan
 from vfa import Agent, ArgumentError, Deny, Proposal, check_coverage
 from vfa._chain import _message_of, _withheld, _within
+from vfa._guard_node import thread_key
 
 __all__ = ["plan_execute"]
 
@@ -86,7 +87,7 @@ def plan_execute(
     def check_plan(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
         plan = _plan_message(state["messages"])
         calls = list(plan.tool_calls) if plan is not None else []
-        thread = str((config.get("configurable") or {}).get("thread_id") or "")
+        thread = thread_key(config, state, node.messages_key)  # the key the node journals the steps under
         proposals = [Proposal(call_id=str(c["id"]), tool=str(c["name"]), args=dict(c.get("args") or {}),
                               thread_id=thread) for c in calls]
         malformed = _malformed(calls)
@@ -95,6 +96,8 @@ def plan_execute(
         verdict = _verdict(proposals, thread)
         if verdict is None:
             return {}
+        for p in proposals:  # a denial like the node's: journaled, so the journal's audit reads what the plan proposed
+            node.record_denial(p, verdict, state)
         if node.flow is not None:  # the model reads the rejection as the node shows a denial: through the flow
             messages = []
             for p in proposals:

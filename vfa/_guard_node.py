@@ -897,6 +897,22 @@ class GuardNode(RunnableCallable):
             return self._observe(proposal, spec, text)
         return _shown(lambda: observe(proposal, spec, text), "the error")
 
+    def record_denial(self, proposal: Proposal, verdict: Deny, state: Any = None) -> None:
+        """Journal a call a guard denied before it reached this node (a rejected plan's) as the node journals
+        a guard's denial: proposed, its verdicts, denied; for the journal's audit to check it as the
+        messages' audit does. A call the journal holds already (a replayed node) is left as it is."""
+        if self.journal.last(proposal.thread_id, proposal.call_id) is not None:
+            return
+        raw = proposal.raw_args if proposal.raw_args is not None else proposal.args
+        raw_json = _json_or_none(raw)
+        args = raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
+        turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
+        self.journal.append([
+            _entry(proposal, "proposed", {"args": args, "call": _fingerprint(
+                proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096)), **({"turn": turn} if turn else {})}),
+            _verdicts(proposal, ChainResult(verdict, [_decision(verdict)])),
+            _entry(proposal, "denied", verdict.model_dump(mode="json"))])
+
     def denial(self, proposal: Proposal, verdict: Any, *, own: bool = False) -> ToolMessage:
         """The denial's message, its text as the flow shows it: a guard's reason may quote what the
         model may not read (a private world value), and the artifact then holds no more than the text.
