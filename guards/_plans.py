@@ -23,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 from vfa import ALLOW, Allow, Deny, PolicyError, ToolSpec
 from vfa._tools import ArgumentError
 
-from ._clauses import Scope, display, parse_clause
+from ._clauses import Scope, display, leaves, parse_clause
 from ._fastpath import BadValue, convert, evaluate, explain, jsonable
 from ._sorts import Schema, Sort, read_path, schema_of
 from ._sorts import arg_sorts as _declared_args
@@ -63,7 +63,7 @@ class PlanResult:
     clause: str | None = None
     """The precondition clause that fails at that step."""
     counterexample: dict[str, Any] | None = None
-    """{"state": an initial state satisfying the assumption, "symbols": values of the plan's Syms}."""
+    """{"state": an initial state satisfying the assumption (the fields the plan reads), "symbols": values of the plan's Syms}."""
     trace: list[dict[str, Any]] = field(default_factory=list)
     """The concrete state before each step, from the initial state up to the failing step."""
     explanation: str = ""
@@ -241,7 +241,7 @@ def verify_plan(
     sorts = {**state_sorts(schema), **{("sym", n): without_domain(srt) for n, srt in symbols.items()}}
     init = LazyVars(s, sorts, state_bounds(schema), tag="@0")
     for path in sorts:
-        init[path]  # declare every field, so the counterexample is a whole initial state
+        init[path]  # declare every field: a step may read any (a counterexample shows those the plan reads)
     for term in assumed:
         s.add(s.term(term, init))
     if initial is not None:
@@ -290,7 +290,13 @@ def verify_plan(
                     f"the plan is not verified"))
             if out.status == "sat":
                 raw = model_state(s, out.model, init, all_terms, sorts, extra)
-                return _counterexample(i, steps, specs, concrete, raw, clauses)
+                reads = {p for t in assumed for p in leaves(t)}  # what the plan's clauses and updates read
+                for j in range(i + 1):
+                    reads.update(p for pre in pres_of(specs[steps[j].tool]) for t in pre.terms for p in leaves(t))
+                    if j < i:
+                        for post in specs[steps[j].tool].meta.get("postconditions", ()):
+                            reads.update(p for u in post.updates for p in (u.path, *leaves(u.term)))
+                return _counterexample(i, steps, specs, concrete, raw, clauses, reads)
             s.add(*holds)  # proven for this step; it stays assumed for the next ones
         after: dict[tuple[str, ...], Any] = {}
         for post in spec.meta.get("postconditions", ()):
@@ -374,8 +380,10 @@ def _element_candidates(s: Z3, concrete: list[dict], init: Mapping, sorts: Mappi
 
 
 def _counterexample(i: int, steps: list[Step], specs: Mapping[str, ToolSpec], concrete: list[dict],
-                    raw: dict[str, Any], clauses: list) -> PlanResult:
-    """Replay the plan on the model's initial state, so the report shows concrete states and words."""
+                    raw: dict[str, Any], clauses: list, reads: set[tuple[str, ...]]) -> PlanResult:
+    """Replay the plan on the model's initial state, so the report shows concrete states and words: the
+    fields the plan's clauses and updates read (`reads`), never the rest of the pinned world (an owner's
+    name, a secret no rule reads), which a model reading the rejection has no use for."""
     env: dict[tuple[str, ...], Any] = {}
     for ns, tree in raw.items():
         _flatten(tree, (ns,), env)
@@ -383,7 +391,7 @@ def _counterexample(i: int, steps: list[Step], specs: Mapping[str, ToolSpec], co
     state = {p: (frozenset(v) if isinstance(v, list) else v) for p, v in env.items() if p[0] == "state"}
     trace = []
     for j in range(i + 1):
-        trace.append(_nest({display(p)[len("state."):]: jsonable(v) for p, v in state.items()}))
+        trace.append(_nest({display(p)[len("state."):]: jsonable(v) for p, v in state.items() if p in reads}))
         spec = specs[steps[j].tool]
         args = {p: (syms[v.name] if isinstance(v, Sym) else v) for p, v in concrete[j].items()}
         if j == i:
@@ -396,7 +404,8 @@ def _counterexample(i: int, steps: list[Step], specs: Mapping[str, ToolSpec], co
     text, term = failing[0]
     why = explain(term, view) if not evaluate(term, view) else "(Z3 model)"
     step = steps[i]
-    cex = {"state": jsonable_tree(raw.get("state", {})), "symbols": jsonable_tree(raw.get("sym", {}))}
+    shown = {display(p)[len("state."):]: v for p, v in env.items() if p[0] == "state" and p in reads}
+    cex = {"state": jsonable_tree(_nest(shown)), "symbols": jsonable_tree(raw.get("sym", {}))}
     return PlanResult(
         False, i, step.tool, text, cex, trace,
         explanation=f"step {i + 1} of {len(steps)} ({step.tool}) can fail its precondition `{text}`: "
