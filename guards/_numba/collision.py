@@ -112,6 +112,11 @@ def _first_crossing(a, b, c, ta, tb, strict):
         if t < tb or (t == tb and not strict):
             return True, t
         return False, 0.0
+    # a, b and c are of the square of the shapes' size, b^2 - 4ac of its fourth power: that
+    # underflows for shapes below ~1e-77 (a contact 1e-85 in size was missed). Scaled by a power
+    # of two (exact: the same roots, bit for bit), the largest coefficient is about 1
+    s = math.ldexp(1.0, min(-math.frexp(max(abs(a), abs(b), abs(c)))[1], 1000))
+    a, b, c = a * s, b * s, c * s
     disc = b * b - 4.0 * a * c
     if disc < 0.0:
         return False, 0.0  # a > 0: never below zero; a < 0 would contradict h(ta) >= 0
