@@ -170,6 +170,8 @@ class CollisionGuard:
         groups = _obstacle_groups(self._obstacles(context), self.moving)
         best: tuple[Contact, int] | None = None
         for g, obstacles in enumerate(groups):
+            if obstacles is None:  # an empty group: no contact, but it keeps its index
+                continue
             contact = first_contact(moving, obstacles, swept=True, touching=self.touching)
             if contact is not None and (best is None or contact.time < best[0].time):
                 best = (contact, g)
@@ -217,26 +219,28 @@ def _is_row(value: Any) -> bool:
     """One shape row: a flat sequence of numbers (a box or a circle)."""
     if isinstance(value, np.ndarray):
         return value.ndim == 1
-    return isinstance(value, (list, tuple)) and all(isinstance(v, (int, float, np.number)) for v in value)
+    # an empty list is an empty group, not a row: `[[], posts]` is two groups
+    return isinstance(value, (list, tuple)) and len(value) > 0 and all(isinstance(v, (int, float, np.number)) for v in value)
 
 
-def _obstacle_groups(value: Any, moving: bool = False) -> list[np.ndarray]:
-    """The obstacle groups in `value`, each an array for `as_group`.
+def _obstacle_groups(value: Any, moving: bool = False) -> list[np.ndarray | None]:
+    """The obstacle groups in `value`, each an array for `as_group` (None for an empty one).
 
     A 2-D array (or a list of rows) is a static group; a mapping or a list of groups holds
-    several, nested as deep as they like. A 3-D (moving) group is accepted only as an explicit
+    several, nested as deep as they like. An empty group is None, so each group keeps the index
+    it is declared at (a denial names it). A 3-D (moving) group is accepted only as an explicit
     ndarray, or, with `moving=True`, as a plain list of frames of rows: a plain nested list is
     otherwise read as static groups side by side, never as one obstacle moving across them.
 
     Raises:
         SceneError: None, or something that is neither an array, a list nor a mapping.
     """
-    out: list[np.ndarray] = []
+    out: list[np.ndarray | None] = []
     _collect_groups(value, moving, out, "obstacles")
     return out
 
 
-def _collect_groups(value: Any, moving: bool, out: list[np.ndarray], where: str) -> None:
+def _collect_groups(value: Any, moving: bool, out: list[np.ndarray | None], where: str) -> None:
     if value is None:
         raise SceneError(f"{where}: None is not a set of obstacles (use an empty list for none)")
     if isinstance(value, Mapping):
@@ -250,9 +254,12 @@ def _collect_groups(value: Any, moving: bool, out: list[np.ndarray], where: str)
             out.append(value)  # as_group validates the shape: 2-D static, 3-D moving
         elif value.ndim not in (2, 3) or value.shape[-1] not in (3, 4):
             raise SceneError(f"{where}: empty array of shape {value.shape} is not a group of boxes or circles")
+        else:
+            out.append(None)
         return
     if isinstance(value, (list, tuple)):
         if not value:
+            out.append(None)
             return
         if _is_row(value[0]):  # a list of rows: one static group
             out.append(_array(value, where))
