@@ -134,7 +134,8 @@ def first_non_monotonic(X, c0, c1, sign, strict, tol, mask):
                     return f, c
                 best[c - c0] = v
                 continue
-            step = v - best[c - c0]
+            # an equal value is a step of 0: inf - inf would be NaN, and inf to inf no step back
+            step = 0.0 if v == best[c - c0] else v - best[c - c0]
             ok = step > tol if strict else step >= -tol
             if not ok:  # NaN is never ok
                 return f, c
