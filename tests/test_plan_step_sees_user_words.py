@@ -10,6 +10,9 @@ amount are the user's), while plan-execute denies `authority needs the user`: th
 otherwise, an approval for a recipient never carries to a later step (no messages), and an audit of the
 journal, which reads the conversation and grounds the IBAN, does not report the violation the live
 guard reported.
+
+Fixed: each step is sent to the guard node with the conversation (`tool_call_with_context`): labelled,
+journaled and audited as in the loop.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ answers a plan `verify_plan` rejects straight into the messages and journals not
 (the transfer over the balance) is rejected before its first step; `trace_from_messages` reports the
 mail's `confidentiality` violation, `trace_from_journal` reports none, and the journal holds no trace
 that the model tried to mail the address out (a record that outlives trimmed messages).
+
+Fixed: `plan_execute` journals each call of a rejected plan as the node journals a guard's denial
+(`GuardNode.record_denial`), under the node's thread key.
 """
 
 from __future__ import annotations

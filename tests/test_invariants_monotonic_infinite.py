@@ -7,6 +7,9 @@ first lap is done, declared `Monotonic("best_lap", decreasing=True)`, fails a co
 1, and `TraceVerifier` denies it; `Always(state("best_lap") <= state("best_lap").prev())`, the same
 rule written as an expression, passes it. Expected: an equal value is a step of 0 (a violation
 only when `strict`); a finite value after inf, or NaN, is still judged as before.
+
+Fixed: an equal value is a step of 0 (so inf then inf is none); strict mode, NaN and a real step back from
+inf are judged as before.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ guard node never shows. (Borderline: README "Missed" lists "a private value a gu
 words without a digit or an '@' (a name)"; here the quote is of the whole world, not of what was judged.)
 Fix: show the model the counterexample and trace restricted to the state fields the plan's clauses and
 updates read (`verify_plan` knows them: the preconditions' and postconditions' paths).
+
+Fixed: `verify_plan`'s counterexample, trace and explanation show the state fields the plan's assumptions,
+preconditions (up to the failing step) and updates read, never the rest of the pinned world.
 """
 
 from __future__ import annotations

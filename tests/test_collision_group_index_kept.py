@@ -8,6 +8,9 @@ same world with one wall far away says group 1. Whoever reads the denial (an ope
 that reroutes around the obstacle) is pointed at the wrong group. As a list, `[[], posts]` is read
 as one group of rows (an empty list passes for a row) and refused with numpy's "inhomogeneous
 shape". Expected: the group's index as declared, empty groups counted.
+
+Fixed: an empty obstacle group keeps its index (a placeholder skipped when checking); an empty list is an
+empty group, not a row.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ bounded time, and nothing is committed.
    handed O(N²) text (1,000 steps: 26 MB; 10,000: about 2.6 GB, tens of minutes through the flow), and
    `verify_plan` is given an unbounded number of Z3 checks (its budget is per step). A plan needs a
    bound on its steps, past which it is rejected with a clear error.
+
+Fixed: `plan_execute(max_steps=64)` rejects a longer plan, or one with a call id missing or repeated,
+before verifying it, and answers every call.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ underflows to 0 and the roots are wrong. A growing circle that sweeps 2.2 units 
 `first_contact` returned None. A fixed-radius circle passing clear of a box was a contact (a
 `CollisionGuard` would deny a clear path). Scaling a scene by a power of two changes no rounding,
 so its answers must not change.
+
+Fixed: `_first_crossing` scales the quadratic's coefficients by a power of two before b^2 - 4ac (exact, so
+results in the normal range are bit-identical).
 """
 
 from __future__ import annotations
