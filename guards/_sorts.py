@@ -74,6 +74,9 @@ def sort_of(annotation: Any, where: str) -> Sort:
         values = typing.get_args(annotation)
         kinds = {type(v) for v in values}
         if kinds <= {str}:
+            if any(c > "\U0002ffff" for v in values for c in v):  # Z3's strings hold characters up to U+2FFFF
+                raise PolicyError(f"{where} has type {annotation!r}, whose values hold a character beyond U+2FFFF, "
+                                  "which preconditions cannot reason about", clauses=())
             return Sort("str", domain=values)
         if kinds <= {int}:
             return Sort("int", domain=values)

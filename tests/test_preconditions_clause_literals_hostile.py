@@ -120,3 +120,20 @@ def test_enum_literal_by_name_still_works() -> None:
     pre = Precondition(["m == 'OPEN'"], tool="t", args={"m": Sort("enum", enum=Mode)})
     assert _verdicts(pre, {"m": Mode.OPEN}) == ("allow", "allow")
     assert _verdicts(pre, {"m": Mode.SHUT}) == ("deny", "deny")
+
+
+def test_a_literal_state_field_beyond_z3_characters_is_a_policy_error() -> None:
+    """The same limit for a `Literal[...]` field of the state: refused when the policy is declared, not a
+    bare `BadValue` when the lint builds its sorts."""
+    from typing import Literal
+
+    from guards import Policy
+
+    class Modes(BaseModel):
+        mode: Literal["a", "\U00030000"] = "a"
+
+    with pytest.raises(PolicyError, match="U\\+2FFFF"):
+        @Policy(Modes).requires("state.mode == 'a'")
+        def go(x: int) -> str:
+            """Go."""
+            return "ok"
