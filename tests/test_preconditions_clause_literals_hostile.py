@@ -32,11 +32,12 @@ its name.
 from __future__ import annotations
 
 import enum
+from typing import Literal
 
 import pytest
 from pydantic import BaseModel
 
-from guards import requires
+from guards import Policy, requires
 from guards._preconditions import Precondition, PreconditionGuard
 from guards._sorts import INT, STR, Sort
 from vfa import GuardContext, PolicyError, Proposal, ToolSpec, effect
@@ -125,10 +126,6 @@ def test_enum_literal_by_name_still_works() -> None:
 def test_a_literal_state_field_beyond_z3_characters_is_a_policy_error() -> None:
     """The same limit for a `Literal[...]` field of the state: refused when the policy is declared, not a
     bare `BadValue` when the lint builds its sorts."""
-    from typing import Literal
-
-    from guards import Policy
-
     class Modes(BaseModel):
         mode: Literal["a", "\U00030000"] = "a"
 
