@@ -453,6 +453,10 @@ class GuardNode(RunnableCallable):
             if rejected is not None:
                 if flight is not None:  # paused: its tool will not run again, its answers are taken where they stand
                     questions.skip_tool_pauses(call_id)
+                for e in history:  # the starts cut off that a question about this call named (`_lost`) are answered
+                    lost = (e.data.get("evidence") or {}).get("lost") if e.kind == "escalated" and e.data.get("guard") == "journal" else None
+                    if isinstance(lost, str):
+                        self._end_lost(thread_id, lost, tool, call_id, rejected)
                 # the edits a guard checked before it, for an audit of the messages to check each, as live
                 return self._after(_with_edits(_rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id),
                                                          rejected), history), thread_id, call_id)
@@ -513,6 +517,33 @@ class GuardNode(RunnableCallable):
                 info["edits"] = rounds
         return message
 
+    def _lost(self, spec: ToolSpec, proposal: Proposal, state: Any) -> list[tuple[Escalate, JournalEntry]]:
+        """A question for each start of the same tool on the thread that a crash cut off and whose call the
+        state's messages do not hold (no checkpoint kept it, so nothing will recover it): the call proposed
+        now may be the model's proposing it again. With no messages to read, every such start counts."""
+        cut = [e for e in self.journal.cut_off(proposal.thread_id) if e.tool == spec.name and e.call_id != proposal.call_id]
+        if not cut:
+            return []
+        held = _call_ids(state, self.messages_key)
+        out: list[tuple[Escalate, JournalEntry]] = []
+        for e in cut:
+            if held is not None and e.call_id in held:
+                continue  # its own replay recovers it (`_recover`)
+            question = (f"{e.tool}({json.dumps(e.data.get('args'), default=repr)}) started (journal entry {e.seq}) but "
+                        "its result was never recorded, and no saved step holds its call: it may or may not have happened. "
+                        f"Approve to run {spec.name}({json.dumps(spec.dump(proposal.args), default=repr)}) now, or reject.")
+            out.append((Escalate(guard="journal", question=question, evidence={"lost": e.call_id, "started_at": e.ts}), e))
+        return out
+
+    def _end_lost(self, thread_id: str, lost: str, tool: str, call_id: str, decision: Mapping[str, Any]) -> None:
+        """End a start cut off by a crash that a person answered about when `call_id` was proposed (`_lost`)."""
+        try:
+            self.journal.end(thread_id, lost, [(thread_id, lost, tool, "failed", {
+                "error": f"cut off by a crash, its call lost with its checkpoint; a person answered {decision.get('type')} "
+                         f"about call {call_id}", "lost_to": call_id})])
+        except CallInFlightError:  # a replica took it up meanwhile: its outcome is that run's
+            pass
+
     def _after(self, message: ToolMessage, thread_id: str, call_id: str) -> ToolMessage:
         """`message` recording, for a call its guards checked again once a person answered (its task resumed,
         other calls of its turn run meanwhile, as `create_agent` runs them), the calls whose results came
@@ -527,6 +558,10 @@ class GuardNode(RunnableCallable):
 
     def _rounds(self, spec: ToolSpec, proposal: Proposal, state: Any, questions: Questions, pending: list[Any],
                 execute: Execute, restart: int, edited: list[dict[str, Any] | None], written: Any) -> ToolMessage:
+        # the same tool cut off by a crash on this thread, its call held by no checkpoint (LangGraph's
+        # "exit" and "async" durability save the model's turn late): the model may be proposing it again
+        # under a new id, and it may have happened; a person says whether this call runs
+        lost = self._lost(spec, proposal, state) if spec.is_effect and not restart else []
         for _round in range(self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
             if result.decisions:
@@ -537,11 +572,12 @@ class GuardNode(RunnableCallable):
                     questions.skip_tool_pauses(proposal.call_id)
                 self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
                 return self.denial(proposal, verdict)
-            if verdict.kind == "allow":
+            if verdict.kind == "allow" and not lost:
                 return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions)
             # every guard that asked is asked in turn, in chain order: approving one question must not
             # answer another guard's (a privacy question behind a confirmation)
-            for asked in _questions_of(result) or [verdict]:
+            asks = [*(q for q, _ in lost), *((_questions_of(result) or [verdict]) if verdict.kind == "escalate" else ())]
+            for asked in asks:
                 if restart and not questions.answered(proposal, asked):
                     # the tool paused on its own question: a new question now would take the answer meant for
                     # it, so the call ends here, its tool's answers taken (and dropped) where they stand
@@ -551,8 +587,12 @@ class GuardNode(RunnableCallable):
                     return _message(proposal, "failed", f"{proposal.tool} was not run again: guard {asked.guard!r} "
                                     "asked a new question while the tool waited for its own answer", status="error")
                 decision = questions.ask(proposal, asked, pending)  # journals the question and the answer
+                cut = next((e for q, e in lost if q is asked), None)
+                if cut is not None:  # answered: that start is ended, so no later call is asked about it again
+                    self._end_lost(cut.thread_id, cut.call_id, cut.tool, proposal.call_id, decision)
                 if decision["type"] != "approve":
                     break
+            lost = []  # asked once: an edit is checked again by the guards alone
             if decision["type"] == "approve":
                 return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions)
             if decision["type"] == "reject":
@@ -1303,3 +1343,11 @@ def denied_verdict(data: Mapping[str, Any]) -> Deny | Repair:
 
 def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
     return _message(proposal, "denied", denial_text(proposal.tool, verdict), status="error", verdict=verdict)
+
+
+def _call_ids(state: Any, key: str) -> set[str] | None:
+    """The ids of the tool calls the state's messages hold (None: it holds no messages)."""
+    messages = state.get(key) if isinstance(state, Mapping) else getattr(state, key, None)
+    if not isinstance(messages, list):
+        return None
+    return {str(c.get("id")) for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}

@@ -383,6 +383,8 @@ class EffectJournal:
         are news to the other, though made through this connection."""
         self._shared = False
         """Whether it ever had two readers (from then on, `elsewhere` counts its own writes too)."""
+        self._ended_upto: dict[str, int] = {}
+        """Thread -> the seq up to which every start of an effect has its outcome (`cut_off`)."""
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -575,6 +577,37 @@ class EffectJournal:
             return self._db.execute(
                 "SELECT 1 FROM journal WHERE thread_id=? AND call_id=? AND kind='abandoned' AND seq > ? LIMIT 1",
                 (entry.thread_id, entry.call_id, entry.seq)).fetchone() is None
+
+    def cut_off(self, thread_id: str) -> list[JournalEntry]:
+        """The effects begun on the thread that have no outcome and are not under way (nor paused by
+        their tool to ask): cut off by a crash, whether or not a checkpoint still holds their call.
+
+        Starts known to have an outcome are not read again: a start's outcome is final, so each call
+        reads the starts written since the oldest one that had none (a long thread costs no more)."""
+        with self._lock:
+            try:
+                since = self._ended_upto.get(thread_id, 0)
+                rows = self._db.execute(
+                    "SELECT s.seq, s.ts, s.thread_id, s.call_id, s.tool, s.kind, s.data, EXISTS (SELECT 1 FROM journal o "
+                    "WHERE o.thread_id = s.thread_id AND o.call_id = s.call_id AND o.seq > s.seq "
+                    "AND o.kind IN ('committed', 'failed')), EXISTS (SELECT 1 FROM journal o WHERE o.thread_id = s.thread_id "
+                    "AND o.call_id = s.call_id AND o.seq > s.seq AND o.kind = 'paused') FROM journal s "
+                    "WHERE s.thread_id = ? AND s.kind = 'started' AND s.seq > ? ORDER BY s.seq", (thread_id, since)).fetchall()
+            except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+            open_: list[JournalEntry] = []
+            for *row, ended, paused in rows:
+                if ended and not open_:
+                    since = row[0]  # every start up to here has its outcome
+                elif not ended and not paused:
+                    open_.append(JournalEntry(tuple(row)))
+                elif not ended:
+                    open_.append(None)  # type: ignore[arg-type]  # paused: no outcome yet, so the mark stays
+            if since:
+                if thread_id not in self._ended_upto and len(self._ended_upto) >= _MAX_THREADS_KEPT:
+                    del self._ended_upto[next(iter(self._ended_upto))]
+                self._ended_upto[thread_id] = since
+        return [e for e in open_ if e is not None and not self.running(e)]
 
     def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]]) -> JournalEntry | None:
         """Append `entries`, the last of which ends a call, unless the call already has an outcome
