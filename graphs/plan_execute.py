@@ -30,7 +30,7 @@ from langgraph.types import Send
 from guards import verify_plan
 from vfa import Agent, ArgumentError, Deny, Proposal, check_coverage
 from vfa._chain import _message_of, _withheld, _within
-from vfa._guard_node import thread_key
+from vfa._guard_node import _repr, _storable, thread_key
 
 __all__ = ["plan_execute"]
 
@@ -118,8 +118,12 @@ def plan_execute(
                         f"{max_steps}; propose a shorter plan", evidence={"steps": len(calls), "limit": max_steps})
         ids = [c.get("id") for c in calls]
         for i, call_id in enumerate(ids):
-            if not call_id or call_id in ids[:i]:
-                why = "has no call id" if not call_id else f"has the call id {call_id!r} of step {ids.index(call_id) + 1}"
+            # an id the node would refuse (too long, not text the journal can hold) is refused here too:
+            # the rejection of a plan is journaled under its calls' ids
+            bad = not call_id or not isinstance(call_id, str) or len(call_id) > 256 or not _storable(call_id)
+            if bad or call_id in ids[:i]:
+                why = ("has no call id" if not call_id else f"has a call id over 256 characters or not valid text ({_repr(call_id, 80)})"
+                       if bad else f"has the call id {call_id!r} of step {ids.index(call_id) + 1}")
                 return Deny(guard=PLAN_GUARD, reason=f"{REJECTED}: step {i + 1} ({calls[i]['name']}) {why}; each call "
                             "needs its own id")
         return None

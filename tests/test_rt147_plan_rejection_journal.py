@@ -17,6 +17,10 @@ and one the journal already holds is skipped:
    (rejections not journaled) both steps ran.
 3. A rejected plan whose call id is not text the journal can hold (a lone surrogate) raises `JournalError`
    out of the graph (at 2d17550: a clean rejection; the guard node refuses such an id with a clear error).
+
+Fixed: `record_denial` keys a rejected plan's call apart from its id (`<id>#plan-<fingerprint>`), so a later
+plan's call of that id runs and one of another call is journaled too; `plan_execute` rejects a plan with a
+call id the node would refuse (over 256 characters, not valid text) before verifying it.
 """
 
 from __future__ import annotations

@@ -940,16 +940,19 @@ class GuardNode(RunnableCallable):
     def record_denial(self, proposal: Proposal, verdict: Deny, state: Any = None) -> None:
         """Journal a call a guard denied before it reached this node (a rejected plan's) as the node journals
         a guard's denial: proposed, its verdicts, denied; for the journal's audit to check it as the
-        messages' audit does. A call the journal holds already (a replayed node) is left as it is."""
-        if self.journal.last(proposal.thread_id, proposal.call_id) is not None:
-            return
+        messages' audit does. It is keyed apart from the call's id, by the id and the call: the call was never
+        judged here, so a later plan's call of that id runs, and one of another call is journaled too; a
+        call the journal holds already under its key (a replayed node) is left as it is."""
         raw = proposal.raw_args if proposal.raw_args is not None else proposal.args
         raw_json = _json_or_none(raw)
         args = raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
+        fingerprint = _fingerprint(proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096))
+        proposal = proposal.model_copy(update={"call_id": f"{proposal.call_id}#plan-{fingerprint[:12]}"})
+        if self.journal.last(proposal.thread_id, proposal.call_id) is not None:
+            return
         turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
         self.journal.append([
-            _entry(proposal, "proposed", {"args": args, "call": _fingerprint(
-                proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096)), **({"turn": turn} if turn else {})}),
+            _entry(proposal, "proposed", {"args": args, "call": fingerprint, **({"turn": turn} if turn else {})}),
             _verdicts(proposal, ChainResult(verdict, [_decision(verdict)])),
             _entry(proposal, "denied", verdict.model_dump(mode="json"))])
 
