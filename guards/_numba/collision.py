@@ -114,8 +114,9 @@ def _first_crossing(a, b, c, ta, tb, strict):
         return False, 0.0
     # a, b and c are of the square of the shapes' size, b^2 - 4ac of its fourth power: that
     # underflows for shapes below ~1e-77 (a contact 1e-85 in size was missed). Scaled by a power
-    # of two (exact: the same roots, bit for bit), the largest coefficient is about 1
-    s = math.ldexp(1.0, min(-math.frexp(max(abs(a), abs(b), abs(c)))[1], 1000))
+    # of two (exact: the same roots, bit for bit), the largest coefficient is about 1. Only up: down,
+    # a coefficient in the subnormal range loses bits or becomes 0 (a > 0 taken for a < 0)
+    s = math.ldexp(1.0, max(min(-math.frexp(max(abs(a), abs(b), abs(c)))[1], 1000), 0))
     a, b, c = a * s, b * s, c * s
     disc = b * b - 4.0 * a * c
     if disc < 0.0:
