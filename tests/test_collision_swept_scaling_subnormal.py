@@ -12,6 +12,9 @@ the audit). At 2d17550 both were no contact.
 
 Fixed: the coefficients are only scaled up (2**k, k >= 0), which is exact for every float; the
 underflow of tiny shapes the scaling was for is fixed as before.
+
+Fixed: the swept quadratic's coefficients are only scaled up (`max(..., 0)`), which is exact for every
+float.
 """
 
 from __future__ import annotations

@@ -9,14 +9,18 @@ form ("smithampwesson...") and its six-word runs no longer match, and the post i
 escapes, the analogous serialisation, are read). The same values in clear are denied (control).
 
 Fixed: `guards._forms._decoded` reads character references ended by a semicolon (`html.unescape` of
-each), besides the text as written."""
+each), besides the text as written.
+
+Fixed: HTML character references ending in a semicolon are read as their letters (`_decoded`), and the
+text as written too.
+"""
 
 from __future__ import annotations
 
 import html
 
 import pytest
-from test_rt148_url_percent_encoding import sent
+from test_privacy_values_url_percent_encoding import sent
 
 VALUES = {
     "amp": "Smith & Wesson, 12 Harbor Street",

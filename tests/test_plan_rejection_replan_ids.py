@@ -21,6 +21,10 @@ and one the journal already holds is skipped:
 Fixed: `record_denial` keys a rejected plan's call apart from its id (`<id>#plan-<fingerprint>`), so a later
 plan's call of that id runs and one of another call is journaled too; `plan_execute` rejects a plan with a
 call id the node would refuse (over 256 characters, not valid text) before verifying it.
+
+Fixed: `GuardNode.record_denial` journals a rejected plan's call under `<id>#plan-<fingerprint>`, so the
+model's id stays free for a later plan; `plan_execute` rejects a call id the node would refuse before
+anything is journaled.
 """
 
 from __future__ import annotations

@@ -7,14 +7,18 @@ reaches bob, who may not read the vault. (Base64 "B" words are base64, a documen
 base64.) The same subject in clear is denied (control).
 
 Fixed: `guards._forms._decoded` reads Q encoded-words in their charset (one that Python does not know, or
-idna, punycode and the escape codecs, as written), besides the text as written."""
+idna, punycode and the escape codecs, as written), besides the text as written.
+
+Fixed: Q encoded-words are read as their text (`_decoded`; odd charsets such as idna or punycode are left
+as written).
+"""
 
 from __future__ import annotations
 
 from email.header import Header
 
 import pytest
-from test_rt148_url_percent_encoding import sent
+from test_privacy_values_url_percent_encoding import sent
 
 VALUES = ["alice.secret@corp.example", "12 Harbor Street, Springfield", "078-05-1120, Blue-Harbor-77"]
 

@@ -15,6 +15,10 @@ clear are denied (the control tests).
 Fixed: `guards._forms._decoded` (read by `_low`) reads a run of percent-encoded UTF-8 as its letters;
 `_as_written` keeps the text as written (the characters opening escapes as their fullwidth forms, which
 folding reads as themselves), and both readings are labelled, as for JSON escapes.
+
+Fixed: `guards._forms._decoded` reads runs of percent-encoded bytes that form UTF-8 (and HTML references,
+Q encoded-words, Python's \\x and \\U escapes) as letters, wherever tracking reads a text; every such text
+is read as written too (`_as_written`: the openers as their fullwidth forms).
 """
 
 from __future__ import annotations

@@ -6,14 +6,18 @@ JSON's \\u escapes are read as letters since red team 141, but Python's \\x esca
 text back with one `ast.literal_eval`. The value written with `json.dumps` is denied (control).
 
 Fixed: `guards._forms._decoded` reads runs of `\\xXX` (UTF-8 where they are, else Latin-1) and `\\UXXXXXXXX`,
-besides the text as written."""
+besides the text as written.
+
+Fixed: Python's \\xXX runs (UTF-8 where valid, else Latin-1) and \\UXXXXXXXX escapes are read as letters
+(`_decoded`).
+"""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from test_rt148_url_percent_encoding import sent
+from test_privacy_values_url_percent_encoding import sent
 
 VALUES = ["Zoë Łukasiewicz, Warszawa", "Müller-Lüdenscheidt, Hauptstraße 5, Zürich"]
 
