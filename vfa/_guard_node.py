@@ -449,14 +449,16 @@ class GuardNode(RunnableCallable):
         if questions is not None:
             # a person's answers stand whatever the guards say when they check again: a reject ends the
             # call, and the call goes on with the arguments of the last edit
+            # the starts cut off that a question about this call named (`_lost`) are answered, whatever the
+            # answer: an edit's call, checked again, is no call to ask about them again
+            for asked, answer in zip(questions.asked, questions.answers):
+                lost = (asked.get("evidence") or {}).get("lost") if asked.get("guard") == "journal" else None
+                if isinstance(lost, str):
+                    self._end_lost(thread_id, lost, tool, call_id, answer)
             rejected = questions.rejection()
             if rejected is not None:
                 if flight is not None:  # paused: its tool will not run again, its answers are taken where they stand
                     questions.skip_tool_pauses(call_id)
-                for e in history:  # the starts cut off that a question about this call named (`_lost`) are answered
-                    lost = (e.data.get("evidence") or {}).get("lost") if e.kind == "escalated" and e.data.get("guard") == "journal" else None
-                    if isinstance(lost, str):
-                        self._end_lost(thread_id, lost, tool, call_id, rejected)
                 # the edits a guard checked before it, for an audit of the messages to check each, as live
                 return self._after(_with_edits(_rejected(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id),
                                                          rejected), history), thread_id, call_id)
@@ -519,8 +521,9 @@ class GuardNode(RunnableCallable):
 
     def _lost(self, spec: ToolSpec, proposal: Proposal, state: Any) -> list[tuple[Escalate, JournalEntry]]:
         """A question for each start of the same tool on the thread that a crash cut off and whose call the
-        state's messages do not hold (no checkpoint kept it, so nothing will recover it): the call proposed
-        now may be the model's proposing it again. With no messages to read, every such start counts."""
+        turn the state's messages end with does not hold (no checkpoint kept it, or the thread went on past
+        it: nothing will recover it): the call proposed now may be the model's proposing it again. With no
+        messages to read, every such start counts."""
         cut = [e for e in self.journal.cut_off(proposal.thread_id) if e.tool == spec.name and e.call_id != proposal.call_id]
         if not cut:
             return []
@@ -1349,8 +1352,11 @@ def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
 
 
 def _call_ids(state: Any, key: str) -> set[str] | None:
-    """The ids of the tool calls the state's messages hold (None: it holds no messages)."""
+    """The ids of the tool calls of the turn the state's messages end with (None: it holds no messages):
+    only its calls are run again (`_parse`); one of an earlier turn (a client that sent a new message
+    instead of resuming) is never replayed."""
     messages = state.get(key) if isinstance(state, Mapping) else getattr(state, key, None)
     if not isinstance(messages, list):
         return None
-    return {str(c.get("id")) for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
+    last = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+    return {str(c.get("id")) for c in last.tool_calls} if last is not None else set()

@@ -47,6 +47,8 @@ CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
 
 TERMINAL = frozenset({"committed", "failed", "denied", "rejected", "ran"})
 """Kinds that end a call: replaying the node returns what they recorded instead of acting again."""
+_ENDED = ", ".join(f"'{k}'" for k in sorted(TERMINAL))
+"""`TERMINAL` as SQL: a start followed by one has its outcome (a paused call denied on resume too)."""
 
 def _is_bubble_up(exc: BaseException) -> bool:
     # matched by name so that the journal does not import langgraph; vfa's own refusals raised through a
@@ -590,7 +592,7 @@ class EffectJournal:
                 rows = self._db.execute(
                     "SELECT s.seq, s.ts, s.thread_id, s.call_id, s.tool, s.kind, s.data, EXISTS (SELECT 1 FROM journal o "
                     "WHERE o.thread_id = s.thread_id AND o.call_id = s.call_id AND o.seq > s.seq "
-                    "AND o.kind IN ('committed', 'failed')), EXISTS (SELECT 1 FROM journal o WHERE o.thread_id = s.thread_id "
+                    f"AND o.kind IN ({_ENDED})), EXISTS (SELECT 1 FROM journal o WHERE o.thread_id = s.thread_id "
                     "AND o.call_id = s.call_id AND o.seq > s.seq AND o.kind = 'paused') FROM journal s "
                     "WHERE s.thread_id = ? AND s.kind = 'started' AND s.seq > ? ORDER BY s.seq", (thread_id, since)).fetchall()
             except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
