@@ -8,6 +8,9 @@ bob started ... Approve to run transfer to alice now"); the person approves alic
 never paid), and that answer ends bob's start; bob's call then runs without a question: bob is paid
 twice, and no person was ever asked about paying him again. The README: the call "runs only if
 approved"; here the call that may repeat the lost effect was never put to anyone.
+
+Fixed: a cut-off start is not asked about at a call whose arguments differ from it when another call of
+the same turn writes it again word for word (`GuardNode._lost`): that call is asked.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ def test_the_call_that_repeats_a_lost_start_is_put_to_a_person(tmp_path: Path) -
     child(tmp_path, "crash", "exit", "bob,alice", kill_on="bob")
     assert ledger(tmp_path) == ["bob 7"]
     asked = child(tmp_path, "again", "exit", "alice,bob")
-    assert asked["interrupt"] == ["journal"] and ledger(tmp_path) == ["bob 7"]
-    out = child(tmp_path, "approve", "exit", "alice,bob")  # alice, never paid, rightly approved
-    assert ledger(tmp_path).count("bob 7") == 1, f"bob paid again without a question about him: {out}"
+    # alice, never paid and no repeat of the lost start, runs; bob's call, which writes it again, is asked
+    assert asked["interrupt"] == ["journal"] and ledger(tmp_path) == ["bob 7", "alice 7"], asked
+    out = child(tmp_path, "reject", "exit", "alice,bob")  # the person knows bob was paid
+    assert ledger(tmp_path) == ["bob 7", "alice 7"], f"bob paid again: {out}"

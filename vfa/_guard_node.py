@@ -527,11 +527,16 @@ class GuardNode(RunnableCallable):
         cut = [e for e in self.journal.cut_off(proposal.thread_id) if e.tool == spec.name and e.call_id != proposal.call_id]
         if not cut:
             return []
-        held = _call_ids(state, self.messages_key)
+        turn = _turn_calls(state, self.messages_key)
+        held = None if turn is None else {str(c.get("id")) for c in turn}
         out: list[tuple[Escalate, JournalEntry]] = []
         for e in cut:
             if held is not None and e.call_id in held:
                 continue  # its own replay recovers it (`_recover`)
+            was = e.data.get("args")
+            if proposal.raw_args != was and any(str(c.get("id")) != proposal.call_id and c.get("name") == e.tool
+                                                and c.get("args") == was for c in turn or ()):
+                continue  # another call of the turn writes it again word for word: that one is asked about it
             question = (f"{e.tool}({json.dumps(e.data.get('args'), default=repr)}) started (journal entry {e.seq}) but "
                         "its result was never recorded, and no saved step holds its call: it may or may not have happened. "
                         f"Approve to run {spec.name}({json.dumps(spec.dump(proposal.args), default=repr)}) now, or reject.")
@@ -1351,12 +1356,12 @@ def _denial(proposal: Proposal, verdict: Any) -> ToolMessage:
     return _message(proposal, "denied", denial_text(proposal.tool, verdict), status="error", verdict=verdict)
 
 
-def _call_ids(state: Any, key: str) -> set[str] | None:
-    """The ids of the tool calls of the turn the state's messages end with (None: it holds no messages):
-    only its calls are run again (`_parse`); one of an earlier turn (a client that sent a new message
-    instead of resuming) is never replayed."""
+def _turn_calls(state: Any, key: str) -> list[dict[str, Any]] | None:
+    """The tool calls of the turn the state's messages end with (None: it holds no messages): only its
+    calls are run again (`_parse`); one of an earlier turn (a client that sent a new message instead of
+    resuming) is never replayed."""
     messages = state.get(key) if isinstance(state, Mapping) else getattr(state, key, None)
     if not isinstance(messages, list):
         return None
     last = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
-    return {str(c.get("id")) for c in last.tool_calls} if last is not None else set()
+    return list(last.tool_calls) if last is not None else []
