@@ -72,9 +72,9 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _as_written, _digit_units, _escaped, _digits_of, _empties, _folded_words, _leaves,
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _digit_units, _escaped, _digits_of, _empties, _folded_words, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
-                     _words, _written, _written_leaves, _written_out, text_ends)
+                     _words, _written, _written_leaves, _written_out, _written_readings, text_ends)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
@@ -644,7 +644,8 @@ class PrivacyFlow(_Threads, _Results):
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
         out = _found_label(out, rest, n, idx)
         if _escaped(rest):  # its escapes read as written too: "\\uCafe2024" read as a letter hides Cafe2024
-            out = _found_label(out, written := _as_written(rest), _norm_of(written), idx)
+            for (written,) in _written_readings([rest]):
+                out = _found_label(out, written, _norm_of(written), idx)
         number = isinstance(leaf, (int, float))
         key = _num(text) if number else n
         # grounded in what the user typed: whole tokens of it as written, case and punctuation kept
@@ -696,8 +697,9 @@ class PrivacyFlow(_Threads, _Results):
         texts = [t for t in texts if t]
         parts = [HANDLE_RE.sub(" ", t) if "«" in t else t for t in texts]
         out = self._content_label(parts, thread_id, calls)
-        if any(map(_escaped, parts)):  # escapes read as written too (`_as_written`)
-            out = _join(out, self._content_label([_as_written(p) for p in parts], thread_id, calls))
+        if any(map(_escaped, parts)):  # escapes read as written too (`_written_readings`)
+            for written in _written_readings(parts):
+                out = _join(out, self._content_label(written, thread_id, calls))
         if any("«" in t for t in texts):  # as their recipients read them too (see `handles_read`)
             idx = self._index(thread_id, calls)
             if idx.tracked or idx.digits or idx.texts:
@@ -892,7 +894,8 @@ class PrivacyFlow(_Threads, _Results):
             found.add(f"unbounded\0{uuid.uuid4().hex}")
         out = frozenset(store.digest(v) for v in found) | named
         if any(map(_escaped, given)):  # escapes read as written too, as labelling reads them
-            out |= self.values_in((), thread_id, [_as_written(t) for t in given])
+            for written in _written_readings(given):
+                out |= self.values_in((), thread_id, written)
         # words joined by invisible marks are read apart too, as labelling reads them (`_marks_spaced`)
         return out if spaced is None else out | self.values_in((), thread_id, spaced)
 

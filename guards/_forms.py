@@ -103,19 +103,29 @@ def _decoded(text: str) -> str:
     """The text with the escapes of the formats a value is ordinarily written in read as what they stand
     for: JSON's `\\uXXXX` (which `json.dumps` writes for every letter outside ASCII, in any text: a letter
     outside ASCII beside an escaped one reads no differently) and Python's `\\xXX` and `\\UXXXXXXXX`
-    (`ascii`, a bytes repr); a URL's percent-encoding (`quote`, `urlencode`: UTF-8 bytes, a run that is
-    none left as written); HTML's character references (`html.escape`, &#233;, &#x00e9;, &eacute;, ended by
-    a semicolon as a browser reads them); a mail header's Q encoded-words (=?utf-8?q?...?=). Base64 (a
-    header's B words too) is not read (see "Missed")."""
-    if "\\" in text:
-        text = _PY_ESCAPE.sub(_unescape_py, _JSON_ESCAPE.sub(_unescape, text))
-    if "%" in text:
-        text = _PERCENT.sub(_unpercent, text)
-    if "&" in text:
-        text = _REFERENCE.sub(_unreference, text)
-    if "=?" in text:
-        text = _ENCODED_WORD.sub(_unword, text)
+    (`ascii`, a bytes repr); a URL's percent-encoding (`quote`, `urlencode`: UTF-8 bytes, one that is none
+    a replacement character, as `unquote` reads it); HTML's character references (`html.escape`, &#233;,
+    &#x00e9;, &eacute;, and as a browser reads them without their semicolon); a mail header's Q encoded-words (=?utf-8?q?...?=). Base64 (a
+    header's B words too) is not read (see "Missed"). Escapes written inside escapes are read too, up to
+    `_DEPTH` deep: a JSON payload in a URL ("%5Cu00eb"), a URL quoted again ("%252F")."""
+    for _ in range(_DEPTH):
+        was = text
+        if "\\" in text:
+            text = _PY_ESCAPE.sub(_unescape_py, _JSON_ESCAPE.sub(_unescape, text))
+        if "%" in text:
+            text = _PERCENT.sub(_unpercent, text)
+        if "&" in text:
+            text = _REFERENCE.sub(_unreference, text)
+        if "=?" in text:
+            text = _ENCODED_WORD.sub(_unword, text)
+        if text == was or not _may_escape(text):
+            break
     return text
+
+
+_DEPTH = 4
+"""How deep escapes written inside escapes are read (each level linear in the text: "&#38;#38;..." is
+read a level at a time)."""
 
 
 def _escaped(text: str) -> bool:
@@ -128,10 +138,27 @@ _WRITTEN = str.maketrans({"\\": "\uff3c", "%": "\uff05", "&": "\uff06", "=": "\u
 (NFKC, in `_fold`)."""
 
 
-def _as_written(text: str) -> str:
+_OPENERS = {"\\": "\\", "%": "%", "&": "&", "=?": "="}
+"""What opens each format's escapes (JSON's and Python's, a URL's, HTML's, a Q encoded-word's), and the
+character of it `_WRITTEN` writes fullwidth."""
+
+
+def _as_written(text: str, only: str | None = None) -> str:
     """The text with its escapes read as written, not as letters: "\\uCafe2024" holds Cafe2024 to one who
-    reads it as text (`_low` would make its first four letters one), "%2024-7741" the digits 20247741."""
-    return text.translate(_WRITTEN)
+    reads it as text (`_low` would make its first four letters one), "%2024-7741" the digits 20247741.
+    With `only` (an opener's character), that format's escapes alone, the others read as letters."""
+    return text.translate(_WRITTEN if only is None else {ord(only): _WRITTEN[ord(only)]})
+
+
+def _written_readings(texts: list[str]) -> list[list[str]]:
+    """The texts as written (`_as_written`) and, where they hold the openers of more than one format, with
+    each format's as written and the others' escapes read: a URL's reader reads "\\uCafe2024Secur%65!"
+    as "\\uCafe2024Secure!", which neither reading of it alone holds."""
+    out = [[_as_written(t) for t in texts]]
+    kinds = [c for o, c in _OPENERS.items() if any(o in t for t in texts)]
+    if len(kinds) > 1:
+        out += [[_as_written(t, c) for t in texts] for c in kinds]
+    return out
 
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
@@ -166,15 +193,14 @@ _PERCENT = re.compile(r"(?:%[0-9a-fA-F]{2})+")
 
 
 def _unpercent(m: re.Match[str]) -> str:
-    raw = bytes.fromhex(m.group(0).replace("%", ""))
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:  # no UTF-8 ("100%ab" in prose): as written
-        return m.group(0)
+    # a byte that is no UTF-8 read as a replacement character, as `unquote` reads it (a stray "%FF" hides
+    # none of the run); "100%ab" in prose is read as written too (`_as_written`)
+    return bytes.fromhex(m.group(0).replace("%", "")).decode("utf-8", "replace")
 
 
-_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-"""An HTML character reference, ended by its semicolon."""
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+"""An HTML character reference, ended by its semicolon or not: a browser reads "&#48" and "&eacute" too
+(`html.unescape` knows which names it reads without one)."""
 
 
 def _unreference(m: re.Match[str]) -> str:
@@ -195,7 +221,7 @@ def _unword(m: re.Match[str]) -> str:
     try:
         if codecs.lookup(m.group(1)).name in _NO_CHARSETS:
             return m.group(0)
-        return raw.decode(m.group(1))
+        return raw.decode(m.group(1), "replace")  # a stray byte hides none of the word, as mail clients read it
     except (LookupError, ValueError):  # a charset Python does not know, or no text in it: as written
         return m.group(0)
 
@@ -558,8 +584,11 @@ def _digit_units(text: str) -> tuple[tuple[str, int, int], ...]:
         folded = _fold(text)
         out: list[tuple[str, int, int]] = []
         written = _written_out(text)
+        # its escapes read as the digits they stand for too ("%31%31%32%30" beside "078-05")
+        escaped = _fold(_decoded(text)) if _may_escape(text) else folded
         group = 0
-        for m in itertools.chain(_DIGIT_RUN.finditer(folded), _DIGIT_RUN.finditer(written or "")):
+        for m in itertools.chain(_DIGIT_RUN.finditer(folded), _DIGIT_RUN.finditer(written or ""),
+                                 _DIGIT_RUN.finditer(escaped if escaped != folded else "")):
             run = m.group(0)
             whole = _NOT_DIGIT.sub("", run)
             out.append((whole, group, 0))

@@ -11,8 +11,8 @@ from typing import Any
 from vfa import Label
 from vfa._jsontext import json_text
 
-from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _as_written, _escaped, _fold, _grouped_numbers, _low, _norm, _norm_of, _text, _token_numbers, _track_forms,
-                     _word_norms)
+from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _escaped, _fold, _grouped_numbers, _low, _norm, _norm_of, _text, _token_numbers, _track_forms,
+                     _word_norms, _written_readings)
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
@@ -412,7 +412,8 @@ class _Results:
         # something (a stored SSN written 078051120, a salary 84,300.75); never across words, or
         # unrelated numbers side by side ("11.99, 0.04") would spell a date of birth. The words'
         # normal forms run together are the text's: a value in none of them needs no word split.
-        readings = (text, _as_written(text)) if _escaped(text) else (text,)  # escapes as letters, and as written
+        # escapes as letters, and as written (`_written_readings`)
+        readings = (text, *(w for (w,) in _written_readings([text]))) if _escaped(text) else (text,)
         for reading in readings if len(normed) else ():
             maybe = normed.found_in(_norm(reading))
             if maybe:

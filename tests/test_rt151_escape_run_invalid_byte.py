@@ -8,7 +8,10 @@ of the escapes' hex ("30373830..."), not the SSN. Every reader decodes it with t
 `urllib.parse.unquote` gives "078051120\\ufffd", a mail client (`email.policy.default`) "078-05-1120\\ufffd".
 The README reads a URL's percent-encoding and a header's Q encoded-words as the letters they stand for;
 a byte no reader keeps must not undo that. The same value escaped without the stray byte is denied (the
-controls)."""
+controls).
+
+Fixed: `_unpercent` and `_unword` read a byte that is no UTF-8 as a replacement character, as
+`unquote` and mail clients do (the text is read as written too)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,9 @@ they stand for. So "078-05" in a mail's subject and "%31%31%32%30" (or "&#49;&#4
 cut over two messages to Bob with its second piece percent-encoded. The README finds a digit token cut
 in two in either order whatever stands between, in one argument, across arguments and across calls,
 and reads these escapes as the letters they stand for in any text; the same cuts in clear are denied (the
-controls)."""
+controls).
+
+Fixed: `_digit_units` reads the digit runs of the text with its escapes read too."""
 
 from __future__ import annotations
 

@@ -14,7 +14,10 @@ decoded so, never as written. Two ordinary ways of writing a value then hide it:
   "Zo\\u00eb" stays as written and the name is not found. A server reads the parameter and parses it.
 
 The README lists both escapes among those read in any text; each value written in clear, or escaped
-once, is denied (the controls)."""
+once, is denied (the controls).
+
+Fixed: `_decoded` reads escapes inside escapes, up to `_DEPTH` (4) levels, on both sides (a private
+text and an argument alike), so a value quoted again and JSON in a URL read as the letters they stand for."""
 
 from __future__ import annotations
 

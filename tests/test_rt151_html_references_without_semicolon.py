@@ -7,7 +7,9 @@ such as "&eacute" without the semicolon. A post published as HTML, "<p>&#48&#55&
 shows every reader the SSN (private, read in clear); value tracking reads it as written only (the
 digits 48555645...). The README reads "HTML's character references" as letters; its examples end in a
 semicolon because `html.escape` writes one, but an injection writes whatever the browser accepts. The
-same references with semicolons are denied (the control)."""
+same references with semicolons are denied (the control).
+
+Fixed: `_REFERENCE` takes the semicolon as optional; `html.unescape` reads what a browser reads."""
 
 from __future__ import annotations
 

@@ -9,7 +9,10 @@ whole, "\\uCafe" is read as the letter U+CAFE ("쫾2024Secure!"); as written, "%
 ("ucafe2024secur65"): neither holds cafe2024secure. Likewise in a published HTML post, "&#x65;" beside
 "\\uCafe". The README reads a stray "\\u" before a value as written (red team 146) and a URL's
 percent-encoding as letters, each alone; together they hide the value. The controls, each escape alone,
-are denied."""
+are denied.
+
+Fixed: `_written_readings`: a text holding the openers of several formats is also read with each
+format's openers as written and the others' escapes read (labels, joins, `values_in`, results)."""
 
 from __future__ import annotations
 
