@@ -6,6 +6,9 @@ not 7). On resume the call goes on with the edit's arguments, `_lost` builds its
 them, finds it not among those asked, and asks a second "journal" question about the same lost start
 (the code says "asked once: an edit is checked again by the guards alone"): the person's answer is not
 taken, and the thread waits again on a question already answered.
+
+Fixed: on resume, every cut-off start an answered "journal" question of the task named is ended, whatever
+the answer (an edit too).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _rt150 import child, ledger
+from _lost_checkpoint import child, ledger
 
 
 def test_the_call_that_repeats_a_lost_start_is_put_to_a_person(tmp_path: Path) -> None:

@@ -7,13 +7,16 @@ again, as it would after any failed request) starts a new turn: the old call sta
 turn that will never run again, and the model's new call of the same transfer runs without a question:
 bob is paid twice. Only the calls of the turn the state ends with are ever replayed (the node runs the
 last AIMessage's calls), so a cut-off start of an earlier turn is as lost as one no checkpoint kept.
+
+Fixed: only the calls of the turn the state's messages end with count as held (`_turn_calls`): a cut-off
+start of an earlier turn is asked about.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from _rt150 import child, ledger
+from _lost_checkpoint import child, ledger
 
 
 def test_a_transfer_cut_off_is_not_paid_again_unasked_in_a_new_turn(tmp_path: Path) -> None:

@@ -9,7 +9,11 @@ digits 48555645...). The README reads "HTML's character references" as letters; 
 semicolon because `html.escape` writes one, but an injection writes whatever the browser accepts. The
 same references with semicolons are denied (the control).
 
-Fixed: `_REFERENCE` takes the semicolon as optional; `html.unescape` reads what a browser reads."""
+Fixed: `_REFERENCE` takes the semicolon as optional; `html.unescape` reads what a browser reads.
+
+Fixed: a numeric reference needs no semicolon, and a named one needs none where `html.unescape` reads it
+so.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Helpers for the red team 150 crash tests: run `_rt150_child.py` and read what it did."""
+"""Helpers for the red team 150 crash tests: run `_lost_checkpoint_child.py` and read what it did."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CHILD = Path(__file__).with_name("_rt150_child.py")
+CHILD = Path(__file__).with_name("_lost_checkpoint_child.py")
 
 
 def child(workdir: Path, mode: str, durability: str, calls: str = "bob", kill_on: str | None = None) -> dict:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _rt150 import child, ledger
+from _lost_checkpoint import child, ledger
 
 
 @pytest.mark.xfail(strict=True, reason="known limit: a commit lost with its checkpoint is not recognised (README)")

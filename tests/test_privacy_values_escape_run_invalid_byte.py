@@ -11,7 +11,10 @@ a byte no reader keeps must not undo that. The same value escaped without the st
 controls).
 
 Fixed: `_unpercent` and `_unword` read a byte that is no UTF-8 as a replacement character, as
-`unquote` and mail clients do (the text is read as written too)."""
+`unquote` and mail clients do (the text is read as written too).
+
+Fixed: percent runs and Q words are decoded with "replace", as `unquote` does.
+"""
 
 from __future__ import annotations
 

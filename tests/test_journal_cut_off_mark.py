@@ -7,6 +7,9 @@ rejected) on resume ends `denied` (`rejected`): terminal, as the node itself rea
 the mark never passes it. From then on every effect on the thread re-reads every start since, with two
 correlated sub-queries each: the cost of each call grows with the thread (about 3 ms per 1,000
 effects here), quadratic over a long thread.
+
+Fixed: `cut_off` takes any terminal kind (`TERMINAL`) for a start's outcome, so its mark passes a start
+ended denied or rejected.
 """
 
 from __future__ import annotations

@@ -12,7 +12,11 @@ percent-encoding as letters, each alone; together they hide the value. The contr
 are denied.
 
 Fixed: `_written_readings`: a text holding the openers of several formats is also read with each
-format's openers as written and the others' escapes read (labels, joins, `values_in`, results)."""
+format's openers as written and the others' escapes read (labels, joins, `values_in`, results).
+
+Fixed: `_written_readings` adds, for a text holding openers of several formats, one reading per format
+with that format's openers as written and the others' escapes decoded.
+"""
 
 from __future__ import annotations
 

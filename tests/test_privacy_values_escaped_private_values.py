@@ -17,7 +17,11 @@ The README lists both escapes among those read in any text; each value written i
 once, is denied (the controls).
 
 Fixed: `_decoded` reads escapes inside escapes, up to `_DEPTH` (4) levels, on both sides (a private
-text and an argument alike), so a value quoted again and JSON in a URL read as the letters they stand for."""
+text and an argument alike), so a value quoted again and JSON in a URL read as the letters they stand for.
+
+Fixed: `_decoded` repeats its passes until nothing changes (at most four), for private texts and arguments
+alike.
+"""
 
 from __future__ import annotations
 

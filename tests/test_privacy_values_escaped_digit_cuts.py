@@ -10,7 +10,10 @@ in two in either order whatever stands between, in one argument, across argument
 and reads these escapes as the letters they stand for in any text; the same cuts in clear are denied (the
 controls).
 
-Fixed: `_digit_units` reads the digit runs of the text with its escapes read too."""
+Fixed: `_digit_units` reads the digit runs of the text with its escapes read too.
+
+Fixed: `_digit_units` also reads the digit runs of the decoded text.
+"""
 
 from __future__ import annotations
 

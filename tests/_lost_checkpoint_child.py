@@ -1,4 +1,4 @@
-"""A child process for `test_rt150_*.py`: guarded transfers under a LangGraph durability mode, proposed by a
+"""A child process for `test_exactly_once_lost_*.py and test_exactly_once_commit_lost_with_checkpoint.py`: guarded transfers under a LangGraph durability mode, proposed by a
 model that writes a fresh call id at every generation (as a real LLM does).
 
 argv: WORKDIR MODE DURABILITY [CALLS], MODE one of
