@@ -62,7 +62,6 @@ from ._verdict import Allow, Decision, Deny, Escalate, Repair
 __all__ = ["Flow", "GuardNode", "thread_key"]
 
 
-
 class Flow(Protocol):
     """Information-flow hooks of a guard node (the privacy guards implement it).
 
@@ -1117,11 +1116,6 @@ def _decision_data(d: Decision) -> dict[str, Any]:
     if v.__class__ is Allow and not v.evidence:  # most decisions: the same dict without a pydantic round trip per guard
         return {"guard": d.guard, "verdict": {"guard": v.guard, "kind": "allow"}, "latency_s": d.latency_s}
     return d.model_dump(mode="json")
-
-
-
-
-
 
 
 def _entry(proposal: Proposal, kind: str, data: Any) -> tuple[str, str, str, str, Any]:
