@@ -1,4 +1,4 @@
-"""Helpers for the red team 150 crash tests: run `_lost_checkpoint_child.py` and read what it did."""
+"""Helpers for the lost-checkpoint crash tests: run `_lost_checkpoint_child.py` and read what it did."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""A child process for `test_exactly_once_lost_*.py and test_exactly_once_commit_lost_with_checkpoint.py`: guarded transfers under a LangGraph durability mode, proposed by a
-model that writes a fresh call id at every generation (as a real LLM does).
+"""A child process for the lost-checkpoint crash tests (`test_exactly_once_*lost*.py`): guarded transfers
+under a LangGraph durability mode, proposed by a model that writes a fresh call id at every generation
+(as a real LLM does).
 
 argv: WORKDIR MODE DURABILITY [CALLS], MODE one of
   after   run "pay" and be SIGKILLed once the transfers committed (in the model's next step), with a
