@@ -39,6 +39,7 @@ from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
 
 from vfa import ConfigError, EffectJournal, Flow, VfaError
+from vfa._compile import lint_scope
 
 from ._coverage import check_coverage
 from ._gate import ToolGate, _thread_id, _Work
@@ -93,11 +94,17 @@ def guard_graph(
         ConfigError: an `effect_nodes` name is not a node of the graph, or one without `args_of` in a
             graph with an information flow (its proposal would hold nothing of what it acts on), or a
             `ToolNode` keeps its messages under another key than `messages_key`.
+        PolicyError: a guard's `tools` names a tool (or effect node) the graph lacks, so it would
+            judge nothing (checked when no shared `gate` is given), or a guard's own `lint` refuses a tool.
     """
+    own = gate is None
     gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
                             timeout_s=timeout_s, messages_key=messages_key)
     extractors = dict(effect_nodes) if isinstance(effect_nodes, Mapping) else dict.fromkeys(effect_nodes)
     guarded = _guard(graph, gate, extractors, compile_options)
+    if own:  # a shared gate may hold guards for the tools of its other graphs
+        for g in gate.node.chain.guards:
+            lint_scope(g, gate.node.specs)
     if check:
         check_coverage(guarded, read_only=gate.read_only, flow=gate.node.flow)
     return guarded

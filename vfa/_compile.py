@@ -77,7 +77,7 @@ class Agent:
                 seen.add(id(g))
                 lint(specs)
         for g in self.guard_node.chain.guards:
-            _lint_scope(g, specs)
+            lint_scope(g, specs)
         flow_lint = getattr(self.guard_node.flow, "lint", None)
         if flow_lint is not None:  # a flow checks that its guard judges every tool (`Flow`)
             flow_lint(self.guard_node.chain.guards, specs)
@@ -121,7 +121,7 @@ class Agent:
         return graph
 
 
-def _lint_scope(g: Any, specs: Mapping[str, Any]) -> None:
+def lint_scope(g: Any, specs: Mapping[str, Any]) -> None:
     """A `PolicyError` for a guard of the chain whose `tools` name a tool the agent does not have: it would
     judge no call of it, silently (a typo, a default such as `CollisionGuard`'s "move")."""
     tools = getattr(g, "tools", None)
