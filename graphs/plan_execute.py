@@ -182,7 +182,16 @@ def plan_execute(
 
     def _replan_or_end(messages: Sequence[Any]) -> str:
         since_user = messages[max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0):]
-        rejected = sum(isinstance(m, AIMessage) and bool(m.tool_calls) for m in since_user)
+        # a plan that ran fine and was followed by another is no rejected plan replaced: count the plans a
+        # reply of which (before the next plan: a re-plan may reuse ids) is an error
+        rejected, plan, failed = 0, None, False
+        for m in since_user:
+            if isinstance(m, AIMessage):
+                rejected += failed
+                plan, failed = m, False
+            elif plan is not None and isinstance(m, ToolMessage) and m.status == "error":
+                failed = failed or any(c["id"] == m.tool_call_id for c in plan.tool_calls)
+        rejected += failed
         return "planner" if rejected <= max_replans else END
 
     builder = StateGraph(MessagesState)
