@@ -49,7 +49,15 @@ from ._forms import _message_text
 from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PrivacyPolicy
 from ._recorded import TraceError, standard
-from ._threads import _NO_RESULT, UNOBSERVED, _written_by_a_node, echoes_its_call, provider_ran
+from ._threads import (
+    _NO_RESULT,
+    UNOBSERVED,
+    _written_by_a_node,
+    echoes_its_call,
+    provider_ran,
+    results_elsewhere,
+    users_text,
+)
 
 __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messages"]
 
@@ -352,11 +360,12 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
                 if isinstance(later, ToolMessage):
                     answers.setdefault(str(later.tool_call_id), []).append(k)
             for c in m.invalid_tool_calls:  # arguments that did not parse: never run, LangChain's reply no result
-                for k in answers.get(str(c.get("id")), ())[:1]:
+                for k in answers.get(str(c.get("id") or ""), ())[:1]:
                     if _echo(messages, k):
                         placed.add(k)
             for c in m.tool_calls:
-                ks = answers.get(str(c["id"]))
+                # (a call without an id is answered under "", as the guard node refuses it)
+                ks = answers.get(str(c["id"] or ""))
                 # one id given twice in a turn (the model chooses ids): each call the message its node named
                 # after its tool, else the first left
                 k = ks.pop(next((j for j, x in enumerate(ks) if messages[x].name == c["name"]), 0)) if ks else None
@@ -536,10 +545,12 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     recorded = {e.call_id for e in entries} | unseen
     if messages is not None:
         for at, m in enumerate(conversation):
+            # results a message other than a tool message carries (a history in a provider's format), as live
+            items.extend(("", {"type": "unobserved", "id": c, "tool": ""}) for c in results_elsewhere(m) if c not in unseen)
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
                 if isinstance(m.id, str):
                     turns.setdefault(m.id, len(items))
-                items.append(("", {"type": "user", "content": _message_text(m.content)}))
+                items.append(("", {"type": "user", "content": users_text(m.content)}))
             elif (isinstance(m, ToolMessage) and str(m.tool_call_id) not in recorded
                   and _outcome(m)[0] not in _NO_RESULT and not _echo(conversation, at)):
                 # a result the journal never recorded (another node's, or a history carried over): the live
@@ -628,7 +639,7 @@ def _within(within: Any, thread_id: str, messages: Iterable[Any] | None,
             raise TraceError(f"messages of conversation {thread!r} that are no LangChain messages: {exc}") from None
         for m in read:
             if isinstance(m, HumanMessage) and not _written_by_a_node(m):
-                users.append(_message_text(m.content))
+                users.append(users_text(m.content))
                 if m.id is not None and m.id == within.get("turn"):
                     break  # the user message the outermost call answered: later words came after the call
     return {"user": users, "label": within.get("label")}

@@ -743,6 +743,10 @@ def _text(value: Any) -> str:
     return json.dumps(value, default=repr) if isinstance(value, (dict, list, tuple)) else str(value)
 
 
+_TEXT_BLOCKS = frozenset({"text", "input_text"})
+"""The kinds of a text block a person sends (LangChain's and the Responses API's)."""
+
+
 def _message_text(content: Any) -> str:
     """What a person wrote in a message: its text, or its content blocks' texts a line each (a block
     other than text as its JSON, characters as written: "€1200" stays a token the user typed)."""
@@ -750,9 +754,15 @@ def _message_text(content: Any) -> str:
         return content
     if not isinstance(content, list):
         return _text(content)
-    return "\n".join(b if isinstance(b, str) else b["text"] if isinstance(b, dict) and b.get("type") == "text"
-                     and isinstance(b.get("text"), str) else json.dumps(b, default=repr, ensure_ascii=False)
-                     for b in content)
+    return "\n".join(b if isinstance(b, str) else b["text"] if _is_text_block(b)
+                     else json.dumps(b, default=repr, ensure_ascii=False) for b in content)
+
+
+def _is_text_block(b: Any) -> bool:
+    """Whether a content block is text: of a text kind, or Bedrock's `{"text": ...}`, which names its kind
+    by its one key (read as JSON, a line break would glue the word before it to its escape)."""
+    return isinstance(b, dict) and isinstance(b.get("text"), str) and (
+        b.get("type") in _TEXT_BLOCKS or ("type" not in b and len(b) == 1))
 
 
 def _spelling(text: str) -> str:

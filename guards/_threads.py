@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, ChatMessage, FunctionMessage, HumanMessage, ToolMessage
 
 from vfa import Label, Proposal
 from vfa._guard_node import content_digest, denial_text, denied_verdict
@@ -18,6 +18,7 @@ from vfa._tools import as_asked, as_validated
 
 from ._forms import _message_text, _typed_by_person, _users_forms, _with_users
 from ._privacy_decl import source_of
+from ._recorded import _is_result
 from ._walk import _error_source
 
 _RECENT = 64
@@ -47,8 +48,9 @@ class _Scan:
         way), and of those whose artifact records the digest of what the gate wrote (`GuardMiddleware`:
         a middleware past it may hand back a gate message it kept, of another call); see `_shown_otherwise`."""
         self.provided = provided
-        """The ids of the tools a provider ran inside the model's turns (`provider_ran`): results no node
-        wrote, shown to the model where no gate sees them."""
+        """The ids of the tools a provider ran inside the model's turns (`provider_ran`), and of the results
+        other messages carry (`results_elsewhere`): results no node wrote, shown to the model where no gate
+        sees them."""
 
     def extended(self, messages: list[Any]) -> _Scan:
         """The scan of `messages`, which begin with this scan's."""
@@ -74,8 +76,12 @@ class _Scan:
                         unmarked = (*unmarked, (m.tool_call_id, CLEARED if _cleared(m) else m.content,
                                                 tool if isinstance(tool, str) else _called(messages, at),
                                                 None if info is None else info["digest"]))
-            elif isinstance(m, HumanMessage) and not _written_by_a_node(m):
-                texts = (*texts, _message_text(m.content))
+            else:
+                if isinstance(m, HumanMessage) and not _written_by_a_node(m):
+                    texts = (*texts, users_text(m.content))
+                shown = results_elsewhere(m)
+                if shown:
+                    provided = (*provided, *shown)
         return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
                      self.carrying if carrying is None else frozenset(carrying), unmarked, provided)
 
@@ -130,6 +136,38 @@ def provider_ran(m: Any) -> tuple[str, ...]:
             found.extend(f"provider:{m.id}:{key}" for key, value in where.items() if value and isinstance(key, str) and (
                 key == "context" or any(part in key.lower() for part in _PROVIDER_KEYS)))
     return tuple(dict.fromkeys(found))
+
+
+def users_text(content: Any) -> str:
+    """What a person wrote in a message (`_message_text`), without the tool results its blocks return
+    (`results_elsewhere`): no person wrote those."""
+    if isinstance(content, list) and any(_is_result(b) for b in content):
+        content = [b for b in content if not _is_result(b)]
+    return _message_text(content)
+
+
+_RESULT_ROLES = frozenset({"tool", "function"})
+"""The roles of a `ChatMessage` that return a tool's result."""
+
+
+def results_elsewhere(m: Any) -> tuple[str, ...]:
+    """The ids of the results a message other than a `ToolMessage` shows the model: the `tool_result` (and
+    Bedrock's `toolResult`) blocks of a user turn and OpenAI's `FunctionMessage`, as a history in a
+    provider's own format holds them (their calls never in `tool_calls`, so no gate labelled them), and
+    a `ChatMessage` of a tool's role."""
+    if isinstance(m, HumanMessage):
+        blocks = m.content if isinstance(m.content, list) else ()
+        found = []
+        for at, block in enumerate(blocks):
+            if not _is_result(block):
+                continue
+            inner = block.get("toolResult")
+            given = inner.get("toolUseId") if isinstance(inner, dict) else block.get("tool_use_id")
+            found.append(f"user-result:{given if isinstance(given, str) and given else f'{m.id}:{at}'}")
+        return tuple(found)
+    if isinstance(m, FunctionMessage) or (isinstance(m, ChatMessage) and str(m.role).lower() in _RESULT_ROLES):
+        return (f"function-result:{m.id}",)
+    return ()
 
 
 CLEARED = object()
@@ -282,7 +320,7 @@ def _users_before_calls(messages: list[Any]) -> dict[str, tuple[str, frozenset[s
     out: dict[str, tuple[str, frozenset[str]]] = {}
     for m in messages:
         if isinstance(m, HumanMessage) and not _written_by_a_node(m):
-            texts = (*texts, _message_text(m.content))
+            texts = (*texts, users_text(m.content))
             forms = None
         elif isinstance(m, AIMessage) and m.tool_calls:
             if forms is None:

@@ -7,6 +7,8 @@ by `str(call["id"])`, "None", finds none, and emits the call as one still waitin
 then raises `TraceError: event 3: a call without an id`. The README: a call a guard node refused before any guard
 is left out of the audit, as live. An app that audits its logs gets an error instead of the (clean) report the
 live guard and the journal's audit give for the same run.
+
+Fixed: `trace_from_messages` looks a call without an id up under "", as the node answers it.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ user's own password change is denied by `authority needs the user`, while the sa
 characters as written; the audit (`_recorded._said`) takes these kinds for the user's words too.
 
 Expected: every text block a person sends is read as its text, whatever the provider calls it.
+
+Fixed: `_forms._message_text` reads `input_text` and Bedrock's one-key `{"text": ...}` blocks as their text.
 """
 
 from __future__ import annotations

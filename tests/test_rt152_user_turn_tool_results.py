@@ -14,6 +14,9 @@ answering a `function_call`), which the live scan does not read at all.
 
 Expected: a result block of a user turn (or a `FunctionMessage`) is no word of the user's and a result the flow never labelled (the
 thread is blinded, as for a `ToolMessage` no node wrote), live and in the journal's audit alike.
+
+Fixed: `_threads.results_elsewhere` names such results, which the scan takes for results no node wrote (the
+thread is blinded), and `users_text` leaves them out of the user's words; `trace_from_journal` reads them alike.
 """
 
 from __future__ import annotations
