@@ -1,4 +1,4 @@
-"""Red team 152: a tool's result carried in a user turn (Anthropic's `tool_result` block) is read live as the
+"""a tool's result carried in a user turn (Anthropic's `tool_result` block) is read live as the
 user's own words, so it grounds authority arguments and never blinds the thread.
 
 A conversation that reaches the agent in a provider's own format (a history imported from Anthropic's Messages

@@ -1,4 +1,4 @@
-"""Red team 152: the messages audit of a guarded run raises `TraceError` where the model wrote a call with no id.
+"""The messages audit of a guarded run raises `TraceError` where the model wrote a call with no id.
 
 The model chooses its calls' ids, and LangChain's `ToolCall` allows `"id": None`. The guard node refuses such a
 call before any guard ("has no id") and answers it with a tool message marked `"by": "node"`, whose

@@ -1,4 +1,4 @@
-"""Red team 152: a person's words sent as a text block of another kind than "text" (the Responses API's
+"""A person's words sent as a text block of another kind than "text" (the Responses API's
 `input_text`, Bedrock's `{"text": ...}`) are read as the block's JSON, so a value they end a line with
 grounds nothing.
 
