@@ -72,7 +72,7 @@ from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
 
-from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _digit_units, _escaped, _digits_of, _empties, _folded_words, _leaves,
+from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _digit_units, _escaped, _digits_of, _empties, _folded_words, _is_decimal, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out, _written_readings, text_ends)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
@@ -552,7 +552,9 @@ class PrivacyFlow(_Threads, _Results):
                 # duration) into a form that hides it, which the tool reads back: both forms are labelled
                 if written is not value and written != value:
                     leaves = _written_leaves(written, value)
-                    out[name] = _join(out[name], _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers)
+                    # a number written as its text ("1200.00" for 1200.0) is that number for grounding too
+                    number = _same_number(written, value)
+                    out[name] = _join(out[name], _join_all([leaf_label(leaf, thread_id, idx, users, user_numbers, True, number)
                                                             for leaf in leaves]))
                     if idx.read is not None and len(leaves) + _empties(written) > 1:  # (as above)
                         out[name] = _join(out[name], idx.read)
@@ -615,8 +617,9 @@ class PrivacyFlow(_Threads, _Results):
         return idx
 
     def _leaf_label(self, leaf: Any, thread_id: str, idx: _Index, users: str, user_numbers: frozenset[str],
-                    written: bool = True) -> Label:
-        """A leaf's label; `written`: the model wrote its argument (not a default validation filled in)."""
+                    written: bool = True, as_number: bool = False) -> Label:
+        """A leaf's label; `written`: the model wrote its argument (not a default validation filled in);
+        `as_number`: a text that is the very number a numeric argument validated to (`_same_number`)."""
         text = _text(leaf)
         # what the model read in clear (`context_taint="private"`): an argument it left out, or None, holds none of it
         read = idx.read if written and leaf is not None else None
@@ -646,7 +649,7 @@ class PrivacyFlow(_Threads, _Results):
         if _escaped(rest):  # its escapes read as written too: "\\uCafe2024" read as a letter hides Cafe2024
             for (written,) in _written_readings([rest]):
                 out = _found_label(out, written, _norm_of(written), idx)
-        number = isinstance(leaf, (int, float))
+        number = as_number or isinstance(leaf, (int, float)) or _is_decimal(leaf)
         key = _num(text) if number else n
         # grounded in what the user typed: whole tokens of it as written, case and punctuation kept
         # (never a piece of one, nor a variant an injection could ask for: BLUE-HARBOR-77!! is not
@@ -940,6 +943,10 @@ def _found_label(out: Label, text: str, n: str, idx: _Index) -> Label:
         tracked = idx.tracked
         for value in idx.tracked_in(n):
             out = _join(out, tracked[value])
+        written = _written_out(text) if _RAISED.search(text) else None
+        if written is not None:  # a number in exponent form as written out too: 1.2e3 is 1200
+            for value in idx.tracked_in(_norm_of(written)):
+                out = _join(out, tracked[value])
     if idx.digits:
         out = _digit_label(out, _digits_of(text), idx)
     if idx.texts:
@@ -948,6 +955,17 @@ def _found_label(out: Label, text: str, n: str, idx: _Index) -> Label:
         if spaced is not None:
             out = _glued_label(_text_label(out, _words(spaced), idx), text, idx)
     return out
+
+
+_RAISED = re.compile(r"\d\s*(?:[eE]|[xX×*·⋅]|\\times|\\cdot)|10\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+"""Where a number in exponent form may stand (`_forms._EXPONENT`): only then is a text written out."""
+
+
+def _same_number(written: Any, value: Any) -> bool:
+    """Whether the model wrote a numeric argument as the text of the number it validated to ("1200.00" for
+    1200.0): grounded as that number, never as a text (a password "1200.00" is no 1200)."""
+    return (isinstance(written, str) and value.__class__ is not bool and (isinstance(value, (int, float)) or _is_decimal(value))
+            and _num(written) == _num(_text(value)))
 
 
 def _among(words: frozenset[str], form: str, number: bool, key: str) -> bool:

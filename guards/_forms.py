@@ -350,10 +350,23 @@ def _value_form(text: str) -> str:
 def _user_forms(text: str) -> tuple[str, frozenset[str]]:
     """A user message as whole tokens, padded: as `_said` reads it and as written (white space aside),
     on two lines (no phrase holds a line break, so none matches across them); and, marked "#", the
-    numbers that are whole tokens of it (messages recur on every call)."""
+    numbers that are whole tokens of it or grouped by no-break spaces (messages recur on every call)."""
     grouped = " ".join("".join(m.group(0).split()) for m in _IBAN_ANY_CASE.finditer(text))
     return (f" {_said(text)} \n {' '.join(text.split())} \n {grouped} ",
-            frozenset("#" + n for n in _token_numbers(text)))
+            frozenset("#" + n for n in (*_token_numbers(text), *_no_break_grouped(text))))
+
+
+_NO_BREAK_GROUPED = re.compile(r"(?<![\w.,'’])\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?:[.,]\d+)?(?![\w'’]|[.,]\d)")
+"""A number grouped in thousands by a no-break or thin space (1\u202f200,50: French, Swedish, Polish, ...),
+which splits no number: one reading only (an ordinary space may stand between two numbers)."""
+
+
+def _no_break_grouped(text: str) -> list[str]:
+    """The numbers a user's text writes grouped by no-break spaces (`_NO_BREAK_GROUPED`), in `_num` form."""
+    return [_num(_NOT_DIGIT_MARK.sub("", m.group(0)).replace(",", ".")) for m in _NO_BREAK_GROUPED.finditer(text)]
+
+
+_NOT_DIGIT_MARK = re.compile(r"[^\d.,]")
 
 
 def _grouped_in(said: str, users: str) -> bool:
@@ -812,10 +825,16 @@ def _leaves(value: Any) -> list[Any]:
         return [x for k, v in value.items() for x in (k, *_leaves(v))]
     if isinstance(value, (list, tuple, set, frozenset)):
         return [x for v in value for x in _leaves(v)]
-    if value is None or isinstance(value, (str, int, float)):
+    if value is None or isinstance(value, (str, int, float)) or _is_decimal(value):
         return [value]
     plain = json_value(value)
     return [plain] if isinstance(plain, str) else _typed_leaves(value, plain)
+
+
+def _is_decimal(value: Any) -> bool:
+    """Whether a value is a finite `Decimal`: a number, as a float is (an amount typed `Decimal` is grounded
+    by the number the user typed, never compared as the text `json_value` writes for it)."""
+    return isinstance(value, Decimal) and value.is_finite()
 
 
 def _empties(value: Any, in_list: bool = False) -> int:
@@ -834,6 +853,8 @@ def _empties(value: Any, in_list: bool = False) -> int:
 def _typed_leaves(value: Any, plain: Any) -> list[Any]:
     """The leaves of `plain`, `value` as JSON or as written for it (the model's arguments), without the
     field names `value`'s schema declares, at every level where it is an object of its own."""
+    if _is_decimal(value) and plain == str(value):  # a number (as `_leaves` keeps one); as written, its text
+        return [value]
     fields = _fields_of(value)
     if isinstance(plain, Mapping):
         out: list[Any] = []

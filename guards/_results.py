@@ -11,7 +11,7 @@ from typing import Any
 from vfa import Label
 from vfa._jsontext import json_text
 
-from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _escaped, _fold, _grouped_numbers, _low, _norm, _norm_of, _text, _token_numbers, _track_forms,
+from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _escaped, _fold, _grouped_numbers, _low, _norm, _norm_of, _num, _text, _token_numbers, _track_forms,
                      _word_norms, _written_readings)
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
@@ -37,6 +37,13 @@ MIN_NORMED = 6
 _SHOWN_DIGITS = re.compile(r"\d(?:[\s\-\u2010-\u2015\u2212./()+_]{1,3}\d|\d)*")
 """Digits as a result may group one number (spaces, dashes of any kind, dots, slashes, brackets, plus,
 underscores; never commas, which part numbers in a list)."""
+
+
+_RAISED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[eE][-+]?\d{1,3}(?!\d)")
+"""A number in exponent form as a sheet or a float's repr writes it (8.43E+04), starting where its digits do."""
+_NOT_NUMERIC = re.compile(r"[^\d\s.,'’_\u066b\u066c]")
+"""What stands around a result's numbers but is none of their marks (a unit, a key, a currency code, a
+sign), read as a space: "84,300/yr", "salary=84,300", "US$84,300.00" and "-84,300" show 84,300."""
 
 
 def _loose(text: str) -> str:
@@ -370,7 +377,8 @@ class _Results:
                     phrases.append(p)
                     phrase_labels.append(h.label)
                 if len(t) >= 3 and d and _LETTER.search(t) is None and len(t.split()) == 1:
-                    got = [f"|{x}|" for x in _token_numbers(t)]
+                    # without its sign too: a result's signs are read as spaces (a debit shown as "84,300")
+                    got = [f"|{x}|" for x in {y for x in _token_numbers(t) for y in (x, x.lstrip("-"))}]
                     numbers += got
                     number_labels += [h.label] * len(got)
                     number_digits += [_NOT_DIGIT.sub("", x) for x in got]
@@ -395,8 +403,11 @@ class _Results:
         # a number written as another system writes it: grouped, with decimals (84,300.00); read only
         # when the text's digits hold one's
         folded = _fold(text)  # digits of every script as ASCII (٨٤٬٣٠٠, ８４，３００); once for every search
-        if len(numbers) and number_digits.found_in(_NOT_DIGIT.sub("", folded)):
-            shown = _token_numbers(folded.replace('"', " ")) | _grouped_numbers(folded)
+        raised = [_num(m.group(0)) for m in _RAISED.finditer(folded)] if len(numbers) else []
+        if len(numbers) and number_digits.found_in("|".join((_NOT_DIGIT.sub("", folded), *raised))):
+            bare = _NOT_NUMERIC.sub(" ", folded)
+            shown = (_token_numbers(folded.replace('"', " ")) | _grouped_numbers(folded) | _token_numbers(bare)
+                     | _grouped_numbers(bare) | set(raised))
             if shown:
                 found += [numbers.label(i) for i in numbers.found_in("|" + "||".join(sorted(shown)) + "|")]
         # a value written as another system writes it: its digits grouped otherwise or without their
