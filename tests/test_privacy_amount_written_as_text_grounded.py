@@ -1,4 +1,4 @@
-"""Red team 153: the user's amount, written by the model as a JSON string for a numeric argument, is refused.
+"""The user's amount, written by the model as a JSON string for a numeric argument, is refused.
 
 The README ("Records and authority"): "An amount the user typed grounds the number it writes". Models
 often write a number as a string ("amount": "1200.00"); the tool types `amount: float`, validation makes
@@ -10,6 +10,9 @@ the model read an email the user's own payment is denied by `authority needs the
 Expected: a text the model wrote for a numeric argument that is exactly the validated number grounds as
 that number does; the payment is committed. Control: a text that is another number stays denied, and a
 text argument (a password "1200.00" when the user typed 1200) is still compared as written.
+
+Fixed: text the model wrote for a numeric argument that is the very number it validated to is grounded
+as that number (`_flow._same_number`); value tracking still reads the text.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Red team 153: an amount the user typed as French (and most of Europe's CLDR locales) group it is refused.
+"""An amount the user typed as French (and most of Europe's CLDR locales) group it is refused.
 
 The README ("Records and authority"): "An amount the user typed grounds the number it writes, in the marks
 of their locale where only one reading exists: 1,200.50, 1200,50, 1.200,50, 1.200.000 and 1'200.50".
@@ -13,6 +13,9 @@ already reads these groups (`_grouped_numbers`, "84 300" "with a space of any wi
 Expected: digits grouped by a no-break (or thin) space ground the whole number; the payment is committed.
 Control: an ordinary space stays two numbers (it may be: "pay 2 300-euro invoices"), and the parts alone
 stay what they were.
+
+Fixed: numbers grouped in thousands by a no-break, narrow no-break or thin space count among the
+numbers the user typed (`_forms._no_break_grouped`); an ordinary space still parts two numbers.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Red team 153: a private amount of four or five digits read in clear reaches a recipient in exponent form.
+"""A private amount of four or five digits read in clear reaches a recipient in exponent form.
 
 The README ("Split values"): "A number counts by its digits as written and as written out in exponent
 form (89370400440532013e3, 7.805112×10⁷, ...)", and ("Missed") only a private value of fewer than four
@@ -10,6 +10,9 @@ tracked by its normal form ("1200"), is looked for in the argument's normal form
 The same holds for a five-digit one (a salary 84300 as 8.43e4).
 
 Expected: the exponent form is read written out for tracked values too; the mail is denied.
+
+Fixed: `_found_label` also looks tracked values up in a text with its exponent forms written out, where
+an exponent may stand (`_flow._RAISED`).
 """
 
 from __future__ import annotations

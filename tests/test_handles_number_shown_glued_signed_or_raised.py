@@ -1,4 +1,4 @@
-"""Red team 153: a handled amount that comes back in a result glued to a unit, a key or a currency code, with
+"""A handled amount that comes back in a result glued to a unit, a key or a currency code, with
 a minus sign, or in exponent form, is shown to the model in clear.
 
 The README ("Bounded work"): a result is searched for the thread's handle values, "a number of three
@@ -14,6 +14,9 @@ scientific format; `_token_numbers` reads no exponent). A five-digit value is fo
 
 Expected: each read-back is shown as one handle, as "84,300" is. Control: a result with other numbers is
 shown as it is.
+
+Fixed: a result's numbers are also read with what is none of a number's marks (units, keys, currency,
+signs) as spaces, and in exponent form; a handle's number is matched without its sign.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Red team 153: an amount the user typed does not ground the same amount for a tool that types it `Decimal`.
+"""An amount the user typed does not ground the same amount for a tool that types it `Decimal`.
 
 The README ("Records and authority"): "An amount the user typed grounds the number it writes, in the marks
 of their locale where only one reading exists: 1,200.50, 1200,50, 1.200,50, 1.200.000 and 1'200.50".
@@ -11,6 +11,9 @@ ground it, and after the model read any untrusted content (an email) the user's 
 
 Expected: a validated `Decimal` is a number for grounding as a float is; the payment is committed. The
 control (an amount the user never typed) stays denied.
+
+Fixed: a finite `Decimal` is a leaf read as a number (`_forms._is_decimal`), at the top level and in a
+model's field, so it is grounded by the number the user typed, as a float is.
 """
 
 from __future__ import annotations
