@@ -16,7 +16,7 @@ from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _escaped, _fold, _gro
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
-from ._privacy_decl import Source, recipients_of
+from ._privacy_decl import Source, readers_in
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -486,7 +486,7 @@ class _Results:
 
     def _record_of(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> _Record:
         """The record's label and tags, shared by every record with the same key and readers."""
-        who = tuple(recipients_of(node.get(f)) for f in decl.readers_from)
+        who = tuple(readers_in(node.get(f)) for f in decl.readers_from)
         memo = (id(decl), tool, kind, str(node[decl.key]) if decl.key and decl.key in node else None, who)
         rec = self._records.get(memo)
         if rec is None:
@@ -507,7 +507,7 @@ class _Results:
         tags = set(sources)
         readers: set[str] | None = set(self.policy.user)
         for f in decl.readers_from:
-            who = recipients_of(node.get(f))
+            who = readers_in(node.get(f))
             tags |= {f"{kind}:{f}:{p}" for p in who}
             if "*" in who:
                 readers = None
