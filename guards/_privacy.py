@@ -27,6 +27,7 @@ from ._handles import HANDLE_RE, has_marks
 from ._privacy_decl import (
     PUBLIC_SINK,
     Sink,
+    reaches_only,
     recipients_of,
     sink_of,
     source_of,
@@ -316,7 +317,7 @@ class PrivacyGuard:
             if lbl.readers is None:
                 continue  # public: it may flow to anyone
             readers = lbl.readers - ABSTRACT_PRINCIPALS  # "user" is no address: an argument "user" reads nothing
-            bad = sorted(r for r in recipients if r not in user and r not in readers)
+            bad = sorted(r for r in recipients if r not in user and r not in readers and not reaches_only(r, recipients))
             if bad:
                 sink = f"{proposal.tool}.{arg} -> {'public' if to == PUBLIC_SINK else to}"
                 origin = _origin(lbl)
@@ -663,8 +664,9 @@ def _audiences(plan: _SinkPlan, args: Mapping[str, Any]) -> list[tuple[str, str,
 
 def _joined(audiences: list[tuple[str, str, frozenset[str]]], user: Collection[str]) -> dict[tuple[str, ...], frozenset[str]]:
     """The arguments one recipient receives, in the sink's order (a published one reaches everyone) ->
-    every recipient (the user aside) who receives just those: a value split over them is whole to each."""
-    everyone = sorted({r for _a, _to, rs in audiences for r in rs if r not in user})
+    every recipient (the user aside) who receives just those: a value split over them is whole to each.
+    A recipient written with a name is its addresses (`reaches_only`), which are among them themselves."""
+    everyone = sorted({r for _a, _to, rs in audiences for r in rs if r not in user and not reaches_only(r, rs)})
     out: dict[tuple[str, ...], set[str]] = {}
     for r in everyone:
         names = tuple(a for a, _to, rs in audiences if r in rs or rs is _PUBLIC_RECIPIENTS)

@@ -250,6 +250,17 @@ _DISPLAY = "<(\""
 """The characters of a recipient written with a display name, a comment or a quoted name."""
 
 
+def reaches_only(recipient: str, recipients: Collection[str]) -> bool:
+    """Whether a recipient written with a display name, a comment or a quoted name reaches only addresses
+    read from it that are `recipients` themselves: judged by them (`Bob <bob@x.example>` may read what
+    bob@x.example may), its text kept for approvals. One whose address cannot be read reaches no one known
+    (`unreadable_recipients`, denied apart)."""
+    if not any(c in recipient for c in _DISPLAY):
+        return False
+    found = _addresses_in(recipient)
+    return bool(found) and all(a in recipients for a in found)
+
+
 @lru_cache(maxsize=4096)
 def _addresses_in(recipient: str) -> tuple[str, ...] | None:
     """The addresses in one recipient written with a display name or a comment; None when it cannot be

@@ -1,4 +1,4 @@
-"""Red team 155: a record's readers field written as a mail header is split at the commas inside a quoted
+"""A record's readers field written as a mail header is split at the commas inside a quoted
 display name or a comment, so the words of the name become readers and trusted senders.
 
 `_results._record_label` reads each `readers_from` field with `recipients_of`, which splits a text at
@@ -16,6 +16,9 @@ Expected: a readers field is read as its header is (split at the commas outside 
 angle brackets): Alice's mail is readable by alice@work.example (and by the header as written), never by
 "wong" or "alice"; mallory's mail is no mail from Larry. Honest flows go on: a reply to
 alice@work.example, or to the From header as written, and Larry's own mail paying his IBAN.
+
+Fixed: `_privacy_decl.readers_in` splits a readers text with a display name, comment or quote as a
+header (at the commas and semicolons outside quotes, comments and angle brackets) before reading each item.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Red team 155: a reader written with a display name is denied what their address may read.
+"""A reader written with a display name is denied what their address may read.
 
 `PrivacyGuard._violations` checks every principal `recipients_of` names against the value's readers and
 the user's addresses, and for a recipient written with a name that is the text as written beside the
@@ -13,9 +13,10 @@ is one recipient, and the policy's user addresses are those "data may always flo
 reaches only the address a mail parser reads in the text (a text whose address cannot be read is denied
 apart, `recipients are addresses`). Sending the bare address works (control).
 
-Fix I would make: judge readership by what a recipient reaches: a named text with a display name, comment
-or quote whose addresses were read (and is not unreadable) counts as those addresses in the
-`recipients must be readers` check, the text kept for joins and approvals as now.
+Fixed: a recipient written with a display name, comment or quoted name whose addresses are read is judged
+by them (`_privacy_decl.reaches_only`) in the `recipients must be readers` check, alone and joined with
+the other arguments one recipient receives; its text is kept for approvals, and one whose address cannot
+be read is still denied (`recipients are addresses`).
 """
 
 from __future__ import annotations
