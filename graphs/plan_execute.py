@@ -190,7 +190,8 @@ def plan_execute(
                 rejected += failed
                 plan, failed = m, False
             elif plan is not None and isinstance(m, ToolMessage) and m.status == "error":
-                failed = failed or any(c["id"] == m.tool_call_id for c in plan.tool_calls)
+                # (as the node answers it: a call without an id under "None", `str` of its id)
+                failed = failed or any(str(c["id"]) == m.tool_call_id for c in plan.tool_calls)
         rejected += failed
         return "planner" if rejected <= max_replans else END
 
