@@ -68,6 +68,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
@@ -661,9 +662,10 @@ class PrivacyFlow(_Threads, _Results):
             said = " ".join(rest.split()) if n else ""
             in_user = bool(said) and (f" {said} " in users or (" " in said and _grouped_in(said, users)))
         # under the strict context, the user's words and a trusted value are exempt as written only: white
-        # space (its runs, their characters, where they stand), case and where a handle stands among them
-        # are the model's to choose, a channel for what it read
-        plain = read is None or (text == " ".join(text.split()) and rest is text)
+        # space (its runs, their characters, where they stand), case, where a handle stands among them and
+        # how a Decimal is spelled are the model's to choose, a channel for what it read
+        plain = read is None or (text == " ".join(text.split()) and rest is text
+                                 and (not _is_decimal(leaf) or _decimal_as_given(leaf, users)))
         # what vouches for the words around handles never vouches for the handles: each keeps its label
         if (in_user and plain) or (text.strip().lower() if read is None else text) in self.policy.addresses:
             said_so = _join(_vouched(_join(out, USER)), held)  # the user's own address is the user's word too
@@ -959,6 +961,13 @@ def _found_label(out: Label, text: str, n: str, idx: _Index) -> Label:
 
 _RAISED = re.compile(r"\d\s*(?:[eE]|[xX×*·⋅]|\\times|\\cdot)|10\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]")
 """Where a number in exponent form may stand (`_forms._EXPONENT`): only then is a text written out."""
+
+
+def _decimal_as_given(value: Decimal, users: str) -> bool:
+    """Whether a `Decimal` is in the form a JSON number gives it, or as the user typed it: it keeps the form
+    it was written in ("1200.0000", "1.2E+3"), which the tool receives, so any other is the model's choice."""
+    text = str(value)
+    return text in (_num(text), str(Decimal(repr(float(value))))) or f" {text} " in users
 
 
 def _same_number(written: Any, value: Any) -> bool:

@@ -56,8 +56,29 @@ def test_a_decimal_amount_respelled_after_a_private_read_carries_the_taint(writt
     assert _outcome(tms, "pay") == "denied", f"the payee received the amount spelled {written[:20]!r}: {paid}"
 
 
-@pytest.mark.parametrize("written", [1200, "1200"])
-def test_the_users_amount_as_typed_is_paid(written: Any) -> None:  # the control
+@pytest.mark.parametrize("typed,written", [("1200", 1200), ("1200", "1200"), ("1200", 1200.0), ("1,200.50", 1200.5),
+                                           ("1200.00", "1200.00")])
+def test_the_users_amount_as_a_json_number_or_as_typed_is_paid(typed: str, written: Any) -> None:  # the control
     paid: list[Any] = []
-    tms = _run(PROMPT, [("read_note", {}), ("pay", {"account": ACCOUNT, "amount": written})], _tools(paid), STRICT)
-    assert _outcome(tms, "pay") == "committed" and paid == [Decimal("1200")]
+    tms = _run(PROMPT.replace("1200", typed), [("read_note", {}), ("pay", {"account": ACCOUNT, "amount": written})],
+               _tools(paid), STRICT)
+    assert _outcome(tms, "pay") == "committed" and paid == [Decimal(str(written))]
+
+
+def test_both_audits_agree_with_the_live_guard() -> None:
+    from _audit_trace import audit_journal, audit_messages, journaled_agent, live_denials
+    from _turns import by_step
+    from langchain_core.messages import HumanMessage
+
+    from guards import PrivacyFlow
+    from vfa import EffectJournal
+
+    journal = EffectJournal()
+    steps = [("read_note", {}), ("pay", {"account": ACCOUNT, "amount": "1.2E+3"})]
+    app = journaled_agent(by_step(steps), _tools([]), PrivacyFlow(STRICT, secret=b"s", journal=journal), journal)
+    messages = app.invoke({"messages": [HumanMessage(PROMPT)]}, {"configurable": {"thread_id": "t"}})["messages"]
+    live = live_denials(journal)
+    assert live, "the respelled amount was paid"
+    for audit in (audit_journal(journal, messages, _tools([]), PrivacyFlow(STRICT, secret=b"s")),
+                  audit_messages(messages, _tools([]), PrivacyFlow(STRICT, secret=b"s"))):
+        assert sorted((v.call_id, v.rule, v.arg) for v in audit) == live
