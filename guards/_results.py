@@ -11,7 +11,7 @@ from typing import Any
 from vfa import Label
 from vfa._jsontext import json_text
 
-from ._forms import (MIN_DIGITS, _NOT_DIGIT, _all_strings, _escaped, _fold, _grouped_numbers, _low, _norm, _norm_of, _num, _text, _token_numbers, _track_forms,
+from ._forms import (MIN_DIGITS, _NOT_DIGIT, _SUPERSCRIPT, _SUPERSCRIPTS, _all_strings, _escaped, _fold, _grouped_numbers, _low, _norm, _norm_of, _num, _text, _token_numbers, _track_forms,
                      _word_norms, _written_readings)
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
@@ -39,11 +39,21 @@ _SHOWN_DIGITS = re.compile(r"\d(?:[\s\-\u2010-\u2015\u2212./()+_]{1,3}\d|\d)*")
 underscores; never commas, which part numbers in a list)."""
 
 
-_RAISED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[eE][-+]?\d{1,3}(?!\d)")
-"""A number in exponent form as a sheet or a float's repr writes it (8.43E+04), starting where its digits do."""
+_RAISED = re.compile(r"(?<![\d.,])(\d+)(?:[.,](\d+))?\s*(?:[eE]|(?:[xX×*·⋅]|\\times|\\cdot)\s*10\s*(?:\^|\*\*)\s*[({]?)"
+                     r"\s*([-+]?\d{1,3})[)}]?(?!\d)")
+"""A number in exponent form as a sheet, a float's repr or a text writes it (8.43E+04; 8,43E+04 where the
+decimal mark is a comma; 8.43×10^4, 8.43·10⁴ as `_forms._EXPONENT` reads them), starting where its digits do."""
 _NOT_NUMERIC = re.compile(r"[^\d\s.,'’_\u066b\u066c]")
 """What stands around a result's numbers but is none of their marks (a unit, a key, a currency code, a
 sign), read as a space: "84,300/yr", "salary=84,300", "US$84,300.00" and "-84,300" show 84,300."""
+
+
+def _raised(text: str, folded: str) -> list[str]:
+    """The numbers a text (`folded`: `_fold` of it) writes in exponent form (`_RAISED`), in `_num` form; an
+    exponent in superscript digits read before folding makes them ordinary digits (10⁴ is no 104)."""
+    if not text.isascii() and _SUPERSCRIPT.search(text):
+        folded = _fold(_SUPERSCRIPT.sub(lambda m: "^" + m.group(1).translate(_SUPERSCRIPTS), text))
+    return [_num(f"{m.group(1)}.{m.group(2) or 0}e{m.group(3)}") for m in _RAISED.finditer(folded)]
 
 
 def _loose(text: str) -> str:
@@ -403,7 +413,7 @@ class _Results:
         # a number written as another system writes it: grouped, with decimals (84,300.00); read only
         # when the text's digits hold one's
         folded = _fold(text)  # digits of every script as ASCII (٨٤٬٣٠٠, ８４，３００); once for every search
-        raised = [_num(m.group(0)) for m in _RAISED.finditer(folded)] if len(numbers) else []
+        raised = _raised(text, folded) if len(numbers) else []
         if len(numbers) and number_digits.found_in("|".join((_NOT_DIGIT.sub("", folded), *raised))):
             bare = _NOT_NUMERIC.sub(" ", folded)
             shown = (_token_numbers(folded.replace('"', " ")) | _grouped_numbers(folded) | _token_numbers(bare)

@@ -17,7 +17,7 @@ import pytest
 from test_handles_number_shown_glued_signed_or_raised import _read_back
 
 
-@pytest.mark.parametrize("shown_as", ["8,43E+04", "8,43E4", "salary=8,43E+04", "8.43×10^4", "8.43 x 10^4"])
+@pytest.mark.parametrize("shown_as", ["8,43E+04", "8,43E4", "salary=8,43E+04", "8.43×10^4", "8.43 x 10^4", "8.43·10⁴"])
 def test_a_handled_salary_in_another_exponent_form_is_hidden(shown_as: str) -> None:
     shown = _read_back(84300, shown_as)
     assert shown_as not in shown, f"the model read the handled salary in clear: {shown!r}"
