@@ -340,6 +340,8 @@ class ToolGate:
         self._lock = threading.RLock()
         self._tools: dict[str, Any] = {}  # name -> the one tool object registered under it
         self._gated: dict[int, GatedTool] = {}  # id(tool) -> its wrapper (which keeps the tool alive)
+        self.wraps_tools = False
+        """Whether a tool node this gate guards has a `wrap_tool_call` of its own (it may run other tools)."""
 
     @property
     def journal(self) -> EffectJournal:

@@ -95,7 +95,8 @@ def guard_graph(
             graph with an information flow (its proposal would hold nothing of what it acts on), or a
             `ToolNode` keeps its messages under another key than `messages_key`.
         PolicyError: a guard's `tools` names a tool (or effect node) the graph lacks, so it would
-            judge nothing (checked when no shared `gate` is given), or a guard's own `lint` refuses a tool.
+            judge nothing (checked when no shared `gate` is given; a warning where a `ToolNode` has a
+            `wrap_tool_call` of its own, which may run other tools), or a guard's own `lint` refuses a tool.
     """
     own = gate is None
     gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
@@ -104,7 +105,9 @@ def guard_graph(
     guarded = _guard(graph, gate, extractors, compile_options)
     if own:  # a shared gate may hold guards for the tools of its other graphs
         for g in gate.node.chain.guards:
-            lint_scope(g, gate.node.specs)
+            # a tool node with a wrap_tool_call of its own may run a tool it was not built with (a
+            # middleware's `request.tool`): there a guard for a tool no node holds is warned of, not refused
+            lint_scope(g, gate.node.specs, warn=gate.wraps_tools)
     if check:
         check_coverage(guarded, read_only=gate.read_only, flow=gate.node.flow)
     return guarded
@@ -141,6 +144,8 @@ def guard_tool_node(node: Any, gate: ToolGate) -> Any:
         # its own, which the coverage check reads for what their functions reach)
         new._tools_by_name = gated
     sync_user, async_user = node._wrap_tool_call, node._awrap_tool_call
+    if sync_user is not None or async_user is not None:
+        gate.wraps_tools = True
     new._wrap_tool_call = _inside(sync_user, gate)
     if async_user is not None:
         new._awrap_tool_call = _ainside(async_user, gate)

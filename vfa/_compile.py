@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -121,9 +123,10 @@ class Agent:
         return graph
 
 
-def lint_scope(g: Any, specs: Mapping[str, Any]) -> None:
+def lint_scope(g: Any, specs: Mapping[str, Any], *, warn: bool = False) -> None:
     """A `PolicyError` for a guard of the chain whose `tools` name a tool the agent does not have: it would
-    judge no call of it, silently (a typo, a default such as `CollisionGuard`'s "move")."""
+    judge no call of it, silently (a typo, a default such as `CollisionGuard`'s "move"). With `warn`, a
+    tool it lacks is a warning instead (an app whose tool node may run tools it was not built with)."""
     tools = getattr(g, "tools", None)
     if tools is None:
         return
@@ -132,8 +135,11 @@ def lint_scope(g: Any, specs: Mapping[str, Any]) -> None:
         raise PolicyError(f"guard {name!r}: tools must be a list of tool names, got the string {tools!r}")
     missing = sorted(str(t) for t in tools if t not in specs)
     if missing:
-        raise PolicyError(f"guard {name!r} applies to {', '.join(map(repr, missing))}, which the agent has no tool "
-                          f"of (its tools: {', '.join(sorted(specs)) or 'none'}): it would judge no call of them")
+        message = (f"guard {name!r} applies to {', '.join(map(repr, missing))}, which the agent has no tool "
+                   f"of (its tools: {', '.join(sorted(specs)) or 'none'}): it would judge no call of them")
+        if not warn:
+            raise PolicyError(message)
+        warnings.warn(f"{message}, unless a tool node's own wrap_tool_call runs such a tool", UserWarning, stacklevel=3)
 
 
 def _route(state: MessagesState) -> str:

@@ -1,4 +1,4 @@
-"""`plan_execute(max_replans=N)` no longer bounds re-plans whose calls have no id: the run loops until
+"""`plan_execute(max_replans=N)` did not bound re-plans whose calls have no id: the run loops until
 LangGraph's recursion limit.
 
 Since `max_replans` counts only rejected plans, `_replan_or_end` counts a plan as rejected when an error
@@ -12,6 +12,9 @@ before the run ends"). Before the change every plan since the user's message cou
 ended after two plans.
 
 Expected: the id-less plan is a rejected plan; with `max_replans=1` the run ends after two of them.
+
+Fixed: a rejected plan's replies are matched to its calls by `str(id)`, as the node answers a call
+without an id.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ validation (no channel), and before the change the same `Decimal` payment was de
 
 Expected: under the strict context a `Decimal` argument is exempt only in its plain form or as the user
 typed it; another spelling of the same number carries the read taint (denied). Control: "1200" commits.
+
+Fixed: under the strict context a `Decimal` argument is exempt as the user's word only in the form a
+JSON number gives it or exactly as the user typed it.
 """
 
 from __future__ import annotations

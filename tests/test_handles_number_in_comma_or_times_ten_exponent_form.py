@@ -9,6 +9,9 @@ decimal point: "8,43E+04" becomes "8,43" and "04" (and "43E+04", 430000), "8.43Ã
 (`_forms._EXPONENT`), so the two readings disagree.
 
 Expected: each is shown as one handle, as "8.43E+04" is. Control: other numbers in those forms are shown.
+
+Fixed: a result's numbers in exponent form are read with a decimal comma and as Ã—10^ (superscripts read
+before digits are folded), as value tracking reads them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`guard_graph` now refuses a guard scoped to a tool a middleware assigns at run time, which its gate judged.
+"""`guard_graph` refused a guard scoped to a tool a middleware assigns at run time, which its gate judged.
 
 The README: a `ToolNode`'s own `wrap_tool_call` "is handed the call with its tools gated, so one that runs
 `request.tool` itself runs it through the guards", and the gate registers the tools a model request carries
@@ -11,12 +11,17 @@ build time.
 
 Expected: the guard is taken and denies the payment, as before the change (a `ToolNode` with a
 `wrap_tool_call` of its own may run tools it was not built with).
+
+Fixed: where a `ToolNode` has a `wrap_tool_call` of its own (`ToolGate.wraps_tools`), a guard for a tool
+no node holds is warned of (`UserWarning`), not refused; without one it is still a `PolicyError`.
 """
 
 from __future__ import annotations
 
 import warnings
 from typing import Any
+
+import pytest
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware
@@ -52,7 +57,8 @@ def test_a_guard_on_a_tool_a_middleware_assigns_is_taken_and_judges_it() -> None
     def never_pay(p: Any, c: Any) -> Any:
         return Deny(reason="no paying")
 
-    app = graphs.guard_graph(create_agent(_model(), [lookup], middleware=[RuntimeTools()]), [never_pay])
+    with pytest.warns(UserWarning, match="'pay'"):  # told, as it may be a typo
+        app = graphs.guard_graph(create_agent(_model(), [lookup], middleware=[RuntimeTools()]), [never_pay])
     out = app.invoke({"messages": [("user", "pay")]})
     assert paid == []
     assert any("denied by guard 'never_pay'" in str(m.content) for m in out["messages"])
