@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph._internal._runnable import RunnableCallable
+from langgraph.errors import ParentCommand
 
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
@@ -758,7 +759,13 @@ class GuardNode(RunnableCallable):
             else:
                 args = self._by_value(proposal, flow.resolve(proposal), strict=True)
             resolved.append(args)
-            return act(args)
+            try:
+                return act(args)
+            except ParentCommand as exc:
+                # a graph the tool ran handing off to this one (`Command.PARENT`): its update would land in
+                # the state past the flow (messages read as the user's or the model's own), so it is the
+                # tool's output, labelled and shown as the flow's text, as a Command the tool returned is
+                return exc.args[0]
 
         start = questions.tool_start() if restart and questions is not None else None
 
