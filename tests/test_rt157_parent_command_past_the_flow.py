@@ -15,7 +15,11 @@ handoff raised through the tool is such an output.
 
 Expected: the tool's result is the handoff, labelled by the tool's declaration (untrusted), the model shown
 the flow's text; the mail to the attacker is denied, live and in the journal's audit. Checked for
-`GuardMiddleware` over `create_agent` and for vfa's own `Agent`.
+`GuardMiddleware` over `create_agent`, `guard_graph` and vfa's own `Agent`.
+
+Fixed: with a flow, the guard node's run of a tool takes a `ParentCommand` raised through it for the tool's
+output (`GuardNode`'s `run`): labelled by the tool's declaration, the model shown the flow's text, the handoff
+dropped, as a `Command` the tool returned is.
 """
 
 from __future__ import annotations
@@ -110,4 +114,30 @@ def test_agent_subgraph_handoff_is_the_tools_labelled_output(as_message: Any) ->
                      {"configurable": {"thread_id": "t"}})
     assert not any(PAGE in str(m.content) for m in out["messages"] if not isinstance(m, ToolMessage)), \
         "the handoff's message landed in the agent's state past the flow"
+    assert sent == [], "the page's recipient was mailed"
+
+
+def test_guard_graph_subgraph_handoff_is_the_tools_labelled_output() -> None:
+    """The same through `guard_graph` over the tutorial's ReAct graph."""
+    import graphs
+    from langgraph.prebuilt import ToolNode
+
+    from tests._tool_loop import model_node, tool_loop
+
+    sent: list[Any] = []
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt157")
+    inner = _handing_off(HumanMessage, "agent")
+
+    @tool
+    @privacy_source(untrusted=True, kind="web")
+    def research(q: str) -> str:
+        """Research a question on the web."""
+        return str(inner.invoke({"messages": [HumanMessage(q)]})["messages"][-1].content)
+
+    tools = [research, mail_to(sent)]
+    app = graphs.guard_graph(tool_loop(model_node(ScriptedModel(rule=_rule).bind_tools(tools)), ToolNode(tools)),
+                             [flow.guard()], flow=flow, read_only=["research"], checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [HumanMessage(f"Research the quote; I am {ME}.")]},
+                     {"configurable": {"thread_id": "t"}})
+    assert not any(PAGE in str(m.content) for m in out["messages"] if not isinstance(m, ToolMessage))
     assert sent == [], "the page's recipient was mailed"
