@@ -79,6 +79,16 @@ class _Tools(Policy):
             return not self.labelled(obj.tool)
         return True
 
+    def gated_tools(self, tools: dict[str, Any], gates: list[Any]) -> str | None:
+        # a gate without the graph's flow (another agent's `GuardMiddleware`): what the tools it gates show
+        # the model is not labelled by this flow, as for a `GatedTool` of such a gate (`mediated`)
+        if self.flow is None or all(getattr(getattr(g, "gate", None), "node", None) is None
+                                    or g.gate.node.flow is self.flow for g in gates):
+            return None
+        names = sorted(n for n, t in tools.items() if self.labelled(t))
+        return (f"an agent whose tools {', '.join(names)} are gated by a gate without the graph's flow, so what "
+                "they show its model is not labelled by it; guard both agents with one gate (or one flow)") if names else None
+
     def labelled(self, tool: Any) -> bool:
         """Whether the flow labels the tool's results (a flow that cannot say labels them all)."""
         labels = getattr(self.flow, "labels_output", None)

@@ -91,6 +91,11 @@ class Policy:
         names = sorted(n for n, t in tools.items() if effect_of(t) is not None)
         return f"a tool node that executes the effects {', '.join(names)} without guards" if names else None
 
+    def gated_tools(self, tools: dict[str, Any], gates: list[Any]) -> str | None:
+        """Why a tool node whose calls these gates (its middlewares that are mediated) wrap is unmediated all
+        the same; none here (a policy with a flow names the tools a gate without it leaves unlabelled)."""
+        return None
+
     def known(self, fn: Any) -> bool:
         """A function `value` answers for, so the walk does not read its code."""
         return False
@@ -173,6 +178,9 @@ class _Walker:
             return
         tools = _tools(obj)
         if tools is not None and _gated_by_wrapper(obj, self.policy):  # create_agent's, with a GuardMiddleware
+            why = self.policy.gated_tools(tools, _gates_of(obj, self.policy))
+            if why:
+                yield why
             yield from self.agents_in_tools(tools)
             return
         if tools is not None:  # a ToolNode (or look-alike) runs its tools directly
@@ -671,6 +679,9 @@ class _Within(Policy):
     def tool_node(self, tools: dict[str, Any]) -> str | None:
         return self.outer.tool_node(tools)
 
+    def gated_tools(self, tools: dict[str, Any], gates: list[Any]) -> str | None:
+        return self.outer.gated_tools(tools, gates)
+
     def for_graph(self, graph: Any) -> Policy:
         return self.outer.for_graph(graph)
 
@@ -690,6 +701,14 @@ def _gated_by_wrapper(obj: Any, policy: Policy) -> bool:
                 not policy.mediated(o) and not _langchain_own(o) for o in owners):
             return False
     return True
+
+
+def _gates_of(obj: Any, policy: Policy) -> list[Any]:
+    """The mediated owners (the gates) a tool node's tool-call wrappers reach."""
+    owners: list[Any] = []
+    for w in (_attr(obj, "_wrap_tool_call"), _attr(obj, "_awrap_tool_call")):
+        _owners(w, owners, 0)
+    return [o for o in owners if policy.mediated(o)]
 
 
 def _langchain_own(owner: Any) -> bool:

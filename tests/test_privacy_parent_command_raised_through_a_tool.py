@@ -1,4 +1,4 @@
-"""Red team 157: a gated tool whose subgraph hands off to its parent (`Command(graph=Command.PARENT)`) writes
+"""A gated tool whose subgraph hands off to its parent (`Command(graph=Command.PARENT)`) writes
 its update into the agent's state past the privacy flow.
 
 Attack: a research tool runs a research subgraph (an agent used as a tool); the subgraph ends with LangGraph's
@@ -37,7 +37,7 @@ from langgraph.types import Command
 from graphs import GuardMiddleware
 from guards import PrivacyFlow, PrivacyPolicy, audit_trace, privacy_source, trace_from_journal
 from tests._mail import mail_effect
-from tests._web_mail import EVIL, ME, mail_to
+from _web_mail import EVIL, ME, mail_to
 from vfa import Agent
 from vfa.testing import ScriptedModel
 

@@ -1,4 +1,4 @@
-"""Red team 157: the coverage check passes a node running an agent whose tools are gated by another flow's gate.
+"""The coverage check passed a node running an agent whose tools are gated by another flow's gate.
 
 Scenario: two guarded agents composed in one graph, each with its own `PrivacyFlow` (and its own journal). The
 "research" node runs a `create_agent` whose `browse` (untrusted pages) is gated by a `GuardMiddleware` with flow
@@ -17,6 +17,9 @@ that rule to a `GatedTool` alone, and a `create_agent` whose tool wrapper reache
 
 Expected: the check names the "research" node (its `browse` is gated by a gate without flow B); with one gate
 (hence one flow) for both agents it passes, and the mail is denied (the control below).
+
+Fixed: the walk asks its policy about a tool node its gates wrap (`Policy.gated_tools`); with a
+flow, `graphs` names the tools that flow labels when a gate the wrappers reach has another flow.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 import graphs
 from graphs import GuardMiddleware
 from guards import PrivacyFlow, PrivacyPolicy
-from tests._web_mail import EVIL, ME, PARTNER, mail_to, web_page
+from _web_mail import EVIL, ME, PARTNER, mail_to, web_page
 from vfa import CoverageError
 from vfa.testing import ScriptedModel
 
