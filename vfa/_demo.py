@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: runs on one folder are not held apart there
+    fcntl = None  # type: ignore[assignment]
 
 from langchain_core.messages import AIMessage, ToolMessage
 
@@ -33,22 +40,60 @@ class Ledger:
         self.balance = 300
         self.payees = {"landlord", "alice"}
         self.limit = 100
-        if path is not None and path.exists():
+        self._mutex = threading.RLock()
+        self._held = 0
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the ledger from its file, if it has one: another `vfa demo` on the folder may have paid since."""
+        path = self.path
+        if path is None or not path.exists():
+            return
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            balance, payees, limit = kept["balance"], kept["payees"], kept["limit"]
+            # as written, never converted: int() cuts 100.7 to 100 and set() reads "alice" as its letters
+            if not all(type(v) is int for v in (balance, limit)) or not isinstance(payees, list) \
+                    or not all(isinstance(p, str) for p in payees):
+                raise TypeError("balance and limit must be integers and payees a list of names")
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # said, never rewritten: it is the world
+            raise LedgerError(f"the ledger at {str(path)!r} cannot be read ({type(exc).__name__}: {exc})") from exc
+        self.balance, self.payees, self.limit = balance, set(payees), limit
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the ledger's folder against the other `vfa demo` runs on it (read, check and save as one)."""
+        with self._mutex:  # re-entrant: the world is read inside a payment too, and flock would wait on itself
+            fd = None
+            if not self._held and self.path is not None and fcntl is not None:
+                fd = os.open(self.path.parent, os.O_RDONLY)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except BaseException:
+                    os.close(fd)
+                    raise
+            self._held += 1
             try:
-                kept = json.loads(path.read_text(encoding="utf-8"))
-                self.balance, self.payees, self.limit = int(kept["balance"]), set(kept["payees"]), int(kept["limit"])
-            except (OSError, ValueError, KeyError, TypeError) as exc:  # said, never rewritten: it is the world
-                raise LedgerError(f"the ledger at {str(path)!r} cannot be read ({type(exc).__name__}: {exc})") from exc
+                yield
+            finally:
+                self._held -= 1
+                if fd is not None:
+                    os.close(fd)  # and the lock with it
 
     def save(self) -> None:
         """Write the ledger to its file (whole or not at all: a crash leaves the last saved one)."""
         if self.path is not None:
             partial = self.path.with_name(self.path.name + ".partial")
-            partial.write_text(json.dumps(self.snapshot()))
+            partial.write_text(json.dumps(self._state()))
             os.replace(partial, self.path)
 
     def snapshot(self) -> dict[str, Any]:
-        """What guards see of the world."""
+        """What guards see of the world: as its file says now."""
+        with self.locked():
+            self.reload()
+            return self._state()
+
+    def _state(self) -> dict[str, Any]:
         return {"balance": self.balance, "payees": sorted(self.payees), "limit": self.limit}
 
 
@@ -88,14 +133,18 @@ def build_demo_agent(workdir: Path) -> tuple[Agent, Ledger]:
     @effect
     def transfer(to: str, amount: int, memo: str = "") -> str:
         """Send `amount` to payee `to`."""
-        before = ledger.balance, set(ledger.payees)
-        ledger.balance -= amount
-        ledger.payees.add(to)
-        try:
-            ledger.save()
-        except BaseException:  # not saved, not paid: the world stays as its file says, as the journal will
-            ledger.balance, ledger.payees = before
-            raise
+        with ledger.locked():  # the guards read the balance before: another `vfa demo` may have spent it since
+            ledger.reload()
+            if amount > ledger.balance:
+                raise LedgerError(f"the balance is now {ledger.balance}, less than {amount}: nothing was sent")
+            before = ledger.balance, set(ledger.payees)
+            ledger.balance -= amount
+            ledger.payees.add(to)
+            try:
+                ledger.save()
+            except BaseException:  # not saved, not paid: the world stays as its file says, as the journal will
+                ledger.balance, ledger.payees = before
+                raise
         return f"sent {amount} to {to} ({memo}); balance {ledger.balance}"
 
     @guard

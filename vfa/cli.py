@@ -67,7 +67,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
         config = {"configurable": {"thread_id": thread}}
         state = app.get_state(config)
         if state.values.get("messages") and not state.interrupts and not state.next:
-            print(f"the demo already ran on thread {thread!r} in {workdir}; the ledger's balance is {ledger.balance}.\n"
+            print(f"the demo already ran on thread {thread!r} in {workdir}; the ledger's balance is {ledger.snapshot()['balance']}.\n"
                   f"See what it did with `vfa journal {workdir / 'journal.db'}`; run it again on a new thread with "
                   f"`vfa demo --dir {workdir} --thread NAME`, or remove {workdir} to start over.")
             return 0
