@@ -185,6 +185,9 @@ def _bench(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `vfa` console script."""
+    for stream in (sys.stdout, sys.stderr):  # an output that cannot encode "µs" or a model's words gets escapes
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = argparse.ArgumentParser(prog="vfa", description="Agents whose tool calls are verified before they happen.")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run a guarded agent end to end, offline")
