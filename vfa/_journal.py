@@ -360,6 +360,11 @@ class EffectJournal:
                 except OSError:  # there already, or not to be made: SQLite says why it cannot be opened
                     pass
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            columns = tuple(r[1] for r in self._db.execute("PRAGMA table_info(journal)"))
+            if columns and columns != _COLUMNS:  # another app's table: refused before the WAL switch changes its file
+                self._db.close()
+                raise JournalError(f"{self.path!r} holds a table 'journal' that is no vfa journal (its columns: "
+                                   f"{', '.join(columns)})")
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
