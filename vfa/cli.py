@@ -59,6 +59,11 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     except ImportError as exc:  # an OTLP endpoint set for other apps: the demo's own trace is its file
         print(f"vfa demo: {exc}; its spans go to {trace_path} only", file=sys.stderr)
         provider = configure_tracing(trace_path, service_name=service, otlp=False)
+    except ValueError as exc:  # the SDK refuses a setting it read (OTEL_BSP_MAX_QUEUE_SIZE=0), naming its own argument
+        named = ", ".join(sorted(k for k in os.environ if k.startswith("OTEL_")))
+        print(f"vfa demo: OpenTelemetry cannot use the settings of the environment ({exc}); check {named}",
+              file=sys.stderr)
+        return 2
     agent, ledger = build_demo_agent(workdir)
     print(f"vfa demo: a payments agent (balance {ledger.balance}); every tool call is verified before it commits\n")
     seen = len(agent.journal.entries(thread))
