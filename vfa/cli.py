@@ -184,6 +184,7 @@ def _bench(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"vfa bench: cannot load benchmark {args.name!r}: {exc}", file=sys.stderr)
         return 2
+    sys.argv[0] = f"vfa bench {args.name}"  # the benchmark's usage names the command typed, not __main__.py
     status = module.main(args.rest)
     return status if isinstance(status, int) else 0  # a benchmark's main may return its figures
 
@@ -195,12 +196,17 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     parser = argparse.ArgumentParser(prog="vfa", description="Agents whose tool calls are verified before they happen.")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run a guarded agent end to end, offline")
+    demo = sub.add_parser("demo", help="run a guarded agent end to end, offline", description=(
+        "Run a guarded agent end to end, offline: a payments agent whose every tool call is verified before it "
+        "commits, paying from a ledger kept in --dir with its journal, checkpoints and trace. Run again, a "
+        "finished thread is reported, not paid twice; a stopped one goes on from where it stopped."))
     demo.add_argument("--dir", default=".vfa/demo", help="where the journal, checkpoints, ledger and trace go")
     demo.add_argument("--thread", default="demo", help="the conversation to run or go on with (default: demo)")
     demo.add_argument("--yes", action="store_true",
                       help="approve escalations without asking (without it and a terminal, they are rejected)")
-    journal = sub.add_parser("journal", help="print an effect journal")
+    journal = sub.add_parser("journal", help="print an effect journal", description=(
+        "Print an effect journal (what `vfa demo` or an agent proposed, the guards' verdicts, what committed), "
+        "read only: the file is never changed."))
     journal.add_argument("path", help="the journal's SQLite file (read only, never changed)")
     journal.add_argument("--thread", default=None, help="print this thread's entries only")
     bench = sub.add_parser("bench", help="run a benchmark: privacy, overhead, z3, collision")
