@@ -135,7 +135,8 @@ def _journal(args: argparse.Namespace) -> int:
         for e in entries:
             if e.thread_id != thread:
                 thread = e.thread_id
-                print(f"thread {printable(thread)}")
+                # a row another writer left may hold any SQLite type (a BLOB): shown by its repr
+                print(f"thread {printable(thread if isinstance(thread, str) else repr(thread))}")
             try:
                 shown = describe(e)
             except Exception as exc:  # noqa: BLE001 - one damaged row is said, the others still printed
