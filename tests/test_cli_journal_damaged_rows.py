@@ -57,4 +57,4 @@ def test_a_row_whose_data_is_not_json_is_refused_with_a_message_not_a_traceback(
     done = _vfa_journal(path)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 0, (done.returncode, done.stderr)
-    assert "(an entry that cannot be read: JSONDecodeError" in done.stdout, done.stdout
+    assert "(an entry that cannot be read: JournalError" in done.stdout and "JSONDecodeError" in done.stdout, done.stdout

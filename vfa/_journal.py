@@ -79,8 +79,17 @@ class JournalEntry(tuple):
 
     @property
     def data(self) -> dict[str, Any]:
-        """The entry's JSON payload, decoded."""
-        return json.loads(self[6])
+        """The entry's JSON payload, decoded; `JournalError` for a row no vfa writer wrote (half-written, or
+        another writer's): what reads it fails closed, naming the row."""
+        try:
+            value = json.loads(self[6])
+        except (TypeError, ValueError) as exc:
+            raise JournalError(f"journal entry {self[0]} (thread {self[2]!r}, call {self[3]!r}) cannot be read: "
+                               f"{type(exc).__name__}: {exc}") from None
+        if value.__class__ is not dict:
+            raise JournalError(f"journal entry {self[0]} (thread {self[2]!r}, call {self[3]!r}) holds "
+                               f"{type(value).__name__}, not the object vfa writes")
+        return value
 
 
 LATE_ANSWER = "answered-late"

@@ -36,8 +36,9 @@ def _demo(args: argparse.Namespace) -> int:
             raise
         print(f"vfa demo: cannot use {exc.filename} ({exc.strerror or exc}); fix it and run the same command again",
               file=sys.stderr)
-    except (JournalError, LedgerError) as exc:  # their messages name the file
-        print(f"vfa demo: {exc}; fix it and run the same command again to go on from where this run stopped",
+    except (JournalError, LedgerError) as exc:  # their messages name the file, or a row of the journal's
+        where = "" if str(workdir) in str(exc) else f" (in {workdir / 'journal.db'})"
+        print(f"vfa demo: {exc}{where}; fix it and run the same command again to go on from where this run stopped",
               file=sys.stderr)
     except sqlite3.Error as exc:  # the journal wraps its own errors: this one is the checkpointer's
         print(f"vfa demo: the checkpoints at {workdir / 'checkpoints.db'} cannot be used ({exc}); fix them and run "

@@ -8,6 +8,9 @@ reaches `printable` outside that guard: `TypeError: cannot use a string pattern 
 exit 1. `vfa demo` going on with a thread whose write-ahead record is `[1]` (JSON, no object) ends in
 `AttributeError: 'list' object has no attribute 'get'` inside the guard node, exit 1, where a journal it
 cannot read is a `JournalError` naming the file (exit 2).
+
+Fixed: `vfa journal` prints a thread id that is no text by its repr; `JournalEntry.data` raises
+`JournalError` naming the row for data that is no JSON object, which the demo reports with its file (exit 2).
 """
 
 from __future__ import annotations

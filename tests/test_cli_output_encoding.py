@@ -6,6 +6,8 @@ with `PYTHONUTF8=0`, as in many containers and cron jobs), the first such line r
 `UnicodeEncodeError`: `vfa journal` prints a traceback and exits 1 halfway, and `vfa demo` stops midway
 (after its first step) with a traceback instead of its run. A character the output cannot show should
 be written as its escape, as `printable` already does for control characters.
+
+Fixed: `vfa.cli.main` has standard output and error write what they cannot encode as escapes.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ balance of 100.7 is read as 100 (and the next payment saves 0: the 0.7 is gone),
 string `"alice"` are read as the payees a, l, i, c, e (the landlord, the known payee, becomes a new one
 to ask about, and the letters are saved as payees), a balance of 1e400 ends the run in an
 `OverflowError` traceback, and payees nested 100,000 lists deep in a `RecursionError` traceback.
+
+Fixed: a ledger's balance must be an integer and its payees a list of names; anything else is an error
+naming `ledger.json`, the file left alone.
 """
 
 from __future__ import annotations

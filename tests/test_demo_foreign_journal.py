@@ -7,6 +7,8 @@ folder whose `journal.db` is another app's, or `EffectJournal(path)` in an app) 
 first (its header changes and a `-wal` and `-shm` file are left beside it) and only then fails to
 create its index ("no such column: thread_id"): the other app's file is changed by a run that refused
 it, and the error does not say the table is another app's.
+
+Fixed: `EffectJournal` checks a `journal` table's columns before switching the file to WAL.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ first) prints only its usage and options: `vfa demo --help` never says it runs a
 agent that pays from a ledger in `--dir` (a payment it commits is kept: run again it goes on), and
 `vfa journal --help` never says it prints a journal. `vfa bench z3 --help` (and overhead, collision)
 names its program `__main__.py`, a name no user typed.
+
+Fixed: each command has a description; `vfa bench NAME` sets the benchmark's program name.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ first run already spent, and its save overwrites the first run's: the demo's own
 then says 90, as if only one thread had paid. The README says `--thread NAME` "starts a new one on the
 ledger the earlier commits left" and every tool call is verified before it commits: verified against
 a world that is no longer there, it is not; and the ledger loses what the other run paid.
+
+Fixed: the demo's guards read the ledger again each time, and a payment reads, checks and saves it
+under a lock on its folder; a payment the balance no longer covers fails with nothing sent.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ like when `configure_tracing` builds its batch processor, and raises `ValueError
 be a positive integer.")` for `-1` or `0`: the demo prints a traceback (exit 1) that names neither the
 variable nor the demo. The demo already treats one OTel setting it cannot use (an OTLP endpoint
 without the extra) with a line saying so; a setting it cannot use should be a clear error too.
+
+Fixed: `vfa demo` catches the SDK's `ValueError` and prints one line naming the `OTEL_` variables set (exit 2).
 """
 
 from __future__ import annotations
