@@ -155,12 +155,63 @@ def recipients_of(value: Any) -> frozenset[str]:
 
 def readers_in(value: Any) -> frozenset[str]:
     """The principals a record's readers field names (`recipients_of`), a text split as the header it is, at
-    the commas and semicolons outside quotes, comments and angle brackets: the mail system parsed it, so
-    the name in '"Wong, Alice" <alice@x.example>' names no reader "wong", and the address in
-    '"larry@rent.example, Billing" <eve@y.example>' no sender a `trusted_sources` pattern matches."""
-    if value.__class__ is str and any(c in value for c in _DISPLAY):
-        return _recipients_of_strs(_header_items(value))[0]
+    the commas and semicolons outside quotes, comments and angle brackets, each item read for its mailbox
+    (`_mailbox`): the mail system parsed it, so the name in '"Wong, Alice" <alice@x.example>' names no
+    reader "wong", and the address in '"larry@rent.example, Billing" <eve@y.example>' or
+    'larry@rent.example <eve@y.example>' no sender a `trusted_sources` pattern matches."""
+    if value.__class__ is str and any(c in value for c in _HEADER):
+        return _readers_of_header(value)
+    if value.__class__ is list and all(v.__class__ is str for v in value) and any(c in v for v in value for c in _HEADER):
+        return frozenset().union(*map(_readers_of_header, value))
     return recipients_of(value)
+
+
+_HEADER = '<(":'
+"""The characters of a header item with more than a bare address: a display name, a comment, a quote or a
+group's name."""
+
+
+@lru_cache(maxsize=4096)
+def _readers_of_header(text: str) -> frozenset[str]:
+    return _recipients_of_strs(tuple(_mailbox(item) for item in _header_items(text)))[0]
+
+
+def _mailbox(item: str) -> str:
+    """The mailbox text of one header item: its angle addresses alone where it has any (what stands before
+    one is a display name, quoted or not, and names no one: 'larry@rent.example <eve@y.example>' is eve's;
+    a bracket left open names no one), else the item past a group's name ('larry@rent.example: eve@y.example;'
+    is eve's)."""
+    angles: list[str] = []
+    start: int | None = None
+    colon, quoted, depth, escaped = 0, False, 0, False
+    for i, c in enumerate(item):
+        if escaped:
+            escaped = False
+        elif (quoted or depth) and c == "\\":
+            escaped = True
+        elif quoted:
+            quoted = c != '"'
+        elif start is not None:  # within an angle address, up to its closing bracket
+            if c == '"':
+                quoted = True
+            elif c == ">":
+                angles.append(item[start:i + 1])
+                start = None
+        elif c == "(":
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+        elif depth:
+            continue
+        elif c == '"':
+            quoted = True
+        elif c == "<":
+            start = i
+        elif c == ":":
+            colon = i + 1
+    if angles or start is not None:
+        return ", ".join(angles)
+    return item[colon:]
 
 
 def _header_items(text: str) -> tuple[str, ...]:
@@ -258,7 +309,18 @@ def reaches_only(recipient: str, recipients: Collection[str]) -> bool:
     if not any(c in recipient for c in _DISPLAY):
         return False
     found = _addresses_in(recipient)
-    return bool(found) and all(a in recipients for a in found)
+    return bool(found) and all(_judged_apart(a, recipient, recipients) for a in found)
+
+
+def _judged_apart(address: str, recipient: str, recipients: Collection[str]) -> bool:
+    """Whether the mailbox `address`, read from `recipient`, is judged as a recipient of its own: its plain
+    spelling is among `recipients`, or it is, other than `recipient` ('"eve smith"@y.example' reads as
+    itself) and never passed over in turn (no display character, or it reads as itself)."""
+    plain = _spelling(address)
+    if plain is not None and plain in recipients and not any(c in plain for c in _DISPLAY):
+        return True
+    return address != recipient and address in recipients and (
+        not any(c in address for c in _DISPLAY) or address in (_addresses_in(address) or ()))
 
 
 @lru_cache(maxsize=4096)

@@ -17,6 +17,9 @@ never be driven by untrusted content.
 
 Expected: such a mail is no mail from Larry (the payment is denied); Larry's own mail, written with a name,
 a comment or bare, still grounds his IBAN (control).
+
+Fixed: `readers_in` reads each header item for its mailbox (`_mailbox`): the addresses in its angle brackets
+alone where it has any (a bracket left open names no one), else the item past a group's name.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ address with a quoted local part and private data reaches them, live and unseen 
 Expected: each such recipient is denied (`recipients must be readers`) and the audit of the journal reports
 it; a reader's own address written so with a name (`Bob <"bob"@family.example>`, whose plain spelling the
 policy grants) still goes through (control).
+
+Fixed: `reaches_only` passes over a recipient only when each address read from it is judged as a recipient
+of its own (its plain spelling, or the address itself when it is not the recipient and is never passed over
+in turn: `_judged_apart`).
 """
 
 from __future__ import annotations
