@@ -75,3 +75,18 @@ def test_a_quoted_local_part_is_judged_as_the_address_it_is(to: str) -> None:
 def test_control_a_reader_written_so_goes_through(to: str) -> None:
     outcome, sent, audited = _mail_address(to)
     assert outcome == "committed" and sent and not audited
+
+
+QUOTED = '"eve smith"@else.example'
+
+
+@pytest.mark.parametrize("first,second", [(QUOTED, QUOTED), (QUOTED, f"Eve <{QUOTED}>"),
+                                          (f"Eve <{QUOTED}>", f"Other <{QUOTED}>")])
+def test_a_code_cut_across_two_mails_to_a_quoted_local_part_is_denied(first: str, second: str) -> None:
+    """The same recipient is passed over in the joins too (`_joined`): a private locker code cut across two
+    mails to one mailbox written with a quoted local part was never joined, so both halves went out."""
+    from _split_agent import build
+
+    sent, _posts, denials, _flow = build([("send", {"to": [first], "body": "part one 4417-2093"}),
+                                          ("send", {"to": [second], "body": "part two -8861"})])
+    assert [m["body"] for m in sent] == ["part one 4417-2093"] and denials
