@@ -20,10 +20,10 @@ from typing import Any
 
 from langchain_core.tools import BaseTool
 
-from vfa import CoverageError, ToolSpec
+from vfa import CoverageError, GuardNode, ToolSpec
 from vfa._coverage import Policy, effect_of, tool_nodes, walk  # the one walker, the kernel's
 
-from ._gate import GatedTool
+from ._gate import GatedTool, ToolGate
 
 __all__ = ["check_coverage", "unmediated_nodes"]
 
@@ -50,6 +50,19 @@ def check_coverage(graph: Any, *, read_only: Sequence[str] = (), flow: Any = Non
 def unmediated_nodes(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None) -> list[tuple[str, str]]:
     """(node path, reason) for every node that reaches a tool or an effect outside a gate or guard node."""
     return walk(graph, _Tools(frozenset(read_only), graph, flow))
+
+
+_UNKNOWN = object()
+
+
+def _flow_of(gate: Any) -> Any:
+    """The flow of a gate the walk meets (a `GuardMiddleware`, a `ToolGate`, a tool node `guard_graph` gated,
+    a guard node); `_UNKNOWN` for any other (fail closed: it is no gate of the graph's flow)."""
+    own = getattr(gate, "__dict__", None)
+    own = own if isinstance(own, dict) else {}
+    gate = own.get("_vfa_gate") or own.get("gate") or gate  # read from the object's own: a GatedTool forwards
+    node = getattr(gate, "node", None) if isinstance(gate, ToolGate) else gate
+    return node.flow if isinstance(node, GuardNode) else _UNKNOWN
 
 
 class _Tools(Policy):
@@ -82,8 +95,7 @@ class _Tools(Policy):
     def gated_tools(self, tools: dict[str, Any], gates: list[Any]) -> str | None:
         # a gate without the graph's flow (another agent's `GuardMiddleware`): what the tools it gates show
         # the model is not labelled by this flow, as for a `GatedTool` of such a gate (`mediated`)
-        if self.flow is None or all(getattr(getattr(g, "gate", None), "node", None) is None
-                                    or g.gate.node.flow is self.flow for g in gates):
+        if self.flow is None or all(_flow_of(g) is self.flow for g in gates):
             return None
         names = sorted(n for n, t in tools.items() if self.labelled(t))
         return (f"an agent whose tools {', '.join(names)} are gated by a gate without the graph's flow, so what "

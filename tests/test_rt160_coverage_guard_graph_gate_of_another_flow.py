@@ -17,6 +17,10 @@ itself", and red team 157's fix named the `GuardMiddleware` case; a `guard_graph
 README offers to guard an agent, and untrusted content then drives an authority argument.
 
 Expected: the check names the "research" node; with the graph's own flow on both agents it passes (control).
+
+Fixed: the walk asks `Policy.gated_tools` about a mediated tool node or guard node too, and `graphs` reads the
+flow of each gate it meets (`_flow_of`: a `GuardMiddleware`'s, a `ToolGate`'s, a gated tool node's, a guard
+node's; any other is no gate of the graph's flow).
 """
 
 from __future__ import annotations

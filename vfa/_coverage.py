@@ -92,8 +92,9 @@ class Policy:
         return f"a tool node that executes the effects {', '.join(names)} without guards" if names else None
 
     def gated_tools(self, tools: dict[str, Any], gates: list[Any]) -> str | None:
-        """Why a tool node whose calls these gates (its middlewares that are mediated) wrap is unmediated all
-        the same; none here (a policy with a flow names the tools a gate without it leaves unlabelled)."""
+        """Why a tool node whose calls these gates (its middlewares that are mediated, or itself: a gated tool
+        node, a guard node) wrap is unmediated all the same; none here (a policy with a flow names the tools a
+        gate without it leaves unlabelled)."""
         return None
 
     def known(self, fn: Any) -> bool:
@@ -166,7 +167,11 @@ class _Walker:
         if depth > _DEPTH or obj is None:
             return
         if self.policy.mediated(obj):
-            yield from self.agents_in_tools(_tools(obj) or _spec_tools(obj))
+            tools = _tools(obj) or _spec_tools(obj)
+            why = self.policy.gated_tools(tools, [obj])  # a gated tool node or a guard node: whose flow gates it
+            if why:
+                yield why
+            yield from self.agents_in_tools(tools)
             return
         parts = _parts(obj)
         if parts is not None:  # fallbacks, bindings (.with_retry, .with_config), sequences, parallels
