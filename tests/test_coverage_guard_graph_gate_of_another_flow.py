@@ -1,4 +1,4 @@
-"""The coverage check with a flow passes a node running an agent that `guard_graph` guarded with another flow.
+"""The coverage check with a flow passed a node running an agent that `guard_graph` guarded with another flow.
 
 Red team 157's scenario, with the researcher guarded by `guard_graph` instead of a `GuardMiddleware`: the
 "research" node runs a `create_agent` whose `browse` (untrusted pages) is gated by `guard_graph(...,
