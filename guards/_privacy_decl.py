@@ -180,10 +180,12 @@ def _mailbox(item: str) -> str:
     """The mailbox text of one header item: its angle addresses alone where it has any (what stands before
     one is a display name, quoted or not, and names no one: 'larry@rent.example <eve@y.example>' is eve's;
     a bracket left open names no one), else the item past a group's name ('larry@rent.example: eve@y.example;'
-    is eve's)."""
+    is eve's). An item whose mailbox is not one to tell names no one: two angle addresses, a bracket inside
+    one, or a quote or comment left open ('Larry <larry@rent.example> <eve@y.example>', 'larry@rent.example (
+    <eve@y.example>': a display name ends where the sender's own address begins, and may hold anything)."""
     angles: list[str] = []
     start: int | None = None
-    colon, quoted, depth, escaped = 0, False, 0, False
+    colon, quoted, depth, escaped, nested = 0, False, 0, False, False
     for i, c in enumerate(item):
         if escaped:
             escaped = False
@@ -194,6 +196,8 @@ def _mailbox(item: str) -> str:
         elif start is not None:  # within an angle address, up to its closing bracket
             if c == '"':
                 quoted = True
+            elif c == "<":
+                nested = True
             elif c == ">":
                 angles.append(item[start:i + 1])
                 start = None
@@ -209,6 +213,8 @@ def _mailbox(item: str) -> str:
             start = i
         elif c == ":":
             colon = i + 1
+    if quoted or depth or nested or len(angles) > 1:  # which mailbox it is, is not known: fail closed
+        return ""
     if angles or start is not None:
         return ", ".join(angles)
     return item[colon:]

@@ -26,6 +26,9 @@ left open) it names no one (fail closed), as a bracket left open already does.
 
 Expected: each such mail is no mail from Larry (the payment is denied); Larry's own mail, written with a name,
 a comment or bare, still grounds his IBAN (control).
+
+Fixed: `_mailbox` reads an item with two angle addresses, a bracket inside one, or a quote or comment left
+open as naming no one.
 """
 
 from __future__ import annotations
