@@ -13,6 +13,9 @@ it prints; the escapes are `main`'s own choice for its own output.
 
 Expected: the streams' error handlers are as they were once `main` returns, and what `main` printed meanwhile
 was escaped.
+
+Fixed: `main` puts back each stream's error handler once the command returns (`_main`), and leaves a
+stream it cannot reconfigure as it is.
 """
 
 from __future__ import annotations

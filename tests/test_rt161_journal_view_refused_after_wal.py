@@ -12,6 +12,9 @@ Why it matters: bad input gets a clear error and nothing is changed; the fix's o
 database is left as it was.
 
 Expected: `JournalError` naming the view, and the database's journal mode as it was.
+
+Fixed: `_open` also refuses a view or a virtual table named journal (read from `sqlite_master`) before the
+WAL switch.
 """
 
 from __future__ import annotations
@@ -37,3 +40,27 @@ def test_a_view_named_journal_is_refused_before_the_wal_switch(tmp_path) -> None
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete", "the other app's file was switched to WAL"
     finally:
         db.close()
+
+
+def test_a_virtual_table_named_journal_is_refused_before_the_wal_switch(tmp_path) -> None:
+    path = tmp_path / "other.db"
+    db = sqlite3.connect(path)
+    try:
+        db.execute("CREATE VIRTUAL TABLE journal USING fts5(seq, ts, thread_id, call_id, tool, kind, data)")
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no FTS5")
+    db.commit()
+    db.close()
+    with pytest.raises(JournalError, match="virtual table 'journal'"):
+        EffectJournal(path)
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete", "the other app's file was switched to WAL"
+    finally:
+        db.close()
+
+
+def test_control_a_vfa_journal_opens_again(tmp_path) -> None:
+    path = tmp_path / "journal.db"
+    EffectJournal(path).append([("t", "c", "x", "proposed", {"args": {}})])
+    assert [e.kind for e in EffectJournal(path).entries("t")] == ["proposed"]

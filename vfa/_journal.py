@@ -370,10 +370,16 @@ class EffectJournal:
                     pass
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             columns = tuple(r[1] for r in self._db.execute("PRAGMA table_info(journal)"))
-            if columns and columns != _COLUMNS:  # another app's table: refused before the WAL switch changes its file
+            # table_info reads a view or a virtual table alike, which no index can be made on
+            kind = self._db.execute("SELECT type, sql FROM sqlite_master WHERE lower(name) = 'journal' "
+                                    "AND type IN ('table', 'view')").fetchone()
+            what = None if kind is None else "a virtual table" if kind[0] == "table" and str(
+                kind[1] or "").lstrip().upper().startswith("CREATE VIRTUAL") else f"a {kind[0]}"
+            if (columns and columns != _COLUMNS) or what not in (None, "a table"):
+                # another app's: refused before the WAL switch changes its file
                 self._db.close()
-                raise JournalError(f"{self.path!r} holds a table 'journal' that is no vfa journal (its columns: "
-                                   f"{', '.join(columns)})")
+                raise JournalError(f"{self.path!r} holds {what or 'a table'} 'journal' that is no vfa journal (its "
+                                   f"columns: {', '.join(columns)})")
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")

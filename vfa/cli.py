@@ -7,6 +7,7 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 __all__ = ["main"]
 
@@ -193,9 +194,26 @@ def _bench(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `vfa` console script."""
+    kept: list[tuple[Any, str]] = []
     for stream in (sys.stdout, sys.stderr):  # an output that cannot encode "µs" or a model's words gets escapes
-        if hasattr(stream, "reconfigure"):
+        try:
+            errors = stream.errors
             stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # none to reconfigure (a StringIO), or closed: as it is
+            continue
+        kept.append((stream, errors))
+    try:
+        return _main(argv)
+    finally:
+        for stream, errors in kept:  # the caller's streams as they were: main may run in its process
+            try:
+                stream.reconfigure(errors=errors)
+            except (ValueError, OSError):
+                pass
+
+
+def _main(argv: list[str] | None) -> int:
+    """The `vfa` command, its streams set to escape what they cannot encode."""
     parser = argparse.ArgumentParser(prog="vfa", description="Agents whose tool calls are verified before they happen.")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run a guarded agent end to end, offline", description=(
