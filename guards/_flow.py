@@ -817,7 +817,8 @@ class PrivacyFlow(_Threads, _Results):
             out = _runs_label(out, runs, idx)
         return out
 
-    def values_in(self, values: Iterable[Any], thread_id: str, texts: Iterable[str] | None = None) -> frozenset[str]:
+    def values_in(self, values: Iterable[Any], thread_id: str, texts: Iterable[str] | None = None, *,
+                  as_written: bool = False) -> frozenset[str]:
         """Keyed digests of the private values that arguments carry: what a person's approval "for this
         recipient" covers. Found as labelling finds them (by handle, in clear, split across the
         arguments), each known by how it is written: the whole words it lies in, case kept, runs of
@@ -827,7 +828,8 @@ class PrivacyFlow(_Threads, _Results):
         approved; a private text is known by each six-word run of it shown, a handle by its value. A
         handle this thread does not hold is a value of its own, and so is a call with more matches
         than `_MAX_VALUES` (no approval covers it: the question is asked each time). `texts`: the
-        leaves as text, if not every leaf of `values` as labelling reads it (`_text`)."""
+        leaves as text, if not every leaf of `values` as labelling reads it (`_text`); `as_written`: the
+        texts are a reading of escapes as written (`_written_readings`), whose own are read as letters."""
         store, idx = self.store, self._index(thread_id, None)
         found: set[str] = set()
         parts: list[str] = []
@@ -898,9 +900,11 @@ class PrivacyFlow(_Threads, _Results):
         except _TooMany:
             found.add(f"unbounded\0{uuid.uuid4().hex}")
         out = frozenset(store.digest(v) for v in found) | named
-        if any(map(_escaped, given)):  # escapes read as written too, as labelling reads them
+        if not as_written and any(map(_escaped, given)):  # escapes read as written too, as labelling reads them
+            # once, as there: a reading's own escapes read as written again would be every mix of the
+            # formats in every order (82 readings of a text of four formats, each read whole)
             for written in _written_readings(given):
-                out |= self.values_in((), thread_id, written)
+                out |= self.values_in((), thread_id, written, as_written=True)
         # words joined by invisible marks are read apart too, as labelling reads them (`_marks_spaced`)
         return out if spaced is None else out | self.values_in((), thread_id, spaced)
 

@@ -100,6 +100,23 @@ def _may_escape(text: str) -> bool:
 
 
 def _decoded(text: str) -> str:
+    """`_decode(text)`, kept for the last texts read (one check reads each argument so a few dozen times)."""
+    out = _DECODED.get(text)
+    if out is None:
+        out = _decode(text)
+        if len(text) <= _DECODED_TEXT:
+            if len(_DECODED) >= 32:
+                _DECODED.clear()
+            _DECODED[text] = out
+    return out
+
+
+_DECODED: dict[str, str] = {}
+_DECODED_TEXT = 1 << 17
+"""The longest text `_decoded` keeps (twice the arguments' 64 KiB): a result of megabytes is read once."""
+
+
+def _decode(text: str) -> str:
     """The text with the escapes of the formats a value is ordinarily written in read as what they stand
     for: JSON's `\\uXXXX` (which `json.dumps` writes for every letter outside ASCII, in any text: a letter
     outside ASCII beside an escaped one reads no differently) and Python's `\\xXX` and `\\UXXXXXXXX`
