@@ -80,7 +80,7 @@ from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_mark
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
                      _runs_label, _spans, _text_label, _TooMany, _unit_cuts)
-from ._observation import Observation, _join, _join_all, _vouched
+from ._observation import Observation, _join, _join_all, _join_each, _vouched
 from ._privacy_decl import PrivacyPolicy, Source, sink_of, source_of
 from ._results import _Results
 from ._threads import _NO_SCAN, _NO_USERS, _RECENT, _messages_in, _Scan, _Threads
@@ -626,10 +626,9 @@ class PrivacyFlow(_Threads, _Results):
         read = idx.read if written and leaf is not None else None
         out = held = PUBLIC  # the labels of the text around the handles, and of the handles in it
         if "«" in text:
-            for m in HANDLE_RE.finditer(text):
-                h = self.store.get(m.group(0), thread_id)
-                held = _join(held, h.label if h is not None else Label(
-                    readers=frozenset(), sources=frozenset({f"forged-handle:{m.group(0)}"}), trusted=False))
+            handles = [(m.group(0), self.store.get(m.group(0), thread_id)) for m in HANDLE_RE.finditer(text)]
+            held = _join_each(held, [h.label if h is not None else Label(
+                readers=frozenset(), sources=frozenset({f"forged-handle:{token}"}), trusted=False) for token, h in handles])
             if idx.taint is not None and not HANDLE_RE.fullmatch(text.strip()):
                 # a handle glued to words or to other handles is a value no trusted tool gave whole (1200«75»
                 # pays 120075): after untrusted content, that arrangement may be the injection's
@@ -761,8 +760,7 @@ class PrivacyFlow(_Threads, _Results):
         units = _units_of(parts)
         if len(units) >= 2:  # digits cut within a text, or across texts whatever else they hold
             idx = self._index(thread_id, calls)
-            for lbl in _unit_cuts(units, idx):
-                out = _join(out, lbl)
+            out = _join_each(out, _unit_cuts(units, idx))
         if len(parts) < 2:
             return out
         if idx is None:
@@ -770,8 +768,7 @@ class PrivacyFlow(_Threads, _Results):
         if not (idx.tracked or idx.digits or idx.texts):
             return out  # nothing tracked: nothing to find, joined or not
         orders, cut, _more = _orders(parts, idx)
-        for lbl in cut:  # values cut across texts (every one of them: the orders keep some)
-            out = _join(out, lbl)
+        out = _join_each(out, cut)  # values cut across texts (every one of them: the orders keep some)
         if _joined_size(parts, orders) > _JOINED:
             return _join(out, _UNCUT)
         # every order's join looked up at once: a separator no value holds (values are letters and
@@ -779,8 +776,8 @@ class PrivacyFlow(_Threads, _Results):
         if idx.tracked:
             norms = [_norm_of(p) for p in parts]
             tracked = idx.tracked
-            for value in idx.tracked_in("|".join(["".join([norms[i] for i in order]) for order in orders])):
-                out = _join(out, tracked[value])
+            out = _join_each(out, [tracked[value] for value in idx.tracked_in(
+                "|".join(["".join([norms[i] for i in order]) for order in orders]))])
         if idx.digits:
             digits = [_digits_of(p).partition("|")[0] for p in parts]  # each text's padded forms were read with it alone
             out = _digit_label(out, "|".join(["".join([digits[i] for i in order]) for order in orders]), idx)
@@ -947,12 +944,10 @@ def _found_label(out: Label, text: str, n: str, idx: _Index) -> Label:
     and words glued by them looked for run together)."""
     if n and idx.tracked:
         tracked = idx.tracked
-        for value in idx.tracked_in(n):
-            out = _join(out, tracked[value])
+        out = _join_each(out, [tracked[value] for value in idx.tracked_in(n)])
         written = _written_out(text) if _RAISED.search(text) else None
         if written is not None:  # a number in exponent form as written out too: 1.2e3 is 1200
-            for value in idx.tracked_in(_norm_of(written)):
-                out = _join(out, tracked[value])
+            out = _join_each(out, [tracked[value] for value in idx.tracked_in(_norm_of(written))])
     if idx.digits:
         out = _digit_label(out, _digits_of(text), idx)
     if idx.texts:

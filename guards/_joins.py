@@ -17,7 +17,7 @@ from vfa import Label
 from ._cuts import TooManyCuts
 from ._forms import _WORD, MIN_DIGITS, SHINGLE, _digits_of, _join_readings, _norm_of, _words, _written
 from ._index import _SEARCH_BUDGET, _Index
-from ._observation import _join
+from ._observation import _join, _join_each
 
 _SCAN = 256
 """Up to this many (argument run, private text) pairs, runs are looked up by substring search in the
@@ -205,14 +205,13 @@ def _glued_label(out: Label, text: str, idx: _Index) -> Label:
     if not glued or not idx.texts:
         return out
     if len(glued) * sum(map(len, idx.texts)) > _SEARCH_BUDGET:
-        for lbl in idx.texts.values():
-            out = _join(out, lbl)
-        return out
+        return _join_each(out, idx.texts.values())
+    found = []
     for private, lbl in idx.texts.items():
         run = private.replace(" ", "")
         if any(g in run for g in glued):
-            out = _join(out, lbl)
-    return out
+            found.append(lbl)
+    return _join_each(out, found)
 
 
 def _text_label(out: Label, words: list[str], idx: _Index, starts: list[int] | None = None) -> Label:
@@ -235,19 +234,14 @@ def _runs_label(out: Label, runs: Collection[str], idx: _Index) -> Label:
                 out = _join(out, lbl)
         return out
     shingles = idx.shingles
-    for run in runs:
-        lbl = shingles.get(run)
-        if lbl is not None:
-            out = _join(out, lbl)
-    return out
+    return _join_each(out, [lbl for run in runs if (lbl := shingles.get(run)) is not None])
 
 
 def _digit_label(out: Label, digits: str, idx: _Index) -> Label:
     """`out` joined with the label of every digit token found in `digits` (an argument's digits in order)."""
     if len(digits) >= MIN_DIGITS:
         tracked = idx.digits
-        for d in idx.digits_in(digits):
-            out = _join(out, tracked[d])
+        out = _join_each(out, [tracked[d] for d in idx.digits_in(digits)])
     return out
 
 

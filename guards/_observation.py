@@ -142,10 +142,24 @@ def _join(a: Label, b: Label) -> Label:
 
 
 def _join_all(labels: Iterable[Label]) -> Label:
-    out = PUBLIC
-    for lbl in labels:
-        out = _join(out, lbl)
-    return out
+    return _join_each(PUBLIC, labels)
+
+
+_EACH = 16
+"""Up to this many labels, `_join_each` joins them one at a time (a join that changes nothing builds nothing)."""
+
+
+def _join_each(out: Label, labels: Iterable[Label]) -> Label:
+    """`out` joined with every one of `labels`: one at a time while few, else in one step (`_join_many`).
+    One at a time, thousands of labels with a source of their own each (a table's records, found in one
+    argument) would copy the growing set of sources thousands of times: quadratic."""
+    more = list({id(lbl): lbl for lbl in labels if lbl is not out}.values())
+    if len(more) <= _EACH:
+        for lbl in more:
+            out = _join(out, lbl)
+        return out
+    joined = _join_many((out, *more))
+    return out if joined == out else joined
 
 
 _MANY: dict[tuple[int, ...], tuple[tuple[Label, ...], Label]] = {}
