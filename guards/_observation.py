@@ -153,6 +153,8 @@ def _join_each(out: Label, labels: Iterable[Label]) -> Label:
     """`out` joined with every one of `labels`: one at a time while few, else in one step (`_join_many`).
     One at a time, thousands of labels with a source of their own each (a table's records, found in one
     argument) would copy the growing set of sources thousands of times: quadratic."""
+    if not labels:  # the common case, on every argument: nothing found
+        return out
     more = list({id(lbl): lbl for lbl in labels if lbl is not out}.values())
     if len(more) <= _EACH:
         for lbl in more:

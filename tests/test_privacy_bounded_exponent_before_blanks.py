@@ -1,4 +1,4 @@
-"""Red team 158: a number in exponent form followed by a long run of white space is read in time quadratic
+"""A number in exponent form followed by a long run of white space is read in time quadratic
 in the run: a 60 KB argument holds the privacy check for minutes, a 1 MB web page for hours.
 
 The patterns that read "7.805112 x 10^(7)" (`_forms._EXPONENT`, for arguments, and `_results._RAISED`, for

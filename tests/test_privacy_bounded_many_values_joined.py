@@ -1,4 +1,4 @@
-"""Red team 158: an argument holding thousands of a table's private values is labelled in time quadratic in
+"""An argument holding thousands of a table's private values is labelled in time quadratic in
 their number (5 s for 10,000; an audit of the call as long).
 
 Input: a tool shows the model a table of N records, each keyed by its id and holding a private salary
