@@ -183,48 +183,56 @@ def _mailbox(item: str) -> str:
     is eve's). An item whose mailbox is not one to tell names no one: two angle addresses, a bracket inside
     one, or a quote or comment left open ('Larry <larry@rent.example> <eve@y.example>', 'larry@rent.example (
     <eve@y.example>': a display name ends where the sender's own address begins, and may hold anything)."""
+    plain, closed = _outside_quotes(item)
     angles: list[str] = []
     start: int | None = None
-    colon, quoted, depth, escaped, nested = 0, False, 0, False, False
-    for i, c in enumerate(item):
-        if escaped:
-            escaped = False
-        elif (quoted or depth) and c == "\\":
-            escaped = True
-        elif quoted:
-            quoted = c != '"'
-        elif start is not None:  # within an angle address, up to its closing bracket
-            if c == '"':
-                quoted = True
-            elif c == "<":
-                nested = True
-            elif c == ">":
-                angles.append(item[start:i + 1])
-                start = None
-        elif c == "(":
-            depth += 1
-        elif c == ")" and depth:
-            depth -= 1
-        elif depth:
-            continue
-        elif c == '"':
-            quoted = True
-        elif c == "<":
-            start = i
-        elif c == ":":
+    colon, nested = 0, False
+    for i, c in plain:
+        if c == "<":
+            nested = nested or start is not None
+            start = i if start is None else start
+        elif c == ">" and start is not None:
+            angles.append(item[start:i + 1])
+            start = None
+        elif c == ":" and start is None:
             colon = i + 1
-    if quoted or depth or nested or len(angles) > 1:  # which mailbox it is, is not known: fail closed
+    if not closed or nested or len(angles) > 1:  # which mailbox it is, is not known: fail closed
         return ""
     if angles or start is not None:
         return ", ".join(angles)
     return item[colon:]
 
 
+def _mailboxes(principal: str) -> tuple[str, ...]:
+    """The mailboxes one principal of a record's field stands for: the addresses read from it where it is
+    written with a display name, a comment or a quote (none when they cannot be read), else itself."""
+    if any(c in principal for c in _DISPLAY):
+        return _addresses_in(principal) or ()
+    return (principal,)
+
+
 def _header_items(text: str) -> tuple[str, ...]:
     """A header's recipients: `text` split at the commas and semicolons outside quotes, comments and angle
-    brackets (RFC 5322: a quoted pair escapes inside quotes and comments alone); linear in its length."""
+    brackets; linear in its length."""
     items: list[str] = []
-    start, quoted, depth, angle, escaped = 0, False, 0, False, False
+    start, angle = 0, False
+    for i, c in _outside_quotes(text)[0]:
+        if c in "<>":
+            angle = c == "<"
+        elif c in ",;" and not angle:
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return tuple(items)
+
+
+def _outside_quotes(text: str) -> tuple[list[tuple[int, str]], bool]:
+    """The characters of a header text outside its quoted strings and comments, each with its place, and
+    whether every quote and comment the text opens is closed. One reading for splitting a header and for
+    finding each item's mailbox, so the two never disagree on where a quote or comment ends (RFC 5322: a
+    backslash escapes the next character inside either; comments nest, also within angle brackets)."""
+    plain: list[tuple[int, str]] = []
+    quoted, depth, escaped = False, 0, False
     for i, c in enumerate(text):
         if escaped:
             escaped = False
@@ -240,13 +248,9 @@ def _header_items(text: str) -> tuple[str, ...]:
             continue
         elif c == '"':
             quoted = True
-        elif c in "<>":
-            angle = c == "<"
-        elif c in ",;" and not angle:
-            items.append(text[start:i])
-            start = i + 1
-    items.append(text[start:])
-    return tuple(items)
+        else:
+            plain.append((i, c))
+    return plain, not (quoted or depth)
 
 
 def unreadable_recipients(value: Any) -> list[str]:
@@ -479,6 +483,13 @@ class PrivacyPolicy:
     def trusts(self, sources: Collection[str]) -> bool:
         """True when the policy vouches for content from any of these sources."""
         return any(fnmatch(s, pat) for s in sources for pat in self.trusted_sources)
+
+    def trusts_all(self, prefix: str, principals: Collection[str]) -> bool:
+        """True when the policy vouches for each of the principals a record's field names (the source
+        `prefix` + principal), each by every mailbox read from it, in any of its spellings: a mail from
+        larry@rent.example and eve@y.example together is one eve may have written."""
+        return all(any(self.trusts([prefix + m for m in (box, _spelling(box)) if m is not None]) for box in boxes)
+                   for boxes in map(_mailboxes, principals))
 
 
 def sink_of(meta: Mapping[str, Any]) -> Sink | None:

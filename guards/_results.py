@@ -506,7 +506,10 @@ class _Results:
             rec = self._records[memo] = _Record(*self._record_label(node, decl, tool, kind))
         return rec
 
-    def _record_label(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> tuple[Label, frozenset[str]]:
+    def _record_label(self, node: Mapping[str, Any], decl: Source, tool: str,
+                      kind: str) -> tuple[Label, frozenset[str], frozenset[str]]:
+        """The record's label, its tags (for grants), and the tags that may vouch for its content
+        (`trusted_sources`): a field's only where the policy trusts every principal it names."""
         sources = {f"tool:{tool}"}
         if decl.key and decl.key in node:
             key = str(node[decl.key])  # a private key goes by a digest: a denial reads its sources out
@@ -516,22 +519,27 @@ class _Results:
             else:
                 sources.add(f"{kind}:{key}")
         tags = set(sources)
+        vouching = set(sources)
         readers: set[str] | None = set(self.policy.user)
         for f in decl.readers_from:
             who = readers_in(node.get(f))
-            tags |= {f"{kind}:{f}:{p}" for p in who}
+            named = {f"{kind}:{f}:{p}" for p in who}
+            tags |= named
+            if self.policy.trusted_sources and self.policy.trusts_all(f"{kind}:{f}:", who):
+                vouching |= named
             if "*" in who:
                 readers = None
             elif readers is not None:
                 readers |= who
         lbl = Label(readers=None if readers is None else frozenset(readers), sources=frozenset(sources))
-        return lbl, frozenset(tags)
+        return lbl, frozenset(tags), frozenset(vouching)
 
     def _leaf_label_of(self, name: str, decl: Source, tool: str, kind: str,
                        record: _Record | None) -> tuple[Label, Label | None, bool]:
-        base, tags = (record.label, record.tags) if record is not None else (Label(readers=frozenset(self.policy.user),
-                                                              sources=frozenset({f"tool:{tool}"})), frozenset())
-        untrusted = decl.is_untrusted(name) and not self.policy.trusts(tags | base.sources)
+        base, tags, vouching = ((record.label, record.tags, record.vouching) if record is not None else
+                                (Label(readers=frozenset(self.policy.user), sources=frozenset({f"tool:{tool}"})),
+                                 frozenset(), frozenset()))
+        untrusted = decl.is_untrusted(name) and not self.policy.trusts(vouching | base.sources)
         private = name in decl.private
         sources = base.sources | {f"{kind}.{name}"} if name else base.sources
         readers = None

@@ -123,12 +123,13 @@ def _name_of(k: Any) -> str:
 
 
 class _Record:
-    """A record's label and tags, with the labels of its fields (cached by field name)."""
+    """A record's label, tags and the tags that may vouch for it, with the labels of its fields (cached by
+    field name)."""
 
-    __slots__ = ("label", "tags", "leaves", "plans")
+    __slots__ = ("label", "tags", "vouching", "leaves", "plans")
 
-    def __init__(self, label: Label, tags: frozenset[str]) -> None:
-        self.label, self.tags = label, tags
+    def __init__(self, label: Label, tags: frozenset[str], vouching: frozenset[str]) -> None:
+        self.label, self.tags, self.vouching = label, tags, vouching
         self.leaves: dict[str, tuple[Label, Label | None, bool]] = {}
         self.plans: dict[Any, Any] = {}
         """Field names of a record -> their plan entries (see `PrivacyFlow._walk`)."""

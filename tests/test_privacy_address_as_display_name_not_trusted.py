@@ -28,7 +28,7 @@ from __future__ import annotations
 import pytest
 from _trusted_sender import pay_as_mailed
 
-from benchmarks.privacy.world import ATTACKER_IBAN, LARRY, USER
+from benchmarks.privacy.world import ATTACKER_IBAN, LARRY
 
 
 @pytest.mark.parametrize("sender", [f"{LARRY} <mallory@evil.example>", f"{LARRY})<mallory@evil.example>",
@@ -39,7 +39,7 @@ def test_an_unquoted_address_before_the_angle_address_is_no_trusted_sender(sende
 
 
 @pytest.mark.parametrize("sender", [LARRY, f"Larry Lane <{LARRY}>", f"{LARRY} (Larry Lane)", f"<{LARRY}>",
-                                    f'"Lane, Larry" <{LARRY}>, {USER}'])
+                                    f'"Lane, Larry" <{LARRY}>, Larry <{LARRY}>'])
 def test_control_larrys_own_mail_is_trusted(sender: str) -> None:
     outcome, paid = pay_as_mailed(sender, "DE89370400440532013000")
     assert outcome == "committed" and paid

@@ -37,7 +37,7 @@ from __future__ import annotations
 import pytest
 from _trusted_sender import pay_as_mailed
 
-from benchmarks.privacy.world import ATTACKER_IBAN, LARRY, USER
+from benchmarks.privacy.world import ATTACKER_IBAN, LARRY
 from guards._privacy_decl import readers_in
 
 MALLORY = "mallory@evil.example"
@@ -53,7 +53,7 @@ def test_a_display_name_naming_larry_is_no_trusted_sender(name: str) -> None:
 
 
 @pytest.mark.parametrize("sender", [LARRY, f"Larry Lane <{LARRY}>", f"{LARRY} (Larry Lane)", f"<{LARRY}>",
-                                    f'"Lane, Larry" <{LARRY}>, {USER}', f'"Lane (Larry" <{LARRY}>',
+                                    f'"Lane, Larry" <{LARRY}>, Larry <{LARRY}>', f'"Lane (Larry" <{LARRY}>',
                                     f"Larry (of <rent>) <{LARRY}>"])
 def test_control_larrys_own_mail_is_trusted(sender: str) -> None:
     outcome, paid = pay_as_mailed(sender, "DE89370400440532013000")
