@@ -286,7 +286,16 @@ def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024, tool: str | None = 
     arguments), and so does an edit
     whose arguments a model's call could not have (not JSON, over `max_arg_bytes`, or nested too deep)
     or that names a tool other than `tool`, the one asked about (an edit changes a call's arguments:
-    another effect is the model's to propose, and its guards' to judge as that tool)."""
+    another effect is the model's to propose, and its guards' to judge as that tool), and an answer
+    that raises when read."""
+    try:
+        return _decision_of(answer, max_arg_bytes, tool)
+    except Exception as exc:  # noqa: BLE001 - a part whose truth value or repr raises (an array, a huge int)
+        # the checkpointer saved it as the question's answer: raising here would fail every resume after
+        return {"type": "reject", "message": f"an answer that cannot be read ({type(exc).__name__})"}
+
+
+def _decision_of(answer: Any, max_arg_bytes: int, tool: str | None) -> dict[str, Any]:
     if isinstance(answer, Mapping) and "decisions" in answer:  # HumanInTheLoopMiddleware's shape
         decisions = answer["decisions"]
         if not (isinstance(decisions, list) and len(decisions) == 1) or any(answer.get(k) for k in _KINDS):
