@@ -299,6 +299,7 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
     `structured`: the names of the agent's structured-answer tools (its `ToolStrategy` schemas'), whose
     calls are the model's answer to the user and ran no tool: left out with their replies, as a
     `GuardMiddleware` marks them live (`{"outcome": "structured"}`, left out without being named)."""
+    _no_text(messages, "messages")
     try:
         messages = convert_to_messages(list(messages))
     except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
@@ -505,6 +506,12 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
              **({"reprs": info["reprs"]} if isinstance(info, dict) and isinstance(info.get("reprs"), dict) else {})}]
 
 
+def _no_text(messages: Any, what: str) -> None:
+    """Raise `TraceError` for one text given where a list of messages belongs (each letter a user message)."""
+    if isinstance(messages, (str, bytes)):
+        raise TraceError(f"{what} must be a list of messages, not one text: {messages[:40]!r}")
+
+
 def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = (),
                        messages: Iterable[Any] | None = None, *,
                        conversations: Mapping[str, Iterable[Any]] | None = None) -> list[dict[str, Any]]:
@@ -529,6 +536,11 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     conversation is neither this one nor given is read with no word of the user's (every authority
     argument it holds is reported unless a trusted tool gave it).
     """
+    if not callable(getattr(journal, "entries", None)):
+        raise TypeError(f"journal must be a vfa EffectJournal, not {type(journal).__name__}")
+    _no_text(user_messages, "user_messages")
+    if messages is not None:
+        _no_text(messages, "messages")
     out: list[dict[str, Any]] = [{"type": "user", "content": u} for u in user_messages]
     # the conversation in order: its calls (by id), and the user messages and results no record holds
     # between them, each placed in the trace before the call after it

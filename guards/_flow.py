@@ -119,6 +119,8 @@ class PrivacyFlow(_Threads, _Results):
                  journal: Any = None, max_threads: int = 4096) -> None:
         if max_threads < 1:
             raise ValueError(f"max_threads must be at least 1, got {max_threads}")
+        if policy is not None and not isinstance(policy, PrivacyPolicy):  # a user's address: use PrivacyPolicy.of
+            raise TypeError(f"policy must be a PrivacyPolicy (PrivacyPolicy.of(...)), not {type(policy).__name__}")
         self.policy = policy or PrivacyPolicy()
         self.handles = handles
         self.reads_taint = self.policy.context_taint == "private"

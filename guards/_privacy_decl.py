@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import idna
 
-from vfa import annotate
+from vfa import ConfigError, annotate
 from vfa._tools import RESULT_SHAPE, json_value
 
 from ._forms import _EMAIL, _strings_of
@@ -102,6 +102,7 @@ def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: 
                    handle: Collection[str] | bool = True, readers_from: Collection[str] = (), kind: str = "",
                    key: str | None = None, pure: bool = False) -> Any:
     """Declare how a tool's output is labelled (decorator, in any order with `@effect`)."""
+    _names(private=private, untrusted=untrusted, handle=handle, readers_from=readers_from)
     decl = Source(private=frozenset(private), untrusted=untrusted if isinstance(untrusted, bool) else frozenset(untrusted),
                   handle=handle if isinstance(handle, bool) else frozenset(handle), readers_from=tuple(readers_from),
                   kind=kind, key=key, pure=pure)
@@ -114,9 +115,19 @@ def privacy_sink(fn: Any = None, *, disclose: Mapping[str, str] | None = None, a
 
     An argument not named in `disclose` (nor `internal`) counts as disclosed to the sink's most public audience.
     """
+    _names(authority=authority, internal=internal)
     decl = Sink(disclose=dict(disclose or {}), authority=frozenset(authority), refers=dict(refers or {}),
                 internal=frozenset(internal))
     return _attach(fn, SINK_KEY, decl)
+
+
+def _names(**given: Any) -> None:
+    """Raise `ConfigError` for a list of names (or patterns) given as one text."""
+    # read as names it would be its letters: "ssn" the fields "s" and "n", "file:tax/*" the pattern "*",
+    # which matches every source
+    for what, value in given.items():
+        if isinstance(value, str):
+            raise ConfigError(f"{what} must be a list of names, got the string {value!r} (write [{value!r}])")
 
 
 def _attach(fn: Any, key: str, decl: Any) -> Any:
@@ -453,6 +464,11 @@ class PrivacyPolicy:
     context_taint: Literal["untrusted", "private"] = "untrusted"
 
     def __post_init__(self) -> None:
+        if self.on_violation not in ("deny", "ask"):
+            raise ValueError(f"on_violation must be 'deny' or 'ask', not {self.on_violation!r}")
+        if self.undeclared_output not in ("untrusted", "trusted"):
+            raise ValueError(f"undeclared_output must be 'untrusted' or 'trusted', not {self.undeclared_output!r}")
+        _names(trusted_sources=self.trusted_sources, **{f"grants[{k!r}]": v for k, v in self.grants.items()})
         if self.context_taint not in ("untrusted", "private"):
             raise ValueError(f"context_taint must be 'untrusted' or 'private', not {self.context_taint!r}")
 
@@ -462,6 +478,12 @@ class PrivacyPolicy:
            undeclared_output: Literal["untrusted", "trusted"] = "untrusted",
            context_taint: Literal["untrusted", "private"] = "untrusted") -> PrivacyPolicy:
         """Build a policy from plain strings and lists."""
+        if grants is not None and not isinstance(grants, Mapping):
+            raise TypeError(f"grants must map each reader's address to its patterns, not {type(grants).__name__}")
+        bad = [k for k in grants or () if not isinstance(k, str)]
+        if bad:
+            raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
+        _names(trusted_sources=trusted_sources, **{f"grants[{k!r}]": v for k, v in (grants or {}).items()})
         return cls(user=principals(user) | {"user"},
                    # a reader granted under each spelling of its mailbox (`_with_spellings`)
                    grants={s: tuple(v) for k, v in (grants or {}).items()

@@ -132,6 +132,9 @@ def check_trace(trace: Trace | Mapping[str, Any], invariants: Sequence[Invariant
     """
     if not isinstance(trace, Trace):
         trace = Trace(trace)
+    bad = [inv for inv in invariants if not callable(getattr(inv, "first_violation", None))]
+    if bad:
+        raise TypeError(f"check_trace takes invariants (Bounds, Monotonic, NoContact, ...), not {bad[0]!r}")
     found = [v for inv in invariants if (v := inv.first_violation(trace)) is not None]
     return sorted(found, key=lambda v: (v.frame, v.time if v.time is not None else v.frame))
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ._effects import AWAITED, off_loop
-from ._guard import GuardContext
+from ._guard import GuardContext, check_budget
 from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
 from ._proposal import Proposal
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
@@ -96,6 +96,7 @@ class GuardChain:
     """
 
     def __init__(self, guards: Sequence[Any] = (), *, timeout_s: float | None = 1.0) -> None:
+        check_budget(timeout_s, "the chain's timeout_s")
         self.guards = tuple(guards)
         self.timeout_s = timeout_s
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}

@@ -124,15 +124,18 @@ class Agent:
 
 
 def lint_scope(g: Any, specs: Mapping[str, Any], *, warn: bool = False) -> None:
-    """A `PolicyError` for a guard of the chain whose `tools` name a tool the agent does not have: it would
-    judge no call of it, silently (a typo, a default such as `CollisionGuard`'s "move"). With `warn`, a
-    tool it lacks is a warning instead (an app whose tool node may run tools it was not built with)."""
+    """A `PolicyError` for a guard of the chain whose `tools` name a tool the agent does not have, or none: it
+    would judge no call of it, silently (a typo, a default such as `CollisionGuard`'s "move", an empty list).
+    With `warn`, a tool it lacks is a warning instead (an app whose tool node may run tools it was not built with)."""
     tools = getattr(g, "tools", None)
     if tools is None:
         return
     name = getattr(g, "name", None) or type(g).__name__
     if isinstance(tools, str):
         raise PolicyError(f"guard {name!r}: tools must be a list of tool names, got the string {tools!r}")
+    if not tools:  # as silent as a name the agent lacks (a filter that matched nothing)
+        raise PolicyError(f"guard {name!r} applies to no tool (its tools are empty): it would judge no call; "
+                          "name the tools it judges, or leave tools unset (None) to judge every call")
     missing = sorted(str(t) for t in tools if t not in specs)
     if missing:
         message = (f"guard {name!r} applies to {', '.join(map(repr, missing))}, which the agent has no tool "

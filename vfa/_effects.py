@@ -104,6 +104,8 @@ def annotate(fn: Any, *, guards: Sequence[Any] = (), **meta: Any) -> Any:
     Guard libraries use this (`@requires(...)` adds a precondition guard), in either decorator order.
     """
     target = fn.__wrapped__ if isinstance(fn, Effect) else fn
+    if not hasattr(target, "__dict__"):  # a value (a number, a text) that can carry no declaration
+        raise TypeError(f"cannot annotate {target!r}: give the tool's function or an @effect")
     target.__dict__.setdefault("__vfa_guards__", [])
     target.__dict__["__vfa_guards__"].extend(guards)
     target.__dict__.setdefault("__vfa_meta__", {}).update(meta)
@@ -128,11 +130,13 @@ class Effect:
         description: str | None = None,
         idempotent: bool = False,
     ) -> None:
+        if not callable(fn):
+            raise TypeError(f"an effect is made of a function, not {fn!r}")
         if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
             raise ConfigError(f"effect {getattr(fn, '__name__', fn)!r} is a generator function: its body would run "
                               "when its caller iterates it, after the commit; return the whole result instead")
         self.__wrapped__ = fn
-        self.name = name or fn.__name__
+        self.name = name or getattr(fn, "__name__", type(fn).__name__)
         self.description = description or inspect.getdoc(fn) or self.name
         self.idempotent = idempotent
         """True if running it twice is the same as once, so a crash mid-commit may simply re-run it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -87,6 +88,17 @@ class GuardContext:
         return self._history
 
 
+def check_budget(seconds: Any, what: str) -> None:
+    """Raise `ConfigError` for a time budget that is neither None nor a number of seconds above zero."""
+    # a text would fail at the first call, and NaN, zero or less deny every call as if no worker were free
+    if seconds is None:
+        return
+    if seconds.__class__ is bool or not isinstance(seconds, (int, float)):
+        raise ConfigError(f"{what} must be a number of seconds or None, not {type(seconds).__name__} {seconds!r}")
+    if math.isnan(seconds) or seconds <= 0:
+        raise ConfigError(f"{what} must be above zero seconds (None: no deadline, inline), not {seconds!r}")
+
+
 class FunctionGuard:
     """A guard whose `check` is a plain function `(proposal, context) -> verdict` (sync or async)."""
 
@@ -102,6 +114,7 @@ class FunctionGuard:
         self.fn = fn
         self.inline = inline
         self.name = name or getattr(fn, "__name__", "guard")
+        check_budget(timeout_s, f"guard {self.name!r}: timeout_s")
         self.timeout_s = timeout_s
         if isinstance(tools, str):  # read as names it would be its letters: a guard that judges no call
             raise ConfigError(f"guard {self.name!r}: tools must be a list of tool names, got the string {tools!r}")

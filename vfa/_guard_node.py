@@ -270,6 +270,8 @@ class GuardNode(RunnableCallable):
         name: str = "tools",
         max_edit_rounds: int = 3,
     ) -> None:
+        if max_arg_bytes.__class__ is bool or not isinstance(max_arg_bytes, int) or max_arg_bytes < 1:
+            raise ConfigError(f"max_arg_bytes must be a whole number of bytes above zero, not {max_arg_bytes!r}")
         super().__init__(self._func, self._afunc, name=name, trace=False)
         self.specs: dict[str, ToolSpec] = _Specs()
         for t in tools:

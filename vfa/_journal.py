@@ -345,9 +345,11 @@ class EffectJournal:
 
     def __init__(self, path: str | Path = ":memory:", *, synchronous: str = "NORMAL",
                  read_only: bool | Literal["snapshot"] = False) -> None:
-        self.path = str(path)
+        if not isinstance(path, (str, bytes, os.PathLike)):  # str() of it would name a file: "None", "1"
+            raise TypeError(f"the journal's path must be text or a path, not {type(path).__name__} {path!r}")
+        self.path = os.fsdecode(path)
 
-        if synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        if not isinstance(synchronous, str) or synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self._lock = threading.RLock()
         if read_only:
