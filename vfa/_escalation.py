@@ -104,6 +104,7 @@ class Questions:
         self.tool_pauses = len(pauses)
         self._pause_values = list(pauses.values())  # what the tool asked, in order
         self._next = 0
+        self._placed: dict[str, tuple[str, Any]] | None = None
 
     def replay(self, call: tuple[str, str, str], *, finished: bool, started: bool = False) -> None:
         """Re-ask the journaled questions of this task in order, journaling answers not yet recorded.
@@ -112,6 +113,7 @@ class Questions:
         an unfinished one re-runs its tool, which asks them again itself.
         """
         for k, question in enumerate(self.asked):
+            self._check_place(call, question)
             decision = decision_of(_interrupt(question), self.max_arg_bytes, call[2])  # the stored answer; raises while there is none
             if k >= len(self.answers):
                 self._record(call, k, decision)
@@ -183,8 +185,10 @@ class Questions:
             self.journal.append([*pending, (*call, "rejected", {**decision, "task": self.task})])
             pending.clear()
             return decision
+        at = self._check_place(call, question)
         self.journal.append([*pending, (*call, "escalated", {
-            **verdict.model_dump(mode="json"), "task": self.task, "ask": k, "payload": question})])
+            **verdict.model_dump(mode="json"), "task": self.task, "ask": k, "payload": question,
+            **({"interrupt": at} if at is not None else {})})])
         pending.clear()
         self.asked.append(question)
         self._next = k + 1
@@ -209,6 +213,51 @@ class Questions:
         # at this place or later: a question that changed once, or one asked after a crash, is found
         # again (a new one each resume would be asked for ever)
         return next((j for j in range(self._next, len(self.asked)) if _same(self.asked[j], question)), None)
+
+    def _check_place(self, call: tuple[str, str, str], question: dict[str, Any]) -> str | None:
+        """The interrupt id the question is about to be asked at (None where LangGraph gives none).
+
+        Raises `AnswerError` when an answer waits there that was given to another question: one this
+        task journaled at that id about another call (or another question, or a tool's own pause).
+        The task re-ran on a state edited meanwhile (`Command(resume=..., update=...)` putting a call
+        before the one asked about), so its questions come in another order; the answer is the
+        person's to the question they were shown, never to the one now in its place."""
+        pad = _scratchpad()
+        place = _made(pad) if pad is not None else None
+        if place is None:
+            return None
+        try:
+            ns = (get_config().get("configurable") or {}).get(CONFIG_KEY_CHECKPOINT_NS)
+        except RuntimeError:
+            return None
+        if ns is None:
+            return None
+        at = _interrupt_id(ns, place)
+        waiting = place < len(pad.resume or ()) or (place == len(pad.resume or ()) and pad.get_null_resume(False) is not None)
+        if not waiting:
+            return at
+        there = self._places(call[0]).get(at)
+        if there is not None and (there[0] != call[1] or there[1] is None or not _same(there[1], question)):
+            shown = f"the call {there[0]!r}" if there[1] is not None else f"a pause of the call {there[0]!r}'s tool"
+            error = AnswerError(
+                f"the answer at interrupt {at} was given to the question about {shown}; the run, on a state "
+                f"changed since, now asks about the call {call[1]!r} there. Send answers without a state edit; to edit the "
+                "state, call update_state and run on: the questions are then asked anew")
+            setattr(error, _INVALID_RESUME, True)  # a ToolNode re-raises it instead of telling the model
+            raise error
+        return at
+
+    def _places(self, thread_id: str) -> dict[str, tuple[str, Any]]:
+        """Interrupt id -> (call id, question; None for a tool's pause) of what this task asked there."""
+        if self._placed is None:
+            self._placed = {}
+            for e in self.journal.entries(thread_id):
+                if e.data.get("task") == self.task and isinstance(e.data.get("interrupt"), str):
+                    if e.kind == "escalated":
+                        self._placed.setdefault(e.data["interrupt"], (e.call_id, e.data.get("payload") or {}))
+                    elif e.kind == "paused":
+                        self._placed.setdefault(e.data["interrupt"], (e.call_id, None))
+        return self._placed
 
     def _record(self, call: tuple[str, str, str], k: int, decision: dict[str, Any]) -> None:
         self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])

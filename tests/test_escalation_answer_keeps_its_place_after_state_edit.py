@@ -1,4 +1,4 @@
-"""Red team 162: an answer sent by id, with a state edit in the same `Command`, approves a call no person
+"""An answer sent by id, with a state edit in the same `Command`, approves a call no person
 was asked about, and the journal records it as that call's approval.
 
 Scenario (LangGraph's own state editing): the privacy guard asks about c1, a mail of the SSN to bob
@@ -16,6 +16,11 @@ call it was asked about"): an answer given to the question about c1 is never tak
 question about another call; c9 is asked about (or the resume refused with `AnswerError`, nothing
 saved), and nothing reaches eve. Rewriting c1's own arguments under its id is denied already (an id
 used for another call); a new call put before it is not.
+
+Fixed: each question is journaled with the interrupt id it is asked at (`Questions._check_place`); a
+question about to be asked, or asked again, where an answer waits that this task's journal shows was
+given to another call's question (or a tool's own pause) stops the run with `AnswerError`, nothing
+saved. `update_state` and running on asks the questions anew.
 """
 
 from __future__ import annotations

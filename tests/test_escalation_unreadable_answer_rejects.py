@@ -1,4 +1,4 @@
-"""Red team 162: an answer that raises when read (its truth value, its repr) crashes the guard node and
+"""An answer that raises when read (its truth value, its repr) crashes the guard node and
 leaves the thread unanswerable for good.
 
 Attack (hostile or malformed `Command(resume=...)`): the privacy guard asks about a mail of the SSN to
@@ -14,6 +14,9 @@ answer; the thread stays paused until someone edits its state by hand.
 Expected (README, "People in the loop"; `decision_of`'s docstring: "anything unrecognised or
 ambiguous rejects"): such an answer is a reject, journaled as one; nothing is sent, and the run goes
 on with the model told the call was rejected.
+
+Fixed: `decision_of` reads an answer that raises when read as a reject, with a message naming the
+error's type only (the same each time the saved answer is replayed).
 """
 
 from __future__ import annotations
