@@ -22,6 +22,10 @@ live guard only in seeing nothing.
 Expected. The guards judge the values the tool will read: a key that names no argument of the tool is
 refused before any guard (as `_model_from_signature` refuses one for a plain function), and a tool whose
 schema is its own (no injected arguments) is validated by that schema, its validators included.
+
+Fixed: a LangChain tool whose model writes all of its `args_schema` is validated by that schema; one with
+injected arguments by the visible copy, refusing a key that names no argument of the tool
+(`vfa._tools._as_the_tool_reads`).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     create_model,
+    model_validator,
 )
 from pydantic_core import to_jsonable_python
 
@@ -477,6 +478,8 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
         schema = _model_of_json_schema(f"{tool.name}_args", schema)
     elif not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         schema = create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
+    else:
+        schema = _as_the_tool_reads(tool, schema)
     inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
     is_effect = isinstance(inner, Effect)
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
@@ -489,3 +492,31 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
         guards=tuple(getattr(inner, "guards", ()) or getattr(inner, "__vfa_guards__", ())),
         meta=getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}), source=tool, takes_written=True,
     )
+
+
+def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
+    """The model a LangChain tool's call is validated by, as the tool itself validates it (`_parse_input`)."""
+    # the model-visible schema is a copy of the `args_schema`'s fields alone (no aliases, validators or
+    # config), while the tool validates by its own: a key the copy drops (an alias, a legacy key a
+    # validator reads) would reach the tool unjudged
+    full = getattr(tool, "args_schema", None)
+    if not (isinstance(full, type) and issubclass(full, BaseModel)):
+        return visible
+    if set(full.model_fields) == set(visible.model_fields):
+        return full  # the model writes all of it: judged as the tool reads it, its validators too
+    # injected arguments (the ToolNode's) are not the model's to write: the copy, refusing any key that
+    # names no argument of the tool (an injected one's name stays the app's own node's to pass)
+    if full.model_config.get("extra") == "allow":  # the tool reads more keys: judged and given as written
+        return type(visible.__name__, (visible,), {"model_config": ConfigDict(extra="allow"),
+                                                   "__module__": visible.__module__})
+    known = frozenset(full.model_fields) | frozenset(visible.model_fields)
+
+    def undeclared(data: Any) -> Any:
+        unknown = [k for k in data if k not in known] if isinstance(data, Mapping) else []
+        if unknown:
+            raise ValueError(f"{', '.join(repr(k) for k in unknown[:5])}: no argument of the tool (its schema "
+                             "may read it under another name, which no guard would judge)")
+        return data
+
+    return type(visible.__name__, (visible,), {"__module__": visible.__module__,
+                                               "_vfa_undeclared": model_validator(mode="before")(undeclared)})
