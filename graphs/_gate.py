@@ -23,7 +23,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
-from langchain_core.tools import BaseTool, InjectedToolCallId
+from langchain_core.tools import BaseTool, InjectedToolCallId, ToolException
+from langchain_core.tools.base import _handle_tool_error  # the text a tool's error handler words
 from langgraph._internal._constants import CONFIG_KEY_READ as _READ
 try:
     from langgraph._internal._constants import CONFIG_KEY_READ_STATE as _READ_STATE
@@ -716,7 +717,9 @@ class GatedTool:
     def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Verify, then run the tool as `tool.invoke` would, inside the journal's commit."""
         call, rebuild = self._split(input)
-        work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs))
+        # with plain arguments a handled ToolException comes back as a bare result: raised, it is the error it is
+        tool, flag = (self.tool, None) if _is_call(input) else _errors_raised(self.tool)
+        work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), config, kwargs))
         work.records = self.records
         work.plain = not _is_call(input)
         state = self._state(config)
@@ -725,8 +728,9 @@ class GatedTool:
     async def ainvoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Async twin of `invoke`."""
         call, rebuild = self._split(input)
-        work = _Work(lambda args: self.tool.invoke(rebuild(args), config, **kwargs),
-                     lambda args: self.tool.ainvoke(rebuild(args), config, **kwargs))
+        tool, flag = (self.tool, None) if _is_call(input) else _errors_raised(self.tool)
+        work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), config, kwargs),
+                     lambda args: _ahandled(tool.ainvoke, flag, rebuild(args), config, kwargs))
         work.records = self.records
         work.plain = not _is_call(input)
         state = self._state(config)
@@ -816,6 +820,40 @@ class GatedTool:
             return {**input, "args": merged} if is_call else merged
 
         return call, rebuild
+
+
+def _errors_raised(tool: Any) -> tuple[Any, Any]:
+    """`tool` as a plain invocation runs it, and its `handle_tool_error` (or None): a tool that handles its
+    `ToolException` returns the error's text as a bare result, with no status to tell it from its output,
+    so a copy that raises it is run (`_handled` makes it the text the handler words)."""
+    flag = tool.handle_tool_error if isinstance(tool, BaseTool) else None
+    return (tool.model_copy(update={"handle_tool_error": False}), flag) if flag else (tool, None)
+
+
+def _handled(run: Callable[..., Any], flag: Any, input: Any, config: Any, kwargs: Mapping[str, Any]) -> Any:
+    """`run(input, config)`, a `ToolException` raised as the error `flag` words (`_errors_raised`)."""
+    try:
+        return run(input, config, **kwargs)
+    except ToolException as exc:
+        if not flag:
+            raise
+        raise _handler_error(exc, flag) from exc
+
+
+async def _ahandled(run: Callable[..., Any], flag: Any, input: Any, config: Any, kwargs: Mapping[str, Any]) -> Any:
+    """Async twin of `_handled`."""
+    try:
+        return await run(input, config, **kwargs)
+    except ToolException as exc:
+        if not flag:
+            raise
+        raise _handler_error(exc, flag) from exc
+
+
+def _handler_error(exc: ToolException, flag: Any) -> Exception:
+    """The failure a tool call's error message reports for `exc` (`_record`): the text its handler words."""
+    content = _handle_tool_error(exc, flag=flag)
+    return _ToolError(content if isinstance(content, str) else repr(content))
 
 
 def _run_state(config: Any) -> Any:

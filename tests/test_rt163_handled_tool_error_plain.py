@@ -18,6 +18,9 @@ live verdict.
 
 Expected. A handled error is an error however the tool is invoked: labelled as error text (untrusted),
 journaled as the call's failure, and the payment denied as with a tool call.
+
+Fixed: invoked with plain arguments, a tool that handles its errors runs as a copy that raises them, and
+the call fails with the text its handler words (`graphs._gate._errors_raised`).
 """
 
 from __future__ import annotations
