@@ -24,6 +24,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool, InjectedToolCallId, ToolException
+from langchain_core.tools.base import ToolOutputMixin
 from langchain_core.tools.base import _handle_tool_error  # the text a tool's error handler words
 from langgraph._internal._constants import CONFIG_KEY_READ as _READ
 try:
@@ -1004,7 +1005,7 @@ def result_shape(tool: Any) -> str:
     """What the text a ToolNode makes of a LangChain tool's result is (`vfa._tools.RESULT_SHAPE`), from
     the return annotation of the tool's function: "records" for a dict or mapping, a list or tuple, a
     TypedDict, a pydantic model or a dataclass (or None or a union of them); "text" for `str`;
-    "unknown" when unannotated or anything else (a `Command`, `Any`)."""
+    "unknown" when unannotated or anything else (a `Command`, a message, `Any`)."""
     fn = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
     if fn is None:
         fn = getattr(type(tool), "_run", None)
@@ -1029,6 +1030,8 @@ def _is_record_type(hint: Any) -> bool:
     if origin is typing.Annotated:
         return _is_record_type(typing.get_args(hint)[0])
     kind = origin if isinstance(origin, type) else hint
+    if isinstance(kind, type) and issubclass(kind, (BaseMessage, ToolOutputMixin)):
+        return False  # a message or a Command the tool writes: its text is no record the annotation describes
     if typing.is_typeddict(hint) or dataclasses.is_dataclass(kind):
         return True
     return isinstance(kind, type) and issubclass(kind, (Mapping, list, tuple, BaseModel)) and not issubclass(kind, str)

@@ -19,6 +19,8 @@ tool's author annotated the return type LangChain's own docs give for a tool tha
 Expected. A tool annotated to return a message or a `Command` is read as one whose annotation says
 nothing of its text ("unknown", as README says of a `Command`): every field also carries the label of the
 whole output, so the IBAN is untrusted and the payment denied.
+
+Fixed: `result_shape` reads a message or a `ToolOutputMixin` (a `Command`) as no record type.
 """
 
 from __future__ import annotations
