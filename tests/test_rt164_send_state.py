@@ -1,0 +1,113 @@
+"""Red team 164: a `ToolNode` fed a `Send` of a state of the app's choosing hides a result written past the gate.
+
+Scenario. A graph guarded by `guard_graph` with a privacy flow. The app's own "research" node writes a
+retrieval result into `messages` (a tool message no guard node wrote) holding the user's SSN; the model
+reads it and writes `post(text="ssn 078-05-1120")`. The app fans the turn's calls out to its `ToolNode`
+with `Send`, as LangGraph's map-reduce pattern does: `Send("tools", {"messages": [last]})` (a state of its
+own holding the turn's message alone), or the `ToolCallWithContext` shape `create_react_agent` uses, with
+that state inlined.
+
+Through an edge, or a `Send` of bare calls (`create_agent`'s), the `ToolNode` reads the run's state, the
+flow counts the result no gate wrote (every later argument private and untrusted), and the post is denied.
+Fed a `Send` of a state, the `ToolNode` hands the gate that state alone (`ToolNode._extract_state`), so the
+flow never sees the result: the SSN is published, while the journal's audit (given the messages) reports
+the post.
+
+Why it matters: what the model read is the run's state, not what the app chose to send the tool node;
+README ("Guard an app you already have") says a gated call reads the run's state "as a ToolNode given a
+`Send` reads it", and the README's limit covers only a result the graph trimmed before the call. The live
+guard and the audit disagree.
+
+Expected: the flow also reads the state of the run the `Send` runs in (LangGraph's state reader in the
+task's config), so the post is denied whatever the `Send` carries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.tools import tool
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode
+from langgraph.types import Send
+
+import graphs
+from guards import PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_journal
+from vfa.testing import ScriptedModel
+
+USER = "me@home.example"
+SSN = "078-05-1120"
+CFG = {"configurable": {"thread_id": "t"}}
+
+
+def _fan_out(how: str, last: AIMessage) -> Any:
+    if how == "edge":
+        return "tools"
+    if how == "calls":  # create_agent's: bare calls, the ToolNode reads the run's state
+        return [Send("tools", [{**c, "type": "tool_call"}]) for c in last.tool_calls]
+    if how == "state":
+        return [Send("tools", {"messages": [last]})]
+    return [Send("tools", {"__type": "tool_call_with_context", "tool_call": c, "state": {"messages": [last]}})
+            for c in last.tool_calls]
+
+
+def _run(how: str, *, asynchronous: bool = False) -> tuple[list[str], list[Any]]:
+    posted: list[str] = []
+
+    @tool
+    @privacy_sink(disclose={"text": "*"})
+    @privacy_source()
+    def post(text: str) -> str:
+        """Publish a post."""
+        posted.append(text)
+        return "posted"
+
+    model = ScriptedModel(rule=lambda ms: "done" if ms[-1].type == "tool" and ms[-1].tool_call_id != "r0"
+                          else ("post", {"text": f"ssn {SSN}"}))
+
+    def research(state: Any) -> Any:  # the app's own retrieval: a result no guard node wrote
+        return {"messages": [AIMessage("", tool_calls=[{"name": "lookup", "args": {}, "id": "r0"}]),
+                             ToolMessage(f"the user's SSN is {SSN}", tool_call_id="r0")]}
+
+    def route(state: Any) -> Any:
+        last = state["messages"][-1]
+        return _fan_out(how, last) if last.tool_calls else END
+
+    b = StateGraph(MessagesState)
+    b.add_node("research", research)
+    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
+    b.add_node("tools", ToolNode([post]))
+    b.add_edge(START, "research")
+    b.add_edge("research", "agent")
+    b.add_conditional_edges("agent", route, ["tools", END])
+    b.add_edge("tools", "agent")
+    policy = PrivacyPolicy.of(USER)
+    flow = PrivacyFlow(policy, secret=b"rt164-send")
+    app = graphs.guard_graph(b, [flow.guard()], flow=flow, checkpointer=InMemorySaver())
+    start = {"messages": [HumanMessage("Look me up.")]}
+    if asynchronous:
+        import asyncio
+
+        out = asyncio.run(app.ainvoke(start, CFG))
+    else:
+        out = app.invoke(start, CFG)
+    found = audit_trace(trace_from_journal(flow.journal, "t", messages=out["messages"]), [post], policy, thread_id="t")
+    return posted, found
+
+
+@pytest.mark.parametrize("how", ["edge", "calls"])
+def test_control_a_tool_node_reading_the_run_state_denies_the_post(how: str) -> None:
+    posted, found = _run(how)
+    assert posted == []
+    assert found  # the journal's audit reports the post, as the live guard denied it
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+@pytest.mark.parametrize("how", ["state", "tool_call_with_context"])
+def test_a_send_of_a_state_does_not_hide_a_result_no_gate_wrote(how: str, asynchronous: bool) -> None:
+    posted, found = _run(how, asynchronous=asynchronous)
+    assert found, "control: the journal's audit reports the post"
+    assert posted == [], "the SSN the model read in a result no gate wrote was published"
