@@ -111,3 +111,32 @@ def test_a_send_of_a_state_does_not_hide_a_result_no_gate_wrote(how: str, asynch
     posted, found = _run(how, asynchronous=asynchronous)
     assert found, "control: the journal's audit reports the post"
     assert posted == [], "the SSN the model read in a result no gate wrote was published"
+
+
+def test_an_effect_node_sent_a_state_counts_a_result_no_gate_wrote() -> None:
+    """The same through an effect node (`guard_graph(effect_nodes=...)`) given the post by a `Send`."""
+    posted: list[str] = []
+    model = ScriptedModel(rule=lambda ms: f"ssn {SSN}")
+
+    def research(state: Any) -> Any:
+        return {"messages": [AIMessage("", tool_calls=[{"name": "lookup", "args": {}, "id": "r0"}]),
+                             ToolMessage(f"the user's SSN is {SSN}", tool_call_id="r0")]}
+
+    def publish(state: Any) -> Any:
+        posted.append(state["text"])
+        return {}
+
+    b = StateGraph(MessagesState)
+    b.add_node("research", research)
+    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
+    b.add_node("publish", publish)
+    b.add_edge(START, "research")
+    b.add_edge("research", "agent")
+    b.add_conditional_edges("agent", lambda state: [Send("publish", {"text": state["messages"][-1].content})],
+                            ["publish"])
+    b.add_edge("publish", END)
+    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt164-send")
+    app = graphs.guard_graph(b, [flow.guard()], flow=flow, checkpointer=InMemorySaver(),
+                             effect_nodes={"publish": lambda state: {"text": state["text"]}})
+    app.invoke({"messages": [HumanMessage("Look me up.")]}, CFG)
+    assert posted == [], "the SSN the model read in a result no gate wrote was published"
