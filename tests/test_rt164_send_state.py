@@ -13,6 +13,11 @@ Fed a `Send` of a state, the `ToolNode` hands the gate that state alone (`ToolNo
 flow never sees the result: the SSN is published, while the journal's audit (given the messages) reports
 the post.
 
+Without a thread id it is worse: the call is keyed by the opening messages of the state it is given
+(`thread_key`), so a `Send` of the turn's message alone judges the call under a key where nothing was
+observed, and an SSN the gate itself showed the model (through an edge, a turn before) is published too.
+An effect node (`effect_nodes=`) given its input by such a `Send` is judged on that input alike.
+
 Why it matters: what the model read is the run's state, not what the app chose to send the tool node;
 README ("Guard an app you already have") says a gated call reads the run's state "as a ToolNode given a
 `Send` reads it", and the README's limit covers only a result the graph trimmed before the call. The live
@@ -140,3 +145,52 @@ def test_an_effect_node_sent_a_state_counts_a_result_no_gate_wrote() -> None:
                              effect_nodes={"publish": lambda state: {"text": state["text"]}})
     app.invoke({"messages": [HumanMessage("Look me up.")]}, CFG)
     assert posted == [], "the SSN the model read in a result no gate wrote was published"
+
+
+@pytest.mark.parametrize("thread", [True, False])
+def test_a_send_of_a_state_without_a_thread_id_does_not_forget_what_the_gate_showed(thread: bool) -> None:
+    """Without a thread id a call is keyed by the opening messages of the state it is given (`thread_key`): a
+    `Send` holding the turn's message alone gives the call a key under which nothing was observed, so an SSN
+    the gate itself showed the model (`get_profile`, through an edge) was published by the next turn's `Send`."""
+    import json
+
+    posted: list[str] = []
+
+    @tool
+    @privacy_source(private=["ssn"], handle=False, kind="profile")
+    def get_profile() -> dict:
+        """The user's profile."""
+        return {"name": "Me", "ssn": SSN}
+
+    @tool
+    @privacy_sink(disclose={"text": "*"})
+    @privacy_source()
+    def post(text: str) -> str:
+        """Publish a post."""
+        posted.append(text)
+        return "posted"
+
+    def rule(ms: list[Any]) -> Any:
+        results = [m for m in ms if m.type == "tool"]
+        if not results:
+            return ("get_profile", {})
+        return ("post", {"text": "ssn " + json.loads(results[0].content)["ssn"]}) if len(results) == 1 else "done"
+
+    model = ScriptedModel(rule=rule)
+
+    def route(state: Any) -> Any:
+        last = state["messages"][-1]
+        if not last.tool_calls:
+            return END
+        return "tools" if last.tool_calls[0]["name"] == "get_profile" else [Send("tools", {"messages": [last]})]
+
+    b = StateGraph(MessagesState)
+    b.add_node("agent", lambda state: {"messages": [model.invoke(state["messages"])]})
+    b.add_node("tools", ToolNode([get_profile, post]))
+    b.add_edge(START, "agent")
+    b.add_conditional_edges("agent", route, ["tools", END])
+    b.add_edge("tools", "agent")
+    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt164-send")
+    app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"])
+    app.invoke({"messages": [HumanMessage("Show me my profile.")]}, CFG if thread else None)
+    assert posted == [], "the SSN the model was shown was published"
