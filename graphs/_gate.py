@@ -513,6 +513,8 @@ class ToolGate:
         work.written = call.get("args")
         call_id = str(call.get("id") or "")
         work.keep = lambda kept: _keep(self.node.journal, thread_id, call_id, str(call.get("name")), kept)
+        if work.structured:
+            self._read_sent(state, thread_id)
         if call_id and self._twice_in_turn(state, call_id):
             # a turn's calls may run at once (`create_agent` sends each to the tool node as its own task),
             # so which of the two came first is not known: both are refused, and nothing runs
@@ -555,6 +557,16 @@ class ToolGate:
                     return message
             return out
         return message
+
+    def _read_sent(self, state: Any, thread_id: str) -> None:
+        """Hand the flow the state of the run a `Send` task runs in, where the call's state is not it (a
+        `Send` of a state of the app's choosing, which a ToolNode or an effect node takes for its input): the
+        model read the run's state, so a result written there past the gate counts, though the Send left it out."""
+        key = self.node.messages_key
+        held = _messages_of(_sent_state(), key)
+        given = _messages_of(state, key)
+        if held and not (len(held) == len(given) and all(a is b or a == b for a, b in zip(held, given))):
+            self.node.read({key: held}, thread_id)
 
     def _twice_in_turn(self, state: Any, call_id: str) -> bool:
         """Whether the model turn that made this call made another call with the same id."""
@@ -870,6 +882,19 @@ def _run_state(config: Any) -> Any:
         read = configurable.get(_READ)
         return read(list(read.args[1]), True) if read is not None else None
     except Exception:  # noqa: BLE001 - a reader of another LangGraph: the state stays unknown, as before
+        return None
+
+
+def _sent_state() -> Any:
+    """The state of the graph run the running `Send` task runs in (LangGraph sets its reader for such tasks
+    alone: a task of an edge is given that state); None elsewhere, or where it cannot be read."""
+    configurable = _configurable(None, (_READ_STATE,))
+    read_state = configurable.get(_READ_STATE) if configurable is not None else None
+    if read_state is None:
+        return None
+    try:
+        return read_state()
+    except Exception:  # noqa: BLE001 - a reader of another LangGraph: the call's own state is read, as before
         return None
 
 
