@@ -1,4 +1,4 @@
-"""Red team 163: a LangChain tool whose own `args_schema` reads a key the guards never see sends the SSN to mallory.
+"""A LangChain tool whose own `args_schema` reads a key the guards never see sends the SSN to mallory.
 
 Attack. vfa describes a LangChain tool by its model-visible `tool_call_schema` (`vfa._tools._from_langchain_tool`).
 LangChain builds that schema as a copy of the tool's `args_schema` holding its fields alone: without their

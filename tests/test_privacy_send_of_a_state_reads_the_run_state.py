@@ -1,4 +1,4 @@
-"""Red team 164: a `ToolNode` fed a `Send` of a state of the app's choosing hides a result written past the gate.
+"""A `ToolNode` fed a `Send` of a state of the app's choosing hides a result written past the gate.
 
 Scenario. A graph guarded by `guard_graph` with a privacy flow. The app's own "research" node writes a
 retrieval result into `messages` (a tool message no guard node wrote) holding the user's SSN; the model
@@ -25,6 +25,10 @@ guard and the audit disagree.
 
 Expected: the flow also reads the state of the run the `Send` runs in (LangGraph's state reader in the
 task's config), so the post is denied whatever the `Send` carries.
+
+Fixed: a call sent a state (a `Send` to a ToolNode or an effect node) also has the flow read the run's state
+(`ToolGate._settle`, `_read_sent`), waiting for the thread's lock as the call does (past `lock_wait_s`:
+`ThreadBusy`, denied).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Red team 165: a privacy declaration given one text where it takes a list of names reads the text's letters.
+"""A privacy declaration given one text where it takes a list of names reads the text's letters.
 
 `PrivacyPolicy.of(grants={cpa: "file:tax/*"})` makes the grant the patterns "f", "i", ..., "/", "*": the
 lone "*" matches every source, so the CPA may read everything the user's tools return (the SSN is mailed to
@@ -7,6 +7,9 @@ them), and `trusted_sources="email:from:*@rent.example"` trusts every source, an
 to anyone. A guard's `tools` given one text is refused for this very reason (`ConfigError`, README "What you
 get"); these declarations decide who may read private data, so one text there must be refused too, naming
 the argument, before anything runs.
+
+Fixed: one text where a list of names or patterns belongs raises `ConfigError` naming the argument;
+`PrivacyPolicy` checks `on_violation` and `undeclared_output` as it checks `context_taint`.
 """
 
 from __future__ import annotations

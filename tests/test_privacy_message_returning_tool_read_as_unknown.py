@@ -1,4 +1,4 @@
-"""Red team 163: a tool annotated to return a `ToolMessage` or a `Command` has its message's JSON text read as its records.
+"""A tool annotated to return a `ToolMessage` or a `Command` has its message's JSON text read as its records.
 
 Attack. README ("The privacy guard", set-up): a retrofitted tool's text is read by what its function is
 annotated to return: records for "`-> dict`, a list, a `TypedDict`, a model"; "with no annotation (or `Any`,

@@ -1,4 +1,4 @@
-"""Red team 165: a time budget or argument limit of the wrong kind is accepted, and fails at the first call.
+"""A time budget or argument limit of the wrong kind is accepted, and fails at the first call.
 
 `guard(timeout_s="1")`, `GuardChain(timeout_s="1")`, `Agent(guard_timeout_s="1")` and `Agent(max_arg_bytes="64")`
 build and compile; the first call then raises a bare `TypeError` out of `invoke` ("unsupported operand type(s)
@@ -6,6 +6,9 @@ for +: 'float' and 'str'", "'>' not supported between instances of 'int' and 'st
 A budget of NaN, zero or below denies every call as "no guard worker became free within nan s (all are busy
 with earlier checks)", which sends the developer hunting a load that is not there. Each must be refused where
 it is given (a `TypeError` or `ValueError` naming the argument); None stays "inline" as documented.
+
+Fixed: `FunctionGuard`, `GuardChain` and `GuardNode` raise `ConfigError` at construction for a budget or
+limit that is no positive number (None: inline; inf allowed).
 """
 
 from __future__ import annotations

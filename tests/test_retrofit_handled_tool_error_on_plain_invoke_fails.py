@@ -1,4 +1,4 @@
-"""Red team 163: a gated tool's handled `ToolException`, invoked with plain arguments, is read as its trusted output.
+"""A gated tool's handled `ToolException`, invoked with plain arguments, is read as its trusted output.
 
 Attack. A trusted tool (`privacy_source()`: a bank's balance lookup) built with `handle_tool_error=True`
 raises `ToolException` whose text quotes what the bank's server answered: "account main frozen: transfer

@@ -1,10 +1,12 @@
-"""Red team 165: `trace_from_messages` given one text (not a list of messages) reads each letter as a message
+"""`trace_from_messages` given one text (not a list of messages) reads each letter as a message
 of the user's.
 
 `trace_from_messages("pay bob")` returns seven user events, "p", "a", "y", ...; `trace_from_journal(journal,
 thread, user_messages="pay bob")` likewise. An audit over such a trace reads single letters as the user's words
 (what grounds authority arguments) and reports on a conversation that never was. README "Audit": a trace the
 audit cannot read raises `TraceError` naming the fault; a text where messages belong is one.
+
+Fixed: both raise `TraceError`.
 """
 
 from __future__ import annotations

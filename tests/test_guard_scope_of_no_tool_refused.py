@@ -1,10 +1,12 @@
-"""Red team 165: a guard whose `tools` is an empty list judges no call, and `Agent.compile()` accepts it.
+"""A guard whose `tools` is an empty list judges no call, and `Agent.compile()` accepts it.
 
 `Agent.compile()` refuses a guard naming a tool the agent lacks ("it would judge no call of them", README
 "What you get"), and a guard's `tools` given one text ("pay", read as its letters); but `tools=[]` (a list
 built by a filter that matched nothing) passes compile, and the guard then denies nothing: a budget guard
 `@guard(tools=[])` that would deny every payment lets `pay` run. An empty scope is the same silent
 misconfiguration as an unknown name, and must be refused when the agent is compiled.
+
+Fixed: `lint_scope` raises `PolicyError` for an empty scope, in `Agent.compile()` and `guard_graph` alike.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
-"""Red team 165: `EffectJournal` (and `Agent(journal=...)`) takes any object as a path, written by `str()`.
+"""`EffectJournal` (and `Agent(journal=...)`) takes any object as a path, written by `str()`.
 
 `EffectJournal(b"/srv/app/journal.db")` makes a directory "b'" in the working directory and keeps the journal
 at "b'/srv/app/journal.db'"; `EffectJournal(None)` a file named "None"; `Agent(journal=1)` a file named "1".
 Nothing says so, and a restart that names the journal properly finds none of the commits: exactly-once is
 lost silently. A path must be text or `os.PathLike` (bytes as the file system decodes them); any other
 object is a `TypeError` naming it, and nothing is created.
+
+Fixed: a journal path is text, bytes (decoded as a file name) or a path object; anything else is a
+`TypeError` and no file is made.
 """
 
 from __future__ import annotations
