@@ -125,6 +125,8 @@ class PrivacyFlow(_Threads, _Results):
         self.handles = handles
         self.reads_taint = self.policy.context_taint == "private"
         """Whether what the model read in clear of private values taints what it writes (`PrivacyPolicy.context_taint`)."""
+        if secret is not None and not isinstance(secret, (bytes, bytearray)):
+            raise TypeError(f"secret must be bytes (the handles' HMAC key), not {type(secret).__name__}")
         self.store = HandleStore(secret)
         self.journal = journal
         if journal is not None:

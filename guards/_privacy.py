@@ -104,6 +104,8 @@ class PrivacyGuard:
     judges the values the effect would receive (`GuardChain.verify`)."""
 
     def __init__(self, flow: Any, *, journal: Any = None, inline: bool = True) -> None:
+        if not callable(getattr(flow, "label", None)) or not hasattr(flow, "policy"):
+            raise TypeError(f"PrivacyGuard judges by a PrivacyFlow's labels (flow.guard()), not {type(flow).__name__}")
         self.flow = flow
         self.journal = journal
         self.inline = inline

@@ -478,6 +478,8 @@ class PrivacyPolicy:
            undeclared_output: Literal["untrusted", "trusted"] = "untrusted",
            context_taint: Literal["untrusted", "private"] = "untrusted") -> PrivacyPolicy:
         """Build a policy from plain strings and lists."""
+        if not isinstance(user, str) and not (isinstance(user, Collection) and all(isinstance(u, str) for u in user)):
+            raise TypeError(f"user must be the user's address or a list of addresses, not {user!r:.80}")
         if grants is not None and not isinstance(grants, Mapping):
             raise TypeError(f"grants must map each reader's address to its patterns, not {type(grants).__name__}")
         bad = [k for k in grants or () if not isinstance(k, str)]

@@ -6,6 +6,10 @@ that names what is wrong; an `AttributeError` reads as a bug in vfa and names ne
 it should be. Each call below must raise a `TypeError`, a `ValueError` or a `VfaError`.
 
 Fixed: each raises a `TypeError` naming what it expected.
+
+So is misuse that was accepted and failed (or misbehaved) only at the first call: instructions that are no
+text, a flow that is no `vfa.Flow`, a negative edit budget, a secret that is no bytes, a user that is no
+address, an empty journal path (SQLite's temporary file: a journal no restart finds).
 """
 
 from __future__ import annotations
@@ -47,3 +51,30 @@ def test_misuse_is_a_type_or_value_error_not_an_attribute_error(call):
     except AttributeError as exc:
         pytest.fail(f"{call} raised a bare AttributeError: {exc}")
     pytest.fail(f"{call} was accepted")
+
+
+def _tool(x: int) -> int:
+    """A read-only tool."""
+    return x
+
+
+LATE = {  # accepted once, then failing or misbehaving at the first call: refused where they are written
+    "Agent(instructions=1)": lambda: vfa.Agent(None, [_tool], instructions=1),
+    "Agent(flow=1)": lambda: vfa.Agent(None, [_tool], flow=1),
+    "GuardNode(max_edit_rounds=-1)": lambda: vfa.GuardNode([_tool], max_edit_rounds=-1),
+    "GuardNode(max_edit_rounds='3')": lambda: vfa.GuardNode([_tool], max_edit_rounds="3"),
+    "GuardNode(messages_key=1)": lambda: vfa.GuardNode([_tool], messages_key=1),
+    "PrivacyGuard(None)": lambda: guards.PrivacyGuard(None),
+    "PrivacyFlow(secret='text')": lambda: PrivacyFlow(PrivacyPolicy.of("emma@home.example"), secret="text"),
+    "PrivacyPolicy.of(user=1)": lambda: PrivacyPolicy.of(1),
+    "EffectJournal('')": lambda: EffectJournal(""),
+}
+
+
+@pytest.mark.parametrize("call", list(LATE), ids=list(LATE))
+def test_misuse_that_would_fail_late_is_refused_at_once(call, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a journal path read wrongly would make a file here
+    with pytest.raises((TypeError, ValueError, VfaError)) as caught:
+        LATE[call]()
+    assert not isinstance(caught.value, AttributeError)
+    assert list(tmp_path.iterdir()) == []

@@ -55,6 +55,8 @@ class Agent:
         guard_timeout_s: float = 1.0,
         max_arg_bytes: int = 64 * 1024,
     ) -> None:
+        if instructions is not None and not isinstance(instructions, str):
+            raise TypeError(f"instructions must be text (a system message), not {type(instructions).__name__}")
         self.model = model
         self.name = name
         self.instructions = instructions

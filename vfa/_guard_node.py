@@ -278,7 +278,15 @@ class GuardNode(RunnableCallable):
             spec = ToolSpec.of(t)
             self.specs[spec.name] = spec
         self.chain = GuardChain(guards, timeout_s=timeout_s)
-        self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(journal or ":memory:")
+        self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(
+            ":memory:" if journal is None else journal)
+        if flow is not None and not all(callable(getattr(flow, hook, None)) for hook in ("label", "resolve", "observe")):
+            raise TypeError(f"flow must be a vfa.Flow (label, resolve and observe), such as a PrivacyFlow, "
+                            f"not {type(flow).__name__}")
+        if max_edit_rounds.__class__ is bool or not isinstance(max_edit_rounds, int) or max_edit_rounds < 0:
+            raise ConfigError(f"max_edit_rounds must be a whole number of edits, zero or more, not {max_edit_rounds!r}")
+        if not isinstance(messages_key, str) or not messages_key:
+            raise TypeError(f"messages_key must be the name of the state's messages, not {messages_key!r}")
         self.flow = flow
         bind = getattr(flow, "bind", None)
         if bind is not None:  # the flow learns the tools it labels and the journal it can restore from

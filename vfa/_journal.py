@@ -348,6 +348,8 @@ class EffectJournal:
         if not isinstance(path, (str, bytes, os.PathLike)):  # str() of it would name a file: "None", "1"
             raise TypeError(f"the journal's path must be text or a path, not {type(path).__name__} {path!r}")
         self.path = os.fsdecode(path)
+        if not self.path:  # SQLite would keep a temporary file, gone at close: no journal a restart finds
+            raise ValueError("the journal's path is empty; give a file, or \":memory:\" for a journal kept in memory")
 
         if not isinstance(synchronous, str) or synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
