@@ -71,7 +71,7 @@ def test_the_audit_reports_the_payment(sender: str) -> None:
 
 
 @pytest.mark.parametrize("sender", [LARRY, f"Larry Lane <{LARRY}>", f"{LARRY}, billing@rent.example",
-                                    f'"larry"@rent.example', f"{LARRY}."])
+                                    '"larry"@rent.example', f"{LARRY}."])
 def test_control_a_mail_from_the_domain_is_still_trusted(sender: str) -> None:
     outcome, paid = _pay(sender, "DE89370400440532013000")
     assert outcome == "committed" and paid
