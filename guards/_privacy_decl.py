@@ -222,6 +222,14 @@ def _mailboxes(principal: str) -> tuple[str, ...]:
     return (principal,)
 
 
+def _one_mailbox(box: str) -> bool:
+    """Whether `box` is one mailbox a parser reads as itself: a local part, an `@` and a domain, no blank."""
+    # a pattern's `*` matches anything: 'eve@y.example larry@rent.example' (Python's parser reads eve's) and
+    # the '@rent.example' getaddresses makes of it would each match '*@rent.example'
+    local, _at, domain = box.rpartition("@")
+    return bool(local and domain) and not any(c.isspace() for c in box) and _addresses_in(box) == (box,)
+
+
 def _header_items(text: str) -> tuple[str, ...]:
     """A header's recipients: `text` split at the commas and semicolons outside quotes, comments and angle
     brackets; linear in its length."""
@@ -512,8 +520,8 @@ class PrivacyPolicy:
         """True when the policy vouches for each of the principals a record's field names (the source
         `prefix` + principal), each by every mailbox read from it, in any of its spellings: a mail from
         larry@rent.example and eve@y.example together is one eve may have written."""
-        return all(any(self.trusts([prefix + m for m in (box, _spelling(box)) if m is not None]) for box in boxes)
-                   for boxes in map(_mailboxes, principals))
+        return all(any(_one_mailbox(box) and self.trusts([prefix + m for m in (box, _spelling(box)) if m is not None])
+                       for box in boxes) for boxes in map(_mailboxes, principals))
 
 
 def sink_of(meta: Mapping[str, Any]) -> Sink | None:

@@ -519,7 +519,8 @@ class _Results:
             else:
                 sources.add(f"{kind}:{key}")
         tags = set(sources)
-        vouching = set(sources)
+        # a key spelled as a field's tag ('from:larry@...', a Message-ID the sender wrote) vouches for nothing
+        vouching = {s for s in sources if not any(s.startswith(f"{kind}:{f}:") for f in decl.readers_from)}
         readers: set[str] | None = set(self.policy.user)
         for f in decl.readers_from:
             who = readers_in(node.get(f))
@@ -538,8 +539,8 @@ class _Results:
                        record: _Record | None) -> tuple[Label, Label | None, bool]:
         base, tags, vouching = ((record.label, record.tags, record.vouching) if record is not None else
                                 (Label(readers=frozenset(self.policy.user), sources=frozenset({f"tool:{tool}"})),
-                                 frozenset(), frozenset()))
-        untrusted = decl.is_untrusted(name) and not self.policy.trusts(vouching | base.sources)
+                                 frozenset(), frozenset({f"tool:{tool}"})))
+        untrusted = decl.is_untrusted(name) and not self.policy.trusts(vouching)  # its sources but a key spelled as a tag
         private = name in decl.private
         sources = base.sources | {f"{kind}.{name}"} if name else base.sources
         readers = None
