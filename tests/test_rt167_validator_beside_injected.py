@@ -21,6 +21,10 @@ agrees with the live guard only in seeing nothing.
 
 Expected. The guards judge what the tool will read: the call is validated by the tool's own schema, its
 injected arguments left to the ToolNode (optional for the check), so `to` is judged as mallory and denied.
+
+Fixed: beside injected arguments, the visible copy validates the call by a subclass of the tool's
+`args_schema` with the injected fields optional and takes the visible arguments as it made them; a validator
+that needs an injected value denies the call with the reason (`vfa._tools._as_the_tool_reads`).
 """
 
 from __future__ import annotations
@@ -137,3 +141,32 @@ def test_middleware_validator_beside_injected_arg_does_not_pick_the_recipient(sc
     assert _unsent(sent), f"the tool mailed {sent!r}; the guards judged to={USER!r}"
     assert [m for m in out["messages"] if m.type == "tool"][-1].artifact["vfa"]["outcome"] == "denied"
 
+
+
+def test_validator_needing_an_injected_value_denies_with_its_reason() -> None:
+    """What a validator reading the injected state makes without it is not known: the call is denied, saying
+    why, never raised into the graph."""
+
+    class Needs(BaseModel):
+        to: str
+        body: str
+        state: Annotated[dict, InjectedState]
+
+        @model_validator(mode="after")
+        def _has_messages(self) -> Any:
+            assert isinstance(self.state.get("messages"), list)
+            return self
+
+    sent: list[Any] = []
+    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt167")
+    mw = graphs.GuardMiddleware([flow.guard()], flow=flow)
+
+    def rule(messages: list[Any]) -> Any:
+        if any(m.type == "tool" for m in messages):
+            return AIMessage("done")
+        return AIMessage("", tool_calls=[{"name": "send_email", "id": "c1", "args": {"to": USER, "body": "hi"}}])
+
+    app = create_agent(ScriptedModel(rule=rule), [_mail(Needs, sent)], middleware=[mw], checkpointer=InMemorySaver())
+    reply = [m for m in app.invoke({"messages": [HumanMessage("Say hi to me.")]}, CFG)["messages"] if m.type == "tool"][-1]
+    assert reply.artifact["vfa"]["outcome"] == "denied" and sent == []
+    assert "without its injected arguments" in reply.content

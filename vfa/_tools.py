@@ -506,17 +506,34 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
         return full  # the model writes all of it: judged as the tool reads it, its validators too
     # injected arguments (the ToolNode's) are not the model's to write: the copy, refusing any key that
     # names no argument of the tool (an injected one's name stays the app's own node's to pass)
-    if full.model_config.get("extra") == "allow":  # the tool reads more keys: judged and given as written
-        return type(visible.__name__, (visible,), {"model_config": ConfigDict(extra="allow"),
-                                                   "__module__": visible.__module__})
+    allow = full.model_config.get("extra") == "allow"  # the tool reads more keys: judged and given as written
     known = frozenset(full.model_fields) | frozenset(visible.model_fields)
+    # the tool validates by its own schema, whose validators may move a value from one argument into
+    # another (a `reply_to` made the recipient): the call is validated by it too, the injected arguments
+    # left to the ToolNode, and its visible arguments judged as the tool will read them
+    loose = create_model(f"{full.__name__}_as_validated", __base__=full, __module__=full.__module__,
+                         **{k: (Any, None) for k in set(full.model_fields) - set(visible.model_fields)})
+    shown = tuple(visible.model_fields)
 
-    def undeclared(data: Any) -> Any:
-        unknown = [k for k in data if k not in known] if isinstance(data, Mapping) else []
+    def as_the_tool(cls: Any, data: Any, handler: Any) -> Any:
+        unknown = [k for k in data if k not in known] if isinstance(data, Mapping) and not allow else []
         if unknown:
             raise ValueError(f"{', '.join(repr(k) for k in unknown[:5])}: no argument of the tool (its schema "
                              "may read it under another name, which no guard would judge)")
-        return data
+        base = handler(data)
+        try:
+            read = loose.model_validate(data)
+        except ValidationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a validator that needs an injected value: what it makes is not known
+            raise ValueError(f"the tool's own schema cannot be checked without its injected arguments "
+                             f"({type(exc).__name__}: {exc})"[:500]) from None
+        values = {k: getattr(base, k) for k in type(base).model_fields}
+        values.update((k, getattr(read, k)) for k in shown)
+        return cls.model_construct(_fields_set=base.model_fields_set, **values, **(base.__pydantic_extra__ or {}))
 
-    return type(visible.__name__, (visible,), {"__module__": visible.__module__,
-                                               "_vfa_undeclared": model_validator(mode="before")(undeclared)})
+    body: dict[str, Any] = {"__module__": visible.__module__,
+                            "_vfa_as_the_tool": model_validator(mode="wrap")(classmethod(as_the_tool))}
+    if allow:
+        body["model_config"] = ConfigDict(extra="allow")
+    return type(visible.__name__, (visible,), body)
