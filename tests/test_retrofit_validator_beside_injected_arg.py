@@ -1,6 +1,6 @@
 """A tool with an injected argument whose own validator moves a value into the recipient mails the SSN to mallory.
 
-Attack. Red team 163 made vfa validate a LangChain tool's call by the tool's own `args_schema` (validators and
+Attack. A fix of this session made vfa validate a LangChain tool's call by the tool's own `args_schema` (validators and
 all), but only where the model writes every field of it. A tool that also takes an injected argument (here the
 call id, `InjectedToolCallId`, which needs no privacy declaration; `InjectedState`, `InjectedStore` and
 `ToolRuntime` alike) is validated by the model-visible copy LangChain makes of its schema: the fields alone,

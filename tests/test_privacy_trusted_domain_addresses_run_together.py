@@ -16,6 +16,9 @@ one"): content eve may have written is untrusted, and authority arguments must n
 
 Expected: a principal vouches only as a mailbox a parser reads as one address (a local part, one `@`,
 a domain; nothing else in it); one that cannot be told vouches for nothing.
+
+Fixed: a mailbox vouches only as one a parser reads as itself: a local part, one `@`, a domain, no blank
+(`_one_mailbox`).
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ judged as the recipient; private data reaches a sink the policy forbids.
 Expected: the guards judge what the tool will read: a tool with injected arguments is validated by its own
 `args_schema` too (its injected fields left to the node that injects them), so `to` is mallory's and the
 call is denied.
+
+Fixed: beside injected arguments the call is validated by the tool's own schema too (injected fields
+optional), and its visible arguments judged as that reads them (`vfa._tools._as_the_tool_reads`).
 """
 
 from __future__ import annotations

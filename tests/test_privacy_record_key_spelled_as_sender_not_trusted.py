@@ -14,6 +14,9 @@ by untrusted content.
 
 Expected: a key never stands for a field's principal: a key spelled `<readers_from field>:...` vouches for
 nothing (the sender's own tags decide).
+
+Fixed: a record's key that starts with a readers field's name and `:` vouches for nothing; a field's
+leaves are trusted by the vouching sources alone.
 """
 
 from __future__ import annotations
