@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextvars
+import collections
 import dataclasses
+import hashlib
 import json
 import threading
 import types
@@ -31,6 +33,8 @@ try:
     from langgraph._internal._constants import CONFIG_KEY_READ_STATE as _READ_STATE
 except ImportError:  # a LangGraph before it never sets the key (as ToolNode reads it)
     _READ_STATE = "__pregel_read_state"
+from langgraph._internal._constants import CONFIG_KEY_RUNTIME as _RUNTIME
+from langgraph._internal._constants import CONFIG_KEY_SCRATCHPAD as _SCRATCHPAD
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.errors import GraphBubbleUp
@@ -238,6 +242,12 @@ def _replayed_command(journal: Any, thread_id: str, call_id: str, *, update: boo
         return None
     kept = _SERDE.loads_typed((result["serde"], base64.b64decode(result[_COMMAND])))
     return kept if isinstance(kept, Command) or update else None
+
+
+def _recorded(journal: Any, thread_id: str, call_id: str) -> Any:
+    """The result a call's commit recorded (as `_record` kept it), or None."""
+    own = own_entries(journal.entries(thread_id, call_id=call_id))
+    return own[-1].data.get("result") if own and own[-1].kind in ("committed", "ran") else None
 
 
 def _said(command: Command, written: Any = None) -> ToolMessage | None:
@@ -543,6 +553,10 @@ class ToolGate:
             command = _replayed_command(self.node.journal, thread_id, str(call.get("id") or ""), update=work.update)
             if command is not None:
                 return command
+        if work.output is _OPEN and outcome in ("committed", "ran") and work.plain:
+            # a plain call answered again from the journal (its task ran again): its result as first returned
+            recorded = _recorded(self.node.journal, thread_id, call_id)
+            return _view(recorded, message.content) if self.node.flow is not None else recorded
         if work.output is not _OPEN and outcome in ("committed", "ran", "failed"):
             out = work.output  # the tool's own message, as the unguarded node would give it
             if isinstance(out, ToolMessage) and isinstance(out.artifact, dict) and "vfa" in out.artifact:
@@ -733,7 +747,7 @@ class GatedTool:
 
     def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Verify, then run the tool as `tool.invoke` would, inside the journal's commit."""
-        call, rebuild = self._split(input)
+        call, rebuild = self._split(input, config)
         # with plain arguments a handled ToolException comes back as a bare result: raised, it is the error it is
         tool, flag = (self.tool, None) if _is_call(input) else _errors_raised(self.tool)
         work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), config, kwargs))
@@ -744,7 +758,7 @@ class GatedTool:
 
     async def ainvoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Async twin of `invoke`."""
-        call, rebuild = self._split(input)
+        call, rebuild = self._split(input, config)
         tool, flag = (self.tool, None) if _is_call(input) else _errors_raised(self.tool)
         work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), config, kwargs),
                      lambda args: _ahandled(tool.ainvoke, flag, rebuild(args), config, kwargs))
@@ -813,7 +827,7 @@ class GatedTool:
             state = _run_state(config)
         return state if state is not None else {}
 
-    def _split(self, input: Any) -> tuple[dict[str, Any], Callable[[dict[str, Any]], Any]]:
+    def _split(self, input: Any, config: Any = None) -> tuple[dict[str, Any], Callable[[dict[str, Any]], Any]]:
         """The proposal the model made, and how to rebuild the tool's input from verified args."""
         is_call = _is_call(input)
         raw = dict(input.get("args") or {}) if is_call else dict(input) if isinstance(input, Mapping) else input
@@ -822,7 +836,7 @@ class GatedTool:
         # guards judge the model's arguments; the tool gets the injected ones back untouched
         hidden = {k: v for k, v in raw.items() if k in self.hidden_keys}
         visible = {k: v for k, v in raw.items() if k not in self.hidden_keys}
-        call_id = str(input.get("id") or "") if is_call else f"vfa-{uuid.uuid4().hex}"
+        call_id = str(input.get("id") or "") if is_call else _plain_id(self.tool.name, raw, config)
         if hidden and (_INJECTED.get() != call_id or input.get("name") != self.tool.name):
             # arguments no ToolNode injected (the app's own node ran the model's call), or injected for
             # another tool (a ToolNode injects by the call's name, and a middleware handed this tool on
@@ -906,6 +920,41 @@ def _task_of(config: Any) -> Any:
     """The id of the graph task a call is made in (its config's, else the context's); None outside a run."""
     configurable = _configurable(config, (_TASK_ID,))
     return None if configurable is None else configurable.get(_TASK_ID)
+
+
+_PLAIN_LOCK = threading.Lock()
+_PLAIN: collections.OrderedDict[str, tuple[Any, Any, dict[str, int]]] = collections.OrderedDict()
+"""Task id -> its run (the run's scratchpad, held so its identity is never another's, and its attempt) and
+how many plain calls of each tool and arguments that run made: the last 4,096 tasks."""
+
+
+def _plain_id(tool: str, args: Any, config: Any) -> str:
+    """The call id of a plain invocation: in a graph task, its task's id, its tool and arguments and its place
+    among that run's calls of them, the same when LangGraph runs the task again (a resume after an interrupt
+    or a crash, a retry), so the journal answers it as it answers the model's call, and a person's answer
+    reaches the question it was asked for; elsewhere a fresh one (each invocation is a call of its own)."""
+    configurable = _configurable(config, (_TASK_ID,))
+    task = configurable.get(_TASK_ID) if configurable is not None else None
+    if not task:
+        return f"vfa-{uuid.uuid4().hex}"
+    runtime = configurable.get(_RUNTIME)
+    attempt = getattr(getattr(runtime, "execution_info", None), "node_attempt", None)
+    run = configurable.get(_SCRATCHPAD)  # one per run of the task (a retry shares it: told apart by its attempt)
+    try:
+        written = json.dumps([tool, args], sort_keys=True, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        return f"vfa-{uuid.uuid4().hex}"  # arguments with no one text: a call of its own, as before
+    digest = hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    with _PLAIN_LOCK:
+        held = _PLAIN.pop(str(task), None)
+        if held is None or held[0] is not run or held[1] != attempt:
+            held = (run, attempt, {})
+        at = held[2].get(digest, 0)
+        held[2][digest] = at + 1
+        _PLAIN[str(task)] = held
+        while len(_PLAIN) > 4096:
+            _PLAIN.popitem(last=False)
+    return f"vfa-{task}-{digest}-{at}"
 
 
 def _configurable(config: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:

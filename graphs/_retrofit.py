@@ -201,6 +201,12 @@ def _ainside(user: Any, gate: ToolGate) -> Any:
 def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict[str, Any]) -> Any:
     compiled = graph if not isinstance(graph, StateGraph) else None
     builder = graph if compiled is None else getattr(graph, "builder", None)
+    if not isinstance(builder, StateGraph) and isinstance(graph, Pregel):
+        # a functional-API workflow: its tasks run tools as plain code, with no ToolNode to gate
+        raise ConfigError(
+            "guard_graph guards a graph built from a StateGraph; this one has no builder (an @entrypoint workflow, "
+            "LangGraph's functional API), so it has no ToolNode to gate: call each tool in its tasks through "
+            "graphs.guard_tool(tool, gate=...), and graphs.check_coverage(workflow) names any task that does not")
     if not isinstance(builder, StateGraph):
         raise ConfigError(f"guard_graph needs a StateGraph or a compiled graph, got {type(graph).__name__}")
     unknown = sorted(set(extractors) - set(builder.nodes))

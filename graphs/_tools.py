@@ -63,7 +63,8 @@ def guard_tool(
 
     Invoke it with a tool call (`{"name", "args", "id", "type": "tool_call"}`) to get a
     `ToolMessage` whose call id is the commit's idempotency key (with the run's thread id), or with
-    plain arguments to get the tool's result (a fresh call id each time). A denial is a value: the
+    plain arguments to get the tool's result (in a graph task, a call id the task gives again when it runs
+    again, so the journal answers it; elsewhere a fresh one each time). A denial is a value: the
     error `ToolMessage` naming the guard, the reason and the evidence.
 
     Args:
