@@ -718,6 +718,9 @@ class GatedTool:
     "error") when not.
     """
 
+    __vfa_unmediated__ = ("tool",)
+    """Its attributes that hand out the tool itself, ungated: the coverage check names code that reads one."""
+
     def __init__(self, tool: Any, gate: ToolGate, *, state: Any = None) -> None:
         self.tool = tool
         self.gate = gate
@@ -809,6 +812,11 @@ class GatedTool:
     async def arun(self, tool_input: Any, *args: Any, config: Any = None, **kwargs: Any) -> Any:
         """Async twin of `run`."""
         return await self.ainvoke(tool_input, config)
+
+    def with_state(self, state: Any) -> GatedTool:
+        """This tool through the same gate, its calls judged on `state` (holding the messages the caller's
+        model read): for code whose run state holds no conversation, such as a functional-API task."""
+        return GatedTool(self.tool, self.gate, state=state)
 
     def _state(self, config: Any = None) -> Any:
         if self.state is not None:

@@ -306,6 +306,7 @@ class _Walker:
             more = [a for v in reached if _namespace(v) or _app_object(v) for n in names
                     if (a := _named(v, n)) is not None
                     and not (isinstance(v, type) and isinstance(a, types.FunctionType))]  # a method: below
+            more += [a for v in reached for n in names & _exposes(v) if (a := _named(v, n)) is not None]
             more = [a for a in more if all(a is not r for r in reached)]
             if not more:
                 break
@@ -539,6 +540,15 @@ def _app_code(fn: types.FunctionType) -> bool:
         return False
     path = fn.__code__.co_filename
     return not any(mark in path for mark in _LIBRARY)
+
+
+def _exposes(v: Any) -> frozenset[str]:
+    """The attributes of a mediated object that hand out what it mediates (`__vfa_unmediated__`: a gated
+    tool's `tool`): code naming one on it holds that, ungated."""
+    try:
+        return frozenset(getattr(type(v), "__vfa_unmediated__", ()))
+    except Exception:  # noqa: BLE001 - a value whose type cannot be read names nothing
+        return frozenset()
 
 
 def _namespace(v: Any) -> bool:

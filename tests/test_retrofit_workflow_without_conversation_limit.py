@@ -1,4 +1,4 @@
-"""Red team 168: in a functional-API workflow, a result no gate wrote that the model read is not counted.
+"""In a functional-API workflow, a result no gate wrote that the model read is not counted.
 
 Scenario (red team 123's, as an `@entrypoint`). The app's `fetch` task returns a retrieval result, a tool
 message no gate wrote, holding the user's SSN in clear; the workflow adds it to its messages and its
@@ -18,6 +18,12 @@ cannot know what the model read, and it allows instead of failing closed. Expect
 (a call made in a run whose state holds no conversation is labelled as one whose context is unknown:
 private to the user and untrusted, as an unthreaded `Send` of a bare call is), unless the app hands the
 gated tool the messages its model read.
+
+Not fixed; a stated limit (README, "Guard an app you already have"). Labelling every call of a run
+with no conversation as private and untrusted would deny what plain code in a workflow computes
+(no model read anything); the app says what its model read with `gated.with_state({"messages":
+...})`, and then the post is denied (`state` below). The two routes that cannot
+know are kept as strict xfails.
 """
 
 from __future__ import annotations
@@ -39,7 +45,10 @@ USER = "me@home.example"
 SSN = "078-05-1120"
 
 
-@pytest.mark.parametrize("how", ["call", "plain"])
+LIMIT = pytest.mark.xfail(strict=True, reason="stated limit: a workflow's run state holds no conversation")
+
+
+@pytest.mark.parametrize("how", [pytest.param("call", marks=LIMIT), pytest.param("plain", marks=LIMIT), "state"])
 def test_a_result_no_gate_wrote_counts_for_a_gated_tool_in_a_workflow(how: str) -> None:
     posted: list[Any] = []
 
@@ -65,6 +74,8 @@ def test_a_result_no_gate_wrote_counts_for_a_gated_tool_in_a_workflow(how: str) 
     def write(messages: list[Any]) -> Any:
         reply = model.invoke(messages)
         args = {"text": reply.content}
+        if how == "state":  # the messages the model was given, handed to the gated tool
+            return gated.with_state({"messages": messages}).invoke(args)
         return gated.invoke({"name": "post", "args": args, "id": "p1", "type": "tool_call"} if how == "call" else args)
 
     @entrypoint(checkpointer=InMemorySaver())

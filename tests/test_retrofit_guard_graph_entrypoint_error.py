@@ -1,4 +1,4 @@
-"""Red team 168: `guard_graph` of a functional-API workflow refuses it with an error that contradicts itself.
+"""`guard_graph` of a functional-API workflow refuses it with an error that contradicts itself.
 
 Scenario. `graphs.guard_graph(workflow, [budget])` where `workflow` is an `@entrypoint` (a compiled
 LangGraph `Pregel`, as `builder.compile()` is) raises `ConfigError("guard_graph needs a StateGraph or a

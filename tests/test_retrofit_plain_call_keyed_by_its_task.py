@@ -1,4 +1,4 @@
-"""Red team 168: a gated tool invoked with plain arguments from a task (or a node) that runs again pays again.
+"""A gated tool invoked with plain arguments from a task (or a node) that runs again pays again.
 
 Scenario. The coverage check's fix for a node or a functional-API `@task` that calls a tool itself is
 `graphs.guard_tool(tool, gate=...)`; its `invoke` takes plain arguments as well as a tool call

@@ -1,4 +1,4 @@
-"""Red team 168: the coverage check passes a task (or node) that runs a gated tool's raw tool, `gated.tool.invoke`.
+"""The coverage check passes a task (or node) that runs a gated tool's raw tool, `gated.tool.invoke`.
 
 Scenario. The coverage check's fix for code that calls a tool itself is `gpay = graphs.guard_tool(pay,
 gate=...)`. A `GatedTool` refuses every way of running its tool past the gate that it forwards (`func`,
@@ -12,6 +12,9 @@ Why it matters: "coverage that says covered when an effect can run ungated". `ch
 that holds `pay` and calls `pay.invoke`; the same call reached through the gated wrapper's attribute is
 one attribute away. Expected: the node is named (the code names `tool` on a `GatedTool` it holds, so it
 holds the raw tool), as it is for `pay.invoke`.
+
+Fixed: a mediated object names the attributes that hand out what it mediates (`__vfa_unmediated__`:
+a `GatedTool`'s `tool`); the walk reads each one the code names on it as held, ungated.
 """
 
 from __future__ import annotations
