@@ -160,12 +160,21 @@ class _OneAtATime:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._locks: dict[str, list[Any]] = {}
-        """Thread -> [its lock, how many calls hold or wait for it]: dropped when none does."""
+        """Thread -> [its lock, how many calls hold or wait for it, the ids of the calls that hold it]:
+        dropped when none does."""
+
+    def running(self, thread_id: str, call_id: str) -> bool:
+        """Whether a run of this process holds the thread's lock for `call_id` (a cancelled `ainvoke`'s worker
+        still inside its effect, or another request's): that call is under way, not refused."""
+        with self._lock:
+            entry = self._locks.get(thread_id)
+            return entry is not None and call_id in entry[2]
 
     @contextmanager
-    def of(self, thread_id: str, wait_s: float | None = None) -> Iterator[None]:
-        """Hold the thread's lock (or, made inside a call that holds it, that call's own) for the block;
-        raises `ThreadBusy` when it is not free within `wait_s` seconds (None: wait for it)."""
+    def of(self, thread_id: str, wait_s: float | None = None, call_id: str = "") -> Iterator[None]:
+        """Hold the thread's lock (or, made inside a call that holds it, that call's own) for the block,
+        for `call_id` when given (`running`); raises `ThreadBusy` when it is not free within `wait_s`
+        seconds (None: wait for it)."""
         key = (id(self), thread_id)
         held = _HELD.get()
         inner = held.get(key)
@@ -186,11 +195,13 @@ class _OneAtATime:
         with self._lock:
             entry = self._locks.get(thread_id)
             if entry is None:
-                entry = self._locks[thread_id] = [threading.RLock(), 0]  # re-entrant: a tool may call another
+                entry = self._locks[thread_id] = [threading.RLock(), 0, []]  # re-entrant: a tool may call another
             entry[1] += 1
         try:
             if not entry[0].acquire(timeout=-1 if wait_s is None else wait_s):
                 raise ThreadBusy(thread_id, wait_s)
+            with self._lock:
+                entry[2].append(call_id)
             try:
                 token = _HELD.set({**held, key: threading.RLock()})  # seen by what the call runs, on any OS thread
                 try:
@@ -198,6 +209,8 @@ class _OneAtATime:
                 finally:
                     _HELD.reset(token)
             finally:
+                with self._lock:
+                    entry[2].remove(call_id)
                 entry[0].release()
         finally:
             with self._lock:
@@ -378,16 +391,24 @@ class GuardNode(RunnableCallable):
         }) as span:
             token = _WITHIN.set(_Within(state, thread_id, _WITHIN.get()))
             try:
-                with self._turns.of(thread_id, self.lock_wait_s):  # checked against the world the thread's last commit left
+                with self._turns.of(thread_id, self.lock_wait_s, call_id):  # checked against the world the thread's last commit left
                     message = _holding(self.flow, thread_id, lambda: self._handle(
                         call_id, tool, call.get("args"), state, thread_id, execute or _run, changed_from, by_person))
             except ThreadBusy as busy:  # denied, not hung: nothing of the call ran
-                message = self._refuse(thread_id, call_id, tool, call.get("args"), Deny(reason=str(busy)))
+                message = self.busy(thread_id, call_id, tool, call.get("args"), busy)
             finally:
                 _WITHIN.reset(token)
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
             return message
+
+    def busy(self, thread_id: str, call_id: str, tool: str, raw_args: Any, busy: ThreadBusy) -> ToolMessage:
+        """The denial of a call that waited too long for its thread's lock; `CallInFlightError`, nothing
+        written, when the run holding it is inside this very call: a denial would be its second outcome."""
+        if call_id and self._turns.running(thread_id, call_id):
+            raise CallInFlightError(f"call {call_id!r} of {tool!r} on thread {thread_id!r} is being run by another run "
+                                    "of this process; nothing was done: resume the thread once that run has finished")
+        return self._refuse(thread_id, call_id, tool, raw_args, Deny(reason=str(busy)))
 
     def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str,
                 execute: Execute, changed_from: Any = None, by_person: bool = False) -> ToolMessage:
