@@ -7,6 +7,7 @@ import concurrent.futures
 import contextvars
 import functools
 import inspect
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -59,21 +60,37 @@ _WAITED_ON: contextvars.ContextVar[bool] = contextvars.ContextVar("vfa_waited_on
 """True in an effect `on_loop` runs for a thread that waits for it (and in what the effect awaits)."""
 
 
+_GONE: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("vfa_caller_gone", default=None)
+"""Set in what `off_loop` runs once its awaiting task is cancelled: the thread goes on, its caller is gone."""
+
+
+def caller_gone() -> bool:
+    """True in what `off_loop` runs for a task since cancelled: an effect not yet begun must not begin (no
+    one waits for it, and LangGraph will not save its step)."""
+    gone = _GONE.get()
+    return gone is not None and gone.is_set()
+
+
 async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
     """`await asyncio.to_thread(fn, *args)`, on vfa's own threads (`_CALLS`), with `AWAITED` set; made
     inside an effect a thread waits for (a guarded helper agent a tool awaits), on a thread of its own:
     every `_CALLS` thread may be waiting for such an effect, and none would be left for it."""
     ctx = contextvars.copy_context()
     ctx.run(AWAITED.set, True)
+    gone = threading.Event()
+    ctx.run(_GONE.set, gone)
     call = functools.partial(ctx.run, fn, *args)
     loop = asyncio.get_running_loop()
-    if not _WAITED_ON.get():
-        return await loop.run_in_executor(_CALLS, call)
-    own = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="vfa-nested-call")
+    own = None if not _WAITED_ON.get() else concurrent.futures.ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix="vfa-nested-call")
     try:
-        return await loop.run_in_executor(own, call)
+        return await loop.run_in_executor(_CALLS if own is None else own, call)
+    except asyncio.CancelledError:
+        gone.set()  # the thread cannot be stopped, but it begins no effect for a caller that gave up
+        raise
     finally:
-        own.shutdown(wait=False)
+        if own is not None:
+            own.shutdown(wait=False)
 
 
 def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:

@@ -7,6 +7,7 @@ result instead of running the effect again, and a crash between the two is visib
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ._jsontext import json_text
-from ._effects import _open_commit
+from ._effects import _open_commit, caller_gone
 from ._exceptions import CallInFlightError, JournalError, VfaError
 from ._owners import Running, alive, owner
 from ._proposal import CommitRecord
@@ -522,6 +523,8 @@ class EffectJournal:
                     self._refuse_in_flight(db, "SELECT seq, ts, thread_id, call_id, tool, "
                                            "kind, data FROM journal WHERE seq=? AND kind IN ('started','restarted')",
                                            (int(restart),))
+                if caller_gone():  # its ainvoke was cancelled before it began: nothing written, nothing run
+                    raise asyncio.CancelledError(f"the run of call {call_id!r} was cancelled before its effect began")
                 now = time.time()
                 rows = [(now, t, c, tl, k, _written(d)) for t, c, tl, k, d in pending]
                 rows.append((now, thread_id, call_id, tool, "restarted" if restart else "started",
