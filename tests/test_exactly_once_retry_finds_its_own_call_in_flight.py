@@ -1,4 +1,4 @@
-"""Red team 169: a resume that finds its own call under way in this process is told the call was denied.
+"""A resume that finds its own call under way in this process is told the call was denied.
 
 The README (exactly-once): "a call another replica is inside is not taken for a crashed one: resuming its
 thread meanwhile raises `CallInFlightError`, writes nothing ... and once that run has finished, resuming
@@ -17,6 +17,10 @@ would read as its outcome, so no recovery would ever ask whether it happened.
 Input: `transfer(to="bob", amount=70)`, whose effect is slow; the run is cancelled (or a second request
 comes) while it is inside; `app.ainvoke(None, cfg)` (or `invoke`) on the same thread with
 `lock_wait_s=0.3`.
+
+Fixed: the thread's lock records which call ids hold it; a call that waits past `lock_wait_s` for a lock
+held by its own call id raises `CallInFlightError` and writes nothing (`GuardNode.busy`, in the node and
+the retrofit gate alike).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Red team 169: an `ainvoke` cancelled while its call is being checked still runs the effect afterwards.
+"""An `ainvoke` cancelled while its call is being checked still runs the effect afterwards.
 
 `GuardNode._afunc` (and the retrofit gate's `awrap_tool_call`) run a call's blocking half, its guards and
 then its commit, on a `_CALLS` thread through `vfa._effects.off_loop`. Cancelling the awaiting task
@@ -13,6 +13,10 @@ nothing is written, and resuming the thread verifies the call again and runs it 
 
 Input: `transfer(to="bob", amount=70)` with a guard that takes a while to allow (waits on an event); the
 `ainvoke` task is cancelled while the guard runs; the guard then allows.
+
+Fixed: a cancelled `ainvoke` marks its worker's context (`caller_gone()`), and `EffectJournal.commit`
+raises `CancelledError` before writing the start: nothing is written or run, and a resume checks the call
+again and runs it once. An effect already running when the cancel lands still finishes and commits.
 """
 
 from __future__ import annotations
