@@ -18,7 +18,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
-from fnmatch import fnmatch
+from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
 from typing import Any, Literal
 
@@ -477,6 +477,11 @@ class PrivacyPolicy:
         if self.undeclared_output not in ("untrusted", "trusted"):
             raise ValueError(f"undeclared_output must be 'untrusted' or 'trusted', not {self.undeclared_output!r}")
         _names(trusted_sources=self.trusted_sources, **{f"grants[{k!r}]": v for k, v in self.grants.items()})
+        # a pattern that is no text fails inside `fnmatchcase` at the first result labelled, naming nothing
+        for what, pats in (("trusted_sources", self.trusted_sources), *((f"grants[{k!r}]", v) for k, v in self.grants.items())):
+            bad = [p for p in pats if not isinstance(p, str)]
+            if bad:
+                raise TypeError(f"{what} must be a list of patterns (text), not one holding {bad[0]!r:.80}")
         if self.context_taint not in ("untrusted", "private"):
             raise ValueError(f"context_taint must be 'untrusted' or 'private', not {self.context_taint!r}")
 
@@ -510,11 +515,11 @@ class PrivacyPolicy:
     def granted(self, sources: Collection[str]) -> frozenset[str]:
         """Principals the policy lets read a value with these sources."""
         return frozenset(p for p, pats in self.grants.items()
-                         if any(fnmatch(s, pat) for s in sources for pat in pats))
+                         if any(_matches(s, pat) for s in sources for pat in pats))
 
     def trusts(self, sources: Collection[str]) -> bool:
         """True when the policy vouches for content from any of these sources."""
-        return any(fnmatch(s, pat) for s in sources for pat in self.trusted_sources)
+        return any(_matches(s, pat) for s in sources for pat in self.trusted_sources)
 
     def trusts_all(self, prefix: str, principals: Collection[str]) -> bool:
         """True when the policy vouches for each of the principals a record's field names (the source
@@ -522,6 +527,41 @@ class PrivacyPolicy:
         larry@rent.example and eve@y.example together is one eve may have written."""
         return all(any(_one_mailbox(box) and self.trusts([prefix + m for m in (box, _spelling(box)) if m is not None])
                        for box in boxes) for boxes in map(_mailboxes, principals))
+
+
+def _matches(source: str, pattern: str) -> bool:
+    """Whether a source matches a grant's or trusted pattern, case kept and slash for slash on every host
+    (`fnmatch` folds both on Windows: an audit there would read another policy), as written and with its
+    dot segments resolved: a file tool opens `tax/../notes/diary.txt` as `notes/diary.txt`, which
+    `file:tax/*` does not name though its `*` matches the climb."""
+    if not fnmatchcase(source, pattern):
+        return False
+    resolved = _resolved(source)
+    return resolved is None or fnmatchcase(resolved, pattern)
+
+
+def _resolved(source: str) -> str | None:
+    """`source` with the dot segments of what follows its kind resolved as a file system does (".", "..",
+    either also as "%2e", between slashes or backslashes; an empty segment is no level, a ".." past the
+    start kept, past a leading slash dropped); None when it has none."""
+    kind, colon, rest = source.partition(":")
+    if not colon or not _DOTS.search(rest):
+        return None
+    out: list[str] = []
+    for i, seg in enumerate(re.split(r"[/\\]", rest)):
+        dots = seg.lower().replace("%2e", ".")
+        if dots == "..":
+            if out and out[-1] not in ("", ".."):
+                out.pop()
+            elif out != [""]:
+                out.append("..")
+        elif dots != "." and (seg or not i):  # "tax//.." is "tax/..": a doubled slash climbs no level
+            out.append(seg)
+    return f"{kind}:{'/'.join(out)}" if out != [""] else f"{kind}:/"
+
+
+_DOTS = re.compile(r"(?:^|[/\\])(?:\.|%2e){1,2}(?:$|[/\\])", re.IGNORECASE)
+"""A dot segment: "." or ".." (also percent-encoded) standing alone between separators."""
 
 
 def sink_of(meta: Mapping[str, Any]) -> Sink | None:

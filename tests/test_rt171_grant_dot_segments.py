@@ -15,6 +15,9 @@ content drives an authority argument; the path is a value the model chooses.
 Expected: a pattern matches a source as written and with its dot segments resolved, so
 `file:tax/../notes/diary.txt` is no source under `file:tax/*` (a path that stays in the folder, `tax/a/../w2.txt`,
 still is).
+
+Fixed: `PrivacyPolicy.granted` and `trusts` match a source as written and with the dot segments after its
+kind resolved (".", "..", "%2e", either separator; a doubled slash climbs no level), both case kept.
 """
 
 from __future__ import annotations

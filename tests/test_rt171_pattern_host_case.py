@@ -10,6 +10,8 @@ Why it matters: the audit must report the same violations as the live guard, wha
 journal; sources keep their case everywhere else (the README's "case kept" for authority values).
 
 Expected: patterns match case kept and slash for slash on every host (`fnmatch.fnmatchcase`).
+
+Fixed: patterns are matched with `fnmatchcase`.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ Why it matters: README "What you get": misuse is refused where it is written (a 
 
 Expected: `PrivacyPolicy` refuses a pattern that is no text (`TypeError`, `ValueError` or a `VfaError`),
 naming `grants` or `trusted_sources`.
+
+Fixed: `PrivacyPolicy.__post_init__` raises `TypeError` naming the list that holds a pattern that is no text.
 """
 
 from __future__ import annotations
