@@ -225,6 +225,8 @@ def _fails_only_in(spec: ToolSpec, raw: Mapping[str, Any], names: frozenset[str]
         spec.args_model.model_validate(raw)
     except ValidationError as exc:
         return all(e["loc"] and e["loc"][0] in names for e in exc.errors())
+    except Exception:  # noqa: BLE001 - a validator of the tool's own raising other than ValueError: not known where
+        return False
     return False  # the model takes it: what failed was a check of the values (a number not finite)
 
 
@@ -340,6 +342,9 @@ class ToolSpec:
                 f"{'.'.join(map(str, e['loc'])) or '(arguments)'}: {e['msg']}" for e in exc.errors()[:5]
             )
             raise ArgumentError(f"invalid arguments for {self.name!r}: {problems}") from None
+        except Exception as exc:  # noqa: BLE001 - a validator of the tool's own that raises other than ValueError
+            raise ArgumentError(f"invalid arguments for {self.name!r}: its schema's check failed "
+                                f"({type(exc).__name__}: {exc})"[:500]) from None
         args = {f: getattr(model, f) for f in self._fields}
         extra = model.__pydantic_extra__
         if extra:  # a schema that allows more (a JSON schema's `additionalProperties`): judged and given as written
@@ -502,38 +507,59 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
     full = getattr(tool, "args_schema", None)
     if not (isinstance(full, type) and issubclass(full, BaseModel)):
         return visible
+    # a computed field is in the `model_dump` the tool's arguments are read from: a key the model writes
+    # under its name gives the tool the computed value, never judged as that argument
+    computed = frozenset(full.model_computed_fields)
     if set(full.model_fields) == set(visible.model_fields):
-        return full  # the model writes all of it: judged as the tool reads it, its validators too
+        if not computed:
+            return full  # the model writes all of it: judged as the tool reads it, its validators too
+        return type(full.__name__, (full,), {"__module__": full.__module__, "_vfa_computed": model_validator(
+            mode="before")(classmethod(lambda cls, data: _no_computed(data, computed)))})
     # injected arguments (the ToolNode's) are not the model's to write: the copy, refusing any key that
     # names no argument of the tool (an injected one's name stays the app's own node's to pass)
     allow = full.model_config.get("extra") == "allow"  # the tool reads more keys: judged and given as written
     known = frozenset(full.model_fields) | frozenset(visible.model_fields)
     # the tool validates by its own schema, whose validators may move a value from one argument into
-    # another (a `reply_to` made the recipient): the call is validated by it too, the injected arguments
-    # left to the ToolNode, and its visible arguments judged as the tool will read them
-    loose = create_model(f"{full.__name__}_as_validated", __base__=full, __module__=full.__module__,
-                         **{k: (Any, None) for k in set(full.model_fields) - set(visible.model_fields)})
-    shown = tuple(visible.model_fields)
+    # another (a `reply_to` made the recipient): the call is validated by it too, the arguments no guard
+    # judges (the ToolNode's) left optional, and every argument judged as the tool will read it
+    loose: dict[type, type[BaseModel]] = {}
 
     def as_the_tool(cls: Any, data: Any, handler: Any) -> Any:
         unknown = [k for k in data if k not in known] if isinstance(data, Mapping) and not allow else []
         if unknown:
             raise ValueError(f"{', '.join(repr(k) for k in unknown[:5])}: no argument of the tool (its schema "
                              "may read it under another name, which no guard would judge)")
+        _no_computed(data, computed)
         base = handler(data)
+        shown = type(base).model_fields  # the visible arguments, and a bare InjectedToolArg the gate judges
+        by = loose.get(type(base))
+        if by is None:
+            by = loose[type(base)] = create_model(
+                f"{full.__name__}_as_validated", __base__=full, __module__=full.__module__,
+                **{k: (Any, None) for k in set(full.model_fields) - set(shown)})
         try:
-            read = loose.model_validate(data)
+            read = by.model_validate(data)
         except ValidationError:
             raise
         except Exception as exc:  # noqa: BLE001 - a validator that needs an injected value: what it makes is not known
             raise ValueError(f"the tool's own schema cannot be checked without its injected arguments "
                              f"({type(exc).__name__}: {exc})"[:500]) from None
-        values = {k: getattr(base, k) for k in type(base).model_fields}
-        values.update((k, getattr(read, k)) for k in shown)
-        return cls.model_construct(_fields_set=base.model_fields_set, **values, **(base.__pydantic_extra__ or {}))
+        # what its validators made (a value moved into a hidden recipient, a key added), never the copy's
+        return cls.model_construct(_fields_set=read.model_fields_set & set(shown),
+                                   **{k: getattr(read if k in full.model_fields else base, k) for k in shown},
+                                   **(read.__pydantic_extra__ or {}))
 
     body: dict[str, Any] = {"__module__": visible.__module__,
                             "_vfa_as_the_tool": model_validator(mode="wrap")(classmethod(as_the_tool))}
     if allow:
         body["model_config"] = ConfigDict(extra="allow")
     return type(visible.__name__, (visible,), body)
+
+
+def _no_computed(data: Any, computed: frozenset[str]) -> Any:
+    """`data`, unless it writes a computed field's name (the tool would be given the computed value)."""
+    named = [k for k in data if k in computed] if computed and isinstance(data, Mapping) else []
+    if named:
+        raise ValueError(f"{', '.join(repr(k) for k in named[:5])}: a value the tool's schema computes (the tool "
+                         "would read it in place of what is written, which no guard would judge)")
+    return data
