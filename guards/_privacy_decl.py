@@ -410,6 +410,23 @@ def _spelling(address: str) -> str | None:
     return plain if plain != address else None
 
 
+@lru_cache(maxsize=4096)
+def _in_its_script(address: str) -> str | None:
+    """A mailbox whose domain is written in IDNA's ASCII form, with the domain in its own script (as a
+    `trusted_sources` pattern may name it: larry@xn--bcher-kva.example is larry@bücher.example); None
+    when it has none, or one that IDNA would not write back as this domain."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "xn--" not in domain or not domain.isascii():
+        return None
+    try:
+        script = idna.decode(domain)
+        if idna.encode(script, uts46=True, transitional=False).decode("ascii") != domain:
+            return None
+    except (idna.IDNAError, UnicodeError, ValueError):  # no domain IDNA reads: no other spelling
+        return None
+    return f"{local}@{script}" if script != domain else None
+
+
 _DOT_ATOM = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 """A local part that needs no quotes (lower-cased)."""
 
@@ -525,7 +542,8 @@ class PrivacyPolicy:
         """True when the policy vouches for each of the principals a record's field names (the source
         `prefix` + principal), each by every mailbox read from it, in any of its spellings: a mail from
         larry@rent.example and eve@y.example together is one eve may have written."""
-        return all(any(_one_mailbox(box) and self.trusts([prefix + m for m in (box, _spelling(box)) if m is not None])
+        return all(any(_one_mailbox(box) and self.trusts([prefix + m for m in (box, _spelling(box), _in_its_script(box))
+                                                          if m is not None])
                        for box in boxes) for boxes in map(_mailboxes, principals))
 
 
