@@ -20,6 +20,9 @@ private data reaches a sink the policy forbids, and the audit of the journal agr
 
 Expected. The guards judge every argument the tool reads as its own schema makes it: a bare injected argument
 too, so `to` is judged as mallory's and the call denied.
+
+Fixed: beside injected arguments, every argument the guards judge (a bare `InjectedToolArg` the gate adds too)
+and the extra keys are taken from the validation by the tool's own schema (`vfa._tools._as_the_tool_reads`).
 """
 
 from __future__ import annotations
@@ -124,3 +127,38 @@ def test_middleware_judges_the_bare_injected_recipient_as_the_tool_reads_it() ->
     out = app.invoke({"messages": [HumanMessage("Mail me my profile.")]}, CFG)
     assert _unsent(sent), f"the tool mailed {sent!r}; the guards judged to={USER!r}"
     assert [m for m in out["messages"] if m.type == "tool"][-1].artifact["vfa"]["outcome"] == "denied"
+
+
+def test_a_key_the_tools_validator_adds_is_judged_beside_an_injected_argument() -> None:
+    """Where the schema allows more keys, one its validator adds (a `cc` made of `forward`) reaches the tool:
+    the guards judge it too, not the extra keys as the model-visible copy read them."""
+    from langchain_core.tools import InjectedToolCallId
+    from pydantic import ConfigDict
+
+    from vfa._tools import ToolSpec
+
+    class Forward(BaseModel):
+        model_config = ConfigDict(extra="allow")
+        to: str
+        body: str
+        call_id: Annotated[str, InjectedToolCallId]
+
+        @model_validator(mode="before")
+        @classmethod
+        def _forward(cls, data: Any) -> Any:
+            if isinstance(data, dict) and data.get("forward"):
+                data = {**data, "cc": data["forward"]}
+            return data
+
+    got: list[Any] = []
+
+    def send_email(to: str, body: str, call_id: str, **more: Any) -> str:
+        """Send an e-mail."""
+        got.append(more)
+        return "sent"
+
+    mail = StructuredTool.from_function(send_email, args_schema=Forward)
+    call = {"to": USER, "body": "hi", "forward": MALLORY}
+    mail.invoke({"type": "tool_call", "name": "send_email", "id": "c1", "args": dict(call)})
+    assert got == [{"forward": MALLORY, "cc": MALLORY}]  # control: what the tool reads
+    assert ToolSpec.of(mail).validate(call).get("cc") == MALLORY

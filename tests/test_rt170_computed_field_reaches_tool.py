@@ -21,6 +21,8 @@ Why it matters. A key the model writes makes the tool read a value no guard judg
 
 Expected. A key naming a computed field of the tool's schema is refused as beside injected arguments: the call
 is denied and nothing is mailed.
+
+Fixed: a key naming a computed field of the tool's schema is refused on both paths (`vfa._tools._no_computed`).
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ Why it matters. Whatever the model proposes must end in a verdict: a model steer
 end the user's run (and every retry of it) with one wrong-typed argument, and an app sees no denial to show.
 
 Expected. A call whose validation raises is denied (`schema`) and the run goes on; nothing is sent.
+
+Fixed: `ToolSpec.validate` turns whatever the schema's validation raises into an `ArgumentError` (a denial), and
+`_fails_only_in` reads such a failure as not known where.
 """
 
 from __future__ import annotations
