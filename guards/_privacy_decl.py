@@ -116,6 +116,10 @@ def privacy_sink(fn: Any = None, *, disclose: Mapping[str, str] | None = None, a
     An argument not named in `disclose` (nor `internal`) counts as disclosed to the sink's most public audience.
     """
     _names(authority=authority, internal=internal)
+    for what, given in (("disclose", disclose), ("refers", refers)):  # else a lint fails on it at the first run
+        if given is not None and not (isinstance(given, Mapping) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in given.items())):
+            raise TypeError(f"{what} must map each argument's name to one name (text), not {given!r:.80}")
     decl = Sink(disclose=dict(disclose or {}), authority=frozenset(authority), refers=dict(refers or {}),
                 internal=frozenset(internal))
     return _attach(fn, SINK_KEY, decl)

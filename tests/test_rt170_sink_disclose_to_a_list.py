@@ -10,6 +10,8 @@ Why it matters. Misuse should be refused where it is written, with a clear error
 README: misuse is a `TypeError`/`ValueError`/`VfaError` naming what is wrong), not at the first run.
 
 Expected. `privacy_sink` raises `TypeError` (or a `VfaError`) naming `disclose` when a value is no text.
+
+Fixed: `privacy_sink` refuses a `disclose` or `refers` that is no mapping of names to one name, with a `TypeError`.
 """
 
 from __future__ import annotations
