@@ -1,7 +1,7 @@
 """A validator of the tool's own schema that fills a bare `InjectedToolArg` recipient from a visible argument
 mails the SSN to mallory: the guards judge the hidden recipient as written, the tool reads it as validated.
 
-Attack. Red team 167's fix validates a LangChain tool's call beside injected arguments by a subclass of its
+Attack. vfa validates a LangChain tool's call beside injected arguments by a subclass of its
 `args_schema` (injected fields optional) and judges the visible arguments as that validation made them
 (`vfa._tools._as_the_tool_reads`). A bare `InjectedToolArg` is no visible argument: the gate adds it to the
 guards' schema (`graphs._gate._spec_of`, so an app's node that fills it is judged), but its value is taken
