@@ -27,43 +27,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from _mail import mail_effect
+from _ssn_mail_question import BOB, SSN, ssn_mail_agent
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from guards import APPROVE_FOR_RECIPIENT, PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, AnswerError, EffectJournal
-from vfa.testing import ScriptedModel
+from guards import APPROVE_FOR_RECIPIENT
+from vfa import AnswerError, EffectJournal
 
-USER, BOB, EVE, SSN = "me@home.example", "bob@family.example", "eve@evil.example", "123-45-6789"
+EVE = "eve@evil.example"
 CFG = {"configurable": {"thread_id": "t"}}
 
 
 def _agent() -> tuple[Any, list[Any], EffectJournal]:
-    """Reads a person's SSN in clear, then mails it to bob (c1): the privacy guard asks a person."""
-    sent: list[Any] = []
-
-    @privacy_sink()
-    @privacy_source(private=["ssn"], kind="person", handle=False)
-    def get_people() -> list:
-        """People."""
-        return [{"name": "Ann", "ssn": SSN}]
-
-    steps = [("get_people", {}), ("send_email", {"to": [BOB], "body": f"ssn {SSN}"})]
-
-    def rule(messages: list[Any]) -> Any:
-        done = sum(m.type == "tool" for m in messages)
-        if done < len(steps):
-            name, args = steps[done]
-            return AIMessage("", tool_calls=[{"name": name, "args": args, "id": f"c{done}"}])
-        return "done"
-
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal, secret=b"rt162")
-    app = Agent(ScriptedModel(rule=rule), [get_people, mail_effect(sent)], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
-    return app, sent, journal
+    return ssn_mail_agent(InMemorySaver())
 
 
 def test_an_answer_to_one_call_is_not_taken_for_a_call_put_before_it() -> None:

@@ -26,46 +26,21 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _mail import mail_effect
-from langchain_core.messages import AIMessage, HumanMessage
+from _ssn_mail_question import ssn_mail_agent
+from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal
+from vfa import EffectJournal
 from vfa._escalation import decision_of
-from vfa.testing import ScriptedModel
 
-USER, BOB, SSN = "me@home.example", "bob@family.example", "123-45-6789"
 CFG = {"configurable": {"thread_id": "t"}}
 HUGE = 10 ** 5000  # past the 4,300 digits Python writes an int in: its repr raises
 
 
 def _agent(saver: Any) -> tuple[Any, list[Any], EffectJournal]:
-    """Reads a person's SSN in clear, then mails it to bob: the privacy guard asks a person."""
-    sent: list[Any] = []
-
-    @privacy_sink()
-    @privacy_source(private=["ssn"], kind="person", handle=False)
-    def get_people() -> list:
-        """People."""
-        return [{"name": "Ann", "ssn": SSN}]
-
-    steps = [("get_people", {}), ("send_email", {"to": [BOB], "body": f"ssn {SSN}"})]
-
-    def rule(messages: list[Any]) -> Any:
-        done = sum(m.type == "tool" for m in messages)
-        if done < len(steps):
-            name, args = steps[done]
-            return AIMessage("", tool_calls=[{"name": name, "args": args, "id": f"c{done}"}])
-        return "done"
-
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, on_violation="ask"), journal=journal, secret=b"rt162")
-    app = Agent(ScriptedModel(rule=rule), [get_people, mail_effect(sent)], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=saver)
-    return app, sent, journal
+    return ssn_mail_agent(saver)
 
 
 @pytest.mark.parametrize("answer", [
