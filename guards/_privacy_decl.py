@@ -505,6 +505,9 @@ class PrivacyPolicy:
                 raise TypeError(f"{what} must be a list of patterns (text), not one holding {bad[0]!r:.80}")
         if self.context_taint not in ("untrusted", "private"):
             raise ValueError(f"context_taint must be 'untrusted' or 'private', not {self.context_taint!r}")
+        # the tags a pattern is matched against hold each mailbox lower-cased, as the guard reads them
+        object.__setattr__(self, "trusted_sources", tuple(map(_folded, self.trusted_sources)))
+        object.__setattr__(self, "grants", {k: tuple(map(_folded, v)) for k, v in self.grants.items()})
 
     @classmethod
     def of(cls, user: str | Collection[str] = (), *, grants: Mapping[str, Collection[str]] | None = None,
@@ -520,10 +523,9 @@ class PrivacyPolicy:
         if bad:
             raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
         _names(trusted_sources=trusted_sources, **{f"grants[{k!r}]": v for k, v in (grants or {}).items()})
-        return cls(user=principals(user) | {"user"},
+        return cls(user=_named(user) | {"user"},
                    # a reader granted under each spelling of its mailbox (`_with_spellings`)
-                   grants={s: tuple(v) for k, v in (grants or {}).items()
-                           for s in _with_spellings(frozenset({k.strip().lower()}))},
+                   grants={s: tuple(v) for k, v in (grants or {}).items() for s in _with_spellings(_one_reader(k))},
                    trusted_sources=tuple(trusted_sources), on_violation=on_violation,
                    undeclared_output=undeclared_output, context_taint=context_taint)
 
@@ -549,6 +551,29 @@ class PrivacyPolicy:
         return all(any(_one_mailbox(box) and self.trusts([prefix + m for m in (box, _spelling(box), _in_its_script(box))
                                                           if m is not None])
                        for box in boxes) for boxes in map(_mailboxes, principals))
+
+
+def _named(value: str | Collection[str]) -> frozenset[str]:
+    """The principals a policy's address (or list of them) names: each mailbox read as a header's, display
+    names aside ("Carol Diaz <Carol@cpa.example>" is carol@cpa.example), lower-cased."""
+    return frozenset(r for r in readers_in(value) if not any(c in r for c in _HEADER))
+
+
+def _one_reader(key: str) -> frozenset[str]:
+    """The one principal a grant's key names (`_named`); `ConfigError` for a key naming none or several."""
+    named = _named(key)
+    if len(named) != 1:
+        raise ConfigError(f"grants must be keyed by one reader's address each, not {key!r:.120} (which names "
+                          f"{len(named) or 'no'} {'reader' if len(named) == 1 else 'readers'})")
+    return named
+
+
+def _folded(pattern: str) -> str:
+    """A pattern with the mailbox it names after its kind and field lower-cased ("email:from:Larry@Rent.example"
+    names what the guard reads as email:from:larry@rent.example); any other pattern as written."""
+    kind, _, rest = pattern.partition(":")
+    name, colon, who = rest.partition(":")
+    return f"{kind}:{name}:{who.lower()}" if colon and "@" in who else pattern
 
 
 def _matches(source: str, pattern: str) -> bool:
