@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from langgraph.checkpoint.memory import InMemorySaver
 
 from conftest import config
-from vfa import Agent, configure_tracing
+from vfa import Agent, ConfigError, configure_tracing
 from vfa.testing import ScriptedModel, capture_spans
 
 
@@ -108,3 +110,16 @@ def test_the_jsonl_file_keeps_span_events(tmp_path, monkeypatch):
     assert row["status"] == "ERROR"
     assert [(e["name"], e["attributes"]) for e in row["events"]] == [("exception", {"exception.type": "builtins.KeyError"})]
     assert "private detail" not in path.read_text()
+
+
+@pytest.mark.parametrize("bad", ["", "   ", 7])
+def test_configure_tracing_refuses_a_path_naming_no_file(bad):
+    """A trace path that names no file is refused by name before a provider exists."""
+    with pytest.raises(ConfigError, match="trace path"):
+        configure_tracing(bad, set_global=False)
+
+
+def test_configure_tracing_refuses_a_folder_and_names_a_file_in_it(tmp_path):
+    """A folder given as the trace path is a `ConfigError` that suggests a file in it, not an IsADirectoryError."""
+    with pytest.raises(ConfigError, match="is a folder.*trace.jsonl"):
+        configure_tracing(tmp_path, set_global=False)

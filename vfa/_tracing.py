@@ -19,7 +19,7 @@ from typing import Any
 
 from opentelemetry import metrics, trace
 
-from ._exceptions import VfaError
+from ._exceptions import ConfigError, VfaError
 
 __all__ = ["configure_tracing", "tracing_enabled", "use_tracer_provider"]
 
@@ -212,6 +212,16 @@ class _JsonlSpanExporter:
         return True
 
 
+def _trace_file(path: str | Path) -> Path:
+    """The trace file at `path`; `ConfigError` for a path that is no file's (a folder, an empty text)."""
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise ConfigError(f"the trace path must name a file, not {path!r:.80}")
+    file = Path(path)
+    if file.is_dir():
+        raise ConfigError(f"the trace path {str(file)!r} is a folder; name a file in it, e.g. {str(file / 'trace.jsonl')!r}")
+    return file
+
+
 def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_name: str | None = None,
                       set_global: bool = True, otlp: bool | None = None) -> Any:
     """Set up the OTel SDK the standard way and return the tracer provider.
@@ -224,6 +234,8 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+    # the file first: a path that cannot be written fails here, before a provider (and its OTLP worker) exists
+    jsonl = _JsonlSpanExporter(_trace_file(path)) if path is not None else None
     resource = Resource.create({SERVICE_NAME: service_name or os.environ.get("OTEL_SERVICE_NAME", "vfa")})
     provider = TracerProvider(resource=resource)
     if otlp is None:
@@ -234,10 +246,10 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
         except ImportError as exc:
             raise ImportError("OTEL_EXPORTER_OTLP_ENDPOINT is set: install the extra `vfa[otlp]`") from exc
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    if path is not None:
+    if jsonl is not None:
         # batched: spans are written by the SDK's worker, off the agent's path (flushed at exit and
         # on force_flush); the journal, not the trace, is the durable record of what happened
-        provider.add_span_processor(BatchSpanProcessor(_JsonlSpanExporter(Path(path))))
+        provider.add_span_processor(BatchSpanProcessor(jsonl))
     if set_global:
         trace.set_tracer_provider(provider)
     use_tracer_provider(provider)
