@@ -143,3 +143,12 @@ def test_a_closed_pipe_stops_the_demo_without_a_traceback_and_the_next_run_goes_
     assert "balance now 90" in again.stdout, again.stdout
     assert [r.args["to"] for r in EffectJournal(tmp_path / "out" / "journal.db").committed("demo")] == [
         "landlord", "alice", "bob"]
+
+
+def test_a_trace_file_that_is_a_folder_is_named_not_a_traceback(tmp_path):
+    """A folder where the trace file should be stops the demo with an error naming it, and no payment runs."""
+    (tmp_path / "out" / "trace.jsonl").mkdir(parents=True)
+    proc = vfa("demo", "--dir", "out", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "trace.jsonl" in proc.stderr and "is a folder" in proc.stderr, proc.stderr
+    assert not (tmp_path / "out" / "journal.db").exists()

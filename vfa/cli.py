@@ -52,6 +52,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     from langgraph.types import Command
 
     from ._demo import build_demo_agent, print_new
+    from ._exceptions import ConfigError
     from ._tracing import configure_tracing
 
     thread = args.thread
@@ -61,6 +62,9 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     except ImportError as exc:  # an OTLP endpoint set for other apps: the demo's own trace is its file
         print(f"vfa demo: {exc}; its spans go to {trace_path} only", file=sys.stderr)
         provider = configure_tracing(trace_path, service_name=service, otlp=False)
+    except ConfigError as exc:  # its trace file is a folder: named, as a file of the folder it cannot open is
+        print(f"vfa demo: {exc}; fix it and run the same command again", file=sys.stderr)
+        return 2
     except ValueError as exc:  # the SDK refuses a setting it read (OTEL_BSP_MAX_QUEUE_SIZE=0), naming its own argument
         named = ", ".join(sorted(k for k in os.environ if k.startswith("OTEL_")))
         print(f"vfa demo: OpenTelemetry cannot use the settings of the environment ({exc}); check {named}",
