@@ -17,6 +17,9 @@ from ._observation import Observation, _join, _merge, _shingles_of
 
 _GRAMMED = 256
 """Past this many strings (and more than a text has characters), `_Needles` looks them up by place."""
+_GRAM = 4
+"""The characters of a key of `_Needles`' index: four, so values written with ten digits (account and
+card numbers, every SSN of a thread) spread over ten thousand keys, not a thousand."""
 _KEYED = 64
 """The places in a string among which `_gram_index` picks its key."""
 _ACROSS_KEPT = 4
@@ -33,26 +36,28 @@ value at every place)."""
 
 class _Line:
     """The strings of one line of `_Needles` snapshots, each made by extending the one before, and
-    their three-character index (None until first needed): shared by the snapshots, each of which
+    their index by place (None until first needed): shared by the snapshots, each of which
     reads only the first strings, as many as it holds. Extending the newest snapshot appends here in
     place, so a long thread that mints a value per step pays for that value alone, not the whole list."""
 
-    __slots__ = ("grams", "items", "labels", "lock")
+    __slots__ = ("grams", "items", "labels", "lock", "threes")
 
     def __init__(self, items: list[str], labels: list[Label] | None = None,
-                 grams: dict[str, tuple[tuple[int, int], ...]] | None = None) -> None:
+                 grams: dict[str, tuple[tuple[int, int], ...]] | None = None, threes: bool = False) -> None:
         self.items = items
         self.labels = labels
         """The label of each string, if the snapshots were made with labels."""
         self.grams = grams
+        self.threes = threes
+        """Whether `grams` holds a string of three characters, under itself."""
         self.lock = threading.Lock()
 
 
 class _Needles:
     """Strings to look for in texts, many at once (the values of a thread's handles). While few, each
-    is tested in C; past `_GRAMMED` each is indexed under the rarest three characters it holds (values
+    is tested in C; past `_GRAMMED` each is indexed under the rarest `_GRAM` characters it holds (values
     often share a prefix: every SSN of one office, every note "private note ..."), and each place in
-    a text looks up the strings holding the three characters there: a long thread holds thousands of
+    a text looks up the strings holding the characters there: a long thread holds thousands of
     values, a result is a few hundred characters. Extended, never changed: a snapshot serves a reader
     while the thread mints more (`_Line`)."""
 
@@ -95,17 +100,17 @@ class _Needles:
         with line.lock:
             if len(line.items) == n:  # the newest snapshot: the line grows in place
                 if line.grams is not None:
-                    _gram_index(line.grams, more, n)
+                    line.threes = _gram_index(line.grams, more, n) or line.threes
                 line.items.extend(more)
                 if labels is not None:
                     line.labels.extend(labels)
                 return _Needles(line=line, n=len(line.items))
         # a snapshot was made from this one already: the line branches here, with an index of its own
-        grams = line.grams
+        grams, threes = line.grams, line.threes
         if grams is not None:
             grams = {g: kept for g, entries in list(grams.items()) if (kept := tuple(e for e in entries if e[0] < n))}
-            _gram_index(grams, more, n)
-        branch = _Line([*line.items[:n], *more], None if labels is None else [*line.labels[:n], *labels], grams)
+            threes = _gram_index(grams, more, n) or threes
+        branch = _Line([*line.items[:n], *more], None if labels is None else [*line.labels[:n], *labels], grams, threes)
         return _Needles(line=branch, n=len(branch.items))
 
     def found_in(self, text: str) -> list[int]:
@@ -123,15 +128,16 @@ class _Needles:
             with line.lock:  # the line does not grow meanwhile (`extended` holds the lock)
                 if line.grams is None:
                     built: dict[str, tuple[tuple[int, int], ...]] = {}
-                    _gram_index(built, items, 0)
+                    line.threes = _gram_index(built, items, 0)
                     line.grams = built  # published whole: a reader never sees it half built
                 grams = line.grams
         get = grams.get  # entries a newer snapshot added (numbered n and up) are not this one's
         found = {i for i, _ in get("", ()) if i < n and items[i] in text}  # shorter than three characters
         starts = text.startswith
         budget = _GRAM_BUDGET
+        threes = line.threes  # a string of three characters is its own key, looked for on a line that holds one
         for p in range(len(text) - 2):
-            entries = get(text[p:p + 3], ())
+            entries = get(text[p:p + _GRAM], ()) + get(text[p:p + 3], ()) if threes else get(text[p:p + _GRAM], ())
             budget -= len(entries)
             if budget < 0:
                 return list(range(n))  # fail closed, as past `_SEARCH_BUDGET` above
@@ -141,17 +147,24 @@ class _Needles:
         return sorted(found)
 
 
-def _gram_index(grams: dict[str, tuple[tuple[int, int], ...]], items: Sequence[str], first: int) -> None:
-    """Add `items`, numbered from `first`, to `grams`: each under the three characters it holds that
-    fewest others are under yet among its first `_KEYED` ones, with their place in it ("" for strings
-    shorter than three): the first ones only, so a long value costs no more to index than a short one."""
+def _gram_index(grams: dict[str, tuple[tuple[int, int], ...]], items: Sequence[str], first: int) -> bool:
+    """Add `items`, numbered from `first`, to `grams`: each under the `_GRAM` characters it holds that
+    fewest others are under yet among its first `_KEYED` places, with that place ("" for strings shorter
+    than three, a string of three under itself): the first ones only, so a long value costs no more to
+    index than a short one. Whether it added a string of three characters."""
+    get = grams.get
+    threes = False
     for i, item in enumerate(items, first):
         if len(item) < 3:
             g, at = "", 0
+        elif len(item) < _GRAM:
+            g, at, threes = item, 0, True
         else:
-            at = min(range(min(len(item) - 2, _KEYED)), key=lambda j: len(grams.get(item[j:j + 3], ())))
-            g = item[at:at + 3]
-        grams[g] = (*grams.get(g, ()), (i, at))
+            keys = [item[j:j + _GRAM] for j in range(min(len(item) - _GRAM + 1, _KEYED))]
+            _, at = min(zip(map(len, map(get, keys, itertools.repeat(()))), itertools.count()))
+            g = keys[at]
+        grams[g] = (*get(g, ()), (i, at))
+    return threes
 
 
 class _Index:
