@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import HumanMessage
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from guards import PrivacyFlow, PrivacyPolicy, audit_trace, privacy_sink, privacy_source, trace_from_journal, trace_from_messages
 from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
 
@@ -48,8 +48,13 @@ def test_an_error_quoting_an_iban_grounds_no_payment_whatever_the_policy_trusts(
         paid.append((iban, amount))
         return "paid"
 
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, trusted_sources=trusted), secret=b"rt173-trusted")
+    policy = PrivacyPolicy.of(USER, trusted_sources=trusted)
+    flow = PrivacyFlow(policy, secret=b"rt173-trusted")
+    journal = EffectJournal()
     model = ScriptedModel([("balance", {"account": "main"}), ("pay", {"iban": IBAN, "amount": 1200})])
-    app = Agent(model, [balance, pay], guards=[flow.guard()], flow=flow, journal=EffectJournal()).compile()
-    app.invoke({"messages": [HumanMessage("what's my main balance?")]}, {"configurable": {"thread_id": "t"}})
+    app = Agent(model, [balance, pay], guards=[flow.guard()], flow=flow, journal=journal).compile()
+    out = app.invoke({"messages": [HumanMessage("what's my main balance?")]}, {"configurable": {"thread_id": "t"}})
     assert paid == [], f"trusted_sources={trusted}: an IBAN quoted by the tool's error grounded the payment"
+    # both audits report the payment the live guard denied
+    for trace in (trace_from_journal(journal, "t", messages=out["messages"]), trace_from_messages(out["messages"])):
+        assert {(v.tool, v.rule) for v in audit_trace(trace, [balance, pay], policy)} >= {("pay", "integrity")}
