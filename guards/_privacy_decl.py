@@ -69,6 +69,10 @@ class Source:
     that looks like JSON): every field also carries the label of the whole output (private to the user
     if any field is private, untrusted if any is); private fields are still shown as handles."""
 
+    failure: bool = False
+    """A tool's error text (`_walk._error_source`): untrusted whatever the policy's `trusted_sources` say,
+    which vouch for what a source returns, never for what its failures quote (a server's answer)."""
+
     records: bool = False
     """Records the tool is annotated to return, reaching the flow as text (a ToolNode's JSON): a text that
     is no JSON is a record written by its repr (a model, a dataclass, a date JSON cannot write), whose

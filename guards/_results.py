@@ -541,7 +541,8 @@ class _Results:
         base, tags, vouching = ((record.label, record.tags, record.vouching) if record is not None else
                                 (Label(readers=frozenset(self.policy.user), sources=frozenset({f"tool:{tool}"})),
                                  frozenset(), frozenset({f"tool:{tool}"})))
-        untrusted = decl.is_untrusted(name) and not self.policy.trusts(vouching)  # its sources but a key spelled as a tag
+        # its sources but a key spelled as a tag; an error text is no source's content: the policy vouches for none
+        untrusted = decl.is_untrusted(name) and (decl.failure or not self.policy.trusts(vouching))
         private = name in decl.private
         sources = base.sources | {f"{kind}.{name}"} if name else base.sources
         readers = None

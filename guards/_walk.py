@@ -62,7 +62,8 @@ def _blob_source(decl: Source) -> Source:
     if hit is None or hit[0] is not decl:
         handled = decl.records and any(decl.is_handled(f) for f in decl.private)
         blob = Source(private=frozenset({""}) if decl.private else frozenset(),
-                      untrusted=True if decl.untrusted else frozenset(), handle=handled, kind=decl.kind)
+                      untrusted=True if decl.untrusted else frozenset(), handle=handled, kind=decl.kind,
+                      failure=decl.failure)
         hit = _BLOBS[id(decl)] = (decl, blob)
     return hit[1]
 
@@ -70,7 +71,7 @@ def _blob_source(decl: Source) -> Source:
 @lru_cache(maxsize=256)
 def _error_source(kind: str) -> Source:
     """How a tool's error text is labelled: the whole text private and untrusted, never handled."""
-    return Source(private=frozenset({""}), untrusted=True, handle=False, kind=kind)
+    return Source(private=frozenset({""}), untrusted=True, handle=False, kind=kind, failure=True)
 
 
 @lru_cache(maxsize=1024)

@@ -92,3 +92,13 @@ class ThreadBusy(VfaError):
         super().__init__(f"another call of conversation {thread_id!r} held its lock for over {wait_s:g} s (an agent "
                          "run from inside a call, on a thread that does not carry its context, waits for its caller: "
                          "run it with the context copied, as asyncio.to_thread does); nothing was run")
+
+
+def error_text(exc: BaseException) -> str:
+    """`"<type>: <message>"` of an exception a tool or its schema raised; a placeholder for the message
+    when its `__str__` itself raises (the call still fails, or is denied, by what it raised)."""
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001 - a hostile or broken __str__: never the node's crash
+        message = f"<a {type(exc).__name__} whose text cannot be read>"
+    return f"{type(exc).__name__}: {message}"

@@ -28,7 +28,7 @@ from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._effects import off_loop, on_loop
 from ._escalation import Questions, current_task
-from ._exceptions import CallInFlightError, ConfigError, ThreadBusy
+from ._exceptions import CallInFlightError, ConfigError, ThreadBusy, error_text
 from ._guard import GuardContext
 from ._journal import (
     TERMINAL,
@@ -835,7 +835,7 @@ class GuardNode(RunnableCallable):
                         "by": "tool", **pause_of(exc), "task": current_task()})])
                     pending.clear()
                     raise
-                failed = failure(f"{type(exc).__name__}: {exc}", redact, cause)
+                failed = failure(error_text(exc), redact, cause)
                 ok, result = False, failed["error"]
             value, reprs = recorded(result) if ok else (result, {})
             self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",

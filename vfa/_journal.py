@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from ._jsontext import json_text
 from ._effects import _open_commit, caller_gone
-from ._exceptions import CallInFlightError, JournalError, VfaError
+from ._exceptions import CallInFlightError, JournalError, VfaError, error_text
 from ._owners import Running, alive, owner
 from ._proposal import CommitRecord
 
@@ -544,7 +544,7 @@ class EffectJournal:
                         self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **pause_of(exc), **(tag or {})})])
                         ended = True
                         raise
-                    error = f"{type(exc).__name__}: {exc}"  # the effect's own failure: recorded, not retried
+                    error = error_text(exc)  # the effect's own failure: recorded, not retried
                     data = failure(error, redact, cause)
                     self.append([(thread_id, call_id, tool, "failed", data)])
                     ended = True

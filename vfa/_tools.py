@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic_core import to_jsonable_python
 
 from ._effects import Effect
-from ._exceptions import ConfigError
+from ._exceptions import ConfigError, error_text
 
 __all__ = ["ToolSpec", "ArgumentError"]
 
@@ -344,7 +344,7 @@ class ToolSpec:
             raise ArgumentError(f"invalid arguments for {self.name!r}: {problems}") from None
         except Exception as exc:  # noqa: BLE001 - a validator of the tool's own that raises other than ValueError
             raise ArgumentError(f"invalid arguments for {self.name!r}: its schema's check failed "
-                                f"({type(exc).__name__}: {exc})"[:500]) from None
+                                f"({error_text(exc)})"[:500]) from None
         args = {f: getattr(model, f) for f in self._fields}
         extra = model.__pydantic_extra__
         if extra:  # a schema that allows more (a JSON schema's `additionalProperties`): judged and given as written
@@ -489,14 +489,47 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     is_effect = isinstance(inner, Effect)
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
     only_async = getattr(tool, "func", None) is None and getattr(tool, "coroutine", None) is not None
+    run, arun = _errors_raised(tool)
     return ToolSpec(
         name=tool.name, description=tool.description or tool.name, args_model=schema,
-        fn=(lambda **kw: tool.ainvoke(kw)) if only_async else (lambda **kw: tool.invoke(kw)), is_effect=is_effect,
+        fn=(lambda **kw: arun(kw)) if only_async else (lambda **kw: run(kw)), is_effect=is_effect,
         is_async=only_async,
         idempotent=bool(getattr(inner, "idempotent", False)),
         guards=tuple(getattr(inner, "guards", ()) or getattr(inner, "__vfa_guards__", ())),
         meta=getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}), source=tool, takes_written=True,
     )
+
+
+def _errors_raised(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """How a LangChain tool is run with plain arguments (`invoke`, `ainvoke`): one that handles its
+    `ToolException` (`handle_tool_error`) would return the error's text as a bare result, read as its
+    output (trusted, as the tool declares it), so a copy that raises it is run, and the error is raised
+    in the words its handler gives (a failure: labelled as error text, as `graphs` does)."""
+    flag = getattr(tool, "handle_tool_error", None)
+    if not flag or not callable(getattr(tool, "model_copy", None)):
+        return tool.invoke, tool.ainvoke
+    from langchain_core.tools import ToolException
+    from langchain_core.tools.base import _handle_tool_error
+
+    raw = tool.model_copy(update={"handle_tool_error": False})
+
+    def reworded(exc: ToolException) -> ToolException:
+        content = _handle_tool_error(exc, flag=flag)
+        return ToolException(content if isinstance(content, str) else repr(content))
+
+    def run(args: Any) -> Any:
+        try:
+            return raw.invoke(args)
+        except ToolException as exc:
+            raise reworded(exc) from exc
+
+    async def arun(args: Any) -> Any:
+        try:
+            return await raw.ainvoke(args)
+        except ToolException as exc:
+            raise reworded(exc) from exc
+
+    return run, arun
 
 
 def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
@@ -543,7 +576,7 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
             raise
         except Exception as exc:  # noqa: BLE001 - a validator that needs an injected value: what it makes is not known
             raise ValueError(f"the tool's own schema cannot be checked without its injected arguments "
-                             f"({type(exc).__name__}: {exc})"[:500]) from None
+                             f"({error_text(exc)})"[:500]) from None
         # what its validators made (a value moved into a hidden recipient, a key added), never the copy's
         return cls.model_construct(_fields_set=read.model_fields_set & set(shown),
                                    **{k: getattr(read if k in full.model_fields else base, k) for k in shown},
