@@ -27,7 +27,6 @@ from typing import Any
 from langchain_core.messages import BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool, InjectedToolCallId, ToolException
 from langchain_core.tools.base import ToolOutputMixin
-from langchain_core.tools.base import _handle_tool_error  # the text a tool's error handler words
 from langgraph._internal._constants import CONFIG_KEY_READ as _READ
 try:
     from langgraph._internal._constants import CONFIG_KEY_READ_STATE as _READ_STATE
@@ -59,7 +58,7 @@ from vfa import (
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
-from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite
+from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, errors_raised, handler_words
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -752,7 +751,7 @@ class GatedTool:
         """Verify, then run the tool as `tool.invoke` would, inside the journal's commit."""
         call, rebuild = self._split(input, config)
         # with plain arguments a handled ToolException comes back as a bare result: raised, it is the error it is
-        tool, flag = (self.tool, None) if _is_call(input) else _errors_raised(self.tool)
+        tool, flag = (self.tool, None) if _is_call(input) else errors_raised(self.tool)
         work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), config, kwargs))
         work.records = self.records
         work.plain = not _is_call(input)
@@ -762,7 +761,7 @@ class GatedTool:
     async def ainvoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Async twin of `invoke`."""
         call, rebuild = self._split(input, config)
-        tool, flag = (self.tool, None) if _is_call(input) else _errors_raised(self.tool)
+        tool, flag = (self.tool, None) if _is_call(input) else errors_raised(self.tool)
         work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), config, kwargs),
                      lambda args: _ahandled(tool.ainvoke, flag, rebuild(args), config, kwargs))
         work.records = self.records
@@ -861,16 +860,8 @@ class GatedTool:
         return call, rebuild
 
 
-def _errors_raised(tool: Any) -> tuple[Any, Any]:
-    """`tool` as a plain invocation runs it, and its `handle_tool_error` (or None): a tool that handles its
-    `ToolException` returns the error's text as a bare result, with no status to tell it from its output,
-    so a copy that raises it is run (`_handled` makes it the text the handler words)."""
-    flag = tool.handle_tool_error if isinstance(tool, BaseTool) else None
-    return (tool.model_copy(update={"handle_tool_error": False}), flag) if flag else (tool, None)
-
-
 def _handled(run: Callable[..., Any], flag: Any, input: Any, config: Any, kwargs: Mapping[str, Any]) -> Any:
-    """`run(input, config)`, a `ToolException` raised as the error `flag` words (`_errors_raised`)."""
+    """`run(input, config)`, a `ToolException` raised as the error `flag` words (`vfa._tools.errors_raised`)."""
     try:
         return run(input, config, **kwargs)
     except ToolException as exc:
@@ -891,8 +882,7 @@ async def _ahandled(run: Callable[..., Any], flag: Any, input: Any, config: Any,
 
 def _handler_error(exc: ToolException, flag: Any) -> Exception:
     """The failure a tool call's error message reports for `exc` (`_record`): the text its handler words."""
-    content = _handle_tool_error(exc, flag=flag)
-    return _ToolError(content if isinstance(content, str) else repr(content))
+    return _ToolError(handler_words(exc, flag))
 
 
 def _run_state(config: Any) -> Any:

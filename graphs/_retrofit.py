@@ -32,6 +32,7 @@ from langchain_core.runnables import (
 )
 from langchain_core.runnables.base import RunnableBindingBase
 from langchain_core.runnables.retry import RunnableRetry
+from langgraph._internal._constants import CONFIG_KEY_RUNTIME
 from langgraph._internal._runnable import RunnableCallable
 from langgraph.errors import GraphBubbleUp
 from langgraph.graph import StateGraph
@@ -293,6 +294,19 @@ class ArgumentsNotApplied(VfaError):
     """An effect node's call was committed with arguments its node cannot take (no `with_args`)."""
 
 
+def _attempt(config: RunnableConfig) -> int:
+    """Which run of its task this is (1, then 2, 3, ... as the node's `retry_policy` retries it)."""
+    runtime = (config.get("configurable") or {}).get(CONFIG_KEY_RUNTIME)
+    info = getattr(runtime, "execution_info", None)
+    attempt = getattr(info, "node_attempt", 1)
+    return attempt if isinstance(attempt, int) and attempt > 1 else 1
+
+
+def _attempt_call(task: str, attempt: int) -> str:
+    """The call id of one attempt of a task: the first keeps the task's id, as a run without retries has it."""
+    return task if attempt == 1 else f"{task}#attempt{attempt}"
+
+
 class EffectNodeFailed(VfaError):
     """An effect node failed in a run the journal recorded, answered again from the journal (a replayed
     or resumed task): its error, as recorded."""
@@ -326,10 +340,24 @@ class EffectNode(RunnableCallable):
                               f"{{{name!r}: args_of}}), `args_of(state)` returning them")
         gate.register_node(name)
 
-    def _call(self, input: Any, config: RunnableConfig) -> dict[str, Any]:
+    def _call(self, input: Any, config: RunnableConfig, thread_id: str) -> dict[str, Any]:
         meta = config.get("metadata") or {}
         task = str(meta.get("langgraph_checkpoint_ns") or "").rsplit("|", 1)[-1] or f"{self.name}:{meta.get('langgraph_step')}"
-        return {"name": self.name, "args": dict(self.args_of(input)) if self.args_of else {}, "id": task}
+        return {"name": self.name, "args": dict(self.args_of(input)) if self.args_of else {},
+                "id": self._attempt_id(task, _attempt(config), thread_id)}
+
+    def _attempt_id(self, task: str, attempt: int, thread_id: str) -> str:
+        """The call id of this attempt of the task: a retry its `retry_policy` asks for is a new call (verified
+        and committed once, "<task>#attempt<n>"), and an attempt the journal holds a failure of stands for the
+        latest one it recorded after it (a replayed task goes on from there, never runs a failed attempt's
+        successor twice)."""
+        journal = self.gate.node.journal
+        at = attempt
+        while True:
+            here = journal.last(thread_id, _attempt_call(task, at))
+            if here is None or here.kind != "failed" or journal.last(thread_id, _attempt_call(task, at + 1)) is None:
+                return _attempt_call(task, at)
+            at += 1
 
     def _input(self, input: Any, proposed: dict[str, Any], args: dict[str, Any]) -> Any:
         """The node's input for the arguments the commit runs with: its own, unless they were changed."""
@@ -343,17 +371,19 @@ class EffectNode(RunnableCallable):
         return self.with_args(input, dict(args))
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
-        call = self._call(input, config)
+        thread_id = _thread_id(config, input, self.gate.node.messages_key)
+        call = self._call(input, config, thread_id)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config))
         work.update = True
-        return self._result(input, self.gate.settle(call, input, _thread_id(config, input, self.gate.node.messages_key), work), work)
+        return self._result(input, self.gate.settle(call, input, thread_id, work), work)
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
-        call = self._call(input, config)
+        thread_id = _thread_id(config, input, self.gate.node.messages_key)
+        call = self._call(input, config, thread_id)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config),
                      lambda args: self.inner.ainvoke(self._input(input, call["args"], args), config))
         work.update = True
-        return self._result(input, await self.gate.asettle(call, input, _thread_id(config, input, self.gate.node.messages_key), work), work)
+        return self._result(input, await self.gate.asettle(call, input, thread_id, work), work)
 
     def _result(self, input: Any, out: Any, work: _Work) -> Any:
         if not isinstance(out, ToolMessage) or not isinstance(out.artifact, dict) or "vfa" not in out.artifact:

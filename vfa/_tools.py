@@ -489,7 +489,7 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     is_effect = isinstance(inner, Effect)
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
     only_async = getattr(tool, "func", None) is None and getattr(tool, "coroutine", None) is not None
-    run, arun = _errors_raised(tool)
+    run, arun = _plain_runs(tool)
     return ToolSpec(
         name=tool.name, description=tool.description or tool.name, args_model=schema,
         fn=(lambda **kw: arun(kw)) if only_async else (lambda **kw: run(kw)), is_effect=is_effect,
@@ -500,34 +500,43 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     )
 
 
-def _errors_raised(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
-    """How a LangChain tool is run with plain arguments (`invoke`, `ainvoke`): one that handles its
-    `ToolException` (`handle_tool_error`) would return the error's text as a bare result, read as its
-    output (trusted, as the tool declares it), so a copy that raises it is run, and the error is raised
-    in the words its handler gives (a failure: labelled as error text, as `graphs` does)."""
+def errors_raised(tool: Any) -> tuple[Any, Any]:
+    """`tool` as a plain invocation runs it, and its `handle_tool_error` (or None): a tool that handles its
+    `ToolException` returns the error's text as a bare result, with no status to tell it from its output
+    (read as its output, trusted as the tool declares it), so a copy that raises it is run instead."""
     flag = getattr(tool, "handle_tool_error", None)
     if not flag or not callable(getattr(tool, "model_copy", None)):
+        return tool, None
+    return tool.model_copy(update={"handle_tool_error": False}), flag
+
+
+def handler_words(exc: Exception, flag: Any) -> str:
+    """The text a tool's error handler (`flag`) words for `exc`, as its own invocation would return it."""
+    from langchain_core.tools.base import _handle_tool_error  # the one place LangChain words it
+
+    content = _handle_tool_error(exc, flag=flag)
+    return content if isinstance(content, str) else repr(content)
+
+
+def _plain_runs(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """How the `Agent` runs a LangChain tool with plain arguments: a `ToolException` its handler would
+    turn into a bare result is raised in the handler's words (a failure, labelled as error text)."""
+    raw, flag = errors_raised(tool)
+    if flag is None:
         return tool.invoke, tool.ainvoke
     from langchain_core.tools import ToolException
-    from langchain_core.tools.base import _handle_tool_error
-
-    raw = tool.model_copy(update={"handle_tool_error": False})
-
-    def reworded(exc: ToolException) -> ToolException:
-        content = _handle_tool_error(exc, flag=flag)
-        return ToolException(content if isinstance(content, str) else repr(content))
 
     def run(args: Any) -> Any:
         try:
             return raw.invoke(args)
         except ToolException as exc:
-            raise reworded(exc) from exc
+            raise ToolException(handler_words(exc, flag)) from exc
 
     async def arun(args: Any) -> Any:
         try:
             return await raw.ainvoke(args)
         except ToolException as exc:
-            raise reworded(exc) from exc
+            raise ToolException(handler_words(exc, flag)) from exc
 
     return run, arun
 

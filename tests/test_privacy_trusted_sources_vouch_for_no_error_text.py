@@ -13,6 +13,9 @@ nothing for the tool's records and only opens its errors.
 
 Expected: a tool's error text stays untrusted whatever the policy trusts (a trusted pattern vouches for
 what a source returns, not for what its failures quote).
+
+Fixed: a tool's error text is labelled by a `Source` marked `failure`, which the policy's `trusted_sources`
+never lift (`_Results._leaf_label_of`).
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ attempt answered from the journal). The policy sees the first error and nothing 
 
 Expected (README's "as it would unguarded"): a retry the app's policy asks for is a new attempt,
 verified again and committed if allowed; the journal keeps the failed attempt and the committed one.
+
+Fixed: an attempt after the first (`node_attempt` in LangGraph's runtime) is a call of its own,
+`<task>#attempt<n>`, verified and committed once; a replayed task whose attempt the journal holds a
+failure of goes on from the latest attempt recorded after it (`EffectNode._attempt_id`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.types import RetryPolicy
 
 import graphs
-from vfa import ALLOW, guard
+from vfa import ALLOW, Deny, guard
 
 
 @guard
@@ -74,3 +78,40 @@ def test_guarded_the_retry_policy_runs_the_node_again() -> None:
     except graphs.EffectNodeFailed as exc:
         raise AssertionError(f"the retry was answered from the journal, the node not run again: {exc}") from None
     assert tried == [1, 1] and reached == ["confirm"]
+
+
+def test_each_attempt_is_journaled_and_a_replay_of_the_task_answers_from_the_attempt_that_committed() -> None:
+    tried: list[int] = []
+    reached: list[str] = []
+    g = graphs.guard_graph(_builder(_flaky(tried), reached), [_allow],
+                           effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
+                           checkpointer=InMemorySaver())
+    g.invoke({"messages": [("user", "pay rent")]}, {"configurable": {"thread_id": "t"}})
+    node = g.nodes["pay"].bound
+    journal = node.gate.node.journal
+    ends = [(e.call_id, e.kind) for e in journal.entries("t") if e.kind in ("failed", "committed")]
+    task = ends[0][0]
+    assert ends == [(task, "failed"), (f"{task}#attempt2", "committed")]
+    # the task run again as its first attempt (a crash before LangGraph saved its writes): not run a third time
+    node.invoke({"messages": [("user", "pay rent")]},
+                {"configurable": {"thread_id": "t"}, "metadata": {"langgraph_checkpoint_ns": task}})
+    assert tried == [1, 1]
+    assert [(e.call_id, e.kind) for e in journal.entries("t") if e.kind in ("failed", "committed")] == ends
+
+
+def test_a_retry_is_verified_again_and_a_denied_retry_runs_nothing() -> None:
+    tried: list[int] = []
+    reached: list[str] = []
+    seen: list[str] = []
+
+    @guard
+    def once(p, c):
+        seen.append(p.call_id)
+        return ALLOW if len(seen) == 1 else Deny(guard="once", reason="one try only")
+
+    g = graphs.guard_graph(_builder(_flaky(tried), reached), [once],
+                           effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
+                           checkpointer=InMemorySaver())
+    g.invoke({"messages": [("user", "pay rent")]}, {"configurable": {"thread_id": "t"}})
+    assert len(seen) == 2 and seen[1] == f"{seen[0]}#attempt2"
+    assert tried == [1] and reached == ["confirm"]

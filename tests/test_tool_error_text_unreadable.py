@@ -13,6 +13,9 @@ were left open.
 
 Expected: the call fails (read-only and effect alike) with a placeholder naming the exception's type,
 journaled `failed`; a validator's unreadable error denies the call.
+
+Fixed: `vfa._exceptions.error_text` reads such an exception as a placeholder naming its type, wherever a
+tool's or a validator's error is written; the call fails (or is denied) by what it raised.
 """
 
 from __future__ import annotations

@@ -16,6 +16,10 @@ The journal records a result where the tool failed, so its audit agrees with the
 
 Expected. A handled error is an error: labelled as error text, journaled as the call's failure, shown
 with status "error", and the payment denied.
+
+Fixed: the `Agent` runs a copy of such a tool that raises its `ToolException`, re-raised in the words its
+handler gives (`vfa._tools._plain_runs`, sharing `errors_raised`/`handler_words` with `graphs`): a failure,
+labelled as error text.
 """
 
 from __future__ import annotations
