@@ -238,6 +238,7 @@ class PrivacyFlow(_Threads, _Results):
         args = call.get("args") or {}  # every argument: the guard reads some, a result computed from any carries its trust
         raw = call.get("raw_args")
         typed = _typed_by_person(raw, call["edited_from"]) if "edited_from" in call else ()
+        watched = thread_id in self._scans  # read before: a summary written since covers what it read
         scan = self.scan(state, thread_id)
         if scan is None:
             given = _with_users(users, typed) if users is not None else _users_forms(typed)
@@ -276,6 +277,12 @@ class PrivacyFlow(_Threads, _Results):
         if scan.provided:  # results of tools the provider ran: never labelled, whatever ids the model chose
             self._unseen(thread_id, scan.provided)
             unseen |= set(scan.provided)
+        if scan.summaries and not watched and known is None and thread_id not in self._unrecorded and self._unheard(
+                thread_id):
+            # a thread first seen already compacted (guarded after the fact, or seeded with a summary): the
+            # summary stands for a conversation no gate labelled, and may quote anything it read
+            self._unseen(thread_id, scan.summaries)
+            unseen |= set(scan.summaries)
         if unseen:
             self._blinded(thread_id, unseen)
         else:  # a result never labelled counts for good: the model may carry it once its message is trimmed

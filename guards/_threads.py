@@ -30,11 +30,11 @@ class _Scan:
     one state's messages, never changed once made (a call labelling from it must not see the user
     messages of another state on the same thread)."""
 
-    __slots__ = ("messages", "texts", "users", "carrying", "unmarked", "provided")
+    __slots__ = ("messages", "texts", "users", "carrying", "unmarked", "provided", "summaries")
 
     def __init__(self, messages: list[Any], texts: tuple[str, ...], users: tuple[str, frozenset[str]],
                  carrying: frozenset[str], unmarked: tuple[tuple[str, Any, str | None, Any], ...] = (),
-                 provided: tuple[str, ...] = ()) -> None:
+                 provided: tuple[str, ...] = (), summaries: tuple[str, ...] = ()) -> None:
         self.messages = messages
         """A copy of the messages read (compared with a state's to see what was appended)."""
         self.texts = texts
@@ -51,10 +51,13 @@ class _Scan:
         """The ids of the tools a provider ran inside the model's turns (`provider_ran`), and of the results
         other messages carry (`results_elsewhere`): results no node wrote, shown to the model where no gate
         sees them."""
+        self.summaries = summaries
+        """Names ("summary:<id>") of the messages a node wrote from the conversation (`_written_by_a_node`):
+        on a thread first seen holding one, they stand for a conversation this flow never labelled."""
 
     def extended(self, messages: list[Any]) -> _Scan:
         """The scan of `messages`, which begin with this scan's."""
-        texts, carrying, unmarked, provided = self.texts, None, self.unmarked, self.provided
+        texts, carrying, unmarked, provided, summaries = self.texts, None, self.unmarked, self.provided, self.summaries
         for at in range(len(self.messages), len(messages)):
             m = messages[at]
             if isinstance(m, AIMessage):
@@ -79,11 +82,13 @@ class _Scan:
             else:
                 if isinstance(m, HumanMessage) and not _written_by_a_node(m):
                     texts = (*texts, users_text(m.content))
+                elif isinstance(m, HumanMessage):
+                    summaries = (*summaries, f"summary:{m.id or at}")
                 shown = results_elsewhere(m)
                 if shown:
                     provided = (*provided, *shown)
         return _Scan(list(messages), texts, self.users if texts is self.texts else _users_forms(texts),
-                     self.carrying if carrying is None else frozenset(carrying), unmarked, provided)
+                     self.carrying if carrying is None else frozenset(carrying), unmarked, provided, summaries)
 
 
 _MODEL_BLOCKS = frozenset({"text", "output_text", "reasoning", "thinking", "redacted_thinking", "refusal",

