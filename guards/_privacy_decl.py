@@ -509,9 +509,21 @@ class PrivacyPolicy:
                 raise TypeError(f"{what} must be a list of patterns (text), not one holding {bad[0]!r:.80}")
         if self.context_taint not in ("untrusted", "private"):
             raise ValueError(f"context_taint must be 'untrusted' or 'private', not {self.context_taint!r}")
+        user = [self.user] if isinstance(self.user, str) else self.user
+        if not isinstance(user, Collection) or not all(isinstance(u, str) for u in user):
+            raise TypeError(f"user must be the user's address or a list of addresses, not {self.user!r:.80}")
+        bad = [k for k in self.grants if not isinstance(k, str)]
+        if bad:
+            raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
+        # people read as `of` reads them, however the policy is built (a policy `replace` copies reads alike)
+        object.__setattr__(self, "user", frozenset().union(*map(_users, user)))
+        grants: dict[str, tuple[str, ...]] = {}
+        for k, v in self.grants.items():  # two keys naming one reader grant it the patterns of both
+            for s in _one_reader(k):
+                grants[s] = tuple(dict.fromkeys((*grants.get(s, ()), *v)))
         # the tags a pattern is matched against hold each mailbox lower-cased, as the guard reads them
         object.__setattr__(self, "trusted_sources", tuple(map(_folded, self.trusted_sources)))
-        object.__setattr__(self, "grants", {k: tuple(map(_folded, v)) for k, v in self.grants.items()})
+        object.__setattr__(self, "grants", {k: tuple(map(_folded, v)) for k, v in grants.items()})
 
     @classmethod
     def of(cls, user: str | Collection[str] = (), *, grants: Mapping[str, Collection[str]] | None = None,
@@ -527,9 +539,8 @@ class PrivacyPolicy:
         if bad:
             raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
         _names(trusted_sources=trusted_sources, **{f"grants[{k!r}]": v for k, v in (grants or {}).items()})
-        return cls(user=_named(user) | {"user"},
-                   # a reader granted under each spelling of its mailbox (`_with_spellings`)
-                   grants={s: tuple(v) for k, v in (grants or {}).items() for s in _with_spellings(_one_reader(k))},
+        return cls(user=frozenset({"user", *([user] if isinstance(user, str) else user)}),
+                   grants={k: tuple(v) for k, v in (grants or {}).items()},
                    trusted_sources=tuple(trusted_sources), on_violation=on_violation,
                    undeclared_output=undeclared_output, context_taint=context_taint)
 
@@ -564,12 +575,42 @@ def _named(value: str | Collection[str]) -> frozenset[str]:
 
 
 def _one_reader(key: str) -> frozenset[str]:
-    """The one principal a grant's key names (`_named`); `ConfigError` for a key naming none or several."""
+    """The one principal a grant's key names (`_named`), in each spelling of its mailbox (`_spellings`);
+    `ConfigError` for a key naming none, several, everyone or no mailbox."""
     named = _named(key)
-    if len(named) != 1:
-        raise ConfigError(f"grants must be keyed by one reader's address each, not {key!r:.120} (which names "
-                          f"{len(named) or 'no'} {'reader' if len(named) == 1 else 'readers'})")
-    return named
+    people = {_spelling(r) or r for r in named}  # one mailbox in two spellings is one reader
+    why = _unnamed(named) or (f"names {len(people)} readers" if len(people) > 1 else None)
+    if why or not named:
+        raise ConfigError(f"grants must be keyed by one reader's address each, not {key!r:.120} (which "
+                          f"{why or 'names no reader'})")
+    return _spellings(named)
+
+
+def _users(text: str) -> frozenset[str]:
+    """The principals one of the user's addresses names (`_named`), in each spelling of its mailbox;
+    `ConfigError` for a text naming no one (but a blank), everyone or no mailbox."""
+    named = _named(text)
+    why = _unnamed(named) or (None if named or not text.strip() else "names no one")
+    if why:
+        raise ConfigError(f"user must be the user's own address (or a list of them), not {text!r:.120} (which {why})")
+    return _spellings(named)
+
+
+def _unnamed(named: frozenset[str]) -> str | None:
+    """Why principals read from a policy's address name no one it may mean: the public ("*", every published
+    argument's recipient) or a text with an @ that no parser reads as one mailbox (kept whole, it is a
+    principal no recipient ever is); None when they name people."""
+    if PUBLIC_SINK in named:
+        return "names everyone: '*' is the public"
+    odd = next((r for r in named if "@" in r and not _one_mailbox(r)), None)
+    return None if odd is None else f"reads as {odd!r:.80}, no one mailbox"
+
+
+def _spellings(named: frozenset[str]) -> frozenset[str]:
+    """Mailboxes with their plain spelling (`_with_spellings`) and a domain in IDNA's ASCII form also in its
+    own script (`_in_its_script`): a recipient written either way is that reader."""
+    named = _with_spellings(named)
+    return named.union(s for s in map(_in_its_script, named) if s is not None)
 
 
 def _folded(pattern: str) -> str:
@@ -577,7 +618,8 @@ def _folded(pattern: str) -> str:
     names what the guard reads as email:from:larry@rent.example); any other pattern as written."""
     kind, _, rest = pattern.partition(":")
     name, colon, who = rest.partition(":")
-    return f"{kind}:{name}:{who.lower()}" if colon and "@" in who else pattern
+    # a path or a URL (file:C:/Users/Ann@Corp/*) keeps its case: a slash stands in no mailbox one would trust
+    return f"{kind}:{name}:{who.lower()}" if colon and "@" in who and not any(c in who for c in "/\\") else pattern
 
 
 def _matches(source: str, pattern: str) -> bool:
