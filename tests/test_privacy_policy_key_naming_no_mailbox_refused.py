@@ -8,6 +8,9 @@ mail to carol@cpa.example is denied and nothing said why; "@cpa.example" and "ca
 user's address is worse: `PrivacyPolicy.of("Carol <carol@cpa.example")` (a bracket left open, or a
 group naming no one) silently leaves the user with no address at all, where a grant key so written is
 refused. Bad input must get a clear error where it is written, not a policy that grants nobody.
+
+Fixed: a principal with an "@" that is no one mailbox (`_one_mailbox`), or a user text naming no one, is
+a `ConfigError` (`_unnamed`).
 """
 
 from __future__ import annotations

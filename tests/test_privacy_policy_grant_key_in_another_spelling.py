@@ -6,13 +6,16 @@ ASCII form, the root's dot dropped) "for recipients, readers, the user's address
 mailbox: `PrivacyPolicy.of(USER, grants={"carol@bücher.example": [...]})` raises `ConfigError: ... (which
 names 2 readers)` for one person, and so does "carol@cpa.example." and "Carol <CAROL@BÜCHER.EXAMPLE>".
 The user can grant such a reader nothing, and the error names a mistake they did not make.
+
+Fixed: readers are counted by their plain spelling (`_spelling`), and a grant or user address holds each
+spelling of its mailbox, the domain in its own script too (`_spellings`).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from _rt176 import mail_ssn, ssn_run
+from _policy_people import mail_ssn, ssn_run
 
 from benchmarks.privacy.world import USER
 from guards import PrivacyPolicy

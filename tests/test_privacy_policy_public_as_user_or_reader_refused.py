@@ -8,13 +8,15 @@ published post carry every SSN, and `PrivacyPolicy.of("*")` (a per-user flow bui
 address field holds "*", or a list holding it beside the real one) makes the public the user: every
 private value of every record, also other people's mail, may be published, and "*" grounds authority.
 A key naming everyone must be refused like one naming two people, and so must a user address that does.
+
+Fixed: a key or user address naming everyone ("*") is a `ConfigError`.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from _rt176 import PUBLISH_SSN, ssn_run
+from _policy_people import PUBLISH_SSN, ssn_run
 
 from benchmarks.privacy.world import USER
 from guards import PrivacyPolicy

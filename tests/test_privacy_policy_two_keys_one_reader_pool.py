@@ -6,13 +6,15 @@ grants gathered from two places, or written once by address and once as their co
 it) both name carol@cpa.example; the dict comprehension keeps the last key's patterns only, and Carol
 may no longer read the SSN the first key granted, with no error. The same holds for "Carol@CPA.example"
 beside "carol@cpa.example". A person's grants are every pattern any key naming them grants.
+
+Fixed: keys naming one reader pool their patterns.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from _rt176 import mail_ssn, ssn_run
+from _policy_people import mail_ssn, ssn_run
 
 from benchmarks.privacy.world import CAROL, USER
 from guards import PrivacyPolicy

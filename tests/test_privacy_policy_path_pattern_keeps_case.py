@@ -7,6 +7,8 @@ or a Windows path (`file:C:/Users/Alice/Shared@Carol/*`) is folded: the grant no
 documents the user named (a silent non-grant; a trusted pattern vouches for none of them), and it
 matches another path, `.../alice/shared@carol/...`, which a case-sensitive server or file system keeps
 apart (an over-grant, and an untrusted page vouched for). A path or URL holds slashes; a mailbox none.
+
+Fixed: `_folded` leaves a pattern with a slash after its field (a path, a URL) as written.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def _mail_doc_to_carol(pattern: str) -> str:
         """Read a document."""
         return {"url": url, "text": "Q1 revenue 4,210,775 EUR, layoffs in Lyon planned"}
 
-    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants={CAROL: [pattern]}), secret=b"rt176-doc")
+    flow = PrivacyFlow(PrivacyPolicy.of(USER, grants={CAROL: [pattern]}), secret=b"policy-people-doc")
     steps = [("read_doc", {"url": URL}),
              ("send_email", {"to": [CAROL], "body": "Q1 revenue 4,210,775 EUR, layoffs in Lyon planned"})]
     app = Agent(ScriptedModel(steps), [read_doc, mail_effect([])], guards=[flow.guard()], flow=flow).compile()

@@ -7,13 +7,16 @@ name. `__post_init__` folds the patterns' mailboxes but leaves the keys and the 
 grants no recipient (the guard reads recipients lower-cased), silently; `PrivacyPolicy(user="me@x")`
 is accepted and fails inside the guard at every call (`str - set`), a denial naming nothing. The two
 constructors must read one policy alike, and bad input must be refused where it is written.
+
+Fixed: `PrivacyPolicy.__post_init__` reads the user and the grant keys (types checked there), so a policy
+built directly, by `of` or by `replace` reads people alike.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from _rt176 import mail_ssn, ssn_run
+from _policy_people import mail_ssn, ssn_run
 
 from benchmarks.privacy.world import CAROL, USER
 from guards import PrivacyPolicy

@@ -1,4 +1,4 @@
-"""Red team 176's scripted runs: Ann's SSN (private, `person.ssn`) mailed to someone or published, under a policy."""
+"""Scripted runs for the tests of how a policy names people: Ann's SSN (private, `person.ssn`) mailed to someone or published, under a policy."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def ssn_run(policy: PrivacyPolicy, step: tuple[str, dict[str, Any]]) -> tuple[st
         sent.append(text)
         return "posted"
 
-    flow = PrivacyFlow(policy, secret=b"rt176")
+    flow = PrivacyFlow(policy, secret=b"policy-people")
     app = Agent(ScriptedModel([("get_people", {}), step]), [get_people, mail_effect(sent), post_public],
                 guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage("Send the SSN of Ann as I said.")]}, {"configurable": {"thread_id": "t"}})
