@@ -659,7 +659,9 @@ class GuardNode(RunnableCallable):
         """A person's edit whose arguments the tool's schema refuses: the call ends rejected."""
         questions.skip_tool_pauses(proposal.call_id)  # its tool will not run again: its answers are taken
         self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
-        return _message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error")
+        # the edits a guard checked before it, for an audit of the messages to check each, as live
+        return _with_edits(_message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error"),
+                           own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
 
     def verify(self, proposal: Proposal, state: Any, spec: ToolSpec | None = None) -> ChainResult:
         """Run the guard chain on a proposal in the given graph state, without committing anything."""
@@ -1063,11 +1065,13 @@ class GuardNode(RunnableCallable):
             return self.denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
             if data.get("type") == "edit" and "error" in data:
-                return _message(proposal, "rejected", f"the edited arguments were invalid: {data['error']}", status="error")
-            if data.get("reason") == _TOO_MANY_EDITS:
-                return _message(proposal, "rejected", f"{entry.tool} was not committed after {self.max_edit_rounds} edits",
-                                status="error")
-            return _with_edits(_rejected(proposal, data), history)
+                message = _message(proposal, "rejected", f"the edited arguments were invalid: {data['error']}", status="error")
+            elif data.get("reason") == _TOO_MANY_EDITS:
+                message = _message(proposal, "rejected", f"{entry.tool} was not committed after {self.max_edit_rounds} edits",
+                                   status="error")
+            else:
+                message = _rejected(proposal, data)
+            return _with_edits(message, history)  # the edits its guards checked, as on the first run
         if isinstance(data.get("verdict"), dict):  # denied when recovered from a crash: as first shown
             return self.denial(proposal, denied_verdict(data["verdict"]))
         return _message(proposal, "failed", f"{entry.tool} failed: {data.get('error')}", status="error")
