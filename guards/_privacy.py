@@ -161,9 +161,11 @@ class PrivacyGuard:
             # the digests are journaled with the question, for the approval to cover; never shown to the model
             # the person reads the whole violations (`_violations`); what is traced of a question holds no
             # reader, which may be a private field's value (a bcc)
+            # what earlier approvals covered runs on this answer too: cited, as an allow cites them
             return Escalate(question=_question(proposal, open_), evidence={
                 **evidence, "violations": [_asked(v) for v in open_], "_violations": evidence["violations"],
-                "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]}})
+                "values": {r: sorted(x - _UNKNOWN) for r, x in values.items() if r in evidence["recipients"]},
+                **({"approved": list(cited.values())} if cited else {})})
         # the model reads a denial: it is told the rule, the argument, the sink and where the data came
         # from (`_told`), each once, however many recipients it concerns (how many may not read is
         # withheld too); the whole violations (readers, recipients, records) are kept for the journal
