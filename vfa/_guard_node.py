@@ -621,10 +621,9 @@ class GuardNode(RunnableCallable):
                     # the tool paused on its own question: a new question now would take the answer meant for
                     # it, so the call ends here, its tool's answers taken (and dropped) where they stand
                     questions.skip_tool_pauses(proposal.call_id)
-                    self.journal.append(pending + [_entry(proposal, "failed", {
-                        "error": f"guard {asked.guard!r} asked a new question while the tool waited for its answer"})])
-                    return _message(proposal, "failed", f"{proposal.tool} was not run again: guard {asked.guard!r} "
-                                    "asked a new question while the tool waited for its own answer", status="error")
+                    error = f"not run again: guard {asked.guard!r} asked a new question while the tool waited for its own answer"
+                    self.journal.append(pending + [_entry(proposal, "failed", {"error": error})])
+                    return _failed(proposal, error)
                 decision = questions.ask(proposal, asked, pending)  # journals the question and the answer
                 cut = next((e for q, e in lost if q is asked), None)
                 if cut is not None:  # answered: that start is ended, so no later call is asked about it again
@@ -893,10 +892,9 @@ class GuardNode(RunnableCallable):
             # its tool had asked the person before the crash: a question now would come after the tool's
             # answers, where a replay (questions first, then the tool's pauses) would not find it
             questions.skip_tool_pauses(last.call_id)
-            return self._end(proposal, state, pending + [_entry(proposal, "failed", {
-                "error": "interrupted by a crash after its tool asked the person; not run again"})],
-                lambda: _message(proposal, "failed", f"{spec.name} was interrupted by a crash after it asked you, and "
-                                 "was not run again: it may or may not have happened", status="error"))
+            error = "interrupted by a crash after it asked you, and not run again: it may or may not have happened"
+            return self._end(proposal, state, pending + [_entry(proposal, "failed", {"error": error})],
+                             lambda: _failed(proposal, error))
         # the attempt is named in the question: an approval to run again after one crash is no answer after the next
         question = (f"{spec.name}({json.dumps(spec.dump(args), default=repr)}) started (journal entry {last.seq}) but its result "
                     "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
@@ -909,9 +907,8 @@ class GuardNode(RunnableCallable):
                 break
         if decision["type"] == "approve":
             return self._commit(spec, proposal, pending, execute, restart=last.seq, questions=questions)
-        return self._end(proposal, state, [_entry(proposal, "failed", {"error": "left unfinished by a person after a crash"})],
-                         lambda: _message(proposal, "failed", f"{spec.name} was interrupted by a crash and not run again",
-                                          status="error"))
+        error = "interrupted by a crash and left unfinished by a person: not run again"
+        return self._end(proposal, state, [_entry(proposal, "failed", {"error": error})], lambda: _failed(proposal, error))
 
     def _end(self, proposal: Proposal, state: Any, entries: list[Any], answer: Callable[[], ToolMessage]) -> ToolMessage:
         """Journal `entries`, which end a call that a crash cut off, and give `answer()`; or, when another
@@ -1339,6 +1336,12 @@ _SHOWN = json_text(default=repr)
 
 def _content(result: Any) -> str:
     return result if isinstance(result, str) else _SHOWN(result)
+
+
+def _failed(proposal: Proposal, error: str) -> ToolMessage:
+    """The message of a call the node ended `failed` with `error`, as a replay of that record writes it
+    (a flow reads the message as that record's only when it is)."""
+    return _message(proposal, "failed", f"{proposal.tool} failed: {error}", status="error")
 
 
 def _message(proposal: Proposal, outcome: str, content: str, *, status: str = "success",
