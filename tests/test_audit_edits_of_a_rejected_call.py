@@ -7,7 +7,10 @@ an earlier edit the guards checked ("the edited arguments were invalid"), and, w
 same turn is asked about afterwards, the replay of a call that ended after too many edits ("not committed
 after 3 edits", rebuilt from the journal on resume). The audit of the messages then checked the call only
 as the model proposed it and missed the edit that would have mailed the SSN to mallory, which the live
-guard asked about: the two audits, and the live guard, disagree on what happened."""
+guard asked about: the two audits, and the live guard, disagree on what happened.
+
+Fixed: an invalid edit and the replay of a rejected call attach the edits its guards checked (`_with_edits`).
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,10 @@ a call an earlier approval covered cite it". The second call's own approval answ
 named only the recipient; its verdicts named neither the phone nor the approval that covered it (only a
 call covered whole, an `allow`, cited its approvals). So the phone number reached Alice on the second
 call with nothing in the journal saying on whose word, and the audit's finding for it matched no
-verdict of the live guard (found by a differential fuzz of the audits against the live guard)."""
+verdict of the live guard (found by a differential fuzz of the audits against the live guard).
+
+Fixed: the privacy guard's question carries "approved" (the approvals that covered part of the call).
+"""
 
 from __future__ import annotations
 

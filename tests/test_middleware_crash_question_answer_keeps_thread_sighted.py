@@ -10,7 +10,11 @@ journal: a message that is not what the node writes for its record is a result n
 live flow took its own node's message for an unobserved result and blinded the thread. Every later call
 was then labelled private to the user and untrusted, so the payment the user asked for in so many words
 was denied, while the audit of the conversation found nothing wrong with it: the live guard and the
-audit of the messages disagree (found by a differential fuzz of the audits against the live guard)."""
+audit of the messages disagree (found by a differential fuzz of the audits against the live guard).
+
+Fixed: each `failed` ending the node writes after a crash (or a question while a tool waited) shows
+"<tool> failed: <error>", as a replay of its record writes it (`_failed`), so the flow reads it as that record.
+"""
 
 from __future__ import annotations
 
