@@ -41,6 +41,8 @@ from langgraph.pregel import Pregel
 
 from vfa import ConfigError, EffectJournal, Flow, VfaError
 from vfa._compile import lint_scope
+from vfa._escalation import Questions, current_task
+from vfa._journal import own_entries
 
 from ._coverage import check_coverage
 from ._gate import ToolGate, _thread_id, _Work
@@ -302,6 +304,10 @@ def _attempt(config: RunnableConfig) -> int:
     return attempt if isinstance(attempt, int) and attempt > 1 else 1
 
 
+_UNCOMMITTED = frozenset({"failed", "denied", "rejected"})
+"""How an attempt of an effect node's task ends uncommitted: a retry goes on past it."""
+
+
 def _attempt_call(task: str, attempt: int) -> str:
     """The call id of one attempt of a task: the first keeps the task's id, as a run without retries has it."""
     return task if attempt == 1 else f"{task}#attempt{attempt}"
@@ -348,15 +354,21 @@ class EffectNode(RunnableCallable):
 
     def _attempt_id(self, task: str, attempt: int, thread_id: str) -> str:
         """The call id of this attempt of the task: a retry its `retry_policy` asks for is a new call (verified
-        and committed once, "<task>#attempt<n>"), and an attempt the journal holds a failure of stands for the
-        latest one it recorded after it (a replayed task goes on from there, never runs a failed attempt's
-        successor twice)."""
+        and committed once, "<task>#attempt<n>"). An attempt that ended uncommitted (failed, denied, rejected)
+        is passed over by a retry (`attempt` > 1), and by a replayed task when the journal holds a later one
+        (it goes on from there); one that committed answers every run of the task after it (never twice)."""
         journal = self.gate.node.journal
-        at = attempt
+        at = 1
         while True:
-            here = journal.last(thread_id, _attempt_call(task, at))
-            if here is None or here.kind != "failed" or journal.last(thread_id, _attempt_call(task, at + 1)) is None:
-                return _attempt_call(task, at)
+            call_id = _attempt_call(task, at)
+            here = journal.last(thread_id, call_id)
+            if here is None or here.kind not in _UNCOMMITTED or (
+                    attempt == 1 and journal.last(thread_id, _attempt_call(task, at + 1)) is None):
+                return call_id
+            # LangGraph counts a retry's interrupts from the task's first again: the answers given to a passed
+            # attempt's questions are taken where they stand, or this attempt's questions would get them
+            Questions(journal, own_entries(journal.entries(thread_id, call_id=call_id)), current_task(),
+                      max_arg_bytes=self.gate.node.max_arg_bytes).replay((thread_id, call_id, self.name), finished=True)
             at += 1
 
     def _input(self, input: Any, proposed: dict[str, Any], args: dict[str, Any]) -> Any:

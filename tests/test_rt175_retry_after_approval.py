@@ -14,6 +14,9 @@ holds where only the retry asks (a guard asking at attempt 2 and again at attemp
 
 Expected: the retry is verified again: the person is asked about it (a question of its own, at a slot
 after the first attempt's) and, approved, it is committed once; a replay of the task goes on from it.
+
+Fixed: a retry passes over the attempts that ended uncommitted, taking the answers to their questions
+where they stand (`EffectNode._attempt_id`), so its own questions come after theirs, live and replayed.
 """
 
 from __future__ import annotations

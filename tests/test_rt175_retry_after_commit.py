@@ -12,6 +12,8 @@ this change the retry was answered from the journal.
 
 Expected: a retry after an attempt that committed is answered from the journal (the effect happened;
 its update is written again), so the effect is committed once whatever the retry policy does.
+
+Fixed: an attempt that committed answers every run of its task after it (`EffectNode._attempt_id`).
 """
 
 from __future__ import annotations
