@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
-from langgraph.types import Command, RetryPolicy
+from langgraph.types import Command, RetryPolicy, interrupt
 
 import graphs
 from vfa import ALLOW, Escalate, guard
@@ -111,3 +111,79 @@ def test_a_retry_asked_about_goes_on_from_its_own_question_when_the_task_replays
     assert out["__interrupt__"][0].value["call_id"].endswith("#attempt3") and len(tried) == 2
     out = app.invoke(Command(resume="approve"), CFG)
     assert "__interrupt__" not in out and out["messages"][-1].content == "paid" and len(tried) == 3
+
+
+def test_a_retried_node_that_asks_itself_behind_a_guard_that_asks_commits_once() -> None:
+    """The node calls `interrupt()` itself after its guard's question: each attempt is asked about by the
+    guard, then by the node; the retry's questions take slots after the first attempt's."""
+    tried: list[str] = []
+
+    def pay(state: MessagesState) -> dict[str, Any]:
+        tried.append(interrupt("sure?"))
+        if len(tried) == 1:
+            raise ConnectionError("flaky")
+        return {"messages": [("ai", "paid")]}
+
+    b = StateGraph(MessagesState)
+    b.add_node("pay", pay, retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.01, jitter=False,
+                                                      retry_on=ConnectionError))
+    b.add_edge(START, "pay")
+    b.add_edge("pay", END)
+    app = graphs.guard_graph(b, [confirm], effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
+                             checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [("user", "pay rent")]}, CFG)
+    shown = []
+    while "__interrupt__" in out and len(shown) < 6:
+        shown.append("node" if out["__interrupt__"][0].value == "sure?" else "guard")
+        out = app.invoke(Command(resume="yes" if shown[-1] == "node" else "approve"), CFG)
+    assert shown == ["guard", "node", "guard", "node"]
+    assert out["messages"][-1].content == "paid" and tried == ["yes", "yes"]
+
+
+def test_a_retry_cut_off_by_a_crash_after_its_approval_is_recovered_in_a_new_process(tmp_path: Any) -> None:
+    """Attempt 1 approved and failed; the process dies inside attempt 2's effect, after its approval. A new
+    app over the same journal file and checkpointer asks whether the cut-off payment happened, then its
+    guard again, and commits attempt 2 once."""
+    import sqlite3
+
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    tried: list[int] = []
+    crash = [True]
+
+    def pay(state: MessagesState) -> dict[str, Any]:
+        tried.append(1)
+        if len(tried) == 1:
+            raise ConnectionError("flaky")
+        if crash[0]:
+            raise KeyboardInterrupt("the process dies")
+        return {"messages": [("ai", "paid")]}
+
+    def app() -> Any:
+        b = StateGraph(MessagesState)
+        b.add_node("pay", pay, retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.01, jitter=False,
+                                                          retry_on=ConnectionError))
+        b.add_edge(START, "pay")
+        b.add_edge("pay", END)
+        saver = SqliteSaver(sqlite3.connect(str(tmp_path / "cp.db"), check_same_thread=False))
+        return graphs.guard_graph(b, [confirm], effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
+                                  journal=str(tmp_path / "j.db"), checkpointer=saver)
+
+    first = app()
+    out = first.invoke({"messages": [("user", "pay rent")]}, CFG)
+    out = first.invoke(Command(resume="approve"), CFG)
+    assert out["__interrupt__"][0].value["call_id"].endswith("#attempt2")
+    with pytest.raises(KeyboardInterrupt):
+        first.invoke(Command(resume="approve"), CFG)
+    crash[0] = False
+    second = app()
+    out = second.invoke(None, CFG)
+    asked = []
+    while "__interrupt__" in out and len(asked) < 4:
+        asked.append(out["__interrupt__"][0].value)
+        out = second.invoke(Command(resume="approve"), CFG)
+    assert [a["guard"] for a in asked] == ["journal", "confirm"]
+    assert all(a["call_id"].endswith("#attempt2") for a in asked)
+    assert out["messages"][-1].content == "paid" and len(tried) == 3
+    journal = second.nodes["pay"].bound.gate.node.journal
+    assert [e.call_id.endswith("#attempt2") for e in journal.entries("t") if e.kind == "committed"] == [True]
