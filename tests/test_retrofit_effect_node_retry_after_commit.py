@@ -14,6 +14,8 @@ Expected: a retry after an attempt that committed is answered from the journal (
 its update is written again), so the effect is committed once whatever the retry policy does.
 
 Fixed: an attempt that committed answers every run of its task after it (`EffectNode._attempt_id`).
+
+Fixed: once an attempt committed, every later run of the task is answered from the journal.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ after the first attempt's) and, approved, it is committed once; a replay of the 
 
 Fixed: a retry passes over the attempts that ended uncommitted, taking the answers to their questions
 where they stand (`EffectNode._attempt_id`), so its own questions come after theirs, live and replayed.
+
+Fixed: `EffectNode._attempt_id` reads attempts from the first, passing over those that ended uncommitted and
+taking their questions' answers where they stand (`Questions.replay`), so a retry's own questions get new places.
 """
 
 from __future__ import annotations
