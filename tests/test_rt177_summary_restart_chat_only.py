@@ -1,0 +1,71 @@
+"""A thread guarded from its start is not blinded by its own summary after a restart (failing test, not fixed).
+
+Scenario: a `create_agent` app with `SummarizationMiddleware` and `GuardMiddleware`, a journal file and a
+durable checkpointer. On thread "a" the user chats (no tool call, so the journal holds nothing of the
+thread); the process restarts (a new flow, gate and agent on the same journal file and checkpointer); on
+the next turn the summariser folds the chat and the user asks, after the summary, "Mail bob at
+bob@x.example: lunch is at noon."; the model mails bob "Lunch is at noon.".
+
+Without the restart the mail goes. After it, the new flow has no scan of the thread and the journal holds
+nothing of it, so `_label` takes the thread for one "first seen already compacted": the summary is journaled
+unobserved and the mail the user asked for is denied. The same happens on a second replica serving the
+thread's next turn. A thread that made a tool call before is not blinded (the journal holds it): only
+conversations that chatted before their first call are.
+
+Why it matters: README's "Restarts, replicas and threads" promises a thread goes on after a restart as it
+would have, and limits this blinding to "an app guarded after the fact, a summary carried into a new
+thread"; a restart is neither.
+
+Expected: the mail goes. (Not fixed here: nothing on record tells this thread from a seeded one; the flow
+would have to journal that it read a thread before any summary, or README must state the over-denial.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langchain.agents import create_agent
+from langchain.agents.middleware import SummarizationMiddleware
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
+
+from graphs import GuardMiddleware
+from guards import PrivacyFlow, PrivacyPolicy
+from tests._web_mail import ME, mail_to
+from vfa import EffectJournal
+from vfa.testing import ScriptedModel
+
+BOB = "bob@x.example"
+
+
+def _model(ms: list[Any]) -> AIMessage:
+    """Chats; mails bob when the user's last message asks for it."""
+    last = ms[-1]
+    if isinstance(last, ToolMessage):
+        return AIMessage("Done.")
+    if isinstance(last, HumanMessage) and "Mail bob" in str(last.content):
+        return AIMessage("", tool_calls=[{"name": "send_email", "args": {"to": BOB, "body": "Lunch is at noon."},
+                                          "id": "m1"}])
+    return AIMessage("Sure.")
+
+
+def _app(saver: Any, path: Path, sent: list[Any]) -> Any:
+    """The app as one process builds it: a new flow over the same journal file and checkpointer."""
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt177-restart")
+    summariser = ScriptedModel(rule=lambda ms: AIMessage("The user and the assistant chatted about lunch."))
+    return create_agent(ScriptedModel(rule=_model), [mail_to(sent)],
+                        middleware=[SummarizationMiddleware(summariser, trigger=("messages", 5), keep=("messages", 1)),
+                                    GuardMiddleware([flow.guard()], flow=flow, journal=EffectJournal(path))],
+                        checkpointer=saver)
+
+
+def test_a_chat_only_thread_restarted_is_not_blinded_by_its_own_summary(tmp_path: Path) -> None:
+    sent: list[Any] = []
+    saver, path, cfg = InMemorySaver(), tmp_path / "journal.db", {"configurable": {"thread_id": "a"}}
+    first = _app(saver, path, sent)
+    first.invoke({"messages": [HumanMessage("Let's plan lunch.")]}, cfg)
+    first.invoke({"messages": [HumanMessage("Noon works.")]}, cfg)
+    out = _app(saver, path, sent).invoke({"messages": [HumanMessage(f"Mail bob at {BOB}: lunch is at noon.")]}, cfg)
+    assert any(getattr(m, "additional_kwargs", {}).get("lc_source") for m in out["messages"])  # compacted
+    assert sent == [(BOB, "Lunch is at noon.")], "the thread's own summary blinded it after the restart"
