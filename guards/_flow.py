@@ -158,6 +158,9 @@ class PrivacyFlow(_Threads, _Results):
         """Thread -> (its call-id list when indexed, the index of all its observations): a thread dropped
         and begun again has a new list, so an index of the old one is never extended or served."""
         self._scans: dict[str, _Scan] = {}
+        self._watched: dict[str, None] = {}
+        """Threads whose messages this flow read, the most recently extended last (`max_threads` of them; the
+        scans themselves are kept for 64): a summary on one was written from what the flow watched."""
         self._calls_index: dict[str, tuple[Any, list[str], int, _Index]] = {}
         self._memo: dict[tuple[int, bool, str], tuple[_WalkContext, Observation]] = {}
         self._handle_forms: dict[str, tuple[int, Any, tuple[_Needles, _Needles]]] = {}
@@ -238,7 +241,7 @@ class PrivacyFlow(_Threads, _Results):
         args = call.get("args") or {}  # every argument: the guard reads some, a result computed from any carries its trust
         raw = call.get("raw_args")
         typed = _typed_by_person(raw, call["edited_from"]) if "edited_from" in call else ()
-        watched = thread_id in self._scans  # read before: a summary written since covers what it read
+        watched = thread_id in self._watched  # read before: a summary written since covers what it read
         scan = self.scan(state, thread_id)
         if scan is None:
             given = _with_users(users, typed) if users is not None else _users_forms(typed)
@@ -265,6 +268,8 @@ class PrivacyFlow(_Threads, _Results):
                     args, thread_id, given, None, raw, made_from).items()}
             return self._label_args(args, thread_id, given, None, raw, made_from)
         known = self._thread_seen.get(thread_id)
+        # a thread this flow holds nothing of (before the rebuild below, which reads it whole)
+        fresh = not watched and known is None and thread_id not in self._unrecorded
         if known is None and thread_id not in self._unrecorded:
             moved = bool(scan.carrying) or not self._unheard(thread_id)
         else:  # another replica wrote on the thread since it was read: read it again
@@ -277,8 +282,7 @@ class PrivacyFlow(_Threads, _Results):
         if scan.provided:  # results of tools the provider ran: never labelled, whatever ids the model chose
             self._unseen(thread_id, scan.provided)
             unseen |= set(scan.provided)
-        if scan.summaries and not watched and known is None and thread_id not in self._unrecorded and self._unheard(
-                thread_id):
+        if scan.summaries and fresh and self._unwritten(thread_id):
             # a thread first seen already compacted (guarded after the fact, or seeded with a summary): the
             # summary stands for a conversation no gate labelled, and may quote anything it read
             self._unseen(thread_id, scan.summaries)

@@ -396,6 +396,7 @@ class _Threads:
         self._marks.pop(thread_id, None)
         self._indexes.pop(thread_id, None)
         self._scans.pop(thread_id, None)
+        self._watched.pop(thread_id, None)
         self._calls_index.pop(thread_id, None)
         self.store.forget(thread_id)
         self._handle_forms.pop(thread_id, None)
@@ -406,6 +407,11 @@ class _Threads:
         rebuild. Asked of a thread the flow holds nothing of, no rebuild of it running."""
         may_hold = getattr(self.journal, "may_hold", None)
         return self.journal is None or (may_hold is not None and not may_hold(thread_id))
+
+    def _unwritten(self, thread_id: str) -> bool:
+        """True when the journal holds no entry of the thread: `_unheard`, else read (`may_hold` says yes
+        to every thread of a journal holding more than it keeps in memory)."""
+        return self._unheard(thread_id) or not self.journal.entries(thread_id)
 
     def _moved(self, thread_id: str) -> bool:
         """True when others (another replica, another flow on the journal) wrote on the thread since
@@ -634,4 +640,9 @@ class _Threads:
             if thread_id not in scans and len(scans) >= _RECENT:  # the most recently begun threads only
                 del scans[next(iter(scans))]
             scans[thread_id] = scan
+            watched = self._watched
+            watched.pop(thread_id, None)  # the most recently extended last: the quietest goes first
+            watched[thread_id] = None
+            if len(watched) > self.max_threads:  # bounded like the threads themselves
+                del watched[next(iter(watched))]
         return scan
