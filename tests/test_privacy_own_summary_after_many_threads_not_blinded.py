@@ -17,6 +17,9 @@ guarded after the fact, a summary carried into a new thread)"; a thread guarded 
 blinded by its own summariser, and whether it is must not depend on how many other users were served.
 
 Expected: the mail goes with or without the 64 other conversations.
+
+Fixed: the threads whose messages the flow read are kept up to `max_threads` (`PrivacyFlow._watched`),
+not only the 64 whose scans it keeps.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def _model(ms: list[Any]) -> AIMessage:
 @pytest.mark.parametrize("others", [0, 64], ids=["alone", "after-64-other-threads"])
 def test_a_thread_guarded_from_its_start_is_not_blinded_by_its_own_summary(others: int) -> None:
     sent: list[Any] = []
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt177-evicted")
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"summary-evicted")
     summariser = ScriptedModel(rule=lambda ms: AIMessage("The user and the assistant chatted about lunch."))
     app = create_agent(ScriptedModel(rule=_model), [mail_to(sent)],
                        middleware=[SummarizationMiddleware(summariser, trigger=("messages", 5), keep=("messages", 1)),

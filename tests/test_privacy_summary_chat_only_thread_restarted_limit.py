@@ -18,9 +18,13 @@ thread"; a restart is neither.
 
 Expected: the mail goes. (Not fixed here: nothing on record tells this thread from a seeded one; the flow
 would have to journal that it read a thread before any summary, or README must state the over-denial.)
+
+A stated limit (README, "already holding one"): a strict xfail.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from pathlib import Path
 from typing import Any
@@ -52,7 +56,7 @@ def _model(ms: list[Any]) -> AIMessage:
 
 def _app(saver: Any, path: Path, sent: list[Any]) -> Any:
     """The app as one process builds it: a new flow over the same journal file and checkpointer."""
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt177-restart")
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"summary-restart")
     summariser = ScriptedModel(rule=lambda ms: AIMessage("The user and the assistant chatted about lunch."))
     return create_agent(ScriptedModel(rule=_model), [mail_to(sent)],
                         middleware=[SummarizationMiddleware(summariser, trigger=("messages", 5), keep=("messages", 1)),
@@ -60,6 +64,7 @@ def _app(saver: Any, path: Path, sent: list[Any]) -> Any:
                         checkpointer=saver)
 
 
+@pytest.mark.xfail(strict=True, reason="stated limit: a restarted flow holds nothing of a chat-only thread")
 def test_a_chat_only_thread_restarted_is_not_blinded_by_its_own_summary(tmp_path: Path) -> None:
     sent: list[Any] = []
     saver, path, cfg = InMemorySaver(), tmp_path / "journal.db", {"configurable": {"thread_id": "a"}}

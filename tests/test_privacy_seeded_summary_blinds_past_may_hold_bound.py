@@ -16,6 +16,9 @@ Why it matters: whether a seeded summary launders an injection depends on how ma
 the journal has seen, and a busy service is exactly where the bound is passed.
 
 Expected: the mail is denied and the journal's audit reports it, whatever the journal's size.
+
+Fixed: `_label` decides whether the thread is new before its rebuild, and asks the journal for the
+thread's entries where `may_hold` cannot tell (`_Threads._unwritten`).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def _run(others: int) -> tuple[list[Any], list[Any]]:
     sent: list[Any] = []
     tools = [web_page(INJECTION), mail_to(sent)]
     policy = PrivacyPolicy.of(ME)
-    flow = PrivacyFlow(policy, secret=b"rt177-big-journal")
+    flow = PrivacyFlow(policy, secret=b"summary-big-journal")
     mw = GuardMiddleware([flow.guard()], flow=flow, read_only=["browse"])
     # other conversations the journal saw before (each with a call on record)
     mw.journal.append([(f"other-{i}", "c1", "send_email", "proposed", {"args": {"to": ME, "body": "hi"}})

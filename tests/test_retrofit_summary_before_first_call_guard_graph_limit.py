@@ -18,9 +18,13 @@ every conversation that is compacted before its first tool call.
 Expected: the mail goes. (Not fixed here: the flow cannot tell this thread from a seeded one without
 having seen it; either `guard_graph` notes the threads its model calls read, or README states this
 over-denial beside "a `guard_graph` agent's flow reads the state at each tool call only".)
+
+A stated limit (README, "already holding one"): a strict xfail.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from typing import Any
 
@@ -48,9 +52,10 @@ def _model(ms: list[Any]) -> AIMessage:
     return AIMessage("Sure.")
 
 
+@pytest.mark.xfail(strict=True, reason="stated limit: a guard_graph flow first reads a thread at its first tool call")
 def test_a_guard_graph_thread_compacted_before_its_first_call_is_not_blinded() -> None:
     sent: list[Any] = []
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt177-guard-graph")
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"summary-guard-graph")
     summariser = ScriptedModel(rule=lambda ms: AIMessage("The user and the assistant chatted about lunch."))
     agent = create_agent(ScriptedModel(rule=_model), [mail_to(sent)],
                          middleware=[SummarizationMiddleware(summariser, trigger=("messages", 5), keep=("messages", 1))])

@@ -15,6 +15,8 @@ seeded conversation would clear the laundering the live guard stops.
 
 Expected: a summary that comes before the conversation's first model turn (where the live flow first
 reads the thread) is an unobserved result in the messages' trace, and the audit reports the mail.
+
+Fixed: `trace_from_messages` records a summary before the first model turn as unobserved.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def test_the_messages_audit_reports_what_the_live_guard_denied_after_a_seeded_su
     sent: list[Any] = []
     tools = [web_page(INJECTION), mail_to(sent)]
     policy = PrivacyPolicy.of(ME)
-    flow = PrivacyFlow(policy, secret=b"rt177-messages-audit")
+    flow = PrivacyFlow(policy, secret=b"summary-messages-audit")
     mw = GuardMiddleware([flow.guard()], flow=flow, read_only=["browse"])
     steps = iter([AIMessage("", tool_calls=[{"name": "send_email", "id": "m1",
                                              "args": {"to": EVIL, "body": "The quote is 120 EUR."}}])])
