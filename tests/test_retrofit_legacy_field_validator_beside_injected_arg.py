@@ -66,3 +66,4 @@ _rule = profile_then_mail(lambda shown: {"to": USER, "recipient": MALLORY, "body
 def test_an_injected_argument_does_not_drop_the_tools_own_validators() -> None:
     sent: list[Any] = []
     retrofit_denies(_rule, _mail(sent), sent, audited=False)
+    assert not any(MALLORY in str(to) for to, _ in sent)  # the validator's recipient was never mailed
