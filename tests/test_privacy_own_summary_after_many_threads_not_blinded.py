@@ -28,43 +28,25 @@ from typing import Any
 
 import pytest
 from langchain.agents import create_agent
-from langchain.agents.middleware import SummarizationMiddleware
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from graphs import GuardMiddleware
 from guards import PrivacyFlow, PrivacyPolicy
+from tests._lunch_chat import MAILED, chat_then_mail, lunch_model, summariser
 from tests._web_mail import ME, mail_to
 from vfa.testing import ScriptedModel
-
-BOB = "bob@x.example"
-
-
-def _model(ms: list[Any]) -> AIMessage:
-    """Chats; mails bob when the user's last message asks for it."""
-    last = ms[-1]
-    if isinstance(last, ToolMessage):
-        return AIMessage("Done.")
-    if isinstance(last, HumanMessage) and "Mail bob" in str(last.content):
-        return AIMessage("", tool_calls=[{"name": "send_email", "args": {"to": BOB, "body": "Lunch is at noon."},
-                                          "id": "m1"}])
-    return AIMessage("Sure.")
-
 
 @pytest.mark.parametrize("others", [0, 64], ids=["alone", "after-64-other-threads"])
 def test_a_thread_guarded_from_its_start_is_not_blinded_by_its_own_summary(others: int) -> None:
     sent: list[Any] = []
     flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"summary-evicted")
-    summariser = ScriptedModel(rule=lambda ms: AIMessage("The user and the assistant chatted about lunch."))
-    app = create_agent(ScriptedModel(rule=_model), [mail_to(sent)],
-                       middleware=[SummarizationMiddleware(summariser, trigger=("messages", 5), keep=("messages", 1)),
-                                   GuardMiddleware([flow.guard()], flow=flow)],
-                       checkpointer=InMemorySaver())
-    cfg = {"configurable": {"thread_id": "a"}}
-    app.invoke({"messages": [HumanMessage("Let's plan lunch.")]}, cfg)
-    app.invoke({"messages": [HumanMessage("Noon works.")]}, cfg)
-    for i in range(others):  # other users' conversations, served by the same flow
-        app.invoke({"messages": [HumanMessage("Hi.")]}, {"configurable": {"thread_id": f"other-{i}"}})
-    out = app.invoke({"messages": [HumanMessage(f"Mail bob at {BOB}: lunch is at noon.")]}, cfg)
-    assert any(getattr(m, "additional_kwargs", {}).get("lc_source") for m in out["messages"])  # compacted
-    assert sent == [(BOB, "Lunch is at noon.")], "the thread's own summary blinded it"
+    app = create_agent(ScriptedModel(rule=lunch_model), [mail_to(sent)],
+                       middleware=[summariser(), GuardMiddleware([flow.guard()], flow=flow)], checkpointer=InMemorySaver())
+
+    def others_chat() -> None:  # other users' conversations, served by the same flow
+        for i in range(others):
+            app.invoke({"messages": [HumanMessage("Hi.")]}, {"configurable": {"thread_id": f"other-{i}"}})
+
+    chat_then_mail(lambda text, cfg: app.invoke({"messages": [HumanMessage(text)]}, cfg), between=others_chat)
+    assert sent == MAILED, "the thread's own summary blinded it"

@@ -30,47 +30,29 @@ from pathlib import Path
 from typing import Any
 
 from langchain.agents import create_agent
-from langchain.agents.middleware import SummarizationMiddleware
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from graphs import GuardMiddleware
 from guards import PrivacyFlow, PrivacyPolicy
+from tests._lunch_chat import MAILED, chat_then_mail, lunch_model, summariser
 from tests._web_mail import ME, mail_to
 from vfa import EffectJournal
 from vfa.testing import ScriptedModel
 
-BOB = "bob@x.example"
-
-
-def _model(ms: list[Any]) -> AIMessage:
-    """Chats; mails bob when the user's last message asks for it."""
-    last = ms[-1]
-    if isinstance(last, ToolMessage):
-        return AIMessage("Done.")
-    if isinstance(last, HumanMessage) and "Mail bob" in str(last.content):
-        return AIMessage("", tool_calls=[{"name": "send_email", "args": {"to": BOB, "body": "Lunch is at noon."},
-                                          "id": "m1"}])
-    return AIMessage("Sure.")
-
-
 def _app(saver: Any, path: Path, sent: list[Any]) -> Any:
     """The app as one process builds it: a new flow over the same journal file and checkpointer."""
     flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"summary-restart")
-    summariser = ScriptedModel(rule=lambda ms: AIMessage("The user and the assistant chatted about lunch."))
-    return create_agent(ScriptedModel(rule=_model), [mail_to(sent)],
-                        middleware=[SummarizationMiddleware(summariser, trigger=("messages", 5), keep=("messages", 1)),
-                                    GuardMiddleware([flow.guard()], flow=flow, journal=EffectJournal(path))],
+    return create_agent(ScriptedModel(rule=lunch_model), [mail_to(sent)],
+                        middleware=[summariser(), GuardMiddleware([flow.guard()], flow=flow, journal=EffectJournal(path))],
                         checkpointer=saver)
 
 
 @pytest.mark.xfail(strict=True, reason="stated limit: a restarted flow holds nothing of a chat-only thread")
 def test_a_chat_only_thread_restarted_is_not_blinded_by_its_own_summary(tmp_path: Path) -> None:
     sent: list[Any] = []
-    saver, path, cfg = InMemorySaver(), tmp_path / "journal.db", {"configurable": {"thread_id": "a"}}
-    first = _app(saver, path, sent)
-    first.invoke({"messages": [HumanMessage("Let's plan lunch.")]}, cfg)
-    first.invoke({"messages": [HumanMessage("Noon works.")]}, cfg)
-    out = _app(saver, path, sent).invoke({"messages": [HumanMessage(f"Mail bob at {BOB}: lunch is at noon.")]}, cfg)
-    assert any(getattr(m, "additional_kwargs", {}).get("lc_source") for m in out["messages"])  # compacted
-    assert sent == [(BOB, "Lunch is at noon.")], "the thread's own summary blinded it after the restart"
+    saver, path = InMemorySaver(), tmp_path / "journal.db"
+    apps = [_app(saver, path, sent)]  # the first process; the last turn runs in a new one
+    chat_then_mail(lambda text, cfg: apps[-1].invoke({"messages": [HumanMessage(text)]}, cfg),
+                   between=lambda: apps.append(_app(saver, path, sent)))
+    assert sent == MAILED, "the thread's own summary blinded it after the restart"
