@@ -601,7 +601,9 @@ class GuardNode(RunnableCallable):
         # "exit" and "async" durability save the model's turn late): the model may be proposing it again
         # under a new id, and it may have happened; a person says whether this call runs
         lost = self._lost(spec, proposal, state) if spec.is_effect and not restart else []
-        for _round in range(self.max_edit_rounds + 1):
+        # a resumed call goes on from the last edit a person gave: the rounds those edits took count
+        done = sum(a.get("type") == "edit" for a in questions.answers)
+        for _round in range(done, self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
             if result.decisions:
                 pending.append(_verdicts(proposal, result))
