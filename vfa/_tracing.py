@@ -236,20 +236,25 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
 
     # the file first: a path that cannot be written fails here, before a provider (and its OTLP worker) exists
     jsonl = _JsonlSpanExporter(_trace_file(path)) if path is not None else None
-    resource = Resource.create({SERVICE_NAME: service_name or os.environ.get("OTEL_SERVICE_NAME", "vfa")})
-    provider = TracerProvider(resource=resource)
-    if otlp is None:
-        otlp = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
-    if otlp:
-        try:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-        except ImportError as exc:
-            raise ImportError("OTEL_EXPORTER_OTLP_ENDPOINT is set: install the extra `vfa[otlp]`") from exc
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    if jsonl is not None:
-        # batched: spans are written by the SDK's worker, off the agent's path (flushed at exit and
-        # on force_flush); the journal, not the trace, is the durable record of what happened
-        provider.add_span_processor(BatchSpanProcessor(jsonl))
+    try:
+        resource = Resource.create({SERVICE_NAME: service_name or os.environ.get("OTEL_SERVICE_NAME", "vfa")})
+        provider = TracerProvider(resource=resource)
+        if otlp is None:
+            otlp = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+        if otlp:
+            try:
+                from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            except ImportError as exc:
+                raise ImportError("OTEL_EXPORTER_OTLP_ENDPOINT is set: install the extra `vfa[otlp]`") from exc
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        if jsonl is not None:
+            # batched: spans are written by the SDK's worker, off the agent's path (flushed at exit and
+            # on force_flush); the journal, not the trace, is the durable record of what happened
+            provider.add_span_processor(BatchSpanProcessor(jsonl))
+    except BaseException:
+        if jsonl is not None:  # a set-up that fails leaves no file open (the demo calls again without OTLP)
+            jsonl.shutdown()
+        raise
     if set_global:
         trace.set_tracer_provider(provider)
     use_tracer_provider(provider)
