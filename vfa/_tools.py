@@ -521,21 +521,26 @@ def handler_words(exc: Exception, flag: Any) -> str:
 def _plain_runs(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     """How the `Agent` runs a LangChain tool with plain arguments: a `ToolException` its handler would
     turn into a bare result is raised in the handler's words (a failure, labelled as error text)."""
-    raw, flag = errors_raised(tool)
-    if flag is None:
-        return tool.invoke, tool.ainvoke
     from langchain_core.tools import ToolException
 
+    # the copy is made at each call, as `graphs` makes it: the tool as the app left it (a field it
+    # changed since the agent was built, a kill switch), never the tool as it was at start-up
     def run(args: Any) -> Any:
+        raw, flag = errors_raised(tool)
         try:
             return raw.invoke(args)
         except ToolException as exc:
+            if flag is None:
+                raise
             raise ToolException(handler_words(exc, flag)) from exc
 
     async def arun(args: Any) -> Any:
+        raw, flag = errors_raised(tool)
         try:
             return await raw.ainvoke(args)
         except ToolException as exc:
+            if flag is None:
+                raise
             raise ToolException(handler_words(exc, flag)) from exc
 
     return run, arun
