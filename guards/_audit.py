@@ -294,8 +294,9 @@ def _json_value(at: int, value: Any) -> Any:
 def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] = ()) -> list[dict[str, Any]]:
     """A trace from a LangChain conversation (what an agent without vfa leaves behind): messages, or
     anything `convert_to_messages` reads (role dicts, tuples). A human message a node wrote from the
-    conversation (LangChain marks its summaries `lc_source`) is no user message, as live; one before the
-    first model turn stands for a conversation no gate labelled (unobserved), as on a thread live first sees.
+    conversation (LangChain marks its summaries `lc_source`) is no user message, as live; nor is it a
+    result: from the messages alone a thread's own summary and one seeded from elsewhere look the same
+    (the journal's audit knows which the live flow first saw).
 
     `structured`: the names of the agent's structured-answer tools (its `ToolStrategy` schemas'), whose
     calls are the model's answer to the user and ran no tool: left out with their replies, as a
@@ -315,7 +316,6 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
     # calls checked again live once a person answered (their task resumed after other calls of their turn
     # ran, `"after"`): (the results still to come before, the call given again with its edits and result)
     held: list[tuple[set[str], list[dict[str, Any]]]] = []
-    spoke = False  # whether a model turn came yet
 
     def place(events: list[dict[str, Any]] | None) -> None:
         # what each placing releases is placed at once, before the rest it releases: depth first, on a
@@ -348,12 +348,7 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
         if isinstance(m, HumanMessage):
             if not _written_by_a_node(m):
                 out.append({"type": "user", "content": _message_text(m.content)})
-            elif not spoke:
-                # a summary before the first model turn, where the live flow first reads the thread: it
-                # stands for a conversation no gate labelled, as live
-                out.append({"type": "unobserved", "id": f"summary:{m.id or i}", "tool": ""})
         elif isinstance(m, AIMessage):
-            spoke = True
             # the tools the provider ran inside the turn: results no record holds, read before its calls
             out += [{"type": "unobserved", "id": c, "tool": ""} for c in provider_ran(m)]
             # the results of a turn come before the next turn: each is placed right after its call, as a

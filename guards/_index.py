@@ -30,7 +30,7 @@ quarter of a second of substring tests: a 1 MB result on a thread holding 500 va
 _GRAM_BUDGET = 1_000_000
 """Strings tested at places past which `_Needles.found_in`, looking up by place, takes every string to
 occur (about a tenth of a second; an ordinary look-up tests a few strings a place, but values written
-with few characters share all their three-character keys, and a text of them tests a share of every
+with few characters share all their keys, and a text of them tests a share of every
 value at every place)."""
 
 

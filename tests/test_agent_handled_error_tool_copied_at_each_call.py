@@ -15,6 +15,8 @@ restriction the app put on its tool after start-up is silently bypassed, for too
 errors only.
 
 Expected: the call runs the tool as it is when called (here: refused by the tool, nothing sent).
+
+Fixed: `_plain_runs` copies the tool at each call, as `graphs` does.
 """
 
 from __future__ import annotations
