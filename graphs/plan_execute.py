@@ -29,7 +29,8 @@ from langgraph.types import Send
 
 from guards import verify_plan
 from vfa import Agent, ArgumentError, Deny, Proposal, check_coverage
-from vfa._chain import _message_of, _withheld, _within
+from vfa._chain import _withheld, _within
+from vfa._exceptions import message_of
 from vfa._guard_node import _repr, _storable, thread_key
 
 __all__ = ["plan_execute"]
@@ -150,7 +151,7 @@ def plan_execute(
             result = verify_plan(steps, specs, assume=assume, initial=initial, timeout_ms=timeout_ms,
                                  guards=node.chain.guards)
         except Exception as exc:  # noqa: BLE001 - denied, naming what went wrong
-            message = _message_of(exc)
+            message = message_of(exc)
             verdict = Deny(guard=PLAN_GUARD, reason=f"{REJECTED}: it could not be verified: {type(exc).__name__}: "
                            f"{message}", evidence={"error": type(exc).__name__, "message": message[:500]})
         else:

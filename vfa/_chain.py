@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ._effects import AWAITED, off_loop
+from ._exceptions import message_of
 from ._guard import GuardContext, check_budget
 from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
 from ._proposal import Proposal
@@ -239,7 +240,7 @@ class GuardChain:
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
                 if _is_bubble_up(exc) or not isinstance(exc, Exception):
                     raise
-                message = _message_of(exc) if told is None else _told(told, _message_of(exc))
+                message = message_of(exc) if told is None else _told(told, message_of(exc))
                 verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {message}",
                                evidence={"error": type(exc).__name__, "message": message[:500]})
             # an allow's evidence is journaled and traced too: told and written as a denial's is (and a
@@ -331,14 +332,6 @@ def _writable(verdict: Any) -> bool:
 def _utf8(text: str) -> str:
     """`text` with what UTF-8 cannot encode (a lone surrogate) written as its escape."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _message_of(exc: Exception) -> str:
-    """An exception's text; its type's name when its `__str__` itself raises (a guard's own error class)."""
-    try:
-        return str(exc)
-    except Exception:  # noqa: BLE001 - the guard still denies, by what it raised
-        return f"<a {type(exc).__name__} whose text cannot be read>"
 
 
 def _told(withhold: Callable[[Any], Any], text: str) -> str:

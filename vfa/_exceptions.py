@@ -94,11 +94,15 @@ class ThreadBusy(VfaError):
                          "run it with the context copied, as asyncio.to_thread does); nothing was run")
 
 
-def error_text(exc: BaseException) -> str:
-    """`"<type>: <message>"` of an exception a tool or its schema raised; a placeholder for the message
-    when its `__str__` itself raises (the call still fails, or is denied, by what it raised)."""
+def message_of(exc: BaseException) -> str:
+    """An exception's text; a placeholder naming its type when its `__str__` itself raises (the call
+    still fails, or is denied, by what it raised)."""
     try:
-        message = str(exc)
+        return str(exc)
     except Exception:  # noqa: BLE001 - a hostile or broken __str__: never the node's crash
-        message = f"<a {type(exc).__name__} whose text cannot be read>"
-    return f"{type(exc).__name__}: {message}"
+        return f"<a {type(exc).__name__} whose text cannot be read>"
+
+
+def error_text(exc: BaseException) -> str:
+    """`"<type>: <message>"` of an exception a tool or its schema raised (`message_of`)."""
+    return f"{type(exc).__name__}: {message_of(exc)}"
