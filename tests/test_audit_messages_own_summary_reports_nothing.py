@@ -21,7 +21,7 @@ guard reports one.
 
 Expected: the messages' audit reports what the journal's audit reports (nothing). Note: from the messages
 alone this conversation cannot be told from one seeded with a summary (the shape of
-`test_audit_messages_summary_before_first_turn_unobserved`, where the live guard denies), so the remedy is
+`test_audit_messages_seeded_summary_limit`, where the live guard denies), so the remedy is
 likely a stated limit in the README (with this test a strict xfail) rather than a code change.
 
 Fixed: `trace_from_messages` reads a summary as neither the user's words nor a result (the rule that
