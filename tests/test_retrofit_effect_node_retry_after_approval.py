@@ -43,6 +43,17 @@ def confirm(p, c):
     return Escalate(guard="confirm", question=f"pay {p.args['amount']} to {p.args['to']}?")
 
 
+def _guarded(pay: Any, guards: list[Any], **kw: Any) -> Any:
+    """A graph whose one node `pay` retries on `ConnectionError` (three attempts), guarded by `guards`."""
+    b = StateGraph(MessagesState)
+    b.add_node("pay", pay, retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.01, jitter=False,
+                                                      retry_on=ConnectionError))
+    b.add_edge(START, "pay")
+    b.add_edge("pay", END)
+    return graphs.guard_graph(b, guards, effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
+                              **{"checkpointer": InMemorySaver(), **kw})
+
+
 def _app(fails: int, tried: list[int], asynchronous: bool) -> Any:
     def pay(state: MessagesState) -> dict[str, Any]:
         tried.append(1)
@@ -53,13 +64,7 @@ def _app(fails: int, tried: list[int], asynchronous: bool) -> Any:
     async def apay(state: MessagesState) -> dict[str, Any]:
         return pay(state)
 
-    b = StateGraph(MessagesState)
-    b.add_node("pay", apay if asynchronous else pay, retry_policy=RetryPolicy(
-        max_attempts=3, initial_interval=0.01, jitter=False, retry_on=ConnectionError))
-    b.add_edge(START, "pay")
-    b.add_edge("pay", END)
-    return graphs.guard_graph(b, [confirm], effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
-                              checkpointer=InMemorySaver())
+    return _guarded(apay if asynchronous else pay, [confirm])
 
 
 def _run(app: Any, value: Any, asynchronous: bool) -> Any:
@@ -101,13 +106,7 @@ def test_a_retry_asked_about_goes_on_from_its_own_question_when_the_task_replays
             raise ConnectionError("flaky")
         return {"messages": [("ai", "paid")]}
 
-    b = StateGraph(MessagesState)
-    b.add_node("pay", pay, retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.01, jitter=False,
-                                                      retry_on=ConnectionError))
-    b.add_edge(START, "pay")
-    b.add_edge("pay", END)
-    app = graphs.guard_graph(b, [on_retry], effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
-                             checkpointer=InMemorySaver())
+    app = _guarded(pay, [on_retry])
     out = app.invoke({"messages": [("user", "pay rent")]}, CFG)
     assert out["__interrupt__"][0].value["call_id"].endswith("#attempt2") and len(tried) == 1
     out = app.invoke(Command(resume="approve"), CFG)
@@ -127,13 +126,7 @@ def test_a_retried_node_that_asks_itself_behind_a_guard_that_asks_commits_once()
             raise ConnectionError("flaky")
         return {"messages": [("ai", "paid")]}
 
-    b = StateGraph(MessagesState)
-    b.add_node("pay", pay, retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.01, jitter=False,
-                                                      retry_on=ConnectionError))
-    b.add_edge(START, "pay")
-    b.add_edge("pay", END)
-    app = graphs.guard_graph(b, [confirm], effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
-                             checkpointer=InMemorySaver())
+    app = _guarded(pay, [confirm])
     out = app.invoke({"messages": [("user", "pay rent")]}, CFG)
     shown = []
     while "__interrupt__" in out and len(shown) < 6:
@@ -163,14 +156,8 @@ def test_a_retry_cut_off_by_a_crash_after_its_approval_is_recovered_in_a_new_pro
         return {"messages": [("ai", "paid")]}
 
     def app() -> Any:
-        b = StateGraph(MessagesState)
-        b.add_node("pay", pay, retry_policy=RetryPolicy(max_attempts=3, initial_interval=0.01, jitter=False,
-                                                          retry_on=ConnectionError))
-        b.add_edge(START, "pay")
-        b.add_edge("pay", END)
         saver = SqliteSaver(sqlite3.connect(str(tmp_path / "cp.db"), check_same_thread=False))
-        return graphs.guard_graph(b, [confirm], effect_nodes={"pay": lambda s: {"to": "landlord", "amount": 900}},
-                                  journal=str(tmp_path / "j.db"), checkpointer=saver)
+        return _guarded(pay, [confirm], journal=str(tmp_path / "j.db"), checkpointer=saver)
 
     first = app()
     out = first.invoke({"messages": [("user", "pay rent")]}, CFG)
