@@ -501,20 +501,10 @@ class PrivacyPolicy:
             raise ValueError(f"on_violation must be 'deny' or 'ask', not {self.on_violation!r}")
         if self.undeclared_output not in ("untrusted", "trusted"):
             raise ValueError(f"undeclared_output must be 'untrusted' or 'trusted', not {self.undeclared_output!r}")
-        _names(trusted_sources=self.trusted_sources, **{f"grants[{k!r}]": v for k, v in self.grants.items()})
-        # a pattern that is no text fails inside `fnmatchcase` at the first result labelled, naming nothing
-        for what, pats in (("trusted_sources", self.trusted_sources), *((f"grants[{k!r}]", v) for k, v in self.grants.items())):
-            bad = [p for p in pats if not isinstance(p, str)]
-            if bad:
-                raise TypeError(f"{what} must be a list of patterns (text), not one holding {bad[0]!r:.80}")
         if self.context_taint not in ("untrusted", "private"):
             raise ValueError(f"context_taint must be 'untrusted' or 'private', not {self.context_taint!r}")
+        _people(self.user, self.grants, self.trusted_sources)
         user = [self.user] if isinstance(self.user, str) else self.user
-        if not isinstance(user, Collection) or not all(isinstance(u, str) for u in user):
-            raise TypeError(f"user must be the user's address or a list of addresses, not {self.user!r:.80}")
-        bad = [k for k in self.grants if not isinstance(k, str)]
-        if bad:
-            raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
         # people read as `of` reads them, however the policy is built (a policy `replace` copies reads alike)
         object.__setattr__(self, "user", frozenset().union(*map(_users, user)))
         grants: dict[str, tuple[str, ...]] = {}
@@ -531,14 +521,7 @@ class PrivacyPolicy:
            undeclared_output: Literal["untrusted", "trusted"] = "untrusted",
            context_taint: Literal["untrusted", "private"] = "untrusted") -> PrivacyPolicy:
         """Build a policy from plain strings and lists."""
-        if not isinstance(user, str) and not (isinstance(user, Collection) and all(isinstance(u, str) for u in user)):
-            raise TypeError(f"user must be the user's address or a list of addresses, not {user!r:.80}")
-        if grants is not None and not isinstance(grants, Mapping):
-            raise TypeError(f"grants must map each reader's address to its patterns, not {type(grants).__name__}")
-        bad = [k for k in grants or () if not isinstance(k, str)]
-        if bad:
-            raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
-        _names(trusted_sources=trusted_sources, **{f"grants[{k!r}]": v for k, v in (grants or {}).items()})
+        _people(user, {} if grants is None else grants, trusted_sources)
         return cls(user=frozenset({"user", *([user] if isinstance(user, str) else user)}),
                    grants={k: tuple(v) for k, v in (grants or {}).items()},
                    trusted_sources=tuple(trusted_sources), on_violation=on_violation,
@@ -566,6 +549,23 @@ class PrivacyPolicy:
         return all(any(_one_mailbox(box) and self.trusts([prefix + m for m in (box, _spelling(box), _in_its_script(box))
                                                           if m is not None])
                        for box in boxes) for boxes in map(_mailboxes, principals))
+
+
+def _people(user: Any, grants: Any, trusted_sources: Any) -> None:
+    """Raise for a policy's people or patterns of the wrong kind, naming the field, however the policy is built."""
+    if not isinstance(user, str) and not (isinstance(user, Collection) and all(isinstance(u, str) for u in user)):
+        raise TypeError(f"user must be the user's address or a list of addresses, not {user!r:.80}")
+    if not isinstance(grants, Mapping):
+        raise TypeError(f"grants must map each reader's address to its patterns, not {type(grants).__name__}")
+    bad = [k for k in grants if not isinstance(k, str)]
+    if bad:
+        raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
+    _names(trusted_sources=trusted_sources, **{f"grants[{k!r}]": v for k, v in grants.items()})
+    # a pattern that is no text fails inside `fnmatchcase` at the first result labelled, naming nothing
+    for what, pats in (("trusted_sources", trusted_sources), *((f"grants[{k!r}]", v) for k, v in grants.items())):
+        bad = [p for p in pats if not isinstance(p, str)] if isinstance(pats, Collection) else [pats]
+        if bad:
+            raise TypeError(f"{what} must be a list of patterns (text), not one holding {bad[0]!r:.80}")
 
 
 def _named(value: str | Collection[str]) -> frozenset[str]:

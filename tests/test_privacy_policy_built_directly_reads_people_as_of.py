@@ -9,7 +9,8 @@ is accepted and fails inside the guard at every call (`str - set`), a denial nam
 constructors must read one policy alike, and bad input must be refused where it is written.
 
 Fixed: `PrivacyPolicy.__post_init__` reads the user and the grant keys (types checked there), so a policy
-built directly, by `of` or by `replace` reads people alike.
+built directly, by `of` or by `replace` reads people alike; both constructors check the kinds of
+the user, grants and patterns in one place (`_people`), so a wrong kind is named alike from either.
 """
 
 from __future__ import annotations
@@ -41,3 +42,15 @@ def test_a_user_given_as_one_text_is_read_or_refused_where_written() -> None:
     except (TypeError, ValueError):
         return
     assert policy.addresses == {USER}
+
+
+@pytest.mark.parametrize(("build", "field"), [
+    (lambda: PrivacyPolicy(grants=[(CAROL, ("person.ssn",))]), "grants must map"),  # type: ignore[arg-type]
+    (lambda: PrivacyPolicy(grants={CAROL: 5}), f"grants['{CAROL}']"),  # type: ignore[dict-item]
+    (lambda: PrivacyPolicy.of(USER, grants=[(CAROL, ["person.ssn"])]), "grants must map"),  # type: ignore[arg-type]
+    (lambda: PrivacyPolicy.of(USER, grants={CAROL: [5]}), f"grants['{CAROL}']"),  # type: ignore[list-item]
+    (lambda: PrivacyPolicy.of(5), "user must be"),  # type: ignore[arg-type]
+])
+def test_both_constructors_refuse_a_wrong_kind_naming_the_field(build, field: str) -> None:
+    with pytest.raises(TypeError, match=field.replace("[", r"\[").replace("]", r"\]")):
+        build()
