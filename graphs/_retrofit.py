@@ -362,9 +362,10 @@ class EffectNode(RunnableCallable):
         while True:
             call_id = _attempt_call(task, at)
             here = journal.last(thread_id, call_id)
-            if here is None or here.kind not in _UNCOMMITTED or (
-                    attempt == 1 and journal.last(thread_id, _attempt_call(task, at + 1)) is None):
-                return call_id
+            if here is None or here.kind not in _UNCOMMITTED:
+                return call_id  # not yet tried, waiting on a person, or committed
+            if attempt == 1 and journal.last(thread_id, _attempt_call(task, at + 1)) is None:
+                return call_id  # the task replayed (no retry): it ends as its last attempt ended
             # LangGraph counts a retry's interrupts from the task's first again: the answers given to a passed
             # attempt's questions are taken where they stand, or this attempt's questions would get them
             Questions(journal, own_entries(journal.entries(thread_id, call_id=call_id)), current_task(),
