@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 from fnmatch import fnmatchcase
@@ -503,16 +503,22 @@ class PrivacyPolicy:
             raise ValueError(f"undeclared_output must be 'untrusted' or 'trusted', not {self.undeclared_output!r}")
         if self.context_taint not in ("untrusted", "private"):
             raise ValueError(f"context_taint must be 'untrusted' or 'private', not {self.context_taint!r}")
-        _people(self.user, self.grants, self.trusted_sources)
-        user = [self.user] if isinstance(self.user, str) else self.user
+        user = _addresses(self.user)
+        if not isinstance(self.grants, Mapping):
+            raise TypeError(f"grants must map each reader's address to its patterns, not {type(self.grants).__name__}")
+        bad = [k for k in self.grants if not isinstance(k, str)]
+        if bad:
+            raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
+        trusted = _patterns("trusted_sources", self.trusted_sources)
+        given = {k: _patterns(f"grants[{k!r}]", v) for k, v in self.grants.items()}
         # people read as `of` reads them, however the policy is built (a policy `replace` copies reads alike)
         object.__setattr__(self, "user", frozenset().union(*map(_users, user)))
         grants: dict[str, tuple[str, ...]] = {}
-        for k, v in self.grants.items():  # two keys naming one reader grant it the patterns of both
+        for k, v in given.items():  # two keys naming one reader grant it the patterns of both
             for s in _one_reader(k):
                 grants[s] = tuple(dict.fromkeys((*grants.get(s, ()), *v)))
         # the tags a pattern is matched against hold each mailbox lower-cased, as the guard reads them
-        object.__setattr__(self, "trusted_sources", tuple(map(_folded, self.trusted_sources)))
+        object.__setattr__(self, "trusted_sources", tuple(map(_folded, trusted)))
         object.__setattr__(self, "grants", {k: tuple(map(_folded, v)) for k, v in grants.items()})
 
     @classmethod
@@ -521,10 +527,9 @@ class PrivacyPolicy:
            undeclared_output: Literal["untrusted", "trusted"] = "untrusted",
            context_taint: Literal["untrusted", "private"] = "untrusted") -> PrivacyPolicy:
         """Build a policy from plain strings and lists."""
-        _people(user, {} if grants is None else grants, trusted_sources)
-        return cls(user=frozenset({"user", *([user] if isinstance(user, str) else user)}),
-                   grants={k: tuple(v) for k, v in (grants or {}).items()},
-                   trusted_sources=tuple(trusted_sources), on_violation=on_violation,
+        # the rest is checked, and read, as the policy reads it however it is built (`__post_init__`)
+        return cls(user=frozenset({"user", *_addresses(user)}), grants={} if grants is None else grants,
+                   trusted_sources=trusted_sources, on_violation=on_violation,
                    undeclared_output=undeclared_output, context_taint=context_taint)
 
     @cached_property
@@ -551,22 +556,26 @@ class PrivacyPolicy:
                        for box in boxes) for boxes in map(_mailboxes, principals))
 
 
-def _people(user: Any, grants: Any, trusted_sources: Any) -> None:
-    """Raise for a policy's people or patterns of the wrong kind, naming the field, however the policy is built."""
-    if not isinstance(user, str) and not (isinstance(user, Collection) and all(isinstance(u, str) for u in user)):
+def _addresses(user: Any) -> Collection[str]:
+    """The user's addresses a policy is given (one text or a list), as a list; `TypeError` for any other kind."""
+    users = [user] if isinstance(user, str) else user
+    if not isinstance(users, Collection) or not all(isinstance(u, str) for u in users):
         raise TypeError(f"user must be the user's address or a list of addresses, not {user!r:.80}")
-    if not isinstance(grants, Mapping):
-        raise TypeError(f"grants must map each reader's address to its patterns, not {type(grants).__name__}")
-    bad = [k for k in grants if not isinstance(k, str)]
-    if bad:
-        raise TypeError(f"grants must map readers' addresses (text) to patterns, not {bad[0]!r}")
-    _names(trusted_sources=trusted_sources, **{f"grants[{k!r}]": v for k, v in grants.items()})
-    # a pattern that is no text fails inside `fnmatchcase` at the first result labelled, naming nothing
-    for what, pats in (("trusted_sources", trusted_sources), *((f"grants[{k!r}]", v) for k, v in grants.items())):
-        bad = [p for p in pats if not isinstance(p, str)] if isinstance(pats, Collection) else [pats]
-        if bad:
-            raise TypeError(f"{what} must be a list of patterns (text), not one holding {bad[0]!r:.80}")
+    return users
 
+
+def _patterns(what: str, pats: Any) -> tuple[str, ...]:
+    """A policy's list of patterns (`what`) as it keeps them; `TypeError` naming `what` for what is no list
+    of texts (`ConfigError` for one text, `_names`)."""
+    _names(**{what: pats})
+    if not isinstance(pats, Iterable):  # None where a list belongs: named, never "not iterable"
+        raise TypeError(f"{what} must be a list of patterns (text), not {pats!r:.80}")
+    pats = tuple(pats)  # read once: a generator is read as it is kept
+    # a pattern that is no text fails inside `fnmatchcase` at the first result labelled, naming nothing
+    bad = [p for p in pats if not isinstance(p, str)]
+    if bad:
+        raise TypeError(f"{what} must be a list of patterns (text), not one holding {bad[0]!r:.80}")
+    return pats
 
 def _named(value: str | Collection[str]) -> frozenset[str]:
     """The principals a policy's address (or list of them) names: each mailbox read as a header's, display

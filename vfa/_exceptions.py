@@ -98,7 +98,9 @@ def message_of(exc: BaseException) -> str:
     """An exception's text; a placeholder naming its type when its `__str__` itself raises (the call
     still fails, or is denied, by what it raised)."""
     try:
-        return str(exc)
+        # a plain str: `__str__` may return a subclass, whose own methods (`__format__`) would run where
+        # the text is written, past this guard
+        return str.__str__(str(exc))
     except Exception:  # noqa: BLE001 - a hostile or broken __str__: never the node's crash
         return f"<a {type(exc).__name__} whose text cannot be read>"
 

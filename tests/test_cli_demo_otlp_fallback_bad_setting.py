@@ -3,13 +3,15 @@
 `_run_demo` catches three failures of `configure_tracing`: `ImportError` (an OTLP endpoint set for other
 apps, the extra not installed: it calls `configure_tracing(..., otlp=False)` again, the demo's trace
 going to its file only), `ConfigError` (the trace path is a folder) and `ValueError` (the SDK refuses
-an `OTEL_BSP_*` setting, red team 154). The second call runs inside the `ImportError` clause, which its
+an `OTEL_BSP_*` setting). The second call runs inside the `ImportError` clause, which its
 siblings do not cover: with `OTEL_EXPORTER_OTLP_ENDPOINT` set (no `vfa[otlp]`) and
 `OTEL_BSP_MAX_QUEUE_SIZE=0`, the first call fails on the import (before any batch processor is made),
 the second on the setting, and the demo prints a traceback ("ValueError: max_queue_size must be a
 positive integer.") instead of its one line naming the OTEL_ variables (exit 2).
 
 Expected: the same clear error as without the endpoint.
+
+Fixed: the first call and its fallback both run inside the `try` whose clauses name the failure.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """An exception whose text is a `str` subclass that cannot be formatted crashes the run.
 
-Red team 173 made `vfa._exceptions.message_of` the one reader of an exception's text: "a placeholder
+`vfa._exceptions.message_of` was made `vfa._exceptions.message_of` the one reader of an exception's text: "a placeholder
 naming its type when its `__str__` itself raises (the call still fails, or is denied, by what it
 raised)". It guards `str(exc)` alone, and returns what `__str__` gave, which may be an instance of a
 `str` subclass (`str()` hands a subclass back as it is). Every caller then formats it into an f-string
@@ -13,6 +13,8 @@ instead of denying the call (README: a guard that raises denies, fail closed).
 
 Expected: as for an exception whose `__str__` raises (tests/test_tool_error_text_unreadable.py): the
 call fails, journaled `failed`, and a guard raising it denies.
+
+Fixed: `message_of` returns a plain `str` (`str.__str__` of what `__str__` gave), inside its guard.
 """
 
 from __future__ import annotations

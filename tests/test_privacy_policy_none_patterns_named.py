@@ -1,6 +1,6 @@
 """A policy given `None` (or no mapping) where patterns or grants belong fails with an error naming nothing.
 
-Red team 176 had the policy read people alike however it is built (`PrivacyPolicy(...)` or
+The policy was made to read people alike however it is built (`PrivacyPolicy(...)` or
 `PrivacyPolicy.of(...)`), and its checks name what is wrong ("grants['a@b.com'] must be a list of
 patterns (text), not one holding 1", "user must be the user's address or a list of addresses, not
 None"). Three gaps are left in `__post_init__`: `grants={"cpa@tax.example": None}` (a reader whose
@@ -11,6 +11,9 @@ into a clear TypeError. Fail closed holds (nothing is built), but bad input must
 naming the setting.
 
 Expected: a TypeError (or ConfigError) naming `grants`/`trusted_sources`, from either constructor.
+
+Fixed: one reader of a policy's pattern lists (`_patterns`), which reads each list once and names the
+setting, and the kinds of the user and grants checked in `__post_init__`, which `of` hands everything to.
 """
 
 from __future__ import annotations
