@@ -81,7 +81,7 @@ from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
                      _runs_label, _spans, _text_label, _TooMany, _unit_cuts)
 from ._observation import Observation, _join, _join_all, _join_each, _vouched
-from ._privacy_decl import PrivacyPolicy, Source, sink_of, source_of
+from ._privacy_decl import PrivacyPolicy, Source, _lower, sink_of, source_of
 from ._results import _Results
 from ._threads import _NO_SCAN, _NO_USERS, _RECENT, _messages_in, _Scan, _Threads
 from ._walk import _error_source, _Record, _WalkContext
@@ -681,7 +681,7 @@ class PrivacyFlow(_Threads, _Results):
         plain = read is None or (text == " ".join(text.split()) and rest is text
                                  and (not _is_decimal(leaf) or _decimal_as_given(leaf, users)))
         # what vouches for the words around handles never vouches for the handles: each keeps its label
-        if (in_user and plain) or (text.strip().lower() if read is None else text) in self.policy.addresses:
+        if (in_user and plain) or (_lower(text.strip()) if read is None else text) in self.policy.addresses:
             said_so = _join(_vouched(_join(out, USER)), held)  # the user's own address is the user's word too
             if read is not None and in_user and not number and f" {said} " not in users:
                 # an account number the user typed, regrouped: theirs for authority, but where its spaces

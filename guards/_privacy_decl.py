@@ -330,7 +330,7 @@ def _whole_text(value: Any) -> str | None:
     """A text recipients argument with a display name, comment or quote in it, whole and lower-cased: the
     list split at its commas may cut a quoted name ('"Stone, Bob" <bob@x.example>') in two."""
     if value.__class__ is str and any(c in value for c in _DISPLAY):
-        return value.strip().lower()
+        return _lower(value.strip())
     return None
 
 
@@ -368,7 +368,7 @@ def _addresses_in(recipient: str) -> tuple[str, ...] | None:
     if sum(recipient.count(c) for c in _DISPLAY) > 16:
         return None
     try:
-        return tuple(a.strip().lower() for _name, a in getaddresses([recipient]) if a.strip())
+        return tuple(_lower(a.strip()) for _name, a in getaddresses([recipient]) if a.strip())
     except Exception:  # noqa: BLE001 - the parser's own failure: unreadable
         return None
 
@@ -435,6 +435,13 @@ def _in_its_script(address: str) -> str | None:
     return f"{local}@{script}" if script != domain else None
 
 
+def _lower(text: str) -> str:
+    """A mailbox lower-cased as IDNA maps a domain's case: Σ is σ wherever it stands."""
+    # str.lower writes a word's last Σ as ς, which IDNA 2008 keeps as a letter of its own: ΟΔΟΣ-1.example
+    # would read as οδος-1.example, another domain than οδοσ-1.example, where mail to it goes
+    return text.lower() if "\u03a3" not in text else text.replace("\u03a3", "\u03c3").lower()
+
+
 _DOT_ATOM = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 """A local part that needs no quotes (lower-cased)."""
 
@@ -466,7 +473,7 @@ def _recipient_texts(value: Any) -> tuple[list[str], list[str]]:
         texts += found
         if not any(t.strip() for t in found):
             blank.append(f"a {type(v).__name__} with no address")
-    return [t.strip().lower() for t in texts if t.strip()], blank
+    return [_lower(t.strip()) for t in texts if t.strip()], blank
 
 
 @dataclass(frozen=True)
@@ -628,7 +635,7 @@ def _folded(pattern: str) -> str:
     kind, _, rest = pattern.partition(":")
     name, colon, who = rest.partition(":")
     # a path or a URL (file:C:/Users/Ann@Corp/*) keeps its case: a slash stands in no mailbox one would trust
-    return f"{kind}:{name}:{who.lower()}" if colon and "@" in who and not any(c in who for c in "/\\") else pattern
+    return f"{kind}:{name}:{_lower(who)}" if colon and "@" in who and not any(c in who for c in "/\\") else pattern
 
 
 def _matches(source: str, pattern: str) -> bool:

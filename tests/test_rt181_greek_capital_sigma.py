@@ -21,6 +21,8 @@ is not strasse.example for the same reason; written in lower case with σ the st
 Expected: each is denied (the σ domain is no reader, not the user, not trusted).
 Where: every `.lower()` of a mailbox in `guards/_privacy_decl` (`_recipient_texts`, `_addresses_in`,
 `_whole_text`, `_folded`) and the user's address in `guards/_flow` (authority).
+
+Fixed: mailboxes are lower-cased by `_privacy_decl._lower`, which reads Σ as σ wherever it stands, as IDNA does.
 """
 
 from __future__ import annotations
