@@ -342,9 +342,11 @@ def reaches_only(recipient: str, recipients: Collection[str]) -> bool:
     """Whether a recipient written with a display name, a comment or a quoted name reaches only addresses
     read from it that are `recipients` themselves: judged by them (`Bob <bob@x.example>` may read what
     bob@x.example may), its text kept for approvals. One whose address cannot be read reaches no one known
-    (`unreadable_recipients`, denied apart)."""
+    (`unreadable_recipients`, denied apart). A bare mailbox written otherwise than plainly (eve@x.example.)
+    reaches its plain spelling alone, and is judged by it where that is among `recipients`."""
     if not any(c in recipient for c in _DISPLAY):
-        return False
+        plain = _spelling(recipient)
+        return plain is not None and plain in recipients
     found = _addresses_in(recipient)
     return bool(found) and all(_judged_apart(a, recipient, recipients) for a in found)
 

@@ -17,6 +17,9 @@ No leak: each denied recipient reaches the granted mailbox. But a grant (or the 
 match a spelling the README says is that mailbox.
 Where: `guards/_privacy_decl.reaches_only` (only recipients with a display character are judged by the
 mailbox they reach).
+
+Fixed: `reaches_only` judges a bare mailbox written otherwise by its plain spelling (`_spelling`) where that is
+among its recipients (every recipient's plain spelling is: `recipients_of`).
 """
 
 from __future__ import annotations
