@@ -205,7 +205,7 @@ def _mailbox(item: str) -> str:
     plain, closed = _outside_quotes(item)
     angles: list[str] = []
     start: int | None = None
-    colon, nested = 0, False
+    colon, nested, square, literal = 0, False, False, False
     for i, c in plain:
         if c == "<":
             nested = nested or start is not None
@@ -213,9 +213,13 @@ def _mailbox(item: str) -> str:
         elif c == ">" and start is not None:
             angles.append(item[start:i + 1])
             start = None
+        elif c in "[]" and start is None:
+            square = c == "["
         elif c == ":" and start is None:
-            colon = i + 1
-    if not closed or nested or len(angles) > 1:  # which mailbox it is, is not known: fail closed
+            # a domain literal's colons (joe@[IPv6:2001:db8::1]) end no group's name
+            literal = literal or square
+            colon = colon if square else i + 1
+    if not closed or nested or len(angles) > 1 or (square and literal):  # which mailbox it is, is not known
         return ""
     if angles or start is not None:
         return ", ".join(angles)
@@ -589,7 +593,7 @@ def _patterns(what: str, pats: Any) -> tuple[str, ...]:
 def _named(value: str | Collection[str]) -> frozenset[str]:
     """The principals a policy's address (or list of them) names: each mailbox read as a header's, display
     names aside ("Carol Diaz <Carol@cpa.example>" is carol@cpa.example), lower-cased."""
-    return frozenset(r for r in readers_in(value) if not any(c in r for c in _HEADER))
+    return frozenset(r for r in readers_in(value) if not any(c in r for c in _DISPLAY))
 
 
 def _one_reader(key: str) -> frozenset[str]:

@@ -17,6 +17,9 @@ it reads is "1]": `readers_in` gives {"1]", "1"}. So:
 
 Expected: the colons inside a domain literal's brackets end no group's name; the mailbox is read whole.
 Where: `guards/_privacy_decl._mailbox`, `_named`.
+
+Fixed: `_mailbox` takes no colon inside square brackets for a group's end (a bracket left open around one: no
+mailbox told, fail closed), and `_named` drops only principals with a display character, not a colon.
 """
 
 from __future__ import annotations
