@@ -1,4 +1,4 @@
-"""Red team 181: a mailbox written in Greek capitals is read as a different domain than mail reaches: a grant,
+"""A mailbox written in Greek capitals is read as a different domain than mail reaches: a grant,
 the user's address and a trusted sender all match a stranger's domain.
 
 The guard lower-cases every recipient, reader, policy address and pattern with `str.lower`, which writes a
@@ -23,6 +23,9 @@ Where: every `.lower()` of a mailbox in `guards/_privacy_decl` (`_recipient_text
 `_whole_text`, `_folded`) and the user's address in `guards/_flow` (authority).
 
 Fixed: mailboxes are lower-cased by `_privacy_decl._lower`, which reads Σ as σ wherever it stands, as IDNA does.
+
+Fixed: mailboxes are lower-cased as IDNA maps case (`_lower`: Σ is σ wherever it stands), for recipients,
+readers, the user's addresses, grants and trusted patterns alike.
 """
 
 from __future__ import annotations

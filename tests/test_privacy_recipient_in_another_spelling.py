@@ -1,4 +1,4 @@
-"""Red team 181 (minor, fails closed): a granted reader, or the user, written in another spelling of the same
+"""(Minor, fails closed) a granted reader, or the user, written in another spelling of the same
 mailbox (the root's dot, a domain in full-width letters or with an ideographic full stop, an IDN domain
 decomposed) is denied, though a needless quoted local part ('"carol"@cpa.example') is allowed.
 
@@ -20,6 +20,9 @@ mailbox they reach).
 
 Fixed: `reaches_only` judges a bare mailbox written otherwise by its plain spelling (`_spelling`) where that is
 among its recipients (every recipient's plain spelling is: `recipients_of`).
+
+Fixed: `reaches_only` judges a bare recipient by its plain spelling (`_spelling`) where that is among the
+recipients, as it judges one written with a display name.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Red team 181: a mailbox on an IPv6 domain literal (joe@[IPv6:2001:db8::1]) is read as a group's name and the
+"""A mailbox on an IPv6 domain literal (joe@[IPv6:2001:db8::1]) is read as a group's name and the
 text after its last colon: a record's sender becomes the principals "1" and "1]", and so does the user.
 
 RFC 5321 4.1.3 / RFC 5322 3.4.1: a domain may be an address literal in brackets, an IPv6 one holding colons;
@@ -20,6 +20,9 @@ Where: `guards/_privacy_decl._mailbox`, `_named`.
 
 Fixed: `_mailbox` takes no colon inside square brackets for a group's end (a bracket left open around one: no
 mailbox told, fail closed), and `_named` drops only principals with a display character, not a colon.
+
+Fixed: colons inside a domain literal's brackets end no group's name, and a bracket left open around one
+names no one (fail closed); `_named` drops only principals with a display character.
 """
 
 from __future__ import annotations
