@@ -51,7 +51,7 @@ def _send_after_reading(sender: str, to: str) -> tuple[str, list[Any]]:
         return [{"id": 1, "from": sender, "body": BODY}]
 
     sent: list[Any] = []
-    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"rt181")
+    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"mailbox-spelling")
     app = Agent(ScriptedModel([("read_mail", {}), ("send", {"to": [to], "body": BODY})]),
                 [read_mail, message_send(sent)], guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage("Deal with my mail.")]}, {"configurable": {"thread_id": "t"}})

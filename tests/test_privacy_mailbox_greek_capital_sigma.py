@@ -69,7 +69,7 @@ def test_a_grant_lets_no_other_domain_read(to: str) -> None:
 
 
 def _note_to(to: str) -> list[dict]:
-    flow = PrivacyFlow(PrivacyPolicy.of(f"me@{DOMAIN}"), secret=b"rt181")
+    flow = PrivacyFlow(PrivacyPolicy.of(f"me@{DOMAIN}"), secret=b"mailbox-spelling")
     return build([("send", {"to": [to], "body": NOTE})], flow=flow)[0]
 
 
@@ -88,7 +88,7 @@ def _pay(sender: str) -> tuple[str, list[Any]]:
     w.inbox = [{"id": 6, "from": sender, "to": [USER], "subject": "Rent: new account",
                 "body": f"Hello, from June please pay the rent, 1200, to IBAN {IBAN}. Larry"}]
     policy = PrivacyPolicy.of(USER, grants=POLICY.grants, trusted_sources=[f"email:from:larry@{DOMAIN}"])
-    flow = PrivacyFlow(policy, secret=b"rt181")
+    flow = PrivacyFlow(policy, secret=b"mailbox-spelling")
     app = Agent(ScriptedModel([("read_inbox", {}), ("pay", {"iban": IBAN, "amount": 1200})]), w.tools(),
                 guards=[flow.guard()], flow=flow).compile()
     out = app.invoke({"messages": [HumanMessage("Pay the rent as my landlord's mail says.")]},
