@@ -525,10 +525,10 @@ class PrivacyPolicy:
         trusted = _patterns("trusted_sources", self.trusted_sources)
         given = {k: _patterns(f"grants[{k!r}]", v) for k, v in self.grants.items()}
         # people read as `of` reads them, however the policy is built (a policy `replace` copies reads alike)
-        object.__setattr__(self, "user", frozenset().union(*map(_users, user)))
+        object.__setattr__(self, "user", frozenset().union(*(_one_person(u, "user") for u in user)))
         grants: dict[str, tuple[str, ...]] = {}
         for k, v in given.items():  # two keys naming one reader grant it the patterns of both
-            for s in _one_reader(k):
+            for s in _one_person(k, "grants"):
                 grants[s] = tuple(dict.fromkeys((*grants.get(s, ()), *v)))
         # the tags a pattern is matched against hold each mailbox lower-cased, as the guard reads them
         object.__setattr__(self, "trusted_sources", tuple(map(_folded, trusted)))
@@ -596,25 +596,18 @@ def _named(value: str | Collection[str]) -> frozenset[str]:
     return frozenset(r for r in readers_in(value) if not any(c in r for c in _DISPLAY))
 
 
-def _one_reader(key: str) -> frozenset[str]:
-    """The one principal a grant's key names (`_named`), in each spelling of its mailbox (`_spellings`);
-    `ConfigError` for a key naming none, several, everyone or no mailbox."""
-    named = _named(key)
-    people = {_spelling(r) or r for r in named}  # one mailbox in two spellings is one reader
-    why = _unnamed(named) or (f"names {len(people)} readers" if len(people) > 1 else None)
-    if why or not named:
-        raise ConfigError(f"grants must be keyed by one reader's address each, not {key!r:.120} (which "
-                          f"{why or 'names no reader'})")
-    return _spellings(named)
-
-
-def _users(text: str) -> frozenset[str]:
-    """The principals one of the user's addresses names (`_named`), in each spelling of its mailbox;
-    `ConfigError` for a text naming no one (but a blank), everyone or no mailbox."""
+def _one_person(text: str, field: str) -> frozenset[str]:
+    """The one person a grant's key or one of the user's addresses (`field`) names (`_named`), in each spelling
+    of its mailbox (`_spellings`); `ConfigError` for a text naming several, everyone or no mailbox, and for
+    a key naming no one (a blank user address is passed over)."""
     named = _named(text)
-    why = _unnamed(named) or (None if named or not text.strip() else "names no one")
+    people = {_spelling(r) or r for r in named}  # one mailbox in two spellings is one person
+    why = _unnamed(named) or (f"names {len(people)} people" if len(people) > 1 else None) or (
+        "names no one" if not named and (field == "grants" or text.strip()) else None)
     if why:
-        raise ConfigError(f"user must be the user's own address (or a list of them), not {text!r:.120} (which {why})")
+        what = ("grants must be keyed by one reader's address each" if field == "grants"
+                else "user must be the user's own address (or a list of them, one address each)")
+        raise ConfigError(f"{what}, not {text!r:.120} (which {why})")
     return _spellings(named)
 
 

@@ -12,7 +12,7 @@ it reads is "1]": `readers_in` gives {"1]", "1"}. So:
   text names;
 - `PrivacyPolicy.of("joe@[IPv6:2001:db8::1]")` silently makes "1" and "1]" the user (the user's real
   address is not among them), where an address naming no mailbox is a `ConfigError`;
-- as a grant key it is refused as "names 2 readers", an error naming a mistake the user did not make; and
+- as a grant key it is refused as "names 2 people", an error naming a mistake the user did not make; and
   'Joe <joe@[IPv6:2001:db8::1]>' as "names no one" (`_named` drops every principal with a colon).
 
 Expected: the colons inside a domain literal's brackets end no group's name; the mailbox is read whole.

@@ -4,7 +4,7 @@ README "Recipients": a mailbox is known by its plain spelling (a domain of other
 ASCII form, the root's dot dropped) "for recipients, readers, the user's addresses and grants alike". But
 `_one_reader` counts the principals `_named` returns, and `_named` already holds both spellings of one
 mailbox: `PrivacyPolicy.of(USER, grants={"carol@bücher.example": [...]})` raises `ConfigError: ... (which
-names 2 readers)` for one person, and so does "carol@cpa.example." and "Carol <CAROL@BÜCHER.EXAMPLE>".
+names 2 people)` for one person, and so does "carol@cpa.example." and "Carol <CAROL@BÜCHER.EXAMPLE>".
 The user can grant such a reader nothing, and the error names a mistake they did not make.
 
 Fixed: readers are counted by their plain spelling (`_spelling`), and a grant or user address holds each
