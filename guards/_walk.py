@@ -64,6 +64,8 @@ def _blob_source(decl: Source) -> Source:
         blob = Source(private=frozenset({""}) if decl.private else frozenset(),
                       untrusted=True if decl.untrusted else frozenset(), handle=handled, kind=decl.kind,
                       failure=decl.failure)
+        if len(_BLOBS) > 1024:  # declarations made anew (an error source past its cache) must not pile up
+            _BLOBS.clear()
         hit = _BLOBS[id(decl)] = (decl, blob)
     return hit[1]
 
