@@ -40,16 +40,16 @@ class _Line:
     reads only the first strings, as many as it holds. Extending the newest snapshot appends here in
     place, so a long thread that mints a value per step pays for that value alone, not the whole list."""
 
-    __slots__ = ("grams", "items", "labels", "lock", "threes")
+    __slots__ = ("grams", "items", "keyed_whole", "labels", "lock")
 
     def __init__(self, items: list[str], labels: list[Label] | None = None,
-                 grams: dict[str, tuple[tuple[int, int], ...]] | None = None, threes: bool = False) -> None:
+                 grams: dict[str, tuple[tuple[int, int], ...]] | None = None, keyed_whole: bool = False) -> None:
         self.items = items
         self.labels = labels
         """The label of each string, if the snapshots were made with labels."""
         self.grams = grams
-        self.threes = threes
-        """Whether `grams` holds a string of three characters, under itself."""
+        self.keyed_whole = keyed_whole
+        """Whether `grams` holds a string one character shorter than a key, under itself."""
         self.lock = threading.Lock()
 
 
@@ -100,17 +100,18 @@ class _Needles:
         with line.lock:
             if len(line.items) == n:  # the newest snapshot: the line grows in place
                 if line.grams is not None:
-                    line.threes = _gram_index(line.grams, more, n) or line.threes
+                    line.keyed_whole = _gram_index(line.grams, more, n) or line.keyed_whole
                 line.items.extend(more)
                 if labels is not None:
                     line.labels.extend(labels)
                 return _Needles(line=line, n=len(line.items))
         # a snapshot was made from this one already: the line branches here, with an index of its own
-        grams, threes = line.grams, line.threes
+        grams, keyed_whole = line.grams, line.keyed_whole
         if grams is not None:
             grams = {g: kept for g, entries in list(grams.items()) if (kept := tuple(e for e in entries if e[0] < n))}
-            threes = _gram_index(grams, more, n) or threes
-        branch = _Line([*line.items[:n], *more], None if labels is None else [*line.labels[:n], *labels], grams, threes)
+            keyed_whole = _gram_index(grams, more, n) or keyed_whole
+        branch = _Line([*line.items[:n], *more], None if labels is None else [*line.labels[:n], *labels], grams,
+                      keyed_whole)
         return _Needles(line=branch, n=len(branch.items))
 
     def found_in(self, text: str) -> list[int]:
@@ -128,16 +129,16 @@ class _Needles:
             with line.lock:  # the line does not grow meanwhile (`extended` holds the lock)
                 if line.grams is None:
                     built: dict[str, tuple[tuple[int, int], ...]] = {}
-                    line.threes = _gram_index(built, items, 0)
+                    line.keyed_whole = _gram_index(built, items, 0)
                     line.grams = built  # published whole: a reader never sees it half built
                 grams = line.grams
         get = grams.get  # entries a newer snapshot added (numbered n and up) are not this one's
-        found = {i for i, _ in get("", ()) if i < n and items[i] in text}  # shorter than three characters
+        found = {i for i, _ in get("", ()) if i < n and items[i] in text}  # shorter still: each tested whole
         starts = text.startswith
         budget = _GRAM_BUDGET
-        threes = line.threes  # a string of three characters is its own key, looked for on a line that holds one
-        for p in range(len(text) - 2):
-            entries = get(text[p:p + _GRAM], ()) + get(text[p:p + 3], ()) if threes else get(text[p:p + _GRAM], ())
+        whole = _GRAM - 1 if line.keyed_whole else 0  # a string that is its own key, looked for where a line holds one
+        for p in range(len(text) - _GRAM + 2):
+            entries = get(text[p:p + _GRAM], ()) + get(text[p:p + whole], ()) if whole else get(text[p:p + _GRAM], ())
             budget -= len(entries)
             if budget < 0:
                 return list(range(n))  # fail closed, as past `_SEARCH_BUDGET` above
@@ -149,22 +150,22 @@ class _Needles:
 
 def _gram_index(grams: dict[str, tuple[tuple[int, int], ...]], items: Sequence[str], first: int) -> bool:
     """Add `items`, numbered from `first`, to `grams`: each under the `_GRAM` characters it holds that
-    fewest others are under yet among its first `_KEYED` places, with that place ("" for strings shorter
-    than three, a string of three under itself): the first ones only, so a long value costs no more to
-    index than a short one. Whether it added a string of three characters."""
+    fewest others are under yet among its first `_KEYED` places, with that place (a string one character
+    shorter than a key under itself, a shorter one under ""): the first ones only, so a long value costs no
+    more to index than a short one. Whether it added a string under itself."""
     get = grams.get
-    threes = False
+    keyed_whole = False
     for i, item in enumerate(items, first):
-        if len(item) < 3:
+        if len(item) < _GRAM - 1:
             g, at = "", 0
         elif len(item) < _GRAM:
-            g, at, threes = item, 0, True
+            g, at, keyed_whole = item, 0, True
         else:
             keys = [item[j:j + _GRAM] for j in range(min(len(item) - _GRAM + 1, _KEYED))]
             _, at = min(zip(map(len, map(get, keys, itertools.repeat(()))), itertools.count()))
             g = keys[at]
         grams[g] = (*get(g, ()), (i, at))
-    return threes
+    return keyed_whole
 
 
 class _Index:

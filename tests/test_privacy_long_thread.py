@@ -17,14 +17,16 @@ _CHARS = st.sampled_from("ab1 ·«é0")
 
 @settings(max_examples=300, deadline=None)
 @given(items=st.lists(st.text(_CHARS, max_size=6), min_size=1, max_size=40),
-       text=st.text(_CHARS, max_size=30), split=st.integers(0, 40))
-def test_needles_find_exactly_the_strings_a_text_holds(items, text, split):
-    # every string at once, and the same strings added in two steps, looked up by place
+       text=st.text(_CHARS, max_size=30), split=st.integers(0, 40), gram=st.sampled_from([4, 2, 3, 5, 6]))
+def test_needles_find_exactly_the_strings_a_text_holds(items, text, split, gram):
+    # every string at once, and the same strings added in two steps, looked up by place, with keys of
+    # any length (a string shorter than a key is found as surely as a longer one)
     import guards._index as index_module
 
     want = [i for i, s in enumerate(items) if s in text]
-    saved = index_module._GRAMMED
+    saved = index_module._GRAMMED, index_module._GRAM
     index_module._GRAMMED = 0  # look up by place whatever the count (past `_GRAMMED` in real use)
+    index_module._GRAM = gram
     try:
         whole = _Needles(tuple(items))
         grown = _Needles(tuple(items[:split]))
@@ -33,7 +35,7 @@ def test_needles_find_exactly_the_strings_a_text_holds(items, text, split):
         assert whole.found_in(text) == want
         assert grown.found_in(text) == want
     finally:
-        index_module._GRAMMED = saved
+        index_module._GRAMMED, index_module._GRAM = saved
     assert _Needles(tuple(items)).found_in(text) == want  # tested one by one
 
 
