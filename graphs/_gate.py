@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
-from langchain_core.tools import BaseTool, InjectedToolCallId, ToolException
+from langchain_core.tools import BaseTool, InjectedToolCallId
 from langchain_core.tools.base import ToolOutputMixin
 from langgraph._internal._constants import CONFIG_KEY_READ as _READ
 try:
@@ -58,7 +58,7 @@ from vfa import (
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
-from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, errors_raised, handler_words
+from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, errors_raised, in_handler_words
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -862,27 +862,14 @@ class GatedTool:
 
 def _handled(run: Callable[..., Any], flag: Any, input: Any, config: Any, kwargs: Mapping[str, Any]) -> Any:
     """`run(input, config)`, a `ToolException` raised as the error `flag` words (`vfa._tools.errors_raised`)."""
-    try:
+    with in_handler_words(flag, _ToolError):
         return run(input, config, **kwargs)
-    except ToolException as exc:
-        if not flag:
-            raise
-        raise _handler_error(exc, flag) from exc
 
 
 async def _ahandled(run: Callable[..., Any], flag: Any, input: Any, config: Any, kwargs: Mapping[str, Any]) -> Any:
     """Async twin of `_handled`."""
-    try:
+    with in_handler_words(flag, _ToolError):
         return await run(input, config, **kwargs)
-    except ToolException as exc:
-        if not flag:
-            raise
-        raise _handler_error(exc, flag) from exc
-
-
-def _handler_error(exc: ToolException, flag: Any) -> Exception:
-    """The failure a tool call's error message reports for `exc` (`_record`): the text its handler words."""
-    return _ToolError(handler_words(exc, flag))
 
 
 def _run_state(config: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cmath
+import contextlib
 import dataclasses
 import enum
 import functools
@@ -518,6 +519,20 @@ def handler_words(exc: Exception, flag: Any) -> str:
     return content if isinstance(content, str) else repr(content)
 
 
+@contextlib.contextmanager
+def in_handler_words(flag: Any, error: type[Exception]) -> Iterator[None]:
+    """Raise a `ToolException` raised inside as an `error` in the words its tool's handler (`flag`, from
+    `errors_raised`; None or false for a tool with none, whose exception goes on as it is) gives it."""
+    from langchain_core.tools import ToolException
+
+    try:
+        yield
+    except ToolException as exc:
+        if not flag:
+            raise
+        raise error(handler_words(exc, flag)) from exc
+
+
 def _plain_runs(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     """How the `Agent` runs a LangChain tool with plain arguments: a `ToolException` its handler would
     turn into a bare result is raised in the handler's words (a failure, labelled as error text)."""
@@ -527,21 +542,13 @@ def _plain_runs(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     # changed since the agent was built, a kill switch), never the tool as it was at start-up
     def run(args: Any) -> Any:
         raw, flag = errors_raised(tool)
-        try:
+        with in_handler_words(flag, ToolException):
             return raw.invoke(args)
-        except ToolException as exc:
-            if flag is None:
-                raise
-            raise ToolException(handler_words(exc, flag)) from exc
 
     async def arun(args: Any) -> Any:
         raw, flag = errors_raised(tool)
-        try:
+        with in_handler_words(flag, ToolException):
             return await raw.ainvoke(args)
-        except ToolException as exc:
-            if flag is None:
-                raise
-            raise ToolException(handler_words(exc, flag)) from exc
 
     return run, arun
 
