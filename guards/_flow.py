@@ -268,9 +268,9 @@ class PrivacyFlow(_Threads, _Results):
                     args, thread_id, given, None, raw, made_from).items()}
             return self._label_args(args, thread_id, given, None, raw, made_from)
         known = self._thread_seen.get(thread_id)
-        # a thread this flow holds nothing of (before the rebuild below, which reads it whole)
-        fresh = not watched and known is None and thread_id not in self._unrecorded
-        if known is None and thread_id not in self._unrecorded:
+        held_nothing = known is None and thread_id not in self._unrecorded
+        fresh = not watched and held_nothing  # before the rebuild below, which reads it whole
+        if held_nothing:
             moved = bool(scan.carrying) or not self._unheard(thread_id)
         else:  # another replica wrote on the thread since it was read: read it again
             moved = self._moved(thread_id)

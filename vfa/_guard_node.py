@@ -652,16 +652,17 @@ class GuardNode(RunnableCallable):
                 return self.denial(proposal, labels)
             proposal = proposal.model_copy(update={"args": args, "raw_args": raw_args, "labels": labels, "by_value": by_value})
             edited[0] = raw_args
-        self.journal.append(pending + [_entry(proposal, "rejected", {"reason": _TOO_MANY_EDITS})])
-        return _message(proposal, "rejected", f"{proposal.tool} was not committed after "
-                        f"{self.max_edit_rounds} edits", status="error")
+        ended = {"reason": _TOO_MANY_EDITS, "rounds": self.max_edit_rounds}
+        self.journal.append(pending + [_entry(proposal, "rejected", ended)])
+        return _edits_refused(proposal, ended)
 
     def _invalid_edit(self, proposal: Proposal, exc: ArgumentError, questions: Questions) -> ToolMessage:
         """A person's edit whose arguments the tool's schema refuses: the call ends rejected."""
         questions.skip_tool_pauses(proposal.call_id)  # its tool will not run again: its answers are taken
-        self.journal.append([_entry(proposal, "rejected", {"type": "edit", "error": str(exc)})])
+        ended = {"type": "edit", "error": str(exc)}
+        self.journal.append([_entry(proposal, "rejected", ended)])
         # the edits a guard checked before it, for an audit of the messages to check each, as live
-        return _with_edits(_message(proposal, "rejected", f"the edited arguments were invalid: {exc}", status="error"),
+        return _with_edits(_edits_refused(proposal, ended),
                            own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
 
     def verify(self, proposal: Proposal, state: Any, spec: ToolSpec | None = None) -> ChainResult:
@@ -1063,13 +1064,7 @@ class GuardNode(RunnableCallable):
         if entry.kind == "denied":
             return self.denial(proposal, denied_verdict(data), own=refused_by_node(history))
         if entry.kind == "rejected":  # as it was first answered: a person's rejection, an invalid edit, too many edits
-            if data.get("type") == "edit" and "error" in data:
-                message = _message(proposal, "rejected", f"the edited arguments were invalid: {data['error']}", status="error")
-            elif data.get("reason") == _TOO_MANY_EDITS:
-                message = _message(proposal, "rejected", f"{entry.tool} was not committed after {self.max_edit_rounds} edits",
-                                   status="error")
-            else:
-                message = _rejected(proposal, data)
+            message = _edits_refused(proposal, data, self.max_edit_rounds) or _rejected(proposal, data)
             return _with_edits(message, history)  # the edits its guards checked, as on the first run
         if isinstance(data.get("verdict"), dict):  # denied when recovered from a crash: as first shown
             return self.denial(proposal, denied_verdict(data["verdict"]))
@@ -1115,6 +1110,18 @@ def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key
 
 
 _TOO_MANY_EDITS = "too many edit rounds"
+
+
+def _edits_refused(proposal: Proposal, ended: Mapping[str, Any], rounds: int | None = None) -> ToolMessage | None:
+    """The message of a call that a person's edits ended rejected (an edit its schema refused, too many
+    edits), from the journal entry's data (`ended`), live and replayed alike; None for another rejection.
+    `rounds`: the edits allowed, for an entry written before it recorded them."""
+    if ended.get("type") == "edit" and "error" in ended:
+        return _message(proposal, "rejected", f"the edited arguments were invalid: {ended['error']}", status="error")
+    if ended.get("reason") == _TOO_MANY_EDITS:
+        return _message(proposal, "rejected", f"{proposal.tool} was not committed after {ended.get('rounds', rounds)} "
+                        "edits", status="error")
+    return None
 """The reason journaled for a call a person edited more often than `max_edit_rounds`."""
 
 
