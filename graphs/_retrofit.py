@@ -384,19 +384,22 @@ class EffectNode(RunnableCallable):
         return self.with_args(input, dict(args))
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
-        thread_id = _thread_id(config, input, self.gate.node.messages_key)
-        call = self._call(input, config, thread_id)
-        work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config))
-        work.update = True
+        call, thread_id, work = self._work(input, config)
         return self._result(input, self.gate.settle(call, input, thread_id, work), work)
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
+        call, thread_id, work = self._work(input, config)
+        return self._result(input, await self.gate.asettle(call, input, thread_id, work), work)
+
+    def _work(self, input: Any, config: RunnableConfig) -> tuple[dict[str, Any], str, _Work]:
+        """This run's call, its thread and what its commit runs: the node on its input (or on the arguments a
+        person's edit or a guard's repair gave it), on the caller's event loop when run async."""
         thread_id = _thread_id(config, input, self.gate.node.messages_key)
         call = self._call(input, config, thread_id)
         work = _Work(lambda args: self.inner.invoke(self._input(input, call["args"], args), config),
                      lambda args: self.inner.ainvoke(self._input(input, call["args"], args), config))
         work.update = True
-        return self._result(input, await self.gate.asettle(call, input, thread_id, work), work)
+        return call, thread_id, work
 
     def _result(self, input: Any, out: Any, work: _Work) -> Any:
         if not isinstance(out, ToolMessage) or not isinstance(out.artifact, dict) or "vfa" not in out.artifact:
