@@ -1,7 +1,7 @@
 """Generated runs mixing tool errors, compaction, a person's answers across resumes (and restarts) and a
 retried effect node: the live privacy guard against the audits of what it recorded, and what reached whom.
 
-Each plan (`_rt179_runs`, a seeded `random.Random`) is a short scripted run over the benchmark world plus
+Each plan (`_mixed_runs`, a seeded `random.Random`) is a short scripted run over the benchmark world plus
 two tools that fail (`lookup` raises quoting its query and an attacker's address; `status`, trusted, hands
 back a handled `ToolException` quoting an attacker's IBAN). The model copies values it read in clear, its
 handles, pieces of error texts, a summary's text and an address a summary or an error named into mails,
@@ -23,7 +23,7 @@ import random
 from pathlib import Path
 
 import pytest
-from _rt179_runs import graph_plan, plan, run, run_graph
+from _mixed_runs import graph_plan, plan, run, run_graph
 
 SEEDS = range(12)
 

@@ -13,13 +13,16 @@ the live guard let through and the policy allows, under the vfa `Agent` and unde
 
 Why it matters: the audit must report what the live guard found (README, "Audit"); here it reports a
 breach that did not happen. The README lists what the messages' audit misses (a value behind handles)
-but not that it reports more than the live guard did. Found by red team 179's generated runs (a mail to
-carol of a hidden W-2 result: seed 1377 of `tests/_rt179_runs.py`).
+but not that it reports more than the live guard did. Found by generated runs (a mail to carol of a
+hidden W-2 result: seed 1377 of `tests/_mixed_runs.py`).
 
 Expected: the messages' audit reports what the journal's audit reports (nothing). A fix would record,
 beside the gate's message for a result it hid whole (its artifact, which the model never reads), the
 readers the live flow gave it, for the messages' audit to label it with; or, if the conversation is not
 to hold them, the README states the limit (and this test becomes a strict xfail).
+
+A stated limit (README, audit of the messages): a strict xfail, to be turned when the gate's message of a
+result it hid whole records the readers the live flow gave it and the messages' audit labels it with them.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from guards import PrivacyFlow, audit_trace, privacy_sink, privacy_source, trace
 from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
 
-SECRET = b"rt179-hidden"
+SECRET = b"hidden-result-readers"
 
 
 def _send_doc(sent: list[Any]) -> Any:
@@ -65,6 +68,7 @@ def _rule(ms: list[Any]) -> Any:
     return AIMessage("done")
 
 
+@pytest.mark.xfail(strict=True, reason="stated limit: the messages hold no readers of a result hidden whole (README)")
 @pytest.mark.parametrize("agent", ["vfa", "create_agent"])
 def test_the_messages_audit_of_a_result_hidden_whole_agrees_with_live(agent: str) -> None:
     sent: list[Any] = []
