@@ -16,7 +16,9 @@ A trace is a list of events, oldest first:
         (optionally "shape": "records", "text" or "unknown": a result a `ToolNode` turned into text,
         read as the live flow read it; `trace_from_journal` gives it for a retrofitted graph's calls;
         and "reprs": {repr: str}, the strings that stood for values JSON cannot carry, a `Decimal`, a
-        date, an object, labelled whole as live: both `trace_from_*` give it as the run recorded it)
+        date, an object, labelled whole as live: both `trace_from_*` give it as the run recorded it; and
+        "readers": [...], those the live flow gave a result it showed as one handle, hidden whole, which
+        `trace_from_messages` gives from the gate's message: the messages hold the handle alone)
     {"type": "error", "id": "c1", "tool": "send_email", "error": "..."}   (a tool's failure, as the model read it)
     {"type": "unobserved", "id": "c0", "tool": "read_file"}   (a result the model read that no record holds)
 
@@ -63,7 +65,7 @@ __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messag
 
 
 _KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args", "written", "within", "again"},
-         "result": {"type", "id", "tool", "result", "shape", "reprs"}, "error": {"type", "id", "tool", "error"},
+         "result": {"type", "id", "tool", "result", "shape", "reprs", "readers"}, "error": {"type", "id", "tool", "error"},
          "unobserved": {"type", "id", "tool"}}
 """The keys each kind of event may have."""
 _KINDS = tuple(_KEYS)
@@ -192,7 +194,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                     # model may see only as a handle): hidden again, never read in clear
                     hidden = flow.handles and isinstance(result, str) and result in {
                         flow.store.token(thread_id, c, "$", proposal.tool) for c in (call_id, str(raw_id))}
-                    flow.observe(proposal, spec, result, hidden=hidden)
+                    flow.observe(proposal, spec, result, hidden=hidden, readers=_readers(at, event))
                 else:
                     flow.observe_error(proposal, spec, _text_of(event.get("error", "")))
                 if not flow.labelled(thread_id, call_id):  # live, a placeholder; the model of a log read it whole
@@ -280,6 +282,16 @@ def _reprs(at: int, event: Mapping[str, Any]) -> dict[str, str] | None:
     if not isinstance(reprs, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in reprs.items()):
         raise TraceError(f"event {at}: a result's \"reprs\" maps each repr to its text (strings to strings)")
     return dict(reprs)
+
+
+def _readers(at: int, event: Mapping[str, Any]) -> list[str] | None:
+    """A result's "readers" (those the live flow gave a result it showed as one handle), checked."""
+    readers = event.get("readers")
+    if readers is None:
+        return None
+    if not isinstance(readers, list) or not all(isinstance(r, str) for r in readers):
+        raise TraceError(f"event {at}: a result's \"readers\" is a list of principals (strings)")
+    return readers
 
 
 def _json_value(at: int, value: Any) -> Any:
@@ -505,7 +517,8 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
     return [{"type": "result", "id": m.tool_call_id, "tool": tool,
              "result": _text_of(content) if shape == "text" else _parse(content),
              **({"shape": shape} if shape in _SHAPES else {}),
-             **({"reprs": info["reprs"]} if isinstance(info, dict) and isinstance(info.get("reprs"), dict) else {})}]
+             **({"reprs": info["reprs"]} if isinstance(info, dict) and isinstance(info.get("reprs"), dict) else {}),
+             **({"readers": info["readers"]} if isinstance(info, dict) and isinstance(info.get("readers"), list) else {})}]
 
 
 def _no_text(messages: Any, what: str) -> None:

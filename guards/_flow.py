@@ -432,10 +432,12 @@ class PrivacyFlow(_Threads, _Results):
         written as its handle: journaled, traced and shown as the model holds them."""
         return self.store.withheld(value, thread_id)
 
-    def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any, *, hidden: bool = False) -> str:
+    def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any, *, hidden: bool = False,
+                readers: Collection[str] | None = None) -> str:
         """Label a tool result, put handles in place of its private values, and return what the model sees.
         `hidden`: the result is the one handle this flow showed for it whole (an audit of the messages of a
-        run that hid it): labelled so again, private to the user, never read."""
+        run that hid it): labelled so again, never read, private to the `readers` the live flow gave it
+        (`hidden_readers`, which its message records), else to the user."""
         cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
@@ -445,8 +447,16 @@ class PrivacyFlow(_Threads, _Results):
                           source_of(spec.meta) if spec is not None else None, result,
                           inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id) or (
                               [Label(readers=frozenset(self.policy.user), sources=frozenset({f"tool:{proposal.tool}"}))]
-                              if hidden else []))
+                              if hidden else []), hidden_readers=frozenset(readers) if hidden and readers is not None else None)
         return obs.text
+
+    def hidden_readers(self, thread_id: str, call_id: str) -> frozenset[str] | None:
+        """The readers of a call's result this flow showed as one handle (hidden whole), for its message to
+        record: the messages hold the handle, not the result its readers came from; None for any other."""
+        obs = self._obs.get((thread_id, call_id))  # one dict read: atomic
+        if obs is None or obs.label.readers is None or obs.text != self.store.token(thread_id, obs.call_id, "$", obs.tool):
+            return None
+        return obs.label.readers
 
     def disclosures(self, thread_id: str) -> list[tuple[ToolSpec, Mapping[str, Any]]]:
         """The calls that ran on a thread and disclosed arguments to someone, oldest first (the last

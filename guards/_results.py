@@ -86,15 +86,18 @@ class _Results:
     """`PrivacyFlow`'s labelling of results (its state is set up in `PrivacyFlow.__init__`)."""
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
-               inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:
+               inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = (),
+               hidden_readers: frozenset[str] | None = None) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation (see `_record`).
+        `hidden_readers`: for a result shown as one handle, the readers the live flow gave it (an audit of
+        the messages, which hold the handle, not the result its readers came from).
 
         A result that cannot be labelled (one nested past what the walk reads, a value that raises when
         read) is not shown: the model reads a placeholder naming the failure, which is remembered as
         what the call showed, so the live run, a rebuild of the thread and an audit all read the same
         and none of them raises again."""
         try:
-            return self._record(thread_id, call_id, tool, decl, result, inputs, secrets)
+            return self._record(thread_id, call_id, tool, decl, result, inputs, secrets, hidden_readers)
         except Exception as exc:  # noqa: BLE001 - fail closed: what is not labelled is not shown
             return self._remember(thread_id, call_id, _Unlabelled(
                 call_id, tool, text=f"the result could not be labelled ({type(exc).__name__}); it is not shown"))
@@ -106,7 +109,8 @@ class _Results:
             return not isinstance(self._obs.get((thread_id, call_id)), _Unlabelled)
 
     def _record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
-                inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = ()) -> Observation:
+                inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = (),
+                hidden_readers: frozenset[str] | None = None) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation.
 
         `inputs` are the labels of the call's arguments. A result computed from an untrusted input is
@@ -137,7 +141,7 @@ class _Results:
             # was computed from, not only of the handles (a text written beside one would go where it may)
             secrets = [*secrets, *(lbl for lbl in inputs if lbl.readers is not None)]
             return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
-                                                           hide=self.handles, computed=computed))
+                                                           hide=self.handles, computed=computed, hidden_readers=hidden_readers))
         if decl is not None and decl.pure:
             # computed from its arguments alone, so from what the model wrote: it vouches for nothing (an
             # echo of the model's words is not a trusted tool's), and it is private to their readers and
@@ -152,7 +156,7 @@ class _Results:
         return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
 
     def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
-                 hide: bool, computed: bool = True) -> Observation:
+                 hide: bool, computed: bool = True, hidden_readers: frozenset[str] | None = None) -> Observation:
         """`obs` of a result computed from handled values (see `record`)."""
         # their join, trust aside (the inputs' concern), as sets: a result showing a value read again
         # and again shows every earlier handle of it, and label by label the joins would grow with each
@@ -170,6 +174,8 @@ class _Results:
             # person's approval of one never covers the other.
             readers = lbl.readers if obs.label.readers is None else (
                 obs.label.readers if lbl.readers is None else lbl.readers & obs.label.readers)
+            if hidden_readers is not None:  # as the live flow labelled the result (an audit reads its handle)
+                readers = hidden_readers
             sources = {f"tool:{tool}", f"derived:{tool}#{obs.call_id}"}
             # what the secrets were derived from, not the secrets' own derived names: those stand for
             # nothing but their call, and a record read again and again would pile them up (a poll of
