@@ -178,11 +178,26 @@ def readers_in(value: Any) -> frozenset[str]:
     (`_mailbox`): the mail system parsed it, so the name in '"Wong, Alice" <alice@x.example>' names no
     reader "wong", and the address in '"larry@rent.example, Billing" <eve@y.example>' or
     'larry@rent.example <eve@y.example>' no sender a `trusted_sources` pattern matches."""
+    texts = _header_texts(value)
+    return recipients_of(value) if texts is None else frozenset().union(*(_read_header(t)[0] for t in texts))
+
+
+def senders_told(value: Any) -> bool:
+    """Whether a record's readers field tells each mailbox it names as every mail parser does (`_mailbox`):
+    an item whose mailbox is not one to tell names no reader, and the field may then be anyone's, so a
+    `trusted_sources` pattern vouches for none of it ('larry@rent.example, " <eve@y.example>' is no mail
+    from larry@rent.example)."""
+    texts = _header_texts(value)
+    return texts is None or all(_read_header(t)[1] for t in texts)
+
+
+def _header_texts(value: Any) -> tuple[str, ...] | None:
+    """The texts of a readers field read as headers (`readers_in`); None for one read as recipients."""
     if value.__class__ is str and any(c in value for c in _HEADER):
-        return _readers_of_header(value)
+        return (value,)
     if value.__class__ is list and all(v.__class__ is str for v in value) and any(c in v for v in value for c in _HEADER):
-        return frozenset().union(*map(_readers_of_header, value))
-    return recipients_of(value)
+        return tuple(value)
+    return None
 
 
 _HEADER = '<(":'
@@ -191,21 +206,27 @@ group's name."""
 
 
 @lru_cache(maxsize=4096)
-def _readers_of_header(text: str) -> frozenset[str]:
-    return _recipients_of_strs(tuple(_mailbox(item) for item in _header_items(text)))[0]
+def _read_header(text: str) -> tuple[frozenset[str], bool]:
+    """(The principals a header text names, whether each of its items' mailboxes is told: `_mailbox`)."""
+    boxes = [_mailbox(item) for item in _header_items(text)]
+    return _recipients_of_strs(tuple(box for box, _told in boxes))[0], all(told for _box, told in boxes)
 
 
-def _mailbox(item: str) -> str:
+def _mailbox(item: str) -> tuple[str, bool]:
     """The mailbox text of one header item: its angle addresses alone where it has any (what stands before
     one is a display name, quoted or not, and names no one: 'larry@rent.example <eve@y.example>' is eve's;
     a bracket left open names no one), else the item past a group's name ('larry@rent.example: eve@y.example;'
-    is eve's). An item whose mailbox is not one to tell names no one: two angle addresses, a bracket inside
-    one, or a quote or comment left open ('Larry <larry@rent.example> <eve@y.example>', 'larry@rent.example (
-    <eve@y.example>': a display name ends where the sender's own address begins, and may hold anything)."""
+    is eve's); and whether that mailbox is told (`senders_told`). An item whose mailbox is not one to tell
+    names no one: two angle addresses, a bracket inside one, or a quote or comment left open ('Larry
+    <larry@rent.example> <eve@y.example>', 'larry@rent.example ( <eve@y.example>': a display name ends where
+    the sender's own address begins, and may hold anything). Nor is one told with an address (an `@`) in its
+    display name or group's name, where parsers read another mailbox ('eve@y.example (x) <larry@rent.example>'
+    and 'eve@y.example: larry@rent.example;' are eve's to `email.headerregistry`), though its readers are read
+    as above."""
     plain, closed = _outside_quotes(item)
     angles: list[str] = []
     start: int | None = None
-    colon, nested, square, literal = 0, False, False, False
+    colon, nested, square, literal, at = 0, False, False, False, -1
     for i, c in plain:
         if c == "<":
             nested = nested or start is not None
@@ -219,11 +240,13 @@ def _mailbox(item: str) -> str:
             # a domain literal's colons (joe@[IPv6:2001:db8::1]) end no group's name
             literal = literal or square
             colon = colon if square else i + 1
+        elif c == "@" and start is None and at < 0:
+            at = i
     if not closed or nested or len(angles) > 1 or (square and literal):  # which mailbox it is, is not known
-        return ""
+        return "", False
     if angles or start is not None:
-        return ", ".join(angles)
-    return item[colon:]
+        return ", ".join(angles), at < 0 and start is None
+    return item[colon:], at < 0 or at >= colon
 
 
 def _mailboxes(principal: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from ._forms import (MIN_DIGITS, _NOT_DIGIT, _SUPERSCRIPT, _SUPERSCRIPTS, _all_s
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
-from ._privacy_decl import Source, _in_its_script, readers_in
+from ._privacy_decl import Source, _in_its_script, readers_in, senders_told
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -503,7 +503,8 @@ class _Results:
 
     def _record_of(self, node: Mapping[str, Any], decl: Source, tool: str, kind: str) -> _Record:
         """The record's label and tags, shared by every record with the same key and readers."""
-        who = tuple(readers_in(node.get(f)) for f in decl.readers_from)
+        # whether each field's mailboxes are told too: two fields naming the same readers may differ in it
+        who = tuple((readers_in(node.get(f)), senders_told(node.get(f))) for f in decl.readers_from)
         memo = (id(decl), tool, kind, str(node[decl.key]) if decl.key and decl.key in node else None, who)
         rec = self._records.get(memo)
         if rec is None:
@@ -532,7 +533,7 @@ class _Results:
             who = readers_in(node.get(f))
             named = {f"{kind}:{f}:{p}" for p in who}
             tags |= named
-            if self.policy.trusted_sources and self.policy.trusts_all(f"{kind}:{f}:", who):
+            if self.policy.trusted_sources and senders_told(node.get(f)) and self.policy.trusts_all(f"{kind}:{f}:", who):
                 # with each domain in its own script too, as `trusts_all` reads them: the pattern may name it so
                 vouching |= named | {f"{kind}:{f}:{s}" for s in map(_in_its_script, who) if s is not None}
             if "*" in who:
