@@ -221,8 +221,8 @@ def _mailbox(item: str) -> tuple[str, bool]:
     <larry@rent.example> <eve@y.example>', 'larry@rent.example ( <eve@y.example>': a display name ends where
     the sender's own address begins, and may hold anything). Nor is one told with an address (an `@`) in its
     display name or group's name, where parsers read another mailbox ('eve@y.example (x) <larry@rent.example>'
-    and 'eve@y.example: larry@rent.example;' are eve's to `email.headerregistry`), though its readers are read
-    as above."""
+    and 'eve@y.example: larry@rent.example;' are eve's to `email.headerregistry`), nor one without brackets
+    that is more than one mailbox and comments (`_ADDR_SPEC`), though its readers are read as above."""
     plain, closed = _outside_quotes(item)
     angles: list[str] = []
     start: int | None = None
@@ -246,7 +246,21 @@ def _mailbox(item: str) -> tuple[str, bool]:
         return "", False
     if angles or start is not None:
         return ", ".join(angles), at < 0 and start is None
-    return item[colon:], at < 0 or at >= colon
+    rest = "".join(c for i, c in plain if i >= colon).strip()  # its quoted parts and comments aside
+    return item[colon:], (at < 0 or at >= colon) and (not rest or _one_spec(item[colon:], rest))
+
+
+def _one_spec(text: str, plain: str) -> bool:
+    """Whether a header item without brackets (`plain`: its text outside quotes and comments) is one mailbox
+    and comments, read by the mail parser as that mailbox: else the parser may read one the text does not
+    name ('eve@y.example ()@]larry@rent.example)' is larry's alone to a lax `getaddresses`, and so is
+    '"larry@rent.example\\r" eve@y.example', a carriage return ending its quote)."""
+    found = _addresses_in(text) if _ADDR_SPEC.fullmatch(plain) else None
+    return found is not None and len(found) == 1 and found[0].endswith(_lower(plain))
+
+
+_ADDR_SPEC = re.compile(r'[^\s@()<>\[\]:;,\\"]*@(?:[^\s@()<>\[\]:;,\\"]+|\[[^\[\]\\]*\])')
+"""A mailbox outside its quotes and comments: a local part (empty where it is quoted) and a domain."""
 
 
 def _mailboxes(principal: str) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ import pytest
 from _trusted_sender import pay_as_mailed
 
 from benchmarks.privacy.world import ATTACKER, ATTACKER_IBAN, LARRY
+from guards._privacy_decl import senders_told
 
 
 @pytest.mark.parametrize("comment", [f")@]{LARRY}", f")@]{LARRY} ("])
@@ -38,3 +39,8 @@ def test_a_stray_address_after_the_comment_is_no_mail_from_larry(comment: str) -
 def test_control_larrys_own_mail_is_trusted(sender: str) -> None:
     outcome, paid = pay_as_mailed(sender, "DE89370400440532013000")
     assert outcome == "committed" and paid
+
+
+def test_a_quote_a_carriage_return_ends_tells_no_sender() -> None:
+    # the lax parser ends a quote at a CR and reads larry@rent.example; the text names mallory's mailbox
+    assert not senders_told(f'"{LARRY}\r\n" {ATTACKER}')
