@@ -12,12 +12,15 @@ from her own authenticated address) the comment: the name `) <larry@rent.example
 `): larry@rent.example (` makes her mail one from Larry alone. Under
 `trusted_sources=["email:from:larry@rent.example"]` the IBAN she wrote grounds `pay`.
 
-Why it matters: the brief and README say a trusted pattern vouches only for the mailboxes "as the sender's
+Why it matters: the README says a trusted pattern vouches only for the mailboxes "as the sender's
 mail system reports it"; where parsers disagree on the sender the guard must fail closed, not pick the
 reading that is trusted. Authority arguments must never be driven by untrusted content.
 
 Expected: such mails are no mail from Larry (payment denied); the record's readers are still read as before
 (the angle address; the group's members); Larry's own mail with a comment or a display name is trusted.
+
+Fixed: an item with an address (an unquoted `@`) in its display name or before its group's colon is not
+told (`_mailbox`), and a field holding one vouches for no one (`senders_told`); its readers are read as before.
 """
 
 from __future__ import annotations

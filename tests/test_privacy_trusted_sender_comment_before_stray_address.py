@@ -16,6 +16,9 @@ guard must fail closed. Authority arguments must never be driven by untrusted co
 
 Expected: such a mail is no mail from Larry (payment denied); Larry's own mail, with a comment, a group's
 name, a quoted local part or a domain literal, still grounds his IBAN (control).
+
+Fixed: an item without brackets vouches only where, quotes and comments aside, it is one mailbox that the
+parser reads as that mailbox (`_one_spec`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,9 @@ must not be vouched for. Authority arguments must never be driven by untrusted c
 
 Expected: each such mail is no mail from Larry (payment denied, the audit reports it); an unclear item still
 adds no reader; Larry's own mail still grounds his IBAN (control).
+
+Fixed: `_mailbox` says whether an item's mailbox is told; a field vouches only where every item's is
+(`senders_told`, read by `_record_label` and in `_record_of`'s cache key).
 """
 
 from __future__ import annotations
