@@ -553,6 +553,9 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     """
     if not callable(getattr(journal, "entries", None)):
         raise TypeError(f"journal must be a vfa EffectJournal, not {type(journal).__name__}")
+    if thread_id is None:  # the journal would read every thread as one, and one thread's results ground another's calls
+        raise TypeError("thread_id must name the conversation to audit (its config's thread_id), not None")
+    thread_id = str(thread_id)  # as the guard node keys it (`thread_key`): an int or a UUID is its text
     _no_text(user_messages, "user_messages")
     if messages is not None:
         _no_text(messages, "messages")

@@ -89,9 +89,15 @@ class ThreadBusy(VfaError):
     `contextvars.copy_context().run` or `asyncio.to_thread`)."""
 
     def __init__(self, thread_id: str, wait_s: float | None) -> None:
-        super().__init__(f"another call of conversation {thread_id!r} held its lock for over {wait_s:g} s (an agent "
+        waited = "ever" if wait_s is None else f"{wait_s:g} s"
+        super().__init__(f"another call of conversation {thread_id!r} held its lock for over {waited} (an agent "
                          "run from inside a call, on a thread that does not carry its context, waits for its caller: "
                          "run it with the context copied, as asyncio.to_thread does); nothing was run")
+        self.thread_id = thread_id
+        self.wait_s = wait_s
+
+    def __reduce__(self):  # pickled (and copied) as the error it is: `args` holds the message alone
+        return (ThreadBusy, (self.thread_id, self.wait_s))
 
 
 def message_of(exc: BaseException) -> str:

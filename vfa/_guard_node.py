@@ -12,6 +12,7 @@ import contextvars
 import hashlib
 import inspect
 import json
+import math
 import threading
 import uuid
 import weakref
@@ -175,6 +176,8 @@ class _OneAtATime:
         """Hold the thread's lock (or, made inside a call that holds it, that call's own) for the block,
         for `call_id` when given (`running`); raises `ThreadBusy` when it is not free within `wait_s`
         seconds (None: wait for it)."""
+        if wait_s is not None and wait_s > threading.TIMEOUT_MAX:  # inf and the like: `acquire` cannot time them
+            wait_s = None
         key = (id(self), thread_id)
         held = _HELD.get()
         inner = held.get(key)
@@ -269,6 +272,21 @@ class GuardNode(RunnableCallable):
         max_arg_bytes: the largest a proposal's arguments may be, as JSON; larger is a deny.
     """
 
+    @property
+    def lock_wait_s(self) -> float | None:
+        """How long a call waits for its conversation's lock before it is denied (`ThreadBusy`); None: no bound."""
+        return self._lock_wait_s
+
+    @lock_wait_s.setter
+    def lock_wait_s(self, seconds: float | None) -> None:
+        # set after construction, so checked here: `acquire` would raise at every call (NaN, a text) or, at -1,
+        # wait for ever
+        if seconds is not None and (seconds.__class__ is bool or not isinstance(seconds, (int, float))
+                                    or math.isnan(seconds) or seconds < 0):
+            raise ConfigError(f"lock_wait_s must be a number of seconds, zero or more, or None (no bound), "
+                              f"not {seconds!r}")
+        self._lock_wait_s = seconds
+
     def __init__(
         self,
         tools: Sequence[Any],
@@ -306,8 +324,7 @@ class GuardNode(RunnableCallable):
             bind(self.specs, self.journal, messages_key)
         self.max_arg_bytes = max_arg_bytes
         self._turns = _turns_of(self.journal)
-        self.lock_wait_s: float | None = LOCK_WAIT_S
-        """How long a call waits for its conversation's lock before it is denied (`ThreadBusy`); None: no bound."""
+        self.lock_wait_s = LOCK_WAIT_S
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds
         self._world = _world_provider(world)

@@ -56,6 +56,8 @@ class Repair(_VerdictBase):
 
 Verdict = Annotated[Union[Allow, Deny, Escalate, Repair], Field(discriminator="kind")]
 """Any verdict; a pydantic discriminated union, so verdicts round-trip through JSON."""
+# its own, or `help(vfa.Verdict)` shows typing's text for every `Annotated` alias
+Verdict.__doc__ = "Any verdict: `Allow`, `Deny`, `Escalate` or `Repair`, a pydantic union discriminated by `kind`."
 
 ALLOW = Allow()
 """The shared allow verdict; guards may return it to avoid an allocation per check."""
