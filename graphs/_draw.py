@@ -17,9 +17,16 @@ __all__ = ["draw_mermaid", "draw_png", "guard_node_ids"]
 _STYLE = "classDef vfaGuard fill:#d7f5dd,stroke:#1a7f37,stroke-width:3px"
 
 
+def _drawable(graph: Any) -> Any:
+    """`graph`, refused (`TypeError`) unless it can be drawn (a compiled graph: `get_graph`)."""
+    if not callable(getattr(graph, "get_graph", None)):
+        raise TypeError(f"graph must be a compiled LangGraph graph (it has get_graph), not {type(graph).__name__}")
+    return graph
+
+
 def guard_node_ids(graph: Any, *, xray: bool | int = True) -> list[str]:
     """Ids of the nodes in `graph.get_graph(xray=...)` where tools or effects are verified."""
-    drawn = graph.get_graph(xray=xray)
+    drawn = _drawable(graph).get_graph(xray=xray)
     out = []
     for node_id, node in drawn.nodes.items():
         data = getattr(node, "data", None)
@@ -31,7 +38,7 @@ def guard_node_ids(graph: Any, *, xray: bool | int = True) -> list[str]:
 
 def draw_mermaid(graph: Any, *, xray: bool | int = True) -> str:
     """Mermaid text of the graph (subgraphs expanded), with guard nodes in the `vfaGuard` class."""
-    text = graph.get_graph(xray=xray).draw_mermaid()
+    text = _drawable(graph).get_graph(xray=xray).draw_mermaid()
     ids = [_safe_id(i) for i in guard_node_ids(graph, xray=xray)]
     if not ids:
         return text
@@ -44,7 +51,7 @@ def draw_png(graph: Any, path: str | Path | None = None, *, xray: bool | int = T
     Raises:
         ConfigError: pygraphviz is not installed (the message names the alternatives).
     """
-    drawn = graph.get_graph(xray=xray)
+    drawn = _drawable(graph).get_graph(xray=xray)
     for node_id in guard_node_ids(graph, xray=xray):
         node = drawn.nodes[node_id]
         drawn.nodes[node_id] = node.copy(name=f"{node.name} [vfa guard]") if hasattr(node, "copy") else node

@@ -707,6 +707,13 @@ def _view(out: Any, shown: Any) -> Any:
         return shown
 
 
+def a_gate(gate: Any, what: str) -> ToolGate:
+    """`gate`, refused (`TypeError`, naming `what`) unless it is a `ToolGate`: another object fails far from here."""
+    if not isinstance(gate, ToolGate):
+        raise TypeError(f"{what} must be a graphs.ToolGate (e.g. `GuardMiddleware(...).gate`), not {type(gate).__name__}")
+    return gate
+
+
 class GatedTool:
     """A LangChain tool seen through a gate: `invoke` verifies the call, then commits it once.
 

@@ -35,7 +35,7 @@ from langgraph.types import Command
 
 from vfa import EffectJournal, Flow
 
-from ._gate import ToolGate
+from ._gate import ToolGate, a_gate
 
 __all__ = ["GuardMiddleware"]
 
@@ -69,8 +69,8 @@ class GuardMiddleware(AgentMiddleware):
     ) -> None:
         super().__init__()
         self.__vfa_mediated__ = True  # the coverage check: a ToolNode whose wrapper reaches it is gated
-        self.gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
-                                     timeout_s=timeout_s)
+        self.gate = ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
+                             timeout_s=timeout_s) if gate is None else a_gate(gate, "gate")
         self.tools = []
 
     @property

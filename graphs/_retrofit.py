@@ -45,7 +45,7 @@ from vfa._escalation import Questions, current_task
 from vfa._journal import own_entries
 
 from ._coverage import check_coverage
-from ._gate import ToolGate, _thread_id, _Work
+from ._gate import ToolGate, _thread_id, _Work, a_gate
 from ._turn import in_order
 
 __all__ = ["ArgumentsNotApplied", "EffectNode", "guard_graph", "guard_tool_node"]
@@ -102,8 +102,8 @@ def guard_graph(
             `wrap_tool_call` of its own, which may run other tools), or a guard's own `lint` refuses a tool.
     """
     own = gate is None
-    gate = gate or ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
-                            timeout_s=timeout_s, messages_key=messages_key)
+    gate = ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only, timeout_s=timeout_s,
+                    messages_key=messages_key) if own else a_gate(gate, "gate")
     extractors = dict(effect_nodes) if isinstance(effect_nodes, Mapping) else dict.fromkeys(effect_nodes)
     guarded = _guard(graph, gate, extractors, compile_options)
     if own:  # a shared gate may hold guards for the tools of its other graphs
@@ -118,6 +118,9 @@ def guard_graph(
 
 def guard_tool_node(node: Any, gate: ToolGate) -> Any:
     """A copy of a `ToolNode` whose tools run through `gate`, innermost under its own `wrap_tool_call`."""
+    if not isinstance(node, ToolNode):
+        raise TypeError(f"node must be a langgraph ToolNode, not {type(node).__name__}")
+    a_gate(gate, "gate")
     if node.__dict__.get("__vfa_mediated__"):
         if node.__dict__.get("_vfa_gate") is gate:
             return node
@@ -333,7 +336,7 @@ class EffectNode(RunnableCallable):
                  on_deny: Callable[[Any, ToolMessage], Any] | None = None, with_args: WithArgs | None = None) -> None:
         super().__init__(self._func, self._afunc, name=name, trace=False)
         self.inner = inner
-        self.gate = gate
+        self.gate = a_gate(gate, "gate")
         self.args_of = args_of
         self.with_args = with_args
         self.on_deny = on_deny

@@ -16,7 +16,7 @@ from langchain_core.tools import BaseTool, StructuredTool, Tool
 from vfa import ConfigError, Effect, EffectJournal
 from vfa import Flow
 
-from ._gate import GatedTool, ToolGate
+from ._gate import GatedTool, ToolGate, a_gate
 
 __all__ = ["as_effect", "guard_tool"]
 
@@ -75,7 +75,10 @@ def guard_tool(
     Raises:
         ConfigError: `gate` already has a different tool of the same name.
     """
+    if not isinstance(getattr(tool, "name", None), str):  # a plain function, or None: no tool to describe
+        raise TypeError(f"guard_tool takes a LangChain tool (`@tool`) or an `@effect`, not {type(tool).__name__}: "
+                        "make a function one with langchain_core.tools.tool(fn)")
     if gate is None:
         gate = ToolGate(guards, journal=journal, world=world, flow=flow, timeout_s=timeout_s,
                         read_only=[tool.name] if read_only else [])
-    return gate.gated(tool)
+    return a_gate(gate, "gate").gated(tool)

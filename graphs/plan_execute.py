@@ -72,6 +72,8 @@ def plan_execute(
         max_steps: the most steps a plan may have; a longer one is rejected before it is verified (Z3's
             budget is per step, and each of its calls is answered with the whole counterexample).
     """
+    if not isinstance(agent, Agent):
+        raise TypeError(f"plan_execute builds on a vfa.Agent, not {type(agent).__name__}")
     agent.lint()  # policy errors surface before any graph exists, as in Agent.compile
     node = agent.guard_node
     specs = dict(node.specs)

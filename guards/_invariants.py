@@ -18,6 +18,7 @@ the frame, the entities and the values. NaN values violate (fail closed).
 from __future__ import annotations
 
 import math
+import numbers
 from abc import ABC, abstractmethod
 
 from dataclasses import asdict, dataclass, field
@@ -260,7 +261,8 @@ class After(Invariant):
                  name: str | None = None) -> None:
         if not (isinstance(trigger, Expr) and isinstance(goal, Expr)):
             raise TypeError("After needs expressions built from state(...) or contact(...)")
-        if int(within) != within or within < 0:
+        if within.__class__ is bool or not isinstance(within, numbers.Real) or not 0 <= within < math.inf \
+                or int(within) != within:  # inf has no int: refused as any other non-whole number
             raise SceneError(f"After: within must be a whole number of frames >= 0, got {within!r}")
         self.trigger, self.goal, self.within, self.open_end_fails = trigger, goal, int(within), open_end_fails
         self.name = name or f"After({trigger!r}, {goal!r}, within={within})"

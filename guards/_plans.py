@@ -25,6 +25,7 @@ from vfa._tools import ArgumentError
 
 from ._clauses import Scope, display, leaves, parse_clause
 from ._fastpath import BadValue, convert, evaluate, explain, jsonable
+from ._preconditions import check_ms
 from ._sorts import Schema, Sort, read_path, schema_of
 from ._sorts import arg_sorts as _declared_args
 from ._symbolic import LazyVars, Overlay, jsonable_tree, model_state, state_bounds, state_sorts
@@ -183,6 +184,8 @@ def verify_plan(
         PolicyError: for a malformed assumption (the developer's); a malformed plan (the model's) is a
             result with `ok=False`.
     """
+    if timeout_ms is not None:
+        check_ms(timeout_ms, "timeout_ms")
     specs, steps = _specs(tools), [_step(s) for s in plan]
     agent_pres = _agent_preconditions(guards, specs)
     schema = _schema(specs, state)

@@ -126,6 +126,13 @@ class Postcondition:
         return f"Postcondition({self.tool!r}, {[u.text for u in self.updates] + [c.text for c in self.clauses]!r})"
 
 
+def check_ms(ms: Any, what: str) -> None:
+    """Raise `ConfigError` for a Z3 budget that is no number of milliseconds above zero."""
+    # NaN, inf or a text would deny every call for a reason that is not theirs ("no guard worker became free")
+    if ms.__class__ is bool or not isinstance(ms, (int, float)) or not 0 < ms < float("inf"):
+        raise ConfigError(f"{what} must be a number of milliseconds above zero, not {type(ms).__name__} {ms!r}")
+
+
 class PreconditionGuard:
     """A guard that allows a call only when its tool's precondition holds on the concrete values.
 
@@ -146,6 +153,7 @@ class PreconditionGuard:
         timeout_ms: int = 2000,
         tool: str | None = None,
     ) -> None:
+        check_ms(timeout_ms, "timeout_ms")
         if backend not in ("fast", "z3") or on_unknown not in ("deny", "escalate"):
             raise ConfigError(f"backend must be 'fast' or 'z3' (got {backend!r}) and on_unknown 'deny' or 'escalate' "
                               f"(got {on_unknown!r})")

@@ -57,6 +57,10 @@ class Agent:
     ) -> None:
         if instructions is not None and not isinstance(instructions, str):
             raise TypeError(f"instructions must be text (a system message), not {type(instructions).__name__}")
+        if not callable(getattr(model, "invoke", None)) or not callable(getattr(model, "bind_tools", None)):
+            # a model's name, or None, would fail only at compile(), far from here
+            raise TypeError(f"model must be a LangChain chat model with tool calling (bind_tools), not "
+                            f"{type(model).__name__} {model!r:.60}")
         self.model = model
         self.name = name
         self.instructions = instructions
