@@ -348,6 +348,8 @@ class ToolGate:
     ) -> None:
         self.node = GuardNode([], guards, journal=journal, world=world, flow=flow, timeout_s=timeout_s,
                               max_arg_bytes=max_arg_bytes, messages_key=messages_key, name="vfa_gate")
+        if isinstance(read_only, str):  # read as its letters: the tool it names would not be read-only
+            raise ConfigError(f"read_only must be a list of tool names, got the string {read_only!r}")
         self.read_only = frozenset(read_only)
         self._lock = threading.RLock()
         self._tools: dict[str, Any] = {}  # name -> the one tool object registered under it

@@ -319,6 +319,8 @@ def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] 
     except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
         raise TraceError(f"messages that are no LangChain messages: {exc}") from None
     messages = standard(messages)
+    if not isinstance(structured, Iterable):
+        raise TypeError(f"structured must be the names of the structured-answer tools, not {structured!r:.80}")
     structured = frozenset((structured,) if isinstance(structured, str) else structured)
     out: list[dict[str, Any]] = []
     names: dict[str, str] = {}

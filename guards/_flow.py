@@ -117,8 +117,9 @@ class PrivacyFlow(_Threads, _Results):
 
     def __init__(self, policy: PrivacyPolicy | None = None, *, handles: bool = True, secret: bytes | None = None,
                  journal: Any = None, max_threads: int = 4096) -> None:
-        if max_threads < 1:
-            raise ValueError(f"max_threads must be at least 1, got {max_threads}")
+        if max_threads.__class__ is bool or not isinstance(max_threads, int) or max_threads < 1:
+            # NaN passes `< 1` and fails at the first label, in `islice`; 1.5 is no count of threads
+            raise ValueError(f"max_threads must be a whole number, at least 1, got {max_threads!r}")
         if policy is not None and not isinstance(policy, PrivacyPolicy):  # a user's address: use PrivacyPolicy.of
             raise TypeError(f"policy must be a PrivacyPolicy (PrivacyPolicy.of(...)), not {type(policy).__name__}")
         self.policy = policy or PrivacyPolicy()

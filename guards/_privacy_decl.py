@@ -136,6 +136,9 @@ def _names(**given: Any) -> None:
     for what, value in given.items():
         if isinstance(value, str):
             raise ConfigError(f"{what} must be a list of names, got the string {value!r} (write [{value!r}])")
+        if not isinstance(value, Iterable) and not (isinstance(value, bool) and what in ("untrusted", "handle")):
+            # else "'NoneType' object is not iterable", naming nothing
+            raise TypeError(f"{what} must be a list of names, not {type(value).__name__} {value!r:.80}")
 
 
 def _attach(fn: Any, key: str, decl: Any) -> Any:

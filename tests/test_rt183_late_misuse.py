@@ -18,7 +18,8 @@ letters"). The same mistake elsewhere is accepted:
   (all are busy ...)" (the message `tests/test_config_budget_of_the_wrong_kind_refused.py` removed for
   `timeout_s`); `timeout_ms=math.inf` denies every call with an `OverflowError`; `timeout_ms="2s"` raises
   "unsupported operand type(s) for /: 'str' and 'int'", naming nothing;
-- `Agent(model, (t for t in tools))`: "object of type 'generator' has no len()".
+- `Agent(model, (t for t in tools))`: "object of type 'generator' has no len()" (an iterable of tools, as
+  `GuardChain` takes one of guards: built with its tools, or refused naming `tools`).
 
 And a wrong kind refused with a message naming no argument: `privacy_sink(authority=None)`,
 `privacy_source(private=None)` and `trace_from_messages(msgs, structured=None)` all say only
@@ -82,7 +83,6 @@ LATE: dict[str, tuple[str, Any]] = {
     "requires(timeout_ms=inf)": ("timeout_ms", lambda: _requires(math.inf)),
     "requires(timeout_ms='2s')": ("timeout_ms", lambda: _requires("2s")),
     "requires(timeout_ms=-1)": ("timeout_ms", lambda: _requires(-1)),
-    "Agent(tools=generator)": ("tools", lambda: Agent(ScriptedModel([]), (t for t in [pay]))),
     "privacy_sink(authority=None)": ("authority", lambda: guards.privacy_sink(authority=None)(pay)),
     "privacy_source(private=None)": ("private", lambda: guards.privacy_source(private=None)(pay)),
     "trace_from_messages(structured=None)": ("structured", lambda: guards.trace_from_messages([], structured=None)),
@@ -96,6 +96,15 @@ def test_misuse_is_refused_where_it_is_written_naming_the_argument(call):
         make()
     assert not isinstance(caught.value, AttributeError)
     assert names in str(caught.value), f"{call}: {caught.value}"
+
+
+def test_an_agent_given_its_tools_by_a_generator_builds_with_them_or_names_tools():
+    try:
+        agent = Agent(ScriptedModel([]), (t for t in [pay]))
+    except (TypeError, ValueError, VfaError) as exc:
+        assert "tools" in str(exc), exc
+        return
+    assert list(agent.guard_node.specs) == ["pay"]
 
 
 def test_what_is_documented_still_builds():

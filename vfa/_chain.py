@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ._effects import AWAITED, off_loop
-from ._exceptions import message_of
+from ._exceptions import ConfigError, message_of
 from ._guard import GuardContext, check_budget
 from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
 from ._proposal import Proposal
@@ -98,6 +98,8 @@ class GuardChain:
 
     def __init__(self, guards: Sequence[Any] = (), *, timeout_s: float | None = 1.0) -> None:
         check_budget(timeout_s, "the chain's timeout_s")
+        if isinstance(guards, str):  # each letter would be a guard, and every call denied for want of `check`
+            raise ConfigError(f"guards must be a list of guards, got the string {guards!r}")
         self.guards = tuple(guards)
         self.timeout_s = timeout_s
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}

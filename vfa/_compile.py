@@ -61,6 +61,8 @@ class Agent:
             # a model's name, or None, would fail only at compile(), far from here
             raise TypeError(f"model must be a LangChain chat model with tool calling (bind_tools), not "
                             f"{type(model).__name__} {model!r:.60}")
+        if not isinstance(tools, str):  # read twice (here and for the count below): a generator once
+            tools = tuple(tools)
         self.model = model
         self.name = name
         self.instructions = instructions

@@ -120,6 +120,8 @@ def annotate(fn: Any, *, guards: Sequence[Any] = (), **meta: Any) -> Any:
 
     Guard libraries use this (`@requires(...)` adds a precondition guard), in either decorator order.
     """
+    if isinstance(guards, str):  # each letter would be a guard, and every call denied for want of `check`
+        raise ConfigError(f"guards must be a list of guards, got the string {guards!r}")
     target = fn.__wrapped__ if isinstance(fn, Effect) else fn
     if not hasattr(target, "__dict__"):  # a value (a number, a text) that can carry no declaration
         raise TypeError(f"cannot annotate {target!r}: give the tool's function or an @effect")
@@ -152,6 +154,8 @@ class Effect:
         if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
             raise ConfigError(f"effect {getattr(fn, '__name__', fn)!r} is a generator function: its body would run "
                               "when its caller iterates it, after the commit; return the whole result instead")
+        if name is not None and not isinstance(name, str):  # the journal and the model know a tool by its name
+            raise TypeError(f"an effect's name must be text, not {type(name).__name__} {name!r:.60}")
         self.__wrapped__ = fn
         self.name = name or getattr(fn, "__name__", type(fn).__name__)
         self.description = description or inspect.getdoc(fn) or self.name

@@ -111,6 +111,10 @@ class FunctionGuard:
         tools: Sequence[str] | None = None,
         inline: bool = False,
     ) -> None:
+        if not callable(fn):  # else every call is denied, "'str' object is not callable"
+            raise TypeError(f"a guard is made of a function (proposal, context) -> verdict, not {fn!r:.60}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"a guard's name must be text, not {type(name).__name__} {name!r:.60}")
         self.fn = fn
         self.inline = inline
         self.name = name or getattr(fn, "__name__", "guard")
