@@ -26,6 +26,8 @@ And a wrong kind refused with a message naming no argument: `privacy_sink(author
 "'NoneType' object is not iterable".
 
 Each must be refused where it is given, with a `TypeError`, `ValueError` or `VfaError` naming the argument.
+
+Fixed: each is refused where it is written, naming the argument; `Agent` takes its tools from any iterable.
 """
 
 from __future__ import annotations

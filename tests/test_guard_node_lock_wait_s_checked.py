@@ -8,6 +8,8 @@ crashes the first call with `OverflowError: timestamp out of range for platform 
 raise `ValueError`/`TypeError` from `threading`, naming nothing of vfa; -1 would block for ever instead of
 denying. A budget of no use must be refused where it is set (as `timeout_s` is: `ConfigError` naming it), and
 inf must mean "no bound", as None does.
+
+Fixed: `lock_wait_s` is a checked property (`ConfigError` naming it); a wait past what a lock can time is no bound.
 """
 
 from __future__ import annotations

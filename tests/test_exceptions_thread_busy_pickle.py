@@ -6,6 +6,8 @@ signal). An app serving runs in a process pool, a task queue or anything that sh
 processes gets an unpickling `TypeError` about `__init__` in place of the busy thread, and loses what was busy.
 Every other exception of vfa round-trips (`CoverageError` and `PolicyError` keep their fields on purpose): this
 one must too, keeping its message and which thread was busy.
+
+Fixed: `ThreadBusy` keeps `thread_id` and `wait_s` and pickles (`__reduce__`) as itself.
 """
 
 from __future__ import annotations

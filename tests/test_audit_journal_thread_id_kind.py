@@ -14,6 +14,9 @@ A thread id of another kind is keyed live as its text (`vfa._guard_node.thread_k
 `trace_from_journal` handed it to SQLite as it was: a `uuid.UUID` (LangGraph's own examples use `uuid4()`) raised
 `JournalError: Error binding parameter 1: type 'UUID' is not supported`, and a huge int a bare `OverflowError`.
 The audit must find the thread the guard node wrote under.
+
+Fixed: `trace_from_journal` refuses no thread id (TypeError) and reads any other as its text, as the guard
+node's `thread_key` keys it.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ TOOLS = [contacts, read_inbox, send_email]
 
 def _journal() -> EffectJournal:
     journal = EffectJournal()
-    flow = PrivacyFlow(POLICY, secret=b"rt183", journal=journal)
+    flow = PrivacyFlow(POLICY, secret=b"audit-thread-id", journal=journal)
     for thread, script in (("a", [("contacts", {}), "done"]),
                            ("b", [("read_inbox", {}), ("send_email", {"to": EVIL, "body": "hello"}), "done"])):
         app = Agent(ScriptedModel(script), TOOLS, guards=[flow.guard()], flow=flow,
@@ -93,7 +96,7 @@ def test_no_thread_id_is_refused_not_read_as_every_thread():
 def test_a_thread_id_that_is_not_text_is_read_as_the_guard_node_keys_it(thread):
     SENT.clear()
     journal = EffectJournal()
-    flow = PrivacyFlow(POLICY, secret=b"rt183", journal=journal)
+    flow = PrivacyFlow(POLICY, secret=b"audit-thread-id", journal=journal)
     app = Agent(ScriptedModel([("read_inbox", {}), ("send_email", {"to": EVIL, "body": "hello"}), "done"]), TOOLS,
                 guards=[flow.guard()], flow=flow, journal=journal).compile(checkpointer=InMemorySaver())
     app.invoke({"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": thread}})

@@ -4,6 +4,8 @@
 generic text for `Annotated[...]` aliases. `tests/test_exports.py` only checks that each public name has *a*
 docstring, so this passes it while saying nothing about verdicts. The attribute docstring written under it in
 `vfa/_verdict.py` ("Any verdict; a pydantic discriminated union ...") is what a user should read.
+
+Fixed: `Verdict.__doc__` says what the union is.
 """
 
 from __future__ import annotations

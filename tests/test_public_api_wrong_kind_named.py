@@ -13,6 +13,8 @@ were left out:
 - `Agent(None, tools)` / `Agent("gpt-4o", tools)`: accepted, then `compile()` fails with
   "'NoneType' object has no attribute 'bind_tools'";
 - `verify_plan(..., timeout_ms=math.inf)` and `After(..., within=math.inf)`: `OverflowError`.
+
+Fixed: each raises a TypeError, ConfigError or SceneError naming the argument where it is given.
 """
 
 from __future__ import annotations
