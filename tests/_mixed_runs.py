@@ -200,29 +200,7 @@ def run(p: dict[str, Any]) -> dict[str, Any]:
     journal, app = build()
     cfg = {"configurable": {"thread_id": "t"}, **({} if p["agent"] else {"max_concurrency": 1})}
     out = app.invoke({"messages": [HumanMessage("Handle my mail and bills.")]}, cfg)
-    answers = iter(p["answers"])
-    approved = False
-    for n in range(12):
-        if not out.get("__interrupt__"):
-            break
-        if where and p.get("restart", 0) > n % 2:  # a new process resumes: a new flow on the journal's file
-            journal.close()
-            journal, app = build()
-        q = out["__interrupt__"][0]
-        a = next(answers, "reject")
-        if a == "edit":
-            args = dict(q.value.get("args") or {}) if isinstance(q.value, dict) else {}
-            for k in ("to",):
-                if k in args:
-                    args[k] = [USER]
-            answer = {"type": "edit", "args": args}
-        elif a == "approve_for":
-            answer = {"type": "approve", "scope": "recipient"}
-            approved = True
-        else:
-            answer = {"type": a}
-            approved = approved or a == "approve"
-        out = app.invoke(Command(resume={q.id: answer}), cfg)
+    out, journal, app, approved = _answer(p, out, cfg, journal, app, build, where, rounds=12)
     messages = app.get_state(cfg).values["messages"]
     tools_ = [*World("").tools(), *extra_tools()]
     by_journal = found(audit_trace(trace_from_journal(journal, "t", messages=messages), tools_,
@@ -234,6 +212,38 @@ def run(p: dict[str, Any]) -> dict[str, Any]:
              and world.leaked(v, readers=_readers(field, p["grants"]))]
     return {"live": verdicts(journal), "by_journal": by_journal, "by_messages": by_messages, "messages": messages,
             "journal": journal, "world": world, "kept": kept, "leaks": leaks, "approved": approved}
+
+
+def _answer(p: dict[str, Any], out: Any, cfg: dict[str, Any], journal: Any, app: Any, build: Any, where: Any, *,
+            rounds: int) -> tuple[Any, Any, Any, bool]:
+    """Answer the run's questions with the plan's answers (an edit sends to the user, an effect node's text
+    made plain), restarting on the journal's file where the plan says; (the last output, the journal, the
+    app, whether a person approved a call)."""
+    answers = iter(p["answers"])
+    approved = False
+    for n in range(rounds):
+        if not out.get("__interrupt__"):
+            break
+        if where and p.get("restart", 0) > n % 2:  # a new process resumes: a new flow on the journal's file
+            journal.close()
+            journal, app = build()
+        q = out["__interrupt__"][0]
+        a = next(answers, "reject")
+        if a == "edit":
+            args = dict(q.value.get("args") or {}) if isinstance(q.value, dict) else {}
+            if "to" in args:
+                args["to"] = [USER]
+            if "text" in args:
+                args["text"] = "all done"
+            answer = {"type": "edit", "args": args}
+        elif a == "approve_for":
+            answer = {"type": "approve", "scope": "recipient"}
+            approved = True
+        else:
+            answer = {"type": a}
+            approved = approved or a == "approve"
+        out = app.invoke(Command(resume={q.id: answer}), cfg)
+    return out, journal, app, approved
 
 
 # -- a graph of the app's own: ToolNode, its own compaction node, and a retried effect node ---------------
@@ -321,31 +331,7 @@ def run_graph(p: dict[str, Any]) -> dict[str, Any]:
     journal, app = build()
     cfg = {"configurable": {"thread_id": "t"}}
     out = app.invoke({"messages": [HumanMessage("Handle my mail and bills.")]}, cfg)
-    answers = iter(p["answers"])
-    approved = False
-    for n in range(16):
-        if not out.get("__interrupt__"):
-            break
-        if where and p.get("restart", 0) > n % 2:  # a new process resumes: a new flow on the journal's file
-            journal.close()
-            journal, app = build()
-        q = out["__interrupt__"][0]
-        a = next(answers, "reject")
-        if a == "edit":
-            args = dict(q.value.get("args") or {}) if isinstance(q.value, dict) else {}
-            for k in ("to",):
-                if k in args:
-                    args[k] = [USER]
-            if "text" in args:
-                args["text"] = "all done"
-            answer = {"type": "edit", "args": args}
-        elif a == "approve_for":
-            answer = {"type": "approve", "scope": "recipient"}
-            approved = True
-        else:
-            answer = {"type": a}
-            approved = approved or a == "approve"
-        out = app.invoke(Command(resume={q.id: answer}), cfg)
+    out, journal, app, approved = _answer(p, out, cfg, journal, app, build, where, rounds=16)
     messages = app.get_state(cfg).values["messages"]
     tools_ = [*World("").tools(), *extra_tools()]
     by_journal = found(audit_trace(trace_from_journal(journal, "t", messages=messages), tools_,
