@@ -128,6 +128,8 @@ class PrivacyFlow(_Threads, _Results):
         """Whether what the model read in clear of private values taints what it writes (`PrivacyPolicy.context_taint`)."""
         if secret is not None and not isinstance(secret, (bytes, bytearray)):
             raise TypeError(f"secret must be bytes (the handles' HMAC key), not {type(secret).__name__}")
+        if secret is not None and not secret:  # a key read from a setting left unset: every handle one anyone computes
+            raise ConfigError("secret is empty: give the handles' HMAC key (bytes), or None for a random one")
         self.store = HandleStore(secret)
         self.journal = journal
         if journal is not None:
