@@ -106,6 +106,10 @@ class PrivacyGuard:
     def __init__(self, flow: Any, *, journal: Any = None, inline: bool = True) -> None:
         if not callable(getattr(flow, "label", None)) or not hasattr(flow, "policy"):
             raise TypeError(f"PrivacyGuard judges by a PrivacyFlow's labels (flow.guard()), not {type(flow).__name__}")
+        if journal is not None and not callable(getattr(journal, "entries", None)):
+            raise TypeError(f"journal must be a vfa EffectJournal (where approvals are read), not {type(journal).__name__}")
+        if not isinstance(inline, bool):  # "no" would read as true
+            raise TypeError(f"inline must be True or False, not {inline!r:.60}")
         self.flow = flow
         self.journal = journal
         self.inline = inline

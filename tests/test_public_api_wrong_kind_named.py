@@ -95,3 +95,12 @@ def test_wrong_kind_is_a_clear_error_where_it_is_given(call):
 def test_an_agent_given_a_scripted_model_still_builds():
     app = Agent(ScriptedModel(["ok"]), [lookup]).compile()
     assert app.invoke({"messages": [("user", "hi")]})["messages"][-1].content == "ok"
+
+
+@pytest.mark.parametrize("kwargs", [{"journal": 1}, {"journal": "journal.db"}, {"inline": "no"}, {"inline": None}])
+def test_a_privacy_guard_of_the_wrong_kind_is_refused_where_built(kwargs) -> None:
+    from guards import PrivacyFlow, PrivacyGuard, PrivacyPolicy
+
+    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"k")
+    with pytest.raises(TypeError, match=next(iter(kwargs))):
+        PrivacyGuard(flow, **kwargs)
