@@ -8,13 +8,12 @@
     ├── AnswerError              a person's answer sent to a question answered already
     ├── ThreadBusy               a conversation's lock not free in time (a run waiting for its caller)
     └── JournalError             the effect journal could not record or read (wraps sqlite3.Error)
-        └── CallInFlightError    a call another process is committing right now
+        └── CallInFlightError    a call whose effect is under way in another run still alive
 
 The layers above add their own under `VfaError`: `guards` a `SceneError` and a `TraceError` (both
 ValueErrors too: a recorded run or trace that cannot be read), a `HandleError` (a handle that stands
 for no value at commit time), a `SolverError` (Z3 failed on a query) and a `ReadTooLong` (an argument
-too long to label); `graphs` an `ArgumentsNotApplied`
-and an `EffectNodeFailed` (an effect node that cannot run on what was committed, or whose run failed).
+too long to label); `graphs` an `ArgumentsNotApplied` and an `EffectNodeFailed` (an effect node that cannot run on what was committed, or whose run failed).
 A tool's arguments its schema refuses are an `ArgumentError`, a ValueError, as pydantic's are.
 
 A denial is a `Deny` verdict, never an exception: guards return values, and the guard node turns
