@@ -317,8 +317,9 @@ def _attempt_call(task: str, attempt: int) -> str:
 
 
 class EffectNodeFailed(VfaError):
-    """An effect node failed in a run the journal recorded, answered again from the journal (a replayed
-    or resumed task): its error, as recorded."""
+    """An effect node failed in a run the journal recorded: its error, as recorded.
+
+    Raised again from the journal when the task is replayed or resumed."""
 
 
 class EffectNode(RunnableCallable):

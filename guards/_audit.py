@@ -304,8 +304,9 @@ def _json_value(at: int, value: Any) -> Any:
 
 
 def trace_from_messages(messages: Iterable[Any], *, structured: Collection[str] = ()) -> list[dict[str, Any]]:
-    """A trace from a LangChain conversation (what an agent without vfa leaves behind): messages, or
-    anything `convert_to_messages` reads (role dicts, tuples). A human message a node wrote from the
+    """A trace from a LangChain conversation: what an agent without vfa leaves behind.
+
+    Messages, or anything `convert_to_messages` reads (role dicts, tuples). A human message a node wrote from the
     conversation (LangChain marks its summaries `lc_source`) is no user message, as live; nor is it a
     result: from the messages alone a thread's own summary and one seeded from elsewhere look the same
     (the journal's audit knows which the live flow first saw).
@@ -532,8 +533,10 @@ def _no_text(messages: Any, what: str) -> None:
 def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str] = (),
                        messages: Iterable[Any] | None = None, *,
                        conversations: Mapping[str, Iterable[Any]] | None = None) -> list[dict[str, Any]]:
-    """A trace from a vfa journal: each proposal as proposed (handles and all), each call again as a
-    person edited it (the arguments that then ran, or were denied), and each raw result.
+    """A trace from a vfa journal: each proposal, each edited call and each raw result.
+
+    Each proposal as proposed (handles and all), each call again as a person edited it (the arguments
+    that then ran, or were denied), and each raw result.
 
     The journal holds no user messages. `user_messages` are placed first (a value the user typed
     late then counts for calls made before it: give `messages` instead where order matters);

@@ -527,7 +527,7 @@ _EXPONENT = re.compile(r"(?<!\d)(\d+)(?:\.(\d*))?\s*(?:[eE]|(?:[xX×*·⋅]|\\ti
                        r"\s*\+?(\d{1,3})[)}]?(?!\d)")
 """A number written with a positive exponent: 89370400440532013e3, 8.9370400440532013e19, 7.805112 E7,
 7.805112×10^7, 7.805112*10**7, 7.805112 x 10^(7), 7.805112\\times10^{7} (and 10⁷: `_SUPERSCRIPT`). The
-white space before a bracket is the bracket's: two `\s*` side by side would share a long run every way."""
+white space before a bracket is the bracket's: two `\\s*` side by side would share a long run every way."""
 _SUPERSCRIPT = re.compile(r"(?<=10)\s?([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 """An exponent written in superscript digits after a 10, which folding would make ordinary digits."""
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")

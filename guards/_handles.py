@@ -28,8 +28,10 @@ HANDLE_RE = re.compile(r"«([a-z0-9_]{1,24}):([0-9a-f]{16})»")
 
 
 class HandleError(VfaError):
-    """A handle in a call's arguments stands for no value at commit time (its thread was dropped after
-    the check): the call fails instead of handing the effect the token's text."""
+    """A handle in a call's arguments stands for no value at commit time.
+
+    Its thread was dropped after the check: the call fails instead of handing the effect the token's
+    text."""
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ _RAISED = re.compile(r"(?<![\d.,])(\d+)(?:[.,](\d+))?\s*(?:[eE]|(?:[xX×*·⋅]|
                      r"\s*([-+]?\d{1,3})[)}]?(?!\d)")
 """A number in exponent form as a sheet, a float's repr or a text writes it (8.43E+04; 8,43E+04 where the
 decimal mark is a comma; 8.43×10^4, 8.43·10⁴ as `_forms._EXPONENT` reads them), starting where its digits do
-(one `\s*` reads a run of white space, as there: linear in it)."""
+(one `\\s*` reads a run of white space, as there: linear in it)."""
 _NOT_NUMERIC = re.compile(r"[^\d\s.,'’_\u066b\u066c]")
 """What stands around a result's numbers but is none of their marks (a unit, a key, a currency code, a
 sign), read as a space: "84,300/yr", "salary=84,300", "US$84,300.00" and "-84,300" show 84,300."""

@@ -76,3 +76,34 @@ def test_import_guards_is_lazy():
     code = "import sys, guards; print(sorted(m for m in ('z3', 'numba') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_public_docstring_opens_with_a_one_line_summary():
+    """The first paragraph of a public object's docstring is one line, as `help()` and IDEs show it."""
+    import inspect
+
+    import graphs
+    import guards
+
+    long = []
+    for pkg in (vfa, guards, graphs):
+        for name in pkg.__all__:
+            obj = getattr(pkg, name)
+            if isinstance(obj, type) and obj.__module__ == "builtins" or not (isinstance(obj, type) or callable(obj)):
+                continue
+            summary = (inspect.getdoc(obj) or "").split("\n\n")[0]
+            if "\n" in summary:
+                long.append(f"{pkg.__name__}.{name}")
+    assert long == []
+
+
+def test_every_source_file_compiles_without_a_warning():
+    """An invalid escape in a docstring warns now and is an error in a later Python."""
+    import warnings
+
+    root = Path(vfa.__file__).parents[1]
+    for folder in ("vfa", "guards", "graphs", "benchmarks", "examples", "tests"):
+        for path in (root / folder).rglob("*.py"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                compile(path.read_text(), str(path), "exec")

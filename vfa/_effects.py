@@ -109,8 +109,10 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
 
 
 def in_commit(tool: str | None = None) -> bool:
-    """True inside a guard node's commit that is still open: of `tool` when given (what a tool that
-    checks for itself should ask, so that another tool's commit cannot run it), else of any effect."""
+    """True inside a guard node's commit that is still open.
+
+    Of `tool` when given (what a tool that checks for itself should ask, so that another tool's commit
+    cannot run it), else of any effect."""
     commit = _ACTIVE.get()
     return commit is not None and not commit.closed and (tool is None or commit.tool == tool)
 

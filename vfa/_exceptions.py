@@ -77,8 +77,10 @@ class UnmediatedEffectError(VfaError):
 
 
 class AnswerError(VfaError):
-    """A person's answer was sent to a question answered already, and LangGraph would hand it to the
-    question now pending; nothing is saved, and the pending question waits for an answer of its own."""
+    """An answer was sent to a question that was answered already.
+
+    LangGraph would hand it to the question now pending; nothing is saved, and the pending question
+    waits for an answer of its own."""
 
 
 class JournalError(VfaError):
@@ -86,15 +88,18 @@ class JournalError(VfaError):
 
 
 class CallInFlightError(JournalError):
-    """A call's effect is under way in another run that is still alive (another replica resuming the
-    same thread); nothing was done: resume the thread once that run has finished."""
+    """A call's effect is under way in another run that is still alive.
+
+    Another replica is resuming the same thread; nothing was done: resume the thread once that run has
+    finished."""
 
 
 class ThreadBusy(VfaError):
-    """A call (or a model call's read) that waited longer than the guard node's `lock_wait_s` for its
-    conversation's lock: another call of the thread held it (one whose effect runs an agent on a thread
-    that does not carry the context, which then waits for its caller: run it in a copy of the context,
-    `contextvars.copy_context().run` or `asyncio.to_thread`)."""
+    """A call waited longer than the guard node's `lock_wait_s` for its conversation's lock.
+
+    The same holds for a model call's read. Another call of the thread held the lock (one whose effect
+    runs an agent on a thread that does not carry the context, which then waits for its caller: run it
+    in a copy of the context, `contextvars.copy_context().run` or `asyncio.to_thread`)."""
 
     def __init__(self, thread_id: str, wait_s: float | None) -> None:
         waited = "ever" if wait_s is None else f"{wait_s:g} s"
