@@ -188,6 +188,14 @@ class PrivacyFlow(_Threads, _Results):
         """Thread -> entries other connections had written on it when it was last read whole
         (`EffectJournal.elsewhere`; 0, the usual case, is not kept)."""
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # a flow is one user's threads, handles and handle secret: a shallow copy would share them all under
+        # a policy of its own (one user's results labelling another's threads), and a deep copy or a pickle
+        # would carry the secret and the values behind the handles; `copy` and `pickle` both end here
+        raise TypeError("a PrivacyFlow cannot be copied or pickled: it holds one user's threads, handles and "
+                        "handle secret; build another for another user or process "
+                        "(PrivacyFlow(policy, secret=..., journal=...))")
+
     def guard(self, **kwargs: Any) -> Any:
         """The privacy guard that reads this flow's labels."""
         from ._privacy import PrivacyGuard
