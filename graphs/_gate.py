@@ -55,6 +55,7 @@ from vfa import (
     ToolSpec,
     UnmediatedEffectError,
 )
+from vfa._chain import _guard_name
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
@@ -361,6 +362,13 @@ class ToolGate:
     def journal(self) -> EffectJournal:
         """The effect journal every commit through this gate is recorded in."""
         return self.node.journal
+
+    def __repr__(self) -> str:
+        with self._lock:
+            tools = list(self.node.specs)
+        guards = [_guard_name(g) for g in self.node.chain.guards]
+        return (f"ToolGate(guards={guards!r}, tools={tools!r}, read_only={sorted(self.read_only)!r}, "
+                f"journal={self.journal!r})")
 
     # -- registration ----------------------------------------------------------------------------
 

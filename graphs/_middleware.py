@@ -83,6 +83,9 @@ class GuardMiddleware(AgentMiddleware):
         """The journal every commit of this agent is recorded in."""
         return self.gate.journal
 
+    def __repr__(self) -> str:
+        return f"GuardMiddleware(gate={self.gate!r})"
+
     def wrap_tool_call(self, request: Any, handler: Callable[[Any], ToolMessage | Command]) -> ToolMessage | Command:
         """Hand the call on with gated tools; the gate verifies and commits where the tool runs."""
         return self.gate.wrap_tool_call(request, handler)

@@ -188,6 +188,12 @@ class PrivacyFlow(_Threads, _Results):
         """Thread -> entries other connections had written on it when it was last read whole
         (`EffectJournal.elsewhere`; 0, the usual case, is not kept)."""
 
+    def __repr__(self) -> str:
+        # settings and a count only: the policy's addresses and grants, the threads' ids, their values and
+        # the secret stay out of logs
+        return (f"PrivacyFlow(on_violation={self.policy.on_violation!r}, context_taint={self.policy.context_taint!r}, "
+                f"handles={self.handles!r}, threads={len(self._thread_calls)}, journal={self.journal!r})")
+
     def __reduce_ex__(self, protocol: Any) -> Any:
         # a flow is one user's threads, handles and handle secret: a shallow copy would share them all under
         # a policy of its own (one user's results labelling another's threads), and a deep copy or a pickle

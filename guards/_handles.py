@@ -14,7 +14,7 @@ import json
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -40,7 +40,8 @@ class Handle:
 
     token: str
     thread_id: str
-    value: Any
+    value: Any = field(repr=False)
+    """What the handle stands for: never in its repr (a log of a handle would show what it hides)."""
     label: Label
     origin: str
     """Tool, call and path of the value, e.g. "get_profile#call_0_0:ssn"."""

@@ -114,6 +114,10 @@ class PrivacyGuard:
         self.journal = journal
         self.inline = inline
 
+    def __repr__(self) -> str:
+        journal = "" if self.journal is None else f", journal={self.journal!r}"
+        return f"PrivacyGuard(flow={self.flow!r}{journal}, inline={self.inline!r})"
+
     # -- the guard protocol ----------------------------------------------------------------------
 
     def check(self, proposal: Proposal, context: Any) -> Any:

@@ -104,6 +104,9 @@ class GuardChain:
         self.timeout_s = timeout_s
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}
 
+    def __repr__(self) -> str:
+        return f"GuardChain({[_guard_name(g) for g in self.guards]!r})"
+
     def applicable(self, tool: str, extra: Sequence[Any] = ()) -> list[Any]:
         """The guards that judge a proposal of `tool`: the chain's own, then the tool's own."""
         return self._plan(tool, extra)[0]

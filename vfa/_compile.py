@@ -13,6 +13,7 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from . import _tracing
+from ._chain import _guard_name
 from ._coverage import check_coverage
 from ._exceptions import ConfigError, PolicyError
 from ._guard_node import Flow, GuardNode
@@ -75,6 +76,13 @@ class Agent:
     def journal(self) -> EffectJournal:
         """The effect journal this agent's guard node records into."""
         return self.guard_node.journal
+
+    def __repr__(self) -> str:
+        # names and settings only: the world, the flow's threads and the journal's records stay out of logs
+        node = self.guard_node
+        flow = "" if node.flow is None else f", flow={node.flow!r}"
+        return (f"Agent({self.name!r}, tools={list(node.specs)!r}, guards={[_guard_name(g) for g in node.chain.guards]!r}"
+                f"{flow}, journal={node.journal!r})")
 
     def lint(self) -> None:
         """Run every guard's compile-time policy check (`guard.lint(tools)`), and the flow's
