@@ -1,4 +1,4 @@
-"""Red team 186: the objects a user prints (an agent, its flow, guard, chain and gate) say what they are,
+"""The objects a user prints (an agent, its flow, guard, chain and gate) say what they are,
 and never show a private value or the handle secret.
 
 `repr(agent)`, `repr(flow)`, `repr(flow.guard())`, `repr(ToolGate(...))`, `repr(GuardMiddleware(...))`
@@ -7,6 +7,8 @@ shows its chain and flow so, in LangChain's repr), which tells a person reading 
 showed the value it stands for. What must hold: each names its kind and what it is made of (tools,
 guards, policy settings), and none holds the handle secret or a value behind a handle, also after a
 run, nor (but a handle, minted for one thread) the id of a thread it served.
+
+Fixed: each has a `__repr__` of names and settings; a `Handle`'s value is left out of its repr.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from vfa.testing import ScriptedModel
 
 ME = "me@home.example"
 SSN = "078-05-1120"
-SECRET = b"rt186-handle-key-0123456789abcdef"
+SECRET = b"repr-handle-key-0123456789abcdef"
 THREAD = "user-42:tax-conversation"
 
 

@@ -1,4 +1,4 @@
-"""Red team 186: a `PrivacyFlow` is one user's threads, handles and handle secret; copying one must
+"""A `PrivacyFlow` is one user's threads, handles and handle secret; copying one must
 not make a second flow that shares them.
 
 `copy.copy(flow)` returned a flow sharing every mutable part with the original (the handle store with
@@ -9,6 +9,8 @@ policy attribute of its own: a template flow copied per user ("a flow of their o
 what to do. What must hold: copying or pickling a flow (or a guard deep-copied with its flow) is refused
 with a `TypeError` that names the `PrivacyFlow` and says to build another, without the secret in it; a
 shallow copy of a guard keeps judging by the same flow.
+
+Fixed: `PrivacyFlow.__reduce_ex__` refuses, for `copy`, `deepcopy` and `pickle` alike.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pytest
 
 from guards import PrivacyFlow, PrivacyPolicy
 
-SECRET = b"rt186-handle-key-0123456789abcdef"
+SECRET = b"copy-handle-key-0123456789abcdef"
 
 
 def _flow() -> PrivacyFlow:
