@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from vfa import ALLOW, ConfigError, Deny, GuardContext, Proposal
+from vfa._guard import check_budget
 
 from ._scene import Contact, SceneError, as_group, first_contact
 
@@ -109,6 +110,12 @@ class CollisionGuard:
     ) -> None:
         if isinstance(tools, str):
             raise ConfigError(f"CollisionGuard: tools must be a list of tool names, got the string {tools!r}")
+        if not isinstance(name, str):
+            raise TypeError(f"CollisionGuard: name must be text, not {type(name).__name__} {name!r:.60}")
+        for what, reader in (("path", path), ("start", start), ("obstacles", obstacles)):
+            if reader is not None and not callable(reader):  # else every call is denied: "'list' object is not callable"
+                raise TypeError(f"CollisionGuard: {what} must be a function that reads it, not {reader!r:.60}")
+        check_budget(timeout_s, f"CollisionGuard {name!r}: timeout_s")
         if shape_paths and body is not None:
             raise ConfigError("CollisionGuard: shape_paths=True takes the agent's size from the path; drop body=")
         if start is None and not allow_no_start:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from vfa import ALLOW, ConfigError, Deny, GuardContext, Proposal
+from vfa._guard import check_budget
 
 from ._scene import SceneError, as_group
 
@@ -160,7 +161,23 @@ class TraceVerifier:
         name: str = "trace_verifier",
         timeout_s: float | None = None,
     ) -> None:
+        from ._invariants import Invariant
+
+        if isinstance(invariants, Invariant):  # one invariant, not in a list: "'Bounds' object is not iterable"
+            raise TypeError(f"TraceVerifier takes a list of invariants, got one: [{invariants!r}]")
+        if isinstance(invariants, (str, bytes)) or not isinstance(invariants, Iterable):
+            raise TypeError(f"TraceVerifier: invariants must be a list of invariants, not {invariants!r:.60}")
         self.invariants = tuple(invariants)
+        bad = [inv for inv in self.invariants if not isinstance(inv, Invariant)]
+        if bad:  # else every call is denied by the TypeError check_trace raises at the first run
+            raise TypeError(f"TraceVerifier: invariants must be Bounds, Monotonic, NoContact, ..., not {bad[0]!r:.60}")
+        if not self.invariants:  # a verifier of nothing allows every run
+            raise ConfigError("TraceVerifier: no invariants: give at least one the run must satisfy")
+        if not isinstance(name, str):
+            raise TypeError(f"TraceVerifier: name must be text, not {type(name).__name__} {name!r:.60}")
+        if trace is not None and not callable(trace):
+            raise TypeError(f"TraceVerifier: trace must be a function (proposal, context) -> trace, not {trace!r:.60}")
+        check_budget(timeout_s, f"TraceVerifier {name!r}: timeout_s")
         self.name = name
         if isinstance(tools, str):  # read as names it would be its letters: a guard that judges no call
             raise ConfigError(f"TraceVerifier: tools must be a list of tool names, got the string {tools!r}")
