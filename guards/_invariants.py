@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._trace_expr import Expr, _Program
+from ._trace_expr import Expr, _Program, flag, label, tolerance
+from ._trace_expr import channel as a_channel
 from ._scene import SceneError, _contact_point, _shape_at, contact_frames
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ class Always(Invariant):
     """`expr` holds (is non-zero and not NaN) at every frame."""
 
     def __init__(self, expr: Expr, *, name: str | None = None) -> None:
+        label(name, "Always")
         if not isinstance(expr, Expr):
             raise TypeError(f"Always needs an expression built from state(...) or contact(...), got {expr!r}")
         self.expr = expr
@@ -114,6 +116,11 @@ class Bounds(Invariant):
     """Every entity of a channel stays within [lo, hi] at every frame."""
 
     def __init__(self, channel: str, lo: float = -np.inf, hi: float = np.inf, *, name: str | None = None) -> None:
+        a_channel(channel, "Bounds")
+        label(name, f"Bounds({channel!r})")
+        for what, v in (("lo", lo), ("hi", hi)):
+            if not isinstance(v, numbers.Real) or math.isnan(v):
+                raise SceneError(f"Bounds({channel!r}): {what} must be a number, not {v!r:.60}")
         if not lo <= hi:
             raise SceneError(f"Bounds({channel!r}): lo={lo} is above hi={hi}")
         self.channel, self.lo, self.hi = channel, float(lo), float(hi)
@@ -141,7 +148,10 @@ class Monotonic(Invariant):
 
     def __init__(self, channel: str, *, decreasing: bool = False, strict: bool = False, tol: float = 0.0,
                  name: str | None = None) -> None:
-        self.channel, self.decreasing, self.strict, self.tol = channel, decreasing, strict, float(tol)
+        what = f"Monotonic({channel!r})"
+        label(name, what)
+        self.channel, self.tol = a_channel(channel, "Monotonic"), tolerance(tol, what)
+        self.decreasing, self.strict = flag(decreasing, f"{what}: decreasing"), flag(strict, f"{what}: strict")
         self.name = name or f"Monotonic({channel!r}{', decreasing' if decreasing else ''}{', strict' if strict else ''})"
 
     def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
@@ -177,7 +187,9 @@ class Conserved(Invariant):
     def __init__(self, *channels: str, tol: float = 1e-9, name: str | None = None) -> None:
         if not channels:
             raise SceneError("Conserved needs at least one channel")
-        self.channels, self.tol = channels, float(tol)
+        label(name, "Conserved")
+        self.channels = tuple(a_channel(c, "Conserved") for c in channels)
+        self.tol = tolerance(tol, f"Conserved({', '.join(map(repr, channels))})")
         self.name = name or f"Conserved({', '.join(map(repr, channels))})"
 
     def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
@@ -219,7 +231,9 @@ class NoContact(Invariant):
 
     def __init__(self, a: str, b: str | None = None, *, swept: bool = True, touching: bool = True,
                  name: str | None = None) -> None:
-        self.a, self.b, self.swept, self.touching = a, b, swept, touching
+        label(name, "NoContact")
+        self.a, self.b = a_channel(a, "NoContact"), None if b is None else a_channel(b, "NoContact")
+        self.swept, self.touching = flag(swept, "NoContact: swept"), flag(touching, "NoContact: touching")
         self.name = name or f"NoContact({a!r}{'' if b is None else f', {b!r}'})"
 
     def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
@@ -264,7 +278,9 @@ class After(Invariant):
         if within.__class__ is bool or not isinstance(within, numbers.Real) or not 0 <= within < math.inf \
                 or int(within) != within:  # inf has no int: refused as any other non-whole number
             raise SceneError(f"After: within must be a whole number of frames >= 0, got {within!r}")
-        self.trigger, self.goal, self.within, self.open_end_fails = trigger, goal, int(within), open_end_fails
+        label(name, "After")
+        self.trigger, self.goal, self.within = trigger, goal, int(within)
+        self.open_end_fails = flag(open_end_fails, "After: open_end_fails")
         self.name = name or f"After({trigger!r}, {goal!r}, within={within})"
 
     def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:
@@ -289,6 +305,7 @@ class While(Invariant):
     def __init__(self, condition: Expr, invariant: Invariant, *, name: str | None = None) -> None:
         if not isinstance(condition, Expr) or not isinstance(invariant, Invariant):
             raise TypeError("While(condition, invariant): an expression and an invariant")
+        label(name, "While")
         self.condition, self.invariant = condition, invariant
         self.name = name or f"While({condition!r}, {invariant!r})"
 

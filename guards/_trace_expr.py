@@ -17,6 +17,8 @@ violation reports the first frame, the entities and the values.
 
 from __future__ import annotations
 
+import math
+import numbers
 from abc import ABC, abstractmethod
 
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,35 @@ if TYPE_CHECKING:
     from ._trace import Trace
 
 __all__ = ["Expr", "contact", "state"]
+
+
+# Declarations are checked where they are written: a mistake found at the first run denies a correct one
+# for a reason that is not its own, and a NaN or infinite tolerance would pass every run (fail open).
+def channel(name: Any, what: str) -> str:
+    """A channel's name, or a SceneError naming `what` declared it."""
+    if not isinstance(name, str) or not name:
+        raise SceneError(f"{what}: a channel is named by its text, not {type(name).__name__} {name!r:.60}")
+    return name
+
+
+def flag(value: Any, what: str) -> bool:
+    """A flag that is True or False ("no" would read as true), or a SceneError naming it."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise SceneError(f"{what} must be True or False, not {value!r:.60}")
+    return bool(value)
+
+
+def tolerance(tol: Any, what: str) -> float:
+    """A slack that is a finite number >= 0, or a SceneError naming it."""
+    if tol.__class__ is bool or not isinstance(tol, numbers.Real) or not 0 <= tol < math.inf:
+        raise SceneError(f"{what}: tol must be a finite number >= 0, not {tol!r:.60}")
+    return float(tol)
+
+
+def label(name: Any, what: str) -> None:
+    """A declared name is text (or None, for the default), else a SceneError naming it."""
+    if name is not None and not isinstance(name, str):
+        raise SceneError(f"{what}: name must be text, not {type(name).__name__} {name!r:.60}")
 
 _OPS = {"+": 3, "-": 4, "*": 5, "/": 6, "<": 9, "<=": 10, ">": 11, ">=": 12, "==": 13, "!=": 14,
         "&": 15, "|": 16, "min": 18, "max": 19}  # opcodes of guards._numba.eval_program
@@ -226,7 +257,10 @@ class _Un(Expr):
 
 def state(name: str, index: int | None = None) -> Expr:
     """The value of a trace channel at each frame; `index` picks one entity of a vector channel."""
-    return _State(name, index)
+    channel(name, "state()")
+    if index is not None and (index.__class__ is bool or not isinstance(index, numbers.Integral) or index < 0):
+        raise SceneError(f"state({name!r}): index must be a whole number >= 0 (an entity), not {index!r:.60}")
+    return _State(name, None if index is None else int(index))
 
 
 def contact(a: str, b: str | None = None, *, swept: bool = True, touching: bool = True) -> Expr:
@@ -237,4 +271,7 @@ def contact(a: str, b: str | None = None, *, swept: bool = True, touching: bool 
     frames sets the frame at which it has happened and `After(contact(...), ...)` fires on it.
     A contact that ends at frame f - 1 also sets frame f. `swept=False` is the overlap at each frame.
     """
-    return _Contact(a, b, swept, touching)
+    channel(a, "contact()")
+    if b is not None:
+        channel(b, "contact()")
+    return _Contact(a, b, flag(swept, "contact(): swept"), flag(touching, "contact(): touching"))
