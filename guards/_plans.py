@@ -14,6 +14,7 @@ A query Z3 cannot decide in its budget makes the plan unverified (`ok=False, und
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -39,6 +40,11 @@ class Sym:
     """A symbolic plan value: the plan is verified for every value the assumption allows it."""
 
     name: str
+
+    def __post_init__(self) -> None:
+        # the assumption names it: a name it cannot write (None, "a b") fails deep in the solver or stays unbounded
+        if not isinstance(self.name, str) or not self.name.isidentifier() or keyword.iskeyword(self.name):
+            raise PolicyError(f"Sym: a symbol is named by an identifier its assumption can use, not {self.name!r:.60}")
 
 
 @dataclass(frozen=True)

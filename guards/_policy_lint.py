@@ -107,11 +107,13 @@ class PolicyInvariant:
     """
 
     def __init__(self, *clauses: str, state: Any, name: str = "invariant") -> None:
+        if not clauses:  # an invariant of nothing allows every call
+            raise PolicyError(f"invariant {name!r} needs at least one clause")
         self.name = name
         self.schema = schema_of(state)
         scope = Scope(f"invariant {name!r}", {}, self.schema)
-        self.texts = tuple(c.strip() for c in clauses)
         self.terms: tuple[Term, ...] = tuple(parse_clause(c, scope) for c in clauses)
+        self.texts = tuple(c.strip() for c in clauses)
         self.tools = None
 
     def check(self, proposal: Proposal, context: GuardContext) -> Any:

@@ -153,6 +153,9 @@ class PreconditionGuard:
         timeout_ms: int = 2000,
         tool: str | None = None,
     ) -> None:
+        if not isinstance(precondition, Precondition):  # else "'NoneType' object has no attribute 'tool'"
+            raise TypeError(f"PreconditionGuard is built of a Precondition (or use PreconditionGuard.for_tool(tool, "
+                            f"*clauses)), not {precondition!r:.60}")
         check_ms(timeout_ms, "timeout_ms")
         if backend not in ("fast", "z3") or on_unknown not in ("deny", "escalate"):
             raise ConfigError(f"backend must be 'fast' or 'z3' (got {backend!r}) and on_unknown 'deny' or 'escalate' "
