@@ -122,6 +122,8 @@ class PrivacyFlow(_Threads, _Results):
             raise ValueError(f"max_threads must be a whole number, at least 1, got {max_threads!r}")
         if policy is not None and not isinstance(policy, PrivacyPolicy):  # a user's address: use PrivacyPolicy.of
             raise TypeError(f"policy must be a PrivacyPolicy (PrivacyPolicy.of(...)), not {type(policy).__name__}")
+        if not isinstance(handles, bool):  # "no" would read as true
+            raise TypeError(f"handles must be True or False, not {handles!r:.60}")
         self.policy = policy or PrivacyPolicy()
         self.handles = handles
         self.reads_taint = self.policy.context_taint == "private"

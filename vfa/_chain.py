@@ -101,6 +101,9 @@ class GuardChain:
         if isinstance(guards, str):  # each letter would be a guard, and every call denied for want of `check`
             raise ConfigError(f"guards must be a list of guards, got the string {guards!r}")
         self.guards = tuple(guards)
+        for g in self.guards:  # read at each call: a text there raises out of `verify` instead of denying
+            if not getattr(g, "inline", False):
+                check_budget(getattr(g, "timeout_s", None), f"guard {_guard_name(g)!r}: timeout_s")
         self.timeout_s = timeout_s
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}
 
