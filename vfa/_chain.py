@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from ._effects import AWAITED, off_loop
 from ._exceptions import ConfigError, message_of
-from ._guard import GuardContext, check_budget
+from ._guard import GuardContext, check_budget, check_budgets
 from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
 from ._proposal import Proposal
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
@@ -101,9 +101,7 @@ class GuardChain:
         if isinstance(guards, str):  # each letter would be a guard, and every call denied for want of `check`
             raise ConfigError(f"guards must be a list of guards, got the string {guards!r}")
         self.guards = tuple(guards)
-        for g in self.guards:  # read at each call: a text there raises out of `verify` instead of denying
-            if not getattr(g, "inline", False):
-                check_budget(getattr(g, "timeout_s", None), f"guard {_guard_name(g)!r}: timeout_s")
+        check_budgets(self.guards)
         self.timeout_s = timeout_s
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}
 

@@ -99,6 +99,13 @@ def check_budget(seconds: Any, what: str) -> None:
         raise ConfigError(f"{what} must be above zero seconds (None: no deadline, inline), not {seconds!r}")
 
 
+def check_budgets(guards: Sequence[Any]) -> None:
+    """`check_budget` for each guard that runs on a worker: its `timeout_s` is read at every call."""
+    for g in guards:  # a text there would raise out of the chain's `verify` instead of denying
+        if not getattr(g, "inline", False):
+            check_budget(getattr(g, "timeout_s", None), f"guard {getattr(g, 'name', None) or type(g).__name__!r}: timeout_s")
+
+
 class FunctionGuard:
     """A guard whose `check` is a plain function `(proposal, context) -> verdict` (sync or async)."""
 

@@ -28,6 +28,7 @@ from pydantic_core import to_jsonable_python
 
 from ._effects import Effect
 from ._exceptions import ConfigError, error_text
+from ._guard import check_budgets
 
 __all__ = ["ToolSpec", "ArgumentError"]
 
@@ -292,6 +293,7 @@ class ToolSpec:
         source: Any = None,
         takes_written: bool = False,
     ) -> None:
+        check_budgets(guards)
         self.name = name
         self.description = description
         self.args_model = args_model

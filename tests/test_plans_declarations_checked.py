@@ -8,6 +8,9 @@
   'strip'"), where `requires(None)` says "a precondition must be a non-empty string".
 - `PreconditionGuard(None)` / `PreconditionGuard("amount > 0")` is a bare AttributeError ("no attribute
   'tool'"): a TypeError naming what it takes.
+
+Fixed: `Sym` takes an identifier and `PolicyInvariant` clauses of text (`PolicyError` where written);
+`PreconditionGuard` of no `Precondition` is a `TypeError` naming it.
 """
 
 from __future__ import annotations

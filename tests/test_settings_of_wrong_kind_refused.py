@@ -8,6 +8,9 @@
 - A guard object (the `Guard` protocol: any object with `check`) whose `timeout_s` is a text is taken by
   `GuardChain`; the first call then raises "unsupported operand type(s) for +: 'float' and 'str'" out of
   `verify`, so the guard node crashes instead of denying. The chain must refuse it where it is built.
+
+Fixed: each is refused where given; a chain checks its guards' budgets, and a tool its own guards'
+(`vfa._guard.check_budgets`), since a tool's guards join the chain at each call.
 """
 
 from __future__ import annotations
@@ -21,7 +24,17 @@ from langgraph.prebuilt import ToolNode
 
 import graphs
 from guards import PrivacyFlow
-from vfa import ALLOW, ConfigError, CoverageError, GuardChain, GuardContext, Proposal, VfaError, configure_tracing
+from vfa import (
+    ALLOW,
+    ConfigError,
+    CoverageError,
+    GuardChain,
+    GuardContext,
+    Proposal,
+    VfaError,
+    _tracing,
+    configure_tracing,
+)
 
 
 @pytest.mark.parametrize("bad", ["no", None, 0])
@@ -42,6 +55,7 @@ def test_a_text_service_name_still_names_the_service():
         assert provider.resource.attributes["service.name"] == "billing"
     finally:
         provider.shutdown()
+        _tracing.use_tracer_provider(None)  # vfa sends its spans to the provider it configured last
 
 
 @tool
@@ -84,3 +98,18 @@ def test_a_chain_refuses_a_guard_whose_budget_is_no_number(bad):
 def test_a_guard_with_a_good_budget_still_runs():
     p = Proposal(call_id="c1", tool="t", args={})
     assert GuardChain([_Budgeted(0.5), _Budgeted(None)]).verify(p, GuardContext()).verdict == ALLOW
+
+
+@pytest.mark.parametrize("bad", ["1", math.nan])
+def test_a_tool_refuses_a_guard_of_its_own_whose_budget_is_no_number(bad):
+    # a tool's own guards join the chain at each call, past the chain's check where it was built
+    from vfa import Agent, effect
+    from vfa.testing import ScriptedModel
+
+    @effect(guards=[_Budgeted(bad)])
+    def pay(amount: int) -> str:
+        """Pay."""
+        return "paid"
+
+    with pytest.raises(ConfigError, match="budgeted.*timeout_s"):
+        Agent(ScriptedModel(["done"]), [pay])

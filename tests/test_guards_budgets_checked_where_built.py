@@ -10,6 +10,9 @@ deny every call as "did not decide within nan s", and `True` is read as one seco
 TypeError from `check_trace`), a single invariant not in a list ("'Bounds' object is not iterable"), and a
 trace reader that is no function: each must be refused where it is built, naming the argument. No invariant
 at all (`TraceVerifier([])`) is a guard that allows every run: refused as a vacuous policy is.
+
+Fixed: `TraceVerifier` and `CollisionGuard` check their budget (`check_budget`), name, readers and
+invariants where built; `TraceVerifier([])` is refused.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@
 
 Each must be refused where it is written with a SceneError (the invariants' error for a declaration that cannot
 be checked, as `Bounds(lo > hi)` and `After(within=...)` are) naming the argument.
+
+Fixed: invariants, `state()` and `contact()` check their declarations where written (`SceneError`
+naming the argument).
 """
 
 from __future__ import annotations
