@@ -17,8 +17,8 @@ A trace is a list of events, oldest first:
         read as the live flow read it; `trace_from_journal` gives it for a retrofitted graph's calls;
         and "reprs": {repr: str}, the strings that stood for values JSON cannot carry, a `Decimal`, a
         date, an object, labelled whole as live: both `trace_from_*` give it as the run recorded it; and
-        "readers": [...], those the live flow gave a result it showed as one handle, hidden whole, which
-        `trace_from_messages` gives from the gate's message: the messages hold the handle alone)
+        "readers": [...], those the live flow gave a result it showed as one handle, hidden whole, ["*"] for
+        anyone, which `trace_from_messages` gives from the gate's message: the messages hold the handle alone)
     {"type": "error", "id": "c1", "tool": "send_email", "error": "..."}   (a tool's failure, as the model read it)
     {"type": "unobserved", "id": "c0", "tool": "read_file"}   (a result the model read that no record holds)
 

@@ -81,7 +81,7 @@ from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
                      _runs_label, _spans, _text_label, _TooMany, _unit_cuts)
 from ._observation import Observation, _join, _join_all, _join_each, _vouched
-from ._privacy_decl import PrivacyPolicy, Source, _lower, sink_of, source_of
+from ._privacy_decl import PUBLIC_SINK, PrivacyPolicy, Source, _lower, sink_of, source_of
 from ._results import _Results
 from ._threads import _NO_SCAN, _NO_USERS, _RECENT, _messages_in, _Scan, _Threads
 from ._walk import _error_source, _Record, _WalkContext
@@ -471,11 +471,13 @@ class PrivacyFlow(_Threads, _Results):
 
     def hidden_readers(self, thread_id: str, call_id: str) -> frozenset[str] | None:
         """The readers of a call's result this flow showed as one handle (hidden whole), for its message to
-        record: the messages hold the handle, not the result its readers came from; None for any other."""
+        record: the messages hold the handle, not the result its readers came from; {"*"} (`PUBLIC_SINK`)
+        for one anyone may read, None for a result not hidden whole."""
         obs = self._obs.get((thread_id, call_id))  # one dict read: atomic
-        if obs is None or obs.label.readers is None or obs.text != self.store.token(thread_id, obs.call_id, "$", obs.tool):
+        if obs is None or obs.text != self.store.token(thread_id, obs.call_id, "$", obs.tool):
             return None
-        return obs.label.readers
+        # a public one too: recorded as no readers, the audit would take it for the user's alone
+        return obs.label.readers if obs.label.readers is not None else frozenset({PUBLIC_SINK})
 
     def disclosures(self, thread_id: str) -> list[tuple[ToolSpec, Mapping[str, Any]]]:
         """The calls that ran on a thread and disclosed arguments to someone, oldest first (the last

@@ -16,7 +16,7 @@ from ._forms import (MIN_DIGITS, _NOT_DIGIT, _SUPERSCRIPT, _SUPERSCRIPTS, _all_s
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
-from ._privacy_decl import Source, _in_its_script, readers_in, senders_told
+from ._privacy_decl import PUBLIC_SINK, Source, _in_its_script, readers_in, senders_told
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -175,7 +175,7 @@ class _Results:
             readers = lbl.readers if obs.label.readers is None else (
                 obs.label.readers if lbl.readers is None else lbl.readers & obs.label.readers)
             if hidden_readers is not None:  # as the live flow labelled the result (an audit reads its handle)
-                readers = hidden_readers
+                readers = None if PUBLIC_SINK in hidden_readers else hidden_readers  # "*": anyone's
             sources = {f"tool:{tool}", f"derived:{tool}#{obs.call_id}"}
             # what the secrets were derived from, not the secrets' own derived names: those stand for
             # nothing but their call, and a record read again and again would pile them up (a poll of
