@@ -89,10 +89,11 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
         flow: the flow to label with; default a fresh one without handles, which tracks every private
             value by content (an agent without vfa saw them in clear). Give a flow with the live run's
             secret and `thread_id` to audit a vfa journal whose arguments hold handles.
-        thread_id: the thread the trace belongs to.
+        thread_id: the thread the trace belongs to (as the run's config names it: an int is its text).
     """
     if isinstance(trace, (str, bytes, Mapping)) or not isinstance(trace, Iterable):
         raise TraceError(f"a trace is a list of events, not a {type(trace).__name__}")
+    thread_id = _thread_of(thread_id)
     flow = flow or PrivacyFlow(policy, handles=False)
     guard = PrivacyGuard(flow)
     specs = {s.name: s for s in map(ToolSpec.of, tools)}
@@ -282,6 +283,13 @@ def _reprs(at: int, event: Mapping[str, Any]) -> dict[str, str] | None:
     if not isinstance(reprs, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in reprs.items()):
         raise TraceError(f"event {at}: a result's \"reprs\" maps each repr to its text (strings to strings)")
     return dict(reprs)
+
+
+def _thread_of(thread_id: Any) -> str:
+    """A thread id as the guard node keys it (`thread_key`): an int or a UUID is its text; `TypeError` for None."""
+    if thread_id is None:
+        raise TypeError("thread_id must name the conversation to audit (its config's thread_id), not None")
+    return str(thread_id)
 
 
 def _readers(at: int, event: Mapping[str, Any]) -> list[str] | None:
@@ -558,9 +566,8 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
     """
     if not callable(getattr(journal, "entries", None)):
         raise TypeError(f"journal must be a vfa EffectJournal, not {type(journal).__name__}")
-    if thread_id is None:  # the journal would read every thread as one, and one thread's results ground another's calls
-        raise TypeError("thread_id must name the conversation to audit (its config's thread_id), not None")
-    thread_id = str(thread_id)  # as the guard node keys it (`thread_key`): an int or a UUID is its text
+    # None: the journal would read every thread as one, and one thread's results ground another's calls
+    thread_id = _thread_of(thread_id)
     _no_text(user_messages, "user_messages")
     if messages is not None:
         _no_text(messages, "messages")
