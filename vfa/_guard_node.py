@@ -1134,6 +1134,7 @@ def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key
 
 
 _TOO_MANY_EDITS = "too many edit rounds"
+"""The reason journaled for a call a person edited more often than `max_edit_rounds`."""
 
 
 def _edits_refused(proposal: Proposal, ended: Mapping[str, Any], rounds: int | None = None) -> ToolMessage | None:
@@ -1146,7 +1147,6 @@ def _edits_refused(proposal: Proposal, ended: Mapping[str, Any], rounds: int | N
         return _message(proposal, "rejected", f"{proposal.tool} was not committed after {ended.get('rounds', rounds)} "
                         "edits", status="error")
     return None
-"""The reason journaled for a call a person edited more often than `max_edit_rounds`."""
 
 
 def refused_by_node(history: Sequence[JournalEntry]) -> bool:
