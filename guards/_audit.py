@@ -17,8 +17,9 @@ A trace is a list of events, oldest first:
         read as the live flow read it; `trace_from_journal` gives it for a retrofitted graph's calls;
         and "reprs": {repr: str}, the strings that stood for values JSON cannot carry, a `Decimal`, a
         date, an object, labelled whole as live: both `trace_from_*` give it as the run recorded it; and
-        "readers": [...], those the live flow gave a result it showed as one handle, hidden whole, ["*"] for
-        anyone, which `trace_from_messages` gives from the gate's message: the messages hold the handle alone)
+        "readers": [...] and "trusted": true/false, how the live flow labelled a result it showed as one
+        handle, hidden whole (["*"]: anyone may read it), which `trace_from_messages` gives from the gate's
+        message: the messages hold the handle alone)
     {"type": "error", "id": "c1", "tool": "send_email", "error": "..."}   (a tool's failure, as the model read it)
     {"type": "unobserved", "id": "c0", "tool": "read_file"}   (a result the model read that no record holds)
 
@@ -49,7 +50,7 @@ from vfa._tools import RESULT_SHAPE, ArgumentError, as_asked, validated_by_value
 from ._flow import PrivacyFlow
 from ._forms import _message_text
 from ._privacy import FlowViolation, PrivacyGuard
-from ._privacy_decl import PrivacyPolicy
+from ._privacy_decl import PUBLIC_SINK, PrivacyPolicy
 from ._recorded import TraceError, standard
 from ._threads import (
     _NO_RESULT,
@@ -65,7 +66,7 @@ __all__ = ["TraceError", "audit_trace", "trace_from_journal", "trace_from_messag
 
 
 _KEYS = {"user": {"type", "content"}, "call": {"type", "id", "tool", "args", "written", "within", "again"},
-         "result": {"type", "id", "tool", "result", "shape", "reprs", "readers"}, "error": {"type", "id", "tool", "error"},
+         "result": {"type", "id", "tool", "result", "shape", "reprs", "readers", "trusted"}, "error": {"type", "id", "tool", "error"},
          "unobserved": {"type", "id", "tool"}}
 """The keys each kind of event may have."""
 _KINDS = tuple(_KEYS)
@@ -195,7 +196,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                     # model may see only as a handle): hidden again, never read in clear
                     hidden = flow.handles and isinstance(result, str) and result in {
                         flow.store.token(thread_id, c, "$", proposal.tool) for c in (call_id, str(raw_id))}
-                    flow.observe(proposal, spec, result, hidden=hidden, readers=_readers(at, event))
+                    flow.observe(proposal, spec, result, hidden=hidden, hidden_as=_hidden_as(at, event))
                 else:
                     flow.observe_error(proposal, spec, _text_of(event.get("error", "")))
                 if not flow.labelled(thread_id, call_id):  # live, a placeholder; the model of a log read it whole
@@ -292,14 +293,17 @@ def _thread_of(thread_id: Any) -> str:
     return str(thread_id)
 
 
-def _readers(at: int, event: Mapping[str, Any]) -> list[str] | None:
-    """A result's "readers" (those the live flow gave a result it showed as one handle), checked."""
-    readers = event.get("readers")
-    if readers is None:
+def _hidden_as(at: int, event: Mapping[str, Any]) -> Label | None:
+    """A result's "readers" and "trusted" (how the live flow labelled a result it showed as one handle),
+    checked, as the label to give its handle again; None where the event has neither."""
+    readers, trusted = event.get("readers"), event.get("trusted")
+    if readers is None and trusted is None:
         return None
     if not isinstance(readers, list) or not all(isinstance(r, str) for r in readers):
         raise TraceError(f"event {at}: a result's \"readers\" is a list of principals (strings)")
-    return readers
+    if not isinstance(trusted, bool):
+        raise TraceError(f"event {at}: a result's \"trusted\" is true or false, beside its \"readers\"")
+    return Label(readers=None if PUBLIC_SINK in readers else frozenset(readers), trusted=trusted)
 
 
 def _json_value(at: int, value: Any) -> Any:
@@ -529,7 +533,7 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
              "result": _text_of(content) if shape == "text" else _parse(content),
              **({"shape": shape} if shape in _SHAPES else {}),
              **({"reprs": info["reprs"]} if isinstance(info, dict) and isinstance(info.get("reprs"), dict) else {}),
-             **({"readers": info["readers"]} if isinstance(info, dict) and isinstance(info.get("readers"), list) else {})}]
+             **({k: info[k] for k in ("readers", "trusted") if k in info} if isinstance(info, dict) else {})}]
 
 
 def _no_text(messages: Any, what: str) -> None:

@@ -452,11 +452,11 @@ class PrivacyFlow(_Threads, _Results):
         return self.store.withheld(value, thread_id)
 
     def observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any, *, hidden: bool = False,
-                readers: Collection[str] | None = None) -> str:
+                hidden_as: Label | None = None) -> str:
         """Label a tool result, put handles in place of its private values, and return what the model sees.
         `hidden`: the result is the one handle this flow showed for it whole (an audit of the messages of a
-        run that hid it): labelled so again, never read, private to the `readers` the live flow gave it
-        (`hidden_readers`, which its message records), else to the user."""
+        run that hid it): labelled so again, never read, with the readers and trust `hidden_as` gives (as
+        the live flow labelled it, `hidden_label`, which its message records), else private to the user."""
         cached = self._obs.get((proposal.thread_id, proposal.call_id))  # one dict read: atomic
         if cached is not None:  # a replayed node: the same text as the first time
             return cached.text
@@ -466,18 +466,20 @@ class PrivacyFlow(_Threads, _Results):
                           source_of(spec.meta) if spec is not None else None, result,
                           inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id) or (
                               [Label(readers=frozenset(self.policy.user), sources=frozenset({f"tool:{proposal.tool}"}))]
-                              if hidden else []), hidden_readers=frozenset(readers) if hidden and readers is not None else None)
+                              if hidden else []), hidden_as=hidden_as if hidden else None)
         return obs.text
 
-    def hidden_readers(self, thread_id: str, call_id: str) -> frozenset[str] | None:
-        """The readers of a call's result this flow showed as one handle (hidden whole), for its message to
-        record: the messages hold the handle, not the result its readers came from; {"*"} (`PUBLIC_SINK`)
-        for one anyone may read, None for a result not hidden whole."""
+    def hidden_label(self, thread_id: str, call_id: str) -> dict[str, Any] | None:
+        """How this flow labelled a call's result it showed as one handle (hidden whole), for its message
+        to record, as JSON: the messages hold the handle, not the result its label came from. "readers"
+        (["*"], `PUBLIC_SINK`, for a result anyone may read) and "trusted"; None for a result not hidden
+        whole."""
         obs = self._obs.get((thread_id, call_id))  # one dict read: atomic
         if obs is None or obs.text != self.store.token(thread_id, obs.call_id, "$", obs.tool):
             return None
         # a public one too: recorded as no readers, the audit would take it for the user's alone
-        return obs.label.readers if obs.label.readers is not None else frozenset({PUBLIC_SINK})
+        readers = [PUBLIC_SINK] if obs.label.readers is None else sorted(obs.label.readers)
+        return {"readers": readers, "trusted": obs.label.trusted}
 
     def disclosures(self, thread_id: str) -> list[tuple[ToolSpec, Mapping[str, Any]]]:
         """The calls that ran on a thread and disclosed arguments to someone, oldest first (the last

@@ -16,7 +16,7 @@ from ._forms import (MIN_DIGITS, _NOT_DIGIT, _SUPERSCRIPT, _SUPERSCRIPTS, _all_s
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
 from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
-from ._privacy_decl import PUBLIC_SINK, Source, _in_its_script, readers_in, senders_told
+from ._privacy_decl import Source, _in_its_script, readers_in, senders_told
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -87,17 +87,17 @@ class _Results:
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
                inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = (),
-               hidden_readers: frozenset[str] | None = None) -> Observation:
+               hidden_as: Label | None = None) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation (see `_record`).
-        `hidden_readers`: for a result shown as one handle, the readers the live flow gave it (an audit of
-        the messages, which hold the handle, not the result its readers came from).
+        `hidden_as`: for a result shown as one handle, the readers and trust the live flow gave it (an
+        audit of the messages, which hold the handle, not the result its label came from).
 
         A result that cannot be labelled (one nested past what the walk reads, a value that raises when
         read) is not shown: the model reads a placeholder naming the failure, which is remembered as
         what the call showed, so the live run, a rebuild of the thread and an audit all read the same
         and none of them raises again."""
         try:
-            return self._record(thread_id, call_id, tool, decl, result, inputs, secrets, hidden_readers)
+            return self._record(thread_id, call_id, tool, decl, result, inputs, secrets, hidden_as)
         except Exception as exc:  # noqa: BLE001 - fail closed: what is not labelled is not shown
             return self._remember(thread_id, call_id, _Unlabelled(
                 call_id, tool, text=f"the result could not be labelled ({type(exc).__name__}); it is not shown"))
@@ -110,7 +110,7 @@ class _Results:
 
     def _record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
                 inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = (),
-                hidden_readers: frozenset[str] | None = None) -> Observation:
+                hidden_as: Label | None = None) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation.
 
         `inputs` are the labels of the call's arguments. A result computed from an untrusted input is
@@ -141,7 +141,7 @@ class _Results:
             # was computed from, not only of the handles (a text written beside one would go where it may)
             secrets = [*secrets, *(lbl for lbl in inputs if lbl.readers is not None)]
             return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
-                                                           hide=self.handles, computed=computed, hidden_readers=hidden_readers))
+                                                           hide=self.handles, computed=computed, hidden_as=hidden_as))
         if decl is not None and decl.pure:
             # computed from its arguments alone, so from what the model wrote: it vouches for nothing (an
             # echo of the model's words is not a trusted tool's), and it is private to their readers and
@@ -156,7 +156,7 @@ class _Results:
         return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
 
     def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
-                 hide: bool, computed: bool = True, hidden_readers: frozenset[str] | None = None) -> Observation:
+                 hide: bool, computed: bool = True, hidden_as: Label | None = None) -> Observation:
         """`obs` of a result computed from handled values (see `record`)."""
         # their join, trust aside (the inputs' concern), as sets: a result showing a value read again
         # and again shows every earlier handle of it, and label by label the joins would grow with each
@@ -174,16 +174,16 @@ class _Results:
             # person's approval of one never covers the other.
             readers = lbl.readers if obs.label.readers is None else (
                 obs.label.readers if lbl.readers is None else lbl.readers & obs.label.readers)
-            if hidden_readers is not None:  # as the live flow labelled the result (an audit reads its handle)
-                readers = None if PUBLIC_SINK in hidden_readers else hidden_readers  # "*": anyone's
+            trusted = obs.label.trusted and obs.untrusted is None
+            if hidden_as is not None:  # as the live flow labelled the result (an audit reads its handle)
+                readers, trusted = hidden_as.readers, hidden_as.trusted
             sources = {f"tool:{tool}", f"derived:{tool}#{obs.call_id}"}
             # what the secrets were derived from, not the secrets' own derived names: those stand for
             # nothing but their call, and a record read again and again would pile them up (a poll of
             # the balance would carry every earlier poll)
             sources.update(s if s.startswith("derived-from:") else f"derived-from:{s}"
                            for s in lbl.sources if not s.startswith(("tool:", "derived:")))
-            whole = Label(readers=readers, sources=frozenset(sources),
-                          trusted=obs.label.trusted and obs.untrusted is None)
+            whole = Label(readers=readers, sources=frozenset(sources), trusted=trusted)
             obs.label = whole
             obs.text = self.store.mint(thread_id, obs.call_id, "$", tool, result, whole, f"{tool}#{obs.call_id}",
                                        derived=True)

@@ -22,7 +22,7 @@ readers the live flow gave it, for the messages' audit to label it with; or, if 
 to hold them, the README states the limit (and this test becomes a strict xfail).
 
 Fixed: the gate's message of a result it hid whole records the readers the live flow gave it (`readers`,
-`PrivacyFlow.hidden_readers`), which `trace_from_messages` gives the audit, which labels the handle with them.
+with "trusted", `PrivacyFlow.hidden_label`), which `trace_from_messages` gives the audit, which labels the handle with them.
 The control (the W-2 to bob, who may read neither it nor the SSN) is reported by both audits, as denied live.
 """
 

@@ -867,7 +867,7 @@ class GuardNode(RunnableCallable):
             # with how the flow read it (a ToolNode's text): an audit of the messages reads it alike
             return _as_ran(_message(proposal, "committed" if spec.is_effect else "ran",
                                     self._observe(proposal, spec, result)), (), spec, result, reprs,
-                           self._hidden_readers(proposal))
+                           self._hidden_label(proposal))
         if spec.is_effect:
             own = own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id))
             last = own[-1] if own else None
@@ -1042,11 +1042,10 @@ class GuardNode(RunnableCallable):
             message.artifact["vfa"]["verdict"] = {"guard": verdict.guard, "kind": verdict.kind, "reason": text}
         return message
 
-    def _hidden_readers(self, proposal: Proposal) -> list[str] | None:
-        """The readers the flow gave the call's result if it showed it as one handle (its `hidden_readers`)."""
-        read = getattr(self.flow, "hidden_readers", None)
-        found = read(proposal.thread_id, proposal.call_id) if read is not None else None
-        return sorted(found) if found is not None else None
+    def _hidden_label(self, proposal: Proposal) -> dict[str, Any] | None:
+        """How the flow labelled the call's result if it showed it as one handle (its `hidden_label`)."""
+        read = getattr(self.flow, "hidden_label", None)
+        return read(proposal.thread_id, proposal.call_id) if read is not None else None
 
     def _observe(self, proposal: Proposal, spec: ToolSpec | None, result: Any) -> str:
         if self.flow is None:
@@ -1077,7 +1076,7 @@ class GuardNode(RunnableCallable):
                 return self.flow.observe(call, self.specs.get(entry.tool), result)
 
             message = _message(proposal, entry.kind, _shown(shown, f"{entry.tool} ran, but its result"))
-            return _as_ran(message, history, self.specs.get(entry.tool), result, hidden=self._hidden_readers(proposal))
+            return _as_ran(message, history, self.specs.get(entry.tool), result, hidden=self._hidden_label(proposal))
         if entry.kind == "denied" or isinstance(data.get("verdict"), dict):
             # the call as it was written: its words are withheld from the reason as on the first run (a
             # flow that never labelled the thread, on another replica or after a restart, has no text kept)
@@ -1290,15 +1289,16 @@ def _fingerprint(tool: str, raw_json: str) -> str:
 
 
 def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpec | None,
-            result: Any = None, reprs: Mapping[str, str] | None = None, hidden: list[str] | None = None) -> ToolMessage:
+            result: Any = None, reprs: Mapping[str, str] | None = None,
+            hidden: Mapping[str, Any] | None = None) -> ToolMessage:
     """A result's message recording, for an audit of the messages, how the flow read the result (`shape`:
     a tool's own text is text, even when it reads as JSON; `reprs`: the strings that stood for values JSON
-    cannot carry, as the journal records them; `readers`: those the flow gave a result it showed as one
-    handle, `hidden`) and, replayed, the arguments of the person's edit the call ran with (`args`, from
-    `history`)."""
+    cannot carry, as the journal records them; `readers` and `trusted`: how the flow labelled a result it
+    showed as one handle, `hidden`) and, replayed, the arguments of the person's edit the call ran with
+    (`args`, from `history`)."""
     info = message.artifact["vfa"]
     if hidden is not None:
-        info["readers"] = hidden
+        info.update(hidden)
     reprs = recorded(result)[1] if reprs is None else reprs
     # only the reprs its content shows: one of a value shown as a handle would keep that value in the
     # conversation in clear, and no string of the content is that repr for an audit of the messages to read

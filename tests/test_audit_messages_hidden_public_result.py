@@ -3,8 +3,8 @@
 A result that shows the value of one of the thread's handles is shown to the model as one handle, labelled
 with the readers of that handle (`_results._derived`). A handle may be public: a private field of a record
 shared with everyone (`readers_from` naming "*") is handled, and its label has no readers (anyone). The gate
-records in its message the readers it gave a result it hid whole (`PrivacyFlow.hidden_readers`), for
-`trace_from_messages` to give the audit; but `hidden_readers` answers None both for a result it did not hide
+records in its message the readers it gave a result it hid whole (then `PrivacyFlow.hidden_readers`), for
+`trace_from_messages` to give the audit; but it answered None both for a result it did not hide
 and for one it hid with no readers, so the message records nothing for the public one, and the audit labels
 the handle private to the user (`PrivacyFlow.observe(hidden=True)` without `readers`).
 
@@ -14,6 +14,9 @@ messages' audit reports a confidentiality breach live never saw.
 
 Must hold: the audit of the messages reports what the live guard (and the journal's audit) reported, for a
 result hidden whole whatever its readers; the control, a private coupon, is denied live and reported by both.
+
+Fixed: the flow's `hidden_label` records a public hidden result's readers as ["*"] (`PUBLIC_SINK`), which
+the audit reads as anyone's.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A result that shows the value of one of the thread's handles is shown to the model as one handle (hidden
 whole), labelled trusted where the live flow trusted the result (`_results._derived`: a mail whose sender
 the policy's `trusted_sources` vouch for). The gate's message records the readers the live flow gave the
-handle (`readers`, `PrivacyFlow.hidden_readers`), not its trust; the messages' audit reads only the handle, labels
+handle (`readers`), not its trust; the messages' audit reads only the handle, labels
 it from the tool's declaration as text (every untrusted field making the whole untrusted), and so reports
 an `integrity` violation for a call the live guard, and the journal's audit, let pass.
 
@@ -13,6 +13,11 @@ committed; the journal's audit agrees; the messages' audit reports `integrity` o
 
 Must hold: the messages' audit reports what the live guard (and the journal's audit) reported for a hidden
 result's trust; the control, the same mail from mallory (not trusted), is denied live and reported by both.
+
+Fixed: the gate's message records how the live flow labelled a result it hid whole, its readers and its
+trust (`PrivacyFlow.hidden_label`: "readers" and "trusted"), which `trace_from_messages` hands on and the
+audit gives the handle again (`observe(hidden_as=...)`). A trace event holding one without the other, or
+either of the wrong kind, is refused (`TraceError`), the last test.
 """
 
 from __future__ import annotations
@@ -90,3 +95,19 @@ def test_the_messages_audit_of_a_trusted_result_hidden_whole_agrees_with_live(ag
     expected = [] if trusted else [("c2", "integrity", "mail")]
     assert found(trace_from_journal(journal, "t", messages=out["messages"])) == expected
     assert found(trace_from_messages(out["messages"])) == expected, "the messages' audit differs from live"
+
+
+@pytest.mark.parametrize(("extra", "named"), [
+    ({"readers": ["me@home.example"]}, "trusted"),
+    ({"trusted": True}, "readers"),
+    ({"readers": "me@home.example", "trusted": True}, "readers"),
+    ({"readers": ["me@home.example"], "trusted": "yes"}, "trusted"),
+])
+def test_a_hidden_results_label_is_given_whole_and_of_its_kinds(extra: dict[str, Any], named: str) -> None:
+    from guards import TraceError
+
+    trace = [{"type": "user", "content": "Do as the landlord's mail says."},
+             {"type": "call", "id": "c1", "tool": "read_mail", "args": {}},
+             {"type": "result", "id": "c1", "tool": "read_mail", "result": "x", **extra}]
+    with pytest.raises(TraceError, match=f"event 2: .*{named}"):
+        audit_trace(trace, _tools([], LARRY), POLICY)

@@ -1,13 +1,15 @@
 """`audit_trace` reads a thread id as the guard node and `trace_from_journal` key it: its text.
 
 A run's config may name its thread by an int or a UUID; the guard node journals it under its text
-(`thread_key`), and `trace_from_journal(journal, 7)` reads it so (red team 183). The audit of that trace must
+(`thread_key`), and `trace_from_journal(journal, 7)` reads it so. The audit of that trace must
 be given the same thread id for its flow to mint the handles the run minted (`audit_trace`'s docstring:
 "Give a flow with the live run's secret and `thread_id`"); given the same 7, it raised a `TraceError`
 blaming the trace's first call ("event 1: ValidationError ... thread_id"), though no event was wrong.
 
 Must hold: `audit_trace(..., thread_id=7)` audits the run as `thread_id="7"` does (here: the private coupon
 sent to bob, denied live, is reported); `thread_id=None` is refused naming it, not blamed on an event.
+
+Fixed: both read the id through one helper (`_thread_of`).
 """
 
 from __future__ import annotations
