@@ -158,7 +158,7 @@ class PrivacyFlow(_Threads, _Results):
         self._grants: dict[frozenset[str], frozenset[str]] = {}
         self._leaf_cache: dict[Any, tuple[Source, tuple[Label, Label | None, bool]]] = {}
         self._contexts: dict[tuple[int, str], _WalkContext] = {}
-        self._records: dict[Any, _Record] = {}
+        self._records: dict[Any, tuple[Source, _Record]] = {}
         self._indexes: dict[str, tuple[list[str], _Index]] = {}
         """Thread -> (its call-id list when indexed, the index of all its observations): a thread dropped
         and begun again has a new list, so an index of the old one is never extended or served."""

@@ -630,6 +630,7 @@ def _patterns(what: str, pats: Any) -> tuple[str, ...]:
         raise TypeError(f"{what} must be a list of patterns (text), not one holding {bad[0]!r:.80}")
     return pats
 
+
 def _named(value: str | Collection[str]) -> frozenset[str]:
     """The principals a policy's address (or list of them) names: each mailbox read as a header's, display
     names aside ("Carol Diaz <Carol@cpa.example>" is carol@cpa.example), lower-cased."""

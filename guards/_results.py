@@ -506,12 +506,12 @@ class _Results:
         # whether each field's mailboxes are told too: two fields naming the same readers may differ in it
         who = tuple((readers_in(node.get(f)), senders_told(node.get(f))) for f in decl.readers_from)
         memo = (id(decl), tool, kind, str(node[decl.key]) if decl.key and decl.key in node else None, who)
-        rec = self._records.get(memo)
-        if rec is None:
+        hit = self._records.get(memo)
+        if hit is None or hit[0] is not decl:  # an id a collected declaration had may come again
             if len(self._records) > 4096:
                 self._records.clear()
-            rec = self._records[memo] = _Record(*self._record_label(node, decl, tool, kind))
-        return rec
+            hit = self._records[memo] = (decl, _Record(*self._record_label(node, decl, tool, kind)))
+        return hit[1]
 
     def _record_label(self, node: Mapping[str, Any], decl: Source, tool: str,
                       kind: str) -> tuple[Label, frozenset[str], frozenset[str]]:

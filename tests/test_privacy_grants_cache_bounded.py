@@ -44,3 +44,18 @@ def test_a_record_read_after_the_grants_were_dropped_keeps_its_readers() -> None
         flow.record("t", f"r{k}", "read_client", decl, {"id": f"c{k}", "ssn": f"078-05-{k:04d}"})
     readers = [h.label.readers for h in flow.store.of_thread("t")]
     assert all(r == readers[0] for r in readers) and "carol@cpa.example" in readers[0]
+
+
+def test_a_record_label_cached_for_a_declaration_is_not_given_another_with_its_id() -> None:
+    # the record cache is keyed by the declaration's id: one collected may leave its id to a new one
+    from guards._privacy_decl import Source
+
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"k")
+    shared = Source(private=frozenset({"note"}), kind="client", key="id", readers_from=("to",))
+    private = Source(private=frozenset({"note"}), kind="client", key="id")
+    record = {"id": "c1", "note": "ring the bell", "to": "carol@cpa.example"}
+    flow.record("t1", "r1", "read_client", shared, record)
+    stale = next(k for k in flow._records if k[0] == id(shared))
+    flow._records[(id(private), *stale[1:4], ())] = flow._records[stale]  # as if `private` had reused the id
+    obs = flow.record("t2", "r1", "read_client", private, record)
+    assert "carol@cpa.example" not in obs.keys[("client", "c1")].readers
