@@ -673,6 +673,9 @@ class _GatedRequest(ToolCallRequest):
             object.__setattr__(self, "tool", self.gate.own(self.tool))
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name == "gate":  # this class's own field, set by its __init__: no deprecated write to the request
+            object.__setattr__(self, name, value)
+            return
         # `request.tool = other` (deprecated, yet it works) is gated as `override(tool=other)` is
         if name == "tool" and value is not None and getattr(self, "gate", None) is not None:
             value = self.gate.own(value)
