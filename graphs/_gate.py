@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
-from langchain_core.tools import BaseTool, InjectedToolCallId
+from langchain_core.tools import BaseTool
 from langchain_core.tools.base import ToolOutputMixin
 from langgraph._internal._constants import CONFIG_KEY_READ as _READ
 try:
@@ -38,7 +38,6 @@ from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.errors import GraphBubbleUp
 from langgraph.prebuilt.tool_node import INVALID_TOOL_NAME_ERROR_TEMPLATE, ToolCallRequest
-from langgraph.prebuilt.tool_node import _get_all_injected_args  # what a ToolNode injects, as it reads it
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic_core import to_jsonable_python
@@ -59,6 +58,7 @@ from vfa._chain import _guard_name
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
+from vfa._injected import injected_args
 from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, errors_raised, in_handler_words
 
 __all__ = ["GatedTool", "ToolGate"]
@@ -1118,65 +1118,6 @@ def _is_record_type(hint: Any) -> bool:
     if typing.is_typeddict(hint) or dataclasses.is_dataclass(kind):
         return True
     return isinstance(kind, type) and issubclass(kind, (Mapping, list, tuple, BaseModel)) and not issubclass(kind, str)
-
-
-def _injected_keys(tool: Any) -> frozenset[str]:
-    """Arguments the ToolNode injects (state, store, runtime, call id): in args_schema, hidden from the model."""
-    full, visible = getattr(tool, "args_schema", None), getattr(tool, "tool_call_schema", None)
-    if not (isinstance(full, type) and issubclass(full, BaseModel)):
-        return frozenset()
-    shown = set(visible.model_fields) if isinstance(visible, type) and issubclass(visible, BaseModel) else set()
-    return frozenset(set(full.model_fields) - shown)
-
-
-def injected_args(tool: Any) -> dict[str, str]:
-    """The arguments of a tool the model does not write, each to what a `ToolNode` injects into it:
-    "call_id", "state", "store" or "runtime", or "arg" for one hidden from the model by a bare
-    `InjectedToolArg`, which a ToolNode leaves out and an app's own node may fill (`vfa._tools.INJECTED`).
-    State, store and runtime are found as the ToolNode finds them (its own reading of the tool's
-    schema and signature), so what it injects is never taken for the model's or missed."""
-    out = dict.fromkeys(_injected_keys(tool), "arg")
-    if not hasattr(tool, "get_input_schema"):
-        return out  # no LangChain tool: a ToolNode injects nothing into it
-    found = _get_all_injected_args(tool)
-    out.update(dict.fromkeys(found.state, "state"))
-    if found.store:
-        out[found.store] = "store"
-    if found.runtime:
-        out[found.runtime] = "runtime"
-    for name, kind in out.items():
-        if kind == "arg" and _is_call_id(_hints_of(tool, name)):
-            out[name] = "call_id"
-    return out
-
-
-def _hints_of(tool: Any, name: str) -> list[Any]:
-    hints: list[Any] = []
-    full = getattr(tool, "args_schema", None)
-    field = full.model_fields.get(name) if isinstance(full, type) and issubclass(full, BaseModel) else None
-    if field is not None:
-        hints.extend((field.annotation, *field.metadata))
-    fn = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
-    try:
-        hint = typing.get_type_hints(fn, include_extras=True).get(name) if fn is not None else None
-    except Exception:  # noqa: BLE001 - hints that do not resolve: read from the schema alone
-        hint = None
-    if hint is not None:
-        hints.append(hint)
-    return hints
-
-
-def _is_call_id(hints: Sequence[Any]) -> bool:
-    """Whether LangChain fills an argument of these annotations with the call's id (`InjectedToolCallId`,
-    as a class or an instance, anywhere in an `Annotated` or a union)."""
-    for hint in hints:
-        if hint is InjectedToolCallId or isinstance(hint, InjectedToolCallId) or (
-                isinstance(hint, type) and issubclass(hint, InjectedToolCallId)):
-            return True
-        origin = typing.get_origin(hint)
-        if origin in (typing.Annotated, typing.Union, types.UnionType) and _is_call_id(typing.get_args(hint)):
-            return True
-    return False
 
 
 def _thread_id(config: Any, state: Any = None, messages_key: str = "messages") -> str:

@@ -137,3 +137,40 @@ def test_a_privacy_flow_refuses_an_agent_tool_given_state_it_may_disclose():
     flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"rt187")
     with pytest.raises(PolicyError, match="state"):
         Agent(ScriptedModel(["done"]), [mail_log], guards=[flow.guard()], flow=flow).compile()
+
+
+def test_a_private_record_a_tool_taking_its_call_id_returns_is_shown_as_handles():
+    # LangChain writes the dict the tool returns into its message as JSON text: read back as the record
+    from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+
+    ssn = "078-05-1120"
+
+    @tool
+    @privacy_sink()
+    @privacy_source(private=["ssn"], kind="profile")
+    def profile(tool_call_id: Annotated[str, InjectedToolCallId]) -> dict:
+        """The user's profile."""
+        return {"name": "Emma", "ssn": ssn}
+
+    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"rt187")
+    app = Agent(ScriptedModel([("profile", {})]), [profile], guards=[flow.guard()], flow=flow).compile(
+        checkpointer=InMemorySaver())
+    out = app.invoke({"messages": [HumanMessage("go")]}, CONFIG)
+    shown = next(m for m in out["messages"] if isinstance(m, ToolMessage))
+    assert shown.status == "success" and ssn not in str(shown.content) and "«ssn:" in str(shown.content)
+
+
+def test_an_async_tool_taking_its_call_id_and_state_runs_under_ainvoke():
+    import asyncio
+
+    from langchain_core.tools import StructuredTool
+
+    async def _note(text: str, tool_call_id: Annotated[str, InjectedToolCallId],
+                    state: Annotated[dict, InjectedState]) -> str:
+        return f"{text} {tool_call_id} n={len(state['messages'])}"
+
+    note = StructuredTool.from_function(coroutine=_note, name="note", description="Keep a note.")
+    app = Agent(ScriptedModel([("note", {"text": "hi", "tool_call_id": "forged"})]), [note]).compile(
+        checkpointer=InMemorySaver())
+    out = asyncio.run(app.ainvoke({"messages": [HumanMessage("go")]}, CONFIG))
+    assert [m.content for m in out["messages"] if isinstance(m, ToolMessage)] == ["hi call_0_0 n=2"]

@@ -31,6 +31,7 @@ from ._effects import off_loop, on_loop
 from ._escalation import Questions, current_task
 from ._exceptions import CallInFlightError, ConfigError, ThreadBusy, error_text
 from ._guard import GuardContext
+from ._injected import CALLING
 from ._journal import (
     TERMINAL,
     EffectJournal,
@@ -804,6 +805,15 @@ class GuardNode(RunnableCallable):
         given = proposal.raw_args if spec.takes_written and isinstance(proposal.raw_args, dict) else None
 
         def run() -> Any:
+            # a tool taking injected arguments is given this call's id and its node's state (`CALLING`)
+            frame = _WITHIN.get()
+            calling = CALLING.set((proposal.call_id, frame.state if frame is not None else {}))
+            try:
+                return resolved_and_run()
+            finally:
+                CALLING.reset(calling)
+
+        def resolved_and_run() -> Any:
             if flow is None:
                 return act(dict(given) if given is not None else proposal.args)
             if given is not None:

@@ -29,6 +29,7 @@ from pydantic_core import to_jsonable_python
 from ._effects import Effect
 from ._exceptions import ConfigError, error_text
 from ._guard import check_budgets
+from ._injected import injected_args, injected_runs
 
 __all__ = ["ToolSpec", "ArgumentError"]
 
@@ -493,13 +494,20 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
     only_async = getattr(tool, "func", None) is None and getattr(tool, "coroutine", None) is not None
     run, arun = _plain_runs(tool)
+    meta = dict(getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}))
+    injected = injected_args(tool)
+    if injected:
+        meta[INJECTED] = injected  # the privacy flow refuses a tool that may disclose what it cannot label
+        if "call_id" in injected.values():  # answered by a message: its text may be the JSON of records
+            meta.setdefault(RESULT_SHAPE, "unknown")
+        run, arun = injected_runs(tool, injected, run, arun)
     return ToolSpec(
         name=tool.name, description=tool.description or tool.name, args_model=schema,
         fn=(lambda **kw: arun(kw)) if only_async else (lambda **kw: run(kw)), is_effect=is_effect,
         is_async=only_async,
         idempotent=bool(getattr(inner, "idempotent", False)),
         guards=tuple(getattr(inner, "guards", ()) or getattr(inner, "__vfa_guards__", ())),
-        meta=getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}), source=tool, takes_written=True,
+        meta=meta, source=tool, takes_written=True,
     )
 
 
@@ -553,6 +561,7 @@ def _plain_runs(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
             return await raw.ainvoke(args)
 
     return run, arun
+
 
 
 def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
