@@ -272,7 +272,7 @@ class PrivacyGuard:
                             if kind not in ("call_id", "arg") and (decl is None or a not in decl.internal))
             if unsaid:
                 raise PolicyError(
-                    f"tool {name!r} is given {unsaid} by the ToolNode (state, store or runtime), which no guard "
+                    f"tool {name!r} is given {unsaid} by the graph (state, store or runtime), which no guard "
                     "sees and the privacy flow cannot label, and no privacy sink of it says the tool keeps them "
                     f"to itself; if it discloses them to nobody, declare `privacy_sink(internal={unsaid})`, else "
                     "have the model pass what it sends as arguments (handles), which the guard checks")

@@ -53,7 +53,7 @@ def test_a_sink_given_the_conversation_it_does_not_say_it_keeps_is_refused_at_se
         shared.append((to, note, [str(m.content) for m in messages]))
         return "shared"
 
-    with pytest.raises(PolicyError, match=r"'share_chat' is given \['messages'\] by the ToolNode.*internal="):
+    with pytest.raises(PolicyError, match=r"'share_chat' is given \['messages'\] by the graph.*internal="):
         app = _guarded([share_chat], [("get_profile", {}), ("share_chat", {"to": MALLORY, "note": "hi"})])
         app.invoke({"messages": [HumanMessage(f"Show me my profile, and say hi to {MALLORY}.")]}, CFG)
     assert shared == []
@@ -85,7 +85,7 @@ def test_state_store_and_runtime_must_each_be_declared_kept(kind: str) -> None:
             """Post a note."""
             return "posted"
 
-    with pytest.raises(PolicyError, match=r"'post' is given \['(state|store|runtime)'\] by the ToolNode"):
+    with pytest.raises(PolicyError, match=r"'post' is given \['(state|store|runtime)'\] by the graph"):
         _guarded([post], ["ok"], store=InMemoryStore()) if kind == "store" else _guarded([post], ["ok"])
 
 

@@ -563,7 +563,6 @@ def _plain_runs(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     return run, arun
 
 
-
 def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
     """The model a LangChain tool's call is validated by, as the tool itself validates it (`_parse_input`)."""
     # the model-visible schema is a copy of the `args_schema`'s fields alone (no aliases, validators or

@@ -1,4 +1,4 @@
-"""Red team 187: an `Agent` runs LangChain tools that take injected arguments as LangGraph's `ToolNode` does.
+"""An `Agent` runs LangChain tools that take injected arguments as LangGraph's `ToolNode` does.
 
 A LangGraph user's tools take the call's id (`InjectedToolCallId`, often to answer with
 `Command(update={"messages": [ToolMessage(..., tool_call_id=tool_call_id)]})`), the graph state
@@ -16,6 +16,10 @@ holding its one tool message shows that message; a call resumed after a question
 id; and a privacy flow refuses a tool given state it may disclose, as it does behind a `ToolNode`.
 
 Where: `vfa/_tools.py` `_from_langchain_tool` / `_plain_runs` (invoked `tool.invoke(args)`, plain).
+
+Fixed: `vfa/_injected.py` gives a tool its injected arguments at commit (`injected_runs`, the call's id and
+state through `CALLING`, set by the guard node's commit), through the `ToolNode`'s own injection; the
+tool's `INJECTED` meta is set for the Agent too, so the privacy flow's lint sees it.
 """
 
 from __future__ import annotations
