@@ -85,7 +85,7 @@ def test_a_generic_injected_state_is_refused_at_set_up_not_disclosed_unchecked()
         refused = exc
     # mallory got the conversation, the SSN in it, and no guard saw it
     assert [(to, SSN in ctx) for to, _, ctx in sent] == []
-    assert refused is not None and "'share' is given ['ctx'] by the ToolNode" in str(refused)
+    assert refused is not None and "'share' is given ['ctx'] by the graph" in str(refused)
 
 
 def test_a_generic_injected_store_is_refused_at_set_up() -> None:
@@ -98,5 +98,5 @@ def test_a_generic_injected_store_is_refused_at_set_up() -> None:
     assert _get_all_injected_args(post).store == "st"  # LangGraph injects the store
     b = tool_loop(model_node(ScriptedModel(["ok"])), ToolNode([get_profile, post]))
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt104-store")
-    with pytest.raises(PolicyError, match=r"'post' is given \['st'\] by the ToolNode"):
+    with pytest.raises(PolicyError, match=r"'post' is given \['st'\] by the graph"):
         graphs.guard_graph(b, [flow.guard()], flow=flow, read_only=["get_profile"], store=InMemoryStore())
