@@ -107,12 +107,30 @@ def _schema(specs: Mapping[str, ToolSpec], state: Any) -> Schema:
     return Schema(None)
 
 
+def _steps(plan: Any) -> list[Step] | PlanResult:
+    """The plan's steps, or the result refusing a plan that is not a list of steps (the model's to fix)."""
+    if isinstance(plan, (str, bytes, Mapping)) or not isinstance(plan, Iterable):
+        return PlanResult(False, explanation=f"the plan must be a list of steps, not {type(plan).__name__} {plan!r:.60}")
+    steps: list[Step] = []
+    for i, raw in enumerate(plan):
+        try:
+            steps.append(_step(raw))
+        except (TypeError, ValueError) as exc:
+            return PlanResult(False, i, explanation=f"step {i + 1} is no step (a tool and its arguments): {exc}")
+    return steps
+
+
 def _step(raw: Any) -> Step:
     if isinstance(raw, Step):
         return raw
     if isinstance(raw, Mapping):
-        return Step(str(raw.get("tool", "")), dict(raw.get("args", {})))
-    tool, args = raw
+        tool, args = raw.get("tool", ""), raw.get("args", {})
+    elif isinstance(raw, (str, bytes)):
+        raise TypeError(f"{raw!r:.60} is one text")
+    else:
+        tool, args = raw
+    if not isinstance(tool, str) or not isinstance(args, Mapping):
+        raise TypeError(f"its tool must be a name and its arguments a mapping, not {tool!r:.40} and {args!r:.40}")
     return Step(tool, dict(args))
 
 
@@ -192,7 +210,9 @@ def verify_plan(
     """
     if timeout_ms is not None:
         check_ms(timeout_ms, "timeout_ms")
-    specs, steps = _specs(tools), [_step(s) for s in plan]
+    specs, steps = _specs(tools), _steps(plan)
+    if isinstance(steps, PlanResult):
+        return steps
     agent_pres = _agent_preconditions(guards, specs)
     schema = _schema(specs, state)
     if schema.root is None:  # only agent-level guards declare the state type

@@ -54,3 +54,19 @@ def test_an_invariant_needs_clauses_of_text(clauses):
 def test_a_precondition_guard_is_built_of_a_precondition(bad):
     with pytest.raises(TypeError, match="Precondition"):
         PreconditionGuard(bad)
+
+
+@pytest.mark.parametrize(("plan", "named"), [
+    ("transfer", "a list of steps"),
+    (None, "a list of steps"),
+    ({"tool": "transfer"}, "a list of steps"),
+    (["transfer"], "step 1 is no step"),
+    ([("transfer", {"amount": 5}), ("transfer", None)], "step 2 is no step"),
+    ([{"tool": "transfer", "args": None}], "step 1 is no step"),
+    ([{"tool": 5, "args": {}}], "step 1 is no step"),
+    ([("transfer", {"amount": 5}, "extra")], "step 1 is no step"),
+])
+def test_a_malformed_plan_is_a_result_not_an_error(plan, named):
+    # the plan is the model's: what it got wrong comes back as a result it can read, as for a bad step
+    result = verify_plan(plan, [transfer], assume="state.balance >= 10")
+    assert not result.ok and named in result.explanation

@@ -49,6 +49,12 @@ def test_a_service_name_is_text(bad):
         configure_tracing(None, service_name=bad, set_global=False)
 
 
+@pytest.mark.parametrize("bad", ["no", 0, 1])
+def test_otlp_is_true_false_or_none(bad):
+    with pytest.raises(ConfigError, match="otlp"):
+        configure_tracing(None, otlp=bad, set_global=False)
+
+
 def test_a_text_service_name_still_names_the_service():
     provider = configure_tracing(None, service_name="billing", set_global=False)
     try:

@@ -236,6 +236,8 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
 
     if service_name is not None and not isinstance(service_name, str):  # the SDK drops it with a log line
         raise ConfigError(f"service_name must be text, not {type(service_name).__name__} {service_name!r:.60}")
+    if otlp is not None and otlp.__class__ is not bool:  # "no" would read as true and send spans away
+        raise ConfigError(f"otlp must be True, False or None (as the environment says), not {otlp!r:.60}")
     # the file first: a path that cannot be written fails here, before a provider (and its OTLP worker) exists
     jsonl = _JsonlSpanExporter(_trace_file(path)) if path is not None else None
     try:
