@@ -39,7 +39,7 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.errors import GraphBubbleUp
 from langgraph.prebuilt.tool_node import INVALID_TOOL_NAME_ERROR_TEMPLATE, ToolCallRequest
 from langgraph.types import Command
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, create_model, model_validator
 from pydantic_core import to_jsonable_python
 
 from vfa import (
@@ -59,7 +59,7 @@ from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
 from vfa._injected import injected_args
-from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, errors_raised, in_handler_words
+from vfa._tools import GIVEN_BY_DEFAULT, INJECTED, RESULT_SHAPE, _nonfinite, errors_raised, in_handler_words
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -1049,10 +1049,14 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
     bare = [k for k, kind in injected.items() if kind == "arg"]
     full = getattr(tool, "args_schema", None)
     if bare and isinstance(full, type) and issubclass(full, BaseModel) and issubclass(spec.args_model, BaseModel):
-        # what a bare InjectedToolArg holds reaches the tool: the guards judge it as an argument
+        # what a bare InjectedToolArg holds reaches the tool: the guards judge it as an argument (a ToolNode
+        # strips it, so a value there was written past it, and the tool gets it: never dropped, as the
+        # `Agent` drops it, which gives the tool its default)
         fields = {k: (full.model_fields[k].annotation, full.model_fields[k]) for k in bare}
+        as_written = model_validator(mode="wrap")(classmethod(lambda cls, data, handler: handler(data)))
         spec = ToolSpec(name=spec.name, description=spec.description,
-                        args_model=create_model(f"{tool.name}_args", __base__=spec.args_model, **fields),
+                        args_model=create_model(f"{tool.name}_args", __base__=spec.args_model,
+                                                __validators__={GIVEN_BY_DEFAULT: as_written}, **fields),
                         fn=spec.fn, is_effect=spec.is_effect, idempotent=spec.idempotent, guards=spec.guards,
                         meta=spec.meta, is_async=spec.is_async, source=spec.source, takes_written=spec.takes_written)
     spec.fn = _dispatch

@@ -496,6 +496,9 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     run, arun = _plain_runs(tool)
     meta = dict(getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}))
     injected = injected_args(tool)
+    bare = [k for k, kind in injected.items() if kind == "arg"]
+    if bare and isinstance(schema, type) and issubclass(schema, BaseModel):
+        schema = _given_by_default(tool, schema, bare)
     if injected:
         meta[INJECTED] = injected  # the privacy flow refuses a tool that may disclose what it cannot label
         if "call_id" in injected.values():  # answered by a message: its text may be the JSON of records
@@ -618,6 +621,31 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
     if allow:
         body["model_config"] = ConfigDict(extra="allow")
     return type(visible.__name__, (visible,), body)
+
+
+def _given_by_default(tool: Any, schema: type[BaseModel], bare: list[str]) -> type[BaseModel]:
+    """`schema` with the arguments a bare `InjectedToolArg` hides from the model, as the `Agent` gives them to
+    the tool: what the model wrote under their names dropped (as a `ToolNode` strips it, `injected_runs`),
+    so the tool gets its default, which the guards judge (a recipient the privacy flow must see); never
+    shown to the model."""
+    from pydantic.json_schema import SkipJsonSchema
+
+    full = getattr(tool, "args_schema", None)
+    if not (isinstance(full, type) and issubclass(full, BaseModel)):
+        return schema
+    fields: dict[str, Any] = {k: (SkipJsonSchema[full.model_fields[k].annotation], full.model_fields[k])
+                              for k in bare if k in full.model_fields}
+
+    def dropped(cls: Any, data: Any, handler: Any) -> Any:
+        return handler({k: v for k, v in data.items() if k not in fields} if isinstance(data, Mapping) else data)
+
+    return create_model(schema.__name__, __base__=schema, __module__=schema.__module__,
+                        __validators__={GIVEN_BY_DEFAULT: model_validator(mode="wrap")(classmethod(dropped))}, **fields)
+
+
+GIVEN_BY_DEFAULT = "_vfa_given_by_default"
+"""The name of the validator dropping what is written under a bare `InjectedToolArg`'s name (`_given_by_default`):
+a gate whose tools are given what is written there (`graphs`) overrides it."""
 
 
 def _no_computed(data: Any, computed: frozenset[str]) -> Any:
