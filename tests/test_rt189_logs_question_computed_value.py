@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -64,6 +65,7 @@ def _rule(messages):
 
 
 
+@pytest.mark.xfail(strict=True, reason="stated limit (README 'Logs'): a guard's words computed from a value are kept as written")
 def test_no_checkpoint_or_stream_holds_what_a_guard_computed_from_a_handled_value():
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt189-logs", journal=journal)
