@@ -1,5 +1,5 @@
 """A question a guard asks about a value behind a handle, in words it computed from that value, sits in
-the graph's checkpoints and streams as written (red team 189).
+the graph's checkpoints and streams as written: a stated limit (README "Logs").
 
 README "Logs": "The model, the graph's streams (`stream_mode` updates, values, messages, debug), its
 checkpoints, the OTel spans and the reprs of vfa's objects ... show handles only." Under "Other guards
@@ -68,7 +68,7 @@ def _rule(messages):
 @pytest.mark.xfail(strict=True, reason="stated limit (README 'Logs'): a guard's words computed from a value are kept as written")
 def test_no_checkpoint_or_stream_holds_what_a_guard_computed_from_a_handled_value():
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt189-logs", journal=journal)
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"logs-question-key", journal=journal)
     app = Agent(ScriptedModel(rule=_rule), [get_profile, send_email], guards=[flow.guard(), digits_check], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t"}}

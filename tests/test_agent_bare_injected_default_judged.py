@@ -1,4 +1,4 @@
-"""An `Agent` judges a bare `InjectedToolArg` as the value its tool is given (red team 189).
+"""An `Agent` judges a bare `InjectedToolArg` as the value its tool is given.
 
 The README ("Guard an app you already have") says an argument a bare `InjectedToolArg` hides from the
 model "is no injection (a ToolNode strips it): the guards judge what it holds as any argument, and a sink
@@ -7,7 +7,7 @@ with `GuardMiddleware` does: `send_email(body, to: Annotated[str, InjectedToolAr
 disclosing `body` to `to`, is denied when the model mails the user's SSN, since the tool mails BOSS
 (the default), who may not read it.
 
-An `Agent` (since its tools are given their injected arguments, f6f0c04) judged the call without `to`:
+An `Agent` (once its tools were given their injected arguments) judged the call without `to`:
 the guards were shown `{"body": ...}` alone, the privacy guard saw no recipient, and the SSN went to
 BOSS, committed; whatever the model wrote under `to` was dropped before the guards and the tool alike.
 Before that commit, the lint refused such a sink (`PolicyError`: unknown argument `to`).
@@ -16,6 +16,10 @@ What must hold: in an `Agent`, the guards are shown the value the tool is given 
 `InjectedToolArg` (its default: the model's own value is dropped, as a ToolNode strips it), so the
 privacy guard denies mailing the SSN to BOSS, whether or not the model wrote `to`; the model is not
 shown the argument; and a recipient the user may read stays allowed (the control).
+
+Fixed: the Agent's argument model holds each bare `InjectedToolArg` with its default, hidden from the
+model's schema, what the model writes there dropped (`vfa._tools._given_by_default`); a gate, whose tools
+get what is written there, overrides that by name (`GIVEN_BY_DEFAULT`) and judges what is written.
 """
 
 from __future__ import annotations
@@ -69,7 +73,7 @@ def _run(default: str, written: dict[str, Any]) -> tuple[ToolMessage, list[tuple
         return "done"
 
     journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"rt189-bare-injected", journal=journal)
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"bare-injected-key", journal=journal)
     app = Agent(ScriptedModel(rule=rule), [get_profile, send_email], guards=[flow.guard(), spy], flow=flow,
                 journal=journal).compile(checkpointer=InMemorySaver())
     out = app.invoke({"messages": [HumanMessage("mail me my ssn")]}, {"configurable": {"thread_id": "t"}})
