@@ -501,7 +501,9 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
         schema = _given_by_default(tool, schema, bare)
     if injected:
         meta[INJECTED] = injected  # the privacy flow refuses a tool that may disclose what it cannot label
-        if "call_id" in injected.values():  # answered by a message: its text may be the JSON of records
+        if {"call_id", "runtime"} & set(injected.values()):
+            # it knows its call's id (a runtime holds it too), so it may answer with a message, whose text
+            # may be the JSON of records or text anyone shaped like them
             meta.setdefault(RESULT_SHAPE, "unknown")
         run, arun = injected_runs(tool, injected, run, arun)
     return ToolSpec(
