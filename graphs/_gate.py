@@ -59,7 +59,7 @@ from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
 from vfa._injected import injected_args
-from vfa._tools import GIVEN_BY_DEFAULT, INJECTED, RESULT_SHAPE, _nonfinite, errors_raised, in_handler_words
+from vfa._tools import GIVEN_BY_DEFAULT, INJECTED, RESULT_SHAPE, _nonfinite, args_model_of, errors_raised, in_handler_words
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -1044,6 +1044,10 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
     # kernel counts only `vfa.Effect`s), and it runs through the gate's `_dispatch`, i.e. as the
     # ToolNode invokes it (injected arguments, config, the caller's event loop), not as `tool.invoke(args)`.
     spec = ToolSpec.of(tool)
+    if spec.takes_written:  # a LangChain tool
+        # validated with what its call holds under an injected name: the ToolNode's node strips the model's
+        # (`GatedTool._split`), while an app's own node gives the tool what it passes, judged as given
+        spec.args_model = args_model_of(tool)
     spec.meta[RESULT_SHAPE] = result_shape(tool)  # a ToolNode hands on text: what it is made of
     spec.meta[INJECTED] = injected = injected_args(tool)
     bare = [k for k, kind in injected.items() if kind == "arg"]

@@ -479,23 +479,30 @@ def _json_type(name: str, prop: Mapping[str, Any]) -> Any:
     return _JSON_TYPES.get(kind, Any) if isinstance(kind, str) else Any
 
 
-def _from_langchain_tool(tool: Any) -> ToolSpec:
+def args_model_of(tool: Any, drop: frozenset[str] = frozenset()) -> type[BaseModel]:
+    """The model a LangChain tool's call is validated by; `drop`: names whose values the model wrote are
+    left out of the validation (injected arguments the tool is given otherwise, as the `Agent` gives them)."""
     # tool_call_schema is what the model sees: injected arguments (state, config, call id) are not
     # the model's to give, so they are not validated as if they were.
     schema = getattr(tool, "tool_call_schema", None) or tool.args_schema
     if isinstance(schema, Mapping):  # a JSON schema (an MCP tool's): its arguments validated as it says
-        schema = _model_of_json_schema(f"{tool.name}_args", schema)
-    elif not (isinstance(schema, type) and issubclass(schema, BaseModel)):
-        schema = create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
-    else:
-        schema = _as_the_tool_reads(tool, schema)
+        return _model_of_json_schema(f"{tool.name}_args", schema)
+    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
+        return create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
+    return _as_the_tool_reads(tool, schema, drop)
+
+
+def _from_langchain_tool(tool: Any) -> ToolSpec:
+    injected = injected_args(tool)
+    # what the model writes under an injected name never reaches the tool (`injected_runs` drops it): nor
+    # does it feed the validation the guards judge by (a validator of the tool's own reading the state)
+    schema = args_model_of(tool, frozenset(injected))
     inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
     is_effect = isinstance(inner, Effect)
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
     only_async = getattr(tool, "func", None) is None and getattr(tool, "coroutine", None) is not None
     run, arun = _plain_runs(tool)
     meta = dict(getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}))
-    injected = injected_args(tool)
     bare = [k for k, kind in injected.items() if kind == "arg"]
     if bare and isinstance(schema, type) and issubclass(schema, BaseModel):
         schema = _given_by_default(tool, schema, bare)
@@ -568,8 +575,9 @@ def _plain_runs(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     return run, arun
 
 
-def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
-    """The model a LangChain tool's call is validated by, as the tool itself validates it (`_parse_input`)."""
+def _as_the_tool_reads(tool: Any, visible: type[BaseModel], drop: frozenset[str] = frozenset()) -> type[BaseModel]:
+    """The model a LangChain tool's call is validated by, as the tool itself validates it (`_parse_input`);
+    the values written under the injected names `drop` (and their aliases) left out."""
     # the model-visible schema is a copy of the `args_schema`'s fields alone (no aliases, validators or
     # config), while the tool validates by its own: a key the copy drops (an alias, a legacy key a
     # validator reads) would reach the tool unjudged
@@ -592,6 +600,7 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
     # another (a `reply_to` made the recipient): the call is validated by it too, the arguments no guard
     # judges (the ToolNode's) left optional, and every argument judged as the tool will read it
     loose: dict[type, type[BaseModel]] = {}
+    drop = drop | {f.alias for k, f in full.model_fields.items() if k in drop and isinstance(f.alias, str)}
 
     def as_the_tool(cls: Any, data: Any, handler: Any) -> Any:
         unknown = [k for k in data if k not in known] if isinstance(data, Mapping) and not allow else []
@@ -599,6 +608,8 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel]) -> type[BaseModel]:
             raise ValueError(f"{', '.join(repr(k) for k in unknown[:5])}: no argument of the tool (its schema "
                              "may read it under another name, which no guard would judge)")
         _no_computed(data, computed)
+        if drop and isinstance(data, Mapping):
+            data = {k: v for k, v in data.items() if k not in drop}
         base = handler(data)
         shown = type(base).model_fields  # the visible arguments, and a bare InjectedToolArg the gate judges
         by = loose.get(type(base))
