@@ -140,8 +140,8 @@ def _tool_runtime(state: Any, call_id: str) -> Any:
 
 
 def _answer(result: Any, call_id: str) -> Any:
-    """A tool's result as the `Agent` reads it: the content of the message answering its call (also one a
-    `Command` holds as its whole update), its JSON text read back as the value LangChain wrote it from (a
+    """A tool's result as the `Agent` reads it: the content of the message it answers with (also the call's
+    own one a `Command` holds as its whole update), its JSON text read back as the value LangChain wrote it from (a
     dict: labelled field by field, each field also carrying the label of the whole, `RESULT_SHAPE`
     "unknown"); a message of status "error" raised as the tool's failure; anything else as returned."""
     from langchain_core.messages import ToolMessage
@@ -151,9 +151,12 @@ def _answer(result: Any, call_id: str) -> Any:
     if isinstance(result, Command) and result.graph is None and result.resume is None and not result.goto:
         update = result.update
         messages = update.get("messages") if isinstance(update, Mapping) and len(update) == 1 else None
-        if isinstance(messages, Sequence) and len(messages) == 1:
-            result = messages[0]
-    if isinstance(result, ToolMessage) and result.tool_call_id == call_id:
+        own = messages[0] if isinstance(messages, Sequence) and len(messages) == 1 else None
+        if getattr(own, "tool_call_id", None) == call_id:
+            result = own
+    # a message of another id too (a relayed answer): its content, as a ToolNode's gate reads it, never its
+    # repr, which would show its records' private fields in clear
+    if isinstance(result, ToolMessage):
         content = result.content
         if result.status == "error":
             raise ToolException(content if isinstance(content, str) else repr(content))
