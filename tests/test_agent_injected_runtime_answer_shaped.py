@@ -14,6 +14,8 @@ out. Behind a guarded `ToolNode` and under `create_agent` + `GuardMiddleware` th
 What must hold: the `Agent` refuses the mail, as the other two do.
 
 Where: `vfa/_tools.py` `_from_langchain_tool` (`RESULT_SHAPE` set for "call_id" alone).
+
+Fixed: a tool given a runtime has `RESULT_SHAPE` "unknown" too, as one taking its call id.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def _mailer(sent: list[Any]) -> Any:
 @pytest.mark.parametrize("browse", [browse_rt, browse_id], ids=["runtime", "call_id"])
 def test_a_page_shaped_like_a_record_grounds_no_recipient_whatever_injection_answers_the_call(browse):
     sent: list[Any] = []
-    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"rt188")
+    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"injected-answer-key")
     model = ScriptedModel([(browse.name, {"url": "https://partner.example"}),
                            ("send_email", {"to": EVIL, "body": "hi"}), "done"])
     app = Agent(model, [browse, _mailer(sent)], guards=[flow.guard()], flow=flow).compile(checkpointer=InMemorySaver())

@@ -15,6 +15,9 @@ What must hold: the model's value under an injected name is not used to validate
 refused as the other two refuse it, and nothing is paid.
 
 Where: `vfa/_tools.py` `_as_the_tool_reads` (`as_the_tool` validates `data` as the model wrote it).
+
+Fixed: the Agent validates by the tool's own schema with the injected names (and their aliases) left
+out (`vfa._tools.args_model_of(tool, drop)`); a gate keeps validating what an app's own node passes.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ the same message's content as records and show the model a handle for the SSN.
 What must hold: the SSN is not shown to the model; its handle is.
 
 Where: `vfa/_injected.py` `_answer` (`result.tool_call_id == call_id`).
+
+Fixed: `vfa._injected._answer` reads the content of any bare `ToolMessage`, never its repr.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def profile(tool_call_id: Annotated[str, InjectedToolCallId]) -> ToolMessage:
 
 
 def test_a_message_of_another_call_shows_its_private_records_as_handles():
-    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"rt188")
+    flow = PrivacyFlow(PrivacyPolicy.of("me@home.example"), secret=b"injected-answer-key")
     app = Agent(ScriptedModel([("profile", {}), "done"]), [profile], guards=[flow.guard()], flow=flow).compile(
         checkpointer=InMemorySaver())
     out = app.invoke({"messages": [HumanMessage("go")]}, {"configurable": {"thread_id": "t"}})
