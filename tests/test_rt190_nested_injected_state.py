@@ -8,6 +8,8 @@ for what a tool is given). So when a tool of an outer agent runs a helper agent 
 runs), the helper's tool is given the outer conversation (its messages, which may hold the user's private
 values) in place of the helper's own: a wrong result, and state handed to a tool of another agent.
 
+Fixed: `_Within.given` keeps the state the call's own node was given; the commit sets `CALLING` from it.
+
 What must hold: the helper's tool is given the helper node's own state, as a `ToolNode` in the helper's
 graph would give it.
 """

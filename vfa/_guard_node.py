@@ -115,11 +115,13 @@ class _Within:
     """A call whose effect runs: the conversation it was made in (an agent used as a tool is given text
     its caller's model wrote), and its arguments' labels once labelled."""
 
-    __slots__ = ("state", "thread_id", "outer", "labels")
+    __slots__ = ("state", "thread_id", "outer", "labels", "given")
 
     def __init__(self, state: Any, thread_id: str, outer: _Within | None) -> None:
         # the conversation is the outermost call's: an inner agent's messages are text a model wrote
         self.state, self.thread_id = (state, thread_id) if outer is None else (outer.state, outer.thread_id)
+        self.given = state
+        """The state this call's own node was given: what a tool taking `InjectedState` is given."""
         self.outer = outer
         self.labels: dict[str, Label] | None = None
 
@@ -807,7 +809,7 @@ class GuardNode(RunnableCallable):
         def run() -> Any:
             # a tool taking injected arguments is given this call's id and its node's state (`CALLING`)
             frame = _WITHIN.get()
-            calling = CALLING.set((proposal.call_id, frame.state if frame is not None else {}))
+            calling = CALLING.set((proposal.call_id, frame.given if frame is not None else {}))
             try:
                 return resolved_and_run()
             finally:
