@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._trace_expr import Expr, _Program, flag, label, tolerance
+from ._trace_expr import Expr, _Program, flag, label, real, tolerance
 from ._trace_expr import channel as a_channel
 from ._scene import SceneError, _contact_point, _shape_at, contact_frames
 
@@ -119,11 +119,11 @@ class Bounds(Invariant):
         a_channel(channel, "Bounds")
         label(name, f"Bounds({channel!r})")
         for what, v in (("lo", lo), ("hi", hi)):
-            if not isinstance(v, numbers.Real) or math.isnan(v):
+            if (value := real(v)) is None or math.isnan(value):
                 raise SceneError(f"Bounds({channel!r}): {what} must be a number, not {v!r:.60}")
-        if not lo <= hi:
+        if not real(lo) <= real(hi):
             raise SceneError(f"Bounds({channel!r}): lo={lo} is above hi={hi}")
-        self.channel, self.lo, self.hi = channel, float(lo), float(hi)
+        self.channel, self.lo, self.hi = channel, real(lo), real(hi)
         self.name = name or f"Bounds({channel!r}, lo={lo}, hi={hi})"
 
     def _check(self, trace: Trace, mask: np.ndarray) -> Violation | None:

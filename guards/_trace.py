@@ -133,11 +133,16 @@ def check_trace(trace: Trace | Mapping[str, Any], invariants: Sequence[Invariant
     """
     if not isinstance(trace, Trace):
         trace = Trace(trace)
-    bad = [inv for inv in invariants if not callable(getattr(inv, "first_violation", None))]
+    bad = [inv for inv in invariants if not _is_invariant(inv)]
     if bad:
         raise TypeError(f"check_trace takes invariants (Bounds, Monotonic, NoContact, ...), not {bad[0]!r}")
     found = [v for inv in invariants if (v := inv.first_violation(trace)) is not None]
     return sorted(found, key=lambda v: (v.frame, v.time if v.time is not None else v.frame))
+
+
+def _is_invariant(obj: Any) -> bool:
+    """Whether `obj` is judged as an invariant: it has a `first_violation(trace)` (an `Invariant`, or a user's own)."""
+    return callable(getattr(obj, "first_violation", None))
 
 
 class TraceVerifier:
@@ -161,14 +166,12 @@ class TraceVerifier:
         name: str = "trace_verifier",
         timeout_s: float | None = None,
     ) -> None:
-        from ._invariants import Invariant
-
-        if isinstance(invariants, Invariant):  # one invariant, not in a list: "'Bounds' object is not iterable"
+        if _is_invariant(invariants):  # one invariant, not in a list: "'Bounds' object is not iterable"
             raise TypeError(f"TraceVerifier takes a list of invariants, got one: [{invariants!r}]")
         if isinstance(invariants, (str, bytes)) or not isinstance(invariants, Iterable):
             raise TypeError(f"TraceVerifier: invariants must be a list of invariants, not {invariants!r:.60}")
         self.invariants = tuple(invariants)
-        bad = [inv for inv in self.invariants if not isinstance(inv, Invariant)]
+        bad = [inv for inv in self.invariants if not _is_invariant(inv)]
         if bad:  # else every call is denied by the TypeError check_trace raises at the first run
             raise TypeError(f"TraceVerifier: invariants must be Bounds, Monotonic, NoContact, ..., not {bad[0]!r:.60}")
         if not self.invariants:  # a verifier of nothing allows every run

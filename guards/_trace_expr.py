@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 from abc import ABC, abstractmethod
+from decimal import Decimal
 
 from typing import TYPE_CHECKING, Any
 
@@ -49,11 +50,19 @@ def flag(value: Any, what: str) -> bool:
     return bool(value)
 
 
+def real(value: Any) -> float | None:
+    """`value` as a float when it is a real number (a `Decimal` too, as money is written; NaN for a NaN), else None."""
+    if not isinstance(value, (numbers.Real, Decimal)):
+        return None
+    return math.nan if isinstance(value, Decimal) and value.is_nan() else float(value)
+
+
 def tolerance(tol: Any, what: str) -> float:
     """A slack that is a finite number >= 0, or a SceneError naming it."""
-    if tol.__class__ is bool or not isinstance(tol, numbers.Real) or not 0 <= tol < math.inf:
+    value = None if tol.__class__ is bool else real(tol)
+    if value is None or not 0 <= value < math.inf:
         raise SceneError(f"{what}: tol must be a finite number >= 0, not {tol!r:.60}")
-    return float(tol)
+    return value
 
 
 def label(name: Any, what: str) -> None:

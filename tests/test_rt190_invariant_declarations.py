@@ -9,6 +9,9 @@ rest of the API takes.
    which `Decimal` is not: `Conserved("coins", tol=Decimal("0.01"))` and `Bounds("coins", Decimal(0),
    Decimal(100))`, which read as floats before (money is often written so), are refused as "no number".
 
+Fixed: `TraceVerifier` and `check_trace` share `_is_invariant` (has a `first_violation`); `tolerance` and `Bounds`
+read a number through `_trace_expr.real`, which takes a `Decimal` (NaN as NaN).
+
 What must hold: `TraceVerifier` takes what `check_trace` takes; a finite `Decimal` >= 0 is a tolerance
 and a `Decimal` is a bound (a NaN or a negative one still refused).
 """
