@@ -9,6 +9,9 @@ and writes and the guards judge (it is in `tool_call_schema`), ran with the mode
 now fails at every call with pydantic's "Input should be a valid integer ... ToolRuntime(state={'messa...",
 the conversation's state quoted to the model; the guards judged a value the tool was never given.
 
+Fixed: `_from_langchain_tool` injects only arguments the model is not shown, and `injected_runs` puts what the
+model wrote back over the `ToolNode`'s injection (a `graphs` gate, in front of a real ToolNode, is unchanged).
+
 What must hold: an argument the model is shown is the model's: the `Agent` gives the tool what the model
 wrote there (and the guards judged); only arguments hidden from the model are injected.
 """

@@ -100,14 +100,17 @@ def injected_runs(tool: Any, injected: Mapping[str, str], run: Callable[[Any], A
             raise RuntimeError(f"tool {tool.name!r} takes injected arguments ({', '.join(sorted(injected))}): "
                                "it runs inside a guard node's commit, which gives them")
         call_id, state = calling
-        call = {"name": tool.name, "args": {k: v for k, v in args.items() if k not in injected},
-                "id": call_id, "type": "tool_call"}
+        written = {k: v for k, v in args.items() if k not in injected}
+        call = {"name": tool.name, "args": written, "id": call_id, "type": "tool_call"}
         if given_by_node:
             if not node:
                 from langgraph.prebuilt import ToolNode
 
                 node.append(ToolNode([tool], handle_tool_errors=False))
             call = node[0]._inject_tool_args(call, _tool_runtime(state, call_id))
+            # only what `injected` names: an argument the model writes stays as written (the ToolNode's
+            # reading takes one merely named `runtime` for the runtime)
+            call["args"] = {**call["args"], **written}
         # LangChain fills the call id only into a tool invoked with the call
         return (call if "call_id" in injected.values() else call["args"]), call_id
 

@@ -493,7 +493,10 @@ def args_model_of(tool: Any, drop: frozenset[str] = frozenset()) -> type[BaseMod
 
 
 def _from_langchain_tool(tool: Any) -> ToolSpec:
-    injected = injected_args(tool)
+    # an argument the model is shown is the model's (the guards judge it): LangGraph takes a parameter merely
+    # named `runtime` for the runtime, which would give the tool a ToolRuntime where the model wrote a value
+    shown = _shown_names(tool)
+    injected = {k: kind for k, kind in injected_args(tool).items() if k not in shown}
     # what the model writes under an injected name never reaches the tool (`injected_runs` drops it): nor
     # does it feed the validation the guards judge by (a validator of the tool's own reading the state)
     schema = args_model_of(tool, frozenset(injected))
@@ -553,6 +556,16 @@ def in_handler_words(flag: Any, error: type[Exception]) -> Iterator[None]:
         if not flag:
             raise
         raise error(handler_words(exc, flag)) from exc
+
+
+def _shown_names(tool: Any) -> frozenset[str]:
+    """The names of the arguments the model is shown (its tool-call schema's: a model's fields, a JSON
+    schema's properties)."""
+    schema = getattr(tool, "tool_call_schema", None) or getattr(tool, "args_schema", None)
+    if isinstance(schema, type) and issubclass(schema, BaseModel):
+        return frozenset(schema.model_fields)
+    props = schema.get("properties") if isinstance(schema, Mapping) else None
+    return frozenset(props) if isinstance(props, Mapping) else frozenset()
 
 
 def _plain_runs(tool: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
