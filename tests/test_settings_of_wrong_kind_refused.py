@@ -16,6 +16,7 @@ Fixed: each is refused where given; a chain checks its guards' budgets, and a to
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from langchain_core.tools import tool
@@ -119,3 +120,18 @@ def test_a_tool_refuses_a_guard_of_its_own_whose_budget_is_no_number(bad):
 
     with pytest.raises(ConfigError, match="budgeted.*timeout_s"):
         Agent(ScriptedModel(["done"]), [pay])
+
+
+def test_a_numpy_budget_is_a_number_of_seconds():
+    import numpy as np
+
+    class _Slow(_Budgeted):
+        def check(self, proposal, context):
+            time.sleep(0.05)  # the caller waits on the budget (a numpy float32 there raised in the wait)
+            return ALLOW
+
+    p = Proposal(call_id="c1", tool="t", args={})
+    chain = GuardChain([_Slow(np.float32(5)), _Slow(np.int64(5)), _Slow(None)], timeout_s=np.float32(5))
+    assert chain.verify(p, GuardContext()).verdict == ALLOW
+    with pytest.raises(ConfigError, match="timeout_s"):
+        GuardChain([_Budgeted(np.float32("nan"))])

@@ -102,7 +102,7 @@ class GuardChain:
             raise ConfigError(f"guards must be a list of guards, got the string {guards!r}")
         self.guards = tuple(guards)
         check_budgets(self.guards)
-        self.timeout_s = timeout_s
+        self.timeout_s = None if timeout_s is None else float(timeout_s)  # a numpy number waits as a float
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}
 
     def __repr__(self) -> str:
@@ -211,7 +211,7 @@ class GuardChain:
         if getattr(g, "inline", False):
             return None
         t = getattr(g, "timeout_s", None)
-        return self.timeout_s if t is None else t
+        return self.timeout_s if t is None else float(t)
 
     def _run_guards(self, guards: list[Any], proposal: Proposal, context: GuardContext, run: _Run,
                     judged: _Judged | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -93,7 +94,7 @@ def check_budget(seconds: Any, what: str) -> None:
     # a text would fail at the first call, and NaN, zero or less deny every call as if no worker were free
     if seconds is None:
         return
-    if seconds.__class__ is bool or not isinstance(seconds, (int, float)):
+    if seconds.__class__ is bool or not isinstance(seconds, numbers.Real):  # a numpy number too
         raise ConfigError(f"{what} must be a number of seconds or None, not {type(seconds).__name__} {seconds!r}")
     if math.isnan(seconds) or seconds <= 0:
         raise ConfigError(f"{what} must be above zero seconds (None: no deadline, inline), not {seconds!r}")

@@ -1,4 +1,4 @@
-"""Red team 190: an `Agent` gives a ToolRuntime to a tool's own argument that is merely *named* `runtime`.
+"""An `Agent` gave a ToolRuntime to a tool's own argument that is merely *named* `runtime`.
 
 `vfa/_injected.py` `injected_args` reads what a tool is injected with as LangGraph's `ToolNode` reads it
 (`_get_all_injected_args`), and that reading takes any parameter named `runtime` for the runtime, whatever
@@ -14,6 +14,9 @@ model wrote back over the `ToolNode`'s injection (a `graphs` gate, in front of a
 
 What must hold: an argument the model is shown is the model's: the `Agent` gives the tool what the model
 wrote there (and the guards judged); only arguments hidden from the model are injected.
+
+Fixed: an Agent injects only arguments the model is not shown (`_shown_names`), and puts the model's
+written arguments back over the ToolNode's injection.
 """
 
 from __future__ import annotations

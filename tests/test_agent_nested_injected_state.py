@@ -1,4 +1,4 @@
-"""Red team 190: a helper agent's tool taking `InjectedState` is given the *outer* agent's state.
+"""A helper agent's tool taking `InjectedState` was given the *outer* agent's state.
 
 An `Agent` runs a LangChain tool that takes `InjectedState` with "the node's state" (`vfa/_injected.py`
 `CALLING`, set in `GuardNode._commit`'s `run`), as a `ToolNode` gives it. The commit reads that state from
@@ -12,6 +12,8 @@ Fixed: `_Within.given` keeps the state the call's own node was given; the commit
 
 What must hold: the helper's tool is given the helper node's own state, as a `ToolNode` in the helper's
 graph would give it.
+
+Fixed: `_Within.given` keeps the state this call's own node was given, which the commit hands the tool.
 """
 
 from __future__ import annotations

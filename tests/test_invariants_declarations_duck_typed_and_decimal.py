@@ -1,4 +1,4 @@
-"""Red team 190: today's declaration checks refuse invariants and tolerances that worked and that the
+"""Declaration checks refused invariants and tolerances that worked and that the
 rest of the API takes.
 
 1. `check_trace` takes any invariant with a `first_violation(trace)` (it refuses only objects without
@@ -14,6 +14,9 @@ read a number through `_trace_expr.real`, which takes a `Decimal` (NaN as NaN).
 
 What must hold: `TraceVerifier` takes what `check_trace` takes; a finite `Decimal` >= 0 is a tolerance
 and a `Decimal` is a bound (a NaN or a negative one still refused).
+
+Fixed: `TraceVerifier` takes any invariant `check_trace` takes (`_is_invariant`); a `Decimal` reads as its
+float (`_trace_expr.real`), NaN still refused.
 """
 
 from __future__ import annotations
