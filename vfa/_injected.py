@@ -108,9 +108,9 @@ def injected_runs(tool: Any, injected: Mapping[str, str], run: Callable[[Any], A
 
                 node.append(ToolNode([tool], handle_tool_errors=False))
             call = node[0]._inject_tool_args(call, _tool_runtime(state, call_id))
-            # only what `injected` names: an argument the model writes stays as written (the ToolNode's
-            # reading takes one merely named `runtime` for the runtime)
-            call["args"] = {**call["args"], **written}
+            # only what `injected` names: an argument the model is shown stays as written, or left to its
+            # default when not written (the ToolNode's reading takes one merely named `runtime` for the runtime)
+            call["args"] = {**{k: v for k, v in call["args"].items() if k in injected}, **written}
         # LangChain fills the call id only into a tool invoked with the call
         return (call if "call_id" in injected.values() else call["args"]), call_id
 
