@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["CALLING", "injected_args", "injected_runs"]
+__all__ = ["CALLING", "answered_runs", "answers_with_message", "injected_args", "injected_runs"]
 
 
 def _injected_keys(tool: Any) -> frozenset[str]:
@@ -124,6 +124,45 @@ def injected_runs(tool: Any, injected: Mapping[str, str], run: Callable[[Any], A
     return run_injected, lambda args: answered(*prepare(args))  # prepared here, in the commit's context
 
 
+def answered_runs(run: Callable[[Any], Any], arun: Callable[[Any], Any],
+                  records: bool) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """`run` and `arun` of a tool taking no injected argument, its answer read as `injected_runs` reads one
+    (`_answer`): a `ToolMessage` it relays by its content, never its repr (which shows private fields in
+    clear); its JSON read back as records only when `records` (the tool's result shape is "unknown")."""
+
+    def call_id() -> str | None:
+        calling = CALLING.get()
+        return calling[0] if calling is not None else None
+
+    async def answered(args: Any) -> Any:
+        called = call_id()
+        return _answer(await arun(args), called, records)
+
+    return (lambda args: _answer(run(args), call_id(), records)), answered
+
+
+def answers_with_message(tool: Any) -> bool:
+    """Whether a tool's function says it returns a message or a `Command` (its return annotation), whose
+    text may be anything shaped like records."""
+    from langchain_core.messages import BaseMessage
+    from langchain_core.tools.base import ToolOutputMixin
+
+    fn = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
+    try:
+        hint = typing.get_type_hints(fn).get("return") if fn is not None else None
+    except Exception:  # noqa: BLE001 - an annotation that cannot be resolved says nothing
+        return False
+    hints = [hint]
+    while hints:
+        h = hints.pop()
+        if typing.get_origin(h) in (typing.Annotated, typing.Union, pytypes.UnionType):
+            hints.extend(typing.get_args(h))
+        kind = typing.get_origin(h) or h
+        if isinstance(kind, type) and issubclass(kind, (BaseMessage, ToolOutputMixin)):
+            return True
+    return False
+
+
 def _tool_runtime(state: Any, call_id: str) -> Any:
     """The `ToolRuntime` a `ToolNode` would give a call: the run's config, context, store and stream; no
     tools (one it lists would run past the guards)."""
@@ -142,11 +181,12 @@ def _tool_runtime(state: Any, call_id: str) -> Any:
                        server_info=getattr(runtime, "server_info", None))
 
 
-def _answer(result: Any, call_id: str) -> Any:
+def _answer(result: Any, call_id: str | None, records: bool = True) -> Any:
     """A tool's result as the `Agent` reads it: the content of the message it answers with (also the call's
     own one a `Command` holds as its whole update), its JSON text read back as the value LangChain wrote it from (a
     dict: labelled field by field, each field also carrying the label of the whole, `RESULT_SHAPE`
-    "unknown"); a message of status "error" raised as the tool's failure; anything else as returned."""
+    "unknown"; without `records`, its text as it is); a message of status "error" raised as the tool's
+    failure; anything else as returned."""
     from langchain_core.messages import ToolMessage
     from langchain_core.tools import ToolException
     from langgraph.types import Command
@@ -163,7 +203,7 @@ def _answer(result: Any, call_id: str) -> Any:
         content = result.content
         if result.status == "error":
             raise ToolException(content if isinstance(content, str) else repr(content))
-        if isinstance(content, str) and content.lstrip()[:1] in ("{", "["):
+        if records and isinstance(content, str) and content.lstrip()[:1] in ("{", "["):
             with contextlib.suppress(ValueError):
                 return json.loads(content)
         return content

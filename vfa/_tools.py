@@ -29,7 +29,7 @@ from pydantic_core import to_jsonable_python
 from ._effects import Effect
 from ._exceptions import ConfigError, error_text
 from ._guard import check_budgets
-from ._injected import injected_args, injected_runs
+from ._injected import answered_runs, answers_with_message, injected_args, injected_runs
 
 __all__ = ["ToolSpec", "ArgumentError"]
 
@@ -509,13 +509,16 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     bare = [k for k, kind in injected.items() if kind == "arg"]
     if bare and isinstance(schema, type) and issubclass(schema, BaseModel):
         schema = _given_by_default(tool, schema, bare)
+    if injected or answers_with_message(tool):
+        # it may answer with a message (one of any id is read by its content, and a tool given its call id,
+        # a runtime or the state knows its own), whose text may be the JSON of records or text anyone shaped
+        # like them
+        meta.setdefault(RESULT_SHAPE, "unknown")
     if injected:
         meta[INJECTED] = injected  # the privacy flow refuses a tool that may disclose what it cannot label
-        if {"call_id", "runtime"} & set(injected.values()):
-            # it knows its call's id (a runtime holds it too), so it may answer with a message, whose text
-            # may be the JSON of records or text anyone shaped like them
-            meta.setdefault(RESULT_SHAPE, "unknown")
         run, arun = injected_runs(tool, injected, run, arun)
+    else:  # a message it relays is read by its content, never its repr (private fields in clear)
+        run, arun = answered_runs(run, arun, records=meta.get(RESULT_SHAPE) == "unknown")
     return ToolSpec(
         name=tool.name, description=tool.description or tool.name, args_model=schema,
         fn=(lambda **kw: arun(kw)) if only_async else (lambda **kw: run(kw)), is_effect=is_effect,
