@@ -8,12 +8,12 @@ import contextvars
 import json
 import types as pytypes
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, AliasPath, BaseModel
 
-__all__ = ["CALLING", "answered_runs", "answers_with_message", "injected_args", "injected_runs"]
+__all__ = ["CALLING", "answered_runs", "answers_with_message", "injected_args", "injected_names", "injected_runs"]
 
 
 def _injected_keys(tool: Any) -> frozenset[str]:
@@ -88,10 +88,11 @@ def injected_runs(tool: Any, injected: Mapping[str, str], run: Callable[[Any], A
                    arun: Callable[[Any], Any]) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     """`run` and `arun` of a tool taking injected arguments (`injected_args`), given them as LangGraph's
     `ToolNode` gives them: the call's own id, the node's state, the graph's store and a `ToolRuntime`.
-    What the model wrote under an injected argument's name is dropped, never the tool's (no guard judged
+    What the model wrote under an injected argument's name or alias is dropped, never the tool's (no guard judged
     it: the guards are shown the arguments the model may write). The tool's answer to its call (a
     `ToolMessage`, or a `Command` holding only that message) is its result."""
     node: list[Any] = []  # a ToolNode of the tool alone, made once: it injects as LangGraph's own does
+    names = injected_names(tool, injected)
     given_by_node = any(kind in ("state", "store", "runtime") for kind in injected.values())
 
     def prepare(args: Any) -> tuple[Any, str]:
@@ -100,7 +101,7 @@ def injected_runs(tool: Any, injected: Mapping[str, str], run: Callable[[Any], A
             raise RuntimeError(f"tool {tool.name!r} takes injected arguments ({', '.join(sorted(injected))}): "
                                "it runs inside a guard node's commit, which gives them")
         call_id, state = calling
-        written = {k: v for k, v in args.items() if k not in injected}
+        written = {k: v for k, v in args.items() if k not in names}
         call = {"name": tool.name, "args": written, "id": call_id, "type": "tool_call"}
         if given_by_node:
             if not node:
@@ -161,6 +162,27 @@ def answers_with_message(tool: Any) -> bool:
         if isinstance(kind, type) and issubclass(kind, (BaseMessage, ToolOutputMixin)):
             return True
     return False
+
+
+def injected_names(tool: Any, injected: Collection[str]) -> frozenset[str]:
+    """The names the tool's own schema reads the `injected` arguments under: theirs and their aliases (a
+    value the model writes under one would be the tool's in place of what the graph gives)."""
+    full = getattr(tool, "args_schema", None)
+    fields = full.model_fields if isinstance(full, type) and issubclass(full, BaseModel) else {}
+    names = set(injected)
+    for k in injected:
+        field = fields.get(k)
+        if field is None:
+            continue
+        for alias in (field.alias, field.validation_alias):
+            if isinstance(alias, str):
+                names.add(alias)
+            elif isinstance(alias, AliasChoices):
+                names.update(a for a in alias.choices if isinstance(a, str))
+                names.update(a.path[0] for a in alias.choices if isinstance(a, AliasPath) and isinstance(a.path[0], str))
+            elif isinstance(alias, AliasPath) and isinstance(alias.path[0], str):
+                names.add(alias.path[0])
+    return frozenset(names)
 
 
 def _tool_runtime(state: Any, call_id: str) -> Any:

@@ -29,7 +29,7 @@ from pydantic_core import to_jsonable_python
 from ._effects import Effect
 from ._exceptions import ConfigError, error_text
 from ._guard import check_budgets
-from ._injected import answered_runs, answers_with_message, injected_args, injected_runs
+from ._injected import answered_runs, answers_with_message, injected_args, injected_names, injected_runs
 
 __all__ = ["ToolSpec", "ArgumentError"]
 
@@ -499,7 +499,7 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     injected = {k: kind for k, kind in injected_args(tool).items() if k not in shown}
     # what the model writes under an injected name never reaches the tool (`injected_runs` drops it): nor
     # does it feed the validation the guards judge by (a validator of the tool's own reading the state)
-    schema = args_model_of(tool, frozenset(injected))
+    schema = args_model_of(tool, injected_names(tool, injected))
     inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
     is_effect = isinstance(inner, Effect)
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
