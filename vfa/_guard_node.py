@@ -104,7 +104,27 @@ class Flow(Protocol):
 _LOCAL = threading.local()
 
 
-_HELD: contextvars.ContextVar[Mapping[tuple[int, str], threading.RLock]] = contextvars.ContextVar(
+class _Held:
+    """The lock that orders the calls made inside one call holding its thread (`_OneAtATime.of`), while that
+    call holds it: a task its effect started and left running (`asyncio.create_task` copies the context)
+    keeps the mark after the call ended, and is then inside the call it was made in (`up`), or none."""
+
+    __slots__ = ("lock", "up", "open")
+
+    def __init__(self, up: _Held | None) -> None:
+        self.lock = threading.RLock()
+        self.up = up
+        self.open = True
+
+    def current(self) -> _Held | None:
+        """This mark, or the nearest one it was made inside that is still held; None when none is."""
+        held: _Held | None = self
+        while held is not None and not held.open:
+            held = held.up
+        return held
+
+
+_HELD: contextvars.ContextVar[Mapping[tuple[int, str], _Held]] = contextvars.ContextVar(
     "vfa_held_threads", default={})
 """The thread locks the current call holds (`_OneAtATime`), each with the lock that orders the calls made
 from inside it: a context variable, since what a call runs (a tool's own agent) may run on another OS
@@ -183,20 +203,23 @@ class _OneAtATime:
             wait_s = None
         key = (id(self), thread_id)
         held = _HELD.get()
-        inner = held.get(key)
+        mark = held.get(key)
+        inner = mark.current() if mark is not None else None  # a call since ended holds nothing for a task it left
         if inner is not None:
             # made from inside a call this thread's lock is held for (an agent used as a tool, run by
             # LangGraph on a pool thread, or awaited): ordered among the calls made inside that call
-            if not inner.acquire(timeout=-1 if wait_s is None else wait_s):
+            if not inner.lock.acquire(timeout=-1 if wait_s is None else wait_s):
                 raise ThreadBusy(thread_id, wait_s)
             try:
-                token = _HELD.set({**held, key: threading.RLock()})
+                mine = _Held(inner)
+                token = _HELD.set({**held, key: mine})
                 try:
                     yield
                 finally:
+                    mine.open = False
                     _HELD.reset(token)
             finally:
-                inner.release()
+                inner.lock.release()
             return
         with self._lock:
             entry = self._locks.get(thread_id)
@@ -209,10 +232,12 @@ class _OneAtATime:
             with self._lock:
                 entry[2].append(call_id)
             try:
-                token = _HELD.set({**held, key: threading.RLock()})  # seen by what the call runs, on any OS thread
+                mine = _Held(None)
+                token = _HELD.set({**held, key: mine})  # seen by what the call runs, on any OS thread
                 try:
                     yield
                 finally:
+                    mine.open = False
                     _HELD.reset(token)
             finally:
                 with self._lock:
