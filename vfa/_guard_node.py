@@ -135,15 +135,21 @@ class _Within:
     """A call whose effect runs: the conversation it was made in (an agent used as a tool is given text
     its caller's model wrote), and its arguments' labels once labelled."""
 
-    __slots__ = ("state", "thread_id", "outer", "labels", "given")
+    __slots__ = ("state", "thread_id", "outer", "labels", "given", "ended")
 
     def __init__(self, state: Any, thread_id: str, outer: _Within | None) -> None:
+        # a task an ended call's effect left running (`asyncio.create_task` copies the context) holds its
+        # frame on: what that task calls is inside the nearest call still running, or none
+        while outer is not None and outer.ended:
+            outer = outer.outer
         # the conversation is the outermost call's: an inner agent's messages are text a model wrote
         self.state, self.thread_id = (state, thread_id) if outer is None else (outer.state, outer.thread_id)
         self.given = state
         """The state this call's own node was given: what a tool taking `InjectedState` is given."""
         self.outer = outer
         self.labels: dict[str, Label] | None = None
+        self.ended = False
+        """Set when its call is done (`GuardNode.handle`)."""
 
     def made_from(self) -> Label:
         """The join of this call's arguments' labels and of those of the calls it was made inside: what a
@@ -434,7 +440,8 @@ class GuardNode(RunnableCallable):
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
         }) as span:
-            token = _WITHIN.set(_Within(state, thread_id, _WITHIN.get()))
+            frame = _Within(state, thread_id, _WITHIN.get())
+            token = _WITHIN.set(frame)
             try:
                 with self._turns.of(thread_id, self.lock_wait_s, call_id):  # checked against the world the thread's last commit left
                     message = _holding(self.flow, thread_id, lambda: self._handle(
@@ -442,6 +449,7 @@ class GuardNode(RunnableCallable):
             except ThreadBusy as busy:  # denied, not hung: nothing of the call ran
                 message = self.busy(thread_id, call_id, tool, call.get("args"), busy)
             finally:
+                frame.ended = True
                 _WITHIN.reset(token)
             if span is not None:
                 span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
