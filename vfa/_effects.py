@@ -39,10 +39,14 @@ def _open_commit(tool: str, call_id: str) -> Iterator[_Commit]:
     """Authorise exactly one call of `tool` for the length of the block (used by the journal only)."""
     commit = _Commit(_KEY, tool, call_id)
     token = _ACTIVE.set(commit)
+    # begun, the effect runs to its end whoever stopped waiting for it: the guarded calls it makes (a helper
+    # agent) are part of it, not calls of a caller that gave up (`caller_gone`)
+    gone = _GONE.set(None)
     try:
         yield commit
     finally:
         commit.closed = True
+        _GONE.reset(gone)
         _ACTIVE.reset(token)
 
 
