@@ -244,7 +244,9 @@ class GuardChain:
                     verdict = Deny(reason=f"guard {name!r} returned {type(verdict).__name__}, not a verdict",
                                    evidence={"returned": shown[:200]})
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
-                if _is_bubble_up(exc) or not isinstance(exc, Exception):
+                # a CancelledError is the guard's own: guards run on vfa's threads, an acheck on its
+                # worker's own loop, where nothing of vfa's is cancelled
+                if _is_bubble_up(exc) or not isinstance(exc, (Exception, asyncio.CancelledError)):
                     raise
                 message = message_of(exc) if told is None else _told(told, message_of(exc))
                 verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {message}",
