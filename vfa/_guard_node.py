@@ -989,9 +989,9 @@ class GuardNode(RunnableCallable):
         """Deny a call before any guard runs; journaled under `call_id`, answered to `reply_to`."""
         proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
         raw_json = _json_or_none(raw_args)
-        args = raw_args if isinstance(raw_args, dict) and raw_json is not None else {"raw": _repr(raw_args, 200)}
         if fingerprint is None:
             fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
+        args = _journaled_args(raw_args, raw_json, self.max_arg_bytes)
         self.journal.append([_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                              _entry(proposal, "denied", verdict.model_dump(mode="json"))])
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
@@ -1055,7 +1055,7 @@ class GuardNode(RunnableCallable):
         call the journal holds already under its key (a replayed node) is left as it is."""
         raw = proposal.raw_args if proposal.raw_args is not None else proposal.args
         raw_json = _json_or_none(raw)
-        args = raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
+        args = _journaled_args(raw, raw_json, self.max_arg_bytes)
         fingerprint = _fingerprint(proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096))
         proposal = proposal.model_copy(update={"call_id": f"{proposal.call_id}#plan-{fingerprint[:12]}"})
         if self.journal.last(proposal.thread_id, proposal.call_id) is not None:
@@ -1402,6 +1402,15 @@ def _repr(value: Any, limit: int) -> str:
         return repr(value)[:limit]
     except Exception:  # noqa: BLE001 - RecursionError, or anything a hostile __repr__ raises
         return f"<a {type(value).__name__} that cannot be shown>"
+
+
+def _journaled_args(raw: Any, raw_json: str | None, limit: int) -> dict[str, Any]:
+    """A refused call's arguments as its journal entry keeps them: as written, or by their repr cut short
+    when JSON cannot hold them, or by their size alone past `limit` (a call refused before the size check,
+    an unknown tool's, must not put megabytes into the journal either)."""
+    if raw_json is not None and len(raw_json) > limit:
+        return {"raw": _repr(f"<{len(raw_json)} bytes>", 200)}  # as the size check journals one
+    return raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
 
 
 def _json_or_none(value: Any) -> str | None:
