@@ -488,7 +488,7 @@ class PrivacyGuard:
         answered: dict[tuple[str, Any, Any], Any] = {}
         edits: dict[tuple[str, Any], int] = {}  # (call, task) -> where the person last edited it
         out: dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str], dict[str, Any]], ...]] = {}
-        for e in journal.entries(thread_id):
+        for e in journal.entries(thread_id, kinds=_ANSWERS):  # not the thread's results: a long thread holds megabytes
             kind = e.kind
             if kind not in _ANSWERS:
                 continue

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -751,16 +751,25 @@ class EffectJournal:
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
         return JournalEntry(row) if row else None
 
-    def entries(self, thread_id: str | None = None, *, call_id: str | None = None) -> list[JournalEntry]:
-        """Every entry, oldest first, optionally of one thread (and one call)."""
+    def entries(self, thread_id: str | None = None, *, call_id: str | None = None,
+                kinds: Collection[str] | None = None) -> list[JournalEntry]:
+        """Every entry, oldest first, optionally of one thread (and one call), and of the given `kinds`
+        only (a reader after a thread's questions and answers is not handed every result it holds)."""
         sql = "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal"
         params: list[Any] = []
+        where: list[str] = []
         if thread_id is not None:
-            sql += " WHERE thread_id=?"
+            where.append("thread_id=?")
             params.append(thread_id)
             if call_id is not None:
-                sql += " AND call_id=?"
+                where.append("call_id=?")
                 params.append(call_id)
+        if kinds is not None:
+            kinds = sorted(kinds)
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            params.extend(kinds)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         with self._lock:
             try:
                 rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
