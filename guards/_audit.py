@@ -193,9 +193,15 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                         spec = _shaped(at, spec, event["shape"], shaped)
                     result = with_reprs(_json_value(at, event["result"]), _reprs(at, event))
                     # the one handle the live flow showed for a result it hid whole (it showed a value the
-                    # model may see only as a handle): hidden again, never read in clear
-                    hidden = flow.handles and isinstance(result, str) and result in {
+                    # model may see only as a handle): hidden again, never read in clear; a gate shows it as one
+                    # text block where the tool's content is blocks (a list result under `create_agent`)
+                    token = result[0].get("text") if (
+                        isinstance(result, list) and len(result) == 1 and isinstance(result[0], dict)
+                        and result[0].keys() == {"type", "text"} and result[0]["type"] == "text") else result
+                    hidden = flow.handles and isinstance(token, str) and token in {
                         flow.store.token(thread_id, c, "$", proposal.tool) for c in (call_id, str(raw_id))}
+                    if hidden:
+                        result = token
                     flow.observe(proposal, spec, result, hidden=hidden, hidden_as=_hidden_as(at, event))
                 else:
                     flow.observe_error(proposal, spec, _text_of(event.get("error", "")))

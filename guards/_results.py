@@ -177,6 +177,10 @@ class _Results:
             trusted = obs.label.trusted and obs.untrusted is None
             if hidden_as is not None:  # as the live flow labelled the result (an audit reads its handle)
                 readers, trusted = hidden_as.readers, hidden_as.trusted
+                if trusted:
+                    # its trust is the live flow's word, taint included: the handle's own text, labelled by
+                    # the tool's declaration (an untrusted source), is not what the live flow read
+                    obs.untrusted = None
             sources = {f"tool:{tool}", f"derived:{tool}#{obs.call_id}"}
             # what the secrets were derived from, not the secrets' own derived names: those stand for
             # nothing but their call, and a record read again and again would pile them up (a poll of
