@@ -64,11 +64,23 @@ from vfa._tools import GIVEN_BY_DEFAULT, INJECTED, RESULT_SHAPE, _nonfinite, arg
 __all__ = ["GatedTool", "ToolGate"]
 
 _WORK: contextvars.ContextVar[_Work | None] = contextvars.ContextVar("vfa_gate_work", default=None)
-# the graph state of the tool call being handed on by `wrap_tool_call`, with the id of the ToolNode's task:
-# what the guards see
-_STATE: contextvars.ContextVar[Any] = contextvars.ContextVar("vfa_gate_state", default=None)
-# the id of the tool call `wrap_tool_call` is handing on: the ToolNode injected its hidden arguments
-_INJECTED: contextvars.ContextVar[str | None] = contextvars.ContextVar("vfa_gate_injected", default=None)
+
+
+class _Handed:
+    """The tool call `wrap_tool_call` is handing on: its graph state (what the guards see), the id of the
+    ToolNode's task, and the call's id (the ToolNode injected its hidden arguments). Closed when the call
+    ends: a task or thread its tool started and left running (`asyncio.create_task`,
+    `contextvars.copy_context().run` copy the context) holds it on, and LangGraph's config of the ended
+    task with it; what that task calls later is made outside the call and its run (`_configurable`)."""
+
+    __slots__ = ("state", "task", "call_id", "open")
+
+    def __init__(self, state: Any, task: Any, call_id: str) -> None:
+        self.state, self.task, self.call_id = state, task, call_id
+        self.open = True
+
+
+_STATE: contextvars.ContextVar[_Handed | None] = contextvars.ContextVar("vfa_gate_state", default=None)
 _OPEN: Any = object()  # marks "the tool has not run"
 
 
@@ -444,23 +456,25 @@ class ToolGate:
     def wrap_tool_call(self, request: Any, execute: Callable[[Any], Any]) -> Any:
         """`wrap_tool_call` hook: hand the request on with its tools replaced by gated ones."""
         gated = self._gated_request(request)
-        token = _STATE.set((request.state, _task_of(getattr(request.runtime, "config", None))))
-        injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
+        handed = _Handed(request.state, _task_of(getattr(request.runtime, "config", None)),
+                         str((request.tool_call or {}).get("id") or ""))
+        token = _STATE.set(handed)
         try:
             return _measured(_unknown_marked(execute(gated), request))
         finally:
-            _INJECTED.reset(injected)
+            handed.open = False
             _STATE.reset(token)
 
     async def awrap_tool_call(self, request: Any, execute: Callable[[Any], Awaitable[Any]]) -> Any:
         """`awrap_tool_call` hook: the async twin of `wrap_tool_call`."""
         gated = self._gated_request(request)
-        token = _STATE.set((request.state, _task_of(getattr(request.runtime, "config", None))))
-        injected = _INJECTED.set(str((request.tool_call or {}).get("id") or ""))
+        handed = _Handed(request.state, _task_of(getattr(request.runtime, "config", None)),
+                         str((request.tool_call or {}).get("id") or ""))
+        token = _STATE.set(handed)
         try:
             return _measured(_unknown_marked(await execute(gated), request))
         finally:
-            _INJECTED.reset(injected)
+            handed.open = False
             _STATE.reset(token)
 
     def _gated_request(self, request: Any) -> Any:
@@ -842,8 +856,8 @@ class GatedTool:
             return self.state
         handed = _STATE.get()
         state = None
-        if handed is not None:
-            state, task = handed
+        if handed is not None and handed.open:
+            state, task = handed.state, handed.task
             # a node of a graph that a ToolNode's tool runs (an agent used as a tool) is another run: its
             # model read that run's state, not the ToolNode's the context still carries
             if task is not None and _task_of(config) not in (None, task):
@@ -864,7 +878,8 @@ class GatedTool:
         hidden = {k: v for k, v in raw.items() if k in self.hidden_keys}
         visible = {k: v for k, v in raw.items() if k not in self.hidden_keys}
         call_id = str(input.get("id") or "") if is_call else _plain_id(self.tool.name, raw, config)
-        if hidden and (_INJECTED.get() != call_id or input.get("name") != self.tool.name):
+        handed = _STATE.get()
+        if hidden and (handed is None or not handed.open or handed.call_id != call_id or input.get("name") != self.tool.name):
             # arguments no ToolNode injected (the app's own node ran the model's call), or injected for
             # another tool (a ToolNode injects by the call's name, and a middleware handed this tool on
             # for a call of another): their values may be the model's, written past the schema, or
@@ -964,16 +979,21 @@ def _plain_id(tool: str, args: Any, config: Any) -> str:
 
 def _configurable(config: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:
     """The call's `configurable` when it holds any of `keys`, else the run's (from the context); None
-    outside a graph run."""
+    outside a graph run, and in a task or thread a gated tool's call left running once that call ended
+    (the context it copied holds that ToolNode task's config on: `_Handed`)."""
     configurable = (config or {}).get("configurable") or {}
     if any(k in configurable for k in keys):
         return configurable
     try:
         from langgraph.config import get_config
 
-        return get_config().get("configurable") or {}
+        found = get_config().get("configurable") or {}
     except RuntimeError:  # outside a graph run
         return None
+    handed = _STATE.get()
+    if handed is not None and not handed.open and handed.task is not None and found.get(_TASK_ID) == handed.task:
+        return None  # the run of a call that has ended, held on by a task or thread it left running: not this call's
+    return found
 
 
 def _configs(inputs: list[Any], config: Any) -> list[Any]:

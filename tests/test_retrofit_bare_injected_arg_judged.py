@@ -11,14 +11,14 @@ call past the schema.
 Expected: LangGraph's ToolNode strips a caller-supplied InjectedToolArg (control: the mail goes to the
 user). When the tool is not run by the ToolNode, `GatedTool._split` must judge such a value (its own
 comment: "arguments no ToolNode injected ... the guards and the labels see them"), so the untrusted
-recipient is denied. It is hidden instead because `_INJECTED` (set by the gate's `wrap_tool_call` for
+recipient is denied. It is hidden instead because `_STATE` (`_Handed`, set by the gate's `wrap_tool_call` for
 the request's call id) matches: the forged, untrusted-driven `to` is committed and the mail goes to eve.
 
 Fixed. A bare `InjectedToolArg` is in the guards' schema of the tool (`graphs._gate._spec_of`), never
 hidden: a ToolNode strips it, so whatever value it holds was written past the ToolNode, and the
 guards judge it as any argument (here an authority argument from untrusted content: denied).
 
-Where: `graphs/_gate.py` `GatedTool._split` (takes `_INJECTED.get() == call_id` as "a ToolNode injected
+Where: `graphs/_gate.py` `GatedTool._split` (takes `_STATE`'s open call id == call_id as "a ToolNode injected
 these"; the ToolNode strips and injects only inside `handler`), `ToolGate.wrap_tool_call`.
 """
 
