@@ -124,6 +124,22 @@ class _Held:
         return held
 
 
+@contextmanager
+def _marked(held: Mapping[tuple[int, str], _Held], key: tuple[int, str], up: _Held | None) -> Iterator[None]:
+    """The block with `key` marked held by a call of its own (made inside `up`); at its end, the mark closed and
+    the calls made inside it waited for: one still running (made by a task its effect left) is part of this
+    call, and the thread's lock must not pass on before it is done."""
+    mine = _Held(up)
+    token = _HELD.set({**held, key: mine})  # seen by what the call runs, on any OS thread
+    try:
+        yield
+    finally:
+        mine.open = False  # a call made inside it from now on waits for the thread (`_OneAtATime.of`)
+        with mine.lock:
+            pass
+        _HELD.reset(token)
+
+
 _HELD: contextvars.ContextVar[Mapping[tuple[int, str], _Held]] = contextvars.ContextVar(
     "vfa_held_threads", default={})
 """The thread locks the current call holds (`_OneAtATime`), each with the lock that orders the calls made
@@ -211,19 +227,19 @@ class _OneAtATime:
         held = _HELD.get()
         mark = held.get(key)
         inner = mark.current() if mark is not None else None  # a call since ended holds nothing for a task it left
-        if inner is not None:
+        while inner is not None:
             # made from inside a call this thread's lock is held for (an agent used as a tool, run by
             # LangGraph on a pool thread, or awaited): ordered among the calls made inside that call
             if not inner.lock.acquire(timeout=-1 if wait_s is None else wait_s):
                 raise ThreadBusy(thread_id, wait_s)
+            if inner.open:
+                break
+            inner.lock.release()  # that call ended while this one waited: it holds the thread no longer
+            inner = inner.current()
+        if inner is not None:
             try:
-                mine = _Held(inner)
-                token = _HELD.set({**held, key: mine})
-                try:
+                with _marked(held, key, inner):
                     yield
-                finally:
-                    mine.open = False
-                    _HELD.reset(token)
             finally:
                 inner.lock.release()
             return
@@ -238,13 +254,8 @@ class _OneAtATime:
             with self._lock:
                 entry[2].append(call_id)
             try:
-                mine = _Held(None)
-                token = _HELD.set({**held, key: mine})  # seen by what the call runs, on any OS thread
-                try:
+                with _marked(held, key, None):
                     yield
-                finally:
-                    mine.open = False
-                    _HELD.reset(token)
             finally:
                 with self._lock:
                     entry[2].remove(call_id)
