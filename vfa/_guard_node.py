@@ -1066,7 +1066,9 @@ class GuardNode(RunnableCallable):
         call the journal holds already under its key (a replayed node) is left as it is."""
         raw = proposal.raw_args if proposal.raw_args is not None else proposal.args
         raw_json = _json_or_none(raw)
-        args = _journaled_args(raw, raw_json, self.max_arg_bytes)
+        # whole, whatever its size: unlike the node's own refusals (left out of both audits), it is journaled for
+        # the journal's audit to check what the plan proposed, as the messages' audit checks the plan's message
+        args = raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
         fingerprint = _fingerprint(proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096))
         proposal = proposal.model_copy(update={"call_id": f"{proposal.call_id}#plan-{fingerprint[:12]}"})
         if self.journal.last(proposal.thread_id, proposal.call_id) is not None:
