@@ -765,6 +765,8 @@ class EffectJournal:
                 where.append("call_id=?")
                 params.append(call_id)
         if kinds is not None:
+            if isinstance(kinds, str):  # a text is a collection of its characters: it would match no entry
+                raise TypeError(f"kinds must be a collection of entry kinds, such as [{kinds!r}], not a text")
             kinds = sorted(kinds)
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params.extend(kinds)
