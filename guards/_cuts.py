@@ -55,17 +55,25 @@ class Cuts:
 
     def __init__(self, words: bool = False) -> None:
         self.heads: dict[str, tuple[tuple[str, int], ...]] = {}
-        """A value's first piece (its last `PIECE` characters or words) -> (the value, the cut)."""
+        """A value's first piece (its last `PIECE` characters or words) -> (the value, the cut), those
+        where it is the longer piece first (`_first_longer`)."""
         self.tails: dict[str, tuple[tuple[str, int], ...]] = {}
-        """A value's last piece (its first `PIECE` characters or words) -> (the value, the cut)."""
+        """A value's last piece (its first `PIECE` characters or words) -> (the value, the cut), those
+        where it is the longer piece (and the first shorter than `PIECE`) first (`_last_longer`). A text
+        ending in "1" holds the first piece
+        of every value beginning so: `across` looks each cut up from its longer (rarer) piece, reading
+        an entry's cuts up to the first whose piece there is the shorter, and tests the other piece
+        against the texts."""
         self.words = words
         self.size = 0
         """How many cuts are indexed."""
-        self.values: frozenset[str] = frozenset()
-        """The values indexed (each once, however often it is given)."""
+        self.values: dict[str, int] = {}
+        """The values indexed (each once, however often it is given) -> their place in the order given:
+        `across` notes what it finds in the order of the texts, of their ends by length, then of these."""
         self.long: tuple[str, ...] = ()
-        """Values longer than `WHOLE`: their cuts with both pieces longer than `PIECE` are found by
-        looking a text's outer `PIECE` characters up in them."""
+        """Values longer than `WHOLE` (characters or words): their cuts with both pieces longer than
+        `PIECE` are not indexed; of characters, they are found by looking a text's outer `PIECE`
+        characters up in them."""
         self.reach = 0
         """The most characters (or words) a piece in `heads` or `tails` holds: a text's longer ends are
         no key (`across` looks up no more; a piece of k words joined holds k - 1 spaces or more, a key
@@ -86,7 +94,7 @@ class Cuts:
             new.append(value)
             tokens: Sequence[str] = value.split(" ") if self.words else value
             n = len(tokens)
-            if n > WHOLE and not self.words:
+            if n > WHOLE:
                 long.append(value)
             reach = max(reach, min(n - 1, PIECE))  # a head holds up to n - 1 of them, a tail too
             if n > 1 and not self.words:
@@ -98,18 +106,23 @@ class Cuts:
                 head, tail = tokens[max(0, cut - PIECE):cut], tokens[cut:cut + PIECE]
                 if self.words:
                     head, tail = " ".join(head), " ".join(tail)
-                more_heads.setdefault(head, []).append((value, cut))
-                more_tails.setdefault(tail, []).append((value, cut))
+                entry = (value, cut)
+                more_heads.setdefault(head, []).append(entry)
+                more_tails.setdefault(tail, []).append(entry)
                 size += 1
         if not new:  # nothing to add: these cuts serve as they are (never changed)
             return self
         out = Cuts(self.words)
         out.heads, out.tails, out.size = dict(self.heads), dict(self.tails), size  # entries are tuples: shared
-        out.values, out.long, out.reach = self.values.union(new), (*self.long, *long), reach
+        out.values = {**self.values, **{v: len(self.values) + k for k, v in enumerate(new)}}
+        out.long, out.reach = (*self.long, *long), reach
         out.ends = (frozenset(firsts), frozenset(lasts))
-        for index, more in ((out.heads, more_heads), (out.tails, more_tails)):
-            for key, entries in more.items():  # one new tuple per key touched
-                index[key] = (*index.get(key, ()), *entries)
+        for index, more, longer in ((out.heads, more_heads, _first_longer), (out.tails, more_tails, _last_longer)):
+            for key, entries in more.items():  # one new tuple per key touched: the cuts looked up by it first
+                old = index.get(key, ())
+                at = _longer(old, longer, self.words)
+                index[key] = (*old[:at], *(e for e in entries if longer(e, self.words)), *old[at:],
+                              *(e for e in entries if not longer(e, self.words)))
         return out
 
     def across(self, forms: Sequence[Sequence[str]], *,
@@ -119,83 +132,15 @@ class Cuts:
         middle piece, and text j starts with the rest; and whether some value had more than `PAIRS`
         such orders (only `PAIRS` are listed: a value may then be listed with none). Without `through`,
         only values cut in two. Texts are strings, or lists of words (`words`). Raises `TooManyCuts`
-        past `VISITS` entries tested."""
+        past `VISITS` entries tested.
+
+        Each cut is looked up from its longer piece (a short one, "1", is where thousands of values
+        begin), so the work grows with the cuts the texts' longer ends hold, not with every value that
+        shares a character with them; what is found, and in what order, is what testing every cut a
+        text's end holds in the order of `heads` finds."""
         if not self.heads or len(forms) < 2:
             return {}, False
-        words = self.words
-        key = " ".join if words else None
-        # (value, cut) -> orders of texts that hold the value up to the cut, the last one ending there
-        held: dict[tuple[str, int], list[tuple[int, ...]]] = {}
-        wild: set[tuple[str, int]] = set()
-        """Cuts reached by more than `PAIRS` orders: followed on as reached by any texts (fail closed)."""
-        capped = False
-        budget = [VISITS]
-
-        def spend(n: int) -> None:
-            budget[0] -= n
-            if budget[0] < 0:
-                raise TooManyCuts(f"more than {VISITS} ways to cut values across {len(forms)} texts")
-
-        def note(state: tuple[str, int], order: tuple[int, ...]) -> None:
-            nonlocal capped
-            if not _kept(held.setdefault(state, []), order):
-                capped = True
-                wild.add(state)
-
-        # no piece is longer than `reach` (a longer end is no key), and a key is never given no entry
-        # (an end that is no key tests nothing: it spends nothing of the budget)
-        heads, tails, reach = self.heads, self.tails, self.reach
-        for i, form in enumerate(forms):
-            for k in self._lengths(form, min(PIECE, len(form), reach), True):
-                entries = heads.get(key(form[-k:]) if key else form[-k:])
-                if entries is None:
-                    continue
-                spend(len(entries))
-                for value, cut in entries:
-                    if cut <= PIECE or _ends(form, value, cut, words):  # a longer piece: the rest must be there too
-                        note((value, cut), (i,))
-            if len(form) > PIECE:  # a long value cut where both pieces are longer than PIECE
-                # only where its first piece fits in the text; each test copies the piece: counted by length
-                for value, cut in _middles(self.long, form[-PIECE:], PIECE, spend, len(form), first=True):
-                    spend(cut // 1024)
-                    if form.endswith(value[:cut]):  # type: ignore[union-attr]
-                        note((value, cut), (i,))
-        if not held:
-            return {}, capped
-        if through:
-            self._through(forms, held, wild, note, spend)
-        found: dict[str, list[tuple[int, ...]]] = {}
-
-        def note_start(value: str, cut: int, j: int) -> None:
-            nonlocal capped
-            state = (value, cut)
-            new = value not in found
-            orders = found.setdefault(value, [])
-            if state in wild:  # reached by more orders than were kept: found whatever texts they were
-                capped = True
-            for order in held.get(state, ()):
-                if j not in order and not _kept(orders, (*order, j)):
-                    capped = True
-            if new and not orders and state not in wild:
-                del found[value]
-
-        for j, form in enumerate(forms):
-            for k in self._lengths(form, min(PIECE, len(form), reach), False):
-                entries = tails.get(key(form[:k]) if key else form[:k])
-                if entries is None:
-                    continue
-                spend(len(entries))
-                for value, cut in entries:
-                    if (value, cut) in held and (
-                            _length(value, words) - cut <= PIECE or _starts(form, value, cut, words)):
-                        note_start(value, cut, j)
-            if len(form) > PIECE:  # where the rest of the value fits in the text
-                for value, cut in _middles(self.long, form[:PIECE], 0, spend, len(form), first=False):
-                    if (value, cut) in held:
-                        spend((len(value) - cut) // 1024)
-                        if form.startswith(value[cut:]):  # type: ignore[union-attr]
-                            note_start(value, cut, j)
-        return found, capped
+        return _Across(self, forms).run(through)
 
     def _lengths(self, form: Sequence[str], top: int, first: bool) -> Sequence[int]:
         """The lengths, from 1 to `top` and in that order, of the ends of a text (its last characters if
@@ -222,37 +167,305 @@ class Cuts:
             ks.append(PIECE)
         return ks
 
-    def _through(self, forms: Sequence[Sequence[str]], held: dict[tuple[str, int], list[tuple[int, ...]]],
-                 wild: set[tuple[str, int]], note: Any, spend: Any) -> None:
-        """Follow each value held up to a cut through a text that is the whole next piece of it: a value
-        cut into three pieces, the middle one a text of its own. Not further: many short texts (a
-        numbered list) hold every digit token between them piece by piece, though they disclose none."""
+
+class _Across:
+    """One `Cuts.across`: the cut states (value, cut) that matter, each looked up from its longer piece,
+    and the orders of texts noted for them as testing every cut a text's end holds (the order of the
+    texts, then of `heads`) notes them, so that what is kept within `PAIRS` is the same."""
+
+    def __init__(self, cuts: Cuts, forms: Sequence[Sequence[str]]) -> None:
+        self.cuts, self.forms, self.words = cuts, forms, cuts.words
+        self.budget = VISITS
+        self.held: dict[tuple[str, int], list[tuple[int, ...]]] = {}
+        """Cut states held by texts -> the orders of texts holding the value up to the cut (the last
+        one ending there): those whose last piece some text starts with, or which a whole text follows."""
+        self.wild: set[tuple[str, int]] = set()
+        """States reached by more than `PAIRS` orders: followed on as reached by any texts (fail closed)."""
+        self.capped = False
+        self._split: dict[str, list[str]] = {}
+        self._tried: set[tuple[str, int]] = set()
+        """States whose texts were looked for (`hold`): each is looked for once."""
+        join = " ".join if self.words else None
+        self.key = join
+        # the texts' ends and starts that are a piece of some value -> the texts with them, in order; an
+        # end of `PIECE` is kept whatever it is (a long value's middle cuts are indexed nowhere)
+        self.ends: dict[str, list[int]] = {}
+        self.starts: dict[str, list[int]] = {}
+        self.short_ends: dict[str, int] = {}
+        """The texts' ends shorter than `PIECE` that are first pieces -> their length."""
+        self.longer: dict[str, int] = {}
+        """A short end -> how many of its cuts in `heads` have it as their longer piece (read first)."""
+        heads, tails, reach = cuts.heads, cuts.tails, cuts.reach
+        for i, form in enumerate(forms):
+            top = min(PIECE, len(form), reach)
+            for k in cuts._lengths(form, top, True):
+                piece = join(form[-k:]) if join else form[-k:]
+                if k < PIECE:
+                    if piece not in heads:
+                        continue
+                    self.short_ends[piece] = k  # type: ignore[index]
+                self.ends.setdefault(piece, []).append(i)  # type: ignore[arg-type]
+            for k in cuts._lengths(form, top, False):
+                piece = join(form[:k]) if join else form[:k]
+                if k == PIECE or piece in tails:
+                    self.starts.setdefault(piece, []).append(i)  # type: ignore[arg-type]
+
+    def spend(self, n: int) -> None:
+        self.budget -= n
+        if self.budget < 0:
+            raise TooManyCuts(f"more than {VISITS} ways to cut values across {len(self.forms)} texts")
+
+    def tokens(self, value: str) -> Sequence[str]:
+        if not self.words:
+            return value
+        split = self._split.get(value)
+        if split is None:
+            split = self._split[value] = value.split(" ")
+        return split
+
+    def _piece(self, tokens: Sequence[str]) -> str:
+        return self.key(tokens) if self.key else tokens  # type: ignore[return-value]
+
+    def _found(self, value: str, cut: int) -> bool:
+        """Whether a cut can be found: words are cut only where indexed (characters also by `_middles`)."""
+        n = len(self.tokens(value))
+        return not self.words or n <= WHOLE or cut <= PIECE or cut >= n - PIECE
+
+    def texts_ending(self, value: str, cut: int) -> Sequence[int]:
+        """The texts ending with the value's first `cut` characters (words), in order. A first piece of
+        `PIECE` or more is tested against each text ending as it does: counted."""
+        if not self._found(value, cut):
+            return ()
+        tokens = self.tokens(value)
+        got = self.ends.get(self._piece(tokens[max(0, cut - PIECE):cut]), ())
+        if cut < PIECE or not got:
+            return got
+        self.spend(len(got))
+        return got if cut == PIECE else [i for i in got if _ends(self.forms[i], value, cut, self.words)]
+
+    def texts_starting(self, value: str, cut: int) -> Sequence[int]:
+        """The texts starting with the value's characters (words) from `cut` on, in order."""
+        if not self._found(value, cut):
+            return ()
+        tokens = self.tokens(value)
+        got = self.starts.get(self._piece(tokens[cut:cut + PIECE]), ())
+        if len(tokens) - cut <= PIECE or not got:
+            return got
+        return [j for j in got if _starts(self.forms[j], value, cut, self.words)]
+
+    def hold(self, state: tuple[str, int], texts: Sequence[int] | None = None) -> bool:
+        """Hold a state with the texts ending with its first piece, if any do (and it is not held)."""
+        if state in self.held:
+            return True
+        if texts is None:
+            if state in self._tried:
+                return False
+            self._tried.add(state)
+            texts = self.texts_ending(*state)
+        if not texts:
+            return False
+        self.held[state] = [(i,) for i in texts[:PAIRS]]
+        if len(texts) > PAIRS:
+            self.capped = True
+            self.wild.add(state)
+        return True
+
+    def note(self, state: tuple[str, int], order: tuple[int, ...]) -> None:
+        if not _kept(self.held.setdefault(state, []), order):
+            self.capped = True
+            self.wild.add(state)
+
+    def run(self, through: bool) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
+        cuts, forms, words, spend = self.cuts, self.forms, self.words, self.spend
+        ends, starts = self.ends, self.starts
+        # every cut a short end holds is held by the same texts: past `PAIRS` of them, some value is
+        self.capped = any(len(ends[piece]) > PAIRS for piece in self.short_ends)
+        heads, tails, longer = cuts.heads, cuts.tails, self.longer
+        for piece in self.short_ends:  # cuts whose first piece is the longer: held if the last starts a text
+            entries = heads[piece]
+            longer[piece] = at = _longer(entries, _first_longer, words)
+            spend(at)
+            for value, cut in entries[:at]:
+                if self._piece(self.tokens(value)[cut:]) in starts:
+                    self.hold((value, cut), ends[piece])
+        for piece in ends:  # a first piece of `PIECE`: a long one, tested against each text ending so
+            if piece not in self.short_ends:
+                for value, cut in heads.get(piece, ()):
+                    self.hold((value, cut))
+        if not words and cuts.long:  # a long value cut where both pieces are longer than PIECE
+            middles: dict[tuple[str, int], list[int]] = {}
+            for i, form in enumerate(forms):
+                if len(form) > PIECE:
+                    # only where its first piece fits in the text; each test copies the piece: counted by length
+                    for value, cut in _middles(cuts.long, form[-PIECE:], PIECE, spend, len(form), first=True):  # type: ignore[arg-type]
+                        spend(cut // 1024)
+                        if form.endswith(value[:cut]):  # type: ignore[union-attr]
+                            middles.setdefault((value, cut), []).append(i)
+            for state, texts in middles.items():
+                self.hold(state, texts)
+        if not self.short_ends and not self.held:  # no text ends as a value begins
+            return {}, self.capped
+        for piece in starts:  # cuts whose last piece is the longer: held if the first ends a text
+            entries = tails.get(piece, ())
+            at = _longer(entries, _last_longer, words)
+            spend(at)
+            for value, cut in entries[:at]:
+                self.hold((value, cut))
+        if through:
+            self._through()
+        return self._finish()
+
+    def _order(self, state: tuple[str, int], first: int, at_end: bool) -> tuple[int, ...]:
+        """Where testing the texts in order, each end (start) by length, meets a state: text `first`."""
+        value, cut = state
+        n = len(self.tokens(value))
+        place = self.cuts.values[value]
+        piece = cut if at_end else n - cut
+        if n > WHOLE and PIECE < cut < n - PIECE:  # found by `_middles`, after the pieces looked up
+            return (first, 1, place, cut)
+        return (first, 0, min(piece, PIECE), place, cut)
+
+    def _through(self) -> None:
+        """Follow each state through a text that is the whole next piece of the value (a value cut into
+        three pieces, the middle one a text of its own), in the order testing every text's end finds the
+        states: a state reached by more than `PAIRS` orders makes those it reaches so in that order."""
+        cuts, forms, spend = self.cuts, self.forms, self.spend
         wholes: dict[Any, list[int]] = {}
         for m, form in enumerate(forms):
             if form:
-                wholes.setdefault(" ".join(form) if self.words else form, []).append(m)
-        lengths = sorted({len(form) for form in forms if form})
-        split: dict[str, Sequence[str]] = {}
-        for (value, cut), orders in list(held.items()):
-            tokens = (split.get(value) or split.setdefault(value, value.split(" "))) if self.words else value
+                wholes.setdefault(self._piece(form), []).append(m)
+        if not wholes:
+            return
+        sizes = {piece: len(forms[ms[0]]) for piece, ms in wholes.items()}
+        lengths = sorted(set(sizes.values()))
+        moves: dict[tuple[str, int], list[tuple[int, list[int]]]] = {}
+
+        def walk(value: str, cut: int) -> None:  # a state: every piece after it that is a whole text
+            tokens = self.tokens(value)
             n = len(tokens)
             for size in lengths:
                 end = cut + size
                 if end >= n:  # the last piece is left for the text that starts with it
                     break
                 spend(1 + size // 1024)  # the piece is read to be looked up: long ones count more
-                piece = tokens[cut:end]
-                texts = wholes.get(" ".join(piece) if self.words else piece)
-                if not texts:
-                    continue
+                texts = wholes.get(self._piece(tokens[cut:end]))
+                if texts:
+                    moves.setdefault((value, cut), []).append((end, texts))
+
+        for value, cut in list(self.held):  # first pieces of `PIECE` and more: held if any text ends so
+            if cut >= PIECE:
+                walk(value, cut)
+        short, longer = self.short_ends, self.longer
+        # the values sharing the texts' short ends, less those looked up already: read each, or look the
+        # texts' short ends and whole texts up together, whichever is less
+        rest = sum(len(cuts.heads[piece]) - longer[piece] for piece in short)
+        if len(short) * len(wholes) + len(cuts.long) * len(set(short.values())) <= rest:
+            self._short_moves(wholes, sizes, moves, walk)
+        else:  # more texts than values sharing their ends: each such value, as testing them all does
+            for piece in short:
+                entries = cuts.heads[piece]
+                spend(len(entries) - longer[piece])
+                for value, cut in entries:
+                    walk(value, cut)
+        for state in moves:
+            self.hold(state)  # a first piece the texts hold: a state
+        held, wild = self.held, self.wild
+        for state in sorted(moves, key=lambda s: self._order(s, held[s][0][0], True)):
+            value, cut = state
+            orders = held[state]
+            for end, texts in moves[state]:
+                reached = (value, end)
+                self.hold(reached)  # its own texts first, as when every end was tested
                 spend(len(texts) * len(orders))
                 for m in texts:
                     for order in orders:
                         if len(order) == 1 and m != order[0]:  # a first piece's text (not one followed already)
-                            note((value, end), (*order, m))
-                    if (value, cut) in wild:  # reached by more texts than were kept: any of them
-                        wild.add((value, end))
-                        held.setdefault((value, end), [])
+                            self.note(reached, (*order, m))
+                    if state in wild:  # reached by more texts than were kept: any of them
+                        wild.add(reached)
+                        held.setdefault(reached, [])
+
+    def _short_moves(self, wholes: dict[Any, list[int]], sizes: dict[Any, int],
+                     moves: dict[tuple[str, int], list[tuple[int, list[int]]]], walk: Any) -> None:
+        """The whole texts after a short first piece a text ends with: the values beginning with the
+        piece and the text together, looked up as the first piece they make (few texts, many values)."""
+        cuts, spend, words = self.cuts, self.spend, self.words
+        for piece, k in self.short_ends.items():
+            for whole, texts in wholes.items():
+                spend(1)
+                end = k + sizes[whole]
+                joined = f"{piece} {whole}" if words else piece + whole
+                if end < PIECE:  # the values beginning with both: each is one
+                    entries = cuts.heads.get(joined, ())
+                    spend(len(entries))
+                    for value, _cut in entries:
+                        if len(self.tokens(value)) <= WHOLE:
+                            moves.setdefault((value, k), []).append((end, texts))
+                    continue
+                head = joined.split(" ") if words else joined
+                entries = cuts.heads.get(self._piece(head[-PIECE:]), ())
+                spend(len(entries))
+                for value, cut in entries:
+                    tokens = self.tokens(value)
+                    if cut == end and len(tokens) <= WHOLE and self._piece(tokens[:end]) == joined:
+                        moves.setdefault((value, k), []).append((end, texts))
+        ks = sorted(set(self.short_ends.values()))
+        for value in cuts.long:  # indexed only near their ends: walked from each short first piece
+            tokens = self.tokens(value)
+            spend(len(ks))
+            for k in ks:
+                if self._piece(tokens[:k]) in self.short_ends:
+                    walk(value, k)
+        for steps in moves.values():
+            steps.sort(key=lambda step: step[0])
+
+    def _finish(self) -> tuple[dict[str, list[tuple[int, ...]]], bool]:
+        """The values whose held states' last pieces start other texts, noted as testing the texts in
+        order, each start by length, notes them."""
+        held, wild = self.held, self.wild
+        meets = []
+        for state in held:
+            texts = self.texts_starting(*state)
+            self.spend(len(texts))
+            meets.extend((self._order(state, j, False), state, j) for j in texts)
+        meets.sort()
+        found: dict[str, list[tuple[int, ...]]] = {}
+        for _where, state, j in meets:
+            value = state[0]
+            new = value not in found
+            orders = found.setdefault(value, [])
+            if self.capped and len(orders) >= PAIRS:  # no room, and said so: nothing more to note
+                continue
+            if state in wild:  # reached by more orders than were kept: found whatever texts they were
+                self.capped = True
+            for order in held.get(state, ()):
+                if j not in order and not _kept(orders, (*order, j)):
+                    self.capped = True
+            if new and not orders and state not in wild:
+                del found[value]
+        return found, self.capped
+
+
+def _first_longer(entry: tuple[str, int], words: bool) -> bool:
+    """Whether a cut's first piece (as `heads` holds it) is at least as long as its last."""
+    value, cut = entry
+    return cut >= PIECE or _length(value, words) <= 2 * cut
+
+
+def _last_longer(entry: tuple[str, int], words: bool) -> bool:
+    """Whether a cut's last piece (as `tails` holds it) is longer than its first."""
+    value, cut = entry
+    return cut < PIECE and 2 * cut < _length(value, words)
+
+
+def _longer(entries: Sequence[tuple[str, int]], longer: Any, words: bool) -> int:
+    """How many of an entry's cuts, at its start, are looked up by it (`longer`): those first."""
+    at = 0
+    for entry in entries:
+        if not longer(entry, words):
+            break
+        at += 1
+    return at
 
 
 def _kept(orders: list[tuple[int, ...]], order: tuple[int, ...]) -> bool:
