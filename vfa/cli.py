@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sqlite3
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,10 @@ def _demo(args: argparse.Namespace) -> int:
     trace_path = workdir / "trace.jsonl"
     try:
         return _run_demo(args, workdir, trace_path)
+    except KeyboardInterrupt:  # a Ctrl-C outside the run's steps (starting, or a second one): nothing half done
+        print("vfa demo: stopped (Ctrl-C); run the same command again to go on from where this run stopped",
+              file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `vfa demo | head`: the run stops between steps, and the next one goes on from there
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -79,7 +87,9 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
         app = agent.compile(checkpointer=saver)
         config = {"configurable": {"thread_id": thread}}
         state = app.get_state(config)
-        if state.values.get("messages") and not state.interrupts and not state.next:
+        # finished: no task left (a step whose writes were saved before the checkpoint after it shows no
+        # `next` node, yet its thread has not finished)
+        if state.values.get("messages") and not state.tasks:
             print(f"the demo already ran on thread {thread!r} in {workdir}; the ledger's balance is {ledger.snapshot()['balance']}.\n"
                   f"See what it did with `vfa journal {workdir / 'journal.db'}`; run it again on a new thread with "
                   f"`vfa demo --dir {workdir} --thread NAME`, or remove {workdir} to start over.")
@@ -90,26 +100,44 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
             for question in state.interrupts:
                 print(f"  ? person asked: {question.value['question']}")
             payload = None
-        elif state.next:  # a run stopped between its steps (Ctrl-C, a failed write): the journal runs no payment twice
+        elif state.tasks:  # a run stopped between its steps (Ctrl-C, a failed write): the journal runs no payment twice
             print(f"thread {thread!r} stopped before it finished; going on from there\n")
             payload = None
         run = not state.interrupts  # a run stopped at a question streams once it is answered
-        while True:
-            if run:
-                for update in app.stream(payload, config, stream_mode="updates"):
-                    seen = print_new(agent.journal, thread, seen, print)
-                    for question in update.get("__interrupt__", ()):
-                        print(f"  ? person asked: {question.value['question']}")
-            state = app.get_state(config)
-            if not state.interrupts:
-                break
-            answer = _answer(args.yes)
-            print(f"  ! person answers: {answer}")
-            payload, run = Command(resume={"type": answer}), True
+        with _CtrlC() as ctrl_c:
+            while True:
+                if run:
+                    steps = app.stream(payload, config, stream_mode="updates")
+                    try:
+                        for update in steps:
+                            seen = print_new(agent.journal, thread, seen, print)
+                            for question in update.get("__interrupt__", ()):
+                                print(f"  ? person asked: {question.value['question']}")
+                            if ctrl_c.pressed:
+                                break
+                    finally:
+                        steps.close()
+                state = app.get_state(config)
+                if ctrl_c.pressed and state.tasks:  # (pressed during the last step, the run has finished)
+                    print("vfa demo: stopped between its steps (Ctrl-C); run the same command again to go on from "
+                          "there", file=sys.stderr)
+                    return 130
+                if not state.interrupts:
+                    break
+                try:
+                    with ctrl_c.at_once():  # nothing runs while the person is asked
+                        answer = _answer(args.yes)
+                except KeyboardInterrupt:
+                    print("vfa demo: stopped at its question (Ctrl-C); run the same command again to answer it",
+                          file=sys.stderr)
+                    return 130
+                print(f"  ! person answers: {answer}")
+                payload, run = Command(resume={"type": answer}), True
         final = app.get_state(config).values["messages"][-1].content
     provider.force_flush()
     print(f"\nmodel: {final}")
-    print(f"balance now {ledger.balance}")
+    # as the ledger's file says: another `vfa demo` on the folder may have paid since this one last read it
+    print(f"balance now {ledger.snapshot()['balance']}")
     print(f"journal:    {workdir / 'journal.db'}   (vfa journal {workdir / 'journal.db'})")
     print(f"trace:      {trace_path}")
     print(f"checkpoints: {workdir / 'checkpoints.db'}")
@@ -155,6 +183,42 @@ def _journal(args: argparse.Namespace) -> int:
         # what is still buffered goes nowhere, not into a second error at exit (the Python docs' recipe)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+class _CtrlC:
+    """Ctrl-C during `vfa demo`'s run: the run stops after the step it is in. A KeyboardInterrupt raised
+    wherever the run is can land inside LangGraph's executor while it starts a worker thread, which no
+    one can then join: the process hangs at exit. A second Ctrl-C, or one at the question, stops at once."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._now = False
+        self._set = False
+        self._before: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():  # only there can a handler be set
+            self._before = signal.signal(signal.SIGINT, self._handle)
+            self._set = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._set:
+            # None: a handler set outside Python, which cannot be put back; the default one is
+            signal.signal(signal.SIGINT, signal.default_int_handler if self._before is None else self._before)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self._now or self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True
+
+    @contextmanager
+    def at_once(self) -> Iterator[None]:
+        self._now = True
+        try:
+            yield
+        finally:
+            self._now = False
 
 
 def _answer(yes: bool) -> str:
