@@ -84,7 +84,7 @@ def plan_rejected_before_step_one() -> None:
     assume = ["state.balance >= 1000", "state.limits.daily >= 500", "state.limits.spent_today == 0",
               "'alice' in state.payees", "'bob' not in state.payees", "0 < x <= 400"]
     result = verify_plan(plan, [transfer, add_payee], assume=assume)
-    print(f"   ok={result.ok}, first failing step={result.failed_step} ({result.tool}), clause `{result.clause}`")
+    print(f"   ok={result.ok}, failed_step={result.failed_step} (step {result.failed_step + 1}, {result.tool}), clause `{result.clause}`")
     print(f"   counterexample: {json.dumps(result.counterexample)}")
     print(f"   {result.explanation}")
     fixed = verify_plan(plan, [transfer, add_payee], assume=[*assume, "state.limits.daily >= 700"])

@@ -155,7 +155,7 @@ def test_payments_example_shows_denial_lint_error_and_rejected_plan() -> None:
     assert out.returncode == 0, out.stderr
     assert "precondition `0 < amount <= state.balance` fails" in out.stdout and '"counterexample"' in out.stdout
     assert "PolicyError: the precondition of 'refund' can never hold" in out.stdout
-    assert "ok=False, first failing step=2 (transfer)" in out.stdout and "ok=True" in out.stdout
+    assert "ok=False, failed_step=2 (step 3, transfer)" in out.stdout and "ok=True" in out.stdout
 
 
 def test_plan_verified_against_the_concrete_current_world() -> None:
