@@ -58,7 +58,7 @@ from vfa._chain import _guard_name
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
-from vfa._injected import injected_args
+from vfa._injected import injected_args, injected_names
 from vfa._tools import GIVEN_BY_DEFAULT, INJECTED, RESULT_SHAPE, _nonfinite, args_model_of, errors_raised, in_handler_words
 
 __all__ = ["GatedTool", "ToolGate"]
@@ -763,6 +763,9 @@ class GatedTool:
         # (a bare InjectedToolArg is none of them: a ToolNode strips it, so a value it holds is written
         # past the ToolNode, the model's maybe; it is in the guards' schema, `_spec_of`)
         self.hidden_keys = frozenset(k for k, kind in self.spec.meta[INJECTED].items() if kind != "arg")
+        # the other names the tool's schema reads them under (aliases): the ToolNode injects by the field's
+        # name, so a value written under one is the model's, which the schema would read first
+        self.hidden_aliases = injected_names(tool, self.hidden_keys) - self.hidden_keys
         self.records = self.spec.meta.get(RESULT_SHAPE) != "text"
         self.__vfa_mediated__ = True
 
@@ -879,7 +882,12 @@ class GatedTool:
         visible = {k: v for k, v in raw.items() if k not in self.hidden_keys}
         call_id = str(input.get("id") or "") if is_call else _plain_id(self.tool.name, raw, config)
         handed = _STATE.get()
-        if hidden and (handed is None or not handed.open or handed.call_id != call_id or input.get("name") != self.tool.name):
+        injected = handed is not None and handed.open and handed.call_id == call_id and input.get("name") == self.tool.name
+        if injected and self.hidden_aliases:
+            # what the model wrote under an injected argument's alias is dropped, neither judged nor given to the
+            # tool (as the `Agent` drops it): the tool reads what the ToolNode injected
+            visible = {k: v for k, v in visible.items() if k not in self.hidden_aliases}
+        if hidden and not injected:
             # arguments no ToolNode injected (the app's own node ran the model's call), or injected for
             # another tool (a ToolNode injects by the call's name, and a middleware handed this tool on
             # for a call of another): their values may be the model's, written past the schema, or
