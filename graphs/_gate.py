@@ -59,7 +59,8 @@ from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
 from vfa._injected import injected_args, injected_names
-from vfa._tools import GIVEN_BY_DEFAULT, INJECTED, RESULT_SHAPE, _nonfinite, args_model_of, errors_raised, in_handler_words
+from vfa._lc_tools import GIVEN_BY_DEFAULT, args_model_of, errors_raised, in_handler_words
+from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -904,7 +905,7 @@ class GatedTool:
 
 
 def _handled(run: Callable[..., Any], flag: Any, input: Any, config: Any, kwargs: Mapping[str, Any]) -> Any:
-    """`run(input, config)`, a `ToolException` raised as the error `flag` words (`vfa._tools.errors_raised`)."""
+    """`run(input, config)`, a `ToolException` raised as the error `flag` words (`vfa._lc_tools.errors_raised`)."""
     with in_handler_words(flag, _ToolError):
         return run(input, config, **kwargs)
 

@@ -2,7 +2,7 @@
 
 `Agent(model, tools=[...])` takes "effects, read-only functions, or LangChain tools", and an async
 `@effect` runs on the caller's event loop. But `ToolSpec.of` describes every LangChain tool with
-`fn=lambda **kw: tool.invoke(kw)` (`vfa/_tools.py` `_from_langchain_tool`): a tool made from an
+`fn=lambda **kw: tool.invoke(kw)` (`vfa/_lc_tools.py` `_from_langchain_tool`): a tool made from an
 `async def` (`@tool async def ...`, or `graphs.as_effect` of one) has no sync function, so every call
 fails with "NotImplementedError: StructuredTool does not support sync invocation", journaled as the
 effect's failure, in an app that runs with `ainvoke` exactly so that its async tools can run.

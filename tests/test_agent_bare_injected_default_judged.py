@@ -18,7 +18,7 @@ privacy guard denies mailing the SSN to BOSS, whether or not the model wrote `to
 shown the argument; and a recipient the user may read stays allowed (the control).
 
 Fixed: the Agent's argument model holds each bare `InjectedToolArg` with its default, hidden from the
-model's schema, what the model writes there dropped (`vfa._tools._given_by_default`); a gate, whose tools
+model's schema, what the model writes there dropped (`vfa._lc_tools._given_by_default`); a gate, whose tools
 get what is written there, overrides that by name (`GIVEN_BY_DEFAULT`) and judges what is written.
 """
 

@@ -1,6 +1,6 @@
 """What the model writes under the alias of an injected argument never reaches an `Agent`'s tool.
 
-`vfa/_tools.py` `_as_the_tool_reads` leaves out of the validation the guards judge by the values written
+`vfa/_lc_tools.py` `_as_the_tool_reads` leaves out of the validation the guards judge by the values written
 under an injected argument's name *and its alias* (`drop`), since the tool never gets them. But
 `vfa/_injected.py` `injected_runs` (`prepare`) dropped only the injected *names* from what the model wrote:
 a tool whose schema reads more keys (`extra="allow"`) and fills its injected state by name or alias

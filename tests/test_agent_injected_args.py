@@ -15,7 +15,7 @@ the tool, never judged); the guards judge the model's arguments alone; a call an
 holding its one tool message shows that message; a call resumed after a question is run with its own
 id; and a privacy flow refuses a tool given state it may disclose, as it does behind a `ToolNode`.
 
-Where: `vfa/_tools.py` `_from_langchain_tool` / `_plain_runs` (invoked `tool.invoke(args)`, plain).
+Where: `vfa/_lc_tools.py` `_from_langchain_tool` / `_plain_runs` (invoked `tool.invoke(args)`, plain).
 
 Fixed: `vfa/_injected.py` gives a tool its injected arguments at commit (`injected_runs`, the call's id and
 state through `CALLING`, set by the guard node's commit), through the `ToolNode`'s own injection; the

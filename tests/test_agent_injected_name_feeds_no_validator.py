@@ -2,7 +2,7 @@
 
 `vfa.Agent` drops what the model writes under an injected argument's name (`"state": {...}`) before the
 tool runs (`vfa._injected.injected_runs`) and says it is "neither judged nor given to the tool". But the
-call is first validated by the tool's own `args_schema` (`vfa._tools._as_the_tool_reads`: its validators
+call is first validated by the tool's own `args_schema` (`vfa._lc_tools._as_the_tool_reads`: its validators
 may move one value into another, so the guards judge what the tool will read), and that validation was
 fed the model's value under the injected name. A schema whose validator reads the state (here, a fee of
 100 per message of the conversation) gave the guards the amount computed from the model's fake state (no
@@ -14,10 +14,10 @@ cannot be checked without its injected arguments"), and so it is behind a guarde
 What must hold: the model's value under an injected name is not used to validate the call; the call is
 refused as the other two refuse it, and nothing is paid.
 
-Where: `vfa/_tools.py` `_as_the_tool_reads` (`as_the_tool` validates `data` as the model wrote it).
+Where: `vfa/_lc_tools.py` `_as_the_tool_reads` (`as_the_tool` validates `data` as the model wrote it).
 
 Fixed: the Agent validates by the tool's own schema with the injected names (and their aliases) left
-out (`vfa._tools.args_model_of(tool, drop)`); a gate keeps validating what an app's own node passes.
+out (`vfa._lc_tools.args_model_of(tool, drop)`); a gate keeps validating what an app's own node passes.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ out. Behind a guarded `ToolNode` and under `create_agent` + `GuardMiddleware` th
 
 What must hold: the `Agent` refuses the mail, as the other two do.
 
-Where: `vfa/_tools.py` `_from_langchain_tool` (`RESULT_SHAPE` set for "call_id" alone).
+Where: `vfa/_lc_tools.py` `_from_langchain_tool` (`RESULT_SHAPE` set for "call_id" alone).
 
 Fixed: a tool given a runtime has `RESULT_SHAPE` "unknown" too, as one taking its call id.
 """

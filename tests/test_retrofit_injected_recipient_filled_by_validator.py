@@ -3,7 +3,7 @@ mails the SSN to mallory: the guards judge the hidden recipient as written, the 
 
 Attack. vfa validates a LangChain tool's call beside injected arguments by a subclass of its
 `args_schema` (injected fields optional) and judges the visible arguments as that validation made them
-(`vfa._tools._as_the_tool_reads`). A bare `InjectedToolArg` is no visible argument: the gate adds it to the
+(`vfa._lc_tools._as_the_tool_reads`). A bare `InjectedToolArg` is no visible argument: the gate adds it to the
 guards' schema (`graphs._gate._spec_of`, so an app's node that fills it is judged), but its value is taken
 from the copy's validation, without the tool's validators. A mail tool whose recipient the app fills
 (`to: Annotated[str, InjectedToolArg] = ME`) and whose schema keeps the usual "reply to" convenience (a
@@ -22,7 +22,7 @@ Expected. The guards judge every argument the tool reads as its own schema makes
 too, so `to` is judged as mallory's and the call denied.
 
 Fixed: beside injected arguments, every argument the guards judge (a bare `InjectedToolArg` the gate adds too)
-and the extra keys are taken from the validation by the tool's own schema (`vfa._tools._as_the_tool_reads`).
+and the extra keys are taken from the validation by the tool's own schema (`vfa._lc_tools._as_the_tool_reads`).
 """
 
 from __future__ import annotations

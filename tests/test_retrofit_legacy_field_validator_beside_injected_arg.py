@@ -1,7 +1,7 @@
 """A LangChain tool with an injected argument is judged by the copy of its schema the model sees, not by
 the schema the tool validates with: its validators still pick what the tool reads.
 
-`vfa._tools._as_the_tool_reads` validates a tool whose model writes all of its `args_schema` by that schema
+`vfa._lc_tools._as_the_tool_reads` validates a tool whose model writes all of its `args_schema` by that schema
 (validators included), but a tool with an injected argument (`InjectedToolCallId`, `InjectedState`) by
 the model-visible copy LangChain makes of it: its fields alone, without the `model_validator`s. The tool
 itself (`BaseTool._parse_input`) validates by its full `args_schema`. A schema that keeps an older,
@@ -19,7 +19,7 @@ Expected: the guards judge what the tool will read: a tool with injected argumen
 call is denied.
 
 Fixed: beside injected arguments the call is validated by the tool's own schema too (injected fields
-optional), and its visible arguments judged as that reads them (`vfa._tools._as_the_tool_reads`).
+optional), and its visible arguments judged as that reads them (`vfa._lc_tools._as_the_tool_reads`).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ injected arguments left to the ToolNode (optional for the check), so `to` is jud
 
 Fixed: beside injected arguments, the visible copy validates the call by a subclass of the tool's
 `args_schema` with the injected fields optional and takes the visible arguments as it made them; a validator
-that needs an injected value denies the call with the reason (`vfa._tools._as_the_tool_reads`).
+that needs an injected value denies the call with the reason (`vfa._lc_tools._as_the_tool_reads`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ under that name, a value no guard judged: the SSN is mailed to mallory.
 Attack. `BaseTool._parse_input` validates the call by the tool's `args_schema` and hands the tool every key of
 `model_dump()` that the call wrote, read as `getattr(model, key)`. A `computed_field` is in `model_dump()`: a
 call that writes its key (any value) has the tool given the computed value. vfa validates such a tool by the
-same schema (`vfa._tools._as_the_tool_reads` returns it: the model writes all of its fields), whose
+same schema (`vfa._lc_tools._as_the_tool_reads` returns it: the model writes all of its fields), whose
 `extra="ignore"` drops the key, so the guards never see it. A mail tool whose schema computes who gets the mail
 (`recipients`: `to`, and the address a reply answers to; the sink can only name real fields, so it declares
 `to`) is called by the model, after reading the SSN, as
@@ -22,7 +22,7 @@ Why it matters. A key the model writes makes the tool read a value no guard judg
 Expected. A key naming a computed field of the tool's schema is refused as beside injected arguments: the call
 is denied and nothing is mailed.
 
-Fixed: a key naming a computed field of the tool's schema is refused on both paths (`vfa._tools._no_computed`).
+Fixed: a key naming a computed field of the tool's schema is refused on both paths (`vfa._lc_tools._no_computed`).
 """
 
 from __future__ import annotations

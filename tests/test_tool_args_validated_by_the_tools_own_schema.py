@@ -1,6 +1,6 @@
 """A LangChain tool whose own `args_schema` reads a key the guards never see sends the SSN to mallory.
 
-Attack. vfa describes a LangChain tool by its model-visible `tool_call_schema` (`vfa._tools._from_langchain_tool`).
+Attack. vfa describes a LangChain tool by its model-visible `tool_call_schema` (`vfa._lc_tools._from_langchain_tool`).
 LangChain builds that schema as a copy of the tool's `args_schema` holding its fields alone: without their
 aliases, the model's validators and its config. The tool itself (`BaseTool._parse_input`) validates the call
 by its own `args_schema`, and since red team 83 it is handed the call as written. So a key the visible
@@ -25,7 +25,7 @@ schema is its own (no injected arguments) is validated by that schema, its valid
 
 Fixed: a LangChain tool whose model writes all of its `args_schema` is validated by that schema; one with
 injected arguments by the visible copy, refusing a key that names no argument of the tool
-(`vfa._tools._as_the_tool_reads`).
+(`vfa._lc_tools._as_the_tool_reads`).
 """
 
 from __future__ import annotations
