@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from langgraph.config import get_config
@@ -99,8 +99,13 @@ class Questions:
                 if had is None or had["type"] != "reject":
                     answers[e.data["ask"]] = _strip(e.data)
         self.answers = [answers[k] for k in sorted(answers)]
-        # a pause journaled again when its task re-ran before the tool's answer came is one pause
-        pauses = {e.data.get("interrupt") or e.seq: e.data.get("value") for e in mine if e.kind == "paused"}
+        # a pause journaled again when its task re-ran before the tool's answer came is one pause; one a graph
+        # the tool ran made (an agent used as a tool, on this thread) took no place among this task's answers:
+        # that graph takes its own answer when the tool runs again
+        paused = [e for e in mine if e.kind == "paused"]
+        own = _own_interrupts() if paused else None
+        pauses = {e.data.get("interrupt") or e.seq: e.data.get("value") for e in paused
+                  if own is None or not isinstance(e.data.get("interrupt"), str) or own(e.data["interrupt"])}
         self.tool_pauses = len(pauses)
         self._pause_values = list(pauses.values())  # what the tool asked, in order
         self._next = 0
@@ -299,6 +304,28 @@ def _scratchpad() -> Any:
         return (get_config().get("configurable") or {}).get(CONFIG_KEY_SCRATCHPAD)
     except RuntimeError:
         return None
+
+
+def _own_interrupts() -> Callable[[str], bool] | None:
+    """Whether an interrupt id is one the running task's own `interrupt()` calls give (at any place), not a
+    nested graph's (whose namespace is its own); None where that cannot be told (outside a graph, an older
+    LangGraph): every pause counts as the task's."""
+    if _interrupt_id is None:
+        return None
+    try:
+        ns = (get_config().get("configurable") or {}).get(CONFIG_KEY_CHECKPOINT_NS)
+    except RuntimeError:
+        return None
+    if not isinstance(ns, str):
+        return None
+    ids: dict[str, None] = {}
+
+    def own(interrupt: str) -> bool:
+        while len(ids) <= MAX_QUESTIONS * 8 and interrupt not in ids:  # a task makes few questions
+            ids[_interrupt_id(ns, len(ids))] = None
+        return interrupt in ids
+
+    return own
 
 
 def _made(pad: Any) -> int | None:
