@@ -359,9 +359,9 @@ class _Across:
         # the values sharing the texts' short ends, less those looked up already: read each, or look the
         # texts' short ends and whole texts up together, whichever is less
         rest = sum(len(cuts.heads[piece]) - longer[piece] for piece in short)
-        if len(short) * len(wholes) + len(cuts.long) * len(set(short.values())) <= rest:
+        if self._short_within(wholes, sizes, rest - len(cuts.long) * len(set(short.values()))):
             self._short_moves(wholes, sizes, moves, walk)
-        else:  # more texts than values sharing their ends: each such value, as testing them all does
+        else:  # more texts, or more cuts, than values sharing their ends: each such value, as testing them all does
             for piece in short:
                 entries = cuts.heads[piece]
                 spend(len(entries) - longer[piece])
@@ -385,30 +385,51 @@ class _Across:
                         wild.add(reached)
                         held.setdefault(reached, [])
 
+    def _short_pairs(self, wholes: dict[Any, list[int]], sizes: dict[Any, int]) -> Iterator[
+            tuple[int, list[int], int, str, Sequence[tuple[str, int]]]]:
+        """Each short first piece a text ends with, followed by each whole text: (its length, the whole
+        text's texts, the cut after both, the two joined, the entries of `heads` for the first piece
+        they make). One of `PIECE` or more is keyed by its last `PIECE`: its entry holds every cut
+        sharing them (a value repeating one character, at each of its cuts)."""
+        heads, words = self.cuts.heads, self.words
+        for piece, k in self.short_ends.items():
+            for whole, texts in wholes.items():
+                end = k + sizes[whole]
+                joined = f"{piece} {whole}" if words else piece + whole
+                if end >= PIECE:
+                    head = joined.split(" ") if words else joined
+                    yield k, texts, end, joined, heads.get(self._piece(head[-PIECE:]), ())
+                else:
+                    yield k, texts, end, joined, heads.get(joined, ())
+
+    def _short_within(self, wholes: dict[Any, list[int]], sizes: dict[Any, int], most: int) -> bool:
+        """Whether `_short_moves` tests at most `most` entries of `heads` (the values sharing the texts'
+        short ends, which walking them reads): looked up, not spent (at most `most` look-ups, each read
+        once more if chosen), so the search never tests more than walking each value does."""
+        if len(self.short_ends) * len(wholes) > most:
+            return False
+        for _k, _texts, _end, _joined, entries in self._short_pairs(wholes, sizes):
+            most -= 1 + len(entries)
+            if most < 0:
+                return False
+        return True
+
     def _short_moves(self, wholes: dict[Any, list[int]], sizes: dict[Any, int],
                      moves: dict[tuple[str, int], list[tuple[int, list[int]]]], walk: Any) -> None:
         """The whole texts after a short first piece a text ends with: the values beginning with the
         piece and the text together, looked up as the first piece they make (few texts, many values)."""
-        cuts, spend, words = self.cuts, self.spend, self.words
-        for piece, k in self.short_ends.items():
-            for whole, texts in wholes.items():
-                spend(1)
-                end = k + sizes[whole]
-                joined = f"{piece} {whole}" if words else piece + whole
-                if end < PIECE:  # the values beginning with both: each is one
-                    entries = cuts.heads.get(joined, ())
-                    spend(len(entries))
-                    for value, _cut in entries:
-                        if len(self.tokens(value)) <= WHOLE:
-                            moves.setdefault((value, k), []).append((end, texts))
-                    continue
-                head = joined.split(" ") if words else joined
-                entries = cuts.heads.get(self._piece(head[-PIECE:]), ())
-                spend(len(entries))
-                for value, cut in entries:
-                    tokens = self.tokens(value)
-                    if cut == end and len(tokens) <= WHOLE and self._piece(tokens[:end]) == joined:
+        cuts, spend = self.cuts, self.spend
+        for k, texts, end, joined, entries in self._short_pairs(wholes, sizes):
+            spend(1 + len(entries))
+            if end < PIECE:  # the values beginning with both: each is one
+                for value, _cut in entries:
+                    if len(self.tokens(value)) <= WHOLE:
                         moves.setdefault((value, k), []).append((end, texts))
+                continue
+            for value, cut in entries:
+                tokens = self.tokens(value)
+                if cut == end and len(tokens) <= WHOLE and self._piece(tokens[:end]) == joined:
+                    moves.setdefault((value, k), []).append((end, texts))
         ks = sorted(set(self.short_ends.values()))
         for value in cuts.long:  # indexed only near their ends: walked from each short first piece
             tokens = self.tokens(value)
