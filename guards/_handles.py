@@ -216,6 +216,7 @@ class HandleStore:
         whole: dict[Any, str] = {}
         records: list[tuple[Any, str]] = []
         forms: dict[str, str] = {}
+        keyed: set[str] = set()  # forms of a record's keys, not of any value
         for h in order:
             if h.value is None:  # no value: like every null a guard writes, nothing to withhold
                 continue
@@ -228,24 +229,29 @@ class HandleStore:
                 whole.setdefault((h.value.__class__, h.value), h.token)
             except TypeError:
                 records.append((h.value, h.token))
-            for v in [h.value, *_parts(h.value)]:
+            for v, key in [*((v, False) for v in [h.value, *_parts(h.value)]), *((k, True) for k in _keys(h.value))]:
                 if v is None or v.__class__ is bool:
                     continue
                 text = _value_text(v)
                 written = [text, repr(text)[1:-1], json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]] \
                     if isinstance(v, str) else [text]
-                for f in written:
+                for f in [*written, *_as_numbers(v)]:
                     if f.strip():
                         forms.setdefault(f, h.token)
+                        if key and forms[f] == h.token:
+                            keyed.add(f)
+                        elif not key:
+                            keyed.discard(f)
         if not forms and not whole and not records:
             return None
         # longest first: a value holding another is replaced whole
         # found at every place one begins (a lookahead), so that values overlapping in a text are all covered
-        # a number, and any text shorter than _SHORT, only where it stands whole: a one-letter value
-        # ("S") found inside a guard's own words would tell which letter it is
+        # a number, any text shorter than _SHORT and a record's key, only where it stands whole: a
+        # one-letter value ("S") found inside a guard's own words would tell which letter it is, and a
+        # field name ("amount") is also a guard's own word
         pattern = re.compile("(?=(" + "|".join(
             rf"(?<![\w.]){re.escape(f)}(?!\w|\.[0-9])" if _NUMBER.fullmatch(f) else
-            rf"(?<!\w){re.escape(f)}(?!\w)" if len(f) < _SHORT else re.escape(f)
+            rf"(?<!\w){re.escape(f)}(?!\w)" if len(f) < _SHORT or f in keyed else re.escape(f)
             for f in sorted(forms, key=len, reverse=True)) + "))" if forms else "(?!)")
         told = (whole, records, pattern, forms)
         with self._lock:
@@ -264,6 +270,46 @@ _SHORT = 4
 
 WITHHELD = "‹withheld›"
 """What `HandleStore.withheld` writes for a value it cannot write as one handle (a private yes/no)."""
+
+
+def _as_numbers(value: Any) -> list[str]:
+    """How a value that reads as a number prints once a tool's schema reads it as one: an argument
+    validated on the value behind its handle (`Proposal.by_value`) reaches the guards as the schema's
+    number, not as the handle's text (an invoice's "4817" paid as `amount: float` is 4817.0, "04817" as
+    `int` 4817, "4817.50" as `float` 4817.5, the JSON number 4817 as `float` 4817.0)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text or len(text) > 64 or not (text.lstrip("+-")[:1].isdigit() or text.lstrip("+-")[:1] == "."):
+            return []
+    elif not isinstance(value, (int, float, Decimal)):
+        return []
+    try:
+        number = Decimal(text if isinstance(value, str) else str(value))  # past 4,300 digits an int has no text
+    except (ArithmeticError, ValueError):  # no number (a date, an id with dashes)
+        return []
+    if not number.is_finite() or abs(number.adjusted()) > 64:
+        return []
+    forms = [str(number), str(float(number))]
+    if number == number.to_integral_value():
+        forms.append(str(int(number)))
+    return forms
+
+
+def _keys(value: Any) -> list[Any]:
+    """The keys of the records inside a value (a handle of a record stands for them too: accounts keyed
+    by their IBAN; the labelling reads keys as it reads values)."""
+    if not isinstance(value, (dict, list, tuple)):
+        return []
+    out: list[Any] = []
+    stack = [value]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            out.extend(x)
+            stack.extend(v for v in x.values() if isinstance(v, (dict, list, tuple)))
+        else:
+            stack.extend(v for v in x if isinstance(v, (dict, list, tuple)))
+    return out
 
 
 def _parts(value: Any) -> list[Any]:
