@@ -1002,6 +1002,11 @@ def _configurable(config: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:
     handed = _STATE.get()
     if handed is not None and not handed.open and handed.task is not None and found.get(_TASK_ID) == handed.task:
         return None  # the run of a call that has ended, held on by a task or thread it left running: not this call's
+    thread = configurable.get("thread_id")
+    if thread is not None and str(found.get("thread_id")) != str(thread):
+        # a call made for another thread than the run's (a task a node of that run left running holds its
+        # config on, with no `_Handed` to close it): that run's state and task are not this thread's
+        return None
     return found
 
 

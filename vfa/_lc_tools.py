@@ -198,7 +198,8 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel], drop: frozenset[str]
     drop = drop | {f.alias for k, f in full.model_fields.items() if k in drop and isinstance(f.alias, str)}
 
     def as_the_tool(cls: Any, data: Any, handler: Any) -> Any:
-        unknown = [k for k in data if k not in known] if isinstance(data, Mapping) and not allow else []
+        # a key dropped below (an injected argument's alias) reaches no one: dropped, as its name is, not refused
+        unknown = [k for k in data if k not in known and k not in drop] if isinstance(data, Mapping) and not allow else []
         if unknown:
             raise ValueError(f"{', '.join(repr(k) for k in unknown[:5])}: no argument of the tool (its schema "
                              "may read it under another name, which no guard would judge)")
