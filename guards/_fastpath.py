@@ -177,8 +177,9 @@ class _Gen:
         is the tree evaluated on absolute values (Higham, Accuracy and Stability, ch. 3). That model
         holds only without underflow and overflow, so the helper falls back to Fractions when a
         product of non-zero factors lands below the smallest normal float (its error is then absolute
-        and a later factor can magnify it), when a leaf is not exactly a float and converts to a tiny
-        one, and on overflow (an inf or nan makes both tests below false). Sums and negations of
+        and a later factor can magnify it), when the product's bound does (a sum that cancels to 0.0
+        keeps an exact error the bound must carry), when a leaf is not exactly a float and converts to
+        a tiny one, and on overflow (an inf or nan makes both tests below false). Sums and negations of
         floats are exact in the subnormal range. When the float difference of the two sides exceeds
         twice the bound (plus an allowance), its sign is the exact sign; otherwise it falls back too.
         """
@@ -198,8 +199,10 @@ class _Gen:
                 (f1, m1), (f2, m2) = walk(x.args[0]), walk(x.args[1])
                 stmts.append(f"f{k} = {f1} {_ARITH[x.op]} {f2}")
                 if x.op == "mul":
-                    stmts.append(f"if -{tiny} < f{k} < {tiny} and {f1} and {f2}: return {exact}")  # underflow
                     stmts.append(f"m{k} = {m1} * {m2}")
+                    # underflow of the value, or of its bound alone (a float 0.0 hiding an exact error)
+                    stmts.append(f"if (-{tiny} < f{k} < {tiny} and {f1} and {f2}) or (m{k} < {tiny} and {m1} and {m2}): "
+                                 f"return {exact}")
                 else:
                     stmts.append(f"m{k} = {m1} + {m2}")
                 return f"f{k}", f"m{k}"

@@ -244,10 +244,16 @@ def _swept_circle_circle(A, fa0, fa1, i, B, fb0, fb1, j, strict):
         b = 2.0 * (dx0 * ex + dy0 * ey - r0 * er)
         hit, t = _first_crossing(a, b, c, 0.0, 1.0, strict)
         return t if hit else NO_CONTACT
-    ux = ex / el
-    uy = ey / el
-    p = dx0 * ux + dy0 * uy  # s at t = 0 (negative while approaching)
-    q = abs(dx0 * uy - dy0 * ux)  # miss distance at the closest approach
+    if (abs(dx0) + abs(dy0)) * el > 2.0 ** -900:
+        # from the products, divided once: exact for an integer scene, so a touch on a diagonal leg
+        # (a direction of (0.8, -0.6), which rounds) stays a touch
+        p = (dx0 * ex + dy0 * ey) / el  # s at t = 0 (negative while approaching)
+        q = abs(cross) / el  # miss distance at the closest approach
+    else:  # products that would underflow: through the unit direction instead
+        ux = ex / el
+        uy = ey / el
+        p = dx0 * ux + dy0 * uy
+        q = abs(dx0 * uy - dy0 * ux)
     k = er / el  # |k| <= 0.5
     big_r = r0 - k * p
     t_star = min(max(-p / el, 0.0), 1.0)
@@ -354,6 +360,12 @@ def _swept_box_circle(X, fx0, fx1, i, C, fc0, fc1, j, strict):
         er = r0 + rs * t0
         gap = math.hypot(ex, ey)
         b = 2.0 * (ex * sx + ey * sy - er * rs)
+        if rs == 0.0 and ta < t0 < tb and (abs(gx) + abs(gy)) * math.sqrt(a) > 2.0 ** -900:
+            # a closest approach inside the piece: the gap there is the miss distance of the line,
+            # from the cross product divided once (exact for an integer scene, where t0 = 0.115
+            # rounds and a touch at a corner on a diagonal leg read as a miss), and the slope is 0
+            gap = abs(gx * sy - gy * sx) / math.sqrt(a)
+            b = 0.0
         c = (gap - er) * (gap + er)
         hit, u = _first_in(a, b, c, ta - t0, tb - t0, strict)
         if hit:
