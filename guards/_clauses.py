@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import enum
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,11 +85,14 @@ def leaves(term: Term, out: dict[tuple[str, ...], Sort] | None = None) -> dict[t
 class Scope:
     """The names a clause may use: the tool's arguments (or a plan's symbols) and the state schema."""
 
-    def __init__(self, where: str, names: dict[str, Sort], schema: Schema | None, kind: str = "arg") -> None:
+    def __init__(self, where: str, names: dict[str, Sort], schema: Schema | None, kind: str = "arg",
+                 unsupported: Mapping[str, str] | None = None) -> None:
         self.where = where
         self.names = names
         self.schema = schema
         self.kind = kind
+        self.unsupported = dict(unsupported or {})
+        """Names the tool takes that a clause cannot use, each with why (its type)."""
 
 
 class _Parser:
@@ -154,6 +158,8 @@ class _Parser:
                 raise self.fail(node, "name a field of the state, e.g. `state.balance`")
             if node.id in self.scope.names:
                 return Term("var", self.scope.names[node.id], value=(self.scope.kind, node.id), text=text)
+            if node.id in self.scope.unsupported:  # the tool's own argument, of a type no clause can use
+                raise self.fail(node, self.scope.unsupported[node.id])
             known = ", ".join(sorted(self.scope.names)) or "none"
             raise self.fail(node, f"unknown name `{node.id}` (known names: {known}; state fields: state.<field>)")
         if isinstance(node, ast.Attribute):

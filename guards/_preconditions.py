@@ -57,7 +57,7 @@ class Precondition:
         self.schema: Schema = schema_of(state)
         self.arg_sorts = dict(args)
         self.arg_bounds = dict(bounds or {})
-        scope = Scope(f"tool {tool!r}", self.arg_sorts, self.schema)
+        scope = Scope(f"tool {tool!r}", self.arg_sorts, self.schema, unsupported=getattr(args, "unsupported", None))
         self.texts = tuple(c.strip() if isinstance(c, str) else c for c in clauses)
         self.terms: tuple[Term, ...] = tuple(parse_clause(c, scope) for c in clauses)
         self.reads_state = any(p[0] == "state" for t in self.terms for p in leaves(t))
@@ -112,7 +112,8 @@ class Postcondition:
         self.tool = tool
         self.schema = schema_of(state)
         self.arg_sorts = dict(args)
-        scope = Scope(f"tool {tool!r} (postcondition)", dict(args), self.schema)
+        scope = Scope(f"tool {tool!r} (postcondition)", dict(args), self.schema,
+                      unsupported=getattr(args, "unsupported", None))
         parsed = [parse_postcondition(p, scope) for p in posts]
         self.updates: tuple[Update, ...] = tuple(p for p in parsed if isinstance(p, Update))
         self.clauses: tuple[Term, ...] = tuple(p for p in parsed if isinstance(p, Term))

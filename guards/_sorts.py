@@ -172,9 +172,18 @@ def schema_of(state: Any) -> Schema:
     return state if isinstance(state, Schema) else Schema(state)
 
 
-def arg_sorts(args_model: Any, tool: str) -> tuple[dict[str, Sort], dict[str, list[tuple[str, Any]]]]:
+class ArgSorts(dict):
+    """The sort of each argument a precondition can use, by name; `unsupported` says, for each argument of
+    another type, why it has none (its type), so a clause naming it is told that rather than "unknown name"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unsupported: dict[str, str] = {}
+
+
+def arg_sorts(args_model: Any, tool: str) -> tuple[ArgSorts, dict[str, list[tuple[str, Any]]]]:
     """Sorts and declared bounds of a tool's arguments, from its pydantic arguments model."""
-    sorts: dict[str, Sort] = {}
+    sorts = ArgSorts()
     bounds: dict[str, list[tuple[str, Any]]] = {}
     for name, info in args_model.model_fields.items():
         ann = info.annotation
@@ -182,8 +191,9 @@ def arg_sorts(args_model: Any, tool: str) -> tuple[dict[str, Sort], dict[str, li
             ann = typing.Annotated[(ann, *info.metadata)]
         try:
             sorts[name] = sort_of(ann, f"argument {name!r} of {tool}")
-        except PolicyError:
-            continue  # an argument of another type is fine as long as no precondition mentions it
+        except PolicyError as exc:
+            sorts.unsupported[name] = str(exc)  # fine as long as no precondition mentions it
+            continue
         if b := _bounds(args_model, name):
             bounds[name] = b
     return sorts, bounds

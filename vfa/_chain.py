@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ._effects import AWAITED, off_loop
-from ._exceptions import ConfigError, message_of
-from ._guard import GuardContext, check_budget, check_budgets
+from ._exceptions import message_of
+from ._guard import GuardContext, check_budget, check_budgets, guard_list
 from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
 from ._proposal import Proposal
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
@@ -98,9 +98,7 @@ class GuardChain:
 
     def __init__(self, guards: Sequence[Any] = (), *, timeout_s: float | None = 1.0) -> None:
         check_budget(timeout_s, "the chain's timeout_s")
-        if isinstance(guards, str):  # each letter would be a guard, and every call denied for want of `check`
-            raise ConfigError(f"guards must be a list of guards, got the string {guards!r}")
-        self.guards = tuple(guards)
+        self.guards = guard_list(guards)  # a slip is said here, not as a denial of every call
         check_budgets(self.guards)
         self.timeout_s = None if timeout_s is None else float(timeout_s)  # a numpy number waits as a float
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}

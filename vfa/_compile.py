@@ -18,6 +18,7 @@ from ._coverage import check_coverage
 from ._exceptions import ConfigError, PolicyError
 from ._guard_node import Flow, GuardNode
 from ._journal import EffectJournal
+from ._tools import tool_list
 
 __all__ = ["Agent", "GuardedGraph"]
 
@@ -62,8 +63,7 @@ class Agent:
             # a model's name, or None, would fail only at compile(), far from here
             raise TypeError(f"model must be a LangChain chat model with tool calling (bind_tools), not "
                             f"{type(model).__name__} {model!r:.60}")
-        if not isinstance(tools, str):  # read twice (here and for the count below): a generator once
-            tools = tuple(tools)
+        tools = tool_list(tools)  # read twice (here and for the count below): a generator once
         self.model = model
         self.name = name
         self.instructions = instructions

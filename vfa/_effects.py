@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ._exceptions import ConfigError, UnmediatedEffectError
+from ._guard import guard_list
 
 __all__ = ["Effect", "annotate", "effect", "in_commit"]
 
@@ -126,8 +127,7 @@ def annotate(fn: Any, *, guards: Sequence[Any] = (), **meta: Any) -> Any:
 
     Guard libraries use this (`@requires(...)` adds a precondition guard), in either decorator order.
     """
-    if isinstance(guards, str):  # each letter would be a guard, and every call denied for want of `check`
-        raise ConfigError(f"guards must be a list of guards, got the string {guards!r}")
+    guards = guard_list(guards)  # a slip is said here, not as a denial of every call
     target = fn.__wrapped__ if isinstance(fn, Effect) else fn
     if not hasattr(target, "__dict__"):  # a value (a number, a text) that can carry no declaration
         raise TypeError(f"cannot annotate {target!r}: give the tool's function or an @effect")
@@ -157,6 +157,11 @@ class Effect:
     ) -> None:
         if not callable(fn):
             raise TypeError(f"an effect is made of a function, not {fn!r}")
+        if isinstance(fn, Effect):  # its own check would refuse to run inside this one's commit: every call fails
+            raise ConfigError(f"{fn!r} is already an effect: give all its options in one @effect(...)")
+        if idempotent.__class__ is not bool:  # read by truth: "no" would re-run a crashed commit without asking
+            raise TypeError(f"an effect's idempotent must be True or False, not {type(idempotent).__name__} "
+                            f"{idempotent!r:.60}")
         if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
             raise ConfigError(f"effect {getattr(fn, '__name__', fn)!r} is a generator function: its body would run "
                               "when its caller iterates it, after the commit; return the whole result instead")

@@ -100,6 +100,45 @@ def check_budget(seconds: Any, what: str) -> None:
         raise ConfigError(f"{what} must be above zero seconds (None: no deadline, inline), not {seconds!r}")
 
 
+def guard_list(guards: Any) -> tuple[Any, ...]:
+    """The guards given for a chain or a tool, as a tuple; a `TypeError` (a `ConfigError` for a text) naming what
+    is not a list of guards. Found where it is given: at run time each would deny every call, far from the slip
+    (a function without `@guard`, a guard's class for an instance, one guard outside its list)."""
+    if isinstance(guards, str):  # each letter would be a guard, and every call denied for want of `check`
+        raise ConfigError(f"guards must be a list of guards, got the string {guards!r}")
+    try:
+        items = tuple(guards)
+    except TypeError:
+        fix = ": put it in a list, [guard]" if _is_guard(guards) else ""
+        raise TypeError(f"guards must be a list of guards, not {_guard_label(guards)}{fix}") from None
+    for g in items:
+        if _is_guard(g):
+            continue
+        if isinstance(g, type) and _is_guard_class(g):
+            fix = f"a guard's class, not a guard: give an instance, {g.__name__}(...)"
+        elif callable(g) and not isinstance(g, type):
+            fix = "not a guard: decorate the function with @vfa.guard (or wrap it, vfa.guard(fn))"
+        else:
+            fix = "not a guard: a guard has check(proposal, context) (or acheck)"
+        raise TypeError(f"guards: {_guard_label(g)} is {fix}")
+    return items
+
+
+def _is_guard(g: Any) -> bool:
+    return not isinstance(g, type) and (callable(getattr(g, "check", None)) or callable(getattr(g, "acheck", None)))
+
+
+def _is_guard_class(cls: type) -> bool:
+    return callable(getattr(cls, "check", None)) or callable(getattr(cls, "acheck", None))
+
+
+def _guard_label(g: Any) -> str:
+    name = getattr(g, "__name__", None)
+    if isinstance(name, str) and callable(g) and not isinstance(g, type):
+        return f"the {type(g).__name__} {name!r}"
+    return f"{g!r:.60}"
+
+
 def check_budgets(guards: Sequence[Any]) -> None:
     """`check_budget` for each guard that runs on a worker: its `timeout_s` is read at every call."""
     for g in guards:  # a text there would raise out of the chain's `verify` instead of denying

@@ -58,6 +58,7 @@ from ._tools import (
     as_asked,
     as_validated,
     nested_over,
+    tool_list,
     validated_by_value,
 )
 from ._verdict import Allow, Decision, Deny, Escalate, Repair
@@ -350,7 +351,7 @@ class GuardNode(RunnableCallable):
             raise ConfigError(f"max_arg_bytes must be a whole number of bytes above zero, not {max_arg_bytes!r}")
         super().__init__(self._func, self._afunc, name=name, trace=False)
         self.specs: dict[str, ToolSpec] = _Specs()
-        for t in tools:
+        for t in tool_list(tools):
             spec = ToolSpec.of(t)
             self.specs[spec.name] = spec
         self.chain = GuardChain(guards, timeout_s=timeout_s)

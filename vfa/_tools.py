@@ -319,7 +319,7 @@ class ToolSpec:
                 fn=obj, is_effect=True, idempotent=obj.idempotent, guards=obj.guards, meta=obj.meta,
                 is_async=obj.is_async, source=obj,
             )
-        if hasattr(obj, "args_schema") and hasattr(obj, "invoke") and hasattr(obj, "name"):
+        if _is_langchain_tool(obj):
             from ._lc_tools import _from_langchain_tool  # (imports ToolSpec)
 
             return _from_langchain_tool(obj)
@@ -380,6 +380,26 @@ class ToolSpec:
 
     def __repr__(self) -> str:
         return f"ToolSpec({self.name!r}, effect={self.is_effect})"
+
+
+def tool_list(tools: Any) -> tuple[Any, ...]:
+    """An agent's or guard node's tools as a tuple (read once: a generator too); a `TypeError` naming `tools`
+    for what is no list of them (one tool outside its list, a tool's name, None), which would fail as Python's
+    "object is not iterable", or as its first letter for a name."""
+    if isinstance(tools, (str, bytes)):
+        raise TypeError(f"tools must be a list of tools (@effect, functions, LangChain tools), not the text {tools!r:.60}")
+    if _is_langchain_tool(tools):  # a pydantic model: iterable, as its fields
+        raise TypeError(f"tools must be a list of tools, not one LangChain tool {tools.name!r}: put it in a list, [tool]")
+    try:
+        return tuple(tools)
+    except TypeError:
+        fix = ": put it in a list, [tool]" if callable(tools) or isinstance(tools, ToolSpec) else ""
+        raise TypeError(f"tools must be a list of tools (@effect, functions, LangChain tools), not "
+                        f"{type(tools).__name__} {tools!r:.60}{fix}") from None
+
+
+def _is_langchain_tool(obj: Any) -> bool:
+    return hasattr(obj, "args_schema") and hasattr(obj, "invoke") and hasattr(obj, "name")
 
 
 def _nonfinite(value: Any, where: str, depth: int = 0, seen: set[int] | None = None) -> str | None:
