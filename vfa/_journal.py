@@ -368,11 +368,7 @@ class EffectJournal:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                try:  # it holds what tools returned, private values in clear: its owner's alone (SQLite
-                    # gives its -wal and -shm files the same mode); an existing file keeps the mode it has
-                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-                except OSError:  # there already, or not to be made: SQLite says why it cannot be opened
-                    pass
+                owners_file(self.path)  # it holds what tools returned, private values in clear
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             columns = tuple(r[1] for r in self._db.execute("PRAGMA table_info(journal)"))
             # table_info reads a view or a virtual table alike, which no index can be made on
@@ -801,6 +797,15 @@ class EffectJournal:
 
     def __repr__(self) -> str:
         return f"EffectJournal({self.path!r})"
+
+
+def owners_file(path: str | os.PathLike[str]) -> None:
+    """Make the SQLite file at `path` its owner's alone (mode 0600) if it is not there yet; SQLite gives
+    its -wal and -shm files the same mode. An existing file keeps the mode its owner gave it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:  # there already, or not to be made: SQLite says why it cannot be opened
+        pass
 
 
 def _file_key(path: str) -> str:

@@ -61,6 +61,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
 
     from ._demo import build_demo_agent, print_new
     from ._exceptions import ConfigError
+    from ._journal import owners_file
     from ._tracing import configure_tracing
 
     thread = args.thread
@@ -83,6 +84,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     agent, ledger = build_demo_agent(workdir)
     print(f"vfa demo: a payments agent (balance {ledger.balance}); every tool call is verified before it commits\n")
     seen = len(agent.journal.entries(thread))
+    owners_file(workdir / "checkpoints.db")  # it holds the messages, what tools returned among them, as the journal does
     with SqliteSaver.from_conn_string(str(workdir / "checkpoints.db")) as saver:
         app = agent.compile(checkpointer=saver)
         config = {"configurable": {"thread_id": thread}}
