@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -174,7 +175,11 @@ class _JsonlSpanExporter:
         self.path = path
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = path.open("a", encoding="utf-8")  # one handle for the run; flushed per batch
+        # one handle for the run, unbuffered: each batch is written whole or known to be cut (a full disk),
+        # and nothing is left in a buffer for a close to fail on at exit
+        self._file = path.open("ab", buffering=0)
+        self._mid_line = _ends_mid_line(path, self._file)
+        """The file ends inside a line (a run cut off in one): the next batch begins on a line of its own."""
 
     def export(self, spans: Sequence[Any]) -> Any:
         from opentelemetry.sdk.trace.export import SpanExportResult
@@ -195,21 +200,44 @@ class _JsonlSpanExporter:
                                for ev in s.events]} if s.events else {}),
                 "service": (s.resource.attributes or {}).get("service.name"),
             }, default=repr))
+        data = ("\n".join(lines) + "\n").encode("utf-8")
         with self._lock:
             if self._file.closed:
                 return SpanExportResult.FAILURE
-            self._file.write("\n".join(lines) + "\n")
-            self._file.flush()
+            if self._mid_line:
+                data = b"\n" + data
+            left = memoryview(data)
+            try:
+                while left:
+                    left = left[self._file.write(left):]
+            except OSError:  # the SDK logs it and drops the batch; a line it cut is ended by the next one
+                if len(left) < len(data):
+                    self._mid_line = data[len(data) - len(left) - 1] != 0x0A
+                raise
+            self._mid_line = False
         return SpanExportResult.SUCCESS
 
     def shutdown(self) -> None:
-        """Close the file."""
+        """Close the file (unbuffered: nothing is left to write, so a full disk fails no exit)."""
         with self._lock:
             self._file.close()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Each export is flushed as it is written, so there is nothing left to flush."""
         return True
+
+
+def _ends_mid_line(path: Path, file: Any) -> bool:
+    """True when the regular file `file` (open on `path`) holds text whose last line has no newline."""
+    info = os.fstat(file.fileno())
+    if not stat.S_ISREG(info.st_mode) or info.st_size == 0:  # a device or a pipe: nothing to read back
+        return False
+    try:
+        with path.open("rb") as read:
+            read.seek(-1, os.SEEK_END)
+            return read.read(1) != b"\n"
+    except OSError:  # unreadable (write-only): its lines are as the writer left them
+        return False
 
 
 def _trace_file(path: str | Path) -> Path:
@@ -229,6 +257,11 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
     Spans go to the JSONL file at `path` (None: no file) and, with `OTEL_EXPORTER_OTLP_ENDPOINT` set
     (`otlp=None`, the default) or `otlp=True`, over OTLP too, which needs the `otlp` extra (else
     `ImportError`); `otlp=False` never sends them. `OTEL_SERVICE_NAME` names the service (default "vfa").
+
+    Raises:
+        ConfigError: `set_global` while the application already set its own global provider, which
+            OpenTelemetry never replaces: vfa's spans go to that provider (add the exporters there), or
+            to this one alone with `set_global=False`.
     """
     from opentelemetry.sdk.resources import SERVICE_NAME, Resource
     from opentelemetry.sdk.trace import TracerProvider
@@ -238,6 +271,13 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
         raise ConfigError(f"service_name must be text, not {type(service_name).__name__} {service_name!r:.60}")
     if otlp is not None and otlp.__class__ is not bool:  # "no" would read as true and send spans away
         raise ConfigError(f"otlp must be True, False or None (as the environment says), not {otlp!r:.60}")
+    current = trace.get_tracer_provider()
+    if set_global and not isinstance(current, trace.ProxyTracerProvider):
+        # OTel refuses a second global provider with a log line only: vfa's spans would leave the application's
+        # exporters (its request spans left without them) for a provider nothing else in the process uses
+        raise ConfigError(f"a global tracer provider is already set ({type(current).__name__}), and OpenTelemetry "
+                          "does not replace it: vfa's spans go to it as they are; add your exporters to it, or pass "
+                          "set_global=False to send vfa's spans to a provider of their own")
     # the file first: a path that cannot be written fails here, before a provider (and its OTLP worker) exists
     jsonl = _JsonlSpanExporter(_trace_file(path)) if path is not None else None
     try:

@@ -67,12 +67,12 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     thread = args.thread
     service = os.environ.get("OTEL_SERVICE_NAME") or "vfa-demo"  # a name the operator gave wins, as the README says
     try:
-        try:
-            provider = configure_tracing(trace_path, service_name=service)
+        try:  # vfa's own provider, not the process's: `main` may run inside an application, or twice
+            provider = configure_tracing(trace_path, service_name=service, set_global=False)
         except ImportError as exc:  # an OTLP endpoint set for other apps: the demo's own trace is its file
             print(f"vfa demo: {exc}; its spans go to {trace_path} only", file=sys.stderr)
             # inside the outer try: the file alone may meet the same refused settings
-            provider = configure_tracing(trace_path, service_name=service, otlp=False)
+            provider = configure_tracing(trace_path, service_name=service, set_global=False, otlp=False)
     except ConfigError as exc:  # its trace file is a folder: named, as a file of the folder it cannot open is
         print(f"vfa demo: {exc}; fix it and run the same command again", file=sys.stderr)
         return 2

@@ -103,13 +103,15 @@ def capture_spans() -> Iterator[Any]:
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     reader = InMemoryMetricReader()
     exporter.metric_reader = reader  # type: ignore[attr-defined]
-    previous = _tracing._state.provider, _tracing._state.tracer
+    state = _tracing._state
+    # the instruments too: left on the capture's meter, every later verdict would be counted where nobody reads
+    previous = state.provider, state.tracer, state.verdicts, state.latency
     _tracing.use_tracer_provider(provider, MeterProvider(metric_readers=[reader]))
     try:
         yield exporter
     finally:
         provider.shutdown()
-        _tracing._state.provider, _tracing._state.tracer = previous
+        state.provider, state.tracer, state.verdicts, state.latency = previous
 
 
 def check_guard(g: Any, proposal: Proposal, context: GuardContext | None = None, *, runs: int = 3) -> Any:
