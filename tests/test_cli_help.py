@@ -34,7 +34,7 @@ def test_a_commands_help_says_what_it_does(command, says):
     assert says in rest.split("positional arguments:")[0].split("options:")[0].lower(), proc.stdout
 
 
-@pytest.mark.parametrize("name", ["z3", "overhead", "collision", "privacy"])
+@pytest.mark.parametrize("name", ["z3", "overhead", "collision", "privacy", "long_thread"])
 def test_a_benchmarks_help_names_the_command_run(name):
     proc = vfa("bench", name, "--help")
     assert proc.returncode == 0

@@ -253,7 +253,8 @@ def _bench(args: argparse.Namespace) -> int:
     import importlib
 
     modules = {"privacy": "benchmarks.privacy.run", "overhead": "benchmarks.overhead",
-               "z3": "benchmarks.z3_checks", "collision": "benchmarks.collision"}
+               "z3": "benchmarks.z3_checks", "collision": "benchmarks.collision",
+               "long_thread": "benchmarks.privacy.long_thread"}
     try:
         module = importlib.import_module(modules[args.name])
     except ImportError as exc:
@@ -301,8 +302,8 @@ def _main(argv: list[str] | None) -> int:
         "read only: the file is never changed."))
     journal.add_argument("path", help="the journal's SQLite file (read only, never changed)")
     journal.add_argument("--thread", default=None, help="print this thread's entries only")
-    bench = sub.add_parser("bench", help="run a benchmark: privacy, overhead, z3, collision")
-    bench.add_argument("name", choices=["privacy", "overhead", "z3", "collision"])
+    bench = sub.add_parser("bench", help="run a benchmark: privacy, overhead, z3, collision, long_thread")
+    bench.add_argument("name", choices=["privacy", "overhead", "z3", "collision", "long_thread"])
     bench.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the benchmark")
     args = parser.parse_args(argv)
     return {"demo": _demo, "journal": _journal, "bench": _bench}[args.command](args)
