@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 try:
     import fcntl
@@ -17,6 +17,8 @@ except ImportError:  # not on Windows: runs on one folder are not held apart the
     fcntl = None  # type: ignore[assignment]
 
 from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.tools import InjectedToolCallId, tool
+from langgraph.config import get_config
 
 from ._compile import Agent
 from ._effects import effect
@@ -40,6 +42,9 @@ class Ledger:
         self.balance = 300
         self.payees = {"landlord", "alice"}
         self.limit = 100
+        self.paid: dict[str, dict[str, str]] = {}
+        """Thread id -> call id -> what the payment answered: saved with the balance it changed, in one
+        write, so a payment run again after a crash (its outcome never journaled) is found paid."""
         self._mutex = threading.RLock()
         self._held = 0
         self.reload()
@@ -52,13 +57,17 @@ class Ledger:
         try:
             kept = json.loads(path.read_text(encoding="utf-8"))
             balance, payees, limit = kept["balance"], kept["payees"], kept["limit"]
+            paid = kept.get("paid", {})  # (a ledger saved before payments were keyed has none)
             # as written, never converted: int() cuts 100.7 to 100 and set() reads "alice" as its letters
             if not all(type(v) is int for v in (balance, limit)) or not isinstance(payees, list) \
                     or not all(isinstance(p, str) for p in payees):
                 raise TypeError("balance and limit must be integers and payees a list of names")
+            if not isinstance(paid, dict) or not all(isinstance(calls, dict) and all(
+                    isinstance(c, str) and isinstance(r, str) for c, r in calls.items()) for calls in paid.values()):
+                raise TypeError("paid must map each thread to its calls' answers")
         except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # said, never rewritten: it is the world
             raise LedgerError(f"the ledger at {str(path)!r} cannot be read ({type(exc).__name__}: {exc})") from exc
-        self.balance, self.payees, self.limit = balance, set(payees), limit
+        self.balance, self.payees, self.limit, self.paid = balance, set(payees), limit, paid
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -84,7 +93,7 @@ class Ledger:
         """Write the ledger to its file (whole or not at all: a crash leaves the last saved one)."""
         if self.path is not None:
             partial = self.path.with_name(self.path.name + ".partial")
-            partial.write_text(json.dumps(self._state()))
+            partial.write_text(json.dumps({**self._state(), "paid": self.paid}))
             os.replace(partial, self.path)
 
     def snapshot(self) -> dict[str, Any]:
@@ -130,22 +139,31 @@ def build_demo_agent(workdir: Path) -> tuple[Agent, Ledger]:
         """Read the current balance and known payees."""
         return ledger.snapshot()
 
-    @effect
-    def transfer(to: str, amount: int, memo: str = "") -> str:
+    # idempotent: the ledger saves each payment with its call's key, so one run again after a crash (killed
+    # between the ledger's save and the journal's record of it) answers as it did, and pays nothing twice
+    @tool
+    @effect(idempotent=True)
+    def transfer(to: str, amount: int, call_id: Annotated[str, InjectedToolCallId], memo: str = "") -> str:
         """Send `amount` to payee `to`."""
+        thread = str(get_config()["configurable"]["thread_id"])
         with ledger.locked():  # the guards read the balance before: another `vfa demo` may have spent it since
             ledger.reload()
+            done = ledger.paid.get(thread, {}).get(call_id)
+            if done is not None:
+                return done
             if amount > ledger.balance:
                 raise LedgerError(f"the balance is now {ledger.balance}, less than {amount}: nothing was sent")
-            before = ledger.balance, set(ledger.payees)
+            before = ledger.balance, set(ledger.payees), ledger.paid
             ledger.balance -= amount
             ledger.payees.add(to)
+            sent = f"sent {amount} to {to} ({memo}); balance {ledger.balance}"
+            ledger.paid = {**ledger.paid, thread: {**ledger.paid.get(thread, {}), call_id: sent}}
             try:
                 ledger.save()
             except BaseException:  # not saved, not paid: the world stays as its file says, as the journal will
-                ledger.balance, ledger.payees = before
+                ledger.balance, ledger.payees, ledger.paid = before
                 raise
-        return f"sent {amount} to {to} ({memo}); balance {ledger.balance}"
+        return sent
 
     @guard
     def positive_amount(p, c):

@@ -442,6 +442,23 @@ def _nonfinite(value: Any, where: str, depth: int = 0, seen: set[int] | None = N
     return None
 
 
+_INJECTED_MARKS = frozenset({"InjectedToolArg", "_DirectlyInjectedToolArg"})
+"""LangChain's and LangGraph's marks of an argument a ToolNode injects (`InjectedToolCallId`, `InjectedState`,
+`InjectedStore`, `ToolRuntime` ...), matched by name: the kernel does not import LangChain to read a signature."""
+
+
+def _injected_hint(hint: Any, depth: int = 0) -> bool:
+    """Whether an annotation marks its argument as one a ToolNode injects, anywhere in an `Annotated`, a
+    union or a generic (`ToolRuntime[Context]`), as a class or an instance."""
+    if depth > 8:
+        return False
+    cls = hint if isinstance(hint, type) else type(hint)
+    if any(c.__name__ in _INJECTED_MARKS for c in getattr(cls, "__mro__", ())):
+        return True
+    origin = typing.get_origin(hint)
+    return origin is not None and any(_injected_hint(p, depth + 1) for p in (origin, *typing.get_args(hint)))
+
+
 def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
     try:
         hints = typing.get_type_hints(fn, include_extras=True)  # keep Annotated[..., Field(...)] constraints
@@ -452,6 +469,13 @@ def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             raise ConfigError(f"tool {name!r} takes *{p.name}: declare every argument so it can be validated")
         ann = hints.get(p.name, Any)
+        if _injected_hint(ann):
+            # a plain function's arguments are all the model's: it would write the call's id (an effect's
+            # idempotency key), the state or the store the function takes for the graph's own
+            raise ConfigError(f"tool {name!r} takes {p.name!r} as an argument a ToolNode injects (the call's id, "
+                              "the state, the store or a runtime), which a plain function's arguments are not: the "
+                              "model would write it. Make the tool a LangChain tool (`@tool` over `@effect`), "
+                              "which is given it, or drop the argument")
         fields[p.name] = (ann, ... if p.default is p.empty else p.default)
     # extra="forbid": an argument the tool does not declare is a mistake or an attack, not noise
     return create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
