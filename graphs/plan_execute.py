@@ -13,7 +13,8 @@ A verified plan then runs one call at a time through the agent's own `GuardNode`
 still checked on the concrete state and committed through the journal; a step denied there stops
 the plan and goes back to the model.
 
-Graph: START -> planner -> verify_plan -> tools (one step per visit) -> ... -> planner -> END.
+Graph: START -> planner -> verify_plan -> tools (one step per visit) -> ... -> planner -> END; after a step that
+fails, stop_plan answers the plan's later calls (not run) before the model re-plans or the run ends.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ PLAN_GUARD = "verify_plan"
 def _plan_message(messages: Sequence[Any]) -> AIMessage | None:
     """The latest model reply that proposed tool calls: the plan being verified or executed."""
     return next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+
+
+def _unanswered(plan: AIMessage, done: dict[str, ToolMessage]) -> list[Any]:
+    """The plan's calls no tool message answers yet (as the node answers it: `str` of its id)."""
+    return [c for c in plan.tool_calls if str(c["id"]) not in done]
 
 
 def _results(messages: Sequence[Any], plan: AIMessage) -> dict[str, ToolMessage]:
@@ -174,7 +180,9 @@ def plan_execute(
         plan = _plan_message(messages)
         done = _results(messages, plan)
         if any(m.status == "error" for m in done.values()):
-            return _replan_or_end(messages)
+            # a step failed: its later calls are answered first (a call left unanswered is a conversation
+            # a chat API refuses, and the model would not know they did not run)
+            return "stop_plan" if _unanswered(plan, done) else _replan_or_end(messages)
         pending = [c for c in plan.tool_calls if c["id"] not in done]
         if not pending:
             return "planner"  # the model sees every result and answers (or plans again)
@@ -182,6 +190,20 @@ def plan_execute(
         # (the user's words ground its authority arguments, its turn is journaled, approvals carry)
         return [Send("tools", {"__type": "tool_call_with_context", "tool_call": {**pending[0], "type": "tool_call"},
                                "state": state})]
+
+    def stop_plan(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+        """Answer each call of the plan after its failed step: not run (nothing journaled: none was judged)."""
+        messages = state["messages"]
+        plan = _plan_message(messages)
+        done = _results(messages, plan)
+        thread = thread_key(config, state, node.messages_key)
+        failed = next(i for i, c in enumerate(plan.tool_calls) if str(c["id"]) in done
+                      and done[str(c["id"])].status == "error")
+        reason = (f"not run: step {failed + 1} ({plan.tool_calls[failed]['name']}) of this plan failed before it, "
+                  "and the plan stopped there; steps before it that succeeded were committed")
+        return {"messages": [node.denial(Proposal(call_id=str(c["id"]), tool=str(c["name"]), args={}, thread_id=thread),
+                                         Deny(guard=PLAN_GUARD, reason=reason), own=True)
+                             for c in _unanswered(plan, done)]}
 
     def _replan_or_end(messages: Sequence[Any]) -> str:
         since_user = messages[max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0):]
@@ -202,9 +224,11 @@ def plan_execute(
     builder.add_node("planner", RunnableLambda(planner, name="planner"))
     builder.add_node("verify_plan", RunnableLambda(check_plan, name="verify_plan"))
     builder.add_node("tools", node)
+    builder.add_node("stop_plan", RunnableLambda(stop_plan, name="stop_plan"))
     builder.add_edge(START, "planner")
     builder.add_conditional_edges("planner", after_planner, ["verify_plan", END])
-    builder.add_conditional_edges("verify_plan", next_step, ["tools", "planner", END])
-    builder.add_conditional_edges("tools", next_step, ["tools", "planner", END])
+    builder.add_conditional_edges("verify_plan", next_step, ["tools", "stop_plan", "planner", END])
+    builder.add_conditional_edges("tools", next_step, ["tools", "stop_plan", "planner", END])
+    builder.add_conditional_edges("stop_plan", lambda state: _replan_or_end(state["messages"]), ["planner", END])
     check_coverage(builder)
     return builder

@@ -119,7 +119,7 @@ class Bounds(Invariant):
         a_channel(channel, "Bounds")
         label(name, f"Bounds({channel!r})")
         for what, v in (("lo", lo), ("hi", hi)):
-            if (value := real(v)) is None or math.isnan(value):
+            if (value := real(v, f"Bounds({channel!r}): {what}")) is None or math.isnan(value):
                 raise SceneError(f"Bounds({channel!r}): {what} must be a number, not {v!r:.60}")
         if not real(lo) <= real(hi):
             raise SceneError(f"Bounds({channel!r}): lo={lo} is above hi={hi}")

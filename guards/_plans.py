@@ -15,8 +15,10 @@ A query Z3 cannot decide in its budget makes the plan unverified (`ok=False, und
 from __future__ import annotations
 
 import keyword
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -27,9 +29,9 @@ from vfa._tools import ArgumentError
 from ._clauses import Scope, display, leaves, parse_clause
 from ._fastpath import BadValue, convert, evaluate, explain, jsonable
 from ._preconditions import check_ms
-from ._sorts import Schema, Sort, read_path, schema_of
+from ._sorts import REAL, Schema, Sort, read_path, schema_of
 from ._sorts import arg_sorts as _declared_args
-from ._symbolic import LazyVars, Overlay, jsonable_tree, model_state, state_bounds, state_sorts
+from ._symbolic import LazyVars, Overlay, model_state, state_bounds, state_sorts
 from ._z3 import Z3, without_domain
 
 __all__ = ["PlanResult", "Step", "Sym", "verify_plan"]
@@ -312,13 +314,14 @@ def verify_plan(
             s.push()
             s.add(s.negate(s.conj(holds)))
             out = s.check()
+            model = _float_model(s, out.model, init, sorts) if out.status == "sat" else None
             s.pop()
             if out.status == "unknown":
                 return PlanResult(False, i, step.tool, undecided=True, explanation=(
                     f"Z3 could not decide step {i + 1} ({step.tool}) within {timeout_ms} ms ({out.reason}); "
                     f"the plan is not verified"))
             if out.status == "sat":
-                raw = model_state(s, out.model, init, all_terms, sorts, extra)
+                raw = model_state(s, model, init, all_terms, sorts, extra)
                 reads = {p for t in assumed for p in leaves(t)}  # what the plan's clauses and updates read
                 for j in range(i + 1):
                     reads.update(p for pre in pres_of(specs[steps[j].tool]) for t in pre.terms for p in leaves(t))
@@ -408,6 +411,66 @@ def _element_candidates(s: Z3, concrete: list[dict], init: Mapping, sorts: Mappi
     return out
 
 
+_FLOAT_TRIES = 8
+"""The most checks spent moving a counterexample's rationals to floats (each bound by the plan's budget)."""
+
+
+def _float_model(s: Z3, model: Any, init: Mapping, sorts: Mapping) -> Any:
+    """A model of the failing query whose reals (the initial state's, the symbols') are floats where Z3 finds
+    one so, real by real; else that real stays the rational Z3 picked.
+
+    A world's float field holds no 1/3, and a counterexample is reported and replayed as it is: a rational
+    written as its nearest float may break the assumption (`3 * state.share == state.bill`)."""
+    pins: list[Any] = []
+    tries = _FLOAT_TRIES
+    for path in sorted(dict.keys(init)):
+        if sorts[path].kind != "real":
+            continue
+        handle = dict.__getitem__(init, path)
+        v = s.read(model, handle, REAL)
+        for f in _floats_near(v) if tries > 0 else ():
+            tries -= 1
+            out = s.check(*pins, s.equal(handle, s.value(REAL, f)))
+            if out.status == "sat":
+                model, v = out.model, f
+                break
+        if _is_float(v):  # it holds in the model: kept, so a later real's check cannot move it
+            pins.append(s.equal(handle, s.value(REAL, v)))
+    return model
+
+
+def _is_float(v: Any) -> bool:
+    try:
+        return isinstance(v, int) and float(v) == v or isinstance(v, Fraction) and Fraction(float(v)) == v
+    except OverflowError:
+        return False
+
+
+def _floats_near(v: Any) -> list[float]:
+    """The floats either side of a rational no float is (the nearer first); none past a float's range."""
+    if _is_float(v):
+        return []
+    try:
+        f = float(v)
+    except OverflowError:
+        return []
+    if not math.isfinite(f):
+        return []
+    other = math.nextafter(f, math.inf if f < v else -math.inf)
+    return [f, other] if math.isfinite(other) else [f]
+
+
+def _shown(v: Any) -> Any:
+    """A counterexample's value as evidence: exact, a rational no float is as its text ("100/3")."""
+    if isinstance(v, Fraction) and not _is_float(v):
+        return str(v)
+    if isinstance(v, (set, frozenset, list, tuple)):
+        return sorted((_shown(x) for x in v), key=repr)
+    if isinstance(v, dict):
+        return {k: _shown(x) for k, x in v.items()}
+    return jsonable(v)
+
+
 def _counterexample(i: int, steps: list[Step], specs: Mapping[str, ToolSpec], concrete: list[dict],
                     raw: dict[str, Any], clauses: list, reads: set[tuple[str, ...]]) -> PlanResult:
     """Replay the plan on the model's initial state, so the report shows concrete states and words: the
@@ -420,7 +483,7 @@ def _counterexample(i: int, steps: list[Step], specs: Mapping[str, ToolSpec], co
     state = {p: (frozenset(v) if isinstance(v, list) else v) for p, v in env.items() if p[0] == "state"}
     trace = []
     for j in range(i + 1):
-        trace.append(_nest({display(p)[len("state."):]: jsonable(v) for p, v in state.items() if p in reads}))
+        trace.append(_nest({display(p)[len("state."):]: _shown(v) for p, v in state.items() if p in reads}))
         spec = specs[steps[j].tool]
         args = {p: (syms[v.name] if isinstance(v, Sym) else v) for p, v in concrete[j].items()}
         if j == i:
@@ -434,7 +497,7 @@ def _counterexample(i: int, steps: list[Step], specs: Mapping[str, ToolSpec], co
     why = explain(term, view) if not evaluate(term, view) else "(Z3 model)"
     step = steps[i]
     shown = {display(p)[len("state."):]: v for p, v in env.items() if p[0] == "state" and p in reads}
-    cex = {"state": jsonable_tree(_nest(shown)), "symbols": jsonable_tree(raw.get("sym", {}))}
+    cex = {"state": _shown(_nest(shown)), "symbols": _shown(raw.get("sym", {}))}
     return PlanResult(
         False, i, step.tool, text, cex, trace,
         explanation=f"step {i + 1} of {len(steps)} ({step.tool}) can fail its precondition `{text}`: "

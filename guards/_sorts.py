@@ -13,6 +13,8 @@ import typing
 from collections import abc
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 from vfa import ConfigError, PolicyError
@@ -116,7 +118,9 @@ def _bounds(tp: Any, field: str) -> list[tuple[str, Any]]:
     for m in meta:
         for op in ("gt", "ge", "lt", "le"):
             v = getattr(m, op, None)
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if isinstance(v, Decimal):  # as money is written: exactly (an infinity or NaN as its float)
+                v = Fraction(v) if v.is_finite() else float(v)
+            if isinstance(v, (int, float, Fraction)) and not isinstance(v, bool):
                 out.append((op, v))
     return out
 

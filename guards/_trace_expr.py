@@ -50,16 +50,20 @@ def flag(value: Any, what: str) -> bool:
     return bool(value)
 
 
-def real(value: Any) -> float | None:
-    """`value` as a float when it is a real number (a `Decimal` too, as money is written; NaN for a NaN), else None."""
+def real(value: Any, what: str = "a number") -> float | None:
+    """`value` as a float when it is a real number (a `Decimal` too, as money is written; NaN for a NaN), else
+    None; a SceneError naming `what` for a number beyond a float's range (10**400), which `float` refuses."""
     if not isinstance(value, (numbers.Real, Decimal)):
         return None
-    return math.nan if isinstance(value, Decimal) and value.is_nan() else float(value)
+    try:
+        return math.nan if isinstance(value, Decimal) and value.is_nan() else float(value)
+    except OverflowError:
+        raise SceneError(f"{what}: {value!r:.60} is beyond the range of a float (about 1.8e308)") from None
 
 
 def tolerance(tol: Any, what: str) -> float:
     """A slack that is a finite number >= 0, or a SceneError naming it."""
-    value = None if tol.__class__ is bool else real(tol)
+    value = None if tol.__class__ is bool else real(tol, f"{what}: tol")
     if value is None or not 0 <= value < math.inf:
         raise SceneError(f"{what}: tol must be a finite number >= 0, not {tol!r:.60}")
     return value
@@ -169,7 +173,8 @@ def _lift(value: Any) -> Expr:
     if isinstance(value, Expr):
         return value
     if isinstance(value, (bool, int, float, np.number)) and not isinstance(value, complex):
-        return _Const(float(value))
+        return _Const(real(value, "a number in an invariant expression") if not isinstance(value, np.number)
+                      else float(value))
     raise TypeError(f"cannot use {value!r} in an invariant expression; use numbers, state(...) or contact(...)")
 
 

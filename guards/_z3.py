@@ -8,6 +8,7 @@ thread-safe and guards run on the chain's worker threads, so every call into Z3 
 from __future__ import annotations
 
 import enum
+import math
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -146,6 +147,13 @@ class Z3:
             if s.domain is not None:
                 out.append(z3.Or([handle == self.value(s, v) for v in s.domain]))
             for op, v in bounds:
+                if isinstance(v, float) and not math.isfinite(v):
+                    # as the run time's `convert` compares a finite value with it: `le=inf` holds for every
+                    # one, `ge=inf` or a NaN for none (Z3 has no value for either)
+                    holds = (v > 0) if op in ("lt", "le") else (v < 0) if op in ("gt", "ge") else False
+                    if not holds:
+                        out.append(z3.BoolVal(False))
+                    continue
                 c = self.value(Sort("real"), v)
                 out.append({"gt": handle > c, "ge": handle >= c, "lt": handle < c, "le": handle <= c}[op])
         return out
