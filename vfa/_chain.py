@@ -91,7 +91,7 @@ class GuardChain:
 
     A guard with `inline = True` runs in the caller's thread with no deadline: for pure, bounded
     checks whose author vouches they cannot hang, it saves the thread handoff that a hard
-    deadline needs (~80 µs alone, more when other threads hold the GIL). A raise still denies, and
+    deadline needs (~60–80 µs alone, more when other threads hold the GIL). A raise still denies, and
     the world (`GuardContext.world`), which the application provides, is read within `timeout_s` even
     by an inline guard.
     """

@@ -10,6 +10,7 @@ or OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import threading
@@ -195,8 +196,8 @@ class _JsonlSpanExporter:
                 "start_ns": s.start_time,
                 "end_ns": s.end_time,
                 "status": s.status.status_code.name,
-                "attributes": dict(s.attributes or {}),
-                **({"events": [{"name": ev.name, "time_ns": ev.timestamp, "attributes": dict(ev.attributes or {})}
+                "attributes": _strict(s.attributes),
+                **({"events": [{"name": ev.name, "time_ns": ev.timestamp, "attributes": _strict(ev.attributes)}
                                for ev in s.events]} if s.events else {}),
                 "service": (s.resource.attributes or {}).get("service.name"),
             }, default=repr))
@@ -225,6 +226,21 @@ class _JsonlSpanExporter:
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Each export is flushed as it is written, so there is nothing left to flush."""
         return True
+
+
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _strict(attributes: Any) -> dict[str, Any]:
+    """Span attributes as strict JSON holds them: a NaN or an infinity (any span may carry one: the provider
+    is the process's) as the text OTLP's JSON writes it, "NaN" or "Infinity"; Python's bare NaN is no JSON."""
+    def one(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return _NON_FINITE[repr(v)]
+        if isinstance(v, (tuple, list)):
+            return [one(x) for x in v]
+        return v
+    return {k: one(v) for k, v in (attributes or {}).items()}
 
 
 def _ends_mid_line(path: Path, file: Any) -> bool:
@@ -283,13 +299,15 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
     try:
         resource = Resource.create({SERVICE_NAME: service_name or os.environ.get("OTEL_SERVICE_NAME", "vfa")})
         provider = TracerProvider(resource=resource)
+        asked = otlp is True
         if otlp is None:
             otlp = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
         if otlp:
             try:
                 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
             except ImportError as exc:
-                raise ImportError("OTEL_EXPORTER_OTLP_ENDPOINT is set: install the extra `vfa[otlp]`") from exc
+                why = "otlp=True" if asked else "OTEL_EXPORTER_OTLP_ENDPOINT is set"
+                raise ImportError(f"{why}: install the extra `vfa[otlp]` to send spans over OTLP") from exc
             provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         if jsonl is not None:
             # batched: spans are written by the SDK's worker, off the agent's path (flushed at exit and
