@@ -168,6 +168,8 @@ class PreconditionGuard:
         self.timeout_ms = timeout_ms
         self.timeout_s = None if backend == "fast" else timeout_ms / 1000 + 1.0
         self.tools = frozenset({tool}) if tool else None
+        self.reads_world = precondition.reads_state
+        """Whether its clauses read `state.*`: an agent given no world would deny every call (`Agent.lint`)."""
         self._z3: Any = None
 
     @classmethod

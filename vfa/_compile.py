@@ -100,6 +100,17 @@ class Agent:
         if flow_lint is not None:  # a flow checks that its guard judges every tool (`Flow`)
             flow_lint(self.guard_node.chain.guards, specs)
 
+    def _check_world(self) -> None:
+        """A `PolicyError` for a guard that reads the world (`reads_world`, a precondition over `state.*`) of an
+        agent given none: each of its calls would be denied at run time, reading a field of None."""
+        if self.guard_node.has_world:
+            return
+        specs = self.guard_node.specs
+        for g in (*self.guard_node.chain.guards, *(g for s in specs.values() for g in s.guards)):
+            if getattr(g, "reads_world", False) is True:
+                raise PolicyError(f"guard {_guard_name(g)!r} reads the world (state.*), but the agent was given "
+                                  "none: pass world=... (an object, or a callable returning it) to Agent")
+
     def builder(self) -> StateGraph:
         """The uncompiled graph, for adding nodes of your own before compiling it yourself."""
         specs = list(self.guard_node.specs.values())
@@ -131,6 +142,7 @@ class Agent:
             CoverageError: a node could execute an effect without the guard node.
         """
         self.lint()
+        self._check_world()
         builder = self.builder()
         check_coverage(builder)
         graph = builder.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,

@@ -374,6 +374,8 @@ class GuardNode(RunnableCallable):
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds
         self._world = _world_provider(world)
+        self.has_world = world is not None
+        """Whether the node was given a world for its guards (`Agent.lint` refuses guards that read one without)."""
 
     # -- LangGraph entry points ------------------------------------------------------------------
 
