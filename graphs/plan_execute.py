@@ -9,9 +9,14 @@ The model's reply with tool calls is the plan. Before any of it runs, `guards.ve
 every step's precondition (the tool's own and the agent's `PreconditionGuard`s) from the current world (pinned field by field) under the declared
 postconditions. A plan that can fail is rejected as a whole: each of its calls gets a tool message
 with the failing step, clause and counterexample, and the model may re-plan (`max_replans` times).
-A verified plan then runs one call at a time through the agent's own `GuardNode`, so every step is
-still checked on the concrete state and committed through the journal; a step denied there stops
-the plan and goes back to the model.
+A verified plan then runs one call at a time through the agent's guard node (its guards, journal and
+flow), so every step is still checked on the concrete state and committed through the journal; a step
+denied there stops the plan and goes back to the model. A step a person edits at an interrupt is held
+to the plan too: the plan's steps run through a copy of the agent's node whose chain has one more
+guard, `verify_plan`, which passes a step as the plan proposed it (verified with the plan: no solver
+work) and verifies the plan as edited before an edited step commits, from the current world (the
+edited step and the steps after it; with `pin_world=False`, the whole plan, as it ran, under `assume`).
+An edit that breaks the plan is denied, the model told why, and nothing of it is committed.
 
 Graph: START -> planner -> verify_plan -> tools (one step per visit) -> ... -> planner -> END; after a step that
 fails, stop_plan answers the plan's later calls (not run) before the model re-plans or the run ends.
@@ -20,7 +25,7 @@ fails, stop_plan answers the plan's later calls (not run) before the model re-pl
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
@@ -29,7 +34,7 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.types import Send
 
 from guards import verify_plan
-from vfa import Agent, ArgumentError, Deny, Proposal, check_coverage
+from vfa import ALLOW, Agent, ArgumentError, Deny, FunctionGuard, GuardChain, GuardNode, Proposal, check_coverage
 from vfa._chain import _withheld, _within
 from vfa._exceptions import message_of
 from vfa._guard_node import _repr, _storable, thread_key
@@ -38,7 +43,7 @@ __all__ = ["plan_execute"]
 
 REJECTED = "plan rejected before its first step"
 PLAN_GUARD = "verify_plan"
-"""The name a plan's rejection is given as its guard."""
+"""The name a plan's rejection is given as its guard, and the guard that holds an edited step to the plan."""
 
 
 def _plan_message(messages: Sequence[Any]) -> AIMessage | None:
@@ -137,8 +142,10 @@ def plan_execute(
                             "needs its own id")
         return None
 
-    def _verdict(proposals: list[Proposal], thread: str) -> Any:
-        """None for a plan that verifies, else the denial every one of its calls is answered with."""
+    def _verdict(proposals: list[Proposal], thread: str, refused: str = REJECTED, first: int = 0) -> Any:
+        """None for a plan that verifies, else the denial every one of its calls is answered with, its reason
+        beginning with `refused`; `first`: the plan's index of the first of `proposals` (an edited plan
+        verified from its edited step on), for the evidence to name the plan's step."""
         steps = []
         for p in proposals:
             # judged as the guard node judges each step: on what the effect would receive, each
@@ -160,16 +167,56 @@ def plan_execute(
                                  guards=node.chain.guards)
         except Exception as exc:  # noqa: BLE001 - denied, naming what went wrong
             message = message_of(exc)
-            verdict = Deny(guard=PLAN_GUARD, reason=f"{REJECTED}: it could not be verified: {type(exc).__name__}: "
+            verdict = Deny(guard=PLAN_GUARD, reason=f"{refused}: it could not be verified: {type(exc).__name__}: "
                            f"{message}", evidence={"error": type(exc).__name__, "message": message[:500]})
         else:
             if result.ok:
                 return None
-            verdict = result.verdict().model_copy(update={"guard": PLAN_GUARD})
+            evidence = result.evidence
+            if first and evidence.get("failed_step") is not None:
+                evidence = {**evidence, "failed_step": evidence["failed_step"] + first, "from_step": first}
+            verdict = Deny(guard=PLAN_GUARD, reason=f"{refused}: {result.explanation}", evidence=evidence)
         if node.flow is None:
             return verdict
         # judged on the values behind the handles: told with them written as their handles, as the node tells a guard's
         return _withheld(verdict, lambda data: node.flow.withhold(data, thread))
+
+    def edited_step(proposal: Proposal, context: Any) -> Any:
+        """The plan's own guard at each of its steps: a step as the plan proposed it passes (it was verified
+        with the plan); one a person edited passes only if the plan as edited verifies (see the module)."""
+        state = context.state
+        plan = _plan_message(state.get("messages") or []) if isinstance(state, Mapping) else None
+        calls = list(plan.tool_calls) if plan is not None else []
+        at = next((i for i, c in enumerate(calls) if str(c["id"]) == proposal.call_id), None)
+        if at is None:  # the graph sends only the plan's calls: fail closed
+            return Deny(reason=f"{proposal.tool} is no step of the plan being run; nothing was run")
+        written = proposal.raw_args if proposal.raw_args is not None else proposal.args
+        if proposal.tool == calls[at]["name"] and written == (calls[at].get("args") or {}):
+            return ALLOW  # the model's call: verified with its plan
+        thread = proposal.thread_id
+
+        def step(call_id: str, tool: str, args: Any) -> Proposal:  # as written: `_verdict` judges the values
+            return Proposal(call_id=call_id, tool=tool, args=dict(args or {}), thread_id=thread)
+
+        later = [step(str(c["id"]), str(c["name"]), c.get("args")) for c in calls[at + 1:]]
+        edited = step(proposal.call_id, proposal.tool, written)
+        refused = f"the edit of step {at + 1} of {len(calls)} ({proposal.tool}) is refused; nothing of it was run"
+        if pin_world:  # the steps before it have run: from the world they left
+            return _verdict([edited, *later], thread, f"{refused}. The plan's steps from this one on, as edited (this "
+                            "one counted as step 1), from the current world", first=at) or ALLOW
+        # verified for every state `assume` admits of the plan's start: the whole plan, the steps before it as
+        # they ran (as a person edited one, which its message records)
+        done = _results(state.get("messages") or [], plan)
+        ran = []
+        for c in calls[:at]:
+            info = getattr(done.get(str(c["id"])), "artifact", None)
+            info = info.get("vfa") if isinstance(info, dict) else None
+            args = info.get("args") if isinstance(info, dict) and isinstance(info.get("args"), dict) else c.get("args")
+            ran.append(step(str(c["id"]), str(c["name"]), args))
+        return _verdict([*ran, edited, *later], thread, f"{refused}. The plan as edited") or ALLOW
+
+    held = FunctionGuard(edited_step, name=PLAN_GUARD, inline=True)  # no solver work but for an edit, and Z3 keeps to timeout_ms
+    held.reads_handles = True  # given the step as written, to compare with the plan's; `_verdict` judges values and withholds them
 
     def after_planner(state: MessagesState) -> str:
         plan = _plan_message(state["messages"])
@@ -223,7 +270,7 @@ def plan_execute(
     builder = StateGraph(MessagesState)
     builder.add_node("planner", RunnableLambda(planner, name="planner"))
     builder.add_node("verify_plan", RunnableLambda(check_plan, name="verify_plan"))
-    builder.add_node("tools", node)
+    builder.add_node("tools", _PlanSteps(node, held))
     builder.add_node("stop_plan", RunnableLambda(stop_plan, name="stop_plan"))
     builder.add_edge(START, "planner")
     builder.add_conditional_edges("planner", after_planner, ["verify_plan", END])
@@ -232,3 +279,20 @@ def plan_execute(
     builder.add_conditional_edges("stop_plan", lambda state: _replan_or_end(state["messages"]), ["planner", END])
     check_coverage(builder)
     return builder
+
+
+class _PlanSteps(GuardNode):
+    """The agent's guard node as a plan's steps run through it: its tools, journal, flow, world and
+    settings (read from it, so one changed later, `lock_wait_s` say, holds here too), its chain with one
+    guard more, after the agent's; the agent's own node (in its own graph) is left as it is."""
+
+    def __init__(self, node: GuardNode, guard: Any) -> None:
+        # a node of its own for LangGraph to run (not GuardNode's __init__: nothing is built or bound again)
+        super(GuardNode, self).__init__(self._func, self._afunc, name=node.name, trace=False)
+        self._node = node
+        self.chain = GuardChain([*node.chain.guards, guard], timeout_s=node.chain.timeout_s)
+
+    def __getattr__(self, name: str) -> Any:  # what is not set here (the tools, the journal, the settings): the agent's
+        if name == "_node":  # not set yet (a copy being made): no lookup through it
+            raise AttributeError(name)
+        return getattr(self._node, name)
