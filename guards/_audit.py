@@ -655,7 +655,7 @@ def trace_from_journal(journal: Any, thread_id: str, user_messages: Iterable[str
                         **({"within": _within(within, thread_id, messages, conversations)} if within is not None else {})})
             waiting[e.call_id] = (out[-1], len(out) - 1)
         elif e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(entries, i):
-            # (an edit the tool's schema refused ended the call: no guard checked it, live)
+            # (an edit the tool's schema refused, or one past max_edit_rounds, ended the call: no guard checked it, live)
             out.append({"type": "call", "id": e.call_id, "tool": e.tool, "args": e.data["args"]})
             waiting[e.call_id] = (out[-1], len(out) - 1)
         elif e.kind in ("ran", "committed"):

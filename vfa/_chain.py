@@ -48,6 +48,12 @@ class ChainResult:
         return self.verdict.kind == "allow"
 
 
+def _asked_itself(exc: BaseException) -> bool:
+    """Whether a guard raised LangGraph's `GraphInterrupt`: it called `interrupt()` itself (matched by name, as
+    `_is_bubble_up` matches, so the chain does not import langgraph)."""
+    return any(c.__name__ == "GraphInterrupt" for c in type(exc).__mro__)
+
+
 def _guard_name(g: Any) -> str:
     name = getattr(g, "name", None) or type(g).__name__
     return name if name.__class__ is str else str(name)
@@ -244,11 +250,18 @@ class GuardChain:
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
                 # a CancelledError is the guard's own: guards run on vfa's threads, an acheck on its
                 # worker's own loop, where nothing of vfa's is cancelled
-                if _is_bubble_up(exc) or not isinstance(exc, (Exception, asyncio.CancelledError)):
+                if _asked_itself(exc):
+                    # LangGraph hands a task's answers out by place, and the journal keeps no place for a guard's
+                    # own pause: on resume its question would take the answer given about another call
+                    verdict = Deny(reason=f"guard {name!r} called interrupt() itself; a guard asks a person by "
+                                   "returning Escalate(question=...), whose answer is kept with its call",
+                                   evidence={"error": type(exc).__name__})
+                elif _is_bubble_up(exc) or not isinstance(exc, (Exception, asyncio.CancelledError)):
                     raise
-                message = message_of(exc) if told is None else _told(told, message_of(exc))
-                verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {message}",
-                               evidence={"error": type(exc).__name__, "message": message[:500]})
+                else:
+                    message = message_of(exc) if told is None else _told(told, message_of(exc))
+                    verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {message}",
+                                   evidence={"error": type(exc).__name__, "message": message[:500]})
             # an allow's evidence is journaled and traced too: told and written as a denial's is (and a
             # denial made of it when it cannot be names the guard)
             if verdict.kind != "allow" or verdict.evidence:

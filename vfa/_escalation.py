@@ -210,6 +210,14 @@ class Questions:
         """The last edit among the answers given about this call: the arguments the call goes on with."""
         return next((a for a in reversed(self.answers) if a["type"] == "edit"), None)
 
+    def past_last_edit(self) -> None:
+        """Go on from the last edit: the questions answered up to it are about arguments the person changed,
+        so a question about the edited call is looked for after it (an edit back to arguments asked about
+        before is asked about again, never answered as they were then)."""
+        k = next((j for j in reversed(range(len(self.answers))) if self.answers[j]["type"] == "edit"), None)
+        if k is not None:
+            self._next = max(self._next, k + 1)
+
     def answered(self, proposal: Proposal, verdict: Escalate) -> bool:
         """Whether this very question was asked about this call before (at the current place or later)."""
         return self._find(payload(proposal, verdict)) is not None
@@ -361,9 +369,10 @@ def decision_of(answer: Any, max_arg_bytes: int = 64 * 1024, tool: str | None = 
     rejects (two decisions for one question, a decision beside a list of them, an approval carrying
     arguments), and so does an edit
     whose arguments a model's call could not have (not JSON, over `max_arg_bytes`, or nested too deep)
-    or that names a tool other than `tool`, the one asked about (an edit changes a call's arguments:
-    another effect is the model's to propose, and its guards' to judge as that tool), and an answer
-    that raises when read."""
+    or that names a tool other than `tool`, the one asked about (as the question names it, `tool`, or
+    as `name` or `edited_action.name`: an edit changes a call's arguments; another effect is the
+    model's to propose, and its guards' to judge as that tool), or that carries two different sets of
+    arguments (`args` and `edited_action.args`), and an answer that raises when read."""
     try:
         return _decision_of(answer, max_arg_bytes, tool)
     except Exception as exc:  # noqa: BLE001 - a part whose truth value or repr raises (an array, a huge int)
@@ -402,13 +411,20 @@ def _decision_of(answer: Any, max_arg_bytes: int, tool: str | None) -> dict[str,
     if kind == "edit":
         args = answer.get("args")
         action = answer.get("edited_action")
-        if isinstance(action, Mapping):
-            name = action.get("name")
+        # the tool named as the question names it ("tool"), as a tool call does ("name"), or as
+        # HumanInTheLoopMiddleware's edit does (edited_action.name)
+        names = [answer.get("tool"), answer.get("name"), action.get("name") if isinstance(action, Mapping) else None]
+        for name in names:
             if name is not None and (not isinstance(name, str) or (tool is not None and name != tool)):
                 return {"type": "reject", "message": f"an edit naming another tool ({name!r:.80}) than the one asked "
                         f"about ({tool!r}); nothing was run: ask for that call instead"}
+        if isinstance(action, Mapping):
             if args is None:
                 args = action.get("args")
+            elif action.get("args") is not None and action.get("args") != args:
+                # two sets of arguments: which of them the person meant is not known
+                return {"type": "reject", "message": "an ambiguous answer: an edit carrying two different sets of "
+                        "arguments (args and edited_action.args); nothing was run"}
         if isinstance(args, Mapping):
             problem = _unfit(args, max_arg_bytes)
             if problem:  # refused as a model's call is, before it is journaled or checked

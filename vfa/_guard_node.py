@@ -590,6 +590,8 @@ class GuardNode(RunnableCallable):
             pending.append(_entry(proposal, "proposed", {"args": raw_args, "call": fingerprint, **(
                 {"shape": shape} if shape else {}), **({"turn": turn} if turn else {}), **(
                 {"written": written} if reviewed_from else {}), **({"within": within} if within else {})}))
+        if edit is not None:  # the rounds before the last edit are done with
+            questions.past_last_edit()
         # a tool that paused itself with interrupt() runs again on resume, to receive its answer
         message = self._decide(spec, proposal, state, questions, pending, execute, restart=flight.seq if flight else 0,
                                edited=raw_args if edit is not None else None, written=written)
@@ -1302,7 +1304,7 @@ def checked_after(entries: Sequence[JournalEntry], call_id: str) -> dict[str, An
 
 def _edit_rounds(history: Sequence[JournalEntry]) -> list[dict[str, Any]]:
     """The arguments of each edit a person gave a call that its guards then checked, in order: an edit
-    the tool's schema refused ended the call unchecked (`refused_edit`)."""
+    the tool's schema refused, or one past `max_edit_rounds`, ended the call unchecked (`refused_edit`)."""
     return [e.data["args"] for i, e in enumerate(history)
             if e.kind == "edited" and isinstance(e.data.get("args"), dict) and not refused_edit(history, i)]
 
@@ -1316,11 +1318,14 @@ def _fits(value: Any, limit: int) -> bool:
 
 
 def refused_edit(history: Sequence[JournalEntry], i: int) -> bool:
-    """Whether the edit at `history[i]` was refused by its tool's schema: the call's next entry ends it
-    rejected with the schema's error (`GuardNode._invalid_edit`)."""
+    """Whether the edit at `history[i]` ended its call unchecked: refused by its tool's schema (the call's
+    next entry ends it rejected with the schema's error, `GuardNode._invalid_edit`) or given past
+    `max_edit_rounds` (the next entry ends it rejected for too many edits, `GuardNode._rounds`)."""
     e = history[i]
     later = next((x for x in history[i + 1:] if x.call_id == e.call_id and x.thread_id == e.thread_id), None)
-    return later is not None and later.kind == "rejected" and later.data.get("type") == "edit" and "error" in later.data
+    if later is None or later.kind != "rejected":
+        return False
+    return (later.data.get("type") == "edit" and "error" in later.data) or later.data.get("reason") == _TOO_MANY_EDITS
 
 
 def _turn_of(state: Any, key: str) -> str | None:
