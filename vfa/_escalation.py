@@ -264,7 +264,8 @@ class Questions:
         """Interrupt id -> (call id, question; None for a tool's pause) of what this task asked there."""
         if self._placed is None:
             self._placed = {}
-            for e in self.journal.entries(thread_id):
+            # its questions and its tool's pauses alone: not every result the thread holds
+            for e in self.journal.entries(thread_id, kinds=("escalated", "paused")):
                 if e.data.get("task") == self.task and isinstance(e.data.get("interrupt"), str):
                     if e.kind == "escalated":
                         self._placed.setdefault(e.data["interrupt"], (e.call_id, e.data.get("payload") or {}))

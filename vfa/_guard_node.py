@@ -658,8 +658,10 @@ class GuardNode(RunnableCallable):
         between its first check and its last, and whether it was checked as proposed again after them (not
         only as a person edited it): for an audit of the messages to check it again where the live guard did."""
         info = message.artifact.get("vfa") if isinstance(message.artifact, dict) else None
-        if isinstance(info, dict):
-            after = checked_after(self.journal.entries(thread_id), call_id)
+        proposed = self.journal.entries(thread_id, call_id=call_id, kinds=("proposed",)) if isinstance(info, dict) else []
+        if proposed:
+            # from its last proposal on, where `checked_after` reads: not every result the thread holds
+            after = checked_after(self.journal.entries(thread_id, after=proposed[-1].seq - 1), call_id)
             if after is not None:
                 info["after"] = after
         return message

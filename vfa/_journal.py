@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS journal (
 CREATE INDEX IF NOT EXISTS journal_call ON journal (thread_id, call_id, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS journal_committed_once ON journal (thread_id, call_id) WHERE kind = 'committed';
 CREATE UNIQUE INDEX IF NOT EXISTS journal_started_once ON journal (thread_id, call_id) WHERE kind = 'started';
+CREATE INDEX IF NOT EXISTS journal_started_seq ON journal (thread_id, seq) WHERE kind = 'started';
 CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal
     BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
@@ -607,8 +608,9 @@ class EffectJournal:
         """The effects begun on the thread that have no outcome and are not under way (nor paused by
         their tool to ask): cut off by a crash, whether or not a checkpoint still holds their call.
 
-        Starts known to have an outcome are not read again: a start's outcome is final, so each call
-        reads the starts written since the oldest one that had none (a long thread costs no more)."""
+        Starts known to have an outcome (or a pause) are not read again: a start's outcome is final, so
+        each call reads the starts written since the oldest one that had neither (a long thread costs no
+        more)."""
         with self._lock:
             try:
                 since = self._ended_upto.get(thread_id, 0)
@@ -622,17 +624,19 @@ class EffectJournal:
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
             open_: list[JournalEntry] = []
             for *row, ended, paused in rows:
-                if ended and not open_:
-                    since = row[0]  # every start up to here has its outcome
+                if (ended or paused) and not open_:
+                    # every start up to here has its outcome, or its tool paused it: a start with a pause
+                    # after it is never cut off, whatever follows (its pause stays), so the mark passes it
+                    # too (a question never answered would hold it for good, and every later call re-read
+                    # the thread's starts since)
+                    since = row[0]
                 elif not ended and not paused:
                     open_.append(JournalEntry(tuple(row)))
-                elif not ended:
-                    open_.append(None)  # type: ignore[arg-type]  # paused: no outcome yet, so the mark stays
             if since:
                 if thread_id not in self._ended_upto and len(self._ended_upto) >= _MAX_THREADS_KEPT:
                     del self._ended_upto[next(iter(self._ended_upto))]
                 self._ended_upto[thread_id] = since
-        return [e for e in open_ if e is not None and not self.running(e)]
+        return [e for e in open_ if not self.running(e)]
 
     def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]]) -> JournalEntry | None:
         """Append `entries`, the last of which ends a call, unless the call already has an outcome
@@ -748,12 +752,17 @@ class EffectJournal:
         return JournalEntry(row) if row else None
 
     def entries(self, thread_id: str | None = None, *, call_id: str | None = None,
-                kinds: Collection[str] | None = None) -> list[JournalEntry]:
-        """Every entry, oldest first, optionally of one thread (and one call), and of the given `kinds`
-        only (a reader after a thread's questions and answers is not handed every result it holds)."""
+                kinds: Collection[str] | None = None, after: int = 0) -> list[JournalEntry]:
+        """Every entry, oldest first, optionally of one thread (and one call), of the given `kinds` only
+        (a reader after a thread's questions and answers is not handed every result it holds), and
+        written after the entry numbered `after` only (a reader of a call's last steps is not handed
+        the thread's whole past)."""
         sql = "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal"
         params: list[Any] = []
         where: list[str] = []
+        if after:
+            where.append("seq>?")
+            params.append(after)
         if thread_id is not None:
             where.append("thread_id=?")
             params.append(thread_id)
