@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from vfa import configure_tracing
+from vfa import _tracing, configure_tracing
 
 
 def _strict(text: str) -> object:
@@ -27,12 +27,16 @@ def _strict(text: str) -> object:
 def test_non_finite_attributes_are_written_as_strict_json(tmp_path) -> None:
     path = tmp_path / "trace.jsonl"
     provider = configure_tracing(path, set_global=False, otlp=False)
-    tracer = provider.get_tracer("app")
-    with tracer.start_as_current_span("score") as span:
-        span.set_attribute("ratio", float("nan"))
-        span.set_attribute("bounds", [1.5, float("inf"), float("-inf")])
-        span.add_event("measured", {"gap": float("-inf")})
-    provider.shutdown()
+    try:
+        tracer = provider.get_tracer("app")
+        with tracer.start_as_current_span("score") as span:
+            span.set_attribute("ratio", float("nan"))
+            span.set_attribute("bounds", [1.5, float("inf"), float("-inf")])
+            span.add_event("measured", {"gap": float("-inf")})
+        provider.shutdown()
+    finally:  # vfa's spans go back to no provider: later tests see tracing off
+        _tracing.use_tracer_provider(None)
+        _tracing._state.tracer = None
     lines = path.read_text().splitlines()
     assert len(lines) == 1
     try:
