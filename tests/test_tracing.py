@@ -27,6 +27,8 @@ def test_span_tree_of_a_run(bank):
     tool = by_name["execute_tool transfer"]
     assert tool.parent.span_id == root.context.span_id
     assert tool.attributes["gen_ai.tool.call.id"] == "call_0_0" and tool.attributes["vfa.outcome"] == "denied"
+    # a call that did not commit ends its span in error, named by its outcome (GenAI `error.type`)
+    assert tool.status.status_code.name == "ERROR" and tool.attributes["error.type"] == "denied"
     guard_spans = [s for s in finished if s.name.startswith("run_guardrail") and s.parent.span_id == tool.context.span_id]
     assert [s.name for s in guard_spans] == ["run_guardrail budget"]  # the chain stopped at the deny
     deny = guard_spans[0]
@@ -34,6 +36,7 @@ def test_span_tree_of_a_run(bank):
     assert json.loads(deny.attributes["vfa.evidence"]) == {"amount": 500, "balance": 100}
     assert deny.attributes["vfa.latency_s"] >= 0
     lookup_span = by_name["execute_tool lookup"]
+    assert lookup_span.status.status_code.name == "UNSET" and "error.type" not in lookup_span.attributes
     assert sorted(s.name for s in finished if s.parent and s.parent.span_id == lookup_span.context.span_id) == [
         "run_guardrail budget", "run_guardrail large"]
     names = {m.name for rm in metrics.resource_metrics for sm in rm.scope_metrics for m in sm.metrics}
@@ -123,3 +126,20 @@ def test_configure_tracing_refuses_a_folder_and_names_a_file_in_it(tmp_path):
     """A folder given as the trace path is a `ConfigError` that suggests a file in it, not an IsADirectoryError."""
     with pytest.raises(ConfigError, match="is a folder.*trace.jsonl"):
         configure_tracing(tmp_path, set_global=False)
+
+
+def test_a_failed_tool_ends_its_span_in_error():
+    """A tool that raised: its `execute_tool` span is in error, `error.type` "failed", no message text."""
+    from langchain_core.tools import tool
+
+    @tool
+    def flaky(x: int) -> int:
+        """Fails on purpose."""
+        raise RuntimeError("secret-detail-42")
+
+    app = Agent(ScriptedModel([("flaky", {"x": 1}), "done"]), [flaky], []).compile()
+    with capture_spans() as spans:
+        app.invoke({"messages": [("user", "go")]})
+        span = next(s for s in spans.get_finished_spans() if s.name == "execute_tool flaky")
+    assert span.attributes["vfa.outcome"] == "failed" and span.attributes["error.type"] == "failed"
+    assert span.status.status_code.name == "ERROR" and "secret-detail-42" not in str(span.to_json())

@@ -466,7 +466,7 @@ class GuardNode(RunnableCallable):
                 frame.ended = True
                 _WITHIN.reset(token)
             if span is not None:
-                span.set_attribute("vfa.outcome", message.artifact["vfa"]["outcome"])
+                _tracing.record_outcome(span, message.artifact["vfa"]["outcome"], message.status == "error")
             return message
 
     def busy(self, thread_id: str, call_id: str, tool: str, raw_args: Any, busy: ThreadBusy) -> ToolMessage:

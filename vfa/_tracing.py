@@ -127,6 +127,15 @@ def _record_failure(span: Any, exc: BaseException) -> None:
     span.set_status(trace.Status(trace.StatusCode.ERROR, kind.__name__))
 
 
+def record_outcome(span: Any, outcome: str, failed: bool) -> None:
+    """Mark an `execute_tool` span with its call's outcome; a call that did not commit (denied, rejected,
+    failed) ends the span in error, `error.type` naming the outcome as the GenAI conventions ask."""
+    span.set_attribute("vfa.outcome", outcome)
+    if failed:
+        span.set_attribute("error.type", outcome)
+        span.set_status(trace.Status(trace.StatusCode.ERROR, outcome))
+
+
 def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
     """One `run_guardrail {guard}` span per decision, under the current span, plus the metrics."""
     tracer = _tracer()
