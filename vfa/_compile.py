@@ -15,10 +15,9 @@ from langgraph.graph.state import CompiledStateGraph
 from . import _tracing
 from ._chain import _guard_name
 from ._coverage import check_coverage
-from ._exceptions import ConfigError, PolicyError
+from ._exceptions import PolicyError
 from ._guard_node import Flow, GuardNode
 from ._journal import EffectJournal
-from ._tools import tool_list
 
 __all__ = ["Agent", "GuardedGraph"]
 
@@ -63,14 +62,11 @@ class Agent:
             # a model's name, or None, would fail only at compile(), far from here
             raise TypeError(f"model must be a LangChain chat model with tool calling (bind_tools), not "
                             f"{type(model).__name__} {model!r:.60}")
-        tools = tool_list(tools)  # read twice (here and for the count below): a generator once
         self.model = model
         self.name = name
         self.instructions = instructions
         self.guard_node = GuardNode(tools, guards, journal=journal, world=world, flow=flow,
                                     timeout_s=guard_timeout_s, max_arg_bytes=max_arg_bytes)
-        if len(self.guard_node.specs) != len(tools):
-            raise ConfigError("two tools share a name; tool names must be unique")
 
     @property
     def journal(self) -> EffectJournal:

@@ -353,6 +353,9 @@ class GuardNode(RunnableCallable):
         self.specs: dict[str, ToolSpec] = _Specs()
         for t in tool_list(tools):
             spec = ToolSpec.of(t)
+            if spec.name in self.specs:  # kept, the later would silently replace the earlier (its guards too)
+                raise ConfigError(f"two tools share the name {spec.name!r}; tool names must be unique: rename one "
+                                  "(`@effect(name=...)`, `@tool(\"...\")`)")
             self.specs[spec.name] = spec
         self.chain = GuardChain(guards, timeout_s=timeout_s)
         self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(

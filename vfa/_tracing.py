@@ -309,14 +309,18 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
         resource = Resource.create({SERVICE_NAME: service_name or os.environ.get("OTEL_SERVICE_NAME", "vfa")})
         provider = TracerProvider(resource=resource)
         asked = otlp is True
+        endpoint = next((v for v in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+                         if os.environ.get(v)), None)
         if otlp is None:
-            otlp = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+            otlp = endpoint is not None
         if otlp:
             try:
                 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
             except ImportError as exc:
-                why = "otlp=True" if asked else "OTEL_EXPORTER_OTLP_ENDPOINT is set"
-                raise ImportError(f"{why}: install the extra `vfa[otlp]` to send spans over OTLP") from exc
+                why = "otlp=True" if asked else f"{endpoint} is set"
+                # from the checkout: `vfa` on PyPI is an unrelated project, so never `pip install 'vfa[otlp]'`
+                raise ImportError(f"{why}: install the extra `vfa[otlp]` from vfa's checkout "
+                                  "(`pip install -e '.[otlp]'`) to send spans over OTLP") from exc
             provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         if jsonl is not None:
             # batched: spans are written by the SDK's worker, off the agent's path (flushed at exit and
