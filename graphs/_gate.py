@@ -55,6 +55,7 @@ from vfa import (
     UnmediatedEffectError,
 )
 from vfa._chain import _guard_name
+from vfa._compile import lint_guards
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
@@ -414,10 +415,7 @@ class ToolGate:
     def _lint(self, spec: ToolSpec) -> None:
         """Every guard's policy check (`guard.lint`) of a tool, as `Agent.compile` runs it: a declaration
         naming an argument the model does not write (one the ToolNode injects) fails here, not silently."""
-        for g in (*self.node.chain.guards, *spec.guards):
-            lint = getattr(g, "lint", None)
-            if lint is not None:
-                lint({spec.name: spec})
+        lint_guards(self.node.chain.guards, {spec.name: spec})
         flow_lint = getattr(self.node.flow, "lint", None)
         if flow_lint is not None:
             flow_lint(self.node.chain.guards, {spec.name: spec})

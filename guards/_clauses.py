@@ -210,7 +210,9 @@ class _Parser:
                 raise self.fail(node, "a membership test cannot be chained; use `and`")
             seg = f"{self.text(left_node)} {_OPTEXT[type(op)]} {self.text(right_node)}"
             if isinstance(op, (ast.In, ast.NotIn)):
-                right = self.member(left, right_node, seg, node, isinstance(op, ast.NotIn))
+                # the membership itself is `x in S`: a failed `x not in S` is explained as that one holding
+                pos = f"{self.text(left_node)} in {self.text(right_node)}"
+                right = self.member(left, right_node, pos, node, isinstance(op, ast.NotIn), seg)
                 right_term = None
             else:
                 right = self.expr(right_node)
@@ -225,10 +227,10 @@ class _Parser:
             left = right_term  # None after `in`: a membership test ends a chain
         return parts[0] if len(parts) == 1 else Term("and", BOOL, tuple(parts), text=text)
 
-    def member(self, left: Term, right_node: ast.AST, seg: str, node: ast.AST, negate: bool) -> Term:
+    def member(self, left: Term, right_node: ast.AST, pos: str, node: ast.AST, negate: bool, seg: str) -> Term:
         if isinstance(right_node, (ast.Set, ast.Tuple, ast.List)):
             elems = tuple(_unify(left, self.expr(e), lambda m: self.fail(node, m))[1] for e in right_node.elts)
-            t = Term("in", BOOL, (left, *elems), text=seg)
+            t = Term("in", BOOL, (left, *elems), text=pos)
         else:
             coll = self.expr(right_node)
             if coll.sort.kind != "set":
@@ -237,7 +239,7 @@ class _Parser:
                 left = _coerce_enum(left, coll.sort.elem, lambda m: self.fail(node, m))  # type: ignore[arg-type]
             if not left.sort.same(coll.sort.elem):  # type: ignore[arg-type]
                 raise self.fail(node, f"`{seg}` tests a {left.sort} for membership in a {coll.sort}")
-            t = Term("member", BOOL, (left, coll), text=seg)
+            t = Term("member", BOOL, (left, coll), text=pos)
         return Term("not", BOOL, (t,), text=seg) if negate else t
 
     def call(self, node: ast.Call, text: str) -> Term:

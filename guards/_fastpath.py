@@ -20,6 +20,7 @@ tool's name never enters the source: it is only set on the compiled function's `
 
 from __future__ import annotations
 
+import decimal
 import enum
 import functools
 import keyword
@@ -462,8 +463,8 @@ def explain(t: Term, env: Mapping[tuple[str, ...], Any]) -> str:
     """Say in words why a false clause is false, naming the sub-clause and the values that decide it."""
     op, a = t.op, t.args
     if op in _CMP:
-        x, y = jsonable(evaluate(a[0], env)), jsonable(evaluate(a[1], env))
-        return f"`{t.text}` does not hold: {x!r} {_NEGATED[op]} {y!r} ({_values(t, env)})"
+        x, y = _said(evaluate(a[0], env)), _said(evaluate(a[1], env))
+        return f"`{t.text}` does not hold: {x} {_NEGATED[op]} {y} ({_values(t, env)})"
     if op == "and":
         return "; ".join(explain(x, env) for x in a if not evaluate(x, env))
     if op == "or":
@@ -478,5 +479,28 @@ def explain(t: Term, env: Mapping[tuple[str, ...], Any]) -> str:
     return f"`{t.text}` is false ({_values(t, env)})"
 
 
+def _said(v: Any) -> str:
+    """A value as the words of a denial write it: as evidence holds it, but a rational no float is, in
+    decimals to 30 significant digits ("…" where it goes on): an exact 0.2 + 0.05 is more than 0.25, and
+    "0.25 is greater than 0.25" says nothing."""
+    if isinstance(v, Fraction) and v.denominator != 1 and v.numerator.bit_length() <= _WRITABLE_BITS \
+            and v.denominator.bit_length() <= _WRITABLE_BITS:  # else written as evidence writes it
+        try:
+            exact = Fraction(float(v)) == v
+        except OverflowError:
+            exact = False
+        if not exact:
+            return _decimal(v)
+    return repr(jsonable(v))
+
+
+def _decimal(v: Fraction) -> str:
+    with decimal.localcontext(prec=30) as ctx:
+        ctx.traps[decimal.Inexact] = False
+        d = decimal.Decimal(v.numerator) / decimal.Decimal(v.denominator)
+        cut = ctx.flags[decimal.Inexact]
+    return f"{d:f}" + ("…" if cut else "") if abs(d.adjusted()) < 40 else f"{d}" + ("…" if cut else "")
+
+
 def _values(t: Term, env: Mapping[tuple[str, ...], Any]) -> str:
-    return ", ".join(f"{display(p)}={jsonable(env[p])!r}" for p in leaves(t)) or "no variables"
+    return ", ".join(f"{display(p)}={_said(env[p])}" for p in leaves(t)) or "no variables"

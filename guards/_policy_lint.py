@@ -60,7 +60,8 @@ def lint_tool(spec: ToolSpec, extra: Sequence[Any] = ()) -> None:
     posts = tuple(spec.meta.get("postconditions", ()))
     if not pres:
         return
-    schema = pres[0].schema if pres[0].schema.root is not None else (posts[0].schema if posts else pres[0].schema)
+    # the state type any of them declares: the tool's own clauses may name none while an agent-level one does
+    schema = next((p.schema for p in (*pres, *posts) if p.schema.root is not None), pres[0].schema)
     clauses = [(text, term) for pre in pres for text, term in zip(pre.texts, pre.terms)]
 
     session, env = _frame(spec.name, pres, posts, schema)
@@ -165,9 +166,9 @@ class PolicyInvariant:
                 clauses=tuple(out.core))
         if not posts or _undecided(out, f"{spec.name!r} can run under invariant {self.name!r}"):
             return
+        # the updates alone carry the state: an `ensures` clause is a claim (`verify_plan` proves it, never
+        # assumes it), and a wrong one would hide an update that breaks the invariant, which the run time denies
         after = apply_updates(s, posts, before)
-        for c in (c for post in posts for c in post.clauses):
-            s.add(s.term(c, after))
         for text, term in zip(self.texts, self.terms):
             s.push()
             s.add(s.negate(s.term(term, after)))

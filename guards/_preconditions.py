@@ -239,6 +239,18 @@ class PreconditionGuard:
         if self.tools:
             raise PolicyError(f"{self.name}: the agent has no tool {sorted(self.tools)[0]!r}")
 
+    @classmethod
+    def lint_together(cls, guards: Sequence[Any], tools: Mapping[str, ToolSpec]) -> None:
+        """At compile time: a tool's agent-level preconditions taken together (`for_tool` twice: `amount > 10`
+        and `amount < 5`, each satisfiable alone, leave the tool no call); raises `PolicyError`."""
+        from ._policy_lint import lint_tool
+
+        for spec in tools.values():
+            extra = [g.precondition for g in guards if isinstance(g, cls) and g not in spec.guards
+                     and g.tools and spec.name in g.tools]
+            if len(extra) > 1:
+                lint_tool(spec, extra=extra)
+
     def __repr__(self) -> str:
         return f"PreconditionGuard({self.precondition.tool!r}, backend={self.backend!r})"
 

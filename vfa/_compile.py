@@ -84,12 +84,7 @@ class Agent:
         """Run every guard's compile-time policy check (`guard.lint(tools)`), and the flow's
         (`flow.lint(guards, tools)`); raises `PolicyError`."""
         specs = self.guard_node.specs
-        seen: set[int] = set()
-        for g in (*self.guard_node.chain.guards, *(g for s in specs.values() for g in s.guards)):
-            lint = getattr(g, "lint", None)
-            if lint is not None and id(g) not in seen:
-                seen.add(id(g))
-                lint(specs)
+        lint_guards(self.guard_node.chain.guards, specs)
         for g in self.guard_node.chain.guards:
             lint_scope(g, specs)
         flow_lint = getattr(self.guard_node.flow, "lint", None)
@@ -145,6 +140,25 @@ class Agent:
                                 interrupt_after=interrupt_after, debug=debug, name=self.name)
         graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
         return graph
+
+
+def lint_guards(guards: Sequence[Any], specs: Mapping[str, Any]) -> None:
+    """Every guard's compile-time check (`guard.lint(tools)`, the agent's guards and each tool's own, once
+    each), then each kind's check of its agent-level guards together (`type(guard).lint_together(guards,
+    tools)`, where a kind has one): two guards each sound alone may leave a tool no call that passes both."""
+    seen: set[int] = set()
+    for g in (*guards, *(g for s in specs.values() for g in s.guards)):
+        lint = getattr(g, "lint", None)
+        if lint is not None and id(g) not in seen:
+            seen.add(id(g))
+            lint(specs)
+    kinds: dict[type, list[Any]] = {}
+    for g in guards:
+        kinds.setdefault(type(g), []).append(g)
+    for kind, group in kinds.items():
+        together = getattr(kind, "lint_together", None)
+        if together is not None and len(group) > 1:
+            together(group, specs)
 
 
 def lint_scope(g: Any, specs: Mapping[str, Any], *, warn: bool = False) -> None:
