@@ -62,6 +62,11 @@ def lint_tool(spec: ToolSpec, extra: Sequence[Any] = ()) -> None:
         return
     # the state type any of them declares: the tool's own clauses may name none while an agent-level one does
     schema = next((p.schema for p in (*pres, *posts) if p.schema.root is not None), pres[0].schema)
+    roots = list(dict.fromkeys(p.schema.root for p in (*pres, *posts) if p.schema.root is not None))
+    if len(roots) > 1:  # one world is read at run time: clauses over two types cannot be checked as one
+        raise PolicyError(f"the conditions of {spec.name!r} declare {len(roots)} state types "
+                          f"({', '.join(getattr(r, '__name__', repr(r)) for r in roots)}); the world is one object: "
+                          "declare them all with the same state type")
     clauses = [(text, term) for pre in pres for text, term in zip(pre.texts, pre.terms)]
 
     session, env = _frame(spec.name, pres, posts, schema)

@@ -36,3 +36,26 @@ def test_a_conflict_with_it_is_a_policy_error() -> None:
     with pytest.raises(PolicyError, match="can never hold") as info:
         Agent(ScriptedModel([]), tools=[pay], guards=[guard], world=World(balance=5)).lint()
     assert set(info.value.clauses) == {"amount > 0", "amount + state.balance < state.balance"}
+
+
+def test_two_state_types_for_one_tool_are_a_policy_error() -> None:
+    """A tool's own precondition over one state type and an agent-level one over another: a `PolicyError`
+    naming both (it was a bare `KeyError` for the field only the second has)."""
+    from pydantic import BaseModel as _Model
+
+    class A(_Model):
+        balance: int
+
+    class B(_Model):
+        balance: int
+        limit: int
+
+    @requires("amount <= state.balance", state=A)
+    @effect
+    def spend(amount: int) -> str:
+        """Spend."""
+        return "ok"
+
+    guard = PreconditionGuard.for_tool(spend, "amount <= state.limit", state=B)
+    with pytest.raises(PolicyError, match=r"2 state types \(A, B\)"):
+        Agent(ScriptedModel([]), tools=[spend], guards=[guard], world=B(balance=1, limit=1)).lint()
