@@ -16,12 +16,13 @@ import math
 import threading
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from langchain_core.runnables.config import var_child_runnable_config
 from langgraph._internal._runnable import RunnableCallable
 from langgraph.errors import ParentCommand
 
@@ -878,7 +879,10 @@ class GuardNode(RunnableCallable):
                 args = self._by_value(proposal, flow.resolve(proposal), strict=True)
             resolved.append(args)
             try:
-                return act(args)
+                if spec.takes_written:
+                    return act(args)
+                with _without_callbacks():
+                    return act(args)
             except ParentCommand as exc:
                 # a graph the tool ran handing off to this one (`Command.PARENT`): its update would land in
                 # the state past the flow (messages read as the user's or the model's own), so it is the
@@ -1263,14 +1267,46 @@ def _entry(proposal: Proposal, kind: str, data: Any) -> tuple[str, str, str, str
     return (proposal.thread_id, proposal.call_id, proposal.tool, kind, data)
 
 
+@contextmanager
+def _without_callbacks() -> Iterator[None]:
+    """Run a plain function given the values behind handles without the run's LangChain callbacks: what it
+    calls through LangChain (a writing model, a chain) would report those values to the `messages` stream,
+    `astream_events` and every tracer, where the model's own messages show handles. Its `configurable`
+    stays (a question it asks, a graph it runs keep their place)."""
+    config = var_child_runnable_config.get()
+    if not config or config.get("callbacks") is None:
+        yield
+        return
+    token = var_child_runnable_config.set({k: v for k, v in config.items() if k != "callbacks"})
+    try:
+        yield
+    finally:
+        var_child_runnable_config.reset(token)
+
+
 def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
     result = spec.fn(**args)
     if inspect.isawaitable(result):
-        loop = getattr(_LOCAL, "loop", None)
-        if loop is not None:  # called from _afunc's worker: run on the caller's event loop
-            return on_loop(result, loop)
-        return asyncio.run(_awaited(result))
+        result = _on_callers_loop(result)
+    # a lazy result (a generator object, `map`, an async generator) holds the tool's work, which runs only as
+    # it is iterated: iterated here, inside the commit, so the journal never records committed work that has
+    # not run (nor does it run later, past the commit, in whatever iterates it)
+    if isinstance(result, AsyncIterator):
+        return _on_callers_loop(_collected(result))
+    if isinstance(result, Iterator):
+        return list(result)
     return result
+
+
+def _on_callers_loop(awaitable: Any) -> Any:
+    loop = getattr(_LOCAL, "loop", None)
+    if loop is not None:  # called from _afunc's worker: run on the caller's event loop
+        return on_loop(awaitable, loop)
+    return asyncio.run(_awaited(awaitable))
+
+
+async def _collected(items: AsyncIterator[Any]) -> list[Any]:
+    return [item async for item in items]
 
 
 def _with_edits(message: ToolMessage, history: Sequence[JournalEntry]) -> ToolMessage:
