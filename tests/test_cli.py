@@ -72,3 +72,17 @@ def test_a_demo_stopped_at_its_question_goes_on_from_there(tmp_path):
     assert "waits for an answer" in proc.stdout and "! person answers: approve" in proc.stdout
     assert "committed transfer -> \"sent 10 to bob (coffee); balance 90\"" in proc.stdout
     assert [r.args["to"] for r in EffectJournal(workdir / "journal.db").committed("demo")] == ["landlord", "alice", "bob"]
+
+
+def test_journal_of_an_unknown_thread_says_so_and_names_the_threads_it_holds(tmp_path):
+    """A mistyped `--thread` is no silent empty history: exit 1, the journal's threads named."""
+    journal = EffectJournal(tmp_path / "j.db")
+    journal.append([("alpha", "c1", "pay", "proposed", {"args": {}})])
+    journal.close()
+    proc = vfa("journal", "j.db", "--thread", "alhpa", cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "no thread 'alhpa' in j.db (its threads: alpha)" in proc.stderr
+    assert vfa("journal", "j.db", "--thread", "alpha", cwd=tmp_path).returncode == 0
+    EffectJournal(tmp_path / "empty.db").close()
+    empty = vfa("journal", "empty.db", cwd=tmp_path)
+    assert empty.returncode == 0 and "holds no entries" in empty.stderr

@@ -6,7 +6,8 @@ in clear as the journal, which is made mode 0600 for that reason. The demo let S
 account on the host.
 
 Fixed: the demo makes `checkpoints.db` with mode 0600 first (`owners_file`, as the journal does); SQLite gives
-its companions the same mode.
+its companions the same mode. So are its ledger (`paid` holds what each payment returned) and its trace
+(spans hold verdicts' evidence, argument values among them), which were 0644 too.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def test_the_demos_checkpoints_and_journal_are_the_owners_alone(tmp_path: Path) 
                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
                          preexec_fn=lambda: os.umask(0o022))
     assert run.returncode == 0, run.stderr
-    made = [p for name in ("checkpoints.db", "journal.db") for p in (tmp_path / "out").glob(name + "*")]
-    assert {p.name for p in made} >= {"checkpoints.db", "journal.db"}, made
+    made = [p for name in ("checkpoints.db", "journal.db", "ledger.json", "trace.jsonl")
+            for p in (tmp_path / "out").glob(name + "*")]
+    assert {p.name for p in made} >= {"checkpoints.db", "journal.db", "ledger.json", "trace.jsonl"}, made
     shared = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in made if p.stat().st_mode & 0o077}
     assert not shared, f"readable by other accounts: {shared}"

@@ -93,7 +93,9 @@ class Ledger:
         """Write the ledger to its file (whole or not at all: a crash leaves the last saved one)."""
         if self.path is not None:
             partial = self.path.with_name(self.path.name + ".partial")
-            partial.write_text(json.dumps({**self._state(), "paid": self.paid}))
+            # its owner's alone, as the journal is: `paid` holds what each payment returned
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+                out.write(json.dumps({**self._state(), "paid": self.paid}))
             os.replace(partial, self.path)
 
     def snapshot(self) -> dict[str, Any]:

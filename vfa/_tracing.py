@@ -187,7 +187,8 @@ class _JsonlSpanExporter:
         path.parent.mkdir(parents=True, exist_ok=True)
         # one handle for the run, unbuffered: each batch is written whole or known to be cut (a full disk),
         # and nothing is left in a buffer for a close to fail on at exit
-        self._file = path.open("ab", buffering=0)
+        # made its owner's alone: spans hold verdicts' reasons and evidence, argument values among them
+        self._file = os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab", buffering=0)
         self._mid_line = _ends_mid_line(path, self._file)
         """The file ends inside a line (a run cut off in one): the next batch begins on a line of its own."""
 

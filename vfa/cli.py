@@ -168,6 +168,19 @@ def _journal(args: argparse.Namespace) -> int:
     except JournalError as exc:  # damage past the first page shows only when the rows are read
         print(f"vfa journal: {exc}", file=sys.stderr)
         return 2
+    if not entries:  # said, not a silent success: a mistyped thread name looks like an empty history
+        if args.thread is None:
+            print(f"vfa journal: the journal at {path} holds no entries", file=sys.stderr)
+            return 0
+        try:
+            threads = list(dict.fromkeys(e.thread_id for e in journal.entries()))
+        except JournalError:
+            threads = []
+        known = ", ".join(printable(t) if isinstance(t, str) else repr(t) for t in threads[:5])
+        more = f" and {len(threads) - 5} more" if len(threads) > 5 else ""
+        print(f"vfa journal: no thread {printable(args.thread)!r} in {path} "
+              f"({'its threads: ' + known + more if threads else 'it holds no entries'})", file=sys.stderr)
+        return 1
     thread = None
     try:
         for e in entries:
