@@ -18,7 +18,7 @@ from typing import Any
 from langgraph.config import get_config
 from langgraph.types import interrupt
 
-from ._exceptions import AnswerError
+from ._exceptions import AnswerError, CallInFlightError
 from ._journal import LATE_ANSWER, EffectJournal, JournalEntry, dumps
 from ._proposal import Proposal
 from ._tools import MAX_ARG_DEPTH, json_value, nested_over
@@ -106,6 +106,8 @@ class Questions:
         own = _own_interrupts() if paused else None
         pauses = {e.data.get("interrupt") or e.seq: e.data.get("value") for e in paused
                   if own is None or not isinstance(e.data.get("interrupt"), str) or own(e.data["interrupt"])}
+        self._started = False
+        """The call's effect had begun as this run read its history (`replay(started=...)`)."""
         self.tool_pauses = len(pauses)
         self._pause_values = list(pauses.values())  # what the tool asked, in order
         self._next = 0
@@ -117,11 +119,12 @@ class Questions:
         A finished call also re-consumes the positions its tool's own `interrupt()` calls took;
         an unfinished one re-runs its tool, which asks them again itself.
         """
+        self._started = started or finished
         for k, question in enumerate(self.asked):
             self._check_place(call, question)
             decision = decision_of(_interrupt(question), self.max_arg_bytes, call[2])  # the stored answer; raises while there is none
             if k >= len(self.answers):
-                self._record(call, k, decision)
+                self._record(call, k, decision, ends=not (finished or started))
             elif decision != self.answers[k] and self.answers[k]["type"] != "reject":
                 # asked again and answered otherwise: LangGraph lost the answer it had (a crash before it
                 # saved the task), and the person was shown the question anew; the new answer stands
@@ -198,7 +201,7 @@ class Questions:
         self.asked.append(question)
         self._next = k + 1
         decision = decision_of(_interrupt(question), self.max_arg_bytes, proposal.tool)
-        self._record(call, k, decision)
+        self._record(call, k, decision, ends=not self._started)
         return decision
 
     def rejection(self) -> dict[str, Any] | None:
@@ -273,8 +276,18 @@ class Questions:
                         self._placed.setdefault(e.data["interrupt"], (e.call_id, None))
         return self._placed
 
-    def _record(self, call: tuple[str, str, str], k: int, decision: dict[str, Any]) -> None:
-        self.journal.append([(*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})])
+    def _record(self, call: tuple[str, str, str], k: int, decision: dict[str, Any], *, ends: bool = False) -> None:
+        """Journal an answer; a reject that `ends` a call not begun as this run read it is written only if no
+        other run began or ended the call since (one transaction: a call never gets two outcomes)."""
+        entry = (*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})
+        if ends and decision["type"] == "reject":
+            earlier = self.journal.end(call[0], call[1], [entry])  # CallInFlightError while another run is in it
+            if earlier is not None:
+                raise CallInFlightError(
+                    f"call {call[1]!r} of {call[2]!r} on thread {call[0]!r} was {earlier.kind} by another run before "
+                    "this reject could be journaled; nothing was done: resume the thread to read its outcome")
+        else:
+            self.journal.append([entry])
         self.answers.append(decision)
 
 

@@ -941,6 +941,9 @@ class GuardNode(RunnableCallable):
         if spec.is_effect:
             own = own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id))
             last = own[-1] if own else None
+            if last is not None and last.kind in ("denied", "rejected"):
+                # another run ended it before this one could start it (a person's reject, a denial): as recorded
+                return self._replayed(last, own)
             if last is not None and last.kind == "failed" and isinstance(last.data.get("verdict"), dict):
                 # another replica denied it on recovery from a crash: its reason reads as the denial it is
                 return self._replayed(last, (), None)

@@ -504,9 +504,13 @@ class EffectJournal:
         started = ended = False
         try:
             with self._transaction() as db:
+                # read in the write transaction: a run that read the call's history before another
+                # ended it (a person's reject or a denial journaled by another process) must not start it
                 row = db.execute(
                     "SELECT kind, data FROM journal WHERE thread_id=? AND call_id=? AND kind IN "
-                    "('committed','failed') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
+                    "('committed','failed','denied','rejected') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
+                if row is not None and row[0] in ("denied", "rejected"):
+                    return False, f"call {call_id!r} was already {row[0]} by another run; it was not run"
                 if row is not None:  # another replica of this node got here first: return its outcome
                     data = json.loads(row[1])
                     return (row[0] == "committed", recorded_result(data) if row[0] == "committed" else data.get("error"))
@@ -843,18 +847,28 @@ def _read_only(path: str, *, snapshot: bool = False) -> sqlite3.Connection:
         db = sqlite3.connect(f"{real.as_uri()}?mode=ro{quiet}", uri=True, check_same_thread=False,
                              isolation_level=None)
     except sqlite3.Error as exc:
-        raise JournalError(f"{path!r} cannot be read as a SQLite database ({exc})") from exc
+        raise _unreadable(path, real, quiet, exc) from exc
     try:
         columns = tuple(r[1] for r in db.execute("PRAGMA table_info(journal)"))
         guarded = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'journal_no_update'").fetchone()
     except sqlite3.Error as exc:
         db.close()
-        raise JournalError(f"{path!r} cannot be read as a SQLite database ({exc})") from exc
+        raise _unreadable(path, real, quiet, exc) from exc
     if columns != _COLUMNS or guarded is None:  # another app's table of that name is none of vfa's
         db.close()
         raise JournalError(f"{path!r} is a SQLite database without a vfa journal in it" +
                            (f" (its table 'journal' has the columns {', '.join(columns)})" if columns and columns != _COLUMNS else ""))
     return db
+
+
+def _unreadable(path: str, real: Path, immutable: str, exc: sqlite3.Error) -> JournalError:
+    """Why the journal at `path` cannot be read: a live reader of a WAL database must make its index
+    (`-shm`) beside it, which a folder it may not write to refuses; the file itself is then sound."""
+    if not immutable and not real.with_name(f"{real.name}-shm").exists() and not os.access(real.parent, os.W_OK):
+        return JournalError(f"{path!r} cannot be read while writers may append to it: SQLite must make its index "
+                            f"{real.name}-shm in {str(real.parent)!r}, a folder that cannot be written; read the "
+                            "journal as it is now with read_only=\"snapshot\" (as `vfa journal` does)")
+    return JournalError(f"{path!r} cannot be read as a SQLite database ({exc})")
 
 
 def in_flight(entry: JournalEntry) -> str:
