@@ -88,6 +88,10 @@ class Questions:
         self.task = task
         mine = [e for e in entries if e.data.get("task") == task] if task else []
         self.asked = [e.data["payload"] for e in mine if e.kind == "escalated" and "payload" in e.data]
+        self._asked_at = [e.seq for e in mine if e.kind == "escalated" and "payload" in e.data]
+        self._begun_at = max((e.seq for e in entries if e.kind in ("started", "restarted")), default=0)
+        """Where the call's effect last began (0: never): a question asked before it and answered only now
+        was about a call that has since begun elsewhere (a fork of the thread)."""
         self.since = min((e.seq for e in mine if e.kind == "escalated"), default=None)
         """Where in the journal this task first asked about its call (None: not asked): checked again since."""
         # by place among the call's questions; a later answer to the same question (asked again after a
@@ -106,6 +110,9 @@ class Questions:
         own = _own_interrupts() if paused else None
         pauses = {e.data.get("interrupt") or e.seq: e.data.get("value") for e in paused
                   if own is None or not isinstance(e.data.get("interrupt"), str) or own(e.data["interrupt"])}
+        self._apart: set[int] = set()
+        """The answers journaled apart (given once the call had ended or begun elsewhere): they decide
+        nothing of this call's outcome."""
         self._started = False
         """The call's effect had begun as this run read its history (`replay(started=...)`)."""
         self.tool_pauses = len(pauses)
@@ -123,8 +130,16 @@ class Questions:
         for k, question in enumerate(self.asked):
             self._check_place(call, question)
             decision = decision_of(_interrupt(question), self.max_arg_bytes, call[2])  # the stored answer; raises while there is none
-            if k >= len(self.answers):
-                self._record(call, k, decision, ends=not (finished or started))
+            if k >= len(self.answers) and (finished or (started and self._asked_at[k] < self._begun_at)):
+                # first answered once the call had ended, or its effect begun, in another task (a fork of
+                # the thread asked it again and committed it, or a crash cut its effect off there):
+                # journaled apart, as a late answer is; in the call's own record it would read as the
+                # call's outcome (a reject), hide it, or end a call whose recovery must ask whether it ran
+                self._late(call, {**decision, "task": self.task, "ask": k})
+                self.answers.append(decision)
+                self._apart.add(k)
+            elif k >= len(self.answers):
+                self._record(call, k, decision, ends=True)
             elif decision != self.answers[k] and self.answers[k]["type"] != "reject":
                 # asked again and answered otherwise: LangGraph lost the answer it had (a crash before it
                 # saved the task), and the person was shown the question anew; the new answer stands
@@ -207,17 +222,19 @@ class Questions:
     def rejection(self) -> dict[str, Any] | None:
         """A reject among the answers given about this call, if any: it ends the call whatever the guards
         say when they check again on resume."""
-        return next((a for a in self.answers if a["type"] == "reject"), None)
+        return next((a for k, a in enumerate(self.answers) if a["type"] == "reject" and k not in self._apart), None)
 
     def last_edit(self) -> dict[str, Any] | None:
         """The last edit among the answers given about this call: the arguments the call goes on with."""
-        return next((a for a in reversed(self.answers) if a["type"] == "edit"), None)
+        return next((a for k, a in reversed(list(enumerate(self.answers))) if a["type"] == "edit" and k not in self._apart),
+                    None)
 
     def past_last_edit(self) -> None:
         """Go on from the last edit: the questions answered up to it are about arguments the person changed,
         so a question about the edited call is looked for after it (an edit back to arguments asked about
         before is asked about again, never answered as they were then)."""
-        k = next((j for j in reversed(range(len(self.answers))) if self.answers[j]["type"] == "edit"), None)
+        k = next((j for j in reversed(range(len(self.answers)))
+                  if self.answers[j]["type"] == "edit" and j not in self._apart), None)
         if k is not None:
             self._next = max(self._next, k + 1)
 
