@@ -414,8 +414,11 @@ class ToolGate:
 
     def _lint(self, spec: ToolSpec) -> None:
         """Every guard's policy check (`guard.lint`) of a tool, as `Agent.compile` runs it: a declaration
-        naming an argument the model does not write (one the ToolNode injects) fails here, not silently."""
-        lint_guards(self.node.chain.guards, {spec.name: spec})
+        naming an argument the model does not write (one the ToolNode injects) fails here, not silently. Only
+        the guards that judge it, as the chain picks them: a guard of a tool not registered yet would find
+        the gate has no such tool."""
+        lint_guards([g for g in self.node.chain.guards
+                     if getattr(g, "tools", None) is None or spec.name in g.tools], {spec.name: spec})
         flow_lint = getattr(self.node.flow, "lint", None)
         if flow_lint is not None:
             flow_lint(self.node.chain.guards, {spec.name: spec})

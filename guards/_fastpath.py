@@ -499,7 +499,9 @@ def _decimal(v: Fraction) -> str:
         ctx.traps[decimal.Inexact] = False
         d = decimal.Decimal(v.numerator) / decimal.Decimal(v.denominator)
         cut = ctx.flags[decimal.Inexact]
-    return f"{d:f}" + ("…" if cut else "") if abs(d.adjusted()) < 40 else f"{d}" + ("…" if cut else "")
+    # plain notation only where it writes no digit but the rounded ones (a positive exponent pads with zeros)
+    plain = -40 < d.adjusted() and d.as_tuple().exponent <= 0
+    return (f"{d:f}" if plain else f"{d}") + ("…" if cut else "")
 
 
 def _values(t: Term, env: Mapping[tuple[str, ...], Any]) -> str:

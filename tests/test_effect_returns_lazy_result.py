@@ -86,3 +86,20 @@ def test_an_async_effect_returning_an_async_generator_runs_it_inside_its_commit(
         return send_all
 
     _check(make, run_async=True)
+
+
+def test_a_file_object_returned_is_a_result_not_work_left():
+    """An open file is an iterator too, but no work waits in it: it is shown as returned, not read out."""
+    import io
+
+    from vfa import Agent, effect
+    from vfa.testing import ScriptedModel
+
+    @effect
+    def export() -> object:
+        """Export."""
+        return io.StringIO("line one\nline two\n")
+
+    out = Agent(ScriptedModel([("export", {}), "done"]), [export], []).compile().invoke({"messages": [("user", "x")]})
+    shown = next(m.content for m in out["messages"] if m.type == "tool")
+    assert "StringIO" in shown and "line one" not in shown

@@ -11,6 +11,7 @@ import asyncio
 import contextvars
 import hashlib
 import inspect
+import io
 import json
 import math
 import threading
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import var_child_runnable_config
+from langgraph._internal._constants import CONFIG_KEY_STREAM  # a graph run inside a node streams to it
 from langgraph._internal._runnable import RunnableCallable
 from langgraph.errors import ParentCommand
 
@@ -153,7 +155,7 @@ class _Within:
     """A call whose effect runs: the conversation it was made in (an agent used as a tool is given text
     its caller's model wrote), and its arguments' labels once labelled."""
 
-    __slots__ = ("state", "thread_id", "outer", "labels", "given", "ended")
+    __slots__ = ("state", "thread_id", "outer", "labels", "given", "ended", "replayed")
 
     def __init__(self, state: Any, thread_id: str, outer: _Within | None) -> None:
         # a task an ended call's effect left running (`asyncio.create_task` copies the context) holds its
@@ -168,6 +170,8 @@ class _Within:
         self.labels: dict[str, Label] | None = None
         self.ended = False
         """Set when its call is done (`GuardNode.handle`)."""
+        self.replayed = False
+        """Its call was answered from the journal (a node run again): nothing judged or done again."""
 
     def made_from(self) -> Label:
         """The join of this call's arguments' labels and of those of the calls it was made inside: what a
@@ -470,7 +474,8 @@ class GuardNode(RunnableCallable):
                 frame.ended = True
                 _WITHIN.reset(token)
             if span is not None:
-                _tracing.record_outcome(span, message.artifact["vfa"]["outcome"], message.status == "error")
+                _tracing.record_outcome(span, message.artifact["vfa"]["outcome"], message.status == "error",
+                                        replayed=frame.replayed)
             return message
 
     def busy(self, thread_id: str, call_id: str, tool: str, raw_args: Any, busy: ThreadBusy) -> ToolMessage:
@@ -502,6 +507,9 @@ class GuardNode(RunnableCallable):
         questions = Questions(self.journal, history, current_task(), max_arg_bytes=self.max_arg_bytes) if history else None
         if last is not None and last.kind in TERMINAL:
             questions.replay((thread_id, call_id, last.tool), finished=True)
+            frame = _WITHIN.get()
+            if frame is not None:  # its span says so: the run that decided the call traced its outcome
+                frame.replayed = True
             return self._replayed(last, history, state)  # a replayed node: answer as before, act never again
         # A call whose effect started and neither finished nor paused was cut off by a crash; a tool that
         # only paused to ask re-runs from its start: its effect has not begun.
@@ -1272,15 +1280,19 @@ def _entry(proposal: Proposal, kind: str, data: Any) -> tuple[str, str, str, str
 
 @contextmanager
 def _without_callbacks() -> Iterator[None]:
-    """Run a plain function given the values behind handles without the run's LangChain callbacks: what it
-    calls through LangChain (a writing model, a chain) would report those values to the `messages` stream,
-    `astream_events` and every tracer, where the model's own messages show handles. Its `configurable`
-    stays (a question it asks, a graph it runs keep their place)."""
+    """Run a plain function given the values behind handles without the run's LangChain callbacks and
+    stream: what it calls through LangChain (a writing model, a chain) would report those values to the
+    `messages` stream, `astream_events` and every tracer, and a graph it runs (a helper agent) would stream
+    its state, holding them, on the run's streams (`subgraphs=True`), where the model's own messages show
+    handles. The rest of its `configurable` stays (a question it asks, a graph it runs keep their place)."""
     config = var_child_runnable_config.get()
-    if not config or config.get("callbacks") is None:
+    conf = (config or {}).get("configurable") or {}
+    if not config or (config.get("callbacks") is None and CONFIG_KEY_STREAM not in conf):
         yield
         return
-    token = var_child_runnable_config.set({k: v for k, v in config.items() if k != "callbacks"})
+    token = var_child_runnable_config.set({
+        **{k: v for k, v in config.items() if k != "callbacks"},
+        "configurable": {k: v for k, v in conf.items() if k != CONFIG_KEY_STREAM}})
     try:
         yield
     finally:
@@ -1296,7 +1308,7 @@ def _run(spec: ToolSpec, args: dict[str, Any]) -> Any:
     # not run (nor does it run later, past the commit, in whatever iterates it)
     if isinstance(result, AsyncIterator):
         return _on_callers_loop(_collected(result))
-    if isinstance(result, Iterator):
+    if isinstance(result, Iterator) and not isinstance(result, io.IOBase):  # a file is a result, not work left
         return list(result)
     return result
 

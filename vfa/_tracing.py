@@ -127,11 +127,15 @@ def _record_failure(span: Any, exc: BaseException) -> None:
     span.set_status(trace.Status(trace.StatusCode.ERROR, kind.__name__))
 
 
-def record_outcome(span: Any, outcome: str, failed: bool) -> None:
+def record_outcome(span: Any, outcome: str, failed: bool, *, replayed: bool = False) -> None:
     """Mark an `execute_tool` span with its call's outcome; a call that did not commit (denied, rejected,
-    failed) ends the span in error, `error.type` naming the outcome as the GenAI conventions ask."""
+    failed) ends the span in error, `error.type` naming the outcome as the GenAI conventions ask. A call
+    answered from the journal (`vfa.replayed`, its node run again) is not counted again: the span of the
+    run that decided it ended in error."""
     span.set_attribute("vfa.outcome", outcome)
-    if failed:
+    if replayed:
+        span.set_attribute("vfa.replayed", True)
+    elif failed:
         span.set_attribute("error.type", outcome)
         span.set_status(trace.Status(trace.StatusCode.ERROR, outcome))
 
