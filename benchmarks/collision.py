@@ -157,6 +157,12 @@ def numba_frames(A: np.ndarray, B: np.ndarray, swept: bool, pairs: bool = False)
     return (n, i, j, t) if pairs else n
 
 
+def _agree(mode: str, name: str, got: list, numba: list) -> None:
+    """Raise unless an implementation's results on the scene are numba's (a raise: `python -O` keeps it)."""
+    if got != numba:
+        raise RuntimeError(f"{mode}: {name} and numba disagree on the scene, so their rates are not of the same work")
+
+
 def best_time(fn, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -203,25 +209,28 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--json", type=json_path, metavar="PATH", help="write the figures as JSON")
     args = parser.parse_args(argv)
     frames, movers, obstacles = (20, 16, 64) if args.quick else (200, 64, 512)
-    py_frames = 3 if args.quick else 8
     repeats = 2 if args.quick else 5
     A, B = scene(frames, movers, obstacles)
+    Al, Bl = A.tolist(), B.tolist()
 
     numba_frames(A[:3], B[:3], False), numba_frames(A[:3], B[:3], True)  # compile or load from cache
-    assert np.array_equal(numba_frames(A, B, False), numpy_discrete(A, B)[0])
-    # swept: the same counts, earliest pairs and times of impact from all three
+    # the same counts and first pairs (discrete), and earliest pairs and times of impact (swept), from all three
+    nb = [x.tolist() for x in numba_frames(A, B, False, pairs=True)]
+    counts, flat = (x.tolist() for x in numpy_discrete(A, B))  # argmax: 0 where a frame has no contact, numba -1
+    _agree("discrete", "numpy", [counts, [k if n else -1 for n, k in zip(counts, flat)]],
+           [nb[0], [i * obstacles + j if i >= 0 else -1 for i, j in zip(nb[1], nb[2])]])
+    _agree("discrete", "python", python_discrete(Al, Bl), list(zip(*nb[:3])))
     nb_swept = numba_frames(A, B, True, pairs=True)
-    py_swept = python_swept(A[:py_frames].tolist(), B[:py_frames].tolist())
-    assert [tuple(v) for v in zip(*(x[: py_frames - 1].tolist() for x in nb_swept))] == py_swept
-    assert all(np.array_equal(x, y) for x, y in zip(nb_swept, numpy_swept(A, B)))
+    _agree("swept", "python", python_swept(Al, Bl), list(zip(*(x.tolist() for x in nb_swept))))
+    _agree("swept", "numpy", [x.tolist() for x in numpy_swept(A, B)], [x.tolist() for x in nb_swept])
 
+    # every implementation is timed on the same frames: the scene's later ones hold fewer contacts
     pairs = movers * obstacles
-    Al, Bl = A[:py_frames].tolist(), B[:py_frames].tolist()
     rate = {
-        "python": py_frames * pairs / best_time(lambda: python_discrete(Al, Bl), max(1, repeats // 2)),
+        "python": frames * pairs / best_time(lambda: python_discrete(Al, Bl), max(1, repeats // 2)),
         "numpy": frames * pairs / best_time(lambda: numpy_discrete(A, B), repeats),
         "numba": frames * pairs / best_time(lambda: numba_frames(A, B, False), repeats),
-        "python_swept": (py_frames - 1) * pairs / best_time(lambda: python_swept(Al, Bl), max(1, repeats // 2)),
+        "python_swept": (frames - 1) * pairs / best_time(lambda: python_swept(Al, Bl), max(1, repeats // 2)),
         "numpy_swept": (frames - 1) * pairs / best_time(lambda: numpy_swept(A, B), repeats),
         "numba_swept": (frames - 1) * pairs / best_time(lambda: numba_frames(A, B, True), repeats),
     }

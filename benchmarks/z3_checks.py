@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import json_path  # noqa: E402
+from benchmarks import at_least, json_path  # noqa: E402
 from guards import Policy  # noqa: E402
 from guards._reference import ReferenceCheck  # noqa: E402
 from guards._z3 import z3_version  # noqa: E402
@@ -154,7 +154,7 @@ def bench(tool: Any, cases: list, fresh_cases: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=5000, help="argument sets per precondition")
+    ap.add_argument("--n", type=at_least(1), default=5000, help="argument sets per precondition")
     ap.add_argument("--quick", action="store_true", help="200 argument sets (a smoke test)")
     ap.add_argument("--json", type=json_path, help="write the results here")
     opts = ap.parse_args(argv)

@@ -22,7 +22,7 @@ from guards import PrivacyFlow, privacy_source
 from guards._privacy_decl import source_of
 from vfa import ToolSpec
 
-from .. import json_path
+from .. import at_least, json_path
 from .world import POLICY
 
 
@@ -42,7 +42,11 @@ def _step(flow: PrivacyFlow, decl: Any, k: int) -> float:
     return time.perf_counter() - t0
 
 
-def run(results: int, window: int = 20) -> dict[str, Any]:
+WINDOW = 20
+"""Steps each figure is the median of: a thread of fewer results has no figure at its end."""
+
+
+def run(results: int, window: int = WINDOW) -> dict[str, Any]:
     """Microseconds per step (median over `window` steps) at the start and at each checkpoint."""
     flow = PrivacyFlow(POLICY, secret=b"vfa-bench-long")
     decl = source_of(ToolSpec.of(read_client).meta)
@@ -59,7 +63,7 @@ def run(results: int, window: int = 20) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", type=int, default=3000, help="results read on the thread (default 3000)")
+    parser.add_argument("--results", type=at_least(WINDOW), default=3000, help="results read on the thread (default 3000)")
     parser.add_argument("--json", type=json_path, metavar="PATH", help="write the figures as JSON")
     args = parser.parse_args(argv)
     figures = run(args.results)

@@ -31,7 +31,7 @@ from guards._flow import PrivacyFlow
 from vfa import ALLOW, Agent, EffectJournal, FunctionGuard
 from vfa.testing import ScriptedModel
 
-from .. import json_path
+from .. import at_least, json_path
 
 from .agents import rule_for
 from .attacks import ATTACKS, HELD_OUT, Attack
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vfa bench privacy", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few tasks and attacks (a smoke test)")
     parser.add_argument("--json", type=json_path, metavar="PATH", help="write the figures as JSON to PATH")
-    parser.add_argument("--repeats", type=int, default=None, help="overhead repetitions (default 9, quick 3)")
+    parser.add_argument("--repeats", type=at_least(1), default=None, help="overhead repetitions (default 9, quick 3)")
     args = parser.parse_args(argv)
     tasks = TASKS[::5] if args.quick else TASKS
     attacks = [a for a in [*ATTACKS, *HELD_OUT] if a.id in {
