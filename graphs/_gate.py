@@ -795,7 +795,8 @@ class GatedTool:
         work.records = self.records
         work.plain = not _is_call(input)
         state = self._state(config)
-        return self.gate.settle(call, state, _thread_id(config, state, self.gate.node.messages_key), work)
+        return self.gate.settle(call, state, _thread_id(config, state, self.gate.node.messages_key, self.gate.node.flow),
+                                work)
 
     async def ainvoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Async twin of `invoke`."""
@@ -806,7 +807,8 @@ class GatedTool:
         work.records = self.records
         work.plain = not _is_call(input)
         state = self._state(config)
-        return await self.gate.asettle(call, state, _thread_id(config, state, self.gate.node.messages_key), work)
+        return await self.gate.asettle(
+            call, state, _thread_id(config, state, self.gate.node.messages_key, self.gate.node.flow), work)
 
     def batch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> list[Any]:
         """`invoke` of each input, one after another (calls of one thread are verified in turn anyway)."""
@@ -1163,15 +1165,17 @@ def _is_record_type(hint: Any) -> bool:
     return isinstance(kind, type) and issubclass(kind, (Mapping, list, tuple, BaseModel)) and not issubclass(kind, str)
 
 
-def _thread_id(config: Any, state: Any = None, messages_key: str = "messages") -> str:
+def _thread_id(config: Any, state: Any = None, messages_key: str = "messages", flow: Any = None) -> str:
     """The journal's thread key for a call: the kernel's `thread_key` of the run's config and state.
 
     With a thread id it is the thread id. Without one it is the run's (the id of the first message in
     its state), or, for a state without messages, the node run's task id: the same for all the calls
     of a ToolNode run (the gate is entered once per call) and never shared with another
-    run. Outside any graph run the caller's call ids are the idempotency keys, on one thread "".
+    run. Outside any graph run the caller's call ids are the idempotency keys, on one thread: the
+    flow's user's (`PrivacyFlow.plain_thread`: users' flows may share a journal), else "".
     """
     configurable = _configurable(config, ("thread_id", _TASK_ID))
     if configurable is None:
-        return ""
+        plain = getattr(flow, "plain_thread", "") if flow is not None else ""
+        return plain if isinstance(plain, str) else ""
     return thread_key({"configurable": configurable}, state, messages_key)

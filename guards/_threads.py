@@ -3,6 +3,7 @@ from the journal, and what the graph state's messages show (`scan`)."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import unicodedata
@@ -342,6 +343,15 @@ marks `GuardMiddleware`'s reading of the agent's reply to the model's structured
 
 class _Threads:
     """`PrivacyFlow`'s keeping of threads (its state is set up in `PrivacyFlow.__init__`)."""
+
+    @property
+    def plain_thread(self) -> str:
+        """The thread a gated tool's calls made outside any graph run (and given no thread id) are kept on:
+        its user's own. One thread for every such call of every user would be one conversation of them all
+        on a journal their flows share: another user's results labelled here, their handles minted here
+        under the shared secret (and so resolved), their calls' records answering a call of the same id."""
+        user = "\0".join(sorted(self.policy.user))
+        return "plain-" + hashlib.sha256(user.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def forget(self, thread_id: str) -> None:
         """Drop what this flow holds for a thread (its observations, index and handles); while a call
