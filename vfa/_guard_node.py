@@ -58,6 +58,7 @@ from ._tools import (
     RESULT_SHAPE,
     ArgumentError,
     ToolSpec,
+    _is_langchain_tool,
     as_asked,
     as_validated,
     nested_over,
@@ -887,7 +888,7 @@ class GuardNode(RunnableCallable):
                 args = self._by_value(proposal, flow.resolve(proposal), strict=True)
             resolved.append(args)
             try:
-                if spec.takes_written:
+                if _is_langchain_tool(spec.source):  # not a plain function (one that validates its call too)
                     return act(args)
                 with _without_callbacks():
                     return act(args)

@@ -22,7 +22,8 @@ _JSON_TYPES: dict[str, Any] = {"string": str, "integer": int, "number": float, "
 
 def _model_of_json_schema(name: str, schema: Mapping[str, Any]) -> type[BaseModel]:
     """A pydantic model of an object's JSON schema: its properties by type (strings, numbers, booleans,
-    arrays of them, objects as mappings; enums as their values), required or with their defaults; what it
+    arrays of them, objects as mappings; enums as their values), strictly (never coerced: the tool gets them as
+    written), required or with their defaults; what it
     does not say or this reading does not know (`anyOf`, `$ref`, an object's own properties) is any JSON value. More properties are allowed
     unless `additionalProperties` is false, and are judged and given as written (`ToolSpec.validate`)."""
     props = schema.get("properties")
@@ -39,7 +40,9 @@ def _model_of_json_schema(name: str, schema: Mapping[str, Any]) -> type[BaseMode
         else:
             fields[key] = (kind | None, prop.get("default") if isinstance(prop, Mapping) else None)
     extra = "forbid" if schema.get("additionalProperties") is False else "allow"
-    return create_model(name, __config__=ConfigDict(extra=extra), **fields)
+    # strict: the tool is given the call as written (LangChain never validates a JSON schema), so a value is
+    # judged as written or refused; lax, "no" would be judged False and reach the tool as text Python reads true
+    return create_model(name, __config__=ConfigDict(extra=extra, strict=True), **fields)
 
 
 def _json_type(name: str, prop: Mapping[str, Any]) -> Any:
@@ -182,11 +185,20 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel], drop: frozenset[str]
     # a computed field is in the `model_dump` the tool's arguments are read from: a key the model writes
     # under its name gives the tool the computed value, never judged as that argument
     computed = frozenset(full.model_computed_fields)
+    # the tool is given the keys of that `model_dump` alone: an argument it leaves out (`exclude=True`) reaches the
+    # tool as its function's default, never as what was written and judged
+    written = frozenset(visible.model_fields) & frozenset(full.model_fields)
+    dumped = _dumps_all(full)
     if set(full.model_fields) == set(visible.model_fields):
-        if not computed:
+        if not computed and dumped:
             return full  # the model writes all of it: judged as the tool reads it, its validators too
-        return type(full.__name__, (full,), {"__module__": full.__module__, "_vfa_computed": model_validator(
-            mode="before")(classmethod(lambda cls, data: _no_computed(data, computed)))})
+        body: dict[str, Any] = {"__module__": full.__module__}
+        if computed:
+            body["_vfa_computed"] = model_validator(mode="before")(
+                classmethod(lambda cls, data: _no_computed(data, computed)))
+        if not dumped:
+            body["_vfa_dumped"] = model_validator(mode="after")(lambda self: _all_dumped(self, written))
+        return type(full.__name__, (full,), body)
     # injected arguments (the ToolNode's) are not the model's to write: the copy, refusing any key that
     # names no argument of the tool (an injected one's name stays the app's own node's to pass)
     allow = full.model_config.get("extra") == "allow"  # the tool reads more keys: judged and given as written
@@ -220,6 +232,8 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel], drop: frozenset[str]
         except Exception as exc:  # noqa: BLE001 - a validator that needs an injected value: what it makes is not known
             raise ValueError(f"the tool's own schema cannot be checked without its injected arguments "
                              f"({error_text(exc)})"[:500]) from None
+        if not dumped:
+            _all_dumped(read, written)
         # what its validators made (a value moved into a hidden recipient, a key added), never the copy's
         return cls.model_construct(_fields_set=read.model_fields_set & set(shown),
                                    **{k: getattr(read if k in full.model_fields else base, k) for k in shown},
@@ -255,6 +269,25 @@ def _given_by_default(tool: Any, schema: type[BaseModel], bare: list[str]) -> ty
 GIVEN_BY_DEFAULT = "_vfa_given_by_default"
 """The name of the validator dropping what is written under a bare `InjectedToolArg`'s name (`_given_by_default`):
 a gate whose tools are given what is written there (`graphs`) overrides it."""
+
+
+def _dumps_all(model: type[BaseModel]) -> bool:
+    """Whether every field of `model` is in its `model_dump` whatever its value: none is excluded (`exclude`,
+    `exclude_if`) and no serializer of the model's own decides the keys."""
+    decorators = getattr(model, "__pydantic_decorators__", None)
+    return not (any(f.exclude or getattr(f, "exclude_if", None) is not None for f in model.model_fields.values())
+                or (decorators is not None and decorators.model_serializers))
+
+
+def _all_dumped(validated: BaseModel, names: frozenset[str]) -> BaseModel:
+    """`validated`, unless its `model_dump` (the keys LangChain gives the tool) leaves out one of the arguments
+    `names`: the tool would run on its function's default for it, which no guard judges."""
+    dumped = validated.model_dump()
+    left = sorted(k for k in names if k not in dumped)
+    if left:
+        raise ValueError(f"{', '.join(repr(k) for k in left[:5])}: left out of the arguments the tool is given (its "
+                         "schema's dump excludes it), so the tool would run on its own default, which no guard judges")
+    return validated
 
 
 def _no_computed(data: Any, computed: frozenset[str]) -> Any:

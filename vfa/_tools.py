@@ -304,8 +304,9 @@ class ToolSpec:
         self.source = source
         """The object the spec was made from (an Effect, a function or a LangChain tool)."""
         self.takes_written = takes_written
-        """The tool validates what it is given by the same schema (a LangChain tool): it is given the
-        arguments as written, handles swapped for their values, so a decoding type decodes once."""
+        """The tool validates what it is given by the same schema (a LangChain tool, a `validate_call`
+        function): it is given the arguments as written, handles swapped for their values, so a decoding
+        type decodes once."""
         self._fields = tuple(args_model.model_fields)
 
     @classmethod
@@ -317,7 +318,7 @@ class ToolSpec:
             return cls(
                 name=obj.name, description=obj.description, args_model=_model_from_signature(obj.name, obj.__wrapped__),
                 fn=obj, is_effect=True, idempotent=obj.idempotent, guards=obj.guards, meta=obj.meta,
-                is_async=obj.is_async, source=obj,
+                is_async=obj.is_async, source=obj, takes_written=_validates_its_call(obj.__wrapped__),
             )
         if _is_langchain_tool(obj):
             from ._lc_tools import _from_langchain_tool  # (imports ToolSpec)
@@ -331,6 +332,7 @@ class ToolSpec:
                 name=name, description=inspect.getdoc(obj) or name, args_model=_model_from_signature(name, obj),
                 fn=obj, is_effect=False, guards=tuple(getattr(obj, "__vfa_guards__", ())),
                 meta=getattr(obj, "__vfa_meta__", {}), is_async=inspect.iscoroutinefunction(obj), source=obj,
+                takes_written=_validates_its_call(obj),
             )
         raise ConfigError(f"cannot use {obj!r} as a tool: give an @effect, a function or a LangChain tool")
 
@@ -396,6 +398,20 @@ def tool_list(tools: Any) -> tuple[Any, ...]:
         fix = ": put it in a list, [tool]" if callable(tools) or isinstance(tools, ToolSpec) else ""
         raise TypeError(f"tools must be a list of tools (@effect, functions, LangChain tools), not "
                         f"{type(tools).__name__} {tools!r:.60}{fix}") from None
+
+
+def _validates_its_call(fn: Any) -> bool:
+    """Whether a function validates its arguments itself (pydantic's `validate_call`, under any decorators
+    that keep `__wrapped__`): given the values vfa's validation made, it would validate them again, and a
+    validator that changes its value (dollars read as cents, a `Json[...]` decoded) would change it twice."""
+    for _ in range(16):
+        raw = getattr(fn, "raw_function", None)
+        if raw is not None and getattr(fn, "__wrapped__", None) is raw:
+            return True
+        fn = getattr(fn, "__wrapped__", None)
+        if fn is None:
+            return False
+    return False
 
 
 def _is_langchain_tool(obj: Any) -> bool:
