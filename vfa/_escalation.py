@@ -102,7 +102,10 @@ class Questions:
                 had = answers.get(e.data["ask"])
                 if had is None or had["type"] != "reject":
                     answers[e.data["ask"]] = _strip(e.data)
+        self._journaled = answers
+        """Place -> the answer journaled in the call's record: one given apart (`_apart`) leaves its place empty."""
         self.answers = [answers[k] for k in sorted(answers)]
+        """The answers by place among `asked` (once `replay` has run)."""
         # a pause journaled again when its task re-ran before the tool's answer came is one pause; one a graph
         # the tool ran made (an agent used as a tool, on this thread) took no place among this task's answers:
         # that graph takes its own answer when the tool runs again
@@ -127,10 +130,16 @@ class Questions:
         an unfinished one re-runs its tool, which asks them again itself.
         """
         self._started = started or finished
+        # by place: an answer journaled apart is in no place of the call's record, and the answers after it
+        # are at their own places, not one early
+        self.answers = []
         for k, question in enumerate(self.asked):
             self._check_place(call, question)
             decision = decision_of(_interrupt(question), self.max_arg_bytes, call[2])  # the stored answer; raises while there is none
-            if k >= len(self.answers) and (finished or (started and self._asked_at[k] < self._begun_at)):
+            had = self._journaled.get(k)
+            if had is not None:
+                self.answers.append(had)
+            if had is None and (finished or (started and self._asked_at[k] < self._begun_at)):
                 # first answered once the call had ended, or its effect begun, in another task (a fork of
                 # the thread asked it again and committed it, or a crash cut its effect off there):
                 # journaled apart, as a late answer is; in the call's own record it would read as the
@@ -138,9 +147,9 @@ class Questions:
                 self._late(call, {**decision, "task": self.task, "ask": k})
                 self.answers.append(decision)
                 self._apart.add(k)
-            elif k >= len(self.answers):
+            elif had is None:
                 self._record(call, k, decision, ends=True)
-            elif decision != self.answers[k] and self.answers[k]["type"] != "reject":
+            elif decision != had and had["type"] != "reject":
                 # asked again and answered otherwise: LangGraph lost the answer it had (a crash before it
                 # saved the task), and the person was shown the question anew; the new answer stands
                 # (a reject for good). A call whose effect has begun keeps the answer it acted on: it

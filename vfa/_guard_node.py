@@ -695,8 +695,9 @@ class GuardNode(RunnableCallable):
             if verdict.kind in ("deny", "repair"):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
-                self.journal.append(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))])
-                return self.denial(proposal, verdict)
+                # as a person's reject is: never beside another replica's commit of the call (one outcome)
+                return self._end(proposal, state, pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))],
+                                 lambda: self.denial(proposal, verdict))
             if verdict.kind == "allow" and not lost:
                 return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions)
             # every guard that asked is asked in turn, in chain order: approving one question must not
@@ -1014,8 +1015,9 @@ class GuardNode(RunnableCallable):
         return self._end(proposal, state, [_entry(proposal, "failed", {"error": error})], lambda: _failed(proposal, error))
 
     def _end(self, proposal: Proposal, state: Any, entries: list[Any], answer: Callable[[], ToolMessage]) -> ToolMessage:
-        """Journal `entries`, which end a call that a crash cut off, and give `answer()`; or, when another
-        replica ended the call first (it ran it again, or ended it otherwise), answer as a replay would."""
+        """Journal `entries`, which end a call (a denial, or a start a crash cut off), and give `answer()`; or,
+        when another replica ended the call first (it ran it, or ended it otherwise), answer as a replay would;
+        `CallInFlightError`, nothing written, while another run is inside it."""
         earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries)
         if earlier is None:
             return answer()
