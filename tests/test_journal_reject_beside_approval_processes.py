@@ -165,7 +165,7 @@ def test_a_reject_journaled_after_another_run_committed_the_call_is_refused(tmp_
         config = {"configurable": {"thread_id": "t"}}
         assert app.invoke({"messages": [("user", "pay mallory 7")]}, config)["__interrupt__"]
         journal.armed = True
-        with pytest.raises(CallInFlightError, match="was committed by another run"):
+        with pytest.raises(CallInFlightError, match=r"ended \(committed\) in another run"):
             app.invoke(Command(resume={"type": "reject"}), config)
         kinds = [e.kind for e in journal.entries("t", call_id="call_0_0")]
         assert paid == ["mallory"] and kinds[-1] == "committed" and "rejected" not in kinds, kinds

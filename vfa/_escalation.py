@@ -310,7 +310,7 @@ class Questions:
             earlier = self.journal.end(call[0], call[1], [entry])  # CallInFlightError while another run is in it
             if earlier is not None:
                 raise CallInFlightError(
-                    f"call {call[1]!r} of {call[2]!r} on thread {call[0]!r} was {earlier.kind} by another run before "
+                    f"call {call[1]!r} of {call[2]!r} on thread {call[0]!r} ended ({earlier.kind}) in another run before "
                     "this reject could be journaled; nothing was done: resume the thread to read its outcome")
         else:
             self.journal.append([entry])

@@ -733,13 +733,13 @@ class GuardNode(RunnableCallable):
             if isinstance(labels, Deny):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
-                self.journal.append(pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))])
-                return self.denial(proposal, labels)
+                return self._end(proposal, state, pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))],
+                                 lambda: self.denial(proposal, labels))
             proposal = proposal.model_copy(update={"args": args, "raw_args": raw_args, "labels": labels, "by_value": by_value})
             edited[0] = raw_args
         ended = {"reason": _TOO_MANY_EDITS, "rounds": self.max_edit_rounds}
-        self.journal.append(pending + [_entry(proposal, "rejected", ended)])
-        return _edits_refused(proposal, ended)
+        return self._end(proposal, state, pending + [_entry(proposal, "rejected", ended)],
+                         lambda: _edits_refused(proposal, ended))
 
     def _invalid_edit(self, proposal: Proposal, exc: ArgumentError, questions: Questions) -> ToolMessage:
         """A person's edit whose arguments the tool's schema refuses: the call ends rejected."""
