@@ -1,4 +1,5 @@
-"""A plain-tool agent under a flow whose effect has a helper LangGraph graph draft its mail."""
+"""A plain-tool agent under a flow that mails the user their SSN, which the model holds as a handle; its effect
+may have a helper LangGraph graph draft the mail."""
 
 from __future__ import annotations
 
@@ -30,20 +31,14 @@ def _helper(checkpointer=None):
     return g.compile(checkpointer=checkpointer)
 
 
-def helper_app(sent: list[str], checkpointer=None):
-    helper = _helper(checkpointer)
+def mail_ssn_app(send_email):
+    """An agent under a flow that reads the profile, then mails its SSN (a handle to the model) to the user
+    with `send_email`: returns the app and its checkpointer."""
 
     @privacy_source(private=["ssn"], kind="profile")
     def get_profile() -> dict:
         """The user's profile."""
         return {"name": "Emma", "ssn": SSN}
-
-    @privacy_sink(disclose={"body": "to"}, authority=["to"])
-    @effect
-    def send_email(to: str, body: str) -> str:
-        """Send a mail, its text drafted by a helper graph first."""
-        sent.append(helper.invoke({"text": body})["text"])
-        return "sent"
 
     def rule(messages):
         turns = sum(isinstance(m, AIMessage) for m in messages)
@@ -60,3 +55,16 @@ def helper_app(sent: list[str], checkpointer=None):
                 journal=journal).compile(checkpointer=saver)
     return app, saver
 
+
+def helper_app(sent: list[str], checkpointer=None):
+    """`mail_ssn_app` whose effect has a helper graph draft the mail (`checkpointer`: the helper's)."""
+    helper = _helper(checkpointer)
+
+    @privacy_sink(disclose={"body": "to"}, authority=["to"])
+    @effect
+    def send_email(to: str, body: str) -> str:
+        """Send a mail, its text drafted by a helper graph first."""
+        sent.append(helper.invoke({"text": body})["text"])
+        return "sent"
+
+    return mail_ssn_app(send_email)

@@ -28,26 +28,17 @@ configurable stays.
 from __future__ import annotations
 
 import asyncio
-import json
 
-from langchain_core.messages import AIMessage, HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
+from langchain_core.messages import HumanMessage
 
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
+from guards import privacy_sink
+from tests._helper_graph_app import CFG, SSN, mail_ssn_app
+from vfa import effect
 from vfa.testing import ScriptedModel
-
-ME, SSN = "me@home.example", "078-05-1120"
-CFG = {"configurable": {"thread_id": "t"}}
 
 
 def _app(sent: list[str]):
     writer = ScriptedModel(rule=lambda ms: f"Dear me, as asked: {ms[-1].content}")
-
-    @privacy_source(private=["ssn"], kind="profile")
-    def get_profile() -> dict:
-        """The user's profile."""
-        return {"name": "Emma", "ssn": SSN}
 
     @privacy_sink(disclose={"body": "to"}, authority=["to"])
     @effect
@@ -56,18 +47,7 @@ def _app(sent: list[str]):
         sent.append(writer.invoke([HumanMessage(body)]).content)
         return "sent"
 
-    def rule(messages):
-        turns = sum(isinstance(m, AIMessage) for m in messages)
-        if turns == 0:
-            return ("get_profile", {})
-        if turns == 1:
-            return ("send_email", {"to": ME, "body": json.loads(messages[-1].content)["ssn"]})
-        return "done"
-
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"plain-tool", journal=journal)
-    return Agent(ScriptedModel(rule=rule), [get_profile, send_email], guards=[flow.guard()], flow=flow,
-                 journal=journal).compile(checkpointer=InMemorySaver())
+    return mail_ssn_app(send_email)[0]
 
 
 def test_messages_stream_holds_no_value_behind_a_handle_with_plain_function_tools():
@@ -100,11 +80,6 @@ def test_an_async_effect_running_a_model_raises_no_event_holding_the_value():
     writer = ScriptedModel(rule=lambda ms: f"Dear me, as asked: {ms[-1].content}")
     sent: list[str] = []
 
-    @privacy_source(private=["ssn"], kind="profile")
-    def get_profile() -> dict:
-        """The user's profile."""
-        return {"name": "Emma", "ssn": SSN}
-
     @privacy_sink(disclose={"body": "to"}, authority=["to"])
     @effect
     async def send_email(to: str, body: str) -> str:
@@ -112,18 +87,7 @@ def test_an_async_effect_running_a_model_raises_no_event_holding_the_value():
         sent.append((await writer.ainvoke([HumanMessage(body)])).content)
         return "sent"
 
-    def rule(messages):
-        turns = sum(isinstance(m, AIMessage) for m in messages)
-        if turns == 0:
-            return ("get_profile", {})
-        if turns == 1:
-            return ("send_email", {"to": ME, "body": json.loads(messages[-1].content)["ssn"]})
-        return "done"
-
-    journal = EffectJournal()
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"callbacks", journal=journal)
-    app = Agent(ScriptedModel(rule=rule), [get_profile, send_email], guards=[flow.guard()], flow=flow,
-                journal=journal).compile(checkpointer=InMemorySaver())
+    app = mail_ssn_app(send_email)[0]
 
     async def run():
         return [e async for e in app.astream_events({"messages": [HumanMessage("mail me")]}, CFG, version="v2")]
