@@ -8,7 +8,7 @@ import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model, model_validator
 
 from ._effects import Effect
 from ._exceptions import error_text
@@ -17,7 +17,15 @@ from ._tools import INJECTED, RESULT_SHAPE, ToolSpec
 
 __all__ = ["GIVEN_BY_DEFAULT", "args_model_of", "errors_raised", "handler_words", "in_handler_words"]
 
-_JSON_TYPES: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool, "null": type(None)}
+
+def _integral(value: Any) -> Any:
+    """A float with no fraction (12.0) as the integer it is in JSON Schema, which many models write every
+    number as; judged as 12, equal to the 12.0 the tool is given as written. Anything else as it is."""
+    return int(value) if value.__class__ is float and value.is_integer() else value
+
+
+_JSON_TYPES: dict[str, Any] = {"string": str, "integer": typing.Annotated[int, BeforeValidator(_integral)],
+                               "number": float, "boolean": bool, "null": type(None)}
 
 
 def _model_of_json_schema(name: str, schema: Mapping[str, Any]) -> type[BaseModel]:
