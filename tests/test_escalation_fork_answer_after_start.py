@@ -16,6 +16,7 @@ answers decide nothing of the call's outcome (Questions._apart): its recovery as
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,10 @@ from vfa.testing import ScriptedModel
 CFG = {"configurable": {"thread_id": "t"}}
 
 
-def test_a_reject_on_the_main_branch_does_not_end_a_call_a_fork_began(tmp_path: Path) -> None:
+def _forked_and_cut_off(tmp_path: Path):
+    """A thread paused at a question about paying eve 500, forked (`update_state`); the fork approves, and its
+    payment is cut off by a crash after the money moved. Returns the app, its journal, what was paid and the
+    main branch's config."""
     paid: list[tuple[str, int]] = []
 
     @effect
@@ -57,6 +61,11 @@ def test_a_reject_on_the_main_branch_does_not_end_a_call_a_fork_began(tmp_path: 
         app.invoke(Command(resume={"type": "approve"}), fork)
     except KeyboardInterrupt:
         pass
+    return app, journal, paid, main
+
+
+def test_a_reject_on_the_main_branch_does_not_end_a_call_a_fork_began(tmp_path: Path) -> None:
+    app, journal, paid, main = _forked_and_cut_off(tmp_path)
     assert paid == [("eve", 500)]
 
     out = app.invoke(Command(resume={"type": "reject"}), main)
@@ -64,3 +73,23 @@ def test_a_reject_on_the_main_branch_does_not_end_a_call_a_fork_began(tmp_path: 
     asked = out.get("__interrupt__") or ()
     assert [i.value.get("guard") for i in asked] == ["journal"], [m.content for m in out["messages"]]
     assert paid == [("eve", 500)]
+
+
+def test_answers_after_one_journaled_apart_are_each_journaled_once(tmp_path: Path) -> None:
+    """With the main branch's first answer journaled apart, its later answers (the recovery's approval, its
+    guard's question asked again) are each journaled once, at their own places: `Questions` had built its
+    answers from the places that have one, so every later answer sat a place early and the recovery's
+    approval was journaled a second time. Fixed: answers are kept by place (`_journaled`)."""
+    app, journal, paid, main = _forked_and_cut_off(tmp_path)
+    out = app.invoke(Command(resume={"type": "reject"}), main)  # journaled apart: the fork began the call
+    assert [i.value.get("guard") for i in out["__interrupt__"]] == ["journal"]
+    out = app.invoke(Command(resume={"type": "approve"}), main)  # run it again
+    assert [i.value.get("guard") for i in out["__interrupt__"]] == ["large"]
+    out = app.invoke(Command(resume={"type": "approve"}), main)  # and its guard's question, asked again
+    assert not out.get("__interrupt__")
+    assert out["messages"][2].artifact["vfa"]["outcome"] == "committed"
+    assert paid == [("eve", 500), ("eve", 500)]
+
+    own = journal.entries("t", call_id="call_0_0")
+    answered = Counter((e.data.get("task"), e.data.get("ask")) for e in own if e.kind in ("approved", "edited", "rejected"))
+    assert all(n == 1 for n in answered.values()), [(e.seq, e.kind, e.data.get("ask")) for e in own]
