@@ -96,6 +96,8 @@ class Ledger:
             # its owner's alone, as the journal is: `paid` holds what each payment returned
             with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
                 out.write(json.dumps({**self._state(), "paid": self.paid}))
+                out.flush()
+                os.fsync(out.fileno())  # on disk before it replaces the last one: a power cut leaves one whole
             os.replace(partial, self.path)
 
     def snapshot(self) -> dict[str, Any]:
