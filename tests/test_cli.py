@@ -86,3 +86,15 @@ def test_journal_of_an_unknown_thread_says_so_and_names_the_threads_it_holds(tmp
     EffectJournal(tmp_path / "empty.db").close()
     empty = vfa("journal", "empty.db", cwd=tmp_path)
     assert empty.returncode == 0 and "holds no entries" in empty.stderr
+
+
+def test_a_journal_names_its_threads_in_the_order_they_began(tmp_path):
+    """`EffectJournal.threads` lists each thread once, oldest first, however its entries interleave."""
+    journal = EffectJournal(tmp_path / "j.db")
+    assert journal.threads() == []
+    journal.append([("beta", "c1", "pay", "proposed", {"args": {}}), ("alpha", "c1", "pay", "proposed", {"args": {}}),
+                    ("beta", "c2", "pay", "proposed", {"args": {}}), ("gamma", "c1", "pay", "proposed", {"args": {}})])
+    assert journal.threads() == ["beta", "alpha", "gamma"]
+    journal.close()
+    proc = vfa("journal", "j.db", "--thread", "delta", cwd=tmp_path)
+    assert proc.returncode == 1 and "(its threads: beta, alpha, gamma)" in proc.stderr

@@ -788,6 +788,16 @@ class EffectJournal:
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
         return [JournalEntry(r) for r in rows]
 
+    def threads(self) -> list[str]:
+        """The id of every thread the journal holds, in the order each began (read from the index, not the entries)."""
+        with self._lock:
+            try:
+                rows = self._db.execute(
+                    "SELECT thread_id FROM journal GROUP BY thread_id ORDER BY MIN(seq)").fetchall()
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+        return [t for (t,) in rows]
+
     def committed(self, thread_id: str) -> list[CommitRecord]:
         """Effects committed on a thread, oldest first: the history guards see."""
         with self._lock:

@@ -173,7 +173,7 @@ def _journal(args: argparse.Namespace) -> int:
             print(f"vfa journal: the journal at {path} holds no entries", file=sys.stderr)
             return 0
         try:
-            threads = list(dict.fromkeys(e.thread_id for e in journal.entries()))
+            threads = journal.threads()
         except JournalError:
             threads = []
         known = ", ".join(printable(t) if isinstance(t, str) else repr(t) for t in threads[:5])
