@@ -172,3 +172,52 @@ def test_a_reject_journaled_after_another_run_committed_the_call_is_refused(tmp_
         again = app.invoke(Command(resume={"type": "reject"}), config)  # the outcome recorded, nothing run again
         assert paid == ["mallory"]
         assert [m.content for m in again["messages"] if m.type == "tool"] == ["sent 7 to mallory"]
+
+
+def test_an_invalid_edit_after_another_run_committed_the_call_replays_the_commit(tmp_path):
+    """The same race ended by a person's edit the tool's schema refuses: the call is not journaled
+    `rejected` after another run's commit of it (two outcomes); the answer is the committed one."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.types import Command
+
+    from vfa import Agent, Escalate, effect, guard
+    from vfa.testing import ScriptedModel
+
+    paid: list[str] = []
+
+    @effect
+    def transfer(to: str, amount: int) -> str:
+        """Send money."""
+        paid.append(to)
+        return f"sent {amount} to {to}"
+
+    @guard
+    def new_payee(p, c):
+        return Escalate(question=f"pay {p.args['to']}?")
+
+    class Racing(EffectJournal):
+        """The real journal; once armed, the other run commits the call right after this run read it."""
+        armed = False
+
+        def entries(self, *args, **kwargs):
+            out = super().entries(*args, **kwargs)
+            if self.armed and kwargs.get("call_id") == "call_0_0":
+                self.armed = False
+                other = EffectJournal(tmp_path / "journal.db")
+                other.append([("t", "call_0_0", "transfer", "approved", {"type": "approve", "ask": 0})])
+                other.commit("t", "call_0_0", "transfer", {"to": "mallory", "amount": 7},
+                             lambda: transfer.__wrapped__(to="mallory", amount=7))
+                other.close()
+            return out
+
+    journal = Racing(tmp_path / "journal.db")
+    with SqliteSaver.from_conn_string(str(tmp_path / "checkpoints.db")) as saver:
+        app = Agent(ScriptedModel([("transfer", {"to": "mallory", "amount": 7}), "done"]), [transfer], [new_payee],
+                    journal=journal).compile(checkpointer=saver)
+        config = {"configurable": {"thread_id": "t"}}
+        assert app.invoke({"messages": [("user", "pay mallory 7")]}, config)["__interrupt__"]
+        journal.armed = True
+        out = app.invoke(Command(resume={"type": "edit", "args": {"to": "mallory", "amount": "seven"}}), config)
+        kinds = [e.kind for e in journal.entries("t", call_id="call_0_0")]
+        assert paid == ["mallory"] and "rejected" not in kinds[kinds.index("committed"):], kinds
+        assert [m.content for m in out["messages"] if m.type == "tool"] == ["sent 7 to mallory"]

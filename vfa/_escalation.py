@@ -214,7 +214,11 @@ class Questions:
         if k >= MAX_QUESTIONS:  # a guard whose question changes at every resume would be asked for ever
             decision = {"type": "reject", "message": f"{k} questions were asked about this call and a guard "
                         "asks a new one each time"}
-            self.journal.append([*pending, (*call, "rejected", {**decision, "task": self.task})])
+            entries = [*pending, (*call, "rejected", {**decision, "task": self.task})]
+            if self._started:
+                self.journal.append(entries)
+            else:  # ends the call: never beside another replica's outcome of it
+                self._end(call, entries)
             pending.clear()
             return decision
         at = self._check_place(call, question)
@@ -307,14 +311,19 @@ class Questions:
         other run began or ended the call since (one transaction: a call never gets two outcomes)."""
         entry = (*call, _ANSWER_KIND[decision["type"]], {**decision, "task": self.task, "ask": k})
         if ends and decision["type"] == "reject":
-            earlier = self.journal.end(call[0], call[1], [entry])  # CallInFlightError while another run is in it
-            if earlier is not None:
-                raise CallInFlightError(
-                    f"call {call[1]!r} of {call[2]!r} on thread {call[0]!r} ended ({earlier.kind}) in another run before "
-                    "this reject could be journaled; nothing was done: resume the thread to read its outcome")
+            self._end(call, [entry])
         else:
             self.journal.append([entry])
         self.answers.append(decision)
+
+    def _end(self, call: tuple[str, str, str], entries: list[Any]) -> None:
+        """Journal `entries`, which end the call rejected, unless another run ended it first (then
+        `CallInFlightError`, nothing written; also while another run is inside it)."""
+        earlier = self.journal.end(call[0], call[1], entries)
+        if earlier is not None:
+            raise CallInFlightError(
+                f"call {call[1]!r} of {call[2]!r} on thread {call[0]!r} ended ({earlier.kind}) in another run before "
+                "this reject could be journaled; nothing was done: resume the thread to read its outcome")
 
 
 def _interrupt(question: Any) -> Any:

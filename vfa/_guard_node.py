@@ -580,7 +580,7 @@ class GuardNode(RunnableCallable):
                     args, by_value = self._validate(spec, raw_args, thread_id)
                 except ArgumentError as exc:  # an edit first given on this resume: refused as `_decide` refuses it
                     return self._invalid_edit(Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id), exc,
-                                              questions)
+                                              questions, state)
         else:
             questions = Questions(self.journal, (), current_task(), max_arg_bytes=self.max_arg_bytes)
         if flight is not None and flight.kind != "paused":
@@ -709,8 +709,8 @@ class GuardNode(RunnableCallable):
                     # it, so the call ends here, its tool's answers taken (and dropped) where they stand
                     questions.skip_tool_pauses(proposal.call_id)
                     error = f"not run again: guard {asked.guard!r} asked a new question while the tool waited for its own answer"
-                    self.journal.append(pending + [_entry(proposal, "failed", {"error": error})])
-                    return _failed(proposal, error)
+                    return self._end(proposal, state, pending + [_entry(proposal, "failed", {"error": error})],
+                                     lambda: _failed(proposal, error))
                 decision = questions.ask(proposal, asked, pending)  # journals the question and the answer
                 cut = next((e for q, e in lost if q is asked), None)
                 if cut is not None:  # answered: that start is ended, so no later call is asked about it again
@@ -726,7 +726,7 @@ class GuardNode(RunnableCallable):
             try:  # edit: the person's arguments are validated, labelled and verified again like the model's
                 args, by_value = self._validate(spec, raw_args, proposal.thread_id)
             except ArgumentError as exc:
-                return self._invalid_edit(proposal, exc, questions)
+                return self._invalid_edit(proposal, exc, questions, state)
             # checked with the edit's own labels: the call's would let an edit move data past the guard
             labels = self._labelled(proposal.call_id, proposal.tool, args, state, proposal.thread_id, raw_args,
                                     edited_from=as_asked(spec, written))
@@ -741,14 +741,13 @@ class GuardNode(RunnableCallable):
         return self._end(proposal, state, pending + [_entry(proposal, "rejected", ended)],
                          lambda: _edits_refused(proposal, ended))
 
-    def _invalid_edit(self, proposal: Proposal, exc: ArgumentError, questions: Questions) -> ToolMessage:
+    def _invalid_edit(self, proposal: Proposal, exc: ArgumentError, questions: Questions, state: Any) -> ToolMessage:
         """A person's edit whose arguments the tool's schema refuses: the call ends rejected."""
         questions.skip_tool_pauses(proposal.call_id)  # its tool will not run again: its answers are taken
         ended = {"type": "edit", "error": str(exc)}
-        self.journal.append([_entry(proposal, "rejected", ended)])
         # the edits a guard checked before it, for an audit of the messages to check each, as live
-        return _with_edits(_edits_refused(proposal, ended),
-                           own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))
+        return self._end(proposal, state, [_entry(proposal, "rejected", ended)], lambda: _with_edits(
+            _edits_refused(proposal, ended), own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id))))
 
     def verify(self, proposal: Proposal, state: Any, spec: ToolSpec | None = None) -> ChainResult:
         """Run the guard chain on a proposal in the given graph state, without committing anything."""
