@@ -108,3 +108,18 @@ def test_a_second_request_on_the_thread_is_refused_while_its_call_runs():
     assert paid == [70]
     assert "denied" not in _outcomes(agent), f"a call that ran is journaled denied: {_outcomes(agent)}"
     assert answers == ["sent"], f"the model is told {answers} of a payment that went out"
+
+
+def test_a_call_that_waited_out_the_lock_after_its_commit_elsewhere_answers_the_commit():
+    """The run holding the thread's lock committed this very call and went on to the next one: the
+    waiting run's refusal is not journaled as a second outcome (`denied` after `committed`); it answers
+    from the commit, as a replay does."""
+    from vfa import ThreadBusy
+
+    agent, _app_, paid, _inside, release = _app()
+    release.set()
+    agent.journal.append([("t", "call_0_0", "transfer", "proposed", {"args": {"to": "bob", "amount": 70}})])
+    agent.journal.commit("t", "call_0_0", "transfer", {"to": "bob", "amount": 70}, lambda: "sent")
+    message = agent.guard_node.busy("t", "call_0_0", "transfer", {"to": "bob", "amount": 70}, ThreadBusy("t", 0.3))
+    assert message.content == "sent" and message.status != "error"
+    assert _outcomes(agent)[-1] == "committed" and "denied" not in _outcomes(agent)

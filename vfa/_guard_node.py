@@ -529,7 +529,7 @@ class GuardNode(RunnableCallable):
         def refuse(shown: Any, verdict: Deny) -> ToolMessage:
             if questions is not None:  # its tool will not run again: its answers are taken where they stand
                 questions.skip_tool_pauses(call_id)
-            return self._refuse(thread_id, call_id, tool, shown, verdict, fingerprint=fingerprint)
+            return self._refuse(thread_id, call_id, tool, shown, verdict, fingerprint=fingerprint, state=state)
 
         spec = self.specs.get(tool)
         if spec is None:
@@ -590,7 +590,7 @@ class GuardNode(RunnableCallable):
         if isinstance(labels, Deny):  # a flow that cannot label the arguments denies (fail closed)
             if flight is not None:  # a tool waiting for its answer will not run again
                 questions.skip_tool_pauses(call_id)
-            return self._refuse(thread_id, call_id, tool, raw_args, labels, fingerprint=fingerprint)
+            return self._refuse(thread_id, call_id, tool, raw_args, labels, fingerprint=fingerprint, state=state)
         proposal = Proposal(call_id=call_id, tool=tool, args=args, raw_args=raw_args, thread_id=thread_id, labels=labels,
                             by_value=by_value)
         shape = spec.meta.get(RESULT_SHAPE)  # how the flow read its result (text from a ToolNode): for an audit to read it alike
@@ -1023,15 +1023,22 @@ class GuardNode(RunnableCallable):
         return self._replayed(earlier, own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)), state)
 
     def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny, *,
-                reply_to: str | None = None, fingerprint: str | None = None) -> ToolMessage:
+                reply_to: str | None = None, fingerprint: str | None = None, state: Any = None) -> ToolMessage:
         """Deny a call before any guard runs; journaled under `call_id`, answered to `reply_to`."""
         proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
         raw_json = _json_or_none(raw_args)
         if fingerprint is None:
             fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
         args = _journaled_args(raw_args, raw_json, self.max_arg_bytes)
-        self.journal.append([_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
-                             _entry(proposal, "denied", verdict.model_dump(mode="json"))])
+        entries = [_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
+                   _entry(proposal, "denied", verdict.model_dump(mode="json"))]
+        if reply_to is not None:  # an id of its own, made here: no other run can have ended it
+            self.journal.append(entries)
+        else:
+            # the model's id: another replica may have ended the call since this run read it
+            earlier = self.journal.end(thread_id, call_id, entries)
+            if earlier is not None:
+                return self._replayed(earlier, own_entries(self.journal.entries(thread_id, call_id=call_id)), state)
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
         message = self.denial(proposal, verdict, own=True)
         if reply_to is not None:
