@@ -221,3 +221,48 @@ def test_an_invalid_edit_after_another_run_committed_the_call_replays_the_commit
         kinds = [e.kind for e in journal.entries("t", call_id="call_0_0")]
         assert paid == ["mallory"] and "rejected" not in kinds[kinds.index("committed"):], kinds
         assert [m.content for m in out["messages"] if m.type == "tool"] == ["sent 7 to mallory"]
+
+
+def test_a_read_approved_here_after_another_run_rejected_it_answers_the_reject(tmp_path):
+    """A read-only tool a person approved in this run while another run's person rejected it since this
+    run read the call: its result is not journaled beside the reject (two outcomes) nor shown to the
+    model; the call answers as rejected."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.types import Command
+
+    from vfa import Agent, Escalate, guard
+    from vfa.testing import ScriptedModel
+
+    def read_diary(day: str) -> str:
+        """Read one day of the diary."""
+        return f"dear diary, on {day} I buried the gold"
+
+    @guard
+    def ask_first(p, c):
+        return Escalate(question=f"read {p.args['day']}?")
+
+    class Racing(EffectJournal):
+        """The real journal; once armed, the other run rejects the call right after this run read it."""
+        armed = False
+
+        def entries(self, *args, **kwargs):
+            out = super().entries(*args, **kwargs)
+            if self.armed and kwargs.get("call_id") == "call_0_0":
+                self.armed = False
+                other = EffectJournal(tmp_path / "journal.db")
+                other.append([("t", "call_0_0", "read_diary", "rejected", {"type": "reject", "ask": 0})])
+                other.close()
+            return out
+
+    journal = Racing(tmp_path / "journal.db")
+    with SqliteSaver.from_conn_string(str(tmp_path / "checkpoints.db")) as saver:
+        app = Agent(ScriptedModel([("read_diary", {"day": "monday"}), "done"]), [read_diary], [ask_first],
+                    journal=journal).compile(checkpointer=saver)
+        config = {"configurable": {"thread_id": "t"}}
+        assert app.invoke({"messages": [("user", "read monday")]}, config)["__interrupt__"]
+        journal.armed = True
+        out = app.invoke(Command(resume={"type": "approve"}), config)
+        kinds = [e.kind for e in journal.entries("t", call_id="call_0_0")]
+        assert "rejected" in kinds and "ran" not in kinds, kinds
+        shown = [m for m in out["messages"] if m.type == "tool"]
+        assert len(shown) == 1 and "gold" not in str(shown[0].content) and shown[0].status == "error", shown

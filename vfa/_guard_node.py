@@ -938,8 +938,16 @@ class GuardNode(RunnableCallable):
                 failed = failure(error_text(exc), redact, cause)
                 ok, result = False, failed["error"]
             value, reprs = recorded(result) if ok else (result, {})
-            self.journal.append(pending + [_entry(proposal, "ran" if ok else "failed",
-                                                  result_data(value, reprs) if ok else failed)])
+            entries = pending + [_entry(proposal, "ran" if ok else "failed", result_data(value, reprs) if ok else failed)]
+            if questions is not None and questions.asked:
+                # asked about, so another replica may have ended it since (a person's reject there): the
+                # read is dropped unseen and that outcome stands; a call never asked about is not checked
+                earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries, ended_by=TERMINAL)
+                if earlier is not None:
+                    return self._replayed(earlier, own_entries(self.journal.entries(proposal.thread_id,
+                                                                                    call_id=proposal.call_id)))
+            else:
+                self.journal.append(entries)
             if value is not result:  # shown and labelled as recorded: a replay, a rebuild and an audit read the same
                 result = with_reprs(value, reprs)
         if ok:

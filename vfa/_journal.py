@@ -642,14 +642,17 @@ class EffectJournal:
                 self._ended_upto[thread_id] = since
         return [e for e in open_ if not self.running(e)]
 
-    def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]]) -> JournalEntry | None:
+    def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]], *,
+            ended_by: Collection[str] = ("committed", "failed")) -> JournalEntry | None:
         """Append `entries`, the last of which ends a call, unless the call already has an outcome
-        (committed or failed: another replica got there first); then nothing is written and that
+        (of the `ended_by` kinds: another replica got there first); then nothing is written and that
         outcome is returned. One transaction, as `commit` checks, so a call never gets two outcomes."""
+        kinds = sorted(ended_by)
         with self._transaction() as db:
             row = db.execute(
                 "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal WHERE thread_id=? AND call_id=? "
-                "AND kind IN ('committed','failed') ORDER BY seq DESC LIMIT 1", (thread_id, call_id)).fetchone()
+                f"AND kind IN ({','.join('?' * len(kinds))}) ORDER BY seq DESC LIMIT 1",
+                (thread_id, call_id, *kinds)).fetchone()
             if row is not None:
                 return JournalEntry(row)
             self._refuse_in_flight(db, (
