@@ -22,6 +22,7 @@ import numbers
 from abc import ABC, abstractmethod
 
 from dataclasses import asdict, dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -59,8 +60,17 @@ class Violation:
 
 
 def _fsum(row: np.ndarray) -> float:
-    """An exactly rounded sum (NaN or inf as they come)."""
-    return math.fsum(row.tolist()) if np.isfinite(row).all() else float(row.sum())
+    """An exactly rounded sum (NaN or inf as they come; a finite total beyond a float's range as inf)."""
+    if not np.isfinite(row).all():
+        return float(row.sum())
+    try:
+        return math.fsum(row.tolist())
+    except OverflowError:  # partial sums past the float maximum ("intermediate overflow in fsum")
+        total = sum(map(Fraction, row.tolist()), Fraction(0))
+        try:
+            return float(total)
+        except OverflowError:
+            return math.copysign(math.inf, total)
 
 
 def _num(x: Any) -> float | str:
@@ -210,16 +220,27 @@ class Conserved(Invariant):
 
 def _first_exact_drift(X: np.ndarray, tol: float, mask: np.ndarray) -> int | None:
     """`first_drift` decided exactly where every value is a whole number whose totals int64 holds
-    (units, coins, counts: one minted unit must show, however large the totals), or None."""
+    (units, coins, counts: one minted unit must show, however large the totals), or where a frame's
+    magnitudes overflow a float (the kernel's rounding bound would be inf, so every drift within it,
+    and its partial sums inf - inf); else None."""
     if X.size == 0 or not mask.any() or not np.isfinite(X).all():
         return None
     top = float(np.abs(X).max())
-    if top * X.shape[1] >= 2.0**62 or not np.array_equal(X, np.trunc(X)):
+    if top * X.shape[1] < 2.0**62 and np.array_equal(X, np.trunc(X)):
+        totals = X.astype(np.int64).sum(axis=1)
+    elif np.isinf(_magnitudes(X)).any():  # rare: exact rational totals, frame by frame
+        totals = np.array([sum(map(Fraction, row), Fraction(0)) for row in X.tolist()], dtype=object)
+    else:
         return None
-    totals = X.astype(np.int64).sum(axis=1)
     frames = np.flatnonzero(mask)
-    drift = np.abs(totals[frames] - totals[frames[0]]) > tol
+    drift = (np.abs(totals[frames] - totals[frames[0]]) > tol).astype(bool)
     return int(frames[np.argmax(drift)]) if drift.any() else -1
+
+
+def _magnitudes(X: np.ndarray) -> np.ndarray:
+    """Each frame's sum of magnitudes, inf where it overflows (quietly: that is what is asked)."""
+    with np.errstate(over="ignore"):
+        return np.abs(X).sum(axis=1)
 
 
 class NoContact(Invariant):

@@ -99,6 +99,12 @@ def as_group(shapes: Any, what: str = "shapes") -> tuple[np.ndarray, int]:
         raise SceneError(f"{what}: not an array of numbers ({exc})") from None
     if arr.dtype == np.bool_ or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
         raise SceneError(f"{what}: expected float32 or float64 coordinates, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.integer) and arr.size and (arr.max() > 2**53 or arr.min() < -(2**53)):
+        # float64 holds integers exactly only up to 2**53: beyond, 2**53 + 1 reads as 2**53, and a
+        # one-unit overlap becomes a touch (no contact under touching=False)
+        idx = np.argwhere((arr > 2**53) | (arr < -(2**53)))[0]
+        raise SceneError(f"{what}: integer coordinate {arr[tuple(idx)]} at index {tuple(int(i) for i in idx)} is beyond "
+                         "2**53, which float64 cannot hold exactly; rescale it or pass floats")
     if arr.dtype not in (np.float32, np.float64):
         arr = arr.astype(np.float64)
     if arr.ndim == 2:

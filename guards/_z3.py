@@ -83,6 +83,8 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+# the decimal places an irrational value of a model is read to (as a rational within 10**-40 of it)
+_ALGEBRAIC_DIGITS = 40
 # past this length a string constant makes a pushed solver's model slow to build (see `model_alone`)
 _LONG_STRING = 256
 _PIECE = 10 ** 4000
@@ -327,6 +329,8 @@ class Z3:
             if s.kind == "int":
                 return v.as_long()
             if s.kind == "real":
+                if z3.is_algebraic_value(v):  # an irrational root of nonlinear clauses (s * s == 2): no
+                    v = v.approx(_ALGEBRAIC_DIGITS)  # rational is it, so the nearest within 10**-40
                 f = Fraction(v.numerator_as_long(), v.denominator_as_long())
                 return int(f) if f.denominator == 1 else f  # exact: a counterexample may sit on a boundary
             if s.kind == "bool":
