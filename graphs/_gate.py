@@ -551,7 +551,7 @@ class ToolGate:
         work.keep = lambda kept: _keep(self.node.journal, thread_id, call_id, str(call.get("name")), kept)
         if work.structured:
             try:
-                self._read_sent(state, thread_id)
+                state = self._read_sent(state, thread_id)
             except ThreadBusy as busy:  # denied, not hung, as the call itself is when it waits too long
                 return self.node.busy(thread_id, call_id, str(call.get("name")), call.get("args"), busy)
         if call_id and self._twice_in_turn(state, call_id):
@@ -601,15 +601,21 @@ class ToolGate:
             return out
         return message
 
-    def _read_sent(self, state: Any, thread_id: str) -> None:
+    def _read_sent(self, state: Any, thread_id: str) -> Any:
         """Hand the flow the state of the run a `Send` task runs in, where the call's state is not it (a
         `Send` of a state of the app's choosing, which a ToolNode or an effect node takes for its input): the
-        model read the run's state, so a result written there past the gate counts, though the Send left it out."""
+        model read the run's state, so a result written there past the gate counts, though the Send left it out.
+        Returns the state to judge the call in: the call's own, its conversation that of the run (the user's
+        words that ground a recipient, the gate's messages an approval was given for), followed by what the
+        Send's state holds that the run's does not."""
         key = self.node.messages_key
         held = _messages_of(_sent_state(), key)
         given = _messages_of(state, key)
         if held and not (len(held) == len(given) and all(a is b or a == b for a, b in zip(held, given))):
             self.node.read({key: held}, thread_id)
+            if isinstance(state, Mapping):
+                return {**state, key: [*held, *_not_in(given, held)]}
+        return state
 
     def _twice_in_turn(self, state: Any, call_id: str) -> bool:
         """Whether the model turn that made this call made another call with the same id."""
@@ -696,6 +702,20 @@ class _GatedRequest(ToolCallRequest):
         if name == "tool" and value is not None and getattr(self, "gate", None) is not None:
             value = self.gate.own(value)
         super().__setattr__(name, value)
+
+
+def _not_in(messages: list[Any], held: list[Any]) -> list[Any]:
+    """The `messages` that `held` does not hold (the same object, or an equal message: by its id where it has one)."""
+    by_id = {m.id: m for m in held if isinstance(getattr(m, "id", None), str)}
+    same = {id(m) for m in held}
+
+    def there(m: Any) -> bool:
+        mid = getattr(m, "id", None)
+        if id(m) in same or (isinstance(mid, str) and mid in by_id and by_id[mid] == m):
+            return True
+        return not isinstance(mid, str) and any(m == h for h in held)
+
+    return [m for m in messages if not there(m)]
 
 
 def _messages_of(state: Any, key: str) -> list[Any]:
