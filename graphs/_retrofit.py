@@ -24,7 +24,7 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.runnables import (
     RunnableConfig,
     RunnableSequence,
@@ -38,6 +38,7 @@ from langgraph.errors import GraphBubbleUp
 from langgraph.graph import StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
+from langgraph.types import Command
 
 from vfa import ConfigError, EffectJournal, Flow, VfaError
 from vfa._compile import lint_scope
@@ -322,6 +323,25 @@ class EffectNodeFailed(VfaError):
     Raised again from the journal when the task is replayed or resumed."""
 
 
+def _withheld(update: Any, withhold: Callable[[Any], Any]) -> Any:
+    """A node's state update with `withhold` applied to its values: in messages (their text and the
+    arguments of their tool calls), a Command's update, records and lists; other objects as they are."""
+    if isinstance(update, BaseMessage):
+        changes: dict[str, Any] = {"content": withhold(update.content)}
+        if isinstance(update, AIMessage) and update.tool_calls:
+            changes["tool_calls"] = [{**c, "args": withhold(c["args"])} for c in update.tool_calls]
+        return update.model_copy(update=changes)
+    if isinstance(update, Command) and isinstance(update.update, dict):
+        return dataclasses.replace(update, update=_withheld(update.update, withhold))
+    if isinstance(update, Mapping):
+        return {k: _withheld(v, withhold) for k, v in update.items()}
+    if type(update) in (list, tuple):
+        return type(update)(_withheld(v, withhold) for v in update)
+    if isinstance(update, (str, int, float)):
+        return withhold(update)
+    return update
+
+
 class EffectNode(RunnableCallable):
     """A user's node that acts on the world, run as one proposal: verified, then committed once.
 
@@ -389,11 +409,11 @@ class EffectNode(RunnableCallable):
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         call, thread_id, work = self._work(input, config)
-        return self._result(input, self.gate.settle(call, input, thread_id, work), work)
+        return self._result(input, self.gate.settle(call, input, thread_id, work), work, thread_id)
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
         call, thread_id, work = self._work(input, config)
-        return self._result(input, await self.gate.asettle(call, input, thread_id, work), work)
+        return self._result(input, await self.gate.asettle(call, input, thread_id, work), work, thread_id)
 
     def _work(self, input: Any, config: RunnableConfig) -> tuple[dict[str, Any], str, _Work]:
         """This run's call, its thread and what its commit runs: the node on its input (or on the arguments a
@@ -405,9 +425,12 @@ class EffectNode(RunnableCallable):
         work.update = True
         return call, thread_id, work
 
-    def _result(self, input: Any, out: Any, work: _Work) -> Any:
+    def _result(self, input: Any, out: Any, work: _Work, thread_id: str) -> Any:
         if not isinstance(out, ToolMessage) or not isinstance(out.artifact, dict) or "vfa" not in out.artifact:
-            return out  # the node ran: its own update, untouched
+            # the node ran: its own update, each value a handle of the thread stands for written as its handle
+            # (run on the values behind the handles, it may report them: the state is what the model reads)
+            withhold = getattr(self.gate.node.flow, "withhold", None)
+            return _withheld(out, lambda value: withhold(value, thread_id)) if withhold is not None else out
         outcome = out.artifact["vfa"]["outcome"]
         if outcome in ("committed", "ran"):
             # answered again from the journal, its update one the checkpoint serialiser could not keep
