@@ -402,8 +402,9 @@ class EffectNode(RunnableCallable):
             return input
         if self.with_args is None:
             raise ArgumentsNotApplied(
-                f"effect node {self.name!r} was committed with other arguments than it proposed (a person's edit "
-                "or a guard's repair), and it acts on its input, which holds the first ones; it was not run (give "
+                f"effect node {self.name!r} was committed with other arguments than it proposed (a person's edit, "
+                "a guard's repair, or the values behind the handles they hold), and it acts on its input, which "
+                "holds the first ones; it was not run (give "
                 f"guard_graph(effect_nodes={{{self.name!r}: (args_of, with_args)}}) to run it on the new ones)")
         return self.with_args(input, dict(args))
 
