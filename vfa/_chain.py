@@ -62,7 +62,7 @@ def _guard_name(g: Any) -> str:
 class _Run:
     """Progress of one chain run on a worker, shared with the caller that watches its deadlines."""
 
-    __slots__ = ("position", "decisions", "cancelled", "done", "error", "cond")
+    __slots__ = ("position", "decisions", "cancelled", "done", "error", "cond", "awaiting")
 
     def __init__(self) -> None:
         # index -1: queued, waiting for a free worker (charged to the first guard's budget, and
@@ -73,6 +73,23 @@ class _Run:
         self.done = False
         self.error: BaseException | None = None
         self.cond = threading.Condition(threading.Lock())
+        self.awaiting: tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]] | None = None
+        """The async guard's task the worker's loop runs, if one does: cancelled at its deadline."""
+
+    def watch(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any] | None) -> None:
+        """Say which task of `loop` the worker awaits now (None: none); one already past its deadline is cancelled."""
+        with self.cond:
+            self.awaiting = None if task is None else (loop, task)
+            if task is not None and self.cancelled:
+                task.cancel()
+
+    def abandon(self) -> None:
+        """Give the run up (the caller holds `cond`): an async guard still awaiting is cancelled, so it lets its
+        worker go; a sync one cannot be stopped, and runs no guard after it."""
+        self.cancelled = True
+        if self.awaiting is not None:
+            loop, task = self.awaiting
+            loop.call_soon_threadsafe(task.cancel)
 
     def move(self, index: int, started: float) -> None:
         with self.cond:
@@ -192,7 +209,7 @@ class GuardChain:
                 if remaining > 0:
                     run.cond.wait(min(remaining, threading.TIMEOUT_MAX))  # woken when the worker moves on
                     continue
-                run.cancelled = True
+                run.abandon()
                 g = guards[max(index, 0)]
                 reason = (f"guard {_guard_name(g)!r} did not decide within {budget:g} s" if index >= 0 else
                           f"no guard worker became free within {budget:g} s (all are busy with earlier checks)")
@@ -200,7 +217,7 @@ class GuardChain:
                 decisions += run.decisions
                 decisions.append(Decision(guard=_guard_name(g), verdict=verdict, latency_s=budget))
                 return True
-        if run.error is not None:  # only a bubble-up (an interrupt) or a BaseException escapes the guards
+        if run.error is not None:  # a bubble-up (an interrupt), a KeyboardInterrupt or a SystemExit
             raise run.error
         decisions += run.decisions
         return False
@@ -241,22 +258,23 @@ class GuardChain:
             told = None if judged is None or getattr(g, "reads_handles", False) else judged.withhold
             built = True  # a denial made here from what the guard gave: its text is withheld as it is made
             try:
-                verdict = _call_guard(g, proposal if told is None else judged.proposal, context)
+                verdict = _call_guard(g, proposal if told is None else judged.proposal, context, run)
                 built = not isinstance(verdict, _VERDICT_TYPES)
                 if built:
                     shown = repr(verdict) if told is None else _told(told, repr(verdict))  # withheld whole, then cut
                     verdict = Deny(reason=f"guard {name!r} returned {type(verdict).__name__}, not a verdict",
                                    evidence={"returned": shown[:200]})
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
-                # a CancelledError is the guard's own: guards run on vfa's threads, an acheck on its
-                # worker's own loop, where nothing of vfa's is cancelled
+                # whatever it raised is the guard's own failure (a CancelledError, a library's BaseException
+                # such as gevent's Timeout, a GeneratorExit): guards run on vfa's threads, an acheck on its
+                # worker's own loop, where nothing of vfa's raises them; only what stops the process passes
                 if _asked_itself(exc):
                     # LangGraph hands a task's answers out by place, and the journal keeps no place for a guard's
                     # own pause: on resume its question would take the answer given about another call
                     verdict = Deny(reason=f"guard {name!r} called interrupt() itself; a guard asks a person by "
                                    "returning Escalate(question=...), whose answer is kept with its call",
                                    evidence={"error": type(exc).__name__})
-                elif _is_bubble_up(exc) or not isinstance(exc, (Exception, asyncio.CancelledError)):
+                elif _is_bubble_up(exc) or isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
                 else:
                     message = message_of(exc) if told is None else _told(told, message_of(exc))
@@ -383,7 +401,7 @@ def _shown(value: Any) -> str:
         return f"<a {type(value).__name__} that cannot be shown>"
 
 
-def _call_guard(g: Any, proposal: Proposal, context: GuardContext) -> Any:
+def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | None = None) -> Any:
     check = getattr(g, "check", None)
     if check is None or (AWAITED.get() and getattr(g, "acheck", None) is not None):  # as the `Guard` protocol says
         acheck = getattr(g, "acheck", None)
@@ -398,7 +416,14 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext) -> Any:
         loop = getattr(_LOCAL, "loop", None)
         if loop is None:  # one loop per worker thread, reused: creating a loop per check is costly
             loop = _LOCAL.loop = asyncio.new_event_loop()
-        result = loop.run_until_complete(_awaited(result))
+        if run is None:  # inline: no deadline
+            return loop.run_until_complete(_awaited(result))
+        task = loop.create_task(_awaited(result))
+        run.watch(loop, task)  # a coroutine, unlike a thread, can be stopped at its deadline
+        try:
+            result = loop.run_until_complete(task)
+        finally:
+            run.watch(loop, None)
     return result
 
 

@@ -35,7 +35,7 @@ class Agent:
         guards: agent-level guards, run in order on every proposal.
         name: the agent's name in traces (`invoke_agent {name}`).
         instructions: a system message put before the conversation on every model call.
-        world: the application's world state for guards: an object, or a callable returning it.
+        world: the application's world state for guards: an object, or a (sync) callable returning it.
         journal: an `EffectJournal` or a path; None keeps an in-memory journal.
         flow: information-flow hooks (`vfa.Flow`), e.g. the privacy guard's labels and handles.
         guard_timeout_s: each guard's default time budget.

@@ -1264,11 +1264,27 @@ def _decision(verdict: Any) -> Decision:
 def _world_provider(world: Any) -> Callable[[Any], Any]:
     if not callable(world) or isinstance(world, type):
         return lambda state: world
+    if inspect.iscoroutinefunction(world) or inspect.iscoroutinefunction(getattr(world, "__call__", None)):
+        # read inside a guard's budget, by sync code (`GuardContext.world`): every guard would be given a coroutine
+        raise ConfigError(f"the world provider {getattr(world, '__name__', world)!r:.80} is async; the guards read the "
+                          "world synchronously: give a sync function (or an object the app keeps up to date)")
     try:
         n = len(inspect.signature(world).parameters)
     except (TypeError, ValueError):
         n = 0
-    return world if n >= 1 else (lambda state: world())
+    provider = world if n >= 1 else (lambda state: world())
+
+    def read(state: Any) -> Any:
+        got = provider(state)
+        if inspect.isawaitable(got):  # a sync function handing on an async read: denied, not judged as the world
+            close = getattr(got, "close", None)
+            if close is not None:
+                close()  # never awaited: closed, not left for Python to warn about
+            raise TypeError(f"the world provider returned {type(got).__name__}, not the world: the guards read it "
+                            "synchronously; give a sync function")
+        return got
+
+    return read
 
 
 def _proposed_again(history: Sequence[JournalEntry], task: str) -> bool:
