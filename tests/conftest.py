@@ -56,3 +56,12 @@ def bank() -> Bank:
 
 def config(thread: str = "t1") -> dict:
     return {"configurable": {"thread_id": thread}}
+
+
+def in_another_process(node):
+    """A guard node standing in for a replica in another process: thread locks of its own (in one process
+    the guard nodes of one journal file share theirs, so their calls on a thread never run at once)."""
+    from vfa._guard_node import _OneAtATime
+
+    node._turns = _OneAtATime()
+    return node

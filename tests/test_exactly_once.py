@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command, interrupt
 
-from conftest import config
+from conftest import config, in_another_process
 from vfa import ALLOW, Agent, CallInFlightError, Deny, EffectJournal, Escalate, GuardNode, effect, guard
 from vfa.testing import ScriptedModel
 
@@ -104,10 +104,10 @@ def test_concurrent_runs_of_one_call_commit_it_once(tmp_path):
         gate.wait(timeout=5)  # both runs pass the guards before either commits
         return ALLOW
 
-    # two replicas of the node, each with its journal on one file (the nodes of one journal order a
-    # thread's calls themselves)
+    # two replicas of the node in two processes, each with its journal on one file (the nodes of one
+    # process order a thread's calls themselves)
     path = tmp_path / "journal.db"
-    nodes = [GuardNode([_payments(paid)], [slow], journal=EffectJournal(path)) for _ in range(2)]
+    nodes = [in_another_process(GuardNode([_payments(paid)], [slow], journal=EffectJournal(path))) for _ in range(2)]
     node = nodes[0]
     call = {"name": "transfer", "args": {"to": "a", "amount": 1}, "id": "c1"}
     out: list = []

@@ -24,6 +24,8 @@ from vfa import Agent, CallInFlightError, EffectJournal, JournalError, effect
 from vfa._owners import owner
 from vfa.testing import ScriptedModel
 
+from conftest import in_another_process
+
 
 def test_a_call_under_way_in_another_replica_is_refused_not_ended_as_crashed(tmp_path):
     paid: list = []
@@ -40,8 +42,10 @@ def test_a_call_under_way_in_another_replica_is_refused_not_ended_as_crashed(tmp
 
     path = str(tmp_path / "journal.db")
     saver = InMemorySaver()
-    apps = [Agent(ScriptedModel([("confirm_and_pay", {"to": "alice"}), "done"]), [confirm_and_pay],
-                  journal=EffectJournal(path)).compile(checkpointer=saver) for _ in range(2)]
+    agents = [Agent(ScriptedModel([("confirm_and_pay", {"to": "alice"}), "done"]), [confirm_and_pay], journal=EffectJournal(path))
+              for _ in range(2)]
+    in_another_process(agents[1].guard_node)  # a replica in another process: thread locks of its own
+    apps = [a.compile(checkpointer=saver) for a in agents]
     cfg = {"configurable": {"thread_id": "t1"}}
     apps[0].invoke({"messages": [("user", "pay alice")]}, cfg)
 

@@ -29,6 +29,8 @@ from langchain_core.messages import HumanMessage
 from vfa import ALLOW, Agent, CallInFlightError, Deny, EffectJournal, effect, guard
 from vfa.testing import ScriptedModel
 
+from conftest import in_another_process
+
 CFG = {"configurable": {"thread_id": "t"}}
 OUTCOMES = ("committed", "failed", "denied", "rejected")
 
@@ -59,7 +61,9 @@ def test_a_denial_beside_a_running_commit_is_not_a_second_outcome(tmp_path: Path
     def replica(g: Any) -> tuple[Any, EffectJournal]:
         journal = EffectJournal(tmp_path / "journal.db")
         model = ScriptedModel([("pay", {"to": "eve", "amount": 5}), "ok"])
-        return Agent(model, [pay], guards=[g], journal=journal).compile(), journal
+        agent = Agent(model, [pay], guards=[g], journal=journal)
+        in_another_process(agent.guard_node)  # replicas in two processes: thread locks of their own
+        return agent.compile(), journal
 
     (app1, journal), (app2, _) = replica(first), replica(second)
     said: dict[str, Any] = {}

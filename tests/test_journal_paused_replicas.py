@@ -20,6 +20,8 @@ from langgraph.types import Command, interrupt
 from vfa import ALLOW, Agent, EffectJournal, effect, guard
 from vfa.testing import ScriptedModel
 
+from conftest import in_another_process
+
 
 def test_two_replicas_resuming_one_paused_effect_run_it_once(tmp_path):
     paid: list = []
@@ -42,8 +44,10 @@ def test_two_replicas_resuming_one_paused_effect_run_it_once(tmp_path):
 
     path = str(tmp_path / "journal.db")
     saver = InMemorySaver()
-    apps = [Agent(ScriptedModel([("confirm_and_pay", {"to": "alice"}), "done"]), [confirm_and_pay], [slow],
-                  journal=EffectJournal(path)).compile(checkpointer=saver) for _ in range(2)]
+    agents = [Agent(ScriptedModel([("confirm_and_pay", {"to": "alice"}), "done"]), [confirm_and_pay], [slow], journal=EffectJournal(path))
+              for _ in range(2)]
+    in_another_process(agents[1].guard_node)  # a replica in another process: thread locks of its own
+    apps = [a.compile(checkpointer=saver) for a in agents]
     cfg = {"configurable": {"thread_id": "t1"}}
     out = apps[0].invoke({"messages": [("user", "pay alice")]}, cfg)
     assert out["__interrupt__"][0].value == {"ask": "how much for alice?"}

@@ -205,8 +205,8 @@ class _OneAtATime:
     """One lock per conversation thread, held from a call's check to the end of its commit: calls of
     one thread that run at once (`create_agent` sends each call of a turn as a task of its own) are
     verified and committed one after another, so no guard reads a world another call is changing.
-    Shared by the guard nodes of one journal (`_turns_of`: two agents of one graph, on one thread, run
-    as parallel branches). A call made from inside a call that holds it (an agent a tool runs, with
+    Shared by the guard nodes of one journal file (`_turns_of`: two agents of one graph, on one thread, run
+    as parallel branches; agents built per request on one file). A call made from inside a call that holds it (an agent a tool runs, with
     the outer thread id) does not wait for it, which would wait for itself: the calls made inside one
     call are ordered by a lock of that call's own."""
 
@@ -277,17 +277,19 @@ class _OneAtATime:
 LOCK_WAIT_S = 60.0
 """How long a call waits, by default, for the lock another call of its conversation holds (`GuardNode.lock_wait_s`)."""
 
-_TURNS: weakref.WeakKeyDictionary[Any, _OneAtATime] = weakref.WeakKeyDictionary()
+_TURNS: weakref.WeakValueDictionary[Any, _OneAtATime] = weakref.WeakValueDictionary()
 _TURNS_LOCK = threading.Lock()
 
 
 def _turns_of(journal: Any) -> _OneAtATime:
-    """The thread locks of the guard nodes that share a journal (and so a flow): their calls on one
-    thread are ordered as one node's are."""
+    """The thread locks of the guard nodes that share a journal file: their calls on one thread are ordered
+    as one node's are, whatever journal object each was given (an app that builds its agent per request
+    opens the file per request; two requests of one conversation must not both pass one balance)."""
+    key = getattr(journal, "_key", None) or journal  # one name for every connection to one file
     with _TURNS_LOCK:
-        turns = _TURNS.get(journal)
+        turns = _TURNS.get(key)
         if turns is None:
-            turns = _TURNS[journal] = _OneAtATime()
+            turns = _TURNS[key] = _OneAtATime()
         return turns
 
 
