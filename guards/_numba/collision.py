@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from ._meet import _APART, _AT_START, _box_circle, _box_circle_meet, _circle_circle, _swept_circles_meet
 from ._jit import jit as _jit
 
 BOX = 0
@@ -32,22 +33,6 @@ def _box_box(ax0, ay0, ax1, ay1, bx0, by0, bx1, by1, strict):
     if strict:
         return ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1
     return ax0 <= bx1 and bx0 <= ax1 and ay0 <= by1 and by0 <= ay1
-
-
-@_jit
-def _circle_circle(ax, ay, ar, bx, by, br):
-    # squared gap: <= 0 touching or overlapping, < 0 overlapping
-    dx = ax - bx
-    dy = ay - by
-    r = ar + br
-    return dx * dx + dy * dy - r * r
-
-
-@_jit
-def _box_circle(x0, y0, x1, y1, cx, cy, r):
-    dx = max(x0 - cx, 0.0, cx - x1)
-    dy = max(y0 - cy, 0.0, cy - y1)
-    return dx * dx + dy * dy - r * r
 
 
 @_jit
@@ -75,7 +60,7 @@ def _discrete_pair(A, fa, i, ka, B, fb, j, kb, strict):
             np.float64(B[fb, j, 0]), np.float64(B[fb, j, 1]), np.float64(B[fb, j, 2]), np.float64(B[fb, j, 3]),
             np.float64(A[fa, i, 0]), np.float64(A[fa, i, 1]), np.float64(A[fa, i, 2]),
         )
-    if g < 0.0 or (g == 0.0 and not strict):
+    if g < 0 or (g == 0 and not strict):
         return 0.0
     return NO_CONTACT
 
@@ -206,36 +191,47 @@ def _swept_box_box(A, fa0, fa1, i, B, fb0, fb1, j, strict):
 
 @_jit
 def _swept_circle_circle(A, fa0, fa1, i, B, fb0, fb1, j, strict):
-    # relative motion: centre offset d(t) = d0 + e t, radius sum r(t) = r0 + er t; contact when
-    # |d(t)|^2 <= r(t)^2. Expanded in t (a t^2 + b t + c) the coefficients of a long leg are huge
-    # (|e|^2 ~ leg^2) and b^2 - 4ac cancels to nothing: a 1e9 leg through a post was missed. So
-    # the quadratic is solved in the leg's own frame instead: s, the distance along the relative
-    # motion from the closest approach of the centres (t* = -d0.e / |e|^2, where s = 0), and q,
-    # the miss distance there. Then |d|^2 = s^2 + q^2 and r = R + k s (R: radius sum at t*), so
-    # (1 - k^2) s^2 - 2 R k s + (|q| - R)(|q| + R) <= 0: coefficients of the size of the shapes,
-    # not of the leg, and for equal radii (k = 0) the entry is s = -sqrt(R^2 - q^2) exactly.
-    dx0 = np.float64(A[fa0, i, 0]) - np.float64(B[fb0, j, 0])
-    dy0 = np.float64(A[fa0, i, 1]) - np.float64(B[fb0, j, 1])
-    r0 = np.float64(A[fa0, i, 2]) + np.float64(B[fb0, j, 2])
-    ex = np.float64(A[fa1, i, 0]) - np.float64(B[fb1, j, 0]) - dx0
-    ey = np.float64(A[fa1, i, 1]) - np.float64(B[fb1, j, 1]) - dy0
-    er = np.float64(A[fa1, i, 2]) + np.float64(B[fb1, j, 2]) - r0
+    ax0, ay0, ar0 = np.float64(A[fa0, i, 0]), np.float64(A[fa0, i, 1]), np.float64(A[fa0, i, 2])
+    ax1, ay1, ar1 = np.float64(A[fa1, i, 0]), np.float64(A[fa1, i, 1]), np.float64(A[fa1, i, 2])
+    bx0, by0, br0 = np.float64(B[fb0, j, 0]), np.float64(B[fb0, j, 1]), np.float64(B[fb0, j, 2])
+    bx1, by1, br1 = np.float64(B[fb1, j, 0]), np.float64(B[fb1, j, 1]), np.float64(B[fb1, j, 2])
     # cheap reject (most pairs in sparse scenes): the relative centre stays on one side of the
-    # band |x| <= rmax (or |y| <= rmax) over the whole leg, so the circles never meet
-    rmax = max(r0, r0 + er)
-    dx1 = dx0 + ex
-    dy1 = dy0 + ey
+    # band |x| <= rmax (or |y| <= rmax) over the whole leg, so the circles never meet. Each side is a
+    # float of an exact difference against a float of the exact radius sum: rounding is monotone,
+    # so a float comparison that says "beyond" is true of the exact values too
+    rmax = max(ar0 + br0, ar1 + br1)
+    dx0 = ax0 - bx0
+    dy0 = ay0 - by0
+    dx1 = ax1 - bx1
+    dy1 = ay1 - by1
     if (min(dx0, dx1) > rmax) | (max(dx0, dx1) < -rmax) | (min(dy0, dy1) > rmax) | (max(dy0, dy1) < -rmax):
         return NO_CONTACT
-    # ... or the line of the relative motion passes the origin farther than rmax (with a margin
-    # far above rounding): |d0 x e|^2 > rmax^2 |e|^2, no square root
-    cross = dx0 * ey - dy0 * ex
-    e2 = ex * ex + ey * ey
-    if cross * cross > (rmax * rmax) * e2 * (1.0 + 1e-9):
+    # whether they meet is decided exactly (`_swept_circles_meet`); the float solve below only
+    # places the time, and where it rounds a tangent away the decision's own time stands
+    code, tw = _swept_circles_meet(ax0, ay0, ar0, ax1, ay1, ar1, bx0, by0, br0, bx1, by1, br1, strict)
+    if code == _APART:
         return NO_CONTACT
-    c = dx0 * dx0 + dy0 * dy0 - r0 * r0  # the discrete test at t = 0, as `_circle_circle`
-    if c < 0.0 or (c == 0.0 and not strict):
+    if code == _AT_START:
         return 0.0
+    t = _circles_toi(dx0, dy0, ar0 + br0, dx1 - dx0, dy1 - dy0, (ar1 + br1) - (ar0 + br0), strict)
+    return t if t >= 0.0 else tw
+
+
+@_jit
+def _circles_toi(dx0, dy0, r0, ex, ey, er, strict):
+    """The first time of contact of a relative centre d0 + e t against a radius sum r0 + er t, in
+    floats, for a pair known to meet after t = 0; -1 where rounding loses a tangent.
+
+    Expanded in t (a t^2 + b t + c) the coefficients of a long leg are huge (|e|^2 ~ leg^2) and
+    b^2 - 4ac cancels to nothing: a 1e9 leg through a post was missed. So the quadratic is solved in
+    the leg's own frame instead: s, the distance along the relative motion from the closest approach
+    of the centres (t* = -d0.e / |e|^2, where s = 0), and q, the miss distance there. Then
+    |d|^2 = s^2 + q^2 and r = R + k s (R: radius sum at t*), so (1 - k^2) s^2 - 2 R k s +
+    (|q| - R)(|q| + R) <= 0: coefficients of the size of the shapes, not of the leg, and for equal
+    radii (k = 0) the entry is s = -sqrt(R^2 - q^2) exactly.
+    """
+    cross = dx0 * ey - dy0 * ex
+    c = dx0 * dx0 + dy0 * dy0 - r0 * r0
     el = math.hypot(ex, ey)
     if el == 0.0 or abs(er) > 0.5 * el:
         # no relative motion, or radii changing about as fast as the centres move: the leg is
@@ -259,7 +255,7 @@ def _swept_circle_circle(A, fa0, fa1, i, B, fb0, fb1, j, strict):
     t_star = min(max(-p / el, 0.0), 1.0)
     # quick reject at the closest approach when the radii are fixed: the gap there is q - R
     if er == 0.0 and (q > r0 or (q == r0 and strict)):
-        return NO_CONTACT
+        return NO_CONTACT  # rounded past a tangent: the caller's exact decision has the time
     a = 1.0 - k * k
     b = -2.0 * big_r * k
     cs = (q - big_r) * (q + big_r)
@@ -307,18 +303,40 @@ def _cut(g, s, lo, n):
 
 @_jit
 def _swept_box_circle(X, fx0, fx1, i, C, fc0, fc1, j, strict):
-    """Box X[., i] against circle C[., j]; the squared distance is piecewise quadratic in t."""
-    cx0 = np.float64(C[fc0, j, 0])
-    cy0 = np.float64(C[fc0, j, 1])
-    cx1 = np.float64(C[fc1, j, 0])
-    cy1 = np.float64(C[fc1, j, 1])
-    r0 = np.float64(C[fc0, j, 2])
-    rs = np.float64(C[fc1, j, 2]) - r0
+    """Box X[., i] against circle C[., j] between two frames: the earliest time of contact, or -1."""
+    x00, y00, x10, y10 = (np.float64(X[fx0, i, 0]), np.float64(X[fx0, i, 1]),
+                          np.float64(X[fx0, i, 2]), np.float64(X[fx0, i, 3]))
+    x01, y01, x11, y11 = (np.float64(X[fx1, i, 0]), np.float64(X[fx1, i, 1]),
+                          np.float64(X[fx1, i, 2]), np.float64(X[fx1, i, 3]))
+    cx0, cy0, r0 = np.float64(C[fc0, j, 0]), np.float64(C[fc0, j, 1]), np.float64(C[fc0, j, 2])
+    cx1, cy1, r1 = np.float64(C[fc1, j, 0]), np.float64(C[fc1, j, 1]), np.float64(C[fc1, j, 2])
+    # cheap reject (most pairs in sparse scenes): the circle's swept bounds grown by its largest
+    # radius miss the box's swept bounds. A float of (centre - radius) beyond a float edge means the
+    # exact value is beyond it too (rounding is monotone), so this never rejects a contact
+    rmax = max(r0, r1)
+    if ((min(cx0, cx1) - rmax > max(x10, x11)) | (max(cx0, cx1) + rmax < min(x00, x01))
+            | (min(cy0, cy1) - rmax > max(y10, y11)) | (max(cy0, cy1) + rmax < min(y00, y01))):
+        return NO_CONTACT
+    code, tw = _box_circle_meet(x00, y00, x10, y10, x01, y01, x11, y11, cx0, cy0, r0, cx1, cy1, r1, strict)
+    if code == _APART:
+        return NO_CONTACT
+    if code == _AT_START:
+        return 0.0
+    t = _box_circle_toi(x00, y00, x10, y10, x01, y01, x11, y11, cx0, cy0, r0, cx1, cy1, r1, strict)
+    return t if t >= 0.0 else tw
+
+
+@_jit
+def _box_circle_toi(x00, y00, x10, y10, x01, y01, x11, y11, cx0, cy0, r0, cx1, cy1, r1, strict):
+    """The first time of contact of a moving box and circle in floats, for a pair known to meet
+    after t = 0; -1 where rounding loses a tangent. The squared distance is piecewise quadratic in t.
+    """
+    rs = r1 - r0
     # gaps (value at t=0, slope): left (xmin - cx), right (cx - xmax), bottom, top; each linear in t
-    lv, ls = _lerp_gap(np.float64(X[fx0, i, 0]), np.float64(X[fx1, i, 0]), cx0, cx1)
-    rv, rsl = _lerp_gap(cx0, cx1, np.float64(X[fx0, i, 2]), np.float64(X[fx1, i, 2]))
-    bv, bs = _lerp_gap(np.float64(X[fx0, i, 1]), np.float64(X[fx1, i, 1]), cy0, cy1)
-    tv, ts = _lerp_gap(cy0, cy1, np.float64(X[fx0, i, 3]), np.float64(X[fx1, i, 3]))
+    lv, ls = _lerp_gap(x00, x01, cx0, cx1)
+    rv, rsl = _lerp_gap(cx0, cx1, x10, x11)
+    bv, bs = _lerp_gap(y00, y01, cy0, cy1)
+    tv, ts = _lerp_gap(cy0, cy1, y10, y11)
     # breakpoints where a gap changes sign split [0, 1] into pieces with one quadratic each; the
     # (at most four) cuts live in registers, unused ones hold 2.0 and sort last (no allocation)
     n = 0
