@@ -311,6 +311,7 @@ def _within(load: Callable[[], Any], budget: float) -> Callable[[], Any]:
         try:
             return done.result(timeout=budget)
         except concurrent.futures.TimeoutError:
+            done.cancel()  # still queued behind busy workers: never read the world for a call already denied
             raise TimeoutError(f"the world provider did not answer within {budget:g} s") from None
 
     return bounded
