@@ -156,11 +156,29 @@ class _Walker:
             return
         self.active.add(id(graph))
         try:
+            default = _cache_default(graph)
             for name, spec in nodes.items():
+                cached = _attr(spec, "cache_policy") or (None if _attr(spec, "is_error_handler") else default)
+                if cached is not None and self.gated(_runnable(spec), 0):
+                    self.found.append((prefix + name, _CACHED))
                 for why in self.node(_runnable(spec), prefix + name, 0):
                     self.found.append((prefix + name, why))
         finally:
             self.active.discard(id(graph))
+
+    def gated(self, obj: Any, depth: int) -> bool:
+        """Whether a node's runnable runs calls through a gate (a guard node, a gated tool node, an effect
+        node, a tool node a `GuardMiddleware` wraps), itself, in a part or in a compiled subgraph."""
+        if depth > _DEPTH or obj is None:
+            return False
+        if self.policy.mediated(obj):
+            return True
+        parts = _parts(obj)
+        if parts is not None:
+            return any(self.gated(part, depth + 1) for part in parts)
+        if _is_graph(obj):
+            return any(self.gated(_runnable(spec), depth + 1) for spec in (_nodes(obj) or {}).values())
+        return _tools(obj) is not None and _gated_by_wrapper(obj, self.policy)
 
     def node(self, obj: Any, path: str, depth: int) -> Iterator[str]:
         """What a node's runnable can reach."""
@@ -416,6 +434,19 @@ class _Walker:
 def _trusted(obj: Any) -> bool:
     module = getattr(obj, "__module__", None) if isinstance(obj, (types.FunctionType, type)) else type(obj).__module__
     return (module or "").split(".")[0] in _TRUSTED
+
+
+_CACHED = ("its cache policy answers the calls it runs from LangGraph's node cache, past the guards: the cache is "
+           "keyed by the node's input, never by thread or user, so a call is answered with another conversation's "
+           "result, unjudged, unjournaled and unlabelled; remove the node's cache_policy (and the graph's default, "
+           "`set_node_defaults(cache_policy=...)`), and cache inside the tool instead, where what it returns is judged")
+"""Why a node that runs calls through a gate must not be cached (`_Walker.gated`)."""
+
+
+def _cache_default(graph: Any) -> Any:
+    """The cache policy a graph gives its regular nodes that set none: a compiled graph's own, else its
+    builder's `set_node_defaults` (applied to the node specs only when the builder is compiled)."""
+    return _attr(graph, "cache_policy") or _attr(_attr(getattr(graph, "builder", graph), "_node_defaults"), "cache_policy")
 
 
 def _lc(obj: Any, name: str) -> bool:
