@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from vfa import ALLOW, Deny, Escalate, effect, guard
@@ -58,10 +60,18 @@ def config(thread: str = "t1") -> dict:
     return {"configurable": {"thread_id": thread}}
 
 
-def in_another_process(node):
-    """A guard node standing in for a replica in another process: thread locks of its own (in one process
-    the guard nodes of one journal file share theirs, so their calls on a thread never run at once)."""
-    from vfa._guard_node import _OneAtATime
 
-    node._turns = _OneAtATime()
-    return node
+@contextlib.contextmanager
+def in_another_process():
+    """Guard nodes built inside stand for a replica in another process: thread locks of their own (in one
+    process the guard nodes of one journal file share theirs, so their calls on a thread never run at once)."""
+    from vfa import _guard_node
+
+    with _guard_node._TURNS_LOCK:
+        kept = dict(_guard_node._TURNS)
+        _guard_node._TURNS.clear()
+    try:
+        yield
+    finally:
+        with _guard_node._TURNS_LOCK:
+            _guard_node._TURNS.update(kept)

@@ -107,7 +107,9 @@ def test_concurrent_runs_of_one_call_commit_it_once(tmp_path):
     # two replicas of the node in two processes, each with its journal on one file (the nodes of one
     # process order a thread's calls themselves)
     path = tmp_path / "journal.db"
-    nodes = [in_another_process(GuardNode([_payments(paid)], [slow], journal=EffectJournal(path))) for _ in range(2)]
+    nodes = [GuardNode([_payments(paid)], [slow], journal=EffectJournal(path))]
+    with in_another_process():
+        nodes.append(GuardNode([_payments(paid)], [slow], journal=EffectJournal(path)))
     node = nodes[0]
     call = {"name": "transfer", "args": {"to": "a", "amount": 1}, "id": "c1"}
     out: list = []

@@ -45,6 +45,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
 
+from conftest import in_another_process
 from graphs import GuardMiddleware, guard_graph
 from vfa import ALLOW, AnswerError, CallInFlightError, EffectJournal, Escalate, guard
 from vfa.testing import ScriptedModel
@@ -104,7 +105,9 @@ def test_a_call_another_replica_is_inside_stops_the_run_and_runs_once(tmp_path, 
     inside, release = threading.Event(), threading.Event()
     pay = _payments(paid, inside, release)
     path, saver = os.path.join(tmp_path, "journal.db"), InMemorySaver()
-    a, b = _agent(pay, path, saver, how), _agent(pay, path, saver, how)
+    a = _agent(pay, path, saver, how)
+    with in_another_process():  # replica B: thread locks of its own
+        b = _agent(pay, path, saver, how)
     out_a: dict[str, Any] = {}
     runner = threading.Thread(target=lambda: out_a.update(a.invoke({"messages": [("user", "pay bob 90")]}, CFG)))
     runner.start()

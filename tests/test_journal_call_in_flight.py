@@ -42,9 +42,13 @@ def test_a_call_under_way_in_another_replica_is_refused_not_ended_as_crashed(tmp
 
     path = str(tmp_path / "journal.db")
     saver = InMemorySaver()
-    agents = [Agent(ScriptedModel([("confirm_and_pay", {"to": "alice"}), "done"]), [confirm_and_pay], journal=EffectJournal(path))
-              for _ in range(2)]
-    in_another_process(agents[1].guard_node)  # a replica in another process: thread locks of its own
+
+    def replica() -> Agent:
+        return Agent(ScriptedModel([("confirm_and_pay", {"to": "alice"}), "done"]), [confirm_and_pay], journal=EffectJournal(path))
+
+    agents = [replica()]
+    with in_another_process():  # replica B: thread locks of its own
+        agents.append(replica())
     apps = [a.compile(checkpointer=saver) for a in agents]
     cfg = {"configurable": {"thread_id": "t1"}}
     apps[0].invoke({"messages": [("user", "pay alice")]}, cfg)

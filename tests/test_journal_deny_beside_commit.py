@@ -61,9 +61,8 @@ def test_a_denial_beside_a_running_commit_is_not_a_second_outcome(tmp_path: Path
     def replica(g: Any) -> tuple[Any, EffectJournal]:
         journal = EffectJournal(tmp_path / "journal.db")
         model = ScriptedModel([("pay", {"to": "eve", "amount": 5}), "ok"])
-        agent = Agent(model, [pay], guards=[g], journal=journal)
-        in_another_process(agent.guard_node)  # replicas in two processes: thread locks of their own
-        return agent.compile(), journal
+        with in_another_process():  # replicas in two processes: thread locks of their own
+            return Agent(model, [pay], guards=[g], journal=journal).compile(), journal
 
     (app1, journal), (app2, _) = replica(first), replica(second)
     said: dict[str, Any] = {}

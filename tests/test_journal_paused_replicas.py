@@ -44,9 +44,13 @@ def test_two_replicas_resuming_one_paused_effect_run_it_once(tmp_path):
 
     path = str(tmp_path / "journal.db")
     saver = InMemorySaver()
-    agents = [Agent(ScriptedModel([("confirm_and_pay", {"to": "alice"}), "done"]), [confirm_and_pay], [slow], journal=EffectJournal(path))
-              for _ in range(2)]
-    in_another_process(agents[1].guard_node)  # a replica in another process: thread locks of its own
+
+    def replica() -> Agent:
+        return Agent(ScriptedModel([("confirm_and_pay", {"to": "alice"}), "done"]), [confirm_and_pay], [slow], journal=EffectJournal(path))
+
+    agents = [replica()]
+    with in_another_process():  # replica B: thread locks of its own
+        agents.append(replica())
     apps = [a.compile(checkpointer=saver) for a in agents]
     cfg = {"configurable": {"thread_id": "t1"}}
     out = apps[0].invoke({"messages": [("user", "pay alice")]}, cfg)
