@@ -222,6 +222,7 @@ class Questions:
             pending.clear()
             return decision
         at = self._check_place(call, question)
+        early = at is not None and self._sent_before_asked(call[0], at)
         self.journal.append([*pending, (*call, "escalated", {
             **verdict.model_dump(mode="json"), "task": self.task, "ask": k, "payload": question,
             **({"interrupt": at} if at is not None else {})})])
@@ -229,6 +230,12 @@ class Questions:
         self.asked.append(question)
         self._next = k + 1
         decision = decision_of(_interrupt(question), self.max_arg_bytes, proposal.tool)
+        if early:
+            # a bare answer LangGraph kept for the next `interrupt()`, sent before this question was asked: the
+            # person answered a question since dropped (`update_state` after it), never this one
+            decision = {"type": "reject", "message": "an answer was sent before this question was asked (to a "
+                        "question no longer pending, the state edited since) and is not taken for it; nothing was "
+                        "run: propose the call again to be asked about it"}
         self._record(call, k, decision, ends=not self._started)
         return decision
 
@@ -292,6 +299,16 @@ class Questions:
             setattr(error, _INVALID_RESUME, True)  # a ToolNode re-raises it instead of telling the model
             raise error
         return at
+
+    def _sent_before_asked(self, thread_id: str, at: str) -> bool:
+        """Whether a bare answer (`Command(resume=value)`, no interrupt id) waits at interrupt `at`, where this
+        task asked nothing: LangGraph keeps an answer sent where no question was pending (the state edited with
+        `update_state` after the question the person saw, which dropped it; a static breakpoint) for the next
+        `interrupt()`, so it was given before the question now asked there existed."""
+        pad = _scratchpad()
+        place = _made(pad) if pad is not None else None
+        return (place is not None and place == len(pad.resume or ()) and pad.get_null_resume(False) is not None
+                and at not in self._places(thread_id))
 
     def _places(self, thread_id: str) -> dict[str, tuple[str, Any]]:
         """Interrupt id -> (call id, question; None for a tool's pause) of what this task asked there."""
