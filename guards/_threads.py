@@ -604,6 +604,35 @@ class _Threads:
             self._unseen(thread_id, found)
         return found
 
+    def _forged(self, thread_id: str, messages: list[Any], start: int) -> list[str]:
+        """The tool messages from `start` on that carry a guard node's artifact but are not what a guard node
+        wrote, each named "<call id>#forged": the artifact is data anyone writing the state can copy or make
+        up (an app's `update_state`, a restored conversation). One claiming a denial, a reject or a pause (read
+        as showing no result) must answer a call the journal holds; one claiming a result must show what the
+        node wrote for its call, where this flow observed it (else the journal's record is read for it, as
+        for any result). Read once per message, as the scan grows."""
+        found: list[str] = []
+        obs = self._obs
+        for at in range(start, len(messages)):
+            m = messages[at]
+            if not isinstance(m, ToolMessage):
+                continue
+            info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+            if not isinstance(info, dict) or "digest" in info:  # none, or a middleware's: `_shown_otherwise` reads it
+                continue
+            outcome, call_id = info.get("outcome"), str(m.tool_call_id)
+            if outcome in ("denied", "rejected", "paused"):
+                on_record = info.get("call_id")  # a call refused under an id of its own (the model's was unusable)
+                if self.journal is not None and self.journal.last(
+                        thread_id, on_record if isinstance(on_record, str) else call_id) is None:
+                    found.append(f"{call_id}#forged")
+            elif outcome != "structured":
+                o = obs.get((thread_id, call_id))
+                if o is not None and m.content is not o.text and not _shows(
+                        CLEARED if _cleared(m) else m.content, _called(messages, at), o):
+                    found.append(f"{call_id}#forged")
+        return found
+
     def _blinded(self, thread_id: str, calls: Collection[str]) -> None:
         """Note results shown on a thread that this flow never labelled: every later argument on it is
         labelled for want of knowing them, whatever the messages then show (`PrivacyFlow.label`)."""
@@ -646,6 +675,9 @@ class _Threads:
             if len(messages) < n or messages[:n] != known:
                 old = None  # not a continuation: read from the start
         scan = (old or _NO_SCAN).extended(messages)
+        forged = self._forged(thread_id, messages, len(old.messages) if old is not None else 0)
+        if forged:  # results no node wrote, as a provider's are: counted for good (the scan keeps them)
+            scan.provided = (*scan.provided, *forged)
         with self._lock:
             if thread_id not in scans and len(scans) >= _RECENT:  # the most recently begun threads only
                 del scans[next(iter(scans))]

@@ -1053,6 +1053,7 @@ class GuardNode(RunnableCallable):
         message = self.denial(proposal, verdict, own=True)
         if reply_to is not None:
             message.tool_call_id = reply_to  # the model's own id, so its message pairs with its call
+            message.artifact["vfa"]["call_id"] = call_id  # and the journal's, where its denial is on record
         return message
 
     def _labels(self, call_id: str, tool: str, args: dict[str, Any], state: Any, thread_id: str,
