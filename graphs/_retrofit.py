@@ -337,6 +337,10 @@ def _withheld(update: Any, withhold: Callable[[Any], Any]) -> Any:
         return {k: _withheld(v, withhold) for k, v in update.items()}
     if type(update) in (list, tuple):
         return type(update)(_withheld(v, withhold) for v in update)
+    if isinstance(update, bool):
+        # the node's own flag: a private yes/no has no handle of its own, so `withhold` writes every bool
+        # as "‹withheld›" (a truthy text where False was, which a route on it would read as True)
+        return update
     if isinstance(update, (str, int, float)):
         return withhold(update)
     return update

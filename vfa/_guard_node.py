@@ -944,7 +944,7 @@ class GuardNode(RunnableCallable):
             if questions is not None and questions.asked:
                 # asked about, so another replica may have ended it since (a person's reject there): the
                 # read is dropped unseen and that outcome stands; a call never asked about is not checked
-                earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries, ended_by=TERMINAL)
+                earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries)
                 if earlier is not None:
                     return self._replayed(earlier, own_entries(self.journal.entries(proposal.thread_id,
                                                                                     call_id=proposal.call_id)))

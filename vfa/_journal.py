@@ -643,10 +643,11 @@ class EffectJournal:
         return [e for e in open_ if not self.running(e)]
 
     def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]], *,
-            ended_by: Collection[str] = ("committed", "failed")) -> JournalEntry | None:
+            ended_by: Collection[str] = TERMINAL) -> JournalEntry | None:
         """Append `entries`, the last of which ends a call, unless the call already has an outcome
-        (of the `ended_by` kinds: another replica got there first); then nothing is written and that
-        outcome is returned. One transaction, as `commit` checks, so a call never gets two outcomes."""
+        (of the `ended_by` kinds, any by default: another replica got there first, a person's reject there
+        too); then nothing is written and that outcome is returned. One transaction, as `commit` checks, so
+        a call never gets two outcomes."""
         kinds = sorted(ended_by)
         with self._transaction() as db:
             row = db.execute(

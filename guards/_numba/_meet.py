@@ -49,7 +49,10 @@ def _axis_gap(lo, hi, c):
 
 @_jit
 def _box_circle(x0, y0, x1, y1, cx, cy, r):
-    """Sign of the squared gap from the box to the circle's centre minus r^2, exact, as `_circle_circle`."""
+    """Sign of the squared gap from the box to the circle's centre minus r^2, exact, as `_circle_circle`;
+    -1 for a point (r = 0) strictly inside the box, whose gap 0 - 0 would read as a touch."""
+    if r == 0.0 and x0 < cx < x1 and y0 < cy < y1:
+        return -1
     dx = max(x0 - cx, 0.0, cx - x1)
     dy = max(y0 - cy, 0.0, cy - y1)
     xx = dx * dx
@@ -200,6 +203,7 @@ def _box_circle_meet(x00, y00, x10, y10, x01, y01, x11, y11, cx0, cy0, r0, cx1, 
         return _AT_START, 0.0
     found = False
     best = 1.0
+    point = r0 == 0.0 and r1 == 0.0  # the grown box is the box itself: its inside, not its edge, overlaps
     for corner in range(4):
         px0, px1 = (x00, x01) if corner < 2 else (x10, x11)
         py0, py1 = (y00, y01) if corner % 2 == 0 else (y10, y11)
@@ -209,9 +213,9 @@ def _box_circle_meet(x00, y00, x10, y10, x01, y01, x11, y11, cx0, cy0, r0, cx1, 
             best = min(best, tw)
     for axis in range(2):
         if axis == 0:  # widened: x0 - r <= cx <= x1 + r, y0 <= cy <= y1
-            hold, tw = _linear_arm(cx0, x00, x10, cy0, y00, y10, r0, cx1, x01, x11, cy1, y01, y11, r1, strict)
+            hold, tw = _linear_arm(cx0, x00, x10, cy0, y00, y10, r0, cx1, x01, x11, cy1, y01, y11, r1, strict, point)
         else:  # heightened
-            hold, tw = _linear_arm(cy0, y00, y10, cx0, x00, x10, r0, cy1, y01, y11, cx1, x01, x11, r1, strict)
+            hold, tw = _linear_arm(cy0, y00, y10, cx0, x00, x10, r0, cy1, y01, y11, cx1, x01, x11, r1, strict, point)
         if hold:
             found = True
             best = min(best, tw)
@@ -219,13 +223,14 @@ def _box_circle_meet(x00, y00, x10, y10, x01, y01, x11, y11, cx0, cy0, r0, cx1, 
 
 
 @_jit
-def _linear_arm(u0, ulo0, uhi0, v0, vlo0, vhi0, r0, u1, ulo1, uhi1, v1, vlo1, vhi1, r1, strict):
+def _linear_arm(u0, ulo0, uhi0, v0, vlo0, vhi0, r0, u1, ulo1, uhi1, v1, vlo1, vhi1, r1, strict, point):
     """Whether some t in [0, 1] has ulo - r <= u <= uhi + r and vlo <= v <= vhi (the u bounds and
-    r > 0 strict when `strict`), every term linear from frame 0 to 1: (holds, the earliest such t
-    in floats). Exact: each constraint is g(t) >= 0 with g from g0 to g1, each a sum of three floats.
+    r > 0 strict when `strict`; for a `point`, r = 0 throughout, the v bounds strict instead: the open
+    box), every term linear from frame 0 to 1: (holds, the earliest such t in floats). Exact: each
+    constraint is g(t) >= 0 with g from g0 to g1, each a sum of three floats.
     """
     T = np.empty((2, 5, 3))  # T[frame, constraint]: the three terms of g
-    st = np.array([strict, strict, False, False, strict])
+    st = np.array([strict, strict, strict and point, strict and point, strict and not point])
     for f in range(2):
         u, ulo, uhi, v, vlo, vhi, r = (u0, ulo0, uhi0, v0, vlo0, vhi0, r0) if f == 0 else (
             u1, ulo1, uhi1, v1, vlo1, vhi1, r1)
