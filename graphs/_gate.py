@@ -898,8 +898,11 @@ class GatedTool:
     def _split(self, input: Any, config: Any = None) -> tuple[dict[str, Any], Callable[[dict[str, Any]], Any]]:
         """The proposal the model made, and how to rebuild the tool's input from verified args."""
         is_call = _is_call(input)
-        raw = dict(input.get("args") or {}) if is_call else dict(input) if isinstance(input, Mapping) else input
+        given = input.get("args") if is_call else input
+        raw = dict(given) if isinstance(given, Mapping) else {} if is_call and given is None else given
         if not isinstance(raw, dict):
+            if is_call:  # a call's args that are no object (a list, a text): the schema refuses them, naming them
+                return {"name": self.tool.name, "args": raw, "id": str(input.get("id") or "")}, lambda args: args
             raw = {"input": raw}
         # guards judge the model's arguments; the tool gets the injected ones back untouched
         hidden = {k: v for k, v in raw.items() if k in self.hidden_keys}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ _MAX_CHAR = "\U0002ffff"  # Z3's largest character (its unicode encoding has 18 
 _MAX_DEPTH = 64  # nesting a clause may have: the code compiled from it must stay within Python's parser limits
 _CMP = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
 _ARITH = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul"}
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as `ast` counts them (not split at \f)
 
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
@@ -99,13 +101,27 @@ class _Parser:
     def __init__(self, source: str, scope: Scope) -> None:
         self.source = source
         self.scope = scope
+        # split and encoded once (a node's offsets count UTF-8 bytes): `ast.get_source_segment` does both
+        # over the whole source for each node, quadratic in a long clause (an allow-list of 4,000 addresses)
+        self._lines = [line.encode() for line in _LINES.findall(source)]
 
     def fail(self, node: ast.AST | None, problem: str) -> PolicyError:
-        at = f" at `{ast.get_source_segment(self.source, node)}`" if node is not None and hasattr(node, "lineno") else ""
+        at = f" at `{self.segment(node)}`" if node is not None and hasattr(node, "lineno") else ""
         return PolicyError(f"{self.scope.where}: precondition `{self.source}`{at}: {problem}", clauses=(self.source,))
 
     def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or self.source
+        return self.segment(node) or self.source
+
+    def segment(self, node: ast.AST) -> str | None:
+        """The source text of `node`, as `ast.get_source_segment` reads it."""
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if first is None or last is None or start is None or end is None:
+            return None
+        lines = self._lines
+        if first == last:
+            return lines[first - 1][start:end].decode()
+        return (lines[first - 1][start:] + b"".join(lines[first:last - 1]) + lines[last - 1][:end]).decode()
 
     def expr(self, node: ast.AST) -> Term:
         text = self.text(node)
@@ -307,6 +323,9 @@ def _parse(source: Any, scope: Scope, mode: str) -> ast.AST:
                           clauses=(source,)) from None
     except (RecursionError, MemoryError):  # how Python's parser meets a clause nested thousands deep
         raise nested from None
+    except UnicodeEncodeError:  # a lone surrogate (bytes that are not UTF-8, decoded): no text the parser reads
+        raise PolicyError(f"{scope.where}: precondition {source!r:.200} is not valid text (it holds a lone surrogate)",
+                          clauses=(source,)) from None
     stack = [(tree, 0)]  # depth without recursion: the parser below recurses once per level
     while stack:
         node, depth = stack.pop()

@@ -55,6 +55,7 @@ from ._labels import PUBLIC, Label
 from ._proposal import CommitRecord, Proposal
 from ._tools import (
     MAX_ARG_DEPTH,
+    MAX_TOOL_NAME,
     RESULT_SHAPE,
     ArgumentError,
     ToolSpec,
@@ -461,7 +462,7 @@ class GuardNode(RunnableCallable):
         call_id = str(call.get("id") or "")
         raw_name = call.get("name")
         # a name the journal cannot store as text (a lone surrogate) is shown by its repr, as a non-string is
-        tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= 128 and _storable(raw_name) else repr(raw_name)[:64]
+        tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= MAX_TOOL_NAME and _storable(raw_name) else repr(raw_name)[:64]
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
         }) as span:

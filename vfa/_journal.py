@@ -352,6 +352,8 @@ class EffectJournal:
         self.path = os.fsdecode(path)
         if not self.path:  # SQLite would keep a temporary file, gone at close: no journal a restart finds
             raise ValueError("the journal's path is empty; give a file, or \":memory:\" for a journal kept in memory")
+        if "\0" in self.path or not _file_name(self.path):  # else "embedded null byte", or a codec's error, naming no journal
+            raise ValueError(f"the journal's path {self.path!r} holds a NUL or a lone surrogate: it names no file")
 
         if not isinstance(synchronous, str) or synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
@@ -824,6 +826,15 @@ class EffectJournal:
 
     def __repr__(self) -> str:
         return f"EffectJournal({self.path!r})"
+
+
+def _file_name(path: str) -> bool:
+    """Whether a path is one the OS can be given (bytes that are not UTF-8 decode to surrogates it takes back)."""
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def owners_file(path: str | os.PathLike[str]) -> None:

@@ -270,6 +270,32 @@ class ArgumentError(ValueError):
     """A proposal's arguments do not fit the tool's schema; becomes a deny, never a crash."""
 
 
+MAX_TOOL_NAME = 128
+"""The longest tool name: a call naming a longer one is shown by its repr (`GuardNode.handle`), as no tool's."""
+
+
+def check_tool_name(name: Any) -> None:
+    """A `ConfigError` for a tool name no call could name: no text, empty, over `MAX_TOOL_NAME` characters,
+    or holding a NUL or a lone surrogate (a call naming it is shown by its repr, and its arguments' model
+    cannot be built). Said where the tool is declared, not as "unknown tool" at every call."""
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"a tool's name must be non-empty text, not {type(name).__name__} {name!r:.60}")
+    if len(name) > MAX_TOOL_NAME:
+        raise ConfigError(f"tool name {name[:40]!r}... is {len(name)} characters, over {MAX_TOOL_NAME}: no call could "
+                          "name it; give it a shorter name")
+    if "\0" in name or not _utf8(name):
+        raise ConfigError(f"tool name {name!r:.80} holds a NUL or a lone surrogate: no call could name it; give it "
+                          "a name of plain text")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ToolSpec:
     """Name, schema and callable of one tool, plus whether it is an effect and its own guards."""
 
@@ -292,6 +318,7 @@ class ToolSpec:
         takes_written: bool = False,
     ) -> None:
         check_budgets(guards)
+        check_tool_name(name)
         self.name = name
         self.description = description
         self.args_model = args_model
@@ -315,6 +342,7 @@ class ToolSpec:
         if isinstance(obj, ToolSpec):
             return obj
         if isinstance(obj, Effect):
+            check_tool_name(obj.name)  # before its arguments' model is built, which would fail naming nothing
             return cls(
                 name=obj.name, description=obj.description, args_model=_model_from_signature(obj.name, obj.__wrapped__),
                 fn=obj, is_effect=True, idempotent=obj.idempotent, guards=obj.guards, meta=obj.meta,
@@ -322,6 +350,8 @@ class ToolSpec:
             )
         if _is_langchain_tool(obj):
             from ._lc_tools import _from_langchain_tool  # (imports ToolSpec)
+
+            check_tool_name(obj.name)
 
             return _from_langchain_tool(obj)
         if callable(obj):
@@ -340,6 +370,10 @@ class ToolSpec:
         """Check raw model arguments against the schema; returns the coerced values by name."""
         if not isinstance(raw, Mapping):
             raise ArgumentError(f"arguments of {self.name!r} must be an object, got {type(raw).__name__}")
+        unnamed = [k for k in raw if not isinstance(k, str)]
+        if unnamed:  # a schema allowing extra arguments would let it through, to a record that cannot hold it
+            raise ArgumentError(f"invalid arguments for {self.name!r}: an argument's name must be text, not "
+                                f"{type(unnamed[0]).__name__}")
         try:
             model = self.args_model.model_validate(raw)
         except ValidationError as exc:
