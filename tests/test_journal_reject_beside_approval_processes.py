@@ -119,6 +119,38 @@ def test_the_journal_refuses_to_commit_a_call_already_ended(tmp_path):
     assert ran == []
 
 
+class _Racing(EffectJournal):
+    """The real journal; once armed, `other_run` (another run's journal on the same file) writes right after
+    this run read call_0_0's entries: the race between a run's read and its write."""
+
+    armed = False
+    other_run = None
+
+    def entries(self, *args, **kwargs):
+        out = super().entries(*args, **kwargs)
+        if self.armed and kwargs.get("call_id") == "call_0_0":
+            self.armed = False
+            other = EffectJournal(self.path)
+            self.other_run(other)
+            other.close()
+        return out
+
+
+def _racing(tmp_path: Path, other_run) -> _Racing:
+    journal = _Racing(tmp_path / "journal.db")
+    journal.other_run = other_run
+    return journal
+
+
+def _pay_mallory_elsewhere(transfer):
+    """Another run approves and commits the payment to mallory."""
+    def run(other: EffectJournal) -> None:
+        other.append([("t", "call_0_0", "transfer", "approved", {"type": "approve", "ask": 0})])
+        other.commit("t", "call_0_0", "transfer", {"to": "mallory", "amount": 7},
+                     lambda: transfer.__wrapped__(to="mallory", amount=7))
+    return run
+
+
 def test_a_reject_journaled_after_another_run_committed_the_call_is_refused(tmp_path):
     """The mirror race: the rejecting run read the call's history (not begun), then another run committed
     it before the reject was journaled. The reject is not appended after the commit (it would answer
@@ -143,22 +175,7 @@ def test_a_reject_journaled_after_another_run_committed_the_call_is_refused(tmp_
     def new_payee(p, c):
         return Escalate(question=f"pay {p.args['to']}?")
 
-    class Racing(EffectJournal):
-        """The real journal; once armed, the other run commits the call right after this run read it."""
-        armed = False
-
-        def entries(self, *args, **kwargs):
-            out = super().entries(*args, **kwargs)
-            if self.armed and kwargs.get("call_id") == "call_0_0":
-                self.armed = False
-                other = EffectJournal(tmp_path / "journal.db")
-                other.append([("t", "call_0_0", "transfer", "approved", {"type": "approve", "ask": 0})])
-                other.commit("t", "call_0_0", "transfer", {"to": "mallory", "amount": 7},
-                             lambda: transfer.__wrapped__(to="mallory", amount=7))
-                other.close()
-            return out
-
-    journal = Racing(tmp_path / "journal.db")
+    journal = _racing(tmp_path, _pay_mallory_elsewhere(transfer))
     with SqliteSaver.from_conn_string(str(tmp_path / "checkpoints.db")) as saver:
         app = Agent(ScriptedModel([("transfer", {"to": "mallory", "amount": 7}), "done"]), [transfer], [new_payee],
                     journal=journal).compile(checkpointer=saver)
@@ -195,22 +212,7 @@ def test_an_invalid_edit_after_another_run_committed_the_call_replays_the_commit
     def new_payee(p, c):
         return Escalate(question=f"pay {p.args['to']}?")
 
-    class Racing(EffectJournal):
-        """The real journal; once armed, the other run commits the call right after this run read it."""
-        armed = False
-
-        def entries(self, *args, **kwargs):
-            out = super().entries(*args, **kwargs)
-            if self.armed and kwargs.get("call_id") == "call_0_0":
-                self.armed = False
-                other = EffectJournal(tmp_path / "journal.db")
-                other.append([("t", "call_0_0", "transfer", "approved", {"type": "approve", "ask": 0})])
-                other.commit("t", "call_0_0", "transfer", {"to": "mallory", "amount": 7},
-                             lambda: transfer.__wrapped__(to="mallory", amount=7))
-                other.close()
-            return out
-
-    journal = Racing(tmp_path / "journal.db")
+    journal = _racing(tmp_path, _pay_mallory_elsewhere(transfer))
     with SqliteSaver.from_conn_string(str(tmp_path / "checkpoints.db")) as saver:
         app = Agent(ScriptedModel([("transfer", {"to": "mallory", "amount": 7}), "done"]), [transfer], [new_payee],
                     journal=journal).compile(checkpointer=saver)
@@ -241,20 +243,8 @@ def test_a_read_approved_here_after_another_run_rejected_it_answers_the_reject(t
     def ask_first(p, c):
         return Escalate(question=f"read {p.args['day']}?")
 
-    class Racing(EffectJournal):
-        """The real journal; once armed, the other run rejects the call right after this run read it."""
-        armed = False
-
-        def entries(self, *args, **kwargs):
-            out = super().entries(*args, **kwargs)
-            if self.armed and kwargs.get("call_id") == "call_0_0":
-                self.armed = False
-                other = EffectJournal(tmp_path / "journal.db")
-                other.append([("t", "call_0_0", "read_diary", "rejected", {"type": "reject", "ask": 0})])
-                other.close()
-            return out
-
-    journal = Racing(tmp_path / "journal.db")
+    journal = _racing(tmp_path, lambda other: other.append(
+        [("t", "call_0_0", "read_diary", "rejected", {"type": "reject", "ask": 0})]))  # the other run's person rejects it
     with SqliteSaver.from_conn_string(str(tmp_path / "checkpoints.db")) as saver:
         app = Agent(ScriptedModel([("read_diary", {"day": "monday"}), "done"]), [read_diary], [ask_first],
                     journal=journal).compile(checkpointer=saver)
