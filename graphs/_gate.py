@@ -763,6 +763,17 @@ def a_gate(gate: Any, what: str) -> ToolGate:
     return gate
 
 
+def shared_gate(gate: Any, **given: Any) -> ToolGate:
+    """`a_gate(gate, "gate")`, refused (`ConfigError`) when a setting the gate replaces was given beside it (any of
+    `given` not None): it would be dropped without a word, and a guard given there judge no call."""
+    gate = a_gate(gate, "gate")
+    for what, value in given.items():
+        if value is not None:
+            raise ConfigError(f"{what} was given with gate=, which replaces it: give it to the shared "
+                              f"graphs.ToolGate(...) instead (or build a gate of its own: drop gate=)")
+    return gate
+
+
 class GatedTool:
     """A LangChain tool seen through a gate: `invoke` verifies the call, then commits it once.
 

@@ -35,7 +35,7 @@ from langgraph.types import Command
 
 from vfa import EffectJournal, Flow
 
-from ._gate import ToolGate, a_gate
+from ._gate import ToolGate, shared_gate
 
 __all__ = ["GuardMiddleware"]
 
@@ -53,7 +53,8 @@ class GuardMiddleware(AgentMiddleware):
         flow: information-flow hooks (`vfa.Flow`).
         read_only: names of tools that change nothing (verified, not write-ahead journaled).
         timeout_s: each guard's default time budget; overrunning it is a deny.
-        gate: an existing `ToolGate` to share (its journal and guards) instead of the above.
+        gate: an existing `ToolGate` to share (its journal and guards) instead of the above; any of them
+            but `timeout_s` given beside it is a `ConfigError` (it would be dropped without a word).
     """
 
     def __init__(
@@ -70,7 +71,8 @@ class GuardMiddleware(AgentMiddleware):
         super().__init__()
         self.__vfa_mediated__ = True  # the coverage check: a ToolNode whose wrapper reaches it is gated
         self.gate = ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only,
-                             timeout_s=timeout_s) if gate is None else a_gate(gate, "gate")
+                             timeout_s=timeout_s) if gate is None else shared_gate(
+            gate, guards=guards or None, journal=journal, world=world, flow=flow, read_only=read_only or None)
         self.tools = []
 
     @property

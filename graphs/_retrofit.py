@@ -46,7 +46,7 @@ from vfa._escalation import Questions, current_task
 from vfa._journal import own_entries
 
 from ._coverage import check_coverage
-from ._gate import ToolGate, _thread_id, _Work, a_gate
+from ._gate import ToolGate, _thread_id, _Work, a_gate, shared_gate
 from ._turn import in_order
 
 __all__ = ["ArgumentsNotApplied", "EffectNode", "guard_graph", "guard_tool_node"]
@@ -87,7 +87,8 @@ def guard_graph(
             fails unrun (the node acts on its input, which holds the arguments first proposed).
         read_only: tools that change nothing: verified, but not write-ahead journaled.
         journal, world, flow, timeout_s: as for `vfa.GuardNode`.
-        gate: a `ToolGate` to share with other graphs (overrides the four above and `messages_key`).
+        gate: a `ToolGate` to share with other graphs (its settings replace `timeout_s` and `messages_key`;
+            `guards`, `read_only`, `journal`, `world` or `flow` given beside it are a `ConfigError`).
         check: run `graphs.check_coverage` on the result (raises `CoverageError`).
         messages_key: the state key of the conversation, as the graph's `ToolNode`s are given it.
         **compile_options: `checkpointer`, `store`, `interrupt_before`, ... for `compile()`;
@@ -104,7 +105,8 @@ def guard_graph(
     """
     own = gate is None
     gate = ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only, timeout_s=timeout_s,
-                    messages_key=messages_key) if own else a_gate(gate, "gate")
+                    messages_key=messages_key) if own else shared_gate(
+        gate, guards=guards or None, journal=journal, world=world, flow=flow, read_only=read_only or None)
     extractors = dict(effect_nodes) if isinstance(effect_nodes, Mapping) else dict.fromkeys(effect_nodes)
     guarded = _guard(graph, gate, extractors, compile_options)
     if own:  # a shared gate may hold guards for the tools of its other graphs
@@ -229,6 +231,9 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
         metadata = dict(spec.metadata or {})
         if name in extractors:
             given = extractors[name]
+            if isinstance(given, tuple) and len(given) != 2:
+                raise TypeError(f"effect_nodes[{name!r}] must be args_of or a pair (args_of, with_args), not "
+                                f"{len(given)} values")
             args_of, with_args = given if isinstance(given, tuple) else (given, None)
             runnable = EffectNode(name, runnable, gate, args_of=args_of, with_args=with_args)
         if runnable is not spec.runnable:
@@ -359,6 +364,9 @@ class EffectNode(RunnableCallable):
 
     def __init__(self, name: str, inner: Any, gate: ToolGate, *, args_of: ArgsOf | None = None,
                  on_deny: Callable[[Any, ToolMessage], Any] | None = None, with_args: WithArgs | None = None) -> None:
+        for what, hook in (("args_of", args_of), ("with_args", with_args), ("on_deny", on_deny)):
+            if hook is not None and not callable(hook):  # else "'int' object is not callable" when the node runs
+                raise TypeError(f"effect node {name!r}: {what} must be a function, not {type(hook).__name__} {hook!r:.60}")
         super().__init__(self._func, self._afunc, name=name, trace=False)
         self.inner = inner
         self.gate = a_gate(gate, "gate")

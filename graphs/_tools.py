@@ -16,7 +16,7 @@ from langchain_core.tools import BaseTool, StructuredTool, Tool
 from vfa import ConfigError, Effect, EffectJournal
 from vfa import Flow
 
-from ._gate import GatedTool, ToolGate, a_gate
+from ._gate import GatedTool, ToolGate, shared_gate
 
 __all__ = ["as_effect", "guard_tool"]
 
@@ -69,7 +69,8 @@ def guard_tool(
 
     Args:
         gate: share a `ToolGate` (its guards and journal), e.g. the one a guarded graph uses;
-            otherwise one is made from `guards`, `journal`, `world`, `flow` and `timeout_s`.
+            otherwise one is made from `guards`, `journal`, `world`, `flow` and `timeout_s` (any of them but
+            `timeout_s`, or `read_only`, given beside `gate` is a `ConfigError`: it would be dropped).
         read_only: the tool changes nothing: verified, but not write-ahead journaled.
 
     Raises:
@@ -78,7 +79,12 @@ def guard_tool(
     if not isinstance(getattr(tool, "name", None), str):  # a plain function, or None: no tool to describe
         raise TypeError(f"guard_tool takes a LangChain tool (`@tool`) or an `@effect`, not {type(tool).__name__}: "
                         "make a function one with langchain_core.tools.tool(fn)")
+    if read_only.__class__ is not bool:  # read by truth: "no" would run an effect without its write-ahead record
+        raise TypeError(f"guard_tool's read_only must be True or False, not {type(read_only).__name__} {read_only!r:.60}")
     if gate is None:
         gate = ToolGate(guards, journal=journal, world=world, flow=flow, timeout_s=timeout_s,
                         read_only=[tool.name] if read_only else [])
-    return a_gate(gate, "gate").gated(tool)
+    else:
+        gate = shared_gate(gate, guards=guards or None, journal=journal, world=world, flow=flow,
+                           read_only=read_only or None)
+    return gate.gated(tool)

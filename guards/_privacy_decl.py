@@ -107,6 +107,12 @@ def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: 
                    key: str | None = None, pure: bool = False) -> Any:
     """Declare how a tool's output is labelled (decorator, in any order with `@effect`)."""
     _names(private=private, untrusted=untrusted, handle=handle, readers_from=readers_from)
+    if pure.__class__ is not bool:  # read by truth: "no" would show a value the model may see only as a handle
+        raise TypeError(f"pure must be True or False, not {type(pure).__name__} {pure!r:.60}")
+    if not isinstance(kind, str) or not (key is None or isinstance(key, str)):  # they name sources and records
+        what, value = ("kind", kind) if not isinstance(kind, str) else ("key", key)
+        raise TypeError(f"{what} must be text{' or None' if what == 'key' else ''}, not {type(value).__name__} "
+                        f"{value!r:.60}")
     decl = Source(private=frozenset(private), untrusted=untrusted if isinstance(untrusted, bool) else frozenset(untrusted),
                   handle=handle if isinstance(handle, bool) else frozenset(handle), readers_from=tuple(readers_from),
                   kind=kind, key=key, pure=pure)

@@ -51,7 +51,7 @@ def _run(*, research: bool = True, text: str = f"ssn {SSN}") -> tuple[list[str],
         return "posted"
 
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt126-nested")
-    gate = graphs.ToolGate([flow.guard()], flow=flow)
+    gate = graphs.ToolGate([flow.guard()], flow=flow, read_only=["helper"])
     gated = graphs.guard_tool(post, gate=gate)
     inner_model = ScriptedModel(rule=lambda messages: text)
 
@@ -84,7 +84,7 @@ def _run(*, research: bool = True, text: str = f"ssn {SSN}") -> tuple[list[str],
 
     outer_model = ScriptedModel([("helper", {"task": "write a post"}), "done"])
     app = graphs.guard_graph(tool_loop(model_node(outer_model), ToolNode([helper])), gate=gate,
-                             read_only=["helper"], checkpointer=InMemorySaver())
+                             checkpointer=InMemorySaver())
     app.invoke({"messages": [HumanMessage("use the helper")]}, {"configurable": {"thread_id": "t"}})
     return posted, got
 

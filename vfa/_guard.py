@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._exceptions import ConfigError
@@ -146,6 +146,19 @@ def check_budgets(guards: Sequence[Any]) -> None:
             check_budget(getattr(g, "timeout_s", None), f"guard {getattr(g, 'name', None) or type(g).__name__!r}: timeout_s")
 
 
+def check_scopes(guards: Sequence[Any], tool: str) -> None:
+    """`ConfigError` for a tool's own guard whose `tools` leave that tool out: it is consulted only for the tool it
+    is attached to, so it would judge none of its calls, silently (a copied guard, a renamed tool, a default
+    scope such as `CollisionGuard`'s "move")."""
+    for g in guards:
+        tools = getattr(g, "tools", None)
+        if tools is not None and (isinstance(tools, str) or tool not in tools):
+            name = getattr(g, "name", None) or type(g).__name__
+            scope = repr(tools) if isinstance(tools, str) else repr(sorted(map(str, tools)))
+            raise ConfigError(f"guard {name!r} is tool {tool!r}'s own, but its tools ({scope}) leave {tool!r} out: "
+                              f"it would judge none of its calls; scope it to {tool!r} or leave its tools unset (None)")
+
+
 class FunctionGuard:
     """A guard whose `check` is a plain function `(proposal, context) -> verdict` (sync or async)."""
 
@@ -163,12 +176,20 @@ class FunctionGuard:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a guard's name must be text, not {type(name).__name__} {name!r:.60}")
         self.fn = fn
-        self.inline = inline
         self.name = name or getattr(fn, "__name__", "guard")
+        if inline.__class__ is not bool:  # read by truth: "no" would run it with no deadline, a hang not denied
+            raise TypeError(f"guard {self.name!r}: inline must be True or False, not {type(inline).__name__} "
+                            f"{inline!r:.60}")
+        self.inline = inline
         check_budget(timeout_s, f"guard {self.name!r}: timeout_s")
         self.timeout_s = timeout_s
         if isinstance(tools, str):  # read as names it would be its letters: a guard that judges no call
             raise ConfigError(f"guard {self.name!r}: tools must be a list of tool names, got the string {tools!r}")
+        if tools is not None:
+            names = tuple(tools) if isinstance(tools, Iterable) else None  # read once: a generator is read as kept
+            if names is None or not all(isinstance(t, str) for t in names):
+                raise TypeError(f"guard {self.name!r}: tools must be a list of tool names (text), not {tools!r:.60}")
+            tools = names
         self.tools = frozenset(tools) if tools is not None else None
         if inspect.iscoroutinefunction(fn):
             self.acheck = fn  # the chain runs coroutines to completion inside its worker

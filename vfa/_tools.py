@@ -26,7 +26,7 @@ from pydantic_core import to_jsonable_python
 
 from ._effects import Effect
 from ._exceptions import ConfigError, error_text
-from ._guard import check_budgets
+from ._guard import check_budgets, check_scopes
 
 __all__ = ["ToolSpec", "ArgumentError"]
 
@@ -319,6 +319,7 @@ class ToolSpec:
     ) -> None:
         check_budgets(guards)
         check_tool_name(name)
+        check_scopes(guards, name)
         self.name = name
         self.description = description
         self.args_model = args_model
