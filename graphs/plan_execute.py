@@ -106,17 +106,18 @@ def plan_execute(
                               thread_id=thread) for c in calls]
         malformed = _malformed(calls)
         if malformed is not None:  # it quotes only the plan's shape and ids: shown as the node shows its own refusals
-            return {"messages": [node.denial(p, malformed, own=True) for p in proposals]}
+            return {"messages": node.refusals(proposals, malformed, "plan-refused")}
         verdict = _verdict(proposals, thread)
         if verdict is None:
             return {}
-        for p in proposals:  # a denial like the node's: journaled, so the journal's audit reads what the plan proposed
-            node.record_denial(p, verdict, state)
+        # a denial like the node's: journaled, so the journal's audit reads what the plan proposed
+        keys = [node.record_denial(p, verdict, state) for p in proposals]
         if node.flow is not None:  # the model reads the rejection as the node shows a denial: through the flow
             messages = []
-            for p in proposals:
+            for p, key in zip(proposals, keys):
                 message = node.denial(p, verdict)
                 message.artifact["stage"] = "plan"
+                message.artifact["vfa"]["call_id"] = key  # where it is on record (a flow checks a denial's message)
                 messages.append(message)
             return {"messages": messages}
         text = f"{verdict.reason}. Evidence: {json.dumps(verdict.evidence, default=str)}"
@@ -239,7 +240,8 @@ def plan_execute(
                                "state": state})]
 
     def stop_plan(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
-        """Answer each call of the plan after its failed step: not run (nothing journaled: none was judged)."""
+        """Answer each call of the plan after its failed step: not run (journaled as the node's own refusals, keyed
+        apart from the model's ids: none was judged)."""
         messages = state["messages"]
         plan = _plan_message(messages)
         done = _results(messages, plan)
@@ -248,9 +250,9 @@ def plan_execute(
                       and done[str(c["id"])].status == "error")
         reason = (f"not run: step {failed + 1} ({plan.tool_calls[failed]['name']}) of this plan failed before it, "
                   "and the plan stopped there; steps before it that succeeded were committed")
-        return {"messages": [node.denial(Proposal(call_id=str(c["id"]), tool=str(c["name"]), args={}, thread_id=thread),
-                                         Deny(guard=PLAN_GUARD, reason=reason), own=True)
-                             for c in _unanswered(plan, done)]}
+        return {"messages": node.refusals([Proposal(call_id=str(c["id"]), tool=str(c["name"]), args=dict(c.get("args") or {}),
+                                                    thread_id=thread) for c in _unanswered(plan, done)],
+                                          Deny(guard=PLAN_GUARD, reason=reason), "not-run")}
 
     def _replan_or_end(messages: Sequence[Any]) -> str:
         since_user = messages[max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0):]

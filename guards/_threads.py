@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, ChatMessage, FunctionMessage, HumanMessage, ToolMessage
 
 from vfa import Label, Proposal
-from vfa._guard_node import content_digest, denial_text, denied_verdict
+from vfa._guard_node import _storable, content_digest, denial_text, denied_verdict
 from vfa._journal import UNOBSERVED, recorded_result
 from vfa._tools import as_asked, as_validated
 
@@ -341,6 +341,31 @@ _NO_RESULT = frozenset({"denied", "rejected", "paused", "structured"})
 marks `GuardMiddleware`'s reading of the agent's reply to the model's structured answer."""
 
 
+_ENDINGS = ("committed", "ran", "failed", "denied", "rejected", "paused")
+"""The kinds of entry a call's record can end with, as a message claiming no result is checked against it."""
+
+
+def _keyed_for(key: str, call_id: str) -> bool:
+    """Whether `key` is one a guard node files its own refusal of the call `call_id` answers under: the call's
+    id and a suffix of its own (`<id>#reused-…`, `<id>#duplicate`, a plan's), or a fresh one for an id the
+    journal cannot file (`vfa-invalid-…`): never another call's, which a forged artifact could name."""
+    if key == call_id or key.startswith(f"{call_id}#"):
+        return True
+    return key.startswith("vfa-invalid-") and not (0 < len(call_id) <= 256 and _storable(call_id))
+
+
+def _ended_as(journal: Any, thread_id: str, key: str, outcome: str) -> bool:
+    """Whether the journal's record under `key` ends as a message claiming `outcome` says (a denial: denied, or
+    failed with the verdict of a call denied as it was recovered from a crash; a person's reject; a pause)."""
+    ended = journal.entries(thread_id, call_id=key, kinds=_ENDINGS)
+    last = ended[-1] if ended else None
+    if last is None:
+        return False
+    if outcome == "denied":
+        return last.kind == "denied" or (last.kind == "failed" and isinstance(last.data.get("verdict"), dict))
+    return last.kind == outcome
+
+
 class _Threads:
     """`PrivacyFlow`'s keeping of threads (its state is set up in `PrivacyFlow.__init__`)."""
 
@@ -622,9 +647,9 @@ class _Threads:
                 continue
             outcome, call_id = info.get("outcome"), str(m.tool_call_id)
             if outcome in ("denied", "rejected", "paused"):
-                on_record = info.get("call_id")  # a call refused under an id of its own (the model's was unusable)
-                if self.journal is not None and self.journal.last(
-                        thread_id, on_record if isinstance(on_record, str) else call_id) is None:
+                on_record = info.get("call_id")  # a call refused under a key of its own (`GuardNode._refuse`)
+                key = on_record if isinstance(on_record, str) and _keyed_for(on_record, call_id) else call_id
+                if self.journal is not None and not _ended_as(self.journal, thread_id, key, outcome):
                     found.append(f"{call_id}#forged")
             elif outcome != "structured":
                 o = obs.get((thread_id, call_id))

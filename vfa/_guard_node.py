@@ -1104,12 +1104,13 @@ class GuardNode(RunnableCallable):
             return self._observe(proposal, spec, text)
         return _shown(lambda: observe(proposal, spec, text), "the error")
 
-    def record_denial(self, proposal: Proposal, verdict: Deny, state: Any = None) -> None:
+    def record_denial(self, proposal: Proposal, verdict: Deny, state: Any = None) -> str:
         """Journal a call a guard denied before it reached this node (a rejected plan's) as the node journals
         a guard's denial: proposed, its verdicts, denied; for the journal's audit to check it as the
         messages' audit does. It is keyed apart from the call's id, by the id and the call: the call was never
         judged here, so a later plan's call of that id runs, and one of another call is journaled too; a
-        call the journal holds already under its key (a replayed node) is left as it is."""
+        call the journal holds already under its key (a replayed node) is left as it is. Returns the key (for
+        the denial's message to record, as a refusal under a key of its own does: `_refuse`)."""
         raw = proposal.raw_args if proposal.raw_args is not None else proposal.args
         raw_json = _json_or_none(raw)
         # whole, whatever its size: unlike the node's own refusals (left out of both audits), it is journaled for
@@ -1118,12 +1119,37 @@ class GuardNode(RunnableCallable):
         fingerprint = _fingerprint(proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096))
         proposal = proposal.model_copy(update={"call_id": f"{proposal.call_id}#plan-{fingerprint[:12]}"})
         if self.journal.last(proposal.thread_id, proposal.call_id) is not None:
-            return
+            return proposal.call_id
         turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
         self.journal.append([
             _entry(proposal, "proposed", {"args": args, "call": fingerprint, **({"turn": turn} if turn else {})}),
             _verdicts(proposal, ChainResult(verdict, [_decision(verdict)])),
             _entry(proposal, "denied", verdict.model_dump(mode="json"))])
+        return proposal.call_id
+
+    def refusals(self, proposals: Sequence[Proposal], verdict: Deny, tag: str) -> list[ToolMessage]:
+        """Refuse calls no guard judged (a graph's own answers: a malformed plan's calls, a stopped plan's later
+        steps), each journaled as `_refuse` journals one under a key of its own (`<id>#<tag>-<hex>`: the model's
+        id stays free for a later call), all in one transaction; each message answers the model's id and
+        records the key: a message claiming a denial answers a call on record (a flow takes one that answers
+        none for a result no node wrote, `PrivacyFlow.scan`)."""
+        entries, messages = [], []
+        for p in proposals:
+            usable = 0 < len(p.call_id) <= 256 and _storable(p.call_id)
+            key = f"{p.call_id}#{tag}-{uuid.uuid4().hex[:8]}" if usable else f"vfa-invalid-{uuid.uuid4().hex}"
+            tool = p.tool if len(p.tool) <= MAX_TOOL_NAME and _storable(p.tool) else repr(p.tool)[:64]
+            raw_json = _json_or_none(p.args)
+            refused = Proposal(call_id=key, tool=tool, args={}, thread_id=p.thread_id)
+            entries += [_entry(refused, "proposed", {
+                            "args": _journaled_args(p.args, raw_json, self.max_arg_bytes),
+                            "call": _fingerprint(tool, raw_json if raw_json is not None else _repr(p.args, 4096))}),
+                        _entry(refused, "denied", verdict.model_dump(mode="json"))]
+            message = self.denial(p, verdict, own=True)
+            message.artifact["vfa"]["call_id"] = key
+            messages.append(message)
+        if entries:
+            self.journal.append(entries)
+        return messages
 
     def denial(self, proposal: Proposal, verdict: Any, *, own: bool = False) -> ToolMessage:
         """The denial's message, its text as the flow shows it: a guard's reason may quote what the
