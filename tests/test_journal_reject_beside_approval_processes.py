@@ -20,6 +20,7 @@ answers with the recorded outcome.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -151,51 +152,11 @@ def _pay_mallory_elsewhere(transfer):
     return run
 
 
-def test_a_reject_journaled_after_another_run_committed_the_call_is_refused(tmp_path):
-    """The mirror race: the rejecting run read the call's history (not begun), then another run committed
-    it before the reject was journaled. The reject is not appended after the commit (it would answer
-    "rejected" for a call that ran): `CallInFlightError`, nothing written, and resuming later replays
-    the committed outcome."""
-    import pytest
+@contextlib.contextmanager
+def _asked_to_pay_mallory(tmp_path: Path):
+    """An agent whose guard asks whether to pay mallory 7 (the question pending, its config "t"), its journal
+    armed: another run commits that payment right after this run reads the call; yields (app, journal, paid)."""
     from langgraph.checkpoint.sqlite import SqliteSaver
-    from langgraph.types import Command
-
-    from vfa import Agent, CallInFlightError, Escalate, effect, guard
-    from vfa.testing import ScriptedModel
-
-    paid: list[str] = []
-
-    @effect
-    def transfer(to: str, amount: int) -> str:
-        """Send money."""
-        paid.append(to)
-        return f"sent {amount} to {to}"
-
-    @guard
-    def new_payee(p, c):
-        return Escalate(question=f"pay {p.args['to']}?")
-
-    journal = _racing(tmp_path, _pay_mallory_elsewhere(transfer))
-    with SqliteSaver.from_conn_string(str(tmp_path / "checkpoints.db")) as saver:
-        app = Agent(ScriptedModel([("transfer", {"to": "mallory", "amount": 7}), "done"]), [transfer], [new_payee],
-                    journal=journal).compile(checkpointer=saver)
-        config = {"configurable": {"thread_id": "t"}}
-        assert app.invoke({"messages": [("user", "pay mallory 7")]}, config)["__interrupt__"]
-        journal.armed = True
-        with pytest.raises(CallInFlightError, match=r"ended \(committed\) in another run"):
-            app.invoke(Command(resume={"type": "reject"}), config)
-        kinds = [e.kind for e in journal.entries("t", call_id="call_0_0")]
-        assert paid == ["mallory"] and kinds[-1] == "committed" and "rejected" not in kinds, kinds
-        again = app.invoke(Command(resume={"type": "reject"}), config)  # the outcome recorded, nothing run again
-        assert paid == ["mallory"]
-        assert [m.content for m in again["messages"] if m.type == "tool"] == ["sent 7 to mallory"]
-
-
-def test_an_invalid_edit_after_another_run_committed_the_call_replays_the_commit(tmp_path):
-    """The same race ended by a person's edit the tool's schema refuses: the call is not journaled
-    `rejected` after another run's commit of it (two outcomes); the answer is the committed one."""
-    from langgraph.checkpoint.sqlite import SqliteSaver
-    from langgraph.types import Command
 
     from vfa import Agent, Escalate, effect, guard
     from vfa.testing import ScriptedModel
@@ -219,6 +180,37 @@ def test_an_invalid_edit_after_another_run_committed_the_call_replays_the_commit
         config = {"configurable": {"thread_id": "t"}}
         assert app.invoke({"messages": [("user", "pay mallory 7")]}, config)["__interrupt__"]
         journal.armed = True
+        yield app, journal, paid
+
+
+def test_a_reject_journaled_after_another_run_committed_the_call_is_refused(tmp_path):
+    """The mirror race: the rejecting run read the call's history (not begun), then another run committed
+    it before the reject was journaled. The reject is not appended after the commit (it would answer
+    "rejected" for a call that ran): `CallInFlightError`, nothing written, and resuming later replays
+    the committed outcome."""
+    import pytest
+    from langgraph.types import Command
+
+    from vfa import CallInFlightError
+
+    config = {"configurable": {"thread_id": "t"}}
+    with _asked_to_pay_mallory(tmp_path) as (app, journal, paid):
+        with pytest.raises(CallInFlightError, match=r"ended \(committed\) in another run"):
+            app.invoke(Command(resume={"type": "reject"}), config)
+        kinds = [e.kind for e in journal.entries("t", call_id="call_0_0")]
+        assert paid == ["mallory"] and kinds[-1] == "committed" and "rejected" not in kinds, kinds
+        again = app.invoke(Command(resume={"type": "reject"}), config)  # the outcome recorded, nothing run again
+        assert paid == ["mallory"]
+        assert [m.content for m in again["messages"] if m.type == "tool"] == ["sent 7 to mallory"]
+
+
+def test_an_invalid_edit_after_another_run_committed_the_call_replays_the_commit(tmp_path):
+    """The same race ended by a person's edit the tool's schema refuses: the call is not journaled
+    `rejected` after another run's commit of it (two outcomes); the answer is the committed one."""
+    from langgraph.types import Command
+
+    config = {"configurable": {"thread_id": "t"}}
+    with _asked_to_pay_mallory(tmp_path) as (app, journal, paid):
         out = app.invoke(Command(resume={"type": "edit", "args": {"to": "mallory", "amount": "seven"}}), config)
         kinds = [e.kind for e in journal.entries("t", call_id="call_0_0")]
         assert paid == ["mallory"] and "rejected" not in kinds[kinds.index("committed"):], kinds
