@@ -171,7 +171,7 @@ class _Within:
         self.outer = outer
         self.labels: dict[str, Label] | None = None
         self.ended = False
-        """Set when its call is done (`GuardNode.handle`)."""
+        """Set when its effect has returned (`GuardNode._commit`), or its call is done (`GuardNode.handle`)."""
         self.replayed = False
         """Its call was answered from the journal (a node run again): nothing judged or done again."""
 
@@ -881,6 +881,10 @@ class GuardNode(RunnableCallable):
                 return resolved_and_run()
             finally:
                 CALLING.reset(calling)
+                if frame is not None:
+                    # its effect has returned: a task it left running may call on before the call is journaled
+                    # (the caller's loop is free meanwhile), and is inside this call no longer
+                    frame.ended = True
 
         def resolved_and_run() -> Any:
             if flow is None:
