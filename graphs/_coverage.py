@@ -20,8 +20,9 @@ from typing import Any
 
 from langchain_core.tools import BaseTool
 
-from vfa import ConfigError, CoverageError, GuardNode, ToolSpec
+from vfa import CoverageError, GuardNode, ToolSpec
 from vfa._coverage import Policy, effect_of, tool_nodes, walk  # the one walker, the kernel's
+from vfa._tools import name_list
 
 from ._gate import GatedTool, ToolGate
 
@@ -49,9 +50,7 @@ def check_coverage(graph: Any, *, read_only: Sequence[str] = (), flow: Any = Non
 
 def unmediated_nodes(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None) -> list[tuple[str, str]]:
     """(node path, reason) for every node that reaches a tool or an effect outside a gate or guard node."""
-    if isinstance(read_only, str):  # read as its letters: the tool it names would not be read-only
-        raise ConfigError(f"read_only must be a list of tool names, got the string {read_only!r}")
-    return walk(graph, _Tools(frozenset(read_only), graph, flow))
+    return walk(graph, _Tools(frozenset(name_list(read_only, "read_only")), graph, flow))
 
 
 _UNKNOWN = object()

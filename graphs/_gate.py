@@ -61,7 +61,7 @@ from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
 from vfa._injected import injected_args, injected_names
 from vfa._lc_tools import GIVEN_BY_DEFAULT, args_model_of, errors_raised, in_handler_words
-from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite
+from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, name_list
 
 __all__ = ["GatedTool", "ToolGate"]
 
@@ -363,9 +363,7 @@ class ToolGate:
     ) -> None:
         self.node = GuardNode([], guards, journal=journal, world=world, flow=flow, timeout_s=timeout_s,
                               max_arg_bytes=max_arg_bytes, messages_key=messages_key, name="vfa_gate")
-        if isinstance(read_only, str):  # read as its letters: the tool it names would not be read-only
-            raise ConfigError(f"read_only must be a list of tool names, got the string {read_only!r}")
-        self.read_only = frozenset(read_only)
+        self.read_only = frozenset(name_list(read_only, "read_only"))
         self._lock = threading.RLock()
         self._tools: dict[str, Any] = {}  # name -> the one tool object registered under it
         self._gated: dict[int, GatedTool] = {}  # id(tool) -> its wrapper (which keeps the tool alive)

@@ -44,6 +44,7 @@ from vfa import ConfigError, EffectJournal, Flow, VfaError
 from vfa._compile import lint_scope
 from vfa._escalation import Questions, current_task
 from vfa._journal import own_entries
+from vfa._tools import name_list
 
 from ._coverage import check_coverage
 from ._gate import ToolGate, _thread_id, _Work, a_gate, shared_gate
@@ -103,11 +104,14 @@ def guard_graph(
             judge nothing (checked when no shared `gate` is given; a warning where a `ToolNode` has a
             `wrap_tool_call` of its own, which may run other tools), or a guard's own `lint` refuses a tool.
     """
+    if check is not True and check is not False:  # None or "no" would skip, or run, the check unasked
+        raise TypeError(f"check must be True or False, not {type(check).__name__} {check!r:.60}")
     own = gate is None
     gate = ToolGate(guards, journal=journal, world=world, flow=flow, read_only=read_only, timeout_s=timeout_s,
                     messages_key=messages_key) if own else shared_gate(
         gate, guards=guards or None, journal=journal, world=world, flow=flow, read_only=read_only or None)
-    extractors = dict(effect_nodes) if isinstance(effect_nodes, Mapping) else dict.fromkeys(effect_nodes)
+    extractors = (dict(effect_nodes) if isinstance(effect_nodes, Mapping)
+                  else dict.fromkeys(name_list(effect_nodes, "effect_nodes")))
     guarded = _guard(graph, gate, extractors, compile_options)
     if own:  # a shared gate may hold guards for the tools of its other graphs
         for g in gate.node.chain.guards:

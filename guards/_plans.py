@@ -57,6 +57,8 @@ class Step:
     args: dict[str, Any] = field(default_factory=dict)
 
     def __init__(self, tool: str, args: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        if not isinstance(tool, str) or not (args is None or isinstance(args, Mapping)):
+            raise TypeError(f"a step's tool must be a name and its arguments a mapping, not {tool!r:.40} and {args!r:.40}")
         object.__setattr__(self, "tool", tool)
         object.__setattr__(self, "args", {**(args or {}), **kwargs})
 
@@ -131,9 +133,9 @@ def _step(raw: Any) -> Step:
         raise TypeError(f"{raw!r:.60} is one text")
     else:
         tool, args = raw
-    if not isinstance(tool, str) or not isinstance(args, Mapping):
-        raise TypeError(f"its tool must be a name and its arguments a mapping, not {tool!r:.40} and {args!r:.40}")
-    return Step(tool, dict(args))
+    if not isinstance(args, Mapping):  # Step reads None as no arguments; a step written out names them
+        raise TypeError(f"its arguments must be a mapping, not {args!r:.40}")
+    return Step(tool, args)
 
 
 def _arg_sorts(spec: ToolSpec, extra: Sequence[Any] = ()) -> dict[str, Sort]:

@@ -106,7 +106,8 @@ def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: 
                    handle: Collection[str] | bool = True, readers_from: Collection[str] = (), kind: str = "",
                    key: str | None = None, pure: bool = False) -> Any:
     """Declare how a tool's output is labelled (decorator, in any order with `@effect`)."""
-    _names(private=private, untrusted=untrusted, handle=handle, readers_from=readers_from)
+    private, untrusted, handle, readers_from = _names(private=private, untrusted=untrusted, handle=handle,
+                                                      readers_from=readers_from)
     if pure.__class__ is not bool:  # read by truth: "no" would show a value the model may see only as a handle
         raise TypeError(f"pure must be True or False, not {type(pure).__name__} {pure!r:.60}")
     if not isinstance(kind, str) or not (key is None or isinstance(key, str)):  # they name sources and records
@@ -125,7 +126,7 @@ def privacy_sink(fn: Any = None, *, disclose: Mapping[str, str] | None = None, a
 
     An argument not named in `disclose` (nor `internal`) counts as disclosed to the sink's most public audience.
     """
-    _names(authority=authority, internal=internal)
+    authority, internal = _names(authority=authority, internal=internal)
     for what, given in (("disclose", disclose), ("refers", refers)):  # else a lint fails on it at the first run
         if given is not None and not (isinstance(given, Mapping) and all(
                 isinstance(k, str) and isinstance(v, str) for k, v in given.items())):
@@ -135,16 +136,29 @@ def privacy_sink(fn: Any = None, *, disclose: Mapping[str, str] | None = None, a
     return _attach(fn, SINK_KEY, decl)
 
 
-def _names(**given: Any) -> None:
-    """Raise `ConfigError` for a list of names (or patterns) given as one text."""
+def _names(**given: Any) -> tuple[Any, ...]:
+    """The lists of names (or patterns) given, each as a tuple (a flag stays a flag); `ConfigError` for one
+    given as one text, `TypeError` for one that is no list or holds anything but non-empty texts."""
     # read as names it would be its letters: "ssn" the fields "s" and "n", "file:tax/*" the pattern "*",
     # which matches every source
+    out: list[Any] = []
     for what, value in given.items():
         if isinstance(value, str):
             raise ConfigError(f"{what} must be a list of names, got the string {value!r} (write [{value!r}])")
-        if not isinstance(value, Iterable) and not (isinstance(value, bool) and what in ("untrusted", "handle")):
+        if isinstance(value, bool) and what in ("untrusted", "handle"):
+            out.append(value)
+            continue
+        if not isinstance(value, Iterable):
             # else "'NoneType' object is not iterable", naming nothing
             raise TypeError(f"{what} must be a list of names, not {type(value).__name__} {value!r:.80}")
+        names = tuple(value)  # once: a generator read here would be empty where it is stored
+        for name in names:
+            if not isinstance(name, str) or not name:
+                # a field named 1 matches no field: what it was to keep private would be shown as given
+                raise TypeError(f"{what} must be a list of names (non-empty texts), but holds "
+                                f"{type(name).__name__} {name!r:.60}")
+        out.append(names)
+    return tuple(out)
 
 
 def _attach(fn: Any, key: str, decl: Any) -> Any:

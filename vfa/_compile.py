@@ -56,6 +56,8 @@ class Agent:
         guard_timeout_s: float = 1.0,
         max_arg_bytes: int = 64 * 1024,
     ) -> None:
+        if not isinstance(name, str) or not name.strip():  # it names the compiled graph and every run's span
+            raise TypeError(f"name must be non-empty text, not {type(name).__name__} {name!r:.60}")
         if instructions is not None and not isinstance(instructions, str):
             raise TypeError(f"instructions must be text (a system message), not {type(instructions).__name__}")
         if not callable(getattr(model, "invoke", None)) or not callable(getattr(model, "bind_tools", None)):

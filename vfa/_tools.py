@@ -288,6 +288,22 @@ def check_tool_name(name: Any) -> None:
                           "a name of plain text")
 
 
+def name_list(names: Any, what: str) -> tuple[str, ...]:
+    """The names given as a list, as a tuple; a `ConfigError` naming `what` for a text (read as its letters,
+    the tool or node it names would be missed) and for anything but a list of non-empty texts."""
+    if isinstance(names, str):
+        raise ConfigError(f"{what} must be a list of names, got the string {names!r:.80}: write [{names!r:.80}]")
+    try:
+        items = tuple(names)
+    except TypeError:
+        raise ConfigError(f"{what} must be a list of names, not {type(names).__name__} {names!r:.60}") from None
+    for name in items:
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"{what} must be a list of names (non-empty texts), but holds "
+                              f"{type(name).__name__} {name!r:.60}")
+    return items
+
+
 def _utf8(text: str) -> bool:
     try:
         text.encode()
