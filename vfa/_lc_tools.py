@@ -8,7 +8,8 @@ import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model,
+                      model_validator)
 
 from ._effects import Effect
 from ._exceptions import error_text
@@ -24,49 +25,113 @@ def _integral(value: Any) -> Any:
     return int(value) if value.__class__ is float and value.is_integer() else value
 
 
+def _one_of(options: tuple[Any, ...]) -> Callable[[Any], Any]:
+    """A check that a value is one of an enum's `options` as JSON Schema compares them: true is not 1, nor
+    false 0 (Python's `==`, which a `Literal` goes by, says they are), while 1.0 is 1."""
+    def check(value: Any) -> Any:
+        if not any((o.__class__ is bool) is (value.__class__ is bool) and o == value for o in options):
+            raise ValueError(f"Input should be one of {', '.join(map(repr, options))}"[:200])
+        return value
+    return check
+
+
+MAX_SCHEMA_DEPTH = 16
+"""How deep a JSON schema's objects and arrays are read; below it a value is any JSON value (a schema is
+a tree of mappings a server sends, which may nest without end, or hold itself)."""
+
+
 _JSON_TYPES: dict[str, Any] = {"string": str, "integer": typing.Annotated[int, BeforeValidator(_integral)],
                                "number": float, "boolean": bool, "null": type(None)}
 
 
-def _model_of_json_schema(name: str, schema: Mapping[str, Any]) -> type[BaseModel]:
+def _model_of_json_schema(name: str, schema: Mapping[str, Any], depth: int = 0) -> type[BaseModel]:
     """A pydantic model of an object's JSON schema: its properties by type (strings, numbers, booleans,
-    arrays of them, objects as mappings; enums as their values), strictly (never coerced: the tool gets them as
-    written), required or with their defaults; what it
-    does not say or this reading does not know (`anyOf`, `$ref`, an object's own properties) is any JSON value. More properties are allowed
-    unless `additionalProperties` is false, and are judged and given as written (`ToolSpec.validate`)."""
+    arrays and objects of them, to `MAX_SCHEMA_DEPTH`; enums as their values), strictly (never coerced: the
+    tool gets them as written), required or with their defaults; what it does not say or this reading does
+    not know (`anyOf`, `$ref`) is any JSON value. More properties are allowed unless `additionalProperties`
+    is false, and are judged and given as written (`ToolSpec.validate`)."""
     props = schema.get("properties")
     props = props if isinstance(props, Mapping) else {}
     required = schema.get("required")
     required = set(required) if isinstance(required, list) else set()
     fields: dict[str, Any] = {}
+    odd: dict[str, tuple[TypeAdapter[Any], bool]] = {}
     for key, prop in props.items():
-        if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
-            continue  # no field can bear it: taken as one more property, as written
-        kind = _json_type(f"{name}_{key}", prop if isinstance(prop, Mapping) else {})
-        if key in required:
+        if not isinstance(key, str):
+            continue  # no call can name it (`ToolSpec.validate`)
+        kind = _json_type(f"{name}_{key}", prop if isinstance(prop, Mapping) else {}, depth)
+        if not key.isidentifier() or key.startswith("_") or hasattr(BaseModel, key):
+            # no field can bear it ("zip-code", "_id", "model_dump"): checked beside the fields, given as written
+            odd[key] = (TypeAdapter(kind), key in required)
+        elif key in required:
             fields[key] = (kind, ...)
         else:
             fields[key] = (kind | None, prop.get("default") if isinstance(prop, Mapping) else None)
-    extra = "forbid" if schema.get("additionalProperties") is False else "allow"
+    closed = schema.get("additionalProperties") is False
+    validators = {"_vfa_odd": model_validator(mode="before")(_odd_check(odd, set(fields) if closed else None))} if odd else {}
     # strict: the tool is given the call as written (LangChain never validates a JSON schema), so a value is
     # judged as written or refused; lax, "no" would be judged False and reach the tool as text Python reads true
-    return create_model(name, __config__=ConfigDict(extra=extra, strict=True), **fields)
+    config = ConfigDict(extra="forbid" if closed and not odd else "allow", strict=True)
+    return create_model(name, __config__=config, __validators__=validators, **fields)
 
 
-def _json_type(name: str, prop: Mapping[str, Any]) -> Any:
+def _odd_check(odd: Mapping[str, tuple[TypeAdapter[Any], bool]], closed: set[str] | None) -> Any:
+    """A check of the properties no field can bear (`odd`), by their types; with `closed` (the fields' names,
+    for a schema without more properties) it also refuses any property the schema does not name."""
+    def check(cls: Any, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data  # the model's own check names it
+        for key, (adapter, required) in odd.items():
+            if key not in data:
+                if required:
+                    raise ValueError(f"{key}: Field required")
+                continue
+            try:
+                adapter.validate_python(data[key], strict=True)
+            except ValidationError as exc:
+                raise ValueError("; ".join(f"{'.'.join(map(str, (key, *e['loc'])))}: {e['msg']}"
+                                           for e in exc.errors()[:3])) from None
+        if closed is not None:
+            more = [k for k in data if k not in closed and k not in odd]
+            if more:
+                raise ValueError(f"{str(more[0])[:60]}: Extra inputs are not permitted")
+        return data
+    return check
+
+
+def _json_type(name: str, prop: Mapping[str, Any], depth: int = 0) -> Any:
+    if depth >= MAX_SCHEMA_DEPTH:
+        return Any
     enum_ = prop.get("enum")
     if isinstance(enum_, list) and enum_ and all(isinstance(v, (str, int, float, bool)) for v in enum_):
-        return typing.Literal[tuple(enum_)]
+        options = tuple(enum_)
+        return typing.Annotated[typing.Literal[options], BeforeValidator(_one_of(options))]
     kind = prop.get("type")
     if isinstance(kind, list):  # ["string", "null"]: any of them
-        kinds = [_json_type(name, {**prop, "type": k}) for k in kind if isinstance(k, str)]
+        kinds = [_json_type(name, {**prop, "type": k}, depth) for k in kind if isinstance(k, str)]
         return typing.Union[tuple(kinds)] if kinds else Any
     if kind == "array":
         items = prop.get("items")
-        return list[_json_type(f"{name}_item", items if isinstance(items, Mapping) else {})]
-    if kind == "object":  # a mapping, as the tool reads it (a model of its own would reach the tool as one)
-        return dict[str, Any]
+        return list[_json_type(f"{name}_item", items if isinstance(items, Mapping) else {}, depth + 1)]
+    if kind == "object":
+        inner = prop.get("properties")
+        if not (isinstance(inner, Mapping) and inner) and prop.get("additionalProperties") is not False:
+            return dict[str, Any]  # says nothing of its properties: any mapping
+        # checked as its own schema says, and kept a mapping as written (a model would reach the tool as one)
+        return typing.Annotated[dict[str, Any], AfterValidator(_object_of(_model_of_json_schema(name, prop, depth + 1)))]
     return _JSON_TYPES.get(kind, Any) if isinstance(kind, str) else Any
+
+
+def _object_of(model: type[BaseModel]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A check of a nested object by its schema's `model`: the object itself is kept, as written."""
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        try:
+            model.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or '(object)'}: {e['msg']}"
+                                       for e in exc.errors()[:3])) from None
+        return value
+    return check
 
 
 def args_model_of(tool: Any, drop: frozenset[str] = frozenset()) -> type[BaseModel]:
