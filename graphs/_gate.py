@@ -115,6 +115,8 @@ class _Work:
         self.written: Any = None
         """The call's arguments as the model wrote them (handles, not values): what a Command may write
         back into the state beside its tool message (`_said`)."""
+        self.key = "messages"
+        """The state key of the conversation (the gate's `messages_key`): where a Command writes its tool message."""
         self.keep: Callable[[dict[str, Any]], None] | None = None
         """Journals the rest of such a Command's update (the model's own values), for a replay to write it
         again: the flow's record of the call holds its tool message only."""
@@ -130,18 +132,19 @@ class _Work:
             self.error = exc
             raise
         self.output = out
-        if self.structured and self.keep is not None and isinstance(out, Command) and _said(out, self.written):
-            kept = {k: v for k, v in out.update.items() if k != "messages"}
+        if self.structured and self.keep is not None and isinstance(out, Command) and _said(out, self.written, self.key):
+            kept = {k: v for k, v in out.update.items() if k != self.key}
             if kept:
                 self.keep(kept)
         if self.update and not self.structured and out is not None and not isinstance(out, Command):
             kept = _whole(out)
             if kept is not None:
                 return kept
-        return _record(out, self.structured, self.records, self.written)
+        return _record(out, self.structured, self.records, self.written, self.key)
 
 
-def _record(out: Any, structured: bool = False, records: bool = True, written: Any = None) -> Any:
+def _record(out: Any, structured: bool = False, records: bool = True, written: Any = None,
+            key: str = "messages") -> Any:
     """The value the journal keeps for a tool's output (its text, not the message object); with
     `structured` and `records`, a text that is a JSON object or array is kept as the value it encodes,
     so a flow sees the record's fields (a ToolNode has already turned the tool's dict into text). A
@@ -159,7 +162,7 @@ def _record(out: Any, structured: bool = False, records: bool = True, written: A
             except ValueError:
                 pass
         return content
-    if structured and isinstance(out, Command) and (said := _said(out, written)) is not None:
+    if structured and isinstance(out, Command) and (said := _said(out, written, key)) is not None:
         return _record(said, structured, records)  # all the model will read of the Command: its tool message
     if structured and isinstance(out, (Command, list, tuple)):
         # anything else a tool writes into the state (other messages, in any form, under any key) is
@@ -264,21 +267,21 @@ def _recorded(journal: Any, thread_id: str, call_id: str) -> Any:
     return own[-1].data.get("result") if own and own[-1].kind in ("committed", "ran") else None
 
 
-def _said(command: Command, written: Any = None) -> ToolMessage | None:
-    """The tool message a Command writes, if that is all it does: one tool message under "messages",
+def _said(command: Command, written: Any = None, key: str = "messages") -> ToolMessage | None:
+    """The tool message a Command writes, if that is all it does: one tool message under `key` (the state's messages),
     nothing else in the state but values the model wrote (`written`: each other key's value is one
     of the call's arguments as the model wrote them, as `write_todos` keeps its list), no `goto` (a
     `Send` could carry anything to another node), no `graph` and no `resume`. Only such a Command can
     be shown to the model as the flow labelled it: what else it writes tells the model nothing new,
     wherever an app shows it (a value a handle stood for is no argument as written: refused)."""
     update = command.update
-    if not isinstance(update, dict) or "messages" not in update or command.graph is not None \
+    if not isinstance(update, dict) or key not in update or command.graph is not None \
             or command.goto or command.resume is not None:
         return None
     args = list(written.values()) if isinstance(written, Mapping) else []
-    if not all(any(_same(v, a) for a in args) for k, v in update.items() if k != "messages"):
+    if not all(any(_same(v, a) for a in args) for k, v in update.items() if k != key):
         return None
-    messages = update["messages"]
+    messages = update[key]
     if not (isinstance(messages, list) and len(messages) == 1 and isinstance(messages[0], ToolMessage)):
         return None
     return messages[0]
@@ -302,14 +305,14 @@ def _content_of(value: Any) -> Any:
     return repr(value)
 
 
-def _shown(out: Any, text: str, artifact: Any, written: Any = None) -> Any:
+def _shown(out: Any, text: str, artifact: Any, written: Any = None, key: str = "messages") -> Any:
     """`out` (a tool message, or a Command writing only one) showing the model `text`, the flow's view of it,
     with `artifact` (the gate's record of the call) for its own: the flow never labelled what a tool put
     in its artifact (a `content_and_artifact` tool's raw record), and the graph's messages are read by
     the model, middleware and summaries alike, so it is not kept."""
     if isinstance(out, Command):
-        said = _said(out, written)
-        return dataclasses.replace(out, update={**out.update, "messages": [_shown(said, text, artifact)]}) if said else out
+        said = _said(out, written, key)
+        return dataclasses.replace(out, update={**out.update, key: [_shown(said, text, artifact)]}) if said else out
     if isinstance(out.content, str):
         return out.model_copy(update={"content": text, "artifact": artifact}) \
             if out.content != text or out.artifact != artifact else out
@@ -545,6 +548,7 @@ class ToolGate:
     def _settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         work.structured = self.node.flow is not None
         work.written = call.get("args")
+        work.key = self.node.messages_key
         call_id = str(call.get("id") or "")
         work.keep = lambda kept: _keep(self.node.journal, thread_id, call_id, str(call.get("name")), kept)
         if work.structured:
@@ -570,7 +574,7 @@ class ToolGate:
         if work.output is _OPEN and outcome in ("committed", "ran") and self.node.flow is not None:
             kept = _kept(self.node.journal, thread_id, call_id)
             if kept is not None:  # a replay: the rest of the Command's update lands again, beside the flow's text
-                return Command(update={**kept, "messages": [message]})
+                return Command(update={**kept, self.node.messages_key: [message]})
         if work.output is _OPEN and outcome in ("committed", "ran") and self.node.flow is None:
             # a replayed node (after an interrupt, a crash): a tool's Command comes back as it ran
             command = _replayed_command(self.node.journal, thread_id, str(call.get("id") or ""), update=work.update)
@@ -589,9 +593,9 @@ class ToolGate:
             if self.node.flow is not None:
                 if work.plain and not isinstance(out, (ToolMessage, Command)):
                     return _view(out, message.content)
-                if isinstance(out, ToolMessage) or (isinstance(out, Command) and _said(out, work.written) is not None):
+                if isinstance(out, ToolMessage) or (isinstance(out, Command) and _said(out, work.written, work.key) is not None):
                     # the flow's view: handles, not values
-                    return _shown(out, message.content, message.artifact, work.written)
+                    return _shown(out, message.content, message.artifact, work.written, work.key)
                 if isinstance(out, (Command, list, tuple)):
                     # it would write more than its tool message (messages the flow cannot show as it
                     # labelled them, user-looking ones among them): the model gets the flow's text instead
