@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
@@ -41,7 +41,7 @@ from langgraph.pregel import Pregel
 from langgraph.types import Command
 
 from vfa import ConfigError, EffectJournal, Flow, VfaError
-from vfa._compile import lint_scope
+from vfa._compile import lint_scope, own_messages
 from vfa._escalation import Questions, current_task
 from vfa._journal import own_entries
 from vfa._tools import name_list
@@ -113,6 +113,8 @@ def guard_graph(
     extractors = (dict(effect_nodes) if isinstance(effect_nodes, Mapping)
                   else dict.fromkeys(name_list(effect_nodes, "effect_nodes")))
     guarded = _guard(graph, gate, extractors, compile_options)
+    guarded.__class__ = _owning(type(guarded))
+    guarded._vfa_messages_key = gate.node.messages_key
     if own:  # a shared gate may hold guards for the tools of its other graphs
         for g in gate.node.chain.guards:
             # a tool node with a wrap_tool_call of its own may run a tool it was not built with (a
@@ -258,6 +260,32 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
     if type(compiled) is not type(out):
         out.__class__ = type(compiled)  # e.g. vfa.GuardedGraph: same object, the user's subclass
     return out
+
+
+_OWNING: dict[type, type] = {}
+
+
+def _owning(cls: type) -> type:
+    """`cls` (the app's compiled graph class, kept) whose runs copy the id-less messages they are given
+    (`own_messages`): runs without a thread id handed one message object would share one journal key."""
+    if getattr(cls, "_vfa_owns_messages", False):
+        return cls
+    sub = _OWNING.get(cls)
+    if sub is None:
+        def stream(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            args, kwargs = own_messages(args, kwargs, self._vfa_messages_key)
+            yield from super(sub, self).stream(*args, **kwargs)
+
+        async def astream(self: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            args, kwargs = own_messages(args, kwargs, self._vfa_messages_key)
+            async for chunk in super(sub, self).astream(*args, **kwargs):
+                yield chunk
+
+        stream.__doc__, astream.__doc__ = cls.stream.__doc__, cls.astream.__doc__
+        sub = _OWNING[cls] = type(cls.__name__, (cls,), {
+            "stream": stream, "astream": astream, "_vfa_owns_messages": True, "_vfa_messages_key": "messages",
+            "__module__": cls.__module__, "__qualname__": cls.__qualname__})
+    return sub
 
 
 def _names(value: Any) -> Any:

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -196,6 +196,7 @@ class GuardedGraph(CompiledStateGraph):
 
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         """`CompiledStateGraph.stream`, inside an `invoke_agent` span when tracing is on."""
+        args, kwargs = own_messages(args, kwargs)
         started = _tracing.start_detached(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs))
         if started is None:
             yield from super().stream(*args, **kwargs)
@@ -220,6 +221,7 @@ class GuardedGraph(CompiledStateGraph):
 
     async def astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         """`CompiledStateGraph.astream`, inside an `invoke_agent` span when tracing is on."""
+        args, kwargs = own_messages(args, kwargs)
         started = _tracing.start_detached(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs))
         if started is None:
             async for chunk in super().astream(*args, **kwargs):
@@ -242,6 +244,22 @@ class GuardedGraph(CompiledStateGraph):
         finally:
             await inner.aclose()
             _tracing.end_span(span, error)
+
+
+def own_messages(args: tuple[Any, ...], kwargs: dict[str, Any],
+                 key: str = "messages") -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """A run's `stream` arguments with each input message (under `key`) that has no id copied. LangGraph's
+    reducer gives such a message its id by writing it into the caller's object, so runs handed one object (a
+    batch of one prompt, a prompt sent twice) would carry one id, and a run without a thread id is keyed by
+    those ids (`thread_key`): each run's calls would be answered from another's record, never run."""
+    given = kwargs["input"] if "input" in kwargs else args[0] if args else None
+    messages = given.get(key) if isinstance(given, Mapping) else None
+    listed = messages if isinstance(messages, list) else [messages] if isinstance(messages, BaseMessage) else []
+    if not any(isinstance(m, BaseMessage) and m.id is None for m in listed):
+        return args, kwargs
+    copied = [m.model_copy() if isinstance(m, BaseMessage) and m.id is None else m for m in listed]
+    own = {**given, key: copied if isinstance(messages, list) else copied[0]}
+    return ((own, *args[1:]), kwargs) if "input" not in kwargs else (args, {**kwargs, "input": own})
 
 
 def _agent_attributes(graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
