@@ -1384,7 +1384,15 @@ def _on_callers_loop(awaitable: Any) -> Any:
     loop = getattr(_LOCAL, "loop", None)
     if loop is not None:  # called from _afunc's worker: run on the caller's event loop
         return on_loop(awaitable, loop)
-    return asyncio.run(_awaited(awaitable))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_awaited(awaitable))
+    if inspect.iscoroutine(awaitable):
+        awaitable.close()  # never started: nothing ran, and no "never awaited" warning
+    # a sync run (`invoke`) from inside an event loop (a notebook, an async app) cannot wait on it there
+    raise RuntimeError("an async tool was called by a sync run inside a running event loop, where it cannot be "
+                       "awaited: run the graph with ainvoke/astream instead of invoke/stream")
 
 
 async def _collected(items: AsyncIterator[Any]) -> list[Any]:
