@@ -47,6 +47,20 @@ CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
     BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only'); END;
 """
 
+SCHEMA_VERSION = 1
+"""The journal's schema, as its file's `PRAGMA user_version` records it (0: written before versions were
+recorded, read as this one); a file of a later version is refused, as an earlier vfa cannot read it."""
+
+
+def _later(path: str, db: sqlite3.Connection) -> JournalError | None:
+    """The refusal of a journal file written by a later vfa, or None."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version <= SCHEMA_VERSION:
+        return None
+    return JournalError(f"the journal at {path!r} has schema version {version}, written by a later vfa; this "
+                        f"vfa reads version {SCHEMA_VERSION} and before: upgrade vfa to use it")
+
+
 TERMINAL = frozenset({"committed", "failed", "denied", "rejected", "ran"})
 """Kinds that end a call: replaying the node returns what they recorded instead of acting again."""
 _ENDED = ", ".join(f"'{k}'" for k in sorted(TERMINAL))
@@ -370,7 +384,14 @@ class EffectJournal:
     def _open(self, synchronous: str) -> None:
         try:
             if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                folder = Path(self.path).parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:  # a file where a folder should be: "File exists", naming no journal
+                    why = "a file is in its way" if isinstance(exc, (FileExistsError, NotADirectoryError)) \
+                        else exc.strerror or str(exc)
+                    raise JournalError(f"cannot open the journal at {self.path!r}: its folder {str(folder)!r} "
+                                       f"cannot be made ({why})") from exc
                 owners_file(self.path)  # it holds what tools returned, private values in clear
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             columns = tuple(r[1] for r in self._db.execute("PRAGMA table_info(journal)"))
@@ -384,10 +405,17 @@ class EffectJournal:
                 self._db.close()
                 raise JournalError(f"{self.path!r} holds {what or 'a table'} 'journal' that is no vfa journal (its "
                                    f"columns: {', '.join(columns)})")
+            later = _later(self.path, self._db)
+            if later is not None:  # as another app's: refused before the file is changed
+                self._db.close()
+                raise later
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
             self._db.executescript(_SCHEMA)
+            # a future vfa tells the journals it can read by this (one from before versions: 0, stamped now)
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the journal at {self.path!r}: {exc}") from exc
 
@@ -430,7 +458,10 @@ class EffectJournal:
                         wrote = (wrote,)
                 except BaseException:
                     self._writing = None
-                    self._db.execute("ROLLBACK")
+                    # a full disk (SQLITE_FULL) has SQLite roll the transaction back itself: a second
+                    # ROLLBACK would raise "no transaction is active" in place of the error that said why
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise
                 self._db.execute("COMMIT")
             except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
@@ -840,8 +871,8 @@ def _file_name(path: str) -> bool:
 def owners_file(path: str | os.PathLike[str]) -> None:
     """Make the SQLite file at `path` its owner's alone (mode 0600) if it is not there yet; SQLite gives
     its -wal and -shm files the same mode. An existing file keeps the mode its owner gave it."""
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:  # made where a link points (O_EXCL refuses a link, even to no file yet, as SQLite does not)
+        os.close(os.open(os.path.realpath(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except OSError:  # there already, or not to be made: SQLite says why it cannot be opened
         pass
 
@@ -876,6 +907,7 @@ def _read_only(path: str, *, snapshot: bool = False) -> sqlite3.Connection:
     try:
         columns = tuple(r[1] for r in db.execute("PRAGMA table_info(journal)"))
         guarded = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'journal_no_update'").fetchone()
+        later = _later(path, db)
     except sqlite3.Error as exc:
         db.close()
         raise _unreadable(path, real, quiet, exc) from exc
@@ -883,6 +915,9 @@ def _read_only(path: str, *, snapshot: bool = False) -> sqlite3.Connection:
         db.close()
         raise JournalError(f"{path!r} is a SQLite database without a vfa journal in it" +
                            (f" (its table 'journal' has the columns {', '.join(columns)})" if columns and columns != _COLUMNS else ""))
+    if later is not None:
+        db.close()
+        raise later
     return db
 
 

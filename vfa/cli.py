@@ -81,6 +81,10 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
         print(f"vfa demo: OpenTelemetry cannot use the settings of the environment ({exc}); check {named}",
               file=sys.stderr)
         return 2
+    refused = _foreign_checkpoints(workdir / "checkpoints.db")
+    if refused:  # before the journal is made: nothing of this run is left beside it
+        print(f"vfa demo: {refused}; move it away or use another --dir", file=sys.stderr)
+        return 2
     agent, ledger = build_demo_agent(workdir)
     print(f"vfa demo: a payments agent (balance {ledger.balance}); every tool call is verified before it commits\n")
     seen = len(agent.journal.entries(thread))
@@ -144,6 +148,28 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     print(f"trace:      {trace_path}")
     print(f"checkpoints: {workdir / 'checkpoints.db'}")
     return 0
+
+
+_CHECKPOINT_KEYS = ("thread_id", "checkpoint_ns", "checkpoint_id")
+"""Columns LangGraph's `SqliteSaver` keys both its tables by (it adds others it lacks, never these)."""
+
+
+def _foreign_checkpoints(path: Path) -> str | None:
+    """Why the SQLite file at `path` holds another app's table where `SqliteSaver` keeps its own, or None:
+    read only, as `SqliteSaver` would switch the file to WAL and add its tables before it failed on one.
+    A file that is no SQLite database raises `sqlite3.Error` (said as the checkpoints' error)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        for table in ("checkpoints", "writes"):
+            columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+            if columns and not set(_CHECKPOINT_KEYS) <= set(columns):
+                return (f"the checkpoints at {path} are another app's database: its table '{table}' is no "
+                        f"LangGraph checkpoint table (its columns: {', '.join(map(str, columns))})")
+    finally:
+        db.close()
+    return None
 
 
 def _journal(args: argparse.Namespace) -> int:
