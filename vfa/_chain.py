@@ -139,7 +139,11 @@ class GuardChain:
         key = (tool, tuple(map(id, extra)))
         cached = self._applicable.get(key)
         if cached is None:  # guards are fixed once the chain is built: work this out once per tool
-            guards = [g for g in (*self.guards, *extra) if getattr(g, "tools", None) is None or tool in g.tools]
+            # a tool's own guard that is the chain's too (given for the agent and on the tool) judges once, in the
+            # chain's place: run twice, it was journaled and traced twice, and a person asked its question twice
+            chain = {id(g) for g in self.guards} if extra else ()
+            guards = [g for g in (*self.guards, *(g for g in extra if id(g) not in chain))
+                      if getattr(g, "tools", None) is None or tool in g.tools]
             segments: list[tuple[list[Any], list[Any]]] = []
             for g in guards:
                 budget = self._budget(g)
@@ -168,6 +172,7 @@ class GuardChain:
         if not segments:
             return ChainResult(ALLOW, [])
         decisions: list[Decision] = []
+        seen = _given(proposal, judged)
         # Consecutive guards of one kind run together: inline ones in this thread, budgeted ones
         # on one worker, so a chain costs at most one thread handoff per run of budgeted guards.
         for segment, budgets in segments:
@@ -175,7 +180,16 @@ class GuardChain:
                 self._run_isolated(segment, budgets, proposal, context, decisions, judged)
             if timed_out or decisions[-1].verdict.kind in ("deny", "repair"):
                 break
-        return self._outcome(decisions)
+        result = self._outcome(decisions)
+        if result.verdict.kind in ("allow", "escalate") and _given(proposal, judged) != seen:
+            # the effect (and a person asked) would get the arguments as a guard left them, which the guards
+            # before it never saw: the proposal's dicts are the very ones the effect and the journal are given
+            names = [d.guard for d in decisions]
+            verdict = Deny(guard="chain", reason=f"a guard changed the call's arguments in place while judging it "
+                           f"(guards that ran: {', '.join(map(repr, names))}); nothing was run: a guard judges the "
+                           "proposal as given, and asks for another call with Repair", evidence={"guards": names})
+            result = ChainResult(verdict, [*decisions, Decision(guard="chain", verdict=verdict, latency_s=0.0)])
+        return result
 
     def _run_inline(self, guards: list[Any], proposal: Proposal, context: GuardContext,
                     decisions: list[Decision], judged: _Judged | None = None) -> bool:
@@ -264,6 +278,8 @@ class GuardChain:
                     shown = repr(verdict) if told is None else _told(told, repr(verdict))  # withheld whole, then cut
                     verdict = Deny(reason=f"guard {name!r} returned {type(verdict).__name__}, not a verdict",
                                    evidence={"returned": shown[:200]})
+                elif verdict.__class__ not in _VERDICT_CLASSES:  # a subclass: as the verdict it is (a raise denies)
+                    verdict = _plain(verdict)
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
                 # whatever it raised is the guard's own failure (a CancelledError, a library's BaseException
                 # such as gevent's Timeout, a GeneratorExit): guards run on vfa's threads, an acheck on its
@@ -277,9 +293,11 @@ class GuardChain:
                 elif _is_bubble_up(exc) or isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
                 else:
-                    message = message_of(exc) if told is None else _told(told, message_of(exc))
+                    # cut in the reason too: the error may quote all the guard read (a world record, a document),
+                    # and the reason reaches the model's next message, the journal (twice) and the trace
+                    message = (message_of(exc) if told is None else _told(told, message_of(exc)))[:500]
                     verdict = Deny(reason=f"guard {name!r} raised {type(exc).__name__}: {message}",
-                                   evidence={"error": type(exc).__name__, "message": message[:500]})
+                                   evidence={"error": type(exc).__name__, "message": message})
             # an allow's evidence is journaled and traced too: told and written as a denial's is (and a
             # denial made of it when it cannot be names the guard)
             if verdict.kind != "allow" or verdict.evidence:
@@ -301,6 +319,37 @@ class GuardChain:
             if d.verdict.kind != "allow" and severity(d.verdict) > severity(best):
                 best = d.verdict
         return ChainResult(best, decisions)
+
+
+def _plain(verdict: Any) -> AnyVerdict:
+    """A verdict of a subclass as the verdict it is, the subclass's own fields dropped: the journal keeps
+    it, and a replay of the call reads it back as that verdict, which refuses fields of no verdict."""
+    base = next(t for t in _VERDICT_TYPES if isinstance(verdict, t))
+    return base.model_validate({k: getattr(verdict, k) for k in base.model_fields})
+
+
+def _given(proposal: Proposal, judged: _Judged | None) -> tuple[Any, ...]:
+    """What the guards are given of the call's arguments (as validated, as written, and as their values), to
+    compare before and after the chain: the same objects reach the effect and the journal, so a guard that
+    writes into them is found. A flat value is kept as itself (a rebound key holds another object), any
+    other by its JSON (a list a guard appended to), cheap on the hot path."""
+    return (_shape(proposal.args), _shape(proposal.raw_args), None if judged is None else _shape(judged.proposal.args))
+
+
+_FLAT = frozenset({str, int, float, bool, type(None)})
+
+
+def _shape(args: Any) -> Any:
+    if not isinstance(args, dict):
+        return args
+    return [(k, v if v.__class__ in _FLAT else _json_or_self(v)) for k, v in args.items()]
+
+
+def _json_or_self(value: Any) -> Any:
+    try:
+        return dumps(value)
+    except Exception:  # noqa: BLE001 - a cycle, a huge int, an object JSON cannot hold: compared as itself
+        return value
 
 
 def _within(load: Callable[[], Any], budget: float) -> Callable[[], Any]:

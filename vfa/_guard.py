@@ -37,7 +37,8 @@ class Guard(Protocol):
     name: str
 
     def check(self, proposal: Proposal, context: GuardContext) -> AnyVerdict:
-        """Judge one proposal; raising or overrunning the time budget counts as a deny."""
+        """Judge one proposal; raising or overrunning the time budget counts as a deny, and so does changing
+        its arguments in place (the effect is given the same dicts: ask for another call with `Repair`)."""
         ...
 
 
