@@ -141,6 +141,12 @@ class CollisionGuard:
         self._obstacles = obstacles or _default_obstacles
         self.touching = touching
 
+    def warm(self) -> None:
+        """Compile the collision kernels (or load them from numba's cache) before the first check."""
+        from ._warm import warm
+
+        warm("collision")
+
     def shapes(self, proposal: Proposal, context: GuardContext) -> np.ndarray:
         """The proposed motion as shapes (k, n, 4|3), start included."""
         raw = self._path(proposal, context)

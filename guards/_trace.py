@@ -188,6 +188,12 @@ class TraceVerifier:
         self.timeout_s = timeout_s
         self._trace = trace or (lambda proposal, context: proposal.args["trace"])
 
+    def warm(self) -> None:
+        """Compile the trace kernels (or load them from numba's cache) before the first check."""
+        from ._warm import warm
+
+        warm("trace")
+
     def verify(self, trace: Trace | Mapping[str, Any]) -> list[Violation]:
         """The first violation of each invariant, earliest first; empty when the run is correct."""
         return check_trace(trace, self.invariants)

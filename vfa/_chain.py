@@ -144,6 +144,8 @@ class GuardChain:
             chain = {id(g) for g in self.guards} if extra else ()
             guards = [g for g in (*self.guards, *(g for g in extra if id(g) not in chain))
                       if getattr(g, "tools", None) is None or tool in g.tools]
+            for g in guards:
+                _warm(g)
             segments: list[tuple[list[Any], list[Any]]] = []
             for g in guards:
                 budget = self._budget(g)
@@ -319,6 +321,17 @@ class GuardChain:
             if d.verdict.kind != "allow" and severity(d.verdict) > severity(best):
                 best = d.verdict
         return ChainResult(best, decisions)
+
+
+def _warm(g: Any) -> None:
+    """Run a guard's `warm()`, before its first check and outside its budget: a guard that compiles or loads
+    what it runs (numba kernels) would otherwise spend its first budget on that, and deny for it."""
+    warm = getattr(g, "warm", None)
+    if callable(warm):
+        try:
+            warm()
+        except Exception:  # noqa: BLE001 - its check meets the same failure, inside its budget, and denies
+            pass
 
 
 def _plain(verdict: Any) -> AnyVerdict:

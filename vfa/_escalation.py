@@ -24,7 +24,7 @@ from ._proposal import Proposal
 from ._tools import MAX_ARG_DEPTH, json_value, nested_over
 from ._verdict import Escalate
 
-try:  # LangGraph 1.2+: each question of a task has an id of its own, the slot its answer fills
+try:  # LangGraph 1.2.20+ (the lower bound): each question of a task has an id of its own, the slot its answer fills
     from langgraph._internal._constants import (
         CONFIG_KEY_CHECKPOINT_NS,
         CONFIG_KEY_RESUME_MAP,
@@ -32,8 +32,9 @@ try:  # LangGraph 1.2+: each question of a task has an id of its own, the slot i
     )
     from langgraph.errors import _INVALID_RESUME
     from langgraph.types import _interrupt_id
-except ImportError:  # older: every question of a task has the task's id, so an answer cannot name its question
-    _interrupt_id = None
+except ImportError as exc:  # older: every question of a task has the task's id, so an answer re-sent to an
+    # answered question would answer the next one (an approval nobody gave): refused, not run that way
+    raise ImportError(f"vfa needs langgraph 1.2.20 or later (each question of a task its own interrupt id): {exc}") from exc
 
 __all__ = ["LATE_ANSWER", "Questions", "current_task", "decision_of"]
 
@@ -352,28 +353,25 @@ def _interrupt(question: Any) -> Any:
     client re-sending the answers it holds, or retrying a resume, would approve a question nobody
     answered. Such a run stops with `AnswerError` before any question is asked, and nothing is saved.
     """
-    if _interrupt_id is not None:
-        try:
-            conf = get_config().get("configurable") or {}
-        except RuntimeError:
-            conf = {}
-        answers, pad, ns = conf.get(CONFIG_KEY_RESUME_MAP), conf.get(CONFIG_KEY_SCRATCHPAD), conf.get(CONFIG_KEY_CHECKPOINT_NS)
-        taken = len(getattr(pad, "resume", None) or ())  # saved answers, and the one this run brought, if any
-        if answers and ns is not None and taken >= 2:
-            first = _interrupt_id(ns, 0)
-            if first in answers and _interrupt_id(ns, taken - 1) not in answers:
-                error = AnswerError(
-                    f"an answer was sent to interrupt {first}, which is answered already; the question "
-                    f"pending is interrupt {_interrupt_id(ns, taken - 1)}: send its answer under that id")
-                setattr(error, _INVALID_RESUME, True)  # a ToolNode re-raises it instead of telling the model
-                raise error
+    try:
+        conf = get_config().get("configurable") or {}
+    except RuntimeError:
+        conf = {}
+    answers, pad, ns = conf.get(CONFIG_KEY_RESUME_MAP), conf.get(CONFIG_KEY_SCRATCHPAD), conf.get(CONFIG_KEY_CHECKPOINT_NS)
+    taken = len(getattr(pad, "resume", None) or ())  # saved answers, and the one this run brought, if any
+    if answers and ns is not None and taken >= 2:
+        first = _interrupt_id(ns, 0)
+        if first in answers and _interrupt_id(ns, taken - 1) not in answers:
+            error = AnswerError(
+                f"an answer was sent to interrupt {first}, which is answered already; the question "
+                f"pending is interrupt {_interrupt_id(ns, taken - 1)}: send its answer under that id")
+            setattr(error, _INVALID_RESUME, True)  # a ToolNode re-raises it instead of telling the model
+            raise error
     return interrupt(question)
 
 
 def _scratchpad() -> Any:
     """The running task's LangGraph scratchpad (its answers and its count of questions), if it has one."""
-    if _interrupt_id is None:
-        return None
     try:
         return (get_config().get("configurable") or {}).get(CONFIG_KEY_SCRATCHPAD)
     except RuntimeError:
@@ -382,10 +380,8 @@ def _scratchpad() -> Any:
 
 def _own_interrupts() -> Callable[[str], bool] | None:
     """Whether an interrupt id is one the running task's own `interrupt()` calls give (at any place), not a
-    nested graph's (whose namespace is its own); None where that cannot be told (outside a graph, an older
-    LangGraph): every pause counts as the task's."""
-    if _interrupt_id is None:
-        return None
+    nested graph's (whose namespace is its own); None where that cannot be told (outside a graph): every
+    pause counts as the task's."""
     try:
         ns = (get_config().get("configurable") or {}).get(CONFIG_KEY_CHECKPOINT_NS)
     except RuntimeError:

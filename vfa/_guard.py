@@ -31,7 +31,9 @@ class Guard(Protocol):
     - `inline: bool`: a pure, bounded check run in the caller's thread with no deadline;
     - `tools: frozenset[str] | None`: the tools it applies to (None: every tool);
     - `lint(tools: Mapping[str, ToolSpec]) -> None`: called when an agent is compiled; raises
-      `PolicyError` for a policy that can never hold, checks nothing, or names unknown things.
+      `PolicyError` for a policy that can never hold, checks nothing, or names unknown things;
+    - `warm() -> None`: called before the guard's first check, outside its time budget, to compile or
+      load what it runs (a raise is ignored there: the check meets it, and denies).
     """
 
     name: str
