@@ -113,8 +113,8 @@ def guard_graph(
     extractors = (dict(effect_nodes) if isinstance(effect_nodes, Mapping)
                   else dict.fromkeys(name_list(effect_nodes, "effect_nodes")))
     guarded = _guard(graph, gate, extractors, compile_options)
-    guarded.__class__ = _owning(type(guarded))
-    guarded._vfa_messages_key = gate.node.messages_key
+    # the key on the class, not the instance: LangGraph's copies (`with_config`, `copy`) keep the class alone
+    guarded.__class__ = _owning(type(guarded), gate.node.messages_key)
     if own:  # a shared gate may hold guards for the tools of its other graphs
         for g in gate.node.chain.guards:
             # a tool node with a wrap_tool_call of its own may run a tool it was not built with (a
@@ -262,28 +262,27 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
     return out
 
 
-_OWNING: dict[type, type] = {}
+_OWNING: dict[tuple[type, str], type] = {}
 
 
-def _owning(cls: type) -> type:
-    """`cls` (the app's compiled graph class, kept) whose runs copy the id-less messages they are given
-    (`own_messages`): runs without a thread id handed one message object would share one journal key."""
-    if getattr(cls, "_vfa_owns_messages", False):
-        return cls
-    sub = _OWNING.get(cls)
+def _owning(cls: type, key: str) -> type:
+    """`cls` (the app's compiled graph class, kept) whose runs copy the id-less messages they are given under
+    `key` (`own_messages`): runs without a thread id handed one message object would share one journal key."""
+    cls = getattr(cls, "_vfa_app_class", cls)  # a graph guarded again: the app's class under the new key
+    sub = _OWNING.get((cls, key))
     if sub is None:
         def stream(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            args, kwargs = own_messages(args, kwargs, self._vfa_messages_key)
+            args, kwargs = own_messages(args, kwargs, key)
             yield from super(sub, self).stream(*args, **kwargs)
 
         async def astream(self: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
-            args, kwargs = own_messages(args, kwargs, self._vfa_messages_key)
+            args, kwargs = own_messages(args, kwargs, key)
             async for chunk in super(sub, self).astream(*args, **kwargs):
                 yield chunk
 
         stream.__doc__, astream.__doc__ = cls.stream.__doc__, cls.astream.__doc__
-        sub = _OWNING[cls] = type(cls.__name__, (cls,), {
-            "stream": stream, "astream": astream, "_vfa_owns_messages": True, "_vfa_messages_key": "messages",
+        sub = _OWNING[(cls, key)] = type(cls.__name__, (cls,), {
+            "stream": stream, "astream": astream, "_vfa_app_class": cls,
             "__module__": cls.__module__, "__qualname__": cls.__qualname__})
     return sub
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import dataclasses
+import hashlib
 import inspect
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from pydantic import BaseModel
+
 from ._effects import AWAITED, off_loop
 from ._exceptions import message_of
 from ._guard import GuardContext, check_budget, check_budgets, guard_list
-from ._journal import _is_bubble_up, dumps  # interrupts pass through guards untouched
+from ._journal import _is_bubble_up, _members_or_repr, dumps  # interrupts pass through guards untouched
+from ._jsontext import json_text
 from ._proposal import Proposal
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
 
@@ -125,6 +130,11 @@ class GuardChain:
         check_budgets(self.guards)
         self.timeout_s = None if timeout_s is None else float(timeout_s)  # a numpy number waits as a float
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}
+        self.warm_timeout_s = WARM_TIMEOUT_S
+        """How long a guard's `warm()` may take before the calls it would judge are denied (`_unready`)."""
+        self._warms: dict[int, concurrent.futures.Future[None]] = {}  # id(guard) -> its warm-up
+        self._ready: set[tuple[str, tuple[int, ...]]] = set()  # plans whose guards are all warm
+        self._warm_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"GuardChain({[_guard_name(g) for g in self.guards]!r})"
@@ -144,8 +154,6 @@ class GuardChain:
             chain = {id(g) for g in self.guards} if extra else ()
             guards = [g for g in (*self.guards, *(g for g in extra if id(g) not in chain))
                       if getattr(g, "tools", None) is None or tool in g.tools]
-            for g in guards:
-                _warm(g)
             segments: list[tuple[list[Any], list[Any]]] = []
             for g in guards:
                 budget = self._budget(g)
@@ -170,9 +178,13 @@ class GuardChain:
         or kept.
         """
         judged = None if values is None else _Judged(values, withhold or (lambda data: data))
-        segments = self._plan(proposal.tool, extra)[1]
+        guards, segments = self._plan(proposal.tool, extra)
         if not segments:
             return ChainResult(ALLOW, [])
+        if (proposal.tool, tuple(map(id, extra))) not in self._ready:
+            cold = self._unready(proposal.tool, extra, guards)
+            if cold is not None:
+                return cold
         decisions: list[Decision] = []
         seen = _given(proposal, judged)
         # Consecutive guards of one kind run together: inline ones in this thread, budgeted ones
@@ -192,6 +204,32 @@ class GuardChain:
                            "proposal as given, and asks for another call with Repair", evidence={"guards": names})
             result = ChainResult(verdict, [*decisions, Decision(guard="chain", verdict=verdict, latency_s=0.0)])
         return result
+
+    def _unready(self, tool: str, extra: Sequence[Any], guards: list[Any]) -> ChainResult | None:
+        """Warm each guard of a plan not yet known warm (`warm()`, once per guard, on a thread of its own),
+        outside any guard's budget: a guard that compiles or loads what it runs (numba kernels) would spend
+        its first budget on that, and deny for it. A warm-up past `warm_timeout_s` denies the call (it goes
+        on, and a later call waits for it again); one that raised leaves its check to meet the failure."""
+        for g in guards:
+            warm = getattr(g, "warm", None)
+            if not callable(warm):
+                continue
+            with self._warm_lock:
+                future = self._warms.get(id(g))
+                if future is None:
+                    future = self._warms[id(g)] = _warm_up(warm)
+            try:
+                future.result(timeout=self.warm_timeout_s)
+            except concurrent.futures.TimeoutError:
+                name = _guard_name(g)
+                verdict = Deny(guard=name, reason=f"guard {name!r} did not get ready (warm) within "
+                               f"{self.warm_timeout_s:g} s", evidence={"warm_timeout_s": self.warm_timeout_s})
+                return ChainResult(verdict, [Decision(guard=name, verdict=verdict, latency_s=self.warm_timeout_s)])
+            except BaseException:  # noqa: BLE001 - its check meets the same failure, inside its budget, and denies
+                pass
+        if len(self._ready) < 4096:  # as the plans are kept: past it, each call asks its (done) warm-ups again
+            self._ready.add((tool, tuple(map(id, extra))))
+        return None
 
     def _run_inline(self, guards: list[Any], proposal: Proposal, context: GuardContext,
                     decisions: list[Decision], judged: _Judged | None = None) -> bool:
@@ -323,15 +361,25 @@ class GuardChain:
         return ChainResult(best, decisions)
 
 
-def _warm(g: Any) -> None:
-    """Run a guard's `warm()`, before its first check and outside its budget: a guard that compiles or loads
-    what it runs (numba kernels) would otherwise spend its first budget on that, and deny for it."""
-    warm = getattr(g, "warm", None)
-    if callable(warm):
+WARM_TIMEOUT_S = 120.0
+"""How long a guard's `warm()` may take (`GuardChain.warm_timeout_s`): numba compiling a guard's kernels on a
+cold cache takes seconds to tens of seconds; past this the calls it judges are denied while it goes on."""
+
+
+def _warm_up(warm: Callable[[], Any]) -> concurrent.futures.Future[None]:
+    """`warm()` run on a thread of its own, once: its future is done when it returns (or raises)."""
+    done: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+    def run() -> None:
         try:
             warm()
-        except Exception:  # noqa: BLE001 - its check meets the same failure, inside its budget, and denies
-            pass
+        except BaseException as exc:  # noqa: BLE001 - said by the guard's check, which meets the same failure
+            done.set_exception(exc)
+        else:
+            done.set_result(None)
+
+    threading.Thread(target=run, name="vfa-guard-warm", daemon=True).start()
+    return done
 
 
 def _plain(verdict: Any) -> AnyVerdict:
@@ -360,9 +408,31 @@ def _shape(args: Any) -> Any:
 
 def _json_or_self(value: Any) -> Any:
     try:
-        return dumps(value)
+        return _CONTENTS(value)
     except Exception:  # noqa: BLE001 - a cycle, a huge int, an object JSON cannot hold: compared as itself
         return value
+
+
+def _contents(value: Any) -> Any:
+    """What a value JSON cannot hold holds, for `_shape`: never its repr alone, which leaves out what a guard may
+    change (a field declared `repr=False`, a secret's text, the middle of a long array)."""
+    if isinstance(value, BaseModel):  # its fields (and extras), not its __dict__, where a cached property lands
+        return {"<model>": type(value).__qualname__, **{k: getattr(value, k, None) for k in type(value).model_fields},
+                **(value.__pydantic_extra__ or {})}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"<dataclass>": type(value).__qualname__, **{f.name: getattr(value, f.name, None)
+                                                             for f in dataclasses.fields(value)}}
+    reveal = getattr(value, "get_secret_value", None)
+    if callable(reveal):  # pydantic's SecretStr and SecretBytes: compared in memory, never written
+        return ["<secret>", reveal()]
+    if callable(getattr(value, "tobytes", None)) and hasattr(value, "dtype"):  # a numpy array or scalar, whole
+        return ["<array>", str(value.dtype), list(getattr(value, "shape", ())),
+                hashlib.blake2b(value.tobytes(), digest_size=16).hexdigest()]
+    return _members_or_repr(value)
+
+
+_CONTENTS = json_text(default=_contents, separators=(",", ":"))
+"""`_shape`'s encoder: the journal's JSON, with what a value holds where the journal writes its repr."""
 
 
 def _within(load: Callable[[], Any], budget: float) -> Callable[[], Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -11,6 +12,7 @@ from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from pydantic import BaseModel
 
 from . import _tracing
 from ._chain import _guard_name
@@ -253,12 +255,16 @@ def own_messages(args: tuple[Any, ...], kwargs: dict[str, Any],
     batch of one prompt, a prompt sent twice) would carry one id, and a run without a thread id is keyed by
     those ids (`thread_key`): each run's calls would be answered from another's record, never run."""
     given = kwargs["input"] if "input" in kwargs else args[0] if args else None
-    messages = given.get(key) if isinstance(given, Mapping) else None
+    # a state schema may be a pydantic model or a dataclass, whose instance LangGraph takes as the input too
+    typed = isinstance(given, BaseModel) or (dataclasses.is_dataclass(given) and not isinstance(given, type))
+    messages = given.get(key) if isinstance(given, Mapping) else getattr(given, key, None) if typed else None
     listed = messages if isinstance(messages, list) else [messages] if isinstance(messages, BaseMessage) else []
     if not any(isinstance(m, BaseMessage) and m.id is None for m in listed):
         return args, kwargs
     copied = [m.model_copy() if isinstance(m, BaseMessage) and m.id is None else m for m in listed]
-    own = {**given, key: copied if isinstance(messages, list) else copied[0]}
+    value = copied if isinstance(messages, list) else copied[0]
+    own = ({**given, key: value} if isinstance(given, Mapping) else given.model_copy(update={key: value})
+           if isinstance(given, BaseModel) else dataclasses.replace(given, **{key: value}))
     return ((own, *args[1:]), kwargs) if "input" not in kwargs else (args, {**kwargs, "input": own})
 
 

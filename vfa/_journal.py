@@ -52,11 +52,15 @@ SCHEMA_VERSION = 1
 recorded, read as this one); a file of a later version is refused, as an earlier vfa cannot read it."""
 
 
-def _later(path: str, db: sqlite3.Connection) -> JournalError | None:
-    """The refusal of a journal file written by a later vfa, or None."""
+def _later(path: str, db: sqlite3.Connection, ours: bool = True) -> JournalError | None:
+    """The refusal of a journal file written by a later vfa, or None; `ours`: whether the file holds a journal
+    (SQLite's `user_version` is any app's slot: a later version in a file without one is another app's)."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version <= SCHEMA_VERSION:
         return None
+    if not ours:
+        return JournalError(f"{path!r} holds no vfa journal: it is another app's database (its schema version, "
+                            f"{version}, is that app's); give the journal a file of its own")
     return JournalError(f"the journal at {path!r} has schema version {version}, written by a later vfa; this "
                         f"vfa reads version {SCHEMA_VERSION} and before: upgrade vfa to use it")
 
@@ -405,7 +409,7 @@ class EffectJournal:
                 self._db.close()
                 raise JournalError(f"{self.path!r} holds {what or 'a table'} 'journal' that is no vfa journal (its "
                                    f"columns: {', '.join(columns)})")
-            later = _later(self.path, self._db)
+            later = _later(self.path, self._db, ours=bool(columns))
             if later is not None:  # as another app's: refused before the file is changed
                 self._db.close()
                 raise later
