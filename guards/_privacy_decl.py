@@ -138,7 +138,7 @@ def privacy_sink(fn: Any = None, *, disclose: Mapping[str, str] | None = None, a
 
 def _names(**given: Any) -> tuple[Any, ...]:
     """The lists of names (or patterns) given, each as a tuple (a flag stays a flag); `ConfigError` for one
-    given as one text, `TypeError` for one that is no list or holds anything but non-empty texts."""
+    given as one text, `TypeError` for one that is no list or holds anything but texts."""
     # read as names it would be its letters: "ssn" the fields "s" and "n", "file:tax/*" the pattern "*",
     # which matches every source
     out: list[Any] = []
@@ -153,9 +153,9 @@ def _names(**given: Any) -> tuple[Any, ...]:
             raise TypeError(f"{what} must be a list of names, not {type(value).__name__} {value!r:.80}")
         names = tuple(value)  # once: a generator read here would be empty where it is stored
         for name in names:
-            if not isinstance(name, str) or not name:
+            if not isinstance(name, str):  # "" names the output itself (a text, no fields)
                 # a field named 1 matches no field: what it was to keep private would be shown as given
-                raise TypeError(f"{what} must be a list of names (non-empty texts), but holds "
+                raise TypeError(f"{what} must be a list of names (texts), but holds "
                                 f"{type(name).__name__} {name!r:.60}")
         out.append(names)
     return tuple(out)

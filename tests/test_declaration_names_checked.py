@@ -65,10 +65,10 @@ def test_coverage_read_only_named_like_the_gate():
         graphs.check_coverage(graphs.guard_graph(_builder()), read_only=7)
 
 
-@pytest.mark.parametrize("kw", [dict(private=[1]), dict(private=[""]), dict(handle=[None]),
+@pytest.mark.parametrize("kw", [dict(private=[1]), dict(private=[b"ssn"]), dict(handle=[None]),
                                 dict(untrusted=["ok", 2]), dict(readers_from=[b"to"])])
 def test_privacy_source_names_are_texts(kw):
-    with pytest.raises(TypeError, match="must be a list of names \\(non-empty texts\\)"):
+    with pytest.raises(TypeError, match="must be a list of names \\(texts\\)"):
         privacy_source(**kw)
 
 
