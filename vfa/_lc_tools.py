@@ -4,6 +4,7 @@ them (injected arguments, errors its handler words, the message it answers with)
 from __future__ import annotations
 
 import contextlib
+import copy
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -44,29 +45,33 @@ _JSON_TYPES: dict[str, Any] = {"string": str, "integer": typing.Annotated[int, B
                                "number": float, "boolean": bool, "null": type(None)}
 
 
-def _model_of_json_schema(name: str, schema: Mapping[str, Any], depth: int = 0) -> type[BaseModel]:
+def _model_of_json_schema(name: str, schema: Mapping[str, Any], depth: int = 0,
+                          read: dict[tuple[int, int], Any] | None = None) -> type[BaseModel]:
     """A pydantic model of an object's JSON schema: its properties by type (strings, numbers, booleans,
     arrays and objects of them, to `MAX_SCHEMA_DEPTH`; enums as their values), strictly (never coerced: the
     tool gets them as written), required or with their defaults; what it does not say or this reading does
     not know (`anyOf`, `$ref`) is any JSON value. More properties are allowed unless `additionalProperties`
-    is false, and are judged and given as written (`ToolSpec.validate`)."""
+    is false, and are judged and given as written (`ToolSpec.validate`). `read`: the sub-schemas read so
+    far, by identity and depth (`_json_type`)."""
+    read = {} if read is None else read
     props = schema.get("properties")
     props = props if isinstance(props, Mapping) else {}
     required = schema.get("required")
-    required = set(required) if isinstance(required, list) else set()
+    required = {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
     fields: dict[str, Any] = {}
-    odd: dict[str, tuple[TypeAdapter[Any], bool]] = {}
+    odd: dict[str, tuple[TypeAdapter[Any], bool, Any]] = {}
     for key, prop in props.items():
         if not isinstance(key, str):
             continue  # no call can name it (`ToolSpec.validate`)
-        kind = _json_type(f"{name}_{key}", prop if isinstance(prop, Mapping) else {}, depth)
+        kind = _json_type(f"{name}_{key}", prop if isinstance(prop, Mapping) else {}, depth, read)
         if not key.isidentifier() or key.startswith("_") or hasattr(BaseModel, key):
             # no field can bear it ("zip-code", "_id", "model_dump"): checked beside the fields, given as written
-            odd[key] = (TypeAdapter(kind), key in required)
+            odd[key] = (TypeAdapter(kind), key in required, prop.get("default", _NO_DEFAULT) if isinstance(prop, Mapping)
+                        else _NO_DEFAULT)
         elif key in required:
             fields[key] = (kind, ...)
-        else:
-            fields[key] = (kind | None, prop.get("default") if isinstance(prop, Mapping) else None)
+        else:  # left out, judged as its default; null only where its type allows it, as JSON Schema reads it
+            fields[key] = (kind, prop.get("default") if isinstance(prop, Mapping) else None)
     closed = schema.get("additionalProperties") is False
     validators = {"_vfa_odd": model_validator(mode="before")(_odd_check(odd, set(fields) if closed else None))} if odd else {}
     # strict: the tool is given the call as written (LangChain never validates a JSON schema), so a value is
@@ -75,16 +80,22 @@ def _model_of_json_schema(name: str, schema: Mapping[str, Any], depth: int = 0) 
     return create_model(name, __config__=config, __validators__=validators, **fields)
 
 
-def _odd_check(odd: Mapping[str, tuple[TypeAdapter[Any], bool]], closed: set[str] | None) -> Any:
-    """A check of the properties no field can bear (`odd`), by their types; with `closed` (the fields' names,
-    for a schema without more properties) it also refuses any property the schema does not name."""
+_NO_DEFAULT = object()
+
+
+def _odd_check(odd: Mapping[str, tuple[TypeAdapter[Any], bool, Any]], closed: set[str] | None) -> Any:
+    """A check of the properties no field can bear (`odd`), by their types, one left out judged as its default
+    (as a field's is); with `closed` (the fields' names, for a schema without more properties) it also refuses
+    any property the schema does not name."""
     def check(cls: Any, data: Any) -> Any:
         if not isinstance(data, Mapping):
             return data  # the model's own check names it
-        for key, (adapter, required) in odd.items():
+        for key, (adapter, required, default) in odd.items():
             if key not in data:
                 if required:
                     raise ValueError(f"{key}: Field required")
+                if default is not _NO_DEFAULT:
+                    data = {**data, key: copy.deepcopy(default)}  # a copy, as a field's default is
                 continue
             try:
                 adapter.validate_python(data[key], strict=True)
@@ -99,26 +110,40 @@ def _odd_check(odd: Mapping[str, tuple[TypeAdapter[Any], bool]], closed: set[str
     return check
 
 
-def _json_type(name: str, prop: Mapping[str, Any], depth: int = 0) -> Any:
+def _json_type(name: str, prop: Mapping[str, Any], depth: int = 0, read: dict[tuple[int, int], Any] | None = None) -> Any:
+    """The type of a value `prop` describes, `depth` objects and arrays down; read once per sub-schema and depth
+    (`read`, kept with the sub-schema so that its id is not reused): a sub-schema that several properties
+    share, or one that holds itself twice (a dereferenced `$ref`: a filter's `and`/`or`), read once per
+    path would be read 2**16 times and more."""
     if depth >= MAX_SCHEMA_DEPTH:
         return Any
+    read = {} if read is None else read
+    key = (id(prop), depth)
+    if key not in read:
+        read[key] = (prop, _json_type_of(name, prop, depth, read))
+    return read[key][1]
+
+
+def _json_type_of(name: str, prop: Mapping[str, Any], depth: int, read: dict[tuple[int, int], Any]) -> Any:
+    if prop.get("nullable") is True:  # OpenAPI's word, not JSON Schema's: a server built on it takes null
+        return typing.Optional[_json_type(name, {k: v for k, v in prop.items() if k != "nullable"}, depth, read)]
     enum_ = prop.get("enum")
     if isinstance(enum_, list) and enum_ and all(isinstance(v, (str, int, float, bool)) for v in enum_):
         options = tuple(enum_)
         return typing.Annotated[typing.Literal[options], BeforeValidator(_one_of(options))]
     kind = prop.get("type")
     if isinstance(kind, list):  # ["string", "null"]: any of them
-        kinds = [_json_type(name, {**prop, "type": k}, depth) for k in kind if isinstance(k, str)]
+        kinds = [_json_type(name, {**prop, "type": k}, depth, read) for k in kind if isinstance(k, str)]
         return typing.Union[tuple(kinds)] if kinds else Any
     if kind == "array":
         items = prop.get("items")
-        return list[_json_type(f"{name}_item", items if isinstance(items, Mapping) else {}, depth + 1)]
+        return list[_json_type(f"{name}_item", items if isinstance(items, Mapping) else {}, depth + 1, read)]
     if kind == "object":
         inner = prop.get("properties")
         if not (isinstance(inner, Mapping) and inner) and prop.get("additionalProperties") is not False:
             return dict[str, Any]  # says nothing of its properties: any mapping
         # checked as its own schema says, and kept a mapping as written (a model would reach the tool as one)
-        return typing.Annotated[dict[str, Any], AfterValidator(_object_of(_model_of_json_schema(name, prop, depth + 1)))]
+        return typing.Annotated[dict[str, Any], AfterValidator(_object_of(_model_of_json_schema(name, prop, depth + 1, read)))]
     return _JSON_TYPES.get(kind, Any) if isinstance(kind, str) else Any
 
 

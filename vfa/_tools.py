@@ -426,9 +426,16 @@ class ToolSpec:
         return {k: json_value(v) for k, v in args.items()}
 
     def json_schema(self) -> dict[str, Any]:
-        """The tool in the OpenAI function format that `bind_tools` accepts from any chat model."""
-        params = self.args_model.model_json_schema()
-        params.pop("title", None)
+        """The tool in the OpenAI function format that `bind_tools` accepts from any chat model: a JSON schema the
+        tool was given (an MCP tool's) as given, else its arguments' model's."""
+        given = getattr(self.source, "args_schema", None) if _is_langchain_tool(self.source) else None
+        if isinstance(given, Mapping):
+            # never the model vfa reads it into: its schema would drop the descriptions, formats and `$defs`, and
+            # the properties no field can bear ("zip-code", required or not), which vfa checks beside the fields
+            params = dict(given)
+        else:
+            params = self.args_model.model_json_schema()
+            params.pop("title", None)
         return {"type": "function", "function": {"name": self.name, "description": self.description, "parameters": params}}
 
     def __repr__(self) -> str:
