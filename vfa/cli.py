@@ -104,7 +104,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
         if state.interrupts:  # a run stopped at a question: it is asked again, and the run goes on from there
             print(f"thread {thread!r} waits for an answer; going on from there\n")
             for question in state.interrupts:
-                print(f"  ? person asked: {question.value['question']}")
+                print(f"  ? person asked: {_asked(question)}")
             payload = None
         elif state.tasks:  # a run stopped between its steps (Ctrl-C, a failed write): the journal runs no payment twice
             print(f"thread {thread!r} stopped before it finished; going on from there\n")
@@ -118,7 +118,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
                         for update in steps:
                             seen = print_new(agent.journal, thread, seen, print)
                             for question in update.get("__interrupt__", ()):
-                                print(f"  ? person asked: {question.value['question']}")
+                                print(f"  ? person asked: {_asked(question)}")
                             if ctrl_c.pressed:
                                 break
                     finally:
@@ -148,6 +148,15 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     print(f"trace:      {trace_path}")
     print(f"checkpoints: {workdir / 'checkpoints.db'}")
     return 0
+
+
+def _asked(question: Any) -> str:
+    """A pending question's text, printable (a question a guard words may quote what a tool returned)."""
+    from ._demo import printable
+
+    value = getattr(question, "value", None)
+    text = value.get("question") if isinstance(value, dict) else value
+    return printable(text if isinstance(text, str) else repr(text))
 
 
 _CHECKPOINT_KEYS = ("thread_id", "checkpoint_ns", "checkpoint_id")
