@@ -57,7 +57,7 @@ class Step:
     args: dict[str, Any] = field(default_factory=dict)
 
     def __init__(self, tool: str, args: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        if not isinstance(tool, str) or not (args is None or isinstance(args, Mapping)):
+        if not isinstance(tool, str) or not tool or not (args is None or isinstance(args, Mapping)):
             raise TypeError(f"a step's tool must be a name and its arguments a mapping, not {tool!r:.40} and {args!r:.40}")
         object.__setattr__(self, "tool", tool)
         object.__setattr__(self, "args", {**(args or {}), **kwargs})

@@ -35,7 +35,7 @@ def test_agent_name_given_is_the_graphs():
     assert Agent(ScriptedModel([]), [send], name="mailer").compile().name == "mailer"
 
 
-@pytest.mark.parametrize("args", [(5,), ("send", 5), ("send", ["to"])])
+@pytest.mark.parametrize("args", [(5,), ("",), ("send", 5), ("send", ["to"])])
 def test_step_tool_is_a_name_and_args_a_mapping(args):
     with pytest.raises(TypeError, match="a step's tool must be a name"):
         Step(*args)

@@ -341,7 +341,9 @@ class GuardChain:
             # an allow's evidence is journaled and traced too: told and written as a denial's is (and a
             # denial made of it when it cannot be names the guard)
             if verdict.kind != "allow" or verdict.evidence:
-                if not verdict.guard:
+                if not verdict.guard or (not built and verdict.guard in _NODE_NAMES):
+                    # a name the node's own verdicts go by is the node's alone: a resume reads a "journal"
+                    # question's evidence as the node wrote it (the start it names is ended with the answer)
                     verdict = verdict.model_copy(update={"guard": name})
                 if told is not None and not built:
                     verdict = _withheld(verdict, told)
@@ -359,6 +361,10 @@ class GuardChain:
             if d.verdict.kind != "allow" and severity(d.verdict) > severity(best):
                 best = d.verdict
         return ChainResult(best, decisions)
+
+
+_NODE_NAMES = frozenset({"journal", "node", "chain"})
+"""The names of the verdicts the guard node and the chain write themselves, never a guard's."""
 
 
 WARM_TIMEOUT_S = 120.0
