@@ -11,14 +11,15 @@ from langgraph.prebuilt import tools_condition
 from langgraph.types import interrupt
 
 
-def model_node(model: Any) -> Any:
-    """An agent node that appends the model's reply to the state's messages."""
-    return lambda state: {"messages": [model.invoke(state["messages"])]}
+def model_node(model: Any, key: str = "messages") -> Any:
+    """An agent node that appends the model's reply to the state's messages (under `key`)."""
+    return lambda state: {key: [model.invoke(state[key])]}
 
 
-def tool_loop(agent: Any, tools: Any, state: Any = MessagesState, *, research: Any = None) -> StateGraph:
+def tool_loop(agent: Any, tools: Any, state: Any = MessagesState, *, research: Any = None,
+              key: str = "messages") -> StateGraph:
     """A graph builder: START -> `agent` (after `research`, a node of the app's own, when given), then
-    `tools` (a ToolNode or a node) while the reply calls a tool, back to `agent`."""
+    `tools` (a ToolNode or a node) while the reply calls a tool (its messages under `key`), back to `agent`."""
     b = StateGraph(state)
     b.add_node("agent", agent)
     b.add_node("tools", tools)
@@ -28,7 +29,8 @@ def tool_loop(agent: Any, tools: Any, state: Any = MessagesState, *, research: A
         b.add_node("research", research)
         b.add_edge(START, "research")
         b.add_edge("research", "agent")
-    b.add_conditional_edges("agent", tools_condition)
+    b.add_conditional_edges("agent", tools_condition if key == "messages"
+                            else lambda s: tools_condition(s, messages_key=key))
     b.add_edge("tools", "agent")
     return b
 
