@@ -11,18 +11,34 @@ one thread's history, labels and handles instead.
 
 What must hold: each run pays, and its call is journaled under a key of its own.
 
+The same for a retrofitted graph, also on its copies (`with_config`, `copy`: LangGraph's `Pregel.copy`
+rebuilds it as `self.__class__(**attrs)`) and with a state schema that is a pydantic model or a dataclass
+(LangGraph takes an instance of it as input); and the caller's message keeps no id.
+
 Fixed: a run copies the id-less messages it is given before LangGraph stamps them
 (GuardedGraph.stream/astream, and the retrofit's graph, whose class is kept, through a subclass of it that
-does the same under its messages_key)
+does the same under its messages_key). The key lives on the generated subclass (one per app class and key),
+which LangGraph's copies keep; a pydantic or dataclass state input is copied too.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import threading
+from typing import Annotated, Any
 
 import pytest
-
+from _tool_loop import tool_loop
 from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_core.tools import tool
+from langgraph.graph import add_messages
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.prebuilt import ToolNode
+from pydantic import BaseModel
+from typing_extensions import TypedDict
+
+import graphs
 
 from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
@@ -68,16 +84,7 @@ def test_runs_one_after_another_with_one_message_object_each_commit() -> None:
     assert len(_committed_keys(journal)) == 2
 
 
-def _retrofitted(paid: list[str], key: str = "messages") -> tuple[object, EffectJournal]:
-    from typing import Annotated
-
-    from langchain_core.tools import tool
-    from langgraph.graph import START, StateGraph, add_messages
-    from langgraph.prebuilt import ToolNode, tools_condition
-    from typing_extensions import TypedDict
-
-    import graphs
-
+def _retrofitted(paid: list[str], key: str = "messages", state: Any = None) -> tuple[Any, EffectJournal]:
     lock = threading.Lock()
 
     @tool
@@ -87,16 +94,15 @@ def _retrofitted(paid: list[str], key: str = "messages") -> tuple[object, Effect
             paid.append(to)
         return f"paid {amount} to {to}"
 
-    State = TypedDict("State", {key: Annotated[list, add_messages]})  # noqa: UP013 - a key chosen per test
     model = ScriptedModel([("pay", {"to": "bob", "amount": 5}), "ok"])
-    b = StateGraph(State)
-    b.add_node("agent", lambda state: {key: [model.invoke(state[key])]})
-    b.add_node("tools", ToolNode([pay], messages_key=key))
-    b.add_edge(START, "agent")
-    b.add_conditional_edges("agent", lambda state: tools_condition(state, messages_key=key))
-    b.add_edge("tools", "agent")
+
+    def agent(s: Any) -> dict[str, Any]:
+        return {key: [model.invoke(s[key] if isinstance(s, dict) else getattr(s, key))]}
+
+    state = state or TypedDict("State", {key: Annotated[list, add_messages]})  # noqa: UP013 - a key chosen per test
     journal = EffectJournal()
-    return graphs.guard_graph(b, journal=journal, messages_key=key), journal
+    loop = tool_loop(agent, ToolNode([pay], messages_key=key), state, key=key)
+    return graphs.guard_graph(loop, journal=journal, messages_key=key), journal
 
 
 @pytest.mark.parametrize("key", ["messages", "chat"])
@@ -110,13 +116,41 @@ def test_a_retrofitted_graphs_batch_sharing_one_message_object_each_commit(key: 
 
 
 def test_a_retrofitted_graph_keeps_its_class_and_async_runs_commit_too() -> None:
-    import asyncio
-
-    from langgraph.graph.state import CompiledStateGraph
-
     paid: list[str] = []
     app, journal = _retrofitted(paid)
     assert isinstance(app, CompiledStateGraph) and type(app).__name__ == "CompiledStateGraph"
     msg = HumanMessage("pay bob 5")
     asyncio.run(app.abatch([{"messages": [msg]} for _ in range(2)]))
     assert len(paid) == 2 and len(_committed_keys(journal)) == 2
+
+
+@pytest.mark.parametrize("how", ["with_config", "copy"])
+def test_a_copy_of_a_retrofitted_graph_keeps_its_messages_key(how: str) -> None:
+    paid: list[str] = []
+    app, _ = _retrofitted(paid, "chat")
+    app = app.with_config(recursion_limit=40) if how == "with_config" else app.copy()
+    msg = HumanMessage("pay bob 5")
+    for _ in range(3):
+        app.invoke({"chat": [msg]})
+    assert len(paid) == 3, f"three runs paid {len(paid)} time(s): the copy copied no message under 'chat'"
+    assert msg.id is None
+
+
+class ModelState(BaseModel):
+    messages: Annotated[list, add_messages]
+
+
+@dataclasses.dataclass
+class DataState:
+    messages: Annotated[list, add_messages]
+
+
+@pytest.mark.parametrize("state", [ModelState, DataState], ids=["pydantic", "dataclass"])
+def test_runs_given_one_message_in_a_typed_state_each_pay(state: type) -> None:
+    paid: list[str] = []
+    app, _ = _retrofitted(paid, state=state)
+    msg = HumanMessage("pay bob 5")
+    for _ in range(3):
+        app.invoke(state(messages=[msg]))
+    assert len(paid) == 3, f"three runs paid {len(paid)} time(s): they shared the stamped message's journal key"
+    assert msg.id is None
