@@ -1,6 +1,6 @@
 """A JSON-schema tool's "integer" argument written as 12.0 is an integer, as JSON Schema reads it.
 
-Since JSON schemas are read strictly (`vfa._lc_tools._model_of_json_schema`, `strict=True`), an integer
+Since JSON schemas are read strictly (`vfa._json_schema._model_of_json_schema`, `strict=True`), an integer
 property refuses the float 12.0. JSON Schema (draft 6 on, the one MCP servers publish) says "integer" holds
 any number with a zero fractional part, so 12.0 *is* an integer there, and several chat models write
 every number as a float (a protobuf `Struct` holds doubles only). Before the strict reading the call was
@@ -26,7 +26,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
 
 from vfa import ALLOW, Agent, Deny, guard
-from vfa._lc_tools import _model_of_json_schema
+from vfa._json_schema import _model_of_json_schema
 from vfa.testing import ScriptedModel
 
 SCHEMA = {"type": "object", "required": ["to", "amount"], "additionalProperties": False, "properties": {

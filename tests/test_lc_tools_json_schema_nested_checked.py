@@ -19,7 +19,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
 
 from vfa import Agent
-from vfa._lc_tools import MAX_SCHEMA_DEPTH, _model_of_json_schema
+from vfa._json_schema import MAX_SCHEMA_DEPTH, _model_of_json_schema
 from vfa.testing import ScriptedModel
 
 SCHEMA = {"type": "object", "required": ["to", "address"], "additionalProperties": False, "properties": {

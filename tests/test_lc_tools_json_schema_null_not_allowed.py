@@ -1,6 +1,6 @@
 """A JSON-schema tool's optional property takes null only where its schema says so.
 
-Fault. `_model_of_json_schema` (vfa/_lc_tools.py) types every optional property as `kind | None`, so a call
+Fault. `_model_of_json_schema` (vfa/_json_schema.py) types every optional property as `kind | None`, so a call
 writing `"recursive": null` for `{"type": "boolean", "default": true}` passes, though JSON Schema refuses
 null for any type but "null" (and a property no field can bear, "dry-run", refuses it: one schema, two
 readings). The guards judge None, a value the schema never allows, while the server reads it as it will:

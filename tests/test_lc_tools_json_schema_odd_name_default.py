@@ -1,7 +1,7 @@
 """A JSON-schema property no Python field can bear is judged as its default when left out.
 
 Fault. README: "an optional argument of a JSON schema the model did not write is judged as the schema's
-`default`". `_model_of_json_schema` (vfa/_lc_tools.py) keeps that for the properties it makes fields of,
+`default`". `_model_of_json_schema` (vfa/_json_schema.py) keeps that for the properties it makes fields of,
 but a property checked beside them ("force-push", "_notify", "copy": names no field can bear) is judged
 absent: a guard reading `p.args.get("force-push")` sees None and allows the call, while the server
 applies the schema's default, true, and force-pushes. The same property named "force_push" is judged true

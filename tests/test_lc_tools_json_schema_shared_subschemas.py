@@ -1,7 +1,7 @@
 """A JSON schema whose sub-schemas are shared or hold themselves is read once each, not once
 per path.
 
-Fault. `_model_of_json_schema` / `_json_type` (vfa/_lc_tools.py) build a new pydantic model for every path
+Fault. `_model_of_json_schema` / `_json_type` (vfa/_json_schema.py) build a new pydantic model for every path
 through the schema, to `MAX_SCHEMA_DEPTH`. A schema that holds itself once is read in 16 steps, but one that
 holds itself twice or more, as a dereferenced `$ref` does (a search filter of `and`/`or`/`not`, a tree node of
 `left`/`right`), or whose sub-schema is shared by several properties, is read once per path: 2**16 models and
@@ -9,11 +9,11 @@ more. Building an `Agent` on such an MCP tool took 28 s for the filter below and
 third self-reference: hours); a schema's own `required` holding a list raised a bare "unhashable type".
 
 What must hold: such tools are declared in well under a second each and their calls are checked as their
-schema says (a value of the wrong type deep inside is refused, naming it); an odd `required` is read as
-far as it names properties, never a crash.
+schema says (a value of the wrong type deep inside is refused, naming it); an odd `required` is never a
+crash: the schema is refused where the tool is declared, naming the entry (it is no JSON schema).
 
-Fixed: each sub-schema is read once per depth, remembered by identity; a required's entries that are no text
-are passed over.
+Fixed: each sub-schema is read once per depth, remembered by identity; a schema is checked against its
+metaschema when declared (`vfa._json_schema._checker`), unless it holds itself or is too big to walk.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pytest
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
 
-from vfa import Agent
+from vfa import Agent, ConfigError
 from vfa.testing import ScriptedModel
 
 
@@ -95,10 +95,8 @@ def test_shared_and_self_holding_schemas_are_read_once(schema: Any, good: dict, 
     assert got == [] and "invalid arguments" in message.content and named in message.content, message.content
 
 
-def test_an_odd_required_is_no_crash() -> None:
+def test_an_odd_required_is_a_clear_declaration_error() -> None:
     schema = {"type": "object", "required": ["to", ["to"], {"x": 1}, None, 3],
               "properties": {"to": {"type": "string"}}}
-    message, got = _run(schema, {"to": "bob"})
-    assert message.status != "error" and got == [{"to": "bob"}], message.content
-    message, got = _run(schema, {})
-    assert got == [] and "to" in message.content and "invalid arguments" in message.content, message.content
+    with pytest.raises(ConfigError, match=r"tool 'query': its JSON schema is not valid at 'required/1'"):
+        _run(schema, {"to": "bob"})

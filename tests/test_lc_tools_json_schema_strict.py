@@ -1,7 +1,7 @@
 """A LangChain tool with a JSON-schema `args_schema` is judged on values it never receives.
 
 vfa reads a JSON schema (an MCP adapter's, a `StructuredTool(args_schema={...})`) into a pydantic model
-(`vfa._lc_tools._model_of_json_schema`) and the guards judge what that model's *lax* validation makes
+(`vfa._json_schema._model_of_json_schema`) and the guards judge what that model's *lax* validation makes
 of the call: `"false"`, `"no"` and `"off"` become `False`, `"3"` becomes `3`. The tool, which
 validates its input itself (`takes_written`), is handed the call as written, and LangChain does not
 validate a JSON schema at all (`BaseTool._parse_input` returns a dict schema's input unchanged): the

@@ -4,159 +4,18 @@ them (injected arguments, errors its handler words, the message it answers with)
 from __future__ import annotations
 
 import contextlib
-import copy
-import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model,
-                      model_validator)
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model_validator
 
 from ._effects import Effect
 from ._exceptions import error_text
 from ._injected import answered_runs, answers_with_message, injected_args, injected_names, injected_runs
+from ._json_schema import model_of_json_schema
 from ._tools import INJECTED, RESULT_SHAPE, ToolSpec
 
 __all__ = ["GIVEN_BY_DEFAULT", "args_model_of", "errors_raised", "handler_words", "in_handler_words"]
-
-
-def _integral(value: Any) -> Any:
-    """A float with no fraction (12.0) as the integer it is in JSON Schema, which many models write every
-    number as; judged as 12, equal to the 12.0 the tool is given as written. Anything else as it is."""
-    return int(value) if value.__class__ is float and value.is_integer() else value
-
-
-def _one_of(options: tuple[Any, ...]) -> Callable[[Any], Any]:
-    """A check that a value is one of an enum's `options` as JSON Schema compares them: true is not 1, nor
-    false 0 (Python's `==`, which a `Literal` goes by, says they are), while 1.0 is 1."""
-    def check(value: Any) -> Any:
-        if not any((o.__class__ is bool) is (value.__class__ is bool) and o == value for o in options):
-            raise ValueError(f"Input should be one of {', '.join(map(repr, options))}"[:200])
-        return value
-    return check
-
-
-MAX_SCHEMA_DEPTH = 16
-"""How deep a JSON schema's objects and arrays are read; below it a value is any JSON value (a schema is
-a tree of mappings a server sends, which may nest without end, or hold itself)."""
-
-
-_JSON_TYPES: dict[str, Any] = {"string": str, "integer": typing.Annotated[int, BeforeValidator(_integral)],
-                               "number": float, "boolean": bool, "null": type(None)}
-
-
-def _model_of_json_schema(name: str, schema: Mapping[str, Any], depth: int = 0,
-                          read: dict[tuple[int, int], Any] | None = None) -> type[BaseModel]:
-    """A pydantic model of an object's JSON schema: its properties by type (strings, numbers, booleans,
-    arrays and objects of them, to `MAX_SCHEMA_DEPTH`; enums as their values), strictly (never coerced: the
-    tool gets them as written), required or with their defaults; what it does not say or this reading does
-    not know (`anyOf`, `$ref`) is any JSON value. More properties are allowed unless `additionalProperties`
-    is false, and are judged and given as written (`ToolSpec.validate`). `read`: the sub-schemas read so
-    far, by identity and depth (`_json_type`)."""
-    read = {} if read is None else read
-    props = schema.get("properties")
-    props = props if isinstance(props, Mapping) else {}
-    required = schema.get("required")
-    required = {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
-    fields: dict[str, Any] = {}
-    odd: dict[str, tuple[TypeAdapter[Any], bool, Any]] = {}
-    for key, prop in props.items():
-        if not isinstance(key, str):
-            continue  # no call can name it (`ToolSpec.validate`)
-        kind = _json_type(f"{name}_{key}", prop if isinstance(prop, Mapping) else {}, depth, read)
-        if not key.isidentifier() or key.startswith("_") or hasattr(BaseModel, key):
-            # no field can bear it ("zip-code", "_id", "model_dump"): checked beside the fields, given as written
-            odd[key] = (TypeAdapter(kind), key in required, prop.get("default", _NO_DEFAULT) if isinstance(prop, Mapping)
-                        else _NO_DEFAULT)
-        elif key in required:
-            fields[key] = (kind, ...)
-        else:  # left out, judged as its default; null only where its type allows it, as JSON Schema reads it
-            fields[key] = (kind, prop.get("default") if isinstance(prop, Mapping) else None)
-    closed = schema.get("additionalProperties") is False
-    validators = {"_vfa_odd": model_validator(mode="before")(_odd_check(odd, set(fields) if closed else None))} if odd else {}
-    # strict: the tool is given the call as written (LangChain never validates a JSON schema), so a value is
-    # judged as written or refused; lax, "no" would be judged False and reach the tool as text Python reads true
-    config = ConfigDict(extra="forbid" if closed and not odd else "allow", strict=True)
-    return create_model(name, __config__=config, __validators__=validators, **fields)
-
-
-_NO_DEFAULT = object()
-
-
-def _odd_check(odd: Mapping[str, tuple[TypeAdapter[Any], bool, Any]], closed: set[str] | None) -> Any:
-    """A check of the properties no field can bear (`odd`), by their types, one left out judged as its default
-    (as a field's is); with `closed` (the fields' names, for a schema without more properties) it also refuses
-    any property the schema does not name."""
-    def check(cls: Any, data: Any) -> Any:
-        if not isinstance(data, Mapping):
-            return data  # the model's own check names it
-        for key, (adapter, required, default) in odd.items():
-            if key not in data:
-                if required:
-                    raise ValueError(f"{key}: Field required")
-                if default is not _NO_DEFAULT:
-                    data = {**data, key: copy.deepcopy(default)}  # a copy, as a field's default is
-                continue
-            try:
-                adapter.validate_python(data[key], strict=True)
-            except ValidationError as exc:
-                raise ValueError("; ".join(f"{'.'.join(map(str, (key, *e['loc'])))}: {e['msg']}"
-                                           for e in exc.errors()[:3])) from None
-        if closed is not None:
-            more = [k for k in data if k not in closed and k not in odd]
-            if more:
-                raise ValueError(f"{str(more[0])[:60]}: Extra inputs are not permitted")
-        return data
-    return check
-
-
-def _json_type(name: str, prop: Mapping[str, Any], depth: int = 0, read: dict[tuple[int, int], Any] | None = None) -> Any:
-    """The type of a value `prop` describes, `depth` objects and arrays down; read once per sub-schema and depth
-    (`read`, kept with the sub-schema so that its id is not reused): a sub-schema that several properties
-    share, or one that holds itself twice (a dereferenced `$ref`: a filter's `and`/`or`), read once per
-    path would be read 2**16 times and more."""
-    if depth >= MAX_SCHEMA_DEPTH:
-        return Any
-    read = {} if read is None else read
-    key = (id(prop), depth)
-    if key not in read:
-        read[key] = (prop, _json_type_of(name, prop, depth, read))
-    return read[key][1]
-
-
-def _json_type_of(name: str, prop: Mapping[str, Any], depth: int, read: dict[tuple[int, int], Any]) -> Any:
-    if prop.get("nullable") is True:  # OpenAPI's word, not JSON Schema's: a server built on it takes null
-        return typing.Optional[_json_type(name, {k: v for k, v in prop.items() if k != "nullable"}, depth, read)]
-    enum_ = prop.get("enum")
-    if isinstance(enum_, list) and enum_ and all(isinstance(v, (str, int, float, bool)) for v in enum_):
-        options = tuple(enum_)
-        return typing.Annotated[typing.Literal[options], BeforeValidator(_one_of(options))]
-    kind = prop.get("type")
-    if isinstance(kind, list):  # ["string", "null"]: any of them
-        kinds = [_json_type(name, {**prop, "type": k}, depth, read) for k in kind if isinstance(k, str)]
-        return typing.Union[tuple(kinds)] if kinds else Any
-    if kind == "array":
-        items = prop.get("items")
-        return list[_json_type(f"{name}_item", items if isinstance(items, Mapping) else {}, depth + 1, read)]
-    if kind == "object":
-        inner = prop.get("properties")
-        if not (isinstance(inner, Mapping) and inner) and prop.get("additionalProperties") is not False:
-            return dict[str, Any]  # says nothing of its properties: any mapping
-        # checked as its own schema says, and kept a mapping as written (a model would reach the tool as one)
-        return typing.Annotated[dict[str, Any], AfterValidator(_object_of(_model_of_json_schema(name, prop, depth + 1, read)))]
-    return _JSON_TYPES.get(kind, Any) if isinstance(kind, str) else Any
-
-
-def _object_of(model: type[BaseModel]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A check of a nested object by its schema's `model`: the object itself is kept, as written."""
-    def check(value: dict[str, Any]) -> dict[str, Any]:
-        try:
-            model.model_validate(value)
-        except ValidationError as exc:
-            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or '(object)'}: {e['msg']}"
-                                       for e in exc.errors()[:3])) from None
-        return value
-    return check
 
 
 def args_model_of(tool: Any, drop: frozenset[str] = frozenset()) -> type[BaseModel]:
@@ -166,7 +25,7 @@ def args_model_of(tool: Any, drop: frozenset[str] = frozenset()) -> type[BaseMod
     # the model's to give, so they are not validated as if they were.
     schema = getattr(tool, "tool_call_schema", None) or tool.args_schema
     if isinstance(schema, Mapping):  # a JSON schema (an MCP tool's): its arguments validated as it says
-        return _model_of_json_schema(f"{tool.name}_args", schema)
+        return model_of_json_schema(tool.name, schema)
     if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         return create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
     return _as_the_tool_reads(tool, schema, drop)

@@ -1,0 +1,266 @@
+"""JSON schemas (an MCP tool's arguments) as pydantic models: fields by type, which the guards read the call
+by, and every call checked by the schema itself (`jsonschema`) for all those types do not say: `$ref`,
+`anyOf`/`oneOf`/`allOf`, `const`, bounds, lengths, patterns, `patternProperties` and the rest."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import SchemaError, best_match
+from jsonschema.validators import extend, validator_for
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, WrapValidator,
+                      create_model, model_validator)
+
+from ._exceptions import ConfigError
+
+__all__ = ["MAX_SCHEMA_DEPTH", "model_of_json_schema"]
+
+
+def model_of_json_schema(tool: str, schema: Mapping[str, Any]) -> type[BaseModel]:
+    """The model a JSON-schema tool's call is validated by: its properties as fields by type (`_model_of_json_schema`),
+    each checked as the schema says of it, and the call as a whole checked by the schema too (what it says
+    of the object itself: `required`, `anyOf` at its top, properties it names by pattern). Raises
+    `ConfigError` for a schema that is not one (`"type": "int"`, `"required": true`): no call could be checked by it."""
+    checker = _checker(tool, schema)
+    return _model_of_json_schema(f"{tool}_args", schema, checker=checker)
+
+
+def _checker(tool: str, schema: Mapping[str, Any]) -> Any:
+    """The `jsonschema` validator of `schema`, by the draft its `$schema` names (2020-12 if none), with OpenAPI's
+    `nullable` read as a server built on it reads it (null allowed), after checking it against its metaschema."""
+    base = validator_for(schema, default=jsonschema.Draft202012Validator)
+    # one that holds itself (a dereferenced `$ref`) or shares its parts over and over is read as it is: the
+    # metaschema's check walks every path of it, without end or for hours; a call it cannot check is refused
+    if _size(schema, {}, set()) <= MAX_CHECKED_SCHEMA:
+        try:
+            base.check_schema(schema)
+        except SchemaError as exc:
+            where = "/".join(map(str, exc.path))
+            raise ConfigError(f"tool {tool!r}: its JSON schema is not valid{f' at {where!r:.80}' if where else ''}: "
+                              f"{exc.message[:200]}") from None
+    return _nullable(base)(schema)
+
+
+MAX_CHECKED_SCHEMA = 10_000
+"""The most values a JSON schema may hold, counted along every path, for it to be checked against its
+metaschema when a tool is declared."""
+
+
+def _size(node: Any, sizes: dict[int, int], above: set[int]) -> int:
+    """How many values `node` holds along every path (one shared part counted at each place it stands), past
+    `MAX_CHECKED_SCHEMA` for one that holds itself; each part counted once (`sizes`, by identity)."""
+    if not isinstance(node, (Mapping, list)):
+        return 1
+    if id(node) in above or len(above) > 64:
+        return MAX_CHECKED_SCHEMA + 1
+    if id(node) not in sizes:
+        above.add(id(node))
+        parts = node.values() if isinstance(node, Mapping) else node
+        sizes[id(node)] = min(1 + sum(_size(p, sizes, above) for p in parts), MAX_CHECKED_SCHEMA + 1)
+        above.discard(id(node))
+    return sizes[id(node)]
+
+
+@functools.cache
+def _nullable(base: type) -> type:
+    """`base` with `nullable: true` allowing null whatever the `type` (OpenAPI 3.0's word, which many servers use)."""
+    typed = base.VALIDATORS["type"]
+
+    def type_(validator: Any, types: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if instance is None and isinstance(schema, Mapping) and schema.get("nullable") is True:
+            return
+        yield from typed(validator, types, instance, schema)
+    return extend(base, {"type": type_})
+
+
+def _unfit(errors: Iterator[Any], skip: int) -> str | None:
+    """What the most relevant of a check's `errors` says, or None for none: where (below the first `skip`
+    steps of its path, which the caller names) and the rule it breaks, never the value itself (a value
+    behind a handle is validated too, and an error is told to the model and journaled)."""
+    try:
+        error = best_match(errors)
+    except Exception as exc:  # noqa: BLE001 - a `type` no draft knows, a `$ref` to nowhere, a value too deep
+        return f"cannot be checked by its schema ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})"
+    if error is None:
+        return None
+    where = ".".join(map(str, list(error.relative_path)[skip:]))
+    rule = error.validator_value
+    plain = (str, int, float, bool, type(None))
+    said = ""
+    if isinstance(rule, plain) or (isinstance(rule, list) and all(isinstance(r, plain) for r in rule)):
+        said = " " + json.dumps(rule)[:80]
+    keyword = error.validator if isinstance(error.validator, str) else "false (nothing is allowed here)"
+    return f"{where + ': ' if where else ''}does not satisfy the schema's {keyword}{said}"
+
+
+def _checked_as(checker: Any, prop: Any, key: str) -> Any:
+    """A wrap validator checking one property's value by its schema `prop` (after its type's own check): its
+    error is the property's, which tells the handles' validation (`vfa._tools._fails_only_in`) where it is."""
+    def check(value: Any, handler: Callable[[Any], Any]) -> Any:
+        out = handler(value)
+        said = _unfit(checker.descend(value, prop, path=key), 1)
+        if said is not None:
+            raise ValueError(said)
+        return out
+    return WrapValidator(check)
+
+
+def _checked_whole(checker: Any) -> Any:
+    """A model validator checking the call as a whole by its schema, once its fields have been checked."""
+    def check(cls: Any, data: Any, handler: Callable[[Any], Any]) -> Any:
+        out = handler(data)
+        said = _unfit(checker.iter_errors(data), 0)
+        if said is not None:
+            raise ValueError(said)
+        return out
+    return model_validator(mode="wrap")(check)
+
+
+def _integral(value: Any) -> Any:
+    """A float with no fraction (12.0) as the integer it is in JSON Schema, which many models write every
+    number as; judged as 12, equal to the 12.0 the tool is given as written. Anything else as it is."""
+    return int(value) if value.__class__ is float and value.is_integer() else value
+
+
+def _one_of(options: tuple[Any, ...]) -> Callable[[Any], Any]:
+    """A check that a value is one of an enum's `options` as JSON Schema compares them: true is not 1, nor
+    false 0 (Python's `==`, which a `Literal` goes by, says they are), while 1.0 is 1."""
+    def check(value: Any) -> Any:
+        if not any((o.__class__ is bool) is (value.__class__ is bool) and o == value for o in options):
+            raise ValueError(f"Input should be one of {', '.join(map(repr, options))}"[:200])
+        return value
+    return check
+
+
+MAX_SCHEMA_DEPTH = 16
+"""How deep a JSON schema's objects and arrays are read; below it a value is any JSON value (a schema is
+a tree of mappings a server sends, which may nest without end, or hold itself)."""
+
+
+_JSON_TYPES: dict[str, Any] = {"string": str, "integer": typing.Annotated[int, BeforeValidator(_integral)],
+                               "number": float, "boolean": bool, "null": type(None)}
+
+
+def _model_of_json_schema(name: str, schema: Mapping[str, Any], depth: int = 0,
+                          read: dict[tuple[int, int], Any] | None = None, checker: Any = None) -> type[BaseModel]:
+    """A pydantic model of an object's JSON schema: its properties by type (strings, numbers, booleans,
+    arrays and objects of them, to `MAX_SCHEMA_DEPTH`; enums as their values), strictly (never coerced: the
+    tool gets them as written), required or with their defaults; what it does not say or this reading does
+    not know (`anyOf`, `$ref`) is any JSON value. More properties are allowed unless `additionalProperties`
+    is false, and are judged and given as written (`ToolSpec.validate`). `read`: the sub-schemas read so
+    far, by identity and depth (`_json_type`); `checker` (the call's, at the top): each property and the whole
+    checked by it as well."""
+    read = {} if read is None else read
+    props = schema.get("properties")
+    props = props if isinstance(props, Mapping) else {}
+    required = schema.get("required")
+    required = {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
+    fields: dict[str, Any] = {}
+    odd: dict[str, tuple[TypeAdapter[Any], bool, Any]] = {}
+    for key, prop in props.items():
+        if not isinstance(key, str):
+            continue  # no call can name it (`ToolSpec.validate`)
+        kind = _json_type(f"{name}_{key}", prop if isinstance(prop, Mapping) else {}, depth, read)
+        if checker is not None:
+            kind = typing.Annotated[kind, _checked_as(checker, prop, key)]
+        if not key.isidentifier() or key.startswith("_") or hasattr(BaseModel, key):
+            # no field can bear it ("zip-code", "_id", "model_dump"): checked beside the fields, given as written
+            odd[key] = (TypeAdapter(kind), key in required, prop.get("default", _NO_DEFAULT) if isinstance(prop, Mapping)
+                        else _NO_DEFAULT)
+        elif key in required:
+            fields[key] = (kind, ...)
+        else:  # left out, judged as its default; null only where its type allows it, as JSON Schema reads it
+            fields[key] = (kind, prop.get("default") if isinstance(prop, Mapping) else None)
+    closed = schema.get("additionalProperties") is False
+    validators = {"_vfa_odd": model_validator(mode="before")(_odd_check(odd, set(fields) if closed else None))} if odd else {}
+    if checker is not None:
+        validators["_vfa_schema"] = _checked_whole(checker)
+    # strict: the tool is given the call as written (LangChain never validates a JSON schema), so a value is
+    # judged as written or refused; lax, "no" would be judged False and reach the tool as text Python reads true
+    config = ConfigDict(extra="forbid" if closed and not odd else "allow", strict=True)
+    return create_model(name, __config__=config, __validators__=validators, **fields)
+
+
+_NO_DEFAULT = object()
+
+
+def _odd_check(odd: Mapping[str, tuple[TypeAdapter[Any], bool, Any]], closed: set[str] | None) -> Any:
+    """A check of the properties no field can bear (`odd`), by their types, one left out judged as its default
+    (as a field's is); with `closed` (the fields' names, for a schema without more properties) it also refuses
+    any property the schema does not name."""
+    def check(cls: Any, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data  # the model's own check names it
+        for key, (adapter, required, default) in odd.items():
+            if key not in data:
+                if required:
+                    raise ValueError(f"{key}: Field required")
+                if default is not _NO_DEFAULT:
+                    data = {**data, key: copy.deepcopy(default)}  # a copy, as a field's default is
+                continue
+            try:
+                adapter.validate_python(data[key], strict=True)
+            except ValidationError as exc:
+                raise ValueError("; ".join(f"{'.'.join(map(str, (key, *e['loc'])))}: {e['msg']}"
+                                           for e in exc.errors()[:3])) from None
+        if closed is not None:
+            more = [k for k in data if k not in closed and k not in odd]
+            if more:
+                raise ValueError(f"{str(more[0])[:60]}: Extra inputs are not permitted")
+        return data
+    return check
+
+
+def _json_type(name: str, prop: Mapping[str, Any], depth: int = 0, read: dict[tuple[int, int], Any] | None = None) -> Any:
+    """The type of a value `prop` describes, `depth` objects and arrays down; read once per sub-schema and depth
+    (`read`, kept with the sub-schema so that its id is not reused): a sub-schema that several properties
+    share, or one that holds itself twice (a dereferenced `$ref`: a filter's `and`/`or`), read once per
+    path would be read 2**16 times and more."""
+    if depth >= MAX_SCHEMA_DEPTH:
+        return Any
+    read = {} if read is None else read
+    key = (id(prop), depth)
+    if key not in read:
+        read[key] = (prop, _json_type_of(name, prop, depth, read))
+    return read[key][1]
+
+
+def _json_type_of(name: str, prop: Mapping[str, Any], depth: int, read: dict[tuple[int, int], Any]) -> Any:
+    if prop.get("nullable") is True:  # OpenAPI's word, not JSON Schema's: a server built on it takes null
+        return typing.Optional[_json_type(name, {k: v for k, v in prop.items() if k != "nullable"}, depth, read)]
+    enum_ = prop.get("enum")
+    if isinstance(enum_, list) and enum_ and all(isinstance(v, (str, int, float, bool)) for v in enum_):
+        options = tuple(enum_)
+        return typing.Annotated[typing.Literal[options], BeforeValidator(_one_of(options))]
+    kind = prop.get("type")
+    if isinstance(kind, list):  # ["string", "null"]: any of them
+        kinds = [_json_type(name, {**prop, "type": k}, depth, read) for k in kind if isinstance(k, str)]
+        return typing.Union[tuple(kinds)] if kinds else Any
+    if kind == "array":
+        items = prop.get("items")
+        return list[_json_type(f"{name}_item", items if isinstance(items, Mapping) else {}, depth + 1, read)]
+    if kind == "object":
+        inner = prop.get("properties")
+        if not (isinstance(inner, Mapping) and inner) and prop.get("additionalProperties") is not False:
+            return dict[str, Any]  # says nothing of its properties: any mapping
+        # checked as its own schema says, and kept a mapping as written (a model would reach the tool as one)
+        return typing.Annotated[dict[str, Any], AfterValidator(_object_of(_model_of_json_schema(name, prop, depth + 1, read)))]
+    return _JSON_TYPES.get(kind, Any) if isinstance(kind, str) else Any
+
+
+def _object_of(model: type[BaseModel]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A check of a nested object by its schema's `model`: the object itself is kept, as written."""
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        try:
+            model.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or '(object)'}: {e['msg']}"
+                                       for e in exc.errors()[:3])) from None
+        return value
+    return check
