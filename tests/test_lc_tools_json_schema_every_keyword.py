@@ -127,3 +127,14 @@ def test_a_handle_is_judged_by_the_value_behind_it() -> None:
     sent = [m for m in out["messages"] if isinstance(m, ToolMessage) and m.name == "pay"]
     assert paid == [{"iban": IBAN, "amount": 10}], [m.content for m in sent]
     assert "minimum" in sent[1].content and IBAN not in json.dumps([m.content for m in sent])
+
+
+def test_a_pattern_is_searched_in_linear_time() -> None:
+    # Python's `re` backtracks over this text for longer than any run would wait (2**40 steps)
+    schema = {"type": "object", "properties": {"code": {"type": "string", "pattern": "^(a+)+$"},
+                                               "pin": {"type": "string", "pattern": "^(?=.*[0-9])[a-z0-9]{4}$"}}}
+    message, got = _run(schema, {"code": "a" * 40 + "!"})
+    assert got == [] and "pattern" in message.content, message.content
+    assert _run(schema, {"code": "aaa", "pin": "ab1c"})[1] == [{"code": "aaa", "pin": "ab1c"}]
+    message, got = _run(schema, {"pin": "abcd"})  # a lookahead: read by Python's own engine
+    assert got == [] and "pin" in message.content, message.content

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -16,6 +17,8 @@ from jsonschema.exceptions import SchemaError, best_match
 from jsonschema.validators import extend, validator_for
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, WrapValidator,
                       create_model, model_validator)
+from pydantic_core import SchemaError as CoreSchemaError
+from pydantic_core import SchemaValidator, core_schema
 
 from ._exceptions import ConfigError
 
@@ -44,7 +47,7 @@ def _checker(tool: str, schema: Mapping[str, Any]) -> Any:
             where = "/".join(map(str, exc.path))
             raise ConfigError(f"tool {tool!r}: its JSON schema is not valid{f' at {where!r:.80}' if where else ''}: "
                               f"{exc.message[:200]}") from None
-    return _nullable(base)(schema)
+    return _as_read(base)(schema)
 
 
 MAX_CHECKED_SCHEMA = 10_000
@@ -68,15 +71,35 @@ def _size(node: Any, sizes: dict[int, int], above: set[int]) -> int:
 
 
 @functools.cache
-def _nullable(base: type) -> type:
-    """`base` with `nullable: true` allowing null whatever the `type` (OpenAPI 3.0's word, which many servers use)."""
+def _as_read(base: type) -> type:
+    """`base` with `nullable: true` allowing null whatever the `type` (OpenAPI 3.0's word, which many servers
+    use), and `pattern` searched in time linear in the text (`_searcher`)."""
     typed = base.VALIDATORS["type"]
 
     def type_(validator: Any, types: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if instance is None and isinstance(schema, Mapping) and schema.get("nullable") is True:
             return
         yield from typed(validator, types, instance, schema)
-    return extend(base, {"type": type_})
+
+    def pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not _searcher(pattern)(instance):
+            yield jsonschema.ValidationError(f"does not match {pattern!r:.80}")
+    return extend(base, {"type": type_, "pattern": pattern})
+
+
+@functools.lru_cache(maxsize=512)
+def _searcher(pattern: str) -> Callable[[str], bool]:
+    """Whether a text holds a match of `pattern`, by pydantic-core's Rust engine, which never backtracks: a
+    model writes the text, and Python's `re` can take hours over 30 characters for a pattern such as
+    `^(a+)+$`. A pattern that engine cannot read (a lookaround, a backreference) is searched by `re`."""
+    if not isinstance(pattern, str):
+        raise TypeError(f"a pattern must be text, not {type(pattern).__name__}")
+    try:
+        check = SchemaValidator(core_schema.str_schema(pattern=pattern, regex_engine="rust-regex"))
+    except CoreSchemaError:
+        compiled = re.compile(pattern)
+        return lambda text: compiled.search(text) is not None
+    return check.isinstance_python
 
 
 def _unfit(errors: Iterator[Any], skip: int) -> str | None:
