@@ -218,7 +218,11 @@ def describe(entry: JournalEntry) -> str:
     return "\n".join(printable(line) for line in _described(entry))
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+                          "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd"
+                          "\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+"""Unicode's control (Cc) and format (Cf) characters, line and paragraph separators and lone surrogates; and
+the tags and variation selectors of plane 14 (U+E0000-U+E0FFF), which show nothing: text no one sees."""
 
 
 def printable(text: str) -> str:

@@ -17,7 +17,7 @@ __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ._demo import LedgerError
+    from ._demo import LedgerError, printable
     from ._exceptions import JournalError
 
     thread = args.thread
@@ -47,11 +47,12 @@ def _demo(args: argparse.Namespace) -> int:
               file=sys.stderr)
     except (JournalError, LedgerError) as exc:  # their messages name the file, or a row of the journal's
         where = "" if str(workdir) in str(exc) else f" (in {workdir / 'journal.db'})"
-        print(f"vfa demo: {exc}{where}; fix it and run the same command again to go on from where this run stopped",
-              file=sys.stderr)
+        # printable: a message may quote what the file holds (another app's column names)
+        print(f"vfa demo: {printable(str(exc))}{where}; fix it and run the same command again to go on from where "
+              "this run stopped", file=sys.stderr)
     except sqlite3.Error as exc:  # the journal wraps its own errors: this one is the checkpointer's
-        print(f"vfa demo: the checkpoints at {workdir / 'checkpoints.db'} cannot be used ({exc}); fix them and run "
-              "the same command again to go on from where this run stopped", file=sys.stderr)
+        print(f"vfa demo: the checkpoints at {workdir / 'checkpoints.db'} cannot be used ({printable(str(exc))}); fix "
+              "them and run the same command again to go on from where this run stopped", file=sys.stderr)
     return 2
 
 
@@ -59,7 +60,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     from langgraph.checkpoint.sqlite import SqliteSaver
     from langgraph.types import Command
 
-    from ._demo import build_demo_agent, print_new
+    from ._demo import build_demo_agent, print_new, printable
     from ._exceptions import ConfigError
     from ._journal import owners_file
     from ._tracing import configure_tracing
@@ -83,7 +84,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
         return 2
     refused = _foreign_checkpoints(workdir / "checkpoints.db")
     if refused:  # before the journal is made: nothing of this run is left beside it
-        print(f"vfa demo: {refused}; move it away or use another --dir", file=sys.stderr)
+        print(f"vfa demo: {printable(refused)}; move it away or use another --dir", file=sys.stderr)
         return 2
     agent, ledger = build_demo_agent(workdir)
     print(f"vfa demo: a payments agent (balance {ledger.balance}); every tool call is verified before it commits\n")
@@ -141,7 +142,7 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
                 payload, run = Command(resume={"type": answer}), True
         final = app.get_state(config).values["messages"][-1].content
     provider.force_flush()
-    print(f"\nmodel: {final}")
+    print(f"\nmodel: {printable(str(final))}")  # the model's words quote what tools returned
     # as the ledger's file says: another `vfa demo` on the folder may have paid since this one last read it
     print(f"balance now {ledger.snapshot()['balance']}")
     print(f"journal:    {workdir / 'journal.db'}   (vfa journal {workdir / 'journal.db'})")
@@ -193,7 +194,7 @@ def _journal(args: argparse.Namespace) -> int:
     try:  # read-only: a command that prints changes nothing, in a vfa journal or any other database
         journal = EffectJournal(path, read_only="snapshot")
     except JournalError as exc:
-        print(f"vfa journal: {exc}", file=sys.stderr)
+        print(f"vfa journal: {printable(str(exc))}", file=sys.stderr)
         return 2
     if args.thread is not None and not _text(args.thread):  # no thread of the journal's can be named so
         print(f"vfa journal: --thread {args.thread!r} is not valid text (its bytes are not UTF-8)", file=sys.stderr)
@@ -201,7 +202,7 @@ def _journal(args: argparse.Namespace) -> int:
     try:
         entries = journal.entries(args.thread)
     except JournalError as exc:  # damage past the first page shows only when the rows are read
-        print(f"vfa journal: {exc}", file=sys.stderr)
+        print(f"vfa journal: {printable(str(exc))}", file=sys.stderr)
         return 2
     if not entries:  # said, not a silent success: a mistyped thread name looks like an empty history
         if args.thread is None:
@@ -226,7 +227,7 @@ def _journal(args: argparse.Namespace) -> int:
             try:
                 shown = describe(e)
             except Exception as exc:  # noqa: BLE001 - one damaged row is said, the others still printed
-                shown = f"(an entry that cannot be read: {type(exc).__name__}: {exc})"
+                shown = printable(f"(an entry that cannot be read: {type(exc).__name__}: {exc})")
             print(f"{e.seq:>5}  " + shown.replace("\n", "\n       "))  # a round's decisions under its number
         sys.stdout.flush()
     except BrokenPipeError:  # `vfa journal ... | head`: the reader has seen enough
