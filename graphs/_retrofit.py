@@ -36,6 +36,7 @@ from langgraph._internal._constants import CONFIG_KEY_RUNTIME
 from langgraph._internal._runnable import RunnableCallable
 from langgraph.errors import GraphBubbleUp
 from langgraph.graph import StateGraph
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
 from langgraph.types import Command
@@ -73,7 +74,7 @@ def guard_graph(
     check: bool = True,
     messages_key: str = "messages",
     **compile_options: Any,
-) -> Any:
+) -> CompiledStateGraph[Any, Any, Any, Any]:
     """Return `graph` compiled with vfa guards at every point where it runs a tool or an effect.
 
     Args:
@@ -125,7 +126,7 @@ def guard_graph(
     return guarded
 
 
-def guard_tool_node(node: Any, gate: ToolGate) -> Any:
+def guard_tool_node(node: ToolNode, gate: ToolGate) -> ToolNode:
     """A copy of a `ToolNode` whose tools run through `gate`, innermost under its own `wrap_tool_call`."""
     if not isinstance(node, ToolNode):
         raise TypeError(f"node must be a langgraph ToolNode, not {type(node).__name__}")

@@ -3,7 +3,42 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what a type checker reads: each name's own type, not the Any of `__getattr__`
+    from ._audit import (
+        TraceError as TraceError, audit_trace as audit_trace, trace_from_journal as trace_from_journal,
+        trace_from_messages as trace_from_messages,
+    )
+    from ._collision import CollisionGuard as CollisionGuard, path_shapes as path_shapes
+    from ._compute import compute as compute
+    from ._flow import PrivacyFlow as PrivacyFlow
+    from ._handles import HandleError as HandleError
+    from ._invariants import (
+        After as After, Always as Always, Bounds as Bounds, Conserved as Conserved, Invariant as Invariant,
+        Monotonic as Monotonic, NoContact as NoContact, Violation as Violation, While as While,
+    )
+    from ._plans import PlanResult as PlanResult, Step as Step, Sym as Sym, verify_plan as verify_plan
+    from ._policy_lint import PolicyInvariant as PolicyInvariant, PolicyLintWarning as PolicyLintWarning
+    from ._preconditions import (
+        Policy as Policy, Postcondition as Postcondition, Precondition as Precondition,
+        PreconditionGuard as PreconditionGuard, ensures as ensures, requires as requires,
+    )
+    from ._privacy import (
+        APPROVE_FOR_RECIPIENT as APPROVE_FOR_RECIPIENT, APPROVE_ONCE as APPROVE_ONCE,
+        FlowViolation as FlowViolation, PrivacyGuard as PrivacyGuard, REJECT as REJECT,
+    )
+    from ._privacy_decl import (
+        PrivacyPolicy as PrivacyPolicy, Sink as Sink, Source as Source, privacy_sink as privacy_sink,
+        privacy_source as privacy_source,
+    )
+    from ._scene import (
+        Contact as Contact, FrameContacts as FrameContacts, SceneError as SceneError,
+        contact_frames as contact_frames, first_contact as first_contact,
+    )
+    from ._trace import Trace as Trace, TraceVerifier as TraceVerifier, check_trace as check_trace
+    from ._trace_expr import Expr as Expr, contact as contact, state as state
+    from ._z3 import SolverError as SolverError
 
 # public name -> private module that defines it
 _EXPORTS: dict[str, str] = {

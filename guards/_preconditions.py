@@ -15,7 +15,7 @@ function compiled once from the same terms, with Z3 as the reference semantics.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from vfa import ALLOW, ConfigError, Deny, Escalate, GuardContext, PolicyError, Proposal, ToolSpec, VfaError, annotate
 
@@ -255,6 +255,9 @@ class PreconditionGuard:
         return f"PreconditionGuard({self.precondition.tool!r}, backend={self.backend!r})"
 
 
+_T = TypeVar("_T")  # a tool (function, @effect or LangChain tool): the decorators return it, declared
+
+
 def _existing(fn: Any, key: str) -> tuple[Any, ...]:
     meta = fn.meta if hasattr(fn, "meta") and isinstance(getattr(fn, "meta"), dict) else getattr(fn, "__vfa_meta__", {})
     return tuple(meta.get(key, ()))
@@ -263,14 +266,14 @@ def _existing(fn: Any, key: str) -> tuple[Any, ...]:
 def requires(
     *clauses: str, state: Any = None, backend: Literal["fast", "z3"] = "fast",
     on_unknown: Literal["deny", "escalate"] = "deny", timeout_ms: int = 2000,
-) -> Callable[[Any], Any]:
+) -> Callable[[_T], _T]:
     """Decorator: declare a tool's precondition; adds a `PreconditionGuard` to the tool (either decorator order).
 
     Raises:
         PolicyError: at decoration, for a clause that is malformed or names an unknown argument or field.
     """
 
-    def decorate(fn: Any) -> Any:
+    def decorate(fn: _T) -> _T:
         name, sorts, bounds = _tool_types(fn)
         pre = Precondition(clauses, tool=name, args=sorts, state=state, bounds=bounds)
         guard = PreconditionGuard(pre, backend=backend, on_unknown=on_unknown, timeout_ms=timeout_ms)
@@ -279,10 +282,10 @@ def requires(
     return decorate
 
 
-def ensures(*posts: str, state: Any = None) -> Callable[[Any], Any]:
+def ensures(*posts: str, state: Any = None) -> Callable[[_T], _T]:
     """Decorator: declare how a tool changes the state (`state.balance -= amount`), for lint and plan checks."""
 
-    def decorate(fn: Any) -> Any:
+    def decorate(fn: _T) -> _T:
         name, sorts, _ = _tool_types(fn)
         post = Postcondition(posts, tool=name, args=sorts, state=state)
         earlier = _existing(fn, "postconditions")
@@ -303,11 +306,11 @@ class Policy:
     def __init__(self, state: Any) -> None:
         self.state = schema_of(state)
 
-    def requires(self, *clauses: str, **options: Any) -> Callable[[Any], Any]:
+    def requires(self, *clauses: str, **options: Any) -> Callable[[_T], _T]:
         """`requires(...)` over this policy's state type."""
         return requires(*clauses, state=self.state, **options)
 
-    def ensures(self, *posts: str) -> Callable[[Any], Any]:
+    def ensures(self, *posts: str) -> Callable[[_T], _T]:
         """`ensures(...)` over this policy's state type."""
         return ensures(*posts, state=self.state)
 

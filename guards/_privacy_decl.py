@@ -11,16 +11,17 @@ Tools carry these as metadata (`vfa.annotate`), so the flow tracker and the priv
     def get_profile() -> dict: ...
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the public classes here are re-homed to `guards` (their
+# `__module__`), where `typing.get_type_hints` would look string annotations up and not find them.
 
 import dataclasses
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, overload
 
 import idna
 
@@ -102,9 +103,20 @@ class Sink:
     of its disclosures is public or it names none, else to every recipient it names."""
 
 
-def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: Collection[str] | bool = (),
+_T = TypeVar("_T")  # a tool (function, @effect or LangChain tool): the decorators return it, declared
+
+
+@overload
+def privacy_source(fn: None = None, *, private: Collection[str] = (), untrusted: Collection[str] | bool = (),
                    handle: Collection[str] | bool = True, readers_from: Collection[str] = (), kind: str = "",
-                   key: str | None = None, pure: bool = False) -> Any:
+                   key: str | None = None, pure: bool = False) -> Callable[[_T], _T]: ...
+@overload
+def privacy_source(fn: _T, *, private: Collection[str] = (), untrusted: Collection[str] | bool = (),
+                   handle: Collection[str] | bool = True, readers_from: Collection[str] = (), kind: str = "",
+                   key: str | None = None, pure: bool = False) -> _T: ...
+def privacy_source(fn: _T | None = None, *, private: Collection[str] = (), untrusted: Collection[str] | bool = (),
+                   handle: Collection[str] | bool = True, readers_from: Collection[str] = (), kind: str = "",
+                   key: str | None = None, pure: bool = False) -> _T | Callable[[_T], _T]:
     """Declare how a tool's output is labelled (decorator, in any order with `@effect`)."""
     private, untrusted, handle, readers_from = _names(private=private, untrusted=untrusted, handle=handle,
                                                       readers_from=readers_from)
@@ -120,8 +132,14 @@ def privacy_source(fn: Any = None, *, private: Collection[str] = (), untrusted: 
     return _attach(fn, SOURCE_KEY, decl)
 
 
-def privacy_sink(fn: Any = None, *, disclose: Mapping[str, str] | None = None, authority: Collection[str] = (),
-                 refers: Mapping[str, str] | None = None, internal: Collection[str] = ()) -> Any:
+@overload
+def privacy_sink(fn: None = None, *, disclose: Mapping[str, str] | None = None, authority: Collection[str] = (),
+                 refers: Mapping[str, str] | None = None, internal: Collection[str] = ()) -> Callable[[_T], _T]: ...
+@overload
+def privacy_sink(fn: _T, *, disclose: Mapping[str, str] | None = None, authority: Collection[str] = (),
+                 refers: Mapping[str, str] | None = None, internal: Collection[str] = ()) -> _T: ...
+def privacy_sink(fn: _T | None = None, *, disclose: Mapping[str, str] | None = None, authority: Collection[str] = (),
+                 refers: Mapping[str, str] | None = None, internal: Collection[str] = ()) -> _T | Callable[[_T], _T]:
     """Declare what a tool's arguments disclose and which need the user's authority (decorator).
 
     An argument not named in `disclose` (nor `internal`) counts as disclosed to the sink's most public audience.
@@ -598,7 +616,7 @@ class PrivacyPolicy:
     def of(cls, user: str | Collection[str] = (), *, grants: Mapping[str, Collection[str]] | None = None,
            trusted_sources: Collection[str] = (), on_violation: Literal["deny", "ask"] = "deny",
            undeclared_output: Literal["untrusted", "trusted"] = "untrusted",
-           context_taint: Literal["untrusted", "private"] = "untrusted") -> PrivacyPolicy:
+           context_taint: Literal["untrusted", "private"] = "untrusted") -> "PrivacyPolicy":
         """Build a policy from plain strings and lists."""
         # the rest is checked, and read, as the policy reads it however it is built (`__post_init__`)
         return cls(user=frozenset({"user", *_addresses(user)}), grants={} if grants is None else grants,

@@ -8,7 +8,8 @@ tunnels through a thin obstacle between two frames is caught. Edges that touch e
 contact unless `touching=False`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the public classes here are re-homed to `guards` (their
+# `__module__`), where `typing.get_type_hints` would look string annotations up and not find them.
 
 from dataclasses import asdict, dataclass
 from typing import Any

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from vfa import ALLOW, ConfigError, Deny, GuardContext, Proposal
 from vfa._guard import check_budget
 
+from ._invariants import Invariant, Violation  # imported for the annotations, so get_type_hints reads them
 from ._scene import SceneError, as_group
-
-if TYPE_CHECKING:
-    from ._invariants import Invariant, Violation
 
 __all__ = ["Trace", "TraceVerifier", "check_trace"]
 

@@ -10,12 +10,14 @@ import inspect
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from ._exceptions import ConfigError, UnmediatedEffectError
 from ._guard import guard_list
 
 __all__ = ["Effect", "annotate", "effect", "in_commit"]
+
+_T = TypeVar("_T")
 
 _ACTIVE: contextvars.ContextVar[_Commit | None] = contextvars.ContextVar("vfa_commit", default=None)
 _KEY = object()
@@ -122,7 +124,7 @@ def in_commit(tool: str | None = None) -> bool:
     return commit is not None and not commit.closed and (tool is None or commit.tool == tool)
 
 
-def annotate(fn: Any, *, guards: Sequence[Any] = (), **meta: Any) -> Any:
+def annotate(fn: _T, *, guards: Sequence[Any] = (), **meta: Any) -> _T:
     """Attach tool-level guards and metadata to a tool function or effect; returns it unchanged.
 
     Guard libraries use this (`@requires(...)` adds a precondition guard), in either decorator order.
@@ -193,6 +195,16 @@ class Effect:
         return f"Effect({self.name!r})"
 
 
+@overload
+def effect(
+    fn: Callable[..., Any], *, name: str | None = None, description: str | None = None, idempotent: bool = False,
+    guards: Sequence[Any] = (),
+) -> Effect: ...
+@overload
+def effect(
+    fn: None = None, *, name: str | None = None, description: str | None = None, idempotent: bool = False,
+    guards: Sequence[Any] = (),
+) -> Callable[[Callable[..., Any]], Effect]: ...
 def effect(
     fn: Callable[..., Any] | None = None,
     *,
@@ -200,7 +212,7 @@ def effect(
     description: str | None = None,
     idempotent: bool = False,
     guards: Sequence[Any] = (),
-) -> Any:
+) -> Effect | Callable[[Callable[..., Any]], Effect]:
     """Decorator: declare a tool as an effect, so it runs only when a guard node commits it.
 
     Args:

@@ -6,7 +6,7 @@ import inspect
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
 
 from ._exceptions import ConfigError
 from ._proposal import CommitRecord, Proposal
@@ -206,6 +206,16 @@ class FunctionGuard:
         return f"FunctionGuard({self.name!r})"
 
 
+@overload
+def guard(
+    fn: Callable[[Proposal, GuardContext], Any], *, name: str | None = None, timeout_s: float | None = None,
+    tools: Sequence[str] | None = None, inline: bool = False,
+) -> FunctionGuard: ...
+@overload
+def guard(
+    fn: None = None, *, name: str | None = None, timeout_s: float | None = None,
+    tools: Sequence[str] | None = None, inline: bool = False,
+) -> Callable[[Callable[[Proposal, GuardContext], Any]], FunctionGuard]: ...
 def guard(
     fn: Callable[[Proposal, GuardContext], Any] | None = None,
     *,
@@ -213,7 +223,7 @@ def guard(
     timeout_s: float | None = None,
     tools: Sequence[str] | None = None,
     inline: bool = False,
-) -> Any:
+) -> FunctionGuard | Callable[[Callable[[Proposal, GuardContext], Any]], FunctionGuard]:
     """Decorator: turn `def check(proposal, context) -> verdict` into a guard.
 
     Usable bare (`@guard`) or with options (`@guard(tools=["transfer"], timeout_s=0.5)`);

@@ -1,6 +1,7 @@
 """Proposals: an action the model wants taken, not yet verified or committed."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the public classes here are re-homed to `vfa` (their
+# `__module__`), where `typing.get_type_hints` would look string annotations up and not find them.
 
 from typing import Any
 
