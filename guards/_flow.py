@@ -69,7 +69,7 @@ import uuid
 import weakref
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpec, VfaError
 
@@ -85,6 +85,9 @@ from ._privacy_decl import PUBLIC_SINK, PrivacyPolicy, Source, _lower, sink_of, 
 from ._results import _Results
 from ._threads import _NO_SCAN, _NO_USERS, _RECENT, _messages_in, _Scan, _Threads
 from ._walk import _error_source, _Record, _WalkContext
+
+if TYPE_CHECKING:  # imported where used (it imports this module)
+    from ._privacy import PrivacyGuard
 
 __all__ = ["Observation", "PrivacyFlow"]
 
@@ -204,7 +207,7 @@ class PrivacyFlow(_Threads, _Results):
                         "handle secret; build another for another user or process "
                         "(PrivacyFlow(policy, secret=..., journal=...))")
 
-    def guard(self, **kwargs: Any) -> Any:
+    def guard(self, **kwargs: Any) -> PrivacyGuard:
         """The privacy guard that reads this flow's labels."""
         from ._privacy import PrivacyGuard
 

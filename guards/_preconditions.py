@@ -15,13 +15,16 @@ function compiled once from the same terms, with Z3 as the reference semantics.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from vfa import ALLOW, ConfigError, Deny, Escalate, GuardContext, PolicyError, Proposal, ToolSpec, VfaError, annotate
 
 from ._fastpath import BadValue, compile_check, explain, jsonable, read_values
 from ._clauses import Scope, Term, Update, display, leaves, parse_clause, parse_postcondition
 from ._sorts import Schema, Sort, arg_sorts, schema_of
+
+if TYPE_CHECKING:  # imported where used: it imports z3
+    from ._policy_lint import PolicyInvariant
 
 __all__ = ["Policy", "Postcondition", "Precondition", "PreconditionGuard", "ensures", "requires"]
 
@@ -314,7 +317,7 @@ class Policy:
         """`ensures(...)` over this policy's state type."""
         return ensures(*posts, state=self.state)
 
-    def invariant(self, *clauses: str, name: str = "invariant") -> Any:
+    def invariant(self, *clauses: str, name: str = "invariant") -> PolicyInvariant:
         """An agent-level guard: no tool call may leave the state violating these clauses."""
         from ._policy_lint import PolicyInvariant
 

@@ -129,7 +129,7 @@ class Agent:
         return builder
 
     def compile(self, checkpointer: Any = None, *, store: Any = None, interrupt_before: Any = None,
-                interrupt_after: Any = None, debug: bool = False) -> CompiledStateGraph:
+                interrupt_after: Any = None, debug: bool = False) -> GuardedGraph:
         """Lint the policies, build the graph, check its coverage and compile it.
 
         Raises:
