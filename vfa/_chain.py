@@ -495,7 +495,10 @@ def _storable(verdict: Any) -> Any:
 
 def _writable(verdict: Any) -> bool:
     try:
-        dumps(verdict.model_dump(mode="json")).encode("utf-8")
+        dumps(verdict.model_dump(mode="json"))
+        for value in verdict.__dict__.values():  # the trace is given its text as it is (`dumps` escapes it)
+            if value.__class__ is str:
+                value.encode("utf-8")  # a lone surrogate: no OTLP exporter can send it
         # as the denial's text and the trace write it: pydantic writes a key JSON cannot key (a tuple, a
         # date) as text, where `json.dumps` raises
         if verdict.evidence:

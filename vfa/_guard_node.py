@@ -463,8 +463,10 @@ class GuardNode(RunnableCallable):
         raw_name = call.get("name")
         # a name the journal cannot store as text (a lone surrogate) is shown by its repr, as a non-string is
         tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= MAX_TOOL_NAME and _storable(raw_name) else repr(raw_name)[:64]
+        # an id `_handle` refuses (megabytes of it, a lone surrogate) is traced as the name is, by its repr, cut
+        traced_id = call_id if len(call_id) <= 256 and _storable(call_id) else repr(call_id)[:64]
         with _tracing.span(f"execute_tool {tool}", {
-            "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": call_id,
+            "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": traced_id,
         }) as span:
             frame = _Within(state, thread_id, _WITHIN.get())
             token = _WITHIN.set(frame)
