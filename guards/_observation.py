@@ -217,7 +217,7 @@ class Observation:
     """
 
     __slots__ = ("call_id", "tool", "label", "tracked", "texts", "trusted_parts", "untrusted", "keys", "text",
-                 "digits", "read", "read_parts", "_words", "_read_words", "_trusted_text", "_shingles", "_like", "_maps")
+                 "digits", "read", "read_parts", "_words", "_read_words", "_trusted_text", "_shingles", "_like", "_maps", "_digests")
 
     def __init__(self, call_id: str, tool: str, label: Label = PUBLIC, tracked: Any = (), texts: Any = (),
                  trusted_parts: Any = (), untrusted: Label | None = None, keys: Any = _NO_KEYS,
@@ -237,6 +237,8 @@ class Observation:
         self._like: Observation | None = None
         """An observation of the same result on another call, whose derived forms this one shares."""
         self._maps: tuple[dict[str, Label], dict[str, Label], dict[str, Label]] | None = None
+        self._digests: tuple[str, frozenset[str]] | None = None
+        """The text and the digests of what a guard node writes for it (`_threads._digests`), once worked out."""
 
     def like(self, call_id: str) -> Observation:
         """An observation of the same result by another call: the parts shared, derived forms computed once."""

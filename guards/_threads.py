@@ -284,18 +284,44 @@ def _shows(content: Any, tool: str | None, o: Any, digest: Any = None) -> bool:
         return False
     if content is CLEARED:
         return True
+    if digest is not None:
+        return digest in _digests(o)
+    if content == o.text:  # as the node wrote it: no need to read the text as blocks
+        return True
+    written, blocks = _written(o)
+    return content in written or (blocks is not None and content == _message_text(blocks))
+
+
+def _written(o: Any) -> tuple[list[Any], list[Any] | None]:
+    """What a guard node writes for observation `o` (see `_shows`), and its text read as content blocks
+    (None: it is none)."""
+    text = o.text
     blocks = None
-    if o.text.startswith("["):
+    if text.startswith("["):
         try:
-            blocks = json.loads(o.text)
+            blocks = json.loads(text)
         except ValueError:
             pass
-    written: list[Any] = [o.text, f"{o.tool} failed: {o.text}", [{"type": "text", "text": o.text}]]
-    if isinstance(blocks, list):
-        written.append(blocks)
-    if digest is not None:
-        return any(digest == content_digest(w) for w in written)
-    return content in written or (isinstance(blocks, list) and content == _message_text(blocks))
+    written: list[Any] = [text, f"{o.tool} failed: {text}", [{"type": "text", "text": text}]]
+    if not isinstance(blocks, list):
+        return written, None
+    written.append(blocks)
+    return written, blocks
+
+
+def _digests(o: Any) -> frozenset[str]:
+    """The digests of what a guard node writes for observation `o`, worked out once per observation and
+    text: a thread's gate messages are checked at every model call and every call's labelling
+    (`_shown_otherwise`), and each result parsed and hashed again there cost a call the bytes the thread
+    had read, a thread their square."""
+    text = o.text
+    kept = getattr(o, "_digests", None)
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    digests = frozenset(map(content_digest, _written(o)[0]))
+    if hasattr(o, "_digests"):  # an observation (its text set again, as the flow may, is worked out again)
+        o._digests = (text, digests)
+    return digests
 
 
 _ECHO_CHARS = 16_384

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import reprlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from langgraph.config import get_config
@@ -36,10 +38,28 @@ except ImportError as exc:  # older: every question of a task has the task's id,
     # answered question would answer the next one (an approval nobody gave): refused, not run that way
     raise ImportError(f"vfa needs langgraph 1.2.20 or later (each question of a task its own interrupt id): {exc}") from exc
 
-__all__ = ["LATE_ANSWER", "Questions", "current_task", "decision_of"]
+__all__ = ["LATE_ANSWER", "Questions", "current_task", "decision_of", "one_run"]
 
 _ANSWER_KIND = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 _TASK_KEY = "__pregel_task_id"  # LangGraph's config key for the running task (stable across resumes)
+
+
+_RUN_PLACES: ContextVar[dict[tuple[str, str], tuple[EffectJournal, dict[str, tuple[str, Any]]]] | None] = \
+    ContextVar("vfa_run_places", default=None)
+"""What each task asked where (`Questions._places`), shared by the calls of one run of a guard node."""
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """Let the calls of one run of a task share what it asked where (`Questions._places`): a resumed turn
+    replays each call answered before, and each read of the thread's questions would make a resume of K
+    calls read K times the thread's questions. Within a run nothing changes them but the run's own
+    questions, each at a place of its own."""
+    token = _RUN_PLACES.set({})
+    try:
+        yield
+    finally:
+        _RUN_PLACES.reset(token)
 
 
 def current_task() -> str:
@@ -228,6 +248,8 @@ class Questions:
             **verdict.model_dump(mode="json"), "task": self.task, "ask": k, "payload": question,
             **({"interrupt": at} if at is not None else {})})])
         pending.clear()
+        if at is not None and self._placed is not None:  # as a read of the journal now would find it
+            self._placed.setdefault(at, (call[1], question))
         self.asked.append(question)
         self._next = k + 1
         decision = decision_of(_interrupt(question), self.max_arg_bytes, proposal.tool)
@@ -314,6 +336,11 @@ class Questions:
     def _places(self, thread_id: str) -> dict[str, tuple[str, Any]]:
         """Interrupt id -> (call id, question; None for a tool's pause) of what this task asked there."""
         if self._placed is None:
+            shared = _RUN_PLACES.get()
+            kept = shared.get((thread_id, self.task)) if shared is not None else None
+            if kept is not None and kept[0] is self.journal:  # read by an earlier call of this run
+                self._placed = kept[1]
+                return self._placed
             self._placed = {}
             # its questions and its tool's pauses alone: not every result the thread holds
             for e in self.journal.entries(thread_id, kinds=("escalated", "paused")):
@@ -322,6 +349,8 @@ class Questions:
                         self._placed.setdefault(e.data["interrupt"], (e.call_id, e.data.get("payload") or {}))
                     elif e.kind == "paused":
                         self._placed.setdefault(e.data["interrupt"], (e.call_id, None))
+            if shared is not None:
+                shared[(thread_id, self.task)] = (self.journal, self._placed)
         return self._placed
 
     def _record(self, call: tuple[str, str, str], k: int, decision: dict[str, Any], *, ends: bool = False) -> None:

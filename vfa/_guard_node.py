@@ -31,7 +31,7 @@ from langgraph.errors import ParentCommand
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._effects import off_loop, on_loop
-from ._escalation import Questions, current_task
+from ._escalation import Questions, current_task, one_run
 from ._exceptions import CallInFlightError, ConfigError, ThreadBusy, error_text
 from ._guard import GuardContext
 from ._injected import CALLING
@@ -395,15 +395,20 @@ class GuardNode(RunnableCallable):
         calls, state, as_list = self._parse(input)
         thread_id = thread_key(config, state, self.messages_key)
         ids = [str(c.get("id") or "") for c in calls]
+        first: dict[str, int] = {}  # each id's first place: a turn of thousands of calls is checked in one pass, not i by i
+        for i, call_id in enumerate(ids):
+            first.setdefault(call_id, i)
+
         def turn() -> list[ToolMessage]:
-            return [self.handle(call, state, thread_id) if not (i and ids[i] in ids[:i]) else
+            return [self.handle(call, state, thread_id) if first[ids[i]] == i else
                     self._refuse(thread_id, f"{ids[i]}#duplicate-{i}", str(call.get("name")), call.get("args"), Deny(
                         guard="schema", reason=f"call id {ids[i]!r} appears twice in one model turn; each call "
                         "needs its own id"), reply_to=ids[i])
                     for i, call in enumerate(calls)]
 
         # a turn's calls read what the earlier ones showed: the thread is kept until the last is done
-        messages = _holding(self.flow, thread_id, turn) if len(calls) > 1 else turn()
+        with one_run():
+            messages = _holding(self.flow, thread_id, turn) if len(calls) > 1 else turn()
         return messages if as_list else {self.messages_key: messages}
 
     async def _afunc(self, input: Any, config: RunnableConfig) -> Any:
