@@ -10,6 +10,7 @@ import json
 import re
 import typing
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import jsonschema
@@ -42,7 +43,7 @@ def _checker(tool: str, schema: Mapping[str, Any]) -> Any:
     # metaschema's check walks every path of it, without end or for hours; a call it cannot check is refused
     if _size(schema, {}, set()) <= MAX_CHECKED_SCHEMA:
         try:
-            base.check_schema(schema)
+            base.check_schema(schema, format_checker=_formats(base))
         except SchemaError as exc:
             where = "/".join(map(str, exc.path))
             raise ConfigError(f"tool {tool!r}: its JSON schema is not valid{f' at {where!r:.80}' if where else ''}: "
@@ -71,10 +72,20 @@ def _size(node: Any, sizes: dict[int, int], above: set[int]) -> int:
 
 
 @functools.cache
+def _formats(base: type) -> Any:
+    """The formats `base`'s metaschema checks a schema's parts by, a `regex` read as a call's check reads it
+    (`_searcher`): Python's `re` alone refuses ECMA-262's `\\p{L}`, which pydantic-core's engine reads."""
+    formats = jsonschema.FormatChecker(base.FORMAT_CHECKER.checkers)
+    formats.checks("regex", raises=(re.error, TypeError))(lambda text: not isinstance(text, str) or bool(_searcher(text)))
+    return formats
+
+
+@functools.cache
 def _as_read(base: type) -> type:
     """`base` with `nullable: true` allowing null whatever the `type` (OpenAPI 3.0's word, which many servers
-    use), and `pattern` searched in time linear in the text (`_searcher`)."""
-    typed = base.VALIDATORS["type"]
+    use), `pattern` searched in time linear in the text (`_searcher`), `uniqueItems` in time linear in the array
+    (`_json_key`), and each keyword it applies counted against the check's `MAX_CHECK_STEPS`."""
+    typed, compared = base.VALIDATORS["type"], base.VALIDATORS["uniqueItems"]
 
     def type_(validator: Any, types: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if instance is None and isinstance(schema, Mapping) and schema.get("nullable") is True:
@@ -84,7 +95,60 @@ def _as_read(base: type) -> type:
     def pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if validator.is_type(instance, "string") and not _searcher(pattern)(instance):
             yield jsonschema.ValidationError(f"does not match {pattern!r:.80}")
-    return extend(base, {"type": type_, "pattern": pattern})
+
+    def unique(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        # `jsonschema` compares each object with every one before it (objects cannot be sorted): minutes for a
+        # model-written array of 20,000; a set of their keys is one pass
+        if unique and validator.is_type(instance, "array"):
+            try:
+                keys = [_json_key(item) for item in instance]
+            except TypeError:  # not JSON (an argument given in-process): compared as `jsonschema` compares them
+                yield from compared(validator, unique, instance, schema)
+                return
+            if len(set(keys)) < len(keys):
+                yield jsonschema.ValidationError("has non-unique elements")
+    keywords = {**base.VALIDATORS, "type": type_, "pattern": pattern, "uniqueItems": unique}
+    return extend(base, {k: _counted(v) for k, v in keywords.items()})
+
+
+def _json_key(value: Any) -> Any:
+    """`value` as a key equal to another's where JSON Schema says the two are equal: keys in any order, 1 and
+    1.0 one number, true and 1 two values."""
+    if value is None or isinstance(value, bool):
+        return ("literal", value)
+    if isinstance(value, str):
+        return ("string", str(value))
+    if isinstance(value, (int, float)):
+        return ("number", int(value) if isinstance(value, float) and value.is_integer() else value)
+    if isinstance(value, (list, tuple)):
+        return ("array", tuple(_json_key(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("object", frozenset((k, _json_key(v)) for k, v in value.items()))
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+MAX_CHECK_STEPS = 500_000
+"""The most keywords one check of a call by its JSON schema applies (a second or two): past them the call is
+one its schema cannot check, refused. A union whose branches share a child (a tree of nodes, pydantic's
+discriminated union) doubles the work at each level a model nests its value: 40 levels would take years."""
+
+_STEPS: ContextVar[list[int] | None] = ContextVar("vfa_schema_steps", default=None)
+
+
+class _TooLong(Exception):
+    """A check past `MAX_CHECK_STEPS`."""
+
+
+def _counted(keyword: Callable[..., Any]) -> Callable[..., Any]:
+    """`keyword`'s check, counted against the running check's steps (`_unfit` gives each check its own)."""
+    def check(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        left = _STEPS.get()
+        if left is not None:
+            left[0] -= 1
+            if left[0] < 0:
+                raise _TooLong(f"more than {MAX_CHECK_STEPS} steps: the value nests too deep for its schema's unions")
+        return keyword(validator, value, instance, schema)
+    return check
 
 
 @functools.lru_cache(maxsize=512)
@@ -102,16 +166,35 @@ def _searcher(pattern: str) -> Callable[[str], bool]:
     return check.isinstance_python
 
 
-def _unfit(errors: Iterator[Any], skip: int) -> str | None:
+class SchemaUnfit(ValueError):
+    """A call, or one of its arguments, that its JSON schema refuses. `arguments`: the arguments its errors
+    are all in, None where one is the call's own (a `required`, an `anyOf` at its top) or not known: pydantic
+    places an error of the whole call's check in no argument, and the handles' validation
+    (`vfa._tools._fails_only_in`) reads where a handle's text failed, to judge its value instead."""
+
+    def __init__(self, said: str, arguments: frozenset[str] | None = None) -> None:
+        super().__init__(said)
+        self.arguments = arguments
+
+
+def _unfit(errors: Iterator[Any], skip: int) -> SchemaUnfit | None:
     """What the most relevant of a check's `errors` says, or None for none: where (below the first `skip`
     steps of its path, which the caller names) and the rule it breaks, never the value itself (a value
     behind a handle is validated too, and an error is told to the model and journaled)."""
+    steps = _STEPS.set([MAX_CHECK_STEPS])  # the errors are found as they are read, each check within its steps
     try:
-        error = best_match(errors)
+        found = list(errors)
+        error = best_match(found)
+    except _TooLong as exc:
+        return SchemaUnfit(f"cannot be checked by its schema ({exc})")
     except Exception as exc:  # noqa: BLE001 - a `type` no draft knows, a `$ref` to nowhere, a value too deep
-        return f"cannot be checked by its schema ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})"
+        return SchemaUnfit(f"cannot be checked by its schema ({type(exc).__name__}: "
+                           f"{str(exc).splitlines()[0][:120] if str(exc) else ''})")
+    finally:
+        _STEPS.reset(steps)
     if error is None:
         return None
+    arguments = frozenset(str(e.relative_path[0]) for e in found) if all(e.relative_path for e in found) else None
     where = ".".join(map(str, list(error.relative_path)[skip:]))
     rule = error.validator_value
     plain = (str, int, float, bool, type(None))
@@ -119,7 +202,7 @@ def _unfit(errors: Iterator[Any], skip: int) -> str | None:
     if isinstance(rule, plain) or (isinstance(rule, list) and all(isinstance(r, plain) for r in rule)):
         said = " " + json.dumps(rule)[:80]
     keyword = error.validator if isinstance(error.validator, str) else "false (nothing is allowed here)"
-    return f"{where + ': ' if where else ''}does not satisfy the schema's {keyword}{said}"
+    return SchemaUnfit(f"{where + ': ' if where else ''}does not satisfy the schema's {keyword}{said}", arguments)
 
 
 def _checked_as(checker: Any, prop: Any, key: str) -> Any:
@@ -127,20 +210,21 @@ def _checked_as(checker: Any, prop: Any, key: str) -> Any:
     error is the property's, which tells the handles' validation (`vfa._tools._fails_only_in`) where it is."""
     def check(value: Any, handler: Callable[[Any], Any]) -> Any:
         out = handler(value)
-        said = _unfit(checker.descend(value, prop, path=key), 1)
-        if said is not None:
-            raise ValueError(said)
+        unfit = _unfit(checker.descend(value, prop, path=key), 1)
+        if unfit is not None:
+            raise unfit
         return out
     return WrapValidator(check)
 
 
 def _checked_whole(checker: Any) -> Any:
-    """A model validator checking the call as a whole by its schema, once its fields have been checked."""
+    """A model validator checking the call as a whole by its schema, once its fields have been checked (its
+    error names the arguments it is in: `SchemaUnfit.arguments`)."""
     def check(cls: Any, data: Any, handler: Callable[[Any], Any]) -> Any:
         out = handler(data)
-        said = _unfit(checker.iter_errors(data), 0)
-        if said is not None:
-            raise ValueError(said)
+        unfit = _unfit(checker.iter_errors(data), 0)
+        if unfit is not None:
+            raise unfit
         return out
     return model_validator(mode="wrap")(check)
 

@@ -224,10 +224,19 @@ def _fails_only_in(spec: ToolSpec, raw: Mapping[str, Any], names: frozenset[str]
     try:
         spec.args_model.model_validate(raw)
     except ValidationError as exc:
-        return all(e["loc"] and e["loc"][0] in names for e in exc.errors())
+        return all(_in(e, names) for e in exc.errors())
     except Exception:  # noqa: BLE001 - a validator of the tool's own raising other than ValueError: not known where
         return False
     return False  # the model takes it: what failed was a check of the values (a number not finite)
+
+
+def _in(error: Any, names: frozenset[str]) -> bool:
+    """Whether a validation error is in one of the arguments `names`: where pydantic places it or, for a check
+    of the whole call (a JSON schema's keywords at its top: `allOf`, `if`/`then`), where it says it is."""
+    if error["loc"]:
+        return error["loc"][0] in names
+    arguments = getattr((error.get("ctx") or {}).get("error"), "arguments", None)
+    return bool(arguments) and arguments <= names
 
 
 def as_asked(spec: ToolSpec | None, written: Any) -> Any:
