@@ -138,3 +138,14 @@ def test_a_pattern_is_searched_in_linear_time() -> None:
     assert _run(schema, {"code": "aaa", "pin": "ab1c"})[1] == [{"code": "aaa", "pin": "ab1c"}]
     message, got = _run(schema, {"pin": "abcd"})  # a lookahead: read by Python's own engine
     assert got == [] and "pin" in message.content, message.content
+
+
+def test_an_openapi_30_schema_is_read_by_draft_4() -> None:
+    # OpenAPI 3.0 (draft 4's words): `exclusiveMinimum` is a flag on `minimum`, which 2020-12 reads as a number
+    schema = {"type": "object", "required": ["amount"],
+              "properties": {"amount": {"type": "number", "minimum": 0, "exclusiveMinimum": True}}}
+    assert _run(schema, {"amount": 1})[1] == [{"amount": 1}]
+    message, got = _run(schema, {"amount": 0})
+    assert got == [] and "amount" in message.content and "minimum" in message.content.lower(), message.content
+    with pytest.raises(ConfigError, match="not valid"):  # a schema naming its draft is read by it alone
+        _run({**schema, "$schema": "https://json-schema.org/draft/2020-12/schema"}, {"amount": 1})

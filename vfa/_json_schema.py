@@ -36,8 +36,9 @@ def model_of_json_schema(tool: str, schema: Mapping[str, Any]) -> type[BaseModel
 
 
 def _checker(tool: str, schema: Mapping[str, Any]) -> Any:
-    """The `jsonschema` validator of `schema`, by the draft its `$schema` names (2020-12 if none), with OpenAPI's
-    `nullable` read as a server built on it reads it (null allowed), after checking it against its metaschema."""
+    """The `jsonschema` validator of `schema`, by the draft its `$schema` names (2020-12 if none, or draft 4 where
+    only draft 4 reads it: OpenAPI 3.0's `exclusiveMinimum: true`), with OpenAPI's `nullable` read as a server
+    built on it reads it (null allowed), after checking it against its metaschema."""
     base = validator_for(schema, default=jsonschema.Draft202012Validator)
     # one that holds itself (a dereferenced `$ref`) or shares its parts over and over is read as it is: the
     # metaschema's check walks every path of it, without end or for hours; a call it cannot check is refused
@@ -45,10 +46,21 @@ def _checker(tool: str, schema: Mapping[str, Any]) -> Any:
         try:
             base.check_schema(schema, format_checker=_formats(base))
         except SchemaError as exc:
-            where = "/".join(map(str, exc.path))
-            raise ConfigError(f"tool {tool!r}: its JSON schema is not valid{f' at {where!r:.80}' if where else ''}: "
-                              f"{exc.message[:200]}") from None
+            if "$schema" in schema or not _reads(jsonschema.Draft4Validator, schema):
+                where = "/".join(map(str, exc.path))
+                raise ConfigError(f"tool {tool!r}: its JSON schema is not valid{f' at {where!r:.80}' if where else ''}: "
+                                  f"{exc.message[:200]}") from None
+            base = jsonschema.Draft4Validator
     return _as_read(base)(schema)
+
+
+def _reads(draft: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether `schema` is one by `draft`'s metaschema."""
+    try:
+        draft.check_schema(schema, format_checker=_formats(draft))
+    except SchemaError:
+        return False
+    return True
 
 
 MAX_CHECKED_SCHEMA = 10_000
