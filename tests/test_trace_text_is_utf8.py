@@ -10,6 +10,8 @@ ASCII escapes always encode, and the call id was traced before it was checked.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from conftest import Bank, config
 from langchain_core.messages import AIMessage
@@ -61,3 +63,37 @@ def test_a_refused_call_id_is_traced_cut(call_id: str) -> None:
     assert max(map(len, texts)) < 1000
     for text in texts:
         text.encode("utf-8")
+
+
+@pytest.mark.parametrize("call_id", ["c" * 100_000, "c\ud800"], ids=["huge", "surrogate"])
+def test_a_busy_refusal_journals_a_bad_id_as_a_refused_id_is(call_id: str, tmp_path) -> None:
+    # a call refused for a busy thread is journaled before its id is checked: under an id of vfa's, as
+    # `_handle` journals a call whose id it refuses, answered to the model's own
+    from vfa import EffectJournal
+    from vfa._guard_node import GuardNode
+
+    bank = Bank()
+    transfer, lookup = bank.tools()
+    journal = EffectJournal(tmp_path / "j.db")
+    node = GuardNode([transfer, lookup], [], journal=journal)
+    node.lock_wait_s = 0.1
+    held, done = threading.Event(), threading.Event()
+
+    def other_call() -> None:
+        with node._turns.of("t", None, "c2"):
+            held.set()
+            done.wait(10)
+
+    worker = threading.Thread(target=other_call)
+    worker.start()
+    try:
+        assert held.wait(10)
+        message = node.handle({"name": "transfer", "args": {"to": "bob", "amount": 5}, "id": call_id},
+                              {"messages": []}, "t")
+    finally:
+        done.set()
+        worker.join()
+    assert bank.sent == [] and message.tool_call_id == call_id
+    assert message.artifact["vfa"]["outcome"] == "denied", message.content
+    ids = {e.call_id for e in journal.entries("t")}
+    assert ids and all(i.startswith("vfa-invalid-") for i in ids), ids

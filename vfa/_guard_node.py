@@ -469,7 +469,7 @@ class GuardNode(RunnableCallable):
         # a name the journal cannot store as text (a lone surrogate) is shown by its repr, as a non-string is
         tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= MAX_TOOL_NAME and _storable(raw_name) else repr(raw_name)[:64]
         # an id `_handle` refuses (megabytes of it, a lone surrogate) is traced as the name is, by its repr, cut
-        traced_id = call_id if len(call_id) <= 256 and _storable(call_id) else repr(call_id)[:64]
+        traced_id = call_id if _sound_id(call_id) else repr(call_id)[:64]
         with _tracing.span(f"execute_tool {tool}", {
             "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": traced_id,
         }) as span:
@@ -495,11 +495,14 @@ class GuardNode(RunnableCallable):
         if call_id and self._turns.running(thread_id, call_id):
             raise CallInFlightError(f"call {call_id!r} of {tool!r} on thread {thread_id!r} is being run by another run "
                                     "of this process; nothing was done: resume the thread once that run has finished")
+        if not _sound_id(call_id):  # journaled as `_handle` would refuse it: under an id of vfa's, answered to its own
+            return self._refuse(thread_id, f"vfa-invalid-{uuid.uuid4().hex}", tool, raw_args, Deny(reason=str(busy)),
+                                reply_to=call_id)
         return self._refuse(thread_id, call_id, tool, raw_args, Deny(reason=str(busy)))
 
     def _handle(self, call_id: str, tool: str, raw_args: Any, state: Any, thread_id: str,
                 execute: Execute, changed_from: Any = None, by_person: bool = False) -> ToolMessage:
-        if not call_id or len(call_id) > 256 or not _storable(call_id):
+        if not _sound_id(call_id):
             why = ("has no id" if not call_id else f"has an id of {len(call_id)} characters (at most 256)"
                    if len(call_id) > 256 else f"has an id that is not valid Unicode text ({_repr(call_id, 80)})")
             return self._refuse(thread_id, f"vfa-invalid-{uuid.uuid4().hex}", tool, raw_args, Deny(
@@ -1570,6 +1573,11 @@ def _journaled_args(raw: Any, raw_json: str | None, limit: int) -> dict[str, Any
     if raw_json is not None and len(raw_json) > limit:
         return {"raw": _repr(f"<{len(raw_json)} bytes>", 200)}  # as the size check journals one
     return raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
+
+
+def _sound_id(call_id: str) -> bool:
+    """Whether a call's id can key its journal entries: non-empty text of at most 256 characters UTF-8 can write."""
+    return bool(call_id) and len(call_id) <= 256 and _storable(call_id)
 
 
 def _json_or_none(value: Any) -> str | None:
