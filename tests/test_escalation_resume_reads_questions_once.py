@@ -17,23 +17,13 @@ Fixed: the calls of one run of the guard node share what each task asked where (
 
 from __future__ import annotations
 
+from _counting import CountingJournal
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from vfa import Agent, EffectJournal, Escalate, effect
+from vfa import Agent, Escalate, effect
 from vfa.testing import ScriptedModel, guard
-
-
-class CountingJournal(EffectJournal):
-    """An in-memory journal that counts the rows its readers are handed."""
-
-    rows = 0
-
-    def entries(self, *args, **kwargs):
-        out = super().entries(*args, **kwargs)
-        self.rows += len(out)
-        return out
 
 
 @effect

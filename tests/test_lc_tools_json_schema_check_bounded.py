@@ -9,15 +9,11 @@ would take years, so a model (or a prompt injection) could stall every call of t
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from typing import Any
 
-from langchain_core.messages import HumanMessage, ToolMessage
-from langchain_core.tools import StructuredTool
-
-from vfa import Agent
-from vfa.testing import ScriptedModel
+from _json_tool import run_json_tool
+from langchain_core.messages import ToolMessage
 
 NODE = {"oneOf": [
     {"type": "object", "properties": {"kind": {"const": "not"}, "child": {"$ref": "#/$defs/Node"}}, "required": ["kind"]},
@@ -34,16 +30,7 @@ def _nested(depth: int) -> Any:
 
 
 def _run(args: dict) -> tuple[ToolMessage, list[dict]]:
-    got: list[dict] = []
-
-    async def search(**kw: Any) -> str:
-        got.append(kw)
-        return "found"
-
-    tool = StructuredTool(name="search", description="Search.", args_schema=SCHEMA, coroutine=search)
-    app = Agent(ScriptedModel([("search", args), "done"]), [tool]).compile()
-    out = asyncio.run(app.ainvoke({"messages": [HumanMessage("search")]}, {"configurable": {"thread_id": "t"}}))
-    return next(m for m in out["messages"] if isinstance(m, ToolMessage)), got
+    return run_json_tool("search", SCHEMA, args)
 
 
 def test_a_shallow_tree_runs() -> None:

@@ -12,11 +12,11 @@ passed over: a negative amount reached a tool whose schema said `minimum: 0`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 import pytest
+from _json_tool import run_json_tool
 from _landlord import IBAN, ME, get_contacts, pay_by_handle
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
@@ -44,16 +44,7 @@ GOOD = {"account": "FR123456", "amount": 25.5}
 
 
 def _run(schema: dict[str, Any], args: dict) -> tuple[ToolMessage, list[dict]]:
-    got: list[dict] = []
-
-    async def pay(**kw: Any) -> str:
-        got.append(kw)
-        return "paid"
-
-    tool = StructuredTool(name="pay", description="Pay.", args_schema=schema, coroutine=pay)
-    app = Agent(ScriptedModel([("pay", args), "done"]), [tool]).compile()
-    out = asyncio.run(app.ainvoke({"messages": [HumanMessage("pay")]}, {"configurable": {"thread_id": "t"}}))
-    return next(m for m in out["messages"] if isinstance(m, ToolMessage)), got
+    return run_json_tool("pay", schema, args)
 
 
 @pytest.mark.parametrize("args", [

@@ -11,16 +11,13 @@ was refused whatever its value, and "model_dump" failed the tool's declaration.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage, ToolMessage
-from langchain_core.tools import StructuredTool
+from _json_tool import run_json_tool
+from langchain_core.messages import ToolMessage
 
-from vfa import Agent
 from vfa._json_schema import MAX_SCHEMA_DEPTH, _model_of_json_schema
-from vfa.testing import ScriptedModel
 
 SCHEMA = {"type": "object", "required": ["to", "address"], "additionalProperties": False, "properties": {
     "to": {"type": "string"},
@@ -34,16 +31,7 @@ SCHEMA = {"type": "object", "required": ["to", "address"], "additionalProperties
 
 
 def _run(args: dict) -> tuple[ToolMessage, list[dict]]:
-    got: list[dict] = []
-
-    async def ship(**kw: Any) -> str:
-        got.append(kw)
-        return "shipped"
-
-    tool = StructuredTool(name="ship", description="Ship a parcel.", args_schema=SCHEMA, coroutine=ship)
-    app = Agent(ScriptedModel([("ship", args), "done"]), [tool]).compile()
-    out = asyncio.run(app.ainvoke({"messages": [HumanMessage("ship it")]}, {"configurable": {"thread_id": "t"}}))
-    return next(m for m in out["messages"] if isinstance(m, ToolMessage)), got
+    return run_json_tool("ship", SCHEMA, args)
 
 
 GOOD = {"to": "bob", "address": {"zip": "75001", "country": "FR"}}

@@ -18,16 +18,14 @@ metaschema when declared (`vfa._json_schema._checker`), unless it holds itself o
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage, ToolMessage
-from langchain_core.tools import StructuredTool
+from _json_tool import run_json_tool
+from langchain_core.messages import ToolMessage
 
-from vfa import Agent, ConfigError
-from vfa.testing import ScriptedModel
+from vfa import ConfigError
 
 
 def _filter_schema() -> dict[str, Any]:
@@ -57,16 +55,7 @@ def _nested(leaf: Any) -> dict[str, Any]:
 
 
 def _run(schema: dict[str, Any], args: dict) -> tuple[ToolMessage, list[dict]]:
-    got: list[dict] = []
-
-    async def query(**kw: Any) -> str:
-        got.append(kw)
-        return "rows"
-
-    tool = StructuredTool(name="query", description="Query.", args_schema=schema, coroutine=query)
-    app = Agent(ScriptedModel([("query", args), "done"]), [tool]).compile()
-    out = asyncio.run(app.ainvoke({"messages": [HumanMessage("go")]}, {"configurable": {"thread_id": "t"}}))
-    return next(m for m in out["messages"] if isinstance(m, ToolMessage)), got
+    return run_json_tool("query", schema, args)
 
 
 def _within(seconds: float, fn: Any, *args: Any) -> Any:

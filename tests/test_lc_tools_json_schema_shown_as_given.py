@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from _json_tool import json_tool
 from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
 
@@ -53,11 +54,7 @@ class _Recording(ScriptedModel):
 
 
 def _tool(got: list[dict]) -> StructuredTool:
-    async def ship(**kw: Any) -> str:
-        got.append(kw)
-        return "shipped"
-
-    return StructuredTool(name="ship", description="Ship a parcel.", args_schema=SCHEMA, coroutine=ship)
+    return json_tool("ship", SCHEMA, got)
 
 
 def _shown(spec: Any) -> dict[str, Any]:

@@ -8,15 +8,13 @@ refused the tool with a ConfigError: an MCP tool whose calls the check could jud
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage, ToolMessage
-from langchain_core.tools import StructuredTool
+from _json_tool import run_json_tool
+from langchain_core.messages import ToolMessage
 
-from vfa import Agent, ConfigError
-from vfa.testing import ScriptedModel
+from vfa import ConfigError
 
 SCHEMA: dict[str, Any] = {"type": "object", "required": ["name"], "properties": {
     "name": {"type": "string", "pattern": "^\\p{Lu}\\p{Ll}+$"},
@@ -24,16 +22,7 @@ SCHEMA: dict[str, Any] = {"type": "object", "required": ["name"], "properties": 
 
 
 def _run(schema: dict[str, Any], args: dict) -> tuple[ToolMessage, list[dict]]:
-    got: list[dict] = []
-
-    async def greet(**kw: Any) -> str:
-        got.append(kw)
-        return "hi"
-
-    tool = StructuredTool(name="greet", description="Greet.", args_schema=schema, coroutine=greet)
-    app = Agent(ScriptedModel([("greet", args), "done"]), [tool]).compile()
-    out = asyncio.run(app.ainvoke({"messages": [HumanMessage("greet")]}, {"configurable": {"thread_id": "t"}}))
-    return next(m for m in out["messages"] if isinstance(m, ToolMessage)), got
+    return run_json_tool("greet", schema, args)
 
 
 @pytest.mark.parametrize("args", [{"name": "Élodie"}, {"name": "Σωκράτης", "mood": "😀"}])

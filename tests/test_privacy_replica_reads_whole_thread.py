@@ -20,25 +20,16 @@ Fixed: not yet: a stated limit in the README (strict xfail).
 from __future__ import annotations
 
 import pytest
+from _counting import CountingJournal
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, EffectJournal, effect
+from vfa import Agent, effect
 from vfa.testing import ScriptedModel
 
 ME = "me@home.example"
 
-
-class CountingJournal(EffectJournal):
-    """An in-memory journal that counts the rows its readers are handed."""
-
-    rows = 0
-
-    def entries(self, *args, **kwargs):
-        out = super().entries(*args, **kwargs)
-        self.rows += len(out)
-        return out
 
 
 @privacy_source(private=["ssn"], kind="client")

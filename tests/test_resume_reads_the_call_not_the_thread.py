@@ -16,23 +16,13 @@ on (EffectJournal.entries(after=)).
 
 from __future__ import annotations
 
+from _counting import CountingJournal
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from vfa import ALLOW, Agent, EffectJournal, Escalate, effect, guard
+from vfa import ALLOW, Agent, Escalate, effect, guard
 from vfa.testing import ScriptedModel
-
-
-class CountingJournal(EffectJournal):
-    """A journal that counts the rows its `entries` reads hand out."""
-
-    rows = 0
-
-    def entries(self, *args, **kwargs):
-        out = super().entries(*args, **kwargs)
-        self.rows += len(out)
-        return out
 
 
 @effect
