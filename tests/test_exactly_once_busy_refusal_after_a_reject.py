@@ -19,7 +19,7 @@ another run's reject of the call answers from it.
 
 from __future__ import annotations
 
-import threading
+from _busy import thread_held
 
 from vfa import EffectJournal, effect
 from vfa._guard_node import GuardNode
@@ -38,21 +38,8 @@ def test_a_busy_refusal_answers_from_the_reject_another_run_journaled(tmp_path) 
     node.lock_wait_s = 0.2
     journal.append([("t", "c1", "transfer", "proposed", {"args": {"to": "bob", "amount": 5}}),
                     ("t", "c1", "transfer", "rejected", {"type": "reject", "message": "no"})])
-    held, done = threading.Event(), threading.Event()
-
-    def other_call() -> None:  # another call of the thread, inside its check or commit
-        with node._turns.of("t", None, "c2"):
-            held.set()
-            done.wait(10)
-
-    worker = threading.Thread(target=other_call)
-    worker.start()
-    try:
-        assert held.wait(10)
+    with thread_held(node, "t"):
         message = node.handle({"name": "transfer", "args": {"to": "bob", "amount": 5}, "id": "c1"}, {"messages": []}, "t")
-    finally:
-        done.set()
-        worker.join()
     outcomes = [e.kind for e in journal.entries("t", call_id="c1") if e.kind in TERMINAL]
     assert outcomes == ["rejected"], f"the call has outcomes {outcomes}"
     assert message.artifact["vfa"]["outcome"] == "rejected", message.content

@@ -10,9 +10,8 @@ ASCII escapes always encode, and the call id was traced before it was checked.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from _busy import thread_held
 from conftest import Bank, config
 from langchain_core.messages import AIMessage
 
@@ -77,22 +76,9 @@ def test_a_busy_refusal_journals_a_bad_id_as_a_refused_id_is(call_id: str, tmp_p
     journal = EffectJournal(tmp_path / "j.db")
     node = GuardNode([transfer, lookup], [], journal=journal)
     node.lock_wait_s = 0.1
-    held, done = threading.Event(), threading.Event()
-
-    def other_call() -> None:
-        with node._turns.of("t", None, "c2"):
-            held.set()
-            done.wait(10)
-
-    worker = threading.Thread(target=other_call)
-    worker.start()
-    try:
-        assert held.wait(10)
+    with thread_held(node, "t"):
         message = node.handle({"name": "transfer", "args": {"to": "bob", "amount": 5}, "id": call_id},
                               {"messages": []}, "t")
-    finally:
-        done.set()
-        worker.join()
     assert bank.sent == [] and message.tool_call_id == call_id
     assert message.artifact["vfa"]["outcome"] == "denied", message.content
     ids = {e.call_id for e in journal.entries("t")}
