@@ -20,6 +20,7 @@ from typing import Any
 
 from vfa import ALLOW, PUBLIC, Allow, Deny, Escalate, Label, PolicyError, Proposal, ToolSpec
 from vfa._escalation import LATE_ANSWER
+from vfa._lc_tools import _shown_names
 from vfa._tools import INJECTED
 
 from ._forms import _digit_units, _strings_of, text_ends
@@ -253,7 +254,8 @@ class PrivacyGuard:
             decl = sink_of(spec.meta)
             injected = spec.meta.get(INJECTED) or {}
             if decl is not None:
-                fields = set(spec.args_model.model_fields)
+                # a JSON schema's properties no field can bear ("to-address", "_cc") are arguments too
+                fields = set(spec.args_model.model_fields) | _shown_names(spec.source)
                 written = set(decl.disclose) | {r for r in decl.disclose.values() if r != PUBLIC_SINK} | set(
                     decl.authority) | set(decl.refers)
                 hidden = sorted(a for a in written if injected.get(a, "arg") != "arg")

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model_validator
 
 from ._effects import Effect
-from ._exceptions import error_text
+from ._exceptions import ConfigError, error_text
 from ._injected import answered_runs, answers_with_message, injected_args, injected_names, injected_runs
 from ._json_schema import model_of_json_schema
 from ._tools import INJECTED, RESULT_SHAPE, ToolSpec
@@ -39,12 +39,11 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     # what the model writes under an injected name never reaches the tool (`injected_runs` drops it): nor
     # does it feed the validation the guards judge by (a validator of the tool's own reading the state)
     schema = args_model_of(tool, injected_names(tool, injected))
-    inner = getattr(tool, "func", None) or getattr(tool, "coroutine", None)
+    inner, meta = _declaring(tool)
     is_effect = isinstance(inner, Effect)
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
     only_async = getattr(tool, "func", None) is None and getattr(tool, "coroutine", None) is not None
     run, arun = _plain_runs(tool)
-    meta = dict(getattr(inner, "meta", None) or getattr(inner, "__vfa_meta__", {}))
     bare = [k for k, kind in injected.items() if kind == "arg"]
     if bare and isinstance(schema, type) and issubclass(schema, BaseModel):
         schema = _given_by_default(tool, schema, bare)
@@ -66,6 +65,28 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
         guards=tuple(getattr(inner, "guards", ()) or getattr(inner, "__vfa_guards__", ())),
         meta=meta, source=tool, takes_written=True,
     )
+
+
+def _declaring(tool: Any) -> tuple[Any, dict[str, Any]]:
+    """The function of `tool` its guards and kind are read from (`@requires`, `@effect`), and what its two
+    functions declare (`privacy_source`, `privacy_sink`): its `func` and its `coroutine` alike (the one an
+    async run awaits, an MCP tool's only one), neither dropped for the other. Raises `ConfigError` when the
+    two declare one thing differently: either may run, so neither can be the tool's alone."""
+    fns = [f for f in (getattr(tool, "func", None), getattr(tool, "coroutine", None)) if f is not None]
+    meta: dict[str, Any] = {}
+    for f in fns:
+        for key, decl in _meta_of(f).items():
+            if key in meta and meta[key] != decl:
+                raise ConfigError(f"tool {tool.name!r}: its function and its coroutine declare {key} differently; "
+                                  "either may run, so declare it once, on the tool itself (`privacy_sink(...)(tool)`), "
+                                  "or alike on both")
+            meta[key] = decl
+    said = [f for f in fns if isinstance(f, Effect) or getattr(f, "guards", None) or getattr(f, "__vfa_guards__", None)]
+    return (said or fns or [None])[0], meta
+
+
+def _meta_of(fn: Any) -> dict[str, Any]:
+    return dict(getattr(fn, "meta", None) or getattr(fn, "__vfa_meta__", None) or {})
 
 
 def errors_raised(tool: Any) -> tuple[Any, Any]:
