@@ -59,7 +59,7 @@ from vfa._compile import lint_guards
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import content_digest, thread_key
 from vfa._journal import KEPT, own_entries
-from vfa._injected import injected_args, injected_names
+from vfa._injected import error_content_text, injected_args, injected_names
 from vfa._lc_tools import GIVEN_BY_DEFAULT, args_model_of, errors_raised, in_handler_words
 from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, name_list
 
@@ -152,7 +152,7 @@ def _record(out: Any, structured: bool = False, records: bool = True, written: A
     JSON (an attachment, a page) would otherwise pass its author's field names off as the tool's."""
     if isinstance(out, ToolMessage):
         if out.status == "error":
-            raise _ToolError(out.content if isinstance(out.content, str) else repr(out.content))
+            raise _ToolError(error_content_text(out.content))
         content = out.content
         # content blocks are text the tool put in blocks, whatever it is annotated to return: labelled
         # as blocks, never read as records (a block's JSON text has field names its author chose)

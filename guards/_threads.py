@@ -278,7 +278,7 @@ def _shows(content: Any, tool: str | None, o: Any, digest: Any = None) -> bool:
     """Whether a message, answering a call of `tool`, is the node's own message of observation `o`: the
     same call's, and, when its artifact records the `digest` of what the gate wrote, that digest is of
     what the node writes for `o`; with none (its artifact lost), its content is: the text, an error after
-    "<tool> failed: ", content blocks as the blocks the flow's text holds, as one text block, or as their
+    "<tool> failed: " (also in one text block), content blocks as the blocks the flow's text holds, as one text block, or as their
     texts a line each, as a conversion to text writes them."""
     if tool is not None and tool != o.tool:
         return False
@@ -302,7 +302,10 @@ def _written(o: Any) -> tuple[list[Any], list[Any] | None]:
             blocks = json.loads(text)
         except ValueError:
             pass
-    written: list[Any] = [text, f"{o.tool} failed: {text}", [{"type": "text", "text": text}]]
+    failed = f"{o.tool} failed: {text}"
+    # an error the tool answered with in blocks (langchain-mcp-adapters' for an MCP server's error): the gate's
+    # words for it in one text block, as `graphs._gate._shown` writes them in place of the tool's blocks
+    written: list[Any] = [text, failed, [{"type": "text", "text": text}], [{"type": "text", "text": failed}]]
     if not isinstance(blocks, list):
         return written, None
     written.append(blocks)

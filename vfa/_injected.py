@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import AliasChoices, AliasPath, BaseModel
 
-__all__ = ["CALLING", "answered_runs", "answers_with_message", "injected_args", "injected_names", "injected_runs"]
+__all__ = ["CALLING", "answered_runs", "answers_with_message", "error_content_text", "injected_args", "injected_names",
+           "injected_runs"]
 
 
 def _injected_keys(tool: Any) -> frozenset[str]:
@@ -224,9 +225,22 @@ def _answer(result: Any, call_id: str | None, records: bool = True) -> Any:
     if isinstance(result, ToolMessage):
         content = result.content
         if result.status == "error":
-            raise ToolException(content if isinstance(content, str) else repr(content))
+            raise ToolException(error_content_text(content))
         if records and isinstance(content, str) and content.lstrip()[:1] in ("{", "["):
             with contextlib.suppress(ValueError):
                 return json.loads(content)
         return content
     return result
+
+
+def error_content_text(content: Any) -> str:
+    """The words of an error a tool answers with (a handler's answer, a message of status "error"): text as it
+    is; text content blocks (langchain-mcp-adapters' answer to an MCP server's error) as their texts, a line
+    each, as the adapter words them, never their repr (Python's reading of a list, each block with a random id
+    of its own, so the same failure read differently at each run); anything else by its repr."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and content and all(
+            isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str) for b in content):
+        return "\n".join(b["text"] for b in content)
+    return repr(content)

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model
 
 from ._effects import Effect
 from ._exceptions import ConfigError, error_text
-from ._injected import answered_runs, answers_with_message, injected_args, injected_names, injected_runs
+from ._injected import (answered_runs, answers_with_message, error_content_text, injected_args, injected_names,
+                        injected_runs)
 from ._json_schema import model_of_json_schema
 from ._tools import INJECTED, RESULT_SHAPE, ToolSpec
 
@@ -103,8 +104,7 @@ def handler_words(exc: Exception, flag: Any) -> str:
     """The text a tool's error handler (`flag`) words for `exc`, as its own invocation would return it."""
     from langchain_core.tools.base import _handle_tool_error  # the one place LangChain words it
 
-    content = _handle_tool_error(exc, flag=flag)
-    return content if isinstance(content, str) else repr(content)
+    return error_content_text(_handle_tool_error(exc, flag=flag))
 
 
 @contextlib.contextmanager
