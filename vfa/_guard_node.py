@@ -367,8 +367,6 @@ class GuardNode(RunnableCallable):
                                   "(`@effect(name=...)`, `@tool(\"...\")`)")
             self.specs[spec.name] = spec
         self.chain = GuardChain(guards, timeout_s=timeout_s)
-        self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(
-            ":memory:" if journal is None else journal)
         if flow is not None and not all(callable(getattr(flow, hook, None)) for hook in ("label", "resolve", "observe")):
             raise TypeError(f"flow must be a vfa.Flow (label, resolve and observe), such as a PrivacyFlow, "
                             f"not {type(flow).__name__}")
@@ -376,16 +374,25 @@ class GuardNode(RunnableCallable):
             raise ConfigError(f"max_edit_rounds must be a whole number of edits, zero or more, not {max_edit_rounds!r}")
         if not isinstance(messages_key, str) or not messages_key:
             raise TypeError(f"messages_key must be the name of the state's messages, not {messages_key!r}")
+        self._world = _world_provider(world)
+        # opened last of all but the flow's binding, and closed if that refuses: a connection dropped open stays
+        # open until a garbage collection (a reference cycle), a descriptor lost per refused set-up
+        self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(
+            ":memory:" if journal is None else journal)
         self.flow = flow
         bind = getattr(flow, "bind", None)
         if bind is not None:  # the flow learns the tools it labels and the journal it can restore from
-            bind(self.specs, self.journal, messages_key)
+            try:
+                bind(self.specs, self.journal, messages_key)
+            except BaseException:
+                if self.journal is not journal:  # the node's own; one given open is its caller's
+                    self.journal.close()
+                raise
         self.max_arg_bytes = max_arg_bytes
         self._turns = _turns_of(self.journal)
         self.lock_wait_s = LOCK_WAIT_S
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds
-        self._world = _world_provider(world)
         self.has_world = world is not None
         """Whether the node was given a world for its guards (`Agent.lint` refuses guards that read one without)."""
 

@@ -421,6 +421,11 @@ class EffectJournal:
             if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.Error as exc:
+            # closed here: a connection is a reference cycle (its statement cache), which only a garbage
+            # collection would close, a descriptor lost per attempt (a service retrying a damaged file)
+            db = self.__dict__.pop("_db", None)
+            if db is not None:
+                db.close()
             raise JournalError(f"cannot open the journal at {self.path!r}: {exc}") from exc
 
     def _init_state(self) -> None:
