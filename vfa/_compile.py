@@ -6,7 +6,7 @@ import dataclasses
 import warnings
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
@@ -76,6 +76,17 @@ class Agent:
     def journal(self) -> EffectJournal:
         """The effect journal this agent's guard node records into."""
         return self.guard_node.journal
+
+    def close(self) -> None:
+        """Close the journal the agent opened (given as a path, or None: in memory); a journal given open
+        is its caller's to close. Graphs compiled from the agent cannot run calls afterwards."""
+        self.guard_node.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         # names and settings only: the world, the flow's threads and the journal's records stay out of logs

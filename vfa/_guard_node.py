@@ -379,14 +379,14 @@ class GuardNode(RunnableCallable):
         # open until a garbage collection (a reference cycle), a descriptor lost per refused set-up
         self.journal = journal if isinstance(journal, EffectJournal) else EffectJournal(
             ":memory:" if journal is None else journal)
+        self._owns_journal = self.journal is not journal
         self.flow = flow
         bind = getattr(flow, "bind", None)
         if bind is not None:  # the flow learns the tools it labels and the journal it can restore from
             try:
                 bind(self.specs, self.journal, messages_key)
             except BaseException:
-                if self.journal is not journal:  # the node's own; one given open is its caller's
-                    self.journal.close()
+                self.close()
                 raise
         self.max_arg_bytes = max_arg_bytes
         self._turns = _turns_of(self.journal)
@@ -395,6 +395,12 @@ class GuardNode(RunnableCallable):
         self.max_edit_rounds = max_edit_rounds
         self.has_world = world is not None
         """Whether the node was given a world for its guards (`Agent.lint` refuses guards that read one without)."""
+
+    def close(self) -> None:
+        """Close the journal the node opened itself (from a path, or in memory); one it was given open stays
+        open, its caller's to close. The node cannot run calls afterwards."""
+        if self._owns_journal:
+            self.journal.close()
 
     # -- LangGraph entry points ------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from ._jsontext import json_text
 from ._effects import _open_commit, caller_gone
@@ -860,9 +860,15 @@ class EffectJournal:
                              result=json.loads(r).get("result"), committed_at=ts) for t, c, tool, a, r, ts in rows]
 
     def close(self) -> None:
-        """Close the database; the journal cannot be used afterwards."""
+        """Close the database; the journal cannot be used afterwards. Closing again does nothing."""
         with self._lock:
             self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"EffectJournal({self.path!r})"

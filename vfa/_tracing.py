@@ -30,6 +30,7 @@ _SCOPE = "vfa"
 
 class _State:
     provider: Any = None  # a vfa-local override (tests, benchmarks); None: the global provider
+    owned: Any = None  # the provider `configure_tracing(set_global=False)` made: vfa's alone to shut down
     tracer: Any = None
     verdicts: Any = None
     latency: Any = None
@@ -287,6 +288,7 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
     Spans go to the JSONL file at `path` (None: no file) and, with `OTEL_EXPORTER_OTLP_ENDPOINT` set
     (`otlp=None`, the default) or `otlp=True`, over OTLP too, which needs the `otlp` extra (else
     `ImportError`); `otlp=False` never sends them. `OTEL_SERVICE_NAME` names the service (default "vfa").
+    Called again, it shuts down the provider an earlier `set_global=False` call made (its spans written out).
 
     Raises:
         ConfigError: `set_global` while the application already set its own global provider, which
@@ -337,5 +339,8 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
         raise
     if set_global:
         trace.set_tracer_provider(provider)
+    previous, _state.owned = _state.owned, None if set_global else provider
     use_tracer_provider(provider)
+    if previous is not None:  # replaced: its spans written out and its worker thread ended, not left running
+        previous.shutdown()
     return provider
