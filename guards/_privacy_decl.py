@@ -182,17 +182,7 @@ def _names(**given: Any) -> tuple[Any, ...]:
 def _attach(fn: Any, key: str, decl: Any) -> Any:
     if fn is None:
         return lambda f: _attach(f, key, decl)
-    if hasattr(fn, "args_schema") and hasattr(fn, "invoke"):
-        # a LangChain tool made elsewhere (a middleware's `write_todos`): declared on the code it runs,
-        # where its spec reads its declarations, so the declaration holds for every tool made of it
-        inner = [f for f in (getattr(fn, "func", None), getattr(fn, "coroutine", None)) if f is not None]
-        if not inner:
-            raise TypeError(f"tool {getattr(fn, 'name', fn)!r} runs no function vfa can declare; declare the "
-                            "function it is made of")
-        for f in inner:
-            annotate(f, **{key: decl})
-        return fn
-    return annotate(fn, **{key: decl})
+    return annotate(fn, **{key: decl})  # a LangChain tool: on the code it runs, or on itself if it runs none
 
 
 def principals(value: Any) -> frozenset[str]:

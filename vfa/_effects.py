@@ -130,6 +130,15 @@ def annotate(fn: _T, *, guards: Sequence[Any] = (), **meta: Any) -> _T:
     Guard libraries use this (`@requires(...)` adds a precondition guard), in either decorator order.
     """
     guards = guard_list(guards)  # a slip is said here, not as a denial of every call
+    inner = [f for f in (getattr(fn, "func", None), getattr(fn, "coroutine", None)) if f is not None]
+    if inner and hasattr(fn, "args_schema") and hasattr(fn, "invoke"):
+        # a LangChain tool: declared on the code it runs, where its spec reads what it declares (on the tool
+        # object, a `@tool`'s guard would be read by no one: the call let through unjudged), so a declaration
+        # holds for every tool made of that code; a tool that runs none of its own (a `BaseTool` subclass)
+        # carries it itself
+        for f in inner:
+            annotate(f, guards=guards, **meta)
+        return fn
     target = fn.__wrapped__ if isinstance(fn, Effect) else fn
     if not hasattr(target, "__dict__"):  # a value (a number, a text) that can carry no declaration
         raise TypeError(f"cannot annotate {target!r}: give the tool's function or an @effect")

@@ -73,7 +73,8 @@ def _declaring(tool: Any) -> tuple[Any, dict[str, Any]]:
     functions declare (`privacy_source`, `privacy_sink`): its `func` and its `coroutine` alike (the one an
     async run awaits, an MCP tool's only one), neither dropped for the other. Raises `ConfigError` when the
     two declare one thing differently: either may run, so neither can be the tool's alone."""
-    fns = [f for f in (getattr(tool, "func", None), getattr(tool, "coroutine", None)) if f is not None]
+    # a tool that runs no function of its own (a `BaseTool` subclass) carries its declarations itself (`annotate`)
+    fns = [f for f in (getattr(tool, "func", None), getattr(tool, "coroutine", None)) if f is not None] or [tool]
     meta: dict[str, Any] = {}
     for f in fns:
         for key, decl in _meta_of(f).items():
@@ -83,7 +84,7 @@ def _declaring(tool: Any) -> tuple[Any, dict[str, Any]]:
                                   "or alike on both")
             meta[key] = decl
     said = [f for f in fns if isinstance(f, Effect) or getattr(f, "guards", None) or getattr(f, "__vfa_guards__", None)]
-    return (said or fns or [None])[0], meta
+    return (said or fns)[0], meta
 
 
 def _meta_of(fn: Any) -> dict[str, Any]:
