@@ -346,9 +346,9 @@ class GuardChain:
                     # question's evidence as the node wrote it (the start it names is ended with the answer)
                     verdict = verdict.model_copy(update={"guard": name})
                 if told is not None and not built:
-                    verdict = _withheld(verdict, told)
+                    verdict = _bounded(_withheld(verdict, told))
                 else:
-                    verdict = _storable(verdict)
+                    verdict = _bounded(_storable(verdict))
             # validated in C (a verdict instance is taken as it is): fewer interpreter steps than model_construct
             decisions.append(Decision(guard=name, verdict=verdict, latency_s=clock() - t0))
             if verdict.kind in ("deny", "repair"):
@@ -491,6 +491,28 @@ def _storable(verdict: Any) -> Any:
         problem = type(exc).__name__
     return Deny(guard=_utf8(verdict.guard), reason=f"guard {_utf8(verdict.guard)!r} gave a verdict ({verdict.kind}) "
                 f"the journal cannot write ({problem}); it is withheld")
+
+
+MAX_VERDICT_TEXT = 4000
+"""The most characters a verdict's reason, question or hint keeps: what a guard says reaches the model's next
+message, the journal (twice) and the trace, so a guard that quotes a whole document costs none of them."""
+MAX_EVIDENCE_BYTES = 64 * 1024
+"""The most JSON a denial's or repair's evidence keeps (it is shown to the model with the reason); a question's
+is kept whole, since answering it reads it (an approval's scope)."""
+
+
+def _bounded(verdict: Any) -> Any:
+    """`verdict` with a text over `MAX_VERDICT_TEXT` cut, saying how long it was, and a denial's or repair's
+    evidence over `MAX_EVIDENCE_BYTES` replaced by a note of its size; the verdict itself is unchanged."""
+    update: dict[str, Any] = {k: f"{v[:MAX_VERDICT_TEXT]}... [shortened: {len(v):,} characters]"
+                              for k, v in verdict.__dict__.items()
+                              if v.__class__ is str and k != "guard" and len(v) > MAX_VERDICT_TEXT}
+    if verdict.kind in ("deny", "repair") and verdict.evidence:
+        size = len(dumps(verdict.evidence))  # writable by now (`_storable`, `_withheld`)
+        if size > MAX_EVIDENCE_BYTES:
+            update["evidence"] = {"shortened": f"the guard's evidence ({size:,} bytes of JSON) is over the "
+                                               f"{MAX_EVIDENCE_BYTES:,} a verdict keeps"}
+    return verdict.model_copy(update=update) if update else verdict
 
 
 def _writable(verdict: Any) -> bool:
