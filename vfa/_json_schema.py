@@ -8,12 +8,14 @@ import copy
 import functools
 import json
 import re
+import time
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
 import jsonschema
+import regex
 from jsonschema.exceptions import SchemaError, best_match
 from jsonschema.validators import extend, validator_for
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, WrapValidator,
@@ -51,7 +53,26 @@ def _checker(tool: str, schema: Mapping[str, Any]) -> Any:
                 raise ConfigError(f"tool {tool!r}: its JSON schema is not valid{f' at {where!r:.80}' if where else ''}: "
                                   f"{exc.message[:200]}") from None
             base = jsonschema.Draft4Validator
-    return _as_read(base)(schema)
+    return _as_read(base, _unevaluated_by_pattern(schema))(schema)
+
+
+def _unevaluated_by_pattern(schema: Any) -> bool:
+    """Whether `schema` holds both `unevaluatedProperties` and `patternProperties` (anywhere: a `$ref` may join
+    them): `jsonschema` then searches the patterns with Python's `re` itself, out of `_searcher`'s reach."""
+    found: set[str] = set()
+    seen: set[int] = set()
+    todo = [schema]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Mapping):
+            found.update(k for k in ("unevaluatedProperties", "patternProperties") if k in node)
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return len(found) == 2
 
 
 def _reads(draft: Any, schema: Mapping[str, Any]) -> bool:
@@ -88,16 +109,19 @@ def _formats(base: type) -> Any:
     """The formats `base`'s metaschema checks a schema's parts by, a `regex` read as a call's check reads it
     (`_searcher`): Python's `re` alone refuses ECMA-262's `\\p{L}`, which pydantic-core's engine reads."""
     formats = jsonschema.FormatChecker(base.FORMAT_CHECKER.checkers)
-    formats.checks("regex", raises=(re.error, TypeError))(lambda text: not isinstance(text, str) or bool(_searcher(text)))
+    formats.checks("regex", raises=(re.error, regex.error, TypeError))(lambda text: not isinstance(text, str) or bool(_searcher(text)))
     return formats
 
 
 @functools.cache
-def _as_read(base: type) -> type:
+def _as_read(base: type, unevaluated_by_pattern: bool = False) -> type:
     """`base` with `nullable: true` allowing null whatever the `type` (OpenAPI 3.0's word, which many servers
-    use), `pattern` searched in time linear in the text (`_searcher`), `uniqueItems` in time linear in the array
-    (`_json_key`), and each keyword it applies counted against the check's `MAX_CHECK_STEPS`."""
+    use), `pattern` and `patternProperties` searched in time linear in the text (`_searcher`), `uniqueItems` in
+    time linear in the array (`_json_key`), and each keyword it applies counted against the check's
+    `MAX_CHECK_STEPS`. `unevaluated_by_pattern`: an object checked by `unevaluatedProperties` is refused, since
+    `jsonschema` would search the schema's `patternProperties` for it with Python's `re` (hours for one key)."""
     typed, compared = base.VALIDATORS["type"], base.VALIDATORS["uniqueItems"]
+    unevaluated = base.VALIDATORS.get("unevaluatedProperties")
 
     def type_(validator: Any, types: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if instance is None and isinstance(schema, Mapping) and schema.get("nullable") is True:
@@ -119,7 +143,37 @@ def _as_read(base: type) -> type:
                 return
             if len(set(keys)) < len(keys):
                 yield jsonschema.ValidationError("has non-unique elements")
+    def pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "object"):
+            for each, subschema in patterns.items():
+                search = _searcher(each)
+                for key, value in instance.items():
+                    if search(key):
+                        yield from validator.descend(value, subschema, path=key, schema_path=each)
+
+    def additional(validator: Any, allowed: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not validator.is_type(instance, "object"):
+            return
+        named, searches = schema.get("properties", {}), [_searcher(p) for p in schema.get("patternProperties", {})]
+        extras = [k for k in instance if k not in named and not any(search(k) for search in searches)]
+        if validator.is_type(allowed, "object"):
+            for key in extras:
+                yield from validator.descend(instance[key], allowed, path=key)
+        elif not allowed and extras:  # the keys are the model's: named by their count alone
+            yield jsonschema.ValidationError(f"has {len(extras)} propert{'y' if len(extras) == 1 else 'ies'} "
+                                             "its schema does not allow")
+
+    def refused(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "object"):
+            raise _TooLong("its unevaluatedProperties beside patternProperties, whose patterns would be searched "
+                           "in time exponential in a key")
+        yield from unevaluated(validator, value, instance, schema)
+
     keywords = {**base.VALIDATORS, "type": type_, "pattern": pattern, "uniqueItems": unique}
+    if "patternProperties" in keywords:
+        keywords.update(patternProperties=pattern_properties, additionalProperties=additional)
+    if unevaluated_by_pattern and unevaluated is not None:
+        keywords["unevaluatedProperties"] = refused
     return extend(base, {k: _counted(v) for k, v in keywords.items()})
 
 
@@ -144,7 +198,7 @@ MAX_CHECK_STEPS = 500_000
 one its schema cannot check, refused. A union whose branches share a child (a tree of nodes, pydantic's
 discriminated union) doubles the work at each level a model nests its value: 40 levels would take years."""
 
-_STEPS: ContextVar[list[int] | None] = ContextVar("vfa_schema_steps", default=None)
+_STEPS: ContextVar[list[float] | None] = ContextVar("vfa_schema_steps", default=None)
 
 
 class _TooLong(Exception):
@@ -173,9 +227,27 @@ def _searcher(pattern: str) -> Callable[[str], bool]:
     try:
         check = SchemaValidator(core_schema.str_schema(pattern=pattern, regex_engine="rust-regex"))
     except CoreSchemaError:
-        compiled = re.compile(pattern)
-        return lambda text: compiled.search(text) is not None
+        # `regex` reads what Python's `re` does, and can stop a search: all of a check's searches together
+        # within `MAX_PATTERN_SECONDS`, past which the call is one its schema cannot check (refused)
+        compiled = regex.compile(pattern)
+
+        def search(text: str) -> bool:
+            try:
+                return compiled.search(text, timeout=_pattern_budget()) is not None
+            except TimeoutError:
+                raise _TooLong(f"searching its pattern {pattern!r:.60} took over {MAX_PATTERN_SECONDS} s") from None
+        return search
     return check.isinstance_python
+
+
+MAX_PATTERN_SECONDS = 1.0
+"""The longest all of one check's searches of patterns pydantic-core's engine cannot read (a lookaround, a
+backreference) may take together: backtracking can take hours over a model's 30 characters."""
+
+
+def _pattern_budget() -> float:
+    left = _STEPS.get()
+    return MAX_PATTERN_SECONDS if left is None else max(left[1] - time.monotonic(), 0.0)
 
 
 class SchemaUnfit(ValueError):
@@ -193,7 +265,7 @@ def _unfit(errors: Iterator[Any], skip: int) -> SchemaUnfit | None:
     """What the most relevant of a check's `errors` says, or None for none: where (below the first `skip`
     steps of its path, which the caller names) and the rule it breaks, never the value itself (a value
     behind a handle is validated too, and an error is told to the model and journaled)."""
-    steps = _STEPS.set([MAX_CHECK_STEPS])  # the errors are found as they are read, each check within its steps
+    steps = _STEPS.set([MAX_CHECK_STEPS, time.monotonic() + MAX_PATTERN_SECONDS])  # the errors are found as they are read, each check within its steps
     try:
         found = list(errors)
         error = best_match(found)
@@ -296,7 +368,8 @@ def _model_of_json_schema(name: str, schema: Mapping[str, Any], depth: int = 0,
             fields[key] = (kind, ...)
         else:  # left out, judged as its default; null only where its type allows it, as JSON Schema reads it
             fields[key] = (kind, prop.get("default") if isinstance(prop, Mapping) else None)
-    closed = schema.get("additionalProperties") is False
+    # properties named by pattern are more than the fields: what is allowed is the checker's to say
+    closed = schema.get("additionalProperties") is False and not schema.get("patternProperties")
     validators = {"_vfa_odd": model_validator(mode="before")(_odd_check(odd, set(fields) if closed else None))} if odd else {}
     if checker is not None:
         validators["_vfa_schema"] = _checked_whole(checker)
