@@ -28,7 +28,7 @@ import idna
 from vfa import ConfigError, annotate
 from vfa._tools import RESULT_SHAPE, json_value
 
-from ._forms import _EMAIL, _strings_of
+from ._forms import _strings_of
 
 __all__ = ["PUBLIC_SINK", "PrivacyPolicy", "Sink", "Source", "principals", "privacy_sink", "privacy_source"]
 
@@ -389,10 +389,20 @@ def _read_recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
     recipients = _with_spellings(recipients)
     shown = [p for p in named if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
     # an address written in a recipient that the parser reads out of none ("bob@x eve@y", two run together
-    # with a blank) may reach its owner all the same: whom the text reaches is not known
-    missed = [p for p in odd if not recipients.issuperset(_EMAIL.findall(p))]
+    # with a blank; an address of any script, a dotless domain or a domain literal too: "bob@ｆamily.example
+    # eve@ｅlse.example" is delivered to eve@else.example) may reach its owner all the same, and a mailbox read
+    # without its local part ("@else.example") is no one's: whom the text reaches is not known
+    missed = [p for p in odd if not recipients.issuperset(_ANY_ADDRESS.findall(p))
+              or any(a.startswith("@") for a in _addresses_in(p) or ())]
     return recipients, tuple(sorted({*(p for p in shown if _addresses_in(p) is None), *missed, *blank}))
 
+
+_ANY_ADDRESS = re.compile(r'(?<![^\s()<>\[\]:;@\\,"])[^\s()<>\[\]:;@\\,"]+@'
+                          r'(?:[^\s()<>\[\]:;@\\,".\u3002\uff0e\uff61]+(?:[.\u3002\uff0e\uff61][^\s()<>\[\]:;@\\,".\u3002\uff0e\uff61]+)*'
+                          r'|\[[^\[\]\s]*\])')
+"""An address as a mail tool may read one out of a text: a local part and a domain of any characters but
+blanks and a header's delimiters (of any script, combining marks too), the domain's labels parted by any
+dot IDNA reads as one, or a domain literal (`_forms._EMAIL` finds ASCII ones with a dotted domain alone)."""
 
 _BARE = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
 """A recipient written as a bare address (lower-cased): it names no one else."""
