@@ -40,6 +40,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
 from langgraph.types import Command
+from pydantic import BaseModel as PydanticBaseModel
 
 from vfa import ConfigError, EffectJournal, Flow, VfaError
 from vfa._compile import lint_scope, own_messages
@@ -362,7 +363,9 @@ class EffectNodeFailed(VfaError):
 
 def _withheld(update: Any, withhold: Callable[[Any], Any]) -> Any:
     """A node's state update with `withhold` applied to its values: in messages (their text and the
-    arguments of their tool calls), a Command's update, records and lists; other objects as they are."""
+    arguments of their tool calls), a Command's update, records and lists, sets and
+    tuples (a NamedTuple too), and the fields of a pydantic model or a dataclass (each kept of its type:
+    the state's own types); other objects as they are."""
     if isinstance(update, BaseMessage):
         changes: dict[str, Any] = {"content": withhold(update.content)}
         if isinstance(update, AIMessage) and update.tool_calls:
@@ -372,8 +375,19 @@ def _withheld(update: Any, withhold: Callable[[Any], Any]) -> Any:
         return dataclasses.replace(update, update=_withheld(update.update, withhold))
     if isinstance(update, Mapping):
         return {k: _withheld(v, withhold) for k, v in update.items()}
-    if type(update) in (list, tuple):
+    if type(update) in (list, tuple, set, frozenset):
         return type(update)(_withheld(v, withhold) for v in update)
+    if isinstance(update, tuple) and hasattr(update, "_make"):  # a NamedTuple takes its fields one by one
+        return update._make(_withheld(v, withhold) for v in update)
+    if isinstance(update, PydanticBaseModel):  # the state's own model: its fields, unvalidated (as they were)
+        fields = type(update).model_fields
+        return update.model_copy(update={k: _withheld(getattr(update, k), withhold) for k in fields})
+    if dataclasses.is_dataclass(update) and not isinstance(update, type):
+        # a copy with each field set in place: no __init__ or __post_init__ runs again on what the node made
+        changed = copy.copy(update)
+        for f in dataclasses.fields(update):
+            object.__setattr__(changed, f.name, _withheld(getattr(update, f.name), withhold))
+        return changed
     if isinstance(update, bool):
         # the node's own flag: a private yes/no has no handle of its own, so `withhold` writes every bool
         # as "‹withheld›" (a truthy text where False was, which a route on it would read as True)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from vfa import Label, VfaError
+from vfa._journal import Opaque
 from vfa._jsontext import json_text
 
 __all__ = ["HANDLE_RE", "Handle", "HandleError", "HandleStore", "has_marks"]
@@ -147,15 +148,17 @@ class HandleStore:
     def resolve(self, value: Any, thread_id: str) -> Any:
         """The value with every known handle of the thread replaced by what it stands for.
 
-        An argument that is exactly one handle gets the original value (a number stays a number);
-        a handle inside text is replaced by the value's text. Unknown tokens are left as they are
-        (the privacy guard has already denied any proposal holding one).
+        An argument that is exactly one handle gets the original value (a number stays a number; a
+        value JSON could not carry, which the journal recorded by its repr, its text: a date as
+        "1990-04-12", for the tool's schema to read, never the journal's stand-in); a handle inside
+        text is replaced by the value's text. Unknown tokens are left as they are (the privacy guard
+        has already denied any proposal holding one).
         """
         if isinstance(value, str):
             whole = HANDLE_RE.fullmatch(value)
             if whole:
                 h = self.get(value, thread_id)
-                return h.value if h is not None else value
+                return value if h is None else _given(h.value)
 
             def swap(m: re.Match[str]) -> str:
                 h = self.get(m.group(0), thread_id)
@@ -339,6 +342,20 @@ def _parts(value: Any) -> list[Any]:
 
 
 _VALUE_TEXT = json_text(ensure_ascii=False, default=repr)
+
+
+def _given(value: Any) -> Any:
+    """A handle's value as an argument gets it: each `Opaque` in it (a value JSON could not carry, as
+    recorded) as its text, which is all the record keeps of it (a copy only where one is found)."""
+    if value.__class__ is Opaque:
+        return str(value)
+    if value.__class__ is dict:
+        if any(v.__class__ in (Opaque, dict, list) for v in value.values()):
+            return {k: _given(v) for k, v in value.items()}
+    elif value.__class__ is list:
+        if any(v.__class__ in (Opaque, dict, list) for v in value):
+            return [_given(v) for v in value]
+    return value
 
 
 def _value_text(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Red team 246: two addresses run together with a blank are denied as unreadable only when an ASCII
+"""Two addresses run together with a blank were denied as unreadable only when an ASCII
 address is among them.
 
 `_privacy_decl._read_recipients` makes a recipient unreadable when an address written in it is one the
