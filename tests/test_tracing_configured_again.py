@@ -29,3 +29,23 @@ def test_second_configuration_ends_the_first(tmp_path):
         _tracing._state.owned = None
         _tracing.use_tracer_provider(None)
         _tracing._state.tracer = None
+
+
+def test_a_block_configuring_its_own_leaves_the_application_provider_running(tmp_path):
+    try:
+        configure_tracing(tmp_path / "app.jsonl", set_global=False, otlp=False)
+        app = _tracing._state.owned
+        with _tracing.provider_kept():  # as `vfa demo` run in-process
+            demo = configure_tracing(tmp_path / "demo.jsonl", set_global=False, otlp=False)
+            demo.shutdown()
+        assert _tracing._state.owned is app
+        with _tracing.span("after", {}):
+            pass
+        app.force_flush()
+        names = [json.loads(line)["name"] for line in (tmp_path / "app.jsonl").read_text().splitlines()]
+        assert names == ["after"]  # not shut down by the block's configuration
+    finally:
+        _tracing._state.owned.shutdown()
+        _tracing._state.owned = None
+        _tracing.use_tracer_provider(None)
+        _tracing._state.tracer = None

@@ -52,9 +52,17 @@ SCHEMA_VERSION = 1
 recorded, read as this one); a file of a later version is refused, as an earlier vfa cannot read it."""
 
 
+def _vfa_table(db: sqlite3.Connection, columns: tuple[str, ...]) -> bool:
+    """Whether the file's table `journal` is a vfa journal of some version: vfa's columns (a later vfa may add
+    some), or its append-only trigger (one that renamed a column keeps it); another app's table has neither."""
+    return bool(columns) and (set(_COLUMNS) <= set(columns) or db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'journal_no_update'").fetchone() is not None)
+
+
 def _later(path: str, db: sqlite3.Connection, ours: bool = True) -> JournalError | None:
     """The refusal of a journal file written by a later vfa, or None; `ours`: whether the file holds a journal
-    (SQLite's `user_version` is any app's slot: a later version in a file without one is another app's)."""
+    (SQLite's `user_version` is any app's slot: a later version in a file without one is another app's).
+    Asked before the table's columns are: a later vfa may have changed them."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version <= SCHEMA_VERSION:
         return None
@@ -399,6 +407,10 @@ class EffectJournal:
                 owners_file(self.path)  # it holds what tools returned, private values in clear
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             columns = tuple(r[1] for r in self._db.execute("PRAGMA table_info(journal)"))
+            later = _later(self.path, self._db, ours=_vfa_table(self._db, columns))
+            if later is not None:  # a later vfa's (its table may have changed), or another app's: refused as it is
+                self._db.close()
+                raise later
             # table_info reads a view or a virtual table alike, which no index can be made on
             kind = self._db.execute("SELECT type, sql FROM sqlite_master WHERE lower(name) = 'journal' "
                                     "AND type IN ('table', 'view')").fetchone()
@@ -409,10 +421,6 @@ class EffectJournal:
                 self._db.close()
                 raise JournalError(f"{self.path!r} holds {what or 'a table'} 'journal' that is no vfa journal (its "
                                    f"columns: {', '.join(columns)})")
-            later = _later(self.path, self._db, ours=bool(columns))
-            if later is not None:  # as another app's: refused before the file is changed
-                self._db.close()
-                raise later
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
@@ -918,28 +926,35 @@ def _read_only(path: str, *, snapshot: bool = False) -> sqlite3.Connection:
         db = sqlite3.connect(f"{real.as_uri()}?mode=ro{quiet}", uri=True, check_same_thread=False,
                              isolation_level=None)
     except sqlite3.Error as exc:
-        raise _unreadable(path, real, quiet, exc) from exc
+        raise _unreadable(path, real, quiet, exc, snapshot) from exc
     try:
         columns = tuple(r[1] for r in db.execute("PRAGMA table_info(journal)"))
         guarded = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'journal_no_update'").fetchone()
-        later = _later(path, db)
+        later = _later(path, db, ours=_vfa_table(db, columns))
     except sqlite3.Error as exc:
         db.close()
-        raise _unreadable(path, real, quiet, exc) from exc
+        raise _unreadable(path, real, quiet, exc, snapshot) from exc
+    if later is not None:  # before the columns: a later vfa may have changed them
+        db.close()
+        raise later
     if columns != _COLUMNS or guarded is None:  # another app's table of that name is none of vfa's
         db.close()
         raise JournalError(f"{path!r} is a SQLite database without a vfa journal in it" +
                            (f" (its table 'journal' has the columns {', '.join(columns)})" if columns and columns != _COLUMNS else ""))
-    if later is not None:
-        db.close()
-        raise later
     return db
 
 
-def _unreadable(path: str, real: Path, immutable: str, exc: sqlite3.Error) -> JournalError:
+def _unreadable(path: str, real: Path, immutable: str, exc: sqlite3.Error, snapshot: bool = False) -> JournalError:
     """Why the journal at `path` cannot be read: a live reader of a WAL database must make its index
-    (`-shm`) beside it, which a folder it may not write to refuses; the file itself is then sound."""
+    (`-shm`) beside it, which a folder it may not write to refuses; the file itself is then sound. So must a
+    snapshot of a journal whose `-wal` still holds entries (a crash left it): an immutable read ignores it."""
     if not immutable and not real.with_name(f"{real.name}-shm").exists() and not os.access(real.parent, os.W_OK):
+        if snapshot:
+            return JournalError(f"{path!r} cannot be read: its latest entries are in {real.name}-wal (left by a "
+                                f"writer that did not close it, a crash), which SQLite reads only through an index "
+                                f"{real.name}-shm it must make in {str(real.parent)!r}, a folder that cannot be "
+                                f"written; copy {real.name} with {real.name}-wal to a folder that can be, and read "
+                                "it there")
         return JournalError(f"{path!r} cannot be read while writers may append to it: SQLite must make its index "
                             f"{real.name}-shm in {str(real.parent)!r}, a folder that cannot be written; read the "
                             "journal as it is now with read_only=\"snapshot\" (as `vfa journal` does)")

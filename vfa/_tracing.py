@@ -23,7 +23,7 @@ from opentelemetry import metrics, trace
 
 from ._exceptions import ConfigError, VfaError
 
-__all__ = ["configure_tracing", "tracing_enabled", "use_tracer_provider"]
+__all__ = ["configure_tracing", "provider_kept", "tracing_enabled", "use_tracer_provider"]
 
 _SCOPE = "vfa"
 
@@ -49,6 +49,19 @@ def use_tracer_provider(provider: Any, meter_provider: Any = None) -> None:
         "vfa.guard.verdicts", unit="{verdict}", description="Guard verdicts by guard and outcome")
     _state.latency = meter.create_histogram(
         "vfa.guard.duration", unit="s", description="Time a guard took to decide")
+
+
+@contextmanager
+def provider_kept() -> Iterator[None]:
+    """Put vfa's tracer provider back as it was once the block ends: a command run inside an application
+    (`vfa demo`, whose provider is its run's own) leaves the application's spans where they went."""
+    before = dict(vars(_state))
+    _state.owned = None  # the application's own provider is not the block's to shut down when it configures anew
+    try:
+        yield
+    finally:
+        vars(_state).clear()
+        vars(_state).update(before)
 
 
 def _tracer() -> Any:
@@ -189,13 +202,23 @@ class _JsonlSpanExporter:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # one handle for the run, unbuffered: each batch is written whole or known to be cut (a full disk),
-        # and nothing is left in a buffer for a close to fail on at exit
-        # made its owner's alone: spans hold verdicts' reasons and evidence, argument values among them
-        self._file = os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab", buffering=0)
+        self._file = _open_trace(path)
         self._mid_line = _ends_mid_line(path, self._file)
         """The file ends inside a line (a run cut off in one): the next batch begins on a line of its own."""
+
+    def _follow(self) -> None:
+        """Open the file at the path again where it was moved or removed (log rotation): spans go to the
+        path named, not to a file renamed away or deleted (whose space is never freed while it is held)."""
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            now = None
+        held = os.fstat(self._file.fileno())
+        if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+            return
+        fresh = _open_trace(self.path)
+        self._file.close()
+        self._file, self._mid_line = fresh, _ends_mid_line(self.path, fresh)
 
     def export(self, spans: Sequence[Any]) -> Any:
         from opentelemetry.sdk.trace.export import SpanExportResult
@@ -220,6 +243,7 @@ class _JsonlSpanExporter:
         with self._lock:
             if self._file.closed:
                 return SpanExportResult.FAILURE
+            self._follow()  # an OSError (its folder gone for good): the SDK logs it and drops the batch
             if self._mid_line:
                 data = b"\n" + data
             left = memoryview(data)
@@ -256,6 +280,15 @@ def _strict(attributes: Any) -> dict[str, Any]:
             return [one(x) for x in v]
         return v
     return {k: one(v) for k, v in (attributes or {}).items()}
+
+
+def _open_trace(path: Path) -> Any:
+    """The trace file at `path`, opened to append (made, with its folder, if it is not there)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # one handle, unbuffered: each batch is written whole or known to be cut (a full disk), and nothing is
+    # left in a buffer for a close to fail on at exit; made its owner's alone: spans hold verdicts' reasons
+    # and evidence, argument values among them
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab", buffering=0)
 
 
 def _ends_mid_line(path: Path, file: Any) -> bool:

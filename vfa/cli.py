@@ -9,7 +9,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,15 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
+    """The demo's run; its tracer provider and journal are the run's alone: shut down and closed when it
+    returns, and vfa's spans go where they went before (`main` may run inside an application, or twice)."""
+    from ._tracing import provider_kept
+
+    with provider_kept(), ExitStack() as held:
+        return _demo_run(args, workdir, trace_path, held)
+
+
+def _demo_run(args: argparse.Namespace, workdir: Path, trace_path: Path, held: ExitStack) -> int:
     from langgraph.checkpoint.sqlite import SqliteSaver
     from langgraph.types import Command
 
@@ -82,11 +91,13 @@ def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
         print(f"vfa demo: OpenTelemetry cannot use the settings of the environment ({exc}); check {named}",
               file=sys.stderr)
         return 2
+    held.callback(provider.shutdown)  # its export thread and its file: the run's alone
     refused = _foreign_checkpoints(workdir / "checkpoints.db")
     if refused:  # before the journal is made: nothing of this run is left beside it
         print(f"vfa demo: {printable(refused)}; move it away or use another --dir", file=sys.stderr)
         return 2
     agent, ledger = build_demo_agent(workdir)
+    held.callback(agent.journal.close)  # opened by the demo, given to the agent open
     print(f"vfa demo: a payments agent (balance {ledger.balance}); every tool call is verified before it commits\n")
     seen = len(agent.journal.entries(thread))
     owners_file(workdir / "checkpoints.db")  # it holds the messages, what tools returned among them, as the journal does
