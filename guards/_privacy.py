@@ -702,11 +702,20 @@ def _question(proposal: Proposal, found: list[FlowViolation]) -> str:
     parts = []
     for v in found:
         if v.rule == "confidentiality":
-            parts.append(f"disclose {v.arg} (from {', '.join(v.origin)}) to {', '.join(v.recipients)}")
+            parts.append(f"disclose {v.arg} (from {', '.join(v.origin)}) to {', '.join(map(_told_apart, v.recipients))}")
         else:
             parts.append(f"use {v.arg}={_short(proposal.args.get(v.arg))}, which may come from untrusted content")
     return (f"{proposal.tool}: allow it to " + "; and ".join(parts)
             + "? Answer approve (once), approve for this recipient, or reject.")
+
+
+def _told_apart(principal: str) -> str:
+    """A recipient as a person asked about it can tell it from its look-alikes: every character that is not
+    printable ASCII escaped (a Cyrillic "а" or a zero-width space in "dana@club.example"), as its domain
+    is already shown in ASCII (IDNA)."""
+    if principal.isascii() and principal.isprintable():
+        return principal
+    return principal.encode("ascii", "backslashreplace").decode("ascii")
 
 
 _NOT_RECORDS = ("tool:", "derived:", "forged-handle:", "lost-handle:", "unobserved-result:")
