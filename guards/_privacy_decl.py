@@ -30,7 +30,7 @@ from vfa._tools import RESULT_SHAPE, json_value
 
 from ._forms import _strings_of
 
-__all__ = ["PUBLIC_SINK", "PrivacyPolicy", "Sink", "Source", "principals", "privacy_sink", "privacy_source"]
+__all__ = ["PUBLIC_SINK", "PrivacyPolicy", "Sink", "Source", "privacy_sink", "privacy_source"]
 
 PUBLIC_SINK = "*"
 """A sink's recipients when it publishes (a web post, a search query): anyone may read it."""
@@ -183,15 +183,6 @@ def _attach(fn: Any, key: str, decl: Any) -> Any:
     if fn is None:
         return lambda f: _attach(f, key, decl)
     return annotate(fn, **{key: decl})  # a LangChain tool: on the code it runs, or on itself if it runs none
-
-
-def principals(value: Any) -> frozenset[str]:
-    """The principals a recipients argument names: addresses, lower-cased; a list or a comma list."""
-    if value.__class__ is str:
-        return _principals_of_str(value)
-    if value.__class__ is list and all(v.__class__ is str for v in value):
-        return _principals_of_strs(tuple(value))
-    return _principals(value)
 
 
 def recipients_of(value: Any) -> frozenset[str]:
@@ -455,20 +446,6 @@ def _addresses_in(recipient: str) -> tuple[str, ...] | None:
         return tuple(_lower(a.strip()) for _name, a in getaddresses([recipient]) if a.strip())
     except Exception:  # noqa: BLE001 - the parser's own failure: unreadable
         return None
-
-
-@lru_cache(maxsize=4096)
-def _principals_of_str(value: str) -> frozenset[str]:
-    return _principals(value)
-
-
-@lru_cache(maxsize=4096)
-def _principals_of_strs(value: tuple[str, ...]) -> frozenset[str]:
-    return _principals(list(value))
-
-
-def _principals(value: Any) -> frozenset[str]:
-    return _with_spellings(frozenset(_recipient_texts(value)[0]))
 
 
 def _with_spellings(addresses: frozenset[str]) -> frozenset[str]:
