@@ -380,7 +380,8 @@ def _withheld(update: Any, withhold: Callable[[Any], Any]) -> Any:
     if isinstance(update, tuple) and hasattr(update, "_make"):  # a NamedTuple takes its fields one by one
         return update._make(_withheld(v, withhold) for v in update)
     if isinstance(update, PydanticBaseModel):  # the state's own model: its fields, unvalidated (as they were)
-        fields = type(update).model_fields
+        # and the extra ones a model that allows them holds (model_copy puts them back among its extras)
+        fields = [*type(update).model_fields, *(update.model_extra or {})]
         return update.model_copy(update={k: _withheld(getattr(update, k), withhold) for k in fields})
     if dataclasses.is_dataclass(update) and not isinstance(update, type):
         # a copy with each field set in place: no __init__ or __post_init__ runs again on what the node made

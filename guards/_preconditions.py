@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from vfa import ALLOW, ConfigError, Deny, Escalate, GuardContext, PolicyError, Proposal, ToolSpec, VfaError, annotate
+from vfa._effects import declared_on
 
 from ._fastpath import BadValue, compile_check, explain, jsonable, read_values
 from ._clauses import Scope, Term, Update, display, leaves, parse_clause, parse_postcondition
@@ -262,8 +263,13 @@ _T = TypeVar("_T")  # a tool (function, @effect or LangChain tool): the decorato
 
 
 def _existing(fn: Any, key: str) -> tuple[Any, ...]:
-    meta = fn.meta if hasattr(fn, "meta") and isinstance(getattr(fn, "meta"), dict) else getattr(fn, "__vfa_meta__", {})
-    return tuple(meta.get(key, ()))
+    """What `fn` declares under `key` so far: on a LangChain tool, what its function and coroutine declare
+    (`annotate` declares there, so a stack of decorators over the tool adds to it rather than replacing it)."""
+    found: list[Any] = []
+    for f in declared_on(fn):
+        meta = f.meta if hasattr(f, "meta") and isinstance(getattr(f, "meta"), dict) else getattr(f, "__vfa_meta__", {})
+        found.extend(p for p in meta.get(key, ()) if not any(p is q for q in found))
+    return tuple(found)
 
 
 def requires(

@@ -130,12 +130,8 @@ def annotate(fn: _T, *, guards: Sequence[Any] = (), **meta: Any) -> _T:
     Guard libraries use this (`@requires(...)` adds a precondition guard), in either decorator order.
     """
     guards = guard_list(guards)  # a slip is said here, not as a denial of every call
-    inner = [f for f in (getattr(fn, "func", None), getattr(fn, "coroutine", None)) if f is not None]
-    if inner and hasattr(fn, "args_schema") and hasattr(fn, "invoke"):
-        # a LangChain tool: declared on the code it runs, where its spec reads what it declares (on the tool
-        # object, a `@tool`'s guard would be read by no one: the call let through unjudged), so a declaration
-        # holds for every tool made of that code; a tool that runs none of its own (a `BaseTool` subclass)
-        # carries it itself
+    inner = declared_on(fn)
+    if inner[0] is not fn:  # a LangChain tool: declared on each function it runs
         for f in inner:
             annotate(f, guards=guards, **meta)
         return fn
@@ -149,6 +145,16 @@ def annotate(fn: _T, *, guards: Sequence[Any] = (), **meta: Any) -> _T:
         fn.guards = tuple(target.__vfa_guards__)
         fn.meta = dict(target.__vfa_meta__)
     return fn
+
+
+def declared_on(fn: Any) -> list[Any]:
+    """What a declaration on `fn` is made on: a LangChain tool's function and coroutine (the code it runs, where
+    its spec reads what it declares: on the tool object, a `@tool`'s guard would be read by no one, the call let
+    through unjudged), so a declaration holds for every tool made of that code; else `fn` itself (a tool that
+    runs no function of its own, a `BaseTool` subclass, carries it itself). What was declared before is read
+    there too (`requires` and `ensures` add to it)."""
+    inner = [f for f in (getattr(fn, "func", None), getattr(fn, "coroutine", None)) if f is not None]
+    return inner if inner and hasattr(fn, "args_schema") and hasattr(fn, "invoke") else [fn]
 
 
 class Effect:

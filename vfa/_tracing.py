@@ -200,7 +200,9 @@ class _JsonlSpanExporter:
     """Writes each finished span as one JSON line: the embedded default, readable without a collector."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        # absolute: `_follow` looks at the path again before each batch, which a process that changed its working
+        # folder would read elsewhere (a new trace begun there), as `logging`'s WatchedFileHandler knows
+        self.path = Path(os.path.abspath(path))
         self._lock = threading.Lock()
         self._file = _open_trace(path)
         self._mid_line = _ends_mid_line(path, self._file)
