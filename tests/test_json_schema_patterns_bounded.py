@@ -50,3 +50,10 @@ def test_unevaluated_properties_beside_pattern_properties_refused():
         "type": "object", "patternProperties": {"^(a+)+$": {"type": "string"}}, "unevaluatedProperties": False}}}
     message, got, took = _timed(schema, {"meta": {EVIL: "x"}})
     assert took < 5 and got == [] and "unevaluatedProperties" in message.content, message.content
+
+
+def test_one_call_shares_one_pattern_budget_across_its_arguments():
+    props = {f"w{i}": {"type": "string", "pattern": "^(a|aa)+(?=b)"} for i in range(6)}
+    message, got, took = _timed({"type": "object", "properties": props}, {k: EVIL for k in props})
+    assert got == [] and message.artifact["vfa"]["outcome"] == "denied", message.content
+    assert took < 4, f"six arguments took {took:.1f} s: each had its own budget"

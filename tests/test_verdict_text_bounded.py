@@ -47,3 +47,13 @@ def test_short_verdicts_are_kept_and_questions_keep_evidence():
     assert kept.question.startswith("q" * MAX_VERDICT_TEXT) and len(kept.question) < MAX_VERDICT_TEXT + 100
     exact = Deny(guard="g", reason="r" * MAX_VERDICT_TEXT)
     assert _bounded(exact) is exact
+
+
+def test_the_journal_own_evidence_is_kept_when_the_shown_part_is_cut():
+    record = {"violations": ["x"]}
+    big = Deny(guard="g", reason="no", evidence={"_violations": record, "document": "e" * (MAX_EVIDENCE_BYTES + 1)})
+    kept = _bounded(big)
+    assert kept.evidence["_violations"] == record and "document" not in kept.evidence
+    assert "shortened" in kept.evidence
+    wide = Deny(guard="g", reason="no", evidence={"quote": "\u00e9" * (MAX_EVIDENCE_BYTES // 2 + 10)})
+    assert "shortened" in _bounded(wide).evidence  # measured in bytes: each é is two

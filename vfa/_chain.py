@@ -497,8 +497,8 @@ MAX_VERDICT_TEXT = 4000
 """The most characters a verdict's reason, question or hint keeps: what a guard says reaches the model's next
 message, the journal (twice) and the trace, so a guard that quotes a whole document costs none of them."""
 MAX_EVIDENCE_BYTES = 64 * 1024
-"""The most JSON a denial's or repair's evidence keeps (it is shown to the model with the reason); a question's
-is kept whole, since answering it reads it (an approval's scope)."""
+"""The most JSON a denial's or repair's evidence shown to the model keeps (its keys written "_..." are the
+journal's alone, kept); a question's is kept whole, since answering it reads it (an approval's scope)."""
 
 
 def _bounded(verdict: Any) -> Any:
@@ -508,10 +508,13 @@ def _bounded(verdict: Any) -> Any:
                               for k, v in verdict.__dict__.items()
                               if v.__class__ is str and k != "guard" and len(v) > MAX_VERDICT_TEXT}
     if verdict.kind in ("deny", "repair") and verdict.evidence:
-        size = len(dumps(verdict.evidence))  # writable by now (`_storable`, `_withheld`)
+        # what the model is shown; keys written "_..." are the journal's alone (an audit reads a flow's records)
+        shown = {k: v for k, v in verdict.evidence.items() if not (isinstance(k, str) and k.startswith("_"))}
+        size = len(dumps(shown).encode("utf-8"))  # writable by now (`_storable`, `_withheld`)
         if size > MAX_EVIDENCE_BYTES:
-            update["evidence"] = {"shortened": f"the guard's evidence ({size:,} bytes of JSON) is over the "
-                                               f"{MAX_EVIDENCE_BYTES:,} a verdict keeps"}
+            kept = {k: v for k, v in verdict.evidence.items() if k not in shown}
+            update["evidence"] = {**kept, "shortened": f"the guard's evidence ({size:,} bytes of JSON) is over the "
+                                                       f"{MAX_EVIDENCE_BYTES:,} a verdict keeps"}
     return verdict.model_copy(update=update) if update else verdict
 
 

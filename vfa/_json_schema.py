@@ -241,8 +241,11 @@ def _searcher(pattern: str) -> Callable[[str], bool]:
 
 
 MAX_PATTERN_SECONDS = 1.0
-"""The longest all of one check's searches of patterns pydantic-core's engine cannot read (a lookaround, a
+"""The longest all of one call's searches of patterns pydantic-core's engine cannot read (a lookaround, a
 backreference) may take together: backtracking can take hours over a model's 30 characters."""
+
+
+_CALL_DEADLINE: ContextVar[float | None] = ContextVar("vfa_schema_call_deadline", default=None)
 
 
 def _pattern_budget() -> float:
@@ -265,7 +268,8 @@ def _unfit(errors: Iterator[Any], skip: int) -> SchemaUnfit | None:
     """What the most relevant of a check's `errors` says, or None for none: where (below the first `skip`
     steps of its path, which the caller names) and the rule it breaks, never the value itself (a value
     behind a handle is validated too, and an error is told to the model and journaled)."""
-    steps = _STEPS.set([MAX_CHECK_STEPS, time.monotonic() + MAX_PATTERN_SECONDS])  # the errors are found as they are read, each check within its steps
+    call = _CALL_DEADLINE.get()  # one call's checks (each argument's, then the whole's) share its budget
+    steps = _STEPS.set([MAX_CHECK_STEPS, call if call is not None else time.monotonic() + MAX_PATTERN_SECONDS])  # the errors are found as they are read, each check within its steps
     try:
         found = list(errors)
         error = best_match(found)
@@ -305,8 +309,12 @@ def _checked_whole(checker: Any) -> Any:
     """A model validator checking the call as a whole by its schema, once its fields have been checked (its
     error names the arguments it is in: `SchemaUnfit.arguments`)."""
     def check(cls: Any, data: Any, handler: Callable[[Any], Any]) -> Any:
-        out = handler(data)
-        unfit = _unfit(checker.iter_errors(data), 0)
+        call = _CALL_DEADLINE.set(time.monotonic() + MAX_PATTERN_SECONDS)
+        try:
+            out = handler(data)
+            unfit = _unfit(checker.iter_errors(data), 0)
+        finally:
+            _CALL_DEADLINE.reset(call)
         if unfit is not None:
             raise unfit
         return out
