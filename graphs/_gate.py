@@ -36,7 +36,7 @@ from langgraph._internal._constants import CONFIG_KEY_RUNTIME as _RUNTIME
 from langgraph._internal._constants import CONFIG_KEY_SCRATCHPAD as _SCRATCHPAD
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-from langgraph.errors import GraphBubbleUp
+from langgraph.errors import GraphBubbleUp, ParentCommand
 from langgraph.prebuilt.tool_node import INVALID_TOOL_NAME_ERROR_TEMPLATE, ToolCallRequest
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, create_model, model_validator
@@ -128,6 +128,10 @@ class _Work:
                 out = on_loop(self.arun(args), self.loop)
             else:
                 out = self.run(args)
+        except ParentCommand as exc:
+            # a graph the tool ran handing off to the graph running the tool, once the tool's work was done: its
+            # output, recorded whole as a Command it returned is (so a replay lands it again, never runs it twice)
+            out = exc.args[0]
         except Exception as exc:
             self.error = exc
             raise

@@ -42,7 +42,7 @@ from langgraph.pregel import Pregel
 from langgraph.types import Command
 from pydantic import BaseModel as PydanticBaseModel
 
-from vfa import ConfigError, EffectJournal, Flow, VfaError
+from vfa import ConfigError, EffectJournal, Flow, GuardNode, VfaError
 from vfa._compile import lint_scope, own_messages
 from vfa._escalation import Questions, current_task
 from vfa._journal import own_entries
@@ -300,6 +300,14 @@ def _guard_runnable(obj: Any, gate: ToolGate, depth: int = 0) -> Any:
     # isinstance, not hasattr: RunnableWithFallbacks forwards unknown attributes to its runnable
     if isinstance(obj, ToolNode):
         return guard_tool_node(obj, gate)
+    if isinstance(obj, GuardNode) and obj is not gate.node:
+        # a vfa `Agent` (or plan) compiled on its own and used as a subgraph: its tool node is a guard node of
+        # its own chain, so its calls would pass that chain alone, never this gate's guards (as for a ToolNode
+        # another gate mediates, in `guard_tool_node`)
+        raise ConfigError(f"node {obj.name!r} (tools {', '.join(sorted(obj.specs)) or 'none'}) is the guard node of a "
+                          "vfa Agent compiled on its own, another gate, so this gate's guards would never judge its "
+                          "calls; guard the agent with one gate: give the app's guards to that Agent (and use it "
+                          "unwrapped), or build the subgraph as a ToolNode app for guard_graph to gate")
     if isinstance(obj, Pregel) and isinstance(getattr(obj, "builder", None), StateGraph):
         return _guard(obj, gate, {}, {})  # a compiled subgraph used as a node
     update: dict[str, Any] = {}

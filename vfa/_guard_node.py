@@ -910,6 +910,17 @@ class GuardNode(RunnableCallable):
                     frame.ended = True
 
         def resolved_and_run() -> Any:
+            try:
+                return resolved_and_act()
+            except ParentCommand as exc:
+                # a graph the tool ran handing off to this one (`Command.PARENT`) after the tool's work was done:
+                # it is the tool's output, as a Command the tool returned is, and ends the call (raised on, it
+                # left the call "paused", so a replay of the node ran the effect again). Under a flow its
+                # update would land in the state past the flow (messages read as the user's or the model's
+                # own): it is labelled and shown as the flow's text
+                return exc.args[0]
+
+        def resolved_and_act() -> Any:
             if flow is None:
                 return act(dict(given) if given is not None else proposal.args)
             if given is not None:
@@ -917,16 +928,10 @@ class GuardNode(RunnableCallable):
             else:
                 args = self._by_value(proposal, flow.resolve(proposal), strict=True)
             resolved.append(args)
-            try:
-                if _is_langchain_tool(spec.source):  # not a plain function (one that validates its call too)
-                    return act(args)
-                with _without_callbacks():
-                    return act(args)
-            except ParentCommand as exc:
-                # a graph the tool ran handing off to this one (`Command.PARENT`): its update would land in
-                # the state past the flow (messages read as the user's or the model's own), so it is the
-                # tool's output, labelled and shown as the flow's text, as a Command the tool returned is
-                return exc.args[0]
+            if _is_langchain_tool(spec.source):  # not a plain function (one that validates its call too)
+                return act(args)
+            with _without_callbacks():
+                return act(args)
 
         start = questions.tool_start() if restart and questions is not None else None
 
