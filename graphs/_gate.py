@@ -22,7 +22,7 @@ import types
 import typing
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from langchain_core.messages import BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
@@ -381,6 +381,17 @@ class ToolGate:
     def journal(self) -> EffectJournal:
         """The effect journal every commit through this gate is recorded in."""
         return self.node.journal
+
+    def close(self) -> None:
+        """Close the journal the gate opened (given as a path, or None: in memory); one given open is its
+        caller's to close (as `guard_graph(journal=EffectJournal(...))` leaves it yours)."""
+        self.node.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         with self._lock:

@@ -63,3 +63,16 @@ def test_journal_with_block_closes_connection(tmp_path):
     with pytest.raises(sqlite3.ProgrammingError):
         db.execute("SELECT 1")
     journal.close()
+
+
+def test_tool_gate_closes_the_journal_it_opened(tmp_path):
+    from graphs import ToolGate
+
+    with ToolGate([], journal=str(tmp_path / "g.sqlite")) as gate:
+        journal = gate.journal
+        assert journal.entries("t") == []
+    with pytest.raises(JournalError):
+        journal.entries("t")
+    with EffectJournal(tmp_path / "h.sqlite") as given:
+        ToolGate([], journal=given).close()
+        assert given.entries("t") == []  # the caller's: still open
