@@ -131,16 +131,25 @@ def annotate(fn: _T, *, guards: Sequence[Any] = (), **meta: Any) -> _T:
     """
     guards = guard_list(guards)  # a slip is said here, not as a denial of every call
     inner = declared_on(fn)
-    if inner[0] is not fn:  # a LangChain tool: declared on each function it runs
+    if inner[0] is not fn:  # a LangChain tool, a static or class method: declared on each function it runs
         for f in inner:
             annotate(f, guards=guards, **meta)
         return fn
     target = fn.__wrapped__ if isinstance(fn, Effect) else fn
+    if inspect.ismethod(target) and not isinstance(target.__self__, type):
+        # a bound method has no attributes of its own: written on its class's function, the declaration would be
+        # every instance's (a dry-run outbox's `internal` sink the real outbox's too)
+        raise ConfigError(f"cannot declare {target.__qualname__!r} of one object ({type(target.__self__).__name__} "
+                          "instance): it would be written on its class's function, which every instance's tool runs. "
+                          "Declare the method where its class defines it (for every instance), or give the tool a "
+                          "function of its own that calls this object's method")
     if not hasattr(target, "__dict__"):  # a value (a number, a text) that can carry no declaration
         raise TypeError(f"cannot annotate {target!r}: give the tool's function or an @effect")
-    target.__dict__.setdefault("__vfa_guards__", [])
-    target.__dict__["__vfa_guards__"].extend(guards)
-    target.__dict__.setdefault("__vfa_meta__", {}).update(meta)
+    # new objects, never added to in place: `functools.wraps` gives a wrapper the very list and dict of the
+    # function it wraps, so a declaration of one (a note tool made of `send_email`) would be the other's too
+    own = target.__dict__
+    own["__vfa_guards__"] = [*own.get("__vfa_guards__", ()), *guards]
+    own["__vfa_meta__"] = {**own.get("__vfa_meta__", {}), **meta}
     if isinstance(fn, Effect):
         fn.guards = tuple(target.__vfa_guards__)
         fn.meta = dict(target.__vfa_meta__)
@@ -152,9 +161,18 @@ def declared_on(fn: Any) -> list[Any]:
     its spec reads what it declares: on the tool object, a `@tool`'s guard would be read by no one, the call let
     through unjudged), so a declaration holds for every tool made of that code; else `fn` itself (a tool that
     runs no function of its own, a `BaseTool` subclass, carries it itself). What was declared before is read
-    there too (`requires` and `ensures` add to it)."""
+    there too (`requires` and `ensures` add to it). Over `@staticmethod` or `@classmethod`, the function the
+    class hands out: the wrapper object has a `__dict__` of its own (Python 3.10), where no tool would read it."""
+    if isinstance(fn, (staticmethod, classmethod)):
+        return [fn.__func__]
     inner = [f for f in (getattr(fn, "func", None), getattr(fn, "coroutine", None)) if f is not None]
-    return inner if inner and hasattr(fn, "args_schema") and hasattr(fn, "invoke") else [fn]
+    if not (inner and hasattr(fn, "args_schema") and hasattr(fn, "invoke")):
+        return [fn]
+    if any(inspect.ismethod(f) and not isinstance(f.__self__, type) for f in inner):
+        # one object's method (`from_function(outbox.send)`): its function is every instance's, so the tool
+        # carries the declaration itself
+        return [fn]
+    return inner
 
 
 class Effect:
@@ -172,6 +190,8 @@ class Effect:
         description: str | None = None,
         idempotent: bool = False,
     ) -> None:
+        if isinstance(fn, staticmethod):  # its declarations are its function's (`annotate`)
+            fn = fn.__func__
         if not callable(fn):
             raise TypeError(f"an effect is made of a function, not {fn!r}")
         if isinstance(fn, Effect):  # its own check would refuse to run inside this one's commit: every call fails

@@ -40,7 +40,7 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     # what the model writes under an injected name never reaches the tool (`injected_runs` drops it): nor
     # does it feed the validation the guards judge by (a validator of the tool's own reading the state)
     schema = args_model_of(tool, injected_names(tool, injected))
-    inner, meta = _declaring(tool)
+    inner, meta, guards = _declaring(tool)
     is_effect = isinstance(inner, Effect)
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
     only_async = getattr(tool, "func", None) is None and getattr(tool, "coroutine", None) is not None
@@ -63,18 +63,20 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
         fn=(lambda **kw: arun(kw)) if only_async else (lambda **kw: run(kw)), is_effect=is_effect,
         is_async=only_async,
         idempotent=bool(getattr(inner, "idempotent", False)),
-        guards=tuple(getattr(inner, "guards", ()) or getattr(inner, "__vfa_guards__", ())),
-        meta=meta, source=tool, takes_written=True,
+        guards=guards, meta=meta, source=tool, takes_written=True,
     )
 
 
-def _declaring(tool: Any) -> tuple[Any, dict[str, Any]]:
-    """The function of `tool` its guards and kind are read from (`@requires`, `@effect`), and what its two
-    functions declare (`privacy_source`, `privacy_sink`): its `func` and its `coroutine` alike (the one an
-    async run awaits, an MCP tool's only one), neither dropped for the other. Raises `ConfigError` when the
-    two declare one thing differently: either may run, so neither can be the tool's alone."""
+def _declaring(tool: Any) -> tuple[Any, dict[str, Any], tuple[Any, ...]]:
+    """The function of `tool` its kind is read from (`@effect`), what its two functions declare
+    (`privacy_source`, `privacy_sink`) and the guards of both (`@requires`, `@effect(guards=...)`): its `func`
+    and its `coroutine` alike (the one an async run awaits, an MCP tool's only one), neither dropped for the
+    other. Raises `ConfigError` when the two declare one thing differently: either may run, so neither can be
+    the tool's alone."""
     # a tool that runs no function of its own (a `BaseTool` subclass) carries its declarations itself (`annotate`)
-    fns = [f for f in (getattr(tool, "func", None), getattr(tool, "coroutine", None)) if f is not None] or [tool]
+    # and one made of an object's method carries them beside what its class's function declares (`declared_on`)
+    fns = [f for f in (getattr(tool, "func", None), getattr(tool, "coroutine", None)) if f is not None]
+    fns = [*fns, tool] if not fns or "__vfa_meta__" in vars(tool) or "__vfa_guards__" in vars(tool) else fns
     meta: dict[str, Any] = {}
     for f in fns:
         for key, decl in _meta_of(f).items():
@@ -84,7 +86,9 @@ def _declaring(tool: Any) -> tuple[Any, dict[str, Any]]:
                                   "or alike on both")
             meta[key] = decl
     said = [f for f in fns if isinstance(f, Effect) or getattr(f, "guards", None) or getattr(f, "__vfa_guards__", None)]
-    return (said or fns)[0], meta
+    # either may run (`invoke` the function, `ainvoke` the coroutine): each call is judged by the guards of both
+    guards = {id(g): g for f in fns for g in (getattr(f, "guards", None) or getattr(f, "__vfa_guards__", None) or ())}
+    return (said or fns)[0], meta, tuple(guards.values())
 
 
 def _meta_of(fn: Any) -> dict[str, Any]:

@@ -367,6 +367,8 @@ class ToolSpec:
         """Describe an `Effect`, a plain function (read-only tool) or a LangChain `BaseTool`."""
         if isinstance(obj, ToolSpec):
             return obj
+        if isinstance(obj, staticmethod):  # as its class hands it out; what is declared over it is its function's
+            obj = obj.__func__
         if isinstance(obj, Effect):
             check_tool_name(obj.name)  # before its arguments' model is built, which would fail naming nothing
             return cls(
