@@ -76,7 +76,8 @@ def _declaring(tool: Any) -> tuple[Any, dict[str, Any], tuple[Any, ...]]:
     # a tool that runs no function of its own (a `BaseTool` subclass) carries its declarations itself (`annotate`)
     # and one made of an object's method carries them beside what its class's function declares (`declared_on`)
     fns = [f for f in (getattr(tool, "func", None), getattr(tool, "coroutine", None)) if f is not None]
-    fns = [*fns, tool] if not fns or "__vfa_meta__" in vars(tool) or "__vfa_guards__" in vars(tool) else fns
+    own = getattr(tool, "__dict__", {})
+    fns = [*fns, tool] if not fns or "__vfa_meta__" in own or "__vfa_guards__" in own else fns
     meta: dict[str, Any] = {}
     for f in fns:
         for key, decl in _meta_of(f).items():
