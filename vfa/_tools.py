@@ -369,6 +369,13 @@ class ToolSpec:
             return obj
         if isinstance(obj, staticmethod):  # as its class hands it out; what is declared over it is its function's
             obj = obj.__func__
+        bound = getattr(obj, "bound", None) if "bound" in getattr(obj, "__dict__", {}) else None
+        if bound is not None and _is_langchain_tool(bound):
+            # `tool.with_config(...)`, `.with_retry()`, `.with_listeners(...)`: a runnable around the tool, whose
+            # name reads None; the guard node runs the tool itself, so the wrapper's settings would be dropped
+            raise ConfigError(f"tool {bound.name!r} is given wrapped ({type(obj).__name__}, from with_config, with_retry "
+                              "or with_listeners): give the tool itself; the guard node runs it, and the wrapper's "
+                              "settings would not apply")
         if isinstance(obj, Effect):
             check_tool_name(obj.name)  # before its arguments' model is built, which would fail naming nothing
             return cls(
