@@ -382,6 +382,11 @@ class ToolGate:
         """The effect journal every commit through this gate is recorded in."""
         return self.node.journal
 
+    def delete_thread(self, thread_id: str) -> int:
+        """Delete a thread's journal entries and what the flow holds of it, once its checkpoints are
+        deleted (`checkpointer.delete_thread`); returns how many entries were deleted."""
+        return self.node.delete_thread(thread_id)
+
     def close(self) -> None:
         """Close the journal the gate opened (given as a path, or None: in memory); one given open is its
         caller's to close (as `guard_graph(journal=EffectJournal(...))` leaves it yours)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import warnings
 
@@ -81,6 +82,21 @@ class Agent:
         """Close the journal the agent opened (given as a path, or None: in memory); a journal given open
         is its caller's to close. Graphs compiled from the agent cannot run calls afterwards."""
         self.guard_node.close()
+
+    def delete_thread(self, thread_id: str, *, checkpointer: Any = None) -> int:
+        """Erase a conversation that is over: its checkpoints (in `checkpointer`, the one the graph was
+        compiled with) first, then its journal entries and what the flow holds of it; returns how many
+        journal entries were deleted. In that order, so a crash between the two leaves no thread that
+        could resume without the record of what it committed (run it again to finish)."""
+        if checkpointer is not None:
+            checkpointer.delete_thread(thread_id)
+        return self.guard_node.delete_thread(thread_id)
+
+    async def adelete_thread(self, thread_id: str, *, checkpointer: Any = None) -> int:
+        """`delete_thread` for an async checkpointer (`AsyncSqliteSaver`, `AsyncPostgresSaver`)."""
+        if checkpointer is not None:
+            await checkpointer.adelete_thread(thread_id)
+        return await asyncio.to_thread(self.guard_node.delete_thread, thread_id)
 
     def __enter__(self) -> Self:
         return self

@@ -402,6 +402,15 @@ class GuardNode(RunnableCallable):
         if self._owns_journal:
             self.journal.close()
 
+    def delete_thread(self, thread_id: str) -> int:
+        """Delete a thread's journal entries and what the flow holds of it (`EffectJournal.delete_thread`);
+        returns how many entries were deleted. Delete its checkpoints first."""
+        deleted = self.journal.delete_thread(thread_id)
+        forget = getattr(self.flow, "forget", None)
+        if forget is not None:  # a flow that does not read the journal is not among its readers
+            forget(thread_id)
+        return deleted
+
     # -- LangGraph entry points ------------------------------------------------------------------
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:

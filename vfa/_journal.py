@@ -43,9 +43,11 @@ CREATE UNIQUE INDEX IF NOT EXISTS journal_started_once ON journal (thread_id, ca
 CREATE INDEX IF NOT EXISTS journal_started_seq ON journal (thread_id, seq) WHERE kind = 'started';
 CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal
     BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
-    BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only'); END;
 """
+
+_NO_DELETE = """CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only: delete a thread with EffectJournal.delete_thread'); END"""
+_SCHEMA += _NO_DELETE + ";\n"
 
 SCHEMA_VERSION = 1
 """The journal's schema, as its file's `PRAGMA user_version` records it (0: written before versions were
@@ -719,6 +721,64 @@ class EffectJournal:
         value, reprs = recorded(result)
         self.append([(thread_id, call_id, tool, "committed", result_data(value, reprs))])
         return result if value is result else with_reprs(value, reprs)
+
+    def delete_thread(self, thread_id: str) -> int:
+        """Delete every entry of a thread (a conversation that is over, or one its user asked to erase);
+        returns how many were deleted.
+
+        Their bytes are overwritten in the file (SQLite's `secure_delete`) and the write-ahead log is
+        checkpointed, so the values they held (tool results, arguments, in clear) are not left in free
+        pages. Delete the thread's checkpoints first (`Agent.delete_thread` does both, in that order): a
+        thread resumed from its checkpoints with no journal would run its calls' effects again. Raises
+        `CallInFlightError`, nothing deleted, while a call of the thread is under way in a live run. The
+        flows reading this journal in this process forget the thread (`add_reader`); those of other
+        processes keep what they read of it until they forget it (labels on values, never fewer).
+        """
+        if not isinstance(thread_id, str) or not thread_id:
+            raise TypeError(f"thread_id must be non-empty text, not {type(thread_id).__name__} {thread_id!r:.60}")
+        with self._lock:
+            try:
+                secure = self._db.execute("PRAGMA secure_delete").fetchone()[0]
+                self._db.execute("PRAGMA secure_delete=ON")
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+            try:
+                with self._transaction() as db:
+                    for row in db.execute(
+                            "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal s WHERE thread_id=? "
+                            "AND kind IN ('started','restarted') AND NOT EXISTS (SELECT 1 FROM journal o WHERE "
+                            "o.thread_id = s.thread_id AND o.call_id = s.call_id AND o.seq > s.seq AND o.kind IN "
+                            f"({_ENDED}, 'paused', 'abandoned'))", (thread_id,)).fetchall():
+                        entry = JournalEntry(row)
+                        if self.running(entry):
+                            by = entry.data.get("owner") or {}
+                            raise CallInFlightError(
+                                f"call {entry.call_id!r} of {entry.tool!r} on thread {thread_id!r} is being run "
+                                f"(process {by.get('pid')} on {by.get('host')!r}); nothing was deleted: delete the "
+                                "thread once its runs have finished")
+                    # the trigger keeps every other write append-only; DDL is part of this transaction
+                    db.execute("DROP TRIGGER journal_no_delete")
+                    deleted = db.execute("DELETE FROM journal WHERE thread_id=?", (thread_id,)).rowcount
+                    db.execute(_NO_DELETE)
+            finally:
+                try:
+                    self._db.execute(f"PRAGMA secure_delete={int(secure)}")
+                except sqlite3.Error:
+                    pass
+            if self.path != ":memory:":
+                try:  # the log holds the pages as they were until they are copied back
+                    self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error:  # noqa: S110 - busy readers: copied back at the next checkpoint
+                    pass
+            if self._threads is not None:
+                self._threads.pop(thread_id, None)
+            self._ended_upto.pop(thread_id, None)
+            readers = list(self._readers)
+        for reader in readers:
+            forget = getattr(reader, "forget", None)
+            if forget is not None:
+                forget(thread_id)
+        return deleted
 
     # -- reading ---------------------------------------------------------------------------------
 
