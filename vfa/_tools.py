@@ -8,6 +8,7 @@ import enum
 import functools
 import inspect
 import math
+import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -551,11 +552,43 @@ def _injected_hint(hint: Any, depth: int = 0) -> bool:
     return origin is not None and any(_injected_hint(p, depth + 1) for p in (origin, *typing.get_args(hint)))
 
 
-def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
+def type_hints(fn: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """A function's type hints (`Annotated` kept), each read on its own: those that resolve, and for each
+    that does not (a name imported under `TYPE_CHECKING` only), why.
+
+    `typing.get_type_hints` fails whole on one name it cannot find: a return type imported for the type
+    checker alone would hide every argument's type."""
     try:
-        hints = typing.get_type_hints(fn, include_extras=True)  # keep Annotated[..., Field(...)] constraints
-    except Exception as exc:  # an unresolvable annotation is the developer's to fix, named here
-        raise ConfigError(f"cannot read the argument types of tool {name!r}: {exc}") from exc
+        return typing.get_type_hints(fn, include_extras=True), {}
+    except Exception as exc:  # noqa: BLE001 - read one at a time below, to tell which fails
+        whole = exc
+    annotations = getattr(fn, "__annotations__", None)
+    where = getattr(inspect.unwrap(fn), "__globals__", None)  # where get_type_hints looks names up
+    if not isinstance(annotations, dict) or not isinstance(where, dict):
+        return {}, {"": error_text(whole)}
+    hints: dict[str, Any] = {}
+    failed: dict[str, str] = {}
+    for key, annotation in annotations.items():
+        one = types.FunctionType(_EMPTY_CODE, where)
+        one.__annotations__ = {key: annotation}
+        try:
+            hints.update(typing.get_type_hints(one, include_extras=True))
+        except Exception as exc:  # noqa: BLE001 - the developer's to fix, named by the caller
+            failed[key] = error_text(exc)
+    return hints, failed
+
+
+_EMPTY_CODE = (lambda: None).__code__
+
+
+def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
+    # the return type is not read here: one imported for the type checker alone does not refuse the tool
+    hints, failed = type_hints(fn)
+    for key, why in failed.items():
+        if key != "return":  # an unresolvable annotation is the developer's to fix, named here
+            what = f"argument {key!r}" if key else "arguments"
+            raise ConfigError(f"cannot read the type of tool {name!r}'s {what}: {why} (a type imported under "
+                              "TYPE_CHECKING only cannot be read at run time: import it for real)")
     fields: dict[str, Any] = {}
     for p in inspect.signature(fn).parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
