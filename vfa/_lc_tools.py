@@ -79,13 +79,17 @@ def _declaring(tool: Any) -> tuple[Any, dict[str, Any], tuple[Any, ...]]:
     own = getattr(tool, "__dict__", {})
     fns = [*fns, tool] if not fns or "__vfa_meta__" in own or "__vfa_guards__" in own else fns
     meta: dict[str, Any] = {}
+    by: dict[str, str] = {}  # key -> where it was first declared, for the error naming both places
     for f in fns:
+        where = "the tool itself" if f is tool else "its coroutine" if f is getattr(tool, "coroutine", None) \
+            else "its function"
         for key, decl in _meta_of(f).items():
             if key in meta and meta[key] != decl:
-                raise ConfigError(f"tool {tool.name!r}: its function and its coroutine declare {key} differently; "
-                                  "either may run, so declare it once, on the tool itself (`privacy_sink(...)(tool)`), "
-                                  "or alike on both")
+                raise ConfigError(f"tool {tool.name!r}: {by[key]} and {where} declare {key} differently; "
+                                  "either may be read, so declare it once, on the tool itself "
+                                  "(`privacy_sink(...)(tool)`), or alike on both")
             meta[key] = decl
+            by.setdefault(key, where)
     said = [f for f in fns if isinstance(f, Effect) or getattr(f, "guards", None) or getattr(f, "__vfa_guards__", None)]
     # either may run (`invoke` the function, `ainvoke` the coroutine): each call is judged by the guards of both
     guards = {id(g): g for f in fns for g in (getattr(f, "guards", None) or getattr(f, "__vfa_guards__", None) or ())}
