@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import warnings
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -152,7 +153,13 @@ class Agent:
         builder.add_node("tools", self.guard_node)
         builder.add_edge(START, "agent")
         builder.add_conditional_edges("agent", _route, {"tools": "tools", END: END})
-        builder.add_edge("tools", "agent")
+        direct = frozenset(name for name, spec in self.guard_node.specs.items()
+                           if getattr(spec.source, "return_direct", False) is True)
+        if direct:  # as LangGraph's create_agent: a turn of return-direct calls alone ends the run with their results
+            after = functools.partial(_after_tools, direct)
+            builder.add_conditional_edges("tools", after, {"agent": "agent", END: END})
+        else:
+            builder.add_edge("tools", "agent")
         return builder
 
     def compile(self, checkpointer: Any = None, *, store: Any = None, interrupt_before: Any = None,
@@ -218,6 +225,14 @@ def _route(state: MessagesState) -> str:
     messages = state["messages"]
     last = messages[-1] if messages else None
     return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+
+
+def _after_tools(direct: frozenset[str], state: MessagesState) -> str:
+    """Back to the model after a turn's calls, or the end where every call of the turn named a tool declared
+    `return_direct=True` (its result is the answer), as `create_agent` routes them."""
+    turn = next((m for m in reversed(state["messages"]) if isinstance(m, AIMessage)), None)
+    calls = turn.tool_calls if turn is not None else []
+    return END if calls and all(c["name"] in direct for c in calls) else "agent"
 
 
 class GuardedGraph(CompiledStateGraph):
