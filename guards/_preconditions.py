@@ -264,9 +264,14 @@ _T = TypeVar("_T")  # a tool (function, @effect or LangChain tool): the decorato
 
 def _existing(fn: Any, key: str) -> tuple[Any, ...]:
     """What `fn` declares under `key` so far: on a LangChain tool, what its function and coroutine declare
-    (`annotate` declares there, so a stack of decorators over the tool adds to it rather than replacing it)."""
+    (`annotate` declares there, so a stack of decorators over the tool adds to it rather than replacing it);
+    on one made of an object's method, which carries its declarations itself, what the method's class
+    declares too (the tool is judged by both)."""
     found: list[Any] = []
-    for f in declared_on(fn):
+    sources = declared_on(fn)
+    if sources[0] is fn and hasattr(fn, "args_schema") and hasattr(fn, "invoke"):
+        sources = [*(f for f in (getattr(fn, "func", None), getattr(fn, "coroutine", None)) if f is not None), fn]
+    for f in sources:
         meta = f.meta if hasattr(f, "meta") and isinstance(getattr(f, "meta"), dict) else getattr(f, "__vfa_meta__", {})
         found.extend(p for p in meta.get(key, ()) if not any(p is q for q in found))
     return tuple(found)

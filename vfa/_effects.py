@@ -143,6 +143,13 @@ def annotate(fn: _T, *, guards: Sequence[Any] = (), **meta: Any) -> _T:
                           "instance): it would be written on its class's function, which every instance's tool runs. "
                           "Declare the method where its class defines it (for every instance), or give the tool a "
                           "function of its own that calls this object's method")
+    if inspect.ismethod(target) and isinstance(target.__self__, type) and not any(
+            isinstance(v, classmethod) and v.__func__ is target.__func__ for v in vars(target.__self__).values()):
+        # a classmethod a subclass inherits: its function is the class's that defines it, and its other subclasses'
+        raise ConfigError(f"cannot declare {target.__qualname__!r} through {target.__self__.__name__}, which inherits "
+                          "it: it would be written on the function of the class that defines it, which that class "
+                          "and all its subclasses run. Declare it where it is defined, or give the tool a function "
+                          "of its own")
     if not hasattr(target, "__dict__"):  # a value (a number, a text) that can carry no declaration
         raise TypeError(f"cannot annotate {target!r}: give the tool's function or an @effect")
     # new objects, never added to in place: `functools.wraps` gives a wrapper the very list and dict of the

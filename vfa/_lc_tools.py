@@ -85,6 +85,11 @@ def _declaring(tool: Any) -> tuple[Any, dict[str, Any], tuple[Any, ...]]:
             else "its function"
         for key, decl in _meta_of(f).items():
             if key in meta and meta[key] != decl:
+                if _adds_to(decl, meta[key]):  # stacked on the other (`requires` over the tool): both hold
+                    meta[key] = decl
+                    continue
+                if _adds_to(meta[key], decl):
+                    continue
                 raise ConfigError(f"tool {tool.name!r}: {by[key]} and {where} declare {key} differently; "
                                   "either may be read, so declare it once, on the tool itself "
                                   "(`privacy_sink(...)(tool)`), or alike on both")
@@ -94,6 +99,13 @@ def _declaring(tool: Any) -> tuple[Any, dict[str, Any], tuple[Any, ...]]:
     # either may run (`invoke` the function, `ainvoke` the coroutine): each call is judged by the guards of both
     guards = {id(g): g for f in fns for g in (getattr(f, "guards", None) or getattr(f, "__vfa_guards__", None) or ())}
     return (said or fns)[0], meta, tuple(guards.values())
+
+
+def _adds_to(more: Any, less: Any) -> bool:
+    """Whether a declaration `more` holds every part of `less` and more (tuples: the preconditions a stacked
+    `requires` declares beside those below it)."""
+    return (isinstance(more, tuple) and isinstance(less, tuple) and len(more) > len(less)
+            and all(any(p is q for q in more) for p in less))
 
 
 def _meta_of(fn: Any) -> dict[str, Any]:

@@ -370,13 +370,14 @@ class ToolSpec:
             return obj
         if isinstance(obj, staticmethod):  # as its class hands it out; what is declared over it is its function's
             obj = obj.__func__
-        bound = getattr(obj, "bound", None) if "bound" in getattr(obj, "__dict__", {}) else None
-        if bound is not None and _is_langchain_tool(bound):
-            # `tool.with_config(...)`, `.with_retry()`, `.with_listeners(...)`: a runnable around the tool, whose
-            # name reads None; the guard node runs the tool itself, so the wrapper's settings would be dropped
-            raise ConfigError(f"tool {bound.name!r} is given wrapped ({type(obj).__name__}, from with_config, with_retry "
-                              "or with_listeners): give the tool itself; the guard node runs it, and the wrapper's "
-                              "settings would not apply")
+        bound = _wrapped_tool(obj)
+        if bound is not None:
+            # `tool.with_config(...)`, `.with_retry()`, `.with_listeners(...)`, `.with_fallbacks(...)`: a runnable
+            # around the tool, whose name reads None; the guard node runs the tool itself, so the wrapper's settings
+            # would be dropped
+            raise ConfigError(f"tool {bound.name!r} is given wrapped ({type(obj).__name__}, from with_config, with_retry, "
+                              "with_listeners or with_fallbacks): give the tool itself; the guard node runs it, and "
+                              "the wrapper's settings would not apply")
         if isinstance(obj, Effect):
             check_tool_name(obj.name)  # before its arguments' model is built, which would fail naming nothing
             return cls(
@@ -493,6 +494,24 @@ def _validates_its_call(fn: Any) -> bool:
 
 def _is_langchain_tool(obj: Any) -> bool:
     return hasattr(obj, "args_schema") and hasattr(obj, "invoke") and hasattr(obj, "name")
+
+
+def _wrapped_tool(obj: Any) -> Any:
+    """The LangChain tool a runnable wraps (a binding's `bound`, a fallbacks' `runnable`, each wrapper in
+    turn: `.with_retry().with_config(...)`), or None for an object that wraps none. Read from the wrapper's
+    own fields (a `RunnableWithFallbacks` hands on any attribute it lacks to its runnable); a tool, which holds
+    its `args_schema` itself, is no wrapper, whatever fields of its own it has."""
+    for _ in range(8):
+        own = getattr(obj, "__dict__", {})
+        if "args_schema" in own:
+            return None  # a tool itself
+        obj = own.get("bound", own.get("runnable"))
+        if obj is None:
+            return None
+        inner = getattr(obj, "__dict__", {})
+        if "args_schema" in inner or not ("bound" in inner or "runnable" in inner):
+            return obj if _is_langchain_tool(obj) else None
+    return None
 
 
 def _nonfinite(value: Any, where: str, depth: int = 0, seen: set[int] | None = None) -> str | None:
