@@ -65,7 +65,7 @@ def guard_graph(
     graph: Any,
     guards: Sequence[Any] = (),
     *,
-    effect_nodes: Sequence[str] | Mapping[str, ArgsOf | tuple[ArgsOf, WithArgs] | None] = (),
+    effect_nodes: Sequence[str] | Mapping[str, ArgsOf | tuple[ArgsOf, WithArgs] | Mapping[str, Any] | None] = (),
     read_only: Sequence[str] = (),
     journal: EffectJournal | str | None = None,
     world: Any = None,
@@ -87,7 +87,10 @@ def guard_graph(
             function of the node's input that returns the proposal's arguments (default: none), or a
             pair of it and `with_args(input, args)`, which returns the node's input with the
             arguments a person's edit or a guard's repair gave instead; without it, such a call
-            fails unrun (the node acts on its input, which holds the arguments first proposed).
+            fails unrun (the node acts on its input, which holds the arguments first proposed); or
+            a mapping of any of `args_of`, `with_args` and `on_deny(input, message)`, which returns
+            the update a denied or rejected run writes (without it: none, and the graph goes on
+            along its edges), or raises to stop the run.
         read_only: tools that change nothing: verified, but not write-ahead journaled.
         journal, world, flow, timeout_s: as for `vfa.GuardNode`.
         gate: a `ToolGate` to share with other graphs (its settings replace `timeout_s` and `messages_key`;
@@ -238,12 +241,7 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
         runnable = _guard_runnable(spec.runnable, gate)
         metadata = dict(spec.metadata or {})
         if name in extractors:
-            given = extractors[name]
-            if isinstance(given, tuple) and len(given) != 2:
-                raise TypeError(f"effect_nodes[{name!r}] must be args_of or a pair (args_of, with_args), not "
-                                f"{len(given)} values")
-            args_of, with_args = given if isinstance(given, tuple) else (given, None)
-            runnable = EffectNode(name, runnable, gate, args_of=args_of, with_args=with_args)
+            runnable = EffectNode(name, runnable, gate, **_hooks(name, extractors[name]))
         if runnable is not spec.runnable:
             metadata["vfa"] = "guard"  # shown by the drawing; also marks the node for readers
         new.nodes[name] = dataclasses.replace(spec, runnable=runnable, metadata=metadata or spec.metadata)
@@ -361,6 +359,24 @@ _UNCOMMITTED = frozenset({"failed", "denied", "rejected"})
 def _attempt_call(task: str, attempt: int) -> str:
     """The call id of one attempt of a task: the first keeps the task's id, as a run without retries has it."""
     return task if attempt == 1 else f"{task}#attempt{attempt}"
+
+
+_HOOKS = ("args_of", "with_args", "on_deny")
+
+
+def _hooks(name: str, given: Any) -> dict[str, Any]:
+    """An `effect_nodes` entry as `EffectNode`'s hooks: `args_of`, a pair (args_of, with_args), or a mapping
+    of any of `args_of`, `with_args` and `on_deny`."""
+    if isinstance(given, Mapping):
+        unknown = sorted(map(str, set(given) - set(_HOOKS)))
+        if unknown:  # a misspelt on_deny would leave a denial as silent as none given
+            raise TypeError(f"effect_nodes[{name!r}] names {unknown}: its keys are {', '.join(_HOOKS)}")
+        return dict(given)
+    if isinstance(given, tuple) and len(given) != 2:
+        raise TypeError(f"effect_nodes[{name!r}] must be args_of, a pair (args_of, with_args) or a mapping of "
+                        f"{', '.join(_HOOKS)}, not {len(given)} values")
+    args_of, with_args = given if isinstance(given, tuple) else (given, None)
+    return {"args_of": args_of, "with_args": with_args}
 
 
 class EffectNodeFailed(VfaError):
