@@ -46,6 +46,7 @@ from vfa import (
     AnswerError,
     ConfigError,
     Deny,
+    Effect,
     EffectJournal,
     Flow,
     GuardNode,
@@ -1136,6 +1137,7 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
     # and idempotence), with two retrofit rules: every tool not listed read-only is an effect (the
     # kernel counts only `vfa.Effect`s), and it runs through the gate's `_dispatch`, i.e. as the
     # ToolNode invokes it (injected arguments, config, the caller's event loop), not as `tool.invoke(args)`.
+    _refuse_unawaited(tool)
     spec = ToolSpec.of(tool)
     if spec.takes_written:  # a LangChain tool
         # validated with what its call holds under an injected name: the ToolNode's node strips the model's
@@ -1159,6 +1161,20 @@ def _spec_of(tool: Any, read_only: frozenset[str]) -> ToolSpec:
     spec.fn = _dispatch
     spec.is_effect = spec.is_effect or tool.name not in read_only
     return spec
+
+
+def _refuse_unawaited(tool: Any) -> None:
+    """Refuse a tool whose function is an async effect and which has no coroutine: LangChain made it of the
+    `Effect` object (`ToolNode([pay])`, `@tool` over `@effect async def`), which `inspect` never takes for a
+    coroutine function, so it runs it as a sync one: its call would hand back an unawaited coroutine, which
+    the ToolNode writes as the call's text, committed while the effect never ran (the `Agent` awaits it)."""
+    fn = getattr(tool, "func", None)
+    if isinstance(fn, Effect) and fn.is_async and getattr(tool, "coroutine", None) is None:
+        raise ConfigError(
+            f"tool {tool.name!r} runs the async effect {fn.name!r} as a sync function (LangChain cannot tell an "
+            "effect object is async), so its call would never run it; give the ToolNode "
+            f"`StructuredTool.from_function(coroutine={fn.name})` and run the graph with `ainvoke`, or give the "
+            "effect to a vfa `Agent`, which awaits it")
 
 
 def _rebuilt(known: Any, tool: Any, spec: ToolSpec, read_only: frozenset[str]) -> bool:

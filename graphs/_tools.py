@@ -79,6 +79,11 @@ def guard_tool(
     if not isinstance(getattr(tool, "name", None), str):  # a plain function, or None: no tool to describe
         raise TypeError(f"guard_tool takes a LangChain tool (`@tool`) or an `@effect`, not {type(tool).__name__}: "
                         "make a function one with langchain_core.tools.tool(fn)")
+    if isinstance(tool, Effect):
+        # the gate runs a LangChain tool (`invoke`, `ainvoke`): the effect made one under its own name, an async one
+        # as its coroutine (taken for a sync function, its call would hand back a coroutine, the effect unrun)
+        tool = StructuredTool.from_function(**({"coroutine": tool} if tool.is_async else {"func": tool}),
+                                            name=tool.name, description=tool.description)
     if read_only.__class__ is not bool:  # read by truth: "no" would run an effect without its write-ahead record
         raise TypeError(f"guard_tool's read_only must be True or False, not {type(read_only).__name__} {read_only!r:.60}")
     if gate is None:
