@@ -31,6 +31,7 @@ _SCOPE = "vfa"
 class _State:
     provider: Any = None  # a vfa-local override (tests, benchmarks); None: the global provider
     owned: Any = None  # the provider `configure_tracing(set_global=False)` made: vfa's alone to shut down
+    made_global: Any = None  # (provider, settings) of the global provider `configure_tracing` set
     tracer: Any = None
     verdicts: Any = None
     latency: Any = None
@@ -323,7 +324,8 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
     Spans go to the JSONL file at `path` (None: no file) and, with `OTEL_EXPORTER_OTLP_ENDPOINT` set
     (`otlp=None`, the default) or `otlp=True`, over OTLP too, which needs the `otlp` extra (else
     `ImportError`); `otlp=False` never sends them. `OTEL_SERVICE_NAME` names the service (default "vfa").
-    Called again, it shuts down the provider an earlier `set_global=False` call made (its spans written out).
+    Called again, it shuts down the provider an earlier `set_global=False` call made (its spans written out);
+    called again with the settings of an earlier `set_global` call, it returns the provider that call set.
 
     Raises:
         ConfigError: `set_global` while the application already set its own global provider, which
@@ -339,6 +341,18 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
     if otlp is not None and otlp.__class__ is not bool:  # "no" would read as true and send spans away
         raise ConfigError(f"otlp must be True, False or None (as the environment says), not {otlp!r:.60}")
     current = trace.get_tracer_provider()
+    where = os.path.abspath(os.fspath(path)) if isinstance(path, (str, os.PathLike)) else path  # a bad one: refused below
+    settings = (where, service_name, otlp)
+    made = _state.made_global
+    if set_global and made is not None and made[0] is current:
+        # set by an earlier call in this process (a notebook's cell run again): OTel keeps it for good
+        if made[1] == settings:
+            use_tracer_provider(current)
+            return current
+        raise ConfigError("configure_tracing already set the global tracer provider in this process, with other "
+                          f"settings (path, service name, otlp: {made[1]!r}), and OpenTelemetry does not replace "
+                          "it: call it with the same settings (it returns that provider), pass set_global=False "
+                          "for a provider of vfa's own, or restart the process")
     if set_global and not isinstance(current, trace.ProxyTracerProvider):
         # OTel refuses a second global provider with a log line only: vfa's spans would leave the application's
         # exporters (its request spans left without them) for a provider nothing else in the process uses
@@ -374,6 +388,7 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
         raise
     if set_global:
         trace.set_tracer_provider(provider)
+        _state.made_global = (provider, settings)
     previous, _state.owned = _state.owned, None if set_global else provider
     use_tracer_provider(provider)
     if previous is not None:  # replaced: its spans written out and its worker thread ended, not left running
