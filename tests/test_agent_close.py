@@ -31,7 +31,7 @@ def test_agent_closes_the_journal_it_opened(tmp_path):
     with _agent(str(path)) as agent:
         agent.compile().invoke({"messages": [HumanMessage("go")]}, {"configurable": {"thread_id": "t"}})
         journal = agent.journal
-    with pytest.raises(JournalError):  # closed: read as any failing journal is, with the journal's name
+    with pytest.raises(JournalError, match=r"j\.sqlite.* was closed"):  # said so, with the journal's name
         journal.entries("t")
     agent.close()  # again: nothing
     with EffectJournal(path) as again:  # what was committed is on disk
@@ -52,7 +52,7 @@ def test_closed_agent_runs_no_effect(tmp_path):
     agent = _agent(str(tmp_path / "j.sqlite"))
     graph = agent.compile()
     agent.close()
-    with pytest.raises(JournalError):  # fail closed: a call that cannot be journaled is not run
+    with pytest.raises(JournalError, match="was closed"):  # fail closed: a call that cannot be journaled is not run
         graph.invoke({"messages": [HumanMessage("go")]}, {"configurable": {"thread_id": "t"}})
     assert done == []
 

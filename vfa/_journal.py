@@ -930,7 +930,8 @@ class EffectJournal:
     def close(self) -> None:
         """Close the database; the journal cannot be used afterwards. Closing again does nothing."""
         with self._lock:
-            self._db.close()
+            db, self._db = self._db, _Closed(self.path)
+            db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -940,6 +941,24 @@ class EffectJournal:
 
     def __repr__(self) -> str:
         return f"EffectJournal({self.path!r})"
+
+
+class _Closed:
+    """A closed journal's connection: every use says the journal was closed, and by what, where SQLite
+    would say "Cannot operate on a closed database"."""
+
+    in_transaction = False
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        raise JournalError(f"the journal at {self._path!r} was closed (its `close()`, or the end of the `with` "
+                           "block of the agent, gate or journal that opened it): nothing was read or written; "
+                           "use the graph while its agent is open, or open the journal again")
 
 
 def _file_name(path: str) -> bool:
