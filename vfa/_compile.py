@@ -88,16 +88,20 @@ class Agent:
         """Erase a conversation that is over: its checkpoints (in `checkpointer`, the one the graph was
         compiled with) first, then its journal entries and what the flow holds of it; returns how many
         journal entries were deleted. In that order, so a crash between the two leaves no thread that
-        could resume without the record of what it committed (run it again to finish)."""
-        if checkpointer is not None:
-            checkpointer.delete_thread(thread_id)
-        return self.guard_node.delete_thread(thread_id)
+        could resume without the record of what it committed (run it again to finish). While a call of the
+        thread runs, `CallInFlightError`, and neither is deleted."""
+        first = None if checkpointer is None else (lambda: checkpointer.delete_thread(thread_id))
+        return self.guard_node.delete_thread(thread_id, first=first)
 
     async def adelete_thread(self, thread_id: str, *, checkpointer: Any = None) -> int:
         """`delete_thread` for an async checkpointer (`AsyncSqliteSaver`, `AsyncPostgresSaver`)."""
-        if checkpointer is not None:
-            await checkpointer.adelete_thread(thread_id)
-        return await asyncio.to_thread(self.guard_node.delete_thread, thread_id)
+        loop = asyncio.get_running_loop()
+
+        def first() -> None:  # awaited on this loop, from the worker that holds the thread's lock
+            asyncio.run_coroutine_threadsafe(checkpointer.adelete_thread(thread_id), loop).result()
+
+        return await asyncio.to_thread(self.guard_node.delete_thread, thread_id,
+                                       first=None if checkpointer is None else first)
 
     def __enter__(self) -> Self:
         return self

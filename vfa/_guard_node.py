@@ -275,6 +275,10 @@ class _OneAtATime:
                     del self._locks[thread_id]
 
 
+_RUNNING = ("a call on thread {!r} is being run in this process; nothing was deleted: delete the thread once "
+            "its runs have finished")
+"""What `GuardNode.delete_thread` says when a call holds the thread's lock."""
+
 LOCK_WAIT_S = 60.0
 """How long a call waits, by default, for the lock another call of its conversation holds (`GuardNode.lock_wait_s`)."""
 
@@ -402,10 +406,27 @@ class GuardNode(RunnableCallable):
         if self._owns_journal:
             self.journal.close()
 
-    def delete_thread(self, thread_id: str) -> int:
+    def delete_thread(self, thread_id: str, *, first: Callable[[], Any] | None = None) -> int:
         """Delete a thread's journal entries and what the flow holds of it (`EffectJournal.delete_thread`);
-        returns how many entries were deleted. Delete its checkpoints first."""
-        deleted = self.journal.delete_thread(thread_id)
+        returns how many entries were deleted. `first` deletes its checkpoints (`Agent.delete_thread`): run
+        before the journal, with the thread's lock held, as the entries are deleted.
+
+        Raises `CallInFlightError`, nothing deleted (`first` not run), while a call of the thread runs in this
+        process: its lock is held from the call's check to its record (a read-only tool's result, journaled
+        once it returns, or an effect's guards deciding before its start is written), which a deletion that
+        went ahead would leave journaled after it."""
+        if isinstance(thread_id, str) and thread_id:  # else the journal names what is wrong with it
+            if (id(self._turns), thread_id) in _HELD.get():  # asked from inside a call of the thread itself
+                raise CallInFlightError(_RUNNING.format(thread_id))
+            try:
+                with self._turns.of(thread_id, 0):
+                    if first is not None:
+                        first()
+                    deleted = self.journal.delete_thread(thread_id)
+            except ThreadBusy:
+                raise CallInFlightError(_RUNNING.format(thread_id)) from None
+        else:
+            deleted = self.journal.delete_thread(thread_id)
         forget = getattr(self.flow, "forget", None)
         if forget is not None:  # a flow that does not read the journal is not among its readers
             forget(thread_id)

@@ -144,6 +144,11 @@ def own_entries(entries: list[JournalEntry]) -> list[JournalEntry]:
     return [e for e in entries if e.kind not in SIDE_KINDS] if any(e.kind in SIDE_KINDS for e in entries) else entries
 
 
+_FILE_READERS: dict[str, weakref.WeakSet[Any]] = {}
+"""File key (`EffectJournal._key`) -> the readers (`add_reader`) of every journal object of this process on that
+file: an app that opens the file per request reads it through several, and a deletion through one reaches all."""
+_FILE_READERS_LOCK = threading.Lock()
+
 _MAX_THREADS_KEPT = 200_000
 """`may_hold` answers from memory for journals of up to this many threads (about 20 MB of ids)."""
 
@@ -732,7 +737,8 @@ class EffectJournal:
         thread resumed from its checkpoints with no journal would run its calls' effects again. Raises
         `CallInFlightError`, nothing deleted, while a call of the thread is under way in a live run. The
         flows reading this journal in this process forget the thread (`add_reader`); those of other
-        processes keep what they read of it until they forget it (labels on values, never fewer).
+        processes keep what they read of it until they forget it (labels on values, never fewer); those of
+        this process reading the file through another journal object forget it too.
         """
         if not isinstance(thread_id, str) or not thread_id:
             raise TypeError(f"thread_id must be non-empty text, not {type(thread_id).__name__} {thread_id!r:.60}")
@@ -774,6 +780,9 @@ class EffectJournal:
                 self._threads.pop(thread_id, None)
             self._ended_upto.pop(thread_id, None)
             readers = list(self._readers)
+        with _FILE_READERS_LOCK:  # and those reading the file through another journal object of this process
+            mine = {id(r) for r in readers}
+            readers += [r for r in _FILE_READERS.get(self._key, ()) if id(r) not in mine]
         for reader in readers:
             forget = getattr(reader, "forget", None)
             if forget is not None:
@@ -791,6 +800,9 @@ class EffectJournal:
     def add_reader(self, reader: Any) -> None:
         """Note a reader that keeps what it read of threads (a privacy flow): while there is more
         than one, `elsewhere` counts the entries written through this object too."""
+        if self.path != ":memory:":  # a private database: its own readers are all there are
+            with _FILE_READERS_LOCK:
+                _FILE_READERS.setdefault(self._key, weakref.WeakSet()).add(reader)
         with self._lock:
             self._readers.add(reader)
             self._shared = self._shared or len(self._readers) > 1
