@@ -180,6 +180,16 @@ class FunctionGuard:
             raise TypeError(f"a guard's name must be text, not {type(name).__name__} {name!r:.60}")
         self.fn = fn
         self.name = name or getattr(fn, "__name__", "guard")
+        try:
+            signature = inspect.signature(fn)
+        except (TypeError, ValueError):  # a builtin or C callable without one: judged when it runs
+            signature = None
+        if signature is not None:
+            try:
+                signature.bind(None, None)
+            except TypeError:  # else found only when it runs: every call denied with a TypeError
+                raise TypeError(f"guard {self.name!r}: its function must take (proposal, context), not "
+                                f"{self.name}{signature}") from None
         if inline.__class__ is not bool:  # read by truth: "no" would run it with no deadline, a hang not denied
             raise TypeError(f"guard {self.name!r}: inline must be True or False, not {type(inline).__name__} "
                             f"{inline!r:.60}")
