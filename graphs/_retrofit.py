@@ -18,6 +18,7 @@ calls of the same step had in fact committed.
 
 from __future__ import annotations
 
+import collections
 import copy
 import dataclasses
 import types
@@ -39,7 +40,7 @@ from langgraph.graph import StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
-from langgraph.types import Command
+from langgraph.types import Command, Send
 from pydantic import BaseModel as PydanticBaseModel
 
 from vfa import ConfigError, EffectJournal, Flow, GuardNode, VfaError
@@ -385,33 +386,57 @@ class EffectNodeFailed(VfaError):
     Raised again from the journal when the task is replayed or resumed."""
 
 
-def _withheld(update: Any, withhold: Callable[[Any], Any]) -> Any:
-    """A node's state update with `withhold` applied to its values: in messages (their text and the
-    arguments of their tool calls), a Command's update, records and lists, sets and
-    tuples (a NamedTuple too), and the fields of a pydantic model or a dataclass (each kept of its type:
-    the state's own types); other objects as they are."""
+def _withheld(update: Any, withhold: Callable[[Any], Any], *, top: bool = True) -> Any:
+    """A node's state update with `withhold` applied to its values: in messages (their text, the
+    arguments of their tool calls, their `additional_kwargs` and a tool message's artifact), a Command's
+    update and the states its `Send`s hand on, records (their keys too, below the update's own: a record
+    keyed by the value) and lists, sets, deques and tuples (a NamedTuple, and subclasses of them), and the
+    fields of a pydantic model or a dataclass (each kept of its type: the state's own types); other objects
+    as they are."""
+    def inner(v: Any) -> Any:
+        return _withheld(v, withhold, top=False)
+
     if isinstance(update, BaseMessage):
         changes: dict[str, Any] = {"content": withhold(update.content)}
         if isinstance(update, AIMessage) and update.tool_calls:
             changes["tool_calls"] = [{**c, "args": withhold(c["args"])} for c in update.tool_calls]
+        if update.additional_kwargs:  # a provider's own fields (a function call's arguments) are shown to it
+            changes["additional_kwargs"] = inner(update.additional_kwargs)
+        if isinstance(update, ToolMessage) and update.artifact is not None:
+            changes["artifact"] = inner(update.artifact)
         return update.model_copy(update=changes)
-    if isinstance(update, Command) and isinstance(update.update, dict):
-        return dataclasses.replace(update, update=_withheld(update.update, withhold))
+    if isinstance(update, Command):
+        changes = {}
+        if isinstance(update.update, dict):
+            changes["update"] = _withheld(update.update, withhold)
+        goto = update.goto
+        if isinstance(goto, Send) or (isinstance(goto, (list, tuple)) and any(isinstance(g, Send) for g in goto)):
+            sent = [Send(g.node, inner(g.arg)) if isinstance(g, Send) else g
+                    for g in (goto if isinstance(goto, (list, tuple)) else [goto])]
+            changes["goto"] = sent if isinstance(goto, (list, tuple)) else sent[0]
+        return dataclasses.replace(update, **changes) if changes else update
     if isinstance(update, Mapping):
-        return {k: _withheld(v, withhold) for k, v in update.items()}
-    if type(update) in (list, tuple, set, frozenset):
-        return type(update)(_withheld(v, withhold) for v in update)
+        # the update's own keys name the state's channels; a record's keys below them may be values
+        return {(k if top or not isinstance(k, str) else withhold(k)): inner(v) for k, v in update.items()}
     if isinstance(update, tuple) and hasattr(update, "_make"):  # a NamedTuple takes its fields one by one
-        return update._make(_withheld(v, withhold) for v in update)
+        return update._make(inner(v) for v in update)
+    if isinstance(update, (list, tuple, set, frozenset, collections.deque)):
+        items = [inner(v) for v in update]
+        if isinstance(update, collections.deque):
+            return collections.deque(items, maxlen=update.maxlen) if type(update) is collections.deque else items
+        try:  # a subclass of its own (a list of the app's) keeps its type where it is built from its items
+            return type(update)(items)
+        except Exception:  # noqa: BLE001 - one that is not: the plain container of its kind
+            return next(t for t in (list, tuple, frozenset, set) if isinstance(update, t))(items)
     if isinstance(update, PydanticBaseModel):  # the state's own model: its fields, unvalidated (as they were)
         # and the extra ones a model that allows them holds (model_copy puts them back among its extras)
         fields = [*type(update).model_fields, *(update.model_extra or {})]
-        return update.model_copy(update={k: _withheld(getattr(update, k), withhold) for k in fields})
+        return update.model_copy(update={k: inner(getattr(update, k)) for k in fields})
     if dataclasses.is_dataclass(update) and not isinstance(update, type):
         # a copy with each field set in place: no __init__ or __post_init__ runs again on what the node made
         changed = copy.copy(update)
         for f in dataclasses.fields(update):
-            object.__setattr__(changed, f.name, _withheld(getattr(update, f.name), withhold))
+            object.__setattr__(changed, f.name, inner(getattr(update, f.name)))
         return changed
     if isinstance(update, bool):
         # the node's own flag: a private yes/no has no handle of its own, so `withhold` writes every bool

@@ -17,10 +17,15 @@ clear, and the container keeps its type.
 Fixed: graphs/_retrofit._withheld rebuilds sets, frozensets, NamedTuples (_make), pydantic models (model_copy)
 and dataclasses with each value behind a handle as its handle, each of its type. A dict keyed by such a value
 still leaks it (the update's own keys cannot be told from record keys).
+
+Later: deques and subclasses of lists and sets, a message's `additional_kwargs` (a tool message's artifact),
+the states a Command's `Send`s hand on, and the keys of records below the update's own (a record keyed by
+the value) are withheld too.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import json
 from typing import Any, NamedTuple
@@ -59,6 +64,10 @@ class SentModel(BaseModel):
     body: str
 
 
+class Sends(list):
+    """An app's own list type."""
+
+
 LOGS: dict[str, Any] = {
     "list": lambda body: [body],  # the controls: withheld already
     "tuple": lambda body: (USER, body),
@@ -67,6 +76,10 @@ LOGS: dict[str, Any] = {
     "namedtuple": lambda body: Sent(USER, body),
     "dataclass": lambda body: SentRecord(USER, body),
     "pydantic": lambda body: SentModel(to=USER, body=body),
+    "deque": lambda body: collections.deque([body], maxlen=5),
+    "list subclass": lambda body: Sends([body]),
+    "keyed by it": lambda body: {body: "sent"},
+    "message kwargs": lambda body: AIMessage("sent", additional_kwargs={"function_call": {"arguments": body}}),
 }
 
 
@@ -125,4 +138,5 @@ def test_an_effect_nodes_update_holds_no_value_behind_a_handle_in_any_container(
     assert sent == [SSN], "control: the effect gets the value behind the handle"
     assert SSN not in repr(values), f"the SSN reached the checkpoint in clear: {log!r}"
     assert "«ssn:" in repr(log), log
-    assert type(log) is type(LOGS[kind]("x")) or kind == "tuple", type(log)
+    # (the checkpointer's serialiser keeps no tuple, list subclass or deque's maxlen, with vfa or without)
+    assert type(log) is type(LOGS[kind]("x")) or kind in ("tuple", "list subclass"), type(log)
