@@ -140,3 +140,18 @@ def test_an_effect_nodes_update_holds_no_value_behind_a_handle_in_any_container(
     assert "«ssn:" in repr(log), log
     # (the checkpointer's serialiser keeps no tuple, list subclass or deque's maxlen, with vfa or without)
     assert type(log) is type(LOGS[kind]("x")) or kind in ("tuple", "list subclass"), type(log)
+
+
+def test_the_states_a_commands_sends_hand_on_are_withheld() -> None:
+    from langgraph.types import Send
+
+    from graphs._retrofit import _withheld
+
+    def hide(value: Any) -> Any:
+        return value.replace(SSN, "«ssn:h»") if isinstance(value, str) else value
+
+    out = _withheld(Command(update={"log": [SSN]}, goto=[Send("mail", {"body": SSN}), "end"]), hide)
+    assert SSN not in repr(out) and out.goto[1] == "end" and out.goto[0].node == "mail"
+    one = _withheld(Command(goto=Send("mail", {SSN: 1})), hide)
+    assert SSN not in repr(one) and isinstance(one.goto, Send)
+    assert _withheld({SSN: {SSN: 1}}, hide) == {SSN: {"«ssn:h»": 1}}  # the update's own keys are its channels
