@@ -479,7 +479,7 @@ class ToolGate:
 
     def wrap_tool_call(self, request: Any, execute: Callable[[Any], Any]) -> Any:
         """`wrap_tool_call` hook: hand the request on with its tools replaced by gated ones."""
-        gated = self._gated_request(request)
+        gated = self._refusing(self._gated_request, request)
         handed = _Handed(request.state, _task_of(getattr(request.runtime, "config", None)),
                          str((request.tool_call or {}).get("id") or ""))
         token = _STATE.set(handed)
@@ -491,7 +491,7 @@ class ToolGate:
 
     async def awrap_tool_call(self, request: Any, execute: Callable[[Any], Awaitable[Any]]) -> Any:
         """`awrap_tool_call` hook: the async twin of `wrap_tool_call`."""
-        gated = self._gated_request(request)
+        gated = self._refusing(self._gated_request, request)
         handed = _Handed(request.state, _task_of(getattr(request.runtime, "config", None)),
                          str((request.tool_call or {}).get("id") or ""))
         token = _STATE.set(handed)
@@ -500,6 +500,17 @@ class ToolGate:
         finally:
             handed.open = False
             _STATE.reset(token)
+
+    @staticmethod
+    def _refusing(step: Callable[..., Any], *args: Any) -> Any:
+        """`step(*args)`, a set-up refusal it raises (`ConfigError`: a tool another gate gates, a tool its
+        guards' policy checks refuse) raised as a run-stopping error: LangChain's retry and error middlewares
+        (`ModelRetryMiddleware`, `ToolRetryMiddleware`) would retry it and hand it on as a model answer or a
+        tool failure, every turn, instead of failing the run with the developer's mistake."""
+        try:
+            return step(*args)
+        except ConfigError as exc:
+            raise _stopping(exc) from exc.__cause__
 
     def _gated_request(self, request: Any) -> Any:
         """The request handed on: its tool gated (None, an unknown tool, stays None: the ToolNode answers
@@ -544,7 +555,7 @@ class ToolGate:
             return
         for tool in getattr(request, "tools", None) or ():
             if isinstance(tool, BaseTool):
-                self.register(tool)
+                self._refusing(self.register, tool)
         state = getattr(request, "state", None)
         messages = _uncleared(list(request.messages), _messages_of(state, self.node.messages_key))
         answered = [response] if isinstance(response, BaseMessage) else getattr(response, "result", None)

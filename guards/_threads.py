@@ -224,8 +224,10 @@ _STRUCTURED = "Returning structured response: "
 
 def _fixed_replies(name: str, call_id: str, *, invalid: bool = False) -> tuple[str, ...]:
     """The tool messages LangChain's agent writes for a call with no tool run, in its own words: a
-    person's rejection without a reason of their own, and a call limit's; for a call whose arguments
-    did not parse (`invalid`: the model turn's `invalid_tool_calls`), the model node's reply to it."""
+    person's rejection without a reason of their own, a call limit's, and `TodoListMiddleware`'s refusal
+    of parallel `write_todos` calls (Auto Mode's block, which names a number: `_blocked_as_risky`); for a
+    call whose arguments did not parse (`invalid`: the model turn's `invalid_tool_calls`), the model node's
+    reply to it."""
     if invalid:
         return (f"Tool call {name or 'unknown'} with id {call_id} could not be executed - arguments were "
                 "malformed or truncated.",)
@@ -234,7 +236,25 @@ def _fixed_replies(name: str, call_id: str, *, invalid: bool = False) -> tuple[s
             f"Tool call limit exceeded. Do not call '{name}' again.",
             "Tool call limit exceeded. Do not make additional tool calls.",
             "Execution stopped before this tool call could run because another tool call in the same batch "
-            "exceeded the limit.")
+            "exceeded the limit.",
+            "Error: The `write_todos` tool should never be called multiple times in parallel. Please call it only "
+            "once per model invocation to update the todo list.")
+
+
+_RISKY = ("The tool call `{}` was blocked because it was classified as risky (probability: ",
+          "). The tool was not executed.")
+"""LangChain's `AutoModeMiddleware`'s reply to a call its decision model blocked, around the probability."""
+
+
+def _blocked_as_risky(text: str, name: str) -> bool:
+    """Whether `text` is `AutoModeMiddleware`'s reply to a blocked call of `name`: its words around a
+    probability as it writes one (two decimals, from 0.50, where it starts to block, to 1.00). The number
+    is its classifier's, a few bits at most; any other character is none of its replies."""
+    head, tail = _RISKY[0].format(name), _RISKY[1]
+    if not (text.startswith(head) and text.endswith(tail)):
+        return False
+    number = text[len(head):len(text) - len(tail)]
+    return len(number) == 4 and number[:2] in ("0.", "1.") and number[2:].isdigit() and 0.5 <= float(number) <= 1.0
 
 
 def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
@@ -255,6 +275,8 @@ def echoes_its_call(messages: Sequence[Any], at: int) -> bool:
         return False
     if text in _fixed_replies(str(call.get("name") or "") if invalid else str(call.get("name")), str(call.get("id")),
                               invalid=invalid):
+        return True
+    if not invalid and _blocked_as_risky(text, str(call.get("name"))):
         return True
     return not invalid and text.startswith(_STRUCTURED) and _echoes(text[len(_STRUCTURED):], call)
 
