@@ -13,7 +13,7 @@ from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool, Tool
 
-from vfa import ConfigError, Effect, EffectJournal
+from vfa import ConfigError, Effect, EffectJournal, ToolSpec
 from vfa import Flow
 
 from ._gate import GatedTool, ToolGate, shared_gate
@@ -82,8 +82,16 @@ def guard_tool(
     if isinstance(tool, Effect):
         # the gate runs a LangChain tool (`invoke`, `ainvoke`): the effect made one under its own name, an async one
         # as its coroutine (taken for a sync function, its call would hand back a coroutine, the effect unrun)
-        tool = StructuredTool.from_function(**({"coroutine": tool} if tool.is_async else {"func": tool}),
-                                            name=tool.name, description=tool.description)
+        made = {"coroutine": tool} if tool.is_async else {"func": tool}
+        try:
+            tool = StructuredTool.from_function(**made, name=tool.name, description=tool.description)
+        except NameError as exc:
+            ToolSpec.of(tool)  # an argument's type that cannot be read: refused naming the argument
+            # LangChain (and a ToolNode, for injected arguments) reads every annotation, the return type too
+            raise ConfigError(f"effect {tool.name!r} cannot be made a LangChain tool: LangChain reads every type "
+                              f"it declares, its return type too, and {exc} (a type imported under TYPE_CHECKING "
+                              "only): import it at run time, or give the effect to a vfa `Agent`, which reads "
+                              "its arguments' types alone") from exc
     if read_only.__class__ is not bool:  # read by truth: "no" would run an effect without its write-ahead record
         raise TypeError(f"guard_tool's read_only must be True or False, not {type(read_only).__name__} {read_only!r:.60}")
     if gate is None:

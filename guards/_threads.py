@@ -438,6 +438,15 @@ class _Threads:
                 self._forgotten.add(thread_id)
             else:
                 self._drop(thread_id)
+                self._scrub()
+
+    def _scrub(self) -> None:
+        """Empty the caches threads share, keyed and filled by what their results held (a result's text, a
+        record's key, a handle's value): a thread erased (`forget`) leaves none of its values in memory. They
+        are caches: what they held is worked out again (a thread dropped for room keeps them)."""
+        self._memo.clear()
+        self._records.clear()
+        self._clean.clear()
 
     def hold(self, thread_id: str) -> None:
         """Keep a thread's state while a call on it runs: the guard node holds the thread from a call's
@@ -459,6 +468,7 @@ class _Threads:
         elif thread_id in self._forgotten:
             self._forgotten.discard(thread_id)
             self._drop(thread_id)
+            self._scrub()
         self._trim()
 
     def _trim(self) -> None:

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Self
 
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -233,10 +233,21 @@ def _route(state: MessagesState) -> str:
 
 def _after_tools(direct: frozenset[str], state: MessagesState) -> str:
     """Back to the model after a turn's calls, or the end where every call of the turn named a tool declared
-    `return_direct=True` (its result is the answer), as `create_agent` routes them."""
-    turn = next((m for m in reversed(state["messages"]) if isinstance(m, AIMessage)), None)
-    calls = turn.tool_calls if turn is not None else []
-    return END if calls and all(c["name"] in direct for c in calls) else "agent"
+    `return_direct=True` (its result is the answer), as `create_agent` routes them. A call its guards or a
+    person did not let run has no result to return: the model reads why and may repair it, as after any
+    denial."""
+    messages = state["messages"]
+    at = next((i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], AIMessage)), None)
+    calls = messages[at].tool_calls if at is not None else []
+    if not calls or not all(c["name"] in direct for c in calls):
+        return "agent"
+    return "agent" if any(_held_back(m) for m in messages[at + 1:]) else END
+
+
+def _held_back(message: Any) -> bool:
+    """Whether a tool message answers a call the guard node did not run (denied, or rejected by a person)."""
+    info = message.artifact.get("vfa") if isinstance(message, ToolMessage) and isinstance(message.artifact, dict) else None
+    return isinstance(info, dict) and info.get("outcome") in ("denied", "rejected")
 
 
 class GuardedGraph(CompiledStateGraph):

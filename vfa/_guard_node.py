@@ -421,6 +421,9 @@ class GuardNode(RunnableCallable):
             try:
                 with self._turns.of(thread_id, 0):
                     if first is not None:
+                        # an effect under way in another process refuses the journal's deletion: asked before the
+                        # checkpoints go, so a refused deletion deletes neither (one begun in between still can)
+                        self.journal.refuse_in_flight(thread_id)
                         first()
                     deleted = self.journal.delete_thread(thread_id)
             except ThreadBusy:

@@ -750,18 +750,7 @@ class EffectJournal:
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
             try:
                 with self._transaction() as db:
-                    for row in db.execute(
-                            "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal s WHERE thread_id=? "
-                            "AND kind IN ('started','restarted') AND NOT EXISTS (SELECT 1 FROM journal o WHERE "
-                            "o.thread_id = s.thread_id AND o.call_id = s.call_id AND o.seq > s.seq AND o.kind IN "
-                            f"({_ENDED}, 'paused', 'abandoned'))", (thread_id,)).fetchall():
-                        entry = JournalEntry(row)
-                        if self.running(entry):
-                            by = entry.data.get("owner") or {}
-                            raise CallInFlightError(
-                                f"call {entry.call_id!r} of {entry.tool!r} on thread {thread_id!r} is being run "
-                                f"(process {by.get('pid')} on {by.get('host')!r}); nothing was deleted: delete the "
-                                "thread once its runs have finished")
+                    self._refuse_running(db, thread_id)
                     # the trigger keeps every other write append-only; DDL is part of this transaction
                     db.execute("DROP TRIGGER journal_no_delete")
                     deleted = db.execute("DELETE FROM journal WHERE thread_id=?", (thread_id,)).rowcount
@@ -788,6 +777,31 @@ class EffectJournal:
             if forget is not None:
                 forget(thread_id)
         return deleted
+
+    def refuse_in_flight(self, thread_id: str) -> None:
+        """Raise `CallInFlightError` while an effect of the thread is under way in a live run (of this process
+        or another), as `delete_thread` does: asked by `Agent.delete_thread` before it deletes the thread's
+        checkpoints, so a deletion the journal would refuse deletes nothing."""
+        with self._lock:
+            try:
+                self._refuse_running(self._db, thread_id)
+            except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
+                raise JournalError(f"journal {self.path!r}: {exc}") from exc
+
+    def _refuse_running(self, db: sqlite3.Connection, thread_id: str) -> None:
+        """`refuse_in_flight`, on `db` (in `delete_thread`'s transaction)."""
+        for row in db.execute(
+                "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal s WHERE thread_id=? "
+                "AND kind IN ('started','restarted') AND NOT EXISTS (SELECT 1 FROM journal o WHERE "
+                "o.thread_id = s.thread_id AND o.call_id = s.call_id AND o.seq > s.seq AND o.kind IN "
+                f"({_ENDED}, 'paused', 'abandoned'))", (thread_id,)).fetchall():
+            entry = JournalEntry(row)
+            if self.running(entry):
+                by = entry.data.get("owner") or {}
+                raise CallInFlightError(
+                    f"call {entry.call_id!r} of {entry.tool!r} on thread {thread_id!r} is being run "
+                    f"(process {by.get('pid')} on {by.get('host')!r}); nothing was deleted: delete the "
+                    "thread once its runs have finished")
 
     # -- reading ---------------------------------------------------------------------------------
 

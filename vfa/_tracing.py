@@ -347,7 +347,10 @@ def configure_tracing(path: str | Path | None = ".vfa/trace.jsonl", *, service_n
     if set_global and made is not None and made[0] is current:
         # set by an earlier call in this process (a notebook's cell run again): OTel keeps it for good
         if made[1] == settings:
+            previous, _state.owned = _state.owned, None
             use_tracer_provider(current)
+            if previous is not None:  # replaced, as below: its spans written out and its worker ended
+                previous.shutdown()
             return current
         raise ConfigError("configure_tracing already set the global tracer provider in this process, with other "
                           f"settings (path, service name, otlp: {made[1]!r}), and OpenTelemetry does not replace "
