@@ -118,9 +118,10 @@ class _Work:
         back into the state beside its tool message (`_said`)."""
         self.key = "messages"
         """The state key of the conversation (the gate's `messages_key`): where a Command writes its tool message."""
-        self.keep: Callable[[dict[str, Any]], None] | None = None
+        self.keep: Callable[..., None] | None = None
         """Journals the rest of such a Command's update (the model's own values), for a replay to write it
-        again: the flow's record of the call holds its tool message only."""
+        again: the flow's record of the call holds its tool message only; `keep(update, _NODE_UPDATE)` an
+        effect node's whole update, which the flow's record holds as the record it labels."""
 
     def __call__(self, args: dict[str, Any]) -> Any:
         try:
@@ -145,6 +146,12 @@ class _Work:
             kept = _whole(out)
             if kept is not None:
                 return kept
+        if self.update and self.structured and self.keep is not None and out is not None:
+            # with a flow the journal's result is the record it labels: the update is kept beside it, whole, so
+            # a node answered again from the journal (a crash before LangGraph saved its writes) writes it again
+            kept = _whole(out)
+            if kept is not None:
+                self.keep(kept, _NODE_UPDATE)
         return _record(out, self.structured, self.records, self.written, self.key)
 
 
@@ -236,23 +243,29 @@ def _measured(out: Any) -> Any:
     return out
 
 
-def _keep(journal: Any, thread_id: str, call_id: str, tool: str, kept: dict[str, Any]) -> None:
-    """Journal the rest of a Command's update (the model's own values, as JSON) for `_kept`; one that JSON
-    cannot hold as it is is not kept: a replay then writes the flow's text alone."""
+def _keep(journal: Any, thread_id: str, call_id: str, tool: str, kept: dict[str, Any], field: str = "update") -> None:
+    """Journal the rest of a Command's update (the model's own values, as JSON) for `_kept`, under `field`; one
+    that JSON cannot hold as it is is not kept: a replay then writes the flow's text alone."""
     try:
         same = json.loads(json.dumps(kept, allow_nan=False)) == kept
     except (TypeError, ValueError, RecursionError):
         same = False
     if same:
-        journal.append([(thread_id, f"{call_id}#{KEPT}", tool, KEPT, {"update": kept})])
+        journal.append([(thread_id, f"{call_id}#{KEPT}", tool, KEPT, {field: kept})])
 
 
-def _kept(journal: Any, thread_id: str, call_id: str) -> dict[str, Any] | None:
-    """The rest of the update of a call's Command, as `_keep` journaled it when the tool ran, or None."""
+def _kept(journal: Any, thread_id: str, call_id: str, field: str = "update") -> dict[str, Any] | None:
+    """The rest of the update of a call's Command, as `_keep` journaled it when the tool ran, or None (with
+    `field` `_NODE_UPDATE`, an effect node's whole update, as `_whole` wrote it)."""
     # the last of its kind: a model may give a call of its own the same key
-    last = next((e for e in reversed(journal.entries(thread_id, call_id=f"{call_id}#{KEPT}")) if e.kind == KEPT), None)
-    update = last.data.get("update") if last is not None else None
+    last = next((e for e in reversed(journal.entries(thread_id, call_id=f"{call_id}#{KEPT}"))
+                 if e.kind == KEPT and field in e.data), None)
+    update = last.data.get(field) if last is not None else None
     return update if isinstance(update, dict) else None
+
+
+_NODE_UPDATE = "node_update"
+"""The field of a `KEPT` entry that holds an effect node's whole update under a flow (`_Work.update`)."""
 
 
 def _replayed_command(journal: Any, thread_id: str, call_id: str, *, update: bool = False) -> Any:
@@ -582,7 +595,7 @@ class ToolGate:
         work.written = call.get("args")
         work.key = self.node.messages_key
         call_id = str(call.get("id") or "")
-        work.keep = lambda kept: _keep(self.node.journal, thread_id, call_id, str(call.get("name")), kept)
+        work.keep = lambda kept, field="update": _keep(self.node.journal, thread_id, call_id, str(call.get("name")), kept, field)
         if work.structured:
             try:
                 state = self._read_sent(state, thread_id)
@@ -604,6 +617,9 @@ class ToolGate:
             _WORK.reset(token)
         outcome = message.artifact["vfa"]["outcome"]
         if work.output is _OPEN and outcome in ("committed", "ran") and self.node.flow is not None:
+            whole = _kept(self.node.journal, thread_id, call_id, _NODE_UPDATE) if work.update else None
+            if whole is not None:  # an effect node's update, as it wrote it (its node writes each value's handle)
+                return _SERDE.loads_typed((whole["serde"], base64.b64decode(whole[_COMMAND])))
             kept = _kept(self.node.journal, thread_id, call_id)
             if kept is not None:  # a replay: the rest of the Command's update lands again, beside the flow's text
                 return Command(update={**kept, self.node.messages_key: [message]})

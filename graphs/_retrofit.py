@@ -40,7 +40,7 @@ from langgraph.graph import StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.pregel import Pregel
-from langgraph.types import Command, Send
+from langgraph.types import Command, RetryPolicy, Send
 from pydantic import BaseModel as PydanticBaseModel
 
 from vfa import ConfigError, EffectJournal, Flow, GuardNode, VfaError
@@ -242,7 +242,11 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
         runnable = _guard_runnable(spec.runnable, gate)
         metadata = dict(spec.metadata or {})
         if name in extractors:
-            runnable = EffectNode(name, runnable, gate, **_hooks(name, extractors[name]))
+            # LangGraph counts a task's attempts from 1 again in each run, and a guarded attempt that asks a person
+            # ends its run: the node is told the most its policy allows, or every resume would try once more
+            policy = spec.retry_policy or (compiled.retry_policy if compiled is not None else None)
+            runnable = EffectNode(name, runnable, gate, **_hooks(name, extractors[name]),
+                                  max_attempts=_max_attempts(policy))
         if runnable is not spec.runnable:
             metadata["vfa"] = "guard"  # shown by the drawing; also marks the node for readers
         new.nodes[name] = dataclasses.replace(spec, runnable=runnable, metadata=metadata or spec.metadata)
@@ -380,6 +384,13 @@ def _hooks(name: str, given: Any) -> dict[str, Any]:
     return {"args_of": args_of, "with_args": with_args}
 
 
+def _max_attempts(policy: Any) -> int | None:
+    """The most attempts a node's `retry_policy` (one, or a sequence) allows its task; None without one."""
+    policies = [policy] if isinstance(policy, RetryPolicy) else list(policy or ())
+    counts = [p.max_attempts for p in policies if isinstance(getattr(p, "max_attempts", None), int)]
+    return max(counts) if counts else None
+
+
 class EffectNodeFailed(VfaError):
     """An effect node failed in a run the journal recorded: its error, as recorded.
 
@@ -455,11 +466,13 @@ class EffectNode(RunnableCallable):
     replayed or resumed task is answered from the journal instead of acting twice. When the
     proposal is not committed the node writes nothing, or what `on_deny(input, message)` returns.
     A call committed with other arguments than proposed (a person's edit, a guard's repair) runs the
-    node on `with_args(input, args)`; without `with_args` it fails unrun.
+    node on `with_args(input, args)`; without `with_args` it fails unrun. `max_attempts`, the most its
+    `retry_policy` allows (`guard_graph` reads it), bounds the attempts of a task across the runs that resume it.
     """
 
     def __init__(self, name: str, inner: Any, gate: ToolGate, *, args_of: ArgsOf | None = None,
-                 on_deny: Callable[[Any, ToolMessage], Any] | None = None, with_args: WithArgs | None = None) -> None:
+                 on_deny: Callable[[Any, ToolMessage], Any] | None = None, with_args: WithArgs | None = None,
+                 max_attempts: int | None = None) -> None:
         for what, hook in (("args_of", args_of), ("with_args", with_args), ("on_deny", on_deny)):
             if hook is not None and not callable(hook):  # else "'int' object is not callable" when the node runs
                 raise TypeError(f"effect node {name!r}: {what} must be a function, not {type(hook).__name__} {hook!r:.60}")
@@ -469,6 +482,7 @@ class EffectNode(RunnableCallable):
         self.args_of = args_of
         self.with_args = with_args
         self.on_deny = on_deny
+        self.max_attempts = max_attempts
         self.__vfa_mediated__ = True
         if args_of is None and gate.node.flow is not None:
             # its proposal would hold nothing of the state it acts on: no label, so nothing to deny
@@ -481,8 +495,13 @@ class EffectNode(RunnableCallable):
     def _call(self, input: Any, config: RunnableConfig, thread_id: str) -> dict[str, Any]:
         meta = config.get("metadata") or {}
         task = str(meta.get("langgraph_checkpoint_ns") or "").rsplit("|", 1)[-1] or f"{self.name}:{meta.get('langgraph_step')}"
-        return {"name": self.name, "args": dict(self.args_of(input)) if self.args_of else {},
-                "id": self._attempt_id(task, _attempt(config), thread_id)}
+        args = self.args_of(input) if self.args_of else {}
+        if not isinstance(args, Mapping) or not all(isinstance(k, str) for k in args):
+            # else `dict(...)` reads a list of names as the pairs they spell (["to"] as {"t": "o"}), or fails
+            # with an error naming neither the node nor its hook (its type alone: the value may be private)
+            raise TypeError(f"effect node {self.name!r}: args_of must return a mapping of argument names (text) to "
+                            f"values, not {type(args).__name__}" + (" with keys that are not text" if isinstance(args, Mapping) else ""))
+        return {"name": self.name, "args": dict(args), "id": self._attempt_id(task, _attempt(config), thread_id)}
 
     def _attempt_id(self, task: str, attempt: int, thread_id: str) -> str:
         """The call id of this attempt of the task: a retry its `retry_policy` asks for is a new call (verified
@@ -496,8 +515,11 @@ class EffectNode(RunnableCallable):
             here = journal.last(thread_id, call_id)
             if here is None or here.kind not in _UNCOMMITTED:
                 return call_id  # not yet tried, waiting on a person, or committed
-            if attempt == 1 and journal.last(thread_id, _attempt_call(task, at + 1)) is None:
-                return call_id  # the task replayed (no retry): it ends as its last attempt ended
+            if (attempt == 1 or (self.max_attempts is not None and at >= self.max_attempts)) and \
+                    journal.last(thread_id, _attempt_call(task, at + 1)) is None:
+                # the task replayed (no retry), or retried past the attempts its policy allows (LangGraph counts
+                # them from 1 again in each run that resumes it): it ends as its last attempt ended
+                return call_id
             # LangGraph counts a retry's interrupts from the task's first again: the answers given to a passed
             # attempt's questions are taken where they stand, or this attempt's questions would get them
             Questions(journal, own_entries(journal.entries(thread_id, call_id=call_id)), current_task(),
@@ -542,8 +564,8 @@ class EffectNode(RunnableCallable):
             return _withheld(out, lambda value: withhold(value, thread_id)) if withhold is not None else out
         outcome = out.artifact["vfa"]["outcome"]
         if outcome in ("committed", "ran"):
-            # answered again from the journal, its update one the checkpoint serialiser could not keep
-            # (or, with a flow, kept as the flow labelled it): the effect happened, nothing is written
+            # answered again from the journal, its update one the checkpoint serialiser could not keep:
+            # the effect happened, nothing is written
             return None
         if outcome == "failed":  # the node's error fails the run as it would unguarded (a retry policy sees it)
             if work.error is not None:

@@ -1,0 +1,50 @@
+"""An effect node whose `args_of` returns no mapping of argument names is refused with an error naming it.
+
+README: "each run is one proposal whose arguments are `args_of(state)`". `EffectNode._call` builds them
+with `dict(self.args_of(input))`: None fails with "'NoneType' object is not iterable", a text with
+"dictionary update sequence element #0 has length 1", keys that are not text with a pydantic error about
+`Proposal`, none of which names the node or `args_of`; and a list of two-letter names, `["to"]`, is taken
+as the pairs it spells, so the call is verified and committed with the arguments `{"t": "o"}`, which the
+node never meant (a guard that reads `to` judges nothing of it).
+
+Must hold: such a run commits nothing and fails with a `TypeError` naming the node and `args_of`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import pytest
+from langgraph.graph import END, START, StateGraph
+
+import graphs
+from vfa import ALLOW, guard
+
+
+class _State(TypedDict, total=False):
+    to: str
+    paid: bool
+
+
+@guard
+def allow_all(p, c):
+    return ALLOW
+
+
+@pytest.mark.parametrize("returned", [None, "to", ["to"], {1: "bob"}],
+                         ids=["none", "text", "list-of-names", "int-keys"])
+def test_args_of_returning_no_mapping_is_named(returned: Any) -> None:
+    paid: list[str] = []
+
+    def pay(state: _State) -> dict[str, Any]:
+        paid.append(state["to"])
+        return {"paid": True}
+
+    b = StateGraph(_State)
+    b.add_node("pay", pay)
+    b.add_edge(START, "pay")
+    b.add_edge("pay", END)
+    app = graphs.guard_graph(b, [allow_all], effect_nodes={"pay": lambda state: returned})
+    with pytest.raises(TypeError, match=r"effect node 'pay'.*args_of"):
+        app.invoke({"to": "bob"})
+    assert paid == []
