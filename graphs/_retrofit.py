@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import copy
 import dataclasses
+import inspect
 import types
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -476,6 +477,12 @@ class EffectNode(RunnableCallable):
         for what, hook in (("args_of", args_of), ("with_args", with_args), ("on_deny", on_deny)):
             if hook is not None and not callable(hook):  # else "'int' object is not callable" when the node runs
                 raise TypeError(f"effect node {name!r}: {what} must be a function, not {type(hook).__name__} {hook!r:.60}")
+            if hook is not None and (inspect.iscoroutinefunction(hook) or inspect.iscoroutinefunction(
+                    getattr(hook, "__call__", None))):  # a function, or an object whose __call__ is async
+                # called as a plain function, in invoke and ainvoke alike: its unawaited coroutine would be the
+                # arguments, the node's state (inside the commit: the effect journaled as failed) or the update
+                raise TypeError(f"effect node {name!r}: {what} must be a plain function, not an async one "
+                                f"({getattr(hook, '__qualname__', type(hook).__name__)}): it is called, not awaited")
         super().__init__(self._func, self._afunc, name=name, trace=False)
         self.inner = inner
         self.gate = a_gate(gate, "gate")

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from . import _tracing
 from ._chain import _guard_name
 from ._coverage import check_coverage
+from ._effects import off_loop
 from ._exceptions import PolicyError
 from ._guard_node import Flow, GuardNode
 from ._journal import EffectJournal
@@ -100,8 +101,10 @@ class Agent:
         def first() -> None:  # awaited on this loop, from the worker that holds the thread's lock
             asyncio.run_coroutine_threadsafe(checkpointer.adelete_thread(thread_id), loop).result()
 
-        return await asyncio.to_thread(self.guard_node.delete_thread, thread_id,
-                                       first=None if checkpointer is None else first)
+        # on vfa's own threads, not the loop's default executor: this thread waits for the checkpointer, whose
+        # async methods may need a default-executor thread (`asyncio.to_thread`), so a few at once would hang
+        return await off_loop(functools.partial(self.guard_node.delete_thread, thread_id,
+                                                first=None if checkpointer is None else first))
 
     def __enter__(self) -> Self:
         return self

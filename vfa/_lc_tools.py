@@ -42,6 +42,12 @@ def _from_langchain_tool(tool: Any) -> ToolSpec:
     schema = args_model_of(tool, injected_names(tool, injected))
     inner, meta, guards = _declaring(tool)
     is_effect = isinstance(inner, Effect)
+    for fn in (getattr(tool, "func", None), getattr(tool, "coroutine", None)):
+        if isinstance(fn, Effect) and fn.name != tool.name:
+            # an effect runs only inside the commit of a call of its own name: every call would fail, unrun
+            raise ConfigError(f"tool {tool.name!r} runs the effect {fn.name!r} under another name, so the effect "
+                              f"would refuse every call of it (it runs only in a commit of {fn.name!r}); name the "
+                              f"tool as its effect, or the effect as the tool (`@effect(name={tool.name!r})`)")
     # a tool with only a coroutine cannot be invoked: awaited instead, on the caller's loop (`_run`)
     only_async = getattr(tool, "func", None) is None and getattr(tool, "coroutine", None) is not None
     run, arun = _plain_runs(tool)
