@@ -644,7 +644,9 @@ class ToolGate:
                 if isinstance(out, ToolMessage) or (isinstance(out, Command) and _said(out, work.written, work.key) is not None):
                     # the flow's view: handles, not values
                     return _shown(out, message.content, message.artifact, work.written, work.key)
-                if isinstance(out, (Command, list, tuple)):
+                if isinstance(out, (Command, list, tuple)) and not work.update:
+                    # (an effect node's update is its own, written with each value behind a handle as its handle:
+                    # `EffectNode._result`, a Command's as a record's, on its first run as when answered again)
                     # it would write more than its tool message (messages the flow cannot show as it
                     # labelled them, user-looking ones among them): the model gets the flow's text instead
                     return message

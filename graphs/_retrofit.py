@@ -503,6 +503,8 @@ class EffectNode(RunnableCallable):
         meta = config.get("metadata") or {}
         task = str(meta.get("langgraph_checkpoint_ns") or "").rsplit("|", 1)[-1] or f"{self.name}:{meta.get('langgraph_step')}"
         args = self.args_of(input) if self.args_of else {}
+        if isinstance(args, PydanticBaseModel):  # a model of the arguments: its fields, as `dict(model)` reads them
+            args = dict(args)
         if not isinstance(args, Mapping) or not all(isinstance(k, str) for k in args):
             # else `dict(...)` reads a list of names as the pairs they spell (["to"] as {"t": "o"}), or fails
             # with an error naming neither the node nor its hook (its type alone: the value may be private)
