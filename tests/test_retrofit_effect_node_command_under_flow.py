@@ -19,33 +19,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.runnables import RunnableLambda
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.types import Command
 
 import graphs
-from graphs import ToolGate
-from graphs._retrofit import EffectNode
+from _effect_node_flow import CFG, USER, allow_all, flow, run_and_replay
+from _effect_node_flow import State as _State
 from guards import PrivacyFlow, PrivacyPolicy
-from vfa import ALLOW, guard
 
-USER = "me@home.example"
-CFG = {"configurable": {"thread_id": "t"}}
-
-
-@guard
-def allow_all(p, c):
-    return ALLOW
-
-
-class _State(MessagesState, total=False):
-    paid: bool
-    receipt: str
+SECRET = b'node-command-flow'
 
 
 def _flow() -> PrivacyFlow:
-    return PrivacyFlow(PrivacyPolicy.of(USER), secret=b"node-command-flow")
+    return flow(SECRET)
 
 
 @pytest.mark.parametrize("with_flow", [False, True], ids=["no-flow", "flow"])
@@ -76,12 +63,7 @@ def test_first_run_and_replay_of_one_task_agree_under_a_flow() -> None:
         paid.append(1)
         return Command(update={"paid": True}, goto="receipt")
 
-    flow = _flow()
-    node = EffectNode("pay", RunnableLambda(pay), ToolGate([allow_all, flow.guard()], flow=flow),
-                      args_of=lambda state: {"to": USER})
-    config = {"metadata": {"langgraph_checkpoint_ns": "pay:task-1"}, **CFG}
-    first = node.invoke({"messages": []}, config)
-    again = node.invoke({"messages": []}, config)  # the task run again after a crash: answered from the journal
+    first, again = run_and_replay(pay, SECRET)  # the task run again after a crash: answered from the journal
     assert paid == [1]
     assert first == again == Command(update={"paid": True}, goto="receipt"), (first, again)
 

@@ -17,32 +17,19 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.messages import AIMessage
-from langchain_core.runnables import RunnableLambda
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.graph import END, START, StateGraph
 
 import graphs
-from graphs import ToolGate
-from graphs._retrofit import EffectNode
-from guards import PrivacyFlow, PrivacyPolicy
-from vfa import ALLOW, guard
+from _effect_node_flow import CFG, USER, allow_all, flow, run_and_replay
+from _effect_node_flow import State as _State
+from guards import PrivacyFlow
 
-USER = "me@home.example"
-CFG = {"configurable": {"thread_id": "t"}}
-
-
-@guard
-def allow_all(p, c):
-    return ALLOW
-
-
-class _State(MessagesState, total=False):
-    paid: bool
-    receipt: str
+SECRET = b'effect-node-replay'
 
 
 def _flow() -> PrivacyFlow:
-    return PrivacyFlow(PrivacyPolicy.of(USER), secret=b"effect-node-replay")
+    return flow(SECRET)
 
 
 def test_the_same_task_again_writes_its_update_under_a_flow() -> None:
@@ -52,12 +39,7 @@ def test_the_same_task_again_writes_its_update_under_a_flow() -> None:
         paid.append(1)
         return {"paid": True, "messages": [AIMessage("paid the rent")]}
 
-    flow = _flow()
-    node = EffectNode("pay", RunnableLambda(pay), ToolGate([allow_all, flow.guard()], flow=flow),
-                      args_of=lambda state: {"to": USER})
-    config = {"metadata": {"langgraph_checkpoint_ns": "pay:task-1"}, **CFG}
-    first = node.invoke({"messages": []}, config)
-    again = node.invoke({"messages": []}, config)  # the task run again after a crash: answered from the journal
+    first, again = run_and_replay(pay, SECRET)  # the task run again after a crash: answered from the journal
     assert paid == [1]
     assert again == first, f"the replayed task wrote {again!r}, not the update the node wrote ({first!r})"
 
