@@ -419,8 +419,15 @@ def _withheld(update: Any, withhold: Callable[[Any], Any], *, top: bool = True) 
         return update.model_copy(update=changes)
     if isinstance(update, Command):
         changes = {}
-        if isinstance(update.update, dict):
-            changes["update"] = _withheld(update.update, withhold)
+        given = update.update
+        if isinstance(given, dict):
+            changes["update"] = _withheld(given, withhold)
+        elif isinstance(given, (list, tuple)) and all(
+                isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in given):
+            # (channel, value) pairs, as LangGraph reads such a list: the channels named, their values withheld
+            changes["update"] = type(given)((k, inner(v)) for k, v in given)
+        elif given is not None:  # a state object (a pydantic model, a dataclass): its fields
+            changes["update"] = _withheld(given, withhold)
         goto = update.goto
         if isinstance(goto, Send) or (isinstance(goto, (list, tuple)) and any(isinstance(g, Send) for g in goto)):
             sent = [Send(g.node, inner(g.arg)) if isinstance(g, Send) else g

@@ -978,3 +978,12 @@ def text_ends(text: str) -> tuple[str, ...]:
         elif places:
             head, tail = max(head, places[-1] + 1), min(tail, places[0])
     return (text,) if head >= tail else (text[:head], text[tail:])
+
+
+def forget_texts() -> None:
+    """Empty this module's caches of texts (a thread erased, `PrivacyFlow.forget`: they are keyed by the texts
+    its results and arguments held); what they held is worked out again."""
+    for table in (_DECODED, _NORMS, _DIGITS, _UNITS):
+        table.clear()
+    for memo in (_fold_slow, _low_slow, _user_forms, _track_forms, _users_forms):
+        memo.cache_clear()

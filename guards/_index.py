@@ -387,6 +387,13 @@ _cuts_held = [0]
 _cuts_lock = threading.Lock()
 
 
+def forget_cuts() -> None:
+    """Drop the shared `Cuts` (a thread erased, `PrivacyFlow.forget`: they are kept by the values they cut)."""
+    with _cuts_lock:
+        _CUTS.clear()
+        _cuts_held[0] = 0
+
+
 def _share_cuts(key: tuple[str, tuple[str, ...]], cuts: Cuts) -> None:
     """Keep `cuts` for other threads with the same values, within `_CUTS_KEPT` cuts in all."""
     size = cuts.size

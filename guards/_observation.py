@@ -168,6 +168,12 @@ _MANY: dict[tuple[int, ...], tuple[tuple[Label, ...], Label]] = {}
 """Recent joins of several labels at once, by the labels' identities (a record list's fields meet again)."""
 
 
+def forget_labels() -> None:
+    """Empty the caches of labels above: a label's sources name a record's key (a thread erased keeps none)."""
+    for cache in (_TAINTS, _OWNED, _READ, _VOUCHED, _JOINS, _MANY):
+        cache.clear()
+
+
 def _join_many(labels: tuple[Label, ...]) -> Label:
     """The join of several labels built in one step (one new label, not one per label joined)."""
     if len(labels) < 3:

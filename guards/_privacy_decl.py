@@ -756,3 +756,9 @@ def source_of(meta: Mapping[str, Any]) -> Source | None:
 _SHAPED: dict[tuple[int, str], tuple[Source, Source]] = {}
 """(Declaration, shape) -> its `shaped` or `records` form (made once: a walk's plans are kept per declaration)."""
 
+
+def forget_recipients() -> None:
+    """Empty the caches of recipients read from text (a thread erased, `PrivacyFlow.forget`: they are keyed by
+    the addresses and headers its arguments and results held)."""
+    for memo in (_read_header, _recipients_of_str, _recipients_of_strs, _addresses_in, _spelling, _in_its_script):
+        memo.cache_clear()

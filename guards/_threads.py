@@ -17,8 +17,10 @@ from vfa._guard_node import _storable, content_digest, denial_text, denied_verdi
 from vfa._journal import UNOBSERVED, recorded_result
 from vfa._tools import as_asked, as_validated
 
-from ._forms import _message_text, _typed_by_person, _users_forms, _with_users
-from ._privacy_decl import source_of
+from ._forms import _message_text, _typed_by_person, _users_forms, _with_users, forget_texts
+from ._index import forget_cuts
+from ._observation import forget_labels
+from ._privacy_decl import forget_recipients, source_of
 from ._recorded import _is_result
 from ._walk import _error_source
 
@@ -447,6 +449,12 @@ class _Threads:
         self._memo.clear()
         self._records.clear()
         self._clean.clear()
+        self._grants.clear()  # keyed by a record's sources: its key and its readers' addresses, in clear
+        # and the process's caches of texts the flows' labelling fills (shared by every flow, worked out again)
+        forget_texts()
+        forget_cuts()
+        forget_recipients()
+        forget_labels()
 
     def hold(self, thread_id: str) -> None:
         """Keep a thread's state while a call on it runs: the guard node holds the thread from a call's
