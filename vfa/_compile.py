@@ -74,6 +74,9 @@ class Agent:
         self.instructions = instructions
         self.guard_node = GuardNode(tools, guards, journal=journal, world=world, flow=flow,
                                     timeout_s=guard_timeout_s, max_arg_bytes=max_arg_bytes)
+        # the savers `compile` was given: a thread erased without its checkpoints could resume and run its
+        # committed effects again, with no record of them
+        self._checkpointers: list[Any] = []
 
     @property
     def journal(self) -> EffectJournal:
@@ -86,25 +89,36 @@ class Agent:
         self.guard_node.close()
 
     def delete_thread(self, thread_id: str, *, checkpointer: Any = None) -> int:
-        """Erase a conversation that is over: its checkpoints (in `checkpointer`, the one the graph was
-        compiled with) first, then its journal entries and what the flow holds of it; returns how many
+        """Erase a conversation that is over: its checkpoints (in `checkpointer`; by default in each one
+        `compile` was given) first, then its journal entries and what the flow holds of it; returns how many
         journal entries were deleted. In that order, so a crash between the two leaves no thread that
         could resume without the record of what it committed (run it again to finish). While a call of the
         thread runs, `CallInFlightError`, and neither is deleted."""
-        first = None if checkpointer is None else (lambda: checkpointer.delete_thread(thread_id))
-        return self.guard_node.delete_thread(thread_id, first=first)
+        savers = self._savers(checkpointer)
+
+        def first() -> None:
+            for saver in savers:
+                saver.delete_thread(thread_id)
+
+        return self.guard_node.delete_thread(thread_id, first=first if savers else None)
 
     async def adelete_thread(self, thread_id: str, *, checkpointer: Any = None) -> int:
         """`delete_thread` for an async checkpointer (`AsyncSqliteSaver`, `AsyncPostgresSaver`)."""
         loop = asyncio.get_running_loop()
+        savers = self._savers(checkpointer)
 
         def first() -> None:  # awaited on this loop, from the worker that holds the thread's lock
-            asyncio.run_coroutine_threadsafe(checkpointer.adelete_thread(thread_id), loop).result()
+            for saver in savers:
+                asyncio.run_coroutine_threadsafe(saver.adelete_thread(thread_id), loop).result()
 
         # on vfa's own threads, not the loop's default executor: this thread waits for the checkpointer, whose
         # async methods may need a default-executor thread (`asyncio.to_thread`), so a few at once would hang
         return await off_loop(functools.partial(self.guard_node.delete_thread, thread_id,
-                                                first=None if checkpointer is None else first))
+                                                first=first if savers else None))
+
+    def _savers(self, checkpointer: Any) -> list[Any]:
+        """The checkpointers a thread is erased from: the one given, else each one `compile` was given."""
+        return list(self._checkpointers) if checkpointer is None else [checkpointer]
 
     def __enter__(self) -> Self:
         return self
@@ -183,6 +197,8 @@ class Agent:
         check_coverage(builder)
         graph = builder.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
                                 interrupt_after=interrupt_after, debug=debug, name=self.name)
+        if callable(getattr(checkpointer, "delete_thread", None)) and all(c is not checkpointer for c in self._checkpointers):
+            self._checkpointers.append(checkpointer)
         graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
         return graph
 
