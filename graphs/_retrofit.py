@@ -242,6 +242,8 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
             continue  # the default error handler compile() inserted; compile() inserts it again
         runnable = _guard_runnable(spec.runnable, gate)
         metadata = dict(spec.metadata or {})
+        if name in extractors and isinstance(runnable, EffectNode):
+            runnable = runnable.inner  # guarded before by this gate: named again, it runs with the hooks given now
         if name in extractors:
             # LangGraph counts a task's attempts from 1 again in each run, and a guarded attempt that asks a person
             # ends its run: the node is told the most its policy allows, or every resume would try once more
@@ -312,8 +314,24 @@ def _guard_runnable(obj: Any, gate: ToolGate, depth: int = 0) -> Any:
                           "vfa Agent compiled on its own, another gate, so this gate's guards would never judge its "
                           "calls; guard the agent with one gate: give the app's guards to that Agent (and use it "
                           "unwrapped), or build the subgraph as a ToolNode app for guard_graph to gate")
+    if isinstance(obj, EffectNode) and obj.gate is not gate:
+        # an effect node `guard_graph` made with another gate (a subgraph guarded before, or this graph): its runs
+        # would pass that gate alone, never this one's guards (as for a ToolNode another gate mediates)
+        raise ConfigError(f"effect node {obj.name!r} is already gated by another gate, so this gate's guards would "
+                          "never judge its runs; guard the agent with one gate: guard the app from the unguarded "
+                          "graph, or share the gate (`guard_graph(..., gate=gate)`)")
     if isinstance(obj, Pregel) and isinstance(getattr(obj, "builder", None), StateGraph):
-        return _guard(obj, gate, {}, {})  # a compiled subgraph used as a node
+        guarded = _guard(obj, gate, {}, {})  # a compiled subgraph used as a node
+        if obj.checkpointer is False and any((spec.metadata or {}).get("vfa") == "guard"
+                                             for spec in guarded.builder.nodes.values()):
+            # it keeps no checkpoint: the parent resuming it (after an interrupt, a crash) runs it from its start, each
+            # task under a new id, so an effect node's call (keyed by its task) would commit again and a person's
+            # answer would never reach the question it was given for (asked in a task since gone)
+            raise ConfigError(f"a subgraph ({obj.get_name()!r}, nodes {', '.join(sorted(obj.builder.nodes))}) compiled "
+                              "with checkpointer=False holds gated tools or effect nodes, which need its checkpoints: "
+                              "resumed, it would run from its start under new task ids (an effect committed again, an "
+                              "answer lost); compile it with checkpointer=None (the parent's, the default) or True")
+        return guarded
     update: dict[str, Any] = {}
     if isinstance(obj, RunnableWithFallbacks):
         update["runnable"] = _guard_runnable(obj.runnable, gate, depth + 1)
