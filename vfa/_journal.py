@@ -428,13 +428,39 @@ class EffectJournal:
                 self._db.close()
                 raise JournalError(f"{self.path!r} holds {what or 'a table'} 'journal' that is no vfa journal (its "
                                    f"columns: {', '.join(columns)})")
+            if what is None:
+                # no journal, yet tables: another app's database, whose user_version the stamp below would
+                # take (vfa makes its table first, so a file of vfa's holding anything holds it); read in one
+                # statement, one snapshot: a journal another replica made since the read above is vfa's
+                theirs = [n for (n,) in self._db.execute(
+                    "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND NOT EXISTS "
+                    "(SELECT 1 FROM sqlite_master WHERE lower(name) = 'journal') ORDER BY name LIMIT 6")]
+                if theirs:
+                    self._db.close()
+                    raise JournalError(f"{self.path!r} holds no vfa journal: it is another app's database (it holds "
+                                       f"{', '.join(map(repr, theirs[:5]))}{', ...' if len(theirs) > 5 else ''}); "
+                                       "give the journal a file of its own")
+            db = self._db
             if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
-            self._db.executescript(_SCHEMA)
+                _waited(lambda: db.execute("PRAGMA journal_mode=WAL"))
+            db.execute(f"PRAGMA synchronous={synchronous.upper()}")
+            try:
+                _waited(lambda: db.executescript(_SCHEMA))
+            except sqlite3.IntegrityError:
+                twice = db.execute("SELECT thread_id, call_id, kind FROM journal WHERE kind IN ('started', 'committed') "
+                                   "GROUP BY thread_id, call_id, kind HAVING COUNT(*) > 1 LIMIT 1").fetchone()
+                if twice is None:
+                    raise
+                db.close()
+                # vfa before one write-ahead record per call journaled a call two runs began twice: its unique
+                # index cannot be made over them, and this vfa reads one start per call
+                raise JournalError(
+                    f"the journal at {self.path!r} was written by an earlier vfa, which journaled call {twice[1]!r} on "
+                    f"thread {twice[0]!r} {twice[2]} twice; this vfa keeps one such record per call and cannot write "
+                    "to it: read it with read_only=True, and journal new runs in a new file") from None
             # a future vfa tells the journals it can read by this (one from before versions: 0, stamped now)
-            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                _waited(lambda: db.execute(f"PRAGMA user_version={SCHEMA_VERSION}"))
         except sqlite3.Error as exc:
             # closed here: a connection is a reference cycle (its statement cache), which only a garbage
             # collection would close, a descriptor lost per attempt (a service retrying a damaged file)
@@ -985,6 +1011,26 @@ class _Closed:
         raise JournalError(f"the journal at {self._path!r} was closed (its `close()`, or the end of the `with` "
                            "block of the agent, gate or journal that opened it): nothing was read or written; "
                            "use the graph while its agent is open, or open the journal again")
+
+
+_BUSY_WAIT_S = 5.0
+"""How long opening a journal waits for another connection's write: sqlite3's busy timeout, which every
+other statement of the journal waits through."""
+
+
+def _waited(run: Callable[[], Any]) -> Any:
+    """`run()`, again while SQLite answers SQLITE_BUSY at once, up to `_BUSY_WAIT_S`: a switch to WAL, or a
+    read turned write, that meets another connection's write lock (another replica making the same new
+    file) gets no busy timeout, SQLite calling none where waiting could deadlock; each try holds no lock
+    between statements (autocommit), so the other connection finishes meanwhile."""
+    deadline = time.monotonic() + _BUSY_WAIT_S
+    while True:
+        try:
+            return run()
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.01)
 
 
 def _file_name(path: str) -> bool:
