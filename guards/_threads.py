@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -22,7 +23,7 @@ from ._index import forget_cuts
 from ._observation import forget_labels
 from ._privacy_decl import forget_recipients, source_of
 from ._recorded import _is_result
-from ._walk import _error_source
+from ._walk import _error_source, forget_steps
 
 _RECENT = 64
 """Message scans (and call-set indexes) are kept for this many most recently active threads."""
@@ -450,11 +451,15 @@ class _Threads:
         self._records.clear()
         self._clean.clear()
         self._grants.clear()  # keyed by a record's sources: its key and its readers' addresses, in clear
+        self._contexts.clear()  # their plans, and the leaves' labels, are keyed by a result's field names: its keys
+        self._leaf_cache.clear()
         # and the process's caches of texts the flows' labelling fills (shared by every flow, worked out again)
         forget_texts()
         forget_cuts()
         forget_recipients()
         forget_labels()
+        forget_steps()
+        re.purge()  # `re` keeps the patterns it compiled: those withholding handles' values spell them (`HandleStore._telling`)
 
     def hold(self, thread_id: str) -> None:
         """Keep a thread's state while a call on it runs: the guard node holds the thread from a call's

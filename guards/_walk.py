@@ -113,6 +113,14 @@ _FIELD_NAMES: dict[str, str] = {}
 """String dict keys -> their field names (`_field_name`), for the result walk."""
 
 
+def forget_steps() -> None:
+    """Empty the caches of the result walk's steps (a thread erased, `PrivacyFlow.forget`: they are keyed by its
+    results' dict keys, which may be values: a contact list keyed by address)."""
+    _STEPS.clear()
+    _FIELD_NAMES.clear()
+    _field_name.cache_clear()
+
+
 def _name_of(k: Any) -> str:
     """The field name of a dict key (`_field_name` of its text)."""
     if k.__class__ is str:
