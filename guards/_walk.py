@@ -265,7 +265,13 @@ class _Walk:
 
     def private_leaf(self, v: Any, e: tuple[Any, ...], path: str) -> Any:
         text = _text(v)
-        self.flow._track(text, e[1], self.obs)
+        ctx = self.ctx
+        # the very handle this leaf is shown as (an audit of the messages, which hold handles, never their
+        # values): it stands for a value the trace does not hold, and its text (a digest) is none of it
+        own = self.handles and e[4] and v.__class__ is str and "«" in v and v == self.flow.store.token(
+            self.thread_id, self.call_id, path, e[0] or ctx.kind)
+        if not own:
+            self.flow._track(text, e[1], self.obs)
         if _opaque(v) and repr(v) != text:  # the model is shown its repr (an enum's, a date's differs)
             self.flow._track(repr(v), e[1], self.obs)
         if self.handles and e[4]:
@@ -281,7 +287,6 @@ class _Walk:
                 v = store.resolve(v, self.thread_id)
             if self.taint is not None:  # the value stands behind its handle, which no taint of the thread reaches
                 lbl = _join(lbl, self.taint)
-            ctx = self.ctx
             return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, lbl,
                                         f"{ctx.tool}#{self.call_id}:{path}")
         if self.flow.reads_taint:  # shown in clear: the model read it
