@@ -166,7 +166,7 @@ class HandleStore:
 
             return HANDLE_RE.sub(swap, value)
         if isinstance(value, dict):  # keys too: labelling reads them as it reads values
-            return {self.resolve(k, thread_id) if k.__class__ is str else k: self.resolve(v, thread_id)
+            return {self._key(k, thread_id) if k.__class__ is str else k: self.resolve(v, thread_id)
                     for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             items = [self.resolve(v, thread_id) for v in value]
@@ -177,6 +177,15 @@ class HandleStore:
             except Exception:  # noqa: BLE001 - a subclass built otherwise: its plain kind, the values in place
                 return items if isinstance(value, list) else tuple(items)
         return value
+
+    def _key(self, key: str, thread_id: str) -> Any:
+        """A dict key with its handles resolved: a record's or a list's handle, which no key can be, as its
+        JSON text (as inside a longer text)."""
+        out = self.resolve(key, thread_id)
+        if isinstance(out, (dict, list)):
+            h = self.get(key, thread_id)
+            return key if h is None else _value_text(h.value)
+        return out
 
     def withheld(self, value: Any, thread_id: str) -> Any:
         """`value` (a guard's verdict as JSON, or a text) with every value a handle of the thread stands

@@ -39,6 +39,8 @@ class Label(BaseModel):
 
     def may_flow_to(self, recipients: Iterable[str]) -> bool:
         """True if every recipient is among the readers (always true for public data)."""
+        if isinstance(recipients, (str, bytes)):  # read letter by letter, one-letter readers would pass it
+            raise TypeError(f"recipients must be a collection of principals, not one text: [{recipients!r:.80}]?")
         return self.readers is None or all(r in self.readers for r in recipients)
 
     @classmethod
