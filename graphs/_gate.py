@@ -661,7 +661,7 @@ class ToolGate:
         words that ground a recipient, the gate's messages an approval was given for), followed by what the
         Send's state holds that the run's does not."""
         key = self.node.messages_key
-        held = _messages_of(_sent_state(), key)
+        held = _messages_of(_sent_state(key), key)
         given = _messages_of(state, key)
         if held and not (len(held) == len(given) and all(a is b or a == b for a, b in zip(held, given))):
             self.node.read({key: held}, thread_id)
@@ -1021,17 +1021,29 @@ def _run_state(config: Any) -> Any:
         return None
 
 
-def _sent_state() -> Any:
+def _sent_state(key: str) -> Any:
     """The state of the graph run the running `Send` task runs in (LangGraph sets its reader for such tasks
-    alone: a task of an edge is given that state); None elsewhere, or where it cannot be read."""
+    alone: a task of an edge is given that state), with its conversation under `key`; None elsewhere, or
+    where it cannot be read."""
     configurable = _configurable(None, (_READ_STATE,))
     read_state = configurable.get(_READ_STATE) if configurable is not None else None
     if read_state is None:
         return None
     try:
-        return read_state()
+        state = read_state()
     except Exception:  # noqa: BLE001 - a reader of another LangGraph: the call's own state is read, as before
         return None
+    read = configurable.get(_READ)
+    if not _messages_of(state, key) and read is not None:
+        # the reader reads the node's input channels: a node typed by a schema of its own (a map-reduce `Send`
+        # target, `def publish(state: Post)`) is given no conversation, though the model read the run's
+        try:
+            run = read([key], False)
+        except Exception:  # noqa: BLE001 - no such channel, or another LangGraph's reader: as the reader gave it
+            run = None
+        if _messages_of(run, key):
+            return run
+    return state
 
 
 def _task_of(config: Any) -> Any:

@@ -41,8 +41,9 @@ from langchain_core.messages import (
     ToolMessage,
     convert_to_messages,
 )
+from pydantic import ConfigDict, create_model
 
-from vfa import Label, Proposal, ToolSpec
+from vfa import ConfigError, Label, Proposal, ToolSpec
 from vfa._guard_node import content_digest, refused_edit
 from vfa._journal import with_reprs
 from vfa._tools import RESULT_SHAPE, ArgumentError, as_asked, validated_by_value
@@ -99,6 +100,7 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
     guard = PrivacyGuard(flow)
     specs = {s.name: s for s in map(ToolSpec.of, tools)}
     shaped: dict[tuple[str, str], ToolSpec] = {}
+    undeclared: dict[str, ToolSpec | None] = {}
     users: list[str] = []
     seen: set[str] = set()
     calls: dict[str, Proposal] = {}  # a result is labelled with its call's argument labels, as live
@@ -185,7 +187,9 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
                 if named is not None and named != proposal.tool:
                     raise TraceError(f"event {at}: the {kind} of call {raw_id!r} names tool {named!r}, but the "
                                      f"call was to {proposal.tool!r}")
-                spec = specs.get(proposal.tool)
+                # a tool `tools` does not hold (an effect node, `guard_graph(effect_nodes=...)`) is judged live as one
+                # without declarations: it published its arguments, which a value cut across calls may join
+                spec = specs.get(proposal.tool) or _undeclared(proposal.tool, undeclared)
                 if kind == "result":
                     if "result" not in event:
                         raise TraceError(f"event {at}: a result without its \"result\"")
@@ -216,6 +220,26 @@ def audit_trace(trace: Iterable[Mapping[str, Any]], tools: Sequence[Any], policy
         except (TypeError, ValueError) as exc:  # a circular value, say
             raise TraceError(f"event {at}: {type(exc).__name__}: {exc}") from None
     return found
+
+
+def _undeclared(tool: str, made: dict[str, ToolSpec | None]) -> ToolSpec | None:
+    """A tool the audit was not given, as the live gate declares an effect node (no privacy declaration, any
+    arguments): what it ran disclosed its arguments to everyone, as its check read them; made once per name
+    (None for a name no tool could have)."""
+    if tool not in made:
+        try:
+            made[tool] = ToolSpec(name=tool, description=f"{tool} (undeclared)", args_model=_ANY_ARGS,
+                                  fn=_never_run, is_effect=True)
+        except ConfigError:
+            made[tool] = None
+    return made[tool]
+
+
+_ANY_ARGS = create_model("undeclared_args", __config__=ConfigDict(extra="allow"))
+
+
+def _never_run(**args: Any) -> Any:
+    raise TypeError("an audit runs no tool")
 
 
 def _made_from(at: int, within: Any) -> tuple[list[str], Label] | None:
