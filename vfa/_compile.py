@@ -6,8 +6,9 @@ import asyncio
 import dataclasses
 import functools
 import warnings
+import weakref
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
@@ -75,8 +76,9 @@ class Agent:
         self.guard_node = GuardNode(tools, guards, journal=journal, world=world, flow=flow,
                                     timeout_s=guard_timeout_s, max_arg_bytes=max_arg_bytes)
         # the savers `compile` was given: a thread erased without its checkpoints could resume and run its
-        # committed effects again, with no record of them
-        self._checkpointers: list[Any] = []
+        # committed effects again, with no record of them; held weakly, as a saver no one holds resumes no
+        # thread (a graph compiled per request, a `with SqliteSaver...` block since closed)
+        self._checkpointers: list[Callable[[], Any]] = []
 
     @property
     def journal(self) -> EffectJournal:
@@ -109,7 +111,10 @@ class Agent:
 
         def first() -> None:  # awaited on this loop, from the worker that holds the thread's lock
             for saver in savers:
-                asyncio.run_coroutine_threadsafe(saver.adelete_thread(thread_id), loop).result()
+                try:
+                    asyncio.run_coroutine_threadsafe(saver.adelete_thread(thread_id), loop).result()
+                except NotImplementedError:  # a sync saver (`SqliteSaver`) has no async methods: its own, here
+                    saver.delete_thread(thread_id)
 
         # on vfa's own threads, not the loop's default executor: this thread waits for the checkpointer, whose
         # async methods may need a default-executor thread (`asyncio.to_thread`), so a few at once would hang
@@ -118,7 +123,9 @@ class Agent:
 
     def _savers(self, checkpointer: Any) -> list[Any]:
         """The checkpointers a thread is erased from: the one given, else each one `compile` was given."""
-        return list(self._checkpointers) if checkpointer is None else [checkpointer]
+        if checkpointer is not None:
+            return [checkpointer]
+        return [saver for ref in self._checkpointers if (saver := ref()) is not None]
 
     def __enter__(self) -> Self:
         return self
@@ -197,8 +204,12 @@ class Agent:
         check_coverage(builder)
         graph = builder.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
                                 interrupt_after=interrupt_after, debug=debug, name=self.name)
-        if callable(getattr(checkpointer, "delete_thread", None)) and all(c is not checkpointer for c in self._checkpointers):
-            self._checkpointers.append(checkpointer)
+        if callable(getattr(checkpointer, "delete_thread", None)) and all(s is not checkpointer for s in self._savers(None)):
+            try:
+                ref: Callable[[], Any] = weakref.ref(checkpointer)
+            except TypeError:  # a saver that cannot be referred to weakly is kept
+                ref = functools.partial(lambda kept: kept, checkpointer)
+            self._checkpointers = [r for r in self._checkpointers if r() is not None] + [ref]
         graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
         return graph
 

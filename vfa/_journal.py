@@ -431,10 +431,14 @@ class EffectJournal:
             if what is None:
                 # no journal, yet tables: another app's database, whose user_version the stamp below would
                 # take (vfa makes its table first, so a file of vfa's holding anything holds it); read in one
-                # statement, one snapshot: a journal another replica made since the read above is vfa's
+                # statement, one snapshot: a journal another replica made since the read above is vfa's. The app's
+                # LangGraph `SqliteSaver` may keep its checkpoints here (it keeps no user_version), as it may add
+                # them beside a journal made first
                 theirs = [n for (n,) in self._db.execute(
-                    "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND NOT EXISTS "
-                    "(SELECT 1 FROM sqlite_master WHERE lower(name) = 'journal') ORDER BY name LIMIT 6")]
+                    "SELECT name FROM sqlite_master AS m WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND NOT EXISTS "
+                    "(SELECT 1 FROM sqlite_master WHERE lower(name) = 'journal') AND NOT (type = 'table' AND name IN "
+                    "('checkpoints', 'writes') AND (SELECT COUNT(*) FROM pragma_table_info(m.name) WHERE name IN "
+                    f"{_CHECKPOINT_KEYS!r}) = {len(_CHECKPOINT_KEYS)}) ORDER BY name LIMIT 6")]
                 if theirs:
                     self._db.close()
                     raise JournalError(f"{self.path!r} holds no vfa journal: it is another app's database (it holds "
@@ -1011,6 +1015,11 @@ class _Closed:
         raise JournalError(f"the journal at {self._path!r} was closed (its `close()`, or the end of the `with` "
                            "block of the agent, gate or journal that opened it): nothing was read or written; "
                            "use the graph while its agent is open, or open the journal again")
+
+
+_CHECKPOINT_KEYS = ("thread_id", "checkpoint_ns", "checkpoint_id")
+"""Columns LangGraph's `SqliteSaver` keys its tables `checkpoints` and `writes` by: a file holding those is the
+app's checkpoints, which a journal may share (`vfa.cli` tells them by the same columns)."""
 
 
 _BUSY_WAIT_S = 5.0
