@@ -45,7 +45,6 @@ from pydantic_core import to_jsonable_python
 from vfa import (
     AnswerError,
     ConfigError,
-    Deny,
     Effect,
     EffectJournal,
     Flow,
@@ -604,9 +603,8 @@ class ToolGate:
         if call_id and self._twice_in_turn(state, call_id):
             # a turn's calls may run at once (`create_agent` sends each to the tool node as its own task),
             # so which of the two came first is not known: both are refused, and nothing runs
-            return self.node._refuse(thread_id, f"{call_id}#duplicate", str(call.get("name")), call.get("args"), Deny(
-                guard="schema", reason=f"call id {call_id!r} appears more than once in one model turn; each call "
-                "needs its own id"), reply_to=call_id)
+            return self.node.refuse_duplicate(call, state, thread_id, "turn", f"call id {call_id!r} appears more than "
+                                              "once in one model turn; each call needs its own id")
         token = _WORK.set(work)
         try:
             # a tool that calls interrupt() raises GraphBubbleUp through here: the journal records

@@ -20,6 +20,7 @@ from typing import Any
 from langgraph.config import get_config
 from langgraph.types import interrupt
 
+from . import _tracing
 from ._exceptions import AnswerError, CallInFlightError
 from ._journal import LATE_ANSWER, EffectJournal, JournalEntry, dumps
 from ._proposal import Proposal
@@ -165,7 +166,8 @@ class Questions:
                 # the thread asked it again and committed it, or a crash cut its effect off there):
                 # journaled apart, as a late answer is; in the call's own record it would read as the
                 # call's outcome (a reject), hide it, or end a call whose recovery must ask whether it ran
-                self._late(call, {**decision, "task": self.task, "ask": k})
+                if self._late(call, {**decision, "task": self.task, "ask": k}):
+                    self._traced(k, decision)
                 self.answers.append(decision)
                 self._apart.add(k)
             elif had is None:
@@ -178,10 +180,13 @@ class Questions:
                 # answer is journaled apart, for what it says of later calls (an approval for a recipient)
                 data = {**decision, "task": self.task, "ask": k}
                 if finished or started:
-                    self._late(call, data)
+                    taken = self._late(call, data)
                 else:
                     self.journal.append([(*call, _ANSWER_KIND[decision["type"]], data)])
                     self.answers[k] = decision
+                    taken = True
+                if taken:
+                    self._traced(k, decision)
         if finished:
             self.skip_tool_pauses(call[1])
 
@@ -206,13 +211,15 @@ class Questions:
             _interrupt(value)
             made += 1
 
-    def _late(self, call: tuple[str, str, str], data: dict[str, Any]) -> None:
+    def _late(self, call: tuple[str, str, str], data: dict[str, Any]) -> bool:
         """Journal an answer given once the call's effect had begun, apart from the call's own record
-        (once: every replay of the task hands it back)."""
+        (once: every replay of the task hands it back); True when it was journaled now."""
         thread, call_id, tool = call
         late = f"{call_id}#late"
-        if not any(e.data == {**data, "late_for": call_id} for e in self.journal.entries(thread, call_id=late)):
-            self.journal.append([(thread, late, tool, LATE_ANSWER, {**data, "late_for": call_id})])
+        if any(e.data == {**data, "late_for": call_id} for e in self.journal.entries(thread, call_id=late)):
+            return False
+        self.journal.append([(thread, late, tool, LATE_ANSWER, {**data, "late_for": call_id})])
+        return True
 
     def skip_tool_pauses(self, call_id: str) -> None:
         """Take the answers the call's tool got to its own `interrupt()` calls, without running the tool:
@@ -361,7 +368,12 @@ class Questions:
             self._end(call, [entry])
         else:
             self.journal.append([entry])
+        self._traced(k, decision)
         self.answers.append(decision)
+
+    def _traced(self, k: int, decision: Mapping[str, Any]) -> None:
+        """Trace the answer to question `k` as it is journaled: once, in the run that takes it."""
+        _tracing.record_answer(str(self.asked[k].get("guard") or ""), decision["type"])
 
     def _end(self, call: tuple[str, str, str], entries: list[Any]) -> None:
         """Journal `entries`, which end the call rejected, unless another run ended it first (then

@@ -447,9 +447,8 @@ class GuardNode(RunnableCallable):
 
         def turn() -> list[ToolMessage]:
             return [self.handle(call, state, thread_id) if first[ids[i]] == i else
-                    self._refuse(thread_id, f"{ids[i]}#duplicate-{i}", str(call.get("name")), call.get("args"), Deny(
-                        guard="schema", reason=f"call id {ids[i]!r} appears twice in one model turn; each call "
-                        "needs its own id"), reply_to=ids[i])
+                    self.refuse_duplicate(call, state, thread_id, i, f"call id {ids[i]!r} appears twice in one model "
+                                          "turn; each call needs its own id")
                     for i, call in enumerate(calls)]
 
         # a turn's calls read what the earlier ones showed: the thread is kept until the last is done
@@ -511,9 +510,29 @@ class GuardNode(RunnableCallable):
                 and the model's call is journaled beside it ("written").
         """
         call_id = str(call.get("id") or "")
-        raw_name = call.get("name")
-        # a name the journal cannot store as text (a lone surrogate) is shown by its repr, as a non-string is
-        tool = raw_name if isinstance(raw_name, str) and len(raw_name) <= MAX_TOOL_NAME and _storable(raw_name) else repr(raw_name)[:64]
+        tool = _tool_name(call.get("name"))
+
+        def decide() -> ToolMessage:
+            try:
+                with self._turns.of(thread_id, self.lock_wait_s, call_id):  # checked against the world the thread's last commit left
+                    return _holding(self.flow, thread_id, lambda: self._handle(
+                        call_id, tool, call.get("args"), state, thread_id, execute or _run, changed_from, by_person))
+            except ThreadBusy as busy:  # denied, not hung: nothing of the call ran
+                return self.busy(thread_id, call_id, tool, call.get("args"), busy)
+
+        return self._in_span(tool, call_id, state, thread_id, decide)
+
+    def refuse_duplicate(self, call: Mapping[str, Any], state: Any, thread_id: str, at: Any, reason: str) -> ToolMessage:
+        """Deny a call whose id another call of its turn holds (`at`: which of them, for its record's key), in its
+        own `execute_tool` span, as `handle` would; the same task run again answers it from the journal."""
+        call_id = str(call.get("id") or "")
+        tool = _tool_name(call.get("name"))
+        minted = _minted(f"{call_id}#duplicate-{at}-", 8, tool, _json_or_none(call.get("args")))
+        return self._in_span(tool, call_id, state, thread_id, lambda: self._refuse(
+            thread_id, minted, tool, call.get("args"), Deny(guard="schema", reason=reason), reply_to=call_id))
+
+    def _in_span(self, tool: str, call_id: str, state: Any, thread_id: str, decide: Callable[[], ToolMessage]) -> ToolMessage:
+        """`decide()`, the message of one call, inside the call's `execute_tool` span, which it ends with its outcome."""
         # an id `_handle` refuses (megabytes of it, a lone surrogate) is traced as the name is, by its repr, cut
         traced_id = call_id if _sound_id(call_id) else repr(call_id)[:64]
         with _tracing.span(f"execute_tool {tool}", {
@@ -522,11 +541,7 @@ class GuardNode(RunnableCallable):
             frame = _Within(state, thread_id, _WITHIN.get())
             token = _WITHIN.set(frame)
             try:
-                with self._turns.of(thread_id, self.lock_wait_s, call_id):  # checked against the world the thread's last commit left
-                    message = _holding(self.flow, thread_id, lambda: self._handle(
-                        call_id, tool, call.get("args"), state, thread_id, execute or _run, changed_from, by_person))
-            except ThreadBusy as busy:  # denied, not hung: nothing of the call ran
-                message = self.busy(thread_id, call_id, tool, call.get("args"), busy)
+                message = decide()
             finally:
                 frame.ended = True
                 _WITHIN.reset(token)
@@ -551,16 +566,16 @@ class GuardNode(RunnableCallable):
         if not _sound_id(call_id):
             why = ("has no id" if not call_id else f"has an id of {len(call_id)} characters (at most 256)"
                    if len(call_id) > 256 else f"has an id that is not valid Unicode text ({_repr(call_id, 80)})")
-            return self._refuse(thread_id, f"vfa-invalid-{uuid.uuid4().hex}", tool, raw_args, Deny(
-                guard="schema", reason=f"the call of {tool!r} {why}; each tool call needs its own id so that "
-                "it is committed exactly once"), reply_to=call_id)
+            return self._refuse(thread_id, _minted("vfa-invalid-", 32, tool, call_id, _json_or_none(raw_args)), tool,
+                                raw_args, Deny(guard="schema", reason=f"the call of {tool!r} {why}; each tool call needs "
+                                               "its own id so that it is committed exactly once"), reply_to=call_id)
         raw_json = _json_or_none(raw_args)  # serialised once: for the size check and the fingerprint
         fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
         history = own_entries(self.journal.entries(thread_id, call_id=call_id))
         if history and history[0].data.get("call") not in (None, fingerprint):
             # The model reused an id for a different call: answering from the journal would report
             # the old call's outcome, so the new one is refused, journaled apart from the old one.
-            return self._refuse(thread_id, f"{call_id}#reused-{uuid.uuid4().hex[:8]}", tool, raw_args, Deny(
+            return self._refuse(thread_id, _minted(f"{call_id}#reused-", 8, fingerprint), tool, raw_args, Deny(
                 guard="schema", reason=f"call id {call_id!r} was already used on this thread for another call; "
                 "propose it again with a new id"), reply_to=call_id)
         last = history[-1] if history else None
@@ -744,6 +759,8 @@ class GuardNode(RunnableCallable):
         # "exit" and "async" durability save the model's turn late): the model may be proposing it again
         # under a new id, and it may have happened; a person says whether this call runs
         lost = self._lost(spec, proposal, state) if spec.is_effect and not restart else []
+        if lost:  # the node's own questions, traced as a guard's are
+            _tracing.record_decisions([_decision(q) for q, _ in lost], proposal.tool, proposal.call_id)
         # a resumed call goes on from the last edit a person gave: the rounds those edits took count
         done = sum(a.get("type") == "edit" for a in questions.answers)
         for _round in range(done, self.max_edit_rounds + 1):
@@ -1079,6 +1096,7 @@ class GuardNode(RunnableCallable):
                     "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
                     "leave it as it is.")
         verdict = Escalate(guard="journal", question=question, evidence={"started_at": last.ts, "idempotent": spec.idempotent})
+        _tracing.record_decisions([_decision(verdict)], spec.name, last.call_id)  # the node's own question, as a guard's
         # then every guard that asks, each in turn, as `_decide` asks them: each answer is its question's own
         for asked in [verdict, *_questions_of(result)]:
             decision = questions.ask(proposal, asked, pending)
@@ -1108,7 +1126,18 @@ class GuardNode(RunnableCallable):
         args = _journaled_args(raw_args, raw_json, self.max_arg_bytes)
         entries = [_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                    _entry(proposal, "denied", verdict.model_dump(mode="json"))]
-        if reply_to is not None:  # an id of its own, made here: no other run can have ended it
+        if reply_to is not None:  # an id of its own, made here for this call in this task (`_minted`)
+            history = own_entries(self.journal.entries(thread_id, call_id=call_id))
+            if history and history[-1].kind in TERMINAL:
+                # refused when its task ran before (a resume, a replay): answered as then, neither journaled nor
+                # traced again
+                frame = _WITHIN.get()
+                if frame is not None:
+                    frame.replayed = True
+                message = self._replayed(history[-1], history, state)
+                message.tool_call_id = reply_to
+                message.artifact["vfa"]["call_id"] = call_id
+                return message
             self.journal.append(entries)
         else:
             # the model's id: another replica may have ended the call since this run read it
@@ -1539,6 +1568,24 @@ def _model_call(history: Sequence[JournalEntry]) -> Any:
     if not any(e.kind == "edited" for e in history):
         return None
     return next((e.data.get("args") for e in history if e.kind == "proposed"), None)
+
+
+def _tool_name(raw_name: Any) -> str:
+    """A call's tool as traced and journaled: a name the journal cannot store as text (a lone surrogate) is shown
+    by its repr, as a non-string is."""
+    if isinstance(raw_name, str) and len(raw_name) <= MAX_TOOL_NAME and _storable(raw_name):
+        return raw_name
+    return repr(raw_name)[:64]
+
+
+def _minted(prefix: str, digits: int, *call: Any) -> str:
+    """The key a guard node files its own refusal of a call under (`prefix` and `digits` hex digits): the same for
+    the same call in the same LangGraph task, whose run again (a resume, a replay) answers it from the journal
+    instead of refusing it anew; a fresh one outside a graph, where nothing runs a task again."""
+    task = current_task()
+    if not task:
+        return prefix + uuid.uuid4().hex[:digits]
+    return prefix + hashlib.sha256(json.dumps([task, *call], default=repr).encode()).hexdigest()[:digits]
 
 
 def _fingerprint(tool: str, raw_json: str) -> str:

@@ -188,6 +188,15 @@ def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
         _state.latency.record(d.latency_s, {"vfa.guard": d.guard})
 
 
+def record_answer(guard: str, answer: str) -> None:
+    """A person's answer to a guard's question (approve, edit or reject), as the event `vfa.answer` on the current
+    span (its call's `execute_tool`), once, in the run that takes it; never the edit's arguments or the reject's
+    words, which hold what the person typed."""
+    if _tracer() is None:
+        return
+    trace.get_current_span().add_event("vfa.answer", {"vfa.answer": answer, "vfa.guard": guard})
+
+
 def _clean(attributes: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for k, v in attributes.items():
