@@ -790,15 +790,12 @@ class EffectJournal:
                     self._db.execute(f"PRAGMA secure_delete={int(secure)}")
                 except sqlite3.Error:
                     pass
-            if self.path != ":memory:":
-                try:  # the log holds the pages as they were until they are copied back
-                    self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                except sqlite3.Error:  # noqa: S110 - busy readers: copied back at the next checkpoint
-                    pass
             if self._threads is not None:
                 self._threads.pop(thread_id, None)
             self._ended_upto.pop(thread_id, None)
             readers = list(self._readers)
+        if self.path != ":memory:":  # the log holds the pages as they were until they are copied back
+            self._checkpoint()
         with _FILE_READERS_LOCK:  # and those reading the file through another journal object of this process
             mine = {id(r) for r in readers}
             readers += [r for r in _FILE_READERS.get(self._key, ()) if id(r) not in mine]
@@ -807,6 +804,29 @@ class EffectJournal:
             if forget is not None:
                 forget(thread_id)
         return deleted
+
+    def _checkpoint(self) -> None:
+        """Copy the write-ahead log back into the file and empty it (`delete_thread`), tried again while
+        other connections keep it from finishing (a write under way, a reader on an earlier snapshot: a
+        backup, an audit) for up to `_BUSY_WAIT_S`, then left to the next checkpoint. No try waits for a
+        lock: one waiting through SQLite's busy timeout holds the file's write lock all that time, so
+        another connection's commit that was already waiting for the deletion failed ("database is
+        locked"); between tries the lock is free, and so is this journal for its other callers."""
+        deadline = time.monotonic() + _BUSY_WAIT_S
+        while True:
+            with self._lock:
+                try:
+                    (wait,) = self._db.execute("PRAGMA busy_timeout").fetchone()
+                    try:  # set within the try: an interrupt right after it still has the wait restored
+                        self._db.execute("PRAGMA busy_timeout=0")
+                        (busy, _, _) = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                    finally:
+                        self._db.execute(f"PRAGMA busy_timeout={int(wait)}")
+                except (sqlite3.Error, JournalError):  # closed meanwhile: copied back at the next checkpoint
+                    return
+            if not busy or time.monotonic() >= deadline:
+                return
+            time.sleep(0.02)
 
     def refuse_in_flight(self, thread_id: str) -> None:
         """Raise `CallInFlightError` while an effect of the thread is under way in a live run (of this process
