@@ -599,7 +599,7 @@ class ToolGate:
             try:
                 state = self._read_sent(state, thread_id)
             except ThreadBusy as busy:  # denied, not hung, as the call itself is when it waits too long
-                return self.node.busy(thread_id, call_id, str(call.get("name")), call.get("args"), busy)
+                return self.node.refuse_busy(call, state, thread_id, busy)
         if call_id and self._twice_in_turn(state, call_id):
             # a turn's calls may run at once (`create_agent` sends each to the tool node as its own task),
             # so which of the two came first is not known: both are refused, and nothing runs

@@ -531,13 +531,16 @@ class GuardNode(RunnableCallable):
         return self._in_span(tool, call_id, state, thread_id, lambda: self._refuse(
             thread_id, minted, tool, call.get("args"), Deny(guard="schema", reason=reason), reply_to=call_id))
 
+    def refuse_busy(self, call: Mapping[str, Any], state: Any, thread_id: str, busy: ThreadBusy) -> ToolMessage:
+        """Deny a call whose thread stayed busy past `lock_wait_s` before it reached `handle` (the retrofit gate,
+        its flow reading a sent state first), in its own `execute_tool` span, as `handle` denies one (`busy`)."""
+        call_id = str(call.get("id") or "")
+        tool = _tool_name(call.get("name"))
+        return self._in_span(tool, call_id, state, thread_id, lambda: self.busy(thread_id, call_id, tool, call.get("args"), busy))
+
     def _in_span(self, tool: str, call_id: str, state: Any, thread_id: str, decide: Callable[[], ToolMessage]) -> ToolMessage:
         """`decide()`, the message of one call, inside the call's `execute_tool` span, which it ends with its outcome."""
-        # an id `_handle` refuses (megabytes of it, a lone surrogate) is traced as the name is, by its repr, cut
-        traced_id = call_id if _sound_id(call_id) else repr(call_id)[:64]
-        with _tracing.span(f"execute_tool {tool}", {
-            "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": traced_id,
-        }) as span:
+        with _tracing.span(f"execute_tool {tool}", _call_attributes(tool, call_id)) as span:
             frame = _Within(state, thread_id, _WITHIN.get())
             token = _WITHIN.set(frame)
             try:
@@ -549,6 +552,16 @@ class GuardNode(RunnableCallable):
                 _tracing.record_outcome(span, message.artifact["vfa"]["outcome"], message.status == "error",
                                         replayed=frame.replayed)
             return message
+
+    def _traced_denial(self, tool: str, call_id: str, key: str, verdict: Deny, *, replayed: bool = False) -> None:
+        """Trace the denial of a call no `handle` ran (a plan's: `record_denial`, `refusals`) as `handle` traces one:
+        the call's `execute_tool` span in error, its decision (journaled under `key`) under it; a denial already on
+        record (its node run again) is `vfa.replayed`, its decision not traced again."""
+        with _tracing.span(f"execute_tool {tool}", _call_attributes(tool, call_id)) as span:
+            if not replayed:
+                _tracing.record_decisions([_decision(verdict)], tool, key)
+            if span is not None:
+                _tracing.record_outcome(span, "denied", True, replayed=replayed)
 
     def busy(self, thread_id: str, call_id: str, tool: str, raw_args: Any, busy: ThreadBusy) -> ToolMessage:
         """The denial of a call that waited too long for its thread's lock; `CallInFlightError`, nothing
@@ -582,9 +595,6 @@ class GuardNode(RunnableCallable):
         questions = Questions(self.journal, history, current_task(), max_arg_bytes=self.max_arg_bytes) if history else None
         if last is not None and last.kind in TERMINAL:
             questions.replay((thread_id, call_id, last.tool), finished=True)
-            frame = _WITHIN.get()
-            if frame is not None:  # its span says so: the run that decided the call traced its outcome
-                frame.replayed = True
             return self._replayed(last, history, state)  # a replayed node: answer as before, act never again
         # A call whose effect started and neither finished nor paused was cut off by a crash; a tool that
         # only paused to ask re-runs from its start: its effect has not begun.
@@ -946,7 +956,10 @@ class GuardNode(RunnableCallable):
         # type would decode twice (the guards judged what its validation makes of the same text)
         given = proposal.raw_args if spec.takes_written and isinstance(proposal.raw_args, dict) else None
 
+        began: list[bool] = []
+
         def run() -> Any:
+            began.append(True)
             # a tool taking injected arguments is given this call's id and its node's state (`CALLING`)
             frame = _WITHIN.get()
             calling = CALLING.set((proposal.call_id, frame.given if frame is not None else {}))
@@ -1009,6 +1022,10 @@ class GuardNode(RunnableCallable):
             ok, result = self.journal.commit(proposal.thread_id, proposal.call_id, spec.name, written,
                                              run, pending=pending, restart=restart,
                                              tag={"task": current_task()}, redact=redact, cause=cause)
+            if not began:  # nothing run: another run ended the call first and `commit` handed back its outcome
+                own = own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id))
+                if own and own[-1].kind in TERMINAL:
+                    _answered_from_journal()
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
             try:
                 ok, result = True, run()
@@ -1131,9 +1148,6 @@ class GuardNode(RunnableCallable):
             if history and history[-1].kind in TERMINAL:
                 # refused when its task ran before (a resume, a replay): answered as then, neither journaled nor
                 # traced again
-                frame = _WITHIN.get()
-                if frame is not None:
-                    frame.replayed = True
                 message = self._replayed(history[-1], history, state)
                 message.tool_call_id = reply_to
                 message.artifact["vfa"]["call_id"] = call_id
@@ -1211,14 +1225,15 @@ class GuardNode(RunnableCallable):
         # the journal's audit to check what the plan proposed, as the messages' audit checks the plan's message
         args = raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
         fingerprint = _fingerprint(proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096))
-        proposal = proposal.model_copy(update={"call_id": f"{proposal.call_id}#plan-{fingerprint[:12]}"})
-        if self.journal.last(proposal.thread_id, proposal.call_id) is not None:
-            return proposal.call_id
-        turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
-        self.journal.append([
-            _entry(proposal, "proposed", {"args": args, "call": fingerprint, **({"turn": turn} if turn else {})}),
-            _verdicts(proposal, ChainResult(verdict, [_decision(verdict)])),
-            _entry(proposal, "denied", verdict.model_dump(mode="json"))])
+        model_id, proposal = proposal.call_id, proposal.model_copy(update={"call_id": f"{proposal.call_id}#plan-{fingerprint[:12]}"})
+        filed = self.journal.last(proposal.thread_id, proposal.call_id) is not None
+        if not filed:
+            turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
+            self.journal.append([
+                _entry(proposal, "proposed", {"args": args, "call": fingerprint, **({"turn": turn} if turn else {})}),
+                _verdicts(proposal, ChainResult(verdict, [_decision(verdict)])),
+                _entry(proposal, "denied", verdict.model_dump(mode="json"))])
+        self._traced_denial(_tool_name(proposal.tool), model_id, proposal.call_id, verdict, replayed=filed)
         return proposal.call_id
 
     def refusals(self, proposals: Sequence[Proposal], verdict: Deny, tag: str) -> list[ToolMessage]:
@@ -1227,7 +1242,7 @@ class GuardNode(RunnableCallable):
         id stays free for a later call), all in one transaction; each message answers the model's id and
         records the key: a message claiming a denial answers a call on record (a flow takes one that answers
         none for a result no node wrote, `PrivacyFlow.scan`)."""
-        entries, messages = [], []
+        entries, messages, traced = [], [], []
         for p in proposals:
             usable = 0 < len(p.call_id) <= 256 and _storable(p.call_id)
             key = f"{p.call_id}#{tag}-{uuid.uuid4().hex[:8]}" if usable else f"vfa-invalid-{uuid.uuid4().hex}"
@@ -1241,8 +1256,11 @@ class GuardNode(RunnableCallable):
             message = self.denial(p, verdict, own=True)
             message.artifact["vfa"]["call_id"] = key
             messages.append(message)
+            traced.append((tool, p.call_id, key))
         if entries:
             self.journal.append(entries)
+        for tool, call_id, key in traced:
+            self._traced_denial(tool, call_id, key, verdict)
         return messages
 
     def denial(self, proposal: Proposal, verdict: Any, *, own: bool = False) -> ToolMessage:
@@ -1277,6 +1295,9 @@ class GuardNode(RunnableCallable):
         return _shown(lambda: self.flow.observe(proposal, spec, result), f"{proposal.tool} ran, but its result")
 
     def _replayed(self, entry: JournalEntry, history: Sequence[JournalEntry], state: Any = None) -> ToolMessage:
+        """The message of a call answered from the journal's record of it (its node run again, or another replica
+        ended it first); its span says so (`vfa.replayed`): the run that decided the call traced its outcome."""
+        _answered_from_journal()
         data = entry.data
         proposal = Proposal(call_id=entry.call_id, tool=entry.tool, args={}, thread_id=entry.thread_id)
         if entry.kind in ("committed", "ran"):
@@ -1568,6 +1589,21 @@ def _model_call(history: Sequence[JournalEntry]) -> Any:
     if not any(e.kind == "edited" for e in history):
         return None
     return next((e.data.get("args") for e in history if e.kind == "proposed"), None)
+
+
+def _answered_from_journal() -> None:
+    """Mark the current call answered from the journal's record (its span's `vfa.replayed`): the run that decided
+    it (this node's earlier run, or another replica) traced its outcome."""
+    frame = _WITHIN.get()
+    if frame is not None:
+        frame.replayed = True
+
+
+def _call_attributes(tool: str, call_id: str) -> dict[str, Any]:
+    """The attributes of a call's `execute_tool` span; an id `_handle` refuses (megabytes of it, a lone surrogate)
+    is traced as the name is, by its repr, cut."""
+    traced_id = call_id if _sound_id(call_id) else repr(call_id)[:64]
+    return {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": traced_id}
 
 
 def _tool_name(raw_name: Any) -> str:
