@@ -36,21 +36,25 @@ _FIX = (
 )
 
 
-def check_coverage(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None) -> None:
+def check_coverage(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None, gate: ToolGate | None = None) -> None:
     """Raise `vfa.CoverageError` naming every node that can run a tool or effect without the guards.
 
     With the gate's `flow`, a read-only tool whose results the flow labels (private or untrusted) counts
-    as a tool too: read outside the gate, its result would reach the model unlabelled."""
-    found = unmediated_nodes(graph, read_only=read_only, flow=flow)
+    as a tool too: read outside the gate, its result would reach the model unlabelled. With the graph's
+    `gate` (as `guard_graph` checks), a tool a node calls through another gate (`guard_tool`) counts as the
+    tool itself: its calls would pass that gate alone, never the graph's guards."""
+    found = unmediated_nodes(graph, read_only=read_only, flow=flow, gate=gate)
     if found:
         lines = [f"  - node {node!r}: {why}" for node, why in found]
         raise CoverageError("these nodes can run a tool or an effect without the guards:\n" + "\n".join(lines)
                             + "\n" + _FIX, nodes=tuple(dict.fromkeys(node for node, _ in found)))
 
 
-def unmediated_nodes(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None) -> list[tuple[str, str]]:
-    """(node path, reason) for every node that reaches a tool or an effect outside a gate or guard node."""
-    return walk(graph, _Tools(frozenset(name_list(read_only, "read_only")), graph, flow))
+def unmediated_nodes(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None,
+                     gate: ToolGate | None = None) -> list[tuple[str, str]]:
+    """(node path, reason) for every node that reaches a tool or an effect outside a gate or guard node
+    (with `gate`, outside that gate: see `check_coverage`)."""
+    return walk(graph, _Tools(frozenset(name_list(read_only, "read_only")), graph, flow, gate))
 
 
 _UNKNOWN = object()
@@ -72,9 +76,10 @@ class _Tools(Policy):
 
     noun = "tools"
 
-    def __init__(self, read_only: frozenset[str], graph: Any, flow: Any = None) -> None:
+    def __init__(self, read_only: frozenset[str], graph: Any, flow: Any = None, gate: Any = None) -> None:
         self.read_only = read_only
         self.flow = flow
+        self.gate = gate
         self.functions: dict[int, Any] = {}  # id(function behind a tool in a ToolNode) -> the tool
         for tools in tool_nodes(graph):
             for t in tools.values():
@@ -88,6 +93,10 @@ class _Tools(Policy):
     def mediated(self, obj: Any) -> bool:
         if not super().mediated(obj):
             return False
+        if self.gate is not None and isinstance(obj, GatedTool) and obj.gate is not self.gate:
+            # gated by another gate (a `guard_tool` of its own): its calls pass that gate's guards alone, ordered
+            # by that gate's lock, never the graph's (as an effect node or a subgraph another gate guarded)
+            return self._free(obj.tool)
         # a tool gated by a gate that lacks the graph's flow: what it shows the model is not labelled
         if self.flow is not None and isinstance(obj, GatedTool) and obj.gate.node.flow is not self.flow:
             return not self.labelled(obj.tool)
@@ -127,7 +136,11 @@ class _Tools(Policy):
         why = super().value(v, where)  # an effect, read-only or not
         if why is not None:
             return why
-        if isinstance(v, GatedTool):  # gated by another flow's gate (`mediated`): the tool itself
+        if isinstance(v, GatedTool):  # gated by another gate, or another flow's (`mediated`): the tool itself
+            if self.gate is not None and v.gate is not self.gate and not self._free(v.tool):
+                return (f"holds the tool {v.tool.name!r} {where} gated by another gate, so its calls pass that gate's "
+                        "guards alone, never the graph's; call it through the graph's own gate "
+                        "(guard_tool(tool, gate=...), guard_graph(..., gate=gate))")
             v = v.tool
         if isinstance(v, BaseTool):
             return None if self._free(v) else self._why(v, "the tool", where)
@@ -144,7 +157,7 @@ class _Tools(Policy):
         return id(fn) in self.functions  # a tool's own function: `value` answers for it
 
     def for_graph(self, graph: Any) -> Policy:
-        return _Tools(self.read_only, graph, self.flow)
+        return _Tools(self.read_only, graph, self.flow, self.gate)
 
     def unreadable(self, path: str, fn: Any) -> str:
         return super().unreadable(path, fn) + ", or name the node in effect_nodes"

@@ -128,7 +128,7 @@ def guard_graph(
             # middleware's `request.tool`): there a guard for a tool no node holds is warned of, not refused
             lint_scope(g, gate.node.specs, warn=gate.wraps_tools)
     if check:
-        check_coverage(guarded, read_only=gate.read_only, flow=gate.node.flow)
+        check_coverage(guarded, read_only=gate.read_only, flow=gate.node.flow, gate=gate)
     return guarded
 
 

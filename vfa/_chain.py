@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ._effects import AWAITED, off_loop
 from ._exceptions import message_of
@@ -320,6 +320,12 @@ class GuardChain:
                                    evidence={"returned": shown[:200]})
                 elif verdict.__class__ not in _VERDICT_CLASSES:  # a subclass: as the verdict it is (a raise denies)
                     verdict = _plain(verdict)
+                elif verdict is not ALLOW and not _sound(verdict):
+                    # built unvalidated (`model_construct`): a field missing, or a kind not its class's, would
+                    # crash the node past the chain (no reason to quote, no question to ask), naming no guard
+                    built = True
+                    verdict = Deny(reason=f"guard {name!r} returned an invalid {type(verdict).__name__}: "
+                                   f"{_invalid(verdict)}", evidence={"returned": type(verdict).__name__})
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
                 # whatever it raised is the guard's own failure (a CancelledError, a library's BaseException
                 # such as gevent's Timeout, a GeneratorExit): guards run on vfa's threads, an acheck on its
@@ -393,6 +399,30 @@ def _plain(verdict: Any) -> AnyVerdict:
     it, and a replay of the call reads it back as that verdict, which refuses fields of no verdict."""
     base = next(t for t in _VERDICT_TYPES if isinstance(verdict, t))
     return base.model_validate({k: getattr(verdict, k) for k in base.model_fields})
+
+
+def _sound(verdict: Any) -> bool:
+    """Whether a verdict of one of the verdict classes holds what its class requires: one made by
+    `model_construct` was never validated. An allow is checked field by field (the hot path); the rest,
+    rarer, are validated again (the instance is kept as it is)."""
+    fields = verdict.__dict__
+    if verdict.__class__ is Allow:
+        return fields.get("kind") == "allow" and fields.get("evidence").__class__ is dict \
+            and isinstance(fields.get("guard"), str)
+    try:
+        verdict.__class__.model_validate(dict(fields))
+    except ValidationError:
+        return False
+    return True
+
+
+def _invalid(verdict: Any) -> str:
+    """What is wrong with an unsound verdict, by field and rule (never the values: they may be private)."""
+    try:
+        verdict.__class__.model_validate(dict(verdict.__dict__))
+    except ValidationError as exc:
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'verdict'}: {e['msg']}" for e in exc.errors())[:500]
+    return "it is not a verdict its class can hold"
 
 
 def _given(proposal: Proposal, judged: _Judged | None) -> tuple[Any, ...]:
