@@ -1143,21 +1143,16 @@ class GuardNode(RunnableCallable):
         args = _journaled_args(raw_args, raw_json, self.max_arg_bytes)
         entries = [_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                    _entry(proposal, "denied", verdict.model_dump(mode="json"))]
-        if reply_to is not None:  # an id of its own, made here for this call in this task (`_minted`)
-            history = own_entries(self.journal.entries(thread_id, call_id=call_id))
-            if history and history[-1].kind in TERMINAL:
-                # refused when its task ran before (a resume, a replay): answered as then, neither journaled nor
-                # traced again
-                message = self._replayed(history[-1], history, state)
+        # checked and written in one transaction: another replica may have ended the call since this run read it
+        # (the model's id), or refused it when its task ran before or runs on another replica (an id of its own,
+        # made here for this call in this task, `_minted`): answered as then, neither journaled nor traced again
+        earlier = self.journal.end(thread_id, call_id, entries)
+        if earlier is not None:
+            message = self._replayed(earlier, own_entries(self.journal.entries(thread_id, call_id=call_id)), state)
+            if reply_to is not None:
                 message.tool_call_id = reply_to
                 message.artifact["vfa"]["call_id"] = call_id
-                return message
-            self.journal.append(entries)
-        else:
-            # the model's id: another replica may have ended the call since this run read it
-            earlier = self.journal.end(thread_id, call_id, entries)
-            if earlier is not None:
-                return self._replayed(earlier, own_entries(self.journal.entries(thread_id, call_id=call_id)), state)
+            return message
         _tracing.record_decisions([_decision(verdict)], tool, call_id)
         message = self.denial(proposal, verdict, own=True)
         if reply_to is not None:
@@ -1215,52 +1210,56 @@ class GuardNode(RunnableCallable):
     def record_denial(self, proposal: Proposal, verdict: Deny, state: Any = None) -> str:
         """Journal a call a guard denied before it reached this node (a rejected plan's) as the node journals
         a guard's denial: proposed, its verdicts, denied; for the journal's audit to check it as the
-        messages' audit does. It is keyed apart from the call's id, by the id and the call: the call was never
-        judged here, so a later plan's call of that id runs, and one of another call is journaled too; a
-        call the journal holds already under its key (a replayed node) is left as it is. Returns the key (for
-        the denial's message to record, as a refusal under a key of its own does: `_refuse`)."""
+        messages' audit does. It is keyed apart from the call's id, by the id, the call and the task (`_minted`):
+        the call was never judged here, so a later plan's call of that id runs, and a later plan's rejection is
+        journaled too; a call the journal holds already under its key (its task run again: a crash and replay,
+        another replica) is left as it is. Returns the key (for the denial's message to record, as a refusal
+        under a key of its own does: `_refuse`)."""
         raw = proposal.raw_args if proposal.raw_args is not None else proposal.args
         raw_json = _json_or_none(raw)
         # whole, whatever its size: unlike the node's own refusals (left out of both audits), it is journaled for
         # the journal's audit to check what the plan proposed, as the messages' audit checks the plan's message
         args = raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
         fingerprint = _fingerprint(proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096))
-        model_id, proposal = proposal.call_id, proposal.model_copy(update={"call_id": f"{proposal.call_id}#plan-{fingerprint[:12]}"})
-        filed = self.journal.last(proposal.thread_id, proposal.call_id) is not None
-        if not filed:
-            turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
-            self.journal.append([
-                _entry(proposal, "proposed", {"args": args, "call": fingerprint, **({"turn": turn} if turn else {})}),
-                _verdicts(proposal, ChainResult(verdict, [_decision(verdict)])),
-                _entry(proposal, "denied", verdict.model_dump(mode="json"))])
+        key = _minted(f"{proposal.call_id}#plan-", 12, fingerprint)
+        model_id, proposal = proposal.call_id, proposal.model_copy(update={"call_id": key})
+        turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
+        # checked and written in one transaction: another replica may be running the same task
+        filed = self.journal.end(proposal.thread_id, proposal.call_id, [
+            _entry(proposal, "proposed", {"args": args, "call": fingerprint, **({"turn": turn} if turn else {})}),
+            _verdicts(proposal, ChainResult(verdict, [_decision(verdict)])),
+            _entry(proposal, "denied", verdict.model_dump(mode="json"))]) is not None
         self._traced_denial(_tool_name(proposal.tool), model_id, proposal.call_id, verdict, replayed=filed)
         return proposal.call_id
 
     def refusals(self, proposals: Sequence[Proposal], verdict: Deny, tag: str) -> list[ToolMessage]:
         """Refuse calls no guard judged (a graph's own answers: a malformed plan's calls, a stopped plan's later
         steps), each journaled as `_refuse` journals one under a key of its own (`<id>#<tag>-<hex>`: the model's
-        id stays free for a later call), all in one transaction; each message answers the model's id and
-        records the key: a message claiming a denial answers a call on record (a flow takes one that answers
-        none for a result no node wrote, `PrivacyFlow.scan`)."""
-        entries, messages, traced = [], [], []
-        for p in proposals:
+        id stays free for a later call), made from the call, its place and the task (`_minted`), so the task run
+        again (a crash and replay, another replica) answers it from the journal, neither journaled nor traced
+        again; each message answers the model's id and records the key: a message claiming a denial answers a
+        call on record (a flow takes one that answers none for a result no node wrote, `PrivacyFlow.scan`)."""
+        messages = []
+        for i, p in enumerate(proposals):
             usable = 0 < len(p.call_id) <= 256 and _storable(p.call_id)
-            key = f"{p.call_id}#{tag}-{uuid.uuid4().hex[:8]}" if usable else f"vfa-invalid-{uuid.uuid4().hex}"
             tool = p.tool if len(p.tool) <= MAX_TOOL_NAME and _storable(p.tool) else repr(p.tool)[:64]
             raw_json = _json_or_none(p.args)
+            key = (_minted(f"{p.call_id}#{tag}-", 8, i, tool, raw_json) if usable
+                   else _minted("vfa-invalid-", 32, i, tool, repr(p.call_id), raw_json))
             refused = Proposal(call_id=key, tool=tool, args={}, thread_id=p.thread_id)
-            entries += [_entry(refused, "proposed", {
-                            "args": _journaled_args(p.args, raw_json, self.max_arg_bytes),
-                            "call": _fingerprint(tool, raw_json if raw_json is not None else _repr(p.args, 4096))}),
-                        _entry(refused, "denied", verdict.model_dump(mode="json"))]
-            message = self.denial(p, verdict, own=True)
+            earlier = self.journal.end(p.thread_id, key, [
+                _entry(refused, "proposed", {
+                    "args": _journaled_args(p.args, raw_json, self.max_arg_bytes),
+                    "call": _fingerprint(tool, raw_json if raw_json is not None else _repr(p.args, 4096))}),
+                _entry(refused, "denied", verdict.model_dump(mode="json"))])
+            if earlier is None:
+                message = self.denial(p, verdict, own=True)
+            else:
+                message = self._replayed(earlier, own_entries(self.journal.entries(p.thread_id, call_id=key)))
+                message.tool_call_id = p.call_id
             message.artifact["vfa"]["call_id"] = key
             messages.append(message)
-            traced.append((tool, p.call_id, key))
-        if entries:
-            self.journal.append(entries)
-        for tool, call_id, key in traced:
-            self._traced_denial(tool, call_id, key, verdict)
+            self._traced_denial(tool, p.call_id, key, verdict, replayed=earlier is not None)
         return messages
 
     def denial(self, proposal: Proposal, verdict: Any, *, own: bool = False) -> ToolMessage:
