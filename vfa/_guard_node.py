@@ -8,6 +8,7 @@ the check and the use (no TOCTOU window).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import hashlib
 import inspect
@@ -24,8 +25,10 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import var_child_runnable_config
+from langgraph._internal._constants import CONFIG_KEY_RUNTIME, CONFIG_KEY_SCRATCHPAD
 from langgraph._internal._constants import CONFIG_KEY_STREAM  # a graph run inside a node streams to it
 from langgraph._internal._runnable import RunnableCallable
+from langgraph.config import get_config
 from langgraph.errors import ParentCommand
 
 from . import _tracing
@@ -1616,11 +1619,31 @@ def _tool_name(raw_name: Any) -> str:
 def _minted(prefix: str, digits: int, *call: Any) -> str:
     """The key a guard node files its own refusal of a call under (`prefix` and `digits` hex digits): the same for
     the same call in the same LangGraph task, whose run again (a resume, a replay) answers it from the journal
-    instead of refusing it anew; a fresh one outside a graph, where nothing runs a task again."""
+    instead of refusing it anew; a fresh one outside a graph, where nothing runs a task again. Identical calls
+    of one run (a `ToolNode`'s turn, which knows no call's place) are told apart by their count in that run."""
     task = current_task()
     if not task:
         return prefix + uuid.uuid4().hex[:digits]
-    return prefix + hashlib.sha256(json.dumps([task, *call], default=repr).encode()).hexdigest()[:digits]
+    key = prefix + hashlib.sha256(json.dumps([task, *call], default=repr).encode()).hexdigest()[:digits]
+    conf = get_config().get("configurable") or {}
+    run = conf.get(CONFIG_KEY_SCRATCHPAD)  # one per run of the task (a retry shares it: told apart by its attempt)
+    attempt = getattr(getattr(conf.get(CONFIG_KEY_RUNTIME), "execution_info", None), "node_attempt", None)
+    with _MINTED_LOCK:
+        held = _MINTED.pop(task, None)
+        if held is None or held[0] is not run or held[1] != attempt:
+            held = (run, attempt, {})
+        at = held[2].get(key, 0)
+        held[2][key] = at + 1
+        _MINTED[task] = held
+        while len(_MINTED) > 4096:
+            _MINTED.popitem(last=False)
+    return key if at == 0 else f"{key}-{at}"
+
+
+_MINTED_LOCK = threading.Lock()
+_MINTED: collections.OrderedDict[str, tuple[Any, Any, dict[str, int]]] = collections.OrderedDict()
+"""Task id -> its run (the scratchpad, held so its identity is never another's, and its attempt) and how many
+refusals of each key that run made: the last 4,096 tasks."""
 
 
 def _fingerprint(tool: str, raw_json: str) -> str:
