@@ -52,8 +52,9 @@ def check_coverage(graph: Any, *, read_only: Sequence[str] = (), flow: Any = Non
 
 def unmediated_nodes(graph: Any, *, read_only: Sequence[str] = (), flow: Any = None,
                      gate: ToolGate | None = None) -> list[tuple[str, str]]:
-    """(node path, reason) for every node that reaches a tool or an effect outside a gate or guard node
-    (with `gate`, outside that gate: see `check_coverage`)."""
+    """(node path, reason) for every node that reaches a tool or an effect outside a gate or guard node.
+
+    With `gate`, outside that gate: see `check_coverage`."""
     return walk(graph, _Tools(frozenset(name_list(read_only, "read_only")), graph, flow, gate))
 
 

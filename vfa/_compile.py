@@ -13,6 +13,7 @@ from typing import Any, Self
 
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from pydantic import BaseModel
@@ -21,7 +22,7 @@ from . import _tracing
 from ._chain import _guard_name
 from ._coverage import check_coverage
 from ._effects import off_loop
-from ._exceptions import PolicyError
+from ._exceptions import ConfigError, PolicyError
 from ._guard_node import Flow, GuardNode
 from ._journal import EffectJournal
 
@@ -76,9 +77,10 @@ class Agent:
         self.guard_node = GuardNode(tools, guards, journal=journal, world=world, flow=flow,
                                     timeout_s=guard_timeout_s, max_arg_bytes=max_arg_bytes)
         # the savers `compile` was given: a thread erased without its checkpoints could resume and run its
-        # committed effects again, with no record of them; held weakly, as a saver no one holds resumes no
-        # thread (a graph compiled per request, a `with SqliteSaver...` block since closed)
-        self._checkpointers: list[Callable[[], Any]] = []
+        # committed effects again, with no record of them; held weakly (a graph compiled per request piles
+        # none up), each with its class's name unless it keeps its checkpoints in memory alone
+        self._checkpointers: list[tuple[Callable[[], Any], str | None]] = []
+        self._let_go: set[str] = set()  # the classes of savers let go that keep checkpoints beyond themselves
 
     @property
     def journal(self) -> EffectJournal:
@@ -125,7 +127,23 @@ class Agent:
         """The checkpointers a thread is erased from: the one given, else each one `compile` was given."""
         if checkpointer is not None:
             return [checkpointer]
-        return [saver for ref in self._checkpointers if (saver := ref()) is not None]
+        self._prune()
+        savers = [saver for ref, _ in self._checkpointers if (saver := ref()) is not None]
+        unmatched = sorted(self._let_go - {type(saver).__name__ for saver in savers})
+        if unmatched:
+            # its checkpoints outlive it (a file, a server): erasing the journal alone would leave a thread a
+            # later saver on that store resumes, running its committed effects again
+            raise ConfigError(f"a checkpointer this agent's graphs were compiled with ({', '.join(unmatched)}) is "
+                              "no longer held, so the thread's checkpoints in it cannot be erased from here: pass "
+                              "delete_thread(thread_id, checkpointer=saver), a saver on the same store")
+        return savers
+
+    def _prune(self) -> None:
+        """Forget the savers no one holds, noting the kinds that keep checkpoints beyond themselves."""
+        for ref, durable in self._checkpointers:
+            if durable is not None and ref() is None:
+                self._let_go.add(durable)
+        self._checkpointers = [(ref, durable) for ref, durable in self._checkpointers if ref() is not None]
 
     def __enter__(self) -> Self:
         return self
@@ -204,12 +222,14 @@ class Agent:
         check_coverage(builder)
         graph = builder.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
                                 interrupt_after=interrupt_after, debug=debug, name=self.name)
-        if callable(getattr(checkpointer, "delete_thread", None)) and all(s is not checkpointer for s in self._savers(None)):
+        self._prune()
+        if callable(getattr(checkpointer, "delete_thread", None)) and all(ref() is not checkpointer
+                                                                          for ref, _ in self._checkpointers):
             try:
                 ref: Callable[[], Any] = weakref.ref(checkpointer)
             except TypeError:  # a saver that cannot be referred to weakly is kept
                 ref = functools.partial(lambda kept: kept, checkpointer)
-            self._checkpointers = [r for r in self._checkpointers if r() is not None] + [ref]
+            self._checkpointers.append((ref, None if isinstance(checkpointer, InMemorySaver) else type(checkpointer).__name__))
         graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
         return graph
 
