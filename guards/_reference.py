@@ -33,6 +33,9 @@ class ReferenceCheck:
         self.session.add(self.formula)
 
     def _bindings(self, session: Z3, args: Mapping[str, Any], world: Any) -> list[Any]:
+        return [session.equal(handle, value) for handle, value in self._values(session, args, world)]
+
+    def _values(self, session: Z3, args: Mapping[str, Any], world: Any) -> list[tuple[Any, Any]]:
         out = []
         for path, sort in self.paths.items():
             try:
@@ -41,17 +44,26 @@ class ReferenceCheck:
                 raise BadValue(f"{'.'.join(path)} is missing") from None
             pre = self.precondition
             v = convert(path, sort, v, bounds_of(path, pre.schema, getattr(pre, "arg_bounds", None)))
-            out.append(session.equal(self.handles[path], session.value(sort, v)))
+            out.append((self.handles[path], session.value(sort, v)))
         return out
 
     def decide(self, args: Mapping[str, Any], world: Any) -> tuple[str, str]:
         """("sat" | "unsat" | "unknown", reason) using the one solver, scoped with push/pop."""
         s = self.session
         with LOCK:  # the scope must not interleave with another thread's check on this solver
-            bindings = self._bindings(s, args, world)
+            had_long, s.long_strings = s.long_strings, False
+            values = self._values(s, args, world)
+            long, s.long_strings = s.long_strings, had_long or s.long_strings
+            if long:  # a solver takes a string pinned to a long constant in time quadratic in its length, its
+                # timeout unheeded (z3 4.x: 8,000 characters, ~7 s for 60,000; 5.x pushed: 60,000); every
+                # variable has its value, so Z3's rewriter decides at once, a new solver where it cannot
+                holds = s.evaluate(self.formula, values)
+                if holds is not None:
+                    return ("sat" if holds else "unsat"), ""
+                return self.decide_fresh(args, world)
             s.push()
             try:
-                s.add(*bindings)
+                s.add(*(s.equal(handle, value) for handle, value in values))
                 out = s.check(model=False)  # only the status is read
             finally:
                 s.pop()

@@ -289,6 +289,15 @@ class Z3:
                 return Outcome("unsat", core=list(dict.fromkeys(core)))
             return Outcome("unknown", reason=self.solver.reason_unknown() or "unknown")
 
+    @staticmethod
+    def evaluate(formula: Any, values: Sequence[tuple[Any, Any]]) -> bool | None:
+        """The truth of a formula with each variable replaced by its value, by Z3's rewriter (no solver: a
+        solver takes a string pinned to a long constant in time quadratic in its length, see `decide`);
+        None where the rewriter leaves it open (a division by zero, a set it does not reduce)."""
+        with _translated("evaluating"):
+            ground = z3.simplify(z3.substitute(formula, *values)) if values else z3.simplify(formula)
+            return True if z3.is_true(ground) else False if z3.is_false(ground) else None
+
     def model_alone(self, *assumptions: Any) -> Outcome:
         """A model of the current assertions, from a new solver: once pushed, Z3's incremental engine builds
         the model of a string bound to a long constant in time and memory quadratic in its length (no

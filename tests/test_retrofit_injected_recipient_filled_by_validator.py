@@ -111,5 +111,7 @@ def test_a_key_the_tools_validator_adds_is_judged_beside_an_injected_argument() 
     mail = StructuredTool.from_function(send_email, args_schema=Forward)
     call = {"to": USER, "body": "hi", "forward": MALLORY}
     mail.invoke({"type": "tool_call", "name": "send_email", "id": "c1", "args": dict(call)})
-    assert got == [{"forward": MALLORY, "cc": MALLORY}]  # control: what the tool reads
+    # control: what the tool reads (langchain-core before 1.5.5 drops a key its validator adds: the guards
+    # then judge one key more than the tool reads, never one less)
+    assert got in ([{"forward": MALLORY, "cc": MALLORY}], [{"forward": MALLORY}])
     assert ToolSpec.of(mail).validate(call).get("cc") == MALLORY
