@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import threading
 import warnings
 import weakref
 
@@ -81,6 +82,9 @@ class Agent:
         # none up), each with its class's name unless it keeps its checkpoints in memory alone
         self._checkpointers: list[tuple[Callable[[], Any], str | None]] = []
         self._let_go: set[str] = set()  # the classes of savers let go that keep checkpoints beyond themselves
+        # both read and replaced by compile and delete_thread, on a service's threads at once: a saver appended to
+        # a list another thread's prune has just replaced would be erased from by no one
+        self._savers_lock = threading.Lock()
 
     @property
     def journal(self) -> EffectJournal:
@@ -127,9 +131,10 @@ class Agent:
         """The checkpointers a thread is erased from: the one given, else each one `compile` was given."""
         if checkpointer is not None:
             return [checkpointer]
-        self._prune()
-        savers = [saver for ref, _ in self._checkpointers if (saver := ref()) is not None]
-        unmatched = sorted(self._let_go - {type(saver).__name__ for saver in savers})
+        with self._savers_lock:
+            self._prune()
+            savers = [saver for ref, _ in self._checkpointers if (saver := ref()) is not None]
+            unmatched = sorted(self._let_go - {type(saver).__name__ for saver in savers})
         if unmatched:
             # its checkpoints outlive it (a file, a server): erasing the journal alone would leave a thread a
             # later saver on that store resumes, running its committed effects again
@@ -139,7 +144,8 @@ class Agent:
         return savers
 
     def _prune(self) -> None:
-        """Forget the savers no one holds, noting the kinds that keep checkpoints beyond themselves."""
+        """Forget the savers no one holds, noting the kinds that keep checkpoints beyond themselves (with
+        `_savers_lock` held)."""
         for ref, durable in self._checkpointers:
             if durable is not None and ref() is None:
                 self._let_go.add(durable)
@@ -222,14 +228,16 @@ class Agent:
         check_coverage(builder)
         graph = builder.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
                                 interrupt_after=interrupt_after, debug=debug, name=self.name)
-        self._prune()
-        if callable(getattr(checkpointer, "delete_thread", None)) and all(ref() is not checkpointer
-                                                                          for ref, _ in self._checkpointers):
+        if callable(getattr(checkpointer, "delete_thread", None)):
+            durable = None if isinstance(checkpointer, InMemorySaver) else type(checkpointer).__name__
             try:
                 ref: Callable[[], Any] = weakref.ref(checkpointer)
             except TypeError:  # a saver that cannot be referred to weakly is kept
                 ref = functools.partial(lambda kept: kept, checkpointer)
-            self._checkpointers.append((ref, None if isinstance(checkpointer, InMemorySaver) else type(checkpointer).__name__))
+            with self._savers_lock:
+                self._prune()
+                if all(held() is not checkpointer for held, _ in self._checkpointers):
+                    self._checkpointers.append((ref, durable))
         graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
         return graph
 

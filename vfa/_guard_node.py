@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextvars
+import functools
 import hashlib
 import inspect
 import io
@@ -1630,8 +1631,8 @@ def _minted(prefix: str, digits: int, *call: Any) -> str:
     attempt = getattr(getattr(conf.get(CONFIG_KEY_RUNTIME), "execution_info", None), "node_attempt", None)
     with _MINTED_LOCK:
         held = _MINTED.pop(task, None)
-        if held is None or held[0] is not run or held[1] != attempt:
-            held = (run, attempt, {})
+        if held is None or held[0]() is not _run_mark(run) or held[1] != attempt:
+            held = (_weakly(_run_mark(run)), attempt, {})
         at = held[2].get(key, 0)
         held[2][key] = at + 1
         _MINTED[task] = held
@@ -1640,10 +1641,27 @@ def _minted(prefix: str, digits: int, *call: Any) -> str:
     return key if at == 0 else f"{key}-{at}"
 
 
+def _run_mark(run: Any) -> Any:
+    """What marks one run of a task, for `_MINTED` to hold weakly: the scratchpad's own `get_null_resume`, a
+    function made for it alone (the scratchpad takes no weak reference), else the scratchpad itself. Never held
+    strongly: a scratchpad holds the run's resume values (a person's answers) and the pending writes it resumed
+    from, which would outlive the thread's erasure."""
+    mark = getattr(run, "get_null_resume", None)
+    return run if mark is None else mark
+
+
+def _weakly(obj: Any) -> Callable[[], Any]:
+    """A weak reference to `obj`, or one that keeps it where it takes none (a run with no such function)."""
+    try:
+        return weakref.ref(obj)
+    except TypeError:
+        return functools.partial(lambda kept: kept, obj)
+
+
 _MINTED_LOCK = threading.Lock()
-_MINTED: collections.OrderedDict[str, tuple[Any, Any, dict[str, int]]] = collections.OrderedDict()
-"""Task id -> its run (the scratchpad, held so its identity is never another's, and its attempt) and how many
-refusals of each key that run made: the last 4,096 tasks."""
+_MINTED: collections.OrderedDict[str, tuple[Callable[[], Any], Any, dict[str, int]]] = collections.OrderedDict()
+"""Task id -> its run (`_run_mark`, held weakly: a new run is never given the identity of one gone), its attempt
+and how many refusals of each key that run made: the last 4,096 tasks."""
 
 
 def _fingerprint(tool: str, raw_json: str) -> str:
