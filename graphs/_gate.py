@@ -57,7 +57,7 @@ from vfa import (
 from vfa._chain import _guard_name
 from vfa._compile import lint_guards
 from vfa._effects import off_loop, on_loop
-from vfa._guard_node import content_digest, thread_key
+from vfa._guard_node import _run_mark, _weakly, content_digest, thread_key
 from vfa._journal import KEPT, own_entries
 from vfa._injected import error_content_text, injected_args, injected_names
 from vfa._lc_tools import GIVEN_BY_DEFAULT, args_model_of, errors_raised, in_handler_words
@@ -1051,9 +1051,10 @@ def _task_of(config: Any) -> Any:
 
 
 _PLAIN_LOCK = threading.Lock()
-_PLAIN: collections.OrderedDict[str, tuple[Any, Any, dict[str, int]]] = collections.OrderedDict()
-"""Task id -> its run (the run's scratchpad, held so its identity is never another's, and its attempt) and
-how many plain calls of each tool and arguments that run made: the last 4,096 tasks."""
+_PLAIN: collections.OrderedDict[str, tuple[Callable[[], Any], Any, dict[str, int]]] = collections.OrderedDict()
+"""Task id -> its run (`_run_mark`, held weakly, as `_MINTED` holds it: the scratchpad holds the run's answers and
+the writes it resumed from, which outlived the thread's erasure), its attempt and how many plain calls of each
+tool and arguments that run made: the last 4,096 tasks."""
 
 
 def _plain_id(tool: str, args: Any, config: Any) -> str:
@@ -1075,8 +1076,8 @@ def _plain_id(tool: str, args: Any, config: Any) -> str:
     digest = hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     with _PLAIN_LOCK:
         held = _PLAIN.pop(str(task), None)
-        if held is None or held[0] is not run or held[1] != attempt:
-            held = (run, attempt, {})
+        if held is None or held[0]() is not _run_mark(run) or held[1] != attempt:
+            held = (_weakly(_run_mark(run)), attempt, {})
         at = held[2].get(digest, 0)
         held[2][digest] = at + 1
         _PLAIN[str(task)] = held
