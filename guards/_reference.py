@@ -18,6 +18,11 @@ from ._z3 import LOCK, Z3
 __all__ = ["ReferenceCheck"]
 
 
+def _measures(t: Any) -> bool:
+    """Whether a term takes the length of a string (`len`)."""
+    return t.op == "len" or any(_measures(a) for a in t.args)
+
+
 class ReferenceCheck:
     """Decide a `Precondition` on concrete values with Z3: one solver reused with push/pop, or a fresh one."""
 
@@ -31,6 +36,11 @@ class ReferenceCheck:
         self.handles = {p: self.session.var(p, s) for p, s in self.paths.items()}
         self.formula = self.session.conj([self.session.term(t, self.handles) for t in precondition.terms])
         self.session.add(self.formula)
+        # decided as a long string argument is, whatever the values: a pushed solver measures a
+        # string pinned to a constant (`len(note)`) in time quadratic in its length (z3 5.4: 0.2 s for 100
+        # characters, 2 s for 256), and its first push takes in a clause's long literal for minutes, no timeout
+        # heeded (`(LIT if c else note) != note`, 300 characters)
+        self.by_rewriter = self.session.long_strings or any(_measures(t) for t in precondition.terms)
 
     def _bindings(self, session: Z3, args: Mapping[str, Any], world: Any) -> list[Any]:
         return [session.equal(handle, value) for handle, value in self._values(session, args, world)]
@@ -54,9 +64,9 @@ class ReferenceCheck:
             had_long, s.long_strings = s.long_strings, False
             values = self._values(s, args, world)
             long, s.long_strings = s.long_strings, had_long or s.long_strings
-            if long:  # a solver takes a string pinned to a long constant in time quadratic in its length, its
-                # timeout unheeded (z3 4.x: 8,000 characters, ~7 s for 60,000; 5.x pushed: 60,000); every
-                # variable has its value, so Z3's rewriter decides at once, a new solver where it cannot
+            if long or self.by_rewriter:  # a solver takes a string pinned to a long constant in time quadratic
+                # in its length, its timeout unheeded (z3 4.x: 8,000 characters, ~7 s for 60,000; 5.x pushed: 60,000);
+                # every variable has its value, so Z3's rewriter decides at once, a new solver where it cannot
                 holds = s.evaluate(self.formula, values)
                 if holds is not None:
                     return ("sat" if holds else "unsat"), ""
