@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextvars
-import collections
 import dataclasses
 import hashlib
 import json
@@ -32,8 +31,6 @@ try:
     from langgraph._internal._constants import CONFIG_KEY_READ_STATE as _READ_STATE
 except ImportError:  # a LangGraph before it never sets the key (as ToolNode reads it)
     _READ_STATE = "__pregel_read_state"
-from langgraph._internal._constants import CONFIG_KEY_RUNTIME as _RUNTIME
-from langgraph._internal._constants import CONFIG_KEY_SCRATCHPAD as _SCRATCHPAD
 from langgraph._internal._constants import CONFIG_KEY_TASK_ID as _TASK_ID
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.errors import GraphBubbleUp, ParentCommand
@@ -57,7 +54,8 @@ from vfa import (
 from vfa._chain import _guard_name
 from vfa._compile import lint_guards
 from vfa._effects import off_loop, on_loop
-from vfa._guard_node import _run_mark, _weakly, content_digest, thread_key
+from vfa._guard_node import content_digest, thread_key
+from vfa._run_tally import RunTally
 from vfa._journal import KEPT, own_entries
 from vfa._injected import error_content_text, injected_args, injected_names
 from vfa._lc_tools import GIVEN_BY_DEFAULT, args_model_of, errors_raised, in_handler_words
@@ -1050,11 +1048,8 @@ def _task_of(config: Any) -> Any:
     return None if configurable is None else configurable.get(_TASK_ID)
 
 
-_PLAIN_LOCK = threading.Lock()
-_PLAIN: collections.OrderedDict[str, tuple[Callable[[], Any], Any, dict[str, int]]] = collections.OrderedDict()
-"""Task id -> its run (`_run_mark`, held weakly, as `_MINTED` holds it: the scratchpad holds the run's answers and
-the writes it resumed from, which outlived the thread's erasure), its attempt and how many plain calls of each
-tool and arguments that run made: the last 4,096 tasks."""
+_PLAIN = RunTally()
+"""How many plain calls of each tool and arguments each task's run made (the last 4,096 tasks)."""
 
 
 def _plain_id(tool: str, args: Any, config: Any) -> str:
@@ -1066,23 +1061,12 @@ def _plain_id(tool: str, args: Any, config: Any) -> str:
     task = configurable.get(_TASK_ID) if configurable is not None else None
     if not task:
         return f"vfa-{uuid.uuid4().hex}"
-    runtime = configurable.get(_RUNTIME)
-    attempt = getattr(getattr(runtime, "execution_info", None), "node_attempt", None)
-    run = configurable.get(_SCRATCHPAD)  # one per run of the task (a retry shares it: told apart by its attempt)
     try:
         written = json.dumps([tool, args], sort_keys=True, default=repr)
     except (TypeError, ValueError, RecursionError):
         return f"vfa-{uuid.uuid4().hex}"  # arguments with no one text: a call of its own, as before
     digest = hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    with _PLAIN_LOCK:
-        held = _PLAIN.pop(str(task), None)
-        if held is None or held[0]() is not _run_mark(run) or held[1] != attempt:
-            held = (_weakly(_run_mark(run)), attempt, {})
-        at = held[2].get(digest, 0)
-        held[2][digest] = at + 1
-        _PLAIN[str(task)] = held
-        while len(_PLAIN) > 4096:
-            _PLAIN.popitem(last=False)
+    at = _PLAIN.count(str(task), configurable, digest)
     return f"vfa-{task}-{digest}-{at}"
 
 

@@ -7,7 +7,6 @@ import dataclasses
 import functools
 import threading
 import warnings
-import weakref
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, Self
@@ -25,6 +24,7 @@ from ._coverage import check_coverage
 from ._effects import off_loop
 from ._exceptions import ConfigError, PolicyError
 from ._guard_node import Flow, GuardNode
+from ._run_tally import weakly
 from ._journal import EffectJournal
 
 __all__ = ["Agent", "GuardedGraph"]
@@ -230,10 +230,7 @@ class Agent:
                                 interrupt_after=interrupt_after, debug=debug, name=self.name)
         if callable(getattr(checkpointer, "delete_thread", None)):
             durable = None if isinstance(checkpointer, InMemorySaver) else type(checkpointer).__name__
-            try:
-                ref: Callable[[], Any] = weakref.ref(checkpointer)
-            except TypeError:  # a saver that cannot be referred to weakly is kept
-                ref = functools.partial(lambda kept: kept, checkpointer)
+            ref = weakly(checkpointer)  # a saver that cannot be referred to weakly is kept
             with self._savers_lock:
                 self._prune()
                 if all(held() is not checkpointer for held, _ in self._checkpointers):

@@ -8,9 +8,7 @@ the check and the use (no TOCTOU window).
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextvars
-import functools
 import hashlib
 import inspect
 import io
@@ -26,7 +24,6 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import var_child_runnable_config
-from langgraph._internal._constants import CONFIG_KEY_RUNTIME, CONFIG_KEY_SCRATCHPAD
 from langgraph._internal._constants import CONFIG_KEY_STREAM  # a graph run inside a node streams to it
 from langgraph._internal._runnable import RunnableCallable
 from langgraph.config import get_config
@@ -57,6 +54,7 @@ from ._journal import (
 from ._jsontext import json_text
 from ._labels import PUBLIC, Label
 from ._proposal import CommitRecord, Proposal
+from ._run_tally import RunTally
 from ._tools import (
     MAX_ARG_DEPTH,
     MAX_TOOL_NAME,
@@ -1626,42 +1624,12 @@ def _minted(prefix: str, digits: int, *call: Any) -> str:
     if not task:
         return prefix + uuid.uuid4().hex[:digits]
     key = prefix + hashlib.sha256(json.dumps([task, *call], default=repr).encode()).hexdigest()[:digits]
-    conf = get_config().get("configurable") or {}
-    run = conf.get(CONFIG_KEY_SCRATCHPAD)  # one per run of the task (a retry shares it: told apart by its attempt)
-    attempt = getattr(getattr(conf.get(CONFIG_KEY_RUNTIME), "execution_info", None), "node_attempt", None)
-    with _MINTED_LOCK:
-        held = _MINTED.pop(task, None)
-        if held is None or held[0]() is not _run_mark(run) or held[1] != attempt:
-            held = (_weakly(_run_mark(run)), attempt, {})
-        at = held[2].get(key, 0)
-        held[2][key] = at + 1
-        _MINTED[task] = held
-        while len(_MINTED) > 4096:
-            _MINTED.popitem(last=False)
+    at = _MINTED.count(task, get_config().get("configurable") or {}, key)
     return key if at == 0 else f"{key}-{at}"
 
 
-def _run_mark(run: Any) -> Any:
-    """What marks one run of a task, for `_MINTED` to hold weakly: the scratchpad's own `get_null_resume`, a
-    function made for it alone (the scratchpad takes no weak reference), else the scratchpad itself. Never held
-    strongly: a scratchpad holds the run's resume values (a person's answers) and the pending writes it resumed
-    from, which would outlive the thread's erasure."""
-    mark = getattr(run, "get_null_resume", None)
-    return run if mark is None else mark
-
-
-def _weakly(obj: Any) -> Callable[[], Any]:
-    """A weak reference to `obj`, or one that keeps it where it takes none (a run with no such function)."""
-    try:
-        return weakref.ref(obj)
-    except TypeError:
-        return functools.partial(lambda kept: kept, obj)
-
-
-_MINTED_LOCK = threading.Lock()
-_MINTED: collections.OrderedDict[str, tuple[Callable[[], Any], Any, dict[str, int]]] = collections.OrderedDict()
-"""Task id -> its run (`_run_mark`, held weakly: a new run is never given the identity of one gone), its attempt
-and how many refusals of each key that run made: the last 4,096 tasks."""
+_MINTED = RunTally()
+"""How many refusals of each key each task's run made (the last 4,096 tasks)."""
 
 
 def _fingerprint(tool: str, raw_json: str) -> str:
