@@ -40,7 +40,7 @@ class ReferenceCheck:
         # string pinned to a constant (`len(note)`) in time quadratic in its length (z3 5.4: 0.2 s for 100
         # characters, 2 s for 256), and its first push takes in a clause's long literal for minutes, no timeout
         # heeded (`(LIT if c else note) != note`, 300 characters)
-        self.by_rewriter = self.session.long_strings or any(_measures(t) for t in precondition.terms)
+        self.by_rewriter = self.session.slow_values or any(_measures(t) for t in precondition.terms)
 
     def _bindings(self, session: Z3, args: Mapping[str, Any], world: Any) -> list[Any]:
         return [session.equal(handle, value) for handle, value in self._values(session, args, world)]
@@ -61,11 +61,12 @@ class ReferenceCheck:
         """("sat" | "unsat" | "unknown", reason) using the one solver, scoped with push/pop."""
         s = self.session
         with LOCK:  # the scope must not interleave with another thread's check on this solver
-            had_long, s.long_strings = s.long_strings, False
+            had_slow, s.slow_values = s.slow_values, False
             values = self._values(s, args, world)
-            long, s.long_strings = s.long_strings, had_long or s.long_strings
-            if long or self.by_rewriter:  # a solver takes a string pinned to a long constant in time quadratic
-                # in its length, its timeout unheeded (z3 4.x: 8,000 characters, ~7 s for 60,000; 5.x pushed: 60,000);
+            slow, s.slow_values = s.slow_values, had_slow or s.slow_values
+            if slow or self.by_rewriter:  # a solver takes a string pinned to a long constant in time quadratic
+                # in its length, its timeout unheeded (z3 4.x: 8,000 characters, ~7 s for 60,000; 5.x pushed: 60,000),
+                # and decides membership in a large bound set slowly or not at all (see _LARGE_SET);
                 # every variable has its value, so Z3's rewriter decides at once, a new solver where it cannot
                 holds = s.evaluate(self.formula, values)
                 if holds is not None:

@@ -87,6 +87,9 @@ def _unescape(text: str) -> str:
 _ALGEBRAIC_DIGITS = 40
 # past this length a string constant makes a pushed solver's model slow to build (see `model_alone`)
 _LONG_STRING = 256
+# past this many elements a pushed solver's array reasoning decides membership in a bound set slowly or not at all
+# (z3 5.4: 16 strings ~85 ms, 32 ~1.2 s, 50 over its 2 s budget; 1,000 ints over it), the rewriter in ~1 ms
+_LARGE_SET = 8
 _PIECE = 10 ** 4000
 
 
@@ -119,7 +122,9 @@ class Z3:
                 self.solver.set("timeout", max(1, int(timeout_ms)))
         self._tracked: dict[str, Any] = {}
         self.timeout_ms = timeout_ms
-        self.long_strings = False  # a string constant past _LONG_STRING characters was made (see check)
+        # a value a pushed solver takes in slowly was made: a string constant past _LONG_STRING characters or a
+        # set past _LARGE_SET elements (see check, and ReferenceCheck.decide)
+        self.slow_values = False
 
     # -- sorts, variables, values -------------------------------------------------------------
     @staticmethod
@@ -177,10 +182,11 @@ class Z3:
             if s.kind == "bool":
                 return z3.BoolVal(bool(v))
             if s.kind == "str":
-                self.long_strings = self.long_strings or len(v) > _LONG_STRING
+                self.slow_values = self.slow_values or len(v) > _LONG_STRING
                 return z3.StringVal(_escape(v))
             if s.kind == "enum":
                 return _enum_sort(s.enum)[1][v]  # type: ignore[index,misc]
+            self.slow_values = self.slow_values or len(v) > _LARGE_SET
             result = z3.EmptySet(self.sort(s.elem))  # type: ignore[arg-type]
             for x in v:
                 result = z3.SetAdd(result, self.value(s.elem, x))  # type: ignore[arg-type]
@@ -281,7 +287,7 @@ class Z3:
             if r == z3.sat:
                 if not model:  # building a model is not bound by the timeout: asked for only where it is read
                     return Outcome("sat")
-                if self.long_strings and self.solver.num_scopes():
+                if self.slow_values and self.solver.num_scopes():
                     return self.model_alone(*assumptions)
                 return Outcome("sat", model=self.solver.model())
             if r == z3.unsat:
