@@ -13,6 +13,7 @@ from typing import Any, Self
 
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -101,8 +102,9 @@ class Agent:
         `compile` was given) first, then its journal entries and what the flow holds of it; returns how many
         journal entries were deleted. In that order, so a crash between the two leaves no thread that
         could resume without the record of what it committed (run it again to finish). While a call of the
-        thread runs, `CallInFlightError`, and neither is deleted."""
-        savers = self._savers(checkpointer)
+        thread runs, `CallInFlightError`, and neither is deleted; a checkpointer that cannot delete a thread,
+        `ConfigError`, nothing deleted."""
+        savers = self._savers(checkpointer, sync=True)
 
         def first() -> None:
             for saver in savers:
@@ -113,7 +115,7 @@ class Agent:
     async def adelete_thread(self, thread_id: str, *, checkpointer: Any = None) -> int:
         """`delete_thread` for an async checkpointer (`AsyncSqliteSaver`, `AsyncPostgresSaver`)."""
         loop = asyncio.get_running_loop()
-        savers = self._savers(checkpointer)
+        savers = self._savers(checkpointer, sync=False)
 
         def first() -> None:  # awaited on this loop, from the worker that holds the thread's lock
             for saver in savers:
@@ -127,10 +129,24 @@ class Agent:
         return await off_loop(functools.partial(self.guard_node.delete_thread, thread_id,
                                                 first=first if savers else None))
 
-    def _savers(self, checkpointer: Any) -> list[Any]:
-        """The checkpointers a thread is erased from: the one given, else each one `compile` was given."""
-        if checkpointer is not None:
-            return [checkpointer]
+    def _savers(self, checkpointer: Any, *, sync: bool) -> list[Any]:
+        """The checkpointers a thread is erased from: the one given, else each one `compile` was given; each
+        able to delete a thread (`sync`: with `delete_thread`), else `ConfigError`, before anything is deleted."""
+        savers = [checkpointer] if checkpointer is not None else self._held_savers()
+        unable = sorted({type(saver).__name__ for saver in savers if not _deletes(saver, sync)})
+        if unable:
+            # a saver keeping `BaseCheckpointSaver`'s method, which raises a bare NotImplementedError: its
+            # checkpoints cannot be erased from here, and the journal erased alone would leave a thread that resumes
+            raise ConfigError(f"the checkpointer {', '.join(unable)} cannot delete a thread (its "
+                              f"{'delete_thread is' if sync else 'adelete_thread and delete_thread are'} not "
+                              "implemented), so the thread's checkpoints in it cannot be erased from here; nothing was "
+                              "deleted: erase them in its store, then the journal's entries "
+                              "(agent.journal.delete_thread(thread_id))")
+        return savers
+
+    def _held_savers(self) -> list[Any]:
+        """Each checkpointer `compile` was given that is still held; `ConfigError` while one that keeps its
+        checkpoints beyond itself was let go and none of its kind is held."""
         with self._savers_lock:
             self._prune()
             savers = [saver for ref, _ in self._checkpointers if (saver := ref()) is not None]
@@ -221,7 +237,14 @@ class Agent:
         Raises:
             PolicyError: a guard's policy can never hold, checks nothing, or names unknown things.
             CoverageError: a node could execute an effect without the guard node.
+            ConfigError: `checkpointer=False`.
         """
+        if checkpointer is False:
+            # kept no checkpoint, the agent run as a subgraph is resumed from its start under new task ids: a call
+            # (keyed by its task) would commit again, and a person's answer would miss the question it answers
+            raise ConfigError("Agent.compile(checkpointer=False): a guarded agent needs checkpoints to resume (an "
+                              "effect would commit again, an approval would be taken for a rejection); as a subgraph, "
+                              "compile it with checkpointer=None (the parent's, the default)")
         self.lint()
         self._check_world()
         builder = self.builder()
@@ -278,6 +301,15 @@ def lint_scope(g: Any, specs: Mapping[str, Any], *, warn: bool = False) -> None:
         if not warn:
             raise PolicyError(message)
         warnings.warn(f"{message}, unless a tool node's own wrap_tool_call runs such a tool", UserWarning, stacklevel=3)
+
+
+def _deletes(saver: Any, sync: bool) -> bool:
+    """Whether a checkpointer can delete a thread (`sync`: with `delete_thread`; else either way): one keeping
+    `BaseCheckpointSaver`'s method, which raises NotImplementedError, cannot."""
+    kind = type(saver)
+    if getattr(kind, "delete_thread", None) is not BaseCheckpointSaver.delete_thread:
+        return True
+    return not sync and getattr(kind, "adelete_thread", None) is not BaseCheckpointSaver.adelete_thread
 
 
 def _route(state: MessagesState) -> str:
