@@ -58,6 +58,7 @@ from vfa._guard_node import content_digest, thread_key
 from vfa._run_tally import RunTally
 from vfa._journal import KEPT, own_entries
 from vfa._injected import error_content_text, injected_args, injected_names
+from vfa._jsontext import unaddressed
 from vfa._lc_tools import GIVEN_BY_DEFAULT, args_model_of, errors_raised, in_handler_words
 from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, name_list
 
@@ -1062,9 +1063,13 @@ def _plain_id(tool: str, args: Any, config: Any) -> str:
     if not task:
         return f"vfa-{uuid.uuid4().hex}"
     try:
-        written = json.dumps([tool, args], sort_keys=True, default=repr)
+        try:
+            written = json.dumps([tool, args], sort_keys=True, default=repr)
+        except TypeError:  # keys of two kinds (1 and "b") cannot be sorted: in the order given, as a run again gives them
+            written = json.dumps([tool, args], default=repr)
     except (TypeError, ValueError, RecursionError):
         return f"vfa-{uuid.uuid4().hex}"  # arguments with no one text: a call of its own, as before
+    written = unaddressed(written)  # an object made anew in each run (a connection) is one call
     digest = hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     at = _PLAIN.count(str(task), configurable, digest)
     return f"vfa-{task}-{digest}-{at}"

@@ -51,7 +51,7 @@ from ._journal import (
     result_data,
     with_reprs,
 )
-from ._jsontext import json_text
+from ._jsontext import json_text, unaddressed
 from ._labels import PUBLIC, Label
 from ._proposal import CommitRecord, Proposal
 from ._run_tally import RunTally
@@ -1623,7 +1623,7 @@ def _minted(prefix: str, digits: int, *call: Any) -> str:
     task = current_task()
     if not task:
         return prefix + uuid.uuid4().hex[:digits]
-    key = prefix + hashlib.sha256(json.dumps([task, *call], default=repr).encode()).hexdigest()[:digits]
+    key = prefix + hashlib.sha256(unaddressed(json.dumps([task, *call], default=repr)).encode()).hexdigest()[:digits]
     at = _MINTED.count(task, get_config().get("configurable") or {}, key)
     return key if at == 0 else f"{key}-{at}"
 
@@ -1633,8 +1633,9 @@ _MINTED = RunTally()
 
 
 def _fingerprint(tool: str, raw_json: str) -> str:
-    """What identifies a call apart from its id: its tool and its arguments as the model gave them."""
-    return hashlib.sha256(f"{tool}\0{raw_json}".encode()).hexdigest()[:24]
+    """What identifies a call apart from its id: its tool and its arguments as the model gave them (an object's
+    address taken out of its repr: a plain call run again is handed one made anew)."""
+    return hashlib.sha256(f"{tool}\0{unaddressed(raw_json)}".encode()).hexdigest()[:24]
 
 
 def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpec | None,

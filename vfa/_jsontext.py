@@ -7,10 +7,11 @@ node and the privacy flow encode a value per proposal and per result, so the enc
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["json_text"]
+__all__ = ["json_text", "unaddressed"]
 
 
 def json_text(*, ensure_ascii: bool = True, default: Callable[[Any], Any] | None = None,
@@ -36,3 +37,13 @@ def json_text(*, ensure_ascii: bool = True, default: Callable[[Any], Any] | None
             return std.encode(value)
 
     return encode
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+
+
+def unaddressed(text: str) -> str:
+    """`text` without the memory addresses a default repr writes (`<Bank object at 0x7f..>` as `<Bank object>`):
+    what identifies a call (its id, its fingerprint) must be the same when its task runs again on objects made
+    anew (a connection opened per run), which a repr's address never is."""
+    return _ADDRESS.sub(">", text) if " at 0x" in text else text

@@ -16,30 +16,42 @@ __all__ = ["RunTally", "weakly"]
 
 
 class RunTally:
-    """Per task (the last `size` tasks), the run it counts for and how many times each key was met in it."""
+    """Per run of a task, how many times each key was met in it: kept while the run is alive (held by its mark,
+    weakly), and for the last `size` tasks where a run has no mark to hold weakly."""
 
     def __init__(self, size: int = 4096) -> None:
         self._size = size
         self._lock = threading.Lock()
-        # task id -> its run (held weakly: the scratchpad holds the run's answers and the writes it resumed from,
-        # which must not outlive the thread's erasure; a new run is never given the identity of one gone), its
-        # attempt, and each key's count
-        self._tasks: collections.OrderedDict[str, tuple[Callable[[], Any], Any, dict[str, int]]] = \
-            collections.OrderedDict()
+        # a run's mark -> per task id, its attempt and each key's count. The mark is held weakly (the scratchpad
+        # holds the run's answers and the writes it resumed from, which must not outlive the thread's erasure), so
+        # the counts go with the run, and a run still going keeps them whatever other runs count meanwhile: more
+        # tasks than any bound (a server's other conversations), or another run of its very task (two resumes of
+        # one thread run one task, under one id, from one checkpoint), which one slot per task would swap in
+        self._runs: weakref.WeakKeyDictionary[Any, dict[str, tuple[Any, dict[str, int]]]] = \
+            weakref.WeakKeyDictionary()
+        # task id -> its attempt and each key's count, for a run with no mark to hold weakly (the last `size`)
+        self._tasks: collections.OrderedDict[str, tuple[Any, dict[str, int]]] = collections.OrderedDict()
 
     def count(self, task: str, configurable: Mapping[str, Any], key: str) -> int:
         """How many times `key` was met before in this run of `task` (its `configurable`'s): 0 the first time."""
         mark = _run_mark(configurable.get(CONFIG_KEY_SCRATCHPAD))  # a retry shares it: told apart by its attempt
         attempt = getattr(getattr(configurable.get(CONFIG_KEY_RUNTIME), "execution_info", None), "node_attempt", None)
         with self._lock:
-            held = self._tasks.pop(task, None)
-            if held is None or held[0]() is not mark or held[1] != attempt:
-                held = (weakly(mark), attempt, {})
-            at = held[2].get(key, 0)
-            held[2][key] = at + 1
-            self._tasks[task] = held
-            while len(self._tasks) > self._size:
-                self._tasks.popitem(last=False)
+            try:
+                tasks = self._runs.setdefault(mark, {})
+            except TypeError:  # no weak reference to it (no scratchpad): one run per task, the last `size` tasks
+                held = self._tasks.pop(task, None)
+                if held is None or held[0] != attempt:
+                    held = (attempt, {})
+                self._tasks[task] = held
+                while len(self._tasks) > self._size:
+                    self._tasks.popitem(last=False)
+            else:
+                held = tasks.get(task)
+                if held is None or held[0] != attempt:
+                    held = tasks[task] = (attempt, {})
+            at = held[1].get(key, 0)
+            held[1][key] = at + 1
         return at
 
 
