@@ -62,8 +62,10 @@ class ReferenceCheck:
         s = self.session
         with LOCK:  # the scope must not interleave with another thread's check on this solver
             had_slow, s.slow_values = s.slow_values, False
-            values = self._values(s, args, world)
-            slow, s.slow_values = s.slow_values, had_slow or s.slow_values
+            try:
+                values = self._values(s, args, world)
+            finally:  # a value refused (BadValue) must not clear what the session's own constants need
+                slow, s.slow_values = s.slow_values, had_slow or s.slow_values
             if slow or self.by_rewriter:  # a solver takes a string pinned to a long constant in time quadratic
                 # in its length, its timeout unheeded (z3 4.x: 8,000 characters, ~7 s for 60,000; 5.x pushed: 60,000),
                 # and decides membership in a large bound set slowly or not at all (see _LARGE_SET);

@@ -73,3 +73,14 @@ def test_the_z3_backend_agrees_with_the_fast_path_about_and_past_the_threshold(s
                                      GuardContext(world=book, tool=spec))
             assert (verdict.kind == "allow") == expected, (args, verdict)
             assert z3_guard.precondition.holds(args, book) == expected, args  # the fast path
+
+
+def test_a_refused_value_leaves_the_session_deciding_by_the_rewriter() -> None:
+    """A check whose value is refused (missing) must not clear the session's mark of its own slow constants."""
+    from guards._reference import ReferenceCheck
+
+    ref = ReferenceCheck(ToolSpec.of(pay).guards[0].precondition, timeout_ms=1000)
+    ref.session.slow_values = True  # as a clause's long literal sets it when the formula is translated
+    with pytest.raises(Exception, match="missing"):
+        ref.decide({"ref": 1}, Book(payees={"a"}, ids={1}))  # no `to`
+    assert ref.session.slow_values
