@@ -91,3 +91,9 @@ def test_agent_compile_with_checkpointer_false_is_refused_naming_it():
     model = ScriptedModel(rule=lambda msgs: "done")
     with pytest.raises(ConfigError, match=r"checkpointer=False.*checkpointer=None"):
         Agent(model, [], [ask_over_100]).compile(checkpointer=False)
+
+
+def test_agent_builder_compile_with_checkpointer_false_is_refused_too():
+    model = ScriptedModel(rule=lambda msgs: "done")
+    with pytest.raises(ConfigError, match=r"checkpointer=False"):
+        Agent(model, [], [ask_over_100]).builder().compile(checkpointer=False)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextvars
 import dataclasses
 import hashlib
 import inspect
+import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -32,8 +34,60 @@ _VERDICT_CLASSES = frozenset(_VERDICT_TYPES)
 # Guards run on these workers so that a hung guard can be abandoned: its thread cannot be killed,
 # but the proposal is denied at the deadline. If every worker is stuck, later checks queue, time out
 # and deny too, which is the fail-closed outcome.
-_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="vfa-guard")
+
+
+class _DaemonPool:
+    """`ThreadPoolExecutor.submit` on daemon threads, up to `max_workers`, each started when no idle one is left:
+    Python joins an executor's workers at exit, so a check abandoned at its deadline (a guard or a world provider
+    that never answers) held the process at its end for as long as it hung."""
+
+    def __init__(self, max_workers: int, prefix: str) -> None:
+        self._work: queue.SimpleQueue[tuple[concurrent.futures.Future[Any], Callable[..., Any], tuple[Any, ...]]] = (
+            queue.SimpleQueue())
+        self._idle = threading.Semaphore(0)  # released by a worker each time it is done with an item
+        self._lock = threading.Lock()
+        self._started = 0
+        self._max = max_workers
+        self._prefix = prefix
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> concurrent.futures.Future[Any]:
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self._work.put((future, fn, args))
+        if not self._idle.acquire(blocking=False):
+            with self._lock:
+                if self._started < self._max:
+                    name = f"{self._prefix}_{self._started}"
+                    self._started += 1
+                    threading.Thread(target=self._serve, name=name, daemon=True).start()
+        return future
+
+    def _serve(self) -> None:
+        while True:
+            future, fn, args = self._work.get()
+            if future.set_running_or_notify_cancel():  # else cancelled while queued (`_within`)
+                try:
+                    result = fn(*args)
+                except BaseException as exc:  # noqa: BLE001 - the caller's to see, as an executor's work item
+                    future.set_exception(exc)
+                else:
+                    future.set_result(result)
+            del future, fn, args  # the last item's objects are not kept alive by an idle worker
+            self._idle.release()
+
+
+_EXECUTOR = _DaemonPool(32, "vfa-guard")
 _LOCAL = threading.local()
+# each worker's event loop for async checks (32 at most), closed at exit, once the workers are joined: left to the
+# collector, each was warned of as unclosed, and at times its socket pair, finalised first, made its close raise
+# ("Exception ignored ... Invalid file descriptor"), a traceback at the end of the user's script
+_LOOPS: list[asyncio.AbstractEventLoop] = []
+
+
+@atexit.register
+def _close_loops() -> None:
+    for loop in _LOOPS:
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
 
 
 class ChainResult:
@@ -621,6 +675,7 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
         loop = getattr(_LOCAL, "loop", None)
         if loop is None:  # one loop per guard worker (32 at most), reused: creating a loop per check is costly
             loop = _LOCAL.loop = asyncio.new_event_loop()
+            _LOOPS.append(loop)
         task = loop.create_task(_awaited(result))
         run.watch(loop, task)  # a coroutine, unlike a thread, can be stopped at its deadline
         try:

@@ -203,7 +203,15 @@ class Agent:
                                   "none: pass world=... (an object, or a callable returning it) to Agent")
 
     def builder(self) -> StateGraph:
-        """The uncompiled graph, for adding nodes of your own before compiling it yourself."""
+        """The uncompiled graph, for adding nodes of your own before compiling it yourself: its `compile` is this
+        agent's (policies linted, coverage checked over your nodes too, the checkpointer kept for `delete_thread`,
+        runs traced as `invoke_agent`), so the graph holds what one from `compile()` holds.
+
+        Raises:
+            PolicyError: as `compile`; the policies are linted here, before any node is added.
+        """
+        self.lint()
+        self._check_world()
         specs = list(self.guard_node.specs.values())
         bound = self.model.bind_tools([s.json_schema() for s in specs]) if specs else self.model
         system = [SystemMessage(self.instructions)] if self.instructions else []
@@ -216,7 +224,8 @@ class Agent:
 
         from langchain_core.runnables import RunnableLambda
 
-        builder = StateGraph(MessagesState)
+        builder = _AgentBuilder(MessagesState)
+        builder._vfa_agent = self
         builder.add_node("agent", RunnableLambda(agent, afunc=aagent, name="agent"))
         builder.add_node("tools", self.guard_node)
         builder.add_edge(START, "agent")
@@ -239,18 +248,21 @@ class Agent:
             CoverageError: a node could execute an effect without the guard node.
             ConfigError: `checkpointer=False`.
         """
+        return self.builder().compile(checkpointer, store=store, interrupt_before=interrupt_before,
+                                      interrupt_after=interrupt_after, debug=debug)
+
+    def _compiled(self, builder: StateGraph, checkpointer: Any, name: str | None, options: dict[str, Any]) -> GuardedGraph:
+        """`compile` of this agent's builder, with nodes of the app's own or none: the checks `compile` promises,
+        the checkpointer kept for `delete_thread` (else the thread's checkpoints outlive its erasure); the policies
+        were linted by `builder`."""
         if checkpointer is False:
             # kept no checkpoint, the agent run as a subgraph is resumed from its start under new task ids: a call
             # (keyed by its task) would commit again, and a person's answer would miss the question it answers
             raise ConfigError("Agent.compile(checkpointer=False): a guarded agent needs checkpoints to resume (an "
                               "effect would commit again, an approval would be taken for a rejection); as a subgraph, "
                               "compile it with checkpointer=None (the parent's, the default)")
-        self.lint()
-        self._check_world()
-        builder = self.builder()
         check_coverage(builder)
-        graph = builder.compile(checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
-                                interrupt_after=interrupt_after, debug=debug, name=self.name)
+        graph = StateGraph.compile(builder, checkpointer=checkpointer, name=name or self.name, **options)
         if callable(getattr(checkpointer, "delete_thread", None)):
             durable = None if isinstance(checkpointer, InMemorySaver) else type(checkpointer).__name__
             ref = weakly(checkpointer)  # a saver that cannot be referred to weakly is kept
@@ -260,6 +272,18 @@ class Agent:
                     self._checkpointers.append((ref, durable))
         graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
         return graph
+
+
+class _AgentBuilder(StateGraph):
+    """An agent's uncompiled graph (`Agent.builder`), compiled as `Agent.compile` compiles it: a user compiling it
+    as LangGraph has them do would skip the policies' lint (a guard judging no call), the coverage check of
+    the nodes they added, and the checkpointer `delete_thread` must erase."""
+
+    _vfa_agent: Agent
+
+    def compile(self, checkpointer: Any = None, *, name: str | None = None, **options: Any) -> GuardedGraph:  # type: ignore[override]
+        """`StateGraph.compile`, with `Agent.compile`'s checks (raises `PolicyError`, `CoverageError`)."""
+        return self._vfa_agent._compiled(self, checkpointer, name, options)
 
 
 def lint_guards(guards: Sequence[Any], specs: Mapping[str, Any]) -> None:

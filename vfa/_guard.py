@@ -143,9 +143,15 @@ def _guard_label(g: Any) -> str:
 
 
 def check_budgets(guards: Sequence[Any]) -> None:
-    """`check_budget` for each guard that runs on a worker: its `timeout_s` is read at every call."""
+    """`check_budget` for each guard that runs on a worker: its `timeout_s` is read at every call; and a `TypeError`
+    for an `inline` that is not True or False, as `FunctionGuard` gives (it is read by truth: "no" would run a
+    guard class's check with no deadline, a hang not denied)."""
     for g in guards:  # a text there would raise out of the chain's `verify` instead of denying
-        if not getattr(g, "inline", False):
+        inline = getattr(g, "inline", False)
+        if inline.__class__ is not bool:
+            name = getattr(g, "name", None) or type(g).__name__
+            raise TypeError(f"guard {name!r}: inline must be True or False, not {type(inline).__name__} {inline!r:.60}")
+        if not inline:
             check_budget(getattr(g, "timeout_s", None), f"guard {getattr(g, 'name', None) or type(g).__name__!r}: timeout_s")
 
 
