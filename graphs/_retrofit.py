@@ -45,7 +45,7 @@ from langgraph.types import Command, RetryPolicy, Send
 from pydantic import BaseModel as PydanticBaseModel
 
 from vfa import ConfigError, EffectJournal, Flow, GuardNode, VfaError
-from vfa._compile import lint_scope, own_messages
+from vfa._compile import atraced_run, lint_scope, own_messages, traced_run
 from vfa._escalation import Questions, current_task
 from vfa._journal import own_entries
 from vfa._tools import name_list
@@ -275,17 +275,20 @@ _OWNING: dict[tuple[type, str], type] = {}
 
 def _owning(cls: type, key: str) -> type:
     """`cls` (the app's compiled graph class, kept) whose runs copy the id-less messages they are given under
-    `key` (`own_messages`): runs without a thread id handed one message object would share one journal key."""
+    `key` (`own_messages`): runs without a thread id handed one message object would share one journal key;
+    and are traced as `invoke_agent {name}`, the root of their calls' spans, as a vfa `Agent`'s are."""
     cls = getattr(cls, "_vfa_app_class", cls)  # a graph guarded again: the app's class under the new key
     sub = _OWNING.get((cls, key))
     if sub is None:
         def stream(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
             args, kwargs = own_messages(args, kwargs, key)
-            yield from super(sub, self).stream(*args, **kwargs)
+            inner = super(sub, self).stream
+            yield from traced_run(self, inner, args, kwargs)
 
         async def astream(self: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
             args, kwargs = own_messages(args, kwargs, key)
-            async for chunk in super(sub, self).astream(*args, **kwargs):
+            inner = super(sub, self).astream
+            async for chunk in atraced_run(self, inner, args, kwargs):
                 yield chunk
 
         stream.__doc__, astream.__doc__ = cls.stream.__doc__, cls.astream.__doc__

@@ -367,53 +367,66 @@ class GuardedGraph(CompiledStateGraph):
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         """`CompiledStateGraph.stream`, inside an `invoke_agent` span when tracing is on."""
         args, kwargs = own_messages(args, kwargs)
-        started = _tracing.start_detached(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs))
-        if started is None:
-            yield from super().stream(*args, **kwargs)
-            return
-        span, ctx = started
-        inner = super().stream(*args, **kwargs)
-        error: BaseException | None = None
-        try:
-            while True:
-                with _tracing.attached(ctx):  # current only while the graph runs, not in the consumer
-                    try:
-                        chunk = next(inner)
-                    except StopIteration:
-                        return
-                yield chunk
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            inner.close()
-            _tracing.end_span(span, error)
+        yield from traced_run(self, super().stream, args, kwargs)
 
     async def astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         """`CompiledStateGraph.astream`, inside an `invoke_agent` span when tracing is on."""
         args, kwargs = own_messages(args, kwargs)
-        started = _tracing.start_detached(f"invoke_agent {self.name}", _agent_attributes(self, args, kwargs))
-        if started is None:
-            async for chunk in super().astream(*args, **kwargs):
-                yield chunk
-            return
-        span, ctx = started
-        inner = super().astream(*args, **kwargs)
-        error: BaseException | None = None
-        try:
-            while True:
-                with _tracing.attached(ctx):
-                    try:
-                        chunk = await inner.__anext__()
-                    except StopAsyncIteration:
-                        return
-                yield chunk
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            await inner.aclose()
-            _tracing.end_span(span, error)
+        async for chunk in atraced_run(self, super().astream, args, kwargs):
+            yield chunk
+
+
+def traced_run(graph: Any, stream: Callable[..., Iterator[Any]], args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> Iterator[Any]:
+    """`stream(*args, **kwargs)` (a graph's run) inside an `invoke_agent {graph.name}` span when tracing is on."""
+    started = _tracing.start_detached(f"invoke_agent {graph.name}", _agent_attributes(graph, args, kwargs))
+    if started is None:
+        yield from stream(*args, **kwargs)
+        return
+    span, ctx = started
+    inner = stream(*args, **kwargs)
+    error: BaseException | None = None
+    try:
+        while True:
+            with _tracing.attached(ctx):  # current only while the graph runs, not in the consumer
+                try:
+                    chunk = next(inner)
+                except StopIteration:
+                    return
+            yield chunk
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        inner.close()
+        _tracing.end_span(span, error)
+
+
+async def atraced_run(graph: Any, astream: Callable[..., AsyncIterator[Any]], args: tuple[Any, ...],
+                      kwargs: dict[str, Any]) -> AsyncIterator[Any]:
+    """`traced_run` for `astream`."""
+    started = _tracing.start_detached(f"invoke_agent {graph.name}", _agent_attributes(graph, args, kwargs))
+    if started is None:
+        async for chunk in astream(*args, **kwargs):
+            yield chunk
+        return
+    span, ctx = started
+    inner = astream(*args, **kwargs)
+    error: BaseException | None = None
+    try:
+        while True:
+            with _tracing.attached(ctx):
+                try:
+                    chunk = await inner.__anext__()
+                except StopAsyncIteration:
+                    return
+            yield chunk
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        await inner.aclose()
+        _tracing.end_span(span, error)
 
 
 def own_messages(args: tuple[Any, ...], kwargs: dict[str, Any],

@@ -543,6 +543,8 @@ class GuardNode(RunnableCallable):
     def _in_span(self, tool: str, call_id: str, state: Any, thread_id: str, decide: Callable[[], ToolMessage]) -> ToolMessage:
         """`decide()`, the message of one call, inside the call's `execute_tool` span, which it ends with its outcome."""
         with _tracing.span(f"execute_tool {tool}", _call_attributes(tool, call_id)) as span:
+            if span is not None:
+                _in_conversation(span)
             frame = _Within(state, thread_id, _WITHIN.get())
             token = _WITHIN.set(frame)
             try:
@@ -560,6 +562,8 @@ class GuardNode(RunnableCallable):
         the call's `execute_tool` span in error, its decision (journaled under `key`) under it; a denial already on
         record (its node run again) is `vfa.replayed`, its decision not traced again."""
         with _tracing.span(f"execute_tool {tool}", _call_attributes(tool, call_id)) as span:
+            if span is not None:
+                _in_conversation(span)
             if not replayed:
                 _tracing.record_decisions([_decision(verdict)], tool, key)
             if span is not None:
@@ -1605,6 +1609,18 @@ def _call_attributes(tool: str, call_id: str) -> dict[str, Any]:
     is traced as the name is, by its repr, cut."""
     traced_id = call_id if _sound_id(call_id) else repr(call_id)[:64]
     return {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool, "gen_ai.tool.call.id": traced_id}
+
+
+def _in_conversation(span: Any) -> None:
+    """Mark a call's span with its run's thread (`gen_ai.conversation.id`), where it runs in a graph with one: what
+    groups a conversation's calls where no `invoke_agent` span holds them (an app built by `create_agent`)."""
+    try:
+        thread = (get_config().get("configurable") or {}).get("thread_id")
+    except RuntimeError:  # outside a run
+        return
+    if thread is not None:
+        thread = str(thread)
+        span.set_attribute("gen_ai.conversation.id", thread if _sound_id(thread) else repr(thread)[:64])
 
 
 def _tool_name(raw_name: Any) -> str:
