@@ -530,7 +530,11 @@ class EffectNode(RunnableCallable):
     def _call(self, input: Any, config: RunnableConfig, thread_id: str) -> dict[str, Any]:
         meta = config.get("metadata") or {}
         task = str(meta.get("langgraph_checkpoint_ns") or "").rsplit("|", 1)[-1] or f"{self.name}:{meta.get('langgraph_step')}"
-        args = self.args_of(input) if self.args_of else {}
+        try:
+            args = self.args_of(input) if self.args_of else {}
+        except Exception as exc:  # the app's own error, kept as raised, told where it came from
+            exc.add_note(f"raised by args_of of effect node {self.name!r}: nothing was proposed or run")
+            raise
         if isinstance(args, PydanticBaseModel):  # a model of the arguments: its fields, as `dict(model)` reads them
             args = dict(args)
         if not isinstance(args, Mapping) or not all(isinstance(k, str) for k in args):

@@ -48,3 +48,22 @@ def test_args_of_returning_no_mapping_is_named(returned: Any) -> None:
     with pytest.raises(TypeError, match=r"effect node 'pay'.*args_of"):
         app.invoke({"to": "bob"})
     assert paid == []
+
+
+def test_args_of_that_raises_keeps_its_error_told_where_it_came_from() -> None:
+    """An `args_of` that raises (a key the state lacks) keeps its error, with a note naming the effect node."""
+    paid: list[str] = []
+
+    def pay(state: _State) -> dict[str, Any]:
+        paid.append(state["to"])
+        return {"paid": True}
+
+    b = StateGraph(_State)
+    b.add_node("pay", pay)
+    b.add_edge(START, "pay")
+    b.add_edge("pay", END)
+    app = graphs.guard_graph(b, [allow_all], effect_nodes={"pay": lambda state: {"to": state["payee"]}})
+    with pytest.raises(KeyError) as caught:
+        app.invoke({"to": "bob"})
+    assert any("effect node 'pay'" in note and "args_of" in note for note in caught.value.__notes__)
+    assert paid == []

@@ -88,3 +88,18 @@ def test_one_langchain_tool_outside_its_list_is_refused_naming_tools(builder):
         BUILDERS[builder](search)
     message = str(caught.value)
     assert "tools" in message and "list" in message and "('name'" not in message, message
+
+
+@pytest.mark.parametrize("builder", list(BUILDERS), ids=list(BUILDERS))
+def test_a_dict_of_tools_by_name_is_refused_saying_so(builder):
+    """A dict is iterable as its keys: `{"transfer": transfer}` was read as the tool named by a text, and
+    refused as "cannot use 'transfer' as a tool", which does not say that a dict was given."""
+    with pytest.raises(TypeError, match=r"not a dict of them by name.*tools\.values\(\)"):
+        BUILDERS[builder]({"transfer": transfer})
+
+
+def test_an_effect_called_directly_names_the_retrofit_way_too():
+    from vfa import UnmediatedEffectError
+
+    with pytest.raises(UnmediatedEffectError, match="guard_graph"):
+        transfer(to="bob", amount=1)

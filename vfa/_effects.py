@@ -228,7 +228,8 @@ class Effect:
                      else f"inside the commit of {commit.tool!r}")
             raise UnmediatedEffectError(
                 f"effect {self.name!r} was called directly ({where}); effects run only when a guard "
-                f"node commits them: give the tool to an Agent or GuardNode and let the model propose it"
+                f"node commits them: give the tool to an Agent or GuardNode and let the model propose it, or, in a "
+                f"graph of your own, guard it with graphs.guard_graph (a ToolNode, or effect_nodes=[...])"
             )
         commit.entered = True  # one commit authorises one call: an effect cannot re-enter itself
         return self.__wrapped__(*args, **kwargs)

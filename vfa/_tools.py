@@ -468,6 +468,9 @@ def tool_list(tools: Any) -> tuple[Any, ...]:
     "object is not iterable", or as its first letter for a name."""
     if isinstance(tools, (str, bytes)):
         raise TypeError(f"tools must be a list of tools (@effect, functions, LangChain tools), not the text {tools!r:.60}")
+    if isinstance(tools, Mapping):  # iterated, its keys: each name taken for a tool
+        raise TypeError(f"tools must be a list of tools, not a {type(tools).__name__} of them by name: pass its "
+                        "values, list(tools.values()) (each tool's name is its own)")
     if _is_langchain_tool(tools):  # a pydantic model: iterable, as its fields
         raise TypeError(f"tools must be a list of tools, not one LangChain tool {tools.name!r}: put it in a list, [tool]")
     try:
