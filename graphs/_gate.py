@@ -1064,15 +1064,20 @@ def _plain_id(tool: str, args: Any, config: Any) -> str:
         return f"vfa-{uuid.uuid4().hex}"
     try:
         try:
-            written = json.dumps([tool, args], sort_keys=True, default=repr)
+            written = json.dumps([tool, args], sort_keys=True, default=_repr_unaddressed)
         except TypeError:  # keys of two kinds (1 and "b") cannot be sorted: in the order given, as a run again gives them
-            written = json.dumps([tool, args], default=repr)
+            written = json.dumps([tool, args], default=_repr_unaddressed)
     except (TypeError, ValueError, RecursionError):
         return f"vfa-{uuid.uuid4().hex}"  # arguments with no one text: a call of its own, as before
-    written = unaddressed(written)  # an object made anew in each run (a connection) is one call
     digest = hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     at = _PLAIN.count(str(task), configurable, digest)
     return f"vfa-{task}-{digest}-{at}"
+
+
+def _repr_unaddressed(value: Any) -> str:
+    """A value's repr in a plain call's id, without its memory address: an object made anew in each run (a
+    connection) is one call; a string given is the call's as written ("<a at 0x1>" and "<a at 0x2>" are two)."""
+    return unaddressed(repr(value))
 
 
 def _configurable(config: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:

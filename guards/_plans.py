@@ -275,10 +275,10 @@ def verify_plan(
     init = LazyVars(s, sorts, state_bounds(schema), tag="@0")
     for path in sorts:
         init[path]  # declare every field: a step may read any (a counterexample shows those the plan reads)
+    if initial is not None:  # before the assumptions: a set is pinned as its value itself, which they must read
+        _pin(s, init, schema, initial)
     for term in assumed:
         s.add(s.term(term, init))
-    if initial is not None:
-        _pin(s, init, schema, initial)
     out = s.check(model=False)  # the facts every step relies on must hold together, or every plan verifies vacuously
     if out.status != "sat":
         what = ("the assumptions are inconsistent with the world: the assumed clauses, the declared types "
@@ -382,7 +382,8 @@ def _declared(sort: Sort, bounds: Iterable[tuple[str, Any]]) -> str:
 
 
 def _pin(s: Z3, init: Mapping, schema: Schema, world: Any) -> None:
-    """Constrain the initial state to a concrete world's values (a field it lacks stays symbolic)."""
+    """Constrain the initial state to a concrete world's values (a field it lacks stays symbolic); a set field
+    becomes its value."""
     for path, sort in state_sorts(schema).items():
         try:
             v = read_path(world, path[1:])
@@ -392,7 +393,14 @@ def _pin(s: Z3, init: Mapping, schema: Schema, world: Any) -> None:
             v = convert(path, Sort(sort.kind, sort.enum, sort.elem), v)  # a Literal's domain: asserted below
         except BadValue as exc:
             raise PolicyError(f"the world given as the plan's initial state is invalid: {exc}") from None
-        s.add(s.equal(init[path], s.value(sort, v)))
+        value = s.value(sort, v)
+        if sort.kind == "set":
+            # the set's value in place of its variable: a pushed solver decides membership in a variable pinned
+            # to a set of a few dozen members slowly or not at all (50 strings: past its budget), in the value at once
+            init[path] = value
+            s.add(*s.domain(value, sort, init.bounds.get(path, ())))
+        else:
+            s.add(s.equal(init[path], value))
 
 
 def _sort(spec: ToolSpec, path: tuple[str, ...]) -> Sort:

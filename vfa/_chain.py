@@ -52,13 +52,15 @@ class _DaemonPool:
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> concurrent.futures.Future[Any]:
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        self._work.put((future, fn, args))
         if not self._idle.acquire(blocking=False):
             with self._lock:
                 if self._started < self._max:
-                    name = f"{self._prefix}_{self._started}"
+                    # counted once started, the item queued after: a start the system refuses (its thread limit,
+                    # for a moment) raises here with no place taken for good and nothing left to run for a caller
+                    # told it failed (or to be taken by a worker as one it was not counted for)
+                    threading.Thread(target=self._serve, name=f"{self._prefix}_{self._started}", daemon=True).start()
                     self._started += 1
-                    threading.Thread(target=self._serve, name=name, daemon=True).start()
+        self._work.put((future, fn, args))
         return future
 
     def _serve(self) -> None:

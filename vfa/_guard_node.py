@@ -41,6 +41,7 @@ from ._journal import (
     EffectJournal,
     JournalEntry,
     _is_bubble_up,
+    _members_or_repr,
     dumps,
     failure,
     in_flight,
@@ -589,7 +590,7 @@ class GuardNode(RunnableCallable):
                                 raw_args, Deny(guard="schema", reason=f"the call of {tool!r} {why}; each tool call needs "
                                                "its own id so that it is committed exactly once"), reply_to=call_id)
         raw_json = _json_or_none(raw_args)  # serialised once: for the size check and the fingerprint
-        fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
+        fingerprint = _fingerprint(tool, raw_args, raw_json)
         history = own_entries(self.journal.entries(thread_id, call_id=call_id))
         if history and history[0].data.get("call") not in (None, fingerprint):
             # The model reused an id for a different call: answering from the journal would report
@@ -1145,7 +1146,7 @@ class GuardNode(RunnableCallable):
         proposal = Proposal(call_id=call_id, tool=tool, args={}, thread_id=thread_id)
         raw_json = _json_or_none(raw_args)
         if fingerprint is None:
-            fingerprint = _fingerprint(tool, raw_json if raw_json is not None else _repr(raw_args, 4096))
+            fingerprint = _fingerprint(tool, raw_args, raw_json)
         args = _journaled_args(raw_args, raw_json, self.max_arg_bytes)
         entries = [_entry(proposal, "proposed", {"args": args, "call": fingerprint}),
                    _entry(proposal, "denied", verdict.model_dump(mode="json"))]
@@ -1226,7 +1227,7 @@ class GuardNode(RunnableCallable):
         # whole, whatever its size: unlike the node's own refusals (left out of both audits), it is journaled for
         # the journal's audit to check what the plan proposed, as the messages' audit checks the plan's message
         args = raw if isinstance(raw, dict) and raw_json is not None else {"raw": _repr(raw, 200)}
-        fingerprint = _fingerprint(proposal.tool, raw_json if raw_json is not None else _repr(raw, 4096))
+        fingerprint = _fingerprint(proposal.tool, raw, raw_json)
         key = _minted(f"{proposal.call_id}#plan-", 12, fingerprint)
         model_id, proposal = proposal.call_id, proposal.model_copy(update={"call_id": key})
         turn = _turn_of(state, self.messages_key)  # the user message it answers: an audit places it after it
@@ -1256,7 +1257,7 @@ class GuardNode(RunnableCallable):
             earlier = self.journal.end(p.thread_id, key, [
                 _entry(refused, "proposed", {
                     "args": _journaled_args(p.args, raw_json, self.max_arg_bytes),
-                    "call": _fingerprint(tool, raw_json if raw_json is not None else _repr(p.args, 4096))}),
+                    "call": _fingerprint(tool, p.args, raw_json)}),
                 _entry(refused, "denied", verdict.model_dump(mode="json"))])
             if earlier is None:
                 message = self.denial(p, verdict, own=True)
@@ -1648,10 +1649,30 @@ _MINTED = RunTally()
 """How many refusals of each key each task's run made (the last 4,096 tasks)."""
 
 
-def _fingerprint(tool: str, raw_json: str) -> str:
-    """What identifies a call apart from its id: its tool and its arguments as the model gave them (an object's
-    address taken out of its repr: a plain call run again is handed one made anew)."""
-    return hashlib.sha256(f"{tool}\0{unaddressed(raw_json)}".encode()).hexdigest()[:24]
+def _fingerprint(tool: str, raw_args: Any, raw_json: str | None) -> str:
+    """What identifies a call apart from its id: its tool and its arguments as the model gave them (`raw_json`,
+    their JSON, None where they have none: their repr), an object's address taken out of its repr (a plain call
+    run again is handed one made anew). Only a repr loses its address: a string the model wrote is the call's
+    as written (two recipients "<a at 0x1>" and "<a at 0x2>" are two calls; journals hold its digest)."""
+    if raw_json is None:
+        text = unaddressed(_repr(raw_args, 4096))
+    elif " at 0x" in raw_json:
+        try:
+            text = _UNADDRESSED(raw_args)
+        except Exception:  # noqa: BLE001 - `dumps` wrote it: not expected; as written
+            text = raw_json
+    else:
+        text = raw_json
+    return hashlib.sha256(f"{tool}\0{text}".encode()).hexdigest()[:24]
+
+
+def _repr_unaddressed(value: Any) -> Any:
+    shown = _members_or_repr(value)
+    return unaddressed(shown) if shown.__class__ is str else shown
+
+
+_UNADDRESSED = json_text(default=_repr_unaddressed, separators=(",", ":"))
+"""`dumps`, each repr it writes for a value JSON cannot carry without its memory address."""
 
 
 def _as_ran(message: ToolMessage, history: Sequence[JournalEntry], spec: ToolSpec | None,
