@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import threading
 import warnings
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -14,7 +13,6 @@ from typing import Any, Self
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from pydantic import BaseModel
@@ -25,7 +23,6 @@ from ._coverage import check_coverage
 from ._effects import off_loop
 from ._exceptions import ConfigError, PolicyError
 from ._guard_node import Flow, GuardNode
-from ._run_tally import weakly
 from ._journal import EffectJournal
 
 __all__ = ["Agent", "GuardedGraph"]
@@ -78,14 +75,6 @@ class Agent:
         self.instructions = instructions
         self.guard_node = GuardNode(tools, guards, journal=journal, world=world, flow=flow,
                                     timeout_s=guard_timeout_s, max_arg_bytes=max_arg_bytes)
-        # the savers `compile` was given: a thread erased without its checkpoints could resume and run its
-        # committed effects again, with no record of them; held weakly (a graph compiled per request piles
-        # none up), each with its class's name unless it keeps its checkpoints in memory alone
-        self._checkpointers: list[tuple[Callable[[], Any], str | None]] = []
-        self._let_go: set[str] = set()  # the classes of savers let go that keep checkpoints beyond themselves
-        # both read and replaced by compile and delete_thread, on a service's threads at once: a saver appended to
-        # a list another thread's prune has just replaced would be erased from by no one
-        self._savers_lock = threading.Lock()
 
     @property
     def journal(self) -> EffectJournal:
@@ -99,11 +88,11 @@ class Agent:
 
     def delete_thread(self, thread_id: str, *, checkpointer: Any = None) -> int:
         """Erase a conversation that is over: its checkpoints (in `checkpointer`; by default in each one
-        `compile` was given) first, then its journal entries and what the flow holds of it; returns how many
+        `compile` was given or a run was saved in, a parent graph's for a subgraph) first, then its journal entries and what the flow holds of it; returns how many
         journal entries were deleted. In that order, so a crash between the two leaves no thread that
         could resume without the record of what it committed (run it again to finish). While a call of the
-        thread runs, `CallInFlightError`, and neither is deleted; a checkpointer that cannot delete a thread,
-        `ConfigError`, nothing deleted."""
+        thread runs, `CallInFlightError`, and neither is deleted; a checkpointer that cannot delete a thread
+        (or an async one whose loop is not running), `ConfigError`, nothing deleted."""
         savers = self._savers(checkpointer, sync=True)
 
         def first() -> None:
@@ -130,9 +119,10 @@ class Agent:
                                                 first=first if savers else None))
 
     def _savers(self, checkpointer: Any, *, sync: bool) -> list[Any]:
-        """The checkpointers a thread is erased from: the one given, else each one `compile` was given; each
-        able to delete a thread (`sync`: with `delete_thread`), else `ConfigError`, before anything is deleted."""
-        savers = [checkpointer] if checkpointer is not None else self._held_savers()
+        """The checkpointers a thread is erased from: the one given, else each one its graphs were compiled or run
+        with (`Savers.held`); each able to delete a thread (`sync`: with `delete_thread`), else `ConfigError`, before
+        anything is deleted."""
+        savers = [checkpointer] if checkpointer is not None else self.guard_node.savers.held()
         unable = sorted({type(saver).__name__ for saver in savers if not _deletes(saver, sync)})
         if unable:
             # a saver keeping `BaseCheckpointSaver`'s method, which raises a bare NotImplementedError: its
@@ -142,30 +132,15 @@ class Agent:
                               "implemented), so the thread's checkpoints in it cannot be erased from here; nothing was "
                               "deleted: erase them in its store, then the journal's entries "
                               "(agent.journal.delete_thread(thread_id))")
+        for saver in savers if sync else ():
+            loop = getattr(saver, "loop", None)  # an async saver's sync methods wait for its loop to run them
+            if isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_running():
+                # they would wait for good (an open loop no one runs) holding the thread, or fail on a closed one
+                raise ConfigError(f"the thread's checkpoints are in a {type(saver).__name__}, whose event loop is "
+                                  f"{'closed' if loop.is_closed() else 'not running'}: nothing was deleted; await "
+                                  "agent.adelete_thread(thread_id) on that loop, or pass delete_thread(thread_id, "
+                                  "checkpointer=saver), a sync saver on the same store")
         return savers
-
-    def _held_savers(self) -> list[Any]:
-        """Each checkpointer `compile` was given that is still held; `ConfigError` while one that keeps its
-        checkpoints beyond itself was let go and none of its kind is held."""
-        with self._savers_lock:
-            self._prune()
-            savers = [saver for ref, _ in self._checkpointers if (saver := ref()) is not None]
-            unmatched = sorted(self._let_go - {type(saver).__name__ for saver in savers})
-        if unmatched:
-            # its checkpoints outlive it (a file, a server): erasing the journal alone would leave a thread a
-            # later saver on that store resumes, running its committed effects again
-            raise ConfigError(f"a checkpointer this agent's graphs were compiled with ({', '.join(unmatched)}) is "
-                              "no longer held, so the thread's checkpoints in it cannot be erased from here: pass "
-                              "delete_thread(thread_id, checkpointer=saver), a saver on the same store")
-        return savers
-
-    def _prune(self) -> None:
-        """Forget the savers no one holds, noting the kinds that keep checkpoints beyond themselves (with
-        `_savers_lock` held)."""
-        for ref, durable in self._checkpointers:
-            if durable is not None and ref() is None:
-                self._let_go.add(durable)
-        self._checkpointers = [(ref, durable) for ref, durable in self._checkpointers if ref() is not None]
 
     def __enter__(self) -> Self:
         return self
@@ -263,13 +238,7 @@ class Agent:
                               "compile it with checkpointer=None (the parent's, the default)")
         check_coverage(builder)
         graph = StateGraph.compile(builder, checkpointer=checkpointer, name=name or self.name, **options)
-        if callable(getattr(checkpointer, "delete_thread", None)):
-            durable = None if isinstance(checkpointer, InMemorySaver) else type(checkpointer).__name__
-            ref = weakly(checkpointer)  # a saver that cannot be referred to weakly is kept
-            with self._savers_lock:
-                self._prune()
-                if all(held() is not checkpointer for held, _ in self._checkpointers):
-                    self._checkpointers.append((ref, durable))
+        self.guard_node.savers.note(checkpointer)
         graph.__class__ = GuardedGraph  # same object, plus the invoke_agent span around each run
         return graph
 

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import var_child_runnable_config
+from langgraph._internal._constants import CONFIG_KEY_CHECKPOINTER
 from langgraph._internal._constants import CONFIG_KEY_STREAM  # a graph run inside a node streams to it
 from langgraph._internal._runnable import RunnableCallable
 from langgraph.config import get_config
@@ -56,6 +57,7 @@ from ._jsontext import json_text, unaddressed
 from ._labels import PUBLIC, Label
 from ._proposal import CommitRecord, Proposal
 from ._run_tally import RunTally
+from ._savers import savers_of
 from ._tools import (
     MAX_ARG_DEPTH,
     MAX_TOOL_NAME,
@@ -397,6 +399,8 @@ class GuardNode(RunnableCallable):
                 raise
         self.max_arg_bytes = max_arg_bytes
         self._turns = _turns_of(self.journal)
+        self.savers = savers_of(self.journal)
+        """The checkpointers this node's runs (and those of every node on its journal's file) were saved in."""
         self.lock_wait_s = LOCK_WAIT_S
         self.messages_key = messages_key
         self.max_edit_rounds = max_edit_rounds
@@ -441,6 +445,9 @@ class GuardNode(RunnableCallable):
     # -- LangGraph entry points ------------------------------------------------------------------
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
+        # the saver this run is checkpointed in, which compile may never have been given (a subgraph's runs are saved
+        # in its parent's, whatever it was compiled with): erasing the thread erases its checkpoints there first
+        self.savers.note((config.get("configurable") or {}).get(CONFIG_KEY_CHECKPOINTER))
         calls, state, as_list = self._parse(input)
         thread_id = thread_key(config, state, self.messages_key)
         ids = [str(c.get("id") or "") for c in calls]
