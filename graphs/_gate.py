@@ -456,6 +456,11 @@ class ToolGate:
         if flow_lint is not None:
             flow_lint(self.node.chain.guards, {spec.name: spec})
 
+    def registered(self, name: str) -> Any:
+        """The tool registered under `name` (the one a call of that name ran, or was refused for), or None."""
+        with self._lock:
+            return self._tools.get(name)
+
     def register_node(self, name: str) -> ToolSpec:
         """Describe a graph node committed as one effect; its proposal's args are free-form.
 

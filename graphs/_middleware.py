@@ -28,12 +28,13 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from langchain.agents.middleware import AgentMiddleware
+from langchain.agents.middleware import AgentMiddleware, hook_config
 from langchain.agents.structured_output import AutoStrategy, ToolStrategy
 from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.types import Command
 
 from vfa import EffectJournal, Flow
+from vfa._compile import held_back
 
 from ._gate import ToolGate, shared_gate
 
@@ -98,6 +99,14 @@ class GuardMiddleware(AgentMiddleware):
         """Async twin of `wrap_tool_call`."""
         return await self.gate.awrap_tool_call(request, handler)
 
+    @hook_config(can_jump_to=["model"])
+    def after_agent(self, state: Any, runtime: Any) -> dict[str, Any] | None:
+        """Back to the model where the run would end on a turn whose calls all name tools declared
+        `return_direct=True` and one of them was denied or rejected: such a call has no result to return,
+        and the model reads why and may repair it, as after any denial (`create_agent` ends the run on the
+        calls' names alone). vfa's `Agent` routes them alike (`vfa._compile._after_tools`)."""
+        return {"jump_to": "model"} if _held_back_direct(self.gate, state) else None
+
     def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
         """Hand the flow what the model is about to read and, once it answered, its answer (`ToolGate.read`:
         a result no guard node wrote, or a tool the provider ran, counts though the state drops it before
@@ -157,3 +166,21 @@ def _structured_names(response_format: Any) -> frozenset[str]:
     if not isinstance(response_format, ToolStrategy):
         return frozenset()
     return frozenset(spec.name for spec in response_format.schema_specs)
+
+
+def _held_back_direct(gate: ToolGate, state: Any) -> bool:
+    """Whether the run ends on a model turn whose calls all name `return_direct` tools (as `create_agent`
+    reads them: by the name its tool message gives, else the call's) and the gate denied, or a person
+    rejected, one of them."""
+    messages = state.get("messages") if isinstance(state, dict) else None
+    if not isinstance(messages, list) or not messages or not isinstance(messages[-1], ToolMessage):
+        return False
+    at = next((i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], AIMessage)), None)
+    if at is None or not messages[at].tool_calls:
+        return False
+    answers = [m for m in messages[at + 1:] if isinstance(m, ToolMessage)]
+    named = {m.tool_call_id: m.name for m in answers if m.name and gate.registered(m.name) is not None}
+    tools = [gate.registered(named.get(c.get("id") or "", c.get("name"))) for c in messages[at].tool_calls]
+    if not all(getattr(t, "return_direct", False) is True for t in tools):
+        return False
+    return any(held_back(m) for m in answers)

@@ -321,10 +321,10 @@ def _after_tools(direct: frozenset[str], state: MessagesState) -> str:
     calls = messages[at].tool_calls if at is not None else []
     if not calls or not all(c["name"] in direct for c in calls):
         return "agent"
-    return "agent" if any(_held_back(m) for m in messages[at + 1:]) else END
+    return "agent" if any(held_back(m) for m in messages[at + 1:]) else END
 
 
-def _held_back(message: Any) -> bool:
+def held_back(message: Any) -> bool:
     """Whether a tool message answers a call the guard node did not run (denied, or rejected by a person)."""
     info = message.artifact.get("vfa") if isinstance(message, ToolMessage) and isinstance(message.artifact, dict) else None
     return isinstance(info, dict) and info.get("outcome") in ("denied", "rejected")
