@@ -12,7 +12,8 @@ And the work of the submit that raised is not run later, by a worker started for
 failed.
 
 Fixed: the pool starts a worker before counting it, and queues the item after: a refused start raises with
-nothing counted or queued.
+nothing counted or queued where no worker is there to take it (beside workers, the item waits for one), and the
+chain denies a call whose check no worker could be started for.
 """
 
 from __future__ import annotations
@@ -45,3 +46,42 @@ def test_a_failed_start_is_not_a_worker(monkeypatch: pytest.MonkeyPatch) -> None
     except concurrent.futures.TimeoutError:
         pytest.fail("no worker was started for the next check: the failed start still counted as one")
     assert ran == ["later"], f"the work of a submit that raised ran anyway: {ran}"
+
+
+def test_a_failed_start_beside_workers_queues_the_item_for_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a worker started, a refused start is no failure: the item waits for that worker."""
+    pool = _DaemonPool(4, "vfa-test-pool2")
+    assert pool.submit(int).result(timeout=5) == 0  # one worker, idle again
+    gate = threading.Event()
+    busy = pool.submit(gate.wait)  # takes the idle worker
+    start = threading.Thread.start
+
+    def refused(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    queued = pool.submit(str, "ran")
+    monkeypatch.setattr(threading.Thread, "start", start)
+    gate.set()
+    assert busy.result(timeout=5) is True
+    assert queued.result(timeout=5) == "ran"
+
+
+def test_a_check_no_worker_could_start_for_is_denied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain whose guard needs a worker, when none can be started, denies the call naming why (fail closed)."""
+    from vfa import ALLOW, GuardContext, Proposal, guard
+    from vfa import _chain
+
+    @guard
+    def fine(p, c):
+        return ALLOW
+
+    monkeypatch.setattr(_chain, "_EXECUTOR", _DaemonPool(2, "vfa-test-pool3"))
+
+    def refused(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    result = _chain.GuardChain([fine]).verify(Proposal(tool="t", args={}, call_id="c"), GuardContext())
+    verdict = result.verdict
+    assert verdict.kind == "deny" and "no guard worker could be started" in verdict.reason, verdict

@@ -58,8 +58,14 @@ class _DaemonPool:
                     # counted once started, the item queued after: a start the system refuses (its thread limit,
                     # for a moment) raises here with no place taken for good and nothing left to run for a caller
                     # told it failed (or to be taken by a worker as one it was not counted for)
-                    threading.Thread(target=self._serve, name=f"{self._prefix}_{self._started}", daemon=True).start()
-                    self._started += 1
+                    try:
+                        threading.Thread(target=self._serve, name=f"{self._prefix}_{self._started}", daemon=True).start()
+                    except RuntimeError:
+                        if not self._started:
+                            raise
+                        # workers there are: the item waits for one, within its caller's deadline
+                    else:
+                        self._started += 1
         self._work.put((future, fn, args))
         return future
 
@@ -79,7 +85,7 @@ class _DaemonPool:
 
 _EXECUTOR = _DaemonPool(32, "vfa-guard")
 _LOCAL = threading.local()
-# each worker's event loop for async checks (32 at most), closed at exit, once the workers are joined: left to the
+# each worker's event loop for async checks (32 at most), closed at exit (the workers are daemons, never joined): left to the
 # collector, each was warned of as unclosed, and at times its socket pair, finalised first, made its close raise
 # ("Exception ignored ... Invalid file descriptor"), a traceback at the end of the user's script
 _LOOPS: list[asyncio.AbstractEventLoop] = []
@@ -89,7 +95,10 @@ _LOOPS: list[asyncio.AbstractEventLoop] = []
 def _close_loops() -> None:
     for loop in _LOOPS:
         if not loop.is_running() and not loop.is_closed():
-            loop.close()
+            try:
+                loop.close()
+            except RuntimeError:  # a worker started running it meanwhile: left to the collector
+                pass
 
 
 class ChainResult:
@@ -310,7 +319,14 @@ class GuardChain:
         """Run guards on a worker with a deadline each; True if one overran (its deny is appended)."""
         run = _Run()
         ctx = contextvars.copy_context()  # guards see the caller's context (LangGraph config, spans)
-        _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run, judged)
+        try:
+            _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run, judged)
+        except RuntimeError as exc:  # no worker, and the system refused to start one (its thread limit)
+            g = guards[0]
+            decisions.append(Decision(guard=_guard_name(g), verdict=Deny(
+                guard=_guard_name(g), reason=f"no guard worker could be started to run the check ({exc})"),
+                latency_s=0.0))
+            return True
         with run.cond:
             while not run.done:
                 index, started = run.position
