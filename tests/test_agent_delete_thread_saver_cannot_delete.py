@@ -73,3 +73,16 @@ def test_a_saver_that_cannot_delete_threads_is_named(bank, how):
             asyncio.run(agent.adelete_thread("t1"))
     assert len(agent.journal.entries("t1")) == before, "nothing is deleted"
     assert app is not None and saver is not None  # held: the agent's graph and saver stay alive
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+def test_an_object_that_is_no_checkpointer_given_as_one_is_named(bank, how):
+    """`checkpointer=` given an object with no `delete_thread` at all: a ConfigError naming it, not AttributeError."""
+    agent, app, saver = _agent(bank)
+    before = len(agent.journal.entries("t1"))
+    with pytest.raises(ConfigError, match="dict cannot delete a thread"):
+        if how == "sync":
+            agent.delete_thread("t1", checkpointer={})
+        else:
+            asyncio.run(agent.adelete_thread("t1", checkpointer={}))
+    assert len(agent.journal.entries("t1")) == before

@@ -300,9 +300,11 @@ def _deletes(saver: Any, sync: bool) -> bool:
     """Whether a checkpointer can delete a thread (`sync`: with `delete_thread`; else either way): one keeping
     `BaseCheckpointSaver`'s method, which raises NotImplementedError, cannot."""
     kind = type(saver)
-    if getattr(kind, "delete_thread", None) is not BaseCheckpointSaver.delete_thread:
+    method = getattr(kind, "delete_thread", None)
+    if callable(method) and method is not BaseCheckpointSaver.delete_thread:
         return True
-    return not sync and getattr(kind, "adelete_thread", None) is not BaseCheckpointSaver.adelete_thread
+    method = getattr(kind, "adelete_thread", None)  # no checkpointer at all (an object passed as one): neither
+    return not sync and callable(method) and method is not BaseCheckpointSaver.adelete_thread
 
 
 def _route(state: MessagesState) -> str:
