@@ -1055,7 +1055,7 @@ def _task_of(config: Any) -> Any:
 
 
 _PLAIN = RunTally()
-"""How many plain calls of each tool and arguments each task's run made (the last 4,096 tasks)."""
+"""How many plain calls of each tool and arguments each task's run made (while the run lives)."""
 
 
 def _plain_id(tool: str, args: Any, config: Any) -> str:

@@ -1653,7 +1653,7 @@ def _minted(prefix: str, digits: int, *call: Any) -> str:
 
 
 _MINTED = RunTally()
-"""How many refusals of each key each task's run made (the last 4,096 tasks)."""
+"""How many refusals of each key each task's run made (while the run lives)."""
 
 
 def _fingerprint(tool: str, raw_args: Any, raw_json: str | None) -> str:
