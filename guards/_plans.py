@@ -195,7 +195,9 @@ def verify_plan(
 
     A symbol must take only its argument's declared values (Literal, bounds), and every state a step's
     `ensures` reaches must keep the state's own, for every initial state assumed: the run time refuses
-    either, so a plan that needs one would stop halfway.
+    either, so a plan that needs one would stop halfway. A counterexample shows a set by those of the plan's
+    values and its clauses' constants it holds (a stated limit: two sets that differ on another member alone,
+    `state.a == state.b` failing, are shown alike).
 
     Args:
         plan: steps (`Step`, `{"tool": ..., "args": {...}}` or `(tool, args)`); arguments may be `Sym`s.
@@ -303,7 +305,8 @@ def verify_plan(
     for spec in specs.values():
         for pre in pres_of(spec):
             all_terms.extend(pre.terms)
-    extra = _element_candidates(s, concrete, init, sorts)
+    extra = _element_candidates(s, concrete, init, sorts,
+                                [_arg_sorts(specs[st.tool], agent_pres.get(st.tool, ())) for st in steps])
 
     for i, step in enumerate(steps):
         spec = specs[step.tool]
@@ -375,6 +378,8 @@ def verify_plan(
 def _declared(sort: Sort, bounds: Iterable[tuple[str, Any]]) -> str:
     """What a field or argument declares of its values, in words: its Literal values, its bounds."""
     parts = [f"values ({', '.join(repr(v) for v in sort.domain)})"] if sort.domain is not None else []
+    if sort.kind == "set" and sort.elem is not None and sort.elem.domain is not None:
+        parts.append(f"element values ({', '.join(repr(v) for v in sort.elem.domain)})")
     bounds = list(bounds)
     if bounds:
         parts.append(f"bounds ({', '.join(f'{op} {b!r}' for op, b in bounds)})")
@@ -407,17 +412,18 @@ def _sort(spec: ToolSpec, path: tuple[str, ...]) -> Sort:
     return _arg_sorts(spec)[path[1]]
 
 
-def _element_candidates(s: Z3, concrete: list[dict], init: Mapping, sorts: Mapping) -> dict[str, list[Any]]:
-    """Concrete argument values and symbols, by sort, to report which of them a set in a model holds."""
+def _element_candidates(s: Z3, concrete: list[dict], init: Mapping, sorts: Mapping,
+                        arg_sorts: list[Mapping[str, Sort]]) -> dict[str, list[Any]]:
+    """Concrete argument values and symbols, by sort, to report which of them a set in a model holds (of every
+    scalar sort: an int id left out showed `i not in state.blocked` failing on a set without i)."""
     out: dict[str, list[Any]] = {}
-    for values in concrete:
+    for values, step_sorts in zip(concrete, arg_sorts):
         for path, v in values.items():
             if isinstance(v, Sym):
                 out.setdefault(str(sorts[("sym", v.name)]), []).append(init[("sym", v.name)])
-            elif not isinstance(v, (set, frozenset, list, tuple)):
-                sort = Sort("str") if isinstance(v, str) else None
-                if sort is not None:
-                    out.setdefault("str", []).append(s.value(sort, v))
+            elif step_sorts[path[1]].kind != "set":
+                sort = without_domain(step_sorts[path[1]])
+                out.setdefault(str(sort), []).append(s.value(sort, v))
     return out
 
 
