@@ -26,6 +26,7 @@ from typing import Any, Self
 from langchain_core.messages import BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
 from langchain_core.tools.base import ToolOutputMixin
+from langgraph._internal._constants import CONFIG_KEY_CHECKPOINTER as _CHECKPOINTER
 from langgraph._internal._constants import CONFIG_KEY_READ as _READ
 try:
     from langgraph._internal._constants import CONFIG_KEY_READ_STATE as _READ_STATE
@@ -54,11 +55,10 @@ from vfa import (
 from vfa._chain import _guard_name
 from vfa._compile import lint_guards
 from vfa._effects import off_loop, on_loop
-from vfa._guard_node import content_digest, thread_key
+from vfa._guard_node import _repr_unaddressed, content_digest, thread_key
 from vfa._run_tally import RunTally
 from vfa._journal import KEPT, own_entries
 from vfa._injected import error_content_text, injected_args, injected_names
-from vfa._jsontext import unaddressed
 from vfa._lc_tools import GIVEN_BY_DEFAULT, args_model_of, errors_raised, in_handler_words
 from vfa._tools import INJECTED, RESULT_SHAPE, _nonfinite, name_list
 
@@ -586,6 +586,11 @@ class ToolGate:
 
     def settle(self, call: Mapping[str, Any], state: Any, thread_id: str, work: _Work) -> Any:
         """Verify one call and commit it through the journal; returns the tool's output or the denial."""
+        # the saver the run is checkpointed in, as the guard node's own runs note theirs (`GuardNode._func`): an
+        # `Agent` on this journal's file erasing the thread erases these entries too, so its checkpoints there first
+        run = _configurable(None, (_CHECKPOINTER,))
+        if run is not None:
+            self.node.savers.note(run.get(_CHECKPOINTER))
         try:
             return self._settle(call, state, thread_id, work)
         except (AnswerError, JournalError) as exc:
@@ -1077,12 +1082,6 @@ def _plain_id(tool: str, args: Any, config: Any) -> str:
     digest = hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     at = _PLAIN.count(str(task), configurable, digest)
     return f"vfa-{task}-{digest}-{at}"
-
-
-def _repr_unaddressed(value: Any) -> str:
-    """A value's repr in a plain call's id, without its memory address: an object made anew in each run (a
-    connection) is one call; a string given is the call's as written ("<a at 0x1>" and "<a at 0x2>" are two)."""
-    return unaddressed(repr(value))
 
 
 def _configurable(config: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:

@@ -170,8 +170,8 @@ def _structured_names(response_format: Any) -> frozenset[str]:
 
 def _held_back_direct(gate: ToolGate, state: Any) -> bool:
     """Whether the run ends on a model turn whose calls all name `return_direct` tools (as `create_agent`
-    reads them: by the name its tool message gives, else the call's) and the gate denied, or a person
-    rejected, one of them."""
+    reads them: by the name its tool message gives, else the call's; a name no tool is registered under left
+    out) and the gate denied, or a person rejected, one of them."""
     messages = state.get("messages") if isinstance(state, dict) else None
     if not isinstance(messages, list) or not messages or not isinstance(messages[-1], ToolMessage):
         return False
@@ -180,7 +180,9 @@ def _held_back_direct(gate: ToolGate, state: Any) -> bool:
         return False
     answers = [m for m in messages[at + 1:] if isinstance(m, ToolMessage)]
     named = {m.tool_call_id: m.name for m in answers if m.name and gate.registered(m.name) is not None}
-    tools = [gate.registered(named.get(c.get("id") or "", c.get("name"))) for c in messages[at].tool_calls]
-    if not all(getattr(t, "return_direct", False) is True for t in tools):
+    # as `create_agent`: a call of a name it has no tool for (a provider's, one made up) is left out of the turn
+    tools = {call_id: t for c in messages[at].tool_calls
+             if (t := gate.registered(named.get(call_id := c.get("id") or "", c.get("name")))) is not None}
+    if not tools or not all(getattr(t, "return_direct", False) is True for t in tools.values()):
         return False
-    return any(held_back(m) for m in answers)
+    return any(held_back(m) for m in answers if m.tool_call_id in tools)

@@ -22,7 +22,7 @@ from ._chain import _guard_name
 from ._coverage import check_coverage
 from ._effects import off_loop
 from ._exceptions import ConfigError, PolicyError
-from ._guard_node import Flow, GuardNode
+from ._guard_node import Flow, GuardNode, conversation_id
 from ._journal import EffectJournal
 
 __all__ = ["Agent", "GuardedGraph"]
@@ -424,4 +424,4 @@ def _agent_attributes(graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any])
     config = kwargs.get("config") or (args[1] if len(args) > 1 else None) or {}
     thread = (config.get("configurable") or {}).get("thread_id")
     return {"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": graph.name,
-            "gen_ai.conversation.id": str(thread) if thread is not None else None}
+            "gen_ai.conversation.id": conversation_id(thread) if thread is not None else None}

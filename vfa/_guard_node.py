@@ -1627,8 +1627,14 @@ def _in_conversation(span: Any) -> None:
     except RuntimeError:  # outside a run
         return
     if thread is not None:
-        thread = str(thread)
-        span.set_attribute("gen_ai.conversation.id", thread if _sound_id(thread) else repr(thread)[:64])
+        span.set_attribute("gen_ai.conversation.id", conversation_id(thread))
+
+
+def conversation_id(thread: Any) -> str:
+    """A run's thread id as traced (`gen_ai.conversation.id`, on `invoke_agent` and each `execute_tool`, one text for
+    both): as given, or by its repr, cut, where a call id would be (megabytes of it, a lone surrogate)."""
+    thread = str(thread)
+    return thread if _sound_id(thread) else repr(thread)[:64]
 
 
 def _tool_name(raw_name: Any) -> str:
@@ -1674,6 +1680,10 @@ def _fingerprint(tool: str, raw_args: Any, raw_json: str | None) -> str:
 
 
 def _repr_unaddressed(value: Any) -> Any:
+    """What a fingerprint or a plain call's id (`graphs._gate._plain_id`) writes for a value JSON cannot carry: a set
+    as its members in order (its repr's order follows string hashing, salted per process: a task resumed in another
+    would be another call), else its repr without memory addresses (an object made anew in each run is one call;
+    a string given is the call's as written, "<a at 0x1>" and "<a at 0x2>" two)."""
     shown = _members_or_repr(value)
     return unaddressed(shown) if shown.__class__ is str else shown
 
