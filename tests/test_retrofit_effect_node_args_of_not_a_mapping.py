@@ -31,9 +31,8 @@ def allow_all(p, c):
     return ALLOW
 
 
-@pytest.mark.parametrize("returned", [None, "to", ["to"], {1: "bob"}],
-                         ids=["none", "text", "list-of-names", "int-keys"])
-def test_args_of_returning_no_mapping_is_named(returned: Any) -> None:
+def _app(args_of: Any) -> tuple[Any, list[str]]:
+    """A one-node app whose node "pay" is an effect node with `args_of`; the list of whom it paid."""
     paid: list[str] = []
 
     def pay(state: _State) -> dict[str, Any]:
@@ -44,7 +43,13 @@ def test_args_of_returning_no_mapping_is_named(returned: Any) -> None:
     b.add_node("pay", pay)
     b.add_edge(START, "pay")
     b.add_edge("pay", END)
-    app = graphs.guard_graph(b, [allow_all], effect_nodes={"pay": lambda state: returned})
+    return graphs.guard_graph(b, [allow_all], effect_nodes={"pay": args_of}), paid
+
+
+@pytest.mark.parametrize("returned", [None, "to", ["to"], {1: "bob"}],
+                         ids=["none", "text", "list-of-names", "int-keys"])
+def test_args_of_returning_no_mapping_is_named(returned: Any) -> None:
+    app, paid = _app(lambda state: returned)
     with pytest.raises(TypeError, match=r"effect node 'pay'.*args_of"):
         app.invoke({"to": "bob"})
     assert paid == []
@@ -52,17 +57,7 @@ def test_args_of_returning_no_mapping_is_named(returned: Any) -> None:
 
 def test_args_of_that_raises_keeps_its_error_told_where_it_came_from() -> None:
     """An `args_of` that raises (a key the state lacks) keeps its error, with a note naming the effect node."""
-    paid: list[str] = []
-
-    def pay(state: _State) -> dict[str, Any]:
-        paid.append(state["to"])
-        return {"paid": True}
-
-    b = StateGraph(_State)
-    b.add_node("pay", pay)
-    b.add_edge(START, "pay")
-    b.add_edge("pay", END)
-    app = graphs.guard_graph(b, [allow_all], effect_nodes={"pay": lambda state: {"to": state["payee"]}})
+    app, paid = _app(lambda state: {"to": state["payee"]})
     with pytest.raises(KeyError) as caught:
         app.invoke({"to": "bob"})
     assert any("effect node 'pay'" in note and "args_of" in note for note in caught.value.__notes__)
