@@ -245,7 +245,8 @@ def verify_plan(
             if name not in step.args and fields[name].is_required():
                 return _bad(i, step, f"step {i + 1} omits argument {name!r} of {step.tool!r}")
             if isinstance(v, Sym):
-                if bounds.get(name) or sort.domain is not None:
+                # a set of Literal elements too: the run time refuses a set holding another value (`convert`)
+                if bounds.get(name) or sort.domain is not None or (sort.elem is not None and sort.elem.domain is not None):
                     sym_bounds.append((i, step, name, v.name, sort, bounds.get(name) or []))
                 if symbols.setdefault(v.name, sort) != sort and not symbols[v.name].same(sort):
                     return _bad(i, step, f"symbol {v.name!r} is used as {symbols[v.name]} and as {sort}")
@@ -413,17 +414,18 @@ def _sort(spec: ToolSpec, path: tuple[str, ...]) -> Sort:
 
 
 def _element_candidates(s: Z3, concrete: list[dict], init: Mapping, sorts: Mapping,
-                        arg_sorts: list[Mapping[str, Sort]]) -> dict[str, list[Any]]:
+                        arg_sorts: list[Mapping[str, Sort]]) -> dict[Sort, list[Any]]:
     """Concrete argument values and symbols, by sort, to report which of them a set in a model holds (of every
-    scalar sort: an int id left out showed `i not in state.blocked` failing on a set without i)."""
-    out: dict[str, list[Any]] = {}
+    scalar sort: an int id left out showed `i not in state.blocked` failing on a set without i). Keyed by the
+    sort itself, not its text: two Enum classes of one name are two sorts Z3 does not compare."""
+    out: dict[Sort, list[Any]] = {}
     for values, step_sorts in zip(concrete, arg_sorts):
         for path, v in values.items():
             if isinstance(v, Sym):
-                out.setdefault(str(sorts[("sym", v.name)]), []).append(init[("sym", v.name)])
+                out.setdefault(without_domain(sorts[("sym", v.name)]), []).append(init[("sym", v.name)])
             elif step_sorts[path[1]].kind != "set":
                 sort = without_domain(step_sorts[path[1]])
-                out.setdefault(str(sort), []).append(s.value(sort, v))
+                out.setdefault(sort, []).append(s.value(sort, v))
     return out
 
 

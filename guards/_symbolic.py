@@ -12,7 +12,7 @@ from typing import Any
 from ._clauses import Term, display
 from ._fastpath import jsonable
 from ._sorts import Schema, Sort
-from ._z3 import Z3
+from ._z3 import Z3, without_domain
 
 __all__ = ["LazyVars", "apply_updates", "candidates", "jsonable_tree", "model_state"]
 
@@ -106,13 +106,14 @@ def candidates(session: Z3, terms: Iterable[Term], elem: Sort, env: Mapping) -> 
 
 
 def model_state(session: Z3, model: Any, env: Mapping[tuple[str, ...], Any], terms: Iterable[Term],
-                sorts: Mapping[tuple[str, ...], Sort], extra: Mapping[str, list[Any]] | None = None) -> dict[str, Any]:
-    """The values a model gives the declared variables (raw: enum members, Fractions), nested per namespace."""
+                sorts: Mapping[tuple[str, ...], Sort], extra: Mapping[Sort, list[Any]] | None = None) -> dict[str, Any]:
+    """The values a model gives the declared variables (raw: enum members, Fractions), nested per namespace;
+    `extra` offers more possible members of a set, by element sort (without its Literal values)."""
     terms = list(terms)
     out: dict[str, Any] = {}
     for path in sorted(dict.keys(env)):
         sort = sorts[path]
-        cands = [*candidates(session, terms, sort.elem, env), *(extra or {}).get(str(sort.elem), ())] \
+        cands = [*candidates(session, terms, sort.elem, env), *(extra or {}).get(without_domain(sort.elem), ())] \
             if sort.kind == "set" else ()
         value = session.read(model, dict.__getitem__(env, path), sort, cands)
         node = out

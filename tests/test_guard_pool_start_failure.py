@@ -12,8 +12,7 @@ And the work of the submit that raised is not run later, by a worker started for
 failed.
 
 Fixed: the pool starts a worker before counting it, and queues the item after: a refused start raises with
-nothing counted or queued where no worker is there to take it (beside workers, the item waits for one), and the
-chain denies a call whose check no worker could be started for.
+nothing counted or queued, and the chain denies a call whose check no worker could be started for.
 """
 
 from __future__ import annotations
@@ -48,8 +47,9 @@ def test_a_failed_start_is_not_a_worker(monkeypatch: pytest.MonkeyPatch) -> None
     assert ran == ["later"], f"the work of a submit that raised ran anyway: {ran}"
 
 
-def test_a_failed_start_beside_workers_queues_the_item_for_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a worker started, a refused start is no failure: the item waits for that worker."""
+def test_a_failed_start_beside_busy_workers_raises_with_nothing_queued(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every worker busy, a refused start raises (the chain denies), and the busy worker, once done, leaves
+    exactly one idle place: the next item runs on it, no new worker needed."""
     pool = _DaemonPool(4, "vfa-test-pool2")
     assert pool.submit(int).result(timeout=5) == 0  # one worker, idle again
     gate = threading.Event()
@@ -60,11 +60,12 @@ def test_a_failed_start_beside_workers_queues_the_item_for_them(monkeypatch: pyt
         raise RuntimeError("can't start new thread")
 
     monkeypatch.setattr(threading.Thread, "start", refused)
-    queued = pool.submit(str, "ran")
-    monkeypatch.setattr(threading.Thread, "start", start)
+    with pytest.raises(RuntimeError):
+        pool.submit(str, "never")
     gate.set()
     assert busy.result(timeout=5) is True
-    assert queued.result(timeout=5) == "ran"
+    assert pool.submit(str, "ran").result(timeout=5) == "ran"  # starts no thread: start is still refused here
+    monkeypatch.setattr(threading.Thread, "start", start)
 
 
 def test_a_check_no_worker_could_start_for_is_denied(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,16 +56,10 @@ class _DaemonPool:
             with self._lock:
                 if self._started < self._max:
                     # counted once started, the item queued after: a start the system refuses (its thread limit,
-                    # for a moment) raises here with no place taken for good and nothing left to run for a caller
-                    # told it failed (or to be taken by a worker as one it was not counted for)
-                    try:
-                        threading.Thread(target=self._serve, name=f"{self._prefix}_{self._started}", daemon=True).start()
-                    except RuntimeError:
-                        if not self._started:
-                            raise
-                        # workers there are: the item waits for one, within its caller's deadline
-                    else:
-                        self._started += 1
+                    # for a moment) raises here (the chain denies the call) with no place taken for good, nothing
+                    # queued for a caller told it failed, and the idle places exact (a worker releases one per item)
+                    threading.Thread(target=self._serve, name=f"{self._prefix}_{self._started}", daemon=True).start()
+                    self._started += 1
         self._work.put((future, fn, args))
         return future
 
