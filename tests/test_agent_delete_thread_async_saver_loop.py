@@ -107,3 +107,27 @@ def test_sync_erasure_with_an_async_saver_whose_loop_runs_elsewhere_goes_ahead(t
             loop.call_soon_threadsafe(loop.stop)
             runner.join(10)
             loop.close()
+
+
+def test_sync_erasure_on_the_async_savers_own_loop_refuses_naming_adelete_thread(tmp_path: Path) -> None:
+    """Called from a coroutine on the saver's own running loop, the sync erasure would wait for that loop: it
+    refuses with a ConfigError naming `adelete_thread`, nothing deleted (it raised LangGraph's InvalidStateError)."""
+    with EffectJournal(tmp_path / "j.db") as journal:
+        agent = Agent(ScriptedModel([("pay", {"to": "bob", "amount": 5}), "done"]), [pay], journal=journal)
+
+        async def run() -> BaseException | None:
+            saver = AsyncSqliteSaver(await aiosqlite.connect(tmp_path / "cp.db"))
+            try:
+                await agent.compile(checkpointer=saver).ainvoke({"messages": [("user", "pay")]},
+                                                                 {"configurable": {"thread_id": "t"}})
+                try:
+                    agent.delete_thread("t")
+                except ConfigError as exc:
+                    return exc
+                return None
+            finally:
+                await saver.conn.close()
+
+        got = asyncio.run(run())
+        assert isinstance(got, ConfigError) and "own" in str(got) and "adelete_thread" in str(got), got
+        assert list(journal.entries("t")), "the journal was erased"

@@ -12,6 +12,7 @@ from typing import Any, Self
 
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from langchain_core.runnables.config import ensure_config, merge_configs
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -132,12 +133,18 @@ class Agent:
                               "implemented), so the thread's checkpoints in it cannot be erased from here; nothing was "
                               "deleted: erase them in its store, then the journal's entries "
                               "(agent.journal.delete_thread(thread_id))")
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
         for saver in savers if sync else ():
             loop = getattr(saver, "loop", None)  # an async saver's sync methods wait for its loop to run them
-            if isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_running():
-                # they would wait for good (an open loop no one runs) holding the thread, or fail on a closed one
+            if isinstance(loop, asyncio.AbstractEventLoop) and (not loop.is_running() or loop is here):
+                # they would wait for good (an open loop no one runs, or this very one) holding the thread, or fail
+                # on a closed one
+                state = "closed" if loop.is_closed() else "this thread's own" if loop is here else "not running"
                 raise ConfigError(f"the thread's checkpoints are in a {type(saver).__name__}, whose event loop is "
-                                  f"{'closed' if loop.is_closed() else 'not running'}: nothing was deleted; await "
+                                  f"{state}: nothing was deleted; await "
                                   "agent.adelete_thread(thread_id) on that loop, or pass delete_thread(thread_id, "
                                   "checkpointer=saver), a sync saver on the same store")
         return savers
@@ -191,10 +198,14 @@ class Agent:
         bound = self.model.bind_tools([s.json_schema() for s in specs]) if specs else self.model
         system = [SystemMessage(self.instructions)] if self.instructions else []
 
+        # each run notes its saver here too: a run whose model proposes no call never reaches the guard node, and
+        # its conversation is checkpointed all the same (a subgraph's, in its parent's saver)
         def agent(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+            self.guard_node.note_saver(config)
             return {"messages": [bound.invoke(system + list(state["messages"]), config)]}
 
         async def aagent(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+            self.guard_node.note_saver(config)
             return {"messages": [await bound.ainvoke(system + list(state["messages"]), config)]}
 
         from langchain_core.runnables import RunnableLambda
@@ -350,7 +361,7 @@ class GuardedGraph(CompiledStateGraph):
 def traced_run(graph: Any, stream: Callable[..., Iterator[Any]], args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> Iterator[Any]:
     """`stream(*args, **kwargs)` (a graph's run) inside an `invoke_agent {graph.name}` span when tracing is on."""
-    started = _tracing.start_detached(f"invoke_agent {graph.name}", _agent_attributes(graph, args, kwargs))
+    started = _started(graph, args, kwargs)
     if started is None:
         yield from stream(*args, **kwargs)
         return
@@ -376,7 +387,7 @@ def traced_run(graph: Any, stream: Callable[..., Iterator[Any]], args: tuple[Any
 async def atraced_run(graph: Any, astream: Callable[..., AsyncIterator[Any]], args: tuple[Any, ...],
                       kwargs: dict[str, Any]) -> AsyncIterator[Any]:
     """`traced_run` for `astream`."""
-    started = _tracing.start_detached(f"invoke_agent {graph.name}", _agent_attributes(graph, args, kwargs))
+    started = _started(graph, args, kwargs)
     if started is None:
         async for chunk in astream(*args, **kwargs):
             yield chunk
@@ -420,8 +431,18 @@ def own_messages(args: tuple[Any, ...], kwargs: dict[str, Any],
     return ((own, *args[1:]), kwargs) if "input" not in kwargs else (args, {**kwargs, "input": own})
 
 
+def _started(graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any] | None:
+    """The run's `invoke_agent` span and its context, or None when tracing is off (its attributes not even read)."""
+    if not _tracing.tracing_enabled():
+        return None
+    return _tracing.start_detached(f"invoke_agent {graph.name}", _agent_attributes(graph, args, kwargs))
+
+
 def _agent_attributes(graph: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    config = kwargs.get("config") or (args[1] if len(args) > 1 else None) or {}
+    given = kwargs.get("config") or (args[1] if len(args) > 1 else None)
+    # the run's config as LangGraph merges it: the one bound by `with_config` and one inherited from a parent's run
+    # (a graph invoked in a node) carry the thread too, which the run's calls are traced with
+    config = ensure_config(merge_configs(getattr(graph, "config", None), given))
     thread = (config.get("configurable") or {}).get("thread_id")
     return {"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": graph.name,
             "gen_ai.conversation.id": conversation_id(thread) if thread is not None else None}

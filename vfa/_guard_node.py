@@ -444,10 +444,14 @@ class GuardNode(RunnableCallable):
 
     # -- LangGraph entry points ------------------------------------------------------------------
 
-    def _func(self, input: Any, config: RunnableConfig) -> Any:
-        # the saver this run is checkpointed in, which compile may never have been given (a subgraph's runs are saved
-        # in its parent's, whatever it was compiled with): erasing the thread erases its checkpoints there first
+    def note_saver(self, config: RunnableConfig) -> None:
+        """Note the saver the run of `config` is checkpointed in, which compile may never have been given (a
+        subgraph's runs are saved in its parent's, whatever it was compiled with): erasing the thread erases its
+        checkpoints there first."""
         self.savers.note((config.get("configurable") or {}).get(CONFIG_KEY_CHECKPOINTER))
+
+    def _func(self, input: Any, config: RunnableConfig) -> Any:
+        self.note_saver(config)
         calls, state, as_list = self._parse(input)
         thread_id = thread_key(config, state, self.messages_key)
         ids = [str(c.get("id") or "") for c in calls]

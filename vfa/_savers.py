@@ -85,6 +85,9 @@ def _store(saver: Any) -> str | None:
 
 
 _SAVERS: weakref.WeakValueDictionary[Any, Savers] = weakref.WeakValueDictionary()
+_FILE_SAVERS: dict[str, Savers] = {}
+"""A journal file's savers, kept for the process: the savers let go outlive the guard nodes that noted them (an app
+building its agent per request erases a thread in a later request than the one that ran it)."""
 _SAVERS_LOCK = threading.Lock()
 
 
@@ -97,4 +100,6 @@ def savers_of(journal: Any) -> Savers:
         savers = _SAVERS.get(key)
         if savers is None:
             savers = _SAVERS[key] = Savers()
+            if isinstance(key, str) and key.startswith("file:"):  # not an in-memory journal's (gone with it)
+                _FILE_SAVERS[key] = savers
         return savers
