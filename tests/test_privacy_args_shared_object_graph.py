@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from vfa.testing import ScriptedModel
 
 
 ROOT = Path(__file__).resolve().parents[1]
+BOUND_S = 5  # the run's, timed in the child once its imports are done: a loaded machine's start-up is not the walk's
 
 
 class Task:
@@ -75,15 +75,15 @@ def _run() -> None:
 
 
 def test_a_shared_object_graph_is_read_in_bounded_time() -> None:
-    # in a child process, killed at the bound: the walk holds the GIL
+    # in a child process, ended at the bound by faulthandler's watchdog (a thread of C: the walk holds the GIL)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    start = time.monotonic()
-    try:
-        proc = subprocess.run([sys.executable, __file__], cwd=ROOT, env=env, capture_output=True, text=True, timeout=6)
-    except subprocess.TimeoutExpired:
-        raise AssertionError(f"the guard node was still labelling a 1 KB argument after {time.monotonic() - start:.0f} s") from None
+    proc = subprocess.run([sys.executable, __file__], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert "Timeout (" not in proc.stderr, f"the guard node was still labelling a 1 KB argument after {BOUND_S} s"
     assert "DONE" in proc.stdout, proc.stderr[-2000:]
 
 
 if __name__ == "__main__":
+    import faulthandler
+
+    faulthandler.dump_traceback_later(BOUND_S, exit=True)  # armed once the imports are done
     _run()
