@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Self
 
-from langchain_core.messages import BaseMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
 from langchain_core.tools.base import ToolOutputMixin
 from langgraph._internal._constants import CONFIG_KEY_CHECKPOINTER as _CHECKPOINTER
@@ -53,7 +53,7 @@ from vfa import (
     UnmediatedEffectError,
 )
 from vfa._chain import _guard_name
-from vfa._compile import lint_guards
+from vfa._compile import held_back, lint_guards
 from vfa._effects import off_loop, on_loop
 from vfa._guard_node import _repr_unaddressed, content_digest, thread_key
 from vfa._run_tally import RunTally
@@ -460,6 +460,27 @@ class ToolGate:
         """The tool registered under `name` (the one a call of that name ran, or was refused for), or None."""
         with self._lock:
             return self._tools.get(name)
+
+    def held_back_direct(self, state: Any) -> bool:
+        """Whether the run ends on a model turn whose calls all name `return_direct` tools (as `create_agent` reads
+        them: by the name its tool message gives, else the call's; a name no tool is registered under left out) and
+        this gate denied, or a person rejected, one of them: `create_agent` would end the run with the denial as its
+        answer, where the model must read it and may repair the call (`GuardMiddleware.after_agent`, and the route
+        `guard_graph` gives a `create_agent` app)."""
+        messages = state.get("messages") if isinstance(state, Mapping) else getattr(state, "messages", None)
+        if not isinstance(messages, list) or not messages or not isinstance(messages[-1], ToolMessage):
+            return False
+        at = next((i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], AIMessage)), None)
+        if at is None or not messages[at].tool_calls:
+            return False
+        answers = [m for m in messages[at + 1:] if isinstance(m, ToolMessage)]
+        named = {m.tool_call_id: m.name for m in answers if m.name and self.registered(m.name) is not None}
+        # as `create_agent`: a call of a name it has no tool for (a provider's, one made up) is left out of the turn
+        tools = {call_id: t for c in messages[at].tool_calls
+                 if (t := self.registered(named.get(call_id := c.get("id") or "", c.get("name")))) is not None}
+        if not tools or not all(getattr(t, "return_direct", False) is True for t in tools.values()):
+            return False
+        return any(held_back(m) for m in answers if m.tool_call_id in tools)
 
     def register_node(self, name: str) -> ToolSpec:
         """Describe a graph node committed as one effect; its proposal's args are free-form.

@@ -34,7 +34,6 @@ from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.types import Command
 
 from vfa import EffectJournal, Flow
-from vfa._compile import held_back
 
 from ._gate import ToolGate, shared_gate
 
@@ -105,7 +104,7 @@ class GuardMiddleware(AgentMiddleware):
         `return_direct=True` and one of them was denied or rejected: such a call has no result to return,
         and the model reads why and may repair it, as after any denial (`create_agent` ends the run on the
         calls' names alone). vfa's `Agent` routes them alike (`vfa._compile._after_tools`)."""
-        return {"jump_to": "model"} if _held_back_direct(self.gate, state) else None
+        return {"jump_to": "model"} if self.gate.held_back_direct(state) else None
 
     def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
         """Hand the flow what the model is about to read and, once it answered, its answer (`ToolGate.read`:
@@ -167,22 +166,3 @@ def _structured_names(response_format: Any) -> frozenset[str]:
         return frozenset()
     return frozenset(spec.name for spec in response_format.schema_specs)
 
-
-def _held_back_direct(gate: ToolGate, state: Any) -> bool:
-    """Whether the run ends on a model turn whose calls all name `return_direct` tools (as `create_agent`
-    reads them: by the name its tool message gives, else the call's; a name no tool is registered under left
-    out) and the gate denied, or a person rejected, one of them."""
-    messages = state.get("messages") if isinstance(state, dict) else None
-    if not isinstance(messages, list) or not messages or not isinstance(messages[-1], ToolMessage):
-        return False
-    at = next((i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], AIMessage)), None)
-    if at is None or not messages[at].tool_calls:
-        return False
-    answers = [m for m in messages[at + 1:] if isinstance(m, ToolMessage)]
-    named = {m.tool_call_id: m.name for m in answers if m.name and gate.registered(m.name) is not None}
-    # as `create_agent`: a call of a name it has no tool for (a provider's, one made up) is left out of the turn
-    tools = {call_id: t for c in messages[at].tool_calls
-             if (t := gate.registered(named.get(call_id := c.get("id") or "", c.get("name")))) is not None}
-    if not tools or not all(getattr(t, "return_direct", False) is True for t in tools.values()):
-        return False
-    return any(held_back(m) for m in answers if m.tool_call_id in tools)

@@ -237,6 +237,8 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
     new = copy.copy(builder)
     new.nodes = {}
     new.compiled = False
+    new.branches = collections.defaultdict(dict, {source: {name: _routed_back(spec, gate) for name, spec in specs.items()}
+                                                  for source, specs in builder.branches.items()})
     for name, spec in builder.nodes.items():
         if compiled is not None and spec.is_error_handler and name.startswith("__"):
             continue  # the default error handler compile() inserted; compile() inserts it again
@@ -268,6 +270,28 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
     if type(compiled) is not type(out):
         out.__class__ = type(compiled)  # e.g. vfa.GuardedGraph: same object, the user's subclass
     return out
+
+
+def _routed_back(spec: Any, gate: ToolGate) -> Any:
+    """A branch of the graph, the same unless it is `create_agent`'s route after its tools (recognised by its
+    function's name, as the coverage check recognises LangChain's code), which ends the run on a turn of
+    `return_direct` calls by their names alone: then a turn whose call this gate held back goes to the model instead,
+    to read the denial and repair the call (`ToolGate.held_back_direct`, as `GuardMiddleware.after_agent` does)."""
+    path = spec.path
+    func = getattr(path, "func", None)
+    if not getattr(func, "__qualname__", "").endswith("_make_tools_to_model_edge.<locals>.tools_to_model"):
+        return spec
+    cells = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
+    try:
+        end, model = cells["end_destination"].cell_contents, cells["model_destination"].cell_contents
+    except (KeyError, ValueError):  # another version's route: left as it is
+        return spec
+
+    def route(state: Any) -> Any:
+        to = func(state)
+        return model if to == end and gate.held_back_direct(state) else to
+
+    return spec._replace(path=RunnableCallable(route, name=path.name, trace=False))
 
 
 _OWNING: dict[tuple[type, str], type] = {}

@@ -89,12 +89,30 @@ def test_a_committed_return_direct_call_still_ends_the_run_and_other_tools_go_ba
     assert out[-1].content == "done"
 
 
-@pytest.mark.xfail(strict=True, reason="stated limit: guard_graph over a create_agent app keeps create_agent's own "
-                   "routing, which ends the run on a return_direct call's name whatever its outcome")
 def test_guard_graph_over_create_agent_sends_a_denied_return_direct_call_back() -> None:
+    """`guard_graph` gives create_agent's route after its tools the same reading (`_routed_back`)."""
     import graphs
 
     app = graphs.guard_graph(create_agent(ScriptedModel([("final", {"x": "1"}), ("final", {"x": "7"}), "no"]),
                                           [final, note], checkpointer=InMemorySaver()), [only_seven])
     out = app.invoke({"messages": [("user", "go")]}, {"configurable": {"thread_id": "g"}})["messages"]
+    assert isinstance(out[-1], ToolMessage) and out[-1].content == "FINAL 7"
+
+
+def test_guard_graph_over_create_agent_keeps_a_committed_return_direct_call_final_sync_and_async() -> None:
+    import graphs
+
+    agent = create_agent(ScriptedModel([("final", {"x": "7"}), "not reached"]), [final, note],
+                         checkpointer=InMemorySaver())
+    paths = {name: spec.path for specs in agent.builder.branches.values() for name, spec in specs.items()}
+    app = graphs.guard_graph(agent, [only_seven])
+    out = app.invoke({"messages": [("user", "go")]}, {"configurable": {"thread_id": "s"}})["messages"]
+    assert isinstance(out[-1], ToolMessage) and out[-1].content == "FINAL 7"
+    assert {name: spec.path for specs in agent.builder.branches.values() for name, spec in specs.items()} == paths, \
+        "the app's own builder was changed"
+
+    app = graphs.guard_graph(create_agent(ScriptedModel([("final", {"x": "1"}), ("final", {"x": "7"}), "no"]),
+                                          [final, note], checkpointer=InMemorySaver()), [only_seven])
+    out = asyncio.run(app.ainvoke({"messages": [("user", "go")]}, {"configurable": {"thread_id": "a"}}))["messages"]
+    assert "x must be 7" in str(out[2].content)
     assert isinstance(out[-1], ToolMessage) and out[-1].content == "FINAL 7"
