@@ -998,7 +998,7 @@ class GatedTool:
         # guards judge the model's arguments; the tool gets the injected ones back untouched
         hidden = {k: v for k, v in raw.items() if k in self.hidden_keys}
         visible = {k: v for k, v in raw.items() if k not in self.hidden_keys}
-        call_id = str(input.get("id") or "") if is_call else _plain_id(self.tool.name, raw, config)
+        call_id = str(input.get("id") or "") if is_call else _plain_id(self.tool.name, raw, config, self.gate.node.flow)
         handed = _STATE.get()
         injected = handed is not None and handed.open and handed.call_id == call_id and input.get("name") == self.tool.name
         if injected and self.hidden_aliases:
@@ -1084,11 +1084,14 @@ _PLAIN = RunTally()
 """How many plain calls of each tool and arguments each task's run made (while the run lives)."""
 
 
-def _plain_id(tool: str, args: Any, config: Any) -> str:
+def _plain_id(tool: str, args: Any, config: Any, flow: Any = None) -> str:
     """The call id of a plain invocation: in a graph task, its task's id, its tool and arguments and its place
     among that run's calls of them, the same when LangGraph runs the task again (a resume after an interrupt
     or a crash, a retry), so the journal answers it as it answers the model's call, and a person's answer
-    reaches the question it was asked for; elsewhere a fresh one (each invocation is a call of its own)."""
+    reaches the question it was asked for; elsewhere a fresh one (each invocation is a call of its own).
+    Under a flow the arguments are digested under its secret (`PrivacyFlow.call_digest`): they may hold the
+    values behind handles, and the id is traced (`gen_ai.tool.call.id`), where an unkeyed digest of a short
+    value (a PIN) gives it away to whoever hashes every candidate."""
     configurable = _configurable(config, (_TASK_ID,))
     task = configurable.get(_TASK_ID) if configurable is not None else None
     if not task:
@@ -1100,7 +1103,8 @@ def _plain_id(tool: str, args: Any, config: Any) -> str:
             written = json.dumps([tool, args], default=_repr_unaddressed)
     except (TypeError, ValueError, RecursionError):
         return f"vfa-{uuid.uuid4().hex}"  # arguments with no one text: a call of its own, as before
-    digest = hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    keyed = getattr(flow, "call_digest", None) if flow is not None else None
+    digest = keyed(written) if keyed is not None else hashlib.sha256(written.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     at = _PLAIN.count(str(task), configurable, digest)
     return f"vfa-{task}-{digest}-{at}"
 

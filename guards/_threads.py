@@ -432,6 +432,13 @@ class _Threads:
         user = "\0".join(sorted(self.policy.user))
         return "plain-" + hashlib.sha256(user.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
+    def call_digest(self, text: str) -> str:
+        """A digest of a plain call's tool and arguments (`text`), keyed by the handles' secret, for its id
+        (`graphs._gate._plain_id`): its arguments may hold the values behind handles (a tool given them calls
+        another gated tool with them), and the id is traced and journaled, where an unkeyed digest of a PIN or
+        a date is found by hashing every candidate. Stable where the handles are (a fixed `secret`)."""
+        return self.store.digest(f"plain call\0{text}")[1:]
+
     def forget(self, thread_id: str) -> None:
         """Drop what this flow holds for a thread (its observations, index and handles); while a call
         on it runs, once that call is done. Should the thread go on, it is rebuilt from the journal,

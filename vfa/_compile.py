@@ -199,13 +199,16 @@ class Agent:
         system = [SystemMessage(self.instructions)] if self.instructions else []
 
         # each run notes its saver here too: a run whose model proposes no call never reaches the guard node, and
-        # its conversation is checkpointed all the same (a subgraph's, in its parent's saver)
+        # its conversation is checkpointed all the same (a subgraph's, in its parent's saver). The savers, not the
+        # node: LangChain caches a node function's nonlocals (`get_function_nonlocals`), which would keep the agent
+        savers = self.guard_node.savers
+
         def agent(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
-            self.guard_node.note_saver(config)
+            savers.note_run(config)
             return {"messages": [bound.invoke(system + list(state["messages"]), config)]}
 
         async def aagent(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
-            self.guard_node.note_saver(config)
+            savers.note_run(config)
             return {"messages": [await bound.ainvoke(system + list(state["messages"]), config)]}
 
         from langchain_core.runnables import RunnableLambda

@@ -24,7 +24,6 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import var_child_runnable_config
-from langgraph._internal._constants import CONFIG_KEY_CHECKPOINTER
 from langgraph._internal._constants import CONFIG_KEY_STREAM  # a graph run inside a node streams to it
 from langgraph._internal._runnable import RunnableCallable
 from langgraph.config import get_config
@@ -448,7 +447,7 @@ class GuardNode(RunnableCallable):
         """Note the saver the run of `config` is checkpointed in, which compile may never have been given (a
         subgraph's runs are saved in its parent's, whatever it was compiled with): erasing the thread erases its
         checkpoints there first."""
-        self.savers.note((config.get("configurable") or {}).get(CONFIG_KEY_CHECKPOINTER))
+        self.savers.note_run(config)
 
     def _func(self, input: Any, config: RunnableConfig) -> Any:
         self.note_saver(config)

@@ -9,6 +9,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from langgraph._internal._constants import CONFIG_KEY_CHECKPOINTER
 from langgraph.checkpoint.memory import InMemorySaver
 
 from ._exceptions import ConfigError
@@ -42,6 +43,11 @@ class Savers:
             self._prune()
             if all(held() is not saver for held, _ in self._held):
                 self._held = [*self._held, (ref, durable)]
+
+    def note_run(self, config: Any) -> None:
+        """Note the saver the run of `config` is checkpointed in, which compile may never have been given (a
+        subgraph's runs are saved in its parent's, whatever it was compiled with)."""
+        self.note(((config or {}).get("configurable") or {}).get(CONFIG_KEY_CHECKPOINTER))
 
     def held(self) -> list[Any]:
         """The savers still held, to erase a thread from; `ConfigError` while one that keeps its checkpoints
