@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+from typing import Any
 from pathlib import Path
 
-import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from vfa import Agent, ConfigError, EffectJournal, effect
+from vfa import Agent, EffectJournal, effect
 from vfa.testing import ScriptedModel
 
 
@@ -50,13 +50,9 @@ def test_a_saver_on_another_file_does_not_stand_in_for_one_let_go(tmp_path: Path
         other = SqliteSaver(sqlite3.connect(tmp_path / "tenant-b.db", check_same_thread=False))
         agent.compile(checkpointer=other)  # tenant B's request, under way
 
-        with pytest.raises(ConfigError, match="tenant-a.db"):
-            agent.delete_thread("a")
-        assert list(journal.entries("a")), "the journal was erased, its checkpoints left in tenant A's file"
-
-        with SqliteSaver.from_conn_string(str(tmp_path / "tenant-a.db")) as saver:
-            assert agent.delete_thread("a", checkpointer=saver) > 0
-            assert list(saver.list({"configurable": {"thread_id": "a"}})) == []
+        # tenant A's saver let go, its file is reached all the same, through a connection of vfa's own
+        assert agent.delete_thread("a") > 0
+        assert _checkpoints_left(tmp_path / "tenant-a.db", "a") == 0
         other.conn.close()
 
 
@@ -77,3 +73,12 @@ def test_an_in_memory_sqlite_saver_let_go_refuses_nothing(tmp_path: Path) -> Non
         _request(agent, ":memory:", "a")
         gc.collect()
         assert agent.delete_thread("a") > 0
+
+
+def _checkpoints_left(db: Any, thread_id: str) -> int:
+    """How many checkpoints of the thread the SQLite file still holds."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM checkpoints WHERE thread_id=?", (thread_id,)).fetchone()[0]
+    finally:
+        conn.close()

@@ -19,10 +19,9 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from vfa import Agent, ConfigError, effect
+from vfa import Agent, effect
 from vfa.testing import ScriptedModel
 
 
@@ -39,16 +38,13 @@ def _request_that_runs(journal: str, checkpoints: str) -> None:
     agent.close()
 
 
-def test_a_later_requests_agent_refuses_to_erase_a_thread_whose_saver_was_let_go(tmp_path: Path) -> None:
+def test_a_later_requests_agent_erases_a_thread_whose_saver_was_let_go(tmp_path: Path) -> None:
     journal, checkpoints = str(tmp_path / "j.db"), str(tmp_path / "cp.db")
     _request_that_runs(journal, checkpoints)
     gc.collect()
 
     with Agent(ScriptedModel(["-"]), [pay], journal=journal) as agent:  # the erasing request's own agent
-        with pytest.raises(ConfigError, match="cp.db"):
-            agent.delete_thread("a")
-        assert list(agent.journal.entries("a")), "the journal was erased, its checkpoints left in cp.db"
-
-        with SqliteSaver.from_conn_string(checkpoints) as saver:  # the fix the error names
-            assert agent.delete_thread("a", checkpointer=saver) > 0
+        # the earlier request's saver let go, its file is reached all the same, through a connection of vfa's own
+        assert agent.delete_thread("a") > 0
+        with SqliteSaver.from_conn_string(checkpoints) as saver:
             assert list(saver.list({"configurable": {"thread_id": "a"}})) == []

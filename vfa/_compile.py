@@ -97,22 +97,23 @@ class Agent:
         savers = self._savers(checkpointer, sync=True)
 
         def first() -> None:
-            for saver in savers:
-                saver.delete_thread(thread_id)
+            self.guard_node.savers.erase(thread_id, savers, lambda saver: saver.delete_thread(thread_id))
 
-        return self.guard_node.delete_thread(thread_id, first=first if savers else None)
+        return self.guard_node.delete_thread(thread_id, first=first)
 
     async def adelete_thread(self, thread_id: str, *, checkpointer: Any = None) -> int:
         """`delete_thread` for an async checkpointer (`AsyncSqliteSaver`, `AsyncPostgresSaver`)."""
         loop = asyncio.get_running_loop()
         savers = self._savers(checkpointer, sync=False)
 
-        def first() -> None:  # awaited on this loop, from the worker that holds the thread's lock
-            for saver in savers:
-                try:
-                    asyncio.run_coroutine_threadsafe(saver.adelete_thread(thread_id), loop).result()
-                except NotImplementedError:  # a sync saver (`SqliteSaver`) has no async methods: its own, here
-                    saver.delete_thread(thread_id)
+        def delete(saver: Any) -> None:  # awaited on this loop, from the worker that holds the thread's lock
+            try:
+                asyncio.run_coroutine_threadsafe(saver.adelete_thread(thread_id), loop).result()
+            except NotImplementedError:  # a sync saver (`SqliteSaver`) has no async methods: its own, here
+                saver.delete_thread(thread_id)
+
+        def first() -> None:
+            self.guard_node.savers.erase(thread_id, savers, delete)
 
         # on vfa's own threads, not the loop's default executor: this thread waits for the checkpointer, whose
         # async methods may need a default-executor thread (`asyncio.to_thread`), so a few at once would hang

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import urllib.parse
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from langgraph._internal._constants import CONFIG_KEY_CHECKPOINTER
@@ -27,6 +28,10 @@ class Savers:
     def __init__(self) -> None:
         self._held: list[tuple[Callable[[], Any], str | None]] = []  # replaced, never changed in place
         self._let_go: set[str] = set()  # the stores (`_store`) of savers let go that keep checkpoints beyond themselves
+        # the SQLite file of each store that is one: a thread is erased there through a connection of vfa's own, never
+        # through another request's saver (closed by that request at any time: sqlite3 crashed the process), and a
+        # saver let go there refuses nothing (its file is reached all the same)
+        self._files: dict[str, str] = {}
         # both read and replaced by compile, runs and delete_thread, on a service's threads at once: a saver appended
         # to a list another thread's prune has just replaced would be erased from by no one
         self._lock = threading.Lock()
@@ -37,9 +42,11 @@ class Savers:
             return
         if not callable(getattr(saver, "delete_thread", None)):
             return
-        durable = _store(saver)  # read before the lock
+        durable, file = _store(saver)  # read before the lock
         ref = weakly(saver)  # a saver that cannot be referred to weakly is kept
         with self._lock:
+            if durable is not None and file is not None:
+                self._files[durable] = file
             self._prune()
             if all(held() is not saver for held, _ in self._held):
                 self._held = [*self._held, (ref, durable)]
@@ -53,9 +60,8 @@ class Savers:
         """The savers still held, to erase a thread from; `ConfigError` while one that keeps its checkpoints
         beyond itself (a file, a server) has been let go and none on its store is held."""
         with self._lock:
-            self._prune()
-            savers = [saver for ref, _ in self._held if (saver := ref()) is not None]
-            unmatched = sorted(self._let_go - {durable for _, durable in self._held})
+            savers = self._prune()  # held strongly from here: a saver collected meanwhile would be in neither
+            unmatched = sorted(self._let_go - {durable for _, durable in self._held} - self._files.keys())
         if unmatched:
             # erasing the journal alone would leave a thread a later saver on that store resumes, running its
             # committed effects again
@@ -64,30 +70,107 @@ class Savers:
                               "delete_thread(thread_id, checkpointer=saver), a saver on the same store")
         return savers
 
-    def _prune(self) -> None:
-        """Forget the savers no one holds, noting the kinds that keep checkpoints beyond themselves (lock held)."""
+    def erase(self, thread_id: str, savers: Sequence[Any], delete: Callable[[Any], Any]) -> None:
+        """Erase the thread's checkpoints from each of `savers`, as `held` gave them (or the one named), and from
+        the files of SQLite savers let go: a SQLite file through a connection of vfa's own, once per file; any other
+        saver by `delete(saver)`. One closed meanwhile (another request's, ended since) that kept its checkpoints in
+        memory took them with it; another is a `ConfigError`, raised before the journal's entries are deleted."""
+        with self._lock:
+            noted = {id(saver): durable for ref, durable in self._held if (saver := ref()) is not None}
+            files = dict(self._files)
+            paths = {files[durable] for durable in self._let_go if durable in files}
+        for saver in savers:
+            durable, file = (noted[id(saver)], files.get(noted[id(saver)] or "")) if id(saver) in noted else _store(saver)
+            if file is not None:
+                paths.add(file)
+                continue
+            try:
+                delete(saver)
+            except sqlite3.ProgrammingError:
+                if not _closed(saver):
+                    raise
+                if durable is not None:
+                    raise ConfigError(f"the checkpointer {durable} was closed while the thread was erased, so its "
+                                      "checkpoints in it may be left: the journal's entries were kept; pass "
+                                      "delete_thread(thread_id, checkpointer=saver), a saver on the same store") from None
+        for path in sorted(paths):
+            _erase_file(path, thread_id)
+
+    def _prune(self) -> list[Any]:
+        """Forget the savers no one holds, or closed, noting the kinds that keep checkpoints beyond themselves;
+        returns the savers kept (lock held)."""
+        # a saver closed yet still referenced (its graph kept, a request's frame not yet returned) erases nothing:
+        # it is let go, as one collected is (its delete_thread raised sqlite3's "closed database")
+        kept, savers = [], []
         for ref, durable in self._held:
-            if durable is not None and ref() is None:
+            if (saver := ref()) is not None and not _closed(saver):
+                kept.append((ref, durable))
+                savers.append(saver)
+            elif durable is not None:
                 self._let_go.add(durable)
-        self._held = [(ref, durable) for ref, durable in self._held if ref() is not None]
+        self._held = kept
+        return savers
 
 
-def _store(saver: Any) -> str | None:
-    """Where `saver` keeps its checkpoints, as a held saver must match a saver let go to stand in for it: a
-    SQLite saver's file (None for one in memory, gone with it), else its class's name (a store vfa cannot read:
-    any saver of its kind); None for an `InMemorySaver`."""
+def _closed(saver: Any) -> bool:
+    """Whether `saver`'s SQLite connection is closed (one vfa cannot read is taken as open)."""
+    conn = getattr(saver, "conn", None)
+    if not isinstance(conn, sqlite3.Connection):
+        return False
+    try:
+        conn.total_changes  # noqa: B018 (raises on a closed connection alone, from any thread)
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+def _store(saver: Any) -> tuple[str | None, str | None]:
+    """Where `saver` keeps its checkpoints, as a held saver must match a saver let go to stand in for it, and the
+    SQLite file it is where it is one: a SQLite saver's file (None for one in memory, gone with it), else its
+    class's name (a store vfa cannot read: any saver of its kind); None for an `InMemorySaver`."""
     if isinstance(saver, InMemorySaver):
-        return None
+        return None, None
     kind = type(saver).__name__
     conn = getattr(saver, "conn", None)
     if isinstance(conn, sqlite3.Connection):
         try:
             files = {name: file for _, name, file in conn.execute("PRAGMA database_list").fetchall()}
         except sqlite3.Error:  # closed, or bound to another thread: its kind stands for it
-            return kind
+            return kind, None
         # a tenant's file is not another's: a saver held on one must not lift the refusal for the other
-        return f"{kind} on {files['main']!r}" if files.get("main") else None
-    return kind
+        file = files.get("main")
+        return (f"{kind} on {file!r}", file) if file else (None, None)
+    return kind, None
+
+
+def _erase_file(path: str, thread_id: str) -> None:
+    """Delete a thread's checkpoints and writes from a SQLite checkpointer's file (LangGraph's `SqliteSaver` tables),
+    their bytes overwritten (`secure_delete`), in one transaction; a file gone, or holding no checkpoint table yet,
+    holds none of them."""
+    try:
+        conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=rw", uri=True, timeout=30, isolation_level=None)
+    except sqlite3.OperationalError:  # removed: nothing of the thread is left in it
+        return
+    try:
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("checkpoints", "writes"):
+                conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (str(thread_id),))
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            if "no such table" in str(exc):
+                return
+            raise
+        conn.execute("COMMIT")
+        # the log's copies of the pages go too (emptied), where no reader holds them: tried without waiting for locks
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:  # busy: the log is emptied by a later checkpoint
+            pass
+    finally:
+        conn.close()
 
 
 _SAVERS: weakref.WeakValueDictionary[Any, Savers] = weakref.WeakValueDictionary()
