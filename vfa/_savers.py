@@ -3,6 +3,7 @@ checkpoints there before its journal entries, or refuses where one that keeps th
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import urllib.parse
@@ -185,10 +186,14 @@ def savers_of(journal: Any) -> Savers:
     thread erases its entries in the file, those another agent journaled too, so its checkpoints in that agent's
     saver go first (left, the thread would resume with no record of what it committed)."""
     key = getattr(journal, "_key", None) or journal
+    if isinstance(key, str) and key.startswith("file:"):
+        # and its path: a file created where another was removed commonly gets its inode (the key), and would take
+        # over its savers, erasing from another tenant's checkpoint files
+        key = f"{key} {os.path.realpath(getattr(journal, 'path', ''))}"
     with _SAVERS_LOCK:
         savers = _SAVERS.get(key)
         if savers is None:
             savers = _SAVERS[key] = Savers()
-            if isinstance(key, str) and key.startswith("file:"):  # not an in-memory journal's (gone with it)
+            if key.startswith("file:") if isinstance(key, str) else False:  # not an in-memory journal's (gone with it)
                 _FILE_SAVERS[key] = savers
         return savers
