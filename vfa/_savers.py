@@ -33,14 +33,21 @@ class Savers:
         # through another request's saver (closed by that request at any time: sqlite3 crashed the process), and a
         # saver let go there refuses nothing (its file is reached all the same)
         self._files: dict[str, str] = {}
+        self._seen: weakref.WeakSet[Any] = weakref.WeakSet()  # the savers noted, while they live
         # both read and replaced by compile, runs and delete_thread, on a service's threads at once: a saver appended
         # to a list another thread's prune has just replaced would be erased from by no one
         self._lock = threading.Lock()
 
     def note(self, saver: Any) -> None:
         """Remember `saver` (one with `delete_thread`; anything else is no checkpointer) as holding checkpoints."""
-        if saver is None or any(held() is saver for held, _ in self._held):  # each run of a graph notes its saver
+        if saver is None:
             return
+        try:  # each run of a graph notes its saver: met before, at once, however many savers are alive
+            if saver in self._seen:
+                return
+        except TypeError:  # no weak reference to it: looked for among those held
+            if any(held() is saver for held, _ in self._held):
+                return
         if not callable(getattr(saver, "delete_thread", None)):
             return
         durable, file = _store(saver)  # read before the lock
@@ -51,6 +58,10 @@ class Savers:
             self._prune()
             if all(held() is not saver for held, _ in self._held):
                 self._held = [*self._held, (ref, durable)]
+            try:
+                self._seen.add(saver)
+            except TypeError:
+                pass
 
     def note_run(self, config: Any) -> None:
         """Note the saver the run of `config` is checkpointed in, which compile may never have been given (a
