@@ -117,8 +117,8 @@ class Agent:
 
         # on vfa's own threads, not the loop's default executor: this thread waits for the checkpointer, whose
         # async methods may need a default-executor thread (`asyncio.to_thread`), so a few at once would hang
-        return await off_loop(functools.partial(self.guard_node.delete_thread, thread_id,
-                                                first=first if savers else None))
+        # `first` even with no saver held: the files of SQLite savers let go are erased there too
+        return await off_loop(functools.partial(self.guard_node.delete_thread, thread_id, first=first))
 
     def _savers(self, checkpointer: Any, *, sync: bool) -> list[Any]:
         """The checkpointers a thread is erased from: the one given, else each one its graphs were compiled or run

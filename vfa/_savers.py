@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import threading
+import time
 import urllib.parse
 import weakref
 from collections.abc import Callable, Sequence
@@ -14,7 +16,8 @@ from typing import Any
 from langgraph._internal._constants import CONFIG_KEY_CHECKPOINTER
 from langgraph.checkpoint.memory import InMemorySaver
 
-from ._exceptions import ConfigError
+from ._exceptions import ConfigError, JournalError
+from ._journal import _BUSY_WAIT_S
 from ._run_tally import weakly
 
 __all__ = ["Savers", "savers_of"]
@@ -138,8 +141,9 @@ def _closed(saver: Any) -> bool:
 
 def _store(saver: Any) -> tuple[str | None, str | None]:
     """Where `saver` keeps its checkpoints, as a held saver must match a saver let go to stand in for it, and the
-    SQLite file it is where it is one: a SQLite saver's file (None for one in memory, gone with it), else its
-    class's name (a store vfa cannot read: any saver of its kind); None for an `InMemorySaver`."""
+    file vfa erases a thread in itself where it is a LangGraph `SqliteSaver`'s: a SQLite saver's file (None for one
+    in memory, gone with it), else its class's name (a store vfa cannot read: any saver of its kind); None for an
+    `InMemorySaver`."""
     if isinstance(saver, InMemorySaver):
         return None, None
     kind = type(saver).__name__
@@ -151,36 +155,54 @@ def _store(saver: Any) -> tuple[str | None, str | None]:
             return kind, None
         # a tenant's file is not another's: a saver held on one must not lift the refusal for the other
         file = files.get("main")
-        return (f"{kind} on {file!r}", file) if file else (None, None)
+        if not file:
+            return None, None
+        # only LangGraph's tables are known (`_erase_file`): a saver of another schema on a SQLite file erases itself
+        sqlite = sys.modules.get("langgraph.checkpoint.sqlite")  # loaded wherever a SqliteSaver exists
+        ours = sqlite is not None and isinstance(saver, sqlite.SqliteSaver)
+        return f"{kind} on {file!r}", file if ours else None
     return kind, None
 
 
 def _erase_file(path: str, thread_id: str) -> None:
     """Delete a thread's checkpoints and writes from a SQLite checkpointer's file (LangGraph's `SqliteSaver` tables),
     their bytes overwritten (`secure_delete`), in one transaction; a file gone, or holding no checkpoint table yet,
-    holds none of them."""
+    holds none of them. `JournalError`, nothing deleted, where the file cannot be written (a write lock held past
+    sqlite3's usual 5 s: maybe one uncommitted on the saver's own connection, on this very thread)."""
     try:
-        conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=rw", uri=True, timeout=30, isolation_level=None)
+        conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=rw", uri=True, timeout=5, isolation_level=None)
     except sqlite3.OperationalError:  # removed: nothing of the thread is left in it
         return
     try:
         conn.execute("PRAGMA secure_delete=ON")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("checkpoints", "writes"):
-                conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (str(thread_id),))
+            deleted = sum(conn.execute(f"DELETE FROM {table} WHERE thread_id = ?", (str(thread_id),)).rowcount
+                          for table in ("checkpoints", "writes"))
         except sqlite3.OperationalError as exc:
             conn.execute("ROLLBACK")
             if "no such table" in str(exc):
                 return
             raise
         conn.execute("COMMIT")
-        # the log's copies of the pages go too (emptied), where no reader holds them: tried without waiting for locks
+        # the log's pages copied back and the log emptied, as the journal's (`EffectJournal._checkpoint`): tried again
+        # while another connection keeps it from finishing (a reader on an earlier snapshot, a write under way; SQLite
+        # says so in the row it returns, not by raising) for up to `_BUSY_WAIT_S`, no try waiting for a lock, then left
+        # to a later checkpoint
         conn.execute("PRAGMA busy_timeout=0")
+        # tried once where none of the thread's rows was there (another tenant's file let go, maybe busy: not waited for)
+        deadline = time.monotonic() + (_BUSY_WAIT_S if deleted else 0)
         try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.OperationalError:  # busy: the log is emptied by a later checkpoint
+            while conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] and time.monotonic() < deadline:
+                time.sleep(0.02)
+        except sqlite3.OperationalError:  # the thread's rows are gone: its old pages go at a later checkpoint
             pass
+    except sqlite3.Error as exc:
+        # 5 s, not longer: the lock may be this thread's own (a write the app has not committed on the saver's
+        # connection), and the thread's lock is held meanwhile
+        raise JournalError(f"the thread's checkpoints in {path!r} could not be erased ({exc}): the journal's "
+                           "entries were kept; commit or end what writes to that file (a transaction left "
+                           "open on the saver's connection?) and call delete_thread again") from exc
     finally:
         conn.close()
 
