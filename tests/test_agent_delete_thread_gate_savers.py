@@ -17,12 +17,12 @@ Fixed: ToolGate.settle notes the run's checkpointer in the journal file's savers
 
 from __future__ import annotations
 
-import sqlite3
 
 import gc
 from pathlib import Path
 from typing import Any
 
+from _checkpoint_files import checkpoints_left
 import pytest
 from langchain.agents import create_agent
 from langchain_core.tools import tool
@@ -99,13 +99,5 @@ def test_an_apps_file_saver_let_go_has_its_file_erased_all_the_same(tmp_path: Pa
         # the saver let go, its file is reached all the same, through a connection of vfa's own
         assert agent.delete_thread("t") > 0
         assert not list(app_journal.entries("t"))
-        assert _checkpoints_left(tmp_path / "cp.db", "t") == 0
+        assert checkpoints_left(tmp_path / "cp.db", "t") == 0
 
-
-def _checkpoints_left(db: Any, thread_id: str) -> int:
-    """How many checkpoints of the thread the SQLite file still holds."""
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT count(*) FROM checkpoints WHERE thread_id=?", (thread_id,)).fetchone()[0]
-    finally:
-        conn.close()

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from typing import Any
 from pathlib import Path
 
+from _checkpoint_files import checkpoints_left
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from vfa import Agent, EffectJournal, effect
@@ -52,7 +52,7 @@ def test_a_saver_on_another_file_does_not_stand_in_for_one_let_go(tmp_path: Path
 
         # tenant A's saver let go, its file is reached all the same, through a connection of vfa's own
         assert agent.delete_thread("a") > 0
-        assert _checkpoints_left(tmp_path / "tenant-a.db", "a") == 0
+        assert checkpoints_left(tmp_path / "tenant-a.db", "a") == 0
         other.conn.close()
 
 
@@ -74,11 +74,3 @@ def test_an_in_memory_sqlite_saver_let_go_refuses_nothing(tmp_path: Path) -> Non
         gc.collect()
         assert agent.delete_thread("a") > 0
 
-
-def _checkpoints_left(db: Any, thread_id: str) -> int:
-    """How many checkpoints of the thread the SQLite file still holds."""
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT count(*) FROM checkpoints WHERE thread_id=?", (thread_id,)).fetchone()[0]
-    finally:
-        conn.close()
