@@ -37,6 +37,7 @@ class Savers:
         # saver let go there refuses nothing (its file is reached all the same)
         self._files: dict[str, str] = {}
         self._seen: weakref.WeakSet[Any] = weakref.WeakSet()  # the savers noted, while they live
+        self._pruned_at = 8  # the length of `_held` at its last prune on `note`
         # both read and replaced by compile, runs and delete_thread, on a service's threads at once: a saver appended
         # to a list another thread's prune has just replaced would be erased from by no one
         self._lock = threading.Lock()
@@ -58,13 +59,19 @@ class Savers:
         with self._lock:
             if durable is not None and file is not None:
                 self._files[durable] = file
-            self._prune()
-            if all(held() is not saver for held, _ in self._held):
-                self._held = [*self._held, (ref, durable)]
-            try:
+            try:  # noted by another thread meanwhile
+                if saver in self._seen:
+                    return
                 self._seen.add(saver)
             except TypeError:
-                pass
+                if any(held() is saver for held, _ in self._held):
+                    return
+            # pruned once the list has doubled since last: noting n live savers costs O(n), not O(n²) (`held` prunes
+            # before it answers, so none is let go unnoticed)
+            if len(self._held) >= self._pruned_at * 2:
+                self._prune()
+                self._pruned_at = max(len(self._held), 8)
+            self._held = [*self._held, (ref, durable)]
 
     def note_run(self, config: Any) -> None:
         """Note the saver the run of `config` is checkpointed in, which compile may never have been given (a
