@@ -195,9 +195,10 @@ def verify_plan(
 
     A symbol must take only its argument's declared values (Literal, bounds), and every state a step's
     `ensures` reaches must keep the state's own, for every initial state assumed: the run time refuses
-    either, so a plan that needs one would stop halfway. A counterexample shows a set by those of the plan's
-    values and its clauses' constants it holds (a stated limit: two sets that differ on another member alone,
-    `state.a == state.b` failing, are shown alike).
+    either, so a plan that needs one would stop halfway. A counterexample shows a set by those it holds of the
+    plan's values, its clauses' constants, the pinned world's members and, for two initial sets of one element
+    sort that the model tells apart elsewhere, a member each way on which they differ (`state.a == state.b`
+    failing on two sets no clause names a member of).
 
     Args:
         plan: steps (`Step`, `{"tool": ..., "args": {...}}` or `(tool, args)`); arguments may be `Sym`s.
@@ -278,8 +279,9 @@ def verify_plan(
     init = LazyVars(s, sorts, state_bounds(schema), tag="@0")
     for path in sorts:
         init[path]  # declare every field: a step may read any (a counterexample shows those the plan reads)
+    pinned: dict[Sort, list[Any]] = {}
     if initial is not None:  # before the assumptions: a set is pinned as its value itself, which they must read
-        _pin(s, init, schema, initial)
+        pinned = _pin(s, init, schema, initial)
     for term in assumed:
         s.add(s.term(term, init))
     out = s.check(model=False)  # the facts every step relies on must hold together, or every plan verifies vacuously
@@ -308,6 +310,8 @@ def verify_plan(
             all_terms.extend(pre.terms)
     extra = _element_candidates(s, concrete, init, sorts,
                                 [_arg_sorts(specs[st.tool], agent_pres.get(st.tool, ())) for st in steps])
+    for sort, members in pinned.items():  # a pinned set is reported as it is
+        extra.setdefault(sort, []).extend(members)
 
     for i, step in enumerate(steps):
         spec = specs[step.tool]
@@ -387,9 +391,10 @@ def _declared(sort: Sort, bounds: Iterable[tuple[str, Any]]) -> str:
     return " and ".join(parts)
 
 
-def _pin(s: Z3, init: Mapping, schema: Schema, world: Any) -> None:
+def _pin(s: Z3, init: Mapping, schema: Schema, world: Any) -> dict[Sort, list[Any]]:
     """Constrain the initial state to a concrete world's values (a field it lacks stays symbolic); a set field
-    becomes its value."""
+    becomes its value. Returns the pinned sets' members, by element sort (without its Literal values)."""
+    members: dict[Sort, list[Any]] = {}
     for path, sort in state_sorts(schema).items():
         try:
             v = read_path(world, path[1:])
@@ -405,8 +410,11 @@ def _pin(s: Z3, init: Mapping, schema: Schema, world: Any) -> None:
             # to a set of a few dozen members slowly or not at all (50 strings: past its budget), in the value at once
             init[path] = value
             s.add(*s.domain(value, sort, init.bounds.get(path, ())))
+            elem = without_domain(sort.elem)  # type: ignore[arg-type]
+            members.setdefault(elem, []).extend(s.value(elem, m) for m in v)
         else:
             s.add(s.equal(init[path], value))
+    return members
 
 
 def _sort(spec: ToolSpec, path: tuple[str, ...]) -> Sort:

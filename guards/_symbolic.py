@@ -111,11 +111,24 @@ def model_state(session: Z3, model: Any, env: Mapping[tuple[str, ...], Any], ter
     `extra` offers more possible members of a set, by element sort (without its Literal values)."""
     terms = list(terms)
     out: dict[str, Any] = {}
-    for path in sorted(dict.keys(env)):
+    paths = sorted(dict.keys(env))
+    cands: dict[tuple[str, ...], list[Any]] = {
+        path: [*candidates(session, terms, sorts[path].elem, env), *(extra or {}).get(without_domain(sorts[path].elem), ())]
+        for path in paths if sorts[path].kind == "set"}
+    # two sets of one element sort that the model tells apart on a member no clause names would be reported
+    # alike (`approved == requested` failing on two empty sets): a member each way on which they differ joins the
+    # candidates of every set of that sort
+    sets = list(cands)
+    for i, a in enumerate(sets):
+        for b in sets[i + 1:]:
+            if without_domain(sorts[a].elem) == without_domain(sorts[b].elem):
+                found = session.differing(model, dict.__getitem__(env, a), dict.__getitem__(env, b), cands[a])
+                for path in sets:
+                    if without_domain(sorts[path].elem) == without_domain(sorts[a].elem):
+                        cands[path].extend(found)
+    for path in paths:
         sort = sorts[path]
-        cands = [*candidates(session, terms, sort.elem, env), *(extra or {}).get(without_domain(sort.elem), ())] \
-            if sort.kind == "set" else ()
-        value = session.read(model, dict.__getitem__(env, path), sort, cands)
+        value = session.read(model, dict.__getitem__(env, path), sort, cands.get(path, ()))
         node = out
         for key in path[:-1]:
             node = node.setdefault(key, {})

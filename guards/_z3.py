@@ -91,6 +91,8 @@ _LONG_STRING = 256
 # (z3 5.4: 16 strings ~85 ms, 32 ~1.2 s, 50 over its 2 s budget; 1,000 ints over it), the rewriter in ~1 ms
 _LARGE_SET = 8
 _PIECE = 10 ** 4000
+# the budget of a query for a member on which two sets of a model differ (its sets are values: answered at once)
+_WITNESS_MS = 1000
 
 
 def _decimal(n: int) -> str:
@@ -103,6 +105,23 @@ def _decimal(n: int) -> str:
         n, r = divmod(n, _PIECE)
         pieces.append(r)
     return sign + str(pieces[-1]) + "".join(f"{p:04000d}" for p in reversed(pieces[:-1]))
+
+
+def _is_value(e: Any) -> bool:
+    """Whether a Z3 expression is a value itself (a number, string, enum member), the same in every model."""
+    return z3.is_int_value(e) or z3.is_rational_value(e) or z3.is_string_value(e) or z3.is_true(e) or \
+        z3.is_false(e) or (z3.is_const(e) and e.decl().kind() == z3.Z3_OP_DT_CONSTRUCTOR)
+
+
+def _stores(v: Any) -> tuple[dict[int, Any], Any] | None:
+    """A model's array value written as stores over a constant array: its explicit entries (by the AST id of
+    their key: Z3 shares one node per term) and its default; None for another form (a lambda)."""
+    table: dict[int, tuple[Any, Any]] = {}
+    while z3.is_store(v):
+        key = v.arg(1)
+        table.setdefault(key.get_id(), (key, v.arg(2)))  # the outermost store of a key is its value
+        v = v.arg(0)
+    return (table, v.arg(0)) if z3.is_const_array(v) else None
 
 
 def without_domain(s: Sort) -> Sort:
@@ -367,6 +386,40 @@ class Z3:
             return x == y
 
     # -- models -------------------------------------------------------------------------------
+    def differing(self, model: Any, a: Any, b: Any, known: Sequence[Any]) -> list[Any]:
+        """Members on which the sets `a` and `b` differ in `model`, none of `known` (at most one each way): a
+        counterexample reports a set by the candidates it holds, so two sets differing elsewhere read alike."""
+        with _translated("reading a model"):
+            av, bv = model.eval(a, model_completion=True), model.eval(b, model_completion=True)
+            if z3.is_true(z3.simplify(av == bv)):
+                return []
+            # one `Distinct` over the known values, each once (a thousand `x != k` cost ~0.2 ms apiece to build)
+            known = list({k.get_id(): k for k in (k if _is_value(k) else model.eval(k, model_completion=True)
+                                                   for k in known)}.values())
+            ta, tb = _stores(av), _stores(bv)
+            if ta is not None and tb is not None and z3.is_true(ta[1]) == z3.is_true(tb[1]):
+                # both listed as stores over one default: they differ on listed keys alone, read off at once
+                ids = {k.get_id() for k in known}
+                keys = {**ta[0], **tb[0]}
+                out: list[Any] = []
+                for held, other in ((ta, tb), (tb, ta)):
+                    out.extend([key for i, (key, _) in keys.items() if i not in ids
+                                and z3.is_true(held[0].get(i, (key, held[1]))[1])
+                                and not z3.is_true(other[0].get(i, (key, other[1]))[1])][:1])
+                return out
+            out = []
+            for inside, outside in ((av, bv), (bv, av)):
+                # over the model's values alone: no variable is left, so the answer is immediate
+                x = z3.FreshConst(av.sort().domain(), "member")
+                solver = z3.Solver()
+                solver.set("timeout", _WITNESS_MS)
+                solver.add(z3.IsMember(x, inside), z3.Not(z3.IsMember(x, outside)))
+                if known:
+                    solver.add(z3.Distinct(x, *known))
+                if solver.check() == z3.sat:
+                    out.append(solver.model().eval(x, model_completion=True))
+            return out
+
     def read(self, model: Any, handle: Any, s: Sort, candidates: Sequence[Any] = ()) -> Any:
         """The Python value a model gives a variable: ints, exact reals, strs, enum members, sets."""
         with _translated("reading a model"):
@@ -385,8 +438,14 @@ class Z3:
             if s.kind == "enum":
                 return s.enum[str(v)]  # type: ignore[index]
             members = []
+            table = _stores(v)
             for c in candidates:  # sets are arrays in Z3: report the elements the policy mentions
                 cv = self.value(s.elem, c) if not z3.is_expr(c) else c  # type: ignore[arg-type]
-                if z3.is_true(model.eval(z3.IsMember(cv, handle), model_completion=True)):
+                if table is not None:  # looked up, not evaluated: a pinned set of 1,000 members costs 1,000 lookups
+                    key = cv if _is_value(cv) else model.eval(cv, model_completion=True)
+                    held = z3.is_true(table[0].get(key.get_id(), (key, table[1]))[1])
+                else:
+                    held = z3.is_true(model.eval(z3.IsMember(cv, handle), model_completion=True))
+                if held:
                     members.append(self.read(model, cv, s.elem))  # type: ignore[arg-type]
             return list(dict.fromkeys(members))
