@@ -10,6 +10,7 @@ or OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import stat
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from opentelemetry import metrics, trace
+from opentelemetry import context, metrics, trace
 
 from ._exceptions import ConfigError, VfaError
 
@@ -81,22 +82,37 @@ def tracing_enabled() -> bool:
     return _tracer() is not None
 
 
+def _quietly(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """`fn(*args, **kwargs)`, or None where the tracing pipeline raised: the SDK hands what a span processor raises
+    in `on_start` or `on_end` to whoever starts or ends the span, here the call being decided. Tracing observes;
+    the journal is the record, so a failing processor (logged, as the SDK logs a failing exporter) changes no
+    verdict and loses no result."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception:
+        logging.getLogger(__name__).exception("vfa: the tracing pipeline raised; the span is left out")
+        return None
+
+
 @contextmanager
 def span(name: str, attributes: dict[str, Any]) -> Iterator[Any]:
-    """A current span, or nothing when tracing is off."""
+    """A current span, or nothing when tracing is off (or its span could not be started)."""
     tracer = _tracer()
-    if tracer is None:
+    s = None if tracer is None else _quietly(tracer.start_span, name, attributes=_clean(attributes))
+    if s is None:
         yield None
         return
-    # an exception's message and stack may quote what a tool was given (the values behind handles, a
-    # tool's own question): a span records an exception by its type only
-    with tracer.start_as_current_span(name, attributes=_clean(attributes), record_exception=False,
-                                      set_status_on_exception=False) as s:
-        try:
-            yield s
-        except BaseException as exc:
-            _record_failure(s, exc)
-            raise
+    token = context.attach(trace.set_span_in_context(s))
+    try:
+        yield s
+    except BaseException as exc:
+        # an exception's message and stack may quote what a tool was given (the values behind handles, a
+        # tool's own question): a span records an exception by its type only
+        _record_failure(s, exc)
+        raise
+    finally:
+        context.detach(token)
+        _quietly(s.end)
 
 
 def start_detached(name: str, attributes: dict[str, Any]) -> tuple[Any, Any] | None:
@@ -106,17 +122,15 @@ def start_detached(name: str, attributes: dict[str, Any]) -> tuple[Any, Any] | N
     so the span is never left current in its consumer's code between steps.
     """
     tracer = _tracer()
-    if tracer is None:
+    span = None if tracer is None else _quietly(tracer.start_span, name, attributes=_clean(attributes))
+    if span is None:
         return None
-    span = tracer.start_span(name, attributes=_clean(attributes))
     return span, trace.set_span_in_context(span)
 
 
 @contextmanager
 def attached(ctx: Any) -> Iterator[None]:
     """Make `ctx` current for the block."""
-    from opentelemetry import context
-
     token = context.attach(ctx)
     try:
         yield
@@ -128,7 +142,7 @@ def end_span(span: Any, error: BaseException | None = None) -> None:
     """End a detached span, marking it failed when the run raised."""
     if error is not None and not isinstance(error, GeneratorExit):
         _record_failure(span, error)
-    span.end()
+    _quietly(span.end)
 
 
 def _record_failure(span: Any, exc: BaseException) -> None:
@@ -138,7 +152,9 @@ def _record_failure(span: Any, exc: BaseException) -> None:
     if not issubclass(kind, VfaError) and any(c.__name__ == "GraphBubbleUp" for c in kind.__mro__):
         span.set_attribute("vfa.paused", True)
         return
-    span.add_event("exception", {"exception.type": f"{kind.__module__}.{kind.__qualname__}"})
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    span.add_event("exception", {"exception.type": name})
+    span.set_attribute("error.type", name)  # the conventions' "Recording errors": status and error.type both
     span.set_status(trace.Status(trace.StatusCode.ERROR, kind.__name__))
 
 
@@ -181,11 +197,15 @@ def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
                     if not (isinstance(k, str) and k.startswith("_"))}
         if evidence:
             attrs["vfa.evidence"] = json.dumps(evidence, default=repr)
-        with tracer.start_as_current_span(f"run_guardrail {d.guard}", attributes=attrs) as s:
+        if v.kind in ("deny", "repair"):  # ended in error: `error.type` names the verdict, as for a call's outcome
+            attrs["error.type"] = v.kind
+        s = _quietly(tracer.start_span, f"run_guardrail {d.guard}", attributes=attrs)  # a leaf: never made current
+        if s is not None:
             if v.kind in ("deny", "repair"):
                 s.set_status(trace.Status(trace.StatusCode.ERROR, reason or v.kind))
-        _state.verdicts.add(1, {"vfa.guard": d.guard, "vfa.verdict": v.kind})
-        _state.latency.record(d.latency_s, {"vfa.guard": d.guard})
+            _quietly(s.end)
+        _quietly(_state.verdicts.add, 1, {"vfa.guard": d.guard, "vfa.verdict": v.kind})
+        _quietly(_state.latency.record, d.latency_s, {"vfa.guard": d.guard})
 
 
 def record_answer(guard: str, answer: str) -> None:
