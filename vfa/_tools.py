@@ -223,7 +223,7 @@ def _defaults(spec: ToolSpec, raw: Mapping[str, Any]) -> dict[str, Any]:
 def _fails_only_in(spec: ToolSpec, raw: Mapping[str, Any], names: frozenset[str]) -> bool:
     """Whether every error of validating `raw` is in one of the arguments `names` (those holding handles)."""
     try:
-        spec.args_model.model_validate(raw)
+        spec.args_model.model_validate(_fresh(raw))
     except ValidationError as exc:
         return all(_in(e, names) for e in exc.errors())
     except Exception:  # noqa: BLE001 - a validator of the tool's own raising other than ValueError: not known where
@@ -412,7 +412,7 @@ class ToolSpec:
             raise ArgumentError(f"invalid arguments for {self.name!r}: an argument's name must be text, not "
                                 f"{type(unnamed[0]).__name__}")
         try:
-            model = self.args_model.model_validate(raw)
+            model = self.args_model.model_validate(_fresh(raw))
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(map(str, e['loc'])) or '(arguments)'}: {e['msg']}" for e in exc.errors()[:5]
@@ -517,6 +517,19 @@ def _wrapped_tool(obj: Any) -> Any:
     return None
 
 
+def _fresh(value: Any, depth: int = 0) -> Any:
+    """`value` with the dicts and lists it is made of copied: a validator of the tool's own is handed the copy and
+    may rewrite it in place (`data["amount"] *= 100`) while the call as written (journaled, shown, and handed to a
+    tool that validates it itself) stays as the model wrote it; validated twice, it would be rewritten twice."""
+    if depth > MAX_ARG_DEPTH:  # deeper than arguments nest (refused before): as it is
+        return value
+    if value.__class__ is dict:
+        return {k: _fresh(v, depth + 1) for k, v in value.items()}
+    if value.__class__ is list:
+        return [_fresh(v, depth + 1) for v in value]
+    return value
+
+
 def _nonfinite(value: Any, where: str, depth: int = 0, seen: set[int] | None = None) -> str | None:
     """Where a NaN or an infinity lies in a validated argument (a float, a Decimal or a complex, in a
     list, a mapping, a model, a dataclass or any object's attributes), or None."""
@@ -615,6 +628,15 @@ def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
     for p in inspect.signature(fn).parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             raise ConfigError(f"tool {name!r} takes *{p.name}: declare every argument so it can be validated")
+        if p.kind is p.POSITIONAL_ONLY:  # the node passes every argument by name: each call would fail in its commit
+            raise ConfigError(f"tool {name!r} takes {p.name!r} as a positional-only argument, but a call's arguments "
+                              "are passed by name: drop the '/' from its signature")
+        if p.name.startswith("_") or p.name == "model_config":
+            # no field of a pydantic model: left out of the schema, the model cannot write it
+            if p.default is p.empty:  # and nothing else gives it: each call would fail in its commit
+                raise ConfigError(f"tool {name!r} takes {p.name!r}, a name no argument of its schema can have (a "
+                                  "leading underscore, or pydantic's model_config), without a default: rename it")
+            continue
         ann = hints.get(p.name, Any)
         if _injected_hint(ann):
             # a plain function's arguments are all the model's: it would write the call's id (an effect's
@@ -625,5 +647,9 @@ def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
                               "which is given it, or drop the argument")
         fields[p.name] = (ann, ... if p.default is p.empty else p.default)
     # extra="forbid": an argument the tool does not declare is a mistake or an attack, not noise
-    return create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
+    try:
+        return create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
+    except (ValueError, NameError) as exc:  # a name pydantic keeps for its own members (`model_dump`)
+        raise ConfigError(f"tool {name!r}'s arguments cannot be read into a schema: {error_text(exc)}; rename "
+                          "the argument") from None
 
