@@ -41,6 +41,7 @@ CREATE INDEX IF NOT EXISTS journal_call ON journal (thread_id, call_id, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS journal_committed_once ON journal (thread_id, call_id) WHERE kind = 'committed';
 CREATE UNIQUE INDEX IF NOT EXISTS journal_started_once ON journal (thread_id, call_id) WHERE kind = 'started';
 CREATE INDEX IF NOT EXISTS journal_started_seq ON journal (thread_id, seq) WHERE kind = 'started';
+CREATE INDEX IF NOT EXISTS journal_restarted_seq ON journal (thread_id, seq) WHERE kind = 'restarted';
 CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal
     BEGIN SELECT RAISE(ABORT, 'the vfa journal is append-only'); END;
 """
@@ -697,31 +698,37 @@ class EffectJournal:
 
     def cut_off(self, thread_id: str) -> list[JournalEntry]:
         """The effects begun on the thread that have no outcome and are not under way (nor paused by
-        their tool to ask): cut off by a crash, whether or not a checkpoint still holds their call.
+        their tool to ask): cut off by a crash, whether or not a checkpoint still holds their call. A call
+        begun again (`restarted`: after its tool's pause, or a crash a person answered about) is read by its
+        latest start: one cut off after its tool was answered is reported too.
 
-        Starts known to have an outcome (or a pause) are not read again: a start's outcome is final, so
-        each call reads the starts written since the oldest one that had neither (a long thread costs no
-        more)."""
+        Starts known to have an outcome (or a pause, or a later start) are not read again: a start's outcome
+        is final, so each call reads the starts written since the oldest one that had none of these (a long
+        thread costs no more)."""
+        # each kind read through its own partial index on (thread_id, seq): only the starts after the mark
+        flags = (f"EXISTS (SELECT 1 FROM journal o WHERE o.thread_id = s.thread_id AND o.call_id = s.call_id "
+                 f"AND o.seq > s.seq AND o.kind IN ({_ENDED})), EXISTS (SELECT 1 FROM journal o WHERE o.thread_id = "
+                 "s.thread_id AND o.call_id = s.call_id AND o.seq > s.seq AND o.kind IN ('paused', 'restarted'))")
         with self._lock:
             try:
                 since = self._ended_upto.get(thread_id, 0)
                 rows = self._db.execute(
-                    "SELECT s.seq, s.ts, s.thread_id, s.call_id, s.tool, s.kind, s.data, EXISTS (SELECT 1 FROM journal o "
-                    "WHERE o.thread_id = s.thread_id AND o.call_id = s.call_id AND o.seq > s.seq "
-                    f"AND o.kind IN ({_ENDED})), EXISTS (SELECT 1 FROM journal o WHERE o.thread_id = s.thread_id "
-                    "AND o.call_id = s.call_id AND o.seq > s.seq AND o.kind = 'paused') FROM journal s "
-                    "WHERE s.thread_id = ? AND s.kind = 'started' AND s.seq > ? ORDER BY s.seq", (thread_id, since)).fetchall()
+                    f"SELECT s.seq, s.ts, s.thread_id, s.call_id, s.tool, s.kind, s.data, {flags} FROM journal s "
+                    "WHERE s.thread_id = ? AND s.kind = 'started' AND s.seq > ? UNION ALL "
+                    f"SELECT s.seq, s.ts, s.thread_id, s.call_id, s.tool, s.kind, s.data, {flags} FROM journal s "
+                    "WHERE s.thread_id = ? AND s.kind = 'restarted' AND s.seq > ? ORDER BY 1",
+                    (thread_id, since, thread_id, since)).fetchall()
             except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
             open_: list[JournalEntry] = []
-            for *row, ended, paused in rows:
-                if (ended or paused) and not open_:
-                    # every start up to here has its outcome, or its tool paused it: a start with a pause
-                    # after it is never cut off, whatever follows (its pause stays), so the mark passes it
-                    # too (a question never answered would hold it for good, and every later call re-read
-                    # the thread's starts since)
+            for *row, ended, passed in rows:
+                if (ended or passed) and not open_:
+                    # every start up to here has its outcome, or its tool paused it, or it was begun again: the
+                    # mark passes it (a question never answered would hold it for good, and every later call
+                    # re-read the thread's starts since); a start written after a pause has a seq of its own,
+                    # past the mark, and is read as any start is
                     since = row[0]
-                elif not ended and not paused:
+                elif not ended and not passed:
                     open_.append(JournalEntry(tuple(row)))
             if since:
                 if thread_id not in self._ended_upto and len(self._ended_upto) >= _MAX_THREADS_KEPT:
