@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from . import _tracing
 from ._chain import _guard_name
 from ._coverage import check_coverage
-from ._effects import off_loop
+from ._effects import off_loop, on_loop
 from ._exceptions import ConfigError, PolicyError
 from ._guard_node import Flow, GuardNode, conversation_id
 from ._journal import EffectJournal
@@ -108,7 +108,8 @@ class Agent:
 
         def delete(saver: Any) -> None:  # awaited on this loop, from the worker that holds the thread's lock
             try:
-                asyncio.run_coroutine_threadsafe(saver.adelete_thread(thread_id), loop).result()
+                # `on_loop`: a loop closed under it ends the wait (nothing of the journal erased), never holds the lock
+                on_loop(saver.adelete_thread(thread_id), loop)
             except NotImplementedError:  # a sync saver (`SqliteSaver`) has no async methods: its own, here
                 saver.delete_thread(thread_id)
 

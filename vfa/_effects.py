@@ -109,10 +109,33 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
         _WAITED_ON.set(True)  # in this task's own context: what the effect awaits knows a thread waits for it
         return await awaitable
 
+    coro = awaited()
     try:
-        return asyncio.run_coroutine_threadsafe(awaited(), loop).result()
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+    except RuntimeError:
+        if not loop.is_closed():
+            raise
+        # the caller's loop is gone (its `asyncio.run` ended): a run cut off, never the tool's own failure
+        coro.close()
+        if inspect.iscoroutine(awaitable):
+            awaitable.close()  # never started: nothing ran, and no "never awaited" warning
+        raise asyncio.CancelledError("the call was cut off: its event loop was closed before it began") from None
+    try:
+        while True:
+            try:
+                return future.result(timeout=_LOOP_POLL_S)
+            except concurrent.futures.TimeoutError:
+                # a loop closed with the effect's task pending (`loop.close()` cancels nothing, unlike `asyncio.run`)
+                # never completes it: waited on for ever, the call held its thread's lock and the process at exit
+                if loop.is_closed() and not future.done():
+                    raise asyncio.CancelledError("the effect was cut off: its event loop was closed before it "
+                                                 "ended") from None
     except concurrent.futures.CancelledError as exc:  # an Exception, unlike asyncio's: it would be recorded as a failure
         raise asyncio.CancelledError(f"the effect was cut off on its event loop: {exc}") from exc
+
+
+_LOOP_POLL_S = 0.25
+"""How often a thread waiting for an effect on an event loop (`on_loop`) looks whether that loop was closed."""
 
 
 def in_commit(tool: str | None = None) -> bool:
