@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from ._effects import AWAITED, off_loop
+from ._effects import AWAITED, CALLER_LOOP, off_loop, on_loop
 from ._exceptions import message_of
 from ._guard import GuardContext, check_budget, check_budgets, guard_list
 from ._journal import _is_bubble_up, _members_or_repr, dumps  # interrupts pass through guards untouched
@@ -137,23 +137,23 @@ class _Run:
         self.done = False
         self.error: BaseException | None = None
         self.cond = threading.Condition(threading.Lock())
-        self.awaiting: tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]] | None = None
-        """The async guard's task the worker's loop runs, if one does: cancelled at its deadline."""
+        self.awaiting: Callable[[], None] | None = None
+        """Cancels the async guard's check the worker awaits, if it awaits one: called at its deadline."""
 
-    def watch(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any] | None) -> None:
-        """Say which task of `loop` the worker awaits now (None: none); one already past its deadline is cancelled."""
+    def watch(self, cancel: Callable[[], None] | None) -> None:
+        """Say how to cancel the check the worker awaits now (None: none); one already past its deadline is
+        cancelled at once."""
         with self.cond:
-            self.awaiting = None if task is None else (loop, task)
-            if task is not None and self.cancelled:
-                task.cancel()
+            self.awaiting = cancel
+            if cancel is not None and self.cancelled:
+                cancel()
 
     def abandon(self) -> None:
         """Give the run up (the caller holds `cond`): an async guard still awaiting is cancelled, so it lets its
         worker go; a sync one cannot be stopped, and runs no guard after it."""
         self.cancelled = True
         if self.awaiting is not None:
-            loop, task = self.awaiting
-            loop.call_soon_threadsafe(task.cancel)
+            self.awaiting()
 
     def move(self, index: int, started: float) -> None:
         with self.cond:
@@ -394,8 +394,8 @@ class GuardChain:
                                    f"{_invalid(verdict)}", evidence={"returned": type(verdict).__name__})
             except BaseException as exc:  # noqa: BLE001 - a crashing guard denies (fail closed)
                 # whatever it raised is the guard's own failure (a CancelledError, a library's BaseException
-                # such as gevent's Timeout, a GeneratorExit): guards run on vfa's threads, an acheck on its
-                # worker's own loop, where nothing of vfa's raises them; only what stops the process passes
+                # such as gevent's Timeout, a GeneratorExit; an acheck cut off with the caller's loop): guards run
+                # on vfa's threads, where nothing of vfa's raises them; only what stops the process passes
                 if _asked_itself(exc):
                     # LangGraph hands a task's answers out by place, and the journal keeps no place for a guard's
                     # own pause: on resume its question would take the answer given about another call
@@ -676,6 +676,16 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
     if result.__class__ in _VERDICT_CLASSES:  # the usual case, without isawaitable's ABC check
         return result
     if inspect.isawaitable(result):
+        caller = CALLER_LOOP.get()
+        if caller is not None and caller.is_running():
+            # the async caller's own loop, free while it awaits the call: a check there may use what the app made
+            # on it (a client, a pool, a semaphore), which a loop of vfa's own cannot
+            if run is None:
+                return on_loop(result, caller)
+            try:
+                return on_loop(result, caller, started=lambda future: run.watch(lambda: _cancel(future)))
+            finally:
+                run.watch(None)
         if run is None:  # inline, no deadline, in the caller's thread: a loop of its own, closed once done
             # (kept per caller thread, each loop's three descriptors stayed open for the thread's life, a
             # pool's idle threads included, and past it until a garbage collection: ~40 µs a check buys that)
@@ -689,12 +699,20 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
             loop = _LOCAL.loop = asyncio.new_event_loop()
             _LOOPS.append(loop)
         task = loop.create_task(_awaited(result))
-        run.watch(loop, task)  # a coroutine, unlike a thread, can be stopped at its deadline
+        run.watch(lambda: loop.call_soon_threadsafe(task.cancel))  # a coroutine, unlike a thread, can be stopped
         try:
             result = loop.run_until_complete(task)
         finally:
-            run.watch(loop, None)
+            run.watch(None)
     return result
+
+
+def _cancel(future: concurrent.futures.Future[Any]) -> None:
+    """Cancel a check awaited on the caller's loop; one whose loop has closed meanwhile is already cut off."""
+    try:
+        future.cancel()
+    except RuntimeError:  # its loop closed: `on_loop` sees that and raises the check as cut off
+        pass
 
 
 async def _awaited(awaitable: Any) -> Any:

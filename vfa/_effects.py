@@ -63,6 +63,13 @@ AWAITED: contextvars.ContextVar[bool] = contextvars.ContextVar("vfa_awaited", de
 """True in what `off_loop` runs for an async caller: a guard with `acheck` is judged by it there."""
 
 
+CALLER_LOOP: contextvars.ContextVar[asyncio.AbstractEventLoop | None] = contextvars.ContextVar(
+    "vfa_caller_loop", default=None)
+"""The event loop of the async caller `off_loop` runs for, free while it awaits: an async guard is awaited there,
+so it may use what the app made on that loop (a client, a pool, a semaphore). None on the loop itself (in what
+`on_loop` awaits), where a blocking call would wait on the very loop it holds."""
+
+
 _WAITED_ON: contextvars.ContextVar[bool] = contextvars.ContextVar("vfa_waited_on", default=False)
 """True in an effect `on_loop` runs for a thread that waits for it (and in what the effect awaits)."""
 
@@ -82,12 +89,13 @@ async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
     """`await asyncio.to_thread(fn, *args)`, on vfa's own threads (`_CALLS`), with `AWAITED` set; made
     inside an effect a thread waits for (a guarded helper agent a tool awaits), on a thread of its own:
     every `_CALLS` thread may be waiting for such an effect, and none would be left for it."""
+    loop = asyncio.get_running_loop()
     ctx = contextvars.copy_context()
     ctx.run(AWAITED.set, True)
+    ctx.run(CALLER_LOOP.set, loop)
     gone = threading.Event()
     ctx.run(_GONE.set, gone)
     call = functools.partial(ctx.run, fn, *args)
-    loop = asyncio.get_running_loop()
     own = None if not _WAITED_ON.get() else concurrent.futures.ThreadPoolExecutor(
         max_workers=1, thread_name_prefix="vfa-nested-call")
     try:
@@ -100,13 +108,16 @@ async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
             own.shutdown(wait=False)
 
 
-def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
-    """Await an effect on `loop` from another thread and return its result. An effect cut off there
-    (its loop shut down, its task cancelled) raises `asyncio.CancelledError`, which is no `Exception`:
-    it may have happened, so the journal must read it as a run cut off, never as the effect's failure."""
+def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop,
+            started: Callable[[concurrent.futures.Future[Any]], None] | None = None) -> Any:
+    """Await an effect (or an async guard's check, a saver's erasure) on `loop` from another thread and return
+    its result; `started` is handed the future, to cancel it. One cut off there (its loop shut down, its task
+    cancelled) raises `asyncio.CancelledError`, which is no `Exception`: an effect may have happened, so the
+    journal must read it as a run cut off, never as the effect's failure."""
 
     async def awaited() -> Any:
         _WAITED_ON.set(True)  # in this task's own context: what the effect awaits knows a thread waits for it
+        CALLER_LOOP.set(None)  # a sync call made here blocks this very loop: nothing may be sent to it
         return await awaitable
 
     coro = awaited()
@@ -120,6 +131,8 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
         if inspect.iscoroutine(awaitable):
             awaitable.close()  # never started: nothing ran, and no "never awaited" warning
         raise asyncio.CancelledError("the call was cut off: its event loop was closed before it began") from None
+    if started is not None:
+        started(future)
     try:
         while True:
             try:
@@ -128,10 +141,10 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop) -> Any:
                 # a loop closed with the effect's task pending (`loop.close()` cancels nothing, unlike `asyncio.run`)
                 # never completes it: waited on for ever, the call held its thread's lock and the process at exit
                 if loop.is_closed() and not future.done():
-                    raise asyncio.CancelledError("the effect was cut off: its event loop was closed before it "
+                    raise asyncio.CancelledError("the call was cut off: its event loop was closed before it "
                                                  "ended") from None
     except concurrent.futures.CancelledError as exc:  # an Exception, unlike asyncio's: it would be recorded as a failure
-        raise asyncio.CancelledError(f"the effect was cut off on its event loop: {exc}") from exc
+        raise asyncio.CancelledError(f"the call was cut off on its event loop: {exc}") from exc
 
 
 _LOOP_POLL_S = 0.25

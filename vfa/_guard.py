@@ -211,7 +211,7 @@ class FunctionGuard:
             tools = names
         self.tools = frozenset(tools) if tools is not None else None
         if inspect.iscoroutinefunction(fn):
-            self.acheck = fn  # the chain runs coroutines to completion inside its worker
+            self.acheck = fn  # awaited by the chain: on an async caller's loop, else on a loop of its own
         self.is_async = inspect.iscoroutinefunction(fn)
 
     def check(self, proposal: Proposal, context: GuardContext) -> AnyVerdict:
