@@ -16,7 +16,7 @@ import numpy as np
 from vfa import ALLOW, ConfigError, Deny, GuardContext, Proposal
 from vfa._guard import check_budget
 
-from ._scene import Contact, SceneError, as_group, first_contact
+from ._scene import Contact, SceneError, as_group, as_numbers, first_contact
 
 __all__ = ["CollisionGuard", "path_shapes"]
 
@@ -29,18 +29,18 @@ def path_shapes(centers: Any, body: Body) -> np.ndarray:
     Raises:
         SceneError: the centres are not a (k, 2) array of finite numbers, or the body is invalid.
     """
-    c = np.asarray(centers, dtype=np.float64)
+    c = as_numbers(centers, "path").astype(np.float64)
     if c.ndim != 2 or c.shape[1] != 2 or c.shape[0] == 0:
         raise SceneError(f"path: expected waypoints of shape (k, 2), got {np.shape(centers)}")
     if not np.isfinite(c).all():
         k = int(np.argwhere(~np.isfinite(c))[0][0])
         raise SceneError(f"path: non-finite waypoint {k}: {c[k].tolist()}")
     if np.ndim(body) == 0:
-        r = float(body)  # type: ignore[arg-type]
+        r = float(as_numbers(body, "path: body radius"))
         if not (np.isfinite(r) and r >= 0):
             raise SceneError(f"path: body radius must be finite and >= 0, got {body!r}")
         return np.concatenate([c, np.full((len(c), 1), r)], axis=1)[:, None, :]
-    size = np.asarray(body, dtype=np.float64)
+    size = as_numbers(body, "path: body").astype(np.float64)
     if size.shape != (2,) or not (np.isfinite(size).all() and (size >= 0).all()):
         raise SceneError(f"path: body must be a radius or a (width, height) pair >= 0, got {body!r}")
     half = size / 2
@@ -156,7 +156,8 @@ class CollisionGuard:
             if body is None:
                 raise ConfigError(f"{self.name}: the path gives centres but no body size was declared (body=)")
             if self._start is not None:
-                arr = np.concatenate([np.asarray(self._start(proposal, context), dtype=np.float64).reshape(1, 2), arr])
+                here = _array(self._start(proposal, context), f"{self.name}: start").astype(np.float64)
+                arr = np.concatenate([here.reshape(1, 2), arr])
             return self._swept(path_shapes(arr, body))
         if arr.ndim != 3:
             raise SceneError(f"{self.name}: path must be waypoints (k, 2) or shapes (k, n, 4|3), got shape {arr.shape}")
@@ -267,6 +268,9 @@ def _collect_groups(value: Any, moving: bool, out: list[np.ndarray | None], wher
             out.append(value)  # as_group validates the shape: 2-D static, 3-D moving
         elif value.ndim not in (2, 3) or value.shape[-1] not in (3, 4):
             raise SceneError(f"{where}: empty array of shape {value.shape} is not a group of boxes or circles")
+        elif value.ndim == 3 and value.shape[1]:  # n obstacles placed at no frame: where they are is unknown
+            raise SceneError(f"{where}: a moving group of {value.shape[1]} obstacles needs at least one frame, "
+                             f"got shape {value.shape}")
         else:
             out.append(None)
         return
@@ -287,8 +291,6 @@ def _collect_groups(value: Any, moving: bool, out: list[np.ndarray | None], wher
 
 
 def _array(value: Any, where: str) -> np.ndarray:
-    """`np.asarray(value)`, or a `SceneError` naming `where` (a ragged list is no array)."""
-    try:
-        return np.asarray(value)
-    except (TypeError, ValueError) as exc:
-        raise SceneError(f"{where}: not an array of numbers ({exc})") from None
+    """`np.asarray(value)`, or a `SceneError` naming `where` (a ragged list is no array, an integer beyond 2**53
+    no float: `as_numbers`)."""
+    return as_numbers(value, where)

@@ -308,7 +308,9 @@ class After(Invariant):
         from ._numba import first_deadline_miss
 
         trig, goal = self.trigger.evaluate(trace), self.goal.evaluate(trace)
-        f = int(first_deadline_miss(trig, goal, self.within, mask, self.open_end_fails))
+        # a deadline past the last frame is judged alike for any within, so the kernel's int64 frame
+        # arithmetic gets at most the trace's length (2**63 - 1 wrapped to a frame before the trigger)
+        f = int(first_deadline_miss(trig, goal, min(self.within, trace.frames), mask, self.open_end_fails))
         if f < 0:
             return None
         deadline = f + self.within

@@ -29,6 +29,7 @@ _KIND_NAMES = {BOX: "box", CIRCLE: "circle"}
 # M <= (1.8e304)^(1/4) ~ 1.1e76. 1e75 leaves a margin (1e4 M^4 <= 1e304); no scene needs more.
 _MAX_COORD = 1e75
 _MIN_RADIUS = 1e-150  # its square stays a normal float (above 2.2e-308)
+_EXACT_INT = 2**53  # the largest magnitude up to which float64 holds every integer
 
 
 class SceneError(VfaError, ValueError):
@@ -94,18 +95,9 @@ def as_group(shapes: Any, what: str = "shapes") -> tuple[np.ndarray, int]:
         SceneError: wrong shape or dtype, NaN or infinite values, a box with min > max, a
             negative radius, a radius too small or coordinates too large to check safely.
     """
-    try:
-        arr = np.asarray(shapes)
-    except (TypeError, ValueError) as exc:
-        raise SceneError(f"{what}: not an array of numbers ({exc})") from None
+    arr = as_numbers(shapes, what)
     if arr.dtype == np.bool_ or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
         raise SceneError(f"{what}: expected float32 or float64 coordinates, got dtype {arr.dtype}")
-    if np.issubdtype(arr.dtype, np.integer) and arr.size and (arr.max() > 2**53 or arr.min() < -(2**53)):
-        # float64 holds integers exactly only up to 2**53: beyond, 2**53 + 1 reads as 2**53, and a
-        # one-unit overlap becomes a touch (no contact under touching=False)
-        idx = np.argwhere((arr > 2**53) | (arr < -(2**53)))[0]
-        raise SceneError(f"{what}: integer coordinate {arr[tuple(idx)]} at index {tuple(int(i) for i in idx)} is beyond "
-                         "2**53, which float64 cannot hold exactly; rescale it or pass floats")
     if arr.dtype not in (np.float32, np.float64):
         arr = arr.astype(np.float64)
     if arr.ndim == 2:
@@ -143,6 +135,38 @@ def as_group(shapes: Any, what: str = "shapes") -> tuple[np.ndarray, int]:
             raise SceneError(f"{what}: radius {float(arr[f, e, 2])!r} at frame {f}, entity {e} is below "
                              f"{_MIN_RADIUS:g}, too small to check safely (use 0 for a point)")
     return np.ascontiguousarray(arr), kind
+
+
+def as_numbers(value: Any, what: str) -> np.ndarray:
+    """`np.asarray(value)`, refusing what float64 would change: a SceneError naming `what` for a ragged
+    list, or for an integer beyond 2**53, in an integer array or as a Python int in a list.
+
+    float64 holds integers exactly only up to 2**53: beyond, 2**53 + 1 reads as 2**53, and a one-unit
+    overlap becomes a touch (no contact under touching=False), a one-unit loss no change. NumPy rounds
+    such an int into a float array silently when its list holds a float too (`[0.5, 2**53 + 1]`), so a
+    list's own ints are looked at, not only the array's dtype.
+    """
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise SceneError(f"{what}: not an array of numbers ({exc})") from None
+    if not arr.size:
+        return arr
+    if np.issubdtype(arr.dtype, np.integer):
+        if arr.max() > _EXACT_INT or arr.min() < -_EXACT_INT:
+            idx = tuple(int(i) for i in np.argwhere((arr > _EXACT_INT) | (arr < -_EXACT_INT))[0])
+            _inexact(what, arr[idx], idx)
+    elif not isinstance(value, np.ndarray) and arr.dtype.kind in "fO":
+        items = np.asarray(value, dtype=object)
+        for k, v in enumerate(items.flat):
+            if isinstance(v, (int, np.integer)) and not isinstance(v, bool) and abs(int(v)) > _EXACT_INT:
+                _inexact(what, v, tuple(int(i) for i in np.unravel_index(k, items.shape)))
+    return arr
+
+
+def _inexact(what: str, value: Any, idx: tuple[int, ...]) -> None:
+    raise SceneError(f"{what}: integer {value} at index {idx} is beyond 2**53, which float64 cannot hold exactly; "
+                     "rescale it or pass floats")
 
 
 def _pair_groups(a: Any, b: Any | None) -> tuple[np.ndarray, int, np.ndarray, int, bool]:

@@ -22,7 +22,7 @@ from vfa import ALLOW, ConfigError, Deny, GuardContext, Proposal
 from vfa._guard import check_budget
 
 from ._invariants import Invariant, Violation  # imported for the annotations, so get_type_hints reads them
-from ._scene import SceneError, as_group
+from ._scene import SceneError, as_group, as_numbers
 
 __all__ = ["Trace", "TraceVerifier", "check_trace"]
 
@@ -46,10 +46,8 @@ class Trace:
         for name, value in data.items():
             if not isinstance(name, str) or not _NAME.match(name):
                 raise SceneError(f"trace: channel names must be identifiers, got {name!r}")
-            try:
-                arr = np.asarray(value)
-            except (TypeError, ValueError) as exc:  # a ragged list: frames or entities of unequal lengths
-                raise SceneError(f"trace channel {name!r}: not an array of numbers ({exc})") from None
+            # a ragged list (frames or entities of unequal lengths), or an integer float64 would round
+            arr = as_numbers(value, f"trace channel {name!r}")
             if arr.ndim == 3:
                 group, kind = as_group(arr, f"trace channel {name!r}")
                 self.shapes[name] = (group, kind)
@@ -61,14 +59,6 @@ class Trace:
                 raise SceneError(f"trace channel {name!r}: expected (frames,), (frames, entities) or shapes, got {arr.shape}")
             if not (arr.dtype == np.bool_ or np.issubdtype(arr.dtype, np.number)) or np.iscomplexobj(arr):
                 raise SceneError(f"trace channel {name!r}: expected numbers or booleans, got dtype {arr.dtype}")
-            if np.issubdtype(arr.dtype, np.integer) and arr.size and (arr.max() > 2**53 or arr.min() < -(2**53)):
-                # float64 holds integers exactly only up to 2**53: beyond, 2**53 + 1 reads as 2**53
-                # and a minted or lost unit could vanish from a check
-                k = int(np.argmax((arr > 2**53) | (arr < -(2**53))))
-                raise SceneError(
-                    f"trace channel {name!r}: integer {arr.reshape(-1)[k]} is beyond 2**53, which float64 cannot "
-                    "hold exactly; rescale it (or split it into high and low parts)"
-                )
             frames = _same_frames(frames, arr.shape[0], name)
             block = arr.astype(np.float64).reshape(arr.shape[0], -1)
             self.columns[name] = (width, width + block.shape[1])
@@ -91,7 +81,7 @@ class Trace:
         for k, row in enumerate(rows):
             if list(row) != keys:
                 raise SceneError(f"trace: frame {k} has keys {sorted(row)}, frame 0 has {sorted(keys)}")
-        return cls({key: np.stack([np.asarray(row[key]) for row in rows]) for key in keys})
+        return cls({key: np.stack([as_numbers(row[key], f"trace: frame {k}, {key!r}") for k, row in enumerate(rows)]) for key in keys})
 
     def channel(self, name: str) -> np.ndarray:
         """The (frames, entities) values of a scalar or vector channel."""
