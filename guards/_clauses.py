@@ -299,6 +299,13 @@ def _coerce_enum(t: Term, sort: Sort, fail: Any) -> Term:
     raise fail(f"{t.value!r} is not a member of {cls.__name__} ({names})")
 
 
+def _as_elem(t: Term, sort: Sort, fail: Any) -> Term:
+    """A str literal given where an enum member goes (an update's new value, a set's element) as that member."""
+    if sort.kind == "enum" and t.op == "const" and isinstance(t.value, str):
+        return _coerce_enum(t, sort, fail)
+    return t
+
+
 def _unify(a: Term, b: Term, fail: Any) -> tuple[Term, Term]:
     """Make two operands comparable: numbers mix; a str literal meets an enum as one of its members."""
     if a.sort.kind == "enum" and b.op == "const" and isinstance(b.value, str):
@@ -354,6 +361,8 @@ def parse_postcondition(source: str, scope: Scope) -> Update | Term:
         return p.boolean(stmt.value)
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target, value = p.expr(stmt.targets[0]), p.expr(stmt.value)
+        if target.sort.kind == "enum":  # a str literal names a member, as in a clause (`state.status == 'SHIPPED'`)
+            value = _as_elem(value, target.sort, lambda m: p.fail(stmt, m))
     elif isinstance(stmt, ast.AugAssign):
         target = p.expr(stmt.target)
         if target.sort.kind == "set":
@@ -361,7 +370,8 @@ def parse_postcondition(source: str, scope: Scope) -> Update | Term:
                 stmt.op, (ast.BitOr, ast.Sub)
             ):
                 raise p.fail(stmt, "update a set with `|= {x, ...}` (add) or `-= {x, ...}` (remove)")
-            elems = tuple(p.expr(e) for e in stmt.value.elts)
+            elems = tuple(_as_elem(p.expr(e), target.sort.elem, lambda m: p.fail(stmt, m))  # type: ignore[arg-type]
+                          for e in stmt.value.elts)
             if any(not e.sort.same(target.sort.elem) for e in elems):  # type: ignore[arg-type]
                 raise p.fail(stmt, f"elements must be of sort {target.sort.elem}")
             op = "setadd" if isinstance(stmt.op, ast.BitOr) else "setdel"

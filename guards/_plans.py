@@ -31,7 +31,7 @@ from ._fastpath import BadValue, convert, evaluate, explain, jsonable
 from ._preconditions import check_ms
 from ._sorts import REAL, Schema, Sort, read_path, schema_of
 from ._sorts import arg_sorts as _declared_args
-from ._symbolic import LazyVars, Overlay, model_state, state_bounds, state_sorts
+from ._symbolic import LazyVars, Overlay, member_elements, model_state, state_bounds, state_sorts
 from ._z3 import Z3, without_domain
 
 __all__ = ["PlanResult", "Step", "Sym", "verify_plan"]
@@ -312,6 +312,7 @@ def verify_plan(
                                 [_arg_sorts(specs[st.tool], agent_pres.get(st.tool, ())) for st in steps])
     for sort, members in pinned.items():  # a pinned set is reported as it is
         extra.setdefault(sort, []).extend(members)
+    member_elements(s, assumed, init, extra)  # each membership's element as the moment it is tested computes it
 
     for i, step in enumerate(steps):
         spec = specs[step.tool]
@@ -320,6 +321,7 @@ def verify_plan(
                                  for p, v in concrete[i].items()})
         clauses = [(t, c) for pre in pres_of(spec) for t, c in zip(pre.texts, pre.terms)]
         holds = [s.term(c, view) for _, c in clauses]
+        member_elements(s, [c for _, c in clauses], view, extra)
         if holds:
             s.push()
             s.add(s.negate(s.conj(holds)))
@@ -344,6 +346,7 @@ def verify_plan(
         for post in spec.meta.get("postconditions", ()):
             for u in post.updates:
                 after[u.path] = s.term(u.term, view)
+                member_elements(s, [u.term], view, extra)  # an update's `x in state.s` read later
         declared = state_bounds(schema)
         for path, term in after.items():  # a state the tool's world could not hold: the run time refuses it
             kept = s.domain(term, sorts[path], declared.get(path, ()))

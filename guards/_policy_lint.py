@@ -149,8 +149,16 @@ class PolicyInvariant:
 
     def lint(self, tools: Mapping[str, ToolSpec]) -> None:
         """Raise `PolicyError` if a tool's precondition contradicts an invariant or its postcondition can break one."""
+        self.lint_with((), tools)
+
+    def lint_with(self, guards: Sequence[Any], tools: Mapping[str, ToolSpec]) -> None:
+        """`lint`, a tool's precondition being its own and its agent-level `PreconditionGuard`s' (`guards`): the
+        chain runs them all on every call, so the invariant is proven from the states they all allow."""
+        from ._plans import _agent_preconditions
+
+        agent_pres = _agent_preconditions(guards, tools)
         for spec in tools.values():
-            pres = tuple(spec.meta.get("preconditions", ()))
+            pres = (*spec.meta.get("preconditions", ()), *agent_pres.get(spec.name, ()))
             posts = tuple(spec.meta.get("postconditions", ()))
             if not pres and not posts:
                 continue

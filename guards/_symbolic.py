@@ -14,7 +14,7 @@ from ._fastpath import jsonable
 from ._sorts import Schema, Sort
 from ._z3 import Z3, without_domain
 
-__all__ = ["LazyVars", "apply_updates", "candidates", "jsonable_tree", "model_state"]
+__all__ = ["LazyVars", "apply_updates", "candidates", "jsonable_tree", "member_elements", "model_state"]
 
 
 class LazyVars(dict):
@@ -103,6 +103,15 @@ def candidates(session: Z3, terms: Iterable[Term], elem: Sort, env: Mapping) -> 
                 seen.add(key)
                 out.append(session.term(t, env))
     return out
+
+
+def member_elements(session: Z3, terms: Iterable[Term], env: Mapping, out: dict[Sort, list[Any]]) -> None:
+    """Add to `out`, by element sort (without its Literal values), the element of every membership test in the
+    terms as `env` computes it: a set is reported by the candidates it holds, and `state.n + 1 in state.used`,
+    or `state.n in state.used` after `state.n += 1`, tests a value no variable or constant of a clause is."""
+    for t in subterms(terms):
+        if t.op == "member":
+            out.setdefault(without_domain(t.args[1].sort.elem), []).append(session.term(t.args[0], env))  # type: ignore[arg-type]
 
 
 def model_state(session: Z3, model: Any, env: Mapping[tuple[str, ...], Any], terms: Iterable[Term],

@@ -272,14 +272,20 @@ class _AgentBuilder(StateGraph):
 
 
 def lint_guards(guards: Sequence[Any], specs: Mapping[str, Any]) -> None:
-    """Every guard's compile-time check (`guard.lint(tools)`, the agent's guards and each tool's own, once
-    each), then each kind's check of its agent-level guards together (`type(guard).lint_together(guards,
+    """Every guard's compile-time check (`guard.lint(tools)`, or `guard.lint_with(guards, tools)` where it has one,
+    the agent's guards and each tool's own, once each), then each kind's check of its agent-level guards together (`type(guard).lint_together(guards,
     tools)`, where a kind has one): two guards each sound alone may leave a tool no call that passes both."""
     seen: set[int] = set()
     for g in (*guards, *(g for s in specs.values() for g in s.guards)):
+        if id(g) in seen:
+            continue
+        seen.add(id(g))
+        lint_with = getattr(g, "lint_with", None)  # a check that assumes the agent's other guards (an invariant:
+        if lint_with is not None:  # a tool's agent-level preconditions, which the chain runs on its every call)
+            lint_with(guards, specs)
+            continue
         lint = getattr(g, "lint", None)
-        if lint is not None and id(g) not in seen:
-            seen.add(id(g))
+        if lint is not None:
             lint(specs)
     kinds: dict[type, list[Any]] = {}
     for g in guards:

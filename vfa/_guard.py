@@ -32,6 +32,8 @@ class Guard(Protocol):
     - `tools: frozenset[str] | None`: the tools it applies to (None: every tool);
     - `lint(tools: Mapping[str, ToolSpec]) -> None`: called when an agent is compiled; raises
       `PolicyError` for a policy that can never hold, checks nothing, or names unknown things;
+    - `lint_with(guards, tools) -> None`: called instead of `lint`, with the agent's guards, by a check
+      that assumes them (an invariant assumes a tool's agent-level preconditions);
     - `warm() -> None`: called before the guard's first check, outside its time budget, to compile or
       load what it runs (a raise is ignored there: the check meets it, and denies).
     """
