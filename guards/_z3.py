@@ -412,7 +412,7 @@ class Z3:
                 # over the model's values alone: no variable is left, so the answer is immediate
                 x = z3.FreshConst(av.sort().domain(), "member")
                 solver = z3.Solver()
-                solver.set("timeout", _WITNESS_MS)
+                solver.set("timeout", min(_WITNESS_MS, self.timeout_ms or _WITNESS_MS))  # within the plan's budget
                 solver.add(z3.IsMember(x, inside), z3.Not(z3.IsMember(x, outside)))
                 if known:
                     solver.add(z3.Distinct(x, *known))
