@@ -23,7 +23,7 @@ from vfa import ALLOW, Deny, GuardContext, PolicyError, Proposal, ToolSpec
 from ._fastpath import BadValue, evaluate, jsonable, read_values
 from ._clauses import Scope, Term, display, leaves, parse_clause
 from ._sorts import schema_of
-from ._symbolic import LazyVars, jsonable_tree, apply_updates, arg_paths, model_state, state_bounds, state_sorts
+from ._symbolic import LazyVars, apply_updates, arg_paths, jsonable_tree, member_elements, model_state, state_bounds, state_sorts
 from ._z3 import Z3, Outcome
 
 __all__ = ["PolicyInvariant", "PolicyLintWarning", "lint_tool"]
@@ -188,8 +188,11 @@ class PolicyInvariant:
             out = s.check()
             s.pop()
             if out.status == "sat":
+                elements: dict[Any, list[Any]] = {}  # each membership's element as its moment computes it
+                member_elements(s, [*self.terms, *(c for _, c in pre_clauses)], before, elements)
+                member_elements(s, self.terms, after, elements)
                 cex = jsonable_tree(model_state(s, out.model, before, [*self.terms, *(c for _, c in pre_clauses)],
-                                                before.sorts))
+                                                before.sorts, elements))
                 updates = ", ".join(u.text for post in posts for u in post.updates)
                 raise PolicyError(
                     f"{spec.name!r} can break invariant `{text}`: its postcondition ({updates}) "

@@ -16,6 +16,9 @@ Fixed: _symbolic.member_elements adds the element of every membership test, as i
 
 from __future__ import annotations
 
+import ast
+
+import pytest
 from pydantic import BaseModel
 
 from guards import Policy, Step, Sym, verify_plan
@@ -83,3 +86,27 @@ def test_a_computed_member_of_the_assumption_is_reported() -> None:
     assert 2 * state["ticket"] + 3 in state["used"], r.counterexample  # the assumption holds on it
     assert 7 in state["used"]
     assert replay(plan, state, r.counterexample["symbols"]) == 0
+
+
+def test_an_invariant_lint_counterexample_holds_the_member_the_update_reaches() -> None:
+    """The invariant lint's counterexample reads the sets for each membership's element after the update too."""
+    from vfa import Agent, PolicyError
+    from vfa.testing import ScriptedModel
+
+    class Tickets(BaseModel):
+        ticket: int = 0
+        used: set[int] = set()
+
+    tickets = Policy(Tickets)
+
+    @effect
+    @tickets.ensures("state.ticket += 1")
+    def next_ticket() -> str:
+        """Move to the next ticket."""
+        return "ok"
+
+    with pytest.raises(PolicyError) as info:
+        Agent(ScriptedModel(["x"]), [next_ticket], [tickets.invariant("state.ticket not in state.used")]).compile()
+    text = str(info.value)
+    state = ast.literal_eval(text[text.index("{"):text.rindex("}") + 1])["state"]
+    assert state["ticket"] + 1 in state["used"], text
