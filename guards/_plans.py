@@ -28,7 +28,7 @@ from vfa._tools import ArgumentError
 
 from ._clauses import Scope, display, leaves, parse_clause
 from ._fastpath import BadValue, convert, evaluate, explain, jsonable
-from ._preconditions import check_ms
+from ._preconditions import agent_preconditions, check_ms
 from ._sorts import REAL, Schema, Sort, read_path, schema_of
 from ._sorts import arg_sorts as _declared_args
 from ._symbolic import LazyVars, Overlay, member_elements, model_state, state_bounds, state_sorts
@@ -166,21 +166,6 @@ def _why(exc: Exception) -> str:
     return str(exc)
 
 
-def _agent_preconditions(guards: Iterable[Any], specs: Mapping[str, ToolSpec]) -> dict[str, list[Any]]:
-    """Preconditions of agent-level `PreconditionGuard`s, by tool (those a tool carries itself are in its meta)."""
-    out: dict[str, list[Any]] = {}
-    for g in guards:
-        pre = getattr(g, "precondition", None)
-        if pre is None or not hasattr(pre, "terms"):
-            continue
-        for name in (getattr(g, "tools", None) or {pre.tool}):
-            spec = specs.get(name)
-            if spec is not None and not any(p is pre for p in spec.meta.get("preconditions", ())):
-                if not any(p is pre for p in out.get(name, ())):
-                    out.setdefault(name, []).append(pre)
-    return out
-
-
 def verify_plan(
     plan: Sequence[Any],
     tools: Mapping[str, Any] | Iterable[Any],
@@ -220,7 +205,7 @@ def verify_plan(
     specs, steps = _specs(tools), _steps(plan)
     if isinstance(steps, PlanResult):
         return steps
-    agent_pres = _agent_preconditions(guards, specs)
+    agent_pres = agent_preconditions(guards, specs)
     schema = _schema(specs, state)
     if schema.root is None:  # only agent-level guards declare the state type
         schema = next((p.schema for ps in agent_pres.values() for p in ps if p.schema.root is not None), schema)

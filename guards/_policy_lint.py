@@ -22,6 +22,7 @@ from vfa import ALLOW, Deny, GuardContext, PolicyError, Proposal, ToolSpec
 
 from ._fastpath import BadValue, evaluate, jsonable, read_values
 from ._clauses import Scope, Term, display, leaves, parse_clause
+from ._preconditions import agent_preconditions
 from ._sorts import schema_of
 from ._symbolic import LazyVars, apply_updates, arg_paths, jsonable_tree, member_elements, model_state, state_bounds, state_sorts
 from ._z3 import Z3, Outcome
@@ -154,9 +155,7 @@ class PolicyInvariant:
     def lint_with(self, guards: Sequence[Any], tools: Mapping[str, ToolSpec]) -> None:
         """`lint`, a tool's precondition being its own and its agent-level `PreconditionGuard`s' (`guards`): the
         chain runs them all on every call, so the invariant is proven from the states they all allow."""
-        from ._plans import _agent_preconditions
-
-        agent_pres = _agent_preconditions(guards, tools)
+        agent_pres = agent_preconditions(guards, tools)
         for spec in tools.values():
             pres = (*spec.meta.get("preconditions", ()), *agent_pres.get(spec.name, ()))
             posts = tuple(spec.meta.get("postconditions", ()))

@@ -27,7 +27,7 @@ from ._sorts import Schema, Sort, arg_sorts, schema_of
 if TYPE_CHECKING:  # imported where used: it imports z3
     from ._policy_lint import PolicyInvariant
 
-__all__ = ["Policy", "Postcondition", "Precondition", "PreconditionGuard", "ensures", "requires"]
+__all__ = ["Policy", "Postcondition", "Precondition", "PreconditionGuard", "agent_preconditions", "ensures", "requires"]
 
 
 def _tool_types(fn: Any) -> tuple[str, dict[str, Sort], dict[str, list[tuple[str, Any]]]]:
@@ -333,3 +333,18 @@ class Policy:
         from ._policy_lint import PolicyInvariant
 
         return PolicyInvariant(*clauses, state=self.state, name=name)
+
+
+def agent_preconditions(guards: Sequence[Any], specs: Mapping[str, ToolSpec]) -> dict[str, list[Any]]:
+    """Preconditions of agent-level `PreconditionGuard`s, by tool (those a tool carries itself are in its meta)."""
+    out: dict[str, list[Any]] = {}
+    for g in guards:
+        pre = getattr(g, "precondition", None)
+        if pre is None or not hasattr(pre, "terms"):
+            continue
+        for name in (getattr(g, "tools", None) or {pre.tool}):
+            spec = specs.get(name)
+            if spec is not None and not any(p is pre for p in spec.meta.get("preconditions", ())):
+                if not any(p is pre for p in out.get(name, ())):
+                    out.setdefault(name, []).append(pre)
+    return out
