@@ -22,7 +22,7 @@ from langgraph.types import interrupt
 
 from . import _tracing
 from ._exceptions import AnswerError, CallInFlightError
-from ._journal import LATE_ANSWER, EffectJournal, JournalEntry, dumps
+from ._journal import LATE_ANSWER, EffectJournal, JournalEntry, _written, dumps
 from ._proposal import Proposal
 from ._tools import MAX_ARG_DEPTH, json_value, nested_over
 from ._verdict import Escalate
@@ -39,7 +39,7 @@ except ImportError as exc:  # older: every question of a task has the task's id,
     # answered question would answer the next one (an approval nobody gave): refused, not run that way
     raise ImportError(f"vfa needs langgraph 1.2.20 or later (each question of a task its own interrupt id): {exc}") from exc
 
-__all__ = ["LATE_ANSWER", "Questions", "current_task", "decision_of", "one_run"]
+__all__ = ["LATE_ANSWER", "Questions", "can_ask", "current_task", "decision_of", "one_run"]
 
 _ANSWER_KIND = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 _TASK_KEY = "__pregel_task_id"  # LangGraph's config key for the running task (stable across resumes)
@@ -72,6 +72,13 @@ def current_task() -> str:
     return str((config.get("configurable") or {}).get(_TASK_KEY, ""))
 
 
+def can_ask() -> bool:
+    """Whether a person can be asked here: inside a LangGraph task (one with its scratchpad), where `interrupt()`
+    pauses the thread until they answer. Outside one (plain code, a LangChain chain that is no graph, a worker
+    thread handed no config) `interrupt()` fails with LangGraph's own error and nobody could ever answer."""
+    return _scratchpad() is not None
+
+
 def payload(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
     """What `interrupt()` shows the person: the call (its arguments as the JSON an edit answers with), the
     guard, its question and evidence."""
@@ -83,9 +90,16 @@ def payload(proposal: Proposal, verdict: Escalate) -> dict[str, Any]:
         args = {k: _short_repr(v) for k, v in proposal.args.items()}
     return {
         "vfa": "escalation", "tool": proposal.tool, "call_id": proposal.call_id, "args": args,
-        "guard": verdict.guard, "question": verdict.question, "evidence": verdict.evidence,
+        "guard": verdict.guard, "question": verdict.question, "evidence": _plain(verdict.evidence),
         "options": ["approve", "edit", "reject"],
     }
+
+
+def _plain(evidence: Any) -> Any:
+    """A guard's evidence as the JSON values the journal writes (what JSON cannot carry by its repr): as the
+    arguments are, plain values a checkpointer keeps and a client reads (an iterator, which the chain's check
+    read as the list it yields, is no value LangGraph's serialiser can save)."""
+    return json.loads(_written(evidence))
 
 
 def _short_repr(value: Any) -> str:

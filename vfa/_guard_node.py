@@ -32,7 +32,7 @@ from langgraph.errors import ParentCommand
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
 from ._effects import off_loop, on_loop
-from ._escalation import Questions, current_task, one_run
+from ._escalation import Questions, can_ask, current_task, one_run
 from ._exceptions import CallInFlightError, ConfigError, ThreadBusy, error_text
 from ._guard import GuardContext
 from ._injected import CALLING
@@ -806,6 +806,17 @@ class GuardNode(RunnableCallable):
             # every guard that asked is asked in turn, in chain order: approving one question must not
             # answer another guard's (a privacy question behind a confirmation)
             asks = [*(q for q, _ in lost), *((_questions_of(result) or [verdict]) if verdict.kind == "escalate" else ())]
+            if asks and not can_ask():
+                # no run to pause (a gated tool called from plain code): nobody can answer, so the call is denied,
+                # as a guard that cannot decide denies, and no question is journaled that nobody will answer
+                asked = asks[0]
+                verdict = Deny(guard=asked.guard, reason=(
+                    # its question is not quoted: it may hold what the guard read (a value behind a handle)
+                    f"guard {asked.guard!r} asks a person about this call of {proposal.tool!r}, but it was made outside "
+                    "a graph run, where nobody can be asked; nothing was run: make the call in a graph compiled with a "
+                    "checkpointer, which pauses for the answer"))
+                return self._end(proposal, state, pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))],
+                                 lambda: self.denial(proposal, verdict))
             for asked in asks:
                 if restart and not questions.answered(proposal, asked):
                     # the tool paused on its own question: a new question now would take the answer meant for
