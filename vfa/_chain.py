@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from ._effects import AWAITED, CALLER_LOOP, off_loop, on_loop
+from ._effects import AWAITED, CALLER_LOOP, caller_gone, off_loop, on_loop
 from ._exceptions import message_of
 from ._guard import GuardContext, check_budget, check_budgets, guard_list
 from ._journal import _is_bubble_up, _members_or_repr, dumps  # interrupts pass through guards untouched
@@ -679,11 +679,17 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
         caller = CALLER_LOOP.get()
         if caller is not None and caller.is_running():
             # the async caller's own loop, free while it awaits the call: a check there may use what the app made
-            # on it (a client, a pool, a semaphore), which a loop of vfa's own cannot
+            # on it (a client, a pool, a semaphore), which a loop of vfa's own cannot; a loop that stopped once the
+            # caller gave up (a sync bridge's `wait_for` timed out, its loop kept) may never run again: the check is
+            # cut off (a denial no one reads), never waited for holding the thread (an inline guard has no deadline)
+            def stopped() -> bool:
+                return caller_gone() and not caller.is_running()
+
             if run is None:
-                return on_loop(result, caller)
+                return on_loop(result, caller, given_up=stopped)
             try:
-                return on_loop(result, caller, started=lambda future: run.watch(lambda: _cancel(future)))
+                return on_loop(result, caller, started=lambda future: run.watch(lambda: _cancel(future)),
+                               given_up=stopped)
             finally:
                 run.watch(None)
         if run is None:  # inline, no deadline, in the caller's thread: a loop of its own, closed once done

@@ -109,11 +109,13 @@ async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop,
-            started: Callable[[concurrent.futures.Future[Any]], None] | None = None) -> Any:
+            started: Callable[[concurrent.futures.Future[Any]], None] | None = None,
+            given_up: Callable[[], bool] | None = None) -> Any:
     """Await an effect (or an async guard's check, a saver's erasure) on `loop` from another thread and return
-    its result; `started` is handed the future, to cancel it. One cut off there (its loop shut down, its task
-    cancelled) raises `asyncio.CancelledError`, which is no `Exception`: an effect may have happened, so the
-    journal must read it as a run cut off, never as the effect's failure."""
+    its result; `started` is handed the future, to cancel it; `given_up`, looked at as the loop's closing is,
+    cancels it once true (a check whose caller is gone and whose loop stopped). One cut off there (its loop shut
+    down, its task cancelled) raises `asyncio.CancelledError`, which is no `Exception`: an effect may have
+    happened, so the journal must read it as a run cut off, never as the effect's failure."""
 
     async def awaited() -> Any:
         _WAITED_ON.set(True)  # in this task's own context: what the effect awaits knows a thread waits for it
@@ -143,6 +145,9 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop,
                 if loop.is_closed() and not future.done():
                     raise asyncio.CancelledError("the call was cut off: its event loop was closed before it "
                                                  "ended") from None
+                if given_up is not None and given_up() and future.cancel():
+                    raise asyncio.CancelledError("the call was cut off: no one waits for it on its event loop, "
+                                                 "which has stopped") from None
     except concurrent.futures.CancelledError as exc:  # an Exception, unlike asyncio's: it would be recorded as a failure
         raise asyncio.CancelledError(f"the call was cut off on its event loop: {exc}") from exc
 

@@ -637,6 +637,11 @@ def _model_from_signature(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
                 raise ConfigError(f"tool {name!r} takes {p.name!r}, a name no argument of its schema can have (a "
                                   "leading underscore, or pydantic's model_config), without a default: rename it")
             continue
+        if isinstance(inspect.getattr_static(BaseModel, p.name, None), property):
+            # `model_extra`, `model_fields_set`: pydantic builds the field (it only warns), but reading it back gives
+            # its own property, so the guards and the tool would get that, not what the model wrote
+            raise ConfigError(f"tool {name!r} takes {p.name!r}, a name pydantic's models read as their own "
+                              "property, not the argument: rename it")
         ann = hints.get(p.name, Any)
         if _injected_hint(ann):
             # a plain function's arguments are all the model's: it would write the call's id (an effect's

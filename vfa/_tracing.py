@@ -45,12 +45,7 @@ def use_tracer_provider(provider: Any, meter_provider: Any = None) -> None:
     """Send vfa's spans (and metrics) to these providers instead of the global ones; None restores."""
     _state.provider = provider
     _state.tracer = provider.get_tracer(_SCOPE) if provider is not None else None
-    mp = meter_provider if meter_provider is not None else metrics.get_meter_provider()
-    meter = mp.get_meter(_SCOPE)
-    _state.verdicts = meter.create_counter(
-        "vfa.guard.verdicts", unit="{verdict}", description="Guard verdicts by guard and outcome")
-    _state.latency = meter.create_histogram(
-        "vfa.guard.duration", unit="s", description="Time a guard took to decide")
+    _instruments(meter_provider if meter_provider is not None else metrics.get_meter_provider())
 
 
 @contextmanager
@@ -75,6 +70,27 @@ def _tracer() -> Any:
     use_tracer_provider(provider)
     _state.provider = None  # follow the global provider, but cache its tracer
     return _state.tracer
+
+
+def _metered() -> bool:
+    """Whether the guard metrics have somewhere to go: instruments made for a meter provider (given to
+    `use_tracer_provider`, or with the tracer of the global one), else the global meter provider once an
+    application set one, which may export metrics alone (nothing is made or recorded before)."""
+    if _state.verdicts is not None:
+        return True
+    mp = metrics.get_meter_provider()
+    if isinstance(mp, metrics.NoOpMeterProvider) or type(mp).__name__ == "_ProxyMeterProvider":
+        return False
+    _instruments(mp)
+    return True
+
+
+def _instruments(mp: Any) -> None:
+    meter = mp.get_meter(_SCOPE)
+    _state.verdicts = meter.create_counter(
+        "vfa.guard.verdicts", unit="{verdict}", description="Guard verdicts by guard and outcome")
+    _state.latency = meter.create_histogram(
+        "vfa.guard.duration", unit="s", description="Time a guard took to decide")
 
 
 def tracing_enabled() -> bool:
@@ -172,9 +188,14 @@ def record_outcome(span: Any, outcome: str, failed: bool, *, replayed: bool = Fa
 
 
 def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
-    """One `run_guardrail {guard}` span per decision, under the current span, plus the metrics."""
+    """One `run_guardrail {guard}` span per decision, under the current span, plus the metrics (recorded with
+    no tracer provider too, where a meter provider is set: an application may export metrics alone)."""
     tracer = _tracer()
     if tracer is None:
+        if _metered():
+            for d in decisions:
+                _quietly(_state.verdicts.add, 1, {"vfa.guard": d.guard, "vfa.verdict": d.verdict.kind})
+                _quietly(_state.latency.record, d.latency_s, {"vfa.guard": d.guard})
         return
     for d in decisions:
         v = d.verdict
