@@ -688,7 +688,7 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
             if run is None:
                 return on_loop(result, caller, given_up=stopped)
             try:
-                return on_loop(result, caller, started=lambda future: run.watch(lambda: _cancel(future)),
+                return on_loop(result, caller, started=lambda future: run.watch(lambda: _cancel(future, caller)),
                                given_up=stopped)
             finally:
                 run.watch(None)
@@ -713,12 +713,11 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
     return result
 
 
-def _cancel(future: concurrent.futures.Future[Any]) -> None:
-    """Cancel a check awaited on the caller's loop; one whose loop has closed meanwhile is already cut off."""
-    try:
+def _cancel(future: concurrent.futures.Future[Any], loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel a check awaited on the caller's loop; one whose loop has closed meanwhile is cut off already
+    (`on_loop` sees it), and cancelling would only log the closed loop's error (the future logs its callbacks')."""
+    if not loop.is_closed():
         future.cancel()
-    except RuntimeError:  # its loop closed: `on_loop` sees that and raises the check as cut off
-        pass
 
 
 async def _awaited(awaitable: Any) -> Any:
