@@ -300,9 +300,13 @@ def _coerce_enum(t: Term, sort: Sort, fail: Any) -> Term:
 
 
 def _as_elem(t: Term, sort: Sort, fail: Any) -> Term:
-    """A str literal given where an enum member goes (an update's new value, a set's element) as that member."""
+    """A str literal given where an enum member goes (an update's new value, a set's element) as that member, in
+    either branch of a conditional too (`'SHIPPED' if state.paid else 'HELD'`)."""
     if sort.kind == "enum" and t.op == "const" and isinstance(t.value, str):
         return _coerce_enum(t, sort, fail)
+    if sort.kind == "enum" and t.op == "ite" and t.sort.kind == "str":
+        cond, a, b = t.args
+        return Term("ite", sort, (cond, _as_elem(a, sort, fail), _as_elem(b, sort, fail)), text=t.text)
     return t
 
 

@@ -77,3 +77,23 @@ def test_a_str_naming_no_member_is_refused() -> None:
         @orders.ensures("state.status = 'LOST'")
         def lose() -> str:
             return "lost"
+
+
+def test_a_conditional_between_two_members_names_each() -> None:
+    @effect
+    @orders.requires("state.status == 'PLACED'")
+    @orders.ensures("state.status = 'SHIPPED' if 'URGENT' in state.flags else 'placed'")
+    def ship_urgent() -> str:
+        """Ship the order if it is urgent."""
+        return "maybe shipped"
+
+    shipped = verify_plan([Step("ship_urgent"), Step("deliver")], [ship_urgent, tools()[1]],
+                          assume=["state.status == 'PLACED'", "'URGENT' in state.flags"])
+    assert shipped.ok, shipped.explanation
+    held = verify_plan([Step("ship_urgent"), Step("deliver")], [ship_urgent, tools()[1]],
+                       assume="state.status == 'PLACED'")
+    assert (held.ok, held.failed_step) == (False, 1), held.explanation
+    with pytest.raises(PolicyError, match="LOST"):
+        @orders.ensures("state.status = 'SHIPPED' if 'URGENT' in state.flags else 'LOST'")
+        def lose() -> str:
+            return "lost"
