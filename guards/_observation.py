@@ -64,13 +64,22 @@ def _read_inputs(obs: Observation, inputs: Iterable[Label]) -> Observation:
     """`obs`, or a copy of it (it may be shared), of a result computed from arguments that carry what the
     model read (`context_taint="private"`): it carries that too, and grounds nothing (a tool that echoes
     or encodes what it was given would otherwise hand it back as a trusted value)."""
-    read = [lbl for lbl in inputs if any(s.startswith("read:") for s in lbl.sources)]
-    if not read:
+    got = _read_of(inputs)
+    if got is None:
         return obs
     out = _grounds_nothing(obs)
-    for lbl in read:
-        got = Label(readers=lbl.readers, sources=frozenset(s for s in lbl.sources if s.startswith("read:")))
-        out.read = got if out.read is None else _join(out.read, got)
+    out.read = got if out.read is None else _join(out.read, got)
+    return out
+
+
+def _read_of(inputs: Iterable[Label]) -> Label | None:
+    """What arguments carry of what the model read (`context_taint="private"`): the join of their "read:"
+    readers and sources, None when none carries any."""
+    out = None
+    for lbl in inputs:
+        if any(s.startswith("read:") for s in lbl.sources):
+            got = Label(readers=lbl.readers, sources=frozenset(s for s in lbl.sources if s.startswith("read:")))
+            out = got if out is None else _join(out, got)
     return out
 
 

@@ -15,7 +15,7 @@ from ._forms import (MIN_DIGITS, _NOT_DIGIT, _SUPERSCRIPT, _SUPERSCRIPTS, _all_s
                      _word_norms, _written_readings)
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
-from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _readable_by, _taint_of, _tainted
+from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _read_of, _readable_by, _taint_of, _tainted
 from ._privacy_decl import Source, _in_its_script, readers_in, senders_told
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
@@ -269,7 +269,14 @@ class _Results:
                 obs.untrusted = lbl
             obs.label = _join(obs.label, lbl)
         else:
-            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint, _taint_of(tainted) if tainted else None)
+            taint = _taint_of(tainted) if tainted else None
+            read = _read_of(inputs) if self.reads_taint else None
+            if read is not None:
+                # a handle minted from arguments that carry what the model read carries it too: one alone is
+                # exempt from the strict context, so a tool echoing a paraphrase under a field of wider
+                # readers (a draft's body, its recipient's) would hand it on as theirs
+                taint = read if taint is None else _join(taint, read)
+            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint, taint)
         obs.trusted_parts = trusted
         if key is not None:  # nothing in it was handled: the model sees the result as it is
             obs.text = key[2]
