@@ -59,6 +59,11 @@ __all__ = ["ArgumentsNotApplied", "EffectNode", "guard_graph", "guard_tool_node"
 ArgsOf = Callable[[Any], Mapping[str, Any]]
 WithArgs = Callable[[Any, dict[str, Any]], Any]
 
+try:  # the node `compile()` inserts for a builder's `set_node_defaults(error_handler=...)`
+    from langgraph.graph.state import _DEFAULT_ERROR_HANDLER_NODE as _DEFAULT_ERROR_HANDLER
+except ImportError:  # a LangGraph before node defaults inserts none
+    _DEFAULT_ERROR_HANDLER = "__default_error_handler__"
+
 # Compile options a compiled graph carries and a recompiled one must keep.
 _KEPT = ("config", "step_timeout", "retry_policy", "cache_policy", "stream_mode", "stream_eager", "stream_transformers")
 
@@ -240,8 +245,10 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
     new.branches = collections.defaultdict(dict, {source: {name: _routed_back(spec, gate) for name, spec in specs.items()}
                                                   for source, specs in builder.branches.items()})
     for name, spec in builder.nodes.items():
-        if compiled is not None and spec.is_error_handler and name.startswith("__"):
-            continue  # the default error handler compile() inserted; compile() inserts it again
+        if compiled is not None and spec.is_error_handler and name == _DEFAULT_ERROR_HANDLER:
+            # the default error handler compile() inserted; compile() inserts it again (a node's own handler,
+            # `add_node(..., error_handler=...)`, is a node add_node made: kept, or the node's error is swallowed)
+            continue
         runnable = _guard_runnable(spec.runnable, gate)
         metadata = dict(spec.metadata or {})
         if name in extractors and isinstance(runnable, EffectNode):
@@ -249,7 +256,9 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
         if name in extractors:
             # LangGraph counts a task's attempts from 1 again in each run, and a guarded attempt that asks a person
             # ends its run: the node is told the most its policy allows, or every resume would try once more
-            policy = spec.retry_policy or (compiled.retry_policy if compiled is not None else None)
+            # (a builder's `set_node_defaults` policy reaches its nodes' specs only when it is compiled)
+            policy = spec.retry_policy or (compiled.retry_policy if compiled is not None else None) or getattr(
+                getattr(builder, "_node_defaults", None), "retry_policy", None)
             runnable = EffectNode(name, runnable, gate, **_hooks(name, extractors[name]),
                                   max_attempts=_max_attempts(policy))
         if runnable is not spec.runnable:
