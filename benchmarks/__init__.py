@@ -12,8 +12,8 @@ __all__ = ["at_least", "json_path"]
 def json_path(value: str) -> Path:
     """The `--json PATH` argument: refused when parsed if the file cannot be written, not after the run."""
     path = Path(value)
-    existed = path.exists()
-    try:
+    try:  # exists() too: on Python 3.11 it raises for a name too long or a folder that cannot be searched
+        existed = path.exists()
         with path.open("a"):
             pass
     except OSError as exc:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 
 import pytest
+
+# tests run offline: LangChain would upload every run (tools' arguments and results) to LangSmith where the
+# developer's environment turns its tracing on; a test of that very case sets it in its own subprocess
+for _name in ("LANGSMITH_TRACING", "LANGSMITH_TRACING_V2", "LANGCHAIN_TRACING_V2", "LANGCHAIN_TRACING"):
+    os.environ.pop(_name, None)
 
 from vfa import ALLOW, Deny, Escalate, effect, guard
 

@@ -59,9 +59,13 @@ def _demo(args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace, workdir: Path, trace_path: Path) -> int:
     """The demo's run; its tracer provider and journal are the run's alone: shut down and closed when it
     returns, and vfa's spans go where they went before (`main` may run inside an application, or twice)."""
+    from langsmith import tracing_context
+
     from ._tracing import provider_kept
 
-    with provider_kept(), ExitStack() as held:
+    # offline, as the README says: LangChain would upload the run (what tools were given and returned) to
+    # LangSmith where the environment turns its tracing on (`LANGSMITH_TRACING=true`)
+    with provider_kept(), tracing_context(enabled=False), ExitStack() as held:
         return _demo_run(args, workdir, trace_path, held)
 
 
@@ -199,8 +203,13 @@ def _journal(args: argparse.Namespace) -> int:
     from ._journal import EffectJournal
 
     path = Path(args.path)
-    if not path.exists():
+    try:  # not exists(): on Python 3.11 it raises for a name too long or a folder it may not search
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
         print(f"vfa journal: no journal at {path}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"vfa journal: cannot read {path} ({exc.strerror or exc})", file=sys.stderr)
         return 2
     try:  # read-only: a command that prints changes nothing, in a vfa journal or any other database
         journal = EffectJournal(path, read_only="snapshot")
@@ -288,7 +297,7 @@ def _answer(yes: bool) -> str:
     one of the two, and with no one at a terminal, reject (only a person approves)."""
     if yes:
         return "approve"
-    if not sys.stdin.isatty():
+    if sys.stdin is None or not sys.stdin.isatty():  # None: started with its input closed (`vfa demo <&-`)
         print("  (no one at a terminal to answer, and no --yes: the question is rejected)")
         return "reject"
     while True:
