@@ -157,7 +157,8 @@ def guard_tool_node(node: ToolNode, gate: ToolGate) -> ToolNode:
         raise ConfigError(f"a ToolNode (tools {', '.join(sorted(node.tools_by_name)) or 'none'}) keeps its messages "
                           f"under {key!r}, but its gate reads {gate.node.messages_key!r}, so the guards would see no "
                           f"conversation; guard it with guard_graph(..., messages_key={key!r}) (or "
-                          f"ToolGate(..., messages_key={key!r}))")
+                          f"ToolGate(..., messages_key={key!r})); a gate reads one key, so ToolNodes that keep their "
+                          "messages under different keys cannot share one: keep them under one key")
     new = copy.copy(node)
     for attr in ("func", "afunc"):  # RunnableCallable keeps bound methods: rebind them to the copy
         fn = getattr(node, attr, None)
