@@ -42,8 +42,7 @@ class _DaemonPool:
     that never answers) held the process at its end for as long as it hung."""
 
     def __init__(self, max_workers: int, prefix: str) -> None:
-        self._work: queue.SimpleQueue[tuple[concurrent.futures.Future[Any], Callable[..., Any], tuple[Any, ...]]] = (
-            queue.SimpleQueue())
+        self._work: queue.SimpleQueue[_Queued] = queue.SimpleQueue()
         self._idle = threading.Semaphore(0)  # released by a worker each time it is done with an item
         self._lock = threading.Lock()
         self._started = 0
@@ -51,7 +50,7 @@ class _DaemonPool:
         self._prefix = prefix
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> concurrent.futures.Future[Any]:
-        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        future = _Queued(fn, args)
         if not self._idle.acquire(blocking=False):
             with self._lock:
                 if self._started < self._max:
@@ -60,21 +59,42 @@ class _DaemonPool:
                     # queued for a caller told it failed, and the idle places exact (a worker releases one per item)
                     threading.Thread(target=self._serve, name=f"{self._prefix}_{self._started}", daemon=True).start()
                     self._started += 1
-        self._work.put((future, fn, args))
+        self._work.put(future)
         return future
 
     def _serve(self) -> None:
         while True:
-            future, fn, args = self._work.get()
-            if future.set_running_or_notify_cancel():  # else cancelled while queued (`_within`)
+            future = self._work.get()
+            if future.set_running_or_notify_cancel():  # else cancelled while queued (`_within`, `_run_isolated`)
+                fn, args = future.work
+                future.work = None
                 try:
                     result = fn(*args)
                 except BaseException as exc:  # noqa: BLE001 - the caller's to see, as an executor's work item
                     future.set_exception(exc)
                 else:
                     future.set_result(result)
-            del future, fn, args  # the last item's objects are not kept alive by an idle worker
+                del fn, args
+            del future  # the last item's objects are not kept alive by an idle worker
             self._idle.release()
+
+
+class _Queued(concurrent.futures.Future):  # type: ignore[type-arg]
+    """A pool's item: its future, holding what to run until a worker takes it or it is cancelled. A check given up
+    while it waits for a worker (its call denied at its deadline, every worker busy: hung guards) lets go of what
+    it was handed at once: kept until a worker took it, each call's proposal and context (its state, its world)
+    stayed for as long as the workers hung, for good in a true hang (the item itself, emptied, stays queued)."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.work: tuple[Callable[..., Any], tuple[Any, ...]] | None = (fn, args)
+
+    def cancel(self) -> bool:
+        """Cancel the item if no worker took it, letting go of what it would have run."""
+        if not super().cancel():
+            return False
+        self.work = None
+        return True
 
 
 _EXECUTOR = _DaemonPool(32, "vfa-guard")
@@ -314,7 +334,7 @@ class GuardChain:
         run = _Run()
         ctx = contextvars.copy_context()  # guards see the caller's context (LangGraph config, spans)
         try:
-            _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run, judged)
+            queued = _EXECUTOR.submit(ctx.run, self._run_guards, guards, proposal, context, run, judged)
         except RuntimeError as exc:  # no worker, and the system refused to start one (its thread limit)
             g = guards[0]
             decisions.append(Decision(guard=_guard_name(g), verdict=Deny(
@@ -330,6 +350,7 @@ class GuardChain:
                     run.cond.wait(min(remaining, threading.TIMEOUT_MAX))  # woken when the worker moves on
                     continue
                 run.abandon()
+                queued.cancel()  # still waiting for a worker (all busy): dropped, never kept with the call's values
                 g = guards[max(index, 0)]
                 reason = (f"guard {_guard_name(g)!r} did not decide within {budget:g} s" if index >= 0 else
                           f"no guard worker became free within {budget:g} s (all are busy with earlier checks)")

@@ -29,7 +29,8 @@ class Savers:
     compiled from `Agent.builder()` in whatever the user gave), each with its store (`_store`) unless it keeps its
     checkpoints in memory alone."""
 
-    def __init__(self) -> None:
+    def __init__(self, file_key: str | None = None) -> None:
+        self._file_key = file_key  # the journal file's (`savers_of`), under which it is kept once it notes a durable saver
         self._held: list[tuple[Callable[[], Any], str | None]] = []  # replaced, never changed in place
         self._let_go: set[str] = set()  # the stores (`_store`) of savers let go that keep checkpoints beyond themselves
         # the SQLite file of each store that is one: a thread is erased there through a connection of vfa's own, never
@@ -55,6 +56,11 @@ class Savers:
         if not callable(getattr(saver, "delete_thread", None)):
             return
         durable, file = _store(saver)  # read before the lock
+        if durable is not None and self._file_key is not None:
+            # one that keeps its checkpoints beyond itself: remembered for the process, past the nodes that noted it;
+            # a journal file whose nodes noted none (in memory, gone with them) is let go with its nodes
+            with _SAVERS_LOCK:
+                _FILE_SAVERS.setdefault(self._file_key, self)
         ref = weakly(saver)  # a saver that cannot be referred to weakly is kept
         with self._lock:
             if durable is not None and file is not None:
@@ -217,8 +223,10 @@ def _erase_file(path: str, thread_id: str) -> None:
 
 _SAVERS: weakref.WeakValueDictionary[Any, Savers] = weakref.WeakValueDictionary()
 _FILE_SAVERS: dict[str, Savers] = {}
-"""A journal file's savers, kept for the process: the savers let go outlive the guard nodes that noted them (an app
-building its agent per request erases a thread in a later request than the one that ran it)."""
+"""A journal file's savers, kept for the process once they noted one that keeps its checkpoints beyond itself (`note`):
+the savers let go outlive the guard nodes that noted them (an app building its agent per request erases a thread in a
+later request than the one that ran it). Those of a file whose nodes noted none go with the nodes (an app giving each
+session a journal file of its own kept a record per file for good)."""
 _SAVERS_LOCK = threading.Lock()
 
 
@@ -234,7 +242,6 @@ def savers_of(journal: Any) -> Savers:
     with _SAVERS_LOCK:
         savers = _SAVERS.get(key)
         if savers is None:
-            savers = _SAVERS[key] = Savers()
-            if key.startswith("file:") if isinstance(key, str) else False:  # not an in-memory journal's (gone with it)
-                _FILE_SAVERS[key] = savers
+            # an in-memory journal's go with it; a file's are kept for the process once they note a durable saver
+            savers = _SAVERS[key] = Savers(key if isinstance(key, str) and key.startswith("file:") else None)
         return savers
