@@ -23,6 +23,7 @@ from ._guard import GuardContext, check_budget, check_budgets, guard_list
 from ._journal import _is_bubble_up, _members_or_repr, dumps  # interrupts pass through guards untouched
 from ._jsontext import json_text
 from ._proposal import Proposal
+from ._run_tally import weakly
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
 
 __all__ = ["ChainResult", "GuardChain"]
@@ -211,7 +212,10 @@ class GuardChain:
         self._applicable: dict[tuple[str, tuple[int, ...]], tuple[list[Any], list[tuple[list[Any], list[Any]]]]] = {}
         self.warm_timeout_s = WARM_TIMEOUT_S
         """How long a guard's `warm()` may take before the calls it would judge are denied (`_unready`)."""
-        self._warms: dict[int, concurrent.futures.Future[None]] = {}  # id(guard) -> its warm-up
+        # id(guard) -> (the guard, held weakly, and its warm-up): a tool's guards may be built per request, and a
+        # new guard on a collected one's id is not warm (its first check would pay its warm-up, in its budget)
+        self._warms: dict[int, tuple[Callable[[], Any], concurrent.futures.Future[None]]] = {}
+        self._warms_pruned_at = 64  # `_warms`' size after its last prune
         self._ready: set[tuple[str, tuple[int, ...]]] = set()  # plans whose guards are all warm
         self._warm_lock = threading.Lock()
 
@@ -294,9 +298,13 @@ class GuardChain:
             if not callable(warm):
                 continue
             with self._warm_lock:
-                future = self._warms.get(id(g))
-                if future is None:
-                    future = self._warms[id(g)] = _warm_up(warm)
+                held = self._warms.get(id(g))
+                if held is None or held[0]() is not g:
+                    if len(self._warms) >= self._warms_pruned_at * 2:  # the guards gone: at most twice those alive
+                        self._warms = {k: v for k, v in self._warms.items() if v[0]() is not None}
+                        self._warms_pruned_at = max(len(self._warms), 64)
+                    held = self._warms[id(g)] = (weakly(g), _warm_up(warm))
+                future = held[1]
             try:
                 future.result(timeout=self.warm_timeout_s)
             except concurrent.futures.TimeoutError:
