@@ -3,7 +3,6 @@ approval "for this recipient": nothing tells its branch apart (fail closed) (red
 
 from __future__ import annotations
 
-import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 from test_privacy_answer_lineage import BOB, CFG, SSN, _agent
@@ -19,7 +18,7 @@ def test_state_without_messages_holds_no_approval() -> None:
     app.checkpointer.delete_thread("t")  # the conversation that held the approved call is gone
     node = app.builder.nodes["tools"].runnable
     call = {"name": "send_email", "args": {"to": [BOB], "body": f"ssn {SSN}"}, "id": "c9", "type": "tool_call"}
-    # outside a graph, asking the person raises (no runnable context to interrupt): it asked, as it must
-    with pytest.raises(RuntimeError, match="outside of a runnable context"):
-        node.handle(call, {}, "t")
+    # outside a graph nobody can be asked: the guard asked, as it must, so the call is denied, never approved
+    message = node.handle(call, {}, "t")
+    assert message.status == "error" and "asks a person" in message.content, message.content
     assert len(sent) == 1
