@@ -805,6 +805,29 @@ class PrivacyFlow(_Threads, _Results):
         out = HANDLE_RE.sub(swap, text)
         return out if swapped else None
 
+    def _echo(self, thread_id: str, inputs: Sequence[Label]) -> Callable[[Label, Any], Label] | None:
+        """How a handle minted in the result of a call given private arguments is labelled (`_Walk.echo`): its
+        field's label joined with the readers and sources of what value tracking finds in its value, its trust
+        its own (the inputs' taint says that). A tool may echo an argument the model wrote in clear under a field
+        of wider readers (a draft's body, its recipient's): behind that handle the value is never read again
+        (`handles_read`: its handle's label carries what it shows), so it would go to the field's readers.
+        None when no argument is private or nothing is tracked on the thread: a result of a call given
+        nothing private (a mail read by its id) keeps its declared readers, whatever its value quotes."""
+        if all(lbl.readers is None for lbl in inputs):
+            return None
+        idx = self._index(thread_id, None)  # the thread before this result: its arguments were labelled from it
+        if not (idx.tracked or idx.digits or idx.texts):
+            return None
+
+        def echo(lbl: Label, value: Any) -> Label:
+            text = _value_text(value)
+            found = _found_label(lbl, text, _norm_of(text), idx)
+            if found.readers == lbl.readers:
+                return lbl
+            return Label(readers=found.readers, sources=found.sources, trusted=lbl.trusted)
+
+        return echo
+
     def _content_label(self, parts: list[str], thread_id: str, calls: Collection[str] | None) -> Label:
         """`content_label` of texts whose handles were read (taken for spaces, or swapped for their values)."""
         out = PUBLIC

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from vfa import Label
@@ -276,7 +276,10 @@ class _Results:
                 # exempt from the strict context, so a tool echoing a paraphrase under a field of wider
                 # readers (a draft's body, its recipient's) would hand it on as theirs
                 taint = read if taint is None else _join(taint, read)
-            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint, taint)
+            # a private argument written in clear, echoed under a field of wider readers (a draft's body, its
+            # recipient's), would stand behind a handle of the field's label: its value is read as tracking reads it
+            echo = self._echo(thread_id, inputs) if mint and self.handles and ctx.handled else None
+            shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint, taint, echo)
         obs.trusted_parts = trusted
         if key is not None:  # nothing in it was handled: the model sees the result as it is
             obs.text = key[2]
@@ -464,7 +467,8 @@ class _Results:
         return found
 
     def _walk(self, result: Any, ctx: _WalkContext, thread_id: str, call_id: str, obs: Observation,
-              trusted: list[Any], mint: bool = True, taint: Label | None = None) -> Any:
+              trusted: list[Any], mint: bool = True, taint: Label | None = None,
+              echo: Callable[[Label, Any], Label] | None = None) -> Any:
         """What the model sees of a declared result: every part labelled, private fields handled or tracked.
 
         One recursive pass (`_Walk`). A record's fields are labelled by a plan made once per (record,
@@ -472,7 +476,7 @@ class _Results:
         its handle) is built only when the declaration hands out handles. Trusted leaves are kept as they
         are and turned into text only when grounding needs it.
         """
-        w = _Walk(ctx, self, thread_id, call_id, obs, trusted, mint, taint)
+        w = _Walk(ctx, self, thread_id, call_id, obs, trusted, mint, taint, echo)
         if isinstance(result, dict):
             shown = w.walk_dict(result, "", None)
         elif isinstance(result, (list, tuple)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import compress
 from typing import TYPE_CHECKING, Any
@@ -217,13 +218,18 @@ class _Walk:
     """One walk over one result (see `PrivacyFlow._walk`): the distinct labels of its leaves, their
     taints (by identity, joined once at the end) and its trusted leaves."""
 
-    __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles", "taint")
+    __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles", "taint",
+                 "echo")
 
     def __init__(self, ctx: _WalkContext, flow: PrivacyFlow, thread_id: str, call_id: str, obs: Observation,
-                 trusted: list[Any], mint: bool = True, taint: Label | None = None) -> None:
+                 trusted: list[Any], mint: bool = True, taint: Label | None = None,
+                 echo: Callable[[Label, Any], Label] | None = None) -> None:
         self.ctx, self.flow, self.thread_id, self.call_id, self.obs = ctx, flow, thread_id, call_id, obs
         self.taint = taint
         """The taint of the call's untrusted inputs: a handle minted from a result computed from them carries it."""
+        self.echo = echo
+        """For a call given private arguments in clear: a minted handle's label with what its value shows
+        (`PrivacyFlow._echo`), None otherwise."""
         self.parts: dict[int, Label] = {}
         self.taints: dict[int, Label] = {}
         self.trusted = trusted
@@ -287,6 +293,8 @@ class _Walk:
                 v = store.resolve(v, self.thread_id)
             if self.taint is not None:  # the value stands behind its handle, which no taint of the thread reaches
                 lbl = _join(lbl, self.taint)
+            if self.echo is not None:  # nor does value tracking: a private argument echoed stays its own
+                lbl = self.echo(lbl, v)
             return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, lbl,
                                         f"{ctx.tool}#{self.call_id}:{path}")
         if self.flow.reads_taint:  # shown in clear: the model read it
