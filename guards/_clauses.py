@@ -306,7 +306,9 @@ def _as_elem(t: Term, sort: Sort, fail: Any) -> Term:
         return _coerce_enum(t, sort, fail)
     if sort.kind == "enum" and t.op == "ite" and t.sort.kind == "str":
         cond, a, b = t.args
-        return Term("ite", sort, (cond, _as_elem(a, sort, fail), _as_elem(b, sort, fail)), text=t.text)
+        a, b = _as_elem(a, sort, fail), _as_elem(b, sort, fail)
+        if a.sort.same(sort) and b.sort.same(sort):  # else a str branch (a field) stays: the sort check refuses it
+            return Term("ite", sort, (cond, a, b), text=t.text)
     return t
 
 

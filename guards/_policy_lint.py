@@ -164,6 +164,11 @@ class PolicyInvariant:
             self._lint_tool(spec, pres, posts)
 
     def _lint_tool(self, spec: ToolSpec, pres: Sequence[Any], posts: Sequence[Any]) -> None:
+        roots = list(dict.fromkeys(x.schema.root for x in (self, *pres, *posts) if x.schema.root is not None))
+        if len(roots) > 1:  # one world is read at run time; the frame has no variable for another type's fields
+            raise PolicyError(f"invariant {self.name!r} and the conditions of {spec.name!r} declare {len(roots)} state "
+                              f"types ({', '.join(getattr(r, '__name__', repr(r)) for r in roots)}); the world is one "
+                              "object: declare them all with the same state type")
         s, before = _frame(spec.name, pres, posts, self.schema)
         for text, term in zip(self.texts, self.terms):
             s.add(s.term(term, before), label=f"invariant: {text}")

@@ -1136,6 +1136,13 @@ class GuardNode(RunnableCallable):
             error = "interrupted by a crash after it asked you, and not run again: it may or may not have happened"
             return self._end(proposal, state, pending + [_entry(proposal, "failed", {"error": error})],
                              lambda: _failed(proposal, error))
+        if not can_ask():
+            # no run to pause (a call made again from plain code): nobody can say whether it runs again, so it is
+            # not, and no question is journaled that nobody will answer (as `_rounds` denies a guard's question)
+            error = ("interrupted by a crash, and made again outside a graph run, where nobody can be asked whether "
+                     "to run it again: not run again (it may or may not have happened)")
+            return self._end(proposal, state, pending + [_entry(proposal, "failed", {"error": error})],
+                             lambda: _failed(proposal, error))
         # the attempt is named in the question: an approval to run again after one crash is no answer after the next
         question = (f"{spec.name}({json.dumps(spec.dump(args), default=repr)}) started (journal entry {last.seq}) but its result "
                     "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
