@@ -194,8 +194,7 @@ def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
     if tracer is None:
         if _metered():
             for d in decisions:
-                _quietly(_state.verdicts.add, 1, {"vfa.guard": d.guard, "vfa.verdict": d.verdict.kind})
-                _quietly(_state.latency.record, d.latency_s, {"vfa.guard": d.guard})
+                _metric(d)
         return
     for d in decisions:
         v = d.verdict
@@ -225,8 +224,13 @@ def record_decisions(decisions: Sequence[Any], tool: str, call_id: str) -> None:
             if v.kind in ("deny", "repair"):
                 s.set_status(trace.Status(trace.StatusCode.ERROR, reason or v.kind))
             _quietly(s.end)
-        _quietly(_state.verdicts.add, 1, {"vfa.guard": d.guard, "vfa.verdict": v.kind})
-        _quietly(_state.latency.record, d.latency_s, {"vfa.guard": d.guard})
+        _metric(d)
+
+
+def _metric(d: Any) -> None:
+    """Count a decision and record how long it took (`vfa.guard.verdicts`, `vfa.guard.duration`)."""
+    _quietly(_state.verdicts.add, 1, {"vfa.guard": d.guard, "vfa.verdict": d.verdict.kind})
+    _quietly(_state.latency.record, d.latency_s, {"vfa.guard": d.guard})
 
 
 def record_answer(guard: str, answer: str) -> None:
