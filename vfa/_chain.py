@@ -23,7 +23,7 @@ from ._guard import GuardContext, check_budget, check_budgets, guard_list
 from ._journal import _is_bubble_up, _members_or_repr, dumps  # interrupts pass through guards untouched
 from ._jsontext import json_text
 from ._proposal import Proposal
-from ._run_tally import weakly
+from ._refs import weakly
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
 
 __all__ = ["ChainResult", "GuardChain"]

@@ -4,15 +4,14 @@ LangGraph runs the task again (a resume, a replay, a retry's attempt)."""
 from __future__ import annotations
 
 import collections
-import functools
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from langgraph._internal._constants import CONFIG_KEY_RUNTIME, CONFIG_KEY_SCRATCHPAD
 
-__all__ = ["RunTally", "weakly"]
+__all__ = ["RunTally"]
 
 
 class RunTally:
@@ -60,11 +59,3 @@ def _run_mark(run: Any) -> Any:
     scratchpad takes no weak reference), else the scratchpad itself."""
     mark = getattr(run, "get_null_resume", None)
     return run if mark is None else mark
-
-
-def weakly(obj: Any) -> Callable[[], Any]:
-    """A weak reference to `obj`, or one that keeps it where it takes none."""
-    try:
-        return weakref.ref(obj)
-    except TypeError:
-        return functools.partial(lambda kept: kept, obj)

@@ -18,7 +18,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from ._exceptions import ConfigError, JournalError
 from ._journal import _BUSY_WAIT_S
-from ._run_tally import weakly
+from ._refs import weakly
 
 __all__ = ["Savers", "savers_of"]
 
