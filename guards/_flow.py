@@ -813,7 +813,8 @@ class PrivacyFlow(_Threads, _Results):
         (`handles_read`: its handle's label carries what it shows), so it would go to the field's readers.
         None when no argument is private or nothing is tracked on the thread: a result of a call given
         nothing private (a mail read by its id) keeps its declared readers, whatever its value quotes."""
-        if all(lbl.readers is None for lbl in inputs):
+        given = frozenset().union(*(lbl.sources for lbl in inputs if lbl.readers is not None))
+        if not given:
             return None
         idx = self._index(thread_id, None)  # the thread before this result: its arguments were labelled from it
         if not (idx.tracked or idx.digits or idx.texts):
@@ -822,7 +823,9 @@ class PrivacyFlow(_Threads, _Results):
         def echo(lbl: Label, value: Any) -> Label:
             text = _value_text(value)
             found = _found_label(lbl, text, _norm_of(text), idx)
-            if found.readers == lbl.readers:
+            # an echo is of what the call was given: a value it finds that no private argument came from (a mail
+            # read by a private id quoting the user's phone) leaves the field's readers as declared
+            if found.readers == lbl.readers or not (found.sources & given):
                 return lbl
             return Label(readers=found.readers, sources=found.sources, trusted=lbl.trusted)
 

@@ -1,0 +1,93 @@
+"""A mail read by a private id keeps its declared readers for what it quotes that its id never held (default mode).
+
+`PrivacyFlow._echo` labels a handle minted in the result of a call given private arguments with everything value
+tracking finds in its value, not only with what the call was given. So a mail from Bob read by its id, the id
+private to the user (shown in clear), whose body quotes the user's phone number (read earlier, private to the
+user), has its body's handle narrowed to the user alone: a reply to Bob that quotes his own mail (the body's
+handle) is denied. Read by an id that is not private (control), the same mail keeps its declared readers (the
+`_echo` docstring: "a mail read by its id keeps its declared readers, whatever its value quotes"), and the reply
+goes. Whether a tool's argument was private decides nothing about what the mail quotes that the argument never
+held.
+
+What must hold: the reply to Bob goes in both cases; the echo attack (a draft to Eve echoing the user's note,
+`tests/test_privacy_echo_behind_a_handle.py`) stays denied.
+
+Fixed: PrivacyFlow._echo narrows a minted handle only by values found in it whose sources are among the call's
+private arguments' sources (an echo is of what the call was given).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from vfa import Agent, effect
+from vfa.testing import ScriptedModel
+
+ME, BOB = "me@home.example", "bob@friends.example"
+PHONE = "+1 555 0100 7788"
+MAIL_ID = "msg-20931-7714"
+
+
+def _run(private_id: bool) -> list[tuple[str, str]]:
+    """Read the profile (phone, private, in clear), list the inbox (the id private or not, in clear), read Bob's
+    mail by its id (its body, Bob's and the user's to read, a handle), then reply to Bob with the body's handle."""
+    sent: list[tuple[str, str]] = []
+
+    @privacy_sink()
+    @privacy_source(private=["phone"], handle=False, kind="profile")
+    def get_profile() -> dict:
+        """The user's profile."""
+        return {"name": "Me", "phone": PHONE}
+
+    @privacy_sink()
+    @privacy_source(private=["id"] if private_id else [], handle=False, kind="inbox")
+    def list_mail() -> list:
+        """The inbox."""
+        return [{"id": MAIL_ID, "subject": "tomorrow"}]
+
+    @privacy_sink(internal=["id"])
+    @privacy_source(private=["body"], readers_from=["from"], kind="email", key="id")
+    def read_mail(id: str) -> dict:
+        """One mail."""
+        return {"id": id, "from": BOB, "body": f"Sure, I will call you at {PHONE} tomorrow around noon."}
+
+    @privacy_sink(disclose={"body": "to"})
+    @privacy_source()
+    @effect
+    def send(to: str, body: str) -> str:
+        """Send a message."""
+        sent.append((to, body))
+        return "sent"
+
+    calls = [("get_profile", {}), ("list_mail", {}), ("read_mail", {"id": MAIL_ID})]
+
+    def rule(ms: list[Any]) -> Any:
+        done = [m for m in ms if isinstance(m, ToolMessage)]
+        if len(done) < len(calls):
+            name, args = calls[len(done)]
+            return AIMessage("", tool_calls=[{"name": name, "id": f"c{len(done)}", "args": args}])
+        if len(done) == len(calls):
+            body = re.findall(r"«[^»]+»", str(done[-1].content))
+            assert body, done[-1].content
+            return AIMessage("", tool_calls=[{"name": "send", "id": "c9", "args": {"to": BOB, "body": f"You wrote: {body[-1]}"}}])
+        return AIMessage("done")
+
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"echo-quotes")
+    tools = [get_profile, list_mail, read_mail, send]
+    app = Agent(ScriptedModel(rule=rule), tools, guards=[flow.guard()], flow=flow).compile()
+    app.invoke({"messages": [HumanMessage("Reply to Bob quoting his mail.")]}, {"configurable": {"thread_id": "t"}})
+    return sent
+
+
+def test_control_mail_read_by_a_public_id_is_quoted_back_to_its_sender() -> None:
+    assert [to for to, _ in _run(private_id=False)] == [BOB]
+
+
+def test_mail_read_by_a_private_id_is_quoted_back_to_its_sender() -> None:
+    sent = _run(private_id=True)
+    assert [to for to, _ in sent] == [BOB], "Bob's own mail, read by a private id, could not be quoted back to him"
+
