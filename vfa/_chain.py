@@ -12,6 +12,7 @@ import inspect
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -23,7 +24,6 @@ from ._guard import GuardContext, check_budget, check_budgets, guard_list
 from ._journal import _is_bubble_up, _members_or_repr, dumps  # interrupts pass through guards untouched
 from ._jsontext import json_text
 from ._proposal import Proposal
-from ._refs import weakly
 from ._verdict import ALLOW, Allow, Decision, Deny, Escalate, Repair, severity
 
 __all__ = ["ChainResult", "GuardChain"]
@@ -213,8 +213,9 @@ class GuardChain:
         self.warm_timeout_s = WARM_TIMEOUT_S
         """How long a guard's `warm()` may take before the calls it would judge are denied (`_unready`)."""
         # id(guard) -> (the guard, held weakly, and its warm-up): a tool's guards may be built per request, and a
-        # new guard on a collected one's id is not warm (its first check would pay its warm-up, in its budget)
-        self._warms: dict[int, tuple[Callable[[], Any], concurrent.futures.Future[None]]] = {}
+        # new guard on a collected one's id is not warm (its first check would pay its warm-up, in its budget); one
+        # that takes no weak reference (slotted) is known by its id alone, never kept (a prune forgets it)
+        self._warms: dict[int, tuple[weakref.ref[Any] | None, concurrent.futures.Future[None]]] = {}
         self._warms_pruned_at = 64  # `_warms`' size after its last prune
         self._ready: set[tuple[str, tuple[int, ...]]] = set()  # plans whose guards are all warm
         self._warm_lock = threading.Lock()
@@ -299,11 +300,11 @@ class GuardChain:
                 continue
             with self._warm_lock:
                 held = self._warms.get(id(g))
-                if held is None or held[0]() is not g:
+                if held is None or (held[0] is not None and held[0]() is not g):
                     if len(self._warms) >= self._warms_pruned_at * 2:  # the guards gone: at most twice those alive
-                        self._warms = {k: v for k, v in self._warms.items() if v[0]() is not None}
+                        self._warms = {k: v for k, v in self._warms.items() if v[0] is not None and v[0]() is not None}
                         self._warms_pruned_at = max(len(self._warms), 64)
-                    held = self._warms[id(g)] = (weakly(g), _warm_up(warm))
+                    held = self._warms[id(g)] = (_weak(g), _warm_up(warm))
                 future = held[1]
             try:
                 future.result(timeout=self.warm_timeout_s)
@@ -312,8 +313,6 @@ class GuardChain:
                 verdict = Deny(guard=name, reason=f"guard {name!r} did not get ready (warm) within "
                                f"{self.warm_timeout_s:g} s", evidence={"warm_timeout_s": self.warm_timeout_s})
                 return ChainResult(verdict, [Decision(guard=name, verdict=verdict, latency_s=self.warm_timeout_s)])
-            except BaseException:  # noqa: BLE001 - its check meets the same failure, inside its budget, and denies
-                pass
         if len(self._ready) < 4096:  # as the plans are kept: past it, each call asks its (done) warm-ups again
             self._ready.add((tool, tuple(map(id, extra))))
         return None
@@ -473,17 +472,27 @@ WARM_TIMEOUT_S = 120.0
 cold cache takes seconds to tens of seconds; past this the calls it judges are denied while it goes on."""
 
 
+def _weak(g: Any) -> weakref.ref[Any] | None:
+    """A weak reference to a guard, None where it takes none: held strongly, each guard built per request that
+    takes none (a slotted dataclass) was kept for good by `_warms`."""
+    try:
+        return weakref.ref(g)
+    except TypeError:
+        return None
+
+
 def _warm_up(warm: Callable[[], Any]) -> concurrent.futures.Future[None]:
-    """`warm()` run on a thread of its own, once: its future is done when it returns (or raises)."""
+    """`warm()` run on a thread of its own, once: its future is done when it returns or raises (what it raised
+    is not kept: the guard's check meets the same failure)."""
     done: concurrent.futures.Future[None] = concurrent.futures.Future()
 
     def run() -> None:
         try:
             warm()
-        except BaseException as exc:  # noqa: BLE001 - said by the guard's check, which meets the same failure
-            done.set_exception(exc)
-        else:
-            done.set_result(None)
+        except BaseException:  # noqa: BLE001 - said by the guard's check, which meets the same failure
+            # not kept in the future: its traceback holds `warm`'s frames, so the guard, kept for good in `_warms`
+            pass
+        done.set_result(None)
 
     threading.Thread(target=run, name="vfa-guard-warm", daemon=True).start()
     return done

@@ -3,6 +3,7 @@ checkpoints there before its journal entries, or refuses where one that keeps th
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import sys
@@ -18,7 +19,6 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from ._exceptions import ConfigError, JournalError
 from ._journal import _BUSY_WAIT_S
-from ._refs import weakly
 
 __all__ = ["Savers", "savers_of"]
 
@@ -61,7 +61,7 @@ class Savers:
             # a journal file whose nodes noted none (in memory, gone with them) is let go with its nodes
             with _SAVERS_LOCK:
                 _FILE_SAVERS.setdefault(self._file_key, self)
-        ref = weakly(saver)  # a saver that cannot be referred to weakly is kept
+        ref = _weakly(saver)  # a saver that cannot be referred to weakly is kept
         with self._lock:
             if durable is not None and file is not None:
                 self._files[durable] = file
@@ -245,3 +245,11 @@ def savers_of(journal: Any) -> Savers:
             # an in-memory journal's go with it; a file's are kept for the process once they note a durable saver
             savers = _SAVERS[key] = Savers(key if isinstance(key, str) and key.startswith("file:") else None)
         return savers
+
+
+def _weakly(obj: Any) -> Callable[[], Any]:
+    """A weak reference to `obj`, or one that keeps it where it takes none."""
+    try:
+        return weakref.ref(obj)
+    except TypeError:
+        return functools.partial(lambda kept: kept, obj)
