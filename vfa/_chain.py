@@ -733,11 +733,12 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
         if run is None:  # inline, no deadline, in the caller's thread: a loop of its own, closed once done
             # (kept per caller thread, each loop's three descriptors stayed open for the thread's life, a
             # pool's idle threads included, and past it until a garbage collection: ~40 µs a check buys that)
-            own = asyncio.new_event_loop()
-            try:
-                return own.run_until_complete(_awaited(result))
-            finally:
-                own.close()
+            if not _loop_running():
+                return _on_own_loop(result)
+            # a sync run made where a loop runs (a notebook cell, an async effect invoking a helper): no other loop
+            # can run in this thread ("another loop is running", every call denied), so on a thread of its own
+            with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="vfa-inline-check") as one:
+                return one.submit(contextvars.copy_context().run, _on_own_loop, result).result()
         loop = getattr(_LOCAL, "loop", None)
         if loop is None:  # one loop per guard worker (32 at most), reused: creating a loop per check is costly
             loop = _LOCAL.loop = asyncio.new_event_loop()
@@ -748,6 +749,7 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
             result = loop.run_until_complete(task)
         finally:
             run.watch(None)
+            _end_left(loop)
     return result
 
 
@@ -760,3 +762,35 @@ def _cancel(future: concurrent.futures.Future[Any], loop: asyncio.AbstractEventL
 
 async def _awaited(awaitable: Any) -> Any:
     return await awaitable
+
+
+def _on_own_loop(awaitable: Any) -> Any:
+    """Await `awaitable` on a new event loop in this thread, closed once done."""
+    own = asyncio.new_event_loop()
+    try:
+        return own.run_until_complete(_awaited(awaitable))
+    finally:
+        try:
+            _end_left(own)
+        finally:
+            own.close()
+
+
+def _end_left(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what a check left running on a loop of vfa's own and let it end, as `asyncio.run` does: left, it
+    was destroyed pending (a closed loop) or stepped by whatever check next ran there (a worker's kept loop)."""
+    left = asyncio.all_tasks(loop)
+    if not left:
+        return
+    for task in left:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+
+
+def _loop_running() -> bool:
+    """Whether an event loop runs in this thread (no other can run here while it does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
