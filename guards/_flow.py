@@ -822,12 +822,19 @@ class PrivacyFlow(_Threads, _Results):
 
         def echo(lbl: Label, value: Any) -> Label:
             text = _value_text(value)
-            found = _found_label(lbl, text, _norm_of(text), idx)
+            found = _found_label(PUBLIC, text, _norm_of(text), idx)
+            if _escaped(text):  # its escapes read as written too, as an argument's are: "\\uCafe2024" hides Cafe2024
+                for (written,) in _written_readings([text]):
+                    found = _found_label(found, written, _norm_of(written), idx)
             # an echo is of what the call was given: a value it finds that no private argument came from (a mail
-            # read by a private id quoting the user's phone) leaves the field's readers as declared
-            if found.readers == lbl.readers or not (found.sources & given):
+            # read by a private id quoting the user's phone) leaves the field's readers as declared; the field's
+            # own sources are no value found (a mail keyed by the private id it was read by names that id too)
+            if not (found.sources & given):
                 return lbl
-            return Label(readers=found.readers, sources=found.sources, trusted=lbl.trusted)
+            joined = _join(lbl, found)
+            if joined.readers == lbl.readers:
+                return lbl
+            return Label(readers=joined.readers, sources=joined.sources, trusted=lbl.trusted)
 
         return echo
 

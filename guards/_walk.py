@@ -219,7 +219,7 @@ class _Walk:
     taints (by identity, joined once at the end) and its trusted leaves."""
 
     __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles", "taint",
-                 "echo")
+                 "echo", "echoed_in")
 
     def __init__(self, ctx: _WalkContext, flow: PrivacyFlow, thread_id: str, call_id: str, obs: Observation,
                  trusted: list[Any], mint: bool = True, taint: Label | None = None,
@@ -230,6 +230,8 @@ class _Walk:
         self.echo = echo
         """For a call given private arguments in clear: a minted handle's label with what its value shows
         (`PrivacyFlow._echo`), None otherwise."""
+        self.echoed_in: Label | None = None
+        """The join of the labels `echo` narrowed, in the record being walked: the record holds them too."""
         self.parts: dict[int, Label] = {}
         self.taints: dict[int, Label] = {}
         self.trusted = trusted
@@ -294,7 +296,10 @@ class _Walk:
             if self.taint is not None:  # the value stands behind its handle, which no taint of the thread reaches
                 lbl = _join(lbl, self.taint)
             if self.echo is not None:  # nor does value tracking: a private argument echoed stays its own
-                lbl = self.echo(lbl, v)
+                echoed = self.echo(lbl, v)
+                if echoed is not lbl:  # and so does the record holding it (a sink naming it by its key sends it)
+                    self.echoed_in = echoed if self.echoed_in is None else _join(self.echoed_in, echoed)
+                lbl = echoed
             return self.flow.store.mint(self.thread_id, self.call_id, path, e[0] or ctx.kind, v, lbl,
                                         f"{ctx.tool}#{self.call_id}:{path}")
         if self.flow.reads_taint:  # shown in clear: the model read it
@@ -387,6 +392,7 @@ class _Walk:
         ctx = self.ctx
         key_field = ctx.key_field
         keyed = key_field is not None and key_field in node
+        key = None
         if keyed or not ctx.watched.isdisjoint(node):
             record = self.flow._record_of(node, ctx.decl, ctx.tool, ctx.kind)
             # a record in text anyone may have shaped names no record by its key: its readers and trust
@@ -438,6 +444,7 @@ class _Walk:
                 return node  # shown as it is: nothing in it changes
         paths = self.paths
         out = {}
+        outer, self.echoed_in = self.echoed_in, None
         for k, v, e in zip(keys, values, plan.entries):
             cls = v.__class__
             if (e[3] or e[2] is not None) and (cls is dict or (cls is not str and isinstance(v, dict))):
@@ -466,4 +473,12 @@ class _Walk:
                 elif v is not None and not (self.handles and e[4]):  # a handled value grounds nothing
                     self.trusted.append(v)
                 out[k] = self.private_leaf(v, e, path + _step(k)) if e[3] and v is not None else v
+        inner = self.echoed_in
+        if inner is not None:  # a field echoed a private argument: the record is that argument's too
+            if key is not None:
+                keys_ = self.obs.keys
+                keys_[key] = _join(keys_[key], inner)
+            self.echoed_in = inner if outer is None else _join(outer, inner)
+        else:
+            self.echoed_in = outer
         return out

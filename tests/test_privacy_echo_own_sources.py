@@ -1,0 +1,89 @@
+"""A mail read by a private id keeps its declared readers for what it quotes, also when the id is the mail's own key.
+
+`PrivacyFlow._echo` narrows a handle minted in the result of a call given private arguments only by values
+found in it whose sources are among those arguments' sources (`tests/test_privacy_echo_quotes_unrelated.py`).
+But it tested the sources of the field's label joined with what tracking found: when the inbox and the mail
+share a kind and a private key (`kind="email", key="id"`, the id private in both: each record's sources name
+it, by its digest), the field's own sources always meet the id's, so any tracked value the mail quotes (the
+user's phone, read earlier) narrowed the body's handle to the user: a reply to Bob quoting his own mail was
+denied (a false denial). The id is the mail's key, not a value the mail echoes.
+
+What must hold: the reply to Bob goes, as it does when the inbox is of another kind (control); the draft echo
+(`tests/test_privacy_echo_behind_a_handle.py`) stays denied.
+
+Fixed: `PrivacyFlow._echo` meets the arguments' sources with those of what tracking found alone, the field's
+own label left out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from vfa import Agent, effect
+from vfa.testing import ScriptedModel
+
+ME, BOB = "me@home.example", "bob@friends.example"
+PHONE = "+1 555 0100 7788"
+MAIL_ID = "msg-20931-7714"
+
+
+def _run(inbox_kind: str) -> list[tuple[str, str]]:
+    """Read the profile (the phone, private, in clear), list the inbox (the id private, in clear, records of
+    `inbox_kind` keyed by id), read Bob's mail by its id (its id private too, its body Bob's and the user's to
+    read, a handle, quoting the phone), then reply to Bob with the body's handle."""
+    sent: list[tuple[str, str]] = []
+
+    @privacy_sink()
+    @privacy_source(private=["phone"], handle=False, kind="profile")
+    def get_profile() -> dict:
+        """The user's profile."""
+        return {"name": "Me", "phone": PHONE}
+
+    @privacy_sink()
+    @privacy_source(private=["id"], handle=False, kind=inbox_kind, key="id")
+    def list_mail() -> list:
+        """The inbox."""
+        return [{"id": MAIL_ID, "subject": "tomorrow"}]
+
+    @privacy_sink(internal=["id"])
+    @privacy_source(private=["id", "body"], handle=["body"], readers_from=["from"], kind="email", key="id")
+    def read_mail(id: str) -> dict:
+        """One mail."""
+        return {"id": id, "from": BOB, "body": f"Sure, I will call you at {PHONE} tomorrow around noon."}
+
+    @privacy_sink(disclose={"body": "to"})
+    @privacy_source()
+    @effect
+    def send(to: str, body: str) -> str:
+        """Send a message."""
+        sent.append((to, body))
+        return "sent"
+
+    calls = [("get_profile", {}), ("list_mail", {}), ("read_mail", {"id": MAIL_ID})]
+
+    def rule(ms: list[Any]) -> Any:
+        done = [m for m in ms if isinstance(m, ToolMessage)]
+        if len(done) < len(calls):
+            name, args = calls[len(done)]
+            return AIMessage("", tool_calls=[{"name": name, "id": f"c{len(done)}", "args": args}])
+        if len(done) == len(calls):
+            body = re.findall(r"«body[^»]+»", str(done[-1].content))
+            assert body, done[-1].content
+            return AIMessage("", tool_calls=[{"name": "send", "id": "c9", "args": {"to": BOB, "body": f"You wrote: {body[-1]}"}}])
+        return AIMessage("done")
+
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"echo-own-sources")
+    app = Agent(ScriptedModel(rule=rule), [get_profile, list_mail, read_mail, send], guards=[flow.guard()], flow=flow).compile()
+    app.invoke({"messages": [HumanMessage("Reply to Bob quoting his mail.")]}, {"configurable": {"thread_id": "t"}})
+    return sent
+
+
+@pytest.mark.parametrize("inbox_kind", ["inbox", "email"], ids=["inbox-of-another-kind", "inbox-of-the-mails-kind"])
+def test_mail_read_by_its_private_key_is_quoted_back_to_its_sender(inbox_kind: str) -> None:
+    sent = _run(inbox_kind)
+    assert [to for to, _ in sent] == [BOB], "Bob's own mail, read by its private key, could not be quoted back to him"
