@@ -27,8 +27,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from _echo_tools import save_draft_tool, send_tool
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 ME, EVE = "me@home.example", "eve@else.example"
@@ -45,19 +46,9 @@ def _tools(sent: list[tuple[str, str]], handled: bool = False) -> list[Any]:
         """Read a note."""
         return {"path": path, "content": NOTE}
 
-    @privacy_sink(internal=["to", "body"])
-    @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")
-    def save_draft(to: str, body: str) -> dict:
-        """Save a draft (kept, sent to nobody); its body is its recipient's to read."""
-        return {"id": "d1", "to": to, "body": body}
+    save_draft = save_draft_tool()
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: str, body: str) -> str:
-        """Send a message."""
-        sent.append((to, body))
-        return "sent"
+    send = send_tool(sent)
 
     return [read_note, save_draft, send]
 

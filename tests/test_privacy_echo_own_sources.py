@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from _echo_tools import send_tool
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 ME, BOB = "me@home.example", "bob@friends.example"
@@ -56,13 +57,7 @@ def _run(inbox_kind: str) -> list[tuple[str, str]]:
         """One mail."""
         return {"id": id, "from": BOB, "body": f"Sure, I will call you at {PHONE} tomorrow around noon."}
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: str, body: str) -> str:
-        """Send a message."""
-        sent.append((to, body))
-        return "sent"
+    send = send_tool(sent)
 
     calls = [("get_profile", {}), ("list_mail", {}), ("read_mail", {"id": MAIL_ID})]
 

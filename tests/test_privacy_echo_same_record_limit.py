@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from _echo_tools import send_tool
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 ME, BANK = "me@home.example", "support@bank.example"
@@ -55,13 +56,7 @@ def _run(one_record: bool) -> list[tuple[str, str]]:
         """Search the mail."""
         return [{"id": "m7", "from": BANK, "body": f"We tried to reach you at {PHONE} about your transfer."}]
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: str, body: str) -> str:
-        """Send a message."""
-        sent.append((to, body))
-        return "sent"
+    send = send_tool(sent)
 
     calls = [("get_profile", {}), *([] if one_record else [("get_account", {})]), ("search_mail", {"query": IBAN})]
 

@@ -25,8 +25,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from _echo_tools import save_draft_tool, send_tool
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
+from vfa import Agent
 from vfa.testing import ScriptedModel
 
 ME, EVE = "me@home.example", "eve@else.example"
@@ -43,19 +44,9 @@ def _run(body: str, *, read: bool = True) -> list[tuple[str, str]]:
         """Read a note (shown in clear)."""
         return {"path": path, "content": NOTE}
 
-    @privacy_sink(internal=["to", "body"])
-    @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")
-    def save_draft(to: str, body: str) -> dict:
-        """Save a draft (kept, sent to nobody); its body is its recipient's to read."""
-        return {"id": "d1", "to": to, "body": body}
+    save_draft = save_draft_tool()
 
-    @privacy_sink(disclose={"body": "to"})
-    @privacy_source()
-    @effect
-    def send(to: str, body: str) -> str:
-        """Send a message."""
-        sent.append((to, body))
-        return "sent"
+    send = send_tool(sent)
 
     script: list[Any] = [("read_note", {"path": "n"})] * read + [("save_draft", {"to": EVE, "body": body}), "send"]
 
