@@ -820,17 +820,28 @@ class PrivacyFlow(_Threads, _Results):
         if not (idx.tracked or idx.digits or idx.texts):
             return None
 
-        def echo(lbl: Label, value: Any) -> Label:
-            text = _value_text(value)
+        given_idx: list[_Index] = []
+
+        def found_in(text: str, idx: _Index) -> Label:
             found = _found_label(PUBLIC, text, _norm_of(text), idx)
             if _escaped(text):  # its escapes read as written too, as an argument's are: "\\uCafe2024" hides Cafe2024
                 for (written,) in _written_readings([text]):
                     found = _found_label(found, written, _norm_of(written), idx)
+            return found
+
+        def echo(lbl: Label, value: Any) -> Label:
+            text = _value_text(value)
+            found = found_in(text, idx)
             # an echo is of what the call was given: a value it finds that no private argument came from (a mail
             # read by a private id quoting the user's phone) leaves the field's readers as declared; the field's
             # own sources are no value found (a mail keyed by the private id it was read by names that id too)
             if not (found.sources & given):
                 return lbl
+            if not given_idx:  # what it found of the arguments' sources alone, read again (only then: rare)
+                given_idx.append(_Index(tracked={v: t for v, t in idx.tracked.items() if t.sources & given},
+                                        texts={v: t for v, t in idx.texts.items() if t.sources & given},
+                                        digits={v: t for v, t in idx.digits.items() if t.sources & given}))
+            found = found_in(text, given_idx[0])
             joined = _join(lbl, found)
             if joined.readers == lbl.readers:
                 return lbl

@@ -776,15 +776,23 @@ def _on_own_loop(awaitable: Any) -> Any:
             own.close()
 
 
+_END_LEFT_S = 0.05
+"""How long a check's verdict waits for what it left to end once cancelled: one that takes longer (a writer
+flushing in `finally`) must not hold the verdict past its budget, nor the worker for good (no deadline reaches it)."""
+
+
 def _end_left(loop: asyncio.AbstractEventLoop) -> None:
-    """Cancel what a check left running on a loop of vfa's own and let it end, as `asyncio.run` does: left, it
-    was destroyed pending (a closed loop) or stepped by whatever check next ran there (a worker's kept loop)."""
+    """Cancel what a check left running on a loop of vfa's own and let it end, as `asyncio.run` does (for
+    `_END_LEFT_S` at most: one still ending goes on with the checks next run there, or is dropped with the loop):
+    left, it was destroyed pending (a closed loop) or stepped by whatever check next ran there (a worker's kept
+    loop). One cancelled already (still ending after an earlier check) is not cancelled again, mid-cleanup."""
     left = asyncio.all_tasks(loop)
     if not left:
         return
     for task in left:
-        task.cancel()
-    loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+        if not task.cancelling():
+            task.cancel()
+    loop.run_until_complete(asyncio.wait(left, timeout=_END_LEFT_S))
 
 
 def _loop_running() -> bool:
