@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from guards import privacy_sink, privacy_source
@@ -32,3 +33,34 @@ def send_tool(sent: list[tuple[str, str]]) -> Any:
         return "sent"
 
     return send
+
+
+ME = "me@home.example"
+"""The user whose privacy policy the echo tests run under."""
+
+
+def reply_quoting(tools: list[Any], reads: list[tuple[str, dict]], to: str, says: str, pattern: str, secret: bytes,
+                  asks: str) -> None:
+    """Run a scripted agent under the user's privacy flow: it makes the `reads` in turn, then sends `to` the text
+    `says` with the last handle of the last result matching `pattern` in it."""
+    from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+    from guards import PrivacyFlow, PrivacyPolicy
+    from vfa import Agent
+    from vfa.testing import ScriptedModel
+
+    def rule(ms: list[Any]) -> Any:
+        done = [m for m in ms if isinstance(m, ToolMessage)]
+        if len(done) < len(reads):
+            name, args = reads[len(done)]
+            return AIMessage("", tool_calls=[{"name": name, "id": f"c{len(done)}", "args": args}])
+        if len(done) == len(reads):
+            found = re.findall(pattern, str(done[-1].content))
+            assert found, done[-1].content
+            reply = {"to": to, "body": says.format(found[-1])}
+            return AIMessage("", tool_calls=[{"name": "send", "id": "c9", "args": reply}])
+        return AIMessage("done")
+
+    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=secret)
+    app = Agent(ScriptedModel(rule=rule), tools, guards=[flow.guard()], flow=flow).compile()
+    app.invoke({"messages": [HumanMessage(asks)]}, {"configurable": {"thread_id": "t"}})

@@ -17,16 +17,11 @@ own label left out.
 
 from __future__ import annotations
 
-import re
-from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from _echo_tools import send_tool
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent
-from vfa.testing import ScriptedModel
+from _echo_tools import reply_quoting, send_tool
+from guards import privacy_sink, privacy_source
 
 ME, BOB = "me@home.example", "bob@friends.example"
 PHONE = "+1 555 0100 7788"
@@ -59,22 +54,9 @@ def _run(inbox_kind: str) -> list[tuple[str, str]]:
 
     send = send_tool(sent)
 
-    calls = [("get_profile", {}), ("list_mail", {}), ("read_mail", {"id": MAIL_ID})]
-
-    def rule(ms: list[Any]) -> Any:
-        done = [m for m in ms if isinstance(m, ToolMessage)]
-        if len(done) < len(calls):
-            name, args = calls[len(done)]
-            return AIMessage("", tool_calls=[{"name": name, "id": f"c{len(done)}", "args": args}])
-        if len(done) == len(calls):
-            body = re.findall(r"«body[^»]+»", str(done[-1].content))
-            assert body, done[-1].content
-            return AIMessage("", tool_calls=[{"name": "send", "id": "c9", "args": {"to": BOB, "body": f"You wrote: {body[-1]}"}}])
-        return AIMessage("done")
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"echo-own-sources")
-    app = Agent(ScriptedModel(rule=rule), [get_profile, list_mail, read_mail, send], guards=[flow.guard()], flow=flow).compile()
-    app.invoke({"messages": [HumanMessage("Reply to Bob quoting his mail.")]}, {"configurable": {"thread_id": "t"}})
+    reads = [("get_profile", {}), ("list_mail", {}), ("read_mail", {"id": MAIL_ID})]
+    reply_quoting([get_profile, list_mail, read_mail, send], reads, BOB, "You wrote: {}",
+                  r"«body[^»]+»", b"echo-own-sources", "Reply to Bob quoting his mail.")
     return sent
 
 

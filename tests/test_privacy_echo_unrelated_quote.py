@@ -18,16 +18,11 @@ cut to values of those sources alone, and narrows by that.
 
 from __future__ import annotations
 
-import re
-from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from _echo_tools import send_tool
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent
-from vfa.testing import ScriptedModel
+from _echo_tools import reply_quoting, send_tool
+from guards import privacy_sink, privacy_source
 
 ME, BANK = "me@home.example", "support@bank.example"
 PHONE = "+1 555 0100 7788"
@@ -61,23 +56,9 @@ def _run(quotes_phone: bool) -> list[tuple[str, str]]:
 
     send = send_tool(sent)
 
-    calls = [("get_profile", {}), ("get_bank_contact", {}), ("search_mail", {"query": REF})]
-
-    def rule(ms: list[Any]) -> Any:
-        done = [m for m in ms if isinstance(m, ToolMessage)]
-        if len(done) < len(calls):
-            name, args = calls[len(done)]
-            return AIMessage("", tool_calls=[{"name": name, "id": f"c{len(done)}", "args": args}])
-        if len(done) == len(calls):
-            body = re.findall(r"«body[^»]+»", str(done[-1].content))
-            assert body, done[-1].content
-            return AIMessage("", tool_calls=[{"name": "send", "id": "c9", "args": {"to": BANK, "body": f"About your mail: {body[-1]}"}}])
-        return AIMessage("done")
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"echo-unrelated")
-    tools = [get_profile, get_bank_contact, search_mail, send]
-    app = Agent(ScriptedModel(rule=rule), tools, guards=[flow.guard()], flow=flow).compile()
-    app.invoke({"messages": [HumanMessage("Reply to the bank's mail about my case.")]}, {"configurable": {"thread_id": "t"}})
+    reads = [("get_profile", {}), ("get_bank_contact", {}), ("search_mail", {"query": REF})]
+    reply_quoting([get_profile, get_bank_contact, search_mail, send], reads, BANK, "About your mail: {}",
+                  r"«body[^»]+»", b"echo-unrelated", "Reply to the bank's mail about my case.")
     return sent
 
 
