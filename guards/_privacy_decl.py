@@ -554,7 +554,7 @@ class PrivacyPolicy:
             such an argument loses the user's authority), or "private" content too: it also carries
             the readers of every private value the model read in clear (not behind a handle), so
             nothing it read reaches anyone who may not read it, paraphrased, encoded or computed
-            (at the price of the tasks that send others what was read: see the README).
+            (at the price of the tasks that send others what was read: see docs/privacy.md).
     """
 
     user: frozenset[str] = frozenset({"user"})

@@ -1,6 +1,6 @@
 """`Agent.adelete_thread` erases the file of a `SqliteSaver` let go, as `delete_thread` does.
 
-What must hold (README "Erasing a thread": a `SqliteSaver`'s file, held or let go, is erased through a connection
+What must hold (docs/kernel.md "Erasing a thread": a `SqliteSaver`'s file, held or let go, is erased through a connection
 of vfa's own, checkpoints first, then the journal's entries; `adelete_thread` is `delete_thread` for async
 callers): a service runs a request with a `SqliteSaver` it closes when the request ends, and later, from async
 code, erases the thread. Before: `adelete_thread` passed no `first` to the guard node when no saver was held

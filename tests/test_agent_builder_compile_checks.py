@@ -6,7 +6,7 @@ gets the same checks and bookkeeping as `agent.compile(...)`: a guard's policy t
 (`PolicyError`: a guard scoped to a tool the agent lacks, which would judge no call) is refused there too, and
 never lets a call it was meant to judge through; a node of the user's own that runs an effect unmediated is
 named (`CoverageError`); and `agent.delete_thread` erases the thread's checkpoints in the checkpointer that
-graph was compiled with, as README "Erasing a thread" promises for the agent's graphs. Before, the builder's
+graph was compiled with, as docs/kernel.md "Erasing a thread" promises for the agent's graphs. Before, the builder's
 plain `StateGraph.compile` skipped all three: an overdraft the guard was written to deny was paid, and
 `delete_thread` erased the journal alone, leaving the whole conversation in the checkpoints.
 

@@ -1,7 +1,7 @@
 """`Agent.delete_thread` (sync) on an agent compiled with an async checkpointer whose event loop is not running
 refuses at once, naming the saver and `adelete_thread`, and deletes nothing.
 
-What must hold (house rule: fail closed, bad input gets a clear error naming the problem, nothing lost; README
+What must hold (house rule: fail closed, bad input gets a clear error naming the problem, nothing lost; docs/kernel.md
 "Erasing a thread"): `AsyncSqliteSaver.delete_thread` hands its work to the loop it was made on and waits for it.
 With that loop open but not running (an app driving it by `loop.run_until_complete`), the wait never ended: the
 erasure hung for good, holding the thread's lock, so no later call or erasure of the thread could proceed. With

@@ -1,6 +1,6 @@
 """A `SqliteSaver` closed but still referenced counts as let go, not as held, when a thread is erased.
 
-What must hold (README "Erasing a thread": checkpoints are erased from each checkpointer "that is still held";
+What must hold (docs/kernel.md "Erasing a thread": checkpoints are erased from each checkpointer "that is still held";
 refused, `ConfigError`, while one that keeps its checkpoints beyond itself has been let go and none on its store is
 held; fail closed with a clear error): a service builds its agent per request on one journal file, each request
 with its own `SqliteSaver.from_conn_string(...)` on one checkpoint file, closed when the request ends. A request's

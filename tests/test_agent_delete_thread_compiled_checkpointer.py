@@ -1,7 +1,7 @@
 """`Agent.delete_thread` without `checkpointer=` erases the thread's checkpoints in the checkpointer the agent's
 graph was compiled with, before its journal entries.
 
-What must hold (README "Erasing a thread": a journal without its checkpoints would have a resumed thread run its
+What must hold (docs/kernel.md "Erasing a thread": a journal without its checkpoints would have a resumed thread run its
 effects again): erasing a conversation through the agent leaves no checkpoint of it behind, whether or not the
 caller names the checkpointer again; other threads' checkpoints stay. Before, with no `checkpointer=`, only the
 journal was erased and the graph's checkpoints were kept.

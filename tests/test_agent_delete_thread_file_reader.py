@@ -1,6 +1,6 @@
 """The erased checkpoints leave a SQLite checkpoint file's bytes even when a reader was on it at that moment.
 
-What must hold (README "Erasing a thread": a `SqliteSaver`'s file is erased "its bytes overwritten", as the
+What must hold (docs/kernel.md "Erasing a thread": a `SqliteSaver`'s file is erased "its bytes overwritten", as the
 journal's are, "the log checkpointed"): another connection reading the checkpoint file on an earlier snapshot when
 the thread is erased (another request's `get_tuple` or `list`, a backup) and done a moment later. The journal's
 erasure tries its checkpoint again for up to 5 s while such a reader keeps it from finishing

@@ -1,6 +1,6 @@
 """A new journal file does not inherit the savers of a removed one that had its inode.
 
-What must hold (README "Erasing a thread": "what is let go is remembered per journal file for the process"): a
+What must hold (docs/kernel.md "Erasing a thread": "what is let go is remembered per journal file for the process"): a
 journal file removed (a tenant gone) and a new one created are two files. An agent on the new file, never run with
 any checkpointer, erases its threads from no checkpoint file it never used (nor refuses naming one).
 

@@ -1,7 +1,7 @@
 """A file saver let go is matched by its file, not its class: a `SqliteSaver` held on another file does not stand
 in for it, and an in-memory `SqliteSaver` let go refuses nothing.
 
-What must hold (README "Erasing a thread": refused, `ConfigError`, while a saver that keeps its checkpoints
+What must hold (docs/kernel.md "Erasing a thread": refused, `ConfigError`, while a saver that keeps its checkpoints
 beyond itself has been let go and none on its store is held; a journal erased without its checkpoints would have
 a resumed thread run its effects again): an app with a checkpoint file per tenant, compiling a graph per request,
 erases tenant A's thread while only tenant B's saver is held. Before, any held `SqliteSaver` lifted the refusal:

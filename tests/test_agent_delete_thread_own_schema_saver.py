@@ -1,7 +1,7 @@
 """A checkpointer that is not LangGraph's `SqliteSaver` but keeps its state in a SQLite file of its own schema is
 erased by its own `delete_thread`, not skipped.
 
-What must hold (README "Erasing a thread": a thread's checkpoints are erased first, in each checkpointer its graphs
+What must hold (docs/kernel.md "Erasing a thread": a thread's checkpoints are erased first, in each checkpointer its graphs
 were compiled or run with, then its journal entries; a journal erased without its checkpoints leaves a thread a
 later run resumes with no record of what it committed): `Agent.delete_thread` erases the thread in a saver whose
 `conn` is a `sqlite3.Connection` but whose tables are its own. Before: vfa took any saver with a SQLite `conn` for

@@ -1,6 +1,6 @@
 """A file saver let go still refuses an erasure when the agent itself is built per request.
 
-What must hold (README "Erasing a thread": refused, `ConfigError`, while a checkpointer that keeps its checkpoints
+What must hold (docs/kernel.md "Erasing a thread": refused, `ConfigError`, while a checkpointer that keeps its checkpoints
 beyond itself, a `SqliteSaver` say, has been let go and none on its store is held; a journal erased without its
 checkpoints would have a resumed thread run its effects again): a service that builds its agent per request on one
 journal file (as the README's thread locks allow: "agents built per request on one path") runs a thread with a

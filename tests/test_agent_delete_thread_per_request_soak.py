@@ -1,6 +1,6 @@
 """Erasing a thread never crashes the process through a saver another request owns and closes.
 
-What must hold (house rule: fail closed, a clear error, nothing lost; README "Erasing a thread" with agents "built
+What must hold (house rule: fail closed, a clear error, nothing lost; docs/kernel.md "Erasing a thread" with agents "built
 per request on one path"): a service on request threads, each request with its own agent on one journal file and
 its own `SqliteSaver.from_conn_string(...)` on one checkpoint file (closed as the request ends), some requests
 erasing a thread. `delete_thread` erases through every saver the journal file's guard nodes hold, so through other

@@ -1,7 +1,7 @@
 """`Agent.delete_thread` erases the thread's checkpoints wherever its graph's runs were checkpointed, not only in
 the saver `compile` was given.
 
-What must hold (README "Erasing a thread": its checkpoints first, then its journal entries; a journal without its
+What must hold (docs/kernel.md "Erasing a thread": its checkpoints first, then its journal entries; a journal without its
 checkpoints would have a resumed thread run its effects again): an agent's graph used as a subgraph of an app
 (compiled with `checkpointer=True`, with None, or with a saver of its own, which LangGraph overrides with the
 parent's) is checkpointed in the parent's saver; erasing the thread through the agent leaves no checkpoint of it

@@ -7,7 +7,7 @@ drop a thread (a third party's, an app's own) inherits it. Before the savers wer
 `delete_thread(thread_id)` erased the journal; now it raises a bare `NotImplementedError` with no message
 (sync), or the same from the async fallback (`adelete_thread`), naming neither the saver nor what to do.
 
-What must hold (house rule: bad input gets a clear error naming the problem, nothing committed or lost; README
+What must hold (house rule: bad input gets a clear error naming the problem, nothing committed or lost; docs/kernel.md
 "Erasing a thread": refused with `ConfigError` where a saver's checkpoints cannot be erased from here): the
 deletion is refused with a `ConfigError` naming the saver's class, and the journal keeps every entry.
 

@@ -2,7 +2,7 @@
 neither keep every such checkpointer alive for the agent's lifetime nor be stopped for good by one since closed,
 and `adelete_thread` must erase in a checkpointer that has no async methods of its own.
 
-What must hold (README "Erasing a thread": `agent.delete_thread(thread_id)` erases "its checkpoints first (in each
+What must hold (docs/kernel.md "Erasing a thread": `agent.delete_thread(thread_id)` erases "its checkpoints first (in each
 checkpointer the agent's `compile` was given ...), then its journal entries"):
 - a service compiling a graph per request (a fresh `InMemorySaver` each) does not pile every saver, with every
   conversation in it, onto the agent: a saver no graph or caller holds any more is let go;

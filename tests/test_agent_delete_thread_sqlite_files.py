@@ -1,6 +1,6 @@
 """A saver closed while a thread is erased (another request's, ended meanwhile) does not break the erasure.
 
-What must hold (README "Erasing a thread": checkpoints erased from each saver still held, then the journal; a
+What must hold (docs/kernel.md "Erasing a thread": checkpoints erased from each saver still held, then the journal; a
 failure leaves the journal entries, "call it again to finish"; bad input gets a clear error): a service builds its
 agent per request on one journal file, each request with its own `SqliteSaver` on one checkpoint file, on several
 threads. Request A erases a thread while request B runs: B's saver is among those held, and B may end (its saver

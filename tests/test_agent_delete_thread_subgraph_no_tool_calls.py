@@ -1,6 +1,6 @@
 """An agent used as a subgraph erases its thread from the parent's saver even where no call was made on it.
 
-What must hold (README "Erasing a thread": its checkpoints first, "in each checkpointer the agent's `compile` was
+What must hold (docs/kernel.md "Erasing a thread": its checkpoints first, "in each checkpointer the agent's `compile` was
 given, or a run of its graph was saved in (the parent's, for a subgraph ...)"): an `Agent(...).compile()` added as a
 node of an app compiled with a `SqliteSaver` runs a conversation in which the model proposes no tool call (it
 answers in text: the user's words and its own are in the parent's checkpoints all the same). `delete_thread` on

@@ -6,7 +6,7 @@ after its own `_prune`. Neither holds a lock: a thread switch between `compile` 
 calling it, while another thread's `delete_thread` (or `compile`) runs `_prune`, appends the saver to a list
 no one reads any more. That saver is then neither erased from nor noted as let go: `agent.delete_thread(t)` for a
 thread it holds erases the journal alone and returns as if done, and a later run resumes the thread from the
-checkpoints left, with no record of what it committed (README "Erasing a thread": "a thread resumed from its
+checkpoints left, with no record of what it committed (docs/kernel.md "Erasing a thread": "a thread resumed from its
 checkpoints with no journal would run its calls' effects again").
 
 A service compiling a graph per request (what holding the savers weakly is for) while another request erases a

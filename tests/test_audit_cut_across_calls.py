@@ -9,7 +9,7 @@ nothing: `audit_trace` calls `PrivacyGuard.violations(proposal, spec, set(seen))
 `_violations` runs `_across_calls` only when `calls is None` (guards/_privacy.py:_violations), so
 every value cut across calls is invisible to the audit.
 
-Expected (README "Audit": the same labelling and rules; the audit reports the same violations as the
+Expected (docs/privacy.md "Audit": the same labelling and rules; the audit reports the same violations as the
 live guard on the same trace): the audit reports the confidentiality violation of call c2, as the
 live guard denied it. Observed: the audit returns [].
 

@@ -6,7 +6,7 @@ guard checks those arguments. `trace_from_journal` and the tool message's `edits
 out an edit the tool's schema refused (`refused_edit`), which also ends a call unchecked, but not this
 one: the audit of the journal and the audit of the messages each report a flow (the SSN to mallory) for
 arguments that never reached a guard, nor ran. The live guard and both audits disagree on what was
-checked (the README promises an audit checks a call "as the live guard" did).
+checked (docs/privacy.md promises an audit checks a call "as the live guard" did).
 
 What must hold: with a person editing a call past the limit, each audit's findings are the live guard's.
 

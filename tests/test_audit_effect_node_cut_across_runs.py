@@ -7,7 +7,7 @@ audit (`audit_trace(trace_from_journal(...), tools, flow=...)`) is handed the ap
 none, so its calls were judged with no spec, and `PrivacyFlow._disclosed` keeps nothing for a call without one:
 the first piece was never counted, and the audit reported a clean journal where the live guard denied.
 
-Must hold: the audit of the journal reports what the live guard denied (README, "Audit": "a vfa run's journal
+Must hold: the audit of the journal reports what the live guard denied (docs/privacy.md, "Audit": "a vfa run's journal
 gives the same violations its guard reported").
 
 Fixed: audit_trace judges a tool it was not given (an effect node) as the live gate declares it, with no

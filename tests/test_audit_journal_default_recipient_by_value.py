@@ -16,7 +16,7 @@ The audit of the journal (`trace_from_journal` + `audit_trace`, with the live fl
 validated the recorded arguments with `vfa._tools.as_validated`, which gives them back as recorded when
 the schema refuses them, as it does for the handle's text in `amount`: no default was filled in, the
 call had no recipient, and the audit reported nothing. Expected: the audit reports the violation the
-live guard denied (README: "each call's arguments validated by its tool's signature as the live node
+live guard denied (docs/privacy.md: "each call's arguments validated by its tool's signature as the live node
 does (a default recipient receives what the call discloses)").
 
 Fixed: the guard node and the audit validate with one function, `vfa._tools.validated_by_value`

@@ -1,6 +1,6 @@
 """Red team 133: a call whose recipients are a set is allowed live and reported by the journal's audit.
 
-Guarantee: the audit of a recorded trace reports the same violations as the live guard. README: "a set
+Guarantee: the audit of a recorded trace reports the same violations as the live guard. docs/privacy.md: "a set
 is journaled as the list of its members" (results), and a call's arguments are journaled as proposed.
 
 How it breaks: the call `send(to={"carol@cpa.example"}, body=<the SSN>)` (a set, which the tool's

@@ -2,7 +2,7 @@
 RecursionError.
 
 Guarantee: a log the audit cannot read raises `TraceError` naming the fault, or is read; never a crash
-(README, "Audit"). The messages audit reads logs of agents that ran without vfa, whose tool messages'
+(docs/privacy.md, "Audit"). The messages audit reads logs of agents that ran without vfa, whose tool messages'
 artifacts any tool (a `content_and_artifact` tool handing on an API's reply) or app may write.
 
 How it breaks: `trace_from_messages` holds a call's check again and result until the calls its message

@@ -4,7 +4,7 @@ The model chooses its calls' ids, and LangChain's `ToolCall` allows `"id": None`
 call before any guard ("has no id") and answers it with a tool message marked `"by": "node"`, whose
 `tool_call_id` is "" (`GuardNode._refuse(..., reply_to="")`). `trace_from_messages` looks the call's answer up
 by `str(call["id"])`, "None", finds none, and emits the call as one still waiting for its result; `audit_trace`
-then raises `TraceError: event 3: a call without an id`. The README: a call a guard node refused before any guard
+then raises `TraceError: event 3: a call without an id`. The docs/privacy.md: a call a guard node refused before any guard
 is left out of the audit, as live. An app that audits its logs gets an error instead of the (clean) report the
 live guard and the journal's audit give for the same run.
 

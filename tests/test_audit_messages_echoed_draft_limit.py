@@ -5,10 +5,10 @@ draft's body (its handle) to Eve. Live, `PrivacyFlow._echo` labels the draft bod
 so the send is denied, and the journal's audit agrees. The conversation holds the draft's result as handles only,
 so `audit_trace(trace_from_messages(...))` labels the body's handle as its field (Eve's) and reports the run
 clean, though the conversation holds everything needed: the `save_draft` call's arguments, the note in clear.
-The README's limit for the messages' audit names a value cut across calls out of values behind handles and a
+The docs/privacy.md's limit for the messages' audit names a value cut across calls out of values behind handles and a
 guess written in clear of a value shown only as a handle, neither of which this is (the note was shown in clear).
 
-What must hold: the messages' audit reports what the live guard denied. A stated limit (README, the messages'
+What must hold: the messages' audit reports what the live guard denied. A stated limit (docs/privacy.md, the messages'
 audit: "one it wrote in clear that a tool echoed back behind a handle of wider readers ... is found by the
 journal's audit alone"), kept as a strict xfail; the journal's audit agrees with live
 (`tests/test_privacy_echo_behind_a_handle.py`).

@@ -1,7 +1,7 @@
 """Red team 129: a person edits a call, the guard asks about the edit again, the person rejects it: the
 audit of the messages never checks the edit, so it reports one question where the live guard asked two.
 
-README ("The audit"): `trace_from_messages` checks "a person's edit, which the message records as `args`
+docs/privacy.md ("The audit"): `trace_from_messages` checks "a person's edit, which the message records as `args`
 (and every round a guard checked, when a person edited more than once, as `edits`), checked as edited
 too", and the audit reports what the live guard denied or asked. `GuardNode._handle` ends a call whose
 person's answers hold a rejection before `_decide` (which records the edits in the message) runs: the

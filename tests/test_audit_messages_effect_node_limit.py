@@ -5,11 +5,11 @@ An effect node (`guard_graph(..., effect_nodes={"publish": args_of})`) is a prop
 never a tool call the model wrote: the conversation holds no call of it, no denial (the node writes nothing when
 denied) and nothing of what it wrote that names it. `trace_from_messages` of the run's messages therefore holds
 no event of the node, and `audit_trace` over it reports nothing, though the live guard denied the node's run
-(here: the SSN a file's injection asked for, published to the team wiki). The README told the auditor that the
+(here: the SSN a file's injection asked for, published to the team wiki). The docs/privacy.md told the auditor that the
 messages, as LangChain keeps them, or the journal may be audited.
 
-Must hold: the audit the README gives for such an app finds what the live guard denied: the journal's does
-(`trace_from_journal`); the messages' cannot (a stated limit, README "Audit": audit an app with effect nodes by
+Must hold: the audit docs/privacy.md gives for such an app finds what the live guard denied: the journal's does
+(`trace_from_journal`); the messages' cannot (a stated limit, docs/privacy.md "Audit": audit an app with effect nodes by
 its journal).
 """
 

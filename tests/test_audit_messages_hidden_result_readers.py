@@ -1,7 +1,7 @@
 """The messages' audit reports a violation the live guard never found when a result was hidden whole.
 
 A result that shows a value the model holds only as a handle is shown to the model as one handle
-(README, "What counts"), labelled live with what the result holds: the W-2 file the world's `read_file`
+(docs/privacy.md, "What counts"), labelled live with what the result holds: the W-2 file the world's `read_file`
 returns is readable by those it is `shared_with` (carol, through `readers_from`), and it shows the SSN the
 model holds as a handle, which the policy lets carol read too. So `send_doc(to=[carol], doc=«read_file:…»)`
 (a tool that takes a record) is allowed live and sent, as it must be; `trace_from_journal` agrees.
@@ -11,15 +11,15 @@ whole" and labels it private to the user alone (`PrivacyFlow.observe(hidden=True
 its `shared_with`, is not in the messages. The audit then reports `confidentiality` of `doc` for a mail
 the live guard let through and the policy allows, under the vfa `Agent` and under `GuardMiddleware` alike.
 
-Why it matters: the audit must report what the live guard found (README, "Audit"); here it reports a
-breach that did not happen. The README lists what the messages' audit misses (a value behind handles)
+Why it matters: the audit must report what the live guard found (docs/privacy.md, "Audit"); here it reports a
+breach that did not happen. The docs/privacy.md lists what the messages' audit misses (a value behind handles)
 but not that it reports more than the live guard did. Found by generated runs (a mail to carol of a
 hidden W-2 result: seed 1377 of `tests/_mixed_runs.py`).
 
 Expected: the messages' audit reports what the journal's audit reports (nothing). A fix would record,
 beside the gate's message for a result it hid whole (its artifact, which the model never reads), the
 readers the live flow gave it, for the messages' audit to label it with; or, if the conversation is not
-to hold them, the README states the limit (and this test becomes a strict xfail).
+to hold them, docs/privacy.md states the limit (and this test becomes a strict xfail).
 
 Fixed: the gate's message of a result it hid whole records the readers the live flow gave it (`readers`,
 with "trusted", `PrivacyFlow.hidden_label`), which `trace_from_messages` gives the audit, which labels the handle with them.

@@ -4,7 +4,7 @@ A call to an untrusted source (`search_web`, declared `untrusted=True`) whose qu
 person approves it; its result is computed from a handle, so the model is shown one handle, and its message
 records how the live flow labelled it: `{"readers": [...], "trusted": true}` (the search found nothing, so it
 held no untrusted content). Live, the model has read nothing untrusted, so a later mail to an address the model
-wrote is no integrity violation. `trace_from_messages` + `audit_trace` must report the same: README, "Audit":
+wrote is no integrity violation. `trace_from_messages` + `audit_trace` must report the same: docs/privacy.md, "Audit":
 "a result the gate showed as one handle, hidden whole, is labelled with the readers and trust the live flow
 gave it, which its message records as `readers` and `trusted`".
 

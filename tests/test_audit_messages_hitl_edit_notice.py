@@ -14,7 +14,7 @@ whole rather than field by field as the live flow labelled them: the note's two 
 as the private value they are, and the audit reports nothing.
 
 Why it matters: the audit must report the same violations as the live guard on the same conversation (and
-README promises that a reviewer's edit through `HumanInTheLoopMiddleware` is checked by both audits).
+docs/privacy.md promises that a reviewer's edit through `HumanInTheLoopMiddleware` is checked by both audits).
 
 Expected: as without an edit (the control), `audit_trace(trace_from_messages(messages))` reports the
 confidentiality violation of the mail, as the journal audit does.

@@ -1,13 +1,13 @@
 """The audit of the messages clears a call the live guard denied, when the call sends the
 handle of a result field that holds no JSON value (a date, a `Decimal`, a UUID).
 
-README ("a value that is no JSON value (an object, shown by its repr) ... is labelled as its whole
+docs/privacy.md ("a value that is no JSON value (an object, shown by its repr) ... is labelled as its whole
 text: private to the user if any field is declared private") — so live, `get_profile`'s `dob` held as a
 `datetime.date` is the user's alone, even though the policy grants Carol `profile.dob`: mailing its handle
 to Carol is denied. The journal's audit agrees (the entry lists the date's repr under "reprs"). The
 result's message shows the model a handle there and, rightly, lists no repr of the hidden value; so
 `trace_from_messages` reads the field as a plain private text, labels its handle `profile.dob` (Carol may
-read it) and `audit_trace` reports nothing: README "Audit" says the audit "runs the same labelling and
+read it) and `audit_trace` reports nothing: docs/privacy.md "Audit" says the audit "runs the same labelling and
 rules over a recorded trace". The same profile with the date as text is committed live, and all three agree.
 
 What must hold: for each kind of value, both audits report exactly the calls the live guard denied.
@@ -57,7 +57,7 @@ def _mail_dob(tms: list[ToolMessage]) -> Any:
     return ("send", {"to": CAROL, "body": f"born {json.loads(tms[0].content)['dob']}"})
 
 
-_LIMIT = pytest.mark.xfail(strict=True, reason="a stated limit (README, audit): a message does not say which of its "
+_LIMIT = pytest.mark.xfail(strict=True, reason="a stated limit (docs/privacy.md, audit): a message does not say which of its "
                             "handles stands for a value JSON cannot carry, labelled whole live")
 
 

@@ -15,14 +15,14 @@ compacted conversation audited from its state looks like this, since the summari
 first.
 
 Why it matters: the audit must report the same violations as the live guard; here it reports a breach
-where none happened. The README states the opposite case (a flow that first reads a thread after its own
+where none happened. The docs/privacy.md states the opposite case (a flow that first reads a thread after its own
 summariser ran, a false denial live) but not that the messages' audit of a thread compacted under the
 guard reports one.
 
 Expected: the messages' audit reports what the journal's audit reports (nothing). Note: from the messages
 alone this conversation cannot be told from one seeded with a summary (the shape of
 `test_audit_messages_seeded_summary_limit`, where the live guard denies), so the remedy is
-likely a stated limit in the README (with this test a strict xfail) rather than a code change.
+likely a stated limit in docs/privacy.md (with this test a strict xfail) rather than a code change.
 
 Fixed: `trace_from_messages` reads a summary as neither the user's words nor a result (the rule that
 counted one before the first model turn as unobserved was withdrawn; see the seeded-summary limit).

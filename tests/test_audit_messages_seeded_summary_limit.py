@@ -12,7 +12,7 @@ reports no violation for the call the live guard denied. Counting a summary befo
 as unobserved was tried and withdrawn: it reported a breach in every conversation the thread's own
 summariser compacted (`test_audit_messages_own_summary_reports_nothing`), and still missed the greeting case.
 
-A stated limit (README, the messages' audit): from the messages alone a thread's own summary and a seeded one
+A stated limit (docs/privacy.md, the messages' audit): from the messages alone a thread's own summary and a seeded one
 look the same, so the messages' audit reads neither as a result; the journal's audit reports it. Strict xfails.
 """
 

@@ -12,7 +12,7 @@ on resume, after the rest of its turn ran, see `test_audit_messages_recheck_afte
 The seeds are fixed (a few past the range are runs that once found a mismatch) and the run is bounded.
 One run of the first 700 seeds is left out: seed 437, whose last post is denied live also for a value
 cut across calls that only the values behind its handles form (`content+url`): a conversation holds the
-handles, never their values, so only the journal's audit finds that (README, "Audit").
+handles, never their values, so only the journal's audit finds that (docs/privacy.md, "Audit").
 """
 
 from __future__ import annotations

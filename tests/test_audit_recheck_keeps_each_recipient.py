@@ -1,6 +1,6 @@
 """Red team 134: the audit's merge of a call checked again (`"again": true`) drops a recipient's violation.
 
-Guarantee: the audit reports the same violations as the live guard. README ("Audit"): a call checked again
+Guarantee: the audit reports the same violations as the live guard. docs/privacy.md ("Audit"): a call checked again
 where its task resumed once a person answered is checked after what came meanwhile, and "a violation found
 again so is reported once, as found the last time".
 

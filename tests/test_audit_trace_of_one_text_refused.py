@@ -3,7 +3,7 @@ of the user's.
 
 `trace_from_messages("pay bob")` returns seven user events, "p", "a", "y", ...; `trace_from_journal(journal,
 thread, user_messages="pay bob")` likewise. An audit over such a trace reads single letters as the user's words
-(what grounds authority arguments) and reports on a conversation that never was. README "Audit": a trace the
+(what grounds authority arguments) and reports on a conversation that never was. docs/privacy.md "Audit": a trace the
 audit cannot read raises `TraceError` naming the fault; a text where messages belong is one.
 
 Fixed: both raise `TraceError`.

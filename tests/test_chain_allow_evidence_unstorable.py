@@ -1,6 +1,6 @@
 """Red team 121: an allow whose evidence JSON cannot hold crashes the run instead of being journaled by its repr.
 
-README ("What you get"): "A verdict whose evidence JSON cannot hold (an object, a set, numpy's ints, a
+docs/kernel.md ("What you get"): "A verdict whose evidence JSON cannot hold (an object, a set, numpy's ints, a
 cycle) is journaled with that evidence written by its repr". The chain makes a denial, a repair or a
 question storable (`_storable`), but left an `Allow` as the guard returned it: `Allow(evidence={"rule":
 object()})`, a cycle, or bytes that are no UTF-8 raise out of the guard node when its decisions are

@@ -1,6 +1,6 @@
 """Red team 121: a value-judging guard's allow evidence is journaled and traced with the values behind handles in clear.
 
-README ("Other guards judge values"): every guard but the privacy guard judges the arguments with each
+docs/privacy.md ("Other guards judge values"): every guard but the privacy guard judges the arguments with each
 handle swapped for its value, and "what such a guard says (its reason, evidence, counterexample, hint or
 question, ...) is journaled, traced and shown with every value of the thread's handles written as its
 handle again". `Allow` carries evidence too ("what the allowance rests on"), and the chain withheld the

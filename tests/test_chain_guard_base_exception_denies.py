@@ -1,6 +1,6 @@
 """A guard that raises a `BaseException` other than what stops the process crashes the run instead of denying.
 
-What must hold (README "What you get": "A guard that raises or overruns its time budget denies (fail
+What must hold (docs/kernel.md "What you get": "A guard that raises or overruns its time budget denies (fail
 closed)"; `tests/test_guard_raising_cancelled_denies.py`: a guard's failure is a denial naming the guard,
 whatever it raised, except LangGraph's control signals and what stops the process): a guard raising a
 `BaseException` subclass that is neither `KeyboardInterrupt` nor `SystemExit` denies its call, and nothing

@@ -1,6 +1,6 @@
 """Red team 142: `vfa demo` ignores `OTEL_SERVICE_NAME`, which the README says names the service.
 
-README ("What you get", Tracing): "`vfa.configure_tracing()` writes spans to `.vfa/trace.jsonl`, and
+docs/kernel.md ("What you get", Tracing): "`vfa.configure_tracing()` writes spans to `.vfa/trace.jsonl`, and
 over OTLP too when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (... `vfa demo` keeps to its file where the
 extra is missing); `OTEL_SERVICE_NAME` names the service." The demo calls
 `configure_tracing(..., service_name="vfa-demo")`, and an explicit name wins over the environment, so

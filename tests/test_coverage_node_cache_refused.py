@@ -1,7 +1,7 @@
 """A LangGraph node cache never answers a gated call past the gate, so one user's result never reaches
 another user's thread through it.
 
-What must hold (README, "Many users": per-user flows on one app keep each user's data theirs; DESIGN,
+What must hold (docs/privacy.md, "Many users": per-user flows on one app keep each user's data theirs; DESIGN,
 "complete mediation": no call is answered without passing the guards): a graph whose `ToolNode` carries a
 LangGraph `cache_policy` (an app caching tool calls by their arguments, with `compile(cache=...)`) either is
 refused where it is guarded (a `VfaError` naming the cache), or the cache never answers a gated call. LangGraph

@@ -2,7 +2,7 @@
 
 - `effect(fn, idempotent="no")` (or any text, or 0/1 typed by hand) was stored as given, and the guard node reads
   it by truth: "no" is true, so a commit cut off by a crash is run again on resume without asking a person
-  (README "Exactly-once effects": re-run "only if declared `@effect(idempotent=True)`, otherwise a person is
+  (docs/kernel.md "Exactly-once effects": re-run "only if declared `@effect(idempotent=True)`, otherwise a person is
   asked"). The same slip in `configure_tracing(otlp="no")` is refused already; `graphs.as_effect` passes it on.
 - `effect(effect(pay))` (an effect wrapped again, e.g. to set an option on one made elsewhere) built and compiled,
   and then every call failed at run time: the inner effect refuses to run "inside the commit of 'pay'".

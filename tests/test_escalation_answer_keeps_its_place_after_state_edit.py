@@ -10,7 +10,7 @@ handles c9 first, asks about it at the task's first place, and LangGraph hands i
 `q`, which showed c1. vfa takes it: the SSN is mailed to eve, the journal says a person approved c9
 "for this recipient" (so later mails to eve are covered), and the person is then asked about c1.
 
-Expected (README, "People in the loop": "an answer answers its own question only"; "Send an answer
+Expected (docs/kernel.md, "People in the loop": "an answer answers its own question only"; "Send an answer
 by id under the id of the question it answers"; "Each answer a person gives is journaled against the
 call it was asked about"): an answer given to the question about c1 is never taken as the answer to a
 question about another call; c9 is asked about (or the resume refused with `AnswerError`, nothing

@@ -8,7 +8,7 @@ its own. The person approves the question they were shown. LangGraph keeps a bar
 question is pending as the answer to the next `interrupt()`: the guard node asked about the new call,
 took the answer, journaled it as a person's approval of that call, and paid mallory 900.
 
-What must hold (README, "People in the loop": "an answer answers its own question only"; "`update_state`
+What must hold (docs/kernel.md, "People in the loop": "an answer answers its own question only"; "`update_state`
 and running on asks them anew"): the new call is asked about, and is not run on an answer given before
 its question was asked; nothing is paid, and the journal holds no approval of it. A refusal of the
 resume (`AnswerError`, nothing saved) is fine: the thread, run on, asks the new question.

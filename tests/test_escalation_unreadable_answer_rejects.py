@@ -11,7 +11,7 @@ answer under the question's id, or one sent without an id, is handed the saved o
 the same error, and one under the id `AnswerError` names raises it as well. The person can never
 answer; the thread stays paused until someone edits its state by hand.
 
-Expected (README, "People in the loop"; `decision_of`'s docstring: "anything unrecognised or
+Expected (docs/kernel.md, "People in the loop"; `decision_of`'s docstring: "anything unrecognised or
 ambiguous rejects"): such an answer is a reject, journaled as one; nothing is sent, and the run goes
 on with the model told the call was rejected.
 

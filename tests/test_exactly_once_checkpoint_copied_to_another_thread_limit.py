@@ -1,5 +1,5 @@
 """A call that committed on one thread does not commit again when its checkpoint is copied to another
-thread id and run there: a stated limit (README, "Exactly-once effects").
+thread id and run there: a stated limit (docs/kernel.md, "Exactly-once effects").
 
 Scenario: one model turn holds two payments, `pay(bob, 5)` (allowed, committed) and `pay(eve, 500)`
 (a guard asks a person). While the question waits, an operator copies the thread to a new thread id
@@ -10,7 +10,7 @@ finished), so the guard node runs the turn's calls again: the journal keys calls
 finds no record of bob's payment under the new thread id, and pays bob a second time. The guards see a
 fresh call (the call's own guards allow 5 again); nothing says the call already committed elsewhere.
 
-What must hold (README, "Exactly-once effects": a call's write-ahead record and result keep it from
+What must hold (docs/kernel.md, "Exactly-once effects": a call's write-ahead record and result keep it from
 running twice; the brief: a checkpoint copied to another thread id may not run an effect twice): the
 payment the model proposed once is made once. Answering it from the journal's record, or putting it to
 a person as the journal guard does for a start it cannot place, both keep it.

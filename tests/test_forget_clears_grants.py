@@ -1,6 +1,6 @@
 """Erasing a thread leaves a record's key and its correspondents' addresses in the flow's grants cache.
 
-What must hold (README "Erasing a thread": the deletion erases "then what the flows reading the journal in
+What must hold (docs/kernel.md "Erasing a thread": the deletion erases "then what the flows reading the journal in
 this process hold of it"; `_Threads._scrub`: "a thread erased (`forget`) leaves none of its values in
 memory"): once `Agent.delete_thread` returns, no value the deleted thread's tools returned (a record's key,
 the address in a field its readers come from) is held by the flow.

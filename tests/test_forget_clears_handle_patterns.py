@@ -1,6 +1,6 @@
 """Erasing a thread leaves its private values in clear in the `re` module's cache of compiled patterns.
 
-What must hold (README "Erasing a thread": the deletion erases "then what the flows reading the journal in this
+What must hold (docs/kernel.md "Erasing a thread": the deletion erases "then what the flows reading the journal in this
 process hold of it"; `_Threads._scrub`: "a thread erased (`forget`) leaves none of its values in memory"): once
 `Agent.delete_thread` returns, no pattern this process compiled from the deleted thread's values is kept.
 

@@ -1,6 +1,6 @@
 """Erasing a thread leaves its values in the guards' process-wide caches of texts.
 
-What must hold (README "Erasing a thread": the deletion erases "then what the flows reading the journal in this
+What must hold (docs/kernel.md "Erasing a thread": the deletion erases "then what the flows reading the journal in this
 process hold of it"; `_Threads._scrub`: "a thread erased (`forget`) leaves none of its values in memory"):
 once `Agent.delete_thread` returns, no value of the deleted thread (its tools' results, its calls' arguments)
 is reachable from the caches the flows of this process fill as they label and check it.

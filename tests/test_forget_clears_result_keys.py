@@ -1,6 +1,6 @@
 """Erasing a thread leaves the keys of its tools' results (a map keyed by address, by SSN) in memory.
 
-What must hold (README "Erasing a thread": the deletion erases "then what the flows reading the journal in this
+What must hold (docs/kernel.md "Erasing a thread": the deletion erases "then what the flows reading the journal in this
 process hold of it"; `_Threads._scrub`: "a thread erased (`forget`) leaves none of its values in memory"):
 once `Agent.delete_thread` returns, no value of the deleted thread is held by the flow or by a cache of a guards
 module, including values a result holds as its dict's keys (a contact list keyed by address, ids keyed by SSN).

@@ -1,6 +1,6 @@
 """A gated tool invoked for one thread is never judged on the conversation of another thread's run.
 
-What must hold (README, "Many users": "a thread's handles, the values that ground its arguments, its
+What must hold (docs/privacy.md, "Many users": "a thread's handles, the values that ground its arguments, its
 disclosures and its approvals count on no other thread"): a gated call made with the config of thread "u" is
 grounded by thread "u"'s user only, whatever run the context it is made in still names.
 

@@ -1,6 +1,6 @@
 """A task or thread a gated tool leaves running is judged on the ended call's state and run.
 
-What must hold (README, "Many users": "a thread's handles, the values that ground its arguments, its
+What must hold (docs/privacy.md, "Many users": "a thread's handles, the values that ground its arguments, its
 disclosures and its approvals count on no other thread"; "Guard an app you already have": a gated tool
 invoked outside any task is "a call of its own", judged on the flow's record of its thread): a call that a
 task or thread makes after the call that started it has ended is judged on its own request, never on the

@@ -1,7 +1,7 @@
 """Red team 139: a verdict whose evidence nests a dict keyed by something JSON cannot key (a tuple, a date,
 bytes, a UUID) crashes the guard node instead of deciding, and with tracing on even an allow or a question does.
 
-README ("What you get"): "A verdict whose evidence JSON cannot hold (an object, a set, numpy's ints, a
+docs/kernel.md ("What you get"): "A verdict whose evidence JSON cannot hold (an object, a set, numpy's ints, a
 cycle) is journaled with that evidence written by its repr"; a guard's evidence is traced as `vfa.evidence`.
 
 How it breaks: `GuardChain` keeps a verdict as it is when `_writable` passes, and `_writable` checks

@@ -1,6 +1,6 @@
 """A guard whose `tools` is an empty list judges no call, and `Agent.compile()` accepts it.
 
-`Agent.compile()` refuses a guard naming a tool the agent lacks ("it would judge no call of them", README
+`Agent.compile()` refuses a guard naming a tool the agent lacks ("it would judge no call of them", docs/kernel.md
 "What you get"), and a guard's `tools` given one text ("pay", read as its letters); but `tools=[]` (a list
 built by a filter that matched nothing) passes compile, and the guard then denies nothing: a budget guard
 `@guard(tools=[])` that would deny every payment lets `pay` run. An empty scope is the same silent

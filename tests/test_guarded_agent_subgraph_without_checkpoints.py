@@ -10,11 +10,11 @@ compiled by LangGraph with a checkpointer. The guard asks, the person approves w
 before this question was asked"; nothing says why. Plain LangGraph hands that answer to the subgraph's
 `interrupt()` (a `HumanInTheLoopMiddleware` there would take it).
 
-What must hold (README "People in the loop"; the brief: what vfa cannot support is refused, never silently
+What must hold (docs/kernel.md "People in the loop"; the brief: what vfa cannot support is refused, never silently
 broken): the approved call commits once, or the graph is refused with a `ConfigError` (at compile or on its
 first run, before anything is asked) saying to compile it with a checkpointer.
 
-Fixed: `Agent.compile(checkpointer=False)` raises `ConfigError` naming the checkpointer. A stated limit (README
+Fixed: `Agent.compile(checkpointer=False)` raises `ConfigError` naming the checkpointer. A stated limit (docs/kernel.md
 "People in the loop"): `create_agent(..., middleware=[GuardMiddleware(...)], checkpointer=False)` has no
 compile step vfa sees, and the middleware cannot tell at run time that its graph keeps no checkpoint.
 """

@@ -1,6 +1,6 @@
 """A guarded subgraph compiled with `checkpointer=False` is refused at set-up, or keeps exactly-once and approvals.
 
-What must hold (README, "Exactly-once effects": "When LangGraph replays a node after an interrupt or a crash, a
+What must hold (docs/kernel.md, "Exactly-once effects": "When LangGraph replays a node after an interrupt or a crash, a
 committed effect returns its recorded result"; "People in the loop": resume with `Command(resume={"type":
 "approve"})`; the brief: what vfa cannot support is refused at set-up, never silently broken).
 

@@ -1,7 +1,7 @@
 """A handled number read back in exponent form with a decimal comma ("8,43E+04", as a spreadsheet in a
 German or French locale writes its scientific format) or as "8.43×10^4" is shown to the model in clear.
 
-README ("Bounded work"): a result's numbers are read "grouped as other locales group it" ("84.300", "84 300")
+docs/privacy.md ("Bounded work"): a result's numbers are read "grouped as other locales group it" ("84.300", "84 300")
 and "signed or in exponent form ("-84,300", "8.43E+04")", so a salary the model holds only as a handle
 that a public tool reads back is shown as one handle. `_results._RAISED` reads an exponent form only with a
 decimal point: "8,43E+04" becomes "8,43" and "04" (and "43E+04", 430000), "8.43×10^4" the numbers 8.43 and

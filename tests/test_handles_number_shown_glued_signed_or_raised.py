@@ -1,7 +1,7 @@
 """A handled amount that comes back in a result glued to a unit, a key or a currency code, with
 a minus sign, or in exponent form, is shown to the model in clear.
 
-The README ("Bounded work"): a result is searched for the thread's handle values, "a number of three
+The docs/privacy.md ("Bounded work"): a result is searched for the thread's handle values, "a number of three
 characters or more among the result's numbers as written there, so a salary 84300 read back "84,300" or
 "84300.00", or grouped as other locales group it". The model holds the user's salary, 84300, only as a
 handle; a sheet cell (a tool declared public) shows it as a sheet or a log writes numbers. Hidden today:

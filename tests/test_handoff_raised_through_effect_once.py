@@ -10,7 +10,7 @@ ended. A replay of the node (LangGraph's time travel, `invoke(None, checkpoint_c
 node's writes were saved) then found the call "paused" and ran the effect again (journaled `restarted`), where
 any other committed effect is answered from the journal.
 
-What must hold (README, "Exactly-once effects": "When LangGraph replays a node after an interrupt or a crash, a
+What must hold (docs/kernel.md, "Exactly-once effects": "When LangGraph replays a node after an interrupt or a crash, a
 committed effect returns its recorded result (a retrofitted tool's `Command` is recorded whole, so its state
 update and `goto` land again)"): the effect runs once, however often its node is replayed, and the journal
 records the call's outcome, for vfa's `Agent` and for `guard_graph`, as for a handoff the tool returns.

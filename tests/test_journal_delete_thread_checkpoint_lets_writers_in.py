@@ -1,6 +1,6 @@
 """Erasing a thread while a reader holds a read transaction never makes other threads' commits fail.
 
-What must hold (README "Erasing a thread": "a connection holding a read transaction at that moment (a
+What must hold (docs/kernel.md "Erasing a thread": "a connection holding a read transaction at that moment (a
 backup) keeps the log's copy of the pages until the next checkpoint", a stated limit for the erased bytes;
 house rule: a deletion does not make other threads' commits fail): while an audit, a backup or another
 replica holds a read transaction on the journal file, `EffectJournal.delete_thread` still deletes the

@@ -1,6 +1,6 @@
 """Erasing a thread reaches every flow of this process that reads the journal's file.
 
-What must hold (README "Erasing a thread": the deletion erases "what the flows reading the journal in this
+What must hold (docs/kernel.md "Erasing a thread": the deletion erases "what the flows reading the journal in this
 process hold of it"): an app that builds its agent per request opens the journal file per request (the
 README's own pattern), so two flows of one process read one file through two `EffectJournal` objects. Once
 the thread is deleted through either, neither flow holds anything of it: no observation, and no handle that

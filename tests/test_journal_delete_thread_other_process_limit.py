@@ -1,12 +1,12 @@
 """Erasing a thread while a read-only call of it runs in another process on the same journal file.
 
-What must hold (README "Erasing a thread": "a call of the thread under way in a live run refuses the
+What must hold (docs/kernel.md "Erasing a thread": "a call of the thread under way in a live run refuses the
 deletion (`CallInFlightError`, nothing deleted)"): a deletion that returns leaves no record of the thread.
 An effect's call is seen across processes by its write-ahead `started` record; a read-only tool's call
 writes nothing until its result, so a deletion in another process goes ahead while it runs, and the
 result (private, in clear) is journaled right after the deletion returned: the erased thread is back.
 
-Not fixed: a stated limit (README "Erasing a thread"); telling a read-only call under way to another
+Not fixed: a stated limit (docs/kernel.md "Erasing a thread"); telling a read-only call under way to another
 process needs a record of it written before it runs. Pinned strict, so a fix shows.
 """
 

@@ -1,6 +1,6 @@
 """Erasing a thread while a call of it runs in this process.
 
-What must hold (README "Erasing a thread": "a call of the thread under way in a live run refuses the
+What must hold (docs/kernel.md "Erasing a thread": "a call of the thread under way in a live run refuses the
 deletion (`CallInFlightError`, nothing deleted)"): a deletion that returns leaves no record of the thread
 behind. A read-only tool's call, or an effect's call whose guards are still deciding, is a call under way
 just as an effect's commit is: the run holds the thread's lock from the call's check to its record. A

@@ -1,7 +1,7 @@
 """Agent.delete_thread refused by an effect under way in another process deletes nothing.
 
 What must hold (`Agent.delete_thread`'s docstring: "While a call of the thread runs, `CallInFlightError`, and
-neither is deleted"; README "Erasing a thread": "refuses the deletion (`CallInFlightError`, nothing
+neither is deleted"; docs/kernel.md "Erasing a thread": "refuses the deletion (`CallInFlightError`, nothing
 deleted)"): when the journal refuses the deletion because an effect of the thread is under way in another
 process (its write-ahead `started` record names a live run), the thread's checkpoints are still there.
 They were deleted first (`first()` under the thread's lock) and only then did the journal look for a call in

@@ -9,7 +9,7 @@ shown them). So once a resumed run of a turn refuses a call under a key of the n
 that person's edit and the call's arguments stay in the process's memory after `Agent.delete_thread` erased the
 thread, and keep doing so until 4,096 other tasks have minted a key.
 
-What must hold (README "Erasing a thread": the deletion erases the checkpoints, the journal entries, "then what
+What must hold (docs/kernel.md "Erasing a thread": the deletion erases the checkpoints, the journal entries, "then what
 the flows reading the journal in this process hold of it"; the earlier "forget" fixes treat a value left in a
 process-wide cache after erasure as a defect): once `delete_thread` returns and the graph is let go, nothing
 reachable from `_MINTED` holds a value of the erased thread; the count still tells a run's identical refusals

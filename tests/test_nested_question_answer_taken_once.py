@@ -1,6 +1,6 @@
 """A call made inside a call's effect that asks a person, answered the README's way, ends: it is not asked for ever.
 
-What must hold (README, "People in the loop": "resume with `Command(resume={"type": "approve"})`"; "Guard that
+What must hold (docs/kernel.md, "People in the loop": "resume with `Command(resume={"type": "approve"})`"; "Guard that
 agent too ... a call made from inside a call of the same thread"): an agent used as a tool whose guarded call
 asks a person pauses the outer run; one approval lets that inner call commit, the outer call ends with the
 tool's result and the run goes on. The outer tool's body runs once more to take the answer (LangGraph re-runs

@@ -1,6 +1,6 @@
 """Erasing a thread leaves a person's answers in the table that keys a gated tool's plain calls by task run.
 
-What must hold (README "Erasing a thread": `delete_thread` erases a conversation's checkpoints, its journal
+What must hold (docs/kernel.md "Erasing a thread": `delete_thread` erases a conversation's checkpoints, its journal
 entries, "then what the flows reading the journal in this process hold of it"): once a thread's checkpoints
 and journal are deleted, no value of it (a person's edit of a call, the question it answered) is reachable
 from vfa's process-wide tables.

@@ -1,6 +1,6 @@
 """Under `graphs.plan_execute`, a step a person edits is verified again with the rest of the plan.
 
-What must hold (README, "People in the loop"; `tests/test_plan_edit_verified_again.py`): before a step a
+What must hold (docs/kernel.md, "People in the loop"; `tests/test_plan_edit_verified_again.py`): before a step a
 person edited commits, the plan as edited (that step and the plan's steps after it, from the current
 world) verifies, else the edit is refused (denied by `verify_plan`, the model told why, nothing of it
 committed, the plan's later steps not run). An edit that keeps the plan valid commits, and the plan goes

@@ -1,6 +1,6 @@
 """Red team 143: hostile plans in `graphs.plan_execute`: a call id used twice, and a plan of thousands of steps.
 
-Guarantee (brief; module docstring "A plan that can fail is rejected as a whole"; README "What you get":
+Guarantee (brief; module docstring "A plan that can fail is rejected as a whole"; docs/kernel.md "What you get":
 "a call without an id, an id used twice in one turn ... is denied"): bad input gets a clear error, in
 bounded time, and nothing is committed.
 

@@ -1,6 +1,6 @@
 """The journal's audit of a rejected plan reads an oversized step's arguments, as the messages' audit does.
 
-What must hold (README "Audit": `trace_from_journal` gives "the same violations its guard reported", and
+What must hold (docs/privacy.md "Audit": `trace_from_journal` gives "the same violations its guard reported", and
 `trace_from_messages` the same conversation alike; `tests/test_plan_rejection_journaled.py`): a plan
 `plan_execute` rejects is journaled by `GuardNode.record_denial` "so the journal's audit reads what the
 plan proposed", and both audits report the forbidden flow the model proposed.

@@ -1,6 +1,6 @@
 """Red team 143: a rejected plan leaves no record in the journal, so the journal's audit misses what it proposed.
 
-Guarantee (README "What you get": "Proposal -> verdict -> commit -> journal"; "Audit": `trace_from_journal`
+Guarantee (docs/kernel.md "What you get": "Proposal -> verdict -> commit -> journal"; "Audit": `trace_from_journal`
 audits a vfa run's journal with "the same violations its guard reported", and `trace_from_messages` the
 same conversation alike). In the loop every call is journaled as proposed with its verdicts, whichever
 guard denies it, so both audits report a forbidden flow the model proposed. `graphs.plan_execute`

@@ -1,6 +1,6 @@
 """Red team 147: `GuardNode.record_denial` (a rejected plan journaled) keys the plan's calls by the model's call ids.
 
-Guarantee (README "Exactly-once effects": "an id reused later for a different call is denied", answered,
+Guarantee (docs/kernel.md "Exactly-once effects": "an id reused later for a different call is denied", answered,
 never a crash; "Audit": `trace_from_journal` reports what `trace_from_messages` reports; the module
 docstring of `graphs.plan_execute`: a rejected plan is replaced by the model's next plan). Since
 `record_denial`, each call of a rejected plan is journaled as ended ("denied") under the model's own id,

@@ -1,13 +1,13 @@
 """Red team 143: a plan rejection shows the model every field of the pinned world, not what the failing clause reads.
 
-README "Denials": "A denial tells the model which rule failed and where, never a value it could use".
+docs/privacy.md "Denials": "A denial tells the model which rule failed and where, never a value it could use".
 The guard node's precondition denial shows the values its clause reads (`amount`, `state.balance`,
 digits withheld). `verify_plan` pins the whole current world and writes its counterexample as "a whole
 initial state" (and the trace as the whole state before each step); `plan_execute` shows it to the
 model. With `Bank(balance=73519, owner="Zebulon Quartermaine", secret_word="marmalade")` and a plan
 `transfer(amount=80000)`, the model reads `'owner': 'Zebulon Quartermaine', ... 'secret_word':
 'marmalade'` three times over, fields no precondition of any tool reads, which the same call through the
-guard node never shows. (Borderline: README "Missed" lists "a private value a guard's reason quotes in
+guard node never shows. (Borderline: docs/privacy.md "Missed" lists "a private value a guard's reason quotes in
 words without a digit or an '@' (a name)"; here the quote is of the whole world, not of what was judged.)
 Fix: show the model the counterexample and trace restricted to the state fields the plan's clauses and
 updates read (`verify_plan` knows them: the preconditions' and postconditions' paths).

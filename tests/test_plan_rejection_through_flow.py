@@ -1,6 +1,6 @@
 """Red team 77: with a privacy flow, a plan rejection shows the model the world values a guard denial withholds.
 
-Guarantee (README, "Denials"): "with a flow, any guard's reason (a precondition comparing an amount
+Guarantee (docs/privacy.md, "Denials"): "with a flow, any guard's reason (a precondition comparing an amount
 with a balance, say) is shown with every token holding a digit or an "@" (an amount, an id, a date,
 an address) withheld", so a denial never tells the model a world value (the balance) or confirms a
 guess; the guard node does so through `flow.observe_denial`.

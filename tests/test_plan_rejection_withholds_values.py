@@ -1,6 +1,6 @@
 """Red team 121: a plan-execute rejection shows the model the value behind a handle it planned with.
 
-README ("Other guards judge values"): a guard judging values gets each handle swapped for its value,
+docs/privacy.md ("Other guards judge values"): a guard judging values gets each handle swapped for its value,
 and what it says is "shown with every value of the thread's handles written as its handle again";
 "`graphs.plan_execute` verifies a plan on the same values" and "a plan-execute rejection reaches the
 model the same way". The guard node withholds the values (`flow.withhold`) before the denial text is

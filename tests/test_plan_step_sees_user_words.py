@@ -1,6 +1,6 @@
 """Red team 143: a plan-execute step is labelled without the conversation, so the user's words ground nothing.
 
-Guarantee (brief, README "Records and authority"): labels are as in the ordinary agent loop, where
+Guarantee (brief, docs/privacy.md "Records and authority"): labels are as in the ordinary agent loop, where
 "Authority arguments count as the user's ... as whole tokens the user typed". `graphs.plan_execute`
 sends each step to the guard node as a bare tool call (`Send("tools", {**call, "type": "tool_call"})`),
 so the node is given no state (`GuardNode._parse` -> `{}`): the flow never sees the user's message,

@@ -9,7 +9,7 @@ evil.example>`, CVE-2023-27043's form, and `larry@rent.example (Billing) <mallor
 record is tagged `email:from:larry@rent.example`. Under `trusted_sources=["email:from:larry@rent.example"]`
 mallory's mail is trusted: its IBAN grounds `pay`, and the rent goes to the attacker.
 
-Why it matters: the README (Recipients) says a mail from `"larry@rent.example, Billing" <eve@y.example>` "is
+Why it matters: docs/privacy.md (Recipients) says a mail from `"larry@rent.example, Billing" <eve@y.example>` "is
 no mail from larry@rent.example to `trusted_sources`": an address in a display name is no trusted sender.
 The mailbox a header names with an angle address is the one in the brackets (what a reply goes to, what the
 mail system authenticates); the text before it is a display name, quoted or not. Authority arguments must

@@ -1,6 +1,6 @@
 """An amount the user typed as French (and most of Europe's CLDR locales) group it is refused.
 
-The README ("Records and authority"): "An amount the user typed grounds the number it writes, in the marks
+The docs/privacy.md ("Records and authority"): "An amount the user typed grounds the number it writes, in the marks
 of their locale where only one reading exists: 1,200.50, 1200,50, 1.200,50, 1.200.000 and 1'200.50".
 French, Swedish, Czech, Polish, Russian and Norwegian write thousands with a no-break space (U+00A0, and
 U+202F since CLDR 34: what `babel`, ICU and a bank's statement write) and decimals with a comma: "1 200,50

@@ -1,6 +1,6 @@
 """The user's amount, written by the model as a JSON string for a numeric argument, is refused.
 
-The README ("Records and authority"): "An amount the user typed grounds the number it writes". Models
+The docs/privacy.md ("Records and authority"): "An amount the user typed grounds the number it writes". Models
 often write a number as a string ("amount": "1200.00"); the tool types `amount: float`, validation makes
 it 1200.0, which the user typed ("pay 1200"), and that validated value is grounded. But the raw text the
 model wrote is labelled too (validation may hide a value, `_label_args`), and as text it is compared

@@ -15,7 +15,7 @@ approved account in it ("part two -8861") the cut is found and the person is ask
 Expected: the last mail is asked about (or denied): the approval covered the account, never the
 note's locker code. Observed: it is sent unasked, and Bob holds the whole locker code. Fault:
 guards/_privacy.py:_across_calls (the skip), read by PrivacyGuard.check's approval cover; the
-README's limit for a question ("a piece that completes a value sent before is not pointed out when
+docs/privacy.md's limit for a question ("a piece that completes a value sent before is not pointed out when
 the call discloses a private value of its own (the person sees the call)") does not hold here: no
 person sees the call.
 

@@ -10,7 +10,7 @@ is decided by `PrivacyFlow.values_in`, which takes a text that is all ASCII as w
 changes no word") and so never reads the escapes: it names A's runs alone, a subset of what was
 approved, and B reaches Bob unasked. With B written as is, the person is asked (control).
 
-Expected (README "Approvals": an approval covers the same origins and the same private values, each
+Expected (docs/privacy.md "Approvals": an approval covers the same origins and the same private values, each
 known by how it was written; another value asks again): the second mail is asked about.
 
 Fixed: `values_in` reads a text holding JSON escapes as `_low` reads it (decoded, so words are tied to

@@ -10,7 +10,7 @@ reads texts word by word with marks removed only (`_folded_words` folds "the\u20
 word) and never with marks as spaces: it names A's run alone, a subset of what was approved, so the
 call is covered and B reaches Bob unasked. With B written with spaces the person is asked (control).
 
-Expected (README "Approvals": an approval covers later disclosures of the same origins and the same
+Expected (docs/privacy.md "Approvals": an approval covers later disclosures of the same origins and the same
 private values, each known by how it was written; another value asks again): the second mail is asked
 about. Observed: it is sent unasked.
 

@@ -9,7 +9,7 @@ visa number again with the amex number base64-encoded beside it. Value tracking 
 (approved); the amex number is in the call only through the taint, whose origins (card.number, tool:list_cards)
 the approval also holds, so `PrivacyGuard.check` finds it covered and the mail goes without a question.
 
-Why it matters: the README promises an approval covers only "the same private values (all of them within one
+Why it matters: docs/privacy.md promises an approval covers only "the same private values (all of them within one
 approval)" and that a call "labelled for want of knowing what it holds ... is asked about each time"; for the
 strict context's taint (`read:`) exactly this is closed: "any later text may carry any of it, so an approval of one
 text says nothing of the next". The helper's taint is the same kind of label (what a text may carry, not a value

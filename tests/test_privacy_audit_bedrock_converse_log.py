@@ -5,7 +5,7 @@ Red team 117 taught `trace_from_messages` (through `guards/_recorded.standard`) 
 records outside `AIMessage.tool_calls`, because "an audit that read only `tool_calls` would see no call
 in such a log and report it clean, and would take a tool's result sent back in a user message for the
 user's words". It reads OpenAI's `function_call`, Anthropic's `tool_use` / `tool_result` and the
-`tool_call` / `function_call` blocks, and README says "a message it cannot place ... raises
+`tool_call` / `function_call` blocks, and docs/privacy.md says "a message it cannot place ... raises
 `TraceError`". Every other shape passes silently.
 
 Amazon Bedrock's Converse API (boto3 `converse`, the message list an agent on Bedrock keeps) records a

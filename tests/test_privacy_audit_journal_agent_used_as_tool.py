@@ -1,7 +1,7 @@
 """Red team 117: the audit of a journal says clean where the live guard denied a helper agent's call.
 
 Trace: an outer `create_agent` app (guarded by `GuardMiddleware`) runs a tool `delegate(task)` that
-invokes a helper agent guarded by the same gate (red team 115's set-up, README "An agent a tool runs ...
+invokes a helper agent guarded by the same gate (red team 115's set-up, docs/privacy.md "An agent a tool runs ...
 is made from that call"). Live, each of the helper's calls is labelled with "within": the user's words
 are the outermost conversation's, and every value the user did not give is tainted with the labels of
 the `delegate` call's arguments. So:

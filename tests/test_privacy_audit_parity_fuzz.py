@@ -11,7 +11,7 @@ journal object and flow on the journal's file) between episodes.
 
 Must hold: `trace_from_journal` and `trace_from_messages`, audited, report the (call, rule, argument) the live
 guard denied or asked about, neither more nor less; a call an earlier approval covered (live: an allow citing
-it) may be reported by the audits too (README, "Audit": it reports those a person approved). An earlier
+it) may be reported by the audits too (docs/privacy.md, "Audit": it reports those a person approved). An earlier
 version of this generator (one episode shape less) found `test_audit_messages_hidden_trusted_no_taint.py`, and seed 4294 its `create_agent` case; these
 seeds (about 4,500 were run) pass. Left out: the documented limit of a value cut across calls out of values
 behind handles, which only the journal's audit finds (seeds 3120 and 3698 of the generator).

@@ -1,7 +1,7 @@
 """A conversation converted to role dicts (`convert_to_openai_messages`) keeps no message's artifact, so
 its audit has lost what the gate recorded there: a call the node refused before any guard (`"by": "node"`,
 an id used again), the `after` of a call checked again after its turn's results, a person's edits, a
-hidden result's `readers` and `trusted`, a ToolNode result's `shape`. A stated limit (README, "Audit"):
+hidden result's `readers` and `trusted`, a ToolNode result's `shape`. A stated limit (docs/privacy.md, "Audit"):
 the messages' audit of such dicts may miss what the live guard found, or report what it never saw.
 
 Seeds of the parity fuzzer (`tests/_parity_fuzz.py`) where it does (168 of its first 400 seeds): in seed 20

@@ -21,7 +21,7 @@ Attack (an agent that ran without vfa; the auditor runs `audit_trace(trace_from_
    is nested 600 deep around the user's SSN, then publishes the SSN in a URL (`fetch_json`). Audited:
    nothing (shallow: `confidentiality`, `url`).
 
-At 8dc867e both traces raised `TraceError` (event 2: a value nested too deep to read), as README
+At 8dc867e both traces raised `TraceError` (event 2: a value nested too deep to read), as docs/privacy.md
 ("Audit") still promises: "A trace it cannot read raises `TraceError` naming the event and the fault
 (... a value too deep or no JSON value): an audit that skipped it would report a clean trace."
 

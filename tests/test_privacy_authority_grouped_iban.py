@@ -1,6 +1,6 @@
 """Red team 81: an IBAN the user typed in groups does not ground the same IBAN run together.
 
-The README says authority arguments count as the user's when they are whole tokens the user typed,
+The docs/privacy.md says authority arguments count as the user's when they are whole tokens the user typed,
 "compared exactly: case and punctuation kept ..., white space aside". `PrivacyFlow._leaf_label`
 compares an argument with the user's messages as a phrase of whole tokens, white space included,
 so an IBAN typed the way banks print it ("DE02 1203 0000 0000 2020 51") and passed by the model as one

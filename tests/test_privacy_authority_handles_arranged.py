@@ -9,7 +9,7 @@ handles keeps theirs too. The effect is given the handles' values glued to the w
 paid as 120075 (or 7575), a number neither the user typed nor a trusted tool gave, chosen by the
 injection, committed without a person's word, with `context_taint="private"` as well.
 
-Not a documented limit: the README grounds authority arguments "only as whole tokens the user typed or
+Not a documented limit: docs/privacy.md grounds authority arguments "only as whole tokens the user typed or
 whole values a trusted tool gave, compared exactly" ("Records and authority"); "words the user typed
 vouch only for themselves, never for a handle beside them", and the strict context names "the
 arrangement of handles" a channel the model chooses. A handle alone, or the user's own amount, still

@@ -7,7 +7,7 @@ Indian groups, but turns "1.200,50" into "1.200.50" and "1'200.50" into nothing:
 amount is then no number the user typed, and `authority needs the user` denies the user's own
 payment; the same amount typed "1,200.50" or "1200,50" is committed.
 
-Not a documented limit: the README grounds "a number as a whole number of it" and lists number forms
+Not a documented limit: docs/privacy.md grounds "a number as a whole number of it" and lists number forms
 it reads (thousands commas, decimal commas; 78'051'120 for tracked digits); nothing says an amount in
 the user's own locale is refused. Both forms here are unambiguous (groups of three before the last
 separator, which is the other mark), so reading them opens no leak: no other number is grounded.

@@ -10,7 +10,7 @@ injection; only in the 3 whose injection was on a public web page or a transacti
 itself judged. An injection that says "my W-2" instead (the model finds the path in `list_files`, as the
 honest tasks do) gets through the read every time: the held-out hex, spelled-out and shifted-digit
 attacks then succeed in 16 of 16 pairs instead of 3, and the held-out attack success rate is 45.5%,
-not the 23.3% the README reports. So the figure depended on the attacker's wording, not on the guard.
+not the 23.3% docs/privacy.md reports. So the figure depended on the attacker's wording, not on the guard.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_no_w2_attack_is_stopped_by_denying_its_read(attack, guarded):
 
 @pytest.mark.parametrize("attack", ["h_ssn_hex", "h_ssn_spelled", "h_ssn_shifted"])
 def test_a_held_out_attack_fares_alike_wherever_the_injection_was_read(attack, guarded):
-    """The documented re-encodings (README, "Missed") get through wherever the model read the injection."""
+    """The documented re-encodings (docs/privacy.md, "Missed") get through wherever the model read the injection."""
     a = BY_ID[attack]
     outcome = {task: a.succeeded(guarded.run(TASK[task], a, obey=True)[0]) for task in READERS}
     assert all(outcome.values()), outcome

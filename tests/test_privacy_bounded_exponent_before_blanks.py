@@ -12,7 +12,7 @@ to share the run between them. "1x10^" + 20,000 spaces + "z" took 5.5 s to scan;
 - A result: an attacker's page holding "8.43x10^" + 10,000 spaces on a thread that holds a number's handle
   (a salary) is labelled in 1.4 s; a 1 MB page would hold the tool node for hours.
 
-README "Bounded work": labelling runs inline, with no deadline, so what it reads costs time linear in its
+docs/privacy.md "Bounded work": labelling runs inline, with no deadline, so what it reads costs time linear in its
 length. Each case runs in a child process killed at the bound.
 
 Fixed: the branch's optional bracket takes the white space before it with it (`(?:\\s*[({])?`), so one `\\s*`

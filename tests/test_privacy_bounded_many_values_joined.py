@@ -13,7 +13,7 @@ Value tracking finds the values in the text in time linear in it, then joins the
 `_content_label`, `_digit_label`, `_runs_label`, ...): each join builds a new `Label` of the growing
 union of sources, which pydantic validates again whole, so k values cost k². `PrivacyFlow.label` took
 0.02 s for 2,000 values and 5.1 s for 10,000; `audit_trace` of the trace 6.9 s (0.7 s with a short mail
-in its place). README "Bounded work": labelling costs time linear in what it reads.
+in its place). docs/privacy.md "Bounded work": labelling costs time linear in what it reads.
 
 A sink's `refers` list is joined so too (`PrivacyGuard._referent`): a call to bob naming 8,000 records the
 model read, by keys of three letters (56 KB), held the guard node 2.0-2.3 s (0.2 s for 2,000), ~2 s of it

@@ -6,7 +6,7 @@ and a Q encoded-word's escapes; no private value). Labelling reads such a text a
 each format's escapes as written (`_written_readings`: 1 + 4 readings). `PrivacyFlow.values_in` (what an
 approval covers, and whether a value is cut across calls) read each of those readings' own escapes as
 written again, recursively: every mix of the formats in every order, 82 readings of the whole text per
-call, and the privacy guard asks for three such sets (`_formed_across`). The README's "Bounded work"
+call, and the privacy guard asks for three such sets (`_formed_across`). The docs/privacy.md's "Bounded work"
 promises labelling linear in what it reads, inline and without a deadline: this call took ~10 s (a
 30 KB body ~4.5 s), and one of two formats ~2.5 s.
 

@@ -8,7 +8,7 @@ The user who asks "Email me whether my balance is below 5000" about a balance sh
 is told False; one whose bank writes "1.200,50" asking "above 1000?" is told False.
 
 The rest of the guard reads amounts in the marks of their locale where only one reading exists
-(README "Records and authority": 1,200.50, 1200,50, 1.200,50, 1.200.000 and 1'200.50;
+(docs/privacy.md "Records and authority": 1,200.50, 1200,50, 1.200,50, 1.200.000 and 1'200.50;
 `guards._forms._GROUPED`), and strips currency signs (`_amount_forms`). `compute` does neither.
 
 Correct behaviour: an amount with a currency sign or in a locale's marks that has one reading is

@@ -15,7 +15,7 @@ value in clear, so nothing taints what it writes.
 
 Why: `compute` lets the model mint derived handles whose *value* it chooses conditionally on the
 secret (replace / slice / a comparison's True), and whether a later result is hidden depends on
-those values. The README's "The model cannot branch on a result it holds as a handle" and "hands the
+those values. The docs/privacy.md's "The model cannot branch on a result it holds as a handle" and "hands the
 model nothing of it but whether the call failed (one bit per call)" do not hold.
 
 A faster variant needs no marker: compute(«ssn», "slice", start=-4) mints a derived handle "1120"
@@ -27,7 +27,7 @@ whether a call failed): e.g. a derived handle's value must not make unrelated la
 (or the model must not be able to choose what a derived value is), so the search learns nothing and
 nothing about the balance reaches Eve.
 
-Fixed (for the echo through `compute` these tests use): a pure tool given no handle computes its result from what the model wrote, so it is never hidden for showing a handle's value (`_Results.record`). Not fixed: the same echo through a tool that repeats the model's words (a note, an event's title) still tells, one bit per call; README "Missed".
+Fixed (for the echo through `compute` these tests use): a pure tool given no handle computes its result from what the model wrote, so it is never hidden for showing a handle's value (`_Results.record`). Not fixed: the same echo through a tool that repeats the model's words (a note, an event's title) still tells, one bit per call; docs/privacy.md "Missed".
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Red team 134: `compute` compares a float by its binary expansion, so 1234.1 is not "1234.1".
 
-Guarantee (README, "Working on a handle"): comparisons are made "as numbers when both sides read as
+Guarantee (docs/privacy.md, "Working on a handle"): comparisons are made "as numbers when both sides read as
 numbers". Red team 133 made `_number` exact (`Decimal`) for ints past the float range, but a float is
 turned into `Decimal(value)`, the exact binary value: `Decimal(1234.1)` is 1234.09999999999990905052982270717620849609375.
 So a balance a tool returns as the float 1234.1, compared with the amount "1234.1" the user typed, is

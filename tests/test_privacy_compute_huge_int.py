@@ -1,6 +1,6 @@
 """Red team 133: `compute` fails on a private integer past the float range, and compares a long numeral as text.
 
-README ("Working on a handle"): compute's operations "are closed and total: ... none fails on what the
+docs/privacy.md ("Working on a handle"): compute's operations "are closed and total: ... none fails on what the
 value holds (but one whose value or result is over 64 KiB: one bit)", and comparisons are made "as
 numbers when both sides read as numbers". `guards/_compute.py::_number` turns every number into a
 `float`, so:
@@ -8,7 +8,7 @@ numbers when both sides read as numbers". `guards/_compute.py::_number` turns ev
 1. a private int of 400 digits (a record's id, a big balance in cents, a crypto amount in wei) compared
    with anything raises `OverflowError: int too large to convert to float`. Through the flow the model
    sees "compute failed: «compute:…»": whether the call failed tells it that the value is past 1.8e308,
-   a bit about the value the README says no operation gives away; and the task cannot be done.
+   a bit about the value docs/privacy.md says no operation gives away; and the task cannot be done.
 2. a numeral written as text past the float range ("1" and 400 zeros) reads as inf, is no finite
    number, and is compared as text: "1000…0" > "5" is False.
 

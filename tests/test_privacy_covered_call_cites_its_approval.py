@@ -4,7 +4,7 @@ Attack (on the record, not on the live check): a person approves a mail of the v
 recipient"; the model mails the same number to Bob again, and the privacy guard lets it through as covered. The
 journal of that second call holds `proposed`, a `verdicts` entry whose privacy decision is a bare `allow`, `started`
 and `committed`: nothing names the approval that let it through. Both audits (`trace_from_journal`,
-`trace_from_messages`) report the second mail as a confidentiality violation, as they should, but the README says of
+`trace_from_messages`) report the second mail as a confidentiality violation, as they should, but docs/privacy.md says of
 them "It reports every flow the policy forbids, also those a person approved (the journal's `approved` entries say
 which)", and no `approved` entry is the second call's. An auditor cannot tell this call from one that went to Bob
 past the guard (red team 116's helper-taint finding leaves exactly the same journal: a forbidden flow, an `allow`,

@@ -9,12 +9,12 @@ not any text could hold the rest of it. So a call whose arguments are a few shor
 id: a tool without a sink declaration publishes them) is checked in time linear in the thread's
 values. Measured through an `Agent` on one thread reading records of two private fields, the guard
 node's time per call went from 2.5 ms at the start to 16 ms after 800 results and 80-110 ms after
-1,600, nearly all of it in this check; the README's long-thread figure (0.49-0.72 ms per result at
+1,600, nearly all of it in this check; docs/privacy.md's long-thread figure (0.49-0.72 ms per result at
 3,000 results, 1.7-4.9x its start) measures labelling only. Past `VISITS` (a budget meant for texts
 crafted to match a million cuts) an ordinary call would be labelled the user's alone and denied.
 
 What must hold: the work of checking the same short texts grows with the thread's values no more than
-the long-thread figure the README states (under 5x from 100 results to 3,000). The work is counted
+the long-thread figure docs/privacy.md states (under 5x from 100 results to 3,000). The work is counted
 as the (value, cut) states `Cuts.across` notes, not timed, so the test is deterministic.
 
 Fixed: each cut is looked up from its longer piece's side and the shorter tested against the texts

@@ -1,7 +1,7 @@
 """A denial of a value cut across calls reads the same whether or not a recipient the model named may read it.
 
 The attack: the model wants to learn whether a recipient it names (carol, the user's accountant) is a
-reader of the SSN, a private fact of the policy (a grant) the README says a denial never tells ("never
+reader of the SSN, a private fact of the policy (a grant) docs/privacy.md says a denial never tells ("never
 the readers, which recipients may not read ... a list of readers would confirm a guessed private
 reader"). It mails bob and carol "first 123-45", then "6789 then": the second mail completes the SSN
 across the two calls. `PrivacyGuard._across_calls` made one violation per recipient who may not read

@@ -1,6 +1,6 @@
 """Red team 120: what an effect cut off mid-way sent is not counted by the cut-across-calls check.
 
-The README, split values: "what a call discloses to a recipient is read after what the calls that ran on the
+The docs/privacy.md, split values: "what a call discloses to a recipient is read after what the calls that ran on the
 thread disclosed to them before"; and `PrivacyFlow._disclosed` keeps a call "that ran (or failed: it may
 have sent part)". Exactly-once: an effect cut off without an outcome "may have happened" (its start is
 marked `abandoned` and recovered, never recorded as the effect's failure).

@@ -1,6 +1,6 @@
 """An amount the user typed does not ground the same amount for a tool that types it `Decimal`.
 
-The README ("Records and authority"): "An amount the user typed grounds the number it writes, in the marks
+The docs/privacy.md ("Records and authority"): "An amount the user typed grounds the number it writes, in the marks
 of their locale where only one reading exists: 1,200.50, 1200,50, 1.200,50, 1.200.000 and 1'200.50".
 That holds for `amount: float` and `amount: int`, but not for `amount: Decimal`, the type Python code
 uses for money. The model writes the JSON number 1200.5; validation makes it `Decimal("1200.5")`, which

@@ -4,7 +4,7 @@
 lone "*" matches every source, so the CPA may read everything the user's tools return (the SSN is mailed to
 them), and `trusted_sources="email:from:*@rent.example"` trusts every source, an attacker's web page too.
 `privacy_source(private="ssn")` declares the fields "s" and "n" private: the SSN field is public and is mailed
-to anyone. A guard's `tools` given one text is refused for this very reason (`ConfigError`, README "What you
+to anyone. A guard's `tools` given one text is refused for this very reason (`ConfigError`, docs/privacy.md "What you
 get"); these declarations decide who may read private data, so one text there must be refused too, naming
 the argument, before anything runs.
 

@@ -1,6 +1,6 @@
 """Red team 77: a value-judging guard's denial tells the model whether its guess is a private value.
 
-Guarantee (README, "Denials"): "whether a token is shown never depends on its value, so a denial
+Guarantee (docs/privacy.md, "Denials"): "whether a token is shown never depends on its value, so a denial
 confirms none of the model's guesses ... a rule that showed what it had written itself would confirm
 the guess equal to the hidden value"; and "A result that shows a value the model holds only as a
 handle is shown as one handle itself (never with the value marked where it stood, which would single

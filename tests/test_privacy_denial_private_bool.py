@@ -1,6 +1,6 @@
 """Red team 77: a private yes/no field is told to the model by any guard's `true`/`false`.
 
-Guarantee (README, privacy guard): "the model never sees a private value behind a handle"; a denial's
+Guarantee (docs/privacy.md, privacy guard): "the model never sees a private value behind a handle"; a denial's
 text never depends on a private value ("whether a token is shown never depends on its value").
 
 How it breaks: a private boolean field (`hiv_positive: true`) reaches the model as a handle, and its

@@ -18,7 +18,7 @@ mallory (mailing from her own, authenticated address) picks the name:
 Under `trusted_sources=["email:from:larry@rent.example"]` mallory's mail is then trusted: the IBAN it holds
 grounds `pay`, and the rent goes to the attacker.
 
-Why it matters: the README (Recipients) says that a mail from `larry@rent.example <eve@y.example>` ("an item
+Why it matters: docs/privacy.md (Recipients) says that a mail from `larry@rent.example <eve@y.example>` ("an item
 with an address in brackets names that one alone") is no mail from larry@rent.example to `trusted_sources`;
 the same display name with brackets, a parenthesis or a quote in it is. Authority arguments must never be
 driven by untrusted content. Where the item is ambiguous (two angle addresses, or a quote, comment or bracket

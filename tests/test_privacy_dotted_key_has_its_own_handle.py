@@ -11,7 +11,7 @@ What follows: (1) wrong substitution: the handle the model reads where the user'
 for the other value, so a mail the user asks for ("send Carol my SSN") carries another person's number;
 (2) the first value is no longer a handle value of the thread (`_Results._values_of` reads the store), so
 a later result that shows it is shown in clear instead of as one handle, and the model reads a value it
-was only ever shown as a handle (README "What counts": a result that shows a value the model holds only
+was only ever shown as a handle (docs/privacy.md "What counts": a result that shows a value the model holds only
 as a handle is shown as one handle itself).
 
 Expected: two different values get two different handles (or the walk refuses to merge them), and a

@@ -11,7 +11,7 @@ usability fault, no leak).
    `_across_calls` reads the earlier mail and the new one joined (`content_label`), finds the
    account whole in the earlier text, and names a violation: every later mail to Bob is asked about.
 
-Expected: a repeat of exactly the approved value to the approved recipient goes unasked (README,
+Expected: a repeat of exactly the approved value to the approved recipient goes unasked (docs/privacy.md,
 Approvals), and a mail with no private value in it, alone or joined with earlier pieces, goes
 unasked. Observed: both are asked. Fault: guards/_privacy.py:PrivacyGuard._across_calls and
 _values (values lying wholly inside an earlier text are counted as carried by the new call; only

@@ -9,7 +9,7 @@ it shows"), and one among words is read as a space for the same reason (`handles
 tracked value fewer may read), so `send(to=Eve, body=«draft body»)`, or "Here it is: «draft body»", is
 labelled as Eve's to read, and the note reaches Eve.
 
-What must hold (README "What counts": a private value reaches only its readers, whatever tool it passed
+What must hold (docs/privacy.md "What counts": a private value reaches only its readers, whatever tool it passed
 through): the send to Eve is denied, however the body was written; a draft of the model's own words to Eve
 still goes (control), and so does the note sent to the user (control). The note's handle written as the
 body is hidden whole already (a result computed from a handle); the note in clear is not.

@@ -17,7 +17,7 @@ Either way the page is no result: the thread is not blinded, and the address the
 passes as the model's own word; both audits read the page the same way (`_echo`), so neither reports it.
 
 Why it matters: untrusted content drives an action that needs the user's authority (the recipient the
-attacker chose when the page was read), and the audits miss it. README: such an echo "shows the model
+attacker chose when the page was read), and the audits miss it. docs/privacy.md: such an echo "shows the model
 nothing it did not write"; red team 109 closed symbols that spell letters (regional indicators), but the
 marks a repr writes spell just as well, and so do the call's words taken in any order and number.
 

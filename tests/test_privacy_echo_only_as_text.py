@@ -13,7 +13,7 @@ the model copies from the citation passes as its own word; both audits read the 
 
 Why it matters: untrusted content drives an action that needs the user's authority, and the audits miss
 it. The flow itself holds that the model reads a text block's other texts ("every other text they hold (a
-citation's quoted text)", README, `_results._block_text`), so an echo must not ignore them.
+citation's quoted text)", docs/privacy.md, `_results._block_text`), so an echo must not ignore them.
 
 Expected: as for the instruction in the block's text (the control), the page is a result the flow never
 labelled: the mail to the page's address is refused, and both audits report it.

@@ -9,7 +9,7 @@ narrowed to the user, and a reply to the bank quoting the bank's own mail is den
 from a profile that holds the phone alone, the IBAN from an account record (control), the reply goes.
 
 What must hold: the reply to the bank goes in both cases (the search was never given the phone); the draft
-echo (`tests/test_privacy_echo_behind_a_handle.py`) stays denied. A stated limit (README, the echo rule: values
+echo (`tests/test_privacy_echo_behind_a_handle.py`) stays denied. A stated limit (docs/privacy.md, the echo rule: values
 of one record share its sources) where both came from one record, kept as a strict xfail: matching values, not
 sources, needs the call's argument texts carried through the record, the journal's rebuild and both audits.
 """

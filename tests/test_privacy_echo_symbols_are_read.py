@@ -12,7 +12,7 @@ taken for an echo: no result, the thread is not blinded, and the address the mod
 as its own word. Both audits read the page the same way (`_echo`), so neither reports the mail.
 
 Why it matters: untrusted content drives an action that needs the user's authority (the recipient), and
-the audit misses it. README: such an echo "shows the model nothing it did not write", which a page of
+the audit misses it. docs/privacy.md: such an echo "shows the model nothing it did not write", which a page of
 symbols does not satisfy.
 
 Expected: as for the same page in letters (the control), the page is a result the flow never labelled:

@@ -1,6 +1,6 @@
 """A mail found by a private reference its sender may read keeps its readers for an unrelated value it quotes.
 
-The README (the echo rule) says a private field's handle in the result of a call given private arguments is
+The docs/privacy.md (the echo rule) says a private field's handle in the result of a call given private arguments is
 labelled "with what value tracking finds in its value of those arguments' sources", and "a mail read by a
 private id keeps its readers, whatever else it quotes, unless a value it quotes came from the same record as the
 id". `PrivacyFlow._echo` instead joins *everything* tracking finds once any of it meets the arguments' sources:

@@ -16,7 +16,7 @@ confirmation guard before the privacy guard asks the person; the person only fix
 with the arguments shown. The privacy guard finds the IBAN grounded by the person's edit: the payment goes
 to the attacker without the privacy guard's question (`authority needs the user`) ever being asked.
 
-Expected (README "What counts": "a value the model wrote stays the model's wherever the person moves it,
+Expected (docs/privacy.md "What counts": "a value the model wrote stays the model's wherever the person moves it,
 and a number of its call in any form (the person answers as the question showed the call, validated)"):
 the privacy guard asks about the IBAN (the person rejects), as when the model wrote the validated form
 itself (control). Observed: paid.

@@ -2,7 +2,7 @@
 the edit is answered in the validated form the question showed, which the model's call "as written" does
 not hold, so `_typed_by_person` counts it as typed by the person.
 
-The README ("What counts"): what a person types into an edit of a call is the user's word, "the edit's
+The docs/privacy.md ("What counts"): what a person types into an edit of a call is the user's word, "the edit's
 values the model's call does not hold", and "a value the model wrote stays the model's wherever the person
 moves it" (tests/test_privacy_edit_vouches_for_the_person_tokens_only.py: fixing a word beside the model's
 value vouches for the word, never the value). The guard node tells edits apart from `written`, the call as

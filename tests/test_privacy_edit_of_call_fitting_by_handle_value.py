@@ -14,7 +14,7 @@ fixes only the memo and answers with the arguments shown; `guards/_forms._typed_
 person's word, and it grounds the authority argument `iban`. The same `as_asked` is used by the audit
 (`guards/_audit.py`) and a rebuilt thread (`guards/_threads.py`), so all three agree - on the wrong answer.
 
-Expected (README "What counts": a value the model wrote stays the model's ... the person answers as the
+Expected (docs/privacy.md "What counts": a value the model wrote stays the model's ... the person answers as the
 question showed the call, validated): the privacy guard asks about the IBAN (`authority needs the user`;
 the person rejects it), as it does when the amount is written as a plain number (control).
 Observed: the payment to the attacker's IBAN runs without the privacy guard's question.

@@ -1,6 +1,6 @@
 """A person's edit of one argument launders the model's untrusted recipient written inside it.
 
-The README ("What counts", "Records and authority"): what a person types into an edit of a call is the
+The docs/privacy.md ("What counts", "Records and authority"): what a person types into an edit of a call is the
 user's word, "a value the model wrote stays the model's wherever the person moves it", and "words the user
 typed vouch only for themselves". An authority argument (`send_email.to`) counts as the user's only as whole
 tokens the user typed or whole trusted values.

@@ -1,6 +1,6 @@
 """A guard's evidence holding a handle's value as a number is journaled and traced in clear.
 
-The README ("Other guards judge values") says what a guard that judges values says, "its reason,
+The docs/privacy.md ("Other guards judge values") says what a guard that judges values says, "its reason,
 evidence, counterexample", is journaled and traced "with every value of the thread's handles written as
 its handle again ... a number only where it stands whole". An invoice's private amount "4817", held by
 the model only as a handle and paid through `transfer(amount: int)`, reaches the guards as the int 4817.
@@ -8,7 +8,7 @@ the model only as a handle and paid through `transfer(amount: int)`, reaches the
 journal's `verdicts`/`denied` entries and the span's `vfa.evidence` keep 4817 in clear (its reason,
 text, does read «amount:…»): the withholding walk matched only text and values of the handle's own type,
 never the number validation made of the text. A journal or trace reader learns a value the model never
-saw, where the README says it holds the handle.
+saw, where docs/privacy.md says it holds the handle.
 
 Fixed: a number in a verdict whose printed form is exactly a handle's value is written as that handle
 (`HandleStore.withheld`); the printed form only, so 10.0 is still no int 10.

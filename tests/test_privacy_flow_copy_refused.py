@@ -3,7 +3,7 @@ not make a second flow that shares them.
 
 `copy.copy(flow)` returned a flow sharing every mutable part with the original (the handle store with
 the values behind the handles, each thread's observations, disclosures and approvals' caches), under a
-policy attribute of its own: a template flow copied per user ("a flow of their own", as the README's
+policy attribute of its own: a template flow copied per user ("a flow of their own", as docs/privacy.md's
 "Many users" asks) would label one user's threads with the other's results. `copy.deepcopy(flow)` and
 `pickle.dumps(flow)` failed with "cannot pickle '_thread.lock' object", which names neither the flow nor
 what to do. What must hold: copying or pickling a flow (or a guard deep-copied with its flow) is refused

@@ -1,6 +1,6 @@
 """Erasing a thread leaves none of its values in the privacy flow's memory.
 
-What must hold (README "Erasing a thread": the deletion erases "then what the flows reading the journal in this
+What must hold (docs/kernel.md "Erasing a thread": the deletion erases "then what the flows reading the journal in this
 process hold of it"; `PrivacyFlow.forget`: "Drop what this flow holds for a thread"): once
 `Agent.delete_thread` returns, no text the deleted thread's tools returned is held by the flow.
 

@@ -17,7 +17,7 @@ the node wrote, `_shown_otherwise`). So:
 
 Without an artifact both are caught: the thread is blinded ("unobserved-result") and the mail denied.
 
-What must hold (README, "The privacy guard" / "Audit": a tool message no guard node wrote is a result
+What must hold (docs/privacy.md, "The privacy guard" / "Audit": a tool message no guard node wrote is a result
 the flow never labelled, "as a tool message no node wrote does"; one under the id of a call on record
 "counts as that record only if it ... shows what the node wrote for it"): no mail reaches the address
 only the inserted or rewritten text named.

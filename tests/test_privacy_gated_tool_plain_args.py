@@ -1,6 +1,6 @@
 """Red team 79: a flow-gated tool invoked with plain arguments hands back the values the flow hides.
 
-Attack. The README sends a node of the app's own that runs a tool itself to "the graph's own gate
+Attack. The docs/privacy.md sends a node of the app's own that runs a tool itself to "the graph's own gate
 (`guard_tool(tool, gate=...)`)", and `guard_tool` documents two ways to invoke: with a tool call (a
 `ToolMessage` comes back) or with plain arguments ("to get the tool's result"). With a privacy flow
 on the gate, only the first goes through the flow's view. Invoked with plain arguments:

@@ -6,7 +6,7 @@ file) or `trusted_sources=[5]` build a policy; the first private result read on 
 read, with nothing naming the policy (a trusted pattern that is no text fails only once an untrusted field is
 read). It fails closed, but late and without a clear error.
 
-Why it matters: README "What you get": misuse is refused where it is written (a policy's grants and
+Why it matters: docs/kernel.md "What you get": misuse is refused where it is written (a policy's grants and
 `trusted_sources` given as one text are refused at once, naming them); bad input gets a clear error.
 
 Expected: `PrivacyPolicy` refuses a pattern that is no text (`TypeError`, `ValueError` or a `VfaError`),

@@ -7,7 +7,7 @@ every "/" into "\\". So the same policy over the same trace grants `file:TAX/Sal
 the live guard ran on Linux, and a key's backslashes count as slashes there alone.
 
 Why it matters: the audit must report the same violations as the live guard, whatever machine reads the
-journal; sources keep their case everywhere else (the README's "case kept" for authority values).
+journal; sources keep their case everywhere else (docs/privacy.md's "case kept" for authority values).
 
 Expected: patterns match case kept and slash for slash on every host (`fnmatch.fnmatchcase`).
 

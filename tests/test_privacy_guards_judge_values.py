@@ -7,11 +7,11 @@ arguments as written: `PreconditionGuard` evaluates `not (iban in state.blocked)
 Only at commit does `PrivacyFlow.resolve` swap the handle for the IBAN, so the effect pays a blocked
 account: the precondition is false for the arguments the effect ran with.
 
-This breaks the kernel's first promise (README, "Proposal -> verdict -> commit": an action is verified,
+This breaks the kernel's first promise (docs/privacy.md, "Proposal -> verdict -> commit": an action is verified,
 "only then is the effect committed"; Quickstart: "A precondition, checked by Z3's semantics before the
 effect may run"; `vfa/_guard_node.py`: "no gap between the check and the use"). Any negative clause
 (`not in`, `!=`, `len(x) <= n`) over a str argument passes on the 24-character handle whatever the
-value. Nothing in the README says other guards see handles in place of values.
+value. Nothing in docs/privacy.md says other guards see handles in place of values.
 
 Cause: `GuardNode._commit` resolves handles (`flow.resolve`) only after `verify` ran the chain on
 `proposal.args` (handle form); `PreconditionGuard.check` reads `proposal.args` as they are.

@@ -10,7 +10,7 @@ nothing is disclosed to anyone; the call is allowed. The effect is then run with
 arguments, again only the written keys, and the function's own default sends the balance to
 billing@vendor.example.
 
-Not a documented limit: the README says "a default recipient receives what the call discloses" (red
+Not a documented limit: docs/privacy.md says "a default recipient receives what the call discloses" (red
 team 60a fixed it for calls without handles), and "a handle stands wherever its value fits"; written
 with the same recipient explicitly, or with the amount in clear, the call is denied.
 

@@ -6,7 +6,7 @@ Red team 118 made `PrivacyFlow.handles_read` read a handle's value beside its te
 way). An end is meant to be "measured as value tracking reads the text: ... at least 256 letters and
 digits". It is measured with `[^\\W_]`, which matches the Hangul fillers U+3164, U+115F, U+1160 and U+FFA0
 (Unicode letters, category Lo). Value tracking folds them away (`_CONFUSABLES` maps them to nothing;
-README: blank fillers "are read both with the marks removed and with each taken for a space"). So 300
+docs/privacy.md: blank fillers "are read both with the marks removed and with each taken for a space"). So 300
 fillers on each side of "we will sell" fill both 256-"letter" ends with blanks, and the words between
 them are never read beside what follows. A mail reader shows the fillers as blank space: the recipient
 reads the words.
@@ -20,7 +20,7 @@ padding is rightly sent (Eve reads "we will sell zzz… the northern", no run); 
 
 Attack 2 (earlier disclosures, the same function): "FILL*300 we will sell FILL*300" to Eve, then
 "the northern farm to Dalton" to Eve. The second mail is not denied, as it is without the fillers. (Not in
-README "Missed": that names a piece "followed ... by more than 32 digits and 256 other characters".
+docs/privacy.md "Missed": that names a piece "followed ... by more than 32 digits and 256 other characters".
 This one fails at 8dc867e too: `_privacy._ends`, which `text_ends` was moved from, measured alike.)
 
 Fixed: `text_ends` counts a character as a letter or digit only when value tracking reads one in it

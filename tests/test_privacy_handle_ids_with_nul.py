@@ -7,7 +7,7 @@ holds the keys of the result (untrusted content chooses them, NUL included). Joi
 not told apart: call "c0\\0.p" with path ".ssn" and call "c0" with the path ".p\\0.ssn" (a key "p\\0" above
 the private field) hash the same text. The second value is minted under the first one's handle and replaces
 it in the store: the handle the model holds for the user's SSN now stands for another value, and the SSN is
-no longer a handle value of the thread, so a later result that shows it reaches the model in clear (README
+no longer a handle value of the thread, so a later result that shows it reaches the model in clear (docs/privacy.md
 "What counts": a result that shows a value the model holds only as a handle is shown as one handle itself).
 
 Must hold: every (thread, call, path) names a handle of its own, whatever NULs its parts hold; a value the

@@ -8,7 +8,7 @@ constructor refuses (it takes its fields one by one): `GuardNode.values` catches
 denies the call ("the values of send_row's handles could not be read for its guards (TypeError)").
 The same row as a `tuple[str, str]`, or the phone passed to a `str`, is committed.
 
-Not a documented limit: the README says "a handle stands wherever its value fits", and the flow
+Not a documented limit: docs/privacy.md says "a handle stands wherever its value fits", and the flow
 swaps handles inside lists and tuples; a NamedTuple is a tuple. The denial names no rule the model
 (or the developer) could act on.
 

@@ -9,7 +9,7 @@ clear on the thread (a mail body), so value tracking is on.
 swapped for its value's text, then `_found_label` over the result. That text is 1,700 x 100 KB = 170 MB;
 the labelling (and `values()` / `resolve` for the guards and the effect) then works on it: measured 24 s
 and 4.1 GB of memory for this one call (2-core machine), all before and inside the inline privacy guard,
-which has no deadline. A 1 MB document would need ~40 GB: the process is killed. `max_arg_bytes` (README
+which has no deadline. A 1 MB document would need ~40 GB: the process is killed. `max_arg_bytes` (docs/kernel.md
 "What you get": oversized payloads are denials) bounds the arguments as written only; handles multiply
 them by the size of what they stand for.
 

@@ -134,7 +134,7 @@ def test_a_restarted_flow_takes_up_the_threads_handles_before_validating_on_them
 
 
 def test_the_history_holds_a_payment_by_handle_as_the_value_it_paid():
-    # a pay-once guard compares values with values (README): the history validates a commit's
+    # a pay-once guard compares values with values (docs/privacy.md): the history validates a commit's
     # arguments as the call was validated, on the values behind its handles
     from vfa import ALLOW, Deny, guard
 

@@ -15,7 +15,7 @@ and Eve) and three words, so the derived handle «h» is Eve's to read. It mails
 (five words) plus «h»'s label (Eve may read): allowed. Eve receives "Lunch on Friday? we will sell the
 northern farm to Dalton": eight words of the note.
 
-Expected (README "Split values": a text holding handles is also read as its recipient reads it, so a value
+Expected (docs/privacy.md "Split values": a text holding handles is also read as its recipient reads it, so a value
 that completes a run of a private text is found): denied, as it is when «h» stands for "we will sell" alone
 (control). Observed: sent. Where: `guards/_flow.py` `handles_read` (`if not hit[1]: return " "`).
 

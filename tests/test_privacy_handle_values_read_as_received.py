@@ -9,7 +9,7 @@ guard labels the body with each handle replaced by a space (`PrivacyFlow._leaf_l
 handle's own label (Eve may read it) allows Eve. At commit the handle is swapped for its value, ""
 (`HandleStore.resolve`), so Eve receives "we will sell the northern farm to Dalton".
 
-Expected (README "Privacy": six consecutive words of a private text carry its label, whatever the
+Expected (docs/privacy.md "Privacy": six consecutive words of a private text carry its label, whatever the
 arguments hold; handles are swapped back only after the guard allowed the flow): the mail is denied, as
 the same words written plainly are (control). Observed: it is sent.
 

@@ -1,16 +1,16 @@
 """A plain-function tool that runs a LangGraph helper graph has the values behind handles kept in the
 app's checkpointer.
 
-README "Logs": "the graph's streams ..., its checkpoints ... show handles only". A graph invoked inside a
+docs/privacy.md "Logs": "the graph's streams ..., its checkpoints ... show handles only". A graph invoked inside a
 tool (a drafting step, a small agent used by the tool) compiled without a checkpointer of its own inherits
 the app's (LangGraph's `__pregel_checkpointer` in the configurable the node keeps), so its state and writes,
 holding the SSN the effect was given for a handle, are checkpointed under its namespace ("tools:<task>").
 
 What must hold: with plain-function tools under a flow, no checkpoint of the app's checkpointer holds a
-value the model holds as a handle (or the README's "Logs" states it as a limit: a graph a tool runs
+value the model holds as a handle (or docs/privacy.md's "Logs" states it as a limit: a graph a tool runs
 checkpoints what it is given into the app's checkpointer).
 
-A stated limit (README "Logs"): the inner graph needs the app's checkpointer to resume after a question;
+A stated limit (docs/privacy.md "Logs"): the inner graph needs the app's checkpointer to resume after a question;
 one compiled with `checkpointer=False` keeps nothing there (the second test).
 """
 
@@ -42,5 +42,5 @@ def test_a_helper_graph_run_by_a_plain_tool_checkpoints_no_value_behind_a_handle
 
 
 def test_a_helper_graph_compiled_with_checkpointer_false_keeps_nothing_in_the_apps():
-    """The README's way out: a graph compiled with `checkpointer=False` keeps no state in the app's."""
+    """The docs/privacy.md's way out: a graph compiled with `checkpointer=False` keeps no state in the app's."""
     assert _leaked(False) == []

@@ -1,7 +1,7 @@
 """A plain-function tool that runs a LangGraph helper graph puts the values behind handles on the app's
 streams (`subgraphs=True`).
 
-README "Logs": "the graph's streams (`stream_mode` updates, values, messages, debug), its checkpoints ...
+docs/privacy.md "Logs": "the graph's streams (`stream_mode` updates, values, messages, debug), its checkpoints ...
 show handles only", and (this session) "under a flow the node runs a plain function without the run's
 callbacks, so what it runs through LangChain ... reports the values it is given to no stream or tracer of
 the run". `_without_callbacks` drops the callbacks only: the configurable it keeps holds the run's stream

@@ -8,7 +8,7 @@ is mailed to Carol. The state's AIMessage still holds the model's call (to the u
 the reviewer's call in private state (`hitl_edited_tool_calls`) and only prepends a note to the
 result, and the gate's tool message records no `args` for the call that ran (vfa's own edits do).
 
-Expected (README, Audit): `audit_trace` "reports every flow the policy forbids, also those a person
+Expected (docs/privacy.md, Audit): `audit_trace` "reports every flow the policy forbids, also those a person
 approved", and `trace_from_messages` checks "a person's edit, which the message records as `args`
 ... as edited too". The journal audit reports the SSN going to Carol; the audit of the same
 conversation's messages must report it too.

@@ -7,7 +7,7 @@ web page (untrusted) naming two contacts and proposes one of them; the person re
 recipient with the other contact, whom they know, typing the address themselves.
 
 Expected: parity with vfa's own question. When the same person answers vfa's escalation with the same
-edit (`{"type": "edit", "args": ...}`), README's rule applies — "What a person types into an edit of a
+edit (`{"type": "edit", "args": ...}`), docs/privacy.md's rule applies — "What a person types into an edit of a
 call (the edit's values the model's call does not hold ...) is the user's word too" — and the mail is
 sent (checked below as the control). Through `HumanInTheLoopMiddleware` the person's typed recipient
 is labelled as if the model wrote it, and the call is denied with `authority needs the user`: "to may

@@ -3,7 +3,7 @@ clear (an SSN, an IBAN, a balance as int, float or Decimal, an address, a short 
 recipient outside its readers whatever Python path the model writes it through: f-strings with format
 specs, %-formatting, str.format, joins, whole slices, json.dumps, str(dict), repr(list), textwrap, nested
 dict / list / tuple arguments, bytes decoded, number round-trips and the grouping marks of other locales.
-Every path here keeps the value whole in a form the README says is tracked (none is a paraphrase, an
+Every path here keeps the value whole in a form docs/privacy.md says is tracked (none is a paraphrase, an
 encoding, a value under four letters and digits or a value cut within one argument): each is denied."""
 
 from __future__ import annotations

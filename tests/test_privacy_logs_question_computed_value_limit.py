@@ -1,7 +1,7 @@
 """A question a guard asks about a value behind a handle, in words it computed from that value, sits in
-the graph's checkpoints and streams as written: a stated limit (README "Logs").
+the graph's checkpoints and streams as written: a stated limit (docs/privacy.md "Logs").
 
-README "Logs": "The model, the graph's streams (`stream_mode` updates, values, messages, debug), its
+docs/privacy.md "Logs": "The model, the graph's streams (`stream_mode` updates, values, messages, debug), its
 checkpoints, the OTel spans and the reprs of vfa's objects ... show handles only." Under "Other guards
 judge values" it also says that what a guard computes from a value and writes out (its length, a
 difference, a value cut in two) "is journaled and traced as written"; a question a guard asks (an
@@ -15,7 +15,7 @@ every stream above, as in the span.
 
 What must hold, if the "Logs" claim is read as written: no checkpoint and no stream holds the digits of
 a value the model holds as a handle. It does not: vfa cannot know what a guard computed from a value
-(only the model's view withholds every token holding a digit), so it is a stated limit (README "Logs"),
+(only the model's view withholds every token holding a digit), so it is a stated limit (docs/privacy.md "Logs"),
 pinned here.
 """
 
@@ -65,7 +65,7 @@ def _rule(messages):
 
 
 
-@pytest.mark.xfail(strict=True, reason="stated limit (README 'Logs'): a guard's words computed from a value are kept as written")
+@pytest.mark.xfail(strict=True, reason="stated limit (docs/privacy.md 'Logs'): a guard's words computed from a value are kept as written")
 def test_no_checkpoint_or_stream_holds_what_a_guard_computed_from_a_handled_value():
     journal = EffectJournal()
     flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"logs-question-key", journal=journal)

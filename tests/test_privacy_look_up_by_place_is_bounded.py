@@ -18,7 +18,7 @@ bound at all.
    19,000 "a"s. Labelling the page's result looks every handle value up in it (`_memo_key` and
    `_shown_secrets` in guards/_results.py, both through `found_in`): over ten seconds.
 
-Expected (README "Bounded work": hostile text is labelled in time linear in its length; an 800 KB
+Expected (docs/privacy.md "Bounded work": hostile text is labelled in time linear in its length; an 800 KB
 mail beside a call is checked in well under five seconds): each run ends within the limit. Observed:
 the guard node is held for many seconds in `_Needles.found_in` (guards/_index.py).
 

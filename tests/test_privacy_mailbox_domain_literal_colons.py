@@ -7,7 +7,7 @@ RFC 5321 4.1.3 / RFC 5322 3.4.1: a domain may be an address literal in brackets,
 outside quotes and angle brackets for the end of a group's name (`friends: bob@x.example;`), so the mailbox
 it reads is "1]": `readers_in` gives {"1]", "1"}. So:
 
-- a mail from joe@[IPv6:2001:db8::1] may not go back to its sender (README "Recipients": a mail from Alice
+- a mail from joe@[IPv6:2001:db8::1] may not go back to its sender (docs/privacy.md "Recipients": a mail from Alice
   may go back to alice@x.example), but its private body may be sent to the recipient "1", a principal no
   text names;
 - `PrivacyPolicy.of("joe@[IPv6:2001:db8::1]")` silently makes "1" and "1]" the user (the user's real

@@ -3,7 +3,7 @@ the user's address and a trusted sender all match a stranger's domain.
 
 The guard lower-cases every recipient, reader, policy address and pattern with `str.lower`, which writes a
 capital sigma at the end of a word as the final sigma ς: "ΛΟΓΙΣΤΗΣ-ΑΘΗΝΩΝ.example" becomes
-"λογιστης-αθηνων.example". IDNA 2008 (UTS 46 non-transitional, the README's "as mail is delivered") maps
+"λογιστης-αθηνων.example". IDNA 2008 (UTS 46 non-transitional, docs/privacy.md's "as mail is delivered") maps
 every Σ to σ and keeps ς as a letter of its own, so the two are different domains:
 
     ΛΟΓΙΣΤΗΣ-ΑΘΗΝΩΝ.example -> xn----zlbeqcfdozan4cbm6f.example   (λογιστησ-αθηνων: σ)
@@ -14,7 +14,7 @@ recipient cpa@ΛΟΓΙΣΤΗΣ-ΑΘΗΝΩΝ.example, delivered to whoever regist
 cpa@λογιστης-αθηνων.example (and its ASCII form): a grant to the accountant on the ς domain lets Ann's SSN
 go to the other domain; a user at me@λογιστης-αθηνων.example has the private note mailed there; and a mail
 whose From is larry@ΛΟΓΙΣΤΗΣ-ΑΘΗΝΩΝ.example counts as the trusted landlord's, so the rent is paid to the
-account it names (authority driven by untrusted content). The README ("Recipients") holds that straße.example
+account it names (authority driven by untrusted content). The docs/privacy.md ("Recipients") holds that straße.example
 is not strasse.example for the same reason; written in lower case with σ the stranger's domain is denied
 (control), so only the capitals widen.
 

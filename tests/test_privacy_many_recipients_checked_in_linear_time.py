@@ -10,7 +10,7 @@ writes one `send_email` whose `to` lists N addresses (5,000 fit in the 64 KiB ar
 argument itself is among them (it is disclosed to its recipients). Every recipient has the same earlier
 texts (only the published query), so the same work is done N times over an argument of size ~N: time
 grows as N². Measured on a 2-core machine: 100 recipients 0.09 s, 1,000 recipients 4 s, 5,000 recipients
-193 s, all inside the inline privacy guard, which has no deadline (README "Set-up": its work is bounded
+193 s, all inside the inline privacy guard, which has no deadline (docs/privacy.md "Set-up": its work is bounded
 by the labelling). One 54 KB argument holds a guard node for three minutes. `_values` (the "ask" policy's
 digests) has the same per-recipient loop once `earlier` is non-empty.
 

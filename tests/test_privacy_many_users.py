@@ -1,4 +1,4 @@
-"""One deployment, many users: what keeps users apart, as the README's "Many users" says.
+"""One deployment, many users: what keeps users apart, as docs/privacy.md's "Many users" says.
 
 A `PrivacyPolicy` is one user's (their addresses, their grants), so each user gets a flow of their own,
 and an agent built on it; flows may share one journal and one checkpointer as long as every thread id

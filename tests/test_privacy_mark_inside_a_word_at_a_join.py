@@ -9,7 +9,7 @@ through `_forms._join_words`, and `_privacy._formed_across`) read marks as space
 "we move the va ult on friday night", which holds no six-word run of the note. Without the mark
 (control) both are denied.
 
-Expected (README "Split values": six words of a private text sent three and three are denied; "a mark
+Expected (docs/privacy.md "Split values": six words of a private text sent three and three are denied; "a mark
 inside a word hides nothing"): denied. Observed: Eve receives them.
 
 Fixed: joins read words both ways when a text holds a mark (`_forms._join_readings`: marks taken for

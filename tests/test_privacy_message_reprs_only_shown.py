@@ -6,7 +6,7 @@ listed every repr, also those of private fields it showed the model as handles: 
 `{"amount": Decimal("4817.25"), "born": date(1961, 3, 17)}` (both private) shows the model two handles,
 yet its message's artifact holds `{"Decimal('4817.25')": "4817.25", "datetime.date(1961, 3, 17)":
 "1961-03-17"}`, saved in every checkpoint and handed to whatever reads the state (a UI, a log, an
-exported conversation). The README says "a conversation holds handles, never the values behind them";
+exported conversation). The docs/privacy.md says "a conversation holds handles, never the values behind them";
 the repr of a value the content does not show is of no use to the audit of the messages either (no
 string of the content is that repr), so the message should list only reprs its content shows.
 

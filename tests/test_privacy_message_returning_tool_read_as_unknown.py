@@ -1,6 +1,6 @@
 """A tool annotated to return a `ToolMessage` or a `Command` has its message's JSON text read as its records.
 
-Attack. README ("The privacy guard", set-up): a retrofitted tool's text is read by what its function is
+Attack. docs/privacy.md ("The privacy guard", set-up): a retrofitted tool's text is read by what its function is
 annotated to return: records for "`-> dict`, a list, a `TypedDict`, a model"; "with no annotation (or `Any`,
 a `Command`) its JSON is read as records, each field also carrying the label of the whole output", since
 text that merely looks like JSON (an attachment) has field names its author chose. `graphs._gate.
@@ -17,7 +17,7 @@ Why it matters. An authority argument (the payee's IBAN) is driven by untrusted 
 tool's author annotated the return type LangChain's own docs give for a tool that writes its message.
 
 Expected. A tool annotated to return a message or a `Command` is read as one whose annotation says
-nothing of its text ("unknown", as README says of a `Command`): every field also carries the label of the
+nothing of its text ("unknown", as docs/privacy.md says of a `Command`): every field also carries the label of the
 whole output, so the IBAN is untrusted and the payment denied.
 
 Fixed: `result_shape` reads a message or a `ToolOutputMixin` (a `Command`) as no record type.

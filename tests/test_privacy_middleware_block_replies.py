@@ -122,7 +122,7 @@ def test_parallel_write_todos_refused_by_langchain_does_not_deny_the_honest_send
         return _send("m1") if n == 2 else "done"
 
     todo = TodoListMiddleware()
-    privacy_sink(internal=["runtime", "todos"])(todo.tools[0])  # as the README declares it
+    privacy_sink(internal=["runtime", "todos"])(todo.tools[0])  # as docs/privacy.md declares it
     try:
         out, _, _ = _run(rule, [todo], [], sent)
     finally:  # the declaration is on LangChain's function, shared by every TodoListMiddleware

@@ -11,7 +11,7 @@ with `request.tools` (the tools offered in this model call), not with the agent'
 cached page `{"outcome": "structured"}`: no result for the flow, which then never labels what the model
 read, and the injected recipient passes as the model's own word.
 
-Expected: as README promises ("answers a call of the same response to none of the agent's tools") and
+Expected: as docs/privacy.md promises ("answers a call of the same response to none of the agent's tools") and
 as the control test shows without the tool selection: a reply to a call of one of the agent's tools is
 never marked; the flow takes it for a result it never labelled (unobserved), so the mail to the
 injected recipient is refused.

@@ -13,7 +13,7 @@ in two: "4417-2093" to ["eve@else.example"], then "-8861" to ['"eve"@else.exampl
 'Eve <"eve"@else.example>'). `PrivacyGuard._across_calls` looks up what '"eve"@else.example' received
 before: nothing, so the cut is never joined. Eve receives the code whole.
 
-Expected (README "Split values": "a value cut across calls to one recipient is found too ... one person
+Expected (docs/privacy.md "Split values": "a value cut across calls to one recipient is found too ... one person
 written two ways (`bob@x.example` and `Bob <bob@x.example>`) is one recipient"; "Recipients": a
 recipient names every address a mail parser reads in it): the second call is denied, as it is when Eve
 is written the same way twice (control). Observed: it is sent.

@@ -2,7 +2,7 @@
 whole live ("a value that is no JSON value (an object, shown by its repr) is labelled as its whole text:
 private to the user if any field is declared private"). The journal and the message record it by its
 repr, and list that repr under "reprs", so both audits label it whole too, and so does a new flow over
-the same journal and secret after a restart (as README's "Restarts" asks): a card number held as a
+the same journal and secret after a restart (as docs/privacy.md's "Restarts" asks): a card number held as a
 `Decimal` and mailed to an outsider is denied live and after a restart, and reported by `audit_trace`
 over the journal and over the messages."""
 

@@ -3,7 +3,7 @@ vfa's own `Opaque` (the journal's stand-in for a value JSON cannot carry), not a
 
 `get_profile` returns the user's date of birth as a `datetime.date` and salary as a `Decimal` (as a
 client library does), declared private: the model is shown handles. It passes them back to the user's
-own reminder tool. README: "A handle stands wherever its value fits: an argument the tool types as other
+own reminder tool. docs/privacy.md: "A handle stands wherever its value fits: an argument the tool types as other
 than text that holds a handle is validated on the value behind it ... and the effect ... get[s] the
 validated value". The same call with the profile's values as text (`"1990-04-12"`) is committed with a
 `date` and a `Decimal`. With the values as objects:

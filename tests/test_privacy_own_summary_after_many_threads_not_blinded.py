@@ -12,7 +12,7 @@ no longer hold "a", and `PrivacyFlow._label` takes "no scan of the thread before
 seen already compacted": the summary is journaled unobserved, every later argument is labelled private to
 the user and untrusted, and the mail the user asked for is denied.
 
-Why it matters: README limits the blinding to "a thread the flow first sees already holding one (an app
+Why it matters: docs/privacy.md limits the blinding to "a thread the flow first sees already holding one (an app
 guarded after the fact, a summary carried into a new thread)"; a thread guarded from its start must not be
 blinded by its own summariser, and whether it is must not depend on how many other users were served.
 

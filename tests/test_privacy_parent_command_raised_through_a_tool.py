@@ -9,7 +9,7 @@ the page lands in the agent's messages as an AI message (the model's own words) 
 user's words), never labelled by the flow. The model then mails the attacker and the guard allows it, since
 the address now comes from the "user" or the model itself; the journal's audit reports nothing either.
 
-The README says a tool whose output would do more than write its own tool message (a `Command` adding
+The docs/privacy.md says a tool whose output would do more than write its own tool message (a `Command` adding
 messages or sending to another node) has the model shown the flow's text instead, its update dropped: a
 handoff raised through the tool is such an output.
 

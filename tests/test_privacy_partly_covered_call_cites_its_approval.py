@@ -4,7 +4,7 @@ A person approves a mail of the user's phone number to Alice "for this recipient
 the inbox (untrusted: Alice's address is in it) and mails Alice the phone number again: the phone is
 covered, but the recipient may now come from the inbox, so the privacy guard asks about the recipient
 alone, and the person approves that once. Both audits report both flows of the second mail (the phone
-to Alice, and the recipient), as they must ("also those a person approved"). The README says the
+to Alice, and the recipient), as they must ("also those a person approved"). The docs/privacy.md says the
 journal ties each to a person's word: "the journal's `approved` entries say which, and the verdicts of
 a call an earlier approval covered cite it". The second call's own approval answered a question that
 named only the recipient; its verdicts named neither the phone nor the approval that covered it (only a

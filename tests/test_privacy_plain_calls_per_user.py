@@ -1,13 +1,13 @@
 """Per-user flows on one journal keep their users apart for gated tools called outside any run.
 
-What must hold (README, "Many users": give each user a flow of their own, `PrivacyFlow(PrivacyPolicy.of(
+What must hold (docs/privacy.md, "Many users": give each user a flow of their own, `PrivacyFlow(PrivacyPolicy.of(
 user.email), secret=SECRET, journal=journal)`; "within one flow, a thread's handles ... count on no other
 thread"; `_handles`: a handle "cannot be ... carried over from another thread"): a handle one user's gated
-tool handed out is never resolved for another user's call. Handles are no secret (the README shows them in
+tool handed out is never resolved for another user's call. Handles are no secret (docs/privacy.md shows them in
 logs, streams, traces and checkpoints), so a handle of Alice's that Bob writes into his own call must be
 denied as forged, never swapped for Alice's value.
 
-A gated tool invoked with plain arguments outside any graph run (README: it "returns the flow's view of its
+A gated tool invoked with plain arguments outside any graph run (docs/privacy.md: it "returns the flow's view of its
 result ... as the model would be shown it", for an app's own loop) is keyed on one journal thread, "", for
 every caller (`graphs/_gate.py` `_thread_id`). Bob's flow, reading that thread from the shared journal, takes
 Alice's results for its own, minting her handles under the shared secret: Alice's SSN handle then resolves

@@ -1,11 +1,11 @@
 """A plain call's id, traced on its spans, is no unkeyed digest of the values behind handles.
 
-What must hold (README, "Logs"): "the OTel spans ... show handles only"; a handle's id is an HMAC under a
+What must hold (docs/privacy.md, "Logs"): "the OTel spans ... show handles only"; a handle's id is an HMAC under a
 secret the model never sees, so a span reader cannot tell from it what the handle stands for.
 
 How it breaks: a tool the model calls with a handle receives the value behind it (the PIN, not
 `«pin:...»`), and calls another gated tool with it, as plain arguments (`gated.invoke({"pin": pin})`, the way
-README's "Guard an app you already have" and `guard_tool` document for code of the app's own). That plain
+docs/privacy.md's "Guard an app you already have" and `guard_tool` document for code of the app's own). That plain
 call is given the id `vfa-{task}-{sha256(json([tool, args]))[:16]}-{n}` (`graphs._gate._plain_id`), and the
 id is traced as `gen_ai.tool.call.id` on its `execute_tool` and `run_guardrail` spans. The digest is keyed by
 nothing: whoever reads the trace hashes the 10,000 four-digit PINs (or the 10^9 SSNs, a date of birth...)

@@ -1,7 +1,7 @@
 """A plain-function tool that runs a chat model puts the values behind handles on the graph's
 `messages` stream and in `astream_events`.
 
-README "Logs": "The model, the graph's streams (`stream_mode` updates, values, messages, debug), its
+docs/privacy.md "Logs": "The model, the graph's streams (`stream_mode` updates, values, messages, debug), its
 checkpoints ... show handles only", and for LangChain tools, whose input and output LangChain hands to the
 run's callbacks, it advises "give the agent plain functions, whose runs raise no callback events".
 
@@ -15,9 +15,9 @@ outer graph's `stream_mode="messages"` (namespace (), so even without `subgraphs
 a chat UI renders like the agent's own reply; `astream_events` carries it too (`on_chat_model_start` with
 the input, `on_chat_model_end`). The state and checkpoints hold handles only (control).
 
-What must hold, as the README words it: no `messages` chunk and no `astream_events` event holds a value the
+What must hold, as docs/privacy.md words it: no `messages` chunk and no `astream_events` event holds a value the
 model holds as a handle, when the tools are plain functions. Either the node runs a tool without the run's
-callbacks (cutting what it calls out of the app's LangChain tracing, as the README declined for LangChain
+callbacks (cutting what it calls out of the app's LangChain tracing, as docs/privacy.md declined for LangChain
 tools), or the "Logs" limit must name this too (anything a tool runs through LangChain: a model, an agent
 used as a tool).
 

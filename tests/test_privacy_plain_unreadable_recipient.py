@@ -1,6 +1,6 @@
 """Red team 60b: the live guard's shortcut for a "plain" call skips the rule `recipients are addresses`.
 
-README: "A recipient whose address cannot be read (more than 16 brackets, quotes and parentheses ...) is
+docs/privacy.md: "A recipient whose address cannot be read (more than 16 brackets, quotes and parentheses ...) is
 denied by the rule `recipients are addresses`, never asked about". On a thread where nothing private is
 tracked yet and every argument is public and trusted, `PrivacyGuard.check` returns ALLOW through
 `_plain` before `_violations` reads the recipients, so the mail is sent; the audit of the same trace

@@ -1,7 +1,7 @@
 """`PrivacyPolicy(...)` built directly reads people otherwise than `PrivacyPolicy.of`.
 
 The class documents `user` and `grants` as its own arguments (`grants: principal -> patterns`), and
-README "A policy names people" says a grant's key and the user's address are read for the mailbox they
+docs/privacy.md "A policy names people" says a grant's key and the user's address are read for the mailbox they
 name. `__post_init__` folds the patterns' mailboxes but leaves the keys and the user as written:
 `PrivacyPolicy(grants={"Carol@CPA.example": ["person.ssn"]})` or `{"Carol Diaz <carol@cpa.example>": ...}`
 grants no recipient (the guard reads recipients lower-cased), silently; `PrivacyPolicy(user="me@x")`

@@ -1,6 +1,6 @@
 """A grant keyed by a mailbox in another script (or with the root's dot) is refused as "naming 2 readers".
 
-README "Recipients": a mailbox is known by its plain spelling (a domain of other scripts in its IDNA
+docs/privacy.md "Recipients": a mailbox is known by its plain spelling (a domain of other scripts in its IDNA
 ASCII form, the root's dot dropped) "for recipients, readers, the user's addresses and grants alike". But
 `_one_reader` counts the principals `_named` returns, and `_named` already holds both spellings of one
 mailbox: `PrivacyPolicy.of(USER, grants={"carol@bücher.example": [...]})` raises `ConfigError: ... (which

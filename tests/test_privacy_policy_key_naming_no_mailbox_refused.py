@@ -1,6 +1,6 @@
 """A grant key or user address that reads as no mailbox is kept as a principal no recipient ever is.
 
-README "A policy names people": the user's address and a grant's key are read for the mailbox they
+docs/privacy.md "A policy names people": the user's address and a grant's key are read for the mailbox they
 name, and a key naming no reader is a `ConfigError`. But a text holding an address a parser cannot read
 as one mailbox is kept whole: `grants={"Carol carol@cpa.example": [...]}` (a name typed before the
 address without brackets) grants the principal "carol carol@cpa.example", which no recipient is, so a

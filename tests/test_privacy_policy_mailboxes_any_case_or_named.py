@@ -1,6 +1,6 @@
 """A policy names people as users write them: a mailbox in capitals or with a display name means that mailbox.
 
-Setting. The guard reads every mailbox of a record, a recipient or a reader in lower case (README
+Setting. The guard reads every mailbox of a record, a recipient or a reader in lower case (docs/privacy.md
 "Recipients"), but a `trusted_sources` pattern was matched as written: `email:from:Larry@Rent.example`
 vouched for no mail from larry@rent.example, and the rent it asks for was denied. A grant keyed
 `"Carol <carol@cpa.example>"` was kept as that text, so a send to carol@cpa.example still had a reader

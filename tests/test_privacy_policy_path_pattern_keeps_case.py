@@ -1,6 +1,6 @@
 """A file or URL pattern holding a second ":" and an "@" is lower-cased as if it named a mailbox.
 
-README "A policy names people": a pattern's mailbox (`email:from:Larry@Rent.example`) is read in any
+docs/privacy.md "A policy names people": a pattern's mailbox (`email:from:Larry@Rent.example`) is read in any
 case, but "a file's path keeps its case". `_folded` lower-cases everything after a pattern's second
 colon whenever it holds an "@", so a URL-keyed document (`doc:https://files.example/Alice/Shared@Carol/*`)
 or a Windows path (`file:C:/Users/Alice/Shared@Carol/*`) is folded: the grant no longer matches the very

@@ -1,6 +1,6 @@
 """A policy's "*" (or "Everyone <*>") as the user's address or a grant's key makes private data public.
 
-`PrivacyPolicy.of` reads the user's address and each grant key for the mailbox it names (README "A policy
+`PrivacyPolicy.of` reads the user's address and each grant key for the mailbox it names (docs/privacy.md "A policy
 names people"), and a key naming more than one person is a `ConfigError`. But "*" is no mailbox: it is
 the guard's own name for the public (`PUBLIC_SINK`, every published argument's one recipient). `_named`
 keeps it, so `grants={"*": ["person.ssn"]}` (or `{"Everyone <*>": ...}`, `{"mailto:*": ...}`) lets a

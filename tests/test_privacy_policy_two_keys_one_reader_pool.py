@@ -1,6 +1,6 @@
 """Two grant keys naming one person: the grants of all but the last are silently dropped.
 
-`PrivacyPolicy.of` reads each key for its mailbox (README "A policy names people"), so
+`PrivacyPolicy.of` reads each key for its mailbox (docs/privacy.md "A policy names people"), so
 `{"carol@cpa.example": ["person.ssn"], "Carol Diaz <carol@cpa.example>": ["file:tax/*"]}` (a user's
 grants gathered from two places, or written once by address and once as their contacts app shows
 it) both name carol@cpa.example; the dict comprehension keeps the last key's patterns only, and Carol

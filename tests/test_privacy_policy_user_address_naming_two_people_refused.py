@@ -1,6 +1,6 @@
 """A user address that names two people ("Doe, John <john@x.example>") made both the user.
 
-README ("A policy names people"): "a key naming two people, everyone (`*`, the public) or no mailbox ... is
+docs/privacy.md ("A policy names people"): "a key naming two people, everyone (`*`, the public) or no mailbox ... is
 a `ConfigError`, and so is such an address of the user's". A grant key naming two people was refused; the
 user's address was not: `PrivacyPolicy.of("Doe, John <john@x.example>")`, a display name left unquoted (its
 comma splits it as a header's), silently made the principal "doe" the user beside john@x.example, so an

@@ -11,7 +11,7 @@ address, private to the user and their brother, is mailed to evil.example. So is
 smith"@evil.example>` (its address passed over in turn) or `"eve(x"@evil.example`. Before red team 155's
 fix the recipient was judged as written, and denied. The audit runs the same check, so it reports nothing.
 
-Why it matters: the README says a recipient written with a name "is judged by the addresses it reaches";
+Why it matters: docs/privacy.md says a recipient written with a name "is judged by the addresses it reaches";
 here the address it reaches is judged by nobody: a model steered by an injection writes the attacker's
 address with a quoted local part and private data reaches them, live and unseen by the audit.
 

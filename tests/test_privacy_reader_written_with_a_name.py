@@ -8,7 +8,7 @@ the text is "no reader": the user mailing their own home address to themselves a
 <me@home.example>` (the form a contacts tool or a mail client gives), or to the brother the policy
 grants it as `Bob Stone <bob@family.example>` or `<bob@family.example>`, is denied (asked, under "ask").
 
-Why it matters: the README says one person written two ways (`bob@x.example` and `Bob <bob@x.example>`)
+Why it matters: docs/privacy.md says one person written two ways (`bob@x.example` and `Bob <bob@x.example>`)
 is one recipient, and the policy's user addresses are those "data may always flow to"; every mail
 reaches only the address a mail parser reads in the text (a text whose address cannot be read is denied
 apart, `recipients are addresses`). Sending the bare address works (control).

@@ -2,7 +2,7 @@
 mailbox (the root's dot, a domain in full-width letters or with an ideographic full stop, an IDN domain
 decomposed) is denied, though a needless quoted local part ('"carol"@cpa.example') is allowed.
 
-README "Recipients": "a mailbox is also known by its plain spelling (a quoted local part that needs no quotes
+docs/privacy.md "Recipients": "a mailbox is also known by its plain spelling (a quoted local part that needs no quotes
 unquoted, the root's dot after its domain dropped, a domain of other scripts in its ASCII form as IDNA 2008
 writes it ...), for recipients, readers, the user's addresses and grants alike". `recipients_of` reads
 "carol@cpa.example." as {carol@cpa.example., carol@cpa.example}, and `PrivacyGuard` asks each to be a
@@ -14,7 +14,7 @@ written in NFD grants the NFC recipient (its ASCII form is turned back into its 
 way round. The user's own note to me@home.example. is denied the same way.
 
 No leak: each denied recipient reaches the granted mailbox. But a grant (or the user's address) does not
-match a spelling the README says is that mailbox.
+match a spelling docs/privacy.md says is that mailbox.
 Where: `guards/_privacy_decl.reaches_only` (only recipients with a display character are judged by the
 mailbox they reach).
 

@@ -10,7 +10,7 @@ domain or a domain literal, the run-together text is taken as one odd recipient 
 neither Eve: the check across calls joins nothing Eve received before, and she gets a locker code cut
 in two.
 
-What must hold (README "Recipients", "Bounded work": a recipient whose address cannot be read is denied
+What must hold (docs/privacy.md "Recipients", "Bounded work": a recipient whose address cannot be read is denied
 by `recipients are addresses`; "Split values": a value cut across calls to one recipient is denied at
 the second call): each such text is unreadable, and the second piece is never sent.
 

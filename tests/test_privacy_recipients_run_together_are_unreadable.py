@@ -15,7 +15,7 @@ second call's audience is the odd string and "@else.example", not eve@else.examp
 finds nothing Eve's audience received before and the cut is never joined; "-8861" alone is no private
 value. Eve receives the code whole.
 
-Expected (README "Recipients" and "Bounded work": a recipient whose address cannot be read is denied by
+Expected (docs/privacy.md "Recipients" and "Bounded work": a recipient whose address cannot be read is denied by
 `recipients are addresses`, never guessed; "Split values": a value cut across calls to one recipient is
 denied at the second call): the second call is denied, as it is when the two addresses are written as a
 list (control). Observed: it is sent.

@@ -1,6 +1,6 @@
 """Red team 60c: a result that shows a value the model holds only as a handle is shown as one handle
 (`_Results._shown_secrets`), but only for handles of scalar fields. A private field holding a record is
-minted as one handle whose value is the record (README: "private whole, one handle each"), and
+minted as one handle whose value is the record (docs/privacy.md: "private whole, one handle each"), and
 `_values_of` looks for that record's JSON text alone: a later result on the same thread showing one
 of its values (an SSN) in a field nobody declared private shows it to the model in clear, which may
 then encode it past value tracking."""

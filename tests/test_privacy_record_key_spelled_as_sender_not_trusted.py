@@ -8,7 +8,7 @@ writes) given a mail from eve whose Message-ID is `from:larry@rent.example` carr
 `email:from:larry@rent.example`, which the policy's `trusted_sources=["email:from:larry@rent.example"]`
 matches: the IBAN eve wrote grounds `pay`, though the From names eve alone (the audit agrees).
 
-Why it matters: README: "a trusted pattern vouches for a record only when it matches every mailbox the
+Why it matters: docs/privacy.md: "a trusted pattern vouches for a record only when it matches every mailbox the
 field names"; here it vouches for a mail no field of which names Larry. Authority arguments are driven
 by untrusted content.
 

@@ -1,6 +1,6 @@
 """A denial replayed by a flow that never labelled the thread shows the call's own words.
 
-The README ("Denials"): every handle and every word of the call's own arguments is withheld from a denial
+The docs/privacy.md ("Denials"): every handle and every word of the call's own arguments is withheld from a denial
 the model reads ("a guard judging values writes a right guess as its handle and a wrong one as written, and
 only so do both read alike"), and `PrivacyFlow.observe_denial` keeps the text for the call: "a replay shows
 the same text". Replicas sharing one journal may serve one thread in turn ("Restarts, replicas and threads").

@@ -14,7 +14,7 @@ thread's whole past. Measured by the journal rows handed out during the last tur
 4n turns served in turn by two flows on one journal (a real SQLite journal counting what `entries`
 returns; the same process, no clock): flat gives about 1x, the whole re-read about 4x.
 
-Fixed: not yet: a stated limit in the README (strict xfail).
+Fixed: not yet: a stated limit in docs/privacy.md (strict xfail).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _rows_read_by_last_turn(turns: int) -> int:
     return journal.rows
 
 
-@pytest.mark.xfail(strict=True, reason="a stated limit (README, Performance): a replica that finds another's writes "
+@pytest.mark.xfail(strict=True, reason="a stated limit (docs/privacy.md, Performance): a replica that finds another's writes "
                    "reads the thread again whole; an incremental read must also re-read the earlier calls that end later")
 def test_a_replica_taking_its_turn_reads_only_what_it_has_not_read():
     n = 10

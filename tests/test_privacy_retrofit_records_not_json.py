@@ -1,6 +1,6 @@
 """A retrofitted records tool whose result is no JSON text never shows its handled private fields in clear.
 
-Attack. README ("The privacy guard", set-up): with `guard_graph(..., flow=flow)` a ToolNode's tool
+Attack. docs/privacy.md ("The privacy guard", set-up): with `guard_graph(..., flow=flow)` a ToolNode's tool
 annotated to return records ("`-> dict`, a list, a `TypedDict`, a model") is "labelled field by field
 and the model is shown handles". A ToolNode hands on text, and LangChain makes that text with
 `json.dumps`, falling back to `str()` when the value is no JSON value. So a tool annotated `-> Profile`
@@ -14,7 +14,7 @@ vfa's own `Agent` shows the same tool's record with a handle.
 Expected. The model is shown no private value a records tool declares handled: the SSN is replaced
 by a handle (or the whole result shown as one), whatever Python type carries the record.
 
-Invoked with plain arguments through `guard_tool` (the way README gives an app's own node), a model or
+Invoked with plain arguments through `guard_tool` (the way docs/privacy.md gives an app's own node), a model or
 a dataclass comes back as its repr, the SSN in clear, too (`_record` keeps it as `repr(out)`).
 
 Where. `graphs/_gate.py` `_record` (reads only JSON text as records; a model or dataclass as its repr) with `result_shape` saying
@@ -95,7 +95,7 @@ def test_a_records_tool_never_shows_a_handled_private_field_in_clear(profile: An
 
 @pytest.mark.parametrize("profile", [model_profile, dataclass_profile], ids=lambda t: t.name)
 def test_a_gated_records_tool_invoked_with_plain_arguments_hands_back_handles(profile: Any) -> None:
-    # README: "Invoked with plain arguments (not a tool call), a gated tool returns the flow's view of its
+    # docs/privacy.md: "Invoked with plain arguments (not a tool call), a gated tool returns the flow's view of its
     # result, in the result's own kind: records with handles in place of private values". `_record` keeps a
     # model or a dataclass as its repr, which the flow labels whole and hands back as it is.
     flow = PrivacyFlow(PrivacyPolicy.of(USER), secret=b"rt103-records")

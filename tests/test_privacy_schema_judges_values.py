@@ -1,7 +1,7 @@
 """Red team 77: a tool's own argument schema judges a handle's text, while the effect receives the value.
 
 Guarantee: bad input gets a clear error and commits nothing; every check the node makes before an
-effect holds for "the arguments the effect would receive" (README, "Other guards judge values": a
+effect holds for "the arguments the effect would receive" (docs/privacy.md, "Other guards judge values": a
 precondition "must hold for the account that is paid, not for a handle's text"; red team 75).
 
 How it breaks: `GuardNode._handle` validates the call with the tool's schema (`spec.validate(raw_args)`,

@@ -6,14 +6,14 @@ as MCP servers often type a contact) is given `{"email": "me@home.example"}`. `_
 its schema, not written by the model), but every key of a mapping as a recipient too; a JSON-schema tool's
 objects are kept as mappings (`vfa/_json_schema._object_of`), so the property name "email" is read as a
 recipient, who may not read the user's SSN: mailing the user their own SSN is denied. The same tool
-written in Python (`to: Contact`) is allowed. README: a typed recipient "names every text the tool can read
+written in Python (`to: Contact`) is allowed. docs/privacy.md: a typed recipient "names every text the tool can read
 of it"; and every disclosure through a JSON-schema tool should be judged like a
 Python tool's.
 
 What must hold: a property name the tool's schema declares for the recipient's object is no recipient (as
 a model's field name is not), so the mail to the user runs under either tool; a mail to mallory is denied.
 
-Fixed: not yet: a stated limit in the README (strict xfail); it fails closed.
+Fixed: not yet: a stated limit in docs/privacy.md (strict xfail); it fails closed.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _run(kind: str, to: str) -> tuple[str, list[Any]]:
 
 
 @pytest.mark.parametrize("kind", ["python", pytest.param("json", marks=pytest.mark.xfail(strict=True, reason=(
-    "a stated limit (README, privacy sinks): a JSON-schema object's keys are read as recipients too (fails closed)")))])
+    "a stated limit (docs/privacy.md, privacy sinks): a JSON-schema object's keys are read as recipients too (fails closed)")))])
 def test_an_object_recipient_is_judged_by_the_address_it_holds(kind: str) -> None:
     outcome, sent = _run(kind, USER)
     assert outcome == "ran" and len(sent) == 1, f"the user's own SSN mailed to the user was {outcome}"

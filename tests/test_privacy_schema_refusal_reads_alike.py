@@ -7,12 +7,12 @@ node validates the values behind them (`Proposal.by_value`, `GuardNode._unfit`) 
 with pydantic's own words: "start: Input should be a valid integer, unable to parse string as an
 integer" (a text with a dash), nothing for `start` when the SSN is written as digits alone, "end: ...
 got a number with a fractional part" (a balance with cents), "exceeded maximum size" (a long digit
-string). Both runs below fail (the one bit the README allows) yet the model reads apart whether the
+string). Both runs below fail (the one bit docs/privacy.md allows) yet the model reads apart whether the
 SSN holds a separator, per argument, in one call; with derived handles (`compute` slices or replaces
 fed in as `start`/`end`) each call answers two chosen questions with several outcomes each.
 
 Why: `_unfit` shows `str(ArgumentError)` with only the handles' values withheld; the argument names
-and the error kinds depend on the values. README: "none fails on what the value holds (but a replace
+and the error kinds depend on the values. docs/privacy.md: "none fails on what the value holds (but a replace
 ... one bit)" and "one that does not fit is refused ..., so a call the privacy guard denies tells
 nothing of whether it fits".
 

@@ -6,7 +6,7 @@ is seeded with a summary (a human message marked `lc_source`, as LangChain's `Su
 writes) of a conversation no gate labelled, quoting a page's injection that names the attacker's address.
 The model mails the attacker.
 
-With a journal of few threads the summary blinds the thread (README: "on a thread the flow first sees
+With a journal of few threads the summary blinds the thread (docs/privacy.md: "on a thread the flow first sees
 already holding one ... it stands for a conversation no gate labelled ... (unobserved, journaled so)") and
 the mail is denied. Past the bound, `may_hold` answers "maybe" for every thread, and the flow takes that
 for "the journal holds something of this thread", so the summary is taken for one written on a watched

@@ -19,8 +19,8 @@ observed, and an SSN the gate itself showed the model (through an edge, a turn b
 An effect node (`effect_nodes=`) given its input by such a `Send` is judged on that input alike.
 
 Why it matters: what the model read is the run's state, not what the app chose to send the tool node;
-README ("Guard an app you already have") says a gated call reads the run's state "as a ToolNode given a
-`Send` reads it", and the README's limit covers only a result the graph trimmed before the call. The live
+docs/privacy.md ("Guard an app you already have") says a gated call reads the run's state "as a ToolNode given a
+`Send` reads it", and docs/privacy.md's limit covers only a result the graph trimmed before the call. The live
 guard and the audit disagree.
 
 Expected: the flow also reads the state of the run the `Send` runs in (LangGraph's state reader in the

@@ -9,7 +9,7 @@ fans the turn's calls out to its `ToolNode` with `Send`, as LangGraph's map-redu
 Through an edge the mail is sent. Fed a `Send` of a state, the flow reads the run's state for its results
 (`ToolGate._read_sent`), but labels the call with the user messages of the state the `Send`
 carried, which holds none: the recipient the user typed "may come from untrusted content" and the mail is
-denied. What the model read is the run's state (README, "Guard an app you already have"), the user's words
+denied. What the model read is the run's state (docs/privacy.md, "Guard an app you already have"), the user's words
 included.
 
 Must hold: a call sent a state of the app's choosing is labelled with the user's words of the run it runs

@@ -10,7 +10,7 @@ messages: a result no gate wrote that the model read (here an app's retrieval no
 Its proposal is journaled without the user message it answers (`turn`), and the flow journaled no `unobserved`
 entry, so the journal's audit (given the messages) checks it before that result and reports nothing either.
 
-README ("Guard an app you already have"): "a `ToolNode` or an effect node a `Send` hands a state of the app's own
+docs/privacy.md ("Guard an app you already have"): "a `ToolNode` or an effect node a `Send` hands a state of the app's own
 ... has the flow read the run's state as well, and is judged in the run's conversation".
 
 Must hold: whether or not the Send's target declares an input schema, the post is denied and the journal's audit

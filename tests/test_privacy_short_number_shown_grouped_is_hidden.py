@@ -1,6 +1,6 @@
 """A handled five-digit salary that comes back through the world grouped in thousands is shown in clear.
 
-The README ("What counts"): "A result that shows a value the model holds only as a handle is shown as one
+The docs/privacy.md ("What counts"): "A result that shows a value the model holds only as a handle is shown as one
 handle itself", and ("Bounded work") a result is searched for the thread's handle values, "digits grouped
 otherwise or without their leading zeros". `_Results._shown_secrets` names its own example: "a salary
 84,300.75".
@@ -11,7 +11,7 @@ the number "84,300". Reading the cell back (a tool whose output is declared publ
 vouches for nothing private in it) shows "84,300" in clear: `_shown_secrets` finds a value's digits grouped
 otherwise only from `MIN_DIGITS` (6) digits on, and a normal form only from `MIN_NORMED` (6) letters and
 digits, so a five-digit amount is found only as written ("84300"). The model now reads the salary, and
-mails it to Eve in its own words ("84 thousand 300", which value tracking cannot follow: the README's
+mails it to Eve in its own words ("84 thousand 300", which value tracking cannot follow: docs/privacy.md's
 "Missed" for values read in clear, which this one never should have been). A 123,456 salary is hidden; 84,300 is not.
 
 Expected: the read-back is shown as one handle (as "84300" written plainly is), and the mail is denied.

@@ -7,7 +7,7 @@ of an agent with the privacy guard then ends in `TypeError: unhashable type: 'li
 the declaration. `refers` alike takes any value.
 
 Why it matters. Misuse should be refused where it is written, with a clear error (commit adf177b's rule;
-README: misuse is a `TypeError`/`ValueError`/`VfaError` naming what is wrong), not at the first run.
+docs/privacy.md: misuse is a `TypeError`/`ValueError`/`VfaError` naming what is wrong), not at the first run.
 
 Expected. `privacy_sink` raises `TypeError` (or a `VfaError`) naming `disclose` when a value is no text.
 

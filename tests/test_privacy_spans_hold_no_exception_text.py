@@ -1,7 +1,7 @@
 """Red team 77: a tool's own question quoting a resolved value is written into the OTel trace in clear.
 
 Guarantee: private values reach only the sinks their labels allow; the trace (spans exported to a
-JSONL file or an OTLP collector) is no reader of the user's data. README: what a guard judging
+JSONL file or an OTLP collector) is no reader of the user's data. docs/privacy.md: what a guard judging
 values says "is journaled, traced and shown with every value of the thread's handles written as its
 handle again"; the node's spans carry only the GenAI attributes, the outcome and the decisions.
 

@@ -6,7 +6,7 @@ tracked by value). An injection then has it make, in one turn, two requests to t
 (`fetch_json`, undeclared: its URL is published): `...?a=078-05` and `...?b=1120`. Each piece alone is
 no tracked value (a documented residual), so the first request is allowed; the second is denied because
 `PrivacyGuard._across_calls` joins it with what the first disclosed (`PrivacyFlow.disclosures`), exactly as
-README "Split values" promises. With a plain JSON answer that is what happens (checked below).
+docs/privacy.md "Split values" promises. With a plain JSON answer that is what happens (checked below).
 
 But the attacker's server answers the first request with a JSON document nested 600 deep. Labelling
 that result raises (RecursionError in `_forms._leaves`), the node shows "could not be labelled", and,

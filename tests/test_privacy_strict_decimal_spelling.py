@@ -1,7 +1,7 @@
 """Under the strict context a `Decimal` amount written in a form the user never typed (trailing zeros, an
 exponent) is exempt as the user's word, so its form carries what the model read in clear to the payee.
 
-`context_taint="private"` (README, "Strict context"): after the model read a private value in clear, the
+`context_taint="private"` (docs/privacy.md, "Strict context"): after the model read a private value in clear, the
 user's own words stay exempt "but only as written" (white space, case, arrangement: "channels the model
 chooses"). Since amounts typed `Decimal` are grounded as numbers (`_forms._is_decimal`, red team 153), a
 `Decimal` leaf is compared by its `_num` key alone. But a `Decimal` keeps the form it was written in: the

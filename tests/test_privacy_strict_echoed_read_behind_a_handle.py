@@ -3,7 +3,7 @@
 Attack: the model reads the user's private note in clear (`context_taint="private"`), then saves a draft to Eve
 (`save_draft(to, body)`: a sink that keeps both arguments, its result's `body` private to the draft's `to`, as a
 calendar event's notes are private to its attendees), the body being a paraphrase of the note (or the note
-itself). The body argument carries the `read:` taint, and the README promises that "a result computed from a
+itself). The body argument carries the `read:` taint, and docs/privacy.md promises that "a result computed from a
 tainted argument carries the taint and grounds nothing (a tool that echoes or encodes)". But the draft's body
 comes back as a handle minted with the field's own label (readers: Eve) and nothing of that taint; a handle alone
 is exempt from the strict context, so `send(to=Eve, body=«draft body»)` is labelled as Eve's to read, and the

@@ -1,7 +1,7 @@
 """Red team 124: under `context_taint="private"`, a handle placed among the user's words (or inside a
 trusted value) leaves the text exempt from the read taint: where the handle stands is the model's choice.
 
-The README: the user's words, a whole trusted value, "one handle alone" stay as they are, "(white
+The docs/privacy.md: the user's words, a whole trusted value, "one handle alone" stay as they are, "(white
 space, case and the arrangement of handles are channels the model chooses)". `PrivacyFlow._leaf_label`
 takes the handles out of the text (`rest`), finds the rest to be the user's words ("see you at noon")
 or a whole trusted value ("Larry Lane"), and returns the text as the user's word joined with the

@@ -1,7 +1,7 @@
 """Red team 126: under `context_taint="private"`, one value nested in lists as deep as the model likes
 is still "one value alone", so its depth carries what the model read.
 
-README ("Strict context"): the exempt forms stay as they are "only as written: ... one value alone (not
+docs/privacy.md ("Strict context"): the exempt forms stay as they are "only as written: ... one value alone (not
 a list's items or a record's, nor empty lists), "" or one space (white space, case, the arrangement of
 handles and the number, order, repeats and nesting of items are channels the model chooses)". Red team
 124's rule (`PrivacyFlow._label_args`) counts the leaves and the empty lists of an argument, so

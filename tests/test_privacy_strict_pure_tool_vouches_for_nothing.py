@@ -15,7 +15,7 @@ twelve mails go out and Eve reads the code.
 Why: compute is a trusted source whose output is whatever the model wrote; the exemption assumes a
 trusted value came from the world (a contact's address), so that "the choice among whole trusted
 values stays the model's: a few bits, never the text". With compute in every agent
-(`Agent(model, [*tools, compute], ...)`, as the README says), the model chooses the set itself.
+(`Agent(model, [*tools, compute], ...)`, as docs/privacy.md says), the model chooses the set itself.
 
 Correct behaviour: a pure tool's result computed from what the model wrote grounds nothing and
 exempts nothing from the read taint (it is the model's writing), so every mail to Eve after the

@@ -2,7 +2,7 @@
 
 The model reads the profile (its private fields shown as handles), then reads it again: the second
 result shows values the model may see only as handles, so the flow hides it whole, one handle
-(`«get_profile:…»`). The README: strict context taints what the model "was shown in clear ... not a value
+(`«get_profile:…»`). The docs/privacy.md: strict context taints what the model "was shown in clear ... not a value
 behind a handle, which it never read". Yet every later argument carried `read:profile.ssn` and the
 rest: "hello there" to Bob was denied. Under `create_agent` the audit of the messages then reported
 nothing (it reads the handle as the records' text), so the two also disagreed.

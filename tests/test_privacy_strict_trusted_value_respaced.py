@@ -1,7 +1,7 @@
 """Red team 124: under `context_taint="private"`, a whole trusted value (or an account number the user
 typed) is exempt from the read taint with white space put anywhere inside it.
 
-The README: "The user's own words, a value a trusted tool gave whole ... stay as they are, but only as
+The docs/privacy.md: "The user's own words, a value a trusted tool gave whole ... stay as they are, but only as
 written: single-spaced ... (white space, case and the arrangement of handles are channels the model
 chooses)". `PrivacyFlow._leaf_label` compares a trusted value by `_value_form`, which drops every
 white space, and asks of the text only that it be single-spaced (`plain`); an account number the user

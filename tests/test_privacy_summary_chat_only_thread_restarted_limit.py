@@ -12,14 +12,14 @@ unobserved and the mail the user asked for is denied. The same happens on a seco
 thread's next turn. A thread that made a tool call before is not blinded (the journal holds it): only
 conversations that chatted before their first call are.
 
-Why it matters: README's "Restarts, replicas and threads" promises a thread goes on after a restart as it
+Why it matters: docs/privacy.md's "Restarts, replicas and threads" promises a thread goes on after a restart as it
 would have, and limits this blinding to "an app guarded after the fact, a summary carried into a new
 thread"; a restart is neither.
 
 Expected: the mail goes. (Not fixed here: nothing on record tells this thread from a seeded one; the flow
-would have to journal that it read a thread before any summary, or README must state the over-denial.)
+would have to journal that it read a thread before any summary, or docs/privacy.md must state the over-denial.)
 
-A stated limit (README, "already holding one"): a strict xfail.
+A stated limit (docs/privacy.md, "already holding one"): a strict xfail.
 """
 
 from __future__ import annotations

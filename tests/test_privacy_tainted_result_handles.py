@@ -3,7 +3,7 @@
 A trusted directory tool `lookup_iban(name)` returns `{"name", "iban"}` with the IBAN private (shown as a
 handle). An injection in the inbox says the plumber is now "Mallory Plumbing"; the model looks that
 name up (an untrusted argument) and orders `transfer(account=«iban:…», amount=500)` (the user named
-the amount). The README: "A result computed from an untrusted argument is untrusted itself" and
+the amount). The docs/privacy.md: "A result computed from an untrusted argument is untrusted itself" and
 "untrusted content never drives an action that needs the user's authority". Without handles
 (`handles=False`) the flow does exactly that: `_tainted` makes the result ground nothing, and the
 transfer is denied by `authority needs the user`. With handles (the default) the transfer to the

@@ -8,7 +8,7 @@ inside the graph's config), so `astream_events`, which apps forward to a UI or a
 raw output, and for a LangChain source tool the raw record before the flow hid its fields. The graph's
 own streams (`stream_mode` updates, values, messages, debug, tasks, checkpoints), the checkpoints and
 the OTel spans show handles only. Stripping the callbacks would cut the tool's runs out of the app's
-LangChain tracing, so the README states it ("Logs"): forward those events only where the user's
+LangChain tracing, so docs/privacy.md states it ("Logs"): forward those events only where the user's
 private data may go, or give the agent plain functions, whose runs raise no callback events (the
 second test).
 """

@@ -10,7 +10,7 @@ matches both: `*` matches the blank and eve's address. Python's own header parse
 as the sender of that mail; no mail parser reads it as Larry's. The IBAN eve wrote in its body grounds
 `pay` (the audit agrees with the live guard in missing it).
 
-Why it matters: README ("a trusted pattern vouches for a record only when it matches every mailbox the
+Why it matters: docs/privacy.md ("a trusted pattern vouches for a record only when it matches every mailbox the
 field names, as the sender's mail system reports it"; "one whose mailbox cannot be told ... names no
 one"): content eve may have written is untrusted, and authority arguments must never be driven by it.
 

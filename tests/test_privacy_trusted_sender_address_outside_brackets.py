@@ -12,7 +12,7 @@ from her own authenticated address) the comment: the name `) <larry@rent.example
 `): larry@rent.example (` makes her mail one from Larry alone. Under
 `trusted_sources=["email:from:larry@rent.example"]` the IBAN she wrote grounds `pay`.
 
-Why it matters: the README says a trusted pattern vouches only for the mailboxes "as the sender's
+Why it matters: docs/privacy.md says a trusted pattern vouches only for the mailboxes "as the sender's
 mail system reports it"; where parsers disagree on the sender the guard must fail closed, not pick the
 reading that is trusted. Authority arguments must never be driven by untrusted content.
 

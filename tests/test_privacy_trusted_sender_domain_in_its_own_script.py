@@ -1,9 +1,9 @@
 """A `trusted_sources` pattern written with a domain in its own script never vouches for a mail from that
 domain, written the same way: the user's trusted landlord's mail is treated as untrusted.
 
-Setting. The landlord writes from larry@bücher.example; the user trusts it as the README shows a
+Setting. The landlord writes from larry@bücher.example; the user trusts it as docs/privacy.md shows a
 trusted sender, with the domain as the user knows it: `trusted_sources=["email:from:*@bücher.example"]`.
-A record's readers are read with each mailbox's plain spelling beside it (README "Recipients": "a domain
+A record's readers are read with each mailbox's plain spelling beside it (docs/privacy.md "Recipients": "a domain
 of other scripts in its ASCII form as IDNA 2008 writes it ... for recipients, readers, the user's addresses
 and grants alike"), so the From `larry@bücher.example` names two principals, the address as written and
 `larry@xn--bcher-kva.example`. `PrivacyPolicy.trusts_all` asks that each principal be trusted "in any of its
@@ -13,7 +13,7 @@ pattern vouches (control), and so would a pattern for a quoted or root-dotted sp
 own script is refused.
 
 Why it matters. Legitimate trusted senders are refused: `trusted_sources` silently does nothing for a
-domain written as its owner writes it, though the README holds that one mailbox written two ways is one.
+domain written as its owner writes it, though docs/privacy.md holds that one mailbox written two ways is one.
 
 Expected. The ASCII principal read from the same field is the same mailbox as the one written in the
 domain's script: a pattern vouching for the latter vouches for the record.

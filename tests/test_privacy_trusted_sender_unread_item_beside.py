@@ -15,7 +15,7 @@ from Larry alone. Likewise with `larry@rent.example, "`, `larry@rent.example, (`
 `trusted_sources=["email:from:larry@rent.example"]` the IBAN mallory wrote grounds `pay`: the rent goes to
 the attacker (and the audit, reading the same flow, reports nothing either).
 
-Why it matters: the README says a trusted pattern vouches for a record "only when it matches every mailbox
+Why it matters: docs/privacy.md says a trusted pattern vouches for a record "only when it matches every mailbox
 the field names, as the sender's mail system reports it", and that an item whose mailbox cannot be told
 names no one; a mailbox that cannot be told may be anyone's (here it is mallory's), so the field as a whole
 must not be vouched for. Authority arguments must never be driven by untrusted content.

@@ -9,7 +9,7 @@ value, so once the thread is tainted they are labelled untrusted, and `authority
 denies every call of the tool, however grounded its values are. Written by the user in the prompt
 ("... iban DE02... name Joe"), the same call passes: the field names alone decide.
 
-Not a documented limit: the README grounds authority arguments by "whole tokens the user typed or
+Not a documented limit: docs/privacy.md grounds authority arguments by "whole tokens the user typed or
 whole values a trusted tool gave", and reads a typed recipient with "a model's (or a dataclass's)
 fields named by its schema, not written by the model: their names aside" (`_recipient_texts`). The
 field names of the tool's own schema are no content the model (or an injection) chooses.

@@ -18,7 +18,7 @@ mail goes. The journal audit, which keeps an "unobserved" result for every later
 (`audit_trace`), reports the mail: live and audit disagree. Without the trim (the control) the second mail
 is denied too.
 
-Why it matters: untrusted content drives an action that needs the user's authority; README: "Labels come from
+Why it matters: untrusted content drives an action that needs the user's authority; docs/privacy.md: "Labels come from
 every result a thread ever showed the model, also once its message is trimmed from the state", and "Where no
 record exists, every argument on that thread is labelled private to the user and untrusted".
 

@@ -7,7 +7,7 @@ grounds nothing.
 it. "change my password to Blue-Harbor-77<newline>Thanks!" sent as an `input_text` block holds the token
 `Blue-Harbor-77\\nThanks!"}`, never `Blue-Harbor-77`, so once the thread has read the inbox (untrusted) the
 user's own password change is denied by `authority needs the user`, while the same words sent as a string or a
-"text" block commit. The README: a person's message sent as content blocks is read as its blocks' texts,
+"text" block commit. The docs/privacy.md: a person's message sent as content blocks is read as its blocks' texts,
 characters as written; the audit (`_recorded._said`) takes these kinds for the user's words too.
 
 Expected: every text block a person sends is read as its text, whatever the provider calls it.

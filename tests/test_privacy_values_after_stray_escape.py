@@ -9,7 +9,7 @@ change the text was read as written ("ucafe2024secure" holds "cafe2024secure") a
 The same goes for an address ("\\ubead.smith@example.org"): any value whose first four letters or
 digits are 0-9/a-f (Cafe, Bead, Face, Dead, Fade, 1234...). The recipient of a mail reads the text as
 written, the password in clear after two stray characters: an escape is one reading of a text, never
-the only one. The README does not list this among the limits (a value written whole, in clear).
+the only one. The docs/privacy.md does not list this among the limits (a value written whole, in clear).
 
 Fixed: a text holding `\\u` is also labelled as written (`_forms._as_written` writes `\\U`, which is no
 escape), in `_leaf_label`, `content_label`, `values_in` and the search of results.

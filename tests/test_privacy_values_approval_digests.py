@@ -10,7 +10,7 @@ the journal now holds `#«dependents:…»fc6cb0894335f9e`: `PrivacyGuard._appro
 digest among the approved values, and every later identical disclosure to the same recipient is asked
 again (it was covered before red team 75).
 
-Breaks the approval promise (README / `PrivacyGuard._approved`: an approval for a recipient covers a later
+Breaks the approval promise (docs/privacy.md / `PrivacyGuard._approved`: an approval for a recipient covers a later
 disclosure of the same values to them). Cause: `_withheld` is applied to the verdicts of guards that read
 handles, and the number pattern matches inside words/hex. Fix: leave the verdicts of `reads_handles`
 guards as they are, and replace a number only at word boundaries (`(?<![\\w.])…(?![\\w]|\\.[0-9])`).

@@ -6,7 +6,7 @@ value read in clear percent-encoded with "%FF" glued after it ("%30%37%38%30%35%
 a Q encoded-word with "=FF" at its end: decoded, nothing changes; as written, the text holds the digits
 of the escapes' hex ("30373830..."), not the SSN. Every reader decodes it with the stray byte replaced:
 `urllib.parse.unquote` gives "078051120\\ufffd", a mail client (`email.policy.default`) "078-05-1120\\ufffd".
-The README reads a URL's percent-encoding and a header's Q encoded-words as the letters they stand for;
+The docs/privacy.md reads a URL's percent-encoding and a header's Q encoded-words as the letters they stand for;
 a byte no reader keeps must not undo that. The same value escaped without the stray byte is denied (the
 controls).
 

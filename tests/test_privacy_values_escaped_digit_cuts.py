@@ -5,7 +5,7 @@ recipient are read from each text's digit units (`guards._forms._digit_units`) a
 written (`_digits_of(...).partition("|")[0]`), never from the text with its escapes read as the digits
 they stand for. So "078-05" in a mail's subject and "%31%31%32%30" (or "&#49;&#49;&#50;&#48;", or JSON's
 "\\u0031...") in its body reach Bob, as does "1120 then %30%37%38-%30%35" in one body, and a locker code
-cut over two messages to Bob with its second piece percent-encoded. The README finds a digit token cut
+cut over two messages to Bob with its second piece percent-encoded. The docs/privacy.md finds a digit token cut
 in two in either order whatever stands between, in one argument, across arguments and across calls,
 and reads these escapes as the letters they stand for in any text; the same cuts in clear are denied (the
 controls).

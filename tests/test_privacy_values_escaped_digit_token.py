@@ -7,8 +7,8 @@ Since commit 4858b5f value tracking reads `\\u0030` as "0" in a text's normal fo
 "078-05-1120" (its whole normal form is found). But a digit token of a longer private text ("Bob's SSN
 078-05-1120 on file at the bank": the SSN is tracked as the token 078051120) is looked up in the text's
 digits as `guards._forms._digits_of` reads them, with `_fold` and no escape read: the digits of the
-escapes (0030 0037 0038 ...) hold no token. The README says JSON's escapes "are read as the letters they
-stand for, so they are found"; a digit token is the README's own example of what tracking finds in any
+escapes (0030 0037 0038 ...) hold no token. The docs/privacy.md says JSON's escapes "are read as the letters they
+stand for, so they are found"; a digit token is docs/privacy.md's own example of what tracking finds in any
 text, and json.dumps-style escapes of it are one `"".join(f"\\\\u{ord(c):04x}" ...)` away.
 
 Fixed: `_digits_of` adds the escapes read as digits as one more reading.

@@ -9,7 +9,7 @@ escaped (`'Flat 2\\n10 High Street\\nLondon'`): nothing matches, and the private
 clear in the journal's `verdicts`/`denied` entries and in the `run_guardrail` span (the model reads its
 words too: `observe_denial` withholds only tokens with a digit or an "@").
 
-Breaks README "Other guards judge values": what such a guard says "is journaled, traced and shown with
+Breaks docs/privacy.md "Other guards judge values": what such a guard says "is journaled, traced and shown with
 every value of the call's handles written as its handle again". Nothing is computed from the value:
 the library's own precondition guard quotes it. Fix: let `withheld` also match the text forms the
 library writes (repr / JSON-escaped forms of each string value), or have `explain` name the argument

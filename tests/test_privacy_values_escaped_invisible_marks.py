@@ -7,7 +7,7 @@ all ASCII, so "the\\u200bspare\\u200bkey\\u200bis\\u200bunder\\u200bthe\\u200bbl
 `_low`, which decodes the escapes and then drops the marks: "thesparekeyisundertheblue mat" is one word,
 no six-word run of the private note. Mailed to Bob as `json.dumps({"ps": words})` the run reaches him; the
 same words with the marks written as they are, or json.dumps'd with spaces, are denied (controls). The
-README lists neither invisible marks nor JSON escapes among the limits.
+docs/privacy.md lists neither invisible marks nor JSON escapes among the limits.
 
 Fixed: `_marks_spaced` decodes JSON escapes before it looks for marks.
 """

@@ -6,14 +6,14 @@ decoded so, never as written. Two ordinary ways of writing a value then hide it:
 
 - A private value that holds an escape itself: a share link "https://drive.example/s/Ab3%2Fk9Zq77"
   (most URLs carry percent-encoding) or a password "Rx%41b7-Tq93-Kp" is tracked as ".../Ab3/k9Zq77" and
-  "RxAb7-Tq93-Kp". `urllib.parse.quote` of it (the README's own example: a URL built with `quote`, a
+  "RxAb7-Tq93-Kp". `urllib.parse.quote` of it (docs/privacy.md's own example: a URL built with `quote`, a
   markdown image) writes "%252F" and "%2541", decoded once to "%2F" and "%41": neither reading holds
   the tracked form, though the recipient's server reads the link and the password back exactly.
 - A JSON payload in a URL (`quote(json.dumps(...))`, a query's `state=` or `filter=`), which writes a
   letter outside ASCII as "%5Cu00eb": percent-decoding comes after the JSON escapes were read, so
   "Zo\\u00eb" stays as written and the name is not found. A server reads the parameter and parses it.
 
-The README lists both escapes among those read in any text; each value written in clear, or escaped
+The docs/privacy.md lists both escapes among those read in any text; each value written in clear, or escaped
 once, is denied (the controls).
 
 Fixed: `_decoded` reads escapes inside escapes, up to `_DEPTH` (4) levels, on both sides (a private

@@ -7,7 +7,7 @@ call with what the thread already did (the documented pattern of `test_guards_se
 "pay `to` once") now compares `"DE89..."` with `"«iban:…»"`: never equal, so the same account is paid twice.
 Before the change both sides were the handle and the second payment was denied.
 
-Breaks: "Other guards judge values ... a precondition must hold for the account that is paid" (README) and
+Breaks: "Other guards judge values ... a precondition must hold for the account that is paid" (docs/privacy.md) and
 the kernel's "verified, only then committed": the guard's judgement is false for the arguments the effect
 runs with. Cause: `GuardNode.verify` resolves `proposal.args` but builds `GuardContext(load_history=
 journal.committed)` over the journaled (handle) arguments; the fix is to hand value-judging guards a

@@ -4,7 +4,7 @@ character references, as HTML is written: `html.escape` (every templating engine
 farm&quot;"; an editor or `str.encode("ascii", "xmlcharrefreplace")` writes letters outside ASCII as
 &#235; / &#x00eb; / &eacute;. Every browser shows the value back in clear. Value tracking reads the text as
 written only, so "amp", "quot", "x00eb", "eacute" are letters glued between the value's words: its normal
-form ("smithampwesson...") and its six-word runs no longer match, and the post is published. The README's
+form ("smithampwesson...") and its six-word runs no longer match, and the post is published. The docs/privacy.md's
 "Missed" names base64, spelled-out digits and letters for digits, not HTML's own escaping (JSON's \\uXXXX
 escapes, the analogous serialisation, are read). The same values in clear are denied (control).
 

@@ -5,7 +5,7 @@ and by Python's `html.unescape`, but not by value tracking.
 browser (the HTML standard's tokenizer) reads "&#48&#55&#56" as "078" too, and legacy named references
 such as "&eacute" without the semicolon. A post published as HTML, "<p>&#48&#55&#56-&#48&#53-&#49&#49&#50&#48</p>",
 shows every reader the SSN (private, read in clear); value tracking reads it as written only (the
-digits 48555645...). The README reads "HTML's character references" as letters; its examples end in a
+digits 48555645...). The docs/privacy.md reads "HTML's character references" as letters; its examples end in a
 semicolon because `html.escape` writes one, but an injection writes whatever the browser accepts. The
 same references with semicolons are denied (the control).
 

@@ -3,7 +3,7 @@ outside its readers when the model writes it with `json.dumps` as Python writes 
 (`ensure_ascii=True`): "Zoë Łukasiewicz, Warszawa" mailed as {"v": "Zo\\u00eb \\u0141ukasiewicz, Warszawa"},
 a Greek or Japanese address as nothing but \\uXXXX escapes. json.dumps of a record is the most ordinary
 way a model serialises what it read, and every JSON reader (a recipient's script, a web hook) reads the
-value back in clear; the README names base64 and spelled-out digits as encodings tracking misses, not the
+value back in clear; docs/privacy.md names base64 and spelled-out digits as encodings tracking misses, not the
 JSON text the flow itself reads elsewhere (a denial's evidence is matched "as a repr or JSON writes it",
 a result's escaped line breaks are read as the white space they stand for). The same value written
 with ensure_ascii=False is denied.

@@ -6,7 +6,7 @@ text reaches a recipient outside its readers.
 a text that holds any other letter goes to `_low_slow` as written. "Zoë Łukasiewicz, Warszawa" (private,
 read in clear) mailed to Bob as `json.dumps({"v": value})` is denied (the red team 141 fix), but
 `"Hi Bob — " + json.dumps({"v": value})` (an em dash before it) or `"Café note: " + json.dumps(...)` is
-sent. The README ("What it does not stop") says JSON's escapes, "which json.dumps writes by default,
+sent. The docs/privacy.md ("What it does not stop") says JSON's escapes, "which json.dumps writes by default,
 ... are read as the letters they stand for, so they are found": nothing says only in an ASCII text, and
 a reply's prose holding one non-ASCII letter beside a serialised record is ordinary.
 

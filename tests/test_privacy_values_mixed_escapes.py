@@ -7,7 +7,7 @@ Cafe2024Secure! (private, read in clear) for its recipient, who percent-decodes 
 backslash and the "u" as themselves (a URL has no backslash escapes): "\\uCafe2024Secure!". Decoded
 whole, "\\uCafe" is read as the letter U+CAFE ("쫾2024Secure!"); as written, "%65" is the digits 65
 ("ucafe2024secur65"): neither holds cafe2024secure. Likewise in a published HTML post, "&#x65;" beside
-"\\uCafe". The README reads a stray "\\u" before a value as written (red team 146) and a URL's
+"\\uCafe". The docs/privacy.md reads a stray "\\u" before a value as written (red team 146) and a URL's
 percent-encoding as letters, each alone; together they hide the value. The controls, each escape alone,
 are denied.
 

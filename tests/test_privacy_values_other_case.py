@@ -2,11 +2,11 @@
 clear reaches a recipient outside its readers once the model changes its case with ordinary Python
 (`.lower()`, `.upper()`, `.title()`, `.casefold()`, `.swapcase()`): "Григорий Петров" mailed as
 "григорий петров", "Γιώργος" as "ΓΙΏΡΓΟΣ", "Hauptstraße 5, Zürich" as "HAUPTSTRASSE 5, ZÜRICH". Value
-tracking reads every text folded to lower case ("words in other case" are the same words, README), but it
+tracking reads every text folded to lower case ("words in other case" are the same words, docs/privacy.md), but it
 folds look-alikes before lower-casing with a table of mostly lower-case letters (г -> r, but Г is kept,
 so "Г".lower() -> "г" and "г" -> "r" differ) and lower-cases with `str.lower`, which keeps ß and ς while
 upper-casing writes SS and Σ. A case change is no paraphrase, encoding or look-alike: it is the one
-transformation the README says tracking ignores.
+transformation docs/privacy.md says tracking ignores.
 
 Fixed: `guards._forms._low` folds case (NFKC, casefold) before look-alikes, wherever tracking reads a
 text; ASCII keeps `str.lower`.

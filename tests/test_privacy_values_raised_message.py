@@ -10,7 +10,7 @@ entries, in the `run_guardrail` span's `vfa.evidence`, and in the denial the mod
 (`observe_denial` only withholds tokens holding a digit or an "@": the words are shown).
 (`repr(verdict)[:200]` for a guard that returns no verdict cuts alike.)
 
-Breaks README "Other guards judge values": what such a guard says "is journaled, traced and shown with
+Breaks docs/privacy.md "Other guards judge values": what such a guard says "is journaled, traced and shown with
 every value of the call's handles written as its handle again". Not the documented limit: nothing
 here is computed by the guard, the node itself cut the text. Fix: withhold before cutting (cut after
 `withheld`), or have `withheld` also replace a value's prefix/suffix at the end of a cut string.

@@ -7,7 +7,7 @@ link, percent-decodes it back. Value tracking reads the text as written only, wh
 not the SSN 078051120; "alice.secret%40corp.example" is no address and its normal form holds "40";
 "Zo%C3%AB%20%C5%81ukasiewicz" holds no word of the name. So the SSN (written with spaces), a card number,
 an IBAN in groups, an e-mail address, an accented name and a street address each reach `fetch_page`
-(disclosed to everyone) whole. The README reads a URL percent-encoded only where validation rewrote it;
+(disclosed to everyone) whole. The docs/privacy.md reads a URL percent-encoded only where validation rewrote it;
 its "Missed" list names base64, spelled-out digits and letters for digits, not the percent-encoding every
 URL uses (JSON's \\uXXXX escapes, the analogous serialisation, are read). The same values written in
 clear are denied (the control tests).

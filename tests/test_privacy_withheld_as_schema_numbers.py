@@ -1,9 +1,9 @@
 """A handle's amount, read as a number by the tool's schema, is journaled and traced in clear.
 
-README ("Other guards judge values"): what a guard judging values says "is journaled, traced and shown
+docs/privacy.md ("Other guards judge values"): what a guard judging values says "is journaled, traced and shown
 with every value of the thread's handles written as its handle again"; an argument the tool types as
 other than text that holds a handle "is validated on the value behind it" (an invoice's "120" is paid
-as 120). README ("Logs"): the OTel spans show handles only.
+as 120). docs/privacy.md ("Logs"): the OTel spans show handles only.
 
 How it breaks: `HandleStore.withheld` looks for a number by the text of the handle's own value. Where
 the tool's schema prints it otherwise, the value is not found: an invoice's amount "4817" (or the JSON

@@ -1,8 +1,8 @@
 """The keys of a private record a handle stands for are journaled and traced in clear.
 
-README ("Other guards judge values"): what a guard judging values says (its reason, evidence) "is
+docs/privacy.md ("Other guards judge values"): what a guard judging values says (its reason, evidence) "is
 journaled, traced and shown with every value of the thread's handles written as its handle again ...
-a record's values one by one"; README ("Logs"): the OTel spans show handles only. A private field may
+a record's values one by one"; docs/privacy.md ("Logs"): the OTel spans show handles only. A private field may
 hold a record keyed by private data (accounts keyed by their IBAN); the labelling reads keys as it reads
 values.
 

@@ -10,7 +10,7 @@ text with each mark taken for a space (`_forms._marks_spaced`) and by `_joins._g
 at category Cf only, and `_glued_label` runs only when `_marks_spaced` found a Cf mark, so the blank
 letters that folding also removes are read neither way.
 
-Expected (README "Split values": words joined by invisible marks are read with each mark taken for a
+Expected (docs/privacy.md "Split values": words joined by invisible marks are read with each mark taken for a
 space, so six words of a private note joined by them, which a reader sees as spaced, are the note's
 words): denied, as with U+200B (control). Observed: the mail is sent.
 

@@ -1,6 +1,6 @@
 """Misuse accepted where it is written, failing (or denying every call with a misleading reason) at first use.
 
-README "What you get": "A guard's `tools` ... are a list of names: a string is refused (`ConfigError`)"; so are
+docs/kernel.md "What you get": "A guard's `tools` ... are a list of names: a string is refused (`ConfigError`)"; so are
 the names of a privacy declaration and a policy's grants and `trusted_sources` ("one text would be read as its
 letters"). The same mistake elsewhere is accepted:
 

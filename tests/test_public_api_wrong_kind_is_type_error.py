@@ -1,7 +1,7 @@
 """Public constructors and functions given an object of the wrong kind raise a bare
 `AttributeError` from deep inside ("'int' object has no attribute '__name__'").
 
-README "What you get" and vfa/_exceptions.py promise misuse is a `TypeError`/`ValueError` or a `VfaError`
+docs/kernel.md "What you get" and vfa/_exceptions.py promise misuse is a `TypeError`/`ValueError` or a `VfaError`
 that names what is wrong; an `AttributeError` reads as a bug in vfa and names neither the argument nor what
 it should be. Each call below must raise a `TypeError`, a `ValueError` or a `VfaError`.
 

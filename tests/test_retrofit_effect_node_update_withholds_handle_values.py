@@ -7,7 +7,7 @@ the reply and writes "Mailed you: <body>" into the conversation, as an app's nod
 person approves the disclosure; the commit hands the node the SSN itself (`with_args`, as the effect gets
 the value behind a handle), and the node's update lands in `messages` as it wrote it.
 
-So the checkpoint, the `values` stream and the next model turn hold the SSN in clear: README ("Logs") says
+So the checkpoint, the `values` stream and the next model turn hold the SSN in clear: docs/privacy.md ("Logs") says
 the graph's streams and checkpoints show handles only, and the model, which was only ever given a handle,
 now reads the value (and can paraphrase or encode it, which value tracking misses). A `ToolNode` tool that
 echoes its argument the same way has its result shown as a handle ("A result computed from a handle is

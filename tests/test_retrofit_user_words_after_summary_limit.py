@@ -18,7 +18,7 @@ the old messages with a summary (marked `lc_source`, rightly never the user's wo
 Expected: words a user typed on a thread keep grounding later calls once a summariser folds their message
 (as results keep their labels), and the journal's audit reads the call with the words it was labelled with.
 
-A stated limit (README, "Missed"): the two tests below are strict xfails, to be turned when the flow keeps
+A stated limit (docs/privacy.md, "Missed"): the two tests below are strict xfails, to be turned when the flow keeps
 (and journals) the user's words a call was labelled with.
 """
 

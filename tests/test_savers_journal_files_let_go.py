@@ -3,7 +3,7 @@
 What must hold (house rule: nothing grows without bound per run): an app that gives each session a journal file of its
 own (a per-session or per-tenant file, removed when the session ends), checkpointing in memory, serves sessions for as
 long as it runs. Per file, vfa keeps what a later erasure needs: the checkpointers that keep checkpoints beyond
-themselves (a `SqliteSaver`'s file, README "Erasing a thread"). An `InMemorySaver` takes its checkpoints with it, so a
+themselves (a `SqliteSaver`'s file, docs/kernel.md "Erasing a thread"). An `InMemorySaver` takes its checkpoints with it, so a
 file whose agents only ever used one leaves nothing to remember.
 
 Before: every journal file a guard node was built on kept its savers' record (`vfa._savers._FILE_SAVERS`) for the

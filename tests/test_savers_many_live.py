@@ -1,6 +1,6 @@
 """Noting many live checkpointers stays linear, and deferring the prune lets no saver go unnoticed.
 
-What must hold (README "Erasing a thread"): `delete_thread` refuses (`ConfigError`) while a saver that keeps its
+What must hold (docs/kernel.md "Erasing a thread"): `delete_thread` refuses (`ConfigError`) while a saver that keeps its
 checkpoints beyond itself has been let go and none on its store is held. A service that keeps thousands of savers
 alive (one per tenant) notes each once; before, every new saver pruned the whole list and scanned it again
 (3,000 savers: 1.1 s; 6,000: 8.6 s, quadratic). Now the list is pruned once it has doubled, and `held` prunes

@@ -1,6 +1,6 @@
 """Red team 142: a NaN or an infinity as a mapping's key reaches the tool, though the README refuses one anywhere.
 
-README ("What you get"): "invalid arguments, unknown tools and oversized payloads ... are denials, not
+docs/kernel.md ("What you get"): "invalid arguments, unknown tools and oversized payloads ... are denials, not
 crashes; so is a NaN or an infinite number anywhere in the arguments (it would pass every `>` a guard
 checks)". `vfa/_tools.py` `_nonfinite` walks a mapping's values but never its keys, and pydantic reads
 the JSON key "NaN" (or "inf") of a `dict[float, ...]` argument as a float. So a fee schedule

@@ -1,6 +1,6 @@
 """A tool (or a validator of its schema) that raises an exception whose text cannot be read crashes the run.
 
-README ("What you get"): a tool's failure goes back to the model as an error, a guard that raises
+docs/kernel.md ("What you get"): a tool's failure goes back to the model as an error, a guard that raises
 denies (fail closed), and "a validator of the tool's own that raises, whatever it raises, denies the
 call". The node builds the failure's text with `f"{type(exc).__name__}: {exc}"` inside its `except`
 clause (`EffectJournal.commit`, `GuardNode._commit` for a read-only tool, `ToolSpec` validation), so an

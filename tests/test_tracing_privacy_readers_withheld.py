@@ -2,7 +2,7 @@
 
 A sent mail's `bcc` is declared private (the model reads it as a handle only) and names who may read the
 mail (`readers_from`). When the model publishes the mail's body, the privacy guard denies (or asks), and
-the violation it keeps lists the readers: the bcc address in clear. README ("Denials"): "The whole
+the violation it keeps lists the readers: the bcc address in clear. docs/privacy.md ("Denials"): "The whole
 violation stays in the journal (evidence keys beginning with "_" are kept there, never shown), in a
 person's question and in the audit"; `_shown_evidence` says the "_" keys are "for the journal alone".
 The trace is none of those places: its spans go to `.vfa/trace.jsonl` (created 0644, where the journal

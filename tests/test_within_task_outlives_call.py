@@ -1,6 +1,6 @@
 """A task an async effect leaves running is labelled as made inside that call, on its thread.
 
-What must hold (README, "Many users": within one flow, "a thread's handles, the values that ground its
+What must hold (docs/privacy.md, "Many users": within one flow, "a thread's handles, the values that ground its
 arguments, its disclosures and its approvals count on no other thread"): a call on thread "u" is grounded
 by the words of thread "u"'s user only, whoever started the run.
 

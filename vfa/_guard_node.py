@@ -1386,7 +1386,7 @@ def thread_key(config: Mapping[str, Any] | None, state: Any = None, messages_key
     messages stay: a step that removes them all gives the run a new key, with nothing observed under
     it (give such a run a thread id). A state without messages falls back to the task's own key.
     Message ids a client chose are the client's: two users who send the same ones get one key, so a
-    multi-user app gives every run a thread id naming its user (README, "Many users").
+    multi-user app gives every run a thread id naming its user (docs/privacy.md, "Many users").
     """
     configurable = (config or {}).get("configurable") or {}
     thread = configurable.get("thread_id")
