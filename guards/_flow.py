@@ -75,10 +75,10 @@ from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpe
 
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _digit_units, _escaped, _digits_of, _empties, _folded_words, _is_decimal, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
-                     _words, _written, _written_leaves, _written_out, _written_readings, text_ends)
+                     _words, _written, _written_leaves, _written_out, _strings_of, _written_readings, text_ends)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
-from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
+from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _MIN_PIECE, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
                      _runs_label, _spans, _text_label, _TooMany, _unit_cuts)
 from ._observation import Observation, _join, _join_all, _join_each, _vouched
 from ._privacy_decl import PUBLIC_SINK, PrivacyPolicy, Source, _lower, sink_of, source_of
@@ -100,6 +100,16 @@ _WITHHELD = "‹withheld›"
 _WITHHELD_RUN = re.compile(r"‹withheld›(?:[\s\"'`(),;:#=<>\[\]{}.+*/-]*‹withheld›)+")
 """Withheld tokens with nothing but separators between them: shown as one, so a denial tells neither
 how many items a hidden list has nor into how many groups a hidden value is written (an IBAN in fours)."""
+
+
+def _pieces_of(sources: frozenset[str], pieces: set[str], idx: _Index) -> frozenset[str]:
+    """The sources of the tracked numbers of `sources` that hold one of `pieces` (digit runs a call's arguments
+    wrote): a piece of a value another call gave the tool, joined there to the rest (`PrivacyFlow._echo`)."""
+    out: set[str] = set()
+    for value, lbl in idx.digits.items():
+        if lbl.sources & sources and any(piece in value for piece in pieces):
+            out |= lbl.sources
+    return frozenset(out)
 
 
 class PrivacyFlow(_Threads, _Results):
@@ -467,7 +477,7 @@ class PrivacyFlow(_Threads, _Results):
         self._disclosed(proposal.thread_id, spec, proposal.args, proposal.call_id)
         obs = self.record(proposal.thread_id, proposal.call_id, proposal.tool,
                           source_of(spec.meta) if spec is not None else None, result,
-                          inputs=proposal.labels.values(), secrets=self.secrets_in(proposal.args, proposal.thread_id) or (
+                          inputs=proposal.labels.values(), args=proposal.args, secrets=self.secrets_in(proposal.args, proposal.thread_id) or (
                               [Label(readers=frozenset(self.policy.user), sources=frozenset({f"tool:{proposal.tool}"}))]
                               if hidden else []), hidden_as=hidden_as if hidden else None)
         return obs.text
@@ -805,22 +815,32 @@ class PrivacyFlow(_Threads, _Results):
         out = HANDLE_RE.sub(swap, text)
         return out if swapped else None
 
-    def _echo(self, thread_id: str, inputs: Sequence[Label]) -> Callable[[Label, Any], Label] | None:
+    def _echo(self, thread_id: str, inputs: Sequence[Label], args: Any = None) -> Callable[[Label, Any], Label] | None:
         """How a handle minted in the result of a call given private arguments is labelled (`_Walk.echo`): its
         field's label joined with the readers and sources of what value tracking finds in its value, its trust
         its own (the inputs' taint says that). A tool may echo an argument the model wrote in clear under a field
         of wider readers (a draft's body, its recipient's): behind that handle the value is never read again
         (`handles_read`: its handle's label carries what it shows), so it would go to the field's readers.
-        None when no argument is private or nothing is tracked on the thread: a result of a call given
-        nothing private (a mail read by its id) keeps its declared readers, whatever its value quotes."""
+        `args`, the call's arguments, are private too where their texts read together hold a private value (cut
+        across them, as a sink's are read: the tool may join them), and where they hold a piece of a private
+        number (`_MIN_PIECE` digits or more) that the echoed value holds whole: a tool may join it to pieces
+        earlier calls gave it (a draft appended to). None when no argument is private, holds no such piece, or
+        nothing is tracked on the thread: a result of a call given nothing private (a mail read by its id)
+        keeps its declared readers, whatever its value quotes."""
         given = frozenset().union(*(lbl.sources for lbl in inputs if lbl.readers is not None))
-        if not given:
-            return None
         idx = self._index(thread_id, None)  # the thread before this result: its arguments were labelled from it
         if not (idx.tracked or idx.digits or idx.texts):
             return None
+        texts = _strings_of(args) if isinstance(args, Mapping) else []
+        if len(texts) > 1 or (texts and len(_digit_units(texts[0])) > 1):  # as the privacy guard reads a sink's
+            joined = self.content_label(texts, thread_id)
+            if joined.readers is not None:
+                given |= joined.sources
+        pieces = {u[0] for text in texts for u in _digit_units(text) if len(u[0]) >= _MIN_PIECE} if idx.digits else set()
+        if not (given or pieces):
+            return None
 
-        given_idx: list[_Index] = []
+        by_given: dict[frozenset[str], _Index] = {}
 
         def found_in(text: str, idx: _Index) -> Label:
             found = _found_label(PUBLIC, text, _norm_of(text), idx)
@@ -835,13 +855,14 @@ class PrivacyFlow(_Threads, _Results):
             # an echo is of what the call was given: a value it finds that no private argument came from (a mail
             # read by a private id quoting the user's phone) leaves the field's readers as declared; the field's
             # own sources are no value found (a mail keyed by the private id it was read by names that id too)
-            if not (found.sources & given):
+            ours = given | _pieces_of(found.sources, pieces, idx) if pieces and found.sources - given else given
+            if not (found.sources & ours):
                 return lbl
-            if not given_idx:  # what it found of the arguments' sources alone, read again (only then: rare)
-                given_idx.append(_Index(tracked={v: t for v, t in idx.tracked.items() if t.sources & given},
-                                        texts={v: t for v, t in idx.texts.items() if t.sources & given},
-                                        digits={v: t for v, t in idx.digits.items() if t.sources & given}))
-            found = found_in(text, given_idx[0])
+            if ours not in by_given:  # what it found of the arguments' sources alone, read again (only then: rare)
+                by_given[ours] = _Index(tracked={v: t for v, t in idx.tracked.items() if t.sources & ours},
+                                        texts={v: t for v, t in idx.texts.items() if t.sources & ours},
+                                        digits={v: t for v, t in idx.digits.items() if t.sources & ours})
+            found = found_in(text, by_given[ours])
             joined = _join(lbl, found)
             if joined.readers == lbl.readers:
                 return lbl

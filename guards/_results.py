@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from vfa import Label
+from vfa import PUBLIC, Label
 from vfa._jsontext import json_text
 
 from ._forms import (MIN_DIGITS, _NOT_DIGIT, _SUPERSCRIPT, _SUPERSCRIPTS, _all_strings, _escaped, _fold, _grouped_numbers, _low, _norm, _norm_of, _num, _text, _token_numbers, _track_forms,
@@ -87,8 +87,9 @@ class _Results:
 
     def record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
                inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = (),
-               hidden_as: Label | None = None) -> Observation:
+               hidden_as: Label | None = None, args: Any = None) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation (see `_record`).
+        `args`: the call's arguments, read for what they hold together (`PrivacyFlow._echo`).
         `hidden_as`: for a result shown as one handle, the readers and trust the live flow gave it (an
         audit of the messages, which hold the handle, not the result its label came from).
 
@@ -97,7 +98,7 @@ class _Results:
         what the call showed, so the live run, a rebuild of the thread and an audit all read the same
         and none of them raises again."""
         try:
-            return self._record(thread_id, call_id, tool, decl, result, inputs, secrets, hidden_as)
+            return self._record(thread_id, call_id, tool, decl, result, inputs, secrets, hidden_as, args)
         except Exception as exc:  # noqa: BLE001 - fail closed: what is not labelled is not shown
             return self._remember(thread_id, call_id, _Unlabelled(
                 call_id, tool, text=f"the result could not be labelled ({type(exc).__name__}); it is not shown"))
@@ -110,7 +111,7 @@ class _Results:
 
     def _record(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
                 inputs: Iterable[Label] = (), secrets: list[Label] | tuple[()] = (),
-                hidden_as: Label | None = None) -> Observation:
+                hidden_as: Label | None = None, args: Any = None) -> Observation:
         """Label one tool result and remember it for the thread; returns the observation.
 
         `inputs` are the labels of the call's arguments. A result computed from an untrusted input is
@@ -140,19 +141,27 @@ class _Results:
             # hidden, it is out of value tracking's reach: it carries the readers of every argument it
             # was computed from, not only of the handles (a text written beside one would go where it may)
             secrets = [*secrets, *(lbl for lbl in inputs if lbl.readers is not None)]
-            return self._remember(thread_id, call_id, self._derived(obs, result, secrets, thread_id, tool,
-                                                           hide=self.handles, computed=computed, hidden_as=hidden_as))
+            echo = self._echo(thread_id, inputs, args) if self.handles else None
+            found = echo(PUBLIC, result) if echo is not None else PUBLIC
+            if found.readers is not None:  # and of a value it shows that the arguments gave in pieces (a draft appended to)
+                secrets.append(found)
+            obs = self._derived(obs, result, secrets, thread_id, tool, hide=self.handles, computed=computed,
+                                hidden_as=hidden_as)
+            if found.readers is not None and obs.keys:  # a record it names, sent by its key, is as private
+                obs.keys = {key: _join(lbl, found) for key, lbl in obs.keys.items()}
+            return self._remember(thread_id, call_id, obs)
         if decl is not None and decl.pure:
             # computed from its arguments alone, so from what the model wrote: it vouches for nothing (an
             # echo of the model's words is not a trusted tool's), and it is private to their readers and
             # tracked like them (shown as it is: the model read what it was computed from)
             private = [lbl for lbl in inputs if lbl.readers is not None]
-            obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=not private, mint=not private)
+            obs = self._observation(thread_id, call_id, tool, decl, result, inputs, share=not private, mint=not private,
+                                    args=args)
             if private and not isinstance(result, bool) and result is not None:
                 obs = self._derived(obs, result, private, thread_id, tool, hide=False)
             obs = _grounds_nothing(obs)
             return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
-        obs = self._observation(thread_id, call_id, tool, decl, result, inputs)
+        obs = self._observation(thread_id, call_id, tool, decl, result, inputs, args=args)
         return self._remember(thread_id, call_id, _read_inputs(obs, inputs) if self.reads_taint else obs)
 
     def _derived(self, obs: Observation, result: Any, secrets: list[Label], thread_id: str, tool: str, *,
@@ -231,7 +240,7 @@ class _Results:
         return Label(readers=frozenset(self.policy.user), sources=frozenset({f"lost-handle:{token}"}))
 
     def _observation(self, thread_id: str, call_id: str, tool: str, decl: Source | None, result: Any,
-                     inputs: Iterable[Label], *, share: bool = True, mint: bool = True) -> Observation:
+                     inputs: Iterable[Label], *, share: bool = True, mint: bool = True, args: Any = None) -> Observation:
         """The observation of one result (not yet remembered); `share`: it may come from, and go to,
         the memo of results shown alike; `mint`: its private fields are shown as handles of their own
         (not for a result shown as one handle: a field's handle would carry only its declared label)."""
@@ -251,7 +260,7 @@ class _Results:
                     text = _block_text(result) if _is_text_blocks(result) else _SHOWN(result)
                     # not shared: its text is set below, and an observation from the memo is everyone's
                     obs = self._observation(thread_id, call_id, tool, _blob_source(decl), text, inputs,
-                                            share=False, mint=mint)
+                                            share=False, mint=mint, args=args)
                     obs.text = _SHOWN(result)  # the blocks are shown as they are (a blob hands out no handles)
                     return obs
             key = self._memo_key(ctx, result, thread_id)
@@ -278,7 +287,7 @@ class _Results:
                 taint = read if taint is None else _join(taint, read)
             # a private argument written in clear, echoed under a field of wider readers (a draft's body, its
             # recipient's), would stand behind a handle of the field's label: its value is read as tracking reads it
-            echo = self._echo(thread_id, inputs) if mint and self.handles and ctx.handled else None
+            echo = self._echo(thread_id, inputs, args) if mint and self.handles and ctx.handled else None
             shown = self._walk(result, ctx, thread_id, call_id, obs, trusted, mint, taint, echo)
         obs.trusted_parts = trusted
         if key is not None:  # nothing in it was handled: the model sees the result as it is

@@ -656,7 +656,7 @@ class _Threads:
                     else:  # the values JSON could not carry, objects again (labelled whole, as live)
                         result = recorded_result(e.data)
                     self.record(thread_id, e.call_id, e.tool, decl, result, inputs=labels.get(e.call_id, ()),
-                                secrets=secrets.get(e.call_id, ()))
+                                secrets=secrets.get(e.call_id, ()), args=proposed.get(e.call_id))
                 elif spec is None and not done:
                     undeclared.add(e.call_id)
         # a result on record with no declaration to label it by is one this flow never labelled (fail closed)
