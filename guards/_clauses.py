@@ -197,9 +197,9 @@ class _Parser:
             raise self.fail(node, "this policy declares no state type: pass state=YourWorldModel")
         if path in schema.leaves:
             return Term("var", schema.leaves[path], value=("state", *path), text=text)
-        if path in schema.unsupported:
-            raise self.fail(node, schema.unsupported[path])
         for i in range(1, len(path) + 1):
+            if path[:i] in schema.unsupported:  # a field of a type no clause reads (Optional[Model], a dict)
+                raise self.fail(node, schema.unsupported[path[:i]])
             if path[:i] not in schema.records and path[:i] not in schema.leaves:
                 known = ", ".join(schema.field_names(path[: i - 1])) or "none"
                 prefix = ".".join(("state",) + path[: i - 1])

@@ -160,6 +160,13 @@ def _validated(spec: ToolSpec, args: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _default(info: Any, given: Mapping[str, Any]) -> Any:
+    """An omitted argument's default as validation gives it: a `default_factory`'s value too (its `default` is
+    PydanticUndefined), one that reads the other arguments given the step's."""
+    data = {k: v for k, v in given.items() if not isinstance(v, Sym)}
+    return info.get_default(call_default_factory=True, validated_data=data)
+
+
 def _why(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(e["msg"] for e in exc.errors()[:3])
@@ -227,9 +234,12 @@ def verify_plan(
                 return _bad(i, step, f"step {i + 1} gives {step.tool!r} an unknown argument {name!r}")
         bounds = _declared_args(spec.args_model, spec.name)[1]
         for name, sort in sorts.items():
-            v = step.args.get(name, fields[name].default if not fields[name].is_required() else None)
             if name not in step.args and fields[name].is_required():
                 return _bad(i, step, f"step {i + 1} omits argument {name!r} of {step.tool!r}")
+            try:
+                v = step.args[name] if name in step.args else _default(fields[name], step.args)
+            except Exception as exc:  # the run time's validation fails alike: the step cannot run
+                return _bad(i, step, f"step {i + 1}: the default of {name!r} could not be made: {exc!r:.200}")
             if isinstance(v, Sym):
                 # a set of Literal elements too: the run time refuses a set holding another value (`convert`)
                 if bounds.get(name) or sort.domain is not None or (sort.elem is not None and sort.elem.domain is not None):

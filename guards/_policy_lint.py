@@ -42,8 +42,10 @@ def _frame(tool: str, pres: Sequence[Any], posts: Sequence[Any], schema: Any) ->
         a_sorts, a_bounds = arg_paths(pre.arg_sorts, pre.arg_bounds)
         sorts.update(a_sorts)
         bounds.update(a_bounds)
-    for post in posts:
-        sorts.update({("arg", n): s for n, s in getattr(post, "arg_sorts", {}).items()})
+    for post in posts:  # a tool with no precondition declares its arguments' bounds here alone
+        a_sorts, a_bounds = arg_paths(getattr(post, "arg_sorts", {}), getattr(post, "arg_bounds", {}))
+        sorts.update(a_sorts)
+        bounds.update(a_bounds)
     session = Z3(LINT_TIMEOUT_MS)
     return session, LazyVars(session, sorts, bounds, track=True)
 
@@ -195,6 +197,7 @@ class PolicyInvariant:
                 elements: dict[Any, list[Any]] = {}  # each membership's element as its moment computes it
                 member_elements(s, [*self.terms, *(c for _, c in pre_clauses)], before, elements)
                 member_elements(s, self.terms, after, elements)
+                member_elements(s, [u.term for post in posts for u in post.updates], before, elements)
                 cex = jsonable_tree(model_state(s, out.model, before, [*self.terms, *(c for _, c in pre_clauses)],
                                                 before.sorts, elements))
                 updates = ", ".join(u.text for post in posts for u in post.updates)

@@ -84,8 +84,9 @@ class Precondition:
             if not (world.__class__ is dict or isinstance(world, Mapping)):
                 try:
                     return fns[0](args, world)
-                except (KeyError, AttributeError, TypeError, IndexError):
-                    pass  # a level that is not of its declared kind (a dict where a model is declared)
+                except (KeyError, AttributeError, TypeError, IndexError, BadValue):
+                    pass  # a level that is not of its declared kind (a dict where a model is declared; its
+                    # `items` read by attribute is the dict's method, a bad value where the key holds a good one)
             return fns[1](args, world)
         except (KeyError, AttributeError, TypeError, IndexError) as exc:
             raise BadValue(f"could not read a value the precondition needs: {exc!r}") from None
@@ -112,10 +113,13 @@ class Precondition:
 class Postcondition:
     """How a tool changes the state: simultaneous updates (`state.balance -= amount`) and clauses on the result."""
 
-    def __init__(self, posts: Sequence[str], *, tool: str, args: Mapping[str, Sort], state: Any) -> None:
+    def __init__(self, posts: Sequence[str], *, tool: str, args: Mapping[str, Sort], state: Any,
+                 bounds: Mapping[str, list[tuple[str, Any]]] | None = None) -> None:
         self.tool = tool
         self.schema = schema_of(state)
         self.arg_sorts = dict(args)
+        self.arg_bounds = dict(bounds or {})
+        """The arguments' declared bounds: facts for the lint, as the run time refuses a value beyond them."""
         scope = Scope(f"tool {tool!r} (postcondition)", dict(args), self.schema,
                       unsupported=getattr(args, "unsupported", None))
         parsed = [parse_postcondition(p, scope) for p in posts]
@@ -242,6 +246,10 @@ class PreconditionGuard:
                 return
         if self.tools:
             raise PolicyError(f"{self.name}: the agent has no tool {sorted(self.tools)[0]!r}")
+        # carried by no tool and naming none: the chain runs it on every tool's calls, each denied for the
+        # arguments of a tool it is not (and its own tool's clauses would go unlinted)
+        raise PolicyError(f"{self.name}: a PreconditionGuard given for the agent judges every tool's calls unless it "
+                          f"names its tool: give tool={self.precondition.tool!r} (or use PreconditionGuard.for_tool)")
 
     @classmethod
     def lint_together(cls, guards: Sequence[Any], tools: Mapping[str, ToolSpec]) -> None:
@@ -300,8 +308,8 @@ def ensures(*posts: str, state: Any = None) -> Callable[[_T], _T]:
     """Decorator: declare how a tool changes the state (`state.balance -= amount`), for lint and plan checks."""
 
     def decorate(fn: _T) -> _T:
-        name, sorts, _ = _tool_types(fn)
-        post = Postcondition(posts, tool=name, args=sorts, state=state)
+        name, sorts, bounds = _tool_types(fn)
+        post = Postcondition(posts, tool=name, args=sorts, state=state, bounds=bounds)
         earlier = _existing(fn, "postconditions")
         # every check reads one update per field: two, stacked, would leave one of them unjudged
         assigned = {u.path for p in earlier for u in p.updates}

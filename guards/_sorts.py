@@ -142,20 +142,24 @@ class Schema:
         self.bounds: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
         self.unsupported: dict[tuple[str, ...], str] = {}
         if root is not None:
-            self._walk(root, ())
+            self._walk(root, (), ())
 
-    def _walk(self, tp: Any, prefix: tuple[str, ...]) -> None:
+    def _walk(self, tp: Any, prefix: tuple[str, ...], within: tuple[Any, ...]) -> None:
         fields = _fields(tp)
         if fields is None:
             raise ConfigError(f"state type {tp!r} must be a pydantic model, a dataclass or a TypedDict")
         if isinstance(tp, type) and issubclass(tp, dict):
             self.item_access.add(prefix)
+        within = (*within, tp)
         for name, ann in fields.items():
             path = prefix + (name,)
             inner = typing.get_args(ann)[0] if typing.get_origin(ann) is typing.Annotated else ann
-            if _fields(inner) is not None:
+            if any(inner is t for t in within):  # a tree (a TypedDict's optional child): its fields never end
+                self.unsupported[path] = (f"state.{'.'.join(path)} has type {getattr(inner, '__name__', inner)!r}, "
+                                          "which holds itself (a recursive type): preconditions cannot reason about it")
+            elif _fields(inner) is not None:
                 self.records.add(path)
-                self._walk(inner, path)
+                self._walk(inner, path, within)
             else:
                 try:
                     self.leaves[path] = sort_of(ann, "state." + ".".join(path))

@@ -107,11 +107,16 @@ def candidates(session: Z3, terms: Iterable[Term], elem: Sort, env: Mapping) -> 
 
 def member_elements(session: Z3, terms: Iterable[Term], env: Mapping, out: dict[Sort, list[Any]]) -> None:
     """Add to `out`, by element sort (without its Literal values), the element of every membership test in the
-    terms as `env` computes it: a set is reported by the candidates it holds, and `state.n + 1 in state.used`,
-    or `state.n in state.used` after `state.n += 1`, tests a value no variable or constant of a clause is."""
+    terms as `env` computes it, and every element a set update adds or removes: a set is reported by the
+    candidates it holds, and `state.n + 1 in state.used`, or `state.n in state.used` after `state.n += 1`, tests
+    a value no variable or constant of a clause is, as `state.a -= {'x'}` breaks `state.a == state.b` only
+    from sets holding 'x'."""
     for t in subterms(terms):
         if t.op == "member":
             out.setdefault(without_domain(t.args[1].sort.elem), []).append(session.term(t.args[0], env))  # type: ignore[arg-type]
+        elif t.op in ("setadd", "setdel"):
+            elems = out.setdefault(without_domain(t.sort.elem), [])  # type: ignore[arg-type]
+            elems.extend(session.term(e, env) for e in t.args[1:])
 
 
 def model_state(session: Z3, model: Any, env: Mapping[tuple[str, ...], Any], terms: Iterable[Term],
