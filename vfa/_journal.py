@@ -16,6 +16,7 @@ import time
 import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -149,6 +150,9 @@ _FILE_READERS: dict[str, weakref.WeakSet[Any]] = {}
 """File key (`EffectJournal._key`) -> the readers (`add_reader`) of every journal object of this process on that
 file: an app that opens the file per request reads it through several, and a deletion through one reaches all."""
 _FILE_READERS_LOCK = threading.Lock()
+
+_OUTCOME_OF: ContextVar[Any] = ContextVar("vfa_outcome_of", default=None)
+"""The journal whose effect's outcome this thread is writing (`EffectJournal._outcome`)."""
 
 _MAX_THREADS_KEPT = 200_000
 """`may_hold` answers from memory for journals of up to this many threads (about 20 MB of ids)."""
@@ -494,20 +498,27 @@ class EffectJournal:
         """Whether it ever had two readers (from then on, `elsewhere` counts its own writes too)."""
         self._ended_upto: dict[str, int] = {}
         """Thread -> the seq up to which every start of an effect has its outcome (`cut_off`)."""
+        self._begun = 0
+        """How many effects this object started (their write-ahead record written) whose outcome is not yet written."""
+        self._left_open: sqlite3.Connection | None = None
+        """The connection `close()` left open for those effects' outcomes, closed once the last is written."""
 
     # -- writing ---------------------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            db = self._db
+            if self._left_open is not None and _OUTCOME_OF.get() is self:
+                db = self._left_open  # closed while an effect ran: its outcome is still written (`close`)
             try:
-                self._db.execute("BEGIN IMMEDIATE")
+                db.execute("BEGIN IMMEDIATE")
                 try:
-                    yield self._db
+                    yield db
                     wrote = self._writing
                     if wrote is not None and self._threads is not None and self.path != ":memory:":
                         # the rows of one write transaction have consecutive seqs (it holds the write lock)
-                        (last,) = self._db.execute("SELECT last_insert_rowid()").fetchone()
+                        (last,) = db.execute("SELECT last_insert_rowid()").fetchone()
                         wrote = (wrote, last - len(wrote) + 1, last)
                     elif wrote is not None:
                         wrote = (wrote,)
@@ -515,10 +526,10 @@ class EffectJournal:
                     self._writing = None
                     # a full disk (SQLITE_FULL) has SQLite roll the transaction back itself: a second
                     # ROLLBACK would raise "no transaction is active" in place of the error that said why
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
                     raise
-                self._db.execute("COMMIT")
+                db.execute("COMMIT")
             except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                 self._writing = None
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
@@ -589,7 +600,7 @@ class EffectJournal:
         again. Returns (ok, result or error text).
         """
         under_way = Running(self._key, thread_id, call_id)
-        started = ended = False
+        started = ended = begun = False
         try:
             with self._transaction() as db:
                 # read in the write transaction: a run that read the call's history before another
@@ -621,6 +632,7 @@ class EffectJournal:
                 # held from before its record can be read (the transaction commits) until its outcome
                 # is written: meanwhile another run reads the call as under way, not as cut off by a crash
                 under_way.hold()
+                self._begun, begun = self._begun + 1, True  # its outcome is written even if the journal is closed
                 self._insert(db, rows)
             started = True
             with _open_commit(tool, call_id):
@@ -630,23 +642,49 @@ class EffectJournal:
                     if _is_bubble_up(exc):
                         # The tool called LangGraph's interrupt(): a pause, not a failure. Resuming the
                         # thread verifies the call again and re-enters the tool with the answer.
-                        self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **pause_of(exc), **(tag or {})})])
+                        with self._outcome():
+                            self.append([(thread_id, call_id, tool, "paused", {"by": "tool", **pause_of(exc), **(tag or {})})])
                         ended = True
                         raise
                     error = error_text(exc)  # the effect's own failure: recorded, not retried
                     data = failure(error, redact, cause)
-                    self.append([(thread_id, call_id, tool, "failed", data)])
+                    with self._outcome():
+                        self.append([(thread_id, call_id, tool, "failed", data)])
                     ended = True
                     return False, data["error"]
-            shown = self._record_result(thread_id, call_id, tool, result)
+            with self._outcome():
+                shown = self._record_result(thread_id, call_id, tool, result)
             ended = True
             return True, shown
         except BaseException as exc:
             if started and not ended:  # cut off (a KeyboardInterrupt, a cancelled task, a failed write)
-                self._abandon(thread_id, call_id, tool, exc)
+                with self._outcome():
+                    self._abandon(thread_id, call_id, tool, exc)
             raise
         finally:
             under_way.release()
+            if begun:
+                self._ended_one()
+
+    @contextmanager
+    def _outcome(self) -> Iterator[None]:
+        """Within it, this thread writes the outcome of an effect it began: through the connection `close()`
+        left open for it, if the journal was closed meanwhile."""
+        token = _OUTCOME_OF.set(self)
+        try:
+            yield
+        finally:
+            _OUTCOME_OF.reset(token)
+
+    def _ended_one(self) -> None:
+        """An effect begun here has its outcome written (or it could not be): the last one closes what
+        `close()` left open for them."""
+        with self._lock:
+            self._begun -= 1
+            db = self._left_open if not self._begun else None
+            if db is not None:
+                self._left_open = None
+                db.close()
 
     def _abandon(self, thread_id: str, call_id: str, tool: str, exc: BaseException) -> None:
         """Mark a start this run left without an outcome while its process goes on: other processes
@@ -954,8 +992,9 @@ class EffectJournal:
 
     def entries(self, thread_id: str | None = None, *, call_id: str | None = None,
                 kinds: Collection[str] | None = None, after: int = 0) -> list[JournalEntry]:
-        """Every entry, oldest first, optionally of one thread (and one call), of the given `kinds` only
-        (a reader after a thread's questions and answers is not handed every result it holds), and
+        """Every entry, oldest first, optionally of one thread and of one call (on any thread, if none is
+        named), of the given `kinds` only (a reader after a thread's questions and answers is not handed
+        every result it holds), and
         written after the entry numbered `after` only (a reader of a call's last steps is not handed
         the thread's whole past)."""
         sql = "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal"
@@ -967,9 +1006,9 @@ class EffectJournal:
         if thread_id is not None:
             where.append("thread_id=?")
             params.append(thread_id)
-            if call_id is not None:
-                where.append("call_id=?")
-                params.append(call_id)
+        if call_id is not None:  # with no thread: the calls of that id on every thread, never every entry
+            where.append("call_id=?")
+            params.append(call_id)
         if kinds is not None:
             if isinstance(kinds, str):  # a text is a collection of its characters: it would match no entry
                 raise TypeError(f"kinds must be a collection of entry kinds, such as [{kinds!r}], not a text")
@@ -1011,10 +1050,16 @@ class EffectJournal:
                              result=json.loads(r).get("result"), committed_at=ts) for t, c, tool, a, r, ts in rows]
 
     def close(self) -> None:
-        """Close the database; the journal cannot be used afterwards. Closing again does nothing."""
+        """Close the database; the journal cannot be used afterwards. Closing again does nothing. An effect
+        already begun (its write-ahead record written) still has its outcome written when it ends: its
+        connection is closed then (left without one, another process would read the effect as under way
+        while this one lives, and this one as cut off by a crash, to be run or asked about again)."""
         with self._lock:
             db, self._db = self._db, _Closed(self.path)
-            db.close()
+            if self._begun and isinstance(db, sqlite3.Connection):
+                self._left_open = db
+            else:
+                db.close()
 
     def __enter__(self) -> Self:
         return self
