@@ -395,6 +395,9 @@ class EffectJournal:
 
         if not isinstance(synchronous, str) or synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+        if not (read_only is False or read_only is True or read_only == "snapshot"):
+            # any other truthy value ("snapshots", "yes") would silently open a live reader
+            raise ValueError(f"read_only must be False, True or \"snapshot\", not {read_only!r}")
         self._lock = threading.RLock()
         if read_only:
             self._db = _read_only(self.path, snapshot=read_only == "snapshot")
