@@ -9,6 +9,18 @@ from guards import privacy_sink, privacy_source
 from vfa import effect
 
 
+def read_note_tool(note: str, *, handled: bool = False) -> Any:
+    """read_note: the user's note, private to them, shown in clear (or as a handle, `handled`), keyed by its path."""
+
+    @privacy_sink()
+    @privacy_source(private=["content"], handle=handled, kind="file", key="path")
+    def read_note(path: str) -> dict:
+        """Read a note."""
+        return {"path": path, "content": note}
+
+    return read_note
+
+
 def save_draft_tool() -> Any:
     """save_draft: a sink that keeps its arguments, sending nothing on; its result's body is its recipient's."""
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from _echo_tools import ME
+from _echo_tools import ME, read_note_tool
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import Agent, effect
 from vfa.testing import ScriptedModel
@@ -39,11 +39,7 @@ def _run(to: str, pieces: tuple[str, str]) -> list[tuple[str, str]]:
     drafts: dict[str, dict[str, str]] = {}
     sent: list[tuple[str, str]] = []
 
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
+    read_note = read_note_tool(NOTE)
 
     @privacy_sink(internal=["to", "body"])
     @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")

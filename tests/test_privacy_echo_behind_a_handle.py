@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from _echo_tools import save_draft_tool, send_tool
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
+from _echo_tools import read_note_tool, save_draft_tool, send_tool
+from guards import PrivacyFlow, PrivacyPolicy
 from vfa import Agent
 from vfa.testing import ScriptedModel
 
@@ -40,11 +40,7 @@ def _tools(sent: list[tuple[str, str]], handled: bool = False) -> list[Any]:
     """read_note (the note, shown in clear or as a handle), save_draft (a sink that keeps its arguments, its
     body its recipient's to read) and send (an effect, its body disclosed to `to`)."""
 
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=handled, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note."""
-        return {"path": path, "content": NOTE}
+    read_note = read_note_tool(NOTE, handled=handled)
 
     save_draft = save_draft_tool()
 

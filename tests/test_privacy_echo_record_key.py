@@ -20,6 +20,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from _echo_tools import read_note_tool
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import Agent, effect
 from vfa.testing import ScriptedModel
@@ -33,11 +34,7 @@ def _run(body: str, to: str) -> list[tuple[str, str]]:
     drafts: dict[str, str] = {}
     sent: list[tuple[str, str]] = []
 
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note."""
-        return {"path": path, "content": NOTE}
+    read_note = read_note_tool(NOTE)
 
     @privacy_sink(internal=["to", "body"])
     @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from _echo_tools import ME, send_tool
+from _echo_tools import ME, read_note_tool, send_tool
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
 from vfa import Agent
 from vfa.testing import ScriptedModel
@@ -37,11 +37,7 @@ OWN = ("Lunch on friday at the usual place, ", "around noon?")
 
 
 def _tools(sent: list[tuple[str, str]]) -> list[Any]:
-    @privacy_sink()
-    @privacy_source(private=["content"], handle=False, kind="file", key="path")
-    def read_note(path: str) -> dict:
-        """Read a note (shown in clear)."""
-        return {"path": path, "content": NOTE}
+    read_note = read_note_tool(NOTE)
 
     @privacy_sink(internal=["to", "paragraphs"])
     @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")
