@@ -7,6 +7,7 @@ import atexit
 import concurrent.futures
 import contextvars
 import dataclasses
+import functools
 import hashlib
 import inspect
 import queue
@@ -583,6 +584,8 @@ def _within(load: Callable[[], Any], budget: float) -> Callable[[], Any]:
         try:
             return done.result(timeout=budget)
         except concurrent.futures.TimeoutError:
+            if done.done():  # the provider's own `TimeoutError` (the builtin, as the deadline's is): told as it is
+                raise
             done.cancel()  # still queued behind busy workers: never read the world for a call already denied
             raise TimeoutError(f"the world provider did not answer within {budget:g} s") from None
 
@@ -723,13 +726,18 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
             def stopped() -> bool:
                 return caller_gone() and not caller.is_running()
 
-            if run is None:
-                return on_loop(result, caller, given_up=stopped)
+            load = _world_read_here(context)
             try:
-                return on_loop(result, caller, started=lambda future: run.watch(lambda: _cancel(future, caller)),
-                               given_up=stopped)
+                if run is None:
+                    return on_loop(result, caller, given_up=stopped)
+                try:
+                    return on_loop(result, caller, started=lambda future: run.watch(lambda: _cancel(future, caller)),
+                                   given_up=stopped)
+                finally:
+                    run.watch(None)
             finally:
-                run.watch(None)
+                if load is not None:  # the failed read is the check's alone: a later guard asks the provider again
+                    context._load_world = load
         if run is None:  # inline, no deadline, in the caller's thread: a loop of its own, closed once done
             # (kept per caller thread, each loop's three descriptors stayed open for the thread's life, a
             # pool's idle threads included, and past it until a garbage collection: ~40 µs a check buys that)
@@ -751,6 +759,27 @@ def _call_guard(g: Any, proposal: Proposal, context: GuardContext, run: _Run | N
             run.watch(None)
             _end_left(loop)
     return result
+
+
+def _world_read_here(context: GuardContext) -> Callable[[], Any] | None:
+    """Read the world in this thread, within the check's budget, for a check about to be awaited on the caller's
+    loop: the provider is sync, and read there by `context.world` it blocked that loop (every conversation on it)
+    for as long as it took, the denial at the deadline held until it returned (for good, a provider that hangs).
+    A read that raised is raised again by the check's own read, which the provider is not asked again for; returns
+    the provider to hand back once the check is done (None: nothing to hand back)."""
+    load = context._load_world
+    if load is None:
+        return None
+    try:
+        context.world  # noqa: B018 - read for its effect: kept on the context for the check
+    except Exception as exc:  # noqa: BLE001 - the check's read meets it, and the check denies as it would
+        context._load_world = functools.partial(_raise, exc)
+        return load
+    return None
+
+
+def _raise(exc: BaseException) -> Any:
+    raise exc
 
 
 def _cancel(future: concurrent.futures.Future[Any], loop: asyncio.AbstractEventLoop) -> None:

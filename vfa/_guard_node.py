@@ -31,7 +31,7 @@ from langgraph.errors import ParentCommand
 
 from . import _tracing
 from ._chain import ChainResult, GuardChain, _awaited
-from ._effects import off_loop, on_loop
+from ._effects import caller_gone, off_loop, on_loop
 from ._escalation import Questions, can_ask, current_task, one_run
 from ._exceptions import CallInFlightError, ConfigError, ThreadBusy, error_text
 from ._guard import GuardContext
@@ -792,6 +792,12 @@ class GuardNode(RunnableCallable):
         done = sum(a.get("type") == "edit" for a in questions.answers)
         for _round in range(done, self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
+            if caller_gone():
+                # its `ainvoke` was cancelled while the guards decided: nothing is journaled, as `EffectJournal.commit`
+                # writes nothing for an allow, so resuming verifies the call again (a denial kept answered the resumed
+                # thread for good, a check cut off with the caller's loop taken for its guard's verdict)
+                raise asyncio.CancelledError(f"the run of call {proposal.call_id!r} was cancelled while its guards "
+                                             "decided; nothing was journaled")
             if result.decisions:
                 pending.append(_verdicts(proposal, result))
             verdict = result.verdict
