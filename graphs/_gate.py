@@ -325,20 +325,22 @@ def _shown(out: Any, text: str, artifact: Any, written: Any = None, key: str = "
     """`out` (a tool message, or a Command writing only one) showing the model `text`, the flow's view of it,
     with `artifact` (the gate's record of the call) for its own: the flow never labelled what a tool put
     in its artifact (a `content_and_artifact` tool's raw record), and the graph's messages are read by
-    the model, middleware and summaries alike, so it is not kept."""
+    the model, middleware and summaries alike, so it is not kept; nor are the message's `additional_kwargs`
+    and `response_metadata`, which the tool fills as it likes (a client's raw response)."""
     if isinstance(out, Command):
         said = _said(out, written, key)
         return dataclasses.replace(out, update={**out.update, key: [_shown(said, text, artifact)]}) if said else out
+    kept = {"artifact": artifact, "additional_kwargs": {}, "response_metadata": {}}
     if isinstance(out.content, str):
-        return out.model_copy(update={"content": text, "artifact": artifact}) \
-            if out.content != text or out.artifact != artifact else out
+        return out.model_copy(update={"content": text, **kept}) \
+            if out.content != text or any(getattr(out, k) != v for k, v in kept.items()) else out
     try:  # content blocks: the flow walked them as a list, so its text is the same list, handled
         blocks = json.loads(text)
     except ValueError:
         blocks = None
     if isinstance(blocks, list) and all(isinstance(b, dict) and "type" in b for b in blocks):
-        return out.model_copy(update={"content": blocks, "artifact": artifact})
-    return out.model_copy(update={"content": [{"type": "text", "text": text}], "artifact": artifact})
+        return out.model_copy(update={"content": blocks, **kept})
+    return out.model_copy(update={"content": [{"type": "text", "text": text}], **kept})
 
 
 
