@@ -55,7 +55,7 @@ from vfa import (
 from vfa._chain import _guard_name
 from vfa._compile import held_back, lint_guards
 from vfa._effects import off_loop, on_loop
-from vfa._guard_node import _repr_unaddressed, content_digest, thread_key
+from vfa._guard_node import _repr_unaddressed, content_digest, thread_key, without_graph_streams
 from vfa._run_tally import RunTally
 from vfa._journal import KEPT, own_entries
 from vfa._injected import error_content_text, injected_args, injected_names
@@ -899,12 +899,18 @@ class GatedTool:
     def __repr__(self) -> str:
         return f"GatedTool({self.tool.name!r})"
 
+    def _run_config(self, config: Any) -> Any:
+        """The config the tool runs under: under a flow, given the values behind handles, without LangGraph's
+        stream handlers (`without_graph_streams`)."""
+        return without_graph_streams(config) if self.gate.node.flow is not None else config
+
     def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
         """Verify, then run the tool as `tool.invoke` would, inside the journal's commit."""
         call, rebuild = self._split(input, config)
         # with plain arguments a handled ToolException comes back as a bare result: raised, it is the error it is
         tool, flag = (self.tool, None) if _is_call(input) else errors_raised(self.tool)
-        work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), config, kwargs))
+        run = self._run_config(config)
+        work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), run, kwargs))
         work.records = self.records
         work.plain = not _is_call(input)
         state = self._state(config)
@@ -915,8 +921,9 @@ class GatedTool:
         """Async twin of `invoke`."""
         call, rebuild = self._split(input, config)
         tool, flag = (self.tool, None) if _is_call(input) else errors_raised(self.tool)
-        work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), config, kwargs),
-                     lambda args: _ahandled(tool.ainvoke, flag, rebuild(args), config, kwargs))
+        run = self._run_config(config)
+        work = _Work(lambda args: _handled(tool.invoke, flag, rebuild(args), run, kwargs),
+                     lambda args: _ahandled(tool.ainvoke, flag, rebuild(args), run, kwargs))
         work.records = self.records
         work.plain = not _is_call(input)
         state = self._state(config)

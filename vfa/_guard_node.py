@@ -26,6 +26,16 @@ from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import var_child_runnable_config
 from langgraph._internal._constants import CONFIG_KEY_STREAM  # a graph run inside a node streams to it
 from langgraph._internal._runnable import RunnableCallable
+
+try:  # LangGraph's own stream handlers: its `messages` and `tools` stream modes (the latter since 1.2)
+    from langgraph.pregel._messages import StreamMessagesHandler as _MessagesStream
+    from langgraph.pregel._tools import StreamToolCallHandler as _ToolsStream
+
+    _GRAPH_STREAMS: tuple[type, ...] = (_MessagesStream, _ToolsStream)
+except ImportError:  # an older LangGraph: its `messages` stream alone
+    from langgraph.pregel._messages import StreamMessagesHandler as _MessagesStream
+
+    _GRAPH_STREAMS = (_MessagesStream,)
 from langgraph.config import get_config
 from langgraph.errors import ParentCommand
 
@@ -1026,7 +1036,8 @@ class GuardNode(RunnableCallable):
                 args = self._by_value(proposal, flow.resolve(proposal), strict=True)
             resolved.append(args)
             if _is_langchain_tool(spec.source):  # not a plain function (one that validates its call too)
-                return act(args)
+                with _without_graph_streams():
+                    return act(args)
             with _without_callbacks():
                 return act(args)
 
@@ -1511,6 +1522,44 @@ def _without_callbacks() -> Iterator[None]:
     token = var_child_runnable_config.set({
         **{k: v for k, v in config.items() if k != "callbacks"},
         "configurable": {k: v for k, v in conf.items() if k != CONFIG_KEY_STREAM}})
+    try:
+        yield
+    finally:
+        var_child_runnable_config.reset(token)
+
+
+def without_graph_streams(config: Any) -> Any:
+    """`config` with LangGraph's stream handlers left out of its callbacks, for a LangChain tool run on the values
+    behind handles: LangChain hands a tool's input and output, and a model's tokens it runs, to the run's
+    callbacks as they are, and the graph's `tools` and `messages` stream modes are fed by two of them, so a chat
+    UI streaming those would show what the model and every other stream see as handles. The app's own callbacks
+    (tracers, `astream_events`) stay: a stated limit (docs/privacy.md, "Logs")."""
+    callbacks = config.get("callbacks") if isinstance(config, Mapping) else None
+    if callbacks is None:
+        return config
+    if isinstance(callbacks, (list, tuple)):
+        kept = [h for h in callbacks if not isinstance(h, _GRAPH_STREAMS)]
+        return config if len(kept) == len(callbacks) else {**config, "callbacks": kept}
+    streams = [h for h in [*getattr(callbacks, "handlers", ()), *getattr(callbacks, "inheritable_handlers", ())]
+               if isinstance(h, _GRAPH_STREAMS)]
+    if not streams:
+        return config
+    kept = callbacks.copy()
+    for handler in streams:
+        kept.remove_handler(handler)
+    return {**config, "callbacks": kept}
+
+
+@contextmanager
+def _without_graph_streams() -> Iterator[None]:
+    """Run what reads the run's config from the context (a LangChain tool the `Agent` runs) without LangGraph's
+    stream handlers (`without_graph_streams`)."""
+    config = var_child_runnable_config.get()
+    kept = without_graph_streams(config)
+    if kept is config:
+        yield
+        return
+    token = var_child_runnable_config.set(kept)
     try:
         yield
     finally:
