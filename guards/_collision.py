@@ -156,8 +156,10 @@ class CollisionGuard:
             if body is None:
                 raise ConfigError(f"{self.name}: the path gives centres but no body size was declared (body=)")
             if self._start is not None:
-                here = _array(self._start(proposal, context), f"{self.name}: start").astype(np.float64)
-                arr = np.concatenate([here.reshape(1, 2), arr])
+                # each part checked alone first, so a denial names the proposal's own waypoint (or the start),
+                # not its index in the joined path (one off: a NaN start was blamed on waypoint 0)
+                path_shapes(arr, body)
+                arr = np.concatenate([self._here(proposal, context), arr])
             return self._swept(path_shapes(arr, body))
         if arr.ndim != 3:
             raise SceneError(f"{self.name}: path must be waypoints (k, 2) or shapes (k, n, 4|3), got shape {arr.shape}")
@@ -168,6 +170,17 @@ class CollisionGuard:
                 "the configured body; pass shape_paths=True to accept shape paths"
             )
         return self._swept(arr)
+
+    def _here(self, proposal: Proposal, context: GuardContext) -> np.ndarray:
+        """The current position from `start`, as one (1, 2) waypoint, or a SceneError naming the start."""
+        raw = self._start(proposal, context)  # type: ignore[misc]
+        here = _array(raw, f"{self.name}: start")
+        if here.size != 2 or not (np.issubdtype(here.dtype, np.number) or here.dtype == np.bool_):
+            raise SceneError(f"{self.name}: start must be the current position (x, y), got {raw!r:.60}")
+        here = here.astype(np.float64)
+        if not np.isfinite(here).all():
+            raise SceneError(f"{self.name}: start (the current position) is not finite: {here.tolist()}")
+        return here.reshape(1, 2)
 
     def _swept(self, arr: np.ndarray) -> np.ndarray:
         # one frame is a discrete check of where the agent ends, not of how it gets there

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._trace_expr import Expr, _Program, flag, label, real, tolerance
+from ._trace_expr import Expr, _Program, flag, label, pair, real, tolerance
 from ._trace_expr import channel as a_channel
 from ._scene import SceneError, _contact_point, _shape_at, contact_frames
 
@@ -254,6 +254,7 @@ class NoContact(Invariant):
                  name: str | None = None) -> None:
         label(name, "NoContact")
         self.a, self.b = a_channel(a, "NoContact"), None if b is None else a_channel(b, "NoContact")
+        pair(self.a, self.b, "NoContact")
         self.swept, self.touching = flag(swept, "NoContact: swept"), flag(touching, "NoContact: touching")
         self.name = name or f"NoContact({a!r}{'' if b is None else f', {b!r}'})"
 
@@ -322,7 +323,9 @@ class While(Invariant):
     """A conditional invariant: `invariant` is checked only at frames where `condition` holds.
 
     A NaN condition counts as holding, so a corrupt flag cannot switch a check off. A swept
-    `NoContact` checks each step between two frames when the condition holds at either end.
+    `NoContact` checks each step between two frames when the condition holds at either end; a swept
+    `contact(...)` inside an expression is charged to the step's later frame, so a step out of the condition
+    (the contact that kills) is not judged: under `While`, write contacts as `NoContact`.
     """
 
     def __init__(self, condition: Expr, invariant: Invariant, *, name: str | None = None) -> None:

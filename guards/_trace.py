@@ -81,7 +81,8 @@ class Trace:
         for k, row in enumerate(rows):
             if list(row) != keys:
                 raise SceneError(f"trace: frame {k} has keys {sorted(row)}, frame 0 has {sorted(keys)}")
-        return cls({key: np.stack([as_numbers(row[key], f"trace: frame {k}, {key!r}") for k, row in enumerate(rows)]) for key in keys})
+        return cls({key: _stacked([as_numbers(row[key], f"trace: frame {k}, {key!r}") for k, row in enumerate(rows)], key)
+                    for key in keys})
 
     def channel(self, name: str) -> np.ndarray:
         """The (frames, entities) values of a scalar or vector channel."""
@@ -105,6 +106,14 @@ class Trace:
         return f"Trace(frames={self.frames}, values={sorted(self.columns)}, shapes={sorted(self.shapes)})"
 
 
+def _stacked(values: list[np.ndarray], key: str) -> np.ndarray:
+    """One channel's per-frame values as one array, or a SceneError naming the frame whose shape differs."""
+    for k, v in enumerate(values):
+        if v.shape != values[0].shape:  # np.stack says only "all input arrays must have the same shape"
+            raise SceneError(f"trace: channel {key!r} has shape {v.shape} at frame {k}, {values[0].shape} at frame 0")
+    return np.stack(values)
+
+
 def _same_frames(frames: int | None, n: int, name: str) -> int:
     if frames is not None and n != frames:
         raise SceneError(f"trace channel {name!r} has {n} frames, earlier channels have {frames}")
@@ -121,6 +130,7 @@ def check_trace(trace: Trace | Mapping[str, Any], invariants: Sequence[Invariant
     """
     if not isinstance(trace, Trace):
         trace = Trace(trace)
+    invariants = tuple(invariants)  # walked twice below: an iterator spent by the first judged nothing (fail open)
     bad = [inv for inv in invariants if not _is_invariant(inv)]
     if bad:
         raise TypeError(f"check_trace takes invariants (Bounds, Monotonic, NoContact, ...), not {bad[0]!r}")
@@ -131,6 +141,14 @@ def check_trace(trace: Trace | Mapping[str, Any], invariants: Sequence[Invariant
 def _is_invariant(obj: Any) -> bool:
     """Whether `obj` is judged as an invariant: it has a `first_violation(trace)` (an `Invariant`, or a user's own)."""
     return callable(getattr(obj, "first_violation", None))
+
+
+def _default_trace(proposal: Proposal, context: GuardContext) -> Any:
+    try:
+        return proposal.args["trace"]
+    except KeyError:  # applied to every tool by default: a call of another tool would be denied by "KeyError: 'trace'"
+        raise SceneError(f"tool {proposal.tool!r}: no 'trace' argument to judge; pass trace= to TraceVerifier, "
+                         "or tools= for the tools whose calls carry a run") from None
 
 
 class TraceVerifier:
@@ -174,7 +192,7 @@ class TraceVerifier:
             raise ConfigError(f"TraceVerifier: tools must be a list of tool names, got the string {tools!r}")
         self.tools = frozenset(tools) if tools is not None else None
         self.timeout_s = timeout_s
-        self._trace = trace or (lambda proposal, context: proposal.args["trace"])
+        self._trace = trace or _default_trace
 
     def warm(self) -> None:
         """Compile the trace kernels (or load them from numba's cache) before the first check."""

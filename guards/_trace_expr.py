@@ -43,6 +43,14 @@ def channel(name: Any, what: str) -> str:
     return name
 
 
+def pair(a: str, b: str | None, what: str) -> None:
+    """Refuse one shape channel named twice: as two groups, each entity would be paired with itself (always
+    in contact); the pairs within one channel are what naming it once checks."""
+    if b is not None and b == a:
+        raise SceneError(f"{what}: {a!r} is named twice, so each entity would touch itself; name it once "
+                         f"({what}({a!r})) for two entities of {a!r} touching")
+
+
 def flag(value: Any, what: str) -> bool:
     """A flag that is True or False ("no" would read as true), or a SceneError naming it."""
     if not isinstance(value, (bool, np.bool_)):
@@ -288,4 +296,5 @@ def contact(a: str, b: str | None = None, *, swept: bool = True, touching: bool 
     channel(a, "contact()")
     if b is not None:
         channel(b, "contact()")
+        pair(a, b, "contact")
     return _Contact(a, b, flag(swept, "contact(): swept"), flag(touching, "contact(): touching"))
