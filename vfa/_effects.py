@@ -151,7 +151,8 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop,
                     raise asyncio.CancelledError("the call was cut off: no one waits for it on its event loop, "
                                                  "which has stopped") from None
     except concurrent.futures.CancelledError as exc:  # an Exception, unlike asyncio's: it would be recorded as a failure
-        raise asyncio.CancelledError(f"the call was cut off on its event loop: {exc}") from exc
+        why = str(exc) or "its task was cancelled (the loop stopped, or its caller gave up)"
+        raise asyncio.CancelledError(f"the call was cut off on its event loop: {why}") from exc
 
 
 _LOOP_POLL_S = 0.25

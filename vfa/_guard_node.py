@@ -802,12 +802,7 @@ class GuardNode(RunnableCallable):
         done = sum(a.get("type") == "edit" for a in questions.answers)
         for _round in range(done, self.max_edit_rounds + 1):
             result = self.verify(proposal, state, spec)
-            if caller_gone():
-                # its `ainvoke` was cancelled while the guards decided: nothing is journaled, as `EffectJournal.commit`
-                # writes nothing for an allow, so resuming verifies the call again (a denial kept answered the resumed
-                # thread for good, a check cut off with the caller's loop taken for its guard's verdict)
-                raise asyncio.CancelledError(f"the run of call {proposal.call_id!r} was cancelled while its guards "
-                                             "decided; nothing was journaled")
+            _raise_if_caller_gone(proposal)
             if result.decisions:
                 pending.append(_verdicts(proposal, result))
             verdict = result.verdict
@@ -1135,6 +1130,7 @@ class GuardNode(RunnableCallable):
             result = ChainResult(labels, [])
         else:
             result = self.verify(proposal, state, spec)
+            _raise_if_caller_gone(proposal)  # as `_rounds`: a check cut off with its caller's run is no verdict
         pending = [_verdicts(proposal, result)] if result.decisions else []
         if result.verdict.kind in ("deny", "repair"):
             questions.skip_tool_pauses(last.call_id)  # its tool will not run again: its answers are taken
@@ -1526,6 +1522,16 @@ def _without_callbacks() -> Iterator[None]:
         yield
     finally:
         var_child_runnable_config.reset(token)
+
+
+def _raise_if_caller_gone(proposal: Proposal) -> None:
+    """Raise `CancelledError` once the guards decided if the call's `ainvoke` was cancelled meanwhile: nothing is
+    journaled, as `EffectJournal.commit` writes nothing for an allow, so resuming verifies the call again (a
+    denial kept would answer the resumed thread for good, a check cut off with the caller's loop taken for its
+    guard's verdict)."""
+    if caller_gone():
+        raise asyncio.CancelledError(f"the run of call {proposal.call_id!r} was cancelled while its guards decided; "
+                                     "nothing was journaled")
 
 
 def without_graph_streams(config: Any) -> Any:
