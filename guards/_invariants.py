@@ -190,8 +190,8 @@ class Conserved(Invariant):
     """The total over the given channels' entities stays equal to its first value, within `tol`.
 
     Totals of whole numbers (units, coins, counts) are exact; others are compensated sums, and on
-    top of the absolute `tol` only their rounding bound (relative to the magnitude of the terms, at
-    the level of the unit roundoff squared) is allowed.
+    top of the absolute `tol` only their rounding bound is allowed: 2u|total| + 2(nu)^2 sum|x| for n
+    terms (u the unit roundoff), so about 2.2e-16 of the total itself.
     """
 
     def __init__(self, *channels: str, tol: float = 1e-9, name: str | None = None) -> None:
