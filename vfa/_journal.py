@@ -1042,15 +1042,23 @@ class EffectJournal:
         with self._lock:
             try:
                 rows = self._db.execute(
-                    "SELECT c.thread_id, c.call_id, c.tool, s.data, c.data, c.ts FROM journal c "
+                    "SELECT c.thread_id, c.call_id, c.tool, s.data, c.data, c.ts, c.seq, s.seq FROM journal c "
                     "JOIN journal s ON s.thread_id=c.thread_id AND s.call_id=c.call_id "
                     "AND s.kind IN ('started','restarted') "
                     "WHERE c.thread_id=? AND c.kind='committed' GROUP BY c.seq ORDER BY c.seq",
                     (thread_id,)).fetchall()
             except (sqlite3.Error, UnicodeEncodeError) as exc:  # text SQLite cannot hold (a lone surrogate) too
                 raise JournalError(f"journal {self.path!r}: {exc}") from exc
-        return [CommitRecord(thread_id=t, call_id=c, tool=tool, args=json.loads(a)["args"],
-                             result=json.loads(r).get("result"), committed_at=ts) for t, c, tool, a, r, ts in rows]
+        out = []
+        for t, c, tool, a, r, ts, seq, start in rows:
+            # read as `JournalEntry.data` reads a row: one no vfa writer wrote fails closed, naming it
+            started = JournalEntry((start, ts, t, c, tool, "started", a)).data
+            if "args" not in started:
+                raise JournalError(f"journal entry {start} (thread {t!r}, call {c!r}) holds no arguments")
+            result = JournalEntry((seq, ts, t, c, tool, "committed", r)).data.get("result")
+            out.append(CommitRecord(thread_id=t, call_id=c, tool=tool, args=started["args"], result=result,
+                                    committed_at=ts))
+        return out
 
     def close(self) -> None:
         """Close the database; the journal cannot be used afterwards. Closing again does nothing. An effect
