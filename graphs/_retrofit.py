@@ -24,6 +24,7 @@ import dataclasses
 import inspect
 import types
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import aclosing
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
@@ -322,8 +323,9 @@ def _owning(cls: type, key: str) -> type:
         async def astream(self: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
             args, kwargs = own_messages(args, kwargs, key)
             inner = super(sub, self).astream
-            async for chunk in atraced_run(self, inner, args, kwargs):
-                yield chunk
+            async with aclosing(atraced_run(self, inner, args, kwargs)) as run:  # closed with this one, as in GuardedGraph
+                async for chunk in run:
+                    yield chunk
 
         stream.__doc__, astream.__doc__ = cls.stream.__doc__, cls.astream.__doc__
         sub = _OWNING[(cls, key)] = type(cls.__name__, (cls,), {

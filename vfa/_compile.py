@@ -8,6 +8,7 @@ import functools
 import warnings
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import aclosing
 from typing import Any, Self
 
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
@@ -365,8 +366,11 @@ class GuardedGraph(CompiledStateGraph):
     async def astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         """`CompiledStateGraph.astream`, inside an `invoke_agent` span when tracing is on."""
         args, kwargs = own_messages(args, kwargs)
-        async for chunk in atraced_run(self, super().astream, args, kwargs):
-            yield chunk
+        # closed with this generator: an `async for` leaves the generator it iterates open when its own is closed
+        # (a sync `yield from` closes it), the run's span and LangGraph's run left to a garbage collection
+        async with aclosing(atraced_run(self, super().astream, args, kwargs)) as run:
+            async for chunk in run:
+                yield chunk
 
 
 def traced_run(graph: Any, stream: Callable[..., Iterator[Any]], args: tuple[Any, ...],
@@ -391,8 +395,10 @@ def traced_run(graph: Any, stream: Callable[..., Iterator[Any]], args: tuple[Any
         error = exc
         raise
     finally:
-        inner.close()
-        _tracing.end_span(span, error)
+        try:
+            inner.close()
+        finally:  # a run that fails to close (its checkpointer failing at exit) still ends its span
+            _tracing.end_span(span, error)
 
 
 async def atraced_run(graph: Any, astream: Callable[..., AsyncIterator[Any]], args: tuple[Any, ...],
@@ -400,8 +406,9 @@ async def atraced_run(graph: Any, astream: Callable[..., AsyncIterator[Any]], ar
     """`traced_run` for `astream`."""
     started = _started(graph, args, kwargs)
     if started is None:
-        async for chunk in astream(*args, **kwargs):
-            yield chunk
+        async with aclosing(astream(*args, **kwargs)) as run:  # closed with this one (`GuardedGraph.astream`)
+            async for chunk in run:
+                yield chunk
         return
     span, ctx = started
     inner = astream(*args, **kwargs)
@@ -418,8 +425,10 @@ async def atraced_run(graph: Any, astream: Callable[..., AsyncIterator[Any]], ar
         error = exc
         raise
     finally:
-        await inner.aclose()
-        _tracing.end_span(span, error)
+        try:
+            await inner.aclose()
+        finally:  # a run that fails to close (its checkpointer failing at exit) still ends its span
+            _tracing.end_span(span, error)
 
 
 def own_messages(args: tuple[Any, ...], kwargs: dict[str, Any],

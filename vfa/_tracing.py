@@ -301,7 +301,9 @@ class _JsonlSpanExporter:
             if self._file.closed:
                 return SpanExportResult.FAILURE
             self._follow()  # an OSError (its folder gone for good): the SDK logs it and drops the batch
-            if self._mid_line:
+            # looked at before each batch, not only at open: another process appending to the same path (the
+            # default one, shared by an app's workers) may have been cut off inside a line since
+            if self._mid_line or _ends_mid_line(self.path, self._file):
                 data = b"\n" + data
             left = memoryview(data)
             try:
