@@ -2,7 +2,7 @@
 it ends by itself, and enough of them deny every guarded call of the process.
 
 What must hold (`GuardChain`, vfa/_chain.py: "a hung guard can be abandoned: its thread cannot be killed,
-but the proposal is denied at the deadline"; README: budgeted guards share 32 worker threads): a thread
+but the proposal is denied at the deadline"; docs/performance.md: budgeted guards share 32 worker threads): a thread
 running sync code cannot be stopped, but a coroutine can. An `acheck` (or `async def` guard) still
 running at its deadline is cancelled, so it releases its worker (its `finally` and `except
 CancelledError` run) instead of holding it for as long as what it awaits takes (a policy service that

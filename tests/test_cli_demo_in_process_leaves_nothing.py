@@ -4,13 +4,13 @@
 also makes it vfa's provider for the whole process (`use_tracer_provider`), and never shuts it down or puts
 the earlier one back; its journal (`journal.db` and its `-wal` / `-shm`) is never closed. So once `main`
 returns:
-- an application that set no tracer provider (README: "With no tracer provider set, vfa builds no spans at
+- an application that set no tracer provider (docs/kernel.md: "With no tracer provider set, vfa builds no spans at
   all") has every later vfa span built and written to the demo's `trace.jsonl`, which grows with the
   application's verdicts, reasons and evidence; an application with its own global provider loses vfa's spans
   to the demo's file;
 - each call leaves a span-export worker thread and four descriptors (the trace, the journal and its
   two companions) open until the process exits.
-The project asks that an entry point run in-process (README's `main`, `tests/test_cli_main_puts_streams_back.py`)
+The project asks that an entry point run in-process (the CLI's `main`, `tests/test_cli_main_puts_streams_back.py`)
 change nothing of its caller's process beyond what it prints, and that no descriptor be held past its use.
 
 What must hold: after `main(["demo", ...])` returns, vfa's tracing is as it was (no provider: no spans), the

@@ -12,9 +12,9 @@ gate's flow as `g.gate.node.flow`, so a `ToolGate` (which has no `gate`) is skip
 `guard_graph` gated is marked mediated itself, so the walk never asks about its flow at all. The same holds for
 a vfa `Agent` compiled with another flow (its guard node is mediated).
 
-Why it matters: the README says that with a flow "a tool gated by a gate without that flow counts as the tool
+Why it matters: docs/existing-apps.md says that with a flow "a tool gated by a gate without that flow counts as the tool
 itself", and red team 157's fix named the `GuardMiddleware` case; a `guard_graph` gate is the other way the
-README offers to guard an agent, and untrusted content then drives an authority argument.
+docs/existing-apps.md offers to guard an agent, and untrusted content then drives an authority argument.
 
 Expected: the check names the "research" node; with the graph's own flow on both agents it passes (control).
 

@@ -2,7 +2,7 @@
 config allows extra fields) writes it to the checkpoint in clear.
 
 Set up as in `test_effect_node_update_rich_values_withheld.py`: a person approves mailing the SSN the model
-holds as a handle; the app's effect node `mail_me` records what it sent in its update. README: "its update is
+holds as a handle; the app's effect node `mail_me` records what it sent in its update. docs/existing-apps.md: "its update is
 written to the state with each such value as its handle", and graphs/_retrofit.py `_withheld` now rebuilds a
 pydantic model with each field withheld. It walks `model_fields` only: a model with `extra="allow"` (a record
 built from a payload with more keys than it names) keeps each extra field as it is, so the SSN in one reaches

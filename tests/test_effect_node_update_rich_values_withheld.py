@@ -3,7 +3,7 @@ clear when its update holds it in a set, a frozenset, a NamedTuple, a dataclass 
 
 As in `test_retrofit_effect_node_update_withholds_handle_values.py`: a person approves mailing the SSN the
 model holds as a handle to the user; the app's effect node `mail_me` is given the SSN itself and records
-what it sent in its update (`{"log": ...}`). README: "A node run on the values behind handles (an approved
+what it sent in its update (`{"log": ...}`). docs/existing-apps.md: "A node run on the values behind handles (an approved
 disclosure) may report them: its update is written to the state with each such value as its handle", so
 the checkpoint, the streams and the next model turn show handles only. That holds for a list or a tuple;
 but `_withheld` (graphs/_retrofit.py) hands every other object on as it is, so a state field typed

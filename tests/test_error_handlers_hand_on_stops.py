@@ -2,7 +2,7 @@
 
 vfa stops a run it must not go on with (`CallInFlightError`, `AnswerError`, a journal's failure, a set-up
 `ConfigError`/`PolicyError` met at a call) by raising the error as LangGraph's `GraphBubbleUp` too, and
-relies on LangChain's error handlers to hand that on: the README says "`ToolRetryMiddleware`,
+relies on LangChain's error handlers to hand that on: docs/kernel.md says "`ToolRetryMiddleware`,
 `ModelRetryMiddleware`, `ToolErrorMiddleware` and a ToolNode's `handle_tool_errors` hand it on, never save it
 as the call's failure". That holds only from langchain 1.3.15 (ToolRetryMiddleware from 1.3.12,
 ToolErrorMiddleware exists from 1.3.14, ModelRetryMiddleware from 1.3.15) and langgraph-prebuilt 1.1.1 (a
@@ -71,7 +71,7 @@ def test_tool_retry_middleware_hands_a_refusal_on() -> None:
 
 def test_tool_error_middleware_exists_and_hands_a_refusal_on() -> None:
     handler_cls = getattr(lc_middleware, "ToolErrorMiddleware", None)
-    assert handler_cls is not None, f"langchain {version('langchain')} has no ToolErrorMiddleware (the README names it)"
+    assert handler_cls is not None, f"langchain {version('langchain')} has no ToolErrorMiddleware (docs/kernel.md names it)"
     calls: list[Any] = []
     mw = handler_cls(lambda exc, request: f"failed: {type(exc).__name__}")
     _assert_handed_on(lambda: mw.wrap_tool_call(_tool_request(), _raising(calls)), calls)

@@ -1,4 +1,4 @@
-"""A bare answer (`Command(resume={"type": "approve"})`, the README's and `vfa demo`'s own form) sent
+"""A bare answer (`Command(resume={"type": "approve"})`, docs/kernel.md's and `vfa demo`'s own form) sent
 after the state was edited with `update_state` never approves a question nobody was shown.
 
 Scenario: the guard asks about `pay(eve, 500)`. Before the person's answer arrives, the app edits the

@@ -6,7 +6,7 @@ Fault. `decision_of` (vfa/_escalation.py) reads an edit in `HumanInTheLoopMiddle
 `pay(bob, 5)` committed: an effect they never asked for runs, verified only as a `pay`, and the
 journal records the edit as an edit of `pay`.
 
-Why not a documented limit: the README says the HITL shape "works too" and that an edit is
+Why not a documented limit: docs/kernel.md says the HITL shape "works too" and that an edit is
 "labelled and verified again"; nothing says the tool an edit names is ignored. Running a different
 effect from the one the person chose is the opposite of their answer, not a variant of it.
 

@@ -7,7 +7,7 @@ arguments), so that the task run again answers it from the journal. A retrofitte
 in one task: two calls of the turn with no id, or with one id, and the same tool and arguments get the same key.
 The first is journaled and traced; `_refuse` then finds the second's key on record and answers it as a replay:
 one `denied` record for two refused calls, one decision span, and the second call's span marked
-`vfa.replayed` in the very run that decided it (README, Tracing: `vfa.replayed` is "a call its node, run again,
+`vfa.replayed` in the very run that decided it (docs/kernel.md, Tracing: `vfa.replayed` is "a call its node, run again,
 answers from the journal"). Before `_minted`, each was journaled and traced under a key of its own.
 
 What must hold: on the turn's first run, each refused call is one `denied` record under a key of its own and one

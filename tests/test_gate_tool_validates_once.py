@@ -9,7 +9,7 @@ pydantic's `Json[...]` or `Base64Str`, is decoded twice: `Json[dict]` refuses th
 tool fails under the gate, while the same graph unguarded runs it (`put` stores the note); where the
 second decoding succeeds, the tool reads a value the flow never labelled.
 
-Not a documented limit: the README says arguments are validated "so the tool gets, and the audit
+Not a documented limit: docs/kernel.md says arguments are validated "so the tool gets, and the audit
 reads, the values it was first given (a decoding validator decodes once)", and that a retrofitted
 tool "still receives exactly what the ToolNode injected".
 

@@ -10,7 +10,7 @@ second call of a turn asks, the first call (approved, committed) is replayed wit
 the second call's guard is handed the answer given to the first call: the person answers "no" to paying
 mallory 999, and mallory is paid, on the approval given to paying alice 1.
 
-Why not a documented limit: the README (on a guarded ToolNode) names "a guard, or a tool calling
+Why not a documented limit: docs/existing-apps.md (on a guarded ToolNode) names "a guard, or a tool calling
 `interrupt()` itself" among those who ask, and promises a person's answer reaches the call it was asked
 about and "an approval could [not] let another call through"; the chain passes a guard's interrupt on
 purpose. Nothing says a guard must not call `interrupt()`.

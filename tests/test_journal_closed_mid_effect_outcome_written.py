@@ -11,7 +11,7 @@ was closed ...: nothing was read or written" (though the effect had run). The jo
   ("it may or may not have happened"), and an idempotent one runs again.
 
 It happens through the public API with nothing unusual: an app builds its agent per request (`with Agent(...)
-as agent:`), a request's `ainvoke` times out (`asyncio.wait_for`) while its effect runs, which the README says
+as agent:`), a request's `ainvoke` times out (`asyncio.wait_for`) while its effect runs, which docs/existing-apps.md says
 "runs to its end whoever stopped waiting for it", and the request's `with` block closes the agent's journal.
 
 What must hold: an effect that began before its journal was closed has its outcome recorded when it ends

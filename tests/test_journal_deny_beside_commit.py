@@ -8,7 +8,7 @@ call has two outcomes, and the second replica told its model "denied" for a paym
 
 The reject of a person is journaled through `EffectJournal.end` (CallInFlightError while another run is
 inside the call, or the recorded outcome when it has one: `Questions._record`), and `commit` refuses a call
-already denied (red team 218's fix); a guard's denial must be written the same way. README: "only one run
+already denied (red team 218's fix); a guard's denial must be written the same way. docs/kernel.md: "only one run
 can hold a call's write-ahead record ... a call another replica is inside is not taken for a crashed one:
 resuming its thread meanwhile raises `CallInFlightError`, writes nothing".
 

@@ -6,7 +6,7 @@ answering, or an answer changed and sent again). The approving run journals its 
 call again; the rejecting run journals `rejected` and ends the call. The approving run then commits:
 `EffectJournal.commit` refuses a call that already has a `committed` or `failed` outcome only, so the
 effect runs after the call was ended `rejected`, and the journal holds two outcomes for one call
-(`rejected`, then `started` and `committed`). The README: "only one run can hold a call's write-ahead
+(`rejected`, then `started` and `committed`). docs/kernel.md: "only one run can hold a call's write-ahead
 record, so concurrent replicas cannot run an effect twice", and a reject "stands for good"; `TERMINAL`
 says a rejected call is ended ("replaying the node returns what they recorded instead of acting again").
 

@@ -3,12 +3,12 @@ good when a tool awaits a guarded helper agent (an agent used as a tool).
 
 Red team 82 moved the blocking half of every async call (`GuardNode._afunc`, the gate's `asettle`) onto
 vfa's own pool (`vfa._effects._CALLS`, 256 threads), where the call then waits in `on_loop` for its effect
-to finish on the event loop. An effect that awaits a guarded agent (the README: "Guard that agent too
+to finish on the event loop. An effect that awaits a guarded agent (docs/existing-apps.md: "Guard that agent too
 ... awaited") needs a thread of that same pool for each of the helper's calls. So once as many
 conversations as the pool has threads are inside such an effect at once (a server's 257th user), every
 thread waits for a helper call that waits for a thread: nothing is denied, nothing times out
 (`lock_wait_s` bounds only a thread's lock), the run never returns, and every later async call of the
-process queues behind it. 255 conversations finish in about 2 s; 257 never do. The README promises
+process queues behind it. 255 conversations finish in about 2 s; 257 never do. docs/existing-apps.md promises
 "never a hang" for calls that wait; the same app without vfa answers at once.
 
 Where: `vfa/_effects.py` (`off_loop` takes a `_CALLS` thread even when called from inside an effect a

@@ -1,8 +1,8 @@
-"""The README claims of this session that hold, pinned: a person's answer in other words, `Agent.compile(
+"""docs/kernel.md claims of this session that hold, pinned: a person's answer in other words, `Agent.compile(
 checkpointer=False)` refused, `GuardMiddleware`'s `vfa.after_agent` node, `invoke_agent` over a `guard_graph`ed
 `create_agent`, and the test command's extra.
 
-What must hold (README): "the decision may be named by `type`, `decision` or `action`, and `accept`/`approved` read
+What must hold (docs/kernel.md): "the decision may be named by `type`, `decision` or `action`, and `accept`/`approved` read
 as approve, `rejected`/`deny` as reject" (also in the `{"decisions": [...]}` shape); "`Agent(...).compile(
 checkpointer=False)` is refused ... `ConfigError`" (and so is its builder's compile); a `create_agent` guarded by
 `GuardMiddleware` has "one more node, `vfa.after_agent`, and step per run"; "those of an app `guard_graph` guarded

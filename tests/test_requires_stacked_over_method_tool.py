@@ -1,5 +1,5 @@
 """A precondition stacked over a LangChain tool made of one object's method adds to what the method's class
-declares, as one stacked over any LangChain tool does (README: "requires/ensures stacked over a LangChain tool
+declares, as one stacked over any LangChain tool does (docs/kernel.md: "requires/ensures stacked over a LangChain tool
 object add to what it declares"; a tool made of one object's method "carries its declarations itself").
 
 `Bank.pay` declares `amount <= 100` where its class defines it (for every instance, as the ConfigError for a

@@ -7,7 +7,7 @@ attacker's address), and the summariser folded the page into its summary (a huma
 the attacker.
 
 Without the summariser (the control), the page's tool message is still in the state: a result no gate
-labelled, so the flow labels every later argument private and untrusted and denies the mail (README: "Where
+labelled, so the flow labels every later argument private and untrusted and denies the mail (docs/privacy.md: "Where
 no record exists ... every argument on that thread is labelled private to the user and untrusted: the
 guard denies instead of guessing"). With it, the only trace of the page is the summary, which the flow reads
 neither as the user's words nor as anything the model read: nothing untrusted was read on the thread, the

@@ -1,6 +1,6 @@
 """A retry of a guarded effect node whose attempt committed commits the effect again.
 
-README: an effect node's run is "verified and committed once"; a retry its `retry_policy` asks for "is a
+docs/existing-apps.md: an effect node's run is "verified and committed once"; a retry its `retry_policy` asks for "is a
 call of its own (`<task>#attempt2`, ...)", and "A node that ran, answered again from the journal ...
 writes the update it wrote then". `EffectNode._attempt_id` numbers a retry by LangGraph's `node_attempt`
 alone and never looks at the attempts before it: an attempt that committed and whose task then failed

@@ -4,7 +4,7 @@ Attack / scenario (honest app): a `create_agent` app registers a tool at run tim
 documents: a `wrap_model_call` middleware adds it to the model's tools and a `wrap_tool_call`
 middleware, before `GuardMiddleware`, hands it on with `request.override(tool=...)`. The app builds
 the tool per request (from a factory, as one does for a tool bound to the run's context); every
-build is the same function, schema and privacy declaration. README says such a tool "a later
+build is the same function, schema and privacy declaration. docs/existing-apps.md says such a tool "a later
 middleware puts on the request at run time, by `override` ... is gated too".
 
 Expected: each call of the tool is verified and runs (or is refused by a guard, as a call).

@@ -4,7 +4,7 @@ Attack. An app's tool node is a `ToolNode` subclass that logs each call and runs
 `self.tools_by_name` (its `_func` never reaches `super()._func`, so never the `wrap_tool_call` the gate
 sits in). `guard_graph` copies it, installs the gate as its innermost `wrap_tool_call`, marks it
 `__vfa_mediated__`, and `check_coverage` (run by `guard_graph`) then takes the node for gated without
-reading the subclass's own code, though README says the check "names any node that still reaches a
+reading the subclass's own code, though docs/existing-apps.md says the check "names any node that still reaches a
 tool unmediated" and reads "the attributes and methods its code names on an app object it holds".
 Every call ran past the guards: `get_profile`'s SSN (declared private, handled) is shown to the model in
 clear, and the model's `send_email(to=mallory, body=SSN)` is sent.

@@ -8,7 +8,7 @@ reading `p.args.get("amount", 0)` allows it), the effect is committed with `{}` 
 runs on its defaults, not on what was proposed), and the journal records the model's arguments as
 what ran. Guarded by `guard_graph`, `GuardMiddleware` or an `Agent`, alike.
 
-Why not a documented limit: the README says guards judge "the model's arguments" and that arguments
+Why not a documented limit: docs/kernel.md says guards judge "the model's arguments" and that arguments
 are "validated against the tool's pydantic schema"; a tool without one is accepted silently, and
 nothing says its arguments are not seen. What the guards judge, what runs and what is journaled must
 be one call.

@@ -10,7 +10,7 @@ again, so a validator that changes its value runs on its own output:
 - `Json[dict]` refuses the dict the first validation made ("JSON input should be string"): every call
   of the tool fails under vfa, though the function runs with the same JSON called directly.
 
-Not a documented limit: the README says arguments "are validated against the tool's pydantic schema"
+Not a documented limit: docs/kernel.md says arguments "are validated against the tool's pydantic schema"
 and that the tool gets "the values it was first given (a decoding validator decodes once)"; for
 LangChain tools, which validate their input themselves, the call is handed on as written.
 
