@@ -484,12 +484,15 @@ def _weak(g: Any) -> weakref.ref[Any] | None:
 
 def _warm_up(warm: Callable[[], Any]) -> concurrent.futures.Future[None]:
     """`warm()` run on a thread of its own, once: its future is done when it returns or raises (what it raised
-    is not kept: the guard's check meets the same failure)."""
+    is not kept: the guard's check meets the same failure). An awaitable it returns (an `async def warm`) is
+    awaited there, on a loop of its own: dropped, nothing was loaded, and the first check paid for it."""
     done: concurrent.futures.Future[None] = concurrent.futures.Future()
 
     def run() -> None:
         try:
-            warm()
+            result = warm()
+            if inspect.isawaitable(result):
+                _on_own_loop(result)
         except BaseException:  # noqa: BLE001 - said by the guard's check, which meets the same failure
             # not kept in the future: its traceback holds `warm`'s frames, so the guard, kept for good in `_warms`
             pass

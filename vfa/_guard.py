@@ -34,8 +34,8 @@ class Guard(Protocol):
       `PolicyError` for a policy that can never hold, checks nothing, or names unknown things;
     - `lint_with(guards, tools) -> None`: called instead of `lint`, with the agent's guards, by a check
       that assumes them (an invariant assumes a tool's agent-level preconditions);
-    - `warm() -> None`: called before the guard's first check, outside its time budget, to compile or
-      load what it runs (a raise is ignored there: the check meets it, and denies).
+    - `warm() -> None` (or `async def warm()`, awaited): called before the guard's first check, outside its
+      time budget, to compile or load what it runs (a raise is ignored there: the check meets it, and denies).
     """
 
     name: str

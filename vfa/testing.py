@@ -5,6 +5,8 @@ Not imported by `import vfa`; tests and examples import it explicitly.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +20,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from ._guard import FunctionGuard, GuardContext, guard
 from ._journal import EffectJournal
 from ._proposal import Proposal
+from ._verdict import ALLOW
 
 __all__ = ["FunctionGuard", "ScriptedModel", "capture_spans", "check_guard", "guard", "memory_journal"]
 
@@ -62,7 +65,9 @@ class ScriptedModel(BaseChatModel):
 def to_message(step: Step, turn: int = 0) -> AIMessage:
     """Turn a script step into the AIMessage a model would return; call ids are deterministic."""
     if isinstance(step, AIMessage):
-        return step
+        # a copy: LangChain writes the run's id onto a reply without one, in place; on the script's own message
+        # that id was every later reply's (a step used twice replaced the first in the state, a turn lost)
+        return step.model_copy(deep=True)
     if isinstance(step, str):
         return AIMessage(content=step)
     calls = [step] if isinstance(step, tuple) else list(step)
@@ -117,25 +122,71 @@ def capture_spans() -> Iterator[Any]:
 def check_guard(g: Any, proposal: Proposal, context: GuardContext | None = None, *, runs: int = 3) -> Any:
     """Check that a guard is deterministic on a proposal, and that the chain denies when it fails.
 
-    Returns the guard's verdict. Raises AssertionError when two runs disagree, or when the chain
-    does not turn a crash or a hang of the guard into a deny.
+    The guard is judged on each path the chain takes it by: `verify`, and `averify` too when it has `acheck`
+    (what an agent run with `ainvoke` uses). Returns the guard's verdict. Raises AssertionError when two runs
+    disagree (on one path or across the two), when the guard does not judge the proposal's tool (its `tools`),
+    or when the chain does not turn a crash or a hang of a guard of its kind (sync `check`, or `acheck` alone;
+    inline or budgeted) into a deny. An inline guard runs with no deadline, so only its crash is probed.
     """
     from ._chain import GuardChain
 
     context = context or GuardContext()
-    verdicts = [GuardChain([g]).verify(proposal, context).verdict for _ in range(runs)]
-    dumped = {json.dumps(v.model_dump(mode="json"), sort_keys=True, default=repr) for v in verdicts}
-    assert len(dumped) == 1, f"guard {getattr(g, 'name', g)!r} is not deterministic: {dumped}"
+    name = getattr(g, "name", None) or type(g).__name__
+    chain = GuardChain([g])
+    if not chain.applicable(proposal.tool):
+        raise AssertionError(f"guard {name!r} does not judge {proposal.tool!r} calls (its tools: "
+                             f"{sorted(getattr(g, 'tools', None) or ())!r}): nothing was checked")
+    inline = bool(getattr(g, "inline", False))  # no deadline, by its author's word: a hang is not probed
+    has_async = callable(getattr(g, "acheck", None))
+    by_path = {"verify": [chain.verify(proposal, context).verdict for _ in range(runs)]}
+    if has_async:
+        by_path["averify"] = _awaited(lambda: _averified(chain, proposal, context, runs))
+    dumped = {path: {json.dumps(v.model_dump(mode="json"), sort_keys=True, default=repr) for v in verdicts}
+              for path, verdicts in by_path.items()}
+    assert len(set().union(*dumped.values())) == 1, f"guard {name!r} is not deterministic: {dumped}"
 
-    def crash(p: Proposal, c: GuardContext) -> Any:
-        raise RuntimeError("injected failure")
+    # probes of the guard's kind: a sync check, or an async one (acheck alone), on each path it is judged by
+    probes = [("verify", callable(getattr(g, "check", None)))] + ([("averify", False)] if has_async else [])
+    for path, sync in probes:
+        for failure in ("crash",) if inline else ("crash", "hang"):
+            probe = FunctionGuard(_PROBES[failure, sync], name=failure, timeout_s=0.05, inline=inline)
+            verdict = (GuardChain([probe]).verify(proposal, context) if path == "verify" else
+                       _awaited(lambda: GuardChain([probe]).averify(proposal, context))).verdict
+            kind = "a sync" if sync else "an async"
+            assert verdict.kind == "deny", f"a {failure} of {kind} guard under {path} must deny: {verdict!r}"
+    return by_path["verify"][0]
 
-    def hang(p: Proposal, c: GuardContext) -> Any:
-        time.sleep(0.5)
-        return g.check(p, c)
 
-    crashed = GuardChain([FunctionGuard(crash, name="crash")]).verify(proposal, context).verdict
-    assert crashed.kind == "deny", "a crashing guard must deny"
-    hung = GuardChain([FunctionGuard(hang, name="hang", timeout_s=0.05)]).verify(proposal, context).verdict
-    assert hung.kind == "deny", "a guard over its time budget must deny"
-    return verdicts[0]
+def _crash(p: Proposal, c: GuardContext) -> Any:
+    raise RuntimeError("injected failure")
+
+
+def _hang(p: Proposal, c: GuardContext) -> Any:
+    time.sleep(0.5)
+    return ALLOW  # what the chain would take, had it waited
+
+
+async def _acrash(p: Proposal, c: GuardContext) -> Any:
+    raise RuntimeError("injected failure")
+
+
+async def _ahang(p: Proposal, c: GuardContext) -> Any:
+    await asyncio.sleep(0.5)
+    return ALLOW
+
+
+_PROBES = {("crash", True): _crash, ("hang", True): _hang, ("crash", False): _acrash, ("hang", False): _ahang}
+
+
+async def _averified(chain: Any, proposal: Proposal, context: GuardContext, runs: int) -> list[Any]:
+    return [(await chain.averify(proposal, context)).verdict for _ in range(runs)]
+
+
+def _awaited(make: Callable[[], Any]) -> Any:
+    """`asyncio.run(make())`, on a thread of its own when a loop already runs in this one (an async test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with concurrent.futures.ThreadPoolExecutor(1) as one:
+        return one.submit(lambda: asyncio.run(make())).result()
