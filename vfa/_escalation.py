@@ -209,6 +209,9 @@ class Questions:
         (None: it paused for none, or where is unknown); see `take_tool_answers_left`."""
         if not self._pause_values:
             return None
+        # its `interrupt()` calls are LangGraph's own, which hand an answer re-sent to the task's first question on
+        # to the one pending (the tool's second): refused before the tool runs again, as a guard's question is
+        _refuse_handed_on()
         pad = _scratchpad()
         return _made(pad) if pad is not None else None
 
@@ -408,6 +411,14 @@ def _interrupt(question: Any) -> Any:
     client re-sending the answers it holds, or retrying a resume, would approve a question nobody
     answered. Such a run stops with `AnswerError` before any question is asked, and nothing is saved.
     """
+    _refuse_handed_on()
+    return interrupt(question)
+
+
+def _refuse_handed_on() -> None:
+    """Raise `AnswerError` when this run brought an answer sent to the task's first question, which LangGraph
+    hands on to the question pending after it (see `_interrupt`); called before any question of the task is
+    asked again, and before a tool that paused itself runs again (its own `interrupt()` calls are LangGraph's)."""
     try:
         conf = get_config().get("configurable") or {}
     except RuntimeError:
@@ -422,7 +433,6 @@ def _interrupt(question: Any) -> Any:
                 f"pending is interrupt {_interrupt_id(ns, taken - 1)}: send its answer under that id")
             setattr(error, _INVALID_RESUME, True)  # a ToolNode re-raises it instead of telling the model
             raise error
-    return interrupt(question)
 
 
 def _scratchpad() -> Any:
