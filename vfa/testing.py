@@ -140,7 +140,7 @@ def check_guard(g: Any, proposal: Proposal, context: GuardContext | None = None,
     has_async = callable(getattr(g, "acheck", None))
     by_path = {"verify": [chain.verify(proposal, context).verdict for _ in range(runs)]}
     if has_async:
-        by_path["averify"] = _awaited(lambda: _averified(chain, proposal, context, runs))
+        by_path["averify"] = _run_async(lambda: _averified(chain, proposal, context, runs))
     dumped = {path: {json.dumps(v.model_dump(mode="json"), sort_keys=True, default=repr) for v in verdicts}
               for path, verdicts in by_path.items()}
     assert len(set().union(*dumped.values())) == 1, f"guard {name!r} is not deterministic: {dumped}"
@@ -151,7 +151,7 @@ def check_guard(g: Any, proposal: Proposal, context: GuardContext | None = None,
         for failure in ("crash",) if inline else ("crash", "hang"):
             probe = FunctionGuard(_PROBES[failure, sync], name=failure, timeout_s=0.05, inline=inline)
             verdict = (GuardChain([probe]).verify(proposal, context) if path == "verify" else
-                       _awaited(lambda: GuardChain([probe]).averify(proposal, context))).verdict
+                       _run_async(lambda: GuardChain([probe]).averify(proposal, context))).verdict
             kind = "a sync" if sync else "an async"
             assert verdict.kind == "deny", f"a {failure} of {kind} guard under {path} must deny: {verdict!r}"
     return by_path["verify"][0]
@@ -182,7 +182,7 @@ async def _averified(chain: Any, proposal: Proposal, context: GuardContext, runs
     return [(await chain.averify(proposal, context)).verdict for _ in range(runs)]
 
 
-def _awaited(make: Callable[[], Any]) -> Any:
+def _run_async(make: Callable[[], Any]) -> Any:
     """`asyncio.run(make())`, on a thread of its own when a loop already runs in this one (an async test)."""
     try:
         asyncio.get_running_loop()
