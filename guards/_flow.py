@@ -78,7 +78,7 @@ from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, S
                      _words, _written, _written_leaves, _written_out, _strings_of, _written_readings, text_ends)
 from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
-from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _MIN_PIECE, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
+from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
                      _runs_label, _spans, _text_label, _TooMany, _unit_cuts)
 from ._observation import Observation, _join, _join_all, _join_each, _vouched
 from ._privacy_decl import PUBLIC_SINK, PrivacyPolicy, Source, _lower, sink_of, source_of
@@ -102,14 +102,30 @@ _WITHHELD_RUN = re.compile(r"‹withheld›(?:[\s\"'`(),;:#=<>\[\]{}.+*/-]*‹wi
 how many items a hidden list has nor into how many groups a hidden value is written (an IBAN in fours)."""
 
 
-def _pieces_of(sources: frozenset[str], pieces: set[str], idx: _Index) -> frozenset[str]:
-    """The sources of the tracked numbers of `sources` that hold one of `pieces` (digit runs a call's arguments
-    wrote): a piece of a value another call gave the tool, joined there to the rest (`PrivacyFlow._echo`)."""
-    out: set[str] = set()
-    for value, lbl in idx.digits.items():
-        if lbl.sources & sources and any(piece in value for piece in pieces):
-            out |= lbl.sources
-    return frozenset(out)
+def _by_length(texts: Sequence[str]) -> dict[int, frozenset[str]]:
+    """A call's argument texts as a tool may write them (stripped: a line appended), by their lengths (`_ends_in`)."""
+    out: dict[int, set[str]] = {}
+    for text in texts:
+        text = text.strip()
+        if text:
+            out.setdefault(len(text), set()).add(text)
+    return {n: frozenset(t) for n, t in out.items()}
+
+
+def _ends_in(value: Any, texts: Mapping[int, frozenset[str]]) -> list[tuple[str, str]]:
+    """(a text of `value`, the rest of it) for each text of `value` that one of `texts` (a call's arguments, by
+    their lengths) starts or ends, shorter than it: where the tool may have joined the argument to what it held
+    (a draft appended to)."""
+    out = []
+    for leaf in ([value] if isinstance(value, str) else _strings_of(value)):
+        leaf = leaf.strip()
+        for n, these in texts.items():
+            if n < len(leaf):
+                if leaf[-n:] in these:
+                    out.append((leaf, leaf[:-n]))
+                if leaf[:n] in these:
+                    out.append((leaf, leaf[n:]))
+    return out
 
 
 class PrivacyFlow(_Threads, _Results):
@@ -822,11 +838,11 @@ class PrivacyFlow(_Threads, _Results):
         of wider readers (a draft's body, its recipient's): behind that handle the value is never read again
         (`handles_read`: its handle's label carries what it shows), so it would go to the field's readers.
         `args`, the call's arguments, are private too where their texts read together hold a private value (cut
-        across them, as a sink's are read: the tool may join them), and where they hold a piece of a private
-        number (`_MIN_PIECE` digits or more) that the echoed value holds whole: a tool may join it to pieces
-        earlier calls gave it (a draft appended to). None when no argument is private, holds no such piece, or
-        nothing is tracked on the thread: a result of a call given nothing private (a mail read by its id)
-        keeps its declared readers, whatever its value quotes."""
+        across them, as a sink's are read: the tool may join them), and where one of them starts or ends a text of
+        the echoed value that holds a private value its rest does not: the tool joined the argument, however
+        short, to pieces earlier calls gave it (a draft appended to). None when nothing is tracked on the
+        thread; a result of a call given nothing private (a mail read by its id) keeps its declared readers,
+        whatever its value quotes, unless the argument completes what it quotes."""
         given = frozenset().union(*(lbl.sources for lbl in inputs if lbl.readers is not None))
         idx = self._index(thread_id, None)  # the thread before this result: its arguments were labelled from it
         if not (idx.tracked or idx.digits or idx.texts):
@@ -836,8 +852,8 @@ class PrivacyFlow(_Threads, _Results):
             joined = self.content_label(texts, thread_id)
             if joined.readers is not None:
                 given |= joined.sources
-        pieces = {u[0] for text in texts for u in _digit_units(text) if len(u[0]) >= _MIN_PIECE} if idx.digits else set()
-        if not (given or pieces):
+        ends_of = _by_length([t for v in args.values() for t in _strings_of(v)] if texts else [])  # not their names
+        if not (given or ends_of):
             return None
 
         by_given: dict[frozenset[str], _Index] = {}
@@ -850,12 +866,19 @@ class PrivacyFlow(_Threads, _Results):
             return found
 
         def echo(lbl: Label, value: Any) -> Label:
+            ends = _ends_in(value, ends_of) if ends_of else []
+            if not (given or ends):  # given nothing private, nor joining anything: as declared (the hot path)
+                return lbl
             text = _value_text(value)
             found = found_in(text, idx)
             # an echo is of what the call was given: a value it finds that no private argument came from (a mail
             # read by a private id quoting the user's phone) leaves the field's readers as declared; the field's
-            # own sources are no value found (a mail keyed by the private id it was read by names that id too)
-            ours = given | _pieces_of(found.sources, pieces, idx) if pieces and found.sources - given else given
+            # own sources are no value found (a mail keyed by the private id it was read by names that id too);
+            # but a value an argument completes where the tool joined it, found there and not in the rest, is
+            ours = given
+            if ends and found.sources - given:
+                for leaf, rest in ends:
+                    ours = ours | (found_in(leaf, idx).sources - found_in(rest, idx).sources)
             if not (found.sources & ours):
                 return lbl
             if ours not in by_given:  # what it found of the arguments' sources alone, read again (only then: rare)

@@ -15,7 +15,7 @@ from ._forms import (MIN_DIGITS, _NOT_DIGIT, _SUPERSCRIPT, _SUPERSCRIPTS, _all_s
                      _word_norms, _written_readings)
 from ._handles import HANDLE_RE, _parts, has_marks
 from ._index import _SEARCH_BUDGET, _Needles
-from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_many, _read, _read_inputs, _read_of, _readable_by, _taint_of, _tainted
+from ._observation import _NO_KEYS, Observation, _grounds_nothing, _join, _join_all, _join_many, _read, _read_inputs, _read_of, _readable_by, _taint_of, _tainted
 from ._privacy_decl import Source, _in_its_script, readers_in, senders_told
 from ._walk import _blob_source, _is_blocks, _is_text_blocks, _opaque, _Record, _Walk, _WalkContext
 
@@ -147,8 +147,10 @@ class _Results:
                 secrets.append(found)
             obs = self._derived(obs, result, secrets, thread_id, tool, hide=self.handles, computed=computed,
                                 hidden_as=hidden_as)
-            if found.readers is not None and obs.keys:  # a record it names, sent by its key, is as private
-                obs.keys = {key: _join(lbl, found) for key, lbl in obs.keys.items()}
+            if obs.keys:  # a record it names, sent by its key, holds what it shows (a draft copied): as private
+                shown = _join_all([Label(readers=s.readers, sources=s.sources) for s in secrets if s.readers is not None])
+                shown = shown if found.readers is None else _join(shown, found)  # the values an argument completed
+                obs.keys = {key: _join(lbl, shown) for key, lbl in obs.keys.items()}
             return self._remember(thread_id, call_id, obs)
         if decl is not None and decl.pure:
             # computed from its arguments alone, so from what the model wrote: it vouches for nothing (an

@@ -12,9 +12,9 @@ are `internal` sinks, so no disclosure is kept for them, and the echo reads one 
 What must hold: sending the draft to Eve is denied; a draft of the model's own words built the same way still
 goes (control), and so does the cut note's draft to the user (control).
 
-Fixed: a call whose arguments hold a piece of a private number (three digits or more) that its result holds
-whole counts as given that number (PrivacyFlow._echo, _pieces_of); a result shown as one handle is narrowed by
-it too, and so are the record keys it names (_Results._record).
+Fixed: a call one of whose arguments ends (or starts) a text of its result that holds a private value the rest
+of that text does not counts as given that value (PrivacyFlow._echo, _ends_in); a result shown as one handle is
+narrowed by it too, and so are the record keys it names (_Results._record).
 """
 
 from __future__ import annotations
