@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from langchain_core.tools import Tool
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model_validator
 
 from ._effects import Effect
@@ -24,12 +25,30 @@ def args_model_of(tool: Any, drop: frozenset[str] = frozenset()) -> type[BaseMod
     left out of the validation (injected arguments the tool is given otherwise, as the `Agent` gives them)."""
     # tool_call_schema is what the model sees: injected arguments (state, config, call id) are not
     # the model's to give, so they are not validated as if they were.
+    if isinstance(tool, Tool) and tool.args_schema is None:
+        # shown to the model as {"__arg1": text} and handed that one value whatever its key, while its schema is
+        # read off `Tool._run` (args, config, kwargs): no call the model writes would fit it
+        raise ConfigError(f"tool {tool.name!r} is a single-input LangChain `Tool`, which takes one value under any "
+                          "name, so its guards cannot tell which argument they judge: make it a structured tool "
+                          "(`@tool` or `StructuredTool.from_function`) whose arguments are named")
     schema = getattr(tool, "tool_call_schema", None) or tool.args_schema
     if isinstance(schema, Mapping):  # a JSON schema (an MCP tool's): its arguments validated as it says
         return model_of_json_schema(tool.name, schema)
+    if any(_is_v1_model(s) for s in (schema, getattr(tool, "args_schema", None))):
+        # LangChain validates the call by it (its validators, aliases and coercions), which vfa cannot repeat:
+        # taken for no schema, the guards would judge the call as written and the tool run on what it made
+        raise ConfigError(f"tool {tool.name!r} has a pydantic.v1 model as its args_schema, whose validation vfa "
+                          "cannot repeat, so its guards could judge arguments other than those the tool gets: "
+                          "declare the schema with pydantic (v2) `BaseModel`")
     if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         return create_model(f"{tool.name}_args", __config__=ConfigDict(extra="allow"))
     return _as_the_tool_reads(tool, schema, drop)
+
+
+def _is_v1_model(schema: Any) -> bool:
+    """Whether `schema` is a `pydantic.v1` model class (read by its classes' module: `pydantic.v1` is not imported)."""
+    return isinstance(schema, type) and any(
+        c.__name__ == "BaseModel" and c.__module__ == "pydantic.v1.main" for c in schema.__mro__)
 
 
 def _from_langchain_tool(tool: Any) -> ToolSpec:
@@ -186,6 +205,8 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel], drop: frozenset[str]
     # config), while the tool validates by its own: a key the copy drops (an alias, a legacy key a
     # validator reads) would reach the tool unjudged
     full = getattr(tool, "args_schema", None)
+    if full is None:
+        return _unvalidated(tool, visible, drop)
     if not (isinstance(full, type) and issubclass(full, BaseModel)):
         return visible
     # a computed field is in the `model_dump` the tool's arguments are read from: a key the model writes
@@ -250,6 +271,23 @@ def _as_the_tool_reads(tool: Any, visible: type[BaseModel], drop: frozenset[str]
     if allow:
         body["model_config"] = ConfigDict(extra="allow")
     return type(visible.__name__, (visible,), body)
+
+
+def _unvalidated(tool: Any, visible: type[BaseModel], drop: frozenset[str]) -> type[BaseModel]:
+    """The model a call of a tool with no `args_schema` (a `BaseTool` subclass, its schema read off `_run`) is
+    validated by: LangChain hands it the call as written, unvalidated, so a key its signature does not name
+    (one its `**kwargs` takes) reaches it: refused, as no guard would judge it; injected names are the graph's."""
+    known = frozenset(visible.model_fields) | frozenset(injected_args(tool)) | drop
+
+    def as_written(cls: Any, data: Any) -> Any:
+        unknown = [k for k in data if k not in known] if isinstance(data, Mapping) else []
+        if unknown:
+            raise ValueError(f"{', '.join(repr(k) for k in unknown[:5])}: no argument of the tool (its `_run` would "
+                             "be given it as written, which no guard would judge)")
+        return data
+
+    return type(visible.__name__, (visible,), {"__module__": visible.__module__,
+                                               "_vfa_as_written": model_validator(mode="before")(classmethod(as_written))})
 
 
 def _given_by_default(tool: Any, schema: type[BaseModel], bare: list[str]) -> type[BaseModel]:
