@@ -59,7 +59,8 @@ class HandleStore:
     """
 
     def __init__(self, secret: bytes | None = None) -> None:
-        self._secret = secret if secret is not None else os.urandom(32)
+        # a copy: a bytearray the caller wipes once the flow is built would change the key under every handle
+        self._secret = bytes(secret) if secret is not None else os.urandom(32)
         self._by_token: dict[str, Handle] = {}
         self._by_thread: dict[str, dict[str, Handle]] = {}
         self._order: dict[str, list[Handle]] = {}
