@@ -1156,14 +1156,19 @@ class GuardNode(RunnableCallable):
                      "to run it again: not run again (it may or may not have happened)")
             return self._end(proposal, state, pending + [_entry(proposal, "failed", {"error": error})],
                              lambda: _failed(proposal, error))
-        # the attempt is named in the question: an approval to run again after one crash is no answer after the next
-        question = (f"{spec.name}({json.dumps(spec.dump(args), default=repr)}) started (journal entry {last.seq}) but its result "
-                    "was never recorded: it may or may not have happened. Approve to run it again, or reject to "
-                    "leave it as it is.")
-        verdict = Escalate(guard="journal", question=question, evidence={"started_at": last.ts, "idempotent": spec.idempotent})
-        _tracing.record_decisions([_decision(verdict)], spec.name, last.call_id)  # the node's own question, as a guard's
-        # then every guard that asks, each in turn, as `_decide` asks them: each answer is its question's own
-        for asked in [verdict, *_questions_of(result)]:
+        # every guard that asks, each in turn, as `_decide` asks them: each answer is its question's own (one
+        # answered before the crash is found answered); an idempotent effect runs again without asking whether it ran
+        asks = _questions_of(result)
+        if not spec.idempotent:
+            # the attempt is named in the question: an approval to run again after one crash is no answer after the next
+            question = (f"{spec.name}({json.dumps(spec.dump(args), default=repr)}) started (journal entry {last.seq}) but "
+                        "its result was never recorded: it may or may not have happened. Approve to run it again, or "
+                        "reject to leave it as it is.")
+            verdict = Escalate(guard="journal", question=question, evidence={"started_at": last.ts, "idempotent": False})
+            _tracing.record_decisions([_decision(verdict)], spec.name, last.call_id)  # the node's own question, as a guard's
+            asks = [verdict, *asks]
+        decision: dict[str, Any] = {"type": "reject"}  # (no question and not allowed: not run again, fail closed)
+        for asked in asks:
             decision = questions.ask(proposal, asked, pending)
             if decision["type"] != "approve":
                 break
