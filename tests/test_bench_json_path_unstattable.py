@@ -24,3 +24,14 @@ def test_a_json_path_whose_name_is_too_long_is_refused_when_parsed(tmp_path, cap
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "--json" in err and "too long" in err, err
+
+
+def test_bench_puts_the_programs_name_back(tmp_path, capsys, monkeypatch):
+    """`main` may run inside another program: the name `vfa bench` gives the benchmark's usage is put back after."""
+    monkeypatch.setattr("sys.argv", ["host-program", "--its-own-flag"])
+    with pytest.raises(SystemExit):
+        main(["bench", "z3", "--json", str(tmp_path / ("f" * 300 + ".json"))])
+    import sys
+
+    assert sys.argv == ["host-program", "--its-own-flag"]
+    assert "vfa bench z3" in capsys.readouterr().err  # the usage named the command typed

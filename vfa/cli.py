@@ -329,8 +329,11 @@ def _bench(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"vfa bench: cannot load benchmark {args.name!r}: {exc}", file=sys.stderr)
         return 2
-    sys.argv[0] = f"vfa bench {args.name}"  # the benchmark's usage names the command typed, not __main__.py
-    status = module.main(args.rest)
+    program, sys.argv[0] = sys.argv[0], f"vfa bench {args.name}"  # its usage names the command typed
+    try:
+        status = module.main(args.rest)
+    finally:  # `main` may run inside another program (a test, a notebook): its argv is put back
+        sys.argv[0] = program
     return status if isinstance(status, int) else 0  # a benchmark's main may return its figures
 
 
