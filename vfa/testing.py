@@ -66,8 +66,9 @@ def to_message(step: Step, turn: int = 0) -> AIMessage:
     """Turn a script step into the AIMessage a model would return; call ids are deterministic."""
     if isinstance(step, AIMessage):
         # a copy: LangChain writes the run's id onto a reply without one, in place; on the script's own message
-        # that id was every later reply's (a step used twice replaced the first in the state, a turn lost)
-        return step.model_copy(deep=True)
+        # that id was every later reply's (a step used twice replaced the first in the state, a turn lost). Not a
+        # deep one: a step's arguments may nest deeper than `copy.deepcopy` recurses (a test of deep arguments)
+        return step.model_copy(update={"tool_calls": [dict(call) for call in step.tool_calls]})
     if isinstance(step, str):
         return AIMessage(content=step)
     calls = [step] if isinstance(step, tuple) else list(step)
