@@ -17,15 +17,10 @@ as given that value, however short (_ends_in, _by_length).
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from _echo_tools import ME, read_note_tool
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
-from vfa.testing import ScriptedModel
+from _echo_tools import ME, kept_draft_tools, read_note_tool, run_calls
 
 EVE = "eve@else.example"
 NOTE = "Locker code 4417-2093-8861, keep it safe and tell nobody about the garage."
@@ -39,45 +34,11 @@ OWN = ("Lunch on friday at 12", "30 at the usual place?")
 
 def _run(to: str, pieces: tuple[str, ...]) -> list[tuple[str, str]]:
     """Read the note, save a draft to `to` of the first piece, append each other piece, then send it by its id."""
-    drafts: dict[str, dict[str, str]] = {}
     sent: list[tuple[str, str]] = []
-
-    @privacy_sink(internal=["to", "body"])
-    @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")
-    def save_draft(to: str, body: str) -> dict:
-        """Save a draft (kept, sent to nobody); its body is its recipient's to read."""
-        drafts["d1"] = {"id": "d1", "to": to, "body": body}
-        return dict(drafts["d1"])
-
-    @privacy_sink(internal=["id", "text"])
-    @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")
-    def append_to_draft(id: str, text: str) -> dict:
-        """Append text to a saved draft."""
-        drafts[id]["body"] += text
-        return dict(drafts[id])
-
-    @privacy_sink(disclose={"id": "to"}, refers={"id": "draft"})
-    @privacy_source()
-    @effect
-    def send_draft(id: str, to: str) -> str:
-        """Send a saved draft."""
-        sent.append((to, drafts[id]["body"]))
-        return "sent"
-
     calls = [("read_note", {"path": "n"}), ("save_draft", {"to": to, "body": pieces[0]}),
              *(("append_to_draft", {"id": "d1", "text": p}) for p in pieces[1:]), ("send_draft", {"id": "d1", "to": to})]
-
-    def rule(ms: list[Any]) -> Any:
-        done = [m for m in ms if isinstance(m, ToolMessage)]
-        if len(done) < len(calls):
-            name, args = calls[len(done)]
-            return AIMessage("", tool_calls=[{"name": name, "id": f"c{len(done)}", "args": args}])
-        return AIMessage("done")
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"echo-short-piece")
-    app = Agent(ScriptedModel(rule=rule), [read_note_tool(NOTE), save_draft, append_to_draft, send_draft],
-                guards=[flow.guard()], flow=flow).compile()
-    app.invoke({"messages": [HumanMessage(f"Draft a note to {to} and send it.")]}, {"configurable": {"thread_id": "t"}})
+    run_calls([read_note_tool(NOTE), *kept_draft_tools(sent)], calls, b"echo-short-piece",
+              f"Draft a note to {to} and send it.")
     return sent
 
 

@@ -18,15 +18,10 @@ Fixed: a result shown as one handle names its records with the readers of the va
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from _echo_tools import ME, read_note_tool
-from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
-from vfa import Agent, effect
-from vfa.testing import ScriptedModel
+from _echo_tools import ME, kept_draft_tools, read_note_tool, run_calls
 
 EVE = "eve@else.example"
 NOTE = "Locker code 4417-2093-8861, keep it safe and tell nobody about the garage."
@@ -36,45 +31,11 @@ OWN = "Lunch on friday at the usual place?"
 
 def _run(to: str, body: str) -> list[tuple[str, str]]:
     """Read the note, save a draft of `body` to `to`, copy it as "x7", then send the copy by its key."""
-    drafts: dict[str, dict[str, str]] = {}
     sent: list[tuple[str, str]] = []
-
-    @privacy_sink(internal=["to", "body"])
-    @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")
-    def save_draft(to: str, body: str) -> dict:
-        """Save a draft (kept, sent to nobody); its body is its recipient's to read."""
-        drafts["d1"] = {"id": "d1", "to": to, "body": body}
-        return dict(drafts["d1"])
-
-    @privacy_sink(internal=["id", "new_id"])
-    @privacy_source(private=["body"], readers_from=["to"], kind="draft", key="id")
-    def copy_draft(id: str, new_id: str) -> dict:
-        """Copy a saved draft under a new id."""
-        drafts[new_id] = dict(drafts[id], id=new_id)
-        return dict(drafts[new_id])
-
-    @privacy_sink(disclose={"id": "to"}, refers={"id": "draft"})
-    @privacy_source()
-    @effect
-    def send_draft(id: str, to: str) -> str:
-        """Send a saved draft."""
-        sent.append((to, drafts[id]["body"]))
-        return "sent"
-
     calls = [("read_note", {"path": "n"}), ("save_draft", {"to": to, "body": body}),
              ("copy_draft", {"id": "d1", "new_id": "x7"}), ("send_draft", {"id": "x7", "to": to})]
-
-    def rule(ms: list[Any]) -> Any:
-        done = [m for m in ms if isinstance(m, ToolMessage)]
-        if len(done) < len(calls):
-            name, args = calls[len(done)]
-            return AIMessage("", tool_calls=[{"name": name, "id": f"c{len(done)}", "args": args}])
-        return AIMessage("done")
-
-    flow = PrivacyFlow(PrivacyPolicy.of(ME), secret=b"copied-record-key")
-    app = Agent(ScriptedModel(rule=rule), [read_note_tool(NOTE), save_draft, copy_draft, send_draft],
-                guards=[flow.guard()], flow=flow).compile()
-    app.invoke({"messages": [HumanMessage(f"Draft a note to {to} and send it.")]}, {"configurable": {"thread_id": "t"}})
+    run_calls([read_note_tool(NOTE), *kept_draft_tools(sent)], calls, b"copied-record-key",
+              f"Draft a note to {to} and send it.")
     return sent
 
 
