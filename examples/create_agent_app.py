@@ -34,7 +34,7 @@ def build(middleware=()):
 
 app = build()
 
-# -- guarded: four added lines. GuardMiddleware goes last among the tool-call middlewares --------------
+# -- guarded: four added lines. GuardMiddleware goes last in middleware=[...] ------------------------
 
 from graphs import GuardMiddleware  # noqa: E402  (added line 1)
 from vfa import ALLOW, Deny, guard  # noqa: E402  (added line 2)
