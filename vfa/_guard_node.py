@@ -47,6 +47,7 @@ from ._exceptions import CallInFlightError, ConfigError, ThreadBusy, error_text
 from ._guard import GuardContext
 from ._injected import CALLING
 from ._journal import (
+    _THREAD_HOLD,
     TERMINAL,
     EffectJournal,
     JournalEntry,
@@ -312,6 +313,23 @@ def _turns_of(journal: Any) -> _OneAtATime:
         return turns
 
 
+@contextmanager
+def _holding_thread(journal: Any, thread_id: str) -> Iterator[None]:
+    """Hold a thread for its deletion, without waiting: `CallInFlightError` while a call of it runs in this process
+    (its lock is held from the call's check to its record), or when asked from inside a call of it."""
+    turns = _turns_of(journal)
+    if (id(turns), thread_id) in _HELD.get():  # asked from inside a call of the thread itself
+        raise CallInFlightError(_RUNNING.format(thread_id))
+    try:
+        with turns.of(thread_id, 0):
+            yield
+    except ThreadBusy:  # the lock's, taken without waiting (the deletion raises none)
+        raise CallInFlightError(_RUNNING.format(thread_id)) from None
+
+
+_THREAD_HOLD[0] = _holding_thread  # the journal's own deletion holds the thread as this node's does
+
+
 def _holding(flow: Any, thread_id: str, run: Callable[[], Any]) -> Any:
     """`run()` with the thread held by a flow that keeps per-thread state (`Flow.hold`), so nothing
     its hooks read is dropped until it returns."""
@@ -432,18 +450,13 @@ class GuardNode(RunnableCallable):
         once it returns, or an effect's guards deciding before its start is written), which a deletion that
         went ahead would leave journaled after it."""
         if isinstance(thread_id, str) and thread_id:  # else the journal names what is wrong with it
-            if (id(self._turns), thread_id) in _HELD.get():  # asked from inside a call of the thread itself
-                raise CallInFlightError(_RUNNING.format(thread_id))
-            try:
-                with self._turns.of(thread_id, 0):
-                    if first is not None:
-                        # an effect under way in another process refuses the journal's deletion: asked before the
-                        # checkpoints go, so a refused deletion deletes neither (one begun in between still can)
-                        self.journal.refuse_in_flight(thread_id)
-                        first()
-                    deleted = self.journal.delete_thread(thread_id)
-            except ThreadBusy:
-                raise CallInFlightError(_RUNNING.format(thread_id)) from None
+            with _holding_thread(self.journal, thread_id):
+                if first is not None:
+                    # an effect under way in another process refuses the journal's deletion: asked before the
+                    # checkpoints go, so a refused deletion deletes neither (one begun in between still can)
+                    self.journal.refuse_in_flight(thread_id)
+                    first()
+                deleted = self.journal._delete_thread(thread_id)
         else:
             deleted = self.journal.delete_thread(thread_id)
         forget = getattr(self.flow, "forget", None)

@@ -820,6 +820,18 @@ class EffectJournal:
         """
         if not isinstance(thread_id, str) or not thread_id:
             raise TypeError(f"thread_id must be non-empty text, not {type(thread_id).__name__} {thread_id!r:.60}")
+        hold = _THREAD_HOLD[0]
+        if hold is None:  # no guard node in this process: no call of it holds a thread
+            return self._delete_thread(thread_id)
+        # a call of this process holds its thread from its check to its record (a read-only tool's result, an
+        # effect's guards deciding before its start is written), which `_refuse_running` cannot see in the file:
+        # a deletion going ahead meanwhile would have the call's records journaled after it
+        self.refuse_in_flight(thread_id)  # an effect under way first, by the call its record names
+        with hold(self, thread_id):
+            return self._delete_thread(thread_id)
+
+    def _delete_thread(self, thread_id: str) -> int:
+        """`delete_thread`, with the thread held (`GuardNode.delete_thread` holds it itself)."""
         with self._lock:
             try:
                 secure = self._db.execute("PRAGMA secure_delete").fetchone()[0]
@@ -1103,6 +1115,11 @@ class _Closed:
 _CHECKPOINT_KEYS = ("thread_id", "checkpoint_ns", "checkpoint_id")
 """Columns LangGraph's `SqliteSaver` keys its tables `checkpoints` and `writes` by: a file holding those is the
 app's checkpoints, which a journal may share (`vfa.cli` tells them by the same columns)."""
+
+
+_THREAD_HOLD: list[Callable[[EffectJournal, str], Any] | None] = [None]
+"""How a deletion holds a thread as the calls of this process do, from a call's check to its record: set by
+`vfa._guard_node` (its thread locks; a context manager raising `CallInFlightError` while a call holds it)."""
 
 
 _BUSY_WAIT_S = 5.0
