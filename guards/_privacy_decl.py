@@ -22,6 +22,7 @@ from email.utils import getaddresses
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
 from typing import Any, Literal, TypeVar, overload
+from urllib.parse import unquote
 
 import idna
 
@@ -377,7 +378,13 @@ def _read_recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
     if whole is not None:
         odd.append(whole)
     recipients = named | frozenset(a for p in odd for a in _addresses_in(p) or ()) if odd else named
+    urls = [_mailto(p) for p in named if p.startswith("mailto:")]
+    if urls:
+        recipients = recipients.union(*(r for r, _odd in urls))
     recipients = _with_spellings(recipients)
+    tagged = [b for a in recipients if "+" in a and _BARE.fullmatch(a) and (b := _untagged(a)) is not None]
+    if tagged:
+        recipients = recipients.union(tagged)
     shown = [p for p in named if any(c in p for c in _DISPLAY)] + ([whole] if whole is not None else [])
     # an address written in a recipient that the parser reads out of none ("bob@x eve@y", two run together
     # with a blank; an address of any script, a dotless domain or a domain literal too: "bob@ｆamily.example
@@ -385,7 +392,31 @@ def _read_recipients(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
     # without its local part ("@else.example") is no one's: whom the text reaches is not known
     missed = [p for p in odd if not recipients.issuperset(_ANY_ADDRESS.findall(p))
               or any(a.startswith("@") for a in _addresses_in(p) or ())]
-    return recipients, tuple(sorted({*(p for p in shown if _addresses_in(p) is None), *missed, *blank}))
+    return recipients, tuple(sorted({*(p for p in shown if _addresses_in(p) is None), *missed, *blank,
+                                     *(u for _r, odd_ in urls for u in odd_)}))
+
+
+def _mailto(url: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(`recipients_of`, `unreadable_recipients`) of the mailboxes a mailto: URL (lower-cased) sends to, as a
+    mail tool opening it does (RFC 6068): its addresses and those of its `to`, `cc` and `bcc` fields, each
+    percent-decoded, whatever other fields it has ('mailto:bob@x.example?subject=Hi' and
+    'mailto:%62ob@x.example' are bob's, 'mailto:eve@y.example?cc=bob%40x.example' bob's too)."""
+    path, _q, query = url[len("mailto:"):].partition("?")
+    fields = [path, *(v for k, _e, v in (f.partition("=") for f in query.split("&"))
+                      if unquote(k).strip() in ("to", "cc", "bcc"))]
+    text = ", ".join(unquote(f) for f in fields)
+    if any(_lower(item.strip()).startswith("mailto:") for item in text.replace(";", ",").split(",")):
+        return frozenset(), (url,)  # a URL in a URL: no mail tool's form, and read on it would recurse without end
+    return _recipients_of_str(text)
+
+
+def _untagged(address: str) -> str | None:
+    """The mailbox a plus-tagged address (RFC 5233 subaddress) is delivered to at most providers:
+    bob+notes@x.example is bob@x.example's, one recipient of a value cut across mails to either; None for
+    an address with no tag, or nothing before it."""
+    local, _at, domain = address.rpartition("@")
+    base = local.split("+", 1)[0]
+    return f"{base}@{domain}" if base and base != local else None
 
 
 _ANY_ADDRESS = re.compile(r'(?<![^\s()<>\[\]:;@\\,"])[^\s()<>\[\]:;@\\,"]+@'
@@ -419,7 +450,13 @@ def reaches_only(recipient: str, recipients: Collection[str]) -> bool:
     reaches its plain spelling alone, and is judged by it where that is among `recipients`."""
     if not any(c in recipient for c in _DISPLAY):
         plain = _spelling(recipient)
-        return plain is not None and plain in recipients
+        if plain is not None or _BARE.fullmatch(recipient):
+            return plain is not None and plain in recipients
+        # a group, a mailto: URL, an address with blanks around its `@` ("tax: carol@x.example;"): judged by the
+        # mailboxes a mail tool reads in it, as one with a display name is (the text itself is no one's address)
+        found: tuple[str, ...] = (*(_addresses_in(recipient) or ()),
+                                  *(_mailto(recipient)[0] if recipient.startswith("mailto:") else ()))
+        return bool(found) and all(_judged_apart(a, recipient, recipients) for a in found)
     found = _addresses_in(recipient)
     return bool(found) and all(_judged_apart(a, recipient, recipients) for a in found)
 
