@@ -112,6 +112,12 @@ def _by_length(texts: Sequence[str]) -> dict[int, frozenset[str]]:
     return {n: frozenset(t) for n, t in out.items()}
 
 
+def _held_texts(args: Mapping[str, Any]) -> list[str]:
+    """The texts a call's arguments hold, as a tool may write them (numbers as their `str`): their values, never
+    their names, nor the field names of an object the schema types (`_leaves`: no one writes them)."""
+    return [t for v in args.values() for leaf in _leaves(v) for t in _strings_of(leaf)]
+
+
 def _ends_in(value: Any, texts: Mapping[int, frozenset[str]]) -> list[tuple[str, str]]:
     """(a text of `value`, the rest of it) for each text of `value` that one of `texts` (a call's arguments, by
     their lengths) starts or ends, shorter than it: where the tool may have joined the argument to what it held
@@ -839,8 +845,9 @@ class PrivacyFlow(_Threads, _Results):
         (`handles_read`: its handle's label carries what it shows), so it would go to the field's readers.
         `args`, the call's arguments, are private too where their texts read together hold a private value (cut
         across them, as a sink's are read: the tool may join them), and where one of them starts or ends a text of
-        the echoed value that holds a private value its rest does not: the tool joined the argument, however
-        short, to pieces earlier calls gave it (a draft appended to). None when nothing is tracked on the
+        the echoed value that holds a private value its rest does not, the rest being what a handle of the thread
+        stood for: the tool joined the argument, however short, to pieces earlier calls gave it (a draft appended
+        to, as it stood). None when nothing is tracked on the
         thread; a result of a call given nothing private (a mail read by its id) keeps its declared readers,
         whatever its value quotes, unless the argument completes what it quotes."""
         given = frozenset().union(*(lbl.sources for lbl in inputs if lbl.readers is not None))
@@ -852,11 +859,19 @@ class PrivacyFlow(_Threads, _Results):
             joined = self.content_label(texts, thread_id)
             if joined.readers is not None:
                 given |= joined.sources
-        ends_of = _by_length([t for v in args.values() for t in _strings_of(v)] if texts else [])  # not their names
+        ends_of = _by_length(_held_texts(args) if texts else [])  # not their names
         if not (given or ends_of):
             return None
 
         by_given: dict[frozenset[str], _Index] = {}
+        before: list[frozenset[str]] = []
+
+        def shown_before() -> frozenset[str]:
+            """The texts the thread's handles stood for before this result (a record's, leaf by leaf), stripped."""
+            if not before:
+                before.append(frozenset(text.strip() for h in self.store.of_thread(thread_id)
+                                        for text in ([h.value] if isinstance(h.value, str) else _strings_of(h.value))))
+            return before[0]
 
         def found_in(text: str, idx: _Index) -> Label:
             found = _found_label(PUBLIC, text, _norm_of(text), idx)
@@ -875,10 +890,13 @@ class PrivacyFlow(_Threads, _Results):
             # read by a private id quoting the user's phone) leaves the field's readers as declared; the field's
             # own sources are no value found (a mail keyed by the private id it was read by names that id too);
             # but a value an argument completes where the tool joined it, found there and not in the rest, is
+            # only where the rest is what an earlier result of the thread showed behind a handle (the draft as it
+            # stood): a mail read by an id that happens to end the phone it quotes was joined to nothing
             ours = given
             if ends and found.sources - given:
                 for leaf, rest in ends:
-                    ours = ours | (found_in(leaf, idx).sources - found_in(rest, idx).sources)
+                    if rest.strip() in shown_before():
+                        ours = ours | (found_in(leaf, idx).sources - found_in(rest, idx).sources)
             if not (found.sources & ours):
                 return lbl
             if ours not in by_given:  # what it found of the arguments' sources alone, read again (only then: rare)

@@ -587,8 +587,8 @@ def _within(load: Callable[[], Any], budget: float) -> Callable[[], Any]:
         try:
             return done.result(timeout=budget)
         except concurrent.futures.TimeoutError:
-            if done.done():  # the provider's own `TimeoutError` (the builtin, as the deadline's is): told as it is
-                raise
+            if done.done():  # the provider's own `TimeoutError` (the builtin, as the deadline's is), or an answer
+                return done.result()  # just after the deadline: its own outcome, never a bare TimeoutError
             done.cancel()  # still queued behind busy workers: never read the world for a call already denied
             raise TimeoutError(f"the world provider did not answer within {budget:g} s") from None
 

@@ -140,8 +140,8 @@ def on_loop(awaitable: Any, loop: asyncio.AbstractEventLoop,
             try:
                 return future.result(timeout=_LOOP_POLL_S)
             except concurrent.futures.TimeoutError:
-                if future.done():  # the awaitable's own `TimeoutError` (the builtin, as the poll's is): raised as it is
-                    raise
+                if future.done():  # the awaitable's own `TimeoutError` (the builtin, as the poll's is), or an end
+                    return future.result()  # just after the poll's: its own outcome, never the poll's timeout
                 # a loop closed with the effect's task pending (`loop.close()` cancels nothing, unlike `asyncio.run`)
                 # never completes it: waited on for ever, the call held its thread's lock and the process at exit
                 if loop.is_closed() and not future.done():

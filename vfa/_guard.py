@@ -79,7 +79,9 @@ class GuardContext:
     def world(self) -> Any:
         """The application's world state (balances, a scene), from the agent's `world` provider: read
         when a guard first asks for it, within that guard's time budget (a provider that raises or
-        hangs denies the call, as the guard would), and kept for the proposal's other guards."""
+        hangs denies the call, as the guard would), and kept for the proposal's other guards; read before an
+        async guard awaited on the caller's loop under `ainvoke`, whether it asks or not, so a sync provider
+        never blocks that loop."""
         load = self._load_world
         if load is not None:
             self._world = load()  # a raise leaves it unread: the next guard that asks reads it again

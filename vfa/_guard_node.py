@@ -1556,9 +1556,16 @@ def without_graph_streams(config: Any) -> Any:
     """`config` with LangGraph's stream handlers left out of its callbacks, for a LangChain tool run on the values
     behind handles: LangChain hands a tool's input and output, and a model's tokens it runs, to the run's
     callbacks as they are, and the graph's `tools` and `messages` stream modes are fed by two of them, so a chat
-    UI streaming those would show what the model and every other stream see as handles. The app's own callbacks
-    (tracers, `astream_events`) stay: a stated limit (docs/privacy.md, "Logs")."""
-    callbacks = config.get("callbacks") if isinstance(config, Mapping) else None
+    UI streaming those would show what the model and every other stream see as handles; nor is the run's stream
+    in its `configurable` (`CONFIG_KEY_STREAM`), through which a graph the tool runs (a helper agent) streams its
+    state on the run's streams (`subgraphs=True`), as `_without_callbacks` leaves it out for a plain function. The
+    app's own callbacks (tracers, `astream_events`) stay: a stated limit (docs/privacy.md, "Logs")."""
+    if not isinstance(config, Mapping):
+        return config
+    conf = config.get("configurable")
+    if isinstance(conf, Mapping) and CONFIG_KEY_STREAM in conf:
+        config = {**config, "configurable": {k: v for k, v in conf.items() if k != CONFIG_KEY_STREAM}}
+    callbacks = config.get("callbacks")
     if callbacks is None:
         return config
     if isinstance(callbacks, (list, tuple)):
