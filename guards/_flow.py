@@ -850,18 +850,24 @@ class PrivacyFlow(_Threads, _Results):
         to, as it stood). None when nothing is tracked on the
         thread; a result of a call given nothing private (a mail read by its id) keeps its declared readers,
         whatever its value quotes, unless the argument completes what it quotes."""
-        given = frozenset().union(*(lbl.sources for lbl in inputs if lbl.readers is not None))
+        private = frozenset().union(*(lbl.sources for lbl in inputs if lbl.readers is not None))
         idx = self._index(thread_id, None)  # the thread before this result: its arguments were labelled from it
         if not (idx.tracked or idx.digits or idx.texts):
             return None
         texts = _strings_of(args) if isinstance(args, Mapping) else []
-        if len(texts) > 1 or (texts and len(_digit_units(texts[0])) > 1):  # as the privacy guard reads a sink's
-            joined = self.content_label(texts, thread_id)
-            if joined.readers is not None:
-                given |= joined.sources
+        joinable = len(texts) > 1 or bool(texts and len(_digit_units(texts[0])) > 1)  # as the guard reads a sink's
         ends_of = _by_length(_held_texts(args) if texts else [])  # not their names
-        if not (given or ends_of):
+        if not (private or joinable or ends_of):
             return None
+        together: list[frozenset[str]] = []
+
+        def given_all() -> frozenset[str]:
+            """The private arguments' sources, and those of what the arguments' texts hold read together: read
+            once, and only for a value that holds something else private (the hot path reads nothing)."""
+            if not together:
+                joined = self.content_label(texts, thread_id) if joinable else PUBLIC
+                together.append(private | joined.sources if joined.readers is not None else private)
+            return together[0]
 
         by_given: dict[frozenset[str], _Index] = {}
         before: list[frozenset[str]] = []
@@ -882,10 +888,13 @@ class PrivacyFlow(_Threads, _Results):
 
         def echo(lbl: Label, value: Any) -> Label:
             ends = _ends_in(value, ends_of) if ends_of else []
-            if not (given or ends):  # given nothing private, nor joining anything: as declared (the hot path)
+            if not (private or joinable or ends):  # given nothing private, nor joining anything: as declared
                 return lbl
             text = _value_text(value)
             found = found_in(text, idx)
+            if not found.sources:  # nothing private in it: nothing to narrow it by (the hot path)
+                return lbl
+            given = private if found.sources <= private else given_all()
             # an echo is of what the call was given: a value it finds that no private argument came from (a mail
             # read by a private id quoting the user's phone) leaves the field's readers as declared; the field's
             # own sources are no value found (a mail keyed by the private id it was read by names that id too);
