@@ -16,7 +16,10 @@ to the plan too: the plan's steps run through a copy of the agent's node whose c
 guard, `verify_plan`, which passes a step as the plan proposed it (verified with the plan: no solver
 work) and verifies the plan as edited before an edited step commits, from the current world (the
 edited step and the steps after it; with `pin_world=False`, the whole plan, as it ran, under `assume`).
-An edit that breaks the plan is denied, the model told why, and nothing of it is committed.
+An edit that breaks the plan is denied, the model told why, and nothing of it is committed. So is a plan
+changed in the state after it was verified (a person's `update_state` at an interrupt before "tools"): its
+next step is verified as an edited one is, the plan as it stands (the digest of the plan verified is kept in
+the state, `verified_plan`, and checkpointed with it).
 
 Graph: START -> planner -> verify_plan -> tools (one step per visit) -> ... -> planner -> END; after a step that
 fails, stop_plan answers the plan's later calls (not run) before the model re-plans or the run ends.
@@ -24,6 +27,7 @@ fails, stop_plan answers the plan's later calls (not run) before the model re-pl
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -34,16 +38,24 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.types import Send
 
 from guards import verify_plan
-from vfa import ALLOW, Agent, ArgumentError, Deny, FunctionGuard, GuardChain, GuardNode, Proposal, check_coverage
+from vfa import (ALLOW, Agent, ArgumentError, ConfigError, Deny, FunctionGuard, GuardChain, GuardNode, PolicyError, Proposal,
+                 check_coverage)
 from vfa._chain import _withheld, _within
 from vfa._exceptions import message_of
-from vfa._guard_node import _repr, _storable, thread_key
+from vfa._guard_node import _repr, _storable, _world_provider, thread_key
 
 __all__ = ["plan_execute"]
 
 REJECTED = "plan rejected before its first step"
 PLAN_GUARD = "verify_plan"
 """The name a plan's rejection is given as its guard, and the guard that holds an edited step to the plan."""
+
+
+class PlanState(MessagesState):
+    """The graph's state: the conversation, and the digest of the plan `verify_plan` last verified (checkpointed
+    with it, so a resumed run, after a crash too, tells the plan it verified from one changed in the state since)."""
+
+    verified_plan: str
 
 
 def _plan_message(messages: Sequence[Any]) -> AIMessage | None:
@@ -54,6 +66,16 @@ def _plan_message(messages: Sequence[Any]) -> AIMessage | None:
 def _unanswered(plan: AIMessage, done: dict[str, ToolMessage]) -> list[Any]:
     """The plan's calls no tool message answers yet (as the node answers it: `str` of its id)."""
     return [c for c in plan.tool_calls if str(c["id"]) not in done]
+
+
+def _plan_digest(calls: Sequence[Any]) -> str:
+    """What a verified plan is known by: a digest of its calls (ids, tools, arguments) as written."""
+    shown = [[str(c.get("id")), str(c.get("name")), c.get("args") or {}] for c in calls]
+    try:  # as the checkpoint keeps them (their order too); a value JSON cannot write (a state edit's) by its repr
+        text = json.dumps(shown, default=repr)
+    except (TypeError, ValueError):
+        text = repr(shown)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _results(messages: Sequence[Any], plan: AIMessage) -> dict[str, ToolMessage]:
@@ -76,29 +98,33 @@ def plan_execute(
     Args:
         agent: supplies the model, the tools, the guards and the `GuardNode` every step runs through.
         assume: clauses over `state.*` and the plan's symbols assumed of the initial state.
-        world: the world the plan starts from (an object, or a callable returning it); default: the
-            one the agent was given.
+        world: the world the plan starts from, as `Agent(world=...)` takes it (an object, or a sync function
+            of nothing or of the graph's state returning it); default: the one the agent was given.
         pin_world: verify from the concrete current world (True), or for every state `assume` admits.
         max_replans: how many rejected plans the model may replace before the run ends.
         max_steps: the most steps a plan may have; a longer one is rejected before it is verified (Z3's
             budget is per step, and each of its calls is answered with the whole counterexample).
+
+    Raises:
+        ConfigError: a setting the run time could not use (an async world provider too): a `PolicyError` for an assumption that names no field
+            of the state, is no clause, or cannot hold with the others.
     """
     if not isinstance(agent, Agent):
         raise TypeError(f"plan_execute builds on a vfa.Agent, not {type(agent).__name__}")
     agent.lint()  # policy errors surface before any graph exists, as in Agent.compile
     node = agent.guard_node
     specs = dict(node.specs)
+    _check_settings(specs, node.chain.guards, assume, timeout_ms=timeout_ms, max_replans=max_replans, max_steps=max_steps)
     bound = agent.model.bind_tools([s.json_schema() for s in specs.values()]) if specs else agent.model
     system = [SystemMessage(agent.instructions)] if agent.instructions else []
-    current_world: Callable[[], Any] = (
-        (world if callable(world) and not isinstance(world, type) else (lambda: world)) if world is not None
-        else (lambda: getattr(node, "_world")({}))
-    )
+    # read as the agent reads its world (an object, or a function of nothing or of the graph's state), with the
+    # state the plan is checked in; an async provider refused here, as Agent refuses it
+    current_world: Callable[[Any], Any] = _world_provider(world) if world is not None else getattr(node, "_world")
 
-    def planner(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+    def planner(state: PlanState, config: RunnableConfig) -> dict[str, Any]:
         return {"messages": [bound.invoke(system + list(state["messages"]), config)]}
 
-    def check_plan(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+    def check_plan(state: PlanState, config: RunnableConfig) -> dict[str, Any]:
         plan = _plan_message(state["messages"])
         calls = list(plan.tool_calls) if plan is not None else []
         thread = thread_key(config, state, node.messages_key)  # the key the node journals the steps under
@@ -107,9 +133,9 @@ def plan_execute(
         malformed = _malformed(calls)
         if malformed is not None:  # it quotes only the plan's shape and ids: shown as the node shows its own refusals
             return {"messages": node.refusals(proposals, malformed, "plan-refused")}
-        verdict = _verdict(proposals, thread)
+        verdict = _verdict(proposals, thread, state)
         if verdict is None:
-            return {}
+            return {"verified_plan": _plan_digest(calls)}
         # a denial like the node's: journaled, so the journal's audit reads what the plan proposed
         keys = [node.record_denial(p, verdict, state) for p in proposals]
         if node.flow is not None:  # the model reads the rejection as the node shows a denial: through the flow
@@ -143,7 +169,7 @@ def plan_execute(
                             "needs its own id")
         return None
 
-    def _verdict(proposals: list[Proposal], thread: str, refused: str = REJECTED, first: int = 0) -> Any:
+    def _verdict(proposals: list[Proposal], thread: str, state: Any, refused: str = REJECTED, first: int = 0) -> Any:
         """None for a plan that verifies, else the denial every one of its calls is answered with, its reason
         beginning with `refused`; `first`: the plan's index of the first of `proposals` (an edited plan
         verified from its edited step on), for the evidence to name the plan's step."""
@@ -163,7 +189,8 @@ def plan_execute(
             steps.append({"tool": p.tool, "args": args})
         budget = node.chain.timeout_s
         try:  # the plan's guard, so fail closed as the chain is: a world that raises or hangs rejects the plan
-            initial = (current_world() if budget is None else _within(current_world, budget)()) if pin_world else None
+            read = lambda: current_world(state)  # noqa: E731
+            initial = (read() if budget is None else _within(read, budget)()) if pin_world else None
             result = verify_plan(steps, specs, assume=assume, initial=initial, timeout_ms=timeout_ms,
                                  guards=node.chain.guards)
         except Exception as exc:  # noqa: BLE001 - denied, naming what went wrong
@@ -192,18 +219,24 @@ def plan_execute(
         if at is None:  # the graph sends only the plan's calls: fail closed
             return Deny(reason=f"{proposal.tool} is no step of the plan being run; nothing was run")
         written = proposal.raw_args if proposal.raw_args is not None else proposal.args
-        if proposal.tool == calls[at]["name"] and written == (calls[at].get("args") or {}):
-            return ALLOW  # the model's call: verified with its plan
         thread = proposal.thread_id
+        as_planned = proposal.tool == calls[at]["name"] and written == (calls[at].get("args") or {})
+        if as_planned and state.get("verified_plan") == _plan_digest(calls):
+            return ALLOW  # the model's call: verified with its plan
 
         def step(call_id: str, tool: str, args: Any) -> Proposal:  # as written: `_verdict` judges the values
             return Proposal(call_id=call_id, tool=tool, args=dict(args or {}), thread_id=thread)
 
         later = [step(str(c["id"]), str(c["name"]), c.get("args")) for c in calls[at + 1:]]
         edited = step(proposal.call_id, proposal.tool, written)
-        refused = f"the edit of step {at + 1} of {len(calls)} ({proposal.tool}) is refused; nothing of it was run"
+        # a step as planned of a plan changed in the state since it was verified: the plan as it stands is
+        # verified as an edited one is
+        refused = (f"the edit of step {at + 1} of {len(calls)} ({proposal.tool}) is refused; nothing of it was run"
+                   if not as_planned else f"step {at + 1} of {len(calls)} ({proposal.tool}) is refused: the plan as it "
+                   "stands in the state, changed since it was verified, does not verify; nothing of it was run")
+        what = "as edited" if not as_planned else "as it stands"
         if pin_world:  # the steps before it have run: from the world they left
-            return _verdict([edited, *later], thread, f"{refused}. The plan's steps from this one on, as edited (this "
+            return _verdict([edited, *later], thread, state, f"{refused}. The plan's steps from this one on, {what} (this "
                             "one counted as step 1), from the current world", first=at) or ALLOW
         # verified for every state `assume` admits of the plan's start: the whole plan, the steps before it as
         # they ran (as a person edited one, which its message records)
@@ -214,16 +247,16 @@ def plan_execute(
             info = info.get("vfa") if isinstance(info, dict) else None
             args = info.get("args") if isinstance(info, dict) and isinstance(info.get("args"), dict) else c.get("args")
             ran.append(step(str(c["id"]), str(c["name"]), args))
-        return _verdict([*ran, edited, *later], thread, f"{refused}. The plan as edited") or ALLOW
+        return _verdict([*ran, edited, *later], thread, state, f"{refused}. The plan {what}") or ALLOW
 
     held = FunctionGuard(edited_step, name=PLAN_GUARD, inline=True)  # no solver work but for an edit, and Z3 keeps to timeout_ms
     held.reads_handles = True  # given the step as written, to compare with the plan's; `_verdict` judges values and withholds them
 
-    def after_planner(state: MessagesState) -> str:
+    def after_planner(state: PlanState) -> str:
         plan = _plan_message(state["messages"])
         return "verify_plan" if plan is not None and plan.tool_calls else END
 
-    def next_step(state: MessagesState) -> Any:
+    def next_step(state: PlanState) -> Any:
         messages = state["messages"]
         plan = _plan_message(messages)
         done = _results(messages, plan)
@@ -239,7 +272,7 @@ def plan_execute(
         return [Send("tools", {"__type": "tool_call_with_context", "tool_call": {**pending[0], "type": "tool_call"},
                                "state": state})]
 
-    def stop_plan(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+    def stop_plan(state: PlanState, config: RunnableConfig) -> dict[str, Any]:
         """Answer each call of the plan after its failed step: not run (journaled as the node's own refusals, keyed
         apart from the model's ids: none was judged)."""
         messages = state["messages"]
@@ -269,7 +302,7 @@ def plan_execute(
         rejected += failed
         return "planner" if rejected <= max_replans else END
 
-    builder = StateGraph(MessagesState)
+    builder = StateGraph(PlanState)
     builder.add_node("planner", RunnableLambda(planner, name="planner"))
     builder.add_node("verify_plan", RunnableLambda(check_plan, name="verify_plan"))
     builder.add_node("tools", _PlanSteps(node, held))
@@ -283,18 +316,66 @@ def plan_execute(
     return builder
 
 
+def _check_settings(specs: Mapping[str, Any], guards: Sequence[Any], assume: Any, *, timeout_ms: Any, max_replans: Any,
+                    max_steps: Any) -> None:
+    """Raise `ConfigError` for a setting the run time could not use: the developer's mistake, told when the graph is
+    built, never as every plan's rejection at run time (shown to a model that cannot fix it)."""
+    for name, value, least in (("max_replans", max_replans, 0), ("max_steps", max_steps, 1)):
+        if value.__class__ is bool or not isinstance(value, int) or value < least:
+            raise ConfigError(f"plan_execute: {name} must be a whole number of at least {least}, not {value!r:.60}")
+    clauses = [assume] if isinstance(assume, str) else assume
+    if not isinstance(clauses, Sequence) or not all(isinstance(c, str) for c in clauses):
+        raise PolicyError(f"plan_execute: assume must be a clause over state.* or a list of them, not {assume!r:.60}")
+    # the assumptions parsed (they name fields of the state: a plan the model writes holds no symbols) and checked
+    # to hold together, by verifying the empty plan; an undecided check is left to each plan's own
+    checked = verify_plan([], specs, assume=list(clauses), timeout_ms=timeout_ms, guards=guards)
+    if not checked.ok and not checked.undecided:
+        raise PolicyError(f"plan_execute: assume {list(clauses)!r:.300}: {checked.explanation}")
+
+
 class _PlanSteps(GuardNode):
     """The agent's guard node as a plan's steps run through it: its tools, journal, flow, world and
     settings (read from it, so one changed later, `lock_wait_s` say, holds here too), its chain with one
-    guard more, after the agent's; the agent's own node (in its own graph) is left as it is."""
+    guard more, after the agent's (its budgets the agent chain's, read at each call); the agent's own node (in
+    its own graph) is left as it is."""
 
     def __init__(self, node: GuardNode, guard: Any) -> None:
         # a node of its own for LangGraph to run (not GuardNode's __init__: nothing is built or bound again)
         super(GuardNode, self).__init__(self._func, self._afunc, name=node.name, trace=False)
         self._node = node
-        self.chain = GuardChain([*node.chain.guards, guard], timeout_s=node.chain.timeout_s)
+        self.chain = _PlanChain(node.chain, guard)
 
     def __getattr__(self, name: str) -> Any:  # what is not set here (the tools, the journal, the settings): the agent's
         if name == "_node":  # not set yet (a copy being made): no lookup through it
             raise AttributeError(name)
         return getattr(self._node, name)
+
+
+class _PlanChain(GuardChain):
+    """The agent's chain with the plan's guard after its own guards. Its budgets are the agent chain's, read at
+    each call (`timeout_s`, `warm_timeout_s`): one set on the agent's chain, before or after the plan graph
+    was built, holds for the plan's steps as for the agent's own calls (one set here is set there)."""
+
+    def __init__(self, chain: GuardChain, guard: Any) -> None:
+        self._of = chain
+        super().__init__([*chain.guards, guard], timeout_s=chain.timeout_s)
+        self._built = True
+
+    # GuardChain's __init__ writes its defaults: taken as the agent chain's settings only once built
+    @property
+    def timeout_s(self) -> float | None:  # type: ignore[override]
+        return self._of.timeout_s
+
+    @timeout_s.setter
+    def timeout_s(self, value: float | None) -> None:
+        if self.__dict__.get("_built"):
+            self._of.timeout_s = value
+
+    @property
+    def warm_timeout_s(self) -> float:  # type: ignore[override]
+        return self._of.warm_timeout_s
+
+    @warm_timeout_s.setter
+    def warm_timeout_s(self, value: float) -> None:
+        if self.__dict__.get("_built"):
+            self._of.warm_timeout_s = value

@@ -133,7 +133,8 @@ def test_the_models_own_steps_are_not_verified_again(monkeypatch: pytest.MonkeyP
     real = module.verify_plan
 
     def counted(steps: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(len(steps))
+        if steps:  # (the empty plan plan_execute checks its assumptions with when it is built: no step's)
+            calls.append(len(steps))
         return real(steps, *args, **kwargs)
 
     monkeypatch.setattr(module, "verify_plan", counted)
