@@ -76,7 +76,7 @@ from vfa import PUBLIC, USER, ConfigError, Label, PolicyError, Proposal, ToolSpe
 from ._forms import (_NOT_ALNUM, _NOT_DIGIT, MIN_DIGITS, NUMBER_MARK, SHINGLE, SPELLED_MARK, _digit_units, _escaped, _digits_of, _empties, _folded_words, _is_decimal, _leaves,
                      _grouped_in, _join_readings, _marks_spaced, _norm_of, _num, _spelling, _text, _typed_by_person, _users_forms, _value_form, _with_users,
                      _words, _written, _written_leaves, _written_out, _strings_of, _written_readings, text_ends)
-from ._handles import HANDLE_RE, HandleError, HandleStore, _value_text, has_marks
+from ._handles import HANDLE_RE, Handle, HandleError, HandleStore, _value_text, has_marks
 from ._index import _EMPTY_INDEX, _SEARCH_BUDGET, _Index, _Needles
 from ._joins import (_JOINED, _JOINED_NAMED, _MAX_VALUES, _UNCUT, _digit_label, _glued_label, _joined_size, _orders, _Places,
                      _runs_label, _spans, _text_label, _TooMany, _unit_cuts)
@@ -726,8 +726,10 @@ class PrivacyFlow(_Threads, _Results):
         else:
             rest = text
         if rest is not text and not rest.strip():  # nothing but handles
-            # more than one, or spaced: how they are repeated, ordered and spaced is the model's writing
-            return held if read is None or HANDLE_RE.fullmatch(text) else _join(held, read)
+            # more than one, or spaced: how they are repeated, ordered and spaced is the model's writing; so
+            # is which of the handles a tool computed before a read it picks (a codebook `compute` minted)
+            alone = HANDLE_RE.fullmatch(text) and not _minted_before_a_read(idx, handles[0][1])
+            return held if read is None or alone else _join(held, read)
         n = _norm_of(rest)  # may be empty (nothing but punctuation): still subject to taint below
         out = _found_label(out, rest, n, idx)
         if _escaped(rest):  # its escapes read as written too: "\\uCafe2024" read as a letter hides Cafe2024
@@ -1193,3 +1195,15 @@ def _made(label: Label) -> Label:
     the model read under `context_taint="private"`)."""
     marked = frozenset(s if s == "user" or s.startswith(MADE_FROM) else MADE_FROM + s for s in label.sources)
     return label if marked == label.sources else label.model_copy(update={"sources": marked})
+
+
+def _minted_before_a_read(idx: _Index, h: Handle | None) -> bool:
+    """Whether `h` is a handle a tool computed (`Handle.derived`) before a result the model read in clear
+    (or one not among the thread's results): the model mints as many of those as it likes, with values it
+    chose (`compute(«name», "replace", ..., new="digit 4")`), so which one it picks after the read may spell
+    what it read. One computed after the last such read carries that read in its own label already."""
+    if h is None or not h.derived:
+        return False
+    obs = idx.obs
+    at = next((i for i in range(len(obs) - 1, -1, -1) if obs[i].text == h.token), None)
+    return at is None or any(o.read is not None for o in obs[at + 1:])
