@@ -49,7 +49,7 @@ from vfa._journal import with_reprs
 from vfa._tools import RESULT_SHAPE, ArgumentError, as_asked, validated_by_value
 
 from ._flow import PrivacyFlow
-from ._forms import _message_text
+from ._forms import _is_text_block, _message_text
 from ._privacy import FlowViolation, PrivacyGuard
 from ._privacy_decl import PUBLIC_SINK, PrivacyPolicy
 from ._recorded import TraceError, standard
@@ -550,13 +550,17 @@ def _result_of(m: ToolMessage, tool: str) -> list[dict[str, Any]]:
     if outcome in _NO_RESULT:
         return []
     content = _gates_part(m)
+    info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
+    if not isinstance(info, dict) and isinstance(content, list) and len(content) == 1 and _is_text_block(content[0]):
+        # a log's result as one text block (Anthropic's tool_result, Bedrock's toolResult, an OpenAI text part):
+        # the text the model read, read as the same text given as a string (no gate labelled it as blocks)
+        content = content[0]["text"]
     if m.status == "error":
         error = _text_of(content)
         said = f"{tool} failed: "
         if outcome == "failed" and error.startswith(said):  # the node's words before the error the flow labelled
             error = error[len(said):]
         return [{"type": "error", "id": m.tool_call_id, "tool": tool, "error": error}]
-    info = m.artifact.get("vfa") if isinstance(m.artifact, dict) else None
     shape = info.get("shape") if isinstance(info, dict) else None  # a ToolNode's text, read as the flow read it
     # text the flow read as text stays text, whatever it looks like (a note that happens to be JSON)
     return [{"type": "result", "id": m.tool_call_id, "tool": tool,

@@ -104,6 +104,11 @@ media, and the calls the app's tool node runs (through the gate). Every other bl
 Anthropic's `web_fetch_tool_result`, OpenAI's `web_search_call` or `mcp_list_tools`, a `non_standard` one) is
 taken for a tool the provider ran (fail closed)."""
 
+_BEDROCK_MODEL_BLOCKS = frozenset({"text", "toolUse", "reasoningContent", "image", "document", "video"})
+"""The same for Bedrock's Converse API, whose blocks name their kind by their one key and no "type" (as a log of
+its messages holds them; LangChain's translator leaves them `non_standard`): the model's text, the calls the
+app's tool node runs, reasoning and media."""
+
 _PROVIDER_KEYS = ("tool_output", "executed_tool", "search", "citation", "grounding", "url_context", "annotation",
                   "retriev")
 """Where providers' messages keep what their built-in tools read outside the content, in `additional_kwargs` or
@@ -135,7 +140,8 @@ def provider_ran(m: Any) -> tuple[str, ...]:
             if isinstance(block, dict) and block.get("type") == "non_standard" and isinstance(block.get("value"), dict):
                 block = block["value"]  # a block the translator does not know, as the provider wrote it
             kind = block.get("type") if isinstance(block, dict) else None
-            if kind in _MODEL_BLOCKS:
+            if kind in _MODEL_BLOCKS or (kind is None and isinstance(block, dict) and len(block) == 1
+                                         and next(iter(block)) in _BEDROCK_MODEL_BLOCKS):
                 continue
             given = block.get("id") or block.get("tool_use_id") or block.get("tool_call_id") if isinstance(
                 block, dict) else None
