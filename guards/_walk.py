@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vfa import PUBLIC, Label
 
-from ._forms import _all_strings, _text
+from ._forms import _leaves, _text
 from ._handles import HANDLE_RE
 from ._observation import _NO_KEYS, Observation, _join, _join_many, _read
 from ._privacy_decl import Source
@@ -214,12 +214,31 @@ def _json_text(v: Any) -> bool:
         return False
 
 
+def _labelled_strings(value: Any, lbl: Label, nested: dict[int, Label], out: list[tuple[str, Label]]) -> None:
+    """Append to `out` the strings `_all_strings(value)` gives, each with `lbl` joined with the labels `nested`
+    holds (by `id`) for the records around it: each string once, however many private fields it is under."""
+    if nested:
+        inner = nested.get(id(value))
+        if inner is not None:
+            lbl = _join(lbl, inner)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k is not None:
+                out.append((_text(k), lbl))
+            _labelled_strings(v, lbl, nested, out)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            _labelled_strings(v, lbl, nested, out)
+    else:
+        out.extend((_text(x), lbl) for x in _leaves(value) if x is not None)
+
+
 class _Walk:
     """One walk over one result (see `PrivacyFlow._walk`): the distinct labels of its leaves, their
     taints (by identity, joined once at the end) and its trusted leaves."""
 
     __slots__ = ("ctx", "flow", "thread_id", "call_id", "obs", "parts", "taints", "trusted", "paths", "handles", "taint",
-                 "echo", "echoed_in")
+                 "echo", "echoed_in", "nested")
 
     def __init__(self, ctx: _WalkContext, flow: PrivacyFlow, thread_id: str, call_id: str, obs: Observation,
                  trusted: list[Any], mint: bool = True, taint: Label | None = None,
@@ -237,6 +256,10 @@ class _Walk:
         self.trusted = trusted
         self.handles = flow.handles and mint
         self.paths = self.handles and ctx.handled
+        self.nested: dict[int, Label] | None = None
+        """Inside a private field's record (`under`): the records of private fields within it (by `id`) ->
+        their labels, which the outermost field tracks their strings with, once (each level tracking all
+        below it was quadratic in the depth: a private field nested in itself, red team 331)."""
 
     def plan_of(self, keys: tuple[Any, ...], record: _Record | None) -> _Plan:
         plans = record.plans if record is not None else self.ctx.plans
@@ -328,15 +351,31 @@ class _Walk:
         trusted = self.trusted
         if taint is not None:
             self.trusted = []  # nothing under an untrusted field grounds anything
+        nested = self.nested
+        own = e[3] and nested is None  # the outermost private field: it tracks every string below it
+        if own:
+            self.nested = {}
+        elif e[3]:  # within another's record: tracked there, with this label joined
+            old = nested.get(id(v))
+            nested[id(v)] = lbl if old is None else _join(old, lbl)
         try:
             shown = self.walk(v, path, record, e)
         finally:
             self.trusted = trusted
-        if e[3]:
-            for text in _all_strings(v):
-                self.flow._track(text, lbl, self.obs)
+            if own:
+                nested, self.nested = self.nested, None
+        if own:
+            strings: list[tuple[str, Label]] = []
+            _labelled_strings(v, lbl, nested, strings)
+            track, obs = self.flow._track, self.obs
+            for text, label in strings:
+                track(text, label, obs)
             if self.flow.reads_taint:  # a private record or list shown in clear: the model read all of it
-                _read(self.obs, lbl, list(_all_strings(v)))
+                read: dict[int, tuple[Label, list[str]]] = {}
+                for text, label in strings:
+                    read.setdefault(id(label), (label, []))[1].append(text)
+                for label, texts in read.values():
+                    _read(obs, label, texts)
         return shown
 
     def walk(self, v: Any, path: str, record: _Record | None, e: tuple[Any, ...]) -> Any:
