@@ -255,12 +255,20 @@ def _guard(graph: Any, gate: ToolGate, extractors: dict[str, Any], options: dict
         metadata = dict(spec.metadata or {})
         if name in extractors and isinstance(runnable, EffectNode):
             runnable = runnable.inner  # guarded before by this gate: named again, it runs with the hooks given now
+        # (a builder's `set_node_defaults` policy reaches its nodes' specs only when it is compiled)
+        policy = spec.retry_policy or (compiled.retry_policy if compiled is not None else None) or getattr(
+            getattr(builder, "_node_defaults", None), "retry_policy", None)
+        held = _effect_nodes_in(runnable) if name not in extractors and (_max_attempts(policy) or 1) > 1 else []
+        if held:
+            # LangGraph retries a subgraph from its start, each of its tasks under a new id: an effect node that
+            # committed before the error would be proposed and committed again (keyed by its task id)
+            raise ConfigError(f"node {name!r} is a subgraph holding effect nodes ({', '.join(held)}) and has a "
+                              "retry_policy: a retry runs the subgraph again from its start under new task ids, so an "
+                              "effect that committed before the error would commit again; give the retry_policy to "
+                              "the subgraph's own nodes (an effect node's retry is a call of its own, committed once)")
         if name in extractors:
             # LangGraph counts a task's attempts from 1 again in each run, and a guarded attempt that asks a person
             # ends its run: the node is told the most its policy allows, or every resume would try once more
-            # (a builder's `set_node_defaults` policy reaches its nodes' specs only when it is compiled)
-            policy = spec.retry_policy or (compiled.retry_policy if compiled is not None else None) or getattr(
-                getattr(builder, "_node_defaults", None), "retry_policy", None)
             runnable = EffectNode(name, runnable, gate, **_hooks(name, extractors[name]),
                                   max_attempts=_max_attempts(policy))
         if runnable is not spec.runnable:
@@ -332,6 +340,15 @@ def _owning(cls: type, key: str) -> type:
             "stream": stream, "astream": astream, "_vfa_app_class": cls,
             "__module__": cls.__module__, "__qualname__": cls.__qualname__})
     return sub
+
+
+def _effect_nodes_in(obj: Any) -> list[str]:
+    """The names of the effect nodes a guarded subgraph holds, in its own nodes and its subgraphs'."""
+    builder = getattr(obj, "builder", None) if isinstance(obj, Pregel) else None
+    if not isinstance(builder, StateGraph):
+        return []
+    return [n for name, spec in builder.nodes.items()
+            for n in ([name] if isinstance(spec.runnable, EffectNode) else _effect_nodes_in(spec.runnable))]
 
 
 def _names(value: Any) -> Any:
