@@ -140,8 +140,11 @@ def plan_execute(
         keys = [node.record_denial(p, verdict, state) for p in proposals]
         if node.flow is not None:  # the model reads the rejection as the node shows a denial: through the flow
             messages = []
+            # the rejection quotes any step: each step's message withholds what the whole plan wrote (one step's
+            # words alone would show another step's wrong guess in clear, and the right one as its handle)
+            planned = {f"{i}.{k}": v for i, q in enumerate(proposals) for k, v in q.args.items()}
             for p, key in zip(proposals, keys):
-                message = node.denial(p, verdict)
+                message = node.denial(p.model_copy(update={"raw_args": planned}), verdict)
                 message.artifact["stage"] = "plan"
                 message.artifact["vfa"]["call_id"] = key  # where it is on record (a flow checks a denial's message)
                 messages.append(message)

@@ -63,6 +63,7 @@ once and shared (`_memo_key` says when it may not be).
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import uuid
@@ -573,13 +574,20 @@ class PrivacyFlow(_Threads, _Results):
         # and a policy's constants are often one ("0 < amount")
         opening = f"{proposal.tool} denied by guard "
         head, sep, rest = text.partition(": ") if text.startswith(opening) else ("", "", text)
-        # a handle is withheld whole, and so is every word of the call's own arguments: a guard judging
-        # values wrote a right guess as its handle and a wrong one as written, so both read alike only so
+        # a handle is withheld whole, and so is every text and number of the call's own arguments (as written,
+        # and as the thread's handles rewrite it) and every word of them: a guard judging values wrote a right
+        # guess as its handle and a wrong one as written, so both read alike only so (the marks and one-letter
+        # words between a wrong guess's words, a guess of one letter or digit, would single out the right one)
+        written = proposal.raw_args if proposal.raw_args is not None else proposal.args
+        rest = _own_values_withheld(rest, [written, proposal.args],
+                                    lambda v: self.store.withheld(v, proposal.thread_id))
         rest = HANDLE_RE.sub(_WITHHELD, rest)
-        words = _words_of(proposal.raw_args if proposal.raw_args is not None else proposal.args, set())
+        words = _words_of(written, set())
         if words:
             rest = _WORD.sub(lambda m: _WITHHELD if m.group(0) in words else m.group(0), rest)
         shown = _WITHHELD_RUN.sub(_WITHHELD, _TOKEN.sub(lambda m: m.group(0) if len(m.group(0)) < 2 else _WITHHELD, rest))
+        # a number written as its handle is a text in the evidence's JSON: any withheld JSON text is shown bare
+        shown = shown.replace(f'"{_WITHHELD}"', _WITHHELD)
         shown = head + sep + shown
         return self._remember(proposal.thread_id, proposal.call_id,
                               Observation(proposal.call_id, proposal.tool, text=shown)).text
@@ -1148,6 +1156,26 @@ def _same_number(written: Any, value: Any) -> bool:
 def _among(words: frozenset[str], form: str, number: bool, key: str) -> bool:
     """Whether a value (its form; a number's `_num` key too) is among `words`, as `_leaf_label` grounds it."""
     return bool(words) and ((bool(form) and form in words) or (number and (key in words or NUMBER_MARK + key in words)))
+
+
+def _own_values_withheld(text: str, args: Iterable[Mapping[str, Any]], rewrite: Callable[[Any], Any]) -> str:
+    """`text` (a denial) with each text and number the call's arguments hold withheld whole, in the forms
+    `HandleStore.withheld` writes a handle's value in (as written, escaped as a repr or JSON writes it; one
+    shorter than four characters only where it stands whole), both as written and as `rewrite` (the
+    thread's handles) writes it: what is withheld depends on what the model wrote, never on its value."""
+    forms: set[str] = set()
+    for leaf in (x for a in args for v in a.values() for x in _leaves(v)):  # its values, never its names
+        if leaf is None or leaf.__class__ is bool:
+            continue
+        for v in (leaf, rewrite(leaf)):
+            t = _value_text(v)
+            forms.update(f for f in (t, repr(t)[1:-1], json.dumps(t)[1:-1], json.dumps(t, ensure_ascii=False)[1:-1])
+                         if f.strip())
+    if not forms:
+        return text
+    pattern = re.compile("|".join(rf"(?<![\w.]){re.escape(f)}(?!\w|\.[0-9])" if len(f) < 4 else re.escape(f)
+                                  for f in sorted(forms, key=len, reverse=True)))
+    return pattern.sub(_WITHHELD, text)
 
 
 def _words_of(value: Any, out: set[str], depth: int = 0) -> set[str]:
