@@ -809,6 +809,14 @@ class GuardNode(RunnableCallable):
         # "exit" and "async" durability save the model's turn late): the model may be proposing it again
         # under a new id, and it may have happened; a person says whether this call runs
         lost = self._lost(spec, proposal, state) if spec.is_effect and not restart else []
+
+        def end(entries: list[Any], answer: Callable[[], ToolMessage]) -> ToolMessage:
+            # read as never begun: begun meanwhile by another replica and cut off there by a crash, the call is
+            # recovered as a resume recovers it (a person asked), never ended as a call that did not run
+            recover = (lambda cut: self._recover(spec, cut, state, questions, execute, own_entries(
+                self.journal.entries(proposal.thread_id, call_id=proposal.call_id)))) if spec.is_effect and not restart else None
+            return self._end(proposal, state, entries, answer, begun_after=0, recover=recover)
+
         if lost:  # the node's own questions, traced as a guard's are
             _tracing.record_decisions([_decision(q) for q, _ in lost], proposal.tool, proposal.call_id)
         # a resumed call goes on from the last edit a person gave: the rounds those edits took count
@@ -823,10 +831,10 @@ class GuardNode(RunnableCallable):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
                 # as a person's reject is: never beside another replica's commit of the call (one outcome)
-                return self._end(proposal, state, pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))],
-                                 lambda: self.denial(proposal, verdict))
+                return end(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))],
+                           lambda: self.denial(proposal, verdict))
             if verdict.kind == "allow" and not lost:
-                return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions)
+                return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions, state=state)
             # every guard that asked is asked in turn, in chain order: approving one question must not
             # answer another guard's (a privacy question behind a confirmation)
             asks = [*(q for q, _ in lost), *((_questions_of(result) or [verdict]) if verdict.kind == "escalate" else ())]
@@ -839,8 +847,8 @@ class GuardNode(RunnableCallable):
                     f"guard {asked.guard!r} asks a person about this call of {proposal.tool!r}, but it was made outside "
                     "a graph run, where nobody can be asked; nothing was run: make the call in a graph compiled with a "
                     "checkpointer, which pauses for the answer"))
-                return self._end(proposal, state, pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))],
-                                 lambda: self.denial(proposal, verdict))
+                return end(pending + [_entry(proposal, "denied", verdict.model_dump(mode="json"))],
+                           lambda: self.denial(proposal, verdict))
             for asked in asks:
                 if restart and not questions.answered(proposal, asked):
                     # the tool paused on its own question: a new question now would take the answer meant for
@@ -857,7 +865,7 @@ class GuardNode(RunnableCallable):
                     break
             lost = []  # asked once: an edit is checked again by the guards alone
             if decision["type"] == "approve":
-                return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions)
+                return self._commit(spec, proposal, pending, execute, restart=restart, questions=questions, state=state)
             if decision["type"] == "reject":
                 return _rejected(proposal, decision)
             raw_args = decision.get("args") or {}
@@ -871,13 +879,12 @@ class GuardNode(RunnableCallable):
             if isinstance(labels, Deny):
                 if restart:  # its tool will not run again: its answers are taken where they stand
                     questions.skip_tool_pauses(proposal.call_id)
-                return self._end(proposal, state, pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))],
-                                 lambda: self.denial(proposal, labels))
+                return end(pending + [_entry(proposal, "denied", labels.model_dump(mode="json"))],
+                           lambda: self.denial(proposal, labels))
             proposal = proposal.model_copy(update={"args": args, "raw_args": raw_args, "labels": labels, "by_value": by_value})
             edited[0] = raw_args
         ended = {"reason": _TOO_MANY_EDITS, "rounds": self.max_edit_rounds}
-        return self._end(proposal, state, pending + [_entry(proposal, "rejected", ended)],
-                         lambda: _edits_refused(proposal, ended))
+        return end(pending + [_entry(proposal, "rejected", ended)], lambda: _edits_refused(proposal, ended))
 
     def _invalid_edit(self, proposal: Proposal, exc: ArgumentError, questions: Questions, state: Any) -> ToolMessage:
         """A person's edit whose arguments the tool's schema refuses: the call ends rejected."""
@@ -998,7 +1005,7 @@ class GuardNode(RunnableCallable):
         return out
 
     def _commit(self, spec: ToolSpec, proposal: Proposal, pending: list[Any], execute: Execute, *,
-                restart: int = 0, questions: Questions | None = None) -> ToolMessage:
+                restart: int = 0, questions: Questions | None = None, state: Any = None) -> ToolMessage:
         # The journal keeps the arguments as proposed (handles, not the private values they stand
         # for); only the effect itself receives the resolved ones, resolved as it runs: a handle that
         # no longer resolves fails the call like any error of the tool, before anything is done.
@@ -1079,6 +1086,12 @@ class GuardNode(RunnableCallable):
                 own = own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id))
                 if own and own[-1].kind in TERMINAL:
                     _answered_from_journal()
+                elif questions is not None:
+                    cut = next((e for e in reversed(own) if e.kind in ("started", "restarted")), None)
+                    if cut is not None and cut.seq > restart and not self.journal.running(cut):
+                        # another replica began it after this run read the call, and a crash cut it off there: it
+                        # may have happened, so it is recovered as a resume recovers it, never shown as failed
+                        return self._recover(spec, cut, state, questions, execute, own)
         else:  # a read-only tool: no write-ahead record is needed, only the record of what it returned
             try:
                 ok, result = True, run()
@@ -1154,7 +1167,7 @@ class GuardNode(RunnableCallable):
             return self._end(proposal, state, pending + [_entry(proposal, "failed", {
                 "error": verdict.reason, "verdict": verdict.model_dump(mode="json")})], lambda: self.denial(proposal, verdict))
         if spec.idempotent and result.allowed:  # run again: its tool takes its own answers where they stand
-            return self._commit(spec, proposal, pending, execute, restart=last.seq, questions=questions)
+            return self._commit(spec, proposal, pending, execute, restart=last.seq, questions=questions, state=state)
         if questions.tool_pauses:
             # its tool had asked the person before the crash: a question now would come after the tool's
             # answers, where a replay (questions first, then the tool's pauses) would not find it
@@ -1186,17 +1199,23 @@ class GuardNode(RunnableCallable):
             if decision["type"] != "approve":
                 break
         if decision["type"] == "approve":
-            return self._commit(spec, proposal, pending, execute, restart=last.seq, questions=questions)
+            return self._commit(spec, proposal, pending, execute, restart=last.seq, questions=questions, state=state)
         error = "interrupted by a crash and left unfinished by a person: not run again"
         return self._end(proposal, state, [_entry(proposal, "failed", {"error": error})], lambda: _failed(proposal, error))
 
-    def _end(self, proposal: Proposal, state: Any, entries: list[Any], answer: Callable[[], ToolMessage]) -> ToolMessage:
+    def _end(self, proposal: Proposal, state: Any, entries: list[Any], answer: Callable[[], ToolMessage], *,
+             begun_after: int | None = None, recover: Callable[[JournalEntry], ToolMessage] | None = None) -> ToolMessage:
         """Journal `entries`, which end a call (a denial, or a start a crash cut off), and give `answer()`; or,
         when another replica ended the call first (it ran it, or ended it otherwise), answer as a replay would;
-        `CallInFlightError`, nothing written, while another run is inside it."""
-        earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries)
+        `CallInFlightError`, nothing written, while another run is inside it. `begun_after` (with `recover`): the
+        call was read as not begun since that seq; a start another run wrote since, cut off there by a crash, is
+        `recover`ed instead (it may have happened: never ended as a call that did not run)."""
+        earlier = self.journal.end(proposal.thread_id, proposal.call_id, entries,
+                                   begun_after=begun_after if recover is not None else None)
         if earlier is None:
             return answer()
+        if earlier.kind in ("started", "restarted") and recover is not None:
+            return recover(earlier)
         return self._replayed(earlier, own_entries(self.journal.entries(proposal.thread_id, call_id=proposal.call_id)), state)
 
     def _refuse(self, thread_id: str, call_id: str, tool: str, raw_args: Any, verdict: Deny, *,

@@ -778,11 +778,13 @@ class EffectJournal:
         return [e for e in open_ if not self.running(e)]
 
     def end(self, thread_id: str, call_id: str, entries: Sequence[tuple[str, str, str, str, Any]], *,
-            ended_by: Collection[str] = TERMINAL) -> JournalEntry | None:
+            ended_by: Collection[str] = TERMINAL, begun_after: int | None = None) -> JournalEntry | None:
         """Append `entries`, the last of which ends a call, unless the call already has an outcome
         (of the `ended_by` kinds, any by default: another replica got there first, a person's reject there
         too); then nothing is written and that outcome is returned. One transaction, as `commit` checks, so
-        a call never gets two outcomes."""
+        a call never gets two outcomes. `begun_after`: the call was read as not begun since that seq (0: never);
+        a start written since (another run began it, and a crash cut it off) is returned, nothing written: an
+        effect that may have happened is never ended as one that did not run."""
         kinds = sorted(ended_by)
         with self._transaction() as db:
             row = db.execute(
@@ -791,6 +793,11 @@ class EffectJournal:
                 (thread_id, call_id, *kinds)).fetchone()
             if row is not None:
                 return JournalEntry(row)
+            if begun_after is not None:
+                seq = self._open_start(db, thread_id, call_id, int(begun_after))  # `CallInFlightError` while it runs
+                if seq is not None:
+                    return JournalEntry(db.execute("SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal "
+                                                   "WHERE seq=?", (seq,)).fetchone())
             self._refuse_in_flight(db, (
                 "SELECT seq, ts, thread_id, call_id, tool, kind, data FROM journal WHERE thread_id=? AND call_id=? "
                 "AND kind IN ('started','restarted','paused') ORDER BY seq DESC LIMIT 1"), (thread_id, call_id))
