@@ -17,10 +17,9 @@ _labelled_strings).
 
 from __future__ import annotations
 
-import multiprocessing
-import time
 from typing import Any
 
+from _in_child import in_child
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from guards import PrivacyFlow, PrivacyPolicy, privacy_sink, privacy_source
@@ -66,28 +65,13 @@ def _run(conn: Any, body: str) -> None:
     conn.send({m.name: m.artifact["vfa"]["outcome"] for m in out["messages"] if isinstance(m, ToolMessage)})
 
 
-def _in_child(body: str) -> tuple[bool, Any, float]:
-    """Run `_run` in a child process: whether it answered within `BOUND_S`, its answer, the time."""
-    ctx = multiprocessing.get_context("fork")  # killed at the bound: a walk that runs on stops nothing else
-    parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_run, args=(child, body), daemon=True)
-    t0 = time.perf_counter()
-    proc.start()
-    try:
-        finished = parent.poll(BOUND_S)
-        return finished, parent.recv() if finished else None, time.perf_counter() - t0
-    finally:
-        proc.kill()
-        proc.join()
-
-
 def test_a_private_field_nested_in_itself_is_labelled_in_bounded_time() -> None:
-    finished, outcomes, took = _in_child("Hello Bob, see you soon.")
+    finished, outcomes, took = in_child(_run, "Hello Bob, see you soon.", bound_s=BOUND_S)
     assert finished, f"labelling {DEPTH} nested private records did not end in {took:.0f} s"
     assert outcomes == {"read_doc": "ran", "send": "committed"}
 
 
 def test_the_deepest_words_are_still_tracked() -> None:
-    finished, outcomes, took = _in_child("Hello Bob, the code is w0x17.")
+    finished, outcomes, took = in_child(_run, "Hello Bob, the code is w0x17.", bound_s=BOUND_S)
     assert finished, f"labelling {DEPTH} nested private records did not end in {took:.0f} s"
     assert outcomes == {"read_doc": "ran", "send": "denied"}
